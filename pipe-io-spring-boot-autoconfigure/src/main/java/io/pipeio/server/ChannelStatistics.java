@@ -1,0 +1,120 @@
+package io.pipeio.server;
+
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Counters of one channel, cheap to update on the hot path and safe to read from any thread
+ * (metrics, health). Received and sent counters have a single writer each (the reader and the
+ * writer thread), so they are plain volatile fields; drops come from anywhere.
+ *
+ * @author pipe-io
+ */
+public final class ChannelStatistics {
+
+	private volatile long receivedMessages;
+
+	private volatile long receivedBytes;
+
+	private volatile long sentMessages;
+
+	private volatile long sentBytes;
+
+	private final LongAdder[] dropped = new LongAdder[DropReason.values().length];
+
+	private final AtomicReference<@Nullable LastError> lastError = new AtomicReference<>();
+
+	ChannelStatistics() {
+		for (int i = 0; i < this.dropped.length; i++) {
+			this.dropped[i] = new LongAdder();
+		}
+	}
+
+	/** @return lines received from the in pipe and handed to the handler */
+	public long getReceivedMessages() {
+		return this.receivedMessages;
+	}
+
+	/** @return bytes of the received lines, without newlines */
+	public long getReceivedBytes() {
+		return this.receivedBytes;
+	}
+
+	/** @return lines written to the out pipe */
+	public long getSentMessages() {
+		return this.sentMessages;
+	}
+
+	/** @return bytes of the written lines, without newlines */
+	public long getSentBytes() {
+		return this.sentBytes;
+	}
+
+	/**
+	 * Return how many lines were dropped for a reason.
+	 * @param reason the reason
+	 * @return the count
+	 */
+	public long getDropped(DropReason reason) {
+		return this.dropped[reason.ordinal()].sum();
+	}
+
+	/** @return lines dropped for any reason */
+	public long getDroppedTotal() {
+		long total = 0;
+		for (LongAdder adder : this.dropped) {
+			total += adder.sum();
+		}
+		return total;
+	}
+
+	/** @return the last error recorded, or {@code null} */
+	public @Nullable LastError getLastError() {
+		return this.lastError.get();
+	}
+
+	/**
+	 * Count a dropped line. Called by the engine and by the layers above it (a line that could
+	 * not be decoded, a channel with no listener).
+	 * @param reason the reason
+	 */
+	public void recordDropped(DropReason reason) {
+		this.dropped[reason.ordinal()].increment();
+	}
+
+	/**
+	 * Remember an error as the channel's last one.
+	 * @param error the error
+	 */
+	public void recordError(Throwable error) {
+		this.lastError.set(new LastError(Instant.now(), error.getClass().getName(), String.valueOf(error.getMessage())));
+	}
+
+	// Single writer: the dispatching reader (serialised by the dispatch lock).
+	@SuppressWarnings("NonAtomicVolatileUpdate")
+	void addReceived(long messages, long bytes) {
+		this.receivedMessages += messages;
+		this.receivedBytes += bytes;
+	}
+
+	// Single writer: the writer thread.
+	@SuppressWarnings("NonAtomicVolatileUpdate")
+	void addSent(long messages, long bytes) {
+		this.sentMessages += messages;
+		this.sentBytes += bytes;
+	}
+
+	/**
+	 * The last error of a channel.
+	 *
+	 * @param time when it happened
+	 * @param type the exception class name
+	 * @param message the exception message
+	 */
+	public record LastError(Instant time, String type, String message) {
+	}
+
+}

@@ -1,0 +1,162 @@
+package io.pipeio.server;
+
+import java.util.Arrays;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Hands framed lines to the {@link LineHandler}, one chunk at a time under a lock so the handler
+ * is never called concurrently (a replaced in pipe is drained by a second reader for a while), and
+ * holds chunks back while the channel is paused. Counts are published once per chunk, not per line.
+ *
+ * @author pipe-io
+ */
+final class LineDispatcher {
+
+	private final PipeServer server;
+
+	private final LineHandler handler;
+
+	private final PipeServerListener listener;
+
+	private final ChannelStatistics statistics;
+
+	private final ReentrantLock lock = new ReentrantLock();
+
+	private final Condition resumed = this.lock.newCondition();
+
+	private volatile boolean paused;
+
+	private volatile boolean closed;
+
+	private long chunkMessages;
+
+	private long chunkBytes;
+
+	LineDispatcher(PipeServer server, LineHandler handler, PipeServerListener listener,
+			ChannelStatistics statistics) {
+		this.server = server;
+		this.handler = handler;
+		this.listener = listener;
+		this.statistics = statistics;
+	}
+
+	/**
+	 * Frame and dispatch one chunk read from a pipe, first waiting while paused.
+	 * @param framer the framer of the pipe the chunk came from
+	 * @param chunk the bytes
+	 * @param length how many bytes of {@code chunk} were read
+	 * @return {@code false} if the dispatcher was closed while waiting and the chunk was not handled
+	 * @throws InterruptedException if interrupted while paused
+	 */
+	boolean dispatch(LineFramer framer, byte[] chunk, int length) throws InterruptedException {
+		this.lock.lock();
+		try {
+			while (this.paused && !this.closed) {
+				this.resumed.await();
+			}
+			if (this.closed) {
+				return false;
+			}
+			framer.feed(chunk, 0, length);
+			if (this.chunkMessages > 0) {
+				this.statistics.addReceived(this.chunkMessages, this.chunkBytes);
+				this.chunkMessages = 0;
+				this.chunkBytes = 0;
+			}
+			return true;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Wait while paused; called by a reader before it reads so paused lines stay in the pipe.
+	 * @return {@code false} if closed
+	 * @throws InterruptedException if interrupted while paused
+	 */
+	boolean awaitNotPaused() throws InterruptedException {
+		if (!this.paused) {
+			return !this.closed;
+		}
+		this.lock.lock();
+		try {
+			while (this.paused && !this.closed) {
+				this.resumed.await();
+			}
+			return !this.closed;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	LineFramer newFramer(int maxMessageSize) {
+		return new LineFramer(maxMessageSize, new Sink());
+	}
+
+	boolean isPaused() {
+		return this.paused;
+	}
+
+	void setPaused(boolean paused) {
+		this.paused = paused;
+		if (!paused) {
+			signalAll();
+		}
+	}
+
+	void close() {
+		this.closed = true;
+		signalAll();
+	}
+
+	void open() {
+		this.closed = false;
+	}
+
+	private void signalAll() {
+		this.lock.lock();
+		try {
+			this.resumed.signalAll();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Called by the framer with the dispatch lock held.
+	 */
+	private final class Sink implements LineFramer.Sink {
+
+		@Override
+		public void line(byte[] buffer, int offset, int length) {
+			LineDispatcher dispatcher = LineDispatcher.this;
+			dispatcher.chunkMessages++;
+			dispatcher.chunkBytes += length;
+			try {
+				dispatcher.handler.onLine(buffer, offset, length);
+			}
+			catch (Throwable ex) {
+				dispatcher.statistics.recordDropped(DropReason.HANDLER_ERROR);
+				dispatcher.statistics.recordError(ex);
+				dispatcher.listener.onHandlerError(dispatcher.server,
+						Arrays.copyOfRange(buffer, offset, offset + length), ex);
+				if (ex instanceof InterruptedException) {
+					Thread.currentThread().interrupt();
+				}
+			}
+		}
+
+		@Override
+		public void tooLarge(long size) {
+			LineDispatcher dispatcher = LineDispatcher.this;
+			dispatcher.statistics.recordDropped(DropReason.TOO_LARGE);
+			dispatcher.listener.onDropped(dispatcher.server, DropReason.TOO_LARGE, size);
+		}
+
+	}
+
+}

@@ -1,0 +1,23 @@
+package io.pipeio.server;
+
+/**
+ * Receives the lines read from a channel's <em>in</em> pipe, in order, on the channel's reader
+ * thread. The line is {@code buffer[offset, offset + length)} without its terminating newline; the
+ * buffer is reused once the method returns, so copy what must outlive the call.
+ *
+ * @author pipe-io
+ */
+@FunctionalInterface
+public interface LineHandler {
+
+	/**
+	 * Handle one line.
+	 * @param buffer the buffer holding the line, valid only during this call
+	 * @param offset where the line starts in {@code buffer}
+	 * @param length the number of bytes of the line (zero for an empty line)
+	 * @throws Exception any failure; it is reported to
+	 * {@link PipeServerListener#onHandlerError} and the channel goes on with the next line
+	 */
+	void onLine(byte[] buffer, int offset, int length) throws Exception;
+
+}

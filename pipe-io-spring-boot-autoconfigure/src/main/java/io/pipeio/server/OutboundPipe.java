@@ -1,0 +1,195 @@
+package io.pipeio.server;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.file.LinkOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * The opened <em>out</em> FIFO and the single platform thread that writes queued lines to it.
+ * The FIFO is opened read-write, so the server can write while no client reads (lines wait in
+ * the pipe for the next reader) and {@code open} never blocks. Lines are copied with their
+ * newline into one direct buffer and written in batches, never interleaved.
+ *
+ * @author pipe-io
+ */
+final class OutboundPipe {
+
+	private static final byte NEWLINE = '\n';
+
+	private final SendQueue queue;
+
+	private final ChannelStatistics statistics;
+
+	private final int bufferSize;
+
+	private final Thread thread;
+
+	private volatile PipeFile file;
+
+	private volatile FileChannel channel;
+
+	private volatile boolean aborted;
+
+	private OutboundPipe(PipeFile file, FileChannel channel, SendQueue queue, ChannelStatistics statistics,
+			PipeServerSettings settings, Consumer<IOException> onFailure) {
+		this.file = file;
+		this.channel = channel;
+		this.queue = queue;
+		this.statistics = statistics;
+		this.bufferSize = settings.getBufferSize();
+		this.thread = new Thread(() -> run(onFailure), "pipe-io-" + settings.getChannel() + "-writer");
+		this.thread.setDaemon(true);
+	}
+
+	static OutboundPipe open(PipeFile expected, PipeServerSettings settings, SendQueue queue,
+			ChannelStatistics statistics, Consumer<IOException> onFailure) throws IOException {
+		FileChannel channel = openChannel(expected);
+		OutboundPipe pipe = new OutboundPipe(expected, channel, queue, statistics, settings, onFailure);
+		pipe.thread.start();
+		return pipe;
+	}
+
+	private static FileChannel openChannel(PipeFile expected) throws IOException {
+		FileChannel channel = FileChannel.open(expected.path(), StandardOpenOption.READ, StandardOpenOption.WRITE,
+				LinkOption.NOFOLLOW_LINKS);
+		try {
+			PipeFiles.requireUnchanged(expected);
+		}
+		catch (IOException ex) {
+			InboundPipe.closeQuietly(channel);
+			throw ex;
+		}
+		return channel;
+	}
+
+	/**
+	 * Switch to a re-created FIFO. Clients still reading the old one get what was already written
+	 * to it, then EOF.
+	 * @param replacement the new FIFO
+	 * @throws IOException if it cannot be opened
+	 */
+	void replace(PipeFile replacement) throws IOException {
+		FileChannel old = this.channel;
+		this.channel = openChannel(replacement);
+		this.file = replacement;
+		InboundPipe.closeQuietly(old);
+	}
+
+	PipeFile file() {
+		return this.file;
+	}
+
+	boolean isAlive() {
+		return this.thread.isAlive();
+	}
+
+	/**
+	 * Give up writing: release a write blocked on a full pipe and end the thread.
+	 */
+	void abort() {
+		this.aborted = true;
+		InboundPipe.closeQuietly(this.channel);
+		this.thread.interrupt();
+	}
+
+	boolean join(long millis) throws InterruptedException {
+		if (millis > 0) {
+			this.thread.join(millis);
+		}
+		return !this.thread.isAlive();
+	}
+
+	private void run(Consumer<IOException> onFailure) {
+		ByteBuffer buffer = ByteBuffer.allocateDirect(this.bufferSize);
+		List<Object> batch = new ArrayList<>();
+		try {
+			while (this.queue.takeAll(batch)) {
+				writeBatch(batch, buffer);
+				batch.clear();
+			}
+		}
+		catch (InterruptedException | ClosedChannelException ex) {
+			// Stopped.
+		}
+		catch (IOException ex) {
+			onFailure.accept(ex);
+		}
+		finally {
+			InboundPipe.closeQuietly(this.channel);
+			IOException notWritten = new IOException("Not written: the channel stopped first");
+			failAll(batch, notWritten);
+			failAll(this.queue.clear(), notWritten);
+		}
+	}
+
+	private void writeBatch(List<Object> batch, ByteBuffer buffer) throws IOException {
+		long bytes = 0;
+		for (Object entry : batch) {
+			byte[] line = (entry instanceof PendingLine pending) ? pending.line() : (byte[]) entry;
+			int position = 0;
+			while (position < line.length) {
+				if (!buffer.hasRemaining()) {
+					flush(buffer);
+				}
+				int length = Math.min(buffer.remaining(), line.length - position);
+				buffer.put(line, position, length);
+				position += length;
+			}
+			if (!buffer.hasRemaining()) {
+				flush(buffer);
+			}
+			buffer.put(NEWLINE);
+			bytes += line.length;
+		}
+		flush(buffer);
+		this.statistics.addSent(batch.size(), bytes);
+		for (Object entry : batch) {
+			if (entry instanceof PendingLine pending) {
+				pending.future().complete(null);
+			}
+		}
+	}
+
+	private void flush(ByteBuffer buffer) throws IOException {
+		buffer.flip();
+		while (buffer.hasRemaining()) {
+			FileChannel target = this.channel;
+			try {
+				target.write(buffer);
+			}
+			catch (ClosedChannelException ex) {
+				if (this.aborted || target == this.channel) {
+					throw ex;
+				}
+				// The pipe was re-created: write the whole buffer again to the new one.
+				buffer.rewind();
+			}
+		}
+		buffer.clear();
+	}
+
+	private static void failAll(List<Object> entries, IOException cause) {
+		for (Object entry : entries) {
+			if (entry instanceof PendingLine pending) {
+				pending.future().completeExceptionally(cause);
+			}
+		}
+	}
+
+	/**
+	 * A queued line whose sender waits for it to be written.
+	 *
+	 * @param line the line without its newline
+	 * @param future completed once the line is written
+	 */
+	record PendingLine(byte[] line, CompletableFuture<Void> future) {
+	}
+
+}

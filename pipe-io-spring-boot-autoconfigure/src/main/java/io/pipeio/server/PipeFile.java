@@ -1,0 +1,57 @@
+package io.pipeio.server;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What {@code lstat} says of a pipe path: its kind, owner and identity (device and inode), so a
+ * server can tell "still the FIFO I opened" from "deleted" or "replaced".
+ *
+ * @param path the path
+ * @param kind what is there
+ * @param uid the owner's user id, or -1 when missing
+ * @param identity device and inode, or {@code null} when missing
+ * @author pipe-io
+ */
+record PipeFile(Path path, FileKind kind, int uid, @Nullable Object identity) {
+
+	private static final String ATTRIBUTES = "unix:mode,uid,dev,ino";
+
+	/**
+	 * Inspect a path without following a symbolic link at its last component.
+	 * @param path the path
+	 * @return what is there
+	 * @throws IOException if the path cannot be inspected
+	 */
+	static PipeFile inspect(Path path) throws IOException {
+		Map<String, Object> attributes;
+		try {
+			attributes = Files.readAttributes(path, ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+		}
+		catch (NoSuchFileException ex) {
+			return new PipeFile(path, FileKind.MISSING, -1, null);
+		}
+		int mode = (Integer) attributes.get("mode");
+		return new PipeFile(path, FileKind.ofMode(mode), (Integer) attributes.get("uid"),
+				attributes.get("dev") + ":" + attributes.get("ino"));
+	}
+
+	boolean isFifo() {
+		return this.kind == FileKind.FIFO;
+	}
+
+	boolean isMissing() {
+		return this.kind == FileKind.MISSING;
+	}
+
+	boolean isSameFile(PipeFile other) {
+		return this.identity != null && this.identity.equals(other.identity);
+	}
+
+}

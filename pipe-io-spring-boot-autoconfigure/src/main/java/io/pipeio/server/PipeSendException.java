@@ -1,0 +1,41 @@
+package io.pipeio.server;
+
+/**
+ * A line could not be queued for sending: the channel is not running, or its send queue stayed
+ * full for the whole send timeout (typically because no client reads the out pipe).
+ *
+ * @author pipe-io
+ */
+public class PipeSendException extends RuntimeException {
+
+	private static final long serialVersionUID = 1L;
+
+	private final String channel;
+
+	/**
+	 * Create an exception.
+	 * @param channel the channel name
+	 * @param message the message, naming the channel
+	 * @param cause the cause, if any
+	 */
+	public PipeSendException(String channel, String message, Throwable cause) {
+		super(message, cause);
+		this.channel = channel;
+	}
+
+	/**
+	 * Create an exception.
+	 * @param channel the channel name
+	 * @param message the message, naming the channel
+	 */
+	public PipeSendException(String channel, String message) {
+		super(message);
+		this.channel = channel;
+	}
+
+	/** @return the channel the line was for */
+	public String getChannel() {
+		return this.channel;
+	}
+
+}

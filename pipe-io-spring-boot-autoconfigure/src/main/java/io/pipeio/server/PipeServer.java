@@ -1,0 +1,329 @@
+package io.pipeio.server;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Serves one channel: reads lines from its <em>in</em> FIFO and hands them to a
+ * {@link LineHandler}; writes lines given to {@link #send(byte[])} to its <em>out</em> FIFO.
+ * <p>
+ * Nothing blocks on a missing peer: both FIFOs are held open read-write, so clients may open,
+ * write, read and close them in any pattern. One platform thread reads, one writes; a shared
+ * watchdog re-creates a managed pipe that was deleted or replaced. {@link #stop(Duration)} returns
+ * within its timeout whatever the threads are blocked in. A stopped server can be started again.
+ *
+ * @author pipe-io
+ */
+public final class PipeServer {
+
+	private static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);
+
+	private final PipeServerSettings settings;
+
+	private final PipeServerListener listener;
+
+	private final ChannelStatistics statistics = new ChannelStatistics();
+
+	private final LineDispatcher dispatcher;
+
+	private final ReentrantLock lifecycleLock = new ReentrantLock();
+
+	private final Runnable watchdogCheck = this::checkPipes;
+
+	private volatile PipeServerState state = PipeServerState.STOPPED;
+
+	private volatile @Nullable Throwable lastFailure;
+
+	private volatile @Nullable SendQueue queue;
+
+	private @Nullable ChannelPipes pipes;
+
+	/**
+	 * Create a server; nothing happens on disk until {@link #start()}.
+	 * @param settings the channel settings
+	 * @param handler receives incoming lines
+	 * @param listener observes the server
+	 */
+	public PipeServer(PipeServerSettings settings, LineHandler handler, PipeServerListener listener) {
+		this.settings = Objects.requireNonNull(settings, "'settings' must not be null");
+		this.listener = Objects.requireNonNull(listener, "'listener' must not be null");
+		this.dispatcher = new LineDispatcher(this, Objects.requireNonNull(handler, "'handler' must not be null"),
+				listener, this.statistics);
+	}
+
+	/**
+	 * Create a server with no listener.
+	 * @param settings the channel settings
+	 * @param handler receives incoming lines
+	 */
+	public PipeServer(PipeServerSettings settings, LineHandler handler) {
+		this(settings, handler, new PipeServerListener() {
+		});
+	}
+
+	/**
+	 * Create (when managed) and open both FIFOs and start the reader and writer threads. Does
+	 * nothing if already running.
+	 * @throws PipeFileException if a pipe path holds something other than a FIFO, or a required
+	 * FIFO is missing; nothing on disk was touched
+	 * @throws IOException if the pipes cannot be created or opened
+	 */
+	public void start() throws IOException {
+		this.lifecycleLock.lock();
+		try {
+			if (this.pipes != null) {
+				return;
+			}
+			setState(PipeServerState.STARTING, null);
+			SendQueue sendQueue = new SendQueue(this.settings.getSendQueueCapacity());
+			this.dispatcher.open();
+			try {
+				this.pipes = ChannelPipes.open(this.settings, this.dispatcher, sendQueue, this.statistics,
+						this::fail);
+			}
+			catch (IOException | RuntimeException ex) {
+				this.dispatcher.close();
+				this.statistics.recordError(ex);
+				this.lastFailure = ex;
+				setState(PipeServerState.FAILED, ex);
+				throw ex;
+			}
+			this.queue = sendQueue;
+			this.lastFailure = null;
+			PipeWatchdog.register(this.watchdogCheck);
+			setState(PipeServerState.RUNNING, null);
+		}
+		finally {
+			this.lifecycleLock.unlock();
+		}
+	}
+
+	/**
+	 * Stop within a default timeout of 10 seconds.
+	 * @see #stop(Duration)
+	 */
+	public void stop() {
+		stop(DEFAULT_STOP_TIMEOUT);
+	}
+
+	/**
+	 * Stop reading, write the queued lines while the timeout allows, close both FIFOs and remove
+	 * those this server created. Returns within the timeout whatever the threads are blocked in;
+	 * a handler that ignores interruption is the only thing that may outlive it. Calling it again,
+	 * or before {@link #start()}, does nothing.
+	 * @param timeout the longest this call may take
+	 */
+	public void stop(Duration timeout) {
+		long deadline = System.nanoTime() + SendQueue.nanos(timeout);
+		this.lifecycleLock.lock();
+		try {
+			ChannelPipes running = this.pipes;
+			SendQueue sendQueue = this.queue;
+			if (running == null || sendQueue == null) {
+				if (this.state == PipeServerState.FAILED) {
+					setState(PipeServerState.STOPPED, null); // a failed start, stopped on purpose
+				}
+				return;
+			}
+			setState(PipeServerState.STOPPING, null);
+			PipeWatchdog.unregister(this.watchdogCheck, remainingMillis(deadline) / 4);
+			long reserve = Math.min(100, remainingMillis(deadline) / 10);
+			try {
+				// Let the reader finish the chunk it is dispatching, so replies of lines already
+				// read still make it into the queue; interrupt a handler that takes too long.
+				this.dispatcher.close();
+				running.closeReaders();
+				if (!running.joinReaders(remainingMillis(deadline) / 2)) {
+					running.interruptReaders();
+					running.joinReaders(Math.min(reserve, remainingMillis(deadline)));
+				}
+				sendQueue.close();
+				OutboundPipe outbound = running.outbound();
+				if (!outbound.join(remainingMillis(deadline) - reserve)) {
+					outbound.abort();
+					outbound.join(remainingMillis(deadline) / 2);
+				}
+			}
+			catch (InterruptedException ex) {
+				running.interruptReaders();
+				running.outbound().abort();
+				Thread.currentThread().interrupt();
+			}
+			finally {
+				running.removeCreated();
+				this.pipes = null;
+				this.queue = null;
+				setState(PipeServerState.STOPPED, null);
+			}
+		}
+		finally {
+			this.lifecycleLock.unlock();
+		}
+	}
+
+	/**
+	 * Queue a line for the out pipe; a newline is appended. Waits up to the send timeout for room.
+	 * @param line the line, without newline
+	 * @throws IllegalArgumentException if the line contains a newline
+	 * @throws PipeSendException if the channel is not running or the queue stayed full
+	 */
+	public void send(byte[] line) {
+		enqueue(line, checkLine(line));
+	}
+
+	/**
+	 * Queue a line like {@link #send(byte[])} and return a future completed once it is written
+	 * to the pipe (or failed if the channel stops first).
+	 * @param line the line, without newline
+	 * @return the future
+	 * @throws IllegalArgumentException if the line contains a newline
+	 */
+	public CompletableFuture<Void> sendAsync(byte[] line) {
+		CompletableFuture<Void> future = new CompletableFuture<>();
+		try {
+			enqueue(new OutboundPipe.PendingLine(checkLine(line), future), line);
+		}
+		catch (PipeSendException ex) {
+			future.completeExceptionally(ex);
+		}
+		return future;
+	}
+
+	private void enqueue(Object entry, byte[] line) {
+		SendQueue sendQueue = this.queue;
+		String channel = this.settings.getChannel();
+		if (sendQueue == null || this.state == PipeServerState.STOPPING) {
+			throw new PipeSendException(channel, "Channel '" + channel + "' is not running (" + this.state + ")");
+		}
+		try {
+			if (!sendQueue.offer(entry, SendQueue.nanos(this.settings.getSendTimeout()))) {
+				this.statistics.recordDropped(DropReason.QUEUE_FULL);
+				this.listener.onDropped(this, DropReason.QUEUE_FULL, line.length);
+				throw new PipeSendException(channel, "Channel '" + channel + "': the send queue stayed full ("
+						+ this.settings.getSendQueueCapacity() + " lines) for " + this.settings.getSendTimeout()
+						+ "; is a client reading " + this.settings.getOutPath() + "?");
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new PipeSendException(channel, "Channel '" + channel + "': interrupted while sending", ex);
+		}
+		catch (IllegalStateException ex) {
+			throw new PipeSendException(channel, "Channel '" + channel + "' is not running (" + this.state + ")");
+		}
+	}
+
+	private byte[] checkLine(byte[] line) {
+		Objects.requireNonNull(line, "'line' must not be null");
+		for (byte b : line) {
+			if (b == '\n') {
+				throw new IllegalArgumentException(
+						"A line sent to channel '" + this.settings.getChannel() + "' must not contain '\\n'");
+			}
+		}
+		return line;
+	}
+
+	/** Leave incoming lines in the in pipe until {@link #resume()}. */
+	public void pause() {
+		this.dispatcher.setPaused(true);
+	}
+
+	/** Deliver incoming lines again after {@link #pause()}. */
+	public void resume() {
+		this.dispatcher.setPaused(false);
+	}
+
+	/** @return whether incoming lines are held back */
+	public boolean isPaused() {
+		return this.dispatcher.isPaused();
+	}
+
+	/** @return the channel name */
+	public String getChannel() {
+		return this.settings.getChannel();
+	}
+
+	/** @return the settings */
+	public PipeServerSettings getSettings() {
+		return this.settings;
+	}
+
+	/** @return the current state */
+	public PipeServerState getState() {
+		return this.state;
+	}
+
+	/** @return why the server last went {@link PipeServerState#FAILED}, or {@code null} */
+	public @Nullable Throwable getLastFailure() {
+		return this.lastFailure;
+	}
+
+	/** @return the channel's counters */
+	public ChannelStatistics getStatistics() {
+		return this.statistics;
+	}
+
+	/** @return how many lines wait to be written */
+	public int getSendQueueSize() {
+		SendQueue sendQueue = this.queue;
+		return (sendQueue != null) ? sendQueue.size() : 0;
+	}
+
+	private void checkPipes() {
+		if (!this.lifecycleLock.tryLock()) {
+			return; // starting or stopping: check next round
+		}
+		try {
+			ChannelPipes running = this.pipes;
+			if (running == null || this.state == PipeServerState.STOPPING) {
+				return;
+			}
+			running.repair((path) -> this.listener.onPipeRecreated(this, path));
+			if (this.state == PipeServerState.FAILED) {
+				setState(PipeServerState.RUNNING, null);
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			fail(ex);
+		}
+		finally {
+			this.lifecycleLock.unlock();
+		}
+	}
+
+	private void fail(Throwable ex) {
+		boolean changed = this.state != PipeServerState.FAILED || this.lastFailure == null
+				|| !Objects.equals(this.lastFailure.getMessage(), ex.getMessage());
+		this.lastFailure = ex;
+		if (changed) {
+			this.statistics.recordError(ex);
+			setState(PipeServerState.FAILED, ex);
+		}
+	}
+
+	private synchronized void setState(PipeServerState next, @Nullable Throwable cause) {
+		PipeServerState previous = this.state;
+		if (previous == next && next != PipeServerState.FAILED) {
+			return;
+		}
+		this.state = next;
+		this.listener.onStateChanged(this, previous, next, cause);
+	}
+
+	private static long remainingMillis(long deadline) {
+		return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+	}
+
+	@Override
+	public String toString() {
+		return "PipeServer[" + this.settings.getChannel() + ", " + this.state + "]";
+	}
+
+}

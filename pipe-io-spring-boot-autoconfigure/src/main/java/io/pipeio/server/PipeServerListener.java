@@ -1,0 +1,55 @@
+package io.pipeio.server;
+
+import java.nio.file.Path;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Callbacks through which metrics, health and applications observe a {@link PipeServer} without
+ * the engine knowing about them. Every method has an empty default; implementations must be
+ * quick and must not throw.
+ *
+ * @author pipe-io
+ */
+public interface PipeServerListener {
+
+	/**
+	 * The server changed state.
+	 * @param server the server
+	 * @param previous the state before
+	 * @param current the state now
+	 * @param cause the failure behind a change to {@link PipeServerState#FAILED}, otherwise
+	 * {@code null}
+	 */
+	default void onStateChanged(PipeServer server, PipeServerState previous, PipeServerState current,
+			@Nullable Throwable cause) {
+	}
+
+	/**
+	 * A line was dropped by the engine.
+	 * @param server the server
+	 * @param reason why
+	 * @param size the size of the line in bytes (for an over-size line, the bytes discarded)
+	 */
+	default void onDropped(PipeServer server, DropReason reason, long size) {
+	}
+
+	/**
+	 * The {@link LineHandler} threw an exception; the channel goes on with the next line.
+	 * @param server the server
+	 * @param line a copy of the line the handler failed on
+	 * @param error the exception
+	 */
+	default void onHandlerError(PipeServer server, byte[] line, Throwable error) {
+	}
+
+	/**
+	 * A managed pipe was deleted or replaced while running and the server re-created and reopened
+	 * it.
+	 * @param server the server
+	 * @param path the pipe's path
+	 */
+	default void onPipeRecreated(PipeServer server, Path path) {
+	}
+
+}

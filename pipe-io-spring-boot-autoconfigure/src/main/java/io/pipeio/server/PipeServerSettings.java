@@ -1,0 +1,277 @@
+package io.pipeio.server;
+
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Immutable settings of one channel served by a {@link PipeServer}. Build with
+ * {@link #builder(String, Path, Path)}.
+ *
+ * @author pipe-io
+ */
+public final class PipeServerSettings {
+
+	/** Default permissions of created FIFOs: {@code rw-------}. */
+	public static final Set<PosixFilePermission> DEFAULT_PERMISSIONS = Collections
+		.unmodifiableSet(PosixFilePermissions.fromString("rw-------"));
+
+	/** Default max message size: 1 MiB. */
+	public static final int DEFAULT_MAX_MESSAGE_SIZE = 1024 * 1024;
+
+	/** Default send queue capacity: 10,000 lines. */
+	public static final int DEFAULT_SEND_QUEUE_CAPACITY = 10_000;
+
+	/** Default send timeout: 5 seconds. */
+	public static final Duration DEFAULT_SEND_TIMEOUT = Duration.ofSeconds(5);
+
+	/** Default size of the read and write buffers: 16 KiB (measured faster than 64 KiB). */
+	public static final int DEFAULT_BUFFER_SIZE = 16 * 1024;
+
+	private final String channel;
+
+	private final Path inPath;
+
+	private final Path outPath;
+
+	private final Set<PosixFilePermission> permissions;
+
+	private final boolean managePipes;
+
+	private final int maxMessageSize;
+
+	private final int sendQueueCapacity;
+
+	private final Duration sendTimeout;
+
+	private final int bufferSize;
+
+	private PipeServerSettings(Builder builder) {
+		this.channel = builder.channel;
+		this.inPath = builder.inPath;
+		this.outPath = builder.outPath;
+		this.permissions = Collections.unmodifiableSet(EnumSet.copyOf(builder.permissions));
+		this.managePipes = builder.managePipes;
+		this.maxMessageSize = builder.maxMessageSize;
+		this.sendQueueCapacity = builder.sendQueueCapacity;
+		this.sendTimeout = builder.sendTimeout;
+		this.bufferSize = builder.bufferSize;
+	}
+
+	/**
+	 * Start building settings for a channel.
+	 * @param channel the channel name, used in thread names and messages
+	 * @param inPath the FIFO the server reads lines from
+	 * @param outPath the FIFO the server writes lines to
+	 * @return a builder with every other setting at its default
+	 */
+	public static Builder builder(String channel, Path inPath, Path outPath) {
+		return new Builder(channel, inPath, outPath);
+	}
+
+	/** @return the channel name */
+	public String getChannel() {
+		return this.channel;
+	}
+
+	/** @return the FIFO the server reads lines from */
+	public Path getInPath() {
+		return this.inPath;
+	}
+
+	/** @return the FIFO the server writes lines to */
+	public Path getOutPath() {
+		return this.outPath;
+	}
+
+	/** @return the exact permissions given to created FIFOs */
+	public Set<PosixFilePermission> getPermissions() {
+		return this.permissions;
+	}
+
+	/** @return whether the server creates the FIFOs on start and removes them on stop */
+	public boolean isManagePipes() {
+		return this.managePipes;
+	}
+
+	/** @return the largest incoming line, in bytes without the newline, that is delivered */
+	public int getMaxMessageSize() {
+		return this.maxMessageSize;
+	}
+
+	/** @return how many outgoing lines may wait to be written */
+	public int getSendQueueCapacity() {
+		return this.sendQueueCapacity;
+	}
+
+	/** @return how long a send waits for room in a full queue */
+	public Duration getSendTimeout() {
+		return this.sendTimeout;
+	}
+
+	/** @return the size of the read and write buffers in bytes */
+	public int getBufferSize() {
+		return this.bufferSize;
+	}
+
+	/**
+	 * Return a builder initialised with these settings.
+	 * @return a new builder
+	 */
+	public Builder toBuilder() {
+		return new Builder(this.channel, this.inPath, this.outPath).permissions(this.permissions)
+			.managePipes(this.managePipes)
+			.maxMessageSize(this.maxMessageSize)
+			.sendQueueCapacity(this.sendQueueCapacity)
+			.sendTimeout(this.sendTimeout)
+			.bufferSize(this.bufferSize);
+	}
+
+	@Override
+	public String toString() {
+		return "PipeServerSettings[channel=" + this.channel + ", in=" + this.inPath + ", out=" + this.outPath
+				+ ", permissions=" + PosixFilePermissions.toString(this.permissions) + ", managePipes="
+				+ this.managePipes + ", maxMessageSize=" + this.maxMessageSize + ", sendQueueCapacity="
+				+ this.sendQueueCapacity + ", sendTimeout=" + this.sendTimeout + "]";
+	}
+
+	/**
+	 * Builder of {@link PipeServerSettings}.
+	 */
+	public static final class Builder {
+
+		private final String channel;
+
+		private final Path inPath;
+
+		private final Path outPath;
+
+		private Set<PosixFilePermission> permissions = DEFAULT_PERMISSIONS;
+
+		private boolean managePipes = true;
+
+		private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
+
+		private int sendQueueCapacity = DEFAULT_SEND_QUEUE_CAPACITY;
+
+		private Duration sendTimeout = DEFAULT_SEND_TIMEOUT;
+
+		private int bufferSize = DEFAULT_BUFFER_SIZE;
+
+		private Builder(String channel, Path inPath, Path outPath) {
+			this.channel = requireText(channel, "channel");
+			this.inPath = Objects.requireNonNull(inPath, "'inPath' must not be null").toAbsolutePath().normalize();
+			this.outPath = Objects.requireNonNull(outPath, "'outPath' must not be null").toAbsolutePath().normalize();
+			if (this.inPath.equals(this.outPath)) {
+				throw new IllegalArgumentException(
+						"Channel '" + channel + "': in and out pipe must differ, both are " + this.inPath);
+			}
+		}
+
+		/**
+		 * Set the permissions of created FIFOs, applied exactly regardless of the umask.
+		 * @param permissions the permissions, such as {@code rw-------}
+		 * @return this builder
+		 */
+		public Builder permissions(Set<PosixFilePermission> permissions) {
+			Objects.requireNonNull(permissions, "'permissions' must not be null");
+			if (!permissions.contains(PosixFilePermission.OWNER_READ)
+					|| !permissions.contains(PosixFilePermission.OWNER_WRITE)) {
+				throw new IllegalArgumentException("Channel '" + this.channel
+						+ "': permissions must let the owner read and write, got "
+						+ PosixFilePermissions.toString(permissions));
+			}
+			this.permissions = permissions;
+			return this;
+		}
+
+		/**
+		 * Set whether the server creates the FIFOs on start and removes them on stop.
+		 * @param managePipes {@code false} to require existing FIFOs and never touch them
+		 * @return this builder
+		 */
+		public Builder managePipes(boolean managePipes) {
+			this.managePipes = managePipes;
+			return this;
+		}
+
+		/**
+		 * Set the largest incoming line delivered; longer lines are dropped.
+		 * @param maxMessageSize bytes, without the newline; at least 1
+		 * @return this builder
+		 */
+		public Builder maxMessageSize(int maxMessageSize) {
+			this.maxMessageSize = requirePositive(maxMessageSize, "maxMessageSize");
+			return this;
+		}
+
+		/**
+		 * Set how many outgoing lines may wait to be written.
+		 * @param sendQueueCapacity lines; at least 1
+		 * @return this builder
+		 */
+		public Builder sendQueueCapacity(int sendQueueCapacity) {
+			this.sendQueueCapacity = requirePositive(sendQueueCapacity, "sendQueueCapacity");
+			return this;
+		}
+
+		/**
+		 * Set how long a send waits for room in a full queue before it fails.
+		 * @param sendTimeout the timeout; zero fails at once
+		 * @return this builder
+		 */
+		public Builder sendTimeout(Duration sendTimeout) {
+			Objects.requireNonNull(sendTimeout, "'sendTimeout' must not be null");
+			if (sendTimeout.isNegative()) {
+				throw new IllegalArgumentException(
+						"Channel '" + this.channel + "': sendTimeout must not be negative, got " + sendTimeout);
+			}
+			this.sendTimeout = sendTimeout;
+			return this;
+		}
+
+		/**
+		 * Set the size of the read and write buffers.
+		 * @param bufferSize bytes; at least 64
+		 * @return this builder
+		 */
+		public Builder bufferSize(int bufferSize) {
+			if (bufferSize < 64) {
+				throw new IllegalArgumentException(
+						"Channel '" + this.channel + "': bufferSize must be at least 64, got " + bufferSize);
+			}
+			this.bufferSize = bufferSize;
+			return this;
+		}
+
+		/**
+		 * Build the settings.
+		 * @return the immutable settings
+		 */
+		public PipeServerSettings build() {
+			return new PipeServerSettings(this);
+		}
+
+		private int requirePositive(int value, String name) {
+			if (value < 1) {
+				throw new IllegalArgumentException(
+						"Channel '" + this.channel + "': " + name + " must be at least 1, got " + value);
+			}
+			return value;
+		}
+
+		private static String requireText(String value, String name) {
+			if (value == null || value.isBlank()) {
+				throw new IllegalArgumentException("'" + name + "' must not be empty");
+			}
+			return value;
+		}
+
+	}
+
+}
