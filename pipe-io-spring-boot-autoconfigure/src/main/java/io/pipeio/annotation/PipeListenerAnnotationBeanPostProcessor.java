@@ -1,0 +1,112 @@
+package io.pipeio.annotation;
+
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.pipeio.converter.PipeMessageConverter;
+import io.pipeio.core.PipeChannelRegistry;
+import io.pipeio.core.PipeErrorHandler;
+import io.pipeio.listener.MethodPipeListenerEndpoint;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.BeansException;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.beans.factory.config.ConfigurableBeanFactory;
+import org.springframework.core.MethodIntrospector;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.util.Assert;
+import org.springframework.util.StringUtils;
+
+/**
+ * Finds {@link PipeListener @PipeListener} methods on beans and, once every singleton exists,
+ * attaches them to their channels in the {@link PipeChannelRegistry}. The registry and converter
+ * are looked up late so this post-processor does not force them to be created early.
+ *
+ * @author pipe-io
+ */
+public class PipeListenerAnnotationBeanPostProcessor
+		implements BeanPostProcessor, BeanFactoryAware, SmartInitializingSingleton, Ordered {
+
+	private final Set<Class<?>> classesWithoutListeners = ConcurrentHashMap.newKeySet();
+
+	private final List<Listener> listeners = new ArrayList<>();
+
+	private @Nullable ConfigurableBeanFactory beanFactory;
+
+	@Override
+	public void setBeanFactory(BeanFactory beanFactory) {
+		Assert.isInstanceOf(ConfigurableBeanFactory.class, beanFactory);
+		this.beanFactory = (ConfigurableBeanFactory) beanFactory;
+	}
+
+	@Override
+	public int getOrder() {
+		return Ordered.LOWEST_PRECEDENCE;
+	}
+
+	@Override
+	public Object postProcessAfterInitialization(Object bean, String beanName) throws BeansException {
+		Class<?> targetClass = AopUtils.getTargetClass(bean);
+		if (this.classesWithoutListeners.contains(targetClass)) {
+			return bean;
+		}
+		Map<Method, PipeListener> methods = MethodIntrospector.selectMethods(targetClass,
+				(MethodIntrospector.MetadataLookup<PipeListener>) (method) -> AnnotatedElementUtils
+					.findMergedAnnotation(method, PipeListener.class));
+		if (methods.isEmpty()) {
+			this.classesWithoutListeners.add(targetClass);
+			return bean;
+		}
+		methods.forEach((method, annotation) -> {
+			Method invocable = AopUtils.selectInvocableMethod(method, bean.getClass());
+			String channel = resolve(annotation.channel());
+			if (!StringUtils.hasText(channel)) {
+				throw new IllegalStateException("@PipeListener on " + method.toGenericString()
+						+ " names no channel: use @PipeListener(\"channel-name\")");
+			}
+			synchronized (this.listeners) {
+				this.listeners.add(new Listener(channel, bean, invocable, resolve(annotation.errorHandler())));
+			}
+		});
+		return bean;
+	}
+
+	@Override
+	public void afterSingletonsInstantiated() {
+		ConfigurableBeanFactory factory = requireBeanFactory();
+		PipeChannelRegistry registry = factory.getBean(PipeChannelRegistry.class);
+		PipeMessageConverter converter = factory.getBean(PipeMessageConverter.class);
+		synchronized (this.listeners) {
+			for (Listener listener : this.listeners) {
+				PipeErrorHandler errorHandler = StringUtils.hasText(listener.errorHandler())
+						? factory.getBean(listener.errorHandler(), PipeErrorHandler.class) : null;
+				registry.registerListener(new MethodPipeListenerEndpoint(listener.channel(), listener.bean(),
+						listener.method(), converter, errorHandler));
+			}
+			this.listeners.clear();
+		}
+	}
+
+	private String resolve(String value) {
+		String resolved = requireBeanFactory().resolveEmbeddedValue(value);
+		return (resolved != null) ? resolved.trim() : "";
+	}
+
+	private ConfigurableBeanFactory requireBeanFactory() {
+		Assert.state(this.beanFactory != null, "BeanFactory has not been set");
+		return this.beanFactory;
+	}
+
+	private record Listener(String channel, Object bean, Method method, String errorHandler) {
+	}
+
+}

@@ -1,0 +1,157 @@
+package io.pipeio.autoconfigure;
+
+import java.nio.charset.Charset;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.pipeio.core.PipeChannelSettings;
+import io.pipeio.server.PipeServerSettings;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Turns {@link PipeIoProperties} into channel settings, and checks them first so that a bad value
+ * fails startup with a message naming the property and the fix.
+ *
+ * @author pipe-io
+ */
+public class PipeChannelSettingsFactory {
+
+	private final PipeIoProperties properties;
+
+	private final List<PipeChannelSettingsCustomizer> customizers;
+
+	/**
+	 * Create a factory.
+	 * @param properties the properties
+	 * @param customizers applied to every channel's settings, in order
+	 */
+	public PipeChannelSettingsFactory(PipeIoProperties properties, List<PipeChannelSettingsCustomizer> customizers) {
+		this.properties = properties;
+		this.customizers = customizers;
+	}
+
+	/**
+	 * Return the problems of the configuration, each naming its property.
+	 * @param properties the properties
+	 * @return the problems, empty if none
+	 */
+	public static List<String> validate(PipeIoProperties properties) {
+		List<String> problems = new ArrayList<>();
+		Map<Path, String> pathOwners = new HashMap<>();
+		Path directory = properties.determineDirectory();
+		properties.getChannels().forEach((name, channel) -> {
+			String prefix = "pipe-io.channels." + name + ".";
+			if (name.isBlank() || name.contains("/")) {
+				problems.add("pipe-io.channels: '" + name + "' is not a valid channel name; use letters, digits,"
+						+ " '-' or '_'");
+			}
+			checkCharset(channel.getCharset(), prefix, problems);
+			checkPermissions(channel.getPermissions(), prefix, problems);
+			if (channel.getMaxMessageSize().toBytes() < 1 || channel.getMaxMessageSize().toBytes() > Integer.MAX_VALUE - 8) {
+				problems.add(prefix + "max-message-size must be between 1B and 2047MB, got " + channel.getMaxMessageSize()
+						+ "; use a size such as 1MB");
+			}
+			if (channel.getSendQueueCapacity() < 1) {
+				problems.add(prefix + "send-queue-capacity must be at least 1, got " + channel.getSendQueueCapacity());
+			}
+			if (channel.getSendTimeout() == null || channel.getSendTimeout().isNegative()) {
+				problems.add(prefix + "send-timeout must not be negative, got " + channel.getSendTimeout()
+						+ "; use a duration such as 5s");
+			}
+			checkPath(pathOwners, resolve(directory, channel.getInPipe(), name + ".in", prefix + "in-pipe", problems),
+					prefix + "in-pipe", problems);
+			checkPath(pathOwners,
+					resolve(directory, channel.getOutPipe(), name + ".out", prefix + "out-pipe", problems),
+					prefix + "out-pipe", problems);
+		});
+		return problems;
+	}
+
+	/**
+	 * Create the settings of every configured channel.
+	 * @return settings by channel name, in configuration order
+	 */
+	public Map<String, PipeChannelSettings> createConfigured() {
+		Map<String, PipeChannelSettings> result = new java.util.LinkedHashMap<>();
+		this.properties.getChannels().forEach((name, channel) -> result.put(name, create(name, channel)));
+		return result;
+	}
+
+	/**
+	 * Create default settings for a channel that is not configured.
+	 * @param name the channel name
+	 * @return the settings
+	 */
+	public PipeChannelSettings createDefault(String name) {
+		return create(name, new PipeIoProperties.Channel());
+	}
+
+	private PipeChannelSettings create(String name, PipeIoProperties.Channel channel) {
+		Path directory = this.properties.determineDirectory();
+		List<String> ignored = new ArrayList<>();
+		PipeServerSettings.Builder server = PipeServerSettings
+			.builder(name, resolve(directory, channel.getInPipe(), name + ".in", "", ignored),
+					resolve(directory, channel.getOutPipe(), name + ".out", "", ignored))
+			.permissions(PosixFilePermissions.fromString(channel.getPermissions()))
+			.managePipes(channel.isManagePipes())
+			.maxMessageSize((int) channel.getMaxMessageSize().toBytes())
+			.sendQueueCapacity(channel.getSendQueueCapacity())
+			.sendTimeout(channel.getSendTimeout());
+		for (PipeChannelSettingsCustomizer customizer : this.customizers) {
+			customizer.customize(name, server);
+		}
+		return new PipeChannelSettings(server.build(), Charset.forName(channel.getCharset()), channel.isAutoStartup());
+	}
+
+	private static Path resolve(Path directory, @Nullable String configured, String fallback, String property,
+			List<String> problems) {
+		String value = (configured != null && !configured.isBlank()) ? configured : fallback;
+		try {
+			return directory.resolve(value).toAbsolutePath().normalize();
+		}
+		catch (InvalidPathException ex) {
+			problems.add(property + " '" + value + "' is not a valid path: " + ex.getReason());
+			return directory.resolve(fallback);
+		}
+	}
+
+	private static void checkPath(Map<Path, String> owners, Path path, String property, List<String> problems) {
+		String other = owners.putIfAbsent(path, property);
+		if (other != null) {
+			problems.add(property + " and " + other + " both resolve to " + path
+					+ "; every pipe needs its own path, change one of them");
+		}
+	}
+
+	private static void checkCharset(String charset, String prefix, List<String> problems) {
+		try {
+			Charset.forName(charset);
+		}
+		catch (IllegalArgumentException ex) {
+			problems.add(prefix + "charset '" + charset + "' is not a charset this JVM supports; use a name such as"
+					+ " UTF-8 or ISO-8859-1");
+		}
+	}
+
+	private static void checkPermissions(String permissions, String prefix, List<String> problems) {
+		try {
+			Set<PosixFilePermission> parsed = PosixFilePermissions.fromString(permissions);
+			if (!parsed.contains(PosixFilePermission.OWNER_READ) || !parsed.contains(PosixFilePermission.OWNER_WRITE)) {
+				problems.add(prefix + "permissions '" + permissions + "' must let the owner read and write; use"
+						+ " rw------- or rw-rw----");
+			}
+		}
+		catch (IllegalArgumentException ex) {
+			problems.add(prefix + "permissions '" + permissions + "' is not a permission string; use nine"
+					+ " characters as in ls -l, such as rw------- or rw-rw----");
+		}
+	}
+
+}

@@ -1,0 +1,112 @@
+package io.pipeio.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.pipeio.annotation.PipeListenerAnnotationBeanPostProcessor;
+import io.pipeio.converter.JacksonPipeMessageConverter;
+import io.pipeio.converter.PipeMessageConverter;
+import io.pipeio.converter.SimplePipeMessageConverter;
+import io.pipeio.core.CompositePipeServerListener;
+import io.pipeio.core.LoggingPipeErrorHandler;
+import io.pipeio.core.LoggingPipeServerListener;
+import io.pipeio.core.PipeChannelRegistry;
+import io.pipeio.core.PipeErrorHandler;
+import io.pipeio.core.PipeOperations;
+import io.pipeio.core.PipeTemplate;
+import io.pipeio.server.PipeServerListener;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
+
+/**
+ * Auto-configuration of pipe-io: a {@link PipeChannelRegistry} with one channel per entry of
+ * {@code pipe-io.channels}, {@code @PipeListener} support and a {@link PipeTemplate}.
+ *
+ * @author pipe-io
+ */
+@AutoConfiguration(afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
+@ConditionalOnBooleanProperty(name = "pipe-io.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(PipeIoProperties.class)
+public final class PipeIoAutoConfiguration {
+
+	/** Spring Boot's default of {@code spring.lifecycle.timeout-per-shutdown-phase}. */
+	private static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+
+	PipeIoAutoConfiguration() {
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	PipeChannelSettingsFactory pipeChannelSettingsFactory(PipeIoProperties properties,
+			ObjectProvider<PipeChannelSettingsCustomizer> customizers) {
+		return new PipeChannelSettingsFactory(properties, customizers.orderedStream().toList());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(PipeMessageConverter.class)
+	SimplePipeMessageConverter pipeMessageConverter() {
+		return new SimplePipeMessageConverter();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(PipeErrorHandler.class)
+	LoggingPipeErrorHandler pipeErrorHandler() {
+		return new LoggingPipeErrorHandler();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	PipeChannelRegistry pipeChannelRegistry(PipeChannelSettingsFactory settingsFactory,
+			PipeMessageConverter converter, PipeErrorHandler errorHandler,
+			ObjectProvider<PipeServerListener> serverListeners, Environment environment) {
+		List<PipeServerListener> listeners = new ArrayList<>();
+		listeners.add(new LoggingPipeServerListener());
+		serverListeners.orderedStream().forEach(listeners::add);
+		Duration shutdownTimeout = Binder.get(environment)
+			.bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
+			.orElse(DEFAULT_SHUTDOWN_TIMEOUT);
+		PipeChannelRegistry registry = new PipeChannelRegistry(settingsFactory::createDefault, converter,
+				errorHandler, new CompositePipeServerListener(listeners), shutdownTimeout);
+		settingsFactory.createConfigured().forEach(registry::declare);
+		return registry;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(PipeOperations.class)
+	PipeTemplate pipeTemplate(PipeChannelRegistry registry) {
+		return new PipeTemplate(registry);
+	}
+
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	@ConditionalOnMissingBean
+	static PipeListenerAnnotationBeanPostProcessor pipeListenerAnnotationBeanPostProcessor() {
+		return new PipeListenerAnnotationBeanPostProcessor();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(JsonMapper.class)
+	static class JacksonConverterConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(PipeMessageConverter.class)
+		JacksonPipeMessageConverter pipeMessageConverter(ObjectProvider<JsonMapper> jsonMapper) {
+			return new JacksonPipeMessageConverter(jsonMapper.getIfAvailable(JsonMapper::new));
+		}
+
+	}
+
+}

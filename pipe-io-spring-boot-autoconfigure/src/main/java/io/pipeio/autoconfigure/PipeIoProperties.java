@@ -1,0 +1,210 @@
+package io.pipeio.autoconfigure;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
+
+/**
+ * Configuration of pipe-io channels. Validates itself when bound, so a bad value fails startup with
+ * a message that names the property and the fix.
+ *
+ * @author pipe-io
+ */
+@ConfigurationProperties("pipe-io")
+public class PipeIoProperties implements Validator {
+
+	/**
+	 * Whether to create pipe-io channels at all.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Base directory for relative pipe paths. Defaults to "pipe-io" in the JVM's temporary
+	 * directory (java.io.tmpdir).
+	 */
+	private @Nullable Path directory;
+
+	/**
+	 * Channels by name. Each channel is an in pipe the application reads lines from and an out pipe
+	 * it writes lines to.
+	 */
+	private final Map<String, Channel> channels = new LinkedHashMap<>();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public @Nullable Path getDirectory() {
+		return this.directory;
+	}
+
+	public void setDirectory(@Nullable Path directory) {
+		this.directory = directory;
+	}
+
+	public Map<String, Channel> getChannels() {
+		return this.channels;
+	}
+
+	@Override
+	public boolean supports(Class<?> type) {
+		return PipeIoProperties.class.isAssignableFrom(type);
+	}
+
+	@Override
+	public void validate(Object target, Errors errors) {
+		for (String problem : PipeChannelSettingsFactory.validate((PipeIoProperties) target)) {
+			errors.reject("pipeio.invalid", problem);
+		}
+	}
+
+	/**
+	 * Return the base directory of relative pipe paths.
+	 * @return the configured directory, or "pipe-io" in java.io.tmpdir
+	 */
+	public Path determineDirectory() {
+		return (this.directory != null) ? this.directory.toAbsolutePath().normalize()
+				: Path.of(System.getProperty("java.io.tmpdir"), "pipe-io").toAbsolutePath().normalize();
+	}
+
+	/**
+	 * Settings of one channel.
+	 */
+	public static class Channel {
+
+		/**
+		 * Path of the FIFO the application reads lines from, relative to pipe-io.directory unless
+		 * absolute. Defaults to "<channel>.in".
+		 */
+		private @Nullable String inPipe;
+
+		/**
+		 * Path of the FIFO the application writes lines to, relative to pipe-io.directory unless
+		 * absolute. Defaults to "<channel>.out".
+		 */
+		private @Nullable String outPipe;
+
+		/**
+		 * Permissions of created FIFOs, as in "ls -l" (such as rw------- or rw-rw----); applied
+		 * exactly, whatever the umask. The owner must be able to read and write.
+		 */
+		private String permissions = "rw-------";
+
+		/**
+		 * Whether to create the FIFOs on start (replacing stale ones) and remove them on stop. When
+		 * false, the FIFOs must exist and are never created or removed.
+		 */
+		private boolean managePipes = true;
+
+		/**
+		 * Charset of text lines, used for String listener parameters and replies.
+		 */
+		private String charset = "UTF-8";
+
+		/**
+		 * Largest incoming line, without its newline; longer lines are dropped (reason too-large).
+		 */
+		private DataSize maxMessageSize = DataSize.ofMegabytes(1);
+
+		/**
+		 * How many outgoing lines may wait to be written to the out pipe.
+		 */
+		private int sendQueueCapacity = 10_000;
+
+		/**
+		 * How long a send waits for room in a full send queue before it fails.
+		 */
+		private Duration sendTimeout = Duration.ofSeconds(5);
+
+		/**
+		 * Whether the channel starts with the application.
+		 */
+		private boolean autoStartup = true;
+
+		public @Nullable String getInPipe() {
+			return this.inPipe;
+		}
+
+		public void setInPipe(@Nullable String inPipe) {
+			this.inPipe = inPipe;
+		}
+
+		public @Nullable String getOutPipe() {
+			return this.outPipe;
+		}
+
+		public void setOutPipe(@Nullable String outPipe) {
+			this.outPipe = outPipe;
+		}
+
+		public String getPermissions() {
+			return this.permissions;
+		}
+
+		public void setPermissions(String permissions) {
+			this.permissions = permissions;
+		}
+
+		public boolean isManagePipes() {
+			return this.managePipes;
+		}
+
+		public void setManagePipes(boolean managePipes) {
+			this.managePipes = managePipes;
+		}
+
+		public String getCharset() {
+			return this.charset;
+		}
+
+		public void setCharset(String charset) {
+			this.charset = charset;
+		}
+
+		public DataSize getMaxMessageSize() {
+			return this.maxMessageSize;
+		}
+
+		public void setMaxMessageSize(DataSize maxMessageSize) {
+			this.maxMessageSize = maxMessageSize;
+		}
+
+		public int getSendQueueCapacity() {
+			return this.sendQueueCapacity;
+		}
+
+		public void setSendQueueCapacity(int sendQueueCapacity) {
+			this.sendQueueCapacity = sendQueueCapacity;
+		}
+
+		public Duration getSendTimeout() {
+			return this.sendTimeout;
+		}
+
+		public void setSendTimeout(Duration sendTimeout) {
+			this.sendTimeout = sendTimeout;
+		}
+
+		public boolean isAutoStartup() {
+			return this.autoStartup;
+		}
+
+		public void setAutoStartup(boolean autoStartup) {
+			this.autoStartup = autoStartup;
+		}
+
+	}
+
+}

@@ -1,0 +1,40 @@
+package io.pipeio.converter;
+
+import java.lang.reflect.Type;
+
+/**
+ * Converts between the bytes of a line and objects, for listener parameters and return values
+ * that are neither {@code String} nor {@code byte[]}, and for
+ * {@code PipeTemplate.convertAndSend}.
+ *
+ * @author pipe-io
+ */
+public interface PipeMessageConverter {
+
+	/**
+	 * Return whether lines can be converted to the given type.
+	 * @param targetType the type
+	 * @return whether {@link #fromLine} supports it
+	 */
+	boolean canConvertFrom(Type targetType);
+
+	/**
+	 * Convert a line to an object.
+	 * @param buffer the buffer holding the line
+	 * @param offset where it starts
+	 * @param length its length
+	 * @param targetType the type to create
+	 * @return the object
+	 * @throws PipeMessageConversionException if the line cannot be converted
+	 */
+	Object fromLine(byte[] buffer, int offset, int length, Type targetType);
+
+	/**
+	 * Convert an object to a single line (without newline).
+	 * @param payload the object
+	 * @return the line's bytes, containing no {@code '\n'}
+	 * @throws PipeMessageConversionException if the object cannot be converted
+	 */
+	byte[] toLine(Object payload);
+
+}

@@ -1,0 +1,29 @@
+package io.pipeio.core;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@link PipeMessageListener} that reads the line straight from the reader's buffer, saving a
+ * copy per line (a {@code String} listener decodes from it directly).
+ *
+ * @author pipe-io
+ */
+public interface BufferedPipeMessageListener extends PipeMessageListener {
+
+	/**
+	 * Handle one line.
+	 * @param buffer the buffer holding the line, valid only during this call
+	 * @param offset where the line starts
+	 * @param length its length without the newline
+	 * @param context the channel
+	 * @return the reply, or {@code null}
+	 * @throws Exception any failure; it goes to the channel's {@link PipeErrorHandler}
+	 */
+	@Nullable Object onMessage(byte[] buffer, int offset, int length, PipeChannelContext context) throws Exception;
+
+	@Override
+	default @Nullable Object onMessage(byte[] line, PipeChannelContext context) throws Exception {
+		return onMessage(line, 0, line.length, context);
+	}
+
+}

@@ -1,0 +1,56 @@
+package io.pipeio.core;
+
+import java.nio.charset.StandardCharsets;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The default {@link PipeErrorHandler}: logs a warning with the channel, the reason and a
+ * truncated, printable preview of the line, and sends no reply.
+ *
+ * @author pipe-io
+ */
+public class LoggingPipeErrorHandler implements PipeErrorHandler {
+
+	private static final Log logger = LogFactory.getLog(LoggingPipeErrorHandler.class);
+
+	private static final int PREVIEW_BYTES = 120;
+
+	@Override
+	public @Nullable Object handleError(PipeListenerFailedException exception, PipeChannelContext context) {
+		if (logger.isWarnEnabled()) {
+			Throwable cause = (exception.getCause() != null) ? exception.getCause() : exception;
+			logger.warn("Channel '" + exception.getChannel() + "' dropped a line (" + exception.getReason().tag()
+					+ ", " + exception.getLine().length + " bytes) " + preview(exception.getLine()) + ": " + cause,
+					logger.isDebugEnabled() ? cause : null);
+		}
+		return null;
+	}
+
+	/**
+	 * Return a printable preview of a line: at most 120 bytes, control characters escaped.
+	 * @param line the line
+	 * @return the preview in double quotes
+	 */
+	public static String preview(byte[] line) {
+		int length = Math.min(line.length, PREVIEW_BYTES);
+		String text = new String(line, 0, length, StandardCharsets.UTF_8);
+		StringBuilder builder = new StringBuilder(text.length() + 8).append('"');
+		text.codePoints().forEach((cp) -> {
+			if (cp < 0x20 || cp == 0x7f) {
+				builder.append(String.format("\\x%02x", cp));
+			}
+			else {
+				builder.appendCodePoint(cp);
+			}
+		});
+		builder.append('"');
+		if (line.length > length) {
+			builder.append("...");
+		}
+		return builder.toString();
+	}
+
+}

@@ -1,0 +1,263 @@
+package io.pipeio.core;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationTargetException;
+import java.nio.charset.Charset;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+
+import io.pipeio.converter.PipeMessageConversionException;
+import io.pipeio.converter.PipeMessageConverter;
+import io.pipeio.server.ChannelStatistics;
+import io.pipeio.server.DropReason;
+import io.pipeio.server.LineHandler;
+import io.pipeio.server.PipeServer;
+import io.pipeio.server.PipeServerListener;
+import io.pipeio.server.PipeServerState;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.Assert;
+
+/**
+ * One configured channel: its {@link PipeServer}, its listener and the way replies and failures
+ * are handled. Obtained from the {@link PipeChannelRegistry}.
+ *
+ * @author pipe-io
+ */
+public final class PipeChannel implements PipeChannelContext {
+
+	private static final Log logger = LogFactory.getLog(PipeChannel.class);
+
+	private final String name;
+
+	private final PipeChannelSettings settings;
+
+	private final PipeServer server;
+
+	private final PipeMessageConverter converter;
+
+	private final PipeErrorHandler defaultErrorHandler;
+
+	private final ReplySequencer replies = new ReplySequencer(this::sendReply);
+
+	private volatile @Nullable BufferedPipeMessageListener listener;
+
+	private volatile @Nullable String listenerDescription;
+
+	private volatile PipeErrorHandler errorHandler;
+
+	PipeChannel(String name, PipeChannelSettings settings, PipeMessageConverter converter,
+			PipeErrorHandler errorHandler, PipeServerListener serverListener) {
+		this.name = name;
+		this.settings = settings;
+		this.converter = converter;
+		this.defaultErrorHandler = errorHandler;
+		this.errorHandler = errorHandler;
+		this.server = new PipeServer(settings.server(), new Dispatcher(), serverListener);
+	}
+
+	void setListener(PipeMessageListener listener, String description, @Nullable PipeErrorHandler errorHandler) {
+		this.listener = (listener instanceof BufferedPipeMessageListener buffered) ? buffered
+				: (buffer, offset, length, context) -> listener
+					.onMessage(Arrays.copyOfRange(buffer, offset, offset + length), context);
+		this.listenerDescription = description;
+		this.errorHandler = (errorHandler != null) ? errorHandler : this.defaultErrorHandler;
+	}
+
+	@Override
+	public String getName() {
+		return this.name;
+	}
+
+	@Override
+	public Charset getCharset() {
+		return this.settings.charset();
+	}
+
+	/** @return the channel's settings */
+	public PipeChannelSettings getSettings() {
+		return this.settings;
+	}
+
+	/** @return a description of the listener (such as the method), or {@code null} if none */
+	public @Nullable String getListenerDescription() {
+		return this.listenerDescription;
+	}
+
+	/** @return whether a listener receives the channel's lines */
+	public boolean hasListener() {
+		return this.listener != null;
+	}
+
+	/** @return the engine state; see also {@link #isPaused()} */
+	public PipeServerState getState() {
+		return this.server.getState();
+	}
+
+	/** @return why the channel last failed, or {@code null} */
+	public @Nullable Throwable getLastFailure() {
+		return this.server.getLastFailure();
+	}
+
+	/** @return whether the channel is running */
+	public boolean isRunning() {
+		PipeServerState state = this.server.getState();
+		return state == PipeServerState.RUNNING || state == PipeServerState.FAILED;
+	}
+
+	/** @return whether incoming lines are left in the pipe */
+	public boolean isPaused() {
+		return this.server.isPaused();
+	}
+
+	/** @return the channel's counters */
+	public ChannelStatistics getStatistics() {
+		return this.server.getStatistics();
+	}
+
+	/** @return how many outgoing lines wait to be written */
+	public int getSendQueueSize() {
+		return this.server.getSendQueueSize();
+	}
+
+	/**
+	 * Start the channel: create (when managed) and open its pipes.
+	 * @throws UncheckedIOException if the pipes cannot be used, naming the path and what is there
+	 */
+	public void start() {
+		try {
+			this.server.start();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * Stop the channel, writing queued lines while the timeout allows.
+	 * @param timeout the longest this may take
+	 */
+	public void stop(Duration timeout) {
+		this.server.stop(timeout);
+	}
+
+	/** Leave incoming lines in the pipe until {@link #resume()}. */
+	public void pause() {
+		this.server.pause();
+	}
+
+	/** Deliver incoming lines again. */
+	public void resume() {
+		this.server.resume();
+	}
+
+	/**
+	 * Queue a line for the out pipe.
+	 * @param line the line, without newline
+	 */
+	public void send(byte[] line) {
+		this.server.send(line);
+	}
+
+	/**
+	 * Queue a text line, encoded with the channel charset, for the out pipe.
+	 * @param line the line, without newline
+	 */
+	public void send(String line) {
+		this.server.send(line.getBytes(getCharset()));
+	}
+
+	/**
+	 * Queue a line and return a future completed once it is written.
+	 * @param line the line, without newline
+	 * @return the future
+	 */
+	public CompletableFuture<Void> sendAsync(byte[] line) {
+		return this.server.sendAsync(line);
+	}
+
+	@Override
+	public void reply(byte[] line) {
+		send(line);
+	}
+
+	@Override
+	public void reply(String line) {
+		send(line);
+	}
+
+	/**
+	 * Convert a reply or payload to the bytes of a line.
+	 * @param payload a {@code byte[]}, a {@code String} (channel charset) or an object to convert
+	 * @return the line
+	 */
+	public byte[] toLine(Object payload) {
+		if (payload instanceof byte[] bytes) {
+			return bytes;
+		}
+		if (payload instanceof String text) {
+			return text.getBytes(getCharset());
+		}
+		return this.converter.toLine(payload);
+	}
+
+	private void sendReply(Object reply) {
+		this.server.send(toLine(reply));
+	}
+
+	private void handleFailure(byte[] line, Throwable failure) {
+		Throwable cause = (failure instanceof InvocationTargetException ite && ite.getCause() != null)
+				? ite.getCause() : failure;
+		DropReason reason = (cause instanceof PipeMessageConversionException) ? DropReason.MALFORMED
+				: DropReason.HANDLER_ERROR;
+		ChannelStatistics statistics = this.server.getStatistics();
+		statistics.recordDropped(reason);
+		statistics.recordError(cause);
+		try {
+			Object reply = this.errorHandler.handleError(new PipeListenerFailedException(this.name, reason, line, cause),
+					this);
+			if (reply != null) {
+				sendReply(reply);
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.error("Error handler of channel '" + this.name + "' failed", ex);
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "PipeChannel[" + this.name + ", " + getState() + "]";
+	}
+
+	/**
+	 * Runs on the reader thread for every line.
+	 */
+	private final class Dispatcher implements LineHandler {
+
+		@Override
+		public void onLine(byte[] buffer, int offset, int length) {
+			PipeChannel channel = PipeChannel.this;
+			BufferedPipeMessageListener current = channel.listener;
+			if (current == null) {
+				channel.server.getStatistics().recordDropped(DropReason.NO_LISTENER);
+				return;
+			}
+			try {
+				Object reply = current.onMessage(buffer, offset, length, channel);
+				if (reply != null) {
+					channel.replies.submit(reply, buffer, offset, length, channel::handleFailure);
+				}
+			}
+			catch (Throwable ex) {
+				channel.handleFailure(Arrays.copyOfRange(buffer, offset, offset + length), ex);
+			}
+		}
+
+	}
+
+}

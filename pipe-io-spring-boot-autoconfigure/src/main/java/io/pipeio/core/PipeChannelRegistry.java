@@ -1,0 +1,266 @@
+package io.pipeio.core;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+import io.pipeio.converter.PipeMessageConverter;
+import io.pipeio.server.PipeServerListener;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.util.Assert;
+
+/**
+ * Holds every channel of the application and is the single {@link SmartLifecycle} that starts
+ * and stops them. Channels come from configuration ({@link #declare}), from listeners
+ * ({@link #registerListener}, which declares an unconfigured channel with defaults) and at
+ * runtime ({@link #register}).
+ *
+ * @author pipe-io
+ */
+public class PipeChannelRegistry implements SmartLifecycle {
+
+	/** Stops before the beans the listeners call, like Spring for Apache Kafka's containers. */
+	public static final int DEFAULT_PHASE = Integer.MAX_VALUE - 100;
+
+	private static final Log logger = LogFactory.getLog(PipeChannelRegistry.class);
+
+	private final Map<String, PipeChannel> channels = new ConcurrentHashMap<>();
+
+	private final Function<String, PipeChannelSettings> defaults;
+
+	private final PipeMessageConverter converter;
+
+	private final PipeErrorHandler errorHandler;
+
+	private final PipeServerListener serverListener;
+
+	private final Duration shutdownTimeout;
+
+	private volatile boolean running;
+
+	/**
+	 * Create a registry.
+	 * @param defaults settings for a channel that a listener names but configuration does not
+	 * @param converter converts non-text payloads
+	 * @param errorHandler the default error handler
+	 * @param serverListener observes every channel's engine (metrics, health, events)
+	 * @param shutdownTimeout the longest {@link #stop(Runnable)} may take for all channels
+	 */
+	public PipeChannelRegistry(Function<String, PipeChannelSettings> defaults, PipeMessageConverter converter,
+			PipeErrorHandler errorHandler, PipeServerListener serverListener, Duration shutdownTimeout) {
+		Assert.notNull(defaults, "'defaults' must not be null");
+		Assert.notNull(converter, "'converter' must not be null");
+		Assert.notNull(errorHandler, "'errorHandler' must not be null");
+		Assert.notNull(serverListener, "'serverListener' must not be null");
+		Assert.notNull(shutdownTimeout, "'shutdownTimeout' must not be null");
+		this.defaults = defaults;
+		this.converter = converter;
+		this.errorHandler = errorHandler;
+		this.serverListener = serverListener;
+		this.shutdownTimeout = shutdownTimeout;
+	}
+
+	/**
+	 * Declare a channel without a listener (yet).
+	 * @param name the channel name
+	 * @param settings its settings
+	 * @return the channel
+	 * @throws IllegalStateException if the name is taken
+	 */
+	public PipeChannel declare(String name, PipeChannelSettings settings) {
+		Assert.hasText(name, "'name' must not be empty");
+		Assert.notNull(settings, "'settings' must not be null");
+		PipeChannel channel = new PipeChannel(name, settings, this.converter, this.errorHandler, this.serverListener);
+		PipeChannel existing = this.channels.putIfAbsent(name, channel);
+		if (existing != null) {
+			throw new IllegalStateException("Channel '" + name + "' is already registered");
+		}
+		return channel;
+	}
+
+	/**
+	 * Attach a listener to its channel, declaring the channel with defaults if it is not
+	 * configured.
+	 * @param endpoint the listener description
+	 * @return the channel
+	 * @throws IllegalStateException if the channel already has a listener
+	 */
+	public PipeChannel registerListener(PipeListenerEndpoint endpoint) {
+		Assert.notNull(endpoint, "'endpoint' must not be null");
+		String name = endpoint.getChannel();
+		PipeChannel channel = this.channels.computeIfAbsent(name, (key) -> {
+			logger.info("Channel '" + key + "' is not configured under pipe-io.channels; declaring it with defaults for "
+					+ endpoint.getDescription());
+			return new PipeChannel(key, this.defaults.apply(key), this.converter, this.errorHandler,
+					this.serverListener);
+		});
+		synchronized (channel) {
+			if (channel.hasListener()) {
+				throw new IllegalStateException("Channel '" + name + "' has two listeners: "
+						+ channel.getListenerDescription() + " and " + endpoint.getDescription()
+						+ ". A channel has one listener; give one of them another channel.");
+			}
+			channel.setListener(endpoint.createListener(channel), endpoint.getDescription(),
+					endpoint.getErrorHandler());
+		}
+		return channel;
+	}
+
+	/**
+	 * Add a channel at runtime (for plug-in hosts) and start it if the registry runs and the
+	 * settings say so.
+	 * @param name the channel name
+	 * @param settings its settings
+	 * @param listener receives its lines
+	 * @return the channel
+	 */
+	public PipeChannel register(String name, PipeChannelSettings settings, PipeMessageListener listener) {
+		Assert.notNull(listener, "'listener' must not be null");
+		PipeChannel channel = declare(name, settings);
+		channel.setListener(listener, listener.toString(), null);
+		if (this.running && settings.autoStartup()) {
+			try {
+				channel.start();
+			}
+			catch (RuntimeException ex) {
+				this.channels.remove(name, channel);
+				throw ex;
+			}
+		}
+		return channel;
+	}
+
+	/**
+	 * Stop a channel and remove it from the registry.
+	 * @param name the channel name
+	 * @return whether it existed
+	 */
+	public boolean unregister(String name) {
+		PipeChannel channel = this.channels.remove(name);
+		if (channel != null) {
+			channel.stop(this.shutdownTimeout);
+		}
+		return channel != null;
+	}
+
+	/**
+	 * Return a channel.
+	 * @param name the channel name
+	 * @return the channel, or {@code null}
+	 */
+	public @Nullable PipeChannel getChannel(String name) {
+		return this.channels.get(name);
+	}
+
+	/**
+	 * Return a channel that must exist.
+	 * @param name the channel name
+	 * @return the channel
+	 * @throws IllegalArgumentException naming the known channels if it does not exist
+	 */
+	public PipeChannel getRequiredChannel(String name) {
+		PipeChannel channel = this.channels.get(name);
+		if (channel == null) {
+			throw new IllegalArgumentException(
+					"No channel named '" + name + "'; known channels: " + getChannelNames());
+		}
+		return channel;
+	}
+
+	/** @return the names of all channels, sorted */
+	public Set<String> getChannelNames() {
+		return new TreeSet<>(this.channels.keySet());
+	}
+
+	/** @return all channels */
+	public Collection<PipeChannel> getChannels() {
+		return List.copyOf(this.channels.values());
+	}
+
+	/**
+	 * Start one channel.
+	 * @param name the channel name
+	 */
+	public void start(String name) {
+		getRequiredChannel(name).start();
+	}
+
+	/**
+	 * Stop one channel.
+	 * @param name the channel name
+	 */
+	public void stop(String name) {
+		getRequiredChannel(name).stop(this.shutdownTimeout);
+	}
+
+	/**
+	 * Pause one channel: its incoming lines stay in the pipe.
+	 * @param name the channel name
+	 */
+	public void pause(String name) {
+		getRequiredChannel(name).pause();
+	}
+
+	/**
+	 * Resume one paused channel.
+	 * @param name the channel name
+	 */
+	public void resume(String name) {
+		getRequiredChannel(name).resume();
+	}
+
+	@Override
+	public void start() {
+		List<PipeChannel> started = new ArrayList<>();
+		try {
+			for (String name : getChannelNames()) {
+				PipeChannel channel = this.channels.get(name);
+				if (channel == null || !channel.getSettings().autoStartup()) {
+					continue;
+				}
+				if (!channel.hasListener()) {
+					logger.warn("Channel '" + name + "' has no @PipeListener: its lines are read and dropped"
+							+ " (counted as dropped, reason no-listener)");
+				}
+				channel.start();
+				started.add(channel);
+			}
+		}
+		catch (RuntimeException ex) {
+			started.forEach((channel) -> channel.stop(Duration.ofSeconds(1)));
+			throw ex;
+		}
+		this.running = true;
+	}
+
+	@Override
+	public void stop() {
+		long deadline = System.nanoTime() + this.shutdownTimeout.toNanos();
+		this.running = false;
+		for (PipeChannel channel : this.channels.values()) {
+			long remaining = Math.max(0, deadline - System.nanoTime());
+			channel.stop(Duration.ofNanos(remaining));
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return DEFAULT_PHASE;
+	}
+
+}

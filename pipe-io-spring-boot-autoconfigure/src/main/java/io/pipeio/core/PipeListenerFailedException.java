@@ -1,0 +1,51 @@
+package io.pipeio.core;
+
+import io.pipeio.server.DropReason;
+
+/**
+ * A line a listener could not handle: it could not be decoded or converted
+ * ({@link DropReason#MALFORMED}) or the listener threw ({@link DropReason#HANDLER_ERROR}).
+ * Given to the {@link PipeErrorHandler}.
+ *
+ * @author pipe-io
+ */
+public class PipeListenerFailedException extends RuntimeException {
+
+	private static final long serialVersionUID = 1L;
+
+	private final String channel;
+
+	private final DropReason reason;
+
+	private final byte[] line;
+
+	/**
+	 * Create an exception.
+	 * @param channel the channel
+	 * @param reason {@link DropReason#MALFORMED} or {@link DropReason#HANDLER_ERROR}
+	 * @param line the line
+	 * @param cause what failed
+	 */
+	public PipeListenerFailedException(String channel, DropReason reason, byte[] line, Throwable cause) {
+		super("Listener of channel '" + channel + "' failed (" + reason.tag() + "): " + cause, cause);
+		this.channel = channel;
+		this.reason = reason;
+		this.line = line;
+	}
+
+	/** @return the channel */
+	public String getChannel() {
+		return this.channel;
+	}
+
+	/** @return why the line was dropped */
+	public DropReason getReason() {
+		return this.reason;
+	}
+
+	/** @return the line's bytes */
+	public byte[] getLine() {
+		return this.line;
+	}
+
+}
