@@ -13,8 +13,10 @@ import io.pipeio.core.LoggingPipeErrorHandler;
 import io.pipeio.core.LoggingPipeServerListener;
 import io.pipeio.core.PipeChannelRegistry;
 import io.pipeio.core.PipeErrorHandler;
+import io.pipeio.core.PipeMessageListenerDecorator;
 import io.pipeio.core.PipeOperations;
 import io.pipeio.core.PipeTemplate;
+import io.pipeio.event.PipeChannelEventPublisher;
 import io.pipeio.server.PipeServerListener;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -26,6 +28,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
@@ -71,7 +74,8 @@ public final class PipeIoAutoConfiguration {
 	@ConditionalOnMissingBean
 	PipeChannelRegistry pipeChannelRegistry(PipeChannelSettingsFactory settingsFactory,
 			PipeMessageConverter converter, PipeErrorHandler errorHandler,
-			ObjectProvider<PipeServerListener> serverListeners, Environment environment) {
+			ObjectProvider<PipeServerListener> serverListeners,
+			ObjectProvider<PipeMessageListenerDecorator> listenerDecorators, Environment environment) {
 		List<PipeServerListener> listeners = new ArrayList<>();
 		listeners.add(new LoggingPipeServerListener());
 		serverListeners.orderedStream().forEach(listeners::add);
@@ -80,8 +84,15 @@ public final class PipeIoAutoConfiguration {
 			.orElse(DEFAULT_SHUTDOWN_TIMEOUT);
 		PipeChannelRegistry registry = new PipeChannelRegistry(settingsFactory::createDefault, converter,
 				errorHandler, new CompositePipeServerListener(listeners), shutdownTimeout);
+		registry.setListenerDecorators(listenerDecorators.orderedStream().toList());
 		settingsFactory.createConfigured().forEach(registry::declare);
 		return registry;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	PipeChannelEventPublisher pipeChannelEventPublisher(ApplicationEventPublisher publisher) {
+		return new PipeChannelEventPublisher(publisher);
 	}
 
 	@Bean

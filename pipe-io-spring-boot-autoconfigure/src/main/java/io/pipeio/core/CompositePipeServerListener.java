@@ -2,6 +2,7 @@ package io.pipeio.core;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 
 import io.pipeio.server.DropReason;
 import io.pipeio.server.PipeServer;
@@ -30,45 +31,33 @@ public final class CompositePipeServerListener implements PipeServerListener {
 	@Override
 	public void onStateChanged(PipeServer server, PipeServerState previous, PipeServerState current,
 			@Nullable Throwable cause) {
-		for (PipeServerListener listener : this.listeners) {
-			try {
-				listener.onStateChanged(server, previous, current, cause);
-			}
-			catch (RuntimeException ex) {
-				// An observer must not break the channel or the other observers.
-			}
-		}
+		tellEach((listener) -> listener.onStateChanged(server, previous, current, cause));
+	}
+
+	@Override
+	public void onPausedChanged(PipeServer server, boolean paused) {
+		tellEach((listener) -> listener.onPausedChanged(server, paused));
 	}
 
 	@Override
 	public void onDropped(PipeServer server, DropReason reason, long size) {
-		for (PipeServerListener listener : this.listeners) {
-			try {
-				listener.onDropped(server, reason, size);
-			}
-			catch (RuntimeException ex) {
-				// An observer must not break the channel or the other observers.
-			}
-		}
+		tellEach((listener) -> listener.onDropped(server, reason, size));
 	}
 
 	@Override
 	public void onHandlerError(PipeServer server, byte[] line, Throwable error) {
-		for (PipeServerListener listener : this.listeners) {
-			try {
-				listener.onHandlerError(server, line, error);
-			}
-			catch (RuntimeException ex) {
-				// An observer must not break the channel or the other observers.
-			}
-		}
+		tellEach((listener) -> listener.onHandlerError(server, line, error));
 	}
 
 	@Override
 	public void onPipeRecreated(PipeServer server, Path path) {
+		tellEach((listener) -> listener.onPipeRecreated(server, path));
+	}
+
+	private void tellEach(Consumer<PipeServerListener> call) {
 		for (PipeServerListener listener : this.listeners) {
 			try {
-				listener.onPipeRecreated(server, path);
+				call.accept(listener);
 			}
 			catch (RuntimeException ex) {
 				// An observer must not break the channel or the other observers.

@@ -6,6 +6,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.nio.charset.Charset;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import io.pipeio.converter.PipeMessageConversionException;
@@ -19,8 +20,6 @@ import io.pipeio.server.PipeServerState;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-
-import org.springframework.util.Assert;
 
 /**
  * One configured channel: its {@link PipeServer}, its listener and the way replies and failures
@@ -60,10 +59,15 @@ public final class PipeChannel implements PipeChannelContext {
 		this.server = new PipeServer(settings.server(), new Dispatcher(), serverListener);
 	}
 
-	void setListener(PipeMessageListener listener, String description, @Nullable PipeErrorHandler errorHandler) {
-		this.listener = (listener instanceof BufferedPipeMessageListener buffered) ? buffered
+	void setListener(PipeMessageListener listener, String description, @Nullable PipeErrorHandler errorHandler,
+			List<PipeMessageListenerDecorator> decorators) {
+		BufferedPipeMessageListener buffered = (listener instanceof BufferedPipeMessageListener already) ? already
 				: (buffer, offset, length, context) -> listener
 					.onMessage(Arrays.copyOfRange(buffer, offset, offset + length), context);
+		for (int i = decorators.size() - 1; i >= 0; i--) {
+			buffered = decorators.get(i).decorate(this.name, buffered);
+		}
+		this.listener = buffered;
 		this.listenerDescription = description;
 		this.errorHandler = (errorHandler != null) ? errorHandler : this.defaultErrorHandler;
 	}

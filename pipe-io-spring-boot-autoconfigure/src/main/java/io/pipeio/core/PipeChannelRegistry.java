@@ -46,6 +46,8 @@ public class PipeChannelRegistry implements SmartLifecycle {
 
 	private final Duration shutdownTimeout;
 
+	private volatile List<PipeMessageListenerDecorator> decorators = List.of();
+
 	private volatile boolean running;
 
 	/**
@@ -68,6 +70,15 @@ public class PipeChannelRegistry implements SmartLifecycle {
 		this.errorHandler = errorHandler;
 		this.serverListener = serverListener;
 		this.shutdownTimeout = shutdownTimeout;
+	}
+
+	/**
+	 * Set the decorators applied to every listener attached from now on (timing, tracing).
+	 * @param decorators the decorators, the first one outermost
+	 */
+	public void setListenerDecorators(List<PipeMessageListenerDecorator> decorators) {
+		Assert.notNull(decorators, "'decorators' must not be null");
+		this.decorators = List.copyOf(decorators);
 	}
 
 	/**
@@ -111,7 +122,7 @@ public class PipeChannelRegistry implements SmartLifecycle {
 						+ ". A channel has one listener; give one of them another channel.");
 			}
 			channel.setListener(endpoint.createListener(channel), endpoint.getDescription(),
-					endpoint.getErrorHandler());
+					endpoint.getErrorHandler(), this.decorators);
 		}
 		return channel;
 	}
@@ -127,7 +138,7 @@ public class PipeChannelRegistry implements SmartLifecycle {
 	public PipeChannel register(String name, PipeChannelSettings settings, PipeMessageListener listener) {
 		Assert.notNull(listener, "'listener' must not be null");
 		PipeChannel channel = declare(name, settings);
-		channel.setListener(listener, listener.toString(), null);
+		channel.setListener(listener, listener.toString(), null, this.decorators);
 		if (this.running && settings.autoStartup()) {
 			try {
 				channel.start();

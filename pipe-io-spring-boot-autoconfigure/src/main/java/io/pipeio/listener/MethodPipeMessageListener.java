@@ -1,5 +1,6 @@
 package io.pipeio.listener;
 
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Type;
 import java.util.Arrays;
@@ -96,7 +97,20 @@ public class MethodPipeMessageListener implements BufferedPipeMessageListener {
 		if (this.contextIndex >= 0) {
 			arguments[this.contextIndex] = context;
 		}
-		return this.method.invoke(this.bean, arguments);
+		try {
+			return this.method.invoke(this.bean, arguments);
+		}
+		catch (InvocationTargetException ex) {
+			// Report what the method threw, not the reflection wrapper (error handlers and metrics).
+			Throwable cause = ex.getCause();
+			if (cause instanceof Exception exception) {
+				throw exception;
+			}
+			if (cause instanceof Error error) {
+				throw error;
+			}
+			throw ex;
+		}
 	}
 
 	@Override

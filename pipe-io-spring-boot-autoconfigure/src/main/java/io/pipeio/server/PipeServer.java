@@ -232,12 +232,19 @@ public final class PipeServer {
 
 	/** Leave incoming lines in the in pipe until {@link #resume()}. */
 	public void pause() {
-		this.dispatcher.setPaused(true);
+		setPaused(true);
 	}
 
 	/** Deliver incoming lines again after {@link #pause()}. */
 	public void resume() {
-		this.dispatcher.setPaused(false);
+		setPaused(false);
+	}
+
+	private void setPaused(boolean paused) {
+		if (this.dispatcher.isPaused() != paused) {
+			this.dispatcher.setPaused(paused);
+			this.listener.onPausedChanged(this, paused);
+		}
 	}
 
 	/** @return whether incoming lines are held back */

@@ -26,6 +26,14 @@ public interface PipeServerListener {
 	}
 
 	/**
+	 * The server was paused or resumed.
+	 * @param server the server
+	 * @param paused whether it is paused now
+	 */
+	default void onPausedChanged(PipeServer server, boolean paused) {
+	}
+
+	/**
 	 * A line was dropped by the engine.
 	 * @param server the server
 	 * @param reason why

@@ -1,0 +1,67 @@
+package io.pipeio.actuate;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.pipeio.core.PipeChannel;
+import io.pipeio.server.ChannelStatistics;
+import io.pipeio.server.DropReason;
+import io.pipeio.server.PipeServerSettings;
+
+/**
+ * What operators see of one channel, shared by the health details and the {@code pipeio}
+ * endpoint: paths, state, counters, queue depth and the last error.
+ *
+ * @author pipe-io
+ */
+public final class ChannelDescriptor {
+
+	private ChannelDescriptor() {
+	}
+
+	/**
+	 * Return the state an operator should see: {@code PAUSED} for a paused running channel,
+	 * otherwise the engine state.
+	 * @param channel the channel
+	 * @return the state name
+	 */
+	public static String state(PipeChannel channel) {
+		return (channel.isPaused() && channel.isRunning()) ? "PAUSED" : channel.getState().name();
+	}
+
+	/**
+	 * Describe a channel.
+	 * @param channel the channel
+	 * @return the description, in a stable order
+	 */
+	public static Map<String, Object> describe(PipeChannel channel) {
+		PipeServerSettings settings = channel.getSettings().server();
+		ChannelStatistics statistics = channel.getStatistics();
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("state", state(channel));
+		details.put("inPipe", settings.getInPath().toString());
+		details.put("outPipe", settings.getOutPath().toString());
+		if (channel.getListenerDescription() != null) {
+			details.put("listener", channel.getListenerDescription());
+		}
+		details.put("received", statistics.getReceivedMessages());
+		details.put("sent", statistics.getSentMessages());
+		Map<String, Long> dropped = new LinkedHashMap<>();
+		dropped.put("total", statistics.getDroppedTotal());
+		for (DropReason reason : DropReason.values()) {
+			dropped.put(reason.tag(), statistics.getDropped(reason));
+		}
+		details.put("dropped", dropped);
+		details.put("sendQueueSize", channel.getSendQueueSize());
+		ChannelStatistics.LastError lastError = statistics.getLastError();
+		if (lastError != null) {
+			Map<String, Object> error = new LinkedHashMap<>();
+			error.put("time", lastError.time().toString());
+			error.put("type", lastError.type());
+			error.put("message", lastError.message());
+			details.put("lastError", error);
+		}
+		return details;
+	}
+
+}

@@ -1,0 +1,85 @@
+package io.pipeio.actuate;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.BaseUnits;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.pipeio.server.ChannelStatistics;
+import io.pipeio.server.DropReason;
+import io.pipeio.server.PipeServer;
+import io.pipeio.server.PipeServerListener;
+import io.pipeio.server.PipeServerState;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Channel meters, tagged {@code channel}: {@code pipeio.messages.received}, {@code .sent},
+ * {@code .dropped} (tag {@code reason}), {@code pipeio.bytes.received}, {@code .sent} and the
+ * {@code pipeio.send.queue.size} gauge. The meters read the engine's own counters when scraped, so
+ * they cost nothing per line. A channel is bound when it first starts, whichever comes first of
+ * that and the meter registry.
+ *
+ * @author pipe-io
+ */
+public class PipeIoMetrics implements MeterBinder, PipeServerListener {
+
+	private final Map<PipeServer, Boolean> servers = new ConcurrentHashMap<>();
+
+	private volatile @Nullable MeterRegistry registry;
+
+	@Override
+	public void bindTo(MeterRegistry registry) {
+		this.registry = registry;
+		this.servers.keySet().forEach((server) -> bind(registry, server));
+	}
+
+	@Override
+	public void onStateChanged(PipeServer server, PipeServerState previous, PipeServerState current,
+			@Nullable Throwable cause) {
+		if (current == PipeServerState.STARTING && this.servers.putIfAbsent(server, Boolean.TRUE) == null) {
+			MeterRegistry meterRegistry = this.registry;
+			if (meterRegistry != null) {
+				bind(meterRegistry, server);
+			}
+		}
+	}
+
+	private static void bind(MeterRegistry registry, PipeServer server) {
+		Tags tags = Tags.of("channel", server.getChannel());
+		ChannelStatistics statistics = server.getStatistics();
+		FunctionCounter.builder("pipeio.messages.received", statistics, ChannelStatistics::getReceivedMessages)
+			.description("Lines received from the channel's in pipe")
+			.tags(tags)
+			.register(registry);
+		FunctionCounter.builder("pipeio.messages.sent", statistics, ChannelStatistics::getSentMessages)
+			.description("Lines written to the channel's out pipe")
+			.tags(tags)
+			.register(registry);
+		for (DropReason reason : DropReason.values()) {
+			FunctionCounter.builder("pipeio.messages.dropped", statistics, (stats) -> stats.getDropped(reason))
+				.description("Lines not delivered, by reason")
+				.tags(tags.and("reason", reason.tag()))
+				.register(registry);
+		}
+		FunctionCounter.builder("pipeio.bytes.received", statistics, ChannelStatistics::getReceivedBytes)
+			.description("Bytes of the lines received, without newlines")
+			.baseUnit(BaseUnits.BYTES)
+			.tags(tags)
+			.register(registry);
+		FunctionCounter.builder("pipeio.bytes.sent", statistics, ChannelStatistics::getSentBytes)
+			.description("Bytes of the lines written, without newlines")
+			.baseUnit(BaseUnits.BYTES)
+			.tags(tags)
+			.register(registry);
+		Gauge.builder("pipeio.send.queue.size", server, PipeServer::getSendQueueSize)
+			.description("Lines waiting to be written to the out pipe")
+			.tags(tags)
+			.strongReference(true)
+			.register(registry);
+	}
+
+}
