@@ -1,0 +1,218 @@
+package io.pipeio.actuate;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.pipeio.annotation.PipeListener;
+import io.pipeio.autoconfigure.PipeIoAutoConfiguration;
+import io.pipeio.autoconfigure.PipeIoEndpointAutoConfiguration;
+import io.pipeio.autoconfigure.PipeIoHealthContributorAutoConfiguration;
+import io.pipeio.autoconfigure.PipeIoMetricsAutoConfiguration;
+import io.pipeio.core.PipeChannelRegistry;
+import io.pipeio.event.PipeChannelEvent;
+import io.pipeio.event.PipeChannelFailedEvent;
+import io.pipeio.event.PipeChannelPausedEvent;
+import io.pipeio.event.PipeChannelResumedEvent;
+import io.pipeio.event.PipeChannelStartedEvent;
+import io.pipeio.event.PipeChannelStoppedEvent;
+import io.pipeio.event.PipeRecreatedEvent;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.boot.health.contributor.CompositeHealthContributor;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Health, metrics, events and the endpoint observed through real FIFOs.
+ */
+@Timeout(60)
+class PipeIoObservabilityTests {
+
+	@TempDir
+	Path directory;
+
+	private ApplicationContextRunner runner() {
+		return new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(PipeIoAutoConfiguration.class,
+					PipeIoMetricsAutoConfiguration.class, PipeIoHealthContributorAutoConfiguration.class,
+					PipeIoEndpointAutoConfiguration.class, MetricsAutoConfiguration.class,
+					CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class))
+			.withUserConfiguration(Listeners.class)
+			.withPropertyValues("pipe-io.directory=" + this.directory, "pipe-io.channels.echo.max-message-size=16B",
+					"pipe-io.channels.idle.auto-startup=true", "management.endpoints.web.exposure.include=pipeio");
+	}
+
+	@Test
+	void countersFollowTheLines() {
+		runner().run((context) -> {
+			assertThat(FifoLines.request(this.directory, "echo", "hello")).isEqualTo("hello");
+			FifoLines.write(this.directory.resolve("echo.in"), "x".repeat(40));
+			FifoLines.write(this.directory.resolve("echo.in"), "fail");
+			assertThat(FifoLines.request(this.directory, "echo", "again")).isEqualTo("again");
+			FifoLines.write(this.directory.resolve("idle.in"), "nobody listens");
+			MeterRegistry meters = context.getBean(MeterRegistry.class);
+			await().untilAsserted(() -> {
+				assertThat(count(meters, "pipeio.messages.received", "echo")).isEqualTo(3);
+				assertThat(count(meters, "pipeio.messages.sent", "echo")).isEqualTo(2);
+				assertThat(count(meters, "pipeio.bytes.received", "echo")).isEqualTo(5 + 4 + 5);
+				assertThat(dropped(meters, "echo", "too-large")).isEqualTo(1);
+				assertThat(dropped(meters, "echo", "handler-error")).isEqualTo(1);
+				assertThat(dropped(meters, "idle", "no-listener")).isEqualTo(1);
+			});
+			assertThat(meters.get("pipeio.bytes.sent").tag("channel", "echo").functionCounter().getId().getBaseUnit())
+				.isEqualTo("bytes");
+			assertThat(meters.get("pipeio.send.queue.size").tag("channel", "echo").gauge().value()).isZero();
+			Timer success = meters.get("pipeio.listener")
+				.tags("channel", "echo", "outcome", "success", "exception", "none")
+				.timer();
+			Timer error = meters.get("pipeio.listener")
+				.tags("channel", "echo", "outcome", "error", "exception", "IllegalStateException")
+				.timer();
+			assertThat(success.count()).isEqualTo(2);
+			assertThat(error.count()).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void healthIsUpWhilePausedOrStoppedAndDownWhenFailed() {
+		runner().run((context) -> {
+			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+			assertThat(health(context, "echo").getStatus()).isEqualTo(Status.UP);
+			assertThat(health(context, "echo").getDetails()).containsEntry("state", "RUNNING")
+				.containsEntry("inPipe", this.directory.resolve("echo.in").toString())
+				.containsKeys("received", "sent", "dropped", "sendQueueSize");
+			registry.pause("echo");
+			assertThat(health(context, "echo").getStatus()).isEqualTo(Status.UP);
+			assertThat(health(context, "echo").getDetails()).containsEntry("state", "PAUSED");
+			registry.resume("echo");
+			registry.stop("echo");
+			assertThat(health(context, "echo").getStatus()).isEqualTo(Status.UP);
+			assertThat(health(context, "echo").getDetails()).containsEntry("state", "STOPPED");
+			registry.start("echo");
+			// A regular file where the in pipe was: the channel cannot re-create it and must say so.
+			Path in = this.directory.resolve("echo.in");
+			Files.delete(in);
+			Files.writeString(in, "not a pipe");
+			await().untilAsserted(() -> assertThat(health(context, "echo").getStatus()).isEqualTo(Status.DOWN));
+			assertThat(health(context, "echo").getDetails().get("reason").toString()).contains(in.toString())
+				.contains("regular file");
+			assertThat(Files.readString(in)).isEqualTo("not a pipe");
+			Files.delete(in);
+			await().untilAsserted(() -> assertThat(health(context, "echo").getStatus()).isEqualTo(Status.UP));
+			assertThat(FifoLines.request(this.directory, "echo", "back")).isEqualTo("back");
+		});
+	}
+
+	@Test
+	void eventsTellWhatHappened() {
+		runner().run((context) -> {
+			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+			List<PipeChannelEvent> events = context.getBean(Listeners.class).events;
+			await().until(() -> hasEvent(events, PipeChannelStartedEvent.class));
+			registry.pause("echo");
+			registry.resume("echo");
+			Files.delete(this.directory.resolve("echo.out"));
+			await().until(() -> hasEvent(events, PipeRecreatedEvent.class));
+			Files.delete(this.directory.resolve("echo.in"));
+			Files.createDirectory(this.directory.resolve("echo.in"));
+			await().until(() -> hasEvent(events, PipeChannelFailedEvent.class));
+			Files.delete(this.directory.resolve("echo.in"));
+			registry.stop("echo");
+			assertThat(events).filteredOn((event) -> event.getChannel().equals("echo"))
+				.extracting((event) -> event.getClass().getSimpleName())
+				.containsSubsequence("PipeChannelStartedEvent", "PipeChannelPausedEvent", "PipeChannelResumedEvent",
+						"PipeRecreatedEvent", "PipeChannelFailedEvent", "PipeChannelStoppedEvent");
+			assertThat(events).filteredOn(PipeRecreatedEvent.class::isInstance)
+				.extracting((event) -> ((PipeRecreatedEvent) event).getPath())
+				.contains(this.directory.resolve("echo.out"));
+			assertThat(hasEvent(events, PipeChannelStoppedEvent.class)).isTrue();
+			assertThat(hasEvent(events, PipeChannelPausedEvent.class)).isTrue();
+			assertThat(hasEvent(events, PipeChannelResumedEvent.class)).isTrue();
+		});
+	}
+
+	@Test
+	void endpointListsAndChangesChannels() {
+		runner().run((context) -> {
+			PipeIoEndpoint endpoint = context.getBean(PipeIoEndpoint.class);
+			FifoLines.request(this.directory, "echo", "one");
+			@SuppressWarnings("unchecked")
+			Map<String, Object> channels = (Map<String, Object>) endpoint.channels().get("channels");
+			assertThat(channels).containsOnlyKeys("echo", "idle");
+			assertThat(endpoint.channel("echo")).containsEntry("state", "RUNNING").containsEntry("received", 1L);
+			assertThat(endpoint.channel("nope")).isNull();
+			assertThat(endpoint.change("echo", "pause")).containsEntry("state", "PAUSED");
+			assertThat(endpoint.change("echo", "resume")).containsEntry("state", "RUNNING");
+			assertThat(endpoint.change("echo", "stop")).containsEntry("state", "STOPPED");
+			assertThat(Files.exists(this.directory.resolve("echo.in"))).isFalse();
+			assertThat(endpoint.change("echo", "start")).containsEntry("state", "RUNNING");
+			assertThat(endpoint.change("nope", "stop")).isNull();
+			assertThatExceptionOfType(InvalidEndpointRequestException.class)
+				.isThrownBy(() -> endpoint.change("echo", "explode"))
+				.withMessageContaining("pause, resume, stop or start");
+			assertThat(FifoLines.request(this.directory, "echo", "two")).isEqualTo("two");
+		});
+	}
+
+	private static Health health(AssertableApplicationContext context, String channel) {
+		CompositeHealthContributor composite = context.getBean("pipeIoHealthContributor",
+				CompositeHealthContributor.class);
+		HealthIndicator indicator = (HealthIndicator) composite.getContributor(channel);
+		assertThat(indicator).isNotNull();
+		return indicator.health(true);
+	}
+
+	private static double count(MeterRegistry meters, String name, String channel) {
+		return meters.get(name).tag("channel", channel).functionCounter().count();
+	}
+
+	private static double dropped(MeterRegistry meters, String channel, String reason) {
+		return meters.get("pipeio.messages.dropped").tags("channel", channel, "reason", reason).functionCounter().count();
+	}
+
+	private static boolean hasEvent(List<PipeChannelEvent> events, Class<?> type) {
+		return events.stream().anyMatch(type::isInstance);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class Listeners implements ApplicationListener<PipeChannelEvent> {
+
+		final List<PipeChannelEvent> events = new CopyOnWriteArrayList<>();
+
+		@PipeListener("echo")
+		String echo(String line) {
+			if (line.equals("fail")) {
+				throw new IllegalStateException("asked to fail");
+			}
+			return line;
+		}
+
+		@Override
+		public void onApplicationEvent(PipeChannelEvent event) {
+			this.events.add(event);
+		}
+
+	}
+
+}
