@@ -42,6 +42,8 @@ public class PipeListenerAnnotationBeanPostProcessor
 
 	private @Nullable ConfigurableBeanFactory beanFactory;
 
+	private boolean singletonsInstantiated;
+
 	@Override
 	public void setBeanFactory(BeanFactory beanFactory) {
 		Assert.isInstanceOf(ConfigurableBeanFactory.class, beanFactory);
@@ -73,8 +75,14 @@ public class PipeListenerAnnotationBeanPostProcessor
 				throw new IllegalStateException("@PipeListener on " + method.toGenericString()
 						+ " names no channel: use @PipeListener(\"channel-name\")");
 			}
+			Listener listener = new Listener(channel, bean, invocable, resolve(annotation.errorHandler()));
 			synchronized (this.listeners) {
-				this.listeners.add(new Listener(channel, bean, invocable, resolve(annotation.errorHandler())));
+				if (this.singletonsInstantiated) {
+					register(listener); // a lazy bean created after startup
+				}
+				else {
+					this.listeners.add(listener);
+				}
 			}
 		});
 		return bean;
@@ -82,18 +90,20 @@ public class PipeListenerAnnotationBeanPostProcessor
 
 	@Override
 	public void afterSingletonsInstantiated() {
-		ConfigurableBeanFactory factory = requireBeanFactory();
-		PipeChannelRegistry registry = factory.getBean(PipeChannelRegistry.class);
-		PipeMessageConverter converter = factory.getBean(PipeMessageConverter.class);
 		synchronized (this.listeners) {
-			for (Listener listener : this.listeners) {
-				PipeErrorHandler errorHandler = StringUtils.hasText(listener.errorHandler())
-						? factory.getBean(listener.errorHandler(), PipeErrorHandler.class) : null;
-				registry.registerListener(new MethodPipeListenerEndpoint(listener.channel(), listener.bean(),
-						listener.method(), converter, errorHandler));
-			}
+			this.singletonsInstantiated = true;
+			this.listeners.forEach(this::register);
 			this.listeners.clear();
 		}
+	}
+
+	private void register(Listener listener) {
+		ConfigurableBeanFactory factory = requireBeanFactory();
+		PipeErrorHandler errorHandler = StringUtils.hasText(listener.errorHandler())
+				? factory.getBean(listener.errorHandler(), PipeErrorHandler.class) : null;
+		factory.getBean(PipeChannelRegistry.class)
+			.registerListener(new MethodPipeListenerEndpoint(listener.channel(), listener.bean(), listener.method(),
+					factory.getBean(PipeMessageConverter.class), errorHandler));
 	}
 
 	private String resolve(String value) {

@@ -124,6 +124,9 @@ public class PipeChannelRegistry implements SmartLifecycle {
 			channel.setListener(endpoint.createListener(channel), endpoint.getDescription(),
 					endpoint.getErrorHandler(), this.decorators);
 		}
+		if (this.running && channel.getSettings().autoStartup() && !channel.isRunning()) {
+			channel.start(); // a listener that appeared after startup, such as on a lazy bean
+		}
 		return channel;
 	}
 
