@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# pipe-io client in plain bash: one request/reply on each of the echo, upper and calc channels.
+#
+# Usage: client.sh [DIR]      (DIR defaults to ${TMPDIR:-/tmp}/pipe-io)
+#
+# Each channel is two FIFOs: the client writes a line to DIR/<channel>.in and reads the
+# reply line from DIR/<channel>.out. Exit status: 0 = all checks passed, 1 = a check failed
+# or a pipe is missing, 2 = timed out (no server answering).
+set -u
+
+dir=${1:-${TMPDIR:-/tmp}/pipe-io}
+failed=0
+
+# Overall timeout: 10 s. A background timer sends SIGALRM to this script, and a trapped signal
+# interrupts whatever bash is waiting in, even a read(2) on a FIFO. (read -t alone can still
+# block past its timeout if another client drains the same FIFO between its poll and its read.)
+trap 'echo "timed out after 10 s (is the server running on $dir?)" >&2; exit 2' ALRM
+{ sleep 10; kill -ALRM $$; } </dev/null >/dev/null 2>&1 &
+timer=$!
+trap 'kill "$timer" 2>/dev/null' EXIT   # done in time: stop the timer (its sleep just runs out)
+
+# request CHANNEL LINE: send LINE to the channel and put the reply line in $reply.
+request() {
+  local in="$dir/$1.in" out="$dir/$1.out" fd_in fd_out
+  # Redirections create missing files: make sure both FIFOs are really there.
+  if [[ ! -p $in || ! -p $out ]]; then
+    echo "$1: no FIFOs $in and $out (is the server running on $dir?)" >&2
+    return 1
+  fi
+  # Open both FIFOs once, read-write (<>). On Linux, opening a FIFO read-write never blocks,
+  # whereas a plain '>' or '<' open waits until the other side is open too. With the server
+  # running it makes no difference: the server holds both FIFOs open.
+  exec {fd_in}<>"$in" {fd_out}<>"$out"
+  # One printf = one write(2): the whole line reaches the server in one piece.
+  printf '%s\n' "$2" >&"$fd_in"
+  # read -r keeps backslashes, IFS= keeps leading/trailing blanks. bash reads a pipe byte by
+  # byte, so it takes exactly one line and nothing after it.
+  IFS= read -r -u "$fd_out" reply
+  exec {fd_in}>&- {fd_out}>&-     # close both FIFOs
+}
+
+# check NAME EXPECTED ACTUAL: print "NAME: ok" or complain on stderr.
+check() {
+  if [[ $3 == "$2" ]]; then echo "$1: ok"
+  else echo "$1: FAILED: expected '$2', got '$3'" >&2; failed=1; fi
+}
+
+# echo: the reply is the exact same line.
+if request echo 'hello pipe-io'; then check echo 'hello pipe-io' "$reply"; else failed=1; fi
+
+# upper: the reply is the line upper-cased (UTF-8).
+if request upper 'héllo wörld'; then check upper 'HÉLLO WÖRLD' "$reply"; else failed=1; fi
+
+# calc: JSON in, JSON out. A regex on "result" is enough here; bash arithmetic is integer-only,
+# so compare the text: 3, 3.0, 3.00, ... all pass.
+if request calc '{"op":"add","a":1,"b":2}'; then
+  if [[ $reply =~ \"result\"[[:space:]]*:[[:space:]]*(-?[0-9.eE+-]+) && ${BASH_REMATCH[1]} =~ ^3(\.0*)?$ ]]; then
+    echo "calc: ok"
+  else
+    echo "calc: FAILED: expected a result of 3, got '$reply'" >&2; failed=1
+  fi
+else failed=1; fi
+
+exit "$failed"

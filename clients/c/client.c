@@ -1,0 +1,148 @@
+/*
+ * pipe-io client in C99 + POSIX: one request/reply on each of the echo, upper and calc channels.
+ *
+ * Usage: ./client [DIR]      (DIR defaults to ${TMPDIR:-/tmp}/pipe-io)
+ *
+ * Each channel is two FIFOs: write a request line to DIR/<channel>.in, read the reply line
+ * from DIR/<channel>.out. Exit status: 0 = all checks passed, 1 = a check failed or a pipe is
+ * missing, 2 = timed out (no server answering).
+ */
+#define _POSIX_C_SOURCE 200809L /* getline, fdopen, sigaction */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define TIMEOUT_S 10
+#define STR(x) #x
+#define XSTR(x) STR(x)
+
+static const char *dir;
+
+/* SIGALRM: the overall time budget ran out. Only async-signal-safe calls here. */
+static void on_timeout(int sig)
+{
+	static const char msg[] = "timed out after " XSTR(TIMEOUT_S) " s (is the server running?)\n";
+	(void)sig;
+	(void)!write(STDERR_FILENO, msg, sizeof msg - 1);
+	_exit(2);
+}
+
+/* open(2) a FIFO without O_CREAT (never create a regular file where the FIFO should be) and
+ * wrap it in stdio. With the server running this never blocks: it holds both FIFOs open. */
+static FILE *open_fifo(const char *path, int flags, const char *mode)
+{
+	int fd = open(path, flags);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, mode);
+	if (f == NULL) {
+		fprintf(stderr, "cannot open %s: %s\n", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	}
+	return f;
+}
+
+/*
+ * Send one line to a channel and return its reply line without the newline (malloc'ed, the
+ * caller frees it), or NULL with a message on stderr.
+ */
+static char *request(const char *channel, const char *line)
+{
+	char in_path[4096], out_path[4096];
+	snprintf(in_path, sizeof in_path, "%s/%s.in", dir, channel);
+	snprintf(out_path, sizeof out_path, "%s/%s.out", dir, channel);
+
+	FILE *in = open_fifo(in_path, O_WRONLY, "w");
+	FILE *out = in != NULL ? open_fifo(out_path, O_RDONLY, "r") : NULL;
+	char *reply = NULL;
+	size_t cap = 0;
+	if (out != NULL) {
+		/* stdio buffers the line and fflush sends it, newline included, in one write(2). */
+		if (fprintf(in, "%s\n", line) < 0 || fflush(in) != 0) {
+			fprintf(stderr, "cannot write to %s: %s\n", in_path, strerror(errno));
+		} else {
+			ssize_t n = getline(&reply, &cap, out); /* one whole line, any length */
+			if (n > 0 && reply[n - 1] == '\n') {
+				reply[n - 1] = '\0';
+			} else {
+				fprintf(stderr, "%s closed before a full reply line arrived\n", out_path);
+				free(reply);
+				reply = NULL;
+			}
+		}
+	}
+	if (in != NULL)
+		fclose(in);
+	if (out != NULL)
+		fclose(out);
+	return reply;
+}
+
+/* Print "NAME: ok" and return 0, or complain on stderr and return 1. */
+static int report(const char *name, int passed, const char *reply)
+{
+	if (passed)
+		printf("%s: ok\n", name);
+	else if (reply != NULL)
+		fprintf(stderr, "%s: FAILED: unexpected reply '%s'\n", name, reply);
+	else
+		fprintf(stderr, "%s: FAILED: no reply\n", name);
+	return !passed;
+}
+
+/* calc: find "result" in the JSON reply and parse the number after its colon. */
+static int result_is(const char *json, double expected)
+{
+	const char *p = strstr(json, "\"result\"");
+	if (p == NULL)
+		return 0;
+	p += strlen("\"result\"");
+	p += strspn(p, " \t");
+	if (*p++ != ':')
+		return 0;
+	char *end;
+	double value = strtod(p, &end); /* strtod skips leading blanks; accepts 3, 3.0, 3e0 */
+	return end != p && fabs(value - expected) < 1e-9;
+}
+
+int main(int argc, char **argv)
+{
+	const char *tmp = getenv("TMPDIR");
+	static char default_dir[4096];
+	snprintf(default_dir, sizeof default_dir, "%s/pipe-io", tmp != NULL && *tmp ? tmp : "/tmp");
+	dir = argc > 1 ? argv[1] : default_dir;
+
+	/* Overall timeout. The handler exits, so it also ends an open() that blocks (FIFO
+	 * present but no server). Line-buffer stdout so its lines survive that _exit(). */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_timeout;
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(TIMEOUT_S);
+
+	int failed = 0;
+	char *reply;
+
+	/* echo: the reply is byte for byte the request. */
+	reply = request("echo", "hello pipe-io");
+	failed |= report("echo", reply != NULL && strcmp(reply, "hello pipe-io") == 0, reply);
+	free(reply);
+
+	/* upper: the reply is the line upper-cased; the literals are UTF-8 bytes. */
+	reply = request("upper", "héllo wörld");
+	failed |= report("upper", reply != NULL && strcmp(reply, "HÉLLO WÖRLD") == 0, reply);
+	free(reply);
+
+	/* calc: JSON in, JSON out. */
+	reply = request("calc", "{\"op\":\"add\",\"a\":1,\"b\":2}");
+	failed |= report("calc", reply != NULL && result_is(reply, 3), reply);
+	free(reply);
+
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,113 @@
+/*
+ * pipe-io client in plain JDK 17, launched as a single source file:
+ *
+ *   java Client.java [DIR]      (DIR defaults to ${TMPDIR:-/tmp}/pipe-io)
+ *
+ * Each channel is two FIFOs: write a request line to DIR/<channel>.in, read the reply line
+ * from DIR/<channel>.out. Exit status: 0 = all checks passed, 1 = a check failed or a pipe is
+ * missing, 2 = timed out (no server answering).
+ */
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+public class Client {
+
+	static final long TIMEOUT_MS = 10_000;
+
+	static Path dir;
+
+	public static void main(String[] args) {
+		String tmp = System.getenv("TMPDIR");
+		dir = Path.of(args.length > 0 ? args[0] : (tmp == null || tmp.isEmpty() ? "/tmp" : tmp) + "/pipe-io");
+
+		// Watchdog: the overall time budget. Opening a FIFO blocks inside the JVM's native open()
+		// when no server holds it, and that cannot be interrupted, so the watchdog ends the JVM.
+		Thread watchdog = new Thread(() -> {
+			try {
+				Thread.sleep(TIMEOUT_MS);
+			}
+			catch (InterruptedException ex) {
+				return;
+			}
+			System.err.println("timed out after " + TIMEOUT_MS / 1000 + " s (is the server running on " + dir + "?)");
+			System.exit(2);
+		});
+		watchdog.setDaemon(true); // does not keep the JVM alive once main is done
+		watchdog.start();
+
+		boolean ok = true;
+		// echo: the reply is byte for byte the request.
+		ok &= check("echo", "hello pipe-io", reply -> reply.equals("hello pipe-io"));
+		// upper: the reply is the line upper-cased. Unicode escapes keep the source ASCII, so the
+		// JDK 17 launcher reads it correctly whatever the platform encoding is.
+		ok &= check("upper", "h\u00e9llo w\u00f6rld", reply -> reply.equals("H\u00c9LLO W\u00d6RLD"));
+		// calc: JSON in, JSON out; the JDK has no JSON parser, a regex on "result" is enough here.
+		ok &= check("calc", "{\"op\":\"add\",\"a\":1,\"b\":2}", reply -> {
+			Matcher m = Pattern.compile("\"result\"\\s*:\\s*(-?[0-9.eE+-]+)").matcher(reply);
+			return m.find() && Double.parseDouble(m.group(1)) == 3; // numeric: 3 and 3.0 both pass
+		});
+		System.exit(ok ? 0 : 1);
+	}
+
+	interface Check {
+		boolean test(String reply) throws Exception;
+	}
+
+	static boolean check(String channel, String request, Check check) {
+		try {
+			String reply = request(channel, request);
+			if (check.test(reply)) {
+				System.out.println(channel + ": ok");
+				return true;
+			}
+			System.err.println(channel + ": FAILED: unexpected reply '" + reply + "'");
+		}
+		catch (Exception ex) { // missing FIFO, malformed reply, ...
+			System.err.println(channel + ": FAILED: " + ex);
+		}
+		return false;
+	}
+
+	/** Send one line to a channel and return its reply line (UTF-8, without the newline). */
+	static String request(String channel, String line) throws IOException {
+		// Only WRITE / READ: no CREATE, so a missing FIFO is an error rather than a new regular
+		// file. With the server running neither open blocks: it holds both FIFOs open.
+		try (FileChannel in = FileChannel.open(dir.resolve(channel + ".in"), StandardOpenOption.WRITE);
+				FileChannel out = FileChannel.open(dir.resolve(channel + ".out"), StandardOpenOption.READ)) {
+			// One write of the whole line, newline included.
+			Channels.newOutputStream(in).write((line + "\n").getBytes(StandardCharsets.UTF_8));
+			return new String(readLine(Channels.newInputStream(out)), StandardCharsets.UTF_8);
+		}
+	}
+
+	/**
+	 * Read bytes up to '\n'. Unlike BufferedReader.readLine this splits on '\n' only, as the
+	 * protocol does, so a '\r' inside a line survives (echo is byte-exact).
+	 */
+	static byte[] readLine(InputStream pipe) throws IOException {
+		ByteArrayOutputStream line = new ByteArrayOutputStream();
+		byte[] buffer = new byte[8192];
+		while (true) {
+			int n = pipe.read(buffer);
+			if (n < 0) {
+				throw new EOFException("pipe closed before a full reply line arrived");
+			}
+			for (int i = 0; i < n; i++) {
+				if (buffer[i] == '\n') {
+					line.write(buffer, 0, i);
+					return line.toByteArray();
+				}
+			}
+			line.write(buffer, 0, n);
+		}
+	}
+}

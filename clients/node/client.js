@@ -1,0 +1,98 @@
+#!/usr/bin/env node
+// pipe-io client (Node.js standard library only).
+//
+// Usage: node client.js [DIR]      (DIR defaults to ${TMPDIR:-/tmp}/pipe-io)
+//
+// Each channel is two FIFOs: write a request line to DIR/<channel>.in, read the reply line
+// from DIR/<channel>.out. Exit status: 0 = all checks passed, 1 = a check failed or no server
+// is there, 2 = timed out (the server does not answer).
+'use strict';
+const fs = require('node:fs');
+const net = require('node:net');
+const path = require('node:path');
+const { O_RDONLY, O_WRONLY, O_NONBLOCK } = fs.constants;
+
+const dir = process.argv[2] || path.join(process.env.TMPDIR || '/tmp', 'pipe-io');
+const TIMEOUT_MS = 10_000;
+
+// Overall timeout: if a reply never comes, give up and exit.
+const timer = setTimeout(() => {
+  console.error(`timed out after ${TIMEOUT_MS / 1000} s (is the server running on ${dir}?)`);
+  process.exit(2);
+}, TIMEOUT_MS);
+
+// Open a FIFO with O_NONBLOCK and wrap it in a net.Socket. Why not fs.open/createReadStream:
+// those run blocking open()/read() calls on libuv's thread pool, and an open() that blocks
+// (FIFO present, no server) keeps even process.exit() from finishing. A non-blocking open
+// returns at once, and net.Socket then waits for data with epoll, like on a socket.
+// No O_CREAT: a missing FIFO is an error, never a new regular file.
+function openFifo(file, flags) {
+  try {
+    const fd = fs.openSync(file, flags | O_NONBLOCK);
+    return new net.Socket({ fd, readable: flags === O_RDONLY, writable: flags === O_WRONLY });
+  } catch (err) {
+    // A write-only non-blocking open fails with ENXIO when nobody has the FIFO open for
+    // reading, i.e. no server. (With the server running, it holds both FIFOs open.)
+    throw err.code === 'ENXIO' ? new Error(`no server is reading ${file}`) : err;
+  }
+}
+
+// Send one line to a channel; resolve with the reply line (a Buffer, without the newline).
+function request(channel, line) {
+  return new Promise((resolve, reject) => {
+    const pipeIn = openFifo(path.join(dir, `${channel}.in`), O_WRONLY);
+    let pipeOut;
+    try {
+      pipeOut = openFifo(path.join(dir, `${channel}.out`), O_RDONLY);
+    } catch (err) {
+      pipeIn.destroy();
+      throw err;
+    }
+    const finish = (err, reply) => {
+      pipeIn.destroy(); // close both FIFOs
+      pipeOut.destroy();
+      if (err) reject(err); else resolve(reply);
+    };
+    const chunks = [];
+    pipeOut.on('data', (chunk) => {
+      const nl = chunk.indexOf(0x0a);
+      if (nl < 0) chunks.push(chunk);
+      else finish(null, Buffer.concat([...chunks, chunk.subarray(0, nl)]));
+    });
+    pipeOut.on('end', () => finish(new Error(`${channel}.out closed before a full reply line arrived`)));
+    pipeOut.on('error', finish);
+    pipeIn.on('error', finish);
+    pipeIn.write(`${line}\n`); // one write(2) for the whole line
+  });
+}
+
+const checks = {
+  echo: async () => {
+    const reply = await request('echo', 'hello pipe-io');
+    return [reply.equals(Buffer.from('hello pipe-io')), reply]; // byte-exact
+  },
+  upper: async () => {
+    const reply = await request('upper', 'héllo wörld');
+    return [reply.toString('utf8') === 'HÉLLO WÖRLD', reply];
+  },
+  calc: async () => {
+    const reply = await request('calc', JSON.stringify({ op: 'add', a: 1, b: 2 }));
+    return [JSON.parse(reply).result === 3, reply]; // numeric: 3 and 3.0 both parse to 3
+  },
+};
+
+(async () => {
+  let ok = true;
+  for (const [name, check] of Object.entries(checks)) {
+    try {
+      const [passed, reply] = await check();
+      if (passed) console.log(`${name}: ok`);
+      else { console.error(`${name}: FAILED: unexpected reply ${JSON.stringify(reply.toString())}`); ok = false; }
+    } catch (err) { // no server, missing FIFO, bad JSON, ...
+      console.error(`${name}: FAILED: ${err.message}`);
+      ok = false;
+    }
+  }
+  clearTimeout(timer);
+  process.exit(ok ? 0 : 1);
+})();

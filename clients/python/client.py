@@ -1,0 +1,71 @@
+#!/usr/bin/env python3
+"""pipe-io client (Python 3, standard library only).
+
+Usage: client.py [DIR]      (DIR defaults to ${TMPDIR:-/tmp}/pipe-io)
+
+Each channel is two FIFOs: write a request line to DIR/<channel>.in, read the reply line
+from DIR/<channel>.out. Exit status: 0 = all checks passed, 1 = a check failed or a pipe is
+missing, 2 = timed out (no server answering).
+"""
+import json
+import os
+import signal
+import sys
+
+DIR = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.environ.get("TMPDIR") or "/tmp", "pipe-io")
+TIMEOUT_S = 10  # overall budget; also covers open(), which blocks if no server holds the FIFO
+
+
+def on_timeout(signum, frame):
+    print(f"timed out after {TIMEOUT_S} s (is the server running on {DIR}?)", file=sys.stderr)
+    raise SystemExit(2)  # not an Exception: escapes the per-check handler below
+
+
+def request(channel: str, line: bytes) -> bytes:
+    """Send one line to a channel and return its reply line (without the newline)."""
+    # os.open without O_CREAT: never create a regular file where the FIFO should be.
+    # With the server running neither open blocks: it holds both FIFOs open read-write.
+    with open(os.open(os.path.join(DIR, channel + ".in"), os.O_WRONLY), "wb", buffering=0) as pipe_in, \
+            open(os.open(os.path.join(DIR, channel + ".out"), os.O_RDONLY), "rb") as pipe_out:
+        pipe_in.write(line + b"\n")  # unbuffered: one write(2) for the whole (short) line
+        reply = pipe_out.readline()
+    if not reply.endswith(b"\n"):
+        raise EOFError(f"{channel}.out closed before a full reply line arrived")
+    return reply[:-1]
+
+
+def check_echo():
+    reply = request("echo", b"hello pipe-io")
+    return reply == b"hello pipe-io", reply  # byte-exact
+
+
+def check_upper():
+    reply = request("upper", "héllo wörld".encode("utf-8"))
+    return reply.decode("utf-8") == "HÉLLO WÖRLD", reply
+
+
+def check_calc():
+    reply = request("calc", json.dumps({"op": "add", "a": 1, "b": 2}, separators=(",", ":")).encode())
+    return json.loads(reply)["result"] == 3, reply  # numeric: 3 == 3.0
+
+
+def main():
+    signal.signal(signal.SIGALRM, on_timeout)
+    signal.alarm(TIMEOUT_S)
+    ok = True
+    for name, check in (("echo", check_echo), ("upper", check_upper), ("calc", check_calc)):
+        try:
+            passed, reply = check()
+            if passed:
+                print(f"{name}: ok", flush=True)
+            else:
+                print(f"{name}: FAILED: unexpected reply {reply!r}", file=sys.stderr)
+                ok = False
+        except Exception as e:  # missing FIFO, bad JSON, ...
+            print(f"{name}: FAILED: {e}", file=sys.stderr)
+            ok = False
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
