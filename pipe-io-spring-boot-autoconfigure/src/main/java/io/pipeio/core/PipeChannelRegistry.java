@@ -1,5 +1,6 @@
 package io.pipeio.core;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -12,6 +13,7 @@ import java.util.function.Function;
 
 import io.pipeio.converter.PipeMessageConverter;
 import io.pipeio.server.PipeServerListener;
+import io.pipeio.server.PipeServerSettings;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -75,16 +77,33 @@ public class PipeChannelRegistry implements SmartLifecycle {
 	 * @param name the channel name
 	 * @param settings its settings
 	 * @return the channel
-	 * @throws IllegalStateException if the name is taken
+	 * @throws IllegalStateException if the name is taken or a pipe path is another channel's
 	 */
 	public PipeChannel declare(String name, PipeChannelSettings settings) {
 		Assert.hasText(name, "'name' must not be empty");
 		Assert.notNull(settings, "'settings' must not be null");
-		PipeChannel channel = new PipeChannel(name, settings, this.converter, this.errorHandler, this.serverListener);
-		PipeChannel existing = this.channels.putIfAbsent(name, channel);
-		if (existing != null) {
-			throw new IllegalStateException("Channel '" + name + "' is already registered");
+		synchronized (this.channels) {
+			if (this.channels.containsKey(name)) {
+				throw new IllegalStateException("Channel '" + name + "' is already registered");
+			}
+			return add(name, settings);
 		}
+	}
+
+	private PipeChannel add(String name, PipeChannelSettings settings) {
+		// Two servers on one FIFO would each replace the other's as stale and split its lines.
+		for (PipeChannel other : this.channels.values()) {
+			PipeServerSettings taken = other.getSettings().server();
+			for (Path path : List.of(settings.server().getInPath(), settings.server().getOutPath())) {
+				if (path.equals(taken.getInPath()) || path.equals(taken.getOutPath())) {
+					throw new IllegalStateException("Channel '" + name + "' cannot use " + path
+							+ ": it is a pipe of channel '" + other.getName() + "'. Every pipe needs its own path; set"
+							+ " pipe-io.channels." + name + ".in-pipe / out-pipe (or the other channel's) elsewhere.");
+				}
+			}
+		}
+		PipeChannel channel = new PipeChannel(name, settings, this.converter, this.errorHandler, this.serverListener);
+		this.channels.put(name, channel);
 		return channel;
 	}
 
@@ -93,17 +112,21 @@ public class PipeChannelRegistry implements SmartLifecycle {
 	 * configured.
 	 * @param endpoint the listener description
 	 * @return the channel
-	 * @throws IllegalStateException if the channel already has a listener
+	 * @throws IllegalStateException if the channel already has a listener, or its default pipe paths
+	 * are another channel's
 	 */
 	public PipeChannel registerListener(PipeListenerEndpoint endpoint) {
 		Assert.notNull(endpoint, "'endpoint' must not be null");
 		String name = endpoint.getChannel();
-		PipeChannel channel = this.channels.computeIfAbsent(name, (key) -> {
-			logger.info("Channel '" + key + "' is not configured under pipe-io.channels; declaring it with defaults for "
-					+ endpoint.getDescription());
-			return new PipeChannel(key, this.defaults.apply(key), this.converter, this.errorHandler,
-					this.serverListener);
-		});
+		PipeChannel channel;
+		synchronized (this.channels) {
+			channel = this.channels.get(name);
+			if (channel == null) {
+				logger.info("Channel '" + name + "' is not configured under pipe-io.channels; declaring it with"
+						+ " defaults for " + endpoint.getDescription());
+				channel = add(name, this.defaults.apply(name));
+			}
+		}
 		synchronized (channel) {
 			if (channel.hasListener()) {
 				throw new IllegalStateException("Channel '" + name + "' has two listeners: "
