@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import io.pipeio.converter.PipeMessageConverter;
@@ -33,6 +34,9 @@ public class PipeChannelRegistry implements SmartLifecycle {
 
 	/** Stops before the beans the listeners call, like Spring for Apache Kafka's containers. */
 	public static final int DEFAULT_PHASE = Integer.MAX_VALUE - 100;
+
+	/** How long {@link #stop()} waits beyond the timeout for channels to finish closing. */
+	private static final long STOP_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
 	private static final Log logger = LogFactory.getLog(PipeChannelRegistry.class);
 
@@ -266,13 +270,32 @@ public class PipeChannelRegistry implements SmartLifecycle {
 		this.running = true;
 	}
 
+	/**
+	 * Stop every channel, all at the same time, each writing its queued lines for at most the
+	 * shutdown timeout: a channel whose client stopped reading does not use up the time of the
+	 * others.
+	 */
 	@Override
 	public void stop() {
-		long deadline = System.nanoTime() + this.shutdownTimeout.toNanos();
 		this.running = false;
+		List<Thread> stoppers = new ArrayList<>();
 		for (PipeChannel channel : this.channels.values()) {
-			long remaining = Math.max(0, deadline - System.nanoTime());
-			channel.stop(Duration.ofNanos(remaining));
+			Thread stopper = new Thread(() -> channel.stop(this.shutdownTimeout), "pipe-io-stop-" + channel.getName());
+			stopper.setDaemon(true);
+			stopper.start();
+			stoppers.add(stopper);
+		}
+		long deadline = System.nanoTime() + this.shutdownTimeout.toNanos() + STOP_GRACE_NANOS;
+		try {
+			for (Thread stopper : stoppers) {
+				long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+				if (remaining > 0) {
+					stopper.join(remaining);
+				}
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 
