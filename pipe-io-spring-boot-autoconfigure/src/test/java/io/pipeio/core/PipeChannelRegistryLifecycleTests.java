@@ -9,6 +9,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 
 import io.pipeio.annotation.PipeListener;
 import io.pipeio.autoconfigure.PipeChannelSettingsFactory;
@@ -64,14 +65,15 @@ class PipeChannelRegistryLifecycleTests {
 				client.send("warm-up");
 				assertThat(client.readLine()).isEqualTo("text:warm-up");
 				listeners.received.clear();
+				// Counted once the chunk is handled, just after the reply was queued.
+				await().until(() -> channel.getStatistics().getReceivedMessages() == 1);
 				registry.pause("text");
 				assertThat(channel.isPaused()).isTrue();
-				long received = channel.getStatistics().getReceivedMessages();
 				client.send("one");
 				client.send("two");
 				await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
 					.until(() -> listeners.received.isEmpty() && client.pendingLines() == 0);
-				assertThat(channel.getStatistics().getReceivedMessages()).isEqualTo(received);
+				assertThat(channel.getStatistics().getReceivedMessages()).isEqualTo(1);
 				registry.resume("text");
 				assertThat(channel.isPaused()).isFalse();
 				assertThat(client.readLines(2)).containsExactly("text:one", "text:two");
@@ -187,12 +189,10 @@ class PipeChannelRegistryLifecycleTests {
 			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
 			PipeChannel channel = registry.getRequiredChannel("bytes");
 			String padding = "x".repeat(1000);
-			int count = 300; // about 300 KB: far more than the 64 KiB a pipe buffers
 			List<CompletableFuture<Void>> written = new ArrayList<>();
-			for (int i = 0; i < count; i++) {
-				written.add(channel.sendAsync((i + ":" + padding).getBytes(StandardCharsets.UTF_8)));
-			}
-			await().until(() -> channel.getSendQueueSize() > 0);
+			// Far more than the 64 KiB a pipe buffers, so lines wait in the queue.
+			int count = sendUntilQueued(channel,
+					(i) -> written.add(channel.sendAsync((i + ":" + padding).getBytes(StandardCharsets.UTF_8))));
 			CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> registry.stop("bytes"));
 			await().until(() -> channel.getState() == PipeServerState.STOPPING);
 			try (FifoClient client = FifoClient.connect(this.directory, "bytes")) {
@@ -224,12 +224,8 @@ class PipeChannelRegistryLifecycleTests {
 			try (FifoClient client = FifoClient.connect(this.directory, "text")) {
 				assertThat(new String(shell.getInputStream().readNBytes(9), StandardCharsets.UTF_8))
 					.isEqualTo("attached\n");
-				byte[] big = "y".repeat(8 * 1024).getBytes(StandardCharsets.UTF_8);
-				// The writer takes what is queued in one go: keep sending until lines wait behind it.
-				await().until(() -> {
-					bytes.send(big);
-					return bytes.getSendQueueSize() > 0;
-				});
+				byte[] big = "y".repeat(1000).getBytes(StandardCharsets.UTF_8);
+				sendUntilQueued(bytes, (i) -> bytes.send(big));
 				client.send("attached too");
 				assertThat(client.readLine()).isEqualTo("text:attached too");
 				long start = System.nanoTime();
@@ -247,6 +243,44 @@ class PipeChannelRegistryLifecycleTests {
 				shell.waitFor(5, TimeUnit.SECONDS);
 			}
 		});
+	}
+
+	@Test
+	void aStuckChannelDoesNotKeepTheOthersFromWritingTheirQueuedRepliesOnShutdown() throws Exception {
+		runner().withPropertyValues("spring.lifecycle.timeout-per-shutdown-phase=4s",
+				"pipe-io.channels.stuck.max-message-size=1KB")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+				PipeChannel stuck = registry.getRequiredChannel("stuck");
+				PipeChannel bytes = registry.getRequiredChannel("bytes");
+				// "stuck" has a client that never reads: its writer blocks until the deadline.
+				Process shell = new ProcessBuilder("bash", "-c", "exec 3<'" + this.directory.resolve("stuck.out")
+						+ "'; echo attached; exec sleep 60").redirectErrorStream(true).start();
+				try {
+					assertThat(new String(shell.getInputStream().readNBytes(9), StandardCharsets.UTF_8))
+						.isEqualTo("attached\n");
+					byte[] big = "s".repeat(1000).getBytes(StandardCharsets.UTF_8);
+					sendUntilQueued(stuck, (i) -> stuck.send(big));
+					String padding = "b".repeat(1000);
+					int count = sendUntilQueued(bytes, (i) -> bytes.send((i + padding).getBytes(StandardCharsets.UTF_8)));
+					CompletableFuture<Void> closed = CompletableFuture.runAsync(context::close);
+					// Both channels stop at the same time; only then does the reader of "bytes" come.
+					await().until(() -> stuck.getState() == PipeServerState.STOPPING
+							&& bytes.getState() == PipeServerState.STOPPING);
+					try (FifoClient client = FifoClient.connect(this.directory, "bytes")) {
+						List<String> lines = client.readLines(count);
+						assertThat(lines.get(0)).isEqualTo("0" + padding);
+						assertThat(lines.get(count - 1)).isEqualTo((count - 1) + padding);
+					}
+					closed.get(10, TimeUnit.SECONDS);
+					assertThat(this.directory).isEmptyDirectory();
+				}
+				finally {
+					shell.destroyForcibly();
+					shell.waitFor(5, TimeUnit.SECONDS);
+				}
+			});
 	}
 
 	@Test
@@ -269,6 +303,23 @@ class PipeChannelRegistryLifecycleTests {
 					+ this.directory.resolve("text.in") + "'; head -n1 <&3");
 			assertThat(reply).isEqualTo("text:shell\n");
 		});
+	}
+
+	/**
+	 * Send lines of about 1 KB until the out pipe is full (nobody reads it) and lines wait in the
+	 * send queue behind the blocked writer.
+	 * @param channel the channel
+	 * @param send sends line number i
+	 * @return how many lines were sent
+	 */
+	private static int sendUntilQueued(PipeChannel channel, IntConsumer send) {
+		for (int sent = 0; sent < 5000; sent++) {
+			if (sent > 200 && channel.getSendQueueSize() > 0) {
+				return sent;
+			}
+			send.accept(sent);
+		}
+		throw new AssertionError("5000 lines sent and none waits in the send queue");
 	}
 
 	@Configuration(proxyBeanMethods = false)
