@@ -86,13 +86,11 @@ class PipeListenerRegistrationTests {
 			.withPropertyValues("plugin.channel=configured", "pipe-io.channels.configured.in-pipe=requests")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
-				assertThat(FifoClient.connect(this.directory.resolve("requests"), this.directory.resolve("configured.out")))
-					.satisfies((client) -> {
-						try (client) {
-							client.send("z");
-							assertThat(client.readLine()).isEqualTo("configured:z");
-						}
-					});
+				try (FifoClient client = FifoClient.connect(this.directory.resolve("requests"),
+						this.directory.resolve("configured.out"))) {
+					client.send("z");
+					assertThat(client.readLine()).isEqualTo("configured:z");
+				}
 				assertThat(output).doesNotContain("Channel 'configured' is not configured");
 			});
 	}

@@ -2,7 +2,6 @@ package io.pipeio.listener;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 
 import io.pipeio.annotation.PipeListener;
