@@ -40,6 +40,8 @@ public class PipeListenerAnnotationBeanPostProcessor
 
 	private final List<Listener> listeners = new ArrayList<>();
 
+	private final Set<String> errorHandlerBeanNames = ConcurrentHashMap.newKeySet();
+
 	private @Nullable ConfigurableBeanFactory beanFactory;
 
 	private boolean singletonsInstantiated;
@@ -75,7 +77,11 @@ public class PipeListenerAnnotationBeanPostProcessor
 				throw new IllegalStateException("@PipeListener on " + method.toGenericString()
 						+ " names no channel: use @PipeListener(\"channel-name\")");
 			}
-			Listener listener = new Listener(channel, bean, invocable, resolve(annotation.errorHandler()));
+			String errorHandler = resolve(annotation.errorHandler());
+			if (StringUtils.hasText(errorHandler)) {
+				this.errorHandlerBeanNames.add(errorHandler);
+			}
+			Listener listener = new Listener(channel, bean, invocable, errorHandler);
 			synchronized (this.listeners) {
 				if (this.singletonsInstantiated) {
 					register(listener); // a lazy bean created after startup
@@ -86,6 +92,16 @@ public class PipeListenerAnnotationBeanPostProcessor
 			}
 		});
 		return bean;
+	}
+
+	/**
+	 * Return the names of the error handler beans that listeners name in
+	 * {@code @PipeListener(errorHandler = ...)}: each belongs to its listeners, so it must not
+	 * become the default error handler of every other channel.
+	 * @return the bean names found so far (complete once every singleton exists)
+	 */
+	public Set<String> getErrorHandlerBeanNames() {
+		return Set.copyOf(this.errorHandlerBeanNames);
 	}
 
 	@Override

@@ -22,6 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -70,10 +71,22 @@ public final class PipeIoAutoConfiguration {
 		return new LoggingPipeErrorHandler();
 	}
 
+	/**
+	 * A handler named in {@code @PipeListener(errorHandler = ...)} is a {@link PipeErrorHandler}
+	 * bean too: injecting "the" handler by type would make it every channel's default (or fail
+	 * with two of them), so the default is chosen once the listeners are known.
+	 */
+	@Bean
+	@ConditionalOnMissingBean(PipeChannelRegistry.class)
+	static DefaultPipeErrorHandlerResolver pipeDefaultErrorHandlerResolver(
+			ConfigurableListableBeanFactory beanFactory) {
+		return new DefaultPipeErrorHandlerResolver(beanFactory);
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	PipeChannelRegistry pipeChannelRegistry(PipeChannelSettingsFactory settingsFactory,
-			PipeMessageConverter converter, PipeErrorHandler errorHandler,
+			PipeMessageConverter converter, DefaultPipeErrorHandlerResolver errorHandlers,
 			ObjectProvider<PipeServerListener> serverListeners,
 			ObjectProvider<PipeMessageListenerDecorator> listenerDecorators, Environment environment) {
 		List<PipeServerListener> listeners = new ArrayList<>();
@@ -83,7 +96,7 @@ public final class PipeIoAutoConfiguration {
 			.bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
 			.orElse(DEFAULT_SHUTDOWN_TIMEOUT);
 		PipeChannelRegistry registry = new PipeChannelRegistry(settingsFactory::createDefault, converter,
-				errorHandler, new CompositePipeServerListener(listeners), shutdownTimeout);
+				errorHandlers.asErrorHandler(), new CompositePipeServerListener(listeners), shutdownTimeout);
 		registry.setListenerDecorators(listenerDecorators.orderedStream().toList());
 		settingsFactory.createConfigured().forEach(registry::declare);
 		return registry;

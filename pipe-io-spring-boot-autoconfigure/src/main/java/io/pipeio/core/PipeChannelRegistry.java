@@ -1,5 +1,6 @@
 package io.pipeio.core;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -8,10 +9,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import io.pipeio.converter.PipeMessageConverter;
 import io.pipeio.server.PipeServerListener;
+import io.pipeio.server.PipeServerSettings;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -31,6 +34,9 @@ public class PipeChannelRegistry implements SmartLifecycle {
 
 	/** Stops before the beans the listeners call, like Spring for Apache Kafka's containers. */
 	public static final int DEFAULT_PHASE = Integer.MAX_VALUE - 100;
+
+	/** How long {@link #stop()} waits beyond the timeout for channels to finish closing. */
+	private static final long STOP_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
 	private static final Log logger = LogFactory.getLog(PipeChannelRegistry.class);
 
@@ -86,16 +92,33 @@ public class PipeChannelRegistry implements SmartLifecycle {
 	 * @param name the channel name
 	 * @param settings its settings
 	 * @return the channel
-	 * @throws IllegalStateException if the name is taken
+	 * @throws IllegalStateException if the name is taken or a pipe path is another channel's
 	 */
 	public PipeChannel declare(String name, PipeChannelSettings settings) {
 		Assert.hasText(name, "'name' must not be empty");
 		Assert.notNull(settings, "'settings' must not be null");
-		PipeChannel channel = new PipeChannel(name, settings, this.converter, this.errorHandler, this.serverListener);
-		PipeChannel existing = this.channels.putIfAbsent(name, channel);
-		if (existing != null) {
-			throw new IllegalStateException("Channel '" + name + "' is already registered");
+		synchronized (this.channels) {
+			if (this.channels.containsKey(name)) {
+				throw new IllegalStateException("Channel '" + name + "' is already registered");
+			}
+			return add(name, settings);
 		}
+	}
+
+	private PipeChannel add(String name, PipeChannelSettings settings) {
+		// Two servers on one FIFO would each replace the other's as stale and split its lines.
+		for (PipeChannel other : this.channels.values()) {
+			PipeServerSettings taken = other.getSettings().server();
+			for (Path path : List.of(settings.server().getInPath(), settings.server().getOutPath())) {
+				if (path.equals(taken.getInPath()) || path.equals(taken.getOutPath())) {
+					throw new IllegalStateException("Channel '" + name + "' cannot use " + path
+							+ ": it is a pipe of channel '" + other.getName() + "'. Every pipe needs its own path; set"
+							+ " pipe-io.channels." + name + ".in-pipe / out-pipe (or the other channel's) elsewhere.");
+				}
+			}
+		}
+		PipeChannel channel = new PipeChannel(name, settings, this.converter, this.errorHandler, this.serverListener);
+		this.channels.put(name, channel);
 		return channel;
 	}
 
@@ -104,17 +127,21 @@ public class PipeChannelRegistry implements SmartLifecycle {
 	 * configured.
 	 * @param endpoint the listener description
 	 * @return the channel
-	 * @throws IllegalStateException if the channel already has a listener
+	 * @throws IllegalStateException if the channel already has a listener, or its default pipe paths
+	 * are another channel's
 	 */
 	public PipeChannel registerListener(PipeListenerEndpoint endpoint) {
 		Assert.notNull(endpoint, "'endpoint' must not be null");
 		String name = endpoint.getChannel();
-		PipeChannel channel = this.channels.computeIfAbsent(name, (key) -> {
-			logger.info("Channel '" + key + "' is not configured under pipe-io.channels; declaring it with defaults for "
-					+ endpoint.getDescription());
-			return new PipeChannel(key, this.defaults.apply(key), this.converter, this.errorHandler,
-					this.serverListener);
-		});
+		PipeChannel channel;
+		synchronized (this.channels) {
+			channel = this.channels.get(name);
+			if (channel == null) {
+				logger.info("Channel '" + name + "' is not configured under pipe-io.channels; declaring it with"
+						+ " defaults for " + endpoint.getDescription());
+				channel = add(name, this.defaults.apply(name));
+			}
+		}
 		synchronized (channel) {
 			if (channel.hasListener()) {
 				throw new IllegalStateException("Channel '" + name + "' has two listeners: "
@@ -257,13 +284,32 @@ public class PipeChannelRegistry implements SmartLifecycle {
 		this.running = true;
 	}
 
+	/**
+	 * Stop every channel, all at the same time, each writing its queued lines for at most the
+	 * shutdown timeout: a channel whose client stopped reading does not use up the time of the
+	 * others.
+	 */
 	@Override
 	public void stop() {
-		long deadline = System.nanoTime() + this.shutdownTimeout.toNanos();
 		this.running = false;
+		List<Thread> stoppers = new ArrayList<>();
 		for (PipeChannel channel : this.channels.values()) {
-			long remaining = Math.max(0, deadline - System.nanoTime());
-			channel.stop(Duration.ofNanos(remaining));
+			Thread stopper = new Thread(() -> channel.stop(this.shutdownTimeout), "pipe-io-stop-" + channel.getName());
+			stopper.setDaemon(true);
+			stopper.start();
+			stoppers.add(stopper);
+		}
+		long deadline = System.nanoTime() + this.shutdownTimeout.toNanos() + STOP_GRACE_NANOS;
+		try {
+			for (Thread stopper : stoppers) {
+				long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+				if (remaining > 0) {
+					stopper.join(remaining);
+				}
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 

@@ -1,0 +1,110 @@
+package io.pipeio.autoconfigure;
+
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.core.NestedExceptionUtils;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Invalid {@code pipe-io.*} values fail startup with a message that names the property and the
+ * fix, and leave nothing on disk.
+ */
+@Timeout(60)
+class PipeIoPropertiesValidationTests {
+
+	@TempDir
+	Path directory;
+
+	private ApplicationContextRunner runner() {
+		return new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(PipeIoAutoConfiguration.class))
+			.withPropertyValues("pipe-io.directory=" + this.directory);
+	}
+
+	@ParameterizedTest(name = "{0}={1}")
+	@CsvSource(delimiter = '|', textBlock = """
+			charset              | NOT-A-CHARSET | pipe-io.channels.echo.charset 'NOT-A-CHARSET'        | UTF-8
+			permissions          | rwxrwxrwz     | pipe-io.channels.echo.permissions 'rwxrwxrwz'        | rw-------
+			permissions          | r--------     | pipe-io.channels.echo.permissions 'r--------'        | rw-------
+			permissions          | 600           | pipe-io.channels.echo.permissions '600'              | rw-------
+			max-message-size     | -1MB          | pipe-io.channels.echo.max-message-size               | 1MB
+			max-message-size     | 0B            | pipe-io.channels.echo.max-message-size               | 1MB
+			max-message-size     | 4GB           | pipe-io.channels.echo.max-message-size               | 1MB
+			send-queue-capacity  | -5            | pipe-io.channels.echo.send-queue-capacity            | at least 1
+			send-queue-capacity  | 0             | pipe-io.channels.echo.send-queue-capacity            | at least 1
+			send-timeout         | -1s           | pipe-io.channels.echo.send-timeout                   | 5s
+			""")
+	void invalidChannelValueFailsStartupNamingTheProperty(String property, String value, String named,
+			String fix) {
+		runner().withPropertyValues("pipe-io.channels.echo." + property + "=" + value).run((context) -> {
+			assertThat(context).hasFailed();
+			String message = NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()).getMessage();
+			assertThat(message).contains(named).contains(fix);
+			assertThat(this.directory).isEmptyDirectory();
+		});
+	}
+
+	@Test
+	void twoChannelsSharingAPipePathFailStartup() {
+		runner().withPropertyValues("pipe-io.channels.a.in-pipe=shared", "pipe-io.channels.b.out-pipe=shared")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				String message = NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()).getMessage();
+				assertThat(message).contains("pipe-io.channels.a.in-pipe")
+					.contains("pipe-io.channels.b.out-pipe")
+					.contains(this.directory.resolve("shared").toString())
+					.contains("change one of them");
+				assertThat(this.directory).isEmptyDirectory();
+			});
+	}
+
+	@Test
+	void twoChannelsSharingAPipeThroughRelativeAndAbsolutePathsFailStartup() {
+		runner().withPropertyValues("pipe-io.channels.a.in-pipe=" + this.directory.resolve("x/../b.in"),
+				"pipe-io.channels.b.max-message-size=1KB")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				String message = NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()).getMessage();
+				assertThat(message).contains("pipe-io.channels.a.in-pipe").contains("pipe-io.channels.b.in-pipe");
+			});
+	}
+
+	@Test
+	void aChannelWhoseInAndOutPipeAreTheSameFailsStartup() {
+		runner().withPropertyValues("pipe-io.channels.loop.in-pipe=loop", "pipe-io.channels.loop.out-pipe=loop")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				String message = NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()).getMessage();
+				assertThat(message).contains("pipe-io.channels.loop.out-pipe")
+					.contains("pipe-io.channels.loop.in-pipe");
+			});
+	}
+
+	@Test
+	void everyProblemIsReportedAtOnce() {
+		runner().withPropertyValues("pipe-io.channels.a.charset=nope", "pipe-io.channels.b.send-queue-capacity=0")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				String message = NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()).getMessage();
+				assertThat(message).contains("pipe-io.channels.a.charset").contains("pipe-io.channels.b.send-queue-capacity");
+			});
+	}
+
+	@Test
+	void validConfigurationStarts() {
+		runner().withPropertyValues("pipe-io.channels.a.charset=ISO-8859-1", "pipe-io.channels.a.permissions=rw-rw-r--",
+				"pipe-io.channels.a.max-message-size=1B", "pipe-io.channels.a.send-queue-capacity=1",
+				"pipe-io.channels.a.send-timeout=0s")
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+}

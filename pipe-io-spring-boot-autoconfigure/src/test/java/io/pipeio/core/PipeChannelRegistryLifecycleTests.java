@@ -1,0 +1,220 @@
+package io.pipeio.core;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+
+import io.pipeio.annotation.PipeListener;
+import io.pipeio.autoconfigure.PipeChannelSettingsFactory;
+import io.pipeio.autoconfigure.PipeIoAutoConfiguration;
+import io.pipeio.server.DropReason;
+import io.pipeio.server.PipeServerSettings;
+import io.pipeio.server.PipeServerState;
+import io.pipeio.test.FifoClient;
+import io.pipeio.test.ShellClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The {@link PipeChannelRegistry} as the application's {@code SmartLifecycle}: pausing, starting
+ * and stopping single channels, channels added at runtime, and channels without a listener.
+ * Shutdown: {@link PipeChannelRegistryShutdownTests}.
+ */
+@Timeout(60)
+@ExtendWith(OutputCaptureExtension.class)
+class PipeChannelRegistryLifecycleTests {
+
+	@TempDir
+	Path directory;
+
+	private ApplicationContextRunner runner() {
+		return new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(PipeIoAutoConfiguration.class))
+			.withUserConfiguration(Listeners.class)
+			.withPropertyValues("pipe-io.directory=" + this.directory);
+	}
+
+	@Test
+	void pausedChannelLeavesLinesUntilResumed() {
+		runner().run((context) -> {
+			assertThat(context).hasNotFailed();
+			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+			Listeners listeners = context.getBean(Listeners.class);
+			PipeChannel channel = registry.getRequiredChannel("text");
+			try (FifoClient client = FifoClient.connect(this.directory, "text")) {
+				client.send("warm-up");
+				assertThat(client.readLine()).isEqualTo("text:warm-up");
+				listeners.received.clear();
+				// Counted once the chunk is handled, just after the reply was queued.
+				await().until(() -> channel.getStatistics().getReceivedMessages() == 1);
+				registry.pause("text");
+				assertThat(channel.isPaused()).isTrue();
+				client.send("one");
+				client.send("two");
+				await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+					.until(() -> listeners.received.isEmpty() && client.pendingLines() == 0);
+				assertThat(channel.getStatistics().getReceivedMessages()).isEqualTo(1);
+				registry.resume("text");
+				assertThat(channel.isPaused()).isFalse();
+				assertThat(client.readLines(2)).containsExactly("text:one", "text:two");
+				assertThat(listeners.received).containsExactly("one", "two");
+			}
+		});
+	}
+
+	@Test
+	void stopAndStartOneChannel() {
+		runner().run((context) -> {
+			assertThat(context).hasNotFailed();
+			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+			registry.stop("text");
+			PipeChannel channel = registry.getRequiredChannel("text");
+			assertThat(channel.isRunning()).isFalse();
+			assertThat(channel.getState()).isEqualTo(PipeServerState.STOPPED);
+			assertThat(this.directory.resolve("text.in")).doesNotExist();
+			assertThat(this.directory.resolve("text.out")).doesNotExist();
+			assertThat(registry.isRunning()).isTrue();
+			assertThat(FifoClient.exchange(this.directory, "bytes", "other channels run")).isEqualTo("other channels run");
+			registry.start("text");
+			assertThat(channel.isRunning()).isTrue();
+			assertThat(FifoClient.exchange(this.directory, "text", "again")).isEqualTo("text:again");
+		});
+	}
+
+	@Test
+	void unknownChannelNameIsRejectedListingKnownOnes() {
+		runner().run((context) -> {
+			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+			assertThat(registry.getChannel("nope")).isNull();
+			assertThatIllegalArgumentException().isThrownBy(() -> registry.pause("nope"))
+				.withMessageContaining("'nope'")
+				.withMessageContaining("[bytes, text]");
+		});
+	}
+
+	@Test
+	void registerAndUnregisterAtRuntime() {
+		runner().run((context) -> {
+			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+			PipeChannelSettingsFactory factory = context.getBean(PipeChannelSettingsFactory.class);
+			PipeChannel channel = registry.register("plugin", factory.createDefault("plugin"),
+					(line, ctx) -> "plugin saw " + new String(line, ctx.getCharset()));
+			assertThat(channel.isRunning()).isTrue();
+			assertThat(registry.getChannel("plugin")).isSameAs(channel);
+			assertThat(FifoClient.exchange(this.directory, "plugin", "hello")).isEqualTo("plugin saw hello");
+			assertThat(registry.unregister("plugin")).isTrue();
+			assertThat(registry.getChannel("plugin")).isNull();
+			assertThat(channel.isRunning()).isFalse();
+			assertThat(this.directory.resolve("plugin.in")).doesNotExist();
+			assertThat(this.directory.resolve("plugin.out")).doesNotExist();
+			assertThat(registry.unregister("plugin")).isFalse();
+		});
+	}
+
+	@Test
+	void registeredChannelWithoutAutoStartupWaitsForStart() {
+		runner().run((context) -> {
+			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+			PipeChannelSettings defaults = context.getBean(PipeChannelSettingsFactory.class).createDefault("later");
+			registry.register("later", new PipeChannelSettings(defaults.server(), defaults.charset(), false),
+					(line, ctx) -> line);
+			assertThat(this.directory.resolve("later.in")).doesNotExist();
+			registry.start("later");
+			assertThat(FifoClient.exchange(this.directory, "later", "now")).isEqualTo("now");
+		});
+	}
+
+	@Test
+	void registerRejectsATakenNameOrPipePath() {
+		runner().run((context) -> {
+			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+			PipeChannelSettingsFactory factory = context.getBean(PipeChannelSettingsFactory.class);
+			assertThatIllegalStateException()
+				.isThrownBy(() -> registry.register("text", factory.createDefault("text"), (line, ctx) -> null))
+				.withMessageContaining("'text' is already registered");
+			PipeServerSettings stealing = PipeServerSettings
+				.builder("thief", this.directory.resolve("thief.in"), this.directory.resolve("text.out"))
+				.build();
+			assertThatIllegalStateException()
+				.isThrownBy(() -> registry.register("thief", PipeChannelSettings.of(stealing), (line, ctx) -> null))
+				.withMessageContaining(this.directory.resolve("text.out").toString())
+				.withMessageContaining("channel 'text'");
+			assertThat(registry.getChannel("thief")).isNull();
+			assertThat(this.directory.resolve("thief.in")).doesNotExist();
+			assertThat(FifoClient.exchange(this.directory, "text", "still mine")).isEqualTo("text:still mine");
+		});
+	}
+
+	@Test
+	void channelWithoutListenerWarnsAndCountsDrops(CapturedOutput output) {
+		runner().withPropertyValues("pipe-io.channels.orphan.max-message-size=1KB").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(output).containsPattern("WARN .*Channel 'orphan' has no @PipeListener");
+			PipeChannel orphan = context.getBean(PipeChannelRegistry.class).getRequiredChannel("orphan");
+			assertThat(orphan.hasListener()).isFalse();
+			try (FifoClient client = FifoClient.connect(this.directory, "orphan")) {
+				client.send("a");
+				client.send("b");
+				client.send("c");
+				await().until(() -> orphan.getStatistics().getDropped(DropReason.NO_LISTENER) == 3);
+				assertThat(client.pendingLines()).isZero();
+				assertThat(orphan.getStatistics().getSentMessages()).isZero();
+			}
+		});
+	}
+
+	@Test
+	void stopAndRestartOfTheWholeRegistry() {
+		runner().run((context) -> {
+			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+			registry.stop();
+			assertThat(registry.isRunning()).isFalse();
+			assertThat(this.directory).isEmptyDirectory();
+			registry.start();
+			assertThat(registry.isRunning()).isTrue();
+			assertThat(FifoClient.exchange(this.directory, "text", "back")).isEqualTo("text:back");
+		});
+	}
+
+	@Test
+	void pipesAreReadableByAShellClient() {
+		runner().run((context) -> {
+			String reply = ShellClient.run("exec 3<'" + this.directory.resolve("text.out") + "'; echo shell > '"
+					+ this.directory.resolve("text.in") + "'; head -n1 <&3");
+			assertThat(reply).isEqualTo("text:shell\n");
+		});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class Listeners {
+
+		final BlockingQueue<String> received = new LinkedBlockingQueue<>();
+
+		@PipeListener("text")
+		String text(String line) {
+			this.received.add(line);
+			return "text:" + line;
+		}
+
+		@PipeListener("bytes")
+		byte[] bytes(byte[] line) {
+			return line;
+		}
+
+	}
+
+}

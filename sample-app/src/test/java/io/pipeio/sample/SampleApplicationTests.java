@@ -1,0 +1,151 @@
+package io.pipeio.sample;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Random;
+
+import io.pipeio.core.PipeChannelRegistry;
+import io.pipeio.server.DropReason;
+import io.pipeio.test.FifoClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.annotation.DirtiesContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The sample's three channels, driven through the real FIFOs of a running application.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.NONE)
+@DirtiesContext // stops the channels before the temporary directory is removed
+@Timeout(60)
+class SampleApplicationTests {
+
+	@TempDir
+	static Path directory;
+
+	@Autowired
+	private PipeChannelRegistry registry;
+
+	@DynamicPropertySource
+	static void pipeDirectory(DynamicPropertyRegistry properties) {
+		properties.add("pipe-io.directory", directory::toString);
+	}
+
+	@Test
+	void createsTheThreeChannels() {
+		assertThat(this.registry.getChannelNames()).containsExactly("calc", "echo", "upper");
+		for (String name : this.registry.getChannelNames()) {
+			assertThat(directory.resolve(name + ".in")).exists();
+			assertThat(directory.resolve(name + ".out")).exists();
+		}
+		assertThat(this.registry.getRequiredChannel("echo").getSettings().server().getMaxMessageSize())
+			.isEqualTo(32 * 1024 * 1024);
+	}
+
+	@Test
+	void echoIsByteExactIncludingBytesThatAreNotUtf8() {
+		try (FifoClient client = FifoClient.connect(directory, "echo")) {
+			byte[] line = new byte[256 - 1];
+			for (int i = 0, b = 0; b < 256; b++) {
+				if (b != '\n') {
+					line[i++] = (byte) b;
+				}
+			}
+			client.send(line);
+			assertThat(client.readLineBytes()).containsExactly(line);
+			client.send(new byte[] { (byte) 0xc3, (byte) 0x28, (byte) 0xff });
+			assertThat(client.readLineBytes()).containsExactly((byte) 0xc3, (byte) 0x28, (byte) 0xff);
+			client.send(new byte[0]);
+			assertThat(client.readLineBytes()).isEmpty();
+		}
+	}
+
+	@Test
+	void echoesAMultiMegabyteLine() {
+		byte[] line = new byte[5 * 1024 * 1024 + 17];
+		new Random(42).nextBytes(line);
+		for (int i = 0; i < line.length; i++) {
+			if (line[i] == '\n') {
+				line[i] = '.';
+			}
+		}
+		try (FifoClient client = FifoClient.connect(directory, "echo")) {
+			Thread writer = new Thread(() -> client.send(line));
+			writer.start();
+			assertThat(client.readLineBytes(Duration.ofSeconds(30))).isEqualTo(line);
+			await().until(() -> !writer.isAlive());
+			client.send("small after big");
+			assertThat(client.readLine()).isEqualTo("small after big");
+		}
+	}
+
+	@Test
+	void upperCasesNonAsciiText() {
+		try (FifoClient client = FifoClient.connect(directory, "upper")) {
+			client.send("straße, ÿ, é, ǆ, 日本");
+			assertThat(client.readLine()).isEqualTo("STRASSE, Ÿ, É, Ǆ, 日本");
+		}
+	}
+
+	@Test
+	void upperDropsMalformedUtf8AndKeepsServing() {
+		long malformed = this.registry.getRequiredChannel("upper").getStatistics().getDropped(DropReason.MALFORMED);
+		try (FifoClient client = FifoClient.connect(directory, "upper")) {
+			client.send(new byte[] { 'a', (byte) 0xff });
+			client.send("ok");
+			// Not calc's {"error":...}: that handler belongs to the calc listener alone.
+			assertThat(client.readLine()).isEqualTo("OK");
+			assertThat(this.registry.getRequiredChannel("upper").getStatistics().getDropped(DropReason.MALFORMED))
+				.isEqualTo(malformed + 1);
+		}
+	}
+
+	@Test
+	void calcAdds() {
+		try (FifoClient client = FifoClient.connect(directory, "calc")) {
+			client.send("{\"op\":\"add\",\"a\":1,\"b\":2}");
+			assertThat(client.readLine()).isEqualTo("{\"result\":3}");
+			client.send("{\"op\":\"mul\",\"a\":1.5,\"b\":-4}");
+			assertThat(client.readLine()).isEqualTo("{\"result\":-6.0}");
+		}
+	}
+
+	@Test
+	void calcRepliesWithAnErrorInsteadOfLeavingTheClientWaiting() {
+		try (FifoClient client = FifoClient.connect(directory, "calc")) {
+			client.send("{\"op\":\"div\",\"a\":1,\"b\":0}");
+			assertThat(client.readLine()).isEqualTo("{\"error\":\"division by zero\"}");
+			client.send("{\"op\":\"pow\",\"a\":1,\"b\":2}");
+			assertThat(client.readLine()).isEqualTo("{\"error\":\"unknown op 'pow'; use add, sub, mul or div\"}");
+			client.send("not json");
+			assertThat(client.readLine()).startsWith("{\"error\":\"Cannot convert JSON line to");
+			client.send("{\"op\":\"sub\",\"a\":5,\"b\":7}");
+			assertThat(client.readLine()).isEqualTo("{\"result\":-2}");
+		}
+	}
+
+	@Test
+	void channelsServeConcurrentClientsOfDifferentChannels() throws Exception {
+		try (FifoClient echo = FifoClient.connect(directory, "echo");
+				FifoClient upper = FifoClient.connect(directory, "upper")) {
+			for (int i = 0; i < 100; i++) {
+				echo.send("e" + i);
+				upper.send("u" + i);
+			}
+			for (int i = 0; i < 100; i++) {
+				assertThat(echo.readLine()).isEqualTo("e" + i);
+				assertThat(upper.readLine()).isEqualTo("U" + i);
+			}
+		}
+	}
+
+}

@@ -1,0 +1,215 @@
+package io.pipeio.sample;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.pipeio.test.FifoClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The packaged sample jar as an operator runs it: {@code java -jar} with a pipe directory and a
+ * port, stopped with SIGTERM. Run by Failsafe after {@code package}.
+ */
+@Timeout(180)
+class SampleJarIT {
+
+	private static final List<String> PIPES = List.of("calc.in", "calc.out", "echo.in", "echo.out", "upper.in",
+			"upper.out");
+
+	@TempDir
+	Path directory;
+
+	private final List<Process> processes = new ArrayList<>();
+
+	@AfterEach
+	void killLeftovers() throws InterruptedException {
+		for (Process process : this.processes) {
+			process.destroyForcibly();
+			process.waitFor(10, TimeUnit.SECONDS);
+		}
+	}
+
+	@Test
+	void createsOwnerOnlyFifosAndServesThem() throws Exception {
+		RunningJar app = start();
+		app.awaitStarted();
+		for (String pipe : PIPES) {
+			Path path = this.directory.resolve(pipe);
+			assertThat(isFifo(path)).as("%s is a FIFO", path).isTrue();
+			assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS)))
+				.as("mode of %s", path)
+				.isEqualTo("rw-------");
+		}
+		assertThat(FifoClient.exchange(this.directory, "echo", "ping")).isEqualTo("ping");
+		assertThat(FifoClient.exchange(this.directory, "upper", "ping")).isEqualTo("PING");
+		assertThat(FifoClient.exchange(this.directory, "calc", "{\"op\":\"add\",\"a\":1,\"b\":2}"))
+			.isEqualTo("{\"result\":3}");
+	}
+
+	@Test
+	void sigtermWithClientsAttachedExitsWithinFiveSecondsAndRemovesThePipes() throws Exception {
+		RunningJar app = start();
+		app.awaitStarted();
+		// A shell client holds echo.in and echo.out and never reads: the echoes of its 300 KB
+		// fill the out pipe and block the writer with replies still queued. A client in this
+		// JVM is attached to upper and reads.
+		Process shell = track(new ProcessBuilder("bash", "-c", "exec 3<'" + this.directory.resolve("echo.out")
+				+ "' 4>'" + this.directory.resolve("echo.in") + "'; head -c 300000 /dev/zero | tr '\\0' x | fold -w 999 >&4;"
+				+ " echo attached; exec sleep 120")
+			.redirectErrorStream(true)
+			.start());
+		assertThat(new String(shell.getInputStream().readNBytes(9), StandardCharsets.UTF_8)).isEqualTo("attached\n");
+		try (FifoClient client = FifoClient.connect(this.directory, "upper")) {
+			client.send("before shutdown");
+			assertThat(client.readLine()).isEqualTo("BEFORE SHUTDOWN");
+			long start = System.nanoTime();
+			app.process().destroy(); // SIGTERM
+			boolean exited = app.process().waitFor(5, TimeUnit.SECONDS);
+			Duration took = Duration.ofNanos(System.nanoTime() - start);
+			assertThat(exited).as("exited within 5 s after SIGTERM (output:%n%s)", app.output()).isTrue();
+			assertThat(took).isLessThan(Duration.ofSeconds(5));
+			for (String pipe : PIPES) {
+				assertThat(this.directory.resolve(pipe)).as("removed on shutdown").doesNotExist();
+			}
+			await().atMost(Duration.ofSeconds(5)).until(client::isAtEndOfFile);
+		}
+	}
+
+	@Test
+	void regularFileAtAPipePathFailsStartupAndIsLeftAlone() throws Exception {
+		Path file = this.directory.resolve("echo.in");
+		Files.writeString(file, "precious data\n");
+		RunningJar app = start();
+		assertThat(app.process().waitFor(90, TimeUnit.SECONDS)).as("startup failed and the JVM exited").isTrue();
+		assertThat(app.process().exitValue()).isNotZero();
+		assertThat(app.output().toString()).contains(file.toString()).contains("regular file");
+		assertThat(Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)).isTrue();
+		assertThat(Files.readString(file)).isEqualTo("precious data\n");
+		assertThat(list(this.directory)).containsExactly(file);
+	}
+
+	@Test
+	void symlinkAtAPipePathFailsStartupAndLinkAndTargetAreLeftAlone(@TempDir Path elsewhere) throws Exception {
+		Path target = elsewhere.resolve("target.txt");
+		Files.writeString(target, "do not write here\n");
+		Path link = Files.createSymbolicLink(this.directory.resolve("upper.out"), target);
+		RunningJar app = start();
+		assertThat(app.process().waitFor(90, TimeUnit.SECONDS)).as("startup failed and the JVM exited").isTrue();
+		assertThat(app.process().exitValue()).isNotZero();
+		assertThat(app.output().toString()).contains(link.toString()).contains("symbolic link");
+		assertThat(Files.isSymbolicLink(link)).isTrue();
+		assertThat(Files.readSymbolicLink(link)).isEqualTo(target);
+		assertThat(Files.readString(target)).isEqualTo("do not write here\n");
+		assertThat(list(elsewhere)).containsExactly(target);
+		assertThat(list(this.directory)).containsExactly(link);
+	}
+
+	private RunningJar start() throws IOException {
+		Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+		Process process = track(new ProcessBuilder(java.toString(), "-jar", findJar().toString(),
+				"--pipe-io.directory=" + this.directory, "--server.port=" + freePort(),
+				"--server.address=127.0.0.1")
+			.redirectErrorStream(true)
+			.start());
+		process.getOutputStream().close();
+		return new RunningJar(process, Output.collect(process.getInputStream()), this.directory);
+	}
+
+	private Process track(Process process) {
+		this.processes.add(process);
+		return process;
+	}
+
+	private static Path findJar() throws IOException {
+		try (DirectoryStream<Path> jars = Files.newDirectoryStream(Path.of("target"), "sample-app-*.jar")) {
+			for (Path jar : jars) {
+				return jar.toAbsolutePath();
+			}
+		}
+		throw new IllegalStateException("No sample-app jar in target/: run the package phase first");
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+	}
+
+	private static boolean isFifo(Path path) throws IOException {
+		int mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+		return (mode & 0170000) == 0010000;
+	}
+
+	private static List<Path> list(Path directory) throws IOException {
+		try (var files = Files.list(directory)) {
+			return files.sorted().toList();
+		}
+	}
+
+	/**
+	 * A started jar and what it printed.
+	 */
+	private record RunningJar(Process process, Output output, Path directory) {
+
+		void awaitStarted() {
+			await().atMost(Duration.ofSeconds(90))
+				.pollInterval(Duration.ofMillis(100))
+				.failFast("the application exited:\n" + this.output, () -> !this.process.isAlive())
+				.until(() -> this.output.toString().contains("Started SampleApplication")
+						&& PIPES.stream().allMatch((pipe) -> Files.exists(this.directory.resolve(pipe))));
+		}
+
+	}
+
+	/**
+	 * A process's output, read by a daemon thread so the process never blocks on a full pipe.
+	 */
+	private static final class Output {
+
+		private final StringBuffer text = new StringBuffer();
+
+		static Output collect(InputStream stream) {
+			Output output = new Output();
+			Thread reader = new Thread(() -> {
+				byte[] buffer = new byte[8192];
+				try (stream) {
+					int read;
+					while ((read = stream.read(buffer)) >= 0) {
+						output.text.append(new String(buffer, 0, read, StandardCharsets.UTF_8));
+					}
+				}
+				catch (IOException ex) {
+					// process ended
+				}
+			}, "sample-jar-output");
+			reader.setDaemon(true);
+			reader.start();
+			return output;
+		}
+
+		@Override
+		public String toString() {
+			return this.text.toString();
+		}
+
+	}
+
+}
