@@ -1,0 +1,128 @@
+package io.pipeio.benchmarks;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Minimal command-line parsing: positional arguments, {@code --flag} and {@code --name value}.
+ *
+ * @author pipe-io
+ */
+final class Arguments {
+
+	private final List<String> positional = new ArrayList<>();
+
+	private final List<String> options = new ArrayList<>();
+
+	Arguments(List<String> args) {
+		this(args, Set.of());
+	}
+
+	/**
+	 * Parse arguments.
+	 * @param args the arguments
+	 * @param flags the options that take no value (so the argument after them stays positional)
+	 */
+	Arguments(List<String> args, Set<String> flags) {
+		for (int i = 0; i < args.size(); i++) {
+			String arg = args.get(i);
+			if (arg.startsWith("--")) {
+				String name = arg;
+				String value = null;
+				int equals = arg.indexOf('=');
+				if (equals > 0) {
+					name = arg.substring(0, equals);
+					value = arg.substring(equals + 1);
+				}
+				else if (!flags.contains(arg) && i + 1 < args.size() && !args.get(i + 1).startsWith("--")) {
+					value = args.get(i + 1);
+				}
+				this.options.add(name);
+				this.options.add(value);
+				if (value != null && equals < 0) {
+					i++;
+				}
+			}
+			else {
+				this.positional.add(arg);
+			}
+		}
+	}
+
+	String positional(int index, String name) {
+		if (index >= this.positional.size()) {
+			throw new IllegalArgumentException("missing argument " + name);
+		}
+		return this.positional.get(index);
+	}
+
+	boolean flag(String name) {
+		return this.options.contains(name);
+	}
+
+	String option(String name, String defaultValue) {
+		int index = this.options.indexOf(name);
+		if (index < 0) {
+			return defaultValue;
+		}
+		String value = this.options.get(index + 1);
+		if (value == null) {
+			throw new IllegalArgumentException(name + " needs a value");
+		}
+		return value;
+	}
+
+	int intOption(String name, int defaultValue) {
+		return (int) longOption(name, defaultValue);
+	}
+
+	long longOption(String name, long defaultValue) {
+		String value = option(name, null);
+		return (value != null) ? parseCount(value) : defaultValue;
+	}
+
+	long sizeOption(String name, long defaultValue) {
+		String value = option(name, null);
+		return (value != null) ? parseSize(value) : defaultValue;
+	}
+
+	/** Accepts 5000000, 5_000_000, 5M, 200k. */
+	static long parseCount(String value) {
+		String text = value.replace("_", "").trim().toLowerCase(Locale.ROOT);
+		long factor = 1;
+		if (text.endsWith("k")) {
+			factor = 1_000;
+			text = text.substring(0, text.length() - 1);
+		}
+		else if (text.endsWith("m")) {
+			factor = 1_000_000;
+			text = text.substring(0, text.length() - 1);
+		}
+		return Long.parseLong(text) * factor;
+	}
+
+	/** Accepts 16777216, 16MB, 16m, 64KB, 64k. */
+	static long parseSize(String value) {
+		String text = value.trim().toLowerCase(Locale.ROOT).replace("_", "");
+		if (text.endsWith("b")) {
+			text = text.substring(0, text.length() - 1);
+		}
+		long factor = 1;
+		if (text.endsWith("k")) {
+			factor = 1024;
+		}
+		else if (text.endsWith("m")) {
+			factor = 1024 * 1024;
+		}
+		else if (text.endsWith("g")) {
+			factor = 1024L * 1024 * 1024;
+		}
+		if (factor > 1) {
+			text = text.substring(0, text.length() - 1);
+		}
+		return Long.parseLong(text) * factor;
+	}
+
+}

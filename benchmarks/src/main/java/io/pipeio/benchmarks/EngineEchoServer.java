@@ -1,0 +1,61 @@
+package io.pipeio.benchmarks;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import io.pipeio.server.PipeServer;
+import io.pipeio.server.PipeServerSettings;
+
+/**
+ * The pipe-io engine alone: {@link PipeServer}s whose {@code LineHandler} echoes every line with
+ * {@code server.send(Arrays.copyOfRange(...))}. No Spring, no metrics.
+ *
+ * <pre>
+ * echo-engine DIR [--channels N] [--max-message-size BYTES] [--buffer-size BYTES]
+ * </pre>
+ *
+ * Serves channel {@code echo} (DIR/echo.in, DIR/echo.out) and, with {@code --channels N}, N - 1
+ * more echo channels {@code c1 ... c(N-1)}.
+ *
+ * @author pipe-io
+ */
+final class EngineEchoServer {
+
+	private EngineEchoServer() {
+	}
+
+	static void main(List<String> args) throws Exception {
+		Arguments arguments = new Arguments(args);
+		Path directory = Path.of(arguments.positional(0, "DIR")).toAbsolutePath();
+		int channels = arguments.intOption("--channels", 1);
+		int maxMessageSize = (int) arguments.sizeOption("--max-message-size", 32L * 1024 * 1024);
+		int bufferSize = (int) arguments.sizeOption("--buffer-size", PipeServerSettings.DEFAULT_BUFFER_SIZE);
+		List<PipeServer> servers = new ArrayList<>(channels);
+		long start = System.nanoTime();
+		for (int i = 0; i < channels; i++) {
+			String name = (i == 0) ? "echo" : "c" + i;
+			PipeServerSettings settings = PipeServerSettings
+				.builder(name, directory.resolve(name + ".in"), directory.resolve(name + ".out"))
+				.maxMessageSize(maxMessageSize)
+				.bufferSize(bufferSize)
+				.build();
+			PipeServer[] self = new PipeServer[1];
+			self[0] = new PipeServer(settings,
+					(buffer, offset, length) -> self[0].send(Arrays.copyOfRange(buffer, offset, offset + length)));
+			self[0].start();
+			servers.add(self[0]);
+		}
+		long startMillis = (System.nanoTime() - start) / 1_000_000;
+		ServerControl.reply("ready channels=" + channels + " channel_start_ms=" + startMillis + " jvm_uptime_ms="
+				+ java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
+		new ServerControl(() -> "variant=engine channels=" + channels + " buffer_size=" + bufferSize
+				+ " max_message_size=" + maxMessageSize + " " + ServerControl.jvmInfo(), () -> {
+					servers.forEach((server) -> server.stop(java.time.Duration.ofSeconds(2)));
+					System.exit(0);
+				})
+			.serve();
+	}
+
+}

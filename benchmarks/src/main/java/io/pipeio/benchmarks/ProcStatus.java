@@ -1,0 +1,72 @@
+package io.pipeio.benchmarks;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Resident memory and thread count of a process, from {@code /proc/<pid>/status}.
+ *
+ * @param rssKib {@code VmRSS}: resident set size now
+ * @param hwmKib {@code VmHWM}: peak resident set size
+ * @param threads {@code Threads}
+ * @author pipe-io
+ */
+record ProcStatus(long rssKib, long hwmKib, int threads) {
+
+	static ProcStatus of(long pid) throws IOException {
+		long rss = -1;
+		long hwm = -1;
+		int threads = -1;
+		for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+			if (line.startsWith("VmRSS:")) {
+				rss = kib(line);
+			}
+			else if (line.startsWith("VmHWM:")) {
+				hwm = kib(line);
+			}
+			else if (line.startsWith("Threads:")) {
+				threads = Integer.parseInt(line.substring("Threads:".length()).trim());
+			}
+		}
+		return new ProcStatus(rss, hwm, threads);
+	}
+
+	/**
+	 * Sum the voluntary and non-voluntary context switches of every thread of a process.
+	 * @param pid the process
+	 * @return the total so far, or -1 if unknown
+	 */
+	static long contextSwitches(long pid) {
+		long total = 0;
+		try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+			for (Path task : tasks.toList()) {
+				try {
+					for (String line : Files.readAllLines(task.resolve("status"))) {
+						if (line.startsWith("voluntary_ctxt_switches:")
+								|| line.startsWith("nonvoluntary_ctxt_switches:")) {
+							total += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+						}
+					}
+				}
+				catch (IOException ex) {
+					// The thread ended meanwhile.
+				}
+			}
+			return total;
+		}
+		catch (IOException ex) {
+			return -1;
+		}
+	}
+
+	private static long kib(String line) {
+		String value = line.substring(line.indexOf(':') + 1).trim();
+		return Long.parseLong(value.split("\\s+")[0]);
+	}
+
+	double rssMib() {
+		return this.rssKib / 1024.0;
+	}
+
+}
