@@ -6,16 +6,19 @@ import io.pipeio.actuate.PipeIoMetrics;
 import io.pipeio.actuate.PipeListenerMetricsDecorator;
 import io.pipeio.actuate.PipeListenerObservationConvention;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.util.ClassUtils;
 
 /**
- * Auto-configuration of pipe-io's Micrometer meters and of the {@code pipeio.listener}
- * observation/timer around every listener call.
+ * Auto-configuration of pipe-io's Micrometer meters and of the {@code pipeio.listener} timer
+ * around every listener call, an observation when {@code pipe-io.observation.enabled} (by default:
+ * when Micrometer Tracing is configured).
  *
  * @author pipe-io
  */
@@ -23,6 +26,8 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnClass(MeterRegistry.class)
 @ConditionalOnBooleanProperty(name = "pipe-io.enabled", matchIfMissing = true)
 public final class PipeIoMetricsAutoConfiguration {
+
+	private static final String TRACER_CLASS = "io.micrometer.tracing.Tracer";
 
 	PipeIoMetricsAutoConfiguration() {
 	}
@@ -42,9 +47,21 @@ public final class PipeIoMetricsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	PipeListenerMetricsDecorator pipeListenerMetricsDecorator(ObjectProvider<MeterRegistry> meterRegistry,
-			ObjectProvider<ObservationRegistry> observationRegistry, PipeListenerObservationConvention convention) {
+			ObjectProvider<ObservationRegistry> observationRegistry, PipeListenerObservationConvention convention,
+			PipeIoProperties properties, ListableBeanFactory beanFactory) {
+		Boolean enabled = properties.getObservation().getEnabled();
+		boolean observe = (enabled != null) ? enabled : hasTracer(beanFactory);
 		return new PipeListenerMetricsDecorator(meterRegistry.getIfUnique(), observationRegistry.getIfUnique(),
-				convention);
+				observe, convention);
+	}
+
+	private static boolean hasTracer(ListableBeanFactory beanFactory) {
+		ClassLoader classLoader = beanFactory.getClass().getClassLoader();
+		if (!ClassUtils.isPresent(TRACER_CLASS, classLoader)) {
+			return false;
+		}
+		Class<?> tracer = ClassUtils.resolveClassName(TRACER_CLASS, classLoader);
+		return beanFactory.getBeanNamesForType(tracer, false, false).length > 0;
 	}
 
 }

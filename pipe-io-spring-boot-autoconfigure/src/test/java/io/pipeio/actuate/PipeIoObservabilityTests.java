@@ -3,11 +3,12 @@ package io.pipeio.actuate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.pipeio.annotation.PipeListener;
 import io.pipeio.autoconfigure.PipeIoAutoConfiguration;
 import io.pipeio.autoconfigure.PipeIoEndpointAutoConfiguration;
@@ -83,14 +84,16 @@ class PipeIoObservabilityTests {
 			assertThat(meters.get("pipeio.bytes.sent").tag("channel", "echo").functionCounter().getId().getBaseUnit())
 				.isEqualTo("bytes");
 			assertThat(meters.get("pipeio.send.queue.size").tag("channel", "echo").gauge().value()).isZero();
-			Timer success = meters.get("pipeio.listener")
+			FunctionTimer success = meters.get("pipeio.listener")
 				.tags("channel", "echo", "outcome", "success", "exception", "none")
-				.timer();
-			Timer error = meters.get("pipeio.listener")
+				.functionTimer();
+			FunctionTimer error = meters.get("pipeio.listener")
 				.tags("channel", "echo", "outcome", "error", "exception", "IllegalStateException")
-				.timer();
+				.functionTimer();
 			assertThat(success.count()).isEqualTo(2);
+			assertThat(success.totalTime(TimeUnit.NANOSECONDS)).isPositive();
 			assertThat(error.count()).isEqualTo(1);
+			assertThat(error.totalTime(TimeUnit.NANOSECONDS)).isPositive();
 		});
 	}
 

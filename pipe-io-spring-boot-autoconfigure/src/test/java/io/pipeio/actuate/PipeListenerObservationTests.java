@@ -4,9 +4,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.tracing.Tracer;
 import io.pipeio.annotation.PipeListener;
 import io.pipeio.autoconfigure.PipeIoAutoConfiguration;
 import io.pipeio.autoconfigure.PipeIoMetricsAutoConfiguration;
@@ -15,6 +18,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -23,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Each listener call is an observation when an active observation registry is present.
+ * Listener calls are observations when tracing is configured (or when asked for), and timed by
+ * the cheaper sampled timer otherwise.
  */
 @Timeout(60)
 class PipeListenerObservationTests {
@@ -31,26 +36,64 @@ class PipeListenerObservationTests {
 	@TempDir
 	Path directory;
 
-	@Test
-	void everyListenerCallIsObserved() {
-		new ApplicationContextRunner()
+	private ApplicationContextRunner runner() {
+		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(PipeIoAutoConfiguration.class, PipeIoMetricsAutoConfiguration.class))
 			.withUserConfiguration(ObservedListener.class)
-			.withPropertyValues("pipe-io.directory=" + this.directory)
+			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.withPropertyValues("pipe-io.directory=" + this.directory);
+	}
+
+	@Test
+	void everyListenerCallIsObservedWhenATracerIsConfigured() {
+		runner().withBean(Tracer.class, () -> Tracer.NOOP).run((context) -> {
+			List<Observation.Context> stopped = context.getBean(ObservedListener.class).stopped;
+			assertThat(FifoLines.request(this.directory, "upper", "abc")).isEqualTo("ABC");
+			FifoLines.write(this.directory.resolve("upper.in"), "boom");
+			await().until(() -> stopped.size() == 2);
+			assertThat(stopped).allSatisfy((observed) -> {
+				assertThat(observed.getName()).isEqualTo("pipeio.listener");
+				assertThat(observed.getLowCardinalityKeyValue("channel").getValue()).isEqualTo("upper");
+			});
+			assertThat(stopped.get(0).getLowCardinalityKeyValue("outcome").getValue()).isEqualTo("success");
+			assertThat(stopped.get(1).getLowCardinalityKeyValue("outcome").getValue()).isEqualTo("error");
+			assertThat(stopped.get(1).getLowCardinalityKeyValue("exception").getValue())
+				.isEqualTo("IllegalArgumentException");
+			assertThat(stopped.get(1).getError()).hasMessage("boom");
+		});
+	}
+
+	@Test
+	void observationsCanBeAskedForWithoutATracer() {
+		runner().withClassLoader(new FilteredClassLoader(Tracer.class))
+			.withPropertyValues("pipe-io.observation.enabled=true")
 			.run((context) -> {
 				assertThat(FifoLines.request(this.directory, "upper", "abc")).isEqualTo("ABC");
-				FifoLines.write(this.directory.resolve("upper.in"), "boom");
 				List<Observation.Context> stopped = context.getBean(ObservedListener.class).stopped;
-				await().until(() -> stopped.size() == 2);
-				assertThat(stopped).allSatisfy((observed) -> {
-					assertThat(observed.getName()).isEqualTo("pipeio.listener");
-					assertThat(observed.getLowCardinalityKeyValue("channel").getValue()).isEqualTo("upper");
-				});
-				assertThat(stopped.get(0).getLowCardinalityKeyValue("outcome").getValue()).isEqualTo("success");
-				assertThat(stopped.get(1).getLowCardinalityKeyValue("outcome").getValue()).isEqualTo("error");
-				assertThat(stopped.get(1).getLowCardinalityKeyValue("exception").getValue())
-					.isEqualTo("IllegalArgumentException");
-				assertThat(stopped.get(1).getError()).hasMessage("boom");
+				await().until(() -> stopped.size() == 1);
+			});
+	}
+
+	@Test
+	void withoutATracerCallsAreTimedButNotObserved() {
+		runner().run((context) -> {
+			for (int i = 0; i < 20; i++) {
+				assertThat(FifoLines.request(this.directory, "upper", "x" + i)).isEqualTo("X" + i);
+			}
+			MeterRegistry meters = context.getBean(MeterRegistry.class);
+			assertThat(meters.get("pipeio.listener").tags("channel", "upper", "outcome", "success").functionTimer().count())
+				.isEqualTo(20);
+			assertThat(context.getBean(ObservedListener.class).stopped).isEmpty();
+		});
+	}
+
+	@Test
+	void observationsCanBeSwitchedOffDespiteATracer() {
+		runner().withBean(Tracer.class, () -> Tracer.NOOP)
+			.withPropertyValues("pipe-io.observation.enabled=false")
+			.run((context) -> {
+				assertThat(FifoLines.request(this.directory, "upper", "abc")).isEqualTo("ABC");
+				assertThat(context.getBean(ObservedListener.class).stopped).isEmpty();
 			});
 	}
 
