@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
@@ -24,7 +25,7 @@ final class ChannelPipes {
 
 	private final List<InboundPipe> retired = new ArrayList<>();
 
-	private InboundPipe inbound;
+	private volatile InboundPipe inbound;
 
 	private final OutboundPipe outbound;
 
@@ -79,41 +80,59 @@ final class ChannelPipes {
 
 	/**
 	 * Reopen a pipe that was deleted or replaced on disk, or whose thread died.
-	 * @param recreated told of each path that was re-created and reopened
+	 * @param recreated told of each path that was deleted or replaced and is served again
 	 * @throws IOException if a pipe cannot be repaired now (the caller marks the channel failed)
 	 */
 	void repair(Consumer<Path> recreated) throws IOException {
 		this.retired.removeIf((pipe) -> !pipe.isAlive());
 		PipeFile in = PipeFile.inspect(this.settings.getInPath());
-		if (!in.isSameFile(this.inbound.file()) || !this.inbound.isAlive()) {
-			PipeFile usable = in;
-			if (!in.isSameFile(this.inbound.file())) {
-				usable = usable(in, "in");
-				this.createdIn = (usable != in) ? usable : null;
+		boolean moved = !in.isSameFile(this.inbound.file());
+		if (moved || !this.inbound.isAlive()) {
+			Usable usable = moved ? usable(in, "in") : new Usable(this.inbound.file(), false);
+			InboundPipe replacement;
+			try {
+				replacement = InboundPipe.open(usable.file(), this.settings, this.dispatcher, this::readerFailed);
 			}
-			InboundPipe replacement = InboundPipe.open(usable, this.settings, this.dispatcher, this::readerFailed);
+			catch (IOException | RuntimeException ex) {
+				usable.discard();
+				throw ex;
+			}
+			if (moved) {
+				this.createdIn = usable.owned();
+			}
 			this.inbound.retire();
 			this.retired.add(this.inbound);
 			this.inbound = replacement;
-			recreated.accept(usable.path());
+			if (moved) {
+				recreated.accept(in.path());
+			}
 		}
-		PipeFile out = PipeFile.inspect(this.settings.getOutPath());
 		if (!this.outbound.isAlive()) {
 			throw new IOException("The writer thread of channel '" + this.settings.getChannel() + "' ended");
 		}
+		PipeFile out = PipeFile.inspect(this.settings.getOutPath());
 		if (!out.isSameFile(this.outbound.file())) {
-			PipeFile usable = usable(out, "out");
-			this.createdOut = (usable != out) ? usable : null;
-			this.outbound.replace(usable);
-			recreated.accept(usable.path());
+			Usable usable = usable(out, "out");
+			try {
+				this.outbound.replace(usable.file());
+			}
+			catch (IOException | RuntimeException ex) {
+				usable.discard();
+				throw ex;
+			}
+			this.createdOut = usable.owned();
+			recreated.accept(out.path());
 		}
 	}
 
 	/** A FIFO at the path, created if missing and managed; never touches anything else. */
-	private PipeFile usable(PipeFile found, String role) throws IOException {
+	private Usable usable(PipeFile found, String role) throws IOException {
 		PipeFile checked = PipeFiles.check(this.settings.getChannel(), role, found.path(),
 				this.settings.isManagePipes());
-		return checked.isMissing() ? PipeFiles.create(found.path(), checked, this.settings) : checked;
+		if (!checked.isMissing()) {
+			return new Usable(checked, false); // a FIFO someone else put there: served, never removed
+		}
+		return new Usable(PipeFiles.create(found.path(), checked, this.settings), true);
 	}
 
 	private void readerFailed(InboundPipe pipe, IOException ex) {
@@ -122,35 +141,84 @@ final class ChannelPipes {
 		}
 	}
 
-	/** Stop reading: no new chunk is read; a chunk being dispatched is finished. */
-	void closeReaders() {
-		this.inbound.close();
-		this.retired.forEach(InboundPipe::close);
+	/**
+	 * Pause: make sure the current reader takes no more bytes from its pipe.
+	 */
+	void holdBackReaders() {
+		this.inbound.holdBack();
 	}
 
-	/** Interrupt readers still inside the handler. */
-	void interruptReaders() {
+	/**
+	 * End every thread by a deadline. Readers go first: a chunk being dispatched is finished (so
+	 * replies to lines already read are queued) unless the handler takes more than half the time,
+	 * then it is interrupted. The writer then writes what is queued while time allows and is
+	 * aborted, releasing a write blocked on a full pipe, if not done by then.
+	 * @param queue the send queue, closed once the readers are done
+	 * @param deadline {@link System#nanoTime()} by which to return
+	 * @throws InterruptedException if interrupted; every thread has been told to end
+	 */
+	void shutdown(SendQueue queue, long deadline) throws InterruptedException {
+		long reserve = Math.min(100, remainingMillis(deadline) / 10);
+		try {
+			this.inbound.close();
+			this.retired.forEach(InboundPipe::close);
+			if (!joinReaders(remainingMillis(deadline) / 2)) {
+				interruptReaders();
+				joinReaders(Math.min(reserve, remainingMillis(deadline)));
+			}
+			queue.close();
+			if (!this.outbound.join(remainingMillis(deadline) - reserve)) {
+				this.outbound.abort();
+				this.outbound.join(remainingMillis(deadline) / 2);
+			}
+		}
+		catch (InterruptedException ex) {
+			interruptReaders();
+			this.outbound.abort();
+			throw ex;
+		}
+	}
+
+	private void interruptReaders() {
 		this.inbound.interrupt();
 		this.retired.forEach(InboundPipe::interrupt);
 	}
 
-	boolean joinReaders(long millis) throws InterruptedException {
+	private boolean joinReaders(long millis) throws InterruptedException {
 		long deadline = System.nanoTime() + millis * 1_000_000;
 		boolean ended = this.inbound.join(millis);
 		for (InboundPipe pipe : this.retired) {
-			ended &= pipe.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+			ended &= pipe.join(Math.max(1, remainingMillis(deadline)));
 		}
 		return ended;
 	}
 
-	OutboundPipe outbound() {
-		return this.outbound;
+	static long remainingMillis(long deadline) {
+		return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
 	}
 
 	/** Remove the FIFOs this server created, if they are still the same files. */
 	void removeCreated() {
 		PipeFiles.removeIfSame(this.createdIn);
 		PipeFiles.removeIfSame(this.createdOut);
+	}
+
+	/**
+	 * A FIFO ready to be opened, and whether this server created it (and so may remove it).
+	 */
+	private record Usable(PipeFile file, boolean created) {
+
+		@Nullable PipeFile owned() {
+			return this.created ? this.file : null;
+		}
+
+		/** Remove a FIFO created for a replacement that could then not be opened. */
+		void discard() {
+			if (this.created) {
+				PipeFiles.removeIfSame(this.file);
+			}
+		}
+
 	}
 
 }

@@ -6,6 +6,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.LinkOption;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
 
 import org.jspecify.annotations.Nullable;
@@ -16,16 +17,23 @@ import org.jspecify.annotations.Nullable;
  * pipe so clients closing it never cause EOF, and a read-only descriptor the thread reads from.
  * Retiring the pipe (after it was deleted or replaced on disk) closes the keep-alive: the thread
  * then drains what attached clients still write and ends at EOF, when the last of them closes.
+ * <p>
+ * The read-only descriptor may be closed under the thread without stopping it: by
+ * {@link #holdBack()}, so that a paused channel leaves incoming bytes in the pipe instead of holding
+ * a chunk it already took, or by a stray interrupt. The thread then reads on through a new one.
  *
  * @author pipe-io
  */
 final class InboundPipe {
 
+	/** How long {@link #holdBack()} waits for the thread to leave {@code read}. */
+	private static final long HOLD_BACK_NANOS = 1_000_000_000L;
+
 	private final PipeFile file;
 
 	private final FileChannel keepAlive;
 
-	private final FileChannel channel;
+	private volatile FileChannel channel;
 
 	private final LineDispatcher dispatcher;
 
@@ -36,6 +44,11 @@ final class InboundPipe {
 	private final Thread thread;
 
 	private volatile boolean closing;
+
+	private volatile boolean retired;
+
+	/** Set from just before the thread checks for a pause until its read returned. */
+	private volatile boolean reading;
 
 	private InboundPipe(PipeFile file, FileChannel keepAlive, FileChannel channel, LineDispatcher dispatcher,
 			int maxMessageSize, int bufferSize, String threadName, BiConsumer<InboundPipe, IOException> onFailure) {
@@ -62,15 +75,11 @@ final class InboundPipe {
 			BiConsumer<InboundPipe, IOException> onFailure) throws IOException {
 		FileChannel keepAlive = FileChannel.open(expected.path(), StandardOpenOption.READ, StandardOpenOption.WRITE,
 				LinkOption.NOFOLLOW_LINKS);
-		FileChannel channel = null;
+		FileChannel channel;
 		try {
-			PipeFiles.requireUnchanged(expected);
-			// Does not block: this process already holds a writer on the pipe (the keep-alive).
-			channel = FileChannel.open(expected.path(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-			PipeFiles.requireUnchanged(expected);
+			channel = openReadOnly(expected);
 		}
 		catch (IOException | RuntimeException ex) {
-			closeQuietly(channel);
 			closeQuietly(keepAlive);
 			throw ex;
 		}
@@ -80,12 +89,28 @@ final class InboundPipe {
 		return pipe;
 	}
 
+	/**
+	 * Open the read-only descriptor. Does not block while the path still names the FIFO whose
+	 * keep-alive this process holds (a writer on it), hence the check right before.
+	 */
+	private static FileChannel openReadOnly(PipeFile expected) throws IOException {
+		PipeFiles.requireUnchanged(expected);
+		FileChannel channel = FileChannel.open(expected.path(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+		try {
+			PipeFiles.requireUnchanged(expected);
+		}
+		catch (IOException | RuntimeException ex) {
+			closeQuietly(channel);
+			throw ex;
+		}
+		return channel;
+	}
+
 	private void run(BiConsumer<InboundPipe, IOException> onFailure) {
 		ByteBuffer byteBuffer = ByteBuffer.wrap(this.buffer);
 		try {
 			while (this.dispatcher.awaitNotPaused()) {
-				byteBuffer.clear();
-				int read = this.channel.read(byteBuffer);
+				int read = read(byteBuffer);
 				if (read < 0) {
 					break; // retired and every client closed its end
 				}
@@ -93,9 +118,6 @@ final class InboundPipe {
 					break;
 				}
 			}
-		}
-		catch (ClosedChannelException ex) {
-			// Closed by close(), or interrupted while stopping: the normal way out.
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -108,6 +130,52 @@ final class InboundPipe {
 		finally {
 			closeQuietly(this.channel);
 			closeQuietly(this.keepAlive);
+		}
+	}
+
+	/**
+	 * Read the next chunk.
+	 * @return the bytes read; 0 if nothing was read because the channel was paused meanwhile or the
+	 * descriptor was closed under the thread; -1 at EOF
+	 */
+	private int read(ByteBuffer byteBuffer) throws IOException {
+		if (!this.channel.isOpen()) {
+			reopen();
+		}
+		FileChannel current = this.channel;
+		this.reading = true;
+		try {
+			// Checked after announcing the read, while pause() sets the flag before it looks at
+			// reading: either this sees the pause, or holdBack() sees the read and ends it.
+			if (this.dispatcher.isPaused()) {
+				return 0;
+			}
+			byteBuffer.clear();
+			return current.read(byteBuffer);
+		}
+		catch (ClosedChannelException ex) {
+			if (this.closing) {
+				throw ex;
+			}
+			Thread.interrupted(); // a stray interrupt closed it: clear it, or the next read fails too
+			return 0;
+		}
+		finally {
+			this.reading = false;
+		}
+	}
+
+	/** Open a new read-only descriptor after the last one was closed other than by {@link #close()}. */
+	private void reopen() throws IOException {
+		if (this.closing) {
+			throw new ClosedChannelException();
+		}
+		FileChannel reopened = openReadOnly(this.file);
+		this.channel = reopened;
+		// close() sets closing before it closes the channel: one of the two sees the other.
+		if (this.closing) {
+			closeQuietly(reopened);
+			throw new ClosedChannelException();
 		}
 	}
 
@@ -125,8 +193,26 @@ final class InboundPipe {
 	 * Stop holding the pipe open: the thread reads until every attached client has closed it.
 	 */
 	void retire() {
+		this.retired = true;
 		this.thread.setName(this.thread.getName() + "-retired");
 		closeQuietly(this.keepAlive);
+	}
+
+	/**
+	 * Called once the dispatcher is paused: make sure the thread takes no more bytes from the pipe.
+	 * A thread blocked in {@code read} is released by closing its read-only descriptor, which takes
+	 * nothing from the pipe (the keep-alive keeps it open). A retired pipe is left alone: it could not
+	 * be reopened, and at most one chunk of it waits in memory for the resume.
+	 */
+	void holdBack() {
+		if (this.retired || !this.reading || Thread.currentThread() == this.thread) {
+			return;
+		}
+		closeQuietly(this.channel);
+		long deadline = System.nanoTime() + HOLD_BACK_NANOS;
+		while (this.reading && System.nanoTime() - deadline < 0) {
+			LockSupport.parkNanos(100_000);
+		}
 	}
 
 	/**

@@ -8,6 +8,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * Hands framed lines to the {@link LineHandler}, one chunk at a time under a lock so the handler
  * is never called concurrently (a replaced in pipe is drained by a second reader for a while), and
  * holds chunks back while the channel is paused. Counts are published once per chunk, not per line.
+ * <p>
+ * Pausing and closing use a lock of their own: they must never wait for a handler that is still
+ * running (a slow handler would otherwise block {@code stop()} and {@code pause()}).
  *
  * @author pipe-io
  */
@@ -21,9 +24,13 @@ final class LineDispatcher {
 
 	private final ChannelStatistics statistics;
 
-	private final ReentrantLock lock = new ReentrantLock();
+	/** Held while the handler runs: serialises the readers of a channel. */
+	private final ReentrantLock dispatchLock = new ReentrantLock();
 
-	private final Condition resumed = this.lock.newCondition();
+	/** Guards only the pause condition, never held across a handler call. */
+	private final ReentrantLock pauseLock = new ReentrantLock();
+
+	private final Condition resumed = this.pauseLock.newCondition();
 
 	private volatile boolean paused;
 
@@ -47,28 +54,31 @@ final class LineDispatcher {
 	 * @param chunk the bytes
 	 * @param length how many bytes of {@code chunk} were read
 	 * @return {@code false} if the dispatcher was closed while waiting and the chunk was not handled
-	 * @throws InterruptedException if interrupted while paused
+	 * @throws InterruptedException if interrupted while paused or waiting for the other reader
 	 */
 	boolean dispatch(LineFramer framer, byte[] chunk, int length) throws InterruptedException {
-		this.lock.lock();
-		try {
-			while (this.paused && !this.closed) {
-				this.resumed.await();
+		while (awaitNotPaused()) {
+			this.dispatchLock.lockInterruptibly();
+			try {
+				if (this.closed) {
+					return false;
+				}
+				if (this.paused) {
+					continue; // paused while waiting for the lock: wait again, outside it
+				}
+				framer.feed(chunk, 0, length);
+				if (this.chunkMessages > 0) {
+					this.statistics.addReceived(this.chunkMessages, this.chunkBytes);
+					this.chunkMessages = 0;
+					this.chunkBytes = 0;
+				}
+				return true;
 			}
-			if (this.closed) {
-				return false;
+			finally {
+				this.dispatchLock.unlock();
 			}
-			framer.feed(chunk, 0, length);
-			if (this.chunkMessages > 0) {
-				this.statistics.addReceived(this.chunkMessages, this.chunkBytes);
-				this.chunkMessages = 0;
-				this.chunkBytes = 0;
-			}
-			return true;
 		}
-		finally {
-			this.lock.unlock();
-		}
+		return false;
 	}
 
 	/**
@@ -80,7 +90,7 @@ final class LineDispatcher {
 		if (!this.paused) {
 			return !this.closed;
 		}
-		this.lock.lock();
+		this.pauseLock.lock();
 		try {
 			while (this.paused && !this.closed) {
 				this.resumed.await();
@@ -88,7 +98,7 @@ final class LineDispatcher {
 			return !this.closed;
 		}
 		finally {
-			this.lock.unlock();
+			this.pauseLock.unlock();
 		}
 	}
 
@@ -117,12 +127,12 @@ final class LineDispatcher {
 	}
 
 	private void signalAll() {
-		this.lock.lock();
+		this.pauseLock.lock();
 		try {
 			this.resumed.signalAll();
 		}
 		finally {
-			this.lock.unlock();
+			this.pauseLock.unlock();
 		}
 	}
 
@@ -144,9 +154,15 @@ final class LineDispatcher {
 				dispatcher.statistics.recordError(ex);
 				dispatcher.listener.onHandlerError(dispatcher.server,
 						Arrays.copyOfRange(buffer, offset, offset + length), ex);
-				if (ex instanceof InterruptedException) {
+				if (ex instanceof InterruptedException && dispatcher.closed) {
+					// stop() gave up waiting: the rest of the chunk must not block the thread again.
 					Thread.currentThread().interrupt();
 				}
+			}
+			if (!dispatcher.closed) {
+				// An interrupt left by the handler (or an InterruptedException it threw) is not a
+				// stop: carried into the next read it would close the pipe under attached clients.
+				Thread.interrupted();
 			}
 		}
 

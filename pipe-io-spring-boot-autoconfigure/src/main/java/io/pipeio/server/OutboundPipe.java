@@ -8,6 +8,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -46,6 +47,23 @@ final class OutboundPipe {
 		this.bufferSize = settings.getBufferSize();
 		this.thread = new Thread(() -> run(onFailure), "pipe-io-" + settings.getChannel() + "-writer");
 		this.thread.setDaemon(true);
+	}
+
+	/**
+	 * Check a line before it is queued: the newline is the writer's to add.
+	 * @param channel the channel name, for the message
+	 * @param line the line
+	 * @return the line
+	 * @throws IllegalArgumentException if it contains a newline
+	 */
+	static byte[] checkLine(String channel, byte[] line) {
+		Objects.requireNonNull(line, "'line' must not be null");
+		for (byte b : line) {
+			if (b == NEWLINE) {
+				throw new IllegalArgumentException("A line sent to channel '" + channel + "' must not contain '\\n'");
+			}
+		}
+		return line;
 	}
 
 	static OutboundPipe open(PipeFile expected, PipeServerSettings settings, SendQueue queue,

@@ -33,6 +33,17 @@ public class PipeSendException extends RuntimeException {
 		this.channel = channel;
 	}
 
+	static PipeSendException notRunning(String channel, PipeServerState state) {
+		return new PipeSendException(channel, "Channel '" + channel + "' is not running (" + state + ")");
+	}
+
+	static PipeSendException queueFull(PipeServerSettings settings) {
+		String channel = settings.getChannel();
+		return new PipeSendException(channel, "Channel '" + channel + "': the send queue stayed full ("
+				+ settings.getSendQueueCapacity() + " lines) for " + settings.getSendTimeout()
+				+ "; is a client reading " + settings.getOutPath() + "?");
+	}
+
 	/** @return the channel the line was for */
 	public String getChannel() {
 		return this.channel;

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.jspecify.annotations.Nullable;
@@ -42,7 +41,7 @@ public final class PipeServer {
 
 	private volatile @Nullable SendQueue queue;
 
-	private @Nullable ChannelPipes pipes;
+	private volatile @Nullable ChannelPipes pipes;
 
 	/**
 	 * Create a server; nothing happens on disk until {@link #start()}.
@@ -132,27 +131,12 @@ public final class PipeServer {
 				return;
 			}
 			setState(PipeServerState.STOPPING, null);
-			PipeWatchdog.unregister(this.watchdogCheck, remainingMillis(deadline) / 4);
-			long reserve = Math.min(100, remainingMillis(deadline) / 10);
+			PipeWatchdog.unregister(this.watchdogCheck, ChannelPipes.remainingMillis(deadline) / 4);
 			try {
-				// Let the reader finish the chunk it is dispatching, so replies of lines already
-				// read still make it into the queue; interrupt a handler that takes too long.
 				this.dispatcher.close();
-				running.closeReaders();
-				if (!running.joinReaders(remainingMillis(deadline) / 2)) {
-					running.interruptReaders();
-					running.joinReaders(Math.min(reserve, remainingMillis(deadline)));
-				}
-				sendQueue.close();
-				OutboundPipe outbound = running.outbound();
-				if (!outbound.join(remainingMillis(deadline) - reserve)) {
-					outbound.abort();
-					outbound.join(remainingMillis(deadline) / 2);
-				}
+				running.shutdown(sendQueue, deadline);
 			}
 			catch (InterruptedException ex) {
-				running.interruptReaders();
-				running.outbound().abort();
 				Thread.currentThread().interrupt();
 			}
 			finally {
@@ -174,7 +158,7 @@ public final class PipeServer {
 	 * @throws PipeSendException if the channel is not running or the queue stayed full
 	 */
 	public void send(byte[] line) {
-		enqueue(line, checkLine(line));
+		enqueue(line, OutboundPipe.checkLine(getChannel(), line));
 	}
 
 	/**
@@ -187,7 +171,7 @@ public final class PipeServer {
 	public CompletableFuture<Void> sendAsync(byte[] line) {
 		CompletableFuture<Void> future = new CompletableFuture<>();
 		try {
-			enqueue(new OutboundPipe.PendingLine(checkLine(line), future), line);
+			enqueue(new OutboundPipe.PendingLine(OutboundPipe.checkLine(getChannel(), line), future), line);
 		}
 		catch (PipeSendException ex) {
 			future.completeExceptionally(ex);
@@ -198,16 +182,15 @@ public final class PipeServer {
 	private void enqueue(Object entry, byte[] line) {
 		SendQueue sendQueue = this.queue;
 		String channel = this.settings.getChannel();
-		if (sendQueue == null || this.state == PipeServerState.STOPPING) {
-			throw new PipeSendException(channel, "Channel '" + channel + "' is not running (" + this.state + ")");
+		// Taken while stopping too, until the queue closes: replies to lines being handled count.
+		if (sendQueue == null) {
+			throw PipeSendException.notRunning(channel, this.state);
 		}
 		try {
 			if (!sendQueue.offer(entry, SendQueue.nanos(this.settings.getSendTimeout()))) {
 				this.statistics.recordDropped(DropReason.QUEUE_FULL);
 				this.listener.onDropped(this, DropReason.QUEUE_FULL, line.length);
-				throw new PipeSendException(channel, "Channel '" + channel + "': the send queue stayed full ("
-						+ this.settings.getSendQueueCapacity() + " lines) for " + this.settings.getSendTimeout()
-						+ "; is a client reading " + this.settings.getOutPath() + "?");
+				throw PipeSendException.queueFull(this.settings);
 			}
 		}
 		catch (InterruptedException ex) {
@@ -215,35 +198,30 @@ public final class PipeServer {
 			throw new PipeSendException(channel, "Channel '" + channel + "': interrupted while sending", ex);
 		}
 		catch (IllegalStateException ex) {
-			throw new PipeSendException(channel, "Channel '" + channel + "' is not running (" + this.state + ")");
+			throw PipeSendException.notRunning(channel, this.state);
 		}
 	}
 
-	private byte[] checkLine(byte[] line) {
-		Objects.requireNonNull(line, "'line' must not be null");
-		for (byte b : line) {
-			if (b == '\n') {
-				throw new IllegalArgumentException(
-						"A line sent to channel '" + this.settings.getChannel() + "' must not contain '\\n'");
-			}
-		}
-		return line;
-	}
-
-	/** Leave incoming lines in the in pipe until {@link #resume()}. */
+	/**
+	 * Leave incoming lines in the in pipe until {@link #resume()}. Lines of a chunk already being
+	 * dispatched are still delivered; once this returns, no further bytes are taken from the pipe.
+	 */
 	public void pause() {
-		setPaused(true);
+		if (!this.dispatcher.isPaused()) {
+			this.dispatcher.setPaused(true);
+			ChannelPipes running = this.pipes;
+			if (running != null) {
+				running.holdBackReaders();
+			}
+			this.listener.onPausedChanged(this, true);
+		}
 	}
 
 	/** Deliver incoming lines again after {@link #pause()}. */
 	public void resume() {
-		setPaused(false);
-	}
-
-	private void setPaused(boolean paused) {
-		if (this.dispatcher.isPaused() != paused) {
-			this.dispatcher.setPaused(paused);
-			this.listener.onPausedChanged(this, paused);
+		if (this.dispatcher.isPaused()) {
+			this.dispatcher.setPaused(false);
+			this.listener.onPausedChanged(this, false);
 		}
 	}
 
@@ -322,10 +300,6 @@ public final class PipeServer {
 		}
 		this.state = next;
 		this.listener.onStateChanged(this, previous, next, cause);
-	}
-
-	private static long remainingMillis(long deadline) {
-		return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
 	}
 
 	@Override

@@ -2,9 +2,6 @@ package io.pipeio.server;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
 
@@ -12,7 +9,8 @@ import org.jspecify.annotations.Nullable;
  * One daemon thread for the whole JVM that checks, a few times a second, that every running
  * server's pipes are still the files it opened. Shared so a thousand channels do not cost a
  * thousand extra threads; it exists only while some server runs, so no engine thread outlives the
- * last {@code stop()}.
+ * last {@code stop()}. A plain thread rather than a scheduled executor: {@code join} guarantees it
+ * is gone, whereas an executor reports termination while its worker thread may still be alive.
  *
  * @author pipe-io
  */
@@ -23,22 +21,18 @@ final class PipeWatchdog {
 
 	private static final Set<Runnable> checks = ConcurrentHashMap.newKeySet();
 
-	private static @Nullable ScheduledExecutorService executor;
+	private static @Nullable Thread thread;
 
 	private PipeWatchdog() {
 	}
 
 	static synchronized void register(Runnable check) {
 		checks.add(check);
-		if (executor == null) {
-			ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, (runnable) -> {
-				Thread thread = new Thread(runnable, "pipe-io-watchdog");
-				thread.setDaemon(true);
-				return thread;
-			});
-			scheduler.scheduleWithFixedDelay(PipeWatchdog::runChecks, INTERVAL_MILLIS, INTERVAL_MILLIS,
-					TimeUnit.MILLISECONDS);
-			executor = scheduler;
+		if (thread == null) {
+			Thread started = new Thread(PipeWatchdog::run, "pipe-io-watchdog");
+			started.setDaemon(true);
+			started.start();
+			thread = started;
 		}
 	}
 
@@ -48,18 +42,18 @@ final class PipeWatchdog {
 	 * @param timeoutMillis how long to wait for the thread to end when it was the last check
 	 */
 	static void unregister(Runnable check, long timeoutMillis) {
-		ScheduledExecutorService toStop = null;
+		Thread toStop = null;
 		synchronized (PipeWatchdog.class) {
 			checks.remove(check);
-			if (checks.isEmpty() && executor != null) {
-				toStop = executor;
-				executor = null;
+			if (checks.isEmpty() && thread != null) {
+				toStop = thread;
+				thread = null;
 			}
 		}
 		if (toStop != null) {
-			toStop.shutdownNow();
+			toStop.interrupt();
 			try {
-				toStop.awaitTermination(Math.max(timeoutMillis, 0), TimeUnit.MILLISECONDS);
+				toStop.join(Math.max(timeoutMillis, 1));
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
@@ -67,13 +61,29 @@ final class PipeWatchdog {
 		}
 	}
 
-	private static void runChecks() {
-		for (Runnable check : checks) {
+	private static synchronized boolean isCurrent(Thread candidate) {
+		return thread == candidate;
+	}
+
+	private static void run() {
+		Thread self = Thread.currentThread();
+		while (isCurrent(self)) {
 			try {
-				check.run();
+				Thread.sleep(INTERVAL_MILLIS);
 			}
-			catch (RuntimeException ex) {
-				// A check reports its own failures to its server; one server must not stop the others'.
+			catch (InterruptedException ex) {
+				continue; // the last server stopped (the loop ends), or a stray interrupt (it goes on)
+			}
+			for (Runnable check : checks) {
+				if (!isCurrent(self)) {
+					return; // replaced by a new thread after the last server stopped and one started
+				}
+				try {
+					check.run();
+				}
+				catch (RuntimeException ex) {
+					// A check reports its own failures to its server; one server must not stop the others'.
+				}
 			}
 		}
 	}

@@ -1,0 +1,190 @@
+package io.pipeio.server;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Unit tests of {@link LineFramer}: the same stream must give the same lines however it is cut
+ * into chunks, and an over-size line must be reported once with its full size.
+ */
+class LineFramerTests {
+
+	private final List<String> events = new ArrayList<>();
+
+	private final LineFramer.Sink sink = new LineFramer.Sink() {
+
+		@Override
+		public void line(byte[] buffer, int offset, int length) {
+			LineFramerTests.this.events.add("line:" + new String(buffer, offset, length, StandardCharsets.ISO_8859_1));
+		}
+
+		@Override
+		public void tooLarge(long size) {
+			LineFramerTests.this.events.add("tooLarge:" + size);
+		}
+
+	};
+
+	@Test
+	void splitsOnNewlineAndKeepsTheRestForTheNextChunk() {
+		LineFramer framer = new LineFramer(100, this.sink);
+		feed(framer, "one\ntw");
+		assertThat(framer.hasPartialLine()).isTrue();
+		feed(framer, "o\nthree");
+		feed(framer, "\n");
+		assertThat(this.events).containsExactly("line:one", "line:two", "line:three");
+		assertThat(framer.hasPartialLine()).isFalse();
+	}
+
+	@Test
+	void emptyLinesAreLines() {
+		LineFramer framer = new LineFramer(100, this.sink);
+		feed(framer, "\n\na\n\n");
+		assertThat(this.events).containsExactly("line:", "line:", "line:a", "line:");
+	}
+
+	@Test
+	void everyCutOfTheStreamGivesTheSameLines() {
+		String stream = "alpha\n\nbeta gamma\n" + "x".repeat(40) + "\nz\n";
+		List<String> expected = List.of("line:alpha", "line:", "line:beta gamma", "line:" + "x".repeat(40), "line:z");
+		for (int first = 0; first <= stream.length(); first++) {
+			for (int second = first; second <= stream.length(); second += 3) {
+				this.events.clear();
+				LineFramer framer = new LineFramer(64, this.sink);
+				feed(framer, stream.substring(0, first));
+				feed(framer, stream.substring(first, second));
+				feed(framer, stream.substring(second));
+				assertThat(this.events).as("cut at %d and %d", first, second).isEqualTo(expected);
+			}
+		}
+	}
+
+	@Test
+	void byteByByteFeedingGivesTheSameLines() {
+		LineFramer framer = new LineFramer(64, this.sink);
+		for (byte b : "ab\n\ncd\n".getBytes(StandardCharsets.ISO_8859_1)) {
+			framer.feed(new byte[] { b }, 0, 1);
+		}
+		assertThat(this.events).containsExactly("line:ab", "line:", "line:cd");
+	}
+
+	@Test
+	void honoursOffsetAndLength() {
+		LineFramer framer = new LineFramer(64, this.sink);
+		byte[] chunk = "XXab\ncdYY".getBytes(StandardCharsets.ISO_8859_1);
+		framer.feed(chunk, 2, 5);
+		framer.feed("\n".getBytes(StandardCharsets.ISO_8859_1), 0, 1);
+		assertThat(this.events).containsExactly("line:ab", "line:cd");
+	}
+
+	@ParameterizedTest
+	@ValueSource(ints = { 1, 3, 7, 64, 1000 })
+	void lineOfExactlyTheMaxSizeIsDeliveredAndOneMoreByteIsDropped(int chunkSize) {
+		LineFramer framer = new LineFramer(10, this.sink);
+		feedInChunks(framer, "0123456789\n0123456789A\nok\n".getBytes(StandardCharsets.ISO_8859_1), chunkSize);
+		assertThat(this.events).containsExactly("line:0123456789", "tooLarge:11", "line:ok");
+	}
+
+	@ParameterizedTest
+	@ValueSource(ints = { 1, 5, 16, 4096, 100_000 })
+	void tooLargeLineAcrossChunksIsReportedOnceWithItsFullSize(int chunkSize) {
+		LineFramer framer = new LineFramer(100, this.sink);
+		ByteArrayOutputStream stream = new ByteArrayOutputStream();
+		stream.writeBytes("before\n".getBytes(StandardCharsets.ISO_8859_1));
+		stream.writeBytes("y".repeat(12_345).getBytes(StandardCharsets.ISO_8859_1));
+		stream.writeBytes("\nafter\n".getBytes(StandardCharsets.ISO_8859_1));
+		feedInChunks(framer, stream.toByteArray(), chunkSize);
+		assertThat(this.events).containsExactly("line:before", "tooLarge:12345", "line:after");
+	}
+
+	@Test
+	void partialLineThatOutgrowsTheMaxIsNotKeptInMemory() {
+		LineFramer framer = new LineFramer(100, this.sink);
+		byte[] chunk = new byte[1000];
+		Arrays.fill(chunk, (byte) 'q');
+		for (int i = 0; i < 10_000; i++) {
+			framer.feed(chunk, 0, chunk.length); // 10 MB without newline through a 100 byte limit
+		}
+		feed(framer, "\nnext\n");
+		assertThat(this.events).containsExactly("tooLarge:10000000", "line:next");
+	}
+
+	@Test
+	void bytesOtherThanNewlinePassUnchanged() {
+		byte[] line = new byte[256 * 4];
+		for (int i = 0; i < line.length; i++) {
+			line[i] = (byte) ((i % 256 == '\n') ? 0 : i);
+		}
+		List<byte[]> lines = new ArrayList<>();
+		LineFramer framer = new LineFramer(line.length, new LineFramer.Sink() {
+
+			@Override
+			public void line(byte[] buffer, int offset, int length) {
+				lines.add(Arrays.copyOfRange(buffer, offset, offset + length));
+			}
+
+			@Override
+			public void tooLarge(long size) {
+				throw new AssertionError("not too large: " + size);
+			}
+
+		});
+		byte[] stream = Arrays.copyOf(line, line.length + 1);
+		stream[line.length] = '\n';
+		feedInChunks(framer, stream, 100);
+		assertThat(lines).singleElement().isEqualTo(line);
+	}
+
+	@Test
+	void randomStreamsMatchASimpleSplit() {
+		Random random = new Random(42);
+		for (int round = 0; round < 200; round++) {
+			byte[] stream = new byte[random.nextInt(2000)];
+			for (int i = 0; i < stream.length; i++) {
+				stream[i] = (random.nextInt(20) == 0) ? (byte) '\n' : (byte) ('a' + random.nextInt(26));
+			}
+			this.events.clear();
+			feedInChunks(new LineFramer(50, this.sink), stream, 1 + random.nextInt(100));
+			assertThat(this.events).isEqualTo(simpleSplit(new String(stream, StandardCharsets.ISO_8859_1), 50));
+		}
+	}
+
+	/** The reference: what a framer must report, computed the obvious way. */
+	private static List<String> simpleSplit(String stream, int max) {
+		List<String> expected = new ArrayList<>();
+		int start = 0;
+		for (int newline = stream.indexOf('\n'); newline >= 0; newline = stream.indexOf('\n', start)) {
+			String line = stream.substring(start, newline);
+			expected.add((line.length() > max) ? "tooLarge:" + line.length() : "line:" + line);
+			start = newline + 1;
+		}
+		return expected;
+	}
+
+	private static void feed(LineFramer framer, String text) {
+		byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
+		framer.feed(bytes, 0, bytes.length);
+	}
+
+	private static void feedInChunks(LineFramer framer, byte[] stream, int chunkSize) {
+		// One reused buffer, as the reader has: a partial line must be copied, not referenced.
+		byte[] chunk = new byte[chunkSize];
+		for (int offset = 0; offset < stream.length; offset += chunkSize) {
+			int length = Math.min(chunkSize, stream.length - offset);
+			System.arraycopy(stream, offset, chunk, 0, length);
+			framer.feed(chunk, 0, length);
+			Arrays.fill(chunk, (byte) '#');
+		}
+	}
+
+}

@@ -1,0 +1,119 @@
+package io.pipeio.server;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A failing or misbehaving handler costs its own line only: the failure is reported with the line
+ * and the channel keeps serving, including clients that stay attached meanwhile.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class PipeServerHandlerTests {
+
+	@TempDir
+	Path dir;
+
+	private TestPipes pipes;
+
+	@BeforeEach
+	void setUp() {
+		this.pipes = new TestPipes(this.dir);
+	}
+
+	@AfterEach
+	void tearDown() {
+		this.pipes.close();
+	}
+
+	@Test
+	void handlerExceptionIsReportedWithTheLineAndTheChannelKeepsServing() throws Exception {
+		IllegalStateException failure = new IllegalStateException("handler failed");
+		PipeServer server = startWith((line) -> {
+			if (line.equals("boom")) {
+				throw failure;
+			}
+		});
+		try (FifoClient.LineWriter writer = this.pipes.writer()) {
+			writer.writeLine("before");
+			writer.writeLine("boom");
+			writer.writeLine("after");
+		}
+		assertThat(this.pipes.recorder.awaitStrings(3)).containsExactly("before", "boom", "after");
+		assertThat(this.pipes.recorder.handlerErrors).singleElement().satisfies((error) -> {
+			assertThat(error.line()).isEqualTo("boom");
+			assertThat(error.error()).isSameAs(failure);
+		});
+		assertThat(server.getStatistics().getDropped(DropReason.HANDLER_ERROR)).isEqualTo(1);
+		assertThat(server.getState()).isEqualTo(PipeServerState.RUNNING);
+	}
+
+	@Test
+	void handlerThrowingErrorDoesNotKillTheReader() throws Exception {
+		startWith((line) -> {
+			if (line.equals("error")) {
+				throw new AssertionError("an Error, not an Exception");
+			}
+		});
+		try (FifoClient.LineWriter writer = this.pipes.writer()) {
+			writer.writeLine("error");
+			writer.writeLine("served");
+		}
+		assertThat(this.pipes.recorder.awaitStrings(2)).containsExactly("error", "served");
+		assertThat(this.pipes.recorder.handlerErrors).hasSize(1);
+	}
+
+	/**
+	 * A handler that leaves its thread interrupted (or throws InterruptedException) must not make
+	 * the next read fail: that would close the pipe under a client still writing to it.
+	 */
+	@Test
+	void handlerInterruptingItsThreadDoesNotBreakAnAttachedClient() throws Exception {
+		PipeServer server = startWith((line) -> {
+			if (line.equals("interrupt")) {
+				Thread.currentThread().interrupt();
+			}
+			else if (line.equals("throw")) {
+				throw new InterruptedException("from the handler");
+			}
+		});
+		Thread reader = TestPipes.thread("pipe-io-test-reader");
+		try (FifoClient.LineWriter writer = this.pipes.writer()) {
+			writer.writeLine("interrupt");
+			this.pipes.recorder.awaitStrings(1);
+			writer.writeLine("throw");
+			this.pipes.recorder.awaitStrings(2);
+			// Attached all along: this write fails with "Broken pipe" if the server closed its end.
+			writer.writeLine("still attached");
+			assertThat(this.pipes.recorder.awaitStrings(3)).containsExactly("interrupt", "throw", "still attached");
+		}
+		assertThat(TestPipes.thread("pipe-io-test-reader")).isSameAs(reader);
+		assertThat(server.getState()).isEqualTo(PipeServerState.RUNNING);
+		assertThat(this.pipes.recorder.recreated).isEmpty();
+	}
+
+	private PipeServer startWith(ThrowingHandler behaviour) throws Exception {
+		PipeServer server = this.pipes.server(this.pipes.settings().build(), (buffer, offset, length) -> {
+			this.pipes.recorder.onLine(buffer, offset, length);
+			behaviour.handle(new String(buffer, offset, length, StandardCharsets.UTF_8));
+		});
+		server.start();
+		return server;
+	}
+
+	@FunctionalInterface
+	private interface ThrowingHandler {
+
+		void handle(String line) throws Exception;
+
+	}
+
+}

@@ -1,0 +1,160 @@
+package io.pipeio.server;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Pipes deleted or replaced under a running server: noticed within a second, re-created (when
+ * managed) and served to new clients, while clients attached to the old pipe keep being served until
+ * they close. What the server did not create it never removes.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class PipeServerRecoveryTests {
+
+	private static final Duration NOTICED_WITHIN = Duration.ofSeconds(1);
+
+	@TempDir
+	Path dir;
+
+	private TestPipes pipes;
+
+	@BeforeEach
+	void setUp() {
+		this.pipes = new TestPipes(this.dir);
+	}
+
+	@AfterEach
+	void tearDown() {
+		this.pipes.close();
+	}
+
+	@Test
+	void deletedInPipeIsRecreatedAndServed() throws Exception {
+		PipeServer server = this.pipes.start();
+		long original = TestPipes.inode(this.pipes.in());
+		Files.delete(this.pipes.in());
+		await().atMost(NOTICED_WITHIN).until(() -> TestPipes.isFifo(this.pipes.in()));
+		assertThat(TestPipes.inode(this.pipes.in())).isNotEqualTo(original);
+		assertThat(TestPipes.mode(this.pipes.in()) & 0777).isEqualTo(0600);
+		try (FifoClient.LineWriter writer = this.pipes.writer()) {
+			writer.writeLine("to the new pipe");
+		}
+		assertThat(this.pipes.recorder.awaitStrings(1)).containsExactly("to the new pipe");
+		assertThat(this.pipes.recorder.recreated).containsExactly(this.pipes.in());
+		assertThat(server.getState()).isEqualTo(PipeServerState.RUNNING);
+		server.stop(TestPipes.STOP_TIMEOUT);
+		assertThat(this.pipes.in()).doesNotExist();
+	}
+
+	@Test
+	void deletedOutPipeIsRecreatedAndServed() throws Exception {
+		PipeServer server = this.pipes.start();
+		Files.delete(this.pipes.out());
+		await().atMost(NOTICED_WITHIN).until(() -> TestPipes.isFifo(this.pipes.out()));
+		await().atMost(Duration.ofSeconds(1)).until(() -> this.pipes.recorder.recreated.contains(this.pipes.out()));
+		server.send("to the new pipe".getBytes(StandardCharsets.UTF_8));
+		try (FifoClient.LineReader reader = this.pipes.reader()) {
+			assertThat(reader.nextLine()).isEqualTo("to the new pipe");
+		}
+		server.stop(TestPipes.STOP_TIMEOUT);
+		assertThat(this.pipes.out()).doesNotExist();
+	}
+
+	@Test
+	void bothPipesDeletedWhileAttachedServeOldAndNewClients() throws Exception {
+		this.pipes.startEcho(this.pipes.settings().build());
+		FifoClient old = this.pipes.client();
+		assertThat(old.roundTrip("before")).isEqualTo("before");
+		Files.delete(this.pipes.in());
+		Files.delete(this.pipes.out());
+		await().atMost(NOTICED_WITHIN).until(() -> this.pipes.recorder.recreated.size() == 2);
+		// The old client still writes into the deleted in pipe: its lines are still read.
+		old.writer.writeLine("from the old client");
+		try (FifoClient client = this.pipes.client()) {
+			assertThat(client.reader.nextLine()).isEqualTo("from the old client");
+			assertThat(client.roundTrip("new client")).isEqualTo("new client");
+		}
+		assertThat(this.pipes.recorder.strings()).containsExactly("before", "from the old client", "new client");
+	}
+
+	@Test
+	void replacedPipeIsServedWhileTheOldOneDrainsAndIsNotRemovedOnStop() throws Exception {
+		PipeServer server = this.pipes.start();
+		FifoClient.LineWriter old = this.pipes.writer();
+		old.writeLine("old 1");
+		Path replacement = this.dir.resolve("replacement");
+		TestPipes.mkfifo(replacement);
+		long inode = TestPipes.inode(replacement);
+		Files.move(replacement, this.pipes.in(), StandardCopyOption.ATOMIC_MOVE);
+		await().atMost(NOTICED_WITHIN).until(() -> this.pipes.recorder.recreated.contains(this.pipes.in()));
+		try (FifoClient.LineWriter writer = this.pipes.writer()) {
+			writer.writeLine("new");
+		}
+		this.pipes.recorder.awaitStrings(2);
+		old.writeLine("old 2");
+		assertThat(this.pipes.recorder.awaitStrings(3)).containsExactly("old 1", "new", "old 2");
+		old.close();
+		// Once its last client closed the replaced pipe, its reader ends.
+		await().atMost(Duration.ofSeconds(2)).until(() -> TestPipes.engineThreads().size() == 3);
+		server.stop(TestPipes.STOP_TIMEOUT);
+		assertThat(TestPipes.isFifo(this.pipes.in())).isTrue();
+		assertThat(TestPipes.inode(this.pipes.in())).isEqualTo(inode);
+		assertThat(this.pipes.out()).doesNotExist();
+	}
+
+	@Test
+	void unmanagedPipeDeletedFailsUntilItIsBackAndIsNeverRemoved() throws Exception {
+		TestPipes.mkfifo(this.pipes.in());
+		TestPipes.mkfifo(this.pipes.out());
+		PipeServer server = this.pipes.start(this.pipes.settings().managePipes(false).build());
+		Files.delete(this.pipes.in());
+		await().atMost(NOTICED_WITHIN).until(() -> server.getState() == PipeServerState.FAILED);
+		assertThat(server.getLastFailure()).isInstanceOf(PipeFileException.class)
+			.hasMessageContaining(this.pipes.in().toString());
+		assertThat(this.pipes.in()).doesNotExist();
+		TestPipes.mkfifo(this.pipes.in());
+		long inode = TestPipes.inode(this.pipes.in());
+		await().atMost(NOTICED_WITHIN).until(() -> server.getState() == PipeServerState.RUNNING);
+		try (FifoClient.LineWriter writer = this.pipes.writer()) {
+			writer.writeLine("back");
+		}
+		assertThat(this.pipes.recorder.awaitStrings(1)).containsExactly("back");
+		server.stop(TestPipes.STOP_TIMEOUT);
+		assertThat(TestPipes.isFifo(this.pipes.in())).isTrue();
+		assertThat(TestPipes.inode(this.pipes.in())).isEqualTo(inode);
+		assertThat(TestPipes.isFifo(this.pipes.out())).isTrue();
+	}
+
+	@Test
+	void pipeReplacedByARegularFileFailsTouchingNothingAndRecovers() throws Exception {
+		PipeServer server = this.pipes.start();
+		// Swapped in one rename: deleting first could let the server re-create the FIFO in between.
+		Path file = Files.writeString(this.dir.resolve("file"), "someone else's file\n");
+		Files.move(file, this.pipes.in(), StandardCopyOption.ATOMIC_MOVE);
+		await().atMost(NOTICED_WITHIN).until(() -> server.getState() == PipeServerState.FAILED);
+		assertThat(server.getLastFailure()).hasMessageContaining(this.pipes.in().toString())
+			.hasMessageContaining("a regular file");
+		assertThat(this.pipes.recorder.transitions).contains("RUNNING->FAILED");
+		assertThat(Files.readString(this.pipes.in())).isEqualTo("someone else's file\n");
+		Files.delete(this.pipes.in());
+		await().atMost(NOTICED_WITHIN).until(() -> server.getState() == PipeServerState.RUNNING);
+		try (FifoClient.LineWriter writer = this.pipes.writer()) {
+			writer.writeLine("recovered");
+		}
+		assertThat(this.pipes.recorder.awaitStrings(1)).containsExactly("recovered");
+	}
+
+}

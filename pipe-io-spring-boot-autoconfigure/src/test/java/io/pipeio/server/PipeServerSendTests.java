@@ -1,0 +1,169 @@
+package io.pipeio.server;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * What goes into the out pipe: whole lines in order from any number of senders, kept in the pipe
+ * while no client reads, and clear failures when a line cannot be queued.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class PipeServerSendTests {
+
+	@TempDir
+	Path dir;
+
+	private TestPipes pipes;
+
+	@BeforeEach
+	void setUp() {
+		this.pipes = new TestPipes(this.dir);
+	}
+
+	@AfterEach
+	void tearDown() {
+		this.pipes.close();
+	}
+
+	@Test
+	void linesSentWithoutAClientWaitInThePipeForTheNextReader() throws Exception {
+		PipeServer server = this.pipes.start();
+		for (int i = 0; i < 3; i++) {
+			server.send(("queued-" + i).getBytes(StandardCharsets.UTF_8));
+		}
+		await().atMost(Duration.ofSeconds(5)).until(() -> server.getStatistics().getSentMessages() == 3);
+		try (FifoClient.LineReader reader = this.pipes.reader()) {
+			assertThat(reader.nextLines(3)).containsExactly("queued-0", "queued-1", "queued-2");
+		}
+	}
+
+	@Test
+	void clientClosingItsReadEndLeavesTheReplyForTheNextReader() throws Exception {
+		PipeServer server = this.pipes.startEcho(this.pipes.settings().build());
+		try (FifoClient.LineWriter writer = this.pipes.writer()) {
+			try (FifoClient.LineReader reader = this.pipes.reader()) {
+				writer.writeLine("first");
+				assertThat(reader.nextLine()).isEqualTo("first");
+			}
+			writer.writeLine("second");
+			await().atMost(Duration.ofSeconds(5)).until(() -> server.getStatistics().getSentMessages() == 2);
+			try (FifoClient.LineReader reader = this.pipes.reader()) {
+				assertThat(reader.nextLine()).isEqualTo("second");
+				writer.writeLine("third");
+				assertThat(reader.nextLine()).isEqualTo("third");
+			}
+		}
+		assertThat(server.getState()).isEqualTo(PipeServerState.RUNNING);
+	}
+
+	@Test
+	void concurrentSendersGetWholeLinesInTheirOwnOrder() throws Exception {
+		PipeServer server = this.pipes.start();
+		int senders = 4;
+		int count = 2000;
+		ExecutorService executor = Executors.newFixedThreadPool(senders);
+		try (FifoClient.LineReader reader = this.pipes.reader()) {
+			List<CompletableFuture<Void>> sending = new ArrayList<>();
+			for (int s = 0; s < senders; s++) {
+				String id = "s" + s;
+				sending.add(CompletableFuture.runAsync(() -> {
+					for (int i = 0; i < count; i++) {
+						// Up to 40 KB: lines longer than the write buffer are written in several parts.
+						String padding = ((i % 97) == 0) ? "p".repeat(40_000) : "p".repeat(i % 300);
+						server.send((id + ":" + i + ":" + padding).getBytes(StandardCharsets.UTF_8));
+					}
+				}, executor));
+			}
+			Map<String, Integer> next = new HashMap<>();
+			for (String line : reader.nextLines(senders * count)) {
+				String[] parts = line.split(":", -1);
+				int index = Integer.parseInt(parts[1]);
+				assertThat(index).as(parts[0]).isEqualTo(next.getOrDefault(parts[0], 0));
+				assertThat(parts[2]).hasSize(((index % 97) == 0) ? 40_000 : index % 300);
+				next.put(parts[0], index + 1);
+			}
+			CompletableFuture.allOf(sending.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+		}
+		finally {
+			executor.shutdownNow();
+		}
+	}
+
+	@Test
+	void fullQueueFailsAfterTheSendTimeoutNamingTheChannel() throws Exception {
+		PipeServer server = this.pipes.start(PipeServerSettings.builder("orders", this.pipes.in(), this.pipes.out())
+			.sendQueueCapacity(1)
+			.sendTimeout(Duration.ofMillis(200))
+			.build());
+		// Nobody reads: the writer blocks on a line larger than the pipe, one more line fills the queue.
+		server.send(new byte[256 * 1024]);
+		await().atMost(Duration.ofSeconds(5)).until(() -> server.getSendQueueSize() == 0);
+		server.send("fills the queue".getBytes(StandardCharsets.UTF_8));
+		long start = System.nanoTime();
+		assertThatExceptionOfType(PipeSendException.class)
+			.isThrownBy(() -> server.send("no room".getBytes(StandardCharsets.UTF_8)))
+			.withMessageContaining("'orders'")
+			.satisfies((ex) -> assertThat(ex.getChannel()).isEqualTo("orders"));
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(150));
+		assertThat(this.pipes.recorder.drops).containsExactly(new Recorder.Drop(DropReason.QUEUE_FULL, 7));
+		assertThat(server.getStatistics().getDropped(DropReason.QUEUE_FULL)).isEqualTo(1);
+	}
+
+	@Test
+	void lineContainingNewlineIsRejected() throws Exception {
+		PipeServer server = this.pipes.start();
+		byte[] twoLines = "two\nlines".getBytes(StandardCharsets.UTF_8);
+		assertThatIllegalArgumentException().isThrownBy(() -> server.send(twoLines)).withMessageContaining("'test'");
+		assertThatIllegalArgumentException().isThrownBy(() -> server.sendAsync(new byte[] { 'a', '\n' }));
+		assertThatIllegalArgumentException().isThrownBy(() -> server.send(new byte[] { '\n' }));
+		assertThat(server.getSendQueueSize()).isZero();
+		try (FifoClient.LineReader reader = this.pipes.reader()) {
+			server.send(new byte[0]);
+			assertThat(reader.nextLine()).isEmpty();
+		}
+		assertThat(server.getStatistics().getSentMessages()).isEqualTo(1);
+	}
+
+	@Test
+	void sendWhenNotRunningFailsNamingTheChannel() throws Exception {
+		PipeServer server = this.pipes.server(this.pipes.settings().build());
+		assertThatExceptionOfType(PipeSendException.class).isThrownBy(() -> server.send(new byte[] { 'x' }))
+			.withMessageContaining("'test'");
+		server.start();
+		server.stop(TestPipes.STOP_TIMEOUT);
+		assertThatExceptionOfType(PipeSendException.class).isThrownBy(() -> server.send(new byte[] { 'x' }))
+			.withMessageContaining("'test'");
+		assertThat(server.sendAsync(new byte[] { 'x' })).isCompletedExceptionally();
+	}
+
+	@Test
+	void sendAsyncCompletesOnceWritten() throws Exception {
+		PipeServer server = this.pipes.start();
+		try (FifoClient.LineReader reader = this.pipes.reader()) {
+			CompletableFuture<Void> written = server.sendAsync("async".getBytes(StandardCharsets.UTF_8));
+			written.get(5, TimeUnit.SECONDS);
+			assertThat(reader.nextLine()).isEqualTo("async");
+		}
+	}
+
+}

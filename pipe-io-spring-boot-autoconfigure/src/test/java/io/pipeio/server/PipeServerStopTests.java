@@ -1,0 +1,288 @@
+package io.pipeio.server;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+/**
+ * {@link PipeServer#stop(Duration)} returns within its timeout in every situation, leaves no engine
+ * thread behind, writes what is queued while it may, and a stopped server starts again. Each stop
+ * runs under {@code assertTimeoutPreemptively}: a stop that hangs fails the test.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class PipeServerStopTests {
+
+	@TempDir
+	Path dir;
+
+	private TestPipes pipes;
+
+	@BeforeEach
+	void setUp() {
+		this.pipes = new TestPipes(this.dir);
+	}
+
+	@AfterEach
+	void tearDown() {
+		this.pipes.close();
+	}
+
+	@Test
+	void stopBeforeStartReturnsAtOnce() {
+		PipeServer server = this.pipes.server(this.pipes.settings().build());
+		stopPromptly(server);
+		assertThat(this.pipes.recorder.transitions).isEmpty();
+		assertThat(this.pipes.in()).doesNotExist();
+	}
+
+	@Test
+	void startAndStopWhenIdle() throws Exception {
+		PipeServer server = this.pipes.start();
+		assertThat(server.getState()).isEqualTo(PipeServerState.RUNNING);
+		assertThat(TestPipes.engineThreads()).contains("pipe-io-test-reader", "pipe-io-test-writer");
+		stopPromptly(server);
+		assertThat(this.pipes.recorder.transitions).containsExactly("STOPPED->STARTING", "STARTING->RUNNING",
+				"RUNNING->STOPPING", "STOPPING->STOPPED");
+	}
+
+	@Test
+	void threadsAreNamedAfterTheChannelAndArePlatformThreads() throws Exception {
+		PipeServer server = this.pipes.start(PipeServerSettings.builder("orders", this.pipes.in(), this.pipes.out())
+			.build());
+		server.start(); // a second start does nothing
+		assertThat(TestPipes.engineThreads()).containsExactly("pipe-io-orders-reader", "pipe-io-orders-writer",
+				"pipe-io-watchdog");
+		for (String name : TestPipes.engineThreads()) {
+			assertThat(isVirtual(TestPipes.thread(name))).as(name).isFalse();
+		}
+		stopPromptly(server);
+	}
+
+	@Test
+	void startOpenStop() throws Exception {
+		PipeServer server = this.pipes.start();
+		FifoClient client = this.pipes.client();
+		stopPromptly(server);
+		// The server closed its end of the out pipe: the attached client sees the end, it is not left hanging.
+		await().atMost(Duration.ofSeconds(5)).until(client.reader::isEof);
+	}
+
+	@Test
+	void stopWithALineInFlightStillWritesItsReply() throws Exception {
+		PipeServer[] self = new PipeServer[1];
+		CountDownLatch entered = new CountDownLatch(1);
+		PipeServer server = this.pipes.server(this.pipes.settings().build(), (buffer, offset, length) -> {
+			entered.countDown();
+			// Reply only once stop() has begun: the reply must still reach the client.
+			await().atMost(Duration.ofSeconds(10)).until(() -> self[0].getState() == PipeServerState.STOPPING);
+			self[0].send(("reply to " + new String(buffer, offset, length, StandardCharsets.UTF_8))
+				.getBytes(StandardCharsets.UTF_8));
+		});
+		self[0] = server;
+		server.start();
+		FifoClient client = this.pipes.client();
+		client.writer.writeLine("request");
+		assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
+		stopPromptly(server);
+		assertThat(client.reader.nextLine()).isEqualTo("reply to request");
+	}
+
+	@Test
+	void queuedLinesAreWrittenBeforeStopReturns() throws Exception {
+		PipeServer server = this.pipes.start();
+		FifoClient.LineReader reader = this.pipes.reader();
+		for (int i = 0; i < 1000; i++) {
+			server.send(("line-" + i).getBytes(StandardCharsets.UTF_8));
+		}
+		stopPromptly(server);
+		List<String> lines = reader.nextLines(1000);
+		assertThat(lines.get(0)).isEqualTo("line-0");
+		assertThat(lines.get(999)).isEqualTo("line-999");
+		await().atMost(Duration.ofSeconds(5)).until(reader::isEof);
+	}
+
+	@Test
+	void sendRightAfterStartWithNoClientThenStop() throws Exception {
+		PipeServer server = this.pipes.start();
+		server.send("nobody reads this".getBytes(StandardCharsets.UTF_8));
+		stopPromptly(server);
+	}
+
+	@Test
+	void writerBlockedOnAFullPipeWithNoReader() throws Exception {
+		PipeServer server = this.pipes.start();
+		byte[] line = new byte[64 * 1024 - 1];
+		for (int i = 0; i < 64; i++) {
+			server.send(line); // 4 MiB: far more than any pipe holds, so the writer blocks for good
+		}
+		stopPromptly(server);
+	}
+
+	@Test
+	void senderWaitingForRoomIsReleasedByStop() throws Exception {
+		PipeServer server = this.pipes.start(this.pipes.settings()
+			.sendQueueCapacity(1)
+			.sendTimeout(Duration.ofSeconds(30))
+			.build());
+		server.send(new byte[256 * 1024]); // blocks the writer: nobody reads
+		await().atMost(Duration.ofSeconds(5)).until(() -> server.getSendQueueSize() == 0);
+		server.send(new byte[] { 'q' }); // fills the queue
+		CompletableFuture<Void> waiting = new CompletableFuture<>();
+		Thread sender = new Thread(() -> {
+			try {
+				server.send(new byte[] { 'w' });
+				waiting.complete(null);
+			}
+			catch (RuntimeException ex) {
+				waiting.completeExceptionally(ex);
+			}
+		}, "test-sender");
+		sender.setDaemon(true);
+		sender.start();
+		await().atMost(Duration.ofSeconds(5)).until(() -> sender.getState() == Thread.State.TIMED_WAITING);
+		stopPromptly(server);
+		assertThatThrownBy(() -> waiting.get(1, TimeUnit.SECONDS)).hasCauseInstanceOf(PipeSendException.class)
+			.hasMessageContaining("'test'");
+	}
+
+	@Test
+	void handlerStillRunning() throws Exception {
+		CountDownLatch never = new CountDownLatch(1);
+		CountDownLatch entered = new CountDownLatch(1);
+		PipeServer server = this.pipes.server(this.pipes.settings().build(), (buffer, offset, length) -> {
+			entered.countDown();
+			never.await();
+		});
+		server.start();
+		try (FifoClient.LineWriter writer = this.pipes.writer()) {
+			// Several lines in one write, so in one chunk: interrupting the handler once must not
+			// just move it on to the next line of that chunk.
+			writer.write("slow-1\nslow-2\nslow-3\n".getBytes(StandardCharsets.US_ASCII));
+			assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
+			stopPromptly(server);
+		}
+	}
+
+	@Test
+	void handlerIgnoringInterruptsDoesNotHoldUpStop() throws Exception {
+		CountDownLatch release = new CountDownLatch(1);
+		CountDownLatch entered = new CountDownLatch(1);
+		PipeServer server = this.pipes.server(this.pipes.settings().build(), (buffer, offset, length) -> {
+			entered.countDown();
+			while (release.getCount() > 0) {
+				try {
+					release.await();
+				}
+				catch (InterruptedException ex) {
+					// Deliberately ignored: the worst kind of handler.
+				}
+			}
+		});
+		server.start();
+		try (FifoClient.LineWriter writer = this.pipes.writer()) {
+			writer.writeLine("stubborn");
+			assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
+			assertTimeoutPreemptively(TestPipes.STOP_BOUND, () -> server.stop(TestPipes.STOP_TIMEOUT));
+			assertThat(server.getState()).isEqualTo(PipeServerState.STOPPED);
+			assertThat(this.pipes.in()).doesNotExist();
+		}
+		finally {
+			release.countDown();
+		}
+		await().atMost(Duration.ofSeconds(5)).until(() -> TestPipes.engineThreads().isEmpty());
+	}
+
+	@Test
+	void bothPipesDeletedWhileAClientIsAttached() throws Exception {
+		PipeServer server = this.pipes.startEcho(this.pipes.settings().build());
+		FifoClient client = this.pipes.client();
+		assertThat(client.roundTrip("attached")).isEqualTo("attached");
+		Files.delete(this.pipes.in());
+		Files.delete(this.pipes.out());
+		stopPromptly(server);
+		assertThat(this.pipes.in()).doesNotExist();
+		assertThat(this.pipes.out()).doesNotExist();
+	}
+
+	@Test
+	void stopWhilePausedWithAClientAttached() throws Exception {
+		PipeServer server = this.pipes.start();
+		FifoClient.LineWriter writer = this.pipes.writer();
+		server.pause();
+		writer.writeLine("held back");
+		stopPromptly(server);
+	}
+
+	@Test
+	void stopCalledTwice() throws Exception {
+		PipeServer server = this.pipes.start();
+		stopPromptly(server);
+		stopPromptly(server);
+		assertThat(this.pipes.recorder.transitions).endsWith("STOPPING->STOPPED");
+		assertThat(this.pipes.recorder.transitions).filteredOn("RUNNING->STOPPING"::equals).hasSize(1);
+	}
+
+	@Test
+	void stoppedServerStartsAgain() throws Exception {
+		PipeServer server = this.pipes.startEcho(this.pipes.settings().build());
+		try (FifoClient client = this.pipes.client()) {
+			assertThat(client.roundTrip("first run")).isEqualTo("first run");
+		}
+		stopPromptly(server);
+		server.start();
+		assertThat(server.getState()).isEqualTo(PipeServerState.RUNNING);
+		try (FifoClient client = this.pipes.client()) {
+			assertThat(client.roundTrip("second run")).isEqualTo("second run");
+		}
+		stopPromptly(server);
+		assertThat(this.pipes.in()).doesNotExist();
+	}
+
+	@Test
+	void noEngineThreadIsAliveWhenStopReturns() throws Exception {
+		PipeServer server = this.pipes.start();
+		FifoClient.LineWriter oldClient = this.pipes.writer();
+		// A deleted pipe gives a retired reader (still serving oldClient) besides the new one.
+		Files.delete(this.pipes.in());
+		await().atMost(Duration.ofSeconds(2)).until(() -> TestPipes.isFifo(this.pipes.in()));
+		await().atMost(Duration.ofSeconds(2)).until(() -> TestPipes.engineThreads().size() == 4);
+		server.send(new byte[200_000]); // and a writer blocked on a full pipe
+		oldClient.writeLine("old");
+		this.pipes.recorder.awaitStrings(1);
+		stopPromptly(server);
+	}
+
+	/** Thread.isVirtual() exists from Java 21 on; before, every thread is a platform thread. */
+	private static boolean isVirtual(Thread thread) throws ReflectiveOperationException {
+		try {
+			return (Boolean) Thread.class.getMethod("isVirtual").invoke(thread);
+		}
+		catch (NoSuchMethodException ex) {
+			return false;
+		}
+	}
+
+	/** Stop within the bound, and leave nothing running. */
+	private static void stopPromptly(PipeServer server) {
+		assertTimeoutPreemptively(TestPipes.STOP_BOUND, () -> server.stop(TestPipes.STOP_TIMEOUT));
+		assertThat(server.getState()).isEqualTo(PipeServerState.STOPPED);
+		assertThat(TestPipes.engineThreads()).isEmpty();
+	}
+
+}

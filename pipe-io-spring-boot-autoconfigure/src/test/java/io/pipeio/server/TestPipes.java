@@ -1,0 +1,206 @@
+package io.pipeio.server;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+/**
+ * Per-test fixture: a channel named {@code test} whose pipes live in a temporary directory, the
+ * servers and clients a test creates (all stopped and closed afterwards), and small file and thread
+ * utilities. Closing it also checks that no engine thread outlived the test, so one test's leak
+ * cannot make a later thread check fail.
+ */
+final class TestPipes implements AutoCloseable {
+
+	/** Stop timeout used by tests; the brief bounds every stop by 2 s, this leaves room for scheduling. */
+	static final Duration STOP_TIMEOUT = Duration.ofMillis(1500);
+
+	/** Upper bound for "stop returns promptly". */
+	static final Duration STOP_BOUND = Duration.ofSeconds(2);
+
+	final Path dir;
+
+	final Recorder recorder = new Recorder();
+
+	private final List<PipeServer> servers = new ArrayList<>();
+
+	private final List<AutoCloseable> clients = new ArrayList<>();
+
+	TestPipes(Path dir) {
+		this.dir = dir;
+	}
+
+	Path in() {
+		return this.dir.resolve("test.in");
+	}
+
+	Path out() {
+		return this.dir.resolve("test.out");
+	}
+
+	/** @return settings of the test channel, managed pipes, every other setting at its default */
+	PipeServerSettings.Builder settings() {
+		return PipeServerSettings.builder("test", in(), out());
+	}
+
+	/** A server whose handler records lines into {@link #recorder}; not started. */
+	PipeServer server(PipeServerSettings settings) {
+		return server(settings, this.recorder);
+	}
+
+	/** A server with a custom handler and {@link #recorder} as listener; not started. */
+	PipeServer server(PipeServerSettings settings, LineHandler handler) {
+		PipeServer server = new PipeServer(settings, handler, this.recorder);
+		this.servers.add(server);
+		return server;
+	}
+
+	/** Start a recording server with default settings. */
+	PipeServer start() throws IOException {
+		return start(settings().build());
+	}
+
+	PipeServer start(PipeServerSettings settings) throws IOException {
+		PipeServer server = server(settings);
+		server.start();
+		return server;
+	}
+
+	/** Start a server that records each line and sends it back. */
+	PipeServer startEcho(PipeServerSettings settings) throws IOException {
+		AtomicReference<PipeServer> self = new AtomicReference<>();
+		PipeServer server = server(settings, (buffer, offset, length) -> {
+			this.recorder.onLine(buffer, offset, length);
+			self.get().send(Arrays.copyOfRange(buffer, offset, offset + length));
+		});
+		self.set(server);
+		server.start();
+		return server;
+	}
+
+	/** A client attached to both pipes of the test channel, closed with the fixture. */
+	FifoClient client() {
+		return track(FifoClient.attach(in(), out()));
+	}
+
+	FifoClient.LineWriter writer() {
+		return track(FifoClient.writer(in()));
+	}
+
+	FifoClient.LineReader reader() {
+		return track(FifoClient.reader(out()));
+	}
+
+	<T extends AutoCloseable> T track(T client) {
+		this.clients.add(client);
+		return client;
+	}
+
+	/**
+	 * Close clients, stop servers and check no engine thread is left. Bounded, as a class-level
+	 * {@code @Timeout} does not cover {@code @AfterEach}: a stop that hangs fails here.
+	 */
+	@Override
+	public void close() {
+		assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+			for (AutoCloseable client : this.clients) {
+				client.close();
+			}
+			for (PipeServer server : this.servers) {
+				server.stop(STOP_TIMEOUT);
+			}
+		}, "cleanup: closing clients and stopping servers");
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(engineThreads()).isEmpty());
+	}
+
+	/** @return the names of live engine threads */
+	static List<String> engineThreads() {
+		return Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.filter(Thread::isAlive)
+			.map(Thread::getName)
+			.filter((name) -> name.startsWith("pipe-io-"))
+			.sorted()
+			.toList();
+	}
+
+	/** @return the live thread with that name */
+	static Thread thread(String name) {
+		return Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.filter((thread) -> thread.isAlive() && thread.getName().equals(name))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("No live thread " + name + " among " + engineThreads()));
+	}
+
+	/** Create a FIFO with the system tool, independently of the engine's own FifoFactory. */
+	static void mkfifo(Path path) throws IOException, InterruptedException {
+		TestProcesses.run("mkfifo", "-m", "600", path.toString());
+	}
+
+	/** @return whether the path itself (not a link target) is a FIFO */
+	static boolean isFifo(Path path) throws IOException {
+		return Files.exists(path, LinkOption.NOFOLLOW_LINKS) && (mode(path) & 0170000) == 0010000;
+	}
+
+	/** @return the full {@code st_mode} of the path itself */
+	static int mode(Path path) throws IOException {
+		return (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+	}
+
+	/** @return the inode of the path itself */
+	static long inode(Path path) throws IOException {
+		return (Long) Files.getAttribute(path, "unix:ino", LinkOption.NOFOLLOW_LINKS);
+	}
+
+	/**
+	 * Set the umask of this (whole) process; tests run one at a time, and restore it.
+	 * @return the previous umask
+	 */
+	static int umask(int mask) {
+		return LibC.INSTANCE.umask(mask);
+	}
+
+	/**
+	 * Open and close a FIFO read-write: a client blocked opening it for reading or writing gets its
+	 * peer and returns, so a broken server fails a test instead of leaving a thread stuck.
+	 */
+	static void release(Path fifo) {
+		try {
+			if (isFifo(fifo)) {
+				FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)
+					.close();
+			}
+		}
+		catch (IOException ex) {
+			// Gone meanwhile: nobody can be blocked opening it any more.
+		}
+	}
+
+	/** The JDK cannot set the umask; JNA is on the class path for the engine anyway. */
+	interface LibC extends Library {
+
+		LibC INSTANCE = Native.load("c", LibC.class);
+
+		int umask(int mask);
+
+	}
+
+}
