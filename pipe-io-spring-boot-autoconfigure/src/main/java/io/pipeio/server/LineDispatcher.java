@@ -7,7 +7,8 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Hands framed lines to the {@link LineHandler}, one chunk at a time under a lock so the handler
  * is never called concurrently (a replaced in pipe is drained by a second reader for a while), and
- * holds chunks back while the channel is paused. Counts are published once per chunk, not per line.
+ * holds chunks back while the channel is paused. Counts are published once per chunk, not per line,
+ * and replies are handed to the writer as {@link ReplyBatching} decides.
  * <p>
  * Pausing and closing use a lock of their own: they must never wait for a handler that is still
  * running (a slow handler would otherwise block {@code stop()} and {@code pause()}).
@@ -35,6 +36,8 @@ final class LineDispatcher {
 	private volatile boolean paused;
 
 	private volatile boolean closed;
+
+	private final ReplyBatching replies = new ReplyBatching();
 
 	private long chunkMessages;
 
@@ -66,7 +69,13 @@ final class LineDispatcher {
 				if (this.paused) {
 					continue; // paused while waiting for the lock: wait again, outside it
 				}
-				framer.feed(chunk, 0, length);
+				this.replies.begin(this.server.sendQueue());
+				try {
+					framer.feed(chunk, 0, length);
+				}
+				finally {
+					this.replies.end();
+				}
 				if (this.chunkMessages > 0) {
 					this.statistics.addReceived(this.chunkMessages, this.chunkBytes);
 					this.chunkMessages = 0;
@@ -159,6 +168,7 @@ final class LineDispatcher {
 					Thread.currentThread().interrupt();
 				}
 			}
+			dispatcher.replies.afterLine();
 			if (!dispatcher.closed) {
 				// An interrupt left by the handler (or an InterruptedException it threw) is not a
 				// stop: carried into the next read it would close the pipe under attached clients.

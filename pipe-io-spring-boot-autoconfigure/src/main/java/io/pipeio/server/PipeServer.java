@@ -80,7 +80,7 @@ public final class PipeServer {
 				return;
 			}
 			setState(PipeServerState.STARTING, null);
-			SendQueue sendQueue = new SendQueue(this.settings.getSendQueueCapacity());
+			SendQueue sendQueue = new SendQueue(this.settings.getSendQueueCapacity(), this::rejected);
 			this.dispatcher.open();
 			try {
 				this.pipes = ChannelPipes.open(this.settings, this.dispatcher, sendQueue, this.statistics,
@@ -200,6 +200,21 @@ public final class PipeServer {
 		catch (IllegalStateException ex) {
 			throw PipeSendException.notRunning(channel, this.state);
 		}
+	}
+
+	/** A reply batched by the reader did not fit into the queue within the send timeout. */
+	private void rejected(Object entry) {
+		byte[] line = (entry instanceof OutboundPipe.PendingLine pending) ? pending.line() : (byte[]) entry;
+		this.statistics.recordDropped(DropReason.QUEUE_FULL);
+		this.listener.onDropped(this, DropReason.QUEUE_FULL, line.length);
+		if (entry instanceof OutboundPipe.PendingLine pending) {
+			pending.future().completeExceptionally(PipeSendException.queueFull(this.settings));
+		}
+	}
+
+	/** @return the send queue while running, for the dispatcher to batch replies into */
+	@Nullable SendQueue sendQueue() {
+		return this.queue;
 	}
 
 	/**

@@ -1,0 +1,103 @@
+package io.pipeio.server;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Replies sent by the handler are handed to the writer in batches, but never held behind a slow
+ * handler or a sender waiting for its own line.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class PipeServerReplyBatchingTests {
+
+	@TempDir
+	Path dir;
+
+	private TestPipes pipes;
+
+	@BeforeEach
+	void setUp() {
+		this.pipes = new TestPipes(this.dir);
+	}
+
+	@AfterEach
+	void tearDown() {
+		this.pipes.close();
+	}
+
+	@Test
+	void replyIsWrittenWhileTheHandlerIsStillBusyWithTheNextLineOfTheChunk() throws Exception {
+		CountDownLatch firstReplyRead = new CountDownLatch(1);
+		AtomicReference<PipeServer> self = new AtomicReference<>();
+		PipeServer server = this.pipes.server(this.pipes.settings().build(), (buffer, offset, length) -> {
+			String line = new String(buffer, offset, length, StandardCharsets.UTF_8);
+			if (line.equals("second")) {
+				// Blocks until the client has the first reply: a reply held until the end of the chunk
+				// would never arrive.
+				firstReplyRead.await(10, TimeUnit.SECONDS);
+			}
+			self.get().send(("re:" + line).getBytes(StandardCharsets.UTF_8));
+		});
+		self.set(server);
+		server.start();
+		FifoClient client = this.pipes.client();
+		client.writer.write("first\nsecond\n".getBytes(StandardCharsets.UTF_8));
+		assertThat(client.reader.next(Duration.ofSeconds(5))).asString().isEqualTo("re:first");
+		firstReplyRead.countDown();
+		assertThat(client.reader.nextLine()).isEqualTo("re:second");
+	}
+
+	@Test
+	void manyFastRepliesArriveWholeAndInOrder() throws Exception {
+		this.pipes.startEcho(this.pipes.settings().build());
+		FifoClient client = this.pipes.client();
+		StringBuilder burst = new StringBuilder();
+		List<String> expected = new ArrayList<>();
+		for (int i = 0; i < 20_000; i++) {
+			String line = "line-" + i;
+			burst.append(line).append('\n');
+			expected.add(line);
+		}
+		client.writer.write(burst.toString().getBytes(StandardCharsets.UTF_8));
+		assertThat(client.reader.nextLines(expected.size())).containsExactlyElementsOf(expected);
+	}
+
+	@Test
+	void handlerWaitingForItsOwnAsyncSendIsNotHeldByTheBatch() throws Exception {
+		AtomicReference<PipeServer> self = new AtomicReference<>();
+		PipeServer server = this.pipes.server(this.pipes.settings().build(), (buffer, offset, length) -> {
+			byte[] reply = ("written:" + new String(buffer, offset, length, StandardCharsets.UTF_8))
+				.getBytes(StandardCharsets.UTF_8);
+			self.get().send("before".getBytes(StandardCharsets.UTF_8));
+			// Waits for the write: it must not wait for the end of the chunk it is part of.
+			self.get().sendAsync(reply).get(5, TimeUnit.SECONDS);
+		});
+		self.set(server);
+		server.start();
+		FifoClient client = this.pipes.client();
+		for (int i = 0; i < 100; i++) {
+			client.writer.writeLine("x" + i);
+		}
+		List<String> replies = client.reader.nextLines(200);
+		for (int i = 0; i < 100; i++) {
+			assertThat(replies.get(2 * i)).isEqualTo("before");
+			assertThat(replies.get(2 * i + 1)).isEqualTo("written:x" + i);
+		}
+		assertThat(this.pipes.recorder.handlerErrors).isEmpty();
+	}
+
+}
