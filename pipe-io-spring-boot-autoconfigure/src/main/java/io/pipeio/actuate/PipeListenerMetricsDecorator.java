@@ -74,11 +74,20 @@ public class PipeListenerMetricsDecorator implements PipeMessageListenerDecorato
 		@Override
 		public @Nullable Object onMessage(byte[] buffer, int offset, int length, PipeChannelContext context)
 				throws Exception {
+			return observe(() -> this.delegate.onMessage(buffer, offset, length, context));
+		}
+
+		@Override
+		public @Nullable Object onMessage(byte[] line, PipeChannelContext context) throws Exception {
+			return observe(() -> this.delegate.onMessage(line, context));
+		}
+
+		private @Nullable Object observe(Call call) throws Exception {
 			Observation observation = Observation.createNotStarted(this.convention, null,
 					() -> new PipeListenerObservationContext(this.channel), this.registry);
 			observation.start();
 			try (Observation.Scope scope = observation.openScope()) {
-				return this.delegate.onMessage(buffer, offset, length, context);
+				return call.call();
 			}
 			catch (Exception ex) {
 				observation.error(ex);
@@ -93,6 +102,16 @@ public class PipeListenerMetricsDecorator implements PipeMessageListenerDecorato
 		public String toString() {
 			return this.delegate.toString();
 		}
+
+	}
+
+	/**
+	 * A listener call.
+	 */
+	@FunctionalInterface
+	private interface Call {
+
+		@Nullable Object call() throws Exception;
 
 	}
 

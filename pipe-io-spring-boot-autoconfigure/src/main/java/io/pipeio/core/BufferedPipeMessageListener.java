@@ -21,6 +21,10 @@ public interface BufferedPipeMessageListener extends PipeMessageListener {
 	 */
 	@Nullable Object onMessage(byte[] buffer, int offset, int length, PipeChannelContext context) throws Exception;
 
+	/**
+	 * Handle one line in an array of its own (a large line), which the listener may keep; by
+	 * default the same as the buffered variant over the whole array.
+	 */
 	@Override
 	default @Nullable Object onMessage(byte[] line, PipeChannelContext context) throws Exception {
 		return onMessage(line, 0, line.length, context);

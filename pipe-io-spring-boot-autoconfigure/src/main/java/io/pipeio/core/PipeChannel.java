@@ -62,8 +62,7 @@ public final class PipeChannel implements PipeChannelContext {
 	void setListener(PipeMessageListener listener, String description, @Nullable PipeErrorHandler errorHandler,
 			List<PipeMessageListenerDecorator> decorators) {
 		BufferedPipeMessageListener buffered = (listener instanceof BufferedPipeMessageListener already) ? already
-				: (buffer, offset, length, context) -> listener
-					.onMessage(Arrays.copyOfRange(buffer, offset, offset + length), context);
+				: new CopyingListener(listener);
 		for (int i = decorators.size() - 1; i >= 0; i--) {
 			buffered = decorators.get(i).decorate(this.name, buffered);
 		}
@@ -239,12 +238,44 @@ public final class PipeChannel implements PipeChannelContext {
 	}
 
 	/**
+	 * Gives a plain listener a copy of each line, or the line itself when it is already owned.
+	 */
+	private record CopyingListener(PipeMessageListener listener) implements BufferedPipeMessageListener {
+
+		@Override
+		public @Nullable Object onMessage(byte[] buffer, int offset, int length, PipeChannelContext context)
+				throws Exception {
+			return this.listener.onMessage(Arrays.copyOfRange(buffer, offset, offset + length), context);
+		}
+
+		@Override
+		public @Nullable Object onMessage(byte[] line, PipeChannelContext context) throws Exception {
+			return this.listener.onMessage(line, context);
+		}
+
+		@Override
+		public String toString() {
+			return this.listener.toString();
+		}
+
+	}
+
+	/**
 	 * Runs on the reader thread for every line.
 	 */
 	private final class Dispatcher implements LineHandler {
 
 		@Override
 		public void onLine(byte[] buffer, int offset, int length) {
+			dispatch(buffer, offset, length, false);
+		}
+
+		@Override
+		public void onOwnedLine(byte[] line) {
+			dispatch(line, 0, line.length, true);
+		}
+
+		private void dispatch(byte[] buffer, int offset, int length, boolean owned) {
 			PipeChannel channel = PipeChannel.this;
 			BufferedPipeMessageListener current = channel.listener;
 			if (current == null) {
@@ -252,7 +283,9 @@ public final class PipeChannel implements PipeChannelContext {
 				return;
 			}
 			try {
-				Object reply = current.onMessage(buffer, offset, length, channel);
+				// A line in an array of its own goes to the listener as is: no copy of a large line.
+				Object reply = owned ? current.onMessage(buffer, channel)
+						: current.onMessage(buffer, offset, length, channel);
 				if (reply != null) {
 					channel.replies.submit(reply, buffer, offset, length, channel::handleFailure);
 				}

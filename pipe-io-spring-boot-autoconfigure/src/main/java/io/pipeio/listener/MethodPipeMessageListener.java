@@ -92,6 +92,17 @@ public class MethodPipeMessageListener implements BufferedPipeMessageListener {
 			case STRING -> this.decoder.decode(buffer, offset, length);
 			case CONVERTED -> this.converter.fromLine(buffer, offset, length, this.payloadType);
 		};
+		return invoke(payload, context);
+	}
+
+	@Override
+	public @Nullable Object onMessage(byte[] line, PipeChannelContext context) throws Exception {
+		// The line is the listener's to keep: a byte[] parameter takes it without a copy.
+		return (this.payloadKind == PayloadKind.BYTES) ? invoke(line, context)
+				: onMessage(line, 0, line.length, context);
+	}
+
+	private @Nullable Object invoke(Object payload, PipeChannelContext context) throws Exception {
 		Object[] arguments = new Object[(this.contextIndex < 0) ? 1 : 2];
 		arguments[this.payloadIndex] = payload;
 		if (this.contextIndex >= 0) {

@@ -152,11 +152,25 @@ final class LineDispatcher {
 
 		@Override
 		public void line(byte[] buffer, int offset, int length) {
+			deliver(buffer, offset, length, false);
+		}
+
+		@Override
+		public void ownedLine(byte[] line) {
+			deliver(line, 0, line.length, true);
+		}
+
+		private void deliver(byte[] buffer, int offset, int length, boolean owned) {
 			LineDispatcher dispatcher = LineDispatcher.this;
 			dispatcher.chunkMessages++;
 			dispatcher.chunkBytes += length;
 			try {
-				dispatcher.handler.onLine(buffer, offset, length);
+				if (owned) {
+					dispatcher.handler.onOwnedLine(buffer);
+				}
+				else {
+					dispatcher.handler.onLine(buffer, offset, length);
+				}
 			}
 			catch (Throwable ex) {
 				dispatcher.statistics.recordDropped(DropReason.HANDLER_ERROR);

@@ -1,24 +1,37 @@
 package io.pipeio.server;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
 /**
  * Splits a byte stream into lines on {@code \n}. Complete lines inside a chunk are passed on
- * without copying; only a line that spans chunks is assembled in a buffer, which never grows past
- * the max message size: a longer line is discarded up to its newline and reported with its size.
+ * without copying. A line that spans chunks is assembled: up to {@value #SMALL_LIMIT} bytes in one
+ * reused buffer; beyond that as a list of pieces joined once into an array of the exact size, which
+ * the handler may keep ({@link Sink#ownedLine}), so a large line costs about twice its size in
+ * memory rather than the three times of a doubling buffer plus the handler's copy. Nothing grows
+ * past the max message size: a longer line is discarded up to its newline and reported with its
+ * size.
  *
  * @author pipe-io
  */
 final class LineFramer {
 
-	/** A partial-line buffer larger than this is released after use, not kept for the next line. */
-	private static final int RETAINED_CAPACITY = 64 * 1024;
+	/** Lines up to this size are assembled in the reused buffer. */
+	static final int SMALL_LIMIT = 64 * 1024;
 
 	private final int maxMessageSize;
 
 	private final Sink sink;
 
-	private byte[] pending = new byte[0];
+	private byte[] pending = new byte[256];
 
 	private int pendingLength;
+
+	/** Pieces of a line longer than {@link #SMALL_LIMIT}, in order. */
+	private final List<byte[]> pieces = new ArrayList<>();
+
+	private long piecesLength;
 
 	private boolean discarding;
 
@@ -51,59 +64,79 @@ final class LineFramer {
 
 	/** @return whether a partial line is waiting for its newline */
 	boolean hasPartialLine() {
-		return this.pendingLength > 0 || this.discarding;
+		return partialLength() > 0 || this.discarding;
+	}
+
+	private long partialLength() {
+		return this.pendingLength + this.piecesLength;
 	}
 
 	private void complete(byte[] chunk, int start, int length) {
+		long total = partialLength() + length;
 		if (this.discarding) {
 			this.sink.tooLarge(this.discarded + length);
 			this.discarding = false;
 			this.discarded = 0;
 		}
-		else if (this.pendingLength == 0) {
-			if (length > this.maxMessageSize) {
-				this.sink.tooLarge(length);
-			}
-			else {
-				this.sink.line(chunk, start, length);
-			}
+		else if (total > this.maxMessageSize) {
+			this.sink.tooLarge(total);
+			reset();
 		}
-		else if ((long) this.pendingLength + length > this.maxMessageSize) {
-			this.sink.tooLarge((long) this.pendingLength + length);
-			resetPending();
+		else if (partialLength() == 0) {
+			this.sink.line(chunk, start, length);
 		}
-		else {
+		else if (total <= SMALL_LIMIT) {
 			append(chunk, start, length);
 			this.sink.line(this.pending, 0, this.pendingLength);
-			resetPending();
+			reset();
+		}
+		else {
+			this.sink.ownedLine(join(chunk, start, length));
+			reset();
 		}
 	}
 
 	private void append(byte[] chunk, int start, int length) {
-		if (this.discarding) {
-			this.discarded += length;
+		long needed = partialLength() + length;
+		if (this.discarding || needed > this.maxMessageSize) {
+			this.discarded = this.discarding ? this.discarded + length : needed;
+			this.discarding = true;
+			reset();
 			return;
 		}
-		int needed = this.pendingLength + length;
-		if (needed > this.maxMessageSize || needed < 0) {
-			this.discarding = true;
-			this.discarded = (long) this.pendingLength + length;
-			resetPending();
+		if (!this.pieces.isEmpty() || needed > SMALL_LIMIT) {
+			if (this.pieces.isEmpty() && this.pendingLength > 0) {
+				this.pieces.add(Arrays.copyOf(this.pending, this.pendingLength));
+				this.piecesLength = this.pendingLength;
+				this.pendingLength = 0;
+			}
+			this.pieces.add(Arrays.copyOfRange(chunk, start, start + length));
+			this.piecesLength += length;
 			return;
 		}
 		if (needed > this.pending.length) {
-			int capacity = (int) Math.min(this.maxMessageSize, Math.max(needed, this.pending.length * 2L));
-			this.pending = java.util.Arrays.copyOf(this.pending, Math.max(capacity, 256));
+			this.pending = Arrays.copyOf(this.pending, (int) Math.min(SMALL_LIMIT, Math.max(needed, this.pending.length * 2L)));
 		}
 		System.arraycopy(chunk, start, this.pending, this.pendingLength, length);
-		this.pendingLength = needed;
+		this.pendingLength = (int) needed;
 	}
 
-	private void resetPending() {
-		this.pendingLength = 0;
-		if (this.pending.length > RETAINED_CAPACITY) {
-			this.pending = new byte[0];
+	private byte[] join(byte[] chunk, int start, int length) {
+		byte[] line = new byte[(int) (partialLength() + length)];
+		System.arraycopy(this.pending, 0, line, 0, this.pendingLength);
+		int position = this.pendingLength;
+		for (byte[] piece : this.pieces) {
+			System.arraycopy(piece, 0, line, position, piece.length);
+			position += piece.length;
 		}
+		System.arraycopy(chunk, start, line, position, length);
+		return line;
+	}
+
+	private void reset() {
+		this.pendingLength = 0;
+		this.pieces.clear();
+		this.piecesLength = 0;
 	}
 
 	private static int indexOfNewline(byte[] bytes, int from, int to) {
@@ -127,6 +160,14 @@ final class LineFramer {
 		 * @param length its length without the newline
 		 */
 		void line(byte[] buffer, int offset, int length);
+
+		/**
+		 * A complete line in an array of its own, which the receiver may keep.
+		 * @param line the line without the newline
+		 */
+		default void ownedLine(byte[] line) {
+			line(line, 0, line.length);
+		}
 
 		/**
 		 * A line longer than the max message size was discarded.

@@ -20,4 +20,15 @@ public interface LineHandler {
 	 */
 	void onLine(byte[] buffer, int offset, int length) throws Exception;
 
+	/**
+	 * Handle one line that was assembled into an array of its own (a line longer than the read
+	 * buffer): the handler may keep the array instead of copying it, which halves the memory a large
+	 * line costs. By default, the same as {@link #onLine(byte[], int, int)}.
+	 * @param line the line without its newline, owned by the handler
+	 * @throws Exception any failure, as for {@link #onLine(byte[], int, int)}
+	 */
+	default void onOwnedLine(byte[] line) throws Exception {
+		onLine(line, 0, line.length);
+	}
+
 }

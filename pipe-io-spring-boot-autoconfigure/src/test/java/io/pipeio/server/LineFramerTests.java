@@ -29,11 +29,60 @@ class LineFramerTests {
 		}
 
 		@Override
+		public void ownedLine(byte[] line) {
+			LineFramerTests.this.events.add("owned:" + new String(line, StandardCharsets.ISO_8859_1));
+		}
+
+		@Override
 		public void tooLarge(long size) {
 			LineFramerTests.this.events.add("tooLarge:" + size);
 		}
 
 	};
+
+	@Test
+	void lineLargerThanTheReusedBufferIsJoinedIntoAnArrayOfItsOwn() {
+		int size = LineFramer.SMALL_LIMIT * 3 + 17;
+		String big = "b".repeat(size);
+		LineFramer framer = new LineFramer(size, this.sink);
+		String stream = "small\n" + big + "\nafter\n";
+		for (int position = 0; position < stream.length(); position += 16 * 1024) {
+			feed(framer, stream.substring(position, Math.min(stream.length(), position + 16 * 1024)));
+		}
+		assertThat(this.events).containsExactly("line:small", "owned:" + big, "line:after");
+	}
+
+	@Test
+	void lineSpanningChunksWithinTheReusedBufferIsNotCopiedOut() {
+		LineFramer framer = new LineFramer(LineFramer.SMALL_LIMIT, this.sink);
+		String line = "m".repeat(LineFramer.SMALL_LIMIT);
+		feed(framer, line.substring(0, 1000));
+		feed(framer, line.substring(1000) + "\n");
+		assertThat(this.events).containsExactly("line:" + line);
+	}
+
+	@Test
+	void lineJustOverTheReusedBufferIsWhole() {
+		LineFramer framer = new LineFramer(LineFramer.SMALL_LIMIT * 2, this.sink);
+		String line = "j".repeat(LineFramer.SMALL_LIMIT + 1);
+		feed(framer, line.substring(0, LineFramer.SMALL_LIMIT));
+		feed(framer, line.substring(LineFramer.SMALL_LIMIT) + "\n");
+		assertThat(this.events).containsExactly("owned:" + line);
+	}
+
+	@Test
+	void tooLargeLineAssembledFromPiecesIsDroppedWithItsSize() {
+		int max = LineFramer.SMALL_LIMIT * 2;
+		LineFramer framer = new LineFramer(max, this.sink);
+		String chunk = "p".repeat(16 * 1024);
+		int total = 0;
+		while (total <= max) {
+			feed(framer, chunk);
+			total += chunk.length();
+		}
+		feed(framer, "\nnext\n");
+		assertThat(this.events).containsExactly("tooLarge:" + total, "line:next");
+	}
 
 	@Test
 	void splitsOnNewlineAndKeepsTheRestForTheNextChunk() {
