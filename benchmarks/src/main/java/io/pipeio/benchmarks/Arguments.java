@@ -90,17 +90,7 @@ final class Arguments {
 
 	/** Accepts 5000000, 5_000_000, 5M, 200k. */
 	static long parseCount(String value) {
-		String text = value.replace("_", "").trim().toLowerCase(Locale.ROOT);
-		long factor = 1;
-		if (text.endsWith("k")) {
-			factor = 1_000;
-			text = text.substring(0, text.length() - 1);
-		}
-		else if (text.endsWith("m")) {
-			factor = 1_000_000;
-			text = text.substring(0, text.length() - 1);
-		}
-		return Long.parseLong(text) * factor;
+		return withMultiplier(value.replace("_", "").trim().toLowerCase(Locale.ROOT), 1_000, 1_000_000, 0);
 	}
 
 	/** Accepts 16777216, 16MB, 16m, 64KB, 64k. */
@@ -109,20 +99,26 @@ final class Arguments {
 		if (text.endsWith("b")) {
 			text = text.substring(0, text.length() - 1);
 		}
-		long factor = 1;
-		if (text.endsWith("k")) {
-			factor = 1024;
-		}
-		else if (text.endsWith("m")) {
-			factor = 1024 * 1024;
-		}
-		else if (text.endsWith("g")) {
-			factor = 1024L * 1024 * 1024;
-		}
-		if (factor > 1) {
-			text = text.substring(0, text.length() - 1);
-		}
-		return Long.parseLong(text) * factor;
+		return withMultiplier(text, 1024, 1024 * 1024, 1024L * 1024 * 1024);
+	}
+
+	/**
+	 * Parse a number with an optional {@code k}, {@code m} or {@code g} suffix.
+	 * @param text the lower-case text
+	 * @param kilo the factor of {@code k}
+	 * @param mega the factor of {@code m}
+	 * @param giga the factor of {@code g}, or 0 where {@code g} is not accepted (counts never took it)
+	 * @return the value
+	 */
+	private static long withMultiplier(String text, long kilo, long mega, long giga) {
+		char unit = text.isEmpty() ? ' ' : text.charAt(text.length() - 1);
+		long factor = switch (unit) {
+			case 'k' -> kilo;
+			case 'm' -> mega;
+			case 'g' -> giga;
+			default -> 0;
+		};
+		return (factor > 0) ? Long.parseLong(text.substring(0, text.length() - 1)) * factor : Long.parseLong(text);
 	}
 
 }

@@ -48,8 +48,7 @@ final class EngineEchoServer {
 			servers.add(self[0]);
 		}
 		long startMillis = (System.nanoTime() - start) / 1_000_000;
-		ServerControl.reply("ready channels=" + channels + " channel_start_ms=" + startMillis + " jvm_uptime_ms="
-				+ java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
+		ServerControl.ready(channels, startMillis);
 		new ServerControl(() -> "variant=engine channels=" + channels + " buffer_size=" + bufferSize
 				+ " max_message_size=" + maxMessageSize + " " + ServerControl.jvmInfo(), () -> {
 					servers.forEach((server) -> server.stop(java.time.Duration.ofSeconds(2)));

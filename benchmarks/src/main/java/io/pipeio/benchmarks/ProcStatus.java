@@ -26,7 +26,7 @@ record ProcStatus(long rssKib, long hwmKib, int threads) {
 				hwm = kib(line);
 			}
 			else if (line.startsWith("Threads:")) {
-				threads = Integer.parseInt(line.substring("Threads:".length()).trim());
+				threads = Integer.parseInt(value(line));
 			}
 		}
 		return new ProcStatus(rss, hwm, threads);
@@ -45,7 +45,7 @@ record ProcStatus(long rssKib, long hwmKib, int threads) {
 					for (String line : Files.readAllLines(task.resolve("status"))) {
 						if (line.startsWith("voluntary_ctxt_switches:")
 								|| line.startsWith("nonvoluntary_ctxt_switches:")) {
-							total += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+							total += Long.parseLong(value(line));
 						}
 					}
 				}
@@ -60,9 +60,19 @@ record ProcStatus(long rssKib, long hwmKib, int threads) {
 		}
 	}
 
+	/** @return the number of a {@code Name: 123 kB} line */
 	private static long kib(String line) {
-		String value = line.substring(line.indexOf(':') + 1).trim();
-		return Long.parseLong(value.split("\\s+")[0]);
+		return Long.parseLong(value(line).split("\\s+")[0]);
+	}
+
+	/**
+	 * The value of a {@code Name: value} line, the shape of {@code /proc/<pid>/status} and
+	 * {@code /proc/cpuinfo} lines.
+	 * @param line the line
+	 * @return what follows the first colon, trimmed
+	 */
+	static String value(String line) {
+		return line.substring(line.indexOf(':') + 1).trim();
 	}
 
 	double rssMib() {

@@ -106,6 +106,11 @@ final class ServerProcess implements AutoCloseable {
 		return this.process.isAlive();
 	}
 
+	/** @return whether it speaks the {@link ServerControl} protocol (and so says when it is ready) */
+	boolean isControllable() {
+		return this.controllable;
+	}
+
 	/**
 	 * Wait for a reply line starting with a word (such as {@code ready}).
 	 * @param word the first word of the reply

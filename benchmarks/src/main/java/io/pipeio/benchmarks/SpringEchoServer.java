@@ -1,6 +1,5 @@
 package io.pipeio.benchmarks;
 
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -82,9 +81,7 @@ final class SpringEchoServer {
 		application.setDefaultProperties(properties);
 		ConfigurableApplicationContext context = application.run();
 		ChannelStartTimer timer = context.getBean(ChannelStartTimer.class);
-		ServerControl.reply("ready channels=" + context.getBean(PipeChannelRegistry.class).getChannelNames().size()
-				+ " channel_start_ms=" + timer.millis() + " jvm_uptime_ms="
-				+ ManagementFactory.getRuntimeMXBean().getUptime());
+		ServerControl.ready(context.getBean(PipeChannelRegistry.class).getChannelNames().size(), timer.millis());
 		new ServerControl(() -> info(context, string, metrics), () -> {
 			int code = SpringApplication.exit(context);
 			System.exit(code);

@@ -107,7 +107,9 @@ public class LineDispatchBenchmark {
 	}
 
 	private LineHandler sendQueueHandler() {
-		SendQueue sendQueue = new SendQueue(PipeServerSettings.DEFAULT_SEND_QUEUE_CAPACITY);
+		// No batch is ever begun here, so nothing can be rejected at its end.
+		SendQueue sendQueue = new SendQueue(PipeServerSettings.DEFAULT_SEND_QUEUE_CAPACITY, (entry) -> {
+		});
 		this.queue = sendQueue;
 		long timeout = SendQueue.nanos(PipeServerSettings.DEFAULT_SEND_TIMEOUT);
 		this.drainer = new Thread(() -> {
@@ -139,14 +141,15 @@ public class LineDispatchBenchmark {
 				converter);
 		if (this.path.endsWith("-timer")) {
 			listener = new PipeListenerMetricsDecorator(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), null,
-					new PipeListenerObservationConvention())
+					false, new PipeListenerObservationConvention())
 				.decorate("bench", listener);
 		}
 		else if (this.path.endsWith("-observation")) {
 			MeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 			ObservationRegistry observations = ObservationRegistry.create();
 			observations.observationConfig().observationHandler(new DefaultMeterObservationHandler(meters));
-			listener = new PipeListenerMetricsDecorator(meters, observations, new PipeListenerObservationConvention())
+			listener = new PipeListenerMetricsDecorator(meters, observations, true,
+					new PipeListenerObservationConvention())
 				.decorate("bench", listener);
 		}
 		BufferedPipeMessageListener chain = listener;

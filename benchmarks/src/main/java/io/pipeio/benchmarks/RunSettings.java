@@ -1,0 +1,115 @@
+package io.pipeio.benchmarks;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The options of the {@code run} sub-command, with their defaults (smaller ones under
+ * {@code --quick}), and the two lines of the report that describe them: the command and the
+ * settings. Parsed once, in the constructor, so a bad option fails before anything is started.
+ *
+ * @author pipe-io
+ */
+final class RunSettings {
+
+	private final List<String> args;
+
+	final boolean quick;
+
+	final int runs;
+
+	final long lines100;
+
+	final long lines1000;
+
+	final int roundtrips;
+
+	final long warmupLines;
+
+	final int channels;
+
+	final List<Variant> variants;
+
+	final boolean skipMemory;
+
+	final boolean skipScale;
+
+	/** Whether pinning was asked for; {@link CpuPinning#check()} may still turn it off. */
+	final boolean pin;
+
+	final List<String> serverJvmArgs;
+
+	final Path benchmarksDir;
+
+	final Path targetDir;
+
+	final Path logDir;
+
+	final Path results;
+
+	RunSettings(List<String> args) {
+		this.args = args;
+		Arguments arguments = new Arguments(args, Set.of("--quick", "--no-pin", "--skip-memory", "--skip-scale"));
+		this.quick = arguments.flag("--quick");
+		this.runs = arguments.intOption("--runs", this.quick ? 1 : 3);
+		this.lines100 = arguments.longOption("--lines", this.quick ? 200_000 : 5_000_000);
+		this.lines1000 = arguments.longOption("--lines-1000", this.quick ? 100_000 : 1_000_000);
+		this.roundtrips = arguments.intOption("--roundtrips", this.quick ? 2_000 : 20_000);
+		this.warmupLines = arguments.longOption("--warmup", this.quick ? 200_000 : 1_000_000);
+		this.channels = arguments.intOption("--channels", this.quick ? 100 : 1_000);
+		this.variants = Arrays.stream(arguments.option("--variants", "c,engine,spring,spring-nometrics,spring-string")
+			.split(",")).map(String::trim).filter((s) -> !s.isEmpty()).map(Variant::of).distinct().toList();
+		this.skipMemory = arguments.flag("--skip-memory");
+		this.skipScale = arguments.flag("--skip-scale");
+		this.pin = !arguments.flag("--no-pin");
+		String jvmArgs = arguments.option("--server-jvm-args", "").trim();
+		this.serverJvmArgs = jvmArgs.isEmpty() ? List.of() : List.of(jvmArgs.split("\\s+"));
+		this.benchmarksDir = Path.of(arguments.option("--benchmarks-dir", locateBenchmarksDir().toString()))
+			.toAbsolutePath()
+			.normalize();
+		this.targetDir = this.benchmarksDir.resolve("target");
+		this.logDir = this.targetDir.resolve("bench-logs");
+		// A quick run must never overwrite the committed full results.
+		String defaultResults = this.quick ? this.targetDir.resolve("RESULTS-quick.md").toString()
+				: this.benchmarksDir.resolve("RESULTS.md").toString();
+		this.results = Path.of(arguments.option("--results", defaultResults)).toAbsolutePath();
+		if (this.runs < 1 || this.lines100 < 1 || this.lines1000 < 1 || this.roundtrips < 1 || this.channels < 1) {
+			throw new IllegalArgumentException("--runs, --lines, --lines-1000, --roundtrips and --channels must be >= 1");
+		}
+	}
+
+	/** benchmarks/ is the parent of target/, where the jar (or target/classes) lives. */
+	private static Path locateBenchmarksDir() {
+		try {
+			Path location = Path.of(RunSettings.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+			Path target = location.getParent(); // target/pipe-io-benchmarks.jar or target/classes
+			return target.getParent();
+		}
+		catch (Exception ex) {
+			return Path.of("benchmarks");
+		}
+	}
+
+	/**
+	 * The settings line, printed before the measurements and repeated in the report.
+	 * @param pinning the pinning as checked, which may differ from what was asked for
+	 * @return the line
+	 */
+	String describe(CpuPinning pinning) {
+		return String.format(Locale.ROOT,
+				"Settings: %s, %d run(s) per measurement (median reported), %,d lines of 100 B, %,d lines of 1000 B,"
+						+ " %,d ping-pong round trips of 100 B, warm-up 2 × %,d lines of 100 B per server, scale test %,d channels;"
+						+ " %s",
+				this.quick ? "QUICK" : "full", this.runs, this.lines100, this.lines1000, this.roundtrips,
+				this.warmupLines, this.channels, pinning.describe());
+	}
+
+	/** @return the command that reproduces this run, as the report shows it */
+	String commandLine() {
+		return ("java -jar benchmarks/target/pipe-io-benchmarks.jar run " + String.join(" ", this.args)).trim();
+	}
+
+}
