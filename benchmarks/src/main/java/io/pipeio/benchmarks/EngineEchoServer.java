@@ -5,12 +5,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import io.pipeio.server.LineHandler;
 import io.pipeio.server.PipeServer;
 import io.pipeio.server.PipeServerSettings;
 
 /**
  * The pipe-io engine alone: {@link PipeServer}s whose {@code LineHandler} echoes every line with
- * {@code server.send(Arrays.copyOfRange(...))}. No Spring, no metrics.
+ * {@code server.send(Arrays.copyOfRange(...))} (a large line, already in an array of its own, is
+ * sent as is). No Spring, no metrics.
  *
  * <pre>
  * echo-engine DIR [--channels N] [--max-message-size BYTES] [--buffer-size BYTES]
@@ -42,8 +44,19 @@ final class EngineEchoServer {
 				.bufferSize(bufferSize)
 				.build();
 			PipeServer[] self = new PipeServer[1];
-			self[0] = new PipeServer(settings,
-					(buffer, offset, length) -> self[0].send(Arrays.copyOfRange(buffer, offset, offset + length)));
+			self[0] = new PipeServer(settings, new LineHandler() {
+
+				@Override
+				public void onLine(byte[] buffer, int offset, int length) {
+					self[0].send(Arrays.copyOfRange(buffer, offset, offset + length));
+				}
+
+				@Override
+				public void onOwnedLine(byte[] line) {
+					self[0].send(line); // a large line is already an array of its own
+				}
+
+			});
 			self[0].start();
 			servers.add(self[0]);
 		}

@@ -85,9 +85,9 @@ final class ChannelPipes {
 	 */
 	void repair(Consumer<Path> recreated) throws IOException {
 		this.retired.removeIf((pipe) -> !pipe.isAlive());
-		PipeFile in = PipeFile.inspect(this.settings.getInPath());
-		boolean moved = !in.isSameFile(this.inbound.file());
+		boolean moved = !this.inbound.file().isStillThere();
 		if (moved || !this.inbound.isAlive()) {
+			PipeFile in = moved ? PipeFile.inspect(this.settings.getInPath()) : this.inbound.file();
 			Usable usable = moved ? usable(in, "in") : new Usable(this.inbound.file(), false);
 			InboundPipe replacement;
 			try {
@@ -110,8 +110,8 @@ final class ChannelPipes {
 		if (!this.outbound.isAlive()) {
 			throw new IOException("The writer thread of channel '" + this.settings.getChannel() + "' ended");
 		}
-		PipeFile out = PipeFile.inspect(this.settings.getOutPath());
-		if (!out.isSameFile(this.outbound.file())) {
+		if (!this.outbound.file().isStillThere()) {
+			PipeFile out = PipeFile.inspect(this.settings.getOutPath());
 			Usable usable = usable(out, "out");
 			try {
 				this.outbound.replace(usable.file());

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
@@ -16,12 +17,12 @@ import org.jspecify.annotations.Nullable;
  * @param path the path
  * @param kind what is there
  * @param uid the owner's user id, or -1 when missing
- * @param identity device and inode, or {@code null} when missing
+ * @param identity the file key (device and inode), or {@code null} when missing
  * @author pipe-io
  */
 record PipeFile(Path path, FileKind kind, int uid, @Nullable Object identity) {
 
-	private static final String ATTRIBUTES = "unix:mode,uid,dev,ino";
+	private static final String ATTRIBUTES = "unix:mode,uid,fileKey";
 
 	/**
 	 * Inspect a path without following a symbolic link at its last component.
@@ -38,8 +39,26 @@ record PipeFile(Path path, FileKind kind, int uid, @Nullable Object identity) {
 			return new PipeFile(path, FileKind.MISSING, -1, null);
 		}
 		int mode = (Integer) attributes.get("mode");
-		return new PipeFile(path, FileKind.ofMode(mode), (Integer) attributes.get("uid"),
-				attributes.get("dev") + ":" + attributes.get("ino"));
+		return new PipeFile(path, FileKind.ofMode(mode), (Integer) attributes.get("uid"), attributes.get("fileKey"));
+	}
+
+	/**
+	 * Check cheaply that the path still holds this very file: one {@code lstat} and a small
+	 * attributes object, cheap enough for the watchdog to run over every channel several times a
+	 * second.
+	 * @return whether the path holds the same file (device and inode)
+	 */
+	boolean isStillThere() {
+		if (this.identity == null) {
+			return false;
+		}
+		try {
+			return this.identity.equals(Files.readAttributes(this.path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+				.fileKey());
+		}
+		catch (IOException ex) {
+			return false; // deleted, or the directory is gone
+		}
 	}
 
 	boolean isFifo() {
