@@ -125,10 +125,14 @@ final class OutboundPipe {
 	}
 
 	private void run(Consumer<IOException> onFailure) {
-		ByteBuffer buffer = ByteBuffer.allocateDirect(this.bufferSize);
+		ByteBuffer buffer = null;
 		List<Object> batch = new ArrayList<>();
 		try {
 			while (this.queue.takeAll(batch)) {
+				if (buffer == null) {
+					// Allocated on first use: a channel that never sends costs no native buffer.
+					buffer = ByteBuffer.allocateDirect(this.bufferSize);
+				}
 				writeBatch(batch, buffer);
 				batch.clear();
 			}
