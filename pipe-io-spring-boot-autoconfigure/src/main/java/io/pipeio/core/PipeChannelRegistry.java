@@ -1,20 +1,14 @@
 package io.pipeio.core;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import io.pipeio.converter.PipeMessageConverter;
 import io.pipeio.server.PipeServerListener;
-import io.pipeio.server.PipeServerSettings;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -35,12 +29,9 @@ public class PipeChannelRegistry implements SmartLifecycle {
 	/** Stops before the beans the listeners call, like Spring for Apache Kafka's containers. */
 	public static final int DEFAULT_PHASE = Integer.MAX_VALUE - 100;
 
-	/** How long {@link #stop()} waits beyond the timeout for channels to finish closing. */
-	private static final long STOP_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
-
 	private static final Log logger = LogFactory.getLog(PipeChannelRegistry.class);
 
-	private final Map<String, PipeChannel> channels = new ConcurrentHashMap<>();
+	private final ChannelTable channels = new ChannelTable();
 
 	private final Function<String, PipeChannelSettings> defaults;
 
@@ -97,29 +88,11 @@ public class PipeChannelRegistry implements SmartLifecycle {
 	public PipeChannel declare(String name, PipeChannelSettings settings) {
 		Assert.hasText(name, "'name' must not be empty");
 		Assert.notNull(settings, "'settings' must not be null");
-		synchronized (this.channels) {
-			if (this.channels.containsKey(name)) {
-				throw new IllegalStateException("Channel '" + name + "' is already registered");
-			}
-			return add(name, settings);
-		}
+		return this.channels.add(name, settings, (checked) -> newChannel(name, checked));
 	}
 
-	private PipeChannel add(String name, PipeChannelSettings settings) {
-		// Two servers on one FIFO would each replace the other's as stale and split its lines.
-		for (PipeChannel other : this.channels.values()) {
-			PipeServerSettings taken = other.getSettings().server();
-			for (Path path : List.of(settings.server().getInPath(), settings.server().getOutPath())) {
-				if (path.equals(taken.getInPath()) || path.equals(taken.getOutPath())) {
-					throw new IllegalStateException("Channel '" + name + "' cannot use " + path
-							+ ": it is a pipe of channel '" + other.getName() + "'. Every pipe needs its own path; set"
-							+ " pipe-io.channels." + name + ".in-pipe / out-pipe (or the other channel's) elsewhere.");
-				}
-			}
-		}
-		PipeChannel channel = new PipeChannel(name, settings, this.converter, this.errorHandler, this.serverListener);
-		this.channels.put(name, channel);
-		return channel;
+	private PipeChannel newChannel(String name, PipeChannelSettings settings) {
+		return new PipeChannel(name, settings, this.converter, this.errorHandler, this.serverListener);
 	}
 
 	/**
@@ -133,15 +106,11 @@ public class PipeChannelRegistry implements SmartLifecycle {
 	public PipeChannel registerListener(PipeListenerEndpoint endpoint) {
 		Assert.notNull(endpoint, "'endpoint' must not be null");
 		String name = endpoint.getChannel();
-		PipeChannel channel;
-		synchronized (this.channels) {
-			channel = this.channels.get(name);
-			if (channel == null) {
-				logger.info("Channel '" + name + "' is not configured under pipe-io.channels; declaring it with"
-						+ " defaults for " + endpoint.getDescription());
-				channel = add(name, this.defaults.apply(name));
-			}
-		}
+		PipeChannel channel = this.channels.getOrAdd(name, (key) -> {
+			logger.info("Channel '" + key + "' is not configured under pipe-io.channels; declaring it with defaults"
+					+ " for " + endpoint.getDescription());
+			return this.defaults.apply(key);
+		}, (settings) -> newChannel(name, settings));
 		synchronized (channel) {
 			if (channel.hasListener()) {
 				throw new IllegalStateException("Channel '" + name + "' has two listeners: "
@@ -174,7 +143,7 @@ public class PipeChannelRegistry implements SmartLifecycle {
 				channel.start();
 			}
 			catch (RuntimeException ex) {
-				this.channels.remove(name, channel);
+				this.channels.remove(name);
 				throw ex;
 			}
 		}
@@ -220,7 +189,7 @@ public class PipeChannelRegistry implements SmartLifecycle {
 
 	/** @return the names of all channels, sorted */
 	public Set<String> getChannelNames() {
-		return new TreeSet<>(this.channels.keySet());
+		return this.channels.names();
 	}
 
 	/** @return all channels */
@@ -292,25 +261,7 @@ public class PipeChannelRegistry implements SmartLifecycle {
 	@Override
 	public void stop() {
 		this.running = false;
-		List<Thread> stoppers = new ArrayList<>();
-		for (PipeChannel channel : this.channels.values()) {
-			Thread stopper = new Thread(() -> channel.stop(this.shutdownTimeout), "pipe-io-stop-" + channel.getName());
-			stopper.setDaemon(true);
-			stopper.start();
-			stoppers.add(stopper);
-		}
-		long deadline = System.nanoTime() + this.shutdownTimeout.toNanos() + STOP_GRACE_NANOS;
-		try {
-			for (Thread stopper : stoppers) {
-				long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-				if (remaining > 0) {
-					stopper.join(remaining);
-				}
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
+		ChannelStopper.stopAll(this.channels.values(), this.shutdownTimeout);
 	}
 
 	@Override

@@ -31,6 +31,8 @@ public final class PipeServer {
 
 	private final LineDispatcher dispatcher;
 
+	private final LineSender sender;
+
 	private final ReentrantLock lifecycleLock = new ReentrantLock();
 
 	private final Runnable watchdogCheck = this::checkPipes;
@@ -38,8 +40,6 @@ public final class PipeServer {
 	private volatile PipeServerState state = PipeServerState.STOPPED;
 
 	private volatile @Nullable Throwable lastFailure;
-
-	private volatile @Nullable SendQueue queue;
 
 	private volatile @Nullable ChannelPipes pipes;
 
@@ -54,6 +54,7 @@ public final class PipeServer {
 		this.listener = Objects.requireNonNull(listener, "'listener' must not be null");
 		this.dispatcher = new LineDispatcher(this, Objects.requireNonNull(handler, "'handler' must not be null"),
 				listener, this.statistics);
+		this.sender = new LineSender(this, settings, this.statistics, listener);
 	}
 
 	/**
@@ -80,7 +81,7 @@ public final class PipeServer {
 				return;
 			}
 			setState(PipeServerState.STARTING, null);
-			SendQueue sendQueue = new SendQueue(this.settings.getSendQueueCapacity(), this::rejected);
+			SendQueue sendQueue = this.sender.newQueue();
 			this.dispatcher.open();
 			try {
 				this.pipes = ChannelPipes.open(this.settings, this.dispatcher, sendQueue, this.statistics,
@@ -93,7 +94,7 @@ public final class PipeServer {
 				setState(PipeServerState.FAILED, ex);
 				throw ex;
 			}
-			this.queue = sendQueue;
+			this.sender.open(sendQueue);
 			this.lastFailure = null;
 			PipeWatchdog.register(this.watchdogCheck);
 			setState(PipeServerState.RUNNING, null);
@@ -123,7 +124,7 @@ public final class PipeServer {
 		this.lifecycleLock.lock();
 		try {
 			ChannelPipes running = this.pipes;
-			SendQueue sendQueue = this.queue;
+			SendQueue sendQueue = this.sender.queue();
 			if (running == null || sendQueue == null) {
 				if (this.state == PipeServerState.FAILED) {
 					setState(PipeServerState.STOPPED, null); // a failed start, stopped on purpose
@@ -142,7 +143,7 @@ public final class PipeServer {
 			finally {
 				running.removeCreated();
 				this.pipes = null;
-				this.queue = null;
+				this.sender.close();
 				setState(PipeServerState.STOPPED, null);
 			}
 		}
@@ -158,7 +159,7 @@ public final class PipeServer {
 	 * @throws PipeSendException if the channel is not running or the queue stayed full
 	 */
 	public void send(byte[] line) {
-		enqueue(line, OutboundPipe.checkLine(getChannel(), line));
+		this.sender.send(line);
 	}
 
 	/**
@@ -169,52 +170,12 @@ public final class PipeServer {
 	 * @throws IllegalArgumentException if the line contains a newline
 	 */
 	public CompletableFuture<Void> sendAsync(byte[] line) {
-		CompletableFuture<Void> future = new CompletableFuture<>();
-		try {
-			enqueue(new OutboundPipe.PendingLine(OutboundPipe.checkLine(getChannel(), line), future), line);
-		}
-		catch (PipeSendException ex) {
-			future.completeExceptionally(ex);
-		}
-		return future;
-	}
-
-	private void enqueue(Object entry, byte[] line) {
-		SendQueue sendQueue = this.queue;
-		String channel = this.settings.getChannel();
-		// Taken while stopping too, until the queue closes: replies to lines being handled count.
-		if (sendQueue == null) {
-			throw PipeSendException.notRunning(channel, this.state);
-		}
-		try {
-			if (!sendQueue.offer(entry, SendQueue.nanos(this.settings.getSendTimeout()))) {
-				this.statistics.recordDropped(DropReason.QUEUE_FULL);
-				this.listener.onDropped(this, DropReason.QUEUE_FULL, line.length);
-				throw PipeSendException.queueFull(this.settings);
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new PipeSendException(channel, "Channel '" + channel + "': interrupted while sending", ex);
-		}
-		catch (IllegalStateException ex) {
-			throw PipeSendException.notRunning(channel, this.state);
-		}
-	}
-
-	/** A reply batched by the reader did not fit into the queue within the send timeout. */
-	private void rejected(Object entry) {
-		byte[] line = (entry instanceof OutboundPipe.PendingLine pending) ? pending.line() : (byte[]) entry;
-		this.statistics.recordDropped(DropReason.QUEUE_FULL);
-		this.listener.onDropped(this, DropReason.QUEUE_FULL, line.length);
-		if (entry instanceof OutboundPipe.PendingLine pending) {
-			pending.future().completeExceptionally(PipeSendException.queueFull(this.settings));
-		}
+		return this.sender.sendAsync(line);
 	}
 
 	/** @return the send queue while running, for the dispatcher to batch replies into */
 	@Nullable SendQueue sendQueue() {
-		return this.queue;
+		return this.sender.queue();
 	}
 
 	/**
@@ -272,8 +233,7 @@ public final class PipeServer {
 
 	/** @return how many lines wait to be written */
 	public int getSendQueueSize() {
-		SendQueue sendQueue = this.queue;
-		return (sendQueue != null) ? sendQueue.size() : 0;
+		return this.sender.queueSize();
 	}
 
 	private void checkPipes() {

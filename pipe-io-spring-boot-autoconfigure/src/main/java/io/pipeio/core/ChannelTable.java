@@ -1,0 +1,82 @@
+package io.pipeio.core;
+
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+import io.pipeio.server.PipeServerSettings;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The channels of a registry by name, and which channel each pipe path belongs to: two servers on
+ * one FIFO would each replace the other's as stale and split its lines, so a path is refused
+ * while another channel holds it. Reads are lock-free; changes are serialised.
+ *
+ * @author pipe-io
+ */
+final class ChannelTable {
+
+	private final Map<String, PipeChannel> channels = new ConcurrentHashMap<>();
+
+	/** Guarded by {@code this}. */
+	private final Map<Path, String> pathOwners = new HashMap<>();
+
+	@Nullable PipeChannel get(String name) {
+		return this.channels.get(name);
+	}
+
+	Collection<PipeChannel> values() {
+		return this.channels.values();
+	}
+
+	Set<String> names() {
+		return new TreeSet<>(this.channels.keySet());
+	}
+
+	/**
+	 * Add a channel under a new name.
+	 * @throws IllegalStateException if the name is taken or a pipe path is another channel's
+	 */
+	synchronized PipeChannel add(String name, PipeChannelSettings settings,
+			Function<PipeChannelSettings, PipeChannel> factory) {
+		if (this.channels.containsKey(name)) {
+			throw new IllegalStateException("Channel '" + name + "' is already registered");
+		}
+		PipeServerSettings server = settings.server();
+		for (Path path : List.of(server.getInPath(), server.getOutPath())) {
+			String other = this.pathOwners.get(path);
+			if (other != null) {
+				throw new IllegalStateException("Channel '" + name + "' cannot use " + path + ": it is a pipe of channel '"
+						+ other + "'. Every pipe needs its own path; set pipe-io.channels." + name
+						+ ".in-pipe / out-pipe (or the other channel's) elsewhere.");
+			}
+		}
+		PipeChannel channel = factory.apply(settings);
+		this.pathOwners.put(server.getInPath(), name);
+		this.pathOwners.put(server.getOutPath(), name);
+		this.channels.put(name, channel);
+		return channel;
+	}
+
+	/** Return the named channel, adding it with the settings the function gives if it is absent. */
+	synchronized PipeChannel getOrAdd(String name, Function<String, PipeChannelSettings> settings,
+			Function<PipeChannelSettings, PipeChannel> factory) {
+		PipeChannel channel = this.channels.get(name);
+		return (channel != null) ? channel : add(name, settings.apply(name), factory);
+	}
+
+	synchronized @Nullable PipeChannel remove(String name) {
+		PipeChannel channel = this.channels.remove(name);
+		if (channel != null) {
+			this.pathOwners.values().removeIf(name::equals);
+		}
+		return channel;
+	}
+
+}
