@@ -7,7 +7,7 @@ import java.util.List;
  * Entry point of {@code pipe-io-benchmarks.jar}; the first argument is the sub-command.
  *
  * <pre>
- * run [--quick] [options]      the whole benchmark: C echo vs engine vs Spring, memory, scale
+ * run [--quick] [options]      the whole benchmark: C echo vs engine vs Spring, memory, dispatch cost, scale
  * echo-engine DIR [options]    a server process: the pipe-io engine alone
  * spring-echo DIR [options]    a server process: Spring Boot with a @PipeListener
  * jmh [JMH options]            the JMH micro-benchmarks (org.openjdk.jmh.Main)
@@ -46,9 +46,10 @@ public final class BenchmarkMain {
 
 				  run [--quick] [--runs N] [--lines N] [--lines-1000 N] [--roundtrips N] [--warmup N]
 				      [--channels N] [--variants c,engine,spring,spring-nometrics,spring-string]
-				      [--skip-memory] [--skip-scale] [--no-pin] [--results FILE]
+				      [--skip-memory] [--skip-dispatch] [--skip-scale] [--no-pin] [--results FILE]
 				        The benchmark: compiles the C echo and load client, runs every variant against the
-				        same load client, prints the table and writes benchmarks/RESULTS.md.
+				        same load client, measures the dispatch cost per line with JMH, prints the tables
+				        and writes benchmarks/RESULTS.md.
 				  echo-engine DIR [--channels N] [--max-message-size SIZE] [--buffer-size SIZE]
 				        Server process: PipeServer(s) echoing byte[] lines (no Spring).
 				  spring-echo DIR [--string] [--no-metrics] [--channels N] [--max-message-size SIZE]

@@ -38,7 +38,7 @@ final class Report {
 	}
 
 	/**
-	 * Add a row to the targets table. A human compares; the verdict is only a reading aid.
+	 * Add a judged row to the targets table. A human compares; the verdict is only a reading aid.
 	 * @param name what is measured
 	 * @param measured the measured value, formatted
 	 * @param goal the goal, formatted
@@ -46,6 +46,15 @@ final class Report {
 	 */
 	void target(String name, String measured, String goal, boolean met) {
 		this.targets.add(new String[] { name, measured, goal, Formats.verdict(met) });
+	}
+
+	/**
+	 * Add a row to the targets table that is shown but not judged: its goal and verdict read "—".
+	 * @param name what is measured
+	 * @param measured the measured value, formatted
+	 */
+	void information(String name, String measured) {
+		this.targets.add(new String[] { name, measured, "—", "—" });
 	}
 
 	/**

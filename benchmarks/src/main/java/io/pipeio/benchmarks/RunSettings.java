@@ -37,6 +37,8 @@ final class RunSettings {
 
 	final boolean skipScale;
 
+	final boolean skipDispatch;
+
 	/** Whether pinning was asked for; {@link CpuPinning#check()} may still turn it off. */
 	final boolean pin;
 
@@ -52,7 +54,8 @@ final class RunSettings {
 
 	RunSettings(List<String> args) {
 		this.args = args;
-		Arguments arguments = new Arguments(args, Set.of("--quick", "--no-pin", "--skip-memory", "--skip-scale"));
+		Arguments arguments = new Arguments(args, Set.of("--quick", "--no-pin", "--skip-memory", "--skip-scale",
+				"--skip-dispatch"));
 		this.quick = arguments.flag("--quick");
 		this.runs = arguments.intOption("--runs", this.quick ? 1 : 3);
 		this.lines100 = arguments.longOption("--lines", this.quick ? 200_000 : 5_000_000);
@@ -64,6 +67,7 @@ final class RunSettings {
 			.split(",")).map(String::trim).filter((s) -> !s.isEmpty()).map(Variant::of).distinct().toList();
 		this.skipMemory = arguments.flag("--skip-memory");
 		this.skipScale = arguments.flag("--skip-scale");
+		this.skipDispatch = arguments.flag("--skip-dispatch");
 		this.pin = !arguments.flag("--no-pin");
 		String jvmArgs = arguments.option("--server-jvm-args", "").trim();
 		this.serverJvmArgs = jvmArgs.isEmpty() ? List.of() : List.of(jvmArgs.split("\\s+"));

@@ -136,7 +136,7 @@ final class ThroughputResults {
 				+ Formats.markdown(rows, 1, 2, 3);
 	}
 
-	/** Add the throughput, latency and metrics-cost targets; each needs both of the variants it compares. */
+	/** Add the throughput and latency targets; each needs both of the variants it compares. */
 	void addTargets(Report report) {
 		double c100 = median(Variant.C, Metric.TP100);
 		double cP99 = median(Variant.C, Metric.P99);
@@ -150,6 +150,13 @@ final class ThroughputResults {
 						String.format(Locale.ROOT, "%.2f ×", p99 / cP99), "≤ 1.2 ×", p99 / cP99 <= 1.2);
 			}
 		}
+	}
+
+	/**
+	 * Add the end-to-end metrics on vs off rows, shown but not judged: run-to-run noise end to end is
+	 * larger than the cost of the metrics, which {@link DispatchCostTest} measures and judges.
+	 */
+	void addMetricsOnOffRows(Report report) {
 		if (this.variants.contains(Variant.SPRING) && this.variants.contains(Variant.SPRING_NO_METRICS)) {
 			for (Metric metric : List.of(Metric.TP100, Metric.TP1000, Metric.P99)) {
 				double on = median(Variant.SPRING, metric);
@@ -158,10 +165,9 @@ final class ThroughputResults {
 				// The unit goes with the value here, so the name says only "p99".
 				String name = (metric == Metric.P99) ? "p99" : metric.label;
 				String unit = (metric == Metric.P99) ? " µs" : "";
-				report.target("metrics on vs off, Spring byte[], " + name,
+				report.information("metrics on vs off, Spring byte[], " + name + " (end to end, noisy)",
 						String.format(Locale.ROOT, "%s vs %s (%.1f %% apart)", metric.format(on) + unit,
-								metric.format(off) + unit, difference * 100),
-						"≤ 10 % apart", difference <= 0.10);
+								metric.format(off) + unit, difference * 100));
 			}
 		}
 	}

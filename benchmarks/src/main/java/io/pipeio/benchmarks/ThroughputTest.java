@@ -42,11 +42,13 @@ final class ThroughputTest {
 	}
 
 	/**
-	 * Measure, print the main table, and add the section and the targets to the report.
+	 * Measure, print the main table, and add the section and the throughput and latency targets to
+	 * the report.
 	 * @param report the report
+	 * @return the results, for the rows that compare them with later steps
 	 * @throws Exception if a server cannot be started or fails its warm-up
 	 */
-	void run(Report report) throws Exception {
+	ThroughputResults run(Report report) throws Exception {
 		System.out.println();
 		System.out.println("== Throughput and latency ==");
 		for (Variant variant : this.settings.variants) {
@@ -80,6 +82,7 @@ final class ThroughputTest {
 		report.append(this.results.rawRunsTable()).append("\n");
 		report.append(this.results.footprintTable()).append("\n");
 		this.results.addTargets(report);
+		return this.results;
 	}
 
 	/** Start a server and let the JIT compile its hot paths, so the runs measure steady state. */
