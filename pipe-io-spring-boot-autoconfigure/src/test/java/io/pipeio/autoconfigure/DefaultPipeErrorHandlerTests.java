@@ -5,13 +5,13 @@ import java.nio.file.Path;
 import io.pipeio.annotation.PipeListener;
 import io.pipeio.core.PipeErrorHandler;
 import io.pipeio.test.FifoClient;
+import io.pipeio.test.PipeIoContextRunners;
 import io.pipeio.test.RecordingErrorHandler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -35,10 +35,7 @@ class DefaultPipeErrorHandlerTests {
 	Path directory;
 
 	private ApplicationContextRunner runner() {
-		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(PipeIoAutoConfiguration.class))
-			.withUserConfiguration(Listeners.class)
-			.withPropertyValues("pipe-io.directory=" + this.directory);
+		return PipeIoContextRunners.withDirectory(this.directory).withUserConfiguration(Listeners.class);
 	}
 
 	@Test

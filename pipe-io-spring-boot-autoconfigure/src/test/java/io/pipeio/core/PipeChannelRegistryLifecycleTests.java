@@ -2,27 +2,22 @@ package io.pipeio.core;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 
-import io.pipeio.annotation.PipeListener;
 import io.pipeio.autoconfigure.PipeChannelSettingsFactory;
-import io.pipeio.autoconfigure.PipeIoAutoConfiguration;
 import io.pipeio.server.DropReason;
 import io.pipeio.server.PipeServerSettings;
 import io.pipeio.server.PipeServerState;
 import io.pipeio.test.FifoClient;
+import io.pipeio.test.PipeIoContextRunners;
 import io.pipeio.test.ShellClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -42,10 +37,7 @@ class PipeChannelRegistryLifecycleTests {
 	Path directory;
 
 	private ApplicationContextRunner runner() {
-		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(PipeIoAutoConfiguration.class))
-			.withUserConfiguration(Listeners.class)
-			.withPropertyValues("pipe-io.directory=" + this.directory);
+		return PipeIoContextRunners.withDirectory(this.directory).withUserConfiguration(TextAndBytesListeners.class);
 	}
 
 	@Test
@@ -53,7 +45,7 @@ class PipeChannelRegistryLifecycleTests {
 		runner().run((context) -> {
 			assertThat(context).hasNotFailed();
 			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
-			Listeners listeners = context.getBean(Listeners.class);
+			TextAndBytesListeners listeners = context.getBean(TextAndBytesListeners.class);
 			PipeChannel channel = registry.getRequiredChannel("text");
 			try (FifoClient client = FifoClient.connect(this.directory, "text")) {
 				client.send("warm-up");
@@ -197,24 +189,6 @@ class PipeChannelRegistryLifecycleTests {
 					+ this.directory.resolve("text.in") + "'; head -n1 <&3");
 			assertThat(reply).isEqualTo("text:shell\n");
 		});
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class Listeners {
-
-		final BlockingQueue<String> received = new LinkedBlockingQueue<>();
-
-		@PipeListener("text")
-		String text(String line) {
-			this.received.add(line);
-			return "text:" + line;
-		}
-
-		@PipeListener("bytes")
-		byte[] bytes(byte[] line) {
-			return line;
-		}
-
 	}
 
 }

@@ -5,23 +5,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 
-import io.pipeio.annotation.PipeListener;
-import io.pipeio.autoconfigure.PipeIoAutoConfiguration;
 import io.pipeio.server.PipeServerState;
 import io.pipeio.test.FifoClient;
+import io.pipeio.test.PipeIoContextRunners;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -37,10 +32,7 @@ class PipeChannelRegistryShutdownTests {
 	Path directory;
 
 	private ApplicationContextRunner runner() {
-		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(PipeIoAutoConfiguration.class))
-			.withUserConfiguration(Listeners.class)
-			.withPropertyValues("pipe-io.directory=" + this.directory);
+		return PipeIoContextRunners.withDirectory(this.directory).withUserConfiguration(TextAndBytesListeners.class);
 	}
 
 	@Test
@@ -158,24 +150,6 @@ class PipeChannelRegistryShutdownTests {
 			send.accept(sent);
 		}
 		throw new AssertionError("5000 lines sent and none waits in the send queue");
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class Listeners {
-
-		final BlockingQueue<String> received = new LinkedBlockingQueue<>();
-
-		@PipeListener("text")
-		String text(String line) {
-			this.received.add(line);
-			return "text:" + line;
-		}
-
-		@PipeListener("bytes")
-		byte[] bytes(byte[] line) {
-			return line;
-		}
-
 	}
 
 }

@@ -1,7 +1,6 @@
 package io.pipeio.server;
 
 import java.lang.management.ManagementFactory;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,10 +10,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -25,24 +22,17 @@ import static org.awaitility.Awaitility.await;
  * may cost a line, cause EOF handling or make the reader spin.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class PipeServerClientsTests {
-
-	@TempDir
-	Path dir;
-
-	private TestPipes pipes;
+class PipeServerClientsTests extends PipeServerTestSupport {
 
 	private final List<Process> processes = new ArrayList<>();
 
-	@BeforeEach
-	void setUp() {
-		this.pipes = new TestPipes(this.dir);
-	}
-
+	/**
+	 * JUnit runs this before the superclass's {@code closePipes}: the writer processes are gone
+	 * before the servers stop.
+	 */
 	@AfterEach
-	void tearDown() {
+	void destroyProcesses() {
 		TestProcesses.destroy(this.processes);
-		this.pipes.close();
 	}
 
 	@Test

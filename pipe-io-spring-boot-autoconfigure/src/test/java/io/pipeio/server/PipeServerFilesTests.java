@@ -11,13 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -26,23 +21,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * What a server does on disk: creates, replaces and removes the FIFOs it manages, leaves alone the
  * ones it does not, and refuses (touching nothing) a path that holds anything but a FIFO.
  */
-@Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class PipeServerFilesTests {
-
-	@TempDir
-	Path dir;
-
-	private TestPipes pipes;
-
-	@BeforeEach
-	void setUp() {
-		this.pipes = new TestPipes(this.dir);
-	}
-
-	@AfterEach
-	void tearDown() {
-		this.pipes.close();
-	}
+class PipeServerFilesTests extends PipeServerTestSupport {
 
 	@Test
 	void managedPipesAreCreatedWithMissingParentsAndExactModeAndRemovedOnStop() throws Exception {

@@ -1,14 +1,8 @@
 package io.pipeio.server;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,23 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A failing or misbehaving handler costs its own line only: the failure is reported with the line
  * and the channel keeps serving, including clients that stay attached meanwhile.
  */
-@Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class PipeServerHandlerTests {
-
-	@TempDir
-	Path dir;
-
-	private TestPipes pipes;
-
-	@BeforeEach
-	void setUp() {
-		this.pipes = new TestPipes(this.dir);
-	}
-
-	@AfterEach
-	void tearDown() {
-		this.pipes.close();
-	}
+class PipeServerHandlerTests extends PipeServerTestSupport {
 
 	@Test
 	void handlerExceptionIsReportedWithTheLineAndTheChannelKeepsServing() throws Exception {

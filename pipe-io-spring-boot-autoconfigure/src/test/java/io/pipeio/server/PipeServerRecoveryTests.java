@@ -5,13 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -21,25 +16,9 @@ import static org.awaitility.Awaitility.await;
  * managed) and served to new clients, while clients attached to the old pipe keep being served until
  * they close. What the server did not create it never removes.
  */
-@Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class PipeServerRecoveryTests {
+class PipeServerRecoveryTests extends PipeServerTestSupport {
 
 	private static final Duration NOTICED_WITHIN = Duration.ofSeconds(1);
-
-	@TempDir
-	Path dir;
-
-	private TestPipes pipes;
-
-	@BeforeEach
-	void setUp() {
-		this.pipes = new TestPipes(this.dir);
-	}
-
-	@AfterEach
-	void tearDown() {
-		this.pipes.close();
-	}
 
 	@Test
 	void deletedInPipeIsRecreatedAndServed() throws Exception {

@@ -1,7 +1,6 @@
 package io.pipeio.server;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,11 +8,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,23 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Replies sent by the handler are handed to the writer in batches, but never held behind a slow
  * handler or a sender waiting for its own line.
  */
-@Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class PipeServerReplyBatchingTests {
-
-	@TempDir
-	Path dir;
-
-	private TestPipes pipes;
-
-	@BeforeEach
-	void setUp() {
-		this.pipes = new TestPipes(this.dir);
-	}
-
-	@AfterEach
-	void tearDown() {
-		this.pipes.close();
-	}
+class PipeServerReplyBatchingTests extends PipeServerTestSupport {
 
 	@Test
 	void replyIsWrittenWhileTheHandlerIsStillBusyWithTheNextLineOfTheChunk() throws Exception {

@@ -1,7 +1,6 @@
 package io.pipeio.server;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,11 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -27,23 +22,7 @@ import static org.awaitility.Awaitility.await;
  * What goes into the out pipe: whole lines in order from any number of senders, kept in the pipe
  * while no client reads, and clear failures when a line cannot be queued.
  */
-@Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class PipeServerSendTests {
-
-	@TempDir
-	Path dir;
-
-	private TestPipes pipes;
-
-	@BeforeEach
-	void setUp() {
-		this.pipes = new TestPipes(this.dir);
-	}
-
-	@AfterEach
-	void tearDown() {
-		this.pipes.close();
-	}
+class PipeServerSendTests extends PipeServerTestSupport {
 
 	@Test
 	void linesSentWithoutAClientWaitInThePipeForTheNextReader() throws Exception {

@@ -2,18 +2,13 @@ package io.pipeio.server;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -25,23 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * thread behind, writes what is queued while it may, and a stopped server starts again. Each stop
  * runs under {@code assertTimeoutPreemptively}: a stop that hangs fails the test.
  */
-@Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class PipeServerStopTests {
-
-	@TempDir
-	Path dir;
-
-	private TestPipes pipes;
-
-	@BeforeEach
-	void setUp() {
-		this.pipes = new TestPipes(this.dir);
-	}
-
-	@AfterEach
-	void tearDown() {
-		this.pipes.close();
-	}
+class PipeServerStopTests extends PipeServerTestSupport {
 
 	@Test
 	void stopBeforeStartReturnsAtOnce() {

@@ -9,18 +9,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import io.pipeio.core.PipeChannelRegistry;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,29 +23,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * process against the running sample app.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(180)
-class ClientExamplesTests {
+class ClientExamplesTests extends SampleAppTestSupport {
 
 	private static final Path CLIENTS = Path.of("..", "clients").toAbsolutePath().normalize();
-
-	private static final Path DIRECTORY = createDirectory();
-
-	@Autowired
-	PipeChannelRegistry registry;
-
-	@DynamicPropertySource
-	static void pipeDirectory(DynamicPropertyRegistry registry) {
-		registry.add("pipe-io.directory", DIRECTORY::toString);
-	}
-
-	@AfterAll
-	void removeDirectory() throws IOException {
-		this.registry.stop();
-		try (Stream<Path> paths = Files.walk(DIRECTORY)) {
-			paths.sorted(java.util.Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
-		}
-	}
 
 	static Stream<Arguments> clients() {
 		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -66,7 +41,7 @@ class ClientExamplesTests {
 	@MethodSource("clients")
 	void clientTalksToTheSampleApp(String language, List<String> command) throws Exception {
 		List<String> arguments = new ArrayList<>(command);
-		arguments.add(DIRECTORY.toString());
+		arguments.add(this.directory.toString());
 		Process process = new ProcessBuilder(arguments).redirectErrorStream(true).start();
 		boolean ended = process.waitFor(60, TimeUnit.SECONDS);
 		if (!ended) {
@@ -97,15 +72,6 @@ class ClientExamplesTests {
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
-	}
-
-	private static Path createDirectory() {
-		try {
-			return Files.createTempDirectory("pipe-io-clients");
-		}
-		catch (IOException ex) {
 			throw new IllegalStateException(ex);
 		}
 	}

@@ -1,22 +1,15 @@
 package io.pipeio.sample;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Random;
 
-import io.pipeio.core.PipeChannelRegistry;
 import io.pipeio.server.DropReason;
 import io.pipeio.test.FifoClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.annotation.DirtiesContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -25,27 +18,15 @@ import static org.awaitility.Awaitility.await;
  * The sample's three channels, driven through the real FIFOs of a running application.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.NONE)
-@DirtiesContext // stops the channels before the temporary directory is removed
 @Timeout(60)
-class SampleApplicationTests {
-
-	@TempDir
-	static Path directory;
-
-	@Autowired
-	private PipeChannelRegistry registry;
-
-	@DynamicPropertySource
-	static void pipeDirectory(DynamicPropertyRegistry properties) {
-		properties.add("pipe-io.directory", directory::toString);
-	}
+class SampleApplicationTests extends SampleAppTestSupport {
 
 	@Test
 	void createsTheThreeChannels() {
 		assertThat(this.registry.getChannelNames()).containsExactly("calc", "echo", "upper");
 		for (String name : this.registry.getChannelNames()) {
-			assertThat(directory.resolve(name + ".in")).exists();
-			assertThat(directory.resolve(name + ".out")).exists();
+			assertThat(this.directory.resolve(name + ".in")).exists();
+			assertThat(this.directory.resolve(name + ".out")).exists();
 		}
 		assertThat(this.registry.getRequiredChannel("echo").getSettings().server().getMaxMessageSize())
 			.isEqualTo(32 * 1024 * 1024);
@@ -53,7 +34,7 @@ class SampleApplicationTests {
 
 	@Test
 	void echoIsByteExactIncludingBytesThatAreNotUtf8() {
-		try (FifoClient client = FifoClient.connect(directory, "echo")) {
+		try (FifoClient client = FifoClient.connect(this.directory, "echo")) {
 			byte[] line = new byte[256 - 1];
 			for (int i = 0, b = 0; b < 256; b++) {
 				if (b != '\n') {
@@ -78,7 +59,7 @@ class SampleApplicationTests {
 				line[i] = '.';
 			}
 		}
-		try (FifoClient client = FifoClient.connect(directory, "echo")) {
+		try (FifoClient client = FifoClient.connect(this.directory, "echo")) {
 			Thread writer = new Thread(() -> client.send(line));
 			writer.start();
 			assertThat(client.readLineBytes(Duration.ofSeconds(30))).isEqualTo(line);
@@ -90,7 +71,7 @@ class SampleApplicationTests {
 
 	@Test
 	void upperCasesNonAsciiText() {
-		try (FifoClient client = FifoClient.connect(directory, "upper")) {
+		try (FifoClient client = FifoClient.connect(this.directory, "upper")) {
 			client.send("straße, ÿ, é, ǆ, 日本");
 			assertThat(client.readLine()).isEqualTo("STRASSE, Ÿ, É, Ǆ, 日本");
 		}
@@ -99,7 +80,7 @@ class SampleApplicationTests {
 	@Test
 	void upperDropsMalformedUtf8AndKeepsServing() {
 		long malformed = this.registry.getRequiredChannel("upper").getStatistics().getDropped(DropReason.MALFORMED);
-		try (FifoClient client = FifoClient.connect(directory, "upper")) {
+		try (FifoClient client = FifoClient.connect(this.directory, "upper")) {
 			client.send(new byte[] { 'a', (byte) 0xff });
 			client.send("ok");
 			// Not calc's {"error":...}: that handler belongs to the calc listener alone.
@@ -111,7 +92,7 @@ class SampleApplicationTests {
 
 	@Test
 	void calcAdds() {
-		try (FifoClient client = FifoClient.connect(directory, "calc")) {
+		try (FifoClient client = FifoClient.connect(this.directory, "calc")) {
 			client.send("{\"op\":\"add\",\"a\":1,\"b\":2}");
 			assertThat(client.readLine()).isEqualTo("{\"result\":3}");
 			client.send("{\"op\":\"mul\",\"a\":1.5,\"b\":-4}");
@@ -121,7 +102,7 @@ class SampleApplicationTests {
 
 	@Test
 	void calcRepliesWithAnErrorInsteadOfLeavingTheClientWaiting() {
-		try (FifoClient client = FifoClient.connect(directory, "calc")) {
+		try (FifoClient client = FifoClient.connect(this.directory, "calc")) {
 			client.send("{\"op\":\"div\",\"a\":1,\"b\":0}");
 			assertThat(client.readLine()).isEqualTo("{\"error\":\"division by zero\"}");
 			client.send("{\"op\":\"pow\",\"a\":1,\"b\":2}");
@@ -135,8 +116,8 @@ class SampleApplicationTests {
 
 	@Test
 	void channelsServeConcurrentClientsOfDifferentChannels() throws Exception {
-		try (FifoClient echo = FifoClient.connect(directory, "echo");
-				FifoClient upper = FifoClient.connect(directory, "upper")) {
+		try (FifoClient echo = FifoClient.connect(this.directory, "echo");
+				FifoClient upper = FifoClient.connect(this.directory, "upper")) {
 			for (int i = 0; i < 100; i++) {
 				echo.send("e" + i);
 				upper.send("u" + i);

@@ -14,17 +14,11 @@ import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import io.pipeio.core.PipeChannelRegistry;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -35,33 +29,13 @@ import static org.awaitility.Awaitility.await;
  * {@code pipeio} endpoint shows as UP/PAUSED; a broken pipe shows as DOWN.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(120)
-class SampleObservabilityTests {
-
-	private static final Path DIRECTORY = createDirectory();
+class SampleObservabilityTests extends SampleAppTestSupport {
 
 	private final HttpClient http = HttpClient.newHttpClient();
 
 	@LocalServerPort
 	int port;
-
-	@Autowired
-	PipeChannelRegistry registry;
-
-	@DynamicPropertySource
-	static void pipeDirectory(DynamicPropertyRegistry registry) {
-		registry.add("pipe-io.directory", DIRECTORY::toString);
-	}
-
-	@AfterAll
-	void removeDirectory() throws IOException {
-		// Stop the channels first, or the watchdog would re-create the pipes in a deleted directory.
-		this.registry.stop();
-		try (var paths = Files.walk(DIRECTORY)) {
-			paths.sorted(java.util.Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
-		}
-	}
 
 	@Test
 	void receivedLinesAreCountedInMetrics() throws Exception {
@@ -94,7 +68,7 @@ class SampleObservabilityTests {
 
 	@Test
 	void brokenPipeShowsDownUntilRepaired() throws Exception {
-		Path out = DIRECTORY.resolve("echo.out");
+		Path out = this.directory.resolve("echo.out");
 		Files.delete(out);
 		Files.writeString(out, "somebody else's file");
 		try {
@@ -131,10 +105,11 @@ class SampleObservabilityTests {
 		return URI.create("http://localhost:" + this.port + path);
 	}
 
-	private static String request(String channel, String line) throws Exception {
+	private String request(String channel, String line) throws Exception {
 		return CompletableFuture.supplyAsync(() -> {
-			try (FileChannel in = FileChannel.open(DIRECTORY.resolve(channel + ".in"), StandardOpenOption.WRITE);
-					FileChannel out = FileChannel.open(DIRECTORY.resolve(channel + ".out"), StandardOpenOption.READ)) {
+			try (FileChannel in = FileChannel.open(this.directory.resolve(channel + ".in"), StandardOpenOption.WRITE);
+					FileChannel out = FileChannel.open(this.directory.resolve(channel + ".out"),
+							StandardOpenOption.READ)) {
 				in.write(ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8)));
 				ByteBuffer one = ByteBuffer.allocate(1);
 				java.io.ByteArrayOutputStream reply = new java.io.ByteArrayOutputStream();
@@ -147,15 +122,6 @@ class SampleObservabilityTests {
 				throw new IllegalStateException(ex);
 			}
 		}).get(10, TimeUnit.SECONDS);
-	}
-
-	private static Path createDirectory() {
-		try {
-			return Files.createTempDirectory("pipe-io-sample");
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 }

@@ -1,0 +1,30 @@
+package io.pipeio.test;
+
+import java.nio.file.Path;
+
+import io.pipeio.autoconfigure.PipeIoAutoConfiguration;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+/**
+ * Context runners for tests of the auto-configuration: {@link PipeIoAutoConfiguration} with its pipes
+ * in a directory of the test's own, to which a test adds its listeners and properties.
+ */
+public final class PipeIoContextRunners {
+
+	private PipeIoContextRunners() {
+	}
+
+	/**
+	 * A runner of {@link PipeIoAutoConfiguration} whose channels put their pipes in the given
+	 * directory ({@code pipe-io.directory}).
+	 * @param directory the pipe directory, usually the test's {@code @TempDir}
+	 * @return the runner
+	 */
+	public static ApplicationContextRunner withDirectory(Path directory) {
+		return new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(PipeIoAutoConfiguration.class))
+			.withPropertyValues("pipe-io.directory=" + directory);
+	}
+
+}
