@@ -15,8 +15,8 @@ import java.util.stream.Stream;
  * driven by the same C load client in a separate process; then the heap growth while a 16 MiB line
  * is echoed, the per-line CPU cost of the listener dispatch with and without metrics (JMH), and
  * the start time and footprint of many channels in one JVM. This class only puts the steps in
- * order and cleans up: {@link ThroughputTest}, {@link MemoryTest}, {@link DispatchCostTest} and
- * {@link ScaleTest} measure, {@link Report} writes the results.
+ * order and cleans up: {@link ThroughputMeasurement}, {@link MemoryMeasurement}, {@link DispatchCostMeasurement} and
+ * {@link ScaleMeasurement} measure, {@link Report} writes the results.
  *
  * @author pipe-io
  */
@@ -52,21 +52,21 @@ final class Harness {
 			this.launcher = new ServerLauncher(programs.echo(), this.settings.serverJvmArgs, workDir,
 					this.settings.logDir, pinning, load);
 			Report report = new Report(this.settings);
-			ThroughputResults throughput = new ThroughputTest(this.settings, this.launcher, load, this.servers)
+			ThroughputResults throughput = new ThroughputMeasurement(this.settings, this.launcher, load, this.servers)
 				.run(report);
 			if (!this.settings.skipMemory) {
-				new MemoryTest(this.servers, load).run(report);
+				new MemoryMeasurement(this.servers, load).run(report);
 			}
 			stopServers();
 			// With the servers gone, so the JMH fork has the machine to itself.
 			if (!this.settings.skipDispatch) {
-				new DispatchCostTest(this.settings.quick).run(report,
+				new DispatchCostMeasurement(this.settings.quick).run(report,
 						throughput.median(Variant.SPRING_NO_METRICS, Metric.TP100));
 			}
 			// After the JMH row, so all metrics cost rows stand together in the targets table.
 			throughput.addMetricsOnOffRows(report);
 			if (!this.settings.skipScale) {
-				new ScaleTest(this.settings.channels, this.launcher).run(report);
+				new ScaleMeasurement(this.settings.channels, this.launcher).run(report);
 			}
 			report.write(machine, settingsLine, (System.nanoTime() - started) / 1e9);
 			return 0;

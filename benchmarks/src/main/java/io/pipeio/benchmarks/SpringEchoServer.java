@@ -128,6 +128,11 @@ final class SpringEchoServer {
 		}
 
 		@Bean
+		SmartLifecycle channelStartTimerBegin(ChannelStartTimer timer) {
+			return timer.begin();
+		}
+
+		@Bean
 		SmartLifecycle channelStartTimerEnd(ChannelStartTimer timer) {
 			return timer.end();
 		}
@@ -158,21 +163,47 @@ final class SpringEchoServer {
 	 * Times the start of every channel: a lifecycle phase just before the registry's takes the
 	 * start time, one just after takes the end time.
 	 */
-	static final class ChannelStartTimer implements SmartLifecycle {
+	static final class ChannelStartTimer {
 
 		private volatile long startNanos;
 
 		private volatile long endNanos;
 
-		private volatile boolean running;
-
 		long millis() {
 			return (this.endNanos - this.startNanos) / 1_000_000;
 		}
 
+		/** @return a lifecycle bean that starts just before the channel registry */
+		SmartLifecycle begin() {
+			return new Mark(PipeChannelRegistry.DEFAULT_PHASE - 1, () -> this.startNanos = System.nanoTime());
+		}
+
+		/** @return a lifecycle bean that starts just after the channel registry */
+		SmartLifecycle end() {
+			return new Mark(PipeChannelRegistry.DEFAULT_PHASE + 1, () -> this.endNanos = System.nanoTime());
+		}
+
+	}
+
+	/**
+	 * A lifecycle bean that only notes when its phase starts.
+	 */
+	private static final class Mark implements SmartLifecycle {
+
+		private final int phase;
+
+		private final Runnable onStart;
+
+		private volatile boolean running;
+
+		Mark(int phase, Runnable onStart) {
+			this.phase = phase;
+			this.onStart = onStart;
+		}
+
 		@Override
 		public void start() {
-			this.startNanos = System.nanoTime();
+			this.onStart.run();
 			this.running = true;
 		}
 
@@ -188,39 +219,10 @@ final class SpringEchoServer {
 
 		@Override
 		public int getPhase() {
-			return PipeChannelRegistry.DEFAULT_PHASE - 1;
-		}
-
-		SmartLifecycle end() {
-			ChannelStartTimer timer = this;
-			return new SmartLifecycle() {
-
-				private volatile boolean running;
-
-				@Override
-				public void start() {
-					timer.endNanos = System.nanoTime();
-					this.running = true;
-				}
-
-				@Override
-				public void stop() {
-					this.running = false;
-				}
-
-				@Override
-				public boolean isRunning() {
-					return this.running;
-				}
-
-				@Override
-				public int getPhase() {
-					return PipeChannelRegistry.DEFAULT_PHASE + 1;
-				}
-
-			};
+			return this.phase;
 		}
 
 	}
+
 
 }

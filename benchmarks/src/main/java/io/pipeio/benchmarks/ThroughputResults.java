@@ -154,7 +154,7 @@ final class ThroughputResults {
 
 	/**
 	 * Add the end-to-end metrics on vs off rows, shown but not judged: run-to-run noise end to end is
-	 * larger than the cost of the metrics, which {@link DispatchCostTest} measures and judges.
+	 * larger than the cost of the metrics, which {@link DispatchCostMeasurement} measures and judges.
 	 */
 	void addMetricsOnOffRows(Report report) {
 		if (this.variants.contains(Variant.SPRING) && this.variants.contains(Variant.SPRING_NO_METRICS)) {

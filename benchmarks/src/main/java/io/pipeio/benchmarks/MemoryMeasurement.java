@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
  *
  * @author pipe-io
  */
-final class MemoryTest {
+final class MemoryMeasurement {
 
 	private static final int LINE_16_MIB = 16 * 1024 * 1024;
 
@@ -30,7 +30,7 @@ final class MemoryTest {
 	 * @param servers the running servers, by variant; variants without one are skipped
 	 * @param load the load client
 	 */
-	MemoryTest(Map<Variant, ServerProcess> servers, LoadClient load) {
+	MemoryMeasurement(Map<Variant, ServerProcess> servers, LoadClient load) {
 		this.servers = servers;
 		this.load = load;
 	}

@@ -28,7 +28,7 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  *
  * @author pipe-io
  */
-final class DispatchCostTest {
+final class DispatchCostMeasurement {
 
 	private static final String BASELINE = "method-bytes";
 
@@ -43,7 +43,7 @@ final class DispatchCostTest {
 	private final boolean quick;
 
 	/** @param quick shorter warm-up and measurement (development settings) */
-	DispatchCostTest(boolean quick) {
+	DispatchCostMeasurement(boolean quick) {
 		this.quick = quick;
 	}
 

@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  *
  * @author pipe-io
  */
-final class ScaleTest {
+final class ScaleMeasurement {
 
 	private final int channels;
 
@@ -28,7 +28,7 @@ final class ScaleTest {
 	 * @param channels N, the channel count of the large server
 	 * @param launcher starts the servers
 	 */
-	ScaleTest(int channels, ServerLauncher launcher) {
+	ScaleMeasurement(int channels, ServerLauncher launcher) {
 		this.channels = channels;
 		this.launcher = launcher;
 	}

@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
  *
  * @author pipe-io
  */
-final class ThroughputTest {
+final class ThroughputMeasurement {
 
 	private final RunSettings settings;
 
@@ -33,7 +33,7 @@ final class ThroughputTest {
 	 * @param load the load client
 	 * @param servers where the started servers go, by variant (the harness stops them)
 	 */
-	ThroughputTest(RunSettings settings, ServerLauncher launcher, LoadClient load, Map<Variant, ServerProcess> servers) {
+	ThroughputMeasurement(RunSettings settings, ServerLauncher launcher, LoadClient load, Map<Variant, ServerProcess> servers) {
 		this.settings = settings;
 		this.launcher = launcher;
 		this.load = load;
