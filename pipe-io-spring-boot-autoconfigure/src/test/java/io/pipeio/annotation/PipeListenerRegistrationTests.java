@@ -2,18 +2,17 @@ package io.pipeio.annotation;
 
 import java.nio.file.Path;
 
-import io.pipeio.autoconfigure.PipeIoAutoConfiguration;
 import io.pipeio.core.PipeChannel;
 import io.pipeio.core.PipeChannelContext;
 import io.pipeio.core.PipeChannelRegistry;
 import io.pipeio.test.FifoClient;
+import io.pipeio.test.PipeIoContextRunners;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -35,9 +34,7 @@ class PipeListenerRegistrationTests {
 	Path directory;
 
 	private ApplicationContextRunner runner() {
-		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(PipeIoAutoConfiguration.class))
-			.withPropertyValues("pipe-io.directory=" + this.directory);
+		return PipeIoContextRunners.withDirectory(this.directory);
 	}
 
 	private static String rootMessage(Throwable failure) {

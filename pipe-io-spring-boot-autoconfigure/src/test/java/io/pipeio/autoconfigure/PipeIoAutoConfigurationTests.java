@@ -17,6 +17,7 @@ import io.pipeio.core.PipeErrorHandler;
 import io.pipeio.core.PipeOperations;
 import io.pipeio.core.PipeTemplate;
 import io.pipeio.server.PipeServerSettings;
+import io.pipeio.test.PipeIoContextRunners;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,9 +43,7 @@ class PipeIoAutoConfigurationTests {
 	Path directory;
 
 	private ApplicationContextRunner runner() {
-		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(PipeIoAutoConfiguration.class))
-			.withPropertyValues("pipe-io.directory=" + this.directory);
+		return PipeIoContextRunners.withDirectory(this.directory);
 	}
 
 	@Test

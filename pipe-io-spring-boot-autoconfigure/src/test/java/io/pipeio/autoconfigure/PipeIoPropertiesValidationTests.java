@@ -2,13 +2,13 @@ package io.pipeio.autoconfigure;
 
 import java.nio.file.Path;
 
+import io.pipeio.test.PipeIoContextRunners;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.core.NestedExceptionUtils;
 
@@ -25,9 +25,7 @@ class PipeIoPropertiesValidationTests {
 	Path directory;
 
 	private ApplicationContextRunner runner() {
-		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(PipeIoAutoConfiguration.class))
-			.withPropertyValues("pipe-io.directory=" + this.directory);
+		return PipeIoContextRunners.withDirectory(this.directory);
 	}
 
 	@ParameterizedTest(name = "{0}={1}")
