@@ -1,5 +1,7 @@
 package io.pipeio.server;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
@@ -8,16 +10,36 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Counters of one channel, cheap to update on the hot path and safe to read from any thread
- * (metrics, health). Received and sent counters have a single writer each (the reader and the
- * writer thread), so they are plain volatile fields; drops come from anywhere.
+ * (metrics, health). Received and sent counters have a single writer each (the dispatching reader
+ * and the writer thread); drops come from anywhere.
+ * <p>
+ * A line is counted as received before its handler runs, so no client can see a reply before
+ * the count of its request. The received counters are written once per line with a release
+ * store, which costs a plain store on common CPUs where a volatile store costs a fence.
  *
  * @author pipe-io
  */
 public final class ChannelStatistics {
 
-	private volatile long receivedMessages;
+	private static final VarHandle RECEIVED_MESSAGES;
 
-	private volatile long receivedBytes;
+	private static final VarHandle RECEIVED_BYTES;
+
+	static {
+		try {
+			MethodHandles.Lookup lookup = MethodHandles.lookup();
+			RECEIVED_MESSAGES = lookup.findVarHandle(ChannelStatistics.class, "receivedMessages", long.class);
+			RECEIVED_BYTES = lookup.findVarHandle(ChannelStatistics.class, "receivedBytes", long.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
+
+	/** Written only through {@link #RECEIVED_MESSAGES} (release), read with acquire. */
+	private long receivedMessages;
+
+	private long receivedBytes;
 
 	private volatile long sentMessages;
 
@@ -35,12 +57,12 @@ public final class ChannelStatistics {
 
 	/** @return lines received from the in pipe and handed to the handler */
 	public long getReceivedMessages() {
-		return this.receivedMessages;
+		return (long) RECEIVED_MESSAGES.getAcquire(this);
 	}
 
 	/** @return bytes of the received lines, without newlines */
 	public long getReceivedBytes() {
-		return this.receivedBytes;
+		return (long) RECEIVED_BYTES.getAcquire(this);
 	}
 
 	/** @return lines written to the out pipe */
@@ -93,11 +115,14 @@ public final class ChannelStatistics {
 		this.lastError.set(new LastError(Instant.now(), error.getClass().getName(), String.valueOf(error.getMessage())));
 	}
 
-	// Single writer: the dispatching reader (serialised by the dispatch lock).
-	@SuppressWarnings("NonAtomicVolatileUpdate")
-	void addReceived(long messages, long bytes) {
-		this.receivedMessages += messages;
-		this.receivedBytes += bytes;
+	/**
+	 * Count one received line. Single writer: the dispatching reader (readers of a channel are
+	 * serialised by the dispatch lock, which also orders their plain reads of the fields).
+	 * @param bytes its length without the newline
+	 */
+	void addReceived(long bytes) {
+		RECEIVED_BYTES.setRelease(this, this.receivedBytes + bytes);
+		RECEIVED_MESSAGES.setRelease(this, this.receivedMessages + 1);
 	}
 
 	// Single writer: the writer thread.

@@ -7,8 +7,9 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Hands framed lines to the {@link LineHandler}, one chunk at a time under a lock so the handler
  * is never called concurrently (a replaced in pipe is drained by a second reader for a while), and
- * holds chunks back while the channel is paused. Counts are published once per chunk, not per line,
- * and replies are handed to the writer as {@link ReplyBatching} decides.
+ * holds chunks back while the channel is paused. Each line is counted before its handler runs, so a
+ * reply can never reach a client ahead of the count of its request; replies are handed to the
+ * writer as {@link ReplyBatching} decides.
  * <p>
  * Pausing and closing use a lock of their own: they must never wait for a handler that is still
  * running (a slow handler would otherwise block {@code stop()} and {@code pause()}).
@@ -38,10 +39,6 @@ final class LineDispatcher {
 	private volatile boolean closed;
 
 	private final ReplyBatching replies = new ReplyBatching();
-
-	private long chunkMessages;
-
-	private long chunkBytes;
 
 	LineDispatcher(PipeServer server, LineHandler handler, PipeServerListener listener,
 			ChannelStatistics statistics) {
@@ -75,11 +72,6 @@ final class LineDispatcher {
 				}
 				finally {
 					this.replies.end();
-				}
-				if (this.chunkMessages > 0) {
-					this.statistics.addReceived(this.chunkMessages, this.chunkBytes);
-					this.chunkMessages = 0;
-					this.chunkBytes = 0;
 				}
 				return true;
 			}
@@ -162,8 +154,7 @@ final class LineDispatcher {
 
 		private void deliver(byte[] buffer, int offset, int length, boolean owned) {
 			LineDispatcher dispatcher = LineDispatcher.this;
-			dispatcher.chunkMessages++;
-			dispatcher.chunkBytes += length;
+			dispatcher.statistics.addReceived(length);
 			try {
 				if (owned) {
 					dispatcher.handler.onOwnedLine(buffer);

@@ -1,6 +1,9 @@
 package io.pipeio.server;
 
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 
@@ -76,6 +79,32 @@ class PipeServerHandlerTests extends PipeServerTestSupport {
 		assertThat(TestPipes.thread("pipe-io-test-reader")).isSameAs(reader);
 		assertThat(server.getState()).isEqualTo(PipeServerState.RUNNING);
 		assertThat(this.pipes.recorder.recreated).isEmpty();
+	}
+
+	/**
+	 * Metrics must agree with what a client sees: once it has the reply, the request is counted,
+	 * even while the handler is still busy with the rest of its chunk.
+	 */
+	@Test
+	void lineIsCountedAsReceivedBeforeItsReplyCanLeave() throws Exception {
+		CountDownLatch release = new CountDownLatch(1);
+		AtomicReference<PipeServer> self = new AtomicReference<>();
+		PipeServer server = this.pipes.server(this.pipes.settings().build(), (buffer, offset, length) -> {
+			// sendAsync is handed to the writer at once, while the handler is still running.
+			self.get().sendAsync("reply".getBytes(StandardCharsets.US_ASCII));
+			release.await(10, TimeUnit.SECONDS);
+		});
+		self.set(server);
+		server.start();
+		try (FifoClient client = this.pipes.client()) {
+			client.writer.writeLine("request");
+			assertThat(client.reader.nextLine()).isEqualTo("reply");
+			assertThat(server.getStatistics().getReceivedMessages()).isEqualTo(1);
+			assertThat(server.getStatistics().getReceivedBytes()).isEqualTo("request".length());
+		}
+		finally {
+			release.countDown();
+		}
 	}
 
 	private PipeServer startWith(ThrowingHandler behaviour) throws Exception {
