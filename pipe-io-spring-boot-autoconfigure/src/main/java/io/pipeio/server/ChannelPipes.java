@@ -59,6 +59,8 @@ final class ChannelPipes {
 			ChannelStatistics statistics, Consumer<IOException> onFailure) throws IOException {
 		String channel = settings.getChannel();
 		boolean managed = settings.isManagePipes();
+		checkDirectory(channel, settings.getInPath());
+		checkDirectory(channel, settings.getOutPath());
 		PipeFile in = PipeFiles.check(channel, "in", settings.getInPath(), managed);
 		PipeFile out = PipeFiles.check(channel, "out", settings.getOutPath(), managed);
 		PipeFile createdIn = null;
@@ -75,6 +77,13 @@ final class ChannelPipes {
 			PipeFiles.removeIfSame(createdIn);
 			PipeFiles.removeIfSame(createdOut);
 			throw ex;
+		}
+	}
+
+	private static void checkDirectory(String channel, Path pipe) throws IOException {
+		Path directory = pipe.getParent();
+		if (directory != null) {
+			PipeDirectories.check(channel, directory);
 		}
 	}
 

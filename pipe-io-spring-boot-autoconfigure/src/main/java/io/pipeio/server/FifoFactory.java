@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -65,31 +64,6 @@ final class FifoFactory {
 			String output = new String(process.getInputStream().readAllBytes()).trim();
 			throw new IOException("mkfifo " + path + " failed: " + output);
 		}
-	}
-
-	/**
-	 * Create missing parent directories with mode {@code rwx------}.
-	 * @param directory the directory that must exist
-	 * @throws IOException if it cannot be created
-	 */
-	static void createDirectories(Path directory) throws IOException {
-		if (Files.isDirectory(directory)) {
-			return;
-		}
-		Path parent = directory.getParent();
-		if (parent != null) {
-			createDirectories(parent);
-		}
-		try {
-			Files.createDirectory(directory);
-		}
-		catch (java.nio.file.FileAlreadyExistsException ex) {
-			if (Files.isDirectory(directory)) {
-				return;
-			}
-			throw ex;
-		}
-		Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
 	}
 
 	private static @Nullable LibC loadLibC() {

@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class PipeFiles {
 
-	private static final int CURRENT_UID = currentUid();
+	private static final int CURRENT_UID = readCurrentUid();
 
 	private PipeFiles() {
 	}
@@ -53,7 +53,8 @@ final class PipeFiles {
 	}
 
 	/**
-	 * Create a FIFO (and missing parent directories, mode 0700), replacing a stale FIFO.
+	 * Create a FIFO (and missing parent directories, with the directory permissions), replacing a
+	 * stale FIFO.
 	 * @param path the path
 	 * @param stale the FIFO found there to replace, or a missing file
 	 * @param settings the channel settings (permissions)
@@ -61,12 +62,12 @@ final class PipeFiles {
 	 * @throws IOException if it cannot be created
 	 */
 	static PipeFile create(Path path, PipeFile stale, PipeServerSettings settings) throws IOException {
-		if (stale.isFifo()) {
-			removeIfSame(stale);
-		}
 		Path parent = path.getParent();
 		if (parent != null) {
-			FifoFactory.createDirectories(parent);
+			PipeDirectories.prepare(settings.getChannel(), parent, settings.getDirectoryPermissions(), true);
+		}
+		if (stale.isFifo()) {
+			removeIfSame(stale);
 		}
 		FifoFactory.create(path, settings.getPermissions());
 		return PipeFile.inspect(path);
@@ -107,7 +108,12 @@ final class PipeFiles {
 		return "Cannot use " + path + " as the " + role + " pipe of channel '" + channel + "': ";
 	}
 
-	private static int currentUid() {
+	/** @return the user id of this process, or -1 where it cannot be told */
+	static int currentUid() {
+		return CURRENT_UID;
+	}
+
+	private static int readCurrentUid() {
 		try {
 			return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
 		}

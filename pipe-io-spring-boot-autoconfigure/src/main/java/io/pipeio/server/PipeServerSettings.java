@@ -21,6 +21,10 @@ public final class PipeServerSettings {
 	public static final Set<PosixFilePermission> DEFAULT_PERMISSIONS = Collections
 		.unmodifiableSet(PosixFilePermissions.fromString("rw-------"));
 
+	/** Default permissions of created directories: {@code rwx------}. */
+	public static final Set<PosixFilePermission> DEFAULT_DIRECTORY_PERMISSIONS = Collections
+		.unmodifiableSet(PosixFilePermissions.fromString("rwx------"));
+
 	/** Default max message size: 1 MiB. */
 	public static final int DEFAULT_MAX_MESSAGE_SIZE = 1024 * 1024;
 
@@ -41,6 +45,8 @@ public final class PipeServerSettings {
 
 	private final Set<PosixFilePermission> permissions;
 
+	private final Set<PosixFilePermission> directoryPermissions;
+
 	private final boolean managePipes;
 
 	private final int maxMessageSize;
@@ -56,6 +62,7 @@ public final class PipeServerSettings {
 		this.inPath = builder.inPath;
 		this.outPath = builder.outPath;
 		this.permissions = Collections.unmodifiableSet(EnumSet.copyOf(builder.permissions));
+		this.directoryPermissions = Collections.unmodifiableSet(EnumSet.copyOf(builder.directoryPermissions));
 		this.managePipes = builder.managePipes;
 		this.maxMessageSize = builder.maxMessageSize;
 		this.sendQueueCapacity = builder.sendQueueCapacity;
@@ -94,6 +101,11 @@ public final class PipeServerSettings {
 		return this.permissions;
 	}
 
+	/** @return the exact permissions given to directories created for the FIFOs */
+	public Set<PosixFilePermission> getDirectoryPermissions() {
+		return this.directoryPermissions;
+	}
+
 	/** @return whether the server creates the FIFOs on start and removes them on stop */
 	public boolean isManagePipes() {
 		return this.managePipes;
@@ -125,6 +137,7 @@ public final class PipeServerSettings {
 	 */
 	public Builder toBuilder() {
 		return new Builder(this.channel, this.inPath, this.outPath).permissions(this.permissions)
+			.directoryPermissions(this.directoryPermissions)
 			.managePipes(this.managePipes)
 			.maxMessageSize(this.maxMessageSize)
 			.sendQueueCapacity(this.sendQueueCapacity)
@@ -135,7 +148,8 @@ public final class PipeServerSettings {
 	@Override
 	public String toString() {
 		return "PipeServerSettings[channel=" + this.channel + ", in=" + this.inPath + ", out=" + this.outPath
-				+ ", permissions=" + PosixFilePermissions.toString(this.permissions) + ", managePipes="
+				+ ", permissions=" + PosixFilePermissions.toString(this.permissions) + ", directoryPermissions="
+				+ PosixFilePermissions.toString(this.directoryPermissions) + ", managePipes="
 				+ this.managePipes + ", maxMessageSize=" + this.maxMessageSize + ", sendQueueCapacity="
 				+ this.sendQueueCapacity + ", sendTimeout=" + this.sendTimeout + "]";
 	}
@@ -152,6 +166,8 @@ public final class PipeServerSettings {
 		private final Path outPath;
 
 		private Set<PosixFilePermission> permissions = DEFAULT_PERMISSIONS;
+
+		private Set<PosixFilePermission> directoryPermissions = DEFAULT_DIRECTORY_PERMISSIONS;
 
 		private boolean managePipes = true;
 
@@ -187,6 +203,28 @@ public final class PipeServerSettings {
 						+ PosixFilePermissions.toString(permissions));
 			}
 			this.permissions = permissions;
+			return this;
+		}
+
+		/**
+		 * Set the permissions of directories created for the FIFOs, applied exactly regardless of
+		 * the umask. The owner needs all three; nobody else may write, or another user could
+		 * replace the pipes (such a directory is refused at start anyway).
+		 * @param directoryPermissions the permissions, such as {@code rwx------} or
+		 * {@code rwx--x---} (the group may reach FIFOs whose own permissions allow it)
+		 * @return this builder
+		 */
+		public Builder directoryPermissions(Set<PosixFilePermission> directoryPermissions) {
+			Objects.requireNonNull(directoryPermissions, "'directoryPermissions' must not be null");
+			if (!directoryPermissions.containsAll(EnumSet.of(PosixFilePermission.OWNER_READ,
+					PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE))
+					|| directoryPermissions.contains(PosixFilePermission.GROUP_WRITE)
+					|| directoryPermissions.contains(PosixFilePermission.OTHERS_WRITE)) {
+				throw new IllegalArgumentException("Channel '" + this.channel
+						+ "': directory permissions must give the owner rwx and nobody else write access, got "
+						+ PosixFilePermissions.toString(directoryPermissions));
+			}
+			this.directoryPermissions = directoryPermissions;
 			return this;
 		}
 

@@ -1,0 +1,170 @@
+package io.pipeio.server;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * The directory that holds the pipes is checked like OpenSSH's StrictModes before anything is
+ * created in it: refused when another user could write to it (unless sticky), owns it, or can
+ * change a symbolic link on the way; directories the server creates get exactly the configured
+ * permissions.
+ */
+class PipeServerDirectoryTests extends PipeServerTestSupport {
+
+	@Test
+	void worldWritableDirectoryWithoutStickyBitIsRefusedAndLeftEmpty() throws Exception {
+		Path shared = directory("shared", "rwxrwxrwx");
+		assertThatExceptionOfType(UnsafeDirectoryException.class).isThrownBy(() -> startIn(shared))
+			.withMessageContaining(shared.toString())
+			.withMessageContaining("can be written by every user")
+			.withMessageContaining("chmod go-w " + shared)
+			.satisfies((ex) -> assertThat(ex.getPath()).isEqualTo(shared));
+		assertThat(shared).isEmptyDirectory();
+	}
+
+	@Test
+	void groupWritableDirectoryIsRefused() throws Exception {
+		Path shared = directory("group", "rwxrwx---");
+		assertThatExceptionOfType(UnsafeDirectoryException.class).isThrownBy(() -> startIn(shared))
+			.withMessageContaining("can be written by its group");
+		assertThat(shared).isEmptyDirectory();
+	}
+
+	@Test
+	void worldWritableAncestorIsRefusedNamingIt() throws Exception {
+		Path ancestor = directory("open", "rwxrwxrwx");
+		Path pipes = Files.createDirectory(ancestor.resolve("pipes"));
+		assertThatExceptionOfType(UnsafeDirectoryException.class).isThrownBy(() -> startIn(pipes))
+			.withMessageContaining("its ancestor " + ancestor);
+		assertThat(pipes).isEmptyDirectory();
+	}
+
+	@Test
+	void missingDirectoryUnderAWorldWritableAncestorIsNotCreated() throws Exception {
+		Path ancestor = directory("open", "rwxrwxrwx");
+		assertThatExceptionOfType(UnsafeDirectoryException.class).isThrownBy(() -> startIn(ancestor.resolve("a/b")));
+		assertThat(ancestor).isEmptyDirectory();
+	}
+
+	@Test
+	void stickyWorldWritableDirectoryIsAcceptedAndAnotherUserCannotSwapThePipes() throws Exception {
+		Path shared = directory("sticky", "rwxrwxrwt");
+		PipeServer server = startEchoIn(shared);
+		try (TestUser intruder = TestUser.create()) {
+			String outcome = intruder.python("""
+					import os, sys
+					result = []
+					for path in sys.argv[1:]:
+					    try:
+					        os.rename(path, path + ".moved")
+					        result.append("moved")
+					    except PermissionError:
+					        result.append("denied")
+					print(",".join(result))
+					""", shared.resolve("test.in").toString(), shared.resolve("test.out").toString());
+			assertThat(outcome.trim()).isEqualTo("denied,denied");
+		}
+		try (FifoClient client = FifoClient.attach(shared.resolve("test.in"), shared.resolve("test.out"))) {
+			assertThat(client.roundTrip("still ours")).isEqualTo("still ours");
+		}
+		assertThat(server.getState()).isEqualTo(PipeServerState.RUNNING);
+	}
+
+	@Test
+	void directoryOwnedByAnotherUserIsRefused() throws Exception {
+		try (TestUser other = TestUser.create()) {
+			Path theirs = directory("theirs", "rwxr-xr-x");
+			Files.setAttribute(theirs, "unix:uid", other.uid);
+			assertThatExceptionOfType(UnsafeDirectoryException.class).isThrownBy(() -> startIn(theirs))
+				.withMessageContaining("belongs to user id " + other.uid)
+				.withMessageContaining("use a directory this user owns");
+			assertThat(theirs).isEmptyDirectory();
+		}
+	}
+
+	@Test
+	void ancestorOwnedByAnotherUserIsRefused() throws Exception {
+		try (TestUser other = TestUser.create()) {
+			Path theirs = directory("theirs", "rwxr-xr-x");
+			Path pipes = Files.createDirectory(theirs.resolve("pipes"));
+			Files.setAttribute(theirs, "unix:uid", other.uid);
+			assertThatExceptionOfType(UnsafeDirectoryException.class).isThrownBy(() -> startIn(pipes))
+				.withMessageContaining("its ancestor " + theirs + " belongs to user id " + other.uid);
+		}
+	}
+
+	@Test
+	void symbolicLinkOwnedByAnotherUserIsRefused() throws Exception {
+		try (TestUser other = TestUser.create()) {
+			Path target = directory("target", "rwx------");
+			Path link = Files.createSymbolicLink(this.dir.resolve("link"), target);
+			Files.setAttribute(link, "unix:uid", other.uid, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+			assertThatExceptionOfType(UnsafeDirectoryException.class).isThrownBy(() -> startIn(link))
+				.withMessageContaining("is a symbolic link owned by user id " + other.uid);
+			assertThat(target).isEmptyDirectory();
+		}
+	}
+
+	@Test
+	void ownSymbolicLinkIsFollowedButItsTargetIsCheckedToo() throws Exception {
+		Path open = directory("open", "rwxrwxrwx");
+		Path link = Files.createSymbolicLink(this.dir.resolve("to-open"), open);
+		assertThatExceptionOfType(UnsafeDirectoryException.class).isThrownBy(() -> startIn(link))
+			.withMessageContaining("can be written by every user");
+		assertThat(open).isEmptyDirectory();
+		Path safe = directory("safe", "rwx------");
+		Path toSafe = Files.createSymbolicLink(this.dir.resolve("to-safe"), safe);
+		startIn(toSafe);
+		assertThat(TestPipes.isFifo(safe.resolve("test.in"))).isTrue();
+	}
+
+	@Test
+	void createdDirectoriesGetExactlyTheDirectoryPermissions() throws Exception {
+		Path pipes = this.dir.resolve("a/b");
+		int umask = TestPipes.umask(0277);
+		try {
+			this.pipes.start(PipeServerSettings.builder("test", pipes.resolve("test.in"), pipes.resolve("test.out"))
+				.directoryPermissions(PosixFilePermissions.fromString("rwx--x---"))
+				.build());
+		}
+		finally {
+			TestPipes.umask(umask);
+		}
+		assertThat(TestPipes.mode(this.dir.resolve("a")) & 0777).isEqualTo(0710);
+		assertThat(TestPipes.mode(pipes) & 0777).isEqualTo(0710);
+	}
+
+	@Test
+	void directoryPermissionsThatLetOthersWriteAreRejected() {
+		assertThatExceptionOfType(IllegalArgumentException.class)
+			.isThrownBy(() -> this.pipes.settings().directoryPermissions(PosixFilePermissions.fromString("rwxrwx---")))
+			.withMessageContaining("nobody else write access");
+	}
+
+	private Path directory(String name, String permissions) throws Exception {
+		Path directory = Files.createDirectory(this.dir.resolve(name));
+		// Set after creation: the umask would strip group and other bits from the create mode.
+		Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString(permissions.replace('t', 'x')));
+		if (permissions.endsWith("t")) {
+			TestProcesses.run("chmod", "+t", directory.toString());
+		}
+		return directory;
+	}
+
+	private PipeServer startIn(Path directory) throws Exception {
+		return this.pipes.start(PipeServerSettings.builder("test", directory.resolve("test.in"),
+				directory.resolve("test.out")).build());
+	}
+
+	private PipeServer startEchoIn(Path directory) throws Exception {
+		return this.pipes.startEcho(PipeServerSettings.builder("test", directory.resolve("test.in"),
+				directory.resolve("test.out")).build());
+	}
+
+}

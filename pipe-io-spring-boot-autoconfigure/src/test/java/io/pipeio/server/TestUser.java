@@ -1,0 +1,67 @@
+package io.pipeio.server;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A throwaway local user for security tests: created with {@code useradd}, its processes started
+ * with {@code setpriv}, removed (with whatever it still runs) on {@link #close()}. Tests run as
+ * root, which is what lets them create it; a machine where that fails fails the test, it does not
+ * skip it.
+ */
+final class TestUser implements AutoCloseable {
+
+	/** A Python every user can run (a per-user Python of root's home is out of its reach). */
+	static final String PYTHON = "/usr/bin/python3";
+
+	final String name;
+
+	final int uid;
+
+	final int gid;
+
+	private final List<Process> processes = new ArrayList<>();
+
+	private TestUser(String name, int uid, int gid) {
+		this.name = name;
+		this.uid = uid;
+		this.gid = gid;
+	}
+
+	static TestUser create() throws IOException, InterruptedException {
+		String name = "pipeio-t" + Integer.toString(ThreadLocalRandom.current().nextInt(1 << 30), 36);
+		TestProcesses.run("useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", name);
+		int uid = Integer.parseInt(TestProcesses.run("id", "-u", name).trim());
+		int gid = Integer.parseInt(TestProcesses.run("id", "-g", name).trim());
+		return new TestUser(name, uid, gid);
+	}
+
+	/** Start a command as this user, with no supplementary groups. */
+	Process start(String... command) throws IOException {
+		List<String> full = new ArrayList<>(List.of("setpriv", "--reuid=" + this.uid, "--regid=" + this.gid,
+				"--clear-groups", "--"));
+		full.addAll(List.of(command));
+		Process process = TestProcesses.start(full.toArray(String[]::new));
+		this.processes.add(process);
+		return process;
+	}
+
+	/** Run a Python script as this user to its end and return its standard output. */
+	String python(String script, String... arguments) throws IOException, InterruptedException {
+		List<String> command = new ArrayList<>(List.of(PYTHON, "-c", script));
+		command.addAll(List.of(arguments));
+		return TestProcesses.awaitSuccess(start(command.toArray(String[]::new)));
+	}
+
+	@Override
+	public void close() throws IOException, InterruptedException {
+		TestProcesses.destroy(this.processes);
+		for (Process process : this.processes) {
+			process.waitFor();
+		}
+		TestProcesses.run("userdel", this.name);
+	}
+
+}
