@@ -27,14 +27,33 @@ public class PipeChannelSettingsFactory {
 
 	private final List<PipeChannelSettingsCustomizer> customizers;
 
+	private final Path directory;
+
 	/**
-	 * Create a factory.
+	 * Create a factory for an application named "application".
 	 * @param properties the properties
 	 * @param customizers applied to every channel's settings, in order
 	 */
 	public PipeChannelSettingsFactory(PipeIoProperties properties, List<PipeChannelSettingsCustomizer> customizers) {
+		this(properties, customizers, PipeIoProperties.DEFAULT_APPLICATION_NAME);
+	}
+
+	/**
+	 * Create a factory.
+	 * @param properties the properties
+	 * @param customizers applied to every channel's settings, in order
+	 * @param applicationName the application's name, part of the default directory
+	 */
+	public PipeChannelSettingsFactory(PipeIoProperties properties, List<PipeChannelSettingsCustomizer> customizers,
+			String applicationName) {
 		this.properties = properties;
 		this.customizers = customizers;
+		this.directory = properties.determineDirectory(applicationName);
+	}
+
+	/** @return the base directory of relative pipe paths */
+	public Path getDirectory() {
+		return this.directory;
 	}
 
 	/**
@@ -46,6 +65,7 @@ public class PipeChannelSettingsFactory {
 		List<String> problems = new ArrayList<>();
 		Map<Path, String> pathOwners = new HashMap<>();
 		Path directory = properties.determineDirectory();
+		checkDirectoryPermissions(properties.getDirectoryPermissions(), problems);
 		properties.getChannels().forEach((name, channel) -> {
 			String prefix = "pipe-io.channels." + name + ".";
 			if (name.isBlank() || name.contains("/")) {
@@ -94,12 +114,13 @@ public class PipeChannelSettingsFactory {
 	}
 
 	private PipeChannelSettings create(String name, PipeIoProperties.Channel channel) {
-		Path directory = this.properties.determineDirectory();
+		Path directory = this.directory;
 		List<String> ignored = new ArrayList<>();
 		PipeServerSettings.Builder server = PipeServerSettings
 			.builder(name, resolve(directory, channel.getInPipe(), name + ".in", "", ignored),
 					resolve(directory, channel.getOutPipe(), name + ".out", "", ignored))
 			.permissions(PosixFilePermissions.fromString(channel.getPermissions()))
+			.directoryPermissions(PosixFilePermissions.fromString(this.properties.getDirectoryPermissions()))
 			.managePipes(channel.isManagePipes())
 			.maxMessageSize((int) channel.getMaxMessageSize().toBytes())
 			.sendQueueCapacity(channel.getSendQueueCapacity())
@@ -137,6 +158,22 @@ public class PipeChannelSettingsFactory {
 		catch (IllegalArgumentException ex) {
 			problems.add(prefix + "charset '" + charset + "' is not a charset this JVM supports; use a name such as"
 					+ " UTF-8 or ISO-8859-1");
+		}
+	}
+
+	private static void checkDirectoryPermissions(String permissions, List<String> problems) {
+		try {
+			Set<PosixFilePermission> parsed = PosixFilePermissions.fromString(permissions);
+			if (!parsed.containsAll(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
+					PosixFilePermission.OWNER_EXECUTE)) || parsed.contains(PosixFilePermission.GROUP_WRITE)
+					|| parsed.contains(PosixFilePermission.OTHERS_WRITE)) {
+				problems.add("pipe-io.directory-permissions '" + permissions + "' must give the owner rwx and nobody"
+						+ " else write access (another user could replace the pipes); use rwx------ or rwx--x---");
+			}
+		}
+		catch (IllegalArgumentException ex) {
+			problems.add("pipe-io.directory-permissions '" + permissions + "' is not a permission string; use nine"
+					+ " characters as in ls -l, such as rwx------ or rwx--x---");
 		}
 	}
 

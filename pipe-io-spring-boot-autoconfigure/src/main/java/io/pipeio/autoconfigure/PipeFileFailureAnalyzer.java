@@ -1,6 +1,7 @@
 package io.pipeio.autoconfigure;
 
 import io.pipeio.server.PipeFileException;
+import io.pipeio.server.UnsafeDirectoryException;
 
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -14,6 +15,10 @@ class PipeFileFailureAnalyzer extends AbstractFailureAnalyzer<PipeFileException>
 
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, PipeFileException cause) {
+		if (cause instanceof UnsafeDirectoryException unsafe) {
+			return new FailureAnalysis(unsafe.getProblem(), "Fix the directory (" + unsafe.getFix()
+					+ "), or set pipe-io.directory to a directory that only this user can write to.", cause);
+		}
 		return new FailureAnalysis(cause.getMessage(),
 				"Remove or rename what is at " + cause.getPath() + " (pipe-io never deletes a file it did not"
 						+ " create), or point the channel's pipe-io.channels.<name>.in-pipe / out-pipe elsewhere.",

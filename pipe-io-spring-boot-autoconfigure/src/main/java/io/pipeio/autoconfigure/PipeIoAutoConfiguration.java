@@ -18,6 +18,8 @@ import io.pipeio.core.PipeOperations;
 import io.pipeio.core.PipeTemplate;
 import io.pipeio.event.PipeChannelEventPublisher;
 import io.pipeio.server.PipeServerListener;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -46,6 +48,8 @@ import org.springframework.core.env.Environment;
 @EnableConfigurationProperties(PipeIoProperties.class)
 public final class PipeIoAutoConfiguration {
 
+	private static final Log logger = LogFactory.getLog(PipeIoAutoConfiguration.class);
+
 	/** Spring Boot's default of {@code spring.lifecycle.timeout-per-shutdown-phase}. */
 	private static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
 
@@ -55,8 +59,16 @@ public final class PipeIoAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	PipeChannelSettingsFactory pipeChannelSettingsFactory(PipeIoProperties properties,
-			ObjectProvider<PipeChannelSettingsCustomizer> customizers) {
-		return new PipeChannelSettingsFactory(properties, customizers.orderedStream().toList());
+			ObjectProvider<PipeChannelSettingsCustomizer> customizers, Environment environment) {
+		String applicationName = environment.getProperty("spring.application.name",
+				PipeIoProperties.DEFAULT_APPLICATION_NAME);
+		PipeChannelSettingsFactory factory = new PipeChannelSettingsFactory(properties,
+				customizers.orderedStream().toList(), applicationName);
+		if (properties.getDirectory() == null) {
+			logger.info("pipe-io.directory is not set: pipes go to " + factory.getDirectory()
+					+ ", private to this user and application");
+		}
+		return factory;
 	}
 
 	@Bean

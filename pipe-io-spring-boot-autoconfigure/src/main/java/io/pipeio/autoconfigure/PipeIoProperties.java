@@ -1,5 +1,7 @@
 package io.pipeio.autoconfigure;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -21,16 +23,28 @@ import org.springframework.validation.Validator;
 @ConfigurationProperties("pipe-io")
 public class PipeIoProperties implements Validator {
 
+	/** The name of an application that sets no {@code spring.application.name}. */
+	static final String DEFAULT_APPLICATION_NAME = "application";
+
 	/**
 	 * Whether to create pipe-io channels at all.
 	 */
 	private boolean enabled = true;
 
 	/**
-	 * Base directory for relative pipe paths. Defaults to "pipe-io" in the JVM's temporary
-	 * directory (java.io.tmpdir).
+	 * Base directory for relative pipe paths. Defaults to a directory of this user and
+	 * application: "$XDG_RUNTIME_DIR/pipe-io/<spring.application.name>" when XDG_RUNTIME_DIR is
+	 * set, else "<java.io.tmpdir>/pipe-io-<uid>/<spring.application.name>". It, and every
+	 * ancestor, must not be writable by other users (unless sticky) nor belong to another user.
 	 */
 	private @Nullable Path directory;
+
+	/**
+	 * Permissions of the directories pipe-io creates for pipes, as in "ls -l"; applied exactly,
+	 * whatever the umask. The owner needs rwx and nobody else may write; for example rwx--x--- lets
+	 * a plug-in running as another user of the group reach FIFOs whose permissions allow it.
+	 */
+	private String directoryPermissions = "rwx------";
 
 	/**
 	 * Channels by name. Each channel is an in pipe the application reads lines from and an out pipe
@@ -56,6 +70,14 @@ public class PipeIoProperties implements Validator {
 		this.directory = directory;
 	}
 
+	public String getDirectoryPermissions() {
+		return this.directoryPermissions;
+	}
+
+	public void setDirectoryPermissions(String directoryPermissions) {
+		this.directoryPermissions = directoryPermissions;
+	}
+
 	public Map<String, Channel> getChannels() {
 		return this.channels;
 	}
@@ -77,12 +99,38 @@ public class PipeIoProperties implements Validator {
 	}
 
 	/**
-	 * Return the base directory of relative pipe paths.
-	 * @return the configured directory, or "pipe-io" in java.io.tmpdir
+	 * Return the base directory of relative pipe paths for an application named "application".
+	 * @return the configured directory, or the default for this user
+	 * @see #determineDirectory(String)
 	 */
 	public Path determineDirectory() {
-		return (this.directory != null) ? this.directory.toAbsolutePath().normalize()
-				: Path.of(System.getProperty("java.io.tmpdir"), "pipe-io").toAbsolutePath().normalize();
+		return determineDirectory(DEFAULT_APPLICATION_NAME);
+	}
+
+	/**
+	 * Return the base directory of relative pipe paths. Unless configured, every user and every
+	 * application has its own, so two applications on one machine never share pipes by accident
+	 * and no other user can prepare the directory for them.
+	 * @param applicationName the application's name ({@code spring.application.name})
+	 * @return the configured directory, or the default for this user and application
+	 */
+	public Path determineDirectory(String applicationName) {
+		if (this.directory != null) {
+			return this.directory.toAbsolutePath().normalize();
+		}
+		String runtimeDirectory = System.getenv("XDG_RUNTIME_DIR");
+		Path base = (runtimeDirectory != null && !runtimeDirectory.isBlank()) ? Path.of(runtimeDirectory, "pipe-io")
+				: Path.of(System.getProperty("java.io.tmpdir"), "pipe-io-" + currentUser());
+		return base.resolve(applicationName).toAbsolutePath().normalize();
+	}
+
+	private static String currentUser() {
+		try {
+			return String.valueOf(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+		}
+		catch (IOException | RuntimeException ex) {
+			return System.getProperty("user.name");
+		}
 	}
 
 	/**

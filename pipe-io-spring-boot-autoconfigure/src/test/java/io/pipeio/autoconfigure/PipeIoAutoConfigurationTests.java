@@ -140,20 +140,34 @@ class PipeIoAutoConfigurationTests {
 	}
 
 	@Test
-	void directoryDefaultsToPipeIoInTheTemporaryDirectory() {
+	void directoryDefaultsToOneOfThisUserAndApplication() {
 		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(PipeIoAutoConfiguration.class))
-			.withPropertyValues("pipe-io.channels.tmp.auto-startup=false")
+			.withPropertyValues("pipe-io.channels.tmp.auto-startup=false", "spring.application.name=billing")
 			.run((context) -> {
-				Path expected = Path.of(System.getProperty("java.io.tmpdir"), "pipe-io").toAbsolutePath().normalize();
+				String runtime = System.getenv("XDG_RUNTIME_DIR");
+				Path expected = ((runtime != null && !runtime.isBlank()) ? Path.of(runtime, "pipe-io")
+						: Path.of(System.getProperty("java.io.tmpdir"),
+								"pipe-io-" + Files.getAttribute(Path.of("/proc/self"), "unix:uid")))
+					.resolve("billing")
+					.toAbsolutePath()
+					.normalize();
 				assertThat(context.getBean(PipeIoProperties.class).getDirectory()).isNull();
-				assertThat(context.getBean(PipeIoProperties.class).determineDirectory()).isEqualTo(expected);
+				assertThat(context.getBean(PipeChannelSettingsFactory.class).getDirectory()).isEqualTo(expected);
 				PipeServerSettings server = context.getBean(PipeChannelRegistry.class)
 					.getRequiredChannel("tmp")
 					.getSettings()
 					.server();
 				assertThat(server.getInPath()).isEqualTo(expected.resolve("tmp.in"));
 				assertThat(server.getOutPath()).isEqualTo(expected.resolve("tmp.out"));
+				assertThat(PosixFilePermissions.toString(server.getDirectoryPermissions())).isEqualTo("rwx------");
 			});
+	}
+
+	@Test
+	void defaultDirectoryDiffersBetweenApplications() {
+		PipeIoProperties properties = new PipeIoProperties();
+		assertThat(properties.determineDirectory("one")).isNotEqualTo(properties.determineDirectory("two"));
+		assertThat(properties.determineDirectory("one").getParent().getFileName().toString()).startsWith("pipe-io");
 	}
 
 	@Test

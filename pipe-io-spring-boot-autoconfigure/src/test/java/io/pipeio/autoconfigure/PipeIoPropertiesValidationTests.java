@@ -51,6 +51,25 @@ class PipeIoPropertiesValidationTests {
 		});
 	}
 
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', textBlock = """
+			rwxrwx---  | nobody else write access
+			rwx----w-  | nobody else write access
+			rw-------  | give the owner rwx
+			rwxr-x--z  | not a permission string
+			""")
+	void invalidDirectoryPermissionsFailStartupNamingTheProperty(String value, String problem) {
+		runner().withPropertyValues("pipe-io.directory-permissions=" + value, "pipe-io.channels.echo.charset=UTF-8")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				String message = NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()).getMessage();
+				assertThat(message).contains("pipe-io.directory-permissions '" + value + "'")
+					.contains(problem)
+					.contains("rwx------");
+				assertThat(this.directory).isEmptyDirectory();
+			});
+	}
+
 	@Test
 	void twoChannelsSharingAPipePathFailStartup() {
 		runner().withPropertyValues("pipe-io.channels.a.in-pipe=shared", "pipe-io.channels.b.out-pipe=shared")

@@ -1,0 +1,58 @@
+package io.pipeio.autoconfigure;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+import io.pipeio.test.PipeIoContextRunners;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.diagnostics.FailureAnalysis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A pipe path or directory that cannot be used fails startup with a description of what is wrong
+ * and an action naming the fix and the property.
+ */
+@Timeout(60)
+class PipeFileFailureAnalyzerTests {
+
+	@TempDir
+	Path directory;
+
+	@Test
+	void unsafeDirectoryFailsStartupWithTheFixAndTheProperty() throws Exception {
+		Path shared = Files.createDirectory(this.directory.resolve("shared"));
+		Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+		PipeIoContextRunners.withDirectory(shared).withPropertyValues("pipe-io.channels.echo.charset=UTF-8")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				FailureAnalysis analysis = new PipeFileFailureAnalyzer().analyze(context.getStartupFailure());
+				assertThat(analysis).isNotNull();
+				assertThat(analysis.getDescription()).contains("channel 'echo'")
+					.contains(shared.toString())
+					.contains("can be written by every user")
+					.doesNotContain("Fix:");
+				assertThat(analysis.getAction()).contains("chmod go-w " + shared).contains("pipe-io.directory");
+				assertThat(shared).isEmptyDirectory();
+			});
+	}
+
+	@Test
+	void foreignFileAtAPipePathFailsStartupNamingThePath() throws Exception {
+		Path planted = Files.writeString(this.directory.resolve("echo.in"), "not a pipe");
+		PipeIoContextRunners.withDirectory(this.directory).withPropertyValues("pipe-io.channels.echo.charset=UTF-8")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				FailureAnalysis analysis = new PipeFileFailureAnalyzer().analyze(context.getStartupFailure());
+				assertThat(analysis).isNotNull();
+				assertThat(analysis.getDescription()).contains(planted.toString()).contains("a regular file");
+				assertThat(analysis.getAction()).contains("pipe-io.channels.<name>.in-pipe");
+				assertThat(planted).hasContent("not a pipe");
+			});
+	}
+
+}
