@@ -34,16 +34,15 @@ final class ChannelPipes {
 	private @Nullable PipeFile createdOut;
 
 	private ChannelPipes(PipeServerSettings settings, LineDispatcher dispatcher, Consumer<IOException> onFailure,
-			PipeFile in, @Nullable PipeFile createdIn, PipeFile out, @Nullable PipeFile createdOut,
-			SendQueue queue, ChannelStatistics statistics) throws IOException {
+			Usable in, Usable out, SendQueue queue, ChannelStatistics statistics) throws IOException {
 		this.settings = settings;
 		this.dispatcher = dispatcher;
 		this.onFailure = onFailure;
-		this.createdIn = createdIn;
-		this.createdOut = createdOut;
-		this.outbound = OutboundPipe.open(out, settings, queue, statistics, onFailure);
+		this.createdIn = in.owned();
+		this.createdOut = out.owned();
+		this.outbound = OutboundPipe.open(out.fifo(), settings, queue, statistics, onFailure);
 		try {
-			this.inbound = InboundPipe.open(in, settings, dispatcher, this::readerFailed);
+			this.inbound = InboundPipe.open(in.fifo(), settings, dispatcher, this::readerFailed);
 		}
 		catch (IOException | RuntimeException ex) {
 			this.outbound.abort();
@@ -52,8 +51,8 @@ final class ChannelPipes {
 	}
 
 	/**
-	 * Check both paths, then create (managed) and open both FIFOs. If anything at a path is not
-	 * usable, nothing on disk has been touched when this throws.
+	 * Check both directories and paths, then create (managed) and open both FIFOs. If anything at
+	 * a path is not usable, nothing on disk has been touched when this throws.
 	 */
 	static ChannelPipes open(PipeServerSettings settings, LineDispatcher dispatcher, SendQueue queue,
 			ChannelStatistics statistics, Consumer<IOException> onFailure) throws IOException {
@@ -63,20 +62,23 @@ final class ChannelPipes {
 		checkDirectory(channel, settings.getOutPath());
 		PipeFile in = PipeFiles.check(channel, "in", settings.getInPath(), managed);
 		PipeFile out = PipeFiles.check(channel, "out", settings.getOutPath(), managed);
-		PipeFile createdIn = null;
-		PipeFile createdOut = null;
+		Usable usableIn = null;
+		Usable usableOut = null;
 		try {
-			if (managed) {
-				createdIn = PipeFiles.create(in.path(), in, settings);
-				createdOut = PipeFiles.create(out.path(), out, settings);
-			}
-			return new ChannelPipes(settings, dispatcher, onFailure, (createdIn != null) ? createdIn : in,
-					createdIn, (createdOut != null) ? createdOut : out, createdOut, queue, statistics);
+			usableIn = usable(settings, in, "in");
+			usableOut = usable(settings, out, "out");
+			return new ChannelPipes(settings, dispatcher, onFailure, usableIn, usableOut, queue, statistics);
 		}
 		catch (IOException | RuntimeException ex) {
-			PipeFiles.removeIfSame(createdIn);
-			PipeFiles.removeIfSame(createdOut);
+			discard(usableIn);
+			discard(usableOut);
 			throw ex;
+		}
+	}
+
+	private static void discard(@Nullable Usable usable) {
+		if (usable != null) {
+			usable.discard();
 		}
 	}
 
@@ -97,10 +99,11 @@ final class ChannelPipes {
 		boolean moved = !this.inbound.file().isStillThere();
 		if (moved || !this.inbound.isAlive()) {
 			PipeFile in = moved ? PipeFile.inspect(this.settings.getInPath()) : this.inbound.file();
-			Usable usable = moved ? usable(in, "in") : new Usable(this.inbound.file(), false);
+			Usable usable = moved ? usable(in, "in")
+					: new Usable(PipeFiles.open(this.settings.getChannel(), "in", in), false);
 			InboundPipe replacement;
 			try {
-				replacement = InboundPipe.open(usable.file(), this.settings, this.dispatcher, this::readerFailed);
+				replacement = InboundPipe.open(usable.fifo(), this.settings, this.dispatcher, this::readerFailed);
 			}
 			catch (IOException | RuntimeException ex) {
 				usable.discard();
@@ -123,7 +126,7 @@ final class ChannelPipes {
 			PipeFile out = PipeFile.inspect(this.settings.getOutPath());
 			Usable usable = usable(out, "out");
 			try {
-				this.outbound.replace(usable.file());
+				this.outbound.replace(usable.fifo());
 			}
 			catch (IOException | RuntimeException ex) {
 				usable.discard();
@@ -139,9 +142,21 @@ final class ChannelPipes {
 		PipeFile checked = PipeFiles.check(this.settings.getChannel(), role, found.path(),
 				this.settings.isManagePipes());
 		if (!checked.isMissing()) {
-			return new Usable(checked, false); // a FIFO someone else put there: served, never removed
+			// A FIFO someone put there after ours went away: served, never removed.
+			return new Usable(PipeFiles.open(this.settings.getChannel(), role, checked), false);
 		}
-		return new Usable(PipeFiles.create(found.path(), checked, this.settings), true);
+		return usable(this.settings, checked, role);
+	}
+
+	/**
+	 * Open what {@link PipeFiles#check} found: a FIFO someone else put there is served and never
+	 * removed; a managed path gets a FIFO of its own.
+	 */
+	private static Usable usable(PipeServerSettings settings, PipeFile checked, String role) throws IOException {
+		if (!settings.isManagePipes()) {
+			return new Usable(PipeFiles.open(settings.getChannel(), role, checked), false);
+		}
+		return new Usable(PipeFiles.create(checked.path(), checked, settings), true);
 	}
 
 	private void readerFailed(InboundPipe pipe, IOException ex) {
@@ -213,18 +228,19 @@ final class ChannelPipes {
 	}
 
 	/**
-	 * A FIFO ready to be opened, and whether this server created it (and so may remove it).
+	 * An opened FIFO, and whether this server created it (and so may remove it).
 	 */
-	private record Usable(PipeFile file, boolean created) {
+	private record Usable(FifoDescriptor fifo, boolean created) {
 
 		@Nullable PipeFile owned() {
-			return this.created ? this.file : null;
+			return this.created ? this.fifo.file() : null;
 		}
 
-		/** Remove a FIFO created for a replacement that could then not be opened. */
+		/** Close it, and remove it if it was created for a start or replacement that then failed. */
 		void discard() {
+			this.fifo.close();
 			if (this.created) {
-				PipeFiles.removeIfSame(this.file);
+				PipeFiles.removeIfSame(this.fifo.file());
 			}
 		}
 

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
-import java.nio.file.LinkOption;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
@@ -12,9 +11,11 @@ import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One opened <em>in</em> FIFO and the platform thread reading it. The FIFO is opened twice: a
- * read-write "keep-alive" descriptor, which never blocks in {@code open} and keeps a writer on the
- * pipe so clients closing it never cause EOF, and a read-only descriptor the thread reads from.
+ * One opened <em>in</em> FIFO and the platform thread reading it. Besides the checked native
+ * descriptor through which it was opened (see {@link FifoDescriptor}), the FIFO is open twice: a
+ * read-write "keep-alive" channel, which keeps a writer on the pipe so clients closing it never
+ * cause EOF, and a read-only channel the thread reads from. Both are opened through the native
+ * descriptor, never by path, so they are the checked file whatever happens to the path.
  * Retiring the pipe (after it was deleted or replaced on disk) closes the keep-alive: the thread
  * then drains what attached clients still write and ends at EOF, when the last of them closes.
  * <p>
@@ -29,7 +30,7 @@ final class InboundPipe {
 	/** How long {@link #holdBack()} waits for the thread to leave {@code read}. */
 	private static final long HOLD_BACK_NANOS = 1_000_000_000L;
 
-	private final PipeFile file;
+	private final FifoDescriptor fifo;
 
 	private final FileChannel keepAlive;
 
@@ -50,9 +51,9 @@ final class InboundPipe {
 	/** Set from just before the thread checks for a pause until its read returned. */
 	private volatile boolean reading;
 
-	private InboundPipe(PipeFile file, FileChannel keepAlive, FileChannel channel, LineDispatcher dispatcher,
+	private InboundPipe(FifoDescriptor fifo, FileChannel keepAlive, FileChannel channel, LineDispatcher dispatcher,
 			int maxMessageSize, int bufferSize, String threadName, BiConsumer<InboundPipe, IOException> onFailure) {
-		this.file = file;
+		this.fifo = fifo;
 		this.keepAlive = keepAlive;
 		this.channel = channel;
 		this.dispatcher = dispatcher;
@@ -63,47 +64,32 @@ final class InboundPipe {
 	}
 
 	/**
-	 * Open a FIFO that {@code expected} describes and start reading it.
-	 * @param expected the FIFO as inspected before opening
+	 * Start reading an opened FIFO. The pipe owns the descriptor from now on, also if this fails.
+	 * @param fifo the FIFO, opened and checked
 	 * @param settings the channel settings
 	 * @param dispatcher where lines go
 	 * @param onFailure told when reading fails other than by {@link #close()}
 	 * @return the running pipe
-	 * @throws IOException if the FIFO cannot be opened or was swapped while opening
+	 * @throws IOException if the FIFO cannot be opened for reading
 	 */
-	static InboundPipe open(PipeFile expected, PipeServerSettings settings, LineDispatcher dispatcher,
+	static InboundPipe open(FifoDescriptor fifo, PipeServerSettings settings, LineDispatcher dispatcher,
 			BiConsumer<InboundPipe, IOException> onFailure) throws IOException {
-		FileChannel keepAlive = FileChannel.open(expected.path(), StandardOpenOption.READ, StandardOpenOption.WRITE,
-				LinkOption.NOFOLLOW_LINKS);
+		FileChannel keepAlive = null;
 		FileChannel channel;
 		try {
-			channel = openReadOnly(expected);
+			// Read-write first: it never blocks, and then the read-only open finds a writer.
+			keepAlive = fifo.openChannel(StandardOpenOption.READ, StandardOpenOption.WRITE);
+			channel = fifo.openChannel(StandardOpenOption.READ);
 		}
 		catch (IOException | RuntimeException ex) {
 			closeQuietly(keepAlive);
+			fifo.close();
 			throw ex;
 		}
-		InboundPipe pipe = new InboundPipe(expected, keepAlive, channel, dispatcher, settings.getMaxMessageSize(),
+		InboundPipe pipe = new InboundPipe(fifo, keepAlive, channel, dispatcher, settings.getMaxMessageSize(),
 				settings.getBufferSize(), "pipe-io-" + settings.getChannel() + "-reader", onFailure);
 		pipe.thread.start();
 		return pipe;
-	}
-
-	/**
-	 * Open the read-only descriptor. Does not block while the path still names the FIFO whose
-	 * keep-alive this process holds (a writer on it), hence the check right before.
-	 */
-	private static FileChannel openReadOnly(PipeFile expected) throws IOException {
-		PipeFiles.requireUnchanged(expected);
-		FileChannel channel = FileChannel.open(expected.path(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-		try {
-			PipeFiles.requireUnchanged(expected);
-		}
-		catch (IOException | RuntimeException ex) {
-			closeQuietly(channel);
-			throw ex;
-		}
-		return channel;
 	}
 
 	private void run(BiConsumer<InboundPipe, IOException> onFailure) {
@@ -130,6 +116,7 @@ final class InboundPipe {
 		finally {
 			closeQuietly(this.channel);
 			closeQuietly(this.keepAlive);
+			this.fifo.close();
 		}
 	}
 
@@ -170,7 +157,8 @@ final class InboundPipe {
 		if (this.closing) {
 			throw new ClosedChannelException();
 		}
-		FileChannel reopened = openReadOnly(this.file);
+		// Through the descriptor, which retire() closes: a retired pipe is not read again this way.
+		FileChannel reopened = this.fifo.openChannel(StandardOpenOption.READ);
 		this.channel = reopened;
 		// close() sets closing before it closes the channel: one of the two sees the other.
 		if (this.closing) {
@@ -181,7 +169,7 @@ final class InboundPipe {
 
 	/** @return the FIFO this pipe reads */
 	PipeFile file() {
-		return this.file;
+		return this.fifo.file();
 	}
 
 	/** @return whether the reading thread is still running */
@@ -195,7 +183,7 @@ final class InboundPipe {
 	void retire() {
 		this.retired = true;
 		this.thread.setName(this.thread.getName() + "-retired");
-		closeQuietly(this.keepAlive);
+		closeDescriptors();
 	}
 
 	/**
@@ -222,6 +210,16 @@ final class InboundPipe {
 	void close() {
 		this.closing = true;
 		closeQuietly(this.channel);
+		closeDescriptors();
+	}
+
+	/**
+	 * Close the native descriptor, then the keep-alive. In this order a reopen under way (it holds
+	 * the descriptor's lock) still finds the keep-alive's writer and returns at once, instead of
+	 * blocking in {@code open} with the lock held.
+	 */
+	private void closeDescriptors() {
+		this.fifo.close();
 		closeQuietly(this.keepAlive);
 	}
 

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
-import java.nio.file.LinkOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,37 +65,41 @@ final class OutboundPipe {
 		return line;
 	}
 
-	static OutboundPipe open(PipeFile expected, PipeServerSettings settings, SendQueue queue,
+	/**
+	 * Start writing to an opened FIFO; the descriptor is closed once the channel is open.
+	 * @param fifo the FIFO, opened and checked
+	 * @param settings the channel settings
+	 * @param queue where lines come from
+	 * @param statistics counts sent lines
+	 * @param onFailure told when writing fails
+	 * @return the running pipe
+	 * @throws IOException if the FIFO cannot be opened for writing
+	 */
+	static OutboundPipe open(FifoDescriptor fifo, PipeServerSettings settings, SendQueue queue,
 			ChannelStatistics statistics, Consumer<IOException> onFailure) throws IOException {
-		FileChannel channel = openChannel(expected);
-		OutboundPipe pipe = new OutboundPipe(expected, channel, queue, statistics, settings, onFailure);
+		FileChannel channel = openChannel(fifo);
+		OutboundPipe pipe = new OutboundPipe(fifo.file(), channel, queue, statistics, settings, onFailure);
 		pipe.thread.start();
 		return pipe;
 	}
 
-	private static FileChannel openChannel(PipeFile expected) throws IOException {
-		FileChannel channel = FileChannel.open(expected.path(), StandardOpenOption.READ, StandardOpenOption.WRITE,
-				LinkOption.NOFOLLOW_LINKS);
-		try {
-			PipeFiles.requireUnchanged(expected);
+	/** Open read-write: never blocks, and lets lines wait in the pipe while no client reads. */
+	private static FileChannel openChannel(FifoDescriptor fifo) throws IOException {
+		try (fifo) {
+			return fifo.openChannel(StandardOpenOption.READ, StandardOpenOption.WRITE);
 		}
-		catch (IOException ex) {
-			InboundPipe.closeQuietly(channel);
-			throw ex;
-		}
-		return channel;
 	}
 
 	/**
 	 * Switch to a re-created FIFO. Clients still reading the old one get what was already written
 	 * to it, then EOF.
-	 * @param replacement the new FIFO
+	 * @param replacement the new FIFO, opened and checked; closed once the channel is open
 	 * @throws IOException if it cannot be opened
 	 */
-	void replace(PipeFile replacement) throws IOException {
+	void replace(FifoDescriptor replacement) throws IOException {
 		FileChannel old = this.channel;
 		this.channel = openChannel(replacement);
-		this.file = replacement;
+		this.file = replacement.file();
 		InboundPipe.closeQuietly(old);
 	}
 

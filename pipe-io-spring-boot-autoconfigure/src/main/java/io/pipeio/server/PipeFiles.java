@@ -54,14 +54,16 @@ final class PipeFiles {
 
 	/**
 	 * Create a FIFO (and missing parent directories, with the directory permissions), replacing a
-	 * stale FIFO.
+	 * stale FIFO, and open it. What was opened must be a FIFO of this user with a single name: the
+	 * one {@code mkfifo} just made. Its mode is then set on the descriptor, never by path.
 	 * @param path the path
 	 * @param stale the FIFO found there to replace, or a missing file
 	 * @param settings the channel settings (permissions)
-	 * @return the created FIFO
+	 * @return the created and opened FIFO
+	 * @throws PipeFileException if something else was put at the path meanwhile
 	 * @throws IOException if it cannot be created
 	 */
-	static PipeFile create(Path path, PipeFile stale, PipeServerSettings settings) throws IOException {
+	static FifoDescriptor create(Path path, PipeFile stale, PipeServerSettings settings) throws IOException {
 		Path parent = path.getParent();
 		if (parent != null) {
 			PipeDirectories.prepare(settings.getChannel(), parent, settings.getDirectoryPermissions(), true);
@@ -69,24 +71,50 @@ final class PipeFiles {
 		if (stale.isFifo()) {
 			removeIfSame(stale);
 		}
-		FifoFactory.create(path, settings.getPermissions());
-		return PipeFile.inspect(path);
-	}
-
-	/**
-	 * Fail if the path no longer holds the file that was inspected.
-	 * @param expected the file as inspected
-	 * @throws IOException if it changed
-	 */
-	static void requireUnchanged(PipeFile expected) throws IOException {
-		if (!PipeFile.inspect(expected.path()).isSameFile(expected)) {
-			throw new PipeFileException(expected.path(), expected.path() + " changed while it was being opened");
+		FifoDescriptor.mkfifo(path);
+		FifoDescriptor created = FifoDescriptor.open(path);
+		try {
+			PipeFile file = created.file();
+			if (!file.isFifo() || (CURRENT_UID >= 0 && file.uid() != CURRENT_UID) || created.links() != 1) {
+				throw new PipeFileException(path, "The FIFO just created at " + path + " was replaced by "
+						+ file.kind().description() + " of user id " + file.uid()
+						+ " before it could be opened; it was left alone. Check who else can write to "
+						+ parent + ".");
+			}
+			created.setPermissions(settings.getPermissions());
+			return created;
+		}
+		catch (IOException | RuntimeException ex) {
+			created.close();
+			throw ex;
 		}
 	}
 
 	/**
-	 * Delete a FIFO if the path still holds that very file.
-	 * @param created the FIFO as created
+	 * Open a FIFO that was inspected before: what is opened must be that very file, still a FIFO.
+	 * @param channel the channel name, for messages
+	 * @param role "in" or "out"
+	 * @param checked the FIFO as inspected by {@link #check}
+	 * @return the opened FIFO
+	 * @throws PipeFileException if the path now holds something else
+	 * @throws IOException if it cannot be opened
+	 */
+	static FifoDescriptor open(String channel, String role, PipeFile checked) throws IOException {
+		FifoDescriptor opened = FifoDescriptor.open(checked.path());
+		if (!opened.file().isFifo() || !opened.file().isSameFile(checked)) {
+			opened.close();
+			throw new PipeFileException(checked.path(), prefix(channel, role, checked.path())
+					+ "the FIFO there was replaced by " + opened.file().kind().description()
+					+ " while it was being opened; it was left alone.");
+		}
+		return opened;
+	}
+
+	/**
+	 * Delete a FIFO if the path still holds that very file, as identified by the descriptor that
+	 * opened it. Between that check and the unlink, only this user or root could swap the path
+	 * (the directory passed {@link PipeDirectories}), so nobody else's file can be deleted.
+	 * @param created the FIFO as opened
 	 * @return whether it was deleted
 	 */
 	static boolean removeIfSame(@Nullable PipeFile created) {
