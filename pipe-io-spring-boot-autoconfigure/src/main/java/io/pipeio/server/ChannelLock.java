@@ -3,12 +3,16 @@ package io.pipeio.server;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What a running server holds so that no other server serves its pipes: the claim of its two pipe
- * paths in this JVM ({@link PipePathClaims}). Taken before anything at the pipe paths is checked,
- * created or replaced, and given back after the pipes are removed.
+ * paths in this JVM ({@link PipePathClaims}) and the lock of their directory, or of both
+ * directories when the pipes live apart ({@link DirectoryLocks}). Taken before anything at the pipe
+ * paths is checked, created or replaced, and given back after the pipes are removed.
  *
  * @author pipe-io
  */
@@ -16,30 +20,48 @@ final class ChannelLock {
 
 	private final Object owner;
 
-	private ChannelLock(Object owner) {
+	private final List<Path> directories;
+
+	private ChannelLock(Object owner, List<Path> directories) {
 		this.owner = owner;
+		this.directories = directories;
 	}
 
 	/**
-	 * Claim a channel's pipe paths, creating a missing directory when the pipes are managed (a
-	 * path is claimed with the symbolic links of its directory resolved). All or nothing.
+	 * Claim a channel's pipe paths and lock their directories, creating a missing directory when
+	 * the pipes are managed (the lock file lives there). All or nothing.
 	 * @param settings the channel settings
 	 * @param owner the server, to release the claims by
 	 * @return the lock to release at stop
-	 * @throws PipeInUseException if another server of this JVM serves them
-	 * @throws PipeFileException if a directory is missing and the pipes are not managed
-	 * @throws IOException if a directory cannot be created or resolved
+	 * @throws PipeInUseException if another server, here or in another process, serves them
+	 * @throws PipeFileException if a directory is missing and the pipes are not managed, or
+	 * something other than a lock file is at the lock file's path
+	 * @throws IOException if a directory or lock file cannot be created or used
 	 */
 	static ChannelLock acquire(PipeServerSettings settings, Object owner) throws IOException {
 		String channel = settings.getChannel();
 		Path in = resolveDirectory(channel, "in", settings.getInPath(), settings.isManagePipes());
 		Path out = resolveDirectory(channel, "out", settings.getOutPath(), settings.isManagePipes());
 		PipePathClaims.claim(owner, channel, List.of(in, out));
-		return new ChannelLock(owner);
+		List<Path> locked = new ArrayList<>(2);
+		try {
+			Set<Path> directories = new LinkedHashSet<>(List.of(in.getParent(), out.getParent()));
+			for (Path directory : directories) {
+				DirectoryLocks.acquire(directory, channel);
+				locked.add(directory);
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			locked.forEach(DirectoryLocks::release);
+			PipePathClaims.release(owner);
+			throw ex;
+		}
+		return new ChannelLock(owner, List.copyOf(locked));
 	}
 
-	/** Release the claims. */
+	/** Unlock the directories (for the last channel there) and release the claims. */
 	void release() {
+		this.directories.forEach(DirectoryLocks::release);
 		PipePathClaims.release(this.owner);
 	}
 

@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class PipeFiles {
 
-	private static final int CURRENT_UID = currentUid();
+	private static final int CURRENT_UID = readCurrentUid();
 
 	private PipeFiles() {
 	}
@@ -103,11 +103,16 @@ final class PipeFiles {
 		return false;
 	}
 
+	/** @return the user id of this process, or -1 where it cannot be read */
+	static int currentUid() {
+		return CURRENT_UID;
+	}
+
 	static String prefix(String channel, String role, Path path) {
 		return "Cannot use " + path + " as the " + role + " pipe of channel '" + channel + "': ";
 	}
 
-	private static int currentUid() {
+	private static int readCurrentUid() {
 		try {
 			return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
 		}

@@ -43,7 +43,7 @@ public final class PipeServer {
 
 	private volatile @Nullable ChannelPipes pipes;
 
-	/** Held while running, so that no other server serves the pipes. */
+	/** Held while running, so that no other server, here or in another process, serves the pipes. */
 	private @Nullable ChannelLock channelLock;
 
 	/**
@@ -71,15 +71,17 @@ public final class PipeServer {
 	}
 
 	/**
-	 * Claim the pipe paths, create (when managed) and open both FIFOs and start the reader and
-	 * writer threads. Does nothing if already running.
+	 * Lock the pipes' directory, create (when managed) and open both FIFOs and start the reader
+	 * and writer threads. Does nothing if already running.
 	 * <p>
-	 * The claim comes first, before anything at the pipe paths is checked, created or replaced: a
+	 * The lock comes first, before anything at the pipe paths is checked, created or replaced: a
 	 * second server would otherwise take the FIFOs as stale, replace them and split the lines.
-	 * @throws PipeInUseException if another server of this JVM serves these pipes; nothing on disk
-	 * was touched
-	 * @throws PipeFileException if a pipe path holds something other than a FIFO, or a required
-	 * FIFO is missing; nothing on disk was touched
+	 * Channels of one JVM in one directory share its lock file, {@code .pipe-io.lock}.
+	 * @throws PipeInUseException if another server, in this JVM or another process, serves these
+	 * pipes; nothing on disk was touched
+	 * @throws PipeFileException if a pipe path holds something other than a FIFO, a required
+	 * FIFO is missing, or something other than a lock file is at the lock file's path; nothing on
+	 * disk was touched
 	 * @throws IOException if the pipes cannot be created or opened
 	 */
 	public void start() throws IOException {
@@ -124,7 +126,7 @@ public final class PipeServer {
 
 	/**
 	 * Stop reading, write the queued lines while the timeout allows, close both FIFOs, remove
-	 * those this server created and release the claim of their paths. Returns within the timeout
+	 * those this server created and give back the directory lock. Returns within the timeout
 	 * whatever the threads are blocked in; a handler that ignores interruption is the only thing
 	 * that may outlive it. Calling it again, or before {@link #start()}, does nothing.
 	 * @param timeout the longest this call may take
@@ -152,7 +154,7 @@ public final class PipeServer {
 			}
 			finally {
 				running.removeCreated();
-				releaseChannelLock(); // last: no other server may work on the paths while this one does
+				releaseChannelLock(); // last: no other server may work in the directory while this one does
 				this.pipes = null;
 				this.sender.close();
 				setState(PipeServerState.STOPPED, null);

@@ -61,14 +61,30 @@ class PipeServerPathClaimTests extends PipeServerTestSupport {
 	}
 
 	@Test
-	void aFailedStartLeavesNoClaimBehind() throws Exception {
+	void aFailedStartLeavesNoClaimNorLockBehind() throws Exception {
 		Files.writeString(this.pipes.out(), "precious\n");
 		PipeServer server = this.pipes.server(this.pipes.settings().build());
 		assertThatExceptionOfType(PipeFileException.class).isThrownBy(server::start)
 			.withMessageContaining("a regular file");
+		assertThat(this.dir.resolve(LockFile.NAME)).doesNotExist();
+		assertThat(DirectoryLocks.isHeld(this.dir.toRealPath())).isFalse();
 		Files.delete(this.pipes.out());
 		PipeServer again = this.pipes.start();
 		assertThat(again.getState()).isEqualTo(PipeServerState.RUNNING);
+	}
+
+	@Test
+	void channelsInOneDirectoryRunSideBySide() throws Exception {
+		PipeServer a = this.pipes.start();
+		PipeServer b = this.pipes
+			.start(PipeServerSettings.builder("b", this.dir.resolve("b.in"), this.dir.resolve("b.out")).build());
+		assertThat(a.getState()).isEqualTo(PipeServerState.RUNNING);
+		assertThat(b.getState()).isEqualTo(PipeServerState.RUNNING);
+		a.stop(TestPipes.STOP_TIMEOUT);
+		assertThat(DirectoryLocks.isHeld(this.dir.toRealPath())).isTrue();
+		b.stop(TestPipes.STOP_TIMEOUT);
+		assertThat(DirectoryLocks.isHeld(this.dir.toRealPath())).isFalse();
+		assertThat(this.dir).isEmptyDirectory();
 	}
 
 }
