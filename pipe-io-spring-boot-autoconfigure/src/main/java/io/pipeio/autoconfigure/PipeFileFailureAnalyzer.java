@@ -1,13 +1,15 @@
 package io.pipeio.autoconfigure;
 
 import io.pipeio.server.PipeFileException;
+import io.pipeio.server.PipeInUseException;
 import io.pipeio.server.UnsafeDirectoryException;
 
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
 /**
- * Explains a startup failure caused by a pipe path that cannot be used.
+ * Explains a startup failure caused by a pipe path that cannot be used: something else is there,
+ * or another server (another process, or another application context in this JVM) serves it.
  *
  * @author pipe-io
  */
@@ -18,6 +20,12 @@ class PipeFileFailureAnalyzer extends AbstractFailureAnalyzer<PipeFileException>
 		if (cause instanceof UnsafeDirectoryException unsafe) {
 			return new FailureAnalysis(unsafe.getProblem(), "Fix the directory (" + unsafe.getFix()
 					+ "), or set pipe-io.directory to a directory that only this user can write to.", cause);
+		}
+		if (cause instanceof PipeInUseException) {
+			return new FailureAnalysis(cause.getMessage(),
+					"Stop the server that uses these pipes, or give this application its own pipe-io.directory"
+							+ " (or its own pipe-io.channels.<name>.in-pipe / out-pipe).",
+					cause);
 		}
 		return new FailureAnalysis(cause.getMessage(),
 				"Remove or rename what is at " + cause.getPath() + " (pipe-io never deletes a file it did not"

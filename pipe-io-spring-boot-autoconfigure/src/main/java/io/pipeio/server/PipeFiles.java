@@ -132,13 +132,13 @@ final class PipeFiles {
 		return false;
 	}
 
-	static String prefix(String channel, String role, Path path) {
-		return "Cannot use " + path + " as the " + role + " pipe of channel '" + channel + "': ";
-	}
-
-	/** @return the user id of this process, or -1 where it cannot be told */
+	/** @return the user id of this process, or -1 where it cannot be read */
 	static int currentUid() {
 		return CURRENT_UID;
+	}
+
+	static String prefix(String channel, String role, Path path) {
+		return "Cannot use " + path + " as the " + role + " pipe of channel '" + channel + "': ";
 	}
 
 	private static int readCurrentUid() {

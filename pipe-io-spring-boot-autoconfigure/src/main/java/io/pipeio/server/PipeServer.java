@@ -43,6 +43,9 @@ public final class PipeServer {
 
 	private volatile @Nullable ChannelPipes pipes;
 
+	/** Held while running, so that no other server, here or in another process, serves the pipes. */
+	private @Nullable ChannelLock channelLock;
+
 	/**
 	 * Create a server; nothing happens on disk until {@link #start()}.
 	 * @param settings the channel settings
@@ -68,10 +71,17 @@ public final class PipeServer {
 	}
 
 	/**
-	 * Create (when managed) and open both FIFOs and start the reader and writer threads. Does
-	 * nothing if already running.
-	 * @throws PipeFileException if a pipe path holds something other than a FIFO, or a required
-	 * FIFO is missing; nothing on disk was touched
+	 * Lock the pipes' directory, create (when managed) and open both FIFOs and start the reader
+	 * and writer threads. Does nothing if already running.
+	 * <p>
+	 * The lock comes first, before anything at the pipe paths is checked, created or replaced: a
+	 * second server would otherwise take the FIFOs as stale, replace them and split the lines.
+	 * Channels of one JVM in one directory share its lock file, {@code .pipe-io.lock}.
+	 * @throws PipeInUseException if another server, in this JVM or another process, serves these
+	 * pipes; nothing on disk was touched
+	 * @throws PipeFileException if a pipe path holds something other than a FIFO, a required
+	 * FIFO is missing, or something other than a lock file is at the lock file's path; nothing on
+	 * disk was touched
 	 * @throws IOException if the pipes cannot be created or opened
 	 */
 	public void start() throws IOException {
@@ -84,10 +94,12 @@ public final class PipeServer {
 			SendQueue sendQueue = this.sender.newQueue();
 			this.dispatcher.open();
 			try {
+				this.channelLock = ChannelLock.acquire(this.settings, this);
 				this.pipes = ChannelPipes.open(this.settings, this.dispatcher, sendQueue, this.statistics,
 						this::fail);
 			}
 			catch (IOException | RuntimeException ex) {
+				releaseChannelLock();
 				this.dispatcher.close();
 				this.statistics.recordError(ex);
 				this.lastFailure = ex;
@@ -113,10 +125,10 @@ public final class PipeServer {
 	}
 
 	/**
-	 * Stop reading, write the queued lines while the timeout allows, close both FIFOs and remove
-	 * those this server created. Returns within the timeout whatever the threads are blocked in;
-	 * a handler that ignores interruption is the only thing that may outlive it. Calling it again,
-	 * or before {@link #start()}, does nothing.
+	 * Stop reading, write the queued lines while the timeout allows, close both FIFOs, remove
+	 * those this server created and give back the directory lock. Returns within the timeout
+	 * whatever the threads are blocked in; a handler that ignores interruption is the only thing
+	 * that may outlive it. Calling it again, or before {@link #start()}, does nothing.
 	 * @param timeout the longest this call may take
 	 */
 	public void stop(Duration timeout) {
@@ -142,6 +154,7 @@ public final class PipeServer {
 			}
 			finally {
 				running.removeCreated();
+				releaseChannelLock(); // last: no other server may work in the directory while this one does
 				this.pipes = null;
 				this.sender.close();
 				setState(PipeServerState.STOPPED, null);
@@ -234,6 +247,14 @@ public final class PipeServer {
 	/** @return how many lines wait to be written */
 	public int getSendQueueSize() {
 		return this.sender.queueSize();
+	}
+
+	private void releaseChannelLock() {
+		ChannelLock held = this.channelLock;
+		if (held != null) {
+			this.channelLock = null;
+			held.release();
+		}
 	}
 
 	private void checkPipes() {

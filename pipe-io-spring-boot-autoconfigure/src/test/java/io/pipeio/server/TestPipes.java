@@ -150,7 +150,7 @@ final class TestPipes implements AutoCloseable {
 			.orElseThrow(() -> new AssertionError("No live thread " + name + " among " + engineThreads()));
 	}
 
-	/** Create a FIFO with the system tool, independently of the engine's own FifoFactory. */
+	/** Create a FIFO with the system tool, independently of the engine's own native calls. */
 	static void mkfifo(Path path) throws IOException, InterruptedException {
 		TestProcesses.run("mkfifo", "-m", "600", path.toString());
 	}

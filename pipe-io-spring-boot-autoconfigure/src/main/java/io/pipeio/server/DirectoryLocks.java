@@ -1,0 +1,75 @@
+package io.pipeio.server;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The lock files this JVM holds, one per pipe directory however many channels use it: a channel
+ * takes its directory's lock when it starts and gives it back when it stops, and the file is
+ * unlocked when the last channel there has stopped. Sharing is required, not only cheaper: an
+ * {@code fcntl} lock belongs to the process, and opening the file a second time and closing it
+ * would drop it.
+ *
+ * @author pipe-io
+ */
+final class DirectoryLocks {
+
+	/** By directory, symbolic links resolved so that two spellings of one directory share it. */
+	private static final Map<Path, Held> held = new HashMap<>();
+
+	private DirectoryLocks() {
+	}
+
+	/**
+	 * Take the lock of a directory for one more channel, locking its file if no channel here holds
+	 * it yet.
+	 * @param directory an existing directory, symbolic links resolved
+	 * @param channel the channel being started, for messages
+	 * @throws PipeInUseException if another process holds it
+	 * @throws IOException if the lock file cannot be used
+	 */
+	static synchronized void acquire(Path directory, String channel) throws IOException {
+		Held current = held.get(directory);
+		if (current == null) {
+			current = new Held(LockFile.lock(directory, channel));
+			held.put(directory, current);
+		}
+		current.users++;
+	}
+
+	/**
+	 * Give back the lock of a directory for one channel; the last one unlocks the file (and
+	 * removes it if this JVM created it).
+	 * @param directory the directory as acquired
+	 */
+	static synchronized void release(Path directory) {
+		Held current = held.get(directory);
+		if (current != null && --current.users == 0) {
+			held.remove(directory);
+			current.file.release();
+		}
+	}
+
+	/** @return whether this JVM holds the lock of the directory, for tests */
+	static synchronized boolean isHeld(Path directory) {
+		return held.containsKey(directory);
+	}
+
+	/**
+	 * A locked file and how many running channels use it.
+	 */
+	private static final class Held {
+
+		final LockFile file;
+
+		int users;
+
+		Held(LockFile file) {
+			this.file = file;
+		}
+
+	}
+
+}

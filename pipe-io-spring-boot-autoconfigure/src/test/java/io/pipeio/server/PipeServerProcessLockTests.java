@@ -1,0 +1,155 @@
+package io.pipeio.server;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * One server per pipe directory across processes: a second JVM ({@link OtherProcess}) serving a
+ * directory keeps this one out, touching nothing, until it stops or is killed; the channels of
+ * one JVM share their directory's lock until the last of them stops.
+ */
+@Timeout(value = 90, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class PipeServerProcessLockTests extends PipeServerTestSupport {
+
+	private final List<OtherProcess> others = new ArrayList<>();
+
+	@AfterEach
+	void killOthers() throws InterruptedException {
+		for (OtherProcess other : this.others) {
+			other.close();
+		}
+	}
+
+	@Test
+	void aDirectoryServedByAnotherProcessIsRefusedNamingItsPidAndItsPipesAreUntouched() throws Exception {
+		OtherProcess other = launch("test", this.pipes.in(), this.pipes.out());
+		other.startServing();
+		long in = TestPipes.inode(this.pipes.in());
+		long out = TestPipes.inode(this.pipes.out());
+		PipeServer server = this.pipes.server(this.pipes.settings().build());
+		assertThatExceptionOfType(PipeInUseException.class).isThrownBy(server::start)
+			.withMessageContaining("process " + other.pid())
+			.withMessageContaining(this.dir.toString())
+			.withMessageContaining(lockFile().toString())
+			.withMessageContaining("stop that process or configure another pipe-io.directory")
+			.satisfies((ex) -> assertThat(ex.getPath()).isEqualTo(lockFile()));
+		assertThat(server.getState()).isEqualTo(PipeServerState.FAILED);
+		// Another channel in the same directory is refused too: the lock is the directory's.
+		PipeServer neighbour = this.pipes.server(
+				PipeServerSettings.builder("neighbour", this.dir.resolve("n.in"), this.dir.resolve("n.out")).build());
+		assertThatExceptionOfType(PipeInUseException.class).isThrownBy(neighbour::start)
+			.withMessageContaining("process " + other.pid());
+		assertThat(this.dir.resolve("n.in")).doesNotExist();
+		assertThat(TestPipes.inode(this.pipes.in())).isEqualTo(in);
+		assertThat(TestPipes.inode(this.pipes.out())).isEqualTo(out);
+		try (FifoClient client = this.pipes.client()) {
+			assertThat(client.roundTrip("still served there")).isEqualTo("still served there");
+		}
+		assertThat(this.pipes.recorder.count()).isZero();
+	}
+
+	@Test
+	void afterTheOtherProcessIsKilledAStartHereSucceeds() throws Exception {
+		OtherProcess other = launch("test", this.pipes.in(), this.pipes.out());
+		other.startServing();
+		other.kill();
+		// kill -9 left its FIFOs and lock file behind; the kernel released the lock itself.
+		assertThat(TestPipes.isFifo(this.pipes.in())).isTrue();
+		assertThat(lockFile()).isRegularFile();
+		PipeServer server = this.pipes.startEcho(this.pipes.settings().build());
+		assertThat(server.getState()).isEqualTo(PipeServerState.RUNNING);
+		assertThat(lockedBy()).isEqualTo(ProcessHandle.current().pid() + "\n");
+		try (FifoClient client = this.pipes.client()) {
+			assertThat(client.roundTrip("served here")).isEqualTo("served here");
+		}
+		server.stop(TestPipes.STOP_TIMEOUT);
+		assertThat(this.pipes.in()).doesNotExist();
+		assertThat(this.pipes.out()).doesNotExist();
+		// The dead process created the lock file, not this one: it is reused and left in place.
+		assertThat(lockFile()).isRegularFile();
+	}
+
+	@Test
+	void channelsOfOneJvmShareTheLockUntilTheLastOneStops() throws Exception {
+		PipeServer a = this.pipes.start(channel("a"));
+		PipeServer b = this.pipes.start(channel("b"));
+		assertThat(lockedBy()).isEqualTo(ProcessHandle.current().pid() + "\n");
+		OtherProcess other = launch("c", this.dir.resolve("c.in"), this.dir.resolve("c.out"));
+		assertThat(other.start()).startsWith("REFUSED")
+			.contains("process " + ProcessHandle.current().pid())
+			.contains(lockFile().toString());
+		a.stop(TestPipes.STOP_TIMEOUT);
+		assertThat(lockFile()).isRegularFile();
+		assertThat(other.start()).startsWith("REFUSED").contains("process " + ProcessHandle.current().pid());
+		b.stop(TestPipes.STOP_TIMEOUT);
+		// This JVM created the lock file, so the last channel to stop removes it.
+		assertThat(lockFile()).doesNotExist();
+		assertThat(this.dir).isEmptyDirectory();
+		other.startServing();
+		assertThat(lockedBy()).isEqualTo(other.pid() + "\n");
+		assertThatExceptionOfType(PipeInUseException.class).isThrownBy(a::start)
+			.withMessageContaining("process " + other.pid());
+		other.stop();
+		assertThat(this.dir).isEmptyDirectory();
+		a.start();
+		assertThat(a.getState()).isEqualTo(PipeServerState.RUNNING);
+	}
+
+	@Test
+	void pipesInTwoDirectoriesLockBothAndAFailureReleasesTheFirst() throws Exception {
+		Path left = Files.createDirectory(this.dir.resolve("left"));
+		Path right = Files.createDirectory(this.dir.resolve("right"));
+		OtherProcess other = launch("other", right.resolve("other.in"), right.resolve("other.out"));
+		other.startServing();
+		PipeServer server = this.pipes
+			.server(PipeServerSettings.builder("split", left.resolve("split.in"), right.resolve("split.out")).build());
+		assertThatExceptionOfType(PipeInUseException.class).isThrownBy(server::start)
+			.withMessageContaining("process " + other.pid())
+			.withMessageContaining(right.resolve(LockFile.NAME).toString());
+		assertThat(left).isEmptyDirectory();
+		other.stop();
+		server.start();
+		assertThat(lockedBy(left)).isEqualTo(ProcessHandle.current().pid() + "\n");
+		assertThat(lockedBy(right)).isEqualTo(ProcessHandle.current().pid() + "\n");
+		server.stop(TestPipes.STOP_TIMEOUT);
+		assertThat(left).isEmptyDirectory();
+		assertThat(right).isEmptyDirectory();
+	}
+
+	private OtherProcess launch(String channel, Path in, Path out) throws Exception {
+		OtherProcess other = OtherProcess.launch(channel, in, out);
+		this.others.add(other);
+		return other;
+	}
+
+	private PipeServerSettings channel(String name) {
+		return PipeServerSettings.builder(name, this.dir.resolve(name + ".in"), this.dir.resolve(name + ".out")).build();
+	}
+
+	private Path lockFile() {
+		return this.dir.resolve(LockFile.NAME);
+	}
+
+	private String lockedBy() throws Exception {
+		return lockedBy(this.dir);
+	}
+
+	/**
+	 * The content of a lock file, read by another process: closing a descriptor of the file in
+	 * this JVM would drop the lock this JVM may hold on it.
+	 */
+	static String lockedBy(Path directory) throws Exception {
+		return TestProcesses.run("cat", directory.resolve(LockFile.NAME).toString());
+	}
+
+}
