@@ -100,8 +100,11 @@ public class LineDispatchBenchmark {
 			.builder("bench", Path.of("/nonexistent/bench.in"), Path.of("/nonexistent/bench.out"))
 			.build();
 		PipeServer server = new PipeServer(settings, handler); // never started: only the dispatcher's owner
-		this.dispatcher = new LineDispatcher(server, handler, new PipeServerListener() {
-		}, new ChannelStatistics());
+		PipeServerListener listener = new PipeServerListener() {
+		};
+		ChannelStatistics statistics = new ChannelStatistics();
+		this.dispatcher = new LineDispatcher(server, new LineSender(server, settings, statistics, listener), handler,
+				listener, statistics);
 		this.dispatcher.open();
 		this.framer = this.dispatcher.newFramer(PipeServerSettings.DEFAULT_MAX_MESSAGE_SIZE);
 	}

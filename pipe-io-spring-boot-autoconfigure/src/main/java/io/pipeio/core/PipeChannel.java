@@ -62,7 +62,7 @@ public final class PipeChannel implements PipeChannelContext {
 	void setListener(PipeMessageListener listener, String description, @Nullable PipeErrorHandler errorHandler,
 			List<PipeMessageListenerDecorator> decorators) {
 		BufferedPipeMessageListener buffered = (listener instanceof BufferedPipeMessageListener already) ? already
-				: new CopyingListener(listener);
+				: new CopyingPipeMessageListener(listener);
 		for (int i = decorators.size() - 1; i >= 0; i--) {
 			buffered = decorators.get(i).decorate(this.name, buffered);
 		}
@@ -235,29 +235,6 @@ public final class PipeChannel implements PipeChannelContext {
 	@Override
 	public String toString() {
 		return "PipeChannel[" + this.name + ", " + getState() + "]";
-	}
-
-	/**
-	 * Gives a plain listener a copy of each line, or the line itself when it is already owned.
-	 */
-	private record CopyingListener(PipeMessageListener listener) implements BufferedPipeMessageListener {
-
-		@Override
-		public @Nullable Object onMessage(byte[] buffer, int offset, int length, PipeChannelContext context)
-				throws Exception {
-			return this.listener.onMessage(Arrays.copyOfRange(buffer, offset, offset + length), context);
-		}
-
-		@Override
-		public @Nullable Object onMessage(byte[] line, PipeChannelContext context) throws Exception {
-			return this.listener.onMessage(line, context);
-		}
-
-		@Override
-		public String toString() {
-			return this.listener.toString();
-		}
-
 	}
 
 	/**

@@ -19,6 +19,8 @@ final class LineDispatcher {
 
 	private final PipeServer server;
 
+	private final LineSender sender;
+
 	private final LineHandler handler;
 
 	private final PipeServerListener listener;
@@ -43,9 +45,10 @@ final class LineDispatcher {
 
 	private long chunkBytes;
 
-	LineDispatcher(PipeServer server, LineHandler handler, PipeServerListener listener,
+	LineDispatcher(PipeServer server, LineSender sender, LineHandler handler, PipeServerListener listener,
 			ChannelStatistics statistics) {
 		this.server = server;
+		this.sender = sender;
 		this.handler = handler;
 		this.listener = listener;
 		this.statistics = statistics;
@@ -69,7 +72,7 @@ final class LineDispatcher {
 				if (this.paused) {
 					continue; // paused while waiting for the lock: wait again, outside it
 				}
-				this.replies.begin(this.server.sendQueue());
+				this.replies.begin(this.sender.queue());
 				try {
 					framer.feed(chunk, 0, length);
 				}

@@ -33,13 +33,11 @@ public final class PipeServer {
 
 	private final LineSender sender;
 
+	private final ServerState state;
+
 	private final ReentrantLock lifecycleLock = new ReentrantLock();
 
 	private final Runnable watchdogCheck = this::checkPipes;
-
-	private volatile PipeServerState state = PipeServerState.STOPPED;
-
-	private volatile @Nullable Throwable lastFailure;
 
 	private volatile @Nullable ChannelPipes pipes;
 
@@ -52,9 +50,10 @@ public final class PipeServer {
 	public PipeServer(PipeServerSettings settings, LineHandler handler, PipeServerListener listener) {
 		this.settings = Objects.requireNonNull(settings, "'settings' must not be null");
 		this.listener = Objects.requireNonNull(listener, "'listener' must not be null");
-		this.dispatcher = new LineDispatcher(this, Objects.requireNonNull(handler, "'handler' must not be null"),
-				listener, this.statistics);
+		this.state = new ServerState(this, listener, this.statistics);
 		this.sender = new LineSender(this, settings, this.statistics, listener);
+		this.dispatcher = new LineDispatcher(this, this.sender,
+				Objects.requireNonNull(handler, "'handler' must not be null"), listener, this.statistics);
 	}
 
 	/**
@@ -80,24 +79,22 @@ public final class PipeServer {
 			if (this.pipes != null) {
 				return;
 			}
-			setState(PipeServerState.STARTING, null);
+			this.state.set(PipeServerState.STARTING, null);
 			SendQueue sendQueue = this.sender.newQueue();
 			this.dispatcher.open();
 			try {
 				this.pipes = ChannelPipes.open(this.settings, this.dispatcher, sendQueue, this.statistics,
-						this::fail);
+						this.state::fail);
 			}
 			catch (IOException | RuntimeException ex) {
 				this.dispatcher.close();
-				this.statistics.recordError(ex);
-				this.lastFailure = ex;
-				setState(PipeServerState.FAILED, ex);
+				this.state.fail(ex);
 				throw ex;
 			}
 			this.sender.open(sendQueue);
-			this.lastFailure = null;
+			this.state.clearFailure();
 			PipeWatchdog.register(this.watchdogCheck);
-			setState(PipeServerState.RUNNING, null);
+			this.state.set(PipeServerState.RUNNING, null);
 		}
 		finally {
 			this.lifecycleLock.unlock();
@@ -126,12 +123,12 @@ public final class PipeServer {
 			ChannelPipes running = this.pipes;
 			SendQueue sendQueue = this.sender.queue();
 			if (running == null || sendQueue == null) {
-				if (this.state == PipeServerState.FAILED) {
-					setState(PipeServerState.STOPPED, null); // a failed start, stopped on purpose
+				if (this.state.get() == PipeServerState.FAILED) {
+					this.state.set(PipeServerState.STOPPED, null); // a failed start, stopped on purpose
 				}
 				return;
 			}
-			setState(PipeServerState.STOPPING, null);
+			this.state.set(PipeServerState.STOPPING, null);
 			PipeWatchdog.unregister(this.watchdogCheck, ChannelPipes.remainingMillis(deadline) / 4);
 			try {
 				this.dispatcher.close();
@@ -144,7 +141,7 @@ public final class PipeServer {
 				running.removeCreated();
 				this.pipes = null;
 				this.sender.close();
-				setState(PipeServerState.STOPPED, null);
+				this.state.set(PipeServerState.STOPPED, null);
 			}
 		}
 		finally {
@@ -171,11 +168,6 @@ public final class PipeServer {
 	 */
 	public CompletableFuture<Void> sendAsync(byte[] line) {
 		return this.sender.sendAsync(line);
-	}
-
-	/** @return the send queue while running, for the dispatcher to batch replies into */
-	@Nullable SendQueue sendQueue() {
-		return this.sender.queue();
 	}
 
 	/**
@@ -218,12 +210,12 @@ public final class PipeServer {
 
 	/** @return the current state */
 	public PipeServerState getState() {
-		return this.state;
+		return this.state.get();
 	}
 
 	/** @return why the server last went {@link PipeServerState#FAILED}, or {@code null} */
 	public @Nullable Throwable getLastFailure() {
-		return this.lastFailure;
+		return this.state.lastFailure();
 	}
 
 	/** @return the channel's counters */
@@ -242,44 +234,25 @@ public final class PipeServer {
 		}
 		try {
 			ChannelPipes running = this.pipes;
-			if (running == null || this.state == PipeServerState.STOPPING) {
+			if (running == null || this.state.get() == PipeServerState.STOPPING) {
 				return;
 			}
 			running.repair((path) -> this.listener.onPipeRecreated(this, path));
-			if (this.state == PipeServerState.FAILED) {
-				setState(PipeServerState.RUNNING, null);
+			if (this.state.get() == PipeServerState.FAILED) {
+				this.state.set(PipeServerState.RUNNING, null);
 			}
 		}
 		catch (IOException | RuntimeException ex) {
-			fail(ex);
+			this.state.fail(ex);
 		}
 		finally {
 			this.lifecycleLock.unlock();
 		}
 	}
 
-	private void fail(Throwable ex) {
-		boolean changed = this.state != PipeServerState.FAILED || this.lastFailure == null
-				|| !Objects.equals(this.lastFailure.getMessage(), ex.getMessage());
-		this.lastFailure = ex;
-		if (changed) {
-			this.statistics.recordError(ex);
-			setState(PipeServerState.FAILED, ex);
-		}
-	}
-
-	private synchronized void setState(PipeServerState next, @Nullable Throwable cause) {
-		PipeServerState previous = this.state;
-		if (previous == next && next != PipeServerState.FAILED) {
-			return;
-		}
-		this.state = next;
-		this.listener.onStateChanged(this, previous, next, cause);
-	}
-
 	@Override
 	public String toString() {
-		return "PipeServer[" + this.settings.getChannel() + ", " + this.state + "]";
+		return "PipeServer[" + this.settings.getChannel() + ", " + this.state.get() + "]";
 	}
 
 }
