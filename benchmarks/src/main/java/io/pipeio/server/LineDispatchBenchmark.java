@@ -111,10 +111,12 @@ public class LineDispatchBenchmark {
 
 	private LineHandler sendQueueHandler() {
 		// No batch is ever begun here, so nothing can be rejected at its end.
-		SendQueue sendQueue = new SendQueue(PipeServerSettings.DEFAULT_SEND_QUEUE_CAPACITY, (entry) -> {
-		});
+		SendQueue sendQueue = new SendQueue(
+				PipeServerSettings.builder("bench", Path.of("/nonexistent/bench.in"), Path.of("/nonexistent/bench.out"))
+					.build(),
+				(entries) -> {
+				});
 		this.queue = sendQueue;
-		long timeout = SendQueue.nanos(PipeServerSettings.DEFAULT_SEND_TIMEOUT);
 		this.drainer = new Thread(() -> {
 			List<Object> batch = new ArrayList<>();
 			try {
@@ -129,7 +131,7 @@ public class LineDispatchBenchmark {
 		this.drainer.setDaemon(true);
 		this.drainer.start();
 		return (buffer, offset, length) -> {
-			if (!sendQueue.offer(Arrays.copyOfRange(buffer, offset, offset + length), timeout)) {
+			if (!sendQueue.offer(Arrays.copyOfRange(buffer, offset, offset + length))) {
 				throw new IllegalStateException("send queue stayed full");
 			}
 		};

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.charset.Charset;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -125,6 +126,16 @@ public final class PipeChannel implements PipeChannelContext {
 	/** @return how many outgoing lines wait to be written */
 	public int getSendQueueSize() {
 		return this.server.getSendQueueSize();
+	}
+
+	/** @return how many bytes of outgoing lines wait to be written, queued or being written */
+	public long getSendQueueBytes() {
+		return this.server.getSendQueueBytes();
+	}
+
+	/** @return since when the channel waits for a client to read its out pipe, or {@code null} */
+	public @Nullable Instant getWaitingForReaderSince() {
+		return this.server.getWaitingForReaderSince();
 	}
 
 	/**

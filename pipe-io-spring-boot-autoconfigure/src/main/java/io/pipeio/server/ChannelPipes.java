@@ -151,8 +151,9 @@ final class ChannelPipes {
 	/**
 	 * End every thread by a deadline. Readers go first: a chunk being dispatched is finished (so
 	 * replies to lines already read are queued) unless the handler takes more than half the time,
-	 * then it is interrupted. The writer then writes what is queued while time allows and is
-	 * aborted, releasing a write blocked on a full pipe, if not done by then.
+	 * then it is interrupted; a reader waiting for room in a full queue gives up at that point too.
+	 * The writer then writes what is queued while time allows and is aborted, releasing a write
+	 * blocked on a full pipe, if not done by then.
 	 * @param queue the send queue, closed once the readers are done
 	 * @param deadline {@link System#nanoTime()} by which to return
 	 * @throws InterruptedException if interrupted; every thread has been told to end
@@ -160,9 +161,11 @@ final class ChannelPipes {
 	void shutdown(SendQueue queue, long deadline) throws InterruptedException {
 		long reserve = Math.min(100, remainingMillis(deadline) / 10);
 		try {
+			long readersMillis = remainingMillis(deadline) / 2;
+			queue.limitWaits(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(readersMillis));
 			this.inbound.close();
 			this.retired.forEach(InboundPipe::close);
-			if (!joinReaders(remainingMillis(deadline) / 2)) {
+			if (!joinReaders(readersMillis)) {
 				interruptReaders();
 				joinReaders(Math.min(reserve, remainingMillis(deadline)));
 			}

@@ -66,6 +66,15 @@ final class OutboundPipe {
 		return line;
 	}
 
+	/**
+	 * Return the line of a queue entry.
+	 * @param entry a line or a {@link PendingLine}
+	 * @return the line without its newline
+	 */
+	static byte[] lineOf(Object entry) {
+		return (entry instanceof PendingLine pending) ? pending.line() : (byte[]) entry;
+	}
+
 	static OutboundPipe open(PipeFile expected, PipeServerSettings settings, SendQueue queue,
 			ChannelStatistics statistics, Consumer<IOException> onFailure) throws IOException {
 		FileChannel channel = openChannel(expected);
@@ -154,7 +163,7 @@ final class OutboundPipe {
 	private void writeBatch(List<Object> batch, ByteBuffer buffer) throws IOException {
 		long bytes = 0;
 		for (Object entry : batch) {
-			byte[] line = (entry instanceof PendingLine pending) ? pending.line() : (byte[]) entry;
+			byte[] line = lineOf(entry);
 			int position = 0;
 			while (position < line.length) {
 				if (!buffer.hasRemaining()) {

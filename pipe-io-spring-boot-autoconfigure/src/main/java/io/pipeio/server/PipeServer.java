@@ -2,8 +2,10 @@ package io.pipeio.server;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.jspecify.annotations.Nullable;
@@ -117,7 +119,7 @@ public final class PipeServer {
 	 * @param timeout the longest this call may take
 	 */
 	public void stop(Duration timeout) {
-		long deadline = System.nanoTime() + SendQueue.nanos(timeout);
+		long deadline = System.nanoTime() + TimeUnit.NANOSECONDS.convert(timeout);
 		this.lifecycleLock.lock();
 		try {
 			ChannelPipes running = this.pipes;
@@ -150,10 +152,12 @@ public final class PipeServer {
 	}
 
 	/**
-	 * Queue a line for the out pipe; a newline is appended. Waits up to the send timeout for room.
+	 * Queue a line for the out pipe; a newline is appended. A line that does not fit into the full
+	 * send queue is handled as the {@link PipeServerSettings#getOverflow() overflow policy} says.
 	 * @param line the line, without newline
 	 * @throws IllegalArgumentException if the line contains a newline
-	 * @throws PipeSendException if the channel is not running or the queue stayed full
+	 * @throws PipeSendException if the channel is not running, or the line did not fit and the
+	 * policy is not {@link OverflowPolicy#DROP_NEWEST}
 	 */
 	public void send(byte[] line) {
 		this.sender.send(line);
@@ -161,7 +165,7 @@ public final class PipeServer {
 
 	/**
 	 * Queue a line like {@link #send(byte[])} and return a future completed once it is written
-	 * to the pipe (or failed if the channel stops first).
+	 * to the pipe, or failed if it is dropped or the channel stops first.
 	 * @param line the line, without newline
 	 * @return the future
 	 * @throws IllegalArgumentException if the line contains a newline
@@ -226,6 +230,19 @@ public final class PipeServer {
 	/** @return how many lines wait to be written */
 	public int getSendQueueSize() {
 		return this.sender.queueSize();
+	}
+
+	/** @return how many bytes of lines wait to be written, queued or being written */
+	public long getSendQueueBytes() {
+		return this.sender.queueBytes();
+	}
+
+	/**
+	 * @return since when the channel waits for a client to read its out pipe: when a line first
+	 * found the send queue full since the writer last wrote; {@code null} while lines fit
+	 */
+	public @Nullable Instant getWaitingForReaderSince() {
+		return this.sender.waitingForReaderSince();
 	}
 
 	private void checkPipes() {
