@@ -21,7 +21,7 @@ final class ChannelPipes {
 
 	private final LineDispatcher dispatcher;
 
-	private final Consumer<IOException> onFailure;
+	private final Consumer<Throwable> onFailure;
 
 	private final List<InboundPipe> retired = new ArrayList<>();
 
@@ -33,7 +33,7 @@ final class ChannelPipes {
 
 	private @Nullable PipeFile createdOut;
 
-	private ChannelPipes(PipeServerSettings settings, LineDispatcher dispatcher, Consumer<IOException> onFailure,
+	private ChannelPipes(PipeServerSettings settings, LineDispatcher dispatcher, Consumer<Throwable> onFailure,
 			PipeFile in, @Nullable PipeFile createdIn, PipeFile out, @Nullable PipeFile createdOut,
 			SendQueue queue, ChannelStatistics statistics) throws IOException {
 		this.settings = settings;
@@ -56,7 +56,7 @@ final class ChannelPipes {
 	 * usable, nothing on disk has been touched when this throws.
 	 */
 	static ChannelPipes open(PipeServerSettings settings, LineDispatcher dispatcher, SendQueue queue,
-			ChannelStatistics statistics, Consumer<IOException> onFailure) throws IOException {
+			ChannelStatistics statistics, Consumer<Throwable> onFailure) throws IOException {
 		String channel = settings.getChannel();
 		boolean managed = settings.isManagePipes();
 		PipeFile in = PipeFiles.check(channel, "in", settings.getInPath(), managed);
@@ -107,8 +107,11 @@ final class ChannelPipes {
 				recreated.accept(in.path());
 			}
 		}
-		if (!this.outbound.isAlive()) {
-			throw new IOException("The writer thread of channel '" + this.settings.getChannel() + "' ended");
+		// Its failure is known before the thread is gone: the channel must not look recovered meanwhile.
+		if (!this.outbound.isAlive() || this.outbound.failure() != null) {
+			Throwable cause = this.outbound.failure();
+			throw new IOException("The writer thread of channel '" + this.settings.getChannel() + "' ended"
+					+ ((cause != null) ? ": " + cause : "") + "; restart the channel", cause);
 		}
 		if (!this.outbound.file().isStillThere()) {
 			PipeFile out = PipeFile.inspect(this.settings.getOutPath());
@@ -135,8 +138,12 @@ final class ChannelPipes {
 		return new Usable(PipeFiles.create(found.path(), checked, this.settings), true);
 	}
 
-	private void readerFailed(InboundPipe pipe, IOException ex) {
-		if (pipe == this.inbound) {
+	/**
+	 * A reader failed. A retired reader failing to read its replaced pipe concerns only the clients
+	 * still attached to it; anything else unexpected fails the channel, whichever reader it hit.
+	 */
+	private void readerFailed(InboundPipe pipe, Throwable ex) {
+		if (pipe == this.inbound || !(ex instanceof IOException)) {
 			this.onFailure.accept(ex);
 		}
 	}

@@ -51,7 +51,7 @@ final class InboundPipe {
 	private volatile boolean reading;
 
 	private InboundPipe(PipeFile file, FileChannel keepAlive, FileChannel channel, LineDispatcher dispatcher,
-			int maxMessageSize, int bufferSize, String threadName, BiConsumer<InboundPipe, IOException> onFailure) {
+			int maxMessageSize, int bufferSize, String threadName, BiConsumer<InboundPipe, Throwable> onFailure) {
 		this.file = file;
 		this.keepAlive = keepAlive;
 		this.channel = channel;
@@ -67,12 +67,13 @@ final class InboundPipe {
 	 * @param expected the FIFO as inspected before opening
 	 * @param settings the channel settings
 	 * @param dispatcher where lines go
-	 * @param onFailure told when reading fails other than by {@link #close()}
+	 * @param onFailure told when reading fails other than by {@link #close()}, and of any unexpected
+	 * failure on the way to the handler
 	 * @return the running pipe
 	 * @throws IOException if the FIFO cannot be opened or was swapped while opening
 	 */
 	static InboundPipe open(PipeFile expected, PipeServerSettings settings, LineDispatcher dispatcher,
-			BiConsumer<InboundPipe, IOException> onFailure) throws IOException {
+			BiConsumer<InboundPipe, Throwable> onFailure) throws IOException {
 		FileChannel keepAlive = FileChannel.open(expected.path(), StandardOpenOption.READ, StandardOpenOption.WRITE,
 				LinkOption.NOFOLLOW_LINKS);
 		FileChannel channel;
@@ -106,7 +107,7 @@ final class InboundPipe {
 		return channel;
 	}
 
-	private void run(BiConsumer<InboundPipe, IOException> onFailure) {
+	private void run(BiConsumer<InboundPipe, Throwable> onFailure) {
 		ByteBuffer byteBuffer = ByteBuffer.wrap(this.buffer);
 		try {
 			while (this.dispatcher.awaitNotPaused()) {
@@ -114,7 +115,7 @@ final class InboundPipe {
 				if (read < 0) {
 					break; // retired and every client closed its end
 				}
-				if (read > 0 && !this.dispatcher.dispatch(this.framer, this.buffer, read)) {
+				if (read > 0 && !dispatch(read, onFailure)) {
 					break;
 				}
 			}
@@ -127,9 +128,30 @@ final class InboundPipe {
 				onFailure.accept(this, ex);
 			}
 		}
+		catch (RuntimeException | Error ex) {
+			onFailure.accept(this, ex); // even reporting failed: the thread ends, the watchdog starts another
+		}
 		finally {
 			closeQuietly(this.channel);
 			closeQuietly(this.keepAlive);
+		}
+	}
+
+	/**
+	 * Dispatch a chunk. A failure on the way that is not the handler's (which the dispatcher catches
+	 * per line) — an {@code OutOfMemoryError} while assembling a line, a listener throwing — is
+	 * reported and reading goes on: ending the thread would close the pipe's last reader under the
+	 * attached clients, whose next write would then fail with EPIPE. The rest of the chunk is lost,
+	 * and a line it ended inside is skipped up to its newline rather than delivered as a fragment.
+	 */
+	private boolean dispatch(int read, BiConsumer<InboundPipe, Throwable> onFailure) throws InterruptedException {
+		try {
+			return this.dispatcher.dispatch(this.framer, this.buffer, read);
+		}
+		catch (RuntimeException | Error ex) {
+			this.framer.resync(this.buffer[read - 1] != '\n');
+			onFailure.accept(this, ex);
+			return true;
 		}
 	}
 

@@ -12,6 +12,8 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The opened <em>out</em> FIFO and the single platform thread that writes queued lines to it.
  * The FIFO is opened read-write, so the server can write while no client reads (lines wait in
@@ -38,8 +40,10 @@ final class OutboundPipe {
 
 	private volatile boolean aborted;
 
+	private volatile @Nullable Throwable failure;
+
 	private OutboundPipe(PipeFile file, FileChannel channel, SendQueue queue, ChannelStatistics statistics,
-			PipeServerSettings settings, Consumer<IOException> onFailure) {
+			PipeServerSettings settings, Consumer<Throwable> onFailure) {
 		this.file = file;
 		this.channel = channel;
 		this.queue = queue;
@@ -76,7 +80,7 @@ final class OutboundPipe {
 	}
 
 	static OutboundPipe open(PipeFile expected, PipeServerSettings settings, SendQueue queue,
-			ChannelStatistics statistics, Consumer<IOException> onFailure) throws IOException {
+			ChannelStatistics statistics, Consumer<Throwable> onFailure) throws IOException {
 		FileChannel channel = openChannel(expected);
 		OutboundPipe pipe = new OutboundPipe(expected, channel, queue, statistics, settings, onFailure);
 		pipe.thread.start();
@@ -117,6 +121,11 @@ final class OutboundPipe {
 		return this.thread.isAlive();
 	}
 
+	/** @return what ended the thread other than a stop, or {@code null} */
+	@Nullable Throwable failure() {
+		return this.failure;
+	}
+
 	/**
 	 * Give up writing: release a write blocked on a full pipe and end the thread.
 	 */
@@ -133,7 +142,7 @@ final class OutboundPipe {
 		return !this.thread.isAlive();
 	}
 
-	private void run(Consumer<IOException> onFailure) {
+	private void run(Consumer<Throwable> onFailure) {
 		ByteBuffer buffer = null;
 		List<Object> batch = new ArrayList<>();
 		try {
@@ -147,10 +156,12 @@ final class OutboundPipe {
 			}
 		}
 		catch (InterruptedException | ClosedChannelException ex) {
-			// Stopped.
+			if (!this.aborted) {
+				failed(ex, onFailure); // not by stop: a stray interrupt
+			}
 		}
-		catch (IOException ex) {
-			onFailure.accept(ex);
+		catch (IOException | RuntimeException | Error ex) {
+			failed(ex, onFailure);
 		}
 		finally {
 			InboundPipe.closeQuietly(this.channel);
@@ -158,6 +169,17 @@ final class OutboundPipe {
 			failAll(batch, notWritten);
 			failAll(this.queue.clear(), notWritten);
 		}
+	}
+
+	/**
+	 * The thread ends other than by a stop, whatever the cause (an {@code OutOfMemoryError} too): the
+	 * queue refuses new lines, so no sender waits for a writer that is gone, and the channel fails
+	 * with the cause instead of looking healthy while nothing is written.
+	 */
+	private void failed(Throwable ex, Consumer<Throwable> onFailure) {
+		this.failure = ex;
+		this.queue.close();
+		onFailure.accept(ex);
 	}
 
 	private void writeBatch(List<Object> batch, ByteBuffer buffer) throws IOException {

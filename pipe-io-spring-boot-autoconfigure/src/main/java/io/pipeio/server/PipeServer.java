@@ -259,8 +259,8 @@ public final class PipeServer {
 				this.state.set(PipeServerState.RUNNING, null);
 			}
 		}
-		catch (IOException | RuntimeException ex) {
-			this.state.fail(ex);
+		catch (IOException | RuntimeException | Error ex) {
+			this.state.fail(ex); // an Error too: the watchdog thread, which every channel shares, goes on
 		}
 		finally {
 			this.lifecycleLock.unlock();

@@ -1,7 +1,5 @@
 package io.pipeio.server;
 
-import java.util.Objects;
-
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -43,14 +41,15 @@ final class ServerState {
 	}
 
 	/**
-	 * Fail the server: for a pipe that cannot be used or read. The watchdog's next check that finds
-	 * everything working sets it running again.
+	 * Fail the server: for a pipe that cannot be used and for anything unexpected in an engine
+	 * thread, so that no thread dies while the state says RUNNING. The watchdog's next check that
+	 * finds everything working sets it running again.
 	 * @param ex the cause
 	 */
 	void fail(Throwable ex) {
 		Throwable last = this.lastFailure;
 		boolean changed = this.state != PipeServerState.FAILED || last == null
-				|| !Objects.equals(last.getMessage(), ex.getMessage());
+				|| !String.valueOf(last).equals(String.valueOf(ex));
 		this.lastFailure = ex;
 		if (changed) {
 			this.statistics.recordError(ex);
