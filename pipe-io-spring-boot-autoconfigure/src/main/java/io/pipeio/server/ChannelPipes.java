@@ -159,8 +159,9 @@ final class ChannelPipes {
 	 * End every thread by a deadline. Readers go first: a chunk being dispatched is finished (so
 	 * replies to lines already read are queued) unless the handler takes more than half the time,
 	 * then it is interrupted; a reader waiting for room in a full queue gives up at that point too.
-	 * The writer then writes what is queued while time allows and is aborted, releasing a write
-	 * blocked on a full pipe, if not done by then.
+	 * A reader that still does not end is abandoned (and renamed so). The writer then writes what is
+	 * queued while time allows and is aborted, releasing a write blocked on a full pipe, if not done
+	 * by then.
 	 * @param queue the send queue, closed once the readers are done
 	 * @param deadline {@link System#nanoTime()} by which to return
 	 * @throws InterruptedException if interrupted; every thread has been told to end
@@ -174,7 +175,10 @@ final class ChannelPipes {
 			this.retired.forEach(InboundPipe::close);
 			if (!joinReaders(readersMillis)) {
 				interruptReaders();
-				joinReaders(Math.min(reserve, remainingMillis(deadline)));
+				if (!joinReaders(Math.min(reserve, remainingMillis(deadline)))) {
+					this.inbound.abandon();
+					this.retired.forEach(InboundPipe::abandon);
+				}
 			}
 			queue.close();
 			if (!this.outbound.join(remainingMillis(deadline) - reserve)) {

@@ -247,6 +247,13 @@ final class InboundPipe {
 		closeQuietly(this.keepAlive);
 	}
 
+	/** Mark a thread that did not end when stopped in its name, for thread dumps and messages. */
+	void abandon() {
+		if (this.thread.isAlive()) {
+			this.thread.setName(this.thread.getName() + "-abandoned");
+		}
+	}
+
 	/** Interrupt the thread, for a handler that does not return in time. */
 	void interrupt() {
 		this.thread.interrupt();

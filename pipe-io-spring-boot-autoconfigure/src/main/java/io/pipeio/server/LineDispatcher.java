@@ -4,6 +4,8 @@ import java.util.Arrays;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Hands framed lines to the {@link LineHandler}, one chunk at a time under a lock so the handler
  * is never called concurrently (a replaced in pipe is drained by a second reader for a while), and
@@ -28,7 +30,7 @@ final class LineDispatcher {
 	private final ChannelStatistics statistics;
 
 	/** Held while the handler runs: serialises the readers of a channel. */
-	private final ReentrantLock dispatchLock = new ReentrantLock();
+	private final DispatchLock dispatchLock = new DispatchLock();
 
 	/** Guards only the pause condition, never held across a handler call. */
 	private final ReentrantLock pauseLock = new ReentrantLock();
@@ -38,6 +40,8 @@ final class LineDispatcher {
 	private volatile boolean paused;
 
 	private volatile boolean closed;
+
+	private volatile @Nullable Thread abandoned;
 
 	private final ReplyBatching replies = new ReplyBatching();
 
@@ -122,6 +126,22 @@ final class LineDispatcher {
 		return this.paused;
 	}
 
+	/**
+	 * Tell whether a handler call that the last {@code stop()} gave up on has still not returned:
+	 * its thread holds the dispatch lock, so no reader can deliver a line meanwhile.
+	 * @return the failure that describes it, or {@code null} if there is none (any more)
+	 */
+	@Nullable IllegalStateException blockedByAbandonedCall() {
+		Thread thread = this.abandoned;
+		if (thread == null || thread != this.dispatchLock.owner()) {
+			this.abandoned = null; // none, or it returned
+			return null;
+		}
+		return new IllegalStateException("Channel '" + this.server.getChannel() + "' cannot deliver lines: a"
+				+ " handler call that the last stop gave up on has not returned (thread '" + thread.getName()
+				+ "'); lines wait in the in pipe until it does");
+	}
+
 	void setPaused(boolean paused) {
 		this.paused = paused;
 		if (!paused) {
@@ -134,7 +154,12 @@ final class LineDispatcher {
 		signalAll();
 	}
 
+	/**
+	 * Take lines again, for a starting server. No reader of the channel runs yet, so a thread
+	 * holding the dispatch lock now is one that stop gave up on.
+	 */
 	void open() {
+		this.abandoned = this.dispatchLock.owner();
 		this.closed = false;
 	}
 
@@ -146,6 +171,18 @@ final class LineDispatcher {
 		finally {
 			this.pauseLock.unlock();
 		}
+	}
+
+	/**
+	 * The dispatch lock, which can tell its owner.
+	 */
+	@SuppressWarnings("serial")
+	private static final class DispatchLock extends ReentrantLock {
+
+		@Nullable Thread owner() {
+			return getOwner();
+		}
+
 	}
 
 	/**

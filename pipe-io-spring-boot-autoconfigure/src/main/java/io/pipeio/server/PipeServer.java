@@ -70,7 +70,9 @@ public final class PipeServer {
 
 	/**
 	 * Create (when managed) and open both FIFOs and start the reader and writer threads. Does
-	 * nothing if already running.
+	 * nothing if already running. If a handler call that the last {@link #stop(Duration)} gave up on
+	 * is still running, the server starts {@link PipeServerState#FAILED} and delivers the lines that
+	 * waited in the pipe, in order, once that call returned.
 	 * @throws PipeFileException if a pipe path holds something other than a FIFO, or a required
 	 * FIFO is missing; nothing on disk was touched
 	 * @throws IOException if the pipes cannot be created or opened
@@ -96,7 +98,14 @@ public final class PipeServer {
 			this.sender.open(sendQueue);
 			this.state.clearFailure();
 			PipeWatchdog.register(this.watchdogCheck);
-			this.state.set(PipeServerState.RUNNING, null);
+			// Not RUNNING while an abandoned handler call blocks delivery; the watchdog sees it return.
+			IllegalStateException blocked = this.dispatcher.blockedByAbandonedCall();
+			if (blocked != null) {
+				this.state.fail(blocked);
+			}
+			else {
+				this.state.set(PipeServerState.RUNNING, null);
+			}
 		}
 		finally {
 			this.lifecycleLock.unlock();
@@ -255,7 +264,7 @@ public final class PipeServer {
 				return;
 			}
 			running.repair((path) -> this.listener.onPipeRecreated(this, path));
-			if (this.state.get() == PipeServerState.FAILED) {
+			if (this.state.get() == PipeServerState.FAILED && this.dispatcher.blockedByAbandonedCall() == null) {
 				this.state.set(PipeServerState.RUNNING, null);
 			}
 		}
