@@ -21,9 +21,6 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  */
 class PipeServerBackPressureTests extends PipeServerTestSupport {
 
-	/** A full pipe: the kernel's default pipe buffer, 16 pages. */
-	private static final int PIPE_CAPACITY = 64 * 1024;
-
 	@Test
 	void bytesWaitingToBeWrittenNeverExceedTheBoundWithLargeRepliesAndNoReader() throws Exception {
 		long bound = 1024 * 1024;
@@ -87,7 +84,7 @@ class PipeServerBackPressureTests extends PipeServerTestSupport {
 		FifoClient.LineWriter writer = this.pipes.writer();
 		CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> writer.write(requests(requests)));
 		// The channel stopped reading: the in pipe fills up and the client's write blocks in the kernel.
-		await().atMost(Duration.ofSeconds(10)).until(() -> TestProcesses.pipeBytes(this.pipes.in()) == PIPE_CAPACITY);
+		await().atMost(Duration.ofSeconds(10)).until(() -> TestProcesses.isPipeFull(this.pipes.in()));
 		assertThat(writing).isNotDone();
 		assertThat(server.getWaitingForReaderSince()).isNotNull();
 		assertThat(this.pipes.recorder.count()).isLessThan(requests);
@@ -109,7 +106,7 @@ class PipeServerBackPressureTests extends PipeServerTestSupport {
 		PipeServer server = startPaddedEcho();
 		FifoClient.LineWriter writer = this.pipes.writer();
 		CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> writer.write(requests(3000)));
-		await().atMost(Duration.ofSeconds(10)).until(() -> TestProcesses.pipeBytes(this.pipes.in()) == PIPE_CAPACITY);
+		await().atMost(Duration.ofSeconds(10)).until(() -> TestProcesses.isPipeFull(this.pipes.in()));
 		assertTimeoutPreemptively(TestPipes.STOP_BOUND, () -> server.stop(TestPipes.STOP_TIMEOUT));
 		assertThat(server.getState()).isEqualTo(PipeServerState.STOPPED);
 		assertThat(TestPipes.engineThreads()).isEmpty();
