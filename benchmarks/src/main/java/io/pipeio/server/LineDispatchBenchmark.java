@@ -100,18 +100,23 @@ public class LineDispatchBenchmark {
 			.builder("bench", Path.of("/nonexistent/bench.in"), Path.of("/nonexistent/bench.out"))
 			.build();
 		PipeServer server = new PipeServer(settings, handler); // never started: only the dispatcher's owner
-		this.dispatcher = new LineDispatcher(server, handler, new PipeServerListener() {
-		}, new ChannelStatistics());
+		PipeServerListener listener = new PipeServerListener() {
+		};
+		ChannelStatistics statistics = new ChannelStatistics();
+		this.dispatcher = new LineDispatcher(server, new LineSender(server, settings, statistics, listener), handler,
+				listener, statistics);
 		this.dispatcher.open();
 		this.framer = this.dispatcher.newFramer(PipeServerSettings.DEFAULT_MAX_MESSAGE_SIZE);
 	}
 
 	private LineHandler sendQueueHandler() {
 		// No batch is ever begun here, so nothing can be rejected at its end.
-		SendQueue sendQueue = new SendQueue(PipeServerSettings.DEFAULT_SEND_QUEUE_CAPACITY, (entry) -> {
-		});
+		SendQueue sendQueue = new SendQueue(
+				PipeServerSettings.builder("bench", Path.of("/nonexistent/bench.in"), Path.of("/nonexistent/bench.out"))
+					.build(),
+				(entries) -> {
+				});
 		this.queue = sendQueue;
-		long timeout = SendQueue.nanos(PipeServerSettings.DEFAULT_SEND_TIMEOUT);
 		this.drainer = new Thread(() -> {
 			List<Object> batch = new ArrayList<>();
 			try {
@@ -126,7 +131,7 @@ public class LineDispatchBenchmark {
 		this.drainer.setDaemon(true);
 		this.drainer.start();
 		return (buffer, offset, length) -> {
-			if (!sendQueue.offer(Arrays.copyOfRange(buffer, offset, offset + length), timeout)) {
+			if (!sendQueue.offer(Arrays.copyOfRange(buffer, offset, offset + length))) {
 				throw new IllegalStateException("send queue stayed full");
 			}
 		};

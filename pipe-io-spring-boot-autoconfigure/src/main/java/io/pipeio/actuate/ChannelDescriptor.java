@@ -1,5 +1,6 @@
 package io.pipeio.actuate;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -10,7 +11,8 @@ import io.pipeio.server.PipeServerSettings;
 
 /**
  * What operators see of one channel, shared by the health details and the {@code pipeio}
- * endpoint: paths, state, counters, queue depth and the last error.
+ * endpoint: paths, state, counters, queue depth, since when the channel waits for a client to read
+ * its out pipe, and the last error.
  *
  * @author pipe-io
  */
@@ -53,6 +55,12 @@ public final class ChannelDescriptor {
 		}
 		details.put("dropped", dropped);
 		details.put("sendQueueSize", channel.getSendQueueSize());
+		details.put("sendQueueBytes", channel.getSendQueueBytes());
+		Instant waitingSince = channel.getWaitingForReaderSince();
+		if (waitingSince != null) {
+			// The out pipe and the send queue are full: since then, no client has read enough.
+			details.put("waitingForReaderSince", waitingSince.toString());
+		}
 		ChannelStatistics.LastError lastError = statistics.getLastError();
 		if (lastError != null) {
 			Map<String, Object> error = new LinkedHashMap<>();

@@ -19,9 +19,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Channel meters, tagged {@code channel}: {@code pipeio.messages.received}, {@code .sent},
  * {@code .dropped} (tag {@code reason}), {@code pipeio.bytes.received}, {@code .sent} and the
- * {@code pipeio.send.queue.size} gauge. The meters read the engine's own counters when scraped, so
- * they cost nothing per line. A channel is bound when it first starts, whichever comes first of
- * that and the meter registry.
+ * {@code pipeio.send.queue.size} and {@code .bytes} gauges. The meters read the engine's own
+ * counters when scraped, so they cost nothing per line. A channel is bound when it first starts,
+ * whichever comes first of that and the meter registry.
  *
  * @author pipe-io
  */
@@ -77,6 +77,12 @@ public class PipeIoMetrics implements MeterBinder, PipeServerListener {
 			.register(registry);
 		Gauge.builder("pipeio.send.queue.size", server, PipeServer::getSendQueueSize)
 			.description("Lines waiting to be written to the out pipe")
+			.tags(tags)
+			.strongReference(true)
+			.register(registry);
+		Gauge.builder("pipeio.send.queue.bytes", server, PipeServer::getSendQueueBytes)
+			.description("Bytes of the lines waiting to be written to the out pipe, queued or being written")
+			.baseUnit(BaseUnits.BYTES)
 			.tags(tags)
 			.strongReference(true)
 			.register(registry);

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 
 import io.pipeio.core.PipeChannelSettings;
+import io.pipeio.server.OverflowPolicy;
 import io.pipeio.server.PipeServerSettings;
 import org.jspecify.annotations.Nullable;
 
@@ -81,6 +82,13 @@ public class PipeChannelSettingsFactory {
 			if (channel.getSendQueueCapacity() < 1) {
 				problems.add(prefix + "send-queue-capacity must be at least 1, got " + channel.getSendQueueCapacity());
 			}
+			if (channel.getSendQueueMaxBytes() == null || channel.getSendQueueMaxBytes().toBytes() < 1) {
+				problems.add(prefix + "send-queue-max-bytes must be at least 1B, got " + channel.getSendQueueMaxBytes()
+						+ "; use a size such as 64MB");
+			}
+			if (overflow(channel.getOverflow()) == null) {
+				problems.add(overflowProblem(prefix, channel.getOverflow()));
+			}
 			if (channel.getSendTimeout() == null || channel.getSendTimeout().isNegative()) {
 				problems.add(prefix + "send-timeout must not be negative, got " + channel.getSendTimeout()
 						+ "; use a duration such as 5s");
@@ -124,11 +132,41 @@ public class PipeChannelSettingsFactory {
 			.managePipes(channel.isManagePipes())
 			.maxMessageSize((int) channel.getMaxMessageSize().toBytes())
 			.sendQueueCapacity(channel.getSendQueueCapacity())
+			.sendQueueMaxBytes(channel.getSendQueueMaxBytes().toBytes())
+			.overflow(requireOverflow("pipe-io.channels." + name + ".", channel.getOverflow()))
 			.sendTimeout(channel.getSendTimeout());
 		for (PipeChannelSettingsCustomizer customizer : this.customizers) {
 			customizer.customize(name, server);
 		}
 		return new PipeChannelSettings(server.build(), Charset.forName(channel.getCharset()), channel.isAutoStartup());
+	}
+
+	private static OverflowPolicy requireOverflow(String prefix, String value) {
+		OverflowPolicy policy = overflow(value);
+		if (policy == null) {
+			throw new IllegalArgumentException(overflowProblem(prefix, value));
+		}
+		return policy;
+	}
+
+	private static String overflowProblem(String prefix, @Nullable String value) {
+		return prefix + "overflow '" + value + "' is not an overflow policy; use block, drop-newest, drop-oldest"
+				+ " or fail";
+	}
+
+	/**
+	 * Parse an overflow policy as configured: {@code drop-newest}, also {@code DROP_NEWEST}.
+	 * @return the policy, or {@code null} if there is no such policy
+	 */
+	private static @Nullable OverflowPolicy overflow(@Nullable String value) {
+		if (value != null) {
+			for (OverflowPolicy policy : OverflowPolicy.values()) {
+				if (policy.value().equalsIgnoreCase(value.trim().replace('_', '-'))) {
+					return policy;
+				}
+			}
+		}
+		return null;
 	}
 
 	private static Path resolve(Path directory, @Nullable String configured, String fallback, String property,

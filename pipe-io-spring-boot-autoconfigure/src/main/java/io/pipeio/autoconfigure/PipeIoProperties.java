@@ -201,7 +201,25 @@ public class PipeIoProperties implements Validator {
 		private int sendQueueCapacity = 10_000;
 
 		/**
-		 * How long a send waits for room in a full send queue before it fails.
+		 * Bound of the bytes of the outgoing lines waiting to be written (queued or being
+		 * written), so that large lines cannot pile up in memory while no client reads. A single
+		 * longer line is still sent once nothing else waits.
+		 */
+		private DataSize sendQueueMaxBytes = DataSize.ofMegabytes(64);
+
+		/**
+		 * What happens to an outgoing line that does not fit into the full send queue: "block"
+		 * (replies wait, so the channel stops reading its in pipe; other sends wait up to
+		 * send-timeout, then fail), "drop-newest" (the line is dropped), "drop-oldest" (the oldest
+		 * queued lines are dropped to make room) or "fail" (the send fails at once). Dropped lines
+		 * are counted (reason queue-full).
+		 */
+		private String overflow = "block";
+
+		/**
+		 * With overflow "block", how long a send from a thread other than the channel's reader
+		 * (a PipeTemplate call, an asynchronous reply) waits for room in a full send queue before
+		 * it fails. A listener's reply on the reader thread waits without limit.
 		 */
 		private Duration sendTimeout = Duration.ofSeconds(5);
 
@@ -264,6 +282,22 @@ public class PipeIoProperties implements Validator {
 
 		public void setSendQueueCapacity(int sendQueueCapacity) {
 			this.sendQueueCapacity = sendQueueCapacity;
+		}
+
+		public DataSize getSendQueueMaxBytes() {
+			return this.sendQueueMaxBytes;
+		}
+
+		public void setSendQueueMaxBytes(DataSize sendQueueMaxBytes) {
+			this.sendQueueMaxBytes = sendQueueMaxBytes;
+		}
+
+		public String getOverflow() {
+			return this.overflow;
+		}
+
+		public void setOverflow(String overflow) {
+			this.overflow = overflow;
 		}
 
 		public Duration getSendTimeout() {

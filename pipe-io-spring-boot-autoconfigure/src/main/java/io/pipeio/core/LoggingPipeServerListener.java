@@ -1,6 +1,9 @@
 package io.pipeio.core;
 
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 import io.pipeio.server.DropReason;
 import io.pipeio.server.PipeServer;
@@ -12,13 +15,22 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Logs what an operator should know of a channel's engine: failures, re-created pipes and lines
- * dropped by the engine itself (over-size, full send queue).
+ * dropped by the engine itself (over-size, full send queue; the latter at most every 10 seconds
+ * per channel).
  *
  * @author pipe-io
  */
 public class LoggingPipeServerListener implements PipeServerListener {
 
 	private static final Log logger = LogFactory.getLog(PipeChannel.class);
+
+	/**
+	 * Queue-full drops of a channel are logged at most this often: with a drop overflow policy and
+	 * no reader, lines may be dropped by the thousand per second (they are all counted).
+	 */
+	private static final long QUEUE_FULL_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+	private final Map<String, Long> queueFullLogged = new ConcurrentHashMap<>();
 
 	@Override
 	public void onStateChanged(PipeServer server, PipeServerState previous, PipeServerState current,
@@ -36,12 +48,28 @@ public class LoggingPipeServerListener implements PipeServerListener {
 
 	@Override
 	public void onDropped(PipeServer server, DropReason reason, long size) {
-		if (logger.isWarnEnabled()) {
-			String limit = (reason == DropReason.TOO_LARGE)
-					? " (max-message-size is " + server.getSettings().getMaxMessageSize() + " bytes)" : "";
-			logger.warn("Channel '" + server.getChannel() + "' dropped a line of " + size + " bytes: "
-					+ reason.tag() + limit);
+		if (!logger.isWarnEnabled() || (reason == DropReason.QUEUE_FULL && !firstQueueFullInInterval(server))) {
+			return;
 		}
+		String detail = switch (reason) {
+			case TOO_LARGE -> " (max-message-size is " + server.getSettings().getMaxMessageSize() + " bytes)";
+			case QUEUE_FULL -> " (no client reads " + server.getSettings().getOutPath() + " fast enough; overflow is "
+					+ server.getSettings().getOverflow().value() + "; more such drops are counted in"
+					+ " pipeio.messages.dropped and logged at most every 10 s)";
+			default -> "";
+		};
+		logger.warn("Channel '" + server.getChannel() + "' dropped a line of " + size + " bytes: " + reason.tag()
+				+ detail);
+	}
+
+	private boolean firstQueueFullInInterval(PipeServer server) {
+		long now = System.nanoTime();
+		Long last = this.queueFullLogged.get(server.getChannel());
+		if (last != null && now - last < QUEUE_FULL_LOG_INTERVAL_NANOS) {
+			return false;
+		}
+		this.queueFullLogged.put(server.getChannel(), now);
+		return true;
 	}
 
 	@Override

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.charset.Charset;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -62,7 +63,7 @@ public final class PipeChannel implements PipeChannelContext {
 	void setListener(PipeMessageListener listener, String description, @Nullable PipeErrorHandler errorHandler,
 			List<PipeMessageListenerDecorator> decorators) {
 		BufferedPipeMessageListener buffered = (listener instanceof BufferedPipeMessageListener already) ? already
-				: new CopyingListener(listener);
+				: new CopyingPipeMessageListener(listener);
 		for (int i = decorators.size() - 1; i >= 0; i--) {
 			buffered = decorators.get(i).decorate(this.name, buffered);
 		}
@@ -125,6 +126,16 @@ public final class PipeChannel implements PipeChannelContext {
 	/** @return how many outgoing lines wait to be written */
 	public int getSendQueueSize() {
 		return this.server.getSendQueueSize();
+	}
+
+	/** @return how many bytes of outgoing lines wait to be written, queued or being written */
+	public long getSendQueueBytes() {
+		return this.server.getSendQueueBytes();
+	}
+
+	/** @return since when the channel waits for a client to read its out pipe, or {@code null} */
+	public @Nullable Instant getWaitingForReaderSince() {
+		return this.server.getWaitingForReaderSince();
 	}
 
 	/**
@@ -235,29 +246,6 @@ public final class PipeChannel implements PipeChannelContext {
 	@Override
 	public String toString() {
 		return "PipeChannel[" + this.name + ", " + getState() + "]";
-	}
-
-	/**
-	 * Gives a plain listener a copy of each line, or the line itself when it is already owned.
-	 */
-	private record CopyingListener(PipeMessageListener listener) implements BufferedPipeMessageListener {
-
-		@Override
-		public @Nullable Object onMessage(byte[] buffer, int offset, int length, PipeChannelContext context)
-				throws Exception {
-			return this.listener.onMessage(Arrays.copyOfRange(buffer, offset, offset + length), context);
-		}
-
-		@Override
-		public @Nullable Object onMessage(byte[] line, PipeChannelContext context) throws Exception {
-			return this.listener.onMessage(line, context);
-		}
-
-		@Override
-		public String toString() {
-			return this.listener.toString();
-		}
-
 	}
 
 	/**

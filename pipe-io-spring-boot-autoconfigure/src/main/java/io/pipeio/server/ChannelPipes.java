@@ -21,7 +21,7 @@ final class ChannelPipes {
 
 	private final LineDispatcher dispatcher;
 
-	private final Consumer<IOException> onFailure;
+	private final Consumer<Throwable> onFailure;
 
 	private final List<InboundPipe> retired = new ArrayList<>();
 
@@ -33,7 +33,7 @@ final class ChannelPipes {
 
 	private @Nullable PipeFile createdOut;
 
-	private ChannelPipes(PipeServerSettings settings, LineDispatcher dispatcher, Consumer<IOException> onFailure,
+	private ChannelPipes(PipeServerSettings settings, LineDispatcher dispatcher, Consumer<Throwable> onFailure,
 			Usable in, Usable out, SendQueue queue, ChannelStatistics statistics) throws IOException {
 		this.settings = settings;
 		this.dispatcher = dispatcher;
@@ -55,7 +55,7 @@ final class ChannelPipes {
 	 * a path is not usable, nothing on disk has been touched when this throws.
 	 */
 	static ChannelPipes open(PipeServerSettings settings, LineDispatcher dispatcher, SendQueue queue,
-			ChannelStatistics statistics, Consumer<IOException> onFailure) throws IOException {
+			ChannelStatistics statistics, Consumer<Throwable> onFailure) throws IOException {
 		String channel = settings.getChannel();
 		boolean managed = settings.isManagePipes();
 		checkDirectory(channel, settings.getInPath());
@@ -119,8 +119,11 @@ final class ChannelPipes {
 				recreated.accept(in.path());
 			}
 		}
-		if (!this.outbound.isAlive()) {
-			throw new IOException("The writer thread of channel '" + this.settings.getChannel() + "' ended");
+		// Its failure is known before the thread is gone: the channel must not look recovered meanwhile.
+		if (!this.outbound.isAlive() || this.outbound.failure() != null) {
+			Throwable cause = this.outbound.failure();
+			throw new IOException("The writer thread of channel '" + this.settings.getChannel() + "' ended"
+					+ ((cause != null) ? ": " + cause : "") + "; restart the channel", cause);
 		}
 		if (!this.outbound.file().isStillThere()) {
 			PipeFile out = PipeFile.inspect(this.settings.getOutPath());
@@ -159,8 +162,12 @@ final class ChannelPipes {
 		return new Usable(PipeFiles.create(checked.path(), checked, settings), true);
 	}
 
-	private void readerFailed(InboundPipe pipe, IOException ex) {
-		if (pipe == this.inbound) {
+	/**
+	 * A reader failed. A retired reader failing to read its replaced pipe concerns only the clients
+	 * still attached to it; anything else unexpected fails the channel, whichever reader it hit.
+	 */
+	private void readerFailed(InboundPipe pipe, Throwable ex) {
+		if (pipe == this.inbound || !(ex instanceof IOException)) {
 			this.onFailure.accept(ex);
 		}
 	}
@@ -175,8 +182,10 @@ final class ChannelPipes {
 	/**
 	 * End every thread by a deadline. Readers go first: a chunk being dispatched is finished (so
 	 * replies to lines already read are queued) unless the handler takes more than half the time,
-	 * then it is interrupted. The writer then writes what is queued while time allows and is
-	 * aborted, releasing a write blocked on a full pipe, if not done by then.
+	 * then it is interrupted; a reader waiting for room in a full queue gives up at that point too.
+	 * A reader that still does not end is abandoned (and renamed so). The writer then writes what is
+	 * queued while time allows and is aborted, releasing a write blocked on a full pipe, if not done
+	 * by then.
 	 * @param queue the send queue, closed once the readers are done
 	 * @param deadline {@link System#nanoTime()} by which to return
 	 * @throws InterruptedException if interrupted; every thread has been told to end
@@ -184,11 +193,16 @@ final class ChannelPipes {
 	void shutdown(SendQueue queue, long deadline) throws InterruptedException {
 		long reserve = Math.min(100, remainingMillis(deadline) / 10);
 		try {
+			long readersMillis = remainingMillis(deadline) / 2;
+			queue.limitWaits(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(readersMillis));
 			this.inbound.close();
 			this.retired.forEach(InboundPipe::close);
-			if (!joinReaders(remainingMillis(deadline) / 2)) {
+			if (!joinReaders(readersMillis)) {
 				interruptReaders();
-				joinReaders(Math.min(reserve, remainingMillis(deadline)));
+				if (!joinReaders(Math.min(reserve, remainingMillis(deadline)))) {
+					this.inbound.abandon();
+					this.retired.forEach(InboundPipe::abandon);
+				}
 			}
 			queue.close();
 			if (!this.outbound.join(remainingMillis(deadline) - reserve)) {

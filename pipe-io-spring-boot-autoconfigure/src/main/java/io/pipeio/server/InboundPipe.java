@@ -52,7 +52,7 @@ final class InboundPipe {
 	private volatile boolean reading;
 
 	private InboundPipe(FifoDescriptor fifo, FileChannel keepAlive, FileChannel channel, LineDispatcher dispatcher,
-			int maxMessageSize, int bufferSize, String threadName, BiConsumer<InboundPipe, IOException> onFailure) {
+			int maxMessageSize, int bufferSize, String threadName, BiConsumer<InboundPipe, Throwable> onFailure) {
 		this.fifo = fifo;
 		this.keepAlive = keepAlive;
 		this.channel = channel;
@@ -68,12 +68,13 @@ final class InboundPipe {
 	 * @param fifo the FIFO, opened and checked
 	 * @param settings the channel settings
 	 * @param dispatcher where lines go
-	 * @param onFailure told when reading fails other than by {@link #close()}
+	 * @param onFailure told when reading fails other than by {@link #close()}, and of any unexpected
+	 * failure on the way to the handler
 	 * @return the running pipe
 	 * @throws IOException if the FIFO cannot be opened for reading
 	 */
 	static InboundPipe open(FifoDescriptor fifo, PipeServerSettings settings, LineDispatcher dispatcher,
-			BiConsumer<InboundPipe, IOException> onFailure) throws IOException {
+			BiConsumer<InboundPipe, Throwable> onFailure) throws IOException {
 		FileChannel keepAlive = null;
 		FileChannel channel;
 		try {
@@ -92,7 +93,7 @@ final class InboundPipe {
 		return pipe;
 	}
 
-	private void run(BiConsumer<InboundPipe, IOException> onFailure) {
+	private void run(BiConsumer<InboundPipe, Throwable> onFailure) {
 		ByteBuffer byteBuffer = ByteBuffer.wrap(this.buffer);
 		try {
 			while (this.dispatcher.awaitNotPaused()) {
@@ -100,7 +101,7 @@ final class InboundPipe {
 				if (read < 0) {
 					break; // retired and every client closed its end
 				}
-				if (read > 0 && !this.dispatcher.dispatch(this.framer, this.buffer, read)) {
+				if (read > 0 && !dispatch(read, onFailure)) {
 					break;
 				}
 			}
@@ -113,10 +114,31 @@ final class InboundPipe {
 				onFailure.accept(this, ex);
 			}
 		}
+		catch (RuntimeException | Error ex) {
+			onFailure.accept(this, ex); // even reporting failed: the thread ends, the watchdog starts another
+		}
 		finally {
 			closeQuietly(this.channel);
 			closeQuietly(this.keepAlive);
 			this.fifo.close();
+		}
+	}
+
+	/**
+	 * Dispatch a chunk. A failure on the way that is not the handler's (which the dispatcher catches
+	 * per line) — an {@code OutOfMemoryError} while assembling a line, a listener throwing — is
+	 * reported and reading goes on: ending the thread would close the pipe's last reader under the
+	 * attached clients, whose next write would then fail with EPIPE. The rest of the chunk is lost,
+	 * and a line it ended inside is skipped up to its newline rather than delivered as a fragment.
+	 */
+	private boolean dispatch(int read, BiConsumer<InboundPipe, Throwable> onFailure) throws InterruptedException {
+		try {
+			return this.dispatcher.dispatch(this.framer, this.buffer, read);
+		}
+		catch (RuntimeException | Error ex) {
+			this.framer.resync(this.buffer[read - 1] != '\n');
+			onFailure.accept(this, ex);
+			return true;
 		}
 	}
 
@@ -221,6 +243,13 @@ final class InboundPipe {
 	private void closeDescriptors() {
 		this.fifo.close();
 		closeQuietly(this.keepAlive);
+	}
+
+	/** Mark a thread that did not end when stopped in its name, for thread dumps and messages. */
+	void abandon() {
+		if (this.thread.isAlive()) {
+			this.thread.setName(this.thread.getName() + "-abandoned");
+		}
 	}
 
 	/** Interrupt the thread, for a handler that does not return in time. */

@@ -4,6 +4,8 @@ import java.util.Arrays;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Hands framed lines to the {@link LineHandler}, one chunk at a time under a lock so the handler
  * is never called concurrently (a replaced in pipe is drained by a second reader for a while), and
@@ -20,6 +22,8 @@ final class LineDispatcher {
 
 	private final PipeServer server;
 
+	private final LineSender sender;
+
 	private final LineHandler handler;
 
 	private final PipeServerListener listener;
@@ -27,7 +31,7 @@ final class LineDispatcher {
 	private final ChannelStatistics statistics;
 
 	/** Held while the handler runs: serialises the readers of a channel. */
-	private final ReentrantLock dispatchLock = new ReentrantLock();
+	private final DispatchLock dispatchLock = new DispatchLock();
 
 	/** Guards only the pause condition, never held across a handler call. */
 	private final ReentrantLock pauseLock = new ReentrantLock();
@@ -38,11 +42,14 @@ final class LineDispatcher {
 
 	private volatile boolean closed;
 
+	private volatile @Nullable Thread abandoned;
+
 	private final ReplyBatching replies = new ReplyBatching();
 
-	LineDispatcher(PipeServer server, LineHandler handler, PipeServerListener listener,
+	LineDispatcher(PipeServer server, LineSender sender, LineHandler handler, PipeServerListener listener,
 			ChannelStatistics statistics) {
 		this.server = server;
+		this.sender = sender;
 		this.handler = handler;
 		this.listener = listener;
 		this.statistics = statistics;
@@ -66,7 +73,7 @@ final class LineDispatcher {
 				if (this.paused) {
 					continue; // paused while waiting for the lock: wait again, outside it
 				}
-				this.replies.begin(this.server.sendQueue());
+				this.replies.begin(this.sender.queue());
 				try {
 					framer.feed(chunk, 0, length);
 				}
@@ -111,6 +118,22 @@ final class LineDispatcher {
 		return this.paused;
 	}
 
+	/**
+	 * Tell whether a handler call that the last {@code stop()} gave up on has still not returned:
+	 * its thread holds the dispatch lock, so no reader can deliver a line meanwhile.
+	 * @return the failure that describes it, or {@code null} if there is none (any more)
+	 */
+	@Nullable IllegalStateException blockedByAbandonedCall() {
+		Thread thread = this.abandoned;
+		if (thread == null || thread != this.dispatchLock.owner()) {
+			this.abandoned = null; // none, or it returned
+			return null;
+		}
+		return new IllegalStateException("Channel '" + this.server.getChannel() + "' cannot deliver lines: a"
+				+ " handler call that the last stop gave up on has not returned (thread '" + thread.getName()
+				+ "'); lines wait in the in pipe until it does");
+	}
+
 	void setPaused(boolean paused) {
 		this.paused = paused;
 		if (!paused) {
@@ -123,7 +146,12 @@ final class LineDispatcher {
 		signalAll();
 	}
 
+	/**
+	 * Take lines again, for a starting server. No reader of the channel runs yet, so a thread
+	 * holding the dispatch lock now is one that stop gave up on.
+	 */
 	void open() {
+		this.abandoned = this.dispatchLock.owner();
 		this.closed = false;
 	}
 
@@ -135,6 +163,18 @@ final class LineDispatcher {
 		finally {
 			this.pauseLock.unlock();
 		}
+	}
+
+	/**
+	 * The dispatch lock, which can tell its owner.
+	 */
+	@SuppressWarnings("serial")
+	private static final class DispatchLock extends ReentrantLock {
+
+		@Nullable Thread owner() {
+			return getOwner();
+		}
+
 	}
 
 	/**

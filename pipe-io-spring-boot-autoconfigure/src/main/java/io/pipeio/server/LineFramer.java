@@ -35,6 +35,9 @@ final class LineFramer {
 
 	private boolean discarding;
 
+	/** Discarding the rest of a line whose start was lost, not an over-size one: nothing to report. */
+	private boolean silent;
+
 	private long discarded;
 
 	LineFramer(int maxMessageSize, Sink sink) {
@@ -62,6 +65,18 @@ final class LineFramer {
 		}
 	}
 
+	/**
+	 * Start afresh after a failure lost the rest of a chunk: forget the partial line, and if the lost
+	 * bytes ended inside a line, skip the rest of that line quietly.
+	 * @param midLine whether the next bytes continue a line whose start was lost
+	 */
+	void resync(boolean midLine) {
+		reset();
+		this.discarding = midLine;
+		this.silent = midLine;
+		this.discarded = 0;
+	}
+
 	/** @return whether a partial line is waiting for its newline */
 	boolean hasPartialLine() {
 		return partialLength() > 0 || this.discarding;
@@ -74,7 +89,10 @@ final class LineFramer {
 	private void complete(byte[] chunk, int start, int length) {
 		long total = partialLength() + length;
 		if (this.discarding) {
-			this.sink.tooLarge(this.discarded + length);
+			if (!this.silent) {
+				this.sink.tooLarge(this.discarded + length);
+			}
+			this.silent = false;
 			this.discarding = false;
 			this.discarded = 0;
 		}

@@ -1,13 +1,15 @@
 package io.pipeio.server;
 
+import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import org.jspecify.annotations.Nullable;
 
 /**
- * The sending side of a {@link PipeServer}: checks each line, queues it for the writer (waiting
- * up to the send timeout for room) and accounts for lines that could not be queued. The queue
- * exists while the server runs.
+ * The sending side of a {@link PipeServer}: checks each line, queues it for the writer as the
+ * channel's {@link OverflowPolicy} says, and accounts for every line that was not queued or was
+ * dropped from the queue. The queue exists while the server runs.
  *
  * @author pipe-io
  */
@@ -33,7 +35,7 @@ final class LineSender {
 
 	/** @return a new queue for a starting server; it takes sends once {@link #open} is called */
 	SendQueue newQueue() {
-		return new SendQueue(this.settings.getSendQueueCapacity(), this::rejected);
+		return new SendQueue(this.settings, this::rejected);
 	}
 
 	void open(SendQueue sendQueue) {
@@ -54,15 +56,29 @@ final class LineSender {
 		return (sendQueue != null) ? sendQueue.size() : 0;
 	}
 
+	long queueBytes() {
+		SendQueue sendQueue = this.queue;
+		return (sendQueue != null) ? sendQueue.bytes() : 0;
+	}
+
+	/** @return when the running queue first had no room for a line since the writer last wrote */
+	@Nullable Instant waitingForReaderSince() {
+		SendQueue sendQueue = this.queue;
+		long millis = (sendQueue != null) ? sendQueue.fullSinceMillis() : 0;
+		return (millis != 0) ? Instant.ofEpochMilli(millis) : null;
+	}
+
 	void send(byte[] line) {
-		enqueue(line, OutboundPipe.checkLine(this.settings.getChannel(), line));
+		enqueue(OutboundPipe.checkLine(this.settings.getChannel(), line), line);
 	}
 
 	CompletableFuture<Void> sendAsync(byte[] line) {
 		CompletableFuture<Void> future = new CompletableFuture<>();
 		try {
-			enqueue(new OutboundPipe.PendingLine(OutboundPipe.checkLine(this.settings.getChannel(), line), future),
-					line);
+			if (!enqueue(new OutboundPipe.PendingLine(OutboundPipe.checkLine(this.settings.getChannel(), line), future),
+					line)) {
+				future.completeExceptionally(PipeSendException.queueFull(this.settings));
+			}
 		}
 		catch (PipeSendException ex) {
 			future.completeExceptionally(ex);
@@ -70,7 +86,12 @@ final class LineSender {
 		return future;
 	}
 
-	private void enqueue(Object entry, byte[] line) {
+	/**
+	 * Queue an entry as the overflow policy says. A line that does not fit is counted as dropped
+	 * and, unless the policy is to drop it quietly, reported to its sender.
+	 * @return whether it was queued
+	 */
+	private boolean enqueue(Object entry, byte[] line) {
 		SendQueue sendQueue = this.queue;
 		String channel = this.settings.getChannel();
 		// Taken while stopping too, until the queue closes: replies to lines being handled count.
@@ -78,9 +99,8 @@ final class LineSender {
 			throw PipeSendException.notRunning(channel, this.server.getState());
 		}
 		try {
-			if (!sendQueue.offer(entry, SendQueue.nanos(this.settings.getSendTimeout()))) {
-				dropped(line);
-				throw PipeSendException.queueFull(this.settings);
+			if (sendQueue.offer(entry)) {
+				return true;
 			}
 		}
 		catch (InterruptedException ex) {
@@ -90,16 +110,36 @@ final class LineSender {
 		catch (IllegalStateException ex) {
 			throw PipeSendException.notRunning(channel, this.server.getState());
 		}
+		dropped(line);
+		if (this.settings.getOverflow() != OverflowPolicy.DROP_NEWEST) {
+			throw PipeSendException.queueFull(this.settings);
+		}
+		return false;
 	}
 
-	/** A reply batched by the reader did not fit into the queue within the send timeout. */
-	private void rejected(Object entry) {
-		if (entry instanceof OutboundPipe.PendingLine pending) {
-			dropped(pending.line());
-			pending.future().completeExceptionally(PipeSendException.queueFull(this.settings));
+	/**
+	 * Lines the queue dropped to make room, or replies collected by the reader that did not fit:
+	 * their senders have returned, so they are told only through the counts, the listener and the
+	 * futures of {@code sendAsync}. Each is accounted for even if the listener fails on another.
+	 */
+	private void rejected(List<Object> entries) {
+		Throwable failure = null;
+		for (Object entry : entries) {
+			if (entry instanceof OutboundPipe.PendingLine pending) {
+				pending.future().completeExceptionally(PipeSendException.queueFull(this.settings));
+			}
+			try {
+				dropped(OutboundPipe.lineOf(entry));
+			}
+			catch (RuntimeException | Error ex) {
+				failure = (failure != null) ? failure : ex;
+			}
 		}
-		else {
-			dropped((byte[]) entry);
+		if (failure instanceof Error error) {
+			throw error;
+		}
+		if (failure != null) {
+			throw (RuntimeException) failure;
 		}
 	}
 

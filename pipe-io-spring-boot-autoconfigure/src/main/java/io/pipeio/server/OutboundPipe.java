@@ -11,6 +11,8 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The opened <em>out</em> FIFO and the single platform thread that writes queued lines to it.
  * The FIFO is opened read-write, so the server can write while no client reads (lines wait in
@@ -37,8 +39,10 @@ final class OutboundPipe {
 
 	private volatile boolean aborted;
 
+	private volatile @Nullable Throwable failure;
+
 	private OutboundPipe(PipeFile file, FileChannel channel, SendQueue queue, ChannelStatistics statistics,
-			PipeServerSettings settings, Consumer<IOException> onFailure) {
+			PipeServerSettings settings, Consumer<Throwable> onFailure) {
 		this.file = file;
 		this.channel = channel;
 		this.queue = queue;
@@ -66,6 +70,15 @@ final class OutboundPipe {
 	}
 
 	/**
+	 * Return the line of a queue entry.
+	 * @param entry a line or a {@link PendingLine}
+	 * @return the line without its newline
+	 */
+	static byte[] lineOf(Object entry) {
+		return (entry instanceof PendingLine pending) ? pending.line() : (byte[]) entry;
+	}
+
+	/**
 	 * Start writing to an opened FIFO; the descriptor is closed once the channel is open.
 	 * @param fifo the FIFO, opened and checked
 	 * @param settings the channel settings
@@ -76,7 +89,7 @@ final class OutboundPipe {
 	 * @throws IOException if the FIFO cannot be opened for writing
 	 */
 	static OutboundPipe open(FifoDescriptor fifo, PipeServerSettings settings, SendQueue queue,
-			ChannelStatistics statistics, Consumer<IOException> onFailure) throws IOException {
+			ChannelStatistics statistics, Consumer<Throwable> onFailure) throws IOException {
 		FileChannel channel = openChannel(fifo);
 		OutboundPipe pipe = new OutboundPipe(fifo.file(), channel, queue, statistics, settings, onFailure);
 		pipe.thread.start();
@@ -111,6 +124,11 @@ final class OutboundPipe {
 		return this.thread.isAlive();
 	}
 
+	/** @return what ended the thread other than a stop, or {@code null} */
+	@Nullable Throwable failure() {
+		return this.failure;
+	}
+
 	/**
 	 * Give up writing: release a write blocked on a full pipe and end the thread.
 	 */
@@ -127,7 +145,7 @@ final class OutboundPipe {
 		return !this.thread.isAlive();
 	}
 
-	private void run(Consumer<IOException> onFailure) {
+	private void run(Consumer<Throwable> onFailure) {
 		ByteBuffer buffer = null;
 		List<Object> batch = new ArrayList<>();
 		try {
@@ -141,10 +159,12 @@ final class OutboundPipe {
 			}
 		}
 		catch (InterruptedException | ClosedChannelException ex) {
-			// Stopped.
+			if (!this.aborted) {
+				failed(ex, onFailure); // not by stop: a stray interrupt
+			}
 		}
-		catch (IOException ex) {
-			onFailure.accept(ex);
+		catch (IOException | RuntimeException | Error ex) {
+			failed(ex, onFailure);
 		}
 		finally {
 			InboundPipe.closeQuietly(this.channel);
@@ -154,10 +174,21 @@ final class OutboundPipe {
 		}
 	}
 
+	/**
+	 * The thread ends other than by a stop, whatever the cause (an {@code OutOfMemoryError} too): the
+	 * queue refuses new lines, so no sender waits for a writer that is gone, and the channel fails
+	 * with the cause instead of looking healthy while nothing is written.
+	 */
+	private void failed(Throwable ex, Consumer<Throwable> onFailure) {
+		this.failure = ex;
+		this.queue.close();
+		onFailure.accept(ex);
+	}
+
 	private void writeBatch(List<Object> batch, ByteBuffer buffer) throws IOException {
 		long bytes = 0;
 		for (Object entry : batch) {
-			byte[] line = (entry instanceof PendingLine pending) ? pending.line() : (byte[]) entry;
+			byte[] line = lineOf(entry);
 			int position = 0;
 			while (position < line.length) {
 				if (!buffer.hasRemaining()) {

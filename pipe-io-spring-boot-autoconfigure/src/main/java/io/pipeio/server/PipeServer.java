@@ -2,8 +2,10 @@ package io.pipeio.server;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.jspecify.annotations.Nullable;
@@ -33,13 +35,11 @@ public final class PipeServer {
 
 	private final LineSender sender;
 
+	private final ServerState state;
+
 	private final ReentrantLock lifecycleLock = new ReentrantLock();
 
 	private final Runnable watchdogCheck = this::checkPipes;
-
-	private volatile PipeServerState state = PipeServerState.STOPPED;
-
-	private volatile @Nullable Throwable lastFailure;
 
 	private volatile @Nullable ChannelPipes pipes;
 
@@ -55,9 +55,10 @@ public final class PipeServer {
 	public PipeServer(PipeServerSettings settings, LineHandler handler, PipeServerListener listener) {
 		this.settings = Objects.requireNonNull(settings, "'settings' must not be null");
 		this.listener = Objects.requireNonNull(listener, "'listener' must not be null");
-		this.dispatcher = new LineDispatcher(this, Objects.requireNonNull(handler, "'handler' must not be null"),
-				listener, this.statistics);
+		this.state = new ServerState(this, listener, this.statistics);
 		this.sender = new LineSender(this, settings, this.statistics, listener);
+		this.dispatcher = new LineDispatcher(this, this.sender,
+				Objects.requireNonNull(handler, "'handler' must not be null"), listener, this.statistics);
 	}
 
 	/**
@@ -82,6 +83,10 @@ public final class PipeServer {
 	 * @throws PipeFileException if a pipe path holds something other than a FIFO, a required
 	 * FIFO is missing, or something other than a lock file is at the lock file's path; nothing on
 	 * disk was touched
+	 * <p>
+	 * If a handler call that the last {@link #stop(Duration)} gave up on is still running, the
+	 * server starts {@link PipeServerState#FAILED} and delivers the lines that waited in the pipe,
+	 * in order, once that call returned.
 	 * @throws IOException if the pipes cannot be created or opened
 	 */
 	public void start() throws IOException {
@@ -90,26 +95,31 @@ public final class PipeServer {
 			if (this.pipes != null) {
 				return;
 			}
-			setState(PipeServerState.STARTING, null);
+			this.state.set(PipeServerState.STARTING, null);
 			SendQueue sendQueue = this.sender.newQueue();
 			this.dispatcher.open();
 			try {
 				this.channelLock = ChannelLock.acquire(this.settings, this);
 				this.pipes = ChannelPipes.open(this.settings, this.dispatcher, sendQueue, this.statistics,
-						this::fail);
+						this.state::fail);
 			}
 			catch (IOException | RuntimeException ex) {
 				releaseChannelLock();
 				this.dispatcher.close();
-				this.statistics.recordError(ex);
-				this.lastFailure = ex;
-				setState(PipeServerState.FAILED, ex);
+				this.state.fail(ex);
 				throw ex;
 			}
 			this.sender.open(sendQueue);
-			this.lastFailure = null;
+			this.state.clearFailure();
 			PipeWatchdog.register(this.watchdogCheck);
-			setState(PipeServerState.RUNNING, null);
+			// Not RUNNING while an abandoned handler call blocks delivery; the watchdog sees it return.
+			IllegalStateException blocked = this.dispatcher.blockedByAbandonedCall();
+			if (blocked != null) {
+				this.state.fail(blocked);
+			}
+			else {
+				this.state.set(PipeServerState.RUNNING, null);
+			}
 		}
 		finally {
 			this.lifecycleLock.unlock();
@@ -132,18 +142,18 @@ public final class PipeServer {
 	 * @param timeout the longest this call may take
 	 */
 	public void stop(Duration timeout) {
-		long deadline = System.nanoTime() + SendQueue.nanos(timeout);
+		long deadline = System.nanoTime() + TimeUnit.NANOSECONDS.convert(timeout);
 		this.lifecycleLock.lock();
 		try {
 			ChannelPipes running = this.pipes;
 			SendQueue sendQueue = this.sender.queue();
 			if (running == null || sendQueue == null) {
-				if (this.state == PipeServerState.FAILED) {
-					setState(PipeServerState.STOPPED, null); // a failed start, stopped on purpose
+				if (this.state.get() == PipeServerState.FAILED) {
+					this.state.set(PipeServerState.STOPPED, null); // a failed start, stopped on purpose
 				}
 				return;
 			}
-			setState(PipeServerState.STOPPING, null);
+			this.state.set(PipeServerState.STOPPING, null);
 			PipeWatchdog.unregister(this.watchdogCheck, ChannelPipes.remainingMillis(deadline) / 4);
 			try {
 				this.dispatcher.close();
@@ -157,7 +167,7 @@ public final class PipeServer {
 				releaseChannelLock(); // last: no other server may work in the directory while this one does
 				this.pipes = null;
 				this.sender.close();
-				setState(PipeServerState.STOPPED, null);
+				this.state.set(PipeServerState.STOPPED, null);
 			}
 		}
 		finally {
@@ -166,10 +176,12 @@ public final class PipeServer {
 	}
 
 	/**
-	 * Queue a line for the out pipe; a newline is appended. Waits up to the send timeout for room.
+	 * Queue a line for the out pipe; a newline is appended. A line that does not fit into the full
+	 * send queue is handled as the {@link PipeServerSettings#getOverflow() overflow policy} says.
 	 * @param line the line, without newline
 	 * @throws IllegalArgumentException if the line contains a newline
-	 * @throws PipeSendException if the channel is not running or the queue stayed full
+	 * @throws PipeSendException if the channel is not running, or the line did not fit and the
+	 * policy is not {@link OverflowPolicy#DROP_NEWEST}
 	 */
 	public void send(byte[] line) {
 		this.sender.send(line);
@@ -177,18 +189,13 @@ public final class PipeServer {
 
 	/**
 	 * Queue a line like {@link #send(byte[])} and return a future completed once it is written
-	 * to the pipe (or failed if the channel stops first).
+	 * to the pipe, or failed if it is dropped or the channel stops first.
 	 * @param line the line, without newline
 	 * @return the future
 	 * @throws IllegalArgumentException if the line contains a newline
 	 */
 	public CompletableFuture<Void> sendAsync(byte[] line) {
 		return this.sender.sendAsync(line);
-	}
-
-	/** @return the send queue while running, for the dispatcher to batch replies into */
-	@Nullable SendQueue sendQueue() {
-		return this.sender.queue();
 	}
 
 	/**
@@ -231,12 +238,12 @@ public final class PipeServer {
 
 	/** @return the current state */
 	public PipeServerState getState() {
-		return this.state;
+		return this.state.get();
 	}
 
 	/** @return why the server last went {@link PipeServerState#FAILED}, or {@code null} */
 	public @Nullable Throwable getLastFailure() {
-		return this.lastFailure;
+		return this.state.lastFailure();
 	}
 
 	/** @return the channel's counters */
@@ -257,50 +264,44 @@ public final class PipeServer {
 		}
 	}
 
+	/** @return how many bytes of lines wait to be written, queued or being written */
+	public long getSendQueueBytes() {
+		return this.sender.queueBytes();
+	}
+
+	/**
+	 * @return since when the channel waits for a client to read its out pipe: when a line first
+	 * found the send queue full since the writer last wrote; {@code null} while lines fit
+	 */
+	public @Nullable Instant getWaitingForReaderSince() {
+		return this.sender.waitingForReaderSince();
+	}
+
 	private void checkPipes() {
 		if (!this.lifecycleLock.tryLock()) {
 			return; // starting or stopping: check next round
 		}
 		try {
 			ChannelPipes running = this.pipes;
-			if (running == null || this.state == PipeServerState.STOPPING) {
+			if (running == null || this.state.get() == PipeServerState.STOPPING) {
 				return;
 			}
 			running.repair((path) -> this.listener.onPipeRecreated(this, path));
-			if (this.state == PipeServerState.FAILED) {
-				setState(PipeServerState.RUNNING, null);
+			if (this.state.get() == PipeServerState.FAILED && this.dispatcher.blockedByAbandonedCall() == null) {
+				this.state.set(PipeServerState.RUNNING, null);
 			}
 		}
-		catch (IOException | RuntimeException ex) {
-			fail(ex);
+		catch (IOException | RuntimeException | Error ex) {
+			this.state.fail(ex); // an Error too: the watchdog thread, which every channel shares, goes on
 		}
 		finally {
 			this.lifecycleLock.unlock();
 		}
 	}
 
-	private void fail(Throwable ex) {
-		boolean changed = this.state != PipeServerState.FAILED || this.lastFailure == null
-				|| !Objects.equals(this.lastFailure.getMessage(), ex.getMessage());
-		this.lastFailure = ex;
-		if (changed) {
-			this.statistics.recordError(ex);
-			setState(PipeServerState.FAILED, ex);
-		}
-	}
-
-	private synchronized void setState(PipeServerState next, @Nullable Throwable cause) {
-		PipeServerState previous = this.state;
-		if (previous == next && next != PipeServerState.FAILED) {
-			return;
-		}
-		this.state = next;
-		this.listener.onStateChanged(this, previous, next, cause);
-	}
-
 	@Override
 	public String toString() {
-		return "PipeServer[" + this.settings.getChannel() + ", " + this.state + "]";
+		return "PipeServer[" + this.settings.getChannel() + ", " + this.state.get() + "]";
 	}
 
 }

@@ -31,6 +31,9 @@ public final class PipeServerSettings {
 	/** Default send queue capacity: 10,000 lines. */
 	public static final int DEFAULT_SEND_QUEUE_CAPACITY = 10_000;
 
+	/** Default bound of the bytes waiting to be written: 64 MiB. */
+	public static final long DEFAULT_SEND_QUEUE_MAX_BYTES = 64L * 1024 * 1024;
+
 	/** Default send timeout: 5 seconds. */
 	public static final Duration DEFAULT_SEND_TIMEOUT = Duration.ofSeconds(5);
 
@@ -53,6 +56,10 @@ public final class PipeServerSettings {
 
 	private final int sendQueueCapacity;
 
+	private final long sendQueueMaxBytes;
+
+	private final OverflowPolicy overflow;
+
 	private final Duration sendTimeout;
 
 	private final int bufferSize;
@@ -66,6 +73,8 @@ public final class PipeServerSettings {
 		this.managePipes = builder.managePipes;
 		this.maxMessageSize = builder.maxMessageSize;
 		this.sendQueueCapacity = builder.sendQueueCapacity;
+		this.sendQueueMaxBytes = builder.sendQueueMaxBytes;
+		this.overflow = builder.overflow;
 		this.sendTimeout = builder.sendTimeout;
 		this.bufferSize = builder.bufferSize;
 	}
@@ -121,7 +130,17 @@ public final class PipeServerSettings {
 		return this.sendQueueCapacity;
 	}
 
-	/** @return how long a send waits for room in a full queue */
+	/** @return the bound of the bytes of the lines waiting to be written, see {@link Builder#sendQueueMaxBytes} */
+	public long getSendQueueMaxBytes() {
+		return this.sendQueueMaxBytes;
+	}
+
+	/** @return what happens to a line that does not fit into the full send queue */
+	public OverflowPolicy getOverflow() {
+		return this.overflow;
+	}
+
+	/** @return how long a send waits for room in a full queue, see {@link Builder#sendTimeout} */
 	public Duration getSendTimeout() {
 		return this.sendTimeout;
 	}
@@ -141,6 +160,8 @@ public final class PipeServerSettings {
 			.managePipes(this.managePipes)
 			.maxMessageSize(this.maxMessageSize)
 			.sendQueueCapacity(this.sendQueueCapacity)
+			.sendQueueMaxBytes(this.sendQueueMaxBytes)
+			.overflow(this.overflow)
 			.sendTimeout(this.sendTimeout)
 			.bufferSize(this.bufferSize);
 	}
@@ -151,7 +172,8 @@ public final class PipeServerSettings {
 				+ ", permissions=" + PosixFilePermissions.toString(this.permissions) + ", directoryPermissions="
 				+ PosixFilePermissions.toString(this.directoryPermissions) + ", managePipes="
 				+ this.managePipes + ", maxMessageSize=" + this.maxMessageSize + ", sendQueueCapacity="
-				+ this.sendQueueCapacity + ", sendTimeout=" + this.sendTimeout + "]";
+				+ this.sendQueueCapacity + ", sendQueueMaxBytes=" + this.sendQueueMaxBytes + ", overflow="
+				+ this.overflow.value() + ", sendTimeout=" + this.sendTimeout + "]";
 	}
 
 	/**
@@ -174,6 +196,10 @@ public final class PipeServerSettings {
 		private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
 
 		private int sendQueueCapacity = DEFAULT_SEND_QUEUE_CAPACITY;
+
+		private long sendQueueMaxBytes = DEFAULT_SEND_QUEUE_MAX_BYTES;
+
+		private OverflowPolicy overflow = OverflowPolicy.BLOCK;
 
 		private Duration sendTimeout = DEFAULT_SEND_TIMEOUT;
 
@@ -244,7 +270,7 @@ public final class PipeServerSettings {
 		 * @return this builder
 		 */
 		public Builder maxMessageSize(int maxMessageSize) {
-			this.maxMessageSize = requirePositive(maxMessageSize, "maxMessageSize");
+			this.maxMessageSize = (int) requirePositive(maxMessageSize, "maxMessageSize");
 			return this;
 		}
 
@@ -254,12 +280,35 @@ public final class PipeServerSettings {
 		 * @return this builder
 		 */
 		public Builder sendQueueCapacity(int sendQueueCapacity) {
-			this.sendQueueCapacity = requirePositive(sendQueueCapacity, "sendQueueCapacity");
+			this.sendQueueCapacity = (int) requirePositive(sendQueueCapacity, "sendQueueCapacity");
 			return this;
 		}
 
 		/**
-		 * Set how long a send waits for room in a full queue before it fails.
+		 * Set the bound of the bytes of the lines waiting to be written (queued or being written),
+		 * so that large lines cannot pile up in memory while no client reads. A line longer than
+		 * the bound is still sent once nothing else waits.
+		 * @param sendQueueMaxBytes bytes, without newlines; at least 1
+		 * @return this builder
+		 */
+		public Builder sendQueueMaxBytes(long sendQueueMaxBytes) {
+			this.sendQueueMaxBytes = requirePositive(sendQueueMaxBytes, "sendQueueMaxBytes");
+			return this;
+		}
+
+		/**
+		 * Set what happens to a line that does not fit into the full send queue.
+		 * @param overflow the policy; {@link OverflowPolicy#BLOCK} by default
+		 * @return this builder
+		 */
+		public Builder overflow(OverflowPolicy overflow) {
+			this.overflow = Objects.requireNonNull(overflow, "'overflow' must not be null");
+			return this;
+		}
+
+		/**
+		 * Set how long a send from a thread other than the reader waits for room in a full queue
+		 * before it fails, with {@link OverflowPolicy#BLOCK}; other policies never wait.
 		 * @param sendTimeout the timeout; zero fails at once
 		 * @return this builder
 		 */
@@ -295,7 +344,7 @@ public final class PipeServerSettings {
 			return new PipeServerSettings(this);
 		}
 
-		private int requirePositive(int value, String name) {
+		private long requirePositive(long value, String name) {
 			if (value < 1) {
 				throw new IllegalArgumentException(
 						"Channel '" + this.channel + "': " + name + " must be at least 1, got " + value);

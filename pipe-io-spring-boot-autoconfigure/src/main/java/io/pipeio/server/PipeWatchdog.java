@@ -81,7 +81,7 @@ final class PipeWatchdog {
 				try {
 					check.run();
 				}
-				catch (RuntimeException ex) {
+				catch (RuntimeException | Error ex) {
 					// A check reports its own failures to its server; one server must not stop the others'.
 				}
 			}

@@ -20,7 +20,7 @@ final class ReplyBatching {
 	/** Time for {@link #CHECK_INTERVAL} lines above which the handler counts as slow. */
 	private static final long SLOW_NANOS = 100_000;
 
-	private @Nullable SendQueue queue;
+	private @Nullable SendBatch batch;
 
 	private int lines;
 
@@ -34,9 +34,10 @@ final class ReplyBatching {
 	 * @param sendQueue the queue, or {@code null} when the server is not running
 	 */
 	void begin(@Nullable SendQueue sendQueue) {
-		this.queue = sendQueue;
-		if (sendQueue != null) {
-			sendQueue.beginBatch();
+		SendBatch started = (sendQueue != null) ? sendQueue.batch() : null;
+		this.batch = started;
+		if (started != null) {
+			started.begin();
 			this.lines = 0;
 			this.lastCheck = System.nanoTime();
 		}
@@ -44,8 +45,8 @@ final class ReplyBatching {
 
 	/** Called after each line's handler returned. */
 	void afterLine() {
-		SendQueue sendQueue = this.queue;
-		if (sendQueue == null) {
+		SendBatch current = this.batch;
+		if (current == null) {
 			return;
 		}
 		if ((++this.lines & (CHECK_INTERVAL - 1)) == 0) {
@@ -54,16 +55,16 @@ final class ReplyBatching {
 			this.lastCheck = now;
 		}
 		if (this.slow) {
-			sendQueue.flushBatch();
+			current.flush();
 		}
 	}
 
 	/** Hand over what is left at the end of the chunk. */
 	void end() {
-		SendQueue sendQueue = this.queue;
-		if (sendQueue != null) {
-			this.queue = null;
-			sendQueue.endBatch();
+		SendBatch current = this.batch;
+		if (current != null) {
+			this.batch = null;
+			current.end();
 		}
 	}
 

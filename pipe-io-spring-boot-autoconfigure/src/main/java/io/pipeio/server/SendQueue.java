@@ -3,33 +3,37 @@ package io.pipeio.server;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
-import org.jspecify.annotations.Nullable;
-
 /**
- * The bounded queue between senders and the writer thread. The writer takes everything queued
- * in one go, so a burst of lines costs one hand-off rather than one per line; senders signal the
- * writer only when it is actually waiting.
+ * The queue between senders and the writer thread, bounded by lines and by bytes
+ * ({@link SendQueueBounds}). The writer takes everything queued in one go, so a burst of lines
+ * costs one hand-off rather than one per line; senders signal the writer only when it is actually
+ * waiting.
  * <p>
- * Replies sent by the reader thread while it dispatches a chunk are not queued one by one: between
- * {@link #beginBatch()} and {@link #endBatch} they are collected without locking and handed over
- * together, so the writer wakes once per chunk instead of once per line (measured: per-line
- * hand-off cost about 60 ns and 25 context switches per 1,000 lines). Entries that cannot be
- * queued at the end of a batch go to the rejection callback.
+ * A line that does not fit is handled as the channel's {@link OverflowPolicy} says. Replies the
+ * reader sends while it dispatches a chunk are collected by the {@link SendBatch} and placed here
+ * together. Entries dropped to make room, or refused without their sender being told by an
+ * exception, go to the rejection callback once the lock is released.
  *
  * @author pipe-io
  */
 final class SendQueue {
 
-	/** A batch larger than this is handed over early, so it never waits long in the reader. */
-	private static final int MAX_BATCH = 1024;
+	private static final long UNBOUNDED = Long.MAX_VALUE;
 
-	private final int capacity;
+	private final OverflowPolicy policy;
 
-	private final Consumer<Object> rejected;
+	private final long sendTimeoutNanos;
+
+	private final Consumer<List<Object>> rejected;
+
+	private final SendQueueBounds bounds;
+
+	private final SendBatch batch;
 
 	private final ReentrantLock lock = new ReentrantLock();
 
@@ -37,122 +41,130 @@ final class SendQueue {
 
 	private final Condition notFull = this.lock.newCondition();
 
-	private final ArrayList<Object> batch = new ArrayList<>();
+	private final ArrayDeque<Object> entries = new ArrayDeque<>();
 
-	private volatile @Nullable Thread batchOwner;
-
-	private long batchTimeoutNanos;
-
-	private ArrayDeque<Object> entries = new ArrayDeque<>();
+	/** Entries refused or evicted under the lock, reported once it is released. */
+	private final ArrayList<Object> dropped = new ArrayList<>();
 
 	private boolean writerWaiting;
 
 	private int sendersWaiting;
 
+	private boolean waitsLimited;
+
+	private long waitDeadline;
+
 	private boolean closed;
 
 	/**
 	 * Create a queue.
-	 * @param capacity how many entries it holds
-	 * @param rejected told of each batched entry that could not be queued
+	 * @param settings the channel settings: capacity, byte bound, overflow policy, send timeout
+	 * @param rejected told of entries that were dropped from the queue, or offered and not queued
+	 * by a sender that gets no exception for it
 	 */
-	SendQueue(int capacity, Consumer<Object> rejected) {
-		this.capacity = capacity;
+	SendQueue(PipeServerSettings settings, Consumer<List<Object>> rejected) {
+		this.policy = settings.getOverflow();
+		this.sendTimeoutNanos = TimeUnit.NANOSECONDS.convert(settings.getSendTimeout()); // saturates
 		this.rejected = rejected;
+		this.bounds = new SendQueueBounds(settings);
+		this.batch = new SendBatch(this, this.bounds, settings);
 	}
 
 	/**
-	 * Add an entry, waiting up to a timeout for room. Called by the batch owner, it only collects the
-	 * entry and returns {@code true}.
-	 * @param entry the entry
-	 * @param timeoutNanos how long to wait for room
-	 * @return {@code true} if queued, {@code false} if the queue stayed full
+	 * Add an entry. The thread collecting a batch (the reader dispatching a chunk) only collects it.
+	 * Otherwise, if it does not fit: with {@link OverflowPolicy#BLOCK} the caller waits up to the
+	 * send timeout; with {@link OverflowPolicy#DROP_OLDEST} the oldest entries make room; with the
+	 * other policies it is not queued.
+	 * @param entry a line or a {@link OutboundPipe.PendingLine}
+	 * @return {@code true} if queued or collected, {@code false} if it did not fit
 	 * @throws InterruptedException if interrupted while waiting
 	 * @throws IllegalStateException if the queue is closed
 	 */
-	boolean offer(Object entry, long timeoutNanos) throws InterruptedException {
-		if (this.batchOwner == Thread.currentThread()) {
-			this.batchTimeoutNanos = timeoutNanos;
-			this.batch.add(entry);
-			// A sender waiting for its line to be written must not wait for the rest of the batch.
-			if (entry instanceof OutboundPipe.PendingLine || this.batch.size() >= MAX_BATCH) {
-				flushBatch();
-			}
+	boolean offer(Object entry) throws InterruptedException {
+		if (this.batch.isCollecting() && this.batch.add(entry)) {
 			return true;
 		}
+		boolean queued;
+		List<Object> evicted;
 		this.lock.lock();
 		try {
-			if (this.closed) {
+			queued = !this.closed && place(entry, (this.policy == OverflowPolicy.BLOCK) ? this.sendTimeoutNanos : 0);
+			if (!queued && this.closed) {
 				throw new IllegalStateException("closed");
 			}
-			if (add(entry, timeoutNanos) >= 0) {
-				return true;
-			}
-			if (this.closed) {
-				throw new IllegalStateException("closed");
-			}
-			return false;
+			evicted = takeDropped();
 		}
 		finally {
 			this.lock.unlock();
 		}
-	}
-
-	/**
-	 * Start collecting what the calling thread sends, until {@link #endBatch()}.
-	 */
-	void beginBatch() {
-		this.batchOwner = Thread.currentThread();
-	}
-
-	/**
-	 * Hand what was collected since {@link #beginBatch()} to the writer, waiting for room as each
-	 * send would have; what cannot be queued goes to the rejection callback.
-	 */
-	void endBatch() {
-		this.batchOwner = null;
-		flushBatch();
-	}
-
-	/**
-	 * Hand what was collected so far to the writer; called by the batch owner.
-	 */
-	void flushBatch() {
-		if (this.batch.isEmpty()) {
-			return;
+		if (!evicted.isEmpty()) {
+			this.rejected.accept(evicted);
 		}
-		int queued = 0;
+		return queued;
+	}
+
+	/** @return the reader's batch, begun and ended around each dispatched chunk */
+	SendBatch batch() {
+		return this.batch;
+	}
+
+	/**
+	 * Place what the reader collected as its sends would have been placed, except that with
+	 * {@link OverflowPolicy#BLOCK} it waits for room without a time limit: the reader stops reading
+	 * the in pipe until a client reads the out pipe (or the channel stops).
+	 * @param collected the entries, in order
+	 */
+	void placeAll(List<Object> collected) {
+		long wait = (this.policy == OverflowPolicy.BLOCK) ? UNBOUNDED : 0;
+		List<Object> refused;
 		this.lock.lock();
 		try {
-			long remaining = this.batchTimeoutNanos;
-			while (queued < this.batch.size() && !this.closed && remaining >= 0) {
-				remaining = add(this.batch.get(queued), remaining);
-				if (remaining >= 0) {
-					queued++;
+			int placed = 0;
+			try {
+				for (; placed < collected.size(); placed++) {
+					if (!place(collected.get(placed), wait)) {
+						this.dropped.add(collected.get(placed));
+					}
 				}
 			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				this.dropped.addAll(collected.subList(placed, collected.size()));
+			}
+			refused = takeDropped();
 		}
 		finally {
 			this.lock.unlock();
 		}
-		for (int i = queued; i < this.batch.size(); i++) {
-			this.rejected.accept(this.batch.get(i));
+		if (!refused.isEmpty()) {
+			this.rejected.accept(refused);
 		}
-		this.batch.clear();
 	}
 
 	/**
-	 * Add an entry with the lock held, waiting for room.
-	 * @return the time left to wait, or -1 if the queue stayed full (or closed meanwhile)
+	 * Queue an entry with the lock held, making room as the policy says.
+	 * @param waitNanos how long to wait for room
+	 * @return whether it was queued
 	 */
-	private long add(Object entry, long timeoutNanos) throws InterruptedException {
-		long remaining = timeoutNanos;
-		while (this.entries.size() >= this.capacity) {
-			if (remaining <= 0 || this.closed) {
-				return -1;
+	private boolean place(Object entry, long waitNanos) throws InterruptedException {
+		int length = OutboundPipe.lineOf(entry).length;
+		long remaining = waitNanos;
+		while (this.bounds.isFull(this.entries.size(), length)) {
+			if (this.closed) {
+				return false;
+			}
+			this.bounds.full();
+			if (this.policy == OverflowPolicy.DROP_OLDEST && !this.entries.isEmpty()) {
+				Object oldest = this.entries.removeFirst();
+				this.bounds.queued(this.entries.size(), -OutboundPipe.lineOf(oldest).length);
+				this.dropped.add(oldest);
+				continue;
+			}
+			if (this.waitsLimited) {
+				remaining = Math.min(remaining, this.waitDeadline - System.nanoTime());
+			}
+			if (remaining <= 0) {
+				return false;
 			}
 			this.sendersWaiting++;
 			try {
@@ -163,17 +175,25 @@ final class SendQueue {
 			}
 		}
 		if (this.closed) {
-			return -1;
+			return false;
 		}
 		this.entries.addLast(entry);
+		this.bounds.queued(this.entries.size(), length);
 		if (this.writerWaiting) {
 			this.notEmpty.signal();
 		}
-		return Math.max(remaining, 0);
+		return true;
+	}
+
+	private List<Object> takeDropped() {
+		List<Object> taken = this.dropped.isEmpty() ? List.of() : List.copyOf(this.dropped); // usually no copy
+		this.dropped.clear();
+		return taken;
 	}
 
 	/**
-	 * Move every queued entry to a list, waiting while the queue is empty and open.
+	 * Move every queued entry to a list, waiting while the queue is empty and open. Being called
+	 * again means the writer wrote what it took last, so those bytes are free again.
 	 * @param target the list to add to
 	 * @return {@code false} once the queue is closed and empty
 	 * @throws InterruptedException if interrupted while waiting
@@ -181,6 +201,9 @@ final class SendQueue {
 	boolean takeAll(List<Object> target) throws InterruptedException {
 		this.lock.lock();
 		try {
+			if (this.bounds.written(this.entries.size()) && this.sendersWaiting > 0) {
+				this.notFull.signalAll();
+			}
 			while (this.entries.isEmpty()) {
 				if (this.closed) {
 					return false;
@@ -195,6 +218,7 @@ final class SendQueue {
 			}
 			target.addAll(this.entries);
 			this.entries.clear();
+			this.bounds.taken();
 			if (this.sendersWaiting > 0) {
 				this.notFull.signalAll();
 			}
@@ -206,8 +230,23 @@ final class SendQueue {
 	}
 
 	/**
-	 * Refuse new entries; the writer still drains what is queued.
+	 * Let no sender wait for room beyond a deadline, for a stop: a reader held up by a full queue
+	 * then gives up the rest of its replies and ends.
+	 * @param deadline {@link System#nanoTime()} after which waits end
 	 */
+	void limitWaits(long deadline) {
+		this.lock.lock();
+		try {
+			this.waitsLimited = true;
+			this.waitDeadline = deadline;
+			this.notFull.signalAll();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/** Refuse new entries; the writer still drains what is queued. */
 	void close() {
 		this.lock.lock();
 		try {
@@ -220,28 +259,15 @@ final class SendQueue {
 		}
 	}
 
-	/**
-	 * Remove and return everything still queued (entries the writer can no longer write).
-	 * @return the entries
-	 */
+	/** @return everything still queued, removed: the writer can no longer write it */
 	List<Object> clear() {
 		this.lock.lock();
 		try {
 			List<Object> rest = List.copyOf(this.entries);
-			this.entries = new ArrayDeque<>();
+			this.entries.clear();
+			this.bounds.cleared();
 			this.notFull.signalAll();
 			return rest;
-		}
-		finally {
-			this.lock.unlock();
-		}
-	}
-
-	/** Open the queue again for a restarted server. */
-	void reopen() {
-		this.lock.lock();
-		try {
-			this.closed = false;
 		}
 		finally {
 			this.lock.unlock();
@@ -258,13 +284,20 @@ final class SendQueue {
 		}
 	}
 
-	static long nanos(java.time.Duration duration) {
+	/** @return the bytes of the lines queued and being written */
+	long bytes() {
+		this.lock.lock();
 		try {
-			return duration.toNanos();
+			return this.bounds.held();
 		}
-		catch (ArithmeticException ex) {
-			return Long.MAX_VALUE;
+		finally {
+			this.lock.unlock();
 		}
+	}
+
+	/** @return when a line first did not fit since the writer last made progress, or 0 */
+	long fullSinceMillis() {
+		return this.bounds.fullSinceMillis();
 	}
 
 }

@@ -16,6 +16,7 @@ import io.pipeio.core.PipeChannelRegistry;
 import io.pipeio.core.PipeErrorHandler;
 import io.pipeio.core.PipeOperations;
 import io.pipeio.core.PipeTemplate;
+import io.pipeio.server.OverflowPolicy;
 import io.pipeio.server.PipeServerSettings;
 import io.pipeio.test.PipeIoContextRunners;
 import org.junit.jupiter.api.Test;
@@ -81,6 +82,8 @@ class PipeIoAutoConfigurationTests {
 			assertThat(channel.getCharset()).isEqualTo(StandardCharsets.UTF_8);
 			assertThat(server.getMaxMessageSize()).isEqualTo(1024 * 1024);
 			assertThat(server.getSendQueueCapacity()).isEqualTo(10_000);
+			assertThat(server.getSendQueueMaxBytes()).isEqualTo(64L * 1024 * 1024);
+			assertThat(server.getOverflow()).isEqualTo(OverflowPolicy.BLOCK);
 			assertThat(server.getSendTimeout()).isEqualTo(Duration.ofSeconds(5));
 			assertThat(channel.getSettings().autoStartup()).isFalse();
 			assertThat(channel.isRunning()).isFalse();
@@ -94,7 +97,8 @@ class PipeIoAutoConfigurationTests {
 				"pipe-io.channels.custom.out-pipe=sub/replies", "pipe-io.channels.custom.permissions=rw-rw----",
 				"pipe-io.channels.custom.manage-pipes=false", "pipe-io.channels.custom.charset=ISO-8859-1",
 				"pipe-io.channels.custom.max-message-size=64KB", "pipe-io.channels.custom.send-queue-capacity=7",
-				"pipe-io.channels.custom.send-timeout=250ms", "pipe-io.channels.custom.auto-startup=false")
+				"pipe-io.channels.custom.send-timeout=250ms", "pipe-io.channels.custom.auto-startup=false",
+				"pipe-io.channels.custom.send-queue-max-bytes=2MB", "pipe-io.channels.custom.overflow=drop-oldest")
 			.run((context) -> {
 				PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("custom");
 				PipeServerSettings server = channel.getSettings().server();
@@ -106,6 +110,8 @@ class PipeIoAutoConfigurationTests {
 				assertThat(server.getMaxMessageSize()).isEqualTo(64 * 1024);
 				assertThat(server.getSendQueueCapacity()).isEqualTo(7);
 				assertThat(server.getSendTimeout()).isEqualTo(Duration.ofMillis(250));
+				assertThat(server.getSendQueueMaxBytes()).isEqualTo(2L * 1024 * 1024);
+				assertThat(server.getOverflow()).isEqualTo(OverflowPolicy.DROP_OLDEST);
 			});
 	}
 

@@ -40,6 +40,10 @@ class PipeIoPropertiesValidationTests {
 			send-queue-capacity  | -5            | pipe-io.channels.echo.send-queue-capacity            | at least 1
 			send-queue-capacity  | 0             | pipe-io.channels.echo.send-queue-capacity            | at least 1
 			send-timeout         | -1s           | pipe-io.channels.echo.send-timeout                   | 5s
+			send-queue-max-bytes | 0B            | pipe-io.channels.echo.send-queue-max-bytes           | 64MB
+			send-queue-max-bytes | -1MB          | pipe-io.channels.echo.send-queue-max-bytes           | 64MB
+			overflow             | discard       | pipe-io.channels.echo.overflow 'discard'             | drop-oldest or fail
+			overflow             | drop          | pipe-io.channels.echo.overflow 'drop'                | block
 			""")
 	void invalidChannelValueFailsStartupNamingTheProperty(String property, String value, String named,
 			String fix) {
@@ -120,7 +124,8 @@ class PipeIoPropertiesValidationTests {
 	void validConfigurationStarts() {
 		runner().withPropertyValues("pipe-io.channels.a.charset=ISO-8859-1", "pipe-io.channels.a.permissions=rw-rw-r--",
 				"pipe-io.channels.a.max-message-size=1B", "pipe-io.channels.a.send-queue-capacity=1",
-				"pipe-io.channels.a.send-timeout=0s")
+				"pipe-io.channels.a.send-timeout=0s", "pipe-io.channels.a.send-queue-max-bytes=1B",
+				"pipe-io.channels.a.overflow=DROP_OLDEST")
 			.run((context) -> assertThat(context).hasNotFailed());
 	}
 

@@ -169,6 +169,24 @@ class LineFramerTests {
 	}
 
 	@Test
+	void resyncInsideALineSkipsItsRestQuietly() {
+		LineFramer framer = new LineFramer(16, this.sink);
+		feed(framer, "lost par");
+		framer.resync(true);
+		feed(framer, "tial\nnext\n");
+		assertThat(this.events).containsExactly("line:next");
+	}
+
+	@Test
+	void resyncAtALineBoundaryForgetsOnlyThePartialLine() {
+		LineFramer framer = new LineFramer(16, this.sink);
+		feed(framer, "partial");
+		framer.resync(false);
+		feed(framer, "next\n");
+		assertThat(this.events).containsExactly("line:next");
+	}
+
+	@Test
 	void bytesOtherThanNewlinePassUnchanged() {
 		byte[] line = new byte[256 * 4];
 		for (int i = 0; i < line.length; i++) {

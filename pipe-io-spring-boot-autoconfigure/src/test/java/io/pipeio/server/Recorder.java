@@ -26,6 +26,9 @@ final class Recorder implements LineHandler, PipeServerListener {
 
 	final List<String> transitions = Collections.synchronizedList(new ArrayList<>());
 
+	/** The causes told with each change to FAILED. */
+	final List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
+
 	final List<Path> recreated = Collections.synchronizedList(new ArrayList<>());
 
 	@Override
@@ -37,6 +40,9 @@ final class Recorder implements LineHandler, PipeServerListener {
 	public void onStateChanged(PipeServer server, PipeServerState previous, PipeServerState current,
 			@Nullable Throwable cause) {
 		this.transitions.add(previous + "->" + current);
+		if (cause != null) {
+			this.failures.add(cause);
+		}
 	}
 
 	@Override

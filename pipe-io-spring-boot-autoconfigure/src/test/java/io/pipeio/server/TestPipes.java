@@ -65,7 +65,12 @@ final class TestPipes implements AutoCloseable {
 
 	/** A server with a custom handler and {@link #recorder} as listener; not started. */
 	PipeServer server(PipeServerSettings settings, LineHandler handler) {
-		PipeServer server = new PipeServer(settings, handler, this.recorder);
+		return server(settings, handler, this.recorder);
+	}
+
+	/** A server with a custom handler and listener; not started. */
+	PipeServer server(PipeServerSettings settings, LineHandler handler, PipeServerListener listener) {
+		PipeServer server = new PipeServer(settings, handler, listener);
 		this.servers.add(server);
 		return server;
 	}

@@ -1,0 +1,75 @@
+package io.pipeio.server;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The lifecycle state of a {@link PipeServer} and why it last failed; every change is told to the
+ * listener. While the server stays {@link PipeServerState#FAILED}, a failure is counted and told
+ * only when its cause differs from the last one, so a pipe that stays unusable (checked five times
+ * a second) is not reported over and over.
+ *
+ * @author pipe-io
+ */
+final class ServerState {
+
+	private final PipeServer server;
+
+	private final PipeServerListener listener;
+
+	private final ChannelStatistics statistics;
+
+	private volatile PipeServerState state = PipeServerState.STOPPED;
+
+	private volatile @Nullable Throwable lastFailure;
+
+	ServerState(PipeServer server, PipeServerListener listener, ChannelStatistics statistics) {
+		this.server = server;
+		this.listener = listener;
+		this.statistics = statistics;
+	}
+
+	PipeServerState get() {
+		return this.state;
+	}
+
+	@Nullable Throwable lastFailure() {
+		return this.lastFailure;
+	}
+
+	void clearFailure() {
+		this.lastFailure = null;
+	}
+
+	/**
+	 * Fail the server: for a pipe that cannot be used and for anything unexpected in an engine
+	 * thread, so that no thread dies while the state says RUNNING. The watchdog's next check that
+	 * finds everything working sets it running again.
+	 * @param ex the cause
+	 */
+	void fail(Throwable ex) {
+		Throwable last = this.lastFailure;
+		boolean changed = this.state != PipeServerState.FAILED || last == null
+				|| !String.valueOf(last).equals(String.valueOf(ex));
+		this.lastFailure = ex;
+		if (changed) {
+			this.statistics.recordError(ex);
+			set(PipeServerState.FAILED, ex);
+		}
+	}
+
+	/**
+	 * Change the state, telling the listener; a change to the same state is none, except to FAILED
+	 * with a new cause.
+	 * @param next the new state
+	 * @param cause the failure behind a change to FAILED, otherwise {@code null}
+	 */
+	synchronized void set(PipeServerState next, @Nullable Throwable cause) {
+		PipeServerState previous = this.state;
+		if (previous == next && next != PipeServerState.FAILED) {
+			return;
+		}
+		this.state = next;
+		this.listener.onStateChanged(this.server, previous, next, cause);
+	}
+
+}

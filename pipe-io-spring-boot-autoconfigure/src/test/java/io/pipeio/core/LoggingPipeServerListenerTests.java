@@ -1,0 +1,54 @@
+package io.pipeio.core;
+
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+
+import io.pipeio.server.DropReason;
+import io.pipeio.server.OverflowPolicy;
+import io.pipeio.server.PipeServer;
+import io.pipeio.server.PipeServerSettings;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What {@link LoggingPipeServerListener} logs of dropped lines: each over-size line, but a flood of
+ * queue-full drops (a drop overflow policy with no reader) only now and then.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class LoggingPipeServerListenerTests {
+
+	@Test
+	void queueFullDropsAreLoggedAtMostEveryTenSecondsPerChannel(CapturedOutput output) {
+		LoggingPipeServerListener listener = new LoggingPipeServerListener();
+		PipeServer events = server("events");
+		PipeServer orders = server("orders");
+		for (int i = 0; i < 1000; i++) {
+			listener.onDropped(events, DropReason.QUEUE_FULL, 10);
+		}
+		listener.onDropped(orders, DropReason.QUEUE_FULL, 10);
+		listener.onDropped(events, DropReason.TOO_LARGE, 2000);
+		listener.onDropped(events, DropReason.TOO_LARGE, 3000);
+		assertThat(count(output, "Channel 'events' dropped a line of 10 bytes: queue-full")).isEqualTo(1);
+		assertThat(output).contains("no client reads").contains("overflow is drop-newest").contains("every 10 s");
+		assertThat(count(output, "Channel 'orders' dropped a line of 10 bytes: queue-full")).isEqualTo(1);
+		assertThat(count(output, ": too-large")).isEqualTo(2);
+	}
+
+	private static PipeServer server(String channel) {
+		return new PipeServer(PipeServerSettings.builder(channel, Path.of("/nonexistent/" + channel + ".in"),
+				Path.of("/nonexistent/" + channel + ".out"))
+			.overflow(OverflowPolicy.DROP_NEWEST)
+			.build(), (buffer, offset, length) -> {
+			});
+	}
+
+	private static int count(CapturedOutput output, String text) {
+		return output.toString().split(Pattern.quote(text), -1).length - 1;
+	}
+
+}

@@ -1,0 +1,77 @@
+package io.pipeio.core;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import io.pipeio.annotation.PipeListener;
+import io.pipeio.server.DropReason;
+import io.pipeio.server.PipeSendException;
+import io.pipeio.test.FifoClient;
+import io.pipeio.test.PipeIoContextRunners;
+import io.pipeio.test.RecordingErrorHandler;
+import io.pipeio.test.ShellClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A listener's reply that does not fit into the full send queue with {@code overflow=fail}: the
+ * reply fails at once, is counted, and goes to the error handler, which may tell someone; the
+ * channel keeps serving.
+ */
+@Timeout(60)
+class PipeChannelReplyOverflowTests {
+
+	private static final int BLOCKING_LINE = 256 * 1024;
+
+	@TempDir
+	Path directory;
+
+	private ApplicationContextRunner runner() {
+		return PipeIoContextRunners.withDirectory(this.directory)
+			.withUserConfiguration(Replying.class)
+			.withBean("pipeErrorHandler", PipeErrorHandler.class, RecordingErrorHandler::new)
+			.withPropertyValues("pipe-io.channels.echo.send-queue-capacity=1", "pipe-io.channels.echo.overflow=fail");
+	}
+
+	@Test
+	void replyThatDoesNotFitGoesToTheErrorHandler() {
+		runner().run((context) -> {
+			PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("echo");
+			// Nobody reads: the writer takes a line larger than the pipe and blocks, one more fills the queue.
+			channel.send(new byte[BLOCKING_LINE]);
+			await().atMost(Duration.ofSeconds(5)).until(() -> channel.getSendQueueSize() == 0);
+			channel.send("queued");
+			ShellClient.run("printf 'request\\n' > '" + this.directory.resolve("echo.in") + "'");
+			PipeListenerFailedException failure = ((RecordingErrorHandler) context.getBean("pipeErrorHandler")).next();
+			assertThat(failure.getCause()).isInstanceOf(PipeSendException.class)
+				.hasMessageContaining("'echo'")
+				.hasMessageContaining("overflow fail");
+			assertThat(failure.getLine()).asString().isEqualTo("request");
+			assertThat(channel.getStatistics().getDropped(DropReason.QUEUE_FULL)).isEqualTo(1);
+			try (FifoClient client = FifoClient.connect(this.directory, "echo")) {
+				assertThat(client.readLineBytes()).hasSize(BLOCKING_LINE);
+				assertThat(client.readLine()).isEqualTo("queued");
+				client.send("again");
+				assertThat(client.readLine()).isEqualTo("re:again");
+			}
+		});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class Replying {
+
+		@PipeListener("echo")
+		String echo(String line) {
+			return "re:" + line;
+		}
+
+	}
+
+}

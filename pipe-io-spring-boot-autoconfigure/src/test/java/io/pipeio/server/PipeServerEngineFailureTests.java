@@ -1,0 +1,215 @@
+package io.pipeio.server;
+
+import java.lang.reflect.Field;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * An {@code Error} or unexpected exception in an engine thread — reader, retired reader, writer,
+ * watchdog check — never leaves a dead thread behind a RUNNING state: the channel goes FAILED with
+ * the cause (counted as its last error, told to the listener) and recovers where it can.
+ */
+class PipeServerEngineFailureTests extends PipeServerTestSupport {
+
+	private static final Duration RECOVERED_WITHIN = Duration.ofSeconds(2);
+
+	@Test
+	void handlerThrowingOutOfMemoryErrorOrStackOverflowErrorCostsOnlyItsLine() throws Exception {
+		PipeServer server = this.pipes.server(this.pipes.settings().build(), (buffer, offset, length) -> {
+			this.pipes.recorder.onLine(buffer, offset, length);
+			String line = new String(buffer, offset, length, StandardCharsets.UTF_8);
+			if (line.equals("oom")) {
+				throw new OutOfMemoryError("thrown by the handler");
+			}
+			if (line.equals("deep")) {
+				recurse(0);
+			}
+		});
+		server.start();
+		Thread reader = TestPipes.thread("pipe-io-test-reader");
+		try (FifoClient.LineWriter writer = this.pipes.writer()) {
+			writer.write("oom\ndeep\nafter\n".getBytes(StandardCharsets.UTF_8));
+			assertThat(this.pipes.recorder.awaitStrings(3)).containsExactly("oom", "deep", "after");
+		}
+		assertThat(this.pipes.recorder.handlerErrors).extracting((error) -> error.error().getClass().getSimpleName())
+			.containsExactly("OutOfMemoryError", "StackOverflowError");
+		assertThat(server.getStatistics().getDropped(DropReason.HANDLER_ERROR)).isEqualTo(2);
+		assertThat(server.getStatistics().getLastError().type()).isEqualTo(StackOverflowError.class.getName());
+		assertThat(server.getState()).isEqualTo(PipeServerState.RUNNING);
+		assertThat(TestPipes.thread("pipe-io-test-reader")).isSameAs(reader);
+	}
+
+	@Test
+	void listenerThrowingAnErrorInTheReaderFailsTheChannelVisiblyAndReadingGoesOn() throws Exception {
+		PipeServer server = this.pipes.server(this.pipes.settings().build(), (buffer, offset, length) -> {
+			this.pipes.recorder.onLine(buffer, offset, length);
+			if (new String(buffer, offset, length, StandardCharsets.UTF_8).equals("boom")) {
+				throw new IllegalStateException("handler failed");
+			}
+		}, new FailingListener() {
+			@Override
+			public void onHandlerError(PipeServer failed, byte[] line, Throwable error) {
+				throw new StackOverflowError("thrown while reporting a handler error");
+			}
+		});
+		server.start();
+		Thread reader = TestPipes.thread("pipe-io-test-reader");
+		try (FifoClient.LineWriter writer = this.pipes.writer()) {
+			writer.writeLine("boom");
+			awaitFailedThenRunning(server, StackOverflowError.class);
+			// The client stayed attached all along: this write fails with EPIPE if the reader died.
+			writer.writeLine("after");
+			assertThat(this.pipes.recorder.awaitStrings(2)).containsExactly("boom", "after");
+		}
+		assertThat(TestPipes.thread("pipe-io-test-reader")).isSameAs(reader);
+	}
+
+	@Test
+	void errorWhileFramingSkipsTheRestOfTheBrokenLineAndReadingGoesOn() throws Exception {
+		PipeServer server = this.pipes.server(this.pipes.settings().maxMessageSize(16).build(), this.pipes.recorder,
+				new FailingListener() {
+					@Override
+					public void onDropped(PipeServer failed, DropReason reason, long size) {
+						throw new OutOfMemoryError("thrown while reporting a dropped line");
+					}
+				});
+		server.start();
+		try (FifoClient.LineWriter writer = this.pipes.writer()) {
+			// The error hits at the first newline: the rest of the chunk, the start of a line, is lost.
+			writer.write(("x".repeat(40) + "\npar").getBytes(StandardCharsets.UTF_8));
+			awaitFailedThenRunning(server, OutOfMemoryError.class);
+			writer.write("tial\nnext\n".getBytes(StandardCharsets.UTF_8));
+			// The remainder of the broken line is not delivered as a line of its own.
+			assertThat(this.pipes.recorder.awaitStrings(1)).containsExactly("next");
+		}
+		assertThat(server.getStatistics().getReceivedMessages()).isEqualTo(1);
+	}
+
+	@Test
+	void retiredReaderErrorFailsTheChannelVisiblyAndItKeepsDraining() throws Exception {
+		PipeServer server = this.pipes.server(this.pipes.settings().maxMessageSize(16).build(), this.pipes.recorder,
+				new FailingListener() {
+					@Override
+					public void onDropped(PipeServer failed, DropReason reason, long size) {
+						throw new StackOverflowError("thrown in the retired reader");
+					}
+				});
+		server.start();
+		FifoClient.LineWriter old = this.pipes.writer();
+		Files.delete(this.pipes.in());
+		await().atMost(RECOVERED_WITHIN).until(() -> this.pipes.recorder.recreated.contains(this.pipes.in()));
+		await().atMost(RECOVERED_WITHIN).until(() -> TestPipes.engineThreads().contains("pipe-io-test-reader-retired"));
+		old.writeLine("x".repeat(40));
+		awaitFailedThenRunning(server, StackOverflowError.class);
+		old.writeLine("still read");
+		assertThat(this.pipes.recorder.awaitStrings(1)).containsExactly("still read");
+	}
+
+	@Test
+	void writerErrorFailsTheChannelAndSendsFailAtOnceUntilItIsRestarted() throws Exception {
+		PipeServer server = this.pipes.startEcho(this.pipes.settings().build());
+		// Nothing a user does runs on the writer thread, so the fault is injected: a line whose
+		// future throws when the writer completes it.
+		CompletableFuture<Void> failing = new CompletableFuture<>() {
+			@Override
+			public boolean complete(@Nullable Void value) {
+				throw new StackOverflowError("injected into the writer");
+			}
+		};
+		assertThat(sendQueue(server).offer(new OutboundPipe.PendingLine(new byte[] { 'x' }, failing))).isTrue();
+		await().atMost(RECOVERED_WITHIN).until(() -> server.getState() == PipeServerState.FAILED);
+		assertThat(String.valueOf(server.getLastFailure())).contains("injected into the writer");
+		assertThat(this.pipes.recorder.transitions).contains("RUNNING->FAILED");
+		assertThatExceptionOfType(PipeSendException.class).isThrownBy(() -> server.send(new byte[] { 'y' }))
+			.withMessageContaining("FAILED");
+		// The watchdog keeps it FAILED, saying why, rather than reporting it recovered.
+		await().atMost(RECOVERED_WITHIN)
+			.until(() -> String.valueOf(server.getLastFailure()).contains("writer thread of channel 'test' ended"));
+		assertThat(server.getLastFailure()).hasMessageContaining("injected into the writer")
+			.hasMessageContaining("restart the channel");
+		assertThat(server.getState()).isEqualTo(PipeServerState.FAILED);
+		server.stop(TestPipes.STOP_TIMEOUT);
+		server.start();
+		try (FifoClient client = this.pipes.client()) {
+			assertThat(client.roundTrip("restarted")).isEqualTo("restarted");
+		}
+	}
+
+	@Test
+	void errorInTheWatchdogCheckFailsTheChannelAndTheWatchdogGoesOn() throws Exception {
+		PipeServer server = this.pipes.server(this.pipes.settings().build(), this.pipes.recorder,
+				new FailingListener() {
+					@Override
+					public void onPipeRecreated(PipeServer failed, Path path) {
+						super.onPipeRecreated(failed, path);
+						throw new StackOverflowError("thrown on the watchdog thread");
+					}
+				});
+		server.start();
+		Files.delete(this.pipes.out());
+		awaitFailedThenRunning(server, StackOverflowError.class);
+		Thread watchdog = TestPipes.thread("pipe-io-watchdog");
+		// The shared watchdog thread survived: it still repairs pipes.
+		Files.delete(this.pipes.in());
+		await().atMost(RECOVERED_WITHIN).until(() -> TestPipes.isFifo(this.pipes.in()));
+		assertThat(TestPipes.thread("pipe-io-watchdog")).isSameAs(watchdog);
+		try (FifoClient.LineWriter writer = this.pipes.writer()) {
+			writer.writeLine("served");
+		}
+		assertThat(this.pipes.recorder.awaitStrings(1)).containsExactly("served");
+	}
+
+	/**
+	 * Wait for the channel to report the failure and, at the watchdog's next check, recover; the
+	 * failure is its last error and was told to the listener.
+	 */
+	private void awaitFailedThenRunning(PipeServer server, Class<? extends Throwable> type) {
+		await().atMost(RECOVERED_WITHIN).until(() -> this.pipes.recorder.transitions.contains("RUNNING->FAILED"));
+		await().atMost(RECOVERED_WITHIN).until(() -> this.pipes.recorder.transitions.contains("FAILED->RUNNING"));
+		assertThat(server.getState()).isEqualTo(PipeServerState.RUNNING);
+		assertThat(server.getStatistics().getLastError().type()).isEqualTo(type.getName());
+		assertThat(this.pipes.recorder.failures).hasAtLeastOneElementOfType(type);
+	}
+
+	private static SendQueue sendQueue(PipeServer server) throws ReflectiveOperationException {
+		Field sender = PipeServer.class.getDeclaredField("sender");
+		sender.setAccessible(true);
+		SendQueue queue = ((LineSender) sender.get(server)).queue();
+		assertThat(queue).isNotNull();
+		return queue;
+	}
+
+	private static int recurse(int depth) {
+		return recurse(depth + 1) + 1;
+	}
+
+	/**
+	 * A listener that records like the fixture's {@link Recorder} and fails where a test overrides
+	 * it, as a broken observer would.
+	 */
+	private abstract class FailingListener implements PipeServerListener {
+
+		@Override
+		public void onStateChanged(PipeServer server, PipeServerState previous, PipeServerState current,
+				@Nullable Throwable cause) {
+			PipeServerEngineFailureTests.this.pipes.recorder.onStateChanged(server, previous, current, cause);
+		}
+
+		@Override
+		public void onPipeRecreated(PipeServer server, Path path) {
+			PipeServerEngineFailureTests.this.pipes.recorder.onPipeRecreated(server, path);
+		}
+
+	}
+
+}

@@ -1,0 +1,194 @@
+package io.pipeio.server;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+/**
+ * Each overflow policy with a full send queue and no client reading: what is dropped, what the
+ * sender is told, what is counted, and what a client reads once it comes. Each test first blocks
+ * the writer with a line larger than the pipe, then fills the queue (capacity 2). The send timeout
+ * is a minute, so a send that waits for it fails its test.
+ */
+class PipeServerOverflowTests extends PipeServerTestSupport {
+
+	private static final int BLOCKING_LINE = 256 * 1024;
+
+	private static final Duration AT_ONCE = Duration.ofSeconds(10);
+
+	@Test
+	void dropNewestDropsTheLineThatDoesNotFitAndCountsIt() throws Exception {
+		PipeServer server = startFull(OverflowPolicy.DROP_NEWEST, "a", "b");
+		assertTimeoutPreemptively(AT_ONCE, () -> server.send(line("c")));
+		CompletableFuture<Void> async = server.sendAsync(line("d"));
+		assertThat(async).isCompletedExceptionally();
+		assertThat(server.getStatistics().getDropped(DropReason.QUEUE_FULL)).isEqualTo(2);
+		assertThat(this.pipes.recorder.drops).containsExactly(new Recorder.Drop(DropReason.QUEUE_FULL, 1),
+				new Recorder.Drop(DropReason.QUEUE_FULL, 1));
+		assertThat(server.getWaitingForReaderSince()).isNotNull();
+		assertThat(readAfterTheBlockingLine(server, 2)).containsExactly("a", "b", "end");
+	}
+
+	@Test
+	void dropOldestDropsTheOldestQueuedLineAndFailsItsFuture() throws Exception {
+		PipeServer server = startFull(OverflowPolicy.DROP_OLDEST);
+		CompletableFuture<Void> first = server.sendAsync(line("a"));
+		server.send(line("b"));
+		assertTimeoutPreemptively(AT_ONCE, () -> server.send(line("c")));
+		assertThat(first).isCompletedExceptionally();
+		assertThatExceptionOfType(ExecutionException.class).isThrownBy(first::get)
+			.withCauseInstanceOf(PipeSendException.class);
+		assertThat(server.getStatistics().getDropped(DropReason.QUEUE_FULL)).isEqualTo(1);
+		assertThat(this.pipes.recorder.drops).containsExactly(new Recorder.Drop(DropReason.QUEUE_FULL, 1));
+		assertThat(readAfterTheBlockingLine(server, 2)).containsExactly("b", "c", "end");
+	}
+
+	@Test
+	void failThrowsAtOnceAndCountsTheLine() throws Exception {
+		PipeServer server = startFull(OverflowPolicy.FAIL, "a", "b");
+		assertTimeoutPreemptively(AT_ONCE,
+				() -> assertThatExceptionOfType(PipeSendException.class).isThrownBy(() -> server.send(line("c")))
+					.withMessageContaining("'test'")
+					.withMessageContaining("overflow fail"));
+		assertThat(server.sendAsync(line("d"))).isCompletedExceptionally();
+		assertThat(server.getStatistics().getDropped(DropReason.QUEUE_FULL)).isEqualTo(2);
+		assertThat(readAfterTheBlockingLine(server, 2)).containsExactly("a", "b", "end");
+	}
+
+	@Test
+	void failReachesAHandlerWhoseReplyDoesNotFit() throws Exception {
+		List<Throwable> failures = new CopyOnWriteArrayList<>();
+		PipeServer server = startFullReplying(OverflowPolicy.FAIL, failures);
+		try (FifoClient.LineWriter writer = this.pipes.writer()) {
+			writer.write("x1\nx2\nx3\n".getBytes(StandardCharsets.US_ASCII));
+			this.pipes.recorder.awaitCount(3, Duration.ofSeconds(10));
+		}
+		assertThat(failures).hasSize(3)
+			.allSatisfy((failure) -> assertThat(failure).isInstanceOf(PipeSendException.class));
+		assertThat(server.getStatistics().getDropped(DropReason.QUEUE_FULL)).isEqualTo(3);
+		assertThat(readAfterTheBlockingLine(server, 2)).containsExactly("a", "b", "end");
+	}
+
+	@Test
+	void dropNewestKeepsTheReaderReadingAndDropsItsReplies() throws Exception {
+		List<Throwable> failures = new CopyOnWriteArrayList<>();
+		PipeServer server = startFullReplying(OverflowPolicy.DROP_NEWEST, failures);
+		try (FifoClient.LineWriter writer = this.pipes.writer()) {
+			for (int i = 0; i < 10; i++) {
+				writer.writeLine("x" + i);
+			}
+			this.pipes.recorder.awaitCount(10, Duration.ofSeconds(10));
+		}
+		assertThat(failures).isEmpty();
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> server.getStatistics().getDropped(DropReason.QUEUE_FULL) == 10);
+		assertThat(readAfterTheBlockingLine(server, 2)).containsExactly("a", "b", "end");
+	}
+
+	@Test
+	void dropOldestFromTheReaderKeepsTheNewestReplies() throws Exception {
+		PipeServer server = startFullReplying(OverflowPolicy.DROP_OLDEST, new CopyOnWriteArrayList<>());
+		try (FifoClient.LineWriter writer = this.pipes.writer()) {
+			writer.write("x1\nx2\nx3\n".getBytes(StandardCharsets.US_ASCII));
+			this.pipes.recorder.awaitCount(3, Duration.ofSeconds(10));
+		}
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> server.getStatistics().getDropped(DropReason.QUEUE_FULL) == 3);
+		assertThat(readAfterTheBlockingLine(server, 2)).containsExactly("re:x2", "re:x3", "end");
+	}
+
+	@Test
+	void blockFailsASendFromAnotherThreadAfterTheSendTimeoutAndCountsIt() throws Exception {
+		PipeServer server = startFull(this.pipes.settings()
+			.sendQueueCapacity(2)
+			.sendTimeout(Duration.ofMillis(100))
+			.build(), "a", "b");
+		assertThatExceptionOfType(PipeSendException.class).isThrownBy(() -> server.send(line("c")))
+			.withMessageContaining("stayed full for PT0.1S");
+		assertThat(server.getStatistics().getDropped(DropReason.QUEUE_FULL)).isEqualTo(1);
+		assertThat(readAfterTheBlockingLine(server, 2)).containsExactly("a", "b", "end");
+	}
+
+	private PipeServer startFull(OverflowPolicy policy, String... fill) throws Exception {
+		return startFull(this.pipes.settings()
+			.sendQueueCapacity(2)
+			.overflow(policy)
+			.sendTimeout(Duration.ofMinutes(1))
+			.build(), fill);
+	}
+
+	private PipeServer startFull(PipeServerSettings settings, String... fill) throws Exception {
+		PipeServer server = this.pipes.start(settings);
+		blockTheWriter(server);
+		for (String text : fill) {
+			server.send(line(text));
+		}
+		return server;
+	}
+
+	/**
+	 * A server whose handler replies {@code re:<line>} to each line and records what its send
+	 * throws; its queue is full with "a" and "b".
+	 */
+	private PipeServer startFullReplying(OverflowPolicy policy, List<Throwable> failures) throws Exception {
+		AtomicReference<PipeServer> self = new AtomicReference<>();
+		PipeServer server = this.pipes.server(this.pipes.settings()
+			.sendQueueCapacity(2)
+			.overflow(policy)
+			.sendTimeout(Duration.ofMinutes(1))
+			.build(), (buffer, offset, length) -> {
+				this.pipes.recorder.onLine(buffer, offset, length);
+				try {
+					self.get().send(("re:" + new String(buffer, offset, length, StandardCharsets.UTF_8))
+						.getBytes(StandardCharsets.UTF_8));
+				}
+				catch (PipeSendException ex) {
+					failures.add(ex);
+				}
+			});
+		self.set(server);
+		server.start();
+		blockTheWriter(server);
+		server.send(line("a"));
+		server.send(line("b"));
+		return server;
+	}
+
+	/** Nobody reads: the writer takes a line larger than the pipe and blocks writing it. */
+	private static void blockTheWriter(PipeServer server) {
+		server.send(new byte[BLOCKING_LINE]);
+		await().atMost(Duration.ofSeconds(5)).until(() -> server.getSendQueueSize() == 0);
+	}
+
+	/**
+	 * Attach a reader, take the blocking line, then return the next lines and an "end" line sent
+	 * once the queue has room again, which shows that nothing else was queued.
+	 */
+	private List<String> readAfterTheBlockingLine(PipeServer server, int count) {
+		try (FifoClient.LineReader reader = this.pipes.reader()) {
+			assertThat(reader.next()).hasSize(BLOCKING_LINE);
+			List<String> lines = new ArrayList<>(reader.nextLines(count));
+			await().atMost(Duration.ofSeconds(5)).until(() -> server.getSendQueueSize() == 0);
+			server.send(line("end"));
+			lines.add(reader.nextLine());
+			return lines;
+		}
+	}
+
+	private static byte[] line(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
+	}
+
+}
