@@ -46,6 +46,7 @@ public final class ChannelDescriptor {
 		if (channel.getListenerDescription() != null) {
 			details.put("listener", channel.getListenerDescription());
 		}
+		details.put("clientConnected", statistics.isClientConnected());
 		details.put("received", statistics.getReceivedMessages());
 		details.put("sent", statistics.getSentMessages());
 		Map<String, Long> dropped = new LinkedHashMap<>();

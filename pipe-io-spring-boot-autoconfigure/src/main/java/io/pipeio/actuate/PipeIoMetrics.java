@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * Channel meters, tagged {@code channel}: {@code pipeio.messages.received}, {@code .sent},
  * {@code .dropped} (tag {@code reason}), {@code pipeio.bytes.received}, {@code .sent} and the
- * {@code pipeio.send.queue.size} and {@code .bytes} gauges. The meters read the engine's own
+ * {@code pipeio.send.queue.size}, {@code .bytes} and {@code pipeio.clients.connected} gauges. The meters read the engine's own
  * counters when scraped, so they cost nothing per line. A channel is bound when it first starts,
  * whichever comes first of that and the meter registry.
  *
@@ -73,6 +73,10 @@ public class PipeIoMetrics implements MeterBinder, PipeServerListener {
 		FunctionCounter.builder("pipeio.bytes.sent", statistics, ChannelStatistics::getSentBytes)
 			.description("Bytes of the lines written, without newlines")
 			.baseUnit(BaseUnits.BYTES)
+			.tags(tags)
+			.register(registry);
+		Gauge.builder("pipeio.clients.connected", statistics, (stats) -> stats.isClientConnected() ? 1 : 0)
+			.description("Whether a client writes to the channel's in pipe (1) or none is there (0)")
 			.tags(tags)
 			.register(registry);
 		Gauge.builder("pipeio.send.queue.size", server, PipeServer::getSendQueueSize)

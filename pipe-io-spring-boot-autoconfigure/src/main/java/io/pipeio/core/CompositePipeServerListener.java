@@ -50,6 +50,11 @@ public final class CompositePipeServerListener implements PipeServerListener {
 	}
 
 	@Override
+	public void onClientPresenceChanged(PipeServer server, boolean connected) {
+		tellEach((listener) -> listener.onClientPresenceChanged(server, connected));
+	}
+
+	@Override
 	public void onPipeRecreated(PipeServer server, Path path) {
 		tellEach((listener) -> listener.onPipeRecreated(server, path));
 	}

@@ -51,11 +51,17 @@ public class LoggingPipeServerListener implements PipeServerListener {
 		if (!logger.isWarnEnabled() || (reason == DropReason.QUEUE_FULL && !firstQueueFullInInterval(server))) {
 			return;
 		}
+		if (reason == DropReason.SHUTDOWN) {
+			logger.warn("Channel '" + server.getChannel() + "' stopped with " + size + " line(s) in "
+					+ server.getSettings().getInPath() + " that it could not handle in time (or was paused)");
+			return;
+		}
 		String detail = switch (reason) {
 			case TOO_LARGE -> " (max-message-size is " + server.getSettings().getMaxMessageSize() + " bytes)";
 			case QUEUE_FULL -> " (no client reads " + server.getSettings().getOutPath() + " fast enough; overflow is "
 					+ server.getSettings().getOverflow().value() + "; more such drops are counted in"
 					+ " pipeio.messages.dropped and logged at most every 10 s)";
+			case INCOMPLETE -> " (every client closed the in pipe before the line's newline)";
 			default -> "";
 		};
 		logger.warn("Channel '" + server.getChannel() + "' dropped a line of " + size + " bytes: " + reason.tag()
@@ -70,6 +76,13 @@ public class LoggingPipeServerListener implements PipeServerListener {
 		}
 		this.queueFullLogged.put(server.getChannel(), now);
 		return true;
+	}
+
+	@Override
+	public void onClientPresenceChanged(PipeServer server, boolean connected) {
+		if (logger.isDebugEnabled()) {
+			logger.debug("Channel '" + server.getChannel() + "': " + (connected ? "a client is writing" : "every client left"));
+		}
 	}
 
 	@Override

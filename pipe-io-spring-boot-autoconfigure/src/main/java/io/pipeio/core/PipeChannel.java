@@ -231,6 +231,10 @@ public final class PipeChannel implements PipeChannelContext {
 		ChannelStatistics statistics = this.server.getStatistics();
 		statistics.recordDropped(reason);
 		statistics.recordError(cause);
+		reportDropped(reason, line, cause);
+	}
+
+	private void reportDropped(DropReason reason, byte[] line, Throwable cause) {
 		try {
 			Object reply = this.errorHandler.handleError(new PipeListenerFailedException(this.name, reason, line, cause),
 					this);
@@ -261,6 +265,13 @@ public final class PipeChannel implements PipeChannelContext {
 		@Override
 		public void onOwnedLine(byte[] line) {
 			dispatch(line, 0, line.length, true);
+		}
+
+		@Override
+		public void onIncompleteLine(byte[] partial) {
+			// Counted by the engine; the error handler learns of it like of any line that was lost.
+			PipeChannel.this.reportDropped(DropReason.INCOMPLETE, partial, new IllegalStateException(
+					"Every client left channel '" + PipeChannel.this.name + "' in the middle of a line"));
 		}
 
 		private void dispatch(byte[] buffer, int offset, int length, boolean owned) {

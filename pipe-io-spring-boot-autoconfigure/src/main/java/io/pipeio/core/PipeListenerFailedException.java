@@ -4,8 +4,9 @@ import io.pipeio.server.DropReason;
 
 /**
  * A line a listener could not handle: it could not be decoded or converted
- * ({@link DropReason#MALFORMED}) or the listener threw ({@link DropReason#HANDLER_ERROR}).
- * Given to the {@link PipeErrorHandler}.
+ * ({@link DropReason#MALFORMED}), the listener threw ({@link DropReason#HANDLER_ERROR}), or every
+ * client left before finishing it ({@link DropReason#INCOMPLETE}, the partial line). Given to the
+ * {@link PipeErrorHandler}.
  *
  * @author pipe-io
  */
@@ -22,7 +23,8 @@ public class PipeListenerFailedException extends RuntimeException {
 	/**
 	 * Create an exception.
 	 * @param channel the channel
-	 * @param reason {@link DropReason#MALFORMED} or {@link DropReason#HANDLER_ERROR}
+	 * @param reason {@link DropReason#MALFORMED}, {@link DropReason#HANDLER_ERROR} or
+	 * {@link DropReason#INCOMPLETE}
 	 * @param line the line
 	 * @param cause what failed
 	 */

@@ -53,6 +53,12 @@ public class PipeChannelEventPublisher implements PipeServerListener {
 	}
 
 	@Override
+	public void onClientPresenceChanged(PipeServer server, boolean connected) {
+		this.publisher.publishEvent(connected ? new PipeClientConnectedEvent(server, server.getChannel())
+				: new PipeClientDisconnectedEvent(server, server.getChannel()));
+	}
+
+	@Override
 	public void onPipeRecreated(PipeServer server, Path path) {
 		this.publisher.publishEvent(new PipeRecreatedEvent(server, server.getChannel(), path));
 	}

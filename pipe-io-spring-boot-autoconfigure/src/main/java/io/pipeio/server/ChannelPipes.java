@@ -152,12 +152,21 @@ final class ChannelPipes {
 	}
 
 	/**
-	 * Open what {@link PipeFiles#check} found: a FIFO someone else put there is served and never
-	 * removed; a managed path gets a FIFO of its own.
+	 * Open what {@link PipeFiles#check} found at start: a FIFO someone else put there is served and
+	 * never removed; a managed path gets a FIFO of its own. A FIFO of this user with the configured
+	 * mode left by a server that died (the directory lock, held now, says none runs) is reused, so
+	 * clients waiting in {@code open} on it and the lines it holds are served.
 	 */
 	private static Usable usable(PipeServerSettings settings, PipeFile checked, String role) throws IOException {
 		if (!settings.isManagePipes()) {
 			return new Usable(PipeFiles.open(settings.getChannel(), role, checked), false);
+		}
+		if (checked.isFifo()) {
+			FifoDescriptor stale = PipeFiles.open(settings.getChannel(), role, checked);
+			if (stale.permissions().equals(settings.getPermissions())) {
+				return new Usable(stale, true);
+			}
+			stale.close(); // another mode than configured: replaced by a new FIFO
 		}
 		return new Usable(PipeFiles.create(checked.path(), checked, settings), true);
 	}
@@ -177,12 +186,15 @@ final class ChannelPipes {
 	 */
 	void holdBackReaders() {
 		this.inbound.holdBack();
+		this.retired.forEach(InboundPipe::holdBack);
 	}
 
 	/**
-	 * End every thread by a deadline. Readers go first: a chunk being dispatched is finished (so
-	 * replies to lines already read are queued) unless the handler takes more than half the time,
-	 * then it is interrupted; a reader waiting for room in a full queue gives up at that point too.
+	 * End every thread by a deadline. Readers go first: they finish the chunk being dispatched and
+	 * dispatch what is still in the pipe (so replies to lines clients wrote before the stop are
+	 * queued) unless that takes more than half the time; then the dispatcher refuses further lines
+	 * (the readers count them as dropped) and a handler still running is interrupted; a reader
+	 * waiting for room in a full queue gives up at that point too.
 	 * A reader that still does not end is abandoned (and renamed so). The writer then writes what is
 	 * queued while time allows and is aborted, releasing a write blocked on a full pipe, if not done
 	 * by then.
@@ -195,15 +207,21 @@ final class ChannelPipes {
 		try {
 			long readersMillis = remainingMillis(deadline) / 2;
 			queue.limitWaits(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(readersMillis));
+			// Readers first: they drain what is in the pipe while the dispatcher still takes lines.
 			this.inbound.close();
 			this.retired.forEach(InboundPipe::close);
+			if (this.dispatcher.isPaused()) {
+				this.dispatcher.close(); // a paused channel handles nothing more: its lines are counted
+			}
 			if (!joinReaders(readersMillis)) {
+				this.dispatcher.close();
 				interruptReaders();
 				if (!joinReaders(Math.min(reserve, remainingMillis(deadline)))) {
 					this.inbound.abandon();
 					this.retired.forEach(InboundPipe::abandon);
 				}
 			}
+			this.dispatcher.close();
 			queue.close();
 			if (!this.outbound.join(remainingMillis(deadline) - reserve)) {
 				this.outbound.abort();
@@ -211,6 +229,7 @@ final class ChannelPipes {
 			}
 		}
 		catch (InterruptedException ex) {
+			this.dispatcher.close();
 			interruptReaders();
 			this.outbound.abort();
 			throw ex;

@@ -45,6 +45,8 @@ public final class ChannelStatistics {
 
 	private volatile long sentBytes;
 
+	private volatile boolean clientConnected;
+
 	private final LongAdder[] dropped = new LongAdder[DropReason.values().length];
 
 	private final AtomicReference<@Nullable LastError> lastError = new AtomicReference<>();
@@ -105,6 +107,23 @@ public final class ChannelStatistics {
 	 */
 	public void recordDropped(DropReason reason) {
 		this.dropped[reason.ordinal()].increment();
+	}
+
+	void recordDropped(DropReason reason, long lines) {
+		this.dropped[reason.ordinal()].add(lines);
+	}
+
+	/**
+	 * Return whether a client is writing to the in pipe: from its first byte until every writer
+	 * has closed the pipe. A client that opened the pipe but has not written yet is not seen.
+	 * @return whether a client is connected
+	 */
+	public boolean isClientConnected() {
+		return this.clientConnected;
+	}
+
+	void setClientConnected(boolean connected) {
+		this.clientConnected = connected;
 	}
 
 	/**

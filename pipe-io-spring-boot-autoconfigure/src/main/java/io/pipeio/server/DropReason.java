@@ -21,7 +21,19 @@ public enum DropReason {
 	QUEUE_FULL("queue-full"),
 
 	/** The handler of an incoming line threw an exception. */
-	HANDLER_ERROR("handler-error");
+	HANDLER_ERROR("handler-error"),
+
+	/**
+	 * Every client left the in pipe in the middle of a line: the partial line is dropped rather
+	 * than glued to the next client's first line.
+	 */
+	INCOMPLETE("incomplete"),
+
+	/**
+	 * An incoming line was in the in pipe when the channel stopped but could not be handled
+	 * before the stop timeout (or the channel was paused).
+	 */
+	SHUTDOWN("shutdown");
 
 	private final String tag;
 

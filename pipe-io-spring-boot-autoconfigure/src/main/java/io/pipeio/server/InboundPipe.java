@@ -4,24 +4,26 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
 
 import org.jspecify.annotations.Nullable;
 
 /**
- * One opened <em>in</em> FIFO and the platform thread reading it. Besides the checked native
- * descriptor through which it was opened (see {@link FifoDescriptor}), the FIFO is open twice: a
- * read-write "keep-alive" channel, which keeps a writer on the pipe so clients closing it never
- * cause EOF, and a read-only channel the thread reads from. Both are opened through the native
- * descriptor, never by path, so they are the checked file whatever happens to the path.
- * Retiring the pipe (after it was deleted or replaced on disk) closes the keep-alive: the thread
- * then drains what attached clients still write and ends at EOF, when the last of them closes.
+ * One opened <em>in</em> FIFO and the platform thread reading it, through a blocking read-only
+ * channel opened via the checked native descriptor ({@link FifoDescriptor}), never by path.
  * <p>
- * The read-only descriptor may be closed under the thread without stopping it: by
- * {@link #holdBack()}, so that a paused channel leaves incoming bytes in the pipe instead of holding
- * a chunk it already took, or by a stray interrupt. The thread then reads on through a new one.
+ * The server holds no writer on the pipe, so a read returns EOF exactly when every client has
+ * left: a partial line then is a departed client's and is dropped (never glued to the next client's
+ * first line), and the channel reports the client gone. The thread then waits for the next client
+ * in {@link WriterWait}, which neither spins nor misses one that came and went meanwhile.
+ * <p>
+ * Stopping drains: the thread reads what is still in the pipe, without waiting for more, and
+ * dispatches it while the dispatcher takes lines; what it can no longer dispatch is counted as
+ * dropped ({@link DropReason#SHUTDOWN}). A retired pipe (deleted or replaced on disk) is read until
+ * its last client leaves. The read-only channel may be closed under the thread without stopping it:
+ * by {@link #holdBack()}, so that a paused channel leaves incoming bytes in the pipe, or by a stray
+ * interrupt; the thread then reads on through a new one.
  *
  * @author pipe-io
  */
@@ -32,7 +34,7 @@ final class InboundPipe {
 
 	private final FifoDescriptor fifo;
 
-	private final FileChannel keepAlive;
+	private final WriterWait writerWait;
 
 	private volatile FileChannel channel;
 
@@ -41,6 +43,9 @@ final class InboundPipe {
 	private final LineFramer framer;
 
 	private final byte[] buffer;
+
+	/** Whether the server created the FIFO and removes it at stop, losing what it holds. */
+	private final boolean managed;
 
 	private final Thread thread;
 
@@ -51,15 +56,19 @@ final class InboundPipe {
 	/** Set from just before the thread checks for a pause until its read returned. */
 	private volatile boolean reading;
 
-	private InboundPipe(FifoDescriptor fifo, FileChannel keepAlive, FileChannel channel, LineDispatcher dispatcher,
-			int maxMessageSize, int bufferSize, String threadName, BiConsumer<InboundPipe, Throwable> onFailure) {
+	/** Whether a client has written since the last EOF; only the reading thread uses it. */
+	private boolean clientPresent;
+
+	private InboundPipe(FifoDescriptor fifo, FileChannel channel, LineDispatcher dispatcher,
+			PipeServerSettings settings, BiConsumer<InboundPipe, Throwable> onFailure) {
 		this.fifo = fifo;
-		this.keepAlive = keepAlive;
+		this.managed = settings.isManagePipes();
+		this.writerWait = new WriterWait(fifo);
 		this.channel = channel;
 		this.dispatcher = dispatcher;
-		this.framer = dispatcher.newFramer(maxMessageSize);
-		this.buffer = new byte[bufferSize];
-		this.thread = new Thread(() -> run(onFailure), threadName);
+		this.framer = dispatcher.newFramer(settings.getMaxMessageSize());
+		this.buffer = new byte[settings.getBufferSize()];
+		this.thread = new Thread(() -> run(onFailure), "pipe-io-" + settings.getChannel() + "-reader");
 		this.thread.setDaemon(true);
 	}
 
@@ -75,20 +84,15 @@ final class InboundPipe {
 	 */
 	static InboundPipe open(FifoDescriptor fifo, PipeServerSettings settings, LineDispatcher dispatcher,
 			BiConsumer<InboundPipe, Throwable> onFailure) throws IOException {
-		FileChannel keepAlive = null;
 		FileChannel channel;
 		try {
-			// Read-write first: it never blocks, and then the read-only open finds a writer.
-			keepAlive = fifo.openChannel(StandardOpenOption.READ, StandardOpenOption.WRITE);
-			channel = fifo.openChannel(StandardOpenOption.READ);
+			channel = fifo.openReader();
 		}
 		catch (IOException | RuntimeException ex) {
-			closeQuietly(keepAlive);
 			fifo.close();
 			throw ex;
 		}
-		InboundPipe pipe = new InboundPipe(fifo, keepAlive, channel, dispatcher, settings.getMaxMessageSize(),
-				settings.getBufferSize(), "pipe-io-" + settings.getChannel() + "-reader", onFailure);
+		InboundPipe pipe = new InboundPipe(fifo, channel, dispatcher, settings, onFailure);
 		pipe.thread.start();
 		return pipe;
 	}
@@ -96,14 +100,29 @@ final class InboundPipe {
 	private void run(BiConsumer<InboundPipe, Throwable> onFailure) {
 		ByteBuffer byteBuffer = ByteBuffer.wrap(this.buffer);
 		try {
-			while (this.dispatcher.awaitNotPaused()) {
+			while (!this.closing && this.dispatcher.awaitNotPaused()) {
 				int read = read(byteBuffer);
-				if (read < 0) {
-					break; // retired and every client closed its end
+				if (read > 0) {
+					presence(true);
+					if (!dispatch(read, onFailure)) {
+						break;
+					}
 				}
-				if (read > 0 && !dispatch(read, onFailure)) {
-					break;
+				else if (read < 0) {
+					// Every writer has left: nobody can complete a partial line any more.
+					this.dispatcher.endOfStream(this.framer);
+					presence(false);
+					if (this.retired) {
+						break;
+					}
+					// Returns once a client wrote, or came and went, or when woken by close or retire:
+					// the loop decides, and a retired pipe is read once more for what a client left.
+					this.writerWait.await();
 				}
+			}
+			if (this.closing) {
+				new StopDrain(this.fifo, this.dispatcher, this.framer, this.buffer, this.managed)
+					.drain((read) -> dispatch(read, onFailure));
 			}
 		}
 		catch (InterruptedException ex) {
@@ -119,8 +138,18 @@ final class InboundPipe {
 		}
 		finally {
 			closeQuietly(this.channel);
-			closeQuietly(this.keepAlive);
 			this.fifo.close();
+			presence(false);
+		}
+	}
+
+	/** Report a client's arrival or the last one's departure, for the current pipe only. */
+	private void presence(boolean present) {
+		if (this.clientPresent != present) {
+			this.clientPresent = present;
+			if (!this.retired) {
+				this.dispatcher.clientPresence(present);
+			}
 		}
 	}
 
@@ -132,6 +161,7 @@ final class InboundPipe {
 	 * and a line it ended inside is skipped up to its newline rather than delivered as a fragment.
 	 */
 	private boolean dispatch(int read, BiConsumer<InboundPipe, Throwable> onFailure) throws InterruptedException {
+		// Also called by StopDrain, with chunks it read into the same buffer.
 		try {
 			return this.dispatcher.dispatch(this.framer, this.buffer, read);
 		}
@@ -145,7 +175,7 @@ final class InboundPipe {
 	/**
 	 * Read the next chunk.
 	 * @return the bytes read; 0 if nothing was read because the channel was paused meanwhile or the
-	 * descriptor was closed under the thread; -1 at EOF
+	 * descriptor was closed under the thread; -1 at EOF (every writer has left)
 	 */
 	private int read(ByteBuffer byteBuffer) throws IOException {
 		if (!this.channel.isOpen()) {
@@ -156,17 +186,14 @@ final class InboundPipe {
 		try {
 			// Checked after announcing the read, while pause() sets the flag before it looks at
 			// reading: either this sees the pause, or holdBack() sees the read and ends it.
-			if (this.dispatcher.isPaused()) {
+			if (this.dispatcher.isPaused() || this.closing) {
 				return 0;
 			}
 			byteBuffer.clear();
 			return current.read(byteBuffer);
 		}
 		catch (ClosedChannelException ex) {
-			if (this.closing) {
-				throw ex;
-			}
-			Thread.interrupted(); // a stray interrupt closed it: clear it, or the next read fails too
+			Thread.interrupted(); // closed by stop, pause or a stray interrupt: clear it, the loop decides
 			return 0;
 		}
 		finally {
@@ -174,18 +201,16 @@ final class InboundPipe {
 		}
 	}
 
-	/** Open a new read-only descriptor after the last one was closed other than by {@link #close()}. */
+	/** Open a new read-only channel after the last one was closed under the thread. */
 	private void reopen() throws IOException {
 		if (this.closing) {
-			throw new ClosedChannelException();
+			return; // the loop ends and drains
 		}
-		// Through the descriptor, which retire() closes: a retired pipe is not read again this way.
-		FileChannel reopened = this.fifo.openChannel(StandardOpenOption.READ);
+		FileChannel reopened = this.fifo.openReader();
 		this.channel = reopened;
 		// close() sets closing before it closes the channel: one of the two sees the other.
 		if (this.closing) {
 			closeQuietly(reopened);
-			throw new ClosedChannelException();
 		}
 	}
 
@@ -200,22 +225,22 @@ final class InboundPipe {
 	}
 
 	/**
-	 * Stop holding the pipe open: the thread reads until every attached client has closed it.
+	 * The pipe was deleted or replaced on disk: read it until every attached client has left,
+	 * then end. Presence and partial lines of the channel are the new pipe's business now.
 	 */
 	void retire() {
 		this.retired = true;
 		this.thread.setName(this.thread.getName() + "-retired");
-		closeDescriptors();
+		this.writerWait.wake();
 	}
 
 	/**
 	 * Called once the dispatcher is paused: make sure the thread takes no more bytes from the pipe.
-	 * A thread blocked in {@code read} is released by closing its read-only descriptor, which takes
-	 * nothing from the pipe (the keep-alive keeps it open). A retired pipe is left alone: it could not
-	 * be reopened, and at most one chunk of it waits in memory for the resume.
+	 * A thread blocked in {@code read} is released by closing its read-only channel, which takes
+	 * nothing from the pipe; a thread waiting for the next client takes nothing either.
 	 */
 	void holdBack() {
-		if (this.retired || !this.reading || Thread.currentThread() == this.thread) {
+		if (!this.reading || Thread.currentThread() == this.thread) {
 			return;
 		}
 		closeQuietly(this.channel);
@@ -226,23 +251,13 @@ final class InboundPipe {
 	}
 
 	/**
-	 * Close both descriptors, which releases a thread blocked in {@code read}; a chunk being
-	 * dispatched is finished first.
+	 * Stop reading: release the thread from {@code read} or from waiting for a client; it then
+	 * drains what is in the pipe and ends. A chunk being dispatched is finished first.
 	 */
 	void close() {
 		this.closing = true;
 		closeQuietly(this.channel);
-		closeDescriptors();
-	}
-
-	/**
-	 * Close the native descriptor, then the keep-alive. In this order a reopen under way (it holds
-	 * the descriptor's lock) still finds the keep-alive's writer and returns at once, instead of
-	 * blocking in {@code open} with the lock held.
-	 */
-	private void closeDescriptors() {
-		this.fifo.close();
-		closeQuietly(this.keepAlive);
+		this.writerWait.wake();
 	}
 
 	/** Mark a thread that did not end when stopped in its name, for thread dumps and messages. */

@@ -114,6 +114,10 @@ final class LineDispatcher {
 		return new LineFramer(maxMessageSize, new Sink());
 	}
 
+	boolean isClosed() {
+		return this.closed;
+	}
+
 	boolean isPaused() {
 		return this.paused;
 	}
@@ -162,6 +166,42 @@ final class LineDispatcher {
 		}
 		finally {
 			this.pauseLock.unlock();
+		}
+	}
+
+	/**
+	 * Every writer has left the pipe a framer reads: its partial line, if any, is dropped (no later
+	 * byte can complete it, those come from the next client), under the lock like a chunk.
+	 * @param framer the framer of that pipe
+	 * @throws InterruptedException if interrupted while waiting for the other reader
+	 */
+	void endOfStream(LineFramer framer) throws InterruptedException {
+		this.dispatchLock.lockInterruptibly();
+		try {
+			framer.endOfStream();
+		}
+		finally {
+			this.dispatchLock.unlock();
+		}
+	}
+
+	/**
+	 * A client started writing to the pipe, or the last one left it.
+	 * @param present whether a client is there now
+	 */
+	void clientPresence(boolean present) {
+		this.statistics.setClientConnected(present);
+		this.listener.onClientPresenceChanged(this.server, present);
+	}
+
+	/**
+	 * Count lines that were in the pipe when the channel stopped but were no longer dispatched.
+	 * @param lines how many
+	 */
+	void droppedAtStop(long lines) {
+		if (lines > 0) {
+			this.statistics.recordDropped(DropReason.SHUTDOWN, lines);
+			this.listener.onDropped(this.server, DropReason.SHUTDOWN, lines);
 		}
 	}
 
@@ -226,6 +266,19 @@ final class LineDispatcher {
 			LineDispatcher dispatcher = LineDispatcher.this;
 			dispatcher.statistics.recordDropped(DropReason.TOO_LARGE);
 			dispatcher.listener.onDropped(dispatcher.server, DropReason.TOO_LARGE, size);
+		}
+
+		@Override
+		public void incomplete(byte[] partial) {
+			LineDispatcher dispatcher = LineDispatcher.this;
+			dispatcher.statistics.recordDropped(DropReason.INCOMPLETE);
+			dispatcher.listener.onDropped(dispatcher.server, DropReason.INCOMPLETE, partial.length);
+			try {
+				dispatcher.handler.onIncompleteLine(partial);
+			}
+			catch (RuntimeException ex) {
+				dispatcher.statistics.recordError(ex);
+			}
 		}
 
 	}

@@ -77,6 +77,25 @@ final class LineFramer {
 		this.discarded = 0;
 	}
 
+	/**
+	 * The stream ended: every writer left. A partial line can no longer be completed and is
+	 * reported as {@link Sink#incomplete} (or, for a line already over the limit, as
+	 * {@link Sink#tooLarge}); the next bytes start a new line.
+	 */
+	void endOfStream() {
+		if (this.discarding) {
+			if (!this.silent) {
+				this.sink.tooLarge(this.discarded);
+			}
+		}
+		else if (partialLength() > 0) {
+			byte[] partial = join(this.pending, 0, 0);
+			reset();
+			this.sink.incomplete(partial);
+		}
+		resync(false);
+	}
+
 	/** @return whether a partial line is waiting for its newline */
 	boolean hasPartialLine() {
 		return partialLength() > 0 || this.discarding;
@@ -192,6 +211,13 @@ final class LineFramer {
 		 * @param size its size in bytes without the newline
 		 */
 		void tooLarge(long size);
+
+		/**
+		 * The stream ended inside a line: every writer left before its newline.
+		 * @param partial the bytes of the unfinished line
+		 */
+		default void incomplete(byte[] partial) {
+		}
 
 	}
 

@@ -31,4 +31,12 @@ public interface LineHandler {
 		onLine(line, 0, line.length);
 	}
 
+	/**
+	 * Learn of a partial line that every client left without finishing it; it was dropped and
+	 * counted ({@link DropReason#INCOMPLETE}). By default, nothing more happens.
+	 * @param partial the bytes of the unfinished line
+	 */
+	default void onIncompleteLine(byte[] partial) {
+	}
+
 }

@@ -156,7 +156,6 @@ public final class PipeServer {
 			this.state.set(PipeServerState.STOPPING, null);
 			PipeWatchdog.unregister(this.watchdogCheck, ChannelPipes.remainingMillis(deadline) / 4);
 			try {
-				this.dispatcher.close();
 				running.shutdown(sendQueue, deadline);
 			}
 			catch (InterruptedException ex) {

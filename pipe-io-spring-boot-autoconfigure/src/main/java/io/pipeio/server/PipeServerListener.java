@@ -37,7 +37,8 @@ public interface PipeServerListener {
 	 * A line was dropped by the engine.
 	 * @param server the server
 	 * @param reason why
-	 * @param size the size of the line in bytes (for an over-size line, the bytes discarded)
+	 * @param size the size of the line in bytes (for an over-size line, the bytes discarded); for
+	 * {@link DropReason#SHUTDOWN}, the number of lines dropped at once
 	 */
 	default void onDropped(PipeServer server, DropReason reason, long size) {
 	}
@@ -49,6 +50,15 @@ public interface PipeServerListener {
 	 * @param error the exception
 	 */
 	default void onHandlerError(PipeServer server, byte[] line, Throwable error) {
+	}
+
+	/**
+	 * A client started writing to the in pipe, or the last client closed it. Only writing is seen:
+	 * a client that opened the pipe and wrote nothing yet does not count.
+	 * @param server the server
+	 * @param connected whether a client is connected now
+	 */
+	default void onClientPresenceChanged(PipeServer server, boolean connected) {
 	}
 
 	/**

@@ -110,9 +110,9 @@ class PipeServerBackPressureTests extends PipeServerTestSupport {
 		assertTimeoutPreemptively(TestPipes.STOP_BOUND, () -> server.stop(TestPipes.STOP_TIMEOUT));
 		assertThat(server.getState()).isEqualTo(PipeServerState.STOPPED);
 		assertThat(TestPipes.engineThreads()).isEmpty();
-		// The server no longer holds the in pipe: the client's blocked write ends (with EPIPE).
+		// Stopping drains the in pipe and then closes it: the client's blocked write ends, either
+		// because its lines were read (and counted as dropped) or with EPIPE once nobody reads.
 		await().atMost(Duration.ofSeconds(5)).until(writing::isDone);
-		assertThat(writing).isCompletedExceptionally();
 	}
 
 	/** Echoes each request with 4,000 bytes of padding; small bounds, so it fills up quickly. */

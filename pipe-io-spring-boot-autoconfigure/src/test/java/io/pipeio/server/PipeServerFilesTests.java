@@ -65,28 +65,65 @@ class PipeServerFilesTests extends PipeServerTestSupport {
 	}
 
 	@Test
-	void staleFifoOfACrashedRunIsReplaced() throws Exception {
+	void staleFifoOfACrashedRunIsReusedWithWhatItHolds() throws Exception {
 		TestPipes.mkfifo(this.pipes.in());
 		TestPipes.mkfifo(this.pipes.out());
 		long staleIn = TestPipes.inode(this.pipes.in());
 		long staleOut = TestPipes.inode(this.pipes.out());
-		// Held open so the stale inodes stay allocated (a freed inode number is reused at once),
-		// and with a line in it that a server wrongly reusing the stale FIFO would read.
-		try (FileChannel stale = FileChannel.open(this.pipes.in(), StandardOpenOption.READ, StandardOpenOption.WRITE);
-				FileChannel staleOutput = FileChannel.open(this.pipes.out(), StandardOpenOption.READ,
-						StandardOpenOption.WRITE)) {
+		// A client of the crashed run, still attached, with a line the new server must serve.
+		try (FileChannel stale = FileChannel.open(this.pipes.in(), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
 			stale.write(ByteBuffer.wrap("stale\n".getBytes(StandardCharsets.US_ASCII)));
 			PipeServer server = this.pipes.start();
-			assertThat(TestPipes.inode(this.pipes.in())).isNotEqualTo(staleIn);
-			assertThat(TestPipes.inode(this.pipes.out())).isNotEqualTo(staleOut);
+			assertThat(TestPipes.inode(this.pipes.in())).isEqualTo(staleIn);
+			assertThat(TestPipes.inode(this.pipes.out())).isEqualTo(staleOut);
+			assertThat(this.pipes.recorder.awaitStrings(1)).containsExactly("stale");
 			try (FifoClient.LineWriter writer = this.pipes.writer()) {
 				writer.writeLine("served");
 			}
-			assertThat(this.pipes.recorder.awaitStrings(1)).containsExactly("served");
+			assertThat(this.pipes.recorder.awaitStrings(2)).containsExactly("stale", "served");
 			server.stop(TestPipes.STOP_TIMEOUT);
 		}
 		assertThat(this.pipes.in()).doesNotExist();
 		assertThat(this.pipes.out()).doesNotExist();
+	}
+
+	@Test
+	void clientWaitingToOpenTheStaleFifoIsServedAfterARestart() throws Exception {
+		TestPipes.mkfifo(this.pipes.in());
+		TestPipes.mkfifo(this.pipes.out());
+		// Blocked in open: nobody reads the FIFO since its server died.
+		Process waiting = TestProcesses.python("""
+				import sys
+				with open(sys.argv[1], "w") as pipe:
+				    pipe.write("waited for the restart\\n")
+				""", this.pipes.in().toString());
+		try {
+			this.pipes.start();
+			assertThat(this.pipes.recorder.awaitStrings(1)).containsExactly("waited for the restart");
+			TestProcesses.awaitSuccess(waiting);
+		}
+		finally {
+			waiting.destroyForcibly();
+		}
+	}
+
+	@Test
+	void staleFifoWithAnotherModeIsReplaced() throws Exception {
+		TestPipes.mkfifo(this.pipes.in());
+		TestPipes.mkfifo(this.pipes.out());
+		Files.setPosixFilePermissions(this.pipes.in(), PosixFilePermissions.fromString("rw-rw-rw-"));
+		long staleIn = TestPipes.inode(this.pipes.in());
+		// Held open so the stale inode stays allocated (a freed inode number is reused at once).
+		try (FileChannel stale = FileChannel.open(this.pipes.in(), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+			stale.write(ByteBuffer.wrap("stale\n".getBytes(StandardCharsets.US_ASCII)));
+			this.pipes.start();
+			assertThat(TestPipes.inode(this.pipes.in())).isNotEqualTo(staleIn);
+			assertThat(TestPipes.mode(this.pipes.in()) & 0777).isEqualTo(0600);
+			try (FifoClient.LineWriter writer = this.pipes.writer()) {
+				writer.writeLine("served");
+			}
+			assertThat(this.pipes.recorder.awaitStrings(1)).containsExactly("served");
+		}
 	}
 
 	@Test

@@ -121,18 +121,6 @@ class PipeServerReceiveTests extends PipeServerTestSupport {
 		assertThat(server.getState()).isEqualTo(PipeServerState.RUNNING);
 	}
 
-	@Test
-	void partialLineWaitsForItsNewlineAcrossClients() throws Exception {
-		this.pipes.start();
-		try (FifoClient.LineWriter writer = this.pipes.writer()) {
-			writer.write("first ha".getBytes(StandardCharsets.US_ASCII));
-		}
-		try (FifoClient.LineWriter writer = this.pipes.writer()) {
-			writer.write("lf\nsecond\n".getBytes(StandardCharsets.US_ASCII));
-		}
-		assertThat(this.pipes.recorder.awaitStrings(2)).containsExactly("first half", "second");
-	}
-
 	static byte[] randomLine(Random random, int size) {
 		byte[] line = new byte[size];
 		random.nextBytes(line);

@@ -31,9 +31,25 @@ final class Recorder implements LineHandler, PipeServerListener {
 
 	final List<Path> recreated = Collections.synchronizedList(new ArrayList<>());
 
+	/** Each client presence change: {@code true} when a client came, {@code false} when all left. */
+	final List<Boolean> presence = Collections.synchronizedList(new ArrayList<>());
+
+	/** Partial lines that every client left unfinished. */
+	final List<String> incomplete = Collections.synchronizedList(new ArrayList<>());
+
 	@Override
 	public void onLine(byte[] buffer, int offset, int length) {
 		this.lines.add(Arrays.copyOfRange(buffer, offset, offset + length));
+	}
+
+	@Override
+	public void onIncompleteLine(byte[] partial) {
+		this.incomplete.add(new String(partial, StandardCharsets.UTF_8));
+	}
+
+	@Override
+	public void onClientPresenceChanged(PipeServer server, boolean connected) {
+		this.presence.add(connected);
 	}
 
 	@Override

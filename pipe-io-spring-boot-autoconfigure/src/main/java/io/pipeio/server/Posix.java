@@ -1,0 +1,217 @@
+package io.pipeio.server;
+
+import java.io.IOException;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Library;
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLong;
+import com.sun.jna.Pointer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The few C library calls the engine needs and the JDK does not offer: creating a FIFO, opening
+ * without following a link or blocking, {@code fchmod}, and waiting on a FIFO with {@code poll}
+ * (woken through an {@code eventfd}). Called through JNA. Failures are {@link IOException}s that
+ * carry the {@code errno} ({@link #errno}).
+ *
+ * @author pipe-io
+ */
+final class Posix {
+
+	static final int O_RDONLY = 0;
+
+	static final int O_WRONLY = 1;
+
+	static final int O_NONBLOCK = 04000;
+
+	static final int O_CLOEXEC = 02000000;
+
+	/** Differs by architecture; 0 where unknown, and then nothing is opened. */
+	static final int O_NOFOLLOW = noFollowFlag();
+
+	static final int ENOENT = 2;
+
+	static final int EINTR = 4;
+
+	static final int EAGAIN = 11;
+
+	static final int EEXIST = 17;
+
+	static final int ELOOP = 40;
+
+	private static final short POLLIN = 0x1;
+
+	private static final Throwable LOAD_FAILURE;
+
+	private static final @Nullable LibC LIBC;
+
+	static {
+		LibC loaded = null;
+		Throwable failure = null;
+		try {
+			loaded = Native.load("c", LibC.class);
+		}
+		catch (Throwable ex) {
+			failure = ex; // no JNA native stub for this platform: reported when a pipe is opened
+		}
+		LIBC = loaded;
+		LOAD_FAILURE = (failure != null) ? failure
+				: new UnsupportedOperationException("O_NOFOLLOW is not known for this architecture");
+	}
+
+	private Posix() {
+	}
+
+	static void mkfifo(String path, int mode) throws IOException {
+		try {
+			libc().mkfifo(path, mode);
+		}
+		catch (LastErrorException ex) {
+			throw failure("mkfifo(" + path + ")", ex);
+		}
+	}
+
+	static int open(String path, int flags) throws IOException {
+		try {
+			return libc().open(path, flags | O_CLOEXEC);
+		}
+		catch (LastErrorException ex) {
+			throw failure("open(" + path + ")", ex);
+		}
+	}
+
+	static void fchmod(int fd, int mode) throws IOException {
+		try {
+			libc().fchmod(fd, mode);
+		}
+		catch (LastErrorException ex) {
+			throw failure("fchmod", ex);
+		}
+	}
+
+	/**
+	 * Read what is there without waiting, from a descriptor opened with {@link #O_NONBLOCK}.
+	 * @return the bytes read, 0 at EOF, -1 when nothing is there yet
+	 */
+	static int readNow(int fd, byte[] buffer) throws IOException {
+		try {
+			return libc().read(fd, buffer, new NativeLong(buffer.length)).intValue();
+		}
+		catch (LastErrorException ex) {
+			if (ex.getErrorCode() == EAGAIN) {
+				return -1;
+			}
+			throw failure("read", ex);
+		}
+	}
+
+	/** Close a descriptor; only a descriptor number this code owns may be passed, exactly once. */
+	static void close(int fd) {
+		try {
+			libc().close(fd);
+		}
+		catch (LastErrorException | IOException ex) {
+			// EBADF or EINTR: either way the descriptor is gone.
+		}
+	}
+
+	/** @return a new non-blocking {@code eventfd} for {@link #pollEither} */
+	static int eventfd() throws IOException {
+		try {
+			return libc().eventfd(0, O_NONBLOCK | O_CLOEXEC);
+		}
+		catch (LastErrorException ex) {
+			throw failure("eventfd", ex);
+		}
+	}
+
+	/** Make an {@code eventfd} readable, which ends a {@link #pollEither} waiting on it. */
+	static void signal(int eventfd) {
+		try (Memory one = new Memory(8)) {
+			one.setLong(0, 1);
+			libc().write(eventfd, one, new NativeLong(8));
+		}
+		catch (LastErrorException | IOException ex) {
+			// EAGAIN: the counter is already set, the waiter wakes anyway.
+		}
+	}
+
+	/**
+	 * Wait until the first descriptor reports input or hang-up, or the second (an eventfd) is
+	 * signalled.
+	 * @return whether the first descriptor is ready (rather than only the wake-up)
+	 */
+	static boolean pollEither(int fd, int wake) throws IOException {
+		try (Memory fds = new Memory(16)) {
+			fds.setInt(0, fd);
+			fds.setShort(4, POLLIN);
+			fds.setShort(6, (short) 0);
+			fds.setInt(8, wake);
+			fds.setShort(12, POLLIN);
+			fds.setShort(14, (short) 0);
+			while (true) {
+				try {
+					libc().poll(fds, 2, -1);
+					return fds.getShort(6) != 0 && fds.getShort(14) == 0;
+				}
+				catch (LastErrorException ex) {
+					if (ex.getErrorCode() != EINTR) {
+						throw failure("poll", ex);
+					}
+				}
+			}
+		}
+	}
+
+	/** @return the {@code errno} of a failure thrown here, or 0 */
+	static int errno(IOException ex) {
+		return (ex.getCause() instanceof LastErrorException cause) ? cause.getErrorCode() : 0;
+	}
+
+	private static IOException failure(String call, LastErrorException ex) {
+		return new IOException(call + " failed with errno " + ex.getErrorCode(), ex);
+	}
+
+	private static LibC libc() throws IOException {
+		if (LIBC == null || O_NOFOLLOW == 0) {
+			throw new IOException("pipe-io needs native calls (mkfifo, open with O_NOFOLLOW, fchmod, poll) that"
+					+ " are not available here (" + System.getProperty("os.name") + " "
+					+ System.getProperty("os.arch") + ")", LOAD_FAILURE);
+		}
+		return LIBC;
+	}
+
+	private static int noFollowFlag() {
+		return switch (System.getProperty("os.arch", "")) {
+			case "amd64", "x86_64", "x86", "i386", "i686", "s390x", "riscv64", "loongarch64" -> 0400000;
+			case "aarch64", "arm", "ppc64", "ppc64le" -> 0100000;
+			default -> 0;
+		};
+	}
+
+	/**
+	 * The part of the C library this class calls.
+	 */
+	interface LibC extends Library {
+
+		int mkfifo(String path, int mode) throws LastErrorException;
+
+		int open(String path, int flags) throws LastErrorException;
+
+		int fchmod(int fd, int mode) throws LastErrorException;
+
+		NativeLong read(int fd, byte[] buffer, NativeLong count) throws LastErrorException;
+
+		NativeLong write(int fd, Pointer buffer, NativeLong count) throws LastErrorException;
+
+		int close(int fd) throws LastErrorException;
+
+		int eventfd(int initval, int flags) throws LastErrorException;
+
+		int poll(Pointer fds, int nfds, int timeout) throws LastErrorException;
+
+	}
+
+}

@@ -1,0 +1,103 @@
+package io.pipeio.server;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A departed client never corrupts the next one: when every writer has left the in pipe, a
+ * partial line is dropped (counted as incomplete and told to the handler) and the next client
+ * starts on a clean line. The channel tells when a client is there.
+ */
+class PipeServerPresenceTests extends PipeServerTestSupport {
+
+	@Test
+	void halfALineOfAClientThatExitedIsDroppedAndTheNextClientStartsClean() throws Exception {
+		PipeServer server = this.pipes.start();
+		TestProcesses.run("bash", "-c", "printf 'half-a-line' > \"$1\"", "bash", this.pipes.in().toString());
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> server.getStatistics().getDropped(DropReason.INCOMPLETE) == 1);
+		TestProcesses.run("bash", "-c", "printf 'hello\\n' > \"$1\"", "bash", this.pipes.in().toString());
+		assertThat(this.pipes.recorder.awaitStrings(1)).containsExactly("hello");
+		assertThat(this.pipes.recorder.incomplete).containsExactly("half-a-line");
+		assertThat(this.pipes.recorder.drops).contains(new Recorder.Drop(DropReason.INCOMPLETE, 11));
+		assertThat(server.getStatistics().getReceivedMessages()).isEqualTo(1);
+	}
+
+	@Test
+	void clientKilledMidLineDoesNotGlueItsLineToTheNextClients() throws Exception {
+		PipeServer server = this.pipes.start();
+		Process crashing = TestProcesses.python("""
+				import os, sys, time
+				fd = os.open(sys.argv[1], os.O_WRONLY)
+				os.write(fd, b"complete\\ncut sh")
+				print("written", flush=True)
+				time.sleep(60)
+				""", this.pipes.in().toString());
+		try {
+			assertThat(crashing.inputReader().readLine()).isEqualTo("written");
+			assertThat(this.pipes.recorder.awaitStrings(1)).containsExactly("complete");
+			assertThat(server.getStatistics().isClientConnected()).isTrue();
+		}
+		finally {
+			crashing.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+		}
+		// The next client comes once the server saw the pipe without writers: one that opens it
+		// before the reader even ran again continues the same stream (a POSIX limit, documented).
+		await().atMost(Duration.ofSeconds(10)).until(() -> !server.getStatistics().isClientConnected());
+		try (FifoClient.LineWriter next = this.pipes.writer()) {
+			next.writeLine("next client");
+		}
+		assertThat(this.pipes.recorder.awaitStrings(2)).containsExactly("complete", "next client");
+		assertThat(this.pipes.recorder.incomplete).containsExactly("cut sh");
+		assertThat(server.getStatistics().getDropped(DropReason.INCOMPLETE)).isEqualTo(1);
+	}
+
+	@Test
+	void partialLineOfOneClientIsCompletedByTheSameClient() throws Exception {
+		this.pipes.start();
+		try (FifoClient.LineWriter writer = this.pipes.writer()) {
+			writer.write("first ha".getBytes(StandardCharsets.US_ASCII));
+			writer.write("lf\nsecond\n".getBytes(StandardCharsets.US_ASCII));
+		}
+		assertThat(this.pipes.recorder.awaitStrings(2)).containsExactly("first half", "second");
+		assertThat(this.pipes.recorder.incomplete).isEmpty();
+	}
+
+	@Test
+	void presenceFollowsTheClientsWrites() throws Exception {
+		PipeServer server = this.pipes.start();
+		assertThat(server.getStatistics().isClientConnected()).isFalse();
+		try (FifoClient.LineWriter writer = this.pipes.writer()) {
+			writer.writeLine("hello");
+			await().atMost(Duration.ofSeconds(10)).until(() -> server.getStatistics().isClientConnected());
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> !server.getStatistics().isClientConnected());
+		try (FifoClient.LineWriter writer = this.pipes.writer()) {
+			writer.writeLine("again");
+			await().atMost(Duration.ofSeconds(10)).until(() -> server.getStatistics().isClientConnected());
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.pipes.recorder.presence.size() == 4);
+		assertThat(this.pipes.recorder.presence).containsExactly(true, false, true, false);
+		assertThat(this.pipes.recorder.incomplete).isEmpty();
+	}
+
+	@Test
+	void clientThatCameAndWentWhileNobodyWaitedIsServed() throws Exception {
+		PipeServer server = this.pipes.start();
+		// Many one-line clients in a row, each gone before the next: none may wait for the next one.
+		for (int i = 0; i < 50; i++) {
+			TestProcesses.run("bash", "-c", "printf 'line %s\\n' \"$2\" > \"$1\"", "bash",
+					this.pipes.in().toString(), String.valueOf(i));
+			this.pipes.recorder.awaitStrings(i + 1);
+		}
+		assertThat(this.pipes.recorder.strings()).hasSize(50).endsWith("line 49");
+		assertThat(server.getStatistics().getDropped(DropReason.INCOMPLETE)).isZero();
+	}
+
+}
