@@ -33,7 +33,13 @@ public enum DropReason {
 	 * An incoming line was in the in pipe when the channel stopped but could not be handled
 	 * before the stop timeout (or the channel was paused).
 	 */
-	SHUTDOWN("shutdown");
+	SHUTDOWN("shutdown"),
+
+	/**
+	 * An outgoing line was written to an out pipe that was then deleted or replaced on disk
+	 * before any client read it; it was counted as sent too.
+	 */
+	PIPE_REPLACED("pipe-replaced");
 
 	private final String tag;
 

@@ -181,6 +181,19 @@ final class FifoDescriptor implements AutoCloseable {
 		return Posix.open(procPath(this.fd).toString(), Posix.O_RDONLY | Posix.O_NONBLOCK);
 	}
 
+	/**
+	 * Open a new non-blocking native writer of the FIFO. The caller closes it with
+	 * {@link Posix#close}.
+	 * @return the descriptor number
+	 * @throws ClosedChannelException if this descriptor was closed
+	 * @throws IOException if it cannot be opened
+	 */
+	synchronized int openNonBlockingWriter() throws IOException {
+		requireOpen();
+		// This descriptor is a reader, so the open succeeds at once.
+		return Posix.open(procPath(this.fd).toString(), Posix.O_WRONLY | Posix.O_NONBLOCK);
+	}
+
 	@Override
 	public synchronized void close() {
 		if (!this.closed) {

@@ -25,6 +25,9 @@ final class OutboundPipe {
 
 	private static final byte NEWLINE = '\n';
 
+	/** At most this much of a replaced pipe is read to count lost lines: a pipe's largest size. */
+	private static final int MAX_COUNTED = 1024 * 1024;
+
 	private final SendQueue queue;
 
 	private final ChannelStatistics statistics;
@@ -35,15 +38,19 @@ final class OutboundPipe {
 
 	private volatile PipeFile file;
 
+	/** Kept open as a handle on the FIFO, for counting what is lost when it is replaced. */
+	private volatile FifoDescriptor fifo;
+
 	private volatile FileChannel channel;
 
 	private volatile boolean aborted;
 
 	private volatile @Nullable Throwable failure;
 
-	private OutboundPipe(PipeFile file, FileChannel channel, SendQueue queue, ChannelStatistics statistics,
+	private OutboundPipe(FifoDescriptor fifo, FileChannel channel, SendQueue queue, ChannelStatistics statistics,
 			PipeServerSettings settings, Consumer<Throwable> onFailure) {
-		this.file = file;
+		this.fifo = fifo;
+		this.file = fifo.file();
 		this.channel = channel;
 		this.queue = queue;
 		this.statistics = statistics;
@@ -79,7 +86,7 @@ final class OutboundPipe {
 	}
 
 	/**
-	 * Start writing to an opened FIFO; the descriptor is closed once the channel is open.
+	 * Start writing to an opened FIFO; the pipe owns the descriptor from now on.
 	 * @param fifo the FIFO, opened and checked
 	 * @param settings the channel settings
 	 * @param queue where lines come from
@@ -91,29 +98,73 @@ final class OutboundPipe {
 	static OutboundPipe open(FifoDescriptor fifo, PipeServerSettings settings, SendQueue queue,
 			ChannelStatistics statistics, Consumer<Throwable> onFailure) throws IOException {
 		FileChannel channel = openChannel(fifo);
-		OutboundPipe pipe = new OutboundPipe(fifo.file(), channel, queue, statistics, settings, onFailure);
+		OutboundPipe pipe = new OutboundPipe(fifo, channel, queue, statistics, settings, onFailure);
 		pipe.thread.start();
 		return pipe;
 	}
 
 	/** Open read-write: never blocks, and lets lines wait in the pipe while no client reads. */
 	private static FileChannel openChannel(FifoDescriptor fifo) throws IOException {
-		try (fifo) {
+		try {
 			return fifo.openChannel(StandardOpenOption.READ, StandardOpenOption.WRITE);
+		}
+		catch (IOException | RuntimeException ex) {
+			fifo.close();
+			throw ex;
 		}
 	}
 
 	/**
 	 * Switch to a re-created FIFO. Clients still reading the old one get what was already written
-	 * to it, then EOF.
-	 * @param replacement the new FIFO, opened and checked; closed once the channel is open
+	 * to it, then EOF; if none reads it any more, the lines left in it are lost and counted as
+	 * dropped ({@link DropReason#PIPE_REPLACED}).
+	 * @param replacement the new FIFO, opened and checked
 	 * @throws IOException if it cannot be opened
 	 */
 	void replace(FifoDescriptor replacement) throws IOException {
 		FileChannel old = this.channel;
+		FifoDescriptor oldFifo = this.fifo;
 		this.channel = openChannel(replacement);
+		this.fifo = replacement;
 		this.file = replacement.file();
-		InboundPipe.closeQuietly(old);
+		// A writer of our own keeps the old pipe reachable once our readers of it are closed.
+		int writer = oldFifo.openNonBlockingWriter();
+		try {
+			InboundPipe.closeQuietly(old);
+			oldFifo.close();
+			this.statistics.recordDropped(DropReason.PIPE_REPLACED, countLost(writer));
+		}
+		finally {
+			Posix.close(writer);
+		}
+	}
+
+	/** Count the lines left in a pipe nobody reads any more (bounded, like a pipe's size). */
+	private long countLost(int writer) throws IOException {
+		if (Posix.hasReaders(writer)) {
+			return 0; // a client still reads the old pipe: what is left is theirs
+		}
+		int reader = Posix.open("/proc/self/fd/" + writer, Posix.O_RDONLY | Posix.O_NONBLOCK);
+		try {
+			byte[] buffer = new byte[this.bufferSize];
+			long lines = 0;
+			long total = 0;
+			byte last = NEWLINE;
+			int read;
+			while (total < MAX_COUNTED && (read = Posix.readNow(reader, buffer)) > 0) {
+				for (int i = 0; i < read; i++) {
+					if (buffer[i] == NEWLINE) {
+						lines++;
+					}
+				}
+				last = buffer[read - 1];
+				total += read;
+			}
+			return (last != NEWLINE) ? lines + 1 : lines;
+		}
+		finally {
+			Posix.close(reader);
+		}
 	}
 
 	PipeFile file() {
@@ -168,6 +219,7 @@ final class OutboundPipe {
 		}
 		finally {
 			InboundPipe.closeQuietly(this.channel);
+			this.fifo.close();
 			IOException notWritten = new IOException("Not written: the channel stopped first");
 			failAll(batch, notWritten);
 			failAll(this.queue.clear(), notWritten);

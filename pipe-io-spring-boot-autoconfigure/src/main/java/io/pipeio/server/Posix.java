@@ -43,6 +43,10 @@ final class Posix {
 
 	private static final short POLLIN = 0x1;
 
+	private static final short POLLOUT = 0x4;
+
+	private static final short POLLERR = 0x8;
+
 	private static final Throwable LOAD_FAILURE;
 
 	private static final @Nullable LibC LIBC;
@@ -162,6 +166,24 @@ final class Posix {
 					}
 				}
 			}
+		}
+	}
+
+	/**
+	 * Tell, without waiting, whether a FIFO still has a reader, from a descriptor that writes to it
+	 * (Linux reports an error condition on the writer once no reader is left).
+	 * @return whether some process has the FIFO open for reading
+	 */
+	static boolean hasReaders(int writer) throws IOException {
+		try (Memory fds = new Memory(8)) {
+			fds.setInt(0, writer);
+			fds.setShort(4, POLLOUT);
+			fds.setShort(6, (short) 0);
+			libc().poll(fds, 1, 0);
+			return (fds.getShort(6) & POLLERR) == 0;
+		}
+		catch (LastErrorException ex) {
+			throw failure("poll", ex);
 		}
 	}
 

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
@@ -50,6 +51,48 @@ class PipeServerRecoveryTests extends PipeServerTestSupport {
 		}
 		server.stop(TestPipes.STOP_TIMEOUT);
 		assertThat(this.pipes.out()).doesNotExist();
+	}
+
+	@Test
+	void linesNobodyReadFromADeletedOutPipeAreCountedAsDropped() throws Exception {
+		PipeServer server = this.pipes.start();
+		for (int i = 0; i < 3; i++) {
+			server.sendAsync(("unread " + i).getBytes(StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS);
+		}
+		Files.delete(this.pipes.out());
+		await().atMost(Duration.ofSeconds(2)).until(() -> this.pipes.recorder.recreated.contains(this.pipes.out()));
+		assertThat(server.getStatistics().getDropped(DropReason.PIPE_REPLACED)).isEqualTo(3);
+		server.send("after".getBytes(StandardCharsets.UTF_8));
+		try (FifoClient.LineReader reader = this.pipes.reader()) {
+			assertThat(reader.nextLine()).isEqualTo("after");
+		}
+	}
+
+	@Test
+	void linesOfADeletedOutPipeAreLeftToTheClientStillReadingIt() throws Exception {
+		PipeServer server = this.pipes.start();
+		// A client that opened the out pipe and reads only when told to (a line on its stdin).
+		Process client = TestProcesses.startWithInput("python3", "-c", """
+				import sys
+				pipe = open(sys.argv[1], "rb")
+				print("open", flush=True)
+				sys.stdin.readline()
+				print(pipe.readline().decode().strip(), flush=True)
+				""", this.pipes.out().toString());
+		try (java.io.BufferedReader output = client.inputReader()) {
+			assertThat(output.readLine()).isEqualTo("open");
+			server.sendAsync("for the attached client".getBytes(StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS);
+			Files.delete(this.pipes.out());
+			await().atMost(Duration.ofSeconds(2))
+				.until(() -> this.pipes.recorder.recreated.contains(this.pipes.out()));
+			client.getOutputStream().write('\n');
+			client.getOutputStream().flush();
+			assertThat(output.readLine()).isEqualTo("for the attached client");
+		}
+		finally {
+			client.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+		}
+		assertThat(server.getStatistics().getDropped(DropReason.PIPE_REPLACED)).isZero();
 	}
 
 	@Test

@@ -60,6 +60,11 @@ final class TestProcesses {
 			.start();
 	}
 
+	/** Start a command whose standard input the test writes to. */
+	static Process startWithInput(String... command) throws IOException {
+		return new ProcessBuilder(command).start();
+	}
+
 	/**
 	 * Run a command to its end and return its standard output.
 	 * @throws AssertionError if it fails or overstays {@link #TIMEOUT}
