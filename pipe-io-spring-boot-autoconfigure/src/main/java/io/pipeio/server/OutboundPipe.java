@@ -146,21 +146,7 @@ final class OutboundPipe {
 		}
 		int reader = Posix.open("/proc/self/fd/" + writer, Posix.O_RDONLY | Posix.O_NONBLOCK);
 		try {
-			byte[] buffer = new byte[this.bufferSize];
-			long lines = 0;
-			long total = 0;
-			byte last = NEWLINE;
-			int read;
-			while (total < MAX_COUNTED && (read = Posix.readNow(reader, buffer)) > 0) {
-				for (int i = 0; i < read; i++) {
-					if (buffer[i] == NEWLINE) {
-						lines++;
-					}
-				}
-				last = buffer[read - 1];
-				total += read;
-			}
-			return (last != NEWLINE) ? lines + 1 : lines;
+			return Posix.countLines(reader, new byte[this.bufferSize], 0, MAX_COUNTED);
 		}
 		finally {
 			Posix.close(reader);

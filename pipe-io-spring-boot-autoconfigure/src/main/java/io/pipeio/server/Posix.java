@@ -111,6 +111,37 @@ final class Posix {
 		}
 	}
 
+	/**
+	 * Count the lines in bytes already read into a buffer and in what a non-blocking descriptor
+	 * gives without waiting, up to a limit (writers may go on writing): each newline ends one, and
+	 * a last line without its newline counts too.
+	 * @param fd the descriptor, opened with {@link #O_NONBLOCK}
+	 * @param buffer the buffer, holding {@code alreadyRead} bytes to count first
+	 * @param alreadyRead how many bytes of the buffer to count before reading
+	 * @param max read no more than about this many bytes
+	 * @return the lines
+	 */
+	static long countLines(int fd, byte[] buffer, int alreadyRead, long max) throws IOException {
+		long lines = 0;
+		long total = 0;
+		byte last = '\n';
+		int read = alreadyRead;
+		while (true) {
+			for (int i = 0; i < read; i++) {
+				if (buffer[i] == '\n') {
+					lines++;
+				}
+			}
+			if (read > 0) {
+				last = buffer[read - 1];
+				total += read;
+			}
+			if (total >= max || (read = readNow(fd, buffer)) <= 0) {
+				return (last != '\n') ? lines + 1 : lines;
+			}
+		}
+	}
+
 	/** Close a descriptor; only a descriptor number this code owns may be passed, exactly once. */
 	static void close(int fd) {
 		try {

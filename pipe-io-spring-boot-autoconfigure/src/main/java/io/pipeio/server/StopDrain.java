@@ -49,7 +49,8 @@ final class StopDrain {
 			while ((read = Posix.readNow(reader, this.buffer)) > 0) {
 				if (!dispatch.chunk(read)) {
 					// A managed pipe is removed now: count what it holds. Another stays for the next server.
-					this.dispatcher.droppedAtStop(count(read, reader));
+					this.dispatcher.droppedAtStop(Posix.countLines(reader, this.buffer, read,
+							this.managed ? MAX_COUNTED : 0));
 					this.framer.resync(false);
 					return;
 				}
@@ -62,28 +63,6 @@ final class StopDrain {
 		finally {
 			Posix.close(reader);
 		}
-	}
-
-	/**
-	 * Count the lines in the chunk the dispatcher refused and, for a managed pipe, in the rest of
-	 * the pipe: each newline ends one, and a last line without its newline counts too.
-	 */
-	private long count(int refused, int reader) throws IOException {
-		long lines = 0;
-		int total = 0;
-		int read = refused;
-		byte last = '\n';
-		while (read > 0) {
-			for (int i = 0; i < read; i++) {
-				if (this.buffer[i] == '\n') {
-					lines++;
-				}
-			}
-			last = this.buffer[read - 1];
-			total += read;
-			read = (this.managed && total < MAX_COUNTED) ? Posix.readNow(reader, this.buffer) : 0;
-		}
-		return (last != '\n') ? lines + 1 : lines;
 	}
 
 	/**
