@@ -46,10 +46,12 @@ public final class BenchmarkMain {
 
 				  run [--quick] [--runs N] [--lines N] [--lines-1000 N] [--roundtrips N] [--warmup N]
 				      [--channels N] [--variants c,engine,spring,spring-nometrics,spring-string]
-				      [--skip-memory] [--skip-dispatch] [--skip-scale] [--no-pin] [--results FILE]
+				      [--skip-memory] [--skip-dispatch] [--skip-scale] [--no-pin]
+				      [--update-results | --results FILE]
 				        The benchmark: compiles the C echo and load client, runs every variant against the
 				        same load client, measures the dispatch cost per line with JMH, prints the tables
-				        and writes benchmarks/RESULTS.md.
+				        and writes benchmarks/target/RESULTS.md (RESULTS-quick.md with --quick);
+				        --update-results writes the committed benchmarks/RESULTS.md instead.
 				  echo-engine DIR [--channels N] [--max-message-size SIZE] [--buffer-size SIZE]
 				        Server process: PipeServer(s) echoing byte[] lines (no Spring).
 				  spring-echo DIR [--string] [--no-metrics] [--channels N] [--max-message-size SIZE]

@@ -8,7 +8,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The results document ({@code RESULTS.md}, or {@code target/RESULTS-quick.md} for a quick run).
+ * The results document: {@code target/RESULTS.md} ({@code target/RESULTS-quick.md} for a quick run), or the
+ * committed {@code RESULTS.md} with {@code --update-results}; see {@link RunSettings#results}.
  * Each test appends its section and its targets as it finishes; {@link #write} then puts the
  * header, the machine and all targets in one table in front of the sections, so the verdicts come
  * first, and prints that table too.
@@ -92,6 +93,9 @@ final class Report {
 		Files.writeString(this.settings.results, out.toString(), StandardCharsets.UTF_8);
 		System.out.println();
 		System.out.println("Results written to " + this.settings.results);
+		if (!this.settings.updateResults && !this.settings.quick) {
+			System.out.println("The committed benchmarks/RESULTS.md is unchanged: run with --update-results to replace it.");
+		}
 	}
 
 }

@@ -50,12 +50,16 @@ final class RunSettings {
 
 	final Path logDir;
 
+	/** Whether the report replaces the committed {@code benchmarks/RESULTS.md}. */
+	final boolean updateResults;
+
+	/** Where the report goes: under {@code target/} unless {@code --update-results} or {@code --results}. */
 	final Path results;
 
 	RunSettings(List<String> args) {
 		this.args = args;
 		Arguments arguments = new Arguments(args, Set.of("--quick", "--no-pin", "--skip-memory", "--skip-scale",
-				"--skip-dispatch"));
+				"--skip-dispatch", "--update-results"));
 		this.quick = arguments.flag("--quick");
 		this.runs = arguments.intOption("--runs", this.quick ? 1 : 3);
 		this.lines100 = arguments.longOption("--lines", this.quick ? 200_000 : 5_000_000);
@@ -76,10 +80,19 @@ final class RunSettings {
 			.normalize();
 		this.targetDir = this.benchmarksDir.resolve("target");
 		this.logDir = this.targetDir.resolve("bench-logs");
-		// A quick run must never overwrite the committed full results.
-		String defaultResults = this.quick ? this.targetDir.resolve("RESULTS-quick.md").toString()
-				: this.benchmarksDir.resolve("RESULTS.md").toString();
-		this.results = Path.of(arguments.option("--results", defaultResults)).toAbsolutePath();
+		// The committed RESULTS.md changes only when asked: a run to try something must not dirty the work tree.
+		this.updateResults = arguments.flag("--update-results");
+		if (this.updateResults && this.quick) {
+			throw new IllegalArgumentException(
+					"--update-results replaces the committed full results; a --quick run cannot, leave one of them out");
+		}
+		if (this.updateResults && arguments.flag("--results")) {
+			throw new IllegalArgumentException(
+					"--update-results writes benchmarks/RESULTS.md; it cannot be combined with --results FILE");
+		}
+		Path defaultResults = this.updateResults ? this.benchmarksDir.resolve("RESULTS.md")
+				: this.targetDir.resolve(this.quick ? "RESULTS-quick.md" : "RESULTS.md");
+		this.results = Path.of(arguments.option("--results", defaultResults.toString())).toAbsolutePath();
 		if (this.runs < 1 || this.lines100 < 1 || this.lines1000 < 1 || this.roundtrips < 1 || this.channels < 1) {
 			throw new IllegalArgumentException("--runs, --lines, --lines-1000, --roundtrips and --channels must be >= 1");
 		}
