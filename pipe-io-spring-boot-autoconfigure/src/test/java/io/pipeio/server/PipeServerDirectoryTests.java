@@ -55,12 +55,14 @@ class PipeServerDirectoryTests extends PipeServerTestSupport {
 	@Test
 	void stickyWorldWritableDirectoryIsAcceptedAndAnotherUserCannotSwapThePipes() throws Exception {
 		Path shared = directory("sticky", "rwxrwxrwt");
+		letOthersTraverse();
 		PipeServer server = startEchoIn(shared);
 		try (TestUser intruder = TestUser.create()) {
 			String outcome = intruder.python("""
 					import os, sys
 					result = []
 					for path in sys.argv[1:]:
+					    os.lstat(path)  # the intruder reaches the FIFO: only the sticky bit stops it
 					    try:
 					        os.rename(path, path + ".moved")
 					        result.append("moved")
@@ -74,6 +76,40 @@ class PipeServerDirectoryTests extends PipeServerTestSupport {
 			assertThat(client.roundTrip("still ours")).isEqualTo("still ours");
 		}
 		assertThat(server.getState()).isEqualTo(PipeServerState.RUNNING);
+	}
+
+	@Test
+	void inAStickyDirectoryAnotherUsersPlantedLinkIsNeitherFollowedNorDeleted() throws Exception {
+		Path shared = directory("sticky", "rwxrwxrwt");
+		letOthersTraverse();
+		Path target = Files.writeString(this.dir.resolve("target"), "root's file\n");
+		Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-r--r--"));
+		try (TestUser intruder = TestUser.create()) {
+			// Where the server is about to create its FIFO, another user got there first.
+			intruder.python("import os, sys; os.symlink(sys.argv[1], sys.argv[2])", target.toString(),
+					shared.resolve("test.in").toString());
+			assertThatExceptionOfType(PipeFileException.class).isThrownBy(() -> startIn(shared))
+				.withMessageContaining("a symbolic link");
+			assertThat(Files.isSymbolicLink(shared.resolve("test.in"))).isTrue();
+			assertThat(TestPipes.mode(target) & 0777).isEqualTo(0644);
+			assertThat(target).hasContent("root's file");
+			// Once the intruder's file is gone, the channel starts; the intruder cannot touch its FIFOs.
+			TestProcesses.run("rm", shared.resolve("test.in").toString());
+			startEchoIn(shared);
+			String outcome = intruder.python("""
+					import os, sys
+					os.lstat(sys.argv[1])  # the intruder reaches the FIFO: only the sticky bit stops it
+					try:
+					    os.unlink(sys.argv[1])
+					    print("removed")
+					except PermissionError:
+					    print("denied")
+					""", shared.resolve("test.out").toString());
+			assertThat(outcome.trim()).isEqualTo("denied");
+		}
+		try (FifoClient client = FifoClient.attach(shared.resolve("test.in"), shared.resolve("test.out"))) {
+			assertThat(client.roundTrip("served")).isEqualTo("served");
+		}
 	}
 
 	@Test
@@ -145,6 +181,14 @@ class PipeServerDirectoryTests extends PipeServerTestSupport {
 		assertThatExceptionOfType(IllegalArgumentException.class)
 			.isThrownBy(() -> this.pipes.settings().directoryPermissions(PosixFilePermissions.fromString("rwxrwx---")))
 			.withMessageContaining("nobody else write access");
+	}
+
+	/**
+	 * Let other users reach what is inside the test directory (it is rwx------), as they can reach
+	 * /tmp: otherwise an intruder is stopped before it even gets to the pipes.
+	 */
+	private void letOthersTraverse() throws Exception {
+		Files.setPosixFilePermissions(this.dir, PosixFilePermissions.fromString("rwx--x--x"));
 	}
 
 	private Path directory(String name, String permissions) throws Exception {
