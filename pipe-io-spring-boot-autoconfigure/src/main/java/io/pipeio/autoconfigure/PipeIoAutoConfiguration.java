@@ -15,6 +15,7 @@ import io.pipeio.core.PipeChannelRegistry;
 import io.pipeio.core.PipeErrorHandler;
 import io.pipeio.core.PipeMessageListenerDecorator;
 import io.pipeio.core.PipeOperations;
+import io.pipeio.core.PipeRequestObserver;
 import io.pipeio.core.PipeTemplate;
 import io.pipeio.event.PipeChannelEventPublisher;
 import io.pipeio.server.PipeServerListener;
@@ -122,8 +123,12 @@ public final class PipeIoAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(PipeOperations.class)
-	PipeTemplate pipeTemplate(PipeChannelRegistry registry) {
-		return new PipeTemplate(registry);
+	PipeTemplate pipeTemplate(PipeChannelRegistry registry, ObjectProvider<PipeMessageConverter> converter,
+			ObjectProvider<PipeRequestObserver> requestObserver) {
+		PipeTemplate template = new PipeTemplate(registry);
+		template.setMessageConverter(converter.getIfAvailable());
+		template.setRequestObserver(requestObserver.getIfAvailable());
+		return template;
 	}
 
 	@Bean

@@ -44,6 +44,8 @@ public final class PipeChannel implements PipeChannelContext {
 
 	private final ReplySequencer replies = new ReplySequencer(this::sendReply);
 
+	private final PendingRequests requests = new PendingRequests();
+
 	private volatile @Nullable BufferedPipeMessageListener listener;
 
 	private volatile @Nullable String listenerDescription;
@@ -157,6 +159,8 @@ public final class PipeChannel implements PipeChannelContext {
 	 */
 	public void stop(Duration timeout) {
 		this.server.stop(timeout);
+		failRequests(PipeRequestOutcome.ERROR, "channel '" + this.name + "' stopped", () -> {
+		});
 	}
 
 	/** Leave incoming lines in the pipe until {@link #resume()}. */
@@ -192,6 +196,40 @@ public final class PipeChannel implements PipeChannelContext {
 	 */
 	public CompletableFuture<Void> sendAsync(byte[] line) {
 		return this.server.sendAsync(line);
+	}
+
+	/**
+	 * Send a request line; the n-th line the other end writes while requests wait answers the
+	 * n-th request. Lines arriving while no request waits go to the listener.
+	 * @param line the request line, without newline
+	 * @return completed with the answer line; the caller times it out (the place is kept)
+	 * @throws io.pipeio.server.PipeSendException if the line cannot be queued
+	 */
+	public CompletableFuture<byte[]> request(byte[] line) {
+		return this.requests.send(line, this.server::send);
+	}
+
+	/**
+	 * Fail every request that waits for its answer, such as when the plug-in restarted.
+	 * @param outcome why they fail
+	 * @param reason what happened, for the message
+	 * @param whileNoneSent run while no new request can be sent, after the failed ones were
+	 * removed (to discard their unread lines)
+	 * @return how many requests were failed
+	 */
+	public int failRequests(PipeRequestOutcome outcome, String reason, Runnable whileNoneSent) {
+		return this.requests.failAll(new PipeRequestException(this.name, outcome,
+				"No answer on channel '" + this.name + "': " + reason), whileNoneSent);
+	}
+
+	/** @return how many requests wait for their answer, timed-out ones that keep their place included */
+	public int getPendingRequests() {
+		return this.requests.size();
+	}
+
+	/** @return how many answers arrived after their request timed out, and were discarded */
+	public long getLateAnswers() {
+		return this.requests.getLateAnswers();
 	}
 
 	@Override
@@ -276,6 +314,9 @@ public final class PipeChannel implements PipeChannelContext {
 
 		private void dispatch(byte[] buffer, int offset, int length, boolean owned) {
 			PipeChannel channel = PipeChannel.this;
+			if (channel.requests.answer(buffer, offset, length)) {
+				return;
+			}
 			BufferedPipeMessageListener current = channel.listener;
 			if (current == null) {
 				channel.server.getStatistics().recordDropped(DropReason.NO_LISTENER);
