@@ -17,6 +17,7 @@ import io.pipeio.core.PipeMessageListenerDecorator;
 import io.pipeio.core.PipeOperations;
 import io.pipeio.core.PipeRequestObserver;
 import io.pipeio.core.PipeTemplate;
+import io.pipeio.plugin.PluginObserver;
 import io.pipeio.event.PipeChannelEventPublisher;
 import io.pipeio.server.PipeServerListener;
 import org.apache.commons.logging.Log;
@@ -101,7 +102,8 @@ public final class PipeIoAutoConfiguration {
 	PipeChannelRegistry pipeChannelRegistry(PipeChannelSettingsFactory settingsFactory,
 			PipeMessageConverter converter, DefaultPipeErrorHandlerResolver errorHandlers,
 			ObjectProvider<PipeServerListener> serverListeners,
-			ObjectProvider<PipeMessageListenerDecorator> listenerDecorators, Environment environment) {
+			ObjectProvider<PipeMessageListenerDecorator> listenerDecorators,
+			ObjectProvider<PluginObserver> pluginObservers, Environment environment) {
 		List<PipeServerListener> listeners = new ArrayList<>();
 		listeners.add(new LoggingPipeServerListener());
 		serverListeners.orderedStream().forEach(listeners::add);
@@ -111,6 +113,7 @@ public final class PipeIoAutoConfiguration {
 		PipeChannelRegistry registry = new PipeChannelRegistry(settingsFactory::createDefault, converter,
 				errorHandlers.asErrorHandler(), new CompositePipeServerListener(listeners), shutdownTimeout);
 		registry.setListenerDecorators(listenerDecorators.orderedStream().toList());
+		registry.setPluginObservers(pluginObservers.orderedStream().toList());
 		settingsFactory.createConfigured().forEach(registry::declare);
 		return registry;
 	}

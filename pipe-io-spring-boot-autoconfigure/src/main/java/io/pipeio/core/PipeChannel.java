@@ -12,6 +12,8 @@ import java.util.concurrent.CompletableFuture;
 
 import io.pipeio.converter.PipeMessageConversionException;
 import io.pipeio.converter.PipeMessageConverter;
+import io.pipeio.plugin.PluginObserver;
+import io.pipeio.plugin.PluginSupervisor;
 import io.pipeio.server.ChannelStatistics;
 import io.pipeio.server.DropReason;
 import io.pipeio.server.LineHandler;
@@ -52,14 +54,22 @@ public final class PipeChannel implements PipeChannelContext {
 
 	private volatile PipeErrorHandler errorHandler;
 
+	private final @Nullable ChannelPlugin plugin;
+
 	PipeChannel(String name, PipeChannelSettings settings, PipeMessageConverter converter,
-			PipeErrorHandler errorHandler, PipeServerListener serverListener) {
+			PipeErrorHandler errorHandler, PipeServerListener serverListener, List<PluginObserver> pluginObservers) {
 		this.name = name;
 		this.settings = settings;
 		this.converter = converter;
 		this.defaultErrorHandler = errorHandler;
 		this.errorHandler = errorHandler;
 		this.server = new PipeServer(settings.server(), new Dispatcher(), serverListener);
+		this.plugin = (settings.plugin() != null) ? new ChannelPlugin(this, this.server, pluginObservers) : null;
+	}
+
+	/** @return the supervisor of the channel's plug-in process, or {@code null} if it has none */
+	public @Nullable PluginSupervisor getPlugin() {
+		return (this.plugin != null) ? this.plugin.supervisor() : null;
 	}
 
 	void setListener(PipeMessageListener listener, String description, @Nullable PipeErrorHandler errorHandler,
@@ -151,6 +161,9 @@ public final class PipeChannel implements PipeChannelContext {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex.getMessage(), ex);
 		}
+		if (this.plugin != null) {
+			this.plugin.supervisor().start(); // once the pipes are open: the plug-in's stdio are them
+		}
 	}
 
 	/**
@@ -158,6 +171,10 @@ public final class PipeChannel implements PipeChannelContext {
 	 * @param timeout the longest this may take
 	 */
 	public void stop(Duration timeout) {
+		if (this.plugin != null) {
+			// The plug-in goes first; then the channel drains what it wrote until EOF.
+			this.plugin.supervisor().stop();
+		}
 		this.server.stop(timeout);
 		failRequests(PipeRequestOutcome.ERROR, "channel '" + this.name + "' stopped", () -> {
 		});
