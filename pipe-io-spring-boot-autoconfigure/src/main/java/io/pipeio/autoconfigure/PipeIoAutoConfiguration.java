@@ -19,6 +19,7 @@ import io.pipeio.core.PipeRequestObserver;
 import io.pipeio.core.PipeTemplate;
 import io.pipeio.plugin.PluginObserver;
 import io.pipeio.event.PipeChannelEventPublisher;
+import io.pipeio.event.PipePluginEventPublisher;
 import io.pipeio.server.PipeServerListener;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -122,6 +123,12 @@ public final class PipeIoAutoConfiguration {
 	@ConditionalOnMissingBean
 	PipeChannelEventPublisher pipeChannelEventPublisher(ApplicationEventPublisher publisher) {
 		return new PipeChannelEventPublisher(publisher);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	PipePluginEventPublisher pipePluginEventPublisher(ApplicationEventPublisher publisher) {
+		return new PipePluginEventPublisher(publisher);
 	}
 
 	@Bean

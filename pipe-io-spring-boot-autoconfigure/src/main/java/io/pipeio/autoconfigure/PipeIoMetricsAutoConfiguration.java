@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import io.pipeio.actuate.PipeIoMetrics;
 import io.pipeio.actuate.PipeListenerMetricsDecorator;
+import io.pipeio.actuate.PipePluginMetrics;
 import io.pipeio.actuate.PipeListenerObservationConvention;
 import io.pipeio.actuate.PipeRequestMetrics;
 
@@ -37,6 +38,12 @@ public final class PipeIoMetricsAutoConfiguration {
 	@ConditionalOnMissingBean
 	PipeIoMetrics pipeIoMetrics() {
 		return new PipeIoMetrics();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	PipePluginMetrics pipePluginMetrics() {
+		return new PipePluginMetrics();
 	}
 
 	@Bean
