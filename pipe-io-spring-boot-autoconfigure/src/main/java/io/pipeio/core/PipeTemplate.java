@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import io.pipeio.converter.PipeMessageConverter;
 import org.jspecify.annotations.Nullable;
@@ -160,29 +161,48 @@ public class PipeTemplate implements PipeOperations, PipeRequestOperations {
 			answer = target.request(line);
 		}
 		catch (RuntimeException ex) {
-			observe(target, PipeRequestOutcome.ERROR, started);
+			observe(target.getName(), PipeRequestOutcome.ERROR, started);
 			throw ex;
 		}
-		// The place stays in the channel's queue: a late answer is discarded there.
-		// Runs on the JDK's delayer thread itself, not on a possibly busy common pool.
-		CompletableFuture.delayedExecutor(timeout.toNanos(), TimeUnit.NANOSECONDS, Runnable::run)
-			.execute(() -> answer.completeExceptionally(new PipeRequestException(target.getName(),
-					PipeRequestOutcome.TIMEOUT, "No answer on channel '" + target.getName() + "' within " + timeout)));
-		answer.whenComplete((value, failure) -> observe(target, outcome(failure), started));
-		return answer;
+		// The place stays in the channel's queue: a late answer is discarded there. orTimeout drops
+		// its timer once the answer came, so a long timeout holds no memory after the answer.
+		answer.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
+		String channel = target.getName();
+		return answer.handle((value, failure) -> {
+			PipeRequestOutcome outcome = outcome(failure);
+			observe(channel, outcome, started);
+			if (failure == null) {
+				return value;
+			}
+			Throwable cause = unwrap(failure);
+			if (outcome == PipeRequestOutcome.TIMEOUT && !(cause instanceof PipeRequestException)) {
+				throw new PipeRequestException(channel, PipeRequestOutcome.TIMEOUT,
+						"No answer on channel '" + channel + "' within " + timeout);
+			}
+			throw new CompletionException(cause);
+		});
+	}
+
+	private static Throwable unwrap(Throwable failure) {
+		return (failure instanceof CompletionException wrapped && wrapped.getCause() != null) ? wrapped.getCause()
+				: failure;
 	}
 
 	private static PipeRequestOutcome outcome(@Nullable Throwable failure) {
 		if (failure == null) {
 			return PipeRequestOutcome.SUCCESS;
 		}
-		return (failure instanceof PipeRequestException request) ? request.getOutcome() : PipeRequestOutcome.ERROR;
+		Throwable cause = unwrap(failure);
+		if (cause instanceof TimeoutException) {
+			return PipeRequestOutcome.TIMEOUT;
+		}
+		return (cause instanceof PipeRequestException request) ? request.getOutcome() : PipeRequestOutcome.ERROR;
 	}
 
-	private void observe(PipeChannel target, PipeRequestOutcome outcome, long started) {
+	private void observe(String channel, PipeRequestOutcome outcome, long started) {
 		PipeRequestObserver observer = this.requestObserver;
 		if (observer != null) {
-			observer.onRequestCompleted(target.getName(), outcome, Duration.ofNanos(System.nanoTime() - started));
+			observer.onRequestCompleted(channel, outcome, Duration.ofNanos(System.nanoTime() - started));
 		}
 	}
 
@@ -195,8 +215,7 @@ public class PipeTemplate implements PipeOperations, PipeRequestOperations {
 			throw new IllegalStateException("Interrupted while waiting for an answer", ex);
 		}
 		catch (ExecutionException ex) {
-			Throwable cause = (ex.getCause() instanceof CompletionException wrapped && wrapped.getCause() != null)
-					? wrapped.getCause() : ex.getCause();
+			Throwable cause = unwrap(ex.getCause());
 			if (cause instanceof RuntimeException runtime) {
 				throw runtime;
 			}
