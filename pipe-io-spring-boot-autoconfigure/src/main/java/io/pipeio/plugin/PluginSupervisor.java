@@ -1,6 +1,8 @@
 package io.pipeio.plugin;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +24,10 @@ import org.jspecify.annotations.Nullable;
  * @author pipe-io
  */
 public final class PluginSupervisor {
+
+	private static final int S_IFMT = 0170000;
+
+	private static final int S_IFIFO = 0010000;
 
 	private final String channel;
 
@@ -146,6 +152,13 @@ public final class PluginSupervisor {
 		builder.environment().put("PIPE_IO_IN", this.inPipe.toString());
 		builder.environment().put("PIPE_IO_OUT", this.outPipe.toString());
 		builder.environment().put("PIPE_IO_CHANNEL", this.channel);
+		String notFifo = this.settings.stdio() ? notAFifo(this.inPipe, this.outPipe) : null;
+		if (notFifo != null) {
+			// The JVM would create (or truncate) a regular file at the path: do not launch.
+			this.observer.onStderrLine(this, "pipe-io cannot start the plug-in: " + notFifo);
+			exited(launchGeneration, -1, Duration.ZERO);
+			return;
+		}
 		if (this.settings.stdio()) {
 			// The JVM opens the FIFOs: the out pipe's reader end as stdin (the channel holds it open,
 			// so this does not block), the in pipe's writer end as stdout (the channel reads it).
@@ -218,6 +231,21 @@ public final class PluginSupervisor {
 			this.state = (wanted || code != 0) ? PluginState.FAILED : PluginState.STOPPED;
 		}
 		this.observer.onExited(this, code, restart);
+	}
+
+	private static @Nullable String notAFifo(Path... paths) {
+		for (Path path : paths) {
+			try {
+				int mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+				if ((mode & S_IFMT) != S_IFIFO) {
+					return path + " is not a FIFO";
+				}
+			}
+			catch (IOException | RuntimeException ex) {
+				return path + " cannot be checked: " + ex;
+			}
+		}
+		return null;
 	}
 
 	private void joinStderr() {

@@ -1,5 +1,6 @@
 package io.pipeio.plugin;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -134,6 +135,22 @@ class PluginSupervisorTests {
 		assertThat(supervisor.getProcess().pid()).isNotEqualTo(first.pid());
 		assertThat(supervisor.getRestarts()).isEqualTo(1);
 		assertThat(this.recorder.exits).containsExactly("143:true");
+	}
+
+	@Test
+	void stdioPluginIsNotLaunchedOnARegularFileAtAPipePath() throws Exception {
+		Path in = Files.writeString(this.directory.resolve("test.in"), "precious\n");
+		Files.writeString(this.directory.resolve("test.out"), "");
+		PluginSupervisor supervisor = new PluginSupervisor("test", bash("echo never >&2").withRestart(
+				RestartPolicy.ON_FAILURE, Duration.ofMillis(50), Duration.ofMillis(50), 1, 1, Duration.ofMinutes(1)),
+				in, this.directory.resolve("test.out"), this.recorder);
+		this.supervisors.add(supervisor);
+		supervisor.start();
+		await().atMost(WAIT).until(() -> supervisor.getState() == PluginState.FAILED);
+		assertThat(this.recorder.starts).isEmpty();
+		assertThat(this.recorder.lines).contains("pipe-io cannot start the plug-in: " + in + " is not a FIFO")
+			.doesNotContain("never");
+		assertThat(Files.readString(in)).isEqualTo("precious\n");
 	}
 
 	static final class Recorder implements PluginObserver {
