@@ -1,6 +1,7 @@
 package io.pipeio.actuate;
 
 import io.pipeio.core.PipeChannel;
+import io.pipeio.plugin.PluginState;
 import io.pipeio.server.PipeServerState;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
@@ -34,10 +35,17 @@ public class PipeChannelHealthIndicator extends AbstractHealthIndicator {
 				builder.withDetail("reason", failure.getClass().getName() + ": " + failure.getMessage());
 			}
 		}
+		else if (this.channel.getPlugin() != null && this.channel.getPlugin().getState() == PluginState.FAILED) {
+			builder.down().withDetail("reason", "The plug-in gave up restarting (max-restarts)"
+					+ " or exited with a failure and is not restarted");
+		}
 		else {
 			builder.up();
 		}
 		builder.withDetails(ChannelDescriptor.describe(this.channel));
+		if (this.channel.getPlugin() != null) {
+			builder.withDetail("plugin", PluginDescriptor.describe(this.channel.getPlugin()));
+		}
 	}
 
 }

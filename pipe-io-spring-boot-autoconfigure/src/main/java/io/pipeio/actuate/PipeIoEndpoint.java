@@ -18,7 +18,7 @@ import org.springframework.util.Assert;
  * The {@code pipeio} actuator endpoint: {@code GET /actuator/pipeio} lists the channels with paths,
  * state and counters, {@code GET /actuator/pipeio/{channel}} shows one, and
  * {@code POST /actuator/pipeio/{channel}/{action}} with action {@code pause}, {@code resume},
- * {@code stop} or {@code start} changes one. Not exposed over the web unless
+ * {@code stop}, {@code start} or {@code restart} (its plug-in process) changes one. Not exposed over the web unless
  * {@code management.endpoints.web.exposure.include} names it.
  *
  * @author pipe-io
@@ -82,10 +82,19 @@ public class PipeIoEndpoint {
 			case "resume" -> this.registry.resume(channel);
 			case "stop" -> this.registry.stop(channel);
 			case "start" -> this.registry.start(channel);
+			case "restart" -> restartPlugin(found);
 			default -> throw new InvalidEndpointRequestException(
-					"Unknown action '" + action + "'; use pause, resume, stop or start", "unknown action");
+					"Unknown action '" + action + "'; use pause, resume, stop or start (or restart, for a plug-in)", "unknown action");
 		}
 		return ChannelDescriptor.describe(found);
+	}
+
+	private static void restartPlugin(PipeChannel channel) {
+		if (channel.getPlugin() == null) {
+			throw new InvalidEndpointRequestException("Channel '" + channel.getName() + "' has no plug-in to restart",
+					"no plug-in");
+		}
+		channel.getPlugin().restart();
 	}
 
 }

@@ -93,6 +93,14 @@ public class PipeChannelSettingsFactory {
 				problems.add(prefix + "send-timeout must not be negative, got " + channel.getSendTimeout()
 						+ "; use a duration such as 5s");
 			}
+			if (channel.getPlugin() != null) {
+				try {
+					channel.getPlugin().toSettings(prefix + "plugin");
+				}
+				catch (IllegalArgumentException ex) {
+					problems.add(ex.getMessage());
+				}
+			}
 			checkPath(pathOwners, resolve(directory, channel.getInPipe(), name + ".in", prefix + "in-pipe", problems),
 					prefix + "in-pipe", problems);
 			checkPath(pathOwners,
@@ -138,7 +146,9 @@ public class PipeChannelSettingsFactory {
 		for (PipeChannelSettingsCustomizer customizer : this.customizers) {
 			customizer.customize(name, server);
 		}
-		return new PipeChannelSettings(server.build(), Charset.forName(channel.getCharset()), channel.isAutoStartup());
+		PipePluginProperties plugin = channel.getPlugin();
+		return new PipeChannelSettings(server.build(), Charset.forName(channel.getCharset()), channel.isAutoStartup(),
+				(plugin != null) ? plugin.toSettings("pipe-io.channels." + name + ".plugin") : null);
 	}
 
 	private static OverflowPolicy requireOverflow(String prefix, String value) {

@@ -15,8 +15,11 @@ import io.pipeio.core.PipeChannelRegistry;
 import io.pipeio.core.PipeErrorHandler;
 import io.pipeio.core.PipeMessageListenerDecorator;
 import io.pipeio.core.PipeOperations;
+import io.pipeio.core.PipeRequestObserver;
 import io.pipeio.core.PipeTemplate;
+import io.pipeio.plugin.PluginObserver;
 import io.pipeio.event.PipeChannelEventPublisher;
+import io.pipeio.event.PipePluginEventPublisher;
 import io.pipeio.server.PipeServerListener;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -100,7 +103,8 @@ public final class PipeIoAutoConfiguration {
 	PipeChannelRegistry pipeChannelRegistry(PipeChannelSettingsFactory settingsFactory,
 			PipeMessageConverter converter, DefaultPipeErrorHandlerResolver errorHandlers,
 			ObjectProvider<PipeServerListener> serverListeners,
-			ObjectProvider<PipeMessageListenerDecorator> listenerDecorators, Environment environment) {
+			ObjectProvider<PipeMessageListenerDecorator> listenerDecorators,
+			ObjectProvider<PluginObserver> pluginObservers, Environment environment) {
 		List<PipeServerListener> listeners = new ArrayList<>();
 		listeners.add(new LoggingPipeServerListener());
 		serverListeners.orderedStream().forEach(listeners::add);
@@ -110,6 +114,7 @@ public final class PipeIoAutoConfiguration {
 		PipeChannelRegistry registry = new PipeChannelRegistry(settingsFactory::createDefault, converter,
 				errorHandlers.asErrorHandler(), new CompositePipeServerListener(listeners), shutdownTimeout);
 		registry.setListenerDecorators(listenerDecorators.orderedStream().toList());
+		registry.setPluginObservers(pluginObservers.orderedStream().toList());
 		settingsFactory.createConfigured().forEach(registry::declare);
 		return registry;
 	}
@@ -121,9 +126,19 @@ public final class PipeIoAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnMissingBean
+	PipePluginEventPublisher pipePluginEventPublisher(ApplicationEventPublisher publisher) {
+		return new PipePluginEventPublisher(publisher);
+	}
+
+	@Bean
 	@ConditionalOnMissingBean(PipeOperations.class)
-	PipeTemplate pipeTemplate(PipeChannelRegistry registry) {
-		return new PipeTemplate(registry);
+	PipeTemplate pipeTemplate(PipeChannelRegistry registry, ObjectProvider<PipeMessageConverter> converter,
+			ObjectProvider<PipeRequestObserver> requestObserver) {
+		PipeTemplate template = new PipeTemplate(registry);
+		template.setMessageConverter(converter.getIfAvailable());
+		template.setRequestObserver(requestObserver.getIfAvailable());
+		return template;
 	}
 
 	@Bean

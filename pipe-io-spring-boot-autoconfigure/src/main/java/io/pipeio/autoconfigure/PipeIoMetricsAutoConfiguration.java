@@ -4,7 +4,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import io.pipeio.actuate.PipeIoMetrics;
 import io.pipeio.actuate.PipeListenerMetricsDecorator;
+import io.pipeio.actuate.PipePluginMetrics;
 import io.pipeio.actuate.PipeListenerObservationConvention;
+import io.pipeio.actuate.PipeRequestMetrics;
 
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -36,6 +38,18 @@ public final class PipeIoMetricsAutoConfiguration {
 	@ConditionalOnMissingBean
 	PipeIoMetrics pipeIoMetrics() {
 		return new PipeIoMetrics();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	PipePluginMetrics pipePluginMetrics() {
+		return new PipePluginMetrics();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	PipeRequestMetrics pipeRequestMetrics(ObjectProvider<MeterRegistry> meterRegistry) {
+		return new PipeRequestMetrics(meterRegistry.getIfUnique());
 	}
 
 	@Bean

@@ -228,6 +228,19 @@ public class PipeIoProperties implements Validator {
 		 */
 		private boolean autoStartup = true;
 
+		/**
+		 * The process at the other end of the channel, started and supervised by pipe-io.
+		 */
+		private @Nullable PipePluginProperties plugin;
+
+		public @Nullable PipePluginProperties getPlugin() {
+			return this.plugin;
+		}
+
+		public void setPlugin(@Nullable PipePluginProperties plugin) {
+			this.plugin = plugin;
+		}
+
 		public @Nullable String getInPipe() {
 			return this.inPipe;
 		}

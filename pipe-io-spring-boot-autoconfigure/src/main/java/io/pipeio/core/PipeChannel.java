@@ -12,6 +12,8 @@ import java.util.concurrent.CompletableFuture;
 
 import io.pipeio.converter.PipeMessageConversionException;
 import io.pipeio.converter.PipeMessageConverter;
+import io.pipeio.plugin.PluginObserver;
+import io.pipeio.plugin.PluginSupervisor;
 import io.pipeio.server.ChannelStatistics;
 import io.pipeio.server.DropReason;
 import io.pipeio.server.LineHandler;
@@ -44,20 +46,30 @@ public final class PipeChannel implements PipeChannelContext {
 
 	private final ReplySequencer replies = new ReplySequencer(this::sendReply);
 
+	private final PendingRequests requests = new PendingRequests();
+
 	private volatile @Nullable BufferedPipeMessageListener listener;
 
 	private volatile @Nullable String listenerDescription;
 
 	private volatile PipeErrorHandler errorHandler;
 
+	private final @Nullable ChannelPlugin plugin;
+
 	PipeChannel(String name, PipeChannelSettings settings, PipeMessageConverter converter,
-			PipeErrorHandler errorHandler, PipeServerListener serverListener) {
+			PipeErrorHandler errorHandler, PipeServerListener serverListener, List<PluginObserver> pluginObservers) {
 		this.name = name;
 		this.settings = settings;
 		this.converter = converter;
 		this.defaultErrorHandler = errorHandler;
 		this.errorHandler = errorHandler;
 		this.server = new PipeServer(settings.server(), new Dispatcher(), serverListener);
+		this.plugin = (settings.plugin() != null) ? new ChannelPlugin(this, this.server, pluginObservers) : null;
+	}
+
+	/** @return the supervisor of the channel's plug-in process, or {@code null} if it has none */
+	public @Nullable PluginSupervisor getPlugin() {
+		return (this.plugin != null) ? this.plugin.supervisor() : null;
 	}
 
 	void setListener(PipeMessageListener listener, String description, @Nullable PipeErrorHandler errorHandler,
@@ -149,6 +161,9 @@ public final class PipeChannel implements PipeChannelContext {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex.getMessage(), ex);
 		}
+		if (this.plugin != null) {
+			this.plugin.supervisor().start(); // once the pipes are open: the plug-in's stdio are them
+		}
 	}
 
 	/**
@@ -156,7 +171,13 @@ public final class PipeChannel implements PipeChannelContext {
 	 * @param timeout the longest this may take
 	 */
 	public void stop(Duration timeout) {
+		if (this.plugin != null) {
+			// The plug-in goes first; then the channel drains what it wrote until EOF.
+			this.plugin.supervisor().stop();
+		}
 		this.server.stop(timeout);
+		failRequests(PipeRequestOutcome.ERROR, "channel '" + this.name + "' stopped", () -> {
+		});
 	}
 
 	/** Leave incoming lines in the pipe until {@link #resume()}. */
@@ -192,6 +213,40 @@ public final class PipeChannel implements PipeChannelContext {
 	 */
 	public CompletableFuture<Void> sendAsync(byte[] line) {
 		return this.server.sendAsync(line);
+	}
+
+	/**
+	 * Send a request line; the n-th line the other end writes while requests wait answers the
+	 * n-th request. Lines arriving while no request waits go to the listener.
+	 * @param line the request line, without newline
+	 * @return completed with the answer line; the caller times it out (the place is kept)
+	 * @throws io.pipeio.server.PipeSendException if the line cannot be queued
+	 */
+	public CompletableFuture<byte[]> request(byte[] line) {
+		return this.requests.send(line, this.server::send);
+	}
+
+	/**
+	 * Fail every request that waits for its answer, such as when the plug-in restarted.
+	 * @param outcome why they fail
+	 * @param reason what happened, for the message
+	 * @param whileNoneSent run while no new request can be sent, after the failed ones were
+	 * removed (to discard their unread lines)
+	 * @return how many requests were failed
+	 */
+	public int failRequests(PipeRequestOutcome outcome, String reason, Runnable whileNoneSent) {
+		return this.requests.failAll(new PipeRequestException(this.name, outcome,
+				"No answer on channel '" + this.name + "': " + reason), whileNoneSent);
+	}
+
+	/** @return how many requests wait for their answer, timed-out ones that keep their place included */
+	public int getPendingRequests() {
+		return this.requests.size();
+	}
+
+	/** @return how many answers arrived after their request timed out, and were discarded */
+	public long getLateAnswers() {
+		return this.requests.getLateAnswers();
 	}
 
 	@Override
@@ -276,6 +331,9 @@ public final class PipeChannel implements PipeChannelContext {
 
 		private void dispatch(byte[] buffer, int offset, int length, boolean owned) {
 			PipeChannel channel = PipeChannel.this;
+			if (channel.requests.answer(buffer, offset, length)) {
+				return;
+			}
 			BufferedPipeMessageListener current = channel.listener;
 			if (current == null) {
 				channel.server.getStatistics().recordDropped(DropReason.NO_LISTENER);

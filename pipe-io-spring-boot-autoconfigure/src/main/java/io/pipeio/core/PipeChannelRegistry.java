@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.function.Function;
 
 import io.pipeio.converter.PipeMessageConverter;
+import io.pipeio.plugin.PluginObserver;
 import io.pipeio.server.PipeServerListener;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -45,6 +46,8 @@ public class PipeChannelRegistry implements SmartLifecycle {
 
 	private volatile List<PipeMessageListenerDecorator> decorators = List.of();
 
+	private volatile List<PluginObserver> pluginObservers = List.of();
+
 	private volatile boolean running;
 
 	/**
@@ -79,6 +82,15 @@ public class PipeChannelRegistry implements SmartLifecycle {
 	}
 
 	/**
+	 * Set who is told of the plug-in processes of channels declared from now on (events, metrics).
+	 * @param observers the observers
+	 */
+	public void setPluginObservers(List<PluginObserver> observers) {
+		Assert.notNull(observers, "'observers' must not be null");
+		this.pluginObservers = List.copyOf(observers);
+	}
+
+	/**
 	 * Declare a channel without a listener (yet).
 	 * @param name the channel name
 	 * @param settings its settings
@@ -92,7 +104,8 @@ public class PipeChannelRegistry implements SmartLifecycle {
 	}
 
 	private PipeChannel newChannel(String name, PipeChannelSettings settings) {
-		return new PipeChannel(name, settings, this.converter, this.errorHandler, this.serverListener);
+		return new PipeChannel(name, settings, this.converter, this.errorHandler, this.serverListener,
+				this.pluginObservers);
 	}
 
 	/**

@@ -263,6 +263,11 @@ final class ChannelPipes {
 	/**
 	 * An opened FIFO, and whether this server created it (and so may remove it).
 	 */
+	/** @see OutboundPipe#discardUnread() */
+	long discardUnread() throws IOException {
+		return this.outbound.discardUnread();
+	}
+
 	private record Usable(FifoDescriptor fifo, boolean created) {
 
 		@Nullable PipeFile owned() {

@@ -39,7 +39,14 @@ public enum DropReason {
 	 * An outgoing line was written to an out pipe that was then deleted or replaced on disk
 	 * before any client read it; it was counted as sent too.
 	 */
-	PIPE_REPLACED("pipe-replaced");
+	PIPE_REPLACED("pipe-replaced"),
+
+	/**
+	 * An outgoing line was in the out pipe, unread, when its reader went away for good (a plug-in
+	 * process exited) and was thrown away so that the next reader starts at a line boundary; it
+	 * was counted as sent too.
+	 */
+	ABANDONED("abandoned");
 
 	private final String tag;
 

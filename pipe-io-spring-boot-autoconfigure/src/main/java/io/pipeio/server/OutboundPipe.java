@@ -153,6 +153,23 @@ final class OutboundPipe {
 		}
 	}
 
+	/**
+	 * Read and throw away what waits in the pipe unread, counting its lines as dropped
+	 * ({@link DropReason#ABANDONED}).
+	 * @return the lines thrown away (a partial one included)
+	 */
+	long discardUnread() throws IOException {
+		int reader = this.fifo.openNonBlockingReader();
+		try {
+			long lines = Posix.countLines(reader, new byte[this.bufferSize], 0, MAX_COUNTED);
+			this.statistics.recordDropped(DropReason.ABANDONED, lines);
+			return lines;
+		}
+		finally {
+			Posix.close(reader);
+		}
+	}
+
 	PipeFile file() {
 		return this.file;
 	}

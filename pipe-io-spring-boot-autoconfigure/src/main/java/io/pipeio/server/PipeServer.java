@@ -25,6 +25,8 @@ public final class PipeServer {
 
 	private static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);
 
+	private static final Duration DISCARD_WAIT = Duration.ofSeconds(2);
+
 	private final PipeServerSettings settings;
 
 	private final PipeServerListener listener;
@@ -195,6 +197,28 @@ public final class PipeServer {
 	 */
 	public CompletableFuture<Void> sendAsync(byte[] line) {
 		return this.sender.sendAsync(line);
+	}
+
+	/**
+	 * Throw away the lines in the out pipe that no client read, such as the requests a plug-in
+	 * process took with it when it exited, so that the next client starts at a line boundary and
+	 * is not handed requests nobody waits for any more. Waits (briefly, bounded) for queued lines
+	 * to be written first. Counted as dropped, reason {@code abandoned}.
+	 * @return the lines thrown away
+	 * @throws IOException if the pipe cannot be read
+	 */
+	public long discardUnread() throws IOException {
+		ChannelPipes running = this.pipes;
+		if (running == null) {
+			return 0;
+		}
+		long discarded = running.discardUnread();
+		long deadline = System.nanoTime() + DISCARD_WAIT.toNanos();
+		while (getSendQueueBytes() > 0 && System.nanoTime() < deadline) {
+			java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+			discarded += running.discardUnread();
+		}
+		return discarded;
 	}
 
 	/**

@@ -8,6 +8,7 @@ import io.pipeio.test.FifoClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 
@@ -21,15 +22,25 @@ import static org.awaitility.Awaitility.await;
 @Timeout(60)
 class SampleApplicationTests extends SampleAppTestSupport {
 
+	@Autowired
+	ShoutController shout;
+
 	@Test
-	void createsTheThreeChannels() {
-		assertThat(this.registry.getChannelNames()).containsExactly("calc", "echo", "upper");
+	void createsTheFourChannels() {
+		assertThat(this.registry.getChannelNames()).containsExactly("calc", "echo", "shout", "upper");
 		for (String name : this.registry.getChannelNames()) {
 			assertThat(this.directory.resolve(name + ".in")).exists();
 			assertThat(this.directory.resolve(name + ".out")).exists();
 		}
 		assertThat(this.registry.getRequiredChannel("echo").getSettings().server().getMaxMessageSize())
 			.isEqualTo(32 * 1024 * 1024);
+	}
+
+	@Test
+	void shoutPluginAnswersThroughSendAndReceive() {
+		assertThat(this.shout.shout("hello")).isEqualTo("HELLO!");
+		assertThat(this.shout.shout("a plug-in, twice")).isEqualTo("A PLUG-IN, TWICE!");
+		assertThat(this.registry.getRequiredChannel("shout").getPlugin().getState().name()).isEqualTo("RUNNING");
 	}
 
 	@Test

@@ -4,6 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -122,11 +126,51 @@ class SampleJarIT {
 		assertThat(list(this.directory)).containsExactly(link);
 	}
 
+	@Test
+	void shoutPluginAnswersOverHttpWhateverTheWorkingDirectory(@TempDir Path elsewhere) throws Exception {
+		int port = freePort();
+		RunningJar app = start(port, elsewhere);
+		app.awaitStarted();
+		HttpResponse<String> response = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/shout?text=hello"))
+				.timeout(Duration.ofSeconds(30))
+				.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).as("output:%n%s", app.output()).isEqualTo(200);
+		assertThat(response.body()).isEqualTo("HELLO!");
+		assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+				(type) -> assertThat(type).startsWith("text/plain"));
+		await().atMost(Duration.ofSeconds(30)).until(() -> app.output().toString().contains("shout plug-in ready"));
+		assertThat(app.output().toString()).containsPattern("INFO.*io\\.pipeio\\.plugin\\.shout.*shout plug-in ready");
+	}
+
+	@Test
+	void pluginExitsWhenTheHostIsKilledWithSigkill() throws Exception {
+		RunningJar app = start(freePort(), Path.of("."));
+		app.awaitStarted();
+		await().atMost(Duration.ofSeconds(30)).until(() -> shoutPlugin(app.process()).isPresent());
+		ProcessHandle plugin = shoutPlugin(app.process()).orElseThrow();
+		app.process().destroyForcibly(); // SIGKILL: no shutdown hook runs
+		assertThat(app.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+		await().atMost(Duration.ofSeconds(30)).until(() -> !plugin.isAlive());
+	}
+
+	private static java.util.Optional<ProcessHandle> shoutPlugin(Process host) {
+		return host.toHandle()
+			.children()
+			.filter((child) -> child.info().arguments().map((args) -> String.join(" ", args).contains("shout.sh"))
+				.orElse(false))
+			.findFirst();
+	}
+
 	private RunningJar start() throws IOException {
+		return start(freePort(), Path.of("."));
+	}
+
+	private RunningJar start(int port, Path workingDirectory) throws IOException {
 		Path java = Path.of(System.getProperty("java.home"), "bin", "java");
 		Process process = track(new ProcessBuilder(java.toString(), "-jar", findJar().toString(),
-				"--pipe-io.directory=" + this.directory, "--server.port=" + freePort(),
-				"--server.address=127.0.0.1")
+				"--pipe-io.directory=" + this.directory, "--server.port=" + port, "--server.address=127.0.0.1")
+			.directory(workingDirectory.toFile())
 			.redirectErrorStream(true)
 			.start());
 		process.getOutputStream().close();

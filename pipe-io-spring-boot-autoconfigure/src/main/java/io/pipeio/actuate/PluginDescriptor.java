@@ -1,0 +1,42 @@
+package io.pipeio.actuate;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.pipeio.plugin.PluginSupervisor;
+
+/**
+ * The {@code plugin} detail of a channel's health: state, pid, restarts, last exit and when it
+ * started.
+ *
+ * @author pipe-io
+ */
+final class PluginDescriptor {
+
+	private PluginDescriptor() {
+	}
+
+	static Map<String, Object> describe(PluginSupervisor plugin) {
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("state", plugin.getState().name());
+		putIfPresent(details, "pid", plugin.getPid());
+		details.put("restarts", plugin.getRestarts());
+		Integer exit = plugin.getLastExitCode();
+		if (exit != null) {
+			details.put("lastExitCode", exit);
+			if (exit > 128) {
+				details.put("lastExitSignal", exit - 128);
+			}
+		}
+		putIfPresent(details, "startedAt", (plugin.getStartedAt() != null) ? plugin.getStartedAt().toString() : null);
+		details.put("command", String.join(" ", plugin.getSettings().command()));
+		return details;
+	}
+
+	private static void putIfPresent(Map<String, Object> details, String key, Object value) {
+		if (value != null) {
+			details.put(key, value);
+		}
+	}
+
+}

@@ -1,0 +1,87 @@
+package io.pipeio.core;
+
+import java.io.IOException;
+import java.util.List;
+
+import io.pipeio.plugin.PluginObserver;
+import io.pipeio.plugin.PluginSupervisor;
+import io.pipeio.server.PipeServer;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * Ties a channel to its plug-in process: logs the plug-in's stderr to
+ * {@code io.pipeio.plugin.<channel>}, and when the plug-in exits fails the requests it will never
+ * answer and throws away the request lines it left unread in the out pipe, so the next instance
+ * starts with the next request, at a line boundary.
+ *
+ * @author pipe-io
+ */
+final class ChannelPlugin implements PluginObserver {
+
+	private static final Log logger = LogFactory.getLog(ChannelPlugin.class);
+
+	private final PipeChannel channel;
+
+	private final PipeServer server;
+
+	private final Log stderr;
+
+	private final List<PluginObserver> observers;
+
+	private final PluginSupervisor supervisor;
+
+	ChannelPlugin(PipeChannel channel, PipeServer server, List<PluginObserver> observers) {
+		this.channel = channel;
+		this.server = server;
+		this.observers = observers;
+		this.stderr = LogFactory.getLog("io.pipeio.plugin." + channel.getName());
+		this.supervisor = new PluginSupervisor(channel.getName(), channel.getSettings().plugin(),
+				server.getSettings().getInPath(), server.getSettings().getOutPath(), this);
+	}
+
+	PluginSupervisor supervisor() {
+		return this.supervisor;
+	}
+
+	@Override
+	public void onStarted(PluginSupervisor plugin, long pid) {
+		logger.info("Plug-in of channel '" + plugin.getChannel() + "' started, pid " + pid + ": "
+				+ String.join(" ", plugin.getSettings().command()));
+		this.observers.forEach((observer) -> observer.onStarted(plugin, pid));
+	}
+
+	@Override
+	public void onExited(PluginSupervisor plugin, int exitCode, boolean willRestart) {
+		String reason = "the plug-in exited with code " + exitCode + (willRestart ? " and is restarted" : "");
+		if (exitCode != 0 || willRestart) {
+			logger.warn("Plug-in of channel '" + plugin.getChannel() + "' exited with code " + exitCode
+					+ (willRestart ? "; restarting" : "; state " + plugin.getState()));
+		}
+		this.channel.failRequests(PipeRequestOutcome.RESTARTED, reason, this::discardUnread);
+		this.observers.forEach((observer) -> observer.onExited(plugin, exitCode, willRestart));
+	}
+
+	private void discardUnread() {
+		if (!this.supervisor.getSettings().stdio()) {
+			return;
+		}
+		try {
+			long lines = this.server.discardUnread();
+			if (lines > 0) {
+				logger.info("Dropped " + lines + " line(s) the plug-in of channel '" + this.channel.getName()
+						+ "' left unread");
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.warn("Could not empty the out pipe of channel '" + this.channel.getName() + "'", ex);
+		}
+	}
+
+	@Override
+	public void onStderrLine(PluginSupervisor plugin, String line) {
+		this.stderr.info(line);
+		this.observers.forEach((observer) -> observer.onStderrLine(plugin, line));
+	}
+
+}

@@ -1,0 +1,155 @@
+package io.pipeio.plugin;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * How to run the plug-in process of a channel ({@code pipe-io.channels.<name>.plugin.*}).
+ *
+ * @param command the program and its arguments (no shell)
+ * @param workingDirectory where it runs, or {@code null} for the application's working directory
+ * @param environment variables added to the inherited environment
+ * @param stdio whether its stdin reads the channel's out pipe and its stdout writes the in pipe
+ * @param restart when it is started again after it exited
+ * @param backoffInitial the first wait before a restart
+ * @param backoffMax the longest wait; a run longer than this resets the wait to the first one
+ * @param backoffMultiplier how the wait grows from one restart to the next
+ * @param maxRestarts how many restarts within {@code restartWindow} are allowed before FAILED
+ * @param restartWindow the window of {@code maxRestarts}
+ * @param stopTimeout how long the processes have after SIGTERM before SIGKILL
+ * @author pipe-io
+ */
+public record PluginSettings(List<String> command, @Nullable Path workingDirectory, Map<String, String> environment,
+		boolean stdio, RestartPolicy restart, Duration backoffInitial, Duration backoffMax, double backoffMultiplier,
+		int maxRestarts, Duration restartWindow, Duration stopTimeout) {
+
+	/**
+	 * Create settings.
+	 */
+	public PluginSettings {
+		command = List.copyOf(command);
+		environment = Map.copyOf(environment);
+		Objects.requireNonNull(restart, "restart");
+		Objects.requireNonNull(backoffInitial, "backoffInitial");
+		Objects.requireNonNull(backoffMax, "backoffMax");
+		Objects.requireNonNull(restartWindow, "restartWindow");
+		Objects.requireNonNull(stopTimeout, "stopTimeout");
+	}
+
+	/**
+	 * Settings with the defaults of the issue: stdio, restart on failure, backoff 500ms to 30s
+	 * doubling, 10 restarts in 5 minutes, 5s to stop.
+	 * @param command the program and its arguments
+	 * @return the settings
+	 */
+	public static PluginSettings of(List<String> command) {
+		return new PluginSettings(command, null, Map.of(), true, RestartPolicy.ON_FAILURE, Duration.ofMillis(500),
+				Duration.ofSeconds(30), 2.0, 10, Duration.ofMinutes(5), Duration.ofSeconds(5));
+	}
+
+	/**
+	 * @param policy the restart policy
+	 * @param initial the first wait
+	 * @param max the longest wait
+	 * @param multiplier the growth of the wait
+	 * @param restarts the restarts allowed within the window
+	 * @param window the window
+	 * @return a copy with this restart behaviour
+	 */
+	public PluginSettings withRestart(RestartPolicy policy, Duration initial, Duration max, double multiplier,
+			int restarts, Duration window) {
+		return new PluginSettings(this.command, this.workingDirectory, this.environment, this.stdio, policy, initial,
+				max, multiplier, restarts, window, this.stopTimeout);
+	}
+
+	/**
+	 * @param timeout the stop timeout
+	 * @return a copy with this stop timeout
+	 */
+	public PluginSettings withStopTimeout(Duration timeout) {
+		return new PluginSettings(this.command, this.workingDirectory, this.environment, this.stdio, this.restart,
+				this.backoffInitial, this.backoffMax, this.backoffMultiplier, this.maxRestarts, this.restartWindow,
+				timeout);
+	}
+
+	/**
+	 * @param directory the working directory, or {@code null}
+	 * @param variables added environment variables
+	 * @param stdio whether stdin/stdout are the channel's pipes
+	 * @return a copy with this process environment
+	 */
+	public PluginSettings withProcess(@Nullable Path directory, Map<String, String> variables, boolean stdio) {
+		return new PluginSettings(this.command, directory, variables, stdio, this.restart, this.backoffInitial,
+				this.backoffMax, this.backoffMultiplier, this.maxRestarts, this.restartWindow, this.stopTimeout);
+	}
+
+	/**
+	 * Check the settings, naming the property of a wrong value.
+	 * @param prefix the property prefix, such as {@code pipe-io.channels.thumbs.plugin}
+	 * @throws IllegalArgumentException naming the property and the fix
+	 */
+	public void validate(String prefix) {
+		if (this.command.isEmpty() || this.command.get(0).isBlank()) {
+			throw new IllegalArgumentException(prefix + ".command must name the program to run, such as"
+					+ " [python3, plugins/thumbs.py]");
+		}
+		Path directory = (this.workingDirectory != null) ? this.workingDirectory : Path.of("");
+		if (!Files.isDirectory(directory)) {
+			throw new IllegalArgumentException(prefix + ".working-directory " + this.workingDirectory.toAbsolutePath()
+					+ " is not a directory");
+		}
+		checkExecutable(prefix + ".command", this.command.get(0), directory);
+		positive(prefix + ".backoff.initial", this.backoffInitial);
+		positive(prefix + ".backoff.max", this.backoffMax);
+		positive(prefix + ".restart-window", this.restartWindow);
+		positive(prefix + ".stop-timeout", this.stopTimeout);
+		if (this.backoffMax.compareTo(this.backoffInitial) < 0) {
+			throw new IllegalArgumentException(prefix + ".backoff.max (" + this.backoffMax
+					+ ") must not be less than " + prefix + ".backoff.initial (" + this.backoffInitial + ")");
+		}
+		if (!(this.backoffMultiplier >= 1.0)) {
+			throw new IllegalArgumentException(prefix + ".backoff.multiplier must be at least 1, not "
+					+ this.backoffMultiplier);
+		}
+		if (this.maxRestarts < 0) {
+			throw new IllegalArgumentException(prefix + ".max-restarts must not be negative, not " + this.maxRestarts);
+		}
+	}
+
+	private static void positive(String property, Duration value) {
+		if (value.isNegative() || value.isZero()) {
+			throw new IllegalArgumentException(property + " must be positive, not " + value);
+		}
+	}
+
+	private static void checkExecutable(String property, String program, Path directory) {
+		if (program.contains("/")) {
+			Path path = directory.resolve(program);
+			if (!Files.isRegularFile(path)) {
+				throw new IllegalArgumentException(property + ": " + path.toAbsolutePath() + " does not exist");
+			}
+			if (!Files.isExecutable(path)) {
+				throw new IllegalArgumentException(property + ": " + path.toAbsolutePath()
+						+ " is not executable; chmod +x it, or run it through its interpreter: [bash, " + program + "]");
+			}
+			return;
+		}
+		String searchPath = Objects.requireNonNullElse(System.getenv("PATH"), "");
+		for (String entry : searchPath.split(File.pathSeparator)) {
+			Path candidate = Path.of(entry.isEmpty() ? "." : entry).resolve(program);
+			if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+				return;
+			}
+		}
+		throw new IllegalArgumentException(property + ": '" + program + "' is not an executable on the PATH ("
+				+ searchPath + "); give its full path");
+	}
+
+}

@@ -1,0 +1,321 @@
+package io.pipeio.plugin;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Runs the plug-in process of one channel: launches it (its stdin reading the channel's out pipe
+ * and its stdout writing the in pipe in stdio mode), restarts it per policy with a growing wait,
+ * gives up (FAILED) after too many restarts in the window, and stops it with SIGTERM to it and
+ * everything it started, SIGKILL after the stop timeout. One daemon platform thread per running
+ * supervisor, plus one per process for its stderr.
+ *
+ * @author pipe-io
+ */
+public final class PluginSupervisor {
+
+	private static final int S_IFMT = 0170000;
+
+	private static final int S_IFIFO = 0010000;
+
+	private final String channel;
+
+	private final PluginSettings settings;
+
+	private final Path inPipe;
+
+	private final Path outPipe;
+
+	private final PluginObserver observer;
+
+	private final Deque<Long> restartTimes = new ArrayDeque<>();
+
+	private volatile PluginState state = PluginState.STOPPED;
+
+	private @Nullable ScheduledExecutorService executor;
+
+	private volatile @Nullable Process process;
+
+	private @Nullable Thread stderrPump;
+
+	private int generation;
+
+	private volatile int restarts;
+
+	private volatile @Nullable Integer lastExitCode;
+
+	private volatile @Nullable Instant startedAt;
+
+	private long startedNanos;
+
+	private Duration nextBackoff;
+
+	/**
+	 * Create a supervisor; nothing runs before {@link #start()}.
+	 * @param channel the channel name
+	 * @param settings how to run the plug-in
+	 * @param inPipe the pipe the channel reads (the plug-in's stdout in stdio mode)
+	 * @param outPipe the pipe the channel writes (the plug-in's stdin in stdio mode)
+	 * @param observer told of starts, exits and stderr lines
+	 */
+	public PluginSupervisor(String channel, PluginSettings settings, Path inPipe, Path outPipe,
+			PluginObserver observer) {
+		this.channel = channel;
+		this.settings = settings;
+		this.inPipe = inPipe;
+		this.outPipe = outPipe;
+		this.observer = observer;
+		this.nextBackoff = settings.backoffInitial();
+	}
+
+	/** Launch the plug-in (call once its channel runs). Does nothing if it runs already. */
+	public synchronized void start() {
+		if (this.executor != null) {
+			return;
+		}
+		this.executor = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "pipe-io-plugin-" + this.channel);
+			thread.setDaemon(true);
+			return thread;
+		});
+		this.restartTimes.clear();
+		this.nextBackoff = this.settings.backoffInitial();
+		launch(++this.generation);
+	}
+
+	/**
+	 * Stop the plug-in and everything it started: SIGTERM, then SIGKILL after the stop timeout.
+	 * Returns once they are gone.
+	 */
+	public void stop() {
+		ScheduledExecutorService stopped;
+		synchronized (this) {
+			stopped = this.executor;
+			this.executor = null;
+			this.generation++; // the exit about to come is this stop's, not a crash
+			terminate(false);
+			this.state = PluginState.STOPPED;
+		}
+		if (stopped != null) {
+			stopped.shutdownNow();
+			awaitQuietly(stopped);
+		}
+	}
+
+	/** Stop the running plug-in (SIGTERM, then SIGKILL) and start it again at once, also after FAILED. */
+	public synchronized void restart() {
+		if (this.executor == null) {
+			throw new IllegalStateException("The plug-in of channel '" + this.channel + "' is not started");
+		}
+		int next = ++this.generation;
+		terminate(true);
+		this.restartTimes.clear();
+		this.nextBackoff = this.settings.backoffInitial();
+		this.restarts++;
+		launch(next);
+	}
+
+	private void terminate(boolean willRestart) {
+		Process running = this.process;
+		this.process = null;
+		if (running == null) {
+			return;
+		}
+		ProcessTrees.terminate(running.toHandle(), this.settings.stopTimeout());
+		int code = running.exitValue();
+		this.lastExitCode = code;
+		joinStderr();
+		this.observer.onExited(this, code, willRestart);
+	}
+
+	private synchronized void launch(int launchGeneration) {
+		if (launchGeneration != this.generation || this.executor == null) {
+			return;
+		}
+		this.state = PluginState.STARTING;
+		ProcessBuilder builder = new ProcessBuilder(this.settings.command());
+		if (this.settings.workingDirectory() != null) {
+			builder.directory(this.settings.workingDirectory().toFile());
+		}
+		builder.environment().putAll(this.settings.environment());
+		builder.environment().put("PIPE_IO_IN", this.inPipe.toString());
+		builder.environment().put("PIPE_IO_OUT", this.outPipe.toString());
+		builder.environment().put("PIPE_IO_CHANNEL", this.channel);
+		String notFifo = this.settings.stdio() ? notAFifo(this.inPipe, this.outPipe) : null;
+		if (notFifo != null) {
+			// The JVM would create (or truncate) a regular file at the path: do not launch.
+			this.observer.onStderrLine(this, "pipe-io cannot start the plug-in: " + notFifo);
+			exited(launchGeneration, -1, Duration.ZERO);
+			return;
+		}
+		if (this.settings.stdio()) {
+			// The JVM opens the FIFOs: the out pipe's reader end as stdin (the channel holds it open,
+			// so this does not block), the in pipe's writer end as stdout (the channel reads it).
+			builder.redirectInput(this.outPipe.toFile()).redirectOutput(this.inPipe.toFile());
+		}
+		else {
+			builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+		}
+		Process started;
+		try {
+			started = builder.start();
+		}
+		catch (IOException ex) {
+			this.observer.onStderrLine(this, "cannot start " + this.settings.command() + ": " + ex.getMessage());
+			exited(launchGeneration, -1, Duration.ZERO);
+			return;
+		}
+		this.process = started;
+		this.startedAt = Instant.now();
+		this.startedNanos = System.nanoTime();
+		Thread pump = new Thread(new StderrPump(started.getErrorStream(), (line) -> this.observer.onStderrLine(this, line)),
+				"pipe-io-plugin-" + this.channel + "-stderr");
+		pump.setDaemon(true);
+		pump.start();
+		this.stderrPump = pump;
+		this.state = PluginState.RUNNING;
+		this.observer.onStarted(this, started.pid());
+		ScheduledExecutorService current = this.executor;
+		started.onExit().thenRun(() -> {
+			try {
+				current.execute(() -> exited(launchGeneration, started.exitValue(),
+						Duration.ofNanos(System.nanoTime() - this.startedNanos)));
+			}
+			catch (RuntimeException ex) {
+				// stopped meanwhile
+			}
+		});
+	}
+
+	private synchronized void exited(int exitGeneration, int code, Duration ran) {
+		if (exitGeneration != this.generation || this.executor == null) {
+			return;
+		}
+		this.process = null;
+		this.lastExitCode = code;
+		joinStderr();
+		RestartPolicy policy = this.settings.restart();
+		boolean wanted = policy == RestartPolicy.ALWAYS || (policy == RestartPolicy.ON_FAILURE && code != 0);
+		long now = System.nanoTime();
+		while (!this.restartTimes.isEmpty() && now - this.restartTimes.peekFirst() > this.settings.restartWindow().toNanos()) {
+			this.restartTimes.removeFirst();
+		}
+		boolean allowed = this.restartTimes.size() < this.settings.maxRestarts();
+		boolean restart = wanted && allowed;
+		if (restart) {
+			if (ran.compareTo(this.settings.backoffMax()) > 0) {
+				this.nextBackoff = this.settings.backoffInitial();
+			}
+			Duration wait = this.nextBackoff;
+			long grown = (long) Math.min(wait.toNanos() * this.settings.backoffMultiplier(),
+					this.settings.backoffMax().toNanos());
+			this.nextBackoff = Duration.ofNanos(grown);
+			this.restartTimes.addLast(now);
+			this.restarts++;
+			this.state = PluginState.BACKOFF;
+			int next = ++this.generation;
+			this.executor.schedule(() -> launch(next), wait.toNanos(), TimeUnit.NANOSECONDS);
+		}
+		else {
+			this.state = (wanted || code != 0) ? PluginState.FAILED : PluginState.STOPPED;
+		}
+		this.observer.onExited(this, code, restart);
+	}
+
+	private static @Nullable String notAFifo(Path... paths) {
+		for (Path path : paths) {
+			try {
+				int mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+				if ((mode & S_IFMT) != S_IFIFO) {
+					return path + " is not a FIFO";
+				}
+			}
+			catch (IOException | RuntimeException ex) {
+				return path + " cannot be checked: " + ex;
+			}
+		}
+		return null;
+	}
+
+	private void joinStderr() {
+		Thread pump = this.stderrPump;
+		this.stderrPump = null;
+		if (pump != null) {
+			try {
+				pump.join(TimeUnit.SECONDS.toMillis(2)); // a descendant may still hold stderr open
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	private static void awaitQuietly(ScheduledExecutorService executor) {
+		try {
+			executor.awaitTermination(10, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/** @return the channel name */
+	public String getChannel() {
+		return this.channel;
+	}
+
+	/** @return the settings */
+	public PluginSettings getSettings() {
+		return this.settings;
+	}
+
+	/** @return where the plug-in is in its life */
+	public PluginState getState() {
+		return this.state;
+	}
+
+	/** @return the process id of the running plug-in, or {@code null} */
+	public @Nullable Long getPid() {
+		Process running = this.process;
+		return (running != null) ? running.pid() : null;
+	}
+
+	/** @return the running process, or {@code null} */
+	public @Nullable ProcessHandle getProcess() {
+		Process running = this.process;
+		return (running != null) ? running.toHandle() : null;
+	}
+
+	/** @return how many times the plug-in was restarted */
+	public int getRestarts() {
+		return this.restarts;
+	}
+
+	/** @return the last exit code (128 + n for signal n), or {@code null} if it never exited */
+	public @Nullable Integer getLastExitCode() {
+		return this.lastExitCode;
+	}
+
+	/** @return when the current or last process started, or {@code null} */
+	public @Nullable Instant getStartedAt() {
+		return this.startedAt;
+	}
+
+	@Override
+	public String toString() {
+		return "PluginSupervisor[" + this.channel + ", " + this.state + ", " + String.join(" ", this.settings.command())
+				+ "]";
+	}
+
+}

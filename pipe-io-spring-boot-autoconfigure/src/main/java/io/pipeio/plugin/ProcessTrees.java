@@ -1,0 +1,77 @@
+package io.pipeio.plugin;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Ends a process and everything it started: SIGTERM to all of them, SIGKILL to what is left after
+ * the timeout. The descendants are listed while the root still runs: once it is gone its children
+ * belong to init and can no longer be found from it.
+ *
+ * @author pipe-io
+ */
+final class ProcessTrees {
+
+	private static final Duration KILL_WAIT = Duration.ofSeconds(10);
+
+	private ProcessTrees() {
+	}
+
+	/**
+	 * End a process tree.
+	 * @param root the process
+	 * @param timeout how long the processes may take to end after SIGTERM
+	 * @return whether SIGKILL was needed
+	 */
+	static boolean terminate(ProcessHandle root, Duration timeout) {
+		Set<ProcessHandle> tree = snapshot(root);
+		tree.forEach(ProcessHandle::destroy);
+		if (awaitExit(tree, timeout)) {
+			return false;
+		}
+		// A process may have started children while it was asked to stop: list them again.
+		Set<ProcessHandle> left = snapshot(root);
+		tree.stream().filter(ProcessHandle::isAlive).forEach(left::add);
+		left.forEach(ProcessHandle::destroyForcibly);
+		awaitExit(left, KILL_WAIT);
+		return true;
+	}
+
+	private static Set<ProcessHandle> snapshot(ProcessHandle root) {
+		Set<ProcessHandle> tree = new LinkedHashSet<>();
+		if (root.isAlive()) {
+			tree.add(root);
+		}
+		root.descendants().forEach(tree::add);
+		return tree;
+	}
+
+	private static boolean awaitExit(Set<ProcessHandle> processes, Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		List<ProcessHandle> pending = new ArrayList<>(processes);
+		for (ProcessHandle process : pending) {
+			long remaining = deadline - System.nanoTime();
+			try {
+				process.onExit().get(Math.max(remaining, 0), TimeUnit.NANOSECONDS);
+			}
+			catch (TimeoutException ex) {
+				return false;
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return false;
+			}
+			catch (ExecutionException ex) {
+				// cannot happen for onExit; treat as gone
+			}
+		}
+		return true;
+	}
+
+}

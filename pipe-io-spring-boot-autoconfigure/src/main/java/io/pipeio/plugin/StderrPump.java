@@ -1,0 +1,72 @@
+package io.pipeio.plugin;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
+
+/**
+ * Copies a plug-in's stderr, line by line, to a consumer (the log). A line longer than
+ * {@link #MAX_LINE_BYTES} is cut and marked, so a plug-in that writes without newlines cannot fill
+ * the heap.
+ *
+ * @author pipe-io
+ */
+final class StderrPump implements Runnable {
+
+	/** The longest part of a stderr line that is kept. */
+	static final int MAX_LINE_BYTES = 4096;
+
+	private final InputStream stderr;
+
+	private final Consumer<String> lines;
+
+	StderrPump(InputStream stderr, Consumer<String> lines) {
+		this.stderr = stderr;
+		this.lines = lines;
+	}
+
+	@Override
+	public void run() {
+		ByteArrayOutputStream line = new ByteArrayOutputStream();
+		boolean cut = false;
+		byte[] buffer = new byte[8192];
+		try (InputStream in = this.stderr) {
+			int read;
+			while ((read = in.read(buffer)) != -1) {
+				for (int i = 0; i < read; i++) {
+					byte b = buffer[i];
+					if (b == '\n') {
+						emit(line, cut);
+						cut = false;
+					}
+					else if (line.size() < MAX_LINE_BYTES) {
+						line.write(b);
+					}
+					else {
+						cut = true;
+					}
+				}
+			}
+		}
+		catch (IOException ex) {
+			// the process is gone and its pipe closed
+		}
+		if (line.size() > 0) {
+			emit(line, cut);
+		}
+	}
+
+	private void emit(ByteArrayOutputStream line, boolean cut) {
+		String text = line.toString(StandardCharsets.UTF_8);
+		line.reset();
+		try {
+			this.lines.accept(cut ? text + " [...cut at " + MAX_LINE_BYTES + " bytes]" : text);
+		}
+		catch (RuntimeException ex) {
+			// a failing log must not stop the copy (the plug-in would block on a full stderr)
+		}
+	}
+
+}

@@ -1,0 +1,145 @@
+package io.pipeio.actuate;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.pipeio.autoconfigure.PipeIoAutoConfiguration;
+import io.pipeio.autoconfigure.PipeIoEndpointAutoConfiguration;
+import io.pipeio.autoconfigure.PipeIoHealthContributorAutoConfiguration;
+import io.pipeio.autoconfigure.PipeIoMetricsAutoConfiguration;
+import io.pipeio.core.PipeChannelRegistry;
+import io.pipeio.event.PipeChannelEvent;
+import io.pipeio.event.PipePluginExitedEvent;
+import io.pipeio.event.PipePluginStartedEvent;
+import io.pipeio.plugin.PluginState;
+import io.pipeio.plugin.PluginSupervisor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.CompositeHealthContributor;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Health, meters, events and the restart operation of channels with a plug-in.
+ */
+@Timeout(120)
+class PipePluginObservabilityTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(30);
+
+	@TempDir
+	Path directory;
+
+	private ApplicationContextRunner runner() {
+		return new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(PipeIoAutoConfiguration.class, PipeIoMetricsAutoConfiguration.class,
+					PipeIoHealthContributorAutoConfiguration.class, PipeIoEndpointAutoConfiguration.class,
+					MetricsAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
+					SimpleMetricsExportAutoConfiguration.class))
+			.withUserConfiguration(Events.class)
+			.withPropertyValues("pipe-io.directory=" + this.directory, "pipe-io.channels.flaky.plugin.command=false",
+					"pipe-io.channels.flaky.plugin.backoff.initial=50ms", "pipe-io.channels.flaky.plugin.max-restarts=1",
+					"pipe-io.channels.steady.plugin.command=cat", "pipe-io.channels.plain.auto-startup=true",
+					"management.endpoints.web.exposure.include=pipeio");
+	}
+
+	@Test
+	void pluginThatGivesUpMakesTheChannelDownAndIsCountedAndPublished() {
+		runner().run((context) -> {
+			PluginSupervisor flaky = context.getBean(PipeChannelRegistry.class).getRequiredChannel("flaky").getPlugin();
+			await().atMost(WAIT).until(() -> flaky.getState() == PluginState.FAILED);
+			Health health = health(context, "flaky");
+			assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+			assertThat(health.getDetails().get("reason").toString()).contains("max-restarts");
+			@SuppressWarnings("unchecked")
+			Map<String, Object> plugin = (Map<String, Object>) health.getDetails().get("plugin");
+			assertThat(plugin).containsEntry("state", "FAILED").containsEntry("restarts", 1)
+				.containsEntry("lastExitCode", 1).containsKey("startedAt");
+			MeterRegistry meters = context.getBean(MeterRegistry.class);
+			assertThat(meters.get("pipeio.plugin.restarts").tag("channel", "flaky").functionCounter().count())
+				.isEqualTo(1);
+			assertThat(meters.get("pipeio.plugin.running").tag("channel", "flaky").gauge().value()).isZero();
+			List<PipeChannelEvent> events = context.getBean(Events.class).events;
+			assertThat(events).filteredOn((event) -> event.getChannel().equals("flaky"))
+				.extracting(Object::toString)
+				.containsExactly("PipePluginStartedEvent[channel=flaky]",
+						"PipePluginExitedEvent[channel=flaky, exitCode=1, willRestart=true]",
+						"PipePluginStartedEvent[channel=flaky]",
+						"PipePluginExitedEvent[channel=flaky, exitCode=1, willRestart=false]");
+		});
+	}
+
+	@Test
+	void endpointRestartsAPlugin() {
+		runner().run((context) -> {
+			PluginSupervisor steady = context.getBean(PipeChannelRegistry.class).getRequiredChannel("steady").getPlugin();
+			await().atMost(WAIT).until(() -> steady.getState() == PluginState.RUNNING);
+			long pid = steady.getPid();
+			Health health = health(context, "steady");
+			assertThat(health.getStatus()).isEqualTo(Status.UP);
+			assertThat(health.getDetails().get("plugin").toString()).contains("state=RUNNING", "pid=" + pid);
+			MeterRegistry meters = context.getBean(MeterRegistry.class);
+			assertThat(meters.get("pipeio.plugin.running").tag("channel", "steady").gauge().value()).isEqualTo(1);
+			PipeIoEndpoint endpoint = context.getBean(PipeIoEndpoint.class);
+			endpoint.change("steady", "restart");
+			assertThat(steady.getPid()).isNotEqualTo(pid);
+			assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+			assertThat(meters.get("pipeio.plugin.restarts").tag("channel", "steady").functionCounter().count())
+				.isEqualTo(1);
+			List<PipeChannelEvent> events = context.getBean(Events.class).events;
+			assertThat(events).filteredOn(PipePluginExitedEvent.class::isInstance)
+				.filteredOn((event) -> event.getChannel().equals("steady"))
+				.extracting(Object::toString)
+				.containsExactly("PipePluginExitedEvent[channel=steady, exitCode=143, willRestart=true]");
+			assertThat(events).filteredOn(PipePluginStartedEvent.class::isInstance)
+				.filteredOn((event) -> event.getChannel().equals("steady"))
+				.hasSize(2);
+			assertThatExceptionOfType(InvalidEndpointRequestException.class)
+				.isThrownBy(() -> endpoint.change("plain", "restart"))
+				.withMessageContaining("has no plug-in");
+		});
+	}
+
+	private static Health health(AssertableApplicationContext context, String channel) {
+		CompositeHealthContributor composite = context.getBean("pipeIoHealthContributor",
+				CompositeHealthContributor.class);
+		HealthIndicator indicator = (HealthIndicator) composite.getContributor(channel);
+		assertThat(indicator).isNotNull();
+		return indicator.health(true);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class Events implements ApplicationListener<PipeChannelEvent> {
+
+		final List<PipeChannelEvent> events = new CopyOnWriteArrayList<>();
+
+		@Override
+		public void onApplicationEvent(PipeChannelEvent event) {
+			if (event instanceof PipePluginStartedEvent || event instanceof PipePluginExitedEvent) {
+				this.events.add(event);
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,213 @@
+package io.pipeio.core;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import io.pipeio.annotation.PipeListener;
+import io.pipeio.server.DropReason;
+import io.pipeio.test.PipeIoContextRunners;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@link PipeRequestOperations} against a real Python process that reads the channel's out pipe
+ * as its stdin and writes the in pipe as its stdout, like a plug-in.
+ */
+@Timeout(120)
+class PipeTemplateRequestTests {
+
+	/** Upper-cases each line; {@code hold} is not answered until {@code release}; {@code emit} adds an event. */
+	private static final String PLUGIN = String.join("\n", "import sys, json", "held = []",
+			"for line in sys.stdin:", "    line = line.rstrip('\\n')",
+			"    if line == 'hold':", "        held.append(line)", "        continue",
+			"    if line == 'release':", "        for h in held:", "            sys.stdout.write('late-' + h + '\\n')",
+			"        held = []",
+			"    if line.startswith('{'):", "        sys.stdout.write(json.dumps({'echo': json.loads(line)}) + '\\n')",
+			"    else:", "        sys.stdout.write(line.upper() + '\\n')",
+			"    if line == 'emit':", "        sys.stdout.write('event\\n')", "    sys.stdout.flush()");
+
+	@TempDir
+	Path directory;
+
+	private final List<Process> processes = new CopyOnWriteArrayList<>();
+
+	@AfterEach
+	void killPlugins() throws InterruptedException {
+		for (Process process : this.processes) {
+			process.destroyForcibly();
+			assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+		}
+	}
+
+	private ApplicationContextRunner runner() {
+		return PipeIoContextRunners.withDirectory(this.directory)
+			.withPropertyValues("pipe-io.channels.calc.max-message-size=1KB");
+	}
+
+	private PipeRequestOperations startPlugin(org.springframework.context.ApplicationContext context)
+			throws Exception {
+		context.getBean(PipeChannelRegistry.class).getRequiredChannel("calc");
+		Process process = new ProcessBuilder("python3", "-c", PLUGIN)
+			.redirectInput(this.directory.resolve("calc.out").toFile())
+			.redirectOutput(this.directory.resolve("calc.in").toFile())
+			.redirectError(ProcessBuilder.Redirect.INHERIT)
+			.start();
+		this.processes.add(process);
+		return context.getBean(PipeRequestOperations.class);
+	}
+
+	@Test
+	void textBytesAndJsonAnswers() {
+		runner().run((context) -> {
+			PipeRequestOperations requests = startPlugin(context);
+			assertThat(requests.sendAndReceive("calc", "hello")).isEqualTo("HELLO");
+			assertThat(requests.sendAndReceive("calc", "bytes".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(20)))
+				.containsExactly("BYTES".getBytes(StandardCharsets.UTF_8));
+			Echo echo = requests.convertSendAndReceive("calc", Map.of("k", "v"), Echo.class);
+			assertThat(echo.echo()).containsEntry("k", "v");
+			assertThat(requests.sendAndReceiveAsync("calc", "async", Duration.ofSeconds(20)).get(20, TimeUnit.SECONDS))
+				.isEqualTo("ASYNC");
+		});
+	}
+
+	@Test
+	void everyCallerOf32ThreadsGetsTheAnswerToItsOwnRequest() {
+		runner().run((context) -> {
+			PipeRequestOperations requests = startPlugin(context);
+			ExecutorService threads = Executors.newFixedThreadPool(32);
+			try {
+				List<Future<Integer>> results = new java.util.ArrayList<>();
+				for (int t = 0; t < 32; t++) {
+					int thread = t;
+					results.add(threads.submit(() -> {
+						int checked = 0;
+						for (int i = 0; i < 500; i++) {
+							String payload = "t" + thread + "-call" + i;
+							assertThat(requests.sendAndReceive("calc", payload, Duration.ofSeconds(60)))
+								.isEqualTo(payload.toUpperCase());
+							checked++;
+						}
+						return checked;
+					}));
+				}
+				for (Future<Integer> result : results) {
+					assertThat(result.get(100, TimeUnit.SECONDS)).isEqualTo(500);
+				}
+			}
+			finally {
+				threads.shutdownNow();
+			}
+		});
+	}
+
+	@Test
+	void timedOutRequestKeepsItsPlaceSoItsLateAnswerIsDiscarded() {
+		runner().run((context) -> {
+			PipeRequestOperations requests = startPlugin(context);
+			PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("calc");
+			assertThatExceptionOfType(PipeRequestException.class)
+				.isThrownBy(() -> requests.sendAndReceive("calc", "hold", Duration.ofMillis(200)))
+				.withMessageContaining("'calc'")
+				.satisfies((ex) -> assertThat(ex.getOutcome()).isEqualTo(PipeRequestOutcome.TIMEOUT));
+			assertThat(channel.getPendingRequests()).isEqualTo(1);
+			assertThat(requests.sendAndReceive("calc", "release")).isEqualTo("RELEASE");
+			assertThat(channel.getLateAnswers()).isEqualTo(1);
+			assertThat(channel.getPendingRequests()).isZero();
+		});
+	}
+
+	@Test
+	void linesWithNoRequestWaitingGoToTheListener() {
+		runner().withUserConfiguration(EventListener.class).run((context) -> {
+			PipeRequestOperations requests = startPlugin(context);
+			assertThat(requests.sendAndReceive("calc", "emit")).isEqualTo("EMIT");
+			EventListener listener = context.getBean(EventListener.class);
+			await().atMost(Duration.ofSeconds(20)).until(() -> listener.lines.contains("event"));
+			assertThat(listener.lines).containsExactly("event");
+		});
+	}
+
+	@Test
+	void linesWithNoRequestWaitingAndNoListenerAreDroppedAsNoListener() {
+		runner().run((context) -> {
+			PipeRequestOperations requests = startPlugin(context);
+			PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("calc");
+			assertThat(requests.sendAndReceive("calc", "emit")).isEqualTo("EMIT");
+			await().atMost(Duration.ofSeconds(20))
+				.until(() -> channel.getStatistics().getDropped(DropReason.NO_LISTENER) == 1);
+		});
+	}
+
+	@Test
+	void failingRequestsFailsEveryWaitingOneAtOnce() {
+		runner().run((context) -> {
+			PipeRequestOperations requests = startPlugin(context);
+			PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("calc");
+			List<CompletableFuture<String>> held = List.of(
+					requests.sendAndReceiveAsync("calc", "hold", Duration.ofSeconds(60)),
+					requests.sendAndReceiveAsync("calc", "hold", Duration.ofSeconds(60)));
+			assertThat(channel.failRequests(PipeRequestOutcome.RESTARTED, "the plug-in restarted", () -> {
+			})).isEqualTo(2);
+			for (CompletableFuture<String> request : held) {
+				assertThat(request).failsWithin(Duration.ofSeconds(5))
+					.withThrowableOfType(java.util.concurrent.ExecutionException.class)
+					.havingCause()
+					.isInstanceOf(PipeRequestException.class)
+					.withMessageContaining("the plug-in restarted");
+			}
+		});
+	}
+
+	@Test
+	void observerIsToldOfEveryOutcome() {
+		runner().run((context) -> {
+			PipeRequestOperations requests = startPlugin(context);
+			List<PipeRequestOutcome> outcomes = new CopyOnWriteArrayList<>();
+			context.getBean(PipeTemplate.class)
+				.setRequestObserver((channel, outcome, duration) -> outcomes.add(outcome));
+			requests.sendAndReceive("calc", "one");
+			assertThatExceptionOfType(PipeRequestException.class)
+				.isThrownBy(() -> requests.sendAndReceive("calc", "hold", Duration.ofMillis(100)));
+			await().atMost(Duration.ofSeconds(10)).until(() -> outcomes.size() == 2);
+			assertThat(outcomes).containsExactly(PipeRequestOutcome.SUCCESS, PipeRequestOutcome.TIMEOUT);
+		});
+	}
+
+	/**
+	 * A JSON answer.
+	 * @param echo the request
+	 */
+	public record Echo(Map<String, String> echo) {
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class EventListener {
+
+		final List<String> lines = new CopyOnWriteArrayList<>();
+
+		@PipeListener("calc")
+		void onEvent(String line) {
+			this.lines.add(line);
+		}
+
+	}
+
+}

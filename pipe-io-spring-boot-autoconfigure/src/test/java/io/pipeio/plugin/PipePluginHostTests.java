@@ -1,0 +1,198 @@
+package io.pipeio.plugin;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+
+import io.pipeio.annotation.PipeListener;
+import io.pipeio.core.PipeChannel;
+import io.pipeio.core.PipeChannelRegistry;
+import io.pipeio.core.PipeChannelSettings;
+import io.pipeio.core.PipeRequestException;
+import io.pipeio.core.PipeRequestOperations;
+import io.pipeio.core.PipeRequestOutcome;
+import io.pipeio.server.DropReason;
+import io.pipeio.server.PipeServerSettings;
+import io.pipeio.test.PipeIoContextRunners;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Channels with a {@code plugin}: a real Python or bash process at the other end of the pipes,
+ * started, restarted and stopped by the channel.
+ */
+@Timeout(120)
+@ExtendWith(OutputCaptureExtension.class)
+class PipePluginHostTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(30);
+
+	/** Upper-cases each line; {@code hold} is not answered; {@code die} exits 1 at once. */
+	private static final String PLUGIN = String.join("\n", "import sys, os",
+			"sys.stderr.write('calc plug-in ready\\n'); sys.stderr.flush()", "for line in sys.stdin:",
+			"    line = line.rstrip('\\n')", "    if line == 'hold':", "        continue", "    if line == 'die':",
+			"        os._exit(1)", "    sys.stdout.write(line.upper() + '\\n'); sys.stdout.flush()");
+
+	@TempDir
+	Path directory;
+
+	private ApplicationContextRunner runner() throws Exception {
+		Path script = this.directory.resolve("calc.py");
+		Files.writeString(script, PLUGIN);
+		return PipeIoContextRunners.withDirectory(this.directory.resolve("pipes"))
+			.withPropertyValues("pipe-io.channels.calc.plugin.command[0]=python3",
+					"pipe-io.channels.calc.plugin.command[1]=" + script,
+					"pipe-io.channels.calc.plugin.backoff.initial=100ms",
+					"pipe-io.channels.calc.plugin.stop-timeout=2s");
+	}
+
+	@Test
+	void pluginAnswersRequestsAndItsStderrIsLogged(CapturedOutput output) throws Exception {
+		runner().run((context) -> {
+			PipeRequestOperations requests = context.getBean(PipeRequestOperations.class);
+			assertThat(requests.sendAndReceive("calc", "hello", WAIT)).isEqualTo("HELLO");
+			PluginSupervisor plugin = context.getBean(PipeChannelRegistry.class).getRequiredChannel("calc").getPlugin();
+			assertThat(plugin.getState()).isEqualTo(PluginState.RUNNING);
+			assertThat(plugin.getPid()).isNotNull();
+			await().atMost(WAIT).until(() -> output.getAll().contains("calc plug-in ready"));
+			assertThat(output.getAll()).containsPattern("INFO.*io\\.pipeio\\.plugin\\.calc.*calc plug-in ready");
+		});
+	}
+
+	@Test
+	void restartFailsEveryOutstandingRequestAtOnceAndTheNextInstanceAnswersTheNextRequest() throws Exception {
+		runner().run((context) -> {
+			PipeRequestOperations requests = context.getBean(PipeRequestOperations.class);
+			PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("calc");
+			assertThat(requests.sendAndReceive("calc", "first", WAIT)).isEqualTo("FIRST");
+			List<CompletableFuture<String>> lost = List.of(requests.sendAndReceiveAsync("calc", "hold", WAIT),
+					requests.sendAndReceiveAsync("calc", "die", WAIT), requests.sendAndReceiveAsync("calc", "hold", WAIT));
+			for (CompletableFuture<String> request : lost) {
+				assertThat(request).failsWithin(WAIT)
+					.withThrowableOfType(ExecutionException.class)
+					.havingCause()
+					.isInstanceOf(PipeRequestException.class)
+					.withMessageContaining("exited with code 1")
+					.satisfies((ex) -> assertThat(((PipeRequestException) ex).getOutcome())
+						.isEqualTo(PipeRequestOutcome.RESTARTED));
+			}
+			assertThat(requests.sendAndReceive("calc", "after", WAIT)).isEqualTo("AFTER");
+			assertThat(channel.getPlugin().getRestarts()).isEqualTo(1);
+			assertThat(channel.getPlugin().getLastExitCode()).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void stoppingTheChannelStopsThePluginFirstAndClosingTheContextLeavesNoProcess() throws Exception {
+		List<ProcessHandle> processes = new CopyOnWriteArrayList<>();
+		runner().run((context) -> {
+			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+			PluginSupervisor plugin = registry.getRequiredChannel("calc").getPlugin();
+			await().atMost(WAIT).until(() -> plugin.getProcess() != null);
+			ProcessHandle first = plugin.getProcess();
+			registry.stop("calc");
+			assertThat(first.isAlive()).isFalse();
+			assertThat(plugin.getState()).isEqualTo(PluginState.STOPPED);
+			registry.start("calc");
+			assertThat(context.getBean(PipeRequestOperations.class).sendAndReceive("calc", "again", WAIT))
+				.isEqualTo("AGAIN");
+			processes.add(plugin.getProcess());
+		});
+		assertThat(processes).hasSize(1).noneMatch(ProcessHandle::isAlive);
+	}
+
+	@Test
+	void pluginThatDiesMidLineNeverGluesItsPartialLineOntoTheNextInstancesFirstLine() throws Exception {
+		Path marker = this.directory.resolve("died-once");
+		Path script = this.directory.resolve("partial.sh");
+		Files.writeString(script, "#!/bin/bash\nif [ ! -e '" + marker + "' ]; then touch '" + marker
+				+ "'; printf partial; exit 1; fi\necho whole\nexec cat > /dev/null\n");
+		Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+		PipeIoContextRunners.withDirectory(this.directory.resolve("pipes"))
+			.withUserConfiguration(Lines.class)
+			.withPropertyValues("pipe-io.channels.partial.plugin.command=" + script,
+					"pipe-io.channels.partial.plugin.backoff.initial=100ms")
+			.run((context) -> {
+				Lines lines = context.getBean(Lines.class);
+				await().atMost(WAIT).until(() -> !lines.received.isEmpty());
+				assertThat(lines.received).containsExactly("whole");
+				PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("partial");
+				assertThat(channel.getStatistics().getDropped(DropReason.INCOMPLETE)).isEqualTo(1);
+			});
+	}
+
+	@Test
+	void pluginsCanBeRegisteredAndUnregisteredAtRuntime() throws Exception {
+		runner().run((context) -> {
+			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+			PluginSettings cat = PluginSettings.of(List.of("cat"));
+			PipeChannelSettings settings = PipeChannelSettings
+				.of(PipeServerSettings.builder("echo", this.directory.resolve("pipes/echo.in"),
+						this.directory.resolve("pipes/echo.out")).build())
+				.withPlugin(cat);
+			PipeChannel channel = registry.register("echo", settings, (line, ctx) -> null);
+			assertThat(context.getBean(PipeRequestOperations.class).sendAndReceive("echo", "same", WAIT))
+				.isEqualTo("same");
+			ProcessHandle process = channel.getPlugin().getProcess();
+			assertThat(registry.unregister("echo")).isTrue();
+			assertThat(process.isAlive()).isFalse();
+		});
+	}
+
+	@Test
+	void invalidPluginSettingsFailStartupNamingTheProperty() throws Exception {
+		Path notExecutable = Files.writeString(this.directory.resolve("plain.sh"), "echo");
+		ApplicationContextRunner runner = PipeIoContextRunners.withDirectory(this.directory.resolve("pipes"));
+		runner.withPropertyValues("pipe-io.channels.a.plugin.environment.X=1").run((context) -> assertThat(context)
+			.getFailure()
+			.rootCause()
+			.hasMessageContaining("pipe-io.channels.a.plugin.command must name the program"));
+		runner.withPropertyValues("pipe-io.channels.a.plugin.command=no-such-program-here").run((context) -> assertThat(
+				context)
+			.getFailure()
+			.rootCause()
+			.hasMessageContaining("pipe-io.channels.a.plugin.command: 'no-such-program-here' is not an executable"));
+		runner.withPropertyValues("pipe-io.channels.a.plugin.command=" + notExecutable).run((context) -> assertThat(
+				context)
+			.getFailure()
+			.rootCause()
+			.hasMessageContaining("pipe-io.channels.a.plugin.command: " + notExecutable + " is not executable"));
+		runner.withPropertyValues("pipe-io.channels.a.plugin.command=cat", "pipe-io.channels.a.plugin.stop-timeout=-1s")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("pipe-io.channels.a.plugin.stop-timeout must be positive"));
+		runner.withPropertyValues("pipe-io.channels.a.plugin.command=cat",
+				"pipe-io.channels.a.plugin.backoff.initial=-5s")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("pipe-io.channels.a.plugin.backoff.initial must be positive"));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class Lines {
+
+		final List<String> received = new CopyOnWriteArrayList<>();
+
+		@PipeListener("partial")
+		void onLine(String line) {
+			this.received.add(line);
+		}
+
+	}
+
+}

@@ -1,0 +1,181 @@
+package io.pipeio.plugin;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@link PluginSupervisor} with real bash processes, outside stdio mode (no pipes needed).
+ */
+@Timeout(120)
+class PluginSupervisorTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(30);
+
+	@TempDir
+	Path directory;
+
+	private final List<PluginSupervisor> supervisors = new ArrayList<>();
+
+	private final Recorder recorder = new Recorder();
+
+	@AfterEach
+	void stopAll() {
+		this.supervisors.forEach(PluginSupervisor::stop);
+	}
+
+	private PluginSupervisor supervise(PluginSettings settings) {
+		PluginSupervisor supervisor = new PluginSupervisor("test", settings.withProcess(null, Map.of("EXTRA", "x"), false),
+				this.directory.resolve("test.in"), this.directory.resolve("test.out"), this.recorder);
+		this.supervisors.add(supervisor);
+		supervisor.start();
+		return supervisor;
+	}
+
+	private static PluginSettings bash(String script) {
+		return PluginSettings.of(List.of("bash", "-c", script));
+	}
+
+	@Test
+	void crashingPluginIsRestartedWithAGrowingWaitThenFails() {
+		PluginSupervisor supervisor = supervise(bash("exit 3").withRestart(RestartPolicy.ON_FAILURE,
+				Duration.ofMillis(200), Duration.ofSeconds(5), 2, 3, Duration.ofMinutes(1)));
+		await().atMost(WAIT).until(() -> supervisor.getState() == PluginState.FAILED);
+		List<Long> starts = this.recorder.starts;
+		assertThat(starts).hasSize(4);
+		assertThat(supervisor.getRestarts()).isEqualTo(3);
+		assertThat(supervisor.getLastExitCode()).isEqualTo(3);
+		long[] minimum = { 200, 400, 800 };
+		for (int i = 0; i < 3; i++) {
+			Duration interval = Duration.ofNanos(starts.get(i + 1) - starts.get(i));
+			assertThat(interval).isGreaterThanOrEqualTo(Duration.ofMillis(minimum[i]))
+				.isLessThan(Duration.ofMillis(minimum[i]).plusSeconds(10));
+		}
+		assertThat(this.recorder.exits).containsExactly("3:true", "3:true", "3:true", "3:false");
+	}
+
+	@Test
+	void cleanExitIsNotRestartedOnFailurePolicy() {
+		PluginSupervisor supervisor = supervise(bash("exit 0"));
+		await().atMost(WAIT).until(() -> supervisor.getState() == PluginState.STOPPED && !this.recorder.exits.isEmpty());
+		assertThat(this.recorder.exits).containsExactly("0:false");
+		assertThat(supervisor.getRestarts()).isZero();
+	}
+
+	@Test
+	void alwaysPolicyRestartsAfterACleanExit() {
+		PluginSupervisor supervisor = supervise(bash("exit 0").withRestart(RestartPolicy.ALWAYS, Duration.ofMillis(50),
+				Duration.ofMillis(100), 2, 2, Duration.ofMinutes(1)));
+		await().atMost(WAIT).until(() -> supervisor.getState() == PluginState.FAILED);
+		assertThat(this.recorder.starts).hasSize(3);
+	}
+
+	@Test
+	void stderrLinesAndEnvironmentReachTheObserverCutToABoundedLength() {
+		supervise(bash("echo \"channel=$PIPE_IO_CHANNEL extra=$EXTRA in=$PIPE_IO_IN\" >&2; echo two >&2;"
+				+ " head -c 10000 /dev/zero | tr '\\0' x >&2; echo >&2; echo last >&2")
+			.withRestart(RestartPolicy.NEVER, Duration.ofMillis(100), Duration.ofMillis(100), 1, 0, Duration.ofMinutes(1)));
+		await().atMost(WAIT).until(() -> this.recorder.lines.contains("last"));
+		assertThat(this.recorder.lines).hasSize(4);
+		assertThat(this.recorder.lines.get(0))
+			.isEqualTo("channel=test extra=x in=" + this.directory.resolve("test.in"));
+		assertThat(this.recorder.lines.get(1)).isEqualTo("two");
+		assertThat(this.recorder.lines.get(2)).startsWith("x".repeat(StderrPump.MAX_LINE_BYTES))
+			.endsWith("[...cut at 4096 bytes]")
+			.hasSizeLessThan(StderrPump.MAX_LINE_BYTES + 100);
+	}
+
+	@Test
+	void pluginThatIgnoresSigtermIsKilledAfterTheStopTimeout() {
+		PluginSupervisor supervisor = supervise(bash("trap '' TERM; echo ready >&2; while true; do sleep 0.2; done")
+			.withStopTimeout(Duration.ofMillis(500)));
+		await().atMost(WAIT).until(() -> this.recorder.lines.contains("ready"));
+		ProcessHandle process = supervisor.getProcess();
+		long started = System.nanoTime();
+		supervisor.stop();
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(500));
+		assertThat(process.isAlive()).isFalse();
+		assertThat(supervisor.getLastExitCode()).isEqualTo(128 + 9);
+		assertThat(supervisor.getState()).isEqualTo(PluginState.STOPPED);
+		assertThat(this.recorder.exits).containsExactly("137:false");
+	}
+
+	@Test
+	void childrenAndGrandchildrenAreGoneAfterStop() {
+		PluginSupervisor supervisor = supervise(bash("sleep 1000 & (trap '' TERM; sleep 1000; true) & "
+				+ "echo started >&2; wait").withStopTimeout(Duration.ofMillis(500)));
+		await().atMost(WAIT).until(() -> this.recorder.lines.contains("started")
+				&& supervisor.getProcess().descendants().count() >= 3);
+		List<ProcessHandle> tree = new ArrayList<>(supervisor.getProcess().descendants().toList());
+		tree.add(supervisor.getProcess());
+		supervisor.stop();
+		await().atMost(WAIT).untilAsserted(() -> assertThat(tree).noneMatch(ProcessHandle::isAlive));
+	}
+
+	@Test
+	void restartStopsTheRunningProcessAndStartsANewOne() {
+		PluginSupervisor supervisor = supervise(bash("echo up >&2; exec sleep 1000"));
+		await().atMost(WAIT).until(() -> this.recorder.starts.size() == 1 && supervisor.getState() == PluginState.RUNNING);
+		ProcessHandle first = supervisor.getProcess();
+		supervisor.restart();
+		assertThat(first.isAlive()).isFalse();
+		assertThat(this.recorder.starts).hasSize(2);
+		assertThat(supervisor.getProcess().pid()).isNotEqualTo(first.pid());
+		assertThat(supervisor.getRestarts()).isEqualTo(1);
+		assertThat(this.recorder.exits).containsExactly("143:true");
+	}
+
+	@Test
+	void stdioPluginIsNotLaunchedOnARegularFileAtAPipePath() throws Exception {
+		Path in = Files.writeString(this.directory.resolve("test.in"), "precious\n");
+		Files.writeString(this.directory.resolve("test.out"), "");
+		PluginSupervisor supervisor = new PluginSupervisor("test", bash("echo never >&2").withRestart(
+				RestartPolicy.ON_FAILURE, Duration.ofMillis(50), Duration.ofMillis(50), 1, 1, Duration.ofMinutes(1)),
+				in, this.directory.resolve("test.out"), this.recorder);
+		this.supervisors.add(supervisor);
+		supervisor.start();
+		await().atMost(WAIT).until(() -> supervisor.getState() == PluginState.FAILED);
+		assertThat(this.recorder.starts).isEmpty();
+		assertThat(this.recorder.lines).contains("pipe-io cannot start the plug-in: " + in + " is not a FIFO")
+			.doesNotContain("never");
+		assertThat(Files.readString(in)).isEqualTo("precious\n");
+	}
+
+	static final class Recorder implements PluginObserver {
+
+		final List<Long> starts = new CopyOnWriteArrayList<>();
+
+		final List<String> exits = new CopyOnWriteArrayList<>();
+
+		final List<String> lines = new CopyOnWriteArrayList<>();
+
+		@Override
+		public void onStarted(PluginSupervisor plugin, long pid) {
+			this.starts.add(System.nanoTime());
+		}
+
+		@Override
+		public void onExited(PluginSupervisor plugin, int exitCode, boolean willRestart) {
+			this.exits.add(exitCode + ":" + willRestart);
+		}
+
+		@Override
+		public void onStderrLine(PluginSupervisor plugin, String line) {
+			this.lines.add(line);
+		}
+
+	}
+
+}
