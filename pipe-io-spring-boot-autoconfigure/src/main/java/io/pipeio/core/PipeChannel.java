@@ -6,7 +6,6 @@ import java.lang.reflect.InvocationTargetException;
 import java.nio.charset.Charset;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -16,7 +15,6 @@ import io.pipeio.plugin.PluginObserver;
 import io.pipeio.plugin.PluginSupervisor;
 import io.pipeio.server.ChannelStatistics;
 import io.pipeio.server.DropReason;
-import io.pipeio.server.LineHandler;
 import io.pipeio.server.PipeServer;
 import io.pipeio.server.PipeServerListener;
 import io.pipeio.server.PipeServerState;
@@ -44,9 +42,9 @@ public final class PipeChannel implements PipeChannelContext {
 
 	private final PipeErrorHandler defaultErrorHandler;
 
-	private final ReplySequencer replies = new ReplySequencer(this::sendReply);
+	final ReplySequencer replies = new ReplySequencer(this::sendReply);
 
-	private final PendingRequests requests = new PendingRequests();
+	final PendingRequests requests = new PendingRequests();
 
 	private volatile @Nullable BufferedPipeMessageListener listener;
 
@@ -63,13 +61,18 @@ public final class PipeChannel implements PipeChannelContext {
 		this.converter = converter;
 		this.defaultErrorHandler = errorHandler;
 		this.errorHandler = errorHandler;
-		this.server = new PipeServer(settings.server(), new Dispatcher(), serverListener);
+		this.server = new PipeServer(settings.server(), new ChannelLineHandler(this), serverListener);
 		this.plugin = (settings.plugin() != null) ? new ChannelPlugin(this, this.server, pluginObservers) : null;
 	}
 
 	/** @return the supervisor of the channel's plug-in process, or {@code null} if it has none */
 	public @Nullable PluginSupervisor getPlugin() {
 		return (this.plugin != null) ? this.plugin.supervisor() : null;
+	}
+
+	/** @return the listener as decorated, or {@code null} if none */
+	@Nullable BufferedPipeMessageListener listener() {
+		return this.listener;
 	}
 
 	void setListener(PipeMessageListener listener, String description, @Nullable PipeErrorHandler errorHandler,
@@ -278,7 +281,7 @@ public final class PipeChannel implements PipeChannelContext {
 		this.server.send(toLine(reply));
 	}
 
-	private void handleFailure(byte[] line, Throwable failure) {
+	void handleFailure(byte[] line, Throwable failure) {
 		Throwable cause = (failure instanceof InvocationTargetException ite && ite.getCause() != null)
 				? ite.getCause() : failure;
 		DropReason reason = (cause instanceof PipeMessageConversionException) ? DropReason.MALFORMED
@@ -289,7 +292,7 @@ public final class PipeChannel implements PipeChannelContext {
 		reportDropped(reason, line, cause);
 	}
 
-	private void reportDropped(DropReason reason, byte[] line, Throwable cause) {
+	void reportDropped(DropReason reason, byte[] line, Throwable cause) {
 		try {
 			Object reply = this.errorHandler.handleError(new PipeListenerFailedException(this.name, reason, line, cause),
 					this);
@@ -305,53 +308,6 @@ public final class PipeChannel implements PipeChannelContext {
 	@Override
 	public String toString() {
 		return "PipeChannel[" + this.name + ", " + getState() + "]";
-	}
-
-	/**
-	 * Runs on the reader thread for every line.
-	 */
-	private final class Dispatcher implements LineHandler {
-
-		@Override
-		public void onLine(byte[] buffer, int offset, int length) {
-			dispatch(buffer, offset, length, false);
-		}
-
-		@Override
-		public void onOwnedLine(byte[] line) {
-			dispatch(line, 0, line.length, true);
-		}
-
-		@Override
-		public void onIncompleteLine(byte[] partial) {
-			// Counted by the engine; the error handler learns of it like of any line that was lost.
-			PipeChannel.this.reportDropped(DropReason.INCOMPLETE, partial, new IllegalStateException(
-					"Every client left channel '" + PipeChannel.this.name + "' in the middle of a line"));
-		}
-
-		private void dispatch(byte[] buffer, int offset, int length, boolean owned) {
-			PipeChannel channel = PipeChannel.this;
-			if (channel.requests.answer(buffer, offset, length)) {
-				return;
-			}
-			BufferedPipeMessageListener current = channel.listener;
-			if (current == null) {
-				channel.server.getStatistics().recordDropped(DropReason.NO_LISTENER);
-				return;
-			}
-			try {
-				// A line in an array of its own goes to the listener as is: no copy of a large line.
-				Object reply = owned ? current.onMessage(buffer, channel)
-						: current.onMessage(buffer, offset, length, channel);
-				if (reply != null) {
-					channel.replies.submit(reply, buffer, offset, length, channel::handleFailure);
-				}
-			}
-			catch (Throwable ex) {
-				channel.handleFailure(Arrays.copyOfRange(buffer, offset, offset + length), ex);
-			}
-		}
-
 	}
 
 }

@@ -260,14 +260,14 @@ final class ChannelPipes {
 		PipeFiles.removeIfSame(this.createdOut);
 	}
 
-	/**
-	 * An opened FIFO, and whether this server created it (and so may remove it).
-	 */
 	/** @see OutboundPipe#discardUnread() */
 	long discardUnread() throws IOException {
 		return this.outbound.discardUnread();
 	}
 
+	/**
+	 * An opened FIFO, and whether this server created it (and so may remove it).
+	 */
 	private record Usable(FifoDescriptor fifo, boolean created) {
 
 		@Nullable PipeFile owned() {

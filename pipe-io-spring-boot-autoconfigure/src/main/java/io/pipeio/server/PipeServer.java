@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.jspecify.annotations.Nullable;
@@ -215,7 +216,7 @@ public final class PipeServer {
 		long discarded = running.discardUnread();
 		long deadline = System.nanoTime() + DISCARD_WAIT.toNanos();
 		while (getSendQueueBytes() > 0 && System.nanoTime() < deadline) {
-			java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+			LockSupport.parkNanos(1_000_000); // the writer wakes no one when it is done
 			discarded += running.discardUnread();
 		}
 		return discarded;

@@ -1,0 +1,62 @@
+package io.pipeio.core;
+
+import java.util.Arrays;
+
+import io.pipeio.server.DropReason;
+import io.pipeio.server.LineHandler;
+
+/**
+ * What a channel does with each line, on the reader thread: the answer to the oldest waiting
+ * request, else the listener's (whose reply is sequenced), else counted as dropped
+ * ({@code no-listener}). Failures go to the channel's error handler.
+ *
+ * @author pipe-io
+ */
+final class ChannelLineHandler implements LineHandler {
+
+	private final PipeChannel channel;
+
+	ChannelLineHandler(PipeChannel channel) {
+		this.channel = channel;
+	}
+
+	@Override
+	public void onLine(byte[] buffer, int offset, int length) {
+		dispatch(buffer, offset, length, false);
+	}
+
+	@Override
+	public void onOwnedLine(byte[] line) {
+		dispatch(line, 0, line.length, true);
+	}
+
+	@Override
+	public void onIncompleteLine(byte[] partial) {
+		// Counted by the engine; the error handler learns of it like of any line that was lost.
+		this.channel.reportDropped(DropReason.INCOMPLETE, partial, new IllegalStateException(
+				"Every client left channel '" + this.channel.getName() + "' in the middle of a line"));
+	}
+
+	private void dispatch(byte[] buffer, int offset, int length, boolean owned) {
+		PipeChannel channel = this.channel;
+		if (channel.requests.answer(buffer, offset, length)) {
+			return;
+		}
+		BufferedPipeMessageListener current = channel.listener();
+		if (current == null) {
+			channel.getStatistics().recordDropped(DropReason.NO_LISTENER);
+			return;
+		}
+		try {
+			// A line in an array of its own goes to the listener as is: no copy of a large line.
+			Object reply = owned ? current.onMessage(buffer, channel) : current.onMessage(buffer, offset, length, channel);
+			if (reply != null) {
+				channel.replies.submit(reply, buffer, offset, length, channel::handleFailure);
+			}
+		}
+		catch (Throwable ex) {
+			channel.handleFailure(Arrays.copyOfRange(buffer, offset, offset + length), ex);
+		}
+	}
+
+}
