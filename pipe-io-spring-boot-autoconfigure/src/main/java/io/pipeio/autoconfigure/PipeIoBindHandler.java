@@ -1,5 +1,7 @@
 package io.pipeio.autoconfigure;
 
+import java.util.List;
+
 import org.springframework.boot.context.properties.ConfigurationPropertiesBindHandlerAdvisor;
 import org.springframework.boot.context.properties.bind.AbstractBindHandler;
 import org.springframework.boot.context.properties.bind.BindContext;
@@ -12,7 +14,7 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyS
 
 /**
  * Binds {@code pipe-io.*} so that every source can override a channel, whatever form the YAML
- * that declares it uses.
+ * that declares it uses, and so that a key that is no property fails startup.
  * <p>
  * Since Spring Boot 4.1 a YAML entry with an empty value ({@code upper: {}}, {@code upper: ~} or
  * {@code upper:}) is a property {@code pipe-io.channels.upper} whose value is an empty string. The
@@ -21,6 +23,9 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyS
  * variable or a profile-specific file. This handler tells the binder to ignore the direct value of
  * a settings object of {@link PipeIoProperties} whenever some source has keys below it; without
  * any, the empty value still declares the object with its defaults.
+ * <p>
+ * Before {@code pipe-io} is bound, it fails the binding if a key under it is no property (a typo such
+ * as {@code max-mesage-size}), naming the key and the valid ones; the binder alone ignores such keys.
  *
  * @author pipe-io
  */
@@ -44,6 +49,12 @@ final class PipeIoBindHandler extends AbstractBindHandler {
 	@Override
 	public <T> Bindable<T> onStart(ConfigurationPropertyName name, Bindable<T> target, BindContext context) {
 		Bindable<T> bindable = super.onStart(name, target, context);
+		if (name.equals(ROOT) && context.getDepth() == 0) {
+			List<String> unknown = PipeIoPropertyKeys.findUnknown(context.getSources());
+			if (!unknown.isEmpty()) {
+				throw new UnknownPipeIoPropertyException(unknown);
+			}
+		}
 		if (ROOT.isAncestorOf(name) && isSettingsObject(bindable) && hasDescendants(name, context)) {
 			return bindable.withBindRestrictions(BindRestriction.NO_DIRECT_PROPERTY);
 		}
