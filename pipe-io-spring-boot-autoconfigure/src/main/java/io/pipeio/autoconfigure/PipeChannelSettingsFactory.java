@@ -7,6 +7,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,6 +15,8 @@ import java.util.Set;
 import io.pipeio.core.PipeChannelSettings;
 import io.pipeio.server.OverflowPolicy;
 import io.pipeio.server.PipeServerSettings;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,6 +26,8 @@ import org.jspecify.annotations.Nullable;
  * @author pipe-io
  */
 public class PipeChannelSettingsFactory {
+
+	private static final Log logger = LogFactory.getLog(PipeChannelSettingsFactory.class);
 
 	private final PipeIoProperties properties;
 
@@ -74,7 +79,7 @@ public class PipeChannelSettingsFactory {
 						+ " '-' or '_'");
 			}
 			checkCharset(channel.getCharset(), prefix, problems);
-			checkPermissions(channel.getPermissions(), prefix, problems);
+			checkPermissions(channel.getPermissions(), channel.isAllowWorldWritable(), prefix, problems);
 			if (channel.getMaxMessageSize().toBytes() < 1 || channel.getMaxMessageSize().toBytes() > Integer.MAX_VALUE - 8) {
 				problems.add(prefix + "max-message-size must be between 1B and 2047MB, got " + channel.getMaxMessageSize()
 						+ "; use a size such as 1MB");
@@ -107,8 +112,15 @@ public class PipeChannelSettingsFactory {
 	 * @return settings by channel name, in configuration order
 	 */
 	public Map<String, PipeChannelSettings> createConfigured() {
-		Map<String, PipeChannelSettings> result = new java.util.LinkedHashMap<>();
-		this.properties.getChannels().forEach((name, channel) -> result.put(name, create(name, channel)));
+		Map<String, PipeChannelSettings> result = new LinkedHashMap<>();
+		this.properties.getChannels().forEach((name, channel) -> {
+			result.put(name, create(name, channel));
+			if (PosixFilePermissions.fromString(channel.getPermissions()).contains(PosixFilePermission.OTHERS_WRITE)) {
+				logger.warn("Channel '" + name + "': every user of this machine may write to its pipes (permissions "
+						+ channel.getPermissions() + ", pipe-io.channels." + name + ".allow-world-writable=true),"
+						+ " so any local process can send it lines");
+			}
+		});
 		return result;
 	}
 
@@ -215,12 +227,23 @@ public class PipeChannelSettingsFactory {
 		}
 	}
 
-	private static void checkPermissions(String permissions, String prefix, List<String> problems) {
+	private static void checkPermissions(String permissions, boolean allowWorldWritable, String prefix,
+			List<String> problems) {
 		try {
 			Set<PosixFilePermission> parsed = PosixFilePermissions.fromString(permissions);
 			if (!parsed.contains(PosixFilePermission.OWNER_READ) || !parsed.contains(PosixFilePermission.OWNER_WRITE)) {
 				problems.add(prefix + "permissions '" + permissions + "' must let the owner read and write; use"
 						+ " rw------- or rw-rw----");
+			}
+			if (parsed.contains(PosixFilePermission.OWNER_EXECUTE) || parsed.contains(PosixFilePermission.GROUP_EXECUTE)
+					|| parsed.contains(PosixFilePermission.OTHERS_EXECUTE)) {
+				problems.add(prefix + "permissions '" + permissions + "' has execute bits, which mean nothing on a"
+						+ " FIFO; use read and write bits only, such as " + permissions.replace('x', '-'));
+			}
+			if (parsed.contains(PosixFilePermission.OTHERS_WRITE) && !allowWorldWritable) {
+				problems.add(prefix + "permissions '" + permissions + "' let every user of this machine write to"
+						+ " the channel's pipes; use rw------- or rw-rw---- (a group), or set " + prefix
+						+ "allow-world-writable=true if every local process may send it lines");
 			}
 		}
 		catch (IllegalArgumentException ex) {

@@ -175,9 +175,17 @@ public class PipeIoProperties implements Validator {
 
 		/**
 		 * Permissions of created FIFOs, as in "ls -l" (such as rw------- or rw-rw----); applied
-		 * exactly, whatever the umask. The owner must be able to read and write.
+		 * exactly, whatever the umask. The owner must be able to read and write; execute bits mean
+		 * nothing on a FIFO and are refused; write access for others needs allow-world-writable.
 		 */
 		private String permissions = "rw-------";
+
+		/**
+		 * Whether permissions may let every user of the machine write ("others" w, as in
+		 * rw-rw-rw-): any local process could then send the channel lines. Off by default; when on,
+		 * a warning is logged at start.
+		 */
+		private boolean allowWorldWritable;
 
 		/**
 		 * Whether to create the FIFOs on start (replacing stale ones) and remove them on stop. When
@@ -250,6 +258,14 @@ public class PipeIoProperties implements Validator {
 
 		public void setPermissions(String permissions) {
 			this.permissions = permissions;
+		}
+
+		public boolean isAllowWorldWritable() {
+			return this.allowWorldWritable;
+		}
+
+		public void setAllowWorldWritable(boolean allowWorldWritable) {
+			this.allowWorldWritable = allowWorldWritable;
 		}
 
 		public boolean isManagePipes() {
