@@ -1,7 +1,6 @@
 package io.pipeio.core;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.charset.Charset;
 import java.time.Duration;
@@ -140,14 +139,16 @@ public final class PipeChannel implements PipeChannelContext {
 
 	/**
 	 * Start the channel: create (when managed) and open its pipes.
-	 * @throws UncheckedIOException if the pipes cannot be used, naming the path and what is there
+	 * @throws PipeChannelStartException if the pipes cannot be used, naming the path and what is
+	 * there
 	 */
 	public void start() {
 		try {
 			this.server.start();
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException(ex.getMessage(), ex);
+			throw new PipeChannelStartException(this.name, this.settings.server().getInPath(),
+					this.settings.server().getOutPath(), ex);
 		}
 	}
 
