@@ -49,6 +49,8 @@ public final class PipeChannel implements PipeChannelContext {
 
 	private volatile PipeErrorHandler errorHandler;
 
+	private final UnheardLines unheardLines;
+
 	PipeChannel(String name, PipeChannelSettings settings, PipeMessageConverter converter,
 			PipeErrorHandler errorHandler, PipeServerListener serverListener) {
 		this.name = name;
@@ -57,6 +59,7 @@ public final class PipeChannel implements PipeChannelContext {
 		this.defaultErrorHandler = errorHandler;
 		this.errorHandler = errorHandler;
 		this.server = new PipeServer(settings.server(), new Dispatcher(), serverListener);
+		this.unheardLines = new UnheardLines(name, settings.server().getInPath(), this.server.getStatistics());
 	}
 
 	void setListener(PipeMessageListener listener, String description, @Nullable PipeErrorHandler errorHandler,
@@ -268,7 +271,7 @@ public final class PipeChannel implements PipeChannelContext {
 			PipeChannel channel = PipeChannel.this;
 			BufferedPipeMessageListener current = channel.listener;
 			if (current == null) {
-				channel.server.getStatistics().recordDropped(DropReason.NO_LISTENER);
+				channel.unheardLines.drop();
 				return;
 			}
 			try {
