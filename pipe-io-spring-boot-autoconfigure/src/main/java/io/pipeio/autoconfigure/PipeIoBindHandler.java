@@ -62,8 +62,7 @@ final class PipeIoBindHandler extends AbstractBindHandler {
 	}
 
 	private static boolean isSettingsObject(Bindable<?> target) {
-		Class<?> type = target.getType().resolve(Object.class);
-		return type.getEnclosingClass() == PipeIoProperties.class;
+		return PipeIoProperties.isGroup(target.getType().resolve(Object.class));
 	}
 
 	private static boolean hasDescendants(ConfigurationPropertyName name, BindContext context) {

@@ -157,7 +157,7 @@ final class PipeIoPropertyKeys {
 			if (Map.class.isAssignableFrom(resolved)) {
 				keys.put(uniform(name), new Key(name, propertyType.asMap().getGeneric(1).resolve(Object.class), true));
 			}
-			else if (resolved.getEnclosingClass() == PipeIoProperties.class) {
+			else if (PipeIoProperties.isGroup(resolved)) {
 				keys.put(uniform(name), new Key(name, resolved, false));
 			}
 			else if (descriptor.getWriteMethod() != null) {

@@ -51,6 +51,8 @@ class PipeIoUnknownKeysTests {
 			pipe-io.observation.enable=true         | pipe-io.observation.enable            | pipe-io.observation.enabled?              | enabled
 			pipe-io.channels.echo.colour=red        | pipe-io.channels.echo.colour          | The keys of pipe-io.channels.<name> are   | auto-startup
 			pipe-io.enabled.really=true             | pipe-io.enabled.really                | The keys of pipe-io are                   | directory-permissions
+			pipe-io.channel-defaults.charst=UTF-8   | pipe-io.channel-defaults.charst       | pipe-io.channel-defaults.charset?         | allow-world-writable
+			pipe-io.channel-default.charset=UTF-8   | pipe-io.channel-default.charset       | pipe-io.channel-defaults?                 | channel-defaults.*
 			""")
 	void anUnknownKeyFailsStartupNamingItAndTheValidKeys(String property, String named, String hint, String valid) {
 		runner().withPropertyValues(property).run((context) -> {
