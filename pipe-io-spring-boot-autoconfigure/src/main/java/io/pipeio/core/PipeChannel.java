@@ -43,7 +43,7 @@ public final class PipeChannel implements PipeChannelContext {
 
 	private final ReplySequencer replies = new ReplySequencer(this::sendReply);
 
-	private volatile @Nullable BufferedPipeMessageListener listener;
+	private volatile @Nullable ListenerChain listener;
 
 	private volatile @Nullable String listenerDescription;
 
@@ -64,12 +64,7 @@ public final class PipeChannel implements PipeChannelContext {
 
 	void setListener(PipeMessageListener listener, String description, @Nullable PipeErrorHandler errorHandler,
 			List<PipeMessageListenerDecorator> decorators) {
-		BufferedPipeMessageListener buffered = (listener instanceof BufferedPipeMessageListener already) ? already
-				: new CopyingPipeMessageListener(listener);
-		for (int i = decorators.size() - 1; i >= 0; i--) {
-			buffered = decorators.get(i).decorate(this.name, buffered);
-		}
-		this.listener = buffered;
+		this.listener = ListenerChain.of(this.name, listener, decorators);
 		this.listenerDescription = description;
 		this.errorHandler = (errorHandler != null) ? errorHandler : this.defaultErrorHandler;
 	}
@@ -267,15 +262,24 @@ public final class PipeChannel implements PipeChannelContext {
 			dispatch(line, 0, line.length, true);
 		}
 
+		@Override
+		public void onChunkEnd() {
+			ListenerChain chain = PipeChannel.this.listener;
+			if (chain != null) {
+				chain.chunkEnded(PipeChannel.this);
+			}
+		}
+
 		private void dispatch(byte[] buffer, int offset, int length, boolean owned) {
 			PipeChannel channel = PipeChannel.this;
-			BufferedPipeMessageListener current = channel.listener;
-			if (current == null) {
+			ListenerChain chain = channel.listener;
+			if (chain == null) {
 				channel.unheardLines.drop();
 				return;
 			}
 			try {
 				// A line in an array of its own goes to the listener as is: no copy of a large line.
+				BufferedPipeMessageListener current = chain.head();
 				Object reply = owned ? current.onMessage(buffer, channel)
 						: current.onMessage(buffer, offset, length, channel);
 				if (reply != null) {
