@@ -49,7 +49,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * returning {@code byte[]} / {@code String} through {@link MethodPipeMessageListener}, the reply
  * turned into a line as {@code PipeChannel.toLine} does;</li>
  * <li>{@code method-bytes-timer}: plus {@link PipeListenerMetricsDecorator} with a meter registry
- * only (a {@code Timer} per call; the Prometheus registry, as in the benchmark app);</li>
+ * only (the chunk timed as a whole and split over its lines; the Prometheus registry, as in the
+ * benchmark app);</li>
  * <li>{@code method-bytes-observation} / {@code method-string-observation}: plus the decorator with
  * an active {@link ObservationRegistry} and a {@link DefaultMeterObservationHandler}, which is what
  * a Boot application with actuator gets.</li>
@@ -159,10 +160,21 @@ public class LineDispatchBenchmark {
 		}
 		BufferedPipeMessageListener chain = listener;
 		Blackhole blackhole = this.blackhole;
-		return (buffer, offset, length) -> {
-			Object reply = chain.onMessage(buffer, offset, length, context);
-			// PipeChannel.toLine: byte[] as is, String encoded with the channel charset.
-			blackhole.consume((reply instanceof String text) ? text.getBytes(StandardCharsets.UTF_8) : reply);
+		return new LineHandler() {
+
+			@Override
+			public void onLine(byte[] buffer, int offset, int length) throws Exception {
+				Object reply = chain.onMessage(buffer, offset, length, context);
+				// PipeChannel.toLine: byte[] as is, String encoded with the channel charset.
+				blackhole.consume((reply instanceof String text) ? text.getBytes(StandardCharsets.UTF_8) : reply);
+			}
+
+			@Override
+			public void onChunkEnd() {
+				// As PipeChannel does: the timer records a chunk's lines at its end.
+				chain.onChunkEnd(context);
+			}
+
 		};
 	}
 

@@ -18,8 +18,9 @@ import org.springframework.util.Assert;
  * The {@code pipeio} actuator endpoint: {@code GET /actuator/pipeio} lists the channels with paths,
  * state and counters, {@code GET /actuator/pipeio/{channel}} shows one, and
  * {@code POST /actuator/pipeio/{channel}/{action}} with action {@code pause}, {@code resume},
- * {@code stop}, {@code start} or {@code restart} (its plug-in process) changes one. Not exposed over the web unless
- * {@code management.endpoints.web.exposure.include} names it.
+ * {@code stop}, {@code start} or {@code restart} (its plug-in process) changes one; each change is logged at INFO with the caller's
+ * principal. Not exposed over the web unless {@code management.endpoints.web.exposure.include}
+ * names it; secure it like any actuator endpoint that changes the application.
  *
  * @author pipe-io
  */
@@ -28,6 +29,8 @@ public class PipeIoEndpoint {
 
 	private final PipeChannelRegistry registry;
 
+	private final ChannelActions actions;
+
 	/**
 	 * Create the endpoint.
 	 * @param registry the channels
@@ -35,6 +38,7 @@ public class PipeIoEndpoint {
 	public PipeIoEndpoint(PipeChannelRegistry registry) {
 		Assert.notNull(registry, "'registry' must not be null");
 		this.registry = registry;
+		this.actions = new ChannelActions(registry);
 	}
 
 	/**
@@ -65,36 +69,27 @@ public class PipeIoEndpoint {
 	}
 
 	/**
-	 * Pause, resume, stop or start a channel.
+	 * Pause, resume, stop or start a channel, and log it at INFO with the caller's principal. Over
+	 * HTTP, {@link PipeIoEndpointWebExtension} answers with the matching status.
 	 * @param channel the channel name
-	 * @param action {@code pause}, {@code resume}, {@code stop} or {@code start}
-	 * @return the channel's description after the change, or {@code null} (404) if there is no
-	 * such channel
+	 * @param action {@code pause}, {@code resume}, {@code stop}, {@code start} or {@code restart}
+	 * @return the channel's description after the change (with an {@code error} if the action
+	 * failed), or {@code null} if there is no such channel
+	 * @throws InvalidEndpointRequestException for an unknown action, listing the valid ones
 	 */
 	@WriteOperation
 	public @Nullable Map<String, Object> change(@Selector String channel, @Selector String action) {
-		PipeChannel found = this.registry.getChannel(channel);
-		if (found == null) {
-			return null;
-		}
-		switch (action) {
-			case "pause" -> this.registry.pause(channel);
-			case "resume" -> this.registry.resume(channel);
-			case "stop" -> this.registry.stop(channel);
-			case "start" -> this.registry.start(channel);
-			case "restart" -> restartPlugin(found);
-			default -> throw new InvalidEndpointRequestException(
-					"Unknown action '" + action + "'; use pause, resume, stop or start (or restart, for a plug-in)", "unknown action");
-		}
-		return ChannelDescriptor.describe(found);
+		ChannelActions.Outcome outcome = perform(channel, action);
+		return switch (outcome.status()) {
+			case 404 -> null;
+			case 400 -> throw new InvalidEndpointRequestException(String.valueOf(outcome.body().get("error")),
+					"unknown action");
+			default -> outcome.body();
+		};
 	}
 
-	private static void restartPlugin(PipeChannel channel) {
-		if (channel.getPlugin() == null) {
-			throw new InvalidEndpointRequestException("Channel '" + channel.getName() + "' has no plug-in to restart",
-					"no plug-in");
-		}
-		channel.getPlugin().restart();
+	ChannelActions.Outcome perform(String channel, String action) {
+		return this.actions.perform(channel, action, EndpointCaller.current());
 	}
 
 }

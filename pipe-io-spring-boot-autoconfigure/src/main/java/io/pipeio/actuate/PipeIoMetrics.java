@@ -1,5 +1,6 @@
 package io.pipeio.actuate;
 
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -19,7 +20,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * Channel meters, tagged {@code channel}: {@code pipeio.messages.received}, {@code .sent},
  * {@code .dropped} (tag {@code reason}), {@code pipeio.bytes.received}, {@code .sent} and the
- * {@code pipeio.send.queue.size}, {@code .bytes} and {@code pipeio.clients.connected} gauges. The meters read the engine's own
+ * {@code pipeio.send.queue.size}, {@code .bytes} and {@code pipeio.clients.connected} gauges, and the
+ * {@code pipeio.channel.state} gauge: one time series per state (tag {@code state}: stopped, starting, running, paused,
+ * stopping, failed), 1 for the current one and 0 for the others, so that an alert can fire on
+ * {@code pipeio_channel_state{state="failed"} == 1}. The meters read the engine's own
  * counters when scraped, so they cost nothing per line. A channel is bound when it first starts,
  * whichever comes first of that and the meter registry.
  *
@@ -90,6 +94,41 @@ public class PipeIoMetrics implements MeterBinder, PipeServerListener {
 			.tags(tags)
 			.strongReference(true)
 			.register(registry);
+		for (ChannelState state : ChannelState.values()) {
+			Gauge.builder("pipeio.channel.state", server, (watched) -> (ChannelState.of(watched) == state) ? 1 : 0)
+				.description("1 for the channel's current state (the state tag), 0 for the others")
+				.tags(tags.and("state", state.tag()))
+				.strongReference(true)
+				.register(registry);
+		}
+	}
+
+	/**
+	 * The states of the {@code pipeio.channel.state} gauge: the engine's, with a paused running
+	 * channel as {@code paused}.
+	 */
+	private enum ChannelState {
+
+		STOPPED, STARTING, RUNNING, PAUSED, STOPPING, FAILED;
+
+		String tag() {
+			return name().toLowerCase(Locale.ROOT);
+		}
+
+		static ChannelState of(PipeServer server) {
+			PipeServerState state = server.getState();
+			if (state == PipeServerState.RUNNING && server.isPaused()) {
+				return PAUSED;
+			}
+			return switch (state) {
+				case STOPPED -> STOPPED;
+				case STARTING -> STARTING;
+				case RUNNING -> RUNNING;
+				case STOPPING -> STOPPING;
+				case FAILED -> FAILED;
+			};
+		}
+
 	}
 
 }

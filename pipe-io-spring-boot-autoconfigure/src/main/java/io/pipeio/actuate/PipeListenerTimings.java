@@ -8,23 +8,26 @@ import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.TimeGauge;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
+import io.micrometer.core.instrument.distribution.TimeWindowMax;
 import io.pipeio.core.BufferedPipeMessageListener;
 import io.pipeio.core.PipeChannelContext;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Times the listener calls of one channel as the {@code pipeio.listener} timer without making the
- * hot path pay for it: calls are counted exactly, but only one call in
- * {@value #SAMPLE_INTERVAL} reads the clock (two {@code System.nanoTime()} calls cost about 15 % of
- * a 100-byte echo). The total time reported is the count times the mean of the timed calls.
- * Counts live in plain fields: a channel's listener is never called concurrently.
+ * Times the listener calls of one channel as the {@code pipeio.listener} timer (count and total
+ * time) and the {@code pipeio.listener.max} gauge without making each line pay for a clock read:
+ * the lines of one chunk read from the pipe are handled back to back, so the clock is read when
+ * the first of them starts and when the chunk ends, and the chunk's time is split exactly over its
+ * lines (the nanoseconds left over by the division go to the first outcome). Totals are the true
+ * time spent; the maximum is the longest time per line of a chunk, exact for a line that arrives
+ * alone (as a request whose client waits for the reply does). Counts live in plain fields: a
+ * channel's listener is never called concurrently.
  *
  * @author pipe-io
  */
 final class PipeListenerTimings implements BufferedPipeMessageListener {
-
-	/** One call in this many is timed; a power of two. */
-	static final int SAMPLE_INTERVAL = 16;
 
 	private final String channel;
 
@@ -36,55 +39,90 @@ final class PipeListenerTimings implements BufferedPipeMessageListener {
 
 	private final Map<Class<?>, Timing> errors = new ConcurrentHashMap<>();
 
-	private long calls;
+	/** When the first line of the current chunk started, valid while {@link #lines} &gt; 0. */
+	private long chunkStart;
+
+	/** Lines of the current chunk handled so far. */
+	private int lines;
 
 	PipeListenerTimings(String channel, BufferedPipeMessageListener delegate, MeterRegistry registry) {
 		this.channel = channel;
 		this.delegate = delegate;
 		this.registry = registry;
-		this.success = register("success", "none", null);
+		this.success = register("success", "none");
 	}
 
 	@Override
 	public @Nullable Object onMessage(byte[] buffer, int offset, int length, PipeChannelContext context)
 			throws Exception {
-		boolean timed = (this.calls++ & (SAMPLE_INTERVAL - 1)) == 0;
-		long start = timed ? System.nanoTime() : 0;
+		if (this.lines++ == 0) {
+			this.chunkStart = System.nanoTime();
+		}
 		try {
 			Object reply = this.delegate.onMessage(buffer, offset, length, context);
-			this.success.record(timed, start);
+			this.success.pending++;
 			return reply;
 		}
 		catch (Exception ex) {
-			error(ex).record(timed, start);
+			error(ex).pending++;
 			throw ex;
 		}
 	}
 
 	@Override
 	public @Nullable Object onMessage(byte[] line, PipeChannelContext context) throws Exception {
-		// A large line in an array of its own: rare, so timed every time.
-		long start = System.nanoTime();
+		if (this.lines++ == 0) {
+			this.chunkStart = System.nanoTime();
+		}
 		try {
 			Object reply = this.delegate.onMessage(line, context);
-			this.success.record(true, start);
+			this.success.pending++;
 			return reply;
 		}
 		catch (Exception ex) {
-			error(ex).record(true, start);
+			error(ex).pending++;
 			throw ex;
 		}
 	}
 
-	private Timing error(Exception ex) {
-		return this.errors.computeIfAbsent(ex.getClass(), (type) -> register("error", type.getSimpleName(), this.success));
+	@Override
+	public void onChunkEnd(PipeChannelContext context) {
+		int count = this.lines;
+		if (count == 0) {
+			return;
+		}
+		long elapsed = System.nanoTime() - this.chunkStart;
+		this.lines = 0;
+		long perLine = elapsed / count;
+		long remainder = elapsed % count;
+		long longest = perLine + ((remainder > 0) ? 1 : 0);
+		if (this.success.pending > 0) {
+			this.success.record(perLine, remainder, longest);
+			remainder = 0;
+		}
+		if (!this.errors.isEmpty()) {
+			for (Timing error : this.errors.values()) {
+				if (error.pending > 0) {
+					error.record(perLine, remainder, longest);
+					remainder = 0;
+				}
+			}
+		}
 	}
 
-	private Timing register(String outcome, String exception, @Nullable Timing fallback) {
-		Timing timing = new Timing(fallback);
+	private Timing error(Exception ex) {
+		return this.errors.computeIfAbsent(ex.getClass(), (type) -> register("error", type.getSimpleName()));
+	}
+
+	private Timing register(String outcome, String exception) {
+		Timing timing = new Timing(new TimeWindowMax(this.registry.config().clock(), DistributionStatisticConfig.DEFAULT));
 		FunctionTimer.builder(PipeListenerObservationConvention.NAME, timing, Timing::count, Timing::totalNanos,
 				TimeUnit.NANOSECONDS)
-			.description("Listener calls (total time estimated from a sample of calls)")
+			.description("Listener calls")
+			.tags("channel", this.channel, "outcome", outcome, "exception", exception)
+			.register(this.registry);
+		TimeGauge.builder(PipeListenerObservationConvention.NAME + ".max", timing, TimeUnit.NANOSECONDS, Timing::maxNanos)
+			.description("Longest time per listener call in the last minutes (of a chunk's lines, split evenly)")
 			.tags("channel", this.channel, "outcome", outcome, "exception", exception)
 			.register(this.registry);
 		return timing;
@@ -97,47 +135,50 @@ final class PipeListenerTimings implements BufferedPipeMessageListener {
 
 	/**
 	 * Counts of one outcome. Written by the channel's dispatching thread only, read by scrapes:
-	 * opaque writes are plain stores on common hardware (a volatile store costs a fence per line)
-	 * and still never tear or stay invisible.
+	 * opaque writes are plain stores on common hardware (a volatile store costs a fence) and still
+	 * never tear or stay invisible.
 	 */
 	private static final class Timing {
 
 		private static final VarHandle COUNT;
 
-		private static final VarHandle TIMED_COUNT;
-
-		private static final VarHandle TIMED_NANOS;
+		private static final VarHandle NANOS;
 
 		static {
 			try {
 				MethodHandles.Lookup lookup = MethodHandles.lookup();
 				COUNT = lookup.findVarHandle(Timing.class, "count", long.class);
-				TIMED_COUNT = lookup.findVarHandle(Timing.class, "timedCount", long.class);
-				TIMED_NANOS = lookup.findVarHandle(Timing.class, "timedNanos", long.class);
+				NANOS = lookup.findVarHandle(Timing.class, "nanos", long.class);
 			}
 			catch (ReflectiveOperationException ex) {
 				throw new ExceptionInInitializerError(ex);
 			}
 		}
 
-		private final @Nullable Timing fallback;
+		private final TimeWindowMax max;
+
+		/** Lines of this outcome in the current chunk. */
+		int pending;
 
 		private long count;
 
-		private long timedCount;
+		private long nanos;
 
-		private long timedNanos;
-
-		Timing(@Nullable Timing fallback) {
-			this.fallback = fallback;
+		Timing(TimeWindowMax max) {
+			this.max = max;
 		}
 
-		void record(boolean timed, long start) {
-			if (timed) {
-				TIMED_NANOS.setOpaque(this, this.timedNanos + (System.nanoTime() - start));
-				TIMED_COUNT.setOpaque(this, this.timedCount + 1);
-			}
-			COUNT.setOpaque(this, this.count + 1);
+		/**
+		 * Record the pending lines of the chunk that just ended.
+		 * @param perLine the chunk's nanoseconds per line, rounded down
+		 * @param extra nanoseconds left over by the division, added to these lines' total
+		 * @param longest the longest time of a line of the chunk
+		 */
+		void record(long perLine, long extra, long longest) {
+			NANOS.setOpaque(this, this.nanos + this.pending * perLine + extra);
+			COUNT.setOpaque(this, this.count + this.pending);
+			this.pending = 0;
+			this.max.record(longest, TimeUnit.NANOSECONDS);
 		}
 
 		long count() {
@@ -145,16 +186,11 @@ final class PipeListenerTimings implements BufferedPipeMessageListener {
 		}
 
 		double totalNanos() {
-			return count() * meanNanos();
+			return (long) NANOS.getOpaque(this);
 		}
 
-		private double meanNanos() {
-			long sampled = (long) TIMED_COUNT.getOpaque(this);
-			if (sampled > 0) {
-				return (double) (long) TIMED_NANOS.getOpaque(this) / sampled;
-			}
-			// No call of this outcome was timed yet: use the successful calls' mean.
-			return (this.fallback != null) ? this.fallback.meanNanos() : 0;
+		double maxNanos() {
+			return this.max.poll(TimeUnit.NANOSECONDS);
 		}
 
 	}

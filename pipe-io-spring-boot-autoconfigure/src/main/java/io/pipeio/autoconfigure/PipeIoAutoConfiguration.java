@@ -32,6 +32,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.ConfigurationPropertiesBindHandlerAdvisor;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ApplicationEventPublisher;
@@ -57,6 +58,15 @@ public final class PipeIoAutoConfiguration {
 	private static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
 
 	PipeIoAutoConfiguration() {
+	}
+
+	/**
+	 * Lets command-line arguments, environment variables and profile-specific files override a
+	 * channel declared in YAML as {@code name: {}} or {@code name: ~}, as they override any other.
+	 */
+	@Bean
+	static ConfigurationPropertiesBindHandlerAdvisor pipeIoBindHandlerAdvisor() {
+		return PipeIoBindHandler.advisor();
 	}
 
 	@Bean

@@ -3,14 +3,13 @@ package io.pipeio.autoconfigure;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.util.unit.DataSize;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
 
@@ -48,9 +47,15 @@ public class PipeIoProperties implements Validator {
 
 	/**
 	 * Channels by name. Each channel is an in pipe the application reads lines from and an out pipe
-	 * it writes lines to.
+	 * it writes lines to; a key it leaves out comes from pipe-io.channel-defaults.
 	 */
-	private final Map<String, Channel> channels = new LinkedHashMap<>();
+	private final Map<String, PipeChannelProperties> channels = new LinkedHashMap<>();
+
+	/**
+	 * Settings of every channel that the channel does not set itself.
+	 */
+	@NestedConfigurationProperty
+	private final PipeChannelDefaults channelDefaults = new PipeChannelDefaults();
 
 	private final Observation observation = new Observation();
 
@@ -78,8 +83,12 @@ public class PipeIoProperties implements Validator {
 		this.directoryPermissions = directoryPermissions;
 	}
 
-	public Map<String, Channel> getChannels() {
+	public Map<String, PipeChannelProperties> getChannels() {
 		return this.channels;
+	}
+
+	public PipeChannelDefaults getChannelDefaults() {
+		return this.channelDefaults;
 	}
 
 	public Observation getObservation() {
@@ -124,6 +133,17 @@ public class PipeIoProperties implements Validator {
 		return base.resolve(applicationName).toAbsolutePath().normalize();
 	}
 
+	/**
+	 * Return whether a type is a group of pipe-io keys (such as a channel's) rather than a value.
+	 * @param type the type of a property
+	 * @return whether its keys are properties of their own
+	 */
+	static boolean isGroup(Class<?> type) {
+		return type.getEnclosingClass() == PipeIoProperties.class || type == PipeChannelProperties.class
+				|| type == PipeChannelDefaults.class || type == PipePluginProperties.class
+				|| type.getEnclosingClass() == PipePluginProperties.class;
+	}
+
 	private static String currentUser() {
 		try {
 			return String.valueOf(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
@@ -152,181 +172,6 @@ public class PipeIoProperties implements Validator {
 
 		public void setEnabled(@Nullable Boolean enabled) {
 			this.enabled = enabled;
-		}
-
-	}
-
-	/**
-	 * Settings of one channel.
-	 */
-	public static class Channel {
-
-		/**
-		 * Path of the FIFO the application reads lines from, relative to pipe-io.directory unless
-		 * absolute. Defaults to "<channel>.in".
-		 */
-		private @Nullable String inPipe;
-
-		/**
-		 * Path of the FIFO the application writes lines to, relative to pipe-io.directory unless
-		 * absolute. Defaults to "<channel>.out".
-		 */
-		private @Nullable String outPipe;
-
-		/**
-		 * Permissions of created FIFOs, as in "ls -l" (such as rw------- or rw-rw----); applied
-		 * exactly, whatever the umask. The owner must be able to read and write.
-		 */
-		private String permissions = "rw-------";
-
-		/**
-		 * Whether to create the FIFOs on start (replacing stale ones) and remove them on stop. When
-		 * false, the FIFOs must exist and are never created or removed.
-		 */
-		private boolean managePipes = true;
-
-		/**
-		 * Charset of text lines, used for String listener parameters and replies.
-		 */
-		private String charset = "UTF-8";
-
-		/**
-		 * Largest incoming line, without its newline; longer lines are dropped (reason too-large).
-		 */
-		private DataSize maxMessageSize = DataSize.ofMegabytes(1);
-
-		/**
-		 * How many outgoing lines may wait to be written to the out pipe.
-		 */
-		private int sendQueueCapacity = 10_000;
-
-		/**
-		 * Bound of the bytes of the outgoing lines waiting to be written (queued or being
-		 * written), so that large lines cannot pile up in memory while no client reads. A single
-		 * longer line is still sent once nothing else waits.
-		 */
-		private DataSize sendQueueMaxBytes = DataSize.ofMegabytes(64);
-
-		/**
-		 * What happens to an outgoing line that does not fit into the full send queue: "block"
-		 * (replies wait, so the channel stops reading its in pipe; other sends wait up to
-		 * send-timeout, then fail), "drop-newest" (the line is dropped), "drop-oldest" (the oldest
-		 * queued lines are dropped to make room) or "fail" (the send fails at once). Dropped lines
-		 * are counted (reason queue-full).
-		 */
-		private String overflow = "block";
-
-		/**
-		 * With overflow "block", how long a send from a thread other than the channel's reader
-		 * (a PipeTemplate call, an asynchronous reply) waits for room in a full send queue before
-		 * it fails. A listener's reply on the reader thread waits without limit.
-		 */
-		private Duration sendTimeout = Duration.ofSeconds(5);
-
-		/**
-		 * Whether the channel starts with the application.
-		 */
-		private boolean autoStartup = true;
-
-		/**
-		 * The process at the other end of the channel, started and supervised by pipe-io.
-		 */
-		private @Nullable PipePluginProperties plugin;
-
-		public @Nullable PipePluginProperties getPlugin() {
-			return this.plugin;
-		}
-
-		public void setPlugin(@Nullable PipePluginProperties plugin) {
-			this.plugin = plugin;
-		}
-
-		public @Nullable String getInPipe() {
-			return this.inPipe;
-		}
-
-		public void setInPipe(@Nullable String inPipe) {
-			this.inPipe = inPipe;
-		}
-
-		public @Nullable String getOutPipe() {
-			return this.outPipe;
-		}
-
-		public void setOutPipe(@Nullable String outPipe) {
-			this.outPipe = outPipe;
-		}
-
-		public String getPermissions() {
-			return this.permissions;
-		}
-
-		public void setPermissions(String permissions) {
-			this.permissions = permissions;
-		}
-
-		public boolean isManagePipes() {
-			return this.managePipes;
-		}
-
-		public void setManagePipes(boolean managePipes) {
-			this.managePipes = managePipes;
-		}
-
-		public String getCharset() {
-			return this.charset;
-		}
-
-		public void setCharset(String charset) {
-			this.charset = charset;
-		}
-
-		public DataSize getMaxMessageSize() {
-			return this.maxMessageSize;
-		}
-
-		public void setMaxMessageSize(DataSize maxMessageSize) {
-			this.maxMessageSize = maxMessageSize;
-		}
-
-		public int getSendQueueCapacity() {
-			return this.sendQueueCapacity;
-		}
-
-		public void setSendQueueCapacity(int sendQueueCapacity) {
-			this.sendQueueCapacity = sendQueueCapacity;
-		}
-
-		public DataSize getSendQueueMaxBytes() {
-			return this.sendQueueMaxBytes;
-		}
-
-		public void setSendQueueMaxBytes(DataSize sendQueueMaxBytes) {
-			this.sendQueueMaxBytes = sendQueueMaxBytes;
-		}
-
-		public String getOverflow() {
-			return this.overflow;
-		}
-
-		public void setOverflow(String overflow) {
-			this.overflow = overflow;
-		}
-
-		public Duration getSendTimeout() {
-			return this.sendTimeout;
-		}
-
-		public void setSendTimeout(Duration sendTimeout) {
-			this.sendTimeout = sendTimeout;
-		}
-
-		public boolean isAutoStartup() {
-			return this.autoStartup;
-		}
-
-		public void setAutoStartup(boolean autoStartup) {
-			this.autoStartup = autoStartup;
 		}
 
 	}

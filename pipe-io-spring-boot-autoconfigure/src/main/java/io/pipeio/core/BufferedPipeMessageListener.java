@@ -30,4 +30,14 @@ public interface BufferedPipeMessageListener extends PipeMessageListener {
 		return onMessage(line, 0, line.length, context);
 	}
 
+	/**
+	 * Called after the lines of one chunk read from the pipe were handled (back to back, with no
+	 * wait for the pipe between them), before their replies are written. The channel calls it on
+	 * every listener of its chain, each decorator included, so a decorator does not forward it. By
+	 * default, nothing; must not throw.
+	 * @param context the channel
+	 */
+	default void onChunkEnd(PipeChannelContext context) {
+	}
+
 }

@@ -31,6 +31,14 @@ final class ChannelLineHandler implements LineHandler {
 	}
 
 	@Override
+	public void onChunkEnd() {
+		ListenerChain chain = this.channel.listener();
+		if (chain != null) {
+			chain.chunkEnded(this.channel);
+		}
+	}
+
+	@Override
 	public void onIncompleteLine(byte[] partial) {
 		// Counted by the engine; the error handler learns of it like of any line that was lost.
 		this.channel.reportDropped(DropReason.INCOMPLETE, partial, new IllegalStateException(
@@ -42,13 +50,14 @@ final class ChannelLineHandler implements LineHandler {
 		if (channel.requests.answer(buffer, offset, length)) {
 			return;
 		}
-		BufferedPipeMessageListener current = channel.listener();
-		if (current == null) {
-			channel.getStatistics().recordDropped(DropReason.NO_LISTENER);
+		ListenerChain chain = channel.listener();
+		if (chain == null) {
+			channel.unheardLines.drop();
 			return;
 		}
 		try {
 			// A line in an array of its own goes to the listener as is: no copy of a large line.
+			BufferedPipeMessageListener current = chain.head();
 			Object reply = owned ? current.onMessage(buffer, channel) : current.onMessage(buffer, offset, length, channel);
 			if (reply != null) {
 				channel.replies.submit(reply, buffer, offset, length, channel::handleFailure);

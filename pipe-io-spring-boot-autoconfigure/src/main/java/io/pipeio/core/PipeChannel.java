@@ -1,7 +1,6 @@
 package io.pipeio.core;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.charset.Charset;
 import java.time.Duration;
@@ -46,13 +45,14 @@ public final class PipeChannel implements PipeChannelContext {
 
 	final PendingRequests requests = new PendingRequests();
 
-	private volatile @Nullable BufferedPipeMessageListener listener;
+	private volatile @Nullable ListenerChain listener;
 
 	private volatile @Nullable String listenerDescription;
 
 	private volatile PipeErrorHandler errorHandler;
 
 	private final @Nullable ChannelPlugin plugin;
+	final UnheardLines unheardLines;
 
 	PipeChannel(String name, PipeChannelSettings settings, PipeMessageConverter converter,
 			PipeErrorHandler errorHandler, PipeServerListener serverListener, List<PluginObserver> pluginObservers) {
@@ -62,6 +62,7 @@ public final class PipeChannel implements PipeChannelContext {
 		this.defaultErrorHandler = errorHandler;
 		this.errorHandler = errorHandler;
 		this.server = new PipeServer(settings.server(), new ChannelLineHandler(this), serverListener);
+		this.unheardLines = new UnheardLines(name, settings.server().getInPath(), this.server.getStatistics());
 		this.plugin = (settings.plugin() != null) ? new ChannelPlugin(this, this.server, pluginObservers) : null;
 	}
 
@@ -71,18 +72,13 @@ public final class PipeChannel implements PipeChannelContext {
 	}
 
 	/** @return the listener as decorated, or {@code null} if none */
-	@Nullable BufferedPipeMessageListener listener() {
+	@Nullable ListenerChain listener() {
 		return this.listener;
 	}
 
 	void setListener(PipeMessageListener listener, String description, @Nullable PipeErrorHandler errorHandler,
 			List<PipeMessageListenerDecorator> decorators) {
-		BufferedPipeMessageListener buffered = (listener instanceof BufferedPipeMessageListener already) ? already
-				: new CopyingPipeMessageListener(listener);
-		for (int i = decorators.size() - 1; i >= 0; i--) {
-			buffered = decorators.get(i).decorate(this.name, buffered);
-		}
-		this.listener = buffered;
+		this.listener = ListenerChain.of(this.name, listener, decorators);
 		this.listenerDescription = description;
 		this.errorHandler = (errorHandler != null) ? errorHandler : this.defaultErrorHandler;
 	}
@@ -155,14 +151,16 @@ public final class PipeChannel implements PipeChannelContext {
 
 	/**
 	 * Start the channel: create (when managed) and open its pipes.
-	 * @throws UncheckedIOException if the pipes cannot be used, naming the path and what is there
+	 * @throws PipeChannelStartException if the pipes cannot be used, naming the path and what is
+	 * there
 	 */
 	public void start() {
 		try {
 			this.server.start();
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException(ex.getMessage(), ex);
+			throw new PipeChannelStartException(this.name, this.settings.server().getInPath(),
+					this.settings.server().getOutPath(), ex);
 		}
 		if (this.plugin != null) {
 			this.plugin.supervisor().start(); // once the pipes are open: the plug-in's stdio are them

@@ -251,9 +251,9 @@ public class PipeChannelRegistry implements SmartLifecycle {
 				if (channel == null || !channel.getSettings().autoStartup()) {
 					continue;
 				}
-				if (!channel.hasListener()) {
-					logger.warn("Channel '" + name + "' has no @PipeListener: its lines are read and dropped"
-							+ " (counted as dropped, reason no-listener)");
+				if (!channel.hasListener() && logger.isDebugEnabled()) {
+					logger.debug("Channel '" + name + "' has no @PipeListener: it only sends; a line that arrives"
+							+ " is dropped, and the first one is logged as a warning");
 				}
 				channel.start();
 				started.add(channel);

@@ -78,7 +78,12 @@ final class LineDispatcher {
 					framer.feed(chunk, 0, length);
 				}
 				finally {
-					this.replies.end();
+					try {
+						this.handler.onChunkEnd();
+					}
+					finally {
+						this.replies.end();
+					}
 				}
 				return true;
 			}

@@ -173,7 +173,7 @@ class PipeIoObservabilityTests {
 			assertThat(endpoint.change("nope", "stop")).isNull();
 			assertThatExceptionOfType(InvalidEndpointRequestException.class)
 				.isThrownBy(() -> endpoint.change("echo", "explode"))
-				.withMessageContaining("pause, resume, stop or start");
+				.withMessageContaining("pause, resume, stop, start or restart");
 			assertThat(FifoLines.request(this.directory, "echo", "two")).isEqualTo("two");
 		});
 	}

@@ -28,7 +28,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Listener calls are observations when tracing is configured (or when asked for), and timed by
- * the cheaper sampled timer otherwise.
+ * the cheaper chunk timer otherwise.
  */
 @Timeout(60)
 class PipeListenerObservationTests {

@@ -1,15 +1,21 @@
 package io.pipeio.autoconfigure;
 
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 
 import io.pipeio.test.PipeIoContextRunners;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.core.NestedExceptionUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,6 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * fix, and leave nothing on disk.
  */
 @Timeout(60)
+@ExtendWith(OutputCaptureExtension.class)
 class PipeIoPropertiesValidationTests {
 
 	@TempDir
@@ -34,6 +41,12 @@ class PipeIoPropertiesValidationTests {
 			permissions          | rwxrwxrwz     | pipe-io.channels.echo.permissions 'rwxrwxrwz'        | rw-------
 			permissions          | r--------     | pipe-io.channels.echo.permissions 'r--------'        | rw-------
 			permissions          | 600           | pipe-io.channels.echo.permissions '600'              | rw-------
+			permissions          | rwxrwxrwx     | pipe-io.channels.echo.permissions 'rwxrwxrwx'        | execute bits
+			permissions          | rwx------     | pipe-io.channels.echo.permissions 'rwx------'        | such as rw-------
+			permissions          | rw-rw---x     | pipe-io.channels.echo.permissions 'rw-rw---x'        | such as rw-rw----
+			permissions          | rw-rw-rw-     | pipe-io.channels.echo.permissions 'rw-rw-rw-'        | pipe-io.channels.echo.allow-world-writable=true
+			permissions          | rw-------w-   | pipe-io.channels.echo.permissions 'rw-------w-'      | rw-------
+			permissions          | rw--w--w-     | let every user of this machine write                 | allow-world-writable=true
 			max-message-size     | -1MB          | pipe-io.channels.echo.max-message-size               | 1MB
 			max-message-size     | 0B            | pipe-io.channels.echo.max-message-size               | 1MB
 			max-message-size     | 4GB           | pipe-io.channels.echo.max-message-size               | 1MB
@@ -117,6 +130,22 @@ class PipeIoPropertiesValidationTests {
 				assertThat(context).hasFailed();
 				String message = NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()).getMessage();
 				assertThat(message).contains("pipe-io.channels.a.charset").contains("pipe-io.channels.b.send-queue-capacity");
+			});
+	}
+
+	@Test
+	void worldWritablePipesNeedTheOptInAndAreLoggedAtStart(CapturedOutput output) {
+		runner().withPropertyValues("pipe-io.channels.open.permissions=rw-rw-rw-",
+				"pipe-io.channels.open.allow-world-writable=true", "pipe-io.channels.closed.allow-world-writable=true")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(this.directory.resolve("open.in"),
+						LinkOption.NOFOLLOW_LINKS)))
+					.isEqualTo("rw-rw-rw-");
+				assertThat(output).contains("WARN")
+					.contains("Channel 'open': every user of this machine may write to its pipes (permissions rw-rw-rw-,"
+							+ " pipe-io.channels.open.allow-world-writable=true)")
+					.doesNotContain("Channel 'closed': every user");
 			});
 	}
 

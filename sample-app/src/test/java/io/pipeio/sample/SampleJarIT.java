@@ -17,6 +17,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.pipeio.test.FifoClient;
@@ -66,6 +67,30 @@ class SampleJarIT {
 		assertThat(FifoClient.exchange(this.directory, "upper", "ping")).isEqualTo("PING");
 		assertThat(FifoClient.exchange(this.directory, "calc", "{\"op\":\"add\",\"a\":1,\"b\":2}"))
 			.isEqualTo("{\"result\":3}");
+	}
+
+	@Test
+	void commandLineAndEnvironmentOverrideChannelsDeclaredAsEmptyMappings() throws Exception {
+		// application.yml declares upper and calc as "{}", which Spring Boot 4.1 binds as an empty value
+		RunningJar app = start(List.of("--pipe-io.channels.upper.permissions=rw-rw----"),
+				Map.of("PIPE_IO_CHANNELS_CALC_IN_PIPE", "calc-custom.in"));
+		List<String> pipes = List.of("calc-custom.in", "calc.out", "echo.in", "echo.out", "upper.in", "upper.out");
+		app.awaitStarted(pipes);
+		assertThat(mode(this.directory.resolve("upper.in"))).isEqualTo("rw-rw----");
+		assertThat(mode(this.directory.resolve("upper.out"))).isEqualTo("rw-rw----");
+		assertThat(mode(this.directory.resolve("echo.in"))).isEqualTo("rw-------");
+		assertThat(isFifo(this.directory.resolve("calc-custom.in"))).isTrue();
+		assertThat(this.directory.resolve("calc.in")).doesNotExist();
+		assertThat(FifoClient.exchange(this.directory, "upper", "ping")).isEqualTo("PING");
+	}
+
+	@Test
+	void anInvalidCommandLineOverrideOfAChannelDeclaredAsAnEmptyMappingFailsStartup() throws Exception {
+		RunningJar app = start(List.of("--pipe-io.channels.upper.max-message-size=-1"), Map.of());
+		assertThat(app.process().waitFor(90, TimeUnit.SECONDS)).as("startup failed and the JVM exited").isTrue();
+		assertThat(app.process().exitValue()).isNotZero();
+		assertThat(app.output().toString()).contains("pipe-io.channels.upper.max-message-size");
+		assertThat(list(this.directory)).isEmpty();
 	}
 
 	@Test
@@ -163,16 +188,27 @@ class SampleJarIT {
 	}
 
 	private RunningJar start() throws IOException {
-		return start(freePort(), Path.of("."));
+		return start(freePort(), Path.of("."), List.of(), Map.of());
 	}
 
 	private RunningJar start(int port, Path workingDirectory) throws IOException {
+		return start(port, workingDirectory, List.of(), Map.of());
+	}
+
+	private RunningJar start(List<String> extraArguments, Map<String, String> environment) throws IOException {
+		return start(freePort(), Path.of("."), extraArguments, environment);
+	}
+
+	private RunningJar start(int port, Path workingDirectory, List<String> extraArguments,
+			Map<String, String> environment) throws IOException {
 		Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-		Process process = track(new ProcessBuilder(java.toString(), "-jar", findJar().toString(),
-				"--pipe-io.directory=" + this.directory, "--server.port=" + port, "--server.address=127.0.0.1")
-			.directory(workingDirectory.toFile())
-			.redirectErrorStream(true)
-			.start());
+		List<String> command = new ArrayList<>(List.of(java.toString(), "-jar", findJar().toString(),
+				"--pipe-io.directory=" + this.directory, "--server.port=" + port, "--server.address=127.0.0.1"));
+		command.addAll(extraArguments);
+		ProcessBuilder builder = new ProcessBuilder(command).directory(workingDirectory.toFile())
+			.redirectErrorStream(true);
+		builder.environment().putAll(environment);
+		Process process = track(builder.start());
 		process.getOutputStream().close();
 		return new RunningJar(process, Output.collect(process.getInputStream()), this.directory);
 	}
@@ -197,6 +233,10 @@ class SampleJarIT {
 		}
 	}
 
+	private static String mode(Path path) throws IOException {
+		return PosixFilePermissions.toString(Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS));
+	}
+
 	private static boolean isFifo(Path path) throws IOException {
 		int mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
 		return (mode & 0170000) == 0010000;
@@ -214,11 +254,15 @@ class SampleJarIT {
 	private record RunningJar(Process process, Output output, Path directory) {
 
 		void awaitStarted() {
+			awaitStarted(PIPES);
+		}
+
+		void awaitStarted(List<String> pipes) {
 			await().atMost(Duration.ofSeconds(90))
 				.pollInterval(Duration.ofMillis(100))
 				.failFast("the application exited:\n" + this.output, () -> !this.process.isAlive())
 				.until(() -> this.output.toString().contains("Started SampleApplication")
-						&& PIPES.stream().allMatch((pipe) -> Files.exists(this.directory.resolve(pipe))));
+						&& pipes.stream().allMatch((pipe) -> Files.exists(this.directory.resolve(pipe))));
 		}
 
 	}

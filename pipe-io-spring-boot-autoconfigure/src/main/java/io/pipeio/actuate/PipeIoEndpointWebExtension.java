@@ -1,0 +1,45 @@
+package io.pipeio.actuate;
+
+import java.util.Map;
+
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExtension;
+import org.springframework.util.Assert;
+
+/**
+ * The {@code pipeio} endpoint over HTTP: {@code POST /actuator/pipeio/{channel}/{action}} answers
+ * 200 with the channel after the change, 404 for an unknown channel (listing the known ones), 400
+ * for an unknown action (listing the valid ones) and 500 with the reason when the action failed,
+ * such as a start whose pipes cannot be created.
+ *
+ * @author pipe-io
+ */
+@EndpointWebExtension(endpoint = PipeIoEndpoint.class)
+public class PipeIoEndpointWebExtension {
+
+	private final PipeIoEndpoint endpoint;
+
+	/**
+	 * Create the extension.
+	 * @param endpoint the endpoint it extends
+	 */
+	public PipeIoEndpointWebExtension(PipeIoEndpoint endpoint) {
+		Assert.notNull(endpoint, "'endpoint' must not be null");
+		this.endpoint = endpoint;
+	}
+
+	/**
+	 * Pause, resume, stop or start a channel.
+	 * @param channel the channel name
+	 * @param action {@code pause}, {@code resume}, {@code stop} or {@code start}
+	 * @return the response: the channel, or what went wrong, with its status
+	 */
+	@WriteOperation
+	public WebEndpointResponse<Map<String, Object>> change(@Selector String channel, @Selector String action) {
+		ChannelActions.Outcome outcome = this.endpoint.perform(channel, action);
+		return new WebEndpointResponse<>(outcome.body(), outcome.status());
+	}
+
+}

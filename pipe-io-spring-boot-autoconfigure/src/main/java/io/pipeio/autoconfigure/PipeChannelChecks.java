@@ -1,0 +1,199 @@
+package io.pipeio.autoconfigure;
+
+import java.nio.charset.Charset;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.pipeio.server.OverflowPolicy;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Checks {@link PipeIoProperties} before any channel is created, so that a bad value fails startup
+ * with a message that names the property to change (a channel's own, or the one of
+ * {@code pipe-io.channel-defaults} it inherits) and the fix. Every problem is reported at once,
+ * each only once.
+ *
+ * @author pipe-io
+ */
+final class PipeChannelChecks {
+
+	private PipeChannelChecks() {
+	}
+
+	static List<String> validate(PipeIoProperties properties) {
+		Set<String> problems = new LinkedHashSet<>();
+		Map<Path, String> pathOwners = new HashMap<>();
+		Path directory = properties.determineDirectory();
+		checkDirectoryPermissions(properties.getDirectoryPermissions(), problems);
+		// The defaults alone: they are the settings of channels that only a listener declares.
+		checkValues(new EffectiveChannel(EffectiveChannel.NAME_PLACEHOLDER, new PipeChannelProperties(),
+				properties.getChannelDefaults()), problems);
+		properties.getChannels().forEach((name, own) -> {
+			if (name.isBlank() || name.contains("/")) {
+				problems.add("pipe-io.channels: '" + name + "' is not a valid channel name; use letters, digits,"
+						+ " '-' or '_'");
+			}
+			EffectiveChannel channel = new EffectiveChannel(name, own, properties.getChannelDefaults());
+			checkValues(channel, problems);
+			checkPlugin(channel, problems);
+			checkPath(pathOwners, channel, "in-pipe", channel.inPipe(), name + ".in", directory, problems);
+			checkPath(pathOwners, channel, "out-pipe", channel.outPipe(), name + ".out", directory, problems);
+		});
+		return new ArrayList<>(problems);
+	}
+
+	private static void checkValues(EffectiveChannel channel, Set<String> problems) {
+		checkCharset(channel, problems);
+		checkPermissions(channel, problems);
+		DataSize maxMessageSize = channel.maxMessageSize();
+		if (maxMessageSize == null || maxMessageSize.toBytes() < 1 || maxMessageSize.toBytes() > Integer.MAX_VALUE - 8) {
+			problems.add(channel.property("max-message-size") + " must be between 1B and 2047MB, got " + maxMessageSize
+					+ "; use a size such as 1MB");
+		}
+		if (channel.sendQueueCapacity() < 1) {
+			problems.add(channel.property("send-queue-capacity") + " must be at least 1, got "
+					+ channel.sendQueueCapacity());
+		}
+		DataSize sendQueueMaxBytes = channel.sendQueueMaxBytes();
+		if (sendQueueMaxBytes == null || sendQueueMaxBytes.toBytes() < 1) {
+			problems.add(channel.property("send-queue-max-bytes") + " must be at least 1B, got " + sendQueueMaxBytes
+					+ "; use a size such as 64MB");
+		}
+		if (overflow(channel.overflow()) == null) {
+			problems.add(overflowProblem(channel.property("overflow"), channel.overflow()));
+		}
+		if (channel.sendTimeout() == null || channel.sendTimeout().isNegative()) {
+			problems.add(channel.property("send-timeout") + " must not be negative, got " + channel.sendTimeout()
+					+ "; use a duration such as 5s");
+		}
+	}
+
+	static String overflowProblem(String property, @Nullable String value) {
+		return property + " '" + value + "' is not an overflow policy; use block, drop-newest, drop-oldest or fail";
+	}
+
+	/**
+	 * Parse an overflow policy as configured: {@code drop-newest}, also {@code DROP_NEWEST}.
+	 * @return the policy, or {@code null} if there is no such policy
+	 */
+	static @Nullable OverflowPolicy overflow(@Nullable String value) {
+		if (value != null) {
+			for (OverflowPolicy policy : OverflowPolicy.values()) {
+				if (policy.value().equalsIgnoreCase(value.trim().replace('_', '-'))) {
+					return policy;
+				}
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * Resolve a pipe path against the directory.
+	 * @param configured the path as configured; blank for the fallback
+	 * @param fallback the default file name
+	 * @param property the property, for a problem
+	 * @param problems where to add a problem, if the path is invalid
+	 * @return the absolute path
+	 */
+	static Path resolve(Path directory, String configured, String fallback, String property,
+			Set<String> problems) {
+		String value = configured.isBlank() ? fallback : configured;
+		try {
+			return directory.resolve(value).toAbsolutePath().normalize();
+		}
+		catch (InvalidPathException ex) {
+			problems.add(property + " '" + value + "' is not a valid path: " + ex.getReason());
+			return directory.resolve(fallback);
+		}
+	}
+
+	private static void checkPath(Map<Path, String> owners, EffectiveChannel channel, String key, String configured,
+			String fallback, Path directory, Set<String> problems) {
+		// A channel's own path is the fix whatever the origin, so name it; say where a default came from.
+		String property = "pipe-io.channels." + channel.name() + "." + key
+				+ (channel.isOwn(key) ? "" : " (from " + channel.property(key) + ")");
+		Path path = resolve(directory, configured, fallback, property, problems);
+		String other = owners.putIfAbsent(path, property);
+		if (other != null) {
+			problems.add(property + " and " + other + " both resolve to " + path
+					+ "; every pipe needs its own path, change one of them");
+		}
+	}
+
+	private static void checkPlugin(EffectiveChannel channel, Set<String> problems) {
+		PipePluginProperties plugin = channel.plugin();
+		if (plugin != null) {
+			try {
+				plugin.toSettings(channel.pluginProperty());
+			}
+			catch (IllegalArgumentException ex) {
+				problems.add(ex.getMessage());
+			}
+		}
+	}
+
+	private static void checkCharset(EffectiveChannel channel, Set<String> problems) {
+		try {
+			Charset.forName(channel.charset());
+		}
+		catch (IllegalArgumentException ex) {
+			problems.add(channel.property("charset") + " '" + channel.charset() + "' is not a charset this JVM"
+					+ " supports; use a name such as UTF-8 or ISO-8859-1");
+		}
+	}
+
+	private static void checkDirectoryPermissions(String permissions, Set<String> problems) {
+		try {
+			Set<PosixFilePermission> parsed = PosixFilePermissions.fromString(permissions);
+			if (!parsed.containsAll(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
+					PosixFilePermission.OWNER_EXECUTE)) || parsed.contains(PosixFilePermission.GROUP_WRITE)
+					|| parsed.contains(PosixFilePermission.OTHERS_WRITE)) {
+				problems.add("pipe-io.directory-permissions '" + permissions + "' must give the owner rwx and nobody"
+						+ " else write access (another user could replace the pipes); use rwx------ or rwx--x---");
+			}
+		}
+		catch (IllegalArgumentException ex) {
+			problems.add("pipe-io.directory-permissions '" + permissions + "' is not a permission string; use nine"
+					+ " characters as in ls -l, such as rwx------ or rwx--x---");
+		}
+	}
+
+	private static void checkPermissions(EffectiveChannel channel, Set<String> problems) {
+		String permissions = channel.permissions();
+		String property = channel.property("permissions");
+		try {
+			Set<PosixFilePermission> parsed = PosixFilePermissions.fromString(permissions);
+			if (!parsed.contains(PosixFilePermission.OWNER_READ) || !parsed.contains(PosixFilePermission.OWNER_WRITE)) {
+				problems.add(property + " '" + permissions + "' must let the owner read and write; use rw------- or"
+						+ " rw-rw----");
+			}
+			if (parsed.contains(PosixFilePermission.OWNER_EXECUTE) || parsed.contains(PosixFilePermission.GROUP_EXECUTE)
+					|| parsed.contains(PosixFilePermission.OTHERS_EXECUTE)) {
+				problems.add(property + " '" + permissions + "' has execute bits, which mean nothing on a FIFO; use"
+						+ " read and write bits only, such as " + permissions.replace('x', '-'));
+			}
+			if (parsed.contains(PosixFilePermission.OTHERS_WRITE) && !channel.allowWorldWritable()) {
+				String optIn = channel.isOwn("permissions") ? "pipe-io.channels." + channel.name() + ".allow-world-writable"
+						: "pipe-io.channel-defaults.allow-world-writable";
+				problems.add(property + " '" + permissions + "' let every user of this machine write to the channel's"
+						+ " pipes; use rw------- or rw-rw---- (a group), or set " + optIn
+						+ "=true if every local process may send it lines");
+			}
+		}
+		catch (IllegalArgumentException ex) {
+			problems.add(property + " '" + permissions + "' is not a permission string; use nine characters as in"
+					+ " ls -l, such as rw------- or rw-rw----");
+		}
+	}
+
+}

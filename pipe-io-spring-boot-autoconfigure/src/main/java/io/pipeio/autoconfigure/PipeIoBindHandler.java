@@ -1,0 +1,77 @@
+package io.pipeio.autoconfigure;
+
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationPropertiesBindHandlerAdvisor;
+import org.springframework.boot.context.properties.bind.AbstractBindHandler;
+import org.springframework.boot.context.properties.bind.BindContext;
+import org.springframework.boot.context.properties.bind.BindHandler;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Bindable.BindRestriction;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyState;
+
+/**
+ * Binds {@code pipe-io.*} so that every source can override a channel, whatever form the YAML
+ * that declares it uses, and so that a key that is no property fails startup.
+ * <p>
+ * Since Spring Boot 4.1 a YAML entry with an empty value ({@code upper: {}}, {@code upper: ~} or
+ * {@code upper:}) is a property {@code pipe-io.channels.upper} whose value is an empty string. The
+ * binder prefers such a direct value to the keys below it, so it turns the channel into one with
+ * default settings and never looks at {@code --pipe-io.channels.upper.permissions}, an environment
+ * variable or a profile-specific file. This handler tells the binder to ignore the direct value of
+ * a settings object of {@link PipeIoProperties} whenever some source has keys below it; without
+ * any, the empty value still declares the object with its defaults.
+ * <p>
+ * Before {@code pipe-io} is bound, it fails the binding if a key under it is no property (a typo such
+ * as {@code max-mesage-size}), naming the key and the valid ones; the binder alone ignores such keys.
+ *
+ * @author pipe-io
+ */
+final class PipeIoBindHandler extends AbstractBindHandler {
+
+	static final ConfigurationPropertyName ROOT = ConfigurationPropertyName.of("pipe-io");
+
+	PipeIoBindHandler(BindHandler parent) {
+		super(parent);
+	}
+
+	/**
+	 * Return the advisor that adds this handler to the binding of every
+	 * {@code @ConfigurationProperties} bean; it acts on names under {@code pipe-io} only.
+	 * @return the advisor
+	 */
+	static ConfigurationPropertiesBindHandlerAdvisor advisor() {
+		return PipeIoBindHandler::new;
+	}
+
+	@Override
+	public <T> Bindable<T> onStart(ConfigurationPropertyName name, Bindable<T> target, BindContext context) {
+		Bindable<T> bindable = super.onStart(name, target, context);
+		if (name.equals(ROOT) && context.getDepth() == 0) {
+			List<String> unknown = PipeIoPropertyKeys.findUnknown(context.getSources());
+			if (!unknown.isEmpty()) {
+				throw new UnknownPipeIoPropertyException(unknown);
+			}
+		}
+		if (ROOT.isAncestorOf(name) && isSettingsObject(bindable) && hasDescendants(name, context)) {
+			return bindable.withBindRestrictions(BindRestriction.NO_DIRECT_PROPERTY);
+		}
+		return bindable;
+	}
+
+	private static boolean isSettingsObject(Bindable<?> target) {
+		return PipeIoProperties.isGroup(target.getType().resolve(Object.class));
+	}
+
+	private static boolean hasDescendants(ConfigurationPropertyName name, BindContext context) {
+		for (ConfigurationPropertySource source : context.getSources()) {
+			if (source.containsDescendantOf(name) == ConfigurationPropertyState.PRESENT) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+}

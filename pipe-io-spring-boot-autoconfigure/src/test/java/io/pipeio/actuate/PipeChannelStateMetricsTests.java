@@ -1,0 +1,86 @@
+package io.pipeio.actuate;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.pipeio.autoconfigure.PipeIoMetricsAutoConfiguration;
+import io.pipeio.core.PipeChannelRegistry;
+import io.pipeio.test.PipeIoContextRunners;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The {@code pipeio.channel.state} gauge: one time series per channel and state, 1 for the current
+ * state, so that Prometheus can alert on a failed or paused channel.
+ */
+@Timeout(60)
+class PipeChannelStateMetricsTests {
+
+	@TempDir
+	Path directory;
+
+	private ApplicationContextRunner runner() {
+		return PipeIoContextRunners.withDirectory(this.directory)
+			.withConfiguration(AutoConfigurations.of(PipeIoMetricsAutoConfiguration.class, MetricsAutoConfiguration.class,
+					CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class))
+			.withPropertyValues("pipe-io.channels.echo.charset=UTF-8", "pipe-io.channels.other.charset=UTF-8");
+	}
+
+	@Test
+	void oneSeriesPerStateFollowsTheChannel() {
+		runner().run((context) -> {
+			MeterRegistry meters = context.getBean(MeterRegistry.class);
+			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+			assertThat(states(meters, "echo")).containsOnlyKeys("stopped", "starting", "running", "paused", "stopping",
+					"failed");
+			assertThat(current(meters, "echo")).containsExactly("running");
+			registry.pause("echo");
+			assertThat(current(meters, "echo")).containsExactly("paused");
+			assertThat(current(meters, "other")).containsExactly("running");
+			registry.resume("echo");
+			assertThat(current(meters, "echo")).containsExactly("running");
+			registry.stop("echo");
+			assertThat(current(meters, "echo")).containsExactly("stopped");
+			registry.start("echo");
+			// A regular file where the in pipe was: the channel cannot re-create it and fails.
+			Path in = this.directory.resolve("echo.in");
+			Files.delete(in);
+			Files.writeString(in, "not a pipe");
+			await().untilAsserted(() -> assertThat(current(meters, "echo")).containsExactly("failed"));
+			assertThat(current(meters, "other")).containsExactly("running");
+			Files.delete(in);
+			await().untilAsserted(() -> assertThat(current(meters, "echo")).containsExactly("running"));
+		});
+	}
+
+	private static Map<String, Double> states(MeterRegistry meters, String channel) {
+		return meters.get("pipeio.channel.state")
+			.tag("channel", channel)
+			.gauges()
+			.stream()
+			.collect(Collectors.toMap((gauge) -> gauge.getId().getTag("state"), Gauge::value));
+	}
+
+	/** @return the states whose series is 1: exactly one while the channel does not change */
+	private static List<String> current(MeterRegistry meters, String channel) {
+		Map<String, Double> states = states(meters, channel);
+		assertThat(states.values()).containsOnly(0.0, 1.0);
+		return states.entrySet().stream().filter((entry) -> entry.getValue() == 1.0).map(Map.Entry::getKey).toList();
+	}
+
+}
