@@ -5,7 +5,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 import org.jspecify.annotations.Nullable;
 
@@ -16,6 +18,9 @@ import org.jspecify.annotations.Nullable;
  * @author pipe-io
  */
 final class ChannelPipes {
+
+	/** How long {@link #discardUnread} waits for queued lines to be written first. */
+	private static final long DISCARD_WAIT_NANOS = TimeUnit.SECONDS.toNanos(2);
 
 	private final PipeServerSettings settings;
 
@@ -260,9 +265,20 @@ final class ChannelPipes {
 		PipeFiles.removeIfSame(this.createdOut);
 	}
 
-	/** @see OutboundPipe#discardUnread() */
-	long discardUnread() throws IOException {
-		return this.outbound.discardUnread();
+	/**
+	 * Throw away what waits unread in the out pipe, also what the writer still writes there for a
+	 * moment (bounded): see {@link OutboundPipe#discardUnread()}.
+	 * @param queuedBytes the bytes still queued or being written
+	 * @return the lines thrown away
+	 */
+	long discardUnread(LongSupplier queuedBytes) throws IOException {
+		long discarded = this.outbound.discardUnread();
+		long deadline = System.nanoTime() + DISCARD_WAIT_NANOS;
+		while (queuedBytes.getAsLong() > 0 && System.nanoTime() - deadline < 0) {
+			LockSupport.parkNanos(1_000_000); // the writer wakes no one when it is done
+			discarded += this.outbound.discardUnread();
+		}
+		return discarded;
 	}
 
 	/**

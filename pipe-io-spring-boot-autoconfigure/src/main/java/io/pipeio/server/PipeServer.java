@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.jspecify.annotations.Nullable;
@@ -25,8 +24,6 @@ import org.jspecify.annotations.Nullable;
 public final class PipeServer {
 
 	private static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);
-
-	private static final Duration DISCARD_WAIT = Duration.ofSeconds(2);
 
 	private final PipeServerSettings settings;
 
@@ -213,13 +210,7 @@ public final class PipeServer {
 		if (running == null) {
 			return 0;
 		}
-		long discarded = running.discardUnread();
-		long deadline = System.nanoTime() + DISCARD_WAIT.toNanos();
-		while (getSendQueueBytes() > 0 && System.nanoTime() < deadline) {
-			LockSupport.parkNanos(1_000_000); // the writer wakes no one when it is done
-			discarded += running.discardUnread();
-		}
-		return discarded;
+		return running.discardUnread(this.sender::queueBytes);
 	}
 
 	/**
