@@ -23,7 +23,7 @@ class ClientExamplesTests extends SampleAppTestSupport {
 
 	@ParameterizedTest(name = "{0} client")
 	@EnumSource
-	void clientTalksToTheSampleApp(ClientExamples client) throws Exception {
+	void clientTalksToTheSampleApp(ClientExample client) throws Exception {
 		List<String> arguments = new ArrayList<>(client.command());
 		arguments.add(this.directory.toString());
 		Process process = new ProcessBuilder(arguments).redirectErrorStream(true).start();

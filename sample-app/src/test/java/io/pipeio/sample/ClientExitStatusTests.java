@@ -29,7 +29,7 @@ class ClientExitStatusTests {
 
 	@ParameterizedTest(name = "{0} client")
 	@EnumSource
-	void clientRefusesToWriteIntoARegularFile(ClientExamples client, @TempDir Path directory) throws Exception {
+	void clientRefusesToWriteIntoARegularFile(ClientExample client, @TempDir Path directory) throws Exception {
 		for (String channel : CHANNELS) {
 			Files.createFile(directory.resolve(channel + ".in"));
 			Files.createFile(directory.resolve(channel + ".out"));
@@ -45,38 +45,41 @@ class ClientExitStatusTests {
 	}
 
 	/**
-	 * All clients at once, so the test lasts one timeout (10 s), not seven. The Node.js client tells
-	 * that no server holds the FIFOs at once (its non-blocking open fails) and exits with 1.
+	 * All clients at once, so the test lasts one timeout (10 s), not seven; each in a directory of
+	 * its own, because a client holding a FIFO open would count as the server for another one. The
+	 * Node.js client tells at once that no server holds the FIFOs (its non-blocking open fails) and
+	 * exits with 1.
 	 */
 	@Test
 	void clientsGiveUpWithStatus2WhenNoServerAnswers(@TempDir Path directory) throws Exception {
-		List<String> mkfifo = new ArrayList<>(List.of("mkfifo", "-m", "600"));
-		for (String channel : CHANNELS) {
-			mkfifo.add(directory.resolve(channel + ".in").toString());
-			mkfifo.add(directory.resolve(channel + ".out").toString());
+		Map<ClientExample, Process> processes = new EnumMap<>(ClientExample.class);
+		for (ClientExample client : ClientExample.values()) {
+			Path pipes = Files.createDirectory(directory.resolve(client.language()));
+			List<String> mkfifo = new ArrayList<>(List.of("mkfifo", "-m", "600"));
+			for (String channel : CHANNELS) {
+				mkfifo.add(pipes.resolve(channel + ".in").toString());
+				mkfifo.add(pipes.resolve(channel + ".out").toString());
+			}
+			assertThat(new ProcessBuilder(mkfifo).inheritIO().start().waitFor()).isZero();
+			processes.put(client, start(client, pipes));
 		}
-		assertThat(new ProcessBuilder(mkfifo).inheritIO().start().waitFor()).isZero();
-		Map<ClientExamples, Process> processes = new EnumMap<>(ClientExamples.class);
-		for (ClientExamples client : ClientExamples.values()) {
-			processes.put(client, start(client, directory));
-		}
-		for (Map.Entry<ClientExamples, Process> entry : processes.entrySet()) {
-			ClientExamples client = entry.getKey();
+		for (Map.Entry<ClientExample, Process> entry : processes.entrySet()) {
+			ClientExample client = entry.getKey();
 			String output = awaitEnd(client, entry.getValue());
-			int expected = (client == ClientExamples.NODE) ? 1 : 2;
+			int expected = (client == ClientExample.NODE) ? 1 : 2;
 			assertThat(entry.getValue().exitValue()).as("%s client exit status; output:%n%s", client.language(), output)
 				.isEqualTo(expected);
 			assertThat(output).contains((expected == 2) ? "timed out after 10 s" : "no server is reading");
 		}
 	}
 
-	private static Process start(ClientExamples client, Path directory) throws IOException {
+	private static Process start(ClientExample client, Path directory) throws IOException {
 		List<String> arguments = new ArrayList<>(client.command());
 		arguments.add(directory.toString());
 		return new ProcessBuilder(arguments).redirectErrorStream(true).start();
 	}
 
-	private static String awaitEnd(ClientExamples client, Process process) throws InterruptedException, IOException {
+	private static String awaitEnd(ClientExample client, Process process) throws InterruptedException, IOException {
 		boolean ended = process.waitFor(60, TimeUnit.SECONDS);
 		if (!ended) {
 			process.destroyForcibly();

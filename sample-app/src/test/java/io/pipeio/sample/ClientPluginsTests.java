@@ -40,12 +40,12 @@ class ClientPluginsTests extends SampleAppTestSupport {
 	 */
 	@DynamicPropertySource
 	static void compiledClients(DynamicPropertyRegistry properties) {
-		properties.add("sample.clients-build", () -> ClientExamples.build().toString());
+		properties.add("sample.clients-build", () -> ClientExample.build().toString());
 	}
 
 	@ParameterizedTest(name = "{0} plug-in")
 	@EnumSource
-	void pluginAnswersEachRequestUpperCased(ClientExamples client) {
+	void pluginAnswersEachRequestUpperCased(ClientExample client) {
 		String channel = "plugin-" + client.language();
 		String first = "h\u00e9llo w\u00f6rld from " + client.language();
 		assertThat(this.requests.sendAndReceive(channel, first, TIMEOUT)).isEqualTo(first.toUpperCase(Locale.ROOT));

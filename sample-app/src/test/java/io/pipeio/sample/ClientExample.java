@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  * ones (C, Go, C#) are built once per test JVM by {@code clients/build.sh} into
  * {@code target/clients}; a missing toolchain fails that build, and with it every test that needs it.
  */
-enum ClientExamples {
+enum ClientExample {
 
 	BASH("bash", "bash/client.sh", false), PYTHON("python3", "python/client.py", false),
 	NODE("node", "node/client.js", false), C(null, "c/client", true), GO(null, "go/client", true),
@@ -35,7 +35,7 @@ enum ClientExamples {
 
 	private final boolean compiled;
 
-	ClientExamples(@Nullable String launcher, String file, boolean compiled) {
+	ClientExample(@Nullable String launcher, String file, boolean compiled) {
 		this.launcher = launcher;
 		this.file = file;
 		this.compiled = compiled;
