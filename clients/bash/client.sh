@@ -1,12 +1,28 @@
 #!/usr/bin/env bash
-# pipe-io client in plain bash: one request/reply on each of the echo, upper and calc channels.
+# pipe-io client in plain bash: one request/reply on each of the echo, upper and calc channels,
+# or, with --stdio, a plug-in that answers each line of stdin on stdout.
 #
 # Usage: client.sh [DIR]      (DIR defaults to ${TMPDIR:-/tmp}/pipe-io)
+#        client.sh --stdio    (plug-in mode: each line in, the line upper-cased out)
 #
 # Each channel is two FIFOs: the client writes a line to DIR/<channel>.in and reads the
 # reply line from DIR/<channel>.out. Exit status: 0 = all checks passed, 1 = a check failed
 # or a pipe is missing, 2 = timed out (no server answering).
 set -u
+
+# Plug-in mode: answer each request line with the line upper-cased, as the sample's upper channel
+# does, until EOF (the host stopped, or died). printf writes each reply at once: bash does not
+# buffer its output, so the caller never waits for a flush.
+if [[ ${1-} == --stdio ]]; then
+  # ${line^^} upper-cases by the locale: use UTF-8 whatever the environment says (glibc has C.UTF-8).
+  LC_ALL=C.UTF-8
+  echo "bash plug-in ready" >&2
+  # read splits on '\n' only; a last line without it is incomplete: the host drops it too.
+  while IFS= read -r line; do
+    printf '%s\n' "${line^^}"
+  done
+  exit 0
+fi
 
 dir=${1:-${TMPDIR:-/tmp}/pipe-io}
 failed=0

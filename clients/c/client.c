@@ -1,22 +1,29 @@
 /*
- * pipe-io client in C99 + POSIX: one request/reply on each of the echo, upper and calc channels.
+ * pipe-io client in C99 + POSIX: one request/reply on each of the echo, upper and calc channels,
+ * or, with --stdio, a plug-in that answers each line of stdin on stdout.
  *
  * Usage: ./client [DIR]      (DIR defaults to ${TMPDIR:-/tmp}/pipe-io)
+ *        ./client --stdio    (plug-in mode: each line in, the line upper-cased out)
  *
  * Each channel is two FIFOs: write a request line to DIR/<channel>.in, read the reply line
  * from DIR/<channel>.out. Exit status: 0 = all checks passed, 1 = a check failed or a pipe is
- * missing, 2 = timed out (no server answering).
+ * missing or not a FIFO, 2 = timed out (no server answering).
  */
 #define _POSIX_C_SOURCE 200809L /* getline, fdopen, sigaction */
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <locale.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#include <wchar.h>
+#include <wctype.h>
 
 #define TIMEOUT_S 10
 #define STR(x) #x
@@ -33,11 +40,18 @@ static void on_timeout(int sig)
 	_exit(2);
 }
 
-/* open(2) a FIFO without O_CREAT (never create a regular file where the FIFO should be) and
+/* open(2) a FIFO without O_CREAT (never create a regular file where the FIFO should be), refuse
+ * anything that is not a FIFO (fstat checks the file just opened, before a byte is written), and
  * wrap it in stdio. With the server running this never blocks: it holds both FIFOs open. */
 static FILE *open_fifo(const char *path, int flags, const char *mode)
 {
+	struct stat st;
 	int fd = open(path, flags);
+	if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISFIFO(st.st_mode))) {
+		fprintf(stderr, "%s is not a FIFO (is the server running on this directory?)\n", path);
+		close(fd);
+		return NULL;
+	}
 	FILE *f = fd < 0 ? NULL : fdopen(fd, mode);
 	if (f == NULL) {
 		fprintf(stderr, "cannot open %s: %s\n", path, strerror(errno));
@@ -110,8 +124,64 @@ static int result_is(const char *json, double expected)
 	return end != p && fabs(value - expected) < 1e-9;
 }
 
+/* Write one line upper-cased as UTF-8 text (towupper per character); a byte that is not valid
+ * UTF-8 is copied as it is. */
+static void put_upper(const char *line, size_t len, FILE *out)
+{
+	mbstate_t in_state, out_state;
+	memset(&in_state, 0, sizeof in_state);
+	memset(&out_state, 0, sizeof out_state);
+	char buf[MB_LEN_MAX];
+	size_t i = 0;
+	while (i < len) {
+		wchar_t wc;
+		size_t n = mbrtowc(&wc, line + i, len - i, &in_state);
+		size_t m;
+		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+			/* invalid, truncated or NUL: copy the byte, start afresh */
+			fputc((unsigned char)line[i], out);
+			memset(&in_state, 0, sizeof in_state);
+			i++;
+		} else if ((m = wcrtomb(buf, (wchar_t)towupper((wint_t)wc), &out_state)) != (size_t)-1) {
+			fwrite(buf, 1, m, out);
+			i += n;
+		} else {
+			fwrite(line + i, 1, n, out);
+			i += n;
+		}
+	}
+}
+
+/*
+ * Plug-in mode: answer each request line with the line upper-cased, as the sample's upper channel
+ * does, until EOF (the host stopped, or died). One reply line per request, flushed at once: the
+ * n-th reply answers the n-th request, and a buffered answer keeps its caller waiting.
+ */
+static int plugin(void)
+{
+	/* towupper needs a UTF-8 locale; C.UTF-8 is built into glibc, whatever the environment says. */
+	if (setlocale(LC_CTYPE, "C.UTF-8") == NULL)
+		fprintf(stderr, "no C.UTF-8 locale: only ASCII letters are upper-cased\n");
+	fprintf(stderr, "c plug-in ready\n");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	/* getline splits on '\n' only; a last line without it is incomplete: the host drops it too. */
+	while ((n = getline(&line, &cap, stdin)) > 0 && line[n - 1] == '\n') {
+		put_upper(line, (size_t)n - 1, stdout);
+		fputc('\n', stdout);
+		if (fflush(stdout) != 0)
+			break;
+	}
+	free(line);
+	return ferror(stdout) ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc > 1 && strcmp(argv[1], "--stdio") == 0)
+		return plugin();
+
 	const char *tmp = getenv("TMPDIR");
 	static char default_dir[4096];
 	snprintf(default_dir, sizeof default_dir, "%s/pipe-io", tmp != NULL && *tmp ? tmp : "/tmp");

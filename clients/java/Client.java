@@ -2,20 +2,25 @@
  * pipe-io client in plain JDK 17, launched as a single source file:
  *
  *   java Client.java [DIR]      (DIR defaults to ${TMPDIR:-/tmp}/pipe-io)
+ *   java Client.java --stdio    (plug-in mode: each line in, the line upper-cased out)
  *
  * Each channel is two FIFOs: write a request line to DIR/<channel>.in, read the reply line
  * from DIR/<channel>.out. Exit status: 0 = all checks passed, 1 = a check failed or a pipe is
- * missing, 2 = timed out (no server answering).
+ * missing or not a FIFO, 2 = timed out (no server answering).
  */
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -25,7 +30,11 @@ public class Client {
 
 	static Path dir;
 
-	public static void main(String[] args) {
+	public static void main(String[] args) throws IOException {
+		if (args.length > 0 && args[0].equals("--stdio")) {
+			plugin(System.in, System.out); // System.in is buffered: one read(2) per chunk, not per byte
+			return;
+		}
 		String tmp = System.getenv("TMPDIR");
 		dir = Path.of(args.length > 0 ? args[0] : (tmp == null || tmp.isEmpty() ? "/tmp" : tmp) + "/pipe-io");
 
@@ -79,13 +88,46 @@ public class Client {
 
 	/** Send one line to a channel and return its reply line (UTF-8, without the newline). */
 	static String request(String channel, String line) throws IOException {
-		// Only WRITE / READ: no CREATE, so a missing FIFO is an error rather than a new regular
-		// file. With the server running neither open blocks: it holds both FIFOs open.
-		try (FileChannel in = FileChannel.open(dir.resolve(channel + ".in"), StandardOpenOption.WRITE);
-				FileChannel out = FileChannel.open(dir.resolve(channel + ".out"), StandardOpenOption.READ)) {
+		try (FileChannel in = openFifo(dir.resolve(channel + ".in"), StandardOpenOption.WRITE);
+				FileChannel out = openFifo(dir.resolve(channel + ".out"), StandardOpenOption.READ)) {
 			// One write of the whole line, newline included.
 			Channels.newOutputStream(in).write((line + "\n").getBytes(StandardCharsets.UTF_8));
 			return new String(readLine(Channels.newInputStream(out)), StandardCharsets.UTF_8);
+		}
+	}
+
+	/**
+	 * Open a FIFO, refusing anything else. Only WRITE / READ: no CREATE, so a missing FIFO is an
+	 * error rather than a new regular file. The JDK cannot fstat an open channel, so the type is
+	 * checked on the path just before. With the server running neither open blocks: it holds both
+	 * FIFOs open.
+	 */
+	static FileChannel openFifo(Path path, OpenOption option) throws IOException {
+		int mode = (Integer) Files.getAttribute(path, "unix:mode");
+		if ((mode & 0170000) != 0010000) { // S_IFMT, S_IFIFO
+			throw new IOException(path + " is not a FIFO (is the server running on this directory?)");
+		}
+		return FileChannel.open(path, option);
+	}
+
+	/**
+	 * Plug-in mode: answer each request line with the line upper-cased, as the sample's upper
+	 * channel does, until EOF (the host stopped, or died). One reply line per request, flushed at
+	 * once: the n-th reply answers the n-th request, and a buffered answer keeps its caller waiting.
+	 */
+	static void plugin(InputStream stdin, OutputStream stdout) throws IOException {
+		System.err.println("java plug-in ready");
+		while (true) {
+			byte[] line;
+			try {
+				line = readLine(stdin);
+			}
+			catch (EOFException ex) { // a last line without '\n' is incomplete: the host drops it too
+				return;
+			}
+			String reply = new String(line, StandardCharsets.UTF_8).toUpperCase(Locale.ROOT) + "\n";
+			stdout.write(reply.getBytes(StandardCharsets.UTF_8));
+			stdout.flush();
 		}
 	}
 
@@ -95,19 +137,15 @@ public class Client {
 	 */
 	static byte[] readLine(InputStream pipe) throws IOException {
 		ByteArrayOutputStream line = new ByteArrayOutputStream();
-		byte[] buffer = new byte[8192];
 		while (true) {
-			int n = pipe.read(buffer);
-			if (n < 0) {
+			int b = pipe.read(); // one byte at a time: nothing after the line is taken from the pipe
+			if (b < 0) {
 				throw new EOFException("pipe closed before a full reply line arrived");
 			}
-			for (int i = 0; i < n; i++) {
-				if (buffer[i] == '\n') {
-					line.write(buffer, 0, i);
-					return line.toByteArray();
-				}
+			if (b == '\n') {
+				return line.toByteArray();
 			}
-			line.write(buffer, 0, n);
+			line.write(b);
 		}
 	}
 }

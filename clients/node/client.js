@@ -2,18 +2,43 @@
 // pipe-io client (Node.js standard library only).
 //
 // Usage: node client.js [DIR]      (DIR defaults to ${TMPDIR:-/tmp}/pipe-io)
+//        node client.js --stdio    (plug-in mode: each line in, the line upper-cased out)
 //
 // Each channel is two FIFOs: write a request line to DIR/<channel>.in, read the reply line
-// from DIR/<channel>.out. Exit status: 0 = all checks passed, 1 = a check failed or no server
-// is there, 2 = timed out (the server does not answer).
+// from DIR/<channel>.out. Exit status: 0 = all checks passed, 1 = a check failed, a pipe is
+// not a FIFO or no server is there, 2 = timed out (the server does not answer).
 'use strict';
 const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
 const { O_RDONLY, O_WRONLY, O_NONBLOCK } = fs.constants;
 
+if (process.argv[2] === '--stdio') {
+  plugin();
+  return;
+}
+
 const dir = process.argv[2] || path.join(process.env.TMPDIR || '/tmp', 'pipe-io');
 const TIMEOUT_MS = 10_000;
+
+// Plug-in mode: answer each request line with the line upper-cased, as the sample's upper channel
+// does, until EOF (the host stopped, or died). One reply line per request: the n-th reply answers
+// the n-th request. Not node:readline: it also splits on '\r', which would turn one request into
+// two replies.
+function plugin() {
+  console.error('node plug-in ready');
+  let pending = Buffer.alloc(0);
+  process.stdin.on('data', (chunk) => {
+    pending = Buffer.concat([pending, chunk]);
+    let nl;
+    while ((nl = pending.indexOf(0x0a)) >= 0) {
+      process.stdout.write(pending.subarray(0, nl).toString('utf8').toUpperCase() + '\n');
+      pending = pending.subarray(nl + 1);
+    }
+  });
+  // A last line without newline is incomplete: the host drops it too.
+  process.stdin.on('end', () => process.exit(0));
+}
 
 // Overall timeout: if a reply never comes, give up and exit.
 const timer = setTimeout(() => {
@@ -25,10 +50,15 @@ const timer = setTimeout(() => {
 // those run blocking open()/read() calls on libuv's thread pool, and an open() that blocks
 // (FIFO present, no server) keeps even process.exit() from finishing. A non-blocking open
 // returns at once, and net.Socket then waits for data with epoll, like on a socket.
-// No O_CREAT: a missing FIFO is an error, never a new regular file.
+// No O_CREAT: a missing FIFO is an error, never a new regular file. fstat then refuses anything
+// that is not a FIFO, on the file just opened and before a byte is written.
 function openFifo(file, flags) {
   try {
     const fd = fs.openSync(file, flags | O_NONBLOCK);
+    if (!fs.fstatSync(fd).isFIFO()) {
+      fs.closeSync(fd);
+      throw new Error(`${file} is not a FIFO (is the server running on this directory?)`);
+    }
     return new net.Socket({ fd, readable: flags === O_RDONLY, writable: flags === O_WRONLY });
   } catch (err) {
     // A write-only non-blocking open fails with ENXIO when nobody has the FIFO open for

@@ -2,14 +2,16 @@
 """pipe-io client (Python 3, standard library only).
 
 Usage: client.py [DIR]      (DIR defaults to ${TMPDIR:-/tmp}/pipe-io)
+       client.py --stdio    (plug-in mode: each line in, the line upper-cased out)
 
 Each channel is two FIFOs: write a request line to DIR/<channel>.in, read the reply line
 from DIR/<channel>.out. Exit status: 0 = all checks passed, 1 = a check failed or a pipe is
-missing, 2 = timed out (no server answering).
+missing or not a FIFO, 2 = timed out (no server answering).
 """
 import json
 import os
 import signal
+import stat
 import sys
 
 DIR = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.environ.get("TMPDIR") or "/tmp", "pipe-io")
@@ -21,12 +23,22 @@ def on_timeout(signum, frame):
     raise SystemExit(2)  # not an Exception: escapes the per-check handler below
 
 
-def request(channel: str, line: bytes) -> bytes:
-    """Send one line to a channel and return its reply line (without the newline)."""
+def open_fifo(path: str, flags: int) -> int:
+    """Open a FIFO and return its descriptor, refusing anything that is not a FIFO."""
     # os.open without O_CREAT: never create a regular file where the FIFO should be.
     # With the server running neither open blocks: it holds both FIFOs open read-write.
-    with open(os.open(os.path.join(DIR, channel + ".in"), os.O_WRONLY), "wb", buffering=0) as pipe_in, \
-            open(os.open(os.path.join(DIR, channel + ".out"), os.O_RDONLY), "rb") as pipe_out:
+    fd = os.open(path, flags)
+    # fstat checks the file just opened, before a byte is written: the path cannot be swapped.
+    if not stat.S_ISFIFO(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OSError(f"{path} is not a FIFO (is the server running on this directory?)")
+    return fd
+
+
+def request(channel: str, line: bytes) -> bytes:
+    """Send one line to a channel and return its reply line (without the newline)."""
+    with open(open_fifo(os.path.join(DIR, channel + ".in"), os.O_WRONLY), "wb", buffering=0) as pipe_in, \
+            open(open_fifo(os.path.join(DIR, channel + ".out"), os.O_RDONLY), "rb") as pipe_out:
         pipe_in.write(line + b"\n")  # unbuffered: one write(2) for the whole (short) line
         reply = pipe_out.readline()
     if not reply.endswith(b"\n"):
@@ -49,7 +61,23 @@ def check_calc():
     return json.loads(reply)["result"] == 3, reply  # numeric: 3 == 3.0
 
 
+def plugin():
+    """Plug-in mode: answer each request line with the line upper-cased, as the sample's upper
+    channel does, until EOF (the host stopped, or died). One reply line per request, flushed at
+    once: the n-th reply answers the n-th request, and a buffered answer keeps its caller waiting."""
+    print("python plug-in ready", file=sys.stderr, flush=True)
+    for line in sys.stdin.buffer:  # bytes, split on b"\n" only, as the protocol does
+        if not line.endswith(b"\n"):
+            break  # a last line without newline is incomplete: the host drops it too
+        reply = line[:-1].decode("utf-8", "surrogateescape").upper()
+        sys.stdout.buffer.write(reply.encode("utf-8", "surrogateescape") + b"\n")
+        sys.stdout.buffer.flush()
+    return 0
+
+
 def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "--stdio":
+        return plugin()
     signal.signal(signal.SIGALRM, on_timeout)
     signal.alarm(TIMEOUT_S)
     ok = True

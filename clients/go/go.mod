@@ -1,0 +1,3 @@
+module pipe-io.example/client
+
+go 1.19

@@ -1,0 +1,92 @@
+package io.pipeio.sample;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The exit statuses every client example promises in {@code clients/README.md}, without a server:
+ * 1 for a path that is not a FIFO (left untouched), 2 when FIFOs are there but nobody answers.
+ */
+@Timeout(180)
+class ClientExitStatusTests {
+
+	private static final List<String> CHANNELS = List.of("echo", "upper", "calc");
+
+	@ParameterizedTest(name = "{0} client")
+	@EnumSource
+	void clientRefusesToWriteIntoARegularFile(ClientExample client, @TempDir Path directory) throws Exception {
+		for (String channel : CHANNELS) {
+			Files.createFile(directory.resolve(channel + ".in"));
+			Files.createFile(directory.resolve(channel + ".out"));
+		}
+		Process process = start(client, directory);
+		String output = awaitEnd(client, process);
+		assertThat(process.exitValue()).as("%s client exit status; output:%n%s", client.language(), output)
+			.isEqualTo(1);
+		assertThat(output).doesNotContain(": ok");
+		for (String channel : CHANNELS) {
+			assertThat(directory.resolve(channel + ".in")).as("%s client wrote into it", client.language()).isEmptyFile();
+		}
+	}
+
+	/**
+	 * All clients at once, so the test lasts one timeout (10 s), not seven; each in a directory of
+	 * its own, because a client holding a FIFO open would count as the server for another one. The
+	 * Node.js client tells at once that no server holds the FIFOs (its non-blocking open fails) and
+	 * exits with 1.
+	 */
+	@Test
+	void clientsGiveUpWithStatus2WhenNoServerAnswers(@TempDir Path directory) throws Exception {
+		Map<ClientExample, Process> processes = new EnumMap<>(ClientExample.class);
+		for (ClientExample client : ClientExample.values()) {
+			Path pipes = Files.createDirectory(directory.resolve(client.language()));
+			List<String> mkfifo = new ArrayList<>(List.of("mkfifo", "-m", "600"));
+			for (String channel : CHANNELS) {
+				mkfifo.add(pipes.resolve(channel + ".in").toString());
+				mkfifo.add(pipes.resolve(channel + ".out").toString());
+			}
+			assertThat(new ProcessBuilder(mkfifo).inheritIO().start().waitFor()).isZero();
+			processes.put(client, start(client, pipes));
+		}
+		for (Map.Entry<ClientExample, Process> entry : processes.entrySet()) {
+			ClientExample client = entry.getKey();
+			String output = awaitEnd(client, entry.getValue());
+			int expected = (client == ClientExample.NODE) ? 1 : 2;
+			assertThat(entry.getValue().exitValue()).as("%s client exit status; output:%n%s", client.language(), output)
+				.isEqualTo(expected);
+			assertThat(output).contains((expected == 2) ? "timed out after 10 s" : "no server is reading");
+		}
+	}
+
+	private static Process start(ClientExample client, Path directory) throws IOException {
+		List<String> arguments = new ArrayList<>(client.command());
+		arguments.add(directory.toString());
+		return new ProcessBuilder(arguments).redirectErrorStream(true).start();
+	}
+
+	private static String awaitEnd(ClientExample client, Process process) throws InterruptedException, IOException {
+		boolean ended = process.waitFor(60, TimeUnit.SECONDS);
+		if (!ended) {
+			process.destroyForcibly();
+		}
+		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertThat(ended).as("%s client ended; output:%n%s", client.language(), output).isTrue();
+		return output;
+	}
+
+}
