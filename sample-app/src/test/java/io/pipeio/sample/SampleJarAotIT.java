@@ -2,7 +2,6 @@ package io.pipeio.sample;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -111,7 +110,7 @@ class SampleJarAotIT {
 				}
 			}
 			catch (IOException ex) {
-				throw new UncheckedIOException(ex);
+				// the process ended: destroying it closes the stream under this reader
 			}
 		}, "sample-aot-jar-output");
 		reader.setDaemon(true);
