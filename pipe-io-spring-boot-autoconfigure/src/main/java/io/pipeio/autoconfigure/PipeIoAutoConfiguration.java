@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.pipeio.annotation.PipeListenerAnnotationBeanPostProcessor;
+import io.pipeio.aot.PipeIoRuntimeHints;
 import io.pipeio.converter.JacksonPipeMessageConverter;
 import io.pipeio.converter.PipeMessageConverter;
 import io.pipeio.converter.SimplePipeMessageConverter;
@@ -38,6 +39,7 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 
@@ -50,6 +52,7 @@ import org.springframework.core.env.Environment;
 @AutoConfiguration(afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
 @ConditionalOnBooleanProperty(name = "pipe-io.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(PipeIoProperties.class)
+@ImportRuntimeHints(PipeIoRuntimeHints.class)
 public final class PipeIoAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(PipeIoAutoConfiguration.class);

@@ -1,0 +1,121 @@
+package io.pipeio.sample;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.pipeio.test.FifoClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The packaged sample jar run from the code that {@code spring-boot:process-aot} generated at build
+ * time ({@code -Dspring.aot.enabled=true}), as a native image would run it: its bean definitions
+ * are not computed at start, so this proves that the generated code registers the listeners and
+ * channels and that they answer. Run by Failsafe after {@code package}.
+ */
+@Timeout(180)
+class SampleJarAotIT {
+
+	@TempDir
+	Path directory;
+
+	private Process process;
+
+	@AfterEach
+	void killLeftover() throws InterruptedException {
+		if (this.process != null) {
+			this.process.destroyForcibly();
+			this.process.waitFor(10, TimeUnit.SECONDS);
+		}
+	}
+
+	@Test
+	void aotProcessedJarServesItsChannelsAndPlugin() throws Exception {
+		int port = freePort();
+		Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+		this.process = new ProcessBuilder(java.toString(), "-Dspring.aot.enabled=true", "-jar", findJar().toString(),
+				"--pipe-io.directory=" + this.directory, "--server.port=" + port, "--server.address=127.0.0.1")
+			.redirectErrorStream(true)
+			.start();
+		this.process.getOutputStream().close();
+		StringBuffer output = collect(this.process.getInputStream());
+		List<String> pipes = List.of("calc.in", "calc.out", "echo.in", "echo.out", "shout.in", "shout.out",
+				"upper.in", "upper.out");
+		await().atMost(Duration.ofSeconds(90))
+			.pollInterval(Duration.ofMillis(100))
+			.failFast("the application exited:\n" + output, () -> !this.process.isAlive())
+			.until(() -> output.toString().contains("Started SampleApplication")
+					&& pipes.stream().allMatch((pipe) -> Files.exists(this.directory.resolve(pipe))));
+		assertThat(output.toString()).contains("Starting AOT-processed SampleApplication");
+		assertThat(FifoClient.exchange(this.directory, "echo", "ping")).isEqualTo("ping");
+		assertThat(FifoClient.exchange(this.directory, "upper", "ping")).isEqualTo("PING");
+		assertThat(FifoClient.exchange(this.directory, "calc", "{\"op\":\"mul\",\"a\":6,\"b\":7}"))
+			.isEqualTo("{\"result\":42}");
+		assertThat(FifoClient.exchange(this.directory, "calc", "{\"op\":\"pow\",\"a\":6,\"b\":7}"))
+			.isEqualTo("{\"error\":\"unknown op 'pow'; use add, sub, mul or div\"}");
+		HttpResponse<String> shout = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/shout?text=aot"))
+				.timeout(Duration.ofSeconds(30))
+				.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(shout.body()).as("output:%n%s", output).isEqualTo("AOT!");
+		this.process.destroy(); // SIGTERM
+		assertThat(this.process.waitFor(30, TimeUnit.SECONDS)).as("exited after SIGTERM:%n%s", output).isTrue();
+		for (String pipe : pipes) {
+			assertThat(this.directory.resolve(pipe)).as("removed on shutdown").doesNotExist();
+		}
+	}
+
+	private static Path findJar() throws IOException {
+		try (DirectoryStream<Path> jars = Files.newDirectoryStream(Path.of("target"), "sample-app-*.jar")) {
+			for (Path jar : jars) {
+				return jar.toAbsolutePath();
+			}
+		}
+		throw new IllegalStateException("No sample-app jar in target/: run the package phase first");
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+	}
+
+	/** Read a process's output on a daemon thread, so the process never blocks on a full pipe. */
+	private static StringBuffer collect(InputStream stream) {
+		StringBuffer text = new StringBuffer();
+		Thread reader = new Thread(() -> {
+			byte[] buffer = new byte[8192];
+			try (stream) {
+				int read;
+				while ((read = stream.read(buffer)) >= 0) {
+					text.append(new String(buffer, 0, read, StandardCharsets.UTF_8));
+				}
+			}
+			catch (IOException ex) {
+				// the process ended: destroying it closes the stream under this reader
+			}
+		}, "sample-aot-jar-output");
+		reader.setDaemon(true);
+		reader.start();
+		return text;
+	}
+
+}
