@@ -152,6 +152,7 @@ class PipeRetryAndDeadLetterTests {
 	void aStopEndsTheWaitForARetryAtOnceAndTheLineIsDeadLettered() {
 		// Were the wait not ended, the stop would last the shutdown timeout: far beyond @Timeout.
 		runner().withPropertyValues("pipe-io.channels.flaky.retry.initial-interval=1h",
+				"pipe-io.channels.flaky.retry.max-interval=1h",
 				"spring.lifecycle.timeout-per-shutdown-phase=10m")
 			.run((context) -> {
 				try (FifoClient client = FifoClient.connect(pipes(), "flaky")) {
