@@ -190,6 +190,29 @@ class PipeRetryAndDeadLetterTests {
 	}
 
 	@Test
+	void aMisspelledKeyFailsStartupWithTheValidOnes() {
+		runner().withPropertyValues("pipe-io.channels.flaky.retry.max-atempts=3").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()).getMessage())
+				.contains("pipe-io.channels.flaky.retry.max-atempts")
+				.contains("did you mean pipe-io.channels.<name>.retry.max-attempts?");
+		});
+	}
+
+	@Test
+	void aChannelsOwnRetryKeyWinsOverTheDefaultsAndTheOthersAreInherited() {
+		runner().withPropertyValues("pipe-io.channel-defaults.retry.max-attempts=4",
+				"pipe-io.channel-defaults.retry.max-interval=7s")
+			.run((context) -> {
+				PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+				assertThat(registry.getRequiredChannel("flaky").getSettings().retry().maxAttempts()).isEqualTo(3);
+				assertThat(registry.getRequiredChannel("flaky").getSettings().retry().maxInterval())
+					.hasSeconds(7);
+				assertThat(registry.getRequiredChannel("json").getSettings().retry().maxAttempts()).isEqualTo(4);
+			});
+	}
+
+	@Test
 	void aDeadLetterFileThatCannotBeWrittenFailsTheStartNamingIt() throws Exception {
 		Path taken = Files.createDirectories(this.directory.resolve("taken.jsonl"));
 		runner().withPropertyValues("pipe-io.channels.flaky.dead-letter.file=" + taken).run((context) -> {
