@@ -19,7 +19,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Channel meters, tagged {@code channel}: {@code pipeio.messages.received}, {@code .sent},
- * {@code .dropped} (tag {@code reason}), {@code pipeio.bytes.received}, {@code .sent} and the
+ * {@code .dropped} (tag {@code reason}), {@code .retried}, {@code .dead-lettered},
+ * {@code pipeio.dead-letter.failures}, {@code pipeio.bytes.received}, {@code .sent} and the
  * {@code pipeio.send.queue.size}, {@code .bytes} and {@code pipeio.clients.connected} gauges, and the
  * {@code pipeio.channel.state} gauge: one time series per state (tag {@code state}: stopped, starting, running, paused,
  * stopping, failed), 1 for the current one and 0 for the others, so that an alert can fire on
@@ -69,6 +70,18 @@ public class PipeIoMetrics implements MeterBinder, PipeServerListener {
 				.tags(tags.and("reason", reason.tag()))
 				.register(registry);
 		}
+		FunctionCounter.builder("pipeio.messages.retried", statistics, ChannelStatistics::getRetries)
+			.description("Times a listener was called again with a line it had failed on")
+			.tags(tags)
+			.register(registry);
+		FunctionCounter.builder("pipeio.messages.dead-lettered", statistics, ChannelStatistics::getDeadLettered)
+			.description("Dropped lines written to the channel's dead-letter file")
+			.tags(tags)
+			.register(registry);
+		FunctionCounter.builder("pipeio.dead-letter.failures", statistics, ChannelStatistics::getDeadLetterFailures)
+			.description("Dropped lines that could not be written to the channel's dead-letter file")
+			.tags(tags)
+			.register(registry);
 		FunctionCounter.builder("pipeio.bytes.received", statistics, ChannelStatistics::getReceivedBytes)
 			.description("Bytes of the lines received, without newlines")
 			.baseUnit(BaseUnits.BYTES)

@@ -51,6 +51,20 @@ final class EffectiveChannel {
 	/** A channel's own: there is no default plug-in. */
 	private final @Nullable PipePluginProperties plugin;
 
+	private final int retryMaxAttempts;
+
+	private final Duration retryInitialInterval;
+
+	private final double retryMultiplier;
+
+	private final Duration retryMaxInterval;
+
+	private final @Nullable String deadLetterFile;
+
+	private final DataSize deadLetterMaxFileSize;
+
+	private final int deadLetterMaxHistory;
+
 	EffectiveChannel(String name, PipeChannelProperties channel, PipeChannelDefaults defaults) {
 		this.name = name;
 		this.inPipe = pick("in-pipe", channel.getInPipe(), defaults.getInPipe()).replace(NAME_PLACEHOLDER, name);
@@ -69,6 +83,25 @@ final class EffectiveChannel {
 		this.sendTimeout = pick("send-timeout", channel.getSendTimeout(), defaults.getSendTimeout());
 		this.autoStartup = pick("auto-startup", channel.getAutoStartup(), defaults.isAutoStartup());
 		this.plugin = channel.getPlugin();
+		PipeRetryProperties retry = channel.getRetry();
+		PipeRetryProperties retryDefaults = defaults.getRetry();
+		this.retryMaxAttempts = pick("retry.max-attempts", retry.getMaxAttempts(),
+				or(retryDefaults.getMaxAttempts(), PipeRetryProperties.DEFAULT_MAX_ATTEMPTS));
+		this.retryInitialInterval = pick("retry.initial-interval", retry.getInitialInterval(),
+				or(retryDefaults.getInitialInterval(), PipeRetryProperties.DEFAULT_INITIAL_INTERVAL));
+		this.retryMultiplier = pick("retry.multiplier", retry.getMultiplier(),
+				or(retryDefaults.getMultiplier(), PipeRetryProperties.DEFAULT_MULTIPLIER));
+		this.retryMaxInterval = pick("retry.max-interval", retry.getMaxInterval(),
+				or(retryDefaults.getMaxInterval(), PipeRetryProperties.DEFAULT_MAX_INTERVAL));
+		PipeDeadLetterProperties deadLetter = channel.getDeadLetter();
+		PipeDeadLetterProperties deadLetterDefaults = defaults.getDeadLetter();
+		String file = (deadLetter.getFile() != null) ? pick("dead-letter.file", deadLetter.getFile(), "")
+				: deadLetterDefaults.getFile();
+		this.deadLetterFile = (file != null) ? file.replace(NAME_PLACEHOLDER, name) : null;
+		this.deadLetterMaxFileSize = pick("dead-letter.max-file-size", deadLetter.getMaxFileSize(),
+				or(deadLetterDefaults.getMaxFileSize(), PipeDeadLetterProperties.DEFAULT_MAX_FILE_SIZE));
+		this.deadLetterMaxHistory = pick("dead-letter.max-history", deadLetter.getMaxHistory(),
+				or(deadLetterDefaults.getMaxHistory(), PipeDeadLetterProperties.DEFAULT_MAX_HISTORY));
 	}
 
 	private <T> T pick(String key, @Nullable T value, T fallback) {
@@ -77,6 +110,10 @@ final class EffectiveChannel {
 			return value;
 		}
 		return fallback;
+	}
+
+	private static <T> T or(@Nullable T value, T fallback) {
+		return (value != null) ? value : fallback;
 	}
 
 	String name() {
@@ -155,6 +192,35 @@ final class EffectiveChannel {
 	}
 
 	/** @return the property of the channel's plug-in, for messages */
+	int retryMaxAttempts() {
+		return this.retryMaxAttempts;
+	}
+
+	Duration retryInitialInterval() {
+		return this.retryInitialInterval;
+	}
+
+	double retryMultiplier() {
+		return this.retryMultiplier;
+	}
+
+	Duration retryMaxInterval() {
+		return this.retryMaxInterval;
+	}
+
+	/** @return the dead-letter file with the channel's name in place, or {@code null} for none */
+	@Nullable String deadLetterFile() {
+		return this.deadLetterFile;
+	}
+
+	DataSize deadLetterMaxFileSize() {
+		return this.deadLetterMaxFileSize;
+	}
+
+	int deadLetterMaxHistory() {
+		return this.deadLetterMaxHistory;
+	}
+
 	String pluginProperty() {
 		return "pipe-io.channels." + this.name + ".plugin";
 	}

@@ -33,6 +33,7 @@ final class PipeChannelChecks {
 	static List<String> validate(PipeIoProperties properties) {
 		Set<String> problems = new LinkedHashSet<>();
 		Map<Path, String> pathOwners = new HashMap<>();
+		Map<Path, EffectiveChannel> deadLetterFiles = new HashMap<>();
 		Path directory = properties.determineDirectory();
 		checkDirectoryPermissions(properties.getDirectoryPermissions(), problems);
 		// The defaults alone: they are the settings of channels that only a listener declares.
@@ -46,6 +47,7 @@ final class PipeChannelChecks {
 			EffectiveChannel channel = new EffectiveChannel(name, own, properties.getChannelDefaults());
 			checkValues(channel, problems);
 			checkPlugin(channel, problems);
+			checkSharedDeadLetter(deadLetterFiles, channel, problems);
 			checkPath(pathOwners, channel, "in-pipe", channel.inPipe(), name + ".in", directory, problems);
 			checkPath(pathOwners, channel, "out-pipe", channel.outPipe(), name + ".out", directory, problems);
 		});
@@ -75,6 +77,59 @@ final class PipeChannelChecks {
 		if (channel.sendTimeout() == null || channel.sendTimeout().isNegative()) {
 			problems.add(channel.property("send-timeout") + " must not be negative, got " + channel.sendTimeout()
 					+ "; use a duration such as 5s");
+		}
+		checkRetry(channel, problems);
+		checkDeadLetter(channel, problems);
+	}
+
+	private static void checkRetry(EffectiveChannel channel, Set<String> problems) {
+		if (channel.retryMaxAttempts() < 1) {
+			problems.add(channel.property("retry.max-attempts") + " must be at least 1, got "
+					+ channel.retryMaxAttempts() + "; use 1 for no retry, or 3 for two more calls after a failure");
+		}
+		if (channel.retryInitialInterval().isNegative()) {
+			problems.add(channel.property("retry.initial-interval") + " must not be negative, got "
+					+ channel.retryInitialInterval() + "; use a duration such as 1s");
+		}
+		if (channel.retryMaxInterval().isNegative()) {
+			problems.add(channel.property("retry.max-interval") + " must not be negative, got "
+					+ channel.retryMaxInterval() + "; use a duration such as 10s");
+		}
+		if (!(channel.retryMultiplier() >= 1)) {
+			problems.add(channel.property("retry.multiplier") + " must be at least 1, got " + channel.retryMultiplier()
+					+ "; use 1 for equal waits or 2 to double each wait");
+		}
+	}
+
+	private static void checkDeadLetter(EffectiveChannel channel, Set<String> problems) {
+		String file = channel.deadLetterFile();
+		if (file != null && file.isBlank()) {
+			problems.add(channel.property("dead-letter.file") + " must not be empty; name a file such as"
+					+ " dead-letters/{channel}.jsonl, or remove the key to write no dead letters");
+		}
+		if (channel.deadLetterMaxFileSize().toBytes() < 1) {
+			problems.add(channel.property("dead-letter.max-file-size") + " must be at least 1B, got "
+					+ channel.deadLetterMaxFileSize() + "; use a size such as 10MB");
+		}
+		if (channel.deadLetterMaxHistory() < 0) {
+			problems.add(channel.property("dead-letter.max-history") + " must not be negative, got "
+					+ channel.deadLetterMaxHistory() + "; use 0 to keep no rotated file");
+		}
+	}
+
+	/** Channels that share a dead-letter file share its rotation: they must agree on its sizes. */
+	private static void checkSharedDeadLetter(Map<Path, EffectiveChannel> fileOwners, EffectiveChannel channel,
+			Set<String> problems) {
+		String file = channel.deadLetterFile();
+		if (file == null || file.isBlank()) {
+			return;
+		}
+		EffectiveChannel first = fileOwners.putIfAbsent(Path.of(file).toAbsolutePath().normalize(), channel);
+		if (first != null && (first.deadLetterMaxHistory() != channel.deadLetterMaxHistory()
+				|| !first.deadLetterMaxFileSize().equals(channel.deadLetterMaxFileSize()))) {
+			problems.add(channel.property("dead-letter.file") + " is also the dead-letter file of channel '"
+					+ first.name() + "' with another max-file-size or max-history; give both the same sizes, or"
+					+ " each its own file");
 		}
 	}
 

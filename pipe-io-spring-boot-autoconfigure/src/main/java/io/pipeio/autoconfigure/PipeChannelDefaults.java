@@ -2,6 +2,7 @@ package io.pipeio.autoconfigure;
 
 import java.time.Duration;
 
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -86,6 +87,18 @@ public class PipeChannelDefaults {
 	 * Whether the channel starts with the application.
 	 */
 	private boolean autoStartup = true;
+
+	/**
+	 * Calling the listener again with a line it threw an exception on.
+	 */
+	@NestedConfigurationProperty
+	private final PipeRetryProperties retry = new PipeRetryProperties();
+
+	/**
+	 * The file that receives every line the channel drops.
+	 */
+	@NestedConfigurationProperty
+	private final PipeDeadLetterProperties deadLetter = new PipeDeadLetterProperties();
 
 	public String getInPipe() {
 		return this.inPipe;
@@ -181,6 +194,14 @@ public class PipeChannelDefaults {
 
 	public void setAutoStartup(boolean autoStartup) {
 		this.autoStartup = autoStartup;
+	}
+
+	public PipeRetryProperties getRetry() {
+		return this.retry;
+	}
+
+	public PipeDeadLetterProperties getDeadLetter() {
+		return this.deadLetter;
 	}
 
 }

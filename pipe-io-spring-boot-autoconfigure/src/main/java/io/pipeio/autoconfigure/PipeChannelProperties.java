@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -99,6 +100,18 @@ public class PipeChannelProperties {
 	 * startup.
 	 */
 	private @Nullable Boolean autoStartup;
+
+	/**
+	 * Calling the listener again with a line it threw an exception on.
+	 */
+	@NestedConfigurationProperty
+	private final PipeRetryProperties retry = new PipeRetryProperties();
+
+	/**
+	 * The file that receives every line the channel drops.
+	 */
+	@NestedConfigurationProperty
+	private final PipeDeadLetterProperties deadLetter = new PipeDeadLetterProperties();
 
 	/**
 	 * The process at the other end of the channel, started and supervised by pipe-io.
@@ -207,6 +220,14 @@ public class PipeChannelProperties {
 
 	public void setAutoStartup(@Nullable Boolean autoStartup) {
 		this.autoStartup = autoStartup;
+	}
+
+	public PipeRetryProperties getRetry() {
+		return this.retry;
+	}
+
+	public PipeDeadLetterProperties getDeadLetter() {
+		return this.deadLetter;
 	}
 
 }

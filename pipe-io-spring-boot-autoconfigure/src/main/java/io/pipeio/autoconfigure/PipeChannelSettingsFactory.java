@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Set;
 
 import io.pipeio.core.PipeChannelSettings;
+import io.pipeio.core.PipeRetrySettings;
+import io.pipeio.deadletter.DeadLetterSettings;
 import io.pipeio.server.PipeServerSettings;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -114,8 +116,13 @@ public class PipeChannelSettingsFactory {
 			customizer.customize(name, server);
 		}
 		PipePluginProperties plugin = channel.plugin();
+		String deadLetterFile = channel.deadLetterFile();
 		return new PipeChannelSettings(server.build(), Charset.forName(channel.charset()), channel.autoStartup(),
-				(plugin != null) ? plugin.toSettings(channel.pluginProperty()) : null);
+				(plugin != null) ? plugin.toSettings(channel.pluginProperty()) : null,
+				new PipeRetrySettings(channel.retryMaxAttempts(), channel.retryInitialInterval(),
+						channel.retryMultiplier(), channel.retryMaxInterval()),
+				(deadLetterFile != null) ? new DeadLetterSettings(Path.of(deadLetterFile),
+						channel.deadLetterMaxFileSize().toBytes(), channel.deadLetterMaxHistory()) : null);
 	}
 
 	/** A value that validation has checked already; {@code null} only if validation was skipped. */

@@ -141,7 +141,8 @@ public class PipeIoProperties implements Validator {
 	static boolean isGroup(Class<?> type) {
 		return type.getEnclosingClass() == PipeIoProperties.class || type == PipeChannelProperties.class
 				|| type == PipeChannelDefaults.class || type == PipePluginProperties.class
-				|| type.getEnclosingClass() == PipePluginProperties.class;
+				|| type.getEnclosingClass() == PipePluginProperties.class || type == PipeRetryProperties.class
+				|| type == PipeDeadLetterProperties.class;
 	}
 
 	private static String currentUser() {

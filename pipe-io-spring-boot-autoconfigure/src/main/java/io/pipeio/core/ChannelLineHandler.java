@@ -8,7 +8,8 @@ import io.pipeio.server.LineHandler;
 /**
  * What a channel does with each line, on the reader thread: the answer to the oldest waiting
  * request, else the listener's (whose reply is sequenced), else counted as dropped
- * ({@code no-listener}). Failures go to the channel's error handler.
+ * ({@code no-listener}). A line the listener fails on is retried as the channel's retry settings
+ * allow; then it and every other dropped line go to {@link LineFailures}.
  *
  * @author pipe-io
  */
@@ -41,8 +42,8 @@ final class ChannelLineHandler implements LineHandler {
 	@Override
 	public void onIncompleteLine(byte[] partial) {
 		// Counted by the engine; the error handler learns of it like of any line that was lost.
-		this.channel.reportDropped(DropReason.INCOMPLETE, partial, new IllegalStateException(
-				"Every client left channel '" + this.channel.getName() + "' in the middle of a line"));
+		this.channel.failures.dropped(DropReason.INCOMPLETE, partial, new IllegalStateException(
+				"Every client left channel '" + this.channel.getName() + "' in the middle of a line"), 0);
 	}
 
 	private void dispatch(byte[] buffer, int offset, int length, boolean owned) {
@@ -53,19 +54,36 @@ final class ChannelLineHandler implements LineHandler {
 		ListenerChain chain = channel.listener();
 		if (chain == null) {
 			channel.unheardLines.drop();
+			if (channel.failures.hasDeadLetters()) {
+				channel.failures.deadLetter(DropReason.NO_LISTENER, copy(buffer, offset, length, owned), length, 0,
+						null);
+			}
 			return;
 		}
-		try {
-			// A line in an array of its own goes to the listener as is: no copy of a large line.
-			BufferedPipeMessageListener current = chain.head();
-			Object reply = owned ? current.onMessage(buffer, channel) : current.onMessage(buffer, offset, length, channel);
-			if (reply != null) {
-				channel.replies.submit(reply, buffer, offset, length, channel::handleFailure);
+		for (int attempt = 1;; attempt++) {
+			try {
+				// A line in an array of its own goes to the listener as is: no copy of a large line.
+				BufferedPipeMessageListener current = chain.head();
+				Object reply = owned ? current.onMessage(buffer, channel)
+						: current.onMessage(buffer, offset, length, channel);
+				if (reply != null) {
+					channel.replies.submit(reply, buffer, offset, length,
+							(line, failure) -> channel.failures.failed(line, failure, 1));
+				}
+				return;
+			}
+			catch (Throwable ex) {
+				// The same line again, in order: the lines behind it wait (see PipeRetrySettings).
+				if (!channel.failures.retry(ex, attempt)) {
+					channel.failures.failed(copy(buffer, offset, length, owned), ex, attempt);
+					return;
+				}
 			}
 		}
-		catch (Throwable ex) {
-			channel.handleFailure(Arrays.copyOfRange(buffer, offset, offset + length), ex);
-		}
+	}
+
+	private static byte[] copy(byte[] buffer, int offset, int length, boolean owned) {
+		return owned ? buffer : Arrays.copyOfRange(buffer, offset, offset + length);
 	}
 
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.List;
 
 import io.pipeio.plugin.PluginObserver;
+import io.pipeio.plugin.PluginState;
 import io.pipeio.plugin.PluginSupervisor;
 import io.pipeio.server.PipeServer;
 import org.apache.commons.logging.Log;
@@ -54,9 +55,13 @@ final class ChannelPlugin implements PluginObserver {
 	@Override
 	public void onExited(PluginSupervisor plugin, int exitCode, boolean willRestart) {
 		String reason = "the plug-in exited with code " + exitCode + (willRestart ? " and is restarted" : "");
-		if (exitCode != 0 || willRestart) {
-			logger.warn("Plug-in of channel '" + plugin.getChannel() + "' exited with code " + exitCode
-					+ (willRestart ? "; restarting" : "; state " + plugin.getState()));
+		String exited = "Plug-in of channel '" + plugin.getChannel() + "' exited with code " + exitCode
+				+ (willRestart ? "; restarting" : "; state " + plugin.getState());
+		if (!willRestart && plugin.getState() == PluginState.STOPPED) {
+			logger.info(exited); // asked to stop (SIGTERM gives 143), or ended well with no restart wanted
+		}
+		else if (exitCode != 0 || willRestart) {
+			logger.warn(exited);
 		}
 		this.channel.failRequests(PipeRequestOutcome.RESTARTED, reason, this::discardUnread);
 		this.observers.forEach((observer) -> observer.onExited(plugin, exitCode, willRestart));

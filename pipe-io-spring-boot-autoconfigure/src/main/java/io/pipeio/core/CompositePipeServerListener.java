@@ -45,6 +45,11 @@ public final class CompositePipeServerListener implements PipeServerListener {
 	}
 
 	@Override
+	public void onLineDropped(PipeServer server, DropReason reason, byte[] line) {
+		tellEach((listener) -> listener.onLineDropped(server, reason, line));
+	}
+
+	@Override
 	public void onHandlerError(PipeServer server, byte[] line, Throwable error) {
 		tellEach((listener) -> listener.onHandlerError(server, line, error));
 	}

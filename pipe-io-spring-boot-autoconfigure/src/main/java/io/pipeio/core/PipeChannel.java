@@ -1,24 +1,20 @@
 package io.pipeio.core;
 
 import java.io.IOException;
-import java.lang.reflect.InvocationTargetException;
 import java.nio.charset.Charset;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-import io.pipeio.converter.PipeMessageConversionException;
 import io.pipeio.converter.PipeMessageConverter;
+import io.pipeio.deadletter.DeadLetterFile;
 import io.pipeio.plugin.PluginObserver;
 import io.pipeio.plugin.PluginSupervisor;
 import io.pipeio.server.ChannelStatistics;
-import io.pipeio.server.DropReason;
 import io.pipeio.server.PipeServer;
 import io.pipeio.server.PipeServerListener;
 import io.pipeio.server.PipeServerState;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,8 +24,6 @@ import org.jspecify.annotations.Nullable;
  * @author pipe-io
  */
 public final class PipeChannel implements PipeChannelContext {
-
-	private static final Log logger = LogFactory.getLog(PipeChannel.class);
 
 	private final String name;
 
@@ -52,16 +46,21 @@ public final class PipeChannel implements PipeChannelContext {
 	private volatile PipeErrorHandler errorHandler;
 
 	private final @Nullable ChannelPlugin plugin;
+
+	final LineFailures failures;
 	final UnheardLines unheardLines;
 
 	PipeChannel(String name, PipeChannelSettings settings, PipeMessageConverter converter,
-			PipeErrorHandler errorHandler, PipeServerListener serverListener, List<PluginObserver> pluginObservers) {
+			PipeErrorHandler errorHandler, PipeServerListener serverListener, List<PluginObserver> pluginObservers,
+			@Nullable DeadLetterFile deadLetters) {
 		this.name = name;
 		this.settings = settings;
 		this.converter = converter;
 		this.defaultErrorHandler = errorHandler;
 		this.errorHandler = errorHandler;
-		this.server = new PipeServer(settings.server(), new ChannelLineHandler(this), serverListener);
+		this.failures = new LineFailures(this, settings.retry(), deadLetters);
+		this.server = new PipeServer(settings.server(), new ChannelLineHandler(this),
+				new CompositePipeServerListener(List.of(serverListener, this.failures)));
 		this.unheardLines = new UnheardLines(name, settings.server().getInPath(), this.server.getStatistics());
 		this.plugin = (settings.plugin() != null) ? new ChannelPlugin(this, this.server, pluginObservers) : null;
 	}
@@ -155,6 +154,7 @@ public final class PipeChannel implements PipeChannelContext {
 	 * there
 	 */
 	public void start() {
+		this.failures.start();
 		try {
 			this.server.start();
 		}
@@ -172,6 +172,7 @@ public final class PipeChannel implements PipeChannelContext {
 	 * @param timeout the longest this may take
 	 */
 	public void stop(Duration timeout) {
+		this.failures.stopping();
 		if (this.plugin != null) {
 			// The plug-in goes first; then the channel drains what it wrote until EOF.
 			this.plugin.supervisor().stop();
@@ -275,32 +276,13 @@ public final class PipeChannel implements PipeChannelContext {
 		return this.converter.toLine(payload);
 	}
 
-	private void sendReply(Object reply) {
+	void sendReply(Object reply) {
 		this.server.send(toLine(reply));
 	}
 
-	void handleFailure(byte[] line, Throwable failure) {
-		Throwable cause = (failure instanceof InvocationTargetException ite && ite.getCause() != null)
-				? ite.getCause() : failure;
-		DropReason reason = (cause instanceof PipeMessageConversionException) ? DropReason.MALFORMED
-				: DropReason.HANDLER_ERROR;
-		ChannelStatistics statistics = this.server.getStatistics();
-		statistics.recordDropped(reason);
-		statistics.recordError(cause);
-		reportDropped(reason, line, cause);
-	}
-
-	void reportDropped(DropReason reason, byte[] line, Throwable cause) {
-		try {
-			Object reply = this.errorHandler.handleError(new PipeListenerFailedException(this.name, reason, line, cause),
-					this);
-			if (reply != null) {
-				sendReply(reply);
-			}
-		}
-		catch (RuntimeException ex) {
-			logger.error("Error handler of channel '" + this.name + "' failed", ex);
-		}
+	/** @return the error handler of the listener, or the default one */
+	PipeErrorHandler errorHandler() {
+		return this.errorHandler;
 	}
 
 	@Override

@@ -8,6 +8,8 @@ import java.util.Set;
 import java.util.function.Function;
 
 import io.pipeio.converter.PipeMessageConverter;
+import io.pipeio.deadletter.DeadLetterFiles;
+import io.pipeio.deadletter.DeadLetterSettings;
 import io.pipeio.plugin.PluginObserver;
 import io.pipeio.server.PipeServerListener;
 import org.apache.commons.logging.Log;
@@ -43,6 +45,9 @@ public class PipeChannelRegistry implements SmartLifecycle {
 	private final PipeServerListener serverListener;
 
 	private final Duration shutdownTimeout;
+
+	/** Shared by channels that name the same file. */
+	private final DeadLetterFiles deadLetterFiles = new DeadLetterFiles();
 
 	private volatile List<PipeMessageListenerDecorator> decorators = List.of();
 
@@ -104,8 +109,9 @@ public class PipeChannelRegistry implements SmartLifecycle {
 	}
 
 	private PipeChannel newChannel(String name, PipeChannelSettings settings) {
+		DeadLetterSettings deadLetter = settings.deadLetter();
 		return new PipeChannel(name, settings, this.converter, this.errorHandler, this.serverListener,
-				this.pluginObservers);
+				this.pluginObservers, (deadLetter != null) ? this.deadLetterFiles.get(deadLetter) : null);
 	}
 
 	/**
@@ -275,6 +281,7 @@ public class PipeChannelRegistry implements SmartLifecycle {
 	public void stop() {
 		this.running = false;
 		ChannelStopper.stopAll(this.channels.values(), this.shutdownTimeout);
+		this.deadLetterFiles.closeAll();
 	}
 
 	@Override

@@ -3,6 +3,7 @@ package io.pipeio.core;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 
+import io.pipeio.deadletter.DeadLetterSettings;
 import io.pipeio.plugin.PluginSettings;
 import io.pipeio.server.PipeServerSettings;
 import org.jspecify.annotations.Nullable;
@@ -16,10 +17,12 @@ import org.springframework.util.Assert;
  * @param charset the charset of text lines
  * @param autoStartup whether the channel starts with the application
  * @param plugin the process to run at the other end of the channel, or {@code null}
+ * @param retry how the listener is called again with a line it failed on
+ * @param deadLetter where dropped lines are written, or {@code null} for nowhere
  * @author pipe-io
  */
 public record PipeChannelSettings(PipeServerSettings server, Charset charset, boolean autoStartup,
-		@Nullable PluginSettings plugin) {
+		@Nullable PluginSettings plugin, PipeRetrySettings retry, @Nullable DeadLetterSettings deadLetter) {
 
 	/**
 	 * Create settings.
@@ -27,6 +30,19 @@ public record PipeChannelSettings(PipeServerSettings server, Charset charset, bo
 	public PipeChannelSettings {
 		Assert.notNull(server, "'server' must not be null");
 		Assert.notNull(charset, "'charset' must not be null");
+		Assert.notNull(retry, "'retry' must not be null");
+	}
+
+	/**
+	 * Create settings without retry or dead letters.
+	 * @param server the engine settings
+	 * @param charset the charset of text lines
+	 * @param autoStartup whether the channel starts with the application
+	 * @param plugin the process to run at the other end of the channel, or {@code null}
+	 */
+	public PipeChannelSettings(PipeServerSettings server, Charset charset, boolean autoStartup,
+			@Nullable PluginSettings plugin) {
+		this(server, charset, autoStartup, plugin, PipeRetrySettings.NONE, null);
 	}
 
 	/**
@@ -45,7 +61,28 @@ public record PipeChannelSettings(PipeServerSettings server, Charset charset, bo
 	 * @return the settings
 	 */
 	public PipeChannelSettings withPlugin(@Nullable PluginSettings plugin) {
-		return new PipeChannelSettings(this.server, this.charset, this.autoStartup, plugin);
+		return new PipeChannelSettings(this.server, this.charset, this.autoStartup, plugin, this.retry,
+				this.deadLetter);
+	}
+
+	/**
+	 * Return a copy that calls the listener again with a line it failed on.
+	 * @param retry how often and with which waits
+	 * @return the settings
+	 */
+	public PipeChannelSettings withRetry(PipeRetrySettings retry) {
+		return new PipeChannelSettings(this.server, this.charset, this.autoStartup, this.plugin, retry,
+				this.deadLetter);
+	}
+
+	/**
+	 * Return a copy that writes every line it drops to a dead-letter file.
+	 * @param deadLetter the file and its sizes, or {@code null} for none
+	 * @return the settings
+	 */
+	public PipeChannelSettings withDeadLetter(@Nullable DeadLetterSettings deadLetter) {
+		return new PipeChannelSettings(this.server, this.charset, this.autoStartup, this.plugin, this.retry,
+				deadLetter);
 	}
 
 	/**

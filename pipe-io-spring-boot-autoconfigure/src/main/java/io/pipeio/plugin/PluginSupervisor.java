@@ -104,8 +104,8 @@ public final class PluginSupervisor {
 			stopped = this.executor;
 			this.executor = null;
 			this.generation++; // the exit about to come is this stop's, not a crash
+			this.state = PluginState.STOPPED; // before the exit is reported: it was asked for
 			terminate(false);
-			this.state = PluginState.STOPPED;
 		}
 		if (stopped != null) {
 			stopped.shutdownNow();

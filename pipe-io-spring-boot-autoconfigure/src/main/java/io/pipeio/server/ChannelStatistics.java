@@ -49,6 +49,12 @@ public final class ChannelStatistics {
 
 	private final LongAdder[] dropped = new LongAdder[DropReason.values().length];
 
+	private final LongAdder retries = new LongAdder();
+
+	private final LongAdder deadLettered = new LongAdder();
+
+	private final LongAdder deadLetterFailures = new LongAdder();
+
 	private final AtomicReference<@Nullable LastError> lastError = new AtomicReference<>();
 
 	ChannelStatistics() {
@@ -111,6 +117,36 @@ public final class ChannelStatistics {
 
 	void recordDropped(DropReason reason, long lines) {
 		this.dropped[reason.ordinal()].add(lines);
+	}
+
+	/** @return times a listener was called again with a line it had failed on */
+	public long getRetries() {
+		return this.retries.sum();
+	}
+
+	/** Count a listener called again with a line it had failed on: by the layers above the engine. */
+	public void recordRetry() {
+		this.retries.increment();
+	}
+
+	/** @return dropped lines written to the channel's dead-letter file */
+	public long getDeadLettered() {
+		return this.deadLettered.sum();
+	}
+
+	/** Count a dropped line written to a dead-letter file: by the layers above the engine. */
+	public void recordDeadLettered() {
+		this.deadLettered.increment();
+	}
+
+	/** @return dropped lines that could not be written to the channel's dead-letter file */
+	public long getDeadLetterFailures() {
+		return this.deadLetterFailures.sum();
+	}
+
+	/** Count a dropped line that could not be written to a dead-letter file. */
+	public void recordDeadLetterFailure() {
+		this.deadLetterFailures.increment();
 	}
 
 	/**

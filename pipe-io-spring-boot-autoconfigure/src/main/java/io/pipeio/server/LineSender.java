@@ -146,6 +146,7 @@ final class LineSender {
 	private void dropped(byte[] line) {
 		this.statistics.recordDropped(DropReason.QUEUE_FULL);
 		this.listener.onDropped(this.server, DropReason.QUEUE_FULL, line.length);
+		this.listener.onLineDropped(this.server, DropReason.QUEUE_FULL, line);
 	}
 
 }

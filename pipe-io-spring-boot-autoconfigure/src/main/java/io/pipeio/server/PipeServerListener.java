@@ -44,6 +44,16 @@ public interface PipeServerListener {
 	}
 
 	/**
+	 * Called after {@link #onDropped} for an outgoing line that the engine held when it dropped it
+	 * (a full send queue), so that it can be kept somewhere else.
+	 * @param server the server
+	 * @param reason why it was dropped
+	 * @param line the line without its newline; not to be modified
+	 */
+	default void onLineDropped(PipeServer server, DropReason reason, byte[] line) {
+	}
+
+	/**
 	 * The {@link LineHandler} threw an exception; the channel goes on with the next line.
 	 * @param server the server
 	 * @param line a copy of the line the handler failed on

@@ -29,7 +29,10 @@ class PipeIoConfigurationMetadataTests {
 
 	@Test
 	void theDefaultsHaveTheKeysOfAChannel() {
-		assertThat(keys(PipeChannelDefaults.class)).isEqualTo(channelKeysWithDefaults());
+		Set<String> channelKeys = keys(PipeChannelProperties.class);
+		channelKeys.remove("plugin");
+		assertThat(keys(PipeChannelDefaults.class)).isEqualTo(channelKeys).contains("retry.max-attempts",
+				"dead-letter.file");
 	}
 
 	@Test
@@ -61,18 +64,34 @@ class PipeIoConfigurationMetadataTests {
 		assertThat(hints.get("pipe-io.channel-defaults.in-pipe")).contains("{channel}.in");
 	}
 
-	/** The keys of a channel but its plug-in: a plug-in is a channel's own, there is no default one. */
+	@Test
+	void theDeadLetterFileIsDescribedWithoutADefault() throws IOException {
+		JsonNode file = properties(metadata()).get("pipe-io.channel-defaults.dead-letter.file");
+		assertThat(file.path("description").asString()).contains("JSON");
+		assertThat(file.has("defaultValue")).isFalse();
+	}
+
+	/**
+	 * The keys of a channel but its plug-in (a plug-in is a channel's own, there is no default
+	 * one) and the dead-letter file (none unless set).
+	 */
 	private static Set<String> channelKeysWithDefaults() {
 		Set<String> keys = keys(PipeChannelProperties.class);
 		keys.remove("plugin");
+		keys.remove("dead-letter.file");
 		return keys;
 	}
 
+	/** The keys of a properties class, those of its nested groups (read-only properties) included. */
 	private static Set<String> keys(Class<?> type) {
 		Set<String> keys = new TreeSet<>();
 		for (PropertyDescriptor descriptor : BeanUtils.getPropertyDescriptors(type)) {
+			String name = DataObjectPropertyName.toDashedForm(descriptor.getName());
 			if (descriptor.getWriteMethod() != null) {
-				keys.add(DataObjectPropertyName.toDashedForm(descriptor.getName()));
+				keys.add(name);
+			}
+			else if (descriptor.getReadMethod() != null && PipeIoProperties.isGroup(descriptor.getPropertyType())) {
+				keys(descriptor.getPropertyType()).forEach((nested) -> keys.add(name + "." + nested));
 			}
 		}
 		return keys;

@@ -75,6 +75,16 @@ class PipePluginHostTests {
 	}
 
 	@Test
+	void aPluginStoppedWithItsChannelIsNoWarning(CapturedOutput output) throws Exception {
+		runner().run((context) -> {
+			PipeRequestOperations requests = context.getBean(PipeRequestOperations.class);
+			assertThat(requests.sendAndReceive("calc", "hello", WAIT)).isEqualTo("HELLO");
+		});
+		assertThat(output.getAll()).containsPattern("INFO.*Plug-in of channel 'calc' exited with code \\d+; state STOPPED")
+			.doesNotContainPattern("WARN.*Plug-in of channel 'calc' exited");
+	}
+
+	@Test
 	void restartFailsEveryOutstandingRequestAtOnceAndTheNextInstanceAnswersTheNextRequest() throws Exception {
 		runner().run((context) -> {
 			PipeRequestOperations requests = context.getBean(PipeRequestOperations.class);

@@ -1,0 +1,209 @@
+package io.pipeio.core;
+
+import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+
+import io.pipeio.converter.PipeMessageConversionException;
+import io.pipeio.deadletter.DeadLetter;
+import io.pipeio.deadletter.DeadLetterFile;
+import io.pipeio.server.ChannelStatistics;
+import io.pipeio.server.DropReason;
+import io.pipeio.server.PipeServer;
+import io.pipeio.server.PipeServerListener;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What a channel does with a line that failed: calls the listener again while the retry settings
+ * allow, then counts the line as dropped, writes it to the dead-letter file if there is one and
+ * tells the error handler. As a {@link PipeServerListener} it also hears of the lines the engine
+ * drops on its own (too large, a full send queue), so that every dropped line reaches the file.
+ *
+ * @author pipe-io
+ */
+final class LineFailures implements PipeServerListener {
+
+	private static final Log logger = LogFactory.getLog(PipeChannel.class);
+
+	private final PipeChannel channel;
+
+	private final PipeRetrySettings retry;
+
+	private final @Nullable DeadLetterFile deadLetters;
+
+	private final Object backoffMonitor = new Object();
+
+	/** Set while the channel stops: a failing line is then dropped without waiting to retry it. */
+	private volatile boolean stopping;
+
+	/** Whether the last write to the dead-letter file failed: logs each outage once. */
+	private volatile boolean deadLettersFailing;
+
+	LineFailures(PipeChannel channel, PipeRetrySettings retry, @Nullable DeadLetterFile deadLetters) {
+		this.channel = channel;
+		this.retry = retry;
+		this.deadLetters = deadLetters;
+	}
+
+	/**
+	 * Open the dead-letter file, so that a file that cannot be written fails the start rather than
+	 * the first dropped line.
+	 * @throws IllegalStateException if it cannot be opened
+	 */
+	void start() {
+		this.stopping = false;
+		DeadLetterFile deadLetters = this.deadLetters;
+		if (deadLetters != null) {
+			try {
+				deadLetters.open();
+			}
+			catch (IOException ex) {
+				throw new IllegalStateException("Channel '" + this.channel.getName() + "' cannot write dead letters to "
+						+ deadLetters.getPath() + ": " + ex.getMessage() + "; set its dead-letter.file to a file this"
+						+ " user may create", ex);
+			}
+		}
+	}
+
+	/** The channel begins to stop: a line that fails from now on is not retried. */
+	void stopping() {
+		this.stopping = true;
+		synchronized (this.backoffMonitor) {
+			this.backoffMonitor.notifyAll();
+		}
+	}
+
+	/**
+	 * Decide whether to call the listener again after it failed on a line, and wait the backoff if
+	 * so. Called on the reader thread.
+	 * @param failure what the listener threw
+	 * @param failedAttempts how many calls with the line failed so far
+	 * @return whether to call the listener again
+	 */
+	boolean retry(Throwable failure, int failedAttempts) {
+		if (failedAttempts >= this.retry.maxAttempts() || this.stopping
+				|| unwrap(failure) instanceof PipeMessageConversionException) {
+			return false;
+		}
+		long deadline = System.nanoTime() + this.retry.backoff(failedAttempts).toNanos();
+		synchronized (this.backoffMonitor) {
+			long left;
+			while (!this.stopping && (left = deadline - System.nanoTime()) > 0) {
+				try {
+					TimeUnit.NANOSECONDS.timedWait(this.backoffMonitor, left);
+				}
+				catch (InterruptedException ex) {
+					// The stop gave up waiting for this line: drop it, and let the engine see why.
+					Thread.currentThread().interrupt();
+					return false;
+				}
+			}
+		}
+		if (this.stopping) {
+			return false;
+		}
+		this.channel.getStatistics().recordRetry();
+		if (logger.isDebugEnabled()) {
+			logger.debug("Channel '" + this.channel.getName() + "': calling the listener again (attempt "
+					+ (failedAttempts + 1) + " of " + this.retry.maxAttempts() + ") after " + unwrap(failure));
+		}
+		return true;
+	}
+
+	/**
+	 * Drop a line that the listener or the conversion of its reply failed on.
+	 * @param line the line
+	 * @param failure the failure
+	 * @param attempts how many times the listener was called with it
+	 */
+	void failed(byte[] line, Throwable failure, int attempts) {
+		Throwable cause = unwrap(failure);
+		DropReason reason = (cause instanceof PipeMessageConversionException) ? DropReason.MALFORMED
+				: DropReason.HANDLER_ERROR;
+		ChannelStatistics statistics = this.channel.getStatistics();
+		statistics.recordDropped(reason);
+		statistics.recordError(cause);
+		dropped(reason, line, cause, attempts);
+	}
+
+	/**
+	 * Hand a dropped line, counted already, to the dead-letter file and the error handler.
+	 * @param reason why it was dropped
+	 * @param line the line
+	 * @param cause why
+	 * @param attempts how many times the listener was called with it
+	 */
+	void dropped(DropReason reason, byte[] line, Throwable cause, int attempts) {
+		deadLetter(reason, line, line.length, attempts, cause);
+		try {
+			Object reply = this.channel.errorHandler()
+				.handleError(new PipeListenerFailedException(this.channel.getName(), reason, line, cause), this.channel);
+			if (reply != null) {
+				this.channel.sendReply(reply);
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.error("Error handler of channel '" + this.channel.getName() + "' failed", ex);
+		}
+	}
+
+	/** @return whether dropped lines are written anywhere: lines are copied only if so */
+	boolean hasDeadLetters() {
+		return this.deadLetters != null;
+	}
+
+	/**
+	 * Write a dropped line, counted already, to the dead-letter file if there is one.
+	 * @param reason why it was dropped
+	 * @param line the line, or {@code null} if the channel never held it
+	 * @param size its size in bytes
+	 * @param attempts how many times the listener was called with it
+	 * @param cause why, or {@code null}
+	 */
+	void deadLetter(DropReason reason, byte @Nullable [] line, long size, int attempts, @Nullable Throwable cause) {
+		DeadLetterFile deadLetters = this.deadLetters;
+		if (deadLetters == null) {
+			return;
+		}
+		ChannelStatistics statistics = this.channel.getStatistics();
+		try {
+			deadLetters.write(new DeadLetter(Instant.now(), this.channel.getName(), reason, line, size, attempts, cause,
+					this.channel.getCharset()));
+			statistics.recordDeadLettered();
+			if (this.deadLettersFailing) {
+				this.deadLettersFailing = false;
+				logger.info("Channel '" + this.channel.getName() + "' writes dead letters to " + deadLetters.getPath()
+						+ " again");
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			statistics.recordDeadLetterFailure();
+			if (!this.deadLettersFailing) {
+				this.deadLettersFailing = true;
+				logger.error("Channel '" + this.channel.getName() + "' cannot write a dropped line (" + reason.tag()
+						+ ") to its dead-letter file " + deadLetters.getPath() + "; it and the next ones are counted"
+						+ " (pipeio.dead-letter.failures) and logged once until a write succeeds", ex);
+			}
+		}
+	}
+
+	@Override
+	public void onDropped(PipeServer server, DropReason reason, long size) {
+		if (reason == DropReason.TOO_LARGE) {
+			deadLetter(reason, null, size, 0, null); // skipped unread: memory stays bounded
+		}
+	}
+
+	@Override
+	public void onLineDropped(PipeServer server, DropReason reason, byte[] line) {
+		deadLetter(reason, line, line.length, 0, null);
+	}
+
+	private static Throwable unwrap(Throwable failure) {
+		return (failure instanceof InvocationTargetException ite && ite.getCause() != null) ? ite.getCause() : failure;
+	}
+
+}

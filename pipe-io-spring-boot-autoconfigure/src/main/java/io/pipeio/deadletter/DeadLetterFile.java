@@ -1,0 +1,211 @@
+package io.pipeio.deadletter;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.Assert;
+
+/**
+ * A file of dead letters, one JSON object per line, rotated when it would grow beyond its maximum
+ * size: the file becomes {@code <file>.1}, {@code <file>.1} becomes {@code <file>.2} and so on, and
+ * the oldest beyond the history is deleted. Safe for use by several channels and threads.
+ * <p>
+ * Dropped lines may hold anything a client sent, so files are created readable by their owner
+ * only. The file is opened without following a symbolic link, and a file is appended to, renamed
+ * or deleted only if it is a regular file of this user: a link or a FIFO planted at the path is
+ * refused, never written through (a FIFO would block the writer).
+ *
+ * @author pipe-io
+ */
+public final class DeadLetterFile implements Closeable {
+
+	private static final FileAttribute<Set<PosixFilePermission>> FILE_PERMISSIONS = PosixFilePermissions
+		.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+
+	private static final FileAttribute<Set<PosixFilePermission>> DIRECTORY_PERMISSIONS = PosixFilePermissions
+		.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+
+	private final DeadLetterSettings settings;
+
+	private @Nullable FileChannel channel;
+
+	private long size;
+
+	/**
+	 * Create a file; nothing is opened until the first {@link #open()} or {@link #write}.
+	 * @param settings where and how large
+	 */
+	public DeadLetterFile(DeadLetterSettings settings) {
+		Assert.notNull(settings, "'settings' must not be null");
+		this.settings = settings;
+	}
+
+	/** @return the settings */
+	public DeadLetterSettings getSettings() {
+		return this.settings;
+	}
+
+	/** @return the path of the current file */
+	public Path getPath() {
+		return this.settings.file();
+	}
+
+	/**
+	 * Open the file for appending, creating it and its missing directories if needed. Does nothing
+	 * if it is open already.
+	 * @throws IOException if the file cannot be opened or is not a regular file of this user
+	 */
+	public synchronized void open() throws IOException {
+		if (this.channel != null) {
+			return;
+		}
+		Path file = this.settings.file();
+		Path parent = file.getParent();
+		if (parent != null && !Files.isDirectory(parent)) {
+			Files.createDirectories(parent, DIRECTORY_PERMISSIONS);
+		}
+		// Checked before the open: O_NOFOLLOW refuses a link, but a FIFO would block the open.
+		checkOwnRegularFile(file);
+		FileChannel opened = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+				StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS), FILE_PERMISSIONS);
+		try {
+			this.size = opened.size();
+		}
+		catch (IOException ex) {
+			opened.close();
+			throw ex;
+		}
+		this.channel = opened;
+	}
+
+	/**
+	 * Append a dead letter, rotating the file first if it would grow beyond its maximum size. A
+	 * record larger than the maximum size is written alone into a fresh file.
+	 * @param letter the dead letter
+	 * @throws IOException if it could not be written
+	 */
+	public synchronized void write(DeadLetter letter) throws IOException {
+		byte[] json = DeadLetterJson.toJson(letter);
+		open();
+		if (this.size > 0 && this.size + json.length > this.settings.maxFileSize()) {
+			rotate();
+		}
+		FileChannel channel = this.channel;
+		Assert.state(channel != null, "Dead-letter file not open");
+		ByteBuffer buffer = ByteBuffer.wrap(json);
+		while (buffer.hasRemaining()) {
+			channel.write(buffer);
+		}
+		this.size += json.length;
+	}
+
+	/**
+	 * Close the file; the next {@link #write} opens it again.
+	 */
+	@Override
+	public synchronized void close() {
+		FileChannel channel = this.channel;
+		this.channel = null;
+		if (channel != null) {
+			try {
+				channel.close();
+			}
+			catch (IOException ex) {
+				// Nothing is buffered here: every record was written when write() returned.
+			}
+		}
+	}
+
+	private void rotate() throws IOException {
+		close();
+		Path file = this.settings.file();
+		int history = this.settings.maxHistory();
+		if (history == 0) {
+			deleteOwn(file);
+		}
+		else {
+			deleteOwn(rotated(history));
+			for (int i = history - 1; i >= 1; i--) {
+				moveOwn(rotated(i), rotated(i + 1));
+			}
+			moveOwn(file, rotated(1));
+		}
+		open();
+	}
+
+	private Path rotated(int index) {
+		Path file = this.settings.file();
+		return file.resolveSibling(file.getFileName() + "." + index);
+	}
+
+	private static void deleteOwn(Path path) throws IOException {
+		if (checkOwnRegularFile(path)) {
+			Files.delete(path);
+		}
+	}
+
+	private static void moveOwn(Path source, Path target) throws IOException {
+		if (checkOwnRegularFile(source)) {
+			checkOwnRegularFile(target);
+			Files.move(source, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+		}
+	}
+
+	/**
+	 * Check that a path, if it exists, is a regular file of this user, without following links.
+	 * @return whether it exists
+	 */
+	private static boolean checkOwnRegularFile(Path path) throws IOException {
+		PosixFileAttributes attributes;
+		try {
+			attributes = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+		}
+		catch (NoSuchFileException ex) {
+			return false;
+		}
+		if (!attributes.isRegularFile()) {
+			throw new FileSystemException(path.toString(), null,
+					"not a regular file (a link, FIFO or directory); a dead-letter file is never written through"
+							+ " one: remove it or choose another file");
+		}
+		int uid = (Integer) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+		if (uid != Owner.CURRENT_UID) {
+			throw new FileSystemException(path.toString(), null, "owned by uid " + uid + ", not by this user (uid "
+					+ Owner.CURRENT_UID + "); a dead-letter file of another user is never used: choose another file");
+		}
+		return true;
+	}
+
+	/** The uid of this process, read once. */
+	private static final class Owner {
+
+		static final int CURRENT_UID = readUid();
+
+		private static int readUid() {
+			try {
+				return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+			}
+			catch (IOException ex) {
+				throw new IllegalStateException("Cannot read the uid of this process from /proc/self", ex);
+			}
+		}
+
+	}
+
+}

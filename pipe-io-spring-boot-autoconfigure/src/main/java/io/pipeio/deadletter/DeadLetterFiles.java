@@ -1,0 +1,40 @@
+package io.pipeio.deadletter;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The dead-letter files of an application, one per path, so that channels configured with the
+ * same file (through {@code channel-defaults}, for instance) share one writer and one rotation.
+ *
+ * @author pipe-io
+ */
+public final class DeadLetterFiles {
+
+	private final Map<Path, DeadLetterFile> files = new LinkedHashMap<>();
+
+	/**
+	 * Return the file of some settings, the same instance for the same path.
+	 * @param settings the settings
+	 * @return the file
+	 * @throws IllegalArgumentException if the path is already used with other sizes
+	 */
+	public synchronized DeadLetterFile get(DeadLetterSettings settings) {
+		DeadLetterFile file = this.files.computeIfAbsent(settings.file(), (path) -> new DeadLetterFile(settings));
+		if (!file.getSettings().equals(settings)) {
+			throw new IllegalArgumentException("Dead-letter file " + settings.file() + " is configured twice with"
+					+ " different sizes (" + file.getSettings() + " and " + settings + "); give both channels the"
+					+ " same max-file-size and max-history, or different files");
+		}
+		return file;
+	}
+
+	/**
+	 * Close every file; each opens again on its next write.
+	 */
+	public synchronized void closeAll() {
+		this.files.values().forEach(DeadLetterFile::close);
+	}
+
+}

@@ -1,0 +1,276 @@
+package io.pipeio.autoconfigure;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.pipeio.annotation.PipeListener;
+import io.pipeio.core.PipeChannel;
+import io.pipeio.core.PipeChannelRegistry;
+import io.pipeio.server.ChannelStatistics;
+import io.pipeio.server.DropReason;
+import io.pipeio.test.FifoClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.NestedExceptionUtils;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A listener called again with a line it failed on ({@code retry.*}), and every dropped line in
+ * the dead-letter file ({@code dead-letter.*}), over real FIFOs.
+ */
+@Timeout(60)
+class PipeRetryAndDeadLetterTests {
+
+	private static final JsonMapper json = JsonMapper.builder().build();
+
+	@TempDir
+	Path directory;
+
+	private ApplicationContextRunner runner() {
+		return new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(PipeIoAutoConfiguration.class,
+					PipeIoMetricsAutoConfiguration.class, MetricsAutoConfiguration.class,
+					CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class))
+			.withUserConfiguration(Listeners.class)
+			.withPropertyValues("pipe-io.directory=" + this.directory.resolve("pipes"),
+					"pipe-io.channel-defaults.dead-letter.file=" + this.directory.resolve("letters/{channel}.jsonl"),
+					"pipe-io.channels.flaky.retry.max-attempts=3", "pipe-io.channels.flaky.retry.initial-interval=10ms",
+					"pipe-io.channels.quiet.auto-startup=true");
+	}
+
+	@Test
+	void aLineIsCalledAgainUntilTheListenerSucceedsAndTheLinesBehindItKeepTheirOrder() {
+		runner().run((context) -> {
+			assertThat(context).hasNotFailed();
+			try (FifoClient client = FifoClient.connect(pipes(), "flaky")) {
+				client.send("fail-twice");
+				client.send("next");
+				assertThat(client.readLine()).isEqualTo("fail-twice after 3 calls");
+				assertThat(client.readLine()).isEqualTo("next after 1 calls");
+			}
+			ChannelStatistics statistics = statistics(context, "flaky");
+			assertThat(statistics.getRetries()).isEqualTo(2);
+			assertThat(statistics.getDroppedTotal()).isZero();
+			assertThat(this.directory.resolve("letters/flaky.jsonl")).isEmptyFile();
+			MeterRegistry meters = context.getBean(MeterRegistry.class);
+			assertThat(meters.get("pipeio.messages.retried").tag("channel", "flaky").functionCounter().count())
+				.isEqualTo(2);
+		});
+	}
+
+	@Test
+	void aLineFailingEveryAttemptIsDroppedOnceAndDeadLettered() {
+		runner().run((context) -> {
+			try (FifoClient client = FifoClient.connect(pipes(), "flaky")) {
+				client.send("always");
+				client.send("next");
+				assertThat(client.readLine()).isEqualTo("next after 1 calls");
+			}
+			assertThat(context.getBean(Listeners.class).calls("always")).isEqualTo(3);
+			ChannelStatistics statistics = statistics(context, "flaky");
+			await().untilAsserted(() -> assertThat(statistics.getDeadLettered()).isEqualTo(1));
+			assertThat(statistics.getDropped(DropReason.HANDLER_ERROR)).isEqualTo(1);
+			assertThat(statistics.getRetries()).isEqualTo(2);
+			JsonNode letter = single(this.directory.resolve("letters/flaky.jsonl"));
+			assertThat(letter.path("channel").asString()).isEqualTo("flaky");
+			assertThat(letter.path("reason").asString()).isEqualTo("handler-error");
+			assertThat(letter.path("attempts").asInt()).isEqualTo(3);
+			assertThat(letter.path("exception").asString()).isEqualTo(IllegalStateException.class.getName());
+			assertThat(letter.path("message").asString()).isEqualTo("always fails");
+			assertThat(letter.path("line").asString()).isEqualTo("always");
+			MeterRegistry meters = context.getBean(MeterRegistry.class);
+			assertThat(meters.get("pipeio.messages.dead-lettered").tag("channel", "flaky").functionCounter().count())
+				.isEqualTo(1);
+			assertThat(meters.get("pipeio.dead-letter.failures").tag("channel", "flaky").functionCounter().count())
+				.isZero();
+		});
+	}
+
+	@Test
+	void aLineThatCannotBeConvertedIsNotRetried() {
+		runner().withPropertyValues("pipe-io.channels.json.retry.max-attempts=5").run((context) -> {
+			try (FifoClient client = FifoClient.connect(pipes(), "json")) {
+				client.send("{\"a\":\"not a number\"}");
+				client.send("{\"a\":2}");
+				assertThat(client.readLine()).isEqualTo("2");
+			}
+			ChannelStatistics statistics = statistics(context, "json");
+			await().untilAsserted(() -> assertThat(statistics.getDeadLettered()).isEqualTo(1));
+			assertThat(statistics.getRetries()).isZero();
+			JsonNode letter = single(this.directory.resolve("letters/json.jsonl"));
+			assertThat(letter.path("reason").asString()).isEqualTo("malformed");
+			assertThat(letter.path("attempts").asInt()).isEqualTo(1);
+			assertThat(letter.path("line").asString()).isEqualTo("{\"a\":\"not a number\"}");
+		});
+	}
+
+	@Test
+	void everyKindOfDroppedLineIsDeadLettered() {
+		runner().withPropertyValues("pipe-io.channels.flaky.max-message-size=16B").run((context) -> {
+			try (FifoClient client = FifoClient.connect(pipes(), "flaky")) {
+				client.send("x".repeat(40));
+				client.send(new byte[] { 'o', 'k', (byte) 0xff });
+				client.send("next");
+				assertThat(client.readLine()).isEqualTo("next after 1 calls");
+			}
+			try (FifoClient quiet = FifoClient.connect(pipes(), "quiet")) {
+				quiet.send("nobody listens");
+				await().until(() -> statistics(context, "quiet").getDeadLettered() == 1);
+			}
+			await().until(() -> statistics(context, "flaky").getDeadLettered() == 2);
+			List<JsonNode> flaky = read(this.directory.resolve("letters/flaky.jsonl"));
+			assertThat(flaky).extracting((letter) -> letter.path("reason").asString())
+				.containsExactly("too-large", "malformed");
+			assertThat(flaky.get(0).path("size").asLong()).isGreaterThanOrEqualTo(17);
+			assertThat(flaky.get(0).has("line")).isFalse();
+			assertThat(flaky.get(1).path("lineBase64").asString()).isEqualTo("b2v/");
+			JsonNode quiet = single(this.directory.resolve("letters/quiet.jsonl"));
+			assertThat(quiet.path("reason").asString()).isEqualTo("no-listener");
+			assertThat(quiet.path("line").asString()).isEqualTo("nobody listens");
+		});
+	}
+
+	@Test
+	void aStopEndsTheWaitForARetryAtOnceAndTheLineIsDeadLettered() {
+		// Were the wait not ended, the stop would last the shutdown timeout: far beyond @Timeout.
+		runner().withPropertyValues("pipe-io.channels.flaky.retry.initial-interval=1h",
+				"pipe-io.channels.flaky.retry.max-interval=1h",
+				"spring.lifecycle.timeout-per-shutdown-phase=10m")
+			.run((context) -> {
+				try (FifoClient client = FifoClient.connect(pipes(), "flaky")) {
+					client.send("always");
+					Listeners listeners = context.getBean(Listeners.class);
+					await().until(() -> listeners.calls("always") == 1);
+					context.getBean(PipeChannelRegistry.class).stop();
+				}
+				assertThat(context.getBean(Listeners.class).calls("always")).isEqualTo(1);
+				JsonNode letter = single(this.directory.resolve("letters/flaky.jsonl"));
+				assertThat(letter.path("reason").asString()).isEqualTo("handler-error");
+				assertThat(letter.path("attempts").asInt()).isEqualTo(1);
+			});
+	}
+
+	@Test
+	void badSettingsFailStartupNamingTheProperty() {
+		runner().withPropertyValues("pipe-io.channels.flaky.retry.max-attempts=0",
+				"pipe-io.channel-defaults.retry.multiplier=0.5", "pipe-io.channels.json.dead-letter.max-history=-1")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()).getMessage())
+					.contains("pipe-io.channels.flaky.retry.max-attempts must be at least 1, got 0")
+					.contains("pipe-io.channel-defaults.retry.multiplier must be at least 1, got 0.5")
+					.contains("pipe-io.channels.json.dead-letter.max-history must not be negative, got -1");
+			});
+		runner().withPropertyValues("pipe-io.channels.json.dead-letter.file=" + this.directory.resolve("shared.jsonl"),
+				"pipe-io.channels.flaky.dead-letter.file=" + this.directory.resolve("shared.jsonl"),
+				"pipe-io.channels.flaky.dead-letter.max-file-size=1KB")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()).getMessage())
+					.contains("dead-letter.file is also the dead-letter file of channel");
+			});
+	}
+
+	@Test
+	void aMisspelledKeyFailsStartupWithTheValidOnes() {
+		runner().withPropertyValues("pipe-io.channels.flaky.retry.max-atempts=3").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()).getMessage())
+				.contains("pipe-io.channels.flaky.retry.max-atempts")
+				.contains("did you mean pipe-io.channels.<name>.retry.max-attempts?");
+		});
+	}
+
+	@Test
+	void aChannelsOwnRetryKeyWinsOverTheDefaultsAndTheOthersAreInherited() {
+		runner().withPropertyValues("pipe-io.channel-defaults.retry.max-attempts=4",
+				"pipe-io.channel-defaults.retry.max-interval=7s")
+			.run((context) -> {
+				PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+				assertThat(registry.getRequiredChannel("flaky").getSettings().retry().maxAttempts()).isEqualTo(3);
+				assertThat(registry.getRequiredChannel("flaky").getSettings().retry().maxInterval())
+					.hasSeconds(7);
+				assertThat(registry.getRequiredChannel("json").getSettings().retry().maxAttempts()).isEqualTo(4);
+			});
+	}
+
+	@Test
+	void aDeadLetterFileThatCannotBeWrittenFailsTheStartNamingIt() throws Exception {
+		Path taken = Files.createDirectories(this.directory.resolve("taken.jsonl"));
+		runner().withPropertyValues("pipe-io.channels.flaky.dead-letter.file=" + taken).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("not a regular file");
+			assertThat(context.getStartupFailure()).hasStackTraceContaining(
+					"Channel 'flaky' cannot write dead letters to " + taken);
+		});
+	}
+
+	private Path pipes() {
+		return this.directory.resolve("pipes");
+	}
+
+	private static ChannelStatistics statistics(org.springframework.context.ApplicationContext context, String name) {
+		PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel(name);
+		return channel.getStatistics();
+	}
+
+	private static List<JsonNode> read(Path file) throws Exception {
+		return Files.readAllLines(file, StandardCharsets.UTF_8).stream().map(json::readTree).toList();
+	}
+
+	private static JsonNode single(Path file) throws Exception {
+		List<JsonNode> letters = read(file);
+		assertThat(letters).hasSize(1);
+		return letters.get(0);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class Listeners {
+
+		private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+
+		int calls(String line) {
+			AtomicInteger count = this.calls.get(line);
+			return (count != null) ? count.get() : 0;
+		}
+
+		@PipeListener("flaky")
+		String flaky(String line) {
+			int call = this.calls.computeIfAbsent(line, (key) -> new AtomicInteger()).incrementAndGet();
+			if (line.equals("always") || (line.equals("fail-twice") && call <= 2)) {
+				throw new IllegalStateException(line.equals("always") ? "always fails" : "call " + call + " failed");
+			}
+			return line + " after " + call + " calls";
+		}
+
+		@PipeListener("json")
+		String json(Amount amount) {
+			return String.valueOf(amount.a());
+		}
+
+	}
+
+	/** A JSON payload. */
+	public record Amount(int a) {
+
+	}
+
+}

@@ -1,0 +1,183 @@
+package io.pipeio.deadletter;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.pipeio.server.DropReason;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * A {@link DeadLetterFile} on a real file system: records, rotation, and the files it refuses.
+ */
+@Timeout(30)
+class DeadLetterFileTests {
+
+	private static final JsonMapper json = JsonMapper.builder().build();
+
+	@TempDir
+	Path directory;
+
+	@Test
+	void writesOneJsonObjectPerDroppedLine() throws IOException {
+		Path file = this.directory.resolve("letters/calc.jsonl");
+		try (DeadLetterFile letters = new DeadLetterFile(new DeadLetterSettings(file, 1024 * 1024, 2))) {
+			letters.write(letter("1 + \"2\"\t\\", new IllegalStateException("boom\non two lines"), 3));
+			letters.write(new DeadLetter(Instant.EPOCH, "calc", DropReason.TOO_LARGE, null, 5_000_000, 0, null,
+					StandardCharsets.UTF_8));
+			letters.write(new DeadLetter(Instant.EPOCH, "calc", DropReason.MALFORMED,
+					new byte[] { (byte) 0xff, 0, 'a' }, 3, 1, null, StandardCharsets.UTF_8));
+		}
+		List<JsonNode> records = read(file);
+		assertThat(records).hasSize(3);
+		JsonNode first = records.get(0);
+		assertThat(first.path("time").asString()).isEqualTo("1970-01-01T00:00:00Z");
+		assertThat(first.path("channel").asString()).isEqualTo("calc");
+		assertThat(first.path("reason").asString()).isEqualTo("handler-error");
+		assertThat(first.path("attempts").asInt()).isEqualTo(3);
+		assertThat(first.path("exception").asString()).isEqualTo(IllegalStateException.class.getName());
+		assertThat(first.path("message").asString()).isEqualTo("boom\non two lines");
+		assertThat(first.path("line").asString()).isEqualTo("1 + \"2\"\t\\");
+		assertThat(records.get(1).path("size").asLong()).isEqualTo(5_000_000);
+		assertThat(records.get(1).has("line")).isFalse();
+		assertThat(records.get(1).has("lineBase64")).isFalse();
+		assertThat(records.get(2).has("line")).isFalse();
+		assertThat(records.get(2).path("lineBase64").asString()).isEqualTo("/wBh");
+		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())))
+			.isEqualTo("rwx------");
+	}
+
+	@Test
+	void rotatesAndKeepsTheHistory() throws IOException {
+		Path file = this.directory.resolve("letters.jsonl");
+		int recordSize = DeadLetterJson.toJson(letter("line 00", null, 1)).length;
+		try (DeadLetterFile letters = new DeadLetterFile(new DeadLetterSettings(file, recordSize * 3L, 2))) {
+			for (int i = 0; i < 20; i++) {
+				letters.write(letter(String.format("line %02d", i), null, 1));
+			}
+		}
+		assertThat(lines(file)).containsExactly("line 18", "line 19");
+		assertThat(lines(rotated(file, 1))).containsExactly("line 15", "line 16", "line 17");
+		assertThat(lines(rotated(file, 2))).containsExactly("line 12", "line 13", "line 14");
+		assertThat(rotated(file, 3)).doesNotExist();
+		for (Path each : List.of(file, rotated(file, 1), rotated(file, 2))) {
+			assertThat(Files.size(each)).isLessThanOrEqualTo(recordSize * 3L);
+		}
+	}
+
+	@Test
+	void withoutHistoryAFullFileIsBegunAgain() throws IOException {
+		Path file = this.directory.resolve("letters.jsonl");
+		int recordSize = DeadLetterJson.toJson(letter("line 00", null, 1)).length;
+		try (DeadLetterFile letters = new DeadLetterFile(new DeadLetterSettings(file, recordSize * 2L, 0))) {
+			for (int i = 0; i < 5; i++) {
+				letters.write(letter(String.format("line %02d", i), null, 1));
+			}
+		}
+		assertThat(lines(file)).containsExactly("line 04");
+		assertThat(rotated(file, 1)).doesNotExist();
+	}
+
+	@Test
+	void appendsToItsOwnFileAfterARestart() throws IOException {
+		Path file = this.directory.resolve("letters.jsonl");
+		DeadLetterSettings settings = new DeadLetterSettings(file, 1024, 1);
+		try (DeadLetterFile letters = new DeadLetterFile(settings)) {
+			letters.write(letter("before", null, 1));
+		}
+		try (DeadLetterFile letters = new DeadLetterFile(settings)) {
+			letters.write(letter("after", null, 1));
+		}
+		assertThat(lines(file)).containsExactly("before", "after");
+	}
+
+	@Test
+	void refusesALinkAndLeavesItsTargetAlone() throws IOException {
+		Path target = Files.writeString(this.directory.resolve("precious.txt"), "keep me\n");
+		Path file = Files.createSymbolicLink(this.directory.resolve("letters.jsonl"), target);
+		try (DeadLetterFile letters = new DeadLetterFile(new DeadLetterSettings(file, 1024, 1))) {
+			assertThatExceptionOfType(FileSystemException.class).isThrownBy(letters::open)
+				.withMessageContaining("not a regular file");
+			assertThatExceptionOfType(FileSystemException.class)
+				.isThrownBy(() -> letters.write(letter("secret", null, 1)));
+		}
+		assertThat(target).hasContent("keep me");
+	}
+
+	@Test
+	void refusesAFifoWithoutBlocking() throws Exception {
+		Path file = this.directory.resolve("letters.jsonl");
+		Process mkfifo = new ProcessBuilder("mkfifo", file.toString()).start();
+		assertThat(mkfifo.waitFor(10, TimeUnit.SECONDS) && mkfifo.exitValue() == 0).isTrue();
+		try (DeadLetterFile letters = new DeadLetterFile(new DeadLetterSettings(file, 1024, 1))) {
+			assertThatExceptionOfType(FileSystemException.class).isThrownBy(letters::open)
+				.withMessageContaining("not a regular file");
+		}
+	}
+
+	@Test
+	void refusesAFileOfAnotherUserAndDoesNotRotateIt() throws IOException {
+		Path file = this.directory.resolve("letters.jsonl");
+		Files.writeString(rotated(file, 1), "{}\n");
+		Files.setAttribute(rotated(file, 1), "unix:uid", 65534);
+		try (DeadLetterFile letters = new DeadLetterFile(new DeadLetterSettings(file, 10, 1))) {
+			letters.write(letter("first", null, 1));
+			assertThatExceptionOfType(FileSystemException.class)
+				.isThrownBy(() -> letters.write(letter("second", null, 1)))
+				.withMessageContaining("owned by uid 65534");
+		}
+		assertThat(rotated(file, 1)).hasContent("{}");
+		Files.setAttribute(file, "unix:uid", 65534);
+		try (DeadLetterFile letters = new DeadLetterFile(new DeadLetterSettings(file, 1024, 1))) {
+			assertThatExceptionOfType(FileSystemException.class).isThrownBy(letters::open)
+				.withMessageContaining("owned by uid 65534");
+		}
+	}
+
+	@Test
+	void filesOfTheSamePathAreShared() {
+		DeadLetterFiles files = new DeadLetterFiles();
+		Path file = this.directory.resolve("letters.jsonl");
+		DeadLetterFile first = files.get(new DeadLetterSettings(file, 1024, 1));
+		assertThat(files.get(new DeadLetterSettings(this.directory.resolve("./letters.jsonl"), 1024, 1)))
+			.isSameAs(first);
+		assertThat(files.get(new DeadLetterSettings(this.directory.resolve("other.jsonl"), 1024, 1)))
+			.isNotSameAs(first);
+		assertThatExceptionOfType(IllegalArgumentException.class)
+			.isThrownBy(() -> files.get(new DeadLetterSettings(file, 2048, 1)))
+			.withMessageContaining("configured twice");
+	}
+
+	private static DeadLetter letter(String line, Throwable cause, int attempts) {
+		byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+		return new DeadLetter(Instant.EPOCH, "calc", DropReason.HANDLER_ERROR, bytes, bytes.length, attempts, cause,
+				StandardCharsets.UTF_8);
+	}
+
+	private static Path rotated(Path file, int index) {
+		return file.resolveSibling(file.getFileName() + "." + index);
+	}
+
+	private static List<JsonNode> read(Path file) throws IOException {
+		return Files.readAllLines(file).stream().map(json::readTree).toList();
+	}
+
+	private static List<String> lines(Path file) throws IOException {
+		return read(file).stream().map((record) -> record.path("line").asString()).toList();
+	}
+
+}
