@@ -10,8 +10,8 @@ import io.pipeio.autoconfigure.PipeIoHealthContributorAutoConfiguration;
 import io.pipeio.core.PipeChannel;
 import io.pipeio.core.PipeChannelRegistry;
 import io.pipeio.core.PipeOperations;
-import io.pipeio.test.FifoClient;
-import io.pipeio.test.PipeIoContextRunners;
+import io.pipeio.test.PipeTestClient;
+import io.pipeio.testsupport.PipeIoContextRunners;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,9 +70,9 @@ class PipeChannelHealthBackPressureTests {
 			@SuppressWarnings("unchecked")
 			Map<String, Long> dropped = (Map<String, Long>) health.getDetails().get("dropped");
 			assertThat(dropped).containsEntry("queue-full", 1L);
-			try (FifoClient client = FifoClient.connect(this.directory, "events")) {
-				assertThat(client.readLineBytes()).hasSize(BLOCKING_LINE);
-				assertThat(client.readLine()).isEqualTo("queued");
+			try (PipeTestClient client = PipeTestClient.connect(this.directory, "events")) {
+				assertThat(client.receiveBytes()).hasSize(BLOCKING_LINE);
+				assertThat(client.receive()).isEqualTo("queued");
 			}
 			await().atMost(Duration.ofSeconds(5))
 				.untilAsserted(() -> assertThat(health(context).getDetails()).doesNotContainKey("waitingForReaderSince")

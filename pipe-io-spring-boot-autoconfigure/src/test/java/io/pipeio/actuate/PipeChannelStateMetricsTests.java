@@ -10,7 +10,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pipeio.autoconfigure.PipeIoMetricsAutoConfiguration;
 import io.pipeio.core.PipeChannelRegistry;
-import io.pipeio.test.PipeIoContextRunners;
+import io.pipeio.testsupport.PipeIoContextRunners;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

@@ -17,7 +17,7 @@ import io.pipeio.event.PipeChannelEvent;
 import io.pipeio.event.PipeClientConnectedEvent;
 import io.pipeio.event.PipeClientDisconnectedEvent;
 import io.pipeio.server.DropReason;
-import io.pipeio.test.RecordingErrorHandler;
+import io.pipeio.testsupport.RecordingErrorHandler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

@@ -8,7 +8,7 @@ import java.util.Map;
 
 import io.pipeio.autoconfigure.PipeIoEndpointAutoConfiguration;
 import io.pipeio.core.PipeChannelRegistry;
-import io.pipeio.test.PipeIoContextRunners;
+import io.pipeio.testsupport.PipeIoContextRunners;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -22,6 +22,7 @@ import io.pipeio.event.PipeChannelResumedEvent;
 import io.pipeio.event.PipeChannelStartedEvent;
 import io.pipeio.event.PipeChannelStoppedEvent;
 import io.pipeio.event.PipeRecreatedEvent;
+import io.pipeio.test.PipeTestClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,11 +68,11 @@ class PipeIoObservabilityTests {
 	@Test
 	void countersFollowTheLines() {
 		runner().run((context) -> {
-			assertThat(FifoLines.request(this.directory, "echo", "hello")).isEqualTo("hello");
-			FifoLines.write(this.directory.resolve("echo.in"), "x".repeat(40));
-			FifoLines.write(this.directory.resolve("echo.in"), "fail");
-			assertThat(FifoLines.request(this.directory, "echo", "again")).isEqualTo("again");
-			FifoLines.write(this.directory.resolve("idle.in"), "nobody listens");
+			assertThat(PipeTestClient.request(this.directory, "echo", "hello")).isEqualTo("hello");
+			send(this.directory.resolve("echo.in"), "x".repeat(40));
+			send(this.directory.resolve("echo.in"), "fail");
+			assertThat(PipeTestClient.request(this.directory, "echo", "again")).isEqualTo("again");
+			send(this.directory.resolve("idle.in"), "nobody listens");
 			MeterRegistry meters = context.getBean(MeterRegistry.class);
 			await().untilAsserted(() -> {
 				assertThat(count(meters, "pipeio.messages.received", "echo")).isEqualTo(3);
@@ -124,7 +125,7 @@ class PipeIoObservabilityTests {
 			assertThat(Files.readString(in)).isEqualTo("not a pipe");
 			Files.delete(in);
 			await().untilAsserted(() -> assertThat(health(context, "echo").getStatus()).isEqualTo(Status.UP));
-			assertThat(FifoLines.request(this.directory, "echo", "back")).isEqualTo("back");
+			assertThat(PipeTestClient.request(this.directory, "echo", "back")).isEqualTo("back");
 		});
 	}
 
@@ -160,7 +161,7 @@ class PipeIoObservabilityTests {
 	void endpointListsAndChangesChannels() {
 		runner().run((context) -> {
 			PipeIoEndpoint endpoint = context.getBean(PipeIoEndpoint.class);
-			FifoLines.request(this.directory, "echo", "one");
+			PipeTestClient.request(this.directory, "echo", "one");
 			@SuppressWarnings("unchecked")
 			Map<String, Object> channels = (Map<String, Object>) endpoint.channels().get("channels");
 			assertThat(channels).containsOnlyKeys("echo", "idle");
@@ -175,7 +176,7 @@ class PipeIoObservabilityTests {
 			assertThatExceptionOfType(InvalidEndpointRequestException.class)
 				.isThrownBy(() -> endpoint.change("echo", "explode"))
 				.withMessageContaining("pause, resume, stop, start or restart");
-			assertThat(FifoLines.request(this.directory, "echo", "two")).isEqualTo("two");
+			assertThat(PipeTestClient.request(this.directory, "echo", "two")).isEqualTo("two");
 		});
 	}
 
@@ -217,6 +218,13 @@ class PipeIoObservabilityTests {
 			this.events.add(event);
 		}
 
+	}
+
+	/** Write one line the way {@code echo line > channel.in} does: open, write, close. */
+	private static void send(Path in, String line) {
+		try (PipeTestClient sender = PipeTestClient.sender(in)) {
+			sender.send(line);
+		}
 	}
 
 }

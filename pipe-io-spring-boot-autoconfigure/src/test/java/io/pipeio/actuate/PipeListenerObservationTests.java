@@ -13,6 +13,7 @@ import io.micrometer.tracing.Tracer;
 import io.pipeio.annotation.PipeListener;
 import io.pipeio.autoconfigure.PipeIoAutoConfiguration;
 import io.pipeio.autoconfigure.PipeIoMetricsAutoConfiguration;
+import io.pipeio.test.PipeTestClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,8 +49,8 @@ class PipeListenerObservationTests {
 	void everyListenerCallIsObservedWhenATracerIsConfigured() {
 		runner().withBean(Tracer.class, () -> Tracer.NOOP).run((context) -> {
 			List<Observation.Context> stopped = context.getBean(ObservedListener.class).stopped;
-			assertThat(FifoLines.request(this.directory, "upper", "abc")).isEqualTo("ABC");
-			FifoLines.write(this.directory.resolve("upper.in"), "boom");
+			assertThat(PipeTestClient.request(this.directory, "upper", "abc")).isEqualTo("ABC");
+			send(this.directory.resolve("upper.in"), "boom");
 			await().until(() -> stopped.size() == 2);
 			assertThat(stopped).allSatisfy((observed) -> {
 				assertThat(observed.getName()).isEqualTo("pipeio.listener");
@@ -68,7 +69,7 @@ class PipeListenerObservationTests {
 		runner().withClassLoader(new FilteredClassLoader(Tracer.class))
 			.withPropertyValues("pipe-io.observation.enabled=true")
 			.run((context) -> {
-				assertThat(FifoLines.request(this.directory, "upper", "abc")).isEqualTo("ABC");
+				assertThat(PipeTestClient.request(this.directory, "upper", "abc")).isEqualTo("ABC");
 				List<Observation.Context> stopped = context.getBean(ObservedListener.class).stopped;
 				await().until(() -> stopped.size() == 1);
 			});
@@ -78,7 +79,7 @@ class PipeListenerObservationTests {
 	void withoutATracerCallsAreTimedButNotObserved() {
 		runner().run((context) -> {
 			for (int i = 0; i < 20; i++) {
-				assertThat(FifoLines.request(this.directory, "upper", "x" + i)).isEqualTo("X" + i);
+				assertThat(PipeTestClient.request(this.directory, "upper", "x" + i)).isEqualTo("X" + i);
 			}
 			MeterRegistry meters = context.getBean(MeterRegistry.class);
 			// A chunk's calls are recorded when the chunk ends, which may be after its last reply left.
@@ -94,7 +95,7 @@ class PipeListenerObservationTests {
 		runner().withBean(Tracer.class, () -> Tracer.NOOP)
 			.withPropertyValues("pipe-io.observation.enabled=false")
 			.run((context) -> {
-				assertThat(FifoLines.request(this.directory, "upper", "abc")).isEqualTo("ABC");
+				assertThat(PipeTestClient.request(this.directory, "upper", "abc")).isEqualTo("ABC");
 				assertThat(context.getBean(ObservedListener.class).stopped).isEmpty();
 			});
 	}
@@ -131,6 +132,13 @@ class PipeListenerObservationTests {
 			return line.toUpperCase();
 		}
 
+	}
+
+	/** Write one line the way {@code echo line > channel.in} does: open, write, close. */
+	private static void send(Path in, String line) {
+		try (PipeTestClient sender = PipeTestClient.sender(in)) {
+			sender.send(line);
+		}
 	}
 
 }

@@ -13,8 +13,8 @@ import io.pipeio.autoconfigure.PipeIoMetricsAutoConfiguration;
 import io.pipeio.core.BufferedPipeMessageListener;
 import io.pipeio.core.PipeChannelContext;
 import io.pipeio.core.PipeMessageListenerDecorator;
-import io.pipeio.test.FifoClient;
-import io.pipeio.test.PipeIoContextRunners;
+import io.pipeio.test.PipeTestClient;
+import io.pipeio.testsupport.PipeIoContextRunners;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -53,15 +53,15 @@ class PipeListenerTimingsTests {
 			.run((context) -> {
 				MeterRegistry meters = context.getBean(MeterRegistry.class);
 				long start = System.nanoTime();
-				try (FifoClient client = FifoClient.connect(this.directory, "timed")) {
+				try (PipeTestClient client = PipeTestClient.connect(this.directory, "timed")) {
 					client.send("slow");
-					assertThat(client.readLine()).isEqualTo("slow");
+					assertThat(client.receive()).isEqualTo("slow");
 					StringBuilder lines = new StringBuilder();
 					for (int i = 0; i < 199; i++) {
 						lines.append("fast ").append(i).append('\n');
 					}
 					client.sendRaw(lines.toString().getBytes(StandardCharsets.UTF_8));
-					assertThat(client.readLines(199)).hasSize(199).endsWith("fast 198");
+					assertThat(client.receiveLines(199)).hasSize(199).endsWith("fast 198");
 					client.send("fail");
 					await().until(() -> timer(meters, "error").count() == 1);
 				}

@@ -10,7 +10,7 @@ import io.pipeio.autoconfigure.PipeIoAutoConfiguration;
 import io.pipeio.autoconfigure.PipeIoMetricsAutoConfiguration;
 import io.pipeio.core.PipeRequestException;
 import io.pipeio.core.PipeRequestOperations;
-import io.pipeio.test.FifoClient;
+import io.pipeio.test.PipeTestClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,10 +44,10 @@ class PipeRequestMetricsTests {
 			.run((context) -> {
 				PipeRequestOperations requests = context.getBean(PipeRequestOperations.class);
 				MeterRegistry meters = context.getBean(MeterRegistry.class);
-				try (FifoClient plugin = FifoClient.connect(this.directory, "calc")) {
+				try (PipeTestClient plugin = PipeTestClient.connect(this.directory, "calc")) {
 					CompletableFuture<String> answer = requests.sendAndReceiveAsync("calc", "ping",
 							Duration.ofSeconds(30));
-					assertThat(plugin.readLine()).isEqualTo("ping");
+					assertThat(plugin.receive()).isEqualTo("ping");
 					plugin.send("pong");
 					assertThat(answer.get()).isEqualTo("pong");
 					assertThatExceptionOfType(PipeRequestException.class)

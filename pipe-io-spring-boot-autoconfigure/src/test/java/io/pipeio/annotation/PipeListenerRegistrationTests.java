@@ -5,8 +5,8 @@ import java.nio.file.Path;
 import io.pipeio.core.PipeChannel;
 import io.pipeio.core.PipeChannelContext;
 import io.pipeio.core.PipeChannelRegistry;
-import io.pipeio.test.FifoClient;
-import io.pipeio.test.PipeIoContextRunners;
+import io.pipeio.test.PipeTestClient;
+import io.pipeio.testsupport.PipeIoContextRunners;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -48,7 +48,7 @@ class PipeListenerRegistrationTests {
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				assertThat(context.getBean(PipeChannelRegistry.class).getChannelNames()).containsExactly("plugin-7");
-				assertThat(FifoClient.exchange(this.directory, "plugin-7", "x")).isEqualTo("plugin-7:x");
+				assertThat(PipeTestClient.request(this.directory, "plugin-7", "x")).isEqualTo("plugin-7:x");
 			});
 	}
 
@@ -73,7 +73,7 @@ class PipeListenerRegistrationTests {
 				assertThat(channel.isRunning()).isTrue();
 				assertThat(channel.getListenerDescription()).contains(PlaceholderListener.class.getName() + ".listen");
 				assertThat(output).containsPattern("INFO .*Channel 'adhoc' is not configured under pipe-io.channels");
-				assertThat(FifoClient.exchange(this.directory, "adhoc", "y")).isEqualTo("adhoc:y");
+				assertThat(PipeTestClient.request(this.directory, "adhoc", "y")).isEqualTo("adhoc:y");
 			});
 	}
 
@@ -83,10 +83,10 @@ class PipeListenerRegistrationTests {
 			.withPropertyValues("plugin.channel=configured", "pipe-io.channels.configured.in-pipe=requests")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
-				try (FifoClient client = FifoClient.connect(this.directory.resolve("requests"),
+				try (PipeTestClient client = PipeTestClient.connect(this.directory.resolve("requests"),
 						this.directory.resolve("configured.out"))) {
 					client.send("z");
-					assertThat(client.readLine()).isEqualTo("configured:z");
+					assertThat(client.receive()).isEqualTo("configured:z");
 				}
 				assertThat(output).doesNotContain("Channel 'configured' is not configured");
 			});
@@ -165,7 +165,7 @@ class PipeListenerRegistrationTests {
 			.withUserConfiguration(PlaceholderListener.class)
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
-				assertThat(FifoClient.exchange(this.directory, "fallback", "plain")).isEqualTo("fallback:plain");
+				assertThat(PipeTestClient.request(this.directory, "fallback", "plain")).isEqualTo("fallback:plain");
 			});
 	}
 

@@ -4,9 +4,9 @@ import java.nio.file.Path;
 
 import io.pipeio.annotation.PipeListener;
 import io.pipeio.core.PipeErrorHandler;
-import io.pipeio.test.FifoClient;
-import io.pipeio.test.PipeIoContextRunners;
-import io.pipeio.test.RecordingErrorHandler;
+import io.pipeio.test.PipeTestClient;
+import io.pipeio.testsupport.PipeIoContextRunners;
+import io.pipeio.testsupport.RecordingErrorHandler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -42,15 +42,15 @@ class DefaultPipeErrorHandlerTests {
 	void aHandlerNamedByOneListenerIsNotTheDefaultOfTheOthers(CapturedOutput output) {
 		runner().run((context) -> {
 			assertThat(context).hasNotFailed();
-			try (FifoClient own = FifoClient.connect(this.directory, "own");
-					FifoClient plain = FifoClient.connect(this.directory, "plain")) {
+			try (PipeTestClient own = PipeTestClient.connect(this.directory, "own");
+					PipeTestClient plain = PipeTestClient.connect(this.directory, "plain")) {
 				plain.send("fail");
 				plain.send("ok");
 				// The "own" handler replies; the default one only logs.
-				assertThat(plain.readLine()).isEqualTo("ok");
+				assertThat(plain.receive()).isEqualTo("ok");
 				await().until(() -> output.toString().contains("Channel 'plain' dropped a line"));
 				own.send("fail");
-				assertThat(own.readLine()).isEqualTo("own handled handler-error");
+				assertThat(own.receive()).isEqualTo("own handled handler-error");
 			}
 		});
 	}
@@ -59,7 +59,7 @@ class DefaultPipeErrorHandlerTests {
 	void twoPerListenerHandlersDoNotMakeTheDefaultAmbiguous() {
 		runner().withUserConfiguration(SecondOwnListener.class).run((context) -> {
 			assertThat(context).hasNotFailed();
-			assertThat(FifoClient.exchange(this.directory, "own2", "fail")).isEqualTo("own2 handled handler-error");
+			assertThat(PipeTestClient.request(this.directory, "own2", "fail")).isEqualTo("own2 handled handler-error");
 		});
 	}
 
@@ -69,8 +69,8 @@ class DefaultPipeErrorHandlerTests {
 				() -> new RecordingErrorHandler((exception) -> "default handled"))
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
-				assertThat(FifoClient.exchange(this.directory, "plain", "fail")).isEqualTo("default handled");
-				assertThat(FifoClient.exchange(this.directory, "own", "fail")).isEqualTo("own handled handler-error");
+				assertThat(PipeTestClient.request(this.directory, "plain", "fail")).isEqualTo("default handled");
+				assertThat(PipeTestClient.request(this.directory, "own", "fail")).isEqualTo("own handled handler-error");
 			});
 	}
 
@@ -90,7 +90,7 @@ class DefaultPipeErrorHandlerTests {
 					(definition) -> definition.setPrimary(true))
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
-				assertThat(FifoClient.exchange(this.directory, "plain", "fail")).isEqualTo("second");
+				assertThat(PipeTestClient.request(this.directory, "plain", "fail")).isEqualTo("second");
 			});
 	}
 

@@ -13,7 +13,7 @@ import io.pipeio.core.PipeChannel;
 import io.pipeio.core.PipeChannelRegistry;
 import io.pipeio.server.OverflowPolicy;
 import io.pipeio.server.PipeServerSettings;
-import io.pipeio.test.PipeIoContextRunners;
+import io.pipeio.testsupport.PipeIoContextRunners;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;

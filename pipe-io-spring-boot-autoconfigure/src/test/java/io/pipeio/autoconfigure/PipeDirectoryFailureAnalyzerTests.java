@@ -12,7 +12,7 @@ import java.util.stream.Stream;
 
 import io.pipeio.core.PipeChannelStartException;
 import io.pipeio.server.PipeFileException;
-import io.pipeio.test.PipeIoContextRunners;
+import io.pipeio.testsupport.PipeIoContextRunners;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

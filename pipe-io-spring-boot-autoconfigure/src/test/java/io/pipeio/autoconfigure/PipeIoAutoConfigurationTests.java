@@ -18,7 +18,7 @@ import io.pipeio.core.PipeOperations;
 import io.pipeio.core.PipeTemplate;
 import io.pipeio.server.OverflowPolicy;
 import io.pipeio.server.PipeServerSettings;
-import io.pipeio.test.PipeIoContextRunners;
+import io.pipeio.testsupport.PipeIoContextRunners;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 
 import io.pipeio.core.PipeChannelRegistry;
 import io.pipeio.server.PipeInUseException;
-import io.pipeio.test.PipeIoContextRunners;
+import io.pipeio.testsupport.PipeIoContextRunners;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

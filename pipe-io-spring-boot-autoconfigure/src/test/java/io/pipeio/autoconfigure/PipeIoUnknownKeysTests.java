@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import io.pipeio.core.PipeChannelRegistry;
-import io.pipeio.test.PipeIoContextRunners;
+import io.pipeio.testsupport.PipeIoContextRunners;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;

@@ -14,7 +14,7 @@ import io.pipeio.core.PipeChannel;
 import io.pipeio.core.PipeChannelRegistry;
 import io.pipeio.server.ChannelStatistics;
 import io.pipeio.server.DropReason;
-import io.pipeio.test.FifoClient;
+import io.pipeio.test.PipeTestClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,11 +60,11 @@ class PipeRetryAndDeadLetterTests {
 	void aLineIsCalledAgainUntilTheListenerSucceedsAndTheLinesBehindItKeepTheirOrder() {
 		runner().run((context) -> {
 			assertThat(context).hasNotFailed();
-			try (FifoClient client = FifoClient.connect(pipes(), "flaky")) {
+			try (PipeTestClient client = PipeTestClient.connect(pipes(), "flaky")) {
 				client.send("fail-twice");
 				client.send("next");
-				assertThat(client.readLine()).isEqualTo("fail-twice after 3 calls");
-				assertThat(client.readLine()).isEqualTo("next after 1 calls");
+				assertThat(client.receive()).isEqualTo("fail-twice after 3 calls");
+				assertThat(client.receive()).isEqualTo("next after 1 calls");
 			}
 			ChannelStatistics statistics = statistics(context, "flaky");
 			assertThat(statistics.getRetries()).isEqualTo(2);
@@ -79,10 +79,10 @@ class PipeRetryAndDeadLetterTests {
 	@Test
 	void aLineFailingEveryAttemptIsDroppedOnceAndDeadLettered() {
 		runner().run((context) -> {
-			try (FifoClient client = FifoClient.connect(pipes(), "flaky")) {
+			try (PipeTestClient client = PipeTestClient.connect(pipes(), "flaky")) {
 				client.send("always");
 				client.send("next");
-				assertThat(client.readLine()).isEqualTo("next after 1 calls");
+				assertThat(client.receive()).isEqualTo("next after 1 calls");
 			}
 			assertThat(context.getBean(Listeners.class).calls("always")).isEqualTo(3);
 			ChannelStatistics statistics = statistics(context, "flaky");
@@ -107,10 +107,10 @@ class PipeRetryAndDeadLetterTests {
 	@Test
 	void aLineThatCannotBeConvertedIsNotRetried() {
 		runner().withPropertyValues("pipe-io.channels.json.retry.max-attempts=5").run((context) -> {
-			try (FifoClient client = FifoClient.connect(pipes(), "json")) {
+			try (PipeTestClient client = PipeTestClient.connect(pipes(), "json")) {
 				client.send("{\"a\":\"not a number\"}");
 				client.send("{\"a\":2}");
-				assertThat(client.readLine()).isEqualTo("2");
+				assertThat(client.receive()).isEqualTo("2");
 			}
 			ChannelStatistics statistics = statistics(context, "json");
 			await().untilAsserted(() -> assertThat(statistics.getDeadLettered()).isEqualTo(1));
@@ -125,13 +125,13 @@ class PipeRetryAndDeadLetterTests {
 	@Test
 	void everyKindOfDroppedLineIsDeadLettered() {
 		runner().withPropertyValues("pipe-io.channels.flaky.max-message-size=16B").run((context) -> {
-			try (FifoClient client = FifoClient.connect(pipes(), "flaky")) {
+			try (PipeTestClient client = PipeTestClient.connect(pipes(), "flaky")) {
 				client.send("x".repeat(40));
 				client.send(new byte[] { 'o', 'k', (byte) 0xff });
 				client.send("next");
-				assertThat(client.readLine()).isEqualTo("next after 1 calls");
+				assertThat(client.receive()).isEqualTo("next after 1 calls");
 			}
-			try (FifoClient quiet = FifoClient.connect(pipes(), "quiet")) {
+			try (PipeTestClient quiet = PipeTestClient.connect(pipes(), "quiet")) {
 				quiet.send("nobody listens");
 				await().until(() -> statistics(context, "quiet").getDeadLettered() == 1);
 			}
@@ -155,7 +155,7 @@ class PipeRetryAndDeadLetterTests {
 				"pipe-io.channels.flaky.retry.max-interval=1h",
 				"spring.lifecycle.timeout-per-shutdown-phase=10m")
 			.run((context) -> {
-				try (FifoClient client = FifoClient.connect(pipes(), "flaky")) {
+				try (PipeTestClient client = PipeTestClient.connect(pipes(), "flaky")) {
 					client.send("always");
 					Listeners listeners = context.getBean(Listeners.class);
 					await().until(() -> listeners.calls("always") == 1);

@@ -7,9 +7,9 @@ import io.pipeio.autoconfigure.PipeChannelSettingsFactory;
 import io.pipeio.server.DropReason;
 import io.pipeio.server.PipeServerSettings;
 import io.pipeio.server.PipeServerState;
-import io.pipeio.test.FifoClient;
-import io.pipeio.test.PipeIoContextRunners;
-import io.pipeio.test.ShellClient;
+import io.pipeio.test.PipeTestClient;
+import io.pipeio.testsupport.PipeIoContextRunners;
+import io.pipeio.testsupport.ShellClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -47,9 +47,9 @@ class PipeChannelRegistryLifecycleTests {
 			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
 			TextAndBytesListeners listeners = context.getBean(TextAndBytesListeners.class);
 			PipeChannel channel = registry.getRequiredChannel("text");
-			try (FifoClient client = FifoClient.connect(this.directory, "text")) {
+			try (PipeTestClient client = PipeTestClient.connect(this.directory, "text")) {
 				client.send("warm-up");
-				assertThat(client.readLine()).isEqualTo("text:warm-up");
+				assertThat(client.receive()).isEqualTo("text:warm-up");
 				listeners.received.clear();
 				// Counted once the chunk is handled, just after the reply was queued.
 				await().until(() -> channel.getStatistics().getReceivedMessages() == 1);
@@ -62,7 +62,7 @@ class PipeChannelRegistryLifecycleTests {
 				assertThat(channel.getStatistics().getReceivedMessages()).isEqualTo(1);
 				registry.resume("text");
 				assertThat(channel.isPaused()).isFalse();
-				assertThat(client.readLines(2)).containsExactly("text:one", "text:two");
+				assertThat(client.receiveLines(2)).containsExactly("text:one", "text:two");
 				assertThat(listeners.received).containsExactly("one", "two");
 			}
 		});
@@ -80,10 +80,10 @@ class PipeChannelRegistryLifecycleTests {
 			assertThat(this.directory.resolve("text.in")).doesNotExist();
 			assertThat(this.directory.resolve("text.out")).doesNotExist();
 			assertThat(registry.isRunning()).isTrue();
-			assertThat(FifoClient.exchange(this.directory, "bytes", "other channels run")).isEqualTo("other channels run");
+			assertThat(PipeTestClient.request(this.directory, "bytes", "other channels run")).isEqualTo("other channels run");
 			registry.start("text");
 			assertThat(channel.isRunning()).isTrue();
-			assertThat(FifoClient.exchange(this.directory, "text", "again")).isEqualTo("text:again");
+			assertThat(PipeTestClient.request(this.directory, "text", "again")).isEqualTo("text:again");
 		});
 	}
 
@@ -107,7 +107,7 @@ class PipeChannelRegistryLifecycleTests {
 					(line, ctx) -> "plugin saw " + new String(line, ctx.getCharset()));
 			assertThat(channel.isRunning()).isTrue();
 			assertThat(registry.getChannel("plugin")).isSameAs(channel);
-			assertThat(FifoClient.exchange(this.directory, "plugin", "hello")).isEqualTo("plugin saw hello");
+			assertThat(PipeTestClient.request(this.directory, "plugin", "hello")).isEqualTo("plugin saw hello");
 			assertThat(registry.unregister("plugin")).isTrue();
 			assertThat(registry.getChannel("plugin")).isNull();
 			assertThat(channel.isRunning()).isFalse();
@@ -126,7 +126,7 @@ class PipeChannelRegistryLifecycleTests {
 					(line, ctx) -> line);
 			assertThat(this.directory.resolve("later.in")).doesNotExist();
 			registry.start("later");
-			assertThat(FifoClient.exchange(this.directory, "later", "now")).isEqualTo("now");
+			assertThat(PipeTestClient.request(this.directory, "later", "now")).isEqualTo("now");
 		});
 	}
 
@@ -147,7 +147,7 @@ class PipeChannelRegistryLifecycleTests {
 				.withMessageContaining("channel 'text'");
 			assertThat(registry.getChannel("thief")).isNull();
 			assertThat(this.directory.resolve("thief.in")).doesNotExist();
-			assertThat(FifoClient.exchange(this.directory, "text", "still mine")).isEqualTo("text:still mine");
+			assertThat(PipeTestClient.request(this.directory, "text", "still mine")).isEqualTo("text:still mine");
 		});
 	}
 
@@ -160,7 +160,7 @@ class PipeChannelRegistryLifecycleTests {
 			assertThat(orphan.isRunning()).isTrue();
 			assertThat(output).as("a channel that only sends is fine: nothing at startup")
 				.doesNotContain("has no @PipeListener");
-			try (FifoClient client = FifoClient.connect(this.directory, "orphan")) {
+			try (PipeTestClient client = PipeTestClient.connect(this.directory, "orphan")) {
 				client.send("a");
 				await().untilAsserted(() -> assertThat(output).containsPattern("WARN .*Channel 'orphan' has no"
 						+ " @PipeListener, but a line arrived on its in pipe " + this.directory.resolve("orphan.in")
@@ -184,7 +184,7 @@ class PipeChannelRegistryLifecycleTests {
 			assertThat(this.directory).isEmptyDirectory();
 			registry.start();
 			assertThat(registry.isRunning()).isTrue();
-			assertThat(FifoClient.exchange(this.directory, "text", "back")).isEqualTo("text:back");
+			assertThat(PipeTestClient.request(this.directory, "text", "back")).isEqualTo("text:back");
 		});
 	}
 

@@ -10,8 +10,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 
 import io.pipeio.server.PipeServerState;
-import io.pipeio.test.FifoClient;
-import io.pipeio.test.PipeIoContextRunners;
+import io.pipeio.test.PipeTestClient;
+import io.pipeio.testsupport.PipeIoContextRunners;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,8 +47,9 @@ class PipeChannelRegistryShutdownTests {
 					(i) -> written.add(channel.sendAsync((i + ":" + padding).getBytes(StandardCharsets.UTF_8))));
 			CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> registry.stop("bytes"));
 			await().until(() -> channel.getState() == PipeServerState.STOPPING);
-			try (FifoClient client = FifoClient.connect(this.directory, "bytes")) {
-				List<String> lines = client.readLines(count);
+			// Only a reader: the stopping channel no longer reads its in pipe.
+			try (PipeTestClient client = PipeTestClient.receiver(this.directory.resolve("bytes.out"))) {
+				List<String> lines = client.receiveLines(count);
 				for (int i = 0; i < count; i++) {
 					assertThat(lines.get(i)).isEqualTo(i + ":" + padding);
 				}
@@ -73,13 +74,13 @@ class PipeChannelRegistryShutdownTests {
 							+ "'; echo attached; exec sleep 60")
 				.redirectErrorStream(true)
 				.start();
-			try (FifoClient client = FifoClient.connect(this.directory, "text")) {
+			try (PipeTestClient client = PipeTestClient.connect(this.directory, "text")) {
 				assertThat(new String(shell.getInputStream().readNBytes(9), StandardCharsets.UTF_8))
 					.isEqualTo("attached\n");
 				byte[] big = "y".repeat(1000).getBytes(StandardCharsets.UTF_8);
 				sendUntilQueued(bytes, (i) -> bytes.send(big));
 				client.send("attached too");
-				assertThat(client.readLine()).isEqualTo("text:attached too");
+				assertThat(client.receive()).isEqualTo("text:attached too");
 				long start = System.nanoTime();
 				context.close();
 				Duration took = Duration.ofNanos(System.nanoTime() - start);
@@ -120,8 +121,8 @@ class PipeChannelRegistryShutdownTests {
 					// Both channels stop at the same time; only then does the reader of "bytes" come.
 					await().until(() -> stuck.getState() == PipeServerState.STOPPING
 							&& bytes.getState() == PipeServerState.STOPPING);
-					try (FifoClient client = FifoClient.connect(this.directory, "bytes")) {
-						List<String> lines = client.readLines(count);
+					try (PipeTestClient client = PipeTestClient.receiver(this.directory.resolve("bytes.out"))) {
+						List<String> lines = client.receiveLines(count);
 						assertThat(lines.get(0)).isEqualTo("0" + padding);
 						assertThat(lines.get(count - 1)).isEqualTo((count - 1) + padding);
 					}

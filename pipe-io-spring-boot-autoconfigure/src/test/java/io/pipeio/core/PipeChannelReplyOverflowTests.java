@@ -6,10 +6,10 @@ import java.time.Duration;
 import io.pipeio.annotation.PipeListener;
 import io.pipeio.server.DropReason;
 import io.pipeio.server.PipeSendException;
-import io.pipeio.test.FifoClient;
-import io.pipeio.test.PipeIoContextRunners;
-import io.pipeio.test.RecordingErrorHandler;
-import io.pipeio.test.ShellClient;
+import io.pipeio.test.PipeTestClient;
+import io.pipeio.testsupport.PipeIoContextRunners;
+import io.pipeio.testsupport.RecordingErrorHandler;
+import io.pipeio.testsupport.ShellClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,11 +55,11 @@ class PipeChannelReplyOverflowTests {
 				.hasMessageContaining("overflow fail");
 			assertThat(failure.getLine()).asString().isEqualTo("request");
 			assertThat(channel.getStatistics().getDropped(DropReason.QUEUE_FULL)).isEqualTo(1);
-			try (FifoClient client = FifoClient.connect(this.directory, "echo")) {
-				assertThat(client.readLineBytes()).hasSize(BLOCKING_LINE);
-				assertThat(client.readLine()).isEqualTo("queued");
+			try (PipeTestClient client = PipeTestClient.connect(this.directory, "echo")) {
+				assertThat(client.receiveBytes()).hasSize(BLOCKING_LINE);
+				assertThat(client.receive()).isEqualTo("queued");
 				client.send("again");
-				assertThat(client.readLine()).isEqualTo("re:again");
+				assertThat(client.receive()).isEqualTo("re:again");
 			}
 		});
 	}

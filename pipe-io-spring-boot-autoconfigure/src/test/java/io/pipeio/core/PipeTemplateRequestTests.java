@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.pipeio.annotation.PipeListener;
 import io.pipeio.server.DropReason;
-import io.pipeio.test.PipeIoContextRunners;
+import io.pipeio.testsupport.PipeIoContextRunners;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

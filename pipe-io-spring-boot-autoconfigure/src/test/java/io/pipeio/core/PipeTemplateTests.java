@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import io.pipeio.autoconfigure.PipeIoAutoConfiguration;
 import io.pipeio.converter.PipeMessageConversionException;
 import io.pipeio.server.PipeSendException;
-import io.pipeio.test.FifoClient;
+import io.pipeio.test.PipeTestClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,9 +47,9 @@ class PipeTemplateTests {
 	void sendText() {
 		runner().run((context) -> {
 			PipeOperations template = context.getBean(PipeOperations.class);
-			try (FifoClient client = FifoClient.connect(this.directory, "news")) {
+			try (PipeTestClient client = PipeTestClient.connect(this.directory, "news")) {
 				template.send("news", "grüße");
-				assertThat(client.readLineBytes()).containsExactly("grüße".getBytes(StandardCharsets.UTF_8));
+				assertThat(client.receiveBytes()).containsExactly("grüße".getBytes(StandardCharsets.UTF_8));
 			}
 		});
 	}
@@ -58,9 +58,9 @@ class PipeTemplateTests {
 	void sendTextUsesTheChannelCharset() {
 		runner().run((context) -> {
 			PipeOperations template = context.getBean(PipeOperations.class);
-			try (FifoClient client = FifoClient.connect(this.directory, "latin")) {
+			try (PipeTestClient client = PipeTestClient.connect(this.directory, "latin")) {
 				template.send("latin", "café");
-				assertThat(client.readLineBytes()).containsExactly('c', 'a', 'f', (byte) 0xe9);
+				assertThat(client.receiveBytes()).containsExactly('c', 'a', 'f', (byte) 0xe9);
 			}
 		});
 	}
@@ -69,12 +69,12 @@ class PipeTemplateTests {
 	void sendBytes() {
 		runner().run((context) -> {
 			PipeOperations template = context.getBean(PipeOperations.class);
-			try (FifoClient client = FifoClient.connect(this.directory, "news")) {
+			try (PipeTestClient client = PipeTestClient.connect(this.directory, "news")) {
 				byte[] raw = { 0, (byte) 0xff, '\r', 'z' };
 				template.send("news", raw);
 				template.send("news", new byte[0]);
-				assertThat(client.readLineBytes()).containsExactly(raw);
-				assertThat(client.readLineBytes()).isEmpty();
+				assertThat(client.receiveBytes()).containsExactly(raw);
+				assertThat(client.receiveBytes()).isEmpty();
 			}
 		});
 	}
@@ -83,11 +83,11 @@ class PipeTemplateTests {
 	void convertAndSendWritesOneJsonLine() {
 		runner().run((context) -> {
 			PipeOperations template = context.getBean(PipeOperations.class);
-			try (FifoClient client = FifoClient.connect(this.directory, "news")) {
+			try (PipeTestClient client = PipeTestClient.connect(this.directory, "news")) {
 				template.convertAndSend("news", new Headline("multi\nline", List.of(1, 2)));
 				template.convertAndSend("news", Map.of("k", "v"));
-				assertThat(client.readLine()).isEqualTo("{\"title\":\"multi\\nline\",\"ids\":[1,2]}");
-				assertThat(client.readLine()).isEqualTo("{\"k\":\"v\"}");
+				assertThat(client.receive()).isEqualTo("{\"title\":\"multi\\nline\",\"ids\":[1,2]}");
+				assertThat(client.receive()).isEqualTo("{\"k\":\"v\"}");
 			}
 		});
 	}
@@ -117,10 +117,10 @@ class PipeTemplateTests {
 			await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
 				.until(() -> !text.isDone() && !bytes.isDone());
 			assertThat(channel.getStatistics().getSentMessages()).isLessThan(202);
-			try (FifoClient client = FifoClient.connect(this.directory, "news")) {
-				assertThat(client.readLines(200)).allMatch(filler::equals);
-				assertThat(client.readLine()).isEqualTo("last text");
-				assertThat(client.readLine()).isEqualTo("last bytes");
+			try (PipeTestClient client = PipeTestClient.connect(this.directory, "news")) {
+				assertThat(client.receiveLines(200)).allMatch(filler::equals);
+				assertThat(client.receive()).isEqualTo("last text");
+				assertThat(client.receive()).isEqualTo("last bytes");
 				text.get(10, TimeUnit.SECONDS);
 				bytes.get(10, TimeUnit.SECONDS);
 			}
@@ -168,9 +168,9 @@ class PipeTemplateTests {
 			assertThatIllegalArgumentException()
 				.isThrownBy(() -> template.sendAsync("news", "a\nb".getBytes(StandardCharsets.UTF_8)))
 				.withMessageContaining("must not contain");
-			try (FifoClient client = FifoClient.connect(this.directory, "news")) {
+			try (PipeTestClient client = PipeTestClient.connect(this.directory, "news")) {
 				template.send("news", "after");
-				assertThat(client.readLine()).isEqualTo("after");
+				assertThat(client.receive()).isEqualTo("after");
 			}
 		});
 	}

@@ -12,9 +12,9 @@ import io.pipeio.core.PipeChannelRegistry;
 import io.pipeio.core.PipeErrorHandler;
 import io.pipeio.core.PipeListenerFailedException;
 import io.pipeio.server.DropReason;
-import io.pipeio.test.FifoClient;
-import io.pipeio.test.RecordingErrorHandler;
-import io.pipeio.test.ShellClient;
+import io.pipeio.test.PipeTestClient;
+import io.pipeio.testsupport.RecordingErrorHandler;
+import io.pipeio.testsupport.ShellClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -57,7 +57,7 @@ class PipeListenerErrorHandlingTests {
 	void malformedUtf8IsAnErrorAndTheChannelKeepsServing() {
 		runner().run((context) -> {
 			assertThat(context).hasNotFailed();
-			try (FifoClient client = FifoClient.connect(this.directory, "text")) {
+			try (PipeTestClient client = PipeTestClient.connect(this.directory, "text")) {
 				// A shell client writes bytes that are not UTF-8, then a good line.
 				ShellClient.run("printf 'bad \\xff\\xfe line\\nnext\\n' > '" + this.directory.resolve("text.in") + "'");
 				PipeListenerFailedException failure = errors(context).next();
@@ -66,7 +66,7 @@ class PipeListenerErrorHandlingTests {
 				assertThat(failure.getCause()).isInstanceOf(PipeMessageConversionException.class)
 					.hasMessageContaining("UTF-8");
 				assertThat(failure.getLine()).containsExactly("bad \u00ff\u00fe line".getBytes(StandardCharsets.ISO_8859_1));
-				assertThat(client.readLine()).isEqualTo("text:next");
+				assertThat(client.receive()).isEqualTo("text:next");
 				PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("text");
 				assertThat(channel.getStatistics().getDropped(DropReason.MALFORMED)).isEqualTo(1);
 				assertThat(context.getBean(FailingListeners.class).texts).containsExactly("next");
@@ -78,11 +78,11 @@ class PipeListenerErrorHandlingTests {
 	void truncatedMultiByteSequenceIsMalformed() {
 		runner().run((context) -> {
 			assertThat(context).hasNotFailed();
-			try (FifoClient client = FifoClient.connect(this.directory, "text")) {
+			try (PipeTestClient client = PipeTestClient.connect(this.directory, "text")) {
 				client.send(new byte[] { 'a', (byte) 0xc3 }); // first byte of 'é' only
 				client.send("ok");
 				assertThat(errors(context).next().getReason()).isEqualTo(DropReason.MALFORMED);
-				assertThat(client.readLine()).isEqualTo("text:ok");
+				assertThat(client.receive()).isEqualTo("text:ok");
 			}
 		});
 	}
@@ -91,11 +91,11 @@ class PipeListenerErrorHandlingTests {
 	void unmappableInputIsAnErrorNotAReplacement() {
 		runner().withPropertyValues("pipe-io.channels.ascii.charset=US-ASCII").run((context) -> {
 			assertThat(context).hasNotFailed();
-			try (FifoClient client = FifoClient.connect(this.directory, "ascii")) {
+			try (PipeTestClient client = PipeTestClient.connect(this.directory, "ascii")) {
 				client.send(new byte[] { 'a', (byte) 0xe9 });
 				client.send("plain");
 				assertThat(errors(context).next().getReason()).isEqualTo(DropReason.MALFORMED);
-				assertThat(client.readLine()).isEqualTo("ascii:plain");
+				assertThat(client.receive()).isEqualTo("ascii:plain");
 			}
 		});
 	}
@@ -104,7 +104,7 @@ class PipeListenerErrorHandlingTests {
 	void invalidJsonIsMalformed() {
 		runner().run((context) -> {
 			assertThat(context).hasNotFailed();
-			try (FifoClient client = FifoClient.connect(this.directory, "json")) {
+			try (PipeTestClient client = PipeTestClient.connect(this.directory, "json")) {
 				client.send("{not json");
 				client.send("null");
 				client.send("{\"a\":\"x\"}");
@@ -114,7 +114,7 @@ class PipeListenerErrorHandlingTests {
 					assertThat(failure.getReason()).isEqualTo(DropReason.MALFORMED);
 					assertThat(failure.getCause()).isInstanceOf(PipeMessageConversionException.class);
 				}
-				assertThat(client.readLine()).isEqualTo("7");
+				assertThat(client.receive()).isEqualTo("7");
 				PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("json");
 				assertThat(channel.getStatistics().getDropped(DropReason.MALFORMED)).isEqualTo(3);
 			}
@@ -125,14 +125,14 @@ class PipeListenerErrorHandlingTests {
 	void exceptionInTheMethodIsAHandlerError() {
 		runner().run((context) -> {
 			assertThat(context).hasNotFailed();
-			try (FifoClient client = FifoClient.connect(this.directory, "failing")) {
+			try (PipeTestClient client = PipeTestClient.connect(this.directory, "failing")) {
 				client.send("boom");
 				client.send("fine");
 				PipeListenerFailedException failure = errors(context).next();
 				assertThat(failure.getReason()).isEqualTo(DropReason.HANDLER_ERROR);
 				assertThat(failure.getCause()).isInstanceOf(IllegalArgumentException.class).hasMessage("boom!");
 				assertThat(failure.getLine()).containsExactly("boom".getBytes(StandardCharsets.UTF_8));
-				assertThat(client.readLine()).isEqualTo("fine");
+				assertThat(client.receive()).isEqualTo("fine");
 				PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("failing");
 				assertThat(channel.getStatistics().getDropped(DropReason.HANDLER_ERROR)).isEqualTo(1);
 				assertThat(channel.isRunning()).isTrue();
@@ -144,13 +144,13 @@ class PipeListenerErrorHandlingTests {
 	void perListenerErrorHandlerRepliesAndTheDefaultIsNotCalled() {
 		runner().run((context) -> {
 			assertThat(context).hasNotFailed();
-			try (FifoClient client = FifoClient.connect(this.directory, "guarded")) {
+			try (PipeTestClient client = PipeTestClient.connect(this.directory, "guarded")) {
 				client.send("{\"a\":\"oops\"}");
-				assertThat(client.readLine()).startsWith("{\"error\":\"malformed");
+				assertThat(client.receive()).startsWith("{\"error\":\"malformed");
 				client.send("{\"a\":-1}");
-				assertThat(client.readLine()).isEqualTo("{\"error\":\"handler-error: negative\"}");
+				assertThat(client.receive()).isEqualTo("{\"error\":\"handler-error: negative\"}");
 				client.send("{\"a\":2}");
-				assertThat(client.readLine()).isEqualTo("2");
+				assertThat(client.receive()).isEqualTo("2");
 				assertThat(errors(context).size()).isZero();
 			}
 		});
@@ -160,10 +160,10 @@ class PipeListenerErrorHandlingTests {
 	void errorHandlerThatThrowsDoesNotStopTheChannel() {
 		runner().withUserConfiguration(CarelessListener.class).run((context) -> {
 			assertThat(context).hasNotFailed();
-			try (FifoClient client = FifoClient.connect(this.directory, "careless")) {
+			try (PipeTestClient client = PipeTestClient.connect(this.directory, "careless")) {
 				client.send("boom");
 				client.send("fine");
-				assertThat(client.readLine()).isEqualTo("fine");
+				assertThat(client.receive()).isEqualTo("fine");
 			}
 		});
 	}
@@ -175,11 +175,11 @@ class PipeListenerErrorHandlingTests {
 			.withPropertyValues("pipe-io.directory=" + this.directory)
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
-				try (FifoClient client = FifoClient.connect(this.directory, "failing")) {
+				try (PipeTestClient client = PipeTestClient.connect(this.directory, "failing")) {
 					String longLine = "boom" + "x".repeat(300) + "TAIL";
 					client.send(longLine);
 					client.send("fine");
-					assertThat(client.readLine()).isEqualTo("fine");
+					assertThat(client.receive()).isEqualTo("fine");
 					await().until(() -> output.toString().contains("Channel 'failing' dropped a line"));
 					String log = output.toString();
 					assertThat(log).contains("WARN").contains("handler-error").contains("\"boom" + "x".repeat(116) + "\"...")
@@ -195,9 +195,9 @@ class PipeListenerErrorHandlingTests {
 	void replyContainingANewlineIsNotWrittenAsTwoLines() {
 		runner().run((context) -> {
 			assertThat(context).hasNotFailed();
-			try (FifoClient client = FifoClient.connect(this.directory, "text")) {
+			try (PipeTestClient client = PipeTestClient.connect(this.directory, "text")) {
 				client.send("split\nme");
-				assertThat(client.readLine()).isEqualTo("text:me");
+				assertThat(client.receive()).isEqualTo("text:me");
 				assertThat(errors(context).next().getReason()).isEqualTo(DropReason.HANDLER_ERROR);
 			}
 		});

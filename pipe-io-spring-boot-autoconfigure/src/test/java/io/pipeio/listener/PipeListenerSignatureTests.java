@@ -17,8 +17,8 @@ import io.pipeio.core.PipeChannelContext;
 import io.pipeio.core.PipeChannelRegistry;
 import io.pipeio.core.PipeErrorHandler;
 import io.pipeio.server.DropReason;
-import io.pipeio.test.FifoClient;
-import io.pipeio.test.RecordingErrorHandler;
+import io.pipeio.test.PipeTestClient;
+import io.pipeio.testsupport.RecordingErrorHandler;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -50,20 +50,20 @@ class PipeListenerSignatureTests {
 
 	@Test
 	void stringPayloadAndStringReply() {
-		runner().run((context) -> assertThat(FifoClient.exchange(this.directory, "string", "héllo wörld"))
+		runner().run((context) -> assertThat(PipeTestClient.request(this.directory, "string", "héllo wörld"))
 			.isEqualTo("HÉLLO WÖRLD"));
 	}
 
 	@Test
 	void bytesPayloadAndBytesReplyAreRaw() {
 		runner().run((context) -> {
-			try (FifoClient client = FifoClient.connect(this.directory, "bytes")) {
+			try (PipeTestClient client = PipeTestClient.connect(this.directory, "bytes")) {
 				byte[] line = { 1, (byte) 0xff, (byte) 0xfe, 'a', 0, (byte) 0x80, '\r' };
 				client.send(line);
 				byte[] expected = { '\r', (byte) 0x80, 0, 'a', (byte) 0xfe, (byte) 0xff, 1 };
-				assertThat(client.readLineBytes()).containsExactly(expected);
+				assertThat(client.receiveBytes()).containsExactly(expected);
 				client.send(new byte[0]);
-				assertThat(client.readLineBytes()).isEmpty();
+				assertThat(client.receiveBytes()).isEmpty();
 			}
 		});
 	}
@@ -71,33 +71,33 @@ class PipeListenerSignatureTests {
 	@Test
 	void jsonPayloadAndObjectReply() {
 		runner().run((context) -> {
-			try (FifoClient client = FifoClient.connect(this.directory, "pojo")) {
+			try (PipeTestClient client = PipeTestClient.connect(this.directory, "pojo")) {
 				client.send("{\"a\":1,\"b\":2}");
-				assertThat(client.readLine()).isEqualTo("{\"sum\":3}");
+				assertThat(client.receive()).isEqualTo("{\"sum\":3}");
 				client.send("{\"b\":-5,\"a\":40}");
-				assertThat(client.readLine()).isEqualTo("{\"sum\":35}");
+				assertThat(client.receive()).isEqualTo("{\"sum\":35}");
 			}
 		});
 	}
 
 	@Test
 	void genericJsonPayload() {
-		runner().run((context) -> assertThat(FifoClient.exchange(this.directory, "list", "[3,4,5]")).isEqualTo("12"));
+		runner().run((context) -> assertThat(PipeTestClient.request(this.directory, "list", "[3,4,5]")).isEqualTo("12"));
 	}
 
 	@Test
 	void contextAsSecondParameter() {
-		runner().run((context) -> assertThat(FifoClient.exchange(this.directory, "context", "hi"))
+		runner().run((context) -> assertThat(PipeTestClient.request(this.directory, "context", "hi"))
 			.isEqualTo("context/UTF-8:hi"));
 	}
 
 	@Test
 	void contextAsFirstParameterAndReplyThroughTheContext() {
 		runner().run((context) -> {
-			try (FifoClient client = FifoClient.connect(this.directory, "context-first")) {
+			try (PipeTestClient client = PipeTestClient.connect(this.directory, "context-first")) {
 				client.send("x");
-				assertThat(client.readLine()).isEqualTo("early");
-				assertThat(client.readLine()).isEqualTo("late:x");
+				assertThat(client.receive()).isEqualTo("early");
+				assertThat(client.receive()).isEqualTo("late:x");
 			}
 		});
 	}
@@ -107,7 +107,7 @@ class PipeListenerSignatureTests {
 		runner().run((context) -> {
 			ListenerConfiguration listeners = context.getBean(ListenerConfiguration.class);
 			PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("void");
-			try (FifoClient client = FifoClient.connect(this.directory, "void")) {
+			try (PipeTestClient client = PipeTestClient.connect(this.directory, "void")) {
 				client.send("one");
 				client.send("two");
 				await().until(() -> channel.getStatistics().getReceivedMessages() == 2);
@@ -123,12 +123,12 @@ class PipeListenerSignatureTests {
 	@Test
 	void nullReturnRepliesNothing() {
 		runner().run((context) -> {
-			try (FifoClient client = FifoClient.connect(this.directory, "nullable")) {
+			try (PipeTestClient client = PipeTestClient.connect(this.directory, "nullable")) {
 				client.send("skip 1");
 				client.send("keep 2");
 				client.send("skip 3");
 				client.send("keep 4");
-				assertThat(client.readLines(2)).containsExactly("keep 2", "keep 4");
+				assertThat(client.receiveLines(2)).containsExactly("keep 2", "keep 4");
 			}
 		});
 	}
@@ -137,7 +137,7 @@ class PipeListenerSignatureTests {
 	void futureRepliesKeepRequestOrderWhenCompletedInReverse() throws Exception {
 		runner().run((context) -> {
 			ListenerConfiguration listeners = context.getBean(ListenerConfiguration.class);
-			try (FifoClient client = FifoClient.connect(this.directory, "async")) {
+			try (PipeTestClient client = PipeTestClient.connect(this.directory, "async")) {
 				for (int i = 0; i < 5; i++) {
 					client.send("r" + i);
 				}
@@ -150,7 +150,7 @@ class PipeListenerSignatureTests {
 				});
 				completer.start();
 				completer.join(10_000);
-				assertThat(client.readLines(5)).containsExactly("done r0", "done r1", "{\"sum\":2}", "done r3",
+				assertThat(client.receiveLines(5)).containsExactly("done r0", "done r1", "{\"sum\":2}", "done r3",
 						"done r4");
 			}
 		});
@@ -160,7 +160,7 @@ class PipeListenerSignatureTests {
 	void synchronousRepliesWaitBehindEarlierFutures() {
 		runner().run((context) -> {
 			ListenerConfiguration listeners = context.getBean(ListenerConfiguration.class);
-			try (FifoClient client = FifoClient.connect(this.directory, "mixed")) {
+			try (PipeTestClient client = PipeTestClient.connect(this.directory, "mixed")) {
 				client.send("async 1");
 				client.send("sync 2");
 				client.send("async 3");
@@ -173,7 +173,7 @@ class PipeListenerSignatureTests {
 					listeners.pending.get(1).complete("async 3 done");
 					listeners.pending.get(0).complete("async 1 done".getBytes(StandardCharsets.UTF_8));
 				});
-				assertThat(client.readLines(4)).containsExactly("async 1 done", "sync 2", "async 3 done", "sync 4");
+				assertThat(client.receiveLines(4)).containsExactly("async 1 done", "sync 2", "async 3 done", "sync 4");
 			}
 		});
 	}
@@ -183,7 +183,7 @@ class PipeListenerSignatureTests {
 		runner().withBean("pipeErrorHandler", PipeErrorHandler.class, RecordingErrorHandler::new).run((context) -> {
 			ListenerConfiguration listeners = context.getBean(ListenerConfiguration.class);
 			RecordingErrorHandler errors = (RecordingErrorHandler) context.getBean(PipeErrorHandler.class);
-			try (FifoClient client = FifoClient.connect(this.directory, "async")) {
+			try (PipeTestClient client = PipeTestClient.connect(this.directory, "async")) {
 				client.send("a");
 				client.send("b");
 				client.send("c");
@@ -191,7 +191,7 @@ class PipeListenerSignatureTests {
 				listeners.pending.get(2).complete("c done");
 				listeners.pending.get(1).completeExceptionally(new IllegalStateException("b failed"));
 				listeners.pending.get(0).complete(null);
-				assertThat(client.readLine()).isEqualTo("c done");
+				assertThat(client.receive()).isEqualTo("c done");
 				var failure = errors.next();
 				assertThat(failure.getReason()).isEqualTo(DropReason.HANDLER_ERROR);
 				assertThat(failure.getCause()).isInstanceOf(IllegalStateException.class).hasMessage("b failed");
@@ -203,9 +203,9 @@ class PipeListenerSignatureTests {
 	@Test
 	void stringPayloadIsDecodedWithTheChannelCharset() {
 		runner().withPropertyValues("pipe-io.channels.latin.charset=ISO-8859-1").run((context) -> {
-			try (FifoClient client = FifoClient.connect(this.directory, "latin")) {
+			try (PipeTestClient client = PipeTestClient.connect(this.directory, "latin")) {
 				client.send(new byte[] { 'c', 'a', 'f', (byte) 0xe9 });
-				assertThat(client.readLineBytes()).containsExactly('C', 'A', 'F', (byte) 0xc9);
+				assertThat(client.receiveBytes()).containsExactly('C', 'A', 'F', (byte) 0xc9);
 			}
 		});
 	}

@@ -18,7 +18,7 @@ import io.pipeio.core.PipeRequestOperations;
 import io.pipeio.core.PipeRequestOutcome;
 import io.pipeio.server.DropReason;
 import io.pipeio.server.PipeServerSettings;
-import io.pipeio.test.PipeIoContextRunners;
+import io.pipeio.testsupport.PipeIoContextRunners;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import io.pipeio.test.PipeTestClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,8 +45,8 @@ class PipeServerAbandonedHandlerTests extends PipeServerTestSupport {
 			}
 		});
 		this.server.start();
-		try (FifoClient.LineWriter writer = this.pipes.writer()) {
-			writer.writeLine("stubborn");
+		try (PipeTestClient writer = this.pipes.writer()) {
+			writer.send("stubborn");
 		}
 		assertThat(this.entered.await(5, TimeUnit.SECONDS)).isTrue();
 		stopPromptly();
@@ -67,9 +68,9 @@ class PipeServerAbandonedHandlerTests extends PipeServerTestSupport {
 			.hasMessageContaining("has not returned");
 		assertThat(this.server.getStatistics().getLastError().message()).contains("has not returned");
 		assertThat(this.pipes.recorder.transitions).endsWith("STOPPED->STARTING", "STARTING->FAILED");
-		try (FifoClient.LineWriter writer = this.pipes.writer()) {
-			writer.writeLine("next");
-			writer.writeLine("and next");
+		try (PipeTestClient writer = this.pipes.writer()) {
+			writer.send("next");
+			writer.send("and next");
 		}
 		assertThat(this.pipes.recorder.strings()).containsExactly("stubborn");
 		this.release.countDown();
@@ -83,16 +84,16 @@ class PipeServerAbandonedHandlerTests extends PipeServerTestSupport {
 	void stopAndStartWhileTheAbandonedCallStillRuns() throws Exception {
 		this.server.start();
 		assertThat(this.server.getState()).isEqualTo(PipeServerState.FAILED);
-		try (FifoClient.LineWriter writer = this.pipes.writer()) {
-			writer.writeLine("lost with the pipe");
+		try (PipeTestClient writer = this.pipes.writer()) {
+			writer.send("lost with the pipe");
 		}
 		stopPromptly();
 		this.server.start();
 		assertThat(this.server.getState()).isEqualTo(PipeServerState.FAILED);
 		this.release.countDown();
 		await().atMost(Duration.ofSeconds(2)).until(() -> this.server.getState() == PipeServerState.RUNNING);
-		try (FifoClient.LineWriter writer = this.pipes.writer()) {
-			writer.writeLine("served");
+		try (PipeTestClient writer = this.pipes.writer()) {
+			writer.send("served");
 		}
 		assertThat(this.pipes.recorder.awaitStrings(2)).containsExactly("stubborn", "served");
 	}

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.pipeio.test.PipeTestClient;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,19 +38,19 @@ class PipeServerBackPressureTests extends PipeServerTestSupport {
 				});
 		self.set(server);
 		server.start();
-		FifoClient.LineWriter writer = this.pipes.writer();
+		PipeTestClient writer = this.pipes.writer();
 		int requests = 100; // 10 MB of replies: ten times the bound
 		CompletableFuture<Void> writing = CompletableFuture
-			.runAsync(() -> writer.write("r\n".repeat(requests).getBytes(StandardCharsets.US_ASCII)));
+			.runAsync(() -> writer.sendRaw("r\n".repeat(requests).getBytes(StandardCharsets.US_ASCII)));
 		await().atMost(Duration.ofSeconds(10)).until(() -> server.getWaitingForReaderSince() != null);
 		// The reader is held up by the full queue: what it holds stays within the bound.
 		await().atMost(Duration.ofSeconds(10)).until(() -> server.getSendQueueBytes() > bound - 2 * replySize);
 		assertThat(server.getSendQueueBytes()).isLessThanOrEqualTo(bound);
 		assertThat(highest.get()).isLessThanOrEqualTo(bound);
 		assertThat(this.pipes.recorder.count()).isLessThan(requests);
-		try (FifoClient.LineReader reader = this.pipes.reader()) {
+		try (PipeTestClient reader = this.pipes.reader()) {
 			for (int i = 0; i < requests; i++) {
-				assertThat(reader.next()).hasSize(replySize);
+				assertThat(reader.receiveBytes()).hasSize(replySize);
 			}
 		}
 		writing.get(10, TimeUnit.SECONDS);
@@ -69,11 +70,11 @@ class PipeServerBackPressureTests extends PipeServerTestSupport {
 		assertThat(server.getSendQueueBytes()).isEqualTo(200 * 1024);
 		server.send("does not fit meanwhile".getBytes(StandardCharsets.UTF_8));
 		assertThat(server.getStatistics().getDropped(DropReason.QUEUE_FULL)).isEqualTo(1);
-		try (FifoClient.LineReader reader = this.pipes.reader()) {
-			assertThat(reader.next()).hasSize(200 * 1024);
+		try (PipeTestClient reader = this.pipes.reader()) {
+			assertThat(reader.receiveBytes()).hasSize(200 * 1024);
 			await().atMost(Duration.ofSeconds(5)).until(() -> server.getSendQueueBytes() == 0);
 			server.send("fits again".getBytes(StandardCharsets.UTF_8));
-			assertThat(reader.nextLine()).isEqualTo("fits again");
+			assertThat(reader.receive()).isEqualTo("fits again");
 		}
 	}
 
@@ -81,15 +82,15 @@ class PipeServerBackPressureTests extends PipeServerTestSupport {
 	void blockStopsReadingTheInPipeUntilAClientReadsAndLosesNothing() throws Exception {
 		PipeServer server = startPaddedEcho();
 		int requests = 3000; // 300 KB of requests, 12 MB of replies
-		FifoClient.LineWriter writer = this.pipes.writer();
-		CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> writer.write(requests(requests)));
+		PipeTestClient writer = this.pipes.writer();
+		CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> writer.sendRaw(requests(requests)));
 		// The channel stopped reading: the in pipe fills up and the client's write blocks in the kernel.
 		await().atMost(Duration.ofSeconds(10)).until(() -> TestProcesses.isPipeFull(this.pipes.in()));
 		assertThat(writing).isNotDone();
 		assertThat(server.getWaitingForReaderSince()).isNotNull();
 		assertThat(this.pipes.recorder.count()).isLessThan(requests);
-		try (FifoClient.LineReader reader = this.pipes.reader()) {
-			List<String> replies = reader.nextLines(requests);
+		try (PipeTestClient reader = this.pipes.reader()) {
+			List<String> replies = reader.receiveLines(requests);
 			for (int i = 0; i < requests; i++) {
 				assertThat(replies.get(i)).startsWith(request(i) + ":").hasSize(101 + 4001);
 			}
@@ -104,8 +105,8 @@ class PipeServerBackPressureTests extends PipeServerTestSupport {
 	@Test
 	void blockedChannelStopsWithinTheBound() throws Exception {
 		PipeServer server = startPaddedEcho();
-		FifoClient.LineWriter writer = this.pipes.writer();
-		CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> writer.write(requests(3000)));
+		PipeTestClient writer = this.pipes.writer();
+		CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> writer.sendRaw(requests(3000)));
 		await().atMost(Duration.ofSeconds(10)).until(() -> TestProcesses.isPipeFull(this.pipes.in()));
 		assertTimeoutPreemptively(TestPipes.STOP_BOUND, () -> server.stop(TestPipes.STOP_TIMEOUT));
 		assertThat(server.getState()).isEqualTo(PipeServerState.STOPPED);

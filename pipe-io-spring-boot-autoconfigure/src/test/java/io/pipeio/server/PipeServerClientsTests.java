@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import io.pipeio.test.PipeTestClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -67,8 +68,8 @@ class PipeServerClientsTests extends PipeServerTestSupport {
 		Thread reader = TestPipes.thread("pipe-io-test-reader");
 		List<String> expected = new ArrayList<>();
 		for (int i = 0; i < 300; i++) {
-			try (FifoClient.LineWriter writer = this.pipes.writer()) {
-				writer.writeLine("java-" + i);
+			try (PipeTestClient writer = this.pipes.writer()) {
+				writer.send("java-" + i);
 			}
 			expected.add("java-" + i);
 		}
@@ -88,13 +89,13 @@ class PipeServerClientsTests extends PipeServerTestSupport {
 	void clientClosingItsWriteEndCausesNoEofHandling() throws Exception {
 		PipeServer server = this.pipes.start();
 		Thread reader = TestPipes.thread("pipe-io-test-reader");
-		try (FifoClient.LineWriter writer = this.pipes.writer()) {
-			writer.writeLine("one");
+		try (PipeTestClient writer = this.pipes.writer()) {
+			writer.send("one");
 		}
 		this.pipes.recorder.awaitStrings(1);
 		assertReaderIdle(reader);
-		try (FifoClient.LineWriter writer = this.pipes.writer()) {
-			writer.writeLine("two");
+		try (PipeTestClient writer = this.pipes.writer()) {
+			writer.send("two");
 		}
 		assertThat(this.pipes.recorder.awaitStrings(2)).containsExactly("one", "two");
 		assertThat(TestPipes.thread("pipe-io-test-reader")).isSameAs(reader);
@@ -107,24 +108,24 @@ class PipeServerClientsTests extends PipeServerTestSupport {
 		TestPipes.mkfifo(this.pipes.in());
 		TestPipes.mkfifo(this.pipes.out());
 		// With no server a client's open blocks: it must return once the server starts.
-		CompletableFuture<FifoClient> attaching = CompletableFuture
-			.supplyAsync(() -> FifoClient.attach(this.pipes.in(), this.pipes.out()));
+		CompletableFuture<PipeTestClient> attaching = CompletableFuture
+			.supplyAsync(() -> PipeTestClient.connect(this.pipes.in(), this.pipes.out()));
 		this.pipes.startEcho(this.pipes.settings().managePipes(false).build());
-		try (FifoClient client = this.pipes.track(attaching.get(10, TimeUnit.SECONDS))) {
-			assertThat(client.roundTrip("was waiting")).isEqualTo("was waiting");
+		try (PipeTestClient client = this.pipes.track(attaching.get(10, TimeUnit.SECONDS))) {
+			assertThat(client.request("was waiting")).isEqualTo("was waiting");
 		}
 	}
 
 	@Test
 	void pauseLeavesLinesInThePipeAndResumeDeliversThem() throws Exception {
 		PipeServer server = this.pipes.start();
-		try (FifoClient.LineWriter writer = this.pipes.writer()) {
-			writer.writeLine("before");
+		try (PipeTestClient writer = this.pipes.writer()) {
+			writer.send("before");
 			this.pipes.recorder.awaitStrings(1);
 			server.pause();
 			assertThat(server.isPaused()).isTrue();
 			for (int i = 0; i < 10; i++) {
-				writer.writeLine("held-" + i);
+				writer.send("held-" + i);
 			}
 			await().during(Duration.ofMillis(400)).atMost(Duration.ofSeconds(2))
 				.until(() -> this.pipes.recorder.count() == 1);
@@ -134,7 +135,7 @@ class PipeServerClientsTests extends PipeServerTestSupport {
 			List<String> received = this.pipes.recorder.awaitStrings(11);
 			assertThat(received.subList(1, 11)).containsExactly("held-0", "held-1", "held-2", "held-3", "held-4",
 					"held-5", "held-6", "held-7", "held-8", "held-9");
-			writer.writeLine("after");
+			writer.send("after");
 		}
 		assertThat(this.pipes.recorder.awaitStrings(12)).last().isEqualTo("after");
 	}
@@ -146,9 +147,9 @@ class PipeServerClientsTests extends PipeServerTestSupport {
 		PipeServerSettings settings = this.pipes.settings().managePipes(false).build();
 		PipeServer server = this.pipes.start(settings);
 		server.pause();
-		try (FifoClient.LineWriter writer = this.pipes.writer()) {
-			writer.writeLine("kept-1");
-			writer.writeLine("kept-2");
+		try (PipeTestClient writer = this.pipes.writer()) {
+			writer.send("kept-1");
+			writer.send("kept-2");
 			// The client holds the pipe open, so what the paused server left in it outlives the stop.
 			server.stop(TestPipes.STOP_TIMEOUT);
 			server.start();

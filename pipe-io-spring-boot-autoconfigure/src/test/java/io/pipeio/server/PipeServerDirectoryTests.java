@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
+import io.pipeio.test.PipeTestClient;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -72,8 +73,8 @@ class PipeServerDirectoryTests extends PipeServerTestSupport {
 					""", shared.resolve("test.in").toString(), shared.resolve("test.out").toString());
 			assertThat(outcome.trim()).isEqualTo("denied,denied");
 		}
-		try (FifoClient client = FifoClient.attach(shared.resolve("test.in"), shared.resolve("test.out"))) {
-			assertThat(client.roundTrip("still ours")).isEqualTo("still ours");
+		try (PipeTestClient client = PipeTestClient.connect(shared.resolve("test.in"), shared.resolve("test.out"))) {
+			assertThat(client.request("still ours")).isEqualTo("still ours");
 		}
 		assertThat(server.getState()).isEqualTo(PipeServerState.RUNNING);
 	}
@@ -107,8 +108,8 @@ class PipeServerDirectoryTests extends PipeServerTestSupport {
 					""", shared.resolve("test.out").toString());
 			assertThat(outcome.trim()).isEqualTo("denied");
 		}
-		try (FifoClient client = FifoClient.attach(shared.resolve("test.in"), shared.resolve("test.out"))) {
-			assertThat(client.roundTrip("served")).isEqualTo("served");
+		try (PipeTestClient client = PipeTestClient.connect(shared.resolve("test.in"), shared.resolve("test.out"))) {
+			assertThat(client.request("served")).isEqualTo("served");
 		}
 	}
 

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import io.pipeio.test.PipeTestClient;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,11 +30,11 @@ class PipeServerDrainTests extends PipeServerTestSupport {
 			}
 		});
 		server.start();
-		try (FifoClient.LineWriter writer = this.pipes.writer()) {
-			writer.writeLine("line 0");
+		try (PipeTestClient writer = this.pipes.writer()) {
+			writer.send("line 0");
 			this.pipes.recorder.awaitStrings(1);
 			for (int i = 1; i < 50; i++) {
-				writer.writeLine("line " + i);
+				writer.send("line " + i);
 			}
 		}
 		CompletableFuture<Void> stop = CompletableFuture.runAsync(() -> server.stop(Duration.ofSeconds(5)));
@@ -52,13 +53,13 @@ class PipeServerDrainTests extends PipeServerTestSupport {
 			new CountDownLatch(1).await(); // until stop gives up and interrupts
 		});
 		server.start();
-		try (FifoClient.LineWriter writer = this.pipes.writer()) {
-			writer.writeLine("stuck");
+		try (PipeTestClient writer = this.pipes.writer()) {
+			writer.send("stuck");
 			this.pipes.recorder.awaitStrings(1);
 			for (int i = 0; i < 30; i++) {
-				writer.writeLine("waiting " + i);
+				writer.send("waiting " + i);
 			}
-			writer.write("cut sh".getBytes(StandardCharsets.US_ASCII));
+			writer.sendRaw("cut sh".getBytes(StandardCharsets.US_ASCII));
 			server.stop(TestPipes.STOP_TIMEOUT);
 		}
 		ChannelStatistics statistics = server.getStatistics();
@@ -71,9 +72,9 @@ class PipeServerDrainTests extends PipeServerTestSupport {
 	void linesOfAPausedChannelAreCountedWhenItsPipeIsRemovedAtStop() throws Exception {
 		PipeServer server = this.pipes.start();
 		server.pause();
-		try (FifoClient.LineWriter writer = this.pipes.writer()) {
+		try (PipeTestClient writer = this.pipes.writer()) {
 			for (int i = 0; i < 20; i++) {
-				writer.writeLine("paused " + i);
+				writer.send("paused " + i);
 			}
 			server.stop(TestPipes.STOP_TIMEOUT);
 		}
@@ -86,19 +87,19 @@ class PipeServerDrainTests extends PipeServerTestSupport {
 	void pipeReplacedWhilePausedIsReadToItsEndAfterTheResume() throws Exception {
 		PipeServer server = this.pipes.start();
 		server.pause();
-		try (FifoClient.LineWriter writer = this.pipes.writer()) {
+		try (PipeTestClient writer = this.pipes.writer()) {
 			for (int i = 0; i < 300; i++) {
-				writer.writeLine("held " + i);
+				writer.send("held " + i);
 			}
 			Files.delete(this.pipes.in());
 			await().atMost(Duration.ofSeconds(2)).until(() -> this.pipes.recorder.recreated.contains(this.pipes.in()));
 			server.resume();
 			assertThat(this.pipes.recorder.awaitStrings(300)).startsWith("held 0").endsWith("held 299");
-			writer.writeLine("still attached to the old pipe");
+			writer.send("still attached to the old pipe");
 		}
 		assertThat(this.pipes.recorder.awaitStrings(301)).last().isEqualTo("still attached to the old pipe");
-		try (FifoClient.LineWriter writer = this.pipes.writer()) {
-			writer.writeLine("to the new pipe");
+		try (PipeTestClient writer = this.pipes.writer()) {
+			writer.send("to the new pipe");
 		}
 		assertThat(this.pipes.recorder.awaitStrings(302)).last().isEqualTo("to the new pipe");
 		assertThat(server.getStatistics().getDroppedTotal()).isZero();

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
+import io.pipeio.test.PipeTestClient;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
@@ -37,8 +38,8 @@ class PipeServerEngineFailureTests extends PipeServerTestSupport {
 		});
 		server.start();
 		Thread reader = TestPipes.thread("pipe-io-test-reader");
-		try (FifoClient.LineWriter writer = this.pipes.writer()) {
-			writer.write("oom\ndeep\nafter\n".getBytes(StandardCharsets.UTF_8));
+		try (PipeTestClient writer = this.pipes.writer()) {
+			writer.sendRaw("oom\ndeep\nafter\n".getBytes(StandardCharsets.UTF_8));
 			assertThat(this.pipes.recorder.awaitStrings(3)).containsExactly("oom", "deep", "after");
 		}
 		assertThat(this.pipes.recorder.handlerErrors).extracting((error) -> error.error().getClass().getSimpleName())
@@ -64,11 +65,11 @@ class PipeServerEngineFailureTests extends PipeServerTestSupport {
 		});
 		server.start();
 		Thread reader = TestPipes.thread("pipe-io-test-reader");
-		try (FifoClient.LineWriter writer = this.pipes.writer()) {
-			writer.writeLine("boom");
+		try (PipeTestClient writer = this.pipes.writer()) {
+			writer.send("boom");
 			awaitFailedThenRunning(server, StackOverflowError.class);
 			// The client stayed attached all along: this write fails with EPIPE if the reader died.
-			writer.writeLine("after");
+			writer.send("after");
 			assertThat(this.pipes.recorder.awaitStrings(2)).containsExactly("boom", "after");
 		}
 		assertThat(TestPipes.thread("pipe-io-test-reader")).isSameAs(reader);
@@ -84,11 +85,11 @@ class PipeServerEngineFailureTests extends PipeServerTestSupport {
 					}
 				});
 		server.start();
-		try (FifoClient.LineWriter writer = this.pipes.writer()) {
+		try (PipeTestClient writer = this.pipes.writer()) {
 			// The error hits at the first newline: the rest of the chunk, the start of a line, is lost.
-			writer.write(("x".repeat(40) + "\npar").getBytes(StandardCharsets.UTF_8));
+			writer.sendRaw(("x".repeat(40) + "\npar").getBytes(StandardCharsets.UTF_8));
 			awaitFailedThenRunning(server, OutOfMemoryError.class);
-			writer.write("tial\nnext\n".getBytes(StandardCharsets.UTF_8));
+			writer.sendRaw("tial\nnext\n".getBytes(StandardCharsets.UTF_8));
 			// The remainder of the broken line is not delivered as a line of its own.
 			assertThat(this.pipes.recorder.awaitStrings(1)).containsExactly("next");
 		}
@@ -105,13 +106,13 @@ class PipeServerEngineFailureTests extends PipeServerTestSupport {
 					}
 				});
 		server.start();
-		FifoClient.LineWriter old = this.pipes.writer();
+		PipeTestClient old = this.pipes.writer();
 		Files.delete(this.pipes.in());
 		await().atMost(RECOVERED_WITHIN).until(() -> this.pipes.recorder.recreated.contains(this.pipes.in()));
 		await().atMost(RECOVERED_WITHIN).until(() -> TestPipes.engineThreads().contains("pipe-io-test-reader-retired"));
-		old.writeLine("x".repeat(40));
+		old.send("x".repeat(40));
 		awaitFailedThenRunning(server, StackOverflowError.class);
-		old.writeLine("still read");
+		old.send("still read");
 		assertThat(this.pipes.recorder.awaitStrings(1)).containsExactly("still read");
 	}
 
@@ -140,8 +141,8 @@ class PipeServerEngineFailureTests extends PipeServerTestSupport {
 		assertThat(server.getState()).isEqualTo(PipeServerState.FAILED);
 		server.stop(TestPipes.STOP_TIMEOUT);
 		server.start();
-		try (FifoClient client = this.pipes.client()) {
-			assertThat(client.roundTrip("restarted")).isEqualTo("restarted");
+		try (PipeTestClient client = this.pipes.client()) {
+			assertThat(client.request("restarted")).isEqualTo("restarted");
 		}
 	}
 
@@ -163,8 +164,8 @@ class PipeServerEngineFailureTests extends PipeServerTestSupport {
 		Files.delete(this.pipes.in());
 		await().atMost(RECOVERED_WITHIN).until(() -> TestPipes.isFifo(this.pipes.in()));
 		assertThat(TestPipes.thread("pipe-io-watchdog")).isSameAs(watchdog);
-		try (FifoClient.LineWriter writer = this.pipes.writer()) {
-			writer.writeLine("served");
+		try (PipeTestClient writer = this.pipes.writer()) {
+			writer.send("served");
 		}
 		assertThat(this.pipes.recorder.awaitStrings(1)).containsExactly("served");
 	}

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 
+import io.pipeio.test.PipeTestClient;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -77,8 +78,8 @@ class PipeServerFilesTests extends PipeServerTestSupport {
 			assertThat(TestPipes.inode(this.pipes.in())).isEqualTo(staleIn);
 			assertThat(TestPipes.inode(this.pipes.out())).isEqualTo(staleOut);
 			assertThat(this.pipes.recorder.awaitStrings(1)).containsExactly("stale");
-			try (FifoClient.LineWriter writer = this.pipes.writer()) {
-				writer.writeLine("served");
+			try (PipeTestClient writer = this.pipes.writer()) {
+				writer.send("served");
 			}
 			assertThat(this.pipes.recorder.awaitStrings(2)).containsExactly("stale", "served");
 			server.stop(TestPipes.STOP_TIMEOUT);
@@ -119,8 +120,8 @@ class PipeServerFilesTests extends PipeServerTestSupport {
 			this.pipes.start();
 			assertThat(TestPipes.inode(this.pipes.in())).isNotEqualTo(staleIn);
 			assertThat(TestPipes.mode(this.pipes.in()) & 0777).isEqualTo(0600);
-			try (FifoClient.LineWriter writer = this.pipes.writer()) {
-				writer.writeLine("served");
+			try (PipeTestClient writer = this.pipes.writer()) {
+				writer.send("served");
 			}
 			assertThat(this.pipes.recorder.awaitStrings(1)).containsExactly("served");
 		}
@@ -147,8 +148,8 @@ class PipeServerFilesTests extends PipeServerTestSupport {
 		long in = TestPipes.inode(this.pipes.in());
 		long out = TestPipes.inode(this.pipes.out());
 		PipeServer server = this.pipes.startEcho(this.pipes.settings().managePipes(false).build());
-		try (FifoClient client = this.pipes.client()) {
-			assertThat(client.roundTrip("unmanaged")).isEqualTo("unmanaged");
+		try (PipeTestClient client = this.pipes.client()) {
+			assertThat(client.request("unmanaged")).isEqualTo("unmanaged");
 		}
 		server.stop(TestPipes.STOP_TIMEOUT);
 		assertThat(TestPipes.inode(this.pipes.in())).isEqualTo(in);

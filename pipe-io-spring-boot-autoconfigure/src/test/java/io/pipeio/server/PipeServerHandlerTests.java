@@ -5,6 +5,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.pipeio.test.PipeTestClient;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,10 +24,10 @@ class PipeServerHandlerTests extends PipeServerTestSupport {
 				throw failure;
 			}
 		});
-		try (FifoClient.LineWriter writer = this.pipes.writer()) {
-			writer.writeLine("before");
-			writer.writeLine("boom");
-			writer.writeLine("after");
+		try (PipeTestClient writer = this.pipes.writer()) {
+			writer.send("before");
+			writer.send("boom");
+			writer.send("after");
 		}
 		assertThat(this.pipes.recorder.awaitStrings(3)).containsExactly("before", "boom", "after");
 		assertThat(this.pipes.recorder.handlerErrors).singleElement().satisfies((error) -> {
@@ -44,9 +45,9 @@ class PipeServerHandlerTests extends PipeServerTestSupport {
 				throw new AssertionError("an Error, not an Exception");
 			}
 		});
-		try (FifoClient.LineWriter writer = this.pipes.writer()) {
-			writer.writeLine("error");
-			writer.writeLine("served");
+		try (PipeTestClient writer = this.pipes.writer()) {
+			writer.send("error");
+			writer.send("served");
 		}
 		assertThat(this.pipes.recorder.awaitStrings(2)).containsExactly("error", "served");
 		assertThat(this.pipes.recorder.handlerErrors).hasSize(1);
@@ -67,13 +68,13 @@ class PipeServerHandlerTests extends PipeServerTestSupport {
 			}
 		});
 		Thread reader = TestPipes.thread("pipe-io-test-reader");
-		try (FifoClient.LineWriter writer = this.pipes.writer()) {
-			writer.writeLine("interrupt");
+		try (PipeTestClient writer = this.pipes.writer()) {
+			writer.send("interrupt");
 			this.pipes.recorder.awaitStrings(1);
-			writer.writeLine("throw");
+			writer.send("throw");
 			this.pipes.recorder.awaitStrings(2);
 			// Attached all along: this write fails with "Broken pipe" if the server closed its end.
-			writer.writeLine("still attached");
+			writer.send("still attached");
 			assertThat(this.pipes.recorder.awaitStrings(3)).containsExactly("interrupt", "throw", "still attached");
 		}
 		assertThat(TestPipes.thread("pipe-io-test-reader")).isSameAs(reader);
@@ -96,9 +97,9 @@ class PipeServerHandlerTests extends PipeServerTestSupport {
 		});
 		self.set(server);
 		server.start();
-		try (FifoClient client = this.pipes.client()) {
-			client.writer.writeLine("request");
-			assertThat(client.reader.nextLine()).isEqualTo("reply");
+		try (PipeTestClient client = this.pipes.client()) {
+			client.send("request");
+			assertThat(client.receive()).isEqualTo("reply");
 			assertThat(server.getStatistics().getReceivedMessages()).isEqualTo(1);
 			assertThat(server.getStatistics().getReceivedBytes()).isEqualTo("request".length());
 		}

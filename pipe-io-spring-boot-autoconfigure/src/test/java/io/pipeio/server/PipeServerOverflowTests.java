@@ -9,6 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.pipeio.test.PipeTestClient;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -71,8 +72,8 @@ class PipeServerOverflowTests extends PipeServerTestSupport {
 	void failReachesAHandlerWhoseReplyDoesNotFit() throws Exception {
 		List<Throwable> failures = new CopyOnWriteArrayList<>();
 		PipeServer server = startFullReplying(OverflowPolicy.FAIL, failures);
-		try (FifoClient.LineWriter writer = this.pipes.writer()) {
-			writer.write("x1\nx2\nx3\n".getBytes(StandardCharsets.US_ASCII));
+		try (PipeTestClient writer = this.pipes.writer()) {
+			writer.sendRaw("x1\nx2\nx3\n".getBytes(StandardCharsets.US_ASCII));
 			this.pipes.recorder.awaitCount(3, Duration.ofSeconds(10));
 		}
 		assertThat(failures).hasSize(3)
@@ -85,9 +86,9 @@ class PipeServerOverflowTests extends PipeServerTestSupport {
 	void dropNewestKeepsTheReaderReadingAndDropsItsReplies() throws Exception {
 		List<Throwable> failures = new CopyOnWriteArrayList<>();
 		PipeServer server = startFullReplying(OverflowPolicy.DROP_NEWEST, failures);
-		try (FifoClient.LineWriter writer = this.pipes.writer()) {
+		try (PipeTestClient writer = this.pipes.writer()) {
 			for (int i = 0; i < 10; i++) {
-				writer.writeLine("x" + i);
+				writer.send("x" + i);
 			}
 			this.pipes.recorder.awaitCount(10, Duration.ofSeconds(10));
 		}
@@ -100,8 +101,8 @@ class PipeServerOverflowTests extends PipeServerTestSupport {
 	@Test
 	void dropOldestFromTheReaderKeepsTheNewestReplies() throws Exception {
 		PipeServer server = startFullReplying(OverflowPolicy.DROP_OLDEST, new CopyOnWriteArrayList<>());
-		try (FifoClient.LineWriter writer = this.pipes.writer()) {
-			writer.write("x1\nx2\nx3\n".getBytes(StandardCharsets.US_ASCII));
+		try (PipeTestClient writer = this.pipes.writer()) {
+			writer.sendRaw("x1\nx2\nx3\n".getBytes(StandardCharsets.US_ASCII));
 			this.pipes.recorder.awaitCount(3, Duration.ofSeconds(10));
 		}
 		await().atMost(Duration.ofSeconds(5))
@@ -177,12 +178,12 @@ class PipeServerOverflowTests extends PipeServerTestSupport {
 	 * once the queue has room again, which shows that nothing else was queued.
 	 */
 	private List<String> readAfterTheBlockingLine(PipeServer server, int count) {
-		try (FifoClient.LineReader reader = this.pipes.reader()) {
-			assertThat(reader.next()).hasSize(BLOCKING_LINE);
-			List<String> lines = new ArrayList<>(reader.nextLines(count));
+		try (PipeTestClient reader = this.pipes.reader()) {
+			assertThat(reader.receiveBytes()).hasSize(BLOCKING_LINE);
+			List<String> lines = new ArrayList<>(reader.receiveLines(count));
 			await().atMost(Duration.ofSeconds(5)).until(() -> server.getSendQueueSize() == 0);
 			server.send(line("end"));
-			lines.add(reader.nextLine());
+			lines.add(reader.receive());
 			return lines;
 		}
 	}

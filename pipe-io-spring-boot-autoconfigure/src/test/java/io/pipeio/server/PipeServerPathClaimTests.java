@@ -3,6 +3,7 @@ package io.pipeio.server;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import io.pipeio.test.PipeTestClient;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,13 +29,13 @@ class PipeServerPathClaimTests extends PipeServerTestSupport {
 		assertThat(second.getState()).isEqualTo(PipeServerState.FAILED);
 		assertThat(TestPipes.inode(this.pipes.in())).isEqualTo(in);
 		assertThat(TestPipes.inode(this.pipes.out())).isEqualTo(out);
-		try (FifoClient client = this.pipes.client()) {
-			assertThat(client.roundTrip("first")).isEqualTo("first");
+		try (PipeTestClient client = this.pipes.client()) {
+			assertThat(client.request("first")).isEqualTo("first");
 		}
 		first.stop(TestPipes.STOP_TIMEOUT);
 		second.start();
-		try (FifoClient.LineWriter writer = this.pipes.writer()) {
-			writer.writeLine("second");
+		try (PipeTestClient writer = this.pipes.writer()) {
+			writer.send("second");
 		}
 		assertThat(this.pipes.recorder.awaitStrings(2)).containsExactly("first", "second");
 	}

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import io.pipeio.test.PipeTestClient;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -50,8 +51,8 @@ class PipeServerPresenceTests extends PipeServerTestSupport {
 		// The next client comes once the server saw the pipe without writers: one that opens it
 		// before the reader even ran again continues the same stream (a POSIX limit, documented).
 		await().atMost(Duration.ofSeconds(10)).until(() -> !server.getStatistics().isClientConnected());
-		try (FifoClient.LineWriter next = this.pipes.writer()) {
-			next.writeLine("next client");
+		try (PipeTestClient next = this.pipes.writer()) {
+			next.send("next client");
 		}
 		assertThat(this.pipes.recorder.awaitStrings(2)).containsExactly("complete", "next client");
 		assertThat(this.pipes.recorder.incomplete).containsExactly("cut sh");
@@ -61,9 +62,9 @@ class PipeServerPresenceTests extends PipeServerTestSupport {
 	@Test
 	void partialLineOfOneClientIsCompletedByTheSameClient() throws Exception {
 		this.pipes.start();
-		try (FifoClient.LineWriter writer = this.pipes.writer()) {
-			writer.write("first ha".getBytes(StandardCharsets.US_ASCII));
-			writer.write("lf\nsecond\n".getBytes(StandardCharsets.US_ASCII));
+		try (PipeTestClient writer = this.pipes.writer()) {
+			writer.sendRaw("first ha".getBytes(StandardCharsets.US_ASCII));
+			writer.sendRaw("lf\nsecond\n".getBytes(StandardCharsets.US_ASCII));
 		}
 		assertThat(this.pipes.recorder.awaitStrings(2)).containsExactly("first half", "second");
 		assertThat(this.pipes.recorder.incomplete).isEmpty();
@@ -73,13 +74,13 @@ class PipeServerPresenceTests extends PipeServerTestSupport {
 	void presenceFollowsTheClientsWrites() throws Exception {
 		PipeServer server = this.pipes.start();
 		assertThat(server.getStatistics().isClientConnected()).isFalse();
-		try (FifoClient.LineWriter writer = this.pipes.writer()) {
-			writer.writeLine("hello");
+		try (PipeTestClient writer = this.pipes.writer()) {
+			writer.send("hello");
 			await().atMost(Duration.ofSeconds(10)).until(() -> server.getStatistics().isClientConnected());
 		}
 		await().atMost(Duration.ofSeconds(10)).until(() -> !server.getStatistics().isClientConnected());
-		try (FifoClient.LineWriter writer = this.pipes.writer()) {
-			writer.writeLine("again");
+		try (PipeTestClient writer = this.pipes.writer()) {
+			writer.send("again");
 			await().atMost(Duration.ofSeconds(10)).until(() -> server.getStatistics().isClientConnected());
 		}
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.pipes.recorder.presence.size() == 4);

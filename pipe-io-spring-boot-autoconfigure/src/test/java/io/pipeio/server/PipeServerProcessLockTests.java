@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.pipeio.test.PipeTestClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -52,8 +53,8 @@ class PipeServerProcessLockTests extends PipeServerTestSupport {
 		assertThat(this.dir.resolve("n.in")).doesNotExist();
 		assertThat(TestPipes.inode(this.pipes.in())).isEqualTo(in);
 		assertThat(TestPipes.inode(this.pipes.out())).isEqualTo(out);
-		try (FifoClient client = this.pipes.client()) {
-			assertThat(client.roundTrip("still served there")).isEqualTo("still served there");
+		try (PipeTestClient client = this.pipes.client()) {
+			assertThat(client.request("still served there")).isEqualTo("still served there");
 		}
 		assertThat(this.pipes.recorder.count()).isZero();
 	}
@@ -69,8 +70,8 @@ class PipeServerProcessLockTests extends PipeServerTestSupport {
 		PipeServer server = this.pipes.startEcho(this.pipes.settings().build());
 		assertThat(server.getState()).isEqualTo(PipeServerState.RUNNING);
 		assertThat(lockedBy()).isEqualTo(ProcessHandle.current().pid() + "\n");
-		try (FifoClient client = this.pipes.client()) {
-			assertThat(client.roundTrip("served here")).isEqualTo("served here");
+		try (PipeTestClient client = this.pipes.client()) {
+			assertThat(client.request("served here")).isEqualTo("served here");
 		}
 		server.stop(TestPipes.STOP_TIMEOUT);
 		assertThat(this.pipes.in()).doesNotExist();

@@ -9,6 +9,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import io.pipeio.test.PipeTestClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,8 +29,8 @@ class PipeServerReceiveTests extends PipeServerTestSupport {
 			"日本語のテキスト", "emoji 😀🚀 and more", "Ελληνικά και кириллица", "\u0000nul\u0000" })
 	void textRoundTrips(String text) throws Exception {
 		this.pipes.startEcho(this.pipes.settings().build());
-		try (FifoClient client = this.pipes.client()) {
-			assertThat(client.roundTrip(text)).isEqualTo(text);
+		try (PipeTestClient client = this.pipes.client()) {
+			assertThat(client.request(text)).isEqualTo(text);
 		}
 	}
 
@@ -37,13 +38,13 @@ class PipeServerReceiveTests extends PipeServerTestSupport {
 	void hundredRoundTripsOf512Characters() throws Exception {
 		this.pipes.startEcho(this.pipes.settings().build());
 		Random random = new Random(512);
-		try (FifoClient client = this.pipes.client()) {
+		try (PipeTestClient client = this.pipes.client()) {
 			for (int i = 0; i < 100; i++) {
 				StringBuilder line = new StringBuilder();
 				for (int c = 0; c < 512; c++) {
 					line.append((char) ('!' + random.nextInt(94)));
 				}
-				assertThat(client.roundTrip(line.toString())).isEqualTo(line.toString());
+				assertThat(client.request(line.toString())).isEqualTo(line.toString());
 			}
 		}
 	}
@@ -53,10 +54,10 @@ class PipeServerReceiveTests extends PipeServerTestSupport {
 	void binaryLinesFrom1KiBTo16MiB(int size) throws Exception {
 		this.pipes.startEcho(this.pipes.settings().maxMessageSize(16 << 20).build());
 		byte[] line = randomLine(new Random(size), size);
-		try (FifoClient client = this.pipes.client()) {
+		try (PipeTestClient client = this.pipes.client()) {
 			// A big line does not fit into the pipes: the client must read the echo while it writes.
 			CompletableFuture<Void> writing = writeAsync(client, concat(List.of(line)));
-			assertThat(client.reader.next(Duration.ofSeconds(30))).isEqualTo(line);
+			assertThat(client.receiveBytes(Duration.ofSeconds(30))).isEqualTo(line);
 			writing.get(30, TimeUnit.SECONDS);
 		}
 	}
@@ -69,10 +70,10 @@ class PipeServerReceiveTests extends PipeServerTestSupport {
 		for (int i = 0; i < 2222; i++) {
 			lines.add(randomLine(random, 1 + random.nextInt(1024)));
 		}
-		try (FifoClient client = this.pipes.client()) {
+		try (PipeTestClient client = this.pipes.client()) {
 			CompletableFuture<Void> writing = writeAsync(client, concat(lines));
 			for (int i = 0; i < lines.size(); i++) {
-				assertThat(client.reader.next()).as("line %d", i).isEqualTo(lines.get(i));
+				assertThat(client.receiveBytes()).as("line %d", i).isEqualTo(lines.get(i));
 			}
 			writing.get(30, TimeUnit.SECONDS);
 		}
@@ -83,9 +84,9 @@ class PipeServerReceiveTests extends PipeServerTestSupport {
 	@ValueSource(ints = { 0, 1, 2, 10, 1000, 100_000 })
 	void newlinesAreEmptyMessages(int k) throws Exception {
 		this.pipes.start();
-		try (FifoClient.LineWriter writer = this.pipes.writer()) {
-			writer.write("\n".repeat(k + 1).getBytes(StandardCharsets.US_ASCII));
-			writer.writeLine("end");
+		try (PipeTestClient writer = this.pipes.writer()) {
+			writer.sendRaw("\n".repeat(k + 1).getBytes(StandardCharsets.US_ASCII));
+			writer.send("end");
 		}
 		List<String> received = this.pipes.recorder.awaitStrings(k + 2);
 		assertThat(received).hasSize(k + 2);
@@ -97,8 +98,8 @@ class PipeServerReceiveTests extends PipeServerTestSupport {
 	void jsonWithEscapedNewlinesIsOneMessage() throws Exception {
 		this.pipes.startEcho(this.pipes.settings().build());
 		String json = "{\"text\":\"first line\\nsecond line\\r\\n\",\"nested\":{\"list\":[1,\"a\\\\nb\"]}}";
-		try (FifoClient client = this.pipes.client()) {
-			assertThat(client.roundTrip(json)).isEqualTo(json);
+		try (PipeTestClient client = this.pipes.client()) {
+			assertThat(client.request(json)).isEqualTo(json);
 		}
 		assertThat(this.pipes.recorder.strings()).containsExactly(json);
 	}
@@ -106,13 +107,13 @@ class PipeServerReceiveTests extends PipeServerTestSupport {
 	@Test
 	void overSizeLineIsDroppedAndTheNextServed() throws Exception {
 		PipeServer server = this.pipes.start(this.pipes.settings().maxMessageSize(1000).build());
-		try (FifoClient.LineWriter writer = this.pipes.writer()) {
-			writer.writeLine("before");
-			writer.writeLine("x".repeat(1001));
+		try (PipeTestClient writer = this.pipes.writer()) {
+			writer.send("before");
+			writer.send("x".repeat(1001));
 			// Longer than the read buffer too: discarded across several reads, memory stays bounded.
-			writer.writeLine("y".repeat(300_000));
-			writer.writeLine("x".repeat(1000));
-			writer.writeLine("after");
+			writer.send("y".repeat(300_000));
+			writer.send("x".repeat(1000));
+			writer.send("after");
 		}
 		assertThat(this.pipes.recorder.awaitStrings(3)).containsExactly("before", "x".repeat(1000), "after");
 		assertThat(this.pipes.recorder.drops).containsExactly(new Recorder.Drop(DropReason.TOO_LARGE, 1001),
@@ -143,11 +144,11 @@ class PipeServerReceiveTests extends PipeServerTestSupport {
 	}
 
 	/** Write from a separate thread, so the test thread can read the echo at the same time. */
-	static CompletableFuture<Void> writeAsync(FifoClient client, byte[] bytes) {
+	static CompletableFuture<Void> writeAsync(PipeTestClient client, byte[] bytes) {
 		CompletableFuture<Void> done = new CompletableFuture<>();
 		Thread thread = new Thread(() -> {
 			try {
-				client.writer.write(bytes);
+				client.sendRaw(bytes);
 				done.complete(null);
 			}
 			catch (RuntimeException ex) {

@@ -7,6 +7,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import io.pipeio.test.PipeTestClient;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,8 +30,8 @@ class PipeServerRecoveryTests extends PipeServerTestSupport {
 		await().atMost(NOTICED_WITHIN).until(() -> TestPipes.isFifo(this.pipes.in()));
 		assertThat(TestPipes.inode(this.pipes.in())).isNotEqualTo(original);
 		assertThat(TestPipes.mode(this.pipes.in()) & 0777).isEqualTo(0600);
-		try (FifoClient.LineWriter writer = this.pipes.writer()) {
-			writer.writeLine("to the new pipe");
+		try (PipeTestClient writer = this.pipes.writer()) {
+			writer.send("to the new pipe");
 		}
 		assertThat(this.pipes.recorder.awaitStrings(1)).containsExactly("to the new pipe");
 		assertThat(this.pipes.recorder.recreated).containsExactly(this.pipes.in());
@@ -46,8 +47,8 @@ class PipeServerRecoveryTests extends PipeServerTestSupport {
 		await().atMost(NOTICED_WITHIN).until(() -> TestPipes.isFifo(this.pipes.out()));
 		await().atMost(Duration.ofSeconds(1)).until(() -> this.pipes.recorder.recreated.contains(this.pipes.out()));
 		server.send("to the new pipe".getBytes(StandardCharsets.UTF_8));
-		try (FifoClient.LineReader reader = this.pipes.reader()) {
-			assertThat(reader.nextLine()).isEqualTo("to the new pipe");
+		try (PipeTestClient reader = this.pipes.reader()) {
+			assertThat(reader.receive()).isEqualTo("to the new pipe");
 		}
 		server.stop(TestPipes.STOP_TIMEOUT);
 		assertThat(this.pipes.out()).doesNotExist();
@@ -63,8 +64,8 @@ class PipeServerRecoveryTests extends PipeServerTestSupport {
 		await().atMost(Duration.ofSeconds(2)).until(() -> this.pipes.recorder.recreated.contains(this.pipes.out()));
 		assertThat(server.getStatistics().getDropped(DropReason.PIPE_REPLACED)).isEqualTo(3);
 		server.send("after".getBytes(StandardCharsets.UTF_8));
-		try (FifoClient.LineReader reader = this.pipes.reader()) {
-			assertThat(reader.nextLine()).isEqualTo("after");
+		try (PipeTestClient reader = this.pipes.reader()) {
+			assertThat(reader.receive()).isEqualTo("after");
 		}
 	}
 
@@ -98,16 +99,16 @@ class PipeServerRecoveryTests extends PipeServerTestSupport {
 	@Test
 	void bothPipesDeletedWhileAttachedServeOldAndNewClients() throws Exception {
 		this.pipes.startEcho(this.pipes.settings().build());
-		FifoClient old = this.pipes.client();
-		assertThat(old.roundTrip("before")).isEqualTo("before");
+		PipeTestClient old = this.pipes.client();
+		assertThat(old.request("before")).isEqualTo("before");
 		Files.delete(this.pipes.in());
 		Files.delete(this.pipes.out());
 		await().atMost(NOTICED_WITHIN).until(() -> this.pipes.recorder.recreated.size() == 2);
 		// The old client still writes into the deleted in pipe: its lines are still read.
-		old.writer.writeLine("from the old client");
-		try (FifoClient client = this.pipes.client()) {
-			assertThat(client.reader.nextLine()).isEqualTo("from the old client");
-			assertThat(client.roundTrip("new client")).isEqualTo("new client");
+		old.send("from the old client");
+		try (PipeTestClient client = this.pipes.client()) {
+			assertThat(client.receive()).isEqualTo("from the old client");
+			assertThat(client.request("new client")).isEqualTo("new client");
 		}
 		assertThat(this.pipes.recorder.strings()).containsExactly("before", "from the old client", "new client");
 	}
@@ -115,18 +116,18 @@ class PipeServerRecoveryTests extends PipeServerTestSupport {
 	@Test
 	void replacedPipeIsServedWhileTheOldOneDrainsAndIsNotRemovedOnStop() throws Exception {
 		PipeServer server = this.pipes.start();
-		FifoClient.LineWriter old = this.pipes.writer();
-		old.writeLine("old 1");
+		PipeTestClient old = this.pipes.writer();
+		old.send("old 1");
 		Path replacement = this.dir.resolve("replacement");
 		TestPipes.mkfifo(replacement);
 		long inode = TestPipes.inode(replacement);
 		Files.move(replacement, this.pipes.in(), StandardCopyOption.ATOMIC_MOVE);
 		await().atMost(NOTICED_WITHIN).until(() -> this.pipes.recorder.recreated.contains(this.pipes.in()));
-		try (FifoClient.LineWriter writer = this.pipes.writer()) {
-			writer.writeLine("new");
+		try (PipeTestClient writer = this.pipes.writer()) {
+			writer.send("new");
 		}
 		this.pipes.recorder.awaitStrings(2);
-		old.writeLine("old 2");
+		old.send("old 2");
 		assertThat(this.pipes.recorder.awaitStrings(3)).containsExactly("old 1", "new", "old 2");
 		old.close();
 		// Once its last client closed the replaced pipe, its reader ends.
@@ -150,8 +151,8 @@ class PipeServerRecoveryTests extends PipeServerTestSupport {
 		TestPipes.mkfifo(this.pipes.in());
 		long inode = TestPipes.inode(this.pipes.in());
 		await().atMost(NOTICED_WITHIN).until(() -> server.getState() == PipeServerState.RUNNING);
-		try (FifoClient.LineWriter writer = this.pipes.writer()) {
-			writer.writeLine("back");
+		try (PipeTestClient writer = this.pipes.writer()) {
+			writer.send("back");
 		}
 		assertThat(this.pipes.recorder.awaitStrings(1)).containsExactly("back");
 		server.stop(TestPipes.STOP_TIMEOUT);
@@ -173,8 +174,8 @@ class PipeServerRecoveryTests extends PipeServerTestSupport {
 		assertThat(Files.readString(this.pipes.in())).isEqualTo("someone else's file\n");
 		Files.delete(this.pipes.in());
 		await().atMost(NOTICED_WITHIN).until(() -> server.getState() == PipeServerState.RUNNING);
-		try (FifoClient.LineWriter writer = this.pipes.writer()) {
-			writer.writeLine("recovered");
+		try (PipeTestClient writer = this.pipes.writer()) {
+			writer.send("recovered");
 		}
 		assertThat(this.pipes.recorder.awaitStrings(1)).containsExactly("recovered");
 	}

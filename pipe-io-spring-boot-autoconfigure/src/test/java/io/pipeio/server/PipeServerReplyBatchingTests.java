@@ -8,6 +8,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.pipeio.test.PipeTestClient;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,17 +34,17 @@ class PipeServerReplyBatchingTests extends PipeServerTestSupport {
 		});
 		self.set(server);
 		server.start();
-		FifoClient client = this.pipes.client();
-		client.writer.write("first\nsecond\n".getBytes(StandardCharsets.UTF_8));
-		assertThat(client.reader.next(Duration.ofSeconds(5))).asString().isEqualTo("re:first");
+		PipeTestClient client = this.pipes.client();
+		client.sendRaw("first\nsecond\n".getBytes(StandardCharsets.UTF_8));
+		assertThat(client.receiveBytes(Duration.ofSeconds(5))).asString().isEqualTo("re:first");
 		firstReplyRead.countDown();
-		assertThat(client.reader.nextLine()).isEqualTo("re:second");
+		assertThat(client.receive()).isEqualTo("re:second");
 	}
 
 	@Test
 	void manyFastRepliesArriveWholeAndInOrder() throws Exception {
 		this.pipes.startEcho(this.pipes.settings().build());
-		FifoClient client = this.pipes.client();
+		PipeTestClient client = this.pipes.client();
 		StringBuilder burst = new StringBuilder();
 		List<String> expected = new ArrayList<>();
 		for (int i = 0; i < 20_000; i++) {
@@ -51,8 +52,8 @@ class PipeServerReplyBatchingTests extends PipeServerTestSupport {
 			burst.append(line).append('\n');
 			expected.add(line);
 		}
-		client.writer.write(burst.toString().getBytes(StandardCharsets.UTF_8));
-		assertThat(client.reader.nextLines(expected.size())).containsExactlyElementsOf(expected);
+		client.sendRaw(burst.toString().getBytes(StandardCharsets.UTF_8));
+		assertThat(client.receiveLines(expected.size())).containsExactlyElementsOf(expected);
 	}
 
 	@Test
@@ -67,11 +68,11 @@ class PipeServerReplyBatchingTests extends PipeServerTestSupport {
 		});
 		self.set(server);
 		server.start();
-		FifoClient client = this.pipes.client();
+		PipeTestClient client = this.pipes.client();
 		for (int i = 0; i < 100; i++) {
-			client.writer.writeLine("x" + i);
+			client.send("x" + i);
 		}
-		List<String> replies = client.reader.nextLines(200);
+		List<String> replies = client.receiveLines(200);
 		for (int i = 0; i < 100; i++) {
 			assertThat(replies.get(2 * i)).isEqualTo("before");
 			assertThat(replies.get(2 * i + 1)).isEqualTo("written:x" + i);

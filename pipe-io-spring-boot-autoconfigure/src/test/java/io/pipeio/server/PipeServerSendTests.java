@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
+import io.pipeio.test.PipeTestClient;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,25 +32,25 @@ class PipeServerSendTests extends PipeServerTestSupport {
 			server.send(("queued-" + i).getBytes(StandardCharsets.UTF_8));
 		}
 		await().atMost(Duration.ofSeconds(5)).until(() -> server.getStatistics().getSentMessages() == 3);
-		try (FifoClient.LineReader reader = this.pipes.reader()) {
-			assertThat(reader.nextLines(3)).containsExactly("queued-0", "queued-1", "queued-2");
+		try (PipeTestClient reader = this.pipes.reader()) {
+			assertThat(reader.receiveLines(3)).containsExactly("queued-0", "queued-1", "queued-2");
 		}
 	}
 
 	@Test
 	void clientClosingItsReadEndLeavesTheReplyForTheNextReader() throws Exception {
 		PipeServer server = this.pipes.startEcho(this.pipes.settings().build());
-		try (FifoClient.LineWriter writer = this.pipes.writer()) {
-			try (FifoClient.LineReader reader = this.pipes.reader()) {
-				writer.writeLine("first");
-				assertThat(reader.nextLine()).isEqualTo("first");
+		try (PipeTestClient writer = this.pipes.writer()) {
+			try (PipeTestClient reader = this.pipes.reader()) {
+				writer.send("first");
+				assertThat(reader.receive()).isEqualTo("first");
 			}
-			writer.writeLine("second");
+			writer.send("second");
 			await().atMost(Duration.ofSeconds(5)).until(() -> server.getStatistics().getSentMessages() == 2);
-			try (FifoClient.LineReader reader = this.pipes.reader()) {
-				assertThat(reader.nextLine()).isEqualTo("second");
-				writer.writeLine("third");
-				assertThat(reader.nextLine()).isEqualTo("third");
+			try (PipeTestClient reader = this.pipes.reader()) {
+				assertThat(reader.receive()).isEqualTo("second");
+				writer.send("third");
+				assertThat(reader.receive()).isEqualTo("third");
 			}
 		}
 		assertThat(server.getState()).isEqualTo(PipeServerState.RUNNING);
@@ -61,7 +62,7 @@ class PipeServerSendTests extends PipeServerTestSupport {
 		int senders = 4;
 		int count = 2000;
 		ExecutorService executor = Executors.newFixedThreadPool(senders);
-		try (FifoClient.LineReader reader = this.pipes.reader()) {
+		try (PipeTestClient reader = this.pipes.reader()) {
 			List<CompletableFuture<Void>> sending = new ArrayList<>();
 			for (int s = 0; s < senders; s++) {
 				String id = "s" + s;
@@ -74,7 +75,7 @@ class PipeServerSendTests extends PipeServerTestSupport {
 				}, executor));
 			}
 			Map<String, Integer> next = new HashMap<>();
-			for (String line : reader.nextLines(senders * count)) {
+			for (String line : reader.receiveLines(senders * count)) {
 				String[] parts = line.split(":", -1);
 				int index = Integer.parseInt(parts[1]);
 				assertThat(index).as(parts[0]).isEqualTo(next.getOrDefault(parts[0], 0));
@@ -116,9 +117,9 @@ class PipeServerSendTests extends PipeServerTestSupport {
 		assertThatIllegalArgumentException().isThrownBy(() -> server.sendAsync(new byte[] { 'a', '\n' }));
 		assertThatIllegalArgumentException().isThrownBy(() -> server.send(new byte[] { '\n' }));
 		assertThat(server.getSendQueueSize()).isZero();
-		try (FifoClient.LineReader reader = this.pipes.reader()) {
+		try (PipeTestClient reader = this.pipes.reader()) {
 			server.send(new byte[0]);
-			assertThat(reader.nextLine()).isEmpty();
+			assertThat(reader.receive()).isEmpty();
 		}
 		// Counted once the writer's write returned, which may be just after the client read the line.
 		await().atMost(Duration.ofSeconds(5)).until(() -> server.getStatistics().getSentMessages() == 1);
@@ -139,10 +140,10 @@ class PipeServerSendTests extends PipeServerTestSupport {
 	@Test
 	void sendAsyncCompletesOnceWritten() throws Exception {
 		PipeServer server = this.pipes.start();
-		try (FifoClient.LineReader reader = this.pipes.reader()) {
+		try (PipeTestClient reader = this.pipes.reader()) {
 			CompletableFuture<Void> written = server.sendAsync("async".getBytes(StandardCharsets.UTF_8));
 			written.get(5, TimeUnit.SECONDS);
-			assertThat(reader.nextLine()).isEqualTo("async");
+			assertThat(reader.receive()).isEqualTo("async");
 		}
 	}
 

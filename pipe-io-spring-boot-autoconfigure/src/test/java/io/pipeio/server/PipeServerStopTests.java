@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import io.pipeio.test.PipeTestClient;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -56,10 +57,10 @@ class PipeServerStopTests extends PipeServerTestSupport {
 	@Test
 	void startOpenStop() throws Exception {
 		PipeServer server = this.pipes.start();
-		FifoClient client = this.pipes.client();
+		PipeTestClient client = this.pipes.client();
 		stopPromptly(server);
 		// The server closed its end of the out pipe: the attached client sees the end, it is not left hanging.
-		await().atMost(Duration.ofSeconds(5)).until(client.reader::isEof);
+		await().atMost(Duration.ofSeconds(5)).until(client::isAtEndOfFile);
 	}
 
 	@Test
@@ -75,25 +76,25 @@ class PipeServerStopTests extends PipeServerTestSupport {
 		});
 		self[0] = server;
 		server.start();
-		FifoClient client = this.pipes.client();
-		client.writer.writeLine("request");
+		PipeTestClient client = this.pipes.client();
+		client.send("request");
 		assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
 		stopPromptly(server);
-		assertThat(client.reader.nextLine()).isEqualTo("reply to request");
+		assertThat(client.receive()).isEqualTo("reply to request");
 	}
 
 	@Test
 	void queuedLinesAreWrittenBeforeStopReturns() throws Exception {
 		PipeServer server = this.pipes.start();
-		FifoClient.LineReader reader = this.pipes.reader();
+		PipeTestClient reader = this.pipes.reader();
 		for (int i = 0; i < 1000; i++) {
 			server.send(("line-" + i).getBytes(StandardCharsets.UTF_8));
 		}
 		stopPromptly(server);
-		List<String> lines = reader.nextLines(1000);
+		List<String> lines = reader.receiveLines(1000);
 		assertThat(lines.get(0)).isEqualTo("line-0");
 		assertThat(lines.get(999)).isEqualTo("line-999");
-		await().atMost(Duration.ofSeconds(5)).until(reader::isEof);
+		await().atMost(Duration.ofSeconds(5)).until(reader::isAtEndOfFile);
 	}
 
 	@Test
@@ -149,10 +150,10 @@ class PipeServerStopTests extends PipeServerTestSupport {
 			never.await();
 		});
 		server.start();
-		try (FifoClient.LineWriter writer = this.pipes.writer()) {
+		try (PipeTestClient writer = this.pipes.writer()) {
 			// Several lines in one write, so in one chunk: interrupting the handler once must not
 			// just move it on to the next line of that chunk.
-			writer.write("slow-1\nslow-2\nslow-3\n".getBytes(StandardCharsets.US_ASCII));
+			writer.sendRaw("slow-1\nslow-2\nslow-3\n".getBytes(StandardCharsets.US_ASCII));
 			assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
 			stopPromptly(server);
 		}
@@ -174,8 +175,8 @@ class PipeServerStopTests extends PipeServerTestSupport {
 			}
 		});
 		server.start();
-		try (FifoClient.LineWriter writer = this.pipes.writer()) {
-			writer.writeLine("stubborn");
+		try (PipeTestClient writer = this.pipes.writer()) {
+			writer.send("stubborn");
 			assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
 			assertTimeoutPreemptively(TestPipes.STOP_BOUND, () -> server.stop(TestPipes.STOP_TIMEOUT));
 			assertThat(server.getState()).isEqualTo(PipeServerState.STOPPED);
@@ -190,8 +191,8 @@ class PipeServerStopTests extends PipeServerTestSupport {
 	@Test
 	void bothPipesDeletedWhileAClientIsAttached() throws Exception {
 		PipeServer server = this.pipes.startEcho(this.pipes.settings().build());
-		FifoClient client = this.pipes.client();
-		assertThat(client.roundTrip("attached")).isEqualTo("attached");
+		PipeTestClient client = this.pipes.client();
+		assertThat(client.request("attached")).isEqualTo("attached");
 		Files.delete(this.pipes.in());
 		Files.delete(this.pipes.out());
 		stopPromptly(server);
@@ -202,9 +203,9 @@ class PipeServerStopTests extends PipeServerTestSupport {
 	@Test
 	void stopWhilePausedWithAClientAttached() throws Exception {
 		PipeServer server = this.pipes.start();
-		FifoClient.LineWriter writer = this.pipes.writer();
+		PipeTestClient writer = this.pipes.writer();
 		server.pause();
-		writer.writeLine("held back");
+		writer.send("held back");
 		stopPromptly(server);
 	}
 
@@ -220,14 +221,14 @@ class PipeServerStopTests extends PipeServerTestSupport {
 	@Test
 	void stoppedServerStartsAgain() throws Exception {
 		PipeServer server = this.pipes.startEcho(this.pipes.settings().build());
-		try (FifoClient client = this.pipes.client()) {
-			assertThat(client.roundTrip("first run")).isEqualTo("first run");
+		try (PipeTestClient client = this.pipes.client()) {
+			assertThat(client.request("first run")).isEqualTo("first run");
 		}
 		stopPromptly(server);
 		server.start();
 		assertThat(server.getState()).isEqualTo(PipeServerState.RUNNING);
-		try (FifoClient client = this.pipes.client()) {
-			assertThat(client.roundTrip("second run")).isEqualTo("second run");
+		try (PipeTestClient client = this.pipes.client()) {
+			assertThat(client.request("second run")).isEqualTo("second run");
 		}
 		stopPromptly(server);
 		assertThat(this.pipes.in()).doesNotExist();
@@ -236,13 +237,13 @@ class PipeServerStopTests extends PipeServerTestSupport {
 	@Test
 	void noEngineThreadIsAliveWhenStopReturns() throws Exception {
 		PipeServer server = this.pipes.start();
-		FifoClient.LineWriter oldClient = this.pipes.writer();
+		PipeTestClient oldClient = this.pipes.writer();
 		// A deleted pipe gives a retired reader (still serving oldClient) besides the new one.
 		Files.delete(this.pipes.in());
 		await().atMost(Duration.ofSeconds(2)).until(() -> TestPipes.isFifo(this.pipes.in()));
 		await().atMost(Duration.ofSeconds(2)).until(() -> TestPipes.engineThreads().size() == 4);
 		server.send(new byte[200_000]); // and a writer blocked on a full pipe
-		oldClient.writeLine("old");
+		oldClient.send("old");
 		this.pipes.recorder.awaitStrings(1);
 		stopPromptly(server);
 	}

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
+import io.pipeio.test.PipeTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -99,16 +100,18 @@ final class TestPipes implements AutoCloseable {
 	}
 
 	/** A client attached to both pipes of the test channel, closed with the fixture. */
-	FifoClient client() {
-		return track(FifoClient.attach(in(), out()));
+	PipeTestClient client() {
+		return track(PipeTestClient.connect(in(), out()));
 	}
 
-	FifoClient.LineWriter writer() {
-		return track(FifoClient.writer(in()));
+	/** A client that only writes to the test channel's in pipe, closed with the fixture. */
+	PipeTestClient writer() {
+		return track(PipeTestClient.sender(in()));
 	}
 
-	FifoClient.LineReader reader() {
-		return track(FifoClient.reader(out()));
+	/** A client that only reads the test channel's out pipe, closed with the fixture. */
+	PipeTestClient reader() {
+		return track(PipeTestClient.receiver(out()));
 	}
 
 	<T extends AutoCloseable> T track(T client) {
@@ -181,22 +184,6 @@ final class TestPipes implements AutoCloseable {
 	 */
 	static int umask(int mask) {
 		return LibC.INSTANCE.umask(mask);
-	}
-
-	/**
-	 * Open and close a FIFO read-write: a client blocked opening it for reading or writing gets its
-	 * peer and returns, so a broken server fails a test instead of leaving a thread stuck.
-	 */
-	static void release(Path fifo) {
-		try {
-			if (isFifo(fifo)) {
-				FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)
-					.close();
-			}
-		}
-		catch (IOException ex) {
-			// Gone meanwhile: nobody can be blocked opening it any more.
-		}
 	}
 
 	/** The JDK cannot set the umask; JNA is on the class path for the engine anyway. */

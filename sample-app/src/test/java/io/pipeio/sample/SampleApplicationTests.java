@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Random;
 
 import io.pipeio.server.DropReason;
-import io.pipeio.test.FifoClient;
+import io.pipeio.test.PipeTestClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -45,7 +45,7 @@ class SampleApplicationTests extends SampleAppTestSupport {
 
 	@Test
 	void echoIsByteExactIncludingBytesThatAreNotUtf8() {
-		try (FifoClient client = FifoClient.connect(this.directory, "echo")) {
+		try (PipeTestClient client = PipeTestClient.connect(this.directory, "echo")) {
 			byte[] line = new byte[256 - 1];
 			for (int i = 0, b = 0; b < 256; b++) {
 				if (b != '\n') {
@@ -53,11 +53,11 @@ class SampleApplicationTests extends SampleAppTestSupport {
 				}
 			}
 			client.send(line);
-			assertThat(client.readLineBytes()).containsExactly(line);
+			assertThat(client.receiveBytes()).containsExactly(line);
 			client.send(new byte[] { (byte) 0xc3, (byte) 0x28, (byte) 0xff });
-			assertThat(client.readLineBytes()).containsExactly((byte) 0xc3, (byte) 0x28, (byte) 0xff);
+			assertThat(client.receiveBytes()).containsExactly((byte) 0xc3, (byte) 0x28, (byte) 0xff);
 			client.send(new byte[0]);
-			assertThat(client.readLineBytes()).isEmpty();
+			assertThat(client.receiveBytes()).isEmpty();
 		}
 	}
 
@@ -70,32 +70,32 @@ class SampleApplicationTests extends SampleAppTestSupport {
 				line[i] = '.';
 			}
 		}
-		try (FifoClient client = FifoClient.connect(this.directory, "echo")) {
+		try (PipeTestClient client = PipeTestClient.connect(this.directory, "echo")) {
 			Thread writer = new Thread(() -> client.send(line));
 			writer.start();
-			assertThat(client.readLineBytes(Duration.ofSeconds(30))).isEqualTo(line);
+			assertThat(client.receiveBytes(Duration.ofSeconds(30))).isEqualTo(line);
 			await().until(() -> !writer.isAlive());
 			client.send("small after big");
-			assertThat(client.readLine()).isEqualTo("small after big");
+			assertThat(client.receive()).isEqualTo("small after big");
 		}
 	}
 
 	@Test
 	void upperCasesNonAsciiText() {
-		try (FifoClient client = FifoClient.connect(this.directory, "upper")) {
+		try (PipeTestClient client = PipeTestClient.connect(this.directory, "upper")) {
 			client.send("straße, ÿ, é, ǆ, 日本");
-			assertThat(client.readLine()).isEqualTo("STRASSE, Ÿ, É, Ǆ, 日本");
+			assertThat(client.receive()).isEqualTo("STRASSE, Ÿ, É, Ǆ, 日本");
 		}
 	}
 
 	@Test
 	void upperDropsMalformedUtf8AndKeepsServing() {
 		long malformed = this.registry.getRequiredChannel("upper").getStatistics().getDropped(DropReason.MALFORMED);
-		try (FifoClient client = FifoClient.connect(this.directory, "upper")) {
+		try (PipeTestClient client = PipeTestClient.connect(this.directory, "upper")) {
 			client.send(new byte[] { 'a', (byte) 0xff });
 			client.send("ok");
 			// Not calc's {"error":...}: that handler belongs to the calc listener alone.
-			assertThat(client.readLine()).isEqualTo("OK");
+			assertThat(client.receive()).isEqualTo("OK");
 			assertThat(this.registry.getRequiredChannel("upper").getStatistics().getDropped(DropReason.MALFORMED))
 				.isEqualTo(malformed + 1);
 		}
@@ -103,39 +103,39 @@ class SampleApplicationTests extends SampleAppTestSupport {
 
 	@Test
 	void calcAdds() {
-		try (FifoClient client = FifoClient.connect(this.directory, "calc")) {
+		try (PipeTestClient client = PipeTestClient.connect(this.directory, "calc")) {
 			client.send("{\"op\":\"add\",\"a\":1,\"b\":2}");
-			assertThat(client.readLine()).isEqualTo("{\"result\":3}");
+			assertThat(client.receive()).isEqualTo("{\"result\":3}");
 			client.send("{\"op\":\"mul\",\"a\":1.5,\"b\":-4}");
-			assertThat(client.readLine()).isEqualTo("{\"result\":-6.0}");
+			assertThat(client.receive()).isEqualTo("{\"result\":-6.0}");
 		}
 	}
 
 	@Test
 	void calcRepliesWithAnErrorInsteadOfLeavingTheClientWaiting() {
-		try (FifoClient client = FifoClient.connect(this.directory, "calc")) {
+		try (PipeTestClient client = PipeTestClient.connect(this.directory, "calc")) {
 			client.send("{\"op\":\"div\",\"a\":1,\"b\":0}");
-			assertThat(client.readLine()).isEqualTo("{\"error\":\"division by zero\"}");
+			assertThat(client.receive()).isEqualTo("{\"error\":\"division by zero\"}");
 			client.send("{\"op\":\"pow\",\"a\":1,\"b\":2}");
-			assertThat(client.readLine()).isEqualTo("{\"error\":\"unknown op 'pow'; use add, sub, mul or div\"}");
+			assertThat(client.receive()).isEqualTo("{\"error\":\"unknown op 'pow'; use add, sub, mul or div\"}");
 			client.send("not json");
-			assertThat(client.readLine()).startsWith("{\"error\":\"Cannot convert JSON line to");
+			assertThat(client.receive()).startsWith("{\"error\":\"Cannot convert JSON line to");
 			client.send("{\"op\":\"sub\",\"a\":5,\"b\":7}");
-			assertThat(client.readLine()).isEqualTo("{\"result\":-2}");
+			assertThat(client.receive()).isEqualTo("{\"result\":-2}");
 		}
 	}
 
 	@Test
 	void channelsServeConcurrentClientsOfDifferentChannels() throws Exception {
-		try (FifoClient echo = FifoClient.connect(this.directory, "echo");
-				FifoClient upper = FifoClient.connect(this.directory, "upper")) {
+		try (PipeTestClient echo = PipeTestClient.connect(this.directory, "echo");
+				PipeTestClient upper = PipeTestClient.connect(this.directory, "upper")) {
 			for (int i = 0; i < 100; i++) {
 				echo.send("e" + i);
 				upper.send("u" + i);
 			}
 			for (int i = 0; i < 100; i++) {
-				assertThat(echo.readLine()).isEqualTo("e" + i);
-				assertThat(upper.readLine()).isEqualTo("U" + i);
+				assertThat(echo.receive()).isEqualTo("e" + i);
+				assertThat(upper.receive()).isEqualTo("U" + i);
 			}
 		}
 	}

@@ -16,7 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import io.pipeio.test.FifoClient;
+import io.pipeio.test.PipeTestClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -65,11 +65,11 @@ class SampleJarAotIT {
 			.until(() -> output.toString().contains("Started SampleApplication")
 					&& pipes.stream().allMatch((pipe) -> Files.exists(this.directory.resolve(pipe))));
 		assertThat(output.toString()).contains("Starting AOT-processed SampleApplication");
-		assertThat(FifoClient.exchange(this.directory, "echo", "ping")).isEqualTo("ping");
-		assertThat(FifoClient.exchange(this.directory, "upper", "ping")).isEqualTo("PING");
-		assertThat(FifoClient.exchange(this.directory, "calc", "{\"op\":\"mul\",\"a\":6,\"b\":7}"))
+		assertThat(PipeTestClient.request(this.directory, "echo", "ping")).isEqualTo("ping");
+		assertThat(PipeTestClient.request(this.directory, "upper", "ping")).isEqualTo("PING");
+		assertThat(PipeTestClient.request(this.directory, "calc", "{\"op\":\"mul\",\"a\":6,\"b\":7}"))
 			.isEqualTo("{\"result\":42}");
-		assertThat(FifoClient.exchange(this.directory, "calc", "{\"op\":\"pow\",\"a\":6,\"b\":7}"))
+		assertThat(PipeTestClient.request(this.directory, "calc", "{\"op\":\"pow\",\"a\":6,\"b\":7}"))
 			.isEqualTo("{\"error\":\"unknown op 'pow'; use add, sub, mul or div\"}");
 		HttpResponse<String> shout = HttpClient.newHttpClient()
 			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/shout?text=aot"))

@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import io.pipeio.test.FifoClient;
+import io.pipeio.test.PipeTestClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -63,9 +63,9 @@ class SampleJarIT {
 				.as("mode of %s", path)
 				.isEqualTo("rw-------");
 		}
-		assertThat(FifoClient.exchange(this.directory, "echo", "ping")).isEqualTo("ping");
-		assertThat(FifoClient.exchange(this.directory, "upper", "ping")).isEqualTo("PING");
-		assertThat(FifoClient.exchange(this.directory, "calc", "{\"op\":\"add\",\"a\":1,\"b\":2}"))
+		assertThat(PipeTestClient.request(this.directory, "echo", "ping")).isEqualTo("ping");
+		assertThat(PipeTestClient.request(this.directory, "upper", "ping")).isEqualTo("PING");
+		assertThat(PipeTestClient.request(this.directory, "calc", "{\"op\":\"add\",\"a\":1,\"b\":2}"))
 			.isEqualTo("{\"result\":3}");
 	}
 
@@ -81,7 +81,7 @@ class SampleJarIT {
 		assertThat(mode(this.directory.resolve("echo.in"))).isEqualTo("rw-------");
 		assertThat(isFifo(this.directory.resolve("calc-custom.in"))).isTrue();
 		assertThat(this.directory.resolve("calc.in")).doesNotExist();
-		assertThat(FifoClient.exchange(this.directory, "upper", "ping")).isEqualTo("PING");
+		assertThat(PipeTestClient.request(this.directory, "upper", "ping")).isEqualTo("PING");
 	}
 
 	@Test
@@ -106,9 +106,9 @@ class SampleJarIT {
 			.redirectErrorStream(true)
 			.start());
 		assertThat(new String(shell.getInputStream().readNBytes(9), StandardCharsets.UTF_8)).isEqualTo("attached\n");
-		try (FifoClient client = FifoClient.connect(this.directory, "upper")) {
+		try (PipeTestClient client = PipeTestClient.connect(this.directory, "upper")) {
 			client.send("before shutdown");
-			assertThat(client.readLine()).isEqualTo("BEFORE SHUTDOWN");
+			assertThat(client.receive()).isEqualTo("BEFORE SHUTDOWN");
 			long start = System.nanoTime();
 			app.process().destroy(); // SIGTERM
 			boolean exited = app.process().waitFor(5, TimeUnit.SECONDS);

@@ -1,4 +1,4 @@
-package io.pipeio.test;
+package io.pipeio.testsupport;
 
 import java.time.Duration;
 import java.util.concurrent.LinkedBlockingQueue;

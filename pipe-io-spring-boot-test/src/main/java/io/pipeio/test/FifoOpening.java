@@ -1,0 +1,128 @@
+package io.pipeio.test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Opens one end of a FIFO the way another process would, with a plain blocking {@code open(2)},
+ * but bounded. {@code open(2)} of a FIFO for reading only or writing only waits for the other end,
+ * and neither {@link Thread#interrupt()} nor anything else in Java releases it; so the open runs on
+ * a thread of its own and, when it overstays, the FIFO is opened and closed once read-write from
+ * here: that supplies the missing peer, the stuck {@code open} returns, and its descriptor is closed.
+ * A test then fails with a message instead of hanging, and no thread is left behind.
+ */
+final class FifoOpening {
+
+	/** The prefix of every thread of the test client, so a test can tell that none was left behind. */
+	static final String THREAD_PREFIX = "pipe-test-client-";
+
+	private static final int TYPE_MASK = 0170000;
+
+	private static final int FIFO = 0010000;
+
+	private FifoOpening() {
+	}
+
+	/**
+	 * Open a FIFO for reading or for writing, waiting at most {@code timeout} for the other end.
+	 * @param fifo the FIFO
+	 * @param mode {@link StandardOpenOption#READ} or {@link StandardOpenOption#WRITE}
+	 * @param timeout how long the other end may take to appear
+	 * @return the open channel
+	 * @throws AssertionError if nobody held the other end within {@code timeout}
+	 * @throws UncheckedIOException if the FIFO cannot be opened (for example, it does not exist)
+	 */
+	static FileChannel open(Path fifo, StandardOpenOption mode, Duration timeout) {
+		CompletableFuture<FileChannel> opening = new CompletableFuture<>();
+		Thread opener = new Thread(() -> {
+			try {
+				opening.complete(FileChannel.open(fifo, mode));
+			}
+			catch (IOException | RuntimeException ex) {
+				opening.completeExceptionally(ex);
+			}
+		}, THREAD_PREFIX + "open-" + fifo.getFileName());
+		opener.setDaemon(true);
+		opener.start();
+		try {
+			return opening.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (TimeoutException ex) {
+			abandon(fifo, opener, opening);
+			throw new AssertionError("Opening " + fifo + " for " + describe(mode) + " blocked for " + timeout
+					+ ": no process holds its other end (is the channel started?)");
+		}
+		catch (InterruptedException ex) {
+			abandon(fifo, opener, opening);
+			Thread.currentThread().interrupt();
+			throw new AssertionError("Interrupted while opening " + fifo, ex);
+		}
+		catch (ExecutionException ex) {
+			Throwable cause = ex.getCause();
+			if (cause instanceof IOException io) {
+				throw new UncheckedIOException("Cannot open " + fifo + " for " + describe(mode), io);
+			}
+			throw new IllegalStateException("Cannot open " + fifo + " for " + describe(mode), cause);
+		}
+	}
+
+	/**
+	 * Release an opener stuck in {@code open(2)} and close whatever it opened, now or later.
+	 */
+	private static void abandon(Path fifo, Thread opener, CompletableFuture<FileChannel> opening) {
+		opening.thenAccept(FifoOpening::closeQuietly);
+		release(fifo);
+		try {
+			// Bounded: a FIFO deleted meanwhile cannot be reached any more, and its opener stays blocked.
+			opener.join(1000);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/**
+	 * Open and close a FIFO read-write: {@code O_RDWR} never blocks on Linux and counts as both a
+	 * reader and a writer, so whoever waits in {@code open} for the other end returns.
+	 */
+	private static void release(Path fifo) {
+		try {
+			int mode = (Integer) Files.getAttribute(fifo, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+			if ((mode & TYPE_MASK) == FIFO) {
+				FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)
+					.close();
+			}
+		}
+		catch (IOException | UnsupportedOperationException ex) {
+			// Gone or not a FIFO: nobody can be waiting for its other end.
+		}
+	}
+
+	static void closeQuietly(@Nullable FileChannel channel) {
+		try {
+			if (channel != null) {
+				channel.close();
+			}
+		}
+		catch (IOException ex) {
+			// Closing a FIFO descriptor only fails when it is closed already.
+		}
+	}
+
+	private static String describe(StandardOpenOption mode) {
+		return (mode == StandardOpenOption.WRITE) ? "writing" : "reading";
+	}
+
+}
