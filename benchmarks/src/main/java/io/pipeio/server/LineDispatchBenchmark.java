@@ -20,6 +20,7 @@ import io.pipeio.converter.SimplePipeMessageConverter;
 import io.pipeio.core.BufferedPipeMessageListener;
 import io.pipeio.core.PipeChannelContext;
 import io.pipeio.listener.MethodPipeMessageListener;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -81,9 +82,9 @@ public class LineDispatchBenchmark {
 
 	private LineFramer framer;
 
-	private SendQueue queue;
+	private @Nullable SendQueue queue; // engine-copy-sendqueue only
 
-	private Thread drainer;
+	private @Nullable Thread drainer;
 
 	private Blackhole blackhole;
 
@@ -180,7 +181,7 @@ public class LineDispatchBenchmark {
 
 	@TearDown(Level.Trial)
 	public void tearDown() throws InterruptedException {
-		if (this.queue != null) {
+		if (this.queue != null && this.drainer != null) {
 			this.queue.close();
 			this.drainer.join(5000);
 		}

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 import io.pipeio.core.PipeChannel;
 import io.pipeio.core.PipeChannelRegistry;
@@ -73,7 +74,8 @@ final class ChannelActions {
 				case RESUME -> this.registry.resume(channel.getName());
 				case STOP -> this.registry.stop(channel.getName());
 				case START -> this.registry.start(channel.getName());
-				case RESTART -> channel.getPlugin().restart();
+				// A channel's plug-in is fixed when it is created, and the caller answered 400 if it has none.
+				case RESTART -> Objects.requireNonNull(channel.getPlugin(), "No plug-in").restart();
 			}
 			return new Outcome(200, ChannelDescriptor.state(channel), ChannelDescriptor.describe(channel));
 		}

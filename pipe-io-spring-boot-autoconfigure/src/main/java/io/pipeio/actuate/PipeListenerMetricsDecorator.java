@@ -83,7 +83,9 @@ public class PipeListenerMetricsDecorator implements PipeMessageListenerDecorato
 		}
 
 		private @Nullable Object observe(Call call) throws Exception {
-			Observation observation = Observation.createNotStarted(this.convention, null,
+			// The bean's convention as the custom one, so no global convention overrides it; Micrometer wants a
+			// default too, never used then.
+			Observation observation = Observation.createNotStarted(this.convention, this.convention,
 					() -> new PipeListenerObservationContext(this.channel), this.registry);
 			observation.start();
 			try (Observation.Scope scope = observation.openScope()) {

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.pipeio.plugin.PluginSupervisor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code plugin} detail of a channel's health: state, pid, restarts, last exit and when it
@@ -33,7 +34,7 @@ final class PluginDescriptor {
 		return details;
 	}
 
-	private static void putIfPresent(Map<String, Object> details, String key, Object value) {
+	private static void putIfPresent(Map<String, Object> details, String key, @Nullable Object value) {
 		if (value != null) {
 			details.put(key, value);
 		}

@@ -34,7 +34,7 @@ class PipeDirectoryFailureAnalyzer extends AbstractFailureAnalyzer<PipeChannelSt
 
 	@Override
 	protected @Nullable FailureAnalysis analyze(Throwable rootFailure, PipeChannelStartException cause) {
-		IOException error = cause.getCause();
+		IOException error = Objects.requireNonNull(cause.getCause(), "An UncheckedIOException always has a cause");
 		if (error instanceof PipeFileException) {
 			return null;
 		}

@@ -2,6 +2,7 @@ package io.pipeio.autoconfigure;
 
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationPropertiesBindHandlerAdvisor;
 import org.springframework.boot.context.properties.bind.AbstractBindHandler;
 import org.springframework.boot.context.properties.bind.BindContext;
@@ -47,7 +48,7 @@ final class PipeIoBindHandler extends AbstractBindHandler {
 	}
 
 	@Override
-	public <T> Bindable<T> onStart(ConfigurationPropertyName name, Bindable<T> target, BindContext context) {
+	public <T> @Nullable Bindable<T> onStart(ConfigurationPropertyName name, Bindable<T> target, BindContext context) {
 		Bindable<T> bindable = super.onStart(name, target, context);
 		if (name.equals(ROOT) && context.getDepth() == 0) {
 			List<String> unknown = PipeIoPropertyKeys.findUnknown(context.getSources());
@@ -55,7 +56,7 @@ final class PipeIoBindHandler extends AbstractBindHandler {
 				throw new UnknownPipeIoPropertyException(unknown);
 			}
 		}
-		if (ROOT.isAncestorOf(name) && isSettingsObject(bindable) && hasDescendants(name, context)) {
+		if (bindable != null && ROOT.isAncestorOf(name) && isSettingsObject(bindable) && hasDescendants(name, context)) {
 			return bindable.withBindRestrictions(BindRestriction.NO_DIRECT_PROPERTY);
 		}
 		return bindable;

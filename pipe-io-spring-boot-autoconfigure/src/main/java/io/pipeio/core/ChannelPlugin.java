@@ -2,6 +2,7 @@ package io.pipeio.core;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Objects;
 
 import io.pipeio.plugin.PluginObserver;
 import io.pipeio.plugin.PluginState;
@@ -37,7 +38,8 @@ final class ChannelPlugin implements PluginObserver {
 		this.server = server;
 		this.observers = observers;
 		this.stderr = LogFactory.getLog("io.pipeio.plugin." + channel.getName());
-		this.supervisor = new PluginSupervisor(channel.getName(), channel.getSettings().plugin(),
+		this.supervisor = new PluginSupervisor(channel.getName(),
+				Objects.requireNonNull(channel.getSettings().plugin(), "Only a channel with a plug-in has one"),
 				server.getSettings().getInPath(), server.getSettings().getOutPath(), this);
 	}
 

@@ -215,7 +215,7 @@ public class PipeTemplate implements PipeOperations, PipeRequestOperations {
 			throw new IllegalStateException("Interrupted while waiting for an answer", ex);
 		}
 		catch (ExecutionException ex) {
-			Throwable cause = unwrap(ex.getCause());
+			Throwable cause = (ex.getCause() != null) ? unwrap(ex.getCause()) : ex;
 			if (cause instanceof RuntimeException runtime) {
 				throw runtime;
 			}

@@ -102,7 +102,7 @@ public record PluginSettings(List<String> command, @Nullable Path workingDirecto
 		}
 		Path directory = (this.workingDirectory != null) ? this.workingDirectory : Path.of("");
 		if (!Files.isDirectory(directory)) {
-			throw new IllegalArgumentException(prefix + ".working-directory " + this.workingDirectory.toAbsolutePath()
+			throw new IllegalArgumentException(prefix + ".working-directory " + directory.toAbsolutePath()
 					+ " is not a directory");
 		}
 		checkExecutable(prefix + ".command", this.command.get(0), directory);

@@ -90,10 +90,10 @@ final class FifoDescriptor implements AutoCloseable {
 		}
 		try {
 			Map<String, Object> attributes = Files.readAttributes(procPath(fd), ATTRIBUTES);
-			int mode = (Integer) attributes.get("mode");
-			PipeFile file = new PipeFile(path, FileKind.ofMode(mode), (Integer) attributes.get("uid"),
+			int mode = PipeFile.intAttribute(attributes, "mode");
+			PipeFile file = new PipeFile(path, FileKind.ofMode(mode), PipeFile.intAttribute(attributes, "uid"),
 					attributes.get("fileKey"));
-			return new FifoDescriptor(fd, file, (Integer) attributes.get("nlink"), mode);
+			return new FifoDescriptor(fd, file, PipeFile.intAttribute(attributes, "nlink"), mode);
 		}
 		catch (IOException | RuntimeException ex) {
 			Posix.close(fd);

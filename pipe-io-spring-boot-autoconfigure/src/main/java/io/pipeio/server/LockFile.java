@@ -20,8 +20,11 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * The lock file of a pipe directory, {@value #NAME}, held locked by the one process that serves
@@ -124,7 +127,7 @@ final class LockFile {
 	 * Lock a just opened file and make it this process's.
 	 * @return the locked file, or {@code null} to start over (the path changed meanwhile)
 	 */
-	private static LockFile lockOpened(FileChannel opened, PipeFile found, Path directory, String channel)
+	private static @Nullable LockFile lockOpened(FileChannel opened, PipeFile found, Path directory, String channel)
 			throws IOException {
 		boolean keepOpen = false;
 		try {
@@ -185,7 +188,7 @@ final class LockFile {
 	 */
 	static void checkUsable(PipeFile found, int uid, String channel) throws PipeFileException {
 		Path path = found.path();
-		Path directory = path.getParent();
+		Path directory = Objects.requireNonNull(path.getParent(), "A lock file is always inside a directory");
 		if (found.isMissing()) {
 			return;
 		}

@@ -98,8 +98,8 @@ final class PipeDirectories {
 			catch (NoSuchFileException ex) {
 				return linked; // created later, inside a directory that passed
 			}
-			int mode = (Integer) attributes.get("mode");
-			int owner = (Integer) attributes.get("uid");
+			int mode = PipeFile.intAttribute(attributes, "mode");
+			int owner = PipeFile.intAttribute(attributes, "uid");
 			boolean last = i == count - 1;
 			FileKind kind = FileKind.ofMode(mode & TYPE_MASK);
 			if (kind == FileKind.SYMBOLIC_LINK) {

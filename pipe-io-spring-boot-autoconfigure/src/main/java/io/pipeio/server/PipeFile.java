@@ -38,8 +38,23 @@ record PipeFile(Path path, FileKind kind, int uid, @Nullable Object identity) {
 		catch (NoSuchFileException ex) {
 			return new PipeFile(path, FileKind.MISSING, -1, null);
 		}
-		int mode = (Integer) attributes.get("mode");
-		return new PipeFile(path, FileKind.ofMode(mode), (Integer) attributes.get("uid"), attributes.get("fileKey"));
+		int mode = intAttribute(attributes, "mode");
+		return new PipeFile(path, FileKind.ofMode(mode), intAttribute(attributes, "uid"), attributes.get("fileKey"));
+	}
+
+	/**
+	 * Read an integer attribute of the {@code unix} view. The view returns every attribute it was
+	 * asked for, so a missing one means a file system without it: that is said here rather than by a
+	 * bare {@link NullPointerException} when unboxing.
+	 * @param attributes what {@link Files#readAttributes(Path, String, LinkOption...)} returned
+	 * @param name the attribute's name, without the {@code unix:} prefix
+	 * @return the attribute's value
+	 */
+	static int intAttribute(Map<String, Object> attributes, String name) {
+		if (attributes.get(name) instanceof Integer value) {
+			return value;
+		}
+		throw new IllegalStateException("The file system did not report the attribute unix:" + name);
 	}
 
 	/**
