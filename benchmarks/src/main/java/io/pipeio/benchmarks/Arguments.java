@@ -6,7 +6,8 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Minimal command-line parsing: positional arguments, {@code --flag} and {@code --name value}.
+ * Minimal command-line parsing: positional arguments, {@code --flag} and
+ * {@code --name value}.
  *
  * @author pipe-io
  */
@@ -23,7 +24,8 @@ final class Arguments {
 	/**
 	 * Parse arguments.
 	 * @param args the arguments
-	 * @param flags the options that take no value (so the argument after them stays positional)
+	 * @param flags the options that take no value (so the argument after them stays
+	 * positional)
 	 */
 	Arguments(List<String> args, Set<String> flags) {
 		for (int i = 0; i < args.size(); i++) {
@@ -107,7 +109,8 @@ final class Arguments {
 	 * @param text the lower-case text
 	 * @param kilo the factor of {@code k}
 	 * @param mega the factor of {@code m}
-	 * @param giga the factor of {@code g}, or 0 where {@code g} is not accepted (counts never took it)
+	 * @param giga the factor of {@code g}, or 0 where {@code g} is not accepted (counts
+	 * never took it)
 	 * @return the value
 	 */
 	private static long withMultiplier(String text, long kilo, long mega, long giga) {

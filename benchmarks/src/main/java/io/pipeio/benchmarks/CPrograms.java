@@ -7,9 +7,9 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The C echo (the OS limit every variant is compared with) and the C load client (the same driver
- * for every variant), compiled from {@code benchmarks/c/} into {@code target/c/} at each run so
- * the numbers always come from the sources next to them.
+ * The C echo (the OS limit every variant is compared with) and the C load client (the
+ * same driver for every variant), compiled from {@code benchmarks/c/} into
+ * {@code target/c/} at each run so the numbers always come from the sources next to them.
  *
  * @param echo the echo server binary
  * @param load the load client binary

@@ -5,9 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Keeps the measured server and the load client off each other's CPU with {@code taskset}, so a
- * throughput number is one server thread against one client thread rather than a scheduler
- * artefact. Falls back to no pinning where that is impossible (one CPU, no taskset).
+ * Keeps the measured server and the load client off each other's CPU with
+ * {@code taskset}, so a throughput number is one server thread against one client thread
+ * rather than a scheduler artefact. Falls back to no pinning where that is impossible
+ * (one CPU, no taskset).
  *
  * @author pipe-io
  */
@@ -19,7 +20,9 @@ final class CpuPinning {
 
 	private boolean enabled;
 
-	/** @param requested whether pinning was asked for (no {@code --no-pin}) */
+	/**
+	 * @param requested whether pinning was asked for (no {@code --no-pin})
+	 */
 	CpuPinning(boolean requested) {
 		this.enabled = requested;
 	}
@@ -58,7 +61,9 @@ final class CpuPinning {
 		return result;
 	}
 
-	/** @return the end of the settings line */
+	/**
+	 * @return the end of the settings line
+	 */
 	String describe() {
 		return this.enabled ? "servers pinned to CPU " + SERVER_CPU + ", load client to CPU " + LOAD_CPU + " (taskset)"
 				: "no CPU pinning";

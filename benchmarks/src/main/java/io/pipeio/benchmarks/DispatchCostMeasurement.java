@@ -19,12 +19,13 @@ import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
- * The metrics cost per line, measured without the noise of the end-to-end runs: runs the JMH
- * benchmark {@link LineDispatchBenchmark} (one chunk of 100-byte lines through the dispatcher into
- * a {@code @PipeListener}-style method, no pipes) in one forked JVM per listener path, and reports
- * lines per second, nanoseconds per line and the nanoseconds each path adds to the plain byte[]
- * method. The listener timer's addition is judged as a share of the time per line of the Spring
- * byte[] server without metrics, measured end to end in the same run.
+ * The metrics cost per line, measured without the noise of the end-to-end runs: runs the
+ * JMH benchmark {@link LineDispatchBenchmark} (one chunk of 100-byte lines through the
+ * dispatcher into a {@code @PipeListener}-style method, no pipes) in one forked JVM per
+ * listener path, and reports lines per second, nanoseconds per line and the nanoseconds
+ * each path adds to the plain byte[] method. The listener timer's addition is judged as a
+ * share of the time per line of the Spring byte[] server without metrics, measured end to
+ * end in the same run.
  *
  * @author pipe-io
  */
@@ -37,12 +38,17 @@ final class DispatchCostMeasurement {
 	/** The listener paths measured, in table order; the first is the baseline. */
 	private static final List<String> PATHS = List.of(BASELINE, TIMER, "method-string", "method-bytes-observation");
 
-	/** The most the timer may add, as a share of the end-to-end time per line without metrics. */
+	/**
+	 * The most the timer may add, as a share of the end-to-end time per line without
+	 * metrics.
+	 */
 	private static final double GOAL = 0.10;
 
 	private final boolean quick;
 
-	/** @param quick shorter warm-up and measurement (development settings) */
+	/**
+	 * @param quick shorter warm-up and measurement (development settings)
+	 */
 	DispatchCostMeasurement(boolean quick) {
 		this.quick = quick;
 	}
@@ -50,8 +56,8 @@ final class DispatchCostMeasurement {
 	/**
 	 * Measure, print the table, and add the section and the target to the report.
 	 * @param report the report
-	 * @param referenceMsgPerSecond the 100 B throughput of the Spring byte[] server without metrics in
-	 * this run, NaN if it was not measured
+	 * @param referenceMsgPerSecond the 100 B throughput of the Spring byte[] server
+	 * without metrics in this run, NaN if it was not measured
 	 */
 	void run(Report report, double referenceMsgPerSecond) {
 		System.out.println();
@@ -79,13 +85,14 @@ final class DispatchCostMeasurement {
 		rows.add(new String[] { "path", "lines/s", "ns per line", "extra ns per line vs " + BASELINE,
 				"spread of iterations" });
 		for (String path : PATHS) {
-			DoubleSummaryStatistics values = scores.get(path).stream().mapToDouble(Double::doubleValue)
+			DoubleSummaryStatistics values = scores.get(path)
+				.stream()
+				.mapToDouble(Double::doubleValue)
 				.summaryStatistics();
 			double nanos = 1e9 / values.getAverage();
 			rows.add(new String[] { path, Formats.count(values.getAverage()), Formats.oneDecimal(nanos),
-					path.equals(BASELINE) ? "" : String.format(Locale.ROOT, "%+.1f", nanos - baseNanos),
-					String.format(Locale.ROOT, "%.1f %%",
-							(values.getMax() - values.getMin()) / values.getMin() * 100) });
+					path.equals(BASELINE) ? "" : String.format(Locale.ROOT, "%+.1f", nanos - baseNanos), String
+						.format(Locale.ROOT, "%.1f %%", (values.getMax() - values.getMin()) / values.getMin() * 100) });
 		}
 		String table = Formats.markdown(rows, 1, 2, 3, 4);
 		System.out.println(table);
@@ -96,7 +103,8 @@ final class DispatchCostMeasurement {
 		String reference = Double.isNaN(lineNanos) ? "no end-to-end reference: spring-nometrics was not measured"
 				: String.format(Locale.ROOT, "%.0f ns per line, 1e9 / %s msg/s", lineNanos,
 						Formats.count(referenceMsgPerSecond));
-		report.append("## Dispatch cost per line (JMH)\n\n").append(table)
+		report.append("## Dispatch cost per line (JMH)\n\n")
+			.append(table)
 			.append(String.format(Locale.ROOT, "%nLineDispatchBenchmark (see the benchmarks README): one 16 KiB chunk"
 					+ " of 100-byte lines through LineDispatcher.dispatch into a listener method, the reply turned"
 					+ " into a line; no pipes, no other process. %s, mean of the measured iterations; spread ="
@@ -118,12 +126,14 @@ final class DispatchCostMeasurement {
 		}
 		else {
 			double share = extra / lineNanos;
-			report.target(name, String.format(Locale.ROOT, "%+.1f ns per line = %.1f %% of %.0f ns end to end",
-					extra, share * 100, lineNanos), "≤ 10 %", share <= GOAL);
+			report.target(name, String.format(Locale.ROOT, "%+.1f ns per line = %.1f %% of %.0f ns end to end", extra,
+					share * 100, lineNanos), "≤ 10 %", share <= GOAL);
 		}
 	}
 
-	/** @return every measurement iteration's score (lines per second) by path */
+	/**
+	 * @return every measurement iteration's score (lines per second) by path
+	 */
 	private static Map<String, List<Double>> measure(int warmups, int iterations, int millis) throws Exception {
 		Options options = new OptionsBuilder()
 			.include("^" + Pattern.quote(LineDispatchBenchmark.class.getName()) + "\\.")

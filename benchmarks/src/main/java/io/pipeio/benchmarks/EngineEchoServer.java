@@ -10,16 +10,16 @@ import io.pipeio.server.PipeServer;
 import io.pipeio.server.PipeServerSettings;
 
 /**
- * The pipe-io engine alone: {@link PipeServer}s whose {@code LineHandler} echoes every line with
- * {@code server.send(Arrays.copyOfRange(...))} (a large line, already in an array of its own, is
- * sent as is). No Spring, no metrics.
+ * The pipe-io engine alone: {@link PipeServer}s whose {@code LineHandler} echoes every
+ * line with {@code server.send(Arrays.copyOfRange(...))} (a large line, already in an
+ * array of its own, is sent as is). No Spring, no metrics.
  *
  * <pre>
  * echo-engine DIR [--channels N] [--max-message-size BYTES] [--buffer-size BYTES]
  * </pre>
  *
- * Serves channel {@code echo} (DIR/echo.in, DIR/echo.out) and, with {@code --channels N}, N - 1
- * more echo channels {@code c1 ... c(N-1)}.
+ * Serves channel {@code echo} (DIR/echo.in, DIR/echo.out) and, with {@code --channels N},
+ * N - 1 more echo channels {@code c1 ... c(N-1)}.
  *
  * @author pipe-io
  */

@@ -7,9 +7,10 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * How numbers appear in the console and in the report, and the Markdown tables they go into.
- * Everything uses {@link Locale#ROOT} so the report reads the same whatever the machine's locale.
- * A measurement that failed is NaN and shows as {@code FAILED} (or {@code –} in a ratio).
+ * How numbers appear in the console and in the report, and the Markdown tables they go
+ * into. Everything uses {@link Locale#ROOT} so the report reads the same whatever the
+ * machine's locale. A measurement that failed is NaN and shows as {@code FAILED} (or
+ * {@code –} in a ratio).
  *
  * @author pipe-io
  */

@@ -10,13 +10,15 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * The {@code run} sub-command: measures, side by side and in one run, the C echo (the OS limit),
- * the pipe-io engine alone and the full Spring path (byte[] with metrics on and off, String), all
- * driven by the same C load client in a separate process; then the heap growth while a 16 MiB line
- * is echoed, the per-line CPU cost of the listener dispatch with and without metrics (JMH), and
- * the start time and footprint of many channels in one JVM. This class only puts the steps in
- * order and cleans up: {@link ThroughputMeasurement}, {@link MemoryMeasurement}, {@link DispatchCostMeasurement} and
- * {@link ScaleMeasurement} measure, {@link Report} writes the results.
+ * The {@code run} sub-command: measures, side by side and in one run, the C echo (the OS
+ * limit), the pipe-io engine alone and the full Spring path (byte[] with metrics on and
+ * off, String), all driven by the same C load client in a separate process; then the heap
+ * growth while a 16 MiB line is echoed, the per-line CPU cost of the listener dispatch
+ * with and without metrics (JMH), and the start time and footprint of many channels in
+ * one JVM. This class only puts the steps in order and cleans up:
+ * {@link ThroughputMeasurement}, {@link MemoryMeasurement},
+ * {@link DispatchCostMeasurement} and {@link ScaleMeasurement} measure, {@link Report}
+ * writes the results.
  *
  * @author pipe-io
  */
@@ -27,7 +29,9 @@ final class Harness {
 	/** The throughput servers, kept running for the memory test. */
 	private final Map<Variant, ServerProcess> servers = new EnumMap<>(Variant.class);
 
-	/** Set once the C programs are compiled; read by the shutdown hook, hence volatile. */
+	/**
+	 * Set once the C programs are compiled; read by the shutdown hook, hence volatile.
+	 */
 	private volatile ServerLauncher launcher;
 
 	Harness(List<String> args) {
@@ -63,7 +67,8 @@ final class Harness {
 				new DispatchCostMeasurement(this.settings.quick).run(report,
 						throughput.median(Variant.SPRING_NO_METRICS, Metric.TP100));
 			}
-			// After the JMH row, so all metrics cost rows stand together in the targets table.
+			// After the JMH row, so all metrics cost rows stand together in the targets
+			// table.
 			throughput.addMetricsOnOffRows(report);
 			if (!this.settings.skipScale) {
 				new ScaleMeasurement(this.settings.channels, this.launcher).run(report);

@@ -16,20 +16,21 @@ import javax.management.openmbean.CompositeData;
 import com.sun.management.GarbageCollectionNotificationInfo;
 
 /**
- * Measures how much the heap grows while one large line is echoed. {@link #reset()} forces a GC,
- * takes the used heap as baseline, resets every heap pool's peak and starts a 1 ms sampler;
- * {@link #report()} returns:
+ * Measures how much the heap grows while one large line is echoed. {@link #reset()}
+ * forces a GC, takes the used heap as baseline, resets every heap pool's peak and starts
+ * a 1 ms sampler; {@link #report()} returns:
  * <ul>
- * <li>{@code peak}: the highest used heap seen, from the sampler and from the "before" usage of
- * every GC that ran meanwhile (a lower bound of the true peak, normally close to it);</li>
- * <li>{@code peak_pools}: the sum of the heap pools' own peaks (an upper bound: the pools may
- * peak at different moments);</li>
- * <li>{@code allocated}: bytes allocated meanwhile by the pipe-io threads (reader, writer),
- * live garbage or not, from {@code com.sun.management.ThreadMXBean}.</li>
+ * <li>{@code peak}: the highest used heap seen, from the sampler and from the "before"
+ * usage of every GC that ran meanwhile (a lower bound of the true peak, normally close to
+ * it);</li>
+ * <li>{@code peak_pools}: the sum of the heap pools' own peaks (an upper bound: the pools
+ * may peak at different moments);</li>
+ * <li>{@code allocated}: bytes allocated meanwhile by the pipe-io threads (reader,
+ * writer), live garbage or not, from {@code com.sun.management.ThreadMXBean}.</li>
  * </ul>
- * Growth figures are these minus the baseline. Garbage counts: a heap that must hold it until
- * the next GC needs the room. Runs inside the server process, behind the {@code mem-reset} and
- * {@code mem-report} commands of {@link ServerControl}.
+ * Growth figures are these minus the baseline. Garbage counts: a heap that must hold it
+ * until the next GC needs the room. Runs inside the server process, behind the
+ * {@code mem-reset} and {@code mem-report} commands of {@link ServerControl}.
  *
  * @author pipe-io
  */
@@ -61,8 +62,7 @@ final class HeapProbe {
 				emitter.addNotificationListener((notification, handback) -> {
 					if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION
 						.equals(notification.getType())) {
-						var gcInfo = GarbageCollectionNotificationInfo
-							.from((CompositeData) notification.getUserData())
+						var gcInfo = GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData())
 							.getGcInfo();
 						long before = gcInfo.getMemoryUsageBeforeGc()
 							.entrySet()
@@ -121,8 +121,8 @@ final class HeapProbe {
 		for (Map.Entry<Long, Long> entry : pipeIoAllocation().entrySet()) {
 			allocated += entry.getValue() - this.allocatedAtReset.getOrDefault(entry.getKey(), 0L);
 		}
-		return "baseline=" + this.baseline + " peak=" + peak + " peak_pools=" + peakPools + " allocated="
-				+ allocated + " gcs=" + this.gcCount.get();
+		return "baseline=" + this.baseline + " peak=" + peak + " peak_pools=" + peakPools + " allocated=" + allocated
+				+ " gcs=" + this.gcCount.get();
 	}
 
 	private void sample() {

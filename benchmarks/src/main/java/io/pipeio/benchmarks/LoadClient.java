@@ -9,9 +9,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the C load client ({@code load throughput|pingpong DIR N SIZE}) against a server, pinned to
- * {@link CpuPinning#LOAD_CPU}. The client is a separate process so that, for every variant, the
- * same code writes the lines and times the replies.
+ * Runs the C load client ({@code load throughput|pingpong DIR N SIZE}) against a server,
+ * pinned to {@link CpuPinning#LOAD_CPU}. The client is a separate process so that, for
+ * every variant, the same code writes the lines and times the replies.
  *
  * @author pipe-io
  */
@@ -46,7 +46,8 @@ final class LoadClient {
 	 * @param count lines, or round trips
 	 * @param size bytes per line
 	 * @param timeout how long the client may take
-	 * @return its {@code key=value} output, such as {@code msg_per_s}, {@code elapsed_s}, {@code p99_us}
+	 * @return its {@code key=value} output, such as {@code msg_per_s}, {@code elapsed_s},
+	 * {@code p99_us}
 	 * @throws IOException if it fails or times out
 	 * @throws InterruptedException if interrupted while waiting
 	 */

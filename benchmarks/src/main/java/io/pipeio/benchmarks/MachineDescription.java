@@ -9,9 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The "Machine" table of the report: what a reader needs to judge the numbers (CPUs, memory, CPU
- * model, kernel, JDK, gcc, the pipe size limit, and the load average that tells whether other work
- * shared the CPUs). A fact that cannot be read shows as {@code ?} rather than failing the run.
+ * The "Machine" table of the report: what a reader needs to judge the numbers (CPUs,
+ * memory, CPU model, kernel, JDK, gcc, the pipe size limit, and the load average that
+ * tells whether other work shared the CPUs). A fact that cannot be read shows as
+ * {@code ?} rather than failing the run.
  *
  * @author pipe-io
  */
@@ -20,18 +21,20 @@ final class MachineDescription {
 	private MachineDescription() {
 	}
 
-	/** @return the Markdown table, printed at the start and written into the report */
+	/**
+	 * @return the Markdown table, printed at the start and written into the report
+	 */
 	static String describe() {
 		List<String[]> rows = new ArrayList<>();
 		rows.add(new String[] { "what", "value" });
 		rows.add(new String[] { "date", ZonedDateTime.now().format(DateTimeFormatter.RFC_1123_DATE_TIME) });
-		rows.add(new String[] { "nproc", Shell.quietExec(List.of("nproc"), Integer.toString(
-				Runtime.getRuntime().availableProcessors())) });
+		rows.add(new String[] { "nproc",
+				Shell.quietExec(List.of("nproc"), Integer.toString(Runtime.getRuntime().availableProcessors())) });
 		rows.add(new String[] { "memory (free -h, total)", totalMemory() });
 		rows.add(new String[] { "CPU", cpuModel() });
 		rows.add(new String[] { "kernel", System.getProperty("os.name") + " " + System.getProperty("os.version") });
-		rows.add(new String[] { "JDK", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
-				+ " (" + Shell.javaExecutable() + ")" });
+		rows.add(new String[] { "JDK", System.getProperty("java.vm.name") + " "
+				+ System.getProperty("java.runtime.version") + " (" + Shell.javaExecutable() + ")" });
 		rows.add(new String[] { "gcc",
 				Shell.quietExec(List.of("gcc", "--version"), "?").lines().findFirst().orElse("?") });
 		rows.add(new String[] { "pipe-max-size", readFirstLine(Path.of("/proc/sys/fs/pipe-max-size")) });
@@ -39,7 +42,9 @@ final class MachineDescription {
 		return Formats.markdown(rows);
 	}
 
-	/** @return {@code /proc/loadavg}, read again at the end of the run */
+	/**
+	 * @return {@code /proc/loadavg}, read again at the end of the run
+	 */
 	static String loadAverage() {
 		return readFirstLine(Path.of("/proc/loadavg"));
 	}

@@ -9,9 +9,10 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The memory test: how much the heap of a Java server grows while it echoes one 16 MiB line, in
- * multiples of the line. Uses the servers the throughput test left running (warm, so the JIT and
- * start-up garbage do not count) and their {@code mem-reset} / {@code mem-report} commands.
+ * The memory test: how much the heap of a Java server grows while it echoes one 16 MiB
+ * line, in multiples of the line. Uses the servers the throughput test left running
+ * (warm, so the JIT and start-up garbage do not count) and their {@code mem-reset} /
+ * {@code mem-report} commands.
  *
  * @author pipe-io
  */
@@ -56,8 +57,8 @@ final class MemoryMeasurement {
 						Formats.mib(median[1] / 1024), times(median[1]), Formats.mib(median[2] / 1024),
 						times(median[2]), Long.toString(median[3]), median[4] + " ms" });
 				if (variant == Variant.ENGINE || variant == Variant.SPRING) {
-					report.target("16 MiB line, peak heap growth, " + variant.id, times(median[0]) + " × line",
-							"< 3 ×", median[0] < 3L * LINE_16_MIB);
+					report.target("16 MiB line, peak heap growth, " + variant.id, times(median[0]) + " × line", "< 3 ×",
+							median[0] < 3L * LINE_16_MIB);
 				}
 			}
 			catch (Exception ex) {
@@ -81,11 +82,12 @@ final class MemoryMeasurement {
 
 	/**
 	 * Echo the line {@link #REPETITIONS} times after an untimed one and print the result.
-	 * @return the echo with the median heap growth: heap growth, pool-peak growth, bytes allocated by
-	 * the pipe-io threads, GCs, echo milliseconds
+	 * @return the echo with the median heap growth: heap growth, pool-peak growth, bytes
+	 * allocated by the pipe-io threads, GCs, echo milliseconds
 	 */
 	private long[] measure(Variant variant, ServerProcess server) throws Exception {
-		// Untimed: one-off costs of the first large line (class loading, JIT) would otherwise count.
+		// Untimed: one-off costs of the first large line (class loading, JIT) would
+		// otherwise count.
 		this.load.run("throughput", server, 1, LINE_16_MIB, Duration.ofSeconds(120));
 		List<long[]> measured = new ArrayList<>();
 		for (int i = 0; i < REPETITIONS; i++) {
@@ -107,7 +109,9 @@ final class MemoryMeasurement {
 		return median;
 	}
 
-	/** @return bytes as a multiple of the line */
+	/**
+	 * @return bytes as a multiple of the line
+	 */
 	private static String times(long bytes) {
 		return String.format(Locale.ROOT, "%.2f", bytes / (double) LINE_16_MIB);
 	}

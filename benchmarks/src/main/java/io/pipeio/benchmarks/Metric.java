@@ -1,8 +1,8 @@
 package io.pipeio.benchmarks;
 
 /**
- * What the throughput and latency test records for each variant in each run, with the label and
- * number format the tables use for it.
+ * What the throughput and latency test records for each variant in each run, with the
+ * label and number format the tables use for it.
  *
  * @author pipe-io
  */

@@ -60,14 +60,16 @@ record ProcStatus(long rssKib, long hwmKib, int threads) {
 		}
 	}
 
-	/** @return the number of a {@code Name: 123 kB} line */
+	/**
+	 * @return the number of a {@code Name: 123 kB} line
+	 */
 	private static long kib(String line) {
 		return Long.parseLong(value(line).split("\\s+")[0]);
 	}
 
 	/**
-	 * The value of a {@code Name: value} line, the shape of {@code /proc/<pid>/status} and
-	 * {@code /proc/cpuinfo} lines.
+	 * The value of a {@code Name: value} line, the shape of {@code /proc/<pid>/status}
+	 * and {@code /proc/cpuinfo} lines.
 	 * @param line the line
 	 * @return what follows the first colon, trimmed
 	 */

@@ -8,11 +8,11 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The results document: {@code target/RESULTS.md} ({@code target/RESULTS-quick.md} for a quick run), or the
- * committed {@code RESULTS.md} with {@code --update-results}; see {@link RunSettings#results}.
- * Each test appends its section and its targets as it finishes; {@link #write} then puts the
- * header, the machine and all targets in one table in front of the sections, so the verdicts come
- * first, and prints that table too.
+ * The results document: {@code target/RESULTS.md} ({@code target/RESULTS-quick.md} for a
+ * quick run), or the committed {@code RESULTS.md} with {@code --update-results}; see
+ * {@link RunSettings#results}. Each test appends its section and its targets as it
+ * finishes; {@link #write} then puts the header, the machine and all targets in one table
+ * in front of the sections, so the verdicts come first, and prints that table too.
  *
  * @author pipe-io
  */
@@ -39,7 +39,8 @@ final class Report {
 	}
 
 	/**
-	 * Add a judged row to the targets table. A human compares; the verdict is only a reading aid.
+	 * Add a judged row to the targets table. A human compares; the verdict is only a
+	 * reading aid.
 	 * @param name what is measured
 	 * @param measured the measured value, formatted
 	 * @param goal the goal, formatted
@@ -50,7 +51,8 @@ final class Report {
 	}
 
 	/**
-	 * Add a row to the targets table that is shown but not judged: its goal and verdict read "—".
+	 * Add a row to the targets table that is shown but not judged: its goal and verdict
+	 * read "—".
 	 * @param name what is measured
 	 * @param measured the measured value, formatted
 	 */
@@ -82,7 +84,8 @@ final class Report {
 		out.append("Command: `").append(this.settings.commandLine()).append("`  \n");
 		out.append(settingsLine).append(String.format(Locale.ROOT, "; took %.0f s.%n%n", seconds));
 		out.append("## Machine\n\n").append(machine);
-		out.append("\nLoad average at the end: ").append(MachineDescription.loadAverage())
+		out.append("\nLoad average at the end: ")
+			.append(MachineDescription.loadAverage())
 			.append(" (the run itself keeps about 2–3 runnable; a higher value at the start means other work shared"
 					+ " the CPUs).\n\n");
 		out.append("## Targets\n\n").append(goalTable).append('\n');
@@ -94,7 +97,8 @@ final class Report {
 		System.out.println();
 		System.out.println("Results written to " + this.settings.results);
 		if (!this.settings.updateResults && !this.settings.quick) {
-			System.out.println("The committed benchmarks/RESULTS.md is unchanged: run with --update-results to replace it.");
+			System.out
+				.println("The committed benchmarks/RESULTS.md is unchanged: run with --update-results to replace it.");
 		}
 	}
 

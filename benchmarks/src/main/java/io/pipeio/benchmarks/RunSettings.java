@@ -8,8 +8,9 @@ import java.util.Set;
 
 /**
  * The options of the {@code run} sub-command, with their defaults (smaller ones under
- * {@code --quick}), and the two lines of the report that describe them: the command and the
- * settings. Parsed once, in the constructor, so a bad option fails before anything is started.
+ * {@code --quick}), and the two lines of the report that describe them: the command and
+ * the settings. Parsed once, in the constructor, so a bad option fails before anything is
+ * started.
  *
  * @author pipe-io
  */
@@ -39,7 +40,9 @@ final class RunSettings {
 
 	final boolean skipDispatch;
 
-	/** Whether pinning was asked for; {@link CpuPinning#check()} may still turn it off. */
+	/**
+	 * Whether pinning was asked for; {@link CpuPinning#check()} may still turn it off.
+	 */
 	final boolean pin;
 
 	final List<String> serverJvmArgs;
@@ -53,13 +56,16 @@ final class RunSettings {
 	/** Whether the report replaces the committed {@code benchmarks/RESULTS.md}. */
 	final boolean updateResults;
 
-	/** Where the report goes: under {@code target/} unless {@code --update-results} or {@code --results}. */
+	/**
+	 * Where the report goes: under {@code target/} unless {@code --update-results} or
+	 * {@code --results}.
+	 */
 	final Path results;
 
 	RunSettings(List<String> args) {
 		this.args = args;
-		Arguments arguments = new Arguments(args, Set.of("--quick", "--no-pin", "--skip-memory", "--skip-scale",
-				"--skip-dispatch", "--update-results"));
+		Arguments arguments = new Arguments(args,
+				Set.of("--quick", "--no-pin", "--skip-memory", "--skip-scale", "--skip-dispatch", "--update-results"));
 		this.quick = arguments.flag("--quick");
 		this.runs = arguments.intOption("--runs", this.quick ? 1 : 3);
 		this.lines100 = arguments.longOption("--lines", this.quick ? 200_000 : 5_000_000);
@@ -67,8 +73,13 @@ final class RunSettings {
 		this.roundtrips = arguments.intOption("--roundtrips", this.quick ? 2_000 : 20_000);
 		this.warmupLines = arguments.longOption("--warmup", this.quick ? 200_000 : 1_000_000);
 		this.channels = arguments.intOption("--channels", this.quick ? 100 : 1_000);
-		this.variants = Arrays.stream(arguments.option("--variants", "c,engine,spring,spring-nometrics,spring-string")
-			.split(",")).map(String::trim).filter((s) -> !s.isEmpty()).map(Variant::of).distinct().toList();
+		this.variants = Arrays
+			.stream(arguments.option("--variants", "c,engine,spring,spring-nometrics,spring-string").split(","))
+			.map(String::trim)
+			.filter((s) -> !s.isEmpty())
+			.map(Variant::of)
+			.distinct()
+			.toList();
 		this.skipMemory = arguments.flag("--skip-memory");
 		this.skipScale = arguments.flag("--skip-scale");
 		this.skipDispatch = arguments.flag("--skip-dispatch");
@@ -80,7 +91,8 @@ final class RunSettings {
 			.normalize();
 		this.targetDir = this.benchmarksDir.resolve("target");
 		this.logDir = this.targetDir.resolve("bench-logs");
-		// The committed RESULTS.md changes only when asked: a run to try something must not dirty the work tree.
+		// The committed RESULTS.md changes only when asked: a run to try something must
+		// not dirty the work tree.
 		this.updateResults = arguments.flag("--update-results");
 		if (this.updateResults && this.quick) {
 			throw new IllegalArgumentException(
@@ -94,7 +106,8 @@ final class RunSettings {
 				: this.targetDir.resolve(this.quick ? "RESULTS-quick.md" : "RESULTS.md");
 		this.results = Path.of(arguments.option("--results", defaultResults.toString())).toAbsolutePath();
 		if (this.runs < 1 || this.lines100 < 1 || this.lines1000 < 1 || this.roundtrips < 1 || this.channels < 1) {
-			throw new IllegalArgumentException("--runs, --lines, --lines-1000, --roundtrips and --channels must be >= 1");
+			throw new IllegalArgumentException(
+					"--runs, --lines, --lines-1000, --roundtrips and --channels must be >= 1");
 		}
 	}
 
@@ -102,7 +115,8 @@ final class RunSettings {
 	private static Path locateBenchmarksDir() {
 		try {
 			Path location = Path.of(RunSettings.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-			Path target = location.getParent(); // target/pipe-io-benchmarks.jar or target/classes
+			// target/pipe-io-benchmarks.jar or target/classes
+			Path target = location.getParent();
 			return target.getParent();
 		}
 		catch (Exception ex) {
@@ -124,7 +138,9 @@ final class RunSettings {
 				this.warmupLines, this.channels, pinning.describe());
 	}
 
-	/** @return the command that reproduces this run, as the report shows it */
+	/**
+	 * @return the command that reproduces this run, as the report shows it
+	 */
 	String commandLine() {
 		return ("java -jar benchmarks/target/pipe-io-benchmarks.jar run " + String.join(" ", this.args)).trim();
 	}

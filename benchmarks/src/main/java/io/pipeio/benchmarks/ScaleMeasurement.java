@@ -11,10 +11,11 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * The scale test: start time, resident memory and threads of a fresh engine and a fresh Spring
- * server with 1 channel and with N channels (1,000 in a full run), and from the two the cost of
- * each further channel. Each server is a fresh process, not pinned to a CPU, stopped after its
- * row; the throughput servers are stopped before this test so they do not share the machine.
+ * The scale test: start time, resident memory and threads of a fresh engine and a fresh
+ * Spring server with 1 channel and with N channels (1,000 in a full run), and from the
+ * two the cost of each further channel. Each server is a fresh process, not pinned to a
+ * CPU, stopped after its row; the throughput servers are stopped before this test so they
+ * do not share the machine.
  *
  * @author pipe-io
  */
@@ -45,7 +46,8 @@ final class ScaleMeasurement {
 				"RSS / channel", "threads / channel", "marginal RSS / channel", "marginal threads / channel",
 				"after a full GC: live heap / committed heap / RSS" });
 		for (Variant variant : List.of(Variant.ENGINE, Variant.SPRING)) {
-			// The 1-channel server is the reference the marginal cost per channel is computed from.
+			// The 1-channel server is the reference the marginal cost per channel is
+			// computed from.
 			ProcStatus single = null;
 			List<Integer> counts = (this.channels > 1) ? List.of(1, this.channels) : List.of(1);
 			for (int count : counts) {
@@ -57,8 +59,8 @@ final class ScaleMeasurement {
 				}
 				catch (Exception ex) {
 					System.out.println("  " + variant.id + " with " + count + " channels FAILED: " + ex.getMessage());
-					rows.add(new String[] { variant.id, Integer.toString(count), "FAILED", "", "", "", "", "", "",
-							"", "" });
+					rows.add(new String[] { variant.id, Integer.toString(count), "FAILED", "", "", "", "", "", "", "",
+							"" });
 				}
 			}
 		}
@@ -79,8 +81,8 @@ final class ScaleMeasurement {
 	}
 
 	/**
-	 * Start one server with {@code count} channels, measure it, print and add its row (and, for N
-	 * channels, its targets), then stop it.
+	 * Start one server with {@code count} channels, measure it, print and add its row
+	 * (and, for N channels, its targets), then stop it.
 	 * @param single the 1-channel server's status, null if there is none (yet)
 	 * @return the server's status 1 s after ready
 	 */
@@ -90,7 +92,8 @@ final class ScaleMeasurement {
 				List.of("--channels", Integer.toString(count)), false)) {
 			Map<String, String> ready = Shell.pairs(this.launcher.awaitReady(server, Duration.ofSeconds(180)));
 			double launchToReady = server.nanosSinceLaunch() / 1e9;
-			// Let start-up threads and lazy initialisation settle before reading the footprint.
+			// Let start-up threads and lazy initialisation settle before reading the
+			// footprint.
 			Thread.sleep(1000);
 			ProcStatus status = ProcStatus.of(server.pid());
 			Map<String, String> heap = Shell.pairs(server.command("gc", Duration.ofSeconds(60)));
@@ -112,25 +115,29 @@ final class ScaleMeasurement {
 					"  %-7s %5d channel(s): launch->ready %.2f s, channels started in %.2f s, RSS %s,"
 							+ " %d threads%s; after a full GC (live heap / committed heap / RSS): %s%n",
 					variant.id, count, launchToReady, startSeconds, Formats.mib(status.rssKib()), status.threads(),
-					marginalRss.isEmpty() ? "" : ", marginal " + marginalRss + " and " + marginalThreads
-							+ " threads per channel", gcColumn);
+					marginalRss.isEmpty() ? ""
+							: ", marginal " + marginalRss + " and " + marginalThreads + " threads per channel",
+					gcColumn);
 			rows.add(new String[] { variant.id, String.format(Locale.ROOT, "%,d", count), seconds(launchToReady),
 					seconds(startSeconds), Formats.mib(status.rssKib()), Integer.toString(status.threads()),
 					Formats.kib(status.rssKib() / (double) count),
-					String.format(Locale.ROOT, "%.2f", status.threads() / (double) count), marginalRss,
-					marginalThreads, gcColumn });
+					String.format(Locale.ROOT, "%.2f", status.threads() / (double) count), marginalRss, marginalThreads,
+					gcColumn });
 			if (count == this.channels && count > 1) {
 				report.target(count + " channels, " + variant.id + ": launch → ready",
 						String.format(Locale.ROOT, "%.2f s (channels %.2f s)", launchToReady, startSeconds), "< 5 s",
 						launchToReady < 5);
-				report.target(count + " channels, " + variant.id + ": RSS", Formats.mib(status.rssKib()),
-						"< 300 MiB", status.rssKib() < 300 * 1024);
+				report.target(count + " channels, " + variant.id + ": RSS", Formats.mib(status.rssKib()), "< 300 MiB",
+						status.rssKib() < 300 * 1024);
 			}
 			return status;
 		}
 	}
 
-	/** A server that started fewer channels than asked would make every per-channel figure wrong. */
+	/**
+	 * A server that started fewer channels than asked would make every per-channel figure
+	 * wrong.
+	 */
 	private static void checkChannels(Path directory, int count, Map<String, String> ready) throws IOException {
 		long fifos;
 		try (Stream<Path> files = Files.list(directory)) {

@@ -8,14 +8,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 
 /**
- * The side of a benchmark server process that the harness talks to: commands arrive one per line
- * on standard input, replies are printed on standard output prefixed with {@value #PREFIX} (so the
- * harness can tell them from log output). The process exits when standard input closes, so a server
- * never outlives its harness.
+ * The side of a benchmark server process that the harness talks to: commands arrive one
+ * per line on standard input, replies are printed on standard output prefixed with
+ * {@value #PREFIX} (so the harness can tell them from log output). The process exits when
+ * standard input closes, so a server never outlives its harness.
  * <p>
- * Commands: {@code mem-reset} and {@code mem-report} (the heap probe, see {@link HeapProbe}),
- * {@code info} (whatever the server wants to say about itself), {@code gc} (a full GC, then the
- * live and committed heap), {@code quit}.
+ * Commands: {@code mem-reset} and {@code mem-report} (the heap probe, see
+ * {@link HeapProbe}), {@code info} (whatever the server wants to say about itself),
+ * {@code gc} (a full GC, then the live and committed heap), {@code quit}.
  *
  * @author pipe-io
  */
@@ -34,7 +34,10 @@ final class ServerControl {
 		this.shutdown = shutdown;
 	}
 
-	/** @return the JVM facts that shape the numbers: CPUs it sees, garbage collectors, max heap */
+	/**
+	 * @return the JVM facts that shape the numbers: CPUs it sees, garbage collectors, max
+	 * heap
+	 */
 	static String jvmInfo() {
 		String collectors = ManagementFactory.getGarbageCollectorMXBeans()
 			.stream()
@@ -70,7 +73,9 @@ final class ServerControl {
 		}
 	}
 
-	/** Serve commands on the calling thread until standard input closes or {@code quit}. */
+	/**
+	 * Serve commands on the calling thread until standard input closes or {@code quit}.
+	 */
 	void serve() {
 		BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
 		try {

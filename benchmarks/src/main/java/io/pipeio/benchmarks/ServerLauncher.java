@@ -9,9 +9,9 @@ import java.util.List;
 
 /**
  * Starts the server of a {@link Variant} as a separate process (the C echo, or this jar's
- * {@code echo-engine} / {@code spring-echo} sub-commands on the same JDK), each in its own FIFO
- * directory with its own log, and waits until it really echoes. Remembers every process it
- * started so that a shutdown hook can kill them all.
+ * {@code echo-engine} / {@code spring-echo} sub-commands on the same JDK), each in its
+ * own FIFO directory with its own log, and waits until it really echoes. Remembers every
+ * process it started so that a shutdown hook can kill them all.
  *
  * @author pipe-io
  */
@@ -44,8 +44,8 @@ final class ServerLauncher {
 	/**
 	 * Start a server; {@link #awaitReady} tells when it serves.
 	 * @param variant what to start
-	 * @param tag appended to the variant id to name its directory and log (several servers of one
-	 * variant run in one harness)
+	 * @param tag appended to the variant id to name its directory and log (several
+	 * servers of one variant run in one harness)
 	 * @param extra more server options (ignored by the C echo)
 	 * @param pin whether to pin it to {@link CpuPinning#SERVER_CPU} (if pinning is on)
 	 * @return the process
@@ -78,12 +78,14 @@ final class ServerLauncher {
 	}
 
 	/**
-	 * Wait until the server has said it is ready (Java servers), its FIFOs exist and one echo round
-	 * trip works. The C echo says nothing, so for it the FIFOs and the round trip are the only sign;
-	 * for every server the round trip shows that it serves, not merely that it started.
+	 * Wait until the server has said it is ready (Java servers), its FIFOs exist and one
+	 * echo round trip works. The C echo says nothing, so for it the FIFOs and the round
+	 * trip are the only sign; for every server the round trip shows that it serves, not
+	 * merely that it started.
 	 * @param server the server
 	 * @param timeout how long it may take
-	 * @return the Java server's {@code ready} reply without the word, or "" for the C echo
+	 * @return the Java server's {@code ready} reply without the word, or "" for the C
+	 * echo
 	 * @throws Exception if it exits or the timeout passes first, or the round trip fails
 	 */
 	String awaitReady(ServerProcess server, Duration timeout) throws Exception {

@@ -16,8 +16,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A benchmark server started by the harness as a separate process: its output goes to a log file,
- * the {@link ServerControl} replies it prints are picked out for {@link #command}.
+ * A benchmark server started by the harness as a separate process: its output goes to a
+ * log file, the {@link ServerControl} replies it prints are picked out for
+ * {@link #command}.
  *
  * @author pipe-io
  */
@@ -59,7 +60,8 @@ final class ServerProcess implements AutoCloseable {
 	 * @param command the command line
 	 * @param directory the directory of its FIFOs
 	 * @param log where its output goes
-	 * @param controllable whether it speaks the {@link ServerControl} protocol (the Java servers)
+	 * @param controllable whether it speaks the {@link ServerControl} protocol (the Java
+	 * servers)
 	 * @return the started process
 	 * @throws IOException if it cannot be started
 	 */
@@ -106,7 +108,10 @@ final class ServerProcess implements AutoCloseable {
 		return this.process.isAlive();
 	}
 
-	/** @return whether it speaks the {@link ServerControl} protocol (and so says when it is ready) */
+	/**
+	 * @return whether it speaks the {@link ServerControl} protocol (and so says when it
+	 * is ready)
+	 */
 	boolean isControllable() {
 		return this.controllable;
 	}
@@ -132,8 +137,8 @@ final class ServerProcess implements AutoCloseable {
 					}
 				}
 				else if (!this.process.isAlive() && this.replies.isEmpty()) {
-					throw new IOException(this.name + " exited with status " + this.process.exitValue()
-							+ " before '" + word + "'; see " + this.log + tail());
+					throw new IOException(this.name + " exited with status " + this.process.exitValue() + " before '"
+							+ word + "'; see " + this.log + tail());
 				}
 			}
 		}
@@ -144,7 +149,9 @@ final class ServerProcess implements AutoCloseable {
 		throw new IOException(this.name + ": no '" + word + "' within " + timeout + "; see " + this.log + tail());
 	}
 
-	/** @return nanoseconds from launching the process to now */
+	/**
+	 * @return nanoseconds from launching the process to now
+	 */
 	long nanosSinceLaunch() {
 		return System.nanoTime() - this.launchNanos;
 	}
@@ -166,7 +173,9 @@ final class ServerProcess implements AutoCloseable {
 		return awaitReply(command, timeout);
 	}
 
-	/** @return the last lines of the log, for error messages */
+	/**
+	 * @return the last lines of the log, for error messages
+	 */
 	String tail() {
 		try {
 			List<String> lines = Files.readAllLines(this.log);

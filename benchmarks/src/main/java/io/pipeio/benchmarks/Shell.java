@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Short external commands the harness runs (gcc, taskset, nproc, free) and the {@code key=value}
- * output that the load client and the servers print.
+ * Short external commands the harness runs (gcc, taskset, nproc, free) and the
+ * {@code key=value} output that the load client and the servers print.
  *
  * @author pipe-io
  */
@@ -24,7 +24,8 @@ final class Shell {
 	 * @param command the command line
 	 * @param timeout how long it may take
 	 * @return its standard output and error, merged
-	 * @throws IOException if it cannot start, takes too long or exits with a non-zero status
+	 * @throws IOException if it cannot start, takes too long or exits with a non-zero
+	 * status
 	 * @throws InterruptedException if interrupted while waiting
 	 */
 	static String exec(List<String> command, Duration timeout) throws IOException, InterruptedException {
@@ -51,7 +52,10 @@ final class Shell {
 		}
 	}
 
-	/** @return the java executable of this JVM, so the servers run on the same JDK the report names */
+	/**
+	 * @return the java executable of this JVM, so the servers run on the same JDK the
+	 * report names
+	 */
 	static String javaExecutable() {
 		return ProcessHandle.current().info().command().orElse("java");
 	}

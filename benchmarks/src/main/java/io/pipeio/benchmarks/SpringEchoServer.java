@@ -24,20 +24,23 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * The full Spring path: a Spring Boot application like the sample app, with pipe-io's
- * auto-configuration, actuator and the Prometheus registry on the class path (so metrics and health
- * are active), and one {@code @PipeListener} on channel {@code echo} that returns its input.
+ * auto-configuration, actuator and the Prometheus registry on the class path (so metrics
+ * and health are active), and one {@code @PipeListener} on channel {@code echo} that
+ * returns its input.
  *
  * <pre>
  * spring-echo DIR [--string] [--no-metrics] [--channels N] [--max-message-size SIZE]
  * </pre>
  *
  * <ul>
- * <li>{@code --string}: the listener takes and returns a {@code String} (decode + encode) instead
- * of {@code byte[]};</li>
- * <li>{@code --no-metrics}: excludes {@code PipeIoMetricsAutoConfiguration} (no pipe-io meters, no
- * listener timer/observation); Micrometer and actuator stay on the class path;</li>
+ * <li>{@code --string}: the listener takes and returns a {@code String} (decode + encode)
+ * instead of {@code byte[]};</li>
+ * <li>{@code --no-metrics}: excludes {@code PipeIoMetricsAutoConfiguration} (no pipe-io
+ * meters, no listener timer/observation); Micrometer and actuator stay on the class
+ * path;</li>
  * <li>{@code --channels N}: declares N - 1 more channels {@code c1 ... c(N-1)} through
- * {@code pipe-io.channels.*} properties (without listeners: their lines would be dropped).</li>
+ * {@code pipe-io.channels.*} properties (without listeners: their lines would be
+ * dropped).</li>
  * </ul>
  * No web server: {@code spring.main.web-application-type=none}.
  *
@@ -90,8 +93,8 @@ final class SpringEchoServer {
 
 	/** What shows that metrics and health are really on (or off). */
 	private static String info(ConfigurableApplicationContext context, boolean string, boolean metrics) {
-		StringBuilder info = new StringBuilder("variant=spring listener=" + (string ? "String" : "byte[]")
-				+ " pipeio_metrics=" + metrics);
+		StringBuilder info = new StringBuilder(
+				"variant=spring listener=" + (string ? "String" : "byte[]") + " pipeio_metrics=" + metrics);
 		MeterRegistry registry = context.getBeanProvider(MeterRegistry.class).getIfUnique();
 		info.append(" meter_registry=").append((registry != null) ? registry.getClass().getSimpleName() : "none");
 		if (registry != null) {
@@ -99,8 +102,9 @@ final class SpringEchoServer {
 			for (Timer timer : registry.find("pipeio.listener").timers()) {
 				calls += timer.count();
 			}
-			info.append(" pipeio_meters=").append(registry.find("pipeio.messages.received").meters().size()
-					+ registry.find("pipeio.listener").meters().size());
+			info.append(" pipeio_meters=")
+				.append(registry.find("pipeio.messages.received").meters().size()
+						+ registry.find("pipeio.listener").meters().size());
 			info.append(" listener_timer_count=").append(calls);
 		}
 		ObservationRegistry observations = context.getBeanProvider(ObservationRegistry.class).getIfUnique();
@@ -117,7 +121,10 @@ final class SpringEchoServer {
 		return info.toString();
 	}
 
-	/** The application: auto-configuration only, no component scan of the benchmark classes. */
+	/**
+	 * The application: auto-configuration only, no component scan of the benchmark
+	 * classes.
+	 */
 	@SpringBootConfiguration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
 	static class Application {
@@ -149,7 +156,10 @@ final class SpringEchoServer {
 
 	}
 
-	/** Echoes {@code String} lines: the line is decoded and the reply encoded (channel charset). */
+	/**
+	 * Echoes {@code String} lines: the line is decoded and the reply encoded (channel
+	 * charset).
+	 */
 	public static class StringEcho {
 
 		@PipeListener("echo")
@@ -160,8 +170,8 @@ final class SpringEchoServer {
 	}
 
 	/**
-	 * Times the start of every channel: a lifecycle phase just before the registry's takes the
-	 * start time, one just after takes the end time.
+	 * Times the start of every channel: a lifecycle phase just before the registry's
+	 * takes the start time, one just after takes the end time.
 	 */
 	static final class ChannelStartTimer {
 
@@ -173,12 +183,16 @@ final class SpringEchoServer {
 			return (this.endNanos - this.startNanos) / 1_000_000;
 		}
 
-		/** @return a lifecycle bean that starts just before the channel registry */
+		/**
+		 * @return a lifecycle bean that starts just before the channel registry
+		 */
 		SmartLifecycle begin() {
 			return new Mark(PipeChannelRegistry.DEFAULT_PHASE - 1, () -> this.startNanos = System.nanoTime());
 		}
 
-		/** @return a lifecycle bean that starts just after the channel registry */
+		/**
+		 * @return a lifecycle bean that starts just after the channel registry
+		 */
 		SmartLifecycle end() {
 			return new Mark(PipeChannelRegistry.DEFAULT_PHASE + 1, () -> this.endNanos = System.nanoTime());
 		}
@@ -223,6 +237,5 @@ final class SpringEchoServer {
 		}
 
 	}
-
 
 }

@@ -9,9 +9,10 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The throughput and latency test: starts one pinned server per variant, warms each up, then in
- * every run measures 100-byte throughput, 1000-byte throughput and ping-pong latency of each
- * variant with the same load client. The servers stay up afterwards for the memory test.
+ * The throughput and latency test: starts one pinned server per variant, warms each up,
+ * then in every run measures 100-byte throughput, 1000-byte throughput and ping-pong
+ * latency of each variant with the same load client. The servers stay up afterwards for
+ * the memory test.
  *
  * @author pipe-io
  */
@@ -33,7 +34,8 @@ final class ThroughputMeasurement {
 	 * @param load the load client
 	 * @param servers where the started servers go, by variant (the harness stops them)
 	 */
-	ThroughputMeasurement(RunSettings settings, ServerLauncher launcher, LoadClient load, Map<Variant, ServerProcess> servers) {
+	ThroughputMeasurement(RunSettings settings, ServerLauncher launcher, LoadClient load,
+			Map<Variant, ServerProcess> servers) {
 		this.settings = settings;
 		this.launcher = launcher;
 		this.load = load;
@@ -42,8 +44,8 @@ final class ThroughputMeasurement {
 	}
 
 	/**
-	 * Measure, print the main table, and add the section and the throughput and latency targets to
-	 * the report.
+	 * Measure, print the main table, and add the section and the throughput and latency
+	 * targets to the report.
 	 * @param report the report
 	 * @return the results, for the rows that compare them with later steps
 	 * @throws Exception if a server cannot be started or fails its warm-up
@@ -55,7 +57,8 @@ final class ThroughputMeasurement {
 			startAndWarmUp(variant);
 		}
 		for (int run = 0; run < this.settings.runs; run++) {
-			// Rotating the order spreads any drift of the machine (heat, other load) over all variants.
+			// Rotating the order spreads any drift of the machine (heat, other load) over
+			// all variants.
 			List<Variant> order = new ArrayList<>(this.settings.variants);
 			Collections.rotate(order, -run);
 			System.out.printf("Run %d/%d, order %s%n", run + 1, this.settings.runs,
@@ -85,7 +88,10 @@ final class ThroughputMeasurement {
 		return this.results;
 	}
 
-	/** Start a server and let the JIT compile its hot paths, so the runs measure steady state. */
+	/**
+	 * Start a server and let the JIT compile its hot paths, so the runs measure steady
+	 * state.
+	 */
 	private void startAndWarmUp(Variant variant) throws Exception {
 		System.out.printf("Starting %-17s ... ", variant.id);
 		ServerProcess server = this.launcher.start(variant, "", List.of(), true);
@@ -102,17 +108,17 @@ final class ThroughputMeasurement {
 	}
 
 	/**
-	 * One measurement of one variant. A failure is recorded as NaN and the run goes on, so one
-	 * broken variant still leaves the others' numbers.
-	 * @param metric the throughput metric, or null for ping-pong (which gives p50 and p99)
+	 * One measurement of one variant. A failure is recorded as NaN and the run goes on,
+	 * so one broken variant still leaves the others' numbers.
+	 * @param metric the throughput metric, or null for ping-pong (which gives p50 and
+	 * p99)
 	 */
 	private void measure(Variant variant, String mode, long count, int size, Metric metric) {
 		ServerProcess server = this.servers.get(variant);
 		try {
 			long switchesBefore = ProcStatus.contextSwitches(server.pid());
-			Map<String, String> result = this.load.run(mode, server, count, size,
-					mode.equals("throughput") ? LoadClient.throughputTimeout(count)
-							: LoadClient.pingpongTimeout(count));
+			Map<String, String> result = this.load.run(mode, server, count, size, mode.equals("throughput")
+					? LoadClient.throughputTimeout(count) : LoadClient.pingpongTimeout(count));
 			long switches = ProcStatus.contextSwitches(server.pid()) - switchesBefore;
 			if (metric == Metric.TP100) {
 				this.results.add(variant, Metric.CSW100, switches * 1000.0 / count);
@@ -128,8 +134,7 @@ final class ThroughputMeasurement {
 				double p99 = Double.parseDouble(result.get("p99_us"));
 				this.results.add(variant, Metric.P50, p50);
 				this.results.add(variant, Metric.P99, p99);
-				System.out.printf(Locale.ROOT, "  %-17s ping-pong p50 %7.1f us  p99 %7.1f us%n", variant.id, p50,
-						p99);
+				System.out.printf(Locale.ROOT, "  %-17s ping-pong p50 %7.1f us  p99 %7.1f us%n", variant.id, p50, p99);
 			}
 		}
 		catch (Exception ex) {

@@ -7,10 +7,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * What the throughput and latency test measured: every run's value of every {@link Metric} per
- * variant, and each server's footprint after the runs. Renders the three tables of the
- * "Throughput and latency" section and the targets judged on them. Medians are compared with the
- * C echo measured in the same run, so a busy machine shifts both sides alike.
+ * What the throughput and latency test measured: every run's value of every
+ * {@link Metric} per variant, and each server's footprint after the runs. Renders the
+ * three tables of the "Throughput and latency" section and the targets judged on them.
+ * Medians are compared with the C echo measured in the same run, so a busy machine shifts
+ * both sides alike.
  *
  * @author pipe-io
  */
@@ -43,7 +44,10 @@ final class ThroughputResults {
 		this.samples.get(variant).get(metric).add(value);
 	}
 
-	/** Record a server's state after the runs; {@code info} is null for the C echo, which takes no commands. */
+	/**
+	 * Record a server's state after the runs; {@code info} is null for the C echo, which
+	 * takes no commands.
+	 */
 	void footprint(Variant variant, ProcStatus status, String info) {
 		this.footprints.put(variant, status);
 		if (info != null) {
@@ -51,7 +55,10 @@ final class ThroughputResults {
 		}
 	}
 
-	/** @return the median over the runs, NaN if the variant was not measured or a run failed */
+	/**
+	 * @return the median over the runs, NaN if the variant was not measured or a run
+	 * failed
+	 */
 	double median(Variant variant, Metric metric) {
 		Map<Metric, List<Double>> byMetric = this.samples.get(variant);
 		return (byMetric != null) ? median(byMetric.get(metric)) : Double.NaN;
@@ -66,7 +73,9 @@ final class ThroughputResults {
 		return (sorted.size() % 2 == 1) ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
 	}
 
-	/** @return the main table: medians, and their ratios to the C echo */
+	/**
+	 * @return the main table: medians, and their ratios to the C echo
+	 */
 	String mainTable() {
 		double c100 = median(Variant.C, Metric.TP100);
 		double c1000 = median(Variant.C, Metric.TP1000);
@@ -80,7 +89,8 @@ final class ThroughputResults {
 			double p99 = median(variant, Metric.P99);
 			rows.add(new String[] { variant.label, Formats.count(tp100), Formats.ratio(tp100, c100),
 					Formats.count(tp1000), Formats.ratio(tp1000, c1000),
-					Formats.oneDecimal(median(variant, Metric.P50)), Formats.oneDecimal(p99), Formats.ratio(p99, cP99) });
+					Formats.oneDecimal(median(variant, Metric.P50)), Formats.oneDecimal(p99),
+					Formats.ratio(p99, cP99) });
 		}
 		return Formats.markdown(rows, 1, 2, 3, 4, 5, 6, 7)
 				+ "\nmsg/s: lines echoed per second, measured by the load client"
@@ -88,7 +98,9 @@ final class ThroughputResults {
 				+ " round trip of one 100-byte line. Medians of " + this.runs + " run(s).\n";
 	}
 
-	/** @return every run's value, so the spread behind each median can be judged */
+	/**
+	 * @return every run's value, so the spread behind each median can be judged
+	 */
 	String rawRunsTable() {
 		List<String[]> rows = new ArrayList<>();
 		List<String> header = new ArrayList<>(List.of("variant", "measurement"));
@@ -106,7 +118,8 @@ final class ThroughputResults {
 				}
 				double min = values.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
 				double max = values.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
-				row.add(Double.isNaN(min) || min == 0 ? "–" : String.format(Locale.ROOT, "%.0f %%", (max - min) / min * 100));
+				row.add(Double.isNaN(min) || min == 0 ? "–"
+						: String.format(Locale.ROOT, "%.0f %%", (max - min) / min * 100));
 				rows.add(row.toArray(new String[0]));
 			}
 		}
@@ -119,7 +132,10 @@ final class ThroughputResults {
 				+ Formats.markdown(rows, right);
 	}
 
-	/** @return each server's memory and threads after the runs, and what it says is running in it */
+	/**
+	 * @return each server's memory and threads after the runs, and what it says is
+	 * running in it
+	 */
 	String footprintTable() {
 		List<String[]> rows = new ArrayList<>();
 		rows.add(new String[] { "variant", "RSS after the runs", "peak RSS (VmHWM)", "threads", "what is running" });
@@ -136,7 +152,10 @@ final class ThroughputResults {
 				+ Formats.markdown(rows, 1, 2, 3);
 	}
 
-	/** Add the throughput and latency targets; each needs both of the variants it compares. */
+	/**
+	 * Add the throughput and latency targets; each needs both of the variants it
+	 * compares.
+	 */
 	void addTargets(Report report) {
 		double c100 = median(Variant.C, Metric.TP100);
 		double cP99 = median(Variant.C, Metric.P99);
@@ -153,8 +172,9 @@ final class ThroughputResults {
 	}
 
 	/**
-	 * Add the end-to-end metrics on vs off rows, shown but not judged: run-to-run noise end to end is
-	 * larger than the cost of the metrics, which {@link DispatchCostMeasurement} measures and judges.
+	 * Add the end-to-end metrics on vs off rows, shown but not judged: run-to-run noise
+	 * end to end is larger than the cost of the metrics, which
+	 * {@link DispatchCostMeasurement} measures and judges.
 	 */
 	void addMetricsOnOffRows(Report report) {
 		if (this.variants.contains(Variant.SPRING) && this.variants.contains(Variant.SPRING_NO_METRICS)) {

@@ -7,9 +7,10 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * A server the benchmark measures: the C echo (the OS limit), the pipe-io engine alone, and the
- * Spring application in three configurations. {@link #id} is what {@code --variants} takes and
- * what log files and table rows are named by; {@link #label} describes it in the main tables.
+ * A server the benchmark measures: the C echo (the OS limit), the pipe-io engine alone,
+ * and the Spring application in three configurations. {@link #id} is what
+ * {@code --variants} takes and what log files and table rows are named by; {@link #label}
+ * describes it in the main tables.
  *
  * @author pipe-io
  */
@@ -30,7 +31,10 @@ enum Variant {
 
 	final String label;
 
-	/** The {@link BenchmarkMain} sub-command that serves this variant; null for the C echo. */
+	/**
+	 * The {@link BenchmarkMain} sub-command that serves this variant; null for the C
+	 * echo.
+	 */
 	private final String subCommand;
 
 	private final List<String> options;
@@ -42,7 +46,9 @@ enum Variant {
 		this.options = List.of(options);
 	}
 
-	/** @return whether the server is a JVM that speaks the {@link ServerControl} protocol */
+	/**
+	 * @return whether the server is a JVM that speaks the {@link ServerControl} protocol
+	 */
 	boolean isJava() {
 		return this != C;
 	}

@@ -38,23 +38,27 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * The per-line path from a read chunk to a reply, without pipes: {@link LineDispatcher#dispatch}
- * (dispatch lock, framing, statistics) calling a {@link LineHandler} that does what each server
- * variant does with a line. Chunks are 16 KiB of 100-byte lines; the score is lines per second.
+ * The per-line path from a read chunk to a reply, without pipes:
+ * {@link LineDispatcher#dispatch} (dispatch lock, framing, statistics) calling a
+ * {@link LineHandler} that does what each server variant does with a line. Chunks are 16
+ * KiB of 100-byte lines; the score is lines per second.
  * <ul>
- * <li>{@code engine-copy}: the engine echo's handler without the send: {@code Arrays.copyOfRange};</li>
- * <li>{@code engine-copy-sendqueue}: the same plus the hand-off to the writer thread: the copy is
- * offered to a {@link SendQueue} that another thread drains with {@code takeAll} (the writer's
- * loop, minus the pipe write);</li>
- * <li>{@code method-bytes} / {@code method-string}: a {@code @PipeListener}-style method taking and
- * returning {@code byte[]} / {@code String} through {@link MethodPipeMessageListener}, the reply
- * turned into a line as {@code PipeChannel.toLine} does;</li>
- * <li>{@code method-bytes-timer}: plus {@link PipeListenerMetricsDecorator} with a meter registry
- * only (the chunk timed as a whole and split over its lines; the Prometheus registry, as in the
- * benchmark app);</li>
- * <li>{@code method-bytes-observation} / {@code method-string-observation}: plus the decorator with
- * an active {@link ObservationRegistry} and a {@link DefaultMeterObservationHandler}, which is what
- * a Boot application with actuator gets.</li>
+ * <li>{@code engine-copy}: the engine echo's handler without the send:
+ * {@code Arrays.copyOfRange};</li>
+ * <li>{@code engine-copy-sendqueue}: the same plus the hand-off to the writer thread: the
+ * copy is offered to a {@link SendQueue} that another thread drains with {@code takeAll}
+ * (the writer's loop, minus the pipe write);</li>
+ * <li>{@code method-bytes} / {@code method-string}: a {@code @PipeListener}-style method
+ * taking and returning {@code byte[]} / {@code String} through
+ * {@link MethodPipeMessageListener}, the reply turned into a line as
+ * {@code PipeChannel.toLine} does;</li>
+ * <li>{@code method-bytes-timer}: plus {@link PipeListenerMetricsDecorator} with a meter
+ * registry only (the chunk timed as a whole and split over its lines; the Prometheus
+ * registry, as in the benchmark app);</li>
+ * <li>{@code method-bytes-observation} / {@code method-string-observation}: plus the
+ * decorator with an active {@link ObservationRegistry} and a
+ * {@link DefaultMeterObservationHandler}, which is what a Boot application with actuator
+ * gets.</li>
  * </ul>
  *
  * @author pipe-io
@@ -93,15 +97,16 @@ public class LineDispatchBenchmark {
 		this.blackhole = blackhole;
 		this.chunk = LineFramerBenchmark.chunks(LINE_SIZE, LINES_PER_CHUNK, (LINE_SIZE + 1) * LINES_PER_CHUNK)[0];
 		LineHandler handler = switch (this.path) {
-			case "engine-copy" -> (buffer, offset, length) -> blackhole
-				.consume(Arrays.copyOfRange(buffer, offset, offset + length));
+			case "engine-copy" ->
+				(buffer, offset, length) -> blackhole.consume(Arrays.copyOfRange(buffer, offset, offset + length));
 			case "engine-copy-sendqueue" -> sendQueueHandler();
 			default -> listenerHandler();
 		};
 		PipeServerSettings settings = PipeServerSettings
 			.builder("bench", Path.of("/nonexistent/bench.in"), Path.of("/nonexistent/bench.out"))
 			.build();
-		PipeServer server = new PipeServer(settings, handler); // never started: only the dispatcher's owner
+		// never started: only the dispatcher's owner
+		PipeServer server = new PipeServer(settings, handler);
 		PipeServerListener listener = new PipeServerListener() {
 		};
 		ChannelStatistics statistics = new ChannelStatistics();
@@ -166,7 +171,8 @@ public class LineDispatchBenchmark {
 			@Override
 			public void onLine(byte[] buffer, int offset, int length) throws Exception {
 				Object reply = chain.onMessage(buffer, offset, length, context);
-				// PipeChannel.toLine: byte[] as is, String encoded with the channel charset.
+				// PipeChannel.toLine: byte[] as is, String encoded with the channel
+				// charset.
 				blackhole.consume((reply instanceof String text) ? text.getBytes(StandardCharsets.UTF_8) : reply);
 			}
 

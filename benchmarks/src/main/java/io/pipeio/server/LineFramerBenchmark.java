@@ -16,10 +16,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Line framing alone: {@link LineFramer} fed with 16 KiB chunks (the engine's default read
- * buffer) of a stream of {@code lineSize}-byte lines, into a sink that only counts. Chunk
- * boundaries fall inside lines, so the partial-line path is exercised as in the server. The score
- * is lines per second.
+ * Line framing alone: {@link LineFramer} fed with 16 KiB chunks (the engine's default
+ * read buffer) of a stream of {@code lineSize}-byte lines, into a sink that only counts.
+ * Chunk boundaries fall inside lines, so the partial-line path is exercised as in the
+ * server. The score is lines per second.
  *
  * @author pipe-io
  */
@@ -33,7 +33,9 @@ public class LineFramerBenchmark {
 
 	static final int CHUNK_SIZE = PipeServerSettings.DEFAULT_BUFFER_SIZE;
 
-	/** Lines per invocation: the stream is CHUNK_SIZE lines long, (lineSize + 1) chunks. */
+	/**
+	 * Lines per invocation: the stream is CHUNK_SIZE lines long, (lineSize + 1) chunks.
+	 */
 	static final int LINES_PER_PASS = CHUNK_SIZE;
 
 	@Param({ "100", "1000" })
@@ -62,7 +64,8 @@ public class LineFramerBenchmark {
 	}
 
 	/**
-	 * Split a stream of {@code lines} lines of {@code lineSize} bytes plus newline into chunks.
+	 * Split a stream of {@code lines} lines of {@code lineSize} bytes plus newline into
+	 * chunks.
 	 * @param lineSize bytes per line without newline
 	 * @param lines how many lines
 	 * @param chunkSize bytes per chunk (the last one may be shorter)

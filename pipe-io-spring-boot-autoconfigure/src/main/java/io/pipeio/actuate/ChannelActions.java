@@ -15,11 +15,11 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The actions of the {@code pipeio} endpoint on one channel, shared by the endpoint and its web
- * extension: each is performed, logged at INFO with the channel, the action, the result and the
- * caller's principal when there is one, and answered with an HTTP status and a body that says what
- * happened (the channel after the change, the valid actions, the known channels or the reason of a
- * failure).
+ * The actions of the {@code pipeio} endpoint on one channel, shared by the endpoint and
+ * its web extension: each is performed, logged at INFO with the channel, the action, the
+ * result and the caller's principal when there is one, and answered with an HTTP status
+ * and a body that says what happened (the channel after the change, the valid actions,
+ * the known channels or the reason of a failure).
  *
  * @author pipe-io
  */
@@ -52,8 +52,9 @@ final class ChannelActions {
 		}
 		else if (known == null) {
 			outcome = new Outcome(400, "unknown action",
-					body("Unknown action '" + action + "'; use " + String.join(", ", ACTIONS.subList(0, ACTIONS.size() - 1))
-							+ " or " + ACTIONS.get(ACTIONS.size() - 1), "actions", ACTIONS));
+					body("Unknown action '" + action + "'; use "
+							+ String.join(", ", ACTIONS.subList(0, ACTIONS.size() - 1)) + " or "
+							+ ACTIONS.get(ACTIONS.size() - 1), "actions", ACTIONS));
 		}
 		else if (known == Action.RESTART && channel.getPlugin() == null) {
 			outcome = new Outcome(400, "no plug-in", body("Channel '" + name + "' has no plug-in to restart", "actions",
@@ -74,7 +75,8 @@ final class ChannelActions {
 				case RESUME -> this.registry.resume(channel.getName());
 				case STOP -> this.registry.stop(channel.getName());
 				case START -> this.registry.start(channel.getName());
-				// A channel's plug-in is fixed when it is created, and the caller answered 400 if it has none.
+				// A channel's plug-in is fixed when it is created, and the caller
+				// answered 400 if it has none.
 				case RESTART -> Objects.requireNonNull(channel.getPlugin(), "No plug-in").restart();
 			}
 			return new Outcome(200, ChannelDescriptor.state(channel), ChannelDescriptor.describe(channel));
@@ -102,8 +104,9 @@ final class ChannelActions {
 
 	/**
 	 * What an action did.
-	 * @param status the HTTP status: 200, 404 (no such channel), 400 (no such action) or 500 (the
-	 * action failed)
+	 *
+	 * @param status the HTTP status: 200, 404 (no such channel), 400 (no such action) or
+	 * 500 (the action failed)
 	 * @param result the result as logged
 	 * @param body the response body
 	 */

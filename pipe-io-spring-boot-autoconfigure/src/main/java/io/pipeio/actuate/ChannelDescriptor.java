@@ -11,8 +11,8 @@ import io.pipeio.server.PipeServerSettings;
 
 /**
  * What operators see of one channel, shared by the health details and the {@code pipeio}
- * endpoint: paths, state, counters, queue depth, since when the channel waits for a client to read
- * its out pipe, and the last error.
+ * endpoint: paths, state, counters, queue depth, since when the channel waits for a
+ * client to read its out pipe, and the last error.
  *
  * @author pipe-io
  */
@@ -22,8 +22,8 @@ public final class ChannelDescriptor {
 	}
 
 	/**
-	 * Return the state an operator should see: {@code PAUSED} for a paused running channel,
-	 * otherwise the engine state.
+	 * Return the state an operator should see: {@code PAUSED} for a paused running
+	 * channel, otherwise the engine state.
 	 * @param channel the channel
 	 * @return the state name
 	 */
@@ -59,7 +59,8 @@ public final class ChannelDescriptor {
 		details.put("sendQueueBytes", channel.getSendQueueBytes());
 		Instant waitingSince = channel.getWaitingForReaderSince();
 		if (waitingSince != null) {
-			// The out pipe and the send queue are full: since then, no client has read enough.
+			// The out pipe and the send queue are full: since then, no client has read
+			// enough.
 			details.put("waitingForReaderSince", waitingSince.toString());
 		}
 		ChannelStatistics.LastError lastError = statistics.getLastError();

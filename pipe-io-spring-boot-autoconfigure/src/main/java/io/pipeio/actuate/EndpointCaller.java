@@ -8,9 +8,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Who called the current operation of the {@code pipeio} endpoint, for its log. A
  * {@code SecurityContext} parameter would give the same, but on an operation that changes
- * something Spring Boot then requires a JSON request body, and {@code curl -X POST} without one
- * would be refused with 415; so {@link PipeIoEndpointInvokerAdvisor} reads the caller from the
- * invocation and lends it to the operation's thread for the call.
+ * something Spring Boot then requires a JSON request body, and {@code curl -X POST}
+ * without one would be refused with 415; so {@link PipeIoEndpointInvokerAdvisor} reads
+ * the caller from the invocation and lends it to the operation's thread for the call.
  *
  * @author pipe-io
  */
@@ -21,7 +21,9 @@ final class EndpointCaller {
 	private EndpointCaller() {
 	}
 
-	/** @return the principal of the operation running on this thread, {@code null} if none */
+	/**
+	 * @return the principal of the operation running on this thread, {@code null} if none
+	 */
 	static @Nullable Principal current() {
 		return CURRENT.get();
 	}

@@ -8,8 +8,8 @@ import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
 /**
- * Health of one channel: UP while running, also when paused or stopped on purpose (the state
- * detail says which); DOWN only when the channel failed, with the reason.
+ * Health of one channel: UP while running, also when paused or stopped on purpose (the
+ * state detail says which); DOWN only when the channel failed, with the reason.
  *
  * @author pipe-io
  */
@@ -36,8 +36,9 @@ public class PipeChannelHealthIndicator extends AbstractHealthIndicator {
 			}
 		}
 		else if (this.channel.getPlugin() != null && this.channel.getPlugin().getState() == PluginState.FAILED) {
-			builder.down().withDetail("reason", "The plug-in gave up restarting (max-restarts)"
-					+ " or exited with a failure and is not restarted");
+			builder.down()
+				.withDetail("reason", "The plug-in gave up restarting (max-restarts)"
+						+ " or exited with a failure and is not restarted");
 		}
 		else {
 			builder.up();

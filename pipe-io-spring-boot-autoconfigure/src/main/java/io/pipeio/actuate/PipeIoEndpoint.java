@@ -15,12 +15,13 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.util.Assert;
 
 /**
- * The {@code pipeio} actuator endpoint: {@code GET /actuator/pipeio} lists the channels with paths,
- * state and counters, {@code GET /actuator/pipeio/{channel}} shows one, and
- * {@code POST /actuator/pipeio/{channel}/{action}} with action {@code pause}, {@code resume},
- * {@code stop}, {@code start} or {@code restart} (its plug-in process) changes one; each change is logged at INFO with the caller's
- * principal. Not exposed over the web unless {@code management.endpoints.web.exposure.include}
- * names it; secure it like any actuator endpoint that changes the application.
+ * The {@code pipeio} actuator endpoint: {@code GET /actuator/pipeio} lists the channels
+ * with paths, state and counters, {@code GET /actuator/pipeio/{channel}} shows one, and
+ * {@code POST /actuator/pipeio/{channel}/{action}} with action {@code pause},
+ * {@code resume}, {@code stop}, {@code start} or {@code restart} (its plug-in process)
+ * changes one; each change is logged at INFO with the caller's principal. Not exposed
+ * over the web unless {@code management.endpoints.web.exposure.include} names it; secure
+ * it like any actuator endpoint that changes the application.
  *
  * @author pipe-io
  */
@@ -69,13 +70,16 @@ public class PipeIoEndpoint {
 	}
 
 	/**
-	 * Pause, resume, stop or start a channel, and log it at INFO with the caller's principal. Over
-	 * HTTP, {@link PipeIoEndpointWebExtension} answers with the matching status.
+	 * Pause, resume, stop or start a channel, and log it at INFO with the caller's
+	 * principal. Over HTTP, {@link PipeIoEndpointWebExtension} answers with the matching
+	 * status.
 	 * @param channel the channel name
-	 * @param action {@code pause}, {@code resume}, {@code stop}, {@code start} or {@code restart}
-	 * @return the channel's description after the change (with an {@code error} if the action
-	 * failed), or {@code null} if there is no such channel
-	 * @throws InvalidEndpointRequestException for an unknown action, listing the valid ones
+	 * @param action {@code pause}, {@code resume}, {@code stop}, {@code start} or
+	 * {@code restart}
+	 * @return the channel's description after the change (with an {@code error} if the
+	 * action failed), or {@code null} if there is no such channel
+	 * @throws InvalidEndpointRequestException for an unknown action, listing the valid
+	 * ones
 	 */
 	@WriteOperation
 	public @Nullable Map<String, Object> change(@Selector String channel, @Selector String action) {

@@ -10,9 +10,9 @@ import org.springframework.boot.actuate.endpoint.invoke.OperationInvokerAdvisor;
 import org.springframework.boot.actuate.endpoint.invoke.OperationParameters;
 
 /**
- * Lets the operations of the {@code pipeio} endpoint that change a channel know their caller, so
- * that each change is logged with the authenticated principal (over HTTP as over JMX, whatever
- * the web stack). Other endpoints and operations are left as they are.
+ * Lets the operations of the {@code pipeio} endpoint that change a channel know their
+ * caller, so that each change is logged with the authenticated principal (over HTTP as
+ * over JMX, whatever the web stack). Other endpoints and operations are left as they are.
  *
  * @author pipe-io
  */

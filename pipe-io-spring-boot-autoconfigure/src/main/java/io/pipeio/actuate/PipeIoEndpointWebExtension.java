@@ -9,10 +9,10 @@ import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExten
 import org.springframework.util.Assert;
 
 /**
- * The {@code pipeio} endpoint over HTTP: {@code POST /actuator/pipeio/{channel}/{action}} answers
- * 200 with the channel after the change, 404 for an unknown channel (listing the known ones), 400
- * for an unknown action (listing the valid ones) and 500 with the reason when the action failed,
- * such as a start whose pipes cannot be created.
+ * The {@code pipeio} endpoint over HTTP: {@code POST /actuator/pipeio/{channel}/{action}}
+ * answers 200 with the channel after the change, 404 for an unknown channel (listing the
+ * known ones), 400 for an unknown action (listing the valid ones) and 500 with the reason
+ * when the action failed, such as a start whose pipes cannot be created.
  *
  * @author pipe-io
  */

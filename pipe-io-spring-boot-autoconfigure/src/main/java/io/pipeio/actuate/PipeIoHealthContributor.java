@@ -11,8 +11,8 @@ import org.springframework.boot.health.contributor.HealthContributor;
 import org.springframework.util.Assert;
 
 /**
- * One health component per channel ({@code /actuator/health/pipeIo/<channel>}), following the
- * registry as channels are added and removed at runtime.
+ * One health component per channel ({@code /actuator/health/pipeIo/<channel>}), following
+ * the registry as channels are added and removed at runtime.
  *
  * @author pipe-io
  */
@@ -37,13 +37,10 @@ public class PipeIoHealthContributor implements CompositeHealthContributor {
 
 	@Override
 	public Stream<Entry> stream() {
-		return this.registry.getChannelNames()
-			.stream()
-			.map((name) -> {
-				HealthContributor contributor = getContributor(name);
-				return (contributor != null) ? new Entry(name, contributor) : null;
-			})
-			.filter(java.util.Objects::nonNull);
+		return this.registry.getChannelNames().stream().map((name) -> {
+			HealthContributor contributor = getContributor(name);
+			return (contributor != null) ? new Entry(name, contributor) : null;
+		}).filter(java.util.Objects::nonNull);
 	}
 
 }

@@ -18,15 +18,17 @@ import io.pipeio.server.PipeServerState;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Channel meters, tagged {@code channel}: {@code pipeio.messages.received}, {@code .sent},
- * {@code .dropped} (tag {@code reason}), {@code .retried}, {@code .dead-lettered},
- * {@code pipeio.dead-letter.failures}, {@code pipeio.bytes.received}, {@code .sent} and the
- * {@code pipeio.send.queue.size}, {@code .bytes} and {@code pipeio.clients.connected} gauges, and the
- * {@code pipeio.channel.state} gauge: one time series per state (tag {@code state}: stopped, starting, running, paused,
- * stopping, failed), 1 for the current one and 0 for the others, so that an alert can fire on
- * {@code pipeio_channel_state{state="failed"} == 1}. The meters read the engine's own
- * counters when scraped, so they cost nothing per line. A channel is bound when it first starts,
- * whichever comes first of that and the meter registry.
+ * Channel meters, tagged {@code channel}: {@code pipeio.messages.received},
+ * {@code .sent}, {@code .dropped} (tag {@code reason}), {@code .retried},
+ * {@code .dead-lettered}, {@code pipeio.dead-letter.failures},
+ * {@code pipeio.bytes.received}, {@code .sent} and the {@code pipeio.send.queue.size},
+ * {@code .bytes} and {@code pipeio.clients.connected} gauges, and the
+ * {@code pipeio.channel.state} gauge: one time series per state (tag {@code state}:
+ * stopped, starting, running, paused, stopping, failed), 1 for the current one and 0 for
+ * the others, so that an alert can fire on {@code pipeio_channel_state{state="failed"} ==
+ * 1}. The meters read the engine's own counters when scraped, so they cost nothing per
+ * line. A channel is bound when it first starts, whichever comes first of that and the
+ * meter registry.
  *
  * @author pipe-io
  */
@@ -117,8 +119,8 @@ public class PipeIoMetrics implements MeterBinder, PipeServerListener {
 	}
 
 	/**
-	 * The states of the {@code pipeio.channel.state} gauge: the engine's, with a paused running
-	 * channel as {@code paused}.
+	 * The states of the {@code pipeio.channel.state} gauge: the engine's, with a paused
+	 * running channel as {@code paused}.
 	 */
 	private enum ChannelState {
 

@@ -9,11 +9,12 @@ import io.pipeio.core.PipeMessageListenerDecorator;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Times every listener call as {@code pipeio.listener} (tags {@code channel}, {@code outcome},
- * {@code exception}). When observations are enabled (by default: when a tracer is configured)
- * each call is an {@link Observation}, so traces cover listener calls and the timer comes from the
- * observation registry's meter handler; that costs about a microsecond per line. Otherwise the
- * calls are timed by {@link PipeListenerTimings}, which costs a few nanoseconds.
+ * Times every listener call as {@code pipeio.listener} (tags {@code channel},
+ * {@code outcome}, {@code exception}). When observations are enabled (by default: when a
+ * tracer is configured) each call is an {@link Observation}, so traces cover listener
+ * calls and the timer comes from the observation registry's meter handler; that costs
+ * about a microsecond per line. Otherwise the calls are timed by
+ * {@link PipeListenerTimings}, which costs a few nanoseconds.
  *
  * @author pipe-io
  */
@@ -31,7 +32,8 @@ public class PipeListenerMetricsDecorator implements PipeMessageListenerDecorato
 	 * Create a decorator.
 	 * @param meterRegistry the meter registry, or {@code null}
 	 * @param observationRegistry the observation registry, or {@code null}
-	 * @param observe whether to observe each call (when the observation registry is not a no-op)
+	 * @param observe whether to observe each call (when the observation registry is not a
+	 * no-op)
 	 * @param convention the observation convention
 	 */
 	public PipeListenerMetricsDecorator(@Nullable MeterRegistry meterRegistry,
@@ -83,7 +85,8 @@ public class PipeListenerMetricsDecorator implements PipeMessageListenerDecorato
 		}
 
 		private @Nullable Object observe(Call call) throws Exception {
-			// The bean's convention as the custom one, so no global convention overrides it; Micrometer wants a
+			// The bean's convention as the custom one, so no global convention overrides
+			// it; Micrometer wants a
 			// default too, never used then.
 			Observation observation = Observation.createNotStarted(this.convention, this.convention,
 					() -> new PipeListenerObservationContext(this.channel), this.registry);

@@ -19,7 +19,9 @@ public class PipeListenerObservationContext extends Observation.Context {
 		this.channel = channel;
 	}
 
-	/** @return the channel name */
+	/**
+	 * @return the channel name
+	 */
 	public String getChannel() {
 		return this.channel;
 	}

@@ -5,9 +5,9 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationConvention;
 
 /**
- * Names and tags the {@code pipeio.listener} observation: low-cardinality keys {@code channel},
- * {@code outcome} ({@code success}/{@code error}) and {@code exception}. Define a bean of this type
- * to change them.
+ * Names and tags the {@code pipeio.listener} observation: low-cardinality keys
+ * {@code channel}, {@code outcome} ({@code success}/{@code error}) and {@code exception}.
+ * Define a bean of this type to change them.
  *
  * @author pipe-io
  */

@@ -16,14 +16,15 @@ import io.pipeio.core.PipeChannelContext;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Times the listener calls of one channel as the {@code pipeio.listener} timer (count and total
- * time) and the {@code pipeio.listener.max} gauge without making each line pay for a clock read:
- * the lines of one chunk read from the pipe are handled back to back, so the clock is read when
- * the first of them starts and when the chunk ends, and the chunk's time is split exactly over its
- * lines (the nanoseconds left over by the division go to the first outcome). Totals are the true
- * time spent; the maximum is the longest time per line of a chunk, exact for a line that arrives
- * alone (as a request whose client waits for the reply does). Counts live in plain fields: a
- * channel's listener is never called concurrently.
+ * Times the listener calls of one channel as the {@code pipeio.listener} timer (count and
+ * total time) and the {@code pipeio.listener.max} gauge without making each line pay for
+ * a clock read: the lines of one chunk read from the pipe are handled back to back, so
+ * the clock is read when the first of them starts and when the chunk ends, and the
+ * chunk's time is split exactly over its lines (the nanoseconds left over by the division
+ * go to the first outcome). Totals are the true time spent; the maximum is the longest
+ * time per line of a chunk, exact for a line that arrives alone (as a request whose
+ * client waits for the reply does). Counts live in plain fields: a channel's listener is
+ * never called concurrently.
  *
  * @author pipe-io
  */
@@ -39,7 +40,10 @@ final class PipeListenerTimings implements BufferedPipeMessageListener {
 
 	private final Map<Class<?>, Timing> errors = new ConcurrentHashMap<>();
 
-	/** When the first line of the current chunk started, valid while {@link #lines} &gt; 0. */
+	/**
+	 * When the first line of the current chunk started, valid while {@link #lines} &gt;
+	 * 0.
+	 */
 	private long chunkStart;
 
 	/** Lines of the current chunk handled so far. */
@@ -115,13 +119,16 @@ final class PipeListenerTimings implements BufferedPipeMessageListener {
 	}
 
 	private Timing register(String outcome, String exception) {
-		Timing timing = new Timing(new TimeWindowMax(this.registry.config().clock(), DistributionStatisticConfig.DEFAULT));
-		FunctionTimer.builder(PipeListenerObservationConvention.NAME, timing, Timing::count, Timing::totalNanos,
-				TimeUnit.NANOSECONDS)
+		Timing timing = new Timing(
+				new TimeWindowMax(this.registry.config().clock(), DistributionStatisticConfig.DEFAULT));
+		FunctionTimer
+			.builder(PipeListenerObservationConvention.NAME, timing, Timing::count, Timing::totalNanos,
+					TimeUnit.NANOSECONDS)
 			.description("Listener calls")
 			.tags("channel", this.channel, "outcome", outcome, "exception", exception)
 			.register(this.registry);
-		TimeGauge.builder(PipeListenerObservationConvention.NAME + ".max", timing, TimeUnit.NANOSECONDS, Timing::maxNanos)
+		TimeGauge
+			.builder(PipeListenerObservationConvention.NAME + ".max", timing, TimeUnit.NANOSECONDS, Timing::maxNanos)
 			.description("Longest time per listener call in the last minutes (of a chunk's lines, split evenly)")
 			.tags("channel", this.channel, "outcome", outcome, "exception", exception)
 			.register(this.registry);
@@ -134,9 +141,9 @@ final class PipeListenerTimings implements BufferedPipeMessageListener {
 	}
 
 	/**
-	 * Counts of one outcome. Written by the channel's dispatching thread only, read by scrapes:
-	 * opaque writes are plain stores on common hardware (a volatile store costs a fence) and still
-	 * never tear or stay invisible.
+	 * Counts of one outcome. Written by the channel's dispatching thread only, read by
+	 * scrapes: opaque writes are plain stores on common hardware (a volatile store costs
+	 * a fence) and still never tear or stay invisible.
 	 */
 	private static final class Timing {
 

@@ -13,8 +13,8 @@ import io.pipeio.plugin.PluginSupervisor;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Meters of the plug-in processes, tag {@code channel}: {@code pipeio.plugin.restarts} (counter)
- * and {@code pipeio.plugin.running} (gauge, 1 while the process runs).
+ * Meters of the plug-in processes, tag {@code channel}: {@code pipeio.plugin.restarts}
+ * (counter) and {@code pipeio.plugin.running} (gauge, 1 while the process runs).
  *
  * @author pipe-io
  */

@@ -9,8 +9,8 @@ import io.pipeio.core.PipeRequestOutcome;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Records the {@code pipeio.requests} timer (tags {@code channel}, {@code outcome}) of every
- * request made with {@link io.pipeio.core.PipeRequestOperations}.
+ * Records the {@code pipeio.requests} timer (tags {@code channel}, {@code outcome}) of
+ * every request made with {@link io.pipeio.core.PipeRequestOperations}.
  *
  * @author pipe-io
  */

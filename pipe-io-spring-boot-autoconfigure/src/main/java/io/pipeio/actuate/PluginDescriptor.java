@@ -7,8 +7,8 @@ import io.pipeio.plugin.PluginSupervisor;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The {@code plugin} detail of a channel's health: state, pid, restarts, last exit and when it
- * started.
+ * The {@code plugin} detail of a channel's health: state, pid, restarts, last exit and
+ * when it started.
  *
  * @author pipe-io
  */

@@ -1,6 +1,7 @@
 /**
- * Actuator health, Micrometer metrics and observations, and the {@code pipeio} actuator endpoint.
- * Each piece is optional and configured only when its library is on the classpath.
+ * Actuator health, Micrometer metrics and observations, and the {@code pipeio} actuator
+ * endpoint. Each piece is optional and configured only when its library is on the
+ * classpath.
  */
 @NullMarked
 package io.pipeio.actuate;

@@ -9,14 +9,15 @@ import java.lang.annotation.Target;
 import org.springframework.core.annotation.AliasFor;
 
 /**
- * Marks a bean method as the listener of a channel: it receives each line of the channel's in
- * pipe, and a non-{@code void}, non-{@code null} return value is written back as one line to the
- * channel's out pipe.
+ * Marks a bean method as the listener of a channel: it receives each line of the
+ * channel's in pipe, and a non-{@code void}, non-{@code null} return value is written
+ * back as one line to the channel's out pipe.
  * <p>
- * The payload parameter may be a {@code byte[]} (the raw line), a {@code String} (decoded strictly
- * with the channel charset) or any other type (converted from JSON). A {@code PipeChannelContext}
- * parameter may be added. Return {@code String}, {@code byte[]}, any object (written as JSON) or a
- * {@code CompletableFuture} of those (replies keep the order of the requests).
+ * The payload parameter may be a {@code byte[]} (the raw line), a {@code String} (decoded
+ * strictly with the channel charset) or any other type (converted from JSON). A
+ * {@code PipeChannelContext} parameter may be added. Return {@code String},
+ * {@code byte[]}, any object (written as JSON) or a {@code CompletableFuture} of those
+ * (replies keep the order of the requests).
  *
  * <pre class="code">
  * &#64;PipeListener("upper")
@@ -33,8 +34,9 @@ import org.springframework.core.annotation.AliasFor;
 public @interface PipeListener {
 
 	/**
-	 * The channel name; property placeholders such as {@code ${plugin.channel}} are resolved. A
-	 * channel not configured under {@code pipe-io.channels} is declared with defaults.
+	 * The channel name; property placeholders such as {@code ${plugin.channel}} are
+	 * resolved. A channel not configured under {@code pipe-io.channels} is declared with
+	 * defaults.
 	 * @return the channel name
 	 */
 	@AliasFor("channel")
@@ -48,8 +50,8 @@ public @interface PipeListener {
 	String channel() default "";
 
 	/**
-	 * The name of a {@code PipeErrorHandler} bean for this listener's failures, instead of the
-	 * application's default one.
+	 * The name of a {@code PipeErrorHandler} bean for this listener's failures, instead
+	 * of the application's default one.
 	 * @return the bean name, or empty for the default
 	 */
 	String errorHandler() default "";

@@ -27,9 +27,10 @@ import org.springframework.util.Assert;
 import org.springframework.util.StringUtils;
 
 /**
- * Finds {@link PipeListener @PipeListener} methods on beans and, once every singleton exists,
- * attaches them to their channels in the {@link PipeChannelRegistry}. The registry and converter
- * are looked up late so this post-processor does not force them to be created early.
+ * Finds {@link PipeListener @PipeListener} methods on beans and, once every singleton
+ * exists, attaches them to their channels in the {@link PipeChannelRegistry}. The
+ * registry and converter are looked up late so this post-processor does not force them to
+ * be created early.
  *
  * @author pipe-io
  */
@@ -96,8 +97,8 @@ public class PipeListenerAnnotationBeanPostProcessor
 
 	/**
 	 * Return the names of the error handler beans that listeners name in
-	 * {@code @PipeListener(errorHandler = ...)}: each belongs to its listeners, so it must not
-	 * become the default error handler of every other channel.
+	 * {@code @PipeListener(errorHandler = ...)}: each belongs to its listeners, so it
+	 * must not become the default error handler of every other channel.
 	 * @return the bean names found so far (complete once every singleton exists)
 	 */
 	public Set<String> getErrorHandlerBeanNames() {

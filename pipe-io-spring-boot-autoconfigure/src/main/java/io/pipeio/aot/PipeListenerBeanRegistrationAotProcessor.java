@@ -23,15 +23,16 @@ import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils.MethodFilter;
 
 /**
- * Contributes the reflection hints of the beans that have {@link PipeListener @PipeListener}
- * methods: the post-processor finds and invokes those methods by reflection, and the JSON
- * converter creates their payloads and writes their replies by reflection, none of which a native
- * image allows unless it is declared at build time.
+ * Contributes the reflection hints of the beans that have
+ * {@link PipeListener @PipeListener} methods: the post-processor finds and invokes those
+ * methods by reflection, and the JSON converter creates their payloads and writes their
+ * replies by reflection, none of which a native image allows unless it is declared at
+ * build time.
  * <p>
- * The payload and reply types are found as the listener finds them at run time: a parameter that
- * is a {@code PipeChannelContext} is not a payload, {@code String} and {@code byte[]} are not
- * converted, and a {@code CompletionStage} reply is written once it completes, so its value type is
- * the one to bind.
+ * The payload and reply types are found as the listener finds them at run time: a
+ * parameter that is a {@code PipeChannelContext} is not a payload, {@code String} and
+ * {@code byte[]} are not converted, and a {@code CompletionStage} reply is written once
+ * it completes, so its value type is the one to bind.
  *
  * @author pipe-io
  */
@@ -73,15 +74,19 @@ class PipeListenerBeanRegistrationAotProcessor implements BeanRegistrationAotPro
 		if (!CompletionStage.class.isAssignableFrom(method.getReturnType())) {
 			return declared;
 		}
-		// The value of CompletableFuture<List<Item>> is List<Item>; the CompletionStage view that
-		// ResolvableType.as gives has only the variable T, so a declared argument is taken as it is.
+		// The value of CompletableFuture<List<Item>> is List<Item>; the CompletionStage
+		// view that
+		// ResolvableType.as gives has only the variable T, so a declared argument is
+		// taken as it is.
 		if (declared instanceof ParameterizedType parameterized && parameterized.getActualTypeArguments().length == 1) {
 			return parameterized.getActualTypeArguments()[0];
 		}
 		return ResolvableType.forMethodReturnType(method).as(CompletionStage.class).getGeneric(0).toClass();
 	}
 
-	/** Lines are given and taken as they are for these types, without the JSON converter. */
+	/**
+	 * Lines are given and taken as they are for these types, without the JSON converter.
+	 */
 	private static boolean isConverted(Class<?> type) {
 		return type != String.class && type != byte[].class && type != void.class && type != Void.class
 				&& type != Object.class;

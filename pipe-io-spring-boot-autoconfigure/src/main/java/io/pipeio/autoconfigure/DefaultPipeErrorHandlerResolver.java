@@ -13,10 +13,11 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 
 /**
- * Chooses the application's default {@link PipeErrorHandler} once every singleton exists: a
- * handler that a {@code @PipeListener(errorHandler = "...")} names belongs to that listener and
- * is never the default for the other channels. Of the remaining handler beans, the only one (or
- * the {@code @Primary} one) is the default; with none, failures are logged.
+ * Chooses the application's default {@link PipeErrorHandler} once every singleton exists:
+ * a handler that a {@code @PipeListener(errorHandler = "...")} names belongs to that
+ * listener and is never the default for the other channels. Of the remaining handler
+ * beans, the only one (or the {@code @Primary} one) is the default; with none, failures
+ * are logged.
  *
  * @author pipe-io
  */
@@ -30,7 +31,9 @@ final class DefaultPipeErrorHandlerResolver implements SmartInitializingSingleto
 		this.beanFactory = beanFactory;
 	}
 
-	/** @return a handler that delegates to the default once it is known */
+	/**
+	 * @return a handler that delegates to the default once it is known
+	 */
 	PipeErrorHandler asErrorHandler() {
 		return (exception, context) -> get().handleError(exception, context);
 	}

@@ -9,9 +9,10 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.unit.DataSize;
 
 /**
- * The settings a channel ends up with: each of its own ({@code pipe-io.channels.<name>.*}), else
- * the one of {@code pipe-io.channel-defaults.*}. Remembers which is which, so that a problem
- * names the property to change.
+ * The settings a channel ends up with: each of its own
+ * ({@code pipe-io.channels.<name>.*}), else the one of
+ * {@code pipe-io.channel-defaults.*}. Remembers which is which, so that a problem names
+ * the property to change.
  *
  * @author pipe-io
  */
@@ -191,7 +192,9 @@ final class EffectiveChannel {
 		return this.plugin;
 	}
 
-	/** @return the property of the channel's plug-in, for messages */
+	/**
+	 * @return the property of the channel's plug-in, for messages
+	 */
 	int retryMaxAttempts() {
 		return this.retryMaxAttempts;
 	}
@@ -208,7 +211,10 @@ final class EffectiveChannel {
 		return this.retryMaxInterval;
 	}
 
-	/** @return the dead-letter file with the channel's name in place, or {@code null} for none */
+	/**
+	 * @return the dead-letter file with the channel's name in place, or {@code null} for
+	 * none
+	 */
 	@Nullable String deadLetterFile() {
 		return this.deadLetterFile;
 	}

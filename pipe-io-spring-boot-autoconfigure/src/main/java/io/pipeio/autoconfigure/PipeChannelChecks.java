@@ -18,10 +18,10 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Checks {@link PipeIoProperties} before any channel is created, so that a bad value fails startup
- * with a message that names the property to change (a channel's own, or the one of
- * {@code pipe-io.channel-defaults} it inherits) and the fix. Every problem is reported at once,
- * each only once.
+ * Checks {@link PipeIoProperties} before any channel is created, so that a bad value
+ * fails startup with a message that names the property to change (a channel's own, or the
+ * one of {@code pipe-io.channel-defaults} it inherits) and the fix. Every problem is
+ * reported at once, each only once.
  *
  * @author pipe-io
  */
@@ -36,7 +36,8 @@ final class PipeChannelChecks {
 		Map<Path, EffectiveChannel> deadLetterFiles = new HashMap<>();
 		Path directory = properties.determineDirectory();
 		checkDirectoryPermissions(properties.getDirectoryPermissions(), problems);
-		// The defaults alone: they are the settings of channels that only a listener declares.
+		// The defaults alone: they are the settings of channels that only a listener
+		// declares.
 		checkValues(new EffectiveChannel(EffectiveChannel.NAME_PLACEHOLDER, new PipeChannelProperties(),
 				properties.getChannelDefaults()), problems);
 		properties.getChannels().forEach((name, own) -> {
@@ -58,7 +59,8 @@ final class PipeChannelChecks {
 		checkCharset(channel, problems);
 		checkPermissions(channel, problems);
 		DataSize maxMessageSize = channel.maxMessageSize();
-		if (maxMessageSize == null || maxMessageSize.toBytes() < 1 || maxMessageSize.toBytes() > Integer.MAX_VALUE - 8) {
+		if (maxMessageSize == null || maxMessageSize.toBytes() < 1
+				|| maxMessageSize.toBytes() > Integer.MAX_VALUE - 8) {
 			problems.add(channel.property("max-message-size") + " must be between 1B and 2047MB, got " + maxMessageSize
 					+ "; use a size such as 1MB");
 		}
@@ -117,7 +119,10 @@ final class PipeChannelChecks {
 		}
 	}
 
-	/** Channels that share a dead-letter file share its rotation: they must agree on its sizes. */
+	/**
+	 * Channels that share a dead-letter file share its rotation: they must agree on its
+	 * sizes.
+	 */
 	private static void checkSharedDeadLetter(Map<Path, EffectiveChannel> fileOwners, EffectiveChannel channel,
 			Set<String> problems) {
 		String file = channel.deadLetterFile();
@@ -138,7 +143,8 @@ final class PipeChannelChecks {
 	}
 
 	/**
-	 * Parse an overflow policy as configured: {@code drop-newest}, also {@code DROP_NEWEST}.
+	 * Parse an overflow policy as configured: {@code drop-newest}, also
+	 * {@code DROP_NEWEST}.
 	 * @return the policy, or {@code null} if there is no such policy
 	 */
 	static @Nullable OverflowPolicy overflow(@Nullable String value) {
@@ -160,8 +166,7 @@ final class PipeChannelChecks {
 	 * @param problems where to add a problem, if the path is invalid
 	 * @return the absolute path
 	 */
-	static Path resolve(Path directory, String configured, String fallback, String property,
-			Set<String> problems) {
+	static Path resolve(Path directory, String configured, String fallback, String property, Set<String> problems) {
 		String value = configured.isBlank() ? fallback : configured;
 		try {
 			return directory.resolve(value).toAbsolutePath().normalize();
@@ -174,7 +179,8 @@ final class PipeChannelChecks {
 
 	private static void checkPath(Map<Path, String> owners, EffectiveChannel channel, String key, String configured,
 			String fallback, Path directory, Set<String> problems) {
-		// A channel's own path is the fix whatever the origin, so name it; say where a default came from.
+		// A channel's own path is the fix whatever the origin, so name it; say where a
+		// default came from.
 		String property = "pipe-io.channels." + channel.name() + "." + key
 				+ (channel.isOwn(key) ? "" : " (from " + channel.property(key) + ")");
 		Path path = resolve(directory, configured, fallback, property, problems);
@@ -238,7 +244,8 @@ final class PipeChannelChecks {
 						+ " read and write bits only, such as " + permissions.replace('x', '-'));
 			}
 			if (parsed.contains(PosixFilePermission.OTHERS_WRITE) && !channel.allowWorldWritable()) {
-				String optIn = channel.isOwn("permissions") ? "pipe-io.channels." + channel.name() + ".allow-world-writable"
+				String optIn = channel.isOwn("permissions")
+						? "pipe-io.channels." + channel.name() + ".allow-world-writable"
 						: "pipe-io.channel-defaults.allow-world-writable";
 				problems.add(property + " '" + permissions + "' let every user of this machine write to the channel's"
 						+ " pipes; use rw------- or rw-rw---- (a group), or set " + optIn

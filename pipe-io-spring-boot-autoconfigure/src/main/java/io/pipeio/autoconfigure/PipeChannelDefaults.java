@@ -6,42 +6,44 @@ import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Settings given once for every channel, {@code pipe-io.channel-defaults.*}: a channel's own value
- * under {@code pipe-io.channels.<name>} wins. Its keys are those of {@link PipeChannelProperties},
- * with the built-in defaults.
+ * Settings given once for every channel, {@code pipe-io.channel-defaults.*}: a channel's
+ * own value under {@code pipe-io.channels.<name>} wins. Its keys are those of
+ * {@link PipeChannelProperties}, with the built-in defaults.
  *
  * @author pipe-io
  */
 public class PipeChannelDefaults {
 
 	/**
-	 * Path of the FIFO the application reads lines from, relative to pipe-io.directory unless
-	 * absolute; "{channel}" stands for the channel's name.
+	 * Path of the FIFO the application reads lines from, relative to pipe-io.directory
+	 * unless absolute; "{channel}" stands for the channel's name.
 	 */
 	private String inPipe = "{channel}.in";
 
 	/**
-	 * Path of the FIFO the application writes lines to, relative to pipe-io.directory unless
-	 * absolute; "{channel}" stands for the channel's name.
+	 * Path of the FIFO the application writes lines to, relative to pipe-io.directory
+	 * unless absolute; "{channel}" stands for the channel's name.
 	 */
 	private String outPipe = "{channel}.out";
 
 	/**
-	 * Permissions of created FIFOs, as in "ls -l" (such as rw------- or rw-rw----); applied
-	 * exactly, whatever the umask. The owner must be able to read and write; execute bits mean
-	 * nothing on a FIFO and are refused; write access for others needs allow-world-writable.
+	 * Permissions of created FIFOs, as in "ls -l" (such as rw------- or rw-rw----);
+	 * applied exactly, whatever the umask. The owner must be able to read and write;
+	 * execute bits mean nothing on a FIFO and are refused; write access for others needs
+	 * allow-world-writable.
 	 */
 	private String permissions = "rw-------";
 
 	/**
-	 * Whether permissions may let every user of the machine write ("others" w, as in rw-rw-rw-):
-	 * any local process could then send the channel lines. When on, a warning is logged at start.
+	 * Whether permissions may let every user of the machine write ("others" w, as in
+	 * rw-rw-rw-): any local process could then send the channel lines. When on, a warning
+	 * is logged at start.
 	 */
 	private boolean allowWorldWritable = false;
 
 	/**
-	 * Whether to create the FIFOs on start (replacing stale ones) and remove them on stop. When
-	 * false, the FIFOs must exist and are never created or removed.
+	 * Whether to create the FIFOs on start (replacing stale ones) and remove them on
+	 * stop. When false, the FIFOs must exist and are never created or removed.
 	 */
 	private boolean managePipes = true;
 
@@ -51,7 +53,8 @@ public class PipeChannelDefaults {
 	private String charset = "UTF-8";
 
 	/**
-	 * Largest incoming line, without its newline; longer lines are dropped (reason too-large).
+	 * Largest incoming line, without its newline; longer lines are dropped (reason
+	 * too-large).
 	 */
 	private DataSize maxMessageSize = DataSize.ofMegabytes(1);
 
@@ -61,25 +64,25 @@ public class PipeChannelDefaults {
 	private int sendQueueCapacity = 10_000;
 
 	/**
-	 * Bound of the bytes of the outgoing lines waiting to be written (queued or being written), so
-	 * that large lines cannot pile up in memory while no client reads. A single longer line is
-	 * still sent once nothing else waits.
+	 * Bound of the bytes of the outgoing lines waiting to be written (queued or being
+	 * written), so that large lines cannot pile up in memory while no client reads. A
+	 * single longer line is still sent once nothing else waits.
 	 */
 	private DataSize sendQueueMaxBytes = DataSize.ofMegabytes(64);
 
 	/**
-	 * What happens to an outgoing line that does not fit into the full send queue: "block" (replies
-	 * wait, so the channel stops reading its in pipe; other sends wait up to send-timeout, then
-	 * fail), "drop-newest" (the line is dropped), "drop-oldest" (the oldest queued lines are
-	 * dropped to make room) or "fail" (the send fails at once). Dropped lines are counted (reason
-	 * queue-full).
+	 * What happens to an outgoing line that does not fit into the full send queue:
+	 * "block" (replies wait, so the channel stops reading its in pipe; other sends wait
+	 * up to send-timeout, then fail), "drop-newest" (the line is dropped), "drop-oldest"
+	 * (the oldest queued lines are dropped to make room) or "fail" (the send fails at
+	 * once). Dropped lines are counted (reason queue-full).
 	 */
 	private String overflow = "block";
 
 	/**
-	 * With overflow "block", how long a send from a thread other than the channel's reader (a
-	 * PipeTemplate call, an asynchronous reply) waits for room in a full send queue before it
-	 * fails. A listener's reply on the reader thread waits without limit.
+	 * With overflow "block", how long a send from a thread other than the channel's
+	 * reader (a PipeTemplate call, an asynchronous reply) waits for room in a full send
+	 * queue before it fails. A listener's reply on the reader thread waits without limit.
 	 */
 	private Duration sendTimeout = Duration.ofSeconds(5);
 

@@ -8,96 +8,97 @@ import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Settings of one channel, {@code pipe-io.channels.<name>.*}. A setting left out takes its value
- * from {@code pipe-io.channel-defaults.*} ({@link PipeChannelDefaults}), so every key here is
- * {@code null} until set.
+ * Settings of one channel, {@code pipe-io.channels.<name>.*}. A setting left out takes
+ * its value from {@code pipe-io.channel-defaults.*} ({@link PipeChannelDefaults}), so
+ * every key here is {@code null} until set.
  *
  * @author pipe-io
  */
 public class PipeChannelProperties {
 
 	/**
-	 * Path of the FIFO the application reads lines from, relative to pipe-io.directory unless
-	 * absolute; "{channel}" stands for the channel's name. Defaults to pipe-io.channel-defaults.in-
-	 * pipe.
+	 * Path of the FIFO the application reads lines from, relative to pipe-io.directory
+	 * unless absolute; "{channel}" stands for the channel's name. Defaults to
+	 * pipe-io.channel-defaults.in- pipe.
 	 */
 	private @Nullable String inPipe;
 
 	/**
-	 * Path of the FIFO the application writes lines to, relative to pipe-io.directory unless
-	 * absolute; "{channel}" stands for the channel's name. Defaults to pipe-io.channel-
-	 * defaults.out-pipe.
+	 * Path of the FIFO the application writes lines to, relative to pipe-io.directory
+	 * unless absolute; "{channel}" stands for the channel's name. Defaults to
+	 * pipe-io.channel- defaults.out-pipe.
 	 */
 	private @Nullable String outPipe;
 
 	/**
-	 * Permissions of created FIFOs, as in "ls -l" (such as rw------- or rw-rw----); applied
-	 * exactly, whatever the umask. The owner must be able to read and write; execute bits mean
-	 * nothing on a FIFO and are refused; write access for others needs allow-world-writable.
-	 * Defaults to pipe-io.channel-defaults.permissions.
+	 * Permissions of created FIFOs, as in "ls -l" (such as rw------- or rw-rw----);
+	 * applied exactly, whatever the umask. The owner must be able to read and write;
+	 * execute bits mean nothing on a FIFO and are refused; write access for others needs
+	 * allow-world-writable. Defaults to pipe-io.channel-defaults.permissions.
 	 */
 	private @Nullable String permissions;
 
 	/**
-	 * Whether permissions may let every user of the machine write ("others" w, as in rw-rw-rw-):
-	 * any local process could then send the channel lines. When on, a warning is logged at start.
-	 * Defaults to pipe-io.channel-defaults.allow-world-writable.
+	 * Whether permissions may let every user of the machine write ("others" w, as in
+	 * rw-rw-rw-): any local process could then send the channel lines. When on, a warning
+	 * is logged at start. Defaults to pipe-io.channel-defaults.allow-world-writable.
 	 */
 	private @Nullable Boolean allowWorldWritable;
 
 	/**
-	 * Whether to create the FIFOs on start (replacing stale ones) and remove them on stop. When
-	 * false, the FIFOs must exist and are never created or removed. Defaults to pipe-io.channel-
-	 * defaults.manage-pipes.
+	 * Whether to create the FIFOs on start (replacing stale ones) and remove them on
+	 * stop. When false, the FIFOs must exist and are never created or removed. Defaults
+	 * to pipe-io.channel- defaults.manage-pipes.
 	 */
 	private @Nullable Boolean managePipes;
 
 	/**
-	 * Charset of text lines, used for String listener parameters and replies. Defaults to pipe-
-	 * io.channel-defaults.charset.
+	 * Charset of text lines, used for String listener parameters and replies. Defaults to
+	 * pipe- io.channel-defaults.charset.
 	 */
 	private @Nullable String charset;
 
 	/**
-	 * Largest incoming line, without its newline; longer lines are dropped (reason too-large).
-	 * Defaults to pipe-io.channel-defaults.max-message-size.
+	 * Largest incoming line, without its newline; longer lines are dropped (reason
+	 * too-large). Defaults to pipe-io.channel-defaults.max-message-size.
 	 */
 	private @Nullable DataSize maxMessageSize;
 
 	/**
-	 * How many outgoing lines may wait to be written to the out pipe. Defaults to pipe-io.channel-
-	 * defaults.send-queue-capacity.
+	 * How many outgoing lines may wait to be written to the out pipe. Defaults to
+	 * pipe-io.channel- defaults.send-queue-capacity.
 	 */
 	private @Nullable Integer sendQueueCapacity;
 
 	/**
-	 * Bound of the bytes of the outgoing lines waiting to be written (queued or being written), so
-	 * that large lines cannot pile up in memory while no client reads. A single longer line is
-	 * still sent once nothing else waits. Defaults to pipe-io.channel-defaults.send-queue-max-
-	 * bytes.
+	 * Bound of the bytes of the outgoing lines waiting to be written (queued or being
+	 * written), so that large lines cannot pile up in memory while no client reads. A
+	 * single longer line is still sent once nothing else waits. Defaults to
+	 * pipe-io.channel-defaults.send-queue-max- bytes.
 	 */
 	private @Nullable DataSize sendQueueMaxBytes;
 
 	/**
-	 * What happens to an outgoing line that does not fit into the full send queue: "block" (replies
-	 * wait, so the channel stops reading its in pipe; other sends wait up to send-timeout, then
-	 * fail), "drop-newest" (the line is dropped), "drop-oldest" (the oldest queued lines are
-	 * dropped to make room) or "fail" (the send fails at once). Dropped lines are counted (reason
-	 * queue-full). Defaults to pipe-io.channel-defaults.overflow.
+	 * What happens to an outgoing line that does not fit into the full send queue:
+	 * "block" (replies wait, so the channel stops reading its in pipe; other sends wait
+	 * up to send-timeout, then fail), "drop-newest" (the line is dropped), "drop-oldest"
+	 * (the oldest queued lines are dropped to make room) or "fail" (the send fails at
+	 * once). Dropped lines are counted (reason queue-full). Defaults to
+	 * pipe-io.channel-defaults.overflow.
 	 */
 	private @Nullable String overflow;
 
 	/**
-	 * With overflow "block", how long a send from a thread other than the channel's reader (a
-	 * PipeTemplate call, an asynchronous reply) waits for room in a full send queue before it
-	 * fails. A listener's reply on the reader thread waits without limit. Defaults to pipe-
-	 * io.channel-defaults.send-timeout.
+	 * With overflow "block", how long a send from a thread other than the channel's
+	 * reader (a PipeTemplate call, an asynchronous reply) waits for room in a full send
+	 * queue before it fails. A listener's reply on the reader thread waits without limit.
+	 * Defaults to pipe- io.channel-defaults.send-timeout.
 	 */
 	private @Nullable Duration sendTimeout;
 
 	/**
-	 * Whether the channel starts with the application. Defaults to pipe-io.channel-defaults.auto-
-	 * startup.
+	 * Whether the channel starts with the application. Defaults to
+	 * pipe-io.channel-defaults.auto- startup.
 	 */
 	private @Nullable Boolean autoStartup;
 

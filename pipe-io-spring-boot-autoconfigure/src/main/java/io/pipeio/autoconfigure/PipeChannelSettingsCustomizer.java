@@ -3,8 +3,9 @@ package io.pipeio.autoconfigure;
 import io.pipeio.server.PipeServerSettings;
 
 /**
- * Customizes the engine settings of every channel built from configuration (or declared with
- * defaults for a listener), for settings that have no property, such as the buffer size.
+ * Customizes the engine settings of every channel built from configuration (or declared
+ * with defaults for a listener), for settings that have no property, such as the buffer
+ * size.
  *
  * @author pipe-io
  */

@@ -19,8 +19,8 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Turns {@link PipeIoProperties} into channel settings, and checks them first so that a bad value
- * fails startup with a message naming the property and the fix.
+ * Turns {@link PipeIoProperties} into channel settings, and checks them first so that a
+ * bad value fails startup with a message naming the property and the fix.
  *
  * @author pipe-io
  */
@@ -56,14 +56,16 @@ public class PipeChannelSettingsFactory {
 		this.directory = properties.determineDirectory(applicationName);
 	}
 
-	/** @return the base directory of relative pipe paths */
+	/**
+	 * @return the base directory of relative pipe paths
+	 */
 	public Path getDirectory() {
 		return this.directory;
 	}
 
 	/**
-	 * Return the problems of the configuration, each naming its property: a channel's own, or the
-	 * one of {@code pipe-io.channel-defaults} that it inherits.
+	 * Return the problems of the configuration, each naming its property: a channel's
+	 * own, or the one of {@code pipe-io.channel-defaults} that it inherits.
 	 * @param properties the properties
 	 * @return the problems, empty if none
 	 */
@@ -125,7 +127,10 @@ public class PipeChannelSettingsFactory {
 						channel.deadLetterMaxFileSize().toBytes(), channel.deadLetterMaxHistory()) : null);
 	}
 
-	/** A value that validation has checked already; {@code null} only if validation was skipped. */
+	/**
+	 * A value that validation has checked already; {@code null} only if validation was
+	 * skipped.
+	 */
 	private static <T> T required(@Nullable T value, EffectiveChannel channel, String key) {
 		if (value == null) {
 			throw new IllegalArgumentException(channel.property(key) + " must be set to a valid value");

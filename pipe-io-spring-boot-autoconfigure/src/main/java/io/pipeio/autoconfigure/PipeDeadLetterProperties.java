@@ -5,8 +5,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.unit.DataSize;
 
 /**
- * The file that receives every line a channel drops, one JSON object per line: a channel's own
- * {@code pipe-io.channels.<name>.dead-letter.*} or everyone's
+ * The file that receives every line a channel drops, one JSON object per line: a
+ * channel's own {@code pipe-io.channels.<name>.dead-letter.*} or everyone's
  * {@code pipe-io.channel-defaults.dead-letter.*}. Each unset key falls back to
  * {@code channel-defaults}, then to the documented default.
  *
@@ -19,16 +19,16 @@ public class PipeDeadLetterProperties {
 	static final int DEFAULT_MAX_HISTORY = 5;
 
 	/**
-	 * The file that receives every dropped line as one JSON object (time, channel, reason,
-	 * exception, the line as text or in base64), relative to the working directory;
-	 * "{channel}" stands for the channel's name. Created readable by this user only. Default:
-	 * none, dropped lines are only counted and logged.
+	 * The file that receives every dropped line as one JSON object (time, channel,
+	 * reason, exception, the line as text or in base64), relative to the working
+	 * directory; "{channel}" stands for the channel's name. Created readable by this user
+	 * only. Default: none, dropped lines are only counted and logged.
 	 */
 	private @Nullable String file;
 
 	/**
-	 * The size after which the file is renamed to "<file>.1" (the older ones to ".2" and so on)
-	 * and a new one begun. Default 10MB.
+	 * The size after which the file is renamed to "<file>.1" (the older ones to ".2" and
+	 * so on) and a new one begun. Default 10MB.
 	 */
 	private @Nullable DataSize maxFileSize;
 

@@ -18,12 +18,13 @@ import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
 /**
- * Explains a channel that could not start because the operating system refused to create its
- * directory, lock file or FIFOs: permission denied, a read-only file system, a path through
- * something that is not a directory, or a parent that does not exist. The raw error
- * ({@code mkfifo(...) failed with errno 13}, {@code FileSystemException: ...: Read-only file system})
- * becomes a description naming the channel and the directory, and an action naming
- * {@code pipe-io.directory} and the fix. Pipe paths that hold the wrong thing are explained by
+ * Explains a channel that could not start because the operating system refused to create
+ * its directory, lock file or FIFOs: permission denied, a read-only file system, a path
+ * through something that is not a directory, or a parent that does not exist. The raw
+ * error ({@code mkfifo(...) failed with errno 13},
+ * {@code FileSystemException: ...: Read-only file system}) becomes a description naming
+ * the channel and the directory, and an action naming {@code pipe-io.directory} and the
+ * fix. Pipe paths that hold the wrong thing are explained by
  * {@link PipeFileFailureAnalyzer}.
  *
  * @author pipe-io
@@ -45,7 +46,8 @@ class PipeDirectoryFailureAnalyzer extends AbstractFailureAnalyzer<PipeChannelSt
 		Path path = pathOf(error);
 		Path directory = directoryOf(cause, path);
 		String description = "Channel '" + cause.getChannel() + "' cannot create its pipes in " + directory + ": "
-				+ problem.description((path != null) ? path : directory) + " (" + error.getClass().getSimpleName() + ": " + error.getMessage() + ").";
+				+ problem.description((path != null) ? path : directory) + " (" + error.getClass().getSimpleName()
+				+ ": " + error.getMessage() + ").";
 		String action = problem.action(directory) + " (Unless set, pipe-io.directory is a directory private to this"
 				+ " user and application, under $XDG_RUNTIME_DIR or java.io.tmpdir; pipes given as absolute paths are"
 				+ " set by pipe-io.channels." + cause.getChannel() + ".in-pipe and out-pipe.)";
@@ -61,8 +63,8 @@ class PipeDirectoryFailureAnalyzer extends AbstractFailureAnalyzer<PipeChannelSt
 	}
 
 	/**
-	 * Return the directory of the pipe the failed path belongs to: the path itself, one of its
-	 * ancestors being created, or a file in it.
+	 * Return the directory of the pipe the failed path belongs to: the path itself, one
+	 * of its ancestors being created, or a file in it.
 	 */
 	private static Path directoryOf(PipeChannelStartException cause, @Nullable Path path) {
 		Path in = Objects.requireNonNullElse(cause.getInPipe().getParent(), cause.getInPipe());

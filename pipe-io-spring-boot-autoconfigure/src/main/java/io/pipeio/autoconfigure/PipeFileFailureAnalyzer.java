@@ -8,8 +8,9 @@ import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
 /**
- * Explains a startup failure caused by a pipe path that cannot be used: something else is there,
- * or another server (another process, or another application context in this JVM) serves it.
+ * Explains a startup failure caused by a pipe path that cannot be used: something else is
+ * there, or another server (another process, or another application context in this JVM)
+ * serves it.
  *
  * @author pipe-io
  */

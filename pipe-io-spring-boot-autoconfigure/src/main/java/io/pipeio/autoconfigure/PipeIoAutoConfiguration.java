@@ -44,8 +44,8 @@ import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 
 /**
- * Auto-configuration of pipe-io: a {@link PipeChannelRegistry} with one channel per entry of
- * {@code pipe-io.channels}, {@code @PipeListener} support and a {@link PipeTemplate}.
+ * Auto-configuration of pipe-io: a {@link PipeChannelRegistry} with one channel per entry
+ * of {@code pipe-io.channels}, {@code @PipeListener} support and a {@link PipeTemplate}.
  *
  * @author pipe-io
  */
@@ -64,8 +64,9 @@ public final class PipeIoAutoConfiguration {
 	}
 
 	/**
-	 * Lets command-line arguments, environment variables and profile-specific files override a
-	 * channel declared in YAML as {@code name: {}} or {@code name: ~}, as they override any other.
+	 * Lets command-line arguments, environment variables and profile-specific files
+	 * override a channel declared in YAML as {@code name: {}} or {@code name: ~}, as they
+	 * override any other.
 	 */
 	@Bean
 	static ConfigurationPropertiesBindHandlerAdvisor pipeIoBindHandlerAdvisor() {
@@ -100,9 +101,10 @@ public final class PipeIoAutoConfiguration {
 	}
 
 	/**
-	 * A handler named in {@code @PipeListener(errorHandler = ...)} is a {@link PipeErrorHandler}
-	 * bean too: injecting "the" handler by type would make it every channel's default (or fail
-	 * with two of them), so the default is chosen once the listeners are known.
+	 * A handler named in {@code @PipeListener(errorHandler = ...)} is a
+	 * {@link PipeErrorHandler} bean too: injecting "the" handler by type would make it
+	 * every channel's default (or fail with two of them), so the default is chosen once
+	 * the listeners are known.
 	 */
 	@Bean
 	@ConditionalOnMissingBean(PipeChannelRegistry.class)
@@ -113,9 +115,8 @@ public final class PipeIoAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	PipeChannelRegistry pipeChannelRegistry(PipeChannelSettingsFactory settingsFactory,
-			PipeMessageConverter converter, DefaultPipeErrorHandlerResolver errorHandlers,
-			ObjectProvider<PipeServerListener> serverListeners,
+	PipeChannelRegistry pipeChannelRegistry(PipeChannelSettingsFactory settingsFactory, PipeMessageConverter converter,
+			DefaultPipeErrorHandlerResolver errorHandlers, ObjectProvider<PipeServerListener> serverListeners,
 			ObjectProvider<PipeMessageListenerDecorator> listenerDecorators,
 			ObjectProvider<PluginObserver> pluginObservers, Environment environment) {
 		List<PipeServerListener> listeners = new ArrayList<>();

@@ -14,19 +14,21 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyS
 import org.springframework.boot.context.properties.source.ConfigurationPropertyState;
 
 /**
- * Binds {@code pipe-io.*} so that every source can override a channel, whatever form the YAML
- * that declares it uses, and so that a key that is no property fails startup.
+ * Binds {@code pipe-io.*} so that every source can override a channel, whatever form the
+ * YAML that declares it uses, and so that a key that is no property fails startup.
  * <p>
- * Since Spring Boot 4.1 a YAML entry with an empty value ({@code upper: {}}, {@code upper: ~} or
- * {@code upper:}) is a property {@code pipe-io.channels.upper} whose value is an empty string. The
- * binder prefers such a direct value to the keys below it, so it turns the channel into one with
- * default settings and never looks at {@code --pipe-io.channels.upper.permissions}, an environment
- * variable or a profile-specific file. This handler tells the binder to ignore the direct value of
- * a settings object of {@link PipeIoProperties} whenever some source has keys below it; without
- * any, the empty value still declares the object with its defaults.
+ * Since Spring Boot 4.1 a YAML entry with an empty value ({@code upper: {}},
+ * {@code upper: ~} or {@code upper:}) is a property {@code pipe-io.channels.upper} whose
+ * value is an empty string. The binder prefers such a direct value to the keys below it,
+ * so it turns the channel into one with default settings and never looks at
+ * {@code --pipe-io.channels.upper.permissions}, an environment variable or a
+ * profile-specific file. This handler tells the binder to ignore the direct value of a
+ * settings object of {@link PipeIoProperties} whenever some source has keys below it;
+ * without any, the empty value still declares the object with its defaults.
  * <p>
- * Before {@code pipe-io} is bound, it fails the binding if a key under it is no property (a typo such
- * as {@code max-mesage-size}), naming the key and the valid ones; the binder alone ignores such keys.
+ * Before {@code pipe-io} is bound, it fails the binding if a key under it is no property
+ * (a typo such as {@code max-mesage-size}), naming the key and the valid ones; the binder
+ * alone ignores such keys.
  *
  * @author pipe-io
  */
@@ -56,7 +58,8 @@ final class PipeIoBindHandler extends AbstractBindHandler {
 				throw new UnknownPipeIoPropertyException(unknown);
 			}
 		}
-		if (bindable != null && ROOT.isAncestorOf(name) && isSettingsObject(bindable) && hasDescendants(name, context)) {
+		if (bindable != null && ROOT.isAncestorOf(name) && isSettingsObject(bindable)
+				&& hasDescendants(name, context)) {
 			return bindable.withBindRestrictions(BindRestriction.NO_DIRECT_PROPERTY);
 		}
 		return bindable;

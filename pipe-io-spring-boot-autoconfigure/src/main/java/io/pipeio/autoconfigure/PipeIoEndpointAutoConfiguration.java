@@ -15,8 +15,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 /**
- * Auto-configuration of the {@code pipeio} actuator endpoint, of its web extension when it is
- * exposed over HTTP, and of the advisor that tells its operations who called them.
+ * Auto-configuration of the {@code pipeio} actuator endpoint, of its web extension when
+ * it is exposed over HTTP, and of the advisor that tells its operations who called them.
  *
  * @author pipe-io
  */

@@ -12,8 +12,8 @@ import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.context.annotation.Bean;
 
 /**
- * Auto-configuration of the {@code pipeIo} health contributor: one component per channel. Switch
- * it off with {@code management.health.pipe-io.enabled=false}.
+ * Auto-configuration of the {@code pipeIo} health contributor: one component per channel.
+ * Switch it off with {@code management.health.pipe-io.enabled=false}.
  *
  * @author pipe-io
  */

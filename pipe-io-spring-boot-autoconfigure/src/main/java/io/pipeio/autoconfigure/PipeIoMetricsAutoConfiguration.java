@@ -18,9 +18,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.util.ClassUtils;
 
 /**
- * Auto-configuration of pipe-io's Micrometer meters and of the {@code pipeio.listener} timer
- * around every listener call, an observation when {@code pipe-io.observation.enabled} (by default:
- * when Micrometer Tracing is configured).
+ * Auto-configuration of pipe-io's Micrometer meters and of the {@code pipeio.listener}
+ * timer around every listener call, an observation when
+ * {@code pipe-io.observation.enabled} (by default: when Micrometer Tracing is
+ * configured).
  *
  * @author pipe-io
  */
@@ -65,8 +66,8 @@ public final class PipeIoMetricsAutoConfiguration {
 			PipeIoProperties properties, ListableBeanFactory beanFactory) {
 		Boolean enabled = properties.getObservation().getEnabled();
 		boolean observe = (enabled != null) ? enabled : hasTracer(beanFactory);
-		return new PipeListenerMetricsDecorator(meterRegistry.getIfUnique(), observationRegistry.getIfUnique(),
-				observe, convention);
+		return new PipeListenerMetricsDecorator(meterRegistry.getIfUnique(), observationRegistry.getIfUnique(), observe,
+				convention);
 	}
 
 	private static boolean hasTracer(ListableBeanFactory beanFactory) {

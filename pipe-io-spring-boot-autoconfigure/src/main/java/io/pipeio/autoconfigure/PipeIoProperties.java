@@ -14,8 +14,8 @@ import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
 
 /**
- * Configuration of pipe-io channels. Validates itself when bound, so a bad value fails startup with
- * a message that names the property and the fix.
+ * Configuration of pipe-io channels. Validates itself when bound, so a bad value fails
+ * startup with a message that names the property and the fix.
  *
  * @author pipe-io
  */
@@ -32,22 +32,25 @@ public class PipeIoProperties implements Validator {
 
 	/**
 	 * Base directory for relative pipe paths. Defaults to a directory of this user and
-	 * application: "$XDG_RUNTIME_DIR/pipe-io/<spring.application.name>" when XDG_RUNTIME_DIR is
-	 * set, else "<java.io.tmpdir>/pipe-io-<uid>/<spring.application.name>". It, and every
-	 * ancestor, must not be writable by other users (unless sticky) nor belong to another user.
+	 * application: "$XDG_RUNTIME_DIR/pipe-io/<spring.application.name>" when
+	 * XDG_RUNTIME_DIR is set, else
+	 * "<java.io.tmpdir>/pipe-io-<uid>/<spring.application.name>". It, and every ancestor,
+	 * must not be writable by other users (unless sticky) nor belong to another user.
 	 */
 	private @Nullable Path directory;
 
 	/**
-	 * Permissions of the directories pipe-io creates for pipes, as in "ls -l"; applied exactly,
-	 * whatever the umask. The owner needs rwx and nobody else may write; for example rwx--x--- lets
-	 * a plug-in running as another user of the group reach FIFOs whose permissions allow it.
+	 * Permissions of the directories pipe-io creates for pipes, as in "ls -l"; applied
+	 * exactly, whatever the umask. The owner needs rwx and nobody else may write; for
+	 * example rwx--x--- lets a plug-in running as another user of the group reach FIFOs
+	 * whose permissions allow it.
 	 */
 	private String directoryPermissions = "rwx------";
 
 	/**
-	 * Channels by name. Each channel is an in pipe the application reads lines from and an out pipe
-	 * it writes lines to; a key it leaves out comes from pipe-io.channel-defaults.
+	 * Channels by name. Each channel is an in pipe the application reads lines from and
+	 * an out pipe it writes lines to; a key it leaves out comes from
+	 * pipe-io.channel-defaults.
 	 */
 	private final Map<String, PipeChannelProperties> channels = new LinkedHashMap<>();
 
@@ -108,7 +111,8 @@ public class PipeIoProperties implements Validator {
 	}
 
 	/**
-	 * Return the base directory of relative pipe paths for an application named "application".
+	 * Return the base directory of relative pipe paths for an application named
+	 * "application".
 	 * @return the configured directory, or the default for this user
 	 * @see #determineDirectory(String)
 	 */
@@ -117,9 +121,9 @@ public class PipeIoProperties implements Validator {
 	}
 
 	/**
-	 * Return the base directory of relative pipe paths. Unless configured, every user and every
-	 * application has its own, so two applications on one machine never share pipes by accident
-	 * and no other user can prepare the directory for them.
+	 * Return the base directory of relative pipe paths. Unless configured, every user and
+	 * every application has its own, so two applications on one machine never share pipes
+	 * by accident and no other user can prepare the directory for them.
 	 * @param applicationName the application's name ({@code spring.application.name})
 	 * @return the configured directory, or the default for this user and application
 	 */
@@ -134,7 +138,8 @@ public class PipeIoProperties implements Validator {
 	}
 
 	/**
-	 * Return whether a type is a group of pipe-io keys (such as a channel's) rather than a value.
+	 * Return whether a type is a group of pipe-io keys (such as a channel's) rather than
+	 * a value.
 	 * @param type the type of a property
 	 * @return whether its keys are properties of their own
 	 */
@@ -160,10 +165,10 @@ public class PipeIoProperties implements Validator {
 	public static class Observation {
 
 		/**
-		 * Whether each listener call is a "pipeio.listener" observation, so traces cover it. By
-		 * default on when Micrometer Tracing is configured (a Tracer bean exists), off otherwise:
-		 * an observation costs about a microsecond per line, and the pipeio.listener timer is
-		 * recorded either way.
+		 * Whether each listener call is a "pipeio.listener" observation, so traces cover
+		 * it. By default on when Micrometer Tracing is configured (a Tracer bean exists),
+		 * off otherwise: an observation costs about a microsecond per line, and the
+		 * pipeio.listener timer is recorded either way.
 		 */
 		private @Nullable Boolean enabled;
 

@@ -5,9 +5,9 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.core.Ordered;
 
 /**
- * Explains keys under {@code pipe-io} that are no property. Ordered ahead of Spring Boot's own
- * analyzer of binding failures, whose advice ("Update your application's configuration") would
- * hide the list of valid keys.
+ * Explains keys under {@code pipe-io} that are no property. Ordered ahead of Spring
+ * Boot's own analyzer of binding failures, whose advice ("Update your application's
+ * configuration") would hide the list of valid keys.
  *
  * @author pipe-io
  */

@@ -21,14 +21,15 @@ import org.springframework.core.ResolvableType;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 /**
- * Finds the keys under {@code pipe-io} that no property of {@link PipeIoProperties} takes, such as
- * {@code pipe-io.directroy} or {@code pipe-io.channels.echo.max-mesage-size}, which the binder would
- * otherwise ignore. The valid keys are read from the properties classes, so a new property is known
- * as soon as it exists.
+ * Finds the keys under {@code pipe-io} that no property of {@link PipeIoProperties}
+ * takes, such as {@code pipe-io.directroy} or
+ * {@code pipe-io.channels.echo.max-mesage-size}, which the binder would otherwise ignore.
+ * The valid keys are read from the properties classes, so a new property is known as soon
+ * as it exists.
  * <p>
- * Environment variables are not checked: {@code PIPE_IO_CHANNELS_MY_CHANNEL_CHARSET} cannot be
- * split into a channel name and a key with certainty, and most of the environment is not meant for
- * this application.
+ * Environment variables are not checked: {@code PIPE_IO_CHANNELS_MY_CHANNEL_CHARSET}
+ * cannot be split into a channel name and a key with certainty, and most of the
+ * environment is not meant for this application.
  *
  * @author pipe-io
  */
@@ -38,8 +39,8 @@ final class PipeIoPropertyKeys {
 	}
 
 	/**
-	 * Return a problem for each key under {@code pipe-io} that is not a property, naming the key,
-	 * where it was set and the valid keys next to it.
+	 * Return a problem for each key under {@code pipe-io} that is not a property, naming
+	 * the key, where it was set and the valid keys next to it.
 	 * @param sources the sources of the binding
 	 * @return the problems, empty if none
 	 */
@@ -81,7 +82,8 @@ final class PipeIoPropertyKeys {
 					path.append(".<name>");
 				}
 				if (!PipeIoProperties.isGroup(key.type())) {
-					return null; // a map of values, such as a plug-in's environment: any name goes
+					// a map of values, such as a plug-in's environment: any name goes
+					return null;
 				}
 			}
 			type = key.type();
@@ -94,7 +96,10 @@ final class PipeIoPropertyKeys {
 		return null;
 	}
 
-	/** @return whether every element from an index on is a list index, as in {@code command[0]} */
+	/**
+	 * @return whether every element from an index on is a list index, as in
+	 * {@code command[0]}
+	 */
 	private static boolean indexedFrom(ConfigurationPropertyName name, int from) {
 		for (int i = from; i < name.getNumberOfElements(); i++) {
 			if (!name.isNumericIndex(i)) {
@@ -108,8 +113,8 @@ final class PipeIoPropertyKeys {
 			String path, Map<String, Key> keys) {
 		String suggestion = closest(name.getElement(index, Form.DASHED), keys);
 		return name + origin(property) + " is not a pipe-io property"
-				+ ((suggestion != null) ? "; did you mean " + path + "." + suggestion + "?" : ".")
-				+ " The keys of " + path + " are " + list(keys);
+				+ ((suggestion != null) ? "; did you mean " + path + "." + suggestion + "?" : ".") + " The keys of "
+				+ path + " are " + list(keys);
 	}
 
 	private static String origin(@Nullable ConfigurationProperty property) {
@@ -158,7 +163,8 @@ final class PipeIoPropertyKeys {
 	}
 
 	/**
-	 * Return the keys of a properties class: its bean properties in dashed form, by uniform form.
+	 * Return the keys of a properties class: its bean properties in dashed form, by
+	 * uniform form.
 	 */
 	private static Map<String, Key> keysOf(Class<?> type) {
 		Map<String, Key> keys = new TreeMap<>();
@@ -184,9 +190,11 @@ final class PipeIoPropertyKeys {
 
 	/**
 	 * A key of a properties class.
+	 *
 	 * @param name the key in dashed form
 	 * @param type the class of the keys below it, {@code null} for a value
-	 * @param map whether a name of the user's choice comes next (as after {@code channels})
+	 * @param map whether a name of the user's choice comes next (as after
+	 * {@code channels})
 	 */
 	private record Key(String name, @Nullable Class<?> type, boolean map) {
 

@@ -12,9 +12,9 @@ import io.pipeio.plugin.RestartPolicy;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The plug-in process of a channel: {@code pipe-io.channels.<name>.plugin.*}. Its stdin reads
- * the channel's out pipe and its stdout writes the in pipe (stdio mode), so {@code readline} and
- * {@code print} are the whole protocol.
+ * The plug-in process of a channel: {@code pipe-io.channels.<name>.plugin.*}. Its stdin
+ * reads the channel's out pipe and its stdout writes the in pipe (stdio mode), so
+ * {@code readline} and {@code print} are the whole protocol.
  *
  * @author pipe-io
  */
@@ -36,8 +36,8 @@ public class PipePluginProperties {
 	private Map<String, String> environment = new LinkedHashMap<>();
 
 	/**
-	 * Whether the plug-in's stdin reads the channel's out pipe and its stdout writes the in pipe.
-	 * PIPE_IO_IN, PIPE_IO_OUT and PIPE_IO_CHANNEL are set either way.
+	 * Whether the plug-in's stdin reads the channel's out pipe and its stdout writes the
+	 * in pipe. PIPE_IO_IN, PIPE_IO_OUT and PIPE_IO_CHANNEL are set either way.
 	 */
 	private boolean stdio = true;
 
@@ -158,8 +158,9 @@ public class PipePluginProperties {
 	}
 
 	/**
-	 * The wait before a restart: {@code initial}, multiplied by {@code multiplier} after each
-	 * restart up to {@code max}, back to {@code initial} after a run longer than {@code max}.
+	 * The wait before a restart: {@code initial}, multiplied by {@code multiplier} after
+	 * each restart up to {@code max}, back to {@code initial} after a run longer than
+	 * {@code max}.
 	 */
 	public static class Backoff {
 

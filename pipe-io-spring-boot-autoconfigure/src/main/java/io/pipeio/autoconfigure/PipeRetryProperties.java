@@ -5,10 +5,11 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Calling a channel's listener again with a line it threw an exception on: a channel's own
- * {@code pipe-io.channels.<name>.retry.*} or everyone's {@code pipe-io.channel-defaults.retry.*}.
- * Each unset key falls back to {@code channel-defaults}, then to the documented default. A line
- * that cannot be converted is never retried.
+ * Calling a channel's listener again with a line it threw an exception on: a channel's
+ * own {@code pipe-io.channels.<name>.retry.*} or everyone's
+ * {@code pipe-io.channel-defaults.retry.*}. Each unset key falls back to
+ * {@code channel-defaults}, then to the documented default. A line that cannot be
+ * converted is never retried.
  *
  * @author pipe-io
  */
@@ -23,9 +24,9 @@ public class PipeRetryProperties {
 	static final Duration DEFAULT_MAX_INTERVAL = Duration.ofSeconds(10);
 
 	/**
-	 * How many times the listener is called with a line in all, the first call included; 1 for no
-	 * retry. While a line waits to be retried the lines behind it wait too, so that their order is
-	 * kept. Default 1.
+	 * How many times the listener is called with a line in all, the first call included;
+	 * 1 for no retry. While a line waits to be retried the lines behind it wait too, so
+	 * that their order is kept. Default 1.
 	 */
 	private @Nullable Integer maxAttempts;
 

@@ -3,8 +3,8 @@ package io.pipeio.autoconfigure;
 import java.util.List;
 
 /**
- * Thrown when a key under {@code pipe-io} is not a property, so that a typo fails startup instead
- * of being ignored.
+ * Thrown when a key under {@code pipe-io} is not a property, so that a typo fails startup
+ * instead of being ignored.
  *
  * @author pipe-io
  */
@@ -18,7 +18,8 @@ public final class UnknownPipeIoPropertyException extends RuntimeException {
 	}
 
 	/**
-	 * Return one problem per unknown key, each naming the key, where it was set and the valid keys.
+	 * Return one problem per unknown key, each naming the key, where it was set and the
+	 * valid keys.
 	 * @return the problems
 	 */
 	public List<String> getProblems() {

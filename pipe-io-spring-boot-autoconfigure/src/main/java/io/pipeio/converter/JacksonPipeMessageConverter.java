@@ -13,8 +13,8 @@ import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Converts JSON lines with a Jackson 3 {@link JsonMapper}. Output is always a single line, even if
- * the mapper is configured to indent.
+ * Converts JSON lines with a Jackson 3 {@link JsonMapper}. Output is always a single
+ * line, even if the mapper is configured to indent.
  *
  * @author pipe-io
  */

@@ -3,9 +3,9 @@ package io.pipeio.converter;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A line could not be decoded or converted to the listener's parameter type, or a reply could not
- * be converted to a line. Lines failing this way are counted as dropped with reason
- * {@code malformed}.
+ * A line could not be decoded or converted to the listener's parameter type, or a reply
+ * could not be converted to a line. Lines failing this way are counted as dropped with
+ * reason {@code malformed}.
  *
  * @author pipe-io
  */

@@ -3,8 +3,8 @@ package io.pipeio.converter;
 import java.lang.reflect.Type;
 
 /**
- * Converts between the bytes of a line and objects, for listener parameters and return values
- * that are neither {@code String} nor {@code byte[]}, and for
+ * Converts between the bytes of a line and objects, for listener parameters and return
+ * values that are neither {@code String} nor {@code byte[]}, and for
  * {@code PipeTemplate.convertAndSend}.
  *
  * @author pipe-io

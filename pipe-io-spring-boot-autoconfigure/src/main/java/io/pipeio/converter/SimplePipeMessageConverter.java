@@ -3,8 +3,8 @@ package io.pipeio.converter;
 import java.lang.reflect.Type;
 
 /**
- * The converter used when Jackson is not on the classpath: it converts nothing, and says how to
- * get JSON support. {@code String} and {@code byte[]} never need a converter.
+ * The converter used when Jackson is not on the classpath: it converts nothing, and says
+ * how to get JSON support. {@code String} and {@code byte[]} never need a converter.
  *
  * @author pipe-io
  */
@@ -20,8 +20,7 @@ public class SimplePipeMessageConverter implements PipeMessageConverter {
 
 	@Override
 	public Object fromLine(byte[] buffer, int offset, int length, Type targetType) {
-		throw new PipeMessageConversionException("No converter for lines to " + targetType.getTypeName() + HINT,
-				null);
+		throw new PipeMessageConversionException("No converter for lines to " + targetType.getTypeName() + HINT, null);
 	}
 
 	@Override

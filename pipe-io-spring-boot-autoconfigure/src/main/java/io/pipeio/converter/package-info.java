@@ -1,5 +1,6 @@
 /**
- * Conversion between lines and objects: JSON through Jackson 3 when it is on the classpath.
+ * Conversion between lines and objects: JSON through Jackson 3 when it is on the
+ * classpath.
  */
 @NullMarked
 package io.pipeio.converter;

@@ -3,8 +3,8 @@ package io.pipeio.core;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A {@link PipeMessageListener} that reads the line straight from the reader's buffer, saving a
- * copy per line (a {@code String} listener decodes from it directly).
+ * A {@link PipeMessageListener} that reads the line straight from the reader's buffer,
+ * saving a copy per line (a {@code String} listener decodes from it directly).
  *
  * @author pipe-io
  */
@@ -22,8 +22,8 @@ public interface BufferedPipeMessageListener extends PipeMessageListener {
 	@Nullable Object onMessage(byte[] buffer, int offset, int length, PipeChannelContext context) throws Exception;
 
 	/**
-	 * Handle one line in an array of its own (a large line), which the listener may keep; by
-	 * default the same as the buffered variant over the whole array.
+	 * Handle one line in an array of its own (a large line), which the listener may keep;
+	 * by default the same as the buffered variant over the whole array.
 	 */
 	@Override
 	default @Nullable Object onMessage(byte[] line, PipeChannelContext context) throws Exception {
@@ -31,10 +31,10 @@ public interface BufferedPipeMessageListener extends PipeMessageListener {
 	}
 
 	/**
-	 * Called after the lines of one chunk read from the pipe were handled (back to back, with no
-	 * wait for the pipe between them), before their replies are written. The channel calls it on
-	 * every listener of its chain, each decorator included, so a decorator does not forward it. By
-	 * default, nothing; must not throw.
+	 * Called after the lines of one chunk read from the pipe were handled (back to back,
+	 * with no wait for the pipe between them), before their replies are written. The
+	 * channel calls it on every listener of its chain, each decorator included, so a
+	 * decorator does not forward it. By default, nothing; must not throw.
 	 * @param context the channel
 	 */
 	default void onChunkEnd(PipeChannelContext context) {

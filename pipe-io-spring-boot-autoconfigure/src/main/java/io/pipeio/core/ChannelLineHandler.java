@@ -6,10 +6,10 @@ import io.pipeio.server.DropReason;
 import io.pipeio.server.LineHandler;
 
 /**
- * What a channel does with each line, on the reader thread: the answer to the oldest waiting
- * request, else the listener's (whose reply is sequenced), else counted as dropped
- * ({@code no-listener}). A line the listener fails on is retried as the channel's retry settings
- * allow; then it and every other dropped line go to {@link LineFailures}.
+ * What a channel does with each line, on the reader thread: the answer to the oldest
+ * waiting request, else the listener's (whose reply is sequenced), else counted as
+ * dropped ({@code no-listener}). A line the listener fails on is retried as the channel's
+ * retry settings allow; then it and every other dropped line go to {@link LineFailures}.
  *
  * @author pipe-io
  */
@@ -41,7 +41,8 @@ final class ChannelLineHandler implements LineHandler {
 
 	@Override
 	public void onIncompleteLine(byte[] partial) {
-		// Counted by the engine; the error handler learns of it like of any line that was lost.
+		// Counted by the engine; the error handler learns of it like of any line that was
+		// lost.
 		this.channel.failures.dropped(DropReason.INCOMPLETE, partial, new IllegalStateException(
 				"Every client left channel '" + this.channel.getName() + "' in the middle of a line"), 0);
 	}
@@ -62,7 +63,8 @@ final class ChannelLineHandler implements LineHandler {
 		}
 		for (int attempt = 1;; attempt++) {
 			try {
-				// A line in an array of its own goes to the listener as is: no copy of a large line.
+				// A line in an array of its own goes to the listener as is: no copy of a
+				// large line.
 				BufferedPipeMessageListener current = chain.head();
 				Object reply = owned ? current.onMessage(buffer, channel)
 						: current.onMessage(buffer, offset, length, channel);
@@ -73,7 +75,8 @@ final class ChannelLineHandler implements LineHandler {
 				return;
 			}
 			catch (Throwable ex) {
-				// The same line again, in order: the lines behind it wait (see PipeRetrySettings).
+				// The same line again, in order: the lines behind it wait (see
+				// PipeRetrySettings).
 				if (!channel.failures.retry(ex, attempt)) {
 					channel.failures.failed(copy(buffer, offset, length, owned), ex, attempt);
 					return;

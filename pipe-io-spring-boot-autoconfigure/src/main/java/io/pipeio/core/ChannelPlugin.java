@@ -13,9 +13,9 @@ import org.apache.commons.logging.LogFactory;
 
 /**
  * Ties a channel to its plug-in process: logs the plug-in's stderr to
- * {@code io.pipeio.plugin.<channel>}, and when the plug-in exits fails the requests it will never
- * answer and throws away the request lines it left unread in the out pipe, so the next instance
- * starts with the next request, at a line boundary.
+ * {@code io.pipeio.plugin.<channel>}, and when the plug-in exits fails the requests it
+ * will never answer and throws away the request lines it left unread in the out pipe, so
+ * the next instance starts with the next request, at a line boundary.
  *
  * @author pipe-io
  */
@@ -60,7 +60,8 @@ final class ChannelPlugin implements PluginObserver {
 		String exited = "Plug-in of channel '" + plugin.getChannel() + "' exited with code " + exitCode
 				+ (willRestart ? "; restarting" : "; state " + plugin.getState());
 		if (!willRestart && plugin.getState() == PluginState.STOPPED) {
-			logger.info(exited); // asked to stop (SIGTERM gives 143), or ended well with no restart wanted
+			// asked to stop (SIGTERM gives 143), or ended well with no restart wanted
+			logger.info(exited);
 		}
 		else if (exitCode != 0 || willRestart) {
 			logger.warn(exited);

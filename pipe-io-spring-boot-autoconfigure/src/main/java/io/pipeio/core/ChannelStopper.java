@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Stops many channels at once, each in its own short-lived thread with the whole timeout: one
- * channel whose client stopped reading must not use up the time the others need to write their
- * queued replies.
+ * Stops many channels at once, each in its own short-lived thread with the whole timeout:
+ * one channel whose client stopped reading must not use up the time the others need to
+ * write their queued replies.
  *
  * @author pipe-io
  */

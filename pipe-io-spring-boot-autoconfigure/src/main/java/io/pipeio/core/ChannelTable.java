@@ -14,9 +14,10 @@ import io.pipeio.server.PipeServerSettings;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The channels of a registry by name, and which channel each pipe path belongs to: two servers on
- * one FIFO would each replace the other's as stale and split its lines, so a path is refused
- * while another channel holds it. Reads are lock-free; changes are serialised.
+ * The channels of a registry by name, and which channel each pipe path belongs to: two
+ * servers on one FIFO would each replace the other's as stale and split its lines, so a
+ * path is refused while another channel holds it. Reads are lock-free; changes are
+ * serialised.
  *
  * @author pipe-io
  */
@@ -41,7 +42,8 @@ final class ChannelTable {
 
 	/**
 	 * Add a channel under a new name.
-	 * @throws IllegalStateException if the name is taken or a pipe path is another channel's
+	 * @throws IllegalStateException if the name is taken or a pipe path is another
+	 * channel's
 	 */
 	synchronized PipeChannel add(String name, PipeChannelSettings settings,
 			Function<PipeChannelSettings, PipeChannel> factory) {
@@ -52,9 +54,10 @@ final class ChannelTable {
 		for (Path path : List.of(server.getInPath(), server.getOutPath())) {
 			String other = this.pathOwners.get(path);
 			if (other != null) {
-				throw new IllegalStateException("Channel '" + name + "' cannot use " + path + ": it is a pipe of channel '"
-						+ other + "'. Every pipe needs its own path; set pipe-io.channels." + name
-						+ ".in-pipe / out-pipe (or the other channel's) elsewhere.");
+				throw new IllegalStateException(
+						"Channel '" + name + "' cannot use " + path + ": it is a pipe of channel '" + other
+								+ "'. Every pipe needs its own path; set pipe-io.channels." + name
+								+ ".in-pipe / out-pipe (or the other channel's) elsewhere.");
 			}
 		}
 		PipeChannel channel = factory.apply(settings);
@@ -64,7 +67,10 @@ final class ChannelTable {
 		return channel;
 	}
 
-	/** Return the named channel, adding it with the settings the function gives if it is absent. */
+	/**
+	 * Return the named channel, adding it with the settings the function gives if it is
+	 * absent.
+	 */
 	synchronized PipeChannel getOrAdd(String name, Function<String, PipeChannelSettings> settings,
 			Function<PipeChannelSettings, PipeChannel> factory) {
 		PipeChannel channel = this.channels.get(name);

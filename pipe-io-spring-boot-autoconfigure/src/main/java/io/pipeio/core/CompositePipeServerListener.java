@@ -11,8 +11,8 @@ import io.pipeio.server.PipeServerState;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Tells several {@link PipeServerListener}s, in order; one that throws does not keep the others
- * from being told.
+ * Tells several {@link PipeServerListener}s, in order; one that throws does not keep the
+ * others from being told.
  *
  * @author pipe-io
  */

@@ -5,8 +5,9 @@ import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Gives a plain {@link PipeMessageListener} a copy of each line, or the line itself when it is
- * already owned (a line assembled into an array of its own), so a large line is not copied again.
+ * Gives a plain {@link PipeMessageListener} a copy of each line, or the line itself when
+ * it is already owned (a line assembled into an array of its own), so a large line is not
+ * copied again.
  *
  * @param listener the listener
  * @author pipe-io

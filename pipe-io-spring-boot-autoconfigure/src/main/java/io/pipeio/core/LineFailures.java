@@ -17,10 +17,11 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What a channel does with a line that failed: calls the listener again while the retry settings
- * allow, then counts the line as dropped, writes it to the dead-letter file if there is one and
- * tells the error handler. As a {@link PipeServerListener} it also hears of the lines the engine
- * drops on its own (too large, a full send queue), so that every dropped line reaches the file.
+ * What a channel does with a line that failed: calls the listener again while the retry
+ * settings allow, then counts the line as dropped, writes it to the dead-letter file if
+ * there is one and tells the error handler. As a {@link PipeServerListener} it also hears
+ * of the lines the engine drops on its own (too large, a full send queue), so that every
+ * dropped line reaches the file.
  *
  * @author pipe-io
  */
@@ -36,7 +37,10 @@ final class LineFailures implements PipeServerListener {
 
 	private final Object backoffMonitor = new Object();
 
-	/** Set while the channel stops: a failing line is then dropped without waiting to retry it. */
+	/**
+	 * Set while the channel stops: a failing line is then dropped without waiting to
+	 * retry it.
+	 */
 	private volatile boolean stopping;
 
 	/** Whether the last write to the dead-letter file failed: logs each outage once. */
@@ -49,8 +53,8 @@ final class LineFailures implements PipeServerListener {
 	}
 
 	/**
-	 * Open the dead-letter file, so that a file that cannot be written fails the start rather than
-	 * the first dropped line.
+	 * Open the dead-letter file, so that a file that cannot be written fails the start
+	 * rather than the first dropped line.
 	 * @throws IllegalStateException if it cannot be opened
 	 */
 	void start() {
@@ -77,8 +81,8 @@ final class LineFailures implements PipeServerListener {
 	}
 
 	/**
-	 * Decide whether to call the listener again after it failed on a line, and wait the backoff if
-	 * so. Called on the reader thread.
+	 * Decide whether to call the listener again after it failed on a line, and wait the
+	 * backoff if so. Called on the reader thread.
 	 * @param failure what the listener threw
 	 * @param failedAttempts how many calls with the line failed so far
 	 * @return whether to call the listener again
@@ -96,7 +100,8 @@ final class LineFailures implements PipeServerListener {
 					TimeUnit.NANOSECONDS.timedWait(this.backoffMonitor, left);
 				}
 				catch (InterruptedException ex) {
-					// The stop gave up waiting for this line: drop it, and let the engine see why.
+					// The stop gave up waiting for this line: drop it, and let the engine
+					// see why.
 					Thread.currentThread().interrupt();
 					return false;
 				}
@@ -130,7 +135,8 @@ final class LineFailures implements PipeServerListener {
 	}
 
 	/**
-	 * Hand a dropped line, counted already, to the dead-letter file and the error handler.
+	 * Hand a dropped line, counted already, to the dead-letter file and the error
+	 * handler.
 	 * @param reason why it was dropped
 	 * @param line the line
 	 * @param cause why
@@ -140,7 +146,8 @@ final class LineFailures implements PipeServerListener {
 		deadLetter(reason, line, line.length, attempts, cause);
 		try {
 			Object reply = this.channel.errorHandler()
-				.handleError(new PipeListenerFailedException(this.channel.getName(), reason, line, cause), this.channel);
+				.handleError(new PipeListenerFailedException(this.channel.getName(), reason, line, cause),
+						this.channel);
 			if (reply != null) {
 				this.channel.sendReply(reply);
 			}
@@ -150,7 +157,9 @@ final class LineFailures implements PipeServerListener {
 		}
 	}
 
-	/** @return whether dropped lines are written anywhere: lines are copied only if so */
+	/**
+	 * @return whether dropped lines are written anywhere: lines are copied only if so
+	 */
 	boolean hasDeadLetters() {
 		return this.deadLetters != null;
 	}
@@ -193,7 +202,8 @@ final class LineFailures implements PipeServerListener {
 	@Override
 	public void onDropped(PipeServer server, DropReason reason, long size) {
 		if (reason == DropReason.TOO_LARGE) {
-			deadLetter(reason, null, size, 0, null); // skipped unread: memory stays bounded
+			// skipped unread: memory stays bounded
+			deadLetter(reason, null, size, 0, null);
 		}
 	}
 

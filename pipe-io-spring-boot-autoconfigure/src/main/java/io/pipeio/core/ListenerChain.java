@@ -7,8 +7,9 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * A channel's listener with its decorators, outermost first to be called, and every layer of it,
- * so that the end of a chunk reaches each layer once without any decorator having to forward it.
+ * A channel's listener with its decorators, outermost first to be called, and every layer
+ * of it, so that the end of a chunk reaches each layer once without any decorator having
+ * to forward it.
  *
  * @author pipe-io
  */
@@ -33,7 +34,8 @@ final class ListenerChain {
 	 * @param decorators the decorators, in order
 	 * @return the chain
 	 */
-	static ListenerChain of(String channel, PipeMessageListener listener, List<PipeMessageListenerDecorator> decorators) {
+	static ListenerChain of(String channel, PipeMessageListener listener,
+			List<PipeMessageListenerDecorator> decorators) {
 		BufferedPipeMessageListener buffered = (listener instanceof BufferedPipeMessageListener already) ? already
 				: new CopyingPipeMessageListener(listener);
 		List<BufferedPipeMessageListener> layers = new ArrayList<>(List.of(buffered));
@@ -46,7 +48,9 @@ final class ListenerChain {
 		return new ListenerChain(buffered, List.copyOf(layers));
 	}
 
-	/** @return the listener to call: the outermost decorator */
+	/**
+	 * @return the listener to call: the outermost decorator
+	 */
 	BufferedPipeMessageListener head() {
 		return this.head;
 	}

@@ -22,15 +22,17 @@ public class LoggingPipeErrorHandler implements PipeErrorHandler {
 	public @Nullable Object handleError(PipeListenerFailedException exception, PipeChannelContext context) {
 		if (logger.isWarnEnabled()) {
 			Throwable cause = (exception.getCause() != null) ? exception.getCause() : exception;
-			logger.warn("Channel '" + exception.getChannel() + "' dropped a line (" + exception.getReason().tag()
-					+ ", " + exception.getLine().length + " bytes) " + preview(exception.getLine()) + ": " + cause,
+			logger.warn(
+					"Channel '" + exception.getChannel() + "' dropped a line (" + exception.getReason().tag() + ", "
+							+ exception.getLine().length + " bytes) " + preview(exception.getLine()) + ": " + cause,
 					logger.isDebugEnabled() ? cause : null);
 		}
 		return null;
 	}
 
 	/**
-	 * Return a printable preview of a line: at most 120 bytes, control characters escaped.
+	 * Return a printable preview of a line: at most 120 bytes, control characters
+	 * escaped.
 	 * @param line the line
 	 * @return the preview in double quotes
 	 */

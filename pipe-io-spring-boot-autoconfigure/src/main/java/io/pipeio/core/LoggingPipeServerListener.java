@@ -14,9 +14,9 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Logs what an operator should know of a channel's engine: failures, re-created pipes and lines
- * dropped by the engine itself (over-size, full send queue; the latter at most every 10 seconds
- * per channel).
+ * Logs what an operator should know of a channel's engine: failures, re-created pipes and
+ * lines dropped by the engine itself (over-size, full send queue; the latter at most
+ * every 10 seconds per channel).
  *
  * @author pipe-io
  */
@@ -25,8 +25,9 @@ public class LoggingPipeServerListener implements PipeServerListener {
 	private static final Log logger = LogFactory.getLog(PipeChannel.class);
 
 	/**
-	 * Queue-full drops of a channel are logged at most this often: with a drop overflow policy and
-	 * no reader, lines may be dropped by the thousand per second (they are all counted).
+	 * Queue-full drops of a channel are logged at most this often: with a drop overflow
+	 * policy and no reader, lines may be dropped by the thousand per second (they are all
+	 * counted).
 	 */
 	private static final long QUEUE_FULL_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
@@ -64,8 +65,8 @@ public class LoggingPipeServerListener implements PipeServerListener {
 			case INCOMPLETE -> " (every client closed the in pipe before the line's newline)";
 			default -> "";
 		};
-		logger.warn("Channel '" + server.getChannel() + "' dropped a line of " + size + " bytes: " + reason.tag()
-				+ detail);
+		logger.warn(
+				"Channel '" + server.getChannel() + "' dropped a line of " + size + " bytes: " + reason.tag() + detail);
 	}
 
 	private boolean firstQueueFullInInterval(PipeServer server) {
@@ -81,7 +82,8 @@ public class LoggingPipeServerListener implements PipeServerListener {
 	@Override
 	public void onClientPresenceChanged(PipeServer server, boolean connected) {
 		if (logger.isDebugEnabled()) {
-			logger.debug("Channel '" + server.getChannel() + "': " + (connected ? "a client is writing" : "every client left"));
+			logger.debug("Channel '" + server.getChannel() + "': "
+					+ (connected ? "a client is writing" : "every client left"));
 		}
 	}
 

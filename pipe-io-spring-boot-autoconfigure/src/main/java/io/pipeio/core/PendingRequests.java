@@ -8,15 +8,19 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * The requests of one channel that wait for their answer, in the order their lines were queued:
- * the n-th line the plug-in writes answers the n-th request. A request that timed out keeps its
- * place, so its late answer is discarded instead of reaching the next caller.
+ * The requests of one channel that wait for their answer, in the order their lines were
+ * queued: the n-th line the plug-in writes answers the n-th request. A request that timed
+ * out keeps its place, so its late answer is discarded instead of reaching the next
+ * caller.
  *
  * @author pipe-io
  */
 final class PendingRequests {
 
-	/** Serialises "take a place" and "queue the line", so places follow the order in the pipe. */
+	/**
+	 * Serialises "take a place" and "queue the line", so places follow the order in the
+	 * pipe.
+	 */
 	private final Object sendLock = new Object();
 
 	private final ConcurrentLinkedQueue<CompletableFuture<byte[]>> waiting = new ConcurrentLinkedQueue<>();
@@ -46,7 +50,8 @@ final class PendingRequests {
 
 	/**
 	 * Give a line to the oldest waiting request, if there is one.
-	 * @return whether the line answered a request (or was the late answer of a timed-out one)
+	 * @return whether the line answered a request (or was the late answer of a timed-out
+	 * one)
 	 */
 	boolean answer(byte[] buffer, int offset, int length) {
 		CompletableFuture<byte[]> oldest = this.waiting.poll();
@@ -64,7 +69,8 @@ final class PendingRequests {
 	/**
 	 * Fail every waiting request at once.
 	 * @param failure the exception each caller gets
-	 * @param whileNoneSent run while no request can be sent, after the requests were failed
+	 * @param whileNoneSent run while no request can be sent, after the requests were
+	 * failed
 	 * @return how many were failed (including timed-out ones that still held their place)
 	 */
 	int failAll(RuntimeException failure, Runnable whileNoneSent) {
@@ -80,12 +86,16 @@ final class PendingRequests {
 		}
 	}
 
-	/** @return how many requests wait for their answer, timed-out ones included */
+	/**
+	 * @return how many requests wait for their answer, timed-out ones included
+	 */
 	int size() {
 		return this.waiting.size();
 	}
 
-	/** @return how many answers came after their request had timed out */
+	/**
+	 * @return how many answers came after their request had timed out
+	 */
 	long getLateAnswers() {
 		return this.lateAnswers.get();
 	}

@@ -18,8 +18,8 @@ import io.pipeio.server.PipeServerState;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One configured channel: its {@link PipeServer}, its listener and the way replies and failures
- * are handled. Obtained from the {@link PipeChannelRegistry}.
+ * One configured channel: its {@link PipeServer}, its listener and the way replies and
+ * failures are handled. Obtained from the {@link PipeChannelRegistry}.
  *
  * @author pipe-io
  */
@@ -48,6 +48,7 @@ public final class PipeChannel implements PipeChannelContext {
 	private final @Nullable ChannelPlugin plugin;
 
 	final LineFailures failures;
+
 	final UnheardLines unheardLines;
 
 	PipeChannel(String name, PipeChannelSettings settings, PipeMessageConverter converter,
@@ -65,12 +66,17 @@ public final class PipeChannel implements PipeChannelContext {
 		this.plugin = (settings.plugin() != null) ? new ChannelPlugin(this, this.server, pluginObservers) : null;
 	}
 
-	/** @return the supervisor of the channel's plug-in process, or {@code null} if it has none */
+	/**
+	 * @return the supervisor of the channel's plug-in process, or {@code null} if it has
+	 * none
+	 */
 	public @Nullable PluginSupervisor getPlugin() {
 		return (this.plugin != null) ? this.plugin.supervisor() : null;
 	}
 
-	/** @return the listener as decorated, or {@code null} if none */
+	/**
+	 * @return the listener as decorated, or {@code null} if none
+	 */
 	@Nullable ListenerChain listener() {
 		return this.listener;
 	}
@@ -92,66 +98,90 @@ public final class PipeChannel implements PipeChannelContext {
 		return this.settings.charset();
 	}
 
-	/** @return the channel's settings */
+	/**
+	 * @return the channel's settings
+	 */
 	public PipeChannelSettings getSettings() {
 		return this.settings;
 	}
 
-	/** @return a description of the listener (such as the method), or {@code null} if none */
+	/**
+	 * @return a description of the listener (such as the method), or {@code null} if none
+	 */
 	public @Nullable String getListenerDescription() {
 		return this.listenerDescription;
 	}
 
-	/** @return whether a listener receives the channel's lines */
+	/**
+	 * @return whether a listener receives the channel's lines
+	 */
 	public boolean hasListener() {
 		return this.listener != null;
 	}
 
-	/** @return the engine state; see also {@link #isPaused()} */
+	/**
+	 * @return the engine state; see also {@link #isPaused()}
+	 */
 	public PipeServerState getState() {
 		return this.server.getState();
 	}
 
-	/** @return why the channel last failed, or {@code null} */
+	/**
+	 * @return why the channel last failed, or {@code null}
+	 */
 	public @Nullable Throwable getLastFailure() {
 		return this.server.getLastFailure();
 	}
 
-	/** @return whether the channel is running */
+	/**
+	 * @return whether the channel is running
+	 */
 	public boolean isRunning() {
 		PipeServerState state = this.server.getState();
 		return state == PipeServerState.RUNNING || state == PipeServerState.FAILED;
 	}
 
-	/** @return whether incoming lines are left in the pipe */
+	/**
+	 * @return whether incoming lines are left in the pipe
+	 */
 	public boolean isPaused() {
 		return this.server.isPaused();
 	}
 
-	/** @return the channel's counters */
+	/**
+	 * @return the channel's counters
+	 */
 	public ChannelStatistics getStatistics() {
 		return this.server.getStatistics();
 	}
 
-	/** @return how many outgoing lines wait to be written */
+	/**
+	 * @return how many outgoing lines wait to be written
+	 */
 	public int getSendQueueSize() {
 		return this.server.getSendQueueSize();
 	}
 
-	/** @return how many bytes of outgoing lines wait to be written, queued or being written */
+	/**
+	 * @return how many bytes of outgoing lines wait to be written, queued or being
+	 * written
+	 */
 	public long getSendQueueBytes() {
 		return this.server.getSendQueueBytes();
 	}
 
-	/** @return since when the channel waits for a client to read its out pipe, or {@code null} */
+	/**
+	 * @return since when the channel waits for a client to read its out pipe, or
+	 * {@code null}
+	 */
 	public @Nullable Instant getWaitingForReaderSince() {
 		return this.server.getWaitingForReaderSince();
 	}
 
 	/**
 	 * Start the channel: create (when managed) and open its pipes.
-	 * @throws PipeChannelStartException if the pipes cannot be used, naming the path and what is
-	 * there
+	 * @throws PipeChannelStartException if the pipes cannot be used, naming the path and
+	 * what is there
 	 */
 	public void start() {
 		this.failures.start();
@@ -163,7 +193,8 @@ public final class PipeChannel implements PipeChannelContext {
 					this.settings.server().getOutPath(), ex);
 		}
 		if (this.plugin != null) {
-			this.plugin.supervisor().start(); // once the pipes are open: the plug-in's stdio are them
+			// once the pipes are open: the plug-in's stdio are them
+			this.plugin.supervisor().start();
 		}
 	}
 
@@ -218,8 +249,8 @@ public final class PipeChannel implements PipeChannelContext {
 	}
 
 	/**
-	 * Send a request line; the n-th line the other end writes while requests wait answers the
-	 * n-th request. Lines arriving while no request waits go to the listener.
+	 * Send a request line; the n-th line the other end writes while requests wait answers
+	 * the n-th request. Lines arriving while no request waits go to the listener.
 	 * @param line the request line, without newline
 	 * @return completed with the answer line; the caller times it out (the place is kept)
 	 * @throws io.pipeio.server.PipeSendException if the line cannot be queued
@@ -232,21 +263,27 @@ public final class PipeChannel implements PipeChannelContext {
 	 * Fail every request that waits for its answer, such as when the plug-in restarted.
 	 * @param outcome why they fail
 	 * @param reason what happened, for the message
-	 * @param whileNoneSent run while no new request can be sent, after the failed ones were
-	 * removed (to discard their unread lines)
+	 * @param whileNoneSent run while no new request can be sent, after the failed ones
+	 * were removed (to discard their unread lines)
 	 * @return how many requests were failed
 	 */
 	public int failRequests(PipeRequestOutcome outcome, String reason, Runnable whileNoneSent) {
-		return this.requests.failAll(new PipeRequestException(this.name, outcome,
-				"No answer on channel '" + this.name + "': " + reason), whileNoneSent);
+		return this.requests.failAll(
+				new PipeRequestException(this.name, outcome, "No answer on channel '" + this.name + "': " + reason),
+				whileNoneSent);
 	}
 
-	/** @return how many requests wait for their answer, timed-out ones that keep their place included */
+	/**
+	 * @return how many requests wait for their answer, timed-out ones that keep their
+	 * place included
+	 */
 	public int getPendingRequests() {
 		return this.requests.size();
 	}
 
-	/** @return how many answers arrived after their request timed out, and were discarded */
+	/**
+	 * @return how many answers arrived after their request timed out, and were discarded
+	 */
 	public long getLateAnswers() {
 		return this.requests.getLateAnswers();
 	}
@@ -263,7 +300,8 @@ public final class PipeChannel implements PipeChannelContext {
 
 	/**
 	 * Convert a reply or payload to the bytes of a line.
-	 * @param payload a {@code byte[]}, a {@code String} (channel charset) or an object to convert
+	 * @param payload a {@code byte[]}, a {@code String} (channel charset) or an object to
+	 * convert
 	 * @return the line
 	 */
 	public byte[] toLine(Object payload) {
@@ -280,7 +318,9 @@ public final class PipeChannel implements PipeChannelContext {
 		this.server.send(toLine(reply));
 	}
 
-	/** @return the error handler of the listener, or the default one */
+	/**
+	 * @return the error handler of the listener, or the default one
+	 */
 	PipeErrorHandler errorHandler() {
 		return this.errorHandler;
 	}

@@ -3,17 +3,21 @@ package io.pipeio.core;
 import java.nio.charset.Charset;
 
 /**
- * The channel a line came from, given to a listener that wants it (as the second parameter of a
- * {@code @PipeListener} method).
+ * The channel a line came from, given to a listener that wants it (as the second
+ * parameter of a {@code @PipeListener} method).
  *
  * @author pipe-io
  */
 public interface PipeChannelContext {
 
-	/** @return the channel name */
+	/**
+	 * @return the channel name
+	 */
 	String getName();
 
-	/** @return the charset of the channel's text lines */
+	/**
+	 * @return the charset of the channel's text lines
+	 */
 	Charset getCharset();
 
 	/**

@@ -20,16 +20,19 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.util.Assert;
 
 /**
- * Holds every channel of the application and is the single {@link SmartLifecycle} that starts
- * and stops them. Channels come from configuration ({@link #declare}), from listeners
- * ({@link #registerListener}, which declares an unconfigured channel with defaults) and at
- * runtime ({@link #register}).
+ * Holds every channel of the application and is the single {@link SmartLifecycle} that
+ * starts and stops them. Channels come from configuration ({@link #declare}), from
+ * listeners ({@link #registerListener}, which declares an unconfigured channel with
+ * defaults) and at runtime ({@link #register}).
  *
  * @author pipe-io
  */
 public class PipeChannelRegistry implements SmartLifecycle {
 
-	/** Stops before the beans the listeners call, like Spring for Apache Kafka's containers. */
+	/**
+	 * Stops before the beans the listeners call, like Spring for Apache Kafka's
+	 * containers.
+	 */
 	public static final int DEFAULT_PHASE = Integer.MAX_VALUE - 100;
 
 	private static final Log logger = LogFactory.getLog(PipeChannelRegistry.class);
@@ -57,11 +60,13 @@ public class PipeChannelRegistry implements SmartLifecycle {
 
 	/**
 	 * Create a registry.
-	 * @param defaults settings for a channel that a listener names but configuration does not
+	 * @param defaults settings for a channel that a listener names but configuration does
+	 * not
 	 * @param converter converts non-text payloads
 	 * @param errorHandler the default error handler
 	 * @param serverListener observes every channel's engine (metrics, health, events)
-	 * @param shutdownTimeout the longest {@link #stop(Runnable)} may take for all channels
+	 * @param shutdownTimeout the longest {@link #stop(Runnable)} may take for all
+	 * channels
 	 */
 	public PipeChannelRegistry(Function<String, PipeChannelSettings> defaults, PipeMessageConverter converter,
 			PipeErrorHandler errorHandler, PipeServerListener serverListener, Duration shutdownTimeout) {
@@ -78,7 +83,8 @@ public class PipeChannelRegistry implements SmartLifecycle {
 	}
 
 	/**
-	 * Set the decorators applied to every listener attached from now on (timing, tracing).
+	 * Set the decorators applied to every listener attached from now on (timing,
+	 * tracing).
 	 * @param decorators the decorators, the first one outermost
 	 */
 	public void setListenerDecorators(List<PipeMessageListenerDecorator> decorators) {
@@ -87,7 +93,8 @@ public class PipeChannelRegistry implements SmartLifecycle {
 	}
 
 	/**
-	 * Set who is told of the plug-in processes of channels declared from now on (events, metrics).
+	 * Set who is told of the plug-in processes of channels declared from now on (events,
+	 * metrics).
 	 * @param observers the observers
 	 */
 	public void setPluginObservers(List<PluginObserver> observers) {
@@ -100,7 +107,8 @@ public class PipeChannelRegistry implements SmartLifecycle {
 	 * @param name the channel name
 	 * @param settings its settings
 	 * @return the channel
-	 * @throws IllegalStateException if the name is taken or a pipe path is another channel's
+	 * @throws IllegalStateException if the name is taken or a pipe path is another
+	 * channel's
 	 */
 	public PipeChannel declare(String name, PipeChannelSettings settings) {
 		Assert.hasText(name, "'name' must not be empty");
@@ -119,8 +127,8 @@ public class PipeChannelRegistry implements SmartLifecycle {
 	 * configured.
 	 * @param endpoint the listener description
 	 * @return the channel
-	 * @throws IllegalStateException if the channel already has a listener, or its default pipe paths
-	 * are another channel's
+	 * @throws IllegalStateException if the channel already has a listener, or its default
+	 * pipe paths are another channel's
 	 */
 	public PipeChannel registerListener(PipeListenerEndpoint endpoint) {
 		Assert.notNull(endpoint, "'endpoint' must not be null");
@@ -136,18 +144,19 @@ public class PipeChannelRegistry implements SmartLifecycle {
 						+ channel.getListenerDescription() + " and " + endpoint.getDescription()
 						+ ". A channel has one listener; give one of them another channel.");
 			}
-			channel.setListener(endpoint.createListener(channel), endpoint.getDescription(),
-					endpoint.getErrorHandler(), this.decorators);
+			channel.setListener(endpoint.createListener(channel), endpoint.getDescription(), endpoint.getErrorHandler(),
+					this.decorators);
 		}
 		if (this.running && channel.getSettings().autoStartup() && !channel.isRunning()) {
-			channel.start(); // a listener that appeared after startup, such as on a lazy bean
+			// a listener that appeared after startup, such as on a lazy bean
+			channel.start();
 		}
 		return channel;
 	}
 
 	/**
-	 * Add a channel at runtime (for plug-in hosts) and start it if the registry runs and the
-	 * settings say so.
+	 * Add a channel at runtime (for plug-in hosts) and start it if the registry runs and
+	 * the settings say so.
 	 * @param name the channel name
 	 * @param settings its settings
 	 * @param listener receives its lines
@@ -200,18 +209,21 @@ public class PipeChannelRegistry implements SmartLifecycle {
 	public PipeChannel getRequiredChannel(String name) {
 		PipeChannel channel = this.channels.get(name);
 		if (channel == null) {
-			throw new IllegalArgumentException(
-					"No channel named '" + name + "'; known channels: " + getChannelNames());
+			throw new IllegalArgumentException("No channel named '" + name + "'; known channels: " + getChannelNames());
 		}
 		return channel;
 	}
 
-	/** @return the names of all channels, sorted */
+	/**
+	 * @return the names of all channels, sorted
+	 */
 	public Set<String> getChannelNames() {
 		return this.channels.names();
 	}
 
-	/** @return all channels */
+	/**
+	 * @return all channels
+	 */
 	public Collection<PipeChannel> getChannels() {
 		return List.copyOf(this.channels.values());
 	}
@@ -273,9 +285,9 @@ public class PipeChannelRegistry implements SmartLifecycle {
 	}
 
 	/**
-	 * Stop every channel, all at the same time, each writing its queued lines for at most the
-	 * shutdown timeout: a channel whose client stopped reading does not use up the time of the
-	 * others.
+	 * Stop every channel, all at the same time, each writing its queued lines for at most
+	 * the shutdown timeout: a channel whose client stopped reading does not use up the
+	 * time of the others.
 	 */
 	@Override
 	public void stop() {

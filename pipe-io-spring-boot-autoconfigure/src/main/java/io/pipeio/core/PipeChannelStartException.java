@@ -5,9 +5,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 
 /**
- * A channel could not start because its pipes, their directory or its lock file could not be
- * used. The message is the cause's; the channel and its pipe paths let a failure analyzer name
- * the property to change.
+ * A channel could not start because its pipes, their directory or its lock file could not
+ * be used. The message is the cause's; the channel and its pipe paths let a failure
+ * analyzer name the property to change.
  *
  * @author pipe-io
  */
@@ -35,17 +35,23 @@ public class PipeChannelStartException extends UncheckedIOException {
 		this.outPipe = outPipe;
 	}
 
-	/** @return the name of the channel that could not start */
+	/**
+	 * @return the name of the channel that could not start
+	 */
 	public String getChannel() {
 		return this.channel;
 	}
 
-	/** @return the channel's in pipe */
+	/**
+	 * @return the channel's in pipe
+	 */
 	public Path getInPipe() {
 		return this.inPipe;
 	}
 
-	/** @return the channel's out pipe */
+	/**
+	 * @return the channel's out pipe
+	 */
 	public Path getOutPipe() {
 		return this.outPipe;
 	}

@@ -3,8 +3,8 @@ package io.pipeio.core;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Handles a line a listener could not handle. The line is already counted as dropped; the channel
- * goes on with the next line whatever this does. Replace the default
+ * Handles a line a listener could not handle. The line is already counted as dropped; the
+ * channel goes on with the next line whatever this does. Replace the default
  * ({@link LoggingPipeErrorHandler}) with a bean, or per listener with
  * {@code @PipeListener(errorHandler = "beanName")}.
  *
@@ -17,8 +17,8 @@ public interface PipeErrorHandler {
 	 * Handle a failure.
 	 * @param exception the failure, with the channel, the reason and the line
 	 * @param context the channel
-	 * @return a reply to write instead (for example an error line the client waits for), or
-	 * {@code null} for none
+	 * @return a reply to write instead (for example an error line the client waits for),
+	 * or {@code null} for none
 	 */
 	@Nullable Object handleError(PipeListenerFailedException exception, PipeChannelContext context);
 

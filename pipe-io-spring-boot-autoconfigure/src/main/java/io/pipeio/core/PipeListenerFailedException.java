@@ -4,9 +4,9 @@ import io.pipeio.server.DropReason;
 
 /**
  * A line a listener could not handle: it could not be decoded or converted
- * ({@link DropReason#MALFORMED}), the listener threw ({@link DropReason#HANDLER_ERROR}), or every
- * client left before finishing it ({@link DropReason#INCOMPLETE}, the partial line). Given to the
- * {@link PipeErrorHandler}.
+ * ({@link DropReason#MALFORMED}), the listener threw ({@link DropReason#HANDLER_ERROR}),
+ * or every client left before finishing it ({@link DropReason#INCOMPLETE}, the partial
+ * line). Given to the {@link PipeErrorHandler}.
  *
  * @author pipe-io
  */
@@ -35,17 +35,23 @@ public class PipeListenerFailedException extends RuntimeException {
 		this.line = line;
 	}
 
-	/** @return the channel */
+	/**
+	 * @return the channel
+	 */
 	public String getChannel() {
 		return this.channel;
 	}
 
-	/** @return why the line was dropped */
+	/**
+	 * @return why the line was dropped
+	 */
 	public DropReason getReason() {
 		return this.reason;
 	}
 
-	/** @return the line's bytes */
+	/**
+	 * @return the line's bytes
+	 */
 	public byte[] getLine() {
 		return this.line;
 	}

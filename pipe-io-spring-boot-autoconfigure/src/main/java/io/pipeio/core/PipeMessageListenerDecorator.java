@@ -1,8 +1,8 @@
 package io.pipeio.core;
 
 /**
- * Wraps every listener attached to a channel, for cross-cutting work around each call such as
- * timing or tracing. Decorators are applied in order, the first one outermost.
+ * Wraps every listener attached to a channel, for cross-cutting work around each call
+ * such as timing or tracing. Decorators are applied in order, the first one outermost.
  *
  * @author pipe-io
  */

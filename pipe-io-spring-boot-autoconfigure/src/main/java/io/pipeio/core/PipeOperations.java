@@ -13,9 +13,10 @@ public interface PipeOperations {
 	 * Queue a text line, encoded with the channel charset.
 	 * @param channel the channel name
 	 * @param line the line, without newline
-	 * @throws IllegalArgumentException if the channel is unknown or the line contains a newline
-	 * @throws io.pipeio.server.PipeSendException if the channel is not running or its queue stays
-	 * full for the send timeout
+	 * @throws IllegalArgumentException if the channel is unknown or the line contains a
+	 * newline
+	 * @throws io.pipeio.server.PipeSendException if the channel is not running or its
+	 * queue stays full for the send timeout
 	 */
 	void send(String channel, String line);
 
@@ -23,9 +24,10 @@ public interface PipeOperations {
 	 * Queue a line of bytes.
 	 * @param channel the channel name
 	 * @param line the line, without newline
-	 * @throws IllegalArgumentException if the channel is unknown or the line contains a newline
-	 * @throws io.pipeio.server.PipeSendException if the channel is not running or its queue stays
-	 * full for the send timeout
+	 * @throws IllegalArgumentException if the channel is unknown or the line contains a
+	 * newline
+	 * @throws io.pipeio.server.PipeSendException if the channel is not running or its
+	 * queue stays full for the send timeout
 	 */
 	void send(String channel, byte[] line);
 

@@ -1,8 +1,8 @@
 package io.pipeio.core;
 
 /**
- * A request made with {@link PipeRequestOperations} got no answer: it timed out, the plug-in
- * restarted or the channel stopped. {@link #getOutcome()} says which.
+ * A request made with {@link PipeRequestOperations} got no answer: it timed out, the
+ * plug-in restarted or the channel stopped. {@link #getOutcome()} says which.
  *
  * @author pipe-io
  */
@@ -24,12 +24,16 @@ public class PipeRequestException extends RuntimeException {
 		this.outcome = outcome;
 	}
 
-	/** @return the channel of the request */
+	/**
+	 * @return the channel of the request
+	 */
 	public String getChannel() {
 		return this.channel;
 	}
 
-	/** @return why there is no answer */
+	/**
+	 * @return why there is no answer
+	 */
 	public PipeRequestOutcome getOutcome() {
 		return this.outcome;
 	}

@@ -4,11 +4,12 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Request/reply over a channel whose other end answers every line with one line, such as a
- * plug-in: the n-th line it writes answers the n-th request. Many threads may call at once; each
- * gets the answer to its own request. A request that times out keeps its place, so its late answer
- * is discarded. Lines that arrive while no request waits go to the channel's listener (or are
- * dropped, reason {@code no-listener}). Implemented by {@link PipeTemplate}.
+ * Request/reply over a channel whose other end answers every line with one line, such as
+ * a plug-in: the n-th line it writes answers the n-th request. Many threads may call at
+ * once; each gets the answer to its own request. A request that times out keeps its
+ * place, so its late answer is discarded. Lines that arrive while no request waits go to
+ * the channel's listener (or are dropped, reason {@code no-listener}). Implemented by
+ * {@link PipeTemplate}.
  *
  * @author pipe-io
  */

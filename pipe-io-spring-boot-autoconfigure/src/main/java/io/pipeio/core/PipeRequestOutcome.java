@@ -1,8 +1,8 @@
 package io.pipeio.core;
 
 /**
- * How a request made with {@link PipeRequestOperations} ended: the {@link #tag() tag} is the value of
- * the {@code outcome} tag of the {@code pipeio.requests} timer.
+ * How a request made with {@link PipeRequestOperations} ended: the {@link #tag() tag} is
+ * the value of the {@code outcome} tag of the {@code pipeio.requests} timer.
  *
  * @author pipe-io
  */
@@ -14,7 +14,9 @@ public enum PipeRequestOutcome {
 	/** No answer came within the timeout; a late answer is discarded. */
 	TIMEOUT("timeout"),
 
-	/** The request could not be sent, its answer not converted, or the channel stopped. */
+	/**
+	 * The request could not be sent, its answer not converted, or the channel stopped.
+	 */
 	ERROR("error"),
 
 	/** The plug-in at the other end exited or was restarted before it answered. */

@@ -5,14 +5,14 @@ import java.time.Duration;
 import org.springframework.util.Assert;
 
 /**
- * How often a listener is called again with a line it failed on, and how long the channel waits
- * between the calls. Only exceptions of the listener are retried: a line that cannot be converted
- * fails the same way every time and is dropped at once. The waits happen on the channel's reader,
- * so the lines behind the failing one wait too (their order is kept) and a client writing more
- * than the pipe holds blocks meanwhile.
+ * How often a listener is called again with a line it failed on, and how long the channel
+ * waits between the calls. Only exceptions of the listener are retried: a line that
+ * cannot be converted fails the same way every time and is dropped at once. The waits
+ * happen on the channel's reader, so the lines behind the failing one wait too (their
+ * order is kept) and a client writing more than the pipe holds blocks meanwhile.
  *
- * @param maxAttempts how many times the listener is called with a line in all, {@code 1} for no
- * retry
+ * @param maxAttempts how many times the listener is called with a line in all, {@code 1}
+ * for no retry
  * @param initialInterval the wait before the first retry
  * @param multiplier what each wait is multiplied by for the next one, at least {@code 1}
  * @param maxInterval the longest wait

@@ -13,8 +13,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.Assert;
 
 /**
- * Sends lines to the channels of a {@link PipeChannelRegistry}, and requests whose answer is the
- * next line the other end writes. Thread-safe.
+ * Sends lines to the channels of a {@link PipeChannelRegistry}, and requests whose answer
+ * is the next line the other end writes. Thread-safe.
  *
  * @author pipe-io
  */
@@ -91,7 +91,8 @@ public class PipeTemplate implements PipeOperations, PipeRequestOperations {
 
 	/**
 	 * Set the converter of {@link #convertSendAndReceive} answers.
-	 * @param converter the converter, or {@code null} for none (then only requests convert)
+	 * @param converter the converter, or {@code null} for none (then only requests
+	 * convert)
 	 */
 	public void setMessageConverter(@Nullable PipeMessageConverter converter) {
 		this.converter = converter;
@@ -164,8 +165,10 @@ public class PipeTemplate implements PipeOperations, PipeRequestOperations {
 			observe(target.getName(), PipeRequestOutcome.ERROR, started);
 			throw ex;
 		}
-		// The place stays in the channel's queue: a late answer is discarded there. orTimeout drops
-		// its timer once the answer came, so a long timeout holds no memory after the answer.
+		// The place stays in the channel's queue: a late answer is discarded there.
+		// orTimeout drops
+		// its timer once the answer came, so a long timeout holds no memory after the
+		// answer.
 		answer.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
 		String channel = target.getName();
 		return answer.handle((value, failure) -> {

@@ -9,8 +9,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Keeps replies in the order of the requests when some of them are asynchronous. While no
- * asynchronous reply is outstanding a reply is sent at once (the common case costs one volatile
- * read); otherwise it waits behind the earlier ones.
+ * asynchronous reply is outstanding a reply is sent at once (the common case costs one
+ * volatile read); otherwise it waits behind the earlier ones.
  *
  * @author pipe-io
  */
@@ -24,7 +24,8 @@ final class ReplySequencer {
 
 	/**
 	 * Create a sequencer.
-	 * @param sender sends one completed reply (never a {@link CompletionStage}); called in order
+	 * @param sender sends one completed reply (never a {@link CompletionStage}); called
+	 * in order
 	 */
 	ReplySequencer(Consumer<Object> sender) {
 		this.sender = sender;

@@ -9,8 +9,9 @@ import org.apache.commons.logging.LogFactory;
 
 /**
  * The lines that arrive on a channel with no listener: each is counted as dropped (reason
- * {@code no-listener}) and the first one is logged as a warning. A channel that only sends is fine,
- * so nothing is said at startup; a line that arrives there anyway is worth a warning, once.
+ * {@code no-listener}) and the first one is logged as a warning. A channel that only
+ * sends is fine, so nothing is said at startup; a line that arrives there anyway is worth
+ * a warning, once.
  *
  * @author pipe-io
  */
@@ -33,7 +34,9 @@ final class UnheardLines {
 		this.statistics = statistics;
 	}
 
-	/** Count a line that arrived with no listener attached, and warn if it is the first. */
+	/**
+	 * Count a line that arrived with no listener attached, and warn if it is the first.
+	 */
 	void drop() {
 		this.statistics.recordDropped(DropReason.NO_LISTENER);
 		if (!this.warned) {

@@ -14,12 +14,14 @@ import org.springframework.util.Assert;
  * @param time when the line was dropped
  * @param channel the channel's name
  * @param reason why it was dropped
- * @param line the line without its newline, or {@code null} if the channel never held it (a line
- * too large to read, for instance)
+ * @param line the line without its newline, or {@code null} if the channel never held it
+ * (a line too large to read, for instance)
  * @param size the size of the line in bytes
- * @param attempts how many times the listener was called with the line, {@code 0} if never
+ * @param attempts how many times the listener was called with the line, {@code 0} if
+ * never
  * @param cause the exception that made the channel drop it, or {@code null}
- * @param charset the channel's charset: a line valid in it is written as text, any other in base64
+ * @param charset the channel's charset: a line valid in it is written as text, any other
+ * in base64
  * @author pipe-io
  */
 public record DeadLetter(Instant time, String channel, DropReason reason, byte @Nullable [] line, long size,

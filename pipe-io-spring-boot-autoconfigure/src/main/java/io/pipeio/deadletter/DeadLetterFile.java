@@ -22,14 +22,16 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.Assert;
 
 /**
- * A file of dead letters, one JSON object per line, rotated when it would grow beyond its maximum
- * size: the file becomes {@code <file>.1}, {@code <file>.1} becomes {@code <file>.2} and so on, and
- * the oldest beyond the history is deleted. Safe for use by several channels and threads.
+ * A file of dead letters, one JSON object per line, rotated when it would grow beyond its
+ * maximum size: the file becomes {@code <file>.1}, {@code <file>.1} becomes
+ * {@code <file>.2} and so on, and the oldest beyond the history is deleted. Safe for use
+ * by several channels and threads.
  * <p>
- * Dropped lines may hold anything a client sent, so files are created readable by their owner
- * only. The file is opened without following a symbolic link, and a file is appended to, renamed
- * or deleted only if it is a regular file of this user: a link or a FIFO planted at the path is
- * refused, never written through (a FIFO would block the writer).
+ * Dropped lines may hold anything a client sent, so files are created readable by their
+ * owner only. The file is opened without following a symbolic link, and a file is
+ * appended to, renamed or deleted only if it is a regular file of this user: a link or a
+ * FIFO planted at the path is refused, never written through (a FIFO would block the
+ * writer).
  *
  * @author pipe-io
  */
@@ -56,20 +58,25 @@ public final class DeadLetterFile implements Closeable {
 		this.settings = settings;
 	}
 
-	/** @return the settings */
+	/**
+	 * @return the settings
+	 */
 	public DeadLetterSettings getSettings() {
 		return this.settings;
 	}
 
-	/** @return the path of the current file */
+	/**
+	 * @return the path of the current file
+	 */
 	public Path getPath() {
 		return this.settings.file();
 	}
 
 	/**
-	 * Open the file for appending, creating it and its missing directories if needed. Does nothing
-	 * if it is open already.
-	 * @throws IOException if the file cannot be opened or is not a regular file of this user
+	 * Open the file for appending, creating it and its missing directories if needed.
+	 * Does nothing if it is open already.
+	 * @throws IOException if the file cannot be opened or is not a regular file of this
+	 * user
 	 */
 	public synchronized void open() throws IOException {
 		if (this.channel != null) {
@@ -80,7 +87,8 @@ public final class DeadLetterFile implements Closeable {
 		if (parent != null && !Files.isDirectory(parent)) {
 			Files.createDirectories(parent, DIRECTORY_PERMISSIONS);
 		}
-		// Checked before the open: O_NOFOLLOW refuses a link, but a FIFO would block the open.
+		// Checked before the open: O_NOFOLLOW refuses a link, but a FIFO would block the
+		// open.
 		checkOwnRegularFile(file);
 		FileChannel opened = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
 				StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS), FILE_PERMISSIONS);
@@ -95,8 +103,8 @@ public final class DeadLetterFile implements Closeable {
 	}
 
 	/**
-	 * Append a dead letter, rotating the file first if it would grow beyond its maximum size. A
-	 * record larger than the maximum size is written alone into a fresh file.
+	 * Append a dead letter, rotating the file first if it would grow beyond its maximum
+	 * size. A record larger than the maximum size is written alone into a fresh file.
 	 * @param letter the dead letter
 	 * @throws IOException if it could not be written
 	 */
@@ -127,7 +135,8 @@ public final class DeadLetterFile implements Closeable {
 				channel.close();
 			}
 			catch (IOException ex) {
-				// Nothing is buffered here: every record was written when write() returned.
+				// Nothing is buffered here: every record was written when write()
+				// returned.
 			}
 		}
 	}
@@ -168,7 +177,8 @@ public final class DeadLetterFile implements Closeable {
 	}
 
 	/**
-	 * Check that a path, if it exists, is a regular file of this user, without following links.
+	 * Check that a path, if it exists, is a regular file of this user, without following
+	 * links.
 	 * @return whether it exists
 	 */
 	private static boolean checkOwnRegularFile(Path path) throws IOException {

@@ -5,8 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The dead-letter files of an application, one per path, so that channels configured with the
- * same file (through {@code channel-defaults}, for instance) share one writer and one rotation.
+ * The dead-letter files of an application, one per path, so that channels configured with
+ * the same file (through {@code channel-defaults}, for instance) share one writer and one
+ * rotation.
  *
  * @author pipe-io
  */

@@ -9,8 +9,8 @@ import java.util.Base64;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Writes a {@link DeadLetter} as one line of JSON. Written by hand so that dead letters need no
- * JSON library: the fields are few and flat.
+ * Writes a {@link DeadLetter} as one line of JSON. Written by hand so that dead letters
+ * need no JSON library: the fields are few and flat.
  *
  * @author pipe-io
  */
@@ -20,10 +20,10 @@ final class DeadLetterJson {
 	}
 
 	/**
-	 * Return the JSON object of a dead letter followed by a newline, in UTF-8: {@code time},
-	 * {@code channel}, {@code reason}, {@code size}, {@code attempts}, {@code exception} and
-	 * {@code message} when there was one, then {@code line} when the line is text in the channel's
-	 * charset or {@code lineBase64} when it is not.
+	 * Return the JSON object of a dead letter followed by a newline, in UTF-8:
+	 * {@code time}, {@code channel}, {@code reason}, {@code size}, {@code attempts},
+	 * {@code exception} and {@code message} when there was one, then {@code line} when
+	 * the line is text in the channel's charset or {@code lineBase64} when it is not.
 	 * @param letter the dead letter
 	 * @return the bytes to append to the file
 	 */
@@ -62,7 +62,10 @@ final class DeadLetterJson {
 		return json.toString().getBytes(StandardCharsets.UTF_8);
 	}
 
-	/** @return the line as text, or {@code null} if it is not valid in the channel's charset */
+	/**
+	 * @return the line as text, or {@code null} if it is not valid in the channel's
+	 * charset
+	 */
 	private static @Nullable String decode(DeadLetter letter, byte[] line) {
 		try {
 			return letter.charset()
@@ -88,8 +91,8 @@ final class DeadLetterJson {
 				case '\r' -> json.append("\\r");
 				case '\t' -> json.append("\\t");
 				default -> {
-					if (c < 0x20 || c == 0x2028 || c == 0x2029 || Character.isSurrogate(c)
-							&& !validSurrogate(value, i)) {
+					if (c < 0x20 || c == 0x2028 || c == 0x2029
+							|| Character.isSurrogate(c) && !validSurrogate(value, i)) {
 						json.append(String.format("\\u%04x", (int) c));
 					}
 					else {

@@ -1,7 +1,7 @@
 /**
- * Dead letters: every line a channel drops, written as one JSON object per line to a file of
- * bounded size that is rotated, so that a poison line can be looked at and replayed later.
- * Nothing here depends on Spring.
+ * Dead letters: every line a channel drops, written as one JSON object per line to a file
+ * of bounded size that is rotated, so that a poison line can be looked at and replayed
+ * later. Nothing here depends on Spring.
  */
 @NullMarked
 package io.pipeio.deadletter;

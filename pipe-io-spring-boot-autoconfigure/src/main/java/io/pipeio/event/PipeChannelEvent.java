@@ -4,8 +4,8 @@ import org.springframework.context.ApplicationEvent;
 
 /**
  * Base class of pipe-io channel events. Published on the thread that caused the change (a
- * lifecycle call, or an engine thread for failures and re-created pipes): listeners should be
- * quick or hand work off.
+ * lifecycle call, or an engine thread for failures and re-created pipes): listeners
+ * should be quick or hand work off.
  *
  * @author pipe-io
  */
@@ -25,7 +25,9 @@ public abstract class PipeChannelEvent extends ApplicationEvent {
 		this.channel = channel;
 	}
 
-	/** @return the channel name */
+	/**
+	 * @return the channel name
+	 */
 	public String getChannel() {
 		return this.channel;
 	}

@@ -1,8 +1,8 @@
 package io.pipeio.event;
 
 /**
- * A channel failed: a pipe is missing and cannot be re-created, is replaced by something that is
- * not a FIFO, or an engine thread died. The channel returns to running (with a
+ * A channel failed: a pipe is missing and cannot be re-created, is replaced by something
+ * that is not a FIFO, or an engine thread died. The channel returns to running (with a
  * {@link PipeChannelStartedEvent}) if the problem goes away.
  *
  * @author pipe-io
@@ -24,7 +24,9 @@ public class PipeChannelFailedEvent extends PipeChannelEvent {
 		this.cause = cause;
 	}
 
-	/** @return why the channel failed */
+	/**
+	 * @return why the channel failed
+	 */
 	public Throwable getCause() {
 		return this.cause;
 	}

@@ -1,8 +1,8 @@
 package io.pipeio.event;
 
 /**
- * A client started writing to a channel's in pipe: its first bytes arrived after no client was
- * there. A client that opened the pipe without writing is not seen yet.
+ * A client started writing to a channel's in pipe: its first bytes arrived after no
+ * client was there. A client that opened the pipe without writing is not seen yet.
  *
  * @author pipe-io
  */

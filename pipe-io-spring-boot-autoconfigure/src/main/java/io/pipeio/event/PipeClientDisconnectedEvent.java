@@ -1,8 +1,9 @@
 package io.pipeio.event;
 
 /**
- * Every client closed a channel's in pipe (a plug-in exited, crashed or closed it). A line it left
- * unfinished was dropped, counted as {@code incomplete} and given to the error handler.
+ * Every client closed a channel's in pipe (a plug-in exited, crashed or closed it). A
+ * line it left unfinished was dropped, counted as {@code incomplete} and given to the
+ * error handler.
  *
  * @author pipe-io
  */

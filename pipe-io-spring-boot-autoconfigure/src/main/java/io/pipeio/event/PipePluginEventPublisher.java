@@ -7,8 +7,8 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.util.Assert;
 
 /**
- * Publishes {@link PipePluginStartedEvent} and {@link PipePluginExitedEvent} for the plug-in
- * processes of channels.
+ * Publishes {@link PipePluginStartedEvent} and {@link PipePluginExitedEvent} for the
+ * plug-in processes of channels.
  *
  * @author pipe-io
  */

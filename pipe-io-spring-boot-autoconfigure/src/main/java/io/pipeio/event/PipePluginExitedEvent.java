@@ -17,7 +17,8 @@ public class PipePluginExitedEvent extends PipeChannelEvent {
 	 * Create an event.
 	 * @param source the object publishing it
 	 * @param channel the channel name
-	 * @param exitCode the exit code (128 + n when killed by signal n, -1 if it could not be launched)
+	 * @param exitCode the exit code (128 + n when killed by signal n, -1 if it could not
+	 * be launched)
 	 * @param willRestart whether it is started again
 	 */
 	public PipePluginExitedEvent(Object source, String channel, int exitCode, boolean willRestart) {
@@ -26,12 +27,17 @@ public class PipePluginExitedEvent extends PipeChannelEvent {
 		this.willRestart = willRestart;
 	}
 
-	/** @return the exit code (128 + n when killed by signal n, -1 if it could not be launched) */
+	/**
+	 * @return the exit code (128 + n when killed by signal n, -1 if it could not be
+	 * launched)
+	 */
 	public int getExitCode() {
 		return this.exitCode;
 	}
 
-	/** @return whether the plug-in is started again */
+	/**
+	 * @return whether the plug-in is started again
+	 */
 	public boolean isWillRestart() {
 		return this.willRestart;
 	}

@@ -22,7 +22,9 @@ public class PipePluginStartedEvent extends PipeChannelEvent {
 		this.pid = pid;
 	}
 
-	/** @return the process id */
+	/**
+	 * @return the process id
+	 */
 	public long getPid() {
 		return this.pid;
 	}

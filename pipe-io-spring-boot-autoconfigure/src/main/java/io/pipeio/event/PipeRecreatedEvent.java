@@ -3,8 +3,9 @@ package io.pipeio.event;
 import java.nio.file.Path;
 
 /**
- * A pipe of a channel was deleted or replaced on disk, and the channel re-created and reopened
- * it. Clients attached to the old pipe keep it until they close; new clients get the new one.
+ * A pipe of a channel was deleted or replaced on disk, and the channel re-created and
+ * reopened it. Clients attached to the old pipe keep it until they close; new clients get
+ * the new one.
  *
  * @author pipe-io
  */
@@ -25,7 +26,9 @@ public class PipeRecreatedEvent extends PipeChannelEvent {
 		this.path = path;
 	}
 
-	/** @return the re-created pipe */
+	/**
+	 * @return the re-created pipe
+	 */
 	public Path getPath() {
 		return this.path;
 	}

@@ -1,6 +1,7 @@
 /**
- * Application events published when a channel starts, stops, pauses, resumes, fails or has a
- * pipe re-created, so applications can react (for example restart a plug-in process).
+ * Application events published when a channel starts, stops, pauses, resumes, fails or
+ * has a pipe re-created, so applications can react (for example restart a plug-in
+ * process).
  */
 @NullMarked
 package io.pipeio.event;

@@ -11,8 +11,8 @@ import java.nio.charset.StandardCharsets;
 import io.pipeio.converter.PipeMessageConversionException;
 
 /**
- * Decodes lines to strings strictly: malformed or unmappable input is an error, never silently
- * replaced. Not thread-safe; a channel's lines are dispatched one at a time.
+ * Decodes lines to strings strictly: malformed or unmappable input is an error, never
+ * silently replaced. Not thread-safe; a channel's lines are dispatched one at a time.
  *
  * @author pipe-io
  */
@@ -37,7 +37,8 @@ final class LineDecoder {
 
 	String decode(byte[] buffer, int offset, int length) {
 		if (this.asciiCompatible && isAscii(buffer, offset, length)) {
-			// Plain ASCII is valid in all three: the JDK's intrinsic path, no decoder needed.
+			// Plain ASCII is valid in all three: the JDK's intrinsic path, no decoder
+			// needed.
 			return new String(buffer, offset, length, StandardCharsets.ISO_8859_1);
 		}
 		int capacity = (int) Math.ceil(length * (double) this.decoder.maxCharsPerByte());

@@ -14,9 +14,10 @@ import org.springframework.util.Assert;
 import org.springframework.util.ReflectionUtils;
 
 /**
- * Invokes one listener method for each line: the payload parameter is the line as {@code byte[]},
- * as a strictly decoded {@code String}, or converted to any other type; an optional
- * {@link PipeChannelContext} parameter receives the channel. The return value is the reply.
+ * Invokes one listener method for each line: the payload parameter is the line as
+ * {@code byte[]}, as a strictly decoded {@code String}, or converted to any other type;
+ * an optional {@link PipeChannelContext} parameter receives the channel. The return value
+ * is the reply.
  *
  * @author pipe-io
  */
@@ -43,7 +44,8 @@ public class MethodPipeMessageListener implements BufferedPipeMessageListener {
 	 * @param bean the bean to invoke the method on
 	 * @param method the method
 	 * @param channel the channel it listens to (its charset)
-	 * @param converter converts lines to parameter types other than {@code String}/{@code byte[]}
+	 * @param converter converts lines to parameter types other than
+	 * {@code String}/{@code byte[]}
 	 * @throws IllegalStateException if the method's parameters cannot be supported
 	 */
 	public MethodPipeMessageListener(Object bean, Method method, PipeChannelContext channel,
@@ -112,7 +114,8 @@ public class MethodPipeMessageListener implements BufferedPipeMessageListener {
 			return this.method.invoke(this.bean, arguments);
 		}
 		catch (InvocationTargetException ex) {
-			// Report what the method threw, not the reflection wrapper (error handlers and metrics).
+			// Report what the method threw, not the reflection wrapper (error handlers
+			// and metrics).
 			Throwable cause = ex.getCause();
 			if (cause instanceof Exception exception) {
 				throw exception;

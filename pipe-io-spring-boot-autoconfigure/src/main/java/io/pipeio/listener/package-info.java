@@ -1,6 +1,6 @@
 /**
- * Invoking listener methods: resolving arguments from a line and turning return values into
- * replies.
+ * Invoking listener methods: resolving arguments from a line and turning return values
+ * into replies.
  */
 @NullMarked
 package io.pipeio.listener;

@@ -1,7 +1,8 @@
 package io.pipeio.plugin;
 
 /**
- * Told what a {@link PluginSupervisor} does. Called on the supervisor's threads: be quick.
+ * Told what a {@link PluginSupervisor} does. Called on the supervisor's threads: be
+ * quick.
  *
  * @author pipe-io
  */
@@ -18,7 +19,8 @@ public interface PluginObserver {
 	/**
 	 * A plug-in process exited, or was stopped.
 	 * @param plugin the supervisor
-	 * @param exitCode its exit code (128 + n when killed by signal n), or -1 if it could not be launched
+	 * @param exitCode its exit code (128 + n when killed by signal n), or -1 if it could
+	 * not be launched
 	 * @param willRestart whether it is started again
 	 */
 	default void onExited(PluginSupervisor plugin, int exitCode, boolean willRestart) {

@@ -14,14 +14,18 @@ import org.jspecify.annotations.Nullable;
  * How to run the plug-in process of a channel ({@code pipe-io.channels.<name>.plugin.*}).
  *
  * @param command the program and its arguments (no shell)
- * @param workingDirectory where it runs, or {@code null} for the application's working directory
+ * @param workingDirectory where it runs, or {@code null} for the application's working
+ * directory
  * @param environment variables added to the inherited environment
- * @param stdio whether its stdin reads the channel's out pipe and its stdout writes the in pipe
+ * @param stdio whether its stdin reads the channel's out pipe and its stdout writes the
+ * in pipe
  * @param restart when it is started again after it exited
  * @param backoffInitial the first wait before a restart
- * @param backoffMax the longest wait; a run longer than this resets the wait to the first one
+ * @param backoffMax the longest wait; a run longer than this resets the wait to the first
+ * one
  * @param backoffMultiplier how the wait grows from one restart to the next
- * @param maxRestarts how many restarts within {@code restartWindow} are allowed before FAILED
+ * @param maxRestarts how many restarts within {@code restartWindow} are allowed before
+ * FAILED
  * @param restartWindow the window of {@code maxRestarts}
  * @param stopTimeout how long the processes have after SIGTERM before SIGKILL
  * @author pipe-io
@@ -44,8 +48,8 @@ public record PluginSettings(List<String> command, @Nullable Path workingDirecto
 	}
 
 	/**
-	 * Settings with the defaults of the issue: stdio, restart on failure, backoff 500ms to 30s
-	 * doubling, 10 restarts in 5 minutes, 5s to stop.
+	 * Settings with the defaults of the issue: stdio, restart on failure, backoff 500ms
+	 * to 30s doubling, 10 restarts in 5 minutes, 5s to stop.
 	 * @param command the program and its arguments
 	 * @return the settings
 	 */
@@ -97,13 +101,13 @@ public record PluginSettings(List<String> command, @Nullable Path workingDirecto
 	 */
 	public void validate(String prefix) {
 		if (this.command.isEmpty() || this.command.get(0).isBlank()) {
-			throw new IllegalArgumentException(prefix + ".command must name the program to run, such as"
-					+ " [python3, plugins/thumbs.py]");
+			throw new IllegalArgumentException(
+					prefix + ".command must name the program to run, such as" + " [python3, plugins/thumbs.py]");
 		}
 		Path directory = (this.workingDirectory != null) ? this.workingDirectory : Path.of("");
 		if (!Files.isDirectory(directory)) {
-			throw new IllegalArgumentException(prefix + ".working-directory " + directory.toAbsolutePath()
-					+ " is not a directory");
+			throw new IllegalArgumentException(
+					prefix + ".working-directory " + directory.toAbsolutePath() + " is not a directory");
 		}
 		checkExecutable(prefix + ".command", this.command.get(0), directory);
 		positive(prefix + ".backoff.initial", this.backoffInitial);
@@ -111,12 +115,12 @@ public record PluginSettings(List<String> command, @Nullable Path workingDirecto
 		positive(prefix + ".restart-window", this.restartWindow);
 		positive(prefix + ".stop-timeout", this.stopTimeout);
 		if (this.backoffMax.compareTo(this.backoffInitial) < 0) {
-			throw new IllegalArgumentException(prefix + ".backoff.max (" + this.backoffMax
-					+ ") must not be less than " + prefix + ".backoff.initial (" + this.backoffInitial + ")");
+			throw new IllegalArgumentException(prefix + ".backoff.max (" + this.backoffMax + ") must not be less than "
+					+ prefix + ".backoff.initial (" + this.backoffInitial + ")");
 		}
 		if (!(this.backoffMultiplier >= 1.0)) {
-			throw new IllegalArgumentException(prefix + ".backoff.multiplier must be at least 1, not "
-					+ this.backoffMultiplier);
+			throw new IllegalArgumentException(
+					prefix + ".backoff.multiplier must be at least 1, not " + this.backoffMultiplier);
 		}
 		if (this.maxRestarts < 0) {
 			throw new IllegalArgumentException(prefix + ".max-restarts must not be negative, not " + this.maxRestarts);
@@ -137,7 +141,8 @@ public record PluginSettings(List<String> command, @Nullable Path workingDirecto
 			}
 			if (!Files.isExecutable(path)) {
 				throw new IllegalArgumentException(property + ": " + path.toAbsolutePath()
-						+ " is not executable; chmod +x it, or run it through its interpreter: [bash, " + program + "]");
+						+ " is not executable; chmod +x it, or run it through its interpreter: [bash, " + program
+						+ "]");
 			}
 			return;
 		}

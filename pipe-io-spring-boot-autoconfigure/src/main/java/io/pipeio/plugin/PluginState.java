@@ -16,10 +16,16 @@ public enum PluginState {
 	/** It exited and waits for its restart. */
 	BACKOFF,
 
-	/** Not running, and not to be restarted: never started, stopped, or exited as its policy allows. */
+	/**
+	 * Not running, and not to be restarted: never started, stopped, or exited as its
+	 * policy allows.
+	 */
 	STOPPED,
 
-	/** It failed more than {@code max-restarts} times within the restart window, or exited with a failure and is not restarted. */
+	/**
+	 * It failed more than {@code max-restarts} times within the restart window, or exited
+	 * with a failure and is not restarted.
+	 */
 	FAILED
 
 }

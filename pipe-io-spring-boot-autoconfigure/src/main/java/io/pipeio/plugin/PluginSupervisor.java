@@ -15,11 +15,11 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Runs the plug-in process of one channel: launches it (its stdin reading the channel's out pipe
- * and its stdout writing the in pipe in stdio mode), restarts it per policy with a growing wait,
- * gives up (FAILED) after too many restarts in the window, and stops it with SIGTERM to it and
- * everything it started, SIGKILL after the stop timeout. One daemon platform thread per running
- * supervisor, plus one per process for its stderr.
+ * Runs the plug-in process of one channel: launches it (its stdin reading the channel's
+ * out pipe and its stdout writing the in pipe in stdio mode), restarts it per policy with
+ * a growing wait, gives up (FAILED) after too many restarts in the window, and stops it
+ * with SIGTERM to it and everything it started, SIGKILL after the stop timeout. One
+ * daemon platform thread per running supervisor, plus one per process for its stderr.
  *
  * @author pipe-io
  */
@@ -79,7 +79,9 @@ public final class PluginSupervisor {
 		this.nextBackoff = settings.backoffInitial();
 	}
 
-	/** Launch the plug-in (call once its channel runs). Does nothing if it runs already. */
+	/**
+	 * Launch the plug-in (call once its channel runs). Does nothing if it runs already.
+	 */
 	public synchronized void start() {
 		if (this.executor != null) {
 			return;
@@ -95,8 +97,8 @@ public final class PluginSupervisor {
 	}
 
 	/**
-	 * Stop the plug-in and everything it started: SIGTERM, then SIGKILL after the stop timeout.
-	 * Returns once they are gone.
+	 * Stop the plug-in and everything it started: SIGTERM, then SIGKILL after the stop
+	 * timeout. Returns once they are gone.
 	 */
 	public void stop() {
 		ScheduledExecutorService stopped;
@@ -104,7 +106,8 @@ public final class PluginSupervisor {
 			stopped = this.executor;
 			this.executor = null;
 			this.generation++; // the exit about to come is this stop's, not a crash
-			this.state = PluginState.STOPPED; // before the exit is reported: it was asked for
+			// before the exit is reported: it was asked for
+			this.state = PluginState.STOPPED;
 			terminate(false);
 		}
 		if (stopped != null) {
@@ -113,7 +116,10 @@ public final class PluginSupervisor {
 		}
 	}
 
-	/** Stop the running plug-in (SIGTERM, then SIGKILL) and start it again at once, also after FAILED. */
+	/**
+	 * Stop the running plug-in (SIGTERM, then SIGKILL) and start it again at once, also
+	 * after FAILED.
+	 */
 	public synchronized void restart() {
 		if (this.executor == null) {
 			throw new IllegalStateException("The plug-in of channel '" + this.channel + "' is not started");
@@ -154,14 +160,17 @@ public final class PluginSupervisor {
 		builder.environment().put("PIPE_IO_CHANNEL", this.channel);
 		String notFifo = this.settings.stdio() ? notAFifo(this.inPipe, this.outPipe) : null;
 		if (notFifo != null) {
-			// The JVM would create (or truncate) a regular file at the path: do not launch.
+			// The JVM would create (or truncate) a regular file at the path: do not
+			// launch.
 			this.observer.onStderrLine(this, "pipe-io cannot start the plug-in: " + notFifo);
 			exited(launchGeneration, -1, Duration.ZERO);
 			return;
 		}
 		if (this.settings.stdio()) {
-			// The JVM opens the FIFOs: the out pipe's reader end as stdin (the channel holds it open,
-			// so this does not block), the in pipe's writer end as stdout (the channel reads it).
+			// The JVM opens the FIFOs: the out pipe's reader end as stdin (the channel
+			// holds it open,
+			// so this does not block), the in pipe's writer end as stdout (the channel
+			// reads it).
 			builder.redirectInput(this.outPipe.toFile()).redirectOutput(this.inPipe.toFile());
 		}
 		else {
@@ -179,7 +188,8 @@ public final class PluginSupervisor {
 		this.process = started;
 		this.startedAt = Instant.now();
 		this.startedNanos = System.nanoTime();
-		Thread pump = new Thread(new StderrPump(started.getErrorStream(), (line) -> this.observer.onStderrLine(this, line)),
+		Thread pump = new Thread(
+				new StderrPump(started.getErrorStream(), (line) -> this.observer.onStderrLine(this, line)),
 				"pipe-io-plugin-" + this.channel + "-stderr");
 		pump.setDaemon(true);
 		pump.start();
@@ -208,7 +218,8 @@ public final class PluginSupervisor {
 		RestartPolicy policy = this.settings.restart();
 		boolean wanted = policy == RestartPolicy.ALWAYS || (policy == RestartPolicy.ON_FAILURE && code != 0);
 		long now = System.nanoTime();
-		while (!this.restartTimes.isEmpty() && now - this.restartTimes.peekFirst() > this.settings.restartWindow().toNanos()) {
+		while (!this.restartTimes.isEmpty()
+				&& now - this.restartTimes.peekFirst() > this.settings.restartWindow().toNanos()) {
 			this.restartTimes.removeFirst();
 		}
 		boolean allowed = this.restartTimes.size() < this.settings.maxRestarts();
@@ -253,7 +264,8 @@ public final class PluginSupervisor {
 		this.stderrPump = null;
 		if (pump != null) {
 			try {
-				pump.join(TimeUnit.SECONDS.toMillis(2)); // a descendant may still hold stderr open
+				// a descendant may still hold stderr open
+				pump.join(TimeUnit.SECONDS.toMillis(2));
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
@@ -270,44 +282,61 @@ public final class PluginSupervisor {
 		}
 	}
 
-	/** @return the channel name */
+	/**
+	 * @return the channel name
+	 */
 	public String getChannel() {
 		return this.channel;
 	}
 
-	/** @return the settings */
+	/**
+	 * @return the settings
+	 */
 	public PluginSettings getSettings() {
 		return this.settings;
 	}
 
-	/** @return where the plug-in is in its life */
+	/**
+	 * @return where the plug-in is in its life
+	 */
 	public PluginState getState() {
 		return this.state;
 	}
 
-	/** @return the process id of the running plug-in, or {@code null} */
+	/**
+	 * @return the process id of the running plug-in, or {@code null}
+	 */
 	public @Nullable Long getPid() {
 		Process running = this.process;
 		return (running != null) ? running.pid() : null;
 	}
 
-	/** @return the running process, or {@code null} */
+	/**
+	 * @return the running process, or {@code null}
+	 */
 	public @Nullable ProcessHandle getProcess() {
 		Process running = this.process;
 		return (running != null) ? running.toHandle() : null;
 	}
 
-	/** @return how many times the plug-in was restarted */
+	/**
+	 * @return how many times the plug-in was restarted
+	 */
 	public int getRestarts() {
 		return this.restarts;
 	}
 
-	/** @return the last exit code (128 + n for signal n), or {@code null} if it never exited */
+	/**
+	 * @return the last exit code (128 + n for signal n), or {@code null} if it never
+	 * exited
+	 */
 	public @Nullable Integer getLastExitCode() {
 		return this.lastExitCode;
 	}
 
-	/** @return when the current or last process started, or {@code null} */
+	/**
+	 * @return when the current or last process started, or {@code null}
+	 */
 	public @Nullable Instant getStartedAt() {
 		return this.startedAt;
 	}

@@ -10,9 +10,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Ends a process and everything it started: SIGTERM to all of them, SIGKILL to what is left after
- * the timeout. The descendants are listed while the root still runs: once it is gone its children
- * belong to init and can no longer be found from it.
+ * Ends a process and everything it started: SIGTERM to all of them, SIGKILL to what is
+ * left after the timeout. The descendants are listed while the root still runs: once it
+ * is gone its children belong to init and can no longer be found from it.
  *
  * @author pipe-io
  */
@@ -35,7 +35,8 @@ final class ProcessTrees {
 		if (awaitExit(tree, timeout)) {
 			return false;
 		}
-		// A process may have started children while it was asked to stop: list them again.
+		// A process may have started children while it was asked to stop: list them
+		// again.
 		Set<ProcessHandle> left = snapshot(root);
 		tree.stream().filter(ProcessHandle::isAlive).forEach(left::add);
 		left.forEach(ProcessHandle::destroyForcibly);

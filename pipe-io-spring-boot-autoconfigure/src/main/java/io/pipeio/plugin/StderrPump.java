@@ -8,8 +8,8 @@ import java.util.function.Consumer;
 
 /**
  * Copies a plug-in's stderr, line by line, to a consumer (the log). A line longer than
- * {@link #MAX_LINE_BYTES} is cut and marked, so a plug-in that writes without newlines cannot fill
- * the heap.
+ * {@link #MAX_LINE_BYTES} is cut and marked, so a plug-in that writes without newlines
+ * cannot fill the heap.
  *
  * @author pipe-io
  */
@@ -65,7 +65,8 @@ final class StderrPump implements Runnable {
 			this.lines.accept(cut ? text + " [...cut at " + MAX_LINE_BYTES + " bytes]" : text);
 		}
 		catch (RuntimeException ex) {
-			// a failing log must not stop the copy (the plug-in would block on a full stderr)
+			// a failing log must not stop the copy (the plug-in would block on a full
+			// stderr)
 		}
 	}
 

@@ -1,6 +1,6 @@
 /**
- * The plug-in host: starts, supervises and stops the process at the other end of a channel
- * ({@link io.pipeio.plugin.PluginSupervisor}). Free of Spring, like the engine in
+ * The plug-in host: starts, supervises and stops the process at the other end of a
+ * channel ({@link io.pipeio.plugin.PluginSupervisor}). Free of Spring, like the engine in
  * {@code io.pipeio.server}.
  */
 @NullMarked

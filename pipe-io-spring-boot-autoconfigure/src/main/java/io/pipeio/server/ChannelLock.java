@@ -9,10 +9,11 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * What a running server holds so that no other server serves its pipes: the claim of its two pipe
- * paths in this JVM ({@link PipePathClaims}) and the lock of their directory, or of both
- * directories when the pipes live apart ({@link DirectoryLocks}). Taken before anything at the pipe
- * paths is checked, created or replaced, and given back after the pipes are removed.
+ * What a running server holds so that no other server serves its pipes: the claim of its
+ * two pipe paths in this JVM ({@link PipePathClaims}) and the lock of their directory, or
+ * of both directories when the pipes live apart ({@link DirectoryLocks}). Taken before
+ * anything at the pipe paths is checked, created or replaced, and given back after the
+ * pipes are removed.
  *
  * @author pipe-io
  */
@@ -28,14 +29,15 @@ final class ChannelLock {
 	}
 
 	/**
-	 * Claim a channel's pipe paths and lock their directories, creating a missing directory when
-	 * the pipes are managed (the lock file lives there). All or nothing.
+	 * Claim a channel's pipe paths and lock their directories, creating a missing
+	 * directory when the pipes are managed (the lock file lives there). All or nothing.
 	 * @param settings the channel settings
 	 * @param owner the server, to release the claims by
 	 * @return the lock to release at stop
-	 * @throws PipeInUseException if another server, here or in another process, serves them
-	 * @throws PipeFileException if a directory is missing and the pipes are not managed, or
-	 * something other than a lock file is at the lock file's path
+	 * @throws PipeInUseException if another server, here or in another process, serves
+	 * them
+	 * @throws PipeFileException if a directory is missing and the pipes are not managed,
+	 * or something other than a lock file is at the lock file's path
 	 * @throws IOException if a directory or lock file cannot be created or used
 	 */
 	static ChannelLock acquire(PipeServerSettings settings, Object owner) throws IOException {
@@ -66,9 +68,10 @@ final class ChannelLock {
 	}
 
 	/**
-	 * The pipe path with the symbolic links of its directory resolved, so that two spellings of
-	 * one directory are one directory; its last component is never followed. The directory is
-	 * checked (and, for managed pipes, created) before a lock file is put in it.
+	 * The pipe path with the symbolic links of its directory resolved, so that two
+	 * spellings of one directory are one directory; its last component is never followed.
+	 * The directory is checked (and, for managed pipes, created) before a lock file is
+	 * put in it.
 	 */
 	private static Path resolveDirectory(PipeServerSettings settings, String role, Path pipe) throws IOException {
 		String channel = settings.getChannel();
@@ -78,7 +81,8 @@ final class ChannelLock {
 			throw new PipeFileException(pipe, PipeFiles.prefix(channel, role, pipe) + "a pipe needs a directory.");
 		}
 		if (!managed && !Files.isDirectory(directory)) {
-			// No directory, so no FIFO either: this fails naming the missing FIFO and the fix.
+			// No directory, so no FIFO either: this fails naming the missing FIFO and the
+			// fix.
 			PipeFiles.check(channel, role, pipe, false);
 		}
 		PipeDirectories.prepare(channel, directory, settings.getDirectoryPermissions(), managed);

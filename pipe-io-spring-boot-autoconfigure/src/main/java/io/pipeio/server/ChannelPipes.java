@@ -12,8 +12,8 @@ import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The two opened FIFOs of a running channel, with the knowledge of which of them this server
- * created, and the repair of a pipe deleted or replaced on disk.
+ * The two opened FIFOs of a running channel, with the knowledge of which of them this
+ * server created, and the repair of a pipe deleted or replaced on disk.
  *
  * @author pipe-io
  */
@@ -56,8 +56,9 @@ final class ChannelPipes {
 	}
 
 	/**
-	 * Check both directories and paths, then create (managed) and open both FIFOs. If anything at
-	 * a path is not usable, nothing on disk has been touched when this throws.
+	 * Check both directories and paths, then create (managed) and open both FIFOs. If
+	 * anything at a path is not usable, nothing on disk has been touched when this
+	 * throws.
 	 */
 	static ChannelPipes open(PipeServerSettings settings, LineDispatcher dispatcher, SendQueue queue,
 			ChannelStatistics statistics, Consumer<Throwable> onFailure) throws IOException {
@@ -97,7 +98,8 @@ final class ChannelPipes {
 	/**
 	 * Reopen a pipe that was deleted or replaced on disk, or whose thread died.
 	 * @param recreated told of each path that was deleted or replaced and is served again
-	 * @throws IOException if a pipe cannot be repaired now (the caller marks the channel failed)
+	 * @throws IOException if a pipe cannot be repaired now (the caller marks the channel
+	 * failed)
 	 */
 	void repair(Consumer<Path> recreated) throws IOException {
 		this.retired.removeIf((pipe) -> !pipe.isAlive());
@@ -124,7 +126,8 @@ final class ChannelPipes {
 				recreated.accept(in.path());
 			}
 		}
-		// Its failure is known before the thread is gone: the channel must not look recovered meanwhile.
+		// Its failure is known before the thread is gone: the channel must not look
+		// recovered meanwhile.
 		if (!this.outbound.isAlive() || this.outbound.failure() != null) {
 			Throwable cause = this.outbound.failure();
 			throw new IOException("The writer thread of channel '" + this.settings.getChannel() + "' ended"
@@ -145,7 +148,9 @@ final class ChannelPipes {
 		}
 	}
 
-	/** A FIFO at the path, created if missing and managed; never touches anything else. */
+	/**
+	 * A FIFO at the path, created if missing and managed; never touches anything else.
+	 */
 	private Usable usable(PipeFile found, String role) throws IOException {
 		PipeFile checked = PipeFiles.check(this.settings.getChannel(), role, found.path(),
 				this.settings.isManagePipes());
@@ -157,10 +162,11 @@ final class ChannelPipes {
 	}
 
 	/**
-	 * Open what {@link PipeFiles#check} found at start: a FIFO someone else put there is served and
-	 * never removed; a managed path gets a FIFO of its own. A FIFO of this user with the configured
-	 * mode left by a server that died (the directory lock, held now, says none runs) is reused, so
-	 * clients waiting in {@code open} on it and the lines it holds are served.
+	 * Open what {@link PipeFiles#check} found at start: a FIFO someone else put there is
+	 * served and never removed; a managed path gets a FIFO of its own. A FIFO of this
+	 * user with the configured mode left by a server that died (the directory lock, held
+	 * now, says none runs) is reused, so clients waiting in {@code open} on it and the
+	 * lines it holds are served.
 	 */
 	private static Usable usable(PipeServerSettings settings, PipeFile checked, String role) throws IOException {
 		if (!settings.isManagePipes()) {
@@ -177,8 +183,9 @@ final class ChannelPipes {
 	}
 
 	/**
-	 * A reader failed. A retired reader failing to read its replaced pipe concerns only the clients
-	 * still attached to it; anything else unexpected fails the channel, whichever reader it hit.
+	 * A reader failed. A retired reader failing to read its replaced pipe concerns only
+	 * the clients still attached to it; anything else unexpected fails the channel,
+	 * whichever reader it hit.
 	 */
 	private void readerFailed(InboundPipe pipe, Throwable ex) {
 		if (pipe == this.inbound || !(ex instanceof IOException)) {
@@ -195,14 +202,14 @@ final class ChannelPipes {
 	}
 
 	/**
-	 * End every thread by a deadline. Readers go first: they finish the chunk being dispatched and
-	 * dispatch what is still in the pipe (so replies to lines clients wrote before the stop are
-	 * queued) unless that takes more than half the time; then the dispatcher refuses further lines
-	 * (the readers count them as dropped) and a handler still running is interrupted; a reader
-	 * waiting for room in a full queue gives up at that point too.
-	 * A reader that still does not end is abandoned (and renamed so). The writer then writes what is
-	 * queued while time allows and is aborted, releasing a write blocked on a full pipe, if not done
-	 * by then.
+	 * End every thread by a deadline. Readers go first: they finish the chunk being
+	 * dispatched and dispatch what is still in the pipe (so replies to lines clients
+	 * wrote before the stop are queued) unless that takes more than half the time; then
+	 * the dispatcher refuses further lines (the readers count them as dropped) and a
+	 * handler still running is interrupted; a reader waiting for room in a full queue
+	 * gives up at that point too. A reader that still does not end is abandoned (and
+	 * renamed so). The writer then writes what is queued while time allows and is
+	 * aborted, releasing a write blocked on a full pipe, if not done by then.
 	 * @param queue the send queue, closed once the readers are done
 	 * @param deadline {@link System#nanoTime()} by which to return
 	 * @throws InterruptedException if interrupted; every thread has been told to end
@@ -212,11 +219,13 @@ final class ChannelPipes {
 		try {
 			long readersMillis = remainingMillis(deadline) / 2;
 			queue.limitWaits(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(readersMillis));
-			// Readers first: they drain what is in the pipe while the dispatcher still takes lines.
+			// Readers first: they drain what is in the pipe while the dispatcher still
+			// takes lines.
 			this.inbound.close();
 			this.retired.forEach(InboundPipe::close);
 			if (this.dispatcher.isPaused()) {
-				this.dispatcher.close(); // a paused channel handles nothing more: its lines are counted
+				// a paused channel handles nothing more: its lines are counted
+				this.dispatcher.close();
 			}
 			if (!joinReaders(readersMillis)) {
 				this.dispatcher.close();
@@ -266,8 +275,8 @@ final class ChannelPipes {
 	}
 
 	/**
-	 * Throw away what waits unread in the out pipe, also what the writer still writes there for a
-	 * moment (bounded): see {@link OutboundPipe#discardUnread()}.
+	 * Throw away what waits unread in the out pipe, also what the writer still writes
+	 * there for a moment (bounded): see {@link OutboundPipe#discardUnread()}.
 	 * @param queuedBytes the bytes still queued or being written
 	 * @return the lines thrown away
 	 */
@@ -290,7 +299,10 @@ final class ChannelPipes {
 			return this.created ? this.fifo.file() : null;
 		}
 
-		/** Close it, and remove it if it was created for a start or replacement that then failed. */
+		/**
+		 * Close it, and remove it if it was created for a start or replacement that then
+		 * failed.
+		 */
 		void discard() {
 			this.fifo.close();
 			if (this.created) {

@@ -9,13 +9,14 @@ import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Counters of one channel, cheap to update on the hot path and safe to read from any thread
- * (metrics, health). Received and sent counters have a single writer each (the dispatching reader
- * and the writer thread); drops come from anywhere.
+ * Counters of one channel, cheap to update on the hot path and safe to read from any
+ * thread (metrics, health). Received and sent counters have a single writer each (the
+ * dispatching reader and the writer thread); drops come from anywhere.
  * <p>
- * A line is counted as received before its handler runs, so no client can see a reply before
- * the count of its request. The received counters are written once per line with a release
- * store, which costs a plain store on common CPUs where a volatile store costs a fence.
+ * A line is counted as received before its handler runs, so no client can see a reply
+ * before the count of its request. The received counters are written once per line with a
+ * release store, which costs a plain store on common CPUs where a volatile store costs a
+ * fence.
  *
  * @author pipe-io
  */
@@ -63,22 +64,30 @@ public final class ChannelStatistics {
 		}
 	}
 
-	/** @return lines received from the in pipe and handed to the handler */
+	/**
+	 * @return lines received from the in pipe and handed to the handler
+	 */
 	public long getReceivedMessages() {
 		return (long) RECEIVED_MESSAGES.getAcquire(this);
 	}
 
-	/** @return bytes of the received lines, without newlines */
+	/**
+	 * @return bytes of the received lines, without newlines
+	 */
 	public long getReceivedBytes() {
 		return (long) RECEIVED_BYTES.getAcquire(this);
 	}
 
-	/** @return lines written to the out pipe */
+	/**
+	 * @return lines written to the out pipe
+	 */
 	public long getSentMessages() {
 		return this.sentMessages;
 	}
 
-	/** @return bytes of the written lines, without newlines */
+	/**
+	 * @return bytes of the written lines, without newlines
+	 */
 	public long getSentBytes() {
 		return this.sentBytes;
 	}
@@ -92,7 +101,9 @@ public final class ChannelStatistics {
 		return this.dropped[reason.ordinal()].sum();
 	}
 
-	/** @return lines dropped for any reason */
+	/**
+	 * @return lines dropped for any reason
+	 */
 	public long getDroppedTotal() {
 		long total = 0;
 		for (LongAdder adder : this.dropped) {
@@ -101,14 +112,16 @@ public final class ChannelStatistics {
 		return total;
 	}
 
-	/** @return the last error recorded, or {@code null} */
+	/**
+	 * @return the last error recorded, or {@code null}
+	 */
 	public @Nullable LastError getLastError() {
 		return this.lastError.get();
 	}
 
 	/**
-	 * Count a dropped line. Called by the engine and by the layers above it (a line that could
-	 * not be decoded, a channel with no listener).
+	 * Count a dropped line. Called by the engine and by the layers above it (a line that
+	 * could not be decoded, a channel with no listener).
 	 * @param reason the reason
 	 */
 	public void recordDropped(DropReason reason) {
@@ -119,27 +132,38 @@ public final class ChannelStatistics {
 		this.dropped[reason.ordinal()].add(lines);
 	}
 
-	/** @return times a listener was called again with a line it had failed on */
+	/**
+	 * @return times a listener was called again with a line it had failed on
+	 */
 	public long getRetries() {
 		return this.retries.sum();
 	}
 
-	/** Count a listener called again with a line it had failed on: by the layers above the engine. */
+	/**
+	 * Count a listener called again with a line it had failed on: by the layers above the
+	 * engine.
+	 */
 	public void recordRetry() {
 		this.retries.increment();
 	}
 
-	/** @return dropped lines written to the channel's dead-letter file */
+	/**
+	 * @return dropped lines written to the channel's dead-letter file
+	 */
 	public long getDeadLettered() {
 		return this.deadLettered.sum();
 	}
 
-	/** Count a dropped line written to a dead-letter file: by the layers above the engine. */
+	/**
+	 * Count a dropped line written to a dead-letter file: by the layers above the engine.
+	 */
 	public void recordDeadLettered() {
 		this.deadLettered.increment();
 	}
 
-	/** @return dropped lines that could not be written to the channel's dead-letter file */
+	/**
+	 * @return dropped lines that could not be written to the channel's dead-letter file
+	 */
 	public long getDeadLetterFailures() {
 		return this.deadLetterFailures.sum();
 	}
@@ -150,8 +174,9 @@ public final class ChannelStatistics {
 	}
 
 	/**
-	 * Return whether a client is writing to the in pipe: from its first byte until every writer
-	 * has closed the pipe. A client that opened the pipe but has not written yet is not seen.
+	 * Return whether a client is writing to the in pipe: from its first byte until every
+	 * writer has closed the pipe. A client that opened the pipe but has not written yet
+	 * is not seen.
 	 * @return whether a client is connected
 	 */
 	public boolean isClientConnected() {
@@ -167,12 +192,14 @@ public final class ChannelStatistics {
 	 * @param error the error
 	 */
 	public void recordError(Throwable error) {
-		this.lastError.set(new LastError(Instant.now(), error.getClass().getName(), String.valueOf(error.getMessage())));
+		this.lastError
+			.set(new LastError(Instant.now(), error.getClass().getName(), String.valueOf(error.getMessage())));
 	}
 
 	/**
-	 * Count one received line. Single writer: the dispatching reader (readers of a channel are
-	 * serialised by the dispatch lock, which also orders their plain reads of the fields).
+	 * Count one received line. Single writer: the dispatching reader (readers of a
+	 * channel are serialised by the dispatch lock, which also orders their plain reads of
+	 * the fields).
 	 * @param bytes its length without the newline
 	 */
 	void addReceived(long bytes) {

@@ -6,25 +6,28 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The lock files this JVM holds, one per pipe directory however many channels use it: a channel
- * takes its directory's lock when it starts and gives it back when it stops, and the file is
- * unlocked when the last channel there has stopped. Sharing is required, not only cheaper: an
- * {@code fcntl} lock belongs to the process, and opening the file a second time and closing it
- * would drop it.
+ * The lock files this JVM holds, one per pipe directory however many channels use it: a
+ * channel takes its directory's lock when it starts and gives it back when it stops, and
+ * the file is unlocked when the last channel there has stopped. Sharing is required, not
+ * only cheaper: an {@code fcntl} lock belongs to the process, and opening the file a
+ * second time and closing it would drop it.
  *
  * @author pipe-io
  */
 final class DirectoryLocks {
 
-	/** By directory, symbolic links resolved so that two spellings of one directory share it. */
+	/**
+	 * By directory, symbolic links resolved so that two spellings of one directory share
+	 * it.
+	 */
 	private static final Map<Path, Held> held = new HashMap<>();
 
 	private DirectoryLocks() {
 	}
 
 	/**
-	 * Take the lock of a directory for one more channel, locking its file if no channel here holds
-	 * it yet.
+	 * Take the lock of a directory for one more channel, locking its file if no channel
+	 * here holds it yet.
 	 * @param directory an existing directory, symbolic links resolved
 	 * @param channel the channel being started, for messages
 	 * @throws PipeInUseException if another process holds it
@@ -40,8 +43,8 @@ final class DirectoryLocks {
 	}
 
 	/**
-	 * Give back the lock of a directory for one channel; the last one unlocks the file (and
-	 * removes it if this JVM created it).
+	 * Give back the lock of a directory for one channel; the last one unlocks the file
+	 * (and removes it if this JVM created it).
 	 * @param directory the directory as acquired
 	 */
 	static synchronized void release(Path directory) {
@@ -52,7 +55,9 @@ final class DirectoryLocks {
 		}
 	}
 
-	/** @return whether this JVM holds the lock of the directory, for tests */
+	/**
+	 * @return whether this JVM holds the lock of the directory, for tests
+	 */
 	static synchronized boolean isHeld(Path directory) {
 		return held.containsKey(directory);
 	}

@@ -1,8 +1,8 @@
 package io.pipeio.server;
 
 /**
- * Why a line was not delivered. The {@link #tag() tag} is the value of the {@code reason} tag of
- * the {@code pipeio.messages.dropped} metric.
+ * Why a line was not delivered. The {@link #tag() tag} is the value of the {@code reason}
+ * tag of the {@code pipeio.messages.dropped} metric.
  *
  * @author pipe-io
  */
@@ -24,27 +24,27 @@ public enum DropReason {
 	HANDLER_ERROR("handler-error"),
 
 	/**
-	 * Every client left the in pipe in the middle of a line: the partial line is dropped rather
-	 * than glued to the next client's first line.
+	 * Every client left the in pipe in the middle of a line: the partial line is dropped
+	 * rather than glued to the next client's first line.
 	 */
 	INCOMPLETE("incomplete"),
 
 	/**
-	 * An incoming line was in the in pipe when the channel stopped but could not be handled
-	 * before the stop timeout (or the channel was paused).
+	 * An incoming line was in the in pipe when the channel stopped but could not be
+	 * handled before the stop timeout (or the channel was paused).
 	 */
 	SHUTDOWN("shutdown"),
 
 	/**
-	 * An outgoing line was written to an out pipe that was then deleted or replaced on disk
-	 * before any client read it; it was counted as sent too.
+	 * An outgoing line was written to an out pipe that was then deleted or replaced on
+	 * disk before any client read it; it was counted as sent too.
 	 */
 	PIPE_REPLACED("pipe-replaced"),
 
 	/**
-	 * An outgoing line was in the out pipe, unread, when its reader went away for good (a plug-in
-	 * process exited) and was thrown away so that the next reader starts at a line boundary; it
-	 * was counted as sent too.
+	 * An outgoing line was in the out pipe, unread, when its reader went away for good (a
+	 * plug-in process exited) and was thrown away so that the next reader starts at a
+	 * line boundary; it was counted as sent too.
 	 */
 	ABANDONED("abandoned");
 

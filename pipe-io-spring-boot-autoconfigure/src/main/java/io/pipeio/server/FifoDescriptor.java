@@ -13,15 +13,17 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A pipe path opened natively with {@code O_RDONLY | O_NOFOLLOW | O_NONBLOCK}, so the open neither
- * follows a symbolic link nor blocks on a FIFO without a writer, and then described from the
- * descriptor itself: what was opened is what gets checked, changed and used, however the path is
- * swapped meanwhile. Its mode is set with {@code fchmod}, and every other descriptor the server
- * uses is opened through {@code /proc/self/fd}, which reaches the very file behind this descriptor
- * rather than whatever the path names by then.
+ * A pipe path opened natively with {@code O_RDONLY | O_NOFOLLOW | O_NONBLOCK}, so the
+ * open neither follows a symbolic link nor blocks on a FIFO without a writer, and then
+ * described from the descriptor itself: what was opened is what gets checked, changed and
+ * used, however the path is swapped meanwhile. Its mode is set with {@code fchmod}, and
+ * every other descriptor the server uses is opened through {@code /proc/self/fd}, which
+ * reaches the very file behind this descriptor rather than whatever the path names by
+ * then.
  * <p>
- * The descriptor is a reader of the FIFO but never a writer, so it does not hide the moment the
- * last client leaves (EOF), and clients that open the FIFO for writing never wait for a reader.
+ * The descriptor is a reader of the FIFO but never a writer, so it does not hide the
+ * moment the last client leaves (EOF), and clients that open the FIFO for writing never
+ * wait for a reader.
  *
  * @author pipe-io
  */
@@ -66,10 +68,11 @@ final class FifoDescriptor implements AutoCloseable {
 	}
 
 	/**
-	 * Open a path without following a link at its last component and without blocking, and
-	 * describe what was opened.
+	 * Open a path without following a link at its last component and without blocking,
+	 * and describe what was opened.
 	 * @param path the path
-	 * @return the open descriptor; its {@link #file()} describes the opened file, not the path
+	 * @return the open descriptor; its {@link #file()} describes the opened file, not the
+	 * path
 	 * @throws PipeFileException if the path is a symbolic link or missing
 	 * @throws IOException if it cannot be opened
 	 */
@@ -101,17 +104,23 @@ final class FifoDescriptor implements AutoCloseable {
 		}
 	}
 
-	/** @return the opened file: its kind, owner and identity as the descriptor sees them */
+	/**
+	 * @return the opened file: its kind, owner and identity as the descriptor sees them
+	 */
 	PipeFile file() {
 		return this.file;
 	}
 
-	/** @return how many names the opened file has */
+	/**
+	 * @return how many names the opened file has
+	 */
 	int links() {
 		return this.links;
 	}
 
-	/** @return the permissions of the opened file when it was opened */
+	/**
+	 * @return the permissions of the opened file when it was opened
+	 */
 	Set<PosixFilePermission> permissions() {
 		Set<PosixFilePermission> permissions = EnumSet.noneOf(PosixFilePermission.class);
 		for (PosixFilePermission permission : PosixFilePermission.values()) {
@@ -137,29 +146,32 @@ final class FifoDescriptor implements AutoCloseable {
 	}
 
 	/**
-	 * Open a channel on the very file behind this descriptor. Read-write never blocks; for a
-	 * read-only channel use {@link #openReader()}.
+	 * Open a channel on the very file behind this descriptor. Read-write never blocks;
+	 * for a read-only channel use {@link #openReader()}.
 	 * @param options the open options
 	 * @return the channel
 	 * @throws ClosedChannelException if this descriptor was closed
 	 * @throws IOException if it cannot be opened
 	 */
 	synchronized FileChannel openChannel(OpenOption... options) throws IOException {
-		// Under the lock that close() takes: once closed, the number may name another file.
+		// Under the lock that close() takes: once closed, the number may name another
+		// file.
 		requireOpen();
 		return FileChannel.open(procPath(this.fd), options);
 	}
 
 	/**
-	 * Open a blocking read-only channel, whose {@code read} returns EOF once every writer has
-	 * left. Its open would wait for a writer, so one is held for the moment of the open.
+	 * Open a blocking read-only channel, whose {@code read} returns EOF once every writer
+	 * has left. Its open would wait for a writer, so one is held for the moment of the
+	 * open.
 	 * @return the channel
 	 * @throws ClosedChannelException if this descriptor was closed
 	 * @throws IOException if it cannot be opened
 	 */
 	synchronized FileChannel openReader() throws IOException {
 		requireOpen();
-		// This descriptor is a reader, so a non-blocking open for writing succeeds at once.
+		// This descriptor is a reader, so a non-blocking open for writing succeeds at
+		// once.
 		int writer = Posix.open(procPath(this.fd).toString(), Posix.O_WRONLY | Posix.O_NONBLOCK);
 		try {
 			return FileChannel.open(procPath(this.fd), StandardOpenOption.READ);
@@ -170,8 +182,8 @@ final class FifoDescriptor implements AutoCloseable {
 	}
 
 	/**
-	 * Open a new non-blocking native reader of the FIFO, for {@code poll} and reads that must not
-	 * wait. The caller closes it with {@link Posix#close}.
+	 * Open a new non-blocking native reader of the FIFO, for {@code poll} and reads that
+	 * must not wait. The caller closes it with {@link Posix#close}.
 	 * @return the descriptor number
 	 * @throws ClosedChannelException if this descriptor was closed
 	 * @throws IOException if it cannot be opened

@@ -10,20 +10,23 @@ import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One opened <em>in</em> FIFO and the platform thread reading it, through a blocking read-only
- * channel opened via the checked native descriptor ({@link FifoDescriptor}), never by path.
+ * One opened <em>in</em> FIFO and the platform thread reading it, through a blocking
+ * read-only channel opened via the checked native descriptor ({@link FifoDescriptor}),
+ * never by path.
  * <p>
- * The server holds no writer on the pipe, so a read returns EOF exactly when every client has
- * left: a partial line then is a departed client's and is dropped (never glued to the next client's
- * first line), and the channel reports the client gone. The thread then waits for the next client
- * in {@link WriterWait}, which neither spins nor misses one that came and went meanwhile.
+ * The server holds no writer on the pipe, so a read returns EOF exactly when every client
+ * has left: a partial line then is a departed client's and is dropped (never glued to the
+ * next client's first line), and the channel reports the client gone. The thread then
+ * waits for the next client in {@link WriterWait}, which neither spins nor misses one
+ * that came and went meanwhile.
  * <p>
- * Stopping drains: the thread reads what is still in the pipe, without waiting for more, and
- * dispatches it while the dispatcher takes lines; what it can no longer dispatch is counted as
- * dropped ({@link DropReason#SHUTDOWN}). A retired pipe (deleted or replaced on disk) is read until
- * its last client leaves. The read-only channel may be closed under the thread without stopping it:
- * by {@link #holdBack()}, so that a paused channel leaves incoming bytes in the pipe, or by a stray
- * interrupt; the thread then reads on through a new one.
+ * Stopping drains: the thread reads what is still in the pipe, without waiting for more,
+ * and dispatches it while the dispatcher takes lines; what it can no longer dispatch is
+ * counted as dropped ({@link DropReason#SHUTDOWN}). A retired pipe (deleted or replaced
+ * on disk) is read until its last client leaves. The read-only channel may be closed
+ * under the thread without stopping it: by {@link #holdBack()}, so that a paused channel
+ * leaves incoming bytes in the pipe, or by a stray interrupt; the thread then reads on
+ * through a new one.
  *
  * @author pipe-io
  */
@@ -44,7 +47,9 @@ final class InboundPipe {
 
 	private final byte[] buffer;
 
-	/** Whether the server created the FIFO and removes it at stop, losing what it holds. */
+	/**
+	 * Whether the server created the FIFO and removes it at stop, losing what it holds.
+	 */
 	private final boolean managed;
 
 	private final Thread thread;
@@ -56,7 +61,9 @@ final class InboundPipe {
 	/** Set from just before the thread checks for a pause until its read returned. */
 	private volatile boolean reading;
 
-	/** Whether a client has written since the last EOF; only the reading thread uses it. */
+	/**
+	 * Whether a client has written since the last EOF; only the reading thread uses it.
+	 */
 	private boolean clientPresent;
 
 	private InboundPipe(FifoDescriptor fifo, FileChannel channel, LineDispatcher dispatcher,
@@ -73,12 +80,13 @@ final class InboundPipe {
 	}
 
 	/**
-	 * Start reading an opened FIFO. The pipe owns the descriptor from now on, also if this fails.
+	 * Start reading an opened FIFO. The pipe owns the descriptor from now on, also if
+	 * this fails.
 	 * @param fifo the FIFO, opened and checked
 	 * @param settings the channel settings
 	 * @param dispatcher where lines go
-	 * @param onFailure told when reading fails other than by {@link #close()}, and of any unexpected
-	 * failure on the way to the handler
+	 * @param onFailure told when reading fails other than by {@link #close()}, and of any
+	 * unexpected failure on the way to the handler
 	 * @return the running pipe
 	 * @throws IOException if the FIFO cannot be opened for reading
 	 */
@@ -115,8 +123,10 @@ final class InboundPipe {
 					if (this.retired) {
 						break;
 					}
-					// Returns once a client wrote, or came and went, or when woken by close or retire:
-					// the loop decides, and a retired pipe is read once more for what a client left.
+					// Returns once a client wrote, or came and went, or when woken by
+					// close or retire:
+					// the loop decides, and a retired pipe is read once more for what a
+					// client left.
 					this.writerWait.await();
 				}
 			}
@@ -134,7 +144,8 @@ final class InboundPipe {
 			}
 		}
 		catch (RuntimeException | Error ex) {
-			onFailure.accept(this, ex); // even reporting failed: the thread ends, the watchdog starts another
+			// even reporting failed: the thread ends, the watchdog starts another
+			onFailure.accept(this, ex);
 		}
 		finally {
 			closeQuietly(this.channel);
@@ -143,7 +154,9 @@ final class InboundPipe {
 		}
 	}
 
-	/** Report a client's arrival or the last one's departure, for the current pipe only. */
+	/**
+	 * Report a client's arrival or the last one's departure, for the current pipe only.
+	 */
 	private void presence(boolean present) {
 		if (this.clientPresent != present) {
 			this.clientPresent = present;
@@ -154,11 +167,12 @@ final class InboundPipe {
 	}
 
 	/**
-	 * Dispatch a chunk. A failure on the way that is not the handler's (which the dispatcher catches
-	 * per line) — an {@code OutOfMemoryError} while assembling a line, a listener throwing — is
-	 * reported and reading goes on: ending the thread would close the pipe's last reader under the
-	 * attached clients, whose next write would then fail with EPIPE. The rest of the chunk is lost,
-	 * and a line it ended inside is skipped up to its newline rather than delivered as a fragment.
+	 * Dispatch a chunk. A failure on the way that is not the handler's (which the
+	 * dispatcher catches per line) — an {@code OutOfMemoryError} while assembling a line,
+	 * a listener throwing — is reported and reading goes on: ending the thread would
+	 * close the pipe's last reader under the attached clients, whose next write would
+	 * then fail with EPIPE. The rest of the chunk is lost, and a line it ended inside is
+	 * skipped up to its newline rather than delivered as a fragment.
 	 */
 	private boolean dispatch(int read, BiConsumer<InboundPipe, Throwable> onFailure) throws InterruptedException {
 		// Also called by StopDrain, with chunks it read into the same buffer.
@@ -174,8 +188,9 @@ final class InboundPipe {
 
 	/**
 	 * Read the next chunk.
-	 * @return the bytes read; 0 if nothing was read because the channel was paused meanwhile or the
-	 * descriptor was closed under the thread; -1 at EOF (every writer has left)
+	 * @return the bytes read; 0 if nothing was read because the channel was paused
+	 * meanwhile or the descriptor was closed under the thread; -1 at EOF (every writer
+	 * has left)
 	 */
 	private int read(ByteBuffer byteBuffer) throws IOException {
 		if (!this.channel.isOpen()) {
@@ -184,8 +199,10 @@ final class InboundPipe {
 		FileChannel current = this.channel;
 		this.reading = true;
 		try {
-			// Checked after announcing the read, while pause() sets the flag before it looks at
-			// reading: either this sees the pause, or holdBack() sees the read and ends it.
+			// Checked after announcing the read, while pause() sets the flag before it
+			// looks at
+			// reading: either this sees the pause, or holdBack() sees the read and ends
+			// it.
 			if (this.dispatcher.isPaused() || this.closing) {
 				return 0;
 			}
@@ -193,7 +210,8 @@ final class InboundPipe {
 			return current.read(byteBuffer);
 		}
 		catch (ClosedChannelException ex) {
-			Thread.interrupted(); // closed by stop, pause or a stray interrupt: clear it, the loop decides
+			// closed by stop, pause or a stray interrupt: clear it, the loop decides
+			Thread.interrupted();
 			return 0;
 		}
 		finally {
@@ -208,25 +226,31 @@ final class InboundPipe {
 		}
 		FileChannel reopened = this.fifo.openReader();
 		this.channel = reopened;
-		// close() sets closing before it closes the channel: one of the two sees the other.
+		// close() sets closing before it closes the channel: one of the two sees the
+		// other.
 		if (this.closing) {
 			closeQuietly(reopened);
 		}
 	}
 
-	/** @return the FIFO this pipe reads */
+	/**
+	 * @return the FIFO this pipe reads
+	 */
 	PipeFile file() {
 		return this.fifo.file();
 	}
 
-	/** @return whether the reading thread is still running */
+	/**
+	 * @return whether the reading thread is still running
+	 */
 	boolean isAlive() {
 		return this.thread.isAlive();
 	}
 
 	/**
-	 * The pipe was deleted or replaced on disk: read it until every attached client has left,
-	 * then end. Presence and partial lines of the channel are the new pipe's business now.
+	 * The pipe was deleted or replaced on disk: read it until every attached client has
+	 * left, then end. Presence and partial lines of the channel are the new pipe's
+	 * business now.
 	 */
 	void retire() {
 		this.retired = true;
@@ -235,9 +259,10 @@ final class InboundPipe {
 	}
 
 	/**
-	 * Called once the dispatcher is paused: make sure the thread takes no more bytes from the pipe.
-	 * A thread blocked in {@code read} is released by closing its read-only channel, which takes
-	 * nothing from the pipe; a thread waiting for the next client takes nothing either.
+	 * Called once the dispatcher is paused: make sure the thread takes no more bytes from
+	 * the pipe. A thread blocked in {@code read} is released by closing its read-only
+	 * channel, which takes nothing from the pipe; a thread waiting for the next client
+	 * takes nothing either.
 	 */
 	void holdBack() {
 		if (!this.reading || Thread.currentThread() == this.thread) {
@@ -251,8 +276,9 @@ final class InboundPipe {
 	}
 
 	/**
-	 * Stop reading: release the thread from {@code read} or from waiting for a client; it then
-	 * drains what is in the pipe and ends. A chunk being dispatched is finished first.
+	 * Stop reading: release the thread from {@code read} or from waiting for a client; it
+	 * then drains what is in the pipe and ends. A chunk being dispatched is finished
+	 * first.
 	 */
 	void close() {
 		this.closing = true;
@@ -260,7 +286,10 @@ final class InboundPipe {
 		this.writerWait.wake();
 	}
 
-	/** Mark a thread that did not end when stopped in its name, for thread dumps and messages. */
+	/**
+	 * Mark a thread that did not end when stopped in its name, for thread dumps and
+	 * messages.
+	 */
 	void abandon() {
 		if (this.thread.isAlive()) {
 			this.thread.setName(this.thread.getName() + "-abandoned");

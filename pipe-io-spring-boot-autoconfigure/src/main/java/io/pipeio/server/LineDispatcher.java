@@ -7,14 +7,15 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Hands framed lines to the {@link LineHandler}, one chunk at a time under a lock so the handler
- * is never called concurrently (a replaced in pipe is drained by a second reader for a while), and
- * holds chunks back while the channel is paused. Each line is counted before its handler runs, so a
- * reply can never reach a client ahead of the count of its request; replies are handed to the
- * writer as {@link ReplyBatching} decides.
+ * Hands framed lines to the {@link LineHandler}, one chunk at a time under a lock so the
+ * handler is never called concurrently (a replaced in pipe is drained by a second reader
+ * for a while), and holds chunks back while the channel is paused. Each line is counted
+ * before its handler runs, so a reply can never reach a client ahead of the count of its
+ * request; replies are handed to the writer as {@link ReplyBatching} decides.
  * <p>
- * Pausing and closing use a lock of their own: they must never wait for a handler that is still
- * running (a slow handler would otherwise block {@code stop()} and {@code pause()}).
+ * Pausing and closing use a lock of their own: they must never wait for a handler that is
+ * still running (a slow handler would otherwise block {@code stop()} and
+ * {@code pause()}).
  *
  * @author pipe-io
  */
@@ -60,8 +61,10 @@ final class LineDispatcher {
 	 * @param framer the framer of the pipe the chunk came from
 	 * @param chunk the bytes
 	 * @param length how many bytes of {@code chunk} were read
-	 * @return {@code false} if the dispatcher was closed while waiting and the chunk was not handled
-	 * @throws InterruptedException if interrupted while paused or waiting for the other reader
+	 * @return {@code false} if the dispatcher was closed while waiting and the chunk was
+	 * not handled
+	 * @throws InterruptedException if interrupted while paused or waiting for the other
+	 * reader
 	 */
 	boolean dispatch(LineFramer framer, byte[] chunk, int length) throws InterruptedException {
 		while (awaitNotPaused()) {
@@ -95,7 +98,8 @@ final class LineDispatcher {
 	}
 
 	/**
-	 * Wait while paused; called by a reader before it reads so paused lines stay in the pipe.
+	 * Wait while paused; called by a reader before it reads so paused lines stay in the
+	 * pipe.
 	 * @return {@code false} if closed
 	 * @throws InterruptedException if interrupted while paused
 	 */
@@ -128,8 +132,9 @@ final class LineDispatcher {
 	}
 
 	/**
-	 * Tell whether a handler call that the last {@code stop()} gave up on has still not returned:
-	 * its thread holds the dispatch lock, so no reader can deliver a line meanwhile.
+	 * Tell whether a handler call that the last {@code stop()} gave up on has still not
+	 * returned: its thread holds the dispatch lock, so no reader can deliver a line
+	 * meanwhile.
 	 * @return the failure that describes it, or {@code null} if there is none (any more)
 	 */
 	@Nullable IllegalStateException blockedByAbandonedCall() {
@@ -156,8 +161,8 @@ final class LineDispatcher {
 	}
 
 	/**
-	 * Take lines again, for a starting server. No reader of the channel runs yet, so a thread
-	 * holding the dispatch lock now is one that stop gave up on.
+	 * Take lines again, for a starting server. No reader of the channel runs yet, so a
+	 * thread holding the dispatch lock now is one that stop gave up on.
 	 */
 	void open() {
 		this.abandoned = this.dispatchLock.owner();
@@ -175,8 +180,9 @@ final class LineDispatcher {
 	}
 
 	/**
-	 * Every writer has left the pipe a framer reads: its partial line, if any, is dropped (no later
-	 * byte can complete it, those come from the next client), under the lock like a chunk.
+	 * Every writer has left the pipe a framer reads: its partial line, if any, is dropped
+	 * (no later byte can complete it, those come from the next client), under the lock
+	 * like a chunk.
 	 * @param framer the framer of that pipe
 	 * @throws InterruptedException if interrupted while waiting for the other reader
 	 */
@@ -200,7 +206,8 @@ final class LineDispatcher {
 	}
 
 	/**
-	 * Count lines that were in the pipe when the channel stopped but were no longer dispatched.
+	 * Count lines that were in the pipe when the channel stopped but were no longer
+	 * dispatched.
 	 * @param lines how many
 	 */
 	void droppedAtStop(long lines) {
@@ -254,14 +261,17 @@ final class LineDispatcher {
 				dispatcher.listener.onHandlerError(dispatcher.server,
 						Arrays.copyOfRange(buffer, offset, offset + length), ex);
 				if (ex instanceof InterruptedException && dispatcher.closed) {
-					// stop() gave up waiting: the rest of the chunk must not block the thread again.
+					// stop() gave up waiting: the rest of the chunk must not block the
+					// thread again.
 					Thread.currentThread().interrupt();
 				}
 			}
 			dispatcher.replies.afterLine();
 			if (!dispatcher.closed) {
-				// An interrupt left by the handler (or an InterruptedException it threw) is not a
-				// stop: carried into the next read it would close the pipe under attached clients.
+				// An interrupt left by the handler (or an InterruptedException it threw)
+				// is not a
+				// stop: carried into the next read it would close the pipe under attached
+				// clients.
 				Thread.interrupted();
 			}
 		}

@@ -5,13 +5,13 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Splits a byte stream into lines on {@code \n}. Complete lines inside a chunk are passed on
- * without copying. A line that spans chunks is assembled: up to {@value #SMALL_LIMIT} bytes in one
- * reused buffer; beyond that as a list of pieces joined once into an array of the exact size, which
- * the handler may keep ({@link Sink#ownedLine}), so a large line costs about twice its size in
- * memory rather than the three times of a doubling buffer plus the handler's copy. Nothing grows
- * past the max message size: a longer line is discarded up to its newline and reported with its
- * size.
+ * Splits a byte stream into lines on {@code \n}. Complete lines inside a chunk are passed
+ * on without copying. A line that spans chunks is assembled: up to {@value #SMALL_LIMIT}
+ * bytes in one reused buffer; beyond that as a list of pieces joined once into an array
+ * of the exact size, which the handler may keep ({@link Sink#ownedLine}), so a large line
+ * costs about twice its size in memory rather than the three times of a doubling buffer
+ * plus the handler's copy. Nothing grows past the max message size: a longer line is
+ * discarded up to its newline and reported with its size.
  *
  * @author pipe-io
  */
@@ -35,7 +35,10 @@ final class LineFramer {
 
 	private boolean discarding;
 
-	/** Discarding the rest of a line whose start was lost, not an over-size one: nothing to report. */
+	/**
+	 * Discarding the rest of a line whose start was lost, not an over-size one: nothing
+	 * to report.
+	 */
 	private boolean silent;
 
 	private long discarded;
@@ -66,8 +69,8 @@ final class LineFramer {
 	}
 
 	/**
-	 * Start afresh after a failure lost the rest of a chunk: forget the partial line, and if the lost
-	 * bytes ended inside a line, skip the rest of that line quietly.
+	 * Start afresh after a failure lost the rest of a chunk: forget the partial line, and
+	 * if the lost bytes ended inside a line, skip the rest of that line quietly.
 	 * @param midLine whether the next bytes continue a line whose start was lost
 	 */
 	void resync(boolean midLine) {
@@ -78,8 +81,8 @@ final class LineFramer {
 	}
 
 	/**
-	 * The stream ended: every writer left. A partial line can no longer be completed and is
-	 * reported as {@link Sink#incomplete} (or, for a line already over the limit, as
+	 * The stream ended: every writer left. A partial line can no longer be completed and
+	 * is reported as {@link Sink#incomplete} (or, for a line already over the limit, as
 	 * {@link Sink#tooLarge}); the next bytes start a new line.
 	 */
 	void endOfStream() {
@@ -96,7 +99,9 @@ final class LineFramer {
 		resync(false);
 	}
 
-	/** @return whether a partial line is waiting for its newline */
+	/**
+	 * @return whether a partial line is waiting for its newline
+	 */
 	boolean hasPartialLine() {
 		return partialLength() > 0 || this.discarding;
 	}
@@ -152,7 +157,8 @@ final class LineFramer {
 			return;
 		}
 		if (needed > this.pending.length) {
-			this.pending = Arrays.copyOf(this.pending, (int) Math.min(SMALL_LIMIT, Math.max(needed, this.pending.length * 2L)));
+			this.pending = Arrays.copyOf(this.pending,
+					(int) Math.min(SMALL_LIMIT, Math.max(needed, this.pending.length * 2L)));
 		}
 		System.arraycopy(chunk, start, this.pending, this.pendingLength, length);
 		this.pendingLength = (int) needed;

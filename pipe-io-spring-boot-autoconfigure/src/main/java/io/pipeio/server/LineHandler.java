@@ -1,9 +1,10 @@
 package io.pipeio.server;
 
 /**
- * Receives the lines read from a channel's <em>in</em> pipe, in order, on the channel's reader
- * thread. The line is {@code buffer[offset, offset + length)} without its terminating newline; the
- * buffer is reused once the method returns, so copy what must outlive the call.
+ * Receives the lines read from a channel's <em>in</em> pipe, in order, on the channel's
+ * reader thread. The line is {@code buffer[offset, offset + length)} without its
+ * terminating newline; the buffer is reused once the method returns, so copy what must
+ * outlive the call.
  *
  * @author pipe-io
  */
@@ -16,14 +17,16 @@ public interface LineHandler {
 	 * @param offset where the line starts in {@code buffer}
 	 * @param length the number of bytes of the line (zero for an empty line)
 	 * @throws Exception any failure; it is reported to
-	 * {@link PipeServerListener#onHandlerError} and the channel goes on with the next line
+	 * {@link PipeServerListener#onHandlerError} and the channel goes on with the next
+	 * line
 	 */
 	void onLine(byte[] buffer, int offset, int length) throws Exception;
 
 	/**
-	 * Handle one line that was assembled into an array of its own (a line longer than the read
-	 * buffer): the handler may keep the array instead of copying it, which halves the memory a large
-	 * line costs. By default, the same as {@link #onLine(byte[], int, int)}.
+	 * Handle one line that was assembled into an array of its own (a line longer than the
+	 * read buffer): the handler may keep the array instead of copying it, which halves
+	 * the memory a large line costs. By default, the same as
+	 * {@link #onLine(byte[], int, int)}.
 	 * @param line the line without its newline, owned by the handler
 	 * @throws Exception any failure, as for {@link #onLine(byte[], int, int)}
 	 */
@@ -32,18 +35,19 @@ public interface LineHandler {
 	}
 
 	/**
-	 * Learn of a partial line that every client left without finishing it; it was dropped and
-	 * counted ({@link DropReason#INCOMPLETE}). By default, nothing more happens.
+	 * Learn of a partial line that every client left without finishing it; it was dropped
+	 * and counted ({@link DropReason#INCOMPLETE}). By default, nothing more happens.
 	 * @param partial the bytes of the unfinished line
 	 */
 	default void onIncompleteLine(byte[] partial) {
 	}
 
 	/**
-	 * Called after the lines of one chunk read from the pipe have been handled: they were handled
-	 * back to back, with no wait for the pipe between them, so a handler can time them as a whole
-	 * (two clock reads per chunk instead of two per line). Called before the chunk's replies are
-	 * flushed, also when handling the chunk failed. By default, nothing; must not throw.
+	 * Called after the lines of one chunk read from the pipe have been handled: they were
+	 * handled back to back, with no wait for the pipe between them, so a handler can time
+	 * them as a whole (two clock reads per chunk instead of two per line). Called before
+	 * the chunk's replies are flushed, also when handling the chunk failed. By default,
+	 * nothing; must not throw.
 	 */
 	default void onChunkEnd() {
 	}

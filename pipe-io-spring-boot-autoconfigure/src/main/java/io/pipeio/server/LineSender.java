@@ -7,9 +7,9 @@ import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The sending side of a {@link PipeServer}: checks each line, queues it for the writer as the
- * channel's {@link OverflowPolicy} says, and accounts for every line that was not queued or was
- * dropped from the queue. The queue exists while the server runs.
+ * The sending side of a {@link PipeServer}: checks each line, queues it for the writer as
+ * the channel's {@link OverflowPolicy} says, and accounts for every line that was not
+ * queued or was dropped from the queue. The queue exists while the server runs.
  *
  * @author pipe-io
  */
@@ -33,7 +33,10 @@ final class LineSender {
 		this.listener = listener;
 	}
 
-	/** @return a new queue for a starting server; it takes sends once {@link #open} is called */
+	/**
+	 * @return a new queue for a starting server; it takes sends once {@link #open} is
+	 * called
+	 */
 	SendQueue newQueue() {
 		return new SendQueue(this.settings, this::rejected);
 	}
@@ -46,7 +49,9 @@ final class LineSender {
 		this.queue = null;
 	}
 
-	/** @return the queue while running, for the dispatcher to batch replies into */
+	/**
+	 * @return the queue while running, for the dispatcher to batch replies into
+	 */
 	@Nullable SendQueue queue() {
 		return this.queue;
 	}
@@ -61,7 +66,10 @@ final class LineSender {
 		return (sendQueue != null) ? sendQueue.bytes() : 0;
 	}
 
-	/** @return when the running queue first had no room for a line since the writer last wrote */
+	/**
+	 * @return when the running queue first had no room for a line since the writer last
+	 * wrote
+	 */
 	@Nullable Instant waitingForReaderSince() {
 		SendQueue sendQueue = this.queue;
 		long millis = (sendQueue != null) ? sendQueue.fullSinceMillis() : 0;
@@ -87,14 +95,15 @@ final class LineSender {
 	}
 
 	/**
-	 * Queue an entry as the overflow policy says. A line that does not fit is counted as dropped
-	 * and, unless the policy is to drop it quietly, reported to its sender.
+	 * Queue an entry as the overflow policy says. A line that does not fit is counted as
+	 * dropped and, unless the policy is to drop it quietly, reported to its sender.
 	 * @return whether it was queued
 	 */
 	private boolean enqueue(Object entry, byte[] line) {
 		SendQueue sendQueue = this.queue;
 		String channel = this.settings.getChannel();
-		// Taken while stopping too, until the queue closes: replies to lines being handled count.
+		// Taken while stopping too, until the queue closes: replies to lines being
+		// handled count.
 		if (sendQueue == null) {
 			throw PipeSendException.notRunning(channel, this.server.getState());
 		}
@@ -118,9 +127,10 @@ final class LineSender {
 	}
 
 	/**
-	 * Lines the queue dropped to make room, or replies collected by the reader that did not fit:
-	 * their senders have returned, so they are told only through the counts, the listener and the
-	 * futures of {@code sendAsync}. Each is accounted for even if the listener fails on another.
+	 * Lines the queue dropped to make room, or replies collected by the reader that did
+	 * not fit: their senders have returned, so they are told only through the counts, the
+	 * listener and the futures of {@code sendAsync}. Each is accounted for even if the
+	 * listener fails on another.
 	 */
 	private void rejected(List<Object> entries) {
 		Throwable failure = null;

@@ -27,19 +27,20 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The lock file of a pipe directory, {@value #NAME}, held locked by the one process that serves
- * pipes there. The lock is an {@code fcntl} lock ({@link FileChannel#tryLock()}): the kernel
- * releases it when the process dies, even by {@code kill -9}, so a restart never finds a stale
- * lock, only perhaps a stale file, which it reuses. The holder writes its process id into the file
- * so that a second process can say who holds it.
+ * The lock file of a pipe directory, {@value #NAME}, held locked by the one process that
+ * serves pipes there. The lock is an {@code fcntl} lock ({@link FileChannel#tryLock()}):
+ * the kernel releases it when the process dies, even by {@code kill -9}, so a restart
+ * never finds a stale lock, only perhaps a stale file, which it reuses. The holder writes
+ * its process id into the file so that a second process can say who holds it.
  * <p>
- * Race-free removal: the process that created the file unlinks it while it still holds the lock,
- * and whoever gets the lock checks afterwards that the path still names the file it locked,
- * starting over otherwise. So a lock taken on a file that was just unlinked is never trusted.
+ * Race-free removal: the process that created the file unlinks it while it still holds
+ * the lock, and whoever gets the lock checks afterwards that the path still names the
+ * file it locked, starting over otherwise. So a lock taken on a file that was just
+ * unlinked is never trusted.
  * <p>
- * An {@code fcntl} lock belongs to the process and is dropped when the process closes <em>any</em>
- * descriptor of the file; this process therefore opens each lock file once ({@link DirectoryLocks})
- * and must never open it otherwise while holding it.
+ * An {@code fcntl} lock belongs to the process and is dropped when the process closes
+ * <em>any</em> descriptor of the file; this process therefore opens each lock file once
+ * ({@link DirectoryLocks}) and must never open it otherwise while holding it.
  *
  * @author pipe-io
  */
@@ -68,8 +69,9 @@ final class LockFile {
 			LinkOption.NOFOLLOW_LINKS);
 
 	/**
-	 * Descriptors of lock files held by another copy of pipe-io in this JVM (another class
-	 * loader), kept open on purpose: closing one would drop that copy's lock. Guarded by itself.
+	 * Descriptors of lock files held by another copy of pipe-io in this JVM (another
+	 * class loader), kept open on purpose: closing one would drop that copy's lock.
+	 * Guarded by itself.
 	 */
 	private static final List<FileChannel> parked = new ArrayList<>();
 
@@ -86,8 +88,8 @@ final class LockFile {
 	}
 
 	/**
-	 * Create (if missing), open and lock the lock file of a directory, and write this process's id
-	 * into it. Nothing else on disk is touched.
+	 * Create (if missing), open and lock the lock file of a directory, and write this
+	 * process's id into it. Nothing else on disk is touched.
 	 * @param directory an existing directory, symbolic links resolved
 	 * @param channel the channel being started, for messages
 	 * @return the locked file
@@ -119,8 +121,8 @@ final class LockFile {
 				return locked;
 			}
 		}
-		throw new IOException(prefix(channel, directory) + "the lock file " + path + " was replaced "
-				+ MAX_ATTEMPTS + " times while it was being locked; something keeps deleting it.");
+		throw new IOException(prefix(channel, directory) + "the lock file " + path + " was replaced " + MAX_ATTEMPTS
+				+ " times while it was being locked; something keeps deleting it.");
 	}
 
 	/**
@@ -138,8 +140,10 @@ final class LockFile {
 			}
 			checkUsable(file, PipeFiles.currentUid(), channel);
 			if (created) {
-				// Exact whatever the umask, so that a later holder can open it read-write. Done
-				// before locking: setting it opens and closes the file, which would drop the lock.
+				// Exact whatever the umask, so that a later holder can open it
+				// read-write. Done
+				// before locking: setting it opens and closes the file, which would drop
+				// the lock.
 				Files.getFileAttributeView(file.path(), PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
 					.setPermissions(PERMISSIONS);
 			}
@@ -159,14 +163,16 @@ final class LockFile {
 				throw inUse(file.path(), directory, channel, describeHolder(readContent(opened)));
 			}
 			if (!file.isStillThere()) {
-				return null; // unlinked by its holder as it released it: that lock guards nothing
+				// unlinked by its holder as it released it: that lock guards nothing
+				return null;
 			}
 			String content = readContent(opened);
 			if (!created && !CONTENT.matcher(content).matches()) {
-				throw new PipeFileException(file.path(), prefix(channel, directory) + "the file " + file.path()
-						+ " holds something other than the process id pipe-io writes into its lock file. Remove"
-						+ " it or configure another pipe-io.directory; pipe-io never changes files it did not"
-						+ " create.");
+				throw new PipeFileException(file.path(),
+						prefix(channel, directory) + "the file " + file.path()
+								+ " holds something other than the process id pipe-io writes into its lock file. Remove"
+								+ " it or configure another pipe-io.directory; pipe-io never changes files it did not"
+								+ " create.");
 			}
 			writeProcessId(opened);
 			keepOpen = true;
@@ -198,15 +204,16 @@ final class LockFile {
 					+ " pipe-io.directory; pipe-io never follows links and never deletes files it did not create.");
 		}
 		if (uid >= 0 && found.uid() != uid) {
-			throw new PipeFileException(path, prefix(channel, directory) + "the lock file " + path
-					+ " belongs to user id " + found.uid() + ", not to this process (" + uid
-					+ "). Remove it or configure another pipe-io.directory.");
+			throw new PipeFileException(path,
+					prefix(channel, directory) + "the lock file " + path + " belongs to user id " + found.uid()
+							+ ", not to this process (" + uid + "). Remove it or configure another pipe-io.directory.");
 		}
 	}
 
 	/**
-	 * Remove the file if this process created it, then unlock it. Unlinking comes first, while
-	 * the lock is still held, so that whoever locks the old file next sees it gone and retries.
+	 * Remove the file if this process created it, then unlock it. Unlinking comes first,
+	 * while the lock is still held, so that whoever locks the old file next sees it gone
+	 * and retries.
 	 */
 	void release() {
 		try {
@@ -222,14 +229,15 @@ final class LockFile {
 		}
 	}
 
-	/** @return the path of the lock file */
+	/**
+	 * @return the path of the lock file
+	 */
 	Path path() {
 		return this.file.path();
 	}
 
 	private static void writeProcessId(FileChannel channel) throws IOException {
-		ByteBuffer pid = ByteBuffer
-			.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII));
+		ByteBuffer pid = ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII));
 		channel.truncate(0);
 		while (pid.hasRemaining()) {
 			channel.write(pid, pid.position());
@@ -253,10 +261,11 @@ final class LockFile {
 	}
 
 	private static PipeInUseException inUse(Path path, Path directory, String channel, String holder) {
-		return new PipeInUseException(path, prefix(channel, directory) + "another pipe-io server serves this"
-				+ " directory: " + holder + " holds its lock file " + path + ". Two servers on one directory would"
-				+ " replace each other's pipes and split their lines; stop that process or configure another"
-				+ " pipe-io.directory.");
+		return new PipeInUseException(path,
+				prefix(channel, directory) + "another pipe-io server serves this" + " directory: " + holder
+						+ " holds its lock file " + path + ". Two servers on one directory would"
+						+ " replace each other's pipes and split their lines; stop that process or configure another"
+						+ " pipe-io.directory.");
 	}
 
 	private static String prefix(String channel, Path directory) {

@@ -14,10 +14,10 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The opened <em>out</em> FIFO and the single platform thread that writes queued lines to it.
- * The FIFO is opened read-write, so the server can write while no client reads (lines wait in
- * the pipe for the next reader) and {@code open} never blocks. Lines are copied with their
- * newline into one direct buffer and written in batches, never interleaved.
+ * The opened <em>out</em> FIFO and the single platform thread that writes queued lines to
+ * it. The FIFO is opened read-write, so the server can write while no client reads (lines
+ * wait in the pipe for the next reader) and {@code open} never blocks. Lines are copied
+ * with their newline into one direct buffer and written in batches, never interleaved.
  *
  * @author pipe-io
  */
@@ -25,7 +25,10 @@ final class OutboundPipe {
 
 	private static final byte NEWLINE = '\n';
 
-	/** At most this much of a replaced pipe is read to count lost lines: a pipe's largest size. */
+	/**
+	 * At most this much of a replaced pipe is read to count lost lines: a pipe's largest
+	 * size.
+	 */
 	private static final int MAX_COUNTED = 1024 * 1024;
 
 	private final SendQueue queue;
@@ -38,7 +41,9 @@ final class OutboundPipe {
 
 	private volatile PipeFile file;
 
-	/** Kept open as a handle on the FIFO, for counting what is lost when it is replaced. */
+	/**
+	 * Kept open as a handle on the FIFO, for counting what is lost when it is replaced.
+	 */
 	private volatile FifoDescriptor fifo;
 
 	private volatile FileChannel channel;
@@ -103,7 +108,10 @@ final class OutboundPipe {
 		return pipe;
 	}
 
-	/** Open read-write: never blocks, and lets lines wait in the pipe while no client reads. */
+	/**
+	 * Open read-write: never blocks, and lets lines wait in the pipe while no client
+	 * reads.
+	 */
 	private static FileChannel openChannel(FifoDescriptor fifo) throws IOException {
 		try {
 			return fifo.openChannel(StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -115,9 +123,9 @@ final class OutboundPipe {
 	}
 
 	/**
-	 * Switch to a re-created FIFO. Clients still reading the old one get what was already written
-	 * to it, then EOF; if none reads it any more, the lines left in it are lost and counted as
-	 * dropped ({@link DropReason#PIPE_REPLACED}).
+	 * Switch to a re-created FIFO. Clients still reading the old one get what was already
+	 * written to it, then EOF; if none reads it any more, the lines left in it are lost
+	 * and counted as dropped ({@link DropReason#PIPE_REPLACED}).
 	 * @param replacement the new FIFO, opened and checked
 	 * @throws IOException if it cannot be opened
 	 */
@@ -127,7 +135,8 @@ final class OutboundPipe {
 		this.channel = openChannel(replacement);
 		this.fifo = replacement;
 		this.file = replacement.file();
-		// A writer of our own keeps the old pipe reachable once our readers of it are closed.
+		// A writer of our own keeps the old pipe reachable once our readers of it are
+		// closed.
 		int writer = oldFifo.openNonBlockingWriter();
 		try {
 			InboundPipe.closeQuietly(old);
@@ -139,7 +148,9 @@ final class OutboundPipe {
 		}
 	}
 
-	/** Count the lines left in a pipe nobody reads any more (bounded, like a pipe's size). */
+	/**
+	 * Count the lines left in a pipe nobody reads any more (bounded, like a pipe's size).
+	 */
 	private long countLost(int writer) throws IOException {
 		if (Posix.hasReaders(writer)) {
 			return 0; // a client still reads the old pipe: what is left is theirs
@@ -178,7 +189,9 @@ final class OutboundPipe {
 		return this.thread.isAlive();
 	}
 
-	/** @return what ended the thread other than a stop, or {@code null} */
+	/**
+	 * @return what ended the thread other than a stop, or {@code null}
+	 */
 	@Nullable Throwable failure() {
 		return this.failure;
 	}
@@ -205,7 +218,8 @@ final class OutboundPipe {
 		try {
 			while (this.queue.takeAll(batch)) {
 				if (buffer == null) {
-					// Allocated on first use: a channel that never sends costs no native buffer.
+					// Allocated on first use: a channel that never sends costs no native
+					// buffer.
 					buffer = ByteBuffer.allocateDirect(this.bufferSize);
 				}
 				writeBatch(batch, buffer);
@@ -230,9 +244,10 @@ final class OutboundPipe {
 	}
 
 	/**
-	 * The thread ends other than by a stop, whatever the cause (an {@code OutOfMemoryError} too): the
-	 * queue refuses new lines, so no sender waits for a writer that is gone, and the channel fails
-	 * with the cause instead of looking healthy while nothing is written.
+	 * The thread ends other than by a stop, whatever the cause (an
+	 * {@code OutOfMemoryError} too): the queue refuses new lines, so no sender waits for
+	 * a writer that is gone, and the channel fails with the cause instead of looking
+	 * healthy while nothing is written.
 	 */
 	private void failed(Throwable ex, Consumer<Throwable> onFailure) {
 		this.failure = ex;

@@ -14,16 +14,17 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Checks and creates the directories that hold pipes, in the spirit of OpenSSH's StrictModes: a
- * directory that another user can write to (without the sticky bit), that belongs to another user,
- * or that is reached through a symbolic link another user can change lets that user swap the FIFOs
- * for their own and read requests or forge replies. Such a directory is refused before anything
- * in it is touched.
+ * Checks and creates the directories that hold pipes, in the spirit of OpenSSH's
+ * StrictModes: a directory that another user can write to (without the sticky bit), that
+ * belongs to another user, or that is reached through a symbolic link another user can
+ * change lets that user swap the FIFOs for their own and read requests or forge replies.
+ * Such a directory is refused before anything in it is touched.
  * <p>
  * The directory and each ancestor up to {@code /} is inspected without following links. A
- * symbolic link on the way is accepted only when this user or root owns it (its parent, checked
- * before it, keeps others from replacing it), and the directories it leads to are checked as well.
- * Root may own ancestors, never the pipe directory itself unless this process runs as root.
+ * symbolic link on the way is accepted only when this user or root owns it (its parent,
+ * checked before it, keeps others from replacing it), and the directories it leads to are
+ * checked as well. Root may own ancestors, never the pipe directory itself unless this
+ * process runs as root.
  *
  * @author pipe-io
  */
@@ -39,8 +40,9 @@ final class PipeDirectories {
 	}
 
 	/**
-	 * Make sure a directory that will hold pipes exists and is safe: check what exists, create the
-	 * missing directories with exactly the given permissions, then check the whole path again.
+	 * Make sure a directory that will hold pipes exists and is safe: check what exists,
+	 * create the missing directories with exactly the given permissions, then check the
+	 * whole path again.
 	 * @param channel the channel name, for messages
 	 * @param directory the directory, absolute and normalised
 	 * @param permissions the permissions of directories created here
@@ -58,7 +60,8 @@ final class PipeDirectories {
 	}
 
 	/**
-	 * Check a directory and its ancestors; missing parts are fine (they are created later).
+	 * Check a directory and its ancestors; missing parts are fine (they are created
+	 * later).
 	 * @param channel the channel name, for messages
 	 * @param directory the directory, absolute and normalised
 	 * @throws UnsafeDirectoryException if the directory or an ancestor is unsafe
@@ -74,7 +77,8 @@ final class PipeDirectories {
 			Path existing = deepestExisting(directory);
 			if (existing != null) {
 				Path real = existing.toRealPath();
-				checkChain(channel, directory, directory.equals(existing) ? real : real.resolve(existing.relativize(directory)), uid);
+				checkChain(channel, directory,
+						directory.equals(existing) ? real : real.resolve(existing.relativize(directory)), uid);
 			}
 		}
 	}
@@ -104,8 +108,9 @@ final class PipeDirectories {
 			FileKind kind = FileKind.ofMode(mode & TYPE_MASK);
 			if (kind == FileKind.SYMBOLIC_LINK) {
 				if (owner != uid && owner != 0) {
-					throw unsafe(channel, directory, current, "is a symbolic link owned by user id " + owner
-							+ ", who could point it elsewhere", "replace it with a directory or a link owned by this user");
+					throw unsafe(channel, directory, current,
+							"is a symbolic link owned by user id " + owner + ", who could point it elsewhere",
+							"replace it with a directory or a link owned by this user");
 				}
 				linked = true;
 				continue;
@@ -115,14 +120,17 @@ final class PipeDirectories {
 						"configure a directory");
 			}
 			if (owner != uid && !(owner == 0 && !last)) {
-				throw unsafe(channel, directory, current, "belongs to user id " + owner + ", not to this process's user ("
-						+ uid + "), who could replace the pipes in it",
-						last ? "use a directory this user owns" : "use a directory whose ancestors belong to this user or root");
+				throw unsafe(channel, directory, current,
+						"belongs to user id " + owner + ", not to this process's user (" + uid
+								+ "), who could replace the pipes in it",
+						last ? "use a directory this user owns"
+								: "use a directory whose ancestors belong to this user or root");
 			}
 			if ((mode & GROUP_OR_OTHER_WRITE) != 0 && (mode & STICKY) == 0) {
-				throw unsafe(channel, directory, current, "can be written by " + (((mode & 0002) != 0) ? "every user" : "its group")
-						+ " (mode " + PosixFilePermissions.toString(permissionsOf(mode))
-						+ ") and has no sticky bit, so another user could replace the pipes in it",
+				throw unsafe(channel, directory, current,
+						"can be written by " + (((mode & 0002) != 0) ? "every user" : "its group") + " (mode "
+								+ PosixFilePermissions.toString(permissionsOf(mode))
+								+ ") and has no sticky bit, so another user could replace the pipes in it",
 						"chmod go-w " + current + " (or chmod +t to set the sticky bit)");
 			}
 		}
@@ -147,18 +155,19 @@ final class PipeDirectories {
 			Files.createDirectory(directory);
 		}
 		catch (FileAlreadyExistsException ex) {
-			return; // created meanwhile by another channel; the check afterwards judges it
+			// created meanwhile by another channel; the check afterwards judges it
+			return;
 		}
-		// Created just now by this user inside a checked parent: nobody else can have swapped it.
+		// Created just now by this user inside a checked parent: nobody else can have
+		// swapped it.
 		Files.setPosixFilePermissions(directory, permissions);
 	}
 
 	private static UnsafeDirectoryException unsafe(String channel, Path directory, Path offending, String problem,
 			String fix) {
 		String what = offending.equals(directory) ? "the directory" : "its ancestor " + offending;
-		return new UnsafeDirectoryException(directory,
-				"Cannot keep the pipes of channel '" + channel + "' in " + directory + ": " + what + " " + problem + ".",
-				fix);
+		return new UnsafeDirectoryException(directory, "Cannot keep the pipes of channel '" + channel + "' in "
+				+ directory + ": " + what + " " + problem + ".", fix);
 	}
 
 	private static Set<PosixFilePermission> permissionsOf(int mode) {

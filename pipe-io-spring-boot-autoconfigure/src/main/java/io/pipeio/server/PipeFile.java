@@ -11,8 +11,8 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What {@code lstat} says of a pipe path: its kind, owner and identity (device and inode), so a
- * server can tell "still the FIFO I opened" from "deleted" or "replaced".
+ * What {@code lstat} says of a pipe path: its kind, owner and identity (device and
+ * inode), so a server can tell "still the FIFO I opened" from "deleted" or "replaced".
  *
  * @param path the path
  * @param kind what is there
@@ -43,10 +43,11 @@ record PipeFile(Path path, FileKind kind, int uid, @Nullable Object identity) {
 	}
 
 	/**
-	 * Read an integer attribute of the {@code unix} view. The view returns every attribute it was
-	 * asked for, so a missing one means a file system without it: that is said here rather than by a
-	 * bare {@link NullPointerException} when unboxing.
-	 * @param attributes what {@link Files#readAttributes(Path, String, LinkOption...)} returned
+	 * Read an integer attribute of the {@code unix} view. The view returns every
+	 * attribute it was asked for, so a missing one means a file system without it: that
+	 * is said here rather than by a bare {@link NullPointerException} when unboxing.
+	 * @param attributes what {@link Files#readAttributes(Path, String, LinkOption...)}
+	 * returned
 	 * @param name the attribute's name, without the {@code unix:} prefix
 	 * @return the attribute's value
 	 */
@@ -58,9 +59,9 @@ record PipeFile(Path path, FileKind kind, int uid, @Nullable Object identity) {
 	}
 
 	/**
-	 * Check cheaply that the path still holds this very file: one {@code lstat} and a small
-	 * attributes object, cheap enough for the watchdog to run over every channel several times a
-	 * second.
+	 * Check cheaply that the path still holds this very file: one {@code lstat} and a
+	 * small attributes object, cheap enough for the watchdog to run over every channel
+	 * several times a second.
 	 * @return whether the path holds the same file (device and inode)
 	 */
 	boolean isStillThere() {
@@ -68,8 +69,8 @@ record PipeFile(Path path, FileKind kind, int uid, @Nullable Object identity) {
 			return false;
 		}
 		try {
-			return this.identity.equals(Files.readAttributes(this.path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
-				.fileKey());
+			return this.identity.equals(
+					Files.readAttributes(this.path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey());
 		}
 		catch (IOException ex) {
 			return false; // deleted, or the directory is gone

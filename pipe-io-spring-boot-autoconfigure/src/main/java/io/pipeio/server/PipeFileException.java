@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * A pipe path cannot be used: something other than a FIFO is there, the FIFO is missing and the
- * server may not create it, or it belongs to another user. The message names the path, what was
- * found and what to do.
+ * A pipe path cannot be used: something other than a FIFO is there, the FIFO is missing
+ * and the server may not create it, or it belongs to another user. The message names the
+ * path, what was found and what to do.
  *
  * @author pipe-io
  */
@@ -26,7 +26,9 @@ public class PipeFileException extends IOException {
 		this.path = path;
 	}
 
-	/** @return the offending path */
+	/**
+	 * @return the offending path
+	 */
 	public Path getPath() {
 		return this.path;
 	}

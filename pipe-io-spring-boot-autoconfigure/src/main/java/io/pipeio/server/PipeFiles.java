@@ -8,8 +8,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The checks and file operations on pipe paths: what may be opened, created, replaced and
- * removed. The rule throughout: never follow a symbolic link, never touch a file that is not a
- * FIFO, and remove only a FIFO this server created (same device and inode).
+ * removed. The rule throughout: never follow a symbolic link, never touch a file that is
+ * not a FIFO, and remove only a FIFO this server created (same device and inode).
  *
  * @author pipe-io
  */
@@ -34,16 +34,18 @@ final class PipeFiles {
 		PipeFile file = PipeFile.inspect(path);
 		if (file.isMissing()) {
 			if (!managed) {
-				throw new PipeFileException(path, prefix(channel, role, path)
-						+ "no FIFO exists there and manage-pipes is off. Create it (mkfifo -m 600 " + path
-						+ ") or turn manage-pipes on.");
+				throw new PipeFileException(path,
+						prefix(channel, role, path)
+								+ "no FIFO exists there and manage-pipes is off. Create it (mkfifo -m 600 " + path
+								+ ") or turn manage-pipes on.");
 			}
 			return file;
 		}
 		if (!file.isFifo()) {
-			throw new PipeFileException(path, prefix(channel, role, path) + "found " + file.kind().description()
-					+ " there, not a FIFO. Remove it or configure another path; pipe-io never deletes"
-					+ " files it did not create.");
+			throw new PipeFileException(path,
+					prefix(channel, role, path) + "found " + file.kind().description()
+							+ " there, not a FIFO. Remove it or configure another path; pipe-io never deletes"
+							+ " files it did not create.");
 		}
 		if (managed && CURRENT_UID >= 0 && file.uid() != CURRENT_UID) {
 			throw new PipeFileException(path, prefix(channel, role, path) + "the FIFO there belongs to user id "
@@ -53,9 +55,10 @@ final class PipeFiles {
 	}
 
 	/**
-	 * Create a FIFO (and missing parent directories, with the directory permissions), replacing a
-	 * stale FIFO, and open it. What was opened must be a FIFO of this user with a single name: the
-	 * one {@code mkfifo} just made. Its mode is then set on the descriptor, never by path.
+	 * Create a FIFO (and missing parent directories, with the directory permissions),
+	 * replacing a stale FIFO, and open it. What was opened must be a FIFO of this user
+	 * with a single name: the one {@code mkfifo} just made. Its mode is then set on the
+	 * descriptor, never by path.
 	 * @param path the path
 	 * @param stale the FIFO found there to replace, or a missing file
 	 * @param settings the channel settings (permissions)
@@ -78,8 +81,7 @@ final class PipeFiles {
 			if (!file.isFifo() || (CURRENT_UID >= 0 && file.uid() != CURRENT_UID) || created.links() != 1) {
 				throw new PipeFileException(path, "The FIFO just created at " + path + " was replaced by "
 						+ file.kind().description() + " of user id " + file.uid()
-						+ " before it could be opened; it was left alone. Check who else can write to "
-						+ parent + ".");
+						+ " before it could be opened; it was left alone. Check who else can write to " + parent + ".");
 			}
 			created.setPermissions(settings.getPermissions());
 			return created;
@@ -91,7 +93,8 @@ final class PipeFiles {
 	}
 
 	/**
-	 * Open a FIFO that was inspected before: what is opened must be that very file, still a FIFO.
+	 * Open a FIFO that was inspected before: what is opened must be that very file, still
+	 * a FIFO.
 	 * @param channel the channel name, for messages
 	 * @param role "in" or "out"
 	 * @param checked the FIFO as inspected by {@link #check}
@@ -103,17 +106,18 @@ final class PipeFiles {
 		FifoDescriptor opened = FifoDescriptor.open(checked.path());
 		if (!opened.file().isFifo() || !opened.file().isSameFile(checked)) {
 			opened.close();
-			throw new PipeFileException(checked.path(), prefix(channel, role, checked.path())
-					+ "the FIFO there was replaced by " + opened.file().kind().description()
-					+ " while it was being opened; it was left alone.");
+			throw new PipeFileException(checked.path(),
+					prefix(channel, role, checked.path()) + "the FIFO there was replaced by "
+							+ opened.file().kind().description() + " while it was being opened; it was left alone.");
 		}
 		return opened;
 	}
 
 	/**
-	 * Delete a FIFO if the path still holds that very file, as identified by the descriptor that
-	 * opened it. Between that check and the unlink, only this user or root could swap the path
-	 * (the directory passed {@link PipeDirectories}), so nobody else's file can be deleted.
+	 * Delete a FIFO if the path still holds that very file, as identified by the
+	 * descriptor that opened it. Between that check and the unlink, only this user or
+	 * root could swap the path (the directory passed {@link PipeDirectories}), so nobody
+	 * else's file can be deleted.
 	 * @param created the FIFO as opened
 	 * @return whether it was deleted
 	 */
@@ -132,7 +136,9 @@ final class PipeFiles {
 		return false;
 	}
 
-	/** @return the user id of this process, or -1 where it cannot be read */
+	/**
+	 * @return the user id of this process, or -1 where it cannot be read
+	 */
 	static int currentUid() {
 		return CURRENT_UID;
 	}

@@ -3,10 +3,11 @@ package io.pipeio.server;
 import java.nio.file.Path;
 
 /**
- * A pipe path is already served by another server: by another process, which holds the lock file
- * of the pipes' directory, or by another {@link PipeServer} in this JVM. Two servers on one pipe
- * would each replace the other's FIFO as stale and split its lines between them, so the second
- * one refuses to start. The message names the path, who serves it and what to do.
+ * A pipe path is already served by another server: by another process, which holds the
+ * lock file of the pipes' directory, or by another {@link PipeServer} in this JVM. Two
+ * servers on one pipe would each replace the other's FIFO as stale and split its lines
+ * between them, so the second one refuses to start. The message names the path, who
+ * serves it and what to do.
  *
  * @author pipe-io
  */

@@ -7,10 +7,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The pipe paths served by running servers of this JVM. The directory lock cannot tell two servers
- * of one process apart (every channel of the JVM shares it), yet two servers on one FIFO would
- * split its lines just as two processes would: for example two application contexts with the same
- * directory and channel. A path is claimed at start and released at stop.
+ * The pipe paths served by running servers of this JVM. The directory lock cannot tell
+ * two servers of one process apart (every channel of the JVM shares it), yet two servers
+ * on one FIFO would split its lines just as two processes would: for example two
+ * application contexts with the same directory and channel. A path is claimed at start
+ * and released at stop.
  *
  * @author pipe-io
  */
@@ -33,10 +34,11 @@ final class PipePathClaims {
 		for (Path path : paths) {
 			Claim other = claims.get(path);
 			if (other != null && other.owner() != owner) {
-				throw new PipeInUseException(path, "Cannot serve " + path + " for channel '" + channel
-						+ "': channel '" + other.channel() + "' of another server in this JVM already serves it."
-						+ " Two servers on one pipe would split its lines; stop that server first, or configure"
-						+ " another pipe-io.directory (or pipe path) for one of them.");
+				throw new PipeInUseException(path,
+						"Cannot serve " + path + " for channel '" + channel + "': channel '" + other.channel()
+								+ "' of another server in this JVM already serves it."
+								+ " Two servers on one pipe would split its lines; stop that server first, or configure"
+								+ " another pipe-io.directory (or pipe path) for one of them.");
 			}
 		}
 		for (Path path : paths) {

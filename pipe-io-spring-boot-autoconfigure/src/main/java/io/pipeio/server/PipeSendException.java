@@ -1,8 +1,9 @@
 package io.pipeio.server;
 
 /**
- * A line could not be queued for sending: the channel is not running, or its send queue was full
- * (typically because no client reads the out pipe) and its {@link OverflowPolicy} fails the send.
+ * A line could not be queued for sending: the channel is not running, or its send queue
+ * was full (typically because no client reads the out pipe) and its
+ * {@link OverflowPolicy} fails the send.
  *
  * @author pipe-io
  */
@@ -39,15 +40,17 @@ public class PipeSendException extends RuntimeException {
 
 	static PipeSendException queueFull(PipeServerSettings settings) {
 		String channel = settings.getChannel();
-		String full = (settings.getOverflow() == OverflowPolicy.BLOCK)
-				? "stayed full for " + settings.getSendTimeout()
+		String full = (settings.getOverflow() == OverflowPolicy.BLOCK) ? "stayed full for " + settings.getSendTimeout()
 				: "is full (overflow " + settings.getOverflow().value() + ")";
-		return new PipeSendException(channel, "Channel '" + channel + "': the send queue ("
-				+ settings.getSendQueueCapacity() + " lines, " + settings.getSendQueueMaxBytes() + " bytes) " + full
-				+ "; is a client reading " + settings.getOutPath() + "?");
+		return new PipeSendException(channel,
+				"Channel '" + channel + "': the send queue (" + settings.getSendQueueCapacity() + " lines, "
+						+ settings.getSendQueueMaxBytes() + " bytes) " + full + "; is a client reading "
+						+ settings.getOutPath() + "?");
 	}
 
-	/** @return the channel the line was for */
+	/**
+	 * @return the channel the line was for
+	 */
 	public String getChannel() {
 		return this.channel;
 	}

@@ -12,12 +12,14 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Serves one channel: reads lines from its <em>in</em> FIFO and hands them to a
- * {@link LineHandler}; writes lines given to {@link #send(byte[])} to its <em>out</em> FIFO.
+ * {@link LineHandler}; writes lines given to {@link #send(byte[])} to its <em>out</em>
+ * FIFO.
  * <p>
- * Nothing blocks on a missing peer: both FIFOs are held open read-write, so clients may open,
- * write, read and close them in any pattern. One platform thread reads, one writes; a shared
- * watchdog re-creates a managed pipe that was deleted or replaced. {@link #stop(Duration)} returns
- * within its timeout whatever the threads are blocked in. A stopped server can be started again.
+ * Nothing blocks on a missing peer: both FIFOs are held open read-write, so clients may
+ * open, write, read and close them in any pattern. One platform thread reads, one writes;
+ * a shared watchdog re-creates a managed pipe that was deleted or replaced.
+ * {@link #stop(Duration)} returns within its timeout whatever the threads are blocked in.
+ * A stopped server can be started again.
  *
  * @author pipe-io
  */
@@ -43,7 +45,10 @@ public final class PipeServer {
 
 	private volatile @Nullable ChannelPipes pipes;
 
-	/** Held while running, so that no other server, here or in another process, serves the pipes. */
+	/**
+	 * Held while running, so that no other server, here or in another process, serves the
+	 * pipes.
+	 */
 	private @Nullable ChannelLock channelLock;
 
 	/**
@@ -72,21 +77,22 @@ public final class PipeServer {
 	}
 
 	/**
-	 * Lock the pipes' directory, create (when managed) and open both FIFOs and start the reader
-	 * and writer threads. Does nothing if already running.
+	 * Lock the pipes' directory, create (when managed) and open both FIFOs and start the
+	 * reader and writer threads. Does nothing if already running.
 	 * <p>
-	 * The lock comes first, before anything at the pipe paths is checked, created or replaced: a
-	 * second server would otherwise take the FIFOs as stale, replace them and split the lines.
-	 * Channels of one JVM in one directory share its lock file, {@code .pipe-io.lock}.
-	 * @throws PipeInUseException if another server, in this JVM or another process, serves these
-	 * pipes; nothing on disk was touched
-	 * @throws PipeFileException if a pipe path holds something other than a FIFO, a required
-	 * FIFO is missing, or something other than a lock file is at the lock file's path; nothing on
-	 * disk was touched
+	 * The lock comes first, before anything at the pipe paths is checked, created or
+	 * replaced: a second server would otherwise take the FIFOs as stale, replace them and
+	 * split the lines. Channels of one JVM in one directory share its lock file,
+	 * {@code .pipe-io.lock}.
+	 * @throws PipeInUseException if another server, in this JVM or another process,
+	 * serves these pipes; nothing on disk was touched
+	 * @throws PipeFileException if a pipe path holds something other than a FIFO, a
+	 * required FIFO is missing, or something other than a lock file is at the lock file's
+	 * path; nothing on disk was touched
 	 * <p>
-	 * If a handler call that the last {@link #stop(Duration)} gave up on is still running, the
-	 * server starts {@link PipeServerState#FAILED} and delivers the lines that waited in the pipe,
-	 * in order, once that call returned.
+	 * If a handler call that the last {@link #stop(Duration)} gave up on is still
+	 * running, the server starts {@link PipeServerState#FAILED} and delivers the lines
+	 * that waited in the pipe, in order, once that call returned.
 	 * @throws IOException if the pipes cannot be created or opened
 	 */
 	public void start() throws IOException {
@@ -112,7 +118,8 @@ public final class PipeServer {
 			this.sender.open(sendQueue);
 			this.state.clearFailure();
 			PipeWatchdog.register(this.watchdogCheck);
-			// Not RUNNING while an abandoned handler call blocks delivery; the watchdog sees it return.
+			// Not RUNNING while an abandoned handler call blocks delivery; the watchdog
+			// sees it return.
 			IllegalStateException blocked = this.dispatcher.blockedByAbandonedCall();
 			if (blocked != null) {
 				this.state.fail(blocked);
@@ -135,10 +142,11 @@ public final class PipeServer {
 	}
 
 	/**
-	 * Stop reading, write the queued lines while the timeout allows, close both FIFOs, remove
-	 * those this server created and give back the directory lock. Returns within the timeout
-	 * whatever the threads are blocked in; a handler that ignores interruption is the only thing
-	 * that may outlive it. Calling it again, or before {@link #start()}, does nothing.
+	 * Stop reading, write the queued lines while the timeout allows, close both FIFOs,
+	 * remove those this server created and give back the directory lock. Returns within
+	 * the timeout whatever the threads are blocked in; a handler that ignores
+	 * interruption is the only thing that may outlive it. Calling it again, or before
+	 * {@link #start()}, does nothing.
 	 * @param timeout the longest this call may take
 	 */
 	public void stop(Duration timeout) {
@@ -149,7 +157,8 @@ public final class PipeServer {
 			SendQueue sendQueue = this.sender.queue();
 			if (running == null || sendQueue == null) {
 				if (this.state.get() == PipeServerState.FAILED) {
-					this.state.set(PipeServerState.STOPPED, null); // a failed start, stopped on purpose
+					// a failed start, stopped on purpose
+					this.state.set(PipeServerState.STOPPED, null);
 				}
 				return;
 			}
@@ -163,7 +172,8 @@ public final class PipeServer {
 			}
 			finally {
 				running.removeCreated();
-				releaseChannelLock(); // last: no other server may work in the directory while this one does
+				// last: no other server may work in the directory while this one does
+				releaseChannelLock();
 				this.pipes = null;
 				this.sender.close();
 				this.state.set(PipeServerState.STOPPED, null);
@@ -175,20 +185,21 @@ public final class PipeServer {
 	}
 
 	/**
-	 * Queue a line for the out pipe; a newline is appended. A line that does not fit into the full
-	 * send queue is handled as the {@link PipeServerSettings#getOverflow() overflow policy} says.
+	 * Queue a line for the out pipe; a newline is appended. A line that does not fit into
+	 * the full send queue is handled as the {@link PipeServerSettings#getOverflow()
+	 * overflow policy} says.
 	 * @param line the line, without newline
 	 * @throws IllegalArgumentException if the line contains a newline
-	 * @throws PipeSendException if the channel is not running, or the line did not fit and the
-	 * policy is not {@link OverflowPolicy#DROP_NEWEST}
+	 * @throws PipeSendException if the channel is not running, or the line did not fit
+	 * and the policy is not {@link OverflowPolicy#DROP_NEWEST}
 	 */
 	public void send(byte[] line) {
 		this.sender.send(line);
 	}
 
 	/**
-	 * Queue a line like {@link #send(byte[])} and return a future completed once it is written
-	 * to the pipe, or failed if it is dropped or the channel stops first.
+	 * Queue a line like {@link #send(byte[])} and return a future completed once it is
+	 * written to the pipe, or failed if it is dropped or the channel stops first.
 	 * @param line the line, without newline
 	 * @return the future
 	 * @throws IllegalArgumentException if the line contains a newline
@@ -198,10 +209,11 @@ public final class PipeServer {
 	}
 
 	/**
-	 * Throw away the lines in the out pipe that no client read, such as the requests a plug-in
-	 * process took with it when it exited, so that the next client starts at a line boundary and
-	 * is not handed requests nobody waits for any more. Waits (briefly, bounded) for queued lines
-	 * to be written first. Counted as dropped, reason {@code abandoned}.
+	 * Throw away the lines in the out pipe that no client read, such as the requests a
+	 * plug-in process took with it when it exited, so that the next client starts at a
+	 * line boundary and is not handed requests nobody waits for any more. Waits (briefly,
+	 * bounded) for queued lines to be written first. Counted as dropped, reason
+	 * {@code abandoned}.
 	 * @return the lines thrown away
 	 * @throws IOException if the pipe cannot be read
 	 */
@@ -214,8 +226,9 @@ public final class PipeServer {
 	}
 
 	/**
-	 * Leave incoming lines in the in pipe until {@link #resume()}. Lines of a chunk already being
-	 * dispatched are still delivered; once this returns, no further bytes are taken from the pipe.
+	 * Leave incoming lines in the in pipe until {@link #resume()}. Lines of a chunk
+	 * already being dispatched are still delivered; once this returns, no further bytes
+	 * are taken from the pipe.
 	 */
 	public void pause() {
 		if (!this.dispatcher.isPaused()) {
@@ -236,37 +249,51 @@ public final class PipeServer {
 		}
 	}
 
-	/** @return whether incoming lines are held back */
+	/**
+	 * @return whether incoming lines are held back
+	 */
 	public boolean isPaused() {
 		return this.dispatcher.isPaused();
 	}
 
-	/** @return the channel name */
+	/**
+	 * @return the channel name
+	 */
 	public String getChannel() {
 		return this.settings.getChannel();
 	}
 
-	/** @return the settings */
+	/**
+	 * @return the settings
+	 */
 	public PipeServerSettings getSettings() {
 		return this.settings;
 	}
 
-	/** @return the current state */
+	/**
+	 * @return the current state
+	 */
 	public PipeServerState getState() {
 		return this.state.get();
 	}
 
-	/** @return why the server last went {@link PipeServerState#FAILED}, or {@code null} */
+	/**
+	 * @return why the server last went {@link PipeServerState#FAILED}, or {@code null}
+	 */
 	public @Nullable Throwable getLastFailure() {
 		return this.state.lastFailure();
 	}
 
-	/** @return the channel's counters */
+	/**
+	 * @return the channel's counters
+	 */
 	public ChannelStatistics getStatistics() {
 		return this.statistics;
 	}
 
-	/** @return how many lines wait to be written */
+	/**
+	 * @return how many lines wait to be written
+	 */
 	public int getSendQueueSize() {
 		return this.sender.queueSize();
 	}
@@ -279,14 +306,17 @@ public final class PipeServer {
 		}
 	}
 
-	/** @return how many bytes of lines wait to be written, queued or being written */
+	/**
+	 * @return how many bytes of lines wait to be written, queued or being written
+	 */
 	public long getSendQueueBytes() {
 		return this.sender.queueBytes();
 	}
 
 	/**
-	 * @return since when the channel waits for a client to read its out pipe: when a line first
-	 * found the send queue full since the writer last wrote; {@code null} while lines fit
+	 * @return since when the channel waits for a client to read its out pipe: when a line
+	 * first found the send queue full since the writer last wrote; {@code null} while
+	 * lines fit
 	 */
 	public @Nullable Instant getWaitingForReaderSince() {
 		return this.sender.waitingForReaderSince();
@@ -307,7 +337,8 @@ public final class PipeServer {
 			}
 		}
 		catch (IOException | RuntimeException | Error ex) {
-			this.state.fail(ex); // an Error too: the watchdog thread, which every channel shares, goes on
+			// an Error too: the watchdog thread, which every channel shares, goes on
+			this.state.fail(ex);
 		}
 		finally {
 			this.lifecycleLock.unlock();

@@ -5,9 +5,9 @@ import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Callbacks through which metrics, health and applications observe a {@link PipeServer} without
- * the engine knowing about them. Every method has an empty default; implementations must be
- * quick and must not throw.
+ * Callbacks through which metrics, health and applications observe a {@link PipeServer}
+ * without the engine knowing about them. Every method has an empty default;
+ * implementations must be quick and must not throw.
  *
  * @author pipe-io
  */
@@ -18,8 +18,8 @@ public interface PipeServerListener {
 	 * @param server the server
 	 * @param previous the state before
 	 * @param current the state now
-	 * @param cause the failure behind a change to {@link PipeServerState#FAILED}, otherwise
-	 * {@code null}
+	 * @param cause the failure behind a change to {@link PipeServerState#FAILED},
+	 * otherwise {@code null}
 	 */
 	default void onStateChanged(PipeServer server, PipeServerState previous, PipeServerState current,
 			@Nullable Throwable cause) {
@@ -37,15 +37,15 @@ public interface PipeServerListener {
 	 * A line was dropped by the engine.
 	 * @param server the server
 	 * @param reason why
-	 * @param size the size of the line in bytes (for an over-size line, the bytes discarded); for
-	 * {@link DropReason#SHUTDOWN}, the number of lines dropped at once
+	 * @param size the size of the line in bytes (for an over-size line, the bytes
+	 * discarded); for {@link DropReason#SHUTDOWN}, the number of lines dropped at once
 	 */
 	default void onDropped(PipeServer server, DropReason reason, long size) {
 	}
 
 	/**
-	 * Called after {@link #onDropped} for an outgoing line that the engine held when it dropped it
-	 * (a full send queue), so that it can be kept somewhere else.
+	 * Called after {@link #onDropped} for an outgoing line that the engine held when it
+	 * dropped it (a full send queue), so that it can be kept somewhere else.
 	 * @param server the server
 	 * @param reason why it was dropped
 	 * @param line the line without its newline; not to be modified
@@ -63,8 +63,8 @@ public interface PipeServerListener {
 	}
 
 	/**
-	 * A client started writing to the in pipe, or the last client closed it. Only writing is seen:
-	 * a client that opened the pipe and wrote nothing yet does not count.
+	 * A client started writing to the in pipe, or the last client closed it. Only writing
+	 * is seen: a client that opened the pipe and wrote nothing yet does not count.
 	 * @param server the server
 	 * @param connected whether a client is connected now
 	 */
@@ -72,8 +72,8 @@ public interface PipeServerListener {
 	}
 
 	/**
-	 * A managed pipe was deleted or replaced while running and the server re-created and reopened
-	 * it.
+	 * A managed pipe was deleted or replaced while running and the server re-created and
+	 * reopened it.
 	 * @param server the server
 	 * @param path the pipe's path
 	 */

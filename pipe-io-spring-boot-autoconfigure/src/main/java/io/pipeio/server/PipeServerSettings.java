@@ -37,7 +37,9 @@ public final class PipeServerSettings {
 	/** Default send timeout: 5 seconds. */
 	public static final Duration DEFAULT_SEND_TIMEOUT = Duration.ofSeconds(5);
 
-	/** Default size of the read and write buffers: 16 KiB (measured faster than 64 KiB). */
+	/**
+	 * Default size of the read and write buffers: 16 KiB (measured faster than 64 KiB).
+	 */
 	public static final int DEFAULT_BUFFER_SIZE = 16 * 1024;
 
 	private final String channel;
@@ -90,62 +92,88 @@ public final class PipeServerSettings {
 		return new Builder(channel, inPath, outPath);
 	}
 
-	/** @return the channel name */
+	/**
+	 * @return the channel name
+	 */
 	public String getChannel() {
 		return this.channel;
 	}
 
-	/** @return the FIFO the server reads lines from */
+	/**
+	 * @return the FIFO the server reads lines from
+	 */
 	public Path getInPath() {
 		return this.inPath;
 	}
 
-	/** @return the FIFO the server writes lines to */
+	/**
+	 * @return the FIFO the server writes lines to
+	 */
 	public Path getOutPath() {
 		return this.outPath;
 	}
 
-	/** @return the exact permissions given to created FIFOs */
+	/**
+	 * @return the exact permissions given to created FIFOs
+	 */
 	public Set<PosixFilePermission> getPermissions() {
 		return this.permissions;
 	}
 
-	/** @return the exact permissions given to directories created for the FIFOs */
+	/**
+	 * @return the exact permissions given to directories created for the FIFOs
+	 */
 	public Set<PosixFilePermission> getDirectoryPermissions() {
 		return this.directoryPermissions;
 	}
 
-	/** @return whether the server creates the FIFOs on start and removes them on stop */
+	/**
+	 * @return whether the server creates the FIFOs on start and removes them on stop
+	 */
 	public boolean isManagePipes() {
 		return this.managePipes;
 	}
 
-	/** @return the largest incoming line, in bytes without the newline, that is delivered */
+	/**
+	 * @return the largest incoming line, in bytes without the newline, that is delivered
+	 */
 	public int getMaxMessageSize() {
 		return this.maxMessageSize;
 	}
 
-	/** @return how many outgoing lines may wait to be written */
+	/**
+	 * @return how many outgoing lines may wait to be written
+	 */
 	public int getSendQueueCapacity() {
 		return this.sendQueueCapacity;
 	}
 
-	/** @return the bound of the bytes of the lines waiting to be written, see {@link Builder#sendQueueMaxBytes} */
+	/**
+	 * @return the bound of the bytes of the lines waiting to be written, see
+	 * {@link Builder#sendQueueMaxBytes}
+	 */
 	public long getSendQueueMaxBytes() {
 		return this.sendQueueMaxBytes;
 	}
 
-	/** @return what happens to a line that does not fit into the full send queue */
+	/**
+	 * @return what happens to a line that does not fit into the full send queue
+	 */
 	public OverflowPolicy getOverflow() {
 		return this.overflow;
 	}
 
-	/** @return how long a send waits for room in a full queue, see {@link Builder#sendTimeout} */
+	/**
+	 * @return how long a send waits for room in a full queue, see
+	 * {@link Builder#sendTimeout}
+	 */
 	public Duration getSendTimeout() {
 		return this.sendTimeout;
 	}
 
-	/** @return the size of the read and write buffers in bytes */
+	/**
+	 * @return the size of the read and write buffers in bytes
+	 */
 	public int getBufferSize() {
 		return this.bufferSize;
 	}
@@ -170,10 +198,10 @@ public final class PipeServerSettings {
 	public String toString() {
 		return "PipeServerSettings[channel=" + this.channel + ", in=" + this.inPath + ", out=" + this.outPath
 				+ ", permissions=" + PosixFilePermissions.toString(this.permissions) + ", directoryPermissions="
-				+ PosixFilePermissions.toString(this.directoryPermissions) + ", managePipes="
-				+ this.managePipes + ", maxMessageSize=" + this.maxMessageSize + ", sendQueueCapacity="
-				+ this.sendQueueCapacity + ", sendQueueMaxBytes=" + this.sendQueueMaxBytes + ", overflow="
-				+ this.overflow.value() + ", sendTimeout=" + this.sendTimeout + "]";
+				+ PosixFilePermissions.toString(this.directoryPermissions) + ", managePipes=" + this.managePipes
+				+ ", maxMessageSize=" + this.maxMessageSize + ", sendQueueCapacity=" + this.sendQueueCapacity
+				+ ", sendQueueMaxBytes=" + this.sendQueueMaxBytes + ", overflow=" + this.overflow.value()
+				+ ", sendTimeout=" + this.sendTimeout + "]";
 	}
 
 	/**
@@ -224,18 +252,19 @@ public final class PipeServerSettings {
 			Objects.requireNonNull(permissions, "'permissions' must not be null");
 			if (!permissions.contains(PosixFilePermission.OWNER_READ)
 					|| !permissions.contains(PosixFilePermission.OWNER_WRITE)) {
-				throw new IllegalArgumentException("Channel '" + this.channel
-						+ "': permissions must let the owner read and write, got "
-						+ PosixFilePermissions.toString(permissions));
+				throw new IllegalArgumentException(
+						"Channel '" + this.channel + "': permissions must let the owner read and write, got "
+								+ PosixFilePermissions.toString(permissions));
 			}
 			this.permissions = permissions;
 			return this;
 		}
 
 		/**
-		 * Set the permissions of directories created for the FIFOs, applied exactly regardless of
-		 * the umask. The owner needs all three; nobody else may write, or another user could
-		 * replace the pipes (such a directory is refused at start anyway).
+		 * Set the permissions of directories created for the FIFOs, applied exactly
+		 * regardless of the umask. The owner needs all three; nobody else may write, or
+		 * another user could replace the pipes (such a directory is refused at start
+		 * anyway).
 		 * @param directoryPermissions the permissions, such as {@code rwx------} or
 		 * {@code rwx--x---} (the group may reach FIFOs whose own permissions allow it)
 		 * @return this builder
@@ -285,9 +314,9 @@ public final class PipeServerSettings {
 		}
 
 		/**
-		 * Set the bound of the bytes of the lines waiting to be written (queued or being written),
-		 * so that large lines cannot pile up in memory while no client reads. A line longer than
-		 * the bound is still sent once nothing else waits.
+		 * Set the bound of the bytes of the lines waiting to be written (queued or being
+		 * written), so that large lines cannot pile up in memory while no client reads. A
+		 * line longer than the bound is still sent once nothing else waits.
 		 * @param sendQueueMaxBytes bytes, without newlines; at least 1
 		 * @return this builder
 		 */
@@ -307,8 +336,9 @@ public final class PipeServerSettings {
 		}
 
 		/**
-		 * Set how long a send from a thread other than the reader waits for room in a full queue
-		 * before it fails, with {@link OverflowPolicy#BLOCK}; other policies never wait.
+		 * Set how long a send from a thread other than the reader waits for room in a
+		 * full queue before it fails, with {@link OverflowPolicy#BLOCK}; other policies
+		 * never wait.
 		 * @param sendTimeout the timeout; zero fails at once
 		 * @return this builder
 		 */

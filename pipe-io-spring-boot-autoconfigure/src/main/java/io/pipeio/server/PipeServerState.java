@@ -20,8 +20,9 @@ public enum PipeServerState {
 	STOPPING,
 
 	/**
-	 * A pipe could not be opened, re-created or read; the server keeps watching the paths and
-	 * returns to {@link #RUNNING} when they are usable again. See {@link PipeServer#getLastFailure()}.
+	 * A pipe could not be opened, re-created or read; the server keeps watching the paths
+	 * and returns to {@link #RUNNING} when they are usable again. See
+	 * {@link PipeServer#getLastFailure()}.
 	 */
 	FAILED
 

@@ -6,11 +6,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One daemon thread for the whole JVM that checks, a few times a second, that every running
- * server's pipes are still the files it opened. Shared so a thousand channels do not cost a
- * thousand extra threads; it exists only while some server runs, so no engine thread outlives the
- * last {@code stop()}. A plain thread rather than a scheduled executor: {@code join} guarantees it
- * is gone, whereas an executor reports termination while its worker thread may still be alive.
+ * One daemon thread for the whole JVM that checks, a few times a second, that every
+ * running server's pipes are still the files it opened. Shared so a thousand channels do
+ * not cost a thousand extra threads; it exists only while some server runs, so no engine
+ * thread outlives the last {@code stop()}. A plain thread rather than a scheduled
+ * executor: {@code join} guarantees it is gone, whereas an executor reports termination
+ * while its worker thread may still be alive.
  *
  * @author pipe-io
  */
@@ -39,7 +40,8 @@ final class PipeWatchdog {
 	/**
 	 * Stop checking; once no check is left, the thread ends.
 	 * @param check the check to remove
-	 * @param timeoutMillis how long to wait for the thread to end when it was the last check
+	 * @param timeoutMillis how long to wait for the thread to end when it was the last
+	 * check
 	 */
 	static void unregister(Runnable check, long timeoutMillis) {
 		Thread toStop = null;
@@ -72,17 +74,22 @@ final class PipeWatchdog {
 				Thread.sleep(INTERVAL_MILLIS);
 			}
 			catch (InterruptedException ex) {
-				continue; // the last server stopped (the loop ends), or a stray interrupt (it goes on)
+				// the last server stopped (the loop ends), or a stray interrupt (it goes
+				// on)
+				continue;
 			}
 			for (Runnable check : checks) {
 				if (!isCurrent(self)) {
-					return; // replaced by a new thread after the last server stopped and one started
+					// replaced by a new thread after the last server stopped and one
+					// started
+					return;
 				}
 				try {
 					check.run();
 				}
 				catch (RuntimeException | Error ex) {
-					// A check reports its own failures to its server; one server must not stop the others'.
+					// A check reports its own failures to its server; one server must not
+					// stop the others'.
 				}
 			}
 		}

@@ -11,10 +11,10 @@ import com.sun.jna.Pointer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The few C library calls the engine needs and the JDK does not offer: creating a FIFO, opening
- * without following a link or blocking, {@code fchmod}, and waiting on a FIFO with {@code poll}
- * (woken through an {@code eventfd}). Called through JNA. Failures are {@link IOException}s that
- * carry the {@code errno} ({@link #errno}).
+ * The few C library calls the engine needs and the JDK does not offer: creating a FIFO,
+ * opening without following a link or blocking, {@code fchmod}, and waiting on a FIFO
+ * with {@code poll} (woken through an {@code eventfd}). Called through JNA. Failures are
+ * {@link IOException}s that carry the {@code errno} ({@link #errno}).
  *
  * @author pipe-io
  */
@@ -58,7 +58,8 @@ final class Posix {
 			loaded = Native.load("c", LibC.class);
 		}
 		catch (Throwable ex) {
-			failure = ex; // no JNA native stub for this platform: reported when a pipe is opened
+			// no JNA native stub for this platform: reported when a pipe is opened
+			failure = ex;
 		}
 		LIBC = loaded;
 		LOAD_FAILURE = (failure != null) ? failure
@@ -96,7 +97,8 @@ final class Posix {
 	}
 
 	/**
-	 * Read what is there without waiting, from a descriptor opened with {@link #O_NONBLOCK}.
+	 * Read what is there without waiting, from a descriptor opened with
+	 * {@link #O_NONBLOCK}.
 	 * @return the bytes read, 0 at EOF, -1 when nothing is there yet
 	 */
 	static int readNow(int fd, byte[] buffer) throws IOException {
@@ -112,9 +114,9 @@ final class Posix {
 	}
 
 	/**
-	 * Count the lines in bytes already read into a buffer and in what a non-blocking descriptor
-	 * gives without waiting, up to a limit (writers may go on writing): each newline ends one, and
-	 * a last line without its newline counts too.
+	 * Count the lines in bytes already read into a buffer and in what a non-blocking
+	 * descriptor gives without waiting, up to a limit (writers may go on writing): each
+	 * newline ends one, and a last line without its newline counts too.
 	 * @param fd the descriptor, opened with {@link #O_NONBLOCK}
 	 * @param buffer the buffer, holding {@code alreadyRead} bytes to count first
 	 * @param alreadyRead how many bytes of the buffer to count before reading
@@ -142,7 +144,10 @@ final class Posix {
 		}
 	}
 
-	/** Close a descriptor; only a descriptor number this code owns may be passed, exactly once. */
+	/**
+	 * Close a descriptor; only a descriptor number this code owns may be passed, exactly
+	 * once.
+	 */
 	static void close(int fd) {
 		try {
 			libc().close(fd);
@@ -152,7 +157,9 @@ final class Posix {
 		}
 	}
 
-	/** @return a new non-blocking {@code eventfd} for {@link #pollEither} */
+	/**
+	 * @return a new non-blocking {@code eventfd} for {@link #pollEither}
+	 */
 	static int eventfd() throws IOException {
 		try {
 			return libc().eventfd(0, O_NONBLOCK | O_CLOEXEC);
@@ -162,7 +169,9 @@ final class Posix {
 		}
 	}
 
-	/** Make an {@code eventfd} readable, which ends a {@link #pollEither} waiting on it. */
+	/**
+	 * Make an {@code eventfd} readable, which ends a {@link #pollEither} waiting on it.
+	 */
 	static void signal(int eventfd) {
 		try (Memory one = new Memory(8)) {
 			one.setLong(0, 1);
@@ -174,8 +183,8 @@ final class Posix {
 	}
 
 	/**
-	 * Wait until the first descriptor reports input or hang-up, or the second (an eventfd) is
-	 * signalled.
+	 * Wait until the first descriptor reports input or hang-up, or the second (an
+	 * eventfd) is signalled.
 	 * @return whether the first descriptor is ready (rather than only the wake-up)
 	 */
 	static boolean pollEither(int fd, int wake) throws IOException {
@@ -201,8 +210,9 @@ final class Posix {
 	}
 
 	/**
-	 * Tell, without waiting, whether a FIFO still has a reader, from a descriptor that writes to it
-	 * (Linux reports an error condition on the writer once no reader is left).
+	 * Tell, without waiting, whether a FIFO still has a reader, from a descriptor that
+	 * writes to it (Linux reports an error condition on the writer once no reader is
+	 * left).
 	 * @return whether some process has the FIFO open for reading
 	 */
 	static boolean hasReaders(int writer) throws IOException {
@@ -218,7 +228,9 @@ final class Posix {
 		}
 	}
 
-	/** @return the {@code errno} of a failure thrown here, or 0 */
+	/**
+	 * @return the {@code errno} of a failure thrown here, or 0
+	 */
 	static int errno(IOException ex) {
 		return (ex.getCause() instanceof LastErrorException cause) ? cause.getErrorCode() : 0;
 	}
@@ -230,8 +242,8 @@ final class Posix {
 	private static LibC libc() throws IOException {
 		if (LIBC == null || O_NOFOLLOW == 0) {
 			throw new IOException("pipe-io needs native calls (mkfifo, open with O_NOFOLLOW, fchmod, poll) that"
-					+ " are not available here (" + System.getProperty("os.name") + " "
-					+ System.getProperty("os.arch") + ")", LOAD_FAILURE);
+					+ " are not available here (" + System.getProperty("os.name") + " " + System.getProperty("os.arch")
+					+ ")", LOAD_FAILURE);
 		}
 		return LIBC;
 	}

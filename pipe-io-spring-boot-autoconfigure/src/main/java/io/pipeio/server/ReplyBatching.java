@@ -3,12 +3,13 @@ package io.pipeio.server;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Decides when the replies a reader collects while dispatching a chunk go to the writer. For fast
- * handlers, once at the end of the chunk: one hand-off and one writer wake-up for a whole chunk
- * of lines. For slow handlers, after every line, so a reply never waits for the handler to finish
- * the lines behind it. Which one applies is measured on the way: the clock is read once per
- * {@value #CHECK_INTERVAL} lines (reading it per line would cost a fast handler as much as the
- * batching saves), and a handler averaging over 3 µs a line counts as slow.
+ * Decides when the replies a reader collects while dispatching a chunk go to the writer.
+ * For fast handlers, once at the end of the chunk: one hand-off and one writer wake-up
+ * for a whole chunk of lines. For slow handlers, after every line, so a reply never waits
+ * for the handler to finish the lines behind it. Which one applies is measured on the
+ * way: the clock is read once per {@value #CHECK_INTERVAL} lines (reading it per line
+ * would cost a fast handler as much as the batching saves), and a handler averaging over
+ * 3 µs a line counts as slow.
  *
  * @author pipe-io
  */
@@ -26,7 +27,10 @@ final class ReplyBatching {
 
 	private long lastCheck;
 
-	/** Starts true: until measured, a handler is assumed slow and its replies are not held. */
+	/**
+	 * Starts true: until measured, a handler is assumed slow and its replies are not
+	 * held.
+	 */
 	private boolean slow = true;
 
 	/**

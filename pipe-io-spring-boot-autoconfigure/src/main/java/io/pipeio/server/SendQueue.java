@@ -10,14 +10,15 @@ import java.util.function.Consumer;
 
 /**
  * The queue between senders and the writer thread, bounded by lines and by bytes
- * ({@link SendQueueBounds}). The writer takes everything queued in one go, so a burst of lines
- * costs one hand-off rather than one per line; senders signal the writer only when it is actually
- * waiting.
+ * ({@link SendQueueBounds}). The writer takes everything queued in one go, so a burst of
+ * lines costs one hand-off rather than one per line; senders signal the writer only when
+ * it is actually waiting.
  * <p>
- * A line that does not fit is handled as the channel's {@link OverflowPolicy} says. Replies the
- * reader sends while it dispatches a chunk are collected by the {@link SendBatch} and placed here
- * together. Entries dropped to make room, or refused without their sender being told by an
- * exception, go to the rejection callback once the lock is released.
+ * A line that does not fit is handled as the channel's {@link OverflowPolicy} says.
+ * Replies the reader sends while it dispatches a chunk are collected by the
+ * {@link SendBatch} and placed here together. Entries dropped to make room, or refused
+ * without their sender being told by an exception, go to the rejection callback once the
+ * lock is released.
  *
  * @author pipe-io
  */
@@ -58,9 +59,10 @@ final class SendQueue {
 
 	/**
 	 * Create a queue.
-	 * @param settings the channel settings: capacity, byte bound, overflow policy, send timeout
-	 * @param rejected told of entries that were dropped from the queue, or offered and not queued
-	 * by a sender that gets no exception for it
+	 * @param settings the channel settings: capacity, byte bound, overflow policy, send
+	 * timeout
+	 * @param rejected told of entries that were dropped from the queue, or offered and
+	 * not queued by a sender that gets no exception for it
 	 */
 	SendQueue(PipeServerSettings settings, Consumer<List<Object>> rejected) {
 		this.policy = settings.getOverflow();
@@ -71,10 +73,10 @@ final class SendQueue {
 	}
 
 	/**
-	 * Add an entry. The thread collecting a batch (the reader dispatching a chunk) only collects it.
-	 * Otherwise, if it does not fit: with {@link OverflowPolicy#BLOCK} the caller waits up to the
-	 * send timeout; with {@link OverflowPolicy#DROP_OLDEST} the oldest entries make room; with the
-	 * other policies it is not queued.
+	 * Add an entry. The thread collecting a batch (the reader dispatching a chunk) only
+	 * collects it. Otherwise, if it does not fit: with {@link OverflowPolicy#BLOCK} the
+	 * caller waits up to the send timeout; with {@link OverflowPolicy#DROP_OLDEST} the
+	 * oldest entries make room; with the other policies it is not queued.
 	 * @param entry a line or a {@link OutboundPipe.PendingLine}
 	 * @return {@code true} if queued or collected, {@code false} if it did not fit
 	 * @throws InterruptedException if interrupted while waiting
@@ -103,15 +105,18 @@ final class SendQueue {
 		return queued;
 	}
 
-	/** @return the reader's batch, begun and ended around each dispatched chunk */
+	/**
+	 * @return the reader's batch, begun and ended around each dispatched chunk
+	 */
 	SendBatch batch() {
 		return this.batch;
 	}
 
 	/**
-	 * Place what the reader collected as its sends would have been placed, except that with
-	 * {@link OverflowPolicy#BLOCK} it waits for room without a time limit: the reader stops reading
-	 * the in pipe until a client reads the out pipe (or the channel stops).
+	 * Place what the reader collected as its sends would have been placed, except that
+	 * with {@link OverflowPolicy#BLOCK} it waits for room without a time limit: the
+	 * reader stops reading the in pipe until a client reads the out pipe (or the channel
+	 * stops).
 	 * @param collected the entries, in order
 	 */
 	void placeAll(List<Object> collected) {
@@ -186,14 +191,16 @@ final class SendQueue {
 	}
 
 	private List<Object> takeDropped() {
-		List<Object> taken = this.dropped.isEmpty() ? List.of() : List.copyOf(this.dropped); // usually no copy
+		// usually no copy
+		List<Object> taken = this.dropped.isEmpty() ? List.of() : List.copyOf(this.dropped);
 		this.dropped.clear();
 		return taken;
 	}
 
 	/**
-	 * Move every queued entry to a list, waiting while the queue is empty and open. Being called
-	 * again means the writer wrote what it took last, so those bytes are free again.
+	 * Move every queued entry to a list, waiting while the queue is empty and open. Being
+	 * called again means the writer wrote what it took last, so those bytes are free
+	 * again.
 	 * @param target the list to add to
 	 * @return {@code false} once the queue is closed and empty
 	 * @throws InterruptedException if interrupted while waiting
@@ -230,8 +237,8 @@ final class SendQueue {
 	}
 
 	/**
-	 * Let no sender wait for room beyond a deadline, for a stop: a reader held up by a full queue
-	 * then gives up the rest of its replies and ends.
+	 * Let no sender wait for room beyond a deadline, for a stop: a reader held up by a
+	 * full queue then gives up the rest of its replies and ends.
 	 * @param deadline {@link System#nanoTime()} after which waits end
 	 */
 	void limitWaits(long deadline) {
@@ -259,7 +266,9 @@ final class SendQueue {
 		}
 	}
 
-	/** @return everything still queued, removed: the writer can no longer write it */
+	/**
+	 * @return everything still queued, removed: the writer can no longer write it
+	 */
 	List<Object> clear() {
 		this.lock.lock();
 		try {
@@ -284,7 +293,9 @@ final class SendQueue {
 		}
 	}
 
-	/** @return the bytes of the lines queued and being written */
+	/**
+	 * @return the bytes of the lines queued and being written
+	 */
 	long bytes() {
 		this.lock.lock();
 		try {
@@ -295,7 +306,9 @@ final class SendQueue {
 		}
 	}
 
-	/** @return when a line first did not fit since the writer last made progress, or 0 */
+	/**
+	 * @return when a line first did not fit since the writer last made progress, or 0
+	 */
 	long fullSinceMillis() {
 		return this.bounds.fullSinceMillis();
 	}

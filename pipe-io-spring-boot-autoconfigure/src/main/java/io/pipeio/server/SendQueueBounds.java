@@ -1,13 +1,15 @@
 package io.pipeio.server;
 
 /**
- * What a {@link SendQueue} holds against its bounds: lines and bytes queued, and bytes the writer
- * took and is still writing. Counting those too makes the byte bound a bound on the memory of the
- * whole send path, not only of the queue: the writer takes everything queued at once, so it may hold
- * as much again while it is blocked on a full pipe.
+ * What a {@link SendQueue} holds against its bounds: lines and bytes queued, and bytes
+ * the writer took and is still writing. Counting those too makes the byte bound a bound
+ * on the memory of the whole send path, not only of the queue: the writer takes
+ * everything queued at once, so it may hold as much again while it is blocked on a full
+ * pipe.
  * <p>
- * Guarded by the queue's lock. For {@link OverflowPolicy#FAIL} the totals are also published for
- * reading without the lock, so the reader can tell a reply that will not fit while collecting it.
+ * Guarded by the queue's lock. For {@link OverflowPolicy#FAIL} the totals are also
+ * published for reading without the lock, so the reader can tell a reply that will not
+ * fit while collecting it.
  *
  * @author pipe-io
  */
@@ -37,9 +39,9 @@ final class SendQueueBounds {
 	}
 
 	/**
-	 * Whether a line does not fit: the queue holds {@code capacity} lines, or the bytes held and the
-	 * line's exceed the bound while anything is held. A line longer than the bound therefore goes
-	 * alone once nothing else waits; it could never go otherwise.
+	 * Whether a line does not fit: the queue holds {@code capacity} lines, or the bytes
+	 * held and the line's exceed the bound while anything is held. A line longer than the
+	 * bound therefore goes alone once nothing else waits; it could never go otherwise.
 	 * @param lines lines queued
 	 * @param length the new line's length
 	 * @return whether it does not fit
@@ -50,8 +52,9 @@ final class SendQueueBounds {
 	}
 
 	/**
-	 * Whether a line would fit once the lines collected before it were queued, judged without the
-	 * lock (other senders may fill the queue meanwhile); with {@link OverflowPolicy#FAIL} only.
+	 * Whether a line would fit once the lines collected before it were queued, judged
+	 * without the lock (other senders may fill the queue meanwhile); with
+	 * {@link OverflowPolicy#FAIL} only.
 	 * @param linesBefore lines collected before it
 	 * @param bytesBefore their bytes
 	 * @param length the line's length
@@ -62,7 +65,9 @@ final class SendQueueBounds {
 		return this.publishedLines + linesBefore < this.capacity && (held == 0 || held + length <= this.maxBytes);
 	}
 
-	/** A line was queued ({@code length} positive) or dropped from the queue (negative). */
+	/**
+	 * A line was queued ({@code length} positive) or dropped from the queue (negative).
+	 */
 	void queued(int lines, int length) {
 		this.queuedBytes += length;
 		publish(lines);
@@ -107,12 +112,16 @@ final class SendQueueBounds {
 		}
 	}
 
-	/** @return the bytes queued and being written */
+	/**
+	 * @return the bytes queued and being written
+	 */
 	long held() {
 		return this.queuedBytes + this.writingBytes;
 	}
 
-	/** @return when a line first did not fit since the writer last made progress, or 0 */
+	/**
+	 * @return when a line first did not fit since the writer last made progress, or 0
+	 */
 	long fullSinceMillis() {
 		return this.fullSinceMillis;
 	}

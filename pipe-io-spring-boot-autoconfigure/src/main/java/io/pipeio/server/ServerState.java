@@ -3,10 +3,10 @@ package io.pipeio.server;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The lifecycle state of a {@link PipeServer} and why it last failed; every change is told to the
- * listener. While the server stays {@link PipeServerState#FAILED}, a failure is counted and told
- * only when its cause differs from the last one, so a pipe that stays unusable (checked five times
- * a second) is not reported over and over.
+ * The lifecycle state of a {@link PipeServer} and why it last failed; every change is
+ * told to the listener. While the server stays {@link PipeServerState#FAILED}, a failure
+ * is counted and told only when its cause differs from the last one, so a pipe that stays
+ * unusable (checked five times a second) is not reported over and over.
  *
  * @author pipe-io
  */
@@ -41,9 +41,9 @@ final class ServerState {
 	}
 
 	/**
-	 * Fail the server: for a pipe that cannot be used and for anything unexpected in an engine
-	 * thread, so that no thread dies while the state says RUNNING. The watchdog's next check that
-	 * finds everything working sets it running again.
+	 * Fail the server: for a pipe that cannot be used and for anything unexpected in an
+	 * engine thread, so that no thread dies while the state says RUNNING. The watchdog's
+	 * next check that finds everything working sets it running again.
 	 * @param ex the cause
 	 */
 	void fail(Throwable ex) {
@@ -58,8 +58,8 @@ final class ServerState {
 	}
 
 	/**
-	 * Change the state, telling the listener; a change to the same state is none, except to FAILED
-	 * with a new cause.
+	 * Change the state, telling the listener; a change to the same state is none, except
+	 * to FAILED with a new cause.
 	 * @param next the new state
 	 * @param cause the failure behind a change to FAILED, otherwise {@code null}
 	 */

@@ -3,8 +3,8 @@ package io.pipeio.server;
 import java.nio.file.Path;
 
 /**
- * A directory that would hold pipes is not safe: another user could write to it, owns it, or can
- * change a symbolic link on the way to it. Nothing in it was touched.
+ * A directory that would hold pipes is not safe: another user could write to it, owns it,
+ * or can change a symbolic link on the way to it. Nothing in it was touched.
  *
  * @author pipe-io
  */
@@ -28,12 +28,16 @@ public class UnsafeDirectoryException extends PipeFileException {
 		this.fix = fix;
 	}
 
-	/** @return what is wrong, without the fix */
+	/**
+	 * @return what is wrong, without the fix
+	 */
 	public String getProblem() {
 		return this.problem;
 	}
 
-	/** @return what to do about it, such as a {@code chmod} command */
+	/**
+	 * @return what to do about it, such as a {@code chmod} command
+	 */
 	public String getFix() {
 		return this.fix;
 	}

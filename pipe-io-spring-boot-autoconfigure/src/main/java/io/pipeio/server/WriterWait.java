@@ -3,12 +3,12 @@ package io.pipeio.server;
 import java.io.IOException;
 
 /**
- * How a reader waits, once every client has left the <em>in</em> pipe, for the next one without
- * spinning: a blocking read would return EOF again at once, and a blocking open would miss a
- * client that wrote and left before it. A fresh non-blocking reader is polled instead: Linux
- * reports input when there is data (also data left by a client that came and went just before),
- * and hang-up once a writer that came after it leaves. {@link #wake()} ends the wait for good, for
- * stop and retirement.
+ * How a reader waits, once every client has left the <em>in</em> pipe, for the next one
+ * without spinning: a blocking read would return EOF again at once, and a blocking open
+ * would miss a client that wrote and left before it. A fresh non-blocking reader is
+ * polled instead: Linux reports input when there is data (also data left by a client that
+ * came and went just before), and hang-up once a writer that came after it leaves.
+ * {@link #wake()} ends the wait for good, for stop and retirement.
  *
  * @author pipe-io
  */
@@ -26,8 +26,8 @@ final class WriterWait {
 
 	/**
 	 * Wait until a client has written, or came and went.
-	 * @return {@code true} when there is something to read (or an EOF to see), {@code false} once
-	 * {@link #wake()} was called
+	 * @return {@code true} when there is something to read (or an EOF to see),
+	 * {@code false} once {@link #wake()} was called
 	 * @throws IOException if the pipe cannot be polled
 	 */
 	boolean await() throws IOException {
@@ -52,7 +52,8 @@ final class WriterWait {
 		}
 		finally {
 			synchronized (this) {
-				// Under the lock that wake() takes: once closed, the number may name another file.
+				// Under the lock that wake() takes: once closed, the number may name
+				// another file.
 				this.wakeFd = -1;
 				Posix.close(wake);
 			}

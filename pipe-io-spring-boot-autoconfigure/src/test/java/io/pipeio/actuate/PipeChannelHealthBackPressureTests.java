@@ -28,9 +28,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The health details of a channel whose client does not read: how much waits to be written, and
- * since when the channel waits for its reader. Such a channel is still UP: it works, its client
- * is slow.
+ * The health details of a channel whose client does not read: how much waits to be
+ * written, and since when the channel waits for its reader. Such a channel is still UP:
+ * it works, its client is slow.
  */
 @Timeout(60)
 class PipeChannelHealthBackPressureTests {
@@ -55,7 +55,8 @@ class PipeChannelHealthBackPressureTests {
 			assertThat(health(context).getDetails()).containsEntry("sendQueueBytes", 0L)
 				.doesNotContainKey("waitingForReaderSince");
 			Instant before = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-			// Nobody reads: the writer takes a line larger than the pipe and blocks writing it.
+			// Nobody reads: the writer takes a line larger than the pipe and blocks
+			// writing it.
 			template.send("events", new byte[BLOCKING_LINE]);
 			await().atMost(Duration.ofSeconds(5)).until(() -> channel.getSendQueueSize() == 0);
 			template.send("events", "queued");

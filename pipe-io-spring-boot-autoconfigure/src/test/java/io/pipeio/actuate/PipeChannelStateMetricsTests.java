@@ -25,8 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The {@code pipeio.channel.state} gauge: one time series per channel and state, 1 for the current
- * state, so that Prometheus can alert on a failed or paused channel.
+ * The {@code pipeio.channel.state} gauge: one time series per channel and state, 1 for
+ * the current state, so that Prometheus can alert on a failed or paused channel.
  */
 @Timeout(60)
 class PipeChannelStateMetricsTests {
@@ -36,8 +36,9 @@ class PipeChannelStateMetricsTests {
 
 	private ApplicationContextRunner runner() {
 		return PipeIoContextRunners.withDirectory(this.directory)
-			.withConfiguration(AutoConfigurations.of(PipeIoMetricsAutoConfiguration.class, MetricsAutoConfiguration.class,
-					CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class))
+			.withConfiguration(
+					AutoConfigurations.of(PipeIoMetricsAutoConfiguration.class, MetricsAutoConfiguration.class,
+							CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class))
 			.withPropertyValues("pipe-io.channels.echo.charset=UTF-8", "pipe-io.channels.other.charset=UTF-8");
 	}
 
@@ -57,7 +58,8 @@ class PipeChannelStateMetricsTests {
 			registry.stop("echo");
 			assertThat(current(meters, "echo")).containsExactly("stopped");
 			registry.start("echo");
-			// A regular file where the in pipe was: the channel cannot re-create it and fails.
+			// A regular file where the in pipe was: the channel cannot re-create it and
+			// fails.
 			Path in = this.directory.resolve("echo.in");
 			Files.delete(in);
 			Files.writeString(in, "not a pipe");
@@ -76,7 +78,9 @@ class PipeChannelStateMetricsTests {
 			.collect(Collectors.toMap((gauge) -> gauge.getId().getTag("state"), Gauge::value));
 	}
 
-	/** @return the states whose series is 1: exactly one while the channel does not change */
+	/**
+	 * @return the states whose series is 1: exactly one while the channel does not change
+	 */
 	private static List<String> current(MeterRegistry meters, String channel) {
 		Map<String, Double> states = states(meters, channel);
 		assertThat(states.values()).containsOnly(0.0, 1.0);

@@ -36,8 +36,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A host learns when its client (such as a plug-in) comes and goes: events, the
- * {@code pipeio.clients.connected} gauge, and the partial line of a client that left mid-line
- * handed to the error handler.
+ * {@code pipeio.clients.connected} gauge, and the partial line of a client that left
+ * mid-line handed to the error handler.
  */
 @Timeout(60)
 class PipeClientPresenceTests {
@@ -74,7 +74,8 @@ class PipeClientPresenceTests {
 			PipeListenerFailedException failure = errors.next();
 			assertThat(failure.getReason()).isEqualTo(DropReason.INCOMPLETE);
 			assertThat(new String(failure.getLine(), StandardCharsets.UTF_8)).isEqualTo("half a li");
-			assertThat(meters.get("pipeio.messages.dropped").tags("channel", "plugin", "reason", "incomplete")
+			assertThat(meters.get("pipeio.messages.dropped")
+				.tags("channel", "plugin", "reason", "incomplete")
 				.functionCounter()
 				.count()).isEqualTo(1);
 		});

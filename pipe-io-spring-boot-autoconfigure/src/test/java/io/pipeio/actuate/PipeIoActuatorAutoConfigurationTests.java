@@ -30,9 +30,9 @@ class PipeIoActuatorAutoConfigurationTests {
 
 	private ApplicationContextRunner runner() {
 		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(PipeIoAutoConfiguration.class,
-					PipeIoMetricsAutoConfiguration.class, PipeIoHealthContributorAutoConfiguration.class,
-					PipeIoEndpointAutoConfiguration.class))
+			.withConfiguration(
+					AutoConfigurations.of(PipeIoAutoConfiguration.class, PipeIoMetricsAutoConfiguration.class,
+							PipeIoHealthContributorAutoConfiguration.class, PipeIoEndpointAutoConfiguration.class))
 			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
 			.withPropertyValues("pipe-io.directory=" + this.directory, "pipe-io.channels.echo.auto-startup=false",
 					"management.endpoints.web.exposure.include=pipeio");
@@ -80,9 +80,9 @@ class PipeIoActuatorAutoConfigurationTests {
 	@Test
 	void appStartsWithoutMicrometer() {
 		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(PipeIoAutoConfiguration.class,
-					PipeIoMetricsAutoConfiguration.class, PipeIoHealthContributorAutoConfiguration.class,
-					PipeIoEndpointAutoConfiguration.class))
+			.withConfiguration(
+					AutoConfigurations.of(PipeIoAutoConfiguration.class, PipeIoMetricsAutoConfiguration.class,
+							PipeIoHealthContributorAutoConfiguration.class, PipeIoEndpointAutoConfiguration.class))
 			.withClassLoader(new FilteredClassLoader(MeterRegistry.class))
 			.withPropertyValues("pipe-io.directory=" + this.directory, "pipe-io.channels.echo.auto-startup=false")
 			.run((context) -> assertThat(context).hasNotFailed()
@@ -103,8 +103,9 @@ class PipeIoActuatorAutoConfigurationTests {
 
 	@Test
 	void userBeansReplaceTheDefaults() {
-		runner().withBean("pipeIoHealthContributor", CompositeHealthContributor.class,
-				() -> CompositeHealthContributor.fromMap(java.util.Map.of()))
+		runner()
+			.withBean("pipeIoHealthContributor", CompositeHealthContributor.class,
+					() -> CompositeHealthContributor.fromMap(java.util.Map.of()))
 			.withBean(PipeIoMetrics.class, PipeIoMetrics::new)
 			.run((context) -> {
 				assertThat(context).hasNotFailed().hasSingleBean(PipeIoMetrics.class);

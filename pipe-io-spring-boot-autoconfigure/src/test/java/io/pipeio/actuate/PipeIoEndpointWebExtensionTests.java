@@ -32,8 +32,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.mock;
 
 /**
- * {@code POST /actuator/pipeio/{channel}/{action}} answers with a status that says what happened,
- * and a body that says why; every action is logged at INFO with the caller's principal.
+ * {@code POST /actuator/pipeio/{channel}/{action}} answers with a status that says what
+ * happened, and a body that says why; every action is logged at INFO with the caller's
+ * principal.
  */
 @Timeout(60)
 @ExtendWith(OutputCaptureExtension.class)
@@ -103,9 +104,12 @@ class PipeIoEndpointWebExtensionTests {
 		runner().run((context) -> {
 			WebEndpointResponse<Map<String, Object>> response = change(context, "echo", "explode\nforged line", ALICE);
 			assertThat(response.getStatus()).isEqualTo(400);
-			assertThat(response.getBody()).containsEntry("actions", List.of("pause", "resume", "stop", "start", "restart"));
-			assertThat(response.getBody().get("error").toString()).contains("use pause, resume, stop, start or restart");
-			assertThat(output).contains("pipeio endpoint: explode?forged line of channel 'echo' by alice: unknown action")
+			assertThat(response.getBody()).containsEntry("actions",
+					List.of("pause", "resume", "stop", "start", "restart"));
+			assertThat(response.getBody().get("error").toString())
+				.contains("use pause, resume, stop, start or restart");
+			assertThat(output)
+				.contains("pipeio endpoint: explode?forged line of channel 'echo' by alice: unknown action")
 				.doesNotContain("\nforged line");
 			assertThat(context.getBean(PipeChannelRegistry.class).getRequiredChannel("echo").isRunning()).isTrue();
 		});
@@ -121,8 +125,9 @@ class PipeIoEndpointWebExtensionTests {
 			assertThat(response.getStatus()).isEqualTo(500);
 			assertThat(response.getBody().get("error").toString()).contains(in.toString()).contains("regular file");
 			assertThat(response.getBody()).containsKey("state").containsEntry("inPipe", in.toString());
-			assertThat(output).containsPattern(
-					"INFO .*pipeio endpoint: start of channel 'echo' by alice: failed, \\w+: .*" + in + ".*regular file");
+			assertThat(output)
+				.containsPattern("INFO .*pipeio endpoint: start of channel 'echo' by alice: failed, \\w+: .*" + in
+						+ ".*regular file");
 			assertThat(in).hasContent("not a pipe");
 			Files.delete(in);
 			assertThat(change(context, "echo", "start", ALICE).getStatus()).isEqualTo(200);
@@ -130,8 +135,8 @@ class PipeIoEndpointWebExtensionTests {
 	}
 
 	/**
-	 * Call the extension as Spring Boot's web layer does: through the invoker advisors, with the
-	 * request's security context.
+	 * Call the extension as Spring Boot's web layer does: through the invoker advisors,
+	 * with the request's security context.
 	 */
 	@SuppressWarnings("unchecked")
 	private static WebEndpointResponse<Map<String, Object>> change(AssertableApplicationContext context, String channel,
@@ -147,8 +152,9 @@ class PipeIoEndpointWebExtensionTests {
 
 	@Test
 	void theWebExtensionNeedsWebExposure() {
-		runner().withPropertyValues("management.endpoints.web.exposure.include=health", "spring.jmx.enabled=true",
-				"management.endpoints.jmx.exposure.include=pipeio")
+		runner()
+			.withPropertyValues("management.endpoints.web.exposure.include=health", "spring.jmx.enabled=true",
+					"management.endpoints.jmx.exposure.include=pipeio")
 			.run((context) -> assertThat(context).hasSingleBean(PipeIoEndpoint.class)
 				.doesNotHaveBean(PipeIoEndpointWebExtension.class));
 	}

@@ -91,7 +91,8 @@ class PipeIoObservabilityTests {
 			FunctionTimer error = meters.get("pipeio.listener")
 				.tags("channel", "echo", "outcome", "error", "exception", "IllegalStateException")
 				.functionTimer();
-			// A chunk's calls are recorded when the chunk ends, which may be after its last reply left.
+			// A chunk's calls are recorded when the chunk ends, which may be after its
+			// last reply left.
 			await().until(() -> success.count() == 2);
 			assertThat(success.totalTime(TimeUnit.NANOSECONDS)).isPositive();
 			assertThat(error.count()).isEqualTo(1);
@@ -115,7 +116,8 @@ class PipeIoObservabilityTests {
 			assertThat(health(context, "echo").getStatus()).isEqualTo(Status.UP);
 			assertThat(health(context, "echo").getDetails()).containsEntry("state", "STOPPED");
 			registry.start("echo");
-			// A regular file where the in pipe was: the channel cannot re-create it and must say so.
+			// A regular file where the in pipe was: the channel cannot re-create it and
+			// must say so.
 			Path in = this.directory.resolve("echo.in");
 			Files.delete(in);
 			Files.writeString(in, "not a pipe");
@@ -193,7 +195,10 @@ class PipeIoObservabilityTests {
 	}
 
 	private static double dropped(MeterRegistry meters, String channel, String reason) {
-		return meters.get("pipeio.messages.dropped").tags("channel", channel, "reason", reason).functionCounter().count();
+		return meters.get("pipeio.messages.dropped")
+			.tags("channel", channel, "reason", reason)
+			.functionCounter()
+			.count();
 	}
 
 	private static boolean hasEvent(List<PipeChannelEvent> events, Class<?> type) {

@@ -28,8 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Listener calls are observations when tracing is configured (or when asked for), and timed by
- * the cheaper chunk timer otherwise.
+ * Listener calls are observations when tracing is configured (or when asked for), and
+ * timed by the cheaper chunk timer otherwise.
  */
 @Timeout(60)
 class PipeListenerObservationTests {
@@ -39,7 +39,8 @@ class PipeListenerObservationTests {
 
 	private ApplicationContextRunner runner() {
 		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(PipeIoAutoConfiguration.class, PipeIoMetricsAutoConfiguration.class))
+			.withConfiguration(
+					AutoConfigurations.of(PipeIoAutoConfiguration.class, PipeIoMetricsAutoConfiguration.class))
 			.withUserConfiguration(ObservedListener.class)
 			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
 			.withPropertyValues("pipe-io.directory=" + this.directory);
@@ -82,10 +83,12 @@ class PipeListenerObservationTests {
 				assertThat(PipeTestClient.request(this.directory, "upper", "x" + i)).isEqualTo("X" + i);
 			}
 			MeterRegistry meters = context.getBean(MeterRegistry.class);
-			// A chunk's calls are recorded when the chunk ends, which may be after its last reply left.
-			await().untilAsserted(() -> assertThat(
-					meters.get("pipeio.listener").tags("channel", "upper", "outcome", "success").functionTimer().count())
-				.isEqualTo(20));
+			// A chunk's calls are recorded when the chunk ends, which may be after its
+			// last reply left.
+			await().untilAsserted(() -> assertThat(meters.get("pipeio.listener")
+				.tags("channel", "upper", "outcome", "success")
+				.functionTimer()
+				.count()).isEqualTo(20));
 			assertThat(context.getBean(ObservedListener.class).stopped).isEmpty();
 		});
 	}

@@ -32,9 +32,10 @@ import static org.awaitility.Awaitility.await;
 import static org.mockito.Mockito.mock;
 
 /**
- * The {@code pipeio.listener} timer's totals and maxima are the time the calls took: a chunk of
- * lines is timed as a whole and its time split exactly over its lines, and the time between
- * chunks (waiting for the pipe) is not counted. Slow calls are made by spinning on the clock.
+ * The {@code pipeio.listener} timer's totals and maxima are the time the calls took: a
+ * chunk of lines is timed as a whole and its time split exactly over its lines, and the
+ * time between chunks (waiting for the pipe) is not counted. Slow calls are made by
+ * spinning on the clock.
  */
 @Timeout(60)
 class PipeListenerTimingsTests {
@@ -68,7 +69,8 @@ class PipeListenerTimingsTests {
 				double elapsed = System.nanoTime() - start;
 				FunctionTimer success = timer(meters, "success");
 				assertThat(success.count()).isEqualTo(200);
-				double total = success.totalTime(TimeUnit.NANOSECONDS) + timer(meters, "error").totalTime(TimeUnit.NANOSECONDS);
+				double total = success.totalTime(TimeUnit.NANOSECONDS)
+						+ timer(meters, "error").totalTime(TimeUnit.NANOSECONDS);
 				assertThat(success.totalTime(TimeUnit.NANOSECONDS)).as("the slow call counts once")
 					.isGreaterThanOrEqualTo(SLOW_NANOS);
 				assertThat(total).as("no more than the time the test took").isLessThanOrEqualTo(elapsed);
@@ -160,7 +162,9 @@ class PipeListenerTimingsTests {
 			return answer(line);
 		}
 
-		/** A user's decorator around the timer that does not pass the end of a chunk on. */
+		/**
+		 * A user's decorator around the timer that does not pass the end of a chunk on.
+		 */
 		@Bean
 		@Order(Ordered.HIGHEST_PRECEDENCE)
 		PipeMessageListenerDecorator passThroughDecorator() {

@@ -52,15 +52,15 @@ class PipePluginObservabilityTests {
 
 	private ApplicationContextRunner runner() {
 		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(PipeIoAutoConfiguration.class, PipeIoMetricsAutoConfiguration.class,
-					PipeIoHealthContributorAutoConfiguration.class, PipeIoEndpointAutoConfiguration.class,
-					MetricsAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
-					SimpleMetricsExportAutoConfiguration.class))
+			.withConfiguration(AutoConfigurations.of(PipeIoAutoConfiguration.class,
+					PipeIoMetricsAutoConfiguration.class, PipeIoHealthContributorAutoConfiguration.class,
+					PipeIoEndpointAutoConfiguration.class, MetricsAutoConfiguration.class,
+					CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class))
 			.withUserConfiguration(Events.class)
 			.withPropertyValues("pipe-io.directory=" + this.directory, "pipe-io.channels.flaky.plugin.command=false",
-					"pipe-io.channels.flaky.plugin.backoff.initial=50ms", "pipe-io.channels.flaky.plugin.max-restarts=1",
-					"pipe-io.channels.steady.plugin.command=cat", "pipe-io.channels.plain.auto-startup=true",
-					"management.endpoints.web.exposure.include=pipeio");
+					"pipe-io.channels.flaky.plugin.backoff.initial=50ms",
+					"pipe-io.channels.flaky.plugin.max-restarts=1", "pipe-io.channels.steady.plugin.command=cat",
+					"pipe-io.channels.plain.auto-startup=true", "management.endpoints.web.exposure.include=pipeio");
 	}
 
 	@Test
@@ -73,8 +73,10 @@ class PipePluginObservabilityTests {
 			assertThat(health.getDetails().get("reason").toString()).contains("max-restarts");
 			@SuppressWarnings("unchecked")
 			Map<String, Object> plugin = (Map<String, Object>) health.getDetails().get("plugin");
-			assertThat(plugin).containsEntry("state", "FAILED").containsEntry("restarts", 1)
-				.containsEntry("lastExitCode", 1).containsKey("startedAt");
+			assertThat(plugin).containsEntry("state", "FAILED")
+				.containsEntry("restarts", 1)
+				.containsEntry("lastExitCode", 1)
+				.containsKey("startedAt");
 			MeterRegistry meters = context.getBean(MeterRegistry.class);
 			assertThat(meters.get("pipeio.plugin.restarts").tag("channel", "flaky").functionCounter().count())
 				.isEqualTo(1);
@@ -92,7 +94,9 @@ class PipePluginObservabilityTests {
 	@Test
 	void endpointRestartsAPlugin() {
 		runner().run((context) -> {
-			PluginSupervisor steady = context.getBean(PipeChannelRegistry.class).getRequiredChannel("steady").getPlugin();
+			PluginSupervisor steady = context.getBean(PipeChannelRegistry.class)
+				.getRequiredChannel("steady")
+				.getPlugin();
 			await().atMost(WAIT).until(() -> steady.getState() == PluginState.RUNNING);
 			long pid = steady.getPid();
 			Health health = health(context, "steady");

@@ -23,8 +23,9 @@ import org.springframework.core.NestedExceptionUtils;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * How {@code @PipeListener} methods are found and attached: channel names with placeholders,
- * channels declared for listeners, and the signatures and duplicates that fail startup.
+ * How {@code @PipeListener} methods are found and attached: channel names with
+ * placeholders, channels declared for listeners, and the signatures and duplicates that
+ * fail startup.
  */
 @Timeout(60)
 @ExtendWith(OutputCaptureExtension.class)
@@ -175,7 +176,8 @@ class PipeListenerRegistrationTests {
 			.withPropertyValues("plugin.channel=taken", "pipe-io.channels.owner.in-pipe=taken.in")
 			.run((context) -> {
 				assertThat(context).hasFailed();
-				assertThat(rootMessage(context.getStartupFailure())).contains(this.directory.resolve("taken.in").toString())
+				assertThat(rootMessage(context.getStartupFailure()))
+					.contains(this.directory.resolve("taken.in").toString())
 					.contains("owner")
 					.contains("taken");
 			});
@@ -268,6 +270,7 @@ class PipeListenerRegistrationTests {
 
 	/**
 	 * A JSON request.
+	 *
 	 * @param name a name
 	 */
 	public record Request(String name) {

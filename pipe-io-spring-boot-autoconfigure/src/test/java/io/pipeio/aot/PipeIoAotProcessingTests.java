@@ -26,9 +26,10 @@ import static org.springframework.aot.hint.predicate.RuntimeHintsPredicates.prox
 import static org.springframework.aot.hint.predicate.RuntimeHintsPredicates.reflection;
 
 /**
- * Ahead-of-time processing of an application with pipe-io, as {@code spring-boot:process-aot} does
- * it at build time: the hints of its listeners and of the engine's native calls are contributed,
- * and nothing is started or created, for the build runs where the application will not.
+ * Ahead-of-time processing of an application with pipe-io, as
+ * {@code spring-boot:process-aot} does it at build time: the hints of its listeners and
+ * of the engine's native calls are contributed, and nothing is started or created, for
+ * the build runs where the application will not.
  */
 class PipeIoAotProcessingTests {
 
@@ -48,10 +49,9 @@ class PipeIoAotProcessingTests {
 	void generatesTheBeanDefinitionsOfTheAutoConfiguration() {
 		InMemoryGeneratedFiles files = new InMemoryGeneratedFiles();
 		processAheadOfTime(files);
-		assertThat(files.getGeneratedFiles(Kind.SOURCE))
-			.hasKeySatisfying(new org.assertj.core.api.Condition<>(
-					(path) -> path.startsWith("io/pipeio/autoconfigure/PipeIoAutoConfiguration__BeanDefinitions"),
-					"the bean definitions of PipeIoAutoConfiguration"));
+		assertThat(files.getGeneratedFiles(Kind.SOURCE)).hasKeySatisfying(new org.assertj.core.api.Condition<>(
+				(path) -> path.startsWith("io/pipeio/autoconfigure/PipeIoAutoConfiguration__BeanDefinitions"),
+				"the bean definitions of PipeIoAutoConfiguration"));
 	}
 
 	@Test
@@ -86,8 +86,9 @@ class PipeIoAotProcessingTests {
 
 	private static AnnotationConfigApplicationContext context(Path directory) {
 		AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext();
-		TestPropertyValues.of("pipe-io.directory=" + directory, "pipe-io.channels.prices.max-message-size=1MB",
-				"pipe-io.channels.prices.plugin.command=sh,-c,exit 0")
+		TestPropertyValues
+			.of("pipe-io.directory=" + directory, "pipe-io.channels.prices.max-message-size=1MB",
+					"pipe-io.channels.prices.plugin.command=sh,-c,exit 0")
 			.applyTo(context);
 		context.register(ListenerConfiguration.class, Listeners.class);
 		return context;

@@ -21,8 +21,8 @@ import static org.springframework.aot.hint.predicate.RuntimeHintsPredicates.refl
 import static org.springframework.aot.hint.predicate.RuntimeHintsPredicates.resource;
 
 /**
- * The hints of the engine's native calls through JNA, checked against the real engine and JNA
- * classes so that a renamed interface or a moved resource fails here.
+ * The hints of the engine's native calls through JNA, checked against the real engine and
+ * JNA classes so that a renamed interface or a moved resource fails here.
  */
 class PipeIoRuntimeHintsTests {
 
@@ -75,10 +75,13 @@ class PipeIoRuntimeHintsTests {
 		Stream<TypeReference> types = Stream.of(this.hints.reflection().typeHints(), this.hints.jni().typeHints())
 			.flatMap((hints) -> hints)
 			.map(TypeHint::getType);
-		Stream<TypeReference> proxied = this.hints.proxies().jdkProxyHints().flatMap((hint) -> hint.getProxiedInterfaces().stream());
-		Stream.concat(types, proxied).forEach((type) -> assertThat(ClassUtils.isPresent(type.getName(), null))
-			.as("%s is on the class path", type.getName())
-			.isTrue());
+		Stream<TypeReference> proxied = this.hints.proxies()
+			.jdkProxyHints()
+			.flatMap((hint) -> hint.getProxiedInterfaces().stream());
+		Stream.concat(types, proxied)
+			.forEach((type) -> assertThat(ClassUtils.isPresent(type.getName(), null))
+				.as("%s is on the class path", type.getName())
+				.isTrue());
 	}
 
 	private Iterable<MemberCategory> jniCategories(Class<?> type) {

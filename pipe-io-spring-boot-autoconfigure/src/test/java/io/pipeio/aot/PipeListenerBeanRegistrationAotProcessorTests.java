@@ -29,9 +29,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.aot.hint.predicate.RuntimeHintsPredicates.reflection;
 
 /**
- * The hints {@link PipeListenerBeanRegistrationAotProcessor} contributes for a bean: each listener
- * method invoked by reflection, and binding hints for exactly the types the JSON converter reads
- * and writes.
+ * The hints {@link PipeListenerBeanRegistrationAotProcessor} contributes for a bean: each
+ * listener method invoked by reflection, and binding hints for exactly the types the JSON
+ * converter reads and writes.
  */
 class PipeListenerBeanRegistrationAotProcessorTests {
 

@@ -24,8 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Which {@link PipeErrorHandler} a listener without {@code errorHandler = ...} gets: an error
- * handler bean that another listener names is that listener's own, never everybody's default.
+ * Which {@link PipeErrorHandler} a listener without {@code errorHandler = ...} gets: an
+ * error handler bean that another listener names is that listener's own, never
+ * everybody's default.
  */
 @Timeout(60)
 @ExtendWith(OutputCaptureExtension.class)
@@ -65,12 +66,14 @@ class DefaultPipeErrorHandlerTests {
 
 	@Test
 	void anApplicationHandlerBesidesPerListenerOnesIsTheDefault() {
-		runner().withBean("applicationHandler", PipeErrorHandler.class,
-				() -> new RecordingErrorHandler((exception) -> "default handled"))
+		runner()
+			.withBean("applicationHandler", PipeErrorHandler.class,
+					() -> new RecordingErrorHandler((exception) -> "default handled"))
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				assertThat(PipeTestClient.request(this.directory, "plain", "fail")).isEqualTo("default handled");
-				assertThat(PipeTestClient.request(this.directory, "own", "fail")).isEqualTo("own handled handler-error");
+				assertThat(PipeTestClient.request(this.directory, "own", "fail"))
+					.isEqualTo("own handled handler-error");
 			});
 	}
 

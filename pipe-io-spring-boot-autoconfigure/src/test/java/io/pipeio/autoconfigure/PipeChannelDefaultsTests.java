@@ -28,9 +28,9 @@ import org.springframework.core.NestedExceptionUtils;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code pipe-io.channel-defaults.*} gives every channel setting once for all channels, those
- * configured and those only a listener declares; a channel's own value wins, and a bad default is
- * named as such.
+ * {@code pipe-io.channel-defaults.*} gives every channel setting once for all channels,
+ * those configured and those only a listener declares; a channel's own value wins, and a
+ * bad default is named as such.
  */
 @Timeout(60)
 @ExtendWith(OutputCaptureExtension.class)
@@ -76,9 +76,10 @@ class PipeChannelDefaultsTests {
 	@Test
 	void aChannelsOwnValueWins() {
 		runner().withPropertyValues(DEFAULTS)
-			.withPropertyValues("pipe-io.channels.configured.in-pipe=mine.in", "pipe-io.channels.configured.charset=UTF-8",
-					"pipe-io.channels.configured.max-message-size=5B", "pipe-io.channels.configured.overflow=fail",
-					"pipe-io.channels.configured.permissions=rw-------", "pipe-io.channels.configured.auto-startup=false")
+			.withPropertyValues("pipe-io.channels.configured.in-pipe=mine.in",
+					"pipe-io.channels.configured.charset=UTF-8", "pipe-io.channels.configured.max-message-size=5B",
+					"pipe-io.channels.configured.overflow=fail", "pipe-io.channels.configured.permissions=rw-------",
+					"pipe-io.channels.configured.auto-startup=false")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("configured");
@@ -97,16 +98,18 @@ class PipeChannelDefaultsTests {
 
 	@Test
 	void aBadDefaultIsNamedAsSuchOnce() {
-		runner().withPropertyValues("pipe-io.channel-defaults.charset=UTF-9", "pipe-io.channels.a=", "pipe-io.channels.b=",
-				"pipe-io.channels.c.charset=UTF-8", "pipe-io.channels.d.send-queue-capacity=0").run((context) -> {
-					assertThat(context).hasFailed();
-					String message = NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()).getMessage();
-					assertThat(message.split("pipe-io.channel-defaults.charset 'UTF-9'", -1)).hasSize(2);
-					assertThat(message).contains("pipe-io.channels.d.send-queue-capacity must be at least 1")
-						.doesNotContain("pipe-io.channels.a.charset")
-						.doesNotContain("pipe-io.channels.c.charset");
-					assertThat(this.directory).isEmptyDirectory();
-				});
+		runner()
+			.withPropertyValues("pipe-io.channel-defaults.charset=UTF-9", "pipe-io.channels.a=", "pipe-io.channels.b=",
+					"pipe-io.channels.c.charset=UTF-8", "pipe-io.channels.d.send-queue-capacity=0")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				String message = NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()).getMessage();
+				assertThat(message.split("pipe-io.channel-defaults.charset 'UTF-9'", -1)).hasSize(2);
+				assertThat(message).contains("pipe-io.channels.d.send-queue-capacity must be at least 1")
+					.doesNotContain("pipe-io.channels.a.charset")
+					.doesNotContain("pipe-io.channels.c.charset");
+				assertThat(this.directory).isEmptyDirectory();
+			});
 	}
 
 	@Test
@@ -117,8 +120,9 @@ class PipeChannelDefaultsTests {
 				.contains("pipe-io.channel-defaults.permissions 'rw-rw-rw-'")
 				.contains("pipe-io.channel-defaults.allow-world-writable=true");
 		});
-		runner().withPropertyValues("pipe-io.channel-defaults.permissions=rw-rw-rw-",
-				"pipe-io.channel-defaults.allow-world-writable=true")
+		runner()
+			.withPropertyValues("pipe-io.channel-defaults.permissions=rw-rw-rw-",
+					"pipe-io.channel-defaults.allow-world-writable=true")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				assertThat(mode(this.directory.resolve("declared.in"))).isEqualTo("rw-rw-rw-");
@@ -129,14 +133,16 @@ class PipeChannelDefaultsTests {
 
 	@Test
 	void aFixedDefaultPathSharedByTwoChannelsIsNamedWithItsOrigin() {
-		runner().withPropertyValues("pipe-io.channel-defaults.in-pipe=shared.in", "pipe-io.channels.a=",
-				"pipe-io.channels.b=").run((context) -> {
-					assertThat(context).hasFailed();
-					assertThat(NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()).getMessage())
-						.contains("pipe-io.channels.a.in-pipe (from pipe-io.channel-defaults.in-pipe)")
-						.contains("pipe-io.channels.b.in-pipe (from pipe-io.channel-defaults.in-pipe)")
-						.contains("both resolve to " + this.directory.resolve("shared.in"));
-				});
+		runner()
+			.withPropertyValues("pipe-io.channel-defaults.in-pipe=shared.in", "pipe-io.channels.a=",
+					"pipe-io.channels.b=")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()).getMessage())
+					.contains("pipe-io.channels.a.in-pipe (from pipe-io.channel-defaults.in-pipe)")
+					.contains("pipe-io.channels.b.in-pipe (from pipe-io.channel-defaults.in-pipe)")
+					.contains("both resolve to " + this.directory.resolve("shared.in"));
+			});
 	}
 
 	private static String mode(Path path) throws IOException {

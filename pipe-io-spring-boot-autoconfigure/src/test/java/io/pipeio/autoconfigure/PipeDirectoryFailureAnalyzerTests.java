@@ -35,14 +35,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
 
 /**
- * A directory the operating system refuses (permission denied, read-only file system, not a
- * directory, no such directory) fails startup with a description naming the channel and the
- * directory, and an action naming {@code pipe-io.directory} and the fix, instead of a raw
- * {@code mkfifo(...) failed with errno 13} or {@code FileSystemException}.
+ * A directory the operating system refuses (permission denied, read-only file system, not
+ * a directory, no such directory) fails startup with a description naming the channel and
+ * the directory, and an action naming {@code pipe-io.directory} and the fix, instead of a
+ * raw {@code mkfifo(...) failed with errno 13} or {@code FileSystemException}.
  * <p>
  * The read-only file system is real: a tmpfs mounted read-only (tests run as root, as the
- * security tests that create users do). Root is never denied permission, so those errors are
- * built as the JDK and the engine build them.
+ * security tests that create users do). Root is never denied permission, so those errors
+ * are built as the JDK and the engine build them.
  */
 @Timeout(60)
 @ExtendWith(OutputCaptureExtension.class)
@@ -66,17 +66,19 @@ class PipeDirectoryFailureAnalyzerTests {
 		Path pipes = readOnly.resolve("pipes");
 		SpringApplication application = new SpringApplication(Config.class);
 		application.setWebApplicationType(WebApplicationType.NONE);
-		assertThatException().isThrownBy(() -> application.run("--pipe-io.directory=" + pipes,
-				"--pipe-io.channels.echo.charset=UTF-8"));
-		assertThat(output).contains("Channel 'echo' cannot create its pipes in " + pipes + ": " + pipes
-				+ " is on a read-only file system")
+		assertThatException()
+			.isThrownBy(() -> application.run("--pipe-io.directory=" + pipes, "--pipe-io.channels.echo.charset=UTF-8"));
+		assertThat(output)
+			.contains("Channel 'echo' cannot create its pipes in " + pipes + ": " + pipes
+					+ " is on a read-only file system")
 			.contains("Set pipe-io.directory to a directory on a writable file system");
 	}
 
 	@Test
 	void readOnlyPipeDirectoryItselfIsExplainedToo() throws Exception {
 		Path readOnly = mountReadOnly();
-		PipeIoContextRunners.withDirectory(readOnly).withPropertyValues("pipe-io.channels.echo.charset=UTF-8")
+		PipeIoContextRunners.withDirectory(readOnly)
+			.withPropertyValues("pipe-io.channels.echo.charset=UTF-8")
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				FailureAnalysis analysis = new PipeDirectoryFailureAnalyzer().analyze(context.getStartupFailure());
@@ -134,17 +136,19 @@ class PipeDirectoryFailureAnalyzerTests {
 	@Test
 	void otherErrorsAreLeftToOtherAnalyzers() {
 		PipeDirectoryFailureAnalyzer analyzer = new PipeDirectoryFailureAnalyzer();
-		assertThat(analyzer.analyze(startFailure(new PipeFileException(Path.of("/srv/app/pipes/echo.in"), "found a"
-				+ " regular file")))).isNull();
-		assertThat(analyzer.analyze(startFailure(new IOException("mkfifo(/srv/app/pipes/echo.in) failed with errno 28"))))
+		assertThat(analyzer.analyze(
+				startFailure(new PipeFileException(Path.of("/srv/app/pipes/echo.in"), "found a" + " regular file"))))
+			.isNull();
+		assertThat(
+				analyzer.analyze(startFailure(new IOException("mkfifo(/srv/app/pipes/echo.in) failed with errno 28"))))
 			.isNull();
 		assertThat(analyzer.analyze(new IllegalStateException("unrelated"))).isNull();
 	}
 
 	private static Throwable startFailure(IOException error) {
 		return new ApplicationContextException("Failed to start bean 'pipeChannelRegistry'",
-				new PipeChannelStartException("echo", Path.of("/srv/app/pipes/echo.in"), Path.of("/srv/app/pipes/echo.out"),
-						error));
+				new PipeChannelStartException("echo", Path.of("/srv/app/pipes/echo.in"),
+						Path.of("/srv/app/pipes/echo.out"), error));
 	}
 
 	private Path mountReadOnly() throws Exception {
@@ -157,8 +161,9 @@ class PipeDirectoryFailureAnalyzerTests {
 	private static void run(String... command) throws IOException, InterruptedException {
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
 		assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-		assertThat(process.exitValue()).as("%s: %s", String.join(" ", command),
-				new String(process.getInputStream().readAllBytes())).isZero();
+		assertThat(process.exitValue())
+			.as("%s: %s", String.join(" ", command), new String(process.getInputStream().readAllBytes()))
+			.isZero();
 	}
 
 	@SpringBootConfiguration

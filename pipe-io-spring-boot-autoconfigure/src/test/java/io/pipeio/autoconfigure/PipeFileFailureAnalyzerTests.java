@@ -14,8 +14,8 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A pipe path or directory that cannot be used fails startup with a description of what is wrong
- * and an action naming the fix and the property.
+ * A pipe path or directory that cannot be used fails startup with a description of what
+ * is wrong and an action naming the fix and the property.
  */
 @Timeout(60)
 class PipeFileFailureAnalyzerTests {
@@ -27,7 +27,8 @@ class PipeFileFailureAnalyzerTests {
 	void unsafeDirectoryFailsStartupWithTheFixAndTheProperty() throws Exception {
 		Path shared = Files.createDirectory(this.directory.resolve("shared"));
 		Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
-		PipeIoContextRunners.withDirectory(shared).withPropertyValues("pipe-io.channels.echo.charset=UTF-8")
+		PipeIoContextRunners.withDirectory(shared)
+			.withPropertyValues("pipe-io.channels.echo.charset=UTF-8")
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				FailureAnalysis analysis = new PipeFileFailureAnalyzer().analyze(context.getStartupFailure());
@@ -44,7 +45,8 @@ class PipeFileFailureAnalyzerTests {
 	@Test
 	void foreignFileAtAPipePathFailsStartupNamingThePath() throws Exception {
 		Path planted = Files.writeString(this.directory.resolve("echo.in"), "not a pipe");
-		PipeIoContextRunners.withDirectory(this.directory).withPropertyValues("pipe-io.channels.echo.charset=UTF-8")
+		PipeIoContextRunners.withDirectory(this.directory)
+			.withPropertyValues("pipe-io.channels.echo.charset=UTF-8")
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				FailureAnalysis analysis = new PipeFileFailureAnalyzer().analyze(context.getStartupFailure());

@@ -34,8 +34,8 @@ import org.springframework.context.annotation.Configuration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The conditions and overrides of {@link PipeIoAutoConfiguration}, in contexts that really start
- * their channels (pipes in a temporary directory).
+ * The conditions and overrides of {@link PipeIoAutoConfiguration}, in contexts that
+ * really start their channels (pipes in a temporary directory).
  */
 @Timeout(60)
 class PipeIoAutoConfigurationTests {
@@ -93,12 +93,13 @@ class PipeIoAutoConfigurationTests {
 
 	@Test
 	void bindsEveryChannelProperty() {
-		runner().withPropertyValues("pipe-io.channels.custom.in-pipe=requests",
-				"pipe-io.channels.custom.out-pipe=sub/replies", "pipe-io.channels.custom.permissions=rw-rw----",
-				"pipe-io.channels.custom.manage-pipes=false", "pipe-io.channels.custom.charset=ISO-8859-1",
-				"pipe-io.channels.custom.max-message-size=64KB", "pipe-io.channels.custom.send-queue-capacity=7",
-				"pipe-io.channels.custom.send-timeout=250ms", "pipe-io.channels.custom.auto-startup=false",
-				"pipe-io.channels.custom.send-queue-max-bytes=2MB", "pipe-io.channels.custom.overflow=drop-oldest")
+		runner()
+			.withPropertyValues("pipe-io.channels.custom.in-pipe=requests",
+					"pipe-io.channels.custom.out-pipe=sub/replies", "pipe-io.channels.custom.permissions=rw-rw----",
+					"pipe-io.channels.custom.manage-pipes=false", "pipe-io.channels.custom.charset=ISO-8859-1",
+					"pipe-io.channels.custom.max-message-size=64KB", "pipe-io.channels.custom.send-queue-capacity=7",
+					"pipe-io.channels.custom.send-timeout=250ms", "pipe-io.channels.custom.auto-startup=false",
+					"pipe-io.channels.custom.send-queue-max-bytes=2MB", "pipe-io.channels.custom.overflow=drop-oldest")
 			.run((context) -> {
 				PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("custom");
 				PipeServerSettings server = channel.getSettings().server();
@@ -138,9 +139,11 @@ class PipeIoAutoConfigurationTests {
 	void createsPipesWithConfiguredPermissions() {
 		runner().withPropertyValues("pipe-io.channels.shared.permissions=rw-rw----").run((context) -> {
 			assertThat(context).hasNotFailed();
-			assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(this.directory.resolve("shared.in"))))
+			assertThat(
+					PosixFilePermissions.toString(Files.getPosixFilePermissions(this.directory.resolve("shared.in"))))
 				.isEqualTo("rw-rw----");
-			assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(this.directory.resolve("shared.out"))))
+			assertThat(
+					PosixFilePermissions.toString(Files.getPosixFilePermissions(this.directory.resolve("shared.out"))))
 				.isEqualTo("rw-rw----");
 		});
 	}

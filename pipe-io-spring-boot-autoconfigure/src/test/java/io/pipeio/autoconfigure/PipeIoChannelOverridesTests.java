@@ -31,10 +31,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
 
 /**
- * Command-line arguments, environment variables and profile-specific files override every channel
- * of an {@code application.yml}, whatever form declares it: {@code name: {}}, {@code name: ~},
- * {@code name:} or nested keys. Since Spring Boot 4.1 the first three are a property with an empty
- * value, which the binder used to prefer to any override.
+ * Command-line arguments, environment variables and profile-specific files override every
+ * channel of an {@code application.yml}, whatever form declares it: {@code name: {}},
+ * {@code name: ~}, {@code name:} or nested keys. Since Spring Boot 4.1 the first three
+ * are a property with an empty value, which the binder used to prefer to any override.
  */
 @Timeout(60)
 class PipeIoChannelOverridesTests {
@@ -86,7 +86,8 @@ class PipeIoChannelOverridesTests {
 	@ValueSource(strings = { "braces", "tilde", "blank", "nested" })
 	void anInvalidOverrideOfAnyFormOfChannelFailsStartup(String channel) {
 		assertThatException()
-			.isThrownBy(() -> run(Source.COMMAND_LINE, Map.of("pipe-io.channels." + channel + ".max-message-size", "-1")))
+			.isThrownBy(
+					() -> run(Source.COMMAND_LINE, Map.of("pipe-io.channels." + channel + ".max-message-size", "-1")))
 			.satisfies((ex) -> assertThat(NestedExceptionUtils.getMostSpecificCause(ex).getMessage())
 				.contains("pipe-io.channels." + channel + ".max-message-size"));
 		assertThat(this.directory).isEmptyDirectory();
@@ -107,8 +108,8 @@ class PipeIoChannelOverridesTests {
 
 	private ConfigurableApplicationContext run(Source source, Map<String, String> overrides) throws IOException {
 		Files.writeString(this.config.resolve("application.yml"), APPLICATION_YML);
-		List<String> args = new ArrayList<>(List.of("--spring.config.location=" + this.config.toUri(),
-				"--pipe-io.directory=" + this.directory));
+		List<String> args = new ArrayList<>(
+				List.of("--spring.config.location=" + this.config.toUri(), "--pipe-io.directory=" + this.directory));
 		Map<String, Object> environment = new LinkedHashMap<>();
 		switch (source) {
 			case COMMAND_LINE -> overrides.forEach((name, value) -> args.add("--" + name + "=" + value));
@@ -133,15 +134,19 @@ class PipeIoChannelOverridesTests {
 	}
 
 	/**
-	 * Return overrides of channel keys as YAML in the nested form, as an operator writes a
-	 * profile-specific file.
+	 * Return overrides of channel keys as YAML in the nested form, as an operator writes
+	 * a profile-specific file.
 	 */
 	private static String nestedYaml(Map<String, String> overrides) {
 		Map<String, StringBuilder> channels = new LinkedHashMap<>();
 		overrides.forEach((name, value) -> {
 			String[] channelAndKey = name.substring("pipe-io.channels.".length()).split("\\.", 2);
 			channels.computeIfAbsent(channelAndKey[0], (channel) -> new StringBuilder())
-				.append("      ").append(channelAndKey[1]).append(": ").append(value).append('\n');
+				.append("      ")
+				.append(channelAndKey[1])
+				.append(": ")
+				.append(value)
+				.append('\n');
 		});
 		StringBuilder yaml = new StringBuilder("pipe-io:\n  channels:\n");
 		channels.forEach((channel, keys) -> yaml.append("    ").append(channel).append(":\n").append(keys));

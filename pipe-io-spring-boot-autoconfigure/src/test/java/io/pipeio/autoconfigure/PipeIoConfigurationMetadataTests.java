@@ -22,8 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The configuration metadata an IDE completes from: every channel key appears under
- * {@code pipe-io.channel-defaults} with its description and default, with value hints where a
- * value is one of a few.
+ * {@code pipe-io.channel-defaults} with its description and default, with value hints
+ * where a value is one of a few.
  */
 class PipeIoConfigurationMetadataTests {
 
@@ -31,8 +31,8 @@ class PipeIoConfigurationMetadataTests {
 	void theDefaultsHaveTheKeysOfAChannel() {
 		Set<String> channelKeys = keys(PipeChannelProperties.class);
 		channelKeys.remove("plugin");
-		assertThat(keys(PipeChannelDefaults.class)).isEqualTo(channelKeys).contains("retry.max-attempts",
-				"dead-letter.file");
+		assertThat(keys(PipeChannelDefaults.class)).isEqualTo(channelKeys)
+			.contains("retry.max-attempts", "dead-letter.file");
 	}
 
 	@Test
@@ -54,10 +54,11 @@ class PipeIoConfigurationMetadataTests {
 	void valuesFromAFewHaveHints() throws IOException {
 		Map<String, List<String>> hints = new LinkedHashMap<>();
 		for (JsonNode hint : metadata().path("hints")) {
-			hints.put(hint.path("name").asString(), hint.path("values").valueStream().map((value) -> value.path("value").asString()).toList());
+			hints.put(hint.path("name").asString(),
+					hint.path("values").valueStream().map((value) -> value.path("value").asString()).toList());
 		}
-		assertThat(hints.get("pipe-io.channel-defaults.overflow"))
-			.containsExactlyInAnyOrderElementsOf(Arrays.stream(OverflowPolicy.values()).map(OverflowPolicy::value).toList());
+		assertThat(hints.get("pipe-io.channel-defaults.overflow")).containsExactlyInAnyOrderElementsOf(
+				Arrays.stream(OverflowPolicy.values()).map(OverflowPolicy::value).toList());
 		assertThat(hints.get("pipe-io.channel-defaults.charset")).contains("UTF-8", "ISO-8859-1");
 		assertThat(hints.get("pipe-io.channel-defaults.permissions")).contains("rw-------", "rw-rw----");
 		assertThat(hints.get("pipe-io.directory-permissions")).contains("rwx------", "rwx--x---");
@@ -72,8 +73,8 @@ class PipeIoConfigurationMetadataTests {
 	}
 
 	/**
-	 * The keys of a channel but its plug-in (a plug-in is a channel's own, there is no default
-	 * one) and the dead-letter file (none unless set).
+	 * The keys of a channel but its plug-in (a plug-in is a channel's own, there is no
+	 * default one) and the dead-letter file (none unless set).
 	 */
 	private static Set<String> channelKeysWithDefaults() {
 		Set<String> keys = keys(PipeChannelProperties.class);
@@ -82,7 +83,10 @@ class PipeIoConfigurationMetadataTests {
 		return keys;
 	}
 
-	/** The keys of a properties class, those of its nested groups (read-only properties) included. */
+	/**
+	 * The keys of a properties class, those of its nested groups (read-only properties)
+	 * included.
+	 */
 	private static Set<String> keys(Class<?> type) {
 		Set<String> keys = new TreeSet<>();
 		for (PropertyDescriptor descriptor : BeanUtils.getPropertyDescriptors(type)) {

@@ -21,8 +21,8 @@ import org.springframework.core.NestedExceptionUtils;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Invalid {@code pipe-io.*} values fail startup with a message that names the property and the
- * fix, and leave nothing on disk.
+ * Invalid {@code pipe-io.*} values fail startup with a message that names the property
+ * and the fix, and leave nothing on disk.
  */
 @Timeout(60)
 @ExtendWith(OutputCaptureExtension.class)
@@ -36,30 +36,30 @@ class PipeIoPropertiesValidationTests {
 	}
 
 	@ParameterizedTest(name = "{0}={1}")
-	@CsvSource(delimiter = '|', textBlock = """
-			charset              | NOT-A-CHARSET | pipe-io.channels.echo.charset 'NOT-A-CHARSET'        | UTF-8
-			permissions          | rwxrwxrwz     | pipe-io.channels.echo.permissions 'rwxrwxrwz'        | rw-------
-			permissions          | r--------     | pipe-io.channels.echo.permissions 'r--------'        | rw-------
-			permissions          | 600           | pipe-io.channels.echo.permissions '600'              | rw-------
-			permissions          | rwxrwxrwx     | pipe-io.channels.echo.permissions 'rwxrwxrwx'        | execute bits
-			permissions          | rwx------     | pipe-io.channels.echo.permissions 'rwx------'        | such as rw-------
-			permissions          | rw-rw---x     | pipe-io.channels.echo.permissions 'rw-rw---x'        | such as rw-rw----
-			permissions          | rw-rw-rw-     | pipe-io.channels.echo.permissions 'rw-rw-rw-'        | pipe-io.channels.echo.allow-world-writable=true
-			permissions          | rw-------w-   | pipe-io.channels.echo.permissions 'rw-------w-'      | rw-------
-			permissions          | rw--w--w-     | let every user of this machine write                 | allow-world-writable=true
-			max-message-size     | -1MB          | pipe-io.channels.echo.max-message-size               | 1MB
-			max-message-size     | 0B            | pipe-io.channels.echo.max-message-size               | 1MB
-			max-message-size     | 4GB           | pipe-io.channels.echo.max-message-size               | 1MB
-			send-queue-capacity  | -5            | pipe-io.channels.echo.send-queue-capacity            | at least 1
-			send-queue-capacity  | 0             | pipe-io.channels.echo.send-queue-capacity            | at least 1
-			send-timeout         | -1s           | pipe-io.channels.echo.send-timeout                   | 5s
-			send-queue-max-bytes | 0B            | pipe-io.channels.echo.send-queue-max-bytes           | 64MB
-			send-queue-max-bytes | -1MB          | pipe-io.channels.echo.send-queue-max-bytes           | 64MB
-			overflow             | discard       | pipe-io.channels.echo.overflow 'discard'             | drop-oldest or fail
-			overflow             | drop          | pipe-io.channels.echo.overflow 'drop'                | block
-			""")
-	void invalidChannelValueFailsStartupNamingTheProperty(String property, String value, String named,
-			String fix) {
+	@CsvSource(delimiter = '|',
+			textBlock = """
+					charset              | NOT-A-CHARSET | pipe-io.channels.echo.charset 'NOT-A-CHARSET'        | UTF-8
+					permissions          | rwxrwxrwz     | pipe-io.channels.echo.permissions 'rwxrwxrwz'        | rw-------
+					permissions          | r--------     | pipe-io.channels.echo.permissions 'r--------'        | rw-------
+					permissions          | 600           | pipe-io.channels.echo.permissions '600'              | rw-------
+					permissions          | rwxrwxrwx     | pipe-io.channels.echo.permissions 'rwxrwxrwx'        | execute bits
+					permissions          | rwx------     | pipe-io.channels.echo.permissions 'rwx------'        | such as rw-------
+					permissions          | rw-rw---x     | pipe-io.channels.echo.permissions 'rw-rw---x'        | such as rw-rw----
+					permissions          | rw-rw-rw-     | pipe-io.channels.echo.permissions 'rw-rw-rw-'        | pipe-io.channels.echo.allow-world-writable=true
+					permissions          | rw-------w-   | pipe-io.channels.echo.permissions 'rw-------w-'      | rw-------
+					permissions          | rw--w--w-     | let every user of this machine write                 | allow-world-writable=true
+					max-message-size     | -1MB          | pipe-io.channels.echo.max-message-size               | 1MB
+					max-message-size     | 0B            | pipe-io.channels.echo.max-message-size               | 1MB
+					max-message-size     | 4GB           | pipe-io.channels.echo.max-message-size               | 1MB
+					send-queue-capacity  | -5            | pipe-io.channels.echo.send-queue-capacity            | at least 1
+					send-queue-capacity  | 0             | pipe-io.channels.echo.send-queue-capacity            | at least 1
+					send-timeout         | -1s           | pipe-io.channels.echo.send-timeout                   | 5s
+					send-queue-max-bytes | 0B            | pipe-io.channels.echo.send-queue-max-bytes           | 64MB
+					send-queue-max-bytes | -1MB          | pipe-io.channels.echo.send-queue-max-bytes           | 64MB
+					overflow             | discard       | pipe-io.channels.echo.overflow 'discard'             | drop-oldest or fail
+					overflow             | drop          | pipe-io.channels.echo.overflow 'drop'                | block
+					""")
+	void invalidChannelValueFailsStartupNamingTheProperty(String property, String value, String named, String fix) {
 		runner().withPropertyValues("pipe-io.channels.echo." + property + "=" + value).run((context) -> {
 			assertThat(context).hasFailed();
 			String message = NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()).getMessage();
@@ -103,8 +103,9 @@ class PipeIoPropertiesValidationTests {
 
 	@Test
 	void twoChannelsSharingAPipeThroughRelativeAndAbsolutePathsFailStartup() {
-		runner().withPropertyValues("pipe-io.channels.a.in-pipe=" + this.directory.resolve("x/../b.in"),
-				"pipe-io.channels.b.max-message-size=1KB")
+		runner()
+			.withPropertyValues("pipe-io.channels.a.in-pipe=" + this.directory.resolve("x/../b.in"),
+					"pipe-io.channels.b.max-message-size=1KB")
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				String message = NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()).getMessage();
@@ -129,7 +130,8 @@ class PipeIoPropertiesValidationTests {
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				String message = NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()).getMessage();
-				assertThat(message).contains("pipe-io.channels.a.charset").contains("pipe-io.channels.b.send-queue-capacity");
+				assertThat(message).contains("pipe-io.channels.a.charset")
+					.contains("pipe-io.channels.b.send-queue-capacity");
 			});
 	}
 
@@ -139,22 +141,24 @@ class PipeIoPropertiesValidationTests {
 				"pipe-io.channels.open.allow-world-writable=true", "pipe-io.channels.closed.allow-world-writable=true")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
-				assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(this.directory.resolve("open.in"),
-						LinkOption.NOFOLLOW_LINKS)))
+				assertThat(PosixFilePermissions.toString(
+						Files.getPosixFilePermissions(this.directory.resolve("open.in"), LinkOption.NOFOLLOW_LINKS)))
 					.isEqualTo("rw-rw-rw-");
 				assertThat(output).contains("WARN")
-					.contains("Channel 'open': every user of this machine may write to its pipes (permissions rw-rw-rw-,"
-							+ " pipe-io.channels.open.allow-world-writable=true)")
+					.contains(
+							"Channel 'open': every user of this machine may write to its pipes (permissions rw-rw-rw-,"
+									+ " pipe-io.channels.open.allow-world-writable=true)")
 					.doesNotContain("Channel 'closed': every user");
 			});
 	}
 
 	@Test
 	void validConfigurationStarts() {
-		runner().withPropertyValues("pipe-io.channels.a.charset=ISO-8859-1", "pipe-io.channels.a.permissions=rw-rw-r--",
-				"pipe-io.channels.a.max-message-size=1B", "pipe-io.channels.a.send-queue-capacity=1",
-				"pipe-io.channels.a.send-timeout=0s", "pipe-io.channels.a.send-queue-max-bytes=1B",
-				"pipe-io.channels.a.overflow=DROP_OLDEST")
+		runner()
+			.withPropertyValues("pipe-io.channels.a.charset=ISO-8859-1", "pipe-io.channels.a.permissions=rw-rw-r--",
+					"pipe-io.channels.a.max-message-size=1B", "pipe-io.channels.a.send-queue-capacity=1",
+					"pipe-io.channels.a.send-timeout=0s", "pipe-io.channels.a.send-queue-max-bytes=1B",
+					"pipe-io.channels.a.overflow=DROP_OLDEST")
 			.run((context) -> assertThat(context).hasNotFailed());
 	}
 

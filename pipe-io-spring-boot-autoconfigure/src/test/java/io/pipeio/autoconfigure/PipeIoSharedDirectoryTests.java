@@ -15,9 +15,9 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Two applications in one JVM on the same {@code pipe-io.directory}: the second one to serve a
- * channel the first serves fails startup, naming the pipe, and the failure analysis says what to
- * do; channels of different names share the directory.
+ * Two applications in one JVM on the same {@code pipe-io.directory}: the second one to
+ * serve a channel the first serves fails startup, naming the pipe, and the failure
+ * analysis says what to do; channels of different names share the directory.
  */
 @Timeout(60)
 class PipeIoSharedDirectoryTests {

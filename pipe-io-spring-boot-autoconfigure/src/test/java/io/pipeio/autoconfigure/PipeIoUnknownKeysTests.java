@@ -29,8 +29,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
 
 /**
- * A key under {@code pipe-io} that is no property (a typo) fails startup, naming the key, where it
- * was set and the valid keys, instead of leaving a setting at its default unnoticed.
+ * A key under {@code pipe-io} that is no property (a typo) fails startup, naming the key,
+ * where it was set and the valid keys, instead of leaving a setting at its default
+ * unnoticed.
  */
 @Timeout(60)
 @ExtendWith(OutputCaptureExtension.class)
@@ -44,16 +45,17 @@ class PipeIoUnknownKeysTests {
 	}
 
 	@ParameterizedTest(name = "{0}")
-	@CsvSource(delimiter = '|', textBlock = """
-			pipe-io.channels.echo.max-mesage-size=5 | pipe-io.channels.echo.max-mesage-size | pipe-io.channels.<name>.max-message-size? | send-queue-max-bytes
-			pipe-io.channels.echo.maxMesageSize=5   | pipe-io.channels.echo.maxmesagesize   | pipe-io.channels.<name>.max-message-size? | overflow
-			pipe-io.directroy=/tmp                  | pipe-io.directroy                     | pipe-io.directory?                        | channels.<name>.*
-			pipe-io.observation.enable=true         | pipe-io.observation.enable            | pipe-io.observation.enabled?              | enabled
-			pipe-io.channels.echo.colour=red        | pipe-io.channels.echo.colour          | The keys of pipe-io.channels.<name> are   | auto-startup
-			pipe-io.enabled.really=true             | pipe-io.enabled.really                | The keys of pipe-io are                   | directory-permissions
-			pipe-io.channel-defaults.charst=UTF-8   | pipe-io.channel-defaults.charst       | pipe-io.channel-defaults.charset?         | allow-world-writable
-			pipe-io.channel-default.charset=UTF-8   | pipe-io.channel-default.charset       | pipe-io.channel-defaults?                 | channel-defaults.*
-			""")
+	@CsvSource(delimiter = '|',
+			textBlock = """
+					pipe-io.channels.echo.max-mesage-size=5 | pipe-io.channels.echo.max-mesage-size | pipe-io.channels.<name>.max-message-size? | send-queue-max-bytes
+					pipe-io.channels.echo.maxMesageSize=5   | pipe-io.channels.echo.maxmesagesize   | pipe-io.channels.<name>.max-message-size? | overflow
+					pipe-io.directroy=/tmp                  | pipe-io.directroy                     | pipe-io.directory?                        | channels.<name>.*
+					pipe-io.observation.enable=true         | pipe-io.observation.enable            | pipe-io.observation.enabled?              | enabled
+					pipe-io.channels.echo.colour=red        | pipe-io.channels.echo.colour          | The keys of pipe-io.channels.<name> are   | auto-startup
+					pipe-io.enabled.really=true             | pipe-io.enabled.really                | The keys of pipe-io are                   | directory-permissions
+					pipe-io.channel-defaults.charst=UTF-8   | pipe-io.channel-defaults.charst       | pipe-io.channel-defaults.charset?         | allow-world-writable
+					pipe-io.channel-default.charset=UTF-8   | pipe-io.channel-default.charset       | pipe-io.channel-defaults?                 | channel-defaults.*
+					""")
 	void anUnknownKeyFailsStartupNamingItAndTheValidKeys(String property, String named, String hint, String valid) {
 		runner().withPropertyValues(property).run((context) -> {
 			assertThat(context).hasFailed();
@@ -69,8 +71,9 @@ class PipeIoUnknownKeysTests {
 
 	@Test
 	void everyUnknownKeyIsReportedAtOnce() {
-		runner().withPropertyValues("pipe-io.directroy=/tmp", "pipe-io.channels.a.charset=UTF-8",
-				"pipe-io.channels.a.permission=rw-------", "pipe-io.channels.b.auto-start=false")
+		runner()
+			.withPropertyValues("pipe-io.directroy=/tmp", "pipe-io.channels.a.charset=UTF-8",
+					"pipe-io.channels.a.permission=rw-------", "pipe-io.channels.b.auto-start=false")
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				UnknownPipeIoPropertyException ex = (UnknownPipeIoPropertyException) NestedExceptionUtils
@@ -96,14 +99,16 @@ class PipeIoUnknownKeysTests {
 
 	@Test
 	void everyKnownKeyInAnyRelaxedFormStarts() {
-		runner().withPropertyValues("pipe-io.enabled=true", "pipe-io.directory-permissions=rwx------",
-				"pipe-io.observation.enabled=false", "pipe-io.channels.a.in-pipe=a-in", "pipe-io.channels.a.out-pipe=a-out",
-				"pipe-io.channels.a.permissions=rw-------", "pipe-io.channels.a.manage-pipes=true",
-				"pipe-io.channels.a.charset=UTF-8", "pipe-io.channels.a.max-message-size=1KB",
-				"pipe-io.channels.a.send-queue-capacity=5", "pipe-io.channels.a.send-queue-max-bytes=1MB",
-				"pipe-io.channels.a.overflow=fail", "pipe-io.channels.a.send-timeout=1s",
-				"pipe-io.channels.a.auto-startup=false", "pipe-io.channels.b.maxMessageSize=2KB",
-				"pipe-io.channels.b.send_queue_capacity=7", "pipe-io.channels.c=", "pipe-io.channels[d].charset=UTF-8")
+		runner()
+			.withPropertyValues("pipe-io.enabled=true", "pipe-io.directory-permissions=rwx------",
+					"pipe-io.observation.enabled=false", "pipe-io.channels.a.in-pipe=a-in",
+					"pipe-io.channels.a.out-pipe=a-out", "pipe-io.channels.a.permissions=rw-------",
+					"pipe-io.channels.a.manage-pipes=true", "pipe-io.channels.a.charset=UTF-8",
+					"pipe-io.channels.a.max-message-size=1KB", "pipe-io.channels.a.send-queue-capacity=5",
+					"pipe-io.channels.a.send-queue-max-bytes=1MB", "pipe-io.channels.a.overflow=fail",
+					"pipe-io.channels.a.send-timeout=1s", "pipe-io.channels.a.auto-startup=false",
+					"pipe-io.channels.b.maxMessageSize=2KB", "pipe-io.channels.b.send_queue_capacity=7",
+					"pipe-io.channels.c=", "pipe-io.channels[d].charset=UTF-8")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
@@ -113,8 +118,8 @@ class PipeIoUnknownKeysTests {
 	}
 
 	/**
-	 * The environment is not all this application's: a variable of another tool that happens to
-	 * start with PIPEIO_ must not fail startup.
+	 * The environment is not all this application's: a variable of another tool that
+	 * happens to start with PIPEIO_ must not fail startup.
 	 */
 	@Test
 	void environmentVariablesAreNotTakenForUnknownKeys() {
@@ -123,8 +128,8 @@ class PipeIoUnknownKeysTests {
 				.getPropertySources()
 				.replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
 						new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
-								Map.of("PIPEIO_CHANNELS_ECHO_MAXMESSAGESIZE", "2KB", "PIPE_IO_CHANNELS_ECHO_SEND_TIMEOUT",
-										"3s", "PIPEIO_HOME", "/opt/pipeio"))))
+								Map.of("PIPEIO_CHANNELS_ECHO_MAXMESSAGESIZE", "2KB",
+										"PIPE_IO_CHANNELS_ECHO_SEND_TIMEOUT", "3s", "PIPEIO_HOME", "/opt/pipeio"))))
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				assertThat(context.getBean(PipeChannelRegistry.class).getRequiredChannel("echo").getSettings().server())

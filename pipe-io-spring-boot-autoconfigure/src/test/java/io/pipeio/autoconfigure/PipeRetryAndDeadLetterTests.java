@@ -33,8 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A listener called again with a line it failed on ({@code retry.*}), and every dropped line in
- * the dead-letter file ({@code dead-letter.*}), over real FIFOs.
+ * A listener called again with a line it failed on ({@code retry.*}), and every dropped
+ * line in the dead-letter file ({@code dead-letter.*}), over real FIFOs.
  */
 @Timeout(60)
 class PipeRetryAndDeadLetterTests {
@@ -150,10 +150,11 @@ class PipeRetryAndDeadLetterTests {
 
 	@Test
 	void aStopEndsTheWaitForARetryAtOnceAndTheLineIsDeadLettered() {
-		// Were the wait not ended, the stop would last the shutdown timeout: far beyond @Timeout.
-		runner().withPropertyValues("pipe-io.channels.flaky.retry.initial-interval=1h",
-				"pipe-io.channels.flaky.retry.max-interval=1h",
-				"spring.lifecycle.timeout-per-shutdown-phase=10m")
+		// Were the wait not ended, the stop would last the shutdown timeout: far beyond
+		// @Timeout.
+		runner()
+			.withPropertyValues("pipe-io.channels.flaky.retry.initial-interval=1h",
+					"pipe-io.channels.flaky.retry.max-interval=1h", "spring.lifecycle.timeout-per-shutdown-phase=10m")
 			.run((context) -> {
 				try (PipeTestClient client = PipeTestClient.connect(pipes(), "flaky")) {
 					client.send("always");
@@ -170,8 +171,9 @@ class PipeRetryAndDeadLetterTests {
 
 	@Test
 	void badSettingsFailStartupNamingTheProperty() {
-		runner().withPropertyValues("pipe-io.channels.flaky.retry.max-attempts=0",
-				"pipe-io.channel-defaults.retry.multiplier=0.5", "pipe-io.channels.json.dead-letter.max-history=-1")
+		runner()
+			.withPropertyValues("pipe-io.channels.flaky.retry.max-attempts=0",
+					"pipe-io.channel-defaults.retry.multiplier=0.5", "pipe-io.channels.json.dead-letter.max-history=-1")
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				assertThat(NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()).getMessage())
@@ -179,9 +181,10 @@ class PipeRetryAndDeadLetterTests {
 					.contains("pipe-io.channel-defaults.retry.multiplier must be at least 1, got 0.5")
 					.contains("pipe-io.channels.json.dead-letter.max-history must not be negative, got -1");
 			});
-		runner().withPropertyValues("pipe-io.channels.json.dead-letter.file=" + this.directory.resolve("shared.jsonl"),
-				"pipe-io.channels.flaky.dead-letter.file=" + this.directory.resolve("shared.jsonl"),
-				"pipe-io.channels.flaky.dead-letter.max-file-size=1KB")
+		runner()
+			.withPropertyValues("pipe-io.channels.json.dead-letter.file=" + this.directory.resolve("shared.jsonl"),
+					"pipe-io.channels.flaky.dead-letter.file=" + this.directory.resolve("shared.jsonl"),
+					"pipe-io.channels.flaky.dead-letter.max-file-size=1KB")
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				assertThat(NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()).getMessage())
@@ -201,13 +204,13 @@ class PipeRetryAndDeadLetterTests {
 
 	@Test
 	void aChannelsOwnRetryKeyWinsOverTheDefaultsAndTheOthersAreInherited() {
-		runner().withPropertyValues("pipe-io.channel-defaults.retry.max-attempts=4",
-				"pipe-io.channel-defaults.retry.max-interval=7s")
+		runner()
+			.withPropertyValues("pipe-io.channel-defaults.retry.max-attempts=4",
+					"pipe-io.channel-defaults.retry.max-interval=7s")
 			.run((context) -> {
 				PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
 				assertThat(registry.getRequiredChannel("flaky").getSettings().retry().maxAttempts()).isEqualTo(3);
-				assertThat(registry.getRequiredChannel("flaky").getSettings().retry().maxInterval())
-					.hasSeconds(7);
+				assertThat(registry.getRequiredChannel("flaky").getSettings().retry().maxInterval()).hasSeconds(7);
 				assertThat(registry.getRequiredChannel("json").getSettings().retry().maxAttempts()).isEqualTo(4);
 			});
 	}
@@ -218,8 +221,8 @@ class PipeRetryAndDeadLetterTests {
 		runner().withPropertyValues("pipe-io.channels.flaky.dead-letter.file=" + taken).run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("not a regular file");
-			assertThat(context.getStartupFailure()).hasStackTraceContaining(
-					"Channel 'flaky' cannot write dead letters to " + taken);
+			assertThat(context.getStartupFailure())
+				.hasStackTraceContaining("Channel 'flaky' cannot write dead letters to " + taken);
 		});
 	}
 

@@ -16,8 +16,8 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What {@link LoggingPipeServerListener} logs of dropped lines: each over-size line, but a flood of
- * queue-full drops (a drop overflow policy with no reader) only now and then.
+ * What {@link LoggingPipeServerListener} logs of dropped lines: each over-size line, but
+ * a flood of queue-full drops (a drop overflow policy with no reader) only now and then.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class LoggingPipeServerListenerTests {
@@ -40,8 +40,8 @@ class LoggingPipeServerListenerTests {
 	}
 
 	private static PipeServer server(String channel) {
-		return new PipeServer(PipeServerSettings.builder(channel, Path.of("/nonexistent/" + channel + ".in"),
-				Path.of("/nonexistent/" + channel + ".out"))
+		return new PipeServer(PipeServerSettings
+			.builder(channel, Path.of("/nonexistent/" + channel + ".in"), Path.of("/nonexistent/" + channel + ".out"))
 			.overflow(OverflowPolicy.DROP_NEWEST)
 			.build(), (buffer, offset, length) -> {
 			});

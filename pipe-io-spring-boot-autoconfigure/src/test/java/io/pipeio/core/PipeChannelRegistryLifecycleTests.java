@@ -25,9 +25,9 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The {@link PipeChannelRegistry} as the application's {@code SmartLifecycle}: pausing, starting
- * and stopping single channels, channels added at runtime, and channels without a listener.
- * Shutdown: {@link PipeChannelRegistryShutdownTests}.
+ * The {@link PipeChannelRegistry} as the application's {@code SmartLifecycle}: pausing,
+ * starting and stopping single channels, channels added at runtime, and channels without
+ * a listener. Shutdown: {@link PipeChannelRegistryShutdownTests}.
  */
 @Timeout(60)
 @ExtendWith(OutputCaptureExtension.class)
@@ -57,7 +57,8 @@ class PipeChannelRegistryLifecycleTests {
 				assertThat(channel.isPaused()).isTrue();
 				client.send("one");
 				client.send("two");
-				await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+				await().during(Duration.ofMillis(500))
+					.atMost(Duration.ofSeconds(2))
 					.until(() -> listeners.received.isEmpty() && client.pendingLines() == 0);
 				assertThat(channel.getStatistics().getReceivedMessages()).isEqualTo(1);
 				registry.resume("text");
@@ -80,7 +81,8 @@ class PipeChannelRegistryLifecycleTests {
 			assertThat(this.directory.resolve("text.in")).doesNotExist();
 			assertThat(this.directory.resolve("text.out")).doesNotExist();
 			assertThat(registry.isRunning()).isTrue();
-			assertThat(PipeTestClient.request(this.directory, "bytes", "other channels run")).isEqualTo("other channels run");
+			assertThat(PipeTestClient.request(this.directory, "bytes", "other channels run"))
+				.isEqualTo("other channels run");
 			registry.start("text");
 			assertThat(channel.isRunning()).isTrue();
 			assertThat(PipeTestClient.request(this.directory, "text", "again")).isEqualTo("text:again");
@@ -162,9 +164,9 @@ class PipeChannelRegistryLifecycleTests {
 				.doesNotContain("has no @PipeListener");
 			try (PipeTestClient client = PipeTestClient.connect(this.directory, "orphan")) {
 				client.send("a");
-				await().untilAsserted(() -> assertThat(output).containsPattern("WARN .*Channel 'orphan' has no"
-						+ " @PipeListener, but a line arrived on its in pipe " + this.directory.resolve("orphan.in")
-						+ " and was dropped \\(1 dropped so far\\)"));
+				await().untilAsserted(() -> assertThat(output).containsPattern(
+						"WARN .*Channel 'orphan' has no" + " @PipeListener, but a line arrived on its in pipe "
+								+ this.directory.resolve("orphan.in") + " and was dropped \\(1 dropped so far\\)"));
 				client.send("b");
 				client.send("c");
 				await().until(() -> orphan.getStatistics().getDropped(DropReason.NO_LISTENER) == 3);

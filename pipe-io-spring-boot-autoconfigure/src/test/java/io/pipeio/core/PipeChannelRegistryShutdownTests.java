@@ -22,8 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Shutting channels down: within {@code spring.lifecycle.timeout-per-shutdown-phase} whatever
- * clients do, writing the lines still queued, and removing the pipes.
+ * Shutting channels down: within {@code spring.lifecycle.timeout-per-shutdown-phase}
+ * whatever clients do, writing the lines still queued, and removing the pipes.
  */
 @Timeout(60)
 class PipeChannelRegistryShutdownTests {
@@ -67,11 +67,11 @@ class PipeChannelRegistryShutdownTests {
 		runner().withPropertyValues("spring.lifecycle.timeout-per-shutdown-phase=2s").run((context) -> {
 			assertThat(context).hasNotFailed();
 			PipeChannel bytes = context.getBean(PipeChannelRegistry.class).getRequiredChannel("bytes");
-			// A shell client holds both pipes of "bytes" and never reads: the out pipe fills up and
+			// A shell client holds both pipes of "bytes" and never reads: the out pipe
+			// fills up and
 			// the writer blocks with lines still queued.
-			Process shell = new ProcessBuilder("bash", "-c",
-					"exec 3<'" + this.directory.resolve("bytes.out") + "' 4>'" + this.directory.resolve("bytes.in")
-							+ "'; echo attached; exec sleep 60")
+			Process shell = new ProcessBuilder("bash", "-c", "exec 3<'" + this.directory.resolve("bytes.out") + "' 4>'"
+					+ this.directory.resolve("bytes.in") + "'; echo attached; exec sleep 60")
 				.redirectErrorStream(true)
 				.start();
 			try (PipeTestClient client = PipeTestClient.connect(this.directory, "text")) {
@@ -100,25 +100,31 @@ class PipeChannelRegistryShutdownTests {
 
 	@Test
 	void aStuckChannelDoesNotKeepTheOthersFromWritingTheirQueuedRepliesOnShutdown() throws Exception {
-		runner().withPropertyValues("spring.lifecycle.timeout-per-shutdown-phase=4s",
-				"pipe-io.channels.stuck.max-message-size=1KB")
+		runner()
+			.withPropertyValues("spring.lifecycle.timeout-per-shutdown-phase=4s",
+					"pipe-io.channels.stuck.max-message-size=1KB")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
 				PipeChannel stuck = registry.getRequiredChannel("stuck");
 				PipeChannel bytes = registry.getRequiredChannel("bytes");
-				// "stuck" has a client that never reads: its writer blocks until the deadline.
-				Process shell = new ProcessBuilder("bash", "-c", "exec 3<'" + this.directory.resolve("stuck.out")
-						+ "'; echo attached; exec sleep 60").redirectErrorStream(true).start();
+				// "stuck" has a client that never reads: its writer blocks until the
+				// deadline.
+				Process shell = new ProcessBuilder("bash", "-c",
+						"exec 3<'" + this.directory.resolve("stuck.out") + "'; echo attached; exec sleep 60")
+					.redirectErrorStream(true)
+					.start();
 				try {
 					assertThat(new String(shell.getInputStream().readNBytes(9), StandardCharsets.UTF_8))
 						.isEqualTo("attached\n");
 					byte[] big = "s".repeat(1000).getBytes(StandardCharsets.UTF_8);
 					sendUntilQueued(stuck, (i) -> stuck.send(big));
 					String padding = "b".repeat(1000);
-					int count = sendUntilQueued(bytes, (i) -> bytes.send((i + padding).getBytes(StandardCharsets.UTF_8)));
+					int count = sendUntilQueued(bytes,
+							(i) -> bytes.send((i + padding).getBytes(StandardCharsets.UTF_8)));
 					CompletableFuture<Void> closed = CompletableFuture.runAsync(context::close);
-					// Both channels stop at the same time; only then does the reader of "bytes" come.
+					// Both channels stop at the same time; only then does the reader of
+					// "bytes" come.
 					await().until(() -> stuck.getState() == PipeServerState.STOPPING
 							&& bytes.getState() == PipeServerState.STOPPING);
 					try (PipeTestClient client = PipeTestClient.receiver(this.directory.resolve("bytes.out"))) {
@@ -137,8 +143,8 @@ class PipeChannelRegistryShutdownTests {
 	}
 
 	/**
-	 * Send lines of about 1 KB until the out pipe is full (nobody reads it) and lines wait in the
-	 * send queue behind the blocked writer.
+	 * Send lines of about 1 KB until the out pipe is full (nobody reads it) and lines
+	 * wait in the send queue behind the blocked writer.
 	 * @param channel the channel
 	 * @param send sends line number i
 	 * @return how many lines were sent

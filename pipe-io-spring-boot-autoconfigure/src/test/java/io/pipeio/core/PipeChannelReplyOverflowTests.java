@@ -21,9 +21,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A listener's reply that does not fit into the full send queue with {@code overflow=fail}: the
- * reply fails at once, is counted, and goes to the error handler, which may tell someone; the
- * channel keeps serving.
+ * A listener's reply that does not fit into the full send queue with
+ * {@code overflow=fail}: the reply fails at once, is counted, and goes to the error
+ * handler, which may tell someone; the channel keeps serving.
  */
 @Timeout(60)
 class PipeChannelReplyOverflowTests {
@@ -44,7 +44,8 @@ class PipeChannelReplyOverflowTests {
 	void replyThatDoesNotFitGoesToTheErrorHandler() {
 		runner().run((context) -> {
 			PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("echo");
-			// Nobody reads: the writer takes a line larger than the pipe and blocks, one more fills the queue.
+			// Nobody reads: the writer takes a line larger than the pipe and blocks, one
+			// more fills the queue.
 			channel.send(new byte[BLOCKING_LINE]);
 			await().atMost(Duration.ofSeconds(5)).until(() -> channel.getSendQueueSize() == 0);
 			channel.send("queued");

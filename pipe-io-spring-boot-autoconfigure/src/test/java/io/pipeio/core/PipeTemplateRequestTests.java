@@ -28,21 +28,23 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@link PipeRequestOperations} against a real Python process that reads the channel's out pipe
- * as its stdin and writes the in pipe as its stdout, like a plug-in.
+ * {@link PipeRequestOperations} against a real Python process that reads the channel's
+ * out pipe as its stdin and writes the in pipe as its stdout, like a plug-in.
  */
 @Timeout(120)
 class PipeTemplateRequestTests {
 
-	/** Upper-cases each line; {@code hold} is not answered until {@code release}; {@code emit} adds an event. */
-	private static final String PLUGIN = String.join("\n", "import sys, json", "held = []",
-			"for line in sys.stdin:", "    line = line.rstrip('\\n')",
-			"    if line == 'hold':", "        held.append(line)", "        continue",
+	/**
+	 * Upper-cases each line; {@code hold} is not answered until {@code release};
+	 * {@code emit} adds an event.
+	 */
+	private static final String PLUGIN = String.join("\n", "import sys, json", "held = []", "for line in sys.stdin:",
+			"    line = line.rstrip('\\n')", "    if line == 'hold':", "        held.append(line)", "        continue",
 			"    if line == 'release':", "        for h in held:", "            sys.stdout.write('late-' + h + '\\n')",
-			"        held = []",
-			"    if line.startswith('{'):", "        sys.stdout.write(json.dumps({'echo': json.loads(line)}) + '\\n')",
-			"    else:", "        sys.stdout.write(line.upper() + '\\n')",
-			"    if line == 'emit':", "        sys.stdout.write('event\\n')", "    sys.stdout.flush()");
+			"        held = []", "    if line.startswith('{'):",
+			"        sys.stdout.write(json.dumps({'echo': json.loads(line)}) + '\\n')", "    else:",
+			"        sys.stdout.write(line.upper() + '\\n')", "    if line == 'emit':",
+			"        sys.stdout.write('event\\n')", "    sys.stdout.flush()");
 
 	@TempDir
 	Path directory;
@@ -62,8 +64,7 @@ class PipeTemplateRequestTests {
 			.withPropertyValues("pipe-io.channels.calc.max-message-size=1KB");
 	}
 
-	private PipeRequestOperations startPlugin(org.springframework.context.ApplicationContext context)
-			throws Exception {
+	private PipeRequestOperations startPlugin(org.springframework.context.ApplicationContext context) throws Exception {
 		context.getBean(PipeChannelRegistry.class).getRequiredChannel("calc");
 		Process process = new ProcessBuilder("python3", "-c", PLUGIN)
 			.redirectInput(this.directory.resolve("calc.out").toFile())
@@ -79,7 +80,8 @@ class PipeTemplateRequestTests {
 		runner().run((context) -> {
 			PipeRequestOperations requests = startPlugin(context);
 			assertThat(requests.sendAndReceive("calc", "hello")).isEqualTo("HELLO");
-			assertThat(requests.sendAndReceive("calc", "bytes".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(20)))
+			assertThat(
+					requests.sendAndReceive("calc", "bytes".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(20)))
 				.containsExactly("BYTES".getBytes(StandardCharsets.UTF_8));
 			Echo echo = requests.convertSendAndReceive("calc", Map.of("k", "v"), Echo.class);
 			assertThat(echo.echo()).containsEntry("k", "v");
@@ -193,6 +195,7 @@ class PipeTemplateRequestTests {
 
 	/**
 	 * A JSON answer.
+	 *
 	 * @param echo the request
 	 */
 	public record Echo(Map<String, String> echo) {

@@ -37,8 +37,7 @@ class PipeTemplateTests {
 	Path directory;
 
 	private ApplicationContextRunner runner() {
-		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(PipeIoAutoConfiguration.class))
+		return new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(PipeIoAutoConfiguration.class))
 			.withPropertyValues("pipe-io.directory=" + this.directory, "pipe-io.channels.news.max-message-size=1KB",
 					"pipe-io.channels.latin.charset=ISO-8859-1", "pipe-io.channels.idle.auto-startup=false");
 	}
@@ -114,7 +113,8 @@ class PipeTemplateTests {
 			}
 			CompletableFuture<Void> text = template.sendAsync("news", "last text");
 			CompletableFuture<Void> bytes = template.sendAsync("news", "last bytes".getBytes(StandardCharsets.UTF_8));
-			await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+			await().during(Duration.ofMillis(300))
+				.atMost(Duration.ofSeconds(2))
 				.until(() -> !text.isDone() && !bytes.isDone());
 			assertThat(channel.getStatistics().getSentMessages()).isLessThan(202);
 			try (PipeTestClient client = PipeTestClient.connect(this.directory, "news")) {
@@ -177,6 +177,7 @@ class PipeTemplateTests {
 
 	/**
 	 * A payload converted to JSON.
+	 *
 	 * @param title the title
 	 * @param ids some numbers
 	 */

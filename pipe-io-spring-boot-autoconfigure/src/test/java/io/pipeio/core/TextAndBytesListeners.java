@@ -8,8 +8,9 @@ import io.pipeio.annotation.PipeListener;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The listeners of the registry tests: channel {@code text} records each line in {@link #received}
- * and replies {@code text:<line>}; channel {@code bytes} echoes each line byte for byte.
+ * The listeners of the registry tests: channel {@code text} records each line in
+ * {@link #received} and replies {@code text:<line>}; channel {@code bytes} echoes each
+ * line byte for byte.
  */
 @Configuration(proxyBeanMethods = false)
 class TextAndBytesListeners {

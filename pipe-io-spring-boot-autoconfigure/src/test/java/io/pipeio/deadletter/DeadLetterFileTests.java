@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * A {@link DeadLetterFile} on a real file system: records, rotation, and the files it refuses.
+ * A {@link DeadLetterFile} on a real file system: records, rotation, and the files it
+ * refuses.
  */
 @Timeout(30)
 class DeadLetterFileTests {

@@ -31,8 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Lines a listener cannot handle go to a {@link PipeErrorHandler} with the right reason, are
- * counted, and the channel keeps serving the next line.
+ * Lines a listener cannot handle go to a {@link PipeErrorHandler} with the right reason,
+ * are counted, and the channel keeps serving the next line.
  */
 @Timeout(60)
 @ExtendWith(OutputCaptureExtension.class)
@@ -42,8 +42,7 @@ class PipeListenerErrorHandlingTests {
 	Path directory;
 
 	private ApplicationContextRunner runner() {
-		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(PipeIoAutoConfiguration.class))
+		return new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(PipeIoAutoConfiguration.class))
 			.withUserConfiguration(FailingListeners.class)
 			.withBean("pipeErrorHandler", PipeErrorHandler.class, RecordingErrorHandler::new)
 			.withPropertyValues("pipe-io.directory=" + this.directory);
@@ -65,7 +64,8 @@ class PipeListenerErrorHandlingTests {
 				assertThat(failure.getChannel()).isEqualTo("text");
 				assertThat(failure.getCause()).isInstanceOf(PipeMessageConversionException.class)
 					.hasMessageContaining("UTF-8");
-				assertThat(failure.getLine()).containsExactly("bad \u00ff\u00fe line".getBytes(StandardCharsets.ISO_8859_1));
+				assertThat(failure.getLine())
+					.containsExactly("bad \u00ff\u00fe line".getBytes(StandardCharsets.ISO_8859_1));
 				assertThat(client.receive()).isEqualTo("text:next");
 				PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("text");
 				assertThat(channel.getStatistics().getDropped(DropReason.MALFORMED)).isEqualTo(1);
@@ -182,7 +182,9 @@ class PipeListenerErrorHandlingTests {
 					assertThat(client.receive()).isEqualTo("fine");
 					await().until(() -> output.toString().contains("Channel 'failing' dropped a line"));
 					String log = output.toString();
-					assertThat(log).contains("WARN").contains("handler-error").contains("\"boom" + "x".repeat(116) + "\"...")
+					assertThat(log).contains("WARN")
+						.contains("handler-error")
+						.contains("\"boom" + "x".repeat(116) + "\"...")
 						.contains("boom!")
 						.doesNotContain("TAIL");
 					PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("failing");
@@ -270,6 +272,7 @@ class PipeListenerErrorHandlingTests {
 
 	/**
 	 * A JSON request.
+	 *
 	 * @param a the amount
 	 */
 	public record Amount(int a) {

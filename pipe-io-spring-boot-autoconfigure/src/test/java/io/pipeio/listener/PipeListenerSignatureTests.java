@@ -32,8 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The supported {@code @PipeListener} method signatures, each driven through real FIFOs: payload
- * types, the optional {@link PipeChannelContext}, and every kind of return value.
+ * The supported {@code @PipeListener} method signatures, each driven through real FIFOs:
+ * payload types, the optional {@link PipeChannelContext}, and every kind of return value.
  */
 @Timeout(60)
 class PipeListenerSignatureTests {
@@ -42,8 +42,7 @@ class PipeListenerSignatureTests {
 	Path directory;
 
 	private ApplicationContextRunner runner() {
-		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(PipeIoAutoConfiguration.class))
+		return new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(PipeIoAutoConfiguration.class))
 			.withUserConfiguration(ListenerConfiguration.class)
 			.withPropertyValues("pipe-io.directory=" + this.directory);
 	}
@@ -82,7 +81,8 @@ class PipeListenerSignatureTests {
 
 	@Test
 	void genericJsonPayload() {
-		runner().run((context) -> assertThat(PipeTestClient.request(this.directory, "list", "[3,4,5]")).isEqualTo("12"));
+		runner()
+			.run((context) -> assertThat(PipeTestClient.request(this.directory, "list", "[3,4,5]")).isEqualTo("12"));
 	}
 
 	@Test
@@ -168,7 +168,9 @@ class PipeListenerSignatureTests {
 				await().until(() -> listeners.pending.size() == 2);
 				PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("mixed");
 				await().until(() -> channel.getStatistics().getReceivedMessages() == 4);
-				await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(1)).until(() -> client.pendingLines() == 0);
+				await().during(Duration.ofMillis(200))
+					.atMost(Duration.ofSeconds(1))
+					.until(() -> client.pendingLines() == 0);
 				CompletableFuture.runAsync(() -> {
 					listeners.pending.get(1).complete("async 3 done");
 					listeners.pending.get(0).complete("async 1 done".getBytes(StandardCharsets.UTF_8));
@@ -288,6 +290,7 @@ class PipeListenerSignatureTests {
 
 	/**
 	 * A JSON request.
+	 *
 	 * @param a first
 	 * @param b second
 	 */
@@ -296,6 +299,7 @@ class PipeListenerSignatureTests {
 
 	/**
 	 * A JSON reply.
+	 *
 	 * @param sum the sum
 	 */
 	public record Sum(int sum) {

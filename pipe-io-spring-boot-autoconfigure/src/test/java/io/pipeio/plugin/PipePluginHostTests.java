@@ -33,8 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Channels with a {@code plugin}: a real Python or bash process at the other end of the pipes,
- * started, restarted and stopped by the channel.
+ * Channels with a {@code plugin}: a real Python or bash process at the other end of the
+ * pipes, started, restarted and stopped by the channel.
  */
 @Timeout(120)
 @ExtendWith(OutputCaptureExtension.class)
@@ -42,7 +42,9 @@ class PipePluginHostTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(30);
 
-	/** Upper-cases each line; {@code hold} is not answered; {@code die} exits 1 at once. */
+	/**
+	 * Upper-cases each line; {@code hold} is not answered; {@code die} exits 1 at once.
+	 */
 	private static final String PLUGIN = String.join("\n", "import sys, os",
 			"sys.stderr.write('calc plug-in ready\\n'); sys.stderr.flush()", "for line in sys.stdin:",
 			"    line = line.rstrip('\\n')", "    if line == 'hold':", "        continue", "    if line == 'die':",
@@ -80,7 +82,8 @@ class PipePluginHostTests {
 			PipeRequestOperations requests = context.getBean(PipeRequestOperations.class);
 			assertThat(requests.sendAndReceive("calc", "hello", WAIT)).isEqualTo("HELLO");
 		});
-		assertThat(output.getAll()).containsPattern("INFO.*Plug-in of channel 'calc' exited with code \\d+; state STOPPED")
+		assertThat(output.getAll())
+			.containsPattern("INFO.*Plug-in of channel 'calc' exited with code \\d+; state STOPPED")
 			.doesNotContainPattern("WARN.*Plug-in of channel 'calc' exited");
 	}
 
@@ -91,7 +94,8 @@ class PipePluginHostTests {
 			PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("calc");
 			assertThat(requests.sendAndReceive("calc", "first", WAIT)).isEqualTo("FIRST");
 			List<CompletableFuture<String>> lost = List.of(requests.sendAndReceiveAsync("calc", "hold", WAIT),
-					requests.sendAndReceiveAsync("calc", "die", WAIT), requests.sendAndReceiveAsync("calc", "hold", WAIT));
+					requests.sendAndReceiveAsync("calc", "die", WAIT),
+					requests.sendAndReceiveAsync("calc", "hold", WAIT));
 			for (CompletableFuture<String> request : lost) {
 				assertThat(request).failsWithin(WAIT)
 					.withThrowableOfType(ExecutionException.class)
@@ -152,8 +156,9 @@ class PipePluginHostTests {
 			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
 			PluginSettings cat = PluginSettings.of(List.of("cat"));
 			PipeChannelSettings settings = PipeChannelSettings
-				.of(PipeServerSettings.builder("echo", this.directory.resolve("pipes/echo.in"),
-						this.directory.resolve("pipes/echo.out")).build())
+				.of(PipeServerSettings
+					.builder("echo", this.directory.resolve("pipes/echo.in"), this.directory.resolve("pipes/echo.out"))
+					.build())
 				.withPlugin(cat);
 			PipeChannel channel = registry.register("echo", settings, (line, ctx) -> null);
 			assertThat(context.getBean(PipeRequestOperations.class).sendAndReceive("echo", "same", WAIT))
@@ -168,26 +173,26 @@ class PipePluginHostTests {
 	void invalidPluginSettingsFailStartupNamingTheProperty() throws Exception {
 		Path notExecutable = Files.writeString(this.directory.resolve("plain.sh"), "echo");
 		ApplicationContextRunner runner = PipeIoContextRunners.withDirectory(this.directory.resolve("pipes"));
-		runner.withPropertyValues("pipe-io.channels.a.plugin.environment.X=1").run((context) -> assertThat(context)
-			.getFailure()
-			.rootCause()
-			.hasMessageContaining("pipe-io.channels.a.plugin.command must name the program"));
-		runner.withPropertyValues("pipe-io.channels.a.plugin.command=no-such-program-here").run((context) -> assertThat(
-				context)
-			.getFailure()
-			.rootCause()
-			.hasMessageContaining("pipe-io.channels.a.plugin.command: 'no-such-program-here' is not an executable"));
-		runner.withPropertyValues("pipe-io.channels.a.plugin.command=" + notExecutable).run((context) -> assertThat(
-				context)
-			.getFailure()
-			.rootCause()
-			.hasMessageContaining("pipe-io.channels.a.plugin.command: " + notExecutable + " is not executable"));
+		runner.withPropertyValues("pipe-io.channels.a.plugin.environment.X=1")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("pipe-io.channels.a.plugin.command must name the program"));
+		runner.withPropertyValues("pipe-io.channels.a.plugin.command=no-such-program-here")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining(
+						"pipe-io.channels.a.plugin.command: 'no-such-program-here' is not an executable"));
+		runner.withPropertyValues("pipe-io.channels.a.plugin.command=" + notExecutable)
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("pipe-io.channels.a.plugin.command: " + notExecutable + " is not executable"));
 		runner.withPropertyValues("pipe-io.channels.a.plugin.command=cat", "pipe-io.channels.a.plugin.stop-timeout=-1s")
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
 				.hasMessageContaining("pipe-io.channels.a.plugin.stop-timeout must be positive"));
-		runner.withPropertyValues("pipe-io.channels.a.plugin.command=cat",
-				"pipe-io.channels.a.plugin.backoff.initial=-5s")
+		runner
+			.withPropertyValues("pipe-io.channels.a.plugin.command=cat",
+					"pipe-io.channels.a.plugin.backoff.initial=-5s")
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
 				.hasMessageContaining("pipe-io.channels.a.plugin.backoff.initial must be positive"));

@@ -17,7 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@link PluginSupervisor} with real bash processes, outside stdio mode (no pipes needed).
+ * {@link PluginSupervisor} with real bash processes, outside stdio mode (no pipes
+ * needed).
  */
 @Timeout(120)
 class PluginSupervisorTests {
@@ -37,8 +38,9 @@ class PluginSupervisorTests {
 	}
 
 	private PluginSupervisor supervise(PluginSettings settings) {
-		PluginSupervisor supervisor = new PluginSupervisor("test", settings.withProcess(null, Map.of("EXTRA", "x"), false),
-				this.directory.resolve("test.in"), this.directory.resolve("test.out"), this.recorder);
+		PluginSupervisor supervisor = new PluginSupervisor("test",
+				settings.withProcess(null, Map.of("EXTRA", "x"), false), this.directory.resolve("test.in"),
+				this.directory.resolve("test.out"), this.recorder);
 		this.supervisors.add(supervisor);
 		supervisor.start();
 		return supervisor;
@@ -69,7 +71,8 @@ class PluginSupervisorTests {
 	@Test
 	void cleanExitIsNotRestartedOnFailurePolicy() {
 		PluginSupervisor supervisor = supervise(bash("exit 0"));
-		await().atMost(WAIT).until(() -> supervisor.getState() == PluginState.STOPPED && !this.recorder.exits.isEmpty());
+		await().atMost(WAIT)
+			.until(() -> supervisor.getState() == PluginState.STOPPED && !this.recorder.exits.isEmpty());
 		assertThat(this.recorder.exits).containsExactly("0:false");
 		assertThat(supervisor.getRestarts()).isZero();
 	}
@@ -86,7 +89,8 @@ class PluginSupervisorTests {
 	void stderrLinesAndEnvironmentReachTheObserverCutToABoundedLength() {
 		supervise(bash("echo \"channel=$PIPE_IO_CHANNEL extra=$EXTRA in=$PIPE_IO_IN\" >&2; echo two >&2;"
 				+ " head -c 10000 /dev/zero | tr '\\0' x >&2; echo >&2; echo last >&2")
-			.withRestart(RestartPolicy.NEVER, Duration.ofMillis(100), Duration.ofMillis(100), 1, 0, Duration.ofMinutes(1)));
+			.withRestart(RestartPolicy.NEVER, Duration.ofMillis(100), Duration.ofMillis(100), 1, 0,
+					Duration.ofMinutes(1)));
 		await().atMost(WAIT).until(() -> this.recorder.lines.contains("last"));
 		assertThat(this.recorder.lines).hasSize(4);
 		assertThat(this.recorder.lines.get(0))
@@ -114,10 +118,11 @@ class PluginSupervisorTests {
 
 	@Test
 	void childrenAndGrandchildrenAreGoneAfterStop() {
-		PluginSupervisor supervisor = supervise(bash("sleep 1000 & (trap '' TERM; sleep 1000; true) & "
-				+ "echo started >&2; wait").withStopTimeout(Duration.ofMillis(500)));
-		await().atMost(WAIT).until(() -> this.recorder.lines.contains("started")
-				&& supervisor.getProcess().descendants().count() >= 3);
+		PluginSupervisor supervisor = supervise(
+				bash("sleep 1000 & (trap '' TERM; sleep 1000; true) & " + "echo started >&2; wait")
+					.withStopTimeout(Duration.ofMillis(500)));
+		await().atMost(WAIT)
+			.until(() -> this.recorder.lines.contains("started") && supervisor.getProcess().descendants().count() >= 3);
 		List<ProcessHandle> tree = new ArrayList<>(supervisor.getProcess().descendants().toList());
 		tree.add(supervisor.getProcess());
 		supervisor.stop();
@@ -127,7 +132,8 @@ class PluginSupervisorTests {
 	@Test
 	void restartStopsTheRunningProcessAndStartsANewOne() {
 		PluginSupervisor supervisor = supervise(bash("echo up >&2; exec sleep 1000"));
-		await().atMost(WAIT).until(() -> this.recorder.starts.size() == 1 && supervisor.getState() == PluginState.RUNNING);
+		await().atMost(WAIT)
+			.until(() -> this.recorder.starts.size() == 1 && supervisor.getState() == PluginState.RUNNING);
 		ProcessHandle first = supervisor.getProcess();
 		supervisor.restart();
 		assertThat(first.isAlive()).isFalse();
@@ -141,8 +147,9 @@ class PluginSupervisorTests {
 	void stdioPluginIsNotLaunchedOnARegularFileAtAPipePath() throws Exception {
 		Path in = Files.writeString(this.directory.resolve("test.in"), "precious\n");
 		Files.writeString(this.directory.resolve("test.out"), "");
-		PluginSupervisor supervisor = new PluginSupervisor("test", bash("echo never >&2").withRestart(
-				RestartPolicy.ON_FAILURE, Duration.ofMillis(50), Duration.ofMillis(50), 1, 1, Duration.ofMinutes(1)),
+		PluginSupervisor supervisor = new PluginSupervisor("test",
+				bash("echo never >&2").withRestart(RestartPolicy.ON_FAILURE, Duration.ofMillis(50),
+						Duration.ofMillis(50), 1, 1, Duration.ofMinutes(1)),
 				in, this.directory.resolve("test.out"), this.recorder);
 		this.supervisors.add(supervisor);
 		supervisor.start();

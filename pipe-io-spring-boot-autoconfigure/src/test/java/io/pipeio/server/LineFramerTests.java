@@ -14,8 +14,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Unit tests of {@link LineFramer}: the same stream must give the same lines however it is cut
- * into chunks, and an over-size line must be reported once with its full size.
+ * Unit tests of {@link LineFramer}: the same stream must give the same lines however it
+ * is cut into chunks, and an over-size line must be reported once with its full size.
  */
 class LineFramerTests {
 
@@ -162,7 +162,8 @@ class LineFramerTests {
 		byte[] chunk = new byte[1000];
 		Arrays.fill(chunk, (byte) 'q');
 		for (int i = 0; i < 10_000; i++) {
-			framer.feed(chunk, 0, chunk.length); // 10 MB without newline through a 100 byte limit
+			// 10 MB without newline through a 100 byte limit
+			framer.feed(chunk, 0, chunk.length);
 		}
 		feed(framer, "\nnext\n");
 		assertThat(this.events).containsExactly("tooLarge:10000000", "line:next");
@@ -244,7 +245,8 @@ class LineFramerTests {
 	}
 
 	private static void feedInChunks(LineFramer framer, byte[] stream, int chunkSize) {
-		// One reused buffer, as the reader has: a partial line must be copied, not referenced.
+		// One reused buffer, as the reader has: a partial line must be copied, not
+		// referenced.
 		byte[] chunk = new byte[chunkSize];
 		for (int offset = 0; offset < stream.length; offset += chunkSize) {
 			int length = Math.min(chunkSize, stream.length - offset);

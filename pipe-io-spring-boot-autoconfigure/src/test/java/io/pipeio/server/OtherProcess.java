@@ -16,10 +16,11 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An echo server for one channel in a second JVM, for tests of what two processes on one pipe
- * directory do. The test drives it through its standard input ({@code start}, {@code stop}) and
- * reads one answer line per command ({@code SERVING}, {@code REFUSED <message>}, {@code STOPPED});
- * every wait is bounded, and {@link #close()} kills it.
+ * An echo server for one channel in a second JVM, for tests of what two processes on one
+ * pipe directory do. The test drives it through its standard input ({@code start},
+ * {@code stop}) and reads one answer line per command ({@code SERVING},
+ * {@code REFUSED <message>}, {@code STOPPED}); every wait is bounded, and
+ * {@link #close()} kills it.
  */
 final class OtherProcess implements AutoCloseable {
 
@@ -46,7 +47,8 @@ final class OtherProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Launch a JVM that will serve the channel {@code channel} on the given pipes once told to.
+	 * Launch a JVM that will serve the channel {@code channel} on the given pipes once
+	 * told to.
 	 * @return the process, not serving yet
 	 */
 	static OtherProcess launch(String channel, Path in, Path out) throws IOException {
@@ -59,7 +61,9 @@ final class OtherProcess implements AutoCloseable {
 		return new OtherProcess(process);
 	}
 
-	/** @return the process id, which the lock file of its directory names */
+	/**
+	 * @return the process id, which the lock file of its directory names
+	 */
 	long pid() {
 		return this.process.pid();
 	}
@@ -102,8 +106,8 @@ final class OtherProcess implements AutoCloseable {
 			this.commands.flush();
 			String answer = this.answers.poll(ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
 			if (answer == null) {
-				throw new AssertionError("No answer to '" + command + "' within " + ANSWER_TIMEOUT + "; output: "
-						+ this.output);
+				throw new AssertionError(
+						"No answer to '" + command + "' within " + ANSWER_TIMEOUT + "; output: " + this.output);
 			}
 			return answer;
 		}

@@ -15,10 +15,11 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
- * A handler that ignores interruption outlives a {@code stop()}, which abandons its thread. A start
- * while it still runs cannot deliver lines (the handler is never called concurrently), so the
- * channel says FAILED, and why, instead of RUNNING; once the call returns, the lines that waited in
- * the pipe are delivered in order and the channel is RUNNING again.
+ * A handler that ignores interruption outlives a {@code stop()}, which abandons its
+ * thread. A start while it still runs cannot deliver lines (the handler is never called
+ * concurrently), so the channel says FAILED, and why, instead of RUNNING; once the call
+ * returns, the lines that waited in the pipe are delivered in order and the channel is
+ * RUNNING again.
  */
 class PipeServerAbandonedHandlerTests extends PipeServerTestSupport {
 
@@ -76,8 +77,8 @@ class PipeServerAbandonedHandlerTests extends PipeServerTestSupport {
 		this.release.countDown();
 		assertThat(this.pipes.recorder.awaitStrings(3)).containsExactly("stubborn", "next", "and next");
 		await().atMost(Duration.ofSeconds(2)).until(() -> this.server.getState() == PipeServerState.RUNNING);
-		await().atMost(Duration.ofSeconds(5)).until(() -> TestPipes.engineThreads().stream()
-			.noneMatch((name) -> name.endsWith("-abandoned")));
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> TestPipes.engineThreads().stream().noneMatch((name) -> name.endsWith("-abandoned")));
 	}
 
 	@Test

@@ -16,9 +16,10 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
- * A client that does not read the out pipe: the send path holds no more than the byte bound however
- * large the replies, and with the default overflow policy ({@code block}) the channel stops reading
- * its in pipe, so the clients' writes block in the kernel, until a client reads — losing nothing.
+ * A client that does not read the out pipe: the send path holds no more than the byte
+ * bound however large the replies, and with the default overflow policy ({@code block})
+ * the channel stops reading its in pipe, so the clients' writes block in the kernel,
+ * until a client reads — losing nothing.
  */
 class PipeServerBackPressureTests extends PipeServerTestSupport {
 
@@ -61,11 +62,10 @@ class PipeServerBackPressureTests extends PipeServerTestSupport {
 
 	@Test
 	void aLineLongerThanTheBoundIsSentAlone() throws Exception {
-		PipeServer server = this.pipes.start(this.pipes.settings()
-			.sendQueueMaxBytes(1024)
-			.overflow(OverflowPolicy.DROP_NEWEST)
-			.build());
-		server.send(new byte[200 * 1024]); // nobody reads: the writer holds it, blocked on the full pipe
+		PipeServer server = this.pipes
+			.start(this.pipes.settings().sendQueueMaxBytes(1024).overflow(OverflowPolicy.DROP_NEWEST).build());
+		// nobody reads: the writer holds it, blocked on the full pipe
+		server.send(new byte[200 * 1024]);
 		await().atMost(Duration.ofSeconds(5)).until(() -> server.getSendQueueSize() == 0);
 		assertThat(server.getSendQueueBytes()).isEqualTo(200 * 1024);
 		server.send("does not fit meanwhile".getBytes(StandardCharsets.UTF_8));
@@ -84,7 +84,8 @@ class PipeServerBackPressureTests extends PipeServerTestSupport {
 		int requests = 3000; // 300 KB of requests, 12 MB of replies
 		PipeTestClient writer = this.pipes.writer();
 		CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> writer.sendRaw(requests(requests)));
-		// The channel stopped reading: the in pipe fills up and the client's write blocks in the kernel.
+		// The channel stopped reading: the in pipe fills up and the client's write blocks
+		// in the kernel.
 		await().atMost(Duration.ofSeconds(10)).until(() -> TestProcesses.isPipeFull(this.pipes.in()));
 		assertThat(writing).isNotDone();
 		assertThat(server.getWaitingForReaderSince()).isNotNull();
@@ -111,12 +112,17 @@ class PipeServerBackPressureTests extends PipeServerTestSupport {
 		assertTimeoutPreemptively(TestPipes.STOP_BOUND, () -> server.stop(TestPipes.STOP_TIMEOUT));
 		assertThat(server.getState()).isEqualTo(PipeServerState.STOPPED);
 		assertThat(TestPipes.engineThreads()).isEmpty();
-		// Stopping drains the in pipe and then closes it: the client's blocked write ends, either
-		// because its lines were read (and counted as dropped) or with EPIPE once nobody reads.
+		// Stopping drains the in pipe and then closes it: the client's blocked write
+		// ends, either
+		// because its lines were read (and counted as dropped) or with EPIPE once nobody
+		// reads.
 		await().atMost(Duration.ofSeconds(5)).until(writing::isDone);
 	}
 
-	/** Echoes each request with 4,000 bytes of padding; small bounds, so it fills up quickly. */
+	/**
+	 * Echoes each request with 4,000 bytes of padding; small bounds, so it fills up
+	 * quickly.
+	 */
 	private PipeServer startPaddedEcho() throws Exception {
 		String padding = ":" + "p".repeat(4000);
 		AtomicReference<PipeServer> self = new AtomicReference<>();
@@ -126,8 +132,9 @@ class PipeServerBackPressureTests extends PipeServerTestSupport {
 			.sendTimeout(Duration.ZERO)
 			.build(), (buffer, offset, length) -> {
 				this.pipes.recorder.onLine(buffer, offset, length);
-				self.get().send((new String(buffer, offset, length, StandardCharsets.US_ASCII) + padding)
-					.getBytes(StandardCharsets.US_ASCII));
+				self.get()
+					.send((new String(buffer, offset, length, StandardCharsets.US_ASCII) + padding)
+						.getBytes(StandardCharsets.US_ASCII));
 			});
 		self.set(server);
 		server.start();

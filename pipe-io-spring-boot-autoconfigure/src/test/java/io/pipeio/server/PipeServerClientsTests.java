@@ -18,9 +18,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Clients using the in pipe in every pattern: many writer processes at once, short-lived clients
- * one after another, a client that was waiting before the server started, and pausing. None of it
- * may cost a line, cause EOF handling or make the reader spin.
+ * Clients using the in pipe in every pattern: many writer processes at once, short-lived
+ * clients one after another, a client that was waiting before the server started, and
+ * pausing. None of it may cost a line, cause EOF handling or make the reader spin.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class PipeServerClientsTests extends PipeServerTestSupport {
@@ -28,8 +28,8 @@ class PipeServerClientsTests extends PipeServerTestSupport {
 	private final List<Process> processes = new ArrayList<>();
 
 	/**
-	 * JUnit runs this before the superclass's {@code closePipes}: the writer processes are gone
-	 * before the servers stop.
+	 * JUnit runs this before the superclass's {@code closePipes}: the writer processes
+	 * are gone before the servers stop.
 	 */
 	@AfterEach
 	void destroyProcesses() {
@@ -127,7 +127,8 @@ class PipeServerClientsTests extends PipeServerTestSupport {
 			for (int i = 0; i < 10; i++) {
 				writer.send("held-" + i);
 			}
-			await().during(Duration.ofMillis(400)).atMost(Duration.ofSeconds(2))
+			await().during(Duration.ofMillis(400))
+				.atMost(Duration.ofSeconds(2))
 				.until(() -> this.pipes.recorder.count() == 1);
 			// Every byte is still in the pipe, not in a buffer of the server.
 			assertThat(TestProcesses.pipeBytes(this.pipes.in())).isEqualTo(10 * "held-0\n".length());
@@ -150,7 +151,8 @@ class PipeServerClientsTests extends PipeServerTestSupport {
 		try (PipeTestClient writer = this.pipes.writer()) {
 			writer.send("kept-1");
 			writer.send("kept-2");
-			// The client holds the pipe open, so what the paused server left in it outlives the stop.
+			// The client holds the pipe open, so what the paused server left in it
+			// outlives the stop.
 			server.stop(TestPipes.STOP_TIMEOUT);
 			server.start();
 			server.resume();
@@ -158,14 +160,19 @@ class PipeServerClientsTests extends PipeServerTestSupport {
 		}
 	}
 
-	/** The reader must block in read, not spin: its CPU time stays flat while nothing arrives. */
+	/**
+	 * The reader must block in read, not spin: its CPU time stays flat while nothing
+	 * arrives.
+	 */
 	private static void assertReaderIdle(Thread reader) {
 		long before = cpuNanos(reader);
-		await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+		await().during(Duration.ofMillis(500))
+			.atMost(Duration.ofSeconds(2))
 			.until(() -> reader.isAlive() && cpuNanos(reader) - before < 50_000_000L);
 	}
 
-	@SuppressWarnings("deprecation") // Thread.threadId() needs Java 19; the build targets 17
+	// Thread.threadId() needs Java 19; the build targets 17
+	@SuppressWarnings("deprecation")
 	private static long cpuNanos(Thread thread) {
 		return ManagementFactory.getThreadMXBean().getThreadCpuTime(thread.getId());
 	}

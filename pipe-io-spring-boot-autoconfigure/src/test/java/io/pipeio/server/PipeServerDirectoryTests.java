@@ -11,10 +11,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The directory that holds the pipes is checked like OpenSSH's StrictModes before anything is
- * created in it: refused when another user could write to it (unless sticky), owns it, or can
- * change a symbolic link on the way; directories the server creates get exactly the configured
- * permissions.
+ * The directory that holds the pipes is checked like OpenSSH's StrictModes before
+ * anything is created in it: refused when another user could write to it (unless sticky),
+ * owns it, or can change a symbolic link on the way; directories the server creates get
+ * exactly the configured permissions.
  */
 class PipeServerDirectoryTests extends PipeServerTestSupport {
 
@@ -94,7 +94,8 @@ class PipeServerDirectoryTests extends PipeServerTestSupport {
 			assertThat(Files.isSymbolicLink(shared.resolve("test.in"))).isTrue();
 			assertThat(TestPipes.mode(target) & 0777).isEqualTo(0644);
 			assertThat(target).hasContent("root's file");
-			// Once the intruder's file is gone, the channel starts; the intruder cannot touch its FIFOs.
+			// Once the intruder's file is gone, the channel starts; the intruder cannot
+			// touch its FIFOs.
 			TestProcesses.run("rm", shared.resolve("test.in").toString());
 			startEchoIn(shared);
 			String outcome = intruder.python("""
@@ -185,8 +186,8 @@ class PipeServerDirectoryTests extends PipeServerTestSupport {
 	}
 
 	/**
-	 * Let other users reach what is inside the test directory (it is rwx------), as they can reach
-	 * /tmp: otherwise an intruder is stopped before it even gets to the pipes.
+	 * Let other users reach what is inside the test directory (it is rwx------), as they
+	 * can reach /tmp: otherwise an intruder is stopped before it even gets to the pipes.
 	 */
 	private void letOthersTraverse() throws Exception {
 		Files.setPosixFilePermissions(this.dir, PosixFilePermissions.fromString("rwx--x--x"));
@@ -194,7 +195,8 @@ class PipeServerDirectoryTests extends PipeServerTestSupport {
 
 	private Path directory(String name, String permissions) throws Exception {
 		Path directory = Files.createDirectory(this.dir.resolve(name));
-		// Set after creation: the umask would strip group and other bits from the create mode.
+		// Set after creation: the umask would strip group and other bits from the create
+		// mode.
 		Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString(permissions.replace('t', 'x')));
 		if (permissions.endsWith("t")) {
 			TestProcesses.run("chmod", "+t", directory.toString());
@@ -203,13 +205,15 @@ class PipeServerDirectoryTests extends PipeServerTestSupport {
 	}
 
 	private PipeServer startIn(Path directory) throws Exception {
-		return this.pipes.start(PipeServerSettings.builder("test", directory.resolve("test.in"),
-				directory.resolve("test.out")).build());
+		return this.pipes
+			.start(PipeServerSettings.builder("test", directory.resolve("test.in"), directory.resolve("test.out"))
+				.build());
 	}
 
 	private PipeServer startEchoIn(Path directory) throws Exception {
-		return this.pipes.startEcho(PipeServerSettings.builder("test", directory.resolve("test.in"),
-				directory.resolve("test.out")).build());
+		return this.pipes
+			.startEcho(PipeServerSettings.builder("test", directory.resolve("test.in"), directory.resolve("test.out"))
+				.build());
 	}
 
 }

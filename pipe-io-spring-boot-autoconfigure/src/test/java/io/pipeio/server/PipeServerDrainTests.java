@@ -14,9 +14,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Stopping and replacing pipes lose nothing the kernel still holds: lines clients wrote before a
- * stop are handled or counted as dropped, and a pipe replaced while the channel was paused is
- * read to its end after the resume.
+ * Stopping and replacing pipes lose nothing the kernel still holds: lines clients wrote
+ * before a stop are handled or counted as dropped, and a pipe replaced while the channel
+ * was paused is read to its end after the resume.
  */
 class PipeServerDrainTests extends PipeServerTestSupport {
 
@@ -26,7 +26,8 @@ class PipeServerDrainTests extends PipeServerTestSupport {
 		PipeServer server = this.pipes.server(this.pipes.settings().build(), (buffer, offset, length) -> {
 			this.pipes.recorder.onLine(buffer, offset, length);
 			if (this.pipes.recorder.count() == 1) {
-				stopping.await(10, TimeUnit.SECONDS); // busy with the first line while the rest arrives
+				// busy with the first line while the rest arrives
+				stopping.await(10, TimeUnit.SECONDS);
 			}
 		});
 		server.start();

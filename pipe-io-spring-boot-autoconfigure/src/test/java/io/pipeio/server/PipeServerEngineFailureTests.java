@@ -16,9 +16,10 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * An {@code Error} or unexpected exception in an engine thread — reader, retired reader, writer,
- * watchdog check — never leaves a dead thread behind a RUNNING state: the channel goes FAILED with
- * the cause (counted as its last error, told to the listener) and recovers where it can.
+ * An {@code Error} or unexpected exception in an engine thread — reader, retired reader,
+ * writer, watchdog check — never leaves a dead thread behind a RUNNING state: the channel
+ * goes FAILED with the cause (counted as its last error, told to the listener) and
+ * recovers where it can.
  */
 class PipeServerEngineFailureTests extends PipeServerTestSupport {
 
@@ -68,7 +69,8 @@ class PipeServerEngineFailureTests extends PipeServerTestSupport {
 		try (PipeTestClient writer = this.pipes.writer()) {
 			writer.send("boom");
 			awaitFailedThenRunning(server, StackOverflowError.class);
-			// The client stayed attached all along: this write fails with EPIPE if the reader died.
+			// The client stayed attached all along: this write fails with EPIPE if the
+			// reader died.
 			writer.send("after");
 			assertThat(this.pipes.recorder.awaitStrings(2)).containsExactly("boom", "after");
 		}
@@ -86,7 +88,8 @@ class PipeServerEngineFailureTests extends PipeServerTestSupport {
 				});
 		server.start();
 		try (PipeTestClient writer = this.pipes.writer()) {
-			// The error hits at the first newline: the rest of the chunk, the start of a line, is lost.
+			// The error hits at the first newline: the rest of the chunk, the start of a
+			// line, is lost.
 			writer.sendRaw(("x".repeat(40) + "\npar").getBytes(StandardCharsets.UTF_8));
 			awaitFailedThenRunning(server, OutOfMemoryError.class);
 			writer.sendRaw("tial\nnext\n".getBytes(StandardCharsets.UTF_8));
@@ -119,7 +122,8 @@ class PipeServerEngineFailureTests extends PipeServerTestSupport {
 	@Test
 	void writerErrorFailsTheChannelAndSendsFailAtOnceUntilItIsRestarted() throws Exception {
 		PipeServer server = this.pipes.startEcho(this.pipes.settings().build());
-		// Nothing a user does runs on the writer thread, so the fault is injected: a line whose
+		// Nothing a user does runs on the writer thread, so the fault is injected: a line
+		// whose
 		// future throws when the writer completes it.
 		CompletableFuture<Void> failing = new CompletableFuture<>() {
 			@Override
@@ -171,8 +175,8 @@ class PipeServerEngineFailureTests extends PipeServerTestSupport {
 	}
 
 	/**
-	 * Wait for the channel to report the failure and, at the watchdog's next check, recover; the
-	 * failure is its last error and was told to the listener.
+	 * Wait for the channel to report the failure and, at the watchdog's next check,
+	 * recover; the failure is its last error and was told to the listener.
 	 */
 	private void awaitFailedThenRunning(PipeServer server, Class<? extends Throwable> type) {
 		await().atMost(RECOVERED_WITHIN).until(() -> this.pipes.recorder.transitions.contains("RUNNING->FAILED"));
@@ -195,8 +199,8 @@ class PipeServerEngineFailureTests extends PipeServerTestSupport {
 	}
 
 	/**
-	 * A listener that records like the fixture's {@link Recorder} and fails where a test overrides
-	 * it, as a broken observer would.
+	 * A listener that records like the fixture's {@link Recorder} and fails where a test
+	 * overrides it, as a broken observer would.
 	 */
 	private abstract class FailingListener implements PipeServerListener {
 

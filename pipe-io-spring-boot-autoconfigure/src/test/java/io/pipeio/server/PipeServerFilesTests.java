@@ -19,8 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * What a server does on disk: creates, replaces and removes the FIFOs it manages, leaves alone the
- * ones it does not, and refuses (touching nothing) a path that holds anything but a FIFO.
+ * What a server does on disk: creates, replaces and removes the FIFOs it manages, leaves
+ * alone the ones it does not, and refuses (touching nothing) a path that holds anything
+ * but a FIFO.
  */
 class PipeServerFilesTests extends PipeServerTestSupport {
 
@@ -28,7 +29,8 @@ class PipeServerFilesTests extends PipeServerTestSupport {
 	void managedPipesAreCreatedWithMissingParentsAndExactModeAndRemovedOnStop() throws Exception {
 		Path in = this.dir.resolve("a/b/chan.in");
 		Path out = this.dir.resolve("a/c/chan.out");
-		// A umask that strips owner write and every group and other bit: the modes must still be exact.
+		// A umask that strips owner write and every group and other bit: the modes must
+		// still be exact.
 		int umask = TestPipes.umask(0277);
 		PipeServer server;
 		try {
@@ -71,7 +73,8 @@ class PipeServerFilesTests extends PipeServerTestSupport {
 		TestPipes.mkfifo(this.pipes.out());
 		long staleIn = TestPipes.inode(this.pipes.in());
 		long staleOut = TestPipes.inode(this.pipes.out());
-		// A client of the crashed run, still attached, with a line the new server must serve.
+		// A client of the crashed run, still attached, with a line the new server must
+		// serve.
 		try (FileChannel stale = FileChannel.open(this.pipes.in(), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
 			stale.write(ByteBuffer.wrap("stale\n".getBytes(StandardCharsets.US_ASCII)));
 			PipeServer server = this.pipes.start();
@@ -114,7 +117,8 @@ class PipeServerFilesTests extends PipeServerTestSupport {
 		TestPipes.mkfifo(this.pipes.out());
 		Files.setPosixFilePermissions(this.pipes.in(), PosixFilePermissions.fromString("rw-rw-rw-"));
 		long staleIn = TestPipes.inode(this.pipes.in());
-		// Held open so the stale inode stays allocated (a freed inode number is reused at once).
+		// Held open so the stale inode stays allocated (a freed inode number is reused at
+		// once).
 		try (FileChannel stale = FileChannel.open(this.pipes.in(), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
 			stale.write(ByteBuffer.wrap("stale\n".getBytes(StandardCharsets.US_ASCII)));
 			this.pipes.start();
@@ -215,8 +219,8 @@ class PipeServerFilesTests extends PipeServerTestSupport {
 	}
 
 	/**
-	 * Start must fail naming the path and what is there; the other pipe must not have been created
-	 * (nothing on disk is touched), and no thread must be left running.
+	 * Start must fail naming the path and what is there; the other pipe must not have
+	 * been created (nothing on disk is touched), and no thread must be left running.
 	 */
 	private void assertRefused(Path offending, String found) throws IOException {
 		Path other = offending.equals(this.pipes.in()) ? this.pipes.out() : this.pipes.in();

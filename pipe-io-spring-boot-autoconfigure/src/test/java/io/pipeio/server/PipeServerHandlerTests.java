@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A failing or misbehaving handler costs its own line only: the failure is reported with the line
- * and the channel keeps serving, including clients that stay attached meanwhile.
+ * A failing or misbehaving handler costs its own line only: the failure is reported with
+ * the line and the channel keeps serving, including clients that stay attached meanwhile.
  */
 class PipeServerHandlerTests extends PipeServerTestSupport {
 
@@ -54,8 +54,9 @@ class PipeServerHandlerTests extends PipeServerTestSupport {
 	}
 
 	/**
-	 * A handler that leaves its thread interrupted (or throws InterruptedException) must not make
-	 * the next read fail: that would close the pipe under a client still writing to it.
+	 * A handler that leaves its thread interrupted (or throws InterruptedException) must
+	 * not make the next read fail: that would close the pipe under a client still writing
+	 * to it.
 	 */
 	@Test
 	void handlerInterruptingItsThreadDoesNotBreakAnAttachedClient() throws Exception {
@@ -73,7 +74,8 @@ class PipeServerHandlerTests extends PipeServerTestSupport {
 			this.pipes.recorder.awaitStrings(1);
 			writer.send("throw");
 			this.pipes.recorder.awaitStrings(2);
-			// Attached all along: this write fails with "Broken pipe" if the server closed its end.
+			// Attached all along: this write fails with "Broken pipe" if the server
+			// closed its end.
 			writer.send("still attached");
 			assertThat(this.pipes.recorder.awaitStrings(3)).containsExactly("interrupt", "throw", "still attached");
 		}
@@ -83,15 +85,16 @@ class PipeServerHandlerTests extends PipeServerTestSupport {
 	}
 
 	/**
-	 * Metrics must agree with what a client sees: once it has the reply, the request is counted,
-	 * even while the handler is still busy with the rest of its chunk.
+	 * Metrics must agree with what a client sees: once it has the reply, the request is
+	 * counted, even while the handler is still busy with the rest of its chunk.
 	 */
 	@Test
 	void lineIsCountedAsReceivedBeforeItsReplyCanLeave() throws Exception {
 		CountDownLatch release = new CountDownLatch(1);
 		AtomicReference<PipeServer> self = new AtomicReference<>();
 		PipeServer server = this.pipes.server(this.pipes.settings().build(), (buffer, offset, length) -> {
-			// sendAsync is handed to the writer at once, while the handler is still running.
+			// sendAsync is handed to the writer at once, while the handler is still
+			// running.
 			self.get().sendAsync("reply".getBytes(StandardCharsets.US_ASCII));
 			release.await(10, TimeUnit.SECONDS);
 		});

@@ -10,9 +10,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The lock file {@code .pipe-io.lock} on disk: created with an exact owner-only mode and this
- * process's id, removed by the last channel to stop, a stale one reused and left in place, and
- * anything but a regular file of this user at its path refused and left untouched.
+ * The lock file {@code .pipe-io.lock} on disk: created with an exact owner-only mode and
+ * this process's id, removed by the last channel to stop, a stale one reused and left in
+ * place, and anything but a regular file of this user at its path refused and left
+ * untouched.
  */
 class PipeServerLockFileTests extends PipeServerTestSupport {
 
@@ -84,8 +85,8 @@ class PipeServerLockFileTests extends PipeServerTestSupport {
 	}
 
 	/**
-	 * A file of another user cannot be planted without root, so the check is given another user
-	 * id than the real file's owner.
+	 * A file of another user cannot be planted without root, so the check is given
+	 * another user id than the real file's owner.
 	 */
 	@Test
 	void fileOfAnotherUserIsRefused() throws Exception {
@@ -101,8 +102,10 @@ class PipeServerLockFileTests extends PipeServerTestSupport {
 	@Test
 	void unmanagedPipesInAMissingDirectoryFailAsBeforeAndCreateNothing() throws Exception {
 		Path missing = this.dir.resolve("missing");
-		PipeServer server = this.pipes.server(
-				PipeServerSettings.builder("test", missing.resolve("t.in"), missing.resolve("t.out")).managePipes(false).build());
+		PipeServer server = this.pipes
+			.server(PipeServerSettings.builder("test", missing.resolve("t.in"), missing.resolve("t.out"))
+				.managePipes(false)
+				.build());
 		assertThatExceptionOfType(PipeFileException.class).isThrownBy(server::start)
 			.withMessageContaining("manage-pipes");
 		assertThat(missing).doesNotExist();

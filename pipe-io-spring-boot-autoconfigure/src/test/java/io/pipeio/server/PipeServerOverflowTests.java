@@ -18,10 +18,10 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
- * Each overflow policy with a full send queue and no client reading: what is dropped, what the
- * sender is told, what is counted, and what a client reads once it comes. Each test first blocks
- * the writer with a line larger than the pipe, then fills the queue (capacity 2). The send timeout
- * is a minute, so a send that waits for it fails its test.
+ * Each overflow policy with a full send queue and no client reading: what is dropped,
+ * what the sender is told, what is counted, and what a client reads once it comes. Each
+ * test first blocks the writer with a line larger than the pipe, then fills the queue
+ * (capacity 2). The send timeout is a minute, so a send that waits for it fails its test.
  */
 class PipeServerOverflowTests extends PipeServerTestSupport {
 
@@ -112,10 +112,8 @@ class PipeServerOverflowTests extends PipeServerTestSupport {
 
 	@Test
 	void blockFailsASendFromAnotherThreadAfterTheSendTimeoutAndCountsIt() throws Exception {
-		PipeServer server = startFull(this.pipes.settings()
-			.sendQueueCapacity(2)
-			.sendTimeout(Duration.ofMillis(100))
-			.build(), "a", "b");
+		PipeServer server = startFull(
+				this.pipes.settings().sendQueueCapacity(2).sendTimeout(Duration.ofMillis(100)).build(), "a", "b");
 		assertThatExceptionOfType(PipeSendException.class).isThrownBy(() -> server.send(line("c")))
 			.withMessageContaining("stayed full for PT0.1S");
 		assertThat(server.getStatistics().getDropped(DropReason.QUEUE_FULL)).isEqualTo(1);
@@ -123,11 +121,9 @@ class PipeServerOverflowTests extends PipeServerTestSupport {
 	}
 
 	private PipeServer startFull(OverflowPolicy policy, String... fill) throws Exception {
-		return startFull(this.pipes.settings()
-			.sendQueueCapacity(2)
-			.overflow(policy)
-			.sendTimeout(Duration.ofMinutes(1))
-			.build(), fill);
+		return startFull(
+				this.pipes.settings().sendQueueCapacity(2).overflow(policy).sendTimeout(Duration.ofMinutes(1)).build(),
+				fill);
 	}
 
 	private PipeServer startFull(PipeServerSettings settings, String... fill) throws Exception {
@@ -140,25 +136,24 @@ class PipeServerOverflowTests extends PipeServerTestSupport {
 	}
 
 	/**
-	 * A server whose handler replies {@code re:<line>} to each line and records what its send
-	 * throws; its queue is full with "a" and "b".
+	 * A server whose handler replies {@code re:<line>} to each line and records what its
+	 * send throws; its queue is full with "a" and "b".
 	 */
 	private PipeServer startFullReplying(OverflowPolicy policy, List<Throwable> failures) throws Exception {
 		AtomicReference<PipeServer> self = new AtomicReference<>();
-		PipeServer server = this.pipes.server(this.pipes.settings()
-			.sendQueueCapacity(2)
-			.overflow(policy)
-			.sendTimeout(Duration.ofMinutes(1))
-			.build(), (buffer, offset, length) -> {
-				this.pipes.recorder.onLine(buffer, offset, length);
-				try {
-					self.get().send(("re:" + new String(buffer, offset, length, StandardCharsets.UTF_8))
-						.getBytes(StandardCharsets.UTF_8));
-				}
-				catch (PipeSendException ex) {
-					failures.add(ex);
-				}
-			});
+		PipeServer server = this.pipes.server(
+				this.pipes.settings().sendQueueCapacity(2).overflow(policy).sendTimeout(Duration.ofMinutes(1)).build(),
+				(buffer, offset, length) -> {
+					this.pipes.recorder.onLine(buffer, offset, length);
+					try {
+						self.get()
+							.send(("re:" + new String(buffer, offset, length, StandardCharsets.UTF_8))
+								.getBytes(StandardCharsets.UTF_8));
+					}
+					catch (PipeSendException ex) {
+						failures.add(ex);
+					}
+				});
 		self.set(server);
 		server.start();
 		blockTheWriter(server);
@@ -167,15 +162,17 @@ class PipeServerOverflowTests extends PipeServerTestSupport {
 		return server;
 	}
 
-	/** Nobody reads: the writer takes a line larger than the pipe and blocks writing it. */
+	/**
+	 * Nobody reads: the writer takes a line larger than the pipe and blocks writing it.
+	 */
 	private static void blockTheWriter(PipeServer server) {
 		server.send(new byte[BLOCKING_LINE]);
 		await().atMost(Duration.ofSeconds(5)).until(() -> server.getSendQueueSize() == 0);
 	}
 
 	/**
-	 * Attach a reader, take the blocking line, then return the next lines and an "end" line sent
-	 * once the queue has room again, which shows that nothing else was queued.
+	 * Attach a reader, take the blocking line, then return the next lines and an "end"
+	 * line sent once the queue has room again, which shows that nothing else was queued.
 	 */
 	private List<String> readAfterTheBlockingLine(PipeServer server, int count) {
 		try (PipeTestClient reader = this.pipes.reader()) {

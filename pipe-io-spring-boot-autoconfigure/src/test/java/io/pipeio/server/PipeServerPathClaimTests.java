@@ -10,9 +10,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * One server per pipe path inside one JVM, where every channel shares the directory lock: a second
- * server on a path that a running server serves (say, a second application context with the same
- * directory and channel) fails to start, naming the path and the channel, and touches nothing.
+ * One server per pipe path inside one JVM, where every channel shares the directory lock:
+ * a second server on a path that a running server serves (say, a second application
+ * context with the same directory and channel) fails to start, naming the path and the
+ * channel, and touches nothing.
  */
 class PipeServerPathClaimTests extends PipeServerTestSupport {
 

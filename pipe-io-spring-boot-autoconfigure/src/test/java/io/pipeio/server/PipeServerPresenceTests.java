@@ -11,9 +11,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A departed client never corrupts the next one: when every writer has left the in pipe, a
- * partial line is dropped (counted as incomplete and told to the handler) and the next client
- * starts on a clean line. The channel tells when a client is there.
+ * A departed client never corrupts the next one: when every writer has left the in pipe,
+ * a partial line is dropped (counted as incomplete and told to the handler) and the next
+ * client starts on a clean line. The channel tells when a client is there.
  */
 class PipeServerPresenceTests extends PipeServerTestSupport {
 
@@ -48,8 +48,10 @@ class PipeServerPresenceTests extends PipeServerTestSupport {
 		finally {
 			crashing.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
 		}
-		// The next client comes once the server saw the pipe without writers: one that opens it
-		// before the reader even ran again continues the same stream (a POSIX limit, documented).
+		// The next client comes once the server saw the pipe without writers: one that
+		// opens it
+		// before the reader even ran again continues the same stream (a POSIX limit,
+		// documented).
 		await().atMost(Duration.ofSeconds(10)).until(() -> !server.getStatistics().isClientConnected());
 		try (PipeTestClient next = this.pipes.writer()) {
 			next.send("next client");
@@ -91,10 +93,11 @@ class PipeServerPresenceTests extends PipeServerTestSupport {
 	@Test
 	void clientThatCameAndWentWhileNobodyWaitedIsServed() throws Exception {
 		PipeServer server = this.pipes.start();
-		// Many one-line clients in a row, each gone before the next: none may wait for the next one.
+		// Many one-line clients in a row, each gone before the next: none may wait for
+		// the next one.
 		for (int i = 0; i < 50; i++) {
-			TestProcesses.run("bash", "-c", "printf 'line %s\\n' \"$2\" > \"$1\"", "bash",
-					this.pipes.in().toString(), String.valueOf(i));
+			TestProcesses.run("bash", "-c", "printf 'line %s\\n' \"$2\" > \"$1\"", "bash", this.pipes.in().toString(),
+					String.valueOf(i));
 			this.pipes.recorder.awaitStrings(i + 1);
 		}
 		assertThat(this.pipes.recorder.strings()).hasSize(50).endsWith("line 49");

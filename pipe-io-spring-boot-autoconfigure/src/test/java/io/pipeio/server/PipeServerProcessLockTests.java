@@ -15,9 +15,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * One server per pipe directory across processes: a second JVM ({@link OtherProcess}) serving a
- * directory keeps this one out, touching nothing, until it stops or is killed; the channels of
- * one JVM share their directory's lock until the last of them stops.
+ * One server per pipe directory across processes: a second JVM ({@link OtherProcess})
+ * serving a directory keeps this one out, touching nothing, until it stops or is killed;
+ * the channels of one JVM share their directory's lock until the last of them stops.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class PipeServerProcessLockTests extends PipeServerTestSupport {
@@ -45,7 +45,8 @@ class PipeServerProcessLockTests extends PipeServerTestSupport {
 			.withMessageContaining("stop that process or configure another pipe-io.directory")
 			.satisfies((ex) -> assertThat(ex.getPath()).isEqualTo(lockFile()));
 		assertThat(server.getState()).isEqualTo(PipeServerState.FAILED);
-		// Another channel in the same directory is refused too: the lock is the directory's.
+		// Another channel in the same directory is refused too: the lock is the
+		// directory's.
 		PipeServer neighbour = this.pipes.server(
 				PipeServerSettings.builder("neighbour", this.dir.resolve("n.in"), this.dir.resolve("n.out")).build());
 		assertThatExceptionOfType(PipeInUseException.class).isThrownBy(neighbour::start)
@@ -64,7 +65,8 @@ class PipeServerProcessLockTests extends PipeServerTestSupport {
 		OtherProcess other = launch("test", this.pipes.in(), this.pipes.out());
 		other.startServing();
 		other.kill();
-		// kill -9 left its FIFOs and lock file behind; the kernel released the lock itself.
+		// kill -9 left its FIFOs and lock file behind; the kernel released the lock
+		// itself.
 		assertThat(TestPipes.isFifo(this.pipes.in())).isTrue();
 		assertThat(lockFile()).isRegularFile();
 		PipeServer server = this.pipes.startEcho(this.pipes.settings().build());
@@ -76,7 +78,8 @@ class PipeServerProcessLockTests extends PipeServerTestSupport {
 		server.stop(TestPipes.STOP_TIMEOUT);
 		assertThat(this.pipes.in()).doesNotExist();
 		assertThat(this.pipes.out()).doesNotExist();
-		// The dead process created the lock file, not this one: it is reused and left in place.
+		// The dead process created the lock file, not this one: it is reused and left in
+		// place.
 		assertThat(lockFile()).isRegularFile();
 	}
 
@@ -134,7 +137,8 @@ class PipeServerProcessLockTests extends PipeServerTestSupport {
 	}
 
 	private PipeServerSettings channel(String name) {
-		return PipeServerSettings.builder(name, this.dir.resolve(name + ".in"), this.dir.resolve(name + ".out")).build();
+		return PipeServerSettings.builder(name, this.dir.resolve(name + ".in"), this.dir.resolve(name + ".out"))
+			.build();
 	}
 
 	private Path lockFile() {
@@ -146,8 +150,8 @@ class PipeServerProcessLockTests extends PipeServerTestSupport {
 	}
 
 	/**
-	 * The content of a lock file, read by another process: closing a descriptor of the file in
-	 * this JVM would drop the lock this JVM may hold on it.
+	 * The content of a lock file, read by another process: closing a descriptor of the
+	 * file in this JVM would drop the lock this JVM may hold on it.
 	 */
 	static String lockedBy(Path directory) throws Exception {
 		return TestProcesses.run("cat", directory.resolve(LockFile.NAME).toString());

@@ -21,9 +21,10 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Creating, opening and removing a FIFO cannot be raced: what is opened is checked on the
- * descriptor, the mode is set on the descriptor, channels reach the checked file whatever the path
- * names by then, and only the very FIFO that was created is ever removed. Each step is swapped
- * under deterministically, then a real process races the whole start and stop.
+ * descriptor, the mode is set on the descriptor, channels reach the checked file whatever
+ * the path names by then, and only the very FIFO that was created is ever removed. Each
+ * step is swapped under deterministically, then a real process races the whole start and
+ * stop.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class PipeServerRaceTests extends PipeServerTestSupport {
@@ -113,10 +114,11 @@ class PipeServerRaceTests extends PipeServerTestSupport {
 	}
 
 	/**
-	 * A process swaps each FIFO it sees at a pipe path, as fast as it can, for a symbolic link to a
-	 * file of root's or a hard link to a planted request, while the server starts and stops again
-	 * and again. Whoever wins each race (the count depends on scheduling, so it is not asserted),
-	 * the server must never follow the link, serve the planted file or write into it.
+	 * A process swaps each FIFO it sees at a pipe path, as fast as it can, for a symbolic
+	 * link to a file of root's or a hard link to a planted request, while the server
+	 * starts and stops again and again. Whoever wins each race (the count depends on
+	 * scheduling, so it is not asserted), the server must never follow the link, serve
+	 * the planted file or write into it.
 	 */
 	@Test
 	void racingProcessNeverGetsAFileUsedFollowedOrChanged() throws Exception {
@@ -185,7 +187,10 @@ class PipeServerRaceTests extends PipeServerTestSupport {
 		return this.dir.resolve("swap-" + System.nanoTime());
 	}
 
-	/** Put a new file in place of the path in one rename, as an attacker would; returns its old name. */
+	/**
+	 * Put a new file in place of the path in one rename, as an attacker would; returns
+	 * its old name.
+	 */
 	private Path swap(Path path, Planter planter) throws Exception {
 		Path replacement = planter.plant();
 		Files.move(replacement, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -18,15 +18,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What comes out of the in pipe: every complete line, byte for byte, in order, through an echo
- * server and back, whatever its content and size; over-size lines are dropped and reported.
+ * What comes out of the in pipe: every complete line, byte for byte, in order, through an
+ * echo server and back, whatever its content and size; over-size lines are dropped and
+ * reported.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class PipeServerReceiveTests extends PipeServerTestSupport {
 
 	@ParameterizedTest
-	@ValueSource(strings = { "hello", "", " spaced out ", "tab\tand\rcarriage return", "ünïcödé ÄÖÜß",
-			"日本語のテキスト", "emoji 😀🚀 and more", "Ελληνικά και кириллица", "\u0000nul\u0000" })
+	@ValueSource(strings = { "hello", "", " spaced out ", "tab\tand\rcarriage return", "ünïcödé ÄÖÜß", "日本語のテキスト",
+			"emoji 😀🚀 and more", "Ελληνικά και кириллица", "\u0000nul\u0000" })
 	void textRoundTrips(String text) throws Exception {
 		this.pipes.startEcho(this.pipes.settings().build());
 		try (PipeTestClient client = this.pipes.client()) {
@@ -55,7 +56,8 @@ class PipeServerReceiveTests extends PipeServerTestSupport {
 		this.pipes.startEcho(this.pipes.settings().maxMessageSize(16 << 20).build());
 		byte[] line = randomLine(new Random(size), size);
 		try (PipeTestClient client = this.pipes.client()) {
-			// A big line does not fit into the pipes: the client must read the echo while it writes.
+			// A big line does not fit into the pipes: the client must read the echo while
+			// it writes.
 			CompletableFuture<Void> writing = writeAsync(client, concat(List.of(line)));
 			assertThat(client.receiveBytes(Duration.ofSeconds(30))).isEqualTo(line);
 			writing.get(30, TimeUnit.SECONDS);
@@ -79,7 +81,10 @@ class PipeServerReceiveTests extends PipeServerTestSupport {
 		}
 	}
 
-	/** A line of k newline characters followed by the final newline is k + 1 empty messages. */
+	/**
+	 * A line of k newline characters followed by the final newline is k + 1 empty
+	 * messages.
+	 */
 	@ParameterizedTest
 	@ValueSource(ints = { 0, 1, 2, 10, 1000, 100_000 })
 	void newlinesAreEmptyMessages(int k) throws Exception {
@@ -110,7 +115,8 @@ class PipeServerReceiveTests extends PipeServerTestSupport {
 		try (PipeTestClient writer = this.pipes.writer()) {
 			writer.send("before");
 			writer.send("x".repeat(1001));
-			// Longer than the read buffer too: discarded across several reads, memory stays bounded.
+			// Longer than the read buffer too: discarded across several reads, memory
+			// stays bounded.
 			writer.send("y".repeat(300_000));
 			writer.send("x".repeat(1000));
 			writer.send("after");
@@ -133,7 +139,9 @@ class PipeServerReceiveTests extends PipeServerTestSupport {
 		return line;
 	}
 
-	/** @return the lines joined, each followed by a newline */
+	/**
+	 * @return the lines joined, each followed by a newline
+	 */
 	static byte[] concat(List<byte[]> lines) {
 		ByteArrayOutputStream stream = new ByteArrayOutputStream();
 		for (byte[] line : lines) {
@@ -143,7 +151,10 @@ class PipeServerReceiveTests extends PipeServerTestSupport {
 		return stream.toByteArray();
 	}
 
-	/** Write from a separate thread, so the test thread can read the echo at the same time. */
+	/**
+	 * Write from a separate thread, so the test thread can read the echo at the same
+	 * time.
+	 */
 	static CompletableFuture<Void> writeAsync(PipeTestClient client, byte[] bytes) {
 		CompletableFuture<Void> done = new CompletableFuture<>();
 		Thread thread = new Thread(() -> {

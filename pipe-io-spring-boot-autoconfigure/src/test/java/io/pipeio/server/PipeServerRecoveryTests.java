@@ -14,9 +14,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Pipes deleted or replaced under a running server: noticed within a second, re-created (when
- * managed) and served to new clients, while clients attached to the old pipe keep being served until
- * they close. What the server did not create it never removes.
+ * Pipes deleted or replaced under a running server: noticed within a second, re-created
+ * (when managed) and served to new clients, while clients attached to the old pipe keep
+ * being served until they close. What the server did not create it never removes.
  */
 class PipeServerRecoveryTests extends PipeServerTestSupport {
 
@@ -72,7 +72,8 @@ class PipeServerRecoveryTests extends PipeServerTestSupport {
 	@Test
 	void linesOfADeletedOutPipeAreLeftToTheClientStillReadingIt() throws Exception {
 		PipeServer server = this.pipes.start();
-		// A client that opened the out pipe and reads only when told to (a line on its stdin).
+		// A client that opened the out pipe and reads only when told to (a line on its
+		// stdin).
 		Process client = TestProcesses.startWithInput("python3", "-c", """
 				import sys
 				pipe = open(sys.argv[1], "rb")
@@ -84,8 +85,7 @@ class PipeServerRecoveryTests extends PipeServerTestSupport {
 			assertThat(output.readLine()).isEqualTo("open");
 			server.sendAsync("for the attached client".getBytes(StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS);
 			Files.delete(this.pipes.out());
-			await().atMost(Duration.ofSeconds(2))
-				.until(() -> this.pipes.recorder.recreated.contains(this.pipes.out()));
+			await().atMost(Duration.ofSeconds(2)).until(() -> this.pipes.recorder.recreated.contains(this.pipes.out()));
 			client.getOutputStream().write('\n');
 			client.getOutputStream().flush();
 			assertThat(output.readLine()).isEqualTo("for the attached client");
@@ -164,7 +164,8 @@ class PipeServerRecoveryTests extends PipeServerTestSupport {
 	@Test
 	void pipeReplacedByARegularFileFailsTouchingNothingAndRecovers() throws Exception {
 		PipeServer server = this.pipes.start();
-		// Swapped in one rename: deleting first could let the server re-create the FIFO in between.
+		// Swapped in one rename: deleting first could let the server re-create the FIFO
+		// in between.
 		Path file = Files.writeString(this.dir.resolve("file"), "someone else's file\n");
 		Files.move(file, this.pipes.in(), StandardCopyOption.ATOMIC_MOVE);
 		await().atMost(NOTICED_WITHIN).until(() -> server.getState() == PipeServerState.FAILED);

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Replies sent by the handler are handed to the writer in batches, but never held behind a slow
- * handler or a sender waiting for its own line.
+ * Replies sent by the handler are handed to the writer in batches, but never held behind
+ * a slow handler or a sender waiting for its own line.
  */
 class PipeServerReplyBatchingTests extends PipeServerTestSupport {
 
@@ -26,7 +26,8 @@ class PipeServerReplyBatchingTests extends PipeServerTestSupport {
 		PipeServer server = this.pipes.server(this.pipes.settings().build(), (buffer, offset, length) -> {
 			String line = new String(buffer, offset, length, StandardCharsets.UTF_8);
 			if (line.equals("second")) {
-				// Blocks until the client has the first reply: a reply held until the end of the chunk
+				// Blocks until the client has the first reply: a reply held until the end
+				// of the chunk
 				// would never arrive.
 				firstReplyRead.await(10, TimeUnit.SECONDS);
 			}
@@ -63,7 +64,8 @@ class PipeServerReplyBatchingTests extends PipeServerTestSupport {
 			byte[] reply = ("written:" + new String(buffer, offset, length, StandardCharsets.UTF_8))
 				.getBytes(StandardCharsets.UTF_8);
 			self.get().send("before".getBytes(StandardCharsets.UTF_8));
-			// Waits for the write: it must not wait for the end of the chunk it is part of.
+			// Waits for the write: it must not wait for the end of the chunk it is part
+			// of.
 			self.get().sendAsync(reply).get(5, TimeUnit.SECONDS);
 		});
 		self.set(server);

@@ -20,8 +20,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.awaitility.Awaitility.await;
 
 /**
- * What goes into the out pipe: whole lines in order from any number of senders, kept in the pipe
- * while no client reads, and clear failures when a line cannot be queued.
+ * What goes into the out pipe: whole lines in order from any number of senders, kept in
+ * the pipe while no client reads, and clear failures when a line cannot be queued.
  */
 class PipeServerSendTests extends PipeServerTestSupport {
 
@@ -68,7 +68,8 @@ class PipeServerSendTests extends PipeServerTestSupport {
 				String id = "s" + s;
 				sending.add(CompletableFuture.runAsync(() -> {
 					for (int i = 0; i < count; i++) {
-						// Up to 40 KB: lines longer than the write buffer are written in several parts.
+						// Up to 40 KB: lines longer than the write buffer are written in
+						// several parts.
 						String padding = ((i % 97) == 0) ? "p".repeat(40_000) : "p".repeat(i % 300);
 						server.send((id + ":" + i + ":" + padding).getBytes(StandardCharsets.UTF_8));
 					}
@@ -95,7 +96,8 @@ class PipeServerSendTests extends PipeServerTestSupport {
 			.sendQueueCapacity(1)
 			.sendTimeout(Duration.ofMillis(200))
 			.build());
-		// Nobody reads: the writer blocks on a line larger than the pipe, one more line fills the queue.
+		// Nobody reads: the writer blocks on a line larger than the pipe, one more line
+		// fills the queue.
 		server.send(new byte[256 * 1024]);
 		await().atMost(Duration.ofSeconds(5)).until(() -> server.getSendQueueSize() == 0);
 		server.send("fills the queue".getBytes(StandardCharsets.UTF_8));
@@ -121,7 +123,8 @@ class PipeServerSendTests extends PipeServerTestSupport {
 			server.send(new byte[0]);
 			assertThat(reader.receive()).isEmpty();
 		}
-		// Counted once the writer's write returned, which may be just after the client read the line.
+		// Counted once the writer's write returned, which may be just after the client
+		// read the line.
 		await().atMost(Duration.ofSeconds(5)).until(() -> server.getStatistics().getSentMessages() == 1);
 	}
 

@@ -17,9 +17,10 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
- * {@link PipeServer#stop(Duration)} returns within its timeout in every situation, leaves no engine
- * thread behind, writes what is queued while it may, and a stopped server starts again. Each stop
- * runs under {@code assertTimeoutPreemptively}: a stop that hangs fails the test.
+ * {@link PipeServer#stop(Duration)} returns within its timeout in every situation, leaves
+ * no engine thread behind, writes what is queued while it may, and a stopped server
+ * starts again. Each stop runs under {@code assertTimeoutPreemptively}: a stop that hangs
+ * fails the test.
  */
 class PipeServerStopTests extends PipeServerTestSupport {
 
@@ -43,8 +44,8 @@ class PipeServerStopTests extends PipeServerTestSupport {
 
 	@Test
 	void threadsAreNamedAfterTheChannelAndArePlatformThreads() throws Exception {
-		PipeServer server = this.pipes.start(PipeServerSettings.builder("orders", this.pipes.in(), this.pipes.out())
-			.build());
+		PipeServer server = this.pipes
+			.start(PipeServerSettings.builder("orders", this.pipes.in(), this.pipes.out()).build());
 		server.start(); // a second start does nothing
 		assertThat(TestPipes.engineThreads()).containsExactly("pipe-io-orders-reader", "pipe-io-orders-writer",
 				"pipe-io-watchdog");
@@ -59,7 +60,8 @@ class PipeServerStopTests extends PipeServerTestSupport {
 		PipeServer server = this.pipes.start();
 		PipeTestClient client = this.pipes.client();
 		stopPromptly(server);
-		// The server closed its end of the out pipe: the attached client sees the end, it is not left hanging.
+		// The server closed its end of the out pipe: the attached client sees the end, it
+		// is not left hanging.
 		await().atMost(Duration.ofSeconds(5)).until(client::isAtEndOfFile);
 	}
 
@@ -109,17 +111,16 @@ class PipeServerStopTests extends PipeServerTestSupport {
 		PipeServer server = this.pipes.start();
 		byte[] line = new byte[64 * 1024 - 1];
 		for (int i = 0; i < 64; i++) {
-			server.send(line); // 4 MiB: far more than any pipe holds, so the writer blocks for good
+			// 4 MiB: far more than any pipe holds, so the writer blocks for good
+			server.send(line);
 		}
 		stopPromptly(server);
 	}
 
 	@Test
 	void senderWaitingForRoomIsReleasedByStop() throws Exception {
-		PipeServer server = this.pipes.start(this.pipes.settings()
-			.sendQueueCapacity(1)
-			.sendTimeout(Duration.ofSeconds(30))
-			.build());
+		PipeServer server = this.pipes
+			.start(this.pipes.settings().sendQueueCapacity(1).sendTimeout(Duration.ofSeconds(30)).build());
 		server.send(new byte[256 * 1024]); // blocks the writer: nobody reads
 		await().atMost(Duration.ofSeconds(5)).until(() -> server.getSendQueueSize() == 0);
 		server.send(new byte[] { 'q' }); // fills the queue
@@ -151,7 +152,8 @@ class PipeServerStopTests extends PipeServerTestSupport {
 		});
 		server.start();
 		try (PipeTestClient writer = this.pipes.writer()) {
-			// Several lines in one write, so in one chunk: interrupting the handler once must not
+			// Several lines in one write, so in one chunk: interrupting the handler once
+			// must not
 			// just move it on to the next line of that chunk.
 			writer.sendRaw("slow-1\nslow-2\nslow-3\n".getBytes(StandardCharsets.US_ASCII));
 			assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
@@ -238,7 +240,8 @@ class PipeServerStopTests extends PipeServerTestSupport {
 	void noEngineThreadIsAliveWhenStopReturns() throws Exception {
 		PipeServer server = this.pipes.start();
 		PipeTestClient oldClient = this.pipes.writer();
-		// A deleted pipe gives a retired reader (still serving oldClient) besides the new one.
+		// A deleted pipe gives a retired reader (still serving oldClient) besides the new
+		// one.
 		Files.delete(this.pipes.in());
 		await().atMost(Duration.ofSeconds(2)).until(() -> TestPipes.isFifo(this.pipes.in()));
 		await().atMost(Duration.ofSeconds(2)).until(() -> TestPipes.engineThreads().size() == 4);
@@ -248,7 +251,10 @@ class PipeServerStopTests extends PipeServerTestSupport {
 		stopPromptly(server);
 	}
 
-	/** Thread.isVirtual() exists from Java 21 on; before, every thread is a platform thread. */
+	/**
+	 * Thread.isVirtual() exists from Java 21 on; before, every thread is a platform
+	 * thread.
+	 */
 	private static boolean isVirtual(Thread thread) throws ReflectiveOperationException {
 		try {
 			return (Boolean) Thread.class.getMethod("isVirtual").invoke(thread);

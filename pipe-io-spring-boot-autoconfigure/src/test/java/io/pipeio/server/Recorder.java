@@ -13,8 +13,8 @@ import org.jspecify.annotations.Nullable;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Records what a server hands out: every line (copied, since the engine reuses its buffer) and
- * every listener callback, for tests to wait on and assert.
+ * Records what a server hands out: every line (copied, since the engine reuses its
+ * buffer) and every listener callback, for tests to wait on and assert.
  */
 final class Recorder implements LineHandler, PipeServerListener {
 
@@ -31,7 +31,10 @@ final class Recorder implements LineHandler, PipeServerListener {
 
 	final List<Path> recreated = Collections.synchronizedList(new ArrayList<>());
 
-	/** Each client presence change: {@code true} when a client came, {@code false} when all left. */
+	/**
+	 * Each client presence change: {@code true} when a client came, {@code false} when
+	 * all left.
+	 */
 	final List<Boolean> presence = Collections.synchronizedList(new ArrayList<>());
 
 	/** Partial lines that every client left unfinished. */
@@ -80,14 +83,18 @@ final class Recorder implements LineHandler, PipeServerListener {
 		return this.lines.size();
 	}
 
-	/** @return a copy of the lines received so far */
+	/**
+	 * @return a copy of the lines received so far
+	 */
 	List<byte[]> lines() {
 		synchronized (this.lines) {
 			return new ArrayList<>(this.lines);
 		}
 	}
 
-	/** @return the lines received so far, decoded as UTF-8 */
+	/**
+	 * @return the lines received so far, decoded as UTF-8
+	 */
 	List<String> strings() {
 		return lines().stream().map((line) -> new String(line, StandardCharsets.UTF_8)).toList();
 	}

@@ -17,9 +17,9 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@link SendQueue} on its own, without pipes: the line and byte bounds, each overflow policy, the
- * reader's batch and the release of waits for a stop. The test thread plays the senders and, where
- * it takes entries, the writer.
+ * {@link SendQueue} on its own, without pipes: the line and byte bounds, each overflow
+ * policy, the reader's batch and the release of waits for a stop. The test thread plays
+ * the senders and, where it takes entries, the writer.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class SendQueueTests {
@@ -82,7 +82,8 @@ class SendQueueTests {
 		assertThat(queue.offer(line("b"))).isTrue();
 		assertThat(queue.offer(line("c"))).isFalse();
 		assertThat(queue.fullSinceMillis()).isPositive();
-		assertThat(this.rejected).isEmpty(); // the sender is told by the result; LineSender counts it
+		// the sender is told by the result; LineSender counts it
+		assertThat(this.rejected).isEmpty();
 		assertThat(texts(takeAll(queue))).containsExactly("a", "b");
 		assertThat(queue.fullSinceMillis()).isZero();
 	}
@@ -119,8 +120,9 @@ class SendQueueTests {
 
 	@Test
 	void blockLetsAnotherThreadWaitForRoom() throws Exception {
-		SendQueue queue = new SendQueue(settings(OverflowPolicy.BLOCK, 1, 1000).sendTimeout(Duration.ofSeconds(30))
-			.build(), this.rejected::addAll);
+		SendQueue queue = new SendQueue(
+				settings(OverflowPolicy.BLOCK, 1, 1000).sendTimeout(Duration.ofSeconds(30)).build(),
+				this.rejected::addAll);
 		assertThat(queue.offer(line("a"))).isTrue();
 		CompletableFuture<Boolean> waiting = new CompletableFuture<>();
 		Thread sender = new Thread(() -> waiting.complete(offer(queue, line("b"))), "test-sender");

@@ -21,14 +21,17 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
- * Per-test fixture: a channel named {@code test} whose pipes live in a temporary directory, the
- * servers and clients a test creates (all stopped and closed afterwards), and small file and thread
- * utilities. Closing it also checks that no engine thread outlived the test, so one test's leak
- * cannot make a later thread check fail.
+ * Per-test fixture: a channel named {@code test} whose pipes live in a temporary
+ * directory, the servers and clients a test creates (all stopped and closed afterwards),
+ * and small file and thread utilities. Closing it also checks that no engine thread
+ * outlived the test, so one test's leak cannot make a later thread check fail.
  */
 final class TestPipes implements AutoCloseable {
 
-	/** Stop timeout used by tests; the brief bounds every stop by 2 s, this leaves room for scheduling. */
+	/**
+	 * Stop timeout used by tests; the brief bounds every stop by 2 s, this leaves room
+	 * for scheduling.
+	 */
 	static final Duration STOP_TIMEOUT = Duration.ofMillis(1500);
 
 	/** Upper bound for "stop returns promptly". */
@@ -54,7 +57,10 @@ final class TestPipes implements AutoCloseable {
 		return this.dir.resolve("test.out");
 	}
 
-	/** @return settings of the test channel, managed pipes, every other setting at its default */
+	/**
+	 * @return settings of the test channel, managed pipes, every other setting at its
+	 * default
+	 */
 	PipeServerSettings.Builder settings() {
 		return PipeServerSettings.builder("test", in(), out());
 	}
@@ -104,7 +110,9 @@ final class TestPipes implements AutoCloseable {
 		return track(PipeTestClient.connect(in(), out()));
 	}
 
-	/** A client that only writes to the test channel's in pipe, closed with the fixture. */
+	/**
+	 * A client that only writes to the test channel's in pipe, closed with the fixture.
+	 */
 	PipeTestClient writer() {
 		return track(PipeTestClient.sender(in()));
 	}
@@ -120,8 +128,9 @@ final class TestPipes implements AutoCloseable {
 	}
 
 	/**
-	 * Close clients, stop servers and check no engine thread is left. Bounded, as a class-level
-	 * {@code @Timeout} does not cover {@code @AfterEach}: a stop that hangs fails here.
+	 * Close clients, stop servers and check no engine thread is left. Bounded, as a
+	 * class-level {@code @Timeout} does not cover {@code @AfterEach}: a stop that hangs
+	 * fails here.
 	 */
 	@Override
 	public void close() {
@@ -136,7 +145,9 @@ final class TestPipes implements AutoCloseable {
 		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(engineThreads()).isEmpty());
 	}
 
-	/** @return the names of live engine threads */
+	/**
+	 * @return the names of live engine threads
+	 */
 	static List<String> engineThreads() {
 		return Thread.getAllStackTraces()
 			.keySet()
@@ -148,7 +159,9 @@ final class TestPipes implements AutoCloseable {
 			.toList();
 	}
 
-	/** @return the live thread with that name */
+	/**
+	 * @return the live thread with that name
+	 */
 	static Thread thread(String name) {
 		return Thread.getAllStackTraces()
 			.keySet()
@@ -158,22 +171,30 @@ final class TestPipes implements AutoCloseable {
 			.orElseThrow(() -> new AssertionError("No live thread " + name + " among " + engineThreads()));
 	}
 
-	/** Create a FIFO with the system tool, independently of the engine's own native calls. */
+	/**
+	 * Create a FIFO with the system tool, independently of the engine's own native calls.
+	 */
 	static void mkfifo(Path path) throws IOException, InterruptedException {
 		TestProcesses.run("mkfifo", "-m", "600", path.toString());
 	}
 
-	/** @return whether the path itself (not a link target) is a FIFO */
+	/**
+	 * @return whether the path itself (not a link target) is a FIFO
+	 */
 	static boolean isFifo(Path path) throws IOException {
 		return Files.exists(path, LinkOption.NOFOLLOW_LINKS) && (mode(path) & 0170000) == 0010000;
 	}
 
-	/** @return the full {@code st_mode} of the path itself */
+	/**
+	 * @return the full {@code st_mode} of the path itself
+	 */
 	static int mode(Path path) throws IOException {
 		return (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
 	}
 
-	/** @return the inode of the path itself */
+	/**
+	 * @return the inode of the path itself
+	 */
 	static long inode(Path path) throws IOException {
 		return (Long) Files.getAttribute(path, "unix:ino", LinkOption.NOFOLLOW_LINKS);
 	}

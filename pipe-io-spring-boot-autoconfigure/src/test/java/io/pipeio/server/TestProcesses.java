@@ -8,16 +8,18 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Client processes (python3, bash, coreutils) for tests that need real separate writers. Every
- * wait is bounded and a process that overstays is killed, so a broken server fails the test.
+ * Client processes (python3, bash, coreutils) for tests that need real separate writers.
+ * Every wait is bounded and a process that overstays is killed, so a broken server fails
+ * the test.
  */
 final class TestProcesses {
 
 	static final Duration TIMEOUT = Duration.ofSeconds(30);
 
 	/**
-	 * Writes lines {@code <id>:<i>:<padding of i % 200 'x'>} for i in [0, count) to a FIFO, one
-	 * {@code write(2)} per line (atomic below PIPE_BUF), so several writers may share the pipe.
+	 * Writes lines {@code <id>:<i>:<padding of i % 200 'x'>} for i in [0, count) to a
+	 * FIFO, one {@code write(2)} per line (atomic below PIPE_BUF), so several writers may
+	 * share the pipe.
 	 */
 	static final String PYTHON_LINE_WRITER = """
 			import os, sys
@@ -28,7 +30,9 @@ final class TestProcesses {
 			os.close(fd)
 			""";
 
-	/** Prints how many bytes wait unread in a FIFO (FIONREAD), without taking any of them. */
+	/**
+	 * Prints how many bytes wait unread in a FIFO (FIONREAD), without taking any of them.
+	 */
 	static final String PYTHON_PIPE_BYTES = """
 			import array, fcntl, os, sys, termios
 			fd = os.open(sys.argv[1], os.O_RDWR | os.O_NONBLOCK)
@@ -39,8 +43,8 @@ final class TestProcesses {
 			""";
 
 	/**
-	 * Prints whether a FIFO is full: the bytes waiting unread (FIONREAD) equal its capacity
-	 * (F_GETPIPE_SZ, 1032 on Linux), so a writer to it blocks.
+	 * Prints whether a FIFO is full: the bytes waiting unread (FIONREAD) equal its
+	 * capacity (F_GETPIPE_SZ, 1032 on Linux), so a writer to it blocks.
 	 */
 	static final String PYTHON_PIPE_FULL = """
 			import array, fcntl, os, sys, termios
@@ -94,12 +98,17 @@ final class TestProcesses {
 		return start(command.toArray(String[]::new));
 	}
 
-	/** @return how many bytes wait unread in the FIFO */
+	/**
+	 * @return how many bytes wait unread in the FIFO
+	 */
 	static int pipeBytes(java.nio.file.Path fifo) throws IOException, InterruptedException {
 		return Integer.parseInt(awaitSuccess(python(PYTHON_PIPE_BYTES, fifo.toString())).trim());
 	}
 
-	/** @return whether the FIFO holds as many unread bytes as it can, so that writers block */
+	/**
+	 * @return whether the FIFO holds as many unread bytes as it can, so that writers
+	 * block
+	 */
 	static boolean isPipeFull(java.nio.file.Path fifo) throws IOException, InterruptedException {
 		return Boolean.parseBoolean(awaitSuccess(python(PYTHON_PIPE_FULL, fifo.toString())).trim().toLowerCase());
 	}

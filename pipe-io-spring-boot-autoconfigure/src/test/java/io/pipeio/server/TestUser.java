@@ -6,14 +6,16 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A throwaway local user for security tests: created with {@code useradd}, its processes started
- * with {@code setpriv}, removed (with whatever it still runs) on {@link #close()}. Tests run as
- * root, which is what lets them create it; a machine where that fails fails the test, it does not
- * skip it.
+ * A throwaway local user for security tests: created with {@code useradd}, its processes
+ * started with {@code setpriv}, removed (with whatever it still runs) on
+ * {@link #close()}. Tests run as root, which is what lets them create it; a machine where
+ * that fails fails the test, it does not skip it.
  */
 final class TestUser implements AutoCloseable {
 
-	/** A Python every user can run (a per-user Python of root's home is out of its reach). */
+	/**
+	 * A Python every user can run (a per-user Python of root's home is out of its reach).
+	 */
 	static final String PYTHON = "/usr/bin/python3";
 
 	final String name;
@@ -40,8 +42,8 @@ final class TestUser implements AutoCloseable {
 
 	/** Start a command as this user, with no supplementary groups. */
 	Process start(String... command) throws IOException {
-		List<String> full = new ArrayList<>(List.of("setpriv", "--reuid=" + this.uid, "--regid=" + this.gid,
-				"--clear-groups", "--"));
+		List<String> full = new ArrayList<>(
+				List.of("setpriv", "--reuid=" + this.uid, "--regid=" + this.gid, "--clear-groups", "--"));
 		full.addAll(List.of(command));
 		Process process = TestProcesses.start(full.toArray(String[]::new));
 		this.processes.add(process);

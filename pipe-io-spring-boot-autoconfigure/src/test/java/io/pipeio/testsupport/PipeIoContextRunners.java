@@ -8,8 +8,9 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /**
- * Context runners for tests of the auto-configuration: {@link PipeIoAutoConfiguration} with its pipes
- * in a directory of the test's own, to which a test adds its listeners and properties.
+ * Context runners for tests of the auto-configuration: {@link PipeIoAutoConfiguration}
+ * with its pipes in a directory of the test's own, to which a test adds its listeners and
+ * properties.
  */
 public final class PipeIoContextRunners {
 
@@ -17,8 +18,8 @@ public final class PipeIoContextRunners {
 	}
 
 	/**
-	 * A runner of {@link PipeIoAutoConfiguration} whose channels put their pipes in the given
-	 * directory ({@code pipe-io.directory}).
+	 * A runner of {@link PipeIoAutoConfiguration} whose channels put their pipes in the
+	 * given directory ({@code pipe-io.directory}).
 	 * @param directory the pipe directory, usually the test's {@code @TempDir}
 	 * @return the runner
 	 */

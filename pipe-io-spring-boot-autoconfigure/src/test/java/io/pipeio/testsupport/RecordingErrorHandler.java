@@ -11,8 +11,8 @@ import io.pipeio.core.PipeListenerFailedException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A {@link PipeErrorHandler} that remembers every failure it is given and replies what a function
- * of the failure returns (nothing by default).
+ * A {@link PipeErrorHandler} that remembers every failure it is given and replies what a
+ * function of the failure returns (nothing by default).
  */
 public final class RecordingErrorHandler implements PipeErrorHandler {
 
@@ -58,7 +58,9 @@ public final class RecordingErrorHandler implements PipeErrorHandler {
 		}
 	}
 
-	/** @return how many failures were recorded and not taken */
+	/**
+	 * @return how many failures were recorded and not taken
+	 */
 	public int size() {
 		return this.failures.size();
 	}

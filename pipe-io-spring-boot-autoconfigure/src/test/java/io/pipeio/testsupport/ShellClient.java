@@ -6,8 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a short bash script as a client process (for example {@code printf 'a\xff\n' > x.in}),
- * so tests also see the pipes as a shell does.
+ * Runs a short bash script as a client process (for example
+ * {@code printf 'a\xff\n' > x.in}), so tests also see the pipes as a shell does.
  */
 public final class ShellClient {
 

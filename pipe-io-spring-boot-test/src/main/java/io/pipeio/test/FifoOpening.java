@@ -16,16 +16,20 @@ import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Opens one end of a FIFO the way another process would, with a plain blocking {@code open(2)},
- * but bounded. {@code open(2)} of a FIFO for reading only or writing only waits for the other end,
- * and neither {@link Thread#interrupt()} nor anything else in Java releases it; so the open runs on
- * a thread of its own and, when it overstays, the FIFO is opened and closed once read-write from
- * here: that supplies the missing peer, the stuck {@code open} returns, and its descriptor is closed.
- * A test then fails with a message instead of hanging, and no thread is left behind.
+ * Opens one end of a FIFO the way another process would, with a plain blocking
+ * {@code open(2)}, but bounded. {@code open(2)} of a FIFO for reading only or writing
+ * only waits for the other end, and neither {@link Thread#interrupt()} nor anything else
+ * in Java releases it; so the open runs on a thread of its own and, when it overstays,
+ * the FIFO is opened and closed once read-write from here: that supplies the missing
+ * peer, the stuck {@code open} returns, and its descriptor is closed. A test then fails
+ * with a message instead of hanging, and no thread is left behind.
  */
 final class FifoOpening {
 
-	/** The prefix of every thread of the test client, so a test can tell that none was left behind. */
+	/**
+	 * The prefix of every thread of the test client, so a test can tell that none was
+	 * left behind.
+	 */
 	static final String THREAD_PREFIX = "pipe-test-client-";
 
 	private static final int TYPE_MASK = 0170000;
@@ -36,13 +40,15 @@ final class FifoOpening {
 	}
 
 	/**
-	 * Open a FIFO for reading or for writing, waiting at most {@code timeout} for the other end.
+	 * Open a FIFO for reading or for writing, waiting at most {@code timeout} for the
+	 * other end.
 	 * @param fifo the FIFO
 	 * @param mode {@link StandardOpenOption#READ} or {@link StandardOpenOption#WRITE}
 	 * @param timeout how long the other end may take to appear
 	 * @return the open channel
 	 * @throws AssertionError if nobody held the other end within {@code timeout}
-	 * @throws UncheckedIOException if the FIFO cannot be opened (for example, it does not exist)
+	 * @throws UncheckedIOException if the FIFO cannot be opened (for example, it does not
+	 * exist)
 	 */
 	static FileChannel open(Path fifo, StandardOpenOption mode, Duration timeout) {
 		CompletableFuture<FileChannel> opening = new CompletableFuture<>();
@@ -79,13 +85,15 @@ final class FifoOpening {
 	}
 
 	/**
-	 * Release an opener stuck in {@code open(2)} and close whatever it opened, now or later.
+	 * Release an opener stuck in {@code open(2)} and close whatever it opened, now or
+	 * later.
 	 */
 	private static void abandon(Path fifo, Thread opener, CompletableFuture<FileChannel> opening) {
 		opening.thenAccept(FifoOpening::closeQuietly);
 		release(fifo);
 		try {
-			// Bounded: a FIFO deleted meanwhile cannot be reached any more, and its opener stays blocked.
+			// Bounded: a FIFO deleted meanwhile cannot be reached any more, and its
+			// opener stays blocked.
 			opener.join(1000);
 		}
 		catch (InterruptedException ex) {
@@ -94,8 +102,9 @@ final class FifoOpening {
 	}
 
 	/**
-	 * Open and close a FIFO read-write: {@code O_RDWR} never blocks on Linux and counts as both a
-	 * reader and a writer, so whoever waits in {@code open} for the other end returns.
+	 * Open and close a FIFO read-write: {@code O_RDWR} never blocks on Linux and counts
+	 * as both a reader and a writer, so whoever waits in {@code open} for the other end
+	 * returns.
 	 */
 	private static void release(Path fifo) {
 		try {

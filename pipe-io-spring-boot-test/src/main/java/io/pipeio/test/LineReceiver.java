@@ -13,13 +13,17 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The reading half of a {@link PipeTestClient}: a daemon thread reads the out pipe and splits it into
- * lines, so a test waits for a line with a timeout instead of blocking in {@code read(2)}. Closing the
- * channel releases that thread (a platform thread: a virtual one would not be released).
+ * The reading half of a {@link PipeTestClient}: a daemon thread reads the out pipe and
+ * splits it into lines, so a test waits for a line with a timeout instead of blocking in
+ * {@code read(2)}. Closing the channel releases that thread (a platform thread: a virtual
+ * one would not be released).
  */
 final class LineReceiver implements AutoCloseable {
 
-	/** Queued after the last line when the pipe ended or failed, so a waiting test learns it at once. */
+	/**
+	 * Queued after the last line when the pipe ended or failed, so a waiting test learns
+	 * it at once.
+	 */
 	private static final byte[] END = new byte[0];
 
 	private final Path path;
@@ -62,7 +66,8 @@ final class LineReceiver implements AutoCloseable {
 				}
 				line.write(bytes, start, read - start);
 			}
-			// Counted, not silently lost: a reply cut short shows in the failure message of receive.
+			// Counted, not silently lost: a reply cut short shows in the failure message
+			// of receive.
 			this.unterminatedBytes = line.size();
 			this.endOfFile = true;
 		}
@@ -104,9 +109,9 @@ final class LineReceiver implements AutoCloseable {
 			return new AssertionError("Reading " + this.path + " failed", failed);
 		}
 		if (this.endOfFile) {
-			return new AssertionError("No more lines from " + this.path + ": every writer closed it"
-					+ ((this.unterminatedBytes > 0) ? " (" + this.unterminatedBytes + " bytes without newline at the end)"
-							: ""));
+			return new AssertionError(
+					"No more lines from " + this.path + ": every writer closed it" + ((this.unterminatedBytes > 0)
+							? " (" + this.unterminatedBytes + " bytes without newline at the end)" : ""));
 		}
 		return new AssertionError("No more lines from " + this.path + ": the client is closed");
 	}
@@ -123,7 +128,8 @@ final class LineReceiver implements AutoCloseable {
 	public void close() {
 		FifoOpening.closeQuietly(this.channel);
 		try {
-			// Closing releases the blocked read at once (AsynchronousCloseException); bounded all the same.
+			// Closing releases the blocked read at once (AsynchronousCloseException);
+			// bounded all the same.
 			this.thread.join(PipeTestClient.DEFAULT_TIMEOUT.toMillis());
 		}
 		catch (InterruptedException ex) {

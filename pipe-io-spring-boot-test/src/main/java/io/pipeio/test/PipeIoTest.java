@@ -10,16 +10,18 @@ import java.lang.annotation.Target;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Gives a test a private pipe directory ({@link PipeTestDirectory}) and removes it afterwards.
+ * Gives a test a private pipe directory ({@link PipeTestDirectory}) and removes it
+ * afterwards.
  * <ul>
- * <li>With {@code @SpringBootTest} (or any Spring TestContext test): each application context gets its
- * own directory, {@code pipe-io.directory} points at it, and it is removed once the context is closed
- * and its channels have stopped. Inject it with {@code @Autowired PipeTestDirectory}, or as a test
- * method parameter. Contexts are cached as usual, so test classes with the same configuration share
- * one directory.</li>
- * <li>In a plain JUnit test (for example one that uses an {@code ApplicationContextRunner}): declare a
- * {@link PipeTestDirectory} parameter; each test method gets a new directory, removed after it. Hand
- * it to the runner with {@code withPropertyValues(directory.property())}.</li>
+ * <li>With {@code @SpringBootTest} (or any Spring TestContext test): each application
+ * context gets its own directory, {@code pipe-io.directory} points at it, and it is
+ * removed once the context is closed and its channels have stopped. Inject it with
+ * {@code @Autowired PipeTestDirectory}, or as a test method parameter. Contexts are
+ * cached as usual, so test classes with the same configuration share one directory.</li>
+ * <li>In a plain JUnit test (for example one that uses an
+ * {@code ApplicationContextRunner}): declare a {@link PipeTestDirectory} parameter; each
+ * test method gets a new directory, removed after it. Hand it to the runner with
+ * {@code withPropertyValues(directory.property())}.</li>
  * </ul>
  * <pre class="code">
  * &#64;SpringBootTest

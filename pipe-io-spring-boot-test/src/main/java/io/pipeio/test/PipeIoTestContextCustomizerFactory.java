@@ -17,23 +17,22 @@ import org.springframework.test.context.TestContextAnnotationUtils;
 import org.springframework.util.Assert;
 
 /**
- * Gives the application context of a {@link PipeIoTest} its private pipe directory. Registered in
- * {@code META-INF/spring.factories}, so it needs no compile dependency on pipe-io's auto-configuration:
- * it only sets the {@code pipe-io.directory} property.
+ * Gives the application context of a {@link PipeIoTest} its private pipe directory.
+ * Registered in {@code META-INF/spring.factories}, so it needs no compile dependency on
+ * pipe-io's auto-configuration: it only sets the {@code pipe-io.directory} property.
  */
 final class PipeIoTestContextCustomizerFactory implements ContextCustomizerFactory {
 
 	@Override
 	public @Nullable ContextCustomizer createContextCustomizer(Class<?> testClass,
 			List<ContextConfigurationAttributes> configAttributes) {
-		return TestContextAnnotationUtils.hasAnnotation(testClass, PipeIoTest.class) ? new DirectoryCustomizer()
-				: null;
+		return TestContextAnnotationUtils.hasAnnotation(testClass, PipeIoTest.class) ? new DirectoryCustomizer() : null;
 	}
 
 	/**
-	 * Creates the directory as the context is prepared, and removes it when the context is destroyed.
-	 * Instances are equal, so the context cache shares a context between test classes as it would
-	 * without the annotation.
+	 * Creates the directory as the context is prepared, and removes it when the context
+	 * is destroyed. Instances are equal, so the context cache shares a context between
+	 * test classes as it would without the annotation.
 	 */
 	static final class DirectoryCustomizer implements ContextCustomizer {
 
@@ -47,10 +46,13 @@ final class PipeIoTestContextCustomizerFactory implements ContextCustomizerFacto
 			PipeTestDirectory directory = PipeTestDirectory.create();
 			context.getEnvironment()
 				.getPropertySources()
-				.addFirst(new MapPropertySource(BEAN_NAME, Map.of(PipeTestDirectory.PROPERTY, directory.path().toString())));
+				.addFirst(new MapPropertySource(BEAN_NAME,
+						Map.of(PipeTestDirectory.PROPERTY, directory.path().toString())));
 			beanFactory.registerSingleton(BEAN_NAME, directory);
-			// Registered before any bean exists, so destroyed last: after the channels stopped (that
-			// happens before beans are destroyed) and after every bean that might still use a pipe.
+			// Registered before any bean exists, so destroyed last: after the channels
+			// stopped (that
+			// happens before beans are destroyed) and after every bean that might still
+			// use a pipe.
 			((DefaultSingletonBeanRegistry) beanFactory).registerDisposableBean(BEAN_NAME, directory::close);
 		}
 

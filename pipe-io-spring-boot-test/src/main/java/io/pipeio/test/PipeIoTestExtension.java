@@ -11,10 +11,10 @@ import org.junit.platform.commons.support.AnnotationSupport;
 import org.springframework.test.context.junit.jupiter.SpringExtension;
 
 /**
- * Resolves {@link PipeTestDirectory} parameters of a {@link PipeIoTest}. In a Spring test it hands out
- * the directory of the test's application context, so the test talks to the pipes the application
- * serves; otherwise it creates a directory per test method, kept in JUnit's store, which closes (removes)
- * it after the test.
+ * Resolves {@link PipeTestDirectory} parameters of a {@link PipeIoTest}. In a Spring test
+ * it hands out the directory of the test's application context, so the test talks to the
+ * pipes the application serves; otherwise it creates a directory per test method, kept in
+ * JUnit's store, which closes (removes) it after the test.
  */
 final class PipeIoTestExtension implements ParameterResolver {
 

@@ -16,14 +16,14 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.Assert;
 
 /**
- * A client of one pipe-io channel that talks through the real FIFOs exactly as another process would:
- * it opens {@code <channel>.in} for writing only and {@code <channel>.out} for reading only, writes
- * newline-terminated lines and reads the replies.
+ * A client of one pipe-io channel that talks through the real FIFOs exactly as another
+ * process would: it opens {@code <channel>.in} for writing only and {@code <channel>.out}
+ * for reading only, writes newline-terminated lines and reads the replies.
  * <p>
- * Nothing here blocks forever. Opening waits at most the client's timeout for the server's end (and a
- * stuck {@code open(2)} is released, so no thread is left behind); every receive waits at most its
- * timeout; a daemon thread reads the out pipe into a queue. A timeout fails with an
- * {@link AssertionError} that names the pipe.
+ * Nothing here blocks forever. Opening waits at most the client's timeout for the
+ * server's end (and a stuck {@code open(2)} is released, so no thread is left behind);
+ * every receive waits at most its timeout; a daemon thread reads the out pipe into a
+ * queue. A timeout fails with an {@link AssertionError} that names the pipe.
  * <pre class="code">
  * try (PipeTestClient client = PipeTestClient.connect(directory, "echo")) {
  *     assertThat(client.request("hello")).isEqualTo("hello");
@@ -54,7 +54,8 @@ public final class PipeTestClient implements AutoCloseable {
 	}
 
 	/**
-	 * Connect to a channel whose pipes are {@code <directory>/<channel>.in} and {@code .out}.
+	 * Connect to a channel whose pipes are {@code <directory>/<channel>.in} and
+	 * {@code .out}.
 	 * @param directory the pipe directory ({@code pipe-io.directory})
 	 * @param channel the channel name
 	 * @return the connected client
@@ -98,7 +99,8 @@ public final class PipeTestClient implements AutoCloseable {
 	}
 
 	/**
-	 * A client that only writes, like {@code printf 'line\n' > channel.in}: it never opens the out pipe.
+	 * A client that only writes, like {@code printf 'line\n' > channel.in}: it never
+	 * opens the out pipe.
 	 * @param in the pipe the server reads
 	 * @return the client, connected to the in pipe only
 	 */
@@ -244,7 +246,8 @@ public final class PipeTestClient implements AutoCloseable {
 	}
 
 	/**
-	 * Return whether the out pipe reached its end: every writer, the server too, closed it.
+	 * Return whether the out pipe reached its end: every writer, the server too, closed
+	 * it.
 	 * @return whether the out pipe ended
 	 */
 	public boolean isAtEndOfFile() {
@@ -258,7 +261,8 @@ public final class PipeTestClient implements AutoCloseable {
 	}
 
 	/**
-	 * Close both pipes; the server sees this client leave. Lines not received are discarded.
+	 * Close both pipes; the server sees this client leave. Lines not received are
+	 * discarded.
 	 */
 	@Override
 	public void close() {

@@ -16,18 +16,22 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.springframework.util.Assert;
 
 /**
- * A private, temporary pipe directory for one test (or one test application context), removed with
- * everything in it when closed.
+ * A private, temporary pipe directory for one test (or one test application context),
+ * removed with everything in it when closed.
  * <p>
- * It passes pipe-io's directory checks: created under the system's temporary directory with
- * permissions {@code rwx------} (set explicitly, whatever the umask), and named by its real path, so
- * no symbolic link that another user could change lies on the way to it.
+ * It passes pipe-io's directory checks: created under the system's temporary directory
+ * with permissions {@code rwx------} (set explicitly, whatever the umask), and named by
+ * its real path, so no symbolic link that another user could change lies on the way to
+ * it.
  *
  * @see PipeIoTest
  */
 public final class PipeTestDirectory implements AutoCloseable {
 
-	/** The property that tells pipe-io where to put the pipes of channels without a path of their own. */
+	/**
+	 * The property that tells pipe-io where to put the pipes of channels without a path
+	 * of their own.
+	 */
 	public static final String PROPERTY = "pipe-io.directory";
 
 	private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
@@ -46,9 +50,9 @@ public final class PipeTestDirectory implements AutoCloseable {
 	 */
 	public static PipeTestDirectory create() {
 		try {
-			Path created = Files.createTempDirectory("pipe-io-test-",
-					PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-			// The umask may have taken bits away at creation; setting them afterwards is exact.
+			Path created = Files.createTempDirectory("pipe-io-test-", PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+			// The umask may have taken bits away at creation; setting them afterwards is
+			// exact.
 			Files.setPosixFilePermissions(created, OWNER_ONLY);
 			return new PipeTestDirectory(created.toRealPath());
 		}
@@ -67,7 +71,8 @@ public final class PipeTestDirectory implements AutoCloseable {
 
 	/**
 	 * Return the property that points pipe-io at this directory, as
-	 * {@code ApplicationContextRunner.withPropertyValues} and {@code TestPropertyValues} take it.
+	 * {@code ApplicationContextRunner.withPropertyValues} and {@code TestPropertyValues}
+	 * take it.
 	 * @return {@code pipe-io.directory=<path>}
 	 */
 	public String property() {
@@ -86,7 +91,8 @@ public final class PipeTestDirectory implements AutoCloseable {
 	}
 
 	/**
-	 * Connect to a channel in this directory, send one line and return the first reply line.
+	 * Connect to a channel in this directory, send one line and return the first reply
+	 * line.
 	 * @param channel the channel name
 	 * @param line the request, UTF-8
 	 * @return the reply, UTF-8
@@ -96,8 +102,8 @@ public final class PipeTestDirectory implements AutoCloseable {
 	}
 
 	/**
-	 * Remove the directory and everything in it; symbolic links inside are removed, never followed.
-	 * Closing twice does nothing.
+	 * Remove the directory and everything in it; symbolic links inside are removed, never
+	 * followed. Closing twice does nothing.
 	 */
 	@Override
 	public void close() {

@@ -9,9 +9,9 @@ import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The server end of a channel for these tests, since this module cannot use pipe-io's own engine: two
- * FIFOs made with the system's {@code mkfifo}, both held read-write (which never blocks), and, when
- * asked, a thread that sends every byte it reads straight back.
+ * The server end of a channel for these tests, since this module cannot use pipe-io's own
+ * engine: two FIFOs made with the system's {@code mkfifo}, both held read-write (which
+ * never blocks), and, when asked, a thread that sends every byte it reads straight back.
  */
 final class FifoPeer implements AutoCloseable {
 
@@ -32,7 +32,10 @@ final class FifoPeer implements AutoCloseable {
 		this.writing = FileChannel.open(out, StandardOpenOption.READ, StandardOpenOption.WRITE);
 	}
 
-	/** Make {@code <name>.in} and {@code <name>.out} in the directory, without opening them. */
+	/**
+	 * Make {@code <name>.in} and {@code <name>.out} in the directory, without opening
+	 * them.
+	 */
 	static void mkfifos(Path directory, String name) throws IOException, InterruptedException {
 		Process process = new ProcessBuilder("mkfifo", "-m", "600", directory.resolve(name + ".in").toString(),
 				directory.resolve(name + ".out").toString())
@@ -74,7 +77,10 @@ final class FifoPeer implements AutoCloseable {
 		}
 	}
 
-	/** Write to the out pipe, then close this end of it: a client that reads sees the end of file. */
+	/**
+	 * Write to the out pipe, then close this end of it: a client that reads sees the end
+	 * of file.
+	 */
 	void writeAndCloseOut(String text) throws IOException {
 		this.writing.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
 		this.writing.close();

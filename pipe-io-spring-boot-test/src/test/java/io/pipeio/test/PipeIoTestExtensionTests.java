@@ -16,8 +16,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link PipeIoTest} in a plain JUnit test: a private directory per test method, shared by the
- * method's parameters and its {@code @BeforeEach}, removed after the method.
+ * {@link PipeIoTest} in a plain JUnit test: a private directory per test method, shared
+ * by the method's parameters and its {@code @BeforeEach}, removed after the method.
  */
 @PipeIoTest
 class PipeIoTestExtensionTests {
@@ -36,7 +36,8 @@ class PipeIoTestExtensionTests {
 		seen.add(directory.path());
 		assertThat(directory).isSameAs(this.beforeEach);
 		assertThat(directory.path()).isDirectory().isAbsolute().isEqualTo(directory.path().toRealPath());
-		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(directory.path(), LinkOption.NOFOLLOW_LINKS)))
+		assertThat(PosixFilePermissions
+			.toString(Files.getPosixFilePermissions(directory.path(), LinkOption.NOFOLLOW_LINKS)))
 			.isEqualTo("rwx------");
 	}
 

@@ -21,9 +21,9 @@ import org.springframework.test.context.TestContextManager;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link PipeIoTest} with {@code @SpringBootTest}: the context's directory is created, named by
- * {@code pipe-io.directory}, injected, and removed once the context closed, after its lifecycle beans
- * (pipe-io's channels among them) stopped.
+ * {@link PipeIoTest} with {@code @SpringBootTest}: the context's directory is created,
+ * named by {@code pipe-io.directory}, injected, and removed once the context closed,
+ * after its lifecycle beans (pipe-io's channels among them) stopped.
  */
 @SpringBootTest(classes = PipeIoTestSpringTests.Empty.class)
 @PipeIoTest
@@ -40,7 +40,8 @@ class PipeIoTestSpringTests {
 		assertThat(this.property).isEqualTo(this.directory.path());
 		assertThat(parameter).isSameAs(this.directory);
 		assertThat(this.property).isDirectory();
-		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(this.property, LinkOption.NOFOLLOW_LINKS)))
+		assertThat(
+				PosixFilePermissions.toString(Files.getPosixFilePermissions(this.property, LinkOption.NOFOLLOW_LINKS)))
 			.isEqualTo("rwx------");
 	}
 
@@ -80,7 +81,10 @@ class PipeIoTestSpringTests {
 
 	}
 
-	/** Stands for pipe-io's channels: records whether the pipes were still there when it stopped. */
+	/**
+	 * Stands for pipe-io's channels: records whether the pipes were still there when it
+	 * stopped.
+	 */
 	static final class StopProbe implements SmartLifecycle {
 
 		private final Path directory;

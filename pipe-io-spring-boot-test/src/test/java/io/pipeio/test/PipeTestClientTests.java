@@ -16,8 +16,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@link PipeTestClient} over real FIFOs held by a {@link FifoPeer}, and without one: every wait ends,
- * and no thread of the client outlives it.
+ * {@link PipeTestClient} over real FIFOs held by a {@link FifoPeer}, and without one:
+ * every wait ends, and no thread of the client outlives it.
  */
 @Timeout(60)
 class PipeTestClientTests {
@@ -84,7 +84,8 @@ class PipeTestClientTests {
 			peer.writeAndCloseOut("last\npartial");
 			assertThat(client.receive()).isEqualTo("last");
 			await().until(client::isAtEndOfFile);
-			// The default timeout is ten seconds: failing at once shows the end was noticed, not waited out.
+			// The default timeout is ten seconds: failing at once shows the end was
+			// noticed, not waited out.
 			assertThatExceptionOfType(AssertionError.class).isThrownBy(client::receive)
 				.withMessageContaining("every writer closed it")
 				.withMessageContaining("7 bytes without newline");

@@ -13,10 +13,11 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Logs where each channel's pipes are and how to try it from a shell, with a command that is safe
- * to paste: it writes only if both paths are FIFOs. A plain {@code echo hello > upper.in} creates
- * a regular file when the channel is stopped or the path is wrong, and the channel then cannot
- * start again (pipe-io never deletes a file it did not create).
+ * Logs where each channel's pipes are and how to try it from a shell, with a command that
+ * is safe to paste: it writes only if both paths are FIFOs. A plain
+ * {@code echo hello > upper.in} creates a regular file when the channel is stopped or the
+ * path is wrong, and the channel then cannot start again (pipe-io never deletes a file it
+ * did not create).
  *
  * @author pipe-io
  */
@@ -45,8 +46,8 @@ class ChannelBanner {
 	}
 
 	/**
-	 * Return a shell command that sends the channel one request and prints the reply, and that
-	 * writes nothing unless both of its paths are FIFOs.
+	 * Return a shell command that sends the channel one request and prints the reply, and
+	 * that writes nothing unless both of its paths are FIFOs.
 	 * @param channel the channel
 	 * @return the command, for sh or bash
 	 */
@@ -58,7 +59,9 @@ class ChannelBanner {
 				+ " > \"$in\"; head -n1 <&3; exec 3<&-; }";
 	}
 
-	/** Quote for the shell: single quotes, each one inside closed, escaped and reopened. */
+	/**
+	 * Quote for the shell: single quotes, each one inside closed, escaped and reopened.
+	 */
 	private static String quote(Object text) {
 		return "'" + text.toString().replace("'", "'\\''") + "'";
 	}

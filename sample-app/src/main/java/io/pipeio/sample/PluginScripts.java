@@ -14,9 +14,10 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
 /**
- * Extracts the plug-in scripts shipped in the jar ({@code plugins/shout.sh}) into a new directory
- * only this user can read, and sets {@code sample.plugins-dir} to it, so that the packaged jar runs
- * its plug-ins whatever its working directory. A {@code sample.plugins-dir} set by the user wins.
+ * Extracts the plug-in scripts shipped in the jar ({@code plugins/shout.sh}) into a new
+ * directory only this user can read, and sets {@code sample.plugins-dir} to it, so that
+ * the packaged jar runs its plug-ins whatever its working directory. A
+ * {@code sample.plugins-dir} set by the user wins.
  *
  * @author pipe-io
  */

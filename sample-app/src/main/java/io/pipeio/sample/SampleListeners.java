@@ -48,7 +48,8 @@ public class SampleListeners {
 	}
 
 	/**
-	 * Answer a bad calc request with {@code {"error":"..."}} so the client is not left waiting.
+	 * Answer a bad calc request with {@code {"error":"..."}} so the client is not left
+	 * waiting.
 	 * @return the error handler of the calc channel
 	 */
 	@Bean

@@ -10,8 +10,9 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code GET /shout?text=hello} answers {@code HELLO!}: a request to the {@code shout} plug-in
- * (a bash script pipe-io starts and supervises), answered by the next line it writes.
+ * {@code GET /shout?text=hello} answers {@code HELLO!}: a request to the {@code shout}
+ * plug-in (a bash script pipe-io starts and supervises), answered by the next line it
+ * writes.
  *
  * @author pipe-io
  */

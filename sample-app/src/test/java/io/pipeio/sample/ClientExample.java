@@ -10,9 +10,10 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The client examples of {@code clients/}, one per language, and how to start each. The compiled
- * ones (C, Go, C#) are built once per test JVM by {@code clients/build.sh} into
- * {@code target/clients}; a missing toolchain fails that build, and with it every test that needs it.
+ * The client examples of {@code clients/}, one per language, and how to start each. The
+ * compiled ones (C, Go, C#) are built once per test JVM by {@code clients/build.sh} into
+ * {@code target/clients}; a missing toolchain fails that build, and with it every test
+ * that needs it.
  */
 enum ClientExample {
 

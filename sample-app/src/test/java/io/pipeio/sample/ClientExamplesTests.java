@@ -14,8 +14,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Runs every client example of {@code clients/} (bash, Python, Node.js, C, Go, C#, Java) as a
- * separate process against the running sample app.
+ * Runs every client example of {@code clients/} (bash, Python, Node.js, C, Go, C#, Java)
+ * as a separate process against the running sample app.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
 @Timeout(180)
@@ -33,8 +33,7 @@ class ClientExamplesTests extends SampleAppTestSupport {
 		}
 		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 		assertThat(ended).as("%s client ended; output:%n%s", client.language(), output).isTrue();
-		assertThat(process.exitValue()).as("%s client exit status; output:%n%s", client.language(), output)
-			.isZero();
+		assertThat(process.exitValue()).as("%s client exit status; output:%n%s", client.language(), output).isZero();
 		assertThat(output).contains("echo: ok", "upper: ok", "calc: ok");
 	}
 

@@ -19,8 +19,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The exit statuses every client example promises in {@code clients/README.md}, without a server:
- * 1 for a path that is not a FIFO (left untouched), 2 when FIFOs are there but nobody answers.
+ * The exit statuses every client example promises in {@code clients/README.md}, without a
+ * server: 1 for a path that is not a FIFO (left untouched), 2 when FIFOs are there but
+ * nobody answers.
  */
 @Timeout(180)
 class ClientExitStatusTests {
@@ -40,15 +41,16 @@ class ClientExitStatusTests {
 			.isEqualTo(1);
 		assertThat(output).doesNotContain(": ok");
 		for (String channel : CHANNELS) {
-			assertThat(directory.resolve(channel + ".in")).as("%s client wrote into it", client.language()).isEmptyFile();
+			assertThat(directory.resolve(channel + ".in")).as("%s client wrote into it", client.language())
+				.isEmptyFile();
 		}
 	}
 
 	/**
-	 * All clients at once, so the test lasts one timeout (10 s), not seven; each in a directory of
-	 * its own, because a client holding a FIFO open would count as the server for another one. The
-	 * Node.js client tells at once that no server holds the FIFOs (its non-blocking open fails) and
-	 * exits with 1.
+	 * All clients at once, so the test lasts one timeout (10 s), not seven; each in a
+	 * directory of its own, because a client holding a FIFO open would count as the
+	 * server for another one. The Node.js client tells at once that no server holds the
+	 * FIFOs (its non-blocking open fails) and exits with 1.
 	 */
 	@Test
 	void clientsGiveUpWithStatus2WhenNoServerAnswers(@TempDir Path directory) throws Exception {

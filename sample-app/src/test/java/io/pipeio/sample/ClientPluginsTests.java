@@ -20,15 +20,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Runs the sample app with the {@code client-plugins} profile: every client example of
  * {@code clients/} started with {@code --stdio} as the supervised plug-in of a channel
  * {@code plugin-<language>}, and asked through {@code sendAndReceive}. With
- * {@link ClientExamplesTests} this proves each example both as an attached client and as a plug-in.
+ * {@link ClientExamplesTests} this proves each example both as an attached client and as
+ * a plug-in.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
 @ActiveProfiles("client-plugins")
 @Timeout(180)
 class ClientPluginsTests extends SampleAppTestSupport {
 
-	// Generous: the plug-ins start together with the app, and the JVM and Mono ones take a few
-	// seconds to answer their first line on a busy machine. A request waits in the pipe meanwhile.
+	// Generous: the plug-ins start together with the app, and the JVM and Mono ones take
+	// a few
+	// seconds to answer their first line on a busy machine. A request waits in the pipe
+	// meanwhile.
 	private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
 	@Autowired
@@ -49,7 +52,8 @@ class ClientPluginsTests extends SampleAppTestSupport {
 		String channel = "plugin-" + client.language();
 		String first = "h\u00e9llo w\u00f6rld from " + client.language();
 		assertThat(this.requests.sendAndReceive(channel, first, TIMEOUT)).isEqualTo(first.toUpperCase(Locale.ROOT));
-		// A second line gets its own answer from the same process: one reply line per request line.
+		// A second line gets its own answer from the same process: one reply line per
+		// request line.
 		assertThat(this.requests.sendAndReceive(channel, "second \u00e0 la ligne", TIMEOUT))
 			.isEqualTo("SECOND \u00c0 LA LIGNE");
 	}

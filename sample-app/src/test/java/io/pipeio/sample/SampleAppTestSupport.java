@@ -10,10 +10,10 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.test.annotation.DirtiesContext;
 
 /**
- * Base of the sample's {@code @SpringBootTest} classes: each test class runs the sample app with its
- * pipes in a private directory of its own, {@link #directory}, given by {@link PipeIoTest}.
- * {@code @DirtiesContext} closes the application after the class's tests; the directory is removed
- * once its channels have stopped.
+ * Base of the sample's {@code @SpringBootTest} classes: each test class runs the sample
+ * app with its pipes in a private directory of its own, {@link #directory}, given by
+ * {@link PipeIoTest}. {@code @DirtiesContext} closes the application after the class's
+ * tests; the directory is removed once its channels have stopped.
  */
 @PipeIoTest
 @DirtiesContext
@@ -23,7 +23,10 @@ abstract class SampleAppTestSupport {
 	@Autowired
 	PipeChannelRegistry registry;
 
-	/** Where the sample app's pipes are: {@code pipe-io.directory} of this class's context. */
+	/**
+	 * Where the sample app's pipes are: {@code pipe-io.directory} of this class's
+	 * context.
+	 */
 	@Value("${pipe-io.directory}")
 	Path directory;
 

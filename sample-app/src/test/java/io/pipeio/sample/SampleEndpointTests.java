@@ -19,8 +19,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code POST /actuator/pipeio/{channel}/{action}} over HTTP, as an operator's script sees it: the
- * status says what happened and the body says why.
+ * {@code POST /actuator/pipeio/{channel}/{action}} over HTTP, as an operator's script
+ * sees it: the status says what happened and the body says why.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ExtendWith(OutputCaptureExtension.class)

@@ -26,10 +26,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The packaged sample jar run from the code that {@code spring-boot:process-aot} generated at build
- * time ({@code -Dspring.aot.enabled=true}), as a native image would run it: its bean definitions
- * are not computed at start, so this proves that the generated code registers the listeners and
- * channels and that they answer. Run by Failsafe after {@code package}.
+ * The packaged sample jar run from the code that {@code spring-boot:process-aot}
+ * generated at build time ({@code -Dspring.aot.enabled=true}), as a native image would
+ * run it: its bean definitions are not computed at start, so this proves that the
+ * generated code registers the listeners and channels and that they answer. Run by
+ * Failsafe after {@code package}.
  */
 @Timeout(180)
 class SampleJarAotIT {
@@ -57,8 +58,8 @@ class SampleJarAotIT {
 			.start();
 		this.process.getOutputStream().close();
 		StringBuffer output = collect(this.process.getInputStream());
-		List<String> pipes = List.of("calc.in", "calc.out", "echo.in", "echo.out", "shout.in", "shout.out",
-				"upper.in", "upper.out");
+		List<String> pipes = List.of("calc.in", "calc.out", "echo.in", "echo.out", "shout.in", "shout.out", "upper.in",
+				"upper.out");
 		await().atMost(Duration.ofSeconds(90))
 			.pollInterval(Duration.ofMillis(100))
 			.failFast("the application exited:\n" + output, () -> !this.process.isAlive())
@@ -98,7 +99,10 @@ class SampleJarAotIT {
 		}
 	}
 
-	/** Read a process's output on a daemon thread, so the process never blocks on a full pipe. */
+	/**
+	 * Read a process's output on a daemon thread, so the process never blocks on a full
+	 * pipe.
+	 */
 	private static StringBuffer collect(InputStream stream) {
 		StringBuffer text = new StringBuffer();
 		Thread reader = new Thread(() -> {

@@ -30,8 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The packaged sample jar as an operator runs it: {@code java -jar} with a pipe directory and a
- * port, stopped with SIGTERM. Run by Failsafe after {@code package}.
+ * The packaged sample jar as an operator runs it: {@code java -jar} with a pipe directory
+ * and a port, stopped with SIGTERM. Run by Failsafe after {@code package}.
  */
 @Timeout(180)
 class SampleJarIT {
@@ -71,7 +71,8 @@ class SampleJarIT {
 
 	@Test
 	void commandLineAndEnvironmentOverrideChannelsDeclaredAsEmptyMappings() throws Exception {
-		// application.yml declares upper and calc as "{}", which Spring Boot 4.1 binds as an empty value
+		// application.yml declares upper and calc as "{}", which Spring Boot 4.1 binds as
+		// an empty value
 		RunningJar app = start(List.of("--pipe-io.channels.upper.permissions=rw-rw----"),
 				Map.of("PIPE_IO_CHANNELS_CALC_IN_PIPE", "calc-custom.in"));
 		List<String> pipes = List.of("calc-custom.in", "calc.out", "echo.in", "echo.out", "upper.in", "upper.out");
@@ -97,12 +98,15 @@ class SampleJarIT {
 	void sigtermWithClientsAttachedExitsWithinFiveSecondsAndRemovesThePipes() throws Exception {
 		RunningJar app = start();
 		app.awaitStarted();
-		// A shell client holds echo.in and echo.out and never reads: the echoes of its 300 KB
-		// fill the out pipe and block the writer with replies still queued. A client in this
+		// A shell client holds echo.in and echo.out and never reads: the echoes of its
+		// 300 KB
+		// fill the out pipe and block the writer with replies still queued. A client in
+		// this
 		// JVM is attached to upper and reads.
-		Process shell = track(new ProcessBuilder("bash", "-c", "exec 3<'" + this.directory.resolve("echo.out")
-				+ "' 4>'" + this.directory.resolve("echo.in") + "'; head -c 300000 /dev/zero | tr '\\0' x | fold -w 999 >&4;"
-				+ " echo attached; exec sleep 120")
+		Process shell = track(new ProcessBuilder("bash", "-c",
+				"exec 3<'" + this.directory.resolve("echo.out") + "' 4>'" + this.directory.resolve("echo.in")
+						+ "'; head -c 300000 /dev/zero | tr '\\0' x | fold -w 999 >&4;"
+						+ " echo attached; exec sleep 120")
 			.redirectErrorStream(true)
 			.start());
 		assertThat(new String(shell.getInputStream().readNBytes(9), StandardCharsets.UTF_8)).isEqualTo("attached\n");
@@ -162,8 +166,8 @@ class SampleJarIT {
 				.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).as("output:%n%s", app.output()).isEqualTo(200);
 		assertThat(response.body()).isEqualTo("HELLO!");
-		assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-				(type) -> assertThat(type).startsWith("text/plain"));
+		assertThat(response.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("text/plain"));
 		await().atMost(Duration.ofSeconds(30)).until(() -> app.output().toString().contains("shout plug-in ready"));
 		assertThat(app.output().toString()).containsPattern("INFO.*io\\.pipeio\\.plugin\\.shout.*shout plug-in ready");
 	}
@@ -182,7 +186,9 @@ class SampleJarIT {
 	private static java.util.Optional<ProcessHandle> shoutPlugin(Process host) {
 		return host.toHandle()
 			.children()
-			.filter((child) -> child.info().arguments().map((args) -> String.join(" ", args).contains("shout.sh"))
+			.filter((child) -> child.info()
+				.arguments()
+				.map((args) -> String.join(" ", args).contains("shout.sh"))
 				.orElse(false))
 			.findFirst();
 	}
@@ -268,7 +274,8 @@ class SampleJarIT {
 	}
 
 	/**
-	 * A process's output, read by a daemon thread so the process never blocks on a full pipe.
+	 * A process's output, read by a daemon thread so the process never blocks on a full
+	 * pipe.
 	 */
 	private static final class Output {
 

@@ -15,7 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The README's way to secure the {@code pipeio} endpoint without Spring Security:
- * {@code management.endpoint.pipeio.access=read-only} keeps the reads and removes the changes.
+ * {@code management.endpoint.pipeio.access=read-only} keeps the reads and removes the
+ * changes.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = "management.endpoint.pipeio.access=read-only")

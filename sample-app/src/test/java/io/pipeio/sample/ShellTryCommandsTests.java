@@ -20,9 +20,9 @@ import org.springframework.boot.test.context.SpringBootTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The shell commands that the sample app logs at start and that the READMEs show work as printed,
- * and write nothing when a channel's FIFOs are not there: a shell's {@code >} would leave a
- * regular file that keeps the channel from starting again.
+ * The shell commands that the sample app logs at start and that the READMEs show work as
+ * printed, and write nothing when a channel's FIFOs are not there: a shell's {@code >}
+ * would leave a regular file that keeps the channel from starting again.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
 @Timeout(120)
@@ -64,7 +64,10 @@ class ShellTryCommandsTests extends SampleAppTestSupport {
 	@Test
 	void theReadmeCommandGetsAReply() throws Exception {
 		String block = firstBlock(ROOT.resolve("README.md"), "```console\n$ in=");
-		List<String> commands = block.lines().filter((line) -> line.startsWith("$ ")).map((line) -> line.substring(2)).toList();
+		List<String> commands = block.lines()
+			.filter((line) -> line.startsWith("$ "))
+			.map((line) -> line.substring(2))
+			.toList();
 		String script = String.join("\n", commands).replace("/run/myapp/pipes", this.directory.toString());
 		assertThat(run("sh", script)).isEqualTo(new Result(0, "HELLO\n"));
 	}
@@ -77,7 +80,8 @@ class ShellTryCommandsTests extends SampleAppTestSupport {
 	}
 
 	private static String firstBlock(Path file, String start) throws IOException {
-		Matcher block = Pattern.compile(Pattern.quote(start) + "(.*?)```", Pattern.DOTALL).matcher(Files.readString(file));
+		Matcher block = Pattern.compile(Pattern.quote(start) + "(.*?)```", Pattern.DOTALL)
+			.matcher(Files.readString(file));
 		assertThat(block.find()).as("a block starting with %s in %s", start, file).isTrue();
 		return start.substring(start.indexOf('\n') + 1) + block.group(1);
 	}
@@ -90,7 +94,8 @@ class ShellTryCommandsTests extends SampleAppTestSupport {
 			process.destroyForcibly();
 		}
 		assertThat(ended).as("%s -c %s ended", shell, script).isTrue();
-		return new Result(process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+		return new Result(process.exitValue(),
+				new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
 	}
 
 	private record Result(int status, String output) {
