@@ -33,8 +33,10 @@ final class MachineDescription {
 		rows.add(new String[] { "memory (free -h, total)", totalMemory() });
 		rows.add(new String[] { "CPU", cpuModel() });
 		rows.add(new String[] { "kernel", System.getProperty("os.name") + " " + System.getProperty("os.version") });
-		rows.add(new String[] { "JDK", System.getProperty("java.vm.name") + " "
-				+ System.getProperty("java.runtime.version") + " (" + Shell.javaExecutable() + ")" });
+		// Name and version only: the path of the JDK says nothing about the results and is the
+		// machine's own.
+		rows.add(new String[] { "JDK",
+				System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version") });
 		rows.add(new String[] { "gcc",
 				Shell.quietExec(List.of("gcc", "--version"), "?").lines().findFirst().orElse("?") });
 		rows.add(new String[] { "pipe-max-size", readFirstLine(Path.of("/proc/sys/fs/pipe-max-size")) });
