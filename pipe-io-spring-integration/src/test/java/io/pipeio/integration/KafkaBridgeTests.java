@@ -69,7 +69,7 @@ class KafkaBridgeTests {
 
 	private static final String COMMANDS = "commands";
 
-	private static final Duration LONG = Duration.ofMinutes(4);
+	private static final Duration LONG = Duration.ofMinutes(5);
 
 	private static EmbeddedKafkaBroker broker;
 
