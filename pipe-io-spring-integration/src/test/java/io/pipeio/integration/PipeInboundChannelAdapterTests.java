@@ -10,7 +10,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import io.pipeio.annotation.PipeListener;
 import io.pipeio.core.PipeChannel;
 import io.pipeio.core.PipeChannelRegistry;
+import io.pipeio.core.PipeErrorHandler;
 import io.pipeio.integration.dsl.PipeChannelAdapters;
+import io.pipeio.integration.dsl.PipeInboundChannelAdapterSpec;
 import io.pipeio.server.DropReason;
 import io.pipeio.test.FifoClient;
 import io.pipeio.test.RecordingErrorHandler;
@@ -21,9 +23,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.integration.channel.QueueChannel;
 import org.springframework.integration.dsl.IntegrationFlow;
 import org.springframework.messaging.Message;
+import org.springframework.messaging.MessagingException;
+import org.springframework.messaging.support.ErrorMessage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -96,7 +101,7 @@ class PipeInboundChannelAdapterTests {
 		RecordingErrorHandler errors = new RecordingErrorHandler((failure) -> "error: " + failure.getReason().tag());
 		IntegrationContextRunners.withDirectory(this.directory)
 			.withUserConfiguration(FailingFlow.class)
-			.withBean("pipeErrorHandler", io.pipeio.core.PipeErrorHandler.class, () -> errors)
+			.withBean("pipeErrorHandler", PipeErrorHandler.class, () -> errors)
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				QueueChannel received = context.getBean("received", QueueChannel.class);
@@ -109,6 +114,31 @@ class PipeInboundChannelAdapterTests {
 					assertThat(client.readLine()).isEqualTo("error: handler-error");
 					assertThat(payloads(received, 2)).containsExactly("one", "three");
 					assertThat(channel.getStatistics().getDropped(DropReason.HANDLER_ERROR)).isOne();
+				}
+			});
+	}
+
+	@Test
+	void withAnErrorChannelAFailedLineGoesToItInsteadOfTheErrorHandler() {
+		RecordingErrorHandler errors = new RecordingErrorHandler();
+		IntegrationContextRunners.withDirectory(this.directory)
+			.withUserConfiguration(FailingFlow.class)
+			.withBean("pipeErrorHandler", PipeErrorHandler.class, () -> errors)
+			.withPropertyValues("test.error-channel=failures")
+			.run((context) -> {
+				QueueChannel received = context.getBean("received", QueueChannel.class);
+				QueueChannel failures = context.getBean("failures", QueueChannel.class);
+				PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("sensor");
+				try (FifoClient client = FifoClient.connect(this.directory, "sensor")) {
+					client.send("bad");
+					client.send("good");
+					Message<?> failure = failures.receive(WAIT.toMillis());
+					assertThat(failure).isInstanceOf(ErrorMessage.class);
+					assertThat(((MessagingException) failure.getPayload()).getFailedMessage().getPayload())
+						.isEqualTo("bad");
+					assertThat(payloads(received, 1)).containsExactly("good");
+					assertThat(channel.getStatistics().getDroppedTotal()).isZero();
+					assertThat(errors.size()).isZero();
 				}
 			});
 	}
@@ -204,7 +234,7 @@ class PipeInboundChannelAdapterTests {
 
 		@Bean
 		IntegrationFlow sensorFlow(PipeChannelAdapters pipes, QueueChannel received,
-				org.springframework.core.env.Environment environment) {
+				Environment environment) {
 			Class<?> payloadType = "binary".equals(environment.getProperty("test.payload")) ? byte[].class
 					: String.class;
 			boolean autoStartup = environment.getProperty("test.auto-startup", Boolean.class, true);
@@ -224,8 +254,18 @@ class PipeInboundChannelAdapterTests {
 		}
 
 		@Bean
-		IntegrationFlow sensorFlow(PipeChannelAdapters pipes, QueueChannel received) {
-			return IntegrationFlow.from(pipes.inbound("sensor")).<String>filter((line) -> {
+		QueueChannel failures() {
+			return new QueueChannel();
+		}
+
+		@Bean
+		IntegrationFlow sensorFlow(PipeChannelAdapters pipes, QueueChannel received, Environment environment) {
+			PipeInboundChannelAdapterSpec adapter = pipes.inbound("sensor");
+			String errorChannel = environment.getProperty("test.error-channel");
+			if (errorChannel != null) {
+				adapter.errorChannel(errorChannel);
+			}
+			return IntegrationFlow.from(adapter).<String>filter((line) -> {
 				if (line.equals("bad")) {
 					throw new IllegalStateException("cannot take " + line);
 				}

@@ -2,6 +2,7 @@ package io.pipeio.integration;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.integration.dsl.IntegrationFlow;
 import org.springframework.integration.support.MessageBuilder;
-import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageChannel;
 import org.springframework.messaging.MessageHandlingException;
 
@@ -147,7 +147,7 @@ class PipeMessageHandlerTests {
 					long dropped = channel.getStatistics().getDropped(DropReason.QUEUE_FULL);
 					assertThat(dropped).isPositive();
 					try (FifoClient client = FifoClient.connect(this.directory, "commands")) {
-						await().atMost(java.time.Duration.ofSeconds(30))
+						await().atMost(Duration.ofSeconds(30))
 							.until(() -> channel.getStatistics().getSentMessages() == total - dropped);
 						List<Integer> read = new ArrayList<>();
 						for (long i = 0; i < total - dropped; i++) {
