@@ -1,0 +1,187 @@
+package io.pipeio.integration;
+
+import java.util.Arrays;
+
+import io.pipeio.core.BufferedPipeMessageListener;
+import io.pipeio.core.PipeChannel;
+import io.pipeio.core.PipeChannelContext;
+import io.pipeio.core.PipeChannelRegistry;
+import io.pipeio.core.PipeErrorHandler;
+import io.pipeio.core.PipeListenerEndpoint;
+import io.pipeio.core.PipeMessageListener;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.integration.endpoint.MessageProducerSupport;
+import org.springframework.messaging.Message;
+import org.springframework.util.Assert;
+
+/**
+ * Sends each line of a pipe-io channel as a message: a {@code String} decoded with the channel
+ * charset (the default) or the line's {@code byte[]}, with the headers
+ * {@link PipeIoHeaders#CHANNEL} and {@link PipeIoHeaders#RECEIVED_AT}.
+ * <p>
+ * The adapter is the channel's listener, attached when it is initialized: a channel has either a
+ * {@code @PipeListener} or an adapter, and a second one fails startup naming both.
+ * <p>
+ * Messages are sent on the channel's reader thread, one line after the other, so the order of the
+ * pipe is the order of the flow. That is also the back-pressure: while the flow blocks (a full
+ * queue channel, a slow handler), the channel reads no further and the lines wait in the pipe,
+ * then in the writers' {@code write(2)}; nothing is lost. A line the flow fails on (with no
+ * {@linkplain #setErrorChannel error channel}, or when sending to it fails too) goes to the
+ * channel's {@link PipeErrorHandler} and is counted as dropped, reason {@code handler-error},
+ * like a failing {@code @PipeListener}. While the adapter is stopped, the channel is paused: the
+ * lines stay in the pipe until it starts again.
+ *
+ * @author pipe-io
+ */
+public class PipeInboundChannelAdapter extends MessageProducerSupport {
+
+	private final PipeChannelRegistry registry;
+
+	private final String channel;
+
+	private boolean binary;
+
+	private @Nullable PipeErrorHandler errorHandler;
+
+	private volatile @Nullable PipeChannel attached;
+
+	private volatile boolean pausedByAdapter;
+
+	/**
+	 * Create an adapter.
+	 * @param registry the channels
+	 * @param channel the name of the channel whose lines to send
+	 */
+	public PipeInboundChannelAdapter(PipeChannelRegistry registry, String channel) {
+		Assert.notNull(registry, "'registry' must not be null");
+		Assert.hasText(channel, "'channel' must not be empty");
+		this.registry = registry;
+		this.channel = channel;
+	}
+
+	/**
+	 * Set the payload type of the messages.
+	 * @param payloadType {@code String.class} (the default: the line decoded with the channel
+	 * charset) or {@code byte[].class} (the line as it is)
+	 */
+	public void setPayloadType(Class<?> payloadType) {
+		Assert.isTrue(payloadType == String.class || payloadType == byte[].class,
+				() -> "'payloadType' must be String or byte[], not " + payloadType.getName()
+						+ "; convert further in the flow, such as with Transformers.fromJson()");
+		this.binary = (payloadType == byte[].class);
+	}
+
+	/**
+	 * Set the handler of the lines the flow fails on.
+	 * @param errorHandler the handler, or {@code null} for the channel's default
+	 */
+	public void setPipeErrorHandler(@Nullable PipeErrorHandler errorHandler) {
+		this.errorHandler = errorHandler;
+	}
+
+	/** @return the name of the channel whose lines this adapter sends */
+	public String getChannel() {
+		return this.channel;
+	}
+
+	@Override
+	public String getComponentType() {
+		return "pipeio:inbound-channel-adapter";
+	}
+
+	@Override
+	protected void onInit() {
+		super.onInit();
+		// Attached here, not on start, so that a second consumer of the channel fails startup.
+		PipeChannel attachedChannel = this.registry.registerListener(new Endpoint());
+		this.attached = attachedChannel;
+		if (!isAutoStartup()) {
+			pause(attachedChannel);
+		}
+	}
+
+	@Override
+	protected void doStart() {
+		PipeChannel attachedChannel = this.attached;
+		if (attachedChannel != null && this.pausedByAdapter) {
+			this.pausedByAdapter = false;
+			attachedChannel.resume();
+		}
+	}
+
+	@Override
+	protected void doStop() {
+		super.doStop();
+		PipeChannel attachedChannel = this.attached;
+		// On shutdown the channels stop first (their phase is later); a stopped channel needs no pause.
+		if (attachedChannel != null && attachedChannel.isRunning()) {
+			pause(attachedChannel);
+		}
+	}
+
+	private void pause(PipeChannel attachedChannel) {
+		if (!attachedChannel.isPaused()) {
+			this.pausedByAdapter = true;
+			attachedChannel.pause();
+		}
+	}
+
+	private void send(Object payload) {
+		Message<?> message = getMessageBuilderFactory().withPayload(payload)
+			.setHeader(PipeIoHeaders.CHANNEL, this.channel)
+			.setHeader(PipeIoHeaders.RECEIVED_AT, System.currentTimeMillis())
+			.build();
+		sendMessage(message);
+	}
+
+	@Override
+	public String toString() {
+		return "PipeInboundChannelAdapter[" + getComponentName() + ", channel '" + this.channel + "']";
+	}
+
+	/** Describes this adapter to the registry as the channel's listener. */
+	private final class Endpoint implements PipeListenerEndpoint {
+
+		@Override
+		public String getChannel() {
+			return PipeInboundChannelAdapter.this.channel;
+		}
+
+		@Override
+		public String getDescription() {
+			return "Spring Integration adapter '" + getComponentName() + "'";
+		}
+
+		@Override
+		public @Nullable PipeErrorHandler getErrorHandler() {
+			return PipeInboundChannelAdapter.this.errorHandler;
+		}
+
+		@Override
+		public PipeMessageListener createListener(PipeChannelContext context) {
+			return new LineListener();
+		}
+
+	}
+
+	/** Reads the line from the reader's buffer: a text line is decoded once, with no copy first. */
+	private final class LineListener implements BufferedPipeMessageListener {
+
+		@Override
+		public @Nullable Object onMessage(byte[] buffer, int offset, int length, PipeChannelContext context) {
+			send(PipeInboundChannelAdapter.this.binary ? Arrays.copyOfRange(buffer, offset, offset + length)
+					: new String(buffer, offset, length, context.getCharset()));
+			return null;
+		}
+
+		@Override
+		public @Nullable Object onMessage(byte[] line, PipeChannelContext context) {
+			// The line is in an array of its own, which the listener owns: no copy.
+			send(PipeInboundChannelAdapter.this.binary ? line : new String(line, context.getCharset()));
+			return null;
+		}
+
+	}
+
+}

@@ -1,0 +1,304 @@
+package io.pipeio.integration;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.pipeio.annotation.PipeListener;
+import io.pipeio.core.PipeChannel;
+import io.pipeio.core.PipeChannelRegistry;
+import io.pipeio.core.PipeErrorHandler;
+import io.pipeio.integration.dsl.PipeChannelAdapters;
+import io.pipeio.integration.dsl.PipeInboundChannelAdapterSpec;
+import io.pipeio.server.DropReason;
+import io.pipeio.test.FifoClient;
+import io.pipeio.test.RecordingErrorHandler;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.integration.channel.QueueChannel;
+import org.springframework.integration.dsl.IntegrationFlow;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.MessagingException;
+import org.springframework.messaging.support.ErrorMessage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Lines written to a channel's in pipe by a client come out of an {@link IntegrationFlow} as
+ * messages; failures and a blocked flow follow the channel's rules.
+ */
+@Timeout(60)
+class PipeInboundChannelAdapterTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(10);
+
+	@TempDir
+	Path directory;
+
+	private ApplicationContextRunner runner() {
+		return IntegrationContextRunners.withDirectory(this.directory).withUserConfiguration(SensorFlow.class);
+	}
+
+	@Test
+	void eachLineBecomesAStringMessageWithTheChannelAndTheTimeItArrived() {
+		runner().withPropertyValues("pipe-io.channels.sensor.charset=ISO-8859-1").run((context) -> {
+			assertThat(context).hasNotFailed();
+			QueueChannel received = context.getBean("received", QueueChannel.class);
+			long before = System.currentTimeMillis();
+			try (FifoClient client = FifoClient.connect(this.directory, "sensor")) {
+				client.send("t=21");
+				client.send(new byte[] { 'c', 'a', 'f', (byte) 0xe9 });
+				Message<?> first = received.receive(WAIT.toMillis());
+				Message<?> second = received.receive(WAIT.toMillis());
+				assertThat(first).isNotNull();
+				assertThat(second).isNotNull();
+				assertThat(first.getPayload()).isEqualTo("t=21");
+				assertThat(second.getPayload()).isEqualTo("café");
+				assertThat(first.getHeaders()).containsEntry(PipeIoHeaders.CHANNEL, "sensor");
+				assertThat(first.getHeaders().get(PipeIoHeaders.RECEIVED_AT, Long.class))
+					.isBetween(before, System.currentTimeMillis());
+			}
+		});
+	}
+
+	@Test
+	void binaryPayloadsAreTheLinesBytes() {
+		runner().withPropertyValues("test.payload=binary").run((context) -> {
+			QueueChannel received = context.getBean("received", QueueChannel.class);
+			try (FifoClient client = FifoClient.connect(this.directory, "sensor")) {
+				byte[] raw = { 0, (byte) 0xff, '\r', 'z' };
+				client.send(raw);
+				Message<?> message = received.receive(WAIT.toMillis());
+				assertThat(message).isNotNull();
+				assertThat(message.getPayload()).isEqualTo(raw);
+			}
+		});
+	}
+
+	@Test
+	void aChannelWithAnAdapterAndAPipeListenerFailsStartupNamingBoth() {
+		runner().withUserConfiguration(SensorListener.class).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(rootMessage(context.getStartupFailure())).contains("'sensor'")
+				.contains("two listeners")
+				.contains(SensorListener.class.getName() + ".listen")
+				.contains("Spring Integration adapter");
+		});
+	}
+
+	@Test
+	void aLineTheFlowFailsOnGoesToTheErrorHandlerIsCountedAndTheNextLinesFlow() {
+		RecordingErrorHandler errors = new RecordingErrorHandler((failure) -> "error: " + failure.getReason().tag());
+		IntegrationContextRunners.withDirectory(this.directory)
+			.withUserConfiguration(FailingFlow.class)
+			.withBean("pipeErrorHandler", PipeErrorHandler.class, () -> errors)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				QueueChannel received = context.getBean("received", QueueChannel.class);
+				PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("sensor");
+				try (FifoClient client = FifoClient.connect(this.directory, "sensor")) {
+					client.send("one");
+					client.send("bad");
+					client.send("three");
+					assertThat(errors.next().getLine()).isEqualTo("bad".getBytes(StandardCharsets.UTF_8));
+					assertThat(client.readLine()).isEqualTo("error: handler-error");
+					assertThat(payloads(received, 2)).containsExactly("one", "three");
+					assertThat(channel.getStatistics().getDropped(DropReason.HANDLER_ERROR)).isOne();
+				}
+			});
+	}
+
+	@Test
+	void withAnErrorChannelAFailedLineGoesToItInsteadOfTheErrorHandler() {
+		RecordingErrorHandler errors = new RecordingErrorHandler();
+		IntegrationContextRunners.withDirectory(this.directory)
+			.withUserConfiguration(FailingFlow.class)
+			.withBean("pipeErrorHandler", PipeErrorHandler.class, () -> errors)
+			.withPropertyValues("test.error-channel=failures")
+			.run((context) -> {
+				QueueChannel received = context.getBean("received", QueueChannel.class);
+				QueueChannel failures = context.getBean("failures", QueueChannel.class);
+				PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("sensor");
+				try (FifoClient client = FifoClient.connect(this.directory, "sensor")) {
+					client.send("bad");
+					client.send("good");
+					Message<?> failure = failures.receive(WAIT.toMillis());
+					assertThat(failure).isInstanceOf(ErrorMessage.class);
+					assertThat(((MessagingException) failure.getPayload()).getFailedMessage().getPayload())
+						.isEqualTo("bad");
+					assertThat(payloads(received, 1)).containsExactly("good");
+					assertThat(channel.getStatistics().getDroppedTotal()).isZero();
+					assertThat(errors.size()).isZero();
+				}
+			});
+	}
+
+	@Test
+	void aBlockedFlowHoldsTheLinesBackAndLosesNone() {
+		IntegrationContextRunners.withDirectory(this.directory).withUserConfiguration(SmallQueueFlow.class)
+			.run((context) -> {
+				QueueChannel received = context.getBean("received", QueueChannel.class);
+				int count = 2_000;
+				try (FifoClient client = FifoClient.connect(this.directory, "sensor")) {
+					for (int i = 0; i < count; i++) {
+						client.send("line " + i);
+					}
+					// The queue holds 2: the reader thread waits for room, the rest stays in the pipe.
+					await().atMost(WAIT).until(() -> received.getQueueSize() == 2);
+					List<Object> payloads = payloads(received, count);
+					assertThat(payloads).hasSize(count);
+					for (int i = 0; i < count; i++) {
+						assertThat(payloads.get(i)).isEqualTo("line " + i);
+					}
+					PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("sensor");
+					assertThat(channel.getStatistics().getDroppedTotal()).isZero();
+				}
+			});
+	}
+
+	@Test
+	void aStoppedAdapterLeavesTheLinesInThePipeUntilItStartsAgain() {
+		runner().run((context) -> {
+			QueueChannel received = context.getBean("received", QueueChannel.class);
+			PipeInboundChannelAdapter adapter = context.getBean(PipeInboundChannelAdapter.class);
+			PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("sensor");
+			try (FifoClient client = FifoClient.connect(this.directory, "sensor")) {
+				client.send("before");
+				assertThat(payloads(received, 1)).containsExactly("before");
+				adapter.stop();
+				assertThat(channel.isPaused()).isTrue();
+				client.send("while stopped");
+				long started = System.currentTimeMillis();
+				adapter.start();
+				assertThat(channel.isPaused()).isFalse();
+				Message<?> message = received.receive(WAIT.toMillis());
+				assertThat(message).isNotNull();
+				assertThat(message.getPayload()).isEqualTo("while stopped");
+				// Taken from the pipe only once the adapter ran again, not queued while it was stopped.
+				assertThat(message.getHeaders().get(PipeIoHeaders.RECEIVED_AT, Long.class)).isGreaterThanOrEqualTo(started);
+			}
+		});
+	}
+
+	@Test
+	void anAdapterThatDoesNotStartWithTheApplicationKeepsTheChannelPaused() {
+		runner().withPropertyValues("test.auto-startup=false").run((context) -> {
+			QueueChannel received = context.getBean("received", QueueChannel.class);
+			PipeInboundChannelAdapter adapter = context.getBean(PipeInboundChannelAdapter.class);
+			PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("sensor");
+			assertThat(channel.isRunning()).isTrue();
+			assertThat(channel.isPaused()).isTrue();
+			try (FifoClient client = FifoClient.connect(this.directory, "sensor")) {
+				client.send("waiting");
+				adapter.start();
+				assertThat(payloads(received, 1)).containsExactly("waiting");
+			}
+		});
+	}
+
+	private static List<Object> payloads(QueueChannel channel, int count) {
+		List<Object> payloads = new ArrayList<>(count);
+		for (int i = 0; i < count; i++) {
+			Message<?> message = channel.receive(WAIT.toMillis());
+			assertThat(message).as("message %d of %d", i + 1, count).isNotNull();
+			payloads.add(message.getPayload());
+		}
+		return payloads;
+	}
+
+	private static String rootMessage(Throwable failure) {
+		Throwable cause = failure;
+		while (cause.getCause() != null) {
+			cause = cause.getCause();
+		}
+		return String.valueOf(cause.getMessage());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class SensorFlow {
+
+		@Bean
+		QueueChannel received() {
+			return new QueueChannel();
+		}
+
+		@Bean
+		IntegrationFlow sensorFlow(PipeChannelAdapters pipes, QueueChannel received,
+				Environment environment) {
+			Class<?> payloadType = "binary".equals(environment.getProperty("test.payload")) ? byte[].class
+					: String.class;
+			boolean autoStartup = environment.getProperty("test.auto-startup", Boolean.class, true);
+			return IntegrationFlow.from(pipes.inbound("sensor").payloadType(payloadType).autoStartup(autoStartup))
+				.channel(received)
+				.get();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class FailingFlow {
+
+		@Bean
+		QueueChannel received() {
+			return new QueueChannel();
+		}
+
+		@Bean
+		QueueChannel failures() {
+			return new QueueChannel();
+		}
+
+		@Bean
+		IntegrationFlow sensorFlow(PipeChannelAdapters pipes, QueueChannel received, Environment environment) {
+			PipeInboundChannelAdapterSpec adapter = pipes.inbound("sensor");
+			String errorChannel = environment.getProperty("test.error-channel");
+			if (errorChannel != null) {
+				adapter.errorChannel(errorChannel);
+			}
+			return IntegrationFlow.from(adapter).<String>filter((line) -> {
+				if (line.equals("bad")) {
+					throw new IllegalStateException("cannot take " + line);
+				}
+				return true;
+			}).channel(received).get();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class SmallQueueFlow {
+
+		@Bean
+		QueueChannel received() {
+			return new QueueChannel(2);
+		}
+
+		@Bean
+		IntegrationFlow sensorFlow(PipeChannelAdapters pipes, QueueChannel received) {
+			return IntegrationFlow.from(pipes.inbound("sensor")).channel(received).get();
+		}
+
+	}
+
+	static class SensorListener {
+
+		final List<String> lines = new CopyOnWriteArrayList<>();
+
+		@PipeListener("sensor")
+		void listen(String line) {
+			this.lines.add(line);
+		}
+
+	}
+
+}

@@ -1,0 +1,105 @@
+package io.pipeio.integration.autoconfigure;
+
+import java.nio.file.Path;
+
+import io.pipeio.autoconfigure.PipeIoAutoConfiguration;
+import io.pipeio.core.PipeChannelRegistry;
+import io.pipeio.core.PipeOperations;
+import io.pipeio.integration.dsl.PipeChannelAdapters;
+import io.pipeio.integration.dsl.PipeIo;
+import io.pipeio.test.FifoClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.integration.autoconfigure.IntegrationAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.integration.dsl.IntegrationFlow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * When {@link PipeIoIntegrationAutoConfiguration} provides the adapters' factory, and that the
+ * static {@link PipeIo} factory needs none.
+ */
+@Timeout(60)
+class PipeIoIntegrationAutoConfigurationTests {
+
+	@TempDir
+	Path directory;
+
+	private ApplicationContextRunner runner() {
+		return new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(PipeIoAutoConfiguration.class, IntegrationAutoConfiguration.class,
+					PipeIoIntegrationAutoConfiguration.class))
+			.withPropertyValues("pipe-io.directory=" + this.directory);
+	}
+
+	@Test
+	void runShouldCreateAdapters() {
+		runner().run((context) -> assertThat(context).hasSingleBean(PipeChannelAdapters.class));
+	}
+
+	@Test
+	void runWhenPipeIoIsDisabledShouldNotCreateAdapters() {
+		runner().withPropertyValues("pipe-io.enabled=false")
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(PipeChannelAdapters.class));
+	}
+
+	@Test
+	void runWithoutSpringIntegrationShouldNotCreateAdapters() {
+		runner().withClassLoader(new FilteredClassLoader(IntegrationFlow.class))
+			.run((context) -> assertThat(context).hasNotFailed()
+				.hasSingleBean(PipeChannelRegistry.class)
+				.doesNotHaveBean(PipeChannelAdapters.class));
+	}
+
+	@Test
+	void runWithUserAdaptersShouldBackOff() {
+		runner().withUserConfiguration(UserAdapters.class)
+			.run((context) -> assertThat(context).getBean(PipeChannelAdapters.class)
+				.isSameAs(context.getBean(UserAdapters.class).adapters));
+	}
+
+	@Test
+	void theStaticFactoryBuildsAFlowThatAnswersTheChannelALineCameFrom() {
+		runner().withUserConfiguration(EchoFlow.class).run((context) -> {
+			assertThat(FifoClient.exchange(this.directory, "echo", "hello")).isEqualTo("HELLO");
+		});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserAdapters {
+
+		final PipeChannelAdapters adapters;
+
+		UserAdapters(PipeChannelRegistry registry, PipeOperations operations) {
+			this.adapters = new PipeChannelAdapters(registry, operations);
+		}
+
+		@Bean
+		PipeChannelAdapters userPipeChannelAdapters() {
+			return this.adapters;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class EchoFlow {
+
+		/** No channel on the outbound adapter: the line's own channel header names it. */
+		@Bean
+		IntegrationFlow echo(PipeChannelRegistry registry, PipeOperations template) {
+			return IntegrationFlow.from(PipeIo.inboundAdapter(registry, "echo"))
+				.<String, String>transform(String::toUpperCase)
+				.handle(PipeIo.outboundAdapter(template))
+				.get();
+		}
+
+	}
+
+}
