@@ -16,21 +16,23 @@ import org.springframework.messaging.Message;
 import org.springframework.util.Assert;
 
 /**
- * Sends each line of a pipe-io channel as a message: a {@code String} decoded with the channel
- * charset (the default) or the line's {@code byte[]}, with the headers
+ * Sends each line of a pipe-io channel as a message: a {@code String} decoded with the
+ * channel charset (the default) or the line's {@code byte[]}, with the headers
  * {@link PipeIoHeaders#CHANNEL} and {@link PipeIoHeaders#RECEIVED_AT}.
  * <p>
- * The adapter is the channel's listener, attached when it is initialized: a channel has either a
- * {@code @PipeListener} or an adapter, and a second one fails startup naming both.
+ * The adapter is the channel's listener, attached when it is initialized: a channel has
+ * either a {@code @PipeListener} or an adapter, and a second one fails startup naming
+ * both.
  * <p>
- * Messages are sent on the channel's reader thread, one line after the other, so the order of the
- * pipe is the order of the flow. That is also the back-pressure: while the flow blocks (a full
- * queue channel, a slow handler), the channel reads no further and the lines wait in the pipe,
- * then in the writers' {@code write(2)}; nothing is lost. A line the flow fails on (with no
- * {@linkplain #setErrorChannel error channel}, or when sending to it fails too) goes to the
- * channel's {@link PipeErrorHandler} and is counted as dropped, reason {@code handler-error},
- * like a failing {@code @PipeListener}. While the adapter is stopped, the channel is paused: the
- * lines stay in the pipe until it starts again.
+ * Messages are sent on the channel's reader thread, one line after the other, so the
+ * order of the pipe is the order of the flow. That is also the back-pressure: while the
+ * flow blocks (a full queue channel, a slow handler), the channel reads no further and
+ * the lines wait in the pipe, then in the writers' {@code write(2)}; nothing is lost. A
+ * line the flow fails on (with no {@linkplain #setErrorChannel error channel}, or when
+ * sending to it fails too) goes to the channel's {@link PipeErrorHandler} and is counted
+ * as dropped, reason {@code handler-error}, like a failing {@code @PipeListener}. While
+ * the adapter is stopped, the channel is paused: the lines stay in the pipe until it
+ * starts again.
  *
  * @author pipe-io
  */
@@ -62,8 +64,8 @@ public class PipeInboundChannelAdapter extends MessageProducerSupport {
 
 	/**
 	 * Set the payload type of the messages.
-	 * @param payloadType {@code String.class} (the default: the line decoded with the channel
-	 * charset) or {@code byte[].class} (the line as it is)
+	 * @param payloadType {@code String.class} (the default: the line decoded with the
+	 * channel charset) or {@code byte[].class} (the line as it is)
 	 */
 	public void setPayloadType(Class<?> payloadType) {
 		Assert.isTrue(payloadType == String.class || payloadType == byte[].class,
@@ -80,7 +82,9 @@ public class PipeInboundChannelAdapter extends MessageProducerSupport {
 		this.errorHandler = errorHandler;
 	}
 
-	/** @return the name of the channel whose lines this adapter sends */
+	/**
+	 * @return the name of the channel whose lines this adapter sends
+	 */
 	public String getChannel() {
 		return this.channel;
 	}
@@ -93,7 +97,8 @@ public class PipeInboundChannelAdapter extends MessageProducerSupport {
 	@Override
 	protected void onInit() {
 		super.onInit();
-		// Attached here, not on start, so that a second consumer of the channel fails startup.
+		// Attached here, not on start, so that a second consumer of the channel fails
+		// startup.
 		PipeChannel attachedChannel = this.registry.registerListener(new Endpoint());
 		this.attached = attachedChannel;
 		if (!isAutoStartup()) {
@@ -114,7 +119,8 @@ public class PipeInboundChannelAdapter extends MessageProducerSupport {
 	protected void doStop() {
 		super.doStop();
 		PipeChannel attachedChannel = this.attached;
-		// On shutdown the channels stop first (their phase is later); a stopped channel needs no pause.
+		// On shutdown the channels stop first (their phase is later); a stopped channel
+		// needs no pause.
 		if (attachedChannel != null && attachedChannel.isRunning()) {
 			pause(attachedChannel);
 		}
@@ -165,7 +171,10 @@ public class PipeInboundChannelAdapter extends MessageProducerSupport {
 
 	}
 
-	/** Reads the line from the reader's buffer: a text line is decoded once, with no copy first. */
+	/**
+	 * Reads the line from the reader's buffer: a text line is decoded once, with no copy
+	 * first.
+	 */
 	private final class LineListener implements BufferedPipeMessageListener {
 
 		@Override

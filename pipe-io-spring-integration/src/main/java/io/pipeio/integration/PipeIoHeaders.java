@@ -8,15 +8,16 @@ package io.pipeio.integration;
 public final class PipeIoHeaders {
 
 	/**
-	 * The channel a line came from (set by {@link PipeInboundChannelAdapter}); also the channel a
-	 * {@link PipeMessageHandler} without a fixed channel writes to, so that a flow can answer the
-	 * channel a message came from.
+	 * The channel a line came from (set by {@link PipeInboundChannelAdapter}); also the
+	 * channel a {@link PipeMessageHandler} without a fixed channel writes to, so that a
+	 * flow can answer the channel a message came from.
 	 */
 	public static final String CHANNEL = "pipeio_channel";
 
 	/**
-	 * When the line was taken from the pipe, in milliseconds since the epoch (a {@code Long}, like
-	 * Spring Integration's own timestamps, so that it survives any header mapper).
+	 * When the line was taken from the pipe, in milliseconds since the epoch (a
+	 * {@code Long}, like Spring Integration's own timestamps, so that it survives any
+	 * header mapper).
 	 */
 	public static final String RECEIVED_AT = "pipeio_receivedAt";
 

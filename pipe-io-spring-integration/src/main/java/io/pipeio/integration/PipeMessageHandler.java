@@ -12,20 +12,21 @@ import org.springframework.messaging.MessageHandlingException;
 import org.springframework.util.Assert;
 
 /**
- * Writes each message as one line to a pipe-io channel: a {@code byte[]} payload as it is, a
- * {@code String} encoded with the channel charset, any other object converted to one line (by the
- * {@linkplain #setConverter converter} set here, else by the application's converter: JSON when
- * Jackson is present).
+ * Writes each message as one line to a pipe-io channel: a {@code byte[]} payload as it
+ * is, a {@code String} encoded with the channel charset, any other object converted to
+ * one line (by the {@linkplain #setConverter converter} set here, else by the
+ * application's converter: JSON when Jackson is present).
  * <p>
  * The channel is fixed, computed from the message, or by default the one named in the
- * {@link PipeIoHeaders#CHANNEL} header (so a flow can answer the channel a line came from).
+ * {@link PipeIoHeaders#CHANNEL} header (so a flow can answer the channel a line came
+ * from).
  * <p>
- * A line is queued as {@link PipeOperations#send} does, so the channel's overflow policy applies
- * when no client reads fast enough: with {@code block} the handler waits up to the send timeout,
- * with {@code drop-newest} or {@code drop-oldest} lines are dropped and counted
- * ({@code queue-full}), otherwise the message fails. A payload that contains a newline fails
- * with a {@link MessageHandlingException} and nothing is written: it would become two lines and
- * shift every answer after it.
+ * A line is queued as {@link PipeOperations#send} does, so the channel's overflow policy
+ * applies when no client reads fast enough: with {@code block} the handler waits up to
+ * the send timeout, with {@code drop-newest} or {@code drop-oldest} lines are dropped and
+ * counted ({@code queue-full}), otherwise the message fails. A payload that contains a
+ * newline fails with a {@link MessageHandlingException} and nothing is written: it would
+ * become two lines and shift every answer after it.
  *
  * @author pipe-io
  */
@@ -41,7 +42,8 @@ public class PipeMessageHandler extends AbstractMessageHandler {
 	private @Nullable PipeMessageConverter converter;
 
 	/**
-	 * Create a handler that writes to the channel named in the {@link PipeIoHeaders#CHANNEL} header.
+	 * Create a handler that writes to the channel named in the
+	 * {@link PipeIoHeaders#CHANNEL} header.
 	 * @param operations sends the lines (the application's {@code PipeTemplate})
 	 */
 	public PipeMessageHandler(PipeOperations operations) {
@@ -103,21 +105,28 @@ public class PipeMessageHandler extends AbstractMessageHandler {
 			this.operations.send(target, text);
 			return;
 		}
+		byte[] line;
 		PipeMessageConverter payloadConverter = this.converter;
-		if (!(payload instanceof byte[]) && payloadConverter == null) {
+		if (payload instanceof byte[] bytes) {
+			line = bytes;
+		}
+		else if (payloadConverter != null) {
+			line = payloadConverter.toLine(payload);
+		}
+		else {
 			this.operations.convertAndSend(target, payload);
 			return;
 		}
-		byte[] line = (payload instanceof byte[] bytes) ? bytes : payloadConverter.toLine(payload);
 		checkOneLine(message, target, indexOfNewline(line));
 		this.operations.send(target, line);
 	}
 
 	private static void checkOneLine(Message<?> message, String channel, int newline) {
 		if (newline >= 0) {
-			throw new MessageHandlingException(message, "The payload for pipe-io channel '" + channel
-					+ "' contains a newline at index " + newline + ", so it is not one line and was not written;"
-					+ " split it into several messages (a splitter) or encode it (JSON escapes newlines)");
+			throw new MessageHandlingException(message,
+					"The payload for pipe-io channel '" + channel + "' contains a newline at index " + newline
+							+ ", so it is not one line and was not written;"
+							+ " split it into several messages (a splitter) or encode it (JSON escapes newlines)");
 		}
 	}
 

@@ -1,7 +1,8 @@
 /**
- * Spring Integration channel adapters for pipe-io channels: {@link io.pipeio.integration.PipeInboundChannelAdapter}
- * turns each line of a channel into a message, {@link io.pipeio.integration.PipeMessageHandler} writes messages
- * as lines.
+ * Spring Integration channel adapters for pipe-io channels:
+ * {@link io.pipeio.integration.PipeInboundChannelAdapter} turns each line of a channel
+ * into a message, {@link io.pipeio.integration.PipeMessageHandler} writes messages as
+ * lines.
  */
 @NullMarked
 package io.pipeio.integration;

@@ -10,8 +10,8 @@ import org.springframework.boot.integration.autoconfigure.IntegrationAutoConfigu
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /**
- * A context runner with pipe-io, Spring Integration and the adapters' auto-configuration, its pipes
- * in a directory of the test's own.
+ * A context runner with pipe-io, Spring Integration and the adapters' auto-configuration,
+ * its pipes in a directory of the test's own.
  */
 final class IntegrationContextRunners {
 
@@ -19,9 +19,8 @@ final class IntegrationContextRunners {
 	}
 
 	static ApplicationContextRunner withDirectory(Path directory) {
-		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(PipeIoAutoConfiguration.class, IntegrationAutoConfiguration.class,
-					PipeIoIntegrationAutoConfiguration.class))
+		return new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(PipeIoAutoConfiguration.class,
+				IntegrationAutoConfiguration.class, PipeIoIntegrationAutoConfiguration.class))
 			.withPropertyValues("pipe-io.directory=" + directory);
 	}
 

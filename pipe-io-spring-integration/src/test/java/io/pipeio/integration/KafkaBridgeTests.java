@@ -19,8 +19,8 @@ import io.pipeio.core.PipeChannelRegistry;
 import io.pipeio.core.PipeErrorHandler;
 import io.pipeio.integration.dsl.PipeChannelAdapters;
 import io.pipeio.server.DropReason;
-import io.pipeio.test.FifoClient;
-import io.pipeio.test.RecordingErrorHandler;
+import io.pipeio.test.PipeTestClient;
+import io.pipeio.testsupport.RecordingErrorHandler;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -55,12 +55,12 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A bridge between pipe-io channels and a real Kafka broker running in the JVM, in both
- * directions, with nothing but the adapters and Spring Integration's Kafka support: every line
- * arrives once and in order, and when the broker goes away the failures are counted and reported
- * while the channel keeps serving.
+ * directions, with nothing but the adapters and Spring Integration's Kafka support: every
+ * line arrives once and in order, and when the broker goes away the failures are counted
+ * and reported while the channel keeps serving.
  * <p>
- * The clients at the pipe end are other processes ({@code bash}), as in production. Waits are
- * generous: the machine may be loaded, and nothing here measures speed.
+ * The clients at the pipe end are other processes ({@code bash}), as in production. Waits
+ * are generous: the machine may be loaded, and nothing here measures speed.
  */
 @Timeout(600)
 class KafkaBridgeTests {
@@ -92,8 +92,10 @@ class KafkaBridgeTests {
 	private ApplicationContextRunner runner(EmbeddedKafkaBroker kafka) {
 		return IntegrationContextRunners.withDirectory(this.directory)
 			.withUserConfiguration(KafkaBridge.class)
-			// The channel the Kafka records go to only sends: it is declared in configuration.
-			.withPropertyValues("test.kafka.brokers=" + kafka.getBrokersAsString(), "pipe-io.channels.commands.charset=UTF-8");
+			// The channel the Kafka records go to only sends: it is declared in
+			// configuration.
+			.withPropertyValues("test.kafka.brokers=" + kafka.getBrokersAsString(),
+					"pipe-io.channels.commands.charset=UTF-8");
 	}
 
 	@Test
@@ -141,12 +143,13 @@ class KafkaBridgeTests {
 				(failure) -> "not forwarded (" + failure.getReason().tag() + ")");
 		try {
 			runner(doomed).withBean("pipeErrorHandler", PipeErrorHandler.class, () -> errors)
-				// Give up on a record within seconds once the broker is gone, rather than Kafka's two minutes.
+				// Give up on a record within seconds once the broker is gone, rather than
+				// Kafka's two minutes.
 				.withPropertyValues("test.kafka.delivery-timeout=3000")
 				.run((context) -> {
 					assertThat(context).hasNotFailed();
 					PipeChannel sensor = context.getBean(PipeChannelRegistry.class).getRequiredChannel("sensor");
-					try (FifoClient client = FifoClient.connect(this.directory, "sensor")) {
+					try (PipeTestClient client = PipeTestClient.connect(this.directory, "sensor")) {
 						client.send("before 1");
 						client.send("before 2");
 						assertThat(consume(doomed, READINGS, 2)).containsExactly("before 1", "before 2");
@@ -155,14 +158,16 @@ class KafkaBridgeTests {
 						client.send("after 1");
 						client.send("after 2");
 						client.send("after 3");
-						// Kafka gives up on each line after the delivery timeout, one line after the other.
+						// Kafka gives up on each line after the delivery timeout, one
+						// line after the other.
 						await().atMost(LONG)
 							.until(() -> sensor.getStatistics().getDropped(DropReason.HANDLER_ERROR) >= 3);
-						// Each failure is reported to the error handler, whose reply the client reads.
+						// Each failure is reported to the error handler, whose reply the
+						// client reads.
 						for (int i = 1; i <= 3; i++) {
 							assertThat(new String(errors.next().getLine(), StandardCharsets.UTF_8))
 								.isEqualTo("after " + i);
-							assertThat(client.readLine(LONG)).isEqualTo("not forwarded (handler-error)");
+							assertThat(client.receive(LONG)).isEqualTo("not forwarded (handler-error)");
 						}
 						assertThat(sensor.getStatistics().getLastError()).isNotNull();
 						assertThat(sensor.isRunning()).isTrue();
@@ -200,7 +205,8 @@ class KafkaBridgeTests {
 			TopicPartition partition = new TopicPartition(topic, 0);
 			consumer.assign(List.of(partition));
 			consumer.seekToBeginning(List.of(partition));
-			// Reads past the expected count for a moment at the end, so a duplicate would show.
+			// Reads past the expected count for a moment at the end, so a duplicate would
+			// show.
 			await().atMost(LONG).until(() -> {
 				for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
 					values.add(record.value());
@@ -252,8 +258,10 @@ class KafkaBridgeTests {
 		@Bean
 		ConsumerFactory<String, String> consumerFactory(Environment environment) {
 			Map<String, Object> properties = new HashMap<>();
-			properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, environment.getRequiredProperty("test.kafka.brokers"));
-			// A group of its own per context: no test starts from offsets another one committed.
+			properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+					environment.getRequiredProperty("test.kafka.brokers"));
+			// A group of its own per context: no test starts from offsets another one
+			// committed.
 			properties.put(ConsumerConfig.GROUP_ID_CONFIG, "pipe-bridge-" + UUID.randomUUID());
 			properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
 			properties.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
@@ -261,7 +269,9 @@ class KafkaBridgeTests {
 			return new DefaultKafkaConsumerFactory<>(properties);
 		}
 
-		/** pipe in → Kafka: each line is one record, sent before the next line is read. */
+		/**
+		 * pipe in → Kafka: each line is one record, sent before the next line is read.
+		 */
 		@Bean
 		IntegrationFlow pipeToKafka(PipeChannelAdapters pipes, KafkaTemplate<String, String> kafkaTemplate) {
 			return IntegrationFlow.from(pipes.inbound("sensor"))
@@ -279,10 +289,12 @@ class KafkaBridgeTests {
 
 		private static Map<String, Object> producerProperties(Environment environment) {
 			Map<String, Object> properties = new HashMap<>();
-			properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, environment.getRequiredProperty("test.kafka.brokers"));
+			properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+					environment.getRequiredProperty("test.kafka.brokers"));
 			properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
 			properties.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-			// Each line waits for its record to be acknowledged: do not wait for more records to batch.
+			// Each line waits for its record to be acknowledged: do not wait for more
+			// records to batch.
 			properties.put(ProducerConfig.LINGER_MS_CONFIG, 0);
 			return properties;
 		}

@@ -14,8 +14,8 @@ import io.pipeio.core.PipeErrorHandler;
 import io.pipeio.integration.dsl.PipeChannelAdapters;
 import io.pipeio.integration.dsl.PipeInboundChannelAdapterSpec;
 import io.pipeio.server.DropReason;
-import io.pipeio.test.FifoClient;
-import io.pipeio.test.RecordingErrorHandler;
+import io.pipeio.test.PipeTestClient;
+import io.pipeio.testsupport.RecordingErrorHandler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,8 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Lines written to a channel's in pipe by a client come out of an {@link IntegrationFlow} as
- * messages; failures and a blocked flow follow the channel's rules.
+ * Lines written to a channel's in pipe by a client come out of an {@link IntegrationFlow}
+ * as messages; failures and a blocked flow follow the channel's rules.
  */
 @Timeout(60)
 class PipeInboundChannelAdapterTests {
@@ -55,7 +55,7 @@ class PipeInboundChannelAdapterTests {
 			assertThat(context).hasNotFailed();
 			QueueChannel received = context.getBean("received", QueueChannel.class);
 			long before = System.currentTimeMillis();
-			try (FifoClient client = FifoClient.connect(this.directory, "sensor")) {
+			try (PipeTestClient client = PipeTestClient.connect(this.directory, "sensor")) {
 				client.send("t=21");
 				client.send(new byte[] { 'c', 'a', 'f', (byte) 0xe9 });
 				Message<?> first = received.receive(WAIT.toMillis());
@@ -65,8 +65,8 @@ class PipeInboundChannelAdapterTests {
 				assertThat(first.getPayload()).isEqualTo("t=21");
 				assertThat(second.getPayload()).isEqualTo("café");
 				assertThat(first.getHeaders()).containsEntry(PipeIoHeaders.CHANNEL, "sensor");
-				assertThat(first.getHeaders().get(PipeIoHeaders.RECEIVED_AT, Long.class))
-					.isBetween(before, System.currentTimeMillis());
+				assertThat(first.getHeaders().get(PipeIoHeaders.RECEIVED_AT, Long.class)).isBetween(before,
+						System.currentTimeMillis());
 			}
 		});
 	}
@@ -75,7 +75,7 @@ class PipeInboundChannelAdapterTests {
 	void binaryPayloadsAreTheLinesBytes() {
 		runner().withPropertyValues("test.payload=binary").run((context) -> {
 			QueueChannel received = context.getBean("received", QueueChannel.class);
-			try (FifoClient client = FifoClient.connect(this.directory, "sensor")) {
+			try (PipeTestClient client = PipeTestClient.connect(this.directory, "sensor")) {
 				byte[] raw = { 0, (byte) 0xff, '\r', 'z' };
 				client.send(raw);
 				Message<?> message = received.receive(WAIT.toMillis());
@@ -106,12 +106,12 @@ class PipeInboundChannelAdapterTests {
 				assertThat(context).hasNotFailed();
 				QueueChannel received = context.getBean("received", QueueChannel.class);
 				PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("sensor");
-				try (FifoClient client = FifoClient.connect(this.directory, "sensor")) {
+				try (PipeTestClient client = PipeTestClient.connect(this.directory, "sensor")) {
 					client.send("one");
 					client.send("bad");
 					client.send("three");
 					assertThat(errors.next().getLine()).isEqualTo("bad".getBytes(StandardCharsets.UTF_8));
-					assertThat(client.readLine()).isEqualTo("error: handler-error");
+					assertThat(client.receive()).isEqualTo("error: handler-error");
 					assertThat(payloads(received, 2)).containsExactly("one", "three");
 					assertThat(channel.getStatistics().getDropped(DropReason.HANDLER_ERROR)).isOne();
 				}
@@ -129,7 +129,7 @@ class PipeInboundChannelAdapterTests {
 				QueueChannel received = context.getBean("received", QueueChannel.class);
 				QueueChannel failures = context.getBean("failures", QueueChannel.class);
 				PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("sensor");
-				try (FifoClient client = FifoClient.connect(this.directory, "sensor")) {
+				try (PipeTestClient client = PipeTestClient.connect(this.directory, "sensor")) {
 					client.send("bad");
 					client.send("good");
 					Message<?> failure = failures.receive(WAIT.toMillis());
@@ -145,15 +145,17 @@ class PipeInboundChannelAdapterTests {
 
 	@Test
 	void aBlockedFlowHoldsTheLinesBackAndLosesNone() {
-		IntegrationContextRunners.withDirectory(this.directory).withUserConfiguration(SmallQueueFlow.class)
+		IntegrationContextRunners.withDirectory(this.directory)
+			.withUserConfiguration(SmallQueueFlow.class)
 			.run((context) -> {
 				QueueChannel received = context.getBean("received", QueueChannel.class);
 				int count = 2_000;
-				try (FifoClient client = FifoClient.connect(this.directory, "sensor")) {
+				try (PipeTestClient client = PipeTestClient.connect(this.directory, "sensor")) {
 					for (int i = 0; i < count; i++) {
 						client.send("line " + i);
 					}
-					// The queue holds 2: the reader thread waits for room, the rest stays in the pipe.
+					// The queue holds 2: the reader thread waits for room, the rest stays
+					// in the pipe.
 					await().atMost(WAIT).until(() -> received.getQueueSize() == 2);
 					List<Object> payloads = payloads(received, count);
 					assertThat(payloads).hasSize(count);
@@ -172,7 +174,7 @@ class PipeInboundChannelAdapterTests {
 			QueueChannel received = context.getBean("received", QueueChannel.class);
 			PipeInboundChannelAdapter adapter = context.getBean(PipeInboundChannelAdapter.class);
 			PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("sensor");
-			try (FifoClient client = FifoClient.connect(this.directory, "sensor")) {
+			try (PipeTestClient client = PipeTestClient.connect(this.directory, "sensor")) {
 				client.send("before");
 				assertThat(payloads(received, 1)).containsExactly("before");
 				adapter.stop();
@@ -184,8 +186,10 @@ class PipeInboundChannelAdapterTests {
 				Message<?> message = received.receive(WAIT.toMillis());
 				assertThat(message).isNotNull();
 				assertThat(message.getPayload()).isEqualTo("while stopped");
-				// Taken from the pipe only once the adapter ran again, not queued while it was stopped.
-				assertThat(message.getHeaders().get(PipeIoHeaders.RECEIVED_AT, Long.class)).isGreaterThanOrEqualTo(started);
+				// Taken from the pipe only once the adapter ran again, not queued while
+				// it was stopped.
+				assertThat(message.getHeaders().get(PipeIoHeaders.RECEIVED_AT, Long.class))
+					.isGreaterThanOrEqualTo(started);
 			}
 		});
 	}
@@ -198,7 +202,7 @@ class PipeInboundChannelAdapterTests {
 			PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("sensor");
 			assertThat(channel.isRunning()).isTrue();
 			assertThat(channel.isPaused()).isTrue();
-			try (FifoClient client = FifoClient.connect(this.directory, "sensor")) {
+			try (PipeTestClient client = PipeTestClient.connect(this.directory, "sensor")) {
 				client.send("waiting");
 				adapter.start();
 				assertThat(payloads(received, 1)).containsExactly("waiting");
@@ -233,8 +237,7 @@ class PipeInboundChannelAdapterTests {
 		}
 
 		@Bean
-		IntegrationFlow sensorFlow(PipeChannelAdapters pipes, QueueChannel received,
-				Environment environment) {
+		IntegrationFlow sensorFlow(PipeChannelAdapters pipes, QueueChannel received, Environment environment) {
 			Class<?> payloadType = "binary".equals(environment.getProperty("test.payload")) ? byte[].class
 					: String.class;
 			boolean autoStartup = environment.getProperty("test.auto-startup", Boolean.class, true);

@@ -14,7 +14,7 @@ import io.pipeio.core.PipeChannelRegistry;
 import io.pipeio.integration.dsl.PipeChannelAdapters;
 import io.pipeio.server.DropReason;
 import io.pipeio.server.PipeSendException;
-import io.pipeio.test.FifoClient;
+import io.pipeio.test.PipeTestClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,8 +33,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Messages sent into a flow ending in a {@link PipeMessageHandler} are read back as lines from the
- * channel's out pipe by a client.
+ * Messages sent into a flow ending in a {@link PipeMessageHandler} are read back as lines
+ * from the channel's out pipe by a client.
  */
 @Timeout(60)
 class PipeMessageHandlerTests {
@@ -52,14 +52,14 @@ class PipeMessageHandlerTests {
 	void textBytesAndObjectsAreWrittenAsLines() {
 		runner().run((context) -> {
 			assertThat(context).hasNotFailed();
-			try (FifoClient client = FifoClient.connect(this.directory, "commands")) {
+			try (PipeTestClient client = PipeTestClient.connect(this.directory, "commands")) {
 				byte[] raw = { 0, (byte) 0xff, '\r', 'z' };
 				send(context, "toCommands", "café");
 				send(context, "toCommands", raw);
 				send(context, "toCommands", Map.of("valve", 3));
-				assertThat(client.readLineBytes()).containsExactly('c', 'a', 'f', (byte) 0xe9);
-				assertThat(client.readLineBytes()).containsExactly(raw);
-				assertThat(client.readLine()).isEqualTo("{\"valve\":3}");
+				assertThat(client.receiveBytes()).containsExactly('c', 'a', 'f', (byte) 0xe9);
+				assertThat(client.receiveBytes()).containsExactly(raw);
+				assertThat(client.receive()).isEqualTo("{\"valve\":3}");
 			}
 		});
 	}
@@ -67,14 +67,14 @@ class PipeMessageHandlerTests {
 	@Test
 	void objectsGoThroughTheConverterOfTheAdapterWhenItHasOne() {
 		runner().run((context) -> {
-			try (FifoClient client = FifoClient.connect(this.directory, "commands")) {
+			try (PipeTestClient client = PipeTestClient.connect(this.directory, "commands")) {
 				send(context, "toCommandsConverted", new Valve(7));
-				assertThat(client.readLine()).isEqualTo("valve 7");
+				assertThat(client.receive()).isEqualTo("valve 7");
 				assertThatExceptionOfType(MessageHandlingException.class)
 					.isThrownBy(() -> send(context, "toCommandsConverted", new Valve(-1)))
 					.withMessageContaining("newline at index 5");
 				send(context, "toCommandsConverted", new Valve(8));
-				assertThat(client.readLine()).isEqualTo("valve 8");
+				assertThat(client.receive()).isEqualTo("valve 8");
 			}
 		});
 	}
@@ -82,16 +82,14 @@ class PipeMessageHandlerTests {
 	@Test
 	void withoutAFixedChannelTheHeaderNamesIt() {
 		runner().run((context) -> {
-			try (FifoClient commands = FifoClient.connect(this.directory, "commands");
-					FifoClient other = FifoClient.connect(this.directory, "other")) {
-				input(context, "toAny").send(MessageBuilder.withPayload("to other")
-					.setHeader(PipeIoHeaders.CHANNEL, "other")
-					.build());
-				input(context, "toAny").send(MessageBuilder.withPayload("to commands")
-					.setHeader(PipeIoHeaders.CHANNEL, "commands")
-					.build());
-				assertThat(other.readLine()).isEqualTo("to other");
-				assertThat(commands.readLine()).isEqualTo("to commands");
+			try (PipeTestClient commands = PipeTestClient.connect(this.directory, "commands");
+					PipeTestClient other = PipeTestClient.connect(this.directory, "other")) {
+				input(context, "toAny")
+					.send(MessageBuilder.withPayload("to other").setHeader(PipeIoHeaders.CHANNEL, "other").build());
+				input(context, "toAny").send(
+						MessageBuilder.withPayload("to commands").setHeader(PipeIoHeaders.CHANNEL, "commands").build());
+				assertThat(other.receive()).isEqualTo("to other");
+				assertThat(commands.receive()).isEqualTo("to commands");
 				assertThatExceptionOfType(MessageHandlingException.class)
 					.isThrownBy(() -> send(context, "toAny", "nowhere"))
 					.withMessageContaining("'" + PipeIoHeaders.CHANNEL + "'");
@@ -107,7 +105,7 @@ class PipeMessageHandlerTests {
 	@Test
 	void aPayloadWithANewlineIsAnErrorAndTheStreamStaysIntact() {
 		runner().run((context) -> {
-			try (FifoClient client = FifoClient.connect(this.directory, "commands")) {
+			try (PipeTestClient client = PipeTestClient.connect(this.directory, "commands")) {
 				send(context, "toCommands", "first");
 				assertThatExceptionOfType(MessageHandlingException.class)
 					.isThrownBy(() -> send(context, "toCommands", "two\nlines"))
@@ -117,8 +115,8 @@ class PipeMessageHandlerTests {
 					.isThrownBy(() -> send(context, "toCommands", "x\n".getBytes(StandardCharsets.UTF_8)))
 					.withMessageContaining("newline at index 1");
 				send(context, "toCommands", "last");
-				assertThat(client.readLine()).isEqualTo("first");
-				assertThat(client.readLine()).isEqualTo("last");
+				assertThat(client.receive()).isEqualTo("first");
+				assertThat(client.receive()).isEqualTo("last");
 				PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("commands");
 				assertThat(channel.getStatistics().getSentMessages()).isEqualTo(2);
 			}
@@ -137,38 +135,43 @@ class PipeMessageHandlerTests {
 	@Test
 	void aFullQueueThatDropsCountsEveryLineItDrops() {
 		int total = 5_000;
-		runner().withPropertyValues("pipe-io.channels.commands.overflow=drop-newest",
-				"pipe-io.channels.commands.send-queue-capacity=16").run((context) -> {
-					// Nobody reads yet: the kernel buffer fills, then the queue, then lines are dropped.
-					for (int i = 0; i < total; i++) {
-						send(context, "toCommands", String.format("%05d %s", i, "x".repeat(90)));
+		runner()
+			.withPropertyValues("pipe-io.channels.commands.overflow=drop-newest",
+					"pipe-io.channels.commands.send-queue-capacity=16")
+			.run((context) -> {
+				// Nobody reads yet: the kernel buffer fills, then the queue, then lines
+				// are dropped.
+				for (int i = 0; i < total; i++) {
+					send(context, "toCommands", String.format("%05d %s", i, "x".repeat(90)));
+				}
+				PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("commands");
+				long dropped = channel.getStatistics().getDropped(DropReason.QUEUE_FULL);
+				assertThat(dropped).isPositive();
+				try (PipeTestClient client = PipeTestClient.connect(this.directory, "commands")) {
+					await().atMost(Duration.ofSeconds(30))
+						.until(() -> channel.getStatistics().getSentMessages() == total - dropped);
+					List<Integer> read = new ArrayList<>();
+					for (long i = 0; i < total - dropped; i++) {
+						read.add(Integer.parseInt(client.receive().substring(0, 5)));
 					}
-					PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("commands");
-					long dropped = channel.getStatistics().getDropped(DropReason.QUEUE_FULL);
-					assertThat(dropped).isPositive();
-					try (FifoClient client = FifoClient.connect(this.directory, "commands")) {
-						await().atMost(Duration.ofSeconds(30))
-							.until(() -> channel.getStatistics().getSentMessages() == total - dropped);
-						List<Integer> read = new ArrayList<>();
-						for (long i = 0; i < total - dropped; i++) {
-							read.add(Integer.parseInt(client.readLine().substring(0, 5)));
-						}
-						assertThat(read).isSorted().doesNotHaveDuplicates();
-					}
-				});
+					assertThat(read).isSorted().doesNotHaveDuplicates();
+				}
+			});
 	}
 
 	@Test
 	void aFullQueueThatFailsFailsTheMessage() {
-		// Nobody ever reads: the short shutdown phase keeps the stop from waiting long for the queue.
+		// Nobody ever reads: the short shutdown phase keeps the stop from waiting long
+		// for the queue.
 		runner().withPropertyValues("pipe-io.channels.commands.overflow=fail",
-				"pipe-io.channels.commands.send-queue-capacity=16", "spring.lifecycle.timeout-per-shutdown-phase=1s").run((context) -> {
-					assertThatExceptionOfType(MessageHandlingException.class).isThrownBy(() -> {
-						for (int i = 0; i < 5_000; i++) {
-							send(context, "toCommands", "x".repeat(100));
-						}
-					}).withCauseInstanceOf(PipeSendException.class);
-				});
+				"pipe-io.channels.commands.send-queue-capacity=16", "spring.lifecycle.timeout-per-shutdown-phase=1s")
+			.run((context) -> {
+				assertThatExceptionOfType(MessageHandlingException.class).isThrownBy(() -> {
+					for (int i = 0; i < 5_000; i++) {
+						send(context, "toCommands", "x".repeat(100));
+					}
+				}).withCauseInstanceOf(PipeSendException.class);
+			});
 	}
 
 	private static void send(ApplicationContext context, String input, Object payload) {
@@ -204,7 +207,10 @@ class PipeMessageHandlerTests {
 
 	}
 
-	/** Writes a valve as {@code valve <n>}; a negative one as two lines, which the handler refuses. */
+	/**
+	 * Writes a valve as {@code valve <n>}; a negative one as two lines, which the handler
+	 * refuses.
+	 */
 	static class ValveConverter extends SimplePipeMessageConverter {
 
 		@Override

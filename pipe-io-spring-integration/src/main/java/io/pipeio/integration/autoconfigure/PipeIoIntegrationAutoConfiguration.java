@@ -13,9 +13,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.integration.dsl.IntegrationFlow;
 
 /**
- * Auto-configuration of the pipe-io Spring Integration adapters: a {@link PipeChannelAdapters}
- * bound to the application's channels, when Spring Integration is on the classpath and pipe-io
- * is enabled.
+ * Auto-configuration of the pipe-io Spring Integration adapters: a
+ * {@link PipeChannelAdapters} bound to the application's channels, when Spring
+ * Integration is on the classpath and pipe-io is enabled.
  *
  * @author pipe-io
  */

@@ -6,9 +6,9 @@ import io.pipeio.core.PipeOperations;
 import org.springframework.util.Assert;
 
 /**
- * The {@link PipeIo} factory bound to the application's channels, so that a flow needs one
- * injection point: {@code IntegrationFlow.from(adapters.inbound("sensor"))}. Auto-configured when
- * Spring Integration is on the classpath.
+ * The {@link PipeIo} factory bound to the application's channels, so that a flow needs
+ * one injection point: {@code IntegrationFlow.from(adapters.inbound("sensor"))}.
+ * Auto-configured when Spring Integration is on the classpath.
  *
  * @author pipe-io
  */

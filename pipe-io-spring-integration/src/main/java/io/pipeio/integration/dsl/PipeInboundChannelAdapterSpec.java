@@ -7,7 +7,8 @@ import io.pipeio.integration.PipeInboundChannelAdapter;
 import org.springframework.integration.dsl.MessageProducerSpec;
 
 /**
- * Configures a {@link PipeInboundChannelAdapter}; created by {@link PipeIo#inboundAdapter}.
+ * Configures a {@link PipeInboundChannelAdapter}; created by
+ * {@link PipeIo#inboundAdapter}.
  *
  * @author pipe-io
  */

@@ -4,9 +4,8 @@ import io.pipeio.core.PipeChannelRegistry;
 import io.pipeio.core.PipeOperations;
 
 /**
- * Factory of the pipe-io adapters for the Spring Integration Java DSL, in the style of its
- * {@code Kafka} and {@code Files} factories:
- * <pre class="code">
+ * Factory of the pipe-io adapters for the Spring Integration Java DSL, in the style of
+ * its {@code Kafka} and {@code Files} factories: <pre class="code">
  * IntegrationFlow.from(PipeIo.inboundAdapter(registry, "sensor"))
  *     .transform(...)
  *     .handle(PipeIo.outboundAdapter(template, "commands"))
@@ -41,8 +40,9 @@ public final class PipeIo {
 	}
 
 	/**
-	 * Create the spec of a handler that writes each message as a line to the channel named in its
-	 * {@link io.pipeio.integration.PipeIoHeaders#CHANNEL} header, unless the spec says otherwise.
+	 * Create the spec of a handler that writes each message as a line to the channel
+	 * named in its {@link io.pipeio.integration.PipeIoHeaders#CHANNEL} header, unless the
+	 * spec says otherwise.
 	 * @param operations the application's {@code PipeTemplate}
 	 * @return the spec
 	 */

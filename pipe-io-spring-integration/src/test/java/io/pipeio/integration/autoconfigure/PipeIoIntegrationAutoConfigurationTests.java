@@ -7,7 +7,7 @@ import io.pipeio.core.PipeChannelRegistry;
 import io.pipeio.core.PipeOperations;
 import io.pipeio.integration.dsl.PipeChannelAdapters;
 import io.pipeio.integration.dsl.PipeIo;
-import io.pipeio.test.FifoClient;
+import io.pipeio.test.PipeTestClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,8 +23,8 @@ import org.springframework.integration.dsl.IntegrationFlow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * When {@link PipeIoIntegrationAutoConfiguration} provides the adapters' factory, and that the
- * static {@link PipeIo} factory needs none.
+ * When {@link PipeIoIntegrationAutoConfiguration} provides the adapters' factory, and
+ * that the static {@link PipeIo} factory needs none.
  */
 @Timeout(60)
 class PipeIoIntegrationAutoConfigurationTests {
@@ -68,7 +68,7 @@ class PipeIoIntegrationAutoConfigurationTests {
 	@Test
 	void theStaticFactoryBuildsAFlowThatAnswersTheChannelALineCameFrom() {
 		runner().withUserConfiguration(EchoFlow.class).run((context) -> {
-			assertThat(FifoClient.exchange(this.directory, "echo", "hello")).isEqualTo("HELLO");
+			assertThat(PipeTestClient.request(this.directory, "echo", "hello")).isEqualTo("HELLO");
 		});
 	}
 
