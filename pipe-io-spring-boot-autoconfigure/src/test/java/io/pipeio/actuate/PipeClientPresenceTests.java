@@ -10,22 +10,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pipeio.annotation.PipeListener;
-import io.pipeio.autoconfigure.PipeIoAutoConfiguration;
-import io.pipeio.autoconfigure.PipeIoMetricsAutoConfiguration;
 import io.pipeio.core.PipeListenerFailedException;
 import io.pipeio.event.PipeChannelEvent;
 import io.pipeio.event.PipeClientConnectedEvent;
 import io.pipeio.event.PipeClientDisconnectedEvent;
 import io.pipeio.server.DropReason;
+import io.pipeio.testsupport.PipeIoContextRunners;
 import io.pipeio.testsupport.RecordingErrorHandler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
-import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
-import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
@@ -46,12 +41,7 @@ class PipeClientPresenceTests {
 	Path directory;
 
 	private ApplicationContextRunner runner() {
-		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(PipeIoAutoConfiguration.class,
-					PipeIoMetricsAutoConfiguration.class, MetricsAutoConfiguration.class,
-					CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class))
-			.withUserConfiguration(Listeners.class)
-			.withPropertyValues("pipe-io.directory=" + this.directory);
+		return PipeIoContextRunners.withMetrics(this.directory).withUserConfiguration(Listeners.class);
 	}
 
 	@Test

@@ -15,16 +15,13 @@ import io.pipeio.core.PipeChannelRegistry;
 import io.pipeio.server.ChannelStatistics;
 import io.pipeio.server.DropReason;
 import io.pipeio.test.PipeTestClient;
+import io.pipeio.testsupport.PipeIoContextRunners;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
-import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
-import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.NestedExceptionUtils;
@@ -45,12 +42,9 @@ class PipeRetryAndDeadLetterTests {
 	Path directory;
 
 	private ApplicationContextRunner runner() {
-		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(PipeIoAutoConfiguration.class,
-					PipeIoMetricsAutoConfiguration.class, MetricsAutoConfiguration.class,
-					CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class))
+		return PipeIoContextRunners.withMetrics(this.directory.resolve("pipes"))
 			.withUserConfiguration(Listeners.class)
-			.withPropertyValues("pipe-io.directory=" + this.directory.resolve("pipes"),
+			.withPropertyValues(
 					"pipe-io.channel-defaults.dead-letter.file=" + this.directory.resolve("letters/{channel}.jsonl"),
 					"pipe-io.channels.flaky.retry.max-attempts=3", "pipe-io.channels.flaky.retry.initial-interval=10ms",
 					"pipe-io.channels.quiet.auto-startup=true");

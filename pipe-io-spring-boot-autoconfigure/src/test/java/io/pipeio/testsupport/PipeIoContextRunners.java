@@ -3,8 +3,12 @@ package io.pipeio.testsupport;
 import java.nio.file.Path;
 
 import io.pipeio.autoconfigure.PipeIoAutoConfiguration;
+import io.pipeio.autoconfigure.PipeIoMetricsAutoConfiguration;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /**
@@ -26,6 +30,18 @@ public final class PipeIoContextRunners {
 	public static ApplicationContextRunner withDirectory(Path directory) {
 		return new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(PipeIoAutoConfiguration.class))
 			.withPropertyValues("pipe-io.directory=" + directory);
+	}
+
+	/**
+	 * A runner like {@link #withDirectory(Path)} with pipe-io's meters in a simple meter
+	 * registry.
+	 * @param directory the pipe directory, usually the test's {@code @TempDir}
+	 * @return the runner
+	 */
+	public static ApplicationContextRunner withMetrics(Path directory) {
+		return withDirectory(directory).withConfiguration(
+				AutoConfigurations.of(PipeIoMetricsAutoConfiguration.class, MetricsAutoConfiguration.class,
+						CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class));
 	}
 
 }

@@ -2,14 +2,11 @@ package io.pipeio.sample;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,10 +47,11 @@ class SampleJarAotIT {
 
 	@Test
 	void aotProcessedJarServesItsChannelsAndPlugin() throws Exception {
-		int port = freePort();
+		int port = SampleJarIT.freePort();
 		Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-		this.process = new ProcessBuilder(java.toString(), "-Dspring.aot.enabled=true", "-jar", findJar().toString(),
-				"--pipe-io.directory=" + this.directory, "--server.port=" + port, "--server.address=127.0.0.1")
+		this.process = new ProcessBuilder(java.toString(), "-Dspring.aot.enabled=true", "-jar",
+				SampleJarIT.findJar().toString(), "--pipe-io.directory=" + this.directory, "--server.port=" + port,
+				"--server.address=127.0.0.1")
 			.redirectErrorStream(true)
 			.start();
 		this.process.getOutputStream().close();
@@ -81,21 +79,6 @@ class SampleJarAotIT {
 		assertThat(this.process.waitFor(30, TimeUnit.SECONDS)).as("exited after SIGTERM:%n%s", output).isTrue();
 		for (String pipe : pipes) {
 			assertThat(this.directory.resolve(pipe)).as("removed on shutdown").doesNotExist();
-		}
-	}
-
-	private static Path findJar() throws IOException {
-		try (DirectoryStream<Path> jars = Files.newDirectoryStream(Path.of("target"), "sample-app-*.jar")) {
-			for (Path jar : jars) {
-				return jar.toAbsolutePath();
-			}
-		}
-		throw new IllegalStateException("No sample-app jar in target/: run the package phase first");
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
 		}
 	}
 

@@ -224,7 +224,7 @@ class SampleJarIT {
 		return process;
 	}
 
-	private static Path findJar() throws IOException {
+	static Path findJar() throws IOException {
 		try (DirectoryStream<Path> jars = Files.newDirectoryStream(Path.of("target"), "sample-app-*.jar")) {
 			for (Path jar : jars) {
 				return jar.toAbsolutePath();
@@ -233,7 +233,7 @@ class SampleJarIT {
 		throw new IllegalStateException("No sample-app jar in target/: run the package phase first");
 	}
 
-	private static int freePort() throws IOException {
+	static int freePort() throws IOException {
 		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 			return socket.getLocalPort();
 		}
