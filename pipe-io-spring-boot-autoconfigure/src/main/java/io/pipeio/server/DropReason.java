@@ -31,9 +31,16 @@ public enum DropReason {
 
 	/**
 	 * An incoming line was in the in pipe when the channel stopped but could not be
-	 * handled before the stop timeout (or the channel was paused).
+	 * handled before the stop timeout (or the channel was paused), or an outgoing line
+	 * was not written before it.
 	 */
 	SHUTDOWN("shutdown"),
+
+	/**
+	 * An outgoing line was still queued, or in a write cut short, when the writer of the
+	 * out pipe failed (the channel is then FAILED).
+	 */
+	WRITER_FAILED("writer-failed"),
 
 	/**
 	 * An outgoing line was written to an out pipe that was then deleted or replaced on

@@ -237,9 +237,16 @@ final class OutboundPipe {
 		finally {
 			InboundPipe.closeQuietly(this.channel);
 			this.fifo.close();
-			IOException notWritten = new IOException("Not written: the channel stopped first");
-			failAll(batch, notWritten);
-			failAll(this.queue.clear(), notWritten);
+			List<Object> unwritten = new ArrayList<>(batch);
+			unwritten.addAll(this.queue.clear());
+			if (!unwritten.isEmpty()) {
+				// Lines of a batch cut short are not known to have arrived: all count as
+				// lost.
+				this.statistics.recordDropped(this.aborted ? DropReason.SHUTDOWN : DropReason.WRITER_FAILED,
+						unwritten.size());
+			}
+			failAll(unwritten, new IOException(this.aborted ? "Not written: the channel stopped first"
+					: "Not written: the writer of the out pipe failed"));
 		}
 	}
 

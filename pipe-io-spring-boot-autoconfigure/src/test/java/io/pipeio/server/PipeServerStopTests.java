@@ -115,6 +115,10 @@ class PipeServerStopTests extends PipeServerTestSupport {
 			server.send(line);
 		}
 		stopPromptly(server);
+		// Whatever the stop could not write is counted: no line is lost uncounted.
+		ChannelStatistics statistics = server.getStatistics();
+		assertThat(statistics.getDropped(DropReason.SHUTDOWN)).isPositive();
+		assertThat(statistics.getSentMessages() + statistics.getDropped(DropReason.SHUTDOWN)).isEqualTo(64);
 	}
 
 	@Test
