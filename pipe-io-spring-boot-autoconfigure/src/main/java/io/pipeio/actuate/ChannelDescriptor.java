@@ -16,7 +16,7 @@ import io.pipeio.server.PipeServerSettings;
  *
  * @author pipe-io
  */
-public final class ChannelDescriptor {
+final class ChannelDescriptor {
 
 	private ChannelDescriptor() {
 	}
@@ -27,7 +27,7 @@ public final class ChannelDescriptor {
 	 * @param channel the channel
 	 * @return the state name
 	 */
-	public static String state(PipeChannel channel) {
+	static String state(PipeChannel channel) {
 		return (channel.isPaused() && channel.isRunning()) ? "PAUSED" : channel.getState().name();
 	}
 
@@ -36,7 +36,7 @@ public final class ChannelDescriptor {
 	 * @param channel the channel
 	 * @return the description, in a stable order
 	 */
-	public static Map<String, Object> describe(PipeChannel channel) {
+	static Map<String, Object> describe(PipeChannel channel) {
 		PipeServerSettings settings = channel.getSettings().server();
 		ChannelStatistics statistics = channel.getStatistics();
 		Map<String, Object> details = new LinkedHashMap<>();

@@ -13,7 +13,7 @@ import org.springframework.boot.health.contributor.Health;
  *
  * @author pipe-io
  */
-public class PipeChannelHealthIndicator extends AbstractHealthIndicator {
+class PipeChannelHealthIndicator extends AbstractHealthIndicator {
 
 	private final PipeChannel channel;
 
@@ -21,7 +21,7 @@ public class PipeChannelHealthIndicator extends AbstractHealthIndicator {
 	 * Create an indicator.
 	 * @param channel the channel
 	 */
-	public PipeChannelHealthIndicator(PipeChannel channel) {
+	PipeChannelHealthIndicator(PipeChannel channel) {
 		super("Health check of pipe-io channel failed");
 		this.channel = channel;
 	}

@@ -69,7 +69,7 @@ public class PipeChannelSettingsFactory {
 	 * @param properties the properties
 	 * @return the problems, empty if none
 	 */
-	public static List<String> validate(PipeIoProperties properties) {
+	static List<String> validate(PipeIoProperties properties) {
 		return PipeChannelChecks.validate(properties);
 	}
 

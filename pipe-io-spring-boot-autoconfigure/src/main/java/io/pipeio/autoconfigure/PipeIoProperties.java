@@ -116,7 +116,7 @@ public class PipeIoProperties implements Validator {
 	 * @return the configured directory, or the default for this user
 	 * @see #determineDirectory(String)
 	 */
-	public Path determineDirectory() {
+	Path determineDirectory() {
 		return determineDirectory(DEFAULT_APPLICATION_NAME);
 	}
 
@@ -127,7 +127,7 @@ public class PipeIoProperties implements Validator {
 	 * @param applicationName the application's name ({@code spring.application.name})
 	 * @return the configured directory, or the default for this user and application
 	 */
-	public Path determineDirectory(String applicationName) {
+	Path determineDirectory(String applicationName) {
 		if (this.directory != null) {
 			return this.directory.toAbsolutePath().normalize();
 		}

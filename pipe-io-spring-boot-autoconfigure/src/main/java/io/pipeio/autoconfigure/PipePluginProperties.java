@@ -137,7 +137,7 @@ public class PipePluginProperties {
 	 * @return the settings
 	 * @throws IllegalArgumentException naming the property of a wrong value
 	 */
-	public PluginSettings toSettings(String prefix) {
+	PluginSettings toSettings(String prefix) {
 		requireValue(prefix + ".restart", this.restart);
 		requireValue(prefix + ".backoff.initial", this.backoff.initial);
 		requireValue(prefix + ".backoff.max", this.backoff.max);

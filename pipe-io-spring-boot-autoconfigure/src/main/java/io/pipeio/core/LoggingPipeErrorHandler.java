@@ -36,7 +36,7 @@ public class LoggingPipeErrorHandler implements PipeErrorHandler {
 	 * @param line the line
 	 * @return the preview in double quotes
 	 */
-	public static String preview(byte[] line) {
+	static String preview(byte[] line) {
 		int length = Math.min(line.length, PREVIEW_BYTES);
 		String text = new String(line, 0, length, StandardCharsets.UTF_8);
 		StringBuilder builder = new StringBuilder(text.length() + 8).append('"');

@@ -115,7 +115,7 @@ public final class PipeChannel implements PipeChannelContext {
 	/**
 	 * @return whether a listener receives the channel's lines
 	 */
-	public boolean hasListener() {
+	boolean hasListener() {
 		return this.listener != null;
 	}
 
@@ -267,7 +267,7 @@ public final class PipeChannel implements PipeChannelContext {
 	 * were removed (to discard their unread lines)
 	 * @return how many requests were failed
 	 */
-	public int failRequests(PipeRequestOutcome outcome, String reason, Runnable whileNoneSent) {
+	int failRequests(PipeRequestOutcome outcome, String reason, Runnable whileNoneSent) {
 		return this.requests.failAll(
 				new PipeRequestException(this.name, outcome, "No answer on channel '" + this.name + "': " + reason),
 				whileNoneSent);
@@ -277,14 +277,14 @@ public final class PipeChannel implements PipeChannelContext {
 	 * @return how many requests wait for their answer, timed-out ones that keep their
 	 * place included
 	 */
-	public int getPendingRequests() {
+	int getPendingRequests() {
 		return this.requests.size();
 	}
 
 	/**
 	 * @return how many answers arrived after their request timed out, and were discarded
 	 */
-	public long getLateAnswers() {
+	long getLateAnswers() {
 		return this.requests.getLateAnswers();
 	}
 
@@ -304,7 +304,7 @@ public final class PipeChannel implements PipeChannelContext {
 	 * convert
 	 * @return the line
 	 */
-	public byte[] toLine(Object payload) {
+	byte[] toLine(Object payload) {
 		if (payload instanceof byte[] bytes) {
 			return bytes;
 		}

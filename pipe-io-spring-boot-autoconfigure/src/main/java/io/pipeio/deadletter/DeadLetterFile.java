@@ -53,7 +53,7 @@ public final class DeadLetterFile implements Closeable {
 	 * Create a file; nothing is opened until the first {@link #open()} or {@link #write}.
 	 * @param settings where and how large
 	 */
-	public DeadLetterFile(DeadLetterSettings settings) {
+	DeadLetterFile(DeadLetterSettings settings) {
 		Assert.notNull(settings, "'settings' must not be null");
 		this.settings = settings;
 	}
@@ -61,7 +61,7 @@ public final class DeadLetterFile implements Closeable {
 	/**
 	 * @return the settings
 	 */
-	public DeadLetterSettings getSettings() {
+	DeadLetterSettings getSettings() {
 		return this.settings;
 	}
 

@@ -314,7 +314,7 @@ public final class PluginSupervisor {
 	/**
 	 * @return the running process, or {@code null}
 	 */
-	public @Nullable ProcessHandle getProcess() {
+	@Nullable ProcessHandle getProcess() {
 		Process running = this.process;
 		return (running != null) ? running.toHandle() : null;
 	}

@@ -5,7 +5,7 @@ package io.pipeio.server;
  *
  * @author pipe-io
  */
-public enum FileKind {
+enum FileKind {
 
 	/** Nothing exists at the path. */
 	MISSING("nothing"),
@@ -38,7 +38,7 @@ public enum FileKind {
 	 * Return a description for messages, such as "a regular file".
 	 * @return the description
 	 */
-	public String description() {
+	String description() {
 		return this.description;
 	}
 

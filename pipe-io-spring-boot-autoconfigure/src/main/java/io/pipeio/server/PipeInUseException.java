@@ -20,7 +20,7 @@ public class PipeInUseException extends PipeFileException {
 	 * @param path the pipe path or lock file that is taken
 	 * @param message the full message
 	 */
-	public PipeInUseException(Path path, String message) {
+	PipeInUseException(Path path, String message) {
 		super(path, message);
 	}
 

@@ -19,7 +19,7 @@ public class PipeSendException extends RuntimeException {
 	 * @param message the message, naming the channel
 	 * @param cause the cause, if any
 	 */
-	public PipeSendException(String channel, String message, Throwable cause) {
+	PipeSendException(String channel, String message, Throwable cause) {
 		super(message, cause);
 		this.channel = channel;
 	}
@@ -29,7 +29,7 @@ public class PipeSendException extends RuntimeException {
 	 * @param channel the channel name
 	 * @param message the message, naming the channel
 	 */
-	public PipeSendException(String channel, String message) {
+	PipeSendException(String channel, String message) {
 		super(message);
 		this.channel = channel;
 	}

@@ -18,24 +18,24 @@ import java.util.Set;
 public final class PipeServerSettings {
 
 	/** Default permissions of created FIFOs: {@code rw-------}. */
-	public static final Set<PosixFilePermission> DEFAULT_PERMISSIONS = Collections
+	static final Set<PosixFilePermission> DEFAULT_PERMISSIONS = Collections
 		.unmodifiableSet(PosixFilePermissions.fromString("rw-------"));
 
 	/** Default permissions of created directories: {@code rwx------}. */
-	public static final Set<PosixFilePermission> DEFAULT_DIRECTORY_PERMISSIONS = Collections
+	static final Set<PosixFilePermission> DEFAULT_DIRECTORY_PERMISSIONS = Collections
 		.unmodifiableSet(PosixFilePermissions.fromString("rwx------"));
 
 	/** Default max message size: 1 MiB. */
-	public static final int DEFAULT_MAX_MESSAGE_SIZE = 1024 * 1024;
+	static final int DEFAULT_MAX_MESSAGE_SIZE = 1024 * 1024;
 
 	/** Default send queue capacity: 10,000 lines. */
-	public static final int DEFAULT_SEND_QUEUE_CAPACITY = 10_000;
+	static final int DEFAULT_SEND_QUEUE_CAPACITY = 10_000;
 
 	/** Default bound of the bytes waiting to be written: 64 MiB. */
-	public static final long DEFAULT_SEND_QUEUE_MAX_BYTES = 64L * 1024 * 1024;
+	static final long DEFAULT_SEND_QUEUE_MAX_BYTES = 64L * 1024 * 1024;
 
 	/** Default send timeout: 5 seconds. */
-	public static final Duration DEFAULT_SEND_TIMEOUT = Duration.ofSeconds(5);
+	static final Duration DEFAULT_SEND_TIMEOUT = Duration.ofSeconds(5);
 
 	/**
 	 * Default size of the read and write buffers: 16 KiB (measured faster than 64 KiB).
@@ -176,22 +176,6 @@ public final class PipeServerSettings {
 	 */
 	public int getBufferSize() {
 		return this.bufferSize;
-	}
-
-	/**
-	 * Return a builder initialised with these settings.
-	 * @return a new builder
-	 */
-	public Builder toBuilder() {
-		return new Builder(this.channel, this.inPath, this.outPath).permissions(this.permissions)
-			.directoryPermissions(this.directoryPermissions)
-			.managePipes(this.managePipes)
-			.maxMessageSize(this.maxMessageSize)
-			.sendQueueCapacity(this.sendQueueCapacity)
-			.sendQueueMaxBytes(this.sendQueueMaxBytes)
-			.overflow(this.overflow)
-			.sendTimeout(this.sendTimeout)
-			.bufferSize(this.bufferSize);
 	}
 
 	@Override

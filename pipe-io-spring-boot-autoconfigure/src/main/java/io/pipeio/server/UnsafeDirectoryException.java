@@ -22,7 +22,7 @@ public class UnsafeDirectoryException extends PipeFileException {
 	 * @param message what is wrong, naming the directory or ancestor at fault
 	 * @param fix what to do about it
 	 */
-	public UnsafeDirectoryException(Path directory, String message, String fix) {
+	UnsafeDirectoryException(Path directory, String message, String fix) {
 		super(directory, message + " Fix: " + fix + ".");
 		this.problem = message;
 		this.fix = fix;
