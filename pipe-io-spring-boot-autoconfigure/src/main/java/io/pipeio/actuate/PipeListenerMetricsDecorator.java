@@ -86,8 +86,7 @@ public class PipeListenerMetricsDecorator implements PipeMessageListenerDecorato
 
 		private @Nullable Object observe(Call call) throws Exception {
 			// The bean's convention as the custom one, so no global convention overrides
-			// it; Micrometer wants a
-			// default too, never used then.
+			// it; Micrometer wants a default too, never used then.
 			Observation observation = Observation.createNotStarted(this.convention, this.convention,
 					() -> new PipeListenerObservationContext(this.channel), this.registry);
 			observation.start();

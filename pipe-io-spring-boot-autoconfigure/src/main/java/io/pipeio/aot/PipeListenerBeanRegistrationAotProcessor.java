@@ -75,9 +75,8 @@ class PipeListenerBeanRegistrationAotProcessor implements BeanRegistrationAotPro
 			return declared;
 		}
 		// The value of CompletableFuture<List<Item>> is List<Item>; the CompletionStage
-		// view that
-		// ResolvableType.as gives has only the variable T, so a declared argument is
-		// taken as it is.
+		// view that ResolvableType.as gives has only the variable T, so a declared
+		// argument is taken as it is.
 		if (declared instanceof ParameterizedType parameterized && parameterized.getActualTypeArguments().length == 1) {
 			return parameterized.getActualTypeArguments()[0];
 		}

@@ -166,9 +166,8 @@ public class PipeTemplate implements PipeOperations, PipeRequestOperations {
 			throw ex;
 		}
 		// The place stays in the channel's queue: a late answer is discarded there.
-		// orTimeout drops
-		// its timer once the answer came, so a long timeout holds no memory after the
-		// answer.
+		// orTimeout drops its timer once the answer came, so a long timeout holds no
+		// memory after the answer.
 		answer.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
 		String channel = target.getName();
 		return answer.handle((value, failure) -> {

@@ -168,9 +168,8 @@ public final class PluginSupervisor {
 		}
 		if (this.settings.stdio()) {
 			// The JVM opens the FIFOs: the out pipe's reader end as stdin (the channel
-			// holds it open,
-			// so this does not block), the in pipe's writer end as stdout (the channel
-			// reads it).
+			// holds it open, so this does not block), the in pipe's writer end as stdout
+			// (the channel reads it).
 			builder.redirectInput(this.outPipe.toFile()).redirectOutput(this.inPipe.toFile());
 		}
 		else {

@@ -124,9 +124,8 @@ final class InboundPipe {
 						break;
 					}
 					// Returns once a client wrote, or came and went, or when woken by
-					// close or retire:
-					// the loop decides, and a retired pipe is read once more for what a
-					// client left.
+					// close or retire: the loop decides, and a retired pipe is read once
+					// more for what a client left.
 					this.writerWait.await();
 				}
 			}
@@ -200,9 +199,8 @@ final class InboundPipe {
 		this.reading = true;
 		try {
 			// Checked after announcing the read, while pause() sets the flag before it
-			// looks at
-			// reading: either this sees the pause, or holdBack() sees the read and ends
-			// it.
+			// looks at reading: either this sees the pause, or holdBack() sees the read
+			// and ends it.
 			if (this.dispatcher.isPaused() || this.closing) {
 				return 0;
 			}

@@ -269,9 +269,8 @@ final class LineDispatcher {
 			dispatcher.replies.afterLine();
 			if (!dispatcher.closed) {
 				// An interrupt left by the handler (or an InterruptedException it threw)
-				// is not a
-				// stop: carried into the next read it would close the pipe under attached
-				// clients.
+				// is not a stop: carried into the next read it would close the pipe under
+				// attached clients.
 				Thread.interrupted();
 			}
 		}

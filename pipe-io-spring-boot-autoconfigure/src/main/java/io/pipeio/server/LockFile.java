@@ -141,9 +141,8 @@ final class LockFile {
 			checkUsable(file, PipeFiles.currentUid(), channel);
 			if (created) {
 				// Exact whatever the umask, so that a later holder can open it
-				// read-write. Done
-				// before locking: setting it opens and closes the file, which would drop
-				// the lock.
+				// read-write. Done before locking: setting it opens and closes the file,
+				// which would drop the lock.
 				Files.getFileAttributeView(file.path(), PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
 					.setPermissions(PERMISSIONS);
 			}

@@ -68,8 +68,7 @@ class PipeChannelRegistryShutdownTests {
 			assertThat(context).hasNotFailed();
 			PipeChannel bytes = context.getBean(PipeChannelRegistry.class).getRequiredChannel("bytes");
 			// A shell client holds both pipes of "bytes" and never reads: the out pipe
-			// fills up and
-			// the writer blocks with lines still queued.
+			// fills up and the writer blocks with lines still queued.
 			Process shell = new ProcessBuilder("bash", "-c", "exec 3<'" + this.directory.resolve("bytes.out") + "' 4>'"
 					+ this.directory.resolve("bytes.in") + "'; echo attached; exec sleep 60")
 				.redirectErrorStream(true)

@@ -113,9 +113,8 @@ class PipeServerBackPressureTests extends PipeServerTestSupport {
 		assertThat(server.getState()).isEqualTo(PipeServerState.STOPPED);
 		assertThat(TestPipes.engineThreads()).isEmpty();
 		// Stopping drains the in pipe and then closes it: the client's blocked write
-		// ends, either
-		// because its lines were read (and counted as dropped) or with EPIPE once nobody
-		// reads.
+		// ends, either because its lines were read (and counted as dropped) or with EPIPE
+		// once nobody reads.
 		await().atMost(Duration.ofSeconds(5)).until(writing::isDone);
 	}
 

@@ -123,8 +123,7 @@ class PipeServerEngineFailureTests extends PipeServerTestSupport {
 	void writerErrorFailsTheChannelAndSendsFailAtOnceUntilItIsRestarted() throws Exception {
 		PipeServer server = this.pipes.startEcho(this.pipes.settings().build());
 		// Nothing a user does runs on the writer thread, so the fault is injected: a line
-		// whose
-		// future throws when the writer completes it.
+		// whose future throws when the writer completes it.
 		CompletableFuture<Void> failing = new CompletableFuture<>() {
 			@Override
 			public boolean complete(@Nullable Void value) {

@@ -49,9 +49,8 @@ class PipeServerPresenceTests extends PipeServerTestSupport {
 			crashing.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
 		}
 		// The next client comes once the server saw the pipe without writers: one that
-		// opens it
-		// before the reader even ran again continues the same stream (a POSIX limit,
-		// documented).
+		// opens it before the reader even ran again continues the same stream (a POSIX
+		// limit, documented).
 		await().atMost(Duration.ofSeconds(10)).until(() -> !server.getStatistics().isClientConnected());
 		try (PipeTestClient next = this.pipes.writer()) {
 			next.send("next client");

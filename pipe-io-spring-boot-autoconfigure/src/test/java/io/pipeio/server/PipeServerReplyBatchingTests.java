@@ -27,8 +27,7 @@ class PipeServerReplyBatchingTests extends PipeServerTestSupport {
 			String line = new String(buffer, offset, length, StandardCharsets.UTF_8);
 			if (line.equals("second")) {
 				// Blocks until the client has the first reply: a reply held until the end
-				// of the chunk
-				// would never arrive.
+				// of the chunk would never arrive.
 				firstReplyRead.await(10, TimeUnit.SECONDS);
 			}
 			self.get().send(("re:" + line).getBytes(StandardCharsets.UTF_8));

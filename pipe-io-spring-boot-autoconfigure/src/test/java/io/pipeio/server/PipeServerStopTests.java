@@ -157,8 +157,7 @@ class PipeServerStopTests extends PipeServerTestSupport {
 		server.start();
 		try (PipeTestClient writer = this.pipes.writer()) {
 			// Several lines in one write, so in one chunk: interrupting the handler once
-			// must not
-			// just move it on to the next line of that chunk.
+			// must not just move it on to the next line of that chunk.
 			writer.sendRaw("slow-1\nslow-2\nslow-3\n".getBytes(StandardCharsets.US_ASCII));
 			assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
 			stopPromptly(server);

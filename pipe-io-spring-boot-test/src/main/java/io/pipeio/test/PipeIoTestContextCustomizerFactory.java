@@ -50,9 +50,8 @@ final class PipeIoTestContextCustomizerFactory implements ContextCustomizerFacto
 						Map.of(PipeTestDirectory.PROPERTY, directory.path().toString())));
 			beanFactory.registerSingleton(BEAN_NAME, directory);
 			// Registered before any bean exists, so destroyed last: after the channels
-			// stopped (that
-			// happens before beans are destroyed) and after every bean that might still
-			// use a pipe.
+			// stopped (that happens before beans are destroyed) and after every bean that
+			// might still use a pipe.
 			((DefaultSingletonBeanRegistry) beanFactory).registerDisposableBean(BEAN_NAME, directory::close);
 		}
 

@@ -29,9 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ClientPluginsTests extends SampleAppTestSupport {
 
 	// Generous: the plug-ins start together with the app, and the JVM and Mono ones take
-	// a few
-	// seconds to answer their first line on a busy machine. A request waits in the pipe
-	// meanwhile.
+	// a few seconds to answer their first line on a busy machine. A request waits in the
+	// pipe meanwhile.
 	private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
 	@Autowired

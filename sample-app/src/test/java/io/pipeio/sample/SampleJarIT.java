@@ -99,10 +99,8 @@ class SampleJarIT {
 		RunningJar app = start();
 		app.awaitStarted();
 		// A shell client holds echo.in and echo.out and never reads: the echoes of its
-		// 300 KB
-		// fill the out pipe and block the writer with replies still queued. A client in
-		// this
-		// JVM is attached to upper and reads.
+		// 300 KB fill the out pipe and block the writer with replies still queued. A
+		// client in this JVM is attached to upper and reads.
 		Process shell = track(new ProcessBuilder("bash", "-c",
 				"exec 3<'" + this.directory.resolve("echo.out") + "' 4>'" + this.directory.resolve("echo.in")
 						+ "'; head -c 300000 /dev/zero | tr '\\0' x | fold -w 999 >&4;"
