@@ -1,11 +1,13 @@
 package io.pipeio.actuate;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.BaseUnits;
@@ -51,6 +53,26 @@ public class PipeIoMetrics implements MeterBinder, PipeServerListener {
 			MeterRegistry meterRegistry = this.registry;
 			if (meterRegistry != null) {
 				bind(meterRegistry, server);
+			}
+		}
+	}
+
+	/**
+	 * Remove the meters of a channel that was removed, so that they neither linger nor keep
+	 * counting for a channel of the same name added later.
+	 */
+	@Override
+	public void onRemoved(PipeServer server) {
+		this.servers.remove(server);
+		MeterRegistry meterRegistry = this.registry;
+		if (meterRegistry == null) {
+			return;
+		}
+		String channel = server.getChannel();
+		for (Meter meter : List.copyOf(meterRegistry.getMeters())) {
+			Meter.Id id = meter.getId();
+			if (id.getName().startsWith("pipeio.") && channel.equals(id.getTag("channel"))) {
+				meterRegistry.remove(meter);
 			}
 		}
 	}

@@ -60,6 +60,11 @@ public final class CompositePipeServerListener implements PipeServerListener {
 	}
 
 	@Override
+	public void onRemoved(PipeServer server) {
+		tellEach((listener) -> listener.onRemoved(server));
+	}
+
+	@Override
 	public void onPipeRecreated(PipeServer server, Path path) {
 		tellEach((listener) -> listener.onPipeRecreated(server, path));
 	}

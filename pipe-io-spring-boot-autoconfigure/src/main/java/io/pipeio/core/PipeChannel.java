@@ -319,6 +319,13 @@ public final class PipeChannel implements PipeChannelContext {
 	}
 
 	/**
+	 * @return the channel's engine
+	 */
+	PipeServer server() {
+		return this.server;
+	}
+
+	/**
 	 * @return the error handler of the listener, or the default one
 	 */
 	PipeErrorHandler errorHandler() {

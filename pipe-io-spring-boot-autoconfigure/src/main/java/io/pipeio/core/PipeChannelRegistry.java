@@ -187,6 +187,7 @@ public class PipeChannelRegistry implements SmartLifecycle {
 		PipeChannel channel = this.channels.remove(name);
 		if (channel != null) {
 			channel.stop(this.shutdownTimeout);
+			this.serverListener.onRemoved(channel.server());
 		}
 		return channel != null;
 	}
@@ -209,7 +210,8 @@ public class PipeChannelRegistry implements SmartLifecycle {
 	public PipeChannel getRequiredChannel(String name) {
 		PipeChannel channel = this.channels.get(name);
 		if (channel == null) {
-			throw new IllegalArgumentException("No channel named '" + name + "'; known channels: " + getChannelNames());
+			throw new IllegalArgumentException("No channel named '" + name + "'; known channels: " + getChannelNames()
+					+ ". Declare it under pipe-io.channels." + name + " or give it a @PipeListener(\"" + name + "\")");
 		}
 		return channel;
 	}

@@ -72,6 +72,16 @@ public interface PipeServerListener {
 	}
 
 	/**
+	 * The server's channel was removed for good by the layer that owns it (such as
+	 * {@code PipeChannelRegistry.unregister}), after its last stop: observers let go of it
+	 * and of what they keep for it (meters, for instance), so that a channel of the same
+	 * name added later starts afresh.
+	 * @param server the server
+	 */
+	default void onRemoved(PipeServer server) {
+	}
+
+	/**
 	 * A managed pipe was deleted or replaced while running and the server re-created and
 	 * reopened it.
 	 * @param server the server

@@ -1,0 +1,51 @@
+package io.pipeio.actuate;
+
+import java.nio.file.Path;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.pipeio.autoconfigure.PipeChannelSettingsFactory;
+import io.pipeio.core.PipeChannelRegistry;
+import io.pipeio.test.PipeTestClient;
+import io.pipeio.testsupport.PipeIoContextRunners;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A channel removed at runtime takes its meters with it, so that a plug-in host that adds and
+ * removes channels does not pile them up, and a channel of the same name added later counts
+ * afresh.
+ */
+@Timeout(60)
+class PipeIoMetricsRemovalTests {
+
+	@TempDir
+	Path directory;
+
+	@Test
+	void unregisteringAChannelRemovesItsMetersAndANewOneOfTheSameNameCountsAfresh() {
+		PipeIoContextRunners.withMetrics(this.directory).run((context) -> {
+			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+			PipeChannelSettingsFactory factory = context.getBean(PipeChannelSettingsFactory.class);
+			MeterRegistry meters = context.getBean(MeterRegistry.class);
+			registry.register("worker", factory.createDefault("worker"), (line, channel) -> line);
+			assertThat(PipeTestClient.request(this.directory, "worker", "one")).isEqualTo("one");
+			await().until(() -> received(meters, "worker") == 1);
+			assertThat(registry.unregister("worker")).isTrue();
+			assertThat(meters.find("pipeio.messages.received").tag("channel", "worker").meters()).isEmpty();
+			assertThat(meters.find("pipeio.channel.state").tag("channel", "worker").meters()).isEmpty();
+			registry.register("worker", factory.createDefault("worker"), (line, channel) -> line);
+			assertThat(PipeTestClient.request(this.directory, "worker", "two")).isEqualTo("two");
+			await().until(() -> received(meters, "worker") == 1);
+		});
+	}
+
+	private static double received(MeterRegistry meters, String channel) {
+		var counter = meters.find("pipeio.messages.received").tag("channel", channel).functionCounter();
+		return (counter != null) ? counter.count() : -1;
+	}
+
+}
