@@ -58,8 +58,8 @@ public class PipeIoMetrics implements MeterBinder, PipeServerListener {
 	}
 
 	/**
-	 * Remove the meters of a channel that was removed, so that they neither linger nor keep
-	 * counting for a channel of the same name added later.
+	 * Remove the meters of a channel that was removed, so that they neither linger nor
+	 * keep counting for a channel of the same name added later.
 	 */
 	@Override
 	public void onRemoved(PipeServer server) {

@@ -73,9 +73,9 @@ public interface PipeServerListener {
 
 	/**
 	 * The server's channel was removed for good by the layer that owns it (such as
-	 * {@code PipeChannelRegistry.unregister}), after its last stop: observers let go of it
-	 * and of what they keep for it (meters, for instance), so that a channel of the same
-	 * name added later starts afresh.
+	 * {@code PipeChannelRegistry.unregister}), after its last stop: observers let go of
+	 * it and of what they keep for it (meters, for instance), so that a channel of the
+	 * same name added later starts afresh.
 	 * @param server the server
 	 */
 	default void onRemoved(PipeServer server) {

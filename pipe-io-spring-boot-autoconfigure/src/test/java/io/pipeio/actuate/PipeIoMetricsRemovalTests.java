@@ -15,9 +15,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A channel removed at runtime takes its meters with it, so that a plug-in host that adds and
- * removes channels does not pile them up, and a channel of the same name added later counts
- * afresh.
+ * A channel removed at runtime takes its meters with it, so that a plug-in host that adds
+ * and removes channels does not pile them up, and a channel of the same name added later
+ * counts afresh.
  */
 @Timeout(60)
 class PipeIoMetricsRemovalTests {
