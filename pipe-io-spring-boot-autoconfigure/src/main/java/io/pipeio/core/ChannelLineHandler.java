@@ -61,18 +61,15 @@ final class ChannelLineHandler implements LineHandler {
 			}
 			return;
 		}
-		for (int attempt = 1;; attempt++) {
+		Object reply;
+		int attempt = 1;
+		while (true) {
 			try {
 				// A line in an array of its own goes to the listener as is: no copy of a
 				// large line.
 				BufferedPipeMessageListener current = chain.head();
-				Object reply = owned ? current.onMessage(buffer, channel)
-						: current.onMessage(buffer, offset, length, channel);
-				if (reply != null) {
-					channel.replies.submit(reply, buffer, offset, length,
-							(line, failure) -> channel.failures.failed(line, failure, 1));
-				}
-				return;
+				reply = owned ? current.onMessage(buffer, channel) : current.onMessage(buffer, offset, length, channel);
+				break;
 			}
 			catch (Throwable ex) {
 				// The same line again, in order: the lines behind it wait (see
@@ -81,6 +78,20 @@ final class ChannelLineHandler implements LineHandler {
 					channel.failures.failed(copy(buffer, offset, length, owned), ex, attempt);
 					return;
 				}
+				attempt++;
+			}
+		}
+		if (reply != null) {
+			// Outside the retry: the listener succeeded, so a reply that cannot be sent
+			// (a full
+			// queue with overflow=fail) must not make it run again.
+			int attempts = attempt;
+			try {
+				channel.replies.submit(reply, buffer, offset, length,
+						(line, failure) -> channel.failures.failed(line, failure, attempts));
+			}
+			catch (Throwable ex) {
+				channel.failures.failed(copy(buffer, offset, length, owned), ex, attempts);
 			}
 		}
 	}

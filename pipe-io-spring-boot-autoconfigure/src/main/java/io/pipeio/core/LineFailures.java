@@ -100,10 +100,15 @@ final class LineFailures implements PipeServerListener {
 					TimeUnit.NANOSECONDS.timedWait(this.backoffMonitor, left);
 				}
 				catch (InterruptedException ex) {
-					// The stop gave up waiting for this line: drop it, and let the engine
-					// see why.
-					Thread.currentThread().interrupt();
-					return false;
+					if (this.stopping) {
+						// The stop's deadline passed: drop the line, and let the engine
+						// see why.
+						Thread.currentThread().interrupt();
+						return false;
+					}
+					// A stray interrupt, such as one the listener left behind when it
+					// threw:
+					// cleared, the wait goes on.
 				}
 			}
 		}

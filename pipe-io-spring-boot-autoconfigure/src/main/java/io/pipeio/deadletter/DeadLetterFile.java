@@ -116,11 +116,27 @@ public final class DeadLetterFile implements Closeable {
 		}
 		FileChannel channel = this.channel;
 		Assert.state(channel != null, "Dead-letter file not open");
-		ByteBuffer buffer = ByteBuffer.wrap(json);
-		while (buffer.hasRemaining()) {
-			channel.write(buffer);
+		// A FileChannel closes itself when a thread with its interrupt flag set writes to
+		// it:
+		// the flag (left by a listener, or by a stop) must not cost this and every later
+		// record.
+		boolean interrupted = Thread.interrupted();
+		try {
+			ByteBuffer buffer = ByteBuffer.wrap(json);
+			while (buffer.hasRemaining()) {
+				channel.write(buffer);
+			}
+			this.size += json.length;
 		}
-		this.size += json.length;
+		catch (IOException ex) {
+			close(); // the next write opens the file again
+			throw ex;
+		}
+		finally {
+			if (interrupted) {
+				Thread.currentThread().interrupt();
+			}
+		}
 	}
 
 	/**

@@ -99,6 +99,50 @@ class PipeRetryAndDeadLetterTests {
 	}
 
 	@Test
+	void aListenerThatLeavesTheInterruptFlagSetIsRetriedAndTheFileKeepsWorking() {
+		runner().run((context) -> {
+			try (PipeTestClient client = PipeTestClient.connect(pipes(), "flaky")) {
+				client.send("interrupted");
+				client.send("always");
+				client.send("next");
+				assertThat(client.receive()).isEqualTo("next after 1 calls");
+			}
+			assertThat(context.getBean(Listeners.class).calls("interrupted")).isEqualTo(3);
+			ChannelStatistics statistics = statistics(context, "flaky");
+			await().untilAsserted(() -> assertThat(statistics.getDeadLettered()).isEqualTo(2));
+			assertThat(statistics.getDeadLetterFailures()).isZero();
+			assertThat(read(this.directory.resolve("letters/flaky.jsonl")))
+				.extracting((letter) -> letter.path("line").asString())
+				.containsExactly("interrupted", "always");
+		});
+	}
+
+	@Test
+	void aReplyThatCannotBeSentDoesNotCallTheListenerAgain() {
+		// Nobody reads the out pipe: the first reply waits for a reader, the second fills
+		// the
+		// queue of one, the next ones fail at once (overflow=fail).
+		runner()
+			// Nobody will read what is queued: the stop need not wait for it.
+			.withPropertyValues("pipe-io.channels.flaky.overflow=fail", "pipe-io.channels.flaky.send-queue-capacity=1",
+					"spring.lifecycle.timeout-per-shutdown-phase=1s")
+			.run((context) -> {
+				try (PipeTestClient sender = PipeTestClient.sender(pipes().resolve("flaky.in"))) {
+					for (int i = 1; i <= 4; i++) {
+						sender.send("big " + i);
+					}
+					ChannelStatistics statistics = statistics(context, "flaky");
+					await().until(() -> statistics.getDropped(DropReason.HANDLER_ERROR) >= 2);
+				}
+				Listeners listeners = context.getBean(Listeners.class);
+				for (int i = 1; i <= 4; i++) {
+					assertThat(listeners.calls("big " + i)).as("calls of line %d", i).isEqualTo(1);
+				}
+				assertThat(statistics(context, "flaky").getRetries()).isZero();
+			});
+	}
+
+	@Test
 	void aLineThatCannotBeConvertedIsNotRetried() {
 		runner().withPropertyValues("pipe-io.channels.json.retry.max-attempts=5").run((context) -> {
 			try (PipeTestClient client = PipeTestClient.connect(pipes(), "json")) {
@@ -252,6 +296,13 @@ class PipeRetryAndDeadLetterTests {
 		@PipeListener("flaky")
 		String flaky(String line) {
 			int call = this.calls.computeIfAbsent(line, (key) -> new AtomicInteger()).incrementAndGet();
+			if (line.equals("interrupted")) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException("failed with the interrupt flag set");
+			}
+			if (line.startsWith("big")) {
+				return "x".repeat(100_000);
+			}
 			if (line.equals("always") || (line.equals("fail-twice") && call <= 2)) {
 				throw new IllegalStateException(line.equals("always") ? "always fails" : "call " + call + " failed");
 			}
