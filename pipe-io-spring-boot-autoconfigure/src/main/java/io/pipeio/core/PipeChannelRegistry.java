@@ -172,6 +172,7 @@ public class PipeChannelRegistry implements SmartLifecycle {
 			}
 			catch (RuntimeException ex) {
 				this.channels.remove(name);
+				forget(channel);
 				throw ex;
 			}
 		}
@@ -187,9 +188,21 @@ public class PipeChannelRegistry implements SmartLifecycle {
 		PipeChannel channel = this.channels.remove(name);
 		if (channel != null) {
 			channel.stop(this.shutdownTimeout);
-			this.serverListener.onRemoved(channel.server());
+			forget(channel);
 		}
 		return channel != null;
+	}
+
+	/**
+	 * Let go of what was kept for a channel that is gone: its meters, its dead-letter
+	 * file.
+	 */
+	private void forget(PipeChannel channel) {
+		this.serverListener.onRemoved(channel.server());
+		DeadLetterSettings deadLetter = channel.getSettings().deadLetter();
+		if (deadLetter != null) {
+			this.deadLetterFiles.release(deadLetter);
+		}
 	}
 
 	/**

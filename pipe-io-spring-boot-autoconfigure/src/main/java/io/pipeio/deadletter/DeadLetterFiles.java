@@ -16,6 +16,11 @@ public final class DeadLetterFiles {
 	private final Map<Path, DeadLetterFile> files = new LinkedHashMap<>();
 
 	/**
+	 * How many channels use each file: it is closed and forgotten when the last one goes.
+	 */
+	private final Map<Path, Integer> users = new LinkedHashMap<>();
+
+	/**
 	 * Return the file of some settings, the same instance for the same path.
 	 * @param settings the settings
 	 * @return the file
@@ -28,7 +33,23 @@ public final class DeadLetterFiles {
 					+ " different sizes (" + file.getSettings() + " and " + settings + "); give both channels the"
 					+ " same max-file-size and max-history, or different files");
 		}
+		this.users.merge(settings.file(), 1, Integer::sum);
 		return file;
+	}
+
+	/**
+	 * A channel that used a file is gone: the file is closed and forgotten once no
+	 * channel uses it, so that a channel added later may give the path other sizes.
+	 * @param settings the settings the channel got its file with
+	 */
+	public synchronized void release(DeadLetterSettings settings) {
+		Integer left = this.users.computeIfPresent(settings.file(), (path, count) -> (count > 1) ? count - 1 : null);
+		if (left == null) {
+			DeadLetterFile file = this.files.remove(settings.file());
+			if (file != null) {
+				file.close();
+			}
+		}
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package io.pipeio.actuate;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -40,6 +42,20 @@ class PipeIoMetricsRemovalTests {
 			registry.register("worker", factory.createDefault("worker"), (line, channel) -> line);
 			assertThat(PipeTestClient.request(this.directory, "worker", "two")).isEqualTo("two");
 			await().until(() -> received(meters, "worker") == 1);
+		});
+	}
+
+	@Test
+	void aChannelWhoseStartFailsLeavesNoMeters() throws Exception {
+		Files.writeString(this.directory.resolve("broken.in"), "a regular file, not a FIFO");
+		PipeIoContextRunners.withMetrics(this.directory).run((context) -> {
+			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+			PipeChannelSettingsFactory factory = context.getBean(PipeChannelSettingsFactory.class);
+			MeterRegistry meters = context.getBean(MeterRegistry.class);
+			assertThatExceptionOfType(RuntimeException.class).isThrownBy(
+					() -> registry.register("broken", factory.createDefault("broken"), (line, channel) -> line));
+			assertThat(registry.getChannel("broken")).isNull();
+			assertThat(meters.find("pipeio.channel.state").tag("channel", "broken").meters()).isEmpty();
 		});
 	}
 

@@ -161,6 +161,12 @@ class DeadLetterFileTests {
 		assertThatExceptionOfType(IllegalArgumentException.class)
 			.isThrownBy(() -> files.get(new DeadLetterSettings(file, 2048, 1)))
 			.withMessageContaining("configured twice");
+		// Once every channel that used it is gone, the path may be used with other sizes.
+		files.release(new DeadLetterSettings(file, 1024, 1));
+		assertThatExceptionOfType(IllegalArgumentException.class)
+			.isThrownBy(() -> files.get(new DeadLetterSettings(file, 2048, 1)));
+		files.release(new DeadLetterSettings(file, 1024, 1));
+		assertThat(files.get(new DeadLetterSettings(file, 2048, 1))).isNotSameAs(first);
 	}
 
 	private static DeadLetter letter(String line, Throwable cause, int attempts) {
