@@ -1,7 +1,11 @@
 package io.pipeio.integration;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.util.Arrays;
 
+import io.pipeio.converter.PipeMessageConversionException;
 import io.pipeio.core.BufferedPipeMessageListener;
 import io.pipeio.core.PipeChannel;
 import io.pipeio.core.PipeChannelContext;
@@ -180,15 +184,35 @@ public class PipeInboundChannelAdapter extends MessageProducerSupport {
 		@Override
 		public @Nullable Object onMessage(byte[] buffer, int offset, int length, PipeChannelContext context) {
 			send(PipeInboundChannelAdapter.this.binary ? Arrays.copyOfRange(buffer, offset, offset + length)
-					: new String(buffer, offset, length, context.getCharset()));
+					: decode(buffer, offset, length, context));
 			return null;
 		}
 
 		@Override
 		public @Nullable Object onMessage(byte[] line, PipeChannelContext context) {
 			// The line is in an array of its own, which the listener owns: no copy.
-			send(PipeInboundChannelAdapter.this.binary ? line : new String(line, context.getCharset()));
+			send(PipeInboundChannelAdapter.this.binary ? line : decode(line, 0, line.length, context));
 			return null;
+		}
+
+		/**
+		 * Decode strictly, as a {@code String} parameter of a listener is: a line that is
+		 * not valid in the channel's charset is dropped as {@code malformed} (counted,
+		 * never retried) rather than forwarded with replacement characters.
+		 */
+		private String decode(byte[] buffer, int offset, int length, PipeChannelContext context) {
+			try {
+				return context.getCharset()
+					.newDecoder()
+					.onMalformedInput(CodingErrorAction.REPORT)
+					.onUnmappableCharacter(CodingErrorAction.REPORT)
+					.decode(ByteBuffer.wrap(buffer, offset, length))
+					.toString();
+			}
+			catch (CharacterCodingException ex) {
+				throw new PipeMessageConversionException("A line of channel '" + context.getName() + "' is not valid "
+						+ context.getCharset() + " text: " + ex.getMessage(), ex);
+			}
 		}
 
 	}

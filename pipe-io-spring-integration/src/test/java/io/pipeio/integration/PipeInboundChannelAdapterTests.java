@@ -72,6 +72,24 @@ class PipeInboundChannelAdapterTests {
 	}
 
 	@Test
+	void aLineThatIsNotValidTextIsDroppedAsMalformedNotForwarded() {
+		runner().run((context) -> {
+			QueueChannel received = context.getBean("received", QueueChannel.class);
+			PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("sensor");
+			try (PipeTestClient client = PipeTestClient.connect(this.directory, "sensor")) {
+				client.send(new byte[] { 'c', 'a', 'f', (byte) 0xe9 }); // ISO-8859-1, not
+																		// UTF-8
+				client.send("t=21");
+				Message<?> message = received.receive(WAIT.toMillis());
+				assertThat(message).isNotNull();
+				assertThat(message.getPayload()).isEqualTo("t=21");
+				assertThat(channel.getStatistics().getDropped(DropReason.MALFORMED)).isEqualTo(1);
+				assertThat(received.getQueueSize()).isZero();
+			}
+		});
+	}
+
+	@Test
 	void binaryPayloadsAreTheLinesBytes() {
 		runner().withPropertyValues("test.payload=binary").run((context) -> {
 			QueueChannel received = context.getBean("received", QueueChannel.class);
