@@ -98,7 +98,8 @@ final class EffectiveChannel {
 		PipeDeadLetterProperties deadLetterDefaults = defaults.getDeadLetter();
 		String file = (deadLetter.getFile() != null) ? pick("dead-letter.file", deadLetter.getFile(), "")
 				: deadLetterDefaults.getFile();
-		this.deadLetterFile = (file != null) ? file.replace(NAME_PLACEHOLDER, name) : null;
+		// An empty value turns the file of channel-defaults off for one channel.
+		this.deadLetterFile = (file != null && !file.isBlank()) ? file.replace(NAME_PLACEHOLDER, name) : null;
 		this.deadLetterMaxFileSize = pick("dead-letter.max-file-size", deadLetter.getMaxFileSize(),
 				or(deadLetterDefaults.getMaxFileSize(), PipeDeadLetterProperties.DEFAULT_MAX_FILE_SIZE));
 		this.deadLetterMaxHistory = pick("dead-letter.max-history", deadLetter.getMaxHistory(),

@@ -104,11 +104,6 @@ final class PipeChannelChecks {
 	}
 
 	private static void checkDeadLetter(EffectiveChannel channel, Set<String> problems) {
-		String file = channel.deadLetterFile();
-		if (file != null && file.isBlank()) {
-			problems.add(channel.property("dead-letter.file") + " must not be empty; name a file such as"
-					+ " dead-letters/{channel}.jsonl, or remove the key to write no dead letters");
-		}
 		if (channel.deadLetterMaxFileSize().toBytes() < 1) {
 			problems.add(channel.property("dead-letter.max-file-size") + " must be at least 1B, got "
 					+ channel.deadLetterMaxFileSize() + "; use a size such as 10MB");

@@ -21,8 +21,9 @@ public class PipeDeadLetterProperties {
 	/**
 	 * The file that receives every dropped line as one JSON object (time, channel,
 	 * reason, exception, the line as text or in base64), relative to the working
-	 * directory; "{channel}" stands for the channel's name. Created readable by this user
-	 * only. Default: none, dropped lines are only counted and logged.
+	 * directory; "{channel}" stands for the channel's name, and an empty value turns off,
+	 * for one channel, the file that channel-defaults gives. Created readable by this
+	 * user only. Default: none, dropped lines are only counted and logged.
 	 */
 	private @Nullable String file;
 

@@ -231,6 +231,15 @@ class PipeRetryAndDeadLetterTests {
 	}
 
 	@Test
+	void anEmptyFileTurnsTheDefaultDeadLetterFileOffForOneChannel() {
+		runner().withPropertyValues("pipe-io.channels.json.dead-letter.file=").run((context) -> {
+			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+			assertThat(registry.getRequiredChannel("json").getSettings().deadLetter()).isNull();
+			assertThat(registry.getRequiredChannel("flaky").getSettings().deadLetter()).isNotNull();
+		});
+	}
+
+	@Test
 	void aMisspelledKeyFailsStartupWithTheValidOnes() {
 		runner().withPropertyValues("pipe-io.channels.flaky.retry.max-atempts=3").run((context) -> {
 			assertThat(context).hasFailed();

@@ -90,11 +90,17 @@ final class FifoOpening {
 	 */
 	private static void abandon(Path fifo, Thread opener, CompletableFuture<FileChannel> opening) {
 		opening.thenAccept(FifoOpening::closeQuietly);
-		release(fifo);
 		try {
-			// Bounded: a FIFO deleted meanwhile cannot be reached any more, and its
-			// opener stays blocked.
-			opener.join(1000);
+			// Again and again: an opener that had not reached open(2) yet when the first
+			// release came (a busy machine) would otherwise block for good. Bounded: a
+			// FIFO
+			// deleted meanwhile cannot be reached any more, and its opener stays blocked.
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+			do {
+				release(fifo);
+				opener.join(20);
+			}
+			while (opener.isAlive() && System.nanoTime() < deadline);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
