@@ -20,10 +20,12 @@ import org.springframework.util.Assert;
  * process would: it opens {@code <channel>.in} for writing only and {@code <channel>.out}
  * for reading only, writes newline-terminated lines and reads the replies.
  * <p>
- * Nothing here blocks forever. Opening waits at most the client's timeout for the
- * server's end (and a stuck {@code open(2)} is released, so no thread is left behind);
- * every receive waits at most its timeout; a daemon thread reads the out pipe into a
- * queue. A timeout fails with an {@link AssertionError} that names the pipe.
+ * Opening waits at most the client's timeout for the server's end (and a stuck
+ * {@code open(2)} is released, so no thread is left behind); every receive waits at most
+ * its timeout; a daemon thread reads the out pipe into a queue. A timeout fails with an
+ * {@link AssertionError} that names the pipe. Sending is a plain write, as another
+ * process's: it blocks while the in pipe is full (64 KiB the server has not read, such as
+ * when its channel is paused), so give tests that send much a {@code @Timeout}.
  * <pre class="code">
  * try (PipeTestClient client = PipeTestClient.connect(directory, "echo")) {
  *     assertThat(client.request("hello")).isEqualTo("hello");
