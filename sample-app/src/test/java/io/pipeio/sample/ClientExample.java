@@ -2,6 +2,7 @@ package io.pipeio.sample;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -73,12 +74,25 @@ enum ClientExample {
 
 	private static void run(List<String> command) {
 		try {
-			Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-			String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-			if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
-				process.destroyForcibly();
-				throw new IllegalStateException(String.join(" ", command)
-						+ " failed (run .ci/toolchains to install the compilers):\n" + output);
+			// Output to a file, not read before waiting: a build that hangs must not
+			// outlast
+			// the bound below.
+			Path log = Files.createTempFile("client-build", ".log");
+			try {
+				Process process = new ProcessBuilder(command).redirectErrorStream(true)
+					.redirectOutput(log.toFile())
+					.start();
+				boolean ended = process.waitFor(120, TimeUnit.SECONDS);
+				if (!ended || process.exitValue() != 0) {
+					process.destroyForcibly();
+					throw new IllegalStateException(
+							String.join(" ", command) + (ended ? " failed" : " did not end within 120 s")
+									+ " (run .ci/toolchains to install the compilers):\n"
+									+ Files.readString(log, StandardCharsets.UTF_8));
+				}
+			}
+			finally {
+				Files.deleteIfExists(log);
 			}
 		}
 		catch (IOException ex) {
