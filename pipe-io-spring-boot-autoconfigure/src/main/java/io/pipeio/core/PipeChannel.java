@@ -81,11 +81,24 @@ public final class PipeChannel implements PipeChannelContext {
 		return this.listener;
 	}
 
+	/**
+	 * Whether the channel was paused when its listener was detached, to hold its lines in
+	 * the pipe for the next listener, which resumes it.
+	 */
+	volatile boolean heldForListener;
+
 	void setListener(PipeMessageListener listener, String description, @Nullable PipeErrorHandler errorHandler,
 			List<PipeMessageListenerDecorator> decorators) {
 		this.listener = ListenerChain.of(this.name, listener, decorators);
 		this.listenerDescription = description;
 		this.errorHandler = (errorHandler != null) ? errorHandler : this.defaultErrorHandler;
+	}
+
+	/** Detach the listener: lines that arrive from now on have none. */
+	void clearListener() {
+		this.listener = null;
+		this.listenerDescription = null;
+		this.errorHandler = this.defaultErrorHandler;
 	}
 
 	@Override

@@ -146,12 +146,44 @@ public class PipeChannelRegistry implements SmartLifecycle {
 			}
 			channel.setListener(endpoint.createListener(channel), endpoint.getDescription(), endpoint.getErrorHandler(),
 					this.decorators);
+			if (channel.heldForListener) {
+				channel.heldForListener = false;
+				channel.resume(); // the lines held since the last listener left
+			}
 		}
 		if (this.running && channel.getSettings().autoStartup() && !channel.isRunning()) {
 			// a listener that appeared after startup, such as on a lazy bean
 			channel.start();
 		}
 		return channel;
+	}
+
+	/**
+	 * Detach the listener of a channel, for consumers that come and go (an integration
+	 * flow removed at runtime, for instance). A running channel is paused, so that its
+	 * lines wait in the pipe rather than being dropped with no listener, and the next
+	 * listener registered for it resumes it.
+	 * @param name the channel name
+	 * @return whether a listener was detached
+	 */
+	public boolean unregisterListener(String name) {
+		PipeChannel channel = this.channels.get(name);
+		if (channel == null) {
+			return false;
+		}
+		synchronized (channel) {
+			if (!channel.hasListener()) {
+				return false;
+			}
+			if (channel.isRunning()) {
+				if (!channel.isPaused()) {
+					channel.pause();
+				}
+				channel.heldForListener = true;
+			}
+			channel.clearListener();
+		}
+		return true;
 	}
 
 	/**

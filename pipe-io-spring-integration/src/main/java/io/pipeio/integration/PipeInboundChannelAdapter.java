@@ -130,6 +130,20 @@ public class PipeInboundChannelAdapter extends MessageProducerSupport {
 		}
 	}
 
+	/**
+	 * Detach from the channel, so that a flow removed at runtime lets another consumer
+	 * attach; the channel holds its lines in the pipe meanwhile.
+	 */
+	@Override
+	public void destroy() {
+		super.destroy();
+		PipeChannel attachedChannel = this.attached;
+		this.attached = null;
+		if (attachedChannel != null) {
+			this.registry.unregisterListener(attachedChannel.getName());
+		}
+	}
+
 	private void pause(PipeChannel attachedChannel) {
 		if (!attachedChannel.isPaused()) {
 			this.pausedByAdapter = true;

@@ -12,6 +12,7 @@ import io.pipeio.core.PipeChannel;
 import io.pipeio.core.PipeChannelRegistry;
 import io.pipeio.core.PipeErrorHandler;
 import io.pipeio.integration.dsl.PipeChannelAdapters;
+import io.pipeio.integration.dsl.PipeIo;
 import io.pipeio.integration.dsl.PipeInboundChannelAdapterSpec;
 import io.pipeio.server.DropReason;
 import io.pipeio.test.PipeTestClient;
@@ -26,6 +27,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.integration.channel.QueueChannel;
 import org.springframework.integration.dsl.IntegrationFlow;
+import org.springframework.integration.dsl.context.IntegrationFlowContext;
+import org.springframework.integration.dsl.context.IntegrationFlowContext.IntegrationFlowRegistration;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessagingException;
 import org.springframework.messaging.support.ErrorMessage;
@@ -86,6 +89,38 @@ class PipeInboundChannelAdapterTests {
 				assertThat(channel.getStatistics().getDropped(DropReason.MALFORMED)).isEqualTo(1);
 				assertThat(received.getQueueSize()).isZero();
 			}
+		});
+	}
+
+	@Test
+	void aFlowRemovedAtRuntimeHandsTheChannelAndItsWaitingLinesToTheNextFlow() {
+		IntegrationContextRunners.withDirectory(this.directory).run((context) -> {
+			IntegrationFlowContext flows = context.getBean(IntegrationFlowContext.class);
+			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+			QueueChannel first = new QueueChannel();
+			IntegrationFlowRegistration registration = flows
+				.registration(IntegrationFlow.from(PipeIo.inboundAdapter(registry, "dynamic")).channel(first).get())
+				.register();
+			try (PipeTestClient client = PipeTestClient.connect(this.directory, "dynamic")) {
+				client.send("one");
+				Message<?> one = first.receive(WAIT.toMillis());
+				assertThat(one).isNotNull();
+				assertThat(one.getPayload()).isEqualTo("one");
+				registration.destroy();
+				client.send("two"); // waits in the pipe: the channel has no consumer now
+				QueueChannel second = new QueueChannel();
+				flows
+					.registration(
+							IntegrationFlow.from(PipeIo.inboundAdapter(registry, "dynamic")).channel(second).get())
+					.register();
+				Message<?> two = second.receive(WAIT.toMillis());
+				assertThat(two).isNotNull();
+				assertThat(two.getPayload()).isEqualTo("two");
+				assertThat(first.getQueueSize()).isZero();
+			}
+			PipeChannel channel = registry.getRequiredChannel("dynamic");
+			assertThat(channel.getStatistics().getDropped(DropReason.NO_LISTENER)).isZero();
+			assertThat(channel.isPaused()).isFalse();
 		});
 	}
 
