@@ -10,6 +10,8 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import io.pipeio.plugin.PluginObserver;
 import io.pipeio.plugin.PluginState;
 import io.pipeio.plugin.PluginSupervisor;
+import io.pipeio.server.PipeServer;
+import io.pipeio.server.PipeServerListener;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @author pipe-io
  */
-public class PipePluginMetrics implements MeterBinder, PluginObserver {
+public class PipePluginMetrics implements MeterBinder, PluginObserver, PipeServerListener {
 
 	private final Map<PluginSupervisor, Boolean> plugins = new ConcurrentHashMap<>();
 
@@ -38,6 +40,15 @@ public class PipePluginMetrics implements MeterBinder, PluginObserver {
 				bind(meterRegistry, plugin);
 			}
 		}
+	}
+
+	/**
+	 * Forget the plug-in of a channel that was removed (its meters go with the channel's,
+	 * see {@link PipeIoMetrics}), so that a host adding and removing plug-ins keeps none.
+	 */
+	@Override
+	public void onRemoved(PipeServer server) {
+		this.plugins.keySet().removeIf((plugin) -> plugin.getChannel().equals(server.getChannel()));
 	}
 
 	private static void bind(MeterRegistry registry, PluginSupervisor plugin) {
