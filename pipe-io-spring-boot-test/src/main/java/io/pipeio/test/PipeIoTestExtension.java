@@ -35,12 +35,20 @@ final class PipeIoTestExtension implements ParameterResolver {
 			.computeIfAbsent(PipeTestDirectory.class, (key) -> PipeTestDirectory.create(), PipeTestDirectory.class);
 	}
 
+	/**
+	 * Whether the test runs in a Spring test context: its class, or a class it is nested
+	 * in ({@code @Nested}), is extended with the {@link SpringExtension}.
+	 */
 	private static boolean isSpringTest(ExtensionContext context) {
-		return context.getTestClass()
-			.map((testClass) -> AnnotationSupport.findRepeatableAnnotations(testClass, ExtendWith.class)
+		Class<?> testClass = context.getTestClass().orElse(null);
+		for (Class<?> type = testClass; type != null; type = type.getEnclosingClass()) {
+			if (AnnotationSupport.findRepeatableAnnotations(type, ExtendWith.class)
 				.stream()
-				.anyMatch((extendWith) -> Arrays.asList(extendWith.value()).contains(SpringExtension.class)))
-			.orElse(false);
+				.anyMatch((extendWith) -> Arrays.asList(extendWith.value()).contains(SpringExtension.class))) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 }

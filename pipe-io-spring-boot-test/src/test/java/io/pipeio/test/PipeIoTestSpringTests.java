@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
 import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -43,6 +44,17 @@ class PipeIoTestSpringTests {
 		assertThat(
 				PosixFilePermissions.toString(Files.getPosixFilePermissions(this.property, LinkOption.NOFOLLOW_LINKS)))
 			.isEqualTo("rwx------");
+	}
+
+	/** A nested class runs in its enclosing class's context: it gets that directory. */
+	@Nested
+	class InANestedClass {
+
+		@Test
+		void theParameterIsTheContextsDirectory(PipeTestDirectory parameter) {
+			assertThat(parameter).isSameAs(PipeIoTestSpringTests.this.directory);
+		}
+
 	}
 
 	@Test
