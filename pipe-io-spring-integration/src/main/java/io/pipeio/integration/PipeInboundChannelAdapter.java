@@ -55,6 +55,18 @@ public class PipeInboundChannelAdapter extends MessageProducerSupport {
 	private volatile boolean pausedByAdapter;
 
 	/**
+	 * Guards {@link #started} and {@link #destroyed}: a line read before the adapter
+	 * started (the channel may deliver once the listener is attached, before the flow
+	 * behind the adapter is wired) waits for the start instead of going into a flow that
+	 * cannot take it.
+	 */
+	private final Object startMonitor = new Object();
+
+	private boolean started;
+
+	private boolean destroyed;
+
+	/**
 	 * Create an adapter.
 	 * @param registry the channels
 	 * @param channel the name of the channel whose lines to send
@@ -112,6 +124,10 @@ public class PipeInboundChannelAdapter extends MessageProducerSupport {
 
 	@Override
 	protected void doStart() {
+		synchronized (this.startMonitor) {
+			this.started = true;
+			this.startMonitor.notifyAll();
+		}
 		PipeChannel attachedChannel = this.attached;
 		if (attachedChannel != null && this.pausedByAdapter) {
 			this.pausedByAdapter = false;
@@ -122,6 +138,9 @@ public class PipeInboundChannelAdapter extends MessageProducerSupport {
 	@Override
 	protected void doStop() {
 		super.doStop();
+		synchronized (this.startMonitor) {
+			this.started = false;
+		}
 		PipeChannel attachedChannel = this.attached;
 		// On shutdown the channels stop first (their phase is later); a stopped channel
 		// needs no pause.
@@ -137,6 +156,10 @@ public class PipeInboundChannelAdapter extends MessageProducerSupport {
 	@Override
 	public void destroy() {
 		super.destroy();
+		synchronized (this.startMonitor) {
+			this.destroyed = true;
+			this.startMonitor.notifyAll();
+		}
 		PipeChannel attachedChannel = this.attached;
 		this.attached = null;
 		if (attachedChannel != null) {
@@ -151,7 +174,23 @@ public class PipeInboundChannelAdapter extends MessageProducerSupport {
 		}
 	}
 
-	private void send(Object payload) {
+	/**
+	 * Wait until the adapter runs: on the channel's reader thread, so the lines behind
+	 * wait in the pipe meanwhile, as while the channel is paused.
+	 */
+	private void awaitStarted() throws InterruptedException {
+		synchronized (this.startMonitor) {
+			while (!this.started) {
+				if (this.destroyed) {
+					throw new IllegalStateException(this + " was destroyed before it started");
+				}
+				this.startMonitor.wait();
+			}
+		}
+	}
+
+	private void send(Object payload) throws InterruptedException {
+		awaitStarted();
 		Message<?> message = getMessageBuilderFactory().withPayload(payload)
 			.setHeader(PipeIoHeaders.CHANNEL, this.channel)
 			.setHeader(PipeIoHeaders.RECEIVED_AT, System.currentTimeMillis())
@@ -196,14 +235,15 @@ public class PipeInboundChannelAdapter extends MessageProducerSupport {
 	private final class LineListener implements BufferedPipeMessageListener {
 
 		@Override
-		public @Nullable Object onMessage(byte[] buffer, int offset, int length, PipeChannelContext context) {
+		public @Nullable Object onMessage(byte[] buffer, int offset, int length, PipeChannelContext context)
+				throws InterruptedException {
 			send(PipeInboundChannelAdapter.this.binary ? Arrays.copyOfRange(buffer, offset, offset + length)
 					: decode(buffer, offset, length, context));
 			return null;
 		}
 
 		@Override
-		public @Nullable Object onMessage(byte[] line, PipeChannelContext context) {
+		public @Nullable Object onMessage(byte[] line, PipeChannelContext context) throws InterruptedException {
 			// The line is in an array of its own, which the listener owns: no copy.
 			send(PipeInboundChannelAdapter.this.binary ? line : decode(line, 0, line.length, context));
 			return null;

@@ -118,7 +118,9 @@ class PipeMessageHandlerTests {
 				assertThat(client.receive()).isEqualTo("first");
 				assertThat(client.receive()).isEqualTo("last");
 				PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("commands");
-				assertThat(channel.getStatistics().getSentMessages()).isEqualTo(2);
+				// Counted once the write returned, which may be a moment after the client
+				// read it.
+				await().untilAsserted(() -> assertThat(channel.getStatistics().getSentMessages()).isEqualTo(2));
 			}
 		});
 	}
