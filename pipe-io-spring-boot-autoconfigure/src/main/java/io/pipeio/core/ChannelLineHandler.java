@@ -33,7 +33,7 @@ final class ChannelLineHandler implements LineHandler {
 
 	@Override
 	public void onChunkEnd() {
-		ListenerChain chain = this.channel.listener();
+		ListenerChain chain = this.channel.listener.chain();
 		if (chain != null) {
 			chain.chunkEnded(this.channel);
 		}
@@ -52,7 +52,7 @@ final class ChannelLineHandler implements LineHandler {
 		if (channel.requests.answer(buffer, offset, length)) {
 			return;
 		}
-		ListenerChain chain = channel.listener();
+		ListenerChain chain = channel.listener.chain();
 		if (chain == null) {
 			channel.unheardLines.drop();
 			if (channel.failures.hasDeadLetters()) {

@@ -150,7 +150,7 @@ final class LineFailures implements PipeServerListener {
 	void dropped(DropReason reason, byte[] line, Throwable cause, int attempts) {
 		deadLetter(reason, line, line.length, attempts, cause);
 		try {
-			Object reply = this.channel.errorHandler()
+			Object reply = this.channel.listener.errorHandler()
 				.handleError(new PipeListenerFailedException(this.channel.getName(), reason, line, cause),
 						this.channel);
 			if (reply != null) {

@@ -33,17 +33,11 @@ public final class PipeChannel implements PipeChannelContext {
 
 	private final PipeMessageConverter converter;
 
-	private final PipeErrorHandler defaultErrorHandler;
-
 	final ReplySequencer replies = new ReplySequencer(this::sendReply);
 
 	final PendingRequests requests = new PendingRequests();
 
-	private volatile @Nullable ListenerChain listener;
-
-	private volatile @Nullable String listenerDescription;
-
-	private volatile PipeErrorHandler errorHandler;
+	final ChannelListener listener;
 
 	private final @Nullable ChannelPlugin plugin;
 
@@ -57,8 +51,7 @@ public final class PipeChannel implements PipeChannelContext {
 		this.name = name;
 		this.settings = settings;
 		this.converter = converter;
-		this.defaultErrorHandler = errorHandler;
-		this.errorHandler = errorHandler;
+		this.listener = new ChannelListener(this, errorHandler);
 		this.failures = new LineFailures(this, settings.retry(), deadLetters);
 		this.server = new PipeServer(settings.server(), new ChannelLineHandler(this),
 				new CompositePipeServerListener(List.of(serverListener, this.failures)));
@@ -72,33 +65,6 @@ public final class PipeChannel implements PipeChannelContext {
 	 */
 	public @Nullable PluginSupervisor getPlugin() {
 		return (this.plugin != null) ? this.plugin.supervisor() : null;
-	}
-
-	/**
-	 * @return the listener as decorated, or {@code null} if none
-	 */
-	@Nullable ListenerChain listener() {
-		return this.listener;
-	}
-
-	/**
-	 * Whether the channel was paused when its listener was detached, to hold its lines in
-	 * the pipe for the next listener, which resumes it.
-	 */
-	volatile boolean heldForListener;
-
-	void setListener(PipeMessageListener listener, String description, @Nullable PipeErrorHandler errorHandler,
-			List<PipeMessageListenerDecorator> decorators) {
-		this.listener = ListenerChain.of(this.name, listener, decorators);
-		this.listenerDescription = description;
-		this.errorHandler = (errorHandler != null) ? errorHandler : this.defaultErrorHandler;
-	}
-
-	/** Detach the listener: lines that arrive from now on have none. */
-	void clearListener() {
-		this.listener = null;
-		this.listenerDescription = null;
-		this.errorHandler = this.defaultErrorHandler;
 	}
 
 	@Override
@@ -122,14 +88,14 @@ public final class PipeChannel implements PipeChannelContext {
 	 * @return a description of the listener (such as the method), or {@code null} if none
 	 */
 	public @Nullable String getListenerDescription() {
-		return this.listenerDescription;
+		return this.listener.description();
 	}
 
 	/**
 	 * @return whether a listener receives the channel's lines
 	 */
 	boolean hasListener() {
-		return this.listener != null;
+		return this.listener.chain() != null;
 	}
 
 	/**
@@ -336,13 +302,6 @@ public final class PipeChannel implements PipeChannelContext {
 	 */
 	PipeServer server() {
 		return this.server;
-	}
-
-	/**
-	 * @return the error handler of the listener, or the default one
-	 */
-	PipeErrorHandler errorHandler() {
-		return this.errorHandler;
 	}
 
 	@Override

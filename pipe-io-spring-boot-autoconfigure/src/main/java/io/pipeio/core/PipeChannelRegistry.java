@@ -138,19 +138,8 @@ public class PipeChannelRegistry implements SmartLifecycle {
 					+ " for " + endpoint.getDescription());
 			return this.defaults.apply(key);
 		}, (settings) -> newChannel(name, settings));
-		synchronized (channel) {
-			if (channel.hasListener()) {
-				throw new IllegalStateException("Channel '" + name + "' has two listeners: "
-						+ channel.getListenerDescription() + " and " + endpoint.getDescription()
-						+ ". A channel has one listener; give one of them another channel.");
-			}
-			channel.setListener(endpoint.createListener(channel), endpoint.getDescription(), endpoint.getErrorHandler(),
-					this.decorators);
-			if (channel.heldForListener) {
-				channel.heldForListener = false;
-				channel.resume(); // the lines held since the last listener left
-			}
-		}
+		channel.listener.attach(endpoint.createListener(channel), endpoint.getDescription(), endpoint.getErrorHandler(),
+				this.decorators);
 		if (this.running && channel.getSettings().autoStartup() && !channel.isRunning()) {
 			// a listener that appeared after startup, such as on a lazy bean
 			channel.start();
@@ -168,22 +157,7 @@ public class PipeChannelRegistry implements SmartLifecycle {
 	 */
 	public boolean unregisterListener(String name) {
 		PipeChannel channel = this.channels.get(name);
-		if (channel == null) {
-			return false;
-		}
-		synchronized (channel) {
-			if (!channel.hasListener()) {
-				return false;
-			}
-			if (channel.isRunning()) {
-				if (!channel.isPaused()) {
-					channel.pause();
-				}
-				channel.heldForListener = true;
-			}
-			channel.clearListener();
-		}
-		return true;
+		return channel != null && channel.listener.detach();
 	}
 
 	/**
@@ -197,7 +171,7 @@ public class PipeChannelRegistry implements SmartLifecycle {
 	public PipeChannel register(String name, PipeChannelSettings settings, PipeMessageListener listener) {
 		Assert.notNull(listener, "'listener' must not be null");
 		PipeChannel channel = declare(name, settings);
-		channel.setListener(listener, listener.toString(), null, this.decorators);
+		channel.listener.attach(listener, listener.toString(), null, this.decorators);
 		if (this.running && settings.autoStartup()) {
 			try {
 				channel.start();

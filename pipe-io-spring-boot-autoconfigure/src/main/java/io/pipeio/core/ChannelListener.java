@@ -1,0 +1,99 @@
+package io.pipeio.core;
+
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The one listener of a channel: attached, detached, and the lines held in the pipe
+ * between two listeners. The listener, its description and its error handler change
+ * together, in one volatile write, so the reader thread never sees a listener with
+ * another one's error handler.
+ *
+ * @author pipe-io
+ */
+final class ChannelListener {
+
+	private final PipeChannel channel;
+
+	private final PipeErrorHandler defaultErrorHandler;
+
+	private volatile @Nullable Attached attached;
+
+	/**
+	 * Guarded by this: the channel was paused when its listener left, for the next one.
+	 */
+	private boolean held;
+
+	ChannelListener(PipeChannel channel, PipeErrorHandler defaultErrorHandler) {
+		this.channel = channel;
+		this.defaultErrorHandler = defaultErrorHandler;
+	}
+
+	/**
+	 * Attach a listener, and resume the channel if it held its lines for one.
+	 * @throws IllegalStateException if the channel has a listener already
+	 */
+	synchronized void attach(PipeMessageListener listener, String description, @Nullable PipeErrorHandler errorHandler,
+			List<PipeMessageListenerDecorator> decorators) {
+		Attached current = this.attached;
+		if (current != null) {
+			throw new IllegalStateException(
+					"Channel '" + this.channel.getName() + "' has two listeners: " + current.description() + " and "
+							+ description + ". A channel has one listener; give one of them another channel.");
+		}
+		this.attached = new Attached(ListenerChain.of(this.channel.getName(), listener, decorators), description,
+				(errorHandler != null) ? errorHandler : this.defaultErrorHandler);
+		if (this.held) {
+			this.held = false;
+			this.channel.resume(); // the lines held since the last listener left
+		}
+	}
+
+	/**
+	 * Detach the listener. A running channel is paused first, so that its lines wait in
+	 * the pipe for the next listener rather than being dropped with none.
+	 * @return whether a listener was detached
+	 */
+	synchronized boolean detach() {
+		if (this.attached == null) {
+			return false;
+		}
+		if (this.channel.isRunning()) {
+			if (!this.channel.isPaused()) {
+				this.channel.pause();
+			}
+			this.held = true;
+		}
+		this.attached = null;
+		return true;
+	}
+
+	/**
+	 * @return the listener as decorated, or {@code null} if none
+	 */
+	@Nullable ListenerChain chain() {
+		Attached current = this.attached;
+		return (current != null) ? current.chain() : null;
+	}
+
+	/**
+	 * @return a description of the listener, or {@code null} if none
+	 */
+	@Nullable String description() {
+		Attached current = this.attached;
+		return (current != null) ? current.description() : null;
+	}
+
+	/**
+	 * @return the error handler of the listener, or the default one
+	 */
+	PipeErrorHandler errorHandler() {
+		Attached current = this.attached;
+		return (current != null) ? current.errorHandler() : this.defaultErrorHandler;
+	}
+
+	private record Attached(ListenerChain chain, String description, PipeErrorHandler errorHandler) {
+	}
+
+}
