@@ -10,10 +10,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.pipeio.annotation.PipeListener;
-import io.pipeio.autoconfigure.PipeIoAutoConfiguration;
-import io.pipeio.autoconfigure.PipeIoEndpointAutoConfiguration;
-import io.pipeio.autoconfigure.PipeIoHealthContributorAutoConfiguration;
-import io.pipeio.autoconfigure.PipeIoMetricsAutoConfiguration;
 import io.pipeio.core.PipeChannelRegistry;
 import io.pipeio.event.PipeChannelEvent;
 import io.pipeio.event.PipeChannelFailedEvent;
@@ -23,15 +19,12 @@ import io.pipeio.event.PipeChannelStartedEvent;
 import io.pipeio.event.PipeChannelStoppedEvent;
 import io.pipeio.event.PipeRecreatedEvent;
 import io.pipeio.test.PipeTestClient;
+import io.pipeio.testsupport.PipeIoContextRunners;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
-import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
-import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -55,14 +48,10 @@ class PipeIoObservabilityTests {
 	Path directory;
 
 	private ApplicationContextRunner runner() {
-		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(PipeIoAutoConfiguration.class,
-					PipeIoMetricsAutoConfiguration.class, PipeIoHealthContributorAutoConfiguration.class,
-					PipeIoEndpointAutoConfiguration.class, MetricsAutoConfiguration.class,
-					CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class))
+		return PipeIoContextRunners.withActuator(this.directory)
 			.withUserConfiguration(Listeners.class)
-			.withPropertyValues("pipe-io.directory=" + this.directory, "pipe-io.channels.echo.max-message-size=16B",
-					"pipe-io.channels.idle.auto-startup=true", "management.endpoints.web.exposure.include=pipeio");
+			.withPropertyValues("pipe-io.channels.echo.max-message-size=16B", "pipe-io.channels.idle.auto-startup=true",
+					"management.endpoints.web.exposure.include=pipeio");
 	}
 
 	@Test

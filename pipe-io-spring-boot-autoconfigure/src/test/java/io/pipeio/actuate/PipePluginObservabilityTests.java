@@ -7,29 +7,22 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.pipeio.autoconfigure.PipeIoAutoConfiguration;
-import io.pipeio.autoconfigure.PipeIoEndpointAutoConfiguration;
-import io.pipeio.autoconfigure.PipeIoHealthContributorAutoConfiguration;
-import io.pipeio.autoconfigure.PipeIoMetricsAutoConfiguration;
 import io.pipeio.core.PipeChannelRegistry;
 import io.pipeio.event.PipeChannelEvent;
 import io.pipeio.event.PipePluginExitedEvent;
 import io.pipeio.event.PipePluginStartedEvent;
 import io.pipeio.plugin.PluginState;
 import io.pipeio.plugin.PluginSupervisor;
+import io.pipeio.testsupport.PipeIoContextRunners;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
-import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
-import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
-import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationListener;
@@ -51,13 +44,9 @@ class PipePluginObservabilityTests {
 	Path directory;
 
 	private ApplicationContextRunner runner() {
-		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(PipeIoAutoConfiguration.class,
-					PipeIoMetricsAutoConfiguration.class, PipeIoHealthContributorAutoConfiguration.class,
-					PipeIoEndpointAutoConfiguration.class, MetricsAutoConfiguration.class,
-					CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class))
+		return PipeIoContextRunners.withActuator(this.directory)
 			.withUserConfiguration(Events.class)
-			.withPropertyValues("pipe-io.directory=" + this.directory, "pipe-io.channels.flaky.plugin.command=false",
+			.withPropertyValues("pipe-io.channels.flaky.plugin.command=false",
 					"pipe-io.channels.flaky.plugin.backoff.initial=50ms",
 					"pipe-io.channels.flaky.plugin.max-restarts=1", "pipe-io.channels.steady.plugin.command=cat",
 					"pipe-io.channels.plain.auto-startup=true", "management.endpoints.web.exposure.include=pipeio");

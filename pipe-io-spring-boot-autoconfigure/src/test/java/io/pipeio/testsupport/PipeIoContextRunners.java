@@ -3,6 +3,8 @@ package io.pipeio.testsupport;
 import java.nio.file.Path;
 
 import io.pipeio.autoconfigure.PipeIoAutoConfiguration;
+import io.pipeio.autoconfigure.PipeIoEndpointAutoConfiguration;
+import io.pipeio.autoconfigure.PipeIoHealthContributorAutoConfiguration;
 import io.pipeio.autoconfigure.PipeIoMetricsAutoConfiguration;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -42,6 +44,17 @@ public final class PipeIoContextRunners {
 		return withDirectory(directory).withConfiguration(
 				AutoConfigurations.of(PipeIoMetricsAutoConfiguration.class, MetricsAutoConfiguration.class,
 						CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class));
+	}
+
+	/**
+	 * A runner like {@link #withMetrics(Path)} with pipe-io's health contributor and
+	 * {@code pipeio} endpoint too.
+	 * @param directory the pipe directory, usually the test's {@code @TempDir}
+	 * @return the runner
+	 */
+	public static ApplicationContextRunner withActuator(Path directory) {
+		return withMetrics(directory).withConfiguration(AutoConfigurations
+			.of(PipeIoHealthContributorAutoConfiguration.class, PipeIoEndpointAutoConfiguration.class));
 	}
 
 }
