@@ -96,8 +96,14 @@ final class EffectiveChannel {
 				or(retryDefaults.getMaxInterval(), PipeRetryProperties.DEFAULT_MAX_INTERVAL));
 		PipeDeadLetterProperties deadLetter = channel.getDeadLetter();
 		PipeDeadLetterProperties deadLetterDefaults = defaults.getDeadLetter();
-		String file = (deadLetter.getFile() != null) ? pick("dead-letter.file", deadLetter.getFile(), "")
-				: deadLetterDefaults.getFile();
+		// No built-in default: pick() would need one.
+		String file = deadLetter.getFile();
+		if (file != null) {
+			this.own.add("dead-letter.file");
+		}
+		else {
+			file = deadLetterDefaults.getFile();
+		}
 		// An empty value turns the file of channel-defaults off for one channel.
 		this.deadLetterFile = (file != null && !file.isBlank()) ? file.replace(NAME_PLACEHOLDER, name) : null;
 		this.deadLetterMaxFileSize = pick("dead-letter.max-file-size", deadLetter.getMaxFileSize(),
