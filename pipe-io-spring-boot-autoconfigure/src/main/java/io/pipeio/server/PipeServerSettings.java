@@ -66,6 +66,8 @@ public final class PipeServerSettings {
 
 	private final int bufferSize;
 
+	private final PipeEngine engine;
+
 	private PipeServerSettings(Builder builder) {
 		this.channel = builder.channel;
 		this.inPath = builder.inPath;
@@ -79,6 +81,7 @@ public final class PipeServerSettings {
 		this.overflow = builder.overflow;
 		this.sendTimeout = builder.sendTimeout;
 		this.bufferSize = builder.bufferSize;
+		this.engine = builder.engine;
 	}
 
 	/**
@@ -178,6 +181,13 @@ public final class PipeServerSettings {
 		return this.bufferSize;
 	}
 
+	/**
+	 * @return how the server waits on its pipes
+	 */
+	public PipeEngine getEngine() {
+		return this.engine;
+	}
+
 	@Override
 	public String toString() {
 		return "PipeServerSettings[channel=" + this.channel + ", in=" + this.inPath + ", out=" + this.outPath
@@ -185,7 +195,7 @@ public final class PipeServerSettings {
 				+ PosixFilePermissions.toString(this.directoryPermissions) + ", managePipes=" + this.managePipes
 				+ ", maxMessageSize=" + this.maxMessageSize + ", sendQueueCapacity=" + this.sendQueueCapacity
 				+ ", sendQueueMaxBytes=" + this.sendQueueMaxBytes + ", overflow=" + this.overflow.value()
-				+ ", sendTimeout=" + this.sendTimeout + "]";
+				+ ", sendTimeout=" + this.sendTimeout + ", engine=" + this.engine.value() + "]";
 	}
 
 	/**
@@ -216,6 +226,8 @@ public final class PipeServerSettings {
 		private Duration sendTimeout = DEFAULT_SEND_TIMEOUT;
 
 		private int bufferSize = DEFAULT_BUFFER_SIZE;
+
+		private PipeEngine engine = PipeEngine.AUTO;
 
 		private Builder(String channel, Path inPath, Path outPath) {
 			this.channel = requireText(channel, "channel");
@@ -347,6 +359,16 @@ public final class PipeServerSettings {
 						"Channel '" + this.channel + "': bufferSize must be at least 64, got " + bufferSize);
 			}
 			this.bufferSize = bufferSize;
+			return this;
+		}
+
+		/**
+		 * Set how the server waits on its pipes.
+		 * @param engine the engine; {@link PipeEngine#AUTO} by default
+		 * @return this builder
+		 */
+		public Builder engine(PipeEngine engine) {
+			this.engine = Objects.requireNonNull(engine, "'engine' must not be null");
 			return this;
 		}
 
