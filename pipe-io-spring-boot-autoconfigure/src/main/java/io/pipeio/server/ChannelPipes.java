@@ -28,26 +28,30 @@ final class ChannelPipes {
 
 	private final Consumer<Throwable> onFailure;
 
-	private final List<InboundPipe> retired = new ArrayList<>();
+	private final PipeTransport transport;
 
-	private volatile InboundPipe inbound;
+	private final List<PipeReader> retired = new ArrayList<>();
 
-	private final OutboundPipe outbound;
+	private volatile PipeReader inbound;
+
+	private final PipeWriter outbound;
 
 	private @Nullable PipeFile createdIn;
 
 	private @Nullable PipeFile createdOut;
 
-	private ChannelPipes(PipeServerSettings settings, LineDispatcher dispatcher, Consumer<Throwable> onFailure,
-			Usable in, Usable out, SendQueue queue, ChannelStatistics statistics) throws IOException {
+	private ChannelPipes(PipeServerSettings settings, PipeTransport transport, LineDispatcher dispatcher,
+			Consumer<Throwable> onFailure, Usable in, Usable out, SendQueue queue, ChannelStatistics statistics)
+			throws IOException {
 		this.settings = settings;
+		this.transport = transport;
 		this.dispatcher = dispatcher;
 		this.onFailure = onFailure;
 		this.createdIn = in.owned();
 		this.createdOut = out.owned();
-		this.outbound = OutboundPipe.open(out.fifo(), settings, queue, statistics, onFailure);
+		this.outbound = transport.openWriter(out.fifo(), settings, queue, statistics, onFailure);
 		try {
-			this.inbound = InboundPipe.open(in.fifo(), settings, dispatcher, this::readerFailed);
+			this.inbound = transport.openReader(in.fifo(), settings, dispatcher, this::readerFailed);
 		}
 		catch (IOException | RuntimeException ex) {
 			this.outbound.abort();
@@ -68,16 +72,18 @@ final class ChannelPipes {
 		checkDirectory(channel, settings.getOutPath());
 		PipeFile in = PipeFiles.check(channel, "in", settings.getInPath(), managed);
 		PipeFile out = PipeFiles.check(channel, "out", settings.getOutPath(), managed);
+		PipeTransport transport = PipeTransport.open(settings);
 		Usable usableIn = null;
 		Usable usableOut = null;
 		try {
 			usableIn = usable(settings, in, "in");
 			usableOut = usable(settings, out, "out");
-			return new ChannelPipes(settings, dispatcher, onFailure, usableIn, usableOut, queue, statistics);
+			return new ChannelPipes(settings, transport, dispatcher, onFailure, usableIn, usableOut, queue, statistics);
 		}
 		catch (IOException | RuntimeException ex) {
 			discard(usableIn);
 			discard(usableOut);
+			transport.release(0);
 			throw ex;
 		}
 	}
@@ -108,9 +114,10 @@ final class ChannelPipes {
 			PipeFile in = moved ? PipeFile.inspect(this.settings.getInPath()) : this.inbound.file();
 			Usable usable = moved ? usable(in, "in")
 					: new Usable(PipeFiles.open(this.settings.getChannel(), "in", in), false);
-			InboundPipe replacement;
+			PipeReader replacement;
 			try {
-				replacement = InboundPipe.open(usable.fifo(), this.settings, this.dispatcher, this::readerFailed);
+				replacement = this.transport.openReader(usable.fifo(), this.settings, this.dispatcher,
+						this::readerFailed);
 			}
 			catch (IOException | RuntimeException ex) {
 				usable.discard();
@@ -187,7 +194,7 @@ final class ChannelPipes {
 	 * the clients still attached to it; anything else unexpected fails the channel,
 	 * whichever reader it hit.
 	 */
-	private void readerFailed(InboundPipe pipe, Throwable ex) {
+	private void readerFailed(PipeReader pipe, Throwable ex) {
 		if (pipe == this.inbound || !(ex instanceof IOException)) {
 			this.onFailure.accept(ex);
 		}
@@ -198,7 +205,30 @@ final class ChannelPipes {
 	 */
 	void holdBackReaders() {
 		this.inbound.holdBack();
-		this.retired.forEach(InboundPipe::holdBack);
+		this.retired.forEach(PipeReader::holdBack);
+	}
+
+	/**
+	 * Resume: readers that left their pipes alone while paused read again.
+	 */
+	void resumeReaders() {
+		this.inbound.resume();
+		this.retired.forEach(PipeReader::resume);
+	}
+
+	/**
+	 * @return the engine the pipes run on
+	 */
+	PipeEngine engine() {
+		return this.transport.engine();
+	}
+
+	/**
+	 * Give back the transport, once {@link #shutdown} returned.
+	 * @param timeoutMillis how long to wait for an event loop that ends to do so
+	 */
+	void releaseTransport(long timeoutMillis) {
+		this.transport.release(timeoutMillis);
 	}
 
 	/**
@@ -222,7 +252,7 @@ final class ChannelPipes {
 			// Readers first: they drain what is in the pipe while the dispatcher still
 			// takes lines.
 			this.inbound.close();
-			this.retired.forEach(InboundPipe::close);
+			this.retired.forEach(PipeReader::close);
 			if (this.dispatcher.isPaused()) {
 				// a paused channel handles nothing more: its lines are counted
 				this.dispatcher.close();
@@ -232,7 +262,7 @@ final class ChannelPipes {
 				interruptReaders();
 				if (!joinReaders(Math.min(reserve, remainingMillis(deadline)))) {
 					this.inbound.abandon();
-					this.retired.forEach(InboundPipe::abandon);
+					this.retired.forEach(PipeReader::abandon);
 				}
 			}
 			this.dispatcher.close();
@@ -252,13 +282,13 @@ final class ChannelPipes {
 
 	private void interruptReaders() {
 		this.inbound.interrupt();
-		this.retired.forEach(InboundPipe::interrupt);
+		this.retired.forEach(PipeReader::interrupt);
 	}
 
 	private boolean joinReaders(long millis) throws InterruptedException {
 		long deadline = System.nanoTime() + millis * 1_000_000;
 		boolean ended = this.inbound.join(millis);
-		for (InboundPipe pipe : this.retired) {
+		for (PipeReader pipe : this.retired) {
 			ended &= pipe.join(Math.max(1, remainingMillis(deadline)));
 		}
 		return ended;

@@ -31,7 +31,11 @@ final class FifoDescriptor implements AutoCloseable {
 
 	private static final String ATTRIBUTES = "unix:mode,uid,nlink,fileKey";
 
-	private final int fd;
+	/**
+	 * Changed only by {@link #reopen}, which the event loop calls from the one thread
+	 * that uses the number.
+	 */
+	private volatile int fd;
 
 	private final PipeFile file;
 
@@ -204,6 +208,33 @@ final class FifoDescriptor implements AutoCloseable {
 		requireOpen();
 		// This descriptor is a reader, so the open succeeds at once.
 		return Posix.open(procPath(this.fd).toString(), Posix.O_WRONLY | Posix.O_NONBLOCK);
+	}
+
+	/**
+	 * Replace the descriptor by a new one on the very same FIFO, opened with other flags
+	 * (a fresh reader resets what {@code poll} reports of writers that came and went; a
+	 * read-write one is what an <em>out</em> pipe needs). The new one is opened before
+	 * the old one is closed, so the FIFO never loses its last reader meanwhile.
+	 * @param flags the flags of {@code open(2)}
+	 * @return the new descriptor number
+	 * @throws ClosedChannelException if this descriptor was closed
+	 * @throws IOException if it cannot be opened
+	 */
+	synchronized int reopen(int flags) throws IOException {
+		requireOpen();
+		int reopened = Posix.open(procPath(this.fd).toString(), flags);
+		Posix.close(this.fd);
+		this.fd = reopened;
+		return reopened;
+	}
+
+	/**
+	 * The descriptor number, for the event loop, which reads and writes it directly. Only
+	 * valid until {@link #close()} or {@link #reopen}.
+	 * @return the number
+	 */
+	int descriptor() {
+		return this.fd;
 	}
 
 	@Override

@@ -30,7 +30,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @author pipe-io
  */
-final class InboundPipe {
+final class InboundPipe implements PipeReader {
 
 	/** How long {@link #holdBack()} waits for the thread to leave {@code read}. */
 	private static final long HOLD_BACK_NANOS = 1_000_000_000L;
@@ -67,7 +67,7 @@ final class InboundPipe {
 	private boolean clientPresent;
 
 	private InboundPipe(FifoDescriptor fifo, FileChannel channel, LineDispatcher dispatcher,
-			PipeServerSettings settings, BiConsumer<InboundPipe, Throwable> onFailure) {
+			PipeServerSettings settings, BiConsumer<PipeReader, Throwable> onFailure) {
 		this.fifo = fifo;
 		this.managed = settings.isManagePipes();
 		this.writerWait = new WriterWait(fifo);
@@ -91,7 +91,7 @@ final class InboundPipe {
 	 * @throws IOException if the FIFO cannot be opened for reading
 	 */
 	static InboundPipe open(FifoDescriptor fifo, PipeServerSettings settings, LineDispatcher dispatcher,
-			BiConsumer<InboundPipe, Throwable> onFailure) throws IOException {
+			BiConsumer<PipeReader, Throwable> onFailure) throws IOException {
 		FileChannel channel;
 		try {
 			channel = fifo.openReader();
@@ -105,7 +105,7 @@ final class InboundPipe {
 		return pipe;
 	}
 
-	private void run(BiConsumer<InboundPipe, Throwable> onFailure) {
+	private void run(BiConsumer<PipeReader, Throwable> onFailure) {
 		ByteBuffer byteBuffer = ByteBuffer.wrap(this.buffer);
 		try {
 			while (!this.closing && this.dispatcher.awaitNotPaused()) {
@@ -173,7 +173,7 @@ final class InboundPipe {
 	 * then fail with EPIPE. The rest of the chunk is lost, and a line it ended inside is
 	 * skipped up to its newline rather than delivered as a fragment.
 	 */
-	private boolean dispatch(int read, BiConsumer<InboundPipe, Throwable> onFailure) throws InterruptedException {
+	private boolean dispatch(int read, BiConsumer<PipeReader, Throwable> onFailure) throws InterruptedException {
 		// Also called by StopDrain, with chunks it read into the same buffer.
 		try {
 			return this.dispatcher.dispatch(this.framer, this.buffer, read);
@@ -234,14 +234,16 @@ final class InboundPipe {
 	/**
 	 * @return the FIFO this pipe reads
 	 */
-	PipeFile file() {
+	@Override
+	public PipeFile file() {
 		return this.fifo.file();
 	}
 
 	/**
 	 * @return whether the reading thread is still running
 	 */
-	boolean isAlive() {
+	@Override
+	public boolean isAlive() {
 		return this.thread.isAlive();
 	}
 
@@ -250,7 +252,8 @@ final class InboundPipe {
 	 * left, then end. Presence and partial lines of the channel are the new pipe's
 	 * business now.
 	 */
-	void retire() {
+	@Override
+	public void retire() {
 		this.retired = true;
 		this.thread.setName(this.thread.getName() + "-retired");
 		this.writerWait.wake();
@@ -262,7 +265,8 @@ final class InboundPipe {
 	 * channel, which takes nothing from the pipe; a thread waiting for the next client
 	 * takes nothing either.
 	 */
-	void holdBack() {
+	@Override
+	public void holdBack() {
 		if (!this.reading || Thread.currentThread() == this.thread) {
 			return;
 		}
@@ -273,12 +277,18 @@ final class InboundPipe {
 		}
 	}
 
+	@Override
+	public void resume() {
+		// the thread waits for the dispatcher itself
+	}
+
 	/**
 	 * Stop reading: release the thread from {@code read} or from waiting for a client; it
 	 * then drains what is in the pipe and ends. A chunk being dispatched is finished
 	 * first.
 	 */
-	void close() {
+	@Override
+	public void close() {
 		this.closing = true;
 		closeQuietly(this.channel);
 		this.writerWait.wake();
@@ -288,14 +298,16 @@ final class InboundPipe {
 	 * Mark a thread that did not end when stopped in its name, for thread dumps and
 	 * messages.
 	 */
-	void abandon() {
+	@Override
+	public void abandon() {
 		if (this.thread.isAlive()) {
 			this.thread.setName(this.thread.getName() + "-abandoned");
 		}
 	}
 
 	/** Interrupt the thread, for a handler that does not return in time. */
-	void interrupt() {
+	@Override
+	public void interrupt() {
 		this.thread.interrupt();
 	}
 
@@ -305,7 +317,8 @@ final class InboundPipe {
 	 * @return whether it ended
 	 * @throws InterruptedException if interrupted while waiting
 	 */
-	boolean join(long millis) throws InterruptedException {
+	@Override
+	public boolean join(long millis) throws InterruptedException {
 		if (millis > 0) {
 			this.thread.join(millis);
 		}

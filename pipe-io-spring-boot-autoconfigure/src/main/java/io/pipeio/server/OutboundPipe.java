@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @author pipe-io
  */
-final class OutboundPipe {
+final class OutboundPipe implements PipeWriter {
 
 	private static final byte NEWLINE = '\n';
 
@@ -129,7 +129,8 @@ final class OutboundPipe {
 	 * @param replacement the new FIFO, opened and checked
 	 * @throws IOException if it cannot be opened
 	 */
-	void replace(FifoDescriptor replacement) throws IOException {
+	@Override
+	public void replace(FifoDescriptor replacement) throws IOException {
 		FileChannel old = this.channel;
 		FifoDescriptor oldFifo = this.fifo;
 		this.channel = openChannel(replacement);
@@ -141,7 +142,7 @@ final class OutboundPipe {
 		try {
 			InboundPipe.closeQuietly(old);
 			oldFifo.close();
-			this.statistics.recordDropped(DropReason.PIPE_REPLACED, countLost(writer));
+			this.statistics.recordDropped(DropReason.PIPE_REPLACED, countLost(writer, this.bufferSize));
 		}
 		finally {
 			Posix.close(writer);
@@ -150,30 +151,41 @@ final class OutboundPipe {
 
 	/**
 	 * Count the lines left in a pipe nobody reads any more (bounded, like a pipe's size).
+	 * @param writer a writer of the pipe, the server's readers of it closed
+	 * @param bufferSize the size of the buffer to read with
+	 * @return the lines
 	 */
-	private long countLost(int writer) throws IOException {
+	static long countLost(int writer, int bufferSize) throws IOException {
 		if (Posix.hasReaders(writer)) {
 			return 0; // a client still reads the old pipe: what is left is theirs
 		}
 		int reader = Posix.open("/proc/self/fd/" + writer, Posix.O_RDONLY | Posix.O_NONBLOCK);
 		try {
-			return Posix.countLines(reader, new byte[this.bufferSize], 0, MAX_COUNTED);
+			return Posix.countLines(reader, new byte[bufferSize], 0, MAX_COUNTED);
 		}
 		finally {
 			Posix.close(reader);
 		}
 	}
 
+	@Override
+	public long discardUnread() throws IOException {
+		return discardUnread(this.fifo, this.statistics, this.bufferSize);
+	}
+
 	/**
-	 * Read and throw away what waits in the pipe unread, counting its lines as dropped
-	 * ({@link DropReason#ABANDONED}).
+	 * Read and throw away what waits unread in an <em>out</em> pipe, counting its lines
+	 * as dropped ({@link DropReason#ABANDONED}).
+	 * @param fifo the pipe
+	 * @param statistics where to count
+	 * @param bufferSize the size of the buffer to read with
 	 * @return the lines thrown away (a partial one included)
 	 */
-	long discardUnread() throws IOException {
-		int reader = this.fifo.openNonBlockingReader();
+	static long discardUnread(FifoDescriptor fifo, ChannelStatistics statistics, int bufferSize) throws IOException {
+		int reader = fifo.openNonBlockingReader();
 		try {
-			long lines = Posix.countLines(reader, new byte[this.bufferSize], 0, MAX_COUNTED);
-			this.statistics.recordDropped(DropReason.ABANDONED, lines);
+			long lines = Posix.countLines(reader, new byte[bufferSize], 0, MAX_COUNTED);
+			statistics.recordDropped(DropReason.ABANDONED, lines);
 			return lines;
 		}
 		finally {
@@ -181,31 +193,36 @@ final class OutboundPipe {
 		}
 	}
 
-	PipeFile file() {
+	@Override
+	public PipeFile file() {
 		return this.file;
 	}
 
-	boolean isAlive() {
+	@Override
+	public boolean isAlive() {
 		return this.thread.isAlive();
 	}
 
 	/**
 	 * @return what ended the thread other than a stop, or {@code null}
 	 */
-	@Nullable Throwable failure() {
+	@Override
+	public @Nullable Throwable failure() {
 		return this.failure;
 	}
 
 	/**
 	 * Give up writing: release a write blocked on a full pipe and end the thread.
 	 */
-	void abort() {
+	@Override
+	public void abort() {
 		this.aborted = true;
 		InboundPipe.closeQuietly(this.channel);
 		this.thread.interrupt();
 	}
 
-	boolean join(long millis) throws InterruptedException {
+	@Override
+	public boolean join(long millis) throws InterruptedException {
 		if (millis > 0) {
 			this.thread.join(millis);
 		}
@@ -308,7 +325,7 @@ final class OutboundPipe {
 		buffer.clear();
 	}
 
-	private static void failAll(List<Object> entries, IOException cause) {
+	static void failAll(List<Object> entries, IOException cause) {
 		for (Object entry : entries) {
 			if (entry instanceof PendingLine pending) {
 				pending.future().completeExceptionally(cause);

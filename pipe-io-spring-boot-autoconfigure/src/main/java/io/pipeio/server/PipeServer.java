@@ -172,6 +172,7 @@ public final class PipeServer {
 			}
 			finally {
 				running.removeCreated();
+				running.releaseTransport(ChannelPipes.remainingMillis(deadline));
 				// last: no other server may work in the directory while this one does
 				releaseChannelLock();
 				this.pipes = null;
@@ -245,6 +246,10 @@ public final class PipeServer {
 	public void resume() {
 		if (this.dispatcher.isPaused()) {
 			this.dispatcher.setPaused(false);
+			ChannelPipes running = this.pipes;
+			if (running != null) {
+				running.resumeReaders();
+			}
 			this.listener.onPausedChanged(this, false);
 		}
 	}

@@ -24,6 +24,8 @@ final class Posix {
 
 	static final int O_WRONLY = 1;
 
+	static final int O_RDWR = 2;
+
 	static final int O_NONBLOCK = 04000;
 
 	static final int O_CLOEXEC = 02000000;
@@ -110,6 +112,40 @@ final class Posix {
 				return -1;
 			}
 			throw failure("read", ex);
+		}
+	}
+
+	/**
+	 * Read what is there without waiting into native memory, from a descriptor opened
+	 * with {@link #O_NONBLOCK}.
+	 * @return the bytes read, 0 at EOF, -1 when nothing is there yet
+	 */
+	static int readNow(int fd, Pointer buffer, int length) throws IOException {
+		try {
+			return libc().read(fd, buffer, new NativeLong(length)).intValue();
+		}
+		catch (LastErrorException ex) {
+			if (ex.getErrorCode() == EAGAIN) {
+				return -1;
+			}
+			throw failure("read", ex);
+		}
+	}
+
+	/**
+	 * Write what the descriptor takes without waiting, from native memory, to a
+	 * descriptor opened with {@link #O_NONBLOCK}.
+	 * @return the bytes written, -1 when the pipe is full
+	 */
+	static int writeNow(int fd, Pointer buffer, int length) throws IOException {
+		try {
+			return libc().write(fd, buffer, new NativeLong(length)).intValue();
+		}
+		catch (LastErrorException ex) {
+			if (ex.getErrorCode() == EAGAIN) {
+				return -1;
+			}
+			throw failure("write", ex);
 		}
 	}
 
@@ -235,11 +271,11 @@ final class Posix {
 		return (ex.getCause() instanceof LastErrorException cause) ? cause.getErrorCode() : 0;
 	}
 
-	private static IOException failure(String call, LastErrorException ex) {
+	static IOException failure(String call, LastErrorException ex) {
 		return new IOException(call + " failed with errno " + ex.getErrorCode(), ex);
 	}
 
-	private static LibC libc() throws IOException {
+	static LibC libc() throws IOException {
 		if (LIBC == null || O_NOFOLLOW == 0) {
 			throw new IOException("pipe-io needs native calls (mkfifo, open with O_NOFOLLOW, fchmod, poll) that"
 					+ " are not available here (" + System.getProperty("os.name") + " " + System.getProperty("os.arch")
@@ -260,6 +296,14 @@ final class Posix {
 	 * The part of the C library this class calls.
 	 */
 	interface LibC extends Library {
+
+		int epoll_create1(int flags) throws LastErrorException;
+
+		int epoll_ctl(int epfd, int op, int fd, Pointer event) throws LastErrorException;
+
+		int epoll_wait(int epfd, Pointer events, int maxEvents, int timeout) throws LastErrorException;
+
+		NativeLong read(int fd, Pointer buffer, NativeLong count) throws LastErrorException;
 
 		int mkfifo(String path, int mode) throws LastErrorException;
 

@@ -8,6 +8,8 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The queue between senders and the writer thread, bounded by lines and by bytes
  * ({@link SendQueueBounds}). The writer takes everything queued in one go, so a burst of
@@ -58,6 +60,12 @@ final class SendQueue {
 	private boolean closed;
 
 	/**
+	 * Told, with the lock held, that entries wait, where no writer thread waits for them
+	 * (the event loop engine); it writes them from the calling thread if it can.
+	 */
+	private volatile @Nullable Runnable writerWakeup;
+
+	/**
 	 * Create a queue.
 	 * @param settings the channel settings: capacity, byte bound, overflow policy, send
 	 * timeout
@@ -90,7 +98,8 @@ final class SendQueue {
 		List<Object> evicted;
 		this.lock.lock();
 		try {
-			queued = !this.closed && place(entry, (this.policy == OverflowPolicy.BLOCK) ? this.sendTimeoutNanos : 0);
+			queued = !this.closed
+					&& place(entry, (this.policy == OverflowPolicy.BLOCK) ? this.sendTimeoutNanos : 0, true);
 			if (!queued && this.closed) {
 				throw new IllegalStateException("closed");
 			}
@@ -127,7 +136,7 @@ final class SendQueue {
 			int placed = 0;
 			try {
 				for (; placed < collected.size(); placed++) {
-					if (!place(collected.get(placed), wait)) {
+					if (!place(collected.get(placed), wait, false)) {
 						this.dropped.add(collected.get(placed));
 					}
 				}
@@ -136,6 +145,7 @@ final class SendQueue {
 				Thread.currentThread().interrupt();
 				this.dropped.addAll(collected.subList(placed, collected.size()));
 			}
+			wakeWriter();
 			refused = takeDropped();
 		}
 		finally {
@@ -149,9 +159,11 @@ final class SendQueue {
 	/**
 	 * Queue an entry with the lock held, making room as the policy says.
 	 * @param waitNanos how long to wait for room
+	 * @param wake whether to wake the writer for this entry alone, rather than once for
+	 * several
 	 * @return whether it was queued
 	 */
-	private boolean place(Object entry, long waitNanos) throws InterruptedException {
+	private boolean place(Object entry, long waitNanos, boolean wake) throws InterruptedException {
 		int length = OutboundPipe.lineOf(entry).length;
 		long remaining = waitNanos;
 		while (this.bounds.isFull(this.entries.size(), length)) {
@@ -171,6 +183,11 @@ final class SendQueue {
 			if (remaining <= 0) {
 				return false;
 			}
+			// what is queued must be on its way before this waits for room
+			wakeWriter();
+			if (!this.bounds.isFull(this.entries.size(), length)) {
+				continue;
+			}
 			this.sendersWaiting++;
 			try {
 				remaining = this.notFull.awaitNanos(remaining);
@@ -187,7 +204,56 @@ final class SendQueue {
 		if (this.writerWaiting) {
 			this.notEmpty.signal();
 		}
+		if (wake) {
+			wakeWriter();
+		}
 		return true;
+	}
+
+	private void wakeWriter() {
+		Runnable wakeup = this.writerWakeup;
+		if (wakeup != null && !this.entries.isEmpty()) {
+			wakeup.run();
+		}
+	}
+
+	/**
+	 * Have entries written by a callback instead of a thread waiting in {@link #takeAll}:
+	 * it is run, with the lock held, whenever entries were queued or a sender is about to
+	 * wait for room, and is expected to take them with {@link #takeAllNow} without
+	 * blocking.
+	 * @param wakeup the callback
+	 */
+	void writeOnWakeup(Runnable wakeup) {
+		this.writerWakeup = wakeup;
+	}
+
+	/**
+	 * Move every queued entry to a list without waiting, like {@link #takeAll}.
+	 * @param target the list to add to
+	 * @return {@code 1} if entries were taken, {@code 0} if none is queued, {@code -1}
+	 * once the queue is closed and empty
+	 */
+	int takeAllNow(List<Object> target) {
+		this.lock.lock();
+		try {
+			if (this.bounds.written(this.entries.size()) && this.sendersWaiting > 0) {
+				this.notFull.signalAll();
+			}
+			if (this.entries.isEmpty()) {
+				return this.closed ? -1 : 0;
+			}
+			target.addAll(this.entries);
+			this.entries.clear();
+			this.bounds.taken();
+			if (this.sendersWaiting > 0) {
+				this.notFull.signalAll();
+			}
+			return 1;
+		}
+		finally {
+			this.lock.unlock();
+		}
 	}
 
 	private List<Object> takeDropped() {

@@ -1,0 +1,396 @@
+package io.pipeio.server;
+
+import java.io.IOException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiConsumer;
+
+import com.sun.jna.Memory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reads an <em>in</em> FIFO on the event loop engine. Its only descriptor is the
+ * non-blocking reader the pipe was checked through; the loop reports it readable, and a
+ * worker then reads and dispatches up to {@value #CHUNKS_PER_TURN} chunks before the
+ * descriptor is armed again, so a busy channel cannot starve the others.
+ * <p>
+ * Like the thread engine, the server holds no writer on the pipe: a read that returns 0
+ * means every client has left, the partial line then is dropped and the channel reports
+ * the client gone. That descriptor would from then on report hang-up for ever, so it is
+ * replaced by a fresh reader opened through it (before it is closed: the FIFO never loses
+ * its last reader), which reports the next client's data, or its hang-up if it came and
+ * went meanwhile.
+ * <p>
+ * A paused channel's descriptor is simply not armed again, so incoming bytes stay in the
+ * pipe. Stopping drains what is in the pipe without waiting for more, as
+ * {@link StopDrain} does for the thread engine; a retired pipe (deleted or replaced on
+ * disk) is read until its last client leaves.
+ *
+ * @author pipe-io
+ */
+final class EventLoopReader implements PipeReader {
+
+	/** Chunks one worker turn reads before the channel goes back to the loop. */
+	static final int CHUNKS_PER_TURN = 16;
+
+	private static final int PAUSED = -2;
+
+	private static final int CLOSING = -3;
+
+	private static final int NOTHING_YET = -1;
+
+	/** How long {@link #holdBack()} waits for a read to return. */
+	private static final long HOLD_BACK_NANOS = 1_000_000_000L;
+
+	private static final ThreadLocal<ReadBuffer> BUFFERS = new ThreadLocal<>();
+
+	private final FifoDescriptor fifo;
+
+	private final EventLoop loop;
+
+	private final LineDispatcher dispatcher;
+
+	private final LineFramer framer;
+
+	private final BiConsumer<PipeReader, Throwable> onFailure;
+
+	private final int bufferSize;
+
+	private final boolean managed;
+
+	private final SerialExecutor serial;
+
+	private final long token;
+
+	private final CountDownLatch ended = new CountDownLatch(1);
+
+	/** Set by a turn that left the descriptor unarmed because the channel is paused. */
+	private final AtomicBoolean parked = new AtomicBoolean();
+
+	private volatile boolean closing;
+
+	private volatile boolean retired;
+
+	/** Set from just before a turn checks for a pause until its read returned. */
+	private volatile boolean reading;
+
+	private volatile @Nullable Thread runner;
+
+	/** Only turns use these; they run one at a time. */
+	private boolean clientPresent;
+
+	private boolean finished;
+
+	private EventLoopReader(FifoDescriptor fifo, EventLoop loop, LineDispatcher dispatcher, PipeServerSettings settings,
+			BiConsumer<PipeReader, Throwable> onFailure) {
+		this.fifo = fifo;
+		this.loop = loop;
+		this.dispatcher = dispatcher;
+		this.framer = dispatcher.newFramer(settings.getMaxMessageSize());
+		this.onFailure = onFailure;
+		this.bufferSize = settings.getBufferSize();
+		this.managed = settings.isManagePipes();
+		this.serial = new SerialExecutor(loop.workers());
+		this.token = loop.newToken((events) -> this.serial.execute(this::turn));
+	}
+
+	/**
+	 * Start reading an opened FIFO. The reader owns the descriptor from now on, also if
+	 * this fails.
+	 * @param fifo the FIFO, opened and checked
+	 * @param settings the channel settings
+	 * @param dispatcher where lines go
+	 * @param loop the loop
+	 * @param onFailure told when reading fails other than by {@link #close()}
+	 * @return the reader
+	 * @throws IOException if the descriptor cannot be registered
+	 */
+	static EventLoopReader open(FifoDescriptor fifo, PipeServerSettings settings, LineDispatcher dispatcher,
+			EventLoop loop, BiConsumer<PipeReader, Throwable> onFailure) throws IOException {
+		EventLoopReader reader = new EventLoopReader(fifo, loop, dispatcher, settings, onFailure);
+		try {
+			loop.add(fifo.descriptor(), Epoll.EPOLLIN, reader.token);
+		}
+		catch (IOException | RuntimeException ex) {
+			loop.removeToken(reader.token);
+			fifo.close();
+			throw ex;
+		}
+		return reader;
+	}
+
+	/** One worker's turn at the channel. */
+	private void turn() {
+		Thread self = Thread.currentThread();
+		String name = self.getName();
+		this.runner = self;
+		Thread.interrupted(); // left by another channel's handler: not this channel's
+								// stop
+		try {
+			if (this.finished) {
+				return;
+			}
+			if (this.closing) {
+				finish();
+				return;
+			}
+			readChunks();
+		}
+		catch (InterruptedException ex) {
+			// a stop gave up waiting for the handler: nothing more is dispatched
+			end();
+		}
+		catch (IOException ex) {
+			if (!this.closing) {
+				this.onFailure.accept(this, ex);
+			}
+			end();
+		}
+		catch (RuntimeException | Error ex) {
+			// the watchdog opens another reader
+			this.onFailure.accept(this, ex);
+			end();
+		}
+		finally {
+			this.runner = null;
+			if (!name.equals(self.getName())) {
+				self.setName(name); // renamed by abandon(): it serves others again
+			}
+		}
+	}
+
+	private void readChunks() throws IOException, InterruptedException {
+		for (int chunk = 1;; chunk++) {
+			ReadBuffer buffer = buffer();
+			int read = read(buffer);
+			if (read == PAUSED) {
+				park();
+				return;
+			}
+			if (read == CLOSING) {
+				finish();
+				return;
+			}
+			if (read == NOTHING_YET) {
+				arm();
+				return;
+			}
+			if (read == 0) {
+				clientsLeft();
+				return;
+			}
+			presence(true);
+			if (!dispatch(buffer.bytes, read)) {
+				finish();
+				return;
+			}
+			if (chunk == CHUNKS_PER_TURN) {
+				arm(); // the loop reports it again at once: other channels' turn first
+				return;
+			}
+		}
+	}
+
+	/**
+	 * Every writer has left: nobody can complete a partial line any more. The descriptor
+	 * is renewed so that it does not report this departure again.
+	 */
+	private void clientsLeft() throws IOException, InterruptedException {
+		this.dispatcher.endOfStream(this.framer);
+		presence(false);
+		if (this.retired) {
+			finish();
+			return;
+		}
+		this.loop.remove(this.fifo.descriptor());
+		this.fifo.reopen(Posix.O_RDONLY | Posix.O_NONBLOCK);
+		this.loop.add(this.fifo.descriptor(), Epoll.EPOLLIN, this.token);
+	}
+
+	private int read(ReadBuffer buffer) throws IOException {
+		this.reading = true;
+		try {
+			// Checked after announcing the read, while pause() sets the flag before it
+			// looks at reading: either this sees the pause, or holdBack() waits for the
+			// read.
+			if (this.dispatcher.isPaused()) {
+				return PAUSED;
+			}
+			if (this.closing) {
+				return CLOSING;
+			}
+			int read = Posix.readNow(this.fifo.descriptor(), buffer.memory, this.bufferSize);
+			if (read > 0) {
+				buffer.memory.read(0, buffer.bytes, 0, read);
+			}
+			return read;
+		}
+		finally {
+			this.reading = false;
+		}
+	}
+
+	/** See {@link InboundPipe}: a failure on the way to the handler is reported. */
+	private boolean dispatch(byte[] chunk, int read) throws InterruptedException {
+		try {
+			return this.dispatcher.dispatch(this.framer, chunk, read);
+		}
+		catch (RuntimeException | Error ex) {
+			this.framer.resync(chunk[read - 1] != '\n');
+			this.onFailure.accept(this, ex);
+			return true;
+		}
+	}
+
+	/** Leave the descriptor unarmed while paused; {@link #resume()} arms it. */
+	private void park() throws IOException {
+		this.parked.set(true);
+		// resumed meanwhile: resume() may have seen parked still unset
+		if (!this.dispatcher.isPaused() && this.parked.compareAndSet(true, false)) {
+			arm();
+		}
+	}
+
+	private void arm() throws IOException {
+		this.loop.arm(this.fifo.descriptor(), Epoll.EPOLLIN, this.token);
+	}
+
+	/** Drain when stopping, then let go of the descriptor. */
+	private void finish() {
+		if (this.finished) {
+			return;
+		}
+		this.finished = true;
+		try {
+			if (this.closing) {
+				new StopDrain(this.fifo, this.dispatcher, this.framer, buffer().bytes, this.managed)
+					.drain((read) -> dispatch(buffer().bytes, read));
+			}
+		}
+		catch (IOException ex) {
+			// stopping: what could not be drained stays in the pipe, or goes with it
+		}
+		catch (InterruptedException ex) {
+			// a stop gave up waiting for the handler
+		}
+		finally {
+			end();
+		}
+	}
+
+	private void end() {
+		this.finished = true;
+		if (this.ended.getCount() == 0) {
+			return; // the number may name another file by now
+		}
+		this.loop.remove(this.fifo.descriptor());
+		this.loop.removeToken(this.token);
+		this.fifo.close();
+		presence(false);
+		this.ended.countDown();
+	}
+
+	private void presence(boolean present) {
+		if (this.clientPresent != present) {
+			this.clientPresent = present;
+			if (!this.retired) {
+				this.dispatcher.clientPresence(present);
+			}
+		}
+	}
+
+	private ReadBuffer buffer() {
+		ReadBuffer buffer = BUFFERS.get();
+		if (buffer == null || buffer.bytes.length < this.bufferSize) {
+			buffer = new ReadBuffer(this.bufferSize);
+			BUFFERS.set(buffer);
+		}
+		return buffer;
+	}
+
+	@Override
+	public PipeFile file() {
+		return this.fifo.file();
+	}
+
+	@Override
+	public boolean isAlive() {
+		return this.ended.getCount() > 0;
+	}
+
+	@Override
+	public void retire() {
+		this.retired = true;
+		this.serial.execute(this::turn);
+	}
+
+	@Override
+	public void holdBack() {
+		if (Thread.currentThread() == this.runner) {
+			return;
+		}
+		long deadline = System.nanoTime() + HOLD_BACK_NANOS;
+		while (this.reading && System.nanoTime() - deadline < 0) {
+			LockSupport.parkNanos(100_000); // a non-blocking read: over in microseconds
+		}
+	}
+
+	@Override
+	public void resume() {
+		if (this.parked.compareAndSet(true, false)) {
+			try {
+				arm();
+			}
+			catch (IOException ex) {
+				this.onFailure.accept(this, ex);
+			}
+		}
+	}
+
+	@Override
+	public void close() {
+		this.closing = true;
+		this.serial.execute(this::turn);
+	}
+
+	@Override
+	public void abandon() {
+		Thread thread = this.runner;
+		if (thread != null && isAlive()) {
+			thread.setName(thread.getName() + "-abandoned");
+		}
+	}
+
+	@Override
+	public void interrupt() {
+		Thread thread = this.runner;
+		if (thread != null) {
+			thread.interrupt();
+		}
+	}
+
+	@Override
+	public boolean join(long millis) throws InterruptedException {
+		return this.ended.await(Math.max(0, millis), TimeUnit.MILLISECONDS);
+	}
+
+	/**
+	 * A worker's read buffers: native memory to read into, and the array the framer
+	 * reads.
+	 */
+	private static final class ReadBuffer {
+
+		final Memory memory;
+
+		final byte[] bytes;
+
+		ReadBuffer(int size) {
+			this.memory = new Memory(size);
+			this.bytes = new byte[size];
+		}
+
+	}
+
+}

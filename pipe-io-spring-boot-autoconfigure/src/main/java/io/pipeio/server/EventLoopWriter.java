@@ -1,0 +1,420 @@
+package io.pipeio.server;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+import com.sun.jna.Memory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Writes an <em>out</em> FIFO on the event loop engine, with no thread of its own: the
+ * thread that queues lines writes them at once while the pipe has room (so a reply leaves
+ * from the thread that produced it), and once the pipe is full the loop reports when a
+ * client has read and a worker writes on. Whoever writes holds {@link #writing}; a thread
+ * that finds it held leaves its lines to the holder, which looks at the queue again
+ * before it lets go.
+ * <p>
+ * The pipe's only descriptor is opened read-write and non-blocking: writes never block,
+ * lines wait in the pipe while no client reads, and the pipe never reports a missing
+ * reader. Lines are encoded in chunks of the buffer size; a chunk the pipe did not take
+ * whole is kept until it has room.
+ *
+ * @author pipe-io
+ */
+final class EventLoopWriter implements PipeWriter {
+
+	private static final byte NEWLINE = '\n';
+
+	/** How long {@link #replace} waits for a writing thread to let go. */
+	private static final long OWNERSHIP_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+	private static final ThreadLocal<WriteBuffer> BUFFERS = new ThreadLocal<>();
+
+	private final EventLoop loop;
+
+	private final SendQueue queue;
+
+	private final ChannelStatistics statistics;
+
+	private final Consumer<Throwable> onFailure;
+
+	private final int bufferSize;
+
+	private final long token;
+
+	private final AtomicBoolean writing = new AtomicBoolean();
+
+	private final CountDownLatch ended = new CountDownLatch(1);
+
+	private volatile FifoDescriptor fifo;
+
+	private volatile boolean aborted;
+
+	private volatile @Nullable Throwable failure;
+
+	/** Set before the descriptor is armed for room, cleared when the loop reports it. */
+	private volatile boolean waitingForRoom;
+
+	// Used only by the thread holding `writing`.
+
+	private final List<Object> batch = new ArrayList<>();
+
+	private long batchBytes;
+
+	private int lineIndex;
+
+	private int lineOffset;
+
+	private byte @Nullable [] unwritten;
+
+	private int unwrittenStart;
+
+	private boolean registered;
+
+	private EventLoopWriter(FifoDescriptor fifo, EventLoop loop, SendQueue queue, ChannelStatistics statistics,
+			PipeServerSettings settings, Consumer<Throwable> onFailure) {
+		this.fifo = fifo;
+		this.loop = loop;
+		this.queue = queue;
+		this.statistics = statistics;
+		this.onFailure = onFailure;
+		this.bufferSize = settings.getBufferSize();
+		this.token = loop.newToken((events) -> {
+			this.waitingForRoom = false;
+			loop.workers().execute(this::kick);
+		});
+	}
+
+	/**
+	 * Start writing to an opened FIFO; the writer owns the descriptor from now on, also
+	 * if this fails.
+	 * @param fifo the FIFO, opened and checked
+	 * @param settings the channel settings
+	 * @param queue where lines come from
+	 * @param statistics counts sent lines
+	 * @param loop the loop
+	 * @param onFailure told when writing fails
+	 * @return the writer
+	 * @throws IOException if the FIFO cannot be opened for writing
+	 */
+	static EventLoopWriter open(FifoDescriptor fifo, PipeServerSettings settings, SendQueue queue,
+			ChannelStatistics statistics, EventLoop loop, Consumer<Throwable> onFailure) throws IOException {
+		try {
+			fifo.reopen(Posix.O_RDWR | Posix.O_NONBLOCK);
+		}
+		catch (IOException | RuntimeException ex) {
+			fifo.close();
+			throw ex;
+		}
+		EventLoopWriter writer = new EventLoopWriter(fifo, loop, queue, statistics, settings, onFailure);
+		queue.writeOnWakeup(writer::kick);
+		return writer;
+	}
+
+	/**
+	 * Write what is queued while the pipe has room, unless another thread is writing.
+	 */
+	void kick() {
+		while (this.writing.compareAndSet(false, true)) {
+			boolean idle;
+			try {
+				idle = writeAll();
+			}
+			catch (IOException | RuntimeException | Error ex) {
+				failed(ex);
+				return;
+			}
+			finally {
+				this.writing.set(false);
+			}
+			// Lines queued while this thread held `writing` were left to it.
+			if (!idle || this.queue.size() == 0) {
+				return;
+			}
+		}
+	}
+
+	/**
+	 * @return {@code true} if everything queued was written, {@code false} if the pipe is
+	 * full or the writer ended
+	 */
+	private boolean writeAll() throws IOException {
+		while (true) {
+			if (this.ended.getCount() == 0) {
+				return false;
+			}
+			if (this.aborted) {
+				end(DropReason.SHUTDOWN, "Not written: the channel stopped first");
+				return false;
+			}
+			if (this.waitingForRoom) {
+				return false;
+			}
+			if (this.unwritten != null) {
+				writeUnwritten();
+			}
+			else if (this.lineIndex < this.batch.size()) {
+				writeChunk();
+			}
+			else if (!takeBatch()) {
+				return this.ended.getCount() > 0;
+			}
+		}
+	}
+
+	private boolean takeBatch() {
+		if (!this.batch.isEmpty()) {
+			this.statistics.addSent(this.batch.size(), this.batchBytes);
+			for (Object entry : this.batch) {
+				if (entry instanceof OutboundPipe.PendingLine pending) {
+					pending.future().complete(null);
+				}
+			}
+			this.batch.clear();
+		}
+		int taken = this.queue.takeAllNow(this.batch);
+		if (taken < 0) {
+			end(null, "");
+		}
+		if (taken <= 0) {
+			return false;
+		}
+		this.lineIndex = 0;
+		this.lineOffset = 0;
+		long bytes = 0;
+		for (Object entry : this.batch) {
+			bytes += OutboundPipe.lineOf(entry).length;
+		}
+		this.batchBytes = bytes;
+		return true;
+	}
+
+	private void writeChunk() throws IOException {
+		WriteBuffer buffer = buffer();
+		int length = encode(buffer.bytes);
+		buffer.memory.write(0, buffer.bytes, 0, length);
+		int written = write(buffer.memory, 0, length);
+		if (written < length) {
+			// Kept whole: a replaced pipe gets the whole chunk again.
+			this.unwritten = Arrays.copyOf(buffer.bytes, length);
+			this.unwrittenStart = written;
+			awaitRoom();
+		}
+	}
+
+	private void writeUnwritten() throws IOException {
+		byte[] rest = this.unwritten;
+		if (rest == null) {
+			return;
+		}
+		int length = rest.length - this.unwrittenStart;
+		WriteBuffer buffer = buffer();
+		buffer.memory.write(0, rest, this.unwrittenStart, length);
+		int written = write(buffer.memory, 0, length);
+		this.unwrittenStart += written;
+		if (written < length) {
+			awaitRoom();
+		}
+		else {
+			this.unwritten = null;
+		}
+	}
+
+	/** Encode the next lines of the batch, up to the buffer's size. */
+	private int encode(byte[] target) {
+		int length = 0;
+		while (length < target.length && this.lineIndex < this.batch.size()) {
+			byte[] line = OutboundPipe.lineOf(this.batch.get(this.lineIndex));
+			if (this.lineOffset < line.length) {
+				int count = Math.min(target.length - length, line.length - this.lineOffset);
+				System.arraycopy(line, this.lineOffset, target, length, count);
+				length += count;
+				this.lineOffset += count;
+			}
+			else {
+				target[length++] = NEWLINE;
+				this.lineIndex++;
+				this.lineOffset = 0;
+			}
+		}
+		return length;
+	}
+
+	/**
+	 * @return the bytes the pipe took, fewer than {@code length} when it is full
+	 */
+	private int write(Memory memory, int offset, int length) throws IOException {
+		int position = offset;
+		while (position < length) {
+			int written = Posix.writeNow(this.fifo.descriptor(), memory.share(position), length - position);
+			if (written < 0) {
+				break;
+			}
+			position += written;
+		}
+		return position - offset;
+	}
+
+	/** Have the loop report when a client made room. */
+	private void awaitRoom() throws IOException {
+		// set first: the report may come before arm returns
+		this.waitingForRoom = true;
+		if (this.registered) {
+			this.loop.arm(this.fifo.descriptor(), Epoll.EPOLLOUT, this.token);
+		}
+		else {
+			this.loop.add(this.fifo.descriptor(), Epoll.EPOLLOUT, this.token);
+			this.registered = true;
+		}
+	}
+
+	/**
+	 * Writing failed other than by a stop (an {@code OutOfMemoryError} too): the queue
+	 * refuses new lines, so no sender waits for a writer that is gone, and the channel
+	 * fails with the cause.
+	 */
+	private void failed(Throwable ex) {
+		// called by the thread holding `writing`
+		this.failure = ex;
+		this.queue.close();
+		try {
+			this.onFailure.accept(ex);
+		}
+		finally {
+			end(DropReason.WRITER_FAILED, "Not written: the writer of the out pipe failed");
+		}
+	}
+
+	/**
+	 * Let go of the descriptor; lines not known to be written (the whole batch being
+	 * written, and what is queued) are counted as dropped for the reason given.
+	 */
+	private void end(@Nullable DropReason reason, String message) {
+		if (this.ended.getCount() == 0) {
+			return;
+		}
+		try {
+			if (this.registered) {
+				this.loop.remove(this.fifo.descriptor());
+			}
+			this.loop.removeToken(this.token);
+			this.fifo.close();
+			List<Object> lost = new ArrayList<>(this.batch);
+			this.batch.clear();
+			this.unwritten = null;
+			lost.addAll(this.queue.clear());
+			if (reason != null && !lost.isEmpty()) {
+				this.statistics.recordDropped(reason, lost.size());
+			}
+			OutboundPipe.failAll(lost, new IOException(message));
+		}
+		finally {
+			this.ended.countDown();
+		}
+	}
+
+	private WriteBuffer buffer() {
+		WriteBuffer buffer = BUFFERS.get();
+		if (buffer == null || buffer.bytes.length != this.bufferSize) {
+			buffer = new WriteBuffer(this.bufferSize);
+			BUFFERS.set(buffer);
+		}
+		return buffer;
+	}
+
+	@Override
+	public PipeFile file() {
+		return this.fifo.file();
+	}
+
+	@Override
+	public boolean isAlive() {
+		return this.ended.getCount() > 0;
+	}
+
+	@Override
+	public @Nullable Throwable failure() {
+		return this.failure;
+	}
+
+	@Override
+	public void abort() {
+		this.aborted = true;
+		this.waitingForRoom = false;
+		kick();
+	}
+
+	@Override
+	public boolean join(long millis) throws InterruptedException {
+		kick(); // the queue was closed: the writer ends once it is written
+		return this.ended.await(Math.max(0, millis), TimeUnit.MILLISECONDS);
+	}
+
+	@Override
+	public void replace(FifoDescriptor replacement) throws IOException {
+		replacement.reopen(Posix.O_RDWR | Posix.O_NONBLOCK);
+		long deadline = System.nanoTime() + OWNERSHIP_WAIT_NANOS;
+		while (!this.writing.compareAndSet(false, true)) {
+			if (System.nanoTime() - deadline > 0) {
+				throw new IOException("Cannot switch to the re-created out pipe " + replacement.file().path()
+						+ ": a thread writing to the old one did not let go");
+			}
+			LockSupport.parkNanos(100_000);
+		}
+		try {
+			FifoDescriptor old = this.fifo;
+			if (this.registered) {
+				this.loop.remove(old.descriptor());
+				this.registered = false;
+			}
+			this.fifo = replacement;
+			this.waitingForRoom = false;
+			this.unwrittenStart = 0; // like the thread engine: the whole chunk again
+			// A writer of our own keeps the old pipe reachable once our reader of it is
+			// closed.
+			int writer = old.openNonBlockingWriter();
+			try {
+				old.close();
+				this.statistics.recordDropped(DropReason.PIPE_REPLACED,
+						OutboundPipe.countLost(writer, this.bufferSize));
+			}
+			finally {
+				Posix.close(writer);
+			}
+		}
+		finally {
+			this.writing.set(false);
+		}
+		kick();
+	}
+
+	@Override
+	public long discardUnread() throws IOException {
+		return OutboundPipe.discardUnread(this.fifo, this.statistics, this.bufferSize);
+	}
+
+	/**
+	 * A thread's write buffers: the array lines are encoded into, and native memory to
+	 * write from.
+	 */
+	private static final class WriteBuffer {
+
+		final Memory memory;
+
+		final byte[] bytes;
+
+		WriteBuffer(int size) {
+			this.memory = new Memory(size);
+			this.bytes = new byte[size];
+		}
+
+	}
+
+}

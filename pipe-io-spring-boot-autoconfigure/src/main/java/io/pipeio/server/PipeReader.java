@@ -1,0 +1,62 @@
+package io.pipeio.server;
+
+/**
+ * Reads one opened <em>in</em> FIFO and hands its chunks to the channel's
+ * {@link LineDispatcher}; what {@link ChannelPipes} needs of a reader whichever engine
+ * runs it. A reader ends after {@link #close()} (having drained the pipe), after
+ * {@link #retire()} once every client left, or when reading fails.
+ *
+ * @author pipe-io
+ */
+interface PipeReader {
+
+	/**
+	 * @return the FIFO this reader reads
+	 */
+	PipeFile file();
+
+	/**
+	 * @return whether the reader still reads (or drains)
+	 */
+	boolean isAlive();
+
+	/**
+	 * The pipe was deleted or replaced on disk: read it until every attached client has
+	 * left, then end. Presence and partial lines of the channel are the new pipe's
+	 * business now.
+	 */
+	void retire();
+
+	/**
+	 * Called once the dispatcher is paused: once this returns, no more bytes are taken
+	 * from the pipe.
+	 */
+	void holdBack();
+
+	/** Called once the dispatcher is no longer paused: read again. */
+	void resume();
+
+	/**
+	 * Stop reading: drain what is in the pipe, without waiting for more, and end. A chunk
+	 * being dispatched is finished first.
+	 */
+	void close();
+
+	/**
+	 * Mark a thread that did not end when stopped in its name, for thread dumps and
+	 * messages.
+	 */
+	void abandon();
+
+	/** Interrupt the thread running the handler, for a handler that does not return. */
+	void interrupt();
+
+	/**
+	 * Wait for the reader to end.
+	 * @param millis at most this long
+	 * @return whether it ended
+	 * @throws InterruptedException if interrupted while waiting
+	 */
+	boolean join(long millis) throws InterruptedException;
+
+}
