@@ -78,9 +78,16 @@ final class EventLoop {
 					worker.setDaemon(true);
 					return worker;
 				});
-		this.thread = new Thread(this::run, "pipe-io-event-loop");
+		this.thread = new LoopThread(this::run);
 		this.thread.setDaemon(true);
 		this.thread.start();
+	}
+
+	/**
+	 * @return whether the calling thread is an event loop's, which must never wait
+	 */
+	static boolean isLoopThread() {
+		return Thread.currentThread() instanceof LoopThread;
 	}
 
 	/**
@@ -218,6 +225,17 @@ final class EventLoop {
 			this.failure = ex;
 			this.handlers.values().forEach((handler) -> handler.accept(Epoll.EPOLLERR));
 		}
+	}
+
+	/**
+	 * The loop's thread, marked by its class so that code it runs can tell cheaply.
+	 */
+	private static final class LoopThread extends Thread {
+
+		LoopThread(Runnable loop) {
+			super(loop, "pipe-io-event-loop");
+		}
+
 	}
 
 }

@@ -1,6 +1,7 @@
 package io.pipeio.server;
 
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -35,6 +36,18 @@ final class EventLoopReader implements PipeReader {
 	/** Chunks one worker turn reads before the channel goes back to the loop. */
 	static final int CHUNKS_PER_TURN = 16;
 
+	/** Chunks a turn on the loop thread reads, so that other channels wait little. */
+	static final int CHUNKS_PER_LOOP_TURN = 4;
+
+	/** Fast chunks in a row after which {@link DispatchMode#AUTO} moves to the loop. */
+	static final int PROMOTE_AFTER = 256;
+
+	/** A chunk handled faster than this counts as fast. */
+	private static final long FAST_NANOS = 50_000;
+
+	/** A chunk that took longer than this on the loop sends the channel to workers. */
+	private static final long SLOW_ON_LOOP_NANOS = 1_000_000;
+
 	private static final int PAUSED = -2;
 
 	private static final int CLOSING = -3;
@@ -66,6 +79,17 @@ final class EventLoopReader implements PipeReader {
 
 	private final CountDownLatch ended = new CountDownLatch(1);
 
+	private final DispatchMode mode;
+
+	/** Whether readiness is handled on the loop thread (while it is idle). */
+	private volatile boolean onLoop;
+
+	/** Fast chunks in a row, counted on workers while {@link DispatchMode#AUTO}. */
+	private int fastChunks;
+
+	/** A chunk the loop read but could not dispatch without waiting. */
+	private byte @Nullable [] handedOver;
+
 	/** Set by a turn that left the descriptor unarmed because the channel is paused. */
 	private final AtomicBoolean parked = new AtomicBoolean();
 
@@ -93,7 +117,9 @@ final class EventLoopReader implements PipeReader {
 		this.bufferSize = settings.getBufferSize();
 		this.managed = settings.isManagePipes();
 		this.serial = new SerialExecutor(loop.workers());
-		this.token = loop.newToken((events) -> this.serial.execute(this::turn));
+		this.mode = settings.getDispatch();
+		this.onLoop = this.mode == DispatchMode.LOOP;
+		this.token = loop.newToken(this::ready);
 	}
 
 	/**
@@ -121,7 +147,14 @@ final class EventLoopReader implements PipeReader {
 		return reader;
 	}
 
-	/** One worker's turn at the channel. */
+	/** The loop reports the descriptor: a turn, on the loop thread if it may. */
+	private void ready(int events) {
+		if (!this.onLoop || !this.serial.runHereIfIdle(this::turn)) {
+			this.serial.execute(this::turn);
+		}
+	}
+
+	/** One thread's turn at the channel. */
 	private void turn() {
 		Thread self = Thread.currentThread();
 		String name = self.getName();
@@ -131,6 +164,18 @@ final class EventLoopReader implements PipeReader {
 		try {
 			if (this.finished) {
 				return;
+			}
+			if (this.closing && EventLoop.isLoopThread()) {
+				this.serial.execute(this::turn); // draining may wait: not on the loop
+				return;
+			}
+			byte[] chunk = this.handedOver;
+			if (chunk != null) {
+				this.handedOver = null;
+				if (!dispatch(chunk, chunk.length)) {
+					finish();
+					return;
+				}
 			}
 			if (this.closing) {
 				finish();
@@ -162,6 +207,8 @@ final class EventLoopReader implements PipeReader {
 	}
 
 	private void readChunks() throws IOException, InterruptedException {
+		boolean loopThread = EventLoop.isLoopThread();
+		int chunks = loopThread ? CHUNKS_PER_LOOP_TURN : CHUNKS_PER_TURN;
 		for (int chunk = 1;; chunk++) {
 			ReadBuffer buffer = buffer();
 			int read = read(buffer);
@@ -178,19 +225,80 @@ final class EventLoopReader implements PipeReader {
 				return;
 			}
 			if (read == 0) {
+				if (loopThread) {
+					// the dispatch lock is taken: a worker does it
+					this.serial.execute(this::turn);
+					return;
+				}
 				clientsLeft();
 				return;
 			}
 			presence(true);
-			if (!dispatch(buffer.bytes, read)) {
+			if (loopThread) {
+				if (!dispatchOnLoop(buffer.bytes, read)) {
+					return; // a worker goes on
+				}
+			}
+			else if (!dispatchMeasured(buffer.bytes, read)) {
 				finish();
 				return;
 			}
-			if (chunk == CHUNKS_PER_TURN) {
+			if (chunk == chunks) {
 				arm(); // the loop reports it again at once: other channels' turn first
 				return;
 			}
 		}
+	}
+
+	/**
+	 * Dispatch a chunk on a worker, measuring it while {@link DispatchMode#AUTO} has not
+	 * decided yet.
+	 */
+	private boolean dispatchMeasured(byte[] chunk, int read) throws InterruptedException {
+		if (this.mode != DispatchMode.AUTO || this.onLoop || this.fastChunks < 0) {
+			return dispatch(chunk, read);
+		}
+		long start = System.nanoTime();
+		boolean dispatched = dispatch(chunk, read);
+		if (System.nanoTime() - start < FAST_NANOS) {
+			if (++this.fastChunks >= PROMOTE_AFTER) {
+				this.onLoop = true;
+			}
+		}
+		else {
+			this.fastChunks = 0;
+		}
+		return dispatched;
+	}
+
+	/**
+	 * Dispatch a chunk on the loop thread, unless that would wait (a pause, another
+	 * reader's chunk): then, and after a chunk that turned out slow, a worker takes over.
+	 * @return whether the loop goes on with this channel
+	 */
+	private boolean dispatchOnLoop(byte[] chunk, int read) {
+		long start = System.nanoTime();
+		boolean dispatched;
+		try {
+			dispatched = this.dispatcher.dispatchNow(this.framer, chunk, read);
+		}
+		catch (RuntimeException | Error ex) {
+			this.framer.resync(chunk[read - 1] != '\n');
+			this.onFailure.accept(this, ex);
+			dispatched = true;
+		}
+		if (!dispatched) {
+			this.handedOver = Arrays.copyOf(chunk, read);
+			this.serial.execute(this::turn);
+			return false;
+		}
+		if (System.nanoTime() - start > SLOW_ON_LOOP_NANOS && this.mode == DispatchMode.AUTO) {
+			this.onLoop = false;
+			this.fastChunks = -1; // for good: it blocked every channel once already
+			this.serial.execute(this::turn);
+			return false;
+		}
+		return true;
 	}
 
 	/**

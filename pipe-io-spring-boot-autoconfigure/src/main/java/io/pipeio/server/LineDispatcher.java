@@ -76,18 +76,7 @@ final class LineDispatcher {
 				if (this.paused) {
 					continue; // paused while waiting for the lock: wait again, outside it
 				}
-				this.replies.begin(this.sender.queue());
-				try {
-					framer.feed(chunk, 0, length);
-				}
-				finally {
-					try {
-						this.handler.onChunkEnd();
-					}
-					finally {
-						this.replies.end();
-					}
-				}
+				handle(framer, chunk, length);
 				return true;
 			}
 			finally {
@@ -95,6 +84,47 @@ final class LineDispatcher {
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * Frame and dispatch one chunk if that needs no waiting: for the event loop thread,
+	 * which must never block on a pause or on another reader's chunk. A chunk read just
+	 * before a pause is still delivered, as by a reader that was already dispatching it.
+	 * @param framer the framer of the pipe the chunk came from
+	 * @param chunk the bytes
+	 * @param length how many bytes of {@code chunk} were read
+	 * @return whether the chunk was handled; if not, it is to be handed to
+	 * {@link #dispatch} on a thread that may wait
+	 */
+	boolean dispatchNow(LineFramer framer, byte[] chunk, int length) {
+		if (!this.dispatchLock.tryLock()) {
+			return false;
+		}
+		try {
+			if (this.closed) {
+				return false;
+			}
+			handle(framer, chunk, length);
+			return true;
+		}
+		finally {
+			this.dispatchLock.unlock();
+		}
+	}
+
+	private void handle(LineFramer framer, byte[] chunk, int length) {
+		this.replies.begin(this.sender.queue());
+		try {
+			framer.feed(chunk, 0, length);
+		}
+		finally {
+			try {
+				this.handler.onChunkEnd();
+			}
+			finally {
+				this.replies.end();
+			}
+		}
 	}
 
 	/**

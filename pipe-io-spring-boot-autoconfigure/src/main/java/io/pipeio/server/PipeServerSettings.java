@@ -68,6 +68,8 @@ public final class PipeServerSettings {
 
 	private final PipeEngine engine;
 
+	private final DispatchMode dispatch;
+
 	private PipeServerSettings(Builder builder) {
 		this.channel = builder.channel;
 		this.inPath = builder.inPath;
@@ -82,6 +84,7 @@ public final class PipeServerSettings {
 		this.sendTimeout = builder.sendTimeout;
 		this.bufferSize = builder.bufferSize;
 		this.engine = builder.engine;
+		this.dispatch = builder.dispatch;
 	}
 
 	/**
@@ -188,6 +191,13 @@ public final class PipeServerSettings {
 		return this.engine;
 	}
 
+	/**
+	 * @return which thread runs the handler on the event loop engine
+	 */
+	public DispatchMode getDispatch() {
+		return this.dispatch;
+	}
+
 	@Override
 	public String toString() {
 		return "PipeServerSettings[channel=" + this.channel + ", in=" + this.inPath + ", out=" + this.outPath
@@ -195,7 +205,8 @@ public final class PipeServerSettings {
 				+ PosixFilePermissions.toString(this.directoryPermissions) + ", managePipes=" + this.managePipes
 				+ ", maxMessageSize=" + this.maxMessageSize + ", sendQueueCapacity=" + this.sendQueueCapacity
 				+ ", sendQueueMaxBytes=" + this.sendQueueMaxBytes + ", overflow=" + this.overflow.value()
-				+ ", sendTimeout=" + this.sendTimeout + ", engine=" + this.engine.value() + "]";
+				+ ", sendTimeout=" + this.sendTimeout + ", engine=" + this.engine.value() + ", dispatch="
+				+ this.dispatch.value() + "]";
 	}
 
 	/**
@@ -228,6 +239,8 @@ public final class PipeServerSettings {
 		private int bufferSize = DEFAULT_BUFFER_SIZE;
 
 		private PipeEngine engine = PipeEngine.AUTO;
+
+		private DispatchMode dispatch = DispatchMode.AUTO;
 
 		private Builder(String channel, Path inPath, Path outPath) {
 			this.channel = requireText(channel, "channel");
@@ -369,6 +382,16 @@ public final class PipeServerSettings {
 		 */
 		public Builder engine(PipeEngine engine) {
 			this.engine = Objects.requireNonNull(engine, "'engine' must not be null");
+			return this;
+		}
+
+		/**
+		 * Set which thread runs the handler on the event loop engine.
+		 * @param dispatch the mode; {@link DispatchMode#AUTO} by default
+		 * @return this builder
+		 */
+		public Builder dispatch(DispatchMode dispatch) {
+			this.dispatch = Objects.requireNonNull(dispatch, "'dispatch' must not be null");
 			return this;
 		}
 

@@ -188,6 +188,11 @@ final class SendQueue {
 			if (!this.bounds.isFull(this.entries.size(), length)) {
 				continue;
 			}
+			if (EventLoop.isLoopThread()) {
+				// Room is made by the loop itself: a handler it runs overfills the queue
+				// by what one chunk replies rather than wait for ever.
+				break;
+			}
 			this.sendersWaiting++;
 			try {
 				remaining = this.notFull.awaitNanos(remaining);

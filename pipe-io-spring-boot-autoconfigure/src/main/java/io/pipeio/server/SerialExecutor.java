@@ -30,6 +30,28 @@ final class SerialExecutor implements Executor {
 		schedule();
 	}
 
+	/**
+	 * Run a task on the calling thread if no task runs or waits, else do nothing.
+	 * @param task the task
+	 * @return whether it ran
+	 */
+	boolean runHereIfIdle(Runnable task) {
+		if (!this.tasks.isEmpty() || !this.scheduled.compareAndSet(false, true)) {
+			return false;
+		}
+		try {
+			task.run();
+		}
+		finally {
+			this.scheduled.set(false);
+			// what the task or others gave meanwhile runs on the pool, not here
+			if (!this.tasks.isEmpty()) {
+				schedule();
+			}
+		}
+		return true;
+	}
+
 	private void schedule() {
 		if (this.scheduled.compareAndSet(false, true)) {
 			this.pool.execute(this::runAll);
