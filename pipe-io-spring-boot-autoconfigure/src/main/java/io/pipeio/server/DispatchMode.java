@@ -10,9 +10,9 @@ public enum DispatchMode {
 
 	/**
 	 * A worker thread at first; the event loop thread itself once the handler has been
-	 * measured fast ({@value EventLoopReader#PROMOTE_AFTER} chunks in a row handled in
-	 * under 50 µs each), which saves a thread wake-up per round trip; back to workers for
-	 * good the first time a chunk takes over a millisecond on the loop.
+	 * measured fast ({@value EventLoopReader#PROMOTE_AFTER} chunks handled in under 50 µs
+	 * on average, replies included), which saves a thread wake-up per round trip; back to
+	 * workers for good the first time a chunk takes over 2 ms on the loop.
 	 */
 	AUTO("auto"),
 

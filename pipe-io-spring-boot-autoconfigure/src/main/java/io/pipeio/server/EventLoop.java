@@ -2,6 +2,7 @@ package io.pipeio.server;
 
 import java.io.IOException;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -41,7 +42,8 @@ final class EventLoop {
 
 	private static @Nullable EventLoop shared;
 
-	private static int users;
+	/** Guarded by the class's lock. */
+	private int users;
 
 	private final int epfd;
 
@@ -50,6 +52,9 @@ final class EventLoop {
 	private final Thread thread;
 
 	private final ThreadPoolExecutor workers;
+
+	/** The pool's threads, for a release to join them. */
+	private final Set<Thread> workerThreads = ConcurrentHashMap.newKeySet();
 
 	private final Map<Long, IntConsumer> handlers = new ConcurrentHashMap<>();
 
@@ -76,6 +81,8 @@ final class EventLoop {
 				new SynchronousQueue<>(), (task) -> {
 					Thread worker = new Thread(task, "pipe-io-worker-" + workerNumber.incrementAndGet());
 					worker.setDaemon(true);
+					this.workerThreads.removeIf((thread) -> !thread.isAlive());
+					this.workerThreads.add(worker);
 					return worker;
 				});
 		this.thread = new LoopThread(this::run);
@@ -97,11 +104,12 @@ final class EventLoop {
 	 */
 	static synchronized EventLoop acquire() throws IOException {
 		EventLoop loop = shared;
-		if (loop == null) {
+		if (loop == null || loop.failure != null) {
+			// a failed loop ends with its last user; new channels get a new one
 			loop = new EventLoop();
 			shared = loop;
 		}
-		users++;
+		loop.users++;
 		return loop;
 	}
 
@@ -112,25 +120,33 @@ final class EventLoop {
 	 */
 	void release(long timeoutMillis) {
 		synchronized (EventLoop.class) {
-			if (shared != this || --users > 0) {
+			if (--this.users > 0) {
 				return;
 			}
-			shared = null;
+			if (shared == this) {
+				shared = null;
+			}
 		}
+		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(1, timeoutMillis));
 		this.running = false;
+		// the loop closes its descriptors itself once it left epoll_wait
 		Posix.signal(this.wakeFd);
 		this.workers.shutdown();
 		try {
-			this.thread.join(Math.max(1, timeoutMillis));
+			this.thread.join(remainingMillis(deadline));
+			// Joined, not awaited: a pool reports termination while its threads may
+			// still be alive.
+			for (Thread worker : this.workerThreads) {
+				worker.join(remainingMillis(deadline));
+			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
-		synchronized (this) {
-			this.closed = true;
-			Posix.close(this.epfd);
-			Posix.close(this.wakeFd);
-		}
+	}
+
+	private static long remainingMillis(long deadline) {
+		return Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
 	}
 
 	/**
@@ -224,6 +240,15 @@ final class EventLoop {
 			// next arms its descriptors, and the watchdog reports it.
 			this.failure = ex;
 			this.handlers.values().forEach((handler) -> handler.accept(Epoll.EPOLLERR));
+		}
+		finally {
+			// Only now: closed while this thread waits in (or is about to enter)
+			// epoll_wait, the number could name another loop's epoll by then.
+			synchronized (this) {
+				this.closed = true;
+				Posix.close(this.epfd);
+				Posix.close(this.wakeFd);
+			}
 		}
 	}
 

@@ -39,14 +39,20 @@ final class EventLoopReader implements PipeReader {
 	/** Chunks a turn on the loop thread reads, so that other channels wait little. */
 	static final int CHUNKS_PER_LOOP_TURN = 4;
 
-	/** Fast chunks in a row after which {@link DispatchMode#AUTO} moves to the loop. */
+	/**
+	 * Chunks {@link DispatchMode#AUTO} measures on workers before it decides whether they
+	 * were fast enough for the loop.
+	 */
 	static final int PROMOTE_AFTER = 256;
 
-	/** A chunk handled faster than this counts as fast. */
-	private static final long FAST_NANOS = 50_000;
+	/**
+	 * A chunk handled, replies included, in less than this counts as fast; three in four
+	 * must be fast for the loop.
+	 */
+	private static final long FAST_NANOS = 100_000;
 
 	/** A chunk that took longer than this on the loop sends the channel to workers. */
-	private static final long SLOW_ON_LOOP_NANOS = 1_000_000;
+	private static final long SLOW_ON_LOOP_NANOS = 2_000_000;
 
 	private static final int PAUSED = -2;
 
@@ -84,7 +90,13 @@ final class EventLoopReader implements PipeReader {
 	/** Whether readiness is handled on the loop thread (while it is idle). */
 	private volatile boolean onLoop;
 
-	/** Fast chunks in a row, counted on workers while {@link DispatchMode#AUTO}. */
+	/**
+	 * Chunks measured on workers while {@link DispatchMode#AUTO} decides; -1 once it
+	 * decided for workers for good.
+	 */
+	private int measuredChunks;
+
+	/** How many of the measured chunks were fast. */
 	private int fastChunks;
 
 	/** A chunk the loop read but could not dispatch without waiting. */
@@ -210,6 +222,11 @@ final class EventLoopReader implements PipeReader {
 		boolean loopThread = EventLoop.isLoopThread();
 		int chunks = loopThread ? CHUNKS_PER_LOOP_TURN : CHUNKS_PER_TURN;
 		for (int chunk = 1;; chunk++) {
+			if (loopThread && this.dispatcher.isSendQueueFull()) {
+				// replies would wait for room: a worker waits, the loop must not
+				this.serial.execute(this::turn);
+				return;
+			}
 			ReadBuffer buffer = buffer();
 			int read = read(buffer);
 			if (read == PAUSED) {
@@ -255,17 +272,18 @@ final class EventLoopReader implements PipeReader {
 	 * decided yet.
 	 */
 	private boolean dispatchMeasured(byte[] chunk, int read) throws InterruptedException {
-		if (this.mode != DispatchMode.AUTO || this.onLoop || this.fastChunks < 0) {
+		if (this.mode != DispatchMode.AUTO || this.onLoop || this.measuredChunks < 0) {
 			return dispatch(chunk, read);
 		}
 		long start = System.nanoTime();
 		boolean dispatched = dispatch(chunk, read);
 		if (System.nanoTime() - start < FAST_NANOS) {
-			if (++this.fastChunks >= PROMOTE_AFTER) {
-				this.onLoop = true;
-			}
+			this.fastChunks++;
 		}
-		else {
+		if (++this.measuredChunks == PROMOTE_AFTER) {
+			// Most, not all: a busy machine preempts a fast handler now and then.
+			this.onLoop = this.fastChunks >= PROMOTE_AFTER / 4 * 3;
+			this.measuredChunks = 0;
 			this.fastChunks = 0;
 		}
 		return dispatched;
@@ -294,7 +312,7 @@ final class EventLoopReader implements PipeReader {
 		}
 		if (System.nanoTime() - start > SLOW_ON_LOOP_NANOS && this.mode == DispatchMode.AUTO) {
 			this.onLoop = false;
-			this.fastChunks = -1; // for good: it blocked every channel once already
+			this.measuredChunks = -1; // for good: it held up every channel once already
 			this.serial.execute(this::turn);
 			return false;
 		}

@@ -153,6 +153,14 @@ final class LineDispatcher {
 		return new LineFramer(maxMessageSize, new Sink());
 	}
 
+	/**
+	 * @return whether the send queue has no room, so a handler replying would wait
+	 */
+	boolean isSendQueueFull() {
+		SendQueue queue = this.sender.queue();
+		return queue != null && queue.isFull();
+	}
+
 	boolean isClosed() {
 		return this.closed;
 	}

@@ -190,7 +190,9 @@ final class SendQueue {
 			}
 			if (EventLoop.isLoopThread()) {
 				// Room is made by the loop itself: a handler it runs overfills the queue
-				// by what one chunk replies rather than wait for ever.
+				// by what one chunk replies rather than wait for ever. The loop then
+				// hands
+				// the channel to a worker, which waits.
 				break;
 			}
 			this.sendersWaiting++;
@@ -348,6 +350,19 @@ final class SendQueue {
 			this.bounds.cleared();
 			this.notFull.signalAll();
 			return rest;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * @return whether no further line fits until the writer made progress
+	 */
+	boolean isFull() {
+		this.lock.lock();
+		try {
+			return this.bounds.isFull(this.entries.size(), 1);
 		}
 		finally {
 			this.lock.unlock();

@@ -43,7 +43,7 @@ final class StopDrain {
 	 * dispatcher takes no more lines
 	 */
 	void drain(Dispatch dispatch) throws IOException, InterruptedException {
-		if (this.dispatcher.isClosed() && !this.managed) {
+		if ((this.dispatcher.isClosed() || this.dispatcher.isPaused()) && !this.managed) {
 			// paused: the pipe outlives the server, so its lines wait there for the next
 			// one
 			return;

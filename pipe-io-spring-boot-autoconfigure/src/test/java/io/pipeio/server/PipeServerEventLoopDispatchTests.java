@@ -1,0 +1,147 @@
+package io.pipeio.server;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+import io.pipeio.test.PipeTestClient;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * On the event loop engine, which thread runs the handler: a worker, or the loop thread
+ * itself for a handler that is fast ({@link DispatchMode#AUTO}) or declared so
+ * ({@link DispatchMode#LOOP}); and the loop never waits for room in a full send queue.
+ */
+class PipeServerEventLoopDispatchTests extends PipeServerTestSupport {
+
+	private static final String LOOP_THREAD = "pipe-io-event-loop";
+
+	/** The threads that ran the handler (cheap to add to: the handler must stay fast). */
+	private final Set<String> handlerThreads = ConcurrentHashMap.newKeySet();
+
+	private volatile String lastHandlerThread = "";
+
+	@Test
+	void loopModeRunsTheHandlerOnTheLoopThread() throws Exception {
+		startEcho(DispatchMode.LOOP);
+		PipeTestClient client = this.pipes.client();
+		assertThat(client.request("one")).isEqualTo("one");
+		assertThat(client.request("two")).isEqualTo("two");
+		assertThat(this.handlerThreads).containsOnly(LOOP_THREAD);
+	}
+
+	@Test
+	void workerModeNeverRunsTheHandlerOnTheLoopThread() throws Exception {
+		startEcho(DispatchMode.WORKER);
+		roundTrips(this.pipes.client(), EventLoopReader.PROMOTE_AFTER + 50);
+		assertThat(this.handlerThreads).allMatch((name) -> name.startsWith("pipe-io-worker-"));
+	}
+
+	@Test
+	void autoModeMovesAFastHandlerToTheLoopThread() throws Exception {
+		startEcho(DispatchMode.AUTO);
+		PipeTestClient client = this.pipes.client();
+		roundTrips(client, EventLoopReader.PROMOTE_AFTER - 1);
+		assertThat(this.handlerThreads).allMatch((name) -> name.startsWith("pipe-io-worker-"));
+		awaitHandlerOnTheLoop(client);
+	}
+
+	@Test
+	void autoModeSendsAHandlerThatWasSlowOnTheLoopBackToWorkersForGood() throws Exception {
+		startEcho(DispatchMode.AUTO);
+		PipeTestClient client = this.pipes.client();
+		awaitHandlerOnTheLoop(client);
+		assertThat(client.request("slow")).isEqualTo("slow");
+		this.handlerThreads.clear();
+		roundTrips(client, EventLoopReader.PROMOTE_AFTER + 50);
+		assertThat(this.handlerThreads).allMatch((name) -> name.startsWith("pipe-io-worker-"));
+	}
+
+	@Test
+	void handlerOnTheLoopOverfillsAFullSendQueueRatherThanWaitForRoom() throws Exception {
+		AtomicReference<PipeServer> self = new AtomicReference<>();
+		PipeServer server = this.pipes.server(settings(DispatchMode.LOOP).sendQueueCapacity(1).build(),
+				(buffer, offset, length) -> {
+					String line = new String(buffer, offset, length, StandardCharsets.UTF_8);
+					for (int i = 0; i < 50; i++) {
+						self.get().send((line + "-" + i).getBytes(StandardCharsets.UTF_8));
+					}
+				});
+		self.set(server);
+		server.start();
+		// A second channel on the same loop answers while nobody reads the first one's
+		// replies: the loop was not left waiting for room.
+		PipeServer other = this.pipes
+			.server(PipeServerSettings.builder("other", this.dir.resolve("other.in"), this.dir.resolve("other.out"))
+				.engine(PipeEngine.EVENT_LOOP)
+				.build(), this.pipes.recorder);
+		other.start();
+		try (PipeTestClient writer = this.pipes.writer();
+				PipeTestClient otherWriter = PipeTestClient.sender(this.dir.resolve("other.in"))) {
+			String big = "x".repeat(2000);
+			for (int i = 0; i < 40; i++) {
+				writer.send(big + i);
+			}
+			otherWriter.send("still served");
+			assertThat(this.pipes.recorder.awaitStrings(1)).containsExactly("still served");
+			List<String> expected = new ArrayList<>();
+			for (int i = 0; i < 40; i++) {
+				for (int j = 0; j < 50; j++) {
+					expected.add(big + i + "-" + j);
+				}
+			}
+			try (PipeTestClient reader = this.pipes.reader()) {
+				assertThat(reader.receiveLines(expected.size())).containsExactlyElementsOf(expected);
+			}
+		}
+		assertThat(server.getStatistics().getDroppedTotal()).isZero();
+	}
+
+	private void startEcho(DispatchMode mode) throws Exception {
+		AtomicReference<PipeServer> self = new AtomicReference<>();
+		PipeServer server = this.pipes.server(settings(mode).build(), (buffer, offset, length) -> {
+			this.lastHandlerThread = Thread.currentThread().getName();
+			this.handlerThreads.add(this.lastHandlerThread);
+			String line = new String(buffer, offset, length, StandardCharsets.UTF_8);
+			if (line.equals("slow")) {
+				LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20)); // work taking
+																			// 20 ms
+			}
+			self.get().send(line.getBytes(StandardCharsets.UTF_8));
+		});
+		self.set(server);
+		server.start();
+	}
+
+	private PipeServerSettings.Builder settings(DispatchMode mode) {
+		return this.pipes.settings().engine(PipeEngine.EVENT_LOOP).dispatch(mode);
+	}
+
+	/**
+	 * Make round trips until the handler runs on the loop: the first measurement may find
+	 * it slow while the JIT compiler and a busy machine warm up.
+	 */
+	private void awaitHandlerOnTheLoop(PipeTestClient client) {
+		await().atMost(Duration.ofSeconds(20)).until(() -> {
+			roundTrips(client, EventLoopReader.PROMOTE_AFTER);
+			return this.lastHandlerThread.equals(LOOP_THREAD);
+		});
+	}
+
+	/** One line per chunk: each waits for the reply to the one before. */
+	private static void roundTrips(PipeTestClient client, int count) {
+		for (int i = 0; i < count; i++) {
+			assertThat(client.request("line " + i)).isEqualTo("line " + i);
+		}
+	}
+
+}
