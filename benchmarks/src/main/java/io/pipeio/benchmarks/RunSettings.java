@@ -32,6 +32,10 @@ final class RunSettings {
 
 	final int channels;
 
+	/** The engines the Java variants run with. */
+	final List<Variant.Engine> engines;
+
+	/** The variants of the chosen engines, in the order of {@link Variant}. */
 	final List<Variant> variants;
 
 	final boolean skipMemory;
@@ -73,12 +77,16 @@ final class RunSettings {
 		this.roundtrips = arguments.intOption("--roundtrips", this.quick ? 2_000 : 20_000);
 		this.warmupLines = arguments.longOption("--warmup", this.quick ? 200_000 : 1_000_000);
 		this.channels = arguments.intOption("--channels", this.quick ? 100 : 1_000);
-		this.variants = Arrays
-			.stream(arguments.option("--variants", "c,engine,spring,spring-nometrics,spring-string").split(","))
-			.map(String::trim)
-			.filter((s) -> !s.isEmpty())
-			.map(Variant::of)
+		this.engines = list(arguments.option("--engines", "threads,event-loop")).stream()
+			.map(Variant.Engine::of)
 			.distinct()
+			.toList();
+		List<Variant> chosen = list(arguments.option("--variants", "all")).contains("all")
+				? Arrays.asList(Variant.values())
+				: list(arguments.option("--variants", "")).stream().map(Variant::of).distinct().toList();
+		this.variants = Arrays.stream(Variant.values())
+			.filter(chosen::contains)
+			.filter((variant) -> variant.engine == null || this.engines.contains(variant.engine))
 			.toList();
 		this.skipMemory = arguments.flag("--skip-memory");
 		this.skipScale = arguments.flag("--skip-scale");
@@ -111,6 +119,10 @@ final class RunSettings {
 		}
 	}
 
+	private static List<String> list(String value) {
+		return Arrays.stream(value.split(",")).map(String::trim).filter((s) -> !s.isEmpty()).toList();
+	}
+
 	/** benchmarks/ is the parent of target/, where the jar (or target/classes) lives. */
 	private static Path locateBenchmarksDir() {
 		try {
@@ -132,10 +144,11 @@ final class RunSettings {
 	String describe(CpuPinning pinning) {
 		return String.format(Locale.ROOT,
 				"Settings: %s, %d run(s) per measurement (median reported), %,d lines of 100 B, %,d lines of 1000 B,"
-						+ " %,d ping-pong round trips of 100 B, warm-up 2 × %,d lines of 100 B per server, scale test %,d channels;"
-						+ " %s",
+						+ " %,d ping-pong round trips of 100 B, warm-up 2 × %,d lines of 100 B per server, engines %s,"
+						+ " scale test %,d channels; %s",
 				this.quick ? "QUICK" : "full", this.runs, this.lines100, this.lines1000, this.roundtrips,
-				this.warmupLines, this.channels, pinning.describe());
+				this.warmupLines, String.join(" and ", this.engines.stream().map((engine) -> engine.value).toList()),
+				this.channels, pinning.describe());
 	}
 
 	/**
