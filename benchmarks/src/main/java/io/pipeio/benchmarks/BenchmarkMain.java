@@ -46,7 +46,7 @@ public final class BenchmarkMain {
 						usage: java -jar pipe-io-benchmarks.jar COMMAND ...
 
 						  run [--quick] [--runs N] [--lines N] [--lines-1000 N] [--roundtrips N] [--warmup N]
-						      [--channels N] [--engines threads,event-loop]
+						      [--channels N[,N...]] [--engines threads,event-loop]
 						      [--variants all | c,engine,engine-el,spring,spring-el,spring-nometrics,spring-string,spring-string-el]
 						      [--skip-memory] [--skip-dispatch] [--skip-scale] [--no-pin]
 						      [--update-results | --results FILE]

@@ -74,7 +74,7 @@ final class Harness {
 			// table.
 			throughput.addMetricsOnOffRows(report);
 			if (!this.settings.skipScale) {
-				new ScaleMeasurement(this.settings.channels, this.launcher).run(report);
+				new ScaleMeasurement(this.settings, this.launcher, unpinnedLoad).run(report);
 			}
 			report.write(machine, settingsLine, (System.nanoTime() - started) / 1e9);
 			return 0;
