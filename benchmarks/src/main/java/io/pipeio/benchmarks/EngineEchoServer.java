@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import io.pipeio.server.LineHandler;
+import io.pipeio.server.PipeEngine;
 import io.pipeio.server.PipeServer;
 import io.pipeio.server.PipeServerSettings;
 
@@ -15,7 +16,7 @@ import io.pipeio.server.PipeServerSettings;
  * array of its own, is sent as is). No Spring, no metrics.
  *
  * <pre>
- * echo-engine DIR [--channels N] [--max-message-size BYTES] [--buffer-size BYTES]
+ * echo-engine DIR [--channels N] [--max-message-size BYTES] [--buffer-size BYTES] [--engine auto|event-loop|threads]
  * </pre>
  *
  * Serves channel {@code echo} (DIR/echo.in, DIR/echo.out) and, with {@code --channels N},
@@ -34,6 +35,7 @@ final class EngineEchoServer {
 		int channels = arguments.intOption("--channels", 1);
 		int maxMessageSize = (int) arguments.sizeOption("--max-message-size", 32L * 1024 * 1024);
 		int bufferSize = (int) arguments.sizeOption("--buffer-size", PipeServerSettings.DEFAULT_BUFFER_SIZE);
+		PipeEngine engine = engine(arguments.option("--engine", PipeEngine.AUTO.value()));
 		List<PipeServer> servers = new ArrayList<>(channels);
 		long start = System.nanoTime();
 		for (int i = 0; i < channels; i++) {
@@ -42,6 +44,7 @@ final class EngineEchoServer {
 				.builder(name, directory.resolve(name + ".in"), directory.resolve(name + ".out"))
 				.maxMessageSize(maxMessageSize)
 				.bufferSize(bufferSize)
+				.engine(engine)
 				.build();
 			PipeServer[] self = new PipeServer[1];
 			self[0] = new PipeServer(settings, new LineHandler() {
@@ -62,12 +65,21 @@ final class EngineEchoServer {
 		}
 		long startMillis = (System.nanoTime() - start) / 1_000_000;
 		ServerControl.ready(channels, startMillis);
-		new ServerControl(() -> "variant=engine channels=" + channels + " buffer_size=" + bufferSize
-				+ " max_message_size=" + maxMessageSize + " " + ServerControl.jvmInfo(), () -> {
+		new ServerControl(() -> "variant=engine engine=" + engine.value() + " channels=" + channels + " buffer_size="
+				+ bufferSize + " max_message_size=" + maxMessageSize + " " + ServerControl.jvmInfo(), () -> {
 					servers.forEach((server) -> server.stop(java.time.Duration.ofSeconds(2)));
 					System.exit(0);
 				})
 			.serve();
+	}
+
+	private static PipeEngine engine(String value) {
+		for (PipeEngine engine : PipeEngine.values()) {
+			if (engine.value().equals(value)) {
+				return engine;
+			}
+		}
+		throw new IllegalArgumentException("Unknown engine '" + value + "'; use auto, event-loop or threads");
 	}
 
 }

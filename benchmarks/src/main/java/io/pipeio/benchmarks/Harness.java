@@ -12,10 +12,11 @@ import java.util.stream.Stream;
 /**
  * The {@code run} sub-command: measures, side by side and in one run, the C echo (the OS
  * limit), the pipe-io engine alone and the full Spring path (byte[] with metrics on and
- * off, String), all driven by the same C load client in a separate process; then the heap
- * growth while a 16 MiB line is echoed, the per-line CPU cost of the listener dispatch
- * with and without metrics (JMH), and the start time and footprint of many channels in
- * one JVM. This class only puts the steps in order and cleans up:
+ * off, String), each with the thread engine and the event loop, all driven by the same C
+ * load client in a separate process, pinned and not pinned; then the heap growth while a
+ * 16 MiB line is echoed, the per-line CPU cost of the listener dispatch with and without
+ * metrics (JMH), and the start time and footprint of many channels in one JVM, per
+ * engine. This class only puts the steps in order and cleans up:
  * {@link ThroughputMeasurement}, {@link MemoryMeasurement},
  * {@link DispatchCostMeasurement} and {@link ScaleMeasurement} measure, {@link Report}
  * writes the results.
@@ -56,7 +57,9 @@ final class Harness {
 			this.launcher = new ServerLauncher(programs.echo(), this.settings.serverJvmArgs, workDir,
 					this.settings.logDir, pinning, load);
 			Report report = new Report(this.settings);
-			ThroughputResults throughput = new ThroughputMeasurement(this.settings, this.launcher, load, this.servers)
+			LoadClient unpinnedLoad = new LoadClient(programs.load(), new CpuPinning(false), workDir);
+			ThroughputResults throughput = new ThroughputMeasurement(this.settings, this.launcher, load, unpinnedLoad,
+					this.servers)
 				.run(report);
 			if (!this.settings.skipMemory) {
 				new MemoryMeasurement(this.servers, load).run(report);
@@ -71,7 +74,7 @@ final class Harness {
 			// table.
 			throughput.addMetricsOnOffRows(report);
 			if (!this.settings.skipScale) {
-				new ScaleMeasurement(this.settings.channels, this.launcher).run(report);
+				new ScaleMeasurement(this.settings, this.launcher, unpinnedLoad).run(report);
 			}
 			report.write(machine, settingsLine, (System.nanoTime() - started) / 1e9);
 			return 0;

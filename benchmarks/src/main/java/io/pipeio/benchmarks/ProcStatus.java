@@ -5,14 +5,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Resident memory and thread count of a process, from {@code /proc/<pid>/status}.
+ * Resident memory, thread count and open file descriptors of a process, from
+ * {@code /proc/<pid>/status} and {@code /proc/<pid>/fd}.
  *
  * @param rssKib {@code VmRSS}: resident set size now
  * @param hwmKib {@code VmHWM}: peak resident set size
  * @param threads {@code Threads}
+ * @param fds the entries of {@code /proc/<pid>/fd}, or -1 if they cannot be read
  * @author pipe-io
  */
-record ProcStatus(long rssKib, long hwmKib, int threads) {
+record ProcStatus(long rssKib, long hwmKib, int threads, int fds) {
 
 	static ProcStatus of(long pid) throws IOException {
 		long rss = -1;
@@ -29,7 +31,19 @@ record ProcStatus(long rssKib, long hwmKib, int threads) {
 				threads = Integer.parseInt(value(line));
 			}
 		}
-		return new ProcStatus(rss, hwm, threads);
+		return new ProcStatus(rss, hwm, threads, fds(pid));
+	}
+
+	/**
+	 * @return how many file descriptors the process has open, or -1 if unknown
+	 */
+	static int fds(long pid) {
+		try (var entries = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+			return (int) entries.count();
+		}
+		catch (IOException ex) {
+			return -1;
+		}
 	}
 
 	/**

@@ -30,8 +30,13 @@ final class RunSettings {
 
 	final long warmupLines;
 
-	final int channels;
+	/** The channel counts of the scale test besides 1, ascending. */
+	final List<Integer> channels;
 
+	/** The engines the Java variants run with. */
+	final List<Variant.Engine> engines;
+
+	/** The variants of the chosen engines, in the order of {@link Variant}. */
 	final List<Variant> variants;
 
 	final boolean skipMemory;
@@ -72,13 +77,23 @@ final class RunSettings {
 		this.lines1000 = arguments.longOption("--lines-1000", this.quick ? 100_000 : 1_000_000);
 		this.roundtrips = arguments.intOption("--roundtrips", this.quick ? 2_000 : 20_000);
 		this.warmupLines = arguments.longOption("--warmup", this.quick ? 200_000 : 1_000_000);
-		this.channels = arguments.intOption("--channels", this.quick ? 100 : 1_000);
-		this.variants = Arrays
-			.stream(arguments.option("--variants", "c,engine,spring,spring-nometrics,spring-string").split(","))
-			.map(String::trim)
-			.filter((s) -> !s.isEmpty())
-			.map(Variant::of)
+		this.channels = list(arguments.option("--channels", this.quick ? "1000" : "1000,9000")).stream()
+			.map(Arguments::parseCount)
+			.map(Long::intValue)
+			.filter((count) -> count > 1)
 			.distinct()
+			.sorted()
+			.toList();
+		this.engines = list(arguments.option("--engines", "threads,event-loop")).stream()
+			.map(Variant.Engine::of)
+			.distinct()
+			.toList();
+		List<Variant> chosen = list(arguments.option("--variants", "all")).contains("all")
+				? Arrays.asList(Variant.values())
+				: list(arguments.option("--variants", "")).stream().map(Variant::of).distinct().toList();
+		this.variants = Arrays.stream(Variant.values())
+			.filter(chosen::contains)
+			.filter((variant) -> variant.engine == null || this.engines.contains(variant.engine))
 			.toList();
 		this.skipMemory = arguments.flag("--skip-memory");
 		this.skipScale = arguments.flag("--skip-scale");
@@ -105,10 +120,13 @@ final class RunSettings {
 		Path defaultResults = this.updateResults ? this.benchmarksDir.resolve("RESULTS.md")
 				: this.targetDir.resolve(this.quick ? "RESULTS-quick.md" : "RESULTS.md");
 		this.results = Path.of(arguments.option("--results", defaultResults.toString())).toAbsolutePath();
-		if (this.runs < 1 || this.lines100 < 1 || this.lines1000 < 1 || this.roundtrips < 1 || this.channels < 1) {
-			throw new IllegalArgumentException(
-					"--runs, --lines, --lines-1000, --roundtrips and --channels must be >= 1");
+		if (this.runs < 1 || this.lines100 < 1 || this.lines1000 < 1 || this.roundtrips < 1) {
+			throw new IllegalArgumentException("--runs, --lines, --lines-1000 and --roundtrips must be >= 1");
 		}
+	}
+
+	private static List<String> list(String value) {
+		return Arrays.stream(value.split(",")).map(String::trim).filter((s) -> !s.isEmpty()).toList();
 	}
 
 	/** benchmarks/ is the parent of target/, where the jar (or target/classes) lives. */
@@ -132,10 +150,13 @@ final class RunSettings {
 	String describe(CpuPinning pinning) {
 		return String.format(Locale.ROOT,
 				"Settings: %s, %d run(s) per measurement (median reported), %,d lines of 100 B, %,d lines of 1000 B,"
-						+ " %,d ping-pong round trips of 100 B, warm-up 2 × %,d lines of 100 B per server, scale test %,d channels;"
-						+ " %s",
+						+ " %,d ping-pong round trips of 100 B, warm-up 2 × %,d lines of 100 B per server, engines %s,"
+						+ " scale test 1 and %s channels; %s",
 				this.quick ? "QUICK" : "full", this.runs, this.lines100, this.lines1000, this.roundtrips,
-				this.warmupLines, this.channels, pinning.describe());
+				this.warmupLines, String.join(" and ", this.engines.stream().map((engine) -> engine.value).toList()),
+				String.join(" and ",
+						this.channels.stream().map((count) -> String.format(Locale.ROOT, "%,d", count)).toList()),
+				pinning.describe());
 	}
 
 	/**

@@ -11,9 +11,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.observation.ObservationRegistry;
 import io.pipeio.annotation.PipeListener;
+import io.pipeio.autoconfigure.PipeIoProperties;
 import io.pipeio.core.PipeChannelRegistry;
 import io.pipeio.core.PipeMessageListenerDecorator;
 
+import org.springframework.beans.BeanUtils;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
@@ -29,7 +31,7 @@ import org.springframework.context.annotation.Bean;
  * returns its input.
  *
  * <pre>
- * spring-echo DIR [--string] [--no-metrics] [--channels N] [--max-message-size SIZE]
+ * spring-echo DIR [--string] [--no-metrics] [--channels N] [--max-message-size SIZE] [--engine ENGINE]
  * </pre>
  *
  * <ul>
@@ -41,6 +43,10 @@ import org.springframework.context.annotation.Bean;
  * <li>{@code --channels N}: declares N - 1 more channels {@code c1 ... c(N-1)} through
  * {@code pipe-io.channels.*} properties (without listeners: their lines would be
  * dropped).</li>
+ * <li>{@code --engine auto|event-loop|threads}: sets {@code pipe-io.engine} if this build
+ * of pipe-io has that property; a build without it rejects the key as unknown, so it is
+ * then left out and {@code info} says {@code engine_property=unsupported} (the channels
+ * run the build's only engine, the threads).</li>
  * </ul>
  * No web server: {@code spring.main.web-application-type=none}.
  *
@@ -58,6 +64,8 @@ final class SpringEchoServer {
 		boolean metrics = !arguments.flag("--no-metrics");
 		int channels = arguments.intOption("--channels", 1);
 		String maxMessageSize = arguments.option("--max-message-size", "32MB");
+		String engine = arguments.option("--engine", "auto");
+		boolean engineProperty = hasEngineProperty();
 
 		Map<String, Object> properties = new LinkedHashMap<>();
 		properties.put("spring.main.web-application-type", "none");
@@ -67,6 +75,9 @@ final class SpringEchoServer {
 		properties.put("pipe-io.directory", directory.toString());
 		properties.put("pipe-io.channels.echo.max-message-size", maxMessageSize);
 		properties.put("management.endpoint.health.show-details", "always");
+		if (engineProperty) {
+			properties.put("pipe-io.engine", engine);
+		}
 		if (!metrics) {
 			properties.put("spring.autoconfigure.exclude", "io.pipeio.autoconfigure.PipeIoMetricsAutoConfiguration");
 		}
@@ -85,16 +96,27 @@ final class SpringEchoServer {
 		ConfigurableApplicationContext context = application.run();
 		ChannelStartTimer timer = context.getBean(ChannelStartTimer.class);
 		ServerControl.ready(context.getBean(PipeChannelRegistry.class).getChannelNames().size(), timer.millis());
-		new ServerControl(() -> info(context, string, metrics), () -> {
+		String engineInfo = "engine=" + engine + " engine_property=" + (engineProperty ? "set" : "unsupported");
+		new ServerControl(() -> info(context, string, metrics, engineInfo), () -> {
 			int code = SpringApplication.exit(context);
 			System.exit(code);
 		}).serve();
 	}
 
+	/**
+	 * Whether this build of pipe-io has the {@code pipe-io.engine} property; without it
+	 * the key is rejected as unknown.
+	 * @return whether {@code PipeIoProperties} has an {@code engine} property
+	 */
+	static boolean hasEngineProperty() {
+		return BeanUtils.getPropertyDescriptor(PipeIoProperties.class, "engine") != null;
+	}
+
 	/** What shows that metrics and health are really on (or off). */
-	private static String info(ConfigurableApplicationContext context, boolean string, boolean metrics) {
-		StringBuilder info = new StringBuilder(
-				"variant=spring listener=" + (string ? "String" : "byte[]") + " pipeio_metrics=" + metrics);
+	private static String info(ConfigurableApplicationContext context, boolean string, boolean metrics,
+			String engineInfo) {
+		StringBuilder info = new StringBuilder("variant=spring " + engineInfo + " listener="
+				+ (string ? "String" : "byte[]") + " pipeio_metrics=" + metrics);
 		MeterRegistry registry = context.getBeanProvider(MeterRegistry.class).getIfUnique();
 		info.append(" meter_registry=").append((registry != null) ? registry.getClass().getSimpleName() : "none");
 		if (registry != null) {

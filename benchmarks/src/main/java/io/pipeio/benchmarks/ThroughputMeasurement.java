@@ -11,8 +11,9 @@ import java.util.stream.Collectors;
 /**
  * The throughput and latency test: starts one pinned server per variant, warms each up,
  * then in every run measures 100-byte throughput, 1000-byte throughput and ping-pong
- * latency of each variant with the same load client. The servers stay up afterwards for
- * the memory test.
+ * latency of each variant with the same load client; then ping-pong again with servers
+ * and a load client that are not pinned ({@link UnpinnedPingPong}). The pinned servers
+ * stay up afterwards for the memory test.
  *
  * @author pipe-io
  */
@@ -24,6 +25,8 @@ final class ThroughputMeasurement {
 
 	private final LoadClient load;
 
+	private final LoadClient unpinnedLoad;
+
 	private final Map<Variant, ServerProcess> servers;
 
 	private final ThroughputResults results;
@@ -32,13 +35,15 @@ final class ThroughputMeasurement {
 	 * @param settings the run's settings
 	 * @param launcher starts the servers
 	 * @param load the load client
+	 * @param unpinnedLoad the load client of the ping-pong without pinning
 	 * @param servers where the started servers go, by variant (the harness stops them)
 	 */
-	ThroughputMeasurement(RunSettings settings, ServerLauncher launcher, LoadClient load,
+	ThroughputMeasurement(RunSettings settings, ServerLauncher launcher, LoadClient load, LoadClient unpinnedLoad,
 			Map<Variant, ServerProcess> servers) {
 		this.settings = settings;
 		this.launcher = launcher;
 		this.load = load;
+		this.unpinnedLoad = unpinnedLoad;
 		this.servers = servers;
 		this.results = new ThroughputResults(settings.variants, settings.runs);
 	}
@@ -78,10 +83,16 @@ final class ThroughputMeasurement {
 			this.results.footprint(variant, ProcStatus.of(server.pid()),
 					variant.isJava() ? server.command("info", Duration.ofSeconds(30)) : null);
 		}
+		new UnpinnedPingPong(this.settings, this.launcher, this.unpinnedLoad, this.results).run();
 		System.out.println();
 		String table = this.results.mainTable();
 		System.out.println(table);
+		String engines = new EngineComparison(this.results, this.settings.variants).table();
+		System.out.println(engines);
 		report.append("## Throughput and latency\n\n").append(table).append("\n");
+		if (!engines.isEmpty()) {
+			report.append(engines).append("\n");
+		}
 		report.append(this.results.rawRunsTable()).append("\n");
 		report.append(this.results.footprintTable()).append("\n");
 		this.results.addTargets(report);
