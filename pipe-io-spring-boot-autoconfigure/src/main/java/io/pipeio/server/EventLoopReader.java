@@ -223,8 +223,11 @@ final class EventLoopReader implements PipeReader {
 		int chunks = loopThread ? CHUNKS_PER_LOOP_TURN : CHUNKS_PER_TURN;
 		for (int chunk = 1;; chunk++) {
 			if (loopThread && this.dispatcher.isSendQueueFull()) {
-				// replies would wait for room: a worker waits, the loop must not
-				this.serial.execute(this::turn);
+				// Replies would wait for room: a worker waits, the loop must not. A
+				// client
+				// that does not keep up makes the channel a worker's for good, so the
+				// queue's bound is overrun at most once, by the replies to one chunk.
+				leaveLoop();
 				return;
 			}
 			ReadBuffer buffer = buffer();
@@ -310,13 +313,22 @@ final class EventLoopReader implements PipeReader {
 			this.serial.execute(this::turn);
 			return false;
 		}
-		if (System.nanoTime() - start > SLOW_ON_LOOP_NANOS && this.mode == DispatchMode.AUTO) {
-			this.onLoop = false;
-			this.measuredChunks = -1; // for good: it held up every channel once already
-			this.serial.execute(this::turn);
+		if (System.nanoTime() - start > SLOW_ON_LOOP_NANOS) {
+			leaveLoop(); // it held up every channel once already
 			return false;
 		}
 		return true;
+	}
+
+	/**
+	 * Go on with this channel on a worker; with {@link DispatchMode#AUTO}, for good.
+	 */
+	private void leaveLoop() {
+		if (this.mode == DispatchMode.AUTO) {
+			this.onLoop = false;
+			this.measuredChunks = -1;
+		}
+		this.serial.execute(this::turn);
 	}
 
 	/**

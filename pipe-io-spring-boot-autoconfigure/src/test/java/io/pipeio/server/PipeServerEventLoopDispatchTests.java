@@ -3,6 +3,7 @@ package io.pipeio.server;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -64,6 +65,38 @@ class PipeServerEventLoopDispatchTests extends PipeServerTestSupport {
 		this.handlerThreads.clear();
 		roundTrips(client, EventLoopReader.PROMOTE_AFTER + 50);
 		assertThat(this.handlerThreads).allMatch((name) -> name.startsWith("pipe-io-worker-"));
+	}
+
+	@Test
+	void autoModeLeavesTheLoopForGoodWhenTheClientStopsReadingItsReplies() throws Exception {
+		AtomicReference<PipeServer> self = new AtomicReference<>();
+		PipeServer server = this.pipes.server(settings(DispatchMode.AUTO).sendQueueCapacity(10).build(),
+				(buffer, offset, length) -> {
+					this.lastHandlerThread = Thread.currentThread().getName();
+					this.handlerThreads.add(this.lastHandlerThread);
+					self.get().send(Arrays.copyOfRange(buffer, offset, offset + length));
+				});
+		self.set(server);
+		server.start();
+		PipeTestClient client = this.pipes.client();
+		awaitHandlerOnTheLoop(client);
+		// Replies pile up in the pipe (64 KiB), then in the queue (10 lines), then the
+		// channel stops reading: the lines wait in the in pipe, none is lost.
+		this.handlerThreads.clear();
+		String big = "y".repeat(4000);
+		try (PipeTestClient writer = this.pipes.writer()) {
+			for (int i = 0; i < 40; i++) {
+				writer.send(big + i);
+			}
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> this.handlerThreads.stream().anyMatch((name) -> name.startsWith("pipe-io-worker-")));
+			List<String> replies = client.receiveLines(40);
+			assertThat(replies).hasSize(40).allMatch((reply) -> reply.startsWith(big));
+		}
+		this.handlerThreads.clear();
+		roundTrips(client, EventLoopReader.PROMOTE_AFTER * 2);
+		assertThat(this.handlerThreads).allMatch((name) -> name.startsWith("pipe-io-worker-"));
+		assertThat(server.getStatistics().getDroppedTotal()).isZero();
 	}
 
 	@Test
