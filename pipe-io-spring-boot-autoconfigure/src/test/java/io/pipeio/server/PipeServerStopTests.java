@@ -44,8 +44,7 @@ class PipeServerStopTests extends PipeServerTestSupport {
 
 	@Test
 	void threadsAreNamedAfterTheChannelAndArePlatformThreads() throws Exception {
-		PipeServer server = this.pipes
-			.start(PipeServerSettings.builder("orders", this.pipes.in(), this.pipes.out()).build());
+		PipeServer server = this.pipes.start(TestPipes.settings("orders", this.pipes.in(), this.pipes.out()).build());
 		server.start(); // a second start does nothing
 		assertThat(TestPipes.engineThreads()).containsExactly("pipe-io-orders-reader", "pipe-io-orders-writer",
 				"pipe-io-watchdog");

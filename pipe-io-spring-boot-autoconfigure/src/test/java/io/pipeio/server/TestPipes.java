@@ -37,6 +37,21 @@ final class TestPipes implements AutoCloseable {
 	/** Upper bound for "stop returns promptly". */
 	static final Duration STOP_BOUND = Duration.ofSeconds(2);
 
+	/**
+	 * The system property that says which engine the tests run on. Not
+	 * {@code pipeio.test.engine}: relaxed binding reads {@code pipeio.*} as
+	 * {@code pipe-io.*}, so that name would fail the start of every application context
+	 * of the test JVM as an unknown pipe-io key.
+	 */
+	static final String ENGINE_PROPERTY = "pipeio-test.engine";
+
+	/**
+	 * The engine every test server runs on: {@value #ENGINE_PROPERTY} ({@code threads} or
+	 * {@code event-loop}; the build runs the engine tests once with each),
+	 * {@code threads} if unset.
+	 */
+	static final PipeEngine ENGINE = engine(System.getProperty(ENGINE_PROPERTY, PipeEngine.THREADS.value()));
+
 	final Path dir;
 
 	final Recorder recorder = new Recorder();
@@ -62,7 +77,16 @@ final class TestPipes implements AutoCloseable {
 	 * default
 	 */
 	PipeServerSettings.Builder settings() {
-		return PipeServerSettings.builder("test", in(), out());
+		return settings("test", in(), out());
+	}
+
+	/**
+	 * Settings of a channel on the tested {@link #ENGINE}; every test server is built
+	 * from these, so each engine runs every test.
+	 * @return the settings, every other setting at its default
+	 */
+	static PipeServerSettings.Builder settings(String channel, Path in, Path out) {
+		return PipeServerSettings.builder(channel, in, out).engine(ENGINE);
 	}
 
 	/** A server whose handler records lines into {@link #recorder}; not started. */
@@ -205,6 +229,19 @@ final class TestPipes implements AutoCloseable {
 	 */
 	static int umask(int mask) {
 		return LibC.INSTANCE.umask(mask);
+	}
+
+	private static PipeEngine engine(String value) {
+		if (value.equals(PipeEngine.THREADS.value())) {
+			return PipeEngine.THREADS;
+		}
+		if (value.equals(PipeEngine.EVENT_LOOP.value())) {
+			return PipeEngine.EVENT_LOOP;
+		}
+		// Not auto either: the tests expect what one engine does, so they must know
+		// which.
+		throw new IllegalStateException(
+				ENGINE_PROPERTY + " '" + value + "' is not an engine to test; use threads or event-loop");
 	}
 
 	/** The JDK cannot set the umask; JNA is on the class path for the engine anyway. */
