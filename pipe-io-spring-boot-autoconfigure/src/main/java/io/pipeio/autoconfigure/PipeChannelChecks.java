@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 
 import io.pipeio.server.OverflowPolicy;
+import io.pipeio.server.PipeEngine;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.unit.DataSize;
@@ -36,6 +37,10 @@ final class PipeChannelChecks {
 		Map<Path, EffectiveChannel> deadLetterFiles = new HashMap<>();
 		Path directory = properties.determineDirectory();
 		checkDirectoryPermissions(properties.getDirectoryPermissions(), problems);
+		if (engine(properties.getEngine()) == null) {
+			problems.add("pipe-io.engine '" + properties.getEngine() + "' is not an engine; use auto, event-loop or"
+					+ " threads");
+		}
 		// The defaults alone: they are the settings of channels that only a listener
 		// declares.
 		checkValues(new EffectiveChannel(EffectiveChannel.NAME_PLACEHOLDER, new PipeChannelProperties(),
@@ -147,6 +152,21 @@ final class PipeChannelChecks {
 			for (OverflowPolicy policy : OverflowPolicy.values()) {
 				if (policy.value().equalsIgnoreCase(value.trim().replace('_', '-'))) {
 					return policy;
+				}
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * Parse an engine as configured: {@code event-loop}, also {@code EVENT_LOOP}.
+	 * @return the engine, or {@code null} if there is no such engine
+	 */
+	static @Nullable PipeEngine engine(@Nullable String value) {
+		if (value != null) {
+			for (PipeEngine engine : PipeEngine.values()) {
+				if (engine.value().equalsIgnoreCase(value.trim().replace('_', '-'))) {
+					return engine;
 				}
 			}
 		}

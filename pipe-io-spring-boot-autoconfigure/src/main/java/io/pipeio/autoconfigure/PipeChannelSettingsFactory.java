@@ -13,6 +13,7 @@ import java.util.Set;
 import io.pipeio.core.PipeChannelSettings;
 import io.pipeio.core.PipeRetrySettings;
 import io.pipeio.deadletter.DeadLetterSettings;
+import io.pipeio.server.PipeEngine;
 import io.pipeio.server.PipeServerSettings;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -113,7 +114,8 @@ public class PipeChannelSettingsFactory {
 			.sendQueueCapacity(channel.sendQueueCapacity())
 			.sendQueueMaxBytes(required(channel.sendQueueMaxBytes(), channel, "send-queue-max-bytes").toBytes())
 			.overflow(required(PipeChannelChecks.overflow(channel.overflow()), channel, "overflow"))
-			.sendTimeout(required(channel.sendTimeout(), channel, "send-timeout"));
+			.sendTimeout(required(channel.sendTimeout(), channel, "send-timeout"))
+			.engine(engine());
 		for (PipeChannelSettingsCustomizer customizer : this.customizers) {
 			customizer.customize(name, server);
 		}
@@ -125,6 +127,18 @@ public class PipeChannelSettingsFactory {
 						channel.retryMultiplier(), channel.retryMaxInterval()),
 				(deadLetterFile != null) ? new DeadLetterSettings(Path.of(deadLetterFile),
 						channel.deadLetterMaxFileSize().toBytes(), channel.deadLetterMaxHistory()) : null);
+	}
+
+	/**
+	 * The engine of every channel: one event loop serves them all, so it is no channel
+	 * setting.
+	 */
+	private PipeEngine engine() {
+		PipeEngine engine = PipeChannelChecks.engine(this.properties.getEngine());
+		if (engine == null) {
+			throw new IllegalArgumentException("pipe-io.engine must be set to a valid value");
+		}
+		return engine;
 	}
 
 	/**

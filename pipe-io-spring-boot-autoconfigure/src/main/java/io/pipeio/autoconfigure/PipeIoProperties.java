@@ -48,6 +48,14 @@ public class PipeIoProperties implements Validator {
 	private String directoryPermissions = "rwx------";
 
 	/**
+	 * How channels wait on their pipes: "event-loop" (one epoll thread for all channels,
+	 * lines handled on a pool of worker threads; an idle channel costs no thread and two
+	 * file descriptors; Linux only), "threads" (two threads per channel, wherever FIFOs
+	 * work) or "auto" (the event loop where its native calls load, else threads).
+	 */
+	private String engine = "auto";
+
+	/**
 	 * Channels by name. Each channel is an in pipe the application reads lines from and
 	 * an out pipe it writes lines to; a key it leaves out comes from
 	 * pipe-io.channel-defaults.
@@ -84,6 +92,14 @@ public class PipeIoProperties implements Validator {
 
 	public void setDirectoryPermissions(String directoryPermissions) {
 		this.directoryPermissions = directoryPermissions;
+	}
+
+	public String getEngine() {
+		return this.engine;
+	}
+
+	public void setEngine(String engine) {
+		this.engine = engine;
 	}
 
 	public Map<String, PipeChannelProperties> getChannels() {

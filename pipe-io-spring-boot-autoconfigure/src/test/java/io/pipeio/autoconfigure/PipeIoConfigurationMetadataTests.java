@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import io.pipeio.server.OverflowPolicy;
+import io.pipeio.server.PipeEngine;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -59,10 +60,19 @@ class PipeIoConfigurationMetadataTests {
 		}
 		assertThat(hints.get("pipe-io.channel-defaults.overflow")).containsExactlyInAnyOrderElementsOf(
 				Arrays.stream(OverflowPolicy.values()).map(OverflowPolicy::value).toList());
+		assertThat(hints.get("pipe-io.engine"))
+			.containsExactlyInAnyOrderElementsOf(Arrays.stream(PipeEngine.values()).map(PipeEngine::value).toList());
 		assertThat(hints.get("pipe-io.channel-defaults.charset")).contains("UTF-8", "ISO-8859-1");
 		assertThat(hints.get("pipe-io.channel-defaults.permissions")).contains("rw-------", "rw-rw----");
 		assertThat(hints.get("pipe-io.directory-permissions")).contains("rwx------", "rwx--x---");
 		assertThat(hints.get("pipe-io.channel-defaults.in-pipe")).contains("{channel}.in");
+	}
+
+	@Test
+	void theEngineIsDescribedWithItsDefault() throws IOException {
+		JsonNode engine = properties(metadata()).get("pipe-io.engine");
+		assertThat(engine.path("description").asString()).contains("event-loop").contains("threads");
+		assertThat(engine.path("defaultValue").asString()).isEqualTo(PipeEngine.AUTO.value());
 	}
 
 	@Test

@@ -53,7 +53,9 @@ final class OtherProcess implements AutoCloseable {
 	 */
 	static OtherProcess launch(String channel, Path in, Path out) throws IOException {
 		Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-		Process process = new ProcessBuilder(java.toString(), "-Xmx64m", "-XX:TieredStopAtLevel=1", "-cp",
+		// The other JVM serves on the engine under test too.
+		Process process = new ProcessBuilder(java.toString(), "-Xmx64m", "-XX:TieredStopAtLevel=1",
+				"-D" + TestPipes.ENGINE_PROPERTY + "=" + TestPipes.ENGINE.value(), "-cp",
 				System.getProperty("java.class.path"), OtherProcess.class.getName(), channel, in.toString(),
 				out.toString())
 			.redirectErrorStream(true)
@@ -145,7 +147,7 @@ final class OtherProcess implements AutoCloseable {
 	 * {@code args[2]}, echoing each line, as the test commands; ends when its input ends.
 	 */
 	public static void main(String[] args) throws IOException {
-		PipeServerSettings settings = PipeServerSettings.builder(args[0], Path.of(args[1]), Path.of(args[2])).build();
+		PipeServerSettings settings = TestPipes.settings(args[0], Path.of(args[1]), Path.of(args[2])).build();
 		PipeServer[] self = new PipeServer[1];
 		PipeServer server = new PipeServer(settings,
 				(buffer, offset, length) -> self[0].send(Arrays.copyOfRange(buffer, offset, offset + length)));

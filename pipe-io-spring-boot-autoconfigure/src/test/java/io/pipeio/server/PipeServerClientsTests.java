@@ -65,7 +65,7 @@ class PipeServerClientsTests extends PipeServerTestSupport {
 	@Test
 	void openWriteCloseCyclesLoseNoLineAndCauseNoBusyLoop() throws Exception {
 		PipeServer server = this.pipes.start();
-		Thread reader = TestPipes.thread("pipe-io-test-reader");
+		Thread reader = TestPipes.readerThread();
 		List<String> expected = new ArrayList<>();
 		for (int i = 0; i < 300; i++) {
 			try (PipeTestClient writer = this.pipes.writer()) {
@@ -88,7 +88,7 @@ class PipeServerClientsTests extends PipeServerTestSupport {
 	@Test
 	void clientClosingItsWriteEndCausesNoEofHandling() throws Exception {
 		PipeServer server = this.pipes.start();
-		Thread reader = TestPipes.thread("pipe-io-test-reader");
+		Thread reader = TestPipes.readerThread();
 		try (PipeTestClient writer = this.pipes.writer()) {
 			writer.send("one");
 		}
@@ -98,9 +98,9 @@ class PipeServerClientsTests extends PipeServerTestSupport {
 			writer.send("two");
 		}
 		assertThat(this.pipes.recorder.awaitStrings(2)).containsExactly("one", "two");
-		assertThat(TestPipes.thread("pipe-io-test-reader")).isSameAs(reader);
 		assertThat(this.pipes.recorder.recreated).isEmpty();
 		assertThat(server.getState()).isEqualTo(PipeServerState.RUNNING);
+		this.pipes.assertReaderSurvived(reader);
 	}
 
 	@Test
@@ -161,8 +161,8 @@ class PipeServerClientsTests extends PipeServerTestSupport {
 	}
 
 	/**
-	 * The reader must block in read, not spin: its CPU time stays flat while nothing
-	 * arrives.
+	 * The thread that waits for lines must block, not spin: its CPU time stays flat while
+	 * nothing arrives.
 	 */
 	private static void assertReaderIdle(Thread reader) {
 		long before = cpuNanos(reader);

@@ -167,7 +167,7 @@ class PipeServerDirectoryTests extends PipeServerTestSupport {
 		Path pipes = this.dir.resolve("a/b");
 		int umask = TestPipes.umask(0277);
 		try {
-			this.pipes.start(PipeServerSettings.builder("test", pipes.resolve("test.in"), pipes.resolve("test.out"))
+			this.pipes.start(TestPipes.settings("test", pipes.resolve("test.in"), pipes.resolve("test.out"))
 				.directoryPermissions(PosixFilePermissions.fromString("rwx--x---"))
 				.build());
 		}
@@ -206,14 +206,12 @@ class PipeServerDirectoryTests extends PipeServerTestSupport {
 
 	private PipeServer startIn(Path directory) throws Exception {
 		return this.pipes
-			.start(PipeServerSettings.builder("test", directory.resolve("test.in"), directory.resolve("test.out"))
-				.build());
+			.start(TestPipes.settings("test", directory.resolve("test.in"), directory.resolve("test.out")).build());
 	}
 
 	private PipeServer startEchoIn(Path directory) throws Exception {
 		return this.pipes
-			.startEcho(PipeServerSettings.builder("test", directory.resolve("test.in"), directory.resolve("test.out"))
-				.build());
+			.startEcho(TestPipes.settings("test", directory.resolve("test.in"), directory.resolve("test.out")).build());
 	}
 
 }

@@ -38,7 +38,7 @@ class PipeServerEngineFailureTests extends PipeServerTestSupport {
 			}
 		});
 		server.start();
-		Thread reader = TestPipes.thread("pipe-io-test-reader");
+		Thread reader = TestPipes.readerThread();
 		try (PipeTestClient writer = this.pipes.writer()) {
 			writer.sendRaw("oom\ndeep\nafter\n".getBytes(StandardCharsets.UTF_8));
 			assertThat(this.pipes.recorder.awaitStrings(3)).containsExactly("oom", "deep", "after");
@@ -48,7 +48,7 @@ class PipeServerEngineFailureTests extends PipeServerTestSupport {
 		assertThat(server.getStatistics().getDropped(DropReason.HANDLER_ERROR)).isEqualTo(2);
 		assertThat(server.getStatistics().getLastError().type()).isEqualTo(StackOverflowError.class.getName());
 		assertThat(server.getState()).isEqualTo(PipeServerState.RUNNING);
-		assertThat(TestPipes.thread("pipe-io-test-reader")).isSameAs(reader);
+		this.pipes.assertReaderSurvived(reader);
 	}
 
 	@Test
@@ -65,7 +65,7 @@ class PipeServerEngineFailureTests extends PipeServerTestSupport {
 			}
 		});
 		server.start();
-		Thread reader = TestPipes.thread("pipe-io-test-reader");
+		Thread reader = TestPipes.readerThread();
 		try (PipeTestClient writer = this.pipes.writer()) {
 			writer.send("boom");
 			awaitFailedThenRunning(server, StackOverflowError.class);
@@ -74,7 +74,7 @@ class PipeServerEngineFailureTests extends PipeServerTestSupport {
 			writer.send("after");
 			assertThat(this.pipes.recorder.awaitStrings(2)).containsExactly("boom", "after");
 		}
-		assertThat(TestPipes.thread("pipe-io-test-reader")).isSameAs(reader);
+		this.pipes.assertReaderSurvived(reader);
 	}
 
 	@Test
@@ -111,8 +111,7 @@ class PipeServerEngineFailureTests extends PipeServerTestSupport {
 		server.start();
 		PipeTestClient old = this.pipes.writer();
 		Files.delete(this.pipes.in());
-		await().atMost(RECOVERED_WITHIN).until(() -> this.pipes.recorder.recreated.contains(this.pipes.in()));
-		await().atMost(RECOVERED_WITHIN).until(() -> TestPipes.engineThreads().contains("pipe-io-test-reader-retired"));
+		this.pipes.awaitInPipeRetired();
 		old.send("x".repeat(40));
 		awaitFailedThenRunning(server, StackOverflowError.class);
 		old.send("still read");

@@ -34,7 +34,7 @@ class PipeServerFilesTests extends PipeServerTestSupport {
 		int umask = TestPipes.umask(0277);
 		PipeServer server;
 		try {
-			server = this.pipes.start(PipeServerSettings.builder("chan", in, out)
+			server = this.pipes.start(TestPipes.settings("chan", in, out)
 				.permissions(PosixFilePermissions.fromString("rw-rw-rw-"))
 				.build());
 		}
@@ -135,7 +135,7 @@ class PipeServerFilesTests extends PipeServerTestSupport {
 	void unmanagedPipesMustExistAndAreNeverCreated() throws Exception {
 		Path in = this.dir.resolve("missing/test.in");
 		Path out = this.dir.resolve("missing/test.out");
-		PipeServer server = this.pipes.server(PipeServerSettings.builder("test", in, out).managePipes(false).build());
+		PipeServer server = this.pipes.server(TestPipes.settings("test", in, out).managePipes(false).build());
 		assertThatExceptionOfType(PipeFileException.class).isThrownBy(server::start)
 			.withMessageContaining(in.toString())
 			.withMessageContaining("manage-pipes")

@@ -68,7 +68,7 @@ class PipeServerHandlerTests extends PipeServerTestSupport {
 				throw new InterruptedException("from the handler");
 			}
 		});
-		Thread reader = TestPipes.thread("pipe-io-test-reader");
+		Thread reader = TestPipes.readerThread();
 		try (PipeTestClient writer = this.pipes.writer()) {
 			writer.send("interrupt");
 			this.pipes.recorder.awaitStrings(1);
@@ -79,9 +79,9 @@ class PipeServerHandlerTests extends PipeServerTestSupport {
 			writer.send("still attached");
 			assertThat(this.pipes.recorder.awaitStrings(3)).containsExactly("interrupt", "throw", "still attached");
 		}
-		assertThat(TestPipes.thread("pipe-io-test-reader")).isSameAs(reader);
 		assertThat(server.getState()).isEqualTo(PipeServerState.RUNNING);
 		assertThat(this.pipes.recorder.recreated).isEmpty();
+		this.pipes.assertReaderSurvived(reader);
 	}
 
 	/**

@@ -103,7 +103,7 @@ class PipeServerLockFileTests extends PipeServerTestSupport {
 	void unmanagedPipesInAMissingDirectoryFailAsBeforeAndCreateNothing() throws Exception {
 		Path missing = this.dir.resolve("missing");
 		PipeServer server = this.pipes
-			.server(PipeServerSettings.builder("test", missing.resolve("t.in"), missing.resolve("t.out"))
+			.server(TestPipes.settings("test", missing.resolve("t.in"), missing.resolve("t.out"))
 				.managePipes(false)
 				.build());
 		assertThatExceptionOfType(PipeFileException.class).isThrownBy(server::start)

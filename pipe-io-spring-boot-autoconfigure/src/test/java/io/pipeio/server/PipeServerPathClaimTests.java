@@ -45,7 +45,7 @@ class PipeServerPathClaimTests extends PipeServerTestSupport {
 	void onePipeInCommonIsEnough() throws Exception {
 		this.pipes.start();
 		PipeServer other = this.pipes
-			.server(PipeServerSettings.builder("other", this.dir.resolve("other.in"), this.pipes.out()).build());
+			.server(TestPipes.settings("other", this.dir.resolve("other.in"), this.pipes.out()).build());
 		assertThatExceptionOfType(PipeInUseException.class).isThrownBy(other::start)
 			.withMessageContaining(this.pipes.out().toString())
 			.withMessageContaining("channel 'test'");
@@ -57,7 +57,7 @@ class PipeServerPathClaimTests extends PipeServerTestSupport {
 		this.pipes.start();
 		Path alias = Files.createSymbolicLink(this.dir.resolve("alias"), this.dir);
 		PipeServer other = this.pipes
-			.server(PipeServerSettings.builder("test", alias.resolve("test.in"), alias.resolve("test.out")).build());
+			.server(TestPipes.settings("test", alias.resolve("test.in"), alias.resolve("test.out")).build());
 		assertThatExceptionOfType(PipeInUseException.class).isThrownBy(other::start)
 			.withMessageContaining(this.pipes.in().toString());
 	}
@@ -79,7 +79,7 @@ class PipeServerPathClaimTests extends PipeServerTestSupport {
 	void channelsInOneDirectoryRunSideBySide() throws Exception {
 		PipeServer a = this.pipes.start();
 		PipeServer b = this.pipes
-			.start(PipeServerSettings.builder("b", this.dir.resolve("b.in"), this.dir.resolve("b.out")).build());
+			.start(TestPipes.settings("b", this.dir.resolve("b.in"), this.dir.resolve("b.out")).build());
 		assertThat(a.getState()).isEqualTo(PipeServerState.RUNNING);
 		assertThat(b.getState()).isEqualTo(PipeServerState.RUNNING);
 		a.stop(TestPipes.STOP_TIMEOUT);

@@ -47,8 +47,8 @@ class PipeServerProcessLockTests extends PipeServerTestSupport {
 		assertThat(server.getState()).isEqualTo(PipeServerState.FAILED);
 		// Another channel in the same directory is refused too: the lock is the
 		// directory's.
-		PipeServer neighbour = this.pipes.server(
-				PipeServerSettings.builder("neighbour", this.dir.resolve("n.in"), this.dir.resolve("n.out")).build());
+		PipeServer neighbour = this.pipes
+			.server(TestPipes.settings("neighbour", this.dir.resolve("n.in"), this.dir.resolve("n.out")).build());
 		assertThatExceptionOfType(PipeInUseException.class).isThrownBy(neighbour::start)
 			.withMessageContaining("process " + other.pid());
 		assertThat(this.dir.resolve("n.in")).doesNotExist();
@@ -116,7 +116,7 @@ class PipeServerProcessLockTests extends PipeServerTestSupport {
 		OtherProcess other = launch("other", right.resolve("other.in"), right.resolve("other.out"));
 		other.startServing();
 		PipeServer server = this.pipes
-			.server(PipeServerSettings.builder("split", left.resolve("split.in"), right.resolve("split.out")).build());
+			.server(TestPipes.settings("split", left.resolve("split.in"), right.resolve("split.out")).build());
 		assertThatExceptionOfType(PipeInUseException.class).isThrownBy(server::start)
 			.withMessageContaining("process " + other.pid())
 			.withMessageContaining(right.resolve(LockFile.NAME).toString());
@@ -137,8 +137,7 @@ class PipeServerProcessLockTests extends PipeServerTestSupport {
 	}
 
 	private PipeServerSettings channel(String name) {
-		return PipeServerSettings.builder(name, this.dir.resolve(name + ".in"), this.dir.resolve(name + ".out"))
-			.build();
+		return TestPipes.settings(name, this.dir.resolve(name + ".in"), this.dir.resolve(name + ".out")).build();
 	}
 
 	private Path lockFile() {

@@ -92,7 +92,7 @@ class PipeServerSendTests extends PipeServerTestSupport {
 
 	@Test
 	void fullQueueFailsAfterTheSendTimeoutNamingTheChannel() throws Exception {
-		PipeServer server = this.pipes.start(PipeServerSettings.builder("orders", this.pipes.in(), this.pipes.out())
+		PipeServer server = this.pipes.start(TestPipes.settings("orders", this.pipes.in(), this.pipes.out())
 			.sendQueueCapacity(1)
 			.sendTimeout(Duration.ofMillis(200))
 			.build());

@@ -36,19 +36,17 @@ class PipeServerStopTests extends PipeServerTestSupport {
 	void startAndStopWhenIdle() throws Exception {
 		PipeServer server = this.pipes.start();
 		assertThat(server.getState()).isEqualTo(PipeServerState.RUNNING);
-		assertThat(TestPipes.engineThreads()).contains("pipe-io-test-reader", "pipe-io-test-writer");
+		assertThat(TestPipes.engineThreads()).containsAll(TestPipes.idleThreads("test"));
 		stopPromptly(server);
 		assertThat(this.pipes.recorder.transitions).containsExactly("STOPPED->STARTING", "STARTING->RUNNING",
 				"RUNNING->STOPPING", "STOPPING->STOPPED");
 	}
 
 	@Test
-	void threadsAreNamedAfterTheChannelAndArePlatformThreads() throws Exception {
-		PipeServer server = this.pipes
-			.start(PipeServerSettings.builder("orders", this.pipes.in(), this.pipes.out()).build());
+	void threadsAreNamedForTheEngineAndArePlatformThreads() throws Exception {
+		PipeServer server = this.pipes.start(TestPipes.settings("orders", this.pipes.in(), this.pipes.out()).build());
 		server.start(); // a second start does nothing
-		assertThat(TestPipes.engineThreads()).containsExactly("pipe-io-orders-reader", "pipe-io-orders-writer",
-				"pipe-io-watchdog");
+		assertThat(TestPipes.engineThreads()).containsExactlyElementsOf(TestPipes.idleThreads("orders"));
 		for (String name : TestPipes.engineThreads()) {
 			assertThat(isVirtual(TestPipes.thread(name))).as(name).isFalse();
 		}
@@ -246,8 +244,7 @@ class PipeServerStopTests extends PipeServerTestSupport {
 		// A deleted pipe gives a retired reader (still serving oldClient) besides the new
 		// one.
 		Files.delete(this.pipes.in());
-		await().atMost(Duration.ofSeconds(2)).until(() -> TestPipes.isFifo(this.pipes.in()));
-		await().atMost(Duration.ofSeconds(2)).until(() -> TestPipes.engineThreads().size() == 4);
+		this.pipes.awaitInPipeRetired();
 		server.send(new byte[200_000]); // and a writer blocked on a full pipe
 		oldClient.send("old");
 		this.pipes.recorder.awaitStrings(1);

@@ -219,7 +219,7 @@ class SendQueueTests {
 	}
 
 	private static PipeServerSettings.Builder settings(OverflowPolicy policy, int capacity, long maxBytes) {
-		return PipeServerSettings.builder("queue", Path.of("/nonexistent/queue.in"), Path.of("/nonexistent/queue.out"))
+		return TestPipes.settings("queue", Path.of("/nonexistent/queue.in"), Path.of("/nonexistent/queue.out"))
 			.overflow(policy)
 			.sendQueueCapacity(capacity)
 			.sendQueueMaxBytes(maxBytes);

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
@@ -37,6 +38,21 @@ final class TestPipes implements AutoCloseable {
 	/** Upper bound for "stop returns promptly". */
 	static final Duration STOP_BOUND = Duration.ofSeconds(2);
 
+	/**
+	 * The system property that says which engine the tests run on. Not
+	 * {@code pipeio.test.engine}: relaxed binding reads {@code pipeio.*} as
+	 * {@code pipe-io.*}, so that name would fail the start of every application context
+	 * of the test JVM as an unknown pipe-io key.
+	 */
+	static final String ENGINE_PROPERTY = "pipeio-test.engine";
+
+	/**
+	 * The engine every test server runs on: {@value #ENGINE_PROPERTY} ({@code threads} or
+	 * {@code event-loop}; the build runs the engine tests once with each),
+	 * {@code threads} if unset.
+	 */
+	static final PipeEngine ENGINE = engine(System.getProperty(ENGINE_PROPERTY, PipeEngine.THREADS.value()));
+
 	final Path dir;
 
 	final Recorder recorder = new Recorder();
@@ -62,7 +78,16 @@ final class TestPipes implements AutoCloseable {
 	 * default
 	 */
 	PipeServerSettings.Builder settings() {
-		return PipeServerSettings.builder("test", in(), out());
+		return settings("test", in(), out());
+	}
+
+	/**
+	 * Settings of a channel on the tested {@link #ENGINE}; every test server is built
+	 * from these, so each engine runs every test.
+	 * @return the settings, every other setting at its default
+	 */
+	static PipeServerSettings.Builder settings(String channel, Path in, Path out) {
+		return PipeServerSettings.builder(channel, in, out).engine(ENGINE);
 	}
 
 	/** A server whose handler records lines into {@link #recorder}; not started. */
@@ -172,6 +197,114 @@ final class TestPipes implements AutoCloseable {
 	}
 
 	/**
+	 * Return the thread that waits for the lines of a channel's in pipe: the channel's
+	 * own reader under the thread engine, the loop that every channel shares under the
+	 * event loop (a test checks it does not spin, for instance).
+	 * @param channel the channel
+	 * @return the thread's name
+	 */
+	static String readerThreadName(String channel) {
+		return (ENGINE == PipeEngine.EVENT_LOOP) ? "pipe-io-event-loop" : "pipe-io-" + channel + "-reader";
+	}
+
+	/**
+	 * @return the live thread that waits for the lines of the test channel's in pipe
+	 * @see #readerThreadName(String)
+	 */
+	static Thread readerThread() {
+		return thread(readerThreadName("test"));
+	}
+
+	/**
+	 * Return the engine threads while one started channel has received no line: its
+	 * reader and writer under the thread engine, the loop under the event loop (whose
+	 * workers are started for lines only), and the shared watchdog.
+	 * @param channel the channel
+	 * @return the thread names, sorted like {@link #engineThreads()}
+	 */
+	static List<String> idleThreads(String channel) {
+		if (ENGINE == PipeEngine.EVENT_LOOP) {
+			return List.of("pipe-io-event-loop", "pipe-io-watchdog");
+		}
+		return List.of("pipe-io-" + channel + "-reader", "pipe-io-" + channel + "-writer", "pipe-io-watchdog");
+	}
+
+	/**
+	 * Return the name a thread gets while it runs a handler call of the test channel that
+	 * a stop gave up on: the reader's under the thread engine, a worker's under the event
+	 * loop.
+	 * @return a regular expression of the name
+	 */
+	static String abandonedThreadPattern() {
+		return (ENGINE == PipeEngine.EVENT_LOOP) ? "pipe-io-worker-\\d+-abandoned" : "pipe-io-test-reader-abandoned";
+	}
+
+	/**
+	 * Assert that the test channel still reads after what the test did to it: a further
+	 * line is received and, under the thread engine, by the reader thread captured before
+	 * (it was neither killed nor replaced). The event loop has no reader thread of a
+	 * channel's own and any worker may handle a line, so there the further line is the
+	 * guarantee to check.
+	 * @param reader the {@link #readerThread()} captured before
+	 */
+	void assertReaderSurvived(Thread reader) {
+		int received = this.recorder.count();
+		try (PipeTestClient writer = writer()) {
+			writer.send("still read");
+		}
+		assertThat(this.recorder.awaitStrings(received + 1)).last().isEqualTo("still read");
+		if (ENGINE == PipeEngine.THREADS) {
+			assertThat(readerThread()).isSameAs(reader);
+		}
+	}
+
+	/**
+	 * Wait until the test channel's in pipe, deleted or replaced by the test, is retired:
+	 * its reader drains what clients still write to the old pipe while another reads the
+	 * new one. The channel retires the old reader before it reports the pipe recreated,
+	 * which is what every engine shows; under the thread engine the retired reader is a
+	 * thread of its own, renamed.
+	 */
+	void awaitInPipeRetired() {
+		await().atMost(Duration.ofSeconds(2)).until(() -> this.recorder.recreated.contains(in()));
+		if (ENGINE == PipeEngine.THREADS) {
+			assertThat(engineThreads()).contains("pipe-io-test-reader", "pipe-io-test-reader-retired");
+		}
+	}
+
+	/**
+	 * Wait until the reader of a retired in pipe has ended, as it does once its last
+	 * client closed the old pipe: this process holds the old FIFO, gone from the
+	 * directory, open no more (on any engine), and under the thread engine the retired
+	 * reader's thread has ended.
+	 */
+	void awaitRetiredReaderEnded() {
+		await().atMost(Duration.ofSeconds(2)).until(() -> openDeletedFiles(in()) == 0);
+		if (ENGINE == PipeEngine.THREADS) {
+			await().atMost(Duration.ofSeconds(2))
+				.until(() -> engineThreads().equals(idleThreads("test").stream().sorted().toList()));
+		}
+	}
+
+	/**
+	 * @return how many descriptors of this process are open on a file that had the path
+	 * and was deleted or replaced since (Linux: {@code /proc/self/fd})
+	 */
+	static long openDeletedFiles(Path path) throws IOException {
+		String deleted = path.getParent().toRealPath().resolve(path.getFileName()) + " (deleted)";
+		try (Stream<Path> descriptors = Files.list(Path.of("/proc/self/fd"))) {
+			return descriptors.filter((descriptor) -> {
+				try {
+					return Files.readSymbolicLink(descriptor).toString().equals(deleted);
+				}
+				catch (IOException ex) {
+					return false; // closed meanwhile, the listing's own included
+				}
+			}).count();
+		}
+	}
+
+	/**
 	 * Create a FIFO with the system tool, independently of the engine's own native calls.
 	 */
 	static void mkfifo(Path path) throws IOException, InterruptedException {
@@ -205,6 +338,19 @@ final class TestPipes implements AutoCloseable {
 	 */
 	static int umask(int mask) {
 		return LibC.INSTANCE.umask(mask);
+	}
+
+	private static PipeEngine engine(String value) {
+		if (value.equals(PipeEngine.THREADS.value())) {
+			return PipeEngine.THREADS;
+		}
+		if (value.equals(PipeEngine.EVENT_LOOP.value())) {
+			return PipeEngine.EVENT_LOOP;
+		}
+		// Not auto either: the tests expect what one engine does, so they must know
+		// which.
+		throw new IllegalStateException(
+				ENGINE_PROPERTY + " '" + value + "' is not an engine to test; use threads or event-loop");
 	}
 
 	/** The JDK cannot set the umask; JNA is on the class path for the engine anyway. */
