@@ -51,8 +51,17 @@ final class EventLoopReader implements PipeReader {
 	 */
 	private static final long FAST_NANOS = 100_000;
 
-	/** A chunk that took longer than this on the loop sends the channel to workers. */
-	private static final long SLOW_ON_LOOP_NANOS = 2_000_000;
+	/** A chunk that took longer than this on the loop counts as slow there. */
+	private static final long SLOW_ON_LOOP_NANOS = 1_000_000;
+
+	/** Slow chunks on the loop, among {@link #PROMOTE_AFTER}, that send it to workers. */
+	private static final int SLOW_CHUNKS_TO_LEAVE = 3;
+
+	/** The longest pause before measuring again is this power of two windows. */
+	private static final int MAX_BACKOFF_SHIFT = 16;
+
+	/** A chunk that took longer than this on the loop blocked: it goes to workers. */
+	private static final long BLOCKED_ON_LOOP_NANOS = 20_000_000;
 
 	private static final int PAUSED = -2;
 
@@ -91,13 +100,21 @@ final class EventLoopReader implements PipeReader {
 	private volatile boolean onLoop;
 
 	/**
-	 * Chunks measured on workers while {@link DispatchMode#AUTO} decides; -1 once it
-	 * decided for workers for good.
+	 * Chunks measured on workers while {@link DispatchMode#AUTO} decides; below zero,
+	 * chunks still to handle before it measures again.
 	 */
 	private int measuredChunks;
 
+	/** How often the channel was sent back from the loop, up to a bound. */
+	private int demotions;
+
 	/** How many of the measured chunks were fast. */
 	private int fastChunks;
+
+	/** Chunks handled on the loop, and how many of them were slow, per window. */
+	private int loopChunks;
+
+	private int slowLoopChunks;
 
 	/** A chunk the loop read but could not dispatch without waiting. */
 	private byte @Nullable [] handedOver;
@@ -275,7 +292,11 @@ final class EventLoopReader implements PipeReader {
 	 * decided yet.
 	 */
 	private boolean dispatchMeasured(byte[] chunk, int read) throws InterruptedException {
-		if (this.mode != DispatchMode.AUTO || this.onLoop || this.measuredChunks < 0) {
+		if (this.mode != DispatchMode.AUTO || this.onLoop) {
+			return dispatch(chunk, read);
+		}
+		if (this.measuredChunks < 0) {
+			this.measuredChunks++; // sent back from the loop lately: not measured yet
 			return dispatch(chunk, read);
 		}
 		long start = System.nanoTime();
@@ -313,20 +334,41 @@ final class EventLoopReader implements PipeReader {
 			this.serial.execute(this::turn);
 			return false;
 		}
-		if (System.nanoTime() - start > SLOW_ON_LOOP_NANOS) {
-			leaveLoop(); // it held up every channel once already
+		if (isTooSlowForTheLoop(System.nanoTime() - start)) {
+			leaveLoop();
 			return false;
 		}
 		return true;
 	}
 
 	/**
-	 * Go on with this channel on a worker; with {@link DispatchMode#AUTO}, for good.
+	 * Judge a chunk handled on the loop. One that blocked outright, or a few slow ones
+	 * among {@value #PROMOTE_AFTER}, send the channel to workers; a single slow one is
+	 * forgiven, as a garbage collection pause or a busy machine makes any chunk slow now
+	 * and then.
+	 */
+	private boolean isTooSlowForTheLoop(long nanos) {
+		if (++this.loopChunks == PROMOTE_AFTER) {
+			this.loopChunks = 0;
+			this.slowLoopChunks = 0;
+		}
+		if (nanos > BLOCKED_ON_LOOP_NANOS) {
+			return true;
+		}
+		return nanos > SLOW_ON_LOOP_NANOS && ++this.slowLoopChunks >= SLOW_CHUNKS_TO_LEAVE;
+	}
+
+	/**
+	 * Go on with this channel on a worker. With {@link DispatchMode#AUTO} it is measured
+	 * again only after a while, twice as long each time it is sent back, so a handler
+	 * that blocks now and then rarely holds up the loop.
 	 */
 	private void leaveLoop() {
 		if (this.mode == DispatchMode.AUTO) {
 			this.onLoop = false;
-			this.measuredChunks = -1;
+			this.demotions = Math.min(this.demotions + 1, MAX_BACKOFF_SHIFT);
+			this.measuredChunks = -(PROMOTE_AFTER << this.demotions);
+			this.fastChunks = 0;
 		}
 		this.serial.execute(this::turn);
 	}
