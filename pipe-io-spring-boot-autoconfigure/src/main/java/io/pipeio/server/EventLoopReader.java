@@ -39,30 +39,6 @@ final class EventLoopReader implements PipeReader {
 	/** Chunks a turn on the loop thread reads, so that other channels wait little. */
 	static final int CHUNKS_PER_LOOP_TURN = 4;
 
-	/**
-	 * Chunks {@link DispatchMode#AUTO} measures on workers before it decides whether they
-	 * were fast enough for the loop.
-	 */
-	static final int PROMOTE_AFTER = 256;
-
-	/**
-	 * A chunk handled, replies included, in less than this counts as fast; three in four
-	 * must be fast for the loop.
-	 */
-	private static final long FAST_NANOS = 100_000;
-
-	/** A chunk that took longer than this on the loop counts as slow there. */
-	private static final long SLOW_ON_LOOP_NANOS = 1_000_000;
-
-	/** Slow chunks on the loop, among {@link #PROMOTE_AFTER}, that send it to workers. */
-	private static final int SLOW_CHUNKS_TO_LEAVE = 3;
-
-	/** The longest pause before measuring again is this power of two windows. */
-	private static final int MAX_BACKOFF_SHIFT = 16;
-
-	/** A chunk that took longer than this on the loop blocked: it goes to workers. */
-	private static final long BLOCKED_ON_LOOP_NANOS = 20_000_000;
-
 	private static final int PAUSED = -2;
 
 	private static final int CLOSING = -3;
@@ -94,27 +70,7 @@ final class EventLoopReader implements PipeReader {
 
 	private final CountDownLatch ended = new CountDownLatch(1);
 
-	private final DispatchMode mode;
-
-	/** Whether readiness is handled on the loop thread (while it is idle). */
-	private volatile boolean onLoop;
-
-	/**
-	 * Chunks measured on workers while {@link DispatchMode#AUTO} decides; below zero,
-	 * chunks still to handle before it measures again.
-	 */
-	private int measuredChunks;
-
-	/** How often the channel was sent back from the loop, up to a bound. */
-	private int demotions;
-
-	/** How many of the measured chunks were fast. */
-	private int fastChunks;
-
-	/** Chunks handled on the loop, and how many of them were slow, per window. */
-	private int loopChunks;
-
-	private int slowLoopChunks;
+	private final LoopDispatch loopDispatch;
 
 	/** A chunk the loop read but could not dispatch without waiting. */
 	private byte @Nullable [] handedOver;
@@ -146,8 +102,7 @@ final class EventLoopReader implements PipeReader {
 		this.bufferSize = settings.getBufferSize();
 		this.managed = settings.isManagePipes();
 		this.serial = new SerialExecutor(loop.workers());
-		this.mode = settings.getDispatch();
-		this.onLoop = this.mode == DispatchMode.LOOP;
+		this.loopDispatch = new LoopDispatch(settings.getDispatch());
 		this.token = loop.newToken(this::ready);
 	}
 
@@ -178,7 +133,7 @@ final class EventLoopReader implements PipeReader {
 
 	/** The loop reports the descriptor: a turn, on the loop thread if it may. */
 	private void ready(int events) {
-		if (!this.onLoop || !this.serial.runHereIfIdle(this::turn)) {
+		if (!this.loopDispatch.isOnLoop() || !this.serial.runHereIfIdle(this::turn)) {
 			this.serial.execute(this::turn);
 		}
 	}
@@ -292,24 +247,12 @@ final class EventLoopReader implements PipeReader {
 	 * decided yet.
 	 */
 	private boolean dispatchMeasured(byte[] chunk, int read) throws InterruptedException {
-		if (this.mode != DispatchMode.AUTO || this.onLoop) {
-			return dispatch(chunk, read);
-		}
-		if (this.measuredChunks < 0) {
-			this.measuredChunks++; // sent back from the loop lately: not measured yet
+		if (!this.loopDispatch.isMeasuring()) {
 			return dispatch(chunk, read);
 		}
 		long start = System.nanoTime();
 		boolean dispatched = dispatch(chunk, read);
-		if (System.nanoTime() - start < FAST_NANOS) {
-			this.fastChunks++;
-		}
-		if (++this.measuredChunks == PROMOTE_AFTER) {
-			// Most, not all: a busy machine preempts a fast handler now and then.
-			this.onLoop = this.fastChunks >= PROMOTE_AFTER / 4 * 3;
-			this.measuredChunks = 0;
-			this.fastChunks = 0;
-		}
+		this.loopDispatch.handledOnWorker(System.nanoTime() - start);
 		return dispatched;
 	}
 
@@ -334,42 +277,16 @@ final class EventLoopReader implements PipeReader {
 			this.serial.execute(this::turn);
 			return false;
 		}
-		if (isTooSlowForTheLoop(System.nanoTime() - start)) {
+		if (this.loopDispatch.handledOnLoop(System.nanoTime() - start)) {
 			leaveLoop();
 			return false;
 		}
 		return true;
 	}
 
-	/**
-	 * Judge a chunk handled on the loop. One that blocked outright, or a few slow ones
-	 * among {@value #PROMOTE_AFTER}, send the channel to workers; a single slow one is
-	 * forgiven, as a garbage collection pause or a busy machine makes any chunk slow now
-	 * and then.
-	 */
-	private boolean isTooSlowForTheLoop(long nanos) {
-		if (++this.loopChunks == PROMOTE_AFTER) {
-			this.loopChunks = 0;
-			this.slowLoopChunks = 0;
-		}
-		if (nanos > BLOCKED_ON_LOOP_NANOS) {
-			return true;
-		}
-		return nanos > SLOW_ON_LOOP_NANOS && ++this.slowLoopChunks >= SLOW_CHUNKS_TO_LEAVE;
-	}
-
-	/**
-	 * Go on with this channel on a worker. With {@link DispatchMode#AUTO} it is measured
-	 * again only after a while, twice as long each time it is sent back, so a handler
-	 * that blocks now and then rarely holds up the loop.
-	 */
+	/** Go on with this channel on a worker. */
 	private void leaveLoop() {
-		if (this.mode == DispatchMode.AUTO) {
-			this.onLoop = false;
-			this.demotions = Math.min(this.demotions + 1, MAX_BACKOFF_SHIFT);
-			this.measuredChunks = -(PROMOTE_AFTER << this.demotions);
-			this.fastChunks = 0;
-		}
+		this.loopDispatch.leaveLoop();
 		this.serial.execute(this::turn);
 	}
 

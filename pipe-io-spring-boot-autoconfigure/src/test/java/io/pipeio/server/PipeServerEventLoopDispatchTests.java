@@ -43,7 +43,7 @@ class PipeServerEventLoopDispatchTests extends PipeServerTestSupport {
 	@Test
 	void workerModeNeverRunsTheHandlerOnTheLoopThread() throws Exception {
 		startEcho(DispatchMode.WORKER);
-		roundTrips(this.pipes.client(), EventLoopReader.PROMOTE_AFTER + 50);
+		roundTrips(this.pipes.client(), LoopDispatch.WINDOW + 50);
 		assertThat(this.handlerThreads).allMatch((name) -> name.startsWith("pipe-io-worker-"));
 	}
 
@@ -51,7 +51,7 @@ class PipeServerEventLoopDispatchTests extends PipeServerTestSupport {
 	void autoModeMovesAFastHandlerToTheLoopThread() throws Exception {
 		startEcho(DispatchMode.AUTO);
 		PipeTestClient client = this.pipes.client();
-		roundTrips(client, EventLoopReader.PROMOTE_AFTER - 1);
+		roundTrips(client, LoopDispatch.WINDOW - 1);
 		assertThat(this.handlerThreads).allMatch((name) -> name.startsWith("pipe-io-worker-"));
 		awaitHandlerOnTheLoop(client);
 	}
@@ -64,7 +64,7 @@ class PipeServerEventLoopDispatchTests extends PipeServerTestSupport {
 		assertThat(client.request("slow")).isEqualTo("slow");
 		this.handlerThreads.clear();
 		// not measured again for a while
-		roundTrips(client, EventLoopReader.PROMOTE_AFTER);
+		roundTrips(client, LoopDispatch.WINDOW);
 		assertThat(this.handlerThreads).allMatch((name) -> name.startsWith("pipe-io-worker-"));
 	}
 
@@ -98,7 +98,7 @@ class PipeServerEventLoopDispatchTests extends PipeServerTestSupport {
 		assertThat(client.receiveLines(40)).hasSize(40).allMatch((reply) -> reply.startsWith(big));
 		this.handlerThreads.clear();
 		// not measured again for a while
-		roundTrips(client, EventLoopReader.PROMOTE_AFTER);
+		roundTrips(client, LoopDispatch.WINDOW);
 		assertThat(this.handlerThreads).allMatch((name) -> name.startsWith("pipe-io-worker-"));
 		assertThat(server.getStatistics().getDroppedTotal()).isZero();
 	}
@@ -169,7 +169,7 @@ class PipeServerEventLoopDispatchTests extends PipeServerTestSupport {
 	 */
 	private void awaitHandlerOnTheLoop(PipeTestClient client) {
 		await().atMost(Duration.ofSeconds(20)).until(() -> {
-			roundTrips(client, EventLoopReader.PROMOTE_AFTER);
+			roundTrips(client, LoopDispatch.WINDOW);
 			return this.lastHandlerThread.equals(LOOP_THREAD);
 		});
 	}

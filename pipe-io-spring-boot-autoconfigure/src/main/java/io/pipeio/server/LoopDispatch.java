@@ -1,0 +1,133 @@
+package io.pipeio.server;
+
+/**
+ * Decides, for one channel on the event loop engine, whether its chunks are handled on
+ * the loop thread or on a worker, as its {@link DispatchMode} says. With
+ * {@link DispatchMode#AUTO} it measures the chunks handled on workers and moves a fast
+ * handler to the loop; it sends the channel back when a chunk blocked there, a few were
+ * slow, or the send queue filled, and measures again only after a pause that doubles each
+ * time, so a handler that blocks now and then rarely holds up the loop.
+ * <p>
+ * Only the thread handling the channel's chunk calls it (one at a time); the loop thread
+ * reads {@link #isOnLoop()}.
+ *
+ * @author pipe-io
+ */
+final class LoopDispatch {
+
+	/**
+	 * Chunks measured before deciding; also the window in which slow chunks on the loop
+	 * are counted.
+	 */
+	static final int WINDOW = 256;
+
+	/**
+	 * A chunk handled, replies included, in less than this counts as fast; three in four
+	 * must be fast for the loop.
+	 */
+	private static final long FAST_NANOS = 100_000;
+
+	/** A chunk that took longer than this on the loop counts as slow there. */
+	private static final long SLOW_ON_LOOP_NANOS = 1_000_000;
+
+	/** Slow chunks on the loop, within a window, that send the channel to workers. */
+	private static final int SLOW_CHUNKS_TO_LEAVE = 3;
+
+	/** A chunk that took longer than this on the loop blocked it. */
+	private static final long BLOCKED_ON_LOOP_NANOS = 20_000_000;
+
+	/** The longest pause before measuring again is this power of two windows. */
+	private static final int MAX_BACKOFF_SHIFT = 16;
+
+	private final DispatchMode mode;
+
+	private volatile boolean onLoop;
+
+	/**
+	 * Chunks measured in the current window; below zero, chunks still to go before
+	 * measuring again.
+	 */
+	private int measured;
+
+	private int fast;
+
+	private int demotions;
+
+	private int loopChunks;
+
+	private int slowLoopChunks;
+
+	LoopDispatch(DispatchMode mode) {
+		this.mode = mode;
+		this.onLoop = mode == DispatchMode.LOOP;
+	}
+
+	/**
+	 * @return whether the loop thread handles the channel's chunks
+	 */
+	boolean isOnLoop() {
+		return this.onLoop;
+	}
+
+	/**
+	 * @return whether the chunks handled on workers are to be timed
+	 */
+	boolean isMeasuring() {
+		if (this.mode != DispatchMode.AUTO || this.onLoop) {
+			return false;
+		}
+		if (this.measured < 0) {
+			this.measured++; // sent back from the loop lately: not measured yet
+			return false;
+		}
+		return true;
+	}
+
+	/**
+	 * A chunk was handled on a worker while {@link #isMeasuring()}.
+	 * @param nanos how long it took
+	 */
+	void handledOnWorker(long nanos) {
+		if (nanos < FAST_NANOS) {
+			this.fast++;
+		}
+		if (++this.measured == WINDOW) {
+			// Most, not all: a busy machine preempts a fast handler now and then.
+			this.onLoop = this.fast >= WINDOW / 4 * 3;
+			this.measured = 0;
+			this.fast = 0;
+		}
+	}
+
+	/**
+	 * A chunk was handled on the loop.
+	 * @param nanos how long it took
+	 * @return whether the channel is to leave the loop: the chunk blocked it, or a few
+	 * were slow within a window (a single slow one is forgiven: a garbage collection
+	 * pause or a busy machine makes any chunk slow now and then)
+	 */
+	boolean handledOnLoop(long nanos) {
+		if (++this.loopChunks == WINDOW) {
+			this.loopChunks = 0;
+			this.slowLoopChunks = 0;
+		}
+		if (nanos > BLOCKED_ON_LOOP_NANOS) {
+			return true;
+		}
+		return nanos > SLOW_ON_LOOP_NANOS && ++this.slowLoopChunks >= SLOW_CHUNKS_TO_LEAVE;
+	}
+
+	/**
+	 * The channel leaves the loop; with {@link DispatchMode#LOOP} only for the rest of
+	 * the current turn.
+	 */
+	void leaveLoop() {
+		if (this.mode == DispatchMode.AUTO) {
+			this.onLoop = false;
+			this.demotions = Math.min(this.demotions + 1, MAX_BACKOFF_SHIFT);
+			this.measured = -(WINDOW << this.demotions);
+			this.fast = 0;
+		}
+	}
+
+}
