@@ -60,7 +60,7 @@ final class SendQueue {
 	private boolean closed;
 
 	/**
-	 * Told, with the lock held, that entries wait, where no writer thread waits for them
+	 * Told, without the lock, that entries wait, where no writer thread waits for them
 	 * (the event loop engine); it writes them from the calling thread if it can.
 	 */
 	private volatile @Nullable Runnable writerWakeup;
@@ -98,8 +98,7 @@ final class SendQueue {
 		List<Object> evicted;
 		this.lock.lock();
 		try {
-			queued = !this.closed
-					&& place(entry, (this.policy == OverflowPolicy.BLOCK) ? this.sendTimeoutNanos : 0, true);
+			queued = !this.closed && place(entry, (this.policy == OverflowPolicy.BLOCK) ? this.sendTimeoutNanos : 0);
 			if (!queued && this.closed) {
 				throw new IllegalStateException("closed");
 			}
@@ -107,6 +106,9 @@ final class SendQueue {
 		}
 		finally {
 			this.lock.unlock();
+		}
+		if (queued) {
+			wakeWriter();
 		}
 		if (!evicted.isEmpty()) {
 			this.rejected.accept(evicted);
@@ -136,7 +138,7 @@ final class SendQueue {
 			int placed = 0;
 			try {
 				for (; placed < collected.size(); placed++) {
-					if (!place(collected.get(placed), wait, false)) {
+					if (!place(collected.get(placed), wait)) {
 						this.dropped.add(collected.get(placed));
 					}
 				}
@@ -145,12 +147,12 @@ final class SendQueue {
 				Thread.currentThread().interrupt();
 				this.dropped.addAll(collected.subList(placed, collected.size()));
 			}
-			wakeWriter();
 			refused = takeDropped();
 		}
 		finally {
 			this.lock.unlock();
 		}
+		wakeWriter();
 		if (!refused.isEmpty()) {
 			this.rejected.accept(refused);
 		}
@@ -159,11 +161,9 @@ final class SendQueue {
 	/**
 	 * Queue an entry with the lock held, making room as the policy says.
 	 * @param waitNanos how long to wait for room
-	 * @param wake whether to wake the writer for this entry alone, rather than once for
-	 * several
 	 * @return whether it was queued
 	 */
-	private boolean place(Object entry, long waitNanos, boolean wake) throws InterruptedException {
+	private boolean place(Object entry, long waitNanos) throws InterruptedException {
 		int length = OutboundPipe.lineOf(entry).length;
 		long remaining = waitNanos;
 		while (this.bounds.isFull(this.entries.size(), length)) {
@@ -183,10 +183,20 @@ final class SendQueue {
 			if (remaining <= 0) {
 				return false;
 			}
-			// what is queued must be on its way before this waits for room
-			wakeWriter();
-			if (!this.bounds.isFull(this.entries.size(), length)) {
-				continue;
+			if (this.writerWakeup != null) {
+				// What is queued must be on its way before this waits for room. Written
+				// without the lock: the writer completes futures, whose callbacks may
+				// send.
+				this.lock.unlock();
+				try {
+					wakeWriter();
+				}
+				finally {
+					this.lock.lock();
+				}
+				if (this.closed || !this.bounds.isFull(this.entries.size(), length)) {
+					continue;
+				}
 			}
 			if (EventLoop.isLoopThread()) {
 				// Room is made by the loop itself: a handler it runs overfills the queue
@@ -211,22 +221,20 @@ final class SendQueue {
 		if (this.writerWaiting) {
 			this.notEmpty.signal();
 		}
-		if (wake) {
-			wakeWriter();
-		}
 		return true;
 	}
 
+	/** Called without the lock. */
 	private void wakeWriter() {
 		Runnable wakeup = this.writerWakeup;
-		if (wakeup != null && !this.entries.isEmpty()) {
+		if (wakeup != null) {
 			wakeup.run();
 		}
 	}
 
 	/**
 	 * Have entries written by a callback instead of a thread waiting in {@link #takeAll}:
-	 * it is run, with the lock held, whenever entries were queued or a sender is about to
+	 * it is run, without the lock, whenever entries were queued or a sender is about to
 	 * wait for room, and is expected to take them with {@link #takeAllNow} without
 	 * blocking.
 	 * @param wakeup the callback
