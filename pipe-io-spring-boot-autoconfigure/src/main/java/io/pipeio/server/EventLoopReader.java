@@ -194,13 +194,17 @@ final class EventLoopReader implements PipeReader {
 		boolean loopThread = EventLoop.isLoopThread();
 		int chunks = loopThread ? CHUNKS_PER_LOOP_TURN : CHUNKS_PER_TURN;
 		for (int chunk = 1;; chunk++) {
-			if (loopThread && this.dispatcher.isSendQueueFull()) {
+			if (this.dispatcher.isSendQueueFull() && (loopThread || this.loopDispatch.isOnLoop())) {
 				// Replies would wait for room: a worker waits, the loop must not. A
 				// client
-				// that does not keep up makes the channel a worker's for good, so the
-				// queue's bound is overrun at most once, by the replies to one chunk.
-				leaveLoop();
-				return;
+				// that does not keep up sends the channel to workers, so the queue's
+				// bound
+				// is overrun at most once, by the replies to one chunk.
+				this.loopDispatch.leaveLoop();
+				if (loopThread) {
+					this.serial.execute(this::turn);
+					return;
+				}
 			}
 			ReadBuffer buffer = buffer();
 			int read = read(buffer);

@@ -91,8 +91,7 @@ class PipeServerEventLoopDispatchTests extends PipeServerTestSupport {
 			for (int i = 0; i < 40; i++) {
 				writer.send(big + i);
 			}
-			await().atMost(Duration.ofSeconds(10))
-				.until(() -> this.handlerThreads.stream().anyMatch((name) -> name.startsWith("pipe-io-worker-")));
+			await().atMost(Duration.ofSeconds(10)).until(() -> server.getWaitingForReaderSince() != null);
 		}
 		PipeTestClient client = this.pipes.client();
 		assertThat(client.receiveLines(40)).hasSize(40).allMatch((reply) -> reply.startsWith(big));
