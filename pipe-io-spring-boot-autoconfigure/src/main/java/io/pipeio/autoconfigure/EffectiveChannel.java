@@ -47,6 +47,8 @@ final class EffectiveChannel {
 
 	private final @Nullable Duration sendTimeout;
 
+	private final @Nullable String dispatch;
+
 	private final boolean autoStartup;
 
 	/** A channel's own: there is no default plug-in. */
@@ -82,6 +84,7 @@ final class EffectiveChannel {
 				defaults.getSendQueueMaxBytes());
 		this.overflow = pick("overflow", channel.getOverflow(), defaults.getOverflow());
 		this.sendTimeout = pick("send-timeout", channel.getSendTimeout(), defaults.getSendTimeout());
+		this.dispatch = pick("dispatch", channel.getDispatch(), defaults.getDispatch());
 		this.autoStartup = pick("auto-startup", channel.getAutoStartup(), defaults.isAutoStartup());
 		this.plugin = channel.getPlugin();
 		PipeRetryProperties retry = channel.getRetry();
@@ -189,6 +192,10 @@ final class EffectiveChannel {
 
 	@Nullable Duration sendTimeout() {
 		return this.sendTimeout;
+	}
+
+	@Nullable String dispatch() {
+		return this.dispatch;
 	}
 
 	boolean autoStartup() {

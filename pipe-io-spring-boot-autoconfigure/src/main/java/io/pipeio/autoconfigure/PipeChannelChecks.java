@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.pipeio.server.DispatchMode;
 import io.pipeio.server.OverflowPolicy;
 import io.pipeio.server.PipeEngine;
 import org.jspecify.annotations.Nullable;
@@ -80,6 +81,10 @@ final class PipeChannelChecks {
 		}
 		if (overflow(channel.overflow()) == null) {
 			problems.add(overflowProblem(channel.property("overflow"), channel.overflow()));
+		}
+		if (dispatch(channel.dispatch()) == null) {
+			problems.add(channel.property("dispatch") + " '" + channel.dispatch()
+					+ "' is not a dispatch mode; use auto, loop or worker");
 		}
 		if (channel.sendTimeout() == null || channel.sendTimeout().isNegative()) {
 			problems.add(channel.property("send-timeout") + " must not be negative, got " + channel.sendTimeout()
@@ -152,6 +157,21 @@ final class PipeChannelChecks {
 			for (OverflowPolicy policy : OverflowPolicy.values()) {
 				if (policy.value().equalsIgnoreCase(value.trim().replace('_', '-'))) {
 					return policy;
+				}
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * Parse a dispatch mode as configured: {@code worker}, also {@code WORKER}.
+	 * @return the mode, or {@code null} if there is no such mode
+	 */
+	static @Nullable DispatchMode dispatch(@Nullable String value) {
+		if (value != null) {
+			for (DispatchMode mode : DispatchMode.values()) {
+				if (mode.value().equalsIgnoreCase(value.trim())) {
+					return mode;
 				}
 			}
 		}

@@ -87,6 +87,17 @@ public class PipeChannelDefaults {
 	private Duration sendTimeout = Duration.ofSeconds(5);
 
 	/**
+	 * On the event loop engine, which thread runs the channel's listener: "auto" (a
+	 * worker thread at first, the event loop thread once the listener is measured fast;
+	 * back to workers when it turns slow or the client does not read its replies fast
+	 * enough), "loop" (always the event loop thread: the fastest round trip, for a
+	 * listener that never blocks, as a blocking one holds up every channel) or "worker"
+	 * (always a worker thread, for a listener that may block). On the threads engine it
+	 * is accepted and has no effect: the channel's reader thread runs the listener.
+	 */
+	private String dispatch = "auto";
+
+	/**
 	 * Whether the channel starts with the application.
 	 */
 	private boolean autoStartup = true;
@@ -181,6 +192,14 @@ public class PipeChannelDefaults {
 
 	public void setOverflow(String overflow) {
 		this.overflow = overflow;
+	}
+
+	public String getDispatch() {
+		return this.dispatch;
+	}
+
+	public void setDispatch(String dispatch) {
+		this.dispatch = dispatch;
 	}
 
 	public Duration getSendTimeout() {

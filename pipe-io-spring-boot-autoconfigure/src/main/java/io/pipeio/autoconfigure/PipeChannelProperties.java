@@ -97,6 +97,18 @@ public class PipeChannelProperties {
 	private @Nullable Duration sendTimeout;
 
 	/**
+	 * On the event loop engine, which thread runs the channel's listener: "auto" (a
+	 * worker thread at first, the event loop thread once the listener is measured fast;
+	 * back to workers when it turns slow or the client does not read its replies fast
+	 * enough), "loop" (always the event loop thread: the fastest round trip, for a
+	 * listener that never blocks, as a blocking one holds up every channel) or "worker"
+	 * (always a worker thread, for a listener that may block). On the threads engine it
+	 * is accepted and has no effect: the channel's reader thread runs the listener.
+	 * Defaults to pipe-io.channel-defaults.dispatch.
+	 */
+	private @Nullable String dispatch;
+
+	/**
 	 * Whether the channel starts with the application. Defaults to
 	 * pipe-io.channel-defaults.auto- startup.
 	 */
@@ -205,6 +217,14 @@ public class PipeChannelProperties {
 
 	public void setOverflow(@Nullable String overflow) {
 		this.overflow = overflow;
+	}
+
+	public @Nullable String getDispatch() {
+		return this.dispatch;
+	}
+
+	public void setDispatch(@Nullable String dispatch) {
+		this.dispatch = dispatch;
 	}
 
 	public @Nullable Duration getSendTimeout() {

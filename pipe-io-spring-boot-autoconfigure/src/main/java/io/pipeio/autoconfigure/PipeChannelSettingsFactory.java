@@ -115,7 +115,8 @@ public class PipeChannelSettingsFactory {
 			.sendQueueMaxBytes(required(channel.sendQueueMaxBytes(), channel, "send-queue-max-bytes").toBytes())
 			.overflow(required(PipeChannelChecks.overflow(channel.overflow()), channel, "overflow"))
 			.sendTimeout(required(channel.sendTimeout(), channel, "send-timeout"))
-			.engine(engine());
+			.engine(engine())
+			.dispatch(required(PipeChannelChecks.dispatch(channel.dispatch()), channel, "dispatch"));
 		for (PipeChannelSettingsCustomizer customizer : this.customizers) {
 			customizer.customize(name, server);
 		}

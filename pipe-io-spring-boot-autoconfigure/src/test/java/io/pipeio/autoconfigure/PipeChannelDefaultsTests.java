@@ -11,6 +11,7 @@ import java.time.Duration;
 import io.pipeio.annotation.PipeListener;
 import io.pipeio.core.PipeChannel;
 import io.pipeio.core.PipeChannelRegistry;
+import io.pipeio.server.DispatchMode;
 import io.pipeio.server.OverflowPolicy;
 import io.pipeio.server.PipeServerSettings;
 import io.pipeio.testsupport.PipeIoContextRunners;
@@ -42,7 +43,8 @@ class PipeChannelDefaultsTests {
 			"pipe-io.channel-defaults.manage-pipes=true", "pipe-io.channel-defaults.charset=ISO-8859-1",
 			"pipe-io.channel-defaults.max-message-size=2KB", "pipe-io.channel-defaults.send-queue-capacity=7",
 			"pipe-io.channel-defaults.send-queue-max-bytes=3MB", "pipe-io.channel-defaults.overflow=drop-oldest",
-			"pipe-io.channel-defaults.send-timeout=2s", "pipe-io.channel-defaults.auto-startup=true" };
+			"pipe-io.channel-defaults.send-timeout=2s", "pipe-io.channel-defaults.dispatch=worker",
+			"pipe-io.channel-defaults.auto-startup=true" };
 
 	@TempDir
 	Path directory;
@@ -68,6 +70,7 @@ class PipeChannelDefaultsTests {
 				assertThat(settings.getSendQueueMaxBytes()).isEqualTo(3 * 1024 * 1024);
 				assertThat(settings.getOverflow()).isEqualTo(OverflowPolicy.DROP_OLDEST);
 				assertThat(settings.getSendTimeout()).isEqualTo(Duration.ofSeconds(2));
+				assertThat(settings.getDispatch()).isEqualTo(DispatchMode.WORKER);
 				assertThat(channel.isRunning()).isTrue();
 			}
 		});
@@ -79,7 +82,7 @@ class PipeChannelDefaultsTests {
 			.withPropertyValues("pipe-io.channels.configured.in-pipe=mine.in",
 					"pipe-io.channels.configured.charset=UTF-8", "pipe-io.channels.configured.max-message-size=5B",
 					"pipe-io.channels.configured.overflow=fail", "pipe-io.channels.configured.permissions=rw-------",
-					"pipe-io.channels.configured.auto-startup=false")
+					"pipe-io.channels.configured.dispatch=loop", "pipe-io.channels.configured.auto-startup=false")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("configured");
@@ -89,6 +92,7 @@ class PipeChannelDefaultsTests {
 				assertThat(channel.getCharset()).isEqualTo(StandardCharsets.UTF_8);
 				assertThat(settings.getMaxMessageSize()).isEqualTo(5);
 				assertThat(settings.getOverflow()).isEqualTo(OverflowPolicy.FAIL);
+				assertThat(settings.getDispatch()).isEqualTo(DispatchMode.LOOP);
 				assertThat(settings.getPermissions()).isEqualTo(PosixFilePermissions.fromString("rw-------"));
 				assertThat(settings.getSendQueueCapacity()).isEqualTo(7);
 				assertThat(channel.getSettings().autoStartup()).isFalse();

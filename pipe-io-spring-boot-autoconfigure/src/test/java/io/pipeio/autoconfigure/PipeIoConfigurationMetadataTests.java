@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
+import io.pipeio.server.DispatchMode;
 import io.pipeio.server.OverflowPolicy;
 import io.pipeio.server.PipeEngine;
 import org.junit.jupiter.api.Test;
@@ -60,6 +61,8 @@ class PipeIoConfigurationMetadataTests {
 		}
 		assertThat(hints.get("pipe-io.channel-defaults.overflow")).containsExactlyInAnyOrderElementsOf(
 				Arrays.stream(OverflowPolicy.values()).map(OverflowPolicy::value).toList());
+		assertThat(hints.get("pipe-io.channel-defaults.dispatch")).containsExactlyInAnyOrderElementsOf(
+				Arrays.stream(DispatchMode.values()).map(DispatchMode::value).toList());
 		assertThat(hints.get("pipe-io.engine"))
 			.containsExactlyInAnyOrderElementsOf(Arrays.stream(PipeEngine.values()).map(PipeEngine::value).toList());
 		assertThat(hints.get("pipe-io.channel-defaults.charset")).contains("UTF-8", "ISO-8859-1");
@@ -73,6 +76,14 @@ class PipeIoConfigurationMetadataTests {
 		JsonNode engine = properties(metadata()).get("pipe-io.engine");
 		assertThat(engine.path("description").asString()).contains("event-loop").contains("threads");
 		assertThat(engine.path("defaultValue").asString()).isEqualTo(PipeEngine.AUTO.value());
+	}
+
+	@Test
+	void theDispatchModeIsDescribedWithItsDefaultAndTheEngineItMattersOn() throws IOException {
+		JsonNode dispatch = properties(metadata()).get("pipe-io.channel-defaults.dispatch");
+		assertThat(dispatch.path("description").asString()).contains("event loop engine")
+			.contains("threads engine it is accepted and has no effect");
+		assertThat(dispatch.path("defaultValue").asString()).isEqualTo(DispatchMode.AUTO.value());
 	}
 
 	@Test

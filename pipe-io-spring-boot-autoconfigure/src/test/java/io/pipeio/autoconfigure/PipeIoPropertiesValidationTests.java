@@ -58,6 +58,7 @@ class PipeIoPropertiesValidationTests {
 					send-queue-max-bytes | -1MB          | pipe-io.channels.echo.send-queue-max-bytes           | 64MB
 					overflow             | discard       | pipe-io.channels.echo.overflow 'discard'             | drop-oldest or fail
 					overflow             | drop          | pipe-io.channels.echo.overflow 'drop'                | block
+					dispatch             | fast          | pipe-io.channels.echo.dispatch 'fast'                | use auto, loop or worker
 					""")
 	void invalidChannelValueFailsStartupNamingTheProperty(String property, String value, String named, String fix) {
 		runner().withPropertyValues("pipe-io.channels.echo." + property + "=" + value).run((context) -> {

@@ -51,6 +51,7 @@ class PipeIoUnknownKeysTests {
 					pipe-io.channels.echo.maxMesageSize=5   | pipe-io.channels.echo.maxmesagesize   | pipe-io.channels.<name>.max-message-size? | overflow
 					pipe-io.directroy=/tmp                  | pipe-io.directroy                     | pipe-io.directory?                        | channels.<name>.*
 					pipe-io.observation.enable=true         | pipe-io.observation.enable            | pipe-io.observation.enabled?              | enabled
+					pipe-io.channels.echo.dispach=loop      | pipe-io.channels.echo.dispach         | pipe-io.channels.<name>.dispatch?         | overflow
 					pipe-io.channels.echo.colour=red        | pipe-io.channels.echo.colour          | The keys of pipe-io.channels.<name> are   | auto-startup
 					pipe-io.enabled.really=true             | pipe-io.enabled.really                | The keys of pipe-io are                   | directory-permissions
 					pipe-io.channel-defaults.charst=UTF-8   | pipe-io.channel-defaults.charst       | pipe-io.channel-defaults.charset?         | allow-world-writable
@@ -99,16 +100,15 @@ class PipeIoUnknownKeysTests {
 
 	@Test
 	void everyKnownKeyInAnyRelaxedFormStarts() {
-		runner()
-			.withPropertyValues("pipe-io.enabled=true", "pipe-io.directory-permissions=rwx------",
-					"pipe-io.observation.enabled=false", "pipe-io.channels.a.in-pipe=a-in",
-					"pipe-io.channels.a.out-pipe=a-out", "pipe-io.channels.a.permissions=rw-------",
-					"pipe-io.channels.a.manage-pipes=true", "pipe-io.channels.a.charset=UTF-8",
-					"pipe-io.channels.a.max-message-size=1KB", "pipe-io.channels.a.send-queue-capacity=5",
-					"pipe-io.channels.a.send-queue-max-bytes=1MB", "pipe-io.channels.a.overflow=fail",
-					"pipe-io.channels.a.send-timeout=1s", "pipe-io.channels.a.auto-startup=false",
-					"pipe-io.channels.b.maxMessageSize=2KB", "pipe-io.channels.b.send_queue_capacity=7",
-					"pipe-io.channels.c=", "pipe-io.channels[d].charset=UTF-8")
+		runner().withPropertyValues("pipe-io.enabled=true", "pipe-io.directory-permissions=rwx------",
+				"pipe-io.observation.enabled=false", "pipe-io.channels.a.in-pipe=a-in",
+				"pipe-io.channels.a.out-pipe=a-out", "pipe-io.channels.a.permissions=rw-------",
+				"pipe-io.channels.a.manage-pipes=true", "pipe-io.channels.a.charset=UTF-8",
+				"pipe-io.channels.a.max-message-size=1KB", "pipe-io.channels.a.send-queue-capacity=5",
+				"pipe-io.channels.a.send-queue-max-bytes=1MB", "pipe-io.channels.a.overflow=fail",
+				"pipe-io.channels.a.send-timeout=1s", "pipe-io.channels.a.dispatch=worker",
+				"pipe-io.channels.a.auto-startup=false", "pipe-io.channels.b.maxMessageSize=2KB",
+				"pipe-io.channels.b.send_queue_capacity=7", "pipe-io.channels.c=", "pipe-io.channels[d].charset=UTF-8")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
