@@ -9,13 +9,14 @@ package io.pipeio.server;
 public enum DispatchMode {
 
 	/**
-	 * A worker thread at first; the event loop thread itself once the handler has been
-	 * measured fast (three in four of 256 chunks handled in under 100 µs, replies
-	 * included), which saves a thread wake-up per round trip. Back to workers once a
-	 * chunk takes over 20 ms on the loop, three of 256 take over 1 ms, or the send queue
-	 * is full (a client that does not keep up; the loop never waits, so the replies to
-	 * that one chunk may overrun the queue's bounds); measured again after 512 chunks,
-	 * twice as many each time it is sent back.
+	 * For listeners that do not wait for a pipe, whichever is faster: a worker thread at
+	 * first; the event loop thread itself once the handler has been measured fast (three
+	 * in four of 256 chunks handled in under 100 µs, replies included), which saves a
+	 * thread wake-up per round trip. Back to workers once a chunk takes over 20 ms on the
+	 * loop, three of 256 take over 1 ms, or the send queue is full (a client that does
+	 * not keep up; the loop never waits, so the replies to that one chunk may overrun the
+	 * queue's bounds); measured again after 512 chunks, twice as many each time it is
+	 * sent back.
 	 */
 	AUTO("auto"),
 
@@ -28,7 +29,12 @@ public enum DispatchMode {
 	 */
 	LOOP("loop"),
 
-	/** Always a worker thread: for handlers that may block. */
+	/**
+	 * Always a worker thread, the default: right for any handler, one that blocks or
+	 * waits for another channel (a request to a plug-in) or for its own sends included. A
+	 * handler on the loop thread must do neither, as only the loop delivers what it would
+	 * wait for.
+	 */
 	WORKER("worker");
 
 	private final String value;

@@ -129,8 +129,12 @@ final class EventLoop {
 		}
 		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(1, timeoutMillis));
 		this.running = false;
-		// the loop closes its descriptors itself once it left epoll_wait
-		Posix.signal(this.wakeFd);
+		synchronized (this) {
+			// the loop closes its descriptors itself once it left epoll_wait
+			if (!this.closed) {
+				Posix.signal(this.wakeFd);
+			}
+		}
 		this.workers.shutdown();
 		try {
 			this.thread.join(remainingMillis(deadline));
@@ -159,7 +163,11 @@ final class EventLoop {
 				this.workers.execute(task);
 			}
 			catch (RejectedExecutionException ex) {
-				task.run();
+				// Released: what is left (a stop's drain, a last write) runs on the
+				// caller, except on the loop thread, which is ending.
+				if (!isLoopThread()) {
+					task.run();
+				}
 			}
 		};
 	}
@@ -212,6 +220,19 @@ final class EventLoop {
 		}
 	}
 
+	/**
+	 * Hand events to a channel. What a channel throws is its own failure, reported to it
+	 * already: it must not end the loop every other channel waits on.
+	 */
+	private static void tell(IntConsumer handler, int events) {
+		try {
+			handler.accept(events);
+		}
+		catch (RuntimeException | Error ex) {
+			// the channel's reader or writer reported it
+		}
+	}
+
 	private void checkRunning() throws IOException {
 		Throwable cause = this.failure;
 		if (cause != null) {
@@ -230,7 +251,7 @@ final class EventLoop {
 					}
 					IntConsumer handler = this.handlers.get(token);
 					if (handler != null) {
-						handler.accept(Epoll.events(events, i));
+						tell(handler, Epoll.events(events, i));
 					}
 				}
 			}
@@ -239,7 +260,7 @@ final class EventLoop {
 			// Nothing is waited on any more: every channel is told, each fails when it
 			// next arms its descriptors, and the watchdog reports it.
 			this.failure = ex;
-			this.handlers.values().forEach((handler) -> handler.accept(Epoll.EPOLLERR));
+			this.handlers.values().forEach((handler) -> tell(handler, Epoll.EPOLLERR));
 		}
 		finally {
 			// Only now: closed while this thread waits in (or is about to enter)

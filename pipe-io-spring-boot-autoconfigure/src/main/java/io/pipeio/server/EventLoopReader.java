@@ -87,6 +87,11 @@ final class EventLoopReader implements PipeReader {
 
 	private volatile @Nullable Thread runner;
 
+	private final Object runnerLock = new Object();
+
+	/** Set by the loop when it read EOF, for a worker to handle. */
+	private volatile boolean eofPending;
+
 	/** Only turns use these; they run one at a time. */
 	private boolean clientPresent;
 
@@ -142,9 +147,11 @@ final class EventLoopReader implements PipeReader {
 	private void turn() {
 		Thread self = Thread.currentThread();
 		String name = self.getName();
-		this.runner = self;
-		Thread.interrupted(); // left by another channel's handler: not this channel's
-								// stop
+		synchronized (this.runnerLock) {
+			this.runner = self;
+			// left by another channel's handler: not this channel's stop
+			Thread.interrupted();
+		}
 		try {
 			if (this.finished) {
 				return;
@@ -161,6 +168,12 @@ final class EventLoopReader implements PipeReader {
 					return;
 				}
 			}
+			if (this.eofPending) {
+				// seen by the loop: not read again, a next client may have come meanwhile
+				this.eofPending = false;
+				clientsLeft();
+				return;
+			}
 			if (this.closing) {
 				finish();
 				return;
@@ -173,20 +186,37 @@ final class EventLoopReader implements PipeReader {
 		}
 		catch (IOException ex) {
 			if (!this.closing) {
-				this.onFailure.accept(this, ex);
+				reportFailure(ex);
 			}
 			end();
 		}
 		catch (RuntimeException | Error ex) {
 			// the watchdog opens another reader
-			this.onFailure.accept(this, ex);
+			reportFailure(ex);
 			end();
 		}
 		finally {
-			this.runner = null;
+			synchronized (this.runnerLock) {
+				this.runner = null;
+				// an interrupt meant for this channel's handler must not reach the next
+				Thread.interrupted();
+			}
 			if (!name.equals(self.getName())) {
 				self.setName(name); // renamed by abandon(): it serves others again
 			}
+		}
+	}
+
+	/**
+	 * Report a failure; one the listener throws on top must not end the thread, which may
+	 * be the loop's.
+	 */
+	private void reportFailure(Throwable ex) {
+		try {
+			this.onFailure.accept(this, ex);
+		}
+		catch (RuntimeException | Error reporting) {
+			// the channel is failed already as far as it can be told
 		}
 	}
 
@@ -213,6 +243,10 @@ final class EventLoopReader implements PipeReader {
 				return;
 			}
 			if (read == CLOSING) {
+				if (loopThread) {
+					this.serial.execute(this::turn); // draining may wait: not on the loop
+					return;
+				}
 				finish();
 				return;
 			}
@@ -222,7 +256,8 @@ final class EventLoopReader implements PipeReader {
 			}
 			if (read == 0) {
 				if (loopThread) {
-					// the dispatch lock is taken: a worker does it
+					// the dispatch lock is taken: a worker does it, without reading again
+					this.eofPending = true;
 					this.serial.execute(this::turn);
 					return;
 				}
@@ -273,7 +308,7 @@ final class EventLoopReader implements PipeReader {
 		}
 		catch (RuntimeException | Error ex) {
 			this.framer.resync(chunk[read - 1] != '\n');
-			this.onFailure.accept(this, ex);
+			reportFailure(ex);
 			dispatched = true;
 		}
 		if (!dispatched) {
@@ -340,7 +375,7 @@ final class EventLoopReader implements PipeReader {
 		}
 		catch (RuntimeException | Error ex) {
 			this.framer.resync(chunk[read - 1] != '\n');
-			this.onFailure.accept(this, ex);
+			reportFailure(ex);
 			return true;
 		}
 	}
@@ -386,11 +421,19 @@ final class EventLoopReader implements PipeReader {
 		if (this.ended.getCount() == 0) {
 			return; // the number may name another file by now
 		}
-		this.loop.remove(this.fifo.descriptor());
-		this.loop.removeToken(this.token);
-		this.fifo.close();
-		presence(false);
-		this.ended.countDown();
+		this.parked.set(false);
+		try {
+			this.loop.remove(this.fifo.descriptor());
+			this.loop.removeToken(this.token);
+			this.fifo.close();
+			presence(false);
+		}
+		catch (RuntimeException | Error ex) {
+			// a listener failing on the way out: the reader has ended all the same
+		}
+		finally {
+			this.ended.countDown();
+		}
 	}
 
 	private void presence(boolean present) {
@@ -441,12 +484,8 @@ final class EventLoopReader implements PipeReader {
 	@Override
 	public void resume() {
 		if (this.parked.compareAndSet(true, false)) {
-			try {
-				arm();
-			}
-			catch (IOException ex) {
-				this.onFailure.accept(this, ex);
-			}
+			// a turn arms it: only turns touch the descriptor, which they may renew
+			this.serial.execute(this::turn);
 		}
 	}
 
@@ -466,9 +505,12 @@ final class EventLoopReader implements PipeReader {
 
 	@Override
 	public void interrupt() {
-		Thread thread = this.runner;
-		if (thread != null) {
-			thread.interrupt();
+		synchronized (this.runnerLock) {
+			// under the lock a turn ends under: the thread is still this channel's
+			Thread thread = this.runner;
+			if (thread != null) {
+				thread.interrupt();
+			}
 		}
 	}
 

@@ -35,7 +35,8 @@ final class EventLoopWriter implements PipeWriter {
 	/** How long {@link #replace} waits for a writing thread to let go. */
 	private static final long OWNERSHIP_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
-	private static final ThreadLocal<WriteBuffer> BUFFERS = new ThreadLocal<>();
+	/** The smallest encoding buffer; it grows with the batches, up to the buffer size. */
+	private static final int MIN_BUFFER = 1024;
 
 	private final EventLoop loop;
 
@@ -50,6 +51,9 @@ final class EventLoopWriter implements PipeWriter {
 	private final long token;
 
 	private final AtomicBoolean writing = new AtomicBoolean();
+
+	/** Whether something happened that the thread holding {@link #writing} must see. */
+	private final AtomicBoolean again = new AtomicBoolean();
 
 	private final CountDownLatch ended = new CountDownLatch(1);
 
@@ -77,6 +81,12 @@ final class EventLoopWriter implements PipeWriter {
 	private int unwrittenStart;
 
 	private boolean registered;
+
+	/**
+	 * This writer's own: any thread that sends may write, and a buffer per thread would
+	 * stay with every application thread that ever sent.
+	 */
+	private @Nullable WriteBuffer buffer;
 
 	private EventLoopWriter(FifoDescriptor fifo, EventLoop loop, SendQueue queue, ChannelStatistics statistics,
 			PipeServerSettings settings, Consumer<Throwable> onFailure) {
@@ -122,10 +132,13 @@ final class EventLoopWriter implements PipeWriter {
 	 * Write what is queued while the pipe has room, unless another thread is writing.
 	 */
 	void kick() {
-		while (this.writing.compareAndSet(false, true)) {
-			boolean idle;
+		// Set before trying: a thread holding `writing` sees it once it let go, and goes
+		// on for the caller, whatever made it stop (lines queued, room reported, abort).
+		this.again.set(true);
+		while (this.again.get() && this.writing.compareAndSet(false, true)) {
 			try {
-				idle = writeAll();
+				this.again.set(false);
+				writeAll();
 			}
 			catch (IOException | RuntimeException | Error ex) {
 				failed(ex);
@@ -133,10 +146,6 @@ final class EventLoopWriter implements PipeWriter {
 			}
 			finally {
 				this.writing.set(false);
-			}
-			// Lines queued while this thread held `writing` were left to it.
-			if (!idle || this.queue.size() == 0) {
-				return;
 			}
 		}
 	}
@@ -320,13 +329,15 @@ final class EventLoopWriter implements PipeWriter {
 		}
 	}
 
+	/** The buffer, as large as the batch being written needs, within the buffer size. */
 	private WriteBuffer buffer() {
-		WriteBuffer buffer = BUFFERS.get();
-		if (buffer == null || buffer.bytes.length != this.bufferSize) {
-			buffer = new WriteBuffer(this.bufferSize);
-			BUFFERS.set(buffer);
+		WriteBuffer current = this.buffer;
+		int wanted = (int) Math.min(this.bufferSize, Math.max(MIN_BUFFER, this.batchBytes + this.batch.size()));
+		if (current == null || current.bytes.length < wanted) {
+			current = new WriteBuffer(wanted);
+			this.buffer = current;
 		}
-		return buffer;
+		return current;
 	}
 
 	@Override

@@ -240,7 +240,7 @@ public final class PipeServerSettings {
 
 		private PipeEngine engine = PipeEngine.AUTO;
 
-		private DispatchMode dispatch = DispatchMode.AUTO;
+		private DispatchMode dispatch = DispatchMode.WORKER;
 
 		private Builder(String channel, Path inPath, Path outPath) {
 			this.channel = requireText(channel, "channel");
@@ -387,7 +387,7 @@ public final class PipeServerSettings {
 
 		/**
 		 * Set which thread runs the handler on the event loop engine.
-		 * @param dispatch the mode; {@link DispatchMode#AUTO} by default
+		 * @param dispatch the mode; {@link DispatchMode#WORKER} by default
 		 * @return this builder
 		 */
 		public Builder dispatch(DispatchMode dispatch) {

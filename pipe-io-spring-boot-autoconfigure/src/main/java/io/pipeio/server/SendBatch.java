@@ -1,6 +1,7 @@
 package io.pipeio.server;
 
 import java.util.ArrayList;
+import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
@@ -92,13 +93,12 @@ final class SendBatch {
 		if (this.entries.isEmpty()) {
 			return;
 		}
-		try {
-			this.queue.placeAll(this.entries);
-		}
-		finally {
-			this.entries.clear();
-			this.bytes = 0;
-		}
+		// Copied first: placing may write, and a future completed by that write may call
+		// back into this batch on the same thread.
+		List<Object> placed = List.copyOf(this.entries);
+		this.entries.clear();
+		this.bytes = 0;
+		this.queue.placeAll(placed);
 	}
 
 }
