@@ -1,6 +1,7 @@
 package io.pipeio.server;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -140,6 +141,39 @@ class PipeServerEventLoopDispatchTests extends PipeServerTestSupport {
 			}
 		}
 		assertThat(server.getStatistics().getDroppedTotal()).isZero();
+	}
+
+	@Test
+	void listenerThrowingOnTheLoopThreadLeavesTheLoopAndOtherChannelsServing() throws Exception {
+		PipeServer failing = this.pipes.server(settings(DispatchMode.LOOP).build(), this.pipes.recorder,
+				new PipeServerListener() {
+					@Override
+					public void onClientPresenceChanged(PipeServer server, boolean connected) {
+						throw new IllegalStateException("a listener's bug");
+					}
+				});
+		failing.start();
+		Path otherIn = this.dir.resolve("other.in");
+		Path otherOut = this.dir.resolve("other.out");
+		AtomicReference<PipeServer> other = new AtomicReference<>();
+		other.set(this.pipes.server(
+				TestPipes.settings("other", otherIn, otherOut)
+					.engine(PipeEngine.EVENT_LOOP)
+					.dispatch(DispatchMode.LOOP)
+					.build(),
+				(buffer, offset, length) -> other.get().send(Arrays.copyOfRange(buffer, offset, offset + length))));
+		other.get().start();
+		try (PipeTestClient writer = this.pipes.writer()) {
+			writer.send("hello");
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> failing.getState() == PipeServerState.FAILED
+						|| failing.getStatistics().getReceivedMessages() > 0);
+		}
+		try (PipeTestClient client = PipeTestClient.connect(otherIn, otherOut)) {
+			assertThat(client.request("still served")).isEqualTo("still served");
+		}
+		assertThat(other.get().getState()).isEqualTo(PipeServerState.RUNNING);
+		assertThat(TestPipes.engineThreads()).contains(LOOP_THREAD);
 	}
 
 	private void startEcho(DispatchMode mode) throws Exception {
