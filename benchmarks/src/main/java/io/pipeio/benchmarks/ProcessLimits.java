@@ -69,7 +69,9 @@ record ProcessLimits(long fds, long threads) {
 
 	private static long sysctl(String file) {
 		try {
-			return Long.parseLong(Files.readString(Path.of(file)).trim());
+			// Read by lines: on some kernels readString stops after the first byte of a
+			// /proc file, whose size is 0.
+			return Long.parseLong(Files.readAllLines(Path.of(file)).get(0).trim());
 		}
 		catch (IOException | RuntimeException ex) {
 			return Long.MAX_VALUE;
