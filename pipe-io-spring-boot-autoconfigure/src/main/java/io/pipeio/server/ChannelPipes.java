@@ -217,13 +217,6 @@ final class ChannelPipes {
 	}
 
 	/**
-	 * @return the engine the pipes run on
-	 */
-	PipeEngine engine() {
-		return this.transport.engine();
-	}
-
-	/**
 	 * Give back the transport, once {@link #shutdown} returned.
 	 * @param timeoutMillis how long to wait for an event loop that ends to do so
 	 */

@@ -5,10 +5,8 @@ import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
 
-import com.sun.jna.Memory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -45,14 +43,9 @@ final class EventLoopReader implements PipeReader {
 
 	private static final int NOTHING_YET = -1;
 
-	/** How long {@link #holdBack()} waits for a read to return. */
-	private static final long HOLD_BACK_NANOS = 1_000_000_000L;
+	private static final ThreadLocal<NativeBuffer> BUFFERS = new ThreadLocal<>();
 
-	private static final ThreadLocal<ReadBuffer> BUFFERS = new ThreadLocal<>();
-
-	private final FifoDescriptor fifo;
-
-	private final EventLoop loop;
+	private final InPipeDescriptor in;
 
 	private final LineDispatcher dispatcher;
 
@@ -66,7 +59,7 @@ final class EventLoopReader implements PipeReader {
 
 	private final SerialExecutor serial;
 
-	private final long token;
+	private final TurnThread turnThread = new TurnThread();
 
 	private final CountDownLatch ended = new CountDownLatch(1);
 
@@ -82,13 +75,6 @@ final class EventLoopReader implements PipeReader {
 
 	private volatile boolean retired;
 
-	/** Set from just before a turn checks for a pause until its read returned. */
-	private volatile boolean reading;
-
-	private volatile @Nullable Thread runner;
-
-	private final Object runnerLock = new Object();
-
 	/** Set by the loop when it read EOF, for a worker to handle. */
 	private volatile boolean eofPending;
 
@@ -99,8 +85,6 @@ final class EventLoopReader implements PipeReader {
 
 	private EventLoopReader(FifoDescriptor fifo, EventLoop loop, LineDispatcher dispatcher, PipeServerSettings settings,
 			BiConsumer<PipeReader, Throwable> onFailure) {
-		this.fifo = fifo;
-		this.loop = loop;
 		this.dispatcher = dispatcher;
 		this.framer = dispatcher.newFramer(settings.getMaxMessageSize());
 		this.onFailure = onFailure;
@@ -108,7 +92,7 @@ final class EventLoopReader implements PipeReader {
 		this.managed = settings.isManagePipes();
 		this.serial = new SerialExecutor(loop.workers());
 		this.loopDispatch = new LoopDispatch(settings.getDispatch());
-		this.token = loop.newToken(this::ready);
+		this.in = new InPipeDescriptor(fifo, loop, loop.newToken(this::ready));
 	}
 
 	/**
@@ -126,11 +110,10 @@ final class EventLoopReader implements PipeReader {
 			EventLoop loop, BiConsumer<PipeReader, Throwable> onFailure) throws IOException {
 		EventLoopReader reader = new EventLoopReader(fifo, loop, dispatcher, settings, onFailure);
 		try {
-			loop.add(fifo.descriptor(), Epoll.EPOLLIN, reader.token);
+			reader.in.register();
 		}
 		catch (IOException | RuntimeException ex) {
-			loop.removeToken(reader.token);
-			fifo.close();
+			reader.in.release();
 			throw ex;
 		}
 		return reader;
@@ -145,13 +128,7 @@ final class EventLoopReader implements PipeReader {
 
 	/** One thread's turn at the channel. */
 	private void turn() {
-		Thread self = Thread.currentThread();
-		String name = self.getName();
-		synchronized (this.runnerLock) {
-			this.runner = self;
-			// left by another channel's handler: not this channel's stop
-			Thread.interrupted();
-		}
+		String name = this.turnThread.enter();
 		try {
 			if (this.finished) {
 				return;
@@ -196,14 +173,7 @@ final class EventLoopReader implements PipeReader {
 			end();
 		}
 		finally {
-			synchronized (this.runnerLock) {
-				this.runner = null;
-				// an interrupt meant for this channel's handler must not reach the next
-				Thread.interrupted();
-			}
-			if (!name.equals(self.getName())) {
-				self.setName(name); // renamed by abandon(): it serves others again
-			}
+			this.turnThread.exit(name);
 		}
 	}
 
@@ -226,18 +196,16 @@ final class EventLoopReader implements PipeReader {
 		for (int chunk = 1;; chunk++) {
 			if (this.dispatcher.isSendQueueFull() && (loopThread || this.loopDispatch.isOnLoop())) {
 				// Replies would wait for room: a worker waits, the loop must not. A
-				// client
-				// that does not keep up sends the channel to workers, so the queue's
-				// bound
-				// is overrun at most once, by the replies to one chunk.
+				// client that does not keep up sends the channel to workers, so the
+				// queue's bound is overrun at most once, by the replies to one chunk.
 				this.loopDispatch.leaveLoop();
 				if (loopThread) {
 					this.serial.execute(this::turn);
 					return;
 				}
 			}
-			ReadBuffer buffer = buffer();
-			int read = read(buffer);
+			NativeBuffer buffer = buffer();
+			int read = this.in.read(buffer, this.bufferSize, this::refusal);
 			if (read == PAUSED) {
 				park();
 				return;
@@ -340,32 +308,18 @@ final class EventLoopReader implements PipeReader {
 			finish();
 			return;
 		}
-		this.loop.remove(this.fifo.descriptor());
-		this.fifo.reopen(Posix.O_RDONLY | Posix.O_NONBLOCK);
-		this.loop.add(this.fifo.descriptor(), Epoll.EPOLLIN, this.token);
+		this.in.renew();
 	}
 
-	private int read(ReadBuffer buffer) throws IOException {
-		this.reading = true;
-		try {
-			// Checked after announcing the read, while pause() sets the flag before it
-			// looks at reading: either this sees the pause, or holdBack() waits for the
-			// read.
-			if (this.dispatcher.isPaused()) {
-				return PAUSED;
-			}
-			if (this.closing) {
-				return CLOSING;
-			}
-			int read = Posix.readNow(this.fifo.descriptor(), buffer.memory, this.bufferSize);
-			if (read > 0) {
-				buffer.memory.read(0, buffer.bytes, 0, read);
-			}
-			return read;
+	/**
+	 * Whether a turn may read now: not while paused (bytes stay in the pipe), nor once
+	 * closing.
+	 */
+	private int refusal() {
+		if (this.dispatcher.isPaused()) {
+			return PAUSED;
 		}
-		finally {
-			this.reading = false;
-		}
+		return this.closing ? CLOSING : 0;
 	}
 
 	/** See {@link InboundPipe}: a failure on the way to the handler is reported. */
@@ -390,7 +344,7 @@ final class EventLoopReader implements PipeReader {
 	}
 
 	private void arm() throws IOException {
-		this.loop.arm(this.fifo.descriptor(), Epoll.EPOLLIN, this.token);
+		this.in.arm();
 	}
 
 	/** Drain when stopping, then let go of the descriptor. */
@@ -401,7 +355,7 @@ final class EventLoopReader implements PipeReader {
 		this.finished = true;
 		try {
 			if (this.closing) {
-				new StopDrain(this.fifo, this.dispatcher, this.framer, buffer().bytes, this.managed)
+				new StopDrain(this.in.fifo(), this.dispatcher, this.framer, buffer().bytes, this.managed)
 					.drain((read) -> dispatch(buffer().bytes, read));
 			}
 		}
@@ -423,9 +377,7 @@ final class EventLoopReader implements PipeReader {
 		}
 		this.parked.set(false);
 		try {
-			this.loop.remove(this.fifo.descriptor());
-			this.loop.removeToken(this.token);
-			this.fifo.close();
+			this.in.release();
 			presence(false);
 		}
 		catch (RuntimeException | Error ex) {
@@ -445,10 +397,10 @@ final class EventLoopReader implements PipeReader {
 		}
 	}
 
-	private ReadBuffer buffer() {
-		ReadBuffer buffer = BUFFERS.get();
+	private NativeBuffer buffer() {
+		NativeBuffer buffer = BUFFERS.get();
 		if (buffer == null || buffer.bytes.length < this.bufferSize) {
-			buffer = new ReadBuffer(this.bufferSize);
+			buffer = new NativeBuffer(this.bufferSize);
 			BUFFERS.set(buffer);
 		}
 		return buffer;
@@ -456,7 +408,7 @@ final class EventLoopReader implements PipeReader {
 
 	@Override
 	public PipeFile file() {
-		return this.fifo.file();
+		return this.in.fifo().file();
 	}
 
 	@Override
@@ -472,12 +424,8 @@ final class EventLoopReader implements PipeReader {
 
 	@Override
 	public void holdBack() {
-		if (Thread.currentThread() == this.runner) {
-			return;
-		}
-		long deadline = System.nanoTime() + HOLD_BACK_NANOS;
-		while (this.reading && System.nanoTime() - deadline < 0) {
-			LockSupport.parkNanos(100_000); // a non-blocking read: over in microseconds
+		if (!this.turnThread.isCurrent()) {
+			this.in.holdBack();
 		}
 	}
 
@@ -497,43 +445,19 @@ final class EventLoopReader implements PipeReader {
 
 	@Override
 	public void abandon() {
-		Thread thread = this.runner;
-		if (thread != null && isAlive()) {
-			thread.setName(thread.getName() + "-abandoned");
+		if (isAlive()) {
+			this.turnThread.markAbandoned();
 		}
 	}
 
 	@Override
 	public void interrupt() {
-		synchronized (this.runnerLock) {
-			// under the lock a turn ends under: the thread is still this channel's
-			Thread thread = this.runner;
-			if (thread != null) {
-				thread.interrupt();
-			}
-		}
+		this.turnThread.interrupt();
 	}
 
 	@Override
 	public boolean join(long millis) throws InterruptedException {
 		return this.ended.await(Math.max(0, millis), TimeUnit.MILLISECONDS);
-	}
-
-	/**
-	 * A worker's read buffers: native memory to read into, and the array the framer
-	 * reads.
-	 */
-	private static final class ReadBuffer {
-
-		final Memory memory;
-
-		final byte[] bytes;
-
-		ReadBuffer(int size) {
-			this.memory = new Memory(size);
-			this.bytes = new byte[size];
-		}
-
 	}
 
 }

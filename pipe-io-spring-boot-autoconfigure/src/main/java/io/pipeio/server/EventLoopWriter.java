@@ -86,7 +86,7 @@ final class EventLoopWriter implements PipeWriter {
 	 * This writer's own: any thread that sends may write, and a buffer per thread would
 	 * stay with every application thread that ever sent.
 	 */
-	private @Nullable WriteBuffer buffer;
+	private @Nullable NativeBuffer buffer;
 
 	private EventLoopWriter(FifoDescriptor fifo, EventLoop loop, SendQueue queue, ChannelStatistics statistics,
 			PipeServerSettings settings, Consumer<Throwable> onFailure) {
@@ -151,29 +151,25 @@ final class EventLoopWriter implements PipeWriter {
 	}
 
 	/**
-	 * @return {@code true} if everything queued was written, {@code false} if the pipe is
-	 * full or the writer ended
+	 * Write until everything queued is written, the pipe is full or the writer ended.
 	 */
-	private boolean writeAll() throws IOException {
-		while (true) {
-			if (this.ended.getCount() == 0) {
-				return false;
-			}
+	private void writeAll() throws IOException {
+		while (this.ended.getCount() > 0) {
 			if (this.aborted) {
+				// before waitingForRoom: an abort must end a writer the pipe holds up
 				end(DropReason.SHUTDOWN, "Not written: the channel stopped first");
-				return false;
 			}
-			if (this.waitingForRoom) {
-				return false;
+			else if (this.waitingForRoom) {
+				return;
 			}
-			if (this.unwritten != null) {
+			else if (this.unwritten != null) {
 				writeUnwritten();
 			}
 			else if (this.lineIndex < this.batch.size()) {
 				writeChunk();
 			}
 			else if (!takeBatch()) {
-				return this.ended.getCount() > 0;
+				return;
 			}
 		}
 	}
@@ -206,7 +202,7 @@ final class EventLoopWriter implements PipeWriter {
 	}
 
 	private void writeChunk() throws IOException {
-		WriteBuffer buffer = buffer();
+		NativeBuffer buffer = buffer();
 		int length = encode(buffer.bytes);
 		buffer.memory.write(0, buffer.bytes, 0, length);
 		int written = write(buffer.memory, 0, length);
@@ -224,7 +220,7 @@ final class EventLoopWriter implements PipeWriter {
 			return;
 		}
 		int length = rest.length - this.unwrittenStart;
-		WriteBuffer buffer = buffer();
+		NativeBuffer buffer = buffer();
 		buffer.memory.write(0, rest, this.unwrittenStart, length);
 		int written = write(buffer.memory, 0, length);
 		this.unwrittenStart += written;
@@ -330,11 +326,11 @@ final class EventLoopWriter implements PipeWriter {
 	}
 
 	/** The buffer, as large as the batch being written needs, within the buffer size. */
-	private WriteBuffer buffer() {
-		WriteBuffer current = this.buffer;
+	private NativeBuffer buffer() {
+		NativeBuffer current = this.buffer;
 		int wanted = (int) Math.min(this.bufferSize, Math.max(MIN_BUFFER, this.batchBytes + this.batch.size()));
 		if (current == null || current.bytes.length < wanted) {
-			current = new WriteBuffer(wanted);
+			current = new NativeBuffer(wanted);
 			this.buffer = current;
 		}
 		return current;
@@ -409,23 +405,6 @@ final class EventLoopWriter implements PipeWriter {
 	@Override
 	public long discardUnread() throws IOException {
 		return OutboundPipe.discardUnread(this.fifo, this.statistics, this.bufferSize);
-	}
-
-	/**
-	 * A thread's write buffers: the array lines are encoded into, and native memory to
-	 * write from.
-	 */
-	private static final class WriteBuffer {
-
-		final Memory memory;
-
-		final byte[] bytes;
-
-		WriteBuffer(int size) {
-			this.memory = new Memory(size);
-			this.bytes = new byte[size];
-		}
-
 	}
 
 }

@@ -58,13 +58,6 @@ final class PipeTransport {
 		};
 	}
 
-	/**
-	 * @return the engine this transport runs
-	 */
-	PipeEngine engine() {
-		return (this.loop != null) ? PipeEngine.EVENT_LOOP : PipeEngine.THREADS;
-	}
-
 	PipeReader openReader(FifoDescriptor fifo, PipeServerSettings settings, LineDispatcher dispatcher,
 			BiConsumer<PipeReader, Throwable> onFailure) throws IOException {
 		EventLoop eventLoop = this.loop;

@@ -1,0 +1,105 @@
+package io.pipeio.server;
+
+import java.io.IOException;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntSupplier;
+
+/**
+ * The one descriptor through which the event loop engine reads an <em>in</em> FIFO: the
+ * non-blocking reader the pipe was checked through, registered with the loop, renewed
+ * after every departure of the last client, and read in a way a pause can wait for.
+ *
+ * @author pipe-io
+ */
+final class InPipeDescriptor {
+
+	/** How long {@link #holdBack()} waits for a read to return. */
+	private static final long HOLD_BACK_NANOS = 1_000_000_000L;
+
+	private final FifoDescriptor fifo;
+
+	private final EventLoop loop;
+
+	private final long token;
+
+	/** Set from just before a read checks whether it may go on until it returned. */
+	private volatile boolean reading;
+
+	InPipeDescriptor(FifoDescriptor fifo, EventLoop loop, long token) {
+		this.fifo = fifo;
+		this.loop = loop;
+		this.token = token;
+	}
+
+	FifoDescriptor fifo() {
+		return this.fifo;
+	}
+
+	/** Register with the loop, armed: the loop reports input, or hang-up. */
+	void register() throws IOException {
+		this.loop.add(this.fifo.descriptor(), Epoll.EPOLLIN, this.token);
+	}
+
+	/** Have the loop report the descriptor again. */
+	void arm() throws IOException {
+		this.loop.arm(this.fifo.descriptor(), Epoll.EPOLLIN, this.token);
+	}
+
+	/**
+	 * Every writer has left: this descriptor would report hang-up from now on, so it is
+	 * replaced by a fresh reader opened through it, before it is closed (the FIFO never
+	 * loses its last reader). The new one reports the next client's data, or its hang-up
+	 * if it came and went meanwhile.
+	 */
+	void renew() throws IOException {
+		this.loop.remove(this.fifo.descriptor());
+		this.fifo.reopen(Posix.O_RDONLY | Posix.O_NONBLOCK);
+		register();
+	}
+
+	/**
+	 * Read what is there without waiting.
+	 * @param buffer where to read to; the bytes end up in its array
+	 * @param length at most this many bytes
+	 * @param refusal asked after the read is announced: a negative value to return
+	 * instead of reading, 0 to read. A pause sets its flag before {@link #holdBack()}
+	 * looks at the read: either the read sees the pause, or the pause waits for the read
+	 * @return the bytes read, 0 at EOF (every writer has left), -1 when nothing is there
+	 * yet, or the refusal
+	 */
+	int read(NativeBuffer buffer, int length, IntSupplier refusal) throws IOException {
+		this.reading = true;
+		try {
+			int refused = refusal.getAsInt();
+			if (refused < 0) {
+				return refused;
+			}
+			int read = Posix.readNow(this.fifo.descriptor(), buffer.memory, length);
+			if (read > 0) {
+				buffer.memory.read(0, buffer.bytes, 0, read);
+			}
+			return read;
+		}
+		finally {
+			this.reading = false;
+		}
+	}
+
+	/**
+	 * Wait until a read under way returned: a non-blocking read, over in microseconds.
+	 */
+	void holdBack() {
+		long deadline = System.nanoTime() + HOLD_BACK_NANOS;
+		while (this.reading && System.nanoTime() - deadline < 0) {
+			LockSupport.parkNanos(100_000);
+		}
+	}
+
+	/** Unregister and close; the number may name another file afterwards. */
+	void release() {
+		this.loop.remove(this.fifo.descriptor());
+		this.loop.removeToken(this.token);
+		this.fifo.close();
+	}
+
+}
