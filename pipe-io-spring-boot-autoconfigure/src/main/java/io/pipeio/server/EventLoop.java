@@ -2,14 +2,8 @@ package io.pipeio.server;
 
 import java.io.IOException;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntConsumer;
 
@@ -17,18 +11,15 @@ import com.sun.jna.Memory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One thread that waits with {@code epoll} on the pipes of every channel that runs on the
- * event loop engine, and the pool of worker threads their handlers run on. Shared by all
- * such channels of the JVM and reference-counted: it exists only while one of them runs,
- * so no engine thread outlives the last stop.
+ * One thread that waits with {@code epoll} on the pipes of the channels that an
+ * {@link EventLoopGroup} placed on it, and hands their handlers to the group's
+ * {@link WorkerPool}. The group shares its loops among all the channels of the JVM that
+ * run on the event loop engine and ends them with the last one, so no engine thread
+ * outlives the last stop; each channel's pipes stay on one loop for the channel's life.
  * <p>
  * Descriptors are registered {@code EPOLLONESHOT}: an event disarms its descriptor until
  * whoever handled it re-arms it, so a channel is never handled by two threads at once and
- * a channel that is paused or busy costs the loop nothing. The worker pool grows with the
- * channels that are busy at the same time, not with the channels that exist: idle workers
- * end after a while. It is not bounded, because a handler may wait for another channel (a
- * request to a plug-in waits for its reply), and a bounded pool whose every worker waits
- * so would never deliver the replies.
+ * a channel that is paused or busy costs the loop nothing.
  *
  * @author pipe-io
  */
@@ -36,14 +27,12 @@ final class EventLoop {
 
 	private static final int MAX_EVENTS = 256;
 
-	private static final long IDLE_WORKER_SECONDS = 30;
-
 	private static final long WAKE_TOKEN = 0;
 
-	private static @Nullable EventLoop shared;
+	private final EventLoopGroup group;
 
-	/** Guarded by the class's lock. */
-	private int users;
+	/** The channels placed on this loop, guarded by {@link EventLoopGroup}'s lock. */
+	int channels;
 
 	private final int epfd;
 
@@ -51,10 +40,7 @@ final class EventLoop {
 
 	private final Thread thread;
 
-	private final ThreadPoolExecutor workers;
-
-	/** The pool's threads, for a release to join them. */
-	private final Set<Thread> workerThreads = ConcurrentHashMap.newKeySet();
+	private final Executor workers;
 
 	private final Map<Long, IntConsumer> handlers = new ConcurrentHashMap<>();
 
@@ -66,7 +52,16 @@ final class EventLoop {
 
 	private boolean closed;
 
-	private EventLoop() throws IOException {
+	/**
+	 * Start a loop.
+	 * @param group the group that placed it and ends it
+	 * @param name the name of its thread
+	 * @param workers where handlers run
+	 * @throws IOException if {@code epoll} or {@code eventfd} fail
+	 */
+	EventLoop(EventLoopGroup group, String name, Executor workers) throws IOException {
+		this.group = group;
+		this.workers = workers;
 		this.epfd = Epoll.create();
 		try {
 			this.wakeFd = Posix.eventfd();
@@ -76,16 +71,7 @@ final class EventLoop {
 			Posix.close(this.epfd);
 			throw ex;
 		}
-		AtomicInteger workerNumber = new AtomicInteger();
-		this.workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, IDLE_WORKER_SECONDS, TimeUnit.SECONDS,
-				new SynchronousQueue<>(), (task) -> {
-					Thread worker = new Thread(task, "pipe-io-worker-" + workerNumber.incrementAndGet());
-					worker.setDaemon(true);
-					this.workerThreads.removeIf((thread) -> !thread.isAlive());
-					this.workerThreads.add(worker);
-					return worker;
-				});
-		this.thread = new LoopThread(this::run);
+		this.thread = new LoopThread(this::run, name);
 		this.thread.setDaemon(true);
 		this.thread.start();
 	}
@@ -98,59 +84,37 @@ final class EventLoop {
 	}
 
 	/**
-	 * Take the shared loop, starting it if no channel uses it yet.
-	 * @return the loop; give it back with {@link #release(long)}
-	 * @throws IOException if {@code epoll} is not available
+	 * Give the loop back to its group; the group's last user ends every loop and the idle
+	 * workers. Workers still running a handler that a stop gave up on end when it
+	 * returns.
+	 * @param timeoutMillis how long to wait for the threads to end
 	 */
-	static synchronized EventLoop acquire() throws IOException {
-		EventLoop loop = shared;
-		if (loop == null || loop.failure != null) {
-			// a failed loop ends with its last user; new channels get a new one
-			loop = new EventLoop();
-			shared = loop;
-		}
-		loop.users++;
-		return loop;
+	void release(long timeoutMillis) {
+		this.group.release(this, timeoutMillis);
 	}
 
 	/**
-	 * Give the loop back; the last user's release ends its thread and its idle workers.
-	 * Workers still running a handler that a stop gave up on end when it returns.
-	 * @param timeoutMillis how long to wait for the loop thread to end
+	 * @return whether the loop failed: it waits on nothing any more
 	 */
-	void release(long timeoutMillis) {
-		synchronized (EventLoop.class) {
-			if (--this.users > 0) {
-				return;
-			}
-			if (shared == this) {
-				shared = null;
-			}
-		}
-		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(1, timeoutMillis));
+	boolean failed() {
+		return this.failure != null;
+	}
+
+	/**
+	 * @return the loop's thread
+	 */
+	Thread thread() {
+		return this.thread;
+	}
+
+	/** Make the loop end; its thread closes its descriptors once it left epoll_wait. */
+	void stop() {
 		this.running = false;
 		synchronized (this) {
-			// the loop closes its descriptors itself once it left epoll_wait
 			if (!this.closed) {
 				Posix.signal(this.wakeFd);
 			}
 		}
-		this.workers.shutdown();
-		try {
-			this.thread.join(remainingMillis(deadline));
-			// Joined, not awaited: a pool reports termination while its threads may
-			// still be alive.
-			for (Thread worker : this.workerThreads) {
-				worker.join(remainingMillis(deadline));
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-	}
-
-	private static long remainingMillis(long deadline) {
-		return Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
 	}
 
 	/**
@@ -158,18 +122,7 @@ final class EventLoop {
 	 * caller's thread
 	 */
 	Executor workers() {
-		return (task) -> {
-			try {
-				this.workers.execute(task);
-			}
-			catch (RejectedExecutionException ex) {
-				// Released: what is left (a stop's drain, a last write) runs on the
-				// caller, except on the loop thread, which is ending.
-				if (!isLoopThread()) {
-					task.run();
-				}
-			}
-		};
+		return this.workers;
 	}
 
 	/**
@@ -278,8 +231,8 @@ final class EventLoop {
 	 */
 	private static final class LoopThread extends Thread {
 
-		LoopThread(Runnable loop) {
-			super(loop, "pipe-io-event-loop");
+		LoopThread(Runnable loop, String name) {
+			super(loop, name);
 		}
 
 	}

@@ -70,6 +70,8 @@ public final class PipeServerSettings {
 
 	private final DispatchMode dispatch;
 
+	private final int eventLoops;
+
 	private PipeServerSettings(Builder builder) {
 		this.channel = builder.channel;
 		this.inPath = builder.inPath;
@@ -85,6 +87,7 @@ public final class PipeServerSettings {
 		this.bufferSize = builder.bufferSize;
 		this.engine = builder.engine;
 		this.dispatch = builder.dispatch;
+		this.eventLoops = builder.eventLoops;
 	}
 
 	/**
@@ -198,6 +201,13 @@ public final class PipeServerSettings {
 		return this.dispatch;
 	}
 
+	/**
+	 * @return how many event loops the channel asks for, see {@link Builder#eventLoops}
+	 */
+	public int getEventLoops() {
+		return this.eventLoops;
+	}
+
 	@Override
 	public String toString() {
 		return "PipeServerSettings[channel=" + this.channel + ", in=" + this.inPath + ", out=" + this.outPath
@@ -206,7 +216,7 @@ public final class PipeServerSettings {
 				+ ", maxMessageSize=" + this.maxMessageSize + ", sendQueueCapacity=" + this.sendQueueCapacity
 				+ ", sendQueueMaxBytes=" + this.sendQueueMaxBytes + ", overflow=" + this.overflow.value()
 				+ ", sendTimeout=" + this.sendTimeout + ", engine=" + this.engine.value() + ", dispatch="
-				+ this.dispatch.value() + "]";
+				+ this.dispatch.value() + ", eventLoops=" + this.eventLoops + "]";
 	}
 
 	/**
@@ -241,6 +251,8 @@ public final class PipeServerSettings {
 		private PipeEngine engine = PipeEngine.AUTO;
 
 		private DispatchMode dispatch = DispatchMode.WORKER;
+
+		private int eventLoops = 1;
 
 		private Builder(String channel, Path inPath, Path outPath) {
 			this.channel = requireText(channel, "channel");
@@ -392,6 +404,22 @@ public final class PipeServerSettings {
 		 */
 		public Builder dispatch(DispatchMode dispatch) {
 			this.dispatch = Objects.requireNonNull(dispatch, "'dispatch' must not be null");
+			return this;
+		}
+
+		/**
+		 * Set how many event loop threads the event loop engine runs, each waiting on the
+		 * pipes of some of the channels. The loops are shared by every channel of the JVM
+		 * on that engine: a channel is placed on the one with the fewest channels, and
+		 * the largest number any running channel asks for is started, so give every
+		 * channel the same number. One loop costs the fewest threads and suffices unless
+		 * many busy channels keep it busy (then more loops spread that work over cores);
+		 * handlers run on workers either way. Ignored on the thread engine.
+		 * @param eventLoops the number of loops; at least 1, 1 by default
+		 * @return this builder
+		 */
+		public Builder eventLoops(int eventLoops) {
+			this.eventLoops = (int) requirePositive(eventLoops, "eventLoops");
 			return this;
 		}
 

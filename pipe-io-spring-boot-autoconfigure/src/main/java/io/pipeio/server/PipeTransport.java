@@ -9,10 +9,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Opens the readers and writers of a channel's pipes for the engine its settings choose:
- * a thread per pipe ({@link InboundPipe}, {@link OutboundPipe}) or the shared
- * {@link EventLoop} ({@link EventLoopReader}, {@link EventLoopWriter}). Everything above
- * it, the dispatcher, the send queue and the stop sequence of {@link ChannelPipes}, is
- * the same for both.
+ * a thread per pipe ({@link InboundPipe}, {@link OutboundPipe}) or one loop of the shared
+ * {@link EventLoopGroup} ({@link EventLoopReader}, {@link EventLoopWriter}), the same for
+ * all the channel's pipes. Everything above it, the dispatcher, the send queue and the
+ * stop sequence of {@link ChannelPipes}, is the same for both.
  *
  * @author pipe-io
  */
@@ -33,8 +33,8 @@ final class PipeTransport {
 	 * @throws IOException if the event loop engine was chosen and cannot run here
 	 */
 	static PipeTransport open(PipeServerSettings settings) throws IOException {
-		return (resolve(settings.getEngine()) == PipeEngine.EVENT_LOOP) ? new PipeTransport(EventLoop.acquire())
-				: new PipeTransport(null);
+		return (resolve(settings.getEngine()) == PipeEngine.EVENT_LOOP)
+				? new PipeTransport(EventLoopGroup.acquire(settings.getEventLoops())) : new PipeTransport(null);
 	}
 
 	/**

@@ -1,0 +1,144 @@
+package io.pipeio.server;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The event loops of the JVM and the one {@link WorkerPool} they share. Shared by all the
+ * channels that run on the event loop engine and reference-counted: it exists only while
+ * one of them runs, and the last release ends every loop thread and joins the workers, so
+ * no engine thread outlives the last stop.
+ * <p>
+ * A starting channel asks for a number of loops
+ * ({@link PipeServerSettings#getEventLoops()}) and is placed, with every pipe it will
+ * ever open, on the loop that has the fewest channels, so channels spread evenly. The
+ * group has as many loops as the largest number asked for since it started: the first
+ * channel sizes it, a later channel that asks for more adds loops, and one that asks for
+ * fewer uses them all. It never shrinks while a channel runs; once the last channel
+ * stopped, the next one sizes it anew. One loop's thread is named
+ * {@code pipe-io-event-loop}; with more, they are {@code pipe-io-event-loop-1} to
+ * {@code -N}.
+ * <p>
+ * A loop that failed takes no new channels: it is replaced by a fresh one, and the failed
+ * loop ends with its last channel.
+ *
+ * @author pipe-io
+ */
+final class EventLoopGroup {
+
+	private static final String THREAD_NAME = "pipe-io-event-loop";
+
+	private static @Nullable EventLoopGroup shared;
+
+	private final WorkerPool workers = new WorkerPool();
+
+	/** The loops that take channels; guarded by the class's lock. */
+	private final List<EventLoop> loops = new ArrayList<>();
+
+	/** Failed loops that were replaced, for the last release to join. */
+	private final List<EventLoop> replaced = new ArrayList<>();
+
+	/** Guarded by the class's lock. */
+	private int users;
+
+	private EventLoopGroup() {
+	}
+
+	/**
+	 * Place a starting channel on a loop, starting the group or more loops as needed.
+	 * @param count how many loops the channel asks for; at least 1
+	 * @return the loop; give it back with {@link EventLoop#release(long)}
+	 * @throws IOException if {@code epoll} is not available
+	 */
+	static synchronized EventLoop acquire(int count) throws IOException {
+		EventLoopGroup group = shared;
+		if (group == null) {
+			group = new EventLoopGroup();
+			shared = group;
+		}
+		try {
+			EventLoop loop = group.leastUsed(count);
+			loop.channels++;
+			group.users++;
+			return loop;
+		}
+		catch (IOException | RuntimeException ex) {
+			if (group.users == 0) {
+				shared = null;
+				group.end(0);
+			}
+			throw ex;
+		}
+	}
+
+	/**
+	 * @return the number of loops of the running group, 0 if none runs
+	 */
+	static synchronized int size() {
+		EventLoopGroup group = shared;
+		return (group != null) ? group.loops.size() : 0;
+	}
+
+	/** Called with the class's lock held. */
+	private EventLoop leastUsed(int count) throws IOException {
+		for (int i = 0; i < this.loops.size(); i++) {
+			if (this.loops.get(i).failed()) {
+				this.replaced.add(this.loops.get(i));
+				this.loops.set(i, newLoop(i, Math.max(count, this.loops.size())));
+			}
+		}
+		while (this.loops.size() < count) {
+			if (this.loops.size() == 1) {
+				this.loops.get(0).thread().setName(THREAD_NAME + "-1");
+			}
+			this.loops.add(newLoop(this.loops.size(), count));
+		}
+		return this.loops.stream().min(Comparator.comparingInt((loop) -> loop.channels)).orElseThrow();
+	}
+
+	private EventLoop newLoop(int index, int size) throws IOException {
+		return new EventLoop(this, (size > 1) ? THREAD_NAME + "-" + (index + 1) : THREAD_NAME, this.workers.executor());
+	}
+
+	/**
+	 * Give a channel's loop back; the last release ends the group.
+	 * @param loop the channel's loop
+	 * @param timeoutMillis how long to wait for the threads to end
+	 */
+	void release(EventLoop loop, long timeoutMillis) {
+		synchronized (EventLoopGroup.class) {
+			loop.channels--;
+			if (--this.users > 0) {
+				return;
+			}
+			if (shared == this) {
+				shared = null;
+			}
+		}
+		end(timeoutMillis);
+	}
+
+	/** Called once nothing uses the group: no loop is added any more. */
+	private void end(long timeoutMillis) {
+		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(1, timeoutMillis));
+		List<EventLoop> all = new ArrayList<>(this.loops);
+		all.addAll(this.replaced);
+		all.forEach(EventLoop::stop);
+		this.workers.shutdown();
+		try {
+			for (EventLoop loop : all) {
+				loop.thread().join(WorkerPool.remainingMillis(deadline));
+			}
+			this.workers.join(deadline);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}

@@ -1,0 +1,86 @@
+package io.pipeio.server;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The worker threads ({@code pipe-io-worker-N}) that the handlers of every channel on the
+ * event loop engine run on, one pool for all the loops of an {@link EventLoopGroup}. It
+ * grows with the channels that are busy at the same time, not with the channels that
+ * exist: idle workers end after a while. It is not bounded, because a handler may wait
+ * for another channel (a request to a plug-in waits for its reply), and a bounded pool
+ * whose every worker waits so would never deliver the replies.
+ *
+ * @author pipe-io
+ */
+final class WorkerPool {
+
+	private static final long IDLE_WORKER_SECONDS = 30;
+
+	private final ThreadPoolExecutor workers;
+
+	/** The pool's threads, for {@link #join(long)}. */
+	private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
+
+	private final Executor executor = this::execute;
+
+	WorkerPool() {
+		AtomicInteger workerNumber = new AtomicInteger();
+		this.workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, IDLE_WORKER_SECONDS, TimeUnit.SECONDS,
+				new SynchronousQueue<>(), (task) -> {
+					Thread worker = new Thread(task, "pipe-io-worker-" + workerNumber.incrementAndGet());
+					worker.setDaemon(true);
+					this.threads.removeIf((thread) -> !thread.isAlive());
+					this.threads.add(worker);
+					return worker;
+				});
+	}
+
+	/**
+	 * @return the pool; a task given to it once it is shut down runs on the caller's
+	 * thread
+	 */
+	Executor executor() {
+		return this.executor;
+	}
+
+	private void execute(Runnable task) {
+		try {
+			this.workers.execute(task);
+		}
+		catch (RejectedExecutionException ex) {
+			// Shut down: what is left (a stop's drain, a last write) runs on the caller,
+			// except on a loop thread, which is ending.
+			if (!EventLoop.isLoopThread()) {
+				task.run();
+			}
+		}
+	}
+
+	/** Take no more tasks; idle workers end, busy ones when their task returns. */
+	void shutdown() {
+		this.workers.shutdown();
+	}
+
+	/**
+	 * Wait for the workers to end, once {@link #shutdown()}: joined, not awaited, as a
+	 * pool reports termination while its threads may still be alive.
+	 * @param deadline the {@link System#nanoTime()} to give up at
+	 */
+	void join(long deadline) throws InterruptedException {
+		for (Thread worker : this.threads) {
+			worker.join(remainingMillis(deadline));
+		}
+	}
+
+	static long remainingMillis(long deadline) {
+		return Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+	}
+
+}
