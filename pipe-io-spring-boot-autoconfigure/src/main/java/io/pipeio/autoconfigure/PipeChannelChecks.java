@@ -42,6 +42,11 @@ final class PipeChannelChecks {
 			problems.add("pipe-io.engine '" + properties.getEngine() + "' is not an engine; use auto, event-loop or"
 					+ " threads");
 		}
+		if (properties.getEventLoop().getThreads() < 1) {
+			problems.add("pipe-io.event-loop.threads must be at least 1, got " + properties.getEventLoop().getThreads()
+					+ "; use 1, or up to the number of processors (" + Runtime.getRuntime().availableProcessors()
+					+ " here) to spread many busy channels over cores");
+		}
 		// The defaults alone: they are the settings of channels that only a listener
 		// declares.
 		checkValues(new EffectiveChannel(EffectiveChannel.NAME_PLACEHOLDER, new PipeChannelProperties(),

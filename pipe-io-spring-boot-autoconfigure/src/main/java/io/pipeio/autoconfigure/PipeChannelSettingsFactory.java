@@ -116,6 +116,7 @@ public class PipeChannelSettingsFactory {
 			.overflow(required(PipeChannelChecks.overflow(channel.overflow()), channel, "overflow"))
 			.sendTimeout(required(channel.sendTimeout(), channel, "send-timeout"))
 			.engine(engine())
+			.eventLoops(this.properties.getEventLoop().getThreads())
 			.dispatch(required(PipeChannelChecks.dispatch(channel.dispatch()), channel, "dispatch"));
 		for (PipeChannelSettingsCustomizer customizer : this.customizers) {
 			customizer.customize(name, server);

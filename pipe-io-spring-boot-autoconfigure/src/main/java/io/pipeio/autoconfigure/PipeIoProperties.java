@@ -70,6 +70,8 @@ public class PipeIoProperties implements Validator {
 
 	private final Observation observation = new Observation();
 
+	private final EventLoop eventLoop = new EventLoop();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -112,6 +114,10 @@ public class PipeIoProperties implements Validator {
 
 	public Observation getObservation() {
 		return this.observation;
+	}
+
+	public EventLoop getEventLoop() {
+		return this.eventLoop;
 	}
 
 	@Override
@@ -194,6 +200,30 @@ public class PipeIoProperties implements Validator {
 
 		public void setEnabled(@Nullable Boolean enabled) {
 			this.enabled = enabled;
+		}
+
+	}
+
+	/**
+	 * The event loop engine.
+	 */
+	public static class EventLoop {
+
+		/**
+		 * How many event loop threads wait on the pipes, each on some of the channels
+		 * (those that start are placed on the loop with the fewest). One costs the fewest
+		 * threads and suffices unless many busy channels keep it busy; more spread that
+		 * epoll work over cores, up to one per available processor. Listeners run on
+		 * worker threads either way. Ignored on the threads engine.
+		 */
+		private int threads = 1;
+
+		public int getThreads() {
+			return this.threads;
+		}
+
+		public void setThreads(int threads) {
+			this.threads = threads;
 		}
 
 	}

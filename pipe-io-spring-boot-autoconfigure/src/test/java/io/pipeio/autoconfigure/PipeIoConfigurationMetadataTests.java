@@ -79,6 +79,14 @@ class PipeIoConfigurationMetadataTests {
 	}
 
 	@Test
+	void theNumberOfEventLoopsIsDescribedWithItsDefault() throws IOException {
+		JsonNode threads = properties(metadata()).get("pipe-io.event-loop.threads");
+		assertThat(threads.path("description").asString()).contains("event loop threads").contains("processor");
+		assertThat(threads.path("type").asString()).isEqualTo("java.lang.Integer");
+		assertThat(threads.path("defaultValue").asInt()).isEqualTo(1);
+	}
+
+	@Test
 	void theDispatchModeIsDescribedWithItsDefaultAndTheEngineItMattersOn() throws IOException {
 		JsonNode dispatch = properties(metadata()).get("pipe-io.channel-defaults.dispatch");
 		assertThat(dispatch.path("description").asString()).contains("event loop engine")
