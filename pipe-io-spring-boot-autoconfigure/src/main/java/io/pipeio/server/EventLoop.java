@@ -2,8 +2,10 @@ package io.pipeio.server;
 
 import java.io.IOException;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntConsumer;
 
@@ -20,6 +22,15 @@ import org.jspecify.annotations.Nullable;
  * Descriptors are registered {@code EPOLLONESHOT}: an event disarms its descriptor until
  * whoever handled it re-arms it, so a channel is never handled by two threads at once and
  * a channel that is paused or busy costs the loop nothing.
+ * <p>
+ * A handler that runs on the loop thread ({@link DispatchMode#AUTO},
+ * {@link DispatchMode#LOOP}) and blocks there must not hold up the other channels for
+ * long, nor wait for what only the loop delivers (a reply on another channel, room in its
+ * own out pipe): the {@link PipeWatchdog} checks the loop a few times a second, and when
+ * one handler has held it since the check before, a new thread takes over waiting for
+ * events (and hands out what the held thread had pulled but not handed out yet). The held
+ * thread ends once its handler returns; the channel's {@link LoopDispatch} then sends it
+ * to workers.
  *
  * @author pipe-io
  */
@@ -38,7 +49,33 @@ final class EventLoop {
 
 	private final int wakeFd;
 
-	private final Thread thread;
+	/** The thread that waits for events; another takes over from one a handler holds. */
+	private volatile Thread thread;
+
+	/** The name of the loop's threads. */
+	private volatile String name;
+
+	/** Every thread the loop started, for the group to join them. */
+	private final Set<Thread> loopThreads = ConcurrentHashMap.newKeySet();
+
+	/**
+	 * Whether the loop thread waits in {@code epoll_wait}: never stalled, however long.
+	 */
+	private volatile boolean waiting;
+
+	/**
+	 * Moves on with every wake-up and every event handed out. Two threads may add to it
+	 * at once after a take-over: a lost increment does not matter, it is only compared.
+	 */
+	private volatile long progress;
+
+	/** The progress the watchdog saw last; only its thread uses it. */
+	private long progressSeen = -1;
+
+	/** The events pulled last, handed out by whoever takes the next one. */
+	private volatile @Nullable EventBatch batch;
+
+	private final Runnable stallCheck = this::checkStall;
 
 	private final Executor workers;
 
@@ -71,9 +108,18 @@ final class EventLoop {
 			Posix.close(this.epfd);
 			throw ex;
 		}
-		this.thread = new LoopThread(this::run, name);
-		this.thread.setDaemon(true);
-		this.thread.start();
+		this.name = name;
+		Thread first = newLoopThread();
+		this.thread = first;
+		first.start();
+		PipeWatchdog.register(this.stallCheck);
+	}
+
+	private Thread newLoopThread() {
+		LoopThread created = new LoopThread(this::run, this.name);
+		created.setDaemon(true);
+		this.loopThreads.add(created);
+		return created;
 	}
 
 	/**
@@ -101,19 +147,44 @@ final class EventLoop {
 	}
 
 	/**
-	 * @return the loop's thread
+	 * @return the thread that waits for the loop's events now
 	 */
 	Thread thread() {
 		return this.thread;
 	}
 
-	/** Make the loop end; its thread closes its descriptors once it left epoll_wait. */
-	void stop() {
+	/**
+	 * Rename the loop's thread, and any that takes over from it.
+	 * @param name the new name
+	 */
+	synchronized void rename(String name) {
+		this.name = name;
+		this.thread.setName(name);
+	}
+
+	/**
+	 * Make the loop end; its thread closes its descriptors once it left epoll_wait.
+	 * @param timeoutMillis how long to wait for the watchdog's thread to end, should this
+	 * loop have been the last thing it checks
+	 */
+	void stop(long timeoutMillis) {
 		this.running = false;
 		synchronized (this) {
 			if (!this.closed) {
 				Posix.signal(this.wakeFd);
 			}
+		}
+		PipeWatchdog.unregister(this.stallCheck, timeoutMillis);
+	}
+
+	/**
+	 * Wait for every thread of the loop to end: the one waiting for events and any that a
+	 * handler held when another took over.
+	 * @param deadline {@link System#nanoTime()} to give up at
+	 */
+	void join(long deadline) throws InterruptedException {
+		for (Thread loopThread : this.loopThreads) {
+			loopThread.join(WorkerPool.remainingMillis(deadline));
 		}
 	}
 
@@ -194,36 +265,116 @@ final class EventLoop {
 	}
 
 	private void run() {
-		try (Memory events = Epoll.newEvents(MAX_EVENTS)) {
+		Thread self = Thread.currentThread();
+		Memory events = Epoll.newEvents(MAX_EVENTS);
+		boolean replaced = false;
+		try {
+			EventBatch left = this.batch;
+			if (left != null) {
+				handOut(left); // pulled by a thread a handler holds up
+			}
 			while (this.running) {
+				this.waiting = true;
 				int ready = Epoll.await(this.epfd, events, MAX_EVENTS);
-				for (int i = 0; i < ready; i++) {
-					long token = Epoll.token(events, i);
-					if (token == WAKE_TOKEN) {
-						continue; // a release: the loop condition decides
-					}
-					IntConsumer handler = this.handlers.get(token);
-					if (handler != null) {
-						tell(handler, Epoll.events(events, i));
-					}
+				// progress first: the watchdog must never see neither
+				this.progress++;
+				this.waiting = false;
+				EventBatch pulled = new EventBatch(events, ready);
+				this.batch = pulled;
+				handOut(pulled);
+				if (this.thread != self) {
+					// Taken over: the new thread may still be handing out of these
+					// events,
+					// so they are not freed here (the garbage collector does it).
+					replaced = true;
+					return;
 				}
 			}
 		}
 		catch (IOException | RuntimeException | Error ex) {
+			if (this.thread != self) {
+				replaced = true;
+				return;
+			}
 			// Nothing is waited on any more: every channel is told, each fails when it
 			// next arms its descriptors, and the watchdog reports it.
 			this.failure = ex;
 			this.handlers.values().forEach((handler) -> tell(handler, Epoll.EPOLLERR));
 		}
 		finally {
-			// Only now: closed while this thread waits in (or is about to enter)
-			// epoll_wait, the number could name another loop's epoll by then.
-			synchronized (this) {
-				this.closed = true;
-				Posix.close(this.epfd);
-				Posix.close(this.wakeFd);
+			if (!replaced) {
+				events.close();
+				// Only now: closed while this thread waits in (or is about to enter)
+				// epoll_wait, the number could name another loop's epoll by then.
+				synchronized (this) {
+					this.closed = true;
+					Posix.close(this.epfd);
+					Posix.close(this.wakeFd);
+				}
 			}
 		}
+	}
+
+	private void handOut(EventBatch pulled) {
+		for (int i = pulled.next(); i >= 0; i = pulled.next()) {
+			long token = Epoll.token(pulled.events, i);
+			if (token == WAKE_TOKEN) {
+				continue; // a release: the loop condition decides
+			}
+			IntConsumer handler = this.handlers.get(token);
+			if (handler != null) {
+				this.progress++;
+				tell(handler, Epoll.events(pulled.events, i));
+			}
+		}
+	}
+
+	/**
+	 * On the watchdog's thread: when the loop thread neither waited for events nor handed
+	 * one out since the check before, a handler blocks it, and a new thread takes over.
+	 */
+	private void checkStall() {
+		long seen = this.progress;
+		if (this.waiting || seen != this.progressSeen) {
+			this.progressSeen = seen;
+			return;
+		}
+		synchronized (this) {
+			if (this.running && !this.closed) {
+				this.progressSeen = -1;
+				// named before it starts: it checks whether it is still the loop's thread
+				Thread next = newLoopThread();
+				this.thread = next;
+				next.start();
+			}
+		}
+	}
+
+	/**
+	 * Events pulled by one {@code epoll_wait}, handed out one at a time by the thread
+	 * that pulled them, and by the one that takes over from it if a handler blocks it.
+	 */
+	private static final class EventBatch {
+
+		final Memory events;
+
+		private final int ready;
+
+		private final AtomicInteger taken = new AtomicInteger();
+
+		EventBatch(Memory events, int ready) {
+			this.events = events;
+			this.ready = ready;
+		}
+
+		/**
+		 * @return the index of an event nobody took yet, or -1
+		 */
+		int next() {
+			int index = this.taken.getAndIncrement();
+			return (index < this.ready) ? index : -1;
+		}
+
 	}
 
 	/**

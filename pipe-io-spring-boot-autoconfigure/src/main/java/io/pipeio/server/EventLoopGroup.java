@@ -94,7 +94,7 @@ final class EventLoopGroup {
 		}
 		while (this.loops.size() < count) {
 			if (this.loops.size() == 1) {
-				this.loops.get(0).thread().setName(THREAD_NAME + "-1");
+				this.loops.get(0).rename(THREAD_NAME + "-1");
 			}
 			this.loops.add(newLoop(this.loops.size(), count));
 		}
@@ -128,11 +128,11 @@ final class EventLoopGroup {
 		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(1, timeoutMillis));
 		List<EventLoop> all = new ArrayList<>(this.loops);
 		all.addAll(this.replaced);
-		all.forEach(EventLoop::stop);
+		all.forEach((loop) -> loop.stop(timeoutMillis));
 		this.workers.shutdown();
 		try {
 			for (EventLoop loop : all) {
-				loop.thread().join(WorkerPool.remainingMillis(deadline));
+				loop.join(deadline);
 			}
 			this.workers.join(deadline);
 		}

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -174,6 +175,42 @@ class PipeServerEventLoopDispatchTests extends PipeServerTestSupport {
 		}
 		assertThat(other.get().getState()).isEqualTo(PipeServerState.RUNNING);
 		assertThat(TestPipes.engineThreads()).contains(LOOP_THREAD);
+	}
+
+	@Test
+	void handlerBlockingTheLoopThreadHoldsUpOtherChannelsOnlyUntilANewLoopThreadTakesOver() throws Exception {
+		CountDownLatch entered = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		PipeServer blocking = this.pipes.server(settings(DispatchMode.LOOP).build(), (buffer, offset, length) -> {
+			this.handlerThreads.add(Thread.currentThread().getName());
+			entered.countDown();
+			release.await(20, TimeUnit.SECONDS);
+		});
+		blocking.start();
+		Path otherIn = this.dir.resolve("other.in");
+		Path otherOut = this.dir.resolve("other.out");
+		AtomicReference<PipeServer> other = new AtomicReference<>();
+		other
+			.set(this.pipes.server(TestPipes.settings("other", otherIn, otherOut).engine(PipeEngine.EVENT_LOOP).build(),
+					(buffer, offset, length) -> other.get().send(Arrays.copyOfRange(buffer, offset, offset + length))));
+		other.get().start();
+		try (PipeTestClient writer = this.pipes.writer();
+				PipeTestClient client = PipeTestClient.connect(otherIn, otherOut)) {
+			writer.send("block");
+			assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+			// The loop thread is held by the handler: the other channel's line is read
+			// only once the watchdog handed waiting for events to a new thread.
+			assertThat(client.request("still served")).isEqualTo("still served");
+			assertThat(this.handlerThreads).containsOnly(LOOP_THREAD);
+			release.countDown();
+			writer.send("after");
+			await().atMost(Duration.ofSeconds(10)).until(() -> blocking.getStatistics().getReceivedMessages() == 2);
+			assertThat(client.request("again")).isEqualTo("again");
+		}
+		finally {
+			release.countDown();
+		}
+		assertThat(blocking.getStatistics().getDroppedTotal()).isZero();
 	}
 
 	private void startEcho(DispatchMode mode) throws Exception {
