@@ -87,16 +87,17 @@ public class PipeChannelDefaults {
 	private Duration sendTimeout = Duration.ofSeconds(5);
 
 	/**
-	 * On the event loop engine, which thread runs the channel's listener: "worker"
-	 * (always a worker thread; the default, right for any listener), "auto" (a worker
-	 * thread at first, the event loop thread once the listener is measured fast; back to
-	 * workers when it turns slow or the client does not read its replies fast enough) or
-	 * "loop" (always the event loop thread: the fastest round trip). A listener on the
-	 * loop thread must never block nor wait for a pipe (a request to another channel, a
-	 * send's future): it holds up every channel meanwhile. On the threads engine it is
-	 * accepted and has no effect: the channel's reader thread runs the listener.
+	 * On the event loop engine, which thread runs the channel's listener: "auto" (the
+	 * default: a worker thread at first, the event loop thread once the listener is
+	 * measured fast; back to workers when it turns slow or the client does not read its
+	 * replies fast enough), "worker" (always a worker thread, for a listener that blocks
+	 * often) or "loop" (always the event loop thread: the fastest round trip). A listener
+	 * that blocks on the loop thread, or waits for a pipe there, holds up every other
+	 * channel until the watchdog lets a new thread wait for events (200–400 ms). On the
+	 * threads engine it is accepted and has no effect: the channel's reader thread runs
+	 * the listener.
 	 */
-	private String dispatch = "worker";
+	private String dispatch = "auto";
 
 	/**
 	 * Whether the channel starts with the application.

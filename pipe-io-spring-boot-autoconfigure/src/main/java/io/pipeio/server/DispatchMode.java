@@ -9,31 +9,35 @@ package io.pipeio.server;
 public enum DispatchMode {
 
 	/**
-	 * For listeners that do not wait for a pipe, whichever is faster: a worker thread at
-	 * first; the event loop thread itself once the handler has been measured fast (three
-	 * in four of 256 chunks handled in under 100 µs, replies included), which saves a
-	 * thread wake-up per round trip. Back to workers once a chunk takes over 20 ms on the
-	 * loop, three of 256 take over 1 ms, or the send queue is full (a client that does
-	 * not keep up; the loop never waits, so the replies to that one chunk may overrun the
-	 * queue's bounds); measured again after 512 chunks, twice as many each time it is
-	 * sent back.
+	 * The default: whichever is faster, a worker thread at first; the event loop thread
+	 * itself once the handler has been measured fast (three in four of 256 chunks handled
+	 * in under 100 µs, replies included), which saves a thread wake-up per round trip.
+	 * Back to workers once a chunk takes over 20 ms on the loop, three of 256 take over 1
+	 * ms, or the send queue is full (a client that does not keep up; the loop never
+	 * waits, so the replies to that one chunk may overrun the queue's bounds); measured
+	 * again after 512 chunks, twice as many each time it is sent back. A handler that
+	 * blocks on the loop (or waits for a pipe, which only the loop delivers) holds up the
+	 * other channels until the engine's watchdog lets a new thread wait for events,
+	 * within 200–400 ms.
 	 */
 	AUTO("auto"),
 
 	/**
 	 * Always the event loop thread while the send queue has room: the fastest round trip,
 	 * for a handler that never blocks (no I/O, no locks held long, no waiting for another
-	 * channel); a handler that blocks holds up every channel of the loop meanwhile. The
-	 * loop never waits for room: a chunk whose replies fill the queue overruns its
-	 * bounds, and the channel goes on on a worker until the queue has room.
+	 * channel); a handler that blocks holds up every channel of the loop until the
+	 * engine's watchdog lets a new thread wait for events, within 200–400 ms, and does so
+	 * again each time it blocks. The loop never waits for room: a chunk whose replies
+	 * fill the queue overruns its bounds, and the channel goes on on a worker until the
+	 * queue has room.
 	 */
 	LOOP("loop"),
 
 	/**
-	 * Always a worker thread, the default: right for any handler, one that blocks or
-	 * waits for another channel (a request to a plug-in) or for its own sends included. A
-	 * handler on the loop thread must do neither, as only the loop delivers what it would
-	 * wait for.
+	 * Always a worker thread: right for any handler, one that blocks or waits for another
+	 * channel (a request to a plug-in) or for its own sends included, at the cost of a
+	 * thread hand-off per chunk. For a handler known to block often, where {@link #AUTO}
+	 * would be tried on the loop now and then.
 	 */
 	WORKER("worker");
 

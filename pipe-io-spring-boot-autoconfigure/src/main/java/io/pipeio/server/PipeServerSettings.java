@@ -250,7 +250,7 @@ public final class PipeServerSettings {
 
 		private PipeEngine engine = PipeEngine.AUTO;
 
-		private DispatchMode dispatch = DispatchMode.WORKER;
+		private DispatchMode dispatch = DispatchMode.AUTO;
 
 		private int eventLoops = 1;
 
@@ -399,7 +399,7 @@ public final class PipeServerSettings {
 
 		/**
 		 * Set which thread runs the handler on the event loop engine.
-		 * @param dispatch the mode; {@link DispatchMode#WORKER} by default
+		 * @param dispatch the mode; {@link DispatchMode#AUTO} by default
 		 * @return this builder
 		 */
 		public Builder dispatch(DispatchMode dispatch) {

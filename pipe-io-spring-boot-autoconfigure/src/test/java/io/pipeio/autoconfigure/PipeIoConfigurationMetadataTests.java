@@ -91,7 +91,7 @@ class PipeIoConfigurationMetadataTests {
 		JsonNode dispatch = properties(metadata()).get("pipe-io.channel-defaults.dispatch");
 		assertThat(dispatch.path("description").asString()).contains("event loop engine")
 			.contains("threads engine it is accepted and has no effect");
-		assertThat(dispatch.path("defaultValue").asString()).isEqualTo(DispatchMode.WORKER.value());
+		assertThat(dispatch.path("defaultValue").asString()).isEqualTo(DispatchMode.AUTO.value());
 	}
 
 	@Test

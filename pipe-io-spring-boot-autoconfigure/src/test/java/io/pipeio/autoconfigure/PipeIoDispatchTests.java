@@ -49,10 +49,10 @@ class PipeIoDispatchTests {
 	}
 
 	@Test
-	void theDispatchModeIsWorkerByDefault() {
+	void theDispatchModeIsAutoByDefault() {
 		runner().withPropertyValues("pipe-io.channels.configured.charset=UTF-8").run((context) -> {
 			assertThat(context).hasNotFailed();
-			assertThat(modes(context)).containsExactly(DispatchMode.WORKER, DispatchMode.WORKER);
+			assertThat(modes(context)).containsExactly(DispatchMode.AUTO, DispatchMode.AUTO);
 		});
 	}
 
@@ -66,7 +66,7 @@ class PipeIoDispatchTests {
 	void aChannelsValueReachesItsServer(String value, DispatchMode mode) {
 		runner().withPropertyValues("pipe-io.channels.configured.dispatch=" + value).run((context) -> {
 			assertThat(context).hasNotFailed();
-			assertThat(modes(context)).containsExactly(mode, DispatchMode.WORKER);
+			assertThat(modes(context)).containsExactly(mode, DispatchMode.AUTO);
 		});
 	}
 
