@@ -1,11 +1,13 @@
 package io.pipeio.autoconfigure;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.pipeio.annotation.PipeListener;
 import io.pipeio.core.PipeChannelRegistry;
+import io.pipeio.core.PipeTemplate;
 import io.pipeio.server.DispatchMode;
 import io.pipeio.test.PipeTestClient;
 import io.pipeio.testsupport.PipeIoContextRunners;
@@ -136,6 +138,34 @@ class PipeIoDispatchTests {
 			});
 	}
 
+	@Test
+	void aListenerOnTheLoopThreadGetsTheReplyToItsRequestOnAnotherChannel() throws Exception {
+		// Only the loop reads the reply to "front"'s request: the watchdog lets a new
+		// loop
+		// thread wait for events while the listener holds the first one.
+		PipeIoContextRunners.withDirectory(this.directory)
+			.withUserConfiguration(Requester.class)
+			.withPropertyValues("pipe-io.engine=event-loop", "pipe-io.channels.front.dispatch=loop",
+					"pipe-io.channels.back.charset=UTF-8")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				Thread backClient = new Thread(() -> {
+					try (PipeTestClient back = PipeTestClient.connect(this.directory, "back")) {
+						back.send("pong to " + back.receive());
+					}
+				});
+				backClient.start();
+				try {
+					assertThat(PipeTestClient.request(this.directory, "front", "ping")).isEqualTo("front:pong to ping");
+				}
+				finally {
+					backClient.join(10_000);
+				}
+				assertThat(context.getBean(Requester.class).threads).singleElement()
+					.satisfies((name) -> assertThat(name).startsWith(LOOP_THREAD));
+			});
+	}
+
 	/**
 	 * The modes of the configured channel "configured" and of the channel "declared" that
 	 * only a listener declares, which gets the defaults.
@@ -163,6 +193,26 @@ class PipeIoDispatchTests {
 		@PipeListener("declared")
 		String declared(String line) {
 			return line;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class Requester {
+
+		/** The names of the threads that ran the listener of "front". */
+		final Set<String> threads = ConcurrentHashMap.newKeySet();
+
+		private final PipeTemplate template;
+
+		Requester(PipeTemplate template) {
+			this.template = template;
+		}
+
+		@PipeListener("front")
+		String front(String line) {
+			this.threads.add(Thread.currentThread().getName());
+			return "front:" + this.template.sendAndReceive("back", line, Duration.ofSeconds(5));
 		}
 
 	}
