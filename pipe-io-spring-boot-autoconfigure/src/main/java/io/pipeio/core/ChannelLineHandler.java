@@ -3,6 +3,7 @@ package io.pipeio.core;
 import java.util.Arrays;
 
 import io.pipeio.server.DropReason;
+import io.pipeio.server.HandlerStatistics;
 import io.pipeio.server.LineHandler;
 
 /**
@@ -37,6 +38,11 @@ final class ChannelLineHandler implements LineHandler {
 		if (chain != null) {
 			chain.chunkEnded(this.channel);
 		}
+	}
+
+	@Override
+	public HandlerStatistics getStatistics() {
+		return this.channel.counts;
 	}
 
 	@Override

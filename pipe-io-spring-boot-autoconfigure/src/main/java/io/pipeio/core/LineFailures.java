@@ -8,7 +8,6 @@ import java.util.concurrent.TimeUnit;
 import io.pipeio.converter.PipeMessageConversionException;
 import io.pipeio.deadletter.DeadLetter;
 import io.pipeio.deadletter.DeadLetterFile;
-import io.pipeio.server.ChannelStatistics;
 import io.pipeio.server.DropReason;
 import io.pipeio.server.PipeServer;
 import io.pipeio.server.PipeServerListener;
@@ -115,7 +114,7 @@ final class LineFailures implements PipeServerListener {
 		if (this.stopping) {
 			return false;
 		}
-		this.channel.getStatistics().recordRetry();
+		this.channel.counts.retried();
 		if (logger.isDebugEnabled()) {
 			logger.debug("Channel '" + this.channel.getName() + "': calling the listener again (attempt "
 					+ (failedAttempts + 1) + " of " + this.retry.maxAttempts() + ") after " + unwrap(failure));
@@ -133,9 +132,8 @@ final class LineFailures implements PipeServerListener {
 		Throwable cause = unwrap(failure);
 		DropReason reason = (cause instanceof PipeMessageConversionException) ? DropReason.MALFORMED
 				: DropReason.HANDLER_ERROR;
-		ChannelStatistics statistics = this.channel.getStatistics();
-		statistics.recordDropped(reason);
-		statistics.recordError(cause);
+		this.channel.counts.dropped(reason);
+		this.channel.counts.error(cause);
 		dropped(reason, line, cause, attempts);
 	}
 
@@ -182,11 +180,11 @@ final class LineFailures implements PipeServerListener {
 		if (deadLetters == null) {
 			return;
 		}
-		ChannelStatistics statistics = this.channel.getStatistics();
+		ListenerStatistics statistics = this.channel.counts;
 		try {
 			deadLetters.write(new DeadLetter(Instant.now(), this.channel.getName(), reason, line, size, attempts, cause,
 					this.channel.getCharset()));
-			statistics.recordDeadLettered();
+			statistics.deadLettered();
 			if (this.deadLettersFailing) {
 				this.deadLettersFailing = false;
 				logger.info("Channel '" + this.channel.getName() + "' writes dead letters to " + deadLetters.getPath()
@@ -194,7 +192,7 @@ final class LineFailures implements PipeServerListener {
 			}
 		}
 		catch (IOException | RuntimeException ex) {
-			statistics.recordDeadLetterFailure();
+			statistics.deadLetterFailed();
 			if (!this.deadLettersFailing) {
 				this.deadLettersFailing = true;
 				logger.error("Channel '" + this.channel.getName() + "' cannot write a dropped line (" + reason.tag()

@@ -52,4 +52,14 @@ public interface LineHandler {
 	default void onChunkEnd() {
 	}
 
+	/**
+	 * Return the counters this handler keeps of the lines it dropped itself, which the
+	 * channel's {@link ChannelStatistics} adds to the engine's. Called once, when the
+	 * server is created. By default, none.
+	 * @return the handler's counters
+	 */
+	default HandlerStatistics getStatistics() {
+		return HandlerStatistics.NONE;
+	}
+
 }
