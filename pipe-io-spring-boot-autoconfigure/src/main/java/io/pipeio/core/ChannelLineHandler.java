@@ -11,6 +11,11 @@ import io.pipeio.server.LineHandler;
  * waiting request, else the listener's (whose reply is sequenced), else counted as
  * dropped ({@code no-listener}). A line the listener fails on is retried as the channel's
  * retry settings allow; then it and every other dropped line go to {@link LineFailures}.
+ * <p>
+ * The one boundary of listener failures: whatever the listener chain throws, or the
+ * sending of its reply, is caught here and handed to {@link LineFailures}, which counts
+ * it once and does not throw. So nothing a listener does reaches the engine, whose own
+ * catch only guards its thread against a failure of this class.
  *
  * @author pipe-io
  */

@@ -35,7 +35,7 @@ public enum DropReason {
 	/**
 	 * The handler of an incoming line failed: counted by the handler for a listener that
 	 * failed (after its retries), and by the engine for an exception that escaped the
-	 * handler.
+	 * handler; never by both for one line.
 	 */
 	HANDLER_ERROR("handler-error"),
 

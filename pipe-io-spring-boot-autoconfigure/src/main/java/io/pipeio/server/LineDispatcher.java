@@ -294,6 +294,9 @@ final class LineDispatcher {
 				}
 			}
 			catch (Throwable ex) {
+				// Only what escaped the handler: it decides about its own failures. The
+				// engine counts it once and guards its thread, which serves the next
+				// line.
 				dispatcher.statistics.recordDropped(DropReason.HANDLER_ERROR);
 				dispatcher.statistics.recordError(ex);
 				dispatcher.listener.onHandlerError(dispatcher.server,
