@@ -109,7 +109,7 @@ public class LineDispatchBenchmark {
 		PipeServer server = new PipeServer(settings, handler);
 		PipeServerListener listener = new PipeServerListener() {
 		};
-		ChannelStatistics statistics = new ChannelStatistics();
+		ChannelStatistics statistics = new ChannelStatistics(handler.getStatistics());
 		this.dispatcher = new LineDispatcher(server, new LineSender(server, settings, statistics, listener), handler,
 				listener, statistics);
 		this.dispatcher.open();

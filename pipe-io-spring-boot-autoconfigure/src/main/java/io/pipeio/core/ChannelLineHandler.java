@@ -3,6 +3,7 @@ package io.pipeio.core;
 import java.util.Arrays;
 
 import io.pipeio.server.DropReason;
+import io.pipeio.server.HandlerStatistics;
 import io.pipeio.server.LineHandler;
 
 /**
@@ -10,6 +11,11 @@ import io.pipeio.server.LineHandler;
  * waiting request, else the listener's (whose reply is sequenced), else counted as
  * dropped ({@code no-listener}). A line the listener fails on is retried as the channel's
  * retry settings allow; then it and every other dropped line go to {@link LineFailures}.
+ * <p>
+ * The one boundary of listener failures: whatever the listener chain throws, or the
+ * sending of its reply, is caught here and handed to {@link LineFailures}, which counts
+ * it once and does not throw. So nothing a listener does reaches the engine, whose own
+ * catch only guards its thread against a failure of this class.
  *
  * @author pipe-io
  */
@@ -37,6 +43,11 @@ final class ChannelLineHandler implements LineHandler {
 		if (chain != null) {
 			chain.chunkEnded(this.channel);
 		}
+	}
+
+	@Override
+	public HandlerStatistics getStatistics() {
+		return this.channel.counts;
 	}
 
 	@Override

@@ -1,14 +1,12 @@
 package io.pipeio.core;
 
 import java.io.IOException;
-import java.lang.reflect.InvocationTargetException;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
 import io.pipeio.converter.PipeMessageConversionException;
 import io.pipeio.deadletter.DeadLetter;
 import io.pipeio.deadletter.DeadLetterFile;
-import io.pipeio.server.ChannelStatistics;
 import io.pipeio.server.DropReason;
 import io.pipeio.server.PipeServer;
 import io.pipeio.server.PipeServerListener;
@@ -22,6 +20,13 @@ import org.jspecify.annotations.Nullable;
  * there is one and tells the error handler. As a {@link PipeServerListener} it also hears
  * of the lines the engine drops on its own (too large, a full send queue), so that every
  * dropped line reaches the file.
+ * <p>
+ * This is the one place that decides about a listener's failure;
+ * {@link ChannelLineHandler} is the one place that catches it. Nothing about a line this
+ * class counted is thrown on to the engine: the engine counts what escapes its handler as
+ * {@code handler-error}, so the line would be counted twice. What the listener threw
+ * arrives as it was thrown ({@code MethodPipeMessageListener} unwraps a reflective call's
+ * exception, for every layer of the listener chain alike).
  *
  * @author pipe-io
  */
@@ -89,7 +94,7 @@ final class LineFailures implements PipeServerListener {
 	 */
 	boolean retry(Throwable failure, int failedAttempts) {
 		if (failedAttempts >= this.retry.maxAttempts() || this.stopping
-				|| unwrap(failure) instanceof PipeMessageConversionException) {
+				|| failure instanceof PipeMessageConversionException) {
 			return false;
 		}
 		long deadline = System.nanoTime() + this.retry.backoff(failedAttempts).toNanos();
@@ -115,10 +120,10 @@ final class LineFailures implements PipeServerListener {
 		if (this.stopping) {
 			return false;
 		}
-		this.channel.getStatistics().recordRetry();
+		this.channel.counts.retried();
 		if (logger.isDebugEnabled()) {
 			logger.debug("Channel '" + this.channel.getName() + "': calling the listener again (attempt "
-					+ (failedAttempts + 1) + " of " + this.retry.maxAttempts() + ") after " + unwrap(failure));
+					+ (failedAttempts + 1) + " of " + this.retry.maxAttempts() + ") after " + failure);
 		}
 		return true;
 	}
@@ -130,13 +135,11 @@ final class LineFailures implements PipeServerListener {
 	 * @param attempts how many times the listener was called with it
 	 */
 	void failed(byte[] line, Throwable failure, int attempts) {
-		Throwable cause = unwrap(failure);
-		DropReason reason = (cause instanceof PipeMessageConversionException) ? DropReason.MALFORMED
+		DropReason reason = (failure instanceof PipeMessageConversionException) ? DropReason.MALFORMED
 				: DropReason.HANDLER_ERROR;
-		ChannelStatistics statistics = this.channel.getStatistics();
-		statistics.recordDropped(reason);
-		statistics.recordError(cause);
-		dropped(reason, line, cause, attempts);
+		this.channel.counts.dropped(reason);
+		this.channel.counts.error(failure);
+		dropped(reason, line, failure, attempts);
 	}
 
 	/**
@@ -148,8 +151,10 @@ final class LineFailures implements PipeServerListener {
 	 * @param attempts how many times the listener was called with it
 	 */
 	void dropped(DropReason reason, byte[] line, Throwable cause, int attempts) {
-		deadLetter(reason, line, line.length, attempts, cause);
+		// The line is counted: whatever fails from here on is logged, never thrown on to
+		// the engine, which would count the line a second time.
 		try {
+			deadLetter(reason, line, line.length, attempts, cause);
 			Object reply = this.channel.listener.errorHandler()
 				.handleError(new PipeListenerFailedException(this.channel.getName(), reason, line, cause),
 						this.channel);
@@ -157,8 +162,9 @@ final class LineFailures implements PipeServerListener {
 				this.channel.sendReply(reply);
 			}
 		}
-		catch (RuntimeException ex) {
-			logger.error("Error handler of channel '" + this.channel.getName() + "' failed", ex);
+		catch (Throwable ex) {
+			logger.error("Error handler of channel '" + this.channel.getName() + "' failed on a line dropped as "
+					+ reason.tag(), ex);
 		}
 	}
 
@@ -182,11 +188,11 @@ final class LineFailures implements PipeServerListener {
 		if (deadLetters == null) {
 			return;
 		}
-		ChannelStatistics statistics = this.channel.getStatistics();
+		ListenerStatistics statistics = this.channel.counts;
 		try {
 			deadLetters.write(new DeadLetter(Instant.now(), this.channel.getName(), reason, line, size, attempts, cause,
 					this.channel.getCharset()));
-			statistics.recordDeadLettered();
+			statistics.deadLettered();
 			if (this.deadLettersFailing) {
 				this.deadLettersFailing = false;
 				logger.info("Channel '" + this.channel.getName() + "' writes dead letters to " + deadLetters.getPath()
@@ -194,7 +200,7 @@ final class LineFailures implements PipeServerListener {
 			}
 		}
 		catch (IOException | RuntimeException ex) {
-			statistics.recordDeadLetterFailure();
+			statistics.deadLetterFailed();
 			if (!this.deadLettersFailing) {
 				this.deadLettersFailing = true;
 				logger.error("Channel '" + this.channel.getName() + "' cannot write a dropped line (" + reason.tag()
@@ -215,10 +221,6 @@ final class LineFailures implements PipeServerListener {
 	@Override
 	public void onLineDropped(PipeServer server, DropReason reason, byte[] line) {
 		deadLetter(reason, line, line.length, 0, null);
-	}
-
-	private static Throwable unwrap(Throwable failure) {
-		return (failure instanceof InvocationTargetException ite && ite.getCause() != null) ? ite.getCause() : failure;
 	}
 
 }

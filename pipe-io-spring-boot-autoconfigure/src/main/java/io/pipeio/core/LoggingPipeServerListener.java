@@ -80,6 +80,14 @@ public class LoggingPipeServerListener implements PipeServerListener {
 	}
 
 	@Override
+	public void onHandlerError(PipeServer server, byte[] line, Throwable error) {
+		// A listener's failures are logged through the error handler; this is the channel
+		// failing itself, which nothing else reports.
+		logger.error("Channel '" + server.getChannel() + "' dropped a line of " + line.length
+				+ " bytes: its handler failed (handler-error)", error);
+	}
+
+	@Override
 	public void onClientPresenceChanged(PipeServer server, boolean connected) {
 		if (logger.isDebugEnabled()) {
 			logger.debug("Channel '" + server.getChannel() + "': "

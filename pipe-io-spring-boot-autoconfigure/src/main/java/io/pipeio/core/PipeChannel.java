@@ -37,6 +37,9 @@ public final class PipeChannel implements PipeChannelContext {
 
 	final PendingRequests requests = new PendingRequests();
 
+	/** What the listener side counts; the engine's statistics read and add it in. */
+	final ListenerStatistics counts = new ListenerStatistics();
+
 	final ChannelListener listener;
 
 	private final @Nullable ChannelPlugin plugin;
@@ -55,7 +58,7 @@ public final class PipeChannel implements PipeChannelContext {
 		this.failures = new LineFailures(this, settings.retry(), deadLetters);
 		this.server = new PipeServer(settings.server(), new ChannelLineHandler(this),
 				new CompositePipeServerListener(List.of(serverListener, this.failures)));
-		this.unheardLines = new UnheardLines(name, settings.server().getInPath(), this.server.getStatistics());
+		this.unheardLines = new UnheardLines(name, settings.server().getInPath(), this.counts);
 		this.plugin = (settings.plugin() != null) ? new ChannelPlugin(this, this.server, pluginObservers) : null;
 	}
 

@@ -2,7 +2,6 @@ package io.pipeio.core;
 
 import java.nio.file.Path;
 
-import io.pipeio.server.ChannelStatistics;
 import io.pipeio.server.DropReason;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -23,12 +22,12 @@ final class UnheardLines {
 
 	private final Path inPipe;
 
-	private final ChannelStatistics statistics;
+	private final ListenerStatistics statistics;
 
 	/** Written by the channel's reader thread only. */
 	private volatile boolean warned;
 
-	UnheardLines(String channel, Path inPipe, ChannelStatistics statistics) {
+	UnheardLines(String channel, Path inPipe, ListenerStatistics statistics) {
 		this.channel = channel;
 		this.inPipe = inPipe;
 		this.statistics = statistics;
@@ -38,7 +37,7 @@ final class UnheardLines {
 	 * Count a line that arrived with no listener attached, and warn if it is the first.
 	 */
 	void drop() {
-		this.statistics.recordDropped(DropReason.NO_LISTENER);
+		this.statistics.dropped(DropReason.NO_LISTENER);
 		if (!this.warned) {
 			this.warned = true;
 			logger.warn("Channel '" + this.channel + "' has no @PipeListener, but a line arrived on its in pipe "

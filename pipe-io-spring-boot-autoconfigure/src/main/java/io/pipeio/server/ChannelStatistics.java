@@ -13,6 +13,12 @@ import org.jspecify.annotations.Nullable;
  * thread (metrics, health). Received and sent counters have a single writer each (the
  * dispatching reader and the writer thread); drops come from anywhere.
  * <p>
+ * The engine writes only what it sees itself; what the channel's {@link LineHandler}
+ * counts (a failed listener, a malformed line, retries and dead letters) it keeps in its
+ * own {@link HandlerStatistics}, which these counters read and add in. So one object
+ * answers every question about a channel, and no layer above the engine can change the
+ * engine's counts.
+ * <p>
  * A line is counted as received before its handler runs, so no client can see a reply
  * before the count of its request. The received counters are written once per line with a
  * release store, which costs a plain store on common CPUs where a volatile store costs a
@@ -50,15 +56,12 @@ public final class ChannelStatistics {
 
 	private final LongAdder[] dropped = new LongAdder[DropReason.values().length];
 
-	private final LongAdder retries = new LongAdder();
-
-	private final LongAdder deadLettered = new LongAdder();
-
-	private final LongAdder deadLetterFailures = new LongAdder();
-
 	private final AtomicReference<@Nullable LastError> lastError = new AtomicReference<>();
 
-	ChannelStatistics() {
+	private final HandlerStatistics handler;
+
+	ChannelStatistics(HandlerStatistics handler) {
+		this.handler = handler;
 		for (int i = 0; i < this.dropped.length; i++) {
 			this.dropped[i] = new LongAdder();
 		}
@@ -98,7 +101,7 @@ public final class ChannelStatistics {
 	 * @return the count
 	 */
 	public long getDropped(DropReason reason) {
-		return this.dropped[reason.ordinal()].sum();
+		return this.dropped[reason.ordinal()].sum() + this.handler.getDropped(reason);
 	}
 
 	/**
@@ -106,25 +109,25 @@ public final class ChannelStatistics {
 	 */
 	public long getDroppedTotal() {
 		long total = 0;
-		for (LongAdder adder : this.dropped) {
-			total += adder.sum();
+		for (DropReason reason : DropReason.values()) {
+			total += getDropped(reason);
 		}
 		return total;
 	}
 
 	/**
-	 * @return the last error recorded, or {@code null}
+	 * @return the last error recorded by the engine or the handler, or {@code null}
 	 */
 	public @Nullable LastError getLastError() {
-		return this.lastError.get();
+		LastError own = this.lastError.get();
+		LastError handler = this.handler.getLastError();
+		if (own == null) {
+			return handler;
+		}
+		return (handler != null && handler.time().isAfter(own.time())) ? handler : own;
 	}
 
-	/**
-	 * Count a dropped line. Called by the engine and by the layers above it (a line that
-	 * could not be decoded, a channel with no listener).
-	 * @param reason the reason
-	 */
-	public void recordDropped(DropReason reason) {
+	void recordDropped(DropReason reason) {
 		this.dropped[reason.ordinal()].increment();
 	}
 
@@ -136,41 +139,21 @@ public final class ChannelStatistics {
 	 * @return times a listener was called again with a line it had failed on
 	 */
 	public long getRetries() {
-		return this.retries.sum();
-	}
-
-	/**
-	 * Count a listener called again with a line it had failed on: by the layers above the
-	 * engine.
-	 */
-	public void recordRetry() {
-		this.retries.increment();
+		return this.handler.getRetries();
 	}
 
 	/**
 	 * @return dropped lines written to the channel's dead-letter file
 	 */
 	public long getDeadLettered() {
-		return this.deadLettered.sum();
-	}
-
-	/**
-	 * Count a dropped line written to a dead-letter file: by the layers above the engine.
-	 */
-	public void recordDeadLettered() {
-		this.deadLettered.increment();
+		return this.handler.getDeadLettered();
 	}
 
 	/**
 	 * @return dropped lines that could not be written to the channel's dead-letter file
 	 */
 	public long getDeadLetterFailures() {
-		return this.deadLetterFailures.sum();
-	}
-
-	/** Count a dropped line that could not be written to a dead-letter file. */
-	public void recordDeadLetterFailure() {
-		this.deadLetterFailures.increment();
+		return this.handler.getDeadLetterFailures();
 	}
 
 	/**
@@ -188,10 +171,10 @@ public final class ChannelStatistics {
 	}
 
 	/**
-	 * Remember an error as the channel's last one.
+	 * Remember an error of the engine as the channel's last one.
 	 * @param error the error
 	 */
-	public void recordError(Throwable error) {
+	void recordError(Throwable error) {
 		this.lastError
 			.set(new LastError(Instant.now(), error.getClass().getName(), String.valueOf(error.getMessage())));
 	}

@@ -3,6 +3,14 @@ package io.pipeio.server;
 /**
  * Why a line was not delivered. The {@link #tag() tag} is the value of the {@code reason}
  * tag of the {@code pipeio.messages.dropped} metric.
+ * <p>
+ * This is the one list of reason names, also of the reasons the engine never sees
+ * ({@link #MALFORMED}, {@link #NO_LISTENER}, and {@link #HANDLER_ERROR} for a listener
+ * that failed): metric tags, the {@code pipeio} endpoint, the dead-letter file and the
+ * error handler all name reasons from it, whichever layer dropped the line. Who counts a
+ * reason is not decided here: the engine counts what it drops in its
+ * {@link ChannelStatistics}, the {@link LineHandler} counts what it drops in its own
+ * {@link HandlerStatistics}, and the channel's statistics add the two.
  *
  * @author pipe-io
  */
@@ -11,16 +19,24 @@ public enum DropReason {
 	/** An incoming line was longer than the channel's max message size. */
 	TOO_LARGE("too-large"),
 
-	/** An incoming line could not be decoded or converted. */
+	/**
+	 * An incoming line could not be decoded or converted. Counted by the handler.
+	 */
 	MALFORMED("malformed"),
 
-	/** An incoming line arrived on a channel that has no listener. */
+	/**
+	 * An incoming line arrived on a channel that has no listener. Counted by the handler.
+	 */
 	NO_LISTENER("no-listener"),
 
 	/** An outgoing line did not fit into the send queue within the send timeout. */
 	QUEUE_FULL("queue-full"),
 
-	/** The handler of an incoming line threw an exception. */
+	/**
+	 * The handler of an incoming line failed: counted by the handler for a listener that
+	 * failed (after its retries), and by the engine for an exception that escaped the
+	 * handler; never by both for one line.
+	 */
 	HANDLER_ERROR("handler-error"),
 
 	/**

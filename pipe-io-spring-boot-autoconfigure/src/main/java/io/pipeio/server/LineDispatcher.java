@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
  * handler is never called concurrently (a replaced in pipe is drained by a second reader
  * for a while), and holds chunks back while the channel is paused. Each line is counted
  * before its handler runs, so a reply can never reach a client ahead of the count of its
- * request; replies are handed to the writer as {@link ReplyBatching} decides.
+ * request; the chunk's replies go to the writer as {@link ChunkReplies} decides.
  * <p>
  * Pausing and closing use a lock of their own: they must never wait for a handler that is
  * still running (a slow handler would otherwise block {@code stop()} and
@@ -45,7 +45,7 @@ final class LineDispatcher {
 
 	private volatile @Nullable Thread abandoned;
 
-	private final ReplyBatching replies = new ReplyBatching();
+	private final ChunkReplies replies;
 
 	LineDispatcher(PipeServer server, LineSender sender, LineHandler handler, PipeServerListener listener,
 			ChannelStatistics statistics) {
@@ -54,6 +54,7 @@ final class LineDispatcher {
 		this.handler = handler;
 		this.listener = listener;
 		this.statistics = statistics;
+		this.replies = sender.chunkReplies();
 	}
 
 	/**
@@ -294,6 +295,9 @@ final class LineDispatcher {
 				}
 			}
 			catch (Throwable ex) {
+				// Only what escaped the handler: it decides about its own failures. The
+				// engine counts it once and guards its thread, which serves the next
+				// line.
 				dispatcher.statistics.recordDropped(DropReason.HANDLER_ERROR);
 				dispatcher.statistics.recordError(ex);
 				dispatcher.listener.onHandlerError(dispatcher.server,

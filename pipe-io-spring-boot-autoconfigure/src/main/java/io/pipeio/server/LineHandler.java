@@ -16,9 +16,11 @@ public interface LineHandler {
 	 * @param buffer the buffer holding the line, valid only during this call
 	 * @param offset where the line starts in {@code buffer}
 	 * @param length the number of bytes of the line (zero for an empty line)
-	 * @throws Exception any failure; it is reported to
-	 * {@link PipeServerListener#onHandlerError} and the channel goes on with the next
-	 * line
+	 * @throws Exception any failure; it is counted as {@link DropReason#HANDLER_ERROR},
+	 * reported to {@link PipeServerListener#onHandlerError} and the channel goes on with
+	 * the next line. A handler that decides about its failures itself (counts them in its
+	 * {@link #getStatistics() statistics}) must not throw for a line it counted, or the
+	 * line is counted twice
 	 */
 	void onLine(byte[] buffer, int offset, int length) throws Exception;
 
@@ -50,6 +52,16 @@ public interface LineHandler {
 	 * nothing; must not throw.
 	 */
 	default void onChunkEnd() {
+	}
+
+	/**
+	 * Return the counters this handler keeps of the lines it dropped itself, which the
+	 * channel's {@link ChannelStatistics} adds to the engine's. Called once, when the
+	 * server is created. By default, none.
+	 * @return the handler's counters
+	 */
+	default HandlerStatistics getStatistics() {
+		return HandlerStatistics.NONE;
 	}
 
 }

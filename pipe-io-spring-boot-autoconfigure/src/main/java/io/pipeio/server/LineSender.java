@@ -23,6 +23,8 @@ final class LineSender {
 
 	private final PipeServerListener listener;
 
+	private final ChunkReplies chunkReplies;
+
 	private volatile @Nullable SendQueue queue;
 
 	LineSender(PipeServer server, PipeServerSettings settings, ChannelStatistics statistics,
@@ -31,6 +33,7 @@ final class LineSender {
 		this.settings = settings;
 		this.statistics = statistics;
 		this.listener = listener;
+		this.chunkReplies = new ChunkReplies(settings);
 	}
 
 	/**
@@ -50,10 +53,18 @@ final class LineSender {
 	}
 
 	/**
-	 * @return the queue while running, for the dispatcher to batch replies into
+	 * @return the queue while running, or {@code null}
 	 */
 	@Nullable SendQueue queue() {
 		return this.queue;
+	}
+
+	/**
+	 * @return the replies of the chunk being dispatched, which the dispatcher begins and
+	 * ends around each chunk
+	 */
+	ChunkReplies chunkReplies() {
+		return this.chunkReplies;
 	}
 
 	int queueSize() {
@@ -108,7 +119,7 @@ final class LineSender {
 			throw PipeSendException.notRunning(channel, this.server.getState());
 		}
 		try {
-			if (sendQueue.offer(entry)) {
+			if (this.chunkReplies.collect(sendQueue, entry) || sendQueue.offer(entry)) {
 				return true;
 			}
 		}

@@ -31,7 +31,7 @@ public final class PipeServer {
 
 	private final PipeServerListener listener;
 
-	private final ChannelStatistics statistics = new ChannelStatistics();
+	private final ChannelStatistics statistics;
 
 	private final LineDispatcher dispatcher;
 
@@ -60,10 +60,11 @@ public final class PipeServer {
 	public PipeServer(PipeServerSettings settings, LineHandler handler, PipeServerListener listener) {
 		this.settings = Objects.requireNonNull(settings, "'settings' must not be null");
 		this.listener = Objects.requireNonNull(listener, "'listener' must not be null");
+		Objects.requireNonNull(handler, "'handler' must not be null");
+		this.statistics = new ChannelStatistics(handler.getStatistics());
 		this.state = new ServerState(this, listener, this.statistics);
 		this.sender = new LineSender(this, settings, this.statistics, listener);
-		this.dispatcher = new LineDispatcher(this, this.sender,
-				Objects.requireNonNull(handler, "'handler' must not be null"), listener, this.statistics);
+		this.dispatcher = new LineDispatcher(this, this.sender, handler, listener, this.statistics);
 	}
 
 	/**

@@ -54,7 +54,10 @@ public interface PipeServerListener {
 	}
 
 	/**
-	 * The {@link LineHandler} threw an exception; the channel goes on with the next line.
+	 * The {@link LineHandler} threw an exception, counted as
+	 * {@link DropReason#HANDLER_ERROR}; the channel goes on with the next line. A handler
+	 * that handles its own failures, such as a channel's, throws only if it failed
+	 * itself.
 	 * @param server the server
 	 * @param line a copy of the line the handler failed on
 	 * @param error the exception

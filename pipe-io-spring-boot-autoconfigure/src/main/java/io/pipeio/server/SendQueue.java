@@ -17,10 +17,10 @@ import org.jspecify.annotations.Nullable;
  * it is actually waiting.
  * <p>
  * A line that does not fit is handled as the channel's {@link OverflowPolicy} says.
- * Replies the reader sends while it dispatches a chunk are collected by the
- * {@link SendBatch} and placed here together. Entries dropped to make room, or refused
- * without their sender being told by an exception, go to the rejection callback once the
- * lock is released.
+ * Replies the reader sends while it dispatches a chunk are collected by
+ * {@link ChunkReplies} and placed here together ({@link #placeAll}). Entries dropped to
+ * make room, or refused without their sender being told by an exception, go to the
+ * rejection callback once the lock is released.
  *
  * @author pipe-io
  */
@@ -35,8 +35,6 @@ final class SendQueue {
 	private final Consumer<List<Object>> rejected;
 
 	private final SendQueueBounds bounds;
-
-	private final SendBatch batch;
 
 	private final ReentrantLock lock = new ReentrantLock();
 
@@ -77,23 +75,18 @@ final class SendQueue {
 		this.sendTimeoutNanos = TimeUnit.NANOSECONDS.convert(settings.getSendTimeout()); // saturates
 		this.rejected = rejected;
 		this.bounds = new SendQueueBounds(settings);
-		this.batch = new SendBatch(this, this.bounds, settings);
 	}
 
 	/**
-	 * Add an entry. The thread collecting a batch (the reader dispatching a chunk) only
-	 * collects it. Otherwise, if it does not fit: with {@link OverflowPolicy#BLOCK} the
-	 * caller waits up to the send timeout; with {@link OverflowPolicy#DROP_OLDEST} the
-	 * oldest entries make room; with the other policies it is not queued.
+	 * Add an entry. If it does not fit: with {@link OverflowPolicy#BLOCK} the caller
+	 * waits up to the send timeout; with {@link OverflowPolicy#DROP_OLDEST} the oldest
+	 * entries make room; with the other policies it is not queued.
 	 * @param entry a line or a {@link OutboundPipe.PendingLine}
-	 * @return {@code true} if queued or collected, {@code false} if it did not fit
+	 * @return {@code true} if queued, {@code false} if it did not fit
 	 * @throws InterruptedException if interrupted while waiting
 	 * @throws IllegalStateException if the queue is closed
 	 */
 	boolean offer(Object entry) throws InterruptedException {
-		if (this.batch.isCollecting() && this.batch.add(entry)) {
-			return true;
-		}
 		boolean queued;
 		List<Object> evicted;
 		this.lock.lock();
@@ -117,10 +110,15 @@ final class SendQueue {
 	}
 
 	/**
-	 * @return the reader's batch, begun and ended around each dispatched chunk
+	 * Tell, without the lock, whether a line would fit once the lines collected before it
+	 * were queued; other senders may fill the queue meanwhile.
+	 * @param linesBefore lines collected before it
+	 * @param bytesBefore their bytes
+	 * @param length the line's length
+	 * @return whether it seems to fit
 	 */
-	SendBatch batch() {
-		return this.batch;
+	boolean seemsToFit(int linesBefore, long bytesBefore, int length) {
+		return this.bounds.seemsToFit(linesBefore, bytesBefore, length);
 	}
 
 	/**

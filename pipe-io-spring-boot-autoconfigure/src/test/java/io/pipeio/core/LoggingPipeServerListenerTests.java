@@ -16,8 +16,9 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What {@link LoggingPipeServerListener} logs of dropped lines: each over-size line, but
- * a flood of queue-full drops (a drop overflow policy with no reader) only now and then.
+ * What {@link LoggingPipeServerListener} logs of dropped lines: each over-size line and
+ * each failure that escaped the channel's handler, but a flood of queue-full drops (a
+ * drop overflow policy with no reader) only now and then.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class LoggingPipeServerListenerTests {
@@ -37,6 +38,14 @@ class LoggingPipeServerListenerTests {
 		assertThat(output).contains("no client reads").contains("overflow is drop-newest").contains("every 10 s");
 		assertThat(count(output, "Channel 'orders' dropped a line of 10 bytes: queue-full")).isEqualTo(1);
 		assertThat(count(output, ": too-large")).isEqualTo(2);
+	}
+
+	@Test
+	void aFailureThatEscapedTheHandlerIsLoggedWithItsCause(CapturedOutput output) {
+		new LoggingPipeServerListener().onHandlerError(server("events"), new byte[7],
+				new IllegalStateException("the channel's handler broke"));
+		assertThat(output).contains("Channel 'events' dropped a line of 7 bytes: its handler failed (handler-error)")
+			.contains("IllegalStateException: the channel's handler broke");
 	}
 
 	private static PipeServer server(String channel) {

@@ -18,8 +18,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * {@link SendQueue} on its own, without pipes: the line and byte bounds, each overflow
- * policy, the reader's batch and the release of waits for a stop. The test thread plays
- * the senders and, where it takes entries, the writer.
+ * policy and the release of waits for a stop (the replies of a chunk, placed together, in
+ * {@link ChunkRepliesTests}). The test thread plays the senders and, where it takes
+ * entries, the writer.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class SendQueueTests {
@@ -141,67 +142,6 @@ class SendQueueTests {
 		assertThat(queue.offer(line("a"))).isTrue();
 		assertThat(queue.offer(line("b"))).isFalse();
 		assertThat(this.rejected).isEmpty();
-	}
-
-	@Test
-	void readerBatchWaitsForRoomWithoutLimitUntilAStopLimitsWaits() throws Exception {
-		SendQueue queue = new SendQueue(settings(OverflowPolicy.BLOCK, 1, 1000).sendTimeout(Duration.ZERO).build(),
-				this.rejected::addAll);
-		assertThat(queue.offer(line("a"))).isTrue();
-		Thread reader = new Thread(() -> {
-			queue.batch().begin();
-			offer(queue, line("reply"));
-			queue.batch().end(); // the queue is full: waits, with no time limit
-		}, "test-reader");
-		reader.setDaemon(true);
-		reader.start();
-		await().atMost(Duration.ofSeconds(5)).until(() -> reader.getState() == Thread.State.TIMED_WAITING);
-		assertThat(reader.isAlive()).isTrue();
-		queue.limitWaits(System.nanoTime());
-		reader.join(5000);
-		assertThat(reader.isAlive()).isFalse();
-		assertThat(texts(this.rejected)).containsExactly("reply");
-	}
-
-	@Test
-	void readerBatchWithBlockGetsInOnceTheWriterTakes() throws Exception {
-		SendQueue queue = queue(OverflowPolicy.BLOCK, 1, 1000);
-		assertThat(queue.offer(line("a"))).isTrue();
-		CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> {
-			queue.batch().begin();
-			offer(queue, line("reply"));
-			queue.batch().end();
-		});
-		await().atMost(Duration.ofSeconds(5)).until(() -> queue.fullSinceMillis() != 0);
-		assertThat(texts(takeAll(queue))).containsExactly("a");
-		reader.get(5, TimeUnit.SECONDS);
-		assertThat(texts(takeAll(queue))).containsExactly("reply");
-		assertThat(this.rejected).isEmpty();
-	}
-
-	@Test
-	void readerBatchWithDropNewestReportsRepliesThatDidNotFit() throws Exception {
-		SendQueue queue = queue(OverflowPolicy.DROP_NEWEST, 2, 1000);
-		assertThat(queue.offer(line("a"))).isTrue();
-		queue.batch().begin();
-		assertThat(queue.offer(line("r1"))).isTrue();
-		assertThat(queue.offer(line("r2"))).as("collected, placed at the end of the batch").isTrue();
-		queue.batch().end();
-		assertThat(texts(this.rejected)).containsExactly("r2");
-		assertThat(texts(takeAll(queue))).containsExactly("a", "r1");
-	}
-
-	@Test
-	void readerBatchWithFailRefusesAReplyThatWouldNotFitAtOnce() throws Exception {
-		SendQueue queue = queue(OverflowPolicy.FAIL, 3, 1000);
-		assertThat(queue.offer(line("a"))).isTrue();
-		queue.batch().begin();
-		assertThat(queue.offer(line("r1"))).isTrue();
-		assertThat(queue.offer(line("r2"))).isTrue();
-		assertThat(queue.offer(line("r3"))).as("a, r1 and r2 fill the queue").isFalse();
-		queue.batch().end();
-		assertThat(this.rejected).isEmpty();
-		assertThat(texts(takeAll(queue))).containsExactly("a", "r1", "r2");
 	}
 
 	@Test

@@ -1,0 +1,88 @@
+package io.pipeio.server;
+
+import java.time.Instant;
+
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A channel's counters are the engine's own plus those its handler keeps: readers see one
+ * set of counters although each layer writes only its own.
+ */
+class ChannelStatisticsTests {
+
+	@Test
+	void dropsOfTheHandlerAddToTheEnginesOwn() {
+		ChannelStatistics statistics = new ChannelStatistics(new FixedHandlerStatistics(null));
+		statistics.recordDropped(DropReason.HANDLER_ERROR);
+		statistics.recordDropped(DropReason.TOO_LARGE, 2);
+		assertThat(statistics.getDropped(DropReason.HANDLER_ERROR)).isEqualTo(4);
+		assertThat(statistics.getDropped(DropReason.MALFORMED)).isEqualTo(5);
+		assertThat(statistics.getDropped(DropReason.TOO_LARGE)).isEqualTo(2);
+		assertThat(statistics.getDroppedTotal()).isEqualTo(11);
+		assertThat(statistics.getRetries()).isEqualTo(7);
+		assertThat(statistics.getDeadLettered()).isEqualTo(8);
+		assertThat(statistics.getDeadLetterFailures()).isEqualTo(9);
+	}
+
+	@Test
+	void lastErrorIsTheNewerOfTheEnginesAndTheHandlers() {
+		ChannelStatistics.LastError old = new ChannelStatistics.LastError(Instant.EPOCH, "Old", "old");
+		ChannelStatistics statistics = new ChannelStatistics(new FixedHandlerStatistics(old));
+		assertThat(statistics.getLastError()).isSameAs(old);
+		statistics.recordError(new IllegalStateException("now"));
+		assertThat(statistics.getLastError()).satisfies((error) -> {
+			assertThat(error.type()).isEqualTo(IllegalStateException.class.getName());
+			assertThat(error.message()).isEqualTo("now");
+		});
+		ChannelStatistics.LastError future = new ChannelStatistics.LastError(Instant.now().plusSeconds(60), "New",
+				"new");
+		assertThat(new ChannelStatistics(new FixedHandlerStatistics(future)).getLastError()).isSameAs(future);
+	}
+
+	@Test
+	void handlerWithoutCountersAddsNothing() {
+		ChannelStatistics statistics = new ChannelStatistics(HandlerStatistics.NONE);
+		statistics.recordDropped(DropReason.INCOMPLETE);
+		assertThat(statistics.getDroppedTotal()).isOne();
+		assertThat(statistics.getRetries()).isZero();
+		assertThat(statistics.getLastError()).isNull();
+	}
+
+	private record FixedHandlerStatistics(
+			ChannelStatistics.@Nullable LastError lastError) implements HandlerStatistics {
+
+		@Override
+		public long getDropped(DropReason reason) {
+			return switch (reason) {
+				case HANDLER_ERROR -> 3;
+				case MALFORMED -> 5;
+				default -> 0;
+			};
+		}
+
+		@Override
+		public long getRetries() {
+			return 7;
+		}
+
+		@Override
+		public long getDeadLettered() {
+			return 8;
+		}
+
+		@Override
+		public long getDeadLetterFailures() {
+			return 9;
+		}
+
+		@Override
+		public ChannelStatistics.@Nullable LastError getLastError() {
+			return this.lastError;
+		}
+
+	}
+
+}

@@ -1,0 +1,151 @@
+package io.pipeio.server;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@link ChunkReplies} with a {@link SendQueue}, without pipes: which sends are the
+ * replies of a chunk, and how they are placed at its end as each overflow policy says.
+ * The test thread plays the reader that dispatches a chunk, as {@link LineSender} would
+ * offer its sends.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class ChunkRepliesTests {
+
+	private final List<Object> rejected = Collections.synchronizedList(new ArrayList<>());
+
+	@Test
+	void onlySendsOfTheChunksThreadToItsQueueAreCollected() throws Exception {
+		PipeServerSettings settings = settings(OverflowPolicy.BLOCK, 10, 1000).build();
+		SendQueue queue = new SendQueue(settings, this.rejected::addAll);
+		SendQueue otherQueue = new SendQueue(settings, this.rejected::addAll);
+		ChunkReplies replies = new ChunkReplies(settings);
+		assertThat(replies.collect(queue, line("before"))).as("no chunk yet").isFalse();
+		replies.begin(queue);
+		assertThat(replies.collect(queue, line("reply"))).isTrue();
+		assertThat(replies.collect(otherQueue, line("elsewhere"))).isFalse();
+		assertThat(CompletableFuture.supplyAsync(() -> replies.collect(queue, line("other thread")))
+			.get(5, TimeUnit.SECONDS)).isFalse();
+		assertThat(queue.size()).as("held until the chunk ends").isZero();
+		replies.end();
+		assertThat(texts(takeAll(queue))).containsExactly("reply");
+		assertThat(replies.collect(queue, line("after"))).isFalse();
+	}
+
+	@Test
+	void repliesWaitForRoomWithoutLimitUntilAStopLimitsWaits() throws Exception {
+		PipeServerSettings settings = settings(OverflowPolicy.BLOCK, 1, 1000).sendTimeout(Duration.ZERO).build();
+		SendQueue queue = new SendQueue(settings, this.rejected::addAll);
+		ChunkReplies replies = new ChunkReplies(settings);
+		assertThat(queue.offer(line("a"))).isTrue();
+		Thread reader = new Thread(() -> {
+			replies.begin(queue);
+			reply(replies, queue, line("reply"));
+			replies.end(); // the queue is full: waits, with no time limit
+		}, "test-reader");
+		reader.setDaemon(true);
+		reader.start();
+		await().atMost(Duration.ofSeconds(5)).until(() -> reader.getState() == Thread.State.TIMED_WAITING);
+		assertThat(reader.isAlive()).isTrue();
+		queue.limitWaits(System.nanoTime());
+		reader.join(5000);
+		assertThat(reader.isAlive()).isFalse();
+		assertThat(texts(this.rejected)).containsExactly("reply");
+	}
+
+	@Test
+	void repliesWithBlockGetInOnceTheWriterTakes() throws Exception {
+		PipeServerSettings settings = settings(OverflowPolicy.BLOCK, 1, 1000).build();
+		SendQueue queue = new SendQueue(settings, this.rejected::addAll);
+		ChunkReplies replies = new ChunkReplies(settings);
+		assertThat(queue.offer(line("a"))).isTrue();
+		CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> {
+			replies.begin(queue);
+			reply(replies, queue, line("reply"));
+			replies.end();
+		});
+		await().atMost(Duration.ofSeconds(5)).until(() -> queue.fullSinceMillis() != 0);
+		assertThat(texts(takeAll(queue))).containsExactly("a");
+		reader.get(5, TimeUnit.SECONDS);
+		assertThat(texts(takeAll(queue))).containsExactly("reply");
+		assertThat(this.rejected).isEmpty();
+	}
+
+	@Test
+	void repliesWithDropNewestThatDidNotFitAreReported() throws Exception {
+		PipeServerSettings settings = settings(OverflowPolicy.DROP_NEWEST, 2, 1000).build();
+		SendQueue queue = new SendQueue(settings, this.rejected::addAll);
+		ChunkReplies replies = new ChunkReplies(settings);
+		assertThat(queue.offer(line("a"))).isTrue();
+		replies.begin(queue);
+		assertThat(reply(replies, queue, line("r1"))).isTrue();
+		assertThat(reply(replies, queue, line("r2"))).as("collected, placed at the end of the chunk").isTrue();
+		replies.end();
+		assertThat(texts(this.rejected)).containsExactly("r2");
+		assertThat(texts(takeAll(queue))).containsExactly("a", "r1");
+	}
+
+	@Test
+	void replyWithFailThatWouldNotFitIsRefusedAtOnce() throws Exception {
+		PipeServerSettings settings = settings(OverflowPolicy.FAIL, 3, 1000).build();
+		SendQueue queue = new SendQueue(settings, this.rejected::addAll);
+		ChunkReplies replies = new ChunkReplies(settings);
+		assertThat(queue.offer(line("a"))).isTrue();
+		replies.begin(queue);
+		assertThat(reply(replies, queue, line("r1"))).isTrue();
+		assertThat(reply(replies, queue, line("r2"))).isTrue();
+		assertThat(reply(replies, queue, line("r3"))).as("a, r1 and r2 fill the queue").isFalse();
+		replies.end();
+		assertThat(this.rejected).isEmpty();
+		assertThat(texts(takeAll(queue))).containsExactly("a", "r1", "r2");
+	}
+
+	/** As {@link LineSender} sends: collected as a reply of the chunk, else queued. */
+	private static boolean reply(ChunkReplies replies, SendQueue queue, byte[] line) {
+		try {
+			return replies.collect(queue, line) || queue.offer(line);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static PipeServerSettings.Builder settings(OverflowPolicy policy, int capacity, long maxBytes) {
+		return TestPipes.settings("queue", Path.of("/nonexistent/queue.in"), Path.of("/nonexistent/queue.out"))
+			.overflow(policy)
+			.sendQueueCapacity(capacity)
+			.sendQueueMaxBytes(maxBytes);
+	}
+
+	private static byte[] line(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
+	}
+
+	private static List<String> texts(List<Object> entries) {
+		synchronized (entries) {
+			return entries.stream()
+				.map((entry) -> new String(OutboundPipe.lineOf(entry), StandardCharsets.UTF_8))
+				.toList();
+		}
+	}
+
+	private static List<Object> takeAll(SendQueue queue) throws InterruptedException {
+		List<Object> taken = new ArrayList<>();
+		assertThat(queue.takeAll(taken)).isTrue();
+		return taken;
+	}
+
+}
