@@ -48,6 +48,9 @@ public final class PipeIoRuntimeHints implements RuntimeHintsRegistrar {
 	 */
 	static final TypeReference LIBC = TypeReference.of("io.pipeio.server.Posix$LibC");
 
+	/** The event loop's calls, bound with JNA's direct mapping (native methods). */
+	static final TypeReference DIRECT_CALLS = TypeReference.of("io.pipeio.server.DirectCalls");
+
 	/**
 	 * The dispatch library of every Linux architecture: the engine runs on Linux only (it
 	 * needs {@code eventfd}), so the libraries of other systems would only make the image
@@ -96,6 +99,9 @@ public final class PipeIoRuntimeHints implements RuntimeHintsRegistrar {
 		// constructor.
 		hints.reflection().registerType(NativeLong.class, MemberCategory.INVOKE_PUBLIC_CONSTRUCTORS);
 		hints.resources().registerPattern(DISPATCH_LIBRARIES);
+		// Native.register reads the class's native methods and binds them through JNI.
+		hints.reflection().registerType(DIRECT_CALLS, MemberCategory.INVOKE_DECLARED_METHODS);
+		hints.jni().registerType(DIRECT_CALLS, ALL_DECLARED);
 		registerJni(hints.jni());
 	}
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
+import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import org.jspecify.annotations.Nullable;
 
@@ -41,6 +42,9 @@ final class Epoll {
 	private static final int DATA_OFFSET = PACKED ? 4 : 8;
 
 	private static final @Nullable Throwable UNAVAILABLE = probe();
+
+	/** The event {@code epoll_ctl} reads, one per thread that arms a descriptor. */
+	private static final ThreadLocal<Memory> EVENT = ThreadLocal.withInitial(() -> new Memory(EVENT_SIZE));
 
 	private Epoll() {
 	}
@@ -93,6 +97,17 @@ final class Epoll {
 	}
 
 	private static void control(int epfd, int op, int fd, int events, long token) throws IOException {
+		if (DirectCalls.AVAILABLE) {
+			// Re-armed after every turn: no allocation per call. A thread's own buffer,
+			// as the kernel copies the event before epoll_ctl returns.
+			Memory event = EVENT.get();
+			event.setInt(0, events);
+			event.setLong(DATA_OFFSET, token);
+			if (DirectCalls.epoll_ctl(epfd, op, fd, event) < 0) {
+				throw Posix.failure("epoll_ctl", Native.getLastError());
+			}
+			return;
+		}
 		try (Memory event = new Memory(EVENT_SIZE)) {
 			event.setInt(0, events);
 			event.setLong(DATA_OFFSET, token);
@@ -111,6 +126,17 @@ final class Epoll {
 	 * @return how many events arrived; 0 if interrupted by a signal
 	 */
 	static int await(int epfd, Pointer events, int max) throws IOException {
+		if (DirectCalls.AVAILABLE) {
+			int ready = DirectCalls.epoll_wait(epfd, events, max, -1);
+			if (ready >= 0) {
+				return ready;
+			}
+			int errno = Native.getLastError();
+			if (errno == Posix.EINTR) {
+				return 0;
+			}
+			throw Posix.failure("epoll_wait", errno);
+		}
 		try {
 			return Posix.libc().epoll_wait(epfd, events, max, -1);
 		}

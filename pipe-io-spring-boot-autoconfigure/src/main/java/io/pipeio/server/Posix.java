@@ -121,6 +121,10 @@ final class Posix {
 	 * @return the bytes read, 0 at EOF, -1 when nothing is there yet
 	 */
 	static int readNow(int fd, Pointer buffer, int length) throws IOException {
+		if (DirectCalls.AVAILABLE) {
+			long read = DirectCalls.read(fd, buffer, length);
+			return (read >= 0) ? (int) read : nothingYetOr("read");
+		}
 		try {
 			return libc().read(fd, buffer, new NativeLong(length)).intValue();
 		}
@@ -138,6 +142,10 @@ final class Posix {
 	 * @return the bytes written, -1 when the pipe is full
 	 */
 	static int writeNow(int fd, Pointer buffer, int length) throws IOException {
+		if (DirectCalls.AVAILABLE) {
+			long written = DirectCalls.write(fd, buffer, length);
+			return (written >= 0) ? (int) written : nothingYetOr("write");
+		}
 		try {
 			return libc().write(fd, buffer, new NativeLong(length)).intValue();
 		}
@@ -273,6 +281,27 @@ final class Posix {
 
 	static IOException failure(String call, LastErrorException ex) {
 		return new IOException(call + " failed with errno " + ex.getErrorCode(), ex);
+	}
+
+	/**
+	 * After a direct call returned -1: {@code EAGAIN} is no failure.
+	 * @return -1 if the call would have had to wait
+	 * @throws IOException for any other error
+	 */
+	private static int nothingYetOr(String call) throws IOException {
+		int errno = Native.getLastError();
+		if (errno == EAGAIN) {
+			return -1;
+		}
+		throw failure(call, errno);
+	}
+
+	/**
+	 * @return the failure of a direct call, errno in the message as for
+	 * {@link #failure(String, LastErrorException)}
+	 */
+	static IOException failure(String call, int errno) {
+		return new IOException(call + " failed with errno " + errno, new LastErrorException(errno));
 	}
 
 	static LibC libc() throws IOException {

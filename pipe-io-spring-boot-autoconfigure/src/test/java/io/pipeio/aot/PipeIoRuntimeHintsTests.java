@@ -1,6 +1,7 @@
 package io.pipeio.aot;
 
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.util.stream.Stream;
 
 import com.sun.jna.LastErrorException;
@@ -40,6 +41,19 @@ class PipeIoRuntimeHintsTests {
 		for (Method method : libc.getDeclaredMethods()) {
 			assertThat(reflection().onMethodInvocation(method)).as(method.toGenericString()).accepts(this.hints);
 		}
+	}
+
+	@Test
+	void directlyMappedCallsCanBeReadAndBound() throws ClassNotFoundException {
+		Class<?> direct = Class.forName("io.pipeio.server.DirectCalls");
+		Method[] natives = Stream.of(direct.getDeclaredMethods())
+			.filter((method) -> Modifier.isNative(method.getModifiers()))
+			.toArray(Method[]::new);
+		assertThat(natives).isNotEmpty();
+		for (Method method : natives) {
+			assertThat(reflection().onMethodInvocation(method)).as(method.toGenericString()).accepts(this.hints);
+		}
+		assertThat(jniCategories(direct)).contains(MemberCategory.INVOKE_DECLARED_METHODS);
 	}
 
 	@Test
