@@ -59,6 +59,12 @@ final class PipeIoBindHandler extends AbstractBindHandler {
 
 	@Override
 	public <T> @Nullable Bindable<T> onStart(ConfigurationPropertyName name, Bindable<T> target, BindContext context) {
+		PipeIoPropertyNames names = this.names;
+		if (names != null && ROOT.isAncestorOf(name) && !names.isSet(name)) {
+			// What the binder would find after asking every source, without asking; the
+			// handlers below, such as validation, have nothing to record either
+			return null;
+		}
 		Bindable<T> bindable = super.onStart(name, target, context);
 		if (name.equals(ROOT) && context.getDepth() == 0) {
 			List<String> unknown = PipeIoPropertyKeys.findUnknown(context.getSources());
@@ -66,14 +72,10 @@ final class PipeIoBindHandler extends AbstractBindHandler {
 				throw new UnknownPipeIoPropertyException(unknown);
 			}
 			this.names = PipeIoPropertyNames.read(context.getSources());
+			names = this.names;
 		}
 		if (bindable == null || !ROOT.isAncestorOf(name)) {
 			return bindable;
-		}
-		PipeIoPropertyNames names = this.names;
-		if (names != null && !names.isSet(name)) {
-			// What the binder would find after asking every source, without asking
-			return null;
 		}
 		if (isSettingsObject(bindable) && hasDescendants(name, context, names)) {
 			return bindable.withBindRestrictions(BindRestriction.NO_DIRECT_PROPERTY);
