@@ -28,13 +28,21 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyS
  * <p>
  * Before {@code pipe-io} is bound, it fails the binding if a key under it is no property
  * (a typo such as {@code max-mesage-size}), naming the key and the valid ones; the binder
- * alone ignores such keys.
+ * alone ignores such keys. It then reads which names under {@code pipe-io} the sources
+ * hold, when they can tell ({@link PipeIoPropertyNames}), and skips the keys that none
+ * sets rather than let the binder ask every source about each.
  *
  * @author pipe-io
  */
 final class PipeIoBindHandler extends AbstractBindHandler {
 
 	static final ConfigurationPropertyName ROOT = ConfigurationPropertyName.of("pipe-io");
+
+	/**
+	 * The names under {@code pipe-io} that the sources hold, once {@code pipe-io} is
+	 * bound; {@code null} before, and when a source cannot list them.
+	 */
+	private @Nullable PipeIoPropertyNames names;
 
 	PipeIoBindHandler(BindHandler parent) {
 		super(parent);
@@ -51,15 +59,25 @@ final class PipeIoBindHandler extends AbstractBindHandler {
 
 	@Override
 	public <T> @Nullable Bindable<T> onStart(ConfigurationPropertyName name, Bindable<T> target, BindContext context) {
+		PipeIoPropertyNames names = this.names;
+		if (names != null && ROOT.isAncestorOf(name) && !names.isSet(name)) {
+			// What the binder would find after asking every source, without asking; the
+			// handlers below, such as validation, have nothing to record either
+			return null;
+		}
 		Bindable<T> bindable = super.onStart(name, target, context);
 		if (name.equals(ROOT) && context.getDepth() == 0) {
 			List<String> unknown = PipeIoPropertyKeys.findUnknown(context.getSources());
 			if (!unknown.isEmpty()) {
 				throw new UnknownPipeIoPropertyException(unknown);
 			}
+			this.names = PipeIoPropertyNames.read(context.getSources());
+			names = this.names;
 		}
-		if (bindable != null && ROOT.isAncestorOf(name) && isSettingsObject(bindable)
-				&& hasDescendants(name, context)) {
+		if (bindable == null || !ROOT.isAncestorOf(name)) {
+			return bindable;
+		}
+		if (isSettingsObject(bindable) && hasDescendants(name, context, names)) {
 			return bindable.withBindRestrictions(BindRestriction.NO_DIRECT_PROPERTY);
 		}
 		return bindable;
@@ -69,7 +87,11 @@ final class PipeIoBindHandler extends AbstractBindHandler {
 		return PipeIoProperties.isGroup(target.getType().resolve(Object.class));
 	}
 
-	private static boolean hasDescendants(ConfigurationPropertyName name, BindContext context) {
+	private static boolean hasDescendants(ConfigurationPropertyName name, BindContext context,
+			@Nullable PipeIoPropertyNames names) {
+		if (names != null) {
+			return names.hasDescendants(name);
+		}
 		for (ConfigurationPropertySource source : context.getSources()) {
 			if (source.containsDescendantOf(name) == ConfigurationPropertyState.PRESENT) {
 				return true;

@@ -2,6 +2,7 @@ package io.pipeio.autoconfigure;
 
 import java.beans.PropertyDescriptor;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -46,12 +47,15 @@ final class PipeIoPropertyKeys {
 	 */
 	static List<String> findUnknown(Iterable<ConfigurationPropertySource> sources) {
 		Map<ConfigurationPropertyName, String> problems = new LinkedHashMap<>();
+		// The keys of each properties class, read once: every key of every channel is
+		// checked against them.
+		Map<Class<?>, Map<String, Key>> keysByType = new HashMap<>();
 		for (ConfigurationPropertySource source : sources) {
 			if (source instanceof IterableConfigurationPropertySource iterable
 					&& !(source.getUnderlyingSource() instanceof SystemEnvironmentPropertySource)) {
 				for (ConfigurationPropertyName name : iterable.filter(PipeIoBindHandler.ROOT::isAncestorOf)) {
 					if (!problems.containsKey(name)) {
-						String problem = check(name, source.getConfigurationProperty(name));
+						String problem = check(name, source.getConfigurationProperty(name), keysByType);
 						if (problem != null) {
 							problems.put(name, problem);
 						}
@@ -62,11 +66,12 @@ final class PipeIoPropertyKeys {
 		return new ArrayList<>(problems.values());
 	}
 
-	private static @Nullable String check(ConfigurationPropertyName name, @Nullable ConfigurationProperty property) {
+	private static @Nullable String check(ConfigurationPropertyName name, @Nullable ConfigurationProperty property,
+			Map<Class<?>, Map<String, Key>> keysByType) {
 		Class<?> type = PipeIoProperties.class;
 		StringBuilder path = new StringBuilder("pipe-io");
 		for (int i = 1; i < name.getNumberOfElements(); i++) {
-			Map<String, Key> keys = keysOf(type);
+			Map<String, Key> keys = keysByType.computeIfAbsent(type, PipeIoPropertyKeys::keysOf);
 			Key key = keys.get(uniform(name.getElement(i, Form.UNIFORM)));
 			boolean last = i == name.getNumberOfElements() - 1;
 			if (key == null || (key.type() == null && !last && !indexedFrom(name, i + 1))) {
@@ -91,7 +96,7 @@ final class PipeIoPropertyKeys {
 		Object value = (property != null) ? property.getValue() : null;
 		if (value != null && !value.toString().isEmpty()) {
 			return name + " is a group of keys, not a value (got '" + value + "'" + origin(property)
-					+ "); use keys below it: " + list(keysOf(type));
+					+ "); use keys below it: " + list(keysByType.computeIfAbsent(type, PipeIoPropertyKeys::keysOf));
 		}
 		return null;
 	}
