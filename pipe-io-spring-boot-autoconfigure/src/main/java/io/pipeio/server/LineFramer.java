@@ -1,5 +1,8 @@
 package io.pipeio.server;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,6 +19,14 @@ import java.util.List;
  * @author pipe-io
  */
 final class LineFramer {
+
+	private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+	private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
+
+	private static final long LOW_BITS = 0x0101010101010101L;
+
+	private static final long HIGH_BITS = 0x8080808080808080L;
 
 	/** Lines up to this size are assembled in the reused buffer. */
 	static final int SMALL_LIMIT = 64 * 1024;
@@ -182,8 +193,21 @@ final class LineFramer {
 		this.piecesLength = 0;
 	}
 
+	/**
+	 * Looks at eight bytes at a time (a newline byte becomes zero after the XOR, and the
+	 * classic zero-byte test finds the first one), which roughly halves the cost of
+	 * finding the end of a 100-byte line compared to a loop over single bytes.
+	 */
 	private static int indexOfNewline(byte[] bytes, int from, int to) {
-		for (int i = from; i < to; i++) {
+		int i = from;
+		for (; i + Long.BYTES <= to; i += Long.BYTES) {
+			long word = (long) LONGS.get(bytes, i) ^ NEWLINES;
+			long zeros = (word - LOW_BITS) & ~word & HIGH_BITS;
+			if (zeros != 0) {
+				return i + (Long.numberOfTrailingZeros(zeros) >>> 3);
+			}
+		}
+		for (; i < to; i++) {
 			if (bytes[i] == '\n') {
 				return i;
 			}
