@@ -1,7 +1,11 @@
 package io.pipeio.listener;
 
-import java.lang.reflect.InvocationTargetException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.UndeclaredThrowableException;
 import java.lang.reflect.Type;
 import java.util.Arrays;
 
@@ -23,15 +27,11 @@ import org.springframework.util.ReflectionUtils;
  */
 public class MethodPipeMessageListener implements BufferedPipeMessageListener {
 
-	private final Object bean;
-
 	private final Method method;
 
+	private final MethodHandle invoker;
+
 	private final PayloadKind payloadKind;
-
-	private final int payloadIndex;
-
-	private final int contextIndex;
 
 	private final Type payloadType;
 
@@ -53,7 +53,6 @@ public class MethodPipeMessageListener implements BufferedPipeMessageListener {
 		Assert.notNull(bean, "'bean' must not be null");
 		Assert.notNull(method, "'method' must not be null");
 		Assert.notNull(converter, "'converter' must not be null");
-		this.bean = bean;
 		this.method = method;
 		this.converter = converter;
 		this.decoder = new LineDecoder(channel.getCharset());
@@ -74,8 +73,6 @@ public class MethodPipeMessageListener implements BufferedPipeMessageListener {
 		if (payload < 0) {
 			throw invalid(method, "has no payload parameter (String, byte[] or a type converted from JSON)");
 		}
-		this.payloadIndex = payload;
-		this.contextIndex = context;
 		this.payloadType = method.getGenericParameterTypes()[payload];
 		this.payloadKind = PayloadKind.of(types[payload]);
 		if (this.payloadKind == PayloadKind.CONVERTED && !converter.canConvertFrom(this.payloadType)) {
@@ -84,6 +81,34 @@ public class MethodPipeMessageListener implements BufferedPipeMessageListener {
 					+ " classpath or define a PipeMessageConverter bean");
 		}
 		ReflectionUtils.makeAccessible(method);
+		this.invoker = invoker(bean, method, payload, context);
+	}
+
+	/**
+	 * The method as a handle taking the payload and the context in that order, with a
+	 * {@code null} result for {@code void}: called per line, it needs no argument array
+	 * and no reflective access check.
+	 */
+	private static MethodHandle invoker(Object bean, Method method, int payload, int context) {
+		MethodHandle handle;
+		try {
+			handle = MethodHandles.lookup().unreflect(method);
+		}
+		catch (IllegalAccessException ex) {
+			throw invalid(method, "cannot be called (" + ex.getMessage() + ")");
+		}
+		if (!Modifier.isStatic(method.getModifiers())) {
+			handle = handle.bindTo(bean);
+		}
+		handle = handle.asType(handle.type().generic());
+		MethodType target = MethodType.methodType(Object.class, Object.class, Object.class);
+		if (context < 0) {
+			handle = MethodHandles.dropArguments(handle, 1, Object.class);
+		}
+		else if (context < payload) {
+			handle = MethodHandles.permuteArguments(handle, target, 1, 0);
+		}
+		return handle.asType(MethodType.methodType(Object.class, Object.class, PipeChannelContext.class));
 	}
 
 	@Override
@@ -105,25 +130,15 @@ public class MethodPipeMessageListener implements BufferedPipeMessageListener {
 	}
 
 	private @Nullable Object invoke(Object payload, PipeChannelContext context) throws Exception {
-		Object[] arguments = new Object[(this.contextIndex < 0) ? 1 : 2];
-		arguments[this.payloadIndex] = payload;
-		if (this.contextIndex >= 0) {
-			arguments[this.contextIndex] = context;
-		}
 		try {
-			return this.method.invoke(this.bean, arguments);
+			return (Object) this.invoker.invokeExact(payload, context);
 		}
-		catch (InvocationTargetException ex) {
-			// Report what the method threw, not the reflection wrapper (error handlers
-			// and metrics).
-			Throwable cause = ex.getCause();
-			if (cause instanceof Exception exception) {
-				throw exception;
-			}
-			if (cause instanceof Error error) {
-				throw error;
-			}
+		catch (Exception | Error ex) {
+			// What the method threw, as it threw it (error handlers and metrics).
 			throw ex;
+		}
+		catch (Throwable ex) {
+			throw new UndeclaredThrowableException(ex);
 		}
 	}
 
