@@ -256,15 +256,11 @@ final class EventLoopWriter implements PipeWriter {
 	 * @return the bytes the pipe took, fewer than {@code length} when it is full
 	 */
 	private int write(Memory memory, int offset, int length) throws IOException {
-		int position = offset;
-		while (position < length) {
-			int written = Posix.writeNow(this.fifo.descriptor(), memory.share(position), length - position);
-			if (written < 0) {
-				break;
-			}
-			position += written;
-		}
-		return position - offset;
+		// A pipe takes what fits: a short write means it is full, and trying again only
+		// costs a call that fails with EAGAIN. The loop reports when there is room.
+		int written = Posix.writeNow(this.fifo.descriptor(), (offset == 0) ? memory : memory.share(offset),
+				length - offset);
+		return Math.max(written, 0);
 	}
 
 	/** Have the loop report when a client made room. */
