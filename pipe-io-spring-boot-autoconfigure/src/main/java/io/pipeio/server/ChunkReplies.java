@@ -22,7 +22,10 @@ import org.jspecify.annotations.Nullable;
  * <li>for a slow one (over 3 µs a line on average), after every line, so that a reply
  * never waits for the handler to finish the lines behind it; the clock is read once per
  * {@value #CHECK_INTERVAL} lines, as reading it per line would cost a fast handler as
- * much as the batching saves;</li>
+ * much as the batching saves. A handler starts as slow and is fast after one fast window,
+ * but turns slow again only after two slow windows in a row: on a busy machine a fast
+ * handler is preempted now and then, and one such window would otherwise cost it a write
+ * per line for the next {@value #CHECK_INTERVAL} lines;</li>
  * <li>early, at {@value #MAX_LINES} lines or {@value #MAX_BYTES} bytes (large replies
  * must not pile up outside the queue's byte bound), or at a line whose sender waits for
  * it to be written.</li>
@@ -39,6 +42,9 @@ final class ChunkReplies {
 
 	/** Time for {@link #CHECK_INTERVAL} lines above which the handler counts as slow. */
 	private static final long SLOW_NANOS = 100_000;
+
+	/** Slow windows in a row that make a fast handler slow. */
+	private static final int SLOW_WINDOWS_IN_A_ROW = 2;
 
 	private static final int MAX_LINES = 1024;
 
@@ -72,6 +78,9 @@ final class ChunkReplies {
 	 * held.
 	 */
 	private boolean slow = true;
+
+	/** Slow windows in a row while {@link #slow} is false. */
+	private int slowWindows;
 
 	ChunkReplies(PipeServerSettings settings) {
 		this.failFast = settings.getOverflow() == OverflowPolicy.FAIL;
@@ -129,12 +138,26 @@ final class ChunkReplies {
 		}
 		if ((++this.lines & (CHECK_INTERVAL - 1)) == 0) {
 			long now = System.nanoTime();
-			this.slow = now - this.lastCheck > SLOW_NANOS;
+			if (now - this.lastCheck <= SLOW_NANOS) {
+				this.slow = false;
+				this.slowWindows = 0;
+			}
+			else if (++this.slowWindows >= SLOW_WINDOWS_IN_A_ROW) {
+				this.slow = true;
+			}
 			this.lastCheck = now;
 		}
 		if (this.slow) {
 			flush();
 		}
+	}
+
+	/**
+	 * @return whether replies are held until the end of the chunk (the handler was
+	 * measured fast)
+	 */
+	boolean isHolding() {
+		return !this.slow;
 	}
 
 	/** End the chunk: stop collecting and hand over what is left. */

@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -42,6 +43,26 @@ class ChunkRepliesTests {
 		replies.end();
 		assertThat(texts(takeAll(queue))).containsExactly("reply");
 		assertThat(replies.collect(queue, line("after"))).isFalse();
+	}
+
+	@Test
+	void aFastHandlerStaysBatchedThroughOneSlowWindowButNotTwo() {
+		PipeServerSettings settings = settings(OverflowPolicy.BLOCK, 100_000, 100_000_000).build();
+		SendQueue queue = new SendQueue(settings, this.rejected::addAll);
+		ChunkReplies replies = new ChunkReplies(settings);
+		replies.begin(queue);
+		assertThat(replies.isHolding()).as("slow until measured").isFalse();
+		// Fast windows until measured so (a busy machine may make one look slow), on
+		// this thread: only the chunk's thread replies.
+		for (int windows = 0; windows < 1000 && !replies.isHolding(); windows++) {
+			window(replies, queue, 0);
+		}
+		assertThat(replies.isHolding()).as("measured fast").isTrue();
+		window(replies, queue, 200_000);
+		assertThat(replies.isHolding()).as("after one slow window").isTrue();
+		window(replies, queue, 200_000);
+		assertThat(replies.isHolding()).as("after two slow windows in a row").isFalse();
+		replies.end();
 	}
 
 	@Test
@@ -146,6 +167,22 @@ class ChunkRepliesTests {
 		List<Object> taken = new ArrayList<>();
 		assertThat(queue.takeAll(taken)).isTrue();
 		return taken;
+	}
+
+	/**
+	 * One measuring window of replies; the last line takes at least {@code nanos}.
+	 */
+	private static void window(ChunkReplies replies, SendQueue queue, long nanos) {
+		for (int i = 1; i <= ChunkReplies.CHECK_INTERVAL; i++) {
+			if (i == ChunkReplies.CHECK_INTERVAL && nanos > 0) {
+				long until = System.nanoTime() + nanos;
+				while (System.nanoTime() < until) {
+					LockSupport.parkNanos(until - System.nanoTime());
+				}
+			}
+			assertThat(replies.collect(queue, line("r" + i))).isTrue();
+			replies.afterLine();
+		}
 	}
 
 }
