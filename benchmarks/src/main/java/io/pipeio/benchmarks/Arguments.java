@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Minimal command-line parsing: positional arguments, {@code --flag} and
@@ -49,6 +50,23 @@ final class Arguments {
 			}
 			else {
 				this.positional.add(arg);
+			}
+		}
+	}
+
+	/**
+	 * Fail on an option nobody reads: a mistyped or unknown option (such as
+	 * {@code --help} after a command) must not start a run of several minutes with the
+	 * defaults.
+	 * @param known every option the command reads
+	 * @throws IllegalArgumentException naming the first unknown option and the known ones
+	 */
+	void requireKnown(Set<String> known) {
+		for (int i = 0; i < this.options.size(); i += 2) {
+			String name = this.options.get(i);
+			if (!known.contains(name)) {
+				throw new IllegalArgumentException(
+						"unknown option " + name + "; known: " + String.join(" ", new TreeSet<>(known)));
 			}
 		}
 	}

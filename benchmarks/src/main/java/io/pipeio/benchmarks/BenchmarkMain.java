@@ -27,7 +27,23 @@ public final class BenchmarkMain {
 		}
 		List<String> rest = Arrays.asList(args).subList(1, args.length);
 		switch (args[0]) {
-			case "run" -> System.exit(new Harness(rest).run());
+			case "run" -> {
+				if (rest.contains("--help") || rest.contains("-h")) {
+					usage();
+					return;
+				}
+				Harness harness;
+				try {
+					harness = new Harness(rest);
+				}
+				catch (IllegalArgumentException ex) {
+					System.err.println(ex.getMessage());
+					System.err.println("See: java -jar pipe-io-benchmarks.jar help");
+					System.exit(2);
+					return;
+				}
+				System.exit(harness.run());
+			}
 			case "echo-engine" -> EngineEchoServer.main(rest);
 			case "spring-echo" -> SpringEchoServer.main(rest);
 			case "jmh" -> org.openjdk.jmh.Main.main(rest.toArray(new String[0]));

@@ -2,6 +2,7 @@ package io.pipeio.benchmarks;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -69,8 +70,13 @@ final class RunSettings {
 
 	RunSettings(List<String> args) {
 		this.args = args;
-		Arguments arguments = new Arguments(args,
-				Set.of("--quick", "--no-pin", "--skip-memory", "--skip-scale", "--skip-dispatch", "--update-results"));
+		Set<String> flags = Set.of("--quick", "--no-pin", "--skip-memory", "--skip-scale", "--skip-dispatch",
+				"--update-results");
+		Arguments arguments = new Arguments(args, flags);
+		Set<String> known = new HashSet<>(flags);
+		known.addAll(List.of("--runs", "--lines", "--lines-1000", "--roundtrips", "--warmup", "--channels", "--engines",
+				"--variants", "--server-jvm-args", "--benchmarks-dir", "--results"));
+		arguments.requireKnown(known);
 		this.quick = arguments.flag("--quick");
 		this.runs = arguments.intOption("--runs", this.quick ? 1 : 3);
 		this.lines100 = arguments.longOption("--lines", this.quick ? 200_000 : 5_000_000);
