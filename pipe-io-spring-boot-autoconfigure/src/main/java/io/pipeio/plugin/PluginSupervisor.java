@@ -1,13 +1,9 @@
 package io.pipeio.plugin;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -25,10 +21,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class PluginSupervisor {
 
-	private static final int S_IFMT = 0170000;
-
-	private static final int S_IFIFO = 0010000;
-
 	private final String channel;
 
 	private final PluginSettings settings;
@@ -39,7 +31,7 @@ public final class PluginSupervisor {
 
 	private final PluginObserver observer;
 
-	private final Deque<Long> restartTimes = new ArrayDeque<>();
+	private final RestartBudget budget;
 
 	private volatile PluginState state = PluginState.STOPPED;
 
@@ -59,8 +51,6 @@ public final class PluginSupervisor {
 
 	private long startedNanos;
 
-	private Duration nextBackoff;
-
 	/**
 	 * Create a supervisor; nothing runs before {@link #start()}.
 	 * @param channel the channel name
@@ -76,7 +66,7 @@ public final class PluginSupervisor {
 		this.inPipe = inPipe;
 		this.outPipe = outPipe;
 		this.observer = observer;
-		this.nextBackoff = settings.backoffInitial();
+		this.budget = new RestartBudget(settings);
 	}
 
 	/**
@@ -91,8 +81,7 @@ public final class PluginSupervisor {
 			thread.setDaemon(true);
 			return thread;
 		});
-		this.restartTimes.clear();
-		this.nextBackoff = this.settings.backoffInitial();
+		this.budget.reset();
 		launch(++this.generation);
 	}
 
@@ -126,8 +115,7 @@ public final class PluginSupervisor {
 		}
 		int next = ++this.generation;
 		terminate(true);
-		this.restartTimes.clear();
-		this.nextBackoff = this.settings.backoffInitial();
+		this.budget.reset();
 		this.restarts++;
 		launch(next);
 	}
@@ -150,15 +138,7 @@ public final class PluginSupervisor {
 			return;
 		}
 		this.state = PluginState.STARTING;
-		ProcessBuilder builder = new ProcessBuilder(this.settings.command());
-		if (this.settings.workingDirectory() != null) {
-			builder.directory(this.settings.workingDirectory().toFile());
-		}
-		builder.environment().putAll(this.settings.environment());
-		builder.environment().put("PIPE_IO_IN", this.inPipe.toString());
-		builder.environment().put("PIPE_IO_OUT", this.outPipe.toString());
-		builder.environment().put("PIPE_IO_CHANNEL", this.channel);
-		String notFifo = this.settings.stdio() ? notAFifo(this.inPipe, this.outPipe) : null;
+		String notFifo = this.settings.stdio() ? PluginProcesses.notAFifo(this.inPipe, this.outPipe) : null;
 		if (notFifo != null) {
 			// The JVM would create (or truncate) a regular file at the path: do not
 			// launch.
@@ -166,18 +146,9 @@ public final class PluginSupervisor {
 			exited(launchGeneration, -1, Duration.ZERO);
 			return;
 		}
-		if (this.settings.stdio()) {
-			// The JVM opens the FIFOs: the out pipe's reader end as stdin (the channel
-			// holds it open, so this does not block), the in pipe's writer end as stdout
-			// (the channel reads it).
-			builder.redirectInput(this.outPipe.toFile()).redirectOutput(this.inPipe.toFile());
-		}
-		else {
-			builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-		}
 		Process started;
 		try {
-			started = builder.start();
+			started = PluginProcesses.builder(this.channel, this.settings, this.inPipe, this.outPipe).start();
 		}
 		catch (IOException ex) {
 			this.observer.onStderrLine(this, "cannot start " + this.settings.command() + ": " + ex.getMessage());
@@ -214,24 +185,10 @@ public final class PluginSupervisor {
 		this.process = null;
 		this.lastExitCode = code;
 		joinStderr();
-		RestartPolicy policy = this.settings.restart();
-		boolean wanted = policy == RestartPolicy.ALWAYS || (policy == RestartPolicy.ON_FAILURE && code != 0);
-		long now = System.nanoTime();
-		while (!this.restartTimes.isEmpty()
-				&& now - this.restartTimes.peekFirst() > this.settings.restartWindow().toNanos()) {
-			this.restartTimes.removeFirst();
-		}
-		boolean allowed = this.restartTimes.size() < this.settings.maxRestarts();
-		boolean restart = wanted && allowed;
-		if (restart) {
-			if (ran.compareTo(this.settings.backoffMax()) > 0) {
-				this.nextBackoff = this.settings.backoffInitial();
-			}
-			Duration wait = this.nextBackoff;
-			long grown = (long) Math.min(wait.toNanos() * this.settings.backoffMultiplier(),
-					this.settings.backoffMax().toNanos());
-			this.nextBackoff = Duration.ofNanos(grown);
-			this.restartTimes.addLast(now);
+		boolean wanted = this.budget.wanted(code);
+		@Nullable Duration wait = wanted ? this.budget.take(ran, System.nanoTime()) : null;
+		boolean restart = wait != null;
+		if (wait != null) {
 			this.restarts++;
 			this.state = PluginState.BACKOFF;
 			int next = ++this.generation;
@@ -241,21 +198,6 @@ public final class PluginSupervisor {
 			this.state = (wanted || code != 0) ? PluginState.FAILED : PluginState.STOPPED;
 		}
 		this.observer.onExited(this, code, restart);
-	}
-
-	private static @Nullable String notAFifo(Path... paths) {
-		for (Path path : paths) {
-			try {
-				int mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-				if ((mode & S_IFMT) != S_IFIFO) {
-					return path + " is not a FIFO";
-				}
-			}
-			catch (IOException | RuntimeException ex) {
-				return path + " cannot be checked: " + ex;
-			}
-		}
-		return null;
 	}
 
 	private void joinStderr() {
