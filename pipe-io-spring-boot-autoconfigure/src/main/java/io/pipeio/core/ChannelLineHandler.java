@@ -94,15 +94,12 @@ final class ChannelLineHandler implements LineHandler {
 		}
 		if (reply != null) {
 			// Outside the retry: the listener succeeded, so a reply that cannot be sent
-			// (a full
-			// queue with overflow=fail) must not make it run again.
-			int attempts = attempt;
+			// (a full queue with overflow=fail) must not make it run again.
 			try {
-				channel.replies.submit(reply, buffer, offset, length,
-						(line, failure) -> channel.failures.failed(line, failure, attempts));
+				channel.replies.submit(reply, buffer, offset, length, attempt);
 			}
 			catch (Throwable ex) {
-				channel.failures.failed(copy(buffer, offset, length, owned), ex, attempts);
+				channel.failures.failed(copy(buffer, offset, length, owned), ex, attempt);
 			}
 		}
 	}

@@ -19,10 +19,13 @@ final class ListenerChain {
 
 	private final BufferedPipeMessageListener head;
 
-	/** Every distinct layer, innermost first. */
-	private final List<BufferedPipeMessageListener> layers;
+	/**
+	 * Every distinct layer, innermost first; an array, as it is walked at the end of
+	 * every chunk without an iterator.
+	 */
+	private final BufferedPipeMessageListener[] layers;
 
-	private ListenerChain(BufferedPipeMessageListener head, List<BufferedPipeMessageListener> layers) {
+	private ListenerChain(BufferedPipeMessageListener head, BufferedPipeMessageListener[] layers) {
 		this.head = head;
 		this.layers = layers;
 	}
@@ -45,7 +48,7 @@ final class ListenerChain {
 				layers.add(buffered);
 			}
 		}
-		return new ListenerChain(buffered, List.copyOf(layers));
+		return new ListenerChain(buffered, layers.toArray(new BufferedPipeMessageListener[0]));
 	}
 
 	/**

@@ -33,7 +33,7 @@ public final class PipeChannel implements PipeChannelContext {
 
 	private final PipeMessageConverter converter;
 
-	final ReplySequencer replies = new ReplySequencer(this::sendReply);
+	final ReplySequencer replies;
 
 	final PendingRequests requests = new PendingRequests();
 
@@ -56,6 +56,7 @@ public final class PipeChannel implements PipeChannelContext {
 		this.converter = converter;
 		this.listener = new ChannelListener(this, errorHandler);
 		this.failures = new LineFailures(this, settings.retry(), deadLetters);
+		this.replies = new ReplySequencer(this::sendReply, this.failures::failed);
 		this.server = new PipeServer(settings.server(), new ChannelLineHandler(this),
 				new CompositePipeServerListener(List.of(serverListener, this.failures)));
 		this.unheardLines = new UnheardLines(name, settings.server().getInPath(), this.counts);

@@ -2,7 +2,6 @@ package io.pipeio.core;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletionStage;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
@@ -18,6 +17,8 @@ final class ReplySequencer {
 
 	private final Consumer<Object> sender;
 
+	private final FailedReplies onFailure;
+
 	private final ArrayDeque<Slot> slots = new ArrayDeque<>();
 
 	private volatile int outstanding;
@@ -26,34 +27,42 @@ final class ReplySequencer {
 	 * Create a sequencer.
 	 * @param sender sends one completed reply (never a {@link CompletionStage}); called
 	 * in order
+	 * @param onFailure told when an asynchronous reply fails or a waiting reply cannot be
+	 * sent
 	 */
-	ReplySequencer(Consumer<Object> sender) {
+	ReplySequencer(Consumer<Object> sender, FailedReplies onFailure) {
 		this.sender = sender;
+		this.onFailure = onFailure;
 	}
 
 	/**
 	 * Send a reply in request order.
 	 * @param reply the reply, possibly a {@link CompletionStage}
-	 * @param line the request line, kept for error reports of a failed asynchronous reply
-	 * @param onFailure told when an asynchronous reply fails
+	 * @param buffer holds the request line, kept for error reports of a failed
+	 * asynchronous reply
+	 * @param offset where the line starts
+	 * @param length its length
+	 * @param attempts how many times the listener was called with the line
 	 */
-	void submit(Object reply, byte[] buffer, int offset, int length, BiConsumer<byte[], Throwable> onFailure) {
+	void submit(Object reply, byte[] buffer, int offset, int length, int attempts) {
+		// The failure callback is the sequencer's, not one per call: a synchronous reply,
+		// the common case, allocates nothing here.
 		if (reply instanceof CompletionStage<?> stage) {
-			Slot slot = new Slot(java.util.Arrays.copyOfRange(buffer, offset, offset + length));
+			Slot slot = new Slot(java.util.Arrays.copyOfRange(buffer, offset, offset + length), attempts);
 			add(slot);
 			stage.whenComplete((value, error) -> {
 				slot.complete(value, error);
-				drain(onFailure);
+				drain();
 			});
 		}
 		else if (this.outstanding == 0) {
 			this.sender.accept(reply);
 		}
 		else {
-			Slot slot = new Slot(null);
+			Slot slot = new Slot(null, attempts);
 			slot.complete(reply, null);
 			add(slot);
-			drain(onFailure);
+			drain();
 		}
 	}
 
@@ -62,21 +71,21 @@ final class ReplySequencer {
 		this.outstanding = this.slots.size();
 	}
 
-	private void drain(BiConsumer<byte[], Throwable> onFailure) {
+	private void drain() {
 		// Sending under the lock keeps completions racing on different threads in order.
 		synchronized (this) {
 			Slot head;
 			while ((head = this.slots.peekFirst()) != null && head.done) {
 				this.slots.removeFirst();
 				if (head.error != null) {
-					onFailure.accept((head.line != null) ? head.line : new byte[0], head.error);
+					this.onFailure.failed((head.line != null) ? head.line : new byte[0], head.error, head.attempts);
 				}
 				else if (head.value != null) {
 					try {
 						this.sender.accept(head.value);
 					}
 					catch (RuntimeException ex) {
-						onFailure.accept((head.line != null) ? head.line : new byte[0], ex);
+						this.onFailure.failed((head.line != null) ? head.line : new byte[0], ex, head.attempts);
 					}
 				}
 			}
@@ -84,9 +93,26 @@ final class ReplySequencer {
 		}
 	}
 
+	/**
+	 * Told of a reply that failed or could not be sent.
+	 */
+	@FunctionalInterface
+	interface FailedReplies {
+
+		/**
+		 * @param line the request line (empty if it was not kept)
+		 * @param failure why
+		 * @param attempts how many times the listener was called with the line
+		 */
+		void failed(byte[] line, Throwable failure, int attempts);
+
+	}
+
 	private static final class Slot {
 
 		private final byte @Nullable [] line;
+
+		private final int attempts;
 
 		private volatile boolean done;
 
@@ -94,8 +120,9 @@ final class ReplySequencer {
 
 		private @Nullable Throwable error;
 
-		Slot(byte @Nullable [] line) {
+		Slot(byte @Nullable [] line, int attempts) {
 			this.line = line;
+			this.attempts = attempts;
 		}
 
 		void complete(@Nullable Object value, @Nullable Throwable error) {

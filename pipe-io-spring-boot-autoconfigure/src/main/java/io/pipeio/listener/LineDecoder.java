@@ -1,9 +1,6 @@
 package io.pipeio.listener;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
@@ -21,15 +18,15 @@ import io.pipeio.converter.PipeMessageConversionException;
  */
 final class LineDecoder {
 
-	private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
-
-	private static final long HIGH_BITS = 0x8080808080808080L;
+	/** What the JDK's lenient decoding puts in place of bytes that are not valid. */
+	private static final char REPLACEMENT = '\uFFFD';
 
 	private final Charset charset;
 
 	private final CharsetDecoder decoder;
 
-	private final boolean asciiCompatible;
+	/** Whether the JDK decodes the charset itself and replaces bad input with U+FFFD. */
+	private final boolean standard;
 
 	private CharBuffer chars = CharBuffer.allocate(256);
 
@@ -38,15 +35,20 @@ final class LineDecoder {
 		this.decoder = charset.newDecoder()
 			.onMalformedInput(CodingErrorAction.REPORT)
 			.onUnmappableCharacter(CodingErrorAction.REPORT);
-		this.asciiCompatible = charset.equals(StandardCharsets.UTF_8) || charset.equals(StandardCharsets.US_ASCII)
+		this.standard = charset.equals(StandardCharsets.UTF_8) || charset.equals(StandardCharsets.US_ASCII)
 				|| charset.equals(StandardCharsets.ISO_8859_1);
 	}
 
 	String decode(byte[] buffer, int offset, int length) {
-		if (this.asciiCompatible && isAscii(buffer, offset, length)) {
-			// Plain ASCII is valid in all three: the JDK's intrinsic path, no decoder
-			// needed.
-			return new String(buffer, offset, length, StandardCharsets.ISO_8859_1);
+		if (this.standard) {
+			// The JDK's own decoding: plain ASCII is found with an intrinsic and copied
+			// as is. It replaces what is not valid with U+FFFD, so a string without one
+			// is exactly what the strict decoder returns; one with it (from the input or
+			// a replacement) is decoded again strictly to tell which.
+			String text = new String(buffer, offset, length, this.charset);
+			if (text.indexOf(REPLACEMENT) < 0) {
+				return text;
+			}
 		}
 		int capacity = (int) Math.ceil(length * (double) this.decoder.maxCharsPerByte());
 		if (this.chars.capacity() < capacity) {
@@ -70,26 +72,6 @@ final class LineDecoder {
 		if (result.isError()) {
 			result.throwException();
 		}
-	}
-
-	/**
-	 * Looks at eight bytes at a time (an ASCII byte has its high bit clear), several
-	 * times faster than a loop over single bytes for a typical line.
-	 */
-	private static boolean isAscii(byte[] buffer, int offset, int length) {
-		int end = offset + length;
-		int i = offset;
-		for (; i + Long.BYTES <= end; i += Long.BYTES) {
-			if (((long) LONGS.get(buffer, i) & HIGH_BITS) != 0) {
-				return false;
-			}
-		}
-		for (; i < end; i++) {
-			if (buffer[i] < 0) {
-				return false;
-			}
-		}
-		return true;
 	}
 
 }

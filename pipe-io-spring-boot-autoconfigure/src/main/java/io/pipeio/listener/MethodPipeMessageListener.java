@@ -29,7 +29,7 @@ public class MethodPipeMessageListener implements BufferedPipeMessageListener {
 
 	private final Method method;
 
-	private final MethodHandle invoker;
+	private final ListenerInvoker invoker;
 
 	private final PayloadKind payloadKind;
 
@@ -81,7 +81,7 @@ public class MethodPipeMessageListener implements BufferedPipeMessageListener {
 					+ " classpath or define a PipeMessageConverter bean");
 		}
 		ReflectionUtils.makeAccessible(method);
-		this.invoker = invoker(bean, method, payload, context);
+		this.invoker = ListenerInvoker.of(bean, method, payload, context, invoker(bean, method, payload, context));
 	}
 
 	/**
@@ -131,7 +131,7 @@ public class MethodPipeMessageListener implements BufferedPipeMessageListener {
 
 	private @Nullable Object invoke(Object payload, PipeChannelContext context) throws Exception {
 		try {
-			return (Object) this.invoker.invokeExact(payload, context);
+			return this.invoker.invoke(payload, context);
 		}
 		catch (Exception | Error ex) {
 			// What the method threw, as it threw it (error handlers and metrics).

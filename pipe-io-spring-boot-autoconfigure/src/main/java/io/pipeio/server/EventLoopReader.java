@@ -6,6 +6,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
+import java.util.function.IntSupplier;
 
 import org.jspecify.annotations.Nullable;
 
@@ -64,6 +65,9 @@ final class EventLoopReader implements PipeReader {
 	private final CountDownLatch ended = new CountDownLatch(1);
 
 	private final LoopDispatch loopDispatch;
+
+	/** {@link #refusal()}, made once rather than for every read. */
+	private final IntSupplier refusal = this::refusal;
 
 	/** A chunk the loop read but could not dispatch without waiting. */
 	private byte @Nullable [] handedOver;
@@ -205,7 +209,7 @@ final class EventLoopReader implements PipeReader {
 				}
 			}
 			NativeBuffer buffer = buffer();
-			int read = this.in.read(buffer, this.bufferSize, this::refusal);
+			int read = this.in.read(buffer, this.bufferSize, this.refusal);
 			if (read == PAUSED) {
 				park();
 				return;
