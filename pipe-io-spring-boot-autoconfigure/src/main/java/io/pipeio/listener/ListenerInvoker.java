@@ -1,11 +1,14 @@
 package io.pipeio.listener;
 
+import java.lang.invoke.LambdaConversionException;
 import java.lang.invoke.LambdaMetafactory;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
@@ -24,6 +27,20 @@ import org.jspecify.annotations.Nullable;
  * @author pipe-io
  */
 abstract class ListenerInvoker {
+
+	/**
+	 * The factory of each method's generated class, per declaring class: one class per
+	 * method however many channels (or restarts of a channel) call it, and kept with the
+	 * declaring class, so that an application's class loader can still be collected.
+	 */
+	private static final ClassValue<Map<Method, MethodHandle>> FACTORIES = new ClassValue<>() {
+
+		@Override
+		protected Map<Method, MethodHandle> computeValue(Class<?> type) {
+			return new ConcurrentHashMap<>();
+		}
+
+	};
 
 	/**
 	 * Call the method.
@@ -60,20 +77,10 @@ abstract class ListenerInvoker {
 				: (isVoid ? Consumer.class : Function.class);
 		String name = isVoid ? "accept" : "apply";
 		try {
-			MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(method.getDeclaringClass(),
-					MethodHandles.lookup());
-			MethodHandle target = lookup.unreflect(method);
-			boolean isStatic = Modifier.isStatic(method.getModifiers());
-			MethodType instantiated = (isStatic ? target.type() : target.type().dropParameterTypes(0, 1)).wrap();
-			if (isVoid) {
-				instantiated = instantiated.changeReturnType(void.class);
-			}
-			MethodType sam = instantiated.erase();
-			MethodType factoryType = isStatic ? MethodType.methodType(functional)
-					: MethodType.methodType(functional, method.getDeclaringClass());
-			Object function = LambdaMetafactory.metafactory(lookup, name, factoryType, sam, target, instantiated)
-				.getTarget()
-				.invokeWithArguments(isStatic ? new Object[0] : new Object[] { bean });
+			Method declared = method;
+			MethodHandle factory = FACTORIES.get(method.getDeclaringClass())
+				.computeIfAbsent(method, (key) -> factory(declared, functional, name, isVoid));
+			Object function = Modifier.isStatic(method.getModifiers()) ? factory.invoke() : factory.invoke(bean);
 			boolean contextFirst = withContext && context < payload;
 			if (!withContext) {
 				return isVoid ? new PayloadConsumer(consumer(function)) : new PayloadFunction(function(function));
@@ -82,8 +89,29 @@ abstract class ListenerInvoker {
 					: new TwoFunction(biFunction(function), contextFirst);
 		}
 		catch (Throwable ex) {
-			// Not reachable from here (another module or class loader): the handle.
+			// Not reachable from here (another module or class loader), or no class can
+			// be generated at run time (a native image): the handle.
 			return null;
+		}
+	}
+
+	private static MethodHandle factory(Method method, Class<?> functional, String name, boolean isVoid) {
+		try {
+			MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(method.getDeclaringClass(),
+					MethodHandles.lookup());
+			MethodHandle target = lookup.unreflect(method);
+			boolean isStatic = Modifier.isStatic(method.getModifiers());
+			MethodType instantiated = (isStatic ? target.type() : target.type().dropParameterTypes(0, 1)).wrap();
+			if (isVoid) {
+				instantiated = instantiated.changeReturnType(void.class);
+			}
+			MethodType factoryType = isStatic ? MethodType.methodType(functional)
+					: MethodType.methodType(functional, method.getDeclaringClass());
+			return LambdaMetafactory.metafactory(lookup, name, factoryType, instantiated.erase(), target, instantiated)
+				.getTarget();
+		}
+		catch (ReflectiveOperationException | LambdaConversionException ex) {
+			throw new IllegalStateException(ex);
 		}
 	}
 

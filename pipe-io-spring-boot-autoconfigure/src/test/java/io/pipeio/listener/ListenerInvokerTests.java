@@ -13,6 +13,8 @@ import java.util.List;
 import io.pipeio.core.PipeChannelContext;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.test.util.ReflectionTestUtils;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIOException;
 
@@ -68,6 +70,23 @@ class ListenerInvokerTests {
 		assertThatIOException().isThrownBy(() -> generated("fail", 0, -1).invoke("a", this.context)).withMessage("a");
 	}
 
+	@Test
+	void generatesOneClassPerMethodAndCallsEachBeanOnItsOwn() throws Throwable {
+		Listeners other = new Listeners();
+		ListenerInvoker first = generated("store", 0, -1);
+		ListenerInvoker second = invoker(other, "store", 0, -1);
+		first.invoke("a", this.context);
+		second.invoke("b", this.context);
+		assertThat(this.bean.stored).containsExactly("a");
+		assertThat(other.stored).containsExactly("b");
+		Object firstFunction = ReflectionTestUtils.getField(first, "consumer");
+		Object secondFunction = ReflectionTestUtils.getField(second, "consumer");
+		assertThat(firstFunction).isNotSameAs(secondFunction);
+		assertThat(firstFunction).isNotNull();
+		assertThat(secondFunction).isNotNull();
+		assertThat(firstFunction.getClass()).isSameAs(secondFunction.getClass());
+	}
+
 	private ListenerInvoker generated(String name, int payload, int context) throws Exception {
 		ListenerInvoker invoker = invoker(name, payload, context);
 		assertThat(invoker).isNotInstanceOf(ListenerInvoker.Handle.class);
@@ -75,6 +94,10 @@ class ListenerInvokerTests {
 	}
 
 	private ListenerInvoker invoker(String name, int payload, int context) throws Exception {
+		return invoker(this.bean, name, payload, context);
+	}
+
+	private ListenerInvoker invoker(Listeners target, String name, int payload, int context) throws Exception {
 		Method method = List.of(Listeners.class.getDeclaredMethods())
 			.stream()
 			.filter((candidate) -> candidate.getName().equals(name))
@@ -82,7 +105,7 @@ class ListenerInvokerTests {
 			.orElseThrow();
 		MethodHandle handle = MethodHandles.lookup().unreflect(method);
 		if (!java.lang.reflect.Modifier.isStatic(method.getModifiers())) {
-			handle = handle.bindTo(this.bean);
+			handle = handle.bindTo(target);
 		}
 		handle = handle.asType(handle.type().generic());
 		if (context < 0) {
@@ -93,7 +116,7 @@ class ListenerInvokerTests {
 					MethodType.methodType(Object.class, Object.class, Object.class), 1, 0);
 		}
 		handle = handle.asType(MethodType.methodType(Object.class, Object.class, PipeChannelContext.class));
-		return ListenerInvoker.of(this.bean, method, payload, context, handle);
+		return ListenerInvoker.of(target, method, payload, context, handle);
 	}
 
 	static class Listeners {
