@@ -4,11 +4,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToDoubleFunction;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -78,7 +80,10 @@ public class PipeIoMetrics implements MeterBinder, PipeServerListener {
 	}
 
 	private static void bind(MeterRegistry registry, PipeServer server) {
-		Tags tags = Tags.of("channel", server.getChannel());
+		// One Tags for the meters tagged by channel only; the reason and state tags and
+		// the functions are the same for every channel (see Shared).
+		Tag channelTag = Tag.of("channel", server.getChannel());
+		Tags tags = Tags.of(channelTag);
 		ChannelStatistics statistics = server.getStatistics();
 		FunctionCounter.builder("pipeio.messages.received", statistics, ChannelStatistics::getReceivedMessages)
 			.description("Lines received from the channel's in pipe")
@@ -88,10 +93,10 @@ public class PipeIoMetrics implements MeterBinder, PipeServerListener {
 			.description("Lines written to the channel's out pipe")
 			.tags(tags)
 			.register(registry);
-		for (DropReason reason : DropReason.values()) {
-			FunctionCounter.builder("pipeio.messages.dropped", statistics, (stats) -> stats.getDropped(reason))
+		for (DropReason reason : Shared.REASONS) {
+			FunctionCounter.builder("pipeio.messages.dropped", statistics, Shared.DROPPED[reason.ordinal()])
 				.description("Lines not delivered, by reason")
-				.tags(tags.and("reason", reason.tag()))
+				.tags(Tags.of(channelTag, Shared.REASON_TAGS[reason.ordinal()]))
 				.register(registry);
 		}
 		FunctionCounter.builder("pipeio.messages.retried", statistics, ChannelStatistics::getRetries)
@@ -116,7 +121,7 @@ public class PipeIoMetrics implements MeterBinder, PipeServerListener {
 			.baseUnit(BaseUnits.BYTES)
 			.tags(tags)
 			.register(registry);
-		Gauge.builder("pipeio.clients.connected", statistics, (stats) -> stats.isClientConnected() ? 1 : 0)
+		Gauge.builder("pipeio.clients.connected", statistics, Shared.CLIENT_CONNECTED)
 			.description("Whether a client writes to the channel's in pipe (1) or none is there (0)")
 			.tags(tags)
 			.register(registry);
@@ -131,13 +136,52 @@ public class PipeIoMetrics implements MeterBinder, PipeServerListener {
 			.tags(tags)
 			.strongReference(true)
 			.register(registry);
-		for (ChannelState state : ChannelState.values()) {
-			Gauge.builder("pipeio.channel.state", server, (watched) -> (ChannelState.of(watched) == state) ? 1 : 0)
+		for (ChannelState state : Shared.STATES) {
+			Gauge.builder("pipeio.channel.state", server, Shared.IN_STATE[state.ordinal()])
 				.description("1 for the channel's current state (the state tag), 0 for the others")
-				.tags(tags.and("state", state.tag()))
+				.tags(Tags.of(channelTag, Shared.STATE_TAGS[state.ordinal()]))
 				.strongReference(true)
 				.register(registry);
 		}
+	}
+
+	/**
+	 * What the meters of every channel share, made once rather than per channel: the
+	 * {@code reason} and {@code state} tags and the functions the meters read.
+	 */
+	private static final class Shared {
+
+		static final DropReason[] REASONS = DropReason.values();
+
+		static final Tag[] REASON_TAGS = new Tag[REASONS.length];
+
+		@SuppressWarnings("unchecked")
+		static final ToDoubleFunction<ChannelStatistics>[] DROPPED = new ToDoubleFunction[REASONS.length];
+
+		static final ChannelState[] STATES = ChannelState.values();
+
+		static final Tag[] STATE_TAGS = new Tag[STATES.length];
+
+		@SuppressWarnings("unchecked")
+		static final ToDoubleFunction<PipeServer>[] IN_STATE = new ToDoubleFunction[STATES.length];
+
+		static final ToDoubleFunction<ChannelStatistics> CLIENT_CONNECTED = (stats) -> stats.isClientConnected() ? 1
+				: 0;
+
+		static {
+			for (DropReason reason : REASONS) {
+				REASON_TAGS[reason.ordinal()] = Tag.of("reason", reason.tag());
+				DROPPED[reason.ordinal()] = (stats) -> stats.getDropped(reason);
+			}
+			for (ChannelState state : STATES) {
+				STATE_TAGS[state.ordinal()] = Tag.of("state", state.tag());
+				IN_STATE[state.ordinal()] = (watched) -> (ChannelState.of(watched) == state) ? 1 : 0;
+			}
+		}
+
+		private Shared() {
+		}
+
 	}
 
 	/**

@@ -12,6 +12,7 @@ import io.pipeio.deadletter.DeadLetterFiles;
 import io.pipeio.deadletter.DeadLetterSettings;
 import io.pipeio.plugin.PluginObserver;
 import io.pipeio.server.PipeServerListener;
+import io.pipeio.server.SharedDirectoryChecks;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -284,7 +285,9 @@ public class PipeChannelRegistry implements SmartLifecycle {
 	@Override
 	public void start() {
 		List<PipeChannel> started = new ArrayList<>();
-		try {
+		// The channels usually share a directory: it is checked once; each channel's
+		// pipes are checked as ever.
+		try (SharedDirectoryChecks directoryChecks = SharedDirectoryChecks.open()) {
 			for (String name : getChannelNames()) {
 				PipeChannel channel = this.channels.get(name);
 				if (channel == null || !channel.getSettings().autoStartup()) {

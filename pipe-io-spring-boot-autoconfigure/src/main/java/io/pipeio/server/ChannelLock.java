@@ -86,7 +86,7 @@ final class ChannelLock {
 			PipeFiles.check(channel, role, pipe, false);
 		}
 		PipeDirectories.prepare(channel, directory, settings.getDirectoryPermissions(), managed);
-		return directory.toRealPath().resolve(pipe.getFileName());
+		return PipeDirectories.realPath(directory).resolve(pipe.getFileName());
 	}
 
 }

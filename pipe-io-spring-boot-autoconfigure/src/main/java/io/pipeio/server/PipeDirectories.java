@@ -8,6 +8,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
@@ -36,7 +38,53 @@ final class PipeDirectories {
 
 	private static final int STICKY = 01000;
 
+	/** {@link #checkChain}: a symbolic link was passed on the way. */
+	private static final int LINKED = 1;
+
+	/** {@link #checkChain}: a part of the path does not exist (yet). */
+	private static final int INCOMPLETE = 2;
+
+	/**
+	 * The directories that passed {@link #check} on this thread since a {@link Scope}
+	 * opened, and their real paths.
+	 */
+	private static final ThreadLocal<@Nullable Scope> scope = new ThreadLocal<>();
+
 	private PipeDirectories() {
+	}
+
+	/**
+	 * Open a scope on this thread in which a directory that passed {@link #check} is not
+	 * inspected again, or return {@code null} when one is open already (the outer one
+	 * decides).
+	 */
+	static @Nullable Scope openScope() {
+		if (scope.get() != null) {
+			return null;
+		}
+		Scope opened = new Scope();
+		scope.set(opened);
+		return opened;
+	}
+
+	/**
+	 * The real path of a directory that exists, resolved once per scope: a symbolic link
+	 * in a directory that passed {@link #check} can only be changed by this user or root.
+	 * @param directory the directory, absolute and normalised, checked before
+	 * @return its real path
+	 * @throws IOException if it cannot be resolved
+	 */
+	static Path realPath(Path directory) throws IOException {
+		Scope current = scope.get();
+		if (current == null) {
+			return directory.toRealPath();
+		}
+		Path real = current.realPaths.get(directory);
+		if (real == null) {
+			real = directory.toRealPath();
+			current.realPaths.put(directory, real);
+		}
+		return real;
 	}
 
 	/**
@@ -55,6 +103,10 @@ final class PipeDirectories {
 		check(channel, directory);
 		if (create && !Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
 			createMissing(directory, permissions);
+			Scope current = scope.get();
+			if (current != null) {
+				current.forget(directory);
+			}
 			check(channel, directory);
 		}
 	}
@@ -72,23 +124,31 @@ final class PipeDirectories {
 		if (uid < 0) {
 			return; // not a system with /proc: nothing to compare owners with
 		}
-		boolean linked = checkChain(channel, directory, directory, uid);
-		if (linked) {
+		Scope current = scope.get();
+		if (current != null && current.passed.contains(directory)) {
+			return;
+		}
+		int found = checkChain(channel, directory, directory, uid);
+		if ((found & LINKED) != 0) {
 			Path existing = deepestExisting(directory);
 			if (existing != null) {
 				Path real = existing.toRealPath();
-				checkChain(channel, directory,
+				found |= checkChain(channel, directory,
 						directory.equals(existing) ? real : real.resolve(existing.relativize(directory)), uid);
 			}
+		}
+		if (current != null && (found & INCOMPLETE) == 0) {
+			current.passed.add(directory);
 		}
 	}
 
 	/**
 	 * Inspect each prefix of a path from the root.
-	 * @return whether a symbolic link was passed on the way
+	 * @return {@link #LINKED} if a symbolic link was passed on the way, plus
+	 * {@link #INCOMPLETE} if a part of the path is missing
 	 */
-	private static boolean checkChain(String channel, Path directory, Path path, int uid) throws IOException {
-		boolean linked = false;
+	private static int checkChain(String channel, Path directory, Path path, int uid) throws IOException {
+		int linked = 0;
 		Path current = path.getRoot();
 		int count = path.getNameCount();
 		for (int i = -1; i < count; i++) {
@@ -100,7 +160,8 @@ final class PipeDirectories {
 				attributes = Files.readAttributes(current, "unix:mode,uid", LinkOption.NOFOLLOW_LINKS);
 			}
 			catch (NoSuchFileException ex) {
-				return linked; // created later, inside a directory that passed
+				// created later, inside a directory that passed
+				return linked | INCOMPLETE;
 			}
 			int mode = PipeFile.intAttribute(attributes, "mode");
 			int owner = PipeFile.intAttribute(attributes, "uid");
@@ -112,7 +173,7 @@ final class PipeDirectories {
 							"is a symbolic link owned by user id " + owner + ", who could point it elsewhere",
 							"replace it with a directory or a link owned by this user");
 				}
-				linked = true;
+				linked = LINKED;
 				continue;
 			}
 			if (kind != FileKind.DIRECTORY) {
@@ -177,6 +238,41 @@ final class PipeDirectories {
 			text.append(((mode & (0400 >> bit)) != 0) ? letters.charAt(bit) : '-');
 		}
 		return PosixFilePermissions.fromString(text.toString());
+	}
+
+	/**
+	 * Directory checks shared by the channels started together (by one thread, such as
+	 * every channel of an application at start-up): each directory is inspected once
+	 * instead of up to six times per channel.
+	 * <p>
+	 * As safe as checking again: a directory chain that passed (every part this user's,
+	 * or root's for an ancestor, none writable by others unless sticky, every symbolic
+	 * link this user's or root's) cannot be made unsafe by another user, who would need
+	 * to own a part of it or write to one of its directories to do so. Only this user or
+	 * root can change it, and they can replace the pipes anyway, which no check prevents.
+	 * A chain with missing parts is not remembered (it is checked again once created), a
+	 * failed check is never remembered, and the scope ends with the start it was opened
+	 * for: a channel started later, and the watchdog's repairs, check afresh. Each
+	 * channel's own pipe files are still inspected and verified when opened.
+	 */
+	static final class Scope implements AutoCloseable {
+
+		final Set<Path> passed = new HashSet<>();
+
+		final Map<Path, Path> realPaths = new HashMap<>();
+
+		void forget(Path directory) {
+			this.passed.remove(directory);
+			this.realPaths.remove(directory);
+		}
+
+		@Override
+		public void close() {
+			if (scope.get() == this) {
+				scope.remove();
+			}
+		}
+
 	}
 
 }

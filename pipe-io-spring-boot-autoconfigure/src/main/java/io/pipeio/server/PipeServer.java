@@ -98,7 +98,8 @@ public final class PipeServer {
 	 */
 	public void start() throws IOException {
 		this.lifecycleLock.lock();
-		try {
+		// The lock, the pipes and their creation each check the directory: once will do.
+		try (PipeDirectories.Scope directoryChecks = PipeDirectories.openScope()) {
 			if (this.pipes != null) {
 				return;
 			}

@@ -185,6 +185,28 @@ class PipeServerDirectoryTests extends PipeServerTestSupport {
 			.withMessageContaining("nobody else write access");
 	}
 
+	@Test
+	void sharedDirectoryChecksRememberOnlyWhatPassedAndOnlyWhileOpen() throws Exception {
+		Path pipes = directory("pipes", "rwx------");
+		try (SharedDirectoryChecks checks = SharedDirectoryChecks.open()) {
+			Files.setPosixFilePermissions(pipes, PosixFilePermissions.fromString("rwxrwx---"));
+			// a failed check is not remembered
+			assertThatExceptionOfType(UnsafeDirectoryException.class)
+				.isThrownBy(() -> this.pipes
+					.start(TestPipes.settings("a", pipes.resolve("a.in"), pipes.resolve("a.out")).build()))
+				.withMessageContaining("can be written by its group");
+			Files.setPosixFilePermissions(pipes, PosixFilePermissions.fromString("rwx------"));
+			this.pipes.start(TestPipes.settings("b", pipes.resolve("b.in"), pipes.resolve("b.out")).build());
+			this.pipes.start(TestPipes.settings("c", pipes.resolve("c.in"), pipes.resolve("c.out")).build());
+		}
+		// closed: the next start checks afresh
+		Files.setPosixFilePermissions(pipes, PosixFilePermissions.fromString("rwxrwx---"));
+		assertThatExceptionOfType(UnsafeDirectoryException.class).isThrownBy(
+				() -> this.pipes.start(TestPipes.settings("d", pipes.resolve("d.in"), pipes.resolve("d.out")).build()))
+			.withMessageContaining("can be written by its group");
+		Files.setPosixFilePermissions(pipes, PosixFilePermissions.fromString("rwx------"));
+	}
+
 	/**
 	 * Let other users reach what is inside the test directory (it is rwx------), as they
 	 * can reach /tmp: otherwise an intruder is stopped before it even gets to the pipes.
