@@ -15,6 +15,7 @@ import io.pipeio.server.ChannelStatistics;
 import io.pipeio.server.PipeServer;
 import io.pipeio.server.PipeServerListener;
 import io.pipeio.server.PipeServerState;
+import io.pipeio.server.ReplySink;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -298,6 +299,15 @@ public final class PipeChannel implements PipeChannelContext {
 
 	void sendReply(Object reply) {
 		this.server.send(toLine(reply));
+	}
+
+	/**
+	 * Send a listener's reply through the sink the engine gave with its request line.
+	 * @param reply the reply, as {@link #toLine} takes it
+	 * @param replies the sink
+	 */
+	void sendReply(Object reply, ReplySink replies) {
+		replies.send(toLine(reply));
 	}
 
 	/**
