@@ -80,6 +80,7 @@ final class ChannelLineHandler implements LineHandler {
 		ReplyingContext current = this.context;
 		if (current == null || current.replies != replies) {
 			current = new ReplyingContext(this.channel, replies);
+			this.channel.replySink = replies;
 			this.context = current;
 		}
 		return current;

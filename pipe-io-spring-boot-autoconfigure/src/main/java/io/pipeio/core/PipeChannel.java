@@ -36,6 +36,12 @@ public final class PipeChannel implements PipeChannelContext {
 
 	final ReplySequencer replies = new ReplySequencer(this::sendReply);
 
+	/**
+	 * The engine's reply sink, known once a line brought it (the engine keeps one per
+	 * channel): the error handler's reply to a failed line goes there too.
+	 */
+	volatile @Nullable ReplySink replySink;
+
 	final PendingRequests requests = new PendingRequests();
 
 	/** What the listener side counts; the engine's statistics read and add it in. */
@@ -297,8 +303,19 @@ public final class PipeChannel implements PipeChannelContext {
 		return this.converter.toLine(payload);
 	}
 
+	/**
+	 * Send the error handler's reply to a failed line, through the reply sink like the
+	 * listener's replies (it sends plainly where it is not the chunk's).
+	 * @param reply the reply, as {@link #toLine} takes it
+	 */
 	void sendReply(Object reply) {
-		this.server.send(toLine(reply));
+		ReplySink sink = this.replySink;
+		if (sink != null) {
+			sink.send(toLine(reply));
+		}
+		else {
+			this.server.send(toLine(reply));
+		}
 	}
 
 	/**
