@@ -9,11 +9,12 @@ import io.pipeio.server.LineHandler;
 import io.pipeio.server.PipeEngine;
 import io.pipeio.server.PipeServer;
 import io.pipeio.server.PipeServerSettings;
+import io.pipeio.server.ReplySink;
 
 /**
  * The pipe-io engine alone: {@link PipeServer}s whose {@code LineHandler} echoes every
- * line with {@code server.send(Arrays.copyOfRange(...))} (a large line, already in an
- * array of its own, is sent as is). No Spring, no metrics.
+ * line through its reply sink, {@code replies.send(Arrays.copyOfRange(...))} (a large
+ * line, already in an array of its own, is sent as is). No Spring, no metrics.
  *
  * <pre>
  * echo-engine DIR [--channels N] [--max-message-size BYTES] [--buffer-size BYTES] [--engine auto|event-loop|threads]
@@ -46,22 +47,26 @@ final class EngineEchoServer {
 				.bufferSize(bufferSize)
 				.engine(engine)
 				.build();
-			PipeServer[] self = new PipeServer[1];
-			self[0] = new PipeServer(settings, new LineHandler() {
+			PipeServer server = new PipeServer(settings, new LineHandler() {
 
 				@Override
 				public void onLine(byte[] buffer, int offset, int length) {
-					self[0].send(Arrays.copyOfRange(buffer, offset, offset + length));
+					throw new IllegalStateException("The engine gives a handler a reply sink");
 				}
 
 				@Override
-				public void onOwnedLine(byte[] line) {
-					self[0].send(line); // a large line is already an array of its own
+				public void onLine(byte[] buffer, int offset, int length, ReplySink replies) {
+					replies.send(Arrays.copyOfRange(buffer, offset, offset + length));
+				}
+
+				@Override
+				public void onOwnedLine(byte[] line, ReplySink replies) {
+					replies.send(line); // a large line is already an array of its own
 				}
 
 			});
-			self[0].start();
-			servers.add(self[0]);
+			server.start();
+			servers.add(server);
 		}
 		long startMillis = (System.nanoTime() - start) / 1_000_000;
 		ServerControl.ready(channels, startMillis);

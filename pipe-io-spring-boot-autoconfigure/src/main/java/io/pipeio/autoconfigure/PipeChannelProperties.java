@@ -89,10 +89,11 @@ public class PipeChannelProperties {
 	private @Nullable String overflow;
 
 	/**
-	 * With overflow "block", how long a send from a thread other than the channel's
-	 * reader (a PipeTemplate call, an asynchronous reply) waits for room in a full send
-	 * queue before it fails. A listener's reply on the reader thread waits without limit.
-	 * Defaults to pipe- io.channel-defaults.send-timeout.
+	 * With overflow "block", how long a send that is not a listener's reply (a
+	 * PipeTemplate call, also one made by a listener; an asynchronous reply that
+	 * completes later) waits for room in a full send queue before it fails. A listener's
+	 * reply, returned or sent through its context while it handles the line, waits
+	 * without limit. Defaults to pipe- io.channel-defaults.send-timeout.
 	 */
 	private @Nullable Duration sendTimeout;
 

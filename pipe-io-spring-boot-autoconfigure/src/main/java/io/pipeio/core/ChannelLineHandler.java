@@ -1,16 +1,23 @@
 package io.pipeio.core;
 
+import java.nio.charset.Charset;
 import java.util.Arrays;
 
 import io.pipeio.server.DropReason;
 import io.pipeio.server.HandlerStatistics;
 import io.pipeio.server.LineHandler;
+import io.pipeio.server.ReplySink;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a channel does with each line, on the reader thread: the answer to the oldest
  * waiting request, else the listener's (whose reply is sequenced), else counted as
- * dropped ({@code no-listener}). A line the listener fails on is retried as the channel's
- * retry settings allow; then it and every other dropped line go to {@link LineFailures}.
+ * dropped ({@code no-listener}). The listener's replies, returned or made with
+ * {@link PipeChannelContext#reply}, go to the {@link ReplySink} the engine gives with the
+ * line: the context the listener is given is the channel's, with its replies sent there.
+ * A send through the channel or a {@link PipeTemplate} is a plain send. A line the
+ * listener fails on is retried as the channel's retry settings allow; then it and every
+ * other dropped line go to {@link LineFailures}.
  * <p>
  * The one boundary of listener failures: whatever the listener chain throws, or the
  * sending of its reply, is caught here and handed to {@link LineFailures}, which counts
@@ -23,25 +30,36 @@ final class ChannelLineHandler implements LineHandler {
 
 	private final PipeChannel channel;
 
+	/** Made for the engine's sink on the first line; the engine keeps one per channel. */
+	private @Nullable ReplyingContext context;
+
 	ChannelLineHandler(PipeChannel channel) {
 		this.channel = channel;
 	}
 
 	@Override
 	public void onLine(byte[] buffer, int offset, int length) {
-		dispatch(buffer, offset, length, false);
+		throw new IllegalStateException("Channel '" + this.channel.getName() + "' takes lines with a reply sink");
 	}
 
 	@Override
-	public void onOwnedLine(byte[] line) {
-		dispatch(line, 0, line.length, true);
+	public void onLine(byte[] buffer, int offset, int length, ReplySink replies) {
+		dispatch(buffer, offset, length, false, context(replies));
+	}
+
+	@Override
+	public void onOwnedLine(byte[] line, ReplySink replies) {
+		dispatch(line, 0, line.length, true, context(replies));
 	}
 
 	@Override
 	public void onChunkEnd() {
 		ListenerChain chain = this.channel.listener.chain();
 		if (chain != null) {
-			chain.chunkEnded(this.channel);
+			// The context the chunk's lines were given: what a layer replies goes where
+			// theirs went.
+			ReplyingContext current = this.context;
+			chain.chunkEnded((current != null) ? current : this.channel);
 		}
 	}
 
@@ -58,7 +76,17 @@ final class ChannelLineHandler implements LineHandler {
 				"Every client left channel '" + this.channel.getName() + "' in the middle of a line"), 0);
 	}
 
-	private void dispatch(byte[] buffer, int offset, int length, boolean owned) {
+	private ReplyingContext context(ReplySink replies) {
+		ReplyingContext current = this.context;
+		if (current == null || current.replies != replies) {
+			current = new ReplyingContext(this.channel, replies);
+			this.channel.replySink = replies;
+			this.context = current;
+		}
+		return current;
+	}
+
+	private void dispatch(byte[] buffer, int offset, int length, boolean owned, ReplyingContext context) {
 		PipeChannel channel = this.channel;
 		if (channel.requests.answer(buffer, offset, length)) {
 			return;
@@ -79,7 +107,7 @@ final class ChannelLineHandler implements LineHandler {
 				// A line in an array of its own goes to the listener as is: no copy of a
 				// large line.
 				BufferedPipeMessageListener current = chain.head();
-				reply = owned ? current.onMessage(buffer, channel) : current.onMessage(buffer, offset, length, channel);
+				reply = owned ? current.onMessage(buffer, context) : current.onMessage(buffer, offset, length, context);
 				break;
 			}
 			catch (Throwable ex) {
@@ -96,7 +124,7 @@ final class ChannelLineHandler implements LineHandler {
 			// Outside the retry: the listener succeeded, so a reply that cannot be sent
 			// (a full queue with overflow=fail) must not make it run again.
 			try {
-				channel.replies.submit(reply, buffer, offset, length, attempt);
+				channel.replies.submit(reply, buffer, offset, length, context.replies, attempt);
 			}
 			catch (Throwable ex) {
 				channel.failures.failed(copy(buffer, offset, length, owned), ex, attempt);
@@ -106,6 +134,49 @@ final class ChannelLineHandler implements LineHandler {
 
 	private static byte[] copy(byte[] buffer, int offset, int length, boolean owned) {
 		return owned ? buffer : Arrays.copyOfRange(buffer, offset, offset + length);
+	}
+
+	/**
+	 * The channel as a listener sees it: its replies go to the engine's sink, which sends
+	 * them as plain sends where they are not made while the line's chunk is dispatched (a
+	 * listener may keep the context).
+	 */
+	private static final class ReplyingContext implements PipeChannelContext {
+
+		private final PipeChannel channel;
+
+		private final ReplySink replies;
+
+		ReplyingContext(PipeChannel channel, ReplySink replies) {
+			this.channel = channel;
+			this.replies = replies;
+		}
+
+		@Override
+		public String getName() {
+			return this.channel.getName();
+		}
+
+		@Override
+		public Charset getCharset() {
+			return this.channel.getCharset();
+		}
+
+		@Override
+		public void reply(byte[] line) {
+			this.replies.send(line);
+		}
+
+		@Override
+		public void reply(String line) {
+			this.replies.send(line.getBytes(this.channel.getCharset()));
+		}
+
+		@Override
+		public String toString() {
+			return this.channel.toString();
+		}
+
 	}
 
 }

@@ -15,6 +15,7 @@ import io.pipeio.server.ChannelStatistics;
 import io.pipeio.server.PipeServer;
 import io.pipeio.server.PipeServerListener;
 import io.pipeio.server.PipeServerState;
+import io.pipeio.server.ReplySink;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -34,6 +35,12 @@ public final class PipeChannel implements PipeChannelContext {
 	private final PipeMessageConverter converter;
 
 	final ReplySequencer replies;
+
+	/**
+	 * The engine's reply sink, known once a line brought it (the engine keeps one per
+	 * channel): the error handler's reply to a failed line goes there too.
+	 */
+	volatile @Nullable ReplySink replySink;
 
 	final PendingRequests requests = new PendingRequests();
 
@@ -297,8 +304,28 @@ public final class PipeChannel implements PipeChannelContext {
 		return this.converter.toLine(payload);
 	}
 
+	/**
+	 * Send the error handler's reply to a failed line, through the reply sink like the
+	 * listener's replies (it sends plainly where it is not the chunk's).
+	 * @param reply the reply, as {@link #toLine} takes it
+	 */
 	void sendReply(Object reply) {
-		this.server.send(toLine(reply));
+		ReplySink sink = this.replySink;
+		if (sink != null) {
+			sink.send(toLine(reply));
+		}
+		else {
+			this.server.send(toLine(reply));
+		}
+	}
+
+	/**
+	 * Send a listener's reply through the sink the engine gave with its request line.
+	 * @param reply the reply, as {@link #toLine} takes it
+	 * @param replies the sink
+	 */
+	void sendReply(Object reply, ReplySink replies) {
+		replies.send(toLine(reply));
 	}
 
 	/**

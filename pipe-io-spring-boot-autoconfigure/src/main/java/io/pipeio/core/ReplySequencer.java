@@ -2,8 +2,9 @@ package io.pipeio.core;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
+import io.pipeio.server.ReplySink;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -15,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class ReplySequencer {
 
-	private final Consumer<Object> sender;
+	private final BiConsumer<Object, ReplySink> sender;
 
 	private final FailedReplies onFailure;
 
@@ -25,12 +26,12 @@ final class ReplySequencer {
 
 	/**
 	 * Create a sequencer.
-	 * @param sender sends one completed reply (never a {@link CompletionStage}); called
-	 * in order
+	 * @param sender sends one completed reply (never a {@link CompletionStage}) to a
+	 * sink; called in order
 	 * @param onFailure told when an asynchronous reply fails or a waiting reply cannot be
 	 * sent
 	 */
-	ReplySequencer(Consumer<Object> sender, FailedReplies onFailure) {
+	ReplySequencer(BiConsumer<Object, ReplySink> sender, FailedReplies onFailure) {
 		this.sender = sender;
 		this.onFailure = onFailure;
 	}
@@ -42,9 +43,10 @@ final class ReplySequencer {
 	 * asynchronous reply
 	 * @param offset where the line starts
 	 * @param length its length
+	 * @param replies the sink the engine gave with the request line
 	 * @param attempts how many times the listener was called with the line
 	 */
-	void submit(Object reply, byte[] buffer, int offset, int length, int attempts) {
+	void submit(Object reply, byte[] buffer, int offset, int length, ReplySink replies, int attempts) {
 		// The failure callback is the sequencer's, not one per call: a synchronous reply,
 		// the common case, allocates nothing here.
 		if (reply instanceof CompletionStage<?> stage) {
@@ -52,17 +54,17 @@ final class ReplySequencer {
 			add(slot);
 			stage.whenComplete((value, error) -> {
 				slot.complete(value, error);
-				drain();
+				drain(replies);
 			});
 		}
 		else if (this.outstanding == 0) {
-			this.sender.accept(reply);
+			this.sender.accept(reply, replies);
 		}
 		else {
 			Slot slot = new Slot(null, attempts);
 			slot.complete(reply, null);
 			add(slot);
-			drain();
+			drain(replies);
 		}
 	}
 
@@ -71,7 +73,7 @@ final class ReplySequencer {
 		this.outstanding = this.slots.size();
 	}
 
-	private void drain() {
+	private void drain(ReplySink replies) {
 		// Sending under the lock keeps completions racing on different threads in order.
 		synchronized (this) {
 			Slot head;
@@ -82,7 +84,7 @@ final class ReplySequencer {
 				}
 				else if (head.value != null) {
 					try {
-						this.sender.accept(head.value);
+						this.sender.accept(head.value, replies);
 					}
 					catch (RuntimeException ex) {
 						this.onFailure.failed((head.line != null) ? head.line : new byte[0], ex, head.attempts);

@@ -1,18 +1,17 @@
 package io.pipeio.server;
 
 import java.util.ArrayList;
-import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
 /**
  * The replies of the chunk being dispatched, and the one place that decides how they
- * travel to the writer. A handler replies with {@link PipeServer#send} on the thread that
- * dispatches its chunk; such a send is a reply of that chunk, which this class alone
- * recognises (by the thread, while the chunk lasts), so that no other class has to ask
- * who is sending. The {@link LineDispatcher} begins and ends the chunk, under its
- * dispatch lock, so chunks never overlap; the {@link LineSender} offers each send here
- * before it queues it.
+ * travel to the writer. A handler replies through the {@link ReplySink} it is given with
+ * each line; the {@link LineSender} offers each such reply here before it queues it, and
+ * a plain send is never collected. The {@link LineDispatcher} begins and ends the chunk,
+ * under its dispatch lock, so chunks never overlap. The thread that began the chunk is
+ * remembered only to keep a sink that escaped its chunk (kept by a handler, or used on
+ * another thread) from touching the unlocked batch: such a reply is sent as a plain send.
  * <p>
  * Replies are collected without locking and handed to the {@link SendQueue} together, so
  * the writer wakes once per chunk instead of once per line (measured: per-line hand-off
@@ -54,7 +53,14 @@ final class ChunkReplies {
 
 	private final long maxBytes;
 
-	private final ArrayList<Object> entries = new ArrayList<>();
+	/** The replies collected and not handed over yet. */
+	private ArrayList<Object> entries = new ArrayList<>();
+
+	/**
+	 * The list handed over last, emptied, to collect into after the next hand-over; none
+	 * while a hand-over runs.
+	 */
+	private @Nullable ArrayList<Object> spare = new ArrayList<>();
 
 	/**
 	 * The thread dispatching a chunk, {@code null} between chunks; read by every sender.
@@ -103,9 +109,9 @@ final class ChunkReplies {
 	}
 
 	/**
-	 * Collect a send if it is a reply of the chunk: made on the thread dispatching it, to
-	 * the queue it began with.
-	 * @param sendQueue the queue the send is for
+	 * Collect a reply, if it is made on the thread dispatching the chunk, to the queue it
+	 * began with.
+	 * @param sendQueue the queue the reply is for
 	 * @param entry a line or a {@link OutboundPipe.PendingLine}
 	 * @return whether it was collected; if not, the sender queues it itself (with
 	 * {@link OverflowPolicy#FAIL}, a reply that would not fit is not collected, and what
@@ -129,6 +135,17 @@ final class ChunkReplies {
 			flush();
 		}
 		return true;
+	}
+
+	/**
+	 * Hand over what the chunk collected if a plain send is made on the chunk's thread,
+	 * so that the line does not overtake the replies that thread made before it.
+	 * @param sendQueue the queue the send is for
+	 */
+	void beforeSend(SendQueue sendQueue) {
+		if (this.owner == Thread.currentThread() && sendQueue == this.queue) {
+			flush();
+		}
 	}
 
 	/** Called after each line's handler returned. */
@@ -173,12 +190,20 @@ final class ChunkReplies {
 		if (target == null || this.entries.isEmpty()) {
 			return;
 		}
-		// Copied first: placing may write, and a future completed by that write may call
-		// back into this chunk on the same thread.
-		List<Object> placed = List.copyOf(this.entries);
-		this.entries.clear();
+		// Swapped, not copied: placing may write, and a future completed by that write
+		// may reply into this chunk on the same thread, even hand that over in turn.
+		ArrayList<Object> placed = this.entries;
+		ArrayList<Object> next = this.spare;
+		this.entries = (next != null) ? next : new ArrayList<>();
+		this.spare = null;
 		this.bytes = 0;
-		target.placeAll(placed);
+		try {
+			target.placeAll(placed);
+		}
+		finally {
+			placed.clear();
+			this.spare = placed;
+		}
 	}
 
 }

@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
  * handler is never called concurrently (a replaced in pipe is drained by a second reader
  * for a while), and holds chunks back while the channel is paused. Each line is counted
  * before its handler runs, so a reply can never reach a client ahead of the count of its
- * request; the chunk's replies go to the writer as {@link ChunkReplies} decides.
+ * request. The handler is given the {@link ReplySink} with each line; the chunk's replies
+ * go to the writer as {@link ChunkReplies} decides.
  * <p>
  * Pausing and closing use a lock of their own: they must never wait for a handler that is
  * still running (a slow handler would otherwise block {@code stop()} and
@@ -47,6 +48,8 @@ final class LineDispatcher {
 
 	private final ChunkReplies replies;
 
+	private final ReplySink replySink;
+
 	LineDispatcher(PipeServer server, LineSender sender, LineHandler handler, PipeServerListener listener,
 			ChannelStatistics statistics) {
 		this.server = server;
@@ -55,6 +58,7 @@ final class LineDispatcher {
 		this.listener = listener;
 		this.statistics = statistics;
 		this.replies = sender.chunkReplies();
+		this.replySink = sender.replySink();
 	}
 
 	/**
@@ -288,10 +292,10 @@ final class LineDispatcher {
 			dispatcher.statistics.addReceived(length);
 			try {
 				if (owned) {
-					dispatcher.handler.onOwnedLine(buffer);
+					dispatcher.handler.onOwnedLine(buffer, dispatcher.replySink);
 				}
 				else {
-					dispatcher.handler.onLine(buffer, offset, length);
+					dispatcher.handler.onLine(buffer, offset, length, dispatcher.replySink);
 				}
 			}
 			catch (Throwable ex) {

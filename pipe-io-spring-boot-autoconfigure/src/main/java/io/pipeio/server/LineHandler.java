@@ -5,6 +5,11 @@ package io.pipeio.server;
  * reader thread. The line is {@code buffer[offset, offset + length)} without its
  * terminating newline; the buffer is reused once the method returns, so copy what must
  * outlive the call.
+ * <p>
+ * A handler that replies does so through the {@link ReplySink} the overloads with a sink
+ * are given: those replies are batched per chunk and, with {@link OverflowPolicy#BLOCK},
+ * wait for room without a time limit. A {@link PipeServer#send} made by a handler is an
+ * ordinary send, as from any other thread (it waits at most the send timeout).
  *
  * @author pipe-io
  */
@@ -25,6 +30,19 @@ public interface LineHandler {
 	void onLine(byte[] buffer, int offset, int length) throws Exception;
 
 	/**
+	 * Handle one line, with the sink for its replies; what the engine calls. By default,
+	 * the same as {@link #onLine(byte[], int, int)}, for a handler that does not reply.
+	 * @param buffer the buffer holding the line, valid only during this call
+	 * @param offset where the line starts in {@code buffer}
+	 * @param length the number of bytes of the line (zero for an empty line)
+	 * @param replies where the line's replies go, as the sink's own documentation says
+	 * @throws Exception any failure, as for {@link #onLine(byte[], int, int)}
+	 */
+	default void onLine(byte[] buffer, int offset, int length, ReplySink replies) throws Exception {
+		onLine(buffer, offset, length);
+	}
+
+	/**
 	 * Handle one line that was assembled into an array of its own (a line longer than the
 	 * read buffer): the handler may keep the array instead of copying it, which halves
 	 * the memory a large line costs. By default, the same as
@@ -34,6 +52,18 @@ public interface LineHandler {
 	 */
 	default void onOwnedLine(byte[] line) throws Exception {
 		onLine(line, 0, line.length);
+	}
+
+	/**
+	 * Handle one line in an array of its own, with the sink for its replies; what the
+	 * engine calls. By default, the same as {@link #onOwnedLine(byte[])}, so a handler
+	 * that replies overrides both methods with a sink.
+	 * @param line the line without its newline, owned by the handler
+	 * @param replies where the line's replies go
+	 * @throws Exception any failure, as for {@link #onLine(byte[], int, int)}
+	 */
+	default void onOwnedLine(byte[] line, ReplySink replies) throws Exception {
+		onOwnedLine(line);
 	}
 
 	/**

@@ -9,7 +9,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * The sending side of a {@link PipeServer}: checks each line, queues it for the writer as
  * the channel's {@link OverflowPolicy} says, and accounts for every line that was not
- * queued or was dropped from the queue. The queue exists while the server runs.
+ * queued or was dropped from the queue. The queue exists while the server runs. Replies
+ * made through the {@link #replySink() reply sink} are offered to the
+ * {@link ChunkReplies} first; plain sends go to the queue.
  *
  * @author pipe-io
  */
@@ -24,6 +26,8 @@ final class LineSender {
 	private final PipeServerListener listener;
 
 	private final ChunkReplies chunkReplies;
+
+	private final ReplySink replySink = new Replies();
 
 	private volatile @Nullable SendQueue queue;
 
@@ -67,6 +71,14 @@ final class LineSender {
 		return this.chunkReplies;
 	}
 
+	/**
+	 * @return the sink the dispatcher gives the handler with each line; one for all
+	 * chunks, as chunks never overlap
+	 */
+	ReplySink replySink() {
+		return this.replySink;
+	}
+
 	int queueSize() {
 		SendQueue sendQueue = this.queue;
 		return (sendQueue != null) ? sendQueue.size() : 0;
@@ -88,14 +100,18 @@ final class LineSender {
 	}
 
 	void send(byte[] line) {
-		enqueue(OutboundPipe.checkLine(this.settings.getChannel(), line), line);
+		enqueue(OutboundPipe.checkLine(this.settings.getChannel(), line), line, false);
 	}
 
 	CompletableFuture<Void> sendAsync(byte[] line) {
+		return sendAsync(line, false);
+	}
+
+	private CompletableFuture<Void> sendAsync(byte[] line, boolean reply) {
 		CompletableFuture<Void> future = new CompletableFuture<>();
 		try {
 			if (!enqueue(new OutboundPipe.PendingLine(OutboundPipe.checkLine(this.settings.getChannel(), line), future),
-					line)) {
+					line, reply)) {
 				future.completeExceptionally(PipeSendException.queueFull(this.settings));
 			}
 		}
@@ -108,9 +124,10 @@ final class LineSender {
 	/**
 	 * Queue an entry as the overflow policy says. A line that does not fit is counted as
 	 * dropped and, unless the policy is to drop it quietly, reported to its sender.
+	 * @param reply whether it came through the reply sink, so may be a reply of the chunk
 	 * @return whether it was queued
 	 */
-	private boolean enqueue(Object entry, byte[] line) {
+	private boolean enqueue(Object entry, byte[] line, boolean reply) {
 		SendQueue sendQueue = this.queue;
 		String channel = this.settings.getChannel();
 		// Taken while stopping too, until the queue closes: replies to lines being
@@ -119,7 +136,13 @@ final class LineSender {
 			throw PipeSendException.notRunning(channel, this.server.getState());
 		}
 		try {
-			if (this.chunkReplies.collect(sendQueue, entry) || sendQueue.offer(entry)) {
+			if (reply && this.chunkReplies.collect(sendQueue, entry)) {
+				return true;
+			}
+			if (!reply) {
+				this.chunkReplies.beforeSend(sendQueue);
+			}
+			if (sendQueue.offer(entry)) {
 				return true;
 			}
 		}
@@ -168,6 +191,24 @@ final class LineSender {
 		this.statistics.recordDropped(DropReason.QUEUE_FULL);
 		this.listener.onDropped(this.server, DropReason.QUEUE_FULL, line.length);
 		this.listener.onLineDropped(this.server, DropReason.QUEUE_FULL, line);
+	}
+
+	/**
+	 * The reply sink: a reply of the chunk being dispatched is collected, any other is
+	 * sent as a plain send.
+	 */
+	private final class Replies implements ReplySink {
+
+		@Override
+		public void send(byte[] line) {
+			enqueue(OutboundPipe.checkLine(LineSender.this.settings.getChannel(), line), line, true);
+		}
+
+		@Override
+		public CompletableFuture<Void> sendAsync(byte[] line) {
+			return LineSender.this.sendAsync(line, true);
+		}
+
 	}
 
 }

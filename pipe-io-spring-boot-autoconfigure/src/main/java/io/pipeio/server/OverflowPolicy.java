@@ -10,11 +10,11 @@ package io.pipeio.server;
 public enum OverflowPolicy {
 
 	/**
-	 * Back-pressure: a reply sent by the reader thread while it handles a line waits for
-	 * room without a time limit, so the channel stops reading its <em>in</em> pipe and
-	 * clients' writes block in the kernel; nothing is lost. A send from any other thread
-	 * waits up to the send timeout, then fails with a {@link PipeSendException}.
-	 * {@code stop()} ends every wait.
+	 * Back-pressure: a reply sent through the handler's {@link ReplySink} while it
+	 * handles a line waits for room without a time limit, so the channel stops reading
+	 * its <em>in</em> pipe and clients' writes block in the kernel; nothing is lost. Any
+	 * other send waits up to the send timeout, then fails with a
+	 * {@link PipeSendException}. {@code stop()} ends every wait.
 	 */
 	BLOCK("block"),
 

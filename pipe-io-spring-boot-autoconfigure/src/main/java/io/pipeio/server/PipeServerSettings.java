@@ -357,9 +357,10 @@ public final class PipeServerSettings {
 		}
 
 		/**
-		 * Set how long a send from a thread other than the reader waits for room in a
-		 * full queue before it fails, with {@link OverflowPolicy#BLOCK}; other policies
-		 * never wait.
+		 * Set how long a send that is not a reply of the chunk being handled (a
+		 * {@link PipeServer#send}, or a reply through a {@link ReplySink} used elsewhere)
+		 * waits for room in a full queue before it fails, with
+		 * {@link OverflowPolicy#BLOCK}; other policies never wait.
 		 * @param sendTimeout the timeout; zero fails at once
 		 * @return this builder
 		 */

@@ -58,6 +58,12 @@ final class SendQueue {
 	private boolean closed;
 
 	/**
+	 * Whether no further line fits, as of the end of the last operation under the lock;
+	 * read without it by {@link #isFull()}, once per chunk.
+	 */
+	private volatile boolean full;
+
+	/**
 	 * Told, without the lock, that entries wait, where no writer thread waits for them
 	 * (the event loop engine); it writes them from the calling thread if it can.
 	 */
@@ -92,6 +98,7 @@ final class SendQueue {
 		this.lock.lock();
 		try {
 			queued = !this.closed && place(entry, (this.policy == OverflowPolicy.BLOCK) ? this.sendTimeoutNanos : 0);
+			updateFull();
 			if (!queued && this.closed) {
 				throw new IllegalStateException("closed");
 			}
@@ -145,6 +152,7 @@ final class SendQueue {
 				Thread.currentThread().interrupt();
 				this.dropped.addAll(collected.subList(placed, collected.size()));
 			}
+			updateFull();
 			refused = takeDropped();
 		}
 		finally {
@@ -196,6 +204,7 @@ final class SendQueue {
 					continue;
 				}
 			}
+			updateFull();
 			if (EventLoop.isLoopThread()) {
 				// Room is made by the loop itself: a handler it runs overfills the queue
 				// by what one chunk replies rather than wait for ever. The loop then
@@ -250,8 +259,11 @@ final class SendQueue {
 	int takeAllNow(List<Object> target) {
 		this.lock.lock();
 		try {
-			if (this.bounds.written(this.entries.size()) && this.sendersWaiting > 0) {
-				this.notFull.signalAll();
+			if (this.bounds.written(this.entries.size())) {
+				updateFull();
+				if (this.sendersWaiting > 0) {
+					this.notFull.signalAll();
+				}
 			}
 			if (this.entries.isEmpty()) {
 				return this.closed ? -1 : 0;
@@ -259,6 +271,7 @@ final class SendQueue {
 			target.addAll(this.entries);
 			this.entries.clear();
 			this.bounds.taken();
+			updateFull();
 			if (this.sendersWaiting > 0) {
 				this.notFull.signalAll();
 			}
@@ -287,8 +300,11 @@ final class SendQueue {
 	boolean takeAll(List<Object> target) throws InterruptedException {
 		this.lock.lock();
 		try {
-			if (this.bounds.written(this.entries.size()) && this.sendersWaiting > 0) {
-				this.notFull.signalAll();
+			if (this.bounds.written(this.entries.size())) {
+				updateFull();
+				if (this.sendersWaiting > 0) {
+					this.notFull.signalAll();
+				}
 			}
 			while (this.entries.isEmpty()) {
 				if (this.closed) {
@@ -305,6 +321,7 @@ final class SendQueue {
 			target.addAll(this.entries);
 			this.entries.clear();
 			this.bounds.taken();
+			updateFull();
 			if (this.sendersWaiting > 0) {
 				this.notFull.signalAll();
 			}
@@ -354,6 +371,7 @@ final class SendQueue {
 			List<Object> rest = List.copyOf(this.entries);
 			this.entries.clear();
 			this.bounds.cleared();
+			updateFull();
 			this.notFull.signalAll();
 			return rest;
 		}
@@ -363,16 +381,18 @@ final class SendQueue {
 	}
 
 	/**
-	 * @return whether no further line fits until the writer made progress
+	 * Tell, without the lock, whether no further line fits until the writer made
+	 * progress; as of the last change, which is what a locked read could tell a moment
+	 * later too.
+	 * @return whether the queue is full
 	 */
 	boolean isFull() {
-		this.lock.lock();
-		try {
-			return this.bounds.isFull(this.entries.size(), 1);
-		}
-		finally {
-			this.lock.unlock();
-		}
+		return this.full;
+	}
+
+	/** Called with the lock held, once per operation that changes what is held. */
+	private void updateFull() {
+		this.full = this.bounds.isFull(this.entries.size(), 1);
 	}
 
 	int size() {

@@ -20,7 +20,7 @@ import static org.awaitility.Awaitility.await;
  * {@link ChunkReplies} with a {@link SendQueue}, without pipes: which sends are the
  * replies of a chunk, and how they are placed at its end as each overflow policy says.
  * The test thread plays the reader that dispatches a chunk, as {@link LineSender} would
- * offer its sends.
+ * offer the replies made through its {@link ReplySink}.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ChunkRepliesTests {
@@ -133,7 +133,7 @@ class ChunkRepliesTests {
 		assertThat(texts(takeAll(queue))).containsExactly("a", "r1", "r2");
 	}
 
-	/** As {@link LineSender} sends: collected as a reply of the chunk, else queued. */
+	/** As the reply sink sends: collected as a reply of the chunk, else queued. */
 	private static boolean reply(ChunkReplies replies, SendQueue queue, byte[] line) {
 		try {
 			return replies.collect(queue, line) || queue.offer(line);

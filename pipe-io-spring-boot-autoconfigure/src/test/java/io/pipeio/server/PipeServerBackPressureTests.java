@@ -30,13 +30,13 @@ class PipeServerBackPressureTests extends PipeServerTestSupport {
 		AtomicLong highest = new AtomicLong();
 		AtomicReference<PipeServer> self = new AtomicReference<>();
 		PipeServer server = this.pipes.server(this.pipes.settings().sendQueueMaxBytes(bound).build(),
-				(buffer, offset, length) -> {
+				TestPipes.replying((buffer, offset, length, replies) -> {
 					this.pipes.recorder.onLine(buffer, offset, length);
 					byte[] reply = new byte[replySize];
 					reply[0] = buffer[offset];
-					self.get().send(reply);
+					replies.send(reply);
 					highest.accumulateAndGet(self.get().getSendQueueBytes(), Math::max);
-				});
+				}));
 		self.set(server);
 		server.start();
 		PipeTestClient writer = this.pipes.writer();
@@ -124,18 +124,15 @@ class PipeServerBackPressureTests extends PipeServerTestSupport {
 	 */
 	private PipeServer startPaddedEcho() throws Exception {
 		String padding = ":" + "p".repeat(4000);
-		AtomicReference<PipeServer> self = new AtomicReference<>();
 		PipeServer server = this.pipes.server(this.pipes.settings()
 			.sendQueueCapacity(4)
 			.sendQueueMaxBytes(64 * 1024)
 			.sendTimeout(Duration.ZERO)
-			.build(), (buffer, offset, length) -> {
+			.build(), TestPipes.replying((buffer, offset, length, replies) -> {
 				this.pipes.recorder.onLine(buffer, offset, length);
-				self.get()
-					.send((new String(buffer, offset, length, StandardCharsets.US_ASCII) + padding)
-						.getBytes(StandardCharsets.US_ASCII));
-			});
-		self.set(server);
+				replies.send((new String(buffer, offset, length, StandardCharsets.US_ASCII) + padding)
+					.getBytes(StandardCharsets.US_ASCII));
+			}));
 		server.start();
 		return server;
 	}

@@ -72,14 +72,12 @@ class PipeServerEventLoopDispatchTests extends PipeServerTestSupport {
 
 	@Test
 	void autoModeLeavesTheLoopWhenTheClientStopsReadingItsReplies() throws Exception {
-		AtomicReference<PipeServer> self = new AtomicReference<>();
 		PipeServer server = this.pipes.server(settings(DispatchMode.AUTO).sendQueueCapacity(10).build(),
-				(buffer, offset, length) -> {
+				TestPipes.replying((buffer, offset, length, replies) -> {
 					this.lastHandlerThread = Thread.currentThread().getName();
 					this.handlerThreads.add(this.lastHandlerThread);
-					self.get().send(Arrays.copyOfRange(buffer, offset, offset + length));
-				});
-		self.set(server);
+					replies.send(Arrays.copyOfRange(buffer, offset, offset + length));
+				}));
 		server.start();
 		try (PipeTestClient client = PipeTestClient.connect(this.pipes.in(), this.pipes.out())) {
 			awaitHandlerOnTheLoop(client);
@@ -106,15 +104,13 @@ class PipeServerEventLoopDispatchTests extends PipeServerTestSupport {
 
 	@Test
 	void handlerOnTheLoopOverfillsAFullSendQueueRatherThanWaitForRoom() throws Exception {
-		AtomicReference<PipeServer> self = new AtomicReference<>();
 		PipeServer server = this.pipes.server(settings(DispatchMode.LOOP).sendQueueCapacity(1).build(),
-				(buffer, offset, length) -> {
+				TestPipes.replying((buffer, offset, length, replies) -> {
 					String line = new String(buffer, offset, length, StandardCharsets.UTF_8);
 					for (int i = 0; i < 50; i++) {
-						self.get().send((line + "-" + i).getBytes(StandardCharsets.UTF_8));
+						replies.send((line + "-" + i).getBytes(StandardCharsets.UTF_8));
 					}
-				});
-		self.set(server);
+				}));
 		server.start();
 		// A second channel on the same loop answers while nobody reads the first one's
 		// replies: the loop was not left waiting for room.
@@ -214,18 +210,19 @@ class PipeServerEventLoopDispatchTests extends PipeServerTestSupport {
 	}
 
 	private void startEcho(DispatchMode mode) throws Exception {
-		AtomicReference<PipeServer> self = new AtomicReference<>();
-		PipeServer server = this.pipes.server(settings(mode).build(), (buffer, offset, length) -> {
-			this.lastHandlerThread = Thread.currentThread().getName();
-			this.handlerThreads.add(this.lastHandlerThread);
-			String line = new String(buffer, offset, length, StandardCharsets.UTF_8);
-			if (line.equals("slow")) {
-				LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20)); // work taking
-																			// 20 ms
-			}
-			self.get().send(line.getBytes(StandardCharsets.UTF_8));
-		});
-		self.set(server);
+		PipeServer server = this.pipes.server(settings(mode).build(),
+				TestPipes.replying((buffer, offset, length, replies) -> {
+					this.lastHandlerThread = Thread.currentThread().getName();
+					this.handlerThreads.add(this.lastHandlerThread);
+					String line = new String(buffer, offset, length, StandardCharsets.UTF_8);
+					if (line.equals("slow")) {
+						LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20)); // work
+																					// taking
+																					// 20
+																					// ms
+					}
+					replies.send(line.getBytes(StandardCharsets.UTF_8));
+				}));
 		server.start();
 	}
 

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
 
 import io.pipeio.test.PipeTestClient;
 import org.junit.jupiter.api.Test;
@@ -93,19 +92,17 @@ class PipeServerEventLoopGroupTests extends PipeServerTestSupport {
 	}
 
 	private PipeServer startEcho(String channel, int loops) {
-		AtomicReference<PipeServer> self = new AtomicReference<>();
 		PipeServer server = this.pipes.server(PipeServerSettings
 			.builder(channel, this.dir.resolve(channel + ".in"), this.dir.resolve(channel + ".out"))
 			.engine(PipeEngine.EVENT_LOOP)
 			.dispatch(DispatchMode.LOOP)
 			.eventLoops(loops)
-			.build(), (buffer, offset, length) -> {
+			.build(), TestPipes.replying((buffer, offset, length, replies) -> {
 				this.handlerThreads.computeIfAbsent(channel, (name) -> ConcurrentHashMap.newKeySet())
 					.add(Thread.currentThread().getName());
 				String line = new String(buffer, offset, length, StandardCharsets.UTF_8);
-				self.get().send((channel + ": " + line).getBytes(StandardCharsets.UTF_8));
-			});
-		self.set(server);
+				replies.send((channel + ": " + line).getBytes(StandardCharsets.UTF_8));
+			}));
 		try {
 			server.start();
 		}

@@ -3,7 +3,6 @@ package io.pipeio.server;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 import io.pipeio.test.PipeTestClient;
 import org.junit.jupiter.api.Test;
@@ -91,14 +90,13 @@ class PipeServerHandlerTests extends PipeServerTestSupport {
 	@Test
 	void lineIsCountedAsReceivedBeforeItsReplyCanLeave() throws Exception {
 		CountDownLatch release = new CountDownLatch(1);
-		AtomicReference<PipeServer> self = new AtomicReference<>();
-		PipeServer server = this.pipes.server(this.pipes.settings().build(), (buffer, offset, length) -> {
-			// sendAsync is handed to the writer at once, while the handler is still
-			// running.
-			self.get().sendAsync("reply".getBytes(StandardCharsets.US_ASCII));
-			release.await(10, TimeUnit.SECONDS);
-		});
-		self.set(server);
+		PipeServer server = this.pipes.server(this.pipes.settings().build(),
+				TestPipes.replying((buffer, offset, length, replies) -> {
+					// sendAsync is handed to the writer at once, while the handler is
+					// still running.
+					replies.sendAsync("reply".getBytes(StandardCharsets.US_ASCII));
+					release.await(10, TimeUnit.SECONDS);
+				}));
 		server.start();
 		try (PipeTestClient client = this.pipes.client()) {
 			client.send("request");

@@ -120,6 +120,35 @@ class PipeServerOverflowTests extends PipeServerTestSupport {
 		assertThat(readAfterTheBlockingLine(server, 2)).containsExactly("a", "b", "end");
 	}
 
+	@Test
+	void blockFailsAPlainSendFromTheHandlerAfterTheSendTimeout() throws Exception {
+		// Only a reply through the handler's sink waits for room without a time limit.
+		List<Throwable> failures = new CopyOnWriteArrayList<>();
+		AtomicReference<PipeServer> self = new AtomicReference<>();
+		PipeServer server = this.pipes.server(
+				this.pipes.settings().sendQueueCapacity(2).sendTimeout(Duration.ofMillis(100)).build(),
+				(buffer, offset, length) -> {
+					try {
+						self.get().send(line("plain"));
+					}
+					catch (PipeSendException ex) {
+						failures.add(ex);
+					}
+				});
+		self.set(server);
+		server.start();
+		blockTheWriter(server);
+		server.send(line("a"));
+		server.send(line("b"));
+		try (PipeTestClient writer = this.pipes.writer()) {
+			writer.send("x");
+			await().atMost(Duration.ofSeconds(10)).until(() -> failures.size() == 1);
+		}
+		assertThat(failures.get(0)).hasMessageContaining("stayed full for PT0.1S");
+		assertThat(server.getStatistics().getDropped(DropReason.QUEUE_FULL)).isEqualTo(1);
+		assertThat(readAfterTheBlockingLine(server, 2)).containsExactly("a", "b", "end");
+	}
+
 	private PipeServer startFull(OverflowPolicy policy, String... fill) throws Exception {
 		return startFull(
 				this.pipes.settings().sendQueueCapacity(2).overflow(policy).sendTimeout(Duration.ofMinutes(1)).build(),
@@ -140,21 +169,18 @@ class PipeServerOverflowTests extends PipeServerTestSupport {
 	 * send throws; its queue is full with "a" and "b".
 	 */
 	private PipeServer startFullReplying(OverflowPolicy policy, List<Throwable> failures) throws Exception {
-		AtomicReference<PipeServer> self = new AtomicReference<>();
 		PipeServer server = this.pipes.server(
 				this.pipes.settings().sendQueueCapacity(2).overflow(policy).sendTimeout(Duration.ofMinutes(1)).build(),
-				(buffer, offset, length) -> {
+				TestPipes.replying((buffer, offset, length, replies) -> {
 					this.pipes.recorder.onLine(buffer, offset, length);
 					try {
-						self.get()
-							.send(("re:" + new String(buffer, offset, length, StandardCharsets.UTF_8))
-								.getBytes(StandardCharsets.UTF_8));
+						replies.send(("re:" + new String(buffer, offset, length, StandardCharsets.UTF_8))
+							.getBytes(StandardCharsets.UTF_8));
 					}
 					catch (PipeSendException ex) {
 						failures.add(ex);
 					}
-				});
-		self.set(server);
+				}));
 		server.start();
 		blockTheWriter(server);
 		server.send(line("a"));

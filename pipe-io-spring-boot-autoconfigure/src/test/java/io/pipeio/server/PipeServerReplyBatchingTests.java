@@ -22,17 +22,16 @@ class PipeServerReplyBatchingTests extends PipeServerTestSupport {
 	@Test
 	void replyIsWrittenWhileTheHandlerIsStillBusyWithTheNextLineOfTheChunk() throws Exception {
 		CountDownLatch firstReplyRead = new CountDownLatch(1);
-		AtomicReference<PipeServer> self = new AtomicReference<>();
-		PipeServer server = this.pipes.server(this.pipes.settings().build(), (buffer, offset, length) -> {
-			String line = new String(buffer, offset, length, StandardCharsets.UTF_8);
-			if (line.equals("second")) {
-				// Blocks until the client has the first reply: a reply held until the end
-				// of the chunk would never arrive.
-				firstReplyRead.await(10, TimeUnit.SECONDS);
-			}
-			self.get().send(("re:" + line).getBytes(StandardCharsets.UTF_8));
-		});
-		self.set(server);
+		PipeServer server = this.pipes.server(this.pipes.settings().build(),
+				TestPipes.replying((buffer, offset, length, replies) -> {
+					String line = new String(buffer, offset, length, StandardCharsets.UTF_8);
+					if (line.equals("second")) {
+						// Blocks until the client has the first reply: a reply held until
+						// the end of the chunk would never arrive.
+						firstReplyRead.await(10, TimeUnit.SECONDS);
+					}
+					replies.send(("re:" + line).getBytes(StandardCharsets.UTF_8));
+				}));
 		server.start();
 		PipeTestClient client = this.pipes.client();
 		client.sendRaw("first\nsecond\n".getBytes(StandardCharsets.UTF_8));
@@ -58,16 +57,16 @@ class PipeServerReplyBatchingTests extends PipeServerTestSupport {
 
 	@Test
 	void handlerWaitingForItsOwnAsyncSendIsNotHeldByTheBatch() throws Exception {
-		AtomicReference<PipeServer> self = new AtomicReference<>();
-		PipeServer server = this.pipes.server(this.pipes.settings().build(), (buffer, offset, length) -> {
-			byte[] reply = ("written:" + new String(buffer, offset, length, StandardCharsets.UTF_8))
-				.getBytes(StandardCharsets.UTF_8);
-			self.get().send("before".getBytes(StandardCharsets.UTF_8));
-			// Waits for the write: it must not wait for the end of the chunk it is part
-			// of.
-			self.get().sendAsync(reply).get(5, TimeUnit.SECONDS);
-		});
-		self.set(server);
+		PipeServer server = this.pipes.server(this.pipes.settings().build(),
+				TestPipes.replying((buffer, offset, length, replies) -> {
+					byte[] reply = ("written:" + new String(buffer, offset, length, StandardCharsets.UTF_8))
+						.getBytes(StandardCharsets.UTF_8);
+					replies.send("before".getBytes(StandardCharsets.UTF_8));
+					// Waits for the write: it must not wait for the end of the chunk it
+					// is
+					// part of.
+					replies.sendAsync(reply).get(5, TimeUnit.SECONDS);
+				}));
 		server.start();
 		PipeTestClient client = this.pipes.client();
 		for (int i = 0; i < 100; i++) {
@@ -79,6 +78,22 @@ class PipeServerReplyBatchingTests extends PipeServerTestSupport {
 			assertThat(replies.get(2 * i + 1)).isEqualTo("written:x" + i);
 		}
 		assertThat(this.pipes.recorder.handlerErrors).isEmpty();
+	}
+
+	@Test
+	void plainSendOfTheHandlerDoesNotOvertakeItsEarlierReplies() throws Exception {
+		AtomicReference<PipeServer> self = new AtomicReference<>();
+		PipeServer server = this.pipes.server(this.pipes.settings().build(),
+				TestPipes.replying((buffer, offset, length, replies) -> {
+					String line = new String(buffer, offset, length, StandardCharsets.UTF_8);
+					replies.send(("re:" + line).getBytes(StandardCharsets.UTF_8));
+					self.get().send(("plain:" + line).getBytes(StandardCharsets.UTF_8));
+				}));
+		self.set(server);
+		server.start();
+		PipeTestClient client = this.pipes.client();
+		client.sendRaw("a\nb\nc\n".getBytes(StandardCharsets.UTF_8));
+		assertThat(client.receiveLines(6)).containsExactly("re:a", "plain:a", "re:b", "plain:b", "re:c", "plain:c");
 	}
 
 }

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 import com.sun.jna.Library;
@@ -118,16 +117,40 @@ final class TestPipes implements AutoCloseable {
 		return server;
 	}
 
-	/** Start a server that records each line and sends it back. */
+	/** Start a server that records each line and replies with it. */
 	PipeServer startEcho(PipeServerSettings settings) throws IOException {
-		AtomicReference<PipeServer> self = new AtomicReference<>();
-		PipeServer server = server(settings, (buffer, offset, length) -> {
+		PipeServer server = server(settings, replying((buffer, offset, length, replies) -> {
 			this.recorder.onLine(buffer, offset, length);
-			self.get().send(Arrays.copyOfRange(buffer, offset, offset + length));
-		});
-		self.set(server);
+			replies.send(Arrays.copyOfRange(buffer, offset, offset + length));
+		}));
 		server.start();
 		return server;
+	}
+
+	/**
+	 * A handler that replies through the sink it is given with each line.
+	 * @param handler the handler, as a lambda
+	 * @return the handler
+	 */
+	static LineHandler replying(ReplyingHandler handler) {
+		return new LineHandler() {
+
+			@Override
+			public void onLine(byte[] buffer, int offset, int length) {
+				throw new IllegalStateException("The engine gives a handler a reply sink");
+			}
+
+			@Override
+			public void onLine(byte[] buffer, int offset, int length, ReplySink replies) throws Exception {
+				handler.onLine(buffer, offset, length, replies);
+			}
+
+			@Override
+			public void onOwnedLine(byte[] line, ReplySink replies) throws Exception {
+				handler.onLine(line, 0, line.length, replies);
+			}
+
+		};
 	}
 
 	/** A client attached to both pipes of the test channel, closed with the fixture. */
@@ -359,6 +382,16 @@ final class TestPipes implements AutoCloseable {
 		LibC INSTANCE = Native.load("c", LibC.class);
 
 		int umask(int mask);
+
+	}
+
+	/**
+	 * A {@link LineHandler} that replies, as a lambda.
+	 */
+	@FunctionalInterface
+	interface ReplyingHandler {
+
+		void onLine(byte[] buffer, int offset, int length, ReplySink replies) throws Exception;
 
 	}
 
