@@ -263,7 +263,7 @@ final class EventLoopReader implements PipeReader {
 		}
 		long start = System.nanoTime();
 		boolean dispatched = dispatch(chunk, read);
-		this.loopDispatch.handledOnWorker(System.nanoTime() - start);
+		this.loopDispatch.handledOnWorker(System.nanoTime() - start, read);
 		return dispatched;
 	}
 

@@ -22,10 +22,18 @@ final class LoopDispatch {
 	static final int WINDOW = 256;
 
 	/**
-	 * A chunk handled, replies included, in less than this counts as fast; three in four
-	 * must be fast for the loop.
+	 * A chunk handled, replies included, in less than this per {@link #FAST_BYTES} read
+	 * (and below half of {@link #SLOW_ON_LOOP_NANOS}) counts as fast; three in four must
+	 * be fast for the loop.
 	 */
 	private static final long FAST_NANOS = 100_000;
+
+	/**
+	 * The bytes a chunk may carry per {@link #FAST_NANOS}: a large chunk of many fast
+	 * lines (a client writing as fast as it can) takes longer than a small one without
+	 * its handler being any slower per line.
+	 */
+	private static final int FAST_BYTES = 8 * 1024;
 
 	/** A chunk that took longer than this on the loop counts as slow there. */
 	private static final long SLOW_ON_LOOP_NANOS = 1_000_000;
@@ -86,9 +94,10 @@ final class LoopDispatch {
 	/**
 	 * A chunk was handled on a worker while {@link #isMeasuring()}.
 	 * @param nanos how long it took
+	 * @param bytes how many bytes it had
 	 */
-	void handledOnWorker(long nanos) {
-		if (nanos < FAST_NANOS) {
+	void handledOnWorker(long nanos, int bytes) {
+		if (isFast(nanos, bytes)) {
 			this.fast++;
 		}
 		if (++this.measured == WINDOW) {
@@ -97,6 +106,11 @@ final class LoopDispatch {
 			this.measured = 0;
 			this.fast = 0;
 		}
+	}
+
+	static boolean isFast(long nanos, int bytes) {
+		long allowed = FAST_NANOS * Math.max(1, (bytes + FAST_BYTES - 1) / FAST_BYTES);
+		return nanos < Math.min(allowed, SLOW_ON_LOOP_NANOS / 2);
 	}
 
 	/**

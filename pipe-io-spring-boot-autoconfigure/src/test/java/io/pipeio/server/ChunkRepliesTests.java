@@ -66,6 +66,29 @@ class ChunkRepliesTests {
 	}
 
 	@Test
+	void aFastHandlerWhoseRepliesTakeLongToHandOverIsMeasuredFast() {
+		PipeServerSettings settings = settings(OverflowPolicy.BLOCK, 100_000, 100_000_000).build();
+		SendQueue queue = new SendQueue(settings, this.rejected::addAll);
+		// Writing each reply takes 10 µs (a write and a wake-up per line on a busy
+		// machine): 32 lines take 320 µs, over the bar of 100 µs a window, though the
+		// handler itself takes nothing.
+		queue.writeOnWakeup(() -> {
+			long until = System.nanoTime() + 10_000;
+			while (System.nanoTime() < until) {
+				Thread.onSpinWait();
+			}
+		});
+		ChunkReplies replies = new ChunkReplies(settings);
+		replies.begin(queue);
+		assertThat(replies.isHolding()).as("slow until measured").isFalse();
+		for (int windows = 0; windows < 1000 && !replies.isHolding(); windows++) {
+			window(replies, queue, 0);
+		}
+		assertThat(replies.isHolding()).as("measured fast").isTrue();
+		replies.end();
+	}
+
+	@Test
 	void repliesWaitForRoomWithoutLimitUntilAStopLimitsWaits() throws Exception {
 		PipeServerSettings settings = settings(OverflowPolicy.BLOCK, 1, 1000).sendTimeout(Duration.ZERO).build();
 		SendQueue queue = new SendQueue(settings, this.rejected::addAll);
