@@ -50,14 +50,7 @@ class ChunkRepliesTests {
 		PipeServerSettings settings = settings(OverflowPolicy.BLOCK, 100_000, 100_000_000).build();
 		SendQueue queue = new SendQueue(settings, this.rejected::addAll);
 		ChunkReplies replies = new ChunkReplies(settings);
-		replies.begin(queue);
-		assertThat(replies.isHolding()).as("slow until measured").isFalse();
-		// Fast windows until measured so (a busy machine may make one look slow), on
-		// this thread: only the chunk's thread replies.
-		for (int windows = 0; windows < 1000 && !replies.isHolding(); windows++) {
-			window(replies, queue, 0);
-		}
-		assertThat(replies.isHolding()).as("measured fast").isTrue();
+		measureFast(replies, queue);
 		window(replies, queue, 200_000);
 		assertThat(replies.isHolding()).as("after one slow window").isTrue();
 		window(replies, queue, 200_000);
@@ -79,12 +72,7 @@ class ChunkRepliesTests {
 			}
 		});
 		ChunkReplies replies = new ChunkReplies(settings);
-		replies.begin(queue);
-		assertThat(replies.isHolding()).as("slow until measured").isFalse();
-		for (int windows = 0; windows < 1000 && !replies.isHolding(); windows++) {
-			window(replies, queue, 0);
-		}
-		assertThat(replies.isHolding()).as("measured fast").isTrue();
+		measureFast(replies, queue);
 		replies.end();
 	}
 
@@ -190,6 +178,20 @@ class ChunkRepliesTests {
 		List<Object> taken = new ArrayList<>();
 		assertThat(queue.takeAll(taken)).isTrue();
 		return taken;
+	}
+
+	/**
+	 * Begin a chunk and reply in fast windows until the handler is measured fast (a busy
+	 * machine may make one window look slow), on this thread: only the chunk's thread
+	 * replies.
+	 */
+	private static void measureFast(ChunkReplies replies, SendQueue queue) {
+		replies.begin(queue);
+		assertThat(replies.isHolding()).as("slow until measured").isFalse();
+		for (int windows = 0; windows < 1000 && !replies.isHolding(); windows++) {
+			window(replies, queue, 0);
+		}
+		assertThat(replies.isHolding()).as("measured fast").isTrue();
 	}
 
 	/**
