@@ -22,6 +22,9 @@ public interface PipeChannelContext {
 
 	/**
 	 * Write a line to the channel's out pipe now, outside the order of returned replies.
+	 * Made while the listener handles a line, it is a reply of that line (with
+	 * {@code overflow=block} it waits for room however long); made later, from a context
+	 * the listener kept, it is a plain send, which waits at most {@code send-timeout}.
 	 * @param line the line, without newline
 	 */
 	void reply(byte[] line);
