@@ -119,7 +119,7 @@ public final class PipeServer {
 			}
 			this.sender.open(sendQueue);
 			this.state.clearFailure();
-			PipeWatchdog.register(this.watchdogCheck);
+			PipeWatchdog.registerPipeCheck(this.watchdogCheck);
 			// Not RUNNING while an abandoned handler call blocks delivery; the watchdog
 			// sees it return.
 			IllegalStateException blocked = this.dispatcher.blockedByAbandonedCall();

@@ -89,4 +89,18 @@ class PipeServerPathClaimTests extends PipeServerTestSupport {
 		assertThat(this.dir).isEmptyDirectory();
 	}
 
+	@Test
+	void stoppingOneServerReleasesOnlyItsOwnClaims() throws Exception {
+		PipeServer a = this.pipes.start();
+		PipeServerSettings bSettings = TestPipes.settings("b", this.dir.resolve("b.in"), this.dir.resolve("b.out"))
+			.build();
+		this.pipes.start(bSettings);
+		a.stop(TestPipes.STOP_TIMEOUT);
+		PipeServer otherOnB = this.pipes.server(bSettings);
+		assertThatExceptionOfType(PipeInUseException.class).isThrownBy(otherOnB::start)
+			.withMessageContaining("channel 'b'");
+		PipeServer againOnA = this.pipes.start();
+		assertThat(againOnA.getState()).isEqualTo(PipeServerState.RUNNING);
+	}
+
 }

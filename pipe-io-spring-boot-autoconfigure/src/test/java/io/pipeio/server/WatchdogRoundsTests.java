@@ -1,0 +1,82 @@
+package io.pipeio.server;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@link WatchdogRounds}: which pipe checks each round of the watchdog runs.
+ */
+class WatchdogRoundsTests {
+
+	private final WatchdogRounds rounds = new WatchdogRounds(200);
+
+	@Test
+	void upToAThousandChannelsAreAllCheckedEveryRound() {
+		Set<Runnable> checks = checks(1000);
+		for (int round = 0; round < 3; round++) {
+			assertThat(this.rounds.nextRound(checks)).containsExactlyElementsOf(checks);
+		}
+	}
+
+	@Test
+	void moreAreSpreadOverTheRoundsOfASecondEachOnceASweep() {
+		Set<Runnable> checks = checks(9000);
+		List<Runnable> sweep = new ArrayList<>();
+		for (int round = 0; round < 5; round++) {
+			List<Runnable> checked = this.rounds.nextRound(checks);
+			assertThat(checked).hasSize(1800);
+			sweep.addAll(checked);
+		}
+		assertThat(sweep).containsExactlyElementsOf(checks);
+		assertThat(this.rounds.nextRound(checks)).containsExactlyElementsOf(sweep.subList(0, 1800));
+	}
+
+	@Test
+	void aFewMoreThanAThousandStillCheckAThousandARound() {
+		assertThat(this.rounds.perRound(1)).isEqualTo(1);
+		assertThat(this.rounds.perRound(2500)).isEqualTo(1000);
+		assertThat(this.rounds.perRound(5001)).isEqualTo(1001);
+		assertThat(this.rounds.perRound(9000)).isEqualTo(1800);
+		Set<Runnable> checks = checks(2500);
+		assertThat(this.rounds.nextRound(checks)).hasSize(1000);
+		assertThat(this.rounds.nextRound(checks)).hasSize(1000);
+		assertThat(this.rounds.nextRound(checks)).hasSize(500);
+	}
+
+	@Test
+	void checksRegisteredDuringASweepJoinTheNextOne() {
+		Set<Runnable> checks = checks(2000);
+		this.rounds.nextRound(checks);
+		Runnable late = new NamedCheck(-1);
+		checks.add(late);
+		assertThat(this.rounds.nextRound(checks)).doesNotContain(late);
+		List<Runnable> nextSweep = new ArrayList<>();
+		for (int round = 0; round < 3; round++) {
+			nextSweep.addAll(this.rounds.nextRound(checks));
+		}
+		assertThat(nextSweep).containsExactlyElementsOf(checks);
+	}
+
+	private static Set<Runnable> checks(int count) {
+		Set<Runnable> checks = new LinkedHashSet<>();
+		for (int i = 0; i < count; i++) {
+			checks.add(new NamedCheck(i));
+		}
+		return checks;
+	}
+
+	private record NamedCheck(int id) implements Runnable {
+
+		@Override
+		public void run() {
+		}
+
+	}
+
+}
