@@ -47,6 +47,21 @@ record ProcStatus(long rssKib, long hwmKib, int threads, int fds) {
 	}
 
 	/**
+	 * The CPU time a process has used so far, user and system, from
+	 * {@code /proc/<pid>/stat} (in clock ticks of 10 ms, the usual {@code USER_HZ}).
+	 * @param pid the process
+	 * @return milliseconds of CPU time
+	 * @throws IOException if the file cannot be read
+	 */
+	static long cpuMillis(long pid) throws IOException {
+		String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+		// After the command name, which may hold spaces, in parentheses: field 3 on.
+		String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+		long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+		return ticks * 10;
+	}
+
+	/**
 	 * Sum the voluntary and non-voluntary context switches of every thread of a process.
 	 * @param pid the process
 	 * @return the total so far, or -1 if unknown

@@ -27,6 +27,9 @@ import java.util.stream.Stream;
  */
 final class ScaleMeasurement {
 
+	/** How long an idle server's CPU time is measured. */
+	private static final long IDLE_MILLIS = 5000;
+
 	private static final List<Variant> SERVERS = List.of(Variant.ENGINE, Variant.ENGINE_EL, Variant.SPRING,
 			Variant.SPRING_EL);
 
@@ -98,7 +101,7 @@ final class ScaleMeasurement {
 							+ " `event-loop`.**\n");
 			}
 		}
-		String table = Formats.markdown(rows, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
+		String table = Formats.markdown(rows, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13);
 		String judged = targets.table();
 		System.out.println(judged);
 		report.append("## Scale: channels in one JVM\n\n").append(table).append(notes.toString());
@@ -119,7 +122,10 @@ final class ScaleMeasurement {
 				+ " − value with 1 channel) / (N − 1). A server whose descriptors or threads, estimated from the"
 				+ " largest one measured before it, would pass this machine's limits is not started. Then the"
 				+ " server runs System.gc() and reports its live and committed heap, and RSS is read again: the"
-				+ " difference is heap the JVM had committed for start-up garbage.\n\n");
+				+ " difference is heap the JVM had committed for start-up garbage. Idle CPU: the server's CPU time"
+				+ " (/proc/<pid>/stat, user + system) over 5 s without a client, as a share of one CPU. Stop: from"
+				+ " asking the server to quit to its exit, every channel stopped (the Spring app within its"
+				+ " shutdown phase timeout of 4 s per phase).\n\n");
 	}
 
 	/**
@@ -161,14 +167,23 @@ final class ScaleMeasurement {
 			String gcColumn = Formats.mib(Long.parseLong(heap.get("heap_used_kib"))) + " / "
 					+ Formats.mib(Long.parseLong(heap.get("heap_committed_kib"))) + " / "
 					+ Formats.mib(afterGc.rssKib());
+			// Idle: no client, every channel waiting; what the engine's own checks cost.
+			long cpuBefore = ProcStatus.cpuMillis(server.pid());
+			Thread.sleep(IDLE_MILLIS);
+			double idleCpu = (ProcStatus.cpuMillis(server.pid()) - cpuBefore) * 100.0 / IDLE_MILLIS;
+			long stopStart = System.nanoTime();
+			server.close();
+			double stop = (System.nanoTime() - stopStart) / 1e9;
 			ScaleRow row = new ScaleRow(variant, count, launchToReady,
 					Long.parseLong(ready.get("channel_start_ms")) / 1000.0, status,
-					Double.parseDouble(echo.get("p50_us")), Double.parseDouble(echo.get("p99_us")), gcColumn);
+					Double.parseDouble(echo.get("p50_us")), Double.parseDouble(echo.get("p99_us")), gcColumn, idleCpu,
+					stop);
 			System.out.printf(Locale.ROOT,
 					"  %-9s %,6d channel(s): launch->ready %.2f s, channels started in %.2f s, RSS %s, %d threads,"
-							+ " %d fds, echo p50 %.1f us p99 %.1f us; after a full GC (live / committed heap / RSS): %s%n",
+							+ " %d fds, echo p50 %.1f us p99 %.1f us; after a full GC (live / committed heap / RSS): %s;"
+							+ " idle CPU %.1f %%, stopped in %.2f s%n",
 					variant.id, count, launchToReady, row.channelsStarted(), Formats.mib(status.rssKib()),
-					status.threads(), status.fds(), row.p50(), row.p99(), gcColumn);
+					status.threads(), status.fds(), row.p50(), row.p99(), gcColumn, idleCpu, stop);
 			return row;
 		}
 	}

@@ -14,10 +14,12 @@ import java.util.Locale;
  * @param p50 ping-pong p50 of the echo channel beside the others, µs
  * @param p99 ping-pong p99 of the echo channel, µs
  * @param afterGc live heap / committed heap / RSS after a full GC
+ * @param idleCpu share of one CPU the server used while idle, in percent
+ * @param stop seconds from asking the server to quit to its exit (every channel stopped)
  * @author pipe-io
  */
 record ScaleRow(Variant variant, int channels, double launchToReady, double channelsStarted, ProcStatus status,
-		double p50, double p99, String afterGc) {
+		double p50, double p99, String afterGc, double idleCpu, double stop) {
 
 	/**
 	 * What each channel beyond the first adds, against the same server with one channel.
@@ -45,13 +47,13 @@ record ScaleRow(Variant variant, int channels, double launchToReady, double chan
 				seconds(this.launchToReady), seconds(this.channelsStarted), Formats.mib(this.status.rssKib()),
 				Integer.toString(this.status.threads()), Integer.toString(this.status.fds()),
 				Formats.oneDecimal(this.p50) + " / " + Formats.oneDecimal(this.p99), marginal[0], marginal[1],
-				marginal[2], this.afterGc };
+				marginal[2], this.afterGc, String.format(Locale.ROOT, "%.1f %%", this.idleCpu), seconds(this.stop) };
 	}
 
 	static String[] header() {
 		return new String[] { "variant", "channels", "launch → ready", "channels started in", "RSS", "threads",
 				"open fds", "echo p50 / p99 µs", "marginal RSS / channel", "marginal threads / channel",
-				"marginal fds / channel", "after a full GC: live heap / committed heap / RSS" };
+				"marginal fds / channel", "after a full GC: live heap / committed heap / RSS", "idle CPU", "stop" };
 	}
 
 	static String seconds(double value) {

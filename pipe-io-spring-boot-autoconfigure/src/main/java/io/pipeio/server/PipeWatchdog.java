@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
  * running server's pipes are still the files it opened, and that every event loop is
  * making progress. Shared so a thousand channels do not cost a thousand extra threads; it
  * exists only while some server runs, so no engine thread outlives the last
- * {@code stop()}. Beyond a thousand channels, their pipes are checked once a second
+ * {@code stop()}. Beyond a few hundred channels, their pipes are checked once a second
  * rather than every round ({@link WatchdogRounds}); the loops, which are few, every
  * round. A plain thread rather than a scheduled executor: {@code join} guarantees it is
  * gone, whereas an executor reports termination while its worker thread may still be

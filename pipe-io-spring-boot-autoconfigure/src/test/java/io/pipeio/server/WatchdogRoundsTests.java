@@ -17,8 +17,8 @@ class WatchdogRoundsTests {
 	private final WatchdogRounds rounds = new WatchdogRounds(200);
 
 	@Test
-	void upToAThousandChannelsAreAllCheckedEveryRound() {
-		Set<Runnable> checks = checks(1000);
+	void upToTwoHundredChannelsAreAllCheckedEveryRound() {
+		Set<Runnable> checks = checks(200);
 		for (int round = 0; round < 3; round++) {
 			assertThat(this.rounds.nextRound(checks)).containsExactlyElementsOf(checks);
 		}
@@ -38,20 +38,20 @@ class WatchdogRoundsTests {
 	}
 
 	@Test
-	void aFewMoreThanAThousandStillCheckAThousandARound() {
+	void aFewMoreThanTwoHundredStillCheckTwoHundredARound() {
 		assertThat(this.rounds.perRound(1)).isEqualTo(1);
-		assertThat(this.rounds.perRound(2500)).isEqualTo(1000);
-		assertThat(this.rounds.perRound(5001)).isEqualTo(1001);
+		assertThat(this.rounds.perRound(500)).isEqualTo(200);
+		assertThat(this.rounds.perRound(1001)).isEqualTo(201);
 		assertThat(this.rounds.perRound(9000)).isEqualTo(1800);
-		Set<Runnable> checks = checks(2500);
-		assertThat(this.rounds.nextRound(checks)).hasSize(1000);
-		assertThat(this.rounds.nextRound(checks)).hasSize(1000);
-		assertThat(this.rounds.nextRound(checks)).hasSize(500);
+		Set<Runnable> checks = checks(500);
+		assertThat(this.rounds.nextRound(checks)).hasSize(200);
+		assertThat(this.rounds.nextRound(checks)).hasSize(200);
+		assertThat(this.rounds.nextRound(checks)).hasSize(100);
 	}
 
 	@Test
 	void checksRegisteredDuringASweepJoinTheNextOne() {
-		Set<Runnable> checks = checks(2000);
+		Set<Runnable> checks = checks(400);
 		this.rounds.nextRound(checks);
 		Runnable late = new NamedCheck(-1);
 		checks.add(late);
