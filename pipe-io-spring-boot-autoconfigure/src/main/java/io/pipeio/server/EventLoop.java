@@ -147,6 +147,14 @@ final class EventLoop {
 	}
 
 	/**
+	 * @return the number of the loop's {@code epoll} descriptor, owned and closed by the
+	 * loop; for a test that makes {@code epoll_wait} fail for real
+	 */
+	int epollDescriptor() {
+		return this.epfd;
+	}
+
+	/**
 	 * @return the thread that waits for the loop's events now
 	 */
 	Thread thread() {
