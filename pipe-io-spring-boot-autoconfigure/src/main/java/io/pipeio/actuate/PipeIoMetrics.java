@@ -1,6 +1,5 @@
 package io.pipeio.actuate;
 
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,8 +41,11 @@ public class PipeIoMetrics implements MeterBinder, PipeServerListener {
 
 	private volatile @Nullable MeterRegistry registry;
 
+	private volatile @Nullable ChannelMeterIndex index;
+
 	@Override
 	public void bindTo(MeterRegistry registry) {
+		this.index = ChannelMeterIndex.watch(registry);
 		this.registry = registry;
 		this.servers.keySet().forEach((server) -> bind(registry, server));
 	}
@@ -67,15 +69,12 @@ public class PipeIoMetrics implements MeterBinder, PipeServerListener {
 	public void onRemoved(PipeServer server) {
 		this.servers.remove(server);
 		MeterRegistry meterRegistry = this.registry;
-		if (meterRegistry == null) {
+		ChannelMeterIndex meters = this.index;
+		if (meterRegistry == null || meters == null) {
 			return;
 		}
-		String channel = server.getChannel();
-		for (Meter meter : List.copyOf(meterRegistry.getMeters())) {
-			Meter.Id id = meter.getId();
-			if (id.getName().startsWith("pipeio.") && channel.equals(id.getTag("channel"))) {
-				meterRegistry.remove(meter);
-			}
+		for (Meter meter : meters.meters(server.getChannel())) {
+			meterRegistry.remove(meter);
 		}
 	}
 

@@ -36,9 +36,16 @@ class PipeIoMetricsRemovalTests {
 			registry.register("worker", factory.createDefault("worker"), (line, channel) -> line);
 			assertThat(PipeTestClient.request(this.directory, "worker", "one")).isEqualTo("one");
 			await().until(() -> received(meters, "worker") == 1);
+			// pipe-io meters of the channel registered elsewhere go too; others stay
+			meters.timer("pipeio.requests", "channel", "worker");
+			meters.timer("pipeio.requests", "channel", "elsewhere");
+			meters.counter("application.lines", "channel", "worker");
 			assertThat(registry.unregister("worker")).isTrue();
 			assertThat(meters.find("pipeio.messages.received").tag("channel", "worker").meters()).isEmpty();
 			assertThat(meters.find("pipeio.channel.state").tag("channel", "worker").meters()).isEmpty();
+			assertThat(meters.find("pipeio.requests").tag("channel", "worker").meters()).isEmpty();
+			assertThat(meters.find("pipeio.requests").tag("channel", "elsewhere").meters()).hasSize(1);
+			assertThat(meters.find("application.lines").tag("channel", "worker").meters()).hasSize(1);
 			registry.register("worker", factory.createDefault("worker"), (line, channel) -> line);
 			assertThat(PipeTestClient.request(this.directory, "worker", "two")).isEqualTo("two");
 			await().until(() -> received(meters, "worker") == 1);
