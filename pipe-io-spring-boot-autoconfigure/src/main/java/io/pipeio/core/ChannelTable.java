@@ -80,7 +80,10 @@ final class ChannelTable {
 	synchronized @Nullable PipeChannel remove(String name) {
 		PipeChannel channel = this.channels.remove(name);
 		if (channel != null) {
-			this.pathOwners.values().removeIf(name::equals);
+			// its own two paths, not a scan of every channel's
+			PipeServerSettings server = channel.getSettings().server();
+			this.pathOwners.remove(server.getInPath(), name);
+			this.pathOwners.remove(server.getOutPath(), name);
 		}
 		return channel;
 	}

@@ -116,6 +116,12 @@ class PipeChannelRegistryLifecycleTests {
 			assertThat(this.directory.resolve("plugin.in")).doesNotExist();
 			assertThat(this.directory.resolve("plugin.out")).doesNotExist();
 			assertThat(registry.unregister("plugin")).isFalse();
+			// its pipe paths are free for another channel
+			PipeServerSettings successor = PipeServerSettings
+				.builder("successor", this.directory.resolve("plugin.in"), this.directory.resolve("plugin.out"))
+				.build();
+			registry.register("successor", PipeChannelSettings.of(successor), (line, ctx) -> line);
+			assertThat(PipeTestClient.request(this.directory, "plugin", "again")).isEqualTo("again");
 		});
 	}
 
