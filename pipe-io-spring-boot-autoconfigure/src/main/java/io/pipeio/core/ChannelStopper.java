@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.SynchronousQueue;
@@ -31,16 +32,23 @@ final class ChannelStopper {
 	}
 
 	static void stopAll(Collection<PipeChannel> channels, Duration timeout) {
+		List<Thread> threads = new CopyOnWriteArrayList<>();
 		ThreadPoolExecutor stoppers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 1, TimeUnit.SECONDS,
-				new SynchronousQueue<>(), ChannelStopper::newThread);
-		try {
-			List<Future<?>> stops = new ArrayList<>();
-			for (PipeChannel channel : channels) {
-				if (channel.isRunning()) {
-					stops.add(stoppers.submit(() -> stop(channel, timeout)));
-				}
+				new SynchronousQueue<>(), (task) -> {
+					Thread thread = newThread(task);
+					threads.add(thread);
+					return thread;
+				});
+		List<Future<?>> stops = new ArrayList<>();
+		for (PipeChannel channel : channels) {
+			if (channel.isRunning()) {
+				stops.add(stoppers.submit(() -> stop(channel, timeout)));
 			}
-			long deadline = System.nanoTime() + timeout.toNanos() + GRACE_NANOS;
+		}
+		long deadline = System.nanoTime() + timeout.toNanos() + GRACE_NANOS;
+		// Idle threads end now, busy ones once their channel stopped.
+		stoppers.shutdown();
+		try {
 			for (Future<?> stop : stops) {
 				long remaining = deadline - System.nanoTime();
 				if (remaining <= 0) {
@@ -54,13 +62,17 @@ final class ChannelStopper {
 					// finish on its thread, as the stop of a single channel would.
 				}
 			}
+			// Done here means gone: no thread of a stopped channel outlives the stop.
+			for (Thread thread : threads) {
+				long remaining = deadline - System.nanoTime();
+				if (remaining <= 0) {
+					break;
+				}
+				thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining)));
+			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-		}
-		finally {
-			// Idle threads end now, busy ones once their channel stopped.
-			stoppers.shutdown();
 		}
 	}
 

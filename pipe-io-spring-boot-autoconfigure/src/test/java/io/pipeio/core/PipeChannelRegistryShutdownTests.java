@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 
+import io.pipeio.autoconfigure.PipeChannelSettingsFactory;
 import io.pipeio.server.PipeServerState;
 import io.pipeio.test.PipeTestClient;
 import io.pipeio.testsupport.PipeIoContextRunners;
@@ -59,6 +60,21 @@ class PipeChannelRegistryShutdownTests {
 			assertThat(written).allMatch((future) -> future.isDone() && !future.isCompletedExceptionally());
 			assertThat(channel.getStatistics().getSentMessages()).isEqualTo(count);
 			assertThat(this.directory.resolve("bytes.out")).doesNotExist();
+		});
+	}
+
+	@Test
+	void stoppingManyChannelsLeavesNoStopperThreadBehind() {
+		runner().run((context) -> {
+			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+			PipeChannelSettingsFactory factory = context.getBean(PipeChannelSettingsFactory.class);
+			for (int i = 0; i < 50; i++) {
+				registry.register("c" + i, factory.createDefault("c" + i), (line, channel) -> line);
+			}
+			registry.stop();
+			assertThat(registry.getChannels()).noneMatch(PipeChannel::isRunning);
+			assertThat(Thread.getAllStackTraces().keySet())
+				.noneMatch((thread) -> thread.isAlive() && thread.getName().startsWith("pipe-io-stop"));
 		});
 	}
 
