@@ -5,12 +5,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Stops many channels at once, each on a thread of its own with the whole timeout: one
@@ -39,30 +36,17 @@ final class ChannelStopper {
 					threads.add(thread);
 					return thread;
 				});
-		List<Future<?>> stops = new ArrayList<>();
 		for (PipeChannel channel : channels) {
 			if (channel.isRunning()) {
-				stops.add(stoppers.submit(() -> stop(channel, timeout)));
+				stoppers.execute(() -> stop(channel, timeout));
 			}
 		}
-		long deadline = System.nanoTime() + timeout.toNanos() + GRACE_NANOS;
-		// Idle threads end now, busy ones once their channel stopped.
+		// Shut down, a thread ends once no channel is left for it, so joined threads mean
+		// the stop is done and none outlives it. A channel still stopping at the deadline
+		// finishes on its thread, as the stop of a single channel would.
 		stoppers.shutdown();
+		long deadline = System.nanoTime() + timeout.toNanos() + GRACE_NANOS;
 		try {
-			for (Future<?> stop : stops) {
-				long remaining = deadline - System.nanoTime();
-				if (remaining <= 0) {
-					break;
-				}
-				try {
-					stop.get(remaining, TimeUnit.NANOSECONDS);
-				}
-				catch (ExecutionException | TimeoutException ex) {
-					// A channel reports its own failure; one still stopping is left to
-					// finish on its thread, as the stop of a single channel would.
-				}
-			}
-			// Done here means gone: no thread of a stopped channel outlives the stop.
 			for (Thread thread : threads) {
 				long remaining = deadline - System.nanoTime();
 				if (remaining <= 0) {
@@ -79,7 +63,12 @@ final class ChannelStopper {
 	private static void stop(PipeChannel channel, Duration timeout) {
 		// Named after the channel it stops, so a thread dump shows which one takes long.
 		Thread.currentThread().setName("pipe-io-stop-" + channel.getName());
-		channel.stop(timeout);
+		try {
+			channel.stop(timeout);
+		}
+		catch (RuntimeException ex) {
+			// The channel reports its own failure; the thread goes on to the next one.
+		}
 	}
 
 	private static Thread newThread(Runnable task) {
