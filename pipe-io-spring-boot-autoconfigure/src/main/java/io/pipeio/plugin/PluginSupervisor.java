@@ -21,9 +21,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class PluginSupervisor {
 
-	/** How long an ended process may take to be reaped before its exit code is known. */
-	private static final long REAP_WAIT_SECONDS = 5;
-
 	private final String channel;
 
 	private final PluginSettings settings;
@@ -130,27 +127,10 @@ public final class PluginSupervisor {
 			return;
 		}
 		ProcessTrees.terminate(running.toHandle(), this.settings.stopTimeout());
-		int code = exitCode(running);
+		int code = ProcessTrees.exitCode(running);
 		this.lastExitCode = code;
 		joinStderr();
 		this.observer.onExited(this, code, willRestart);
-	}
-
-	/**
-	 * The exit code of a process that was ended: its handle reports it gone as soon as it
-	 * exited, a moment before the JVM has reaped it and knows the code, when
-	 * {@link Process#exitValue()} would still throw. Waits for that moment, within
-	 * bounds.
-	 * @return the exit code, or -1 if the process has still not exited
-	 */
-	private static int exitCode(Process process) {
-		try {
-			process.waitFor(REAP_WAIT_SECONDS, TimeUnit.SECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		return process.isAlive() ? -1 : process.exitValue();
 	}
 
 	private synchronized void launch(int launchGeneration) {

@@ -44,6 +44,24 @@ final class ProcessTrees {
 		return true;
 	}
 
+	/**
+	 * The exit code of a process that was ended: its handle reports it gone as soon as it
+	 * exited, a moment before the JVM has reaped it and knows the code, when
+	 * {@link Process#exitValue()} would still throw. Waits for that moment, within
+	 * {@link #KILL_WAIT}.
+	 * @param process the process, ended by {@link #terminate}
+	 * @return the exit code, or -1 if the process has still not exited
+	 */
+	static int exitCode(Process process) {
+		try {
+			process.waitFor(KILL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		return process.isAlive() ? -1 : process.exitValue();
+	}
+
 	private static Set<ProcessHandle> snapshot(ProcessHandle root) {
 		Set<ProcessHandle> tree = new LinkedHashSet<>();
 		if (root.isAlive()) {
