@@ -1,8 +1,11 @@
 package io.pipeio.core;
 
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 import io.pipeio.server.ChannelStatistics;
 import io.pipeio.server.DropReason;
@@ -39,6 +42,8 @@ final class ListenerStatistics implements HandlerStatistics {
 
 	private final AtomicReference<ChannelStatistics.@Nullable LastError> lastError = new AtomicReference<>();
 
+	private final List<Consumer<DropReason>> dropWatchers = new CopyOnWriteArrayList<>();
+
 	/**
 	 * Count a line dropped for a reason of this layer.
 	 * @param reason {@link DropReason#HANDLER_ERROR}, {@link DropReason#MALFORMED} or
@@ -47,6 +52,9 @@ final class ListenerStatistics implements HandlerStatistics {
 	 */
 	void dropped(DropReason reason) {
 		counter(reason).increment();
+		for (Consumer<DropReason> watcher : this.dropWatchers) {
+			watcher.accept(reason);
+		}
 	}
 
 	/** Count a listener called again with a line it had failed on. */
@@ -71,6 +79,11 @@ final class ListenerStatistics implements HandlerStatistics {
 	void error(Throwable error) {
 		this.lastError.set(new ChannelStatistics.LastError(Instant.now(), error.getClass().getName(),
 				String.valueOf(error.getMessage())));
+	}
+
+	@Override
+	public void watchDrops(Consumer<DropReason> dropped) {
+		this.dropWatchers.add(dropped);
 	}
 
 	@Override

@@ -3,8 +3,11 @@ package io.pipeio.server;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 
@@ -32,11 +35,16 @@ public final class ChannelStatistics {
 
 	private static final VarHandle RECEIVED_BYTES;
 
+	private static final VarHandle REASONS_DROPPED;
+
+	private static final DropReason[] REASONS = DropReason.values();
+
 	static {
 		try {
 			MethodHandles.Lookup lookup = MethodHandles.lookup();
 			RECEIVED_MESSAGES = lookup.findVarHandle(ChannelStatistics.class, "receivedMessages", long.class);
 			RECEIVED_BYTES = lookup.findVarHandle(ChannelStatistics.class, "receivedBytes", long.class);
+			REASONS_DROPPED = lookup.findVarHandle(ChannelStatistics.class, "reasonsDropped", int.class);
 		}
 		catch (ReflectiveOperationException ex) {
 			throw new ExceptionInInitializerError(ex);
@@ -54,7 +62,15 @@ public final class ChannelStatistics {
 
 	private volatile boolean clientConnected;
 
-	private final LongAdder[] dropped = new LongAdder[DropReason.values().length];
+	private final LongAdder[] dropped = new LongAdder[REASONS.length];
+
+	/**
+	 * A bit per {@link DropReason} (by ordinal) for which a line was dropped, by the
+	 * engine or the handler, so that the first drop of a reason is seen once.
+	 */
+	private volatile int reasonsDropped;
+
+	private final List<Consumer<DropReason>> firstDropActions = new CopyOnWriteArrayList<>();
 
 	private final AtomicReference<@Nullable LastError> lastError = new AtomicReference<>();
 
@@ -65,6 +81,7 @@ public final class ChannelStatistics {
 		for (int i = 0; i < this.dropped.length; i++) {
 			this.dropped[i] = new LongAdder();
 		}
+		handler.watchDrops(this::noteDropped);
 	}
 
 	/**
@@ -127,12 +144,54 @@ public final class ChannelStatistics {
 		return (handler != null && handler.time().isAfter(own.time())) ? handler : own;
 	}
 
+	/**
+	 * Call an action for every reason lines were dropped for so far, and later, on the
+	 * thread that drops it, for the first line dropped for any other reason. Meters, for
+	 * instance, can so show a reason only once it happened, rather than a counter for
+	 * every reason of every channel. The action may be called twice for a reason whose
+	 * first line is dropped while this is called; it must be quick and must not throw.
+	 * @param action what to call with a reason
+	 */
+	public void forEachDropReason(Consumer<DropReason> action) {
+		this.firstDropActions.add(action);
+		int seen = this.reasonsDropped;
+		for (DropReason reason : REASONS) {
+			if ((seen & bit(reason)) != 0) {
+				action.accept(reason);
+			}
+		}
+	}
+
 	void recordDropped(DropReason reason) {
 		this.dropped[reason.ordinal()].increment();
+		noteDropped(reason);
 	}
 
 	void recordDropped(DropReason reason, long lines) {
 		this.dropped[reason.ordinal()].add(lines);
+		noteDropped(reason);
+	}
+
+	/**
+	 * Mark a reason as seen, after its count was added, and tell the actions if it is the
+	 * first time: one volatile read for every later drop.
+	 */
+	private void noteDropped(DropReason reason) {
+		int bit = bit(reason);
+		int seen = this.reasonsDropped;
+		while ((seen & bit) == 0) {
+			if (REASONS_DROPPED.compareAndSet(this, seen, seen | bit)) {
+				for (Consumer<DropReason> action : this.firstDropActions) {
+					action.accept(reason);
+				}
+				return;
+			}
+			seen = this.reasonsDropped;
+		}
+	}
+
+	private static int bit(DropReason reason) {
+		return 1 << reason.ordinal();
 	}
 
 	/**

@@ -1,5 +1,7 @@
 package io.pipeio.server;
 
+import java.util.function.Consumer;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,6 +34,16 @@ public interface HandlerStatistics {
 	 */
 	default long getDropped(DropReason reason) {
 		return 0;
+	}
+
+	/**
+	 * Called once by the channel's {@link ChannelStatistics} with what to call, after
+	 * counting it, for every line the handler drops, so that the first drop of each
+	 * reason is seen whichever layer counts it. A handler that drops no line may ignore
+	 * it.
+	 * @param dropped what to call with the reason of a dropped line
+	 */
+	default void watchDrops(Consumer<DropReason> dropped) {
 	}
 
 	/**

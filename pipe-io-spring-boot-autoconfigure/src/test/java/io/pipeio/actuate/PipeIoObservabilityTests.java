@@ -7,8 +7,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.pipeio.annotation.PipeListener;
 import io.pipeio.core.PipeChannelRegistry;
 import io.pipeio.event.PipeChannelEvent;
@@ -71,6 +72,14 @@ class PipeIoObservabilityTests {
 				assertThat(dropped(meters, "echo", "handler-error")).isEqualTo(1);
 				assertThat(dropped(meters, "idle", "no-listener")).isEqualTo(1);
 			});
+			// A reason's counter exists from its first drop on: none for reasons not
+			// seen.
+			assertThat(meters.find("pipeio.messages.dropped").tag("channel", "echo").meters())
+				.extracting((meter) -> meter.getId().getTag("reason"))
+				.containsExactlyInAnyOrder("too-large", "handler-error");
+			assertThat(meters.find("pipeio.messages.dropped").tag("channel", "idle").meters())
+				.extracting((meter) -> meter.getId().getTag("reason"))
+				.containsExactly("no-listener");
 			assertThat(meters.get("pipeio.bytes.sent").tag("channel", "echo").functionCounter().getId().getBaseUnit())
 				.isEqualTo("bytes");
 			assertThat(meters.get("pipeio.send.queue.size").tag("channel", "echo").gauge().value()).isZero();
@@ -183,11 +192,14 @@ class PipeIoObservabilityTests {
 		return meters.get(name).tag("channel", channel).functionCounter().count();
 	}
 
+	/**
+	 * @return the count of the reason's dropped counter, or -1 while it has none
+	 */
 	private static double dropped(MeterRegistry meters, String channel, String reason) {
-		return meters.get("pipeio.messages.dropped")
+		FunctionCounter counter = meters.find("pipeio.messages.dropped")
 			.tags("channel", channel, "reason", reason)
-			.functionCounter()
-			.count();
+			.functionCounter();
+		return (counter != null) ? counter.count() : -1;
 	}
 
 	private static boolean hasEvent(List<PipeChannelEvent> events, Class<?> type) {

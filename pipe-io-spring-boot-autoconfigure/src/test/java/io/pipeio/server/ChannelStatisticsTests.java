@@ -1,6 +1,9 @@
 package io.pipeio.server;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -40,6 +43,34 @@ class ChannelStatisticsTests {
 		ChannelStatistics.LastError future = new ChannelStatistics.LastError(Instant.now().plusSeconds(60), "New",
 				"new");
 		assertThat(new ChannelStatistics(new FixedHandlerStatistics(future)).getLastError()).isSameAs(future);
+	}
+
+	@Test
+	void eachReasonIsReportedOnceFromItsFirstDropWhoeverCountsIt() {
+		List<Consumer<DropReason>> handlerWatchers = new ArrayList<>();
+		HandlerStatistics handler = new HandlerStatistics() {
+
+			@Override
+			public void watchDrops(Consumer<DropReason> dropped) {
+				handlerWatchers.add(dropped);
+			}
+
+		};
+		ChannelStatistics statistics = new ChannelStatistics(handler);
+		assertThat(handlerWatchers).hasSize(1);
+		statistics.recordDropped(DropReason.TOO_LARGE);
+		List<DropReason> early = new ArrayList<>();
+		statistics.forEachDropReason(early::add);
+		assertThat(early).containsExactly(DropReason.TOO_LARGE);
+		List<DropReason> late = new ArrayList<>();
+		statistics.forEachDropReason(late::add);
+		statistics.recordDropped(DropReason.TOO_LARGE);
+		statistics.recordDropped(DropReason.SHUTDOWN, 3);
+		statistics.recordDropped(DropReason.SHUTDOWN, 2);
+		handlerWatchers.get(0).accept(DropReason.MALFORMED);
+		handlerWatchers.get(0).accept(DropReason.MALFORMED);
+		assertThat(early).containsExactly(DropReason.TOO_LARGE, DropReason.SHUTDOWN, DropReason.MALFORMED);
+		assertThat(late).containsExactly(DropReason.TOO_LARGE, DropReason.SHUTDOWN, DropReason.MALFORMED);
 	}
 
 	@Test

@@ -1,0 +1,235 @@
+package io.pipeio.actuate;
+
+import java.util.Locale;
+import java.util.function.ToDoubleFunction;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.BaseUnits;
+import io.pipeio.server.ChannelStatistics;
+import io.pipeio.server.DropReason;
+import io.pipeio.server.PipeServer;
+import io.pipeio.server.PipeServerState;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The meters of one channel. Most are registered when the channel is bound and read the
+ * engine's counters when scraped. Two kinds follow what happens, so that a channel costs
+ * series only for what it shows:
+ * <ul>
+ * <li>a {@code pipeio.messages.dropped} counter of a reason is registered with the first
+ * line dropped for that reason (it then counts every line dropped for it, the earlier
+ * ones included); a channel that never dropped a line has none;</li>
+ * <li>{@code pipeio.channel.state} is one series, tagged with the current state, which is
+ * replaced by the series of the new state whenever the state changes.</li>
+ * </ul>
+ * Both change under this object's lock, which {@link #remove()} takes too, so that no
+ * meter is registered for a channel after it was removed.
+ *
+ * @author pipe-io
+ */
+final class ChannelMeters {
+
+	private final PipeServer server;
+
+	private final Tag channelTag;
+
+	private @Nullable MeterRegistry registry;
+
+	private @Nullable Gauge stateGauge;
+
+	private @Nullable ChannelState shownState;
+
+	private boolean removed;
+
+	ChannelMeters(PipeServer server) {
+		this.server = server;
+		this.channelTag = Tag.of("channel", server.getChannel());
+	}
+
+	/**
+	 * Register the channel's meters in a registry, once.
+	 * @param registry the registry
+	 */
+	void bind(MeterRegistry registry) {
+		synchronized (this) {
+			if (this.removed || this.registry == registry) {
+				return;
+			}
+			this.registry = registry;
+			registerCounters(registry);
+			showState();
+		}
+		// The reasons seen so far get their counters now, any other on the thread that
+		// first drops a line for it.
+		this.server.getStatistics().forEachDropReason(this::dropped);
+	}
+
+	/**
+	 * Show the channel's state now, if it changed.
+	 */
+	synchronized void stateChanged() {
+		if (!this.removed && this.registry != null) {
+			showState();
+		}
+	}
+
+	/**
+	 * Register no meter any more: the channel is gone, and its meters are removed.
+	 */
+	synchronized void remove() {
+		this.removed = true;
+	}
+
+	private synchronized void dropped(DropReason reason) {
+		MeterRegistry meterRegistry = this.registry;
+		if (this.removed || meterRegistry == null) {
+			return;
+		}
+		FunctionCounter
+			.builder("pipeio.messages.dropped", this.server.getStatistics(), Shared.DROPPED[reason.ordinal()])
+			.description("Lines not delivered, by reason")
+			.tags(Tags.of(this.channelTag, Shared.REASON_TAGS[reason.ordinal()]))
+			.register(meterRegistry);
+	}
+
+	private void showState() {
+		MeterRegistry meterRegistry = this.registry;
+		ChannelState state = ChannelState.of(this.server);
+		if (meterRegistry == null || state == this.shownState) {
+			return;
+		}
+		Gauge previous = this.stateGauge;
+		if (previous != null) {
+			meterRegistry.remove(previous);
+		}
+		this.stateGauge = Gauge.builder("pipeio.channel.state", this.server, Shared.IN_STATE[state.ordinal()])
+			.description("1 for the channel's current state, the state tag (one series a channel)")
+			.tags(Tags.of(this.channelTag, Shared.STATE_TAGS[state.ordinal()]))
+			.strongReference(true)
+			.register(meterRegistry);
+		this.shownState = state;
+	}
+
+	private void registerCounters(MeterRegistry registry) {
+		Tags tags = Tags.of(this.channelTag);
+		ChannelStatistics statistics = this.server.getStatistics();
+		FunctionCounter.builder("pipeio.messages.received", statistics, ChannelStatistics::getReceivedMessages)
+			.description("Lines received from the channel's in pipe")
+			.tags(tags)
+			.register(registry);
+		FunctionCounter.builder("pipeio.messages.sent", statistics, ChannelStatistics::getSentMessages)
+			.description("Lines written to the channel's out pipe")
+			.tags(tags)
+			.register(registry);
+		FunctionCounter.builder("pipeio.messages.retried", statistics, ChannelStatistics::getRetries)
+			.description("Times a listener was called again with a line it had failed on")
+			.tags(tags)
+			.register(registry);
+		FunctionCounter.builder("pipeio.messages.dead-lettered", statistics, ChannelStatistics::getDeadLettered)
+			.description("Dropped lines written to the channel's dead-letter file")
+			.tags(tags)
+			.register(registry);
+		FunctionCounter.builder("pipeio.dead-letter.failures", statistics, ChannelStatistics::getDeadLetterFailures)
+			.description("Dropped lines that could not be written to the channel's dead-letter file")
+			.tags(tags)
+			.register(registry);
+		FunctionCounter.builder("pipeio.bytes.received", statistics, ChannelStatistics::getReceivedBytes)
+			.description("Bytes of the lines received, without newlines")
+			.baseUnit(BaseUnits.BYTES)
+			.tags(tags)
+			.register(registry);
+		FunctionCounter.builder("pipeio.bytes.sent", statistics, ChannelStatistics::getSentBytes)
+			.description("Bytes of the lines written, without newlines")
+			.baseUnit(BaseUnits.BYTES)
+			.tags(tags)
+			.register(registry);
+		Gauge.builder("pipeio.clients.connected", statistics, Shared.CLIENT_CONNECTED)
+			.description("Whether a client writes to the channel's in pipe (1) or none is there (0)")
+			.tags(tags)
+			.register(registry);
+		Gauge.builder("pipeio.send.queue.size", this.server, PipeServer::getSendQueueSize)
+			.description("Lines waiting to be written to the out pipe")
+			.tags(tags)
+			.strongReference(true)
+			.register(registry);
+		Gauge.builder("pipeio.send.queue.bytes", this.server, PipeServer::getSendQueueBytes)
+			.description("Bytes of the lines waiting to be written to the out pipe, queued or being written")
+			.baseUnit(BaseUnits.BYTES)
+			.tags(tags)
+			.strongReference(true)
+			.register(registry);
+	}
+
+	/**
+	 * What the meters of every channel share, made once rather than per channel: the
+	 * {@code reason} and {@code state} tags and the functions the meters read.
+	 */
+	private static final class Shared {
+
+		static final DropReason[] REASONS = DropReason.values();
+
+		static final Tag[] REASON_TAGS = new Tag[REASONS.length];
+
+		@SuppressWarnings("unchecked")
+		static final ToDoubleFunction<ChannelStatistics>[] DROPPED = new ToDoubleFunction[REASONS.length];
+
+		static final ChannelState[] STATES = ChannelState.values();
+
+		static final Tag[] STATE_TAGS = new Tag[STATES.length];
+
+		@SuppressWarnings("unchecked")
+		static final ToDoubleFunction<PipeServer>[] IN_STATE = new ToDoubleFunction[STATES.length];
+
+		static final ToDoubleFunction<ChannelStatistics> CLIENT_CONNECTED = (stats) -> stats.isClientConnected() ? 1
+				: 0;
+
+		static {
+			for (DropReason reason : REASONS) {
+				REASON_TAGS[reason.ordinal()] = Tag.of("reason", reason.tag());
+				DROPPED[reason.ordinal()] = (stats) -> stats.getDropped(reason);
+			}
+			for (ChannelState state : STATES) {
+				STATE_TAGS[state.ordinal()] = Tag.of("state", state.tag());
+				// 0 from the moment the state changes until its series is replaced.
+				IN_STATE[state.ordinal()] = (watched) -> (ChannelState.of(watched) == state) ? 1 : 0;
+			}
+		}
+
+		private Shared() {
+		}
+
+	}
+
+	/**
+	 * The states of the {@code pipeio.channel.state} gauge: the engine's, with a paused
+	 * running channel as {@code paused}.
+	 */
+	private enum ChannelState {
+
+		STOPPED, STARTING, RUNNING, PAUSED, STOPPING, FAILED;
+
+		String tag() {
+			return name().toLowerCase(Locale.ROOT);
+		}
+
+		static ChannelState of(PipeServer server) {
+			PipeServerState state = server.getState();
+			if (state == PipeServerState.RUNNING && server.isPaused()) {
+				return PAUSED;
+			}
+			return switch (state) {
+				case STOPPED -> STOPPED;
+				case STARTING -> STARTING;
+				case RUNNING -> RUNNING;
+				case STOPPING -> STOPPING;
+				case FAILED -> FAILED;
+			};
+		}
+
+	}
+
+}
