@@ -117,36 +117,20 @@ final class ChannelMeters {
 	private void registerCounters(MeterRegistry registry) {
 		Tags tags = Tags.of(this.channelTag);
 		ChannelStatistics statistics = this.server.getStatistics();
-		FunctionCounter.builder("pipeio.messages.received", statistics, ChannelStatistics::getReceivedMessages)
-			.description("Lines received from the channel's in pipe")
-			.tags(tags)
-			.register(registry);
-		FunctionCounter.builder("pipeio.messages.sent", statistics, ChannelStatistics::getSentMessages)
-			.description("Lines written to the channel's out pipe")
-			.tags(tags)
-			.register(registry);
-		FunctionCounter.builder("pipeio.messages.retried", statistics, ChannelStatistics::getRetries)
-			.description("Times a listener was called again with a line it had failed on")
-			.tags(tags)
-			.register(registry);
-		FunctionCounter.builder("pipeio.messages.dead-lettered", statistics, ChannelStatistics::getDeadLettered)
-			.description("Dropped lines written to the channel's dead-letter file")
-			.tags(tags)
-			.register(registry);
-		FunctionCounter.builder("pipeio.dead-letter.failures", statistics, ChannelStatistics::getDeadLetterFailures)
-			.description("Dropped lines that could not be written to the channel's dead-letter file")
-			.tags(tags)
-			.register(registry);
-		FunctionCounter.builder("pipeio.bytes.received", statistics, ChannelStatistics::getReceivedBytes)
-			.description("Bytes of the lines received, without newlines")
-			.baseUnit(BaseUnits.BYTES)
-			.tags(tags)
-			.register(registry);
-		FunctionCounter.builder("pipeio.bytes.sent", statistics, ChannelStatistics::getSentBytes)
-			.description("Bytes of the lines written, without newlines")
-			.baseUnit(BaseUnits.BYTES)
-			.tags(tags)
-			.register(registry);
+		counter(registry, tags, "pipeio.messages.received", ChannelStatistics::getReceivedMessages, null,
+				"Lines received from the channel's in pipe");
+		counter(registry, tags, "pipeio.messages.sent", ChannelStatistics::getSentMessages, null,
+				"Lines written to the channel's out pipe");
+		counter(registry, tags, "pipeio.messages.retried", ChannelStatistics::getRetries, null,
+				"Times a listener was called again with a line it had failed on");
+		counter(registry, tags, "pipeio.messages.dead-lettered", ChannelStatistics::getDeadLettered, null,
+				"Dropped lines written to the channel's dead-letter file");
+		counter(registry, tags, "pipeio.dead-letter.failures", ChannelStatistics::getDeadLetterFailures, null,
+				"Dropped lines that could not be written to the channel's dead-letter file");
+		counter(registry, tags, "pipeio.bytes.received", ChannelStatistics::getReceivedBytes, BaseUnits.BYTES,
+				"Bytes of the lines received, without newlines");
+		counter(registry, tags, "pipeio.bytes.sent", ChannelStatistics::getSentBytes, BaseUnits.BYTES,
+				"Bytes of the lines written, without newlines");
 		Gauge.builder("pipeio.clients.connected", statistics, Shared.CLIENT_CONNECTED)
 			.description("Whether a client writes to the channel's in pipe (1) or none is there (0)")
 			.tags(tags)
@@ -161,6 +145,15 @@ final class ChannelMeters {
 			.baseUnit(BaseUnits.BYTES)
 			.tags(tags)
 			.strongReference(true)
+			.register(registry);
+	}
+
+	private void counter(MeterRegistry registry, Tags tags, String name, ToDoubleFunction<ChannelStatistics> count,
+			@Nullable String baseUnit, String description) {
+		FunctionCounter.builder(name, this.server.getStatistics(), count)
+			.description(description)
+			.baseUnit(baseUnit)
+			.tags(tags)
 			.register(registry);
 	}
 
