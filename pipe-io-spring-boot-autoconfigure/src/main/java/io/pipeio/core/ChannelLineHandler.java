@@ -127,7 +127,7 @@ final class ChannelLineHandler implements LineHandler {
 				channel.replies.submit(reply, buffer, offset, length, context.replies, attempt);
 			}
 			catch (Throwable ex) {
-				channel.failures.failed(copy(buffer, offset, length, owned), ex, attempt);
+				channel.failures.replyFailed(copy(buffer, offset, length, owned), ex, attempt);
 			}
 		}
 	}

@@ -8,6 +8,7 @@ import io.pipeio.converter.PipeMessageConversionException;
 import io.pipeio.deadletter.DeadLetter;
 import io.pipeio.deadletter.DeadLetterFile;
 import io.pipeio.server.DropReason;
+import io.pipeio.server.PipeSendException;
 import io.pipeio.server.PipeServer;
 import io.pipeio.server.PipeServerListener;
 import org.apache.commons.logging.Log;
@@ -129,6 +130,25 @@ final class LineFailures implements PipeServerListener {
 	}
 
 	/**
+	 * Handle a listener's reply that could not be sent. One the full send queue refused
+	 * ({@code overflow=fail}) was counted by the engine and handed to the dead-letter
+	 * file already: the error handler is told, under the same reason, but the line it
+	 * answers is not dropped as well, which would count one lost reply twice. Any other
+	 * failure drops the line as {@link #failed} does.
+	 * @param line the line the reply answers
+	 * @param failure why the reply could not be sent
+	 * @param attempts how many times the listener was called with the line
+	 */
+	void replyFailed(byte[] line, Throwable failure, int attempts) {
+		if (failure instanceof PipeSendException refused && refused.getDropReason() != null) {
+			this.channel.counts.error(failure);
+			tellErrorHandler(refused.getDropReason(), line, failure);
+			return;
+		}
+		failed(line, failure, attempts);
+	}
+
+	/**
 	 * Drop a line that the listener or the conversion of its reply failed on.
 	 * @param line the line
 	 * @param failure the failure
@@ -155,6 +175,16 @@ final class LineFailures implements PipeServerListener {
 		// the engine, which would count the line a second time.
 		try {
 			deadLetter(reason, line, line.length, attempts, cause);
+		}
+		catch (Throwable ex) {
+			logger.error("Channel '" + this.channel.getName() + "' failed to keep a line dropped as " + reason.tag(),
+					ex);
+		}
+		tellErrorHandler(reason, line, cause);
+	}
+
+	private void tellErrorHandler(DropReason reason, byte[] line, Throwable cause) {
+		try {
 			Object reply = this.channel.listener.errorHandler()
 				.handleError(new PipeListenerFailedException(this.channel.getName(), reason, line, cause),
 						this.channel);

@@ -2,6 +2,7 @@ package io.pipeio.core;
 
 import java.nio.charset.StandardCharsets;
 
+import io.pipeio.server.DropReason;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -22,10 +23,10 @@ public class LoggingPipeErrorHandler implements PipeErrorHandler {
 	public @Nullable Object handleError(PipeListenerFailedException exception, PipeChannelContext context) {
 		if (logger.isWarnEnabled()) {
 			Throwable cause = (exception.getCause() != null) ? exception.getCause() : exception;
-			logger.warn(
-					"Channel '" + exception.getChannel() + "' dropped a line (" + exception.getReason().tag() + ", "
-							+ exception.getLine().length + " bytes) " + preview(exception.getLine()) + ": " + cause,
-					logger.isDebugEnabled() ? cause : null);
+			logger.warn("Channel '" + exception.getChannel() + "' dropped "
+					+ ((exception.getReason() == DropReason.QUEUE_FULL) ? "the reply to a line" : "a line") + " ("
+					+ exception.getReason().tag() + ", " + exception.getLine().length + " bytes) "
+					+ preview(exception.getLine()) + ": " + cause, logger.isDebugEnabled() ? cause : null);
 		}
 		return null;
 	}

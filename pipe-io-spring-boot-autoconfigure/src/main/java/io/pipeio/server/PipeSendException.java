@@ -1,5 +1,7 @@
 package io.pipeio.server;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A line could not be queued for sending: the channel is not running, or its send queue
  * was full (typically because no client reads the out pipe) and its
@@ -13,6 +15,8 @@ public class PipeSendException extends RuntimeException {
 
 	private final String channel;
 
+	private final @Nullable DropReason dropReason;
+
 	/**
 	 * Create an exception.
 	 * @param channel the channel name
@@ -22,6 +26,7 @@ public class PipeSendException extends RuntimeException {
 	PipeSendException(String channel, String message, Throwable cause) {
 		super(message, cause);
 		this.channel = channel;
+		this.dropReason = null;
 	}
 
 	/**
@@ -30,8 +35,13 @@ public class PipeSendException extends RuntimeException {
 	 * @param message the message, naming the channel
 	 */
 	PipeSendException(String channel, String message) {
+		this(channel, message, (DropReason) null);
+	}
+
+	private PipeSendException(String channel, String message, @Nullable DropReason dropReason) {
 		super(message);
 		this.channel = channel;
+		this.dropReason = dropReason;
 	}
 
 	static PipeSendException notRunning(String channel, PipeServerState state) {
@@ -45,7 +55,8 @@ public class PipeSendException extends RuntimeException {
 		return new PipeSendException(channel,
 				"Channel '" + channel + "': the send queue (" + settings.getSendQueueCapacity() + " lines, "
 						+ settings.getSendQueueMaxBytes() + " bytes) " + full + "; is a client reading "
-						+ settings.getOutPath() + "?");
+						+ settings.getOutPath() + "?",
+				DropReason.QUEUE_FULL);
 	}
 
 	/**
@@ -53,6 +64,19 @@ public class PipeSendException extends RuntimeException {
 	 */
 	public String getChannel() {
 		return this.channel;
+	}
+
+	/**
+	 * Return the reason the engine counted the line as dropped under, if it did: a line
+	 * the full send queue refused is counted ({@code pipeio.messages.dropped}, reason
+	 * {@code queue-full}) and handed to {@link PipeServerListener#onLineDropped} before
+	 * this is thrown, so whoever catches it must not count it again. A line refused
+	 * because the channel is not running, or a send that was interrupted, was not taken:
+	 * it is still the sender's, and not counted.
+	 * @return the reason it was counted under, or {@code null} if it was not counted
+	 */
+	public @Nullable DropReason getDropReason() {
+		return this.dropReason;
 	}
 
 }

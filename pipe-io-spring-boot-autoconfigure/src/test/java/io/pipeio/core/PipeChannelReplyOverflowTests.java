@@ -1,5 +1,6 @@
 package io.pipeio.core;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -22,8 +23,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A listener's reply that does not fit into the full send queue with
- * {@code overflow=fail}: the reply fails at once, is counted, and goes to the error
- * handler, which may tell someone; the channel keeps serving.
+ * {@code overflow=fail}: the reply fails at once, is counted and kept as a dead letter
+ * once, as {@code queue-full}, and goes to the error handler, which may tell someone; the
+ * request it answered is not dropped as well. The channel keeps serving.
  */
 @Timeout(60)
 class PipeChannelReplyOverflowTests {
@@ -37,7 +39,8 @@ class PipeChannelReplyOverflowTests {
 		return PipeIoContextRunners.withDirectory(this.directory)
 			.withUserConfiguration(Replying.class)
 			.withBean("pipeErrorHandler", PipeErrorHandler.class, RecordingErrorHandler::new)
-			.withPropertyValues("pipe-io.channels.echo.send-queue-capacity=1", "pipe-io.channels.echo.overflow=fail");
+			.withPropertyValues("pipe-io.channels.echo.send-queue-capacity=1", "pipe-io.channels.echo.overflow=fail",
+					"pipe-io.channels.echo.dead-letter.file=" + this.directory.resolve("letters/echo.jsonl"));
 	}
 
 	@Test
@@ -55,7 +58,14 @@ class PipeChannelReplyOverflowTests {
 				.hasMessageContaining("'echo'")
 				.hasMessageContaining("overflow fail");
 			assertThat(failure.getLine()).asString().isEqualTo("request");
+			assertThat(failure.getReason()).isEqualTo(DropReason.QUEUE_FULL);
+			// One reply lost: one drop and one dead letter, the reply itself.
 			assertThat(channel.getStatistics().getDropped(DropReason.QUEUE_FULL)).isEqualTo(1);
+			assertThat(channel.getStatistics().getDroppedTotal()).isEqualTo(1);
+			assertThat(channel.getStatistics().getDeadLettered()).isEqualTo(1);
+			assertThat(Files.readAllLines(this.directory.resolve("letters/echo.jsonl"))).singleElement()
+				.satisfies((letter) -> assertThat(letter).contains("\"reason\":\"queue-full\"")
+					.contains("\"line\":\"re:request\""));
 			try (PipeTestClient client = PipeTestClient.connect(this.directory, "echo")) {
 				assertThat(client.receiveBytes()).hasSize(BLOCKING_LINE);
 				assertThat(client.receive()).isEqualTo("queued");
