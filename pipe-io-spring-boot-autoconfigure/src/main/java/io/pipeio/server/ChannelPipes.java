@@ -41,15 +41,15 @@ final class ChannelPipes {
 	private @Nullable PipeFile createdOut;
 
 	private ChannelPipes(PipeServerSettings settings, PipeTransport transport, LineDispatcher dispatcher,
-			Consumer<Throwable> onFailure, Usable in, Usable out, SendQueue queue, ChannelStatistics statistics)
-			throws IOException {
+			Consumer<Throwable> onFailure, Usable in, Usable out, SendQueue queue, ChannelStatistics statistics,
+			LostLines lostLines) throws IOException {
 		this.settings = settings;
 		this.transport = transport;
 		this.dispatcher = dispatcher;
 		this.onFailure = onFailure;
 		this.createdIn = in.owned();
 		this.createdOut = out.owned();
-		this.outbound = transport.openWriter(out.fifo(), settings, queue, statistics, onFailure);
+		this.outbound = transport.openWriter(out.fifo(), settings, queue, statistics, lostLines, onFailure);
 		try {
 			this.inbound = transport.openReader(in.fifo(), settings, dispatcher, this::readerFailed);
 		}
@@ -65,7 +65,7 @@ final class ChannelPipes {
 	 * throws.
 	 */
 	static ChannelPipes open(PipeServerSettings settings, LineDispatcher dispatcher, SendQueue queue,
-			ChannelStatistics statistics, Consumer<Throwable> onFailure) throws IOException {
+			ChannelStatistics statistics, LostLines lostLines, Consumer<Throwable> onFailure) throws IOException {
 		String channel = settings.getChannel();
 		boolean managed = settings.isManagePipes();
 		checkDirectory(channel, settings.getInPath());
@@ -78,7 +78,8 @@ final class ChannelPipes {
 		try {
 			usableIn = usable(settings, in, "in");
 			usableOut = usable(settings, out, "out");
-			return new ChannelPipes(settings, transport, dispatcher, onFailure, usableIn, usableOut, queue, statistics);
+			return new ChannelPipes(settings, transport, dispatcher, onFailure, usableIn, usableOut, queue, statistics,
+					lostLines);
 		}
 		catch (IOException | RuntimeException ex) {
 			discard(usableIn);

@@ -44,6 +44,8 @@ final class EventLoopWriter implements PipeWriter {
 
 	private final ChannelStatistics statistics;
 
+	private final LostLines lostLines;
+
 	private final Consumer<Throwable> onFailure;
 
 	private final int bufferSize;
@@ -89,11 +91,12 @@ final class EventLoopWriter implements PipeWriter {
 	private @Nullable NativeBuffer buffer;
 
 	private EventLoopWriter(FifoDescriptor fifo, EventLoop loop, SendQueue queue, ChannelStatistics statistics,
-			PipeServerSettings settings, Consumer<Throwable> onFailure) {
+			LostLines lostLines, PipeServerSettings settings, Consumer<Throwable> onFailure) {
 		this.fifo = fifo;
 		this.loop = loop;
 		this.queue = queue;
 		this.statistics = statistics;
+		this.lostLines = lostLines;
 		this.onFailure = onFailure;
 		this.bufferSize = settings.getBufferSize();
 		this.token = loop.newToken((events) -> {
@@ -109,13 +112,15 @@ final class EventLoopWriter implements PipeWriter {
 	 * @param settings the channel settings
 	 * @param queue where lines come from
 	 * @param statistics counts sent lines
+	 * @param lostLines takes the lines not written when the writer ends
 	 * @param loop the loop
 	 * @param onFailure told when writing fails
 	 * @return the writer
 	 * @throws IOException if the FIFO cannot be opened for writing
 	 */
 	static EventLoopWriter open(FifoDescriptor fifo, PipeServerSettings settings, SendQueue queue,
-			ChannelStatistics statistics, EventLoop loop, Consumer<Throwable> onFailure) throws IOException {
+			ChannelStatistics statistics, LostLines lostLines, EventLoop loop, Consumer<Throwable> onFailure)
+			throws IOException {
 		try {
 			fifo.reopen(Posix.O_RDWR | Posix.O_NONBLOCK);
 		}
@@ -123,7 +128,7 @@ final class EventLoopWriter implements PipeWriter {
 			fifo.close();
 			throw ex;
 		}
-		EventLoopWriter writer = new EventLoopWriter(fifo, loop, queue, statistics, settings, onFailure);
+		EventLoopWriter writer = new EventLoopWriter(fifo, loop, queue, statistics, lostLines, settings, onFailure);
 		queue.writeOnWakeup(writer::kick);
 		return writer;
 	}
@@ -295,7 +300,8 @@ final class EventLoopWriter implements PipeWriter {
 
 	/**
 	 * Let go of the descriptor; lines not known to be written (the whole batch being
-	 * written, and what is queued) are counted as dropped for the reason given.
+	 * written, and what is queued) are dropped for the reason given (see
+	 * {@link LostLines}).
 	 */
 	private void end(@Nullable DropReason reason, String message) {
 		if (this.ended.getCount() == 0) {
@@ -311,10 +317,7 @@ final class EventLoopWriter implements PipeWriter {
 			this.batch.clear();
 			this.unwritten = null;
 			lost.addAll(this.queue.clear());
-			if (reason != null && !lost.isEmpty()) {
-				this.statistics.recordDropped(reason, lost.size());
-			}
-			OutboundPipe.failAll(lost, new IOException(message));
+			this.lostLines.drop(lost, reason, new IOException(message));
 		}
 		finally {
 			this.ended.countDown();

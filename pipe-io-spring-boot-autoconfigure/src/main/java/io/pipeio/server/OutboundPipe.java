@@ -35,6 +35,8 @@ final class OutboundPipe implements PipeWriter {
 
 	private final ChannelStatistics statistics;
 
+	private final LostLines lostLines;
+
 	private final int bufferSize;
 
 	private final Thread thread;
@@ -53,12 +55,13 @@ final class OutboundPipe implements PipeWriter {
 	private volatile @Nullable Throwable failure;
 
 	private OutboundPipe(FifoDescriptor fifo, FileChannel channel, SendQueue queue, ChannelStatistics statistics,
-			PipeServerSettings settings, Consumer<Throwable> onFailure) {
+			LostLines lostLines, PipeServerSettings settings, Consumer<Throwable> onFailure) {
 		this.fifo = fifo;
 		this.file = fifo.file();
 		this.channel = channel;
 		this.queue = queue;
 		this.statistics = statistics;
+		this.lostLines = lostLines;
 		this.bufferSize = settings.getBufferSize();
 		this.thread = new Thread(() -> run(onFailure), "pipe-io-" + settings.getChannel() + "-writer");
 		this.thread.setDaemon(true);
@@ -96,14 +99,15 @@ final class OutboundPipe implements PipeWriter {
 	 * @param settings the channel settings
 	 * @param queue where lines come from
 	 * @param statistics counts sent lines
+	 * @param lostLines takes the lines not written when the pipe ends
 	 * @param onFailure told when writing fails
 	 * @return the running pipe
 	 * @throws IOException if the FIFO cannot be opened for writing
 	 */
 	static OutboundPipe open(FifoDescriptor fifo, PipeServerSettings settings, SendQueue queue,
-			ChannelStatistics statistics, Consumer<Throwable> onFailure) throws IOException {
+			ChannelStatistics statistics, LostLines lostLines, Consumer<Throwable> onFailure) throws IOException {
 		FileChannel channel = openChannel(fifo);
-		OutboundPipe pipe = new OutboundPipe(fifo, channel, queue, statistics, settings, onFailure);
+		OutboundPipe pipe = new OutboundPipe(fifo, channel, queue, statistics, lostLines, settings, onFailure);
 		pipe.thread.start();
 		return pipe;
 	}
@@ -256,14 +260,11 @@ final class OutboundPipe implements PipeWriter {
 			this.fifo.close();
 			List<Object> unwritten = new ArrayList<>(batch);
 			unwritten.addAll(this.queue.clear());
-			if (!unwritten.isEmpty()) {
-				// Lines of a batch cut short are not known to have arrived: all count as
-				// lost.
-				this.statistics.recordDropped(this.aborted ? DropReason.SHUTDOWN : DropReason.WRITER_FAILED,
-						unwritten.size());
-			}
-			failAll(unwritten, new IOException(this.aborted ? "Not written: the channel stopped first"
-					: "Not written: the writer of the out pipe failed"));
+			// Lines of a batch cut short are not known to have arrived: all count as
+			// lost.
+			this.lostLines.drop(unwritten, this.aborted ? DropReason.SHUTDOWN : DropReason.WRITER_FAILED,
+					new IOException(this.aborted ? "Not written: the channel stopped first"
+							: "Not written: the writer of the out pipe failed"));
 		}
 	}
 

@@ -33,6 +33,8 @@ public final class PipeServer {
 
 	private final ChannelStatistics statistics;
 
+	private final LostLines lostLines;
+
 	private final LineDispatcher dispatcher;
 
 	private final LineSender sender;
@@ -62,6 +64,7 @@ public final class PipeServer {
 		this.listener = Objects.requireNonNull(listener, "'listener' must not be null");
 		Objects.requireNonNull(handler, "'handler' must not be null");
 		this.statistics = new ChannelStatistics(handler.getStatistics());
+		this.lostLines = new LostLines(this, this.statistics, listener);
 		this.state = new ServerState(this, listener, this.statistics);
 		this.sender = new LineSender(this, settings, this.statistics, listener);
 		this.dispatcher = new LineDispatcher(this, this.sender, handler, listener, this.statistics);
@@ -109,7 +112,7 @@ public final class PipeServer {
 			try {
 				this.channelLock = ChannelLock.acquire(this.settings, this);
 				this.pipes = ChannelPipes.open(this.settings, this.dispatcher, sendQueue, this.statistics,
-						this.state::fail);
+						this.lostLines, this.state::fail);
 			}
 			catch (IOException | RuntimeException ex) {
 				releaseChannelLock();

@@ -44,8 +44,11 @@ public interface PipeServerListener {
 	}
 
 	/**
-	 * Called after {@link #onDropped} for an outgoing line that the engine held when it
-	 * dropped it (a full send queue), so that it can be kept somewhere else.
+	 * Called for an outgoing line that the engine held when it dropped it, so that it can
+	 * be kept somewhere else: after {@link #onDropped} for a line a full send queue
+	 * refused ({@link DropReason#QUEUE_FULL}), and for each line still queued or being
+	 * written when the channel stopped before writing it ({@link DropReason#SHUTDOWN}) or
+	 * its writer failed ({@link DropReason#WRITER_FAILED}).
 	 * @param server the server
 	 * @param reason why it was dropped
 	 * @param line the line without its newline; not to be modified

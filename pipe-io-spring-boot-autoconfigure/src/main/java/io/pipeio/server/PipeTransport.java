@@ -66,10 +66,11 @@ final class PipeTransport {
 	}
 
 	PipeWriter openWriter(FifoDescriptor fifo, PipeServerSettings settings, SendQueue queue,
-			ChannelStatistics statistics, Consumer<Throwable> onFailure) throws IOException {
+			ChannelStatistics statistics, LostLines lostLines, Consumer<Throwable> onFailure) throws IOException {
 		EventLoop eventLoop = this.loop;
-		return (eventLoop != null) ? EventLoopWriter.open(fifo, settings, queue, statistics, eventLoop, onFailure)
-				: OutboundPipe.open(fifo, settings, queue, statistics, onFailure);
+		return (eventLoop != null)
+				? EventLoopWriter.open(fifo, settings, queue, statistics, lostLines, eventLoop, onFailure)
+				: OutboundPipe.open(fifo, settings, queue, statistics, lostLines, onFailure);
 	}
 
 	/**

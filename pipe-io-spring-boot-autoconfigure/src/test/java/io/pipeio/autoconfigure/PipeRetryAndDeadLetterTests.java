@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pipeio.annotation.PipeListener;
@@ -142,6 +143,26 @@ class PipeRetryAndDeadLetterTests {
 				}
 				assertThat(statistics(context, "flaky").getRetries()).isZero();
 			});
+	}
+
+	@Test
+	void outgoingLinesTheStopCouldNotWriteAreDeadLettered() throws Exception {
+		AtomicReference<ChannelStatistics> quiet = new AtomicReference<>();
+		// Nobody reads the out pipe: what it does not hold is still queued at the stop.
+		runner().withPropertyValues("spring.lifecycle.timeout-per-shutdown-phase=1s").run((context) -> {
+			PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("quiet");
+			quiet.set(channel.getStatistics());
+			for (int i = 0; i < 2000; i++) {
+				channel.send(String.format("event %04d %s", i, "x".repeat(90)));
+			}
+		});
+		long dropped = quiet.get().getDropped(DropReason.SHUTDOWN);
+		assertThat(dropped).isPositive().isEqualTo(2000 - quiet.get().getSentMessages());
+		List<JsonNode> letters = read(this.directory.resolve("letters/quiet.jsonl"));
+		assertThat(letters).hasSize((int) dropped)
+			.allSatisfy((letter) -> assertThat(letter.path("reason").asString()).isEqualTo("shutdown"));
+		assertThat(letters.get(letters.size() - 1).path("line").asString()).startsWith("event 1999 ");
+		assertThat(quiet.get().getDeadLettered()).isEqualTo(dropped);
 	}
 
 	@Test

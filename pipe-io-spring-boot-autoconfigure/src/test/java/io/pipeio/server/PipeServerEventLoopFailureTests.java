@@ -112,6 +112,10 @@ class PipeServerEventLoopFailureTests extends PipeServerTestSupport {
 		assertThat(statisticsC.getDropped(DropReason.WRITER_FAILED)).isPositive();
 		assertThat(statisticsC.getSentMessages() + statisticsC.getDropped(DropReason.WRITER_FAILED))
 			.isEqualTo(WAITING_LINES);
+		// and each is handed over to be kept, as a dead-letter file does
+		assertThat(this.recorders.get(c.getChannel()).droppedLines)
+			.filteredOn((lost) -> lost.reason() == DropReason.WRITER_FAILED)
+			.hasSize((int) statisticsC.getDropped(DropReason.WRITER_FAILED));
 		assertThatExceptionOfType(PipeSendException.class)
 			.isThrownBy(() -> c.send("refused".getBytes(StandardCharsets.UTF_8)));
 

@@ -3,10 +3,12 @@ package io.pipeio.server;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 import io.pipeio.test.PipeTestClient;
 import org.junit.jupiter.api.Test;
@@ -117,6 +119,33 @@ class PipeServerStopTests extends PipeServerTestSupport {
 		ChannelStatistics statistics = server.getStatistics();
 		assertThat(statistics.getDropped(DropReason.SHUTDOWN)).isPositive();
 		assertThat(statistics.getSentMessages() + statistics.getDropped(DropReason.SHUTDOWN)).isEqualTo(64);
+	}
+
+	@Test
+	void linesTheStopCouldNotWriteAreHandedToTheListenerToBeKept() throws Exception {
+		PipeServer server = this.pipes.start();
+		for (int i = 0; i < 64; i++) {
+			// 4 MiB, no reader: the stop leaves most of it unwritten
+			byte[] line = new byte[64 * 1024 - 1];
+			Arrays.fill(line, (byte) 'x');
+			byte[] number = String.format("%02d", i).getBytes(StandardCharsets.US_ASCII);
+			System.arraycopy(number, 0, line, 0, number.length);
+			server.send(line);
+		}
+		stopPromptly(server);
+		ChannelStatistics statistics = server.getStatistics();
+		long sent = statistics.getSentMessages();
+		long dropped = statistics.getDropped(DropReason.SHUTDOWN);
+		assertThat(dropped).isPositive().isEqualTo(64 - sent);
+		// Each line counted as dropped is given, whole and in order: the last ones sent.
+		List<Recorder.DroppedLine> kept = List.copyOf(this.pipes.recorder.droppedLines);
+		assertThat(kept).hasSize((int) dropped).allSatisfy((lost) -> {
+			assertThat(lost.reason()).isEqualTo(DropReason.SHUTDOWN);
+			assertThat(lost.line()).hasSize(64 * 1024 - 1);
+		});
+		assertThat(kept).extracting((lost) -> new String(lost.line(), 0, 2, StandardCharsets.US_ASCII))
+			.containsExactlyElementsOf(
+					IntStream.range((int) sent, 64).mapToObj((i) -> String.format("%02d", i)).toList());
 	}
 
 	@Test

@@ -22,6 +22,12 @@ final class Recorder implements LineHandler, PipeServerListener {
 
 	final List<Drop> drops = Collections.synchronizedList(new ArrayList<>());
 
+	/**
+	 * Outgoing lines the engine dropped and handed over, as {@link #onLineDropped} gave
+	 * them.
+	 */
+	final List<DroppedLine> droppedLines = Collections.synchronizedList(new ArrayList<>());
+
 	final List<HandlerError> handlerErrors = Collections.synchronizedList(new ArrayList<>());
 
 	final List<String> transitions = Collections.synchronizedList(new ArrayList<>());
@@ -70,6 +76,11 @@ final class Recorder implements LineHandler, PipeServerListener {
 	}
 
 	@Override
+	public void onLineDropped(PipeServer server, DropReason reason, byte[] line) {
+		this.droppedLines.add(new DroppedLine(reason, line.clone()));
+	}
+
+	@Override
 	public void onHandlerError(PipeServer server, byte[] line, Throwable error) {
 		this.handlerErrors.add(new HandlerError(new String(line, StandardCharsets.UTF_8), error));
 	}
@@ -113,6 +124,9 @@ final class Recorder implements LineHandler, PipeServerListener {
 	}
 
 	record Drop(DropReason reason, long size) {
+	}
+
+	record DroppedLine(DropReason reason, byte[] line) {
 	}
 
 	record HandlerError(String line, Throwable error) {
