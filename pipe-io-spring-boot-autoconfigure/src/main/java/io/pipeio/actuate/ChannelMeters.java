@@ -1,10 +1,13 @@
 package io.pipeio.actuate;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
@@ -38,6 +41,11 @@ final class ChannelMeters {
 	private final Tag channelTag;
 
 	private @Nullable MeterRegistry registry;
+
+	/**
+	 * The meters registered, as the registry holds them (a filter may have renamed them).
+	 */
+	private final List<Meter> registered = new ArrayList<>();
 
 	private @Nullable Gauge stateGauge;
 
@@ -78,10 +86,23 @@ final class ChannelMeters {
 	}
 
 	/**
-	 * Register no meter any more: the channel is gone, and its meters are removed.
+	 * Remove the channel's meters and register none any more: the channel is gone. The
+	 * very meters registered are removed, so a filter that renamed them does not keep
+	 * them, reading a removed channel's counters, for a channel of the same name added
+	 * later.
 	 */
 	synchronized void remove() {
 		this.removed = true;
+		MeterRegistry meterRegistry = this.registry;
+		if (meterRegistry == null) {
+			return;
+		}
+		this.registered.forEach(meterRegistry::remove);
+		this.registered.clear();
+		Gauge state = this.stateGauge;
+		if (state != null) {
+			meterRegistry.remove(state);
+		}
 	}
 
 	private synchronized void dropped(DropReason reason) {
@@ -89,11 +110,11 @@ final class ChannelMeters {
 		if (this.removed || meterRegistry == null) {
 			return;
 		}
-		FunctionCounter
+		this.registered.add(FunctionCounter
 			.builder("pipeio.messages.dropped", this.server.getStatistics(), Shared.DROPPED[reason.ordinal()])
 			.description("Lines not delivered, by reason")
 			.tags(Tags.of(this.channelTag, Shared.REASON_TAGS[reason.ordinal()]))
-			.register(meterRegistry);
+			.register(meterRegistry));
 	}
 
 	private void showState() {
@@ -131,30 +152,30 @@ final class ChannelMeters {
 				"Bytes of the lines received, without newlines");
 		counter(registry, tags, "pipeio.bytes.sent", ChannelStatistics::getSentBytes, BaseUnits.BYTES,
 				"Bytes of the lines written, without newlines");
-		Gauge.builder("pipeio.clients.connected", statistics, Shared.CLIENT_CONNECTED)
+		this.registered.add(Gauge.builder("pipeio.clients.connected", statistics, Shared.CLIENT_CONNECTED)
 			.description("Whether a client writes to the channel's in pipe (1) or none is there (0)")
 			.tags(tags)
-			.register(registry);
-		Gauge.builder("pipeio.send.queue.size", this.server, PipeServer::getSendQueueSize)
+			.register(registry));
+		this.registered.add(Gauge.builder("pipeio.send.queue.size", this.server, PipeServer::getSendQueueSize)
 			.description("Lines waiting to be written to the out pipe")
 			.tags(tags)
 			.strongReference(true)
-			.register(registry);
-		Gauge.builder("pipeio.send.queue.bytes", this.server, PipeServer::getSendQueueBytes)
+			.register(registry));
+		this.registered.add(Gauge.builder("pipeio.send.queue.bytes", this.server, PipeServer::getSendQueueBytes)
 			.description("Bytes of the lines waiting to be written to the out pipe, queued or being written")
 			.baseUnit(BaseUnits.BYTES)
 			.tags(tags)
 			.strongReference(true)
-			.register(registry);
+			.register(registry));
 	}
 
 	private void counter(MeterRegistry registry, Tags tags, String name, ToDoubleFunction<ChannelStatistics> count,
 			@Nullable String baseUnit, String description) {
-		FunctionCounter.builder(name, this.server.getStatistics(), count)
+		this.registered.add(FunctionCounter.builder(name, this.server.getStatistics(), count)
 			.description(description)
 			.baseUnit(baseUnit)
 			.tags(tags)
-			.register(registry);
+			.register(registry));
 	}
 
 	/**
