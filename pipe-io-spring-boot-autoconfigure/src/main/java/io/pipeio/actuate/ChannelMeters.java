@@ -142,12 +142,18 @@ final class ChannelMeters {
 				"Lines received from the channel's in pipe");
 		counter(registry, tags, "pipeio.messages.sent", ChannelStatistics::getSentMessages, null,
 				"Lines written to the channel's out pipe");
-		counter(registry, tags, "pipeio.messages.retried", ChannelStatistics::getRetries, null,
-				"Times a listener was called again with a line it had failed on");
-		counter(registry, tags, "pipeio.messages.dead-lettered", ChannelStatistics::getDeadLettered, null,
-				"Dropped lines written to the channel's dead-letter file");
-		counter(registry, tags, "pipeio.dead-letter.failures", ChannelStatistics::getDeadLetterFailures, null,
-				"Dropped lines that could not be written to the channel's dead-letter file");
+		// Only where they can count anything: a channel that retries, or keeps dead
+		// letters.
+		if (statistics.countsRetries()) {
+			counter(registry, tags, "pipeio.messages.retried", ChannelStatistics::getRetries, null,
+					"Times a listener was called again with a line it had failed on");
+		}
+		if (statistics.countsDeadLetters()) {
+			counter(registry, tags, "pipeio.messages.dead-lettered", ChannelStatistics::getDeadLettered, null,
+					"Dropped lines written to the channel's dead-letter file");
+			counter(registry, tags, "pipeio.dead-letter.failures", ChannelStatistics::getDeadLetterFailures, null,
+					"Dropped lines that could not be written to the channel's dead-letter file");
+		}
 		counter(registry, tags, "pipeio.bytes.received", ChannelStatistics::getReceivedBytes, BaseUnits.BYTES,
 				"Bytes of the lines received, without newlines");
 		counter(registry, tags, "pipeio.bytes.sent", ChannelStatistics::getSentBytes, BaseUnits.BYTES,

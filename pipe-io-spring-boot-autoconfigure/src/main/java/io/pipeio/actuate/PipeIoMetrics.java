@@ -13,14 +13,15 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Channel meters, tagged {@code channel}: {@code pipeio.messages.received},
- * {@code .sent}, {@code .retried}, {@code .dead-lettered},
- * {@code pipeio.dead-letter.failures}, {@code pipeio.bytes.received}, {@code .sent} and
- * the {@code pipeio.send.queue.size}, {@code .bytes} and {@code pipeio.clients.connected}
- * gauges; {@code pipeio.messages.dropped} (tag {@code reason}) from the first line
- * dropped for a reason; and the {@code pipeio.channel.state} gauge, one series tagged
- * with the current state (stopped, starting, running, paused, stopping, failed) and
- * valued 1, so that an alert can fire on {@code pipeio_channel_state{state="failed"} ==
- * 1}. The meters read the engine's own counters when scraped, so they cost nothing per
+ * {@code .sent}, {@code pipeio.bytes.received}, {@code .sent} and the
+ * {@code pipeio.send.queue.size}, {@code .bytes} and {@code pipeio.clients.connected}
+ * gauges; {@code pipeio.messages.retried} for a channel that retries, and
+ * {@code pipeio.messages.dead-lettered} and {@code pipeio.dead-letter.failures} for one
+ * with a dead-letter file; {@code pipeio.messages.dropped} (tag {@code reason}) from the
+ * first line dropped for a reason; and the {@code pipeio.channel.state} gauge, one series
+ * tagged with the current state (stopped, starting, running, paused, stopping, failed)
+ * and valued 1, so that an alert can fire on {@code pipeio_channel_state{state="failed"}
+ * == 1}. The meters read the engine's own counters when scraped, so they cost nothing per
  * line. A channel is bound when it first starts, whichever comes first of that and the
  * meter registry.
  *

@@ -44,6 +44,20 @@ final class ListenerStatistics implements HandlerStatistics {
 
 	private final List<Consumer<DropReason>> dropWatchers = new CopyOnWriteArrayList<>();
 
+	private final boolean retrying;
+
+	private final boolean keepingDeadLetters;
+
+	/**
+	 * Create the counters of a channel.
+	 * @param retries whether the channel calls a listener again with a line it failed on
+	 * @param deadLetters whether it writes dropped lines to a dead-letter file
+	 */
+	ListenerStatistics(boolean retries, boolean deadLetters) {
+		this.retrying = retries;
+		this.keepingDeadLetters = deadLetters;
+	}
+
 	/**
 	 * Count a line dropped for a reason of this layer.
 	 * @param reason {@link DropReason#HANDLER_ERROR}, {@link DropReason#MALFORMED} or
@@ -79,6 +93,16 @@ final class ListenerStatistics implements HandlerStatistics {
 	void error(Throwable error) {
 		this.lastError.set(new ChannelStatistics.LastError(Instant.now(), error.getClass().getName(),
 				String.valueOf(error.getMessage())));
+	}
+
+	@Override
+	public boolean retries() {
+		return this.retrying;
+	}
+
+	@Override
+	public boolean keepsDeadLetters() {
+		return this.keepingDeadLetters;
 	}
 
 	@Override

@@ -45,7 +45,7 @@ public final class PipeChannel implements PipeChannelContext {
 	final PendingRequests requests = new PendingRequests();
 
 	/** What the listener side counts; the engine's statistics read and add it in. */
-	final ListenerStatistics counts = new ListenerStatistics();
+	final ListenerStatistics counts;
 
 	final ChannelListener listener;
 
@@ -61,6 +61,7 @@ public final class PipeChannel implements PipeChannelContext {
 		this.name = name;
 		this.settings = settings;
 		this.converter = converter;
+		this.counts = new ListenerStatistics(settings.retry().maxAttempts() > 1, deadLetters != null);
 		this.listener = new ChannelListener(this, errorHandler);
 		this.failures = new LineFailures(this, settings.retry(), deadLetters);
 		this.replies = new ReplySequencer(this::sendReply, this.failures::failed);

@@ -195,6 +195,22 @@ public final class ChannelStatistics {
 	}
 
 	/**
+	 * @return whether the channel's handler may call a listener again with a line it
+	 * failed on: otherwise {@link #getRetries()} stays 0
+	 */
+	public boolean countsRetries() {
+		return this.handler.retries();
+	}
+
+	/**
+	 * @return whether the channel's handler writes dropped lines to a dead-letter file:
+	 * otherwise {@link #getDeadLettered()} and {@link #getDeadLetterFailures()} stay 0
+	 */
+	public boolean countsDeadLetters() {
+		return this.handler.keepsDeadLetters();
+	}
+
+	/**
 	 * @return times a listener was called again with a line it had failed on
 	 */
 	public long getRetries() {

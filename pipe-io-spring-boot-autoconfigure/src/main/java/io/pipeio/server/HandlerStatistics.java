@@ -47,6 +47,24 @@ public interface HandlerStatistics {
 	}
 
 	/**
+	 * Tell whether the handler may call a listener again with a line it failed on, so
+	 * that counting its retries means something (a meter of them, for instance).
+	 * @return whether it retries; {@code false} by default
+	 */
+	default boolean retries() {
+		return false;
+	}
+
+	/**
+	 * Tell whether the handler writes the lines it drops to a dead-letter file, so that
+	 * counting dead letters means something.
+	 * @return whether it has a dead-letter file; {@code false} by default
+	 */
+	default boolean keepsDeadLetters() {
+		return false;
+	}
+
+	/**
 	 * @return times a listener was called again with a line it had failed on
 	 */
 	default long getRetries() {

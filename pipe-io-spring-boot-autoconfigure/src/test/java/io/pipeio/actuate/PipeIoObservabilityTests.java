@@ -80,6 +80,11 @@ class PipeIoObservabilityTests {
 			assertThat(meters.find("pipeio.messages.dropped").tag("channel", "idle").meters())
 				.extracting((meter) -> meter.getId().getTag("reason"))
 				.containsExactly("no-listener");
+			// No retries, no dead-letter file: no counters of them.
+			for (String name : List.of("pipeio.messages.retried", "pipeio.messages.dead-lettered",
+					"pipeio.dead-letter.failures")) {
+				assertThat(meters.find(name).tag("channel", "echo").meters()).as(name).isEmpty();
+			}
 			assertThat(meters.get("pipeio.bytes.sent").tag("channel", "echo").functionCounter().getId().getBaseUnit())
 				.isEqualTo("bytes");
 			assertThat(meters.get("pipeio.send.queue.size").tag("channel", "echo").gauge().value()).isZero();

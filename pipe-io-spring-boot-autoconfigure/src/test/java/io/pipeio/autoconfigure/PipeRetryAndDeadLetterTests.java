@@ -68,6 +68,10 @@ class PipeRetryAndDeadLetterTests {
 			MeterRegistry meters = context.getBean(MeterRegistry.class);
 			assertThat(meters.get("pipeio.messages.retried").tag("channel", "flaky").functionCounter().count())
 				.isEqualTo(2);
+			// A channel without retries has no counter of them; every channel here keeps
+			// dead letters.
+			assertThat(meters.find("pipeio.messages.retried").tag("channel", "quiet").meters()).isEmpty();
+			assertThat(meters.find("pipeio.messages.dead-lettered").tag("channel", "quiet").meters()).hasSize(1);
 		});
 	}
 
