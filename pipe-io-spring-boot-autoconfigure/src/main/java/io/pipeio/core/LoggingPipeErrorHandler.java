@@ -9,7 +9,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The default {@link PipeErrorHandler}: logs a warning with the channel, the reason and a
- * truncated, printable preview of the line, and sends no reply.
+ * truncated, printable preview of the line, and sends no reply. A reply the full send
+ * queue refused is logged at debug level only, as the engine warns of those itself, at
+ * most every 10 seconds a channel.
  *
  * @author pipe-io
  */
@@ -21,12 +23,20 @@ public class LoggingPipeErrorHandler implements PipeErrorHandler {
 
 	@Override
 	public @Nullable Object handleError(PipeListenerFailedException exception, PipeChannelContext context) {
-		if (logger.isWarnEnabled()) {
+		// A reply the full queue refused is logged by the engine too, at most every 10 s
+		// a channel: a warning for each would flood the log while no client reads.
+		boolean refusedReply = exception.getReason() == DropReason.QUEUE_FULL;
+		if (refusedReply ? logger.isDebugEnabled() : logger.isWarnEnabled()) {
 			Throwable cause = (exception.getCause() != null) ? exception.getCause() : exception;
-			logger.warn("Channel '" + exception.getChannel() + "' dropped "
-					+ ((exception.getReason() == DropReason.QUEUE_FULL) ? "the reply to a line" : "a line") + " ("
-					+ exception.getReason().tag() + ", " + exception.getLine().length + " bytes) "
-					+ preview(exception.getLine()) + ": " + cause, logger.isDebugEnabled() ? cause : null);
+			String message = "Channel '" + exception.getChannel() + "' dropped "
+					+ (refusedReply ? "the reply to a line" : "a line") + " (" + exception.getReason().tag() + ", "
+					+ exception.getLine().length + " bytes) " + preview(exception.getLine()) + ": " + cause;
+			if (refusedReply) {
+				logger.debug(message);
+			}
+			else {
+				logger.warn(message, logger.isDebugEnabled() ? cause : null);
+			}
 		}
 		return null;
 	}

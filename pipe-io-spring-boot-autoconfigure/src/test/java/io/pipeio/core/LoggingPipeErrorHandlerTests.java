@@ -1,0 +1,80 @@
+package io.pipeio.core;
+
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+
+import io.pipeio.server.DropReason;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What the default error handler logs: a warning for each line a listener failed on, but
+ * a reply the full send queue refused only at debug level, since the engine warns of
+ * those itself, at most every 10 seconds a channel, and a warning for each would flood
+ * the log.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class LoggingPipeErrorHandlerTests {
+
+	private static final PipeChannelContext CONTEXT = new PipeChannelContext() {
+
+		@Override
+		public String getName() {
+			return "orders";
+		}
+
+		@Override
+		public Charset getCharset() {
+			return StandardCharsets.UTF_8;
+		}
+
+		@Override
+		public void reply(byte[] line) {
+		}
+
+		@Override
+		public void reply(String line) {
+		}
+
+	};
+
+	private final LoggingPipeErrorHandler handler = new LoggingPipeErrorHandler();
+
+	@Test
+	void aFailedLineIsAWarningWithItsReasonAndAPreview(CapturedOutput output) {
+		this.handler.handleError(failure(DropReason.HANDLER_ERROR, new IllegalStateException("broke")), CONTEXT);
+		assertThat(lines(output, "dropped a line")).singleElement()
+			.satisfies((line) -> assertThat(line).contains("WARN")
+				.contains("Channel 'orders' dropped a line (handler-error, 7 bytes) \"order 1\"")
+				.contains("IllegalStateException: broke"));
+	}
+
+	@Test
+	void aRefusedReplyIsNoWarning(CapturedOutput output) {
+		for (int i = 0; i < 100; i++) {
+			this.handler.handleError(failure(DropReason.QUEUE_FULL, new IllegalStateException("queue full")), CONTEXT);
+		}
+		this.handler.handleError(failure(DropReason.MALFORMED, new IllegalStateException("not JSON")), CONTEXT);
+		// at debug level at most, whatever level the tests' logging has
+		assertThat(lines(output, "(queue-full, 7 bytes)")).noneMatch((line) -> line.contains("WARN"))
+			.noneMatch((line) -> line.contains("INFO"));
+		assertThat(lines(output, "dropped a line (malformed, 7 bytes)")).singleElement()
+			.satisfies((line) -> assertThat(line).contains("WARN"));
+	}
+
+	private static PipeListenerFailedException failure(DropReason reason, Throwable cause) {
+		return new PipeListenerFailedException("orders", reason, "order 1".getBytes(StandardCharsets.UTF_8), cause);
+	}
+
+	private static List<String> lines(CapturedOutput output, String text) {
+		return Arrays.stream(output.toString().split("\\R")).filter((line) -> line.contains(text)).toList();
+	}
+
+}
