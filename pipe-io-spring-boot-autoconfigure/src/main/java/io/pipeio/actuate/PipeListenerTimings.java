@@ -7,7 +7,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.FunctionTimer;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.core.instrument.distribution.TimeWindowMax;
@@ -121,16 +123,25 @@ final class PipeListenerTimings implements BufferedPipeMessageListener {
 	private Timing register(String outcome, String exception) {
 		Timing timing = new Timing(
 				new TimeWindowMax(this.registry.config().clock(), DistributionStatisticConfig.DEFAULT));
+		Tags tags = Tags.of("channel", this.channel, "outcome", outcome, "exception", exception);
+		// A listener attached to the channel before this one (a flow replaced at runtime)
+		// left meters that read its own counts, and registering would hand them back, so
+		// this listener's calls would never show: they go first. Found by the id before
+		// any filter, which a filter that renames meters does not hide.
+		this.registry.removeByPreFilterId(
+				new Meter.Id(PipeListenerObservationConvention.NAME, tags, null, null, Meter.Type.TIMER));
+		this.registry.removeByPreFilterId(
+				new Meter.Id(PipeListenerObservationConvention.NAME + ".max", tags, null, null, Meter.Type.GAUGE));
 		FunctionTimer
 			.builder(PipeListenerObservationConvention.NAME, timing, Timing::count, Timing::totalNanos,
 					TimeUnit.NANOSECONDS)
 			.description("Listener calls")
-			.tags("channel", this.channel, "outcome", outcome, "exception", exception)
+			.tags(tags)
 			.register(this.registry);
 		TimeGauge
 			.builder(PipeListenerObservationConvention.NAME + ".max", timing, TimeUnit.NANOSECONDS, Timing::maxNanos)
 			.description("Longest time per listener call in the last minutes (of a chunk's lines, split evenly)")
-			.tags("channel", this.channel, "outcome", outcome, "exception", exception)
+			.tags(tags)
 			.register(this.registry);
 		return timing;
 	}

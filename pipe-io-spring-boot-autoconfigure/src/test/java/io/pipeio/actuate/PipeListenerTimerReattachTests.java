@@ -1,0 +1,85 @@
+package io.pipeio.actuate;
+
+import java.nio.file.Path;
+
+import io.micrometer.core.instrument.FunctionTimer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.pipeio.core.PipeChannelContext;
+import io.pipeio.core.PipeChannelRegistry;
+import io.pipeio.core.PipeErrorHandler;
+import io.pipeio.core.PipeListenerEndpoint;
+import io.pipeio.core.PipeMessageListener;
+import io.pipeio.test.PipeTestClient;
+import io.pipeio.testsupport.PipeIoContextRunners;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A listener that replaces another on a running channel (an integration flow removed and
+ * added again at runtime) has its calls timed: the {@code pipeio.listener} timer of the
+ * one before, which reads that one's counts, does not stay in its way.
+ */
+@Timeout(60)
+class PipeListenerTimerReattachTests {
+
+	@TempDir
+	Path directory;
+
+	@Test
+	void theTimerOfAListenerAttachedAfterAnotherCountsItsCalls() {
+		PipeIoContextRunners.withMetrics(this.directory)
+			.withPropertyValues("pipe-io.channels.work.charset=UTF-8")
+			.run((context) -> {
+				PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+				MeterRegistry meters = context.getBean(MeterRegistry.class);
+				registry.registerListener(new Echo("first"));
+				assertThat(PipeTestClient.request(this.directory, "work", "one")).isEqualTo("first one");
+				await().until(() -> calls(meters) == 1);
+				assertThat(registry.unregisterListener("work")).isTrue();
+				registry.registerListener(new Echo("second"));
+				assertThat(PipeTestClient.request(this.directory, "work", "two")).isEqualTo("second two");
+				assertThat(PipeTestClient.request(this.directory, "work", "three")).isEqualTo("second three");
+				// The second listener's own count, in the one timer of the channel.
+				await().until(() -> calls(meters) == 2);
+				assertThat(meters.find("pipeio.listener").tag("channel", "work").tag("outcome", "success").meters())
+					.hasSize(1);
+			});
+	}
+
+	private static double calls(MeterRegistry meters) {
+		FunctionTimer timer = meters.find("pipeio.listener")
+			.tags("channel", "work", "outcome", "success")
+			.functionTimer();
+		return (timer != null) ? timer.count() : -1;
+	}
+
+	private record Echo(String name) implements PipeListenerEndpoint {
+
+		@Override
+		public String getChannel() {
+			return "work";
+		}
+
+		@Override
+		public String getDescription() {
+			return "listener " + this.name;
+		}
+
+		@Override
+		public @Nullable PipeErrorHandler getErrorHandler() {
+			return null;
+		}
+
+		@Override
+		public PipeMessageListener createListener(PipeChannelContext channel) {
+			return (line, context) -> this.name + " " + new String(line, channel.getCharset());
+		}
+
+	}
+
+}
