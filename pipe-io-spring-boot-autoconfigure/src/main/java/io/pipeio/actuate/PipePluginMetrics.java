@@ -1,10 +1,13 @@
 package io.pipeio.actuate;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.pipeio.plugin.PluginObserver;
@@ -22,45 +25,59 @@ import org.jspecify.annotations.Nullable;
  */
 public class PipePluginMetrics implements MeterBinder, PluginObserver, PipeServerListener {
 
-	private final Map<PluginSupervisor, Boolean> plugins = new ConcurrentHashMap<>();
+	/**
+	 * Each plug-in's meters, as the registry holds them (a filter may have renamed them).
+	 */
+	private final Map<PluginSupervisor, List<Meter>> plugins = new ConcurrentHashMap<>();
 
 	private volatile @Nullable MeterRegistry registry;
 
 	@Override
 	public void bindTo(MeterRegistry registry) {
 		this.registry = registry;
-		this.plugins.keySet().forEach((plugin) -> bind(registry, plugin));
+		this.plugins.forEach((plugin, meters) -> bind(registry, plugin, meters));
 	}
 
 	@Override
 	public void onStarted(PluginSupervisor plugin, long pid) {
-		if (this.plugins.putIfAbsent(plugin, Boolean.TRUE) == null) {
+		List<Meter> meters = new CopyOnWriteArrayList<>();
+		if (this.plugins.putIfAbsent(plugin, meters) == null) {
 			MeterRegistry meterRegistry = this.registry;
 			if (meterRegistry != null) {
-				bind(meterRegistry, plugin);
+				bind(meterRegistry, plugin, meters);
 			}
 		}
 	}
 
 	/**
-	 * Forget the plug-in of a channel that was removed (its meters go with the channel's,
-	 * see {@link PipeIoMetrics}), so that a host adding and removing plug-ins keeps none.
+	 * Forget the plug-in of a channel that was removed and remove the very meters
+	 * registered for it, so that a host adding and removing plug-ins keeps none, even
+	 * behind a filter that renames them.
 	 */
 	@Override
 	public void onRemoved(PipeServer server) {
-		this.plugins.keySet().removeIf((plugin) -> plugin.getChannel().equals(server.getChannel()));
+		MeterRegistry meterRegistry = this.registry;
+		this.plugins.entrySet().removeIf((entry) -> {
+			if (!entry.getKey().getChannel().equals(server.getChannel())) {
+				return false;
+			}
+			if (meterRegistry != null) {
+				entry.getValue().forEach(meterRegistry::remove);
+			}
+			return true;
+		});
 	}
 
-	private static void bind(MeterRegistry registry, PluginSupervisor plugin) {
-		FunctionCounter.builder("pipeio.plugin.restarts", plugin, PluginSupervisor::getRestarts)
+	private static void bind(MeterRegistry registry, PluginSupervisor plugin, List<Meter> meters) {
+		meters.add(FunctionCounter.builder("pipeio.plugin.restarts", plugin, PluginSupervisor::getRestarts)
 			.description("Restarts of the channel's plug-in process")
 			.tag("channel", plugin.getChannel())
-			.register(registry);
-		Gauge.builder("pipeio.plugin.running", plugin, (p) -> (p.getState() == PluginState.RUNNING) ? 1 : 0)
+			.register(registry));
+		meters.add(Gauge.builder("pipeio.plugin.running", plugin, (p) -> (p.getState() == PluginState.RUNNING) ? 1 : 0)
 			.description("Whether the channel's plug-in process runs (1) or not (0)")
 			.tag("channel", plugin.getChannel())
 			.strongReference(true)
-			.register(registry);
+			.register(registry));
 	}
 
 }

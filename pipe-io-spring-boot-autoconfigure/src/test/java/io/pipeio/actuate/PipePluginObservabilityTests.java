@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.pipeio.core.PipeChannelRegistry;
 import io.pipeio.event.PipeChannelEvent;
 import io.pipeio.event.PipePluginExitedEvent;
@@ -77,6 +79,29 @@ class PipePluginObservabilityTests {
 						"PipePluginExitedEvent[channel=flaky, exitCode=1, willRestart=true]",
 						"PipePluginStartedEvent[channel=flaky]",
 						"PipePluginExitedEvent[channel=flaky, exitCode=1, willRestart=false]");
+		});
+	}
+
+	@Test
+	void removingAPluginChannelRemovesItsPluginMetersEvenRenamedByAFilter() {
+		MeterFilter prefix = new MeterFilter() {
+
+			@Override
+			public Meter.Id map(Meter.Id id) {
+				return id.getName().startsWith("pipeio.") ? id.withName("app." + id.getName()) : id;
+			}
+
+		};
+		runner().withBean(MeterFilter.class, () -> prefix).run((context) -> {
+			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+			PluginSupervisor steady = registry.getRequiredChannel("steady").getPlugin();
+			await().atMost(WAIT).until(() -> steady.getState() == PluginState.RUNNING);
+			MeterRegistry meters = context.getBean(MeterRegistry.class);
+			await().atMost(WAIT)
+				.until(() -> meters.find("app.pipeio.plugin.running").tag("channel", "steady").meters().size() == 1);
+			assertThat(registry.unregister("steady")).isTrue();
+			assertThat(meters.find("app.pipeio.plugin.running").tag("channel", "steady").meters()).isEmpty();
+			assertThat(meters.find("app.pipeio.plugin.restarts").tag("channel", "steady").meters()).isEmpty();
 		});
 	}
 
