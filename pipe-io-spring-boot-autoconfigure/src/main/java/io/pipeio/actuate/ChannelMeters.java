@@ -20,8 +20,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The meters of one channel. Most are registered when the channel is bound and read the
- * engine's counters when scraped. Two kinds follow what happens, so that a channel costs
- * series only for what it shows:
+ * engine's counters when scraped; the retry and dead-letter counters only for a channel
+ * that retries or keeps dead letters. Two kinds follow what happens, so that a channel
+ * costs series only for what it shows:
  * <ul>
  * <li>a {@code pipeio.messages.dropped} counter of a reason is registered with the first
  * line dropped for that reason (it then counts every line dropped for it, the earlier
