@@ -4,13 +4,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.pipeio.autoconfigure.PipeChannelSettingsFactory;
 import io.pipeio.core.PipeChannelRegistry;
 import io.pipeio.test.PipeTestClient;
 import io.pipeio.testsupport.PipeIoContextRunners;
+import io.pipeio.testsupport.PrefixingMeterFilter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,32 +57,26 @@ class PipeIoMetricsRemovalTests {
 
 	@Test
 	void meterNamesChangedByAFilterAreRemovedTooAndANewChannelOfTheSameNameCountsAfresh() {
-		MeterFilter prefix = new MeterFilter() {
-
-			@Override
-			public Meter.Id map(Meter.Id id) {
-				return id.getName().startsWith("pipeio.") ? id.withName("app." + id.getName()) : id;
-			}
-
-		};
-		PipeIoContextRunners.withMetrics(this.directory).withBean(MeterFilter.class, () -> prefix).run((context) -> {
-			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
-			PipeChannelSettingsFactory factory = context.getBean(PipeChannelSettingsFactory.class);
-			MeterRegistry meters = context.getBean(MeterRegistry.class);
-			registry.register("worker", factory.createDefault("worker"), (line, channel) -> line);
-			assertThat(PipeTestClient.request(this.directory, "worker", "one")).isEqualTo("one");
-			await().until(() -> count(meters, "app.pipeio.messages.received") == 1);
-			assertThat(meters.find("app.pipeio.channel.state").tag("channel", "worker").meters()).hasSize(1);
-			assertThat(registry.unregister("worker")).isTrue();
-			for (String name : List.of("app.pipeio.messages.received", "app.pipeio.messages.sent",
-					"app.pipeio.bytes.received", "app.pipeio.send.queue.size", "app.pipeio.channel.state")) {
-				assertThat(meters.find(name).tag("channel", "worker").meters()).as(name).isEmpty();
-			}
-			registry.register("worker", factory.createDefault("worker"), (line, channel) -> line);
-			assertThat(PipeTestClient.request(this.directory, "worker", "two")).isEqualTo("two");
-			assertThat(PipeTestClient.request(this.directory, "worker", "three")).isEqualTo("three");
-			await().until(() -> count(meters, "app.pipeio.messages.received") == 2);
-		});
+		PipeIoContextRunners.withMetrics(this.directory)
+			.withBean(MeterFilter.class, PrefixingMeterFilter::new)
+			.run((context) -> {
+				PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+				PipeChannelSettingsFactory factory = context.getBean(PipeChannelSettingsFactory.class);
+				MeterRegistry meters = context.getBean(MeterRegistry.class);
+				registry.register("worker", factory.createDefault("worker"), (line, channel) -> line);
+				assertThat(PipeTestClient.request(this.directory, "worker", "one")).isEqualTo("one");
+				await().until(() -> count(meters, "app.pipeio.messages.received") == 1);
+				assertThat(meters.find("app.pipeio.channel.state").tag("channel", "worker").meters()).hasSize(1);
+				assertThat(registry.unregister("worker")).isTrue();
+				for (String name : List.of("app.pipeio.messages.received", "app.pipeio.messages.sent",
+						"app.pipeio.bytes.received", "app.pipeio.send.queue.size", "app.pipeio.channel.state")) {
+					assertThat(meters.find(name).tag("channel", "worker").meters()).as(name).isEmpty();
+				}
+				registry.register("worker", factory.createDefault("worker"), (line, channel) -> line);
+				assertThat(PipeTestClient.request(this.directory, "worker", "two")).isEqualTo("two");
+				assertThat(PipeTestClient.request(this.directory, "worker", "three")).isEqualTo("three");
+				await().until(() -> count(meters, "app.pipeio.messages.received") == 2);
+			});
 	}
 
 	private static double count(MeterRegistry meters, String name) {

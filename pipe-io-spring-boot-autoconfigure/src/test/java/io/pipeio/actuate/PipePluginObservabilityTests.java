@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.pipeio.core.PipeChannelRegistry;
@@ -16,6 +15,7 @@ import io.pipeio.event.PipePluginStartedEvent;
 import io.pipeio.plugin.PluginState;
 import io.pipeio.plugin.PluginSupervisor;
 import io.pipeio.testsupport.PipeIoContextRunners;
+import io.pipeio.testsupport.PrefixingMeterFilter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,15 +84,7 @@ class PipePluginObservabilityTests {
 
 	@Test
 	void removingAPluginChannelRemovesItsPluginMetersEvenRenamedByAFilter() {
-		MeterFilter prefix = new MeterFilter() {
-
-			@Override
-			public Meter.Id map(Meter.Id id) {
-				return id.getName().startsWith("pipeio.") ? id.withName("app." + id.getName()) : id;
-			}
-
-		};
-		runner().withBean(MeterFilter.class, () -> prefix).run((context) -> {
+		runner().withBean(MeterFilter.class, PrefixingMeterFilter::new).run((context) -> {
 			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
 			PluginSupervisor steady = registry.getRequiredChannel("steady").getPlugin();
 			await().atMost(WAIT).until(() -> steady.getState() == PluginState.RUNNING);

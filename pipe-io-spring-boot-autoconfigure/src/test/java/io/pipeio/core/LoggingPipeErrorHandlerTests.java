@@ -1,11 +1,11 @@
 package io.pipeio.core;
 
-import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 
 import io.pipeio.server.DropReason;
+import io.pipeio.testsupport.TestChannelContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -23,27 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(OutputCaptureExtension.class)
 class LoggingPipeErrorHandlerTests {
 
-	private static final PipeChannelContext CONTEXT = new PipeChannelContext() {
-
-		@Override
-		public String getName() {
-			return "orders";
-		}
-
-		@Override
-		public Charset getCharset() {
-			return StandardCharsets.UTF_8;
-		}
-
-		@Override
-		public void reply(byte[] line) {
-		}
-
-		@Override
-		public void reply(String line) {
-		}
-
-	};
+	private static final PipeChannelContext CONTEXT = new TestChannelContext("orders");
 
 	private final LoggingPipeErrorHandler handler = new LoggingPipeErrorHandler();
 

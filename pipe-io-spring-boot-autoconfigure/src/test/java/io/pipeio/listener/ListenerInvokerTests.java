@@ -5,12 +5,11 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
-import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 import io.pipeio.core.PipeChannelContext;
+import io.pipeio.testsupport.TestChannelContext;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.test.util.ReflectionTestUtils;
@@ -161,24 +160,10 @@ class ListenerInvokerTests {
 
 	}
 
-	static class Context implements PipeChannelContext {
+	static class Context extends TestChannelContext {
 
-		@Override
-		public String getName() {
-			return "ctx";
-		}
-
-		@Override
-		public Charset getCharset() {
-			return StandardCharsets.UTF_8;
-		}
-
-		@Override
-		public void reply(byte[] line) {
-		}
-
-		@Override
-		public void reply(String line) {
+		Context() {
+			super("ctx");
 		}
 
 	}
