@@ -46,21 +46,17 @@ public class PipeIoMetrics implements MeterBinder, PipeServerListener {
 	@Override
 	public void onStateChanged(PipeServer server, PipeServerState previous, PipeServerState current,
 			@Nullable Throwable cause) {
-		ChannelMeters meters = this.servers.get(server);
-		if (meters == null && current == PipeServerState.STARTING) {
-			ChannelMeters added = new ChannelMeters(server);
-			meters = this.servers.putIfAbsent(server, added);
-			if (meters == null) {
-				MeterRegistry meterRegistry = this.registry;
-				if (meterRegistry != null) {
-					added.bind(meterRegistry);
-				}
-				return;
-			}
+		ChannelMeters meters = (current == PipeServerState.STARTING)
+				? this.servers.computeIfAbsent(server, ChannelMeters::new) : this.servers.get(server);
+		if (meters == null) {
+			return;
 		}
-		if (meters != null) {
-			meters.stateChanged();
+		MeterRegistry meterRegistry = this.registry;
+		if (meterRegistry != null) {
+			meters.bind(meterRegistry); // once per registry; shows the state when it
+										// binds
 		}
+		meters.stateChanged();
 	}
 
 	@Override
