@@ -31,16 +31,27 @@ final class ChannelListener {
 	}
 
 	/**
-	 * Attach a listener, and resume the channel if it held its lines for one.
+	 * Attach a listener, and resume the channel if it held its lines for one, unless the
+	 * listener is to find the channel paused.
+	 * @param pausedOnAttach whether the channel is paused before the listener is
+	 * attached, so that it is given no line until the channel is resumed
 	 * @throws IllegalStateException if the channel has a listener already
 	 */
 	synchronized void attach(PipeMessageListener listener, String description, @Nullable PipeErrorHandler errorHandler,
-			List<PipeMessageListenerDecorator> decorators) {
+			List<PipeMessageListenerDecorator> decorators, boolean pausedOnAttach) {
 		Attached current = this.attached;
 		if (current != null) {
 			throw new IllegalStateException(
 					"Channel '" + this.channel.getName() + "' has two listeners: " + current.description() + " and "
 							+ description + ". A channel has one listener; give one of them another channel.");
+		}
+		if (pausedOnAttach) {
+			// Before the listener is visible to the reader: the lines held for it stay
+			// in the pipe until its owner resumes the channel.
+			this.held = false;
+			if (!this.channel.isPaused()) {
+				this.channel.pause();
+			}
 		}
 		this.attached = new Attached(ListenerChain.of(this.channel.getName(), listener, decorators), description,
 				(errorHandler != null) ? errorHandler : this.defaultErrorHandler);

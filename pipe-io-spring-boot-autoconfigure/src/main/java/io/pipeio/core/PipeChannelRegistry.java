@@ -125,7 +125,8 @@ public class PipeChannelRegistry implements SmartLifecycle {
 
 	/**
 	 * Attach a listener to its channel, declaring the channel with defaults if it is not
-	 * configured.
+	 * configured. A channel that held its lines for the next listener resumes, unless the
+	 * endpoint {@linkplain PipeListenerEndpoint#isPausedOnAttach() is to find it paused}.
 	 * @param endpoint the listener description
 	 * @return the channel
 	 * @throws IllegalStateException if the channel already has a listener, or its default
@@ -140,7 +141,7 @@ public class PipeChannelRegistry implements SmartLifecycle {
 			return this.defaults.apply(key);
 		}, (settings) -> newChannel(name, settings));
 		channel.listener.attach(endpoint.createListener(channel), endpoint.getDescription(), endpoint.getErrorHandler(),
-				this.decorators);
+				this.decorators, endpoint.isPausedOnAttach());
 		if (this.running && channel.getSettings().autoStartup() && !channel.isRunning()) {
 			// a listener that appeared after startup, such as on a lazy bean
 			channel.start();
@@ -172,7 +173,7 @@ public class PipeChannelRegistry implements SmartLifecycle {
 	public PipeChannel register(String name, PipeChannelSettings settings, PipeMessageListener listener) {
 		Assert.notNull(listener, "'listener' must not be null");
 		PipeChannel channel = declare(name, settings);
-		channel.listener.attach(listener, listener.toString(), null, this.decorators);
+		channel.listener.attach(listener, listener.toString(), null, this.decorators, false);
 		if (this.running && settings.autoStartup()) {
 			try {
 				channel.start();

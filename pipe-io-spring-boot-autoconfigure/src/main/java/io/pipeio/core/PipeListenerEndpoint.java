@@ -33,4 +33,19 @@ public interface PipeListenerEndpoint {
 	 */
 	PipeMessageListener createListener(PipeChannelContext channel);
 
+	/**
+	 * Whether the channel is to give this listener no line until it is resumed, for a
+	 * listener whose owner starts later than it attaches (an integration adapter that
+	 * does not start with the application). The channel is then paused before the
+	 * listener is attached, or, if it was holding its lines for the next listener, stays
+	 * paused, and a channel that starts with the listener starts paused; the owner
+	 * resumes it when it starts. Pausing after the attach instead would leave a moment in
+	 * which a line could be taken from the pipe for a listener that is not ready. By
+	 * default, the listener takes lines at once.
+	 * @return whether the channel stays paused until resumed
+	 */
+	default boolean isPausedOnAttach() {
+		return false;
+	}
+
 }

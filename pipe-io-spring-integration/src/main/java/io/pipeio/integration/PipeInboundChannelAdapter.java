@@ -115,11 +115,10 @@ public class PipeInboundChannelAdapter extends MessageProducerSupport {
 		super.onInit();
 		// Attached here, not on start, so that a second consumer of the channel fails
 		// startup.
-		PipeChannel attachedChannel = this.registry.registerListener(new Endpoint());
-		this.attached = attachedChannel;
-		if (!isAutoStartup()) {
-			pause(attachedChannel);
-		}
+		// One that does not start with the application finds the channel paused, before
+		// a line can be taken from the pipe for it; starting it resumes the channel.
+		this.pausedByAdapter = !isAutoStartup();
+		this.attached = this.registry.registerListener(new Endpoint());
 	}
 
 	@Override
@@ -224,6 +223,11 @@ public class PipeInboundChannelAdapter extends MessageProducerSupport {
 		@Override
 		public PipeMessageListener createListener(PipeChannelContext context) {
 			return new LineListener();
+		}
+
+		@Override
+		public boolean isPausedOnAttach() {
+			return !isAutoStartup();
 		}
 
 	}

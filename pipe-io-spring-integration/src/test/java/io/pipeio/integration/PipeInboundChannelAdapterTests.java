@@ -11,6 +11,10 @@ import io.pipeio.annotation.PipeListener;
 import io.pipeio.core.PipeChannel;
 import io.pipeio.core.PipeChannelRegistry;
 import io.pipeio.core.PipeErrorHandler;
+import io.pipeio.event.PipeChannelEvent;
+import io.pipeio.event.PipeChannelPausedEvent;
+import io.pipeio.event.PipeChannelResumedEvent;
+import io.pipeio.event.PipeChannelStartedEvent;
 import io.pipeio.integration.dsl.PipeChannelAdapters;
 import io.pipeio.integration.dsl.PipeIo;
 import io.pipeio.integration.dsl.PipeInboundChannelAdapterSpec;
@@ -24,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.EventListener;
 import org.springframework.core.env.Environment;
 import org.springframework.integration.channel.QueueChannel;
 import org.springframework.integration.dsl.IntegrationFlow;
@@ -122,6 +127,80 @@ class PipeInboundChannelAdapterTests {
 			assertThat(channel.getStatistics().getDropped(DropReason.NO_LISTENER)).isZero();
 			assertThat(channel.isPaused()).isFalse();
 		});
+	}
+
+	@Test
+	void aFlowAddedAtRuntimeThatDoesNotStartLeavesTheWaitingLinesInThePipeUntilItStarts() {
+		IntegrationContextRunners.withDirectory(this.directory)
+			.withUserConfiguration(ChannelEvents.class)
+			.run((context) -> {
+				IntegrationFlowContext flows = context.getBean(IntegrationFlowContext.class);
+				PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+				List<PipeChannelEvent> events = context.getBean(ChannelEvents.class).events;
+				QueueChannel first = new QueueChannel();
+				IntegrationFlowRegistration registration = flows
+					.registration(IntegrationFlow.from(PipeIo.inboundAdapter(registry, "dynamic")).channel(first).get())
+					.register();
+				try (PipeTestClient client = PipeTestClient.connect(this.directory, "dynamic")) {
+					client.send("one");
+					assertThat(payloads(first, 1)).containsExactly("one");
+					registration.destroy();
+					client.send("two"); // held in the pipe for the next consumer
+					events.clear();
+					QueueChannel second = new QueueChannel();
+					IntegrationFlowRegistration later = flows
+						.registration(
+								IntegrationFlow.from(PipeIo.inboundAdapter(registry, "dynamic").autoStartup(false))
+									.channel(second)
+									.get())
+						.autoStartup(false)
+						.register();
+					PipeChannel channel = registry.getRequiredChannel("dynamic");
+					// Never resumed for a consumer that has not started: no line could be
+					// taken
+					// from the pipe for it.
+					assertThat(events).noneMatch(PipeChannelResumedEvent.class::isInstance);
+					assertThat(channel.isPaused()).isTrue();
+					assertThat(channel.getStatistics().getReceivedMessages()).isEqualTo(1);
+					later.start();
+					assertThat(payloads(second, 1)).containsExactly("two");
+					assertThat(channel.isPaused()).isFalse();
+				}
+			});
+	}
+
+	@Test
+	void aFlowThatDoesNotStartOnAChannelDeclaredForItStartsTheChannelPaused() {
+		IntegrationContextRunners.withDirectory(this.directory)
+			.withUserConfiguration(ChannelEvents.class)
+			.run((context) -> {
+				IntegrationFlowContext flows = context.getBean(IntegrationFlowContext.class);
+				PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+				List<PipeChannelEvent> events = context.getBean(ChannelEvents.class).events;
+				QueueChannel received = new QueueChannel();
+				IntegrationFlowRegistration registration = flows
+					.registration(IntegrationFlow.from(PipeIo.inboundAdapter(registry, "fresh").autoStartup(false))
+						.channel(received)
+						.get())
+					.autoStartup(false)
+					.register();
+				PipeChannel channel = registry.getRequiredChannel("fresh");
+				assertThat(channel.isRunning()).isTrue();
+				assertThat(channel.isPaused()).isTrue();
+				// Paused before it started, so it never read for a consumer that was not
+				// ready.
+				assertThat(events.stream()
+					.filter((event) -> event.getChannel().equals("fresh"))
+					.<Class<?>>map(Object::getClass)
+					.filter((type) -> type == PipeChannelPausedEvent.class || type == PipeChannelStartedEvent.class
+							|| type == PipeChannelResumedEvent.class))
+					.containsExactly(PipeChannelPausedEvent.class, PipeChannelStartedEvent.class);
+				try (PipeTestClient client = PipeTestClient.connect(this.directory, "fresh")) {
+					client.send("first");
+					registration.start();
+					assertThat(payloads(received, 1)).containsExactly("first");
+				}
+			});
 	}
 
 	@Test
@@ -279,6 +358,19 @@ class PipeInboundChannelAdapterTests {
 			cause = cause.getCause();
 		}
 		return String.valueOf(cause.getMessage());
+	}
+
+	/** Records the channel events, in order. */
+	@Configuration(proxyBeanMethods = false)
+	static class ChannelEvents {
+
+		final List<PipeChannelEvent> events = new CopyOnWriteArrayList<>();
+
+		@EventListener
+		void record(PipeChannelEvent event) {
+			this.events.add(event);
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
