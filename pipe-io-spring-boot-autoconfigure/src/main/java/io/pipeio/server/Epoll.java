@@ -1,6 +1,7 @@
 package io.pipeio.server;
 
 import java.io.IOException;
+import java.lang.ref.Reference;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
@@ -97,13 +98,21 @@ final class Epoll {
 	}
 
 	private static void control(int epfd, int op, int fd, int events, long token) throws IOException {
-		if (DirectCalls.AVAILABLE) {
+		ForeignCalls foreign = ForeignCalls.INSTANCE;
+		if (foreign != null || DirectCalls.AVAILABLE) {
 			// Re-armed after every turn: no allocation per call. A thread's own buffer,
 			// as the kernel copies the event before epoll_ctl returns.
 			Memory event = EVENT.get();
 			event.setInt(0, events);
 			event.setLong(DATA_OFFSET, token);
-			if (DirectCalls.epoll_ctl(epfd, op, fd, event) < 0) {
+			if (foreign != null) {
+				int result = foreign.epollCtl(epfd, op, fd, Pointer.nativeValue(event));
+				Reference.reachabilityFence(event);
+				if (result < 0) {
+					throw Posix.failure("epoll_ctl", foreign.lastError());
+				}
+			}
+			else if (DirectCalls.epoll_ctl(epfd, op, fd, event) < 0) {
 				throw Posix.failure("epoll_ctl", Native.getLastError());
 			}
 			return;
@@ -126,12 +135,16 @@ final class Epoll {
 	 * @return how many events arrived; 0 if interrupted by a signal
 	 */
 	static int await(int epfd, Pointer events, int max) throws IOException {
-		if (DirectCalls.AVAILABLE) {
-			int ready = DirectCalls.epoll_wait(epfd, events, max, -1);
+		ForeignCalls foreign = ForeignCalls.INSTANCE;
+		if (foreign != null || DirectCalls.AVAILABLE) {
+			int ready = (foreign != null) ? foreign.epollWait(epfd, Pointer.nativeValue(events), max, -1)
+					: DirectCalls.epoll_wait(epfd, events, max, -1);
+			Reference.reachabilityFence(events); // its memory is freed when it is
+													// collected
 			if (ready >= 0) {
 				return ready;
 			}
-			int errno = Native.getLastError();
+			int errno = (foreign != null) ? foreign.lastError() : Native.getLastError();
 			if (errno == Posix.EINTR) {
 				return 0;
 			}

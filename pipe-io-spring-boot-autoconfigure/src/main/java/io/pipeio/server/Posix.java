@@ -1,6 +1,7 @@
 package io.pipeio.server;
 
 import java.io.IOException;
+import java.lang.ref.Reference;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
@@ -121,6 +122,13 @@ final class Posix {
 	 * @return the bytes read, 0 at EOF, -1 when nothing is there yet
 	 */
 	static int readNow(int fd, Pointer buffer, int length) throws IOException {
+		ForeignCalls foreign = ForeignCalls.INSTANCE;
+		if (foreign != null) {
+			long read = foreign.read(fd, Pointer.nativeValue(buffer), length);
+			Reference.reachabilityFence(buffer); // its memory is freed when it is
+													// collected
+			return (read >= 0) ? (int) read : nothingYetOr("read", foreign.lastError());
+		}
 		if (DirectCalls.AVAILABLE) {
 			long read = DirectCalls.read(fd, buffer, length);
 			return (read >= 0) ? (int) read : nothingYetOr("read");
@@ -142,6 +150,12 @@ final class Posix {
 	 * @return the bytes written, -1 when the pipe is full
 	 */
 	static int writeNow(int fd, Pointer buffer, int length) throws IOException {
+		ForeignCalls foreign = ForeignCalls.INSTANCE;
+		if (foreign != null) {
+			long written = foreign.write(fd, Pointer.nativeValue(buffer), length);
+			Reference.reachabilityFence(buffer);
+			return (written >= 0) ? (int) written : nothingYetOr("write", foreign.lastError());
+		}
 		if (DirectCalls.AVAILABLE) {
 			long written = DirectCalls.write(fd, buffer, length);
 			return (written >= 0) ? (int) written : nothingYetOr("write");
@@ -289,7 +303,10 @@ final class Posix {
 	 * @throws IOException for any other error
 	 */
 	private static int nothingYetOr(String call) throws IOException {
-		int errno = Native.getLastError();
+		return nothingYetOr(call, Native.getLastError());
+	}
+
+	private static int nothingYetOr(String call, int errno) throws IOException {
 		if (errno == EAGAIN) {
 			return -1;
 		}
