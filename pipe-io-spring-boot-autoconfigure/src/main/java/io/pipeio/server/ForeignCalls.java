@@ -8,9 +8,9 @@ import org.jspecify.annotations.Nullable;
  * The C library calls of the event loop's hot path through the JDK's foreign function
  * API, where the JDK has it (22 and later): a call costs about 300 ns less than through
  * JNA's direct mapping ({@link DirectCalls}), and a ping-pong round trip makes four of
- * them. The implementation is compiled for Java 22 into the same
- * package and loaded by name, so that this library still runs on Java 17, where
- * {@link #INSTANCE} is {@code null} and JNA makes the calls. Setting the system property
+ * them. The implementation is compiled for Java 22 into the same package and loaded by
+ * name, so that this library still runs on Java 17, where {@link #INSTANCE} is
+ * {@code null} and JNA makes the calls. Setting the system property
  * {@value #DISABLE_PROPERTY} to {@code false} makes JNA make them on any JDK.
  * <p>
  * A failed call returns {@code -1}, and {@link #lastError()} then tells the {@code errno}

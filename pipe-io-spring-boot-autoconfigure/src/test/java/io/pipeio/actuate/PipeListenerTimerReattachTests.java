@@ -4,14 +4,10 @@ import java.nio.file.Path;
 
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.pipeio.core.PipeChannelContext;
 import io.pipeio.core.PipeChannelRegistry;
-import io.pipeio.core.PipeErrorHandler;
-import io.pipeio.core.PipeListenerEndpoint;
-import io.pipeio.core.PipeMessageListener;
 import io.pipeio.test.PipeTestClient;
+import io.pipeio.testsupport.EchoEndpoint;
 import io.pipeio.testsupport.PipeIoContextRunners;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,11 +33,11 @@ class PipeListenerTimerReattachTests {
 			.run((context) -> {
 				PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
 				MeterRegistry meters = context.getBean(MeterRegistry.class);
-				registry.registerListener(new Echo("first"));
+				registry.registerListener(new EchoEndpoint("first"));
 				assertThat(PipeTestClient.request(this.directory, "work", "one")).isEqualTo("first one");
 				await().until(() -> calls(meters) == 1);
 				assertThat(registry.unregisterListener("work")).isTrue();
-				registry.registerListener(new Echo("second"));
+				registry.registerListener(new EchoEndpoint("second"));
 				assertThat(PipeTestClient.request(this.directory, "work", "two")).isEqualTo("second two");
 				assertThat(PipeTestClient.request(this.directory, "work", "three")).isEqualTo("second three");
 				// The second listener's own count, in the one timer of the channel.
@@ -56,30 +52,6 @@ class PipeListenerTimerReattachTests {
 			.tags("channel", "work", "outcome", "success")
 			.functionTimer();
 		return (timer != null) ? timer.count() : -1;
-	}
-
-	private record Echo(String name) implements PipeListenerEndpoint {
-
-		@Override
-		public String getChannel() {
-			return "work";
-		}
-
-		@Override
-		public String getDescription() {
-			return "listener " + this.name;
-		}
-
-		@Override
-		public @Nullable PipeErrorHandler getErrorHandler() {
-			return null;
-		}
-
-		@Override
-		public PipeMessageListener createListener(PipeChannelContext channel) {
-			return (line, context) -> this.name + " " + new String(line, channel.getCharset());
-		}
-
 	}
 
 }

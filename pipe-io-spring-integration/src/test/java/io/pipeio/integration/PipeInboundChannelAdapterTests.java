@@ -11,7 +11,6 @@ import io.pipeio.annotation.PipeListener;
 import io.pipeio.core.PipeChannel;
 import io.pipeio.core.PipeChannelRegistry;
 import io.pipeio.core.PipeErrorHandler;
-import io.pipeio.event.PipeChannelEvent;
 import io.pipeio.event.PipeChannelPausedEvent;
 import io.pipeio.event.PipeChannelResumedEvent;
 import io.pipeio.event.PipeChannelStartedEvent;
@@ -20,15 +19,16 @@ import io.pipeio.integration.dsl.PipeIo;
 import io.pipeio.integration.dsl.PipeInboundChannelAdapterSpec;
 import io.pipeio.server.DropReason;
 import io.pipeio.test.PipeTestClient;
+import io.pipeio.testsupport.RecordingChannelEvents;
 import io.pipeio.testsupport.RecordingErrorHandler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.context.event.EventListener;
 import org.springframework.core.env.Environment;
 import org.springframework.integration.channel.QueueChannel;
 import org.springframework.integration.dsl.IntegrationFlow;
@@ -132,34 +132,24 @@ class PipeInboundChannelAdapterTests {
 	@Test
 	void aFlowAddedAtRuntimeThatDoesNotStartLeavesTheWaitingLinesInThePipeUntilItStarts() {
 		IntegrationContextRunners.withDirectory(this.directory)
-			.withUserConfiguration(ChannelEvents.class)
+			.withUserConfiguration(RecordingChannelEvents.class)
 			.run((context) -> {
-				IntegrationFlowContext flows = context.getBean(IntegrationFlowContext.class);
 				PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
-				List<PipeChannelEvent> events = context.getBean(ChannelEvents.class).events;
+				RecordingChannelEvents events = context.getBean(RecordingChannelEvents.class);
 				QueueChannel first = new QueueChannel();
-				IntegrationFlowRegistration registration = flows
-					.registration(IntegrationFlow.from(PipeIo.inboundAdapter(registry, "dynamic")).channel(first).get())
-					.register();
+				IntegrationFlowRegistration registration = register(context, "dynamic", first, true);
 				try (PipeTestClient client = PipeTestClient.connect(this.directory, "dynamic")) {
 					client.send("one");
 					assertThat(payloads(first, 1)).containsExactly("one");
 					registration.destroy();
 					client.send("two"); // held in the pipe for the next consumer
-					events.clear();
+					events.events().clear();
 					QueueChannel second = new QueueChannel();
-					IntegrationFlowRegistration later = flows
-						.registration(
-								IntegrationFlow.from(PipeIo.inboundAdapter(registry, "dynamic").autoStartup(false))
-									.channel(second)
-									.get())
-						.autoStartup(false)
-						.register();
+					IntegrationFlowRegistration later = register(context, "dynamic", second, false);
 					PipeChannel channel = registry.getRequiredChannel("dynamic");
 					// Never resumed for a consumer that has not started: no line could be
-					// taken
-					// from the pipe for it.
-					assertThat(events).noneMatch(PipeChannelResumedEvent.class::isInstance);
+					// taken from the pipe for it.
+					assertThat(events.events()).noneMatch(PipeChannelResumedEvent.class::isInstance);
 					assertThat(channel.isPaused()).isTrue();
 					assertThat(channel.getStatistics().getReceivedMessages()).isEqualTo(1);
 					later.start();
@@ -172,28 +162,16 @@ class PipeInboundChannelAdapterTests {
 	@Test
 	void aFlowThatDoesNotStartOnAChannelDeclaredForItStartsTheChannelPaused() {
 		IntegrationContextRunners.withDirectory(this.directory)
-			.withUserConfiguration(ChannelEvents.class)
+			.withUserConfiguration(RecordingChannelEvents.class)
 			.run((context) -> {
-				IntegrationFlowContext flows = context.getBean(IntegrationFlowContext.class);
-				PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
-				List<PipeChannelEvent> events = context.getBean(ChannelEvents.class).events;
 				QueueChannel received = new QueueChannel();
-				IntegrationFlowRegistration registration = flows
-					.registration(IntegrationFlow.from(PipeIo.inboundAdapter(registry, "fresh").autoStartup(false))
-						.channel(received)
-						.get())
-					.autoStartup(false)
-					.register();
-				PipeChannel channel = registry.getRequiredChannel("fresh");
+				IntegrationFlowRegistration registration = register(context, "fresh", received, false);
+				PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("fresh");
 				assertThat(channel.isRunning()).isTrue();
 				assertThat(channel.isPaused()).isTrue();
 				// Paused before it started, so it never read for a consumer that was not
 				// ready.
-				assertThat(events.stream()
-					.filter((event) -> event.getChannel().equals("fresh"))
-					.<Class<?>>map(Object::getClass)
-					.filter((type) -> type == PipeChannelPausedEvent.class || type == PipeChannelStartedEvent.class
-							|| type == PipeChannelResumedEvent.class))
+				assertThat(context.getBean(RecordingChannelEvents.class).lifecycle("fresh"))
 					.containsExactly(PipeChannelPausedEvent.class, PipeChannelStartedEvent.class);
 				try (PipeTestClient client = PipeTestClient.connect(this.directory, "fresh")) {
 					client.send("first");
@@ -201,6 +179,18 @@ class PipeInboundChannelAdapterTests {
 					assertThat(payloads(received, 1)).containsExactly("first");
 				}
 			});
+	}
+
+	/** Register a flow from a channel's adapter at runtime. */
+	private static IntegrationFlowRegistration register(ApplicationContext context, String channel, QueueChannel target,
+			boolean autoStartup) {
+		PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+		return context.getBean(IntegrationFlowContext.class)
+			.registration(IntegrationFlow.from(PipeIo.inboundAdapter(registry, channel).autoStartup(autoStartup))
+				.channel(target)
+				.get())
+			.autoStartup(autoStartup)
+			.register();
 	}
 
 	@Test
@@ -358,19 +348,6 @@ class PipeInboundChannelAdapterTests {
 			cause = cause.getCause();
 		}
 		return String.valueOf(cause.getMessage());
-	}
-
-	/** Records the channel events, in order. */
-	@Configuration(proxyBeanMethods = false)
-	static class ChannelEvents {
-
-		final List<PipeChannelEvent> events = new CopyOnWriteArrayList<>();
-
-		@EventListener
-		void record(PipeChannelEvent event) {
-			this.events.add(event);
-		}
-
 	}
 
 	@Configuration(proxyBeanMethods = false)
