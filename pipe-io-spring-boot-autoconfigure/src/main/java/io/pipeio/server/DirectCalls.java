@@ -1,17 +1,16 @@
 package io.pipeio.server;
 
 import com.sun.jna.Native;
-import com.sun.jna.Pointer;
 
 /**
  * The C library calls of the event loop's hot path, bound by JNA's direct mapping: a
  * {@code native} method that JNA registers costs a fraction of a call through a
  * {@link com.sun.jna.Library} proxy (no reflection, no argument array, no
  * {@link com.sun.jna.NativeLong} per call), and a failure returns {@code -1} with the
- * error in {@link Native#getLastError()} instead of throwing, so the {@code EAGAIN} that
- * ends every turn costs no exception. Used only where {@code long} is 64 bits (so
- * {@code size_t} fits a Java {@code long}); elsewhere {@link Posix} makes the same calls
- * through its interface.
+ * error in {@link Native#getLastError()} instead of throwing. Bound only where
+ * {@code long} and pointers are 64 bits (so {@code size_t} and an address fit a Java
+ * {@code long}); {@link HotPathCalls} makes them through {@link #calls()} where the
+ * foreign function API is not there.
  *
  * @author pipe-io
  */
@@ -24,7 +23,7 @@ final class DirectCalls {
 	}
 
 	private static boolean register() {
-		if (Native.LONG_SIZE != 8) {
+		if (Native.LONG_SIZE != 8 || Native.POINTER_SIZE != 8) {
 			return false;
 		}
 		try {
@@ -37,12 +36,49 @@ final class DirectCalls {
 		}
 	}
 
-	static native long read(int fd, Pointer buffer, long count);
+	/**
+	 * @return the calls, to be made only if {@link #AVAILABLE}
+	 */
+	static HotPathCalls calls() {
+		return new Bound();
+	}
 
-	static native long write(int fd, Pointer buffer, long count);
+	static native long read(int fd, long buffer, long count);
 
-	static native int epoll_ctl(int epfd, int op, int fd, Pointer event);
+	static native long write(int fd, long buffer, long count);
 
-	static native int epoll_wait(int epfd, Pointer events, int maxEvents, int timeout);
+	static native int epoll_ctl(int epfd, int op, int fd, long event);
+
+	static native int epoll_wait(int epfd, long events, int maxEvents, int timeout);
+
+	/** The bound methods as {@link HotPathCalls}. */
+	private static final class Bound implements HotPathCalls {
+
+		@Override
+		public long read(int fd, long buffer, long count) {
+			return DirectCalls.read(fd, buffer, count);
+		}
+
+		@Override
+		public long write(int fd, long buffer, long count) {
+			return DirectCalls.write(fd, buffer, count);
+		}
+
+		@Override
+		public int epollCtl(int epfd, int op, int fd, long event) {
+			return epoll_ctl(epfd, op, fd, event);
+		}
+
+		@Override
+		public int epollWait(int epfd, long events, int maxEvents, int timeout) {
+			return epoll_wait(epfd, events, maxEvents, timeout);
+		}
+
+		@Override
+		public int lastError() {
+			return Native.getLastError();
+		}
+
+	}
 
 }

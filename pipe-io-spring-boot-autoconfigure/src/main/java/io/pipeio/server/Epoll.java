@@ -5,7 +5,6 @@ import java.lang.ref.Reference;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
-import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import org.jspecify.annotations.Nullable;
 
@@ -98,22 +97,15 @@ final class Epoll {
 	}
 
 	private static void control(int epfd, int op, int fd, int events, long token) throws IOException {
-		ForeignCalls foreign = ForeignCalls.INSTANCE;
-		if (foreign != null || DirectCalls.AVAILABLE) {
+		HotPathCalls calls = HotPathCalls.INSTANCE;
+		if (calls != null) {
 			// Re-armed after every turn: no allocation per call. A thread's own buffer,
 			// as the kernel copies the event before epoll_ctl returns.
 			Memory event = EVENT.get();
 			event.setInt(0, events);
 			event.setLong(DATA_OFFSET, token);
-			if (foreign != null) {
-				int result = foreign.epollCtl(epfd, op, fd, Pointer.nativeValue(event));
-				Reference.reachabilityFence(event);
-				if (result < 0) {
-					throw Posix.failure("epoll_ctl", foreign.lastError());
-				}
-			}
-			else if (DirectCalls.epoll_ctl(epfd, op, fd, event) < 0) {
-				throw Posix.failure("epoll_ctl", Native.getLastError());
+			if (calls.epollCtl(epfd, op, fd, Pointer.nativeValue(event)) < 0) {
+				throw Posix.failure("epoll_ctl", calls.lastError());
 			}
 			return;
 		}
@@ -135,16 +127,15 @@ final class Epoll {
 	 * @return how many events arrived; 0 if interrupted by a signal
 	 */
 	static int await(int epfd, Pointer events, int max) throws IOException {
-		ForeignCalls foreign = ForeignCalls.INSTANCE;
-		if (foreign != null || DirectCalls.AVAILABLE) {
-			int ready = (foreign != null) ? foreign.epollWait(epfd, Pointer.nativeValue(events), max, -1)
-					: DirectCalls.epoll_wait(epfd, events, max, -1);
-			Reference.reachabilityFence(events); // its memory is freed when it is
-													// collected
+		HotPathCalls calls = HotPathCalls.INSTANCE;
+		if (calls != null) {
+			int ready = calls.epollWait(epfd, Pointer.nativeValue(events), max, -1);
+			// Passed as an address: its memory would be freed if it were collected.
+			Reference.reachabilityFence(events);
 			if (ready >= 0) {
 				return ready;
 			}
-			int errno = (foreign != null) ? foreign.lastError() : Native.getLastError();
+			int errno = calls.lastError();
 			if (errno == Posix.EINTR) {
 				return 0;
 			}

@@ -122,16 +122,12 @@ final class Posix {
 	 * @return the bytes read, 0 at EOF, -1 when nothing is there yet
 	 */
 	static int readNow(int fd, Pointer buffer, int length) throws IOException {
-		ForeignCalls foreign = ForeignCalls.INSTANCE;
-		if (foreign != null) {
-			long read = foreign.read(fd, Pointer.nativeValue(buffer), length);
-			Reference.reachabilityFence(buffer); // its memory is freed when it is
-													// collected
-			return (read >= 0) ? (int) read : nothingYetOr("read", foreign.lastError());
-		}
-		if (DirectCalls.AVAILABLE) {
-			long read = DirectCalls.read(fd, buffer, length);
-			return (read >= 0) ? (int) read : nothingYetOr("read");
+		HotPathCalls calls = HotPathCalls.INSTANCE;
+		if (calls != null) {
+			long read = calls.read(fd, Pointer.nativeValue(buffer), length);
+			// Passed as an address: its memory would be freed if it were collected.
+			Reference.reachabilityFence(buffer);
+			return (read >= 0) ? (int) read : nothingYetOr("read", calls.lastError());
 		}
 		try {
 			return libc().read(fd, buffer, new NativeLong(length)).intValue();
@@ -150,15 +146,11 @@ final class Posix {
 	 * @return the bytes written, -1 when the pipe is full
 	 */
 	static int writeNow(int fd, Pointer buffer, int length) throws IOException {
-		ForeignCalls foreign = ForeignCalls.INSTANCE;
-		if (foreign != null) {
-			long written = foreign.write(fd, Pointer.nativeValue(buffer), length);
+		HotPathCalls calls = HotPathCalls.INSTANCE;
+		if (calls != null) {
+			long written = calls.write(fd, Pointer.nativeValue(buffer), length);
 			Reference.reachabilityFence(buffer);
-			return (written >= 0) ? (int) written : nothingYetOr("write", foreign.lastError());
-		}
-		if (DirectCalls.AVAILABLE) {
-			long written = DirectCalls.write(fd, buffer, length);
-			return (written >= 0) ? (int) written : nothingYetOr("write");
+			return (written >= 0) ? (int) written : nothingYetOr("write", calls.lastError());
 		}
 		try {
 			return libc().write(fd, buffer, new NativeLong(length)).intValue();
@@ -298,14 +290,10 @@ final class Posix {
 	}
 
 	/**
-	 * After a direct call returned -1: {@code EAGAIN} is no failure.
+	 * After a hot-path call returned -1: {@code EAGAIN} is no failure.
 	 * @return -1 if the call would have had to wait
 	 * @throws IOException for any other error
 	 */
-	private static int nothingYetOr(String call) throws IOException {
-		return nothingYetOr(call, Native.getLastError());
-	}
-
 	private static int nothingYetOr(String call, int errno) throws IOException {
 		if (errno == EAGAIN) {
 			return -1;

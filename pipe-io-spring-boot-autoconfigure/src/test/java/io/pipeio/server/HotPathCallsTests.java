@@ -12,12 +12,13 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The event loop's calls through the foreign function API: made on a JDK 22 or later (the
- * build on such a JDK compiles them), by JNA on an older one; on a real FIFO, "nothing
- * yet" and "full" are -1 with {@code EAGAIN} left for {@link #lastError}, and epoll
- * reports what the pipe holds.
+ * The event loop's hot-path calls: through the foreign function API on a JDK 22 or later
+ * (the build on such a JDK compiles them), through JNA's direct mapping on an older one;
+ * on a real FIFO, "nothing yet" and "full" are -1 with {@code EAGAIN} left for
+ * {@code lastError()}, other failures leave their errno, and epoll reports what the pipe
+ * holds.
  */
-class ForeignCallsTests {
+class HotPathCallsTests {
 
 	private static final int EAGAIN = 11;
 
@@ -27,25 +28,17 @@ class ForeignCallsTests {
 	Path directory;
 
 	@Test
-	void theForeignCallsAreMadeExactlyOnAJdkThatHasTheApi() {
-		if (Runtime.version().feature() >= 22) {
-			assertThat(ForeignCalls.INSTANCE).isNotNull();
-		}
-		else {
-			assertThat(ForeignCalls.INSTANCE).isNull();
-			assertThat(DirectCalls.AVAILABLE).isTrue();
-		}
+	void theForeignFunctionApiMakesTheCallsExactlyOnAJdkThatHasIt() {
+		HotPathCalls calls = HotPathCalls.INSTANCE;
+		assertThat(calls).isNotNull();
+		assertThat(calls.getClass().getSimpleName())
+			.isEqualTo((Runtime.version().feature() >= 22) ? "ForeignCalls" : "Bound");
 	}
 
 	@Test
 	void readWriteAndWaitOnANonBlockingFifo() throws IOException {
-		ForeignCalls calls = ForeignCalls.INSTANCE;
-		if (calls == null) {
-			assertThat(Runtime.version().feature()).isLessThan(22); // JNA's, tested
-																	// elsewhere
-			return;
-		}
-		String fifo = this.directory.resolve("foreign").toString();
+		HotPathCalls calls = calls();
+		String fifo = this.directory.resolve("hot-path").toString();
 		Posix.mkfifo(fifo, 0600);
 		int reader = Posix.open(fifo, Posix.O_RDONLY | Posix.O_NONBLOCK);
 		int writer = Posix.open(fifo, Posix.O_WRONLY | Posix.O_NONBLOCK);
@@ -81,17 +74,19 @@ class ForeignCallsTests {
 
 	@Test
 	void aFailureLeavesItsErrnoForTheCallingThread() {
-		ForeignCalls calls = ForeignCalls.INSTANCE;
-		if (calls == null) {
-			assertThat(Runtime.version().feature()).isLessThan(22);
-			return;
-		}
+		HotPathCalls calls = calls();
 		try (Memory buffer = new Memory(16)) {
 			assertThat(calls.read(-1, Pointer.nativeValue(buffer), 16)).isEqualTo(-1);
 			assertThat(calls.lastError()).isEqualTo(EBADF);
 			assertThat(calls.epollCtl(-1, 1, -1, Pointer.nativeValue(buffer))).isEqualTo(-1);
 			assertThat(calls.lastError()).isEqualTo(EBADF);
 		}
+	}
+
+	private static HotPathCalls calls() {
+		HotPathCalls calls = HotPathCalls.INSTANCE;
+		assertThat(calls).isNotNull();
+		return calls;
 	}
 
 }

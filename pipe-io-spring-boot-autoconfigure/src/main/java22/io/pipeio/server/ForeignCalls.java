@@ -12,7 +12,7 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 
 /**
- * {@link ForeignCalls} through the foreign function API of Java 22: one downcall handle
+ * {@link HotPathCalls} through the foreign function API of Java 22: one downcall handle
  * per function, each capturing {@code errno} into a segment of the calling thread's own.
  * Pointers and sizes are passed as 64-bit integers, which is how the C calling
  * conventions of 64-bit Linux pass them; on another address size the handles are not
@@ -20,7 +20,7 @@ import java.lang.invoke.VarHandle;
  *
  * @author pipe-io
  */
-final class ForeignCallsJdk22 implements ForeignCalls {
+final class ForeignCalls implements HotPathCalls {
 
 	private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
 
