@@ -68,7 +68,8 @@ class PipeTestClientTests {
 	@Test
 	void receivingWhenTheServerIsSilentTimesOut() throws Exception {
 		try (FifoPeer peer = FifoPeer.silent(this.directory, "silent");
-				PipeTestClient client = PipeTestClient.connect(peer.in, peer.out, SHORT)) {
+				// Long enough for the opens (each on a new thread) on a busy machine.
+				PipeTestClient client = PipeTestClient.connect(peer.in, peer.out, Duration.ofSeconds(2))) {
 			client.send("anybody there?");
 			assertThatExceptionOfType(AssertionError.class).isThrownBy(client::receive)
 				.withMessageContaining("No line from " + peer.out);
