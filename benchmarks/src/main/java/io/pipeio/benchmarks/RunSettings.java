@@ -21,6 +21,10 @@ final class RunSettings {
 
 	final boolean quick;
 
+	/** Server JVMs started one after the other per variant for the throughput test. */
+	final int forks;
+
+	/** Runs per measurement in each server JVM. */
 	final int runs;
 
 	final long lines100;
@@ -74,11 +78,14 @@ final class RunSettings {
 				"--update-results");
 		Arguments arguments = new Arguments(args, flags);
 		Set<String> known = new HashSet<>(flags);
-		known.addAll(List.of("--runs", "--lines", "--lines-1000", "--roundtrips", "--warmup", "--channels", "--engines",
-				"--variants", "--server-jvm-args", "--benchmarks-dir", "--results"));
+		known.addAll(List.of("--forks", "--runs", "--lines", "--lines-1000", "--roundtrips", "--warmup", "--channels",
+				"--engines", "--variants", "--server-jvm-args", "--benchmarks-dir", "--results"));
 		arguments.requireKnown(known);
 		this.quick = arguments.flag("--quick");
-		this.runs = arguments.intOption("--runs", this.quick ? 1 : 3);
+		// Each JVM's JIT compiles the per-line path its own way: a median over several
+		// JVMs is steadier than one over several runs in one.
+		this.forks = arguments.intOption("--forks", this.quick ? 1 : 3);
+		this.runs = arguments.intOption("--runs", 1);
 		this.lines100 = arguments.longOption("--lines", this.quick ? 200_000 : 5_000_000);
 		this.lines1000 = arguments.longOption("--lines-1000", this.quick ? 100_000 : 1_000_000);
 		this.roundtrips = arguments.intOption("--roundtrips", this.quick ? 2_000 : 20_000);
@@ -126,9 +133,24 @@ final class RunSettings {
 		Path defaultResults = this.updateResults ? this.benchmarksDir.resolve("RESULTS.md")
 				: this.targetDir.resolve(this.quick ? "RESULTS-quick.md" : "RESULTS.md");
 		this.results = Path.of(arguments.option("--results", defaultResults.toString())).toAbsolutePath();
-		if (this.runs < 1 || this.lines100 < 1 || this.lines1000 < 1 || this.roundtrips < 1) {
-			throw new IllegalArgumentException("--runs, --lines, --lines-1000 and --roundtrips must be >= 1");
+		if (this.forks < 1 || this.runs < 1 || this.lines100 < 1 || this.lines1000 < 1 || this.roundtrips < 1) {
+			throw new IllegalArgumentException("--forks, --runs, --lines, --lines-1000 and --roundtrips must be >= 1");
 		}
+	}
+
+	/**
+	 * @return how many values each measurement of a variant has: runs in every server JVM
+	 */
+	int measurements() {
+		return this.forks * this.runs;
+	}
+
+	/**
+	 * @param fork the server JVM, from 0
+	 * @return what tells its directory and log from the other JVMs' of the variant
+	 */
+	static String forkTag(int fork) {
+		return (fork == 0) ? "" : "-jvm" + (fork + 1);
 	}
 
 	private static List<String> list(String value) {
@@ -155,10 +177,11 @@ final class RunSettings {
 	 */
 	String describe(CpuPinning pinning) {
 		return String.format(Locale.ROOT,
-				"Settings: %s, %d run(s) per measurement (median reported), %,d lines of 100 B, %,d lines of 1000 B,"
+				"Settings: %s, %d server JVM(s) per variant × %d run(s) in each per measurement (median of all"
+						+ " reported), %,d lines of 100 B, %,d lines of 1000 B,"
 						+ " %,d ping-pong round trips of 100 B, warm-up 2 × %,d lines of 100 B per server, engines %s,"
 						+ " scale test 1 and %s channels; %s",
-				this.quick ? "QUICK" : "full", this.runs, this.lines100, this.lines1000, this.roundtrips,
+				this.quick ? "QUICK" : "full", this.forks, this.runs, this.lines100, this.lines1000, this.roundtrips,
 				this.warmupLines, String.join(" and ", this.engines.stream().map((engine) -> engine.value).toList()),
 				String.join(" and ",
 						this.channels.stream().map((count) -> String.format(Locale.ROOT, "%,d", count)).toList()),

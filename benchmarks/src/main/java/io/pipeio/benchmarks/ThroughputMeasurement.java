@@ -11,8 +11,9 @@ import java.util.stream.Collectors;
 /**
  * The throughput and latency test: starts one pinned server per variant, warms each up,
  * then in every run measures 100-byte throughput, 1000-byte throughput and ping-pong
- * latency of each variant with the same load client; then ping-pong again with servers
- * and a load client that are not pinned ({@link UnpinnedPingPong}). The pinned servers
+ * latency of each variant with the same load client; the same again with fresh servers as
+ * many times as there are server JVMs per variant. Then ping-pong again with servers and
+ * a load client that are not pinned ({@link UnpinnedPingPong}). The last pinned servers
  * stay up afterwards for the memory test.
  *
  * @author pipe-io
@@ -45,7 +46,7 @@ final class ThroughputMeasurement {
 		this.load = load;
 		this.unpinnedLoad = unpinnedLoad;
 		this.servers = servers;
-		this.results = new ThroughputResults(settings.variants, settings.runs);
+		this.results = new ThroughputResults(settings.variants, settings.forks, settings.runs);
 	}
 
 	/**
@@ -58,24 +59,15 @@ final class ThroughputMeasurement {
 	ThroughputResults run(Report report) throws Exception {
 		System.out.println();
 		System.out.println("== Throughput and latency ==");
-		for (Variant variant : this.settings.variants) {
-			startAndWarmUp(variant);
-		}
-		for (int run = 0; run < this.settings.runs; run++) {
-			// Rotating the order spreads any drift of the machine (heat, other load) over
-			// all variants.
-			List<Variant> order = new ArrayList<>(this.settings.variants);
-			Collections.rotate(order, -run);
-			System.out.printf("Run %d/%d, order %s%n", run + 1, this.settings.runs,
-					order.stream().map((v) -> v.id).collect(Collectors.joining(" ")));
-			for (Variant variant : order) {
-				measure(variant, "throughput", this.settings.lines100, 100, Metric.TP100);
+		for (int fork = 0; fork < this.settings.forks; fork++) {
+			// The last JVMs stay up for the footprint and the memory test.
+			this.servers.values().forEach(ServerProcess::close);
+			this.servers.clear();
+			for (Variant variant : this.settings.variants) {
+				startAndWarmUp(variant, fork);
 			}
-			for (Variant variant : order) {
-				measure(variant, "throughput", this.settings.lines1000, 1000, Metric.TP1000);
-			}
-			for (Variant variant : order) {
-				measure(variant, "pingpong", this.settings.roundtrips, 100, null);
+			for (int run = 0; run < this.settings.runs; run++) {
+				runOnce(fork * this.settings.runs + run);
 			}
 		}
 		for (Variant variant : this.settings.variants) {
@@ -99,13 +91,33 @@ final class ThroughputMeasurement {
 		return this.results;
 	}
 
+	/** Measure every variant once, in an order rotated by the run's index. */
+	private void runOnce(int index) {
+		// Rotating the order spreads any drift of the machine (heat, other load) over all
+		// variants.
+		List<Variant> order = new ArrayList<>(this.settings.variants);
+		Collections.rotate(order, -index);
+		System.out.printf("Run %d/%d, order %s%n", index + 1, this.settings.measurements(),
+				order.stream().map((v) -> v.id).collect(Collectors.joining(" ")));
+		for (Variant variant : order) {
+			measure(variant, "throughput", this.settings.lines100, 100, Metric.TP100);
+		}
+		for (Variant variant : order) {
+			measure(variant, "throughput", this.settings.lines1000, 1000, Metric.TP1000);
+		}
+		for (Variant variant : order) {
+			measure(variant, "pingpong", this.settings.roundtrips, 100, null);
+		}
+	}
+
 	/**
 	 * Start a server and let the JIT compile its hot paths, so the runs measure steady
 	 * state.
 	 */
-	private void startAndWarmUp(Variant variant) throws Exception {
-		System.out.printf("Starting %-17s ... ", variant.id);
-		ServerProcess server = this.launcher.start(variant, "", List.of(), true);
+	private void startAndWarmUp(Variant variant, int fork) throws Exception {
+		String tag = RunSettings.forkTag(fork);
+		System.out.printf("Starting %-17s ... ", variant.id + tag);
+		ServerProcess server = this.launcher.start(variant, tag, List.of(), true);
 		this.servers.put(variant, server);
 		this.launcher.awaitReady(server, Duration.ofSeconds(120));
 		System.out.printf(Locale.ROOT, "ready after %.1f s; warming up ... ", server.nanosSinceLaunch() / 1e9);

@@ -19,6 +19,8 @@ final class ThroughputResults {
 
 	private final List<Variant> variants;
 
+	private final int forks;
+
 	private final int runs;
 
 	private final Map<Variant, Map<Metric, List<Double>>> samples = new EnumMap<>(Variant.class);
@@ -27,8 +29,9 @@ final class ThroughputResults {
 
 	private final Map<Variant, ProcStatus> footprints = new EnumMap<>(Variant.class);
 
-	ThroughputResults(List<Variant> variants, int runs) {
+	ThroughputResults(List<Variant> variants, int forks, int runs) {
 		this.variants = variants;
+		this.forks = forks;
 		this.runs = runs;
 		for (Variant variant : variants) {
 			Map<Metric, List<Double>> byMetric = new EnumMap<>(Metric.class);
@@ -63,8 +66,8 @@ final class ThroughputResults {
 	}
 
 	/**
-	 * @return the median over the runs, NaN if the variant was not measured or a run
-	 * failed
+	 * @return the median over the runs of every server JVM, NaN if the variant was not
+	 * measured or a run failed
 	 */
 	double median(Variant variant, Metric metric) {
 		Map<Metric, List<Double>> byMetric = this.samples.get(variant);
@@ -107,7 +110,12 @@ final class ThroughputResults {
 				+ " from its first write to its last reply; ratio: to the C echo in the same run; p50/p99: ping-pong"
 				+ " round trip of one 100-byte line, first with the throughput servers (pinned when the settings"
 				+ " line says so), then with fresh servers and a load client that are not pinned. Medians of "
-				+ this.runs + " run(s); FAILED where a step did not run or failed (see the log).\n";
+				+ describeRuns() + "; FAILED where a step did not run or failed (see the log).\n";
+	}
+
+	private String describeRuns() {
+		return (this.forks == 1) ? this.runs + " run(s)" : this.forks * this.runs + " runs (" + this.forks
+				+ " server JVMs per variant × " + this.runs + " run(s) in each)";
 	}
 
 	/**
@@ -116,8 +124,11 @@ final class ThroughputResults {
 	String rawRunsTable() {
 		List<String[]> rows = new ArrayList<>();
 		List<String> header = new ArrayList<>(List.of("variant", "measurement"));
-		for (int run = 1; run <= this.runs; run++) {
-			header.add("run " + run);
+		for (int fork = 1; fork <= this.forks; fork++) {
+			for (int run = 1; run <= this.runs; run++) {
+				header.add((this.forks == 1) ? "run " + run
+						: (this.runs == 1) ? "JVM " + fork : "JVM " + fork + " run " + run);
+			}
 		}
 		header.add("spread");
 		rows.add(header.toArray(new String[0]));
@@ -135,11 +146,12 @@ final class ThroughputResults {
 				rows.add(row.toArray(new String[0]));
 			}
 		}
-		int[] right = new int[this.runs + 1];
+		int[] right = new int[this.forks * this.runs + 1];
 		for (int i = 0; i < right.length; i++) {
 			right[i] = i + 2;
 		}
-		return "Every run (runs alternate the variants; spread = (max − min) / min; context switches: voluntary +"
+		return "Every run (runs alternate the variants; each JVM is a fresh server process, warmed up"
+				+ " alike; spread = (max − min) / min; context switches: voluntary +"
 				+ " non-voluntary of all the server's threads, /proc/<pid>/task/*/status, during the 100 B run):\n\n"
 				+ Formats.markdown(rows, right);
 	}

@@ -49,11 +49,23 @@ final class UnpinnedPingPong {
 	void run() {
 		System.out.println();
 		System.out.println("== Ping-pong, not pinned ==");
+		try {
+			for (int fork = 0; fork < this.settings.forks; fork++) {
+				runServers(fork);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/** One set of servers, one per variant: start, measure, stop. */
+	private void runServers(int fork) throws InterruptedException {
 		Map<Variant, ServerProcess> servers = new LinkedHashMap<>();
 		try {
 			for (Variant variant : this.settings.variants) {
 				try {
-					servers.put(variant, startAndWarmUp(variant));
+					servers.put(variant, startAndWarmUp(variant, fork));
 				}
 				catch (Exception ex) {
 					System.out.println("  " + variant.id + " FAILED to start: " + ex.getMessage());
@@ -63,26 +75,25 @@ final class UnpinnedPingPong {
 			// measured with the next server.
 			Thread.sleep(2000);
 			for (int run = 0; run < this.settings.runs; run++) {
+				int index = fork * this.settings.runs + run;
 				List<Variant> order = new ArrayList<>(this.settings.variants);
-				Collections.rotate(order, -run);
-				System.out.printf("Run %d/%d, order %s%n", run + 1, this.settings.runs,
+				Collections.rotate(order, -index);
+				System.out.printf("Run %d/%d, order %s%n", index + 1, this.settings.measurements(),
 						order.stream().map((v) -> v.id).collect(Collectors.joining(" ")));
 				for (Variant variant : order) {
 					measure(variant, servers.get(variant));
 				}
 			}
 		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
 		finally {
 			servers.values().forEach(ServerProcess::close);
 		}
 	}
 
-	private ServerProcess startAndWarmUp(Variant variant) throws Exception {
-		System.out.printf("Starting %-17s not pinned ... ", variant.id);
-		ServerProcess server = this.launcher.start(variant, "-unpinned", List.of(), false);
+	private ServerProcess startAndWarmUp(Variant variant, int fork) throws Exception {
+		String tag = "-unpinned" + RunSettings.forkTag(fork);
+		System.out.printf("Starting %-17s not pinned ... ", variant.id + RunSettings.forkTag(fork));
+		ServerProcess server = this.launcher.start(variant, tag, List.of(), false);
 		try {
 			this.launcher.awaitReady(server, Duration.ofSeconds(120));
 			long warmup = this.settings.warmupLines;
