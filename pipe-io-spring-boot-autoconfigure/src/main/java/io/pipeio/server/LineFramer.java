@@ -31,11 +31,20 @@ final class LineFramer {
 	/** Lines up to this size are assembled in the reused buffer. */
 	static final int SMALL_LIMIT = 64 * 1024;
 
+	/** What a channel's first partial line takes at least. */
+	private static final int FIRST_PENDING = 256;
+
+	private static final byte[] NONE = new byte[0];
+
 	private final int maxMessageSize;
 
 	private final Sink sink;
 
-	private byte[] pending = new byte[256];
+	/**
+	 * A line split over reads, assembled here; empty until one is (a channel whose lines
+	 * each arrive whole never needs it, and thousands of channels may be idle).
+	 */
+	private byte[] pending = NONE;
 
 	private int pendingLength;
 
@@ -169,7 +178,7 @@ final class LineFramer {
 		}
 		if (needed > this.pending.length) {
 			this.pending = Arrays.copyOf(this.pending,
-					(int) Math.min(SMALL_LIMIT, Math.max(needed, this.pending.length * 2L)));
+					(int) Math.min(SMALL_LIMIT, Math.max(needed, Math.max(FIRST_PENDING, this.pending.length * 2L))));
 		}
 		System.arraycopy(chunk, start, this.pending, this.pendingLength, length);
 		this.pendingLength = (int) needed;
