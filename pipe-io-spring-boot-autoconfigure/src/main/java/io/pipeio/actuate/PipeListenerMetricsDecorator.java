@@ -1,11 +1,16 @@
 package io.pipeio.actuate;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.pipeio.core.BufferedPipeMessageListener;
 import io.pipeio.core.PipeChannelContext;
 import io.pipeio.core.PipeMessageListenerDecorator;
+import io.pipeio.server.PipeServer;
+import io.pipeio.server.PipeServerListener;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -15,10 +20,14 @@ import org.jspecify.annotations.Nullable;
  * calls and the timer comes from the observation registry's meter handler; that costs
  * about a microsecond per line. Otherwise the calls are timed by
  * {@link PipeListenerTimings}, which costs a few nanoseconds.
+ * <p>
+ * A channel's timers are removed with the channel, and a listener's when another one
+ * replaces it, even behind a filter that renames them. The observation handler's timers
+ * are found by their names instead, as {@code pipeio.*} meters tagged with the channel.
  *
  * @author pipe-io
  */
-public class PipeListenerMetricsDecorator implements PipeMessageListenerDecorator {
+public class PipeListenerMetricsDecorator implements PipeMessageListenerDecorator, PipeServerListener {
 
 	private final @Nullable MeterRegistry meterRegistry;
 
@@ -27,6 +36,9 @@ public class PipeListenerMetricsDecorator implements PipeMessageListenerDecorato
 	private final boolean observe;
 
 	private final PipeListenerObservationConvention convention;
+
+	/** The timings of each channel's current listener, by channel. */
+	private final Map<String, PipeListenerTimings> timings = new ConcurrentHashMap<>();
 
 	/**
 	 * Create a decorator.
@@ -52,7 +64,25 @@ public class PipeListenerMetricsDecorator implements PipeMessageListenerDecorato
 			return new Observed(channel, listener, observations, this.convention);
 		}
 		MeterRegistry meters = this.meterRegistry;
-		return (meters != null) ? new PipeListenerTimings(channel, listener, meters) : listener;
+		if (meters == null) {
+			return listener;
+		}
+		// The previous listener's meters go first: its error timers would otherwise stay,
+		// and removed later they would take this one's of the same name.
+		return this.timings.compute(channel, (name, previous) -> {
+			if (previous != null) {
+				previous.removeMeters();
+			}
+			return new PipeListenerTimings(name, listener, meters);
+		});
+	}
+
+	@Override
+	public void onRemoved(PipeServer server) {
+		PipeListenerTimings removed = this.timings.remove(server.getChannel());
+		if (removed != null) {
+			removed.removeMeters();
+		}
 	}
 
 	private static final class Observed implements BufferedPipeMessageListener {

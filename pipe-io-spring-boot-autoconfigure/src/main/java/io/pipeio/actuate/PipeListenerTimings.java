@@ -2,8 +2,10 @@ package io.pipeio.actuate;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.FunctionTimer;
@@ -41,6 +43,11 @@ final class PipeListenerTimings implements BufferedPipeMessageListener {
 	private final Timing success;
 
 	private final Map<Class<?>, Timing> errors = new ConcurrentHashMap<>();
+
+	/**
+	 * The ids, before any filter, of the meters registered: what removal finds them by.
+	 */
+	private final List<Meter.Id> registered = new CopyOnWriteArrayList<>();
 
 	/**
 	 * When the first line of the current chunk started, valid while {@link #lines} &gt;
@@ -128,10 +135,13 @@ final class PipeListenerTimings implements BufferedPipeMessageListener {
 		// left meters that read its own counts, and registering would hand them back, so
 		// this listener's calls would never show: they go first. Found by the id before
 		// any filter, which a filter that renames meters does not hide.
-		this.registry.removeByPreFilterId(
-				new Meter.Id(PipeListenerObservationConvention.NAME, tags, null, null, Meter.Type.TIMER));
-		this.registry.removeByPreFilterId(
-				new Meter.Id(PipeListenerObservationConvention.NAME + ".max", tags, null, null, Meter.Type.GAUGE));
+		Meter.Id timer = new Meter.Id(PipeListenerObservationConvention.NAME, tags, null, null, Meter.Type.TIMER);
+		Meter.Id max = new Meter.Id(PipeListenerObservationConvention.NAME + ".max", tags, null, null,
+				Meter.Type.GAUGE);
+		this.registry.removeByPreFilterId(timer);
+		this.registry.removeByPreFilterId(max);
+		this.registered.add(timer);
+		this.registered.add(max);
 		FunctionTimer
 			.builder(PipeListenerObservationConvention.NAME, timing, Timing::count, Timing::totalNanos,
 					TimeUnit.NANOSECONDS)
@@ -144,6 +154,14 @@ final class PipeListenerTimings implements BufferedPipeMessageListener {
 			.tags(tags)
 			.register(this.registry);
 		return timing;
+	}
+
+	/**
+	 * Remove the meters of this listener's calls, whatever a filter named them; a call
+	 * still running may register an error timer again.
+	 */
+	void removeMeters() {
+		this.registered.forEach(this.registry::removeByPreFilterId);
 	}
 
 	@Override

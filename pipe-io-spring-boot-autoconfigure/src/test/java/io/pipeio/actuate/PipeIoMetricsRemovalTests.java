@@ -2,12 +2,15 @@ package io.pipeio.actuate;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.pipeio.autoconfigure.PipeChannelSettingsFactory;
 import io.pipeio.core.PipeChannelRegistry;
+import io.pipeio.core.PipeRequestOperations;
 import io.pipeio.test.PipeTestClient;
 import io.pipeio.testsupport.PipeIoContextRunners;
 import io.pipeio.testsupport.PrefixingMeterFilter;
@@ -76,6 +79,43 @@ class PipeIoMetricsRemovalTests {
 				assertThat(PipeTestClient.request(this.directory, "worker", "two")).isEqualTo("two");
 				assertThat(PipeTestClient.request(this.directory, "worker", "three")).isEqualTo("three");
 				await().until(() -> count(meters, "app.pipeio.messages.received") == 2);
+			});
+	}
+
+	@Test
+	void listenerAndRequestTimersRenamedByAFilterAreRemovedWithTheirChannel() {
+		PipeIoContextRunners.withMetrics(this.directory)
+			.withBean(MeterFilter.class, PrefixingMeterFilter::new)
+			.run((context) -> {
+				PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+				PipeChannelSettingsFactory factory = context.getBean(PipeChannelSettingsFactory.class);
+				PipeRequestOperations requests = context.getBean(PipeRequestOperations.class);
+				MeterRegistry meters = context.getBean(MeterRegistry.class);
+				registry.register("worker", factory.createDefault("worker"), (line, channel) -> {
+					if (line.length == 0) {
+						throw new IllegalArgumentException("empty");
+					}
+					return line;
+				});
+				try (PipeTestClient plugin = PipeTestClient.connect(this.directory, "worker")) {
+					CompletableFuture<String> answer = requests.sendAndReceiveAsync("worker", "ping",
+							Duration.ofSeconds(30));
+					assertThat(plugin.receive()).isEqualTo("ping");
+					plugin.send("pong");
+					assertThat(answer.get()).isEqualTo("pong");
+					// an error and a success of the listener, in order
+					plugin.send("");
+					assertThat(plugin.request("one")).isEqualTo("one");
+				}
+				await().untilAsserted(() -> {
+					assertThat(meters.find("app.pipeio.listener").tag("channel", "worker").meters()).hasSize(2);
+					assertThat(meters.find("app.pipeio.listener.max").tag("channel", "worker").meters()).hasSize(2);
+					assertThat(meters.find("app.pipeio.requests").tag("channel", "worker").meters()).hasSize(1);
+				});
+				assertThat(registry.unregister("worker")).isTrue();
+				for (String name : List.of("app.pipeio.listener", "app.pipeio.listener.max", "app.pipeio.requests")) {
+					assertThat(meters.find(name).tag("channel", "worker").meters()).as(name).isEmpty();
+				}
 			});
 	}
 

@@ -17,8 +17,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A listener that replaces another on a running channel (an integration flow removed and
- * added again at runtime) has its calls timed: the {@code pipeio.listener} timer of the
- * one before, which reads that one's counts, does not stay in its way.
+ * added again at runtime) has its calls timed: the {@code pipeio.listener} timers of the
+ * one before, which read that one's counts, neither stay in its way nor linger.
  */
 @Timeout(60)
 class PipeListenerTimerReattachTests {
@@ -34,8 +34,13 @@ class PipeListenerTimerReattachTests {
 				PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
 				MeterRegistry meters = context.getBean(MeterRegistry.class);
 				registry.registerListener(new EchoEndpoint("first"));
-				assertThat(PipeTestClient.request(this.directory, "work", "one")).isEqualTo("first one");
+				try (PipeTestClient client = PipeTestClient.connect(this.directory, "work")) {
+					client.send(""); // fails: an error timer
+					assertThat(client.request("one")).isEqualTo("first one");
+				}
 				await().until(() -> calls(meters) == 1);
+				assertThat(meters.find("pipeio.listener").tags("channel", "work", "outcome", "error").meters())
+					.hasSize(1);
 				assertThat(registry.unregisterListener("work")).isTrue();
 				registry.registerListener(new EchoEndpoint("second"));
 				assertThat(PipeTestClient.request(this.directory, "work", "two")).isEqualTo("second two");
@@ -44,6 +49,9 @@ class PipeListenerTimerReattachTests {
 				await().until(() -> calls(meters) == 2);
 				assertThat(meters.find("pipeio.listener").tag("channel", "work").tag("outcome", "success").meters())
 					.hasSize(1);
+				assertThat(meters.find("pipeio.listener").tags("channel", "work", "outcome", "error").meters())
+					.as("the first listener's error timer")
+					.isEmpty();
 			});
 	}
 

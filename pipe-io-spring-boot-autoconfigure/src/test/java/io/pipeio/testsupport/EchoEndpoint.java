@@ -8,7 +8,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A listener endpoint for channel {@code work} that answers each line with its own name,
- * a space and the line, so a test can tell which of several listeners answered.
+ * a space and the line, so a test can tell which of several listeners answered; an empty
+ * line fails with an {@link IllegalArgumentException}.
  *
  * @param name the listener's name
  * @param pausedOnAttach what {@link #isPausedOnAttach()} says
@@ -40,7 +41,12 @@ public record EchoEndpoint(String name, boolean pausedOnAttach) implements PipeL
 
 	@Override
 	public PipeMessageListener createListener(PipeChannelContext channel) {
-		return (line, context) -> this.name + " " + new String(line, channel.getCharset());
+		return (line, context) -> {
+			if (line.length == 0) {
+				throw new IllegalArgumentException("An empty line");
+			}
+			return this.name + " " + new String(line, channel.getCharset());
+		};
 	}
 
 	@Override
