@@ -263,7 +263,9 @@ final class ChannelPipes {
 			queue.close();
 			if (!this.outbound.join(remainingMillis(deadline) - reserve)) {
 				this.outbound.abort();
-				this.outbound.join(remainingMillis(deadline) / 2);
+				// The reserve is the aborted writer's: it hands what it could not write
+				// to the listener, on a machine that may be busy.
+				this.outbound.join(remainingMillis(deadline));
 			}
 		}
 		catch (InterruptedException ex) {
