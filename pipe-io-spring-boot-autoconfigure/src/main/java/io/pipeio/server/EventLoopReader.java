@@ -236,7 +236,7 @@ final class EventLoopReader implements PipeReader {
 				clientsLeft();
 				return;
 			}
-			presence(true);
+			arrived();
 			if (loopThread) {
 				if (!dispatchOnLoop(buffer.bytes, read)) {
 					return; // a worker goes on
@@ -389,6 +389,19 @@ final class EventLoopReader implements PipeReader {
 		}
 		finally {
 			this.ended.countDown();
+		}
+	}
+
+	/**
+	 * Tell of a client's arrival, between reading its first chunk and handling it: a
+	 * listener failing on it is reported, and the chunk is still handled.
+	 */
+	private void arrived() {
+		try {
+			presence(true);
+		}
+		catch (RuntimeException | Error ex) {
+			reportFailure(ex);
 		}
 	}
 

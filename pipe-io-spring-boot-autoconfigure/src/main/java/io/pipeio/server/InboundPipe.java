@@ -54,6 +54,9 @@ final class InboundPipe implements PipeReader {
 
 	private final Thread thread;
 
+	/** Told when reading fails other than by {@link #close()}, and of any failure. */
+	private final BiConsumer<PipeReader, Throwable> onFailure;
+
 	private volatile boolean closing;
 
 	private volatile boolean retired;
@@ -75,7 +78,8 @@ final class InboundPipe implements PipeReader {
 		this.dispatcher = dispatcher;
 		this.framer = dispatcher.newFramer(settings.getMaxMessageSize());
 		this.buffer = new byte[settings.getBufferSize()];
-		this.thread = new Thread(() -> run(onFailure), "pipe-io-" + settings.getChannel() + "-reader");
+		this.onFailure = onFailure;
+		this.thread = new Thread(this::run, "pipe-io-" + settings.getChannel() + "-reader");
 		this.thread.setDaemon(true);
 	}
 
@@ -105,14 +109,14 @@ final class InboundPipe implements PipeReader {
 		return pipe;
 	}
 
-	private void run(BiConsumer<PipeReader, Throwable> onFailure) {
+	private void run() {
 		ByteBuffer byteBuffer = ByteBuffer.wrap(this.buffer);
 		try {
 			while (!this.closing && this.dispatcher.awaitNotPaused()) {
 				int read = read(byteBuffer);
 				if (read > 0) {
-					presence(true);
-					if (!dispatch(read, onFailure)) {
+					arrived();
+					if (!dispatch(read)) {
 						break;
 					}
 				}
@@ -130,8 +134,7 @@ final class InboundPipe implements PipeReader {
 				}
 			}
 			if (this.closing) {
-				new StopDrain(this.fifo, this.dispatcher, this.framer, this.buffer, this.managed)
-					.drain((read) -> dispatch(read, onFailure));
+				new StopDrain(this.fifo, this.dispatcher, this.framer, this.buffer, this.managed).drain(this::dispatch);
 			}
 		}
 		catch (InterruptedException ex) {
@@ -139,12 +142,12 @@ final class InboundPipe implements PipeReader {
 		}
 		catch (IOException ex) {
 			if (!this.closing) {
-				onFailure.accept(this, ex);
+				this.onFailure.accept(this, ex);
 			}
 		}
 		catch (RuntimeException | Error ex) {
 			// even reporting failed: the thread ends, the watchdog starts another
-			onFailure.accept(this, ex);
+			this.onFailure.accept(this, ex);
 		}
 		finally {
 			closeQuietly(this.channel);
@@ -156,6 +159,19 @@ final class InboundPipe implements PipeReader {
 	/**
 	 * Report a client's arrival or the last one's departure, for the current pipe only.
 	 */
+	/**
+	 * Tell of a client's arrival, between reading its first chunk and handling it: a
+	 * listener failing on it is reported, and the chunk is still handled.
+	 */
+	private void arrived() {
+		try {
+			presence(true);
+		}
+		catch (RuntimeException | Error ex) {
+			this.onFailure.accept(this, ex);
+		}
+	}
+
 	private void presence(boolean present) {
 		if (this.clientPresent != present) {
 			this.clientPresent = present;
@@ -173,14 +189,14 @@ final class InboundPipe implements PipeReader {
 	 * then fail with EPIPE. The rest of the chunk is lost, and a line it ended inside is
 	 * skipped up to its newline rather than delivered as a fragment.
 	 */
-	private boolean dispatch(int read, BiConsumer<PipeReader, Throwable> onFailure) throws InterruptedException {
+	private boolean dispatch(int read) throws InterruptedException {
 		// Also called by StopDrain, with chunks it read into the same buffer.
 		try {
 			return this.dispatcher.dispatch(this.framer, this.buffer, read);
 		}
 		catch (RuntimeException | Error ex) {
 			this.framer.resync(this.buffer[read - 1] != '\n');
-			onFailure.accept(this, ex);
+			this.onFailure.accept(this, ex);
 			return true;
 		}
 	}

@@ -78,6 +78,29 @@ class PipeServerEngineFailureTests extends PipeServerTestSupport {
 	}
 
 	@Test
+	void listenerThrowingOnAClientsArrivalFailsTheChannelVisiblyAndTheLinesReadAreStillHandled() throws Exception {
+		PipeServer server = this.pipes.server(this.pipes.settings().build(), this.pipes.recorder,
+				new FailingListener() {
+					@Override
+					public void onClientPresenceChanged(PipeServer failed, boolean connected) {
+						if (connected) {
+							throw new IllegalStateException("thrown on a client's arrival");
+						}
+					}
+				});
+		server.start();
+		Thread reader = TestPipes.readerThread();
+		try (PipeTestClient writer = this.pipes.writer()) {
+			// Told between reading the chunk and handling it: the chunk must not be lost.
+			writer.sendRaw("first\nsecond\n".getBytes(StandardCharsets.UTF_8));
+			awaitFailedThenRunning(server, IllegalStateException.class);
+			assertThat(this.pipes.recorder.awaitStrings(2)).containsExactly("first", "second");
+		}
+		assertThat(server.getStatistics().getDroppedTotal()).isZero();
+		this.pipes.assertReaderSurvived(reader);
+	}
+
+	@Test
 	void errorWhileFramingSkipsTheRestOfTheBrokenLineAndReadingGoesOn() throws Exception {
 		PipeServer server = this.pipes.server(this.pipes.settings().maxMessageSize(16).build(), this.pipes.recorder,
 				new FailingListener() {
