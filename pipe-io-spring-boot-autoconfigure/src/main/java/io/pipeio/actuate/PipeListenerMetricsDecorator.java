@@ -37,8 +37,8 @@ public class PipeListenerMetricsDecorator implements PipeMessageListenerDecorato
 
 	private final PipeListenerObservationConvention convention;
 
-	/** The timings of each channel's current listener, by channel. */
-	private final Map<String, PipeListenerTimings> timings = new ConcurrentHashMap<>();
+	/** The meters of each channel's current listener, by channel. */
+	private final Map<String, PipeListenerTimings.Registered> timers = new ConcurrentHashMap<>();
 
 	/**
 	 * Create a decorator.
@@ -69,19 +69,22 @@ public class PipeListenerMetricsDecorator implements PipeMessageListenerDecorato
 		}
 		// The previous listener's meters go first: its error timers would otherwise stay,
 		// and removed later they would take this one's of the same name.
-		return this.timings.compute(channel, (name, previous) -> {
+		PipeListenerTimings[] created = new PipeListenerTimings[1];
+		this.timers.compute(channel, (name, previous) -> {
 			if (previous != null) {
-				previous.removeMeters();
+				previous.remove();
 			}
-			return new PipeListenerTimings(name, listener, meters);
+			created[0] = new PipeListenerTimings(name, listener, meters);
+			return created[0].registered();
 		});
+		return created[0];
 	}
 
 	@Override
 	public void onRemoved(PipeServer server) {
-		PipeListenerTimings removed = this.timings.remove(server.getChannel());
+		PipeListenerTimings.Registered removed = this.timers.remove(server.getChannel());
 		if (removed != null) {
-			removed.removeMeters();
+			removed.remove();
 		}
 	}
 

@@ -44,10 +44,7 @@ final class PipeListenerTimings implements BufferedPipeMessageListener {
 
 	private final Map<Class<?>, Timing> errors = new ConcurrentHashMap<>();
 
-	/**
-	 * The ids, before any filter, of the meters registered: what removal finds them by.
-	 */
-	private final List<Meter.Id> registered = new CopyOnWriteArrayList<>();
+	private final Registered registered;
 
 	/**
 	 * When the first line of the current chunk started, valid while {@link #lines} &gt;
@@ -62,6 +59,7 @@ final class PipeListenerTimings implements BufferedPipeMessageListener {
 		this.channel = channel;
 		this.delegate = delegate;
 		this.registry = registry;
+		this.registered = new Registered(registry);
 		this.success = register("success", "none");
 	}
 
@@ -140,8 +138,8 @@ final class PipeListenerTimings implements BufferedPipeMessageListener {
 				Meter.Type.GAUGE);
 		this.registry.removeByPreFilterId(timer);
 		this.registry.removeByPreFilterId(max);
-		this.registered.add(timer);
-		this.registered.add(max);
+		this.registered.ids.add(timer);
+		this.registered.ids.add(max);
 		FunctionTimer
 			.builder(PipeListenerObservationConvention.NAME, timing, Timing::count, Timing::totalNanos,
 					TimeUnit.NANOSECONDS)
@@ -157,16 +155,41 @@ final class PipeListenerTimings implements BufferedPipeMessageListener {
 	}
 
 	/**
-	 * Remove the meters of this listener's calls, whatever a filter named them; a call
-	 * still running may register an error timer again.
+	 * @return the meters registered for this listener's calls so far and later
 	 */
-	void removeMeters() {
-		this.registered.forEach(this.registry::removeByPreFilterId);
+	Registered registered() {
+		return this.registered;
 	}
 
 	@Override
 	public String toString() {
 		return this.delegate.toString();
+	}
+
+	/**
+	 * The meters of one listener's calls, held apart from the listener so that removing
+	 * them later keeps no detached listener reachable.
+	 */
+	static final class Registered {
+
+		private final MeterRegistry registry;
+
+		/**
+		 * The ids before any filter: what finds the meters whatever a filter named them.
+		 */
+		private final List<Meter.Id> ids = new CopyOnWriteArrayList<>();
+
+		private Registered(MeterRegistry registry) {
+			this.registry = registry;
+		}
+
+		/**
+		 * Remove the meters; a call still running may register an error timer again.
+		 */
+		void remove() {
+			this.ids.forEach(this.registry::removeByPreFilterId);
+		}
+
 	}
 
 	/**
