@@ -157,9 +157,6 @@ final class InboundPipe implements PipeReader {
 	}
 
 	/**
-	 * Report a client's arrival or the last one's departure, for the current pipe only.
-	 */
-	/**
 	 * Tell of a client's arrival, between reading its first chunk and handling it: a
 	 * listener failing on it is reported, and the chunk is still handled.
 	 */
@@ -172,6 +169,9 @@ final class InboundPipe implements PipeReader {
 		}
 	}
 
+	/**
+	 * Report a client's arrival or the last one's departure, for the current pipe only.
+	 */
 	private void presence(boolean present) {
 		if (this.clientPresent != present) {
 			this.clientPresent = present;
