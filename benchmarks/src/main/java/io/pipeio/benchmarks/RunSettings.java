@@ -1,11 +1,14 @@
 package io.pipeio.benchmarks;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The options of the {@code run} sub-command, with their defaults (smaller ones under
@@ -143,6 +146,20 @@ final class RunSettings {
 	 */
 	int measurements() {
 		return this.forks * this.runs;
+	}
+
+	/**
+	 * The variants in the order a run measures them, rotated by the run's index so that
+	 * any drift of the machine (heat, other load) is spread over all of them; printed.
+	 * @param index the run, from 0 over all server JVMs
+	 * @return the order
+	 */
+	List<Variant> orderOfRun(int index) {
+		List<Variant> order = new ArrayList<>(this.variants);
+		Collections.rotate(order, -index);
+		System.out.printf("Run %d/%d, order %s%n", index + 1, measurements(),
+				order.stream().map((v) -> v.id).collect(Collectors.joining(" ")));
+		return order;
 	}
 
 	/**

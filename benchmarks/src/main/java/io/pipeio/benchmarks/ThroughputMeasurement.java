@@ -1,12 +1,9 @@
 package io.pipeio.benchmarks;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * The throughput and latency test: starts one pinned server per variant, warms each up,
@@ -93,12 +90,7 @@ final class ThroughputMeasurement {
 
 	/** Measure every variant once, in an order rotated by the run's index. */
 	private void runOnce(int index) {
-		// Rotating the order spreads any drift of the machine (heat, other load) over all
-		// variants.
-		List<Variant> order = new ArrayList<>(this.settings.variants);
-		Collections.rotate(order, -index);
-		System.out.printf("Run %d/%d, order %s%n", index + 1, this.settings.measurements(),
-				order.stream().map((v) -> v.id).collect(Collectors.joining(" ")));
+		List<Variant> order = this.settings.orderOfRun(index);
 		for (Variant variant : order) {
 			measure(variant, "throughput", this.settings.lines100, 100, Metric.TP100);
 		}

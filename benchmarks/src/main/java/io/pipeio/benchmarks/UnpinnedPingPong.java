@@ -1,13 +1,10 @@
 package io.pipeio.benchmarks;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * Ping-pong latency without CPU pinning: a fresh server per variant, started without
@@ -75,12 +72,7 @@ final class UnpinnedPingPong {
 			// measured with the next server.
 			Thread.sleep(2000);
 			for (int run = 0; run < this.settings.runs; run++) {
-				int index = fork * this.settings.runs + run;
-				List<Variant> order = new ArrayList<>(this.settings.variants);
-				Collections.rotate(order, -index);
-				System.out.printf("Run %d/%d, order %s%n", index + 1, this.settings.measurements(),
-						order.stream().map((v) -> v.id).collect(Collectors.joining(" ")));
-				for (Variant variant : order) {
+				for (Variant variant : this.settings.orderOfRun(fork * this.settings.runs + run)) {
 					measure(variant, servers.get(variant));
 				}
 			}
