@@ -271,6 +271,10 @@ final class ChannelPipes {
 		catch (InterruptedException ex) {
 			this.dispatcher.close();
 			interruptReaders();
+			// Closed before the writer ends: a handler still running places its replies
+			// when its chunk ends, and they must be refused (and counted), not queued for
+			// nobody.
+			queue.close();
 			this.outbound.abort();
 			throw ex;
 		}

@@ -221,6 +221,52 @@ class PipeServerStopTests extends PipeServerTestSupport {
 	}
 
 	@Test
+	void stopOnAnInterruptedThreadStillClosesTheQueueSoAReplyPlacedAfterItIsCounted() throws Exception {
+		CountDownLatch release = new CountDownLatch(1);
+		CountDownLatch entered = new CountDownLatch(1);
+		PipeServer server = this.pipes.server(this.pipes.settings().build(),
+				TestPipes.replying((buffer, offset, length, replies) -> {
+					// Collected with the chunk's replies, placed when the chunk ends.
+					replies.send("reply".getBytes(StandardCharsets.US_ASCII));
+					entered.countDown();
+					awaitIgnoringInterrupts(release);
+				}));
+		server.start();
+		try (PipeTestClient writer = this.pipes.writer()) {
+			writer.send("stubborn");
+			assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
+			// Interrupted before it begins, the stop hurries: it must still close the
+			// send queue, or the reply would be queued when the chunk ends, for a writer
+			// that has ended: neither written nor counted.
+			boolean interruptKept = assertTimeoutPreemptively(TestPipes.STOP_BOUND, () -> {
+				Thread.currentThread().interrupt();
+				server.stop(TestPipes.STOP_TIMEOUT);
+				return Thread.interrupted();
+			});
+			assertThat(interruptKept).isTrue();
+			assertThat(server.getState()).isEqualTo(PipeServerState.STOPPED);
+		}
+		finally {
+			release.countDown();
+		}
+		ChannelStatistics statistics = server.getStatistics();
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(statistics.getSentMessages() + statistics.getDroppedTotal()).isEqualTo(1));
+		await().atMost(Duration.ofSeconds(5)).until(() -> TestPipes.engineThreads().isEmpty());
+	}
+
+	private static void awaitIgnoringInterrupts(CountDownLatch latch) {
+		while (latch.getCount() > 0) {
+			try {
+				latch.await();
+			}
+			catch (InterruptedException ex) {
+				// Deliberately ignored, like a handler that does not stop when told.
+			}
+		}
+	}
+
+	@Test
 	void bothPipesDeletedWhileAClientIsAttached() throws Exception {
 		PipeServer server = this.pipes.startEcho(this.pipes.settings().build());
 		PipeTestClient client = this.pipes.client();
