@@ -19,14 +19,14 @@ public class PipeChannelProperties {
 	/**
 	 * Path of the FIFO the application reads lines from, relative to pipe-io.directory
 	 * unless absolute; "{channel}" stands for the channel's name. Defaults to
-	 * pipe-io.channel-defaults.in- pipe.
+	 * {@code pipe-io.channel-defaults.in-pipe}.
 	 */
 	private @Nullable String inPipe;
 
 	/**
 	 * Path of the FIFO the application writes lines to, relative to pipe-io.directory
 	 * unless absolute; "{channel}" stands for the channel's name. Defaults to
-	 * pipe-io.channel- defaults.out-pipe.
+	 * {@code pipe-io.channel-defaults.out-pipe}.
 	 */
 	private @Nullable String outPipe;
 
@@ -34,39 +34,40 @@ public class PipeChannelProperties {
 	 * Permissions of created FIFOs, as in "ls -l" (such as rw------- or rw-rw----);
 	 * applied exactly, whatever the umask. The owner must be able to read and write;
 	 * execute bits mean nothing on a FIFO and are refused; write access for others needs
-	 * allow-world-writable. Defaults to pipe-io.channel-defaults.permissions.
+	 * allow-world-writable. Defaults to {@code pipe-io.channel-defaults.permissions}.
 	 */
 	private @Nullable String permissions;
 
 	/**
 	 * Whether permissions may let every user of the machine write ("others" w, as in
 	 * rw-rw-rw-): any local process could then send the channel lines. When on, a warning
-	 * is logged at start. Defaults to pipe-io.channel-defaults.allow-world-writable.
+	 * is logged at start. Defaults to
+	 * {@code pipe-io.channel-defaults.allow-world-writable}.
 	 */
 	private @Nullable Boolean allowWorldWritable;
 
 	/**
 	 * Whether to create the FIFOs on start (replacing stale ones) and remove them on
 	 * stop. When false, the FIFOs must exist and are never created or removed. Defaults
-	 * to pipe-io.channel- defaults.manage-pipes.
+	 * to {@code pipe-io.channel-defaults.manage-pipes}.
 	 */
 	private @Nullable Boolean managePipes;
 
 	/**
 	 * Charset of text lines, used for String listener parameters and replies. Defaults to
-	 * pipe- io.channel-defaults.charset.
+	 * {@code pipe-io.channel-defaults.charset}.
 	 */
 	private @Nullable String charset;
 
 	/**
 	 * Largest incoming line, without its newline; longer lines are dropped (reason
-	 * too-large). Defaults to pipe-io.channel-defaults.max-message-size.
+	 * too-large). Defaults to {@code pipe-io.channel-defaults.max-message-size}.
 	 */
 	private @Nullable DataSize maxMessageSize;
 
 	/**
 	 * How many outgoing lines may wait to be written to the out pipe. Defaults to
-	 * pipe-io.channel- defaults.send-queue-capacity.
+	 * {@code pipe-io.channel-defaults.send-queue-capacity}.
 	 */
 	private @Nullable Integer sendQueueCapacity;
 
@@ -74,7 +75,7 @@ public class PipeChannelProperties {
 	 * Bound of the bytes of the outgoing lines waiting to be written (queued or being
 	 * written), so that large lines cannot pile up in memory while no client reads. A
 	 * single longer line is still sent once nothing else waits. Defaults to
-	 * pipe-io.channel-defaults.send-queue-max- bytes.
+	 * {@code pipe-io.channel-defaults.send-queue-max-bytes}.
 	 */
 	private @Nullable DataSize sendQueueMaxBytes;
 
@@ -84,7 +85,7 @@ public class PipeChannelProperties {
 	 * up to send-timeout, then fail), "drop-newest" (the line is dropped), "drop-oldest"
 	 * (the oldest queued lines are dropped to make room) or "fail" (the send fails at
 	 * once). Dropped lines are counted (reason queue-full). Defaults to
-	 * pipe-io.channel-defaults.overflow.
+	 * {@code pipe-io.channel-defaults.overflow}.
 	 */
 	private @Nullable String overflow;
 
@@ -93,7 +94,7 @@ public class PipeChannelProperties {
 	 * PipeTemplate call, also one made by a listener; an asynchronous reply that
 	 * completes later) waits for room in a full send queue before it fails. A listener's
 	 * reply, returned or sent through its context while it handles the line, waits
-	 * without limit. Defaults to pipe- io.channel-defaults.send-timeout.
+	 * without limit. Defaults to {@code pipe-io.channel-defaults.send-timeout}.
 	 */
 	private @Nullable Duration sendTimeout;
 
@@ -105,13 +106,13 @@ public class PipeChannelProperties {
 	 * listener that never blocks, as a blocking one holds up every channel) or "worker"
 	 * (always a worker thread, for a listener that may block). On the threads engine it
 	 * is accepted and has no effect: the channel's reader thread runs the listener.
-	 * Defaults to pipe-io.channel-defaults.dispatch.
+	 * Defaults to {@code pipe-io.channel-defaults.dispatch}.
 	 */
 	private @Nullable String dispatch;
 
 	/**
 	 * Whether the channel starts with the application. Defaults to
-	 * pipe-io.channel-defaults.auto- startup.
+	 * {@code pipe-io.channel-defaults.auto-startup}.
 	 */
 	private @Nullable Boolean autoStartup;
 
