@@ -88,7 +88,11 @@ final class ChannelLineHandler implements LineHandler {
 
 	private void dispatch(byte[] buffer, int offset, int length, boolean owned, ReplyingContext context) {
 		PipeChannel channel = this.channel;
-		if (channel.requests.answer(buffer, offset, length)) {
+		PendingRequests.Answer answer = channel.requests.answer(buffer, offset, length);
+		if (answer != PendingRequests.Answer.NONE_WAITING) {
+			if (answer == PendingRequests.Answer.LATE) {
+				channel.failures.lateAnswer(copy(buffer, offset, length, owned));
+			}
 			return;
 		}
 		ListenerChain chain = channel.listener.chain();

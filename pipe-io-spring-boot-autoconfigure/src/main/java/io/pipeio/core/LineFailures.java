@@ -163,6 +163,19 @@ final class LineFailures implements PipeServerListener {
 	}
 
 	/**
+	 * Drop the answer to a request that had timed out: it keeps the place the request
+	 * held, so that it does not answer the next one, and is lost like any dropped line.
+	 * @param line the answer
+	 */
+	void lateAnswer(byte[] line) {
+		this.channel.counts.dropped(DropReason.LATE_ANSWER);
+		dropped(DropReason.LATE_ANSWER, line,
+				new IllegalStateException(
+						"An answer on channel '" + this.channel.getName() + "' came after its request had timed out"),
+				0);
+	}
+
+	/**
 	 * Hand a dropped line, counted already, to the dead-letter file and the error
 	 * handler.
 	 * @param reason why it was dropped

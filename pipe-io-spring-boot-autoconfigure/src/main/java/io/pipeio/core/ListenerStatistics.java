@@ -34,6 +34,8 @@ final class ListenerStatistics implements HandlerStatistics {
 
 	private final LongAdder noListener = new LongAdder();
 
+	private final LongAdder lateAnswers = new LongAdder();
+
 	private final LongAdder retries = new LongAdder();
 
 	private final LongAdder deadLettered = new LongAdder();
@@ -60,8 +62,8 @@ final class ListenerStatistics implements HandlerStatistics {
 
 	/**
 	 * Count a line dropped for a reason of this layer.
-	 * @param reason {@link DropReason#HANDLER_ERROR}, {@link DropReason#MALFORMED} or
-	 * {@link DropReason#NO_LISTENER}
+	 * @param reason {@link DropReason#HANDLER_ERROR}, {@link DropReason#MALFORMED},
+	 * {@link DropReason#NO_LISTENER} or {@link DropReason#LATE_ANSWER}
 	 * @throws IllegalArgumentException for a reason only the engine sees
 	 */
 	void dropped(DropReason reason) {
@@ -113,7 +115,7 @@ final class ListenerStatistics implements HandlerStatistics {
 	@Override
 	public long getDropped(DropReason reason) {
 		return switch (reason) {
-			case HANDLER_ERROR, MALFORMED, NO_LISTENER -> counter(reason).sum();
+			case HANDLER_ERROR, MALFORMED, NO_LISTENER, LATE_ANSWER -> counter(reason).sum();
 			default -> 0;
 		};
 	}
@@ -143,6 +145,7 @@ final class ListenerStatistics implements HandlerStatistics {
 			case HANDLER_ERROR -> this.handlerErrors;
 			case MALFORMED -> this.malformed;
 			case NO_LISTENER -> this.noListener;
+			case LATE_ANSWER -> this.lateAnswers;
 			default -> throw new IllegalArgumentException("Only the engine counts lines dropped as " + reason.tag());
 		};
 	}

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -24,8 +23,6 @@ final class PendingRequests {
 	private final Object sendLock = new Object();
 
 	private final ConcurrentLinkedQueue<CompletableFuture<byte[]>> waiting = new ConcurrentLinkedQueue<>();
-
-	private final AtomicLong lateAnswers = new AtomicLong();
 
 	/**
 	 * Take a place and queue the request line.
@@ -50,20 +47,17 @@ final class PendingRequests {
 
 	/**
 	 * Give a line to the oldest waiting request, if there is one.
-	 * @return whether the line answered a request (or was the late answer of a timed-out
-	 * one)
+	 * @return {@link Answer#NONE_WAITING} if no request waits, {@link Answer#LATE} if the
+	 * oldest had timed out (the line then answers nobody), else {@link Answer#ANSWERED}
 	 */
-	boolean answer(byte[] buffer, int offset, int length) {
+	Answer answer(byte[] buffer, int offset, int length) {
 		CompletableFuture<byte[]> oldest = this.waiting.poll();
 		if (oldest == null) {
-			return false;
+			return Answer.NONE_WAITING;
 		}
 		byte[] line = new byte[length];
 		System.arraycopy(buffer, offset, line, 0, length);
-		if (!oldest.complete(line)) {
-			this.lateAnswers.incrementAndGet();
-		}
-		return true;
+		return oldest.complete(line) ? Answer.ANSWERED : Answer.LATE;
 	}
 
 	/**
@@ -94,10 +88,19 @@ final class PendingRequests {
 	}
 
 	/**
-	 * @return how many answers came after their request had timed out
+	 * What became of a line offered as an answer.
 	 */
-	long getLateAnswers() {
-		return this.lateAnswers.get();
+	enum Answer {
+
+		/** No request waits: the line is not an answer. */
+		NONE_WAITING,
+
+		/** It completed the oldest request. */
+		ANSWERED,
+
+		/** The oldest request had timed out: the line answers nobody. */
+		LATE
+
 	}
 
 }

@@ -272,13 +272,6 @@ public final class PipeChannel implements PipeChannelContext {
 		return this.requests.size();
 	}
 
-	/**
-	 * @return how many answers arrived after their request timed out, and were discarded
-	 */
-	long getLateAnswers() {
-		return this.requests.getLateAnswers();
-	}
-
 	@Override
 	public void reply(byte[] line) {
 		send(line);

@@ -5,12 +5,13 @@ package io.pipeio.server;
  * tag of the {@code pipeio.messages.dropped} metric.
  * <p>
  * This is the one list of reason names, also of the reasons the engine never sees
- * ({@link #MALFORMED}, {@link #NO_LISTENER}, and {@link #HANDLER_ERROR} for a listener
- * that failed): metric tags, the {@code pipeio} endpoint, the dead-letter file and the
- * error handler all name reasons from it, whichever layer dropped the line. Who counts a
- * reason is not decided here: the engine counts what it drops in its
- * {@link ChannelStatistics}, the {@link LineHandler} counts what it drops in its own
- * {@link HandlerStatistics}, and the channel's statistics add the two.
+ * ({@link #MALFORMED}, {@link #NO_LISTENER}, {@link #LATE_ANSWER}, and
+ * {@link #HANDLER_ERROR} for a listener that failed): metric tags, the {@code pipeio}
+ * endpoint, the dead-letter file and the error handler all name reasons from it,
+ * whichever layer dropped the line. Who counts a reason is not decided here: the engine
+ * counts what it drops in its {@link ChannelStatistics}, the {@link LineHandler} counts
+ * what it drops in its own {@link HandlerStatistics}, and the channel's statistics add
+ * the two.
  *
  * @author pipe-io
  */
@@ -69,7 +70,14 @@ public enum DropReason {
 	 * plug-in process exited) and was thrown away so that the next reader starts at a
 	 * line boundary; it was counted as sent too.
 	 */
-	ABANDONED("abandoned");
+	ABANDONED("abandoned"),
+
+	/**
+	 * An incoming line answered a request that had timed out already (a plug-in that
+	 * answered late): discarded, because it must not answer the next request. Counted by
+	 * the handler.
+	 */
+	LATE_ANSWER("late-answer");
 
 	private final String tag;
 

@@ -1,6 +1,7 @@
 package io.pipeio.core;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -121,19 +122,22 @@ class PipeTemplateRequestTests {
 	}
 
 	@Test
-	void timedOutRequestKeepsItsPlaceSoItsLateAnswerIsDiscarded() {
-		runner().run((context) -> {
-			PipeRequestOperations requests = startPlugin(context);
-			PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("calc");
-			assertThatExceptionOfType(PipeRequestException.class)
-				.isThrownBy(() -> requests.sendAndReceive("calc", "hold", Duration.ofMillis(200)))
-				.withMessageContaining("'calc'")
-				.satisfies((ex) -> assertThat(ex.getOutcome()).isEqualTo(PipeRequestOutcome.TIMEOUT));
-			assertThat(channel.getPendingRequests()).isEqualTo(1);
-			assertThat(requests.sendAndReceive("calc", "release")).isEqualTo("RELEASE");
-			assertThat(channel.getLateAnswers()).isEqualTo(1);
-			assertThat(channel.getPendingRequests()).isZero();
-		});
+	void timedOutRequestKeepsItsPlaceSoItsLateAnswerIsDroppedAndCounted() {
+		runner().withPropertyValues("pipe-io.channels.calc.dead-letter.file=" + this.directory.resolve("calc.jsonl"))
+			.run((context) -> {
+				PipeRequestOperations requests = startPlugin(context);
+				PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("calc");
+				assertThatExceptionOfType(PipeRequestException.class)
+					.isThrownBy(() -> requests.sendAndReceive("calc", "hold", Duration.ofMillis(200)))
+					.withMessageContaining("'calc'")
+					.satisfies((ex) -> assertThat(ex.getOutcome()).isEqualTo(PipeRequestOutcome.TIMEOUT));
+				assertThat(channel.getPendingRequests()).isEqualTo(1);
+				assertThat(requests.sendAndReceive("calc", "release")).isEqualTo("RELEASE");
+				assertThat(channel.getStatistics().getDropped(DropReason.LATE_ANSWER)).isEqualTo(1);
+				assertThat(channel.getPendingRequests()).isZero();
+				assertThat(Files.readString(this.directory.resolve("calc.jsonl")))
+					.contains("\"reason\":\"late-answer\"", "\"line\":\"late-hold\"");
+			});
 	}
 
 	@Test
