@@ -182,11 +182,7 @@ final class EventLoopWriter implements PipeWriter {
 	private boolean takeBatch() {
 		if (!this.batch.isEmpty()) {
 			this.statistics.addSent(this.batch.size(), this.batchBytes);
-			for (Object entry : this.batch) {
-				if (entry instanceof OutboundPipe.PendingLine pending) {
-					pending.future().complete(null);
-				}
-			}
+			this.queue.completeWritten(this.batch);
 			this.batch.clear();
 		}
 		int taken = this.queue.takeAllNow(this.batch);

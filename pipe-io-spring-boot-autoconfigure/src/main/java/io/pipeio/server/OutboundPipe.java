@@ -301,11 +301,7 @@ final class OutboundPipe implements PipeWriter {
 		}
 		flush(buffer);
 		this.statistics.addSent(batch.size(), bytes);
-		for (Object entry : batch) {
-			if (entry instanceof PendingLine pending) {
-				pending.future().complete(null);
-			}
-		}
+		this.queue.completeWritten(batch);
 	}
 
 	private void flush(ByteBuffer buffer) throws IOException {

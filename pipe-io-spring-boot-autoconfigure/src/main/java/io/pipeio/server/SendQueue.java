@@ -64,6 +64,12 @@ final class SendQueue {
 	private volatile boolean full;
 
 	/**
+	 * The thread completing the futures of written lines, while it does: their callbacks
+	 * run on it, and only it can make room, once it goes on writing.
+	 */
+	private volatile @Nullable Thread completingWrites;
+
+	/**
 	 * Told, without the lock, that entries wait, where no writer thread waits for them
 	 * (the event loop engine); it writes them from the calling thread if it can.
 	 */
@@ -205,11 +211,11 @@ final class SendQueue {
 				}
 			}
 			updateFull();
-			if (EventLoop.isLoopThread()) {
-				// Room is made by the loop itself: a handler it runs overfills the queue
-				// by what one chunk replies rather than wait for ever. The loop then
-				// hands
-				// the channel to a worker, which waits.
+			if (EventLoop.isLoopThread() || Thread.currentThread() == this.completingWrites) {
+				// Room is made by this thread itself: a handler the loop runs overfills
+				// the queue by what one chunk replies rather than wait for ever (the loop
+				// then hands the channel to a worker, which waits), and so does a
+				// callback of a written line's future by what it sends.
 				break;
 			}
 			this.sendersWaiting++;
@@ -236,6 +242,27 @@ final class SendQueue {
 		Runnable wakeup = this.writerWakeup;
 		if (wakeup != null) {
 			wakeup.run();
+		}
+	}
+
+	/**
+	 * Complete the futures of written lines, on the writing thread. A callback that sends
+	 * from there does not wait for room in a full queue, which that very thread would
+	 * have to make: its line is queued beyond the bounds, as the event loop's replies
+	 * are.
+	 * @param written the entries written, lines and {@link OutboundPipe.PendingLine}s
+	 */
+	void completeWritten(List<Object> written) {
+		this.completingWrites = Thread.currentThread();
+		try {
+			for (Object entry : written) {
+				if (entry instanceof OutboundPipe.PendingLine pending) {
+					pending.future().complete(null);
+				}
+			}
+		}
+		finally {
+			this.completingWrites = null;
 		}
 	}
 

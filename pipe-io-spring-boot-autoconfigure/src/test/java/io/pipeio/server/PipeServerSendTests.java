@@ -3,6 +3,7 @@ package io.pipeio.server;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -109,6 +110,30 @@ class PipeServerSendTests extends PipeServerTestSupport {
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(150));
 		assertThat(this.pipes.recorder.drops).containsExactly(new Recorder.Drop(DropReason.QUEUE_FULL, 7));
 		assertThat(server.getStatistics().getDropped(DropReason.QUEUE_FULL)).isEqualTo(1);
+	}
+
+	@Test
+	void sendFromTheCallbackOfAWrittenLineDoesNotWaitForRoomOnlyItsOwnThreadCanMake() throws Exception {
+		PipeServer server = this.pipes.start(TestPipes.settings("orders", this.pipes.in(), this.pipes.out())
+			.sendQueueCapacity(1)
+			.sendTimeout(Duration.ofSeconds(60))
+			.build());
+		// Nobody reads yet: the writer blocks on a line larger than the pipe.
+		byte[] large = new byte[256 * 1024];
+		Arrays.fill(large, (byte) 'a');
+		CompletableFuture<Void> written = server.sendAsync(large);
+		await().atMost(Duration.ofSeconds(5)).until(() -> server.getSendQueueSize() == 0);
+		server.send("queued".getBytes(StandardCharsets.UTF_8)); // the queue is full now
+		// Runs where the future completes: on the thread that wrote the line, while the
+		// queue is still full. Waiting there for room would wait for itself.
+		CompletableFuture<Void> followUp = written
+			.thenRun(() -> server.send("follow-up".getBytes(StandardCharsets.UTF_8)));
+		try (PipeTestClient reader = this.pipes.reader()) {
+			assertThat(reader.receiveBytes()).hasSize(large.length);
+			assertThat(reader.receiveLines(2)).containsExactly("queued", "follow-up");
+		}
+		followUp.get(5, TimeUnit.SECONDS);
+		assertThat(server.getStatistics().getDroppedTotal()).isZero();
 	}
 
 	@Test
