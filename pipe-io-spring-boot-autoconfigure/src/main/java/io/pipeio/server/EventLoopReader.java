@@ -144,7 +144,7 @@ final class EventLoopReader implements PipeReader {
 			byte[] chunk = this.handedOver;
 			if (chunk != null) {
 				this.handedOver = null;
-				if (!dispatch(chunk, chunk.length)) {
+				if (!dispatchTaken(chunk, chunk.length)) {
 					finish();
 					return;
 				}
@@ -259,10 +259,10 @@ final class EventLoopReader implements PipeReader {
 	 */
 	private boolean dispatchMeasured(byte[] chunk, int read) throws InterruptedException {
 		if (!this.loopDispatch.isMeasuring()) {
-			return dispatch(chunk, read);
+			return dispatchTaken(chunk, read);
 		}
 		long start = System.nanoTime();
-		boolean dispatched = dispatch(chunk, read);
+		boolean dispatched = dispatchTaken(chunk, read);
 		this.loopDispatch.handledOnWorker(System.nanoTime() - start, read);
 		return dispatched;
 	}
@@ -327,6 +327,23 @@ final class EventLoopReader implements PipeReader {
 	}
 
 	/** See {@link InboundPipe}: a failure on the way to the handler is reported. */
+	/**
+	 * Dispatch a chunk read from the pipe; if the dispatcher no longer takes it, or the
+	 * wait for it is interrupted, its lines are counted as dropped.
+	 */
+	private boolean dispatchTaken(byte[] chunk, int read) throws InterruptedException {
+		boolean dispatched = false;
+		try {
+			dispatched = dispatch(chunk, read);
+			return dispatched;
+		}
+		finally {
+			if (!dispatched) {
+				this.dispatcher.refused(chunk, read);
+			}
+		}
+	}
+
 	private boolean dispatch(byte[] chunk, int read) throws InterruptedException {
 		try {
 			return this.dispatcher.dispatch(this.framer, chunk, read);

@@ -116,7 +116,7 @@ final class InboundPipe implements PipeReader {
 				int read = read(byteBuffer);
 				if (read > 0) {
 					arrived();
-					if (!dispatch(read)) {
+					if (!dispatchTaken(read)) {
 						break;
 					}
 				}
@@ -177,6 +177,24 @@ final class InboundPipe implements PipeReader {
 			this.clientPresent = present;
 			if (!this.retired) {
 				this.dispatcher.clientPresence(present);
+			}
+		}
+	}
+
+	/**
+	 * Dispatch a chunk read from the pipe; if the dispatcher no longer takes it, or the
+	 * wait for it is interrupted, its lines are counted as dropped.
+	 */
+	private boolean dispatchTaken(int read) throws InterruptedException {
+		boolean dispatched = false;
+		try {
+			dispatched = dispatch(read);
+			return dispatched;
+		}
+		finally {
+			if (!dispatched) {
+				// taken from the pipe, so no drain sees these lines
+				this.dispatcher.refused(this.buffer, read);
 			}
 		}
 	}

@@ -261,6 +261,23 @@ final class LineDispatcher {
 	}
 
 	/**
+	 * Count the lines of a chunk a reader took from the pipe but could no longer dispatch
+	 * (the channel stopped, or the reader was interrupted waiting): no drain sees them. A
+	 * line the chunk ends inside is counted with its rest, by whoever reads that.
+	 * @param chunk the chunk
+	 * @param length its length
+	 */
+	void refused(byte[] chunk, int length) {
+		long lines = 0;
+		for (int i = 0; i < length; i++) {
+			if (chunk[i] == '\n') {
+				lines++;
+			}
+		}
+		droppedAtStop(lines);
+	}
+
+	/**
 	 * The dispatch lock, which can tell its owner.
 	 */
 	@SuppressWarnings("serial")

@@ -1,7 +1,12 @@
 package io.pipeio.server;
 
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -253,6 +258,41 @@ class PipeServerStopTests extends PipeServerTestSupport {
 		await().atMost(Duration.ofSeconds(5))
 			.untilAsserted(() -> assertThat(statistics.getSentMessages() + statistics.getDroppedTotal()).isEqualTo(1));
 		await().atMost(Duration.ofSeconds(5)).until(() -> TestPipes.engineThreads().isEmpty());
+	}
+
+	@Test
+	void linesAReaderTookButTheStopNoLongerDispatchedAreCounted() throws Exception {
+		CountDownLatch release = new CountDownLatch(1);
+		CountDownLatch entered = new CountDownLatch(1);
+		PipeServer server = this.pipes.server(this.pipes.settings().build(), (buffer, offset, length) -> {
+			entered.countDown();
+			release.await(); // until the stop interrupts it
+		});
+		server.start();
+		try (PipeTestClient old = this.pipes.writer()) {
+			old.send("slow");
+			assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
+			// The pipe is replaced: its reader, retired, stays in the slow call holding
+			// the dispatch lock, and a new reader reads the new pipe. Held open for
+			// writing before it is found, so that the new reader waits for data rather
+			// than for the lock, to tell that nobody writes.
+			Path replacement = this.dir.resolve("replacement");
+			TestPipes.mkfifo(replacement);
+			try (FileChannel writer = FileChannel.open(replacement, StandardOpenOption.READ,
+					StandardOpenOption.WRITE)) {
+				Files.move(replacement, this.pipes.in(), StandardCopyOption.ATOMIC_MOVE);
+				await().atMost(Duration.ofSeconds(5))
+					.until(() -> this.pipes.recorder.recreated.contains(this.pipes.in()));
+				writer.write(ByteBuffer.wrap("one\ntwo\n".getBytes(StandardCharsets.US_ASCII)));
+				// The new reader took them from the pipe, and waits for the lock.
+				await().atMost(Duration.ofSeconds(5)).until(() -> TestProcesses.pipeBytes(this.pipes.in()) == 0);
+				stopPromptly(server);
+			}
+		}
+		finally {
+			release.countDown();
+		}
+		assertThat(server.getStatistics().getDropped(DropReason.SHUTDOWN)).isEqualTo(2);
 	}
 
 	private static void awaitIgnoringInterrupts(CountDownLatch latch) {
