@@ -31,9 +31,10 @@ public class PipeIoEndpointWebExtension {
 	}
 
 	/**
-	 * Pause, resume, stop or start a channel.
+	 * Pause, resume, stop or start a channel, or restart its plug-in.
 	 * @param channel the channel name
-	 * @param action {@code pause}, {@code resume}, {@code stop} or {@code start}
+	 * @param action {@code pause}, {@code resume}, {@code stop}, {@code start} or
+	 * {@code restart}
 	 * @return the response: the channel, or what went wrong, with its status
 	 */
 	@WriteOperation
