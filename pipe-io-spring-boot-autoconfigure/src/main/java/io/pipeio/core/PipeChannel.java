@@ -64,7 +64,7 @@ public final class PipeChannel implements PipeChannelContext {
 		this.counts = new ListenerStatistics(settings.retry().maxAttempts() > 1, deadLetters != null);
 		this.listener = new ChannelListener(this, errorHandler);
 		this.failures = new LineFailures(this, settings.retry(), deadLetters);
-		this.replies = new ReplySequencer(this::sendReply, this.failures::failed);
+		this.replies = new ReplySequencer(this::sendReply, this.failures::failed, this.failures::replyFailed);
 		this.server = new PipeServer(settings.server(), new ChannelLineHandler(this),
 				new CompositePipeServerListener(List.of(serverListener, this.failures)));
 		this.unheardLines = new UnheardLines(name, settings.server().getInPath(), this.counts);

@@ -20,6 +20,8 @@ final class ReplySequencer {
 
 	private final FailedReplies onFailure;
 
+	private final FailedReplies onSendFailure;
+
 	private final ArrayDeque<Slot> slots = new ArrayDeque<>();
 
 	private volatile int outstanding;
@@ -28,12 +30,14 @@ final class ReplySequencer {
 	 * Create a sequencer.
 	 * @param sender sends one completed reply (never a {@link CompletionStage}) to a
 	 * sink; called in order
-	 * @param onFailure told when an asynchronous reply fails or a waiting reply cannot be
-	 * sent
+	 * @param onFailure told when an asynchronous reply fails: the listener failed
+	 * @param onSendFailure told when a completed reply that waited cannot be sent, as the
+	 * listener is told of a reply it returned directly
 	 */
-	ReplySequencer(BiConsumer<Object, ReplySink> sender, FailedReplies onFailure) {
+	ReplySequencer(BiConsumer<Object, ReplySink> sender, FailedReplies onFailure, FailedReplies onSendFailure) {
 		this.sender = sender;
 		this.onFailure = onFailure;
+		this.onSendFailure = onSendFailure;
 	}
 
 	/**
@@ -61,7 +65,7 @@ final class ReplySequencer {
 			this.sender.accept(reply, replies);
 		}
 		else {
-			Slot slot = new Slot(null, attempts);
+			Slot slot = new Slot(java.util.Arrays.copyOfRange(buffer, offset, offset + length), attempts);
 			slot.complete(reply, null);
 			add(slot);
 			drain(replies);
@@ -80,14 +84,14 @@ final class ReplySequencer {
 			while ((head = this.slots.peekFirst()) != null && head.done) {
 				this.slots.removeFirst();
 				if (head.error != null) {
-					this.onFailure.failed((head.line != null) ? head.line : new byte[0], head.error, head.attempts);
+					this.onFailure.failed(head.line, head.error, head.attempts);
 				}
 				else if (head.value != null) {
 					try {
 						this.sender.accept(head.value, replies);
 					}
 					catch (RuntimeException ex) {
-						this.onFailure.failed((head.line != null) ? head.line : new byte[0], ex, head.attempts);
+						this.onSendFailure.failed(head.line, ex, head.attempts);
 					}
 				}
 			}
@@ -102,7 +106,7 @@ final class ReplySequencer {
 	interface FailedReplies {
 
 		/**
-		 * @param line the request line (empty if it was not kept)
+		 * @param line the request line
 		 * @param failure why
 		 * @param attempts how many times the listener was called with the line
 		 */
@@ -112,7 +116,7 @@ final class ReplySequencer {
 
 	private static final class Slot {
 
-		private final byte @Nullable [] line;
+		private final byte[] line;
 
 		private final int attempts;
 
@@ -122,7 +126,7 @@ final class ReplySequencer {
 
 		private @Nullable Throwable error;
 
-		Slot(byte @Nullable [] line, int attempts) {
+		Slot(byte[] line, int attempts) {
 			this.line = line;
 			this.attempts = attempts;
 		}

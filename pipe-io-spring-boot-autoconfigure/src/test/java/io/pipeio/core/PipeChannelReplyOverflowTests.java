@@ -3,6 +3,8 @@ package io.pipeio.core;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import io.pipeio.annotation.PipeListener;
 import io.pipeio.server.DropReason;
@@ -35,9 +37,9 @@ class PipeChannelReplyOverflowTests {
 	@TempDir
 	Path directory;
 
-	private ApplicationContextRunner runner() {
+	private ApplicationContextRunner runner(Class<?> listener) {
 		return PipeIoContextRunners.withDirectory(this.directory)
-			.withUserConfiguration(Replying.class)
+			.withUserConfiguration(listener)
 			.withBean("pipeErrorHandler", PipeErrorHandler.class, RecordingErrorHandler::new)
 			.withPropertyValues("pipe-io.channels.echo.send-queue-capacity=1", "pipe-io.channels.echo.overflow=fail",
 					"pipe-io.channels.echo.dead-letter.file=" + this.directory.resolve("letters/echo.jsonl"));
@@ -45,7 +47,16 @@ class PipeChannelReplyOverflowTests {
 
 	@Test
 	void replyThatDoesNotFitGoesToTheErrorHandler() {
-		runner().run((context) -> {
+		replyThatDoesNotFitIsLostOnce(Replying.class);
+	}
+
+	@Test
+	void asynchronousReplyThatDoesNotFitGoesToTheErrorHandler() {
+		replyThatDoesNotFitIsLostOnce(ReplyingLater.class);
+	}
+
+	private void replyThatDoesNotFitIsLostOnce(Class<?> listener) {
+		runner(listener).run((context) -> {
 			PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("echo");
 			// Nobody reads: the writer takes a line larger than the pipe and blocks, one
 			// more fills the queue.
@@ -81,6 +92,18 @@ class PipeChannelReplyOverflowTests {
 		@PipeListener("echo")
 		String echo(String line) {
 			return "re:" + line;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ReplyingLater {
+
+		@PipeListener("echo")
+		CompletableFuture<String> echo(String line) {
+			// completes on another thread, after the listener returned
+			return CompletableFuture.supplyAsync(() -> "re:" + line,
+					CompletableFuture.delayedExecutor(20, TimeUnit.MILLISECONDS));
 		}
 
 	}
