@@ -66,7 +66,14 @@ final class ChannelPlugin implements PluginObserver {
 		else if (exitCode != 0 || willRestart) {
 			logger.warn(exited);
 		}
-		this.channel.failRequests(PipeRequestOutcome.RESTARTED, reason, this::discardUnread);
+		if (this.channel.failures.isStopping()) {
+			// stopped with its channel: what waits fails as the channel's stop says
+			this.channel.failRequests(PipeRequestOutcome.ERROR, "channel '" + this.channel.getName() + "' stopped",
+					this::discardUnread);
+		}
+		else {
+			this.channel.failRequests(PipeRequestOutcome.RESTARTED, reason, this::discardUnread);
+		}
 		this.observers.forEach((observer) -> observer.onExited(plugin, exitCode, willRestart));
 	}
 

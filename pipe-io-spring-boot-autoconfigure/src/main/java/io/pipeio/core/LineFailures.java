@@ -87,6 +87,14 @@ final class LineFailures implements PipeServerListener {
 	}
 
 	/**
+	 * @return whether the channel is stopping (since {@link #stopping()}, until the next
+	 * {@link #start()})
+	 */
+	boolean isStopping() {
+		return this.stopping;
+	}
+
+	/**
 	 * Decide whether to call the listener again after it failed on a line, and wait the
 	 * backoff if so. Called on the reader thread.
 	 * @param failure what the listener threw

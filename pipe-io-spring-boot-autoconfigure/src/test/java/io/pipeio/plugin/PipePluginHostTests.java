@@ -112,6 +112,23 @@ class PipePluginHostTests {
 	}
 
 	@Test
+	void requestsWaitingWhenTheChannelStopsFailAsErrorsNotAsRestarts() throws Exception {
+		runner().run((context) -> {
+			PipeRequestOperations requests = context.getBean(PipeRequestOperations.class);
+			assertThat(requests.sendAndReceive("calc", "first", WAIT)).isEqualTo("FIRST");
+			CompletableFuture<String> waiting = requests.sendAndReceiveAsync("calc", "hold", WAIT);
+			context.getBean(PipeChannelRegistry.class).stop("calc");
+			assertThat(waiting).failsWithin(WAIT)
+				.withThrowableOfType(ExecutionException.class)
+				.havingCause()
+				.isInstanceOf(PipeRequestException.class)
+				.withMessageContaining("channel 'calc' stopped")
+				.satisfies((ex) -> assertThat(((PipeRequestException) ex).getOutcome())
+					.isEqualTo(PipeRequestOutcome.ERROR));
+		});
+	}
+
+	@Test
 	void stoppingTheChannelStopsThePluginFirstAndClosingTheContextLeavesNoProcess() throws Exception {
 		List<ProcessHandle> processes = new CopyOnWriteArrayList<>();
 		runner().run((context) -> {
