@@ -3,6 +3,7 @@ package io.pipeio.core;
 import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 import io.pipeio.plugin.PluginObserver;
 import io.pipeio.plugin.PluginState;
@@ -51,7 +52,7 @@ final class ChannelPlugin implements PluginObserver {
 	public void onStarted(PluginSupervisor plugin, long pid) {
 		logger.info("Plug-in of channel '" + plugin.getChannel() + "' started, pid " + pid + ": "
 				+ String.join(" ", plugin.getSettings().command()));
-		this.observers.forEach((observer) -> observer.onStarted(plugin, pid));
+		tellEach("start", (observer) -> observer.onStarted(plugin, pid));
 	}
 
 	@Override
@@ -74,7 +75,7 @@ final class ChannelPlugin implements PluginObserver {
 		else {
 			this.channel.failRequests(PipeRequestOutcome.RESTARTED, reason, this::discardUnread);
 		}
-		this.observers.forEach((observer) -> observer.onExited(plugin, exitCode, willRestart));
+		tellEach("exit", (observer) -> observer.onExited(plugin, exitCode, willRestart));
 	}
 
 	private void discardUnread() {
@@ -96,7 +97,24 @@ final class ChannelPlugin implements PluginObserver {
 	@Override
 	public void onStderrLine(PluginSupervisor plugin, String line) {
 		this.stderr.info(line);
-		this.observers.forEach((observer) -> observer.onStderrLine(plugin, line));
+		tellEach("stderr line", (observer) -> observer.onStderrLine(plugin, line));
+	}
+
+	/**
+	 * Tell every observer (metrics, and the events that application listeners receive):
+	 * one that throws must not keep the others from hearing, nor the supervisor from
+	 * watching the process it just started, or the stderr pump from reading on.
+	 */
+	private void tellEach(String what, Consumer<PluginObserver> call) {
+		for (PluginObserver observer : this.observers) {
+			try {
+				call.accept(observer);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("An observer of the plug-in of channel '" + this.channel.getName() + "' failed on its "
+						+ what + ": " + observer, ex);
+			}
+		}
 	}
 
 }

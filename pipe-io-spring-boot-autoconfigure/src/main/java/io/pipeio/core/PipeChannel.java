@@ -184,8 +184,16 @@ public final class PipeChannel implements PipeChannelContext {
 					this.settings.server().getOutPath(), ex);
 		}
 		if (this.plugin != null) {
-			// once the pipes are open: the plug-in's stdio are them
-			this.plugin.supervisor().start();
+			try {
+				// once the pipes are open: the plug-in's stdio are them
+				this.plugin.supervisor().start();
+			}
+			catch (RuntimeException | Error ex) {
+				// a channel that did not start is stopped by nobody: nothing of it may
+				// run
+				stop(Duration.ofSeconds(1));
+				throw ex;
+			}
 		}
 	}
 

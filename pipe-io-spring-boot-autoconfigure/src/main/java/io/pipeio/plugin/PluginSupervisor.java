@@ -165,7 +165,6 @@ public final class PluginSupervisor {
 		pump.start();
 		this.stderrPump = pump;
 		this.state = PluginState.RUNNING;
-		this.observer.onStarted(this, started.pid());
 		ScheduledExecutorService current = this.executor;
 		started.onExit().thenRun(() -> {
 			try {
@@ -176,6 +175,9 @@ public final class PluginSupervisor {
 				// stopped meanwhile
 			}
 		});
+		// Told once the exit is watched: an observer that throws must not leave a process
+		// nobody restarts or stops. (The exit waits for this lock, so it is told after.)
+		this.observer.onStarted(this, started.pid());
 	}
 
 	private synchronized void exited(int exitGeneration, int code, Duration ran) {

@@ -16,6 +16,7 @@ import io.pipeio.core.PipeChannelSettings;
 import io.pipeio.core.PipeRequestException;
 import io.pipeio.core.PipeRequestOperations;
 import io.pipeio.core.PipeRequestOutcome;
+import io.pipeio.event.PipePluginStartedEvent;
 import io.pipeio.server.DropReason;
 import io.pipeio.server.PipeServerSettings;
 import io.pipeio.testsupport.PipeIoContextRunners;
@@ -28,6 +29,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.EventListener;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -109,6 +111,24 @@ class PipePluginHostTests {
 			assertThat(channel.getPlugin().getRestarts()).isEqualTo(1);
 			assertThat(channel.getPlugin().getLastExitCode()).isEqualTo(1);
 		});
+	}
+
+	@Test
+	void anApplicationListenerThrowingOnThePluginsStartDoesNotStopItsSupervision(CapturedOutput output)
+			throws Exception {
+		runner().withUserConfiguration(ThrowingOnStart.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			PipeRequestOperations requests = context.getBean(PipeRequestOperations.class);
+			PluginSupervisor plugin = context.getBean(PipeChannelRegistry.class).getRequiredChannel("calc").getPlugin();
+			assertThat(requests.sendAndReceive("calc", "first", WAIT)).isEqualTo("FIRST");
+			// The exit of an instance whose start an observer failed on is still seen:
+			// it is restarted.
+			assertThat(requests.sendAndReceiveAsync("calc", "die", WAIT)).failsWithin(WAIT);
+			assertThat(requests.sendAndReceive("calc", "after", WAIT)).isEqualTo("AFTER");
+			assertThat(plugin.getRestarts()).isEqualTo(1);
+			assertThat(context.getBean(ThrowingOnStart.class).starts).hasSize(2);
+		});
+		assertThat(output.getAll()).contains("An observer of the plug-in of channel 'calc' failed on its start");
 	}
 
 	@Test
@@ -213,6 +233,19 @@ class PipePluginHostTests {
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
 				.hasMessageContaining("pipe-io.channels.a.plugin.backoff.initial must be positive"));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ThrowingOnStart {
+
+		final List<Long> starts = new CopyOnWriteArrayList<>();
+
+		@EventListener
+		void started(PipePluginStartedEvent event) {
+			this.starts.add(event.getPid());
+			throw new IllegalStateException("listener failed on purpose");
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
