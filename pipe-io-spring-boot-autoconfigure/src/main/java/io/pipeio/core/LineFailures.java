@@ -177,10 +177,8 @@ final class LineFailures implements PipeServerListener {
 	 */
 	void lateAnswer(byte[] line) {
 		this.channel.counts.dropped(DropReason.LATE_ANSWER);
-		dropped(DropReason.LATE_ANSWER, line,
-				new IllegalStateException(
-						"An answer on channel '" + this.channel.getName() + "' came after its request had timed out"),
-				0);
+		dropped(DropReason.LATE_ANSWER, line, new IllegalStateException("A line on channel '" + this.channel.getName()
+				+ "' answered a request that had timed out, or whose line could not be sent"), 0);
 	}
 
 	/**

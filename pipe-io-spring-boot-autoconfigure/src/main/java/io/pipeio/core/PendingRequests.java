@@ -28,9 +28,11 @@ final class PendingRequests {
 	 * Take a place and queue the request line.
 	 * @param line the request line
 	 * @param sender queues a line on the channel; may throw
+	 * @param orphaned told of a line that took the place of a request whose line could
+	 * then not be queued: it answers nobody
 	 * @return completed with the answer
 	 */
-	CompletableFuture<byte[]> send(byte[] line, Consumer<byte[]> sender) {
+	CompletableFuture<byte[]> send(byte[] line, Consumer<byte[]> sender, Consumer<byte[]> orphaned) {
 		CompletableFuture<byte[]> answer = new CompletableFuture<>();
 		synchronized (this.sendLock) {
 			this.waiting.add(answer);
@@ -38,7 +40,12 @@ final class PendingRequests {
 				sender.accept(line);
 			}
 			catch (RuntimeException ex) {
-				this.waiting.remove(answer);
+				if (!this.waiting.remove(answer)) {
+					// A line came while the send waited for room, and took this place:
+					// it cannot answer a request that was never sent, and must not be
+					// lost unseen.
+					answer.thenAccept(orphaned);
+				}
 				throw ex;
 			}
 		}

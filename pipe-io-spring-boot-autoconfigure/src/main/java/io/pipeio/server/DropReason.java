@@ -74,8 +74,8 @@ public enum DropReason {
 
 	/**
 	 * An incoming line answered a request that had timed out already (a plug-in that
-	 * answered late): discarded, because it must not answer the next request. Counted by
-	 * the handler.
+	 * answered late), or whose request line could then not be sent: discarded, because it
+	 * must not answer the next request. Counted by the handler.
 	 */
 	LATE_ANSWER("late-answer");
 

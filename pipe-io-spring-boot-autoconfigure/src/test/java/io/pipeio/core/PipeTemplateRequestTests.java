@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.pipeio.annotation.PipeListener;
 import io.pipeio.server.DropReason;
+import io.pipeio.test.PipeTestClient;
 import io.pipeio.testsupport.PipeIoContextRunners;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -137,6 +138,39 @@ class PipeTemplateRequestTests {
 				assertThat(channel.getPendingRequests()).isZero();
 				assertThat(Files.readString(this.directory.resolve("calc.jsonl")))
 					.contains("\"reason\":\"late-answer\"", "\"line\":\"late-hold\"");
+			});
+	}
+
+	@Test
+	void aLineThatTookThePlaceOfARequestThatCouldNotBeSentIsCounted() {
+		PipeIoContextRunners.withDirectory(this.directory)
+			.withPropertyValues("pipe-io.channels.calc.send-queue-capacity=1", "pipe-io.channels.calc.send-timeout=2s")
+			.run((context) -> {
+				PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("calc");
+				PipeRequestOperations requests = context.getBean(PipeRequestOperations.class);
+				// Nobody reads: the writer blocks on a line larger than the pipe, one
+				// more
+				// fills the queue, so the request's line waits for room.
+				channel.send(new byte[256 * 1024]);
+				await().atMost(Duration.ofSeconds(5)).until(() -> channel.getSendQueueSize() == 0);
+				channel.send("queued");
+				CompletableFuture<String> request = CompletableFuture
+					.supplyAsync(() -> requests.sendAndReceive("calc", "request", Duration.ofSeconds(20)));
+				await().atMost(Duration.ofSeconds(5)).until(() -> channel.getPendingRequests() == 1);
+				// A line arrives meanwhile, takes the request's place, and then the
+				// request's line is refused.
+				try (PipeTestClient writer = PipeTestClient.sender(this.directory.resolve("calc.in"))) {
+					writer.send("event");
+					assertThat(request).failsWithin(Duration.ofSeconds(20));
+				}
+				await().atMost(Duration.ofSeconds(5))
+					.until(() -> channel.getStatistics().getDropped(DropReason.LATE_ANSWER) == 1);
+				assertThat(channel.getPendingRequests()).isZero();
+				try (PipeTestClient reader = PipeTestClient.receiver(this.directory.resolve("calc.out"))) {
+					// read what waits, so that the stop need not wait for a reader
+					assertThat(reader.receiveBytes()).hasSize(256 * 1024);
+					assertThat(reader.receive()).isEqualTo("queued");
+				}
 			});
 	}
 
