@@ -1,5 +1,6 @@
 package io.pipeio.core;
 
+import java.time.Duration;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
@@ -13,6 +14,9 @@ import org.jspecify.annotations.Nullable;
  * @author pipe-io
  */
 final class ChannelListener {
+
+	/** How long detaching waits for the chunk being delivered to this listener. */
+	static final Duration DETACH_WAIT = Duration.ofSeconds(5);
 
 	private final PipeChannel channel;
 
@@ -63,7 +67,10 @@ final class ChannelListener {
 
 	/**
 	 * Detach the listener. A running channel is paused first, so that its lines wait in
-	 * the pipe for the next listener rather than being dropped with none.
+	 * the pipe for the next listener rather than being dropped with none, and the lines
+	 * of the chunk being delivered then still go to this listener (for up to
+	 * {@link #DETACH_WAIT}: a listener blocked for longer leaves the rest of its chunk to
+	 * be dropped as {@code no-listener}).
 	 * @return whether a listener was detached
 	 */
 	synchronized boolean detach() {
@@ -75,6 +82,12 @@ final class ChannelListener {
 				this.channel.pause();
 			}
 			this.held = true;
+			try {
+				this.channel.server().awaitDispatched(DETACH_WAIT);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
 		}
 		this.attached = null;
 		return true;

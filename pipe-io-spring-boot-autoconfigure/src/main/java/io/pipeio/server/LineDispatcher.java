@@ -1,6 +1,8 @@
 package io.pipeio.server;
 
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -106,7 +108,8 @@ final class LineDispatcher {
 			return false;
 		}
 		try {
-			if (this.closed) {
+			if (this.closed || this.paused) {
+				// paused since the read: the chunk waits, on a thread that may wait
 				return false;
 			}
 			handle(framer, chunk, length);
@@ -189,6 +192,21 @@ final class LineDispatcher {
 		return new IllegalStateException("Channel '" + this.server.getChannel() + "' cannot deliver lines: a"
 				+ " handler call that the last stop gave up on has not returned (thread '" + thread.getName()
 				+ "'); lines wait in the in pipe until it does");
+	}
+
+	/**
+	 * Wait until no chunk is being dispatched, such as the one a pause let finish.
+	 * Returns at once on the thread that dispatches (the lock is reentrant).
+	 * @param timeout the longest to wait
+	 * @return whether no chunk was being dispatched by the end
+	 * @throws InterruptedException if interrupted while waiting
+	 */
+	boolean awaitIdle(Duration timeout) throws InterruptedException {
+		if (!this.dispatchLock.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+			return false;
+		}
+		this.dispatchLock.unlock();
+		return true;
 	}
 
 	void setPaused(boolean paused) {

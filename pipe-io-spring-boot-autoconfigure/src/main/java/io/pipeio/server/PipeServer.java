@@ -260,6 +260,18 @@ public final class PipeServer {
 	}
 
 	/**
+	 * Wait until the lines of a chunk being dispatched when {@link #pause()} returned are
+	 * delivered: after both, the handler is not called again until {@link #resume()}.
+	 * Returns at once when called from the handler itself.
+	 * @param timeout the longest to wait
+	 * @return whether no chunk was being dispatched by the end
+	 * @throws InterruptedException if interrupted while waiting
+	 */
+	public boolean awaitDispatched(Duration timeout) throws InterruptedException {
+		return this.dispatcher.awaitIdle(timeout);
+	}
+
+	/**
 	 * @return whether incoming lines are held back
 	 */
 	public boolean isPaused() {
