@@ -208,6 +208,9 @@ public final class PipeChannel implements PipeChannelContext {
 			this.plugin.supervisor().stop();
 		}
 		this.server.stop(timeout);
+		// Asynchronous replies had until now; none waits into the next start, where it
+		// would hold up every reply behind it.
+		this.replies.release();
 		failRequests(PipeRequestOutcome.ERROR, "channel '" + this.name + "' stopped", () -> {
 		});
 	}

@@ -1,6 +1,7 @@
 package io.pipeio.core;
 
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiConsumer;
 
@@ -54,22 +55,57 @@ final class ReplySequencer {
 		// The failure callback is the sequencer's, not one per call: a synchronous reply,
 		// the common case, allocates nothing here.
 		if (reply instanceof CompletionStage<?> stage) {
-			Slot slot = new Slot(java.util.Arrays.copyOfRange(buffer, offset, offset + length), attempts);
+			Slot slot = new Slot(Arrays.copyOfRange(buffer, offset, offset + length), attempts, replies);
 			add(slot);
 			stage.whenComplete((value, error) -> {
-				slot.complete(value, error);
-				drain(replies);
+				if (completed(slot, value, error)) {
+					drain();
+				}
 			});
 		}
 		else if (this.outstanding == 0) {
 			this.sender.accept(reply, replies);
 		}
 		else {
-			Slot slot = new Slot(java.util.Arrays.copyOfRange(buffer, offset, offset + length), attempts);
+			Slot slot = new Slot(Arrays.copyOfRange(buffer, offset, offset + length), attempts, replies);
 			slot.complete(reply, null);
 			add(slot);
-			drain(replies);
+			drain();
 		}
+	}
+
+	/**
+	 * The channel stopped: nothing waits any more. Replies that waited behind one not
+	 * complete yet are delivered (the engine refuses them now, so they are counted)
+	 * rather than held for a reply that may never come, which would hold up every reply
+	 * after a restart too. One that completes later has lost its place, and is reported
+	 * as failed.
+	 */
+	synchronized void release() {
+		Slot slot;
+		while ((slot = this.slots.pollFirst()) != null) {
+			if (slot.done) {
+				deliver(slot);
+			}
+			else {
+				slot.abandoned = true;
+			}
+		}
+		this.outstanding = 0;
+	}
+
+	/**
+	 * @return whether the slot is still in line, else its outcome was reported
+	 */
+	private synchronized boolean completed(Slot slot, @Nullable Object value, @Nullable Throwable error) {
+		slot.complete(value, error);
+		if (!slot.abandoned) {
+			return true;
+		}
+		Throwable failure = (slot.error != null) ? slot.error
+				: new IllegalStateException("The asynchronous reply completed after its channel had stopped");
+		this.onFailure.failed(slot.line, failure, slot.attempts);
+		return false;
 	}
 
 	private synchronized void add(Slot slot) {
@@ -77,25 +113,29 @@ final class ReplySequencer {
 		this.outstanding = this.slots.size();
 	}
 
-	private void drain(ReplySink replies) {
+	private void drain() {
 		// Sending under the lock keeps completions racing on different threads in order.
 		synchronized (this) {
 			Slot head;
 			while ((head = this.slots.peekFirst()) != null && head.done) {
 				this.slots.removeFirst();
-				if (head.error != null) {
-					this.onFailure.failed(head.line, head.error, head.attempts);
-				}
-				else if (head.value != null) {
-					try {
-						this.sender.accept(head.value, replies);
-					}
-					catch (RuntimeException ex) {
-						this.onSendFailure.failed(head.line, ex, head.attempts);
-					}
-				}
+				deliver(head);
 			}
 			this.outstanding = this.slots.size();
+		}
+	}
+
+	private void deliver(Slot slot) {
+		if (slot.error != null) {
+			this.onFailure.failed(slot.line, slot.error, slot.attempts);
+		}
+		else if (slot.value != null) {
+			try {
+				this.sender.accept(slot.value, slot.replies);
+			}
+			catch (RuntimeException ex) {
+				this.onSendFailure.failed(slot.line, ex, slot.attempts);
+			}
 		}
 	}
 
@@ -120,15 +160,21 @@ final class ReplySequencer {
 
 		private final int attempts;
 
+		private final ReplySink replies;
+
 		private volatile boolean done;
+
+		/** Taken out of line by {@link ReplySequencer#release()} before it completed. */
+		private boolean abandoned;
 
 		private @Nullable Object value;
 
 		private @Nullable Throwable error;
 
-		Slot(byte[] line, int attempts) {
+		Slot(byte[] line, int attempts, ReplySink replies) {
 			this.line = line;
 			this.attempts = attempts;
+			this.replies = replies;
 		}
 
 		void complete(@Nullable Object value, @Nullable Throwable error) {
