@@ -182,6 +182,18 @@ final class LineFailures implements PipeServerListener {
 	}
 
 	/**
+	 * An error handler's reply failed or could not be sent: only logged, since telling
+	 * the error handler of it could go on for ever.
+	 * @param line the line it answered
+	 * @param failure why
+	 * @param attempts unused
+	 */
+	void errorReplyFailed(byte[] line, Throwable failure, int attempts) {
+		logger.error("The error handler of channel '" + this.channel.getName()
+				+ "' replied to a line, but its reply could not be sent", failure);
+	}
+
+	/**
 	 * Hand a dropped line, counted already, to the dead-letter file and the error
 	 * handler.
 	 * @param reason why it was dropped
@@ -208,7 +220,7 @@ final class LineFailures implements PipeServerListener {
 				.handleError(new PipeListenerFailedException(this.channel.getName(), reason, line, cause),
 						this.channel);
 			if (reply != null) {
-				this.channel.sendReply(reply);
+				this.channel.sendErrorReply(reply, line);
 			}
 		}
 		catch (Throwable ex) {

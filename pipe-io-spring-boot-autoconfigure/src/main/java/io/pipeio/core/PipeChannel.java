@@ -64,7 +64,8 @@ public final class PipeChannel implements PipeChannelContext {
 		this.counts = new ListenerStatistics(settings.retry().maxAttempts() > 1, deadLetters != null);
 		this.listener = new ChannelListener(this, errorHandler);
 		this.failures = new LineFailures(this, settings.retry(), deadLetters);
-		this.replies = new ReplySequencer(this::sendReply, this.failures::failed, this.failures::replyFailed);
+		this.replies = new ReplySequencer(this::sendReply, this.failures::failed, this.failures::replyFailed,
+				this.failures::errorReplyFailed);
 		this.server = new PipeServer(settings.server(), new ChannelLineHandler(this),
 				new CompositePipeServerListener(List.of(serverListener, this.failures)));
 		this.unheardLines = new UnheardLines(name, settings.server().getInPath(), this.counts);
@@ -314,6 +315,22 @@ public final class PipeChannel implements PipeChannelContext {
 	 * listener's replies (it sends plainly where it is not the chunk's).
 	 * @param reply the reply, as {@link #toLine} takes it
 	 */
+	/**
+	 * Send an error handler's reply, in request order with the listener's replies when
+	 * the channel has handled a chunk (whose sink it then uses).
+	 * @param reply the reply
+	 * @param line the line it answers
+	 */
+	void sendErrorReply(Object reply, byte[] line) {
+		ReplySink sink = this.replySink;
+		if (sink != null) {
+			this.replies.submitErrorReply(reply, line, sink);
+		}
+		else {
+			sendReply(reply);
+		}
+	}
+
 	void sendReply(Object reply) {
 		ReplySink sink = this.replySink;
 		if (sink != null) {

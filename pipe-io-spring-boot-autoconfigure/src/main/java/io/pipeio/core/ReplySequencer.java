@@ -23,6 +23,8 @@ final class ReplySequencer {
 
 	private final FailedReplies onSendFailure;
 
+	private final FailedReplies onErrorReplyFailure;
+
 	private final ArrayDeque<Slot> slots = new ArrayDeque<>();
 
 	private volatile int outstanding;
@@ -34,11 +36,15 @@ final class ReplySequencer {
 	 * @param onFailure told when an asynchronous reply fails: the listener failed
 	 * @param onSendFailure told when a completed reply that waited cannot be sent, as the
 	 * listener is told of a reply it returned directly
+	 * @param onErrorReplyFailure told when an error handler's reply fails or cannot be
+	 * sent: only logged, as telling the error handler again could go on for ever
 	 */
-	ReplySequencer(BiConsumer<Object, ReplySink> sender, FailedReplies onFailure, FailedReplies onSendFailure) {
+	ReplySequencer(BiConsumer<Object, ReplySink> sender, FailedReplies onFailure, FailedReplies onSendFailure,
+			FailedReplies onErrorReplyFailure) {
 		this.sender = sender;
 		this.onFailure = onFailure;
 		this.onSendFailure = onSendFailure;
+		this.onErrorReplyFailure = onErrorReplyFailure;
 	}
 
 	/**
@@ -55,7 +61,7 @@ final class ReplySequencer {
 		// The failure callback is the sequencer's, not one per call: a synchronous reply,
 		// the common case, allocates nothing here.
 		if (reply instanceof CompletionStage<?> stage) {
-			Slot slot = new Slot(Arrays.copyOfRange(buffer, offset, offset + length), attempts, replies);
+			Slot slot = new Slot(Arrays.copyOfRange(buffer, offset, offset + length), attempts, replies, false);
 			add(slot);
 			stage.whenComplete((value, error) -> {
 				if (completed(slot, value, error)) {
@@ -67,7 +73,35 @@ final class ReplySequencer {
 			this.sender.accept(reply, replies);
 		}
 		else {
-			Slot slot = new Slot(Arrays.copyOfRange(buffer, offset, offset + length), attempts, replies);
+			Slot slot = new Slot(Arrays.copyOfRange(buffer, offset, offset + length), attempts, replies, false);
+			slot.complete(reply, null);
+			add(slot);
+			drain();
+		}
+	}
+
+	/**
+	 * Send an error handler's reply to a line, in request order like the listener's.
+	 * @param reply the reply, possibly a {@link CompletionStage}
+	 * @param line the line it answers
+	 * @param replies the sink of the chunk being handled
+	 * @throws RuntimeException if it is sent at once and that fails
+	 */
+	void submitErrorReply(Object reply, byte[] line, ReplySink replies) {
+		if (reply instanceof CompletionStage<?> stage) {
+			Slot slot = new Slot(line, 0, replies, true);
+			add(slot);
+			stage.whenComplete((value, error) -> {
+				if (completed(slot, value, error)) {
+					drain();
+				}
+			});
+		}
+		else if (this.outstanding == 0) {
+			this.sender.accept(reply, replies);
+		}
+		else {
+			Slot slot = new Slot(line, 0, replies, true);
 			slot.complete(reply, null);
 			add(slot);
 			drain();
@@ -104,7 +138,7 @@ final class ReplySequencer {
 		}
 		Throwable failure = (slot.error != null) ? slot.error
 				: new IllegalStateException("The asynchronous reply completed after its channel had stopped");
-		this.onFailure.failed(slot.line, failure, slot.attempts);
+		(slot.errorReply ? this.onErrorReplyFailure : this.onFailure).failed(slot.line, failure, slot.attempts);
 		return false;
 	}
 
@@ -127,14 +161,14 @@ final class ReplySequencer {
 
 	private void deliver(Slot slot) {
 		if (slot.error != null) {
-			this.onFailure.failed(slot.line, slot.error, slot.attempts);
+			(slot.errorReply ? this.onErrorReplyFailure : this.onFailure).failed(slot.line, slot.error, slot.attempts);
 		}
 		else if (slot.value != null) {
 			try {
 				this.sender.accept(slot.value, slot.replies);
 			}
 			catch (RuntimeException ex) {
-				this.onSendFailure.failed(slot.line, ex, slot.attempts);
+				(slot.errorReply ? this.onErrorReplyFailure : this.onSendFailure).failed(slot.line, ex, slot.attempts);
 			}
 		}
 	}
@@ -162,6 +196,9 @@ final class ReplySequencer {
 
 		private final ReplySink replies;
 
+		/** An error handler's reply, not a listener's. */
+		private final boolean errorReply;
+
 		private volatile boolean done;
 
 		/** Taken out of line by {@link ReplySequencer#release()} before it completed. */
@@ -171,10 +208,11 @@ final class ReplySequencer {
 
 		private @Nullable Throwable error;
 
-		Slot(byte[] line, int attempts, ReplySink replies) {
+		Slot(byte[] line, int attempts, ReplySink replies, boolean errorReply) {
 			this.line = line;
 			this.attempts = attempts;
 			this.replies = replies;
+			this.errorReply = errorReply;
 		}
 
 		void complete(@Nullable Object value, @Nullable Throwable error) {

@@ -3,6 +3,7 @@ package io.pipeio.core;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import io.pipeio.annotation.PipeListener;
 import io.pipeio.server.DropReason;
@@ -18,12 +19,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * An asynchronous reply still incomplete when its channel stops: the replies held behind
- * it are counted, not kept, so that after a restart no reply waits for it; completing it
- * later is reported as a failure.
+ * Asynchronous replies keep their place: an error handler's reply waits behind them, and
+ * one still incomplete when its channel stops loses its place (the replies held behind it
+ * are counted, not kept, so that after a restart no reply waits for it; completing it
+ * later is reported as a failure).
  */
 @Timeout(60)
-class PipeAsyncReplyStopTests {
+class PipeAsyncReplyOrderTests {
 
 	@TempDir
 	Path directory;
@@ -52,6 +54,36 @@ class PipeAsyncReplyStopTests {
 				listener.hanging.complete("too late");
 				assertThat(channel.getStatistics().getDropped(DropReason.HANDLER_ERROR)).isEqualTo(2);
 			});
+	}
+
+	@Test
+	void anErrorHandlersReplyWaitsForTheAsynchronousReplyBeforeIt() {
+		PipeIoContextRunners.withDirectory(this.directory)
+			.withUserConfiguration(Later.class)
+			.withBean("pipeErrorHandler", PipeErrorHandler.class,
+					() -> (failure, channel) -> "error:" + new String(failure.getLine(), channel.getCharset()))
+			.withPropertyValues("pipe-io.channels.work.charset=UTF-8")
+			.run((context) -> {
+				try (PipeTestClient client = PipeTestClient.connect(this.directory, "work")) {
+					client.send("slow");
+					client.send("bad");
+					assertThat(client.receiveLines(2)).containsExactly("re:slow", "error:bad");
+				}
+			});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class Later {
+
+		@PipeListener("work")
+		CompletableFuture<String> reply(String line) {
+			if (line.equals("bad")) {
+				throw new IllegalArgumentException("bad line");
+			}
+			return CompletableFuture.supplyAsync(() -> "re:" + line,
+					CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS));
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
