@@ -133,6 +133,17 @@ public final class PluginSupervisor {
 		this.observer.onExited(this, code, willRestart);
 	}
 
+	/**
+	 * Launch again after the wait, unless a stop or a restart came first: only a restart
+	 * that happens is counted.
+	 */
+	private synchronized void relaunch(int launchGeneration) {
+		if (launchGeneration == this.generation && this.executor != null) {
+			this.restarts++;
+			launch(launchGeneration);
+		}
+	}
+
 	private synchronized void launch(int launchGeneration) {
 		if (launchGeneration != this.generation || this.executor == null) {
 			return;
@@ -191,10 +202,9 @@ public final class PluginSupervisor {
 		@Nullable Duration wait = wanted ? this.budget.take(ran, System.nanoTime()) : null;
 		boolean restart = wait != null;
 		if (wait != null) {
-			this.restarts++;
 			this.state = PluginState.BACKOFF;
 			int next = ++this.generation;
-			this.executor.schedule(() -> launch(next), wait.toNanos(), TimeUnit.NANOSECONDS);
+			this.executor.schedule(() -> relaunch(next), wait.toNanos(), TimeUnit.NANOSECONDS);
 		}
 		else {
 			this.state = (wanted || code != 0) ? PluginState.FAILED : PluginState.STOPPED;

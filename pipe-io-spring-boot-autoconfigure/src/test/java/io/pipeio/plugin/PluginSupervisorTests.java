@@ -69,6 +69,16 @@ class PluginSupervisorTests {
 	}
 
 	@Test
+	void aRestartCalledOffByAStopDuringTheWaitIsNotCounted() {
+		PluginSupervisor supervisor = supervise(bash("exit 3").withRestart(RestartPolicy.ON_FAILURE,
+				Duration.ofSeconds(30), Duration.ofSeconds(60), 2, 3, Duration.ofMinutes(1)));
+		await().atMost(WAIT).until(() -> supervisor.getState() == PluginState.BACKOFF);
+		supervisor.stop();
+		assertThat(supervisor.getRestarts()).isZero();
+		assertThat(this.recorder.starts).hasSize(1);
+	}
+
+	@Test
 	void cleanExitIsNotRestartedOnFailurePolicy() {
 		PluginSupervisor supervisor = supervise(bash("exit 0"));
 		await().atMost(WAIT)
