@@ -372,17 +372,18 @@ final class EventLoopWriter implements PipeWriter {
 		}
 		try {
 			FifoDescriptor old = this.fifo;
-			if (this.registered) {
-				this.loop.remove(old.descriptor());
-				this.registered = false;
-			}
-			this.fifo = replacement;
-			this.waitingForRoom = false;
-			this.unwrittenStart = 0; // like the thread engine: the whole chunk again
 			// A writer of our own keeps the old pipe reachable once our reader of it is
-			// closed.
+			// closed. Opened before anything changes: if it cannot be, the writer goes on
+			// with the old pipe, rather than with a replacement its caller then closes.
 			int writer = old.openNonBlockingWriter();
 			try {
+				if (this.registered) {
+					this.loop.remove(old.descriptor());
+					this.registered = false;
+				}
+				this.fifo = replacement;
+				this.waitingForRoom = false;
+				this.unwrittenStart = 0; // like the thread engine: the whole chunk again
 				old.close();
 				this.statistics.recordDropped(DropReason.PIPE_REPLACED,
 						OutboundPipe.countLost(writer, this.bufferSize));

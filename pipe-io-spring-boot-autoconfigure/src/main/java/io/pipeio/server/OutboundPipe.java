@@ -137,13 +137,14 @@ final class OutboundPipe implements PipeWriter {
 	public void replace(FifoDescriptor replacement) throws IOException {
 		FileChannel old = this.channel;
 		FifoDescriptor oldFifo = this.fifo;
-		this.channel = openChannel(replacement);
-		this.fifo = replacement;
-		this.file = replacement.file();
 		// A writer of our own keeps the old pipe reachable once our readers of it are
-		// closed.
+		// closed. Opened before anything changes: if it cannot be, the writer goes on
+		// with the old pipe, rather than with a replacement its caller then closes.
 		int writer = oldFifo.openNonBlockingWriter();
 		try {
+			this.channel = openChannel(replacement);
+			this.fifo = replacement;
+			this.file = replacement.file();
 			InboundPipe.closeQuietly(old);
 			oldFifo.close();
 			this.statistics.recordDropped(DropReason.PIPE_REPLACED, countLost(writer, this.bufferSize));
