@@ -15,9 +15,10 @@ public final class PipeIoHeaders {
 	public static final String CHANNEL = "pipeio_channel";
 
 	/**
-	 * When the line was taken from the pipe, in milliseconds since the epoch (a
+	 * When the adapter made the line a message, in milliseconds since the epoch (a
 	 * {@code Long}, like Spring Integration's own timestamps, so that it survives any
-	 * header mapper).
+	 * header mapper). Lines read together get their times one after the other, as the
+	 * flow takes them.
 	 */
 	public static final String RECEIVED_AT = "pipeio_receivedAt";
 

@@ -282,7 +282,9 @@ class KafkaBridgeTests {
 		/** Kafka → pipe out: each record is one line. */
 		@Bean
 		IntegrationFlow kafkaToPipe(PipeChannelAdapters pipes, ConsumerFactory<String, String> consumerFactory) {
-			return IntegrationFlow.from(Kafka.messageDrivenChannelAdapter(consumerFactory, COMMANDS))
+			// stops before the channels it feeds (phase Integer.MAX_VALUE - 100)
+			return IntegrationFlow
+				.from(Kafka.messageDrivenChannelAdapter(consumerFactory, COMMANDS).phase(Integer.MAX_VALUE - 50))
 				.handle(pipes.outbound("commands"))
 				.get();
 		}
