@@ -8,6 +8,7 @@ import io.pipeio.core.PipeChannel;
 import io.pipeio.server.ChannelStatistics;
 import io.pipeio.server.DropReason;
 import io.pipeio.server.PipeServerSettings;
+import io.pipeio.server.PipeServerState;
 
 /**
  * What operators see of one channel, shared by the health details and the {@code pipeio}
@@ -28,7 +29,9 @@ final class ChannelDescriptor {
 	 * @return the state name
 	 */
 	static String state(PipeChannel channel) {
-		return (channel.isPaused() && channel.isRunning()) ? "PAUSED" : channel.getState().name();
+		PipeServerState state = channel.getState();
+		// a paused channel that then failed is failed
+		return (channel.isPaused() && state == PipeServerState.RUNNING) ? "PAUSED" : state.name();
 	}
 
 	/**

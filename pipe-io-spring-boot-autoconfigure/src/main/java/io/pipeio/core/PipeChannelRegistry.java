@@ -53,6 +53,9 @@ public class PipeChannelRegistry implements SmartLifecycle {
 	/** Shared by channels that name the same file. */
 	private final DeadLetterFiles deadLetterFiles = new DeadLetterFiles();
 
+	/** Orders starting one channel with removing it, and with the registry's stop. */
+	private final Object startMonitor = new Object();
+
 	private volatile List<PipeMessageListenerDecorator> decorators = List.of();
 
 	private volatile List<PluginObserver> pluginObservers = List.of();
@@ -193,7 +196,10 @@ public class PipeChannelRegistry implements SmartLifecycle {
 	 * @return whether it existed
 	 */
 	public boolean unregister(String name) {
-		PipeChannel channel = this.channels.remove(name);
+		PipeChannel channel;
+		synchronized (this.startMonitor) {
+			channel = this.channels.remove(name);
+		}
 		if (channel != null) {
 			channel.stop(this.shutdownTimeout);
 			forget(channel);
@@ -254,9 +260,16 @@ public class PipeChannelRegistry implements SmartLifecycle {
 	/**
 	 * Start one channel.
 	 * @param name the channel name
+	 * @throws IllegalStateException if the registry is not running (such as while the
+	 * application shuts down): nothing would stop the channel again
 	 */
 	public void start(String name) {
-		getRequiredChannel(name).start();
+		synchronized (this.startMonitor) {
+			// with unregister: a channel removed meanwhile must not start, unreachable
+			Assert.state(this.running, () -> "Cannot start channel '" + name
+					+ "': the channels are stopped (the application is not started, or shuts down)");
+			getRequiredChannel(name).start();
+		}
 	}
 
 	/**
@@ -316,7 +329,10 @@ public class PipeChannelRegistry implements SmartLifecycle {
 	 */
 	@Override
 	public void stop() {
-		this.running = false;
+		synchronized (this.startMonitor) {
+			// a channel started by name before this is stopped below; none after it
+			this.running = false;
+		}
 		ChannelStopper.stopAll(this.channels.values(), this.shutdownTimeout);
 		this.deadLetterFiles.closeAll();
 	}

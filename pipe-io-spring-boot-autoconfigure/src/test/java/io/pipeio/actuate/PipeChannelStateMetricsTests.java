@@ -69,6 +69,21 @@ class PipeChannelStateMetricsTests {
 		});
 	}
 
+	@Test
+	void aPausedChannelThatFailsIsShownFailedEverywhere() {
+		runner().run((context) -> {
+			MeterRegistry meters = context.getBean(MeterRegistry.class);
+			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+			registry.pause("echo");
+			Path in = this.directory.resolve("echo.in");
+			Files.delete(in);
+			Files.writeString(in, "not a pipe");
+			await().untilAsserted(() -> assertThat(current(meters, "echo")).containsExactly("failed"));
+			// the health details and the endpoint show the same
+			assertThat(ChannelDescriptor.state(registry.getRequiredChannel("echo"))).isEqualTo("FAILED");
+		});
+	}
+
 	private static Map<String, Double> states(MeterRegistry meters, String channel) {
 		return meters.get("pipeio.channel.state")
 			.tag("channel", channel)

@@ -126,6 +126,19 @@ class PipeChannelRegistryLifecycleTests {
 	}
 
 	@Test
+	void aChannelIsNotStartedByNameOnceTheChannelsStopped() {
+		runner().run((context) -> {
+			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+			// as when the application shuts down and an operator asks for a start
+			registry.stop();
+			assertThatIllegalStateException().isThrownBy(() -> registry.start("text"))
+				.withMessageContaining("'text'")
+				.withMessageContaining("shuts down");
+			assertThat(registry.getRequiredChannel("text").isRunning()).isFalse();
+		});
+	}
+
+	@Test
 	void registeredChannelWithoutAutoStartupWaitsForStart() {
 		runner().run((context) -> {
 			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
