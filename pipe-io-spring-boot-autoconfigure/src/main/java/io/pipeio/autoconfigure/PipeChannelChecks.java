@@ -52,7 +52,7 @@ final class PipeChannelChecks {
 		checkValues(new EffectiveChannel(EffectiveChannel.NAME_PLACEHOLDER, new PipeChannelProperties(),
 				properties.getChannelDefaults()), problems);
 		properties.getChannels().forEach((name, own) -> {
-			if (name.isBlank() || name.contains("/")) {
+			if (!isValidName(name)) {
 				problems.add("pipe-io.channels: '" + name + "' is not a valid channel name; use letters, digits,"
 						+ " '-' or '_'");
 			}
@@ -64,6 +64,16 @@ final class PipeChannelChecks {
 			checkPath(pathOwners, channel, "out-pipe", channel.outPipe(), name + ".out", directory, problems);
 		});
 		return new ArrayList<>(problems);
+	}
+
+	/**
+	 * Whether a name may name a channel: one whose pipe paths, made from it, stay in the
+	 * pipe directory.
+	 * @param name the name
+	 * @return whether it is valid
+	 */
+	static boolean isValidName(String name) {
+		return !name.isBlank() && !name.contains("/");
 	}
 
 	private static void checkValues(EffectiveChannel channel, Set<String> problems) {

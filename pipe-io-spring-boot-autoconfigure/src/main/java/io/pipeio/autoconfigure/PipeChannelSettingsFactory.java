@@ -19,6 +19,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.util.Assert;
+
 /**
  * Turns {@link PipeIoProperties} into channel settings, and checks them first so that a
  * bad value fails startup with a message naming the property and the fix.
@@ -93,6 +95,9 @@ public class PipeChannelSettingsFactory {
 	 * @return the settings
 	 */
 	public PipeChannelSettings createDefault(String name) {
+		// Checked like a configured channel's name: the pipes are made from it.
+		Assert.isTrue(PipeChannelChecks.isValidName(name), () -> "'" + name + "' is not a valid channel name"
+				+ " (a @PipeListener, or a channel registered at runtime, names it); use letters, digits, '-' or '_'");
 		return create(new EffectiveChannel(name, new PipeChannelProperties(), this.properties.getChannelDefaults()));
 	}
 

@@ -105,6 +105,16 @@ class PipeListenerRegistrationTests {
 	}
 
 	@Test
+	void aListenerNamingAChannelWhosePipesWouldLeaveTheDirectoryFailsStartup() {
+		runner().withUserConfiguration(EscapingListener.class).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(rootMessage(context.getStartupFailure())).contains("'../escape'")
+				.contains("not a valid channel name");
+			assertThat(this.directory.resolveSibling("escape.in")).doesNotExist();
+		});
+	}
+
+	@Test
 	void twoPayloadParametersFailStartupNamingTheMethod() {
 		runner().withUserConfiguration(TwoPayloads.class).run((context) -> {
 			assertThat(context).hasFailed();
@@ -204,6 +214,15 @@ class PipeListenerRegistrationTests {
 		@PipeListener(channel = "dup")
 		String second(byte[] line) {
 			return "";
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class EscapingListener {
+
+		@PipeListener("../escape")
+		void listen(String line) {
 		}
 
 	}
