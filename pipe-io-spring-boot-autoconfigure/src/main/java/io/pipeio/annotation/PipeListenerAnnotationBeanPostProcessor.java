@@ -13,6 +13,7 @@ import io.pipeio.core.PipeErrorHandler;
 import io.pipeio.listener.MethodPipeListenerEndpoint;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.aop.scope.ScopedProxyUtils;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.BeanFactory;
@@ -20,6 +21,7 @@ import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.core.MethodIntrospector;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.AnnotatedElementUtils;
@@ -60,6 +62,10 @@ public class PipeListenerAnnotationBeanPostProcessor
 
 	@Override
 	public Object postProcessAfterInitialization(Object bean, String beanName) throws BeansException {
+		if (ScopedProxyUtils.isScopedTarget(beanName)) {
+			// its scoped proxy is the listener, and calls whichever target is current
+			return bean;
+		}
 		Class<?> targetClass = AopUtils.getTargetClass(bean);
 		if (this.classesWithoutListeners.contains(targetClass)) {
 			return bean;
@@ -107,6 +113,15 @@ public class PipeListenerAnnotationBeanPostProcessor
 
 	@Override
 	public void afterSingletonsInstantiated() {
+		if (requireBeanFactory() instanceof ConfigurableListableBeanFactory factory) {
+			// A scoped proxy is made only when first asked for: its listeners are found
+			// once it is.
+			for (String name : factory.getBeanDefinitionNames()) {
+				if (ScopedProxyUtils.isScopedTarget(name)) {
+					factory.getBean(ScopedProxyUtils.getOriginalBeanName(name));
+				}
+			}
+		}
 		synchronized (this.listeners) {
 			this.singletonsInstantiated = true;
 			this.listeners.forEach(this::register);

@@ -13,11 +13,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Scope;
+import org.springframework.context.annotation.ScopedProxyMode;
 import org.springframework.core.NestedExceptionUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -101,6 +105,15 @@ class PipeListenerRegistrationTests {
 				.contains(DuplicateListeners.class.getName() + ".first")
 				.contains(DuplicateListeners.class.getName() + ".second");
 			assertThat(this.directory.resolve("dup.in")).doesNotExist();
+		});
+	}
+
+	@Test
+	void aListenerOnAScopedProxyIsRegisteredOnceAndCallsTheCurrentTarget() {
+		runner().withUserConfiguration(ScopedListenerConfiguration.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(PipeTestClient.request(this.directory, "scoped", "one")).isEqualTo("re:one");
+			assertThat(PipeTestClient.request(this.directory, "scoped", "two")).isEqualTo("re:two");
 		});
 	}
 
@@ -214,6 +227,26 @@ class PipeListenerRegistrationTests {
 		@PipeListener(channel = "dup")
 		String second(byte[] line) {
 			return "";
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ScopedListenerConfiguration {
+
+		@Bean
+		@Scope(scopeName = ConfigurableBeanFactory.SCOPE_PROTOTYPE, proxyMode = ScopedProxyMode.TARGET_CLASS)
+		ScopedListener scopedListener() {
+			return new ScopedListener();
+		}
+
+	}
+
+	static class ScopedListener {
+
+		@PipeListener("scoped")
+		String listen(String line) {
+			return "re:" + line;
 		}
 
 	}
