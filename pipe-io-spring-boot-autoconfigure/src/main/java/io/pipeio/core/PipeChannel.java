@@ -311,30 +311,17 @@ public final class PipeChannel implements PipeChannelContext {
 	}
 
 	/**
-	 * Send the error handler's reply to a failed line, through the reply sink like the
-	 * listener's replies (it sends plainly where it is not the chunk's).
-	 * @param reply the reply, as {@link #toLine} takes it
-	 */
-	/**
-	 * Send an error handler's reply, in request order with the listener's replies when
-	 * the channel has handled a chunk (whose sink it then uses).
-	 * @param reply the reply
+	 * Send an error handler's reply to a failed line: through the reply sink of the chunk
+	 * being handled, in request order with the listener's replies; plainly if the channel
+	 * has handled no chunk yet.
+	 * @param reply the reply, as {@link #toLine} takes it (or a stage completing with
+	 * one)
 	 * @param line the line it answers
 	 */
 	void sendErrorReply(Object reply, byte[] line) {
 		ReplySink sink = this.replySink;
 		if (sink != null) {
 			this.replies.submitErrorReply(reply, line, sink);
-		}
-		else {
-			sendReply(reply);
-		}
-	}
-
-	void sendReply(Object reply) {
-		ReplySink sink = this.replySink;
-		if (sink != null) {
-			sink.send(toLine(reply));
 		}
 		else {
 			this.server.send(toLine(reply));
