@@ -19,6 +19,18 @@ public interface PipeMessageConverter {
 	boolean canConvertFrom(Type targetType);
 
 	/**
+	 * Return whether objects of the given type can be turned into lines: asked when a
+	 * listener is registered, for the type it returns, so that one whose replies could
+	 * never be sent fails startup rather than every reply.
+	 * @param sourceType the type
+	 * @return whether {@link #toLine} supports it; by default what
+	 * {@link #canConvertFrom} says of the type
+	 */
+	default boolean canConvertTo(Type sourceType) {
+		return canConvertFrom(sourceType);
+	}
+
+	/**
 	 * Convert a line to an object.
 	 * @param buffer the buffer holding the line
 	 * @param offset where it starts

@@ -8,12 +8,14 @@ import java.lang.reflect.Modifier;
 import java.lang.reflect.UndeclaredThrowableException;
 import java.lang.reflect.Type;
 import java.util.Arrays;
+import java.util.concurrent.CompletionStage;
 
 import io.pipeio.converter.PipeMessageConverter;
 import io.pipeio.core.BufferedPipeMessageListener;
 import io.pipeio.core.PipeChannelContext;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.core.ResolvableType;
 import org.springframework.util.Assert;
 import org.springframework.util.ReflectionUtils;
 
@@ -80,8 +82,34 @@ public class MethodPipeMessageListener implements BufferedPipeMessageListener {
 					+ ", which needs a JSON converter: add Jackson 3 (tools.jackson.core:jackson-databind) to the"
 					+ " classpath or define a PipeMessageConverter bean");
 		}
+		ResolvableType replyType = convertedReplyType(ResolvableType.forMethodReturnType(method));
+		if (replyType != null && !converter.canConvertTo(replyType.toClass())) {
+			throw invalid(method, "returns a " + replyType
+					+ ", which needs a JSON converter to become a line: add Jackson 3"
+					+ " (tools.jackson.core:jackson-databind) to the classpath or define a PipeMessageConverter bean");
+		}
 		ReflectionUtils.makeAccessible(method);
 		this.invoker = ListenerInvoker.of(bean, method, payload, context, invoker(bean, method, payload, context));
+	}
+
+	/**
+	 * The type a reply is converted from, that of a stage's result for a
+	 * {@link CompletionStage}; {@code null} if it is sent as it is (text, bytes, none) or
+	 * cannot be known before a call ({@code Object}, a type variable).
+	 */
+	private static @Nullable ResolvableType convertedReplyType(ResolvableType type) {
+		Class<?> raw = type.resolve();
+		if (raw == null) {
+			return null;
+		}
+		if (CompletionStage.class.isAssignableFrom(raw)) {
+			return convertedReplyType(type.as(CompletionStage.class).getGeneric(0));
+		}
+		if (raw == void.class || raw == Void.class || raw == String.class || raw == byte[].class
+				|| raw == Object.class) {
+			return null;
+		}
+		return type;
 	}
 
 	/**

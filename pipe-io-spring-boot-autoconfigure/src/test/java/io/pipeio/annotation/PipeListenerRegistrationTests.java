@@ -1,6 +1,7 @@
 package io.pipeio.annotation;
 
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 
 import io.pipeio.core.PipeChannel;
 import io.pipeio.core.PipeChannelContext;
@@ -184,6 +185,18 @@ class PipeListenerRegistrationTests {
 	}
 
 	@Test
+	void listenerReturningAnObjectWithoutJacksonFailsStartupWithAClearMessage() {
+		runner().withClassLoader(new FilteredClassLoader(JsonMapper.class))
+			.withUserConfiguration(ObjectReplies.class)
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(rootMessage(context.getStartupFailure())).contains(ObjectReplies.class.getName() + ".listen")
+					.contains("returns a " + ObjectReplies.Result.class.getName())
+					.contains("Jackson 3");
+			});
+	}
+
+	@Test
 	void textListenersWorkWithoutJackson() {
 		runner().withClassLoader(new FilteredClassLoader(JsonMapper.class))
 			.withUserConfiguration(PlaceholderListener.class)
@@ -247,6 +260,19 @@ class PipeListenerRegistrationTests {
 		@PipeListener("scoped")
 		String listen(String line) {
 			return "re:" + line;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ObjectReplies {
+
+		@PipeListener("objects")
+		CompletableFuture<Result> listen(String line) {
+			return CompletableFuture.completedFuture(new Result(line));
+		}
+
+		record Result(String value) {
 		}
 
 	}
