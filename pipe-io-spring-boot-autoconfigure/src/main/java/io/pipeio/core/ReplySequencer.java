@@ -58,26 +58,7 @@ final class ReplySequencer {
 	 * @param attempts how many times the listener was called with the line
 	 */
 	void submit(Object reply, byte[] buffer, int offset, int length, ReplySink replies, int attempts) {
-		// The failure callback is the sequencer's, not one per call: a synchronous reply,
-		// the common case, allocates nothing here.
-		if (reply instanceof CompletionStage<?> stage) {
-			Slot slot = new Slot(Arrays.copyOfRange(buffer, offset, offset + length), attempts, replies, false);
-			add(slot);
-			stage.whenComplete((value, error) -> {
-				if (completed(slot, value, error)) {
-					drain();
-				}
-			});
-		}
-		else if (this.outstanding == 0) {
-			this.sender.accept(reply, replies);
-		}
-		else {
-			Slot slot = new Slot(Arrays.copyOfRange(buffer, offset, offset + length), attempts, replies, false);
-			slot.complete(reply, null);
-			add(slot);
-			drain();
-		}
+		place(reply, buffer, offset, length, replies, attempts, false);
 	}
 
 	/**
@@ -88,8 +69,15 @@ final class ReplySequencer {
 	 * @throws RuntimeException if it is sent at once and that fails
 	 */
 	void submitErrorReply(Object reply, byte[] line, ReplySink replies) {
+		place(reply, line, 0, line.length, replies, 0, true);
+	}
+
+	private void place(Object reply, byte[] buffer, int offset, int length, ReplySink replies, int attempts,
+			boolean errorReply) {
+		// The failure callbacks are the sequencer's, not one per call: a synchronous
+		// reply, the common case, allocates nothing here.
 		if (reply instanceof CompletionStage<?> stage) {
-			Slot slot = new Slot(line, 0, replies, true);
+			Slot slot = new Slot(Arrays.copyOfRange(buffer, offset, offset + length), attempts, replies, errorReply);
 			add(slot);
 			stage.whenComplete((value, error) -> {
 				if (completed(slot, value, error)) {
@@ -101,7 +89,7 @@ final class ReplySequencer {
 			this.sender.accept(reply, replies);
 		}
 		else {
-			Slot slot = new Slot(line, 0, replies, true);
+			Slot slot = new Slot(Arrays.copyOfRange(buffer, offset, offset + length), attempts, replies, errorReply);
 			slot.complete(reply, null);
 			add(slot);
 			drain();
