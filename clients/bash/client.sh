@@ -38,6 +38,11 @@ trap 'kill "$timer" 2>/dev/null' EXIT   # done in time: stop the timer (its slee
 # request CHANNEL LINE: send LINE to the channel and put the reply line in $reply.
 request() {
   local in="$dir/$1.in" out="$dir/$1.out" fd_in fd_out
+  if [[ $2 == *$'\n'* ]]; then
+    # it would be two requests, and the second's reply would answer the next call
+    echo "$1: a line must not contain a newline" >&2
+    return 1
+  fi
   # Redirections create missing files: make sure both FIFOs are really there.
   if [[ ! -p $in || ! -p $out ]]; then
     echo "$1: no FIFOs $in and $out (is the server running on $dir?)" >&2

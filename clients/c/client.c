@@ -68,6 +68,11 @@ static FILE *open_fifo(const char *path, int flags, const char *mode)
 static char *request(const char *channel, const char *line)
 {
 	char in_path[4096], out_path[4096];
+	if (strchr(line, '\n') != NULL) {
+		/* it would be two requests, and the second's reply would answer the next call */
+		fprintf(stderr, "%s: a line must not contain a newline\n", channel);
+		return NULL;
+	}
 	snprintf(in_path, sizeof in_path, "%s/%s.in", dir, channel);
 	snprintf(out_path, sizeof out_path, "%s/%s.out", dir, channel);
 

@@ -84,6 +84,11 @@ public static class Client
 	/// <summary>Send one line to a channel and return its reply line (UTF-8, without the newline).</summary>
 	static string Request(string channel, string line)
 	{
+		if (line.Contains('\n'))
+		{
+			// it would be two requests, and the second's reply would answer the next call
+			throw new ArgumentException("a line must not contain a newline");
+		}
 		using (Stream input = OpenFifo(Path.Combine(dir, channel + ".in"), OpenFlags.O_WRONLY))
 		using (Stream output = OpenFifo(Path.Combine(dir, channel + ".out"), OpenFlags.O_RDONLY))
 		{

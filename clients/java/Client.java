@@ -88,6 +88,10 @@ public class Client {
 
 	/** Send one line to a channel and return its reply line (UTF-8, without the newline). */
 	static String request(String channel, String line) throws IOException {
+		if (line.indexOf('\n') >= 0) {
+			// it would be two requests, and the second's reply would answer the next call
+			throw new IllegalArgumentException("a line must not contain a newline");
+		}
 		try (FileChannel in = openFifo(dir.resolve(channel + ".in"), StandardOpenOption.WRITE);
 				FileChannel out = openFifo(dir.resolve(channel + ".out"), StandardOpenOption.READ)) {
 			// One write of the whole line, newline included.

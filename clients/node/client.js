@@ -70,6 +70,10 @@ function openFifo(file, flags) {
 // Send one line to a channel; resolve with the reply line (a Buffer, without the newline).
 function request(channel, line) {
   return new Promise((resolve, reject) => {
+    if (String(line).includes('\n')) {
+      // it would be two requests, and the second's reply would answer the next call
+      throw new Error('a line must not contain a newline');
+    }
     const pipeIn = openFifo(path.join(dir, `${channel}.in`), O_WRONLY);
     let pipeOut;
     try {

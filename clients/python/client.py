@@ -37,6 +37,9 @@ def open_fifo(path: str, flags: int) -> int:
 
 def request(channel: str, line: bytes) -> bytes:
     """Send one line to a channel and return its reply line (without the newline)."""
+    if b"\n" in line:
+        # it would be two requests, and the second's reply would answer the next call
+        raise ValueError("a line must not contain a newline")
     with open(open_fifo(os.path.join(DIR, channel + ".in"), os.O_WRONLY), "wb", buffering=0) as pipe_in, \
             open(open_fifo(os.path.join(DIR, channel + ".out"), os.O_RDONLY), "rb") as pipe_out:
         pipe_in.write(line + b"\n")  # unbuffered: one write(2) for the whole (short) line
