@@ -171,8 +171,9 @@ final class LineFailures implements PipeServerListener {
 	}
 
 	/**
-	 * Drop the answer to a request that had timed out: it keeps the place the request
-	 * held, so that it does not answer the next one, and is lost like any dropped line.
+	 * Drop a line that answered a request that had timed out, or whose line could then
+	 * not be sent: it took that request's place, so that it does not answer the next one,
+	 * and is lost like any dropped line.
 	 * @param line the answer
 	 */
 	void lateAnswer(byte[] line) {

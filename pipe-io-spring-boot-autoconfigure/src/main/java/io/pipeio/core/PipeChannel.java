@@ -190,8 +190,7 @@ public final class PipeChannel implements PipeChannelContext {
 				this.plugin.supervisor().start();
 			}
 			catch (RuntimeException | Error ex) {
-				// a channel that did not start is stopped by nobody: nothing of it may
-				// run
+				// nobody stops a channel that did not start: nothing of it may run on
 				stop(Duration.ofSeconds(1));
 				throw ex;
 			}
