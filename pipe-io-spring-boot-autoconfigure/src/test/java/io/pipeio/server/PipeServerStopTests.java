@@ -202,14 +202,7 @@ class PipeServerStopTests extends PipeServerTestSupport {
 		CountDownLatch entered = new CountDownLatch(1);
 		PipeServer server = this.pipes.server(this.pipes.settings().build(), (buffer, offset, length) -> {
 			entered.countDown();
-			while (release.getCount() > 0) {
-				try {
-					release.await();
-				}
-				catch (InterruptedException ex) {
-					// Deliberately ignored: the worst kind of handler.
-				}
-			}
+			awaitIgnoringInterrupts(release); // the worst kind of handler
 		});
 		server.start();
 		try (PipeTestClient writer = this.pipes.writer()) {
