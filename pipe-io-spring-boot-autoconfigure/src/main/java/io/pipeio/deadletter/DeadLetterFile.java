@@ -10,13 +10,13 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 
+import io.pipeio.server.OwnFiles;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;
@@ -28,17 +28,15 @@ import org.springframework.util.Assert;
  * by several channels and threads.
  * <p>
  * Dropped lines may hold anything a client sent, so files are created readable by their
- * owner only. The file is opened without following a symbolic link, and a file is
- * appended to, renamed or deleted only if it is a regular file of this user: a link or a
- * FIFO planted at the path is refused, never written through (a FIFO would block the
- * writer).
+ * owner only. The file is opened without following a symbolic link or blocking, and
+ * appended to only if the opened file is a regular file of this user (see
+ * {@link OwnFiles}); a file is renamed or deleted by rotation only if it is a regular
+ * file of this user: a link or a FIFO planted at the path is refused, never written
+ * through (a FIFO would block the writer).
  *
  * @author pipe-io
  */
 public final class DeadLetterFile implements Closeable {
-
-	private static final FileAttribute<Set<PosixFilePermission>> FILE_PERMISSIONS = PosixFilePermissions
-		.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
 	private static final FileAttribute<Set<PosixFilePermission>> DIRECTORY_PERMISSIONS = PosixFilePermissions
 		.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
@@ -87,11 +85,9 @@ public final class DeadLetterFile implements Closeable {
 		if (parent != null && !Files.isDirectory(parent)) {
 			Files.createDirectories(parent, DIRECTORY_PERMISSIONS);
 		}
-		// Checked before the open: O_NOFOLLOW refuses a link, but a FIFO would block the
-		// open.
-		checkOwnRegularFile(file);
-		FileChannel opened = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-				StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS), FILE_PERMISSIONS);
+		// Checked on the opened descriptor: a check of the path before the open could be
+		// overtaken by a FIFO or another user's file put there meanwhile.
+		FileChannel opened = OwnFiles.openForAppend(file);
 		try {
 			this.size = opened.size();
 		}

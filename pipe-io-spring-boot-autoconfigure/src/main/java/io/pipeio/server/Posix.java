@@ -27,6 +27,8 @@ final class Posix {
 
 	static final int O_RDWR = 2;
 
+	static final int O_APPEND = 02000;
+
 	static final int O_NONBLOCK = 04000;
 
 	static final int O_CLOEXEC = 02000000;
@@ -38,9 +40,13 @@ final class Posix {
 
 	static final int EINTR = 4;
 
+	static final int ENXIO = 6;
+
 	static final int EAGAIN = 11;
 
 	static final int EEXIST = 17;
+
+	static final int EISDIR = 21;
 
 	static final int ELOOP = 40;
 

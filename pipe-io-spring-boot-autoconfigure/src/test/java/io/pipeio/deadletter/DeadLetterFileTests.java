@@ -1,14 +1,19 @@
 package io.pipeio.deadletter;
 
+import java.io.FileInputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.pipeio.server.DropReason;
 import org.junit.jupiter.api.Test;
@@ -128,6 +133,61 @@ class DeadLetterFileTests {
 			assertThatExceptionOfType(FileSystemException.class).isThrownBy(letters::open)
 				.withMessageContaining("not a regular file");
 		}
+	}
+
+	@Test
+	void aFifoSwappedInWhileTheFileIsOpenedIsRefusedWithoutBlocking() throws Exception {
+		Path file = this.directory.resolve("letters.jsonl");
+		Path fifo = this.directory.resolve("planted");
+		Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+		assertThat(mkfifo.waitFor(10, TimeUnit.SECONDS) && mkfifo.exitValue() == 0).isTrue();
+		AtomicBoolean swapping = new AtomicBoolean(true);
+		Thread swapper = new Thread(() -> {
+			Path link = this.directory.resolve("planted.link");
+			while (swapping.get()) {
+				try {
+					// Another name of the FIFO, moved over the file, then removed.
+					Files.createLink(link, fifo);
+					Files.move(link, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+					Files.deleteIfExists(file);
+				}
+				catch (IOException ex) {
+					// the path changed under this thread too: go on
+				}
+			}
+		});
+		AtomicInteger opened = new AtomicInteger();
+		AtomicInteger refused = new AtomicInteger();
+		Thread opener = new Thread(() -> {
+			// Until the swaps have been met often enough, however the threads are
+			// scheduled.
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+			for (int i = 0; (i < 3000 || refused.get() < 50) && System.nanoTime() < deadline; i++) {
+				try (DeadLetterFile letters = new DeadLetterFile(new DeadLetterSettings(file, 1024, 0))) {
+					letters.open();
+					opened.incrementAndGet();
+				}
+				catch (FileSystemException ex) {
+					refused.incrementAndGet();
+				}
+				catch (IOException ex) {
+					throw new UncheckedIOException(ex);
+				}
+			}
+		});
+		swapper.start();
+		opener.start();
+		opener.join(TimeUnit.SECONDS.toMillis(20));
+		swapping.set(false);
+		swapper.join();
+		boolean blocked = opener.isAlive();
+		if (blocked) {
+			// Let the writer blocked on the FIFO go: a reader opens it.
+			new FileInputStream(fifo.toFile()).close();
+		}
+		assertThat(blocked).as("an open blocked on the FIFO").isFalse();
+		assertThat(opened.get() + refused.get()).isGreaterThanOrEqualTo(3000);
+		assertThat(refused.get()).isGreaterThanOrEqualTo(50);
 	}
 
 	@Test

@@ -1,0 +1,94 @@
+package io.pipeio.server;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Opens a regular file of this process's user for appending the way the engine opens its
+ * FIFOs: the file is created with mode {@code 0600} if missing, the open neither follows
+ * a symbolic link nor blocks on a FIFO, and the checks are made on the descriptor, so
+ * what is written to is what was checked, however the path is swapped meanwhile. Used for
+ * the files pipe-io writes beside its pipes, such as dead-letter files.
+ *
+ * @author pipe-io
+ */
+public final class OwnFiles {
+
+	private static final FileAttribute<Set<PosixFilePermission>> PERMISSIONS = PosixFilePermissions
+		.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+
+	private OwnFiles() {
+	}
+
+	/**
+	 * Open a file for appending, creating it if missing (its directory must exist).
+	 * @param file the file
+	 * @return a channel that appends to it
+	 * @throws FileSystemException if the path is not a regular file (a link, a FIFO, a
+	 * directory) or belongs to another user; nothing is written through it
+	 * @throws IOException if it cannot be created or opened
+	 */
+	public static FileChannel openForAppend(Path file) throws IOException {
+		try {
+			// O_CREAT | O_EXCL: creates a file or fails, whatever is at the path, a link
+			// included.
+			Files.createFile(file, PERMISSIONS);
+		}
+		catch (FileAlreadyExistsException ex) {
+			// appended to once the opened file is checked
+		}
+		int fd;
+		try {
+			fd = Posix.open(file.toString(), Posix.O_WRONLY | Posix.O_APPEND | Posix.O_NOFOLLOW | Posix.O_NONBLOCK);
+		}
+		catch (IOException ex) {
+			int errno = Posix.errno(ex);
+			// ELOOP: a link; ENXIO: a FIFO without a reader (a non-blocking open for
+			// writing refuses it rather than wait); EISDIR: a directory
+			if (errno == Posix.ELOOP || errno == Posix.ENXIO || errno == Posix.EISDIR) {
+				throw notRegular(file);
+			}
+			if (errno == Posix.ENOENT) {
+				throw new FileSystemException(file.toString(), null, "removed while it was being opened");
+			}
+			throw ex;
+		}
+		try {
+			Path opened = Path.of("/proc/self/fd/" + fd);
+			Map<String, Object> attributes = Files.readAttributes(opened, "unix:mode,uid");
+			if (FileKind.ofMode(PipeFile.intAttribute(attributes, "mode")) != FileKind.REGULAR_FILE) {
+				throw notRegular(file);
+			}
+			int uid = PipeFile.intAttribute(attributes, "uid");
+			int currentUid = PipeFiles.currentUid();
+			if (currentUid >= 0 && uid != currentUid) {
+				throw new FileSystemException(file.toString(), null,
+						"owned by uid " + uid + ", not by this user (uid " + currentUid
+								+ "); pipe-io never writes to a file of another user:"
+								+ " remove it or choose another file");
+			}
+			// The same open file, reached through the descriptor rather than the path.
+			return FileChannel.open(opened, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+		}
+		finally {
+			Posix.close(fd);
+		}
+	}
+
+	private static FileSystemException notRegular(Path file) {
+		return new FileSystemException(file.toString(), null,
+				"not a regular file (a link, FIFO or directory); pipe-io never writes through one:"
+						+ " remove it or choose another file");
+	}
+
+}
