@@ -213,14 +213,17 @@ final class PipeDirectories {
 			createMissing(parent, permissions);
 		}
 		try {
-			Files.createDirectory(directory);
+			// Created with the permissions (less the umask) rather than opened up first:
+			// with a umask such as 002 the group could otherwise put files in it before
+			// the chmod below.
+			Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(permissions));
 		}
 		catch (FileAlreadyExistsException ex) {
 			// created meanwhile by another channel; the check afterwards judges it
 			return;
 		}
 		// Created just now by this user inside a checked parent: nobody else can have
-		// swapped it.
+		// swapped it. Made exact whatever the umask.
 		Files.setPosixFilePermissions(directory, permissions);
 	}
 
