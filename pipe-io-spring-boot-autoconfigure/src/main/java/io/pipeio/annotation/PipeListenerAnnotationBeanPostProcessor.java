@@ -26,6 +26,7 @@ import org.springframework.core.MethodIntrospector;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.Assert;
+import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
 
 /**
@@ -70,13 +71,12 @@ public class PipeListenerAnnotationBeanPostProcessor
 		if (this.classesWithoutListeners.contains(targetClass)) {
 			return bean;
 		}
-		Map<Method, PipeListener> methods = MethodIntrospector.selectMethods(targetClass,
-				(MethodIntrospector.MetadataLookup<PipeListener>) (method) -> AnnotatedElementUtils
-					.findMergedAnnotation(method, PipeListener.class));
+		Map<Method, PipeListener> methods = listenerMethods(targetClass);
 		if (methods.isEmpty()) {
 			this.classesWithoutListeners.add(targetClass);
 			return bean;
 		}
+		checkSingleton(beanName, targetClass);
 		methods.forEach((method, annotation) -> {
 			Method invocable = AopUtils.selectInvocableMethod(method, bean.getClass());
 			String channel = resolve(annotation.channel());
@@ -114,11 +114,18 @@ public class PipeListenerAnnotationBeanPostProcessor
 	@Override
 	public void afterSingletonsInstantiated() {
 		if (requireBeanFactory() instanceof ConfigurableListableBeanFactory factory) {
-			// A scoped proxy is made only when first asked for: its listeners are found
-			// once it is.
 			for (String name : factory.getBeanDefinitionNames()) {
 				if (ScopedProxyUtils.isScopedTarget(name)) {
+					// A scoped proxy is made only when first asked for: its listeners are
+					// found once it is.
 					factory.getBean(ScopedProxyUtils.getOriginalBeanName(name));
+				}
+				else if (!factory.getMergedBeanDefinition(name).isAbstract() && !factory.isSingleton(name)) {
+					// Never created yet, perhaps never: its listeners would be missed.
+					Class<?> type = factory.getType(name, false);
+					if (type != null && !listenerMethods(ClassUtils.getUserClass(type)).isEmpty()) {
+						checkSingleton(name, type);
+					}
 				}
 			}
 		}
@@ -127,6 +134,28 @@ public class PipeListenerAnnotationBeanPostProcessor
 			this.listeners.forEach(this::register);
 			this.listeners.clear();
 		}
+	}
+
+	/**
+	 * Refuse listeners on a bean that is not one for the whole application (a prototype,
+	 * or a bean of a scope without a scoped proxy): a channel has one listener, so each
+	 * new instance would be a second listener, and an instance never created none.
+	 */
+	private void checkSingleton(String beanName, Class<?> type) {
+		ConfigurableBeanFactory factory = requireBeanFactory();
+		if (factory.containsBean(beanName) && !factory.isSingleton(beanName)) {
+			String scope = factory.getMergedBeanDefinition(beanName).getScope();
+			throw new IllegalStateException("@PipeListener methods of " + type.getName() + " are on bean '" + beanName
+					+ "' of scope '" + scope + "', but a channel has one listener for as long as it runs. Make the bean"
+					+ " a singleton, or give it a scoped proxy (@Scope(proxyMode = ScopedProxyMode.TARGET_CLASS)) so"
+					+ " that the listener calls the current instance.");
+		}
+	}
+
+	private static Map<Method, PipeListener> listenerMethods(Class<?> type) {
+		return MethodIntrospector.selectMethods(type,
+				(MethodIntrospector.MetadataLookup<PipeListener>) (method) -> AnnotatedElementUtils
+					.findMergedAnnotation(method, PipeListener.class));
 	}
 
 	private void register(Listener listener) {

@@ -119,6 +119,27 @@ class PipeListenerRegistrationTests {
 	}
 
 	@Test
+	void aListenerOnAPrototypeBeanWithoutAScopedProxyFailsStartupNamingTheFix() {
+		runner().withUserConfiguration(PrototypeListenerConfiguration.class).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(rootMessage(context.getStartupFailure())).contains("'prototypeListener'")
+				.contains("scope 'prototype'")
+				.contains("scoped proxy");
+			assertThat(this.directory.resolve("scoped.in")).doesNotExist();
+		});
+	}
+
+	@Test
+	void aPrototypeListenerCreatedBeforeTheSingletonsAreDoneFailsStartup() {
+		runner().withUserConfiguration(PrototypeListenerConfiguration.class, PrototypeListenerUser.class)
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(rootMessage(context.getStartupFailure())).contains("'prototypeListener'")
+					.contains("scope 'prototype'");
+			});
+	}
+
+	@Test
 	void aListenerNamingAChannelWhosePipesWouldLeaveTheDirectoryFailsStartup() {
 		runner().withUserConfiguration(EscapingListener.class).run((context) -> {
 			assertThat(context).hasFailed();
@@ -251,6 +272,25 @@ class PipeListenerRegistrationTests {
 		@Scope(scopeName = ConfigurableBeanFactory.SCOPE_PROTOTYPE, proxyMode = ScopedProxyMode.TARGET_CLASS)
 		ScopedListener scopedListener() {
 			return new ScopedListener();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class PrototypeListenerConfiguration {
+
+		@Bean
+		@Scope(ConfigurableBeanFactory.SCOPE_PROTOTYPE)
+		ScopedListener prototypeListener() {
+			return new ScopedListener();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class PrototypeListenerUser {
+
+		PrototypeListenerUser(ScopedListener listener) {
 		}
 
 	}
