@@ -8,6 +8,7 @@ import java.lang.reflect.Modifier;
 import java.lang.reflect.UndeclaredThrowableException;
 import java.lang.reflect.Type;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 import io.pipeio.converter.PipeMessageConverter;
@@ -23,7 +24,8 @@ import org.springframework.util.ReflectionUtils;
  * Invokes one listener method for each line: the payload parameter is the line as
  * {@code byte[]}, as a strictly decoded {@code String}, or converted to any other type;
  * an optional {@link PipeChannelContext} parameter receives the channel. The return value
- * is the reply.
+ * is the reply; an {@link Optional} (or a stage completing with one) is the reply it
+ * holds, or none when empty.
  *
  * @author pipe-io
  */
@@ -40,6 +42,9 @@ public class MethodPipeMessageListener implements BufferedPipeMessageListener {
 	private final PipeMessageConverter converter;
 
 	private final LineDecoder decoder;
+
+	/** Whether the method returns an {@link Optional}, or a stage of one. */
+	private final OptionalReply optionalReply;
 
 	/**
 	 * Create a listener for a method.
@@ -82,7 +87,9 @@ public class MethodPipeMessageListener implements BufferedPipeMessageListener {
 					+ ", which needs a JSON converter: add Jackson 3 (tools.jackson.core:jackson-databind) to the"
 					+ " classpath or define a PipeMessageConverter bean");
 		}
-		ResolvableType replyType = convertedReplyType(ResolvableType.forMethodReturnType(method));
+		ResolvableType returnType = ResolvableType.forMethodReturnType(method);
+		this.optionalReply = OptionalReply.of(returnType);
+		ResolvableType replyType = convertedReplyType(returnType);
 		if (replyType != null && !converter.canConvertTo(replyType.toClass())) {
 			throw invalid(method, "returns a " + replyType
 					+ ", which needs a JSON converter to become a line: add Jackson 3"
@@ -94,8 +101,9 @@ public class MethodPipeMessageListener implements BufferedPipeMessageListener {
 
 	/**
 	 * The type a reply is converted from, that of a stage's result for a
-	 * {@link CompletionStage}; {@code null} if it is sent as it is (text, bytes, none) or
-	 * cannot be known before a call ({@code Object}, a type variable).
+	 * {@link CompletionStage}, of the value for an {@link Optional}; {@code null} if it
+	 * is sent as it is (text, bytes, none) or cannot be known before a call
+	 * ({@code Object}, a type variable).
 	 */
 	private static @Nullable ResolvableType convertedReplyType(ResolvableType type) {
 		Class<?> raw = type.resolve();
@@ -104,6 +112,9 @@ public class MethodPipeMessageListener implements BufferedPipeMessageListener {
 		}
 		if (CompletionStage.class.isAssignableFrom(raw)) {
 			return convertedReplyType(type.as(CompletionStage.class).getGeneric(0));
+		}
+		if (raw == Optional.class) {
+			return convertedReplyType(type.getGeneric(0));
 		}
 		if (raw == void.class || raw == Void.class || raw == String.class || raw == byte[].class
 				|| raw == Object.class) {
@@ -159,7 +170,8 @@ public class MethodPipeMessageListener implements BufferedPipeMessageListener {
 
 	private @Nullable Object invoke(Object payload, PipeChannelContext context) throws Exception {
 		try {
-			return this.invoker.invoke(payload, context);
+			Object reply = this.invoker.invoke(payload, context);
+			return (this.optionalReply != OptionalReply.NONE) ? this.optionalReply.unwrap(reply) : reply;
 		}
 		catch (Exception | Error ex) {
 			// What the method threw, as it threw it (error handlers and metrics).
@@ -179,6 +191,36 @@ public class MethodPipeMessageListener implements BufferedPipeMessageListener {
 		return new IllegalStateException("@PipeListener method " + method.toGenericString() + " " + problem
 				+ ". Supported: one payload parameter (String, byte[] or a JSON-converted type) and optionally a"
 				+ " PipeChannelContext.");
+	}
+
+	/** How a method's {@link Optional} reply is taken out of it. */
+	private enum OptionalReply {
+
+		NONE, DIRECT, STAGE;
+
+		static OptionalReply of(ResolvableType returnType) {
+			Class<?> raw = returnType.resolve();
+			if (raw == Optional.class) {
+				return DIRECT;
+			}
+			if (raw != null && CompletionStage.class.isAssignableFrom(raw)
+					&& returnType.as(CompletionStage.class).getGeneric(0).resolve() == Optional.class) {
+				return STAGE;
+			}
+			return NONE;
+		}
+
+		@Nullable Object unwrap(@Nullable Object reply) {
+			if (this == STAGE && reply instanceof CompletionStage<?> stage) {
+				return stage.thenApply(OptionalReply::valueOf);
+			}
+			return valueOf(reply);
+		}
+
+		private static @Nullable Object valueOf(@Nullable Object reply) {
+			return (reply instanceof Optional<?> optional) ? optional.orElse(null) : reply;
+		}
+
 	}
 
 	private enum PayloadKind {

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -134,6 +135,23 @@ class PipeListenerSignatureTests {
 	}
 
 	@Test
+	void anOptionalReplyIsItsValueOrNone() {
+		runner().run((context) -> {
+			try (PipeTestClient client = PipeTestClient.connect(this.directory, "optional")) {
+				client.send("skip 1");
+				client.send("keep 2");
+				client.send("pojo 3");
+				assertThat(client.receiveLines(2)).containsExactly("keep 2", "{\"sum\":3}");
+			}
+			try (PipeTestClient client = PipeTestClient.connect(this.directory, "optional-async")) {
+				client.send("skip 1");
+				client.send("keep 2");
+				assertThat(client.receive()).isEqualTo("keep 2");
+			}
+		});
+	}
+
+	@Test
 	void futureRepliesKeepRequestOrderWhenCompletedInReverse() throws Exception {
 		runner().run((context) -> {
 			ListenerConfiguration listeners = context.getBean(ListenerConfiguration.class);
@@ -236,6 +254,19 @@ class PipeListenerSignatureTests {
 				reversed[i] = line[line.length - 1 - i];
 			}
 			return reversed;
+		}
+
+		@PipeListener("optional")
+		Optional<Object> optional(String line) {
+			if (line.startsWith("pojo")) {
+				return Optional.of(new Sum(3));
+			}
+			return line.startsWith("skip") ? Optional.empty() : Optional.of(line);
+		}
+
+		@PipeListener("optional-async")
+		CompletableFuture<Optional<String>> optionalAsync(String line) {
+			return CompletableFuture.completedFuture(line.startsWith("skip") ? Optional.empty() : Optional.of(line));
 		}
 
 		@PipeListener("pojo")
