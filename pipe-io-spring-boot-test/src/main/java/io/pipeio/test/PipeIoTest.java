@@ -19,8 +19,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@code @Autowired PipeTestDirectory}, or as a test method parameter. Contexts are
  * cached as usual, so test classes with the same configuration share one directory.</li>
  * <li>In a plain JUnit test (for example one that uses an
- * {@code ApplicationContextRunner}): declare a {@link PipeTestDirectory} parameter; each
- * test method gets a new directory, removed after it. Hand it to the runner with
+ * {@code ApplicationContextRunner}): declare a {@link PipeTestDirectory} parameter (of a
+ * test method, a {@code @BeforeEach} method or the constructor); each test method gets a
+ * new directory, removed after it. Hand it to the runner with
  * {@code withPropertyValues(directory.property())}.</li>
  * </ul>
  * <pre class="code">
