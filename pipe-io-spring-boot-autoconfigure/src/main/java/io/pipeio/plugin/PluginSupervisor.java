@@ -8,6 +8,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import io.pipeio.server.OpenedFifo;
+import io.pipeio.server.PipeFileException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -149,17 +151,16 @@ public final class PluginSupervisor {
 			return;
 		}
 		this.state = PluginState.STARTING;
-		String notFifo = this.settings.stdio() ? PluginProcesses.notAFifo(this.inPipe, this.outPipe) : null;
-		if (notFifo != null) {
-			// The JVM would create (or truncate) a regular file at the path: do not
-			// launch.
-			this.observer.onStderrLine(this, "pipe-io cannot start the plug-in: " + notFifo);
-			exited(launchGeneration, -1, Duration.ZERO);
-			return;
-		}
 		Process started;
 		try {
-			started = PluginProcesses.builder(this.channel, this.settings, this.inPipe, this.outPipe).start();
+			started = startProcess();
+		}
+		catch (PipeFileException ex) {
+			// The JVM would create or truncate a file, or write through a link, at the
+			// path: do not launch.
+			this.observer.onStderrLine(this, "pipe-io cannot start the plug-in: " + ex.getMessage());
+			exited(launchGeneration, -1, Duration.ZERO);
+			return;
 		}
 		catch (IOException ex) {
 			this.observer.onStderrLine(this, "cannot start " + this.settings.command() + ": " + ex.getMessage());
@@ -189,6 +190,22 @@ public final class PluginSupervisor {
 		// Told once the exit is watched: an observer that throws must not leave a process
 		// nobody restarts or stops. (The exit waits for this lock, so it is told after.)
 		this.observer.onStarted(this, started.pid());
+	}
+
+	/**
+	 * Start the process; in stdio mode on the channel's FIFOs as opened and checked here,
+	 * handed to the JVM through their descriptors, so that a pipe swapped for a link or a
+	 * file meanwhile is never opened (the JVM opens stdout with {@code O_TRUNC}).
+	 */
+	private Process startProcess() throws IOException {
+		if (!this.settings.stdio()) {
+			return PluginProcesses.builder(this.channel, this.settings, this.inPipe, this.outPipe, null, null).start();
+		}
+		try (OpenedFifo in = OpenedFifo.open(this.inPipe); OpenedFifo out = OpenedFifo.open(this.outPipe)) {
+			return PluginProcesses
+				.builder(this.channel, this.settings, this.inPipe, this.outPipe, in.path(), out.path())
+				.start();
+		}
 	}
 
 	private synchronized void exited(int exitGeneration, int code, Duration ran) {

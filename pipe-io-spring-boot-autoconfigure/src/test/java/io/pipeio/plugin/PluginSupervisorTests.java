@@ -1,12 +1,17 @@
 package io.pipeio.plugin;
 
+import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -165,9 +170,66 @@ class PluginSupervisorTests {
 		supervisor.start();
 		await().atMost(WAIT).until(() -> supervisor.getState() == PluginState.FAILED);
 		assertThat(this.recorder.starts).isEmpty();
-		assertThat(this.recorder.lines).contains("pipe-io cannot start the plug-in: " + in + " is not a FIFO")
+		assertThat(this.recorder.lines)
+			.contains("pipe-io cannot start the plug-in: " + in + " is a regular file, not a FIFO")
 			.doesNotContain("never");
 		assertThat(Files.readString(in)).isEqualTo("precious\n");
+	}
+
+	@Test
+	void aPipeSwappedForALinkWhileThePluginStartsIsNeverOpenedThroughIt() throws Exception {
+		Path precious = Files.writeString(this.directory.resolve("precious.txt"), "keep me\n");
+		Path in = this.directory.resolve("test.in");
+		Path out = this.directory.resolve("test.out");
+		Path fifoIn = this.directory.resolve("fifo.in");
+		Path fifoOut = this.directory.resolve("fifo.out");
+		Process mkfifo = new ProcessBuilder("mkfifo", fifoIn.toString(), fifoOut.toString()).start();
+		assertThat(mkfifo.waitFor()).isZero();
+		// Read-write holders: opening either end of the FIFOs never waits.
+		try (FileChannel holdIn = FileChannel.open(fifoIn, StandardOpenOption.READ, StandardOpenOption.WRITE);
+				FileChannel holdOut = FileChannel.open(fifoOut, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+			AtomicBoolean swapping = new AtomicBoolean(true);
+			Thread swapper = new Thread(() -> {
+				Path fifoLink = this.directory.resolve("fifo.link");
+				Path badLink = this.directory.resolve("bad.link");
+				while (swapping.get()) {
+					try {
+						// The pipes are FIFOs (other names of them) and links to a file,
+						// by
+						// turns.
+						Files.deleteIfExists(fifoLink);
+						Files.createLink(fifoLink, fifoIn);
+						Files.move(fifoLink, in, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+						Files.deleteIfExists(fifoLink);
+						Files.createLink(fifoLink, fifoOut);
+						Files.move(fifoLink, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+						Files.deleteIfExists(badLink);
+						Files.createSymbolicLink(badLink, precious);
+						Files.move(badLink, in, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+					}
+					catch (IOException ex) {
+						// go on swapping
+					}
+				}
+			});
+			swapper.start();
+			try {
+				PluginSupervisor supervisor = new PluginSupervisor("test",
+						bash("exit 0").withRestart(RestartPolicy.ALWAYS, Duration.ofMillis(1), Duration.ofMillis(1),
+								1.0, 100_000, Duration.ofMinutes(10)),
+						in, out, this.recorder);
+				this.supervisors.add(supervisor);
+				supervisor.start();
+				await().atMost(WAIT).until(() -> this.recorder.exits.size() >= 200);
+				supervisor.stop();
+			}
+			finally {
+				swapping.set(false);
+				swapper.join();
+			}
+		}
+		assertThat(precious).hasContent("keep me");
+		assertThat(this.recorder.lines).anyMatch((line) -> line.contains("is a symbolic link"));
 	}
 
 	static final class Recorder implements PluginObserver {
