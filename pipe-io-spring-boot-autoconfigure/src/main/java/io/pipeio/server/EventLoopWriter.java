@@ -82,6 +82,11 @@ final class EventLoopWriter implements PipeWriter {
 
 	private int unwrittenStart;
 
+	/** Where the chunk in {@link #unwritten} began: a line, and how much of it before. */
+	private int chunkLine;
+
+	private int chunkOffset;
+
 	private boolean registered;
 
 	/**
@@ -204,15 +209,45 @@ final class EventLoopWriter implements PipeWriter {
 
 	private void writeChunk() throws IOException {
 		NativeBuffer buffer = buffer();
+		int firstLine = this.lineIndex;
+		int firstOffset = this.lineOffset;
 		int length = encode(buffer.bytes);
 		buffer.memory.write(0, buffer.bytes, 0, length);
 		int written = write(buffer.memory, 0, length);
 		if (written < length) {
-			// Kept whole: a replaced pipe gets the whole chunk again.
 			this.unwritten = Arrays.copyOf(buffer.bytes, length);
 			this.unwrittenStart = written;
+			this.chunkLine = firstLine;
+			this.chunkOffset = firstOffset;
 			awaitRoom();
 		}
+	}
+
+	/**
+	 * After a switch to a re-created pipe, go on from the first line the old pipe did not
+	 * take whole: the lines it took are its readers' (or counted lost with it), and the
+	 * new pipe's readers get whole lines only, never the rest of one begun in the old.
+	 */
+	private void resumeAtFirstUnwrittenLine() {
+		if (this.unwritten == null) {
+			return;
+		}
+		long taken = this.unwrittenStart;
+		int line = this.chunkLine;
+		long before = this.chunkOffset;
+		while (line < this.batch.size()) {
+			long rest = OutboundPipe.lineOf(this.batch.get(line)).length + 1L - before;
+			if (taken < rest) {
+				break;
+			}
+			taken -= rest;
+			line++;
+			before = 0;
+		}
+		this.lineIndex = line;
+		this.lineOffset = 0;
+		this.unwritten = null;
+		this.unwrittenStart = 0;
 	}
 
 	private void writeUnwritten() throws IOException {
@@ -383,7 +418,7 @@ final class EventLoopWriter implements PipeWriter {
 				}
 				this.fifo = replacement;
 				this.waitingForRoom = false;
-				this.unwrittenStart = 0; // like the thread engine: the whole chunk again
+				resumeAtFirstUnwrittenLine();
 				old.close();
 				this.statistics.recordDropped(DropReason.PIPE_REPLACED,
 						OutboundPipe.countLost(writer, this.bufferSize));

@@ -282,33 +282,65 @@ final class OutboundPipe implements PipeWriter {
 	}
 
 	private void writeBatch(List<Object> batch, ByteBuffer buffer) throws IOException {
+		int from = 0;
+		while (from < batch.size()) {
+			// Again from the first line the old pipe did not take whole, if it was
+			// replaced meanwhile.
+			from = writeLines(batch, from, buffer);
+		}
 		long bytes = 0;
 		for (Object entry : batch) {
-			byte[] line = lineOf(entry);
-			int position = 0;
-			while (position < line.length) {
-				if (!buffer.hasRemaining()) {
-					flush(buffer);
-				}
-				int length = Math.min(buffer.remaining(), line.length - position);
-				buffer.put(line, position, length);
-				position += length;
-			}
-			if (!buffer.hasRemaining()) {
-				flush(buffer);
-			}
-			buffer.put(NEWLINE);
-			bytes += line.length;
+			bytes += lineOf(entry).length;
 		}
-		flush(buffer);
 		this.statistics.addSent(batch.size(), bytes);
 		this.queue.completeWritten(batch);
 	}
 
-	private void flush(ByteBuffer buffer) throws IOException {
+	/**
+	 * Write lines to the current pipe.
+	 * @return the batch's size once all are written; if the pipe was replaced meanwhile,
+	 * the first line it did not take whole, so that the new pipe's readers get whole
+	 * lines only (the lines the old pipe took are its readers', or counted lost with it)
+	 */
+	private int writeLines(List<Object> batch, int from, ByteBuffer buffer) throws IOException {
+		FileChannel target = this.channel;
+		buffer.clear();
+		long taken = 0;
+		for (int i = from; i < batch.size(); i++) {
+			byte[] line = lineOf(batch.get(i));
+			int position = 0;
+			while (position <= line.length) {
+				if (!buffer.hasRemaining()) {
+					long flushed = flush(buffer, target);
+					if (flushed < 0) {
+						return firstNotTaken(batch, from, taken + buffer.position());
+					}
+					taken += flushed;
+				}
+				if (position == line.length) {
+					buffer.put(NEWLINE);
+					position++;
+				}
+				else {
+					int length = Math.min(buffer.remaining(), line.length - position);
+					buffer.put(line, position, length);
+					position += length;
+				}
+			}
+		}
+		long flushed = flush(buffer, target);
+		return (flushed < 0) ? firstNotTaken(batch, from, taken + buffer.position()) : batch.size();
+	}
+
+	/**
+	 * Write the buffer to a pipe.
+	 * @return the bytes written, or -1 if the pipe was replaced first; the buffer's
+	 * position then says how much of it the old pipe took
+	 */
+	private long flush(ByteBuffer buffer, FileChannel target) throws IOException {
 		buffer.flip();
+		int length = buffer.limit();
 		while (buffer.hasRemaining()) {
-			FileChannel target = this.channel;
 			try {
 				target.write(buffer);
 			}
@@ -316,11 +348,21 @@ final class OutboundPipe implements PipeWriter {
 				if (this.aborted || target == this.channel) {
 					throw ex;
 				}
-				// The pipe was re-created: write the whole buffer again to the new one.
-				buffer.rewind();
+				return -1;
 			}
 		}
 		buffer.clear();
+		return length;
+	}
+
+	private static int firstNotTaken(List<Object> batch, int from, long taken) {
+		int line = from;
+		long left = taken;
+		while (line < batch.size() && left >= lineOf(batch.get(line)).length + 1L) {
+			left -= lineOf(batch.get(line)).length + 1L;
+			line++;
+		}
+		return line;
 	}
 
 	static void failAll(List<Object> entries, IOException cause) {

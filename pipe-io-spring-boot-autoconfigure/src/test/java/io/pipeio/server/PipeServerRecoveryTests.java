@@ -1,10 +1,16 @@
 package io.pipeio.server;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.pipeio.test.PipeTestClient;
@@ -92,6 +98,50 @@ class PipeServerRecoveryTests extends PipeServerTestSupport {
 		}
 		finally {
 			client.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+		}
+		assertThat(server.getStatistics().getDropped(DropReason.PIPE_REPLACED)).isZero();
+	}
+
+	@Test
+	void anOutPipeReplacedInTheMiddleOfABatchGivesEachLineWholeToOneReader() throws Exception {
+		PipeServer server = this.pipes.start(this.pipes.settings().bufferSize(16 * 1024).build());
+		List<String> lines = new ArrayList<>();
+		for (int i = 0; i < 96; i++) {
+			// 1,001 bytes with the newline
+			lines.add(String.format("%04d", i) + "x".repeat(996));
+		}
+		ByteArrayOutputStream fromOld = new ByteArrayOutputStream();
+		// The old pipe's client; it opens at once, the server holding a writer.
+		try (FileChannel old = FileChannel.open(this.pipes.out(), StandardOpenOption.READ)) {
+			// 96 KB: the pipe takes 64 KiB, the writer waits with the rest.
+			for (String line : lines) {
+				server.sendAsync(line.getBytes(StandardCharsets.UTF_8));
+			}
+			// Room for the writer to go on, and to stop again, likely within a chunk
+			// that begins in the middle of a line (chunks are 16 KiB).
+			ByteBuffer buffer = ByteBuffer.allocate(20_000);
+			while (buffer.hasRemaining()) {
+				old.read(buffer);
+			}
+			fromOld.write(buffer.array());
+			Files.delete(this.pipes.out());
+			await().atMost(Duration.ofSeconds(2)).until(() -> this.pipes.recorder.recreated.contains(this.pipes.out()));
+			// The old pipe ends (EOF) once the server let go of it.
+			buffer = ByteBuffer.allocate(64 * 1024);
+			while (old.read(buffer.clear()) >= 0) {
+				fromOld.write(buffer.array(), 0, buffer.position());
+			}
+		}
+		String old = fromOld.toString(StandardCharsets.UTF_8);
+		int whole = old.lastIndexOf('\n') + 1;
+		List<String> oldLines = List.of(old.substring(0, whole).split("\n"));
+		assertThat(oldLines).isEqualTo(lines.subList(0, oldLines.size()));
+		assertThat(lines.get(oldLines.size())).startsWith(old.substring(whole));
+		try (PipeTestClient reader = this.pipes.reader()) {
+			// From the first line the old pipe did not take whole: no part of a line,
+			// none
+			// twice.
+			assertThat(reader.receiveLines(96 - oldLines.size())).isEqualTo(lines.subList(oldLines.size(), 96));
 		}
 		assertThat(server.getStatistics().getDropped(DropReason.PIPE_REPLACED)).isZero();
 	}
