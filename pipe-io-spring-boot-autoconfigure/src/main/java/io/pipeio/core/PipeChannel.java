@@ -51,6 +51,13 @@ public final class PipeChannel implements PipeChannelContext {
 
 	private final @Nullable ChannelPlugin plugin;
 
+	/**
+	 * Held by a start and a stop: a stop between the engine's start and the plug-in's
+	 * would leave the plug-in to be launched on pipes nobody serves (its stdin's open
+	 * then waits for a writer for good).
+	 */
+	private final Object lifecycle = new Object();
+
 	final LineFailures failures;
 
 	final UnheardLines unheardLines;
@@ -176,23 +183,25 @@ public final class PipeChannel implements PipeChannelContext {
 	 * what is there
 	 */
 	public void start() {
-		this.failures.start();
-		try {
-			this.server.start();
-		}
-		catch (IOException ex) {
-			throw new PipeChannelStartException(this.name, this.settings.server().getInPath(),
-					this.settings.server().getOutPath(), ex);
-		}
-		if (this.plugin != null) {
+		synchronized (this.lifecycle) {
+			this.failures.start();
 			try {
-				// once the pipes are open: the plug-in's stdio are them
-				this.plugin.supervisor().start();
+				this.server.start();
 			}
-			catch (RuntimeException | Error ex) {
-				// nobody stops a channel that did not start: nothing of it may run on
-				stop(Duration.ofSeconds(1));
-				throw ex;
+			catch (IOException ex) {
+				throw new PipeChannelStartException(this.name, this.settings.server().getInPath(),
+						this.settings.server().getOutPath(), ex);
+			}
+			if (this.plugin != null) {
+				try {
+					// once the pipes are open: the plug-in's stdio are them
+					this.plugin.supervisor().start();
+				}
+				catch (RuntimeException | Error ex) {
+					// nobody stops a channel that did not start: nothing of it may run on
+					stop(Duration.ofSeconds(1));
+					throw ex;
+				}
 			}
 		}
 	}
@@ -202,17 +211,20 @@ public final class PipeChannel implements PipeChannelContext {
 	 * @param timeout the longest this may take
 	 */
 	public void stop(Duration timeout) {
-		this.failures.stopping();
-		if (this.plugin != null) {
-			// The plug-in goes first; then the channel drains what it wrote until EOF.
-			this.plugin.supervisor().stop();
+		synchronized (this.lifecycle) {
+			this.failures.stopping();
+			if (this.plugin != null) {
+				// The plug-in goes first; then the channel drains what it wrote until
+				// EOF.
+				this.plugin.supervisor().stop();
+			}
+			this.server.stop(timeout);
+			// Asynchronous replies had until now; none waits into the next start, where
+			// it would hold up every reply behind it.
+			this.replies.release();
+			failRequests(PipeRequestOutcome.ERROR, "channel '" + this.name + "' stopped", () -> {
+			});
 		}
-		this.server.stop(timeout);
-		// Asynchronous replies had until now; none waits into the next start, where it
-		// would hold up every reply behind it.
-		this.replies.release();
-		failRequests(PipeRequestOutcome.ERROR, "channel '" + this.name + "' stopped", () -> {
-		});
 	}
 
 	/** Leave incoming lines in the pipe until {@link #resume()}. */

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import io.pipeio.annotation.PipeListener;
 import io.pipeio.core.PipeChannel;
@@ -18,7 +19,10 @@ import io.pipeio.core.PipeRequestOperations;
 import io.pipeio.core.PipeRequestOutcome;
 import io.pipeio.event.PipePluginStartedEvent;
 import io.pipeio.server.DropReason;
+import io.pipeio.server.PipeServer;
+import io.pipeio.server.PipeServerListener;
 import io.pipeio.server.PipeServerSettings;
+import io.pipeio.server.PipeServerState;
 import io.pipeio.testsupport.PipeIoContextRunners;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -233,6 +237,53 @@ class PipePluginHostTests {
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
 				.hasMessageContaining("pipe-io.channels.a.plugin.backoff.initial must be positive"));
+	}
+
+	@Test
+	void aStopArrivingWhileTheChannelStartsWaitsForThePlugInAndStopsIt() throws Exception {
+		runner().withUserConfiguration(StopWhileStarting.class).run((context) -> {
+			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+			StopWhileStarting stopper = context.getBean(StopWhileStarting.class);
+			registry.stop("calc");
+			stopper.registry = registry;
+			// The engine runs; before the plug-in starts, a stop comes from elsewhere.
+			CompletableFuture<Void> start = CompletableFuture.runAsync(() -> registry.start("calc"));
+			assertThat(start).succeedsWithin(WAIT);
+			await().atMost(WAIT).until(() -> stopper.stop != null && stopper.stop.isDone());
+			PipeChannel channel = registry.getRequiredChannel("calc");
+			assertThat(channel.isRunning()).isFalse();
+			assertThat(channel.getPlugin().getState()).isEqualTo(PluginState.STOPPED);
+			assertThat(channel.getPlugin().getPid()).isNull();
+			// and it starts again, plug-in and all
+			registry.start("calc");
+			assertThat(context.getBean(PipeRequestOperations.class).sendAndReceive("calc", "again", WAIT))
+				.isEqualTo("AGAIN");
+		});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class StopWhileStarting implements PipeServerListener {
+
+		volatile PipeChannelRegistry registry;
+
+		volatile CompletableFuture<Void> stop;
+
+		@Override
+		public void onStateChanged(PipeServer server, PipeServerState previous, PipeServerState current,
+				Throwable cause) {
+			PipeChannelRegistry channels = this.registry;
+			if (channels != null && current == PipeServerState.RUNNING && this.stop == null) {
+				this.stop = CompletableFuture.runAsync(() -> channels.stop("calc"));
+				try {
+					// long enough for a stop that does not wait for the start to be over
+					this.stop.get(300, TimeUnit.MILLISECONDS);
+				}
+				catch (Exception ex) {
+					// it waits: the start goes on
+				}
+			}
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
