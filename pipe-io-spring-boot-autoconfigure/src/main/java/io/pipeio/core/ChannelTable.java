@@ -3,6 +3,7 @@ package io.pipeio.core;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,6 +29,12 @@ final class ChannelTable {
 	/** Guarded by {@code this}. */
 	private final Map<Path, String> pathOwners = new HashMap<>();
 
+	/**
+	 * Names of channels removed but not yet stopped and let go of; their paths stay
+	 * theirs meanwhile. Guarded by {@code this}.
+	 */
+	private final Set<String> leaving = new HashSet<>();
+
 	@Nullable PipeChannel get(String name) {
 		return this.channels.get(name);
 	}
@@ -49,6 +56,11 @@ final class ChannelTable {
 			Function<PipeChannelSettings, PipeChannel> factory) {
 		if (this.channels.containsKey(name)) {
 			throw new IllegalStateException("Channel '" + name + "' is already registered");
+		}
+		if (this.leaving.contains(name)) {
+			// Its meters, removed by name once it stopped, would take the new channel's.
+			throw new IllegalStateException(
+					"Channel '" + name + "' is still being removed: register it again once unregister has returned");
 		}
 		PipeServerSettings server = settings.server();
 		for (Path path : List.of(server.getInPath(), server.getOutPath())) {
@@ -77,15 +89,29 @@ final class ChannelTable {
 		return (channel != null) ? channel : add(name, settings.apply(name), factory);
 	}
 
+	/**
+	 * Remove a channel; its name and paths stay taken until {@link #release}.
+	 * @return the channel, or {@code null} if there is none of that name
+	 */
 	synchronized @Nullable PipeChannel remove(String name) {
 		PipeChannel channel = this.channels.remove(name);
 		if (channel != null) {
-			// its own two paths, not a scan of every channel's
-			PipeServerSettings server = channel.getSettings().server();
-			this.pathOwners.remove(server.getInPath(), name);
-			this.pathOwners.remove(server.getOutPath(), name);
+			this.leaving.add(name);
 		}
 		return channel;
+	}
+
+	/**
+	 * Free the name and paths of a removed channel, once it stopped and what was kept for
+	 * it was let go of.
+	 */
+	synchronized void release(PipeChannel channel) {
+		String name = channel.getName();
+		this.leaving.remove(name);
+		// its own two paths, not a scan of every channel's
+		PipeServerSettings server = channel.getSettings().server();
+		this.pathOwners.remove(server.getInPath(), name);
+		this.pathOwners.remove(server.getOutPath(), name);
 	}
 
 }

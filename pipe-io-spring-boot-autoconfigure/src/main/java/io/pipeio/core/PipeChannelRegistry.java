@@ -183,7 +183,12 @@ public class PipeChannelRegistry implements SmartLifecycle {
 			}
 			catch (RuntimeException ex) {
 				this.channels.remove(name);
-				forget(channel);
+				try {
+					forget(channel);
+				}
+				finally {
+					this.channels.release(channel);
+				}
 				throw ex;
 			}
 		}
@@ -191,7 +196,8 @@ public class PipeChannelRegistry implements SmartLifecycle {
 	}
 
 	/**
-	 * Stop a channel and remove it from the registry.
+	 * Stop a channel and remove it from the registry. Its name (and pipe paths) can be
+	 * registered again once this returns.
 	 * @param name the channel name
 	 * @return whether it existed
 	 */
@@ -201,8 +207,15 @@ public class PipeChannelRegistry implements SmartLifecycle {
 			channel = this.channels.remove(name);
 		}
 		if (channel != null) {
-			channel.stop(this.shutdownTimeout);
-			forget(channel);
+			try {
+				channel.stop(this.shutdownTimeout);
+				forget(channel);
+			}
+			finally {
+				// Not before: a channel of the same name registered meanwhile would lose
+				// its meters to the forgetting of this one.
+				this.channels.release(channel);
+			}
 		}
 		return channel != null;
 	}

@@ -11,6 +11,9 @@ import io.micrometer.core.instrument.config.MeterFilter;
 import io.pipeio.autoconfigure.PipeChannelSettingsFactory;
 import io.pipeio.core.PipeChannelRegistry;
 import io.pipeio.core.PipeRequestOperations;
+import io.pipeio.server.PipeServer;
+import io.pipeio.server.PipeServerListener;
+import io.pipeio.server.PipeServerState;
 import io.pipeio.test.PipeTestClient;
 import io.pipeio.testsupport.PipeIoContextRunners;
 import io.pipeio.testsupport.PrefixingMeterFilter;
@@ -56,6 +59,52 @@ class PipeIoMetricsRemovalTests {
 			assertThat(PipeTestClient.request(this.directory, "worker", "two")).isEqualTo("two");
 			await().until(() -> received(meters, "worker") == 1);
 		});
+	}
+
+	@Test
+	void aChannelOfTheSameNameCannotBeRegisteredUntilTheOldOneIsGoneSoNoMeterOfItIsLost() {
+		PipeIoContextRunners.withMetrics(this.directory)
+			.withBean(RegisterWhileStopping.class, RegisterWhileStopping::new)
+			.run((context) -> {
+				PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+				PipeChannelSettingsFactory factory = context.getBean(PipeChannelSettingsFactory.class);
+				MeterRegistry meters = context.getBean(MeterRegistry.class);
+				RegisterWhileStopping again = context.getBean(RegisterWhileStopping.class);
+				registry.register("worker", factory.createDefault("worker"), (line, channel) -> line);
+				again.register = () -> registry.register("worker", factory.createDefault("worker"),
+						(line, channel) -> line);
+				assertThat(registry.unregister("worker")).isTrue();
+				assertThat(again.refused).isInstanceOf(IllegalStateException.class)
+					.hasMessageContaining("'worker' is still being removed");
+				registry.register("worker", factory.createDefault("worker"), (line, channel) -> line);
+				assertThat(PipeTestClient.request(this.directory, "worker", "two")).isEqualTo("two");
+				await().until(() -> received(meters, "worker") == 1);
+				assertThat(meters.find("pipeio.channel.state").tag("channel", "worker").meters()).hasSize(1);
+			});
+	}
+
+	/** Registers the channel again while its old self is stopping. */
+	static class RegisterWhileStopping implements PipeServerListener {
+
+		volatile Runnable register;
+
+		volatile Throwable refused;
+
+		@Override
+		public void onStateChanged(PipeServer server, PipeServerState previous, PipeServerState current,
+				Throwable cause) {
+			Runnable action = this.register;
+			if (action != null && current == PipeServerState.STOPPED) {
+				this.register = null;
+				try {
+					action.run();
+				}
+				catch (RuntimeException ex) {
+					this.refused = ex;
+				}
+			}
+		}
+
 	}
 
 	@Test
