@@ -69,25 +69,40 @@ final class ChannelActions {
 	}
 
 	private Outcome perform(PipeChannel channel, Action action) {
+		String name = channel.getName();
 		try {
 			switch (action) {
-				case PAUSE -> this.registry.pause(channel.getName());
-				case RESUME -> this.registry.resume(channel.getName());
-				case STOP -> this.registry.stop(channel.getName());
-				case START -> this.registry.start(channel.getName());
+				case PAUSE -> this.registry.pause(name);
+				case RESUME -> this.registry.resume(name);
+				case STOP -> this.registry.stop(name);
+				case START -> this.registry.start(name);
 				// A channel's plug-in is fixed when it is created, and the caller
 				// answered 400 if it has none.
 				case RESTART -> Objects.requireNonNull(channel.getPlugin(), "No plug-in").restart();
 			}
-			return new Outcome(200, ChannelDescriptor.state(channel), ChannelDescriptor.describe(channel));
+			// What the name stands for now: the channel may have been removed meanwhile.
+			PipeChannel current = this.registry.getChannel(name);
+			return (current != null)
+					? new Outcome(200, ChannelDescriptor.state(current), ChannelDescriptor.describe(current))
+					: removed(name);
 		}
 		catch (RuntimeException ex) {
+			PipeChannel current = this.registry.getChannel(name);
+			if (current == null) {
+				return removed(name);
+			}
 			String reason = (ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getName();
 			Map<String, Object> body = new LinkedHashMap<>();
 			body.put("error", reason);
-			body.putAll(ChannelDescriptor.describe(channel));
-			return new Outcome(500, "failed, " + ChannelDescriptor.state(channel) + ": " + reason, body);
+			body.putAll(ChannelDescriptor.describe(current));
+			return new Outcome(500, "failed, " + ChannelDescriptor.state(current) + ": " + reason, body);
 		}
+	}
+
+	private Outcome removed(String name) {
+		return new Outcome(404, "no such channel (removed meanwhile)",
+				body("No channel '" + name + "': it was removed meanwhile", "channels",
+						List.copyOf(this.registry.getChannelNames())));
 	}
 
 	private static Map<String, Object> body(String error, String key, List<String> values) {

@@ -3,11 +3,16 @@ package io.pipeio.actuate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.Principal;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import io.pipeio.autoconfigure.PipeChannelSettingsFactory;
 import io.pipeio.autoconfigure.PipeIoEndpointAutoConfiguration;
+import io.pipeio.converter.PipeMessageConverter;
 import io.pipeio.core.PipeChannelRegistry;
+import io.pipeio.core.PipeErrorHandler;
+import io.pipeio.server.PipeServerListener;
 import io.pipeio.testsupport.PipeIoContextRunners;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -27,6 +32,8 @@ import org.springframework.boot.test.context.assertj.AssertableApplicationContex
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.mock;
@@ -100,6 +107,21 @@ class PipeIoEndpointWebExtensionTests {
 	}
 
 	@Test
+	void aChannelRemovedWhileTheActionRunsIs404AndNotAFailure(CapturedOutput output) {
+		runner().withUserConfiguration(RemovingRegistryConfiguration.class).run((context) -> {
+			RemovingRegistry registry = (RemovingRegistry) context.getBean(PipeChannelRegistry.class);
+			registry.register("echo", context.getBean(PipeChannelSettingsFactory.class).createDefault("echo"),
+					(line, channel) -> line);
+			registry.removeOnStop = "echo";
+			WebEndpointResponse<Map<String, Object>> response = change(context, "echo", "stop", ALICE);
+			assertThat(response.getStatus()).isEqualTo(404);
+			assertThat(response.getBody()).containsEntry("error", "No channel 'echo': it was removed meanwhile")
+				.containsEntry("channels", List.of());
+			assertThat(output).contains("pipeio endpoint: stop of channel 'echo' by alice: no such channel");
+		});
+	}
+
+	@Test
 	void anUnknownActionIs400ListingTheValidOnes(CapturedOutput output) {
 		runner().run((context) -> {
 			WebEndpointResponse<Map<String, Object>> response = change(context, "echo", "explode\nforged line", ALICE);
@@ -157,6 +179,42 @@ class PipeIoEndpointWebExtensionTests {
 					"management.endpoints.jmx.exposure.include=pipeio")
 			.run((context) -> assertThat(context).hasSingleBean(PipeIoEndpoint.class)
 				.doesNotHaveBean(PipeIoEndpointWebExtension.class));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class RemovingRegistryConfiguration {
+
+		@Bean
+		RemovingRegistry removingRegistry(PipeChannelSettingsFactory factory, PipeMessageConverter converter,
+				PipeErrorHandler errorHandler) {
+			return new RemovingRegistry(factory, converter, errorHandler);
+		}
+
+	}
+
+	/**
+	 * Removes a channel just before it stops it by name, as a concurrent unregister
+	 * would.
+	 */
+	static class RemovingRegistry extends PipeChannelRegistry {
+
+		volatile @Nullable String removeOnStop;
+
+		RemovingRegistry(PipeChannelSettingsFactory factory, PipeMessageConverter converter,
+				PipeErrorHandler errorHandler) {
+			super(factory::createDefault, converter, errorHandler, new PipeServerListener() {
+			}, Duration.ofSeconds(1));
+		}
+
+		@Override
+		public void stop(String name) {
+			if (name.equals(this.removeOnStop)) {
+				this.removeOnStop = null;
+				unregister(name);
+			}
+			super.stop(name);
+		}
+
 	}
 
 }
