@@ -43,6 +43,9 @@ public final class PipeServer {
 
 	private final ReentrantLock lifecycleLock = new ReentrantLock();
 
+	/** Held by pause and resume, while they act and tell. */
+	private final Object pauseLock = new Object();
+
 	private final Runnable watchdogCheck = this::checkPipes;
 
 	private volatile @Nullable ChannelPipes pipes;
@@ -237,25 +240,31 @@ public final class PipeServer {
 	 * are taken from the pipe.
 	 */
 	public void pause() {
-		if (!this.dispatcher.isPaused()) {
-			this.dispatcher.setPaused(true);
-			ChannelPipes running = this.pipes;
-			if (running != null) {
-				running.holdBackReaders();
+		// One at a time with resume, telling included: a resume overtaking a pause's
+		// telling would be told first, and the channel look paused while running.
+		synchronized (this.pauseLock) {
+			if (!this.dispatcher.isPaused()) {
+				this.dispatcher.setPaused(true);
+				ChannelPipes running = this.pipes;
+				if (running != null) {
+					running.holdBackReaders();
+				}
+				this.listener.onPausedChanged(this, true);
 			}
-			this.listener.onPausedChanged(this, true);
 		}
 	}
 
 	/** Deliver incoming lines again after {@link #pause()}. */
 	public void resume() {
-		if (this.dispatcher.isPaused()) {
-			this.dispatcher.setPaused(false);
-			ChannelPipes running = this.pipes;
-			if (running != null) {
-				running.resumeReaders();
+		synchronized (this.pauseLock) {
+			if (this.dispatcher.isPaused()) {
+				this.dispatcher.setPaused(false);
+				ChannelPipes running = this.pipes;
+				if (running != null) {
+					running.resumeReaders();
+				}
+				this.listener.onPausedChanged(this, false);
 			}
-			this.listener.onPausedChanged(this, false);
 		}
 	}
 

@@ -2,13 +2,20 @@ package io.pipeio.core;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import io.pipeio.autoconfigure.PipeChannelSettingsFactory;
+import io.pipeio.event.PipeChannelPausedEvent;
+import io.pipeio.event.PipeChannelResumedEvent;
 import io.pipeio.server.DropReason;
+import io.pipeio.server.PipeServer;
+import io.pipeio.server.PipeServerListener;
 import io.pipeio.server.PipeServerSettings;
 import io.pipeio.server.PipeServerState;
 import io.pipeio.test.PipeTestClient;
 import io.pipeio.testsupport.PipeIoContextRunners;
+import io.pipeio.testsupport.RecordingChannelEvents;
 import io.pipeio.testsupport.ShellClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -18,6 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -38,6 +49,21 @@ class PipeChannelRegistryLifecycleTests {
 
 	private ApplicationContextRunner runner() {
 		return PipeIoContextRunners.withDirectory(this.directory).withUserConfiguration(TextAndBytesListeners.class);
+	}
+
+	@Test
+	void aResumeArrivingWhileAPauseIsToldWaitsSoTheEventsKeepTheirOrder() {
+		runner().withUserConfiguration(RecordingChannelEvents.class, ResumeWhilePausing.class).run((context) -> {
+			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+			RecordingChannelEvents events = context.getBean(RecordingChannelEvents.class);
+			ResumeWhilePausing hook = context.getBean(ResumeWhilePausing.class);
+			String name = registry.getChannelNames().iterator().next();
+			hook.registry = registry;
+			registry.pause(name);
+			await().until(() -> hook.resume != null && hook.resume.isDone());
+			assertThat(registry.getRequiredChannel(name).isPaused()).isFalse();
+			assertThat(events.lifecycle(name)).endsWith(PipeChannelPausedEvent.class, PipeChannelResumedEvent.class);
+		});
 	}
 
 	@Test
@@ -216,6 +242,41 @@ class PipeChannelRegistryLifecycleTests {
 					+ this.directory.resolve("text.in") + "'; head -n1 <&3");
 			assertThat(reply).isEqualTo("text:shell\n");
 		});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ResumeWhilePausing {
+
+		volatile PipeChannelRegistry registry;
+
+		volatile CompletableFuture<Void> resume;
+
+		/** Told before the event publisher, which it would overtake. */
+		@Bean
+		@Order(Ordered.HIGHEST_PRECEDENCE)
+		PipeServerListener resumeWhilePausing() {
+			return new PipeServerListener() {
+
+				@Override
+				public void onPausedChanged(PipeServer server, boolean paused) {
+					PipeChannelRegistry channels = ResumeWhilePausing.this.registry;
+					if (paused && channels != null && ResumeWhilePausing.this.resume == null) {
+						CompletableFuture<Void> resume = CompletableFuture
+							.runAsync(() -> channels.resume(server.getChannel()));
+						ResumeWhilePausing.this.resume = resume;
+						try {
+							// long enough for a resume that does not wait for the pause
+							resume.get(300, TimeUnit.MILLISECONDS);
+						}
+						catch (Exception ex) {
+							// it waits: the pause is told on
+						}
+					}
+				}
+
+			};
+		}
+
 	}
 
 }
