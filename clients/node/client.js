@@ -31,13 +31,20 @@ function plugin() {
   process.stdin.on('data', (chunk) => {
     pending = Buffer.concat([pending, chunk]);
     let nl;
+    let room = true;
     while ((nl = pending.indexOf(0x0a)) >= 0) {
-      process.stdout.write(pending.subarray(0, nl).toString('utf8').toUpperCase() + '\n');
+      room = process.stdout.write(pending.subarray(0, nl).toString('utf8').toUpperCase() + '\n') && room;
       pending = pending.subarray(nl + 1);
     }
+    if (!room) {
+      // Writes to a pipe are queued in memory: read on once the host has taken them.
+      process.stdin.pause();
+      process.stdout.once('drain', () => process.stdin.resume());
+    }
   });
-  // A last line without newline is incomplete: the host drops it too.
-  process.stdin.on('end', () => process.exit(0));
+  // A last line without newline is incomplete: the host drops it too. stdout is ended,
+  // not the process: replies still queued reach the host first, then Node exits (0).
+  process.stdin.on('end', () => process.stdout.end());
 }
 
 // Overall timeout: if a reply never comes, give up and exit.

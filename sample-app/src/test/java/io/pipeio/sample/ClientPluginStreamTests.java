@@ -1,0 +1,77 @@
+package io.pipeio.sample;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every client example of {@code clients/} as a plug-in ({@code --stdio}) given many
+ * lines at once by a host that reads its answers late: each line gets its answer, none is
+ * lost when stdin ends, and the plug-in exits 0 at EOF.
+ */
+@Timeout(120)
+class ClientPluginStreamTests {
+
+	private static final int LINES = 20_000;
+
+	@ParameterizedTest(name = "{0} plug-in")
+	@EnumSource
+	void everyLineIsAnsweredBeforeThePluginExitsAtEndOfInput(ClientExample client) throws Exception {
+		List<String> command = new ArrayList<>(client.command());
+		command.add("--stdio");
+		Process plugin = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+		try {
+			CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> write(plugin.getOutputStream()));
+			try {
+				// The host reads late: once the plug-in took every line, or it stopped
+				// taking them for want of room in its stdout.
+				writing.get(2, TimeUnit.SECONDS);
+			}
+			catch (TimeoutException ex) {
+				// it waits for the host to read: read now
+			}
+			List<String> answers = new ArrayList<>();
+			try (BufferedReader reader = plugin.inputReader(StandardCharsets.UTF_8)) {
+				for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+					answers.add(line);
+				}
+			}
+			writing.get(30, TimeUnit.SECONDS);
+			assertThat(plugin.waitFor(30, TimeUnit.SECONDS)).isTrue();
+			assertThat(plugin.exitValue()).isZero();
+			assertThat(answers).hasSize(LINES);
+			assertThat(answers.get(0)).isEqualTo("LINE 0 À LA LIGNE");
+			assertThat(answers.get(LINES - 1)).isEqualTo("LINE " + (LINES - 1) + " À LA LIGNE");
+		}
+		finally {
+			plugin.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+		}
+	}
+
+	private static void write(OutputStream stdin) {
+		try (OutputStream out = stdin) {
+			StringBuilder lines = new StringBuilder();
+			for (int i = 0; i < LINES; i++) {
+				lines.append("line ").append(i).append(" à la ligne\n");
+			}
+			out.write(lines.toString().getBytes(StandardCharsets.UTF_8));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+}
