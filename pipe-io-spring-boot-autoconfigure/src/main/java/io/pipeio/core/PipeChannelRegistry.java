@@ -145,9 +145,13 @@ public class PipeChannelRegistry implements SmartLifecycle {
 		}, (settings) -> newChannel(name, settings));
 		channel.listener.attach(endpoint.createListener(channel), endpoint.getDescription(), endpoint.getErrorHandler(),
 				this.decorators, endpoint.isPausedOnAttach());
-		if (this.running && channel.getSettings().autoStartup() && !channel.isRunning()) {
-			// a listener that appeared after startup, such as on a lazy bean
-			channel.start();
+		synchronized (this.startMonitor) {
+			// with stop: a channel started after the stop looked at the channels would
+			// run on
+			if (this.running && channel.getSettings().autoStartup() && !channel.isRunning()) {
+				// a listener that appeared after startup, such as on a lazy bean
+				channel.start();
+			}
 		}
 		return channel;
 	}
@@ -177,19 +181,23 @@ public class PipeChannelRegistry implements SmartLifecycle {
 		Assert.notNull(listener, "'listener' must not be null");
 		PipeChannel channel = declare(name, settings);
 		channel.listener.attach(listener, listener.toString(), null, this.decorators, false);
-		if (this.running && settings.autoStartup()) {
-			try {
-				channel.start();
-			}
-			catch (RuntimeException ex) {
-				this.channels.remove(name);
+		synchronized (this.startMonitor) {
+			// with stop: a channel started after the stop looked at the channels would
+			// run on
+			if (this.running && settings.autoStartup()) {
 				try {
-					forget(channel);
+					channel.start();
 				}
-				finally {
-					this.channels.release(channel);
+				catch (RuntimeException ex) {
+					this.channels.remove(name);
+					try {
+						forget(channel);
+					}
+					finally {
+						this.channels.release(channel);
+					}
+					throw ex;
 				}
-				throw ex;
 			}
 		}
 		return channel;
@@ -311,28 +319,32 @@ public class PipeChannelRegistry implements SmartLifecycle {
 
 	@Override
 	public void start() {
-		List<PipeChannel> started = new ArrayList<>();
-		// The channels usually share a directory: it is checked once; each channel's
-		// pipes are checked as ever.
-		try (SharedDirectoryChecks directoryChecks = SharedDirectoryChecks.open()) {
-			for (String name : getChannelNames()) {
-				PipeChannel channel = this.channels.get(name);
-				if (channel == null || !channel.getSettings().autoStartup()) {
-					continue;
+		// With register: a channel registered while this runs is started by one or the
+		// other, never by neither.
+		synchronized (this.startMonitor) {
+			List<PipeChannel> started = new ArrayList<>();
+			// The channels usually share a directory: it is checked once; each channel's
+			// pipes are checked as ever.
+			try (SharedDirectoryChecks directoryChecks = SharedDirectoryChecks.open()) {
+				for (String name : getChannelNames()) {
+					PipeChannel channel = this.channels.get(name);
+					if (channel == null || !channel.getSettings().autoStartup()) {
+						continue;
+					}
+					if (!channel.hasListener() && logger.isDebugEnabled()) {
+						logger.debug("Channel '" + name + "' has no @PipeListener: it only sends; a line that"
+								+ " arrives is dropped, and the first one is logged as a warning");
+					}
+					channel.start();
+					started.add(channel);
 				}
-				if (!channel.hasListener() && logger.isDebugEnabled()) {
-					logger.debug("Channel '" + name + "' has no @PipeListener: it only sends; a line that arrives"
-							+ " is dropped, and the first one is logged as a warning");
-				}
-				channel.start();
-				started.add(channel);
 			}
+			catch (RuntimeException ex) {
+				started.forEach((channel) -> channel.stop(Duration.ofSeconds(1)));
+				throw ex;
+			}
+			this.running = true;
 		}
-		catch (RuntimeException ex) {
-			started.forEach((channel) -> channel.stop(Duration.ofSeconds(1)));
-			throw ex;
-		}
-		this.running = true;
 	}
 
 	/**

@@ -165,6 +165,20 @@ class PipeChannelRegistryLifecycleTests {
 	}
 
 	@Test
+	void aChannelRegisteredWhileTheChannelsStopIsStoppedToo() {
+		runner().withUserConfiguration(StopWhileStarting.class).run((context) -> {
+			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+			StopWhileStarting hook = context.getBean(StopWhileStarting.class);
+			hook.registry = registry;
+			registry.register("late", context.getBean(PipeChannelSettingsFactory.class).createDefault("late"),
+					(line, ctx) -> line);
+			await().until(() -> hook.stop != null && hook.stop.isDone());
+			assertThat(registry.isRunning()).isFalse();
+			assertThat(registry.getRequiredChannel("late").isRunning()).isFalse();
+		});
+	}
+
+	@Test
 	void registeredChannelWithoutAutoStartupWaitsForStart() {
 		runner().run((context) -> {
 			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
@@ -270,6 +284,41 @@ class PipeChannelRegistryLifecycleTests {
 						}
 						catch (Exception ex) {
 							// it waits: the pause is told on
+						}
+					}
+				}
+
+			};
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class StopWhileStarting {
+
+		volatile PipeChannelRegistry registry;
+
+		volatile CompletableFuture<Void> stop;
+
+		/** Stops every channel, as a shutdown would, while channel 'late' starts. */
+		@Bean
+		PipeServerListener stopWhileStarting() {
+			return new PipeServerListener() {
+
+				@Override
+				public void onStateChanged(PipeServer server, PipeServerState previous, PipeServerState current,
+						Throwable cause) {
+					PipeChannelRegistry channels = StopWhileStarting.this.registry;
+					if (channels != null && server.getChannel().equals("late") && current == PipeServerState.STARTING
+							&& StopWhileStarting.this.stop == null) {
+						CompletableFuture<Void> stop = CompletableFuture.runAsync(channels::stop);
+						StopWhileStarting.this.stop = stop;
+						try {
+							// long enough for a stop that does not wait for the start
+							stop.get(300, TimeUnit.MILLISECONDS);
+						}
+						catch (Exception ex) {
+							// it waits: the start goes on
 						}
 					}
 				}
