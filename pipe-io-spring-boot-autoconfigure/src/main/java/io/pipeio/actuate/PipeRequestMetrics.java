@@ -12,6 +12,7 @@ import io.pipeio.core.PipeRequestObserver;
 import io.pipeio.core.PipeRequestOutcome;
 import io.pipeio.server.PipeServer;
 import io.pipeio.server.PipeServerListener;
+import io.pipeio.server.PipeServerState;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,9 +24,14 @@ import org.jspecify.annotations.Nullable;
  */
 public class PipeRequestMetrics implements PipeRequestObserver, PipeServerListener {
 
+	private static final Set<Meter> REMOVED = Set.of();
+
 	private final @Nullable MeterRegistry registry;
 
-	/** The timers registered, as the registry holds them, by channel. */
+	/**
+	 * The timers registered, as the registry holds them, by channel; {@link #REMOVED} for
+	 * a channel removed and not started again, whose late requests are not recorded.
+	 */
 	private final Map<String, Set<Meter>> timers = new ConcurrentHashMap<>();
 
 	/**
@@ -39,24 +45,47 @@ public class PipeRequestMetrics implements PipeRequestObserver, PipeServerListen
 	@Override
 	public void onRequestCompleted(String channel, PipeRequestOutcome outcome, Duration duration) {
 		MeterRegistry meters = this.registry;
-		if (meters != null) {
-			Timer timer = Timer.builder("pipeio.requests")
+		if (meters == null) {
+			return;
+		}
+		Timer[] timer = new Timer[1];
+		// Atomic with a removal: a timer registered after it would be left behind.
+		this.timers.compute(channel, (name, registered) -> {
+			if (registered == REMOVED) {
+				return REMOVED; // a request that ended after its channel was removed
+			}
+			Set<Meter> own = (registered != null) ? registered : ConcurrentHashMap.newKeySet();
+			timer[0] = Timer.builder("pipeio.requests")
 				.description("Requests made with sendAndReceive, until their answer or failure")
 				.tag("channel", channel)
 				.tag("outcome", outcome.tag())
 				.register(meters);
-			this.timers.computeIfAbsent(channel, (name) -> ConcurrentHashMap.newKeySet()).add(timer);
-			timer.record(duration);
+			own.add(timer[0]);
+			return own;
+		});
+		if (timer[0] != null) {
+			timer[0].record(duration);
+		}
+	}
+
+	@Override
+	public void onStateChanged(PipeServer server, PipeServerState previous, PipeServerState current,
+			@Nullable Throwable cause) {
+		if (current == PipeServerState.STARTING) {
+			// a channel of that name again: its requests count afresh
+			this.timers.remove(server.getChannel(), REMOVED);
 		}
 	}
 
 	@Override
 	public void onRemoved(PipeServer server) {
 		MeterRegistry meters = this.registry;
-		Set<Meter> removed = this.timers.remove(server.getChannel());
-		if (meters != null && removed != null) {
-			removed.forEach(meters::remove);
-		}
+		this.timers.compute(server.getChannel(), (name, removed) -> {
+			if (meters != null && removed != null) {
+				removed.forEach(meters::remove);
+			}
+			return REMOVED;
+		});
 	}
 
 }

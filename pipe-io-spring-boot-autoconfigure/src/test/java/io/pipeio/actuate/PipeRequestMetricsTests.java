@@ -6,10 +6,15 @@ import java.util.concurrent.CompletableFuture;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pipeio.autoconfigure.PipeIoAutoConfiguration;
 import io.pipeio.autoconfigure.PipeIoMetricsAutoConfiguration;
 import io.pipeio.core.PipeRequestException;
 import io.pipeio.core.PipeRequestOperations;
+import io.pipeio.core.PipeRequestOutcome;
+import io.pipeio.server.PipeServer;
+import io.pipeio.server.PipeServerSettings;
+import io.pipeio.server.PipeServerState;
 import io.pipeio.test.PipeTestClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -58,6 +63,26 @@ class PipeRequestMetricsTests {
 					assertThat(timer(meters, "timeout").count()).isEqualTo(1);
 				});
 			});
+	}
+
+	@Test
+	void aRequestEndingAfterItsChannelWasRemovedLeavesNoTimerBehind() {
+		MeterRegistry meters = new SimpleMeterRegistry();
+		PipeRequestMetrics metrics = new PipeRequestMetrics(meters);
+		PipeServer calc = new PipeServer(PipeServerSettings
+			.builder("calc", this.directory.resolve("calc.in"), this.directory.resolve("calc.out"))
+			.build(), (buffer, offset, length) -> {
+			});
+		metrics.onRequestCompleted("calc", PipeRequestOutcome.SUCCESS, Duration.ofMillis(3));
+		metrics.onRemoved(calc);
+		assertThat(meters.find("pipeio.requests").meters()).isEmpty();
+		// as when a request made through the channel just removed fails after that
+		metrics.onRequestCompleted("calc", PipeRequestOutcome.ERROR, Duration.ofMillis(1));
+		assertThat(meters.find("pipeio.requests").meters()).isEmpty();
+		// a channel of the same name, started later, counts its requests
+		metrics.onStateChanged(calc, PipeServerState.STOPPED, PipeServerState.STARTING, null);
+		metrics.onRequestCompleted("calc", PipeRequestOutcome.SUCCESS, Duration.ofMillis(2));
+		assertThat(meters.get("pipeio.requests").tag("outcome", "success").timer().count()).isEqualTo(1);
 	}
 
 	private static Timer timer(MeterRegistry meters, String outcome) {
