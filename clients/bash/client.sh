@@ -48,16 +48,22 @@ request() {
     echo "$1: no FIFOs $in and $out (is the server running on $dir?)" >&2
     return 1
   fi
-  # Open both FIFOs once, read-write (<>). On Linux, opening a FIFO read-write never blocks,
-  # whereas a plain '>' or '<' open waits until the other side is open too. With the server
-  # running it makes no difference: the server holds both FIFOs open.
-  exec {fd_in}<>"$in" {fd_out}<>"$out"
+  # The in FIFO read-write (<>): on Linux that open never blocks, whereas a plain '>' waits
+  # for a reader. The out FIFO read-only: the server holds it open, so the open does not wait,
+  # and this script is then no writer of it, so a server that goes away is seen at once (EOF)
+  # rather than at the timeout.
+  exec {fd_in}<>"$in" {fd_out}<"$out"
   # One printf = one write(2): the whole line reaches the server in one piece.
   printf '%s\n' "$2" >&"$fd_in"
   # read -r keeps backslashes, IFS= keeps leading/trailing blanks. bash reads a pipe byte by
-  # byte, so it takes exactly one line and nothing after it.
-  IFS= read -r -u "$fd_out" reply
-  exec {fd_in}>&- {fd_out}>&-     # close both FIFOs
+  # byte, so it takes exactly one line and nothing after it. It fails at EOF, a partial line
+  # included.
+  if ! IFS= read -r -u "$fd_out" reply; then
+    exec {fd_in}>&- {fd_out}<&-
+    echo "$1: $out closed before a full reply line arrived" >&2
+    return 1
+  fi
+  exec {fd_in}>&- {fd_out}<&-     # close both FIFOs
 }
 
 # check NAME EXPECTED ACTUAL: print "NAME: ok" or complain on stderr.

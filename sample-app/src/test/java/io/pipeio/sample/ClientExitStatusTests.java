@@ -1,13 +1,18 @@
 package io.pipeio.sample;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -20,8 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The exit statuses every client example promises in {@code clients/README.md}, without a
- * server: 1 for a path that is not a FIFO (left untouched), 2 when FIFOs are there but
- * nobody answers.
+ * server: 1 for a path that is not a FIFO (left untouched) or a server gone before it
+ * answered, 2 when FIFOs are there but nobody answers.
  */
 @Timeout(180)
 class ClientExitStatusTests {
@@ -43,6 +48,49 @@ class ClientExitStatusTests {
 		for (String channel : CHANNELS) {
 			assertThat(directory.resolve(channel + ".in")).as("%s client wrote into it", client.language())
 				.isEmptyFile();
+		}
+	}
+
+	/**
+	 * A server that reads the request and goes away without answering (its out pipe
+	 * ends): every client tells at once, with status 1, instead of waiting for its
+	 * timeout.
+	 */
+	@ParameterizedTest(name = "{0} client")
+	@EnumSource
+	void aServerGoneBeforeItAnswersIsReportedAtOnce(ClientExample client, @TempDir Path directory) throws Exception {
+		List<CompletableFuture<Void>> servers = new ArrayList<>();
+		for (String channel : CHANNELS) {
+			Path in = directory.resolve(channel + ".in");
+			Path out = directory.resolve(channel + ".out");
+			assertThat(new ProcessBuilder("mkfifo", "-m", "600", in.toString(), out.toString()).inheritIO()
+				.start()
+				.waitFor()).isZero();
+			// Read-write opens never wait; the request read, both pipes are closed.
+			FileChannel reader = FileChannel.open(in, StandardOpenOption.READ, StandardOpenOption.WRITE);
+			FileChannel writer = FileChannel.open(out, StandardOpenOption.READ, StandardOpenOption.WRITE);
+			servers.add(CompletableFuture.runAsync(() -> readOneLineAndLeave(reader, writer)));
+		}
+		Process process = start(client, directory);
+		String output = awaitEnd(client, process);
+		assertThat(process.exitValue()).as("%s client exit status; output:%n%s", client.language(), output)
+			.isEqualTo(1);
+		assertThat(output).contains("closed before a full reply line arrived").doesNotContain("timed out");
+		CompletableFuture.allOf(servers.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+	}
+
+	private static void readOneLineAndLeave(FileChannel in, FileChannel out) {
+		try (in; out) {
+			ByteBuffer buffer = ByteBuffer.allocate(4096);
+			boolean line = false;
+			while (!line && in.read(buffer) > 0) {
+				for (int i = 0; i < buffer.position(); i++) {
+					line |= buffer.get(i) == '\n';
+				}
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
 		}
 	}
 
