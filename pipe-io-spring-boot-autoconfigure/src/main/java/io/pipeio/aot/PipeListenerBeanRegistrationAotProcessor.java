@@ -4,6 +4,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.util.Set;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 import io.pipeio.annotation.PipeListener;
@@ -32,7 +33,8 @@ import org.springframework.util.ReflectionUtils.MethodFilter;
  * The payload and reply types are found as the listener finds them at run time: a
  * parameter that is a {@code PipeChannelContext} is not a payload, {@code String} and
  * {@code byte[]} are not converted, and a {@code CompletionStage} reply is written once
- * it completes, so its value type is the one to bind.
+ * it completes and an {@code Optional} reply is its value, so their value types are the
+ * ones to bind.
  *
  * @author pipe-io
  */
@@ -72,15 +74,23 @@ class PipeListenerBeanRegistrationAotProcessor implements BeanRegistrationAotPro
 	private static Type replyType(Method method) {
 		Type declared = method.getGenericReturnType();
 		if (!CompletionStage.class.isAssignableFrom(method.getReturnType())) {
-			return declared;
+			return optionalValue(declared);
 		}
 		// The value of CompletableFuture<List<Item>> is List<Item>; the CompletionStage
 		// view that ResolvableType.as gives has only the variable T, so a declared
 		// argument is taken as it is.
 		if (declared instanceof ParameterizedType parameterized && parameterized.getActualTypeArguments().length == 1) {
-			return parameterized.getActualTypeArguments()[0];
+			return optionalValue(parameterized.getActualTypeArguments()[0]);
 		}
 		return ResolvableType.forMethodReturnType(method).as(CompletionStage.class).getGeneric(0).toClass();
+	}
+
+	/** An {@code Optional} reply is its value, converted as it is. */
+	private static Type optionalValue(Type type) {
+		if (type instanceof ParameterizedType parameterized && parameterized.getRawType() == Optional.class) {
+			return parameterized.getActualTypeArguments()[0];
+		}
+		return type;
 	}
 
 	/**

@@ -6,6 +6,7 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 import io.pipeio.annotation.PipeListener;
@@ -75,6 +76,8 @@ class PipeListenerBeanRegistrationAotProcessorTests {
 		assertThat(reflection().onMethodInvocation(Receipt.class, "number")).accepts(hints);
 		assertThat(reflection().onType(Confirmation.class)).accepts(hints);
 		assertThat(reflection().onType(CompletableFuture.class)).rejects(hints);
+		assertThat(reflection().onType(Refund.class)).accepts(hints);
+		assertThat(reflection().onType(Optional.class)).rejects(hints);
 	}
 
 	@Test
@@ -120,6 +123,9 @@ class PipeListenerBeanRegistrationAotProcessorTests {
 	record Confirmation(String text) {
 	}
 
+	record Refund(long amount) {
+	}
+
 	record AuditEvent(String who) {
 	}
 
@@ -146,6 +152,11 @@ class PipeListenerBeanRegistrationAotProcessorTests {
 		@PipeListener("raw")
 		byte[] raw(byte[] line) {
 			return line;
+		}
+
+		@PipeListener("maybe")
+		CompletableFuture<Optional<Refund>> maybe(String line) {
+			return CompletableFuture.completedFuture(Optional.empty());
 		}
 
 		String helper(String line) {
