@@ -18,6 +18,7 @@ import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
@@ -38,7 +39,7 @@ import org.springframework.util.StringUtils;
  * @author pipe-io
  */
 public class PipeListenerAnnotationBeanPostProcessor
-		implements BeanPostProcessor, BeanFactoryAware, SmartInitializingSingleton, Ordered {
+		implements BeanPostProcessor, BeanFactoryAware, SmartInitializingSingleton, DisposableBean, Ordered {
 
 	private final Set<Class<?>> classesWithoutListeners = ConcurrentHashMap.newKeySet();
 
@@ -49,6 +50,9 @@ public class PipeListenerAnnotationBeanPostProcessor
 	private @Nullable ConfigurableBeanFactory beanFactory;
 
 	private boolean singletonsInstantiated;
+
+	/** The channels given a listener, with the registry they are in. */
+	private final Map<String, PipeChannelRegistry> registered = new ConcurrentHashMap<>();
 
 	@Override
 	public void setBeanFactory(BeanFactory beanFactory) {
@@ -162,9 +166,38 @@ public class PipeListenerAnnotationBeanPostProcessor
 		ConfigurableBeanFactory factory = requireBeanFactory();
 		PipeErrorHandler errorHandler = StringUtils.hasText(listener.errorHandler())
 				? factory.getBean(listener.errorHandler(), PipeErrorHandler.class) : null;
-		factory.getBean(PipeChannelRegistry.class)
-			.registerListener(new MethodPipeListenerEndpoint(listener.channel(), listener.bean(), listener.method(),
-					factory.getBean(PipeMessageConverter.class), errorHandler));
+		PipeChannelRegistry registry = factory.getBean(PipeChannelRegistry.class);
+		registry.registerListener(new MethodPipeListenerEndpoint(listener.channel(), listener.bean(), listener.method(),
+				factory.getBean(PipeMessageConverter.class), errorHandler));
+		this.registered.put(listener.channel(), registry);
+	}
+
+	/**
+	 * Detach the listeners of this context from a registry of a parent context, which
+	 * outlives their beans: its channels keep their lines for the next listener. A
+	 * registry of this context stops with it.
+	 */
+	@Override
+	public void destroy() {
+		ConfigurableBeanFactory factory = requireBeanFactory();
+		this.registered.forEach((channel, registry) -> {
+			if (!isOwn(factory, registry)) {
+				registry.unregisterListener(channel);
+			}
+		});
+		this.registered.clear();
+	}
+
+	private static boolean isOwn(ConfigurableBeanFactory factory, PipeChannelRegistry registry) {
+		if (factory instanceof ConfigurableListableBeanFactory listable) {
+			for (String name : listable.getBeanNamesForType(PipeChannelRegistry.class, false, false)) {
+				if (listable.getSingleton(name) == registry) {
+					return true;
+				}
+			}
+			return false;
+		}
+		return true;
 	}
 
 	private String resolve(String value) {

@@ -33,6 +33,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.SearchStrategy;
 import org.springframework.boot.context.properties.ConfigurationPropertiesBindHandlerAdvisor;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -155,9 +156,15 @@ public final class PipeIoAutoConfiguration {
 		return template;
 	}
 
+	/**
+	 * The post-processor of this context's beans: one of a parent context does not see
+	 * them, so only this context's own counts. A child context's listeners are attached
+	 * to the registry the child sees, its parent's unless it has its own.
+	 * @return the post-processor
+	 */
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-	@ConditionalOnMissingBean
+	@ConditionalOnMissingBean(search = SearchStrategy.CURRENT)
 	static PipeListenerAnnotationBeanPostProcessor pipeListenerAnnotationBeanPostProcessor() {
 		return new PipeListenerAnnotationBeanPostProcessor();
 	}

@@ -140,6 +140,27 @@ class PipeListenerRegistrationTests {
 	}
 
 	@Test
+	void aListenerInAChildContextIsRegisteredWithTheParentsChannels() {
+		runner().withPropertyValues("pipe-io.channels.scoped.charset=UTF-8").run((parent) -> {
+			assertThat(parent).hasNotFailed();
+			PipeIoContextRunners.withDirectory(this.directory)
+				.withParent(parent)
+				.withUserConfiguration(ScopedListener.class)
+				.run((child) -> {
+					assertThat(child).hasNotFailed();
+					assertThat(child.getBean(PipeChannelRegistry.class))
+						.isSameAs(parent.getBean(PipeChannelRegistry.class));
+					assertThat(PipeTestClient.request(this.directory, "scoped", "child")).isEqualTo("re:child");
+				});
+			// Closed with the child, whose beans it called; the channel keeps its lines
+			// for the next one.
+			PipeChannel channel = parent.getBean(PipeChannelRegistry.class).getRequiredChannel("scoped");
+			assertThat(channel.getListenerDescription()).isNull();
+			assertThat(channel.isRunning()).isTrue();
+		});
+	}
+
+	@Test
 	void aListenerNamingAChannelWhosePipesWouldLeaveTheDirectoryFailsStartup() {
 		runner().withUserConfiguration(EscapingListener.class).run((context) -> {
 			assertThat(context).hasFailed();
