@@ -58,6 +58,9 @@ public final class PipeChannel implements PipeChannelContext {
 	 */
 	private final Object lifecycle = new Object();
 
+	/** How many stops there were; guarded by {@link #lifecycle}. */
+	private int stops;
+
 	final LineFailures failures;
 
 	final UnheardLines unheardLines;
@@ -184,6 +187,7 @@ public final class PipeChannel implements PipeChannelContext {
 	 */
 	public void start() {
 		synchronized (this.lifecycle) {
+			int stopsBefore = this.stops;
 			this.failures.start();
 			try {
 				this.server.start();
@@ -192,7 +196,9 @@ public final class PipeChannel implements PipeChannelContext {
 				throw new PipeChannelStartException(this.name, this.settings.server().getInPath(),
 						this.settings.server().getOutPath(), ex);
 			}
-			if (this.plugin != null) {
+			// Not if a listener of the engine's start stopped the channel on this thread:
+			// the plug-in would be launched on pipes nobody serves.
+			if (this.plugin != null && this.stops == stopsBefore) {
 				try {
 					// once the pipes are open: the plug-in's stdio are them
 					this.plugin.supervisor().start();
@@ -212,6 +218,7 @@ public final class PipeChannel implements PipeChannelContext {
 	 */
 	public void stop(Duration timeout) {
 		synchronized (this.lifecycle) {
+			this.stops++;
 			this.failures.stopping();
 			if (this.plugin != null) {
 				// The plug-in goes first; then the channel drains what it wrote until

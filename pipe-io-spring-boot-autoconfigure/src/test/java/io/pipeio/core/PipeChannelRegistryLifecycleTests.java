@@ -3,6 +3,8 @@ package io.pipeio.core;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import io.pipeio.autoconfigure.PipeChannelSettingsFactory;
@@ -275,8 +277,11 @@ class PipeChannelRegistryLifecycleTests {
 				public void onPausedChanged(PipeServer server, boolean paused) {
 					PipeChannelRegistry channels = ResumeWhilePausing.this.registry;
 					if (paused && channels != null && ResumeWhilePausing.this.resume == null) {
+						// A thread of its own: a pool's worker waiting here could run it.
+						ExecutorService resumer = Executors.newSingleThreadExecutor();
 						CompletableFuture<Void> resume = CompletableFuture
-							.runAsync(() -> channels.resume(server.getChannel()));
+							.runAsync(() -> channels.resume(server.getChannel()), resumer);
+						resumer.shutdown();
 						ResumeWhilePausing.this.resume = resume;
 						try {
 							// long enough for a resume that does not wait for the pause
@@ -311,7 +316,10 @@ class PipeChannelRegistryLifecycleTests {
 					PipeChannelRegistry channels = StopWhileStarting.this.registry;
 					if (channels != null && server.getChannel().equals("late") && current == PipeServerState.STARTING
 							&& StopWhileStarting.this.stop == null) {
-						CompletableFuture<Void> stop = CompletableFuture.runAsync(channels::stop);
+						// A thread of its own: a pool's worker waiting here could run it.
+						ExecutorService stopper = Executors.newSingleThreadExecutor();
+						CompletableFuture<Void> stop = CompletableFuture.runAsync(channels::stop, stopper);
+						stopper.shutdown();
 						StopWhileStarting.this.stop = stop;
 						try {
 							// long enough for a stop that does not wait for the start

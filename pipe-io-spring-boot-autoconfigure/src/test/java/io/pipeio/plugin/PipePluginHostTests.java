@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import io.pipeio.annotation.PipeListener;
@@ -247,7 +249,9 @@ class PipePluginHostTests {
 			registry.stop("calc");
 			stopper.registry = registry;
 			// The engine runs; before the plug-in starts, a stop comes from elsewhere.
-			CompletableFuture<Void> start = CompletableFuture.runAsync(() -> registry.start("calc"));
+			ExecutorService starter = Executors.newSingleThreadExecutor();
+			CompletableFuture<Void> start = CompletableFuture.runAsync(() -> registry.start("calc"), starter);
+			starter.shutdown();
 			assertThat(start).succeedsWithin(WAIT);
 			await().atMost(WAIT).until(() -> stopper.stop != null && stopper.stop.isDone());
 			PipeChannel channel = registry.getRequiredChannel("calc");
@@ -259,6 +263,37 @@ class PipePluginHostTests {
 			assertThat(context.getBean(PipeRequestOperations.class).sendAndReceive("calc", "again", WAIT))
 				.isEqualTo("AGAIN");
 		});
+	}
+
+	@Test
+	void aStopByAListenerOfTheStartOnItsOwnThreadLaunchesNoPlugIn() throws Exception {
+		runner().withUserConfiguration(StopOnTheStartingThread.class).run((context) -> {
+			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+			registry.stop("calc");
+			context.getBean(StopOnTheStartingThread.class).registry = registry;
+			registry.start("calc");
+			PipeChannel channel = registry.getRequiredChannel("calc");
+			assertThat(channel.isRunning()).isFalse();
+			assertThat(channel.getPlugin().getState()).isEqualTo(PluginState.STOPPED);
+			assertThat(channel.getPlugin().getPid()).isNull();
+		});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class StopOnTheStartingThread implements PipeServerListener {
+
+		volatile PipeChannelRegistry registry;
+
+		@Override
+		public void onStateChanged(PipeServer server, PipeServerState previous, PipeServerState current,
+				Throwable cause) {
+			PipeChannelRegistry channels = this.registry;
+			if (channels != null && current == PipeServerState.RUNNING) {
+				this.registry = null;
+				channels.stop("calc");
+			}
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -273,7 +308,10 @@ class PipePluginHostTests {
 				Throwable cause) {
 			PipeChannelRegistry channels = this.registry;
 			if (channels != null && current == PipeServerState.RUNNING && this.stop == null) {
-				this.stop = CompletableFuture.runAsync(() -> channels.stop("calc"));
+				// A thread of its own: a pool's worker waiting here could run it itself.
+				ExecutorService stopper = Executors.newSingleThreadExecutor();
+				this.stop = CompletableFuture.runAsync(() -> channels.stop("calc"), stopper);
+				stopper.shutdown();
 				try {
 					// long enough for a stop that does not wait for the start to be over
 					this.stop.get(300, TimeUnit.MILLISECONDS);
