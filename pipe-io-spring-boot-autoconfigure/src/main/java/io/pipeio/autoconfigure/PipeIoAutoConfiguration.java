@@ -149,10 +149,17 @@ public final class PipeIoAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(PipeOperations.class)
 	PipeTemplate pipeTemplate(PipeChannelRegistry registry, ObjectProvider<PipeMessageConverter> converter,
-			ObjectProvider<PipeRequestObserver> requestObserver) {
+			ObjectProvider<PipeRequestObserver> requestObservers) {
 		PipeTemplate template = new PipeTemplate(registry);
 		template.setMessageConverter(converter.getIfAvailable());
-		template.setRequestObserver(requestObserver.getIfAvailable());
+		// Every one, in order: the metrics' and the application's own.
+		List<PipeRequestObserver> observers = requestObservers.orderedStream().toList();
+		template.setRequestObserver(switch (observers.size()) {
+			case 0 -> null;
+			case 1 -> observers.get(0);
+			default -> (channel, outcome, duration) -> observers
+				.forEach((observer) -> observer.onRequestCompleted(channel, outcome, duration));
+		});
 		return template;
 	}
 

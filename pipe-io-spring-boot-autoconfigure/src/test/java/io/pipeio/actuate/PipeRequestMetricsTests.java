@@ -2,7 +2,9 @@ package io.pipeio.actuate;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -10,12 +12,14 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pipeio.autoconfigure.PipeIoAutoConfiguration;
 import io.pipeio.autoconfigure.PipeIoMetricsAutoConfiguration;
 import io.pipeio.core.PipeRequestException;
+import io.pipeio.core.PipeRequestObserver;
 import io.pipeio.core.PipeRequestOperations;
 import io.pipeio.core.PipeRequestOutcome;
 import io.pipeio.server.PipeServer;
 import io.pipeio.server.PipeServerSettings;
 import io.pipeio.server.PipeServerState;
 import io.pipeio.test.PipeTestClient;
+import io.pipeio.testsupport.PipeIoContextRunners;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,6 +66,27 @@ class PipeRequestMetricsTests {
 					assertThat(timer(meters, "success").count()).isEqualTo(1);
 					assertThat(timer(meters, "timeout").count()).isEqualTo(1);
 				});
+			});
+	}
+
+	@Test
+	void anObserverOfTheApplicationIsToldBesideTheMetrics() {
+		List<String> told = new CopyOnWriteArrayList<>();
+		PipeIoContextRunners.withMetrics(this.directory)
+			.withPropertyValues("pipe-io.channels.calc.charset=UTF-8")
+			.withBean("myObserver", PipeRequestObserver.class,
+					() -> (channel, outcome, duration) -> told.add(channel + ":" + outcome.tag()))
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThatExceptionOfType(PipeRequestException.class)
+					.isThrownBy(() -> context.getBean(PipeRequestOperations.class)
+						.sendAndReceive("calc", "lost", Duration.ofMillis(100)));
+				assertThat(told).containsExactly("calc:timeout");
+				assertThat(context.getBean(MeterRegistry.class)
+					.get("pipeio.requests")
+					.tag("outcome", "timeout")
+					.timer()
+					.count()).isEqualTo(1);
 			});
 	}
 
