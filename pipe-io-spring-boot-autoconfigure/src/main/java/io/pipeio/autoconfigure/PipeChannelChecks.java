@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -254,12 +255,21 @@ final class PipeChannelChecks {
 	}
 
 	private static void checkCharset(EffectiveChannel channel, Set<String> problems) {
+		Charset charset;
 		try {
-			Charset.forName(channel.charset());
+			charset = Charset.forName(channel.charset());
 		}
 		catch (IllegalArgumentException ex) {
 			problems.add(channel.property("charset") + " '" + channel.charset() + "' is not a charset this JVM"
 					+ " supports; use a name such as UTF-8 or ISO-8859-1");
+			return;
+		}
+		// Lines end at the byte 0x0A: a charset that writes a newline otherwise (UTF-16,
+		// UTF-32, EBCDIC) would split and glue lines.
+		if (!Arrays.equals("\n".getBytes(charset), new byte[] { '\n' })) {
+			problems.add(channel.property("charset") + " '" + channel.charset() + "' does not write a newline as"
+					+ " the single byte 0x0A that ends a line; use an ASCII-compatible charset such as UTF-8 or"
+					+ " ISO-8859-1");
 		}
 	}
 

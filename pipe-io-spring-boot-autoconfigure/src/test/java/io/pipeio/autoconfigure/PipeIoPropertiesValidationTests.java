@@ -39,6 +39,8 @@ class PipeIoPropertiesValidationTests {
 	@CsvSource(delimiter = '|',
 			textBlock = """
 					charset              | NOT-A-CHARSET | pipe-io.channels.echo.charset 'NOT-A-CHARSET'        | UTF-8
+					charset              | UTF-16        | pipe-io.channels.echo.charset 'UTF-16'               | single byte 0x0A
+					charset              | UTF-32LE      | pipe-io.channels.echo.charset 'UTF-32LE'             | such as UTF-8
 					permissions          | rwxrwxrwz     | pipe-io.channels.echo.permissions 'rwxrwxrwz'        | rw-------
 					permissions          | r--------     | pipe-io.channels.echo.permissions 'r--------'        | rw-------
 					permissions          | 600           | pipe-io.channels.echo.permissions '600'              | rw-------
