@@ -31,12 +31,13 @@ import org.springframework.util.Assert;
  * Messages are sent on the channel's reader thread, one line after the other, so the
  * order of the pipe is the order of the flow. That is also the back-pressure: while the
  * flow blocks (a full queue channel, a slow handler), the channel reads no further and
- * the lines wait in the pipe, then in the writers' {@code write(2)}; nothing is lost. A
- * line the flow fails on (with no {@linkplain #setErrorChannel error channel}, or when
- * sending to it fails too) goes to the channel's {@link PipeErrorHandler} and is counted
- * as dropped, reason {@code handler-error}, like a failing {@code @PipeListener}. While
- * the adapter is stopped, the channel is paused: the lines stay in the pipe until it
- * starts again.
+ * the lines wait in the pipe, then in the writers' {@code write(2)}; nothing is lost (a
+ * send into a full queue channel waits only for Spring Integration's send timeout, 30 s
+ * by default, see {@code docs/bridging.md}). A line the flow fails on (with no
+ * {@linkplain #setErrorChannel error channel}, or when sending to it fails too) goes to
+ * the channel's {@link PipeErrorHandler} and is counted as dropped, reason
+ * {@code handler-error}, like a failing {@code @PipeListener}. While the adapter is
+ * stopped, the channel is paused: the lines stay in the pipe until it starts again.
  *
  * @author pipe-io
  */
