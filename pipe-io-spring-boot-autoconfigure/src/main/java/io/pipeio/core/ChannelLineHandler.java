@@ -173,7 +173,7 @@ final class ChannelLineHandler implements LineHandler {
 
 		@Override
 		public void reply(String line) {
-			this.replies.send(line.getBytes(this.channel.getCharset()));
+			this.replies.send(this.channel.encode(line));
 		}
 
 		@Override

@@ -1,7 +1,10 @@
 package io.pipeio.core;
 
 import java.io.IOException;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -257,7 +260,47 @@ public final class PipeChannel implements PipeChannelContext {
 	 * @param line the line, without newline
 	 */
 	public void send(String line) {
-		this.server.send(line.getBytes(getCharset()));
+		this.server.send(encode(line));
+	}
+
+	/**
+	 * Encode a text line with the channel's charset.
+	 * @param text the text
+	 * @return its bytes
+	 * @throws IllegalArgumentException if the charset cannot encode it: it is not written
+	 * altered, with '?' in place of what it cannot encode
+	 */
+	byte[] encode(String text) {
+		Charset charset = getCharset();
+		byte[] bytes = text.getBytes(charset);
+		// What the charset cannot encode becomes its replacement, '?': only a line with
+		// more of them than its text had was altered. Most lines have none.
+		long replaced = count(bytes);
+		if (replaced > 0 && replaced != text.chars().filter((c) -> c == '?').count()) {
+			try {
+				charset.newEncoder()
+					.onMalformedInput(CodingErrorAction.REPORT)
+					.onUnmappableCharacter(CodingErrorAction.REPORT)
+					.encode(CharBuffer.wrap(text));
+			}
+			catch (CharacterCodingException ex) {
+				throw new IllegalArgumentException(
+						"A line for channel '" + this.name + "' cannot be written in its" + " charset " + charset + " ("
+								+ ex + "): choose a charset that has every character, such" + " as UTF-8",
+						ex);
+			}
+		}
+		return bytes;
+	}
+
+	private static long count(byte[] bytes) {
+		long questionMarks = 0;
+		for (byte b : bytes) {
+			if (b == '?') {
+				questionMarks++;
+			}
+		}
+		return questionMarks;
 	}
 
 	/**
@@ -323,7 +366,7 @@ public final class PipeChannel implements PipeChannelContext {
 			return bytes;
 		}
 		if (payload instanceof String text) {
-			return text.getBytes(getCharset());
+			return encode(text);
 		}
 		return this.converter.toLine(payload);
 	}

@@ -63,7 +63,7 @@ public class PipeTemplate implements PipeOperations, PipeRequestOperations {
 	public CompletableFuture<Void> sendAsync(String channel, String line) {
 		Assert.notNull(line, "'line' must not be null");
 		PipeChannel target = this.registry.getRequiredChannel(channel);
-		return target.sendAsync(line.getBytes(target.getCharset()));
+		return target.sendAsync(target.encode(line));
 	}
 
 	@Override
@@ -144,7 +144,7 @@ public class PipeTemplate implements PipeOperations, PipeRequestOperations {
 	public CompletableFuture<String> sendAndReceiveAsync(String channel, String request, Duration timeout) {
 		Assert.notNull(request, "'request' must not be null");
 		PipeChannel target = this.registry.getRequiredChannel(channel);
-		return request(target, request.getBytes(target.getCharset()), timeout)
+		return request(target, target.encode(request), timeout)
 			.thenApply((answer) -> new String(answer, target.getCharset()));
 	}
 

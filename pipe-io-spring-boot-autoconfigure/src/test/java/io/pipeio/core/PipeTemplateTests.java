@@ -65,6 +65,22 @@ class PipeTemplateTests {
 	}
 
 	@Test
+	void textTheCharsetCannotWriteIsRefusedNotWrittenWithQuestionMarks() {
+		runner().run((context) -> {
+			PipeOperations template = context.getBean(PipeOperations.class);
+			try (PipeTestClient client = PipeTestClient.connect(this.directory, "latin")) {
+				assertThatIllegalArgumentException().isThrownBy(() -> template.send("latin", "naïve ☃"))
+					.withMessageContaining("channel 'latin'")
+					.withMessageContaining("ISO-8859-1");
+				// a line's own question marks are its own
+				template.send("latin", "why? ¿por qué?");
+				assertThat(client.receiveBytes())
+					.containsExactly("why? ¿por qué?".getBytes(StandardCharsets.ISO_8859_1));
+			}
+		});
+	}
+
+	@Test
 	void sendBytes() {
 		runner().run((context) -> {
 			PipeOperations template = context.getBean(PipeOperations.class);
