@@ -12,6 +12,7 @@ import org.springframework.boot.context.properties.bind.Bindable.BindRestriction
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyState;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 /**
  * Binds {@code pipe-io.*} so that every source can override a channel, whatever form the
@@ -77,7 +78,7 @@ final class PipeIoBindHandler extends AbstractBindHandler {
 		if (bindable == null || !ROOT.isAncestorOf(name)) {
 			return bindable;
 		}
-		if (isSettingsObject(bindable) && hasDescendants(name, context, names)) {
+		if (isSettingsObject(bindable) && hasDescendants(name, bindable, context, names)) {
 			return bindable.withBindRestrictions(BindRestriction.NO_DIRECT_PROPERTY);
 		}
 		return bindable;
@@ -87,13 +88,17 @@ final class PipeIoBindHandler extends AbstractBindHandler {
 		return PipeIoProperties.isGroup(target.getType().resolve(Object.class));
 	}
 
-	private static boolean hasDescendants(ConfigurationPropertyName name, BindContext context,
+	private static boolean hasDescendants(ConfigurationPropertyName name, Bindable<?> target, BindContext context,
 			@Nullable PipeIoPropertyNames names) {
 		if (names != null) {
 			return names.hasDescendants(name);
 		}
 		for (ConfigurationPropertySource source : context.getSources()) {
-			if (source.containsDescendantOf(name) == ConfigurationPropertyState.PRESENT) {
+			if (source.containsDescendantOf(name) == ConfigurationPropertyState.PRESENT
+					&& (!(source.getUnderlyingSource() instanceof SystemEnvironmentPropertySource) || PipeIoPropertyKeys
+						.hasValueBelow(source, name, target.getType().resolve(Object.class)))) {
+				// An environment variable's name may only look like one below it: without
+				// a value below, the object's empty value must still declare it.
 				return true;
 			}
 		}

@@ -17,6 +17,7 @@ import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName.Form;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyState;
 import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
 import org.springframework.core.ResolvableType;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
@@ -165,6 +166,40 @@ final class PipeIoPropertyKeys {
 
 	private static String uniform(String key) {
 		return key.replace("-", "").toLowerCase(Locale.ROOT);
+	}
+
+	/**
+	 * Whether a source holds a value of some key below a settings object, asking for each
+	 * key rather than for descendants: an environment variable such as
+	 * {@code PIPE_IO_CHANNELS_ECHO_OUT_PERMISSIONS} is a descendant of channel
+	 * {@code echo} as far as its name goes ({@code echo.out.permissions}), though it sets
+	 * nothing of it.
+	 * @param source the source
+	 * @param name the object's name
+	 * @param type its properties class
+	 * @return whether a key below it has a value
+	 */
+	static boolean hasValueBelow(ConfigurationPropertySource source, ConfigurationPropertyName name, Class<?> type) {
+		for (Key key : keysOf(type).values()) {
+			ConfigurationPropertyName child = name.append(key.name());
+			if (key.type() == null) {
+				// a value, or a list given by index
+				if (source.getConfigurationProperty(child) != null
+						|| source.getConfigurationProperty(ConfigurationPropertyName.of(child + "[0]")) != null) {
+					return true;
+				}
+			}
+			else if (key.map()) {
+				// names of the user's choice: only the source can tell
+				if (source.containsDescendantOf(child) == ConfigurationPropertyState.PRESENT) {
+					return true;
+				}
+			}
+			else if (hasValueBelow(source, child, key.type())) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**

@@ -94,6 +94,25 @@ class PipeIoChannelOverridesTests {
 	}
 
 	@Test
+	void anEnvironmentVariableOfOneChannelLeavesAChannelWhoseNameBeginsItsOwn() throws IOException {
+		String yaml = """
+				pipe-io:
+				  channels:
+				    echo: {}
+				    echo-out: {}
+				""";
+		// PIPE_IO_CHANNELS_ECHO_OUT_PERMISSIONS could be echo's out.permissions, which is
+		// no key of a channel: echo is declared with its defaults all the same.
+		try (ConfigurableApplicationContext context = run(yaml, Source.ENVIRONMENT_VARIABLE,
+				Map.of("pipe-io.channels.echo-out.permissions", "rw-rw----"))) {
+			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+			assertThat(registry.getChannelNames()).containsExactlyInAnyOrder("echo", "echo-out");
+			assertThat(mode(this.directory.resolve("echo.in"))).isEqualTo("rw-------");
+			assertThat(mode(this.directory.resolve("echo-out.in"))).isEqualTo("rw-rw----");
+		}
+	}
+
+	@Test
 	void channelsWithoutOverridesKeepTheirDefaults() throws IOException {
 		try (ConfigurableApplicationContext context = run(Source.COMMAND_LINE, Map.of())) {
 			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
@@ -107,7 +126,12 @@ class PipeIoChannelOverridesTests {
 	}
 
 	private ConfigurableApplicationContext run(Source source, Map<String, String> overrides) throws IOException {
-		Files.writeString(this.config.resolve("application.yml"), APPLICATION_YML);
+		return run(APPLICATION_YML, source, overrides);
+	}
+
+	private ConfigurableApplicationContext run(String yaml, Source source, Map<String, String> overrides)
+			throws IOException {
+		Files.writeString(this.config.resolve("application.yml"), yaml);
 		List<String> args = new ArrayList<>(
 				List.of("--spring.config.location=" + this.config.toUri(), "--pipe-io.directory=" + this.directory));
 		Map<String, Object> environment = new LinkedHashMap<>();
