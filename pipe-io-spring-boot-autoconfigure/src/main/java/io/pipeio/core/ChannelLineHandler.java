@@ -6,6 +6,7 @@ import java.util.Arrays;
 import io.pipeio.server.DropReason;
 import io.pipeio.server.HandlerStatistics;
 import io.pipeio.server.LineHandler;
+import io.pipeio.server.PipeSendException;
 import io.pipeio.server.ReplySink;
 import org.jspecify.annotations.Nullable;
 
@@ -115,6 +116,14 @@ final class ChannelLineHandler implements LineHandler {
 				break;
 			}
 			catch (Throwable ex) {
+				PipeSendException refused = ownRefusal(ex);
+				if (refused != null) {
+					// The listener's send on this channel was refused and counted then (a
+					// flow ending in the channel's outbound adapter): a reply lost, not a
+					// failed line, and not a reason to call the listener again.
+					channel.failures.replyFailed(copy(buffer, offset, length, owned), refused, attempt);
+					return;
+				}
 				// The same line again, in order: the lines behind it wait (see
 				// PipeRetrySettings).
 				if (!channel.failures.retry(ex, attempt)) {
@@ -134,6 +143,23 @@ final class ChannelLineHandler implements LineHandler {
 				channel.failures.replyFailed(copy(buffer, offset, length, owned), ex, attempt);
 			}
 		}
+	}
+
+	/**
+	 * @return the refusal, counted when it happened, of a send on this channel that made
+	 * the listener fail, or {@code null}
+	 */
+	private @Nullable PipeSendException ownRefusal(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof PipeSendException refused && refused.getDropReason() != null
+					&& this.channel.getName().equals(refused.getChannel())) {
+				return refused;
+			}
+			if (cause.getCause() == cause) {
+				break;
+			}
+		}
+		return null;
 	}
 
 	private static byte[] copy(byte[] buffer, int offset, int length, boolean owned) {

@@ -55,6 +55,11 @@ class PipeChannelReplyOverflowTests {
 		replyThatDoesNotFitIsLostOnce(ReplyingLater.class);
 	}
 
+	@Test
+	void aSendOfTheListenerToItsOwnChannelThatDoesNotFitIsLostOnce() {
+		replyThatDoesNotFitIsLostOnce(SendingToItsOwnChannel.class);
+	}
+
 	private void replyThatDoesNotFitIsLostOnce(Class<?> listener) {
 		runner(listener).run((context) -> {
 			PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("echo");
@@ -92,6 +97,31 @@ class PipeChannelReplyOverflowTests {
 		@PipeListener("echo")
 		String echo(String line) {
 			return "re:" + line;
+		}
+
+	}
+
+	/**
+	 * Answers with a send of its own, as a flow ending in the channel's outbound does.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	static class SendingToItsOwnChannel {
+
+		private final PipeOperations pipes;
+
+		SendingToItsOwnChannel(PipeOperations pipes) {
+			this.pipes = pipes;
+		}
+
+		@PipeListener("echo")
+		void echo(String line) {
+			try {
+				this.pipes.send("echo", "re:" + line);
+			}
+			catch (PipeSendException ex) {
+				// as a flow wraps it
+				throw new IllegalStateException("Flow failed", ex);
+			}
 		}
 
 	}
