@@ -114,16 +114,22 @@ public final class PipeServer {
 			this.dispatcher.open();
 			try {
 				this.channelLock = ChannelLock.acquire(this.settings, this);
+				// Before the reader starts: a line already waiting in the pipe may be
+				// answered at once.
+				this.sender.open(sendQueue);
 				this.pipes = ChannelPipes.open(this.settings, this.dispatcher, sendQueue, this.statistics,
 						this.lostLines, this.state::fail);
 			}
 			catch (IOException | RuntimeException ex) {
+				this.sender.close();
+				sendQueue.close();
+				this.lostLines.drop(sendQueue.clear(), DropReason.WRITER_FAILED,
+						new IOException("Not written: the channel failed to start", ex));
 				releaseChannelLock();
 				this.dispatcher.close();
 				this.state.fail(ex);
 				throw ex;
 			}
-			this.sender.open(sendQueue);
 			this.state.clearFailure();
 			PipeWatchdog.registerPipeCheck(this.watchdogCheck);
 			// Not RUNNING while an abandoned handler call blocks delivery; the watchdog

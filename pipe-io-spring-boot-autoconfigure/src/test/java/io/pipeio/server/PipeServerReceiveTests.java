@@ -1,9 +1,13 @@
 package io.pipeio.server;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -16,6 +20,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * What comes out of the in pipe: every complete line, byte for byte, in order, through an
@@ -32,6 +37,35 @@ class PipeServerReceiveTests extends PipeServerTestSupport {
 		this.pipes.startEcho(this.pipes.settings().build());
 		try (PipeTestClient client = this.pipes.client()) {
 			assertThat(client.request(text)).isEqualTo(text);
+		}
+	}
+
+	@Test
+	void aLineWaitingInThePipeAtStartIsAnswered() throws Exception {
+		TestPipes.mkfifo(this.pipes.in());
+		TestPipes.mkfifo(this.pipes.out());
+		// Read-write holders: the pipes outlive each server, and the line waits in one.
+		try (FileChannel in = FileChannel.open(this.pipes.in(), StandardOpenOption.READ, StandardOpenOption.WRITE);
+				FileChannel out = FileChannel.open(this.pipes.out(), StandardOpenOption.READ,
+						StandardOpenOption.WRITE)) {
+			// The reply could race the start: many starts, so that a race shows.
+			for (int run = 0; run < 80; run++) {
+				in.write(ByteBuffer.wrap("hello\n".getBytes(StandardCharsets.UTF_8)));
+				PipeServer server = new PipeServer(
+						this.pipes.settings()
+							.managePipes(false)
+							.dispatch((run % 2 == 0) ? DispatchMode.LOOP : DispatchMode.AUTO)
+							.build(),
+						TestPipes.replying((buffer, offset, length, replies) -> replies
+							.send(Arrays.copyOfRange(buffer, offset, offset + length))));
+				server.start();
+				await().atMost(Duration.ofSeconds(5)).until(() -> server.getStatistics().getReceivedMessages() == 1);
+				server.stop(Duration.ofSeconds(2));
+				assertThat(server.getStatistics().getDroppedTotal())
+					.as("drops of start %d: %s", run, server.getStatistics().getLastError())
+					.isZero();
+				assertThat(server.getStatistics().getSentMessages()).isEqualTo(1);
+			}
 		}
 	}
 
