@@ -46,6 +46,9 @@ final class LineDispatcher {
 
 	private volatile boolean closed;
 
+	/** Moves on with every start: a reader of an earlier run drains no more. */
+	private volatile int generation;
+
 	private volatile @Nullable Thread abandoned;
 
 	private final ChunkReplies replies;
@@ -158,7 +161,9 @@ final class LineDispatcher {
 	}
 
 	LineFramer newFramer(int maxMessageSize) {
-		return new LineFramer(maxMessageSize, new Sink());
+		LineFramer framer = new LineFramer(maxMessageSize, new Sink());
+		framer.generation = this.generation;
+		return framer;
 	}
 
 	/**
@@ -167,6 +172,10 @@ final class LineDispatcher {
 	boolean isSendQueueFull() {
 		SendQueue queue = this.sender.queue();
 		return queue != null && queue.isFull();
+	}
+
+	boolean isCurrent(LineFramer framer) {
+		return framer.generation == this.generation;
 	}
 
 	boolean isClosed() {
@@ -227,6 +236,7 @@ final class LineDispatcher {
 	 */
 	void open() {
 		this.abandoned = this.dispatchLock.owner();
+		this.generation++;
 		this.closed = false;
 	}
 

@@ -63,6 +63,9 @@ final class LineFramer {
 
 	private long discarded;
 
+	/** The run of the channel the framer's reader belongs to. */
+	int generation;
+
 	LineFramer(int maxMessageSize, Sink sink) {
 		this.maxMessageSize = maxMessageSize;
 		this.sink = sink;

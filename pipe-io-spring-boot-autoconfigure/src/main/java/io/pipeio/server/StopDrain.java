@@ -43,6 +43,11 @@ final class StopDrain {
 	 * dispatcher takes no more lines
 	 */
 	void drain(Dispatch dispatch) throws IOException, InterruptedException {
+		if (!this.dispatcher.isCurrent(this.framer)) {
+			// A reader of an earlier run, abandoned by its stop: the pipe is another
+			// reader's now.
+			return;
+		}
 		if ((this.dispatcher.isClosed() || this.dispatcher.isPaused()) && !this.managed) {
 			// paused: the pipe outlives the server, so its lines wait there for the next
 			// one
@@ -51,7 +56,7 @@ final class StopDrain {
 		int reader = this.fifo.openNonBlockingReader();
 		try {
 			int read;
-			while ((read = Posix.readNow(reader, this.buffer)) > 0) {
+			while (this.dispatcher.isCurrent(this.framer) && (read = Posix.readNow(reader, this.buffer)) > 0) {
 				if (!dispatch.chunk(read)) {
 					// A managed pipe is removed now: count what it holds. Another stays
 					// for the next server.

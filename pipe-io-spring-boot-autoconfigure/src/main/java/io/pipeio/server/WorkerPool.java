@@ -60,6 +60,14 @@ final class WorkerPool {
 			if (!EventLoop.isLoopThread()) {
 				task.run();
 			}
+			else {
+				// A loop thread a handler held past the last stop: the loop is gone, but
+				// what it hands over (a stop's drain, the release of a descriptor) must
+				// run.
+				Thread late = new Thread(task, "pipe-io-worker-late");
+				late.setDaemon(true);
+				late.start();
+			}
 		}
 	}
 
