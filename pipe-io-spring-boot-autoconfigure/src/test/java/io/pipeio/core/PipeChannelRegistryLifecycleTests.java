@@ -3,9 +3,6 @@ package io.pipeio.core;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 import io.pipeio.autoconfigure.PipeChannelSettingsFactory;
 import io.pipeio.event.PipeChannelPausedEvent;
@@ -16,6 +13,7 @@ import io.pipeio.server.PipeServerListener;
 import io.pipeio.server.PipeServerSettings;
 import io.pipeio.server.PipeServerState;
 import io.pipeio.test.PipeTestClient;
+import io.pipeio.testsupport.ConcurrentCall;
 import io.pipeio.testsupport.PipeIoContextRunners;
 import io.pipeio.testsupport.RecordingChannelEvents;
 import io.pipeio.testsupport.ShellClient;
@@ -277,19 +275,8 @@ class PipeChannelRegistryLifecycleTests {
 				public void onPausedChanged(PipeServer server, boolean paused) {
 					PipeChannelRegistry channels = ResumeWhilePausing.this.registry;
 					if (paused && channels != null && ResumeWhilePausing.this.resume == null) {
-						// A thread of its own: a pool's worker waiting here could run it.
-						ExecutorService resumer = Executors.newSingleThreadExecutor();
-						CompletableFuture<Void> resume = CompletableFuture
-							.runAsync(() -> channels.resume(server.getChannel()), resumer);
-						resumer.shutdown();
-						ResumeWhilePausing.this.resume = resume;
-						try {
-							// long enough for a resume that does not wait for the pause
-							resume.get(300, TimeUnit.MILLISECONDS);
-						}
-						catch (Exception ex) {
-							// it waits: the pause is told on
-						}
+						ResumeWhilePausing.this.resume = ConcurrentCall
+							.startAndGiveItAMoment(() -> channels.resume(server.getChannel()));
 					}
 				}
 
@@ -316,18 +303,7 @@ class PipeChannelRegistryLifecycleTests {
 					PipeChannelRegistry channels = StopWhileStarting.this.registry;
 					if (channels != null && server.getChannel().equals("late") && current == PipeServerState.STARTING
 							&& StopWhileStarting.this.stop == null) {
-						// A thread of its own: a pool's worker waiting here could run it.
-						ExecutorService stopper = Executors.newSingleThreadExecutor();
-						CompletableFuture<Void> stop = CompletableFuture.runAsync(channels::stop, stopper);
-						stopper.shutdown();
-						StopWhileStarting.this.stop = stop;
-						try {
-							// long enough for a stop that does not wait for the start
-							stop.get(300, TimeUnit.MILLISECONDS);
-						}
-						catch (Exception ex) {
-							// it waits: the start goes on
-						}
+						StopWhileStarting.this.stop = ConcurrentCall.startAndGiveItAMoment(channels::stop);
 					}
 				}
 

@@ -10,7 +10,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 import io.pipeio.annotation.PipeListener;
 import io.pipeio.core.PipeChannel;
@@ -25,6 +24,7 @@ import io.pipeio.server.PipeServer;
 import io.pipeio.server.PipeServerListener;
 import io.pipeio.server.PipeServerSettings;
 import io.pipeio.server.PipeServerState;
+import io.pipeio.testsupport.ConcurrentCall;
 import io.pipeio.testsupport.PipeIoContextRunners;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -308,17 +308,7 @@ class PipePluginHostTests {
 				Throwable cause) {
 			PipeChannelRegistry channels = this.registry;
 			if (channels != null && current == PipeServerState.RUNNING && this.stop == null) {
-				// A thread of its own: a pool's worker waiting here could run it itself.
-				ExecutorService stopper = Executors.newSingleThreadExecutor();
-				this.stop = CompletableFuture.runAsync(() -> channels.stop("calc"), stopper);
-				stopper.shutdown();
-				try {
-					// long enough for a stop that does not wait for the start to be over
-					this.stop.get(300, TimeUnit.MILLISECONDS);
-				}
-				catch (Exception ex) {
-					// it waits: the start goes on
-				}
+				this.stop = ConcurrentCall.startAndGiveItAMoment(() -> channels.stop("calc"));
 			}
 		}
 
