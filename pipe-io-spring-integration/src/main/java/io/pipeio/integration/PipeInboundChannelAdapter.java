@@ -67,6 +67,9 @@ public class PipeInboundChannelAdapter extends MessageProducerSupport {
 
 	private boolean destroyed;
 
+	/** The reader thread while it sends a line into the flow; guarded by startMonitor. */
+	private @Nullable Thread sending;
+
 	/**
 	 * Create an adapter.
 	 * @param registry the channels
@@ -159,6 +162,12 @@ public class PipeInboundChannelAdapter extends MessageProducerSupport {
 		synchronized (this.startMonitor) {
 			this.destroyed = true;
 			this.startMonitor.notifyAll();
+			Thread blocked = this.sending;
+			if (blocked != null) {
+				// Blocked in the flow just removed (a full queue whose poller stopped):
+				// the line fails, and the channel is free for the next flow.
+				blocked.interrupt();
+			}
 		}
 		PipeChannel attachedChannel = this.attached;
 		this.attached = null;
@@ -195,7 +204,24 @@ public class PipeInboundChannelAdapter extends MessageProducerSupport {
 			.setHeader(PipeIoHeaders.CHANNEL, this.channel)
 			.setHeader(PipeIoHeaders.RECEIVED_AT, System.currentTimeMillis())
 			.build();
-		sendMessage(message);
+		synchronized (this.startMonitor) {
+			if (this.destroyed) {
+				throw new IllegalStateException(this + " was destroyed");
+			}
+			this.sending = Thread.currentThread();
+		}
+		try {
+			sendMessage(message);
+		}
+		finally {
+			synchronized (this.startMonitor) {
+				this.sending = null;
+				if (this.destroyed) {
+					// what destroy() interrupted is done: not the engine's to see
+					Thread.interrupted();
+				}
+			}
+		}
 	}
 
 	@Override

@@ -130,6 +130,33 @@ class PipeInboundChannelAdapterTests {
 	}
 
 	@Test
+	void aFlowRemovedWhileItHoldsUpTheChannelFreesItForTheNextFlow() {
+		IntegrationContextRunners.withDirectory(this.directory).run((context) -> {
+			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+			// Room for one message and nobody taking it: the second line blocks the
+			// reader.
+			QueueChannel full = new QueueChannel(1);
+			IntegrationFlowRegistration registration = register(context, "dynamic", full, true);
+			try (PipeTestClient client = PipeTestClient.connect(this.directory, "dynamic")) {
+				client.send("one");
+				client.send("two");
+				PipeChannel channel = registry.getRequiredChannel("dynamic");
+				await().atMost(WAIT)
+					.until(() -> full.getQueueSize() == 1 && channel.getStatistics().getReceivedMessages() == 2);
+				registration.destroy();
+				QueueChannel second = new QueueChannel();
+				register(context, "dynamic", second, true);
+				client.send("three");
+				// Before the blocked send's own timeout (30 s), which freed the channel.
+				Message<?> three = second.receive(10_000);
+				assertThat(three).isNotNull();
+				assertThat(three.getPayload()).isEqualTo("three");
+				assertThat(channel.getStatistics().getDropped(DropReason.HANDLER_ERROR)).isEqualTo(1);
+			}
+		});
+	}
+
+	@Test
 	void aFlowAddedAtRuntimeThatDoesNotStartLeavesTheWaitingLinesInThePipeUntilItStarts() {
 		IntegrationContextRunners.withDirectory(this.directory)
 			.withUserConfiguration(RecordingChannelEvents.class)
