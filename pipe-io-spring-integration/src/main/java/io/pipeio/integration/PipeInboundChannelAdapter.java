@@ -193,7 +193,14 @@ public class PipeInboundChannelAdapter extends MessageProducerSupport {
 				if (this.destroyed) {
 					throw new IllegalStateException(this + " was destroyed before it started");
 				}
-				this.startMonitor.wait();
+				PipeChannel attachedChannel = this.attached;
+				if (attachedChannel != null && !attachedChannel.isRunning()) {
+					// The channel stops (a shutdown, or a stop by name) while the adapter
+					// is stopped: waiting would hold up its stop, line after line.
+					throw new IllegalStateException(this + " is stopped, and channel '" + this.channel + "' stops too");
+				}
+				// Looked at again now and then: a channel's stop does not wake this.
+				this.startMonitor.wait(100);
 			}
 		}
 	}

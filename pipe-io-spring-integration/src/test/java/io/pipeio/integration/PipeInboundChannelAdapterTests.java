@@ -5,7 +5,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import io.pipeio.annotation.PipeListener;
 import io.pipeio.core.PipeChannel;
@@ -154,6 +157,45 @@ class PipeInboundChannelAdapterTests {
 				assertThat(channel.getStatistics().getDropped(DropReason.HANDLER_ERROR)).isEqualTo(1);
 			}
 		});
+	}
+
+	@Test
+	void aChannelStoppingWhileItsStoppedAdapterHasLinesInHandIsNotHeldUpByThem() throws Exception {
+		IntegrationContextRunners.withDirectory(this.directory).run((context) -> {
+			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+			CountDownLatch entered = new CountDownLatch(1);
+			CountDownLatch release = new CountDownLatch(1);
+			IntegrationFlowRegistration registration = context.getBean(IntegrationFlowContext.class)
+				.registration(IntegrationFlow.from(PipeIo.inboundAdapter(registry, "sensor")).handle((message) -> {
+					entered.countDown();
+					awaitQuietly(release);
+				}).get())
+				.register();
+			PipeChannel channel = registry.getRequiredChannel("sensor");
+			try (PipeTestClient client = PipeTestClient.connect(this.directory, "sensor")) {
+				// One write: the three lines are read together, the last two wait in
+				// hand.
+				client.send("1\n2\n3".getBytes(StandardCharsets.UTF_8));
+				assertThat(entered.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+				registration.stop();
+				release.countDown();
+				CompletableFuture<Void> stop = CompletableFuture.runAsync(() -> registry.stop("sensor"));
+				// Well before the stop's own timeout gives up on the reader (30 s).
+				assertThat(stop).succeedsWithin(WAIT);
+			}
+			assertThat(channel.getStatistics().getReceivedMessages()).isEqualTo(3);
+			assertThat(channel.getStatistics().getDropped(DropReason.HANDLER_ERROR)).isEqualTo(2);
+			registration.destroy();
+		});
+	}
+
+	private static void awaitQuietly(CountDownLatch latch) {
+		try {
+			latch.await();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	@Test
