@@ -1,10 +1,7 @@
 package io.pipeio.core;
 
 import java.io.IOException;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
-import java.nio.charset.CodingErrorAction;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -271,36 +268,7 @@ public final class PipeChannel implements PipeChannelContext {
 	 * altered, with '?' in place of what it cannot encode
 	 */
 	byte[] encode(String text) {
-		Charset charset = getCharset();
-		byte[] bytes = text.getBytes(charset);
-		// What the charset cannot encode becomes its replacement, '?': only a line with
-		// more of them than its text had was altered. Most lines have none.
-		long replaced = count(bytes);
-		if (replaced > 0 && replaced != text.chars().filter((c) -> c == '?').count()) {
-			try {
-				charset.newEncoder()
-					.onMalformedInput(CodingErrorAction.REPORT)
-					.onUnmappableCharacter(CodingErrorAction.REPORT)
-					.encode(CharBuffer.wrap(text));
-			}
-			catch (CharacterCodingException ex) {
-				throw new IllegalArgumentException(
-						"A line for channel '" + this.name + "' cannot be written in its" + " charset " + charset + " ("
-								+ ex + "): choose a charset that has every character, such" + " as UTF-8",
-						ex);
-			}
-		}
-		return bytes;
-	}
-
-	private static long count(byte[] bytes) {
-		long questionMarks = 0;
-		for (byte b : bytes) {
-			if (b == '?') {
-				questionMarks++;
-			}
-		}
-		return questionMarks;
+		return LineEncoding.encode(text, getCharset(), this.name);
 	}
 
 	/**
