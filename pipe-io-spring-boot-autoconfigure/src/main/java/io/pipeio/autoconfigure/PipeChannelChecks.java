@@ -50,8 +50,10 @@ final class PipeChannelChecks {
 		}
 		// The defaults alone: they are the settings of channels that only a listener
 		// declares.
-		checkValues(new EffectiveChannel(EffectiveChannel.NAME_PLACEHOLDER, new PipeChannelProperties(),
-				properties.getChannelDefaults()), problems);
+		EffectiveChannel defaults = new EffectiveChannel(EffectiveChannel.NAME_PLACEHOLDER, new PipeChannelProperties(),
+				properties.getChannelDefaults());
+		checkValues(defaults, problems);
+		checkDefaultPaths(defaults, directory, problems);
 		properties.getChannels().forEach((name, own) -> {
 			if (!isValidName(name)) {
 				problems.add("pipe-io.channels: '" + name + "' is not a valid channel name; use letters, digits,"
@@ -225,6 +227,21 @@ final class PipeChannelChecks {
 		catch (InvalidPathException ex) {
 			problems.add(property + " '" + value + "' is not a valid path: " + ex.getReason());
 			return directory.resolve(fallback);
+		}
+	}
+
+	/**
+	 * The pipes of a channel that only a listener declares come from the defaults alone:
+	 * their two paths must differ.
+	 */
+	private static void checkDefaultPaths(EffectiveChannel defaults, Path directory, Set<String> problems) {
+		String name = defaults.name();
+		Path in = resolve(directory, defaults.inPipe(), name + ".in", "pipe-io.channel-defaults.in-pipe", problems);
+		Path out = resolve(directory, defaults.outPipe(), name + ".out", "pipe-io.channel-defaults.out-pipe", problems);
+		if (in.equals(out)) {
+			problems.add("pipe-io.channel-defaults.in-pipe and pipe-io.channel-defaults.out-pipe both resolve to "
+					+ in.getFileName() + " for every channel that takes them; every pipe needs its own path, change"
+					+ " one of them");
 		}
 	}
 

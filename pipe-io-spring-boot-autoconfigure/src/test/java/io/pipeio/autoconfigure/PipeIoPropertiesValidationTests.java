@@ -128,6 +128,20 @@ class PipeIoPropertiesValidationTests {
 	}
 
 	@Test
+	void defaultPipesThatResolveToOnePathFailStartupNamingBothProperties() {
+		runner()
+			.withPropertyValues("pipe-io.channel-defaults.in-pipe={channel}.fifo",
+					"pipe-io.channel-defaults.out-pipe={channel}.fifo")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				String message = NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()).getMessage();
+				assertThat(message).contains("pipe-io.channel-defaults.in-pipe and pipe-io.channel-defaults.out-pipe")
+					.contains("{channel}.fifo");
+				assertThat(this.directory).isEmptyDirectory();
+			});
+	}
+
+	@Test
 	void everyProblemIsReportedAtOnce() {
 		runner().withPropertyValues("pipe-io.channels.a.charset=nope", "pipe-io.channels.b.send-queue-capacity=0")
 			.run((context) -> {
