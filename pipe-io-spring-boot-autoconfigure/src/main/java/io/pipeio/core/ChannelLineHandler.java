@@ -155,9 +155,6 @@ final class ChannelLineHandler implements LineHandler {
 					&& this.channel.getName().equals(refused.getChannel())) {
 				return refused;
 			}
-			if (cause.getCause() == cause) {
-				break;
-			}
 		}
 		return null;
 	}

@@ -232,19 +232,9 @@ final class EventLoopWriter implements PipeWriter {
 		if (this.unwritten == null) {
 			return;
 		}
-		long taken = this.unwrittenStart;
-		int line = this.chunkLine;
-		long before = this.chunkOffset;
-		while (line < this.batch.size()) {
-			long rest = OutboundPipe.lineOf(this.batch.get(line)).length + 1L - before;
-			if (taken < rest) {
-				break;
-			}
-			taken -= rest;
-			line++;
-			before = 0;
-		}
-		this.lineIndex = line;
+		// The bytes of the chunk's first line written before the chunk count as taken.
+		this.lineIndex = OutboundPipe.firstNotTaken(this.batch, this.chunkLine,
+				(long) this.chunkOffset + this.unwrittenStart);
 		this.lineOffset = 0;
 		this.unwritten = null;
 		this.unwrittenStart = 0;

@@ -355,7 +355,13 @@ final class OutboundPipe implements PipeWriter {
 		return length;
 	}
 
-	private static int firstNotTaken(List<Object> batch, int from, long taken) {
+	/**
+	 * @param batch the lines
+	 * @param from the first line written
+	 * @param taken the bytes of them (with their newlines) a pipe took
+	 * @return the first line the pipe did not take whole
+	 */
+	static int firstNotTaken(List<Object> batch, int from, long taken) {
 		int line = from;
 		long left = taken;
 		while (line < batch.size() && left >= lineOf(batch.get(line)).length + 1L) {
