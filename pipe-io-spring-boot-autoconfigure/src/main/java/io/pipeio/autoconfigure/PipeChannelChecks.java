@@ -1,7 +1,6 @@
 package io.pipeio.autoconfigure;
 
 import java.nio.charset.Charset;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -53,9 +52,9 @@ final class PipeChannelChecks {
 		EffectiveChannel defaults = new EffectiveChannel(EffectiveChannel.NAME_PLACEHOLDER, new PipeChannelProperties(),
 				properties.getChannelDefaults());
 		checkValues(defaults, problems);
-		checkDefaultPaths(defaults, directory, problems);
+		PipePathChecks.checkDefaultPaths(defaults, directory, problems);
 		properties.getChannels().forEach((name, own) -> {
-			if (!isValidName(name)) {
+			if (!PipePathChecks.isValidName(name)) {
 				problems.add("pipe-io.channels: '" + name + "' is not a valid channel name; use letters, digits,"
 						+ " '-' or '_'");
 			}
@@ -63,20 +62,12 @@ final class PipeChannelChecks {
 			checkValues(channel, problems);
 			checkPlugin(channel, problems);
 			checkSharedDeadLetter(deadLetterFiles, channel, problems);
-			checkPath(pathOwners, channel, "in-pipe", channel.inPipe(), name + ".in", directory, problems);
-			checkPath(pathOwners, channel, "out-pipe", channel.outPipe(), name + ".out", directory, problems);
+			PipePathChecks.checkPath(pathOwners, channel, "in-pipe", channel.inPipe(), name + ".in", directory,
+					problems);
+			PipePathChecks.checkPath(pathOwners, channel, "out-pipe", channel.outPipe(), name + ".out", directory,
+					problems);
 		});
 		return new ArrayList<>(problems);
-	}
-
-	/**
-	 * Whether a name may name a channel: one whose pipe paths, made from it, stay in the
-	 * pipe directory.
-	 * @param name the name
-	 * @return whether it is valid
-	 */
-	static boolean isValidName(String name) {
-		return !name.isBlank() && !name.contains("/");
 	}
 
 	private static void checkValues(EffectiveChannel channel, Set<String> problems) {
@@ -209,54 +200,6 @@ final class PipeChannelChecks {
 			}
 		}
 		return null;
-	}
-
-	/**
-	 * Resolve a pipe path against the directory.
-	 * @param configured the path as configured; blank for the fallback
-	 * @param fallback the default file name
-	 * @param property the property, for a problem
-	 * @param problems where to add a problem, if the path is invalid
-	 * @return the absolute path
-	 */
-	static Path resolve(Path directory, String configured, String fallback, String property, Set<String> problems) {
-		String value = configured.isBlank() ? fallback : configured;
-		try {
-			return directory.resolve(value).toAbsolutePath().normalize();
-		}
-		catch (InvalidPathException ex) {
-			problems.add(property + " '" + value + "' is not a valid path: " + ex.getReason());
-			return directory.resolve(fallback);
-		}
-	}
-
-	/**
-	 * The pipes of a channel that only a listener declares come from the defaults alone:
-	 * their two paths must differ.
-	 */
-	private static void checkDefaultPaths(EffectiveChannel defaults, Path directory, Set<String> problems) {
-		String name = defaults.name();
-		Path in = resolve(directory, defaults.inPipe(), name + ".in", "pipe-io.channel-defaults.in-pipe", problems);
-		Path out = resolve(directory, defaults.outPipe(), name + ".out", "pipe-io.channel-defaults.out-pipe", problems);
-		if (in.equals(out)) {
-			problems.add("pipe-io.channel-defaults.in-pipe and pipe-io.channel-defaults.out-pipe both resolve to "
-					+ in.getFileName() + " for every channel that takes them; every pipe needs its own path, change"
-					+ " one of them");
-		}
-	}
-
-	private static void checkPath(Map<Path, String> owners, EffectiveChannel channel, String key, String configured,
-			String fallback, Path directory, Set<String> problems) {
-		// A channel's own path is the fix whatever the origin, so name it; say where a
-		// default came from.
-		String property = "pipe-io.channels." + channel.name() + "." + key
-				+ (channel.isOwn(key) ? "" : " (from " + channel.property(key) + ")");
-		Path path = resolve(directory, configured, fallback, property, problems);
-		String other = owners.putIfAbsent(path, property);
-		if (other != null) {
-			problems.add(property + " and " + other + " both resolve to " + path
-					+ "; every pipe needs its own path, change one of them");
-		}
 	}
 
 	private static void checkPlugin(EffectiveChannel channel, Set<String> problems) {

@@ -96,7 +96,7 @@ public class PipeChannelSettingsFactory {
 	 */
 	public PipeChannelSettings createDefault(String name) {
 		// Checked like a configured channel's name: the pipes are made from it.
-		Assert.isTrue(PipeChannelChecks.isValidName(name), () -> "'" + name + "' is not a valid channel name"
+		Assert.isTrue(PipePathChecks.isValidName(name), () -> "'" + name + "' is not a valid channel name"
 				+ " (a @PipeListener, or a channel registered at runtime, names it); use letters, digits, '-' or '_'");
 		return create(new EffectiveChannel(name, new PipeChannelProperties(), this.properties.getChannelDefaults()));
 	}
@@ -110,8 +110,8 @@ public class PipeChannelSettingsFactory {
 		}
 		Set<String> ignored = new LinkedHashSet<>();
 		PipeServerSettings.Builder server = PipeServerSettings
-			.builder(name, PipeChannelChecks.resolve(this.directory, channel.inPipe(), name + ".in", "", ignored),
-					PipeChannelChecks.resolve(this.directory, channel.outPipe(), name + ".out", "", ignored))
+			.builder(name, PipePathChecks.resolve(this.directory, channel.inPipe(), name + ".in", "", ignored),
+					PipePathChecks.resolve(this.directory, channel.outPipe(), name + ".out", "", ignored))
 			.permissions(PosixFilePermissions.fromString(channel.permissions()))
 			.directoryPermissions(PosixFilePermissions.fromString(this.properties.getDirectoryPermissions()))
 			.managePipes(channel.managePipes())
