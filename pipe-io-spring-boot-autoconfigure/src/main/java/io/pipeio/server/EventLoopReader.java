@@ -339,7 +339,7 @@ final class EventLoopReader implements PipeReader {
 		}
 		finally {
 			if (!dispatched) {
-				this.dispatcher.refused(chunk, read);
+				this.dispatcher.refused(this.framer, chunk, read);
 			}
 		}
 	}

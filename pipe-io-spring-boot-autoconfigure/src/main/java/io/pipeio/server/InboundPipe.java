@@ -194,7 +194,7 @@ final class InboundPipe implements PipeReader {
 		finally {
 			if (!dispatched) {
 				// taken from the pipe, so no drain sees these lines
-				this.dispatcher.refused(this.buffer, read);
+				this.dispatcher.refused(this.framer, this.buffer, read);
 			}
 		}
 	}

@@ -291,18 +291,14 @@ final class LineDispatcher {
 	/**
 	 * Count the lines of a chunk a reader took from the pipe but could no longer dispatch
 	 * (the channel stopped, or the reader was interrupted waiting): no drain sees them. A
-	 * line the chunk ends inside is counted with its rest, by whoever reads that.
+	 * line the chunk ends inside is counted too, and its rest is skipped by whoever reads
+	 * it next from this framer (or by the stop's drain, for the next server).
+	 * @param framer the framer of the pipe the chunk came from
 	 * @param chunk the chunk
 	 * @param length its length
 	 */
-	void refused(byte[] chunk, int length) {
-		long lines = 0;
-		for (int i = 0; i < length; i++) {
-			if (chunk[i] == '\n') {
-				lines++;
-			}
-		}
-		droppedAtStop(lines);
+	void refused(LineFramer framer, byte[] chunk, int length) {
+		droppedAtStop(framer.refuse(chunk, length));
 	}
 
 	/**

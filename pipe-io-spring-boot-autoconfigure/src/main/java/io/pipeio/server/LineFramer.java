@@ -104,6 +104,48 @@ final class LineFramer {
 	}
 
 	/**
+	 * A stop refused a chunk read after the bytes fed so far: forget it, and skip the
+	 * rest of a line it ends inside quietly, since that line is counted now.
+	 * @param chunk the bytes
+	 * @param length how many
+	 * @return the lines lost with the chunk: each it ends (but the one being skipped
+	 * quietly, counted when it was cut), and the one it ends inside
+	 */
+	long refuse(byte[] chunk, int length) {
+		if (length == 0) {
+			return 0;
+		}
+		int position = 0;
+		if (this.discarding && this.silent) {
+			int newline = indexOfNewline(chunk, 0, length);
+			position = (newline < 0) ? length : newline + 1;
+		}
+		long lines = 0;
+		for (int i = position; i < length; i++) {
+			if (chunk[i] == '\n') {
+				lines++;
+			}
+		}
+		boolean cut = chunk[length - 1] != '\n';
+		if (cut && position < length) {
+			lines++;
+		}
+		resync(cut);
+		return lines;
+	}
+
+	/**
+	 * A stop leaves the stream here, no more bytes to be fed: forget the partial line.
+	 * @return whether there was one that nobody counted (one skipped quietly was counted
+	 * when it was cut)
+	 */
+	boolean abandonPartialLine() {
+		boolean uncounted = partialLength() > 0 || (this.discarding && !this.silent);
+		resync(false);
+		return uncounted;
+	}
+
+	/**
 	 * The stream ended: every writer left. A partial line can no longer be completed and
 	 * is reported as {@link Sink#incomplete} (or, for a line already over the limit, as
 	 * {@link Sink#tooLarge}); the next bytes start a new line.

@@ -7,7 +7,8 @@ import java.io.IOException;
  * waiting for more, while the dispatcher still takes lines, and count as dropped
  * ({@link DropReason#SHUTDOWN}) the lines it no longer takes and a line cut short. A pipe
  * this server did not create outlives it, so what the dispatcher no longer takes is left
- * there for the next server instead.
+ * there for the next server instead; the rest of a line cut short is taken out of it
+ * first ({@link LineRest}), so that the next server starts at a whole line.
  *
  * @author pipe-io
  */
@@ -48,31 +49,45 @@ final class StopDrain {
 			// reader's now.
 			return;
 		}
-		if ((this.dispatcher.isClosed() || this.dispatcher.isPaused()) && !this.managed) {
-			// paused: the pipe outlives the server, so its lines wait there for the next
-			// one
+		// Paused or closed, a pipe that outlives the server keeps its lines for the next
+		// one.
+		boolean keeps = !this.managed && (this.dispatcher.isClosed() || this.dispatcher.isPaused());
+		if (keeps && !this.framer.hasPartialLine()) {
 			return;
 		}
 		int reader = this.fifo.openNonBlockingReader();
 		try {
-			int read;
-			while (this.dispatcher.isCurrent(this.framer) && (read = Posix.readNow(reader, this.buffer)) > 0) {
-				if (!dispatch.chunk(read)) {
-					// A managed pipe is removed now: count what it holds. Another stays
-					// for the next server.
-					this.dispatcher
-						.droppedAtStop(Posix.countLines(reader, this.buffer, read, this.managed ? MAX_COUNTED : 0));
-					this.framer.resync(false);
-					return;
-				}
+			if (!keeps) {
+				dispatchWhatIsThere(reader, dispatch);
 			}
-			if (this.framer.hasPartialLine()) {
-				this.dispatcher.droppedAtStop(1);
-				this.framer.resync(false);
+			if (this.dispatcher.isCurrent(this.framer) && this.framer.hasPartialLine()) {
+				if (this.framer.abandonPartialLine()) {
+					this.dispatcher.droppedAtStop(1);
+				}
+				LineRest.skip(reader, this.buffer);
 			}
 		}
 		finally {
 			Posix.close(reader);
+		}
+	}
+
+	private void dispatchWhatIsThere(int reader, Dispatch dispatch) throws IOException, InterruptedException {
+		int read;
+		while (this.dispatcher.isCurrent(this.framer) && (read = Posix.readNow(reader, this.buffer)) > 0) {
+			if (!dispatch.chunk(read)) {
+				this.dispatcher.refused(this.framer, this.buffer, read);
+				if (this.managed) {
+					// Removed now: count what it holds, after the rest of a line just
+					// counted.
+					if (this.framer.hasPartialLine()) {
+						this.framer.abandonPartialLine();
+						LineRest.skip(reader, this.buffer);
+					}
+					this.dispatcher.droppedAtStop(Posix.countLines(reader, this.buffer, 0, MAX_COUNTED));
+				}
+				return;
+			}
 		}
 	}
 

@@ -188,6 +188,37 @@ class LineFramerTests {
 	}
 
 	@Test
+	void aRefusedChunkCountsTheLinesItEndsAndTheOneItEndsInsideWhoseRestIsSkippedQuietly() {
+		LineFramer framer = new LineFramer(16, this.sink);
+		feed(framer, "st");
+		// "start", "b" and the cut "c": three lines lost
+		assertThat(refuse(framer, "art\nb\nc")).isEqualTo(3);
+		assertThat(framer.hasPartialLine()).isTrue();
+		// the rest of "c" was counted: refused again, only "d" is lost
+		assertThat(refuse(framer, "ut\nd\n")).isEqualTo(1);
+		assertThat(framer.hasPartialLine()).isFalse();
+		assertThat(refuse(framer, "still c")).isEqualTo(1);
+		assertThat(refuse(framer, "ut")).isZero();
+		assertThat(framer.abandonPartialLine()).isFalse();
+		feed(framer, "next\n");
+		assertThat(this.events).containsExactly("line:next");
+	}
+
+	@Test
+	void aPartialLineAbandonedAtAStopIsUncountedUnlessItWasBeingSkippedQuietly() {
+		LineFramer framer = new LineFramer(16, this.sink);
+		feed(framer, "partial");
+		assertThat(framer.abandonPartialLine()).isTrue();
+		assertThat(framer.hasPartialLine()).isFalse();
+		feed(framer, "too large for sixteen bytes");
+		assertThat(framer.abandonPartialLine()).isTrue();
+		feed(framer, "cut");
+		framer.resync(true);
+		assertThat(framer.abandonPartialLine()).isFalse();
+		assertThat(this.events).isEmpty();
+	}
+
+	@Test
 	void bytesOtherThanNewlinePassUnchanged() {
 		byte[] line = new byte[256 * 4];
 		for (int i = 0; i < line.length; i++) {
@@ -254,6 +285,11 @@ class LineFramerTests {
 			framer.feed(chunk, 0, length);
 			Arrays.fill(chunk, (byte) '#');
 		}
+	}
+
+	private static long refuse(LineFramer framer, String chunk) {
+		byte[] bytes = chunk.getBytes(StandardCharsets.US_ASCII);
+		return framer.refuse(bytes, bytes.length);
 	}
 
 }

@@ -85,6 +85,34 @@ class PipeServerDrainTests extends PipeServerTestSupport {
 	}
 
 	@Test
+	void aLineAPausedChannelWasCutInAtStopIsCountedAndItsRestIsNotTheNextServersLine() throws Exception {
+		TestPipes.mkfifo(this.pipes.in());
+		TestPipes.mkfifo(this.pipes.out());
+		PipeServer server = this.pipes.server(this.pipes.settings().managePipes(false).build(), this.pipes.recorder);
+		server.start();
+		try (PipeTestClient writer = this.pipes.writer()) {
+			// one write, so one read: the start of "cut short" waits in the reader for
+			// its
+			// newline
+			writer.sendRaw("whole\ncut sh".getBytes(StandardCharsets.US_ASCII));
+			this.pipes.recorder.awaitStrings(1);
+			server.pause();
+			writer.sendRaw("ort\nnext\n".getBytes(StandardCharsets.US_ASCII));
+			server.stop(TestPipes.STOP_TIMEOUT);
+			assertThat(server.getStatistics().getDropped(DropReason.SHUTDOWN)).isEqualTo(1);
+			// The pipe outlives the server: its next reader starts at the next whole
+			// line.
+			server.start();
+			server.resume();
+			writer.send("last");
+			assertThat(this.pipes.recorder.awaitStrings(3)).containsExactly("whole", "next", "last");
+		}
+		finally {
+			server.stop(TestPipes.STOP_TIMEOUT);
+		}
+	}
+
+	@Test
 	void pipeReplacedWhilePausedIsReadToItsEndAfterTheResume() throws Exception {
 		PipeServer server = this.pipes.start();
 		server.pause();
