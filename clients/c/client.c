@@ -81,6 +81,9 @@ static char *request(const char *channel, const char *line)
 	char *reply = NULL;
 	size_t cap = 0;
 	if (out != NULL) {
+		/* Unbuffered, getline reads a byte at a time: a buffered read could take the start of
+		 * the line behind the reply, another reader's, and a pipe cannot be given bytes back. */
+		setvbuf(out, NULL, _IONBF, 0);
 		/* stdio buffers the line and fflush sends it, newline included, in one write(2). */
 		if (fprintf(in, "%s\n", line) < 0 || fflush(in) != 0) {
 			fprintf(stderr, "cannot write to %s: %s\n", in_path, strerror(errno));

@@ -96,12 +96,21 @@ func request(dir, channel, line string) ([]byte, error) {
 	if _, err := in.Write([]byte(line + "\n")); err != nil {
 		return nil, err
 	}
-	// bufio may read past the newline; the client closes the pipe after one reply anyway.
-	reply, err := bufio.NewReader(out).ReadBytes('\n')
-	if err != nil {
-		return nil, fmt.Errorf("%s.out closed before a full reply line arrived: %w", channel, err)
+	// A byte at a time, not through bufio: a buffered read could take the start of the line
+	// behind the reply, another reader's, and a pipe cannot be given bytes back.
+	var reply []byte
+	one := make([]byte, 1)
+	for {
+		n, err := out.Read(one)
+		if n == 1 {
+			if one[0] == '\n' {
+				return reply, nil
+			}
+			reply = append(reply, one[0])
+		} else if err != nil {
+			return nil, fmt.Errorf("%s.out closed before a full reply line arrived: %w", channel, err)
+		}
 	}
-	return reply[:len(reply)-1], nil
 }
 
 // openFifo opens path without O_CREAT, so a missing FIFO is an error and never a new regular

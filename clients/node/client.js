@@ -9,7 +9,6 @@
 // not a FIFO or no server is there, 2 = timed out (the server does not answer).
 'use strict';
 const fs = require('node:fs');
-const net = require('node:net');
 const path = require('node:path');
 const { O_RDONLY, O_WRONLY, O_NONBLOCK } = fs.constants;
 
@@ -53,58 +52,98 @@ const timer = setTimeout(() => {
   process.exit(2);
 }, TIMEOUT_MS);
 
-// Open a FIFO with O_NONBLOCK and wrap it in a net.Socket. Why not fs.open/createReadStream:
-// those run blocking open()/read() calls on libuv's thread pool, and an open() that blocks
-// (FIFO present, no server) keeps even process.exit() from finishing. A non-blocking open
-// returns at once, and net.Socket then waits for data with epoll, like on a socket.
+// Open a FIFO with O_NONBLOCK. Why not fs.open/createReadStream: those run blocking
+// open()/read() calls on libuv's thread pool, and an open() that blocks (FIFO present, no server)
+// keeps even process.exit() from finishing. A non-blocking open returns at once.
 // No O_CREAT: a missing FIFO is an error, never a new regular file. fstat then refuses anything
 // that is not a FIFO, on the file just opened and before a byte is written.
 function openFifo(file, flags) {
+  let fd;
   try {
-    const fd = fs.openSync(file, flags | O_NONBLOCK);
-    if (!fs.fstatSync(fd).isFIFO()) {
-      fs.closeSync(fd);
-      throw new Error(`${file} is not a FIFO (is the server running on this directory?)`);
-    }
-    return new net.Socket({ fd, readable: flags === O_RDONLY, writable: flags === O_WRONLY });
+    fd = fs.openSync(file, flags | O_NONBLOCK);
   } catch (err) {
     // A write-only non-blocking open fails with ENXIO when nobody has the FIFO open for
     // reading, i.e. no server. (With the server running, it holds both FIFOs open.)
     throw err.code === 'ENXIO' ? new Error(`no server is reading ${file}`) : err;
   }
+  if (!fs.fstatSync(fd).isFIFO()) {
+    fs.closeSync(fd);
+    throw new Error(`${file} is not a FIFO (is the server running on this directory?)`);
+  }
+  return fd;
+}
+
+// Read one line from a non-blocking FIFO, without the newline. A byte at a time: a larger read
+// could take the start of the line behind it, another reader's, and a pipe cannot be given bytes
+// back. While the pipe is empty (EAGAIN) it looks again a moment later, so nothing waits on a
+// libuv thread and the timeout still fires.
+function readLine(fd, channel) {
+  return new Promise((resolve, reject) => {
+    const bytes = [];
+    const one = Buffer.alloc(1);
+    const next = () => {
+      for (;;) {
+        let n;
+        try {
+          n = fs.readSync(fd, one, 0, 1, null);
+        } catch (err) {
+          if (err.code === 'EAGAIN') setTimeout(next, 1);
+          else reject(err);
+          return;
+        }
+        if (n === 0) { // every writer left: the server is gone
+          reject(new Error(`${channel}.out closed before a full reply line arrived`));
+          return;
+        }
+        if (one[0] === 0x0a) {
+          resolve(Buffer.from(bytes));
+          return;
+        }
+        bytes.push(one[0]);
+      }
+    };
+    next();
+  });
+}
+
+// Write bytes to a non-blocking FIFO: one write(2) for a whole short line (up to 4096 bytes it
+// is never split or mixed with another client's); while the pipe is full (EAGAIN) it tries again
+// a moment later.
+function writeAll(fd, bytes) {
+  return new Promise((resolve, reject) => {
+    let offset = 0;
+    const next = () => {
+      while (offset < bytes.length) {
+        try {
+          offset += fs.writeSync(fd, bytes, offset, bytes.length - offset);
+        } catch (err) {
+          if (err.code === 'EAGAIN') setTimeout(next, 1);
+          else reject(err);
+          return;
+        }
+      }
+      resolve();
+    };
+    next();
+  });
 }
 
 // Send one line to a channel; resolve with the reply line (a Buffer, without the newline).
-function request(channel, line) {
-  return new Promise((resolve, reject) => {
-    if (String(line).includes('\n')) {
-      // it would be two requests, and the second's reply would answer the next call
-      throw new Error('a line must not contain a newline');
-    }
-    const pipeIn = openFifo(path.join(dir, `${channel}.in`), O_WRONLY);
-    let pipeOut;
-    try {
-      pipeOut = openFifo(path.join(dir, `${channel}.out`), O_RDONLY);
-    } catch (err) {
-      pipeIn.destroy();
-      throw err;
-    }
-    const finish = (err, reply) => {
-      pipeIn.destroy(); // close both FIFOs
-      pipeOut.destroy();
-      if (err) reject(err); else resolve(reply);
-    };
-    const chunks = [];
-    pipeOut.on('data', (chunk) => {
-      const nl = chunk.indexOf(0x0a);
-      if (nl < 0) chunks.push(chunk);
-      else finish(null, Buffer.concat([...chunks, chunk.subarray(0, nl)]));
-    });
-    pipeOut.on('end', () => finish(new Error(`${channel}.out closed before a full reply line arrived`)));
-    pipeOut.on('error', finish);
-    pipeIn.on('error', finish);
-    pipeIn.write(`${line}\n`); // one write(2) for the whole line
-  });
+async function request(channel, line) {
+  if (String(line).includes('\n')) {
+    // it would be two requests, and the second's reply would answer the next call
+    throw new Error('a line must not contain a newline');
+  }
+  const pipeIn = openFifo(path.join(dir, `${channel}.in`), O_WRONLY);
+  let pipeOut;
+  try {
+    pipeOut = openFifo(path.join(dir, `${channel}.out`), O_RDONLY);
+    await writeAll(pipeIn, Buffer.from(`${line}\n`));
+    return await readLine(pipeOut, channel);
+  } finally {
+    fs.closeSync(pipeIn); // close both FIFOs
+    if (pipeOut !== undefined) fs.closeSync(pipeOut);
+  }
 }
 
 const checks = {

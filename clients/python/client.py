@@ -41,8 +41,10 @@ def request(channel: str, line: bytes) -> bytes:
         # it would be two requests, and the second's reply would answer the next call
         raise ValueError("a line must not contain a newline")
     with open(open_fifo(os.path.join(DIR, channel + ".in"), os.O_WRONLY), "wb", buffering=0) as pipe_in, \
-            open(open_fifo(os.path.join(DIR, channel + ".out"), os.O_RDONLY), "rb") as pipe_out:
+            open(open_fifo(os.path.join(DIR, channel + ".out"), os.O_RDONLY), "rb", buffering=0) as pipe_out:
         pipe_in.write(line + b"\n")  # unbuffered: one write(2) for the whole (short) line
+        # Unbuffered, readline takes a byte at a time: a buffered read could take the start of
+        # the line behind the reply, another reader's, and a pipe cannot be given bytes back.
         reply = pipe_out.readline()
     if not reply.endswith(b"\n"):
         raise EOFError(f"{channel}.out closed before a full reply line arrived")
