@@ -2,12 +2,10 @@ package io.pipeio.sample;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -60,16 +58,9 @@ class ClientExitStatusTests {
 	@EnumSource
 	void aServerGoneBeforeItAnswersIsReportedAtOnce(ClientExample client, @TempDir Path directory) throws Exception {
 		List<CompletableFuture<Void>> servers = new ArrayList<>();
-		for (String channel : CHANNELS) {
-			Path in = directory.resolve(channel + ".in");
-			Path out = directory.resolve(channel + ".out");
-			assertThat(new ProcessBuilder("mkfifo", "-m", "600", in.toString(), out.toString()).inheritIO()
-				.start()
-				.waitFor()).isZero();
-			// Read-write opens never wait; the request read, both pipes are closed.
-			FileChannel reader = FileChannel.open(in, StandardOpenOption.READ, StandardOpenOption.WRITE);
-			FileChannel writer = FileChannel.open(out, StandardOpenOption.READ, StandardOpenOption.WRITE);
-			servers.add(CompletableFuture.runAsync(() -> readOneLineAndLeave(reader, writer)));
+		for (String name : CHANNELS) {
+			FakeChannel channel = FakeChannel.create(directory, name);
+			servers.add(CompletableFuture.runAsync(() -> readOneLineAndLeave(channel)));
 		}
 		Process process = start(client, directory);
 		String output = awaitEnd(client, process);
@@ -79,15 +70,10 @@ class ClientExitStatusTests {
 		CompletableFuture.allOf(servers.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
 	}
 
-	private static void readOneLineAndLeave(FileChannel in, FileChannel out) {
-		try (in; out) {
-			ByteBuffer buffer = ByteBuffer.allocate(4096);
-			boolean line = false;
-			while (!line && in.read(buffer) > 0) {
-				for (int i = 0; i < buffer.position(); i++) {
-					line |= buffer.get(i) == '\n';
-				}
-			}
+	/** The request read, both pipes are closed. */
+	private static void readOneLineAndLeave(FakeChannel channel) {
+		try (FileChannel in = channel.in(); FileChannel out = channel.out()) {
+			channel.readRequest();
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);

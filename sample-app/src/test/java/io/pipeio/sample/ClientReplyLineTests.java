@@ -6,7 +6,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,17 +35,10 @@ class ClientReplyLineTests {
 	void aLineBehindTheReplyStaysInThePipe(ClientExample client, @TempDir Path directory) throws Exception {
 		Map<String, FileChannel> outs = new LinkedHashMap<>();
 		List<CompletableFuture<Void>> servers = new ArrayList<>();
-		for (String channel : List.of("echo", "upper", "calc")) {
-			Path in = directory.resolve(channel + ".in");
-			Path out = directory.resolve(channel + ".out");
-			assertThat(new ProcessBuilder("mkfifo", "-m", "600", in.toString(), out.toString()).inheritIO()
-				.start()
-				.waitFor()).isZero();
-			// Read-write opens never wait, and keep each pipe open for the whole test.
-			FileChannel reader = FileChannel.open(in, StandardOpenOption.READ, StandardOpenOption.WRITE);
-			FileChannel writer = FileChannel.open(out, StandardOpenOption.READ, StandardOpenOption.WRITE);
-			outs.put(channel, writer);
-			servers.add(CompletableFuture.runAsync(() -> answerWithALineBehind(channel, reader, writer)));
+		for (String name : List.of("echo", "upper", "calc")) {
+			FakeChannel channel = FakeChannel.create(directory, name);
+			outs.put(name, channel.out());
+			servers.add(CompletableFuture.runAsync(() -> answerWithALineBehind(channel)));
 		}
 		try {
 			List<String> command = new ArrayList<>(client.command());
@@ -75,20 +67,16 @@ class ClientReplyLineTests {
 	/**
 	 * Read one request line and answer it as the sample app would, with a line behind.
 	 */
-	private static void answerWithALineBehind(String channel, FileChannel in, FileChannel out) {
-		try (in) {
-			ByteBuffer buffer = ByteBuffer.allocate(4096);
-			while (indexOfNewline(buffer) < 0 && in.read(buffer) > 0) {
-				// until the whole request is there
-			}
-			String request = new String(buffer.array(), 0, indexOfNewline(buffer), StandardCharsets.UTF_8);
-			String reply = switch (channel) {
+	private static void answerWithALineBehind(FakeChannel channel) {
+		try (FileChannel in = channel.in()) {
+			String request = channel.readRequest();
+			String reply = switch (channel.name()) {
 				case "upper" -> request.toUpperCase(Locale.ROOT);
 				case "calc" -> "{\"result\":3}";
 				default -> request;
 			};
 			// one write: the reply and the line behind it arrive together
-			out.write(ByteBuffer.wrap((reply + "\n" + BEHIND + "\n").getBytes(StandardCharsets.UTF_8)));
+			channel.out().write(ByteBuffer.wrap((reply + "\n" + BEHIND + "\n").getBytes(StandardCharsets.UTF_8)));
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
@@ -105,15 +93,6 @@ class ClientReplyLineTests {
 			read = new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
 		}
 		return read.substring(0, read.length() - end.length() - 1);
-	}
-
-	private static int indexOfNewline(ByteBuffer buffer) {
-		for (int i = 0; i < buffer.position(); i++) {
-			if (buffer.get(i) == '\n') {
-				return i;
-			}
-		}
-		return -1;
 	}
 
 }
