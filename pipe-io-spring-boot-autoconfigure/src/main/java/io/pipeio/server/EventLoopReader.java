@@ -52,6 +52,8 @@ final class EventLoopReader implements PipeReader {
 
 	private final LineFramer framer;
 
+	private final ReadChunks chunks;
+
 	private final BiConsumer<PipeReader, Throwable> onFailure;
 
 	private final int bufferSize;
@@ -91,6 +93,7 @@ final class EventLoopReader implements PipeReader {
 			BiConsumer<PipeReader, Throwable> onFailure) {
 		this.dispatcher = dispatcher;
 		this.framer = dispatcher.newFramer(settings.getMaxMessageSize());
+		this.chunks = new ReadChunks(dispatcher, this.framer, this::reportFailure);
 		this.onFailure = onFailure;
 		this.bufferSize = settings.getBufferSize();
 		this.managed = settings.isManagePipes();
@@ -144,7 +147,7 @@ final class EventLoopReader implements PipeReader {
 			byte[] chunk = this.handedOver;
 			if (chunk != null) {
 				this.handedOver = null;
-				if (!dispatchTaken(chunk, chunk.length)) {
+				if (!this.chunks.dispatchTaken(chunk, chunk.length)) {
 					finish();
 					return;
 				}
@@ -259,10 +262,10 @@ final class EventLoopReader implements PipeReader {
 	 */
 	private boolean dispatchMeasured(byte[] chunk, int read) throws InterruptedException {
 		if (!this.loopDispatch.isMeasuring()) {
-			return dispatchTaken(chunk, read);
+			return this.chunks.dispatchTaken(chunk, read);
 		}
 		long start = System.nanoTime();
-		boolean dispatched = dispatchTaken(chunk, read);
+		boolean dispatched = this.chunks.dispatchTaken(chunk, read);
 		this.loopDispatch.handledOnWorker(System.nanoTime() - start, read);
 		return dispatched;
 	}
@@ -326,35 +329,6 @@ final class EventLoopReader implements PipeReader {
 		return this.closing ? CLOSING : 0;
 	}
 
-	/** See {@link InboundPipe}: a failure on the way to the handler is reported. */
-	/**
-	 * Dispatch a chunk read from the pipe; if the dispatcher no longer takes it, or the
-	 * wait for it is interrupted, its lines are counted as dropped.
-	 */
-	private boolean dispatchTaken(byte[] chunk, int read) throws InterruptedException {
-		boolean dispatched = false;
-		try {
-			dispatched = dispatch(chunk, read);
-			return dispatched;
-		}
-		finally {
-			if (!dispatched) {
-				this.dispatcher.refused(this.framer, chunk, read);
-			}
-		}
-	}
-
-	private boolean dispatch(byte[] chunk, int read) throws InterruptedException {
-		try {
-			return this.dispatcher.dispatch(this.framer, chunk, read);
-		}
-		catch (RuntimeException | Error ex) {
-			this.framer.resync(chunk[read - 1] != '\n');
-			reportFailure(ex);
-			return true;
-		}
-	}
-
 	/** Leave the descriptor unarmed while paused; {@link #resume()} arms it. */
 	private void park() throws IOException {
 		this.parked.set(true);
@@ -377,7 +351,7 @@ final class EventLoopReader implements PipeReader {
 		try {
 			if (this.closing) {
 				new StopDrain(this.in.fifo(), this.dispatcher, this.framer, buffer().bytes, this.managed)
-					.drain((read) -> dispatch(buffer().bytes, read));
+					.drain((read) -> this.chunks.dispatch(buffer().bytes, read));
 			}
 		}
 		catch (IOException ex) {

@@ -45,6 +45,8 @@ final class InboundPipe implements PipeReader {
 
 	private final LineFramer framer;
 
+	private final ReadChunks chunks;
+
 	private final byte[] buffer;
 
 	/**
@@ -77,6 +79,7 @@ final class InboundPipe implements PipeReader {
 		this.channel = channel;
 		this.dispatcher = dispatcher;
 		this.framer = dispatcher.newFramer(settings.getMaxMessageSize());
+		this.chunks = new ReadChunks(dispatcher, this.framer, (ex) -> onFailure.accept(this, ex));
 		this.buffer = new byte[settings.getBufferSize()];
 		this.onFailure = onFailure;
 		this.thread = new Thread(this::run, "pipe-io-" + settings.getChannel() + "-reader");
@@ -116,7 +119,7 @@ final class InboundPipe implements PipeReader {
 				int read = read(byteBuffer);
 				if (read > 0) {
 					arrived();
-					if (!dispatchTaken(read)) {
+					if (!this.chunks.dispatchTaken(this.buffer, read)) {
 						break;
 					}
 				}
@@ -134,7 +137,8 @@ final class InboundPipe implements PipeReader {
 				}
 			}
 			if (this.closing) {
-				new StopDrain(this.fifo, this.dispatcher, this.framer, this.buffer, this.managed).drain(this::dispatch);
+				new StopDrain(this.fifo, this.dispatcher, this.framer, this.buffer, this.managed)
+					.drain((read) -> this.chunks.dispatch(this.buffer, read));
 			}
 		}
 		catch (InterruptedException ex) {
@@ -178,44 +182,6 @@ final class InboundPipe implements PipeReader {
 			if (!this.retired) {
 				this.dispatcher.clientPresence(present);
 			}
-		}
-	}
-
-	/**
-	 * Dispatch a chunk read from the pipe; if the dispatcher no longer takes it, or the
-	 * wait for it is interrupted, its lines are counted as dropped.
-	 */
-	private boolean dispatchTaken(int read) throws InterruptedException {
-		boolean dispatched = false;
-		try {
-			dispatched = dispatch(read);
-			return dispatched;
-		}
-		finally {
-			if (!dispatched) {
-				// taken from the pipe, so no drain sees these lines
-				this.dispatcher.refused(this.framer, this.buffer, read);
-			}
-		}
-	}
-
-	/**
-	 * Dispatch a chunk. A failure on the way that is not the handler's (which the
-	 * dispatcher catches per line) — an {@code OutOfMemoryError} while assembling a line,
-	 * a listener throwing — is reported and reading goes on: ending the thread would
-	 * close the pipe's last reader under the attached clients, whose next write would
-	 * then fail with EPIPE. The rest of the chunk is lost, and a line it ended inside is
-	 * skipped up to its newline rather than delivered as a fragment.
-	 */
-	private boolean dispatch(int read) throws InterruptedException {
-		// Also called by StopDrain, with chunks it read into the same buffer.
-		try {
-			return this.dispatcher.dispatch(this.framer, this.buffer, read);
-		}
-		catch (RuntimeException | Error ex) {
-			this.framer.resync(this.buffer[read - 1] != '\n');
-			this.onFailure.accept(this, ex);
-			return true;
 		}
 	}
 
