@@ -142,7 +142,9 @@ final class LineFailures implements PipeServerListener {
 	 * ({@code overflow=fail}) was counted by the engine and handed to the dead-letter
 	 * file already: the error handler is told, under the same reason, but the line it
 	 * answers is not dropped as well, which would count one lost reply twice. Any other
-	 * failure drops the line as {@link #failed} does.
+	 * failure drops the line as {@link DropReason#HANDLER_ERROR}: the line was read and
+	 * handled, so even a reply that cannot be converted is the listener's failure, not a
+	 * malformed line.
 	 * @param line the line the reply answers
 	 * @param failure why the reply could not be sent
 	 * @param attempts how many times the listener was called with the line
@@ -153,18 +155,22 @@ final class LineFailures implements PipeServerListener {
 			tellErrorHandler(refused.getDropReason(), line, failure);
 			return;
 		}
-		failed(line, failure, attempts);
+		failed(DropReason.HANDLER_ERROR, line, failure, attempts);
 	}
 
 	/**
-	 * Drop a line that the listener or the conversion of its reply failed on.
+	 * Drop a line that the listener failed on: {@link DropReason#MALFORMED} if it could
+	 * not be converted (decoded) for the listener, else {@link DropReason#HANDLER_ERROR}.
 	 * @param line the line
 	 * @param failure the failure
 	 * @param attempts how many times the listener was called with it
 	 */
 	void failed(byte[] line, Throwable failure, int attempts) {
-		DropReason reason = (failure instanceof PipeMessageConversionException) ? DropReason.MALFORMED
-				: DropReason.HANDLER_ERROR;
+		failed((failure instanceof PipeMessageConversionException) ? DropReason.MALFORMED : DropReason.HANDLER_ERROR,
+				line, failure, attempts);
+	}
+
+	private void failed(DropReason reason, byte[] line, Throwable failure, int attempts) {
 		this.channel.counts.dropped(reason);
 		this.channel.counts.error(failure);
 		dropped(reason, line, failure, attempts);

@@ -16,6 +16,7 @@ import io.pipeio.core.BufferedPipeMessageListener;
 import io.pipeio.core.PipeChannelContext;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.core.ReactiveAdapterRegistry;
 import org.springframework.core.ResolvableType;
 import org.springframework.util.Assert;
 import org.springframework.util.ReflectionUtils;
@@ -67,7 +68,14 @@ public class MethodPipeMessageListener implements BufferedPipeMessageListener {
 		int context = -1;
 		Class<?>[] types = method.getParameterTypes();
 		for (int i = 0; i < types.length; i++) {
-			if (PipeChannelContext.class.isAssignableFrom(types[i]) && context < 0) {
+			if (PipeChannelContext.class.isAssignableFrom(types[i]) && types[i] != PipeChannelContext.class) {
+				// A PipeChannel, say: the listener is given a PipeChannelContext, which
+				// is
+				// not one.
+				throw invalid(method, "takes a " + types[i].getName()
+						+ ", which the channel is not given as: declare the parameter as PipeChannelContext");
+			}
+			if (types[i] == PipeChannelContext.class && context < 0) {
 				context = i;
 			}
 			else if (payload < 0) {
@@ -88,6 +96,16 @@ public class MethodPipeMessageListener implements BufferedPipeMessageListener {
 					+ " classpath or define a PipeMessageConverter bean");
 		}
 		ResolvableType returnType = ResolvableType.forMethodReturnType(method);
+		Class<?> rawReturn = returnType.toClass();
+		if (!CompletionStage.class.isAssignableFrom(rawReturn)
+				&& ReactiveAdapterRegistry.getSharedInstance().getAdapter(rawReturn) != null) {
+			// Sent as it is, it would be serialized as an object: nothing subscribes to
+			// it.
+			throw invalid(method,
+					"returns a " + rawReturn.getName()
+							+ ", which pipe-io does not subscribe to: return a CompletableFuture instead (for a Mono,"
+							+ " mono.toFuture())");
+		}
 		this.optionalReply = OptionalReply.of(returnType);
 		ResolvableType replyType = convertedReplyType(returnType);
 		if (replyType != null && !converter.canConvertTo(replyType.toClass())) {
@@ -196,23 +214,33 @@ public class MethodPipeMessageListener implements BufferedPipeMessageListener {
 	/** How a method's {@link Optional} reply is taken out of it. */
 	private enum OptionalReply {
 
-		NONE, DIRECT, STAGE;
+		/**
+		 * {@code NONE}: the declared type holds no {@code Optional}; {@code DIRECT}: it
+		 * is one; {@code STAGE}: a stage of one, or of a type that may be one
+		 * ({@code Object}, a wildcard); {@code ANY}: a type that may be either, such as
+		 * {@code Object}, told apart per reply.
+		 */
+		NONE, DIRECT, STAGE, ANY;
 
 		static OptionalReply of(ResolvableType returnType) {
 			Class<?> raw = returnType.resolve();
 			if (raw == Optional.class) {
 				return DIRECT;
 			}
-			if (raw != null && CompletionStage.class.isAssignableFrom(raw)
-					&& returnType.as(CompletionStage.class).getGeneric(0).resolve() == Optional.class) {
-				return STAGE;
+			if (raw != null && CompletionStage.class.isAssignableFrom(raw)) {
+				return mayBeOptional(returnType.as(CompletionStage.class).getGeneric(0)) ? STAGE : NONE;
 			}
-			return NONE;
+			return mayBeOptional(returnType) ? ANY : NONE;
+		}
+
+		private static boolean mayBeOptional(ResolvableType type) {
+			Class<?> raw = type.resolve();
+			return raw == null || raw == Optional.class || raw == Object.class;
 		}
 
 		@Nullable Object unwrap(@Nullable Object reply) {
-			if (this == STAGE && reply instanceof CompletionStage<?> stage) {
-				return stage.thenApply(OptionalReply::valueOf);
+			if (this != DIRECT && reply instanceof CompletionStage<?> stage) {
+				return (this == NONE) ? stage : stage.thenApply(OptionalReply::valueOf);
 			}
 			return valueOf(reply);
 		}
