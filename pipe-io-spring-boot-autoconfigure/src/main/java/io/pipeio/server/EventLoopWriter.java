@@ -135,6 +135,11 @@ final class EventLoopWriter implements PipeWriter {
 		}
 		EventLoopWriter writer = new EventLoopWriter(fifo, loop, queue, statistics, lostLines, settings, onFailure);
 		queue.writeOnWakeup(writer::kick);
+		if (queue.size() > 0) {
+			// Queued while the channel started, before there was a writer to wake (the
+			// queue opens before the pipes): nothing else would.
+			loop.workers().execute(writer::kick);
+		}
 		return writer;
 	}
 

@@ -137,6 +137,32 @@ class PipeServerSendTests extends PipeServerTestSupport {
 	}
 
 	@Test
+	void aLineSentWhileTheChannelStartsIsWritten() throws Exception {
+		PipeServer server = this.pipes.server(this.pipes.settings().build());
+		CompletableFuture<CompletableFuture<Void>> accepted = new CompletableFuture<>();
+		Thread sender = new Thread(() -> {
+			// The first send the starting channel takes: usually one before its writer
+			// is there.
+			while (!accepted.isDone()) {
+				CompletableFuture<Void> written = server.sendAsync("early".getBytes(StandardCharsets.UTF_8));
+				if (!written.isCompletedExceptionally()) {
+					accepted.complete(written);
+				}
+			}
+		});
+		sender.start();
+		try {
+			server.start();
+			accepted.get(5, TimeUnit.SECONDS).get(5, TimeUnit.SECONDS);
+			assertThat(server.getStatistics().getSentMessages()).isOne();
+		}
+		finally {
+			accepted.complete(null);
+			sender.join();
+		}
+	}
+
+	@Test
 	void lineContainingNewlineIsRejected() throws Exception {
 		PipeServer server = this.pipes.start();
 		byte[] twoLines = "two\nlines".getBytes(StandardCharsets.UTF_8);
