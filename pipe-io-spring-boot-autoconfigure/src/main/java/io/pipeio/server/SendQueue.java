@@ -183,7 +183,8 @@ final class SendQueue {
 				return false;
 			}
 			this.bounds.full();
-			if (this.policy == OverflowPolicy.DROP_OLDEST && !this.entries.isEmpty()) {
+			if (this.policy == OverflowPolicy.DROP_OLDEST && !this.entries.isEmpty()
+					&& this.bounds.fitsOnceEmptied(length)) {
 				Object oldest = this.entries.removeFirst();
 				this.bounds.queued(this.entries.size(), -OutboundPipe.lineOf(oldest).length);
 				this.dropped.add(oldest);

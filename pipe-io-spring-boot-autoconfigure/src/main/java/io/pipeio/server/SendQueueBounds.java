@@ -52,6 +52,16 @@ final class SendQueueBounds {
 	}
 
 	/**
+	 * Whether a line would fit once every queued line was dropped: not while the bytes
+	 * being written leave no room for it, and those cannot be dropped.
+	 * @param length the line's length
+	 * @return whether dropping queued lines can make room for it
+	 */
+	boolean fitsOnceEmptied(int length) {
+		return this.writingBytes == 0 || this.writingBytes + length <= this.maxBytes;
+	}
+
+	/**
 	 * Whether a line would fit once the lines collected before it were queued, judged
 	 * without the lock (other senders may fill the queue meanwhile); with
 	 * {@link OverflowPolicy#FAIL} only.

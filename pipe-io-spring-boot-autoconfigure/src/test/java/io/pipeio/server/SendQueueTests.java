@@ -120,6 +120,21 @@ class SendQueueTests {
 	}
 
 	@Test
+	void dropOldestDropsNoQueuedLineThatCouldNotMakeRoom() throws Exception {
+		SendQueue queue = queue(OverflowPolicy.DROP_OLDEST, 100, 100);
+		assertThat(queue.offer(new byte[60])).isTrue();
+		takeAll(queue);
+		for (String text : List.of("a", "b", "c")) {
+			assertThat(queue.offer(line(text))).isTrue();
+		}
+		// The writer's 60 bytes leave no room for 50 whatever is dropped: only the new
+		// line is.
+		assertThat(queue.offer(new byte[50])).isFalse();
+		assertThat(this.rejected).isEmpty();
+		assertThat(texts(takeAll(queue))).containsExactly("a", "b", "c");
+	}
+
+	@Test
 	void blockLetsAnotherThreadWaitForRoom() throws Exception {
 		SendQueue queue = new SendQueue(
 				settings(OverflowPolicy.BLOCK, 1, 1000).sendTimeout(Duration.ofSeconds(30)).build(),
