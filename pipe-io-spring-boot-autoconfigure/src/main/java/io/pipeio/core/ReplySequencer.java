@@ -3,6 +3,7 @@ package io.pipeio.core;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Future;
 import java.util.function.BiConsumer;
 
 import io.pipeio.server.ReplySink;
@@ -28,6 +29,12 @@ final class ReplySequencer {
 	private final ArrayDeque<Slot> slots = new ArrayDeque<>();
 
 	private volatile int outstanding;
+
+	/**
+	 * The failed reply being reported, under the lock: an error handler's reply to it,
+	 * made meanwhile on the same thread, takes its place rather than the end of the line.
+	 */
+	private @Nullable Slot failing;
 
 	/**
 	 * Create a sequencer.
@@ -76,22 +83,28 @@ final class ReplySequencer {
 			boolean errorReply) {
 		// The failure callbacks are the sequencer's, not one per call: a synchronous
 		// reply, the common case, allocates nothing here.
+		boolean inPlaceOfFailed = errorReply && Thread.holdsLock(this) && this.failing != null;
 		if (reply instanceof CompletionStage<?> stage) {
 			Slot slot = new Slot(Arrays.copyOfRange(buffer, offset, offset + length), attempts, replies, errorReply);
-			add(slot);
+			add(slot, inPlaceOfFailed);
+			if (!(stage instanceof Future<?> future && future.isDone())) {
+				// Completed on another thread, it would be sent at once: the replies the
+				// chunk holds, all earlier, go first.
+				replies.flush();
+			}
 			stage.whenComplete((value, error) -> {
 				if (completed(slot, value, error)) {
 					drain();
 				}
 			});
 		}
-		else if (this.outstanding == 0) {
+		else if (this.outstanding == 0 || inPlaceOfFailed) {
 			this.sender.accept(reply, replies);
 		}
 		else {
 			Slot slot = new Slot(Arrays.copyOfRange(buffer, offset, offset + length), attempts, replies, errorReply);
 			slot.complete(reply, null);
-			add(slot);
+			add(slot, false);
 			drain();
 		}
 	}
@@ -130,8 +143,13 @@ final class ReplySequencer {
 		return false;
 	}
 
-	private synchronized void add(Slot slot) {
-		this.slots.addLast(slot);
+	private synchronized void add(Slot slot, boolean first) {
+		if (first) {
+			this.slots.addFirst(slot);
+		}
+		else {
+			this.slots.addLast(slot);
+		}
 		this.outstanding = this.slots.size();
 	}
 
@@ -149,7 +167,14 @@ final class ReplySequencer {
 
 	private void deliver(Slot slot) {
 		if (slot.error != null) {
-			(slot.errorReply ? this.onErrorReplyFailure : this.onFailure).failed(slot.line, slot.error, slot.attempts);
+			this.failing = slot;
+			try {
+				(slot.errorReply ? this.onErrorReplyFailure : this.onFailure).failed(slot.line, slot.error,
+						slot.attempts);
+			}
+			finally {
+				this.failing = null;
+			}
 		}
 		else if (slot.value != null) {
 			try {

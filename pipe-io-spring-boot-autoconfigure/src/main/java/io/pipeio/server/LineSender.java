@@ -209,6 +209,14 @@ final class LineSender {
 			return LineSender.this.sendAsync(line, true);
 		}
 
+		@Override
+		public void flush() {
+			SendQueue sendQueue = LineSender.this.queue;
+			if (sendQueue != null) {
+				LineSender.this.chunkReplies.beforeSend(sendQueue);
+			}
+		}
+
 	}
 
 }

@@ -41,4 +41,12 @@ public interface ReplySink {
 	 */
 	CompletableFuture<Void> sendAsync(byte[] line);
 
+	/**
+	 * Hand the replies sent so far to the writer now rather than with the rest of the
+	 * chunk: for a handler whose next reply will be sent from another thread, which must
+	 * not overtake them. Does nothing on another thread or after the chunk ended.
+	 */
+	default void flush() {
+	}
+
 }

@@ -1,8 +1,12 @@
 package io.pipeio.core;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import io.pipeio.annotation.PipeListener;
@@ -70,6 +74,99 @@ class PipeAsyncReplyOrderTests {
 					assertThat(client.receiveLines(2)).containsExactly("re:slow", "error:bad");
 				}
 			});
+	}
+
+	@Test
+	void anErrorHandlersReplyToAFailedAsynchronousReplyTakesItsPlace() {
+		PipeIoContextRunners.withDirectory(this.directory)
+			.withUserConfiguration(FailingLater.class)
+			.withBean("pipeErrorHandler", PipeErrorHandler.class,
+					() -> (failure, channel) -> "error:" + new String(failure.getLine(), channel.getCharset()))
+			.withPropertyValues("pipe-io.channels.work.charset=UTF-8")
+			.run((context) -> {
+				try (PipeTestClient client = PipeTestClient.connect(this.directory, "work")) {
+					client.send("fail");
+					client.send("ok");
+					assertThat(client.receiveLines(2)).containsExactly("error:fail", "re:ok");
+				}
+			});
+	}
+
+	@Test
+	void anAsynchronousReplyCompletedOnAnotherThreadDoesNotOvertakeTheRepliesOfItsChunk() {
+		PipeIoContextRunners.withDirectory(this.directory)
+			.withUserConfiguration(CompletedElsewhere.class)
+			.withPropertyValues("pipe-io.channels.work.charset=UTF-8")
+			.run((context) -> {
+				try (PipeTestClient client = PipeTestClient.connect(this.directory, "work")) {
+					// Until measured fast, a listener's replies are not held.
+					for (int round = 0; round < 30; round++) {
+						StringBuilder warmUp = new StringBuilder();
+						for (int i = 0; i < 500; i++) {
+							warmUp.append("x").append(i).append('\n');
+						}
+						client.sendRaw(warmUp.toString().getBytes(StandardCharsets.UTF_8));
+						assertThat(client.receiveLines(500)).hasSize(500);
+					}
+					for (int round = 0; round < 3; round++) {
+						// One chunk: the replies of a fast listener's lines are held to
+						// its
+						// end.
+						StringBuilder chunk = new StringBuilder();
+						List<String> expected = new ArrayList<>();
+						for (int i = 0; i < 200; i++) {
+							chunk.append("w").append(i).append('\n');
+							expected.add("re:w" + i);
+						}
+						chunk.append("async\nwait\n");
+						expected.add("re:async");
+						expected.add("re:wait");
+						client.sendRaw(chunk.toString().getBytes(StandardCharsets.UTF_8));
+						assertThat(client.receiveLines(expected.size())).containsExactlyElementsOf(expected);
+					}
+				}
+			});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class FailingLater {
+
+		@PipeListener("work")
+		CompletableFuture<String> reply(String line) {
+			if (line.equals("fail")) {
+				return CompletableFuture.supplyAsync(() -> {
+					throw new IllegalStateException("failed later");
+				}, CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS));
+			}
+			return CompletableFuture.completedFuture("re:" + line);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class CompletedElsewhere {
+
+		private volatile CountDownLatch sent = new CountDownLatch(1);
+
+		@PipeListener("work")
+		CompletableFuture<String> reply(String line) throws InterruptedException {
+			if (line.equals("async")) {
+				CompletableFuture<String> reply = new CompletableFuture<>();
+				CountDownLatch completed = new CountDownLatch(1);
+				this.sent = completed;
+				// Completing it sends its reply on that thread, before complete returns.
+				new Thread(() -> {
+					reply.complete("re:async");
+					completed.countDown();
+				}).start();
+				return reply;
+			}
+			if (line.equals("wait")) {
+				this.sent.await();
+			}
+			return CompletableFuture.completedFuture("re:" + line);
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
