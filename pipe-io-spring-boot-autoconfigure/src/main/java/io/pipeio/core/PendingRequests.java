@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The requests of one channel that wait for their answer, in the order their lines were
@@ -25,19 +26,29 @@ final class PendingRequests {
 	private final ConcurrentLinkedQueue<CompletableFuture<byte[]>> waiting = new ConcurrentLinkedQueue<>();
 
 	/**
-	 * Take a place and queue the request line.
+	 * Take a place and queue the request line. A line dropped once queued (by
+	 * {@code drop-oldest}, a stop, a replaced pipe) gives up its place and fails its
+	 * request: nothing answers it, and the next answer is the next request's.
 	 * @param line the request line
-	 * @param sender queues a line on the channel; may throw
+	 * @param sender queues a line on the channel, returning a future completed once it is
+	 * written (failed if it is dropped); may throw
 	 * @param orphaned told of a line that took the place of a request whose line could
 	 * then not be queued: it answers nobody
 	 * @return completed with the answer
 	 */
-	CompletableFuture<byte[]> send(byte[] line, Consumer<byte[]> sender, Consumer<byte[]> orphaned) {
+	CompletableFuture<byte[]> send(byte[] line, Function<byte[], CompletableFuture<Void>> sender,
+			Consumer<byte[]> orphaned) {
 		CompletableFuture<byte[]> answer = new CompletableFuture<>();
 		synchronized (this.sendLock) {
 			this.waiting.add(answer);
+			CompletableFuture<Void> written;
 			try {
-				sender.accept(line);
+				written = sender.apply(line);
+				Throwable dropped = written.isCompletedExceptionally() ? written.handle((ok, ex) -> ex).join() : null;
+				if (dropped != null) {
+					// Not queued (drop-newest tells only through the future).
+					throw (dropped instanceof RuntimeException runtime) ? runtime : new IllegalStateException(dropped);
+				}
 			}
 			catch (RuntimeException ex) {
 				if (!this.waiting.remove(answer)) {
@@ -48,6 +59,11 @@ final class PendingRequests {
 				}
 				throw ex;
 			}
+			written.whenComplete((ok, dropped) -> {
+				if (dropped != null && this.waiting.remove(answer)) {
+					answer.completeExceptionally(dropped);
+				}
+			});
 		}
 		return answer;
 	}

@@ -288,7 +288,7 @@ public final class PipeChannel implements PipeChannelContext {
 	 * @throws io.pipeio.server.PipeSendException if the line cannot be queued
 	 */
 	public CompletableFuture<byte[]> request(byte[] line) {
-		return this.requests.send(line, this.server::send, this.failures::lateAnswer);
+		return this.requests.send(line, this.server::sendAsync, this.failures::lateAnswer);
 	}
 
 	/**

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.pipeio.annotation.PipeListener;
 import io.pipeio.server.DropReason;
+import io.pipeio.server.PipeSendException;
 import io.pipeio.test.PipeTestClient;
 import io.pipeio.testsupport.PipeIoContextRunners;
 import org.junit.jupiter.api.AfterEach;
@@ -148,12 +149,8 @@ class PipeTemplateRequestTests {
 			.run((context) -> {
 				PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("calc");
 				PipeRequestOperations requests = context.getBean(PipeRequestOperations.class);
-				// Nobody reads: the writer blocks on a line larger than the pipe, one
-				// more
-				// fills the queue, so the request's line waits for room.
-				channel.send(new byte[256 * 1024]);
-				await().atMost(Duration.ofSeconds(5)).until(() -> channel.getSendQueueSize() == 0);
-				channel.send("queued");
+				// The request's line waits for room.
+				fillTheOutPipeAndTheQueue(channel);
 				CompletableFuture<String> request = CompletableFuture
 					.supplyAsync(() -> requests.sendAndReceive("calc", "request", Duration.ofSeconds(20)));
 				await().atMost(Duration.ofSeconds(5)).until(() -> channel.getPendingRequests() == 1);
@@ -166,12 +163,73 @@ class PipeTemplateRequestTests {
 				await().atMost(Duration.ofSeconds(5))
 					.until(() -> channel.getStatistics().getDropped(DropReason.LATE_ANSWER) == 1);
 				assertThat(channel.getPendingRequests()).isZero();
-				try (PipeTestClient reader = PipeTestClient.receiver(this.directory.resolve("calc.out"))) {
-					// read what waits, so that the stop need not wait for a reader
-					assertThat(reader.receiveBytes()).hasSize(256 * 1024);
-					assertThat(reader.receive()).isEqualTo("queued");
-				}
+				readTheOutPipe("queued");
 			});
+	}
+
+	@Test
+	void aRequestWhoseLineIsDroppedFailsAndKeepsNoPlace() {
+		PipeIoContextRunners.withDirectory(this.directory)
+			.withPropertyValues("pipe-io.channels.calc.send-queue-capacity=1",
+					"pipe-io.channels.calc.overflow=drop-newest")
+			.run((context) -> {
+				PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("calc");
+				PipeRequestOperations requests = context.getBean(PipeRequestOperations.class);
+				fillTheOutPipeAndTheQueue(channel);
+				// drop-newest: the request's line is dropped at once
+				assertThatExceptionOfType(PipeSendException.class)
+					.isThrownBy(() -> requests.sendAndReceiveAsync("calc", "request", Duration.ofSeconds(20)));
+				assertThat(channel.getPendingRequests()).isZero();
+				assertThat(channel.getStatistics().getDropped(DropReason.QUEUE_FULL)).isOne();
+				readTheOutPipe("queued");
+			});
+	}
+
+	@Test
+	void aRequestWhoseQueuedLineIsDroppedLaterFailsAndKeepsNoPlace() {
+		PipeIoContextRunners.withDirectory(this.directory)
+			.withPropertyValues("pipe-io.channels.calc.send-queue-capacity=1",
+					"pipe-io.channels.calc.overflow=drop-oldest")
+			.run((context) -> {
+				PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("calc");
+				PipeRequestOperations requests = context.getBean(PipeRequestOperations.class);
+				channel.send(new byte[256 * 1024]);
+				await().atMost(Duration.ofSeconds(5)).until(() -> channel.getSendQueueSize() == 0);
+				CompletableFuture<String> request = requests.sendAndReceiveAsync("calc", "request",
+						Duration.ofSeconds(20));
+				assertThat(channel.getPendingRequests()).isOne();
+				// drop-oldest: the request's line makes room for this one
+				channel.send("newer");
+				assertThat(request).failsWithin(Duration.ofSeconds(5))
+					.withThrowableThat()
+					.withRootCauseInstanceOf(PipeSendException.class);
+				assertThat(channel.getPendingRequests()).isZero();
+				// so the next line the other end writes is no answer to it
+				try (PipeTestClient writer = PipeTestClient.sender(this.directory.resolve("calc.in"))) {
+					writer.send("event");
+				}
+				await().atMost(Duration.ofSeconds(5))
+					.until(() -> channel.getStatistics().getDropped(DropReason.NO_LISTENER) == 1);
+				readTheOutPipe("newer");
+			});
+	}
+
+	/**
+	 * Nobody reads: the writer blocks on a line larger than the pipe, one more fills the
+	 * queue.
+	 */
+	private static void fillTheOutPipeAndTheQueue(PipeChannel channel) {
+		channel.send(new byte[256 * 1024]);
+		await().atMost(Duration.ofSeconds(5)).until(() -> channel.getSendQueueSize() == 0);
+		channel.send("queued");
+	}
+
+	/** Read what waits, so that the stop need not wait for a reader. */
+	private void readTheOutPipe(String last) {
+		try (PipeTestClient reader = PipeTestClient.receiver(this.directory.resolve("calc.out"))) {
+			assertThat(reader.receiveBytes()).hasSize(256 * 1024);
+			assertThat(reader.receive()).isEqualTo(last);
+		}
 	}
 
 	@Test
