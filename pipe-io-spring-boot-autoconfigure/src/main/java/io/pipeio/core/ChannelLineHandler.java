@@ -77,6 +77,16 @@ final class ChannelLineHandler implements LineHandler {
 				"Every client left channel '" + this.channel.getName() + "' in the middle of a line"), 0);
 	}
 
+	@Override
+	public void onTooLargeLine(long size) {
+		// Counted by the engine. An answer all the same: it uses up the oldest request's
+		// place, or every later answer would go to the request before its own.
+		PipeChannel channel = this.channel;
+		channel.requests.failOldest(new PipeRequestException(channel.getName(), PipeRequestOutcome.ERROR,
+				"The answer on channel '" + channel.getName() + "' was " + size
+						+ " bytes, over its max-message-size: it was dropped (too-large)"));
+	}
+
 	private ReplyingContext context(ReplySink replies) {
 		ReplyingContext current = this.context;
 		if (current == null || current.replies != replies) {

@@ -84,6 +84,18 @@ final class PendingRequests {
 	}
 
 	/**
+	 * Fail the oldest waiting request, if there is one: the line that answered it could
+	 * not be delivered.
+	 * @param failure the exception its caller gets (unless it timed out already)
+	 */
+	void failOldest(RuntimeException failure) {
+		CompletableFuture<byte[]> oldest = this.waiting.poll();
+		if (oldest != null) {
+			oldest.completeExceptionally(failure);
+		}
+	}
+
+	/**
 	 * Fail every waiting request at once.
 	 * @param failure the exception each caller gets
 	 * @param whileNoneSent run while no request can be sent, after the requests were

@@ -367,6 +367,12 @@ final class LineDispatcher {
 			LineDispatcher dispatcher = LineDispatcher.this;
 			dispatcher.statistics.recordDropped(DropReason.TOO_LARGE);
 			dispatcher.listener.onDropped(dispatcher.server, DropReason.TOO_LARGE, size);
+			try {
+				dispatcher.handler.onTooLargeLine(size);
+			}
+			catch (RuntimeException ex) {
+				dispatcher.statistics.recordError(ex);
+			}
 		}
 
 		@Override

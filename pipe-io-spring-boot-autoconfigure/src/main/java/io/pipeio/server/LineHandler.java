@@ -75,6 +75,14 @@ public interface LineHandler {
 	}
 
 	/**
+	 * Learn of a line over the max message size; it was skipped and counted
+	 * ({@link DropReason#TOO_LARGE}). By default, nothing more happens.
+	 * @param size its size in bytes
+	 */
+	default void onTooLargeLine(long size) {
+	}
+
+	/**
 	 * Called after the lines of one chunk read from the pipe have been handled: they were
 	 * handled back to back, with no wait for the pipe between them, so a handler can time
 	 * them as a whole (two clock reads per chunk instead of two per line). Called before

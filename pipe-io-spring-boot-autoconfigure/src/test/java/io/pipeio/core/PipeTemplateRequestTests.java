@@ -168,6 +168,18 @@ class PipeTemplateRequestTests {
 	}
 
 	@Test
+	void anAnswerTooLargeForTheChannelFailsItsRequestAndTheNextRequestGetsItsOwn() {
+		runner().run((context) -> {
+			PipeRequestOperations requests = startPlugin(context);
+			// upper-cased, the answer is as large as the request: over the 1KB limit
+			assertThatExceptionOfType(PipeRequestException.class)
+				.isThrownBy(() -> requests.sendAndReceive("calc", "x".repeat(2000), Duration.ofSeconds(10)))
+				.withMessageContaining("over its max-message-size");
+			assertThat(requests.sendAndReceive("calc", "after", Duration.ofSeconds(10))).isEqualTo("AFTER");
+		});
+	}
+
+	@Test
 	void aRequestWhoseLineIsDroppedFailsAndKeepsNoPlace() {
 		PipeIoContextRunners.withDirectory(this.directory)
 			.withPropertyValues("pipe-io.channels.calc.send-queue-capacity=1",
