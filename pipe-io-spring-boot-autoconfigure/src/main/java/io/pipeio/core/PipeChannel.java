@@ -26,6 +26,12 @@ import org.jspecify.annotations.Nullable;
  */
 public final class PipeChannel implements PipeChannelContext {
 
+	/**
+	 * What the engine's stop gets at least after the plug-in's: time to read what the
+	 * plug-in wrote before it was killed.
+	 */
+	private static final long MIN_DRAIN_NANOS = 100_000_000L;
+
 	private final String name;
 
 	private final PipeChannelSettings settings;
@@ -218,14 +224,16 @@ public final class PipeChannel implements PipeChannelContext {
 	 */
 	public void stop(Duration timeout) {
 		synchronized (this.lifecycle) {
+			long deadline = System.nanoTime() + timeout.toNanos();
 			this.stops++;
 			this.failures.stopping();
 			if (this.plugin != null) {
 				// The plug-in goes first; then the channel drains what it wrote until
-				// EOF.
-				this.plugin.supervisor().stop();
+				// EOF. SIGKILL within the timeout at the latest: the application may exit
+				// once it is over, and the plug-in must not outlive it.
+				this.plugin.supervisor().stop(timeout);
 			}
-			this.server.stop(timeout);
+			this.server.stop(Duration.ofNanos(Math.max(deadline - System.nanoTime(), MIN_DRAIN_NANOS)));
 			// Asynchronous replies had until now; none waits into the next start, where
 			// it would hold up every reply behind it.
 			this.replies.release();

@@ -92,6 +92,17 @@ public final class PluginSupervisor {
 	 * timeout. Returns once they are gone.
 	 */
 	public void stop() {
+		stop(this.settings.stopTimeout());
+	}
+
+	/**
+	 * Stop the plug-in and everything it started: SIGTERM, then SIGKILL after the stop
+	 * timeout or the given limit, whichever comes first (a stop of the application must
+	 * not leave it behind). Returns once they are gone.
+	 * @param limit the longest to wait for the plug-in to exit before SIGKILL
+	 */
+	public void stop(Duration limit) {
+		Duration grace = (limit.compareTo(this.settings.stopTimeout()) < 0) ? limit : this.settings.stopTimeout();
 		ScheduledExecutorService stopped;
 		synchronized (this) {
 			stopped = this.executor;
@@ -99,7 +110,7 @@ public final class PluginSupervisor {
 			this.generation++; // the exit about to come is this stop's, not a crash
 			// before the exit is reported: it was asked for
 			this.state = PluginState.STOPPED;
-			terminate(false);
+			terminate(false, grace);
 		}
 		if (stopped != null) {
 			stopped.shutdownNow();
@@ -116,19 +127,19 @@ public final class PluginSupervisor {
 			throw new IllegalStateException("The plug-in of channel '" + this.channel + "' is not started");
 		}
 		int next = ++this.generation;
-		terminate(true);
+		terminate(true, this.settings.stopTimeout());
 		this.budget.reset();
 		this.restarts++;
 		launch(next);
 	}
 
-	private void terminate(boolean willRestart) {
+	private void terminate(boolean willRestart, Duration grace) {
 		Process running = this.process;
 		this.process = null;
 		if (running == null) {
 			return;
 		}
-		ProcessTrees.terminate(running.toHandle(), this.settings.stopTimeout());
+		ProcessTrees.terminate(running.toHandle(), grace);
 		int code = ProcessTrees.exitCode(running);
 		this.lastExitCode = code;
 		joinStderr();

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -93,6 +94,27 @@ class PipePluginHostTests {
 		assertThat(output.getAll())
 			.containsPattern("INFO.*Plug-in of channel 'calc' exited with code \\d+; state STOPPED")
 			.doesNotContainPattern("WARN.*Plug-in of channel 'calc' exited");
+	}
+
+	@Test
+	void aPluginIgnoringSigtermIsKilledWithinTheShutdownTimeoutNotItsLongerStopTimeout() throws Exception {
+		AtomicLong pid = new AtomicLong();
+		PipeIoContextRunners.withDirectory(this.directory.resolve("pipes"))
+			.withPropertyValues("pipe-io.channels.calc.plugin.command[0]=bash",
+					"pipe-io.channels.calc.plugin.command[1]=-c",
+					"pipe-io.channels.calc.plugin.command[2]=trap '' TERM; while :; do sleep 0.1; done",
+					"pipe-io.channels.calc.plugin.stop-timeout=60s", "spring.lifecycle.timeout-per-shutdown-phase=1s")
+			.run((context) -> {
+				PluginSupervisor plugin = context.getBean(PipeChannelRegistry.class)
+					.getRequiredChannel("calc")
+					.getPlugin();
+				await().atMost(WAIT).until(() -> plugin.getPid() != null);
+				pid.set(plugin.getPid());
+			});
+		// The application may exit once its stop is over: the plug-in must be gone by
+		// then, not a minute later.
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> ProcessHandle.of(pid.get()).filter(ProcessHandle::isAlive).isEmpty());
 	}
 
 	@Test
