@@ -206,9 +206,6 @@ final class EffectiveChannel {
 		return this.plugin;
 	}
 
-	/**
-	 * @return the property of the channel's plug-in, for messages
-	 */
 	int retryMaxAttempts() {
 		return this.retryMaxAttempts;
 	}
@@ -241,6 +238,9 @@ final class EffectiveChannel {
 		return this.deadLetterMaxHistory;
 	}
 
+	/**
+	 * @return the property of the channel's plug-in, for messages
+	 */
 	String pluginProperty() {
 		return "pipe-io.channels." + this.name + ".plugin";
 	}

@@ -1,5 +1,6 @@
 package io.pipeio.autoconfigure;
 
+import java.time.Duration;
 import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -91,9 +92,16 @@ final class PipeChannelChecks {
 		if (overflow(channel.overflow()) == null) {
 			problems.add(overflowProblem(channel.property("overflow"), channel.overflow()));
 		}
-		if (dispatch(channel.dispatch()) == null) {
+		DispatchMode dispatch = dispatch(channel.dispatch());
+		if (dispatch == null) {
 			problems.add(channel.property("dispatch") + " '" + channel.dispatch()
 					+ "' is not a dispatch mode; use auto, loop or worker");
+		}
+		else if (dispatch == DispatchMode.LOOP && retryWaits(channel)) {
+			problems.add(channel.property("dispatch") + "=loop runs the listener on the event loop thread, where the"
+					+ " wait between its attempts (" + channel.property("retry.max-attempts")
+					+ ") would hold up every channel;"
+					+ " use dispatch auto or worker, which retry on a worker thread");
 		}
 		if (channel.sendTimeout() == null || channel.sendTimeout().isNegative()) {
 			problems.add(channel.property("send-timeout") + " must not be negative, got " + channel.sendTimeout()
@@ -101,6 +109,14 @@ final class PipeChannelChecks {
 		}
 		checkRetry(channel, problems);
 		checkDeadLetter(channel, problems);
+	}
+
+	/**
+	 * Whether a failed listener call is retried after a wait, which must not happen on
+	 * the event loop thread.
+	 */
+	static boolean retryWaits(EffectiveChannel channel) {
+		return channel.retryMaxAttempts() > 1 && channel.retryInitialInterval().compareTo(Duration.ZERO) > 0;
 	}
 
 	private static void checkRetry(EffectiveChannel channel, Set<String> problems) {

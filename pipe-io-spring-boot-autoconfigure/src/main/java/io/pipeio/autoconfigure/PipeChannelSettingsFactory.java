@@ -13,6 +13,7 @@ import java.util.Set;
 import io.pipeio.core.PipeChannelSettings;
 import io.pipeio.core.PipeRetrySettings;
 import io.pipeio.deadletter.DeadLetterSettings;
+import io.pipeio.server.DispatchMode;
 import io.pipeio.server.PipeEngine;
 import io.pipeio.server.PipeServerSettings;
 import org.apache.commons.logging.Log;
@@ -122,7 +123,7 @@ public class PipeChannelSettingsFactory {
 			.sendTimeout(required(channel.sendTimeout(), channel, "send-timeout"))
 			.engine(engine())
 			.eventLoops(this.properties.getEventLoop().getThreads())
-			.dispatch(required(PipeChannelChecks.dispatch(channel.dispatch()), channel, "dispatch"));
+			.dispatch(dispatch(channel));
 		for (PipeChannelSettingsCustomizer customizer : this.customizers) {
 			customizer.customize(name, server);
 		}
@@ -134,6 +135,17 @@ public class PipeChannelSettingsFactory {
 						channel.retryMultiplier(), channel.retryMaxInterval()),
 				(deadLetterFile != null) ? new DeadLetterSettings(Path.of(deadLetterFile),
 						channel.deadLetterMaxFileSize().toBytes(), channel.deadLetterMaxHistory()) : null);
+	}
+
+	/**
+	 * The channel's dispatch mode; {@code auto} is {@code worker} for a channel that
+	 * waits between attempts of a failed listener, so that the wait never holds up the
+	 * event loop.
+	 */
+	private static DispatchMode dispatch(EffectiveChannel channel) {
+		DispatchMode dispatch = required(PipeChannelChecks.dispatch(channel.dispatch()), channel, "dispatch");
+		return (dispatch == DispatchMode.AUTO && PipeChannelChecks.retryWaits(channel)) ? DispatchMode.WORKER
+				: dispatch;
 	}
 
 	/**

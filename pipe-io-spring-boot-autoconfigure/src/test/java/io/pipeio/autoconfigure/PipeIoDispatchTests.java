@@ -92,6 +92,31 @@ class PipeIoDispatchTests {
 	}
 
 	@Test
+	void aChannelThatWaitsBeforeARetryRunsItsListenerOnWorkersUnderAuto() {
+		runner()
+			.withPropertyValues("pipe-io.channels.configured.retry.max-attempts=3",
+					"pipe-io.channels.configured.retry.initial-interval=1s")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(modes(context)).containsExactly(DispatchMode.WORKER, DispatchMode.AUTO);
+			});
+	}
+
+	@Test
+	void loopForAChannelThatWaitsBeforeARetryFailsStartupNamingTheFix() {
+		runner()
+			.withPropertyValues("pipe-io.channels.configured.retry.max-attempts=3",
+					"pipe-io.channels.configured.dispatch=loop")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()).getMessage())
+					.contains("pipe-io.channels.configured.dispatch=loop")
+					.contains("pipe-io.channels.configured.retry.max-attempts")
+					.contains("use dispatch auto or worker");
+			});
+	}
+
+	@Test
 	void aValueThatIsNoModeFailsStartupNamingTheChannelsPropertyAndTheValues() {
 		runner().withPropertyValues("pipe-io.channels.configured.dispatch=fast").run((context) -> {
 			assertThat(context).hasFailed();
