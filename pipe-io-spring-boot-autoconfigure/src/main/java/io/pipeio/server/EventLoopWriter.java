@@ -192,8 +192,13 @@ final class EventLoopWriter implements PipeWriter {
 	private boolean takeBatch() {
 		if (!this.batch.isEmpty()) {
 			this.statistics.addSent(this.batch.size(), this.batchBytes);
-			this.queue.completeWritten(this.batch);
-			this.batch.clear();
+			try {
+				this.queue.completeWritten(this.batch);
+			}
+			finally {
+				// written, even if completing a future failed: not to be counted again
+				this.batch.clear();
+			}
 		}
 		int taken = this.queue.takeAllNow(this.batch);
 		if (taken < 0) {
@@ -339,7 +344,21 @@ final class EventLoopWriter implements PipeWriter {
 			}
 			this.loop.removeToken(this.token);
 			this.fifo.close();
-			List<Object> lost = new ArrayList<>(this.batch);
+			// The lines of the batch the pipe took whole are its readers': written, not
+			// lost.
+			int whole = (this.unwritten != null) ? OutboundPipe.firstNotTaken(this.batch, this.chunkLine,
+					(long) this.chunkOffset + this.unwrittenStart) : this.lineIndex;
+			whole = Math.min(whole, this.batch.size());
+			if (reason != null && whole > 0) {
+				List<Object> written = this.batch.subList(0, whole);
+				long bytes = 0;
+				for (Object entry : written) {
+					bytes += OutboundPipe.lineOf(entry).length;
+				}
+				this.statistics.addSent(whole, bytes);
+				this.queue.completeWritten(written);
+			}
+			List<Object> lost = new ArrayList<>(this.batch.subList((reason != null) ? whole : 0, this.batch.size()));
 			this.batch.clear();
 			this.unwritten = null;
 			lost.addAll(this.queue.clear());

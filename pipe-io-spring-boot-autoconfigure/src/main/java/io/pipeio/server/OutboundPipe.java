@@ -52,6 +52,12 @@ final class OutboundPipe implements PipeWriter {
 
 	private volatile boolean aborted;
 
+	/**
+	 * The lines of the batch being written that the pipe took whole when writing it was
+	 * cut short; the writing thread's only.
+	 */
+	private int takenWhole;
+
 	private volatile @Nullable Throwable failure;
 
 	private OutboundPipe(FifoDescriptor fifo, FileChannel channel, SendQueue queue, ChannelStatistics statistics,
@@ -259,10 +265,19 @@ final class OutboundPipe implements PipeWriter {
 		finally {
 			InboundPipe.closeQuietly(this.channel);
 			this.fifo.close();
-			List<Object> unwritten = new ArrayList<>(batch);
+			// The lines of a batch cut short that the pipe took whole are its readers':
+			// written, not lost.
+			int whole = Math.min(this.takenWhole, batch.size());
+			List<Object> unwritten = new ArrayList<>(batch.subList(whole, batch.size()));
+			if (whole > 0) {
+				try {
+					written(batch.subList(0, whole));
+				}
+				catch (RuntimeException | Error ex) {
+					// a future's callback: the lines below are still accounted for
+				}
+			}
 			unwritten.addAll(this.queue.clear());
-			// Lines of a batch cut short are not known to have arrived: all count as
-			// lost.
 			this.lostLines.drop(unwritten, this.aborted ? DropReason.SHUTDOWN : DropReason.WRITER_FAILED,
 					new IOException(this.aborted ? "Not written: the channel stopped first"
 							: "Not written: the writer of the out pipe failed"));
@@ -282,18 +297,32 @@ final class OutboundPipe implements PipeWriter {
 	}
 
 	private void writeBatch(List<Object> batch, ByteBuffer buffer) throws IOException {
+		this.takenWhole = 0;
 		int from = 0;
 		while (from < batch.size()) {
 			// Again from the first line the old pipe did not take whole, if it was
 			// replaced meanwhile.
 			from = writeLines(batch, from, buffer);
 		}
+		written(batch);
+	}
+
+	/**
+	 * Count lines as sent and complete their futures; the list is emptied, also if a
+	 * future's callback throws, so that no line is accounted for twice.
+	 */
+	private void written(List<Object> lines) {
 		long bytes = 0;
-		for (Object entry : batch) {
+		for (Object entry : lines) {
 			bytes += lineOf(entry).length;
 		}
-		this.statistics.addSent(batch.size(), bytes);
-		this.queue.completeWritten(batch);
+		this.statistics.addSent(lines.size(), bytes);
+		try {
+			this.queue.completeWritten(lines);
+		}
+		finally {
+			lines.clear();
+		}
 	}
 
 	/**
@@ -306,30 +335,38 @@ final class OutboundPipe implements PipeWriter {
 		FileChannel target = this.channel;
 		buffer.clear();
 		long taken = 0;
-		for (int i = from; i < batch.size(); i++) {
-			byte[] line = lineOf(batch.get(i));
-			int position = 0;
-			while (position <= line.length) {
-				if (!buffer.hasRemaining()) {
-					long flushed = flush(buffer, target);
-					if (flushed < 0) {
-						return firstNotTaken(batch, from, taken + buffer.position());
+		try {
+			for (int i = from; i < batch.size(); i++) {
+				byte[] line = lineOf(batch.get(i));
+				int position = 0;
+				while (position <= line.length) {
+					if (!buffer.hasRemaining()) {
+						long flushed = flush(buffer, target);
+						if (flushed < 0) {
+							return firstNotTaken(batch, from, taken + buffer.position());
+						}
+						taken += flushed;
 					}
-					taken += flushed;
-				}
-				if (position == line.length) {
-					buffer.put(NEWLINE);
-					position++;
-				}
-				else {
-					int length = Math.min(buffer.remaining(), line.length - position);
-					buffer.put(line, position, length);
-					position += length;
+					if (position == line.length) {
+						buffer.put(NEWLINE);
+						position++;
+					}
+					else {
+						int length = Math.min(buffer.remaining(), line.length - position);
+						buffer.put(line, position, length);
+						position += length;
+					}
 				}
 			}
+			long flushed = flush(buffer, target);
+			return (flushed < 0) ? firstNotTaken(batch, from, taken + buffer.position()) : batch.size();
 		}
-		long flushed = flush(buffer, target);
-		return (flushed < 0) ? firstNotTaken(batch, from, taken + buffer.position()) : batch.size();
+		catch (IOException ex) {
+			// Cut short by a stop or a failure: the buffer's position says how much of
+			// the flush the pipe took.
+			this.takenWhole = firstNotTaken(batch, from, taken + buffer.position());
+			throw ex;
+		}
 	}
 
 	/**

@@ -1,5 +1,8 @@
 package io.pipeio.server;
 
+import java.util.ArrayList;
+import java.io.InputStream;
+import java.io.FileInputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -151,6 +154,44 @@ class PipeServerStopTests extends PipeServerTestSupport {
 		assertThat(kept).extracting((lost) -> new String(lost.line(), 0, 2, StandardCharsets.US_ASCII))
 			.containsExactlyElementsOf(
 					IntStream.range((int) sent, 64).mapToObj((i) -> String.format("%02d", i)).toList());
+	}
+
+	@Test
+	void linesThePipeTookWholeBeforeTheStopCutTheirBatchAreSentNotDropped() throws Exception {
+		PipeServer server = this.pipes.start();
+		try (InputStream client = new FileInputStream(this.pipes.out().toFile())) {
+			// More than the pipe holds: the writer waits with the rest of it.
+			server.send(new byte[70_000]);
+			await().atMost(Duration.ofSeconds(5)).until(() -> server.getSendQueueSize() == 0);
+			List<CompletableFuture<Void>> futures = new ArrayList<>();
+			for (int i = 0; i < 1000; i++) {
+				futures.add(server.sendAsync(String.format("%099d", i).getBytes(StandardCharsets.US_ASCII)));
+			}
+			// Room: the writer takes the 1,000 lines as one batch and fills the pipe with
+			// them, where the stop cuts it.
+			byte[] first = new byte[70_001];
+			int got = 0;
+			while (got < first.length) {
+				got += client.read(first, got, first.length - got);
+			}
+			await().atMost(Duration.ofSeconds(5)).until(() -> server.getSendQueueSize() == 0);
+			server.stop(Duration.ofMillis(600));
+			// Read by hand: readNBytes and readAllBytes ask a FIFO for its position.
+			byte[] chunk = new byte[8192];
+			int whole = 0;
+			int read;
+			while ((read = client.read(chunk)) > 0) {
+				for (int i = 0; i < read; i++) {
+					whole += (chunk[i] == '\n') ? 1 : 0;
+				}
+			}
+			assertThat(whole).isPositive();
+			ChannelStatistics statistics = server.getStatistics();
+			assertThat(statistics.getSentMessages()).isEqualTo(1 + whole);
+			assertThat(statistics.getDropped(DropReason.SHUTDOWN)).isEqualTo(1000 - whole);
+			assertThat(futures.stream().filter((future) -> !future.isCompletedExceptionally())).hasSize(whole);
+			assertThat(this.pipes.recorder.droppedLines).hasSize(1000 - whole);
+		}
 	}
 
 	@Test
