@@ -1,6 +1,12 @@
 package io.pipeio.converter;
 
 import java.lang.reflect.Type;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -57,6 +63,59 @@ public class JacksonPipeMessageConverter implements PipeMessageConverter {
 			throw new PipeMessageConversionException(
 					"Cannot convert JSON line to " + type + ": " + ex.getOriginalMessage(), ex);
 		}
+	}
+
+	/**
+	 * Convert a line of a channel whose charset may not be UTF-8: the JSON text is
+	 * decoded with it, strictly.
+	 */
+	@Override
+	public Object fromLine(byte[] buffer, int offset, int length, Type targetType, Charset charset) {
+		if (isUtf8(charset)) {
+			return fromLine(buffer, offset, length, targetType);
+		}
+		String text;
+		try {
+			text = charset.newDecoder()
+				.onMalformedInput(CodingErrorAction.REPORT)
+				.onUnmappableCharacter(CodingErrorAction.REPORT)
+				.decode(ByteBuffer.wrap(buffer, offset, length))
+				.toString();
+		}
+		catch (CharacterCodingException ex) {
+			throw new PipeMessageConversionException("Cannot decode a JSON line as " + charset, ex);
+		}
+		byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+		return fromLine(utf8, 0, utf8.length, targetType);
+	}
+
+	/**
+	 * Convert an object to a line of a channel whose charset may not be UTF-8: the JSON
+	 * text is encoded with it, strictly.
+	 */
+	@Override
+	public byte[] toLine(Object payload, Charset charset) {
+		byte[] utf8 = toLine(payload);
+		if (isUtf8(charset)) {
+			return utf8;
+		}
+		try {
+			ByteBuffer encoded = charset.newEncoder()
+				.onMalformedInput(CodingErrorAction.REPORT)
+				.onUnmappableCharacter(CodingErrorAction.REPORT)
+				.encode(CharBuffer.wrap(new String(utf8, StandardCharsets.UTF_8)));
+			byte[] line = new byte[encoded.remaining()];
+			encoded.get(line);
+			return line;
+		}
+		catch (CharacterCodingException ex) {
+			throw new PipeMessageConversionException(
+					"Cannot write " + payload.getClass().getName() + " as JSON in " + charset, ex);
+		}
+	}
+
+	private static boolean isUtf8(Charset charset) {
+		return charset.equals(StandardCharsets.UTF_8);
 	}
 
 	@Override

@@ -1,6 +1,7 @@
 package io.pipeio.converter;
 
 import java.lang.reflect.Type;
+import java.nio.charset.Charset;
 
 /**
  * Converts between the bytes of a line and objects, for listener parameters and return
@@ -48,5 +49,32 @@ public interface PipeMessageConverter {
 	 * @throws PipeMessageConversionException if the object cannot be converted
 	 */
 	byte[] toLine(Object payload);
+
+	/**
+	 * Convert a line of a channel with the given charset to an object. By default, as
+	 * {@link #fromLine(byte[], int, int, Type)}: the charset is the converter's business.
+	 * @param buffer the buffer holding the line
+	 * @param offset where it starts
+	 * @param length its length
+	 * @param targetType the type to create
+	 * @param charset the channel's charset
+	 * @return the object
+	 * @throws PipeMessageConversionException if the line cannot be converted
+	 */
+	default Object fromLine(byte[] buffer, int offset, int length, Type targetType, Charset charset) {
+		return fromLine(buffer, offset, length, targetType);
+	}
+
+	/**
+	 * Convert an object to a single line for a channel with the given charset. By
+	 * default, as {@link #toLine(Object)}.
+	 * @param payload the object
+	 * @param charset the channel's charset
+	 * @return the line's bytes, containing no {@code '\n'}
+	 * @throws PipeMessageConversionException if the object cannot be converted
+	 */
+	default byte[] toLine(Object payload, Charset charset) {
+		return toLine(payload);
+	}
 
 }

@@ -344,7 +344,7 @@ public final class PipeChannel implements PipeChannelContext {
 		if (payload instanceof String text) {
 			return encode(text);
 		}
-		return this.converter.toLine(payload);
+		return this.converter.toLine(payload, getCharset());
 	}
 
 	/**

@@ -137,7 +137,7 @@ public class PipeTemplate implements PipeOperations, PipeRequestOperations {
 		}
 		PipeMessageConverter replyConverter = this.converter;
 		Assert.state(replyConverter != null, "No PipeMessageConverter to convert answers to " + replyType.getName());
-		return replyType.cast(replyConverter.fromLine(answer, 0, answer.length, replyType));
+		return replyType.cast(replyConverter.fromLine(answer, 0, answer.length, replyType, target.getCharset()));
 	}
 
 	@Override

@@ -6,6 +6,7 @@ import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.UndeclaredThrowableException;
+import java.nio.charset.Charset;
 import java.lang.reflect.Type;
 import java.util.Arrays;
 import java.util.Optional;
@@ -44,6 +45,8 @@ public class MethodPipeMessageListener implements BufferedPipeMessageListener {
 
 	private final LineDecoder decoder;
 
+	private final Charset charset;
+
 	/** Whether the method returns an {@link Optional}, or a stage of one. */
 	private final OptionalReply optionalReply;
 
@@ -64,6 +67,7 @@ public class MethodPipeMessageListener implements BufferedPipeMessageListener {
 		this.method = method;
 		this.converter = converter;
 		this.decoder = new LineDecoder(channel.getCharset());
+		this.charset = channel.getCharset();
 		int payload = -1;
 		int context = -1;
 		Class<?>[] types = method.getParameterTypes();
@@ -174,7 +178,7 @@ public class MethodPipeMessageListener implements BufferedPipeMessageListener {
 		Object payload = switch (this.payloadKind) {
 			case BYTES -> Arrays.copyOfRange(buffer, offset, offset + length);
 			case STRING -> this.decoder.decode(buffer, offset, length);
-			case CONVERTED -> this.converter.fromLine(buffer, offset, length, this.payloadType);
+			case CONVERTED -> this.converter.fromLine(buffer, offset, length, this.payloadType, this.charset);
 		};
 		return invoke(payload, context);
 	}

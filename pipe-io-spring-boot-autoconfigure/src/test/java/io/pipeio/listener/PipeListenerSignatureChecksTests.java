@@ -1,6 +1,8 @@
 package io.pipeio.listener;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Optional;
 
 import io.pipeio.annotation.PipeListener;
@@ -81,6 +83,32 @@ class PipeListenerSignatureChecksTests {
 			assertThat(channel.getStatistics().getDropped(DropReason.HANDLER_ERROR)).isOne();
 			assertThat(channel.getStatistics().getDropped(DropReason.MALFORMED)).isZero();
 		});
+	}
+
+	@Test
+	void jsonLinesAreReadAndWrittenInTheChannelsCharset() {
+		runner().withUserConfiguration(JsonInLatin1.class)
+			.withPropertyValues("pipe-io.channels.latin.charset=ISO-8859-1")
+			.run((context) -> {
+				try (PipeTestClient client = PipeTestClient.connect(this.directory, "latin")) {
+					client.send("{\"name\":\"Jos\u00e9\"}".getBytes(StandardCharsets.ISO_8859_1));
+					assertThat(new String(client.receiveBytes(), StandardCharsets.ISO_8859_1))
+						.isEqualTo("{\"name\":\"JOS\u00c9\"}");
+				}
+			});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class JsonInLatin1 {
+
+		@PipeListener("latin")
+		Person listen(Person person) {
+			return new Person(person.name().toUpperCase(Locale.ROOT));
+		}
+
+	}
+
+	record Person(String name) {
 	}
 
 	@Configuration(proxyBeanMethods = false)
