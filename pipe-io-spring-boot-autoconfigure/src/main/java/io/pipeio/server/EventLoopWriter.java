@@ -399,12 +399,17 @@ final class EventLoopWriter implements PipeWriter {
 	public void abort() {
 		this.aborted = true;
 		this.waitingForRoom = false;
-		kick();
+		// On a worker, not the stopping thread: ending runs the callbacks of the lines'
+		// futures and the listener's, which must not hold up the stop past its timeout
+		// (the caller waits for the end in join, within its time).
+		this.loop.workers().execute(this::kick);
 	}
 
 	@Override
 	public boolean join(long millis) throws InterruptedException {
-		kick(); // the queue was closed: the writer ends once it is written
+		// The queue was closed: the writer ends once it is written. On a worker, as for
+		// abort: the futures' callbacks run where the lines are written.
+		this.loop.workers().execute(this::kick);
 		return this.ended.await(Math.max(0, millis), TimeUnit.MILLISECONDS);
 	}
 

@@ -1,8 +1,7 @@
 package io.pipeio.server;
 
-import java.util.ArrayList;
-import java.io.InputStream;
 import java.io.FileInputStream;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -192,6 +192,26 @@ class PipeServerStopTests extends PipeServerTestSupport {
 			assertThat(futures.stream().filter((future) -> !future.isCompletedExceptionally())).hasSize(whole);
 			assertThat(this.pipes.recorder.droppedLines).hasSize(1000 - whole);
 		}
+	}
+
+	@Test
+	void aSlowCallbackOfALineTheStopDropsDoesNotHoldUpTheStop() throws Exception {
+		PipeServer server = this.pipes.start();
+		// Nobody reads: the writer waits for room.
+		server.send(new byte[70_000]);
+		await().atMost(Duration.ofSeconds(5)).until(() -> server.getSendQueueSize() == 0);
+		CountDownLatch release = new CountDownLatch(1);
+		CompletableFuture<Void> dropped = server.sendAsync("dropped".getBytes(StandardCharsets.US_ASCII));
+		dropped.whenComplete((ok, failure) -> awaitIgnoringInterrupts(release));
+		try {
+			assertTimeoutPreemptively(TestPipes.STOP_BOUND, () -> server.stop(TestPipes.STOP_TIMEOUT));
+			assertThat(server.getState()).isEqualTo(PipeServerState.STOPPED);
+		}
+		finally {
+			release.countDown();
+		}
+		assertThat(dropped).isCompletedExceptionally();
+		assertThat(server.getStatistics().getDropped(DropReason.SHUTDOWN)).isEqualTo(2);
 	}
 
 	@Test
