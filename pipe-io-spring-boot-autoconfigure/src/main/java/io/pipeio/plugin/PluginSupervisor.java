@@ -17,7 +17,8 @@ import org.jspecify.annotations.Nullable;
  * out pipe and its stdout writing the in pipe in stdio mode), restarts it per policy with
  * a growing wait, gives up (FAILED) after too many restarts in the window, and stops it
  * with SIGTERM to it and everything it started, SIGKILL after the stop timeout. One
- * daemon platform thread per running supervisor, plus one per process for its stderr.
+ * daemon platform thread per running supervisor, plus two per process: one for its
+ * stderr, one waiting for its exit.
  *
  * @author pipe-io
  */
@@ -189,10 +190,10 @@ public final class PluginSupervisor {
 		this.stderrPump = pump;
 		this.state = PluginState.RUNNING;
 		ScheduledExecutorService current = this.executor;
-		started.onExit().thenRun(() -> {
+		ExitWatch.watch(started, "pipe-io-plugin-" + this.channel + "-exit", (code) -> {
 			try {
-				current.execute(() -> exited(launchGeneration, started.exitValue(),
-						Duration.ofNanos(System.nanoTime() - this.startedNanos)));
+				current.execute(
+						() -> exited(launchGeneration, code, Duration.ofNanos(System.nanoTime() - this.startedNanos)));
 			}
 			catch (RuntimeException ex) {
 				// stopped meanwhile

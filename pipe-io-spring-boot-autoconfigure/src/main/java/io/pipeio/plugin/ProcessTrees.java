@@ -1,13 +1,9 @@
 package io.pipeio.plugin;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Ends a process and everything it started: SIGTERM to all of them, SIGKILL to what is
@@ -73,21 +69,15 @@ final class ProcessTrees {
 
 	private static boolean awaitExit(Set<ProcessHandle> processes, Duration timeout) {
 		long deadline = System.nanoTime() + timeout.toNanos();
-		List<ProcessHandle> pending = new ArrayList<>(processes);
-		for (ProcessHandle process : pending) {
-			long remaining = deadline - System.nanoTime();
+		for (ProcessHandle process : processes) {
 			try {
-				process.onExit().get(Math.max(remaining, 0), TimeUnit.NANOSECONDS);
-			}
-			catch (TimeoutException ex) {
-				return false;
+				if (!ExitWatch.awaitExit(process, deadline)) {
+					return false;
+				}
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 				return false;
-			}
-			catch (ExecutionException ex) {
-				// cannot happen for onExit; treat as gone
 			}
 		}
 		return true;

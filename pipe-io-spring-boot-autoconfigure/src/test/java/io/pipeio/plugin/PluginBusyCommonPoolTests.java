@@ -1,0 +1,113 @@
+package io.pipeio.plugin;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.pipeio.core.PipeChannelRegistry;
+import io.pipeio.core.PipeRequestOperations;
+import io.pipeio.testsupport.PipeIoContextRunners;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A plug-in is watched and stopped without the common fork-join pool, which the
+ * application may keep busy: its exit is seen and it is restarted, and a stop sees it end
+ * on SIGTERM, while every thread of that pool is blocked.
+ */
+@Timeout(120)
+class PluginBusyCommonPoolTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(30);
+
+	/** Upper-cases each line; {@code die} exits 1 at once. Ends on SIGTERM (143). */
+	private static final String PLUGIN = String.join("\n", "import sys, os", "for line in sys.stdin:",
+			"    line = line.rstrip('\\n')", "    if line == 'die':", "        os._exit(1)",
+			"    sys.stdout.write(line.upper() + '\\n'); sys.stdout.flush()");
+
+	private final AtomicBoolean busy = new AtomicBoolean(true);
+
+	@TempDir
+	Path directory;
+
+	@AfterEach
+	void releaseThePool() {
+		this.busy.set(false);
+	}
+
+	@Test
+	void aPluginThatDiesIsRestartedWhileTheCommonPoolIsBusy() throws Exception {
+		runner().run((context) -> {
+			PipeRequestOperations requests = context.getBean(PipeRequestOperations.class);
+			PluginSupervisor plugin = context.getBean(PipeChannelRegistry.class).getRequiredChannel("calc").getPlugin();
+			assertThat(requests.sendAndReceive("calc", "first", WAIT)).isEqualTo("FIRST");
+			occupyTheCommonPool();
+			assertThat(requests.sendAndReceiveAsync("calc", "die", WAIT)).failsWithin(Duration.ofSeconds(10));
+			assertThat(requests.sendAndReceive("calc", "after", WAIT)).isEqualTo("AFTER");
+			assertThat(plugin.getRestarts()).isEqualTo(1);
+			assertThat(plugin.getLastExitCode()).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void aPluginEndingOnSigtermIsSeenToEndWhileTheCommonPoolIsBusy() throws Exception {
+		runner().run((context) -> {
+			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+			PluginSupervisor plugin = registry.getRequiredChannel("calc").getPlugin();
+			await().atMost(WAIT).until(() -> plugin.getState() == PluginState.RUNNING);
+			occupyTheCommonPool();
+			long start = System.nanoTime();
+			registry.stop("calc");
+			// Not waited for until the 20 s stop timeout, then killed (137).
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+			assertThat(plugin.getLastExitCode()).isEqualTo(143);
+		});
+	}
+
+	private ApplicationContextRunner runner() throws Exception {
+		Path script = this.directory.resolve("calc.py");
+		Files.writeString(script, PLUGIN);
+		return PipeIoContextRunners.withDirectory(this.directory.resolve("pipes"))
+			.withPropertyValues("pipe-io.channels.calc.plugin.command[0]=python3",
+					"pipe-io.channels.calc.plugin.command[1]=" + script,
+					"pipe-io.channels.calc.plugin.backoff.initial=100ms",
+					"pipe-io.channels.calc.plugin.stop-timeout=20s");
+	}
+
+	/**
+	 * Block every thread that runs {@link CompletableFuture}'s asynchronous tasks by
+	 * default (the common pool, unless it has a single thread on a JDK that then starts a
+	 * thread per task) until the test ends. Sleeping, they are not made up for by the
+	 * pool.
+	 */
+	private void occupyTheCommonPool() {
+		List<CompletableFuture<Void>> tasks = new ArrayList<>();
+		for (int i = 0; i < Math.max(1, ForkJoinPool.getCommonPoolParallelism()); i++) {
+			tasks.add(CompletableFuture.runAsync(() -> {
+				while (this.busy.get()) {
+					try {
+						Thread.sleep(10);
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+						return;
+					}
+				}
+			}));
+		}
+		assertThat(tasks).noneMatch(CompletableFuture::isDone);
+	}
+
+}
