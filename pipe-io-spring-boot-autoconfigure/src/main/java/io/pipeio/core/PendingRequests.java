@@ -99,19 +99,29 @@ final class PendingRequests {
 	 * Fail every waiting request at once.
 	 * @param failure the exception each caller gets
 	 * @param whileNoneSent run while no request can be sent, after the requests were
-	 * failed
+	 * failed; and once before, so that a request waiting for room in the queue can go on
+	 * and let go of the lock
 	 * @return how many were failed (including timed-out ones that still held their place)
 	 */
 	int failAll(RuntimeException failure, Runnable whileNoneSent) {
+		// A request waiting for room in a full queue holds the lock, and only the discard
+		// makes room once the other end is gone: fail what waits and discard first, then
+		// again under the lock for what was sent meanwhile.
+		List<CompletableFuture<byte[]>> failed = new ArrayList<>();
+		takeAll(failed);
+		whileNoneSent.run();
 		synchronized (this.sendLock) {
-			List<CompletableFuture<byte[]>> failed = new ArrayList<>();
-			CompletableFuture<byte[]> next;
-			while ((next = this.waiting.poll()) != null) {
-				failed.add(next);
-			}
+			takeAll(failed);
 			whileNoneSent.run();
 			failed.forEach((request) -> request.completeExceptionally(failure));
 			return failed.size();
+		}
+	}
+
+	private void takeAll(List<CompletableFuture<byte[]>> target) {
+		CompletableFuture<byte[]> next;
+		while ((next = this.waiting.poll()) != null) {
+			target.add(next);
 		}
 	}
 
