@@ -19,7 +19,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Meters of the plug-in processes, tag {@code channel}: {@code pipeio.plugin.restarts}
- * (counter) and {@code pipeio.plugin.running} (gauge, 1 while the process runs).
+ * (counter) and {@code pipeio.plugin.running} (gauge, 1 while the process runs),
+ * registered when the plug-in first starts or, if it cannot be launched, first exits.
  *
  * @author pipe-io
  */
@@ -40,6 +41,19 @@ public class PipePluginMetrics implements MeterBinder, PluginObserver, PipeServe
 
 	@Override
 	public void onStarted(PluginSupervisor plugin, long pid) {
+		track(plugin);
+	}
+
+	/**
+	 * A plug-in that could not be launched exits without having started: it gets its
+	 * meters too, so that its restarts are counted and it shows as not running.
+	 */
+	@Override
+	public void onExited(PluginSupervisor plugin, int exitCode, boolean willRestart) {
+		track(plugin);
+	}
+
+	private void track(PluginSupervisor plugin) {
 		List<Meter> meters = new CopyOnWriteArrayList<>();
 		if (this.plugins.putIfAbsent(plugin, meters) == null) {
 			MeterRegistry meterRegistry = this.registry;

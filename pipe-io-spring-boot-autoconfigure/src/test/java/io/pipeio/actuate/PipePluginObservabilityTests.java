@@ -1,6 +1,8 @@
 package io.pipeio.actuate;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -80,6 +82,30 @@ class PipePluginObservabilityTests {
 						"PipePluginStartedEvent[channel=flaky]",
 						"PipePluginExitedEvent[channel=flaky, exitCode=1, willRestart=false]");
 		});
+	}
+
+	@Test
+	void aPluginThatCanNeverBeLaunchedHasItsMetersToo() throws Exception {
+		// Executable, so it passes the start-up checks, but its interpreter does not
+		// exist: every launch fails.
+		Path script = Files.writeString(this.directory.resolve("no-interpreter.sh"),
+				"#!/no/such/interpreter\necho never\n");
+		Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+		runner()
+			.withPropertyValues("pipe-io.channels.unlaunched.plugin.command=" + script,
+					"pipe-io.channels.unlaunched.plugin.backoff.initial=50ms",
+					"pipe-io.channels.unlaunched.plugin.max-restarts=1")
+			.run((context) -> {
+				PluginSupervisor unlaunched = context.getBean(PipeChannelRegistry.class)
+					.getRequiredChannel("unlaunched")
+					.getPlugin();
+				await().atMost(WAIT).until(() -> unlaunched.getState() == PluginState.FAILED);
+				assertThat(unlaunched.getLastExitCode()).isEqualTo(-1);
+				MeterRegistry meters = context.getBean(MeterRegistry.class);
+				assertThat(meters.get("pipeio.plugin.restarts").tag("channel", "unlaunched").functionCounter().count())
+					.isEqualTo(1);
+				assertThat(meters.get("pipeio.plugin.running").tag("channel", "unlaunched").gauge().value()).isZero();
+			});
 	}
 
 	@Test
