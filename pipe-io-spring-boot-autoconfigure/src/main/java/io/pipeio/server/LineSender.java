@@ -1,5 +1,6 @@
 package io.pipeio.server;
 
+import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -25,6 +26,8 @@ final class LineSender {
 
 	private final PipeServerListener listener;
 
+	private final LostLines lostLines;
+
 	private final ChunkReplies chunkReplies;
 
 	private final ReplySink replySink = new Replies();
@@ -32,11 +35,12 @@ final class LineSender {
 	private volatile @Nullable SendQueue queue;
 
 	LineSender(PipeServer server, PipeServerSettings settings, ChannelStatistics statistics,
-			PipeServerListener listener) {
+			PipeServerListener listener, LostLines lostLines) {
 		this.server = server;
 		this.settings = settings;
 		this.statistics = statistics;
 		this.listener = listener;
+		this.lostLines = lostLines;
 		this.chunkReplies = new ChunkReplies(settings);
 	}
 
@@ -45,7 +49,8 @@ final class LineSender {
 	 * called
 	 */
 	SendQueue newQueue() {
-		return new SendQueue(this.settings, this::rejected);
+		return new SendQueue(this.settings, this::rejected, (entries) -> this.lostLines.drop(entries,
+				DropReason.SHUTDOWN, new IOException("Not written: the channel stopped first")));
 	}
 
 	void open(SendQueue sendQueue) {

@@ -69,7 +69,7 @@ public final class PipeServer {
 		this.statistics = new ChannelStatistics(handler.getStatistics());
 		this.lostLines = new LostLines(this, this.statistics, listener);
 		this.state = new ServerState(this, listener, this.statistics);
-		this.sender = new LineSender(this, settings, this.statistics, listener);
+		this.sender = new LineSender(this, settings, this.statistics, listener, this.lostLines);
 		this.dispatcher = new LineDispatcher(this, this.sender, handler, listener, this.statistics);
 	}
 

@@ -34,6 +34,8 @@ final class SendQueue {
 
 	private final Consumer<List<Object>> rejected;
 
+	private final Consumer<List<Object>> refusedClosed;
+
 	private final SendQueueBounds bounds;
 
 	private final ReentrantLock lock = new ReentrantLock();
@@ -81,11 +83,14 @@ final class SendQueue {
 	 * timeout
 	 * @param rejected told of entries that were dropped from the queue, or offered and
 	 * not queued by a sender that gets no exception for it
+	 * @param refusedClosed told of entries placed by {@link #placeAll} once the queue had
+	 * closed: no writer takes them any more
 	 */
-	SendQueue(PipeServerSettings settings, Consumer<List<Object>> rejected) {
+	SendQueue(PipeServerSettings settings, Consumer<List<Object>> rejected, Consumer<List<Object>> refusedClosed) {
 		this.policy = settings.getOverflow();
 		this.sendTimeoutNanos = TimeUnit.NANOSECONDS.convert(settings.getSendTimeout()); // saturates
 		this.rejected = rejected;
+		this.refusedClosed = refusedClosed;
 		this.bounds = new SendQueueBounds(settings);
 	}
 
@@ -144,13 +149,22 @@ final class SendQueue {
 	void placeAll(List<Object> collected) {
 		long wait = (this.policy == OverflowPolicy.BLOCK) ? UNBOUNDED : 0;
 		List<Object> refused;
+		// A handler call a stop gave up on may return after the queue closed, and the
+		// writer may have ended: what it replied is lost to the stop, not to a full
+		// queue.
+		List<Object> closedOut = List.of();
 		this.lock.lock();
 		try {
 			int placed = 0;
 			try {
 				for (; placed < collected.size(); placed++) {
-					if (!place(collected.get(placed), wait)) {
-						this.dropped.add(collected.get(placed));
+					Object entry = collected.get(placed);
+					if (this.closed || !place(entry, wait)) {
+						if (this.closed) {
+							closedOut = collected.subList(placed, collected.size());
+							break;
+						}
+						this.dropped.add(entry);
 					}
 				}
 			}
@@ -165,8 +179,15 @@ final class SendQueue {
 			this.lock.unlock();
 		}
 		wakeWriter();
-		if (!refused.isEmpty()) {
-			this.rejected.accept(refused);
+		try {
+			if (!refused.isEmpty()) {
+				this.rejected.accept(refused);
+			}
+		}
+		finally {
+			if (!closedOut.isEmpty()) {
+				this.refusedClosed.accept(List.copyOf(closedOut));
+			}
 		}
 	}
 

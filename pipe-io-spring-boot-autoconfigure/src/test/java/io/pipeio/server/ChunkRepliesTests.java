@@ -30,8 +30,8 @@ class ChunkRepliesTests {
 	@Test
 	void onlySendsOfTheChunksThreadToItsQueueAreCollected() throws Exception {
 		PipeServerSettings settings = settings(OverflowPolicy.BLOCK, 10, 1000).build();
-		SendQueue queue = new SendQueue(settings, this.rejected::addAll);
-		SendQueue otherQueue = new SendQueue(settings, this.rejected::addAll);
+		SendQueue queue = new SendQueue(settings, this.rejected::addAll, this.rejected::addAll);
+		SendQueue otherQueue = new SendQueue(settings, this.rejected::addAll, this.rejected::addAll);
 		ChunkReplies replies = new ChunkReplies(settings);
 		assertThat(replies.collect(queue, line("before"))).as("no chunk yet").isFalse();
 		replies.begin(queue);
@@ -48,7 +48,7 @@ class ChunkRepliesTests {
 	@Test
 	void aFastHandlerStaysBatchedThroughOneSlowWindowButNotTwo() {
 		PipeServerSettings settings = settings(OverflowPolicy.BLOCK, 100_000, 100_000_000).build();
-		SendQueue queue = new SendQueue(settings, this.rejected::addAll);
+		SendQueue queue = new SendQueue(settings, this.rejected::addAll, this.rejected::addAll);
 		ChunkReplies replies = new ChunkReplies(settings);
 		measureFast(replies, queue);
 		window(replies, queue, 200_000);
@@ -61,7 +61,7 @@ class ChunkRepliesTests {
 	@Test
 	void aFastHandlerWhoseRepliesTakeLongToHandOverIsMeasuredFast() {
 		PipeServerSettings settings = settings(OverflowPolicy.BLOCK, 100_000, 100_000_000).build();
-		SendQueue queue = new SendQueue(settings, this.rejected::addAll);
+		SendQueue queue = new SendQueue(settings, this.rejected::addAll, this.rejected::addAll);
 		// Writing each reply takes 10 µs (a write and a wake-up per line on a busy
 		// machine): 32 lines take 320 µs, over the bar of 100 µs a window, though the
 		// handler itself takes nothing.
@@ -79,7 +79,7 @@ class ChunkRepliesTests {
 	@Test
 	void repliesWaitForRoomWithoutLimitUntilAStopLimitsWaits() throws Exception {
 		PipeServerSettings settings = settings(OverflowPolicy.BLOCK, 1, 1000).sendTimeout(Duration.ZERO).build();
-		SendQueue queue = new SendQueue(settings, this.rejected::addAll);
+		SendQueue queue = new SendQueue(settings, this.rejected::addAll, this.rejected::addAll);
 		ChunkReplies replies = new ChunkReplies(settings);
 		assertThat(queue.offer(line("a"))).isTrue();
 		Thread reader = new Thread(() -> {
@@ -100,7 +100,7 @@ class ChunkRepliesTests {
 	@Test
 	void repliesWithBlockGetInOnceTheWriterTakes() throws Exception {
 		PipeServerSettings settings = settings(OverflowPolicy.BLOCK, 1, 1000).build();
-		SendQueue queue = new SendQueue(settings, this.rejected::addAll);
+		SendQueue queue = new SendQueue(settings, this.rejected::addAll, this.rejected::addAll);
 		ChunkReplies replies = new ChunkReplies(settings);
 		assertThat(queue.offer(line("a"))).isTrue();
 		CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> {
@@ -118,7 +118,7 @@ class ChunkRepliesTests {
 	@Test
 	void repliesWithDropNewestThatDidNotFitAreReported() throws Exception {
 		PipeServerSettings settings = settings(OverflowPolicy.DROP_NEWEST, 2, 1000).build();
-		SendQueue queue = new SendQueue(settings, this.rejected::addAll);
+		SendQueue queue = new SendQueue(settings, this.rejected::addAll, this.rejected::addAll);
 		ChunkReplies replies = new ChunkReplies(settings);
 		assertThat(queue.offer(line("a"))).isTrue();
 		replies.begin(queue);
@@ -132,7 +132,7 @@ class ChunkRepliesTests {
 	@Test
 	void replyWithFailThatWouldNotFitIsRefusedAtOnce() throws Exception {
 		PipeServerSettings settings = settings(OverflowPolicy.FAIL, 3, 1000).build();
-		SendQueue queue = new SendQueue(settings, this.rejected::addAll);
+		SendQueue queue = new SendQueue(settings, this.rejected::addAll, this.rejected::addAll);
 		ChunkReplies replies = new ChunkReplies(settings);
 		assertThat(queue.offer(line("a"))).isTrue();
 		replies.begin(queue);

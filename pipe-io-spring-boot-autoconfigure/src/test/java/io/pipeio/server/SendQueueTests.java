@@ -138,7 +138,7 @@ class SendQueueTests {
 	void blockLetsAnotherThreadWaitForRoom() throws Exception {
 		SendQueue queue = new SendQueue(
 				settings(OverflowPolicy.BLOCK, 1, 1000).sendTimeout(Duration.ofSeconds(30)).build(),
-				this.rejected::addAll);
+				this.rejected::addAll, this.rejected::addAll);
 		assertThat(queue.offer(line("a"))).isTrue();
 		CompletableFuture<Boolean> waiting = new CompletableFuture<>();
 		Thread sender = new Thread(() -> waiting.complete(offer(queue, line("b"))), "test-sender");
@@ -153,7 +153,7 @@ class SendQueueTests {
 	@Test
 	void blockWithNoSendTimeoutRefusesAtOnce() throws Exception {
 		SendQueue queue = new SendQueue(settings(OverflowPolicy.BLOCK, 1, 1000).sendTimeout(Duration.ZERO).build(),
-				this.rejected::addAll);
+				this.rejected::addAll, this.rejected::addAll);
 		assertThat(queue.offer(line("a"))).isTrue();
 		assertThat(queue.offer(line("b"))).isFalse();
 		assertThat(this.rejected).isEmpty();
@@ -170,7 +170,8 @@ class SendQueueTests {
 	}
 
 	private SendQueue queue(OverflowPolicy policy, int capacity, long maxBytes) {
-		return new SendQueue(settings(policy, capacity, maxBytes).build(), this.rejected::addAll);
+		return new SendQueue(settings(policy, capacity, maxBytes).build(), this.rejected::addAll,
+				this.rejected::addAll);
 	}
 
 	private static PipeServerSettings.Builder settings(OverflowPolicy policy, int capacity, long maxBytes) {
