@@ -17,6 +17,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.util.Assert;
 
@@ -28,7 +29,7 @@ import org.springframework.util.Assert;
  *
  * @author pipe-io
  */
-public class PipeChannelRegistry implements SmartLifecycle {
+public class PipeChannelRegistry implements SmartLifecycle, DisposableBean {
 
 	/**
 	 * Stops before the beans the listeners call, like Spring for Apache Kafka's
@@ -150,7 +151,16 @@ public class PipeChannelRegistry implements SmartLifecycle {
 			// run on
 			if (this.running && channel.getSettings().autoStartup() && !channel.isRunning()) {
 				// a listener that appeared after startup, such as on a lazy bean
-				channel.start();
+				try {
+					channel.start();
+				}
+				catch (RuntimeException ex) {
+					// The bean failed: a later attempt, once the cause is fixed, must
+					// find the channel stopped and without a listener, and start it.
+					channel.stop(Duration.ofSeconds(1));
+					channel.listener.detach();
+					throw ex;
+				}
 			}
 		}
 		return channel;
@@ -341,6 +351,9 @@ public class PipeChannelRegistry implements SmartLifecycle {
 			}
 			catch (RuntimeException ex) {
 				started.forEach((channel) -> channel.stop(Duration.ofSeconds(1)));
+				// No stop follows a failed start: the files the channels opened,
+				// the failed one's included, are closed here.
+				this.deadLetterFiles.closeAll();
 				throw ex;
 			}
 			this.running = true;
@@ -360,6 +373,17 @@ public class PipeChannelRegistry implements SmartLifecycle {
 		}
 		ChannelStopper.stopAll(this.channels.values(), this.shutdownTimeout);
 		this.deadLetterFiles.closeAll();
+	}
+
+	/**
+	 * Stop what still runs when the context goes away. A context that stops waiting for a
+	 * start it runs concurrently fails, and does not stop this registry, which it never
+	 * saw running; the start then ends later, on its own thread, and would leave its
+	 * channels, their pipes and the directory lock behind.
+	 */
+	@Override
+	public void destroy() {
+		stop();
 	}
 
 	@Override
