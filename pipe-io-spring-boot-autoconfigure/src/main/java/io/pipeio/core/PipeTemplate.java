@@ -105,7 +105,9 @@ public class PipeTemplate implements PipeOperations, PipeRequestOperations {
 
 	@Override
 	public String sendAndReceive(String channel, String request, Duration timeout) {
-		return await(sendAndReceiveAsync(channel, request, timeout));
+		Assert.notNull(request, "'request' must not be null");
+		PipeChannel target = this.registry.getRequiredChannel(channel);
+		return new String(await(request(target, target.encode(request), timeout)), target.getCharset());
 	}
 
 	@Override
@@ -115,7 +117,8 @@ public class PipeTemplate implements PipeOperations, PipeRequestOperations {
 
 	@Override
 	public byte[] sendAndReceive(String channel, byte[] request, Duration timeout) {
-		return await(sendAndReceiveAsync(channel, request, timeout));
+		Assert.notNull(request, "'request' must not be null");
+		return await(request(this.registry.getRequiredChannel(channel), request, timeout));
 	}
 
 	@Override
@@ -144,17 +147,17 @@ public class PipeTemplate implements PipeOperations, PipeRequestOperations {
 	public CompletableFuture<String> sendAndReceiveAsync(String channel, String request, Duration timeout) {
 		Assert.notNull(request, "'request' must not be null");
 		PipeChannel target = this.registry.getRequiredChannel(channel);
-		return request(target, target.encode(request), timeout)
+		return request(target, target.encode(request), timeout).answer()
 			.thenApply((answer) -> new String(answer, target.getCharset()));
 	}
 
 	@Override
 	public CompletableFuture<byte[]> sendAndReceiveAsync(String channel, byte[] request, Duration timeout) {
 		Assert.notNull(request, "'request' must not be null");
-		return request(this.registry.getRequiredChannel(channel), request, timeout);
+		return request(this.registry.getRequiredChannel(channel), request, timeout).answer();
 	}
 
-	private CompletableFuture<byte[]> request(PipeChannel target, byte[] line, Duration timeout) {
+	private Request request(PipeChannel target, byte[] line, Duration timeout) {
 		Assert.isTrue(timeout != null && !timeout.isNegative() && !timeout.isZero(), "'timeout' must be positive");
 		long started = System.nanoTime();
 		CompletableFuture<byte[]> answer;
@@ -170,7 +173,7 @@ public class PipeTemplate implements PipeOperations, PipeRequestOperations {
 		// memory after the answer.
 		answer.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
 		String channel = target.getName();
-		return answer.handle((value, failure) -> {
+		return new Request(answer, timeout, answer.handle((value, failure) -> {
 			PipeRequestOutcome outcome = outcome(failure);
 			observe(channel, outcome, started);
 			if (failure == null) {
@@ -182,7 +185,7 @@ public class PipeTemplate implements PipeOperations, PipeRequestOperations {
 						"No answer on channel '" + channel + "' within " + timeout);
 			}
 			throw new CompletionException(cause);
-		});
+		}));
 	}
 
 	private static Throwable unwrap(Throwable failure) {
@@ -208,9 +211,19 @@ public class PipeTemplate implements PipeOperations, PipeRequestOperations {
 		}
 	}
 
-	private static <T> T await(CompletableFuture<T> answer) {
+	private static byte[] await(Request request) {
+		CompletableFuture<byte[]> answer = request.answer();
 		try {
-			return answer.get();
+			try {
+				return answer.get(request.timeout().toNanos(), TimeUnit.NANOSECONDS);
+			}
+			catch (TimeoutException ex) {
+				// The timer behind orTimeout is the JVM's, shared with whatever else
+				// times
+				// out, and held up by a callback that blocks on it: time out here too.
+				request.placed().completeExceptionally(ex);
+				return answer.get();
+			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -223,6 +236,13 @@ public class PipeTemplate implements PipeOperations, PipeRequestOperations {
 			}
 			throw new IllegalStateException(cause);
 		}
+	}
+
+	/**
+	 * A request on its way: the future of its place in the channel, and the answer the
+	 * caller gets, which follows it.
+	 */
+	private record Request(CompletableFuture<byte[]> placed, Duration timeout, CompletableFuture<byte[]> answer) {
 	}
 
 }
