@@ -63,6 +63,8 @@ public class PipeChannelRegistry implements SmartLifecycle, DisposableBean {
 
 	private volatile boolean running;
 
+	private final KeepAlive keepAlive = new KeepAlive();
+
 	/**
 	 * Create a registry.
 	 * @param defaults settings for a channel that a listener names but configuration does
@@ -197,6 +199,7 @@ public class PipeChannelRegistry implements SmartLifecycle, DisposableBean {
 			if (this.running && settings.autoStartup()) {
 				try {
 					channel.start();
+					this.keepAlive.start();
 				}
 				catch (RuntimeException ex) {
 					this.channels.remove(name);
@@ -357,6 +360,9 @@ public class PipeChannelRegistry implements SmartLifecycle, DisposableBean {
 				throw ex;
 			}
 			this.running = true;
+			if (!this.channels.values().isEmpty()) {
+				this.keepAlive.start();
+			}
 		}
 	}
 
@@ -373,6 +379,7 @@ public class PipeChannelRegistry implements SmartLifecycle, DisposableBean {
 		}
 		ChannelStopper.stopAll(this.channels.values(), this.shutdownTimeout);
 		this.deadLetterFiles.closeAll();
+		this.keepAlive.stop();
 	}
 
 	/**
