@@ -19,6 +19,9 @@ import org.jspecify.annotations.Nullable;
  */
 final class ChannelPipes {
 
+	/** How long the out pipe's repair waits, over rounds, for a busy writer. */
+	private static final long BUSY_WRITER_NANOS = TimeUnit.SECONDS.toNanos(5);
+
 	/** How long {@link #discardUnread} waits for queued lines to be written first. */
 	private static final long DISCARD_WAIT_NANOS = TimeUnit.SECONDS.toNanos(2);
 
@@ -35,6 +38,11 @@ final class ChannelPipes {
 	private volatile PipeReader inbound;
 
 	private final PipeWriter outbound;
+
+	/**
+	 * {@link System#nanoTime()} the out pipe's repair first found the writer busy, or 0.
+	 */
+	private long writerBusySince;
 
 	private @Nullable PipeFile createdIn;
 
@@ -142,6 +150,9 @@ final class ChannelPipes {
 					+ ((cause != null) ? ": " + cause : "") + "; restart the channel", cause);
 		}
 		if (!this.outbound.file().isStillThere()) {
+			if (writerBusy()) {
+				return; // tried again next round, not waited for on the watchdog
+			}
 			PipeFile out = PipeFile.inspect(this.settings.getOutPath());
 			Usable usable = usable(out, "out");
 			try {
@@ -154,6 +165,28 @@ final class ChannelPipes {
 			this.createdOut = usable.owned();
 			recreated.accept(out.path());
 		}
+	}
+
+	/**
+	 * Whether the out pipe's repair must wait for a thread that holds the writer. Waiting
+	 * here would hold up the watchdog, which every channel shares, and a stop of the
+	 * channel; a writer held for longer than {@link #BUSY_WRITER_NANOS} fails the repair.
+	 */
+	private boolean writerBusy() throws IOException {
+		if (!this.outbound.isBusy()) {
+			this.writerBusySince = 0;
+			return false;
+		}
+		long now = System.nanoTime();
+		if (this.writerBusySince == 0) {
+			this.writerBusySince = now;
+		}
+		else if (now - this.writerBusySince > BUSY_WRITER_NANOS) {
+			this.writerBusySince = 0;
+			throw new IOException("Cannot switch to a re-created out pipe " + this.settings.getOutPath()
+					+ ": a thread writing to the old one did not let go");
+		}
+		return true;
 	}
 
 	/**

@@ -453,6 +453,11 @@ final class EventLoopWriter implements PipeWriter {
 	}
 
 	@Override
+	public boolean isBusy() {
+		return this.writing.get();
+	}
+
+	@Override
 	public long discardUnread() throws IOException {
 		return OutboundPipe.discardUnread(this.fifo, this.statistics, this.bufferSize);
 	}

@@ -53,6 +53,15 @@ interface PipeWriter {
 	void replace(FifoDescriptor replacement) throws IOException;
 
 	/**
+	 * Whether a thread holds the writer now, so that {@link #replace} would wait for it
+	 * (a slow callback of a written line runs while it does). By default never.
+	 * @return whether the writer is busy
+	 */
+	default boolean isBusy() {
+		return false;
+	}
+
+	/**
 	 * Read and throw away what waits in the pipe unread, counting its lines as dropped
 	 * ({@link DropReason#ABANDONED}).
 	 * @return the lines thrown away (a partial one included)
