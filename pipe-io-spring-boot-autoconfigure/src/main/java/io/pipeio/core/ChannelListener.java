@@ -29,6 +29,13 @@ final class ChannelListener {
 	 */
 	private boolean held;
 
+	/**
+	 * Guarded by this: paused through the registry (an operator, the {@code pipeio}
+	 * endpoint), which only a resume there ends: a listener attached meanwhile does not
+	 * resume the channel.
+	 */
+	private boolean pausedByOperator;
+
 	ChannelListener(PipeChannel channel, PipeErrorHandler defaultErrorHandler) {
 		this.channel = channel;
 		this.defaultErrorHandler = defaultErrorHandler;
@@ -61,8 +68,22 @@ final class ChannelListener {
 				(errorHandler != null) ? errorHandler : this.defaultErrorHandler);
 		if (this.held) {
 			this.held = false;
-			this.channel.resume(); // the lines held since the last listener left
+			if (!this.pausedByOperator) {
+				this.channel.resume(); // the lines held since the last listener left
+			}
 		}
+	}
+
+	/** Pause the channel until {@link #resumeByOperator()}, whatever listeners do. */
+	synchronized void pauseByOperator() {
+		this.pausedByOperator = true;
+		this.channel.pause();
+	}
+
+	/** Resume the channel paused by {@link #pauseByOperator()} (or by anything else). */
+	synchronized void resumeByOperator() {
+		this.pausedByOperator = false;
+		this.channel.resume();
 	}
 
 	/**

@@ -151,6 +151,7 @@ public class PipeChannelRegistry implements SmartLifecycle, DisposableBean {
 		synchronized (this.startMonitor) {
 			// with stop: a channel started after the stop looked at the channels would
 			// run on
+			checkStillRegistered(name, channel);
 			if (this.running && channel.getSettings().autoStartup() && !channel.isRunning()) {
 				// a listener that appeared after startup, such as on a lazy bean
 				try {
@@ -196,6 +197,7 @@ public class PipeChannelRegistry implements SmartLifecycle, DisposableBean {
 		synchronized (this.startMonitor) {
 			// with stop: a channel started after the stop looked at the channels would
 			// run on
+			checkStillRegistered(name, channel);
 			if (this.running && settings.autoStartup()) {
 				try {
 					channel.start();
@@ -214,6 +216,17 @@ public class PipeChannelRegistry implements SmartLifecycle, DisposableBean {
 			}
 		}
 		return channel;
+	}
+
+	/**
+	 * A channel removed by another thread while it was added, or while its listener was
+	 * attached, must not be started: it would run in no table, which no stop reaches.
+	 */
+	private void checkStillRegistered(String name, PipeChannel channel) {
+		if (this.channels.get(name) != channel) {
+			throw new IllegalStateException(
+					"Channel '" + name + "' was removed while it was being " + "registered; it was not started");
+		}
 	}
 
 	/**
@@ -315,11 +328,13 @@ public class PipeChannelRegistry implements SmartLifecycle, DisposableBean {
 	}
 
 	/**
-	 * Pause one channel: its incoming lines stay in the pipe.
+	 * Pause one channel: its incoming lines stay in the pipe until it is resumed here. A
+	 * listener attached meanwhile (a flow started again, a lazy bean created) does not
+	 * resume it.
 	 * @param name the channel name
 	 */
 	public void pause(String name) {
-		getRequiredChannel(name).pause();
+		getRequiredChannel(name).listener.pauseByOperator();
 	}
 
 	/**
@@ -327,7 +342,7 @@ public class PipeChannelRegistry implements SmartLifecycle, DisposableBean {
 	 * @param name the channel name
 	 */
 	public void resume(String name) {
-		getRequiredChannel(name).resume();
+		getRequiredChannel(name).listener.resumeByOperator();
 	}
 
 	@Override
