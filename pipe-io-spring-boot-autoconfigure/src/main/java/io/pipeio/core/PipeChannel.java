@@ -253,7 +253,8 @@ public final class PipeChannel implements PipeChannelContext {
 	}
 
 	/**
-	 * Queue a line for the out pipe.
+	 * Queue a line for the out pipe. The array is queued, not copied: it must not be
+	 * changed until the line is written.
 	 * @param line the line, without newline
 	 */
 	public void send(byte[] line) {
@@ -280,7 +281,8 @@ public final class PipeChannel implements PipeChannelContext {
 	}
 
 	/**
-	 * Queue a line and return a future completed once it is written.
+	 * Queue a line and return a future completed once it is written. The array is queued,
+	 * not copied: it must not be changed until then.
 	 * @param line the line, without newline
 	 * @return the future
 	 */

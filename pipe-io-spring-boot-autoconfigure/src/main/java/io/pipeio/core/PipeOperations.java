@@ -21,7 +21,8 @@ public interface PipeOperations {
 	void send(String channel, String line);
 
 	/**
-	 * Queue a line of bytes.
+	 * Queue a line of bytes. The array is queued, not copied: it must not be changed
+	 * until the line is written.
 	 * @param channel the channel name
 	 * @param line the line, without newline
 	 * @throws IllegalArgumentException if the channel is unknown or the line contains a

@@ -202,7 +202,8 @@ public final class PipeServer {
 	/**
 	 * Queue a line for the out pipe; a newline is appended. A line that does not fit into
 	 * the full send queue is handled as the {@link PipeServerSettings#getOverflow()
-	 * overflow policy} says.
+	 * overflow policy} says. The array is queued as it is, not copied: it must not be
+	 * changed until the line is written.
 	 * @param line the line, without newline
 	 * @throws IllegalArgumentException if the line contains a newline
 	 * @throws PipeSendException if the channel is not running, or the line did not fit
