@@ -30,11 +30,18 @@ final class ChannelListener {
 	private boolean held;
 
 	/**
-	 * Guarded by this: paused through the registry (an operator, the {@code pipeio}
-	 * endpoint), which only a resume there ends: a listener attached meanwhile does not
-	 * resume the channel.
+	 * Guarded by {@link #pauses}: paused through the registry (an operator, the
+	 * {@code pipeio} endpoint), which only a resume there ends: a listener attached
+	 * meanwhile does not resume the channel.
 	 */
 	private boolean pausedByOperator;
+
+	/**
+	 * Orders pauses and resumes with the operator's. Not this object's monitor, which a
+	 * detach holds while the leaving listener finishes its chunk: that listener may pause
+	 * its channel.
+	 */
+	private final Object pauses = new Object();
 
 	ChannelListener(PipeChannel channel, PipeErrorHandler defaultErrorHandler) {
 		this.channel = channel;
@@ -61,29 +68,44 @@ final class ChannelListener {
 			// in the pipe until its owner resumes the channel.
 			this.held = false;
 			if (!this.channel.isPaused()) {
-				this.channel.pause();
+				this.channel.server().pause();
 			}
 		}
 		this.attached = new Attached(ListenerChain.of(this.channel.getName(), listener, decorators), description,
 				(errorHandler != null) ? errorHandler : this.defaultErrorHandler);
 		if (this.held) {
+			// the lines held since the last listener left
 			this.held = false;
-			if (!this.pausedByOperator) {
-				this.channel.resume(); // the lines held since the last listener left
-			}
+			resume();
 		}
 	}
 
-	/** Pause the channel until {@link #resumeByOperator()}, whatever listeners do. */
-	synchronized void pauseByOperator() {
-		this.pausedByOperator = true;
-		this.channel.pause();
+	/**
+	 * Pause the channel until {@link #resumeByOperator()}, whatever listeners and their
+	 * owners (an integration adapter that starts) do meanwhile.
+	 */
+	void pauseByOperator() {
+		synchronized (this.pauses) {
+			this.pausedByOperator = true;
+			this.channel.server().pause();
+		}
 	}
 
-	/** Resume the channel paused by {@link #pauseByOperator()} (or by anything else). */
-	synchronized void resumeByOperator() {
-		this.pausedByOperator = false;
-		this.channel.resume();
+	/** Resume the channel, also one paused by {@link #pauseByOperator()}. */
+	void resumeByOperator() {
+		synchronized (this.pauses) {
+			this.pausedByOperator = false;
+			this.channel.server().resume();
+		}
+	}
+
+	/** Resume the channel, unless it was paused by {@link #pauseByOperator()}. */
+	void resume() {
+		synchronized (this.pauses) {
+			if (!this.pausedByOperator) {
+				this.channel.server().resume();
+			}
+		}
 	}
 
 	/**
@@ -100,7 +122,7 @@ final class ChannelListener {
 		}
 		if (this.channel.isRunning()) {
 			if (!this.channel.isPaused()) {
-				this.channel.pause();
+				this.channel.server().pause();
 			}
 			this.held = true;
 			try {

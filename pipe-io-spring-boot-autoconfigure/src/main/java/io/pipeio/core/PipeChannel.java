@@ -247,9 +247,13 @@ public final class PipeChannel implements PipeChannelContext {
 		this.server.pause();
 	}
 
-	/** Deliver incoming lines again. */
+	/**
+	 * Deliver incoming lines again, unless the channel was paused through
+	 * {@link PipeChannelRegistry#pause(String)} (an operator, the {@code pipeio}
+	 * endpoint): then only {@link PipeChannelRegistry#resume(String)} resumes it.
+	 */
 	public void resume() {
-		this.server.resume();
+		this.listener.resume();
 	}
 
 	/**

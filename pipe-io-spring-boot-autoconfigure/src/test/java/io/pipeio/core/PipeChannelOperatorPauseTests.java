@@ -1,10 +1,19 @@
 package io.pipeio.core;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
+import io.pipeio.server.DropReason;
 import io.pipeio.test.PipeTestClient;
 import io.pipeio.testsupport.EchoEndpoint;
 import io.pipeio.testsupport.PipeIoContextRunners;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,9 +72,72 @@ class PipeChannelOperatorPauseTests {
 		});
 	}
 
+	@Test
+	void aListenerPausingItsChannelWhileItIsDetachedHoldsUpNeitherTheDetachNorTheRestOfItsChunk() {
+		runner().run((context) -> {
+			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+			CountDownLatch inFirstLine = new CountDownLatch(1);
+			CountDownLatch detaching = new CountDownLatch(1);
+			List<String> received = new CopyOnWriteArrayList<>();
+			registry.registerListener(new EndpointOf((line, channel) -> {
+				String text = new String(line, StandardCharsets.UTF_8);
+				received.add(text);
+				if (text.equals("a")) {
+					inFirstLine.countDown();
+					detaching.await(10, TimeUnit.SECONDS);
+					registry.pause("work"); // back-pressure, while the detach waits
+				}
+				return null;
+			}));
+			try (PipeTestClient client = PipeTestClient.sender(this.directory.resolve("work.in"))) {
+				client.sendRaw("a\nb\n".getBytes(StandardCharsets.UTF_8)); // one chunk
+				assertThat(inFirstLine.await(10, TimeUnit.SECONDS)).isTrue();
+				CompletableFuture<Boolean> detach = CompletableFuture.supplyAsync(() -> {
+					detaching.countDown();
+					return registry.unregisterListener("work");
+				});
+				// Well within the 5 s a detach waits for the chunk it cuts.
+				assertThat(detach).succeedsWithin(Duration.ofSeconds(3)).isEqualTo(true);
+				assertThat(received).containsExactly("a", "b");
+				assertThat(registry.getRequiredChannel("work").getStatistics().getDropped(DropReason.NO_LISTENER))
+					.isZero();
+			}
+		});
+	}
+
 	private ApplicationContextRunner runner() {
 		return PipeIoContextRunners.withDirectory(this.directory)
 			.withPropertyValues("pipe-io.channels.work.charset=UTF-8");
+	}
+
+	/** An endpoint of channel {@code work} with the given listener. */
+	private record EndpointOf(PipeMessageListener listener) implements PipeListenerEndpoint {
+
+		@Override
+		public String getChannel() {
+			return "work";
+		}
+
+		@Override
+		public String getDescription() {
+			return "test listener";
+		}
+
+		@Override
+		public @Nullable PipeErrorHandler getErrorHandler() {
+			return null;
+		}
+
+		@Override
+		public PipeMessageListener createListener(PipeChannelContext channel) {
+			return this.listener;
+		}
+
+		@Override
+		public boolean isPausedOnAttach() {
+			return false;
+		}
+
 	}
 
 }

@@ -419,6 +419,35 @@ class PipeInboundChannelAdapterTests {
 		return String.valueOf(cause.getMessage());
 	}
 
+	@Test
+	void startingTheAdapterDoesNotResumeAChannelAnOperatorPaused() {
+		runner().run((context) -> {
+			QueueChannel received = context.getBean("received", QueueChannel.class);
+			PipeInboundChannelAdapter adapter = context.getBean(PipeInboundChannelAdapter.class);
+			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+			try (PipeTestClient client = PipeTestClient.connect(this.directory, "sensor")) {
+				adapter.stop();
+				registry.pause("sensor"); // lasts until registry.resume
+				adapter.start();
+				assertThat(registry.getRequiredChannel("sensor").isPaused()).isTrue();
+				client.send("held");
+				registry.resume("sensor");
+				assertThat(received.receive(10_000)).extracting(Message::getPayload).isEqualTo("held");
+			}
+		});
+	}
+
+	@Test
+	void startingAnAdapterThatDidNotStartWithTheApplicationDoesNotResumeAnOperatorPause() {
+		runner().withPropertyValues("test.auto-startup=false").run((context) -> {
+			PipeInboundChannelAdapter adapter = context.getBean(PipeInboundChannelAdapter.class);
+			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+			registry.pause("sensor");
+			adapter.start();
+			assertThat(registry.getRequiredChannel("sensor").isPaused()).isTrue();
+		});
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	static class SensorFlow {
 
