@@ -156,6 +156,7 @@ public class PipeChannelRegistry implements SmartLifecycle, DisposableBean {
 				// a listener that appeared after startup, such as on a lazy bean
 				try {
 					channel.start();
+					this.keepAlive.start();
 				}
 				catch (RuntimeException ex) {
 					// The bean failed: a later attempt, once the cause is fixed, must

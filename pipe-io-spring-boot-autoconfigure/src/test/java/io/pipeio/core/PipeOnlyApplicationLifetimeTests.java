@@ -8,6 +8,8 @@ import java.util.concurrent.TimeUnit;
 
 import io.pipeio.autoconfigure.PipeIoAutoConfiguration;
 import io.pipeio.test.PipeTestClient;
+import io.pipeio.testsupport.EchoEndpoint;
+import io.pipeio.testsupport.PipeIoContextRunners;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,6 +64,29 @@ class PipeOnlyApplicationLifetimeTests {
 		finally {
 			application.destroyForcibly();
 		}
+	}
+
+	@Test
+	void aChannelALateListenerAddsHoldsTheJvmToo() {
+		// Counted against those of contexts other tests may have left open.
+		long before = keepAliveThreads();
+		PipeIoContextRunners.withDirectory(this.directory).run((context) -> {
+			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+			assertThat(registry.getChannelNames()).isEmpty();
+			assertThat(keepAliveThreads()).isEqualTo(before);
+			registry.registerListener(new EchoEndpoint("late")); // channel "work"
+			assertThat(registry.getRequiredChannel("work").isRunning()).isTrue();
+			assertThat(keepAliveThreads()).isEqualTo(before + 1);
+		});
+		await().atMost(Duration.ofSeconds(5)).until(() -> keepAliveThreads() == before);
+	}
+
+	private static long keepAliveThreads() {
+		return Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.filter((thread) -> thread.getName().equals("pipe-io-keep-alive") && thread.isAlive())
+			.count();
 	}
 
 	private Process start(String... extra) throws Exception {
