@@ -1,5 +1,7 @@
 package io.pipeio.core;
 
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -54,5 +56,16 @@ public interface PipeOperations {
 	 * @return the future, failed if the line cannot be queued or the channel stops first
 	 */
 	CompletableFuture<Void> sendAsync(String channel, byte[] line);
+
+	/**
+	 * The charset a channel's text lines are encoded in, for a caller that turns objects
+	 * into lines itself. By default UTF-8, the default of every channel.
+	 * @param channel the channel name
+	 * @return the charset
+	 * @throws IllegalArgumentException if the channel is unknown
+	 */
+	default Charset getCharset(String channel) {
+		return StandardCharsets.UTF_8;
+	}
 
 }

@@ -1,5 +1,6 @@
 package io.pipeio.core;
 
+import java.nio.charset.Charset;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -50,6 +51,11 @@ public class PipeTemplate implements PipeOperations, PipeRequestOperations {
 	public void send(String channel, byte[] line) {
 		Assert.notNull(line, "'line' must not be null");
 		this.registry.getRequiredChannel(channel).send(line);
+	}
+
+	@Override
+	public Charset getCharset(String channel) {
+		return this.registry.getRequiredChannel(channel).getCharset();
 	}
 
 	@Override

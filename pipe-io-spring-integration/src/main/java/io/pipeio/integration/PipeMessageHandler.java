@@ -111,7 +111,7 @@ public class PipeMessageHandler extends AbstractMessageHandler {
 			line = bytes;
 		}
 		else if (payloadConverter != null) {
-			line = payloadConverter.toLine(payload);
+			line = payloadConverter.toLine(payload, this.operations.getCharset(target));
 		}
 		else {
 			this.operations.convertAndSend(target, payload);

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.pipeio.converter.JacksonPipeMessageConverter;
 import io.pipeio.converter.PipeMessageConversionException;
 import io.pipeio.converter.SimplePipeMessageConverter;
 import io.pipeio.core.PipeChannel;
@@ -18,6 +19,7 @@ import io.pipeio.test.PipeTestClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
@@ -75,6 +77,17 @@ class PipeMessageHandlerTests {
 					.withMessageContaining("newline at index 5");
 				send(context, "toCommandsConverted", new Valve(8));
 				assertThat(client.receive()).isEqualTo("valve 8");
+			}
+		});
+	}
+
+	@Test
+	void theConverterOfTheAdapterWritesInTheChannelsCharset() {
+		runner().run((context) -> {
+			try (PipeTestClient client = PipeTestClient.connect(this.directory, "commands")) {
+				send(context, "toCommandsJson", Map.of("v", "é"));
+				// ISO-8859-1: é is one byte, 0xe9
+				assertThat(client.receiveBytes()).containsExactly('{', '"', 'v', '"', ':', '"', (byte) 0xe9, '"', '}');
 			}
 		});
 	}
@@ -199,6 +212,14 @@ class PipeMessageHandlerTests {
 		IntegrationFlow convertedFlow(PipeChannelAdapters pipes) {
 			return IntegrationFlow.from("toCommandsConverted")
 				.handle(pipes.outbound("commands").converter(new ValveConverter()))
+				.get();
+		}
+
+		@Bean
+		IntegrationFlow commandsJsonFlow(PipeChannelAdapters pipes) {
+			return IntegrationFlow.from("toCommandsJson")
+				.handle(pipes.outbound("commands")
+					.converter(new JacksonPipeMessageConverter(JsonMapper.builder().build())))
 				.get();
 		}
 
