@@ -119,9 +119,11 @@ public class PipeInboundChannelAdapter extends MessageProducerSupport {
 		super.onInit();
 		// Attached here, not on start, so that a second consumer of the channel fails
 		// startup.
-		// One that does not start with the application finds the channel paused, before
-		// a line can be taken from the pipe for it; starting it resumes the channel.
-		this.pausedByAdapter = !isAutoStartup();
+		// It finds the channel paused, before a line can be taken from the pipe for it;
+		// starting it resumes the channel. Also when it starts with the application: a
+		// flow registered at runtime may be told not to start, which the adapter does
+		// not see, and a line taken for it would be lost if it were removed unstarted.
+		this.pausedByAdapter = true;
 		this.attached = this.registry.registerListener(new Endpoint());
 	}
 
@@ -261,7 +263,7 @@ public class PipeInboundChannelAdapter extends MessageProducerSupport {
 
 		@Override
 		public boolean isPausedOnAttach() {
-			return !isAutoStartup();
+			return true;
 		}
 
 	}

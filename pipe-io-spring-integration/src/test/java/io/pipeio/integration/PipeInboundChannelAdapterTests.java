@@ -448,6 +448,31 @@ class PipeInboundChannelAdapterTests {
 		});
 	}
 
+	@Test
+	void aFlowRegisteredNotToStartLeavesTheLinesInThePipeForTheNextFlow() {
+		IntegrationContextRunners.withDirectory(this.directory).run((context) -> {
+			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+			IntegrationFlowContext flows = context.getBean(IntegrationFlowContext.class);
+			IntegrationFlowRegistration notStarted = flows.registration(
+					IntegrationFlow.from(PipeIo.inboundAdapter(registry, "dynamic")).channel(new QueueChannel()).get())
+				.autoStartup(false)
+				.register();
+			try (PipeTestClient client = PipeTestClient.connect(this.directory, "dynamic")) {
+				client.send("one");
+				PipeChannel channel = registry.getRequiredChannel("dynamic");
+				// Held in the pipe, or taken for the flow that does not start.
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> channel.isPaused() || channel.getStatistics().getReceivedMessages() == 1);
+				notStarted.destroy();
+				QueueChannel next = new QueueChannel();
+				flows.registration(IntegrationFlow.from(PipeIo.inboundAdapter(registry, "dynamic")).channel(next).get())
+					.register();
+				assertThat(next.receive(10_000)).extracting(Message::getPayload).isEqualTo("one");
+				assertThat(channel.getStatistics().getDropped(DropReason.HANDLER_ERROR)).isZero();
+			}
+		});
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	static class SensorFlow {
 
