@@ -71,6 +71,12 @@ public class PipeInboundChannelAdapter extends MessageProducerSupport {
 	private @Nullable Thread sending;
 
 	/**
+	 * Whether {@link #sending} was interrupted because the channel stopped while the
+	 * adapter was stopped; guarded by startMonitor.
+	 */
+	private boolean interruptedForStop;
+
+	/**
 	 * Create an adapter.
 	 * @param registry the channels
 	 * @param channel the name of the channel whose lines to send
@@ -143,8 +149,10 @@ public class PipeInboundChannelAdapter extends MessageProducerSupport {
 	@Override
 	protected void doStop() {
 		super.doStop();
+		Thread blocked;
 		synchronized (this.startMonitor) {
 			this.started = false;
+			blocked = this.sending;
 		}
 		PipeChannel attachedChannel = this.attached;
 		// On shutdown the channels stop first (their phase is later); a stopped channel
@@ -152,6 +160,40 @@ public class PipeInboundChannelAdapter extends MessageProducerSupport {
 		if (attachedChannel != null && attachedChannel.isRunning()) {
 			pause(attachedChannel);
 		}
+		if (blocked != null) {
+			watchBlockedSend(blocked);
+		}
+	}
+
+	/**
+	 * A line sent while the adapter ran may still be blocked in the flow it stopped (a
+	 * full queue whose poller stopped too). It may wait for the start, as the lines in
+	 * hand do, unless the channel stops meanwhile: then waiting would hold up the
+	 * channel's stop, so the send is interrupted and the line dropped as
+	 * {@code handler-error}.
+	 */
+	private void watchBlockedSend(Thread blocked) {
+		Thread watch = new Thread(() -> {
+			synchronized (this.startMonitor) {
+				try {
+					while (this.sending == blocked && !this.started && !this.destroyed) {
+						PipeChannel attachedChannel = this.attached;
+						if (attachedChannel != null && !attachedChannel.isRunning()) {
+							this.interruptedForStop = true;
+							blocked.interrupt();
+							return;
+						}
+						// Looked at now and then: a channel's stop does not wake this.
+						this.startMonitor.wait(100);
+					}
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}
+		}, "pipe-io-adapter-" + this.channel + "-stopped");
+		watch.setDaemon(true);
+		watch.start();
 	}
 
 	/**
@@ -225,8 +267,10 @@ public class PipeInboundChannelAdapter extends MessageProducerSupport {
 		finally {
 			synchronized (this.startMonitor) {
 				this.sending = null;
-				if (this.destroyed) {
-					// what destroy() interrupted is done: not the engine's to see
+				if (this.destroyed || this.interruptedForStop) {
+					// what destroy() or the stop interrupted is done: not the engine's to
+					// see
+					this.interruptedForStop = false;
 					Thread.interrupted();
 				}
 			}

@@ -473,6 +473,30 @@ class PipeInboundChannelAdapterTests {
 		});
 	}
 
+	@Test
+	void aStoppedFlowBlockedOnAFullQueueDoesNotHoldUpItsChannelsStop() {
+		IntegrationContextRunners.withDirectory(this.directory).run((context) -> {
+			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+			QueueChannel full = new QueueChannel(1);
+			IntegrationFlowRegistration registration = context.getBean(IntegrationFlowContext.class)
+				.registration(IntegrationFlow.from(PipeIo.inboundAdapter(registry, "dynamic")).channel(full).get())
+				.register();
+			PipeChannel channel = registry.getRequiredChannel("dynamic");
+			try (PipeTestClient client = PipeTestClient.connect(this.directory, "dynamic")) {
+				client.send("one");
+				client.send("two"); // blocked: the queue holds "one", and nothing takes
+									// it
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> full.getQueueSize() == 1 && channel.getStatistics().getReceivedMessages() == 2);
+				registration.stop();
+				// Well within the shutdown timeout the stop would otherwise wait out.
+				assertThat(CompletableFuture.runAsync(() -> registry.stop("dynamic")))
+					.succeedsWithin(Duration.ofSeconds(5));
+				assertThat(channel.getStatistics().getDropped(DropReason.HANDLER_ERROR)).isEqualTo(1);
+			}
+		});
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	static class SensorFlow {
 
