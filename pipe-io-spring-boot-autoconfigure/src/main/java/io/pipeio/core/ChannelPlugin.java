@@ -41,7 +41,7 @@ final class ChannelPlugin implements PluginObserver {
 		this.stderr = LogFactory.getLog("io.pipeio.plugin." + channel.getName());
 		this.supervisor = new PluginSupervisor(channel.getName(),
 				Objects.requireNonNull(channel.getSettings().plugin(), "Only a channel with a plug-in has one"),
-				server.getSettings().getInPath(), server.getSettings().getOutPath(), this);
+				server.getSettings().getInPath(), server.getSettings().getOutPath(), this, server::checkServes);
 	}
 
 	PluginSupervisor supervisor() {

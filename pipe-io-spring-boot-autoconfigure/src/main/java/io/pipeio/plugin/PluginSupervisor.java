@@ -34,6 +34,8 @@ public final class PluginSupervisor {
 
 	private final PluginObserver observer;
 
+	private final FifoCheck fifoCheck;
+
 	private final RestartBudget budget;
 
 	private volatile PluginState state = PluginState.STOPPED;
@@ -64,11 +66,28 @@ public final class PluginSupervisor {
 	 */
 	public PluginSupervisor(String channel, PluginSettings settings, Path inPipe, Path outPipe,
 			PluginObserver observer) {
+		this(channel, settings, inPipe, outPipe, observer, (in, out) -> {
+		});
+	}
+
+	/**
+	 * Create a supervisor whose stdio FIFOs are checked before each launch.
+	 * @param channel the channel name
+	 * @param settings how to run the plug-in
+	 * @param inPipe the pipe the channel reads (the plug-in's stdout in stdio mode)
+	 * @param outPipe the pipe the channel writes (the plug-in's stdin in stdio mode)
+	 * @param observer told of starts, exits and stderr lines
+	 * @param fifoCheck told of the FIFOs opened at the paths in stdio mode, before they
+	 * are handed to the process; throws to refuse them (the launch then fails)
+	 */
+	public PluginSupervisor(String channel, PluginSettings settings, Path inPipe, Path outPipe, PluginObserver observer,
+			FifoCheck fifoCheck) {
 		this.channel = channel;
 		this.settings = settings;
 		this.inPipe = inPipe;
 		this.outPipe = outPipe;
 		this.observer = observer;
+		this.fifoCheck = fifoCheck;
 		this.budget = new RestartBudget(settings);
 	}
 
@@ -214,6 +233,7 @@ public final class PluginSupervisor {
 			return PluginProcesses.builder(this.channel, this.settings, this.inPipe, this.outPipe, null, null).start();
 		}
 		try (OpenedFifo in = OpenedFifo.open(this.inPipe); OpenedFifo out = OpenedFifo.open(this.outPipe)) {
+			this.fifoCheck.check(in, out);
 			return PluginProcesses
 				.builder(this.channel, this.settings, this.inPipe, this.outPipe, in.path(), out.path())
 				.start();
@@ -327,6 +347,22 @@ public final class PluginSupervisor {
 	public String toString() {
 		return "PluginSupervisor[" + this.channel + ", " + this.state + ", " + String.join(" ", this.settings.command())
 				+ "]";
+	}
+
+	/**
+	 * Checks the FIFOs a plug-in in stdio mode is about to be given.
+	 */
+	@FunctionalInterface
+	public interface FifoCheck {
+
+		/**
+		 * Check the FIFOs opened at the channel's paths.
+		 * @param in the FIFO for the plug-in's stdout
+		 * @param out the FIFO for the plug-in's stdin
+		 * @throws IOException to refuse them
+		 */
+		void check(OpenedFifo in, OpenedFifo out) throws IOException;
+
 	}
 
 }

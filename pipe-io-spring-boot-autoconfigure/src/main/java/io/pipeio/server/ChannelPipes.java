@@ -168,6 +168,15 @@ final class ChannelPipes {
 	}
 
 	/**
+	 * @param in a FIFO found at the in pipe's path
+	 * @param out a FIFO found at the out pipe's path
+	 * @return whether they are the very FIFOs served now
+	 */
+	boolean serves(PipeFile in, PipeFile out) {
+		return this.inbound.file().isSameFile(in) && this.outbound.file().isSameFile(out);
+	}
+
+	/**
 	 * Whether the out pipe's repair must wait for a thread that holds the writer. Waiting
 	 * here would hold up the watchdog, which every channel shares, and a stop of the
 	 * channel; a writer held for longer than {@link #BUSY_WRITER_NANOS} fails the repair.

@@ -36,6 +36,13 @@ public final class OpenedFifo implements AutoCloseable {
 	}
 
 	/**
+	 * @return the opened FIFO, as checked on its descriptor
+	 */
+	PipeFile file() {
+		return this.descriptor.file();
+	}
+
+	/**
 	 * @return a path that names the opened FIFO until this is closed
 	 */
 	public Path path() {

@@ -360,6 +360,25 @@ public final class PipeServer {
 		return this.sender.waitingForReaderSince();
 	}
 
+	/**
+	 * Check that FIFOs about to be handed to another process (a plug-in's stdout and
+	 * stdin) are the very ones this server serves now. A path may name another FIFO by
+	 * then: in a shared directory another user can put one there once this server's is
+	 * gone, which the server itself refuses to serve.
+	 * @param in the FIFO opened at the in pipe's path
+	 * @param out the FIFO opened at the out pipe's path
+	 * @throws PipeFileException if the server is not running or serves other FIFOs
+	 */
+	public void checkServes(OpenedFifo in, OpenedFifo out) throws PipeFileException {
+		ChannelPipes running = this.pipes;
+		if (running == null || !running.serves(in.file(), out.file())) {
+			throw new PipeFileException(this.settings.getInPath(),
+					"The FIFOs at " + this.settings.getInPath() + " and " + this.settings.getOutPath()
+							+ " are not those channel '" + this.settings.getChannel() + "' serves"
+							+ ((running != null) ? " (replaced since they were checked)" : " (it is not running)"));
+		}
+	}
+
 	private void checkPipes() {
 		if (!this.lifecycleLock.tryLock()) {
 			return; // starting or stopping: check next round
