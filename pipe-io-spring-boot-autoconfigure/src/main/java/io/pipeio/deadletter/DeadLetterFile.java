@@ -10,11 +10,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Set;
 
 import io.pipeio.server.OwnFiles;
 import org.jspecify.annotations.Nullable;
@@ -37,9 +33,6 @@ import org.springframework.util.Assert;
  * @author pipe-io
  */
 public final class DeadLetterFile implements Closeable {
-
-	private static final FileAttribute<Set<PosixFilePermission>> DIRECTORY_PERMISSIONS = PosixFilePermissions
-		.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
 
 	private final DeadLetterSettings settings;
 
@@ -81,9 +74,11 @@ public final class DeadLetterFile implements Closeable {
 			return;
 		}
 		Path file = this.settings.file();
-		Path parent = file.getParent();
-		if (parent != null && !Files.isDirectory(parent)) {
-			Files.createDirectories(parent, DIRECTORY_PERMISSIONS);
+		Path parent = file.toAbsolutePath().getParent();
+		if (parent != null) {
+			// Created if missing, checked either way: a link another user planted on the
+			// way would send the records into a file of their choosing.
+			OwnFiles.prepareDirectory(parent, "dead letters (" + file.getFileName() + ")");
 		}
 		// Checked on the opened descriptor: a check of the path before the open could be
 		// overtaken by a FIFO or another user's file put there meanwhile.

@@ -31,6 +31,20 @@ public final class OwnFiles {
 	}
 
 	/**
+	 * Make sure the directory of files of this user's own (dead letters) exists, and is
+	 * as safe as a pipe directory: not writable by another user (unless sticky), not
+	 * another user's, reached through no link another user can change. Otherwise another
+	 * user could redirect what is written there into a file of their choosing.
+	 * @param directory the directory, absolute
+	 * @param what what it holds, for messages
+	 * @throws UnsafeDirectoryException if it or an ancestor is unsafe
+	 * @throws IOException if it cannot be inspected or created
+	 */
+	public static void prepareDirectory(Path directory, String what) throws IOException {
+		PipeDirectories.prepareFor(what, directory.normalize(), PosixFilePermissions.fromString("rwx------"), true);
+	}
+
+	/**
 	 * Open a file for appending, creating it if missing (its directory must exist).
 	 * @param file the file
 	 * @return a channel that appends to it

@@ -100,15 +100,34 @@ final class PipeDirectories {
 	 */
 	static void prepare(String channel, Path directory, Set<PosixFilePermission> permissions, boolean create)
 			throws IOException {
-		check(channel, directory);
+		prepareFor(pipesOf(channel), directory, permissions, create);
+	}
+
+	/**
+	 * Make sure a directory that will hold files other than pipes (dead letters) exists
+	 * and is as safe as a pipe directory, as {@link #prepare} does.
+	 * @param what what the directory holds, for messages ("the pipes of channel 'x'")
+	 * @param directory the directory, absolute and normalised
+	 * @param permissions the permissions of directories created here
+	 * @param create whether missing directories may be created
+	 * @throws UnsafeDirectoryException if the directory or an ancestor is unsafe
+	 * @throws IOException if a directory cannot be inspected or created
+	 */
+	static void prepareFor(String what, Path directory, Set<PosixFilePermission> permissions, boolean create)
+			throws IOException {
+		checkFor(what, directory);
 		if (create && !Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
 			createMissing(directory, permissions);
 			Scope current = scope.get();
 			if (current != null) {
 				current.forget(directory);
 			}
-			check(channel, directory);
+			checkFor(what, directory);
 		}
+	}
+
+	private static String pipesOf(String channel) {
+		return "the pipes of channel '" + channel + "'";
 	}
 
 	/**
@@ -120,6 +139,10 @@ final class PipeDirectories {
 	 * @throws IOException if a directory cannot be inspected
 	 */
 	static void check(String channel, Path directory) throws IOException {
+		checkFor(pipesOf(channel), directory);
+	}
+
+	private static void checkFor(String what, Path directory) throws IOException {
 		int uid = PipeFiles.currentUid();
 		if (uid < 0) {
 			return; // not a system with /proc: nothing to compare owners with
@@ -128,12 +151,12 @@ final class PipeDirectories {
 		if (current != null && current.passed.contains(directory)) {
 			return;
 		}
-		int found = checkChain(channel, directory, directory, uid);
+		int found = checkChain(what, directory, directory, uid);
 		if ((found & LINKED) != 0) {
 			Path existing = deepestExisting(directory);
 			if (existing != null) {
 				Path real = existing.toRealPath();
-				found |= checkChain(channel, directory,
+				found |= checkChain(what, directory,
 						directory.equals(existing) ? real : real.resolve(existing.relativize(directory)), uid);
 			}
 		}
@@ -147,7 +170,7 @@ final class PipeDirectories {
 	 * @return {@link #LINKED} if a symbolic link was passed on the way, plus
 	 * {@link #INCOMPLETE} if a part of the path is missing
 	 */
-	private static int checkChain(String channel, Path directory, Path path, int uid) throws IOException {
+	private static int checkChain(String what, Path directory, Path path, int uid) throws IOException {
 		int linked = 0;
 		Path current = path.getRoot();
 		int count = path.getNameCount();
@@ -169,7 +192,7 @@ final class PipeDirectories {
 			FileKind kind = FileKind.ofMode(mode & TYPE_MASK);
 			if (kind == FileKind.SYMBOLIC_LINK) {
 				if (owner != uid && owner != 0) {
-					throw unsafe(channel, directory, current,
+					throw unsafe(what, directory, current,
 							"is a symbolic link owned by user id " + owner + ", who could point it elsewhere",
 							"replace it with a directory or a link owned by this user");
 				}
@@ -177,18 +200,18 @@ final class PipeDirectories {
 				continue;
 			}
 			if (kind != FileKind.DIRECTORY) {
-				throw unsafe(channel, directory, current, "is " + kind.description() + ", not a directory",
+				throw unsafe(what, directory, current, "is " + kind.description() + ", not a directory",
 						"configure a directory");
 			}
 			if (owner != uid && !(owner == 0 && !last)) {
-				throw unsafe(channel, directory, current,
+				throw unsafe(what, directory, current,
 						"belongs to user id " + owner + ", not to this process's user (" + uid
 								+ "), who could replace the pipes in it",
 						last ? "use a directory this user owns"
 								: "use a directory whose ancestors belong to this user or root");
 			}
 			if ((mode & GROUP_OR_OTHER_WRITE) != 0 && (mode & STICKY) == 0) {
-				throw unsafe(channel, directory, current,
+				throw unsafe(what, directory, current,
 						"can be written by " + (((mode & 0002) != 0) ? "every user" : "its group") + " (mode "
 								+ PosixFilePermissions.toString(permissionsOf(mode))
 								+ ") and has no sticky bit, so another user could replace the pipes in it",
@@ -227,11 +250,11 @@ final class PipeDirectories {
 		Files.setPosixFilePermissions(directory, permissions);
 	}
 
-	private static UnsafeDirectoryException unsafe(String channel, Path directory, Path offending, String problem,
+	private static UnsafeDirectoryException unsafe(String what, Path directory, Path offending, String problem,
 			String fix) {
-		String what = offending.equals(directory) ? "the directory" : "its ancestor " + offending;
-		return new UnsafeDirectoryException(directory, "Cannot keep the pipes of channel '" + channel + "' in "
-				+ directory + ": " + what + " " + problem + ".", fix);
+		String which = offending.equals(directory) ? "the directory" : "its ancestor " + offending;
+		return new UnsafeDirectoryException(directory,
+				"Cannot keep " + what + " in " + directory + ": " + which + " " + problem + ".", fix);
 	}
 
 	private static Set<PosixFilePermission> permissionsOf(int mode) {
