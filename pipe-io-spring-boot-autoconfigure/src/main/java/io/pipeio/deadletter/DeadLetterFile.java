@@ -10,7 +10,10 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributes;
+
+import java.util.Objects;
 
 import io.pipeio.server.OwnFiles;
 import org.jspecify.annotations.Nullable;
@@ -39,6 +42,9 @@ public final class DeadLetterFile implements Closeable {
 	private @Nullable FileChannel channel;
 
 	private long size;
+
+	/** What identifies the opened file on disk, to see it deleted or replaced. */
+	private @Nullable Object openedKey;
 
 	/**
 	 * Create a file; nothing is opened until the first {@link #open()} or {@link #write}.
@@ -85,12 +91,32 @@ public final class DeadLetterFile implements Closeable {
 		FileChannel opened = OwnFiles.openForAppend(file);
 		try {
 			this.size = opened.size();
+			this.openedKey = fileKey(file);
 		}
 		catch (IOException ex) {
 			opened.close();
 			throw ex;
 		}
 		this.channel = opened;
+	}
+
+	/**
+	 * Close the file if its path no longer names it (deleted, or moved away by a log
+	 * rotation): records written to it would be lost, though counted as written.
+	 */
+	private void closeIfGone() {
+		if (this.channel != null && !Objects.equals(this.openedKey, fileKey(this.settings.file()))) {
+			close();
+		}
+	}
+
+	private static @Nullable Object fileKey(Path file) {
+		try {
+			return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+		}
+		catch (IOException ex) {
+			return null; // gone
+		}
 	}
 
 	/**
@@ -101,6 +127,7 @@ public final class DeadLetterFile implements Closeable {
 	 */
 	public synchronized void write(DeadLetter letter) throws IOException {
 		byte[] json = DeadLetterJson.toJson(letter);
+		closeIfGone();
 		open();
 		if (this.size > 0 && this.size + json.length > this.settings.maxFileSize()) {
 			rotate();
