@@ -127,28 +127,29 @@ public final class DeadLetterFile implements Closeable {
 	 */
 	public synchronized void write(DeadLetter letter) throws IOException {
 		byte[] json = DeadLetterJson.toJson(letter);
-		closeIfGone();
-		open();
-		if (this.size > 0 && this.size + json.length > this.settings.maxFileSize()) {
-			rotate();
-		}
-		FileChannel channel = this.channel;
-		Assert.state(channel != null, "Dead-letter file not open");
-		// A FileChannel closes itself when a thread with its interrupt flag set writes to
-		// it:
-		// the flag (left by a listener, or by a stop) must not cost this and every later
-		// record.
+		// A FileChannel closes itself when a thread with its interrupt flag set uses it
+		// (opening the file reads its end): the flag, left by a listener or by a stop,
+		// must not cost this and every later record.
 		boolean interrupted = Thread.interrupted();
 		try {
-			ByteBuffer buffer = ByteBuffer.wrap(json);
-			while (buffer.hasRemaining()) {
-				channel.write(buffer);
+			closeIfGone();
+			open();
+			if (this.size > 0 && this.size + json.length > this.settings.maxFileSize()) {
+				rotate();
 			}
-			this.size += json.length;
-		}
-		catch (IOException ex) {
-			close(); // the next write opens the file again
-			throw ex;
+			FileChannel channel = this.channel;
+			Assert.state(channel != null, "Dead-letter file not open");
+			try {
+				ByteBuffer buffer = ByteBuffer.wrap(json);
+				while (buffer.hasRemaining()) {
+					channel.write(buffer);
+				}
+				this.size += json.length;
+			}
+			catch (IOException ex) {
+				close(); // the next write opens the file again, ending a record cut short
+				throw ex;
+			}
 		}
 		finally {
 			if (interrupted) {

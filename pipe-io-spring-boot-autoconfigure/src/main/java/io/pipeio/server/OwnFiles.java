@@ -1,6 +1,7 @@
 package io.pipeio.server;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -45,7 +46,8 @@ public final class OwnFiles {
 	}
 
 	/**
-	 * Open a file for appending, creating it if missing (its directory must exist).
+	 * Open a file of lines for appending, creating it if missing (its directory must
+	 * exist). A file whose last line was cut short gets a newline first.
 	 * @param file the file
 	 * @return a channel that appends to it
 	 * @throws FileSystemException if the path is not a regular file (a link, a FIFO, a
@@ -92,10 +94,35 @@ public final class OwnFiles {
 								+ " remove it or choose another file");
 			}
 			// The same open file, reached through the descriptor rather than the path.
-			return FileChannel.open(opened, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+			FileChannel channel = FileChannel.open(opened, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+			try {
+				endLastLine(opened, channel);
+			}
+			catch (IOException ex) {
+				channel.close();
+				throw ex;
+			}
+			return channel;
 		}
 		finally {
 			Posix.close(fd);
+		}
+	}
+
+	/**
+	 * A file of lines that does not end with a newline holds a line cut short (a write
+	 * that failed part-way, a crash): end it, so that the next line is not glued to it.
+	 */
+	private static void endLastLine(Path opened, FileChannel appender) throws IOException {
+		try (FileChannel reader = FileChannel.open(opened, StandardOpenOption.READ)) {
+			long size = reader.size();
+			ByteBuffer last = ByteBuffer.allocate(1);
+			if (size > 0 && reader.read(last, size - 1) == 1 && last.get(0) != '\n') {
+				ByteBuffer newline = ByteBuffer.wrap(new byte[] { '\n' });
+				while (newline.hasRemaining()) {
+					appender.write(newline);
+				}
+			}
 		}
 	}
 

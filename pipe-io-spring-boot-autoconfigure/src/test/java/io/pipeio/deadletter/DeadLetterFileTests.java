@@ -38,6 +38,20 @@ class DeadLetterFileTests {
 	Path directory;
 
 	@Test
+	void aRecordCutShortEarlierIsNotGluedToTheNextOne() throws IOException {
+		// What a write cut short (a full disk, a crash) leaves: half a record, no
+		// newline.
+		Path file = Files.writeString(this.directory.resolve("calc.jsonl"), "{\"time\":\"1970-01-01T00:00:00Z\",\"cha");
+		Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+		try (DeadLetterFile letters = new DeadLetterFile(new DeadLetterSettings(file, 1024 * 1024, 2))) {
+			letters.write(letter("next", new IllegalStateException("boom"), 1));
+		}
+		List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+		assertThat(lines).hasSize(2);
+		assertThat(json.readTree(lines.get(1)).path("line").asString()).isEqualTo("next");
+	}
+
+	@Test
 	void writesOneJsonObjectPerDroppedLine() throws IOException {
 		Path file = this.directory.resolve("letters/calc.jsonl");
 		try (DeadLetterFile letters = new DeadLetterFile(new DeadLetterSettings(file, 1024 * 1024, 2))) {
