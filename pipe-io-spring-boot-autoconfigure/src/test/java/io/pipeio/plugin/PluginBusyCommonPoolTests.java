@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.CountDownLatch;
 
 import io.pipeio.core.PipeChannelRegistry;
 import io.pipeio.core.PipeRequestOperations;
@@ -37,14 +37,14 @@ class PluginBusyCommonPoolTests {
 			"    line = line.rstrip('\\n')", "    if line == 'die':", "        os._exit(1)",
 			"    sys.stdout.write(line.upper() + '\\n'); sys.stdout.flush()");
 
-	private final AtomicBoolean busy = new AtomicBoolean(true);
+	private final CountDownLatch release = new CountDownLatch(1);
 
 	@TempDir
 	Path directory;
 
 	@AfterEach
 	void releaseThePool() {
-		this.busy.set(false);
+		this.release.countDown();
 	}
 
 	@Test
@@ -89,21 +89,17 @@ class PluginBusyCommonPoolTests {
 	/**
 	 * Block every thread that runs {@link CompletableFuture}'s asynchronous tasks by
 	 * default (the common pool, unless it has a single thread on a JDK that then starts a
-	 * thread per task) until the test ends. Sleeping, they are not made up for by the
-	 * pool.
+	 * thread per task) until the test ends.
 	 */
 	private void occupyTheCommonPool() {
 		List<CompletableFuture<Void>> tasks = new ArrayList<>();
 		for (int i = 0; i < Math.max(1, ForkJoinPool.getCommonPoolParallelism()); i++) {
 			tasks.add(CompletableFuture.runAsync(() -> {
-				while (this.busy.get()) {
-					try {
-						Thread.sleep(10);
-					}
-					catch (InterruptedException ex) {
-						Thread.currentThread().interrupt();
-						return;
-					}
+				try {
+					this.release.await();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
 				}
 			}));
 		}
