@@ -3,6 +3,8 @@ package io.pipeio.core;
 import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 import io.pipeio.plugin.PluginObserver;
@@ -14,15 +16,24 @@ import org.apache.commons.logging.LogFactory;
 
 /**
  * Ties a channel to its plug-in process: logs the plug-in's stderr to
- * {@code io.pipeio.plugin.<channel>}, and when the plug-in exits fails the requests it
- * will never answer and throws away the request lines it left unread in the out pipe, so
- * the next instance starts with the next request, at a line boundary.
+ * {@code io.pipeio.plugin.<channel>}, and when the plug-in exits lets the answers it
+ * wrote reach their requests, fails the requests it will never answer and throws away the
+ * request lines it left unread in the out pipe, so the next instance starts with the next
+ * request, at a line boundary.
  *
  * @author pipe-io
  */
 final class ChannelPlugin implements PluginObserver {
 
 	private static final Log logger = LogFactory.getLog(ChannelPlugin.class);
+
+	/**
+	 * How long an exit waits for the channel to read what the plug-in wrote before it
+	 * ended; it holds up the restart meanwhile.
+	 */
+	private static final long OUTPUT_WAIT_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+	private static final long OUTPUT_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
 	private final PipeChannel channel;
 
@@ -33,6 +44,9 @@ final class ChannelPlugin implements PluginObserver {
 	private final List<PluginObserver> observers;
 
 	private final PluginSupervisor supervisor;
+
+	/** The in pipe's departures before the running instance was launched. */
+	private volatile long departuresBefore;
 
 	ChannelPlugin(PipeChannel channel, PipeServer server, List<PluginObserver> observers) {
 		this.channel = channel;
@@ -46,6 +60,14 @@ final class ChannelPlugin implements PluginObserver {
 
 	PluginSupervisor supervisor() {
 		return this.supervisor;
+	}
+
+	/**
+	 * Launch the plug-in (once the channel's pipes are open).
+	 */
+	void start() {
+		this.departuresBefore = this.server.getClientDepartures();
+		this.supervisor.start();
 	}
 
 	@Override
@@ -73,9 +95,38 @@ final class ChannelPlugin implements PluginObserver {
 					this::discardUnread);
 		}
 		else {
+			awaitOutputRead(plugin);
 			this.channel.failRequests(PipeRequestOutcome.RESTARTED, reason, this::discardUnread);
 		}
+		// Before the next instance is launched, which happens after this returns.
+		this.departuresBefore = this.server.getClientDepartures();
 		tellEach("exit", (observer) -> observer.onExited(plugin, exitCode, willRestart));
+	}
+
+	/**
+	 * Let the answers the plug-in wrote before it ended reach the requests waiting for
+	 * them: wait until the channel has read the in pipe up to its departure. Failed
+	 * instead, they would be read later and answer the requests sent to the next
+	 * instance. Not while the channel is paused or stopping, which read nothing more.
+	 */
+	private void awaitOutputRead(PluginSupervisor plugin) {
+		if (this.channel.getPendingRequests() == 0) {
+			return;
+		}
+		long deadline = System.nanoTime() + OUTPUT_WAIT_NANOS;
+		while (this.server.getClientDepartures() == this.departuresBefore) {
+			if (this.channel.failures.isStopping() || Thread.currentThread().isInterrupted()) {
+				return; // the stop fails what waits, and no instance comes next
+			}
+			if (this.server.isPaused() || deadline - System.nanoTime() <= 0) {
+				logger.warn("The plug-in of channel '" + plugin.getChannel() + "' ended before the channel read "
+						+ "what it wrote" + (this.server.isPaused() ? " (the channel is paused)" : "")
+						+ ": lines it left in the in pipe may answer the next instance's requests");
+				return;
+			}
+			// Rare (an exit with requests waiting) and short: polled rather than woken.
+			LockSupport.parkNanos(OUTPUT_POLL_NANOS);
+		}
 	}
 
 	private void discardUnread() {

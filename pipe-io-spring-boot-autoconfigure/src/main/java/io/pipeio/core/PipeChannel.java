@@ -207,7 +207,7 @@ public final class PipeChannel implements PipeChannelContext {
 			if (this.plugin != null && this.stops == stopsBefore) {
 				try {
 					// once the pipes are open: the plug-in's stdio are them
-					this.plugin.supervisor().start();
+					this.plugin.start();
 				}
 				catch (RuntimeException | Error ex) {
 					// nobody stops a channel that did not start: nothing of it may run on

@@ -309,7 +309,8 @@ final class EventLoopReader implements PipeReader {
 	 * is renewed so that it does not report this departure again.
 	 */
 	private void clientsLeft() throws IOException, InterruptedException {
-		this.dispatcher.endOfStream(this.framer);
+		// reported by the loop only once a writer came since the descriptor was opened
+		this.dispatcher.endOfStream(this.framer, true);
 		presence(false);
 		if (this.retired) {
 			finish();

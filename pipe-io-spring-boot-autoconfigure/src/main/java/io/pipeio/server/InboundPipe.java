@@ -71,6 +71,12 @@ final class InboundPipe implements PipeReader {
 	 */
 	private boolean clientPresent;
 
+	/**
+	 * Whether a writer came since the last EOF: the first read of a pipe nobody opened
+	 * yet sees an EOF too. Only the reading thread uses it.
+	 */
+	private boolean writerCame;
+
 	private InboundPipe(FifoDescriptor fifo, FileChannel channel, LineDispatcher dispatcher,
 			PipeServerSettings settings, BiConsumer<PipeReader, Throwable> onFailure) {
 		this.fifo = fifo;
@@ -118,6 +124,7 @@ final class InboundPipe implements PipeReader {
 			while (!this.closing && this.dispatcher.awaitNotPaused()) {
 				int read = read(byteBuffer);
 				if (read > 0) {
+					this.writerCame = true;
 					arrived();
 					if (!this.chunks.dispatchTaken(this.buffer, read)) {
 						break;
@@ -125,7 +132,8 @@ final class InboundPipe implements PipeReader {
 				}
 				else if (read < 0) {
 					// Every writer has left: nobody can complete a partial line any more.
-					this.dispatcher.endOfStream(this.framer);
+					this.dispatcher.endOfStream(this.framer, this.writerCame);
+					this.writerCame = false;
 					presence(false);
 					if (this.retired) {
 						break;
@@ -133,7 +141,7 @@ final class InboundPipe implements PipeReader {
 					// Returns once a client wrote, or came and went, or when woken by
 					// close or retire: the loop decides, and a retired pipe is read once
 					// more for what a client left.
-					this.writerWait.await();
+					this.writerCame = this.writerWait.await();
 				}
 			}
 			if (this.closing) {

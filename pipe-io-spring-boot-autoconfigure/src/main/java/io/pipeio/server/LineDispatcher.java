@@ -51,6 +51,9 @@ final class LineDispatcher {
 
 	private volatile @Nullable Thread abandoned;
 
+	/** How many times every writer left; written under the dispatch lock. */
+	private volatile long departures;
+
 	private final ChunkReplies replies;
 
 	private final ReplySink replySink;
@@ -255,16 +258,29 @@ final class LineDispatcher {
 	 * (no later byte can complete it, those come from the next client), under the lock
 	 * like a chunk.
 	 * @param framer the framer of that pipe
+	 * @param writerCame whether a writer had come since the last end (a reader's first
+	 * read sees an end with nobody having come): counted as a departure only then
 	 * @throws InterruptedException if interrupted while waiting for the other reader
 	 */
-	void endOfStream(LineFramer framer) throws InterruptedException {
+	void endOfStream(LineFramer framer, boolean writerCame) throws InterruptedException {
 		this.dispatchLock.lockInterruptibly();
 		try {
 			framer.endOfStream();
+			if (writerCame) {
+				this.departures++;
+			}
 		}
 		finally {
 			this.dispatchLock.unlock();
 		}
+	}
+
+	/**
+	 * @return how many times every writer has left, each counted once the lines before
+	 * were handled
+	 */
+	long getDepartures() {
+		return this.departures;
 	}
 
 	/**

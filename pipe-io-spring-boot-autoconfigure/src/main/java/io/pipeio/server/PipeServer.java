@@ -288,6 +288,17 @@ public final class PipeServer {
 	}
 
 	/**
+	 * How many times every client of the in pipe has left it. Each departure is counted
+	 * once the lines its clients wrote were handed to the handler and a partial line of
+	 * theirs was dropped, so a count that moved on after a client process ended says that
+	 * nothing it wrote is still to come.
+	 * @return the departures since the server was created
+	 */
+	public long getClientDepartures() {
+		return this.dispatcher.getDepartures();
+	}
+
+	/**
 	 * @return whether incoming lines are held back
 	 */
 	public boolean isPaused() {

@@ -72,6 +72,27 @@ class PipeServerPresenceTests extends PipeServerTestSupport {
 	}
 
 	@Test
+	void eachDepartureIsCountedOnceWhatTheClientsWroteWasHandled() throws Exception {
+		PipeServer server = this.pipes.start();
+		try (PipeTestClient writer = this.pipes.writer()) {
+			writer.send("hello");
+			writer.sendRaw("half".getBytes(StandardCharsets.US_ASCII));
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> server.getClientDepartures() == 1);
+		// counted once the line was handled and the partial one dropped
+		assertThat(this.pipes.recorder.strings()).containsExactly("hello");
+		assertThat(this.pipes.recorder.incomplete).containsExactly("half");
+		// a client that writes nothing leaves too
+		TestProcesses.run("bash", "-c", "exec 3> \"$1\"", "bash", this.pipes.in().toString());
+		await().atMost(Duration.ofSeconds(10)).until(() -> server.getClientDepartures() == 2);
+		try (PipeTestClient writer = this.pipes.writer()) {
+			writer.send("again");
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> server.getClientDepartures() == 3);
+		assertThat(this.pipes.recorder.strings()).containsExactly("hello", "again");
+	}
+
+	@Test
 	void presenceFollowsTheClientsWrites() throws Exception {
 		PipeServer server = this.pipes.start();
 		assertThat(server.getStatistics().isClientConnected()).isFalse();
