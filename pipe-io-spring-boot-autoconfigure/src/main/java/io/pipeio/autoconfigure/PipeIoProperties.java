@@ -49,8 +49,9 @@ public class PipeIoProperties implements Validator {
 
 	/**
 	 * How channels wait on their pipes: "event-loop" (one epoll thread for all channels,
-	 * or pipe-io.event-loop.threads of them, lines handled on a pool of worker threads;
-	 * an idle channel costs no thread and two file descriptors; Linux only), "threads"
+	 * or pipe-io.event-loop.threads of them; lines handled on a pool of worker threads,
+	 * or on the loop for listeners measured fast, see a channel's dispatch; an idle
+	 * channel costs no thread and two file descriptors; Linux only), "threads"
 	 * (two threads per channel, wherever FIFOs work) or "auto" (the event loop where its
 	 * native calls load, else threads).
 	 */
@@ -214,8 +215,10 @@ public class PipeIoProperties implements Validator {
 		 * How many event loop threads wait on the pipes, each on some of the channels
 		 * (those that start are placed on the loop with the fewest). One costs the fewest
 		 * threads and suffices unless many busy channels keep it busy; more spread that
-		 * epoll work over cores, up to one per available processor. Listeners run on
-		 * worker threads either way. Ignored on the threads engine.
+		 * epoll work over cores, up to one per available processor. A listener runs on
+		 * worker threads, or on its loop once measured fast (a channel's dispatch says
+		 * which), and then holds up that loop's other channels while it runs. Ignored on
+		 * the threads engine.
 		 */
 		private int threads = 1;
 
