@@ -51,8 +51,8 @@ public class PipeIoProperties implements Validator {
 	 * How channels wait on their pipes: "event-loop" (one epoll thread for all channels,
 	 * or pipe-io.event-loop.threads of them; lines handled on a pool of worker threads,
 	 * or on the loop for listeners measured fast, see a channel's dispatch; an idle
-	 * channel costs no thread and two file descriptors; Linux only), "threads"
-	 * (two threads per channel, wherever FIFOs work) or "auto" (the event loop where its
+	 * channel costs no thread and two file descriptors; Linux only), "threads" (two
+	 * threads per channel, wherever FIFOs work) or "auto" (the event loop where its
 	 * native calls load, else threads).
 	 */
 	private String engine = "auto";

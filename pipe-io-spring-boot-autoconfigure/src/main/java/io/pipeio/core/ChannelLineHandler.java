@@ -104,10 +104,14 @@ final class ChannelLineHandler implements LineHandler {
 			if (answer == PendingRequests.Answer.LATE) {
 				channel.failures.lateAnswer(copy(buffer, offset, length, owned));
 			}
+			if (channel.requests.size() == 0) {
+				channel.listener.answered();
+			}
 			return;
 		}
 		ListenerChain chain = channel.listener.chain();
 		if (chain == null) {
+			channel.listener.answered();
 			channel.unheardLines.drop();
 			if (channel.failures.hasDeadLetters()) {
 				channel.failures.deadLetter(DropReason.NO_LISTENER, copy(buffer, offset, length, owned), length, 0,

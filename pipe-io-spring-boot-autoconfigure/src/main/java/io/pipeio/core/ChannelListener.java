@@ -25,9 +25,16 @@ final class ChannelListener {
 	private volatile @Nullable Attached attached;
 
 	/**
-	 * Guarded by this: the channel was paused when its listener left, for the next one.
+	 * Written under this: the channel was paused when its listener left, for the next
+	 * one.
 	 */
-	private boolean held;
+	private volatile boolean held;
+
+	/**
+	 * Guarded by {@link #pauses}: a channel holding its lines for the next listener reads
+	 * again, because requests wait and what it reads then answers them.
+	 */
+	private volatile boolean answering;
 
 	/**
 	 * Guarded by {@link #pauses}: paused through the registry (an operator, the
@@ -96,6 +103,44 @@ final class ChannelListener {
 		synchronized (this.pauses) {
 			this.pausedByOperator = false;
 			this.channel.server().resume();
+		}
+	}
+
+	/**
+	 * A request is about to be sent. A channel holding its lines for the next listener
+	 * reads again until no request waits: while one waits, every line read answers it, so
+	 * nothing meant for a listener is taken (see {@link #answered()}), and the answer
+	 * does not wait in the pipe for a listener that may never come.
+	 */
+	void requesting() {
+		if (!this.held) {
+			return;
+		}
+		synchronized (this.pauses) {
+			if (this.held && this.attached == null && !this.pausedByOperator && !this.answering
+					&& this.channel.requests.size() > 0) {
+				this.answering = true;
+				this.channel.server().resume();
+			}
+		}
+	}
+
+	/**
+	 * No request waits any more, or a line came that answers none: a channel holding its
+	 * lines for the next listener holds them again. Lines of the chunk being delivered
+	 * still are (with no listener, they are dropped as {@code no-listener}).
+	 */
+	void answered() {
+		if (!this.answering) {
+			return;
+		}
+		synchronized (this.pauses) {
+			if (this.answering) {
+				this.answering = false;
+				if (this.held && this.attached == null && !this.pausedByOperator) {
+					this.channel.server().pause();
+				}
+			}
 		}
 	}
 

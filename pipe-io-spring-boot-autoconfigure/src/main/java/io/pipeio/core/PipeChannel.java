@@ -302,7 +302,10 @@ public final class PipeChannel implements PipeChannelContext {
 	 * @throws io.pipeio.server.PipeSendException if the line cannot be queued
 	 */
 	public CompletableFuture<byte[]> request(byte[] line) {
-		return this.requests.send(line, this.server::sendAsync, this.failures::lateAnswer);
+		CompletableFuture<byte[]> answer = this.requests.send(line, this.server::sendAsync, this.failures::lateAnswer);
+		// Placed first: a line read from now on answers it.
+		this.listener.requesting();
+		return answer;
 	}
 
 	/**

@@ -1,0 +1,109 @@
+package io.pipeio.core;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.pipeio.annotation.PipeListener;
+import io.pipeio.plugin.PluginState;
+import io.pipeio.server.DropReason;
+import io.pipeio.testsupport.PipeIoContextRunners;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A channel whose listener left holds its lines in the pipe for the next one, yet its
+ * requests are still answered, and it holds the lines again once none waits.
+ */
+@Timeout(120)
+class PipeRequestHeldChannelTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(30);
+
+	@TempDir
+	Path directory;
+
+	@Test
+	void requestsAreAnsweredWhileTheChannelHoldsItsLinesForTheNextListener() throws Exception {
+		// Upper-cases each line; "notify" is answered by an event line, not an answer.
+		Path script = this.directory.resolve("upper.py");
+		Files.writeString(script, """
+				import sys
+				for line in sys.stdin:
+				    line = line.rstrip("\\n")
+				    print("event" if line == "notify" else line.upper(), flush=True)
+				""");
+		PipeIoContextRunners.withDirectory(this.directory.resolve("pipes"))
+			.withUserConfiguration(Events.class)
+			.withPropertyValues("pipe-io.channels.calc.plugin.command[0]=python3",
+					"pipe-io.channels.calc.plugin.command[1]=" + script)
+			.run((context) -> {
+				PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+				PipeChannel channel = registry.getRequiredChannel("calc");
+				await().atMost(WAIT).until(() -> channel.getPlugin().getState() == PluginState.RUNNING);
+				assertThat(registry.unregisterListener("calc")).isTrue();
+				assertThat(channel.isPaused()).isTrue();
+				PipeRequestOperations requests = context.getBean(PipeRequestOperations.class);
+				assertThat(requests.sendAndReceive("calc", "first", Duration.ofSeconds(10))).isEqualTo("FIRST");
+				assertThat(requests.sendAndReceive("calc", "second", Duration.ofSeconds(10))).isEqualTo("SECOND");
+				// No request waits: held again, so the event waits for the next listener.
+				await().atMost(WAIT).until(channel::isPaused);
+				context.getBean(PipeOperations.class).send("calc", "notify");
+				List<String> next = new CopyOnWriteArrayList<>();
+				registry.registerListener(new Endpoint((line, ctx) -> {
+					next.add(new String(line, ctx.getCharset()));
+					return null;
+				}));
+				await().atMost(WAIT).until(() -> !next.isEmpty());
+				assertThat(next).containsExactly("event");
+				assertThat(channel.getStatistics().getDropped(DropReason.NO_LISTENER)).isZero();
+				assertThat(context.getBean(Events.class).lines).isEmpty();
+			});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class Events {
+
+		final List<String> lines = new CopyOnWriteArrayList<>();
+
+		@PipeListener("calc")
+		void onEvent(String line) {
+			this.lines.add(line);
+		}
+
+	}
+
+	private record Endpoint(PipeMessageListener listener) implements PipeListenerEndpoint {
+
+		@Override
+		public String getChannel() {
+			return "calc";
+		}
+
+		@Override
+		public String getDescription() {
+			return "the next listener";
+		}
+
+		@Override
+		public @Nullable PipeErrorHandler getErrorHandler() {
+			return null;
+		}
+
+		@Override
+		public PipeMessageListener createListener(PipeChannelContext channel) {
+			return this.listener;
+		}
+
+	}
+
+}
