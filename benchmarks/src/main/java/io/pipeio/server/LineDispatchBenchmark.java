@@ -110,8 +110,9 @@ public class LineDispatchBenchmark {
 		PipeServerListener listener = new PipeServerListener() {
 		};
 		ChannelStatistics statistics = new ChannelStatistics(handler.getStatistics());
-		this.dispatcher = new LineDispatcher(server, new LineSender(server, settings, statistics, listener), handler,
-				listener, statistics);
+		LostLines lostLines = new LostLines(server, statistics, listener);
+		this.dispatcher = new LineDispatcher(server, new LineSender(server, settings, statistics, listener, lostLines),
+				handler, listener, statistics);
 		this.dispatcher.open();
 		this.framer = this.dispatcher.newFramer(PipeServerSettings.DEFAULT_MAX_MESSAGE_SIZE);
 	}
@@ -122,6 +123,7 @@ public class LineDispatchBenchmark {
 				PipeServerSettings.builder("bench", Path.of("/nonexistent/bench.in"), Path.of("/nonexistent/bench.out"))
 					.build(),
 				(entries) -> {
+				}, (entries) -> {
 				});
 		this.queue = sendQueue;
 		this.drainer = new Thread(() -> {
