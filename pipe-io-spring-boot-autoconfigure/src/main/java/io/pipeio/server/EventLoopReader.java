@@ -253,6 +253,13 @@ final class EventLoopReader implements PipeReader {
 				arm(); // the loop reports it again at once: other channels' turn first
 				return;
 			}
+			if (read < this.bufferSize) {
+				// A short read emptied the pipe: armed (level-triggered), the descriptor
+				// reports what comes meanwhile at once, without a read that finds
+				// nothing.
+				arm();
+				return;
+			}
 		}
 	}
 
