@@ -49,13 +49,15 @@ public enum DropReason {
 	/**
 	 * An incoming line was in the in pipe when the channel stopped but could not be
 	 * handled before the stop timeout (or the channel was paused), or an outgoing line
-	 * was not written before it.
+	 * was not written before it, or was written but still unread in the out pipe when the
+	 * stop closed it while no client held it open for reading (counted as sent too).
 	 */
 	SHUTDOWN("shutdown"),
 
 	/**
 	 * An outgoing line was still queued, or in a write cut short, when the writer of the
-	 * out pipe failed (the channel is then FAILED).
+	 * out pipe failed (the channel is then FAILED), or was written but still unread in
+	 * the out pipe, which no client held open for reading (counted as sent too).
 	 */
 	WRITER_FAILED("writer-failed"),
 

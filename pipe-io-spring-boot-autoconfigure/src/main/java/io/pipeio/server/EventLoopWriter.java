@@ -343,7 +343,9 @@ final class EventLoopWriter implements PipeWriter {
 				this.loop.remove(this.fifo.descriptor());
 			}
 			this.loop.removeToken(this.token);
-			this.fifo.close();
+			// What no client read goes with the descriptor, unless one still reads.
+			UnreadOutLines.close(this.fifo, this.fifo::close, this.statistics,
+					(reason == DropReason.WRITER_FAILED) ? reason : DropReason.SHUTDOWN, this.bufferSize);
 			// The lines of the batch the pipe took whole are its readers': written, not
 			// lost.
 			int whole = (this.unwritten != null) ? OutboundPipe.firstNotTaken(this.batch, this.chunkLine,

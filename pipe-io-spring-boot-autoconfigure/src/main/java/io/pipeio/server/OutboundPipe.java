@@ -263,8 +263,12 @@ final class OutboundPipe implements PipeWriter {
 			failed(ex, onFailure);
 		}
 		finally {
-			InboundPipe.closeQuietly(this.channel);
-			this.fifo.close();
+			// What no client read goes with our descriptors, unless one still reads.
+			UnreadOutLines.close(this.fifo, () -> {
+				InboundPipe.closeQuietly(this.channel);
+				this.fifo.close();
+			}, this.statistics, (this.failure != null) ? DropReason.WRITER_FAILED : DropReason.SHUTDOWN,
+					this.bufferSize);
 			// The lines of a batch cut short that the pipe took whole are its readers':
 			// written, not lost.
 			int whole = Math.min(this.takenWhole, batch.size());
