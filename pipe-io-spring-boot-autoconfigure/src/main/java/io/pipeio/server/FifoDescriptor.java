@@ -211,6 +211,18 @@ final class FifoDescriptor implements AutoCloseable {
 	}
 
 	/**
+	 * Tell, without waiting, whether every writer has left the FIFO, from this
+	 * descriptor, open since before they came (see {@link Posix#writersLeft}).
+	 * @return whether no writer is left
+	 * @throws ClosedChannelException if this descriptor was closed
+	 * @throws IOException if it cannot be polled
+	 */
+	synchronized boolean writersLeft() throws IOException {
+		requireOpen();
+		return Posix.writersLeft(this.fd);
+	}
+
+	/**
 	 * Replace the descriptor by a new one on the very same FIFO, opened with other flags
 	 * (a fresh reader resets what {@code poll} reports of writers that came and went; a
 	 * read-write one is what an <em>out</em> pipe needs). The new one is opened before

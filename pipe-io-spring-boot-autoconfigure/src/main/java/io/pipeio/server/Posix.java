@@ -56,6 +56,8 @@ final class Posix {
 
 	private static final short POLLERR = 0x8;
 
+	private static final short POLLHUP = 0x10;
+
 	private static final Throwable LOAD_FAILURE;
 
 	private static final @Nullable LibC LIBC;
@@ -272,12 +274,27 @@ final class Posix {
 	 * @return whether some process has the FIFO open for reading
 	 */
 	static boolean hasReaders(int writer) throws IOException {
+		return (pollNow(writer, POLLOUT) & POLLERR) == 0;
+	}
+
+	/**
+	 * Tell, without waiting, whether every writer has left a FIFO, from a reader that was
+	 * open before they came: Linux reports hang-up on it once the last one left (a reader
+	 * opened after they left reports nothing).
+	 * @return whether it reports hang-up
+	 */
+	static boolean writersLeft(int reader) throws IOException {
+		return (pollNow(reader, POLLIN) & POLLHUP) != 0;
+	}
+
+	/** Poll one descriptor without waiting: what it reports. */
+	private static short pollNow(int fd, short events) throws IOException {
 		try (Memory fds = new Memory(8)) {
-			fds.setInt(0, writer);
-			fds.setShort(4, POLLOUT);
+			fds.setInt(0, fd);
+			fds.setShort(4, events);
 			fds.setShort(6, (short) 0);
 			libc().poll(fds, 1, 0);
-			return (fds.getShort(6) & POLLERR) == 0;
+			return fds.getShort(6);
 		}
 		catch (LastErrorException ex) {
 			throw failure("poll", ex);

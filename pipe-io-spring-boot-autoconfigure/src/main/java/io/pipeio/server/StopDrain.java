@@ -7,8 +7,10 @@ import java.io.IOException;
  * waiting for more, while the dispatcher still takes lines, and count as dropped
  * ({@link DropReason#SHUTDOWN}) the lines it no longer takes and a line cut short. A pipe
  * this server did not create outlives it, so what the dispatcher no longer takes is left
- * there for the next server instead; the rest of a line cut short is taken out of it
- * first ({@link LineRest}), so that the next server starts at a whole line.
+ * there for the next server instead, while a client holds the pipe open; the rest of a
+ * line cut short is taken out of it first ({@link LineRest}), so that the next server
+ * starts at a whole line. With no writer left, the stop's close of the last reader frees
+ * the pipe's buffer: its lines are counted as dropped, as in a removed pipe.
  *
  * @author pipe-io
  */
@@ -50,14 +52,15 @@ final class StopDrain {
 			return;
 		}
 		// Paused or closed, a pipe that outlives the server keeps its lines for the next
-		// one.
-		boolean keeps = !this.managed && (this.dispatcher.isClosed() || this.dispatcher.isPaused());
-		if (keeps && !this.framer.hasPartialLine()) {
+		// one, while a writer holds it open: else they go with our last reader.
+		boolean held = !this.managed && (this.dispatcher.isClosed() || this.dispatcher.isPaused());
+		boolean lost = held && this.fifo.writersLeft();
+		if (held && !lost && !this.framer.hasPartialLine()) {
 			return;
 		}
 		int reader = this.fifo.openNonBlockingReader();
 		try {
-			if (!keeps) {
+			if (!held) {
 				dispatchWhatIsThere(reader, dispatch);
 			}
 			if (this.dispatcher.isCurrent(this.framer) && this.framer.hasPartialLine()) {
@@ -65,6 +68,9 @@ final class StopDrain {
 					this.dispatcher.droppedAtStop(1);
 				}
 				LineRest.skip(reader, this.buffer);
+			}
+			if (lost && this.dispatcher.isCurrent(this.framer)) {
+				this.dispatcher.droppedAtStop(Posix.countLines(reader, this.buffer, 0, MAX_COUNTED));
 			}
 		}
 		finally {
