@@ -1,11 +1,19 @@
 package io.pipeio.core;
 
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
-import java.util.function.Function;
+
+import io.pipeio.server.OverflowPolicy;
+import io.pipeio.server.PipeSendException;
+import io.pipeio.server.PipeServerSettings;
 
 /**
  * The requests of one channel that wait for their answer, in the order their lines were
@@ -19,31 +27,57 @@ final class PendingRequests {
 
 	/**
 	 * Serialises "take a place" and "queue the line", so places follow the order in the
-	 * pipe.
+	 * pipe. A lock, not a monitor: a caller waits for it as long as its send may wait for
+	 * room, and an interrupt ends the wait.
 	 */
-	private final Object sendLock = new Object();
+	private final ReentrantLock sendLock = new ReentrantLock();
 
 	private final ConcurrentLinkedQueue<CompletableFuture<byte[]>> waiting = new ConcurrentLinkedQueue<>();
+
+	private final PipeServerSettings settings;
+
+	/**
+	 * How long a send may wait, for the lock and room together: the send timeout with
+	 * {@code overflow: block}; else the holder never waits for room, and neither does a
+	 * caller time out on it.
+	 */
+	private final long maxWaitNanos;
+
+	/**
+	 * Create the requests of a channel.
+	 * @param settings the channel's settings: overflow policy and send timeout
+	 */
+	PendingRequests(PipeServerSettings settings) {
+		this.settings = settings;
+		boolean waits = settings.getOverflow() == OverflowPolicy.BLOCK && !settings.getSendTimeout().isZero();
+		this.maxWaitNanos = waits ? TimeUnit.NANOSECONDS.convert(settings.getSendTimeout()) : Long.MAX_VALUE;
+	}
 
 	/**
 	 * Take a place and queue the request line. A line dropped once queued (by
 	 * {@code drop-oldest}, a stop, a replaced pipe) gives up its place and fails its
-	 * request: nothing answers it, and the next answer is the next request's.
+	 * request: nothing answers it, and the next answer is the next request's. With
+	 * {@code overflow: block} a caller waits for the lock (held by a request that waits
+	 * for room) and then for room for one send timeout in all.
 	 * @param line the request line
-	 * @param sender queues a line on the channel, returning a future completed once it is
-	 * written (failed if it is dropped); may throw
+	 * @param sender queues a line on the channel, waiting for room at most the given
+	 * time, returning a future completed once it is written (failed if it is dropped);
+	 * may throw
 	 * @param orphaned told of a line that took the place of a request whose line could
 	 * then not be queued: it answers nobody
 	 * @return completed with the answer
+	 * @throws PipeSendException if the line could not be queued, the lock not taken
+	 * within the send timeout, or the wait for it was interrupted
 	 */
-	CompletableFuture<byte[]> send(byte[] line, Function<byte[], CompletableFuture<Void>> sender,
+	CompletableFuture<byte[]> send(byte[] line, BiFunction<byte[], Duration, CompletableFuture<Void>> sender,
 			Consumer<byte[]> orphaned) {
+		Duration maxWait = lock();
 		CompletableFuture<byte[]> answer = new CompletableFuture<>();
-		synchronized (this.sendLock) {
+		try {
 			this.waiting.add(answer);
 			CompletableFuture<Void> written;
 			try {
-				written = sender.apply(line);
+				written = sender.apply(line, maxWait);
 				Throwable dropped = written.isCompletedExceptionally() ? written.handle((ok, ex) -> ex).join() : null;
 				if (dropped != null) {
 					// Not queued (drop-newest tells only through the future).
@@ -65,7 +99,36 @@ final class PendingRequests {
 				}
 			});
 		}
+		finally {
+			this.sendLock.unlock();
+		}
 		return answer;
+	}
+
+	/**
+	 * Take the send lock, waiting at most the send timeout.
+	 * @return how long the send may still wait for room
+	 */
+	private Duration lock() {
+		String channel = this.settings.getChannel();
+		try {
+			if (this.maxWaitNanos == Long.MAX_VALUE) {
+				this.sendLock.lockInterruptibly();
+				return ChronoUnit.FOREVER.getDuration();
+			}
+			long deadline = System.nanoTime() + this.maxWaitNanos;
+			if (!this.sendLock.tryLock(this.maxWaitNanos, TimeUnit.NANOSECONDS)) {
+				throw new PipeSendException(channel,
+						"Channel '" + channel + "': no room in the send queue for " + this.settings.getSendTimeout()
+								+ " (the line of another request waits for it); " + "is a client reading "
+								+ this.settings.getOutPath() + "?");
+			}
+			return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new PipeSendException(channel, "Channel '" + channel + "': interrupted while sending", ex);
+		}
 	}
 
 	/**
@@ -110,11 +173,15 @@ final class PendingRequests {
 		List<CompletableFuture<byte[]>> failed = new ArrayList<>();
 		takeAll(failed);
 		whileNoneSent.run();
-		synchronized (this.sendLock) {
+		this.sendLock.lock();
+		try {
 			takeAll(failed);
 			whileNoneSent.run();
 			failed.forEach((request) -> request.completeExceptionally(failure));
 			return failed.size();
+		}
+		finally {
+			this.sendLock.unlock();
 		}
 	}
 

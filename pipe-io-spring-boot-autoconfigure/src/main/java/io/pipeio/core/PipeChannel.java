@@ -48,7 +48,7 @@ public final class PipeChannel implements PipeChannelContext {
 	 */
 	volatile @Nullable ReplySink replySink;
 
-	final PendingRequests requests = new PendingRequests();
+	final PendingRequests requests;
 
 	/** What the listener side counts; the engine's statistics read and add it in. */
 	final ListenerStatistics counts;
@@ -77,6 +77,7 @@ public final class PipeChannel implements PipeChannelContext {
 		this.name = name;
 		this.settings = settings;
 		this.converter = converter;
+		this.requests = new PendingRequests(settings.server());
 		this.counts = new ListenerStatistics(settings.retry().maxAttempts() > 1, deadLetters != null);
 		this.listener = new ChannelListener(this, errorHandler);
 		this.failures = new LineFailures(this, settings.retry(), deadLetters);

@@ -105,18 +105,22 @@ final class LineSender {
 	}
 
 	void send(byte[] line) {
-		enqueue(OutboundPipe.checkLine(this.settings.getChannel(), line), line, false);
+		enqueue(OutboundPipe.checkLine(this.settings.getChannel(), line), line, false, Long.MAX_VALUE);
 	}
 
 	CompletableFuture<Void> sendAsync(byte[] line) {
-		return sendAsync(line, false);
+		return sendAsync(line, false, Long.MAX_VALUE);
 	}
 
-	private CompletableFuture<Void> sendAsync(byte[] line, boolean reply) {
+	CompletableFuture<Void> sendAsync(byte[] line, long maxWaitNanos) {
+		return sendAsync(line, false, maxWaitNanos);
+	}
+
+	private CompletableFuture<Void> sendAsync(byte[] line, boolean reply, long maxWaitNanos) {
 		CompletableFuture<Void> future = new CompletableFuture<>();
 		try {
 			if (!enqueue(new OutboundPipe.PendingLine(OutboundPipe.checkLine(this.settings.getChannel(), line), future),
-					line, reply)) {
+					line, reply, maxWaitNanos)) {
 				future.completeExceptionally(PipeSendException.queueFull(this.settings));
 			}
 		}
@@ -130,9 +134,11 @@ final class LineSender {
 	 * Queue an entry as the overflow policy says. A line that does not fit is counted as
 	 * dropped and, unless the policy is to drop it quietly, reported to its sender.
 	 * @param reply whether it came through the reply sink, so may be a reply of the chunk
+	 * @param maxWaitNanos how long it may wait for room at most, if less than the send
+	 * timeout
 	 * @return whether it was queued
 	 */
-	private boolean enqueue(Object entry, byte[] line, boolean reply) {
+	private boolean enqueue(Object entry, byte[] line, boolean reply, long maxWaitNanos) {
 		SendQueue sendQueue = this.queue;
 		String channel = this.settings.getChannel();
 		// Taken while stopping too, until the queue closes: replies to lines being
@@ -147,7 +153,7 @@ final class LineSender {
 			if (!reply) {
 				this.chunkReplies.beforeSend(sendQueue);
 			}
-			if (sendQueue.offer(entry)) {
+			if (sendQueue.offer(entry, maxWaitNanos)) {
 				return true;
 			}
 		}
@@ -206,12 +212,12 @@ final class LineSender {
 
 		@Override
 		public void send(byte[] line) {
-			enqueue(OutboundPipe.checkLine(LineSender.this.settings.getChannel(), line), line, true);
+			enqueue(OutboundPipe.checkLine(LineSender.this.settings.getChannel(), line), line, true, Long.MAX_VALUE);
 		}
 
 		@Override
 		public CompletableFuture<Void> sendAsync(byte[] line) {
-			return LineSender.this.sendAsync(line, true);
+			return LineSender.this.sendAsync(line, true, Long.MAX_VALUE);
 		}
 
 		@Override

@@ -23,7 +23,7 @@ public class PipeSendException extends RuntimeException {
 	 * @param message the message, naming the channel
 	 * @param cause the cause, if any
 	 */
-	PipeSendException(String channel, String message, Throwable cause) {
+	public PipeSendException(String channel, String message, Throwable cause) {
 		super(message, cause);
 		this.channel = channel;
 		this.dropReason = null;
@@ -34,7 +34,7 @@ public class PipeSendException extends RuntimeException {
 	 * @param channel the channel name
 	 * @param message the message, naming the channel
 	 */
-	PipeSendException(String channel, String message) {
+	public PipeSendException(String channel, String message) {
 		this(channel, message, (DropReason) null);
 	}
 

@@ -225,6 +225,19 @@ public final class PipeServer {
 	}
 
 	/**
+	 * Queue a line like {@link #sendAsync(byte[])}, waiting for room (with
+	 * {@link OverflowPolicy#BLOCK}) no longer than the given time, if it is shorter than
+	 * the send timeout: for a sender that already waited part of it.
+	 * @param line the line, without newline
+	 * @param maxWait how long to wait for room at most; zero fails at once if full
+	 * @return the future
+	 * @throws IllegalArgumentException if the line contains a newline
+	 */
+	public CompletableFuture<Void> sendAsync(byte[] line, Duration maxWait) {
+		return this.sender.sendAsync(line, TimeUnit.NANOSECONDS.convert(maxWait));
+	}
+
+	/**
 	 * Throw away the lines in the out pipe that no client read, such as the requests a
 	 * plug-in process took with it when it exited, so that the next client starts at a
 	 * line boundary and is not handed requests nobody waits for any more. Waits (briefly,

@@ -95,20 +95,36 @@ final class SendQueue {
 	}
 
 	/**
-	 * Add an entry. If it does not fit: with {@link OverflowPolicy#BLOCK} the caller
-	 * waits up to the send timeout; with {@link OverflowPolicy#DROP_OLDEST} the oldest
-	 * entries make room; with the other policies it is not queued.
+	 * Add an entry, waiting for room at most the send timeout.
 	 * @param entry a line or a {@link OutboundPipe.PendingLine}
 	 * @return {@code true} if queued, {@code false} if it did not fit
 	 * @throws InterruptedException if interrupted while waiting
 	 * @throws IllegalStateException if the queue is closed
+	 * @see #offer(Object, long)
 	 */
 	boolean offer(Object entry) throws InterruptedException {
+		return offer(entry, Long.MAX_VALUE);
+	}
+
+	/**
+	 * Add an entry. If it does not fit: with {@link OverflowPolicy#BLOCK} the caller
+	 * waits up to the send timeout; with {@link OverflowPolicy#DROP_OLDEST} the oldest
+	 * entries make room; with the other policies it is not queued.
+	 * @param entry a line or a {@link OutboundPipe.PendingLine}
+	 * @param maxWaitNanos how long a {@link OverflowPolicy#BLOCK} send may wait at most,
+	 * if less than the send timeout
+	 * @return {@code true} if queued, {@code false} if it did not fit
+	 * @throws InterruptedException if interrupted while waiting
+	 * @throws IllegalStateException if the queue is closed
+	 */
+	boolean offer(Object entry, long maxWaitNanos) throws InterruptedException {
 		boolean queued;
 		List<Object> evicted;
+		long wait = (this.policy == OverflowPolicy.BLOCK) ? Math.max(0, Math.min(this.sendTimeoutNanos, maxWaitNanos))
+				: 0;
 		this.lock.lock();
 		try {
-			queued = !this.closed && place(entry, (this.policy == OverflowPolicy.BLOCK) ? this.sendTimeoutNanos : 0);
+			queued = !this.closed && place(entry, wait);
 			updateFull();
 			if (!queued && this.closed) {
 				throw new IllegalStateException("closed");

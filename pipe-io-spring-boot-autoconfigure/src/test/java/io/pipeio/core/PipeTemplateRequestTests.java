@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -12,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.pipeio.annotation.PipeListener;
 import io.pipeio.server.DropReason;
@@ -28,6 +30,7 @@ import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -164,6 +167,40 @@ class PipeTemplateRequestTests {
 					.until(() -> channel.getStatistics().getDropped(DropReason.LATE_ANSWER) == 1);
 				assertThat(channel.getPendingRequests()).isZero();
 				readTheOutPipe("queued");
+			});
+	}
+
+	@Test
+	void aRequestWaitingBehindAnotherForRoomIsInterruptedWhileTheOtherStillWaits() {
+		PipeIoContextRunners.withDirectory(this.directory)
+			.withPropertyValues("pipe-io.channels.calc.send-queue-capacity=1", "pipe-io.channels.calc.send-timeout=60s")
+			.run((context) -> {
+				PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("calc");
+				PipeRequestOperations requests = context.getBean(PipeRequestOperations.class);
+				fillTheOutPipeAndTheQueue(channel);
+				// The first request waits for room, for up to a minute.
+				CompletableFuture<String> first = CompletableFuture
+					.supplyAsync(() -> requests.sendAndReceive("calc", "first", Duration.ofSeconds(20)));
+				await().atMost(Duration.ofSeconds(5)).until(() -> channel.getPendingRequests() == 1);
+				AtomicReference<Throwable> failure = new AtomicReference<>();
+				Thread second = new Thread(() -> failure
+					.set(catchThrowable(() -> requests.sendAndReceive("calc", "second", Duration.ofSeconds(20)))));
+				second.start();
+				await().atMost(Duration.ofSeconds(5))
+					.until(() -> EnumSet.of(Thread.State.BLOCKED, Thread.State.WAITING, Thread.State.TIMED_WAITING)
+						.contains(second.getState()));
+				second.interrupt();
+				await().atMost(Duration.ofSeconds(10)).until(() -> !second.isAlive());
+				assertThat(first).as("the first request still waits for room").isNotDone();
+				assertThat(failure.get()).isInstanceOf(PipeSendException.class).hasMessageContaining("interrupted");
+				assertThat(channel.getPendingRequests()).isOne();
+				try (PipeTestClient plugin = PipeTestClient.connect(this.directory, "calc")) {
+					assertThat(plugin.receiveBytes()).hasSize(256 * 1024);
+					assertThat(plugin.receive()).isEqualTo("queued");
+					assertThat(plugin.receive()).isEqualTo("first");
+					plugin.send("FIRST");
+					assertThat(first).succeedsWithin(Duration.ofSeconds(20)).isEqualTo("FIRST");
+				}
 			});
 	}
 
