@@ -3,10 +3,7 @@ package io.pipeio.core;
 import java.nio.charset.Charset;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 import io.pipeio.converter.PipeMessageConverter;
 import org.jspecify.annotations.Nullable;
@@ -113,7 +110,7 @@ public class PipeTemplate implements PipeOperations, PipeRequestOperations {
 	public String sendAndReceive(String channel, String request, Duration timeout) {
 		Assert.notNull(request, "'request' must not be null");
 		PipeChannel target = this.registry.getRequiredChannel(channel);
-		return new String(await(request(target, target.encode(request), timeout)), target.getCharset());
+		return request(target, target.encode(request), timeout).await(text(target));
 	}
 
 	@Override
@@ -124,7 +121,7 @@ public class PipeTemplate implements PipeOperations, PipeRequestOperations {
 	@Override
 	public byte[] sendAndReceive(String channel, byte[] request, Duration timeout) {
 		Assert.notNull(request, "'request' must not be null");
-		return await(request(this.registry.getRequiredChannel(channel), request, timeout));
+		return request(this.registry.getRequiredChannel(channel), request, timeout).await(Function.identity());
 	}
 
 	@Override
@@ -137,118 +134,48 @@ public class PipeTemplate implements PipeOperations, PipeRequestOperations {
 		Assert.notNull(request, "'request' must not be null");
 		Assert.notNull(replyType, "'replyType' must not be null");
 		PipeChannel target = this.registry.getRequiredChannel(channel);
-		byte[] answer = await(request(target, target.toLine(request), timeout));
-		if (replyType == byte[].class) {
-			return replyType.cast(answer);
-		}
-		if (replyType == String.class) {
-			return replyType.cast(new String(answer, target.getCharset()));
-		}
-		PipeMessageConverter replyConverter = this.converter;
-		Assert.state(replyConverter != null, "No PipeMessageConverter to convert answers to " + replyType.getName());
-		return replyType.cast(replyConverter.fromLine(answer, 0, answer.length, replyType, target.getCharset()));
+		Function<byte[], T> convert = answerConverter(target, replyType);
+		return request(target, target.toLine(request), timeout).await(convert);
 	}
 
 	@Override
 	public CompletableFuture<String> sendAndReceiveAsync(String channel, String request, Duration timeout) {
 		Assert.notNull(request, "'request' must not be null");
 		PipeChannel target = this.registry.getRequiredChannel(channel);
-		return request(target, target.encode(request), timeout).answer()
-			.thenApply((answer) -> new String(answer, target.getCharset()));
+		return request(target, target.encode(request), timeout).answer(text(target));
 	}
 
 	@Override
 	public CompletableFuture<byte[]> sendAndReceiveAsync(String channel, byte[] request, Duration timeout) {
 		Assert.notNull(request, "'request' must not be null");
-		return request(this.registry.getRequiredChannel(channel), request, timeout).answer();
-	}
-
-	private Request request(PipeChannel target, byte[] line, Duration timeout) {
-		Assert.isTrue(timeout != null && !timeout.isNegative() && !timeout.isZero(), "'timeout' must be positive");
-		long started = System.nanoTime();
-		CompletableFuture<byte[]> answer;
-		try {
-			answer = target.request(line);
-		}
-		catch (RuntimeException ex) {
-			observe(target.getName(), PipeRequestOutcome.ERROR, started);
-			throw ex;
-		}
-		// The place stays in the channel's queue: a late answer is discarded there.
-		// orTimeout drops its timer once the answer came, so a long timeout holds no
-		// memory after the answer.
-		answer.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
-		String channel = target.getName();
-		return new Request(answer, timeout, answer.handle((value, failure) -> {
-			PipeRequestOutcome outcome = outcome(failure);
-			observe(channel, outcome, started);
-			if (failure == null) {
-				return value;
-			}
-			Throwable cause = unwrap(failure);
-			if (outcome == PipeRequestOutcome.TIMEOUT && !(cause instanceof PipeRequestException)) {
-				throw new PipeRequestException(channel, PipeRequestOutcome.TIMEOUT,
-						"No answer on channel '" + channel + "' within " + timeout);
-			}
-			throw new CompletionException(cause);
-		}));
-	}
-
-	private static Throwable unwrap(Throwable failure) {
-		return (failure instanceof CompletionException wrapped && wrapped.getCause() != null) ? wrapped.getCause()
-				: failure;
-	}
-
-	private static PipeRequestOutcome outcome(@Nullable Throwable failure) {
-		if (failure == null) {
-			return PipeRequestOutcome.SUCCESS;
-		}
-		Throwable cause = unwrap(failure);
-		if (cause instanceof TimeoutException) {
-			return PipeRequestOutcome.TIMEOUT;
-		}
-		return (cause instanceof PipeRequestException request) ? request.getOutcome() : PipeRequestOutcome.ERROR;
-	}
-
-	private void observe(String channel, PipeRequestOutcome outcome, long started) {
-		PipeRequestObserver observer = this.requestObserver;
-		if (observer != null) {
-			observer.onRequestCompleted(channel, outcome, Duration.ofNanos(System.nanoTime() - started));
-		}
-	}
-
-	private static byte[] await(Request request) {
-		CompletableFuture<byte[]> answer = request.answer();
-		try {
-			try {
-				return answer.get(request.timeout().toNanos(), TimeUnit.NANOSECONDS);
-			}
-			catch (TimeoutException ex) {
-				// The timer behind orTimeout is the JVM's, shared with whatever else
-				// times
-				// out, and held up by a callback that blocks on it: time out here too.
-				request.placed().completeExceptionally(ex);
-				return answer.get();
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException("Interrupted while waiting for an answer", ex);
-		}
-		catch (ExecutionException ex) {
-			Throwable cause = (ex.getCause() != null) ? unwrap(ex.getCause()) : ex;
-			if (cause instanceof RuntimeException runtime) {
-				throw runtime;
-			}
-			throw new IllegalStateException(cause);
-		}
+		return request(this.registry.getRequiredChannel(channel), request, timeout).answer(Function.identity());
 	}
 
 	/**
-	 * A request on its way: the future of its place in the channel, and the answer the
-	 * caller gets, which follows it.
+	 * Converts answers to the type a caller asked for; a converter that fails fails the
+	 * request (outcome {@code error}).
 	 */
-	private record Request(CompletableFuture<byte[]> placed, Duration timeout, CompletableFuture<byte[]> answer) {
+	private <T> Function<byte[], T> answerConverter(PipeChannel target, Class<T> replyType) {
+		if (replyType == byte[].class) {
+			return replyType::cast;
+		}
+		if (replyType == String.class) {
+			Function<byte[], String> text = text(target);
+			return (answer) -> replyType.cast(text.apply(answer));
+		}
+		PipeMessageConverter replyConverter = this.converter;
+		Assert.state(replyConverter != null, "No PipeMessageConverter to convert answers to " + replyType.getName());
+		return (answer) -> replyType
+			.cast(replyConverter.fromLine(answer, 0, answer.length, replyType, target.getCharset()));
+	}
+
+	private static Function<byte[], String> text(PipeChannel target) {
+		return (answer) -> new String(answer, target.getCharset());
+	}
+
+	private PipeRequest request(PipeChannel target, byte[] line, Duration timeout) {
+		Assert.isTrue(timeout != null && !timeout.isNegative() && !timeout.isZero(), "'timeout' must be positive");
+		return new PipeRequest(target, line, timeout, this.requestObserver);
 	}
 
 }

@@ -1,0 +1,154 @@
+package io.pipeio.core;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A request of a {@link PipeTemplate} on its way: its place in the channel, timed out
+ * after its timeout, and its answer, converted for the caller. The observer is told how
+ * it ended once the answer was converted, or could not be.
+ *
+ * @author pipe-io
+ */
+final class PipeRequest {
+
+	private final String channel;
+
+	private final Duration timeout;
+
+	private final @Nullable PipeRequestObserver observer;
+
+	private final long started;
+
+	/** The place in the channel's queue, completed with the answer line. */
+	private final CompletableFuture<byte[]> placed;
+
+	/** The answer line, or the failure the caller gets, already observed. */
+	private final CompletableFuture<byte[]> line;
+
+	/**
+	 * Send a request line.
+	 * @param target the channel
+	 * @param line the request line
+	 * @param timeout how long to wait for the answer, positive
+	 * @param observer told how the request ended, if not {@code null}
+	 */
+	PipeRequest(PipeChannel target, byte[] line, Duration timeout, @Nullable PipeRequestObserver observer) {
+		this.channel = target.getName();
+		this.timeout = timeout;
+		this.observer = observer;
+		this.started = System.nanoTime();
+		try {
+			this.placed = target.request(line);
+		}
+		catch (RuntimeException ex) {
+			observe(PipeRequestOutcome.ERROR);
+			throw ex;
+		}
+		// The place stays in the channel's queue: a late answer is discarded there.
+		// orTimeout drops its timer once the answer came, so a long timeout holds no
+		// memory after the answer.
+		this.placed.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
+		this.line = this.placed.handle((value, failure) -> {
+			if (failure == null) {
+				return value;
+			}
+			PipeRequestOutcome outcome = outcome(failure);
+			observe(outcome);
+			Throwable cause = unwrap(failure);
+			if (outcome == PipeRequestOutcome.TIMEOUT && !(cause instanceof PipeRequestException)) {
+				throw new PipeRequestException(this.channel, PipeRequestOutcome.TIMEOUT,
+						"No answer on channel '" + this.channel + "' within " + timeout);
+			}
+			throw new CompletionException(cause);
+		});
+	}
+
+	/**
+	 * Return the answer to come.
+	 * @param <T> the type of the answer
+	 * @param convert converts the answer line, on the thread that completes the future
+	 * @return the future of the converted answer
+	 */
+	<T> CompletableFuture<T> answer(Function<byte[], T> convert) {
+		return this.line.thenApply((answer) -> converted(answer, convert));
+	}
+
+	/**
+	 * Wait for the answer, for the timeout at most.
+	 * @param <T> the type of the answer
+	 * @param convert converts the answer line, on the calling thread
+	 * @return the converted answer
+	 */
+	<T> T await(Function<byte[], T> convert) {
+		return converted(awaitLine(), convert);
+	}
+
+	private <T> T converted(byte[] answer, Function<byte[], T> convert) {
+		T value;
+		try {
+			value = convert.apply(answer);
+		}
+		catch (RuntimeException ex) {
+			observe(PipeRequestOutcome.ERROR);
+			throw ex;
+		}
+		observe(PipeRequestOutcome.SUCCESS);
+		return value;
+	}
+
+	private byte[] awaitLine() {
+		try {
+			try {
+				return this.line.get(this.timeout.toNanos(), TimeUnit.NANOSECONDS);
+			}
+			catch (TimeoutException ex) {
+				// The timer behind orTimeout is the JVM's, shared with whatever else
+				// times out, and held up by a callback that blocks on it: time out
+				// here too.
+				this.placed.completeExceptionally(ex);
+				return this.line.get();
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while waiting for an answer", ex);
+		}
+		catch (ExecutionException ex) {
+			Throwable cause = (ex.getCause() != null) ? unwrap(ex.getCause()) : ex;
+			if (cause instanceof RuntimeException runtime) {
+				throw runtime;
+			}
+			throw new IllegalStateException(cause);
+		}
+	}
+
+	private static Throwable unwrap(Throwable failure) {
+		return (failure instanceof CompletionException wrapped && wrapped.getCause() != null) ? wrapped.getCause()
+				: failure;
+	}
+
+	private static PipeRequestOutcome outcome(Throwable failure) {
+		Throwable cause = unwrap(failure);
+		if (cause instanceof TimeoutException) {
+			return PipeRequestOutcome.TIMEOUT;
+		}
+		return (cause instanceof PipeRequestException request) ? request.getOutcome() : PipeRequestOutcome.ERROR;
+	}
+
+	private void observe(PipeRequestOutcome outcome) {
+		PipeRequestObserver requestObserver = this.observer;
+		if (requestObserver != null) {
+			requestObserver.onRequestCompleted(this.channel, outcome,
+					Duration.ofNanos(System.nanoTime() - this.started));
+		}
+	}
+
+}

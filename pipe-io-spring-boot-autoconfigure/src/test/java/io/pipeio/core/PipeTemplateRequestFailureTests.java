@@ -1,0 +1,72 @@
+package io.pipeio.core;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
+
+import io.pipeio.converter.PipeMessageConversionException;
+import io.pipeio.test.PipeTestClient;
+import io.pipeio.testsupport.PipeIoContextRunners;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Requests of {@link PipeTemplate} that fail, or must not, answered by a thread at the
+ * other end of the channel's pipes.
+ */
+@Timeout(60)
+class PipeTemplateRequestFailureTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(20);
+
+	@TempDir
+	Path directory;
+
+	private final List<PipeRequestOutcome> outcomes = new CopyOnWriteArrayList<>();
+
+	private ApplicationContextRunner runner() {
+		return PipeIoContextRunners.withDirectory(this.directory)
+			.withPropertyValues("pipe-io.channels.calc.charset=UTF-8");
+	}
+
+	/** The channel's requests, their outcomes recorded in {@link #outcomes}. */
+	private PipeRequestOperations requests(ApplicationContext context) {
+		context.getBean(PipeChannelRegistry.class).getRequiredChannel("calc");
+		context.getBean(PipeTemplate.class)
+			.setRequestObserver((channel, outcome, duration) -> this.outcomes.add(outcome));
+		return context.getBean(PipeRequestOperations.class);
+	}
+
+	/** Answer the next request with what {@code answer} makes of it. */
+	private static Thread answering(PipeTestClient peer, UnaryOperator<String> answer) {
+		Thread thread = new Thread(() -> peer.send(answer.apply(peer.receive())));
+		thread.start();
+		return thread;
+	}
+
+	@Test
+	void anAnswerThatCannotBeConvertedIsAnError() {
+		runner().run((context) -> {
+			PipeRequestOperations requests = requests(context);
+			try (PipeTestClient peer = PipeTestClient.connect(this.directory, "calc")) {
+				Thread peerThread = answering(peer, (request) -> "not json");
+				assertThatExceptionOfType(PipeMessageConversionException.class).isThrownBy(() -> requests
+					.convertSendAndReceive("calc", List.of(1), PipeTemplateRequestTests.Echo.class, WAIT));
+				peerThread.join();
+			}
+			await().atMost(WAIT).until(() -> !this.outcomes.isEmpty());
+			assertThat(this.outcomes).containsExactly(PipeRequestOutcome.ERROR);
+		});
+	}
+
+}
