@@ -1,18 +1,26 @@
 package io.pipeio.core;
 
+import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+import io.pipeio.converter.PipeMessageConversionException;
 
 /**
  * Text lines encoded with a channel's charset, strictly: {@link String#getBytes(Charset)}
  * writes '?' for what a charset cannot encode, which would alter a line without a word,
- * while incoming lines are decoded strictly.
+ * while incoming lines are decoded strictly (listeners' lines, and the answers of
+ * requests here).
  *
  * @author pipe-io
  */
 final class LineEncoding {
+
+	/** What lenient decoding puts in place of bytes that are not valid. */
+	private static final char REPLACEMENT = '\uFFFD';
 
 	private LineEncoding() {
 	}
@@ -45,6 +53,37 @@ final class LineEncoding {
 			}
 		}
 		return bytes;
+	}
+
+	/**
+	 * Decode a text line strictly.
+	 * @param line the line
+	 * @param charset the channel's charset
+	 * @param channel the channel, for the message
+	 * @return its text
+	 * @throws PipeMessageConversionException if it is not valid in the charset
+	 */
+	static String decode(byte[] line, Charset charset, String channel) {
+		// The JDK's own decoding of these replaces what is not valid with U+FFFD: a
+		// string without one is what the strict decoder returns. Most lines have none.
+		if (charset.equals(StandardCharsets.UTF_8) || charset.equals(StandardCharsets.US_ASCII)
+				|| charset.equals(StandardCharsets.ISO_8859_1)) {
+			String text = new String(line, charset);
+			if (text.indexOf(REPLACEMENT) < 0) {
+				return text;
+			}
+		}
+		try {
+			return charset.newDecoder()
+				.onMalformedInput(CodingErrorAction.REPORT)
+				.onUnmappableCharacter(CodingErrorAction.REPORT)
+				.decode(ByteBuffer.wrap(line))
+				.toString();
+		}
+		catch (CharacterCodingException ex) {
+			throw new PipeMessageConversionException(
+					"A line on channel '" + channel + "' is not valid " + charset.name() + " (" + ex + ")", ex);
+		}
 	}
 
 	private static long questionMarks(byte[] bytes) {

@@ -169,8 +169,9 @@ public class PipeTemplate implements PipeOperations, PipeRequestOperations {
 			.cast(replyConverter.fromLine(answer, 0, answer.length, replyType, target.getCharset()));
 	}
 
+	/** Decodes answers strictly, as listeners' lines are: a malformed one fails. */
 	private static Function<byte[], String> text(PipeChannel target) {
-		return (answer) -> new String(answer, target.getCharset());
+		return (answer) -> LineEncoding.decode(answer, target.getCharset(), target.getName());
 	}
 
 	private PipeRequest request(PipeChannel target, byte[] line, Duration timeout) {

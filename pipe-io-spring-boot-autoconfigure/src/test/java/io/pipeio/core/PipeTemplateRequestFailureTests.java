@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.function.UnaryOperator;
 
 import io.pipeio.converter.PipeMessageConversionException;
@@ -67,6 +68,44 @@ class PipeTemplateRequestFailureTests {
 			await().atMost(WAIT).until(() -> !this.outcomes.isEmpty());
 			assertThat(this.outcomes).containsExactly(PipeRequestOutcome.ERROR);
 		});
+	}
+
+	@Test
+	void aMalformedTextAnswerFailsTheRequest() {
+		// "café" written in ISO-8859-1: not valid UTF-8
+		byte[] malformed = { 'c', 'a', 'f', (byte) 0xE9, '\n' };
+		runner().run((context) -> {
+			PipeRequestOperations requests = requests(context);
+			try (PipeTestClient peer = PipeTestClient.connect(this.directory, "calc")) {
+				Thread peerThread = answeringRaw(peer, malformed);
+				assertThatExceptionOfType(PipeMessageConversionException.class)
+					.isThrownBy(() -> requests.sendAndReceive("calc", "q", WAIT))
+					.withMessageContaining("'calc'")
+					.withMessageContaining("UTF-8");
+				peerThread.join();
+				peerThread = answeringRaw(peer, malformed);
+				assertThat(requests.sendAndReceiveAsync("calc", "q", WAIT)).failsWithin(WAIT)
+					.withThrowableOfType(ExecutionException.class)
+					.havingCause()
+					.isInstanceOf(PipeMessageConversionException.class);
+				peerThread.join();
+				peerThread = answeringRaw(peer, malformed);
+				assertThatExceptionOfType(PipeMessageConversionException.class)
+					.isThrownBy(() -> requests.convertSendAndReceive("calc", "q", String.class, WAIT));
+				peerThread.join();
+			}
+			await().atMost(WAIT).until(() -> this.outcomes.size() == 3);
+			assertThat(this.outcomes).containsOnly(PipeRequestOutcome.ERROR);
+		});
+	}
+
+	private static Thread answeringRaw(PipeTestClient peer, byte[] answer) {
+		Thread thread = new Thread(() -> {
+			peer.receive();
+			peer.sendRaw(answer);
+		});
+		thread.start();
+		return thread;
 	}
 
 }
