@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
+import io.pipeio.server.PipeSendException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -39,19 +40,30 @@ final class PipeRequest {
 	 * @param line the request line
 	 * @param timeout how long to wait for the answer, positive
 	 * @param observer told how the request ended, if not {@code null}
+	 * @throws IllegalArgumentException if the line is not one line; a line that could not
+	 * be sent fails the request instead
 	 */
 	PipeRequest(PipeChannel target, byte[] line, Duration timeout, @Nullable PipeRequestObserver observer) {
 		this.channel = target.getName();
 		this.timeout = timeout;
 		this.observer = observer;
 		this.started = System.nanoTime();
+		CompletableFuture<byte[]> place;
 		try {
-			this.placed = target.request(line);
+			place = target.request(line);
+		}
+		catch (PipeSendException ex) {
+			// Its caller learns of it as of any other failure: from the future.
+			observe(PipeRequestOutcome.ERROR);
+			this.placed = CompletableFuture.failedFuture(ex);
+			this.line = this.placed;
+			return;
 		}
 		catch (RuntimeException ex) {
 			observe(PipeRequestOutcome.ERROR);
 			throw ex;
 		}
+		this.placed = place;
 		// The place stays in the channel's queue: a late answer is discarded there.
 		// orTimeout drops its timer once the answer came, so a long timeout holds no
 		// memory after the answer.

@@ -21,6 +21,9 @@ public interface PipeRequestOperations {
 	 * @param request the line, without newline
 	 * @return the answer line
 	 * @throws PipeRequestException on timeout, plug-in restart or channel stop
+	 * @throws io.pipeio.server.PipeSendException if the line could not be sent
+	 * @throws io.pipeio.converter.PipeMessageConversionException if the answer is not
+	 * valid in the channel's charset
 	 */
 	String sendAndReceive(String channel, String request);
 
@@ -31,6 +34,9 @@ public interface PipeRequestOperations {
 	 * @param timeout how long to wait
 	 * @return the answer line
 	 * @throws PipeRequestException on timeout, plug-in restart or channel stop
+	 * @throws io.pipeio.server.PipeSendException if the line could not be sent
+	 * @throws io.pipeio.converter.PipeMessageConversionException if the answer is not
+	 * valid in the channel's charset
 	 */
 	String sendAndReceive(String channel, String request, Duration timeout);
 
@@ -48,6 +54,8 @@ public interface PipeRequestOperations {
 	 * @param request the line, without newline
 	 * @param timeout how long to wait
 	 * @return the answer line
+	 * @throws PipeRequestException on timeout, plug-in restart or channel stop
+	 * @throws io.pipeio.server.PipeSendException if the line could not be sent
 	 */
 	byte[] sendAndReceive(String channel, byte[] request, Duration timeout);
 
@@ -69,12 +77,21 @@ public interface PipeRequestOperations {
 	 * @param replyType the type of the answer
 	 * @param timeout how long to wait
 	 * @return the answer
+	 * @throws PipeRequestException on timeout, plug-in restart or channel stop
+	 * @throws io.pipeio.server.PipeSendException if the line could not be sent
+	 * @throws io.pipeio.converter.PipeMessageConversionException if the answer cannot be
+	 * converted
 	 */
 	<T> T convertSendAndReceive(String channel, Object request, Class<T> replyType, Duration timeout);
 
 	/**
-	 * Send a text line; the future completes with the answer or fails with a
-	 * {@link PipeRequestException}.
+	 * Send a text line; the future completes with the answer, or fails as
+	 * {@link #sendAndReceive(String, String, Duration)} throws: with a
+	 * {@link PipeRequestException} on timeout, plug-in restart or channel stop, a
+	 * {@link io.pipeio.server.PipeSendException} if the line could not be sent (the
+	 * channel is not running, or its full send queue refused the line), a
+	 * {@link io.pipeio.converter.PipeMessageConversionException} if the answer is not
+	 * valid in the channel's charset. This method throws only for invalid arguments.
 	 * @param channel the channel name
 	 * @param request the line, without newline
 	 * @param timeout how long to wait for the answer
@@ -83,8 +100,10 @@ public interface PipeRequestOperations {
 	CompletableFuture<String> sendAndReceiveAsync(String channel, String request, Duration timeout);
 
 	/**
-	 * Send a line of bytes; the future completes with the answer or fails with a
-	 * {@link PipeRequestException}.
+	 * Send a line of bytes; the future completes with the answer, or fails as
+	 * {@link #sendAndReceive(String, byte[], Duration)} throws: with a
+	 * {@link PipeRequestException} or a {@link io.pipeio.server.PipeSendException}. This
+	 * method throws only for invalid arguments.
 	 * @param channel the channel name
 	 * @param request the line, without newline
 	 * @param timeout how long to wait for the answer

@@ -1,13 +1,16 @@
 package io.pipeio.core;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.function.UnaryOperator;
 
 import io.pipeio.converter.PipeMessageConversionException;
+import io.pipeio.server.PipeSendException;
 import io.pipeio.test.PipeTestClient;
 import io.pipeio.testsupport.PipeIoContextRunners;
 import org.junit.jupiter.api.Test;
@@ -67,6 +70,29 @@ class PipeTemplateRequestFailureTests {
 			}
 			await().atMost(WAIT).until(() -> !this.outcomes.isEmpty());
 			assertThat(this.outcomes).containsExactly(PipeRequestOutcome.ERROR);
+		});
+	}
+
+	@Test
+	void aRequestToAStoppedChannelFailsItsFutureNotItsCaller() {
+		runner().run((context) -> {
+			PipeRequestOperations requests = requests(context);
+			context.getBean(PipeChannelRegistry.class).stop("calc");
+			CompletableFuture<String> answer = requests.sendAndReceiveAsync("calc", "q", WAIT);
+			assertThat(answer).failsWithin(WAIT)
+				.withThrowableOfType(ExecutionException.class)
+				.havingCause()
+				.isInstanceOf(PipeSendException.class)
+				.withMessageContaining("'calc' is not running");
+			assertThat(requests.sendAndReceiveAsync("calc", "q".getBytes(StandardCharsets.UTF_8), WAIT))
+				.failsWithin(WAIT)
+				.withThrowableOfType(ExecutionException.class)
+				.havingCause()
+				.isInstanceOf(PipeSendException.class);
+			assertThatExceptionOfType(PipeSendException.class)
+				.isThrownBy(() -> requests.sendAndReceive("calc", "q", WAIT));
+			assertThat(this.outcomes).containsExactly(PipeRequestOutcome.ERROR, PipeRequestOutcome.ERROR,
+					PipeRequestOutcome.ERROR);
 		});
 	}
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -226,10 +227,15 @@ class PipeTemplateRequestTests {
 				PipeRequestOperations requests = context.getBean(PipeRequestOperations.class);
 				fillTheOutPipeAndTheQueue(channel);
 				// drop-newest: the request's line is dropped at once
+				assertThat(requests.sendAndReceiveAsync("calc", "request", Duration.ofSeconds(20))).isDone()
+					.failsWithin(Duration.ZERO)
+					.withThrowableOfType(ExecutionException.class)
+					.havingCause()
+					.isInstanceOf(PipeSendException.class);
 				assertThatExceptionOfType(PipeSendException.class)
-					.isThrownBy(() -> requests.sendAndReceiveAsync("calc", "request", Duration.ofSeconds(20)));
+					.isThrownBy(() -> requests.sendAndReceive("calc", "request", Duration.ofSeconds(20)));
 				assertThat(channel.getPendingRequests()).isZero();
-				assertThat(channel.getStatistics().getDropped(DropReason.QUEUE_FULL)).isOne();
+				assertThat(channel.getStatistics().getDropped(DropReason.QUEUE_FULL)).isEqualTo(2);
 				readTheOutPipe("queued");
 			});
 	}
