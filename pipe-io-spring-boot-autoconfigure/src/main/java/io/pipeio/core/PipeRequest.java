@@ -24,6 +24,9 @@ final class PipeRequest {
 
 	private final Duration timeout;
 
+	/** The timeout, saturated: a longer one than nanoseconds hold waits as long. */
+	private final long timeoutNanos;
+
 	private final @Nullable PipeRequestObserver observer;
 
 	private final long started;
@@ -46,6 +49,7 @@ final class PipeRequest {
 	PipeRequest(PipeChannel target, byte[] line, Duration timeout, @Nullable PipeRequestObserver observer) {
 		this.channel = target.getName();
 		this.timeout = timeout;
+		this.timeoutNanos = TimeUnit.NANOSECONDS.convert(timeout);
 		this.observer = observer;
 		this.started = System.nanoTime();
 		CompletableFuture<byte[]> place;
@@ -67,7 +71,7 @@ final class PipeRequest {
 		// The place stays in the channel's queue: a late answer is discarded there.
 		// orTimeout drops its timer once the answer came, so a long timeout holds no
 		// memory after the answer.
-		this.placed.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
+		this.placed.orTimeout(this.timeoutNanos, TimeUnit.NANOSECONDS);
 		this.line = this.placed.handle((value, failure) -> {
 			if (failure == null) {
 				return value;
@@ -119,7 +123,7 @@ final class PipeRequest {
 	private byte[] awaitLine() {
 		try {
 			try {
-				return this.line.get(this.timeout.toNanos(), TimeUnit.NANOSECONDS);
+				return this.line.get(this.timeoutNanos, TimeUnit.NANOSECONDS);
 			}
 			catch (TimeoutException ex) {
 				// The timer behind orTimeout is the JVM's, shared with whatever else

@@ -125,6 +125,25 @@ class PipeTemplateRequestFailureTests {
 		});
 	}
 
+	@Test
+	void aTimeoutTooLongForNanosecondsWaitsAsLongAsItTakes() {
+		Duration forever = Duration.ofMillis(Long.MAX_VALUE);
+		runner().run((context) -> {
+			PipeRequestOperations requests = requests(context);
+			try (PipeTestClient peer = PipeTestClient.connect(this.directory, "calc")) {
+				Thread peerThread = answering(peer, String::toUpperCase);
+				assertThat(requests.sendAndReceive("calc", "sync", forever)).isEqualTo("SYNC");
+				peerThread.join();
+				peerThread = answering(peer, String::toUpperCase);
+				assertThat(requests.sendAndReceiveAsync("calc", "async", forever)).succeedsWithin(WAIT)
+					.isEqualTo("ASYNC");
+				peerThread.join();
+			}
+			await().atMost(WAIT).until(() -> this.outcomes.size() == 2);
+			assertThat(this.outcomes).containsOnly(PipeRequestOutcome.SUCCESS);
+		});
+	}
+
 	private static Thread answeringRaw(PipeTestClient peer, byte[] answer) {
 		Thread thread = new Thread(() -> {
 			peer.receive();
