@@ -48,8 +48,11 @@ class PipeTemplateSharedTimerTests {
 		runner().run((context) -> {
 			PipeRequestOperations requests = requests(context);
 			CountDownLatch blocking = new CountDownLatch(1);
-			new CompletableFuture<>().orTimeout(1, TimeUnit.MILLISECONDS)
-				.whenComplete((value, failure) -> block(blocking));
+			// The callback is there before the timer starts, so the timer's thread runs
+			// it, never this one.
+			CompletableFuture<Object> timedOut = new CompletableFuture<>();
+			timedOut.whenComplete((value, failure) -> block(blocking));
+			timedOut.orTimeout(1, TimeUnit.MILLISECONDS);
 			assertThat(blocking.await(10, TimeUnit.SECONDS)).isTrue();
 			assertTimesOut(requests);
 		});
