@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 import io.pipeio.server.DropReason;
 import io.pipeio.test.PipeTestClient;
 import io.pipeio.testsupport.EchoEndpoint;
+import io.pipeio.testsupport.ListenerEndpoint;
 import io.pipeio.testsupport.PipeIoContextRunners;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,7 +79,7 @@ class PipeChannelOperatorPauseTests {
 			CountDownLatch inFirstLine = new CountDownLatch(1);
 			CountDownLatch detaching = new CountDownLatch(1);
 			List<String> received = new CopyOnWriteArrayList<>();
-			registry.registerListener(new EndpointOf((line, channel) -> {
+			registry.registerListener(new ListenerEndpoint("work", (line, channel) -> {
 				String text = new String(line, StandardCharsets.UTF_8);
 				received.add(text);
 				if (text.equals("a")) {
@@ -108,36 +108,6 @@ class PipeChannelOperatorPauseTests {
 	private ApplicationContextRunner runner() {
 		return PipeIoContextRunners.withDirectory(this.directory)
 			.withPropertyValues("pipe-io.channels.work.charset=UTF-8");
-	}
-
-	/** An endpoint of channel {@code work} with the given listener. */
-	private record EndpointOf(PipeMessageListener listener) implements PipeListenerEndpoint {
-
-		@Override
-		public String getChannel() {
-			return "work";
-		}
-
-		@Override
-		public String getDescription() {
-			return "test listener";
-		}
-
-		@Override
-		public @Nullable PipeErrorHandler getErrorHandler() {
-			return null;
-		}
-
-		@Override
-		public PipeMessageListener createListener(PipeChannelContext channel) {
-			return this.listener;
-		}
-
-		@Override
-		public boolean isPausedOnAttach() {
-			return false;
-		}
-
 	}
 
 }

@@ -9,8 +9,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import io.pipeio.annotation.PipeListener;
 import io.pipeio.plugin.PluginState;
 import io.pipeio.server.DropReason;
+import io.pipeio.testsupport.ListenerEndpoint;
 import io.pipeio.testsupport.PipeIoContextRunners;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,7 +59,7 @@ class PipeRequestHeldChannelTests {
 				await().atMost(WAIT).until(channel::isPaused);
 				context.getBean(PipeOperations.class).send("calc", "notify");
 				List<String> next = new CopyOnWriteArrayList<>();
-				registry.registerListener(new Endpoint((line, ctx) -> {
+				registry.registerListener(new ListenerEndpoint("calc", (line, ctx) -> {
 					next.add(new String(line, ctx.getCharset()));
 					return null;
 				}));
@@ -78,30 +78,6 @@ class PipeRequestHeldChannelTests {
 		@PipeListener("calc")
 		void onEvent(String line) {
 			this.lines.add(line);
-		}
-
-	}
-
-	private record Endpoint(PipeMessageListener listener) implements PipeListenerEndpoint {
-
-		@Override
-		public String getChannel() {
-			return "calc";
-		}
-
-		@Override
-		public String getDescription() {
-			return "the next listener";
-		}
-
-		@Override
-		public @Nullable PipeErrorHandler getErrorHandler() {
-			return null;
-		}
-
-		@Override
-		public PipeMessageListener createListener(PipeChannelContext channel) {
-			return this.listener;
 		}
 
 	}
