@@ -104,9 +104,7 @@ final class ChannelLineHandler implements LineHandler {
 			if (answer == PendingRequests.Answer.LATE) {
 				channel.failures.lateAnswer(copy(buffer, offset, length, owned));
 			}
-			if (channel.requests.size() == 0) {
-				channel.listener.answered();
-			}
+			channel.listener.answered();
 			return;
 		}
 		ListenerChain chain = channel.listener.chain();

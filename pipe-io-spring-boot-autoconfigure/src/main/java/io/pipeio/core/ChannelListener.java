@@ -126,16 +126,18 @@ final class ChannelListener {
 	}
 
 	/**
-	 * No request waits any more, or a line came that answers none: a channel holding its
-	 * lines for the next listener holds them again. Lines of the chunk being delivered
-	 * still are (with no listener, they are dropped as {@code no-listener}).
+	 * A request was answered or failed, or a line came that answers none: once no request
+	 * waits, a channel holding its lines for the next listener holds them again. Lines of
+	 * the chunk being delivered still are (with no listener, they are dropped as
+	 * {@code no-listener}).
 	 */
 	void answered() {
 		if (!this.answering) {
 			return;
 		}
 		synchronized (this.pauses) {
-			if (this.answering) {
+			// Checked again here: a request sent meanwhile keeps the channel reading.
+			if (this.answering && this.channel.requests.size() == 0) {
 				this.answering = false;
 				if (this.held && this.attached == null && !this.pausedByOperator) {
 					this.channel.server().pause();
@@ -178,6 +180,8 @@ final class ChannelListener {
 			}
 		}
 		this.attached = null;
+		// requests that wait are still answered
+		requesting();
 		return true;
 	}
 

@@ -208,7 +208,7 @@ public final class PipeChannel implements PipeChannelContext {
 			if (this.plugin != null && this.stops == stopsBefore) {
 				try {
 					// once the pipes are open: the plug-in's stdio are them
-					this.plugin.start();
+					this.plugin.supervisor().start();
 				}
 				catch (RuntimeException | Error ex) {
 					// nobody stops a channel that did not start: nothing of it may run on
@@ -306,6 +306,12 @@ public final class PipeChannel implements PipeChannelContext {
 		CompletableFuture<byte[]> answer = this.requests.send(line, this.server::sendAsync, this.failures::lateAnswer);
 		// Placed first: a line read from now on answers it.
 		this.listener.requesting();
+		answer.whenComplete((answered, failure) -> {
+			if (failure != null) {
+				// failed unanswered (dropped, a restart, a stop): maybe the last to wait
+				this.listener.answered();
+			}
+		});
 		return answer;
 	}
 

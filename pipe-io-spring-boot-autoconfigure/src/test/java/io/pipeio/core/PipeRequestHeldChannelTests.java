@@ -8,6 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.pipeio.annotation.PipeListener;
 import io.pipeio.plugin.PluginState;
+import io.pipeio.plugin.PluginSupervisor;
 import io.pipeio.server.DropReason;
 import io.pipeio.testsupport.ListenerEndpoint;
 import io.pipeio.testsupport.PipeIoContextRunners;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -68,6 +70,86 @@ class PipeRequestHeldChannelTests {
 				assertThat(channel.getStatistics().getDropped(DropReason.NO_LISTENER)).isZero();
 				assertThat(context.getBean(Events.class).lines).isEmpty();
 			});
+	}
+
+	@Test
+	void aRequestFailedByARestartLeavesTheChannelHoldingItsLines() throws Exception {
+		runWithAPluginThatDiesOnce((context, registry, channel) -> {
+			// written to the pipe while no listener is there
+			await().atMost(WAIT).until(() -> Files.exists(this.directory.resolve("died.ready")));
+			List<String> next = new CopyOnWriteArrayList<>();
+			registry.registerListener(new ListenerEndpoint("calc", (line, ctx) -> {
+				next.add(new String(line, ctx.getCharset()));
+				return null;
+			}));
+			// the next instance's greeting waited in the pipe for this listener
+			await().atMost(WAIT).until(() -> !next.isEmpty());
+			assertThat(next).containsExactly("ready");
+			assertThat(channel.getStatistics().getDropped(DropReason.NO_LISTENER)).isZero();
+		});
+	}
+
+	@Test
+	void aRequestIsAnsweredAfterAnEarlierOneFailedAndAListenerCameAndWent() throws Exception {
+		runWithAPluginThatDiesOnce((context, registry, channel) -> {
+			List<String> seen = new CopyOnWriteArrayList<>();
+			registry.registerListener(new ListenerEndpoint("calc", (line, ctx) -> {
+				seen.add(new String(line, ctx.getCharset()));
+				return null;
+			}));
+			await().atMost(WAIT).until(() -> seen.contains("ready"));
+			assertThat(registry.unregisterListener("calc")).isTrue();
+			assertThat(channel.isPaused()).isTrue();
+			assertThat(context.getBean(PipeRequestOperations.class)
+				.sendAndReceive("calc", "second", Duration.ofSeconds(10))).isEqualTo("SECOND");
+		});
+	}
+
+	/**
+	 * Run with a plug-in whose first instance dies on "die" and whose later ones greet
+	 * with "ready" (then create {@code died.ready}) and upper-case each line, once a
+	 * request sent while the channel held its lines failed with the first instance, and
+	 * the next one runs.
+	 */
+	private void runWithAPluginThatDiesOnce(HeldChannelTest test) throws Exception {
+		Path script = this.directory.resolve("dies-once.py");
+		Files.writeString(script, """
+				import os, sys
+				first = not os.path.exists(sys.argv[1])
+				if not first:
+				    print("ready", flush=True)
+				    open(sys.argv[1] + ".ready", "w").close()
+				for line in sys.stdin:
+				    line = line.rstrip("\\n")
+				    if first and line == "die":
+				        open(sys.argv[1], "w").close()
+				        sys.exit(3)
+				    print(line.upper(), flush=True)
+				""");
+		PipeIoContextRunners.withDirectory(this.directory.resolve("pipes"))
+			.withUserConfiguration(Events.class)
+			.withPropertyValues("pipe-io.channels.calc.plugin.command[0]=python3",
+					"pipe-io.channels.calc.plugin.command[1]=" + script,
+					"pipe-io.channels.calc.plugin.command[2]=" + this.directory.resolve("died"),
+					"pipe-io.channels.calc.plugin.backoff.initial=100ms")
+			.run((context) -> {
+				PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+				PipeChannel channel = registry.getRequiredChannel("calc");
+				PluginSupervisor plugin = channel.getPlugin();
+				await().atMost(WAIT).until(() -> plugin.getState() == PluginState.RUNNING);
+				assertThat(registry.unregisterListener("calc")).isTrue();
+				assertThat(context.getBean(PipeRequestOperations.class).sendAndReceiveAsync("calc", "die", WAIT))
+					.failsWithin(WAIT);
+				await().atMost(WAIT).until(() -> plugin.getRestarts() == 1 && plugin.getState() == PluginState.RUNNING);
+				test.run(context, registry, channel);
+			});
+	}
+
+	@FunctionalInterface
+	private interface HeldChannelTest {
+
+		void run(ApplicationContext context, PipeChannelRegistry registry, PipeChannel channel) throws Exception;
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
