@@ -62,16 +62,11 @@ final class ChannelPlugin implements PluginObserver {
 		return this.supervisor;
 	}
 
-	/**
-	 * Launch the plug-in (once the channel's pipes are open).
-	 */
-	void start() {
-		this.departuresBefore = this.server.getClientDepartures();
-		this.supervisor.start();
-	}
-
 	@Override
 	public void onStarted(PluginSupervisor plugin, long pid) {
+		// Its pipes are open, so the departure of an earlier instance is counted already,
+		// or never: the next one counted is this instance's.
+		this.departuresBefore = this.server.getClientDepartures();
 		logger.info("Plug-in of channel '" + plugin.getChannel() + "' started, pid " + pid + ": "
 				+ String.join(" ", plugin.getSettings().command()));
 		tellEach("start", (observer) -> observer.onStarted(plugin, pid));
@@ -98,8 +93,6 @@ final class ChannelPlugin implements PluginObserver {
 			awaitOutputRead(plugin);
 			this.channel.failRequests(PipeRequestOutcome.RESTARTED, reason, this::discardUnread);
 		}
-		// Before the next instance is launched, which happens after this returns.
-		this.departuresBefore = this.server.getClientDepartures();
 		tellEach("exit", (observer) -> observer.onExited(plugin, exitCode, willRestart));
 	}
 
@@ -113,20 +106,28 @@ final class ChannelPlugin implements PluginObserver {
 		if (this.channel.getPendingRequests() == 0) {
 			return;
 		}
+		if (this.server.isDispatchingThread()) {
+			// a listener restarting its plug-in: nothing is read until it returns
+			logger.warn(notRead(plugin, " (restarted by the channel's listener)"));
+			return;
+		}
 		long deadline = System.nanoTime() + OUTPUT_WAIT_NANOS;
 		while (this.server.getClientDepartures() == this.departuresBefore) {
 			if (this.channel.failures.isStopping() || Thread.currentThread().isInterrupted()) {
 				return; // the stop fails what waits, and no instance comes next
 			}
 			if (this.server.isPaused() || deadline - System.nanoTime() <= 0) {
-				logger.warn("The plug-in of channel '" + plugin.getChannel() + "' ended before the channel read "
-						+ "what it wrote" + (this.server.isPaused() ? " (the channel is paused)" : "")
-						+ ": lines it left in the in pipe may answer the next instance's requests");
+				logger.warn(notRead(plugin, this.server.isPaused() ? " (the channel is paused)" : ""));
 				return;
 			}
 			// Rare (an exit with requests waiting) and short: polled rather than woken.
 			LockSupport.parkNanos(OUTPUT_POLL_NANOS);
 		}
+	}
+
+	private static String notRead(PluginSupervisor plugin, String why) {
+		return "The plug-in of channel '" + plugin.getChannel() + "' ended before the channel read what it wrote" + why
+				+ ": lines it left in the in pipe may answer the next instance's requests";
 	}
 
 	private void discardUnread() {

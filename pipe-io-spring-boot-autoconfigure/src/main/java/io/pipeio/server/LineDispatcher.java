@@ -276,6 +276,13 @@ final class LineDispatcher {
 	}
 
 	/**
+	 * @return whether the calling thread is the one handing a chunk to the handler
+	 */
+	boolean isDispatchingThread() {
+		return this.dispatchLock.isHeldByCurrentThread();
+	}
+
+	/**
 	 * @return how many times every writer has left, each counted once the lines before
 	 * were handled
 	 */

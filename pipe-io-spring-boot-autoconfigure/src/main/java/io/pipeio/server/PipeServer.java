@@ -312,6 +312,15 @@ public final class PipeServer {
 	}
 
 	/**
+	 * Whether the calling thread is the one handing lines to the handler (the handler
+	 * itself, or what it calls): it must not wait for lines to be read.
+	 * @return whether it is
+	 */
+	public boolean isDispatchingThread() {
+		return this.dispatcher.isDispatchingThread();
+	}
+
+	/**
 	 * @return whether incoming lines are held back
 	 */
 	public boolean isPaused() {

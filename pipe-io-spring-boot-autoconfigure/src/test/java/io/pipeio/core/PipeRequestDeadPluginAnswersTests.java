@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import io.pipeio.annotation.PipeListener;
+import io.pipeio.event.PipePluginExitedEvent;
 import io.pipeio.plugin.PluginState;
 import io.pipeio.plugin.PluginSupervisor;
 import io.pipeio.testsupport.PipeIoContextRunners;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.EventListener;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -74,7 +76,9 @@ class PipeRequestDeadPluginAnswersTests {
 				CompletableFuture<String> first = requests.sendAndReceiveAsync("calc", "first", WAIT);
 				// It answered and died, and the channel saw it die, while its answer
 				// still waits behind the held listener.
-				await().atMost(WAIT).until(() -> plugin.getState() != PluginState.RUNNING);
+				await().atMost(WAIT)
+					.pollInterval(Duration.ofMillis(10))
+					.until(() -> plugin.getState() != PluginState.RUNNING);
 				listener.release.countDown();
 				assertThat(first).succeedsWithin(WAIT).isEqualTo("first from " + pid);
 				await().atMost(WAIT)
@@ -132,6 +136,86 @@ class PipeRequestDeadPluginAnswersTests {
 					.withMessageContaining("restarted");
 				assertThat(output).contains(GAVE_UP + " (the channel is paused)");
 			});
+	}
+
+	@Test
+	void theAnswersOfAnInstanceReachTheirRequestsAlsoWhenTheExitBeforeWasSeenLate() throws Exception {
+		// The first instance greets and exits at once; the second greets, answers one
+		// request and dies; later ones answer every request.
+		Path script = this.directory.resolve("counts-instances.py");
+		Files.writeString(script, """
+				import os, sys
+				counter = sys.argv[1]
+				n = int(open(counter).read()) + 1 if os.path.exists(counter) else 1
+				open(counter, "w").write(str(n))
+				print("hello " + str(n), flush=True)
+				if n == 1:
+				    sys.exit(3)
+				for line in sys.stdin:
+				    print(line.strip() + " from " + str(os.getpid()), flush=True)
+				    if n == 2:
+				        sys.exit(3)
+				""");
+		PipeIoContextRunners.withDirectory(this.directory.resolve("pipes"))
+			.withUserConfiguration(HeldGreetings.class)
+			.withPropertyValues("pipe-io.channels.calc.plugin.command[0]=python3",
+					"pipe-io.channels.calc.plugin.command[1]=" + script,
+					"pipe-io.channels.calc.plugin.command[2]=" + this.directory.resolve("count"),
+					"pipe-io.channels.calc.plugin.backoff.initial=3s")
+			.run((context) -> {
+				HeldGreetings held = context.getBean(HeldGreetings.class);
+				PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("calc");
+				PluginSupervisor plugin = channel.getPlugin();
+				// The first instance's exit is handled while its greeting holds the
+				// reader up: its departure is counted later, during the back-off.
+				assertThat(held.first.entered.await(30, TimeUnit.SECONDS)).isTrue();
+				assertThat(held.exited.await(30, TimeUnit.SECONDS)).isTrue();
+				long before = channel.server().getClientDepartures();
+				held.first.release.countDown();
+				await().atMost(WAIT).until(() -> channel.server().getClientDepartures() == before + 1);
+				assertThat(held.second.entered.await(30, TimeUnit.SECONDS)).isTrue();
+				long pid = plugin.getPid();
+				CompletableFuture<String> first = context.getBean(PipeRequestOperations.class)
+					.sendAndReceiveAsync("calc", "first", WAIT);
+				await().atMost(WAIT)
+					.pollInterval(Duration.ofMillis(10))
+					.until(() -> plugin.getState() != PluginState.RUNNING);
+				held.second.release.countDown();
+				assertThat(first).succeedsWithin(WAIT).isEqualTo("first from " + pid);
+			});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class HeldGreetings {
+
+		final Latches first = new Latches();
+
+		final Latches second = new Latches();
+
+		final CountDownLatch exited = new CountDownLatch(1);
+
+		@PipeListener("calc")
+		void onLine(String line) throws InterruptedException {
+			Latches latches = line.equals("hello 1") ? this.first : line.equals("hello 2") ? this.second : null;
+			if (latches != null) {
+				latches.entered.countDown();
+				latches.release.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+			}
+		}
+
+		@EventListener
+		void onExit(PipePluginExitedEvent event) {
+			this.exited.countDown();
+		}
+
+		record Latches(CountDownLatch entered, CountDownLatch release) {
+
+			Latches() {
+				this(new CountDownLatch(1), new CountDownLatch(1));
+			}
+
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
