@@ -63,7 +63,9 @@ class PipeTemplateSharedTimerTests {
 		runner().run((context) -> {
 			PipeRequestOperations requests = requests(context);
 			CountDownLatch blocking = new CountDownLatch(1);
-			requests.sendAndReceiveAsync("calc", "first", Duration.ofMillis(50))
+			// Long enough for the callback to be there before it times out, so the
+			// timer's thread runs it, never this one.
+			requests.sendAndReceiveAsync("calc", "first", Duration.ofSeconds(1))
 				.whenComplete((value, failure) -> block(blocking));
 			assertThat(blocking.await(10, TimeUnit.SECONDS)).isTrue();
 			assertTimesOut(requests);
