@@ -72,17 +72,24 @@ final class ChannelListener {
 		}
 		if (pausedOnAttach) {
 			// Before the listener is visible to the reader: the lines held for it stay
-			// in the pipe until its owner resumes the channel.
-			this.held = false;
-			if (!this.channel.isPaused()) {
-				this.channel.server().pause();
+			// in the pipe until its owner resumes the channel. Under the pauses' lock,
+			// so that a request's resume cannot come in between.
+			synchronized (this.pauses) {
+				this.held = false;
+				this.answering = false;
+				if (!this.channel.isPaused()) {
+					this.channel.server().pause();
+				}
 			}
 		}
 		this.attached = new Attached(ListenerChain.of(this.channel.getName(), listener, decorators), description,
 				(errorHandler != null) ? errorHandler : this.defaultErrorHandler);
 		if (this.held) {
 			// the lines held since the last listener left
-			this.held = false;
+			synchronized (this.pauses) {
+				this.held = false;
+				this.answering = false;
+			}
 			resume();
 		}
 	}
@@ -107,8 +114,8 @@ final class ChannelListener {
 	}
 
 	/**
-	 * A request is about to be sent. A channel holding its lines for the next listener
-	 * reads again until no request waits: while one waits, every line read answers it, so
+	 * A request took its place. A channel holding its lines for the next listener reads
+	 * again until no request waits: while one waits, every line read answers it, so
 	 * nothing meant for a listener is taken (see {@link #answered()}), and the answer
 	 * does not wait in the pipe for a listener that may never come.
 	 */
@@ -117,8 +124,8 @@ final class ChannelListener {
 			return;
 		}
 		synchronized (this.pauses) {
-			if (this.held && this.attached == null && !this.pausedByOperator && !this.answering
-					&& this.channel.requests.size() > 0) {
+			if (this.held && this.attached == null && !this.pausedByOperator && this.channel.requests.size() > 0) {
+				// also when answering already: a listener that came and went paused it
 				this.answering = true;
 				this.channel.server().resume();
 			}

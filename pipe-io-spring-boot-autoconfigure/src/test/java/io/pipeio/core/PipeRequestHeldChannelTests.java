@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.pipeio.annotation.PipeListener;
@@ -103,6 +104,42 @@ class PipeRequestHeldChannelTests {
 			assertThat(context.getBean(PipeRequestOperations.class)
 				.sendAndReceive("calc", "second", Duration.ofSeconds(10))).isEqualTo("SECOND");
 		});
+	}
+
+	@Test
+	void aRequestIsAnsweredWhenAListenerCameAndWentWhileItWaited() throws Exception {
+		// "hold" is answered only with the next line
+		Path script = this.directory.resolve("hold.py");
+		Files.writeString(script, """
+				import sys
+				held = []
+				for line in sys.stdin:
+				    line = line.rstrip("\\n")
+				    if line == "hold":
+				        held.append(line)
+				        continue
+				    for h in held:
+				        print(h.upper(), flush=True)
+				    held = []
+				    print(line.upper(), flush=True)
+				""");
+		PipeIoContextRunners.withDirectory(this.directory.resolve("pipes"))
+			.withUserConfiguration(Events.class)
+			.withPropertyValues("pipe-io.channels.calc.plugin.command[0]=python3",
+					"pipe-io.channels.calc.plugin.command[1]=" + script)
+			.run((context) -> {
+				PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+				PipeChannel channel = registry.getRequiredChannel("calc");
+				await().atMost(WAIT).until(() -> channel.getPlugin().getState() == PluginState.RUNNING);
+				assertThat(registry.unregisterListener("calc")).isTrue();
+				PipeRequestOperations requests = context.getBean(PipeRequestOperations.class);
+				CompletableFuture<String> hold = requests.sendAndReceiveAsync("calc", "hold", WAIT);
+				await().atMost(WAIT).until(() -> !channel.isPaused());
+				registry.registerListener(new ListenerEndpoint("calc", (line, ctx) -> null));
+				assertThat(registry.unregisterListener("calc")).isTrue();
+				assertThat(requests.sendAndReceive("calc", "release", WAIT)).isEqualTo("RELEASE");
+				assertThat(hold).succeedsWithin(WAIT).isEqualTo("HOLD");
+			});
 	}
 
 	/**
