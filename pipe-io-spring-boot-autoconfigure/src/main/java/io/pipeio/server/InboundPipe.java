@@ -77,6 +77,14 @@ final class InboundPipe implements PipeReader {
 	 */
 	private boolean writerCame;
 
+	/**
+	 * A reader of the FIFO opened with the pipe, before any client the server knows of (a
+	 * plug-in) could open it: at the first EOF it reports hang-up if a writer came and
+	 * went, which that read cannot tell (it may have waited for a writer that wrote
+	 * nothing, when the channel started paused). Closed then; -1 once closed.
+	 */
+	private int witness = -1;
+
 	private InboundPipe(FifoDescriptor fifo, FileChannel channel, LineDispatcher dispatcher,
 			PipeServerSettings settings, BiConsumer<PipeReader, Throwable> onFailure) {
 		this.fifo = fifo;
@@ -114,6 +122,12 @@ final class InboundPipe implements PipeReader {
 			throw ex;
 		}
 		InboundPipe pipe = new InboundPipe(fifo, channel, dispatcher, settings, onFailure);
+		try {
+			pipe.witness = fifo.openNonBlockingReader();
+		}
+		catch (IOException | RuntimeException ex) {
+			// then only a departure before the first read is not counted
+		}
 		pipe.thread.start();
 		return pipe;
 	}
@@ -132,7 +146,7 @@ final class InboundPipe implements PipeReader {
 				}
 				else if (read < 0) {
 					// Every writer has left: nobody can complete a partial line any more.
-					this.dispatcher.endOfStream(this.framer, this.writerCame);
+					this.dispatcher.endOfStream(this.framer, this.writerCame || writerCameBeforeTheFirstEnd());
 					this.writerCame = false;
 					presence(false);
 					if (this.retired) {
@@ -162,9 +176,35 @@ final class InboundPipe implements PipeReader {
 			this.onFailure.accept(this, ex);
 		}
 		finally {
+			closeWitness();
 			closeQuietly(this.channel);
 			this.fifo.close();
 			presence(false);
+		}
+	}
+
+	/**
+	 * @return whether this is the first EOF and a writer came and went before it
+	 */
+	private boolean writerCameBeforeTheFirstEnd() {
+		if (this.witness < 0) {
+			return false;
+		}
+		try {
+			return Posix.writersLeft(this.witness);
+		}
+		catch (IOException ex) {
+			return false; // its departure goes uncounted, nothing else
+		}
+		finally {
+			closeWitness();
+		}
+	}
+
+	private void closeWitness() {
+		if (this.witness >= 0) {
+			Posix.close(this.witness);
+			this.witness = -1;
 		}
 	}
 

@@ -116,6 +116,35 @@ class PipeRequestDeadPluginAnswersTests {
 	}
 
 	@Test
+	void aPluginThatDiesWithoutWritingOnAChannelThatStartedPausedIsSeenGone(CapturedOutput output) throws Exception {
+		Path script = this.directory.resolve("dies.py");
+		Files.writeString(script, "import sys\nsys.stdin.readline()\nsys.exit(3)\n");
+		// The threads engine's reader, held back by the pause, reads first once the
+		// plug-in holds the pipe: that read cannot tell that a writer came.
+		PipeIoContextRunners.withDirectory(this.directory.resolve("pipes"))
+			.withPropertyValues("pipe-io.channels.calc.plugin.command[0]=python3",
+					"pipe-io.channels.calc.plugin.command[1]=" + script,
+					"pipe-io.channels.calc.plugin.backoff.initial=100ms", "pipe-io.engine=threads")
+			.run((context) -> {
+				PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+				PipeChannel channel = registry.getRequiredChannel("calc");
+				PluginSupervisor plugin = channel.getPlugin();
+				await().atMost(WAIT).until(() -> plugin.getState() == PluginState.RUNNING);
+				registry.pause("calc");
+				channel.stop(WAIT);
+				channel.start();
+				assertThat(channel.isPaused()).isTrue();
+				await().atMost(WAIT).until(() -> plugin.getState() == PluginState.RUNNING);
+				registry.resume("calc");
+				long before = channel.server().getClientDepartures();
+				assertThat(context.getBean(PipeRequestOperations.class).sendAndReceiveAsync("calc", "crash", WAIT))
+					.failsWithin(WAIT);
+				assertThat(channel.server().getClientDepartures()).isGreaterThan(before);
+				assertThat(output).doesNotContain(GAVE_UP);
+			});
+	}
+
+	@Test
 	void aPausedChannelDoesNotHoldUpTheRestartOfItsPlugin(CapturedOutput output) throws Exception {
 		Path script = this.directory.resolve("answers-then-dies.sh");
 		Files.writeString(script, "read -r line\necho \"$line\"\nexit 3\n");
