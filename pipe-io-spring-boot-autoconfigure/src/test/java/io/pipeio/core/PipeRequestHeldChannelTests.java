@@ -45,32 +45,24 @@ class PipeRequestHeldChannelTests {
 				    line = line.rstrip("\\n")
 				    print("event" if line == "notify" else line.upper(), flush=True)
 				""");
-		PipeIoContextRunners.withDirectory(this.directory.resolve("pipes"))
-			.withUserConfiguration(Events.class)
-			.withPropertyValues("pipe-io.channels.calc.plugin.command[0]=python3",
-					"pipe-io.channels.calc.plugin.command[1]=" + script)
-			.run((context) -> {
-				PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
-				PipeChannel channel = registry.getRequiredChannel("calc");
-				await().atMost(WAIT).until(() -> channel.getPlugin().getState() == PluginState.RUNNING);
-				assertThat(registry.unregisterListener("calc")).isTrue();
-				assertThat(channel.isPaused()).isTrue();
-				PipeRequestOperations requests = context.getBean(PipeRequestOperations.class);
-				assertThat(requests.sendAndReceive("calc", "first", Duration.ofSeconds(10))).isEqualTo("FIRST");
-				assertThat(requests.sendAndReceive("calc", "second", Duration.ofSeconds(10))).isEqualTo("SECOND");
-				// No request waits: held again, so the event waits for the next listener.
-				await().atMost(WAIT).until(channel::isPaused);
-				context.getBean(PipeOperations.class).send("calc", "notify");
-				List<String> next = new CopyOnWriteArrayList<>();
-				registry.registerListener(new ListenerEndpoint("calc", (line, ctx) -> {
-					next.add(new String(line, ctx.getCharset()));
-					return null;
-				}));
-				await().atMost(WAIT).until(() -> !next.isEmpty());
-				assertThat(next).containsExactly("event");
-				assertThat(channel.getStatistics().getDropped(DropReason.NO_LISTENER)).isZero();
-				assertThat(context.getBean(Events.class).lines).isEmpty();
-			});
+		runDetached(script, (context, registry, channel) -> {
+			assertThat(channel.isPaused()).isTrue();
+			PipeRequestOperations requests = context.getBean(PipeRequestOperations.class);
+			assertThat(requests.sendAndReceive("calc", "first", Duration.ofSeconds(10))).isEqualTo("FIRST");
+			assertThat(requests.sendAndReceive("calc", "second", Duration.ofSeconds(10))).isEqualTo("SECOND");
+			// No request waits: held again, so the event waits for the next listener.
+			await().atMost(WAIT).until(channel::isPaused);
+			context.getBean(PipeOperations.class).send("calc", "notify");
+			List<String> next = new CopyOnWriteArrayList<>();
+			registry.registerListener(new ListenerEndpoint("calc", (line, ctx) -> {
+				next.add(new String(line, ctx.getCharset()));
+				return null;
+			}));
+			await().atMost(WAIT).until(() -> !next.isEmpty());
+			assertThat(next).containsExactly("event");
+			assertThat(channel.getStatistics().getDropped(DropReason.NO_LISTENER)).isZero();
+			assertThat(context.getBean(Events.class).lines).isEmpty();
+		});
 	}
 
 	@Test
@@ -123,6 +115,21 @@ class PipeRequestHeldChannelTests {
 				    held = []
 				    print(line.upper(), flush=True)
 				""");
+		runDetached(script, (context, registry, channel) -> {
+			PipeRequestOperations requests = context.getBean(PipeRequestOperations.class);
+			CompletableFuture<String> hold = requests.sendAndReceiveAsync("calc", "hold", WAIT);
+			await().atMost(WAIT).until(() -> !channel.isPaused());
+			registry.registerListener(new ListenerEndpoint("calc", (line, ctx) -> null));
+			assertThat(registry.unregisterListener("calc")).isTrue();
+			assertThat(requests.sendAndReceive("calc", "release", WAIT)).isEqualTo("RELEASE");
+			assertThat(hold).succeedsWithin(WAIT).isEqualTo("HOLD");
+		});
+	}
+
+	/**
+	 * Run with a Python plug-in, once its channel's listener was detached.
+	 */
+	private void runDetached(Path script, HeldChannelTest test) {
 		PipeIoContextRunners.withDirectory(this.directory.resolve("pipes"))
 			.withUserConfiguration(Events.class)
 			.withPropertyValues("pipe-io.channels.calc.plugin.command[0]=python3",
@@ -132,13 +139,7 @@ class PipeRequestHeldChannelTests {
 				PipeChannel channel = registry.getRequiredChannel("calc");
 				await().atMost(WAIT).until(() -> channel.getPlugin().getState() == PluginState.RUNNING);
 				assertThat(registry.unregisterListener("calc")).isTrue();
-				PipeRequestOperations requests = context.getBean(PipeRequestOperations.class);
-				CompletableFuture<String> hold = requests.sendAndReceiveAsync("calc", "hold", WAIT);
-				await().atMost(WAIT).until(() -> !channel.isPaused());
-				registry.registerListener(new ListenerEndpoint("calc", (line, ctx) -> null));
-				assertThat(registry.unregisterListener("calc")).isTrue();
-				assertThat(requests.sendAndReceive("calc", "release", WAIT)).isEqualTo("RELEASE");
-				assertThat(hold).succeedsWithin(WAIT).isEqualTo("HOLD");
+				test.run(context, registry, channel);
 			});
 	}
 
