@@ -81,9 +81,13 @@ final class InboundPipe implements PipeReader {
 	 * A reader of the FIFO opened with the pipe, before any client the server knows of (a
 	 * plug-in) could open it: at the first EOF it reports hang-up if a writer came and
 	 * went, which that read cannot tell (it may have waited for a writer that wrote
-	 * nothing, when the channel started paused). Closed then; -1 once closed.
+	 * nothing, when the channel started paused). Closed then, or by {@link #close()}: a
+	 * thread held in a handler past the stop must not keep a second descriptor of the
+	 * pipe. -1 once closed; guarded by itself.
 	 */
 	private int witness = -1;
+
+	private final Object witnessLock = new Object();
 
 	private InboundPipe(FifoDescriptor fifo, FileChannel channel, LineDispatcher dispatcher,
 			PipeServerSettings settings, BiConsumer<PipeReader, Throwable> onFailure) {
@@ -123,6 +127,7 @@ final class InboundPipe implements PipeReader {
 		}
 		InboundPipe pipe = new InboundPipe(fifo, channel, dispatcher, settings, onFailure);
 		try {
+			// Before the thread starts, which publishes it: no lock needed.
 			pipe.witness = fifo.openNonBlockingReader();
 		}
 		catch (IOException | RuntimeException ex) {
@@ -187,24 +192,30 @@ final class InboundPipe implements PipeReader {
 	 * @return whether this is the first EOF and a writer came and went before it
 	 */
 	private boolean writerCameBeforeTheFirstEnd() {
-		if (this.witness < 0) {
-			return false;
-		}
-		try {
-			return Posix.writersLeft(this.witness);
-		}
-		catch (IOException ex) {
-			return false; // its departure goes uncounted, nothing else
-		}
-		finally {
-			closeWitness();
+		synchronized (this.witnessLock) {
+			if (this.witness < 0) {
+				return false;
+			}
+			try {
+				return Posix.writersLeft(this.witness);
+			}
+			catch (IOException ex) {
+				return false; // its departure goes uncounted, nothing else
+			}
+			finally {
+				closeWitness();
+			}
 		}
 	}
 
 	private void closeWitness() {
-		if (this.witness >= 0) {
-			Posix.close(this.witness);
-			this.witness = -1;
+		// Under the lock, so that a number closed here is never polled after another
+		// open reused it.
+		synchronized (this.witnessLock) {
+			if (this.witness >= 0) {
+				Posix.close(this.witness);
+				this.witness = -1;
+			}
 		}
 	}
 
@@ -338,6 +349,7 @@ final class InboundPipe implements PipeReader {
 	@Override
 	public void close() {
 		this.closing = true;
+		closeWitness();
 		closeQuietly(this.channel);
 		this.writerWait.wake();
 	}
