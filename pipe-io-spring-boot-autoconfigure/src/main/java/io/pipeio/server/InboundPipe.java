@@ -77,23 +77,16 @@ final class InboundPipe implements PipeReader {
 	 */
 	private boolean writerCame;
 
-	/**
-	 * A reader of the FIFO opened with the pipe, before any client the server knows of (a
-	 * plug-in) could open it: at the first EOF it reports hang-up if a writer came and
-	 * went, which that read cannot tell (it may have waited for a writer that wrote
-	 * nothing, when the channel started paused). Closed then, or by {@link #close()}: a
-	 * thread held in a handler past the stop must not keep a second descriptor of the
-	 * pipe. -1 once closed; guarded by itself.
-	 */
-	private int witness = -1;
-
-	private final Object witnessLock = new Object();
+	/** Tells at the first EOF whether a writer came and went before it. */
+	private final FirstEndWitness witness;
 
 	private InboundPipe(FifoDescriptor fifo, FileChannel channel, LineDispatcher dispatcher,
 			PipeServerSettings settings, BiConsumer<PipeReader, Throwable> onFailure) {
 		this.fifo = fifo;
 		this.managed = settings.isManagePipes();
 		this.writerWait = new WriterWait(fifo);
+		// Before any client the server knows of can open the pipe.
+		this.witness = FirstEndWitness.open(fifo);
 		this.channel = channel;
 		this.dispatcher = dispatcher;
 		this.framer = dispatcher.newFramer(settings.getMaxMessageSize());
@@ -126,13 +119,6 @@ final class InboundPipe implements PipeReader {
 			throw ex;
 		}
 		InboundPipe pipe = new InboundPipe(fifo, channel, dispatcher, settings, onFailure);
-		try {
-			// Before the thread starts, which publishes it: no lock needed.
-			pipe.witness = fifo.openNonBlockingReader();
-		}
-		catch (IOException | RuntimeException ex) {
-			// then only a departure before the first read is not counted
-		}
 		pipe.thread.start();
 		return pipe;
 	}
@@ -151,7 +137,7 @@ final class InboundPipe implements PipeReader {
 				}
 				else if (read < 0) {
 					// Every writer has left: nobody can complete a partial line any more.
-					this.dispatcher.endOfStream(this.framer, this.writerCame || writerCameBeforeTheFirstEnd());
+					this.dispatcher.endOfStream(this.framer, this.writerCame || this.witness.writerCameAndWent());
 					this.writerCame = false;
 					presence(false);
 					if (this.retired) {
@@ -181,41 +167,10 @@ final class InboundPipe implements PipeReader {
 			this.onFailure.accept(this, ex);
 		}
 		finally {
-			closeWitness();
+			this.witness.close();
 			closeQuietly(this.channel);
 			this.fifo.close();
 			presence(false);
-		}
-	}
-
-	/**
-	 * @return whether this is the first EOF and a writer came and went before it
-	 */
-	private boolean writerCameBeforeTheFirstEnd() {
-		synchronized (this.witnessLock) {
-			if (this.witness < 0) {
-				return false;
-			}
-			try {
-				return Posix.writersLeft(this.witness);
-			}
-			catch (IOException ex) {
-				return false; // its departure goes uncounted, nothing else
-			}
-			finally {
-				closeWitness();
-			}
-		}
-	}
-
-	private void closeWitness() {
-		// Under the lock, so that a number closed here is never polled after another
-		// open reused it.
-		synchronized (this.witnessLock) {
-			if (this.witness >= 0) {
-				Posix.close(this.witness);
-				this.witness = -1;
-			}
 		}
 	}
 
@@ -349,7 +304,7 @@ final class InboundPipe implements PipeReader {
 	@Override
 	public void close() {
 		this.closing = true;
-		closeWitness();
+		this.witness.close();
 		closeQuietly(this.channel);
 		this.writerWait.wake();
 	}

@@ -1,0 +1,72 @@
+package io.pipeio.server;
+
+import java.io.IOException;
+
+/**
+ * A reader of an <em>in</em> pipe opened with it, before any client the server knows of
+ * (a plug-in) could open it, that tells at the pipe's first EOF whether a writer came and
+ * went. The reading thread cannot tell that from its own read: it may have waited for a
+ * writer that wrote nothing, when the channel started paused. Linux reports hang-up on
+ * this reader once such a writer left.
+ * <p>
+ * Asked once, then closed; {@link #close()} closes it earlier, at stop: a thread held in
+ * a handler past the stop must not keep a second descriptor of the pipe.
+ *
+ * @author pipe-io
+ */
+final class FirstEndWitness {
+
+	/** -1 once closed; guarded by this. */
+	private int reader;
+
+	private FirstEndWitness(int reader) {
+		this.reader = reader;
+	}
+
+	/**
+	 * Open a witness of a FIFO.
+	 * @param fifo the FIFO, opened for reading by the server
+	 * @return the witness; one that tells nothing if the FIFO cannot be opened again
+	 */
+	static FirstEndWitness open(FifoDescriptor fifo) {
+		try {
+			return new FirstEndWitness(fifo.openNonBlockingReader());
+		}
+		catch (IOException | RuntimeException ex) {
+			// then only a departure before the first read goes uncounted
+			return new FirstEndWitness(-1);
+		}
+	}
+
+	/**
+	 * Tell, the first time only, whether a writer came and every writer has left; closes
+	 * the witness.
+	 * @return whether it saw a writer leave; {@code false} once asked or closed
+	 */
+	synchronized boolean writerCameAndWent() {
+		if (this.reader < 0) {
+			return false;
+		}
+		try {
+			return Posix.writersLeft(this.reader);
+		}
+		catch (IOException ex) {
+			return false; // a departure goes uncounted, nothing else
+		}
+		finally {
+			close();
+		}
+	}
+
+	/**
+	 * Close the witness, if still open. Under the lock, so that a number closed here is
+	 * never polled after another open reused it.
+	 */
+	synchronized void close() {
+		if (this.reader >= 0) {
+			Posix.close(this.reader);
+			this.reader = -1;
+		}
+	}
+
+}
