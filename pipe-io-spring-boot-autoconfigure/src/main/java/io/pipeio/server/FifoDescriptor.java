@@ -223,6 +223,17 @@ final class FifoDescriptor implements AutoCloseable {
 	}
 
 	/**
+	 * Tell, without waiting, whether the FIFO holds bytes nobody read yet.
+	 * @return whether it is empty
+	 * @throws ClosedChannelException if this descriptor was closed
+	 * @throws IOException if it cannot be polled
+	 */
+	synchronized boolean isEmpty() throws IOException {
+		requireOpen();
+		return !Posix.hasInput(this.fd);
+	}
+
+	/**
 	 * Replace the descriptor by a new one on the very same FIFO, opened with other flags
 	 * (a fresh reader resets what {@code poll} reports of writers that came and went; a
 	 * read-write one is what an <em>out</em> pipe needs). The new one is opened before

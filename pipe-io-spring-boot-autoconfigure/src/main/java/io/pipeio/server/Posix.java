@@ -287,6 +287,15 @@ final class Posix {
 		return (pollNow(reader, POLLIN) & POLLHUP) != 0;
 	}
 
+	/**
+	 * Tell, without waiting, whether a pipe holds bytes nobody read yet, from a
+	 * descriptor that reads it.
+	 * @return whether it reports input
+	 */
+	static boolean hasInput(int reader) throws IOException {
+		return (pollNow(reader, POLLIN) & POLLIN) != 0;
+	}
+
 	/** Poll one descriptor without waiting: what it reports. */
 	private static short pollNow(int fd, short events) throws IOException {
 		try (Memory fds = new Memory(8)) {
