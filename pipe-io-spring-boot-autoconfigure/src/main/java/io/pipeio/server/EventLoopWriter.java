@@ -442,7 +442,7 @@ final class EventLoopWriter implements PipeWriter {
 				resumeAtFirstUnwrittenLine();
 				old.close();
 				this.statistics.recordDropped(DropReason.PIPE_REPLACED,
-						OutboundPipe.countLost(writer, this.bufferSize));
+						UnreadOutLines.count(writer, this.bufferSize, true));
 			}
 			finally {
 				Posix.close(writer);

@@ -25,12 +25,6 @@ final class OutboundPipe implements PipeWriter {
 
 	private static final byte NEWLINE = '\n';
 
-	/**
-	 * At most this much of a replaced pipe is read to count lost lines: a pipe's largest
-	 * size.
-	 */
-	private static final int MAX_COUNTED = 1024 * 1024;
-
 	private final SendQueue queue;
 
 	private final ChannelStatistics statistics;
@@ -153,29 +147,11 @@ final class OutboundPipe implements PipeWriter {
 			this.file = replacement.file();
 			InboundPipe.closeQuietly(old);
 			oldFifo.close();
-			this.statistics.recordDropped(DropReason.PIPE_REPLACED, countLost(writer, this.bufferSize));
+			this.statistics.recordDropped(DropReason.PIPE_REPLACED,
+					UnreadOutLines.count(writer, this.bufferSize, true));
 		}
 		finally {
 			Posix.close(writer);
-		}
-	}
-
-	/**
-	 * Count the lines left in a pipe nobody reads any more (bounded, like a pipe's size).
-	 * @param writer a writer of the pipe, the server's readers of it closed
-	 * @param bufferSize the size of the buffer to read with
-	 * @return the lines
-	 */
-	static long countLost(int writer, int bufferSize) throws IOException {
-		if (Posix.hasReaders(writer)) {
-			return 0; // a client still reads the old pipe: what is left is theirs
-		}
-		int reader = Posix.open("/proc/self/fd/" + writer, Posix.O_RDONLY | Posix.O_NONBLOCK);
-		try {
-			return Posix.countLines(reader, new byte[bufferSize], 0, MAX_COUNTED);
-		}
-		finally {
-			Posix.close(reader);
 		}
 	}
 
@@ -195,7 +171,7 @@ final class OutboundPipe implements PipeWriter {
 	static long discardUnread(FifoDescriptor fifo, ChannelStatistics statistics, int bufferSize) throws IOException {
 		int reader = fifo.openNonBlockingReader();
 		try {
-			long lines = Posix.countLines(reader, new byte[bufferSize], 0, MAX_COUNTED);
+			long lines = Posix.countLines(reader, new byte[bufferSize], 0, Posix.MAX_COUNTED);
 			statistics.recordDropped(DropReason.ABANDONED, lines);
 			return lines;
 		}

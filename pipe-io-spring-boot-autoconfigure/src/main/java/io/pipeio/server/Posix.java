@@ -33,6 +33,12 @@ final class Posix {
 
 	static final int O_CLOEXEC = 02000000;
 
+	/**
+	 * A pipe's largest size (Linux's default {@code pipe-max-size}): at most this much is
+	 * read to count lines left in one, as writers may go on writing.
+	 */
+	static final int MAX_COUNTED = 1024 * 1024;
+
 	/** Differs by architecture; 0 where unknown, and then nothing is opened. */
 	static final int O_NOFOLLOW = noFollowFlag();
 

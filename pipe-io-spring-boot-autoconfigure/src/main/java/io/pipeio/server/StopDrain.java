@@ -16,12 +16,6 @@ import java.io.IOException;
  */
 final class StopDrain {
 
-	/**
-	 * At most this much is read to count lines: a pipe's largest size (writers may go on
-	 * writing).
-	 */
-	private static final int MAX_COUNTED = 1024 * 1024;
-
 	private final FifoDescriptor fifo;
 
 	private final LineDispatcher dispatcher;
@@ -70,7 +64,7 @@ final class StopDrain {
 				LineRest.skip(reader, this.buffer);
 			}
 			if (lost && this.dispatcher.isCurrent(this.framer)) {
-				this.dispatcher.droppedAtStop(Posix.countLines(reader, this.buffer, 0, MAX_COUNTED));
+				this.dispatcher.droppedAtStop(Posix.countLines(reader, this.buffer, 0, Posix.MAX_COUNTED));
 			}
 		}
 		finally {
@@ -90,7 +84,7 @@ final class StopDrain {
 						this.framer.abandonPartialLine();
 						LineRest.skip(reader, this.buffer);
 					}
-					this.dispatcher.droppedAtStop(Posix.countLines(reader, this.buffer, 0, MAX_COUNTED));
+					this.dispatcher.droppedAtStop(Posix.countLines(reader, this.buffer, 0, Posix.MAX_COUNTED));
 				}
 				return;
 			}

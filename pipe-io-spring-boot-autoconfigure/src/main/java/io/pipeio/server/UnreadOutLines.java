@@ -9,14 +9,12 @@ import java.io.IOException;
  * are counted as dropped (they were counted as sent too); while one does, they are its to
  * read. Only whole lines are counted: a line the pipe took part of, in a write cut short,
  * is counted by the writer with the lines it did not write ({@link LostLines}). Nothing
- * here waits, so a stop is not held up.
+ * here waits, so a stop is not held up. The writer counts the same way what a pipe
+ * deleted or replaced on disk keeps when it moves to the new one ({@link #count}).
  *
  * @author pipe-io
  */
 final class UnreadOutLines {
-
-	/** At most this much is read to count lines: a pipe's largest size. */
-	private static final int MAX_COUNTED = 1024 * 1024;
 
 	private UnreadOutLines() {
 	}
@@ -51,18 +49,9 @@ final class UnreadOutLines {
 		}
 		try {
 			closeOwn.run();
-			if (Posix.hasReaders(writer)) {
-				return; // a client still reads the pipe: what is left is its
-			}
-			int reader = Posix.open("/proc/self/fd/" + writer, Posix.O_RDONLY | Posix.O_NONBLOCK);
-			try {
-				long lines = wholeLines(reader, new byte[bufferSize]);
-				if (lines > 0) {
-					statistics.recordDropped(reason, lines);
-				}
-			}
-			finally {
-				Posix.close(reader);
+			long lines = count(writer, bufferSize, false);
+			if (lines > 0) {
+				statistics.recordDropped(reason, lines);
 			}
 		}
 		catch (IOException ex) {
@@ -73,12 +62,34 @@ final class UnreadOutLines {
 		}
 	}
 
+	/**
+	 * Count the lines left in a pipe nobody reads any more (bounded, like a pipe's size).
+	 * @param writer a writer of the pipe, the server's readers of it closed
+	 * @param bufferSize the size of the buffer to read with
+	 * @param cutLast whether a last line without its newline counts too
+	 * @return the lines; 0 while a client holds the pipe open for reading, as what is
+	 * left is its to read
+	 */
+	static long count(int writer, int bufferSize, boolean cutLast) throws IOException {
+		if (Posix.hasReaders(writer)) {
+			return 0;
+		}
+		int reader = Posix.open("/proc/self/fd/" + writer, Posix.O_RDONLY | Posix.O_NONBLOCK);
+		try {
+			byte[] buffer = new byte[bufferSize];
+			return cutLast ? Posix.countLines(reader, buffer, 0, Posix.MAX_COUNTED) : wholeLines(reader, buffer);
+		}
+		finally {
+			Posix.close(reader);
+		}
+	}
+
 	/** Read what is there without waiting, and count its newlines. */
 	private static long wholeLines(int reader, byte[] buffer) throws IOException {
 		long lines = 0;
 		long total = 0;
 		int read;
-		while (total < MAX_COUNTED && (read = Posix.readNow(reader, buffer)) > 0) {
+		while (total < Posix.MAX_COUNTED && (read = Posix.readNow(reader, buffer)) > 0) {
 			for (int i = 0; i < read; i++) {
 				if (buffer[i] == '\n') {
 					lines++;
