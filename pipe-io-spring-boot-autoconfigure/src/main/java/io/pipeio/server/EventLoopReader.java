@@ -230,6 +230,12 @@ final class EventLoopReader implements PipeReader {
 				return;
 			}
 			if (read == 0) {
+				if (!this.retired) {
+					// Before the departure is told: a client that comes once it was told
+					// (a restarted plug-in) and leaves without writing is seen leaving,
+					// which a reader opened after it left would not report.
+					this.in.renew();
+				}
 				if (loopThread) {
 					// the dispatch lock is taken: a worker does it, without reading again
 					this.eofPending = true;
@@ -313,7 +319,7 @@ final class EventLoopReader implements PipeReader {
 
 	/**
 	 * Every writer has left: nobody can complete a partial line any more. The descriptor
-	 * is renewed so that it does not report this departure again.
+	 * was renewed already, so that it does not report this departure again.
 	 */
 	private void clientsLeft() throws IOException, InterruptedException {
 		// reported by the loop only once a writer came since the descriptor was opened
@@ -321,9 +327,7 @@ final class EventLoopReader implements PipeReader {
 		presence(false);
 		if (this.retired) {
 			finish();
-			return;
 		}
-		this.in.renew();
 	}
 
 	/**

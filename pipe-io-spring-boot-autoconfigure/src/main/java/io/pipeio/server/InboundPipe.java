@@ -137,6 +137,9 @@ final class InboundPipe implements PipeReader {
 				}
 				else if (read < 0) {
 					// Every writer has left: nobody can complete a partial line any more.
+					if (!this.retired) {
+						this.writerWait.watch();
+					}
 					this.dispatcher.endOfStream(this.framer, this.writerCame || this.witness.writerCameAndWent());
 					this.writerCame = false;
 					presence(false);
@@ -168,6 +171,7 @@ final class InboundPipe implements PipeReader {
 		}
 		finally {
 			this.witness.close();
+			this.writerWait.close();
 			closeQuietly(this.channel);
 			this.fifo.close();
 			presence(false);

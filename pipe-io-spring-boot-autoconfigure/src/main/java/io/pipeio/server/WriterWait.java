@@ -18,6 +18,12 @@ final class WriterWait {
 
 	private int wakeFd = -1;
 
+	/**
+	 * The reader {@link #watch()} opened for the next wait; only the reading thread uses
+	 * it.
+	 */
+	private int watcher = -1;
+
 	private boolean woken;
 
 	WriterWait(FifoDescriptor fifo) {
@@ -25,7 +31,22 @@ final class WriterWait {
 	}
 
 	/**
-	 * Wait until a client has written, or came and went.
+	 * Open the reader the next wait polls, now, as the last client's departure is seen: a
+	 * client that comes and goes from now on is seen leaving, also before the wait begins
+	 * (a reader opened after it left would report nothing). Until it is opened, the
+	 * departure is not told, so that a client that comes once it was told (a restarted
+	 * plug-in) is never missed.
+	 * @throws IOException if the pipe cannot be opened
+	 */
+	void watch() throws IOException {
+		if (this.watcher < 0) {
+			this.watcher = this.fifo.openNonBlockingReader();
+		}
+	}
+
+	/**
+	 * Wait until a client has written, or came and went, since {@link #watch()} if it was
+	 * called, else from now on.
 	 * @return {@code true} when there is something to read (or an EOF to see),
 	 * {@code false} once {@link #wake()} was called
 	 * @throws IOException if the pipe cannot be polled
@@ -37,7 +58,8 @@ final class WriterWait {
 			if (this.woken) {
 				return false;
 			}
-			reader = this.fifo.openNonBlockingReader();
+			reader = (this.watcher >= 0) ? this.watcher : this.fifo.openNonBlockingReader();
+			this.watcher = -1;
 			try {
 				wake = Posix.eventfd();
 			}
@@ -58,6 +80,17 @@ final class WriterWait {
 				Posix.close(wake);
 			}
 			Posix.close(reader);
+		}
+	}
+
+	/**
+	 * Close the reader {@link #watch()} opened, if no wait took it; by the reading
+	 * thread.
+	 */
+	void close() {
+		if (this.watcher >= 0) {
+			Posix.close(this.watcher);
+			this.watcher = -1;
 		}
 	}
 

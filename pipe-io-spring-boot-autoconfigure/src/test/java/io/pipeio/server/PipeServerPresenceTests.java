@@ -2,6 +2,7 @@ package io.pipeio.server;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import io.pipeio.test.PipeTestClient;
@@ -90,6 +91,46 @@ class PipeServerPresenceTests extends PipeServerTestSupport {
 		}
 		await().atMost(Duration.ofSeconds(10)).until(() -> server.getClientDepartures() == 3);
 		assertThat(this.pipes.recorder.strings()).containsExactly("hello", "again");
+	}
+
+	@Test
+	void aClientThatComesAndGoesWhileADepartureIsToldIsSeenLeaving() throws Exception {
+		CountDownLatch told = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		PipeServerListener listener = new PipeServerListener() {
+			@Override
+			public void onClientPresenceChanged(PipeServer server, boolean connected) {
+				if (!connected && told.getCount() > 0) {
+					told.countDown();
+					awaitQuietly(release);
+				}
+			}
+		};
+		PipeServer server = this.pipes.server(this.pipes.settings().build(), this.pipes.recorder, listener);
+		server.start();
+		try {
+			try (PipeTestClient writer = this.pipes.writer()) {
+				writer.send("hello");
+			}
+			assertThat(told.await(10, TimeUnit.SECONDS)).isTrue();
+			// Once the first departure is counted, the next client (a plug-in restarted
+			// after it, say) may come at once, and leave without writing.
+			assertThat(server.getClientDepartures()).isEqualTo(1);
+			TestProcesses.run("bash", "-c", "exec 3> \"$1\"", "bash", this.pipes.in().toString());
+		}
+		finally {
+			release.countDown();
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> server.getClientDepartures() == 2);
+	}
+
+	private static void awaitQuietly(CountDownLatch latch) {
+		try {
+			latch.await(30, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	@Test
