@@ -89,6 +89,13 @@ final class EventLoopReader implements PipeReader {
 
 	private boolean finished;
 
+	/**
+	 * The descriptor could not be renewed as the EOF was read (out of descriptors, say):
+	 * the departure is told first all the same, then renewing is tried again, and a
+	 * second failure ends the reader as before. Only turns use it.
+	 */
+	private boolean renewPending;
+
 	private EventLoopReader(FifoDescriptor fifo, EventLoop loop, LineDispatcher dispatcher, PipeServerSettings settings,
 			BiConsumer<PipeReader, Throwable> onFailure) {
 		this.dispatcher = dispatcher;
@@ -234,7 +241,13 @@ final class EventLoopReader implements PipeReader {
 					// Before the departure is told: a client that comes once it was told
 					// (a restarted plug-in) and leaves without writing is seen leaving,
 					// which a reader opened after it left would not report.
-					this.in.renew();
+					try {
+						this.in.renew();
+					}
+					catch (IOException ex) {
+						// told first all the same: renewed (or failing) after it
+						this.renewPending = true;
+					}
 				}
 				if (loopThread) {
 					// the dispatch lock is taken: a worker does it, without reading again
@@ -327,6 +340,10 @@ final class EventLoopReader implements PipeReader {
 		presence(false);
 		if (this.retired) {
 			finish();
+		}
+		else if (this.renewPending) {
+			this.renewPending = false;
+			this.in.renew();
 		}
 	}
 

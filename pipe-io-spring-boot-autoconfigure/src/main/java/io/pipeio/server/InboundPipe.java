@@ -138,7 +138,12 @@ final class InboundPipe implements PipeReader {
 				else if (read < 0) {
 					// Every writer has left: nobody can complete a partial line any more.
 					if (!this.retired) {
-						this.writerWait.watch();
+						try {
+							this.writerWait.watch();
+						}
+						catch (IOException ex) {
+							// told first all the same: await() opens its own, or fails
+						}
 					}
 					this.dispatcher.endOfStream(this.framer, this.writerCame || this.witness.writerCameAndWent());
 					this.writerCame = false;
