@@ -23,6 +23,8 @@ final class Epoll {
 
 	static final int EPOLLERR = 0x008;
 
+	static final int EPOLLHUP = 0x010;
+
 	static final int EPOLLONESHOT = 1 << 30;
 
 	private static final int EPOLL_CTL_ADD = 1;

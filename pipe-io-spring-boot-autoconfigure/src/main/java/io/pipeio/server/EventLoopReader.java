@@ -96,6 +96,12 @@ final class EventLoopReader implements PipeReader {
 	 */
 	private boolean renewPending;
 
+	/**
+	 * The loop reported hang-up: the next end read is a departure, also if a next client
+	 * opened the pipe meanwhile. Cleared by the turn that reads that end.
+	 */
+	private volatile boolean hangUpReported;
+
 	private EventLoopReader(FifoDescriptor fifo, EventLoop loop, LineDispatcher dispatcher, PipeServerSettings settings,
 			BiConsumer<PipeReader, Throwable> onFailure) {
 		this.dispatcher = dispatcher;
@@ -135,6 +141,9 @@ final class EventLoopReader implements PipeReader {
 
 	/** The loop reports the descriptor: a turn, on the loop thread if it may. */
 	private void ready(int events) {
+		if ((events & Epoll.EPOLLHUP) != 0) {
+			this.hangUpReported = true;
+		}
 		if (!this.loopDispatch.isOnLoop() || !this.serial.runHereIfIdle(this::turn)) {
 			this.serial.execute(this::turn);
 		}
@@ -236,6 +245,21 @@ final class EventLoopReader implements PipeReader {
 				arm();
 				return;
 			}
+			if (read == 0 && !departed()) {
+				// Nobody came since the descriptor was opened: a turn no event started (a
+				// retirement, say) read the end of a pipe no client used, not a
+				// departure.
+				if (!this.retired) {
+					arm();
+				}
+				else if (loopThread) {
+					this.serial.execute(this::turn); // draining may wait: not on the loop
+				}
+				else {
+					finish();
+				}
+				return;
+			}
 			if (read == 0) {
 				if (!this.retired) {
 					// Before the departure is told: a client that comes once it was told
@@ -280,6 +304,16 @@ final class EventLoopReader implements PipeReader {
 				return;
 			}
 		}
+	}
+
+	/**
+	 * Whether the end just read is a departure: the loop reported hang-up, or, for a turn
+	 * no event started, the descriptor reports it now.
+	 */
+	private boolean departed() throws IOException {
+		boolean reported = this.hangUpReported;
+		this.hangUpReported = false;
+		return reported || this.in.writerCameAndLeft();
 	}
 
 	/**

@@ -58,6 +58,16 @@ final class InPipeDescriptor {
 	}
 
 	/**
+	 * Tell, once a read saw the end of the pipe, whether that end is a departure: whether
+	 * a writer came since the descriptor was opened (and every one has left).
+	 * @return whether the descriptor reports hang-up
+	 * @throws IOException if it cannot be polled
+	 */
+	boolean writerCameAndLeft() throws IOException {
+		return Posix.writersLeft(this.fifo.descriptor());
+	}
+
+	/**
 	 * Read what is there without waiting.
 	 * @param buffer where to read to; the bytes end up in its array
 	 * @param length at most this many bytes

@@ -1,6 +1,7 @@
 package io.pipeio.server;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -122,6 +123,34 @@ class PipeServerPresenceTests extends PipeServerTestSupport {
 			release.countDown();
 		}
 		await().atMost(Duration.ofSeconds(10)).until(() -> server.getClientDepartures() == 2);
+	}
+
+	@Test
+	void aResumeOfAChannelNoClientUsedCountsNoDeparture() throws Exception {
+		PipeServer server = this.pipes.start();
+		for (int i = 0; i < 2; i++) {
+			server.pause();
+			server.resume();
+		}
+		try (PipeTestClient writer = this.pipes.writer()) {
+			writer.send("hello");
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> server.getClientDepartures() >= 1);
+		assertThat(this.pipes.recorder.awaitStrings(1)).containsExactly("hello");
+		assertThat(server.getClientDepartures()).isEqualTo(1);
+	}
+
+	@Test
+	void aDeletedInPipeNoClientUsedCountsNoDeparture() throws Exception {
+		PipeServer server = this.pipes.start();
+		Files.delete(this.pipes.in());
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.pipes.recorder.recreated.contains(this.pipes.in()));
+		try (PipeTestClient writer = this.pipes.writer()) {
+			writer.send("hello");
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> server.getClientDepartures() >= 1);
+		assertThat(this.pipes.recorder.awaitStrings(1)).containsExactly("hello");
+		assertThat(server.getClientDepartures()).isEqualTo(1);
 	}
 
 	private static void awaitQuietly(CountDownLatch latch) {
