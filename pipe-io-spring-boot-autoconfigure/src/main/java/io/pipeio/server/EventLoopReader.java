@@ -288,7 +288,7 @@ final class EventLoopReader implements PipeReader {
 					return; // a worker goes on
 				}
 			}
-			else if (!dispatchMeasured(buffer.bytes, read)) {
+			else if (!dispatchOnWorker(buffer.bytes, read)) {
 				finish();
 				return;
 			}
@@ -314,6 +314,27 @@ final class EventLoopReader implements PipeReader {
 		boolean reported = this.hangUpReported;
 		this.hangUpReported = false;
 		return reported || this.in.writerCameAndLeft();
+	}
+
+	/**
+	 * Dispatch a chunk on a worker. A worker turn may come while the channel is on the
+	 * loop (the loop found a turn under way, or could not dispatch without waiting); if
+	 * the chunk's replies found the send queue full there, they waited for room until the
+	 * client read again, and the queue is emptied by the time they return: the check
+	 * before each read would not see that the client had stopped reading, and the loop
+	 * would go on handling the channel. It leaves the loop as if the loop had found the
+	 * queue full.
+	 */
+	private boolean dispatchOnWorker(byte[] chunk, int read) throws InterruptedException {
+		if (!this.loopDispatch.isOnLoop()) {
+			return dispatchMeasured(chunk, read);
+		}
+		int fullCount = this.dispatcher.sendQueueFullCount();
+		boolean dispatched = dispatchMeasured(chunk, read);
+		if (this.dispatcher.sendQueueFullCount() != fullCount) {
+			this.loopDispatch.leaveLoop();
+		}
+		return dispatched;
 	}
 
 	/**

@@ -177,6 +177,16 @@ final class LineDispatcher {
 		return queue != null && queue.isFull();
 	}
 
+	/**
+	 * @return how many times a line did not fit in the send queue, to compare with an
+	 * earlier count: whether a chunk's replies found it full, also if they waited for
+	 * room and the queue was emptied meanwhile
+	 */
+	int sendQueueFullCount() {
+		SendQueue queue = this.sender.queue();
+		return (queue != null) ? queue.fullCount() : 0;
+	}
+
 	boolean isCurrent(LineFramer framer) {
 		return framer.generation == this.generation;
 	}

@@ -66,6 +66,12 @@ final class SendQueue {
 	private volatile boolean full;
 
 	/**
+	 * How many times a line did not fit; written under the lock, read without it by
+	 * {@link #fullCount()}.
+	 */
+	private volatile int fullCount;
+
+	/**
 	 * The thread completing the futures of written lines, while it does: their callbacks
 	 * run on it, and only it can make room, once it goes on writing.
 	 */
@@ -220,6 +226,7 @@ final class SendQueue {
 				return false;
 			}
 			this.bounds.full();
+			this.fullCount++;
 			if (this.policy == OverflowPolicy.DROP_OLDEST && !this.entries.isEmpty()
 					&& this.bounds.fitsOnceEmptied(length)) {
 				Object oldest = this.entries.removeFirst();
@@ -453,6 +460,16 @@ final class SendQueue {
 	 */
 	boolean isFull() {
 		return this.full;
+	}
+
+	/**
+	 * Tell, without the lock, how many times a line did not fit: a sender that waited for
+	 * room finds the queue emptied by the time it returns, {@link #isFull()} then says
+	 * nothing of it, this count does.
+	 * @return the count, which only moves on (and wraps around)
+	 */
+	int fullCount() {
+		return this.fullCount;
 	}
 
 	/** Called with the lock held, once per operation that changes what is held. */

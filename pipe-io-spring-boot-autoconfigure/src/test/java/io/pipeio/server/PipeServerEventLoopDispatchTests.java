@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
@@ -103,6 +104,52 @@ class PipeServerEventLoopDispatchTests extends PipeServerTestSupport {
 			assertThat(client.receiveLines(40)).hasSize(40).allMatch((reply) -> reply.startsWith(big));
 			writing.get(10, TimeUnit.SECONDS);
 		}
+		this.handlerThreads.clear();
+		// not measured again for a while
+		roundTrips(client, LoopDispatch.WINDOW);
+		assertThat(this.handlerThreads).allMatch((name) -> name.startsWith("pipe-io-worker-"));
+		assertThat(server.getStatistics().getDroppedTotal()).isZero();
+	}
+
+	@Test
+	void autoModeLeavesTheLoopWhenRepliesAWorkerHandledForItWaitedForRoom() throws Exception {
+		// A listener slow to hear of the first client's departure holds the turn that
+		// tells it: the next lines are read by a worker while the channel is on the loop.
+		AtomicBoolean holdDeparture = new AtomicBoolean();
+		PipeServer server = this.pipes.server(settings(DispatchMode.AUTO).sendQueueCapacity(10).build(),
+				TestPipes.replying((buffer, offset, length, replies) -> {
+					this.lastHandlerThread = Thread.currentThread().getName();
+					this.handlerThreads.add(this.lastHandlerThread);
+					replies.send(Arrays.copyOfRange(buffer, offset, offset + length));
+				}), new PipeServerListener() {
+					@Override
+					public void onClientPresenceChanged(PipeServer channel, boolean connected) {
+						if (!connected && holdDeparture.compareAndSet(true, false)) {
+							workFor(Duration.ofMillis(300));
+						}
+					}
+				});
+		server.start();
+		try (PipeTestClient client = PipeTestClient.connect(this.pipes.in(), this.pipes.out())) {
+			awaitHandlerOnTheLoop(client);
+			holdDeparture.set(true);
+		}
+		// That worker's replies wait for room, until a client reads: by then the queue
+		// is emptied, and the channel leaves the loop all the same.
+		String big = "y".repeat(4000);
+		PipeTestClient client;
+		try (PipeTestClient writer = this.pipes.writer()) {
+			CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> {
+				for (int i = 0; i < 40; i++) {
+					writer.send(big + i);
+				}
+			});
+			await().atMost(Duration.ofSeconds(10)).until(() -> server.getWaitingForReaderSince() != null);
+			client = this.pipes.client();
+			assertThat(client.receiveLines(40)).hasSize(40).allMatch((reply) -> reply.startsWith(big));
+			writing.get(10, TimeUnit.SECONDS);
+		}
+		assertThat(holdDeparture).isFalse();
 		this.handlerThreads.clear();
 		// not measured again for a while
 		roundTrips(client, LoopDispatch.WINDOW);
