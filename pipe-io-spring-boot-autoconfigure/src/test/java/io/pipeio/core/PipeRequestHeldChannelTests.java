@@ -53,11 +53,7 @@ class PipeRequestHeldChannelTests {
 			// No request waits: held again, so the event waits for the next listener.
 			await().atMost(WAIT).until(channel::isPaused);
 			context.getBean(PipeOperations.class).send("calc", "notify");
-			List<String> next = new CopyOnWriteArrayList<>();
-			registry.registerListener(new ListenerEndpoint("calc", (line, ctx) -> {
-				next.add(new String(line, ctx.getCharset()));
-				return null;
-			}));
+			List<String> next = registerCollectingListener(registry);
 			await().atMost(WAIT).until(() -> !next.isEmpty());
 			assertThat(next).containsExactly("event");
 			assertThat(channel.getStatistics().getDropped(DropReason.NO_LISTENER)).isZero();
@@ -70,11 +66,7 @@ class PipeRequestHeldChannelTests {
 		runWithAPluginThatDiesOnce((context, registry, channel) -> {
 			// written to the pipe while no listener is there
 			await().atMost(WAIT).until(() -> Files.exists(this.directory.resolve("died.ready")));
-			List<String> next = new CopyOnWriteArrayList<>();
-			registry.registerListener(new ListenerEndpoint("calc", (line, ctx) -> {
-				next.add(new String(line, ctx.getCharset()));
-				return null;
-			}));
+			List<String> next = registerCollectingListener(registry);
 			// the next instance's greeting waited in the pipe for this listener
 			await().atMost(WAIT).until(() -> !next.isEmpty());
 			assertThat(next).containsExactly("ready");
@@ -85,11 +77,7 @@ class PipeRequestHeldChannelTests {
 	@Test
 	void aRequestIsAnsweredAfterAnEarlierOneFailedAndAListenerCameAndWent() throws Exception {
 		runWithAPluginThatDiesOnce((context, registry, channel) -> {
-			List<String> seen = new CopyOnWriteArrayList<>();
-			registry.registerListener(new ListenerEndpoint("calc", (line, ctx) -> {
-				seen.add(new String(line, ctx.getCharset()));
-				return null;
-			}));
+			List<String> seen = registerCollectingListener(registry);
 			await().atMost(WAIT).until(() -> seen.contains("ready"));
 			assertThat(registry.unregisterListener("calc")).isTrue();
 			assertThat(channel.isPaused()).isTrue();
@@ -129,6 +117,16 @@ class PipeRequestHeldChannelTests {
 	/**
 	 * Run with a Python plug-in, once its channel's listener was detached.
 	 */
+	/** Registers a listener on "calc" that keeps each line it is given. */
+	private static List<String> registerCollectingListener(PipeChannelRegistry registry) {
+		List<String> lines = new CopyOnWriteArrayList<>();
+		registry.registerListener(new ListenerEndpoint("calc", (line, ctx) -> {
+			lines.add(new String(line, ctx.getCharset()));
+			return null;
+		}));
+		return lines;
+	}
+
 	private void runDetached(Path script, HeldChannelTest test) {
 		PipeIoContextRunners.withDirectory(this.directory.resolve("pipes"))
 			.withUserConfiguration(Events.class)
