@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
@@ -117,7 +118,7 @@ final class PipeDirectories {
 			throws IOException {
 		checkFor(what, directory);
 		if (create && !Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
-			createMissing(directory, permissions);
+			createMissing(what, directory, permissions);
 			Scope current = scope.get();
 			if (current != null) {
 				current.forget(directory);
@@ -230,10 +231,28 @@ final class PipeDirectories {
 		return null;
 	}
 
-	private static void createMissing(Path directory, Set<PosixFilePermission> permissions) throws IOException {
+	/**
+	 * Create the missing directories of a path whose existing part passed {@link #check},
+	 * each with exactly the given permissions.
+	 * @param what what the directory holds, for messages
+	 * @param directory the directory, absolute and normalised
+	 * @param permissions the permissions of directories created here
+	 * @throws UnsafeDirectoryException if a directory that appeared since the check is
+	 * unsafe; nothing was created in it
+	 * @throws IOException if a directory cannot be created
+	 */
+	static void createMissing(String what, Path directory, Set<PosixFilePermission> permissions) throws IOException {
 		Path parent = directory.getParent();
-		if (parent != null && !Files.isDirectory(parent, LinkOption.NOFOLLOW_LINKS)) {
-			createMissing(parent, permissions);
+		if (parent != null) {
+			if (!Files.isDirectory(parent, LinkOption.NOFOLLOW_LINKS)) {
+				createMissing(what, parent, permissions);
+			}
+			// What is there may have been put there since the check: by another
+			// channel, or by another user in a sticky directory such as /tmp, whose link
+			// would send the new directory elsewhere, and in whose directory the new one
+			// could be swapped for a link before its mode is set. Judged before anything
+			// is created in it.
+			checkFor(what, parent);
 		}
 		try {
 			// Created with the permissions (less the umask) rather than opened up first:
@@ -242,12 +261,13 @@ final class PipeDirectories {
 			Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(permissions));
 		}
 		catch (FileAlreadyExistsException ex) {
-			// created meanwhile by another channel; the check afterwards judges it
+			// created meanwhile; judged before use like its parent
 			return;
 		}
 		// Created just now by this user inside a checked parent: nobody else can have
-		// swapped it. Made exact whatever the umask.
-		Files.setPosixFilePermissions(directory, permissions);
+		// swapped it. Made exact whatever the umask, never through a link all the same.
+		Files.getFileAttributeView(directory, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+			.setPermissions(permissions);
 	}
 
 	private static UnsafeDirectoryException unsafe(String what, Path directory, Path offending, String problem,

@@ -115,6 +115,45 @@ class PipeServerDirectoryTests extends PipeServerTestSupport {
 	}
 
 	@Test
+	void aLinkAnotherUserPutsOnTheWayAfterTheCheckIsNotFollowedToCreateDirectories() throws Exception {
+		Path shared = directory("sticky", "rwxrwxrwt");
+		letOthersTraverse();
+		Path elsewhere = directory("elsewhere", "rwx------");
+		Path pipes = shared.resolve("pipe-io-0/app");
+		PipeDirectories.check("test", pipes);
+		try (TestUser intruder = TestUser.create()) {
+			// Between the check, which found nothing there, and the creation of the
+			// missing directories.
+			intruder.python("import os, sys; os.symlink(sys.argv[1], sys.argv[2])", elsewhere.toString(),
+					shared.resolve("pipe-io-0").toString());
+			assertThatExceptionOfType(UnsafeDirectoryException.class)
+				.isThrownBy(() -> PipeDirectories.createMissing("the pipes of channel 'test'", pipes,
+						PipeServerSettings.DEFAULT_DIRECTORY_PERMISSIONS))
+				.withMessageContaining("is a symbolic link owned by user id " + intruder.uid);
+			assertThat(elsewhere).isEmptyDirectory();
+		}
+	}
+
+	@Test
+	void aDirectoryAnotherUserPutsOnTheWayAfterTheCheckGetsNothingCreatedInIt() throws Exception {
+		Path shared = directory("sticky", "rwxrwxrwt");
+		letOthersTraverse();
+		Path theirs = shared.resolve("pipe-io-0");
+		Path pipes = theirs.resolve("app");
+		PipeDirectories.check("test", pipes);
+		try (TestUser intruder = TestUser.create()) {
+			// Between the check and the creation: a directory in which the intruder could
+			// swap the one created for a link before its mode is set.
+			intruder.python("import os, sys; os.mkdir(sys.argv[1]); os.chmod(sys.argv[1], 0o777)", theirs.toString());
+			assertThatExceptionOfType(UnsafeDirectoryException.class)
+				.isThrownBy(() -> PipeDirectories.createMissing("the pipes of channel 'test'", pipes,
+						PipeServerSettings.DEFAULT_DIRECTORY_PERMISSIONS))
+				.withMessageContaining("belongs to user id " + intruder.uid);
+			assertThat(theirs).isEmptyDirectory();
+		}
+	}
+
+	@Test
 	void directoryOwnedByAnotherUserIsRefused() throws Exception {
 		try (TestUser other = TestUser.create()) {
 			Path theirs = directory("theirs", "rwxr-xr-x");
