@@ -200,8 +200,13 @@ final class ChannelPipes {
 
 	/**
 	 * A FIFO at the path, created if missing and managed; never touches anything else.
+	 * The directory is checked again first: the one checked at start may have been
+	 * deleted since and another user's put in its place (in a sticky directory such as
+	 * {@code /tmp}), and a FIFO there is served even if not ours when pipes are not
+	 * managed.
 	 */
 	private Usable usable(PipeFile found, String role) throws IOException {
+		checkDirectory(this.settings.getChannel(), found.path());
 		PipeFile checked = PipeFiles.check(this.settings.getChannel(), role, found.path(),
 				this.settings.isManagePipes());
 		if (!checked.isMissing()) {

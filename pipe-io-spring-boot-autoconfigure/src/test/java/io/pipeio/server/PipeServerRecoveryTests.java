@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -211,6 +212,45 @@ class PipeServerRecoveryTests extends PipeServerTestSupport {
 		assertThat(TestPipes.isFifo(this.pipes.in())).isTrue();
 		assertThat(TestPipes.inode(this.pipes.in())).isEqualTo(inode);
 		assertThat(TestPipes.isFifo(this.pipes.out())).isTrue();
+	}
+
+	@Test
+	void unmanagedPipesInADirectoryAnotherUserPutInPlaceOfOursAreNotServed() throws Exception {
+		// A sticky directory such as /tmp, reachable by others.
+		Files.setPosixFilePermissions(this.dir, PosixFilePermissions.fromString("rwx--x--x"));
+		Path shared = Files.createDirectory(this.dir.resolve("shared"));
+		TestProcesses.run("chmod", "1777", shared.toString());
+		Path pipes = Files.createDirectory(shared.resolve("pipes"));
+		Path in = pipes.resolve("test.in");
+		Path out = pipes.resolve("test.out");
+		TestPipes.mkfifo(in);
+		TestPipes.mkfifo(out);
+		PipeServer server = this.pipes.start(TestPipes.settings("test", in, out).managePipes(false).build());
+		try (TestUser intruder = TestUser.create()) {
+			// The directory is deleted (a clean-up of /tmp, say) and another user's takes
+			// its place, with FIFOs anyone may use and a request waiting in one.
+			TestProcesses.run("rm", "-r", pipes.toString());
+			Process planted = intruder.start(TestUser.PYTHON, "-c", """
+					import os, signal, sys
+					staging = os.path.join(sys.argv[1], "staging")
+					os.mkdir(staging)
+					os.chmod(staging, 0o777)
+					for name in ("test.in", "test.out"):
+					    os.mkfifo(os.path.join(staging, name))
+					    os.chmod(os.path.join(staging, name), 0o666)
+					held = os.open(os.path.join(staging, "test.in"), os.O_RDWR)
+					os.write(held, b"forged\\n")
+					os.rename(staging, sys.argv[2])
+					print("planted", flush=True)
+					signal.pause()
+					""", shared.toString(), pipes.toString());
+			assertThat(planted.inputReader().readLine()).isEqualTo("planted");
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> server.getLastFailure() instanceof UnsafeDirectoryException);
+			assertThat(server.getLastFailure()).hasMessageContaining("belongs to user id " + intruder.uid);
+			assertThat(server.getState()).isEqualTo(PipeServerState.FAILED);
+			assertThat(this.pipes.recorder.strings()).isEmpty();
+		}
 	}
 
 	@Test
