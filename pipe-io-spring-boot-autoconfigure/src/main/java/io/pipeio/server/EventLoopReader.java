@@ -1,20 +1,18 @@
 package io.pipeio.server;
 
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import java.util.function.IntSupplier;
 
-import org.jspecify.annotations.Nullable;
-
 /**
  * Reads an <em>in</em> FIFO on the event loop engine. Its only descriptor is the
  * non-blocking reader the pipe was checked through; the loop reports it readable, and a
  * worker then reads and dispatches up to {@value #CHUNKS_PER_TURN} chunks before the
- * descriptor is armed again, so a busy channel cannot starve the others.
+ * descriptor is armed again, so a busy channel cannot starve the others. Which thread
+ * dispatches a chunk, the loop's or a worker, {@link EventLoopChunks} decides.
  * <p>
  * Like the thread engine, the server holds no writer on the pipe: a read that returns 0
  * means every client has left, the partial line then is dropped and the channel reports
@@ -66,13 +64,10 @@ final class EventLoopReader implements PipeReader {
 
 	private final CountDownLatch ended = new CountDownLatch(1);
 
-	private final LoopDispatch loopDispatch;
+	private final EventLoopChunks loopChunks;
 
 	/** {@link #refusal()}, made once rather than for every read. */
 	private final IntSupplier refusal = this::refusal;
-
-	/** A chunk the loop read but could not dispatch without waiting. */
-	private byte @Nullable [] handedOver;
 
 	/** Set by a turn that left the descriptor unarmed because the channel is paused. */
 	private final AtomicBoolean parked = new AtomicBoolean();
@@ -111,7 +106,8 @@ final class EventLoopReader implements PipeReader {
 		this.bufferSize = settings.getBufferSize();
 		this.managed = settings.isManagePipes();
 		this.serial = new SerialExecutor(loop.workers());
-		this.loopDispatch = new LoopDispatch(settings.getDispatch());
+		this.loopChunks = new EventLoopChunks(settings.getDispatch(), dispatcher, this.framer, this.chunks,
+				this::reportFailure, () -> this.serial.execute(this::turn));
 		this.in = new InPipeDescriptor(fifo, loop, loop.newToken(this::ready));
 	}
 
@@ -144,7 +140,7 @@ final class EventLoopReader implements PipeReader {
 		if ((events & Epoll.EPOLLHUP) != 0) {
 			this.hangUpReported = true;
 		}
-		if (!this.loopDispatch.isOnLoop() || !this.serial.runHereIfIdle(this::turn)) {
+		if (!this.loopChunks.isOnLoop() || !this.serial.runHereIfIdle(this::turn)) {
 			this.serial.execute(this::turn);
 		}
 	}
@@ -160,13 +156,9 @@ final class EventLoopReader implements PipeReader {
 				this.serial.execute(this::turn); // draining may wait: not on the loop
 				return;
 			}
-			byte[] chunk = this.handedOver;
-			if (chunk != null) {
-				this.handedOver = null;
-				if (!this.chunks.dispatchTaken(chunk, chunk.length)) {
-					finish();
-					return;
-				}
+			if (!this.loopChunks.dispatchHandedOver()) {
+				finish();
+				return;
 			}
 			if (this.eofPending) {
 				// seen by the loop: not read again, a next client may have come meanwhile
@@ -217,15 +209,8 @@ final class EventLoopReader implements PipeReader {
 		boolean loopThread = EventLoop.isLoopThread();
 		int chunks = loopThread ? CHUNKS_PER_LOOP_TURN : CHUNKS_PER_TURN;
 		for (int chunk = 1;; chunk++) {
-			if (this.dispatcher.isSendQueueFull() && (loopThread || this.loopDispatch.isOnLoop())) {
-				// Replies would wait for room: a worker waits, the loop must not. A
-				// client that does not keep up sends the channel to workers, so the
-				// queue's bound is overrun at most once, by the replies to one chunk.
-				this.loopDispatch.leaveLoop();
-				if (loopThread) {
-					this.serial.execute(this::turn);
-					return;
-				}
+			if (!this.loopChunks.readsHere(loopThread)) {
+				return;
 			}
 			NativeBuffer buffer = buffer();
 			int read = this.in.read(buffer, this.bufferSize, this.refusal);
@@ -284,11 +269,11 @@ final class EventLoopReader implements PipeReader {
 			}
 			arrived();
 			if (loopThread) {
-				if (!dispatchOnLoop(buffer.bytes, read)) {
+				if (!this.loopChunks.dispatchOnLoop(buffer.bytes, read)) {
 					return; // a worker goes on
 				}
 			}
-			else if (!dispatchOnWorker(buffer.bytes, read)) {
+			else if (!this.loopChunks.dispatchOnWorker(buffer.bytes, read)) {
 				finish();
 				return;
 			}
@@ -314,75 +299,6 @@ final class EventLoopReader implements PipeReader {
 		boolean reported = this.hangUpReported;
 		this.hangUpReported = false;
 		return reported || this.in.writerCameAndLeft();
-	}
-
-	/**
-	 * Dispatch a chunk on a worker. A worker turn may come while the channel is on the
-	 * loop (the loop found a turn under way, or could not dispatch without waiting); if
-	 * the chunk's replies found the send queue full there, they waited for room until the
-	 * client read again, and the queue is emptied by the time they return: the check
-	 * before each read would not see that the client had stopped reading, and the loop
-	 * would go on handling the channel. It leaves the loop as if the loop had found the
-	 * queue full.
-	 */
-	private boolean dispatchOnWorker(byte[] chunk, int read) throws InterruptedException {
-		if (!this.loopDispatch.isOnLoop()) {
-			return dispatchMeasured(chunk, read);
-		}
-		int fullCount = this.dispatcher.sendQueueFullCount();
-		boolean dispatched = dispatchMeasured(chunk, read);
-		if (this.dispatcher.sendQueueFullCount() != fullCount) {
-			this.loopDispatch.leaveLoop();
-		}
-		return dispatched;
-	}
-
-	/**
-	 * Dispatch a chunk on a worker, measuring it while {@link DispatchMode#AUTO} has not
-	 * decided yet.
-	 */
-	private boolean dispatchMeasured(byte[] chunk, int read) throws InterruptedException {
-		if (!this.loopDispatch.isMeasuring()) {
-			return this.chunks.dispatchTaken(chunk, read);
-		}
-		long start = System.nanoTime();
-		boolean dispatched = this.chunks.dispatchTaken(chunk, read);
-		this.loopDispatch.handledOnWorker(System.nanoTime() - start, read);
-		return dispatched;
-	}
-
-	/**
-	 * Dispatch a chunk on the loop thread, unless that would wait (a pause, another
-	 * reader's chunk): then, and after a chunk that turned out slow, a worker takes over.
-	 * @return whether the loop goes on with this channel
-	 */
-	private boolean dispatchOnLoop(byte[] chunk, int read) {
-		long start = System.nanoTime();
-		boolean dispatched;
-		try {
-			dispatched = this.dispatcher.dispatchNow(this.framer, chunk, read);
-		}
-		catch (RuntimeException | Error ex) {
-			this.framer.resync(chunk[read - 1] != '\n');
-			reportFailure(ex);
-			dispatched = true;
-		}
-		if (!dispatched) {
-			this.handedOver = Arrays.copyOf(chunk, read);
-			this.serial.execute(this::turn);
-			return false;
-		}
-		if (this.loopDispatch.handledOnLoop(System.nanoTime() - start)) {
-			leaveLoop();
-			return false;
-		}
-		return true;
-	}
-
-	/** Go on with this channel on a worker. */
-	private void leaveLoop() {
-		this.loopDispatch.leaveLoop();
-		this.serial.execute(this::turn);
 	}
 
 	/**
