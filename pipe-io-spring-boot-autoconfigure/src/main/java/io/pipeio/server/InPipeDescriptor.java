@@ -61,10 +61,11 @@ final class InPipeDescriptor {
 	 * Tell, once a read saw the end of the pipe, whether that end is a departure: whether
 	 * a writer came since the descriptor was opened (and every one has left).
 	 * @return whether the descriptor reports hang-up
-	 * @throws IOException if it cannot be polled
+	 * @throws IOException if it cannot be polled, or was closed (its number may name
+	 * another file by then)
 	 */
 	boolean writerCameAndLeft() throws IOException {
-		return Posix.writersLeft(this.fifo.descriptor());
+		return this.fifo.writersLeft();
 	}
 
 	/**
