@@ -16,10 +16,10 @@ import java.util.function.IntSupplier;
  * <p>
  * Like the thread engine, the server holds no writer on the pipe: a read that returns 0
  * means every client has left, the partial line then is dropped and the channel reports
- * the client gone. That descriptor would from then on report hang-up for ever, so it is
- * replaced by a fresh reader opened through it (before it is closed: the FIFO never loses
- * its last reader), which reports the next client's data, or its hang-up if it came and
- * went meanwhile.
+ * the client gone ({@link InPipeClients}). That descriptor would from then on report
+ * hang-up for ever, so it is replaced by a fresh reader opened through it (before it is
+ * closed: the FIFO never loses its last reader), which reports the next client's data, or
+ * its hang-up if it came and went meanwhile.
  * <p>
  * A paused channel's descriptor is simply not armed again, so incoming bytes stay in the
  * pipe. Stopping drains what is in the pipe without waiting for more, as
@@ -66,6 +66,8 @@ final class EventLoopReader implements PipeReader {
 
 	private final EventLoopChunks loopChunks;
 
+	private final InPipeClients clients;
+
 	/** {@link #refusal()}, made once rather than for every read. */
 	private final IntSupplier refusal = this::refusal;
 
@@ -79,23 +81,8 @@ final class EventLoopReader implements PipeReader {
 	/** Set by the loop when it read EOF, for a worker to handle. */
 	private volatile boolean eofPending;
 
-	/** Only turns use these; they run one at a time. */
-	private boolean clientPresent;
-
+	/** Only turns use it; they run one at a time. */
 	private boolean finished;
-
-	/**
-	 * The descriptor could not be renewed as the EOF was read (out of descriptors, say):
-	 * the departure is told first all the same, then renewing is tried again, and a
-	 * second failure ends the reader as before. Only turns use it.
-	 */
-	private boolean renewPending;
-
-	/**
-	 * The loop reported hang-up: the next end read is a departure, also if a next client
-	 * opened the pipe meanwhile. Cleared by the turn that reads that end.
-	 */
-	private volatile boolean hangUpReported;
 
 	private EventLoopReader(FifoDescriptor fifo, EventLoop loop, LineDispatcher dispatcher, PipeServerSettings settings,
 			BiConsumer<PipeReader, Throwable> onFailure) {
@@ -109,6 +96,7 @@ final class EventLoopReader implements PipeReader {
 		this.loopChunks = new EventLoopChunks(settings.getDispatch(), dispatcher, this.framer, this.chunks,
 				this::reportFailure, () -> this.serial.execute(this::turn));
 		this.in = new InPipeDescriptor(fifo, loop, loop.newToken(this::ready));
+		this.clients = new InPipeClients(this.in, dispatcher, this.framer, this::reportFailure, () -> this.retired);
 	}
 
 	/**
@@ -138,7 +126,7 @@ final class EventLoopReader implements PipeReader {
 	/** The loop reports the descriptor: a turn, on the loop thread if it may. */
 	private void ready(int events) {
 		if ((events & Epoll.EPOLLHUP) != 0) {
-			this.hangUpReported = true;
+			this.clients.hangUp();
 		}
 		if (!this.loopChunks.isOnLoop() || !this.serial.runHereIfIdle(this::turn)) {
 			this.serial.execute(this::turn);
@@ -230,7 +218,7 @@ final class EventLoopReader implements PipeReader {
 				arm();
 				return;
 			}
-			if (read == 0 && !departed()) {
+			if (read == 0 && !this.clients.departed()) {
 				// Nobody came since the descriptor was opened: a turn no event started (a
 				// retirement, say) read the end of a pipe no client used, not a
 				// departure.
@@ -247,16 +235,7 @@ final class EventLoopReader implements PipeReader {
 			}
 			if (read == 0) {
 				if (!this.retired) {
-					// Before the departure is told: a client that comes once it was told
-					// (a restarted plug-in) and leaves without writing is seen leaving,
-					// which a reader opened after it left would not report.
-					try {
-						this.in.renew();
-					}
-					catch (IOException ex) {
-						// told first all the same: renewed (or failing) after it
-						this.renewPending = true;
-					}
+					this.clients.renew(); // before the departure is told
 				}
 				if (loopThread) {
 					// the dispatch lock is taken: a worker does it, without reading again
@@ -267,7 +246,7 @@ final class EventLoopReader implements PipeReader {
 				clientsLeft();
 				return;
 			}
-			arrived();
+			this.clients.arrived();
 			if (loopThread) {
 				if (!this.loopChunks.dispatchOnLoop(buffer.bytes, read)) {
 					return; // a worker goes on
@@ -292,29 +271,16 @@ final class EventLoopReader implements PipeReader {
 	}
 
 	/**
-	 * Whether the end just read is a departure: the loop reported hang-up, or, for a turn
-	 * no event started, the descriptor reports it now.
-	 */
-	private boolean departed() throws IOException {
-		boolean reported = this.hangUpReported;
-		this.hangUpReported = false;
-		return reported || this.in.writerCameAndLeft();
-	}
-
-	/**
-	 * Every writer has left: nobody can complete a partial line any more. The descriptor
-	 * was renewed already, so that it does not report this departure again.
+	 * Every writer has left: a retired pipe is read no longer, another is renewed if that
+	 * failed as the end was read.
 	 */
 	private void clientsLeft() throws IOException, InterruptedException {
-		// reported by the loop only once a writer came since the descriptor was opened
-		this.dispatcher.endOfStream(this.framer, true);
-		presence(false);
+		this.clients.left();
 		if (this.retired) {
 			finish();
 		}
-		else if (this.renewPending) {
-			this.renewPending = false;
-			this.in.renew();
+		else {
+			this.clients.renewIfPending();
 		}
 	}
 
@@ -373,35 +339,13 @@ final class EventLoopReader implements PipeReader {
 		this.parked.set(false);
 		try {
 			this.in.release();
-			presence(false);
+			this.clients.gone();
 		}
 		catch (RuntimeException | Error ex) {
 			// a listener failing on the way out: the reader has ended all the same
 		}
 		finally {
 			this.ended.countDown();
-		}
-	}
-
-	/**
-	 * Tell of a client's arrival, between reading its first chunk and handling it: a
-	 * listener failing on it is reported, and the chunk is still handled.
-	 */
-	private void arrived() {
-		try {
-			presence(true);
-		}
-		catch (RuntimeException | Error ex) {
-			reportFailure(ex);
-		}
-	}
-
-	private void presence(boolean present) {
-		if (this.clientPresent != present) {
-			this.clientPresent = present;
-			if (!this.retired) {
-				this.dispatcher.clientPresence(present);
-			}
 		}
 	}
 
