@@ -9,7 +9,6 @@ import java.util.function.Function;
 
 import io.pipeio.converter.PipeMessageConverter;
 import io.pipeio.deadletter.DeadLetterFiles;
-import io.pipeio.deadletter.DeadLetterSettings;
 import io.pipeio.plugin.PluginObserver;
 import io.pipeio.server.PipeServerListener;
 import io.pipeio.server.SharedDirectoryChecks;
@@ -39,31 +38,23 @@ public class PipeChannelRegistry implements SmartLifecycle, DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(PipeChannelRegistry.class);
 
-	private final ChannelTable channels = new ChannelTable();
+	/** The channels by name; the registrar adds and removes them. */
+	final ChannelTable channels = new ChannelTable();
 
-	private final Function<String, PipeChannelSettings> defaults;
+	/** Adds and removes channels and their listeners, also while the channels run. */
+	private final ChannelRegistrar registrar;
 
-	private final PipeMessageConverter converter;
-
-	private final PipeErrorHandler errorHandler;
-
-	private final PipeServerListener serverListener;
-
-	private final Duration shutdownTimeout;
+	final Duration shutdownTimeout;
 
 	/** Shared by channels that name the same file. */
-	private final DeadLetterFiles deadLetterFiles = new DeadLetterFiles();
+	final DeadLetterFiles deadLetterFiles = new DeadLetterFiles();
 
 	/** Orders starting one channel with removing it, and with the registry's stop. */
-	private final Object startMonitor = new Object();
+	final Object startMonitor = new Object();
 
-	private volatile List<PipeMessageListenerDecorator> decorators = List.of();
+	volatile boolean running;
 
-	private volatile List<PluginObserver> pluginObservers = List.of();
-
-	private volatile boolean running;
-
-	private final KeepAlive keepAlive = new KeepAlive();
+	final KeepAlive keepAlive = new KeepAlive();
 
 	/**
 	 * Create a registry.
@@ -82,10 +73,7 @@ public class PipeChannelRegistry implements SmartLifecycle, DisposableBean {
 		Assert.notNull(errorHandler, "'errorHandler' must not be null");
 		Assert.notNull(serverListener, "'serverListener' must not be null");
 		Assert.notNull(shutdownTimeout, "'shutdownTimeout' must not be null");
-		this.defaults = defaults;
-		this.converter = converter;
-		this.errorHandler = errorHandler;
-		this.serverListener = serverListener;
+		this.registrar = new ChannelRegistrar(this, defaults, converter, errorHandler, serverListener);
 		this.shutdownTimeout = shutdownTimeout;
 	}
 
@@ -96,7 +84,7 @@ public class PipeChannelRegistry implements SmartLifecycle, DisposableBean {
 	 */
 	public void setListenerDecorators(List<PipeMessageListenerDecorator> decorators) {
 		Assert.notNull(decorators, "'decorators' must not be null");
-		this.decorators = List.copyOf(decorators);
+		this.registrar.setListenerDecorators(decorators);
 	}
 
 	/**
@@ -106,7 +94,7 @@ public class PipeChannelRegistry implements SmartLifecycle, DisposableBean {
 	 */
 	public void setPluginObservers(List<PluginObserver> observers) {
 		Assert.notNull(observers, "'observers' must not be null");
-		this.pluginObservers = List.copyOf(observers);
+		this.registrar.setPluginObservers(observers);
 	}
 
 	/**
@@ -120,13 +108,7 @@ public class PipeChannelRegistry implements SmartLifecycle, DisposableBean {
 	public PipeChannel declare(String name, PipeChannelSettings settings) {
 		Assert.hasText(name, "'name' must not be empty");
 		Assert.notNull(settings, "'settings' must not be null");
-		return this.channels.add(name, settings, (checked) -> newChannel(name, checked));
-	}
-
-	private PipeChannel newChannel(String name, PipeChannelSettings settings) {
-		DeadLetterSettings deadLetter = settings.deadLetter();
-		return new PipeChannel(name, settings, this.converter, this.errorHandler, this.serverListener,
-				this.pluginObservers, (deadLetter != null) ? this.deadLetterFiles.get(deadLetter) : null);
+		return this.registrar.declare(name, settings);
 	}
 
 	/**
@@ -140,34 +122,7 @@ public class PipeChannelRegistry implements SmartLifecycle, DisposableBean {
 	 */
 	public PipeChannel registerListener(PipeListenerEndpoint endpoint) {
 		Assert.notNull(endpoint, "'endpoint' must not be null");
-		String name = endpoint.getChannel();
-		PipeChannel channel = this.channels.getOrAdd(name, (key) -> {
-			logger.info("Channel '" + key + "' is not configured under pipe-io.channels; declaring it with defaults"
-					+ " for " + endpoint.getDescription());
-			return this.defaults.apply(key);
-		}, (settings) -> newChannel(name, settings));
-		channel.listener.attach(endpoint.createListener(channel), endpoint.getDescription(), endpoint.getErrorHandler(),
-				this.decorators, endpoint.isPausedOnAttach());
-		synchronized (this.startMonitor) {
-			// with stop: a channel started after the stop looked at the channels would
-			// run on
-			checkStillRegistered(name, channel);
-			if (this.running && channel.getSettings().autoStartup() && !channel.isRunning()) {
-				// a listener that appeared after startup, such as on a lazy bean
-				try {
-					channel.start();
-					this.keepAlive.start();
-				}
-				catch (RuntimeException ex) {
-					// The bean failed: a later attempt, once the cause is fixed, must
-					// find the channel stopped and without a listener, and start it.
-					channel.stop(Duration.ofSeconds(1));
-					channel.listener.detach();
-					throw ex;
-				}
-			}
-		}
-		return channel;
+		return this.registrar.registerListener(endpoint);
 	}
 
 	/**
@@ -179,8 +134,7 @@ public class PipeChannelRegistry implements SmartLifecycle, DisposableBean {
 	 * @return whether a listener was detached
 	 */
 	public boolean unregisterListener(String name) {
-		PipeChannel channel = this.channels.get(name);
-		return channel != null && channel.listener.detach();
+		return this.registrar.unregisterListener(name);
 	}
 
 	/**
@@ -193,41 +147,7 @@ public class PipeChannelRegistry implements SmartLifecycle, DisposableBean {
 	 */
 	public PipeChannel register(String name, PipeChannelSettings settings, PipeMessageListener listener) {
 		Assert.notNull(listener, "'listener' must not be null");
-		PipeChannel channel = declare(name, settings);
-		channel.listener.attach(listener, listener.toString(), null, this.decorators, false);
-		synchronized (this.startMonitor) {
-			// with stop: a channel started after the stop looked at the channels would
-			// run on
-			checkStillRegistered(name, channel);
-			if (this.running && settings.autoStartup()) {
-				try {
-					channel.start();
-					this.keepAlive.start();
-				}
-				catch (RuntimeException ex) {
-					this.channels.remove(name);
-					try {
-						forget(channel);
-					}
-					finally {
-						this.channels.release(channel);
-					}
-					throw ex;
-				}
-			}
-		}
-		return channel;
-	}
-
-	/**
-	 * A channel removed by another thread while it was added, or while its listener was
-	 * attached, must not be started: it would run in no table, which no stop reaches.
-	 */
-	private void checkStillRegistered(String name, PipeChannel channel) {
-		if (this.channels.get(name) != channel) {
-			throw new IllegalStateException(
-					"Channel '" + name + "' was removed while it was being " + "registered; it was not started");
-		}
+		return this.registrar.register(name, settings, listener);
 	}
 
 	/**
@@ -237,34 +157,7 @@ public class PipeChannelRegistry implements SmartLifecycle, DisposableBean {
 	 * @return whether it existed
 	 */
 	public boolean unregister(String name) {
-		PipeChannel channel;
-		synchronized (this.startMonitor) {
-			channel = this.channels.remove(name);
-		}
-		if (channel != null) {
-			try {
-				channel.stop(this.shutdownTimeout);
-				forget(channel);
-			}
-			finally {
-				// Not before: a channel of the same name registered meanwhile would lose
-				// its meters to the forgetting of this one.
-				this.channels.release(channel);
-			}
-		}
-		return channel != null;
-	}
-
-	/**
-	 * Let go of what was kept for a channel that is gone: its meters, its dead-letter
-	 * file.
-	 */
-	private void forget(PipeChannel channel) {
-		this.serverListener.onRemoved(channel.server());
-		DeadLetterSettings deadLetter = channel.getSettings().deadLetter();
-		if (deadLetter != null) {
-			this.deadLetterFiles.release(deadLetter);
-		}
+		return this.registrar.unregister(name);
 	}
 
 	/**
