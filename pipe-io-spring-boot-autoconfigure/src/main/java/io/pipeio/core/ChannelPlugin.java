@@ -86,12 +86,12 @@ final class ChannelPlugin implements PluginObserver {
 		}
 		if (this.channel.failures.isStopping()) {
 			// stopped with its channel: what waits fails as the channel's stop says
-			this.channel.failRequests(PipeRequestOutcome.ERROR, "channel '" + this.channel.getName() + "' stopped",
+			this.channel.requests.failAll(PipeRequestOutcome.ERROR, "channel '" + this.channel.getName() + "' stopped",
 					this::discardUnread);
 		}
 		else {
 			awaitOutputRead(plugin);
-			this.channel.failRequests(PipeRequestOutcome.RESTARTED, reason, this::discardUnread);
+			this.channel.requests.failAll(PipeRequestOutcome.RESTARTED, reason, this::discardUnread);
 		}
 		tellEach("exit", (observer) -> observer.onExited(plugin, exitCode, willRestart));
 	}
@@ -103,7 +103,7 @@ final class ChannelPlugin implements PluginObserver {
 	 * instance. Not while the channel is paused or stopping, which read nothing more.
 	 */
 	private void awaitOutputRead(PluginSupervisor plugin) {
-		if (this.channel.getPendingRequests() == 0) {
+		if (this.channel.requests.size() == 0) {
 			return;
 		}
 		if (this.server.isDispatchingThread()) {

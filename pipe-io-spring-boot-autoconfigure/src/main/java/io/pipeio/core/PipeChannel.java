@@ -48,7 +48,7 @@ public final class PipeChannel implements PipeChannelContext {
 	 */
 	volatile @Nullable ReplySink replySink;
 
-	final PendingRequests requests;
+	final ChannelRequests requests;
 
 	/** What the listener side counts; the engine's statistics read and add it in. */
 	final ListenerStatistics counts;
@@ -77,7 +77,7 @@ public final class PipeChannel implements PipeChannelContext {
 		this.name = name;
 		this.settings = settings;
 		this.converter = converter;
-		this.requests = new PendingRequests(settings.server());
+		this.requests = new ChannelRequests(this, settings.server());
 		this.counts = new ListenerStatistics(settings.retry().maxAttempts() > 1, deadLetters != null);
 		this.listener = new ChannelListener(this, errorHandler);
 		this.failures = new LineFailures(this, settings.retry(), deadLetters);
@@ -238,7 +238,7 @@ public final class PipeChannel implements PipeChannelContext {
 			// Asynchronous replies had until now; none waits into the next start, where
 			// it would hold up every reply behind it.
 			this.replies.release();
-			failRequests(PipeRequestOutcome.ERROR, "channel '" + this.name + "' stopped", () -> {
+			this.requests.failAll(PipeRequestOutcome.ERROR, "channel '" + this.name + "' stopped", () -> {
 			});
 		}
 	}
@@ -303,38 +303,7 @@ public final class PipeChannel implements PipeChannelContext {
 	 * @throws io.pipeio.server.PipeSendException if the line cannot be queued
 	 */
 	public CompletableFuture<byte[]> request(byte[] line) {
-		CompletableFuture<byte[]> answer = this.requests.send(line, this.server::sendAsync, this.failures::lateAnswer);
-		// Placed first: a line read from now on answers it.
-		this.listener.requesting();
-		answer.whenComplete((answered, failure) -> {
-			if (failure != null) {
-				// failed unanswered (dropped, a restart, a stop): maybe the last to wait
-				this.listener.answered();
-			}
-		});
-		return answer;
-	}
-
-	/**
-	 * Fail every request that waits for its answer, such as when the plug-in restarted.
-	 * @param outcome why they fail
-	 * @param reason what happened, for the message
-	 * @param whileNoneSent run while no new request can be sent, after the failed ones
-	 * were removed (to discard their unread lines)
-	 * @return how many requests were failed
-	 */
-	int failRequests(PipeRequestOutcome outcome, String reason, Runnable whileNoneSent) {
-		return this.requests.failAll(
-				new PipeRequestException(this.name, outcome, "No answer on channel '" + this.name + "': " + reason),
-				whileNoneSent);
-	}
-
-	/**
-	 * @return how many requests wait for their answer, timed-out ones that keep their
-	 * place included
-	 */
-	int getPendingRequests() {
-		return this.requests.size();
+		return this.requests.send(line);
 	}
 
 	@Override

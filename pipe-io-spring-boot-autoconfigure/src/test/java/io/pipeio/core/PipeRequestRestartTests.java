@@ -63,7 +63,7 @@ class PipeRequestRestartTests {
 				});
 				CompletableFuture<String> blocked = CompletableFuture
 					.supplyAsync(() -> requests.sendAndReceive("calc", "waits for room", WAIT));
-				await().atMost(WAIT).until(() -> channel.getPendingRequests() == 1);
+				await().atMost(WAIT).until(() -> channel.requests.size() == 1);
 				ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
 				// Restarted at once, not after the send timeout.
 				await().atMost(Duration.ofSeconds(10))

@@ -137,10 +137,10 @@ class PipeTemplateRequestTests {
 					.isThrownBy(() -> requests.sendAndReceive("calc", "hold", Duration.ofMillis(200)))
 					.withMessageContaining("'calc'")
 					.satisfies((ex) -> assertThat(ex.getOutcome()).isEqualTo(PipeRequestOutcome.TIMEOUT));
-				assertThat(channel.getPendingRequests()).isEqualTo(1);
+				assertThat(channel.requests.size()).isEqualTo(1);
 				assertThat(requests.sendAndReceive("calc", "release")).isEqualTo("RELEASE");
 				assertThat(channel.getStatistics().getDropped(DropReason.LATE_ANSWER)).isEqualTo(1);
-				assertThat(channel.getPendingRequests()).isZero();
+				assertThat(channel.requests.size()).isZero();
 				assertThat(Files.readString(this.directory.resolve("calc.jsonl")))
 					.contains("\"reason\":\"late-answer\"", "\"line\":\"late-hold\"");
 			});
@@ -157,7 +157,7 @@ class PipeTemplateRequestTests {
 				fillTheOutPipeAndTheQueue(channel);
 				CompletableFuture<String> request = CompletableFuture
 					.supplyAsync(() -> requests.sendAndReceive("calc", "request", Duration.ofSeconds(20)));
-				await().atMost(Duration.ofSeconds(5)).until(() -> channel.getPendingRequests() == 1);
+				await().atMost(Duration.ofSeconds(5)).until(() -> channel.requests.size() == 1);
 				// A line arrives meanwhile, takes the request's place, and then the
 				// request's line is refused.
 				try (PipeTestClient writer = PipeTestClient.sender(this.directory.resolve("calc.in"))) {
@@ -166,7 +166,7 @@ class PipeTemplateRequestTests {
 				}
 				await().atMost(Duration.ofSeconds(5))
 					.until(() -> channel.getStatistics().getDropped(DropReason.LATE_ANSWER) == 1);
-				assertThat(channel.getPendingRequests()).isZero();
+				assertThat(channel.requests.size()).isZero();
 				readTheOutPipe("queued");
 			});
 	}
@@ -182,7 +182,7 @@ class PipeTemplateRequestTests {
 				// The first request waits for room, for up to a minute.
 				CompletableFuture<String> first = CompletableFuture
 					.supplyAsync(() -> requests.sendAndReceive("calc", "first", Duration.ofSeconds(20)));
-				await().atMost(Duration.ofSeconds(5)).until(() -> channel.getPendingRequests() == 1);
+				await().atMost(Duration.ofSeconds(5)).until(() -> channel.requests.size() == 1);
 				AtomicReference<Throwable> failure = new AtomicReference<>();
 				Thread second = new Thread(() -> failure
 					.set(catchThrowable(() -> requests.sendAndReceive("calc", "second", Duration.ofSeconds(20)))));
@@ -194,7 +194,7 @@ class PipeTemplateRequestTests {
 				await().atMost(Duration.ofSeconds(10)).until(() -> !second.isAlive());
 				assertThat(first).as("the first request still waits for room").isNotDone();
 				assertThat(failure.get()).isInstanceOf(PipeSendException.class).hasMessageContaining("interrupted");
-				assertThat(channel.getPendingRequests()).isOne();
+				assertThat(channel.requests.size()).isOne();
 				try (PipeTestClient plugin = PipeTestClient.connect(this.directory, "calc")) {
 					assertThat(plugin.receiveBytes()).hasSize(256 * 1024);
 					assertThat(plugin.receive()).isEqualTo("queued");
@@ -234,7 +234,7 @@ class PipeTemplateRequestTests {
 					.isInstanceOf(PipeSendException.class);
 				assertThatExceptionOfType(PipeSendException.class)
 					.isThrownBy(() -> requests.sendAndReceive("calc", "request", Duration.ofSeconds(20)));
-				assertThat(channel.getPendingRequests()).isZero();
+				assertThat(channel.requests.size()).isZero();
 				assertThat(channel.getStatistics().getDropped(DropReason.QUEUE_FULL)).isEqualTo(2);
 				readTheOutPipe("queued");
 			});
@@ -252,13 +252,13 @@ class PipeTemplateRequestTests {
 				await().atMost(Duration.ofSeconds(5)).until(() -> channel.getSendQueueSize() == 0);
 				CompletableFuture<String> request = requests.sendAndReceiveAsync("calc", "request",
 						Duration.ofSeconds(20));
-				assertThat(channel.getPendingRequests()).isOne();
+				assertThat(channel.requests.size()).isOne();
 				// drop-oldest: the request's line makes room for this one
 				channel.send("newer");
 				assertThat(request).failsWithin(Duration.ofSeconds(5))
 					.withThrowableThat()
 					.withRootCauseInstanceOf(PipeSendException.class);
-				assertThat(channel.getPendingRequests()).isZero();
+				assertThat(channel.requests.size()).isZero();
 				// so the next line the other end writes is no answer to it
 				try (PipeTestClient writer = PipeTestClient.sender(this.directory.resolve("calc.in"))) {
 					writer.send("event");
@@ -317,7 +317,7 @@ class PipeTemplateRequestTests {
 			List<CompletableFuture<String>> held = List.of(
 					requests.sendAndReceiveAsync("calc", "hold", Duration.ofSeconds(60)),
 					requests.sendAndReceiveAsync("calc", "hold", Duration.ofSeconds(60)));
-			assertThat(channel.failRequests(PipeRequestOutcome.RESTARTED, "the plug-in restarted", () -> {
+			assertThat(channel.requests.failAll(PipeRequestOutcome.RESTARTED, "the plug-in restarted", () -> {
 			})).isEqualTo(2);
 			for (CompletableFuture<String> request : held) {
 				assertThat(request).failsWithin(Duration.ofSeconds(5))

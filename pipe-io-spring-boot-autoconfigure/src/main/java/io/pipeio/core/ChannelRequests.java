@@ -1,0 +1,92 @@
+package io.pipeio.core;
+
+import java.util.concurrent.CompletableFuture;
+
+import io.pipeio.server.PipeServerSettings;
+
+/**
+ * The requests of one channel: a request line sent on the channel, the line that answers
+ * the oldest one, all failed at once. A channel holding its lines for the next listener
+ * reads while a request waits, for its answer (see {@link ChannelListener#requesting()}).
+ * The order of the waiting requests is {@link PendingRequests}'.
+ *
+ * @author pipe-io
+ */
+final class ChannelRequests {
+
+	private final PipeChannel channel;
+
+	private final PendingRequests pending;
+
+	/**
+	 * Create the requests of a channel.
+	 * @param channel the channel, whose engine sends the lines
+	 * @param settings its engine's settings: overflow policy and send timeout
+	 */
+	ChannelRequests(PipeChannel channel, PipeServerSettings settings) {
+		this.channel = channel;
+		this.pending = new PendingRequests(settings);
+	}
+
+	/**
+	 * Send a request line; see {@link PipeChannel#request(byte[])}.
+	 * @param line the request line, without newline
+	 * @return completed with the answer line
+	 * @throws io.pipeio.server.PipeSendException if the line cannot be queued
+	 */
+	CompletableFuture<byte[]> send(byte[] line) {
+		PipeChannel channel = this.channel;
+		CompletableFuture<byte[]> answer = this.pending.send(line, channel.server()::sendAsync,
+				channel.failures::lateAnswer);
+		// Placed first: a line read from now on answers it.
+		channel.listener.requesting();
+		answer.whenComplete((answered, failure) -> {
+			if (failure != null) {
+				// failed unanswered (dropped, a restart, a stop): maybe the last to wait
+				channel.listener.answered();
+			}
+		});
+		return answer;
+	}
+
+	/**
+	 * Give a line to the oldest waiting request, if there is one.
+	 * @return what became of the line; see {@link PendingRequests#answer}
+	 */
+	PendingRequests.Answer answer(byte[] buffer, int offset, int length) {
+		return this.pending.answer(buffer, offset, length);
+	}
+
+	/**
+	 * Fail the oldest waiting request, if there is one: the line that answered it could
+	 * not be delivered.
+	 * @param failure the exception its caller gets (unless it timed out already)
+	 */
+	void failOldest(RuntimeException failure) {
+		this.pending.failOldest(failure);
+	}
+
+	/**
+	 * Fail every request that waits for its answer, such as when the plug-in restarted.
+	 * @param outcome why they fail
+	 * @param reason what happened, for the message
+	 * @param whileNoneSent run while no new request can be sent, after the failed ones
+	 * were removed (to discard their unread lines)
+	 * @return how many requests were failed
+	 */
+	int failAll(PipeRequestOutcome outcome, String reason, Runnable whileNoneSent) {
+		String name = this.channel.getName();
+		return this.pending.failAll(
+				new PipeRequestException(name, outcome, "No answer on channel '" + name + "': " + reason),
+				whileNoneSent);
+	}
+
+	/**
+	 * @return how many requests wait for their answer, timed-out ones that keep their
+	 * place included
+	 */
+	int size() {
+		return this.pending.size();
+	}
+
+}
