@@ -10,14 +10,20 @@ import java.io.IOException;
  * this reader once such a writer left.
  * <p>
  * Asked once, then closed; {@link #close()} closes it earlier, at stop: a thread held in
- * a handler past the stop must not keep a second descriptor of the pipe.
+ * a handler past the stop must not keep a second descriptor of the pipe. While the server
+ * opens a blocking reader again, it holds a writer of its own for a moment, which the
+ * witness would take for a client: it is {@linkplain #suspend() suspended} around that
+ * open.
  *
  * @author pipe-io
  */
 final class FirstEndWitness {
 
-	/** -1 once closed; guarded by this. */
+	/** -1 while closed or suspended; guarded by this. */
 	private int reader;
+
+	/** Asked, or closed at stop: never watches again. Guarded by this. */
+	private boolean done;
 
 	private FirstEndWitness(int reader) {
 		this.reader = reader;
@@ -44,6 +50,23 @@ final class FirstEndWitness {
 	 * @return whether it saw a writer leave; {@code false} once asked or closed
 	 */
 	synchronized boolean writerCameAndWent() {
+		try {
+			return suspend();
+		}
+		finally {
+			this.done = true;
+		}
+	}
+
+	/**
+	 * Stop watching before the server holds a writer of the pipe itself, until
+	 * {@link #watchAgain}. A client that opens the pipe in between and leaves without
+	 * writing goes unseen: the witness opened again after it came does not report its
+	 * leaving.
+	 * @return whether a writer came and every writer has left before now; {@code false}
+	 * once asked or closed
+	 */
+	synchronized boolean suspend() {
 		if (this.reader < 0) {
 			return false;
 		}
@@ -54,19 +77,33 @@ final class FirstEndWitness {
 			return false; // a departure goes uncounted, nothing else
 		}
 		finally {
-			close();
+			// Under the lock, so that a number closed here is never polled after
+			// another open reused it.
+			Posix.close(this.reader);
+			this.reader = -1;
 		}
 	}
 
 	/**
-	 * Close the witness, if still open. Under the lock, so that a number closed here is
-	 * never polled after another open reused it.
+	 * Watch again once the server's own writer has left; not once asked or closed.
+	 * @param fifo the FIFO, opened for reading by the server
 	 */
-	synchronized void close() {
-		if (this.reader >= 0) {
-			Posix.close(this.reader);
-			this.reader = -1;
+	synchronized void watchAgain(FifoDescriptor fifo) {
+		if (this.done || this.reader >= 0) {
+			return;
 		}
+		try {
+			this.reader = fifo.openNonBlockingReader();
+		}
+		catch (IOException | RuntimeException ex) {
+			// then only a departure before the first read goes uncounted
+		}
+	}
+
+	/** Close the witness for good, if still open. */
+	synchronized void close() {
+		suspend();
+		this.done = true;
 	}
 
 }

@@ -145,7 +145,10 @@ final class InboundPipe implements PipeReader {
 							// told first all the same: await() opens its own, or fails
 						}
 					}
-					this.dispatcher.endOfStream(this.framer, this.writerCame || this.witness.writerCameAndWent());
+					// asked at the first end whatever a read saw, so that it is closed
+					// then
+					boolean witnessed = this.witness.writerCameAndWent();
+					this.dispatcher.endOfStream(this.framer, this.writerCame || witnessed);
 					this.writerCame = false;
 					presence(false);
 					if (this.retired) {
@@ -245,7 +248,12 @@ final class InboundPipe implements PipeReader {
 		if (this.closing) {
 			return; // the loop ends and drains
 		}
+		// The open holds a writer for a moment, which the witness would take for a
+		// client that came and went; one that did so before is a departure still.
+		boolean cameAndWent = this.witness.suspend();
 		FileChannel reopened = this.fifo.openReader();
+		this.witness.watchAgain(this.fifo);
+		this.writerCame |= cameAndWent;
 		this.channel = reopened;
 		// close() sets closing before it closes the channel: one of the two sees the
 		// other.
