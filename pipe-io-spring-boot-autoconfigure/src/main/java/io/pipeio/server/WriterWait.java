@@ -45,6 +45,23 @@ final class WriterWait {
 	}
 
 	/**
+	 * Tell whether the reader {@link #watch()} opened has seen a client already: one that
+	 * wrote, or came and went. The next wait returns at once for it.
+	 * @return whether it reports input or hang-up; {@code false} if none was opened
+	 */
+	boolean watchedAClient() {
+		if (this.watcher < 0) {
+			return false;
+		}
+		try {
+			return Posix.hasInput(this.watcher) || Posix.writersLeft(this.watcher);
+		}
+		catch (IOException ex) {
+			return false; // the wait polls it again
+		}
+	}
+
+	/**
 	 * Wait until a client has written, or came and went, since {@link #watch()} if it was
 	 * called, else from now on.
 	 * @return {@code true} when there is something to read (or an EOF to see),
