@@ -252,6 +252,28 @@ final class FifoDescriptor implements AutoCloseable {
 	}
 
 	/**
+	 * Replace this reader by a fresh one, as {@link #reopen} does, unless the FIFO holds
+	 * bytes once the fresh one is open: the client that wrote them may have left before
+	 * the fresh one opened, which would then never report that departure; this one does.
+	 * @throws ClosedChannelException if this descriptor was closed
+	 * @throws IOException if it cannot be opened or polled
+	 */
+	synchronized void renewReaderIfEmpty() throws IOException {
+		requireOpen();
+		int fresh = Posix.open(procPath(this.fd).toString(), Posix.O_RDONLY | Posix.O_NONBLOCK);
+		int closed = fresh;
+		try {
+			if (!Posix.hasInput(fresh)) {
+				closed = this.fd;
+				this.fd = fresh;
+			}
+		}
+		finally {
+			Posix.close(closed);
+		}
+	}
+
+	/**
 	 * The descriptor number, for the event loop, which reads and writes it directly. Only
 	 * valid until {@link #close()} or {@link #reopen}.
 	 * @return the number

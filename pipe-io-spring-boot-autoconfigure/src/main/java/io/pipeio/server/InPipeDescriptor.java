@@ -49,11 +49,13 @@ final class InPipeDescriptor {
 	 * Every writer has left: this descriptor would report hang-up from now on, so it is
 	 * replaced by a fresh reader opened through it, before it is closed (the FIFO never
 	 * loses its last reader). The new one reports the next client's data, or its hang-up
-	 * if it came and went meanwhile.
+	 * if it came and went meanwhile. Kept instead if a client wrote since the end was
+	 * read: the fresh reader may have opened after that client left, and would never
+	 * report its departure; this one does, once its bytes are read.
 	 */
 	void renew() throws IOException {
 		this.loop.remove(this.fifo.descriptor());
-		this.fifo.reopen(Posix.O_RDONLY | Posix.O_NONBLOCK);
+		this.fifo.renewReaderIfEmpty();
 		register();
 	}
 
