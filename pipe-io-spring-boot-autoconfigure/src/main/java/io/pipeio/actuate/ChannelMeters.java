@@ -125,14 +125,16 @@ final class ChannelMeters {
 			return;
 		}
 		Gauge previous = this.stateGauge;
-		if (previous != null) {
-			meterRegistry.remove(previous);
-		}
+		// The new series first, then the old one (0 by now) goes: a scrape in between
+		// never finds the channel without a state.
 		this.stateGauge = Gauge.builder("pipeio.channel.state", this.server, Shared.IN_STATE[state.ordinal()])
 			.description("1 for the channel's current state, the state tag (one series a channel)")
 			.tags(Tags.of(this.channelTag, Shared.STATE_TAGS[state.ordinal()]))
 			.strongReference(true)
 			.register(meterRegistry);
+		if (previous != null) {
+			meterRegistry.remove(previous);
+		}
 		this.shownState = state;
 	}
 
