@@ -244,11 +244,7 @@ final class FifoDescriptor implements AutoCloseable {
 	 * @throws IOException if it cannot be opened
 	 */
 	synchronized int reopen(int flags) throws IOException {
-		requireOpen();
-		int reopened = Posix.open(procPath(this.fd).toString(), flags);
-		Posix.close(this.fd);
-		this.fd = reopened;
-		return reopened;
+		return replace(flags, false);
 	}
 
 	/**
@@ -259,11 +255,15 @@ final class FifoDescriptor implements AutoCloseable {
 	 * @throws IOException if it cannot be opened or polled
 	 */
 	synchronized void renewReaderIfEmpty() throws IOException {
+		replace(Posix.O_RDONLY | Posix.O_NONBLOCK, true);
+	}
+
+	private int replace(int flags, boolean unlessInput) throws IOException {
 		requireOpen();
-		int fresh = Posix.open(procPath(this.fd).toString(), Posix.O_RDONLY | Posix.O_NONBLOCK);
+		int fresh = Posix.open(procPath(this.fd).toString(), flags);
 		int closed = fresh;
 		try {
-			if (!Posix.hasInput(fresh)) {
+			if (!unlessInput || !Posix.hasInput(fresh)) {
 				closed = this.fd;
 				this.fd = fresh;
 			}
@@ -271,6 +271,7 @@ final class FifoDescriptor implements AutoCloseable {
 		finally {
 			Posix.close(closed);
 		}
+		return this.fd;
 	}
 
 	/**

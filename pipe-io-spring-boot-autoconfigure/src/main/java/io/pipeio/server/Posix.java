@@ -302,6 +302,16 @@ final class Posix {
 		return (pollNow(reader, POLLIN) & POLLIN) != 0;
 	}
 
+	/**
+	 * Tell, without waiting, whether a reader has seen a client: one that wrote, or came
+	 * and went since the reader opened ({@link #hasInput} or {@link #writersLeft} in one
+	 * poll).
+	 * @return whether it reports input or hang-up
+	 */
+	static boolean sawAClient(int reader) throws IOException {
+		return (pollNow(reader, POLLIN) & (POLLIN | POLLHUP)) != 0;
+	}
+
 	/** Poll one descriptor without waiting: what it reports. */
 	private static short pollNow(int fd, short events) throws IOException {
 		try (Memory fds = new Memory(8)) {

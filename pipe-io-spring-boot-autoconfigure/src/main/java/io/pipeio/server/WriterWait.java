@@ -54,7 +54,7 @@ final class WriterWait {
 			return false;
 		}
 		try {
-			return Posix.hasInput(this.watcher) || Posix.writersLeft(this.watcher);
+			return Posix.sawAClient(this.watcher);
 		}
 		catch (IOException ex) {
 			return false; // the wait polls it again
