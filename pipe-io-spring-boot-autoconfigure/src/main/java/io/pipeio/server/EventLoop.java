@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntConsumer;
 
@@ -58,19 +57,8 @@ final class EventLoop {
 	/** Every thread the loop started, for the group to join them. */
 	private final Set<Thread> loopThreads = ConcurrentHashMap.newKeySet();
 
-	/**
-	 * Whether the loop thread waits in {@code epoll_wait}: never stalled, however long.
-	 */
-	private volatile boolean waiting;
-
-	/**
-	 * Moves on with every wake-up and every event handed out. Two threads may add to it
-	 * at once after a take-over: a lost increment does not matter, it is only compared.
-	 */
-	private volatile long progress;
-
-	/** The progress the watchdog saw last; only its thread uses it. */
-	private long progressSeen = -1;
+	/** Whether the loop thread moves on, for the watchdog's stall check. */
+	private final LoopProgress progress = new LoopProgress();
 
 	/** The events pulled last, handed out by whoever takes the next one. */
 	private volatile @Nullable EventBatch batch;
@@ -282,11 +270,9 @@ final class EventLoop {
 				handOut(left); // pulled by a thread a handler holds up
 			}
 			while (this.running) {
-				this.waiting = true;
+				this.progress.waiting();
 				int ready = Epoll.await(this.epfd, events, MAX_EVENTS);
-				// progress first: the watchdog must never see neither
-				this.progress++;
-				this.waiting = false;
+				this.progress.woke();
 				EventBatch pulled = new EventBatch(events, ready);
 				this.batch = pulled;
 				handOut(pulled);
@@ -331,7 +317,7 @@ final class EventLoop {
 			}
 			IntConsumer handler = this.handlers.get(token);
 			if (handler != null) {
-				this.progress++;
+				this.progress.handingOut();
 				tell(handler, Epoll.events(pulled.events, i));
 			}
 		}
@@ -342,47 +328,17 @@ final class EventLoop {
 	 * one out since the check before, a handler blocks it, and a new thread takes over.
 	 */
 	private void checkStall() {
-		long seen = this.progress;
-		if (this.waiting || seen != this.progressSeen) {
-			this.progressSeen = seen;
+		if (!this.progress.stalled()) {
 			return;
 		}
 		synchronized (this) {
 			if (this.running && !this.closed) {
-				this.progressSeen = -1;
 				// named before it starts: it checks whether it is still the loop's thread
 				Thread next = newLoopThread();
 				this.thread = next;
 				next.start();
 			}
 		}
-	}
-
-	/**
-	 * Events pulled by one {@code epoll_wait}, handed out one at a time by the thread
-	 * that pulled them, and by the one that takes over from it if a handler blocks it.
-	 */
-	private static final class EventBatch {
-
-		final Memory events;
-
-		private final int ready;
-
-		private final AtomicInteger taken = new AtomicInteger();
-
-		EventBatch(Memory events, int ready) {
-			this.events = events;
-			this.ready = ready;
-		}
-
-		/**
-		 * @return the index of an event nobody took yet, or -1
-		 */
-		int next() {
-			int index = this.taken.getAndIncrement();
-			return (index < this.ready) ? index : -1;
-		}
-
 	}
 
 	/**
