@@ -49,7 +49,7 @@ final class ChannelPipes {
 	private @Nullable PipeFile createdOut;
 
 	private ChannelPipes(PipeServerSettings settings, PipeTransport transport, LineDispatcher dispatcher,
-			Consumer<Throwable> onFailure, Usable in, Usable out, SendQueue queue, ChannelStatistics statistics,
+			Consumer<Throwable> onFailure, UsableFifo in, UsableFifo out, SendQueue queue, ChannelStatistics statistics,
 			LostLines lostLines) throws IOException {
 		this.settings = settings;
 		this.transport = transport;
@@ -76,37 +76,24 @@ final class ChannelPipes {
 			ChannelStatistics statistics, LostLines lostLines, Consumer<Throwable> onFailure) throws IOException {
 		String channel = settings.getChannel();
 		boolean managed = settings.isManagePipes();
-		checkDirectory(channel, settings.getInPath());
-		checkDirectory(channel, settings.getOutPath());
+		UsableFifo.checkDirectory(channel, settings.getInPath());
+		UsableFifo.checkDirectory(channel, settings.getOutPath());
 		PipeFile in = PipeFiles.check(channel, "in", settings.getInPath(), managed);
 		PipeFile out = PipeFiles.check(channel, "out", settings.getOutPath(), managed);
 		PipeTransport transport = PipeTransport.open(settings);
-		Usable usableIn = null;
-		Usable usableOut = null;
+		UsableFifo usableIn = null;
+		UsableFifo usableOut = null;
 		try {
-			usableIn = usable(settings, in, "in");
-			usableOut = usable(settings, out, "out");
+			usableIn = UsableFifo.atStart(settings, in, "in");
+			usableOut = UsableFifo.atStart(settings, out, "out");
 			return new ChannelPipes(settings, transport, dispatcher, onFailure, usableIn, usableOut, queue, statistics,
 					lostLines);
 		}
 		catch (IOException | RuntimeException ex) {
-			discard(usableIn);
-			discard(usableOut);
+			UsableFifo.discard(usableIn);
+			UsableFifo.discard(usableOut);
 			transport.release(0);
 			throw ex;
-		}
-	}
-
-	private static void discard(@Nullable Usable usable) {
-		if (usable != null) {
-			usable.discard();
-		}
-	}
-
-	private static void checkDirectory(String channel, Path pipe) throws IOException {
-		Path directory = pipe.getParent();
-		if (directory != null) {
-			PipeDirectories.check(channel, directory);
 		}
 	}
 
@@ -121,8 +108,8 @@ final class ChannelPipes {
 		boolean moved = !this.inbound.file().isStillThere();
 		if (moved || !this.inbound.isAlive()) {
 			PipeFile in = moved ? PipeFile.inspect(this.settings.getInPath()) : this.inbound.file();
-			Usable usable = moved ? usable(in, "in")
-					: new Usable(PipeFiles.open(this.settings.getChannel(), "in", in), false);
+			UsableFifo usable = moved ? UsableFifo.replacing(this.settings, in, "in")
+					: new UsableFifo(PipeFiles.open(this.settings.getChannel(), "in", in), false);
 			PipeReader replacement;
 			try {
 				replacement = this.transport.openReader(usable.fifo(), this.settings, this.dispatcher,
@@ -154,7 +141,7 @@ final class ChannelPipes {
 				return; // tried again next round, not waited for on the watchdog
 			}
 			PipeFile out = PipeFile.inspect(this.settings.getOutPath());
-			Usable usable = usable(out, "out");
+			UsableFifo usable = UsableFifo.replacing(this.settings, out, "out");
 			try {
 				this.outbound.replace(usable.fifo());
 			}
@@ -196,45 +183,6 @@ final class ChannelPipes {
 					+ ": a thread writing to the old one did not let go");
 		}
 		return true;
-	}
-
-	/**
-	 * A FIFO at the path, created if missing and managed; never touches anything else.
-	 * The directory is checked again first: the one checked at start may have been
-	 * deleted since and another user's put in its place (in a sticky directory such as
-	 * {@code /tmp}), and a FIFO there is served even if not ours when pipes are not
-	 * managed.
-	 */
-	private Usable usable(PipeFile found, String role) throws IOException {
-		checkDirectory(this.settings.getChannel(), found.path());
-		PipeFile checked = PipeFiles.check(this.settings.getChannel(), role, found.path(),
-				this.settings.isManagePipes());
-		if (!checked.isMissing()) {
-			// A FIFO someone put there after ours went away: served, never removed.
-			return new Usable(PipeFiles.open(this.settings.getChannel(), role, checked), false);
-		}
-		return usable(this.settings, checked, role);
-	}
-
-	/**
-	 * Open what {@link PipeFiles#check} found at start: a FIFO someone else put there is
-	 * served and never removed; a managed path gets a FIFO of its own. A FIFO of this
-	 * user with the configured mode left by a server that died (the directory lock, held
-	 * now, says none runs) is reused, so clients waiting in {@code open} on it and the
-	 * lines it holds are served.
-	 */
-	private static Usable usable(PipeServerSettings settings, PipeFile checked, String role) throws IOException {
-		if (!settings.isManagePipes()) {
-			return new Usable(PipeFiles.open(settings.getChannel(), role, checked), false);
-		}
-		if (checked.isFifo()) {
-			FifoDescriptor stale = PipeFiles.open(settings.getChannel(), role, checked);
-			if (stale.permissions().equals(settings.getPermissions())) {
-				return new Usable(stale, true);
-			}
-			stale.close(); // another mode than configured: replaced by a new FIFO
-		}
-		return new Usable(PipeFiles.create(checked.path(), checked, settings), true);
 	}
 
 	/**
@@ -365,28 +313,6 @@ final class ChannelPipes {
 			discarded += this.outbound.discardUnread();
 		}
 		return discarded;
-	}
-
-	/**
-	 * An opened FIFO, and whether this server created it (and so may remove it).
-	 */
-	private record Usable(FifoDescriptor fifo, boolean created) {
-
-		@Nullable PipeFile owned() {
-			return this.created ? this.fifo.file() : null;
-		}
-
-		/**
-		 * Close it, and remove it if it was created for a start or replacement that then
-		 * failed.
-		 */
-		void discard() {
-			this.fifo.close();
-			if (this.created) {
-				PipeFiles.removeIfSame(this.fifo.file());
-			}
-		}
-
 	}
 
 }
