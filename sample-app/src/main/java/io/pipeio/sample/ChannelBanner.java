@@ -4,12 +4,14 @@ import java.util.Map;
 
 import io.pipeio.core.PipeChannel;
 import io.pipeio.core.PipeChannelRegistry;
+import io.pipeio.plugin.PluginSupervisor;
 import io.pipeio.server.PipeServerSettings;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
@@ -18,6 +20,11 @@ import org.springframework.stereotype.Component;
  * {@code echo hello > upper.in} creates a regular file when the channel is stopped or the
  * path is wrong, and the channel then cannot start again (pipe-io never deletes a file it
  * did not create).
+ * <p>
+ * A channel with a plug-in is different: its pipes are the plug-in's stdin and stdout, so
+ * a line written to the in pipe would be taken for one of the plug-in's answers and a
+ * reader of the out pipe would take requests meant for it. Such a channel is tried
+ * through the application, with the HTTP request that asks the plug-in.
  *
  * @author pipe-io
  */
@@ -29,29 +36,60 @@ class ChannelBanner {
 	/** A request each channel understands; the others take any line. */
 	private static final Map<String, String> REQUESTS = Map.of("calc", "{\"op\":\"add\",\"a\":1,\"b\":2}");
 
+	/** The sample's HTTP requests to plug-ins, see {@link ShoutController}. */
+	private static final Map<String, String> PLUGIN_REQUESTS = Map.of("shout", "/shout?text=hello");
+
 	private final PipeChannelRegistry registry;
 
-	ChannelBanner(PipeChannelRegistry registry) {
+	private final Environment environment;
+
+	ChannelBanner(PipeChannelRegistry registry, Environment environment) {
 		this.registry = registry;
+		this.environment = environment;
 	}
 
 	@EventListener(ApplicationReadyEvent.class)
 	void logChannels() {
 		for (String name : this.registry.getChannelNames()) {
-			PipeChannel channel = this.registry.getRequiredChannel(name);
-			PipeServerSettings settings = channel.getSettings().server();
-			logger.info("Channel '" + name + "': write lines to " + settings.getInPath() + ", read replies from "
-					+ settings.getOutPath() + ". Try: " + tryCommand(channel));
+			logger.info(describe(this.registry.getRequiredChannel(name)));
 		}
 	}
 
 	/**
-	 * Return a shell command that sends the channel one request and prints the reply, and
-	 * that writes nothing unless both of its paths are FIFOs.
+	 * Return what is logged of a channel: where its pipes are, and how to try it.
 	 * @param channel the channel
-	 * @return the command, for sh or bash
+	 * @return the line to log
+	 */
+	String describe(PipeChannel channel) {
+		PipeServerSettings settings = channel.getSettings().server();
+		PluginSupervisor plugin = channel.getPlugin();
+		String tryCommand = tryCommand(channel);
+		String tryIt = (tryCommand != null) ? " Try: " + tryCommand : "";
+		if (plugin == null) {
+			return "Channel '" + channel.getName() + "': write lines to " + settings.getInPath()
+					+ ", read replies from " + settings.getOutPath() + "." + tryIt;
+		}
+		return "Channel '" + channel.getName() + "': answered by its plug-in ("
+				+ String.join(" ", plugin.getSettings().command()) + "), which reads requests from "
+				+ settings.getOutPath() + " and writes answers to " + settings.getInPath()
+				+ "; leave these pipes to it." + tryIt;
+	}
+
+	/**
+	 * Return a shell command that sends the channel one request and prints the reply: for
+	 * a channel without a plug-in one that writes nothing unless both of its paths are
+	 * FIFOs, for one with a plug-in an HTTP request to the application, if it has one for
+	 * that plug-in and serves HTTP.
+	 * @param channel the channel
+	 * @return the command, for sh or bash, or {@code null} if there is none
 	 */
 	String tryCommand(PipeChannel channel) {
+		if (channel.getPlugin() != null) {
+			String path = PLUGIN_REQUESTS.get(channel.getName());
+			String port = this.environment.getProperty("local.server.port");
+			return (path != null && port != null) ? "curl -sS -w '\\n' " + quote("http://localhost:" + port + path)
+					: null;
+		}
 		PipeServerSettings settings = channel.getSettings().server();
 		String request = REQUESTS.getOrDefault(channel.getName(), "hello");
 		return "in=" + quote(settings.getInPath()) + " out=" + quote(settings.getOutPath())

@@ -22,9 +22,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The shell commands that the sample app logs at start and that the READMEs show work as
  * printed, and write nothing when a channel's FIFOs are not there: a shell's {@code >}
- * would leave a regular file that keeps the channel from starting again.
+ * would leave a regular file that keeps the channel from starting again. The command for
+ * a channel a plug-in answers goes through the application, never its pipes.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @Timeout(120)
 class ShellTryCommandsTests extends SampleAppTestSupport {
 
@@ -39,6 +40,7 @@ class ShellTryCommandsTests extends SampleAppTestSupport {
 			upper | sh   | HELLO
 			calc  | sh   | {"result":3}
 			calc  | bash | {"result":3}
+			shout | sh   | HELLO!
 			""")
 	void theLoggedCommandGetsAReply(String channel, String shell, String reply) throws Exception {
 		String command = this.banner.tryCommand(this.registry.getRequiredChannel(channel));
