@@ -14,8 +14,9 @@ import org.apache.commons.logging.LogFactory;
 /**
  * Adds channels and their listeners to a {@link PipeChannelRegistry}, and removes them,
  * also while the registry runs and stops on other threads: a channel added while the
- * registry runs is started, by the registry's start or here, never by neither; one
- * removed meanwhile is not started, since no stop would reach it.
+ * registry runs is started, by the registry's start or here, never by neither, and never
+ * before its listener is attached; one removed meanwhile is not started, since no stop
+ * would reach it.
  *
  * @author pipe-io
  */
@@ -109,8 +110,11 @@ final class ChannelRegistrar {
 
 	/** See {@link PipeChannelRegistry#register}. */
 	PipeChannel register(String name, PipeChannelSettings settings, PipeMessageListener listener) {
-		PipeChannel channel = this.registry.declare(name, settings);
-		channel.listener.attach(listener, listener.toString(), null, this.decorators, false);
+		// In the table with its listener only: the registry's start, on another thread,
+		// starts every channel it finds there, and one without its listener yet would
+		// drop what it reads (the first lines of its plug-in, say).
+		PipeChannel channel = this.registry.channels.add(name, settings,
+				(checked) -> withListener(newChannel(name, checked), listener));
 		synchronized (this.registry.startMonitor) {
 			// with stop: a channel started after the stop looked at the channels would
 			// run on
@@ -133,6 +137,18 @@ final class ChannelRegistrar {
 			}
 		}
 		return channel;
+	}
+
+	private PipeChannel withListener(PipeChannel channel, PipeMessageListener listener) {
+		try {
+			channel.listener.attach(listener, listener.toString(), null, this.decorators, false);
+			return channel;
+		}
+		catch (RuntimeException ex) {
+			// never in the table, so no unregister lets go of what it was given
+			forget(channel);
+			throw ex;
+		}
 	}
 
 	/**

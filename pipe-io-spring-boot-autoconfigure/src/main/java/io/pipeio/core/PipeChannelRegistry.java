@@ -146,6 +146,8 @@ public class PipeChannelRegistry implements SmartLifecycle, DisposableBean {
 	 * @return the channel
 	 */
 	public PipeChannel register(String name, PipeChannelSettings settings, PipeMessageListener listener) {
+		Assert.hasText(name, "'name' must not be empty");
+		Assert.notNull(settings, "'settings' must not be null");
 		Assert.notNull(listener, "'listener' must not be null");
 		return this.registrar.register(name, settings, listener);
 	}

@@ -1,22 +1,30 @@
 package io.pipeio.core;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.pipeio.autoconfigure.PipeChannelSettingsFactory;
+import io.pipeio.plugin.PluginSettings;
+import io.pipeio.server.DropReason;
 import io.pipeio.testsupport.PipeIoContextRunners;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
- * A channel removed while it is being added at runtime is not started by the add: it
- * would run in no table, which no stop ever reaches, with its pipes and meters, after the
- * context closed.
+ * Channels added at runtime while other threads remove them or start the registry. One
+ * removed while it is being added is not started by the add: it would run in no table,
+ * which no stop ever reaches, with its pipes and meters, after the context closed. One
+ * added while the registry starts is not started before its listener is attached.
  */
 @Timeout(120)
 class PipeChannelRegistryRaceTests {
@@ -55,6 +63,53 @@ class PipeChannelRegistryRaceTests {
 			}
 		});
 		assertThat(orphan.get()).as("a channel started after it was removed").isNull();
+	}
+
+	/**
+	 * The registry's start, on another thread, starts the channels it finds: it must not
+	 * find one whose listener is still being attached, which would drop what it read
+	 * meanwhile, here the first line of its plug-in.
+	 */
+	@Test
+	void aChannelRegisteredWhileTheChannelsStartIsStartedWithItsListener() {
+		PipeIoContextRunners.withDirectory(this.directory).run((context) -> {
+			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+			PipeChannelSettingsFactory factory = context.getBean(PipeChannelSettingsFactory.class);
+			registry.stop();
+			CountDownLatch attaching = new CountDownLatch(1);
+			CountDownLatch attach = new CountDownLatch(1);
+			// holds the registration while its listener is being attached
+			registry.setListenerDecorators(List.of((channel, listener) -> {
+				attaching.countDown();
+				try {
+					attach.await(30, TimeUnit.SECONDS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+				return listener;
+			}));
+			PluginSettings greeter = PluginSettings.of(List.of("sh", "-c", "echo hello; exec cat > /dev/null"));
+			List<String> received = new CopyOnWriteArrayList<>();
+			CompletableFuture<PipeChannel> registering = CompletableFuture.supplyAsync(
+					() -> registry.register("late", factory.createDefault("late").withPlugin(greeter), (line, ctx) -> {
+						received.add(new String(line, StandardCharsets.UTF_8));
+						return null;
+					}));
+			try {
+				assertThat(attaching.await(30, TimeUnit.SECONDS)).isTrue();
+				registry.start();
+				PipeChannel early = registry.getChannel("late");
+				assertThat(early == null || !early.isRunning()).as("started before its listener was attached").isTrue();
+			}
+			finally {
+				attach.countDown();
+			}
+			PipeChannel channel = registering.join();
+			await().until(() -> received.contains("hello"));
+			assertThat(channel.getStatistics().getDropped(DropReason.NO_LISTENER)).isZero();
+			assertThat(channel.getPlugin().getRestarts()).isZero();
+		});
 	}
 
 }
