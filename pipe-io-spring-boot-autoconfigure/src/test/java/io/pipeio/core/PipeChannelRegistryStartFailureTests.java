@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 import io.pipeio.annotation.PipeListener;
+import io.pipeio.autoconfigure.PipeChannelSettingsFactory;
 import io.pipeio.server.PipeServer;
 import io.pipeio.server.PipeServerListener;
 import io.pipeio.server.PipeServerState;
@@ -33,7 +34,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * A start that fails, or that the context stops waiting for, leaves nothing behind: no
  * open dead-letter file, no channel running with its pipes and the directory lock, no
- * listener attached for a bean that failed.
+ * listener attached for a bean that failed, no channel registered without its listener.
  */
 @Timeout(60)
 class PipeChannelRegistryStartFailureTests {
@@ -85,6 +86,24 @@ class PipeChannelRegistryStartFailureTests {
 				context.getBean(LateListener.class);
 				assertThat(PipeTestClient.request(this.directory, "late", "hi")).isEqualTo("late:hi");
 			});
+	}
+
+	@Test
+	void aChannelWhoseListenerCannotBeAttachedIsNotRegistered() {
+		PipeIoContextRunners.withDirectory(this.directory).run((context) -> {
+			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+			PipeChannelSettingsFactory factory = context.getBean(PipeChannelSettingsFactory.class);
+			registry.setListenerDecorators(List.of((channel, listener) -> {
+				throw new IllegalStateException("no tracer for " + channel);
+			}));
+			assertThatException()
+				.isThrownBy(() -> registry.register("late", factory.createDefault("late"), (line, ctx) -> line))
+				.withMessage("no tracer for late");
+			assertThat(registry.getChannel("late")).isNull();
+			registry.setListenerDecorators(List.of());
+			registry.register("late", factory.createDefault("late"), (line, ctx) -> line);
+			assertThat(PipeTestClient.request(this.directory, "late", "hi")).isEqualTo("hi");
+		});
 	}
 
 	private static List<String> filesIn(Path directory) throws Exception {
