@@ -11,7 +11,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
@@ -38,6 +37,9 @@ import org.jspecify.annotations.Nullable;
  * file it locked, starting over otherwise. So a lock taken on a file that was just
  * unlinked is never trusted.
  * <p>
+ * The file is described from the opened descriptor, not from its path: only a regular
+ * file of this user with a single name is written to.
+ * <p>
  * An {@code fcntl} lock belongs to the process and is dropped when the process closes
  * <em>any</em> descriptor of the file; this process therefore opens each lock file once
  * ({@link DirectoryLocks}) and must never open it otherwise while holding it.
@@ -61,12 +63,6 @@ final class LockFile {
 
 	private static final FileAttribute<Set<PosixFilePermission>> CREATE_PERMISSIONS = PosixFilePermissions
 		.asFileAttribute(PERMISSIONS);
-
-	private static final Set<OpenOption> CREATE = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-			StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
-
-	private static final Set<OpenOption> OPEN = Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE,
-			LinkOption.NOFOLLOW_LINKS);
 
 	/**
 	 * Descriptors of lock files held by another copy of pipe-io in this JVM (another
@@ -102,10 +98,13 @@ final class LockFile {
 		for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
 			PipeFile found = PipeFile.inspect(path);
 			checkUsable(found, PipeFiles.currentUid(), channel);
-			FileChannel opened;
+			OpenedLockFile opened;
 			try {
-				opened = found.isMissing() ? FileChannel.open(path, CREATE, CREATE_PERMISSIONS)
-						: FileChannel.open(path, OPEN);
+				if (found.isMissing()) {
+					// O_CREAT | O_EXCL: never through a link
+					Files.createFile(path, CREATE_PERMISSIONS);
+				}
+				opened = OpenedLockFile.open(path, directory, channel);
 			}
 			catch (FileAlreadyExistsException | NoSuchFileException ex) {
 				continue; // created or removed by another process since it was inspected
@@ -129,16 +128,16 @@ final class LockFile {
 	 * Lock a just opened file and make it this process's.
 	 * @return the locked file, or {@code null} to start over (the path changed meanwhile)
 	 */
-	private static @Nullable LockFile lockOpened(FileChannel opened, PipeFile found, Path directory, String channel)
-			throws IOException {
+	private static @Nullable LockFile lockOpened(OpenedLockFile openedFile, PipeFile found, Path directory,
+			String channel) throws IOException {
+		FileChannel opened = openedFile.channel();
 		boolean keepOpen = false;
 		try {
 			PipeFile file = PipeFile.inspect(found.path());
 			boolean created = found.isMissing();
-			if (file.isMissing() || (!created && !file.isSameFile(found))) {
+			if (!file.isSameFile(openedFile.file()) || (!created && !file.isSameFile(found))) {
 				return null; // deleted or replaced between inspecting and opening it
 			}
-			checkUsable(file, PipeFiles.currentUid(), channel);
 			if (created) {
 				// Exact whatever the umask, so that a later holder can open it
 				// read-write. Done before locking: setting it opens and closes the file,
@@ -267,7 +266,7 @@ final class LockFile {
 						+ " pipe-io.directory.");
 	}
 
-	private static String prefix(String channel, Path directory) {
+	static String prefix(String channel, Path directory) {
 		return "Cannot start channel '" + channel + "' in " + directory + ": ";
 	}
 

@@ -19,7 +19,8 @@ import java.util.Set;
  * FIFOs: the file is created with mode {@code 0600} if missing, the open neither follows
  * a symbolic link nor blocks on a FIFO, and the checks are made on the descriptor, so
  * what is written to is what was checked, however the path is swapped meanwhile. Used for
- * the files pipe-io writes beside its pipes, such as dead-letter files.
+ * the files pipe-io writes beside its pipes, such as dead-letter files. A file with a
+ * second name (a hard link) is refused too, as the FIFOs the engine creates are.
  *
  * @author pipe-io
  */
@@ -51,7 +52,8 @@ public final class OwnFiles {
 	 * @param file the file
 	 * @return a channel that appends to it
 	 * @throws FileSystemException if the path is not a regular file (a link, a FIFO, a
-	 * directory) or belongs to another user; nothing is written through it
+	 * directory), belongs to another user or has another name; nothing is written through
+	 * it
 	 * @throws IOException if it cannot be created or opened
 	 */
 	public static FileChannel openForAppend(Path file) throws IOException {
@@ -81,10 +83,11 @@ public final class OwnFiles {
 		}
 		try {
 			Path opened = Path.of("/proc/self/fd/" + fd);
-			Map<String, Object> attributes = Files.readAttributes(opened, "unix:mode,uid");
+			Map<String, Object> attributes = Files.readAttributes(opened, "unix:mode,uid,nlink");
 			if (FileKind.ofMode(PipeFile.intAttribute(attributes, "mode")) != FileKind.REGULAR_FILE) {
 				throw notRegular(file);
 			}
+			checkSingleName(file, PipeFile.intAttribute(attributes, "nlink"), "choose another file");
 			int uid = PipeFile.intAttribute(attributes, "uid");
 			int currentUid = PipeFiles.currentUid();
 			if (currentUid >= 0 && uid != currentUid) {
@@ -123,6 +126,26 @@ public final class OwnFiles {
 					appender.write(newline);
 				}
 			}
+		}
+	}
+
+	/**
+	 * Refuse a file that has another name than the path it was opened by (or none left):
+	 * where {@code fs.protected_hardlinks} is 0, another user may give any file of this
+	 * user, one it must never write to, a name in a directory they can write to.
+	 * @param file the path it was opened by
+	 * @param links its link count, read from the opened descriptor
+	 * @param fix what the user should do instead, for the message
+	 * @throws FileSystemException if it has not exactly one name
+	 */
+	static void checkSingleName(Path file, int links, String fix) throws FileSystemException {
+		if (links == 0) {
+			throw new FileSystemException(file.toString(), null, "removed while it was being opened");
+		}
+		if (links != 1) {
+			throw new FileSystemException(file.toString(), null,
+					"the file has " + links + " names (hard links), so its content may belong elsewhere; pipe-io"
+							+ " never writes to a file with another name: remove this name or " + fix);
 		}
 	}
 

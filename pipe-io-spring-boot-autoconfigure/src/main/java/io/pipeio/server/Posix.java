@@ -34,6 +34,13 @@ final class Posix {
 	static final int O_CLOEXEC = 02000000;
 
 	/**
+	 * A descriptor that only names a file: it can be described and reopened through
+	 * {@code /proc/self/fd}, but neither reads nor writes, and closing it drops no
+	 * {@code fcntl} lock of this process.
+	 */
+	static final int O_PATH = 010000000;
+
+	/**
 	 * A pipe's largest size (Linux's default {@code pipe-max-size}): at most this much is
 	 * read to count lines left in one, as writers may go on writing.
 	 */

@@ -138,6 +138,24 @@ class DeadLetterFileTests {
 		assertThat(target).hasContent("keep me");
 	}
 
+	/**
+	 * Where {@code fs.protected_hardlinks} is 0, another user may give any file of this
+	 * user a second name at the dead-letter path; the link is made here by this user,
+	 * which the kernel allows whatever that setting.
+	 */
+	@Test
+	void refusesAFileWithASecondNameAndLeavesItAlone() throws IOException {
+		Path target = Files.writeString(this.directory.resolve("precious.txt"), "keep me\n");
+		Path file = Files.createLink(this.directory.resolve("letters.jsonl"), target);
+		try (DeadLetterFile letters = new DeadLetterFile(new DeadLetterSettings(file, 1024, 1))) {
+			assertThatExceptionOfType(FileSystemException.class).isThrownBy(letters::open)
+				.withMessageContaining("2 names");
+			assertThatExceptionOfType(FileSystemException.class)
+				.isThrownBy(() -> letters.write(letter("secret", null, 1)));
+		}
+		assertThat(target).hasContent("keep me");
+	}
+
 	@Test
 	void refusesAFifoWithoutBlocking() throws Exception {
 		Path file = this.directory.resolve("letters.jsonl");

@@ -12,8 +12,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 /**
  * The lock file {@code .pipe-io.lock} on disk: created with an exact owner-only mode and
  * this process's id, removed by the last channel to stop, a stale one reused and left in
- * place, and anything but a regular file of this user at its path refused and left
- * untouched.
+ * place, and anything but a regular file of this user with a single name at its path
+ * refused and left untouched.
  */
 class PipeServerLockFileTests extends PipeServerTestSupport {
 
@@ -66,6 +66,20 @@ class PipeServerLockFileTests extends PipeServerTestSupport {
 		Files.writeString(lockFile(), "precious\n");
 		assertRefused("holds something other than the process id");
 		assertThat(Files.readString(lockFile())).isEqualTo("precious\n");
+	}
+
+	/**
+	 * Where {@code fs.protected_hardlinks} is 0, another user may give a file of this
+	 * user (an empty pid file, say) a second name at the lock path; the link is made here
+	 * by this user, which the kernel allows whatever that setting.
+	 */
+	@Test
+	void fileWithASecondNameIsRefusedAndLeftIntact(@TempDir Path elsewhere) throws Exception {
+		Path target = Files.createFile(elsewhere.resolve("daemon.pid"));
+		Files.createLink(lockFile(), target);
+		assertRefused("2 names");
+		assertThat(target).isEmptyFile();
+		assertThat(Files.getAttribute(target, "unix:nlink")).isEqualTo(2);
 	}
 
 	@Test
