@@ -9,11 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributes;
 
 import java.util.Objects;
+import java.util.function.Consumer;
 
 import io.pipeio.server.OwnFiles;
 import org.jspecify.annotations.Nullable;
@@ -31,7 +31,9 @@ import org.springframework.util.Assert;
  * appended to only if the opened file is a regular file of this user (see
  * {@link OwnFiles}); a file is renamed or deleted by rotation only if it is a regular
  * file of this user: a link or a FIFO planted at the path is refused, never written
- * through (a FIFO would block the writer).
+ * through (a FIFO would block the writer). A file is only ever renamed to a free name,
+ * atomically ({@link OwnFiles#moveNoReplace}), so that a file put there after the check
+ * is not replaced.
  *
  * @author pipe-io
  */
@@ -45,6 +47,13 @@ public final class DeadLetterFile implements Closeable {
 
 	/** What identifies the opened file on disk, to see it deleted or replaced. */
 	private @Nullable Object openedKey;
+
+	/**
+	 * Called by rotation with each name it is about to rename a file to, once that name
+	 * was checked: lets a test put a file there in between, as another user could.
+	 */
+	Consumer<Path> beforeMove = (target) -> {
+	};
 
 	/**
 	 * Create a file; nothing is opened until the first {@link #open()} or {@link #write}.
@@ -204,10 +213,12 @@ public final class DeadLetterFile implements Closeable {
 		}
 	}
 
-	private static void moveOwn(Path source, Path target) throws IOException {
+	private void moveOwn(Path source, Path target) throws IOException {
 		if (checkOwnRegularFile(source)) {
 			checkOwnRegularFile(target);
-			Files.move(source, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+			this.beforeMove.accept(target);
+			// Checked free, but another user may have put a file there since.
+			OwnFiles.moveNoReplace(source, target);
 		}
 	}
 

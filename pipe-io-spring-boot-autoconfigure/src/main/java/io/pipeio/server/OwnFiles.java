@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
@@ -109,6 +110,34 @@ public final class OwnFiles {
 		}
 		finally {
 			Posix.close(fd);
+		}
+	}
+
+	/**
+	 * Rename a file to a name nothing has, never replacing what is there by then: a check
+	 * that the name is free followed by a rename (what {@link Files#move} does) would
+	 * replace a file another user put there in between, and a process running as root may
+	 * replace anyone's.
+	 * @param source the file
+	 * @param target its new name
+	 * @throws FileAlreadyExistsException if something is at the target: both are left
+	 * alone
+	 * @throws IOException if it cannot be renamed
+	 */
+	public static void moveNoReplace(Path source, Path target) throws IOException {
+		try {
+			Posix.renameNoReplace(source.toString(), target.toString());
+		}
+		catch (IOException ex) {
+			int errno = Posix.errno(ex);
+			if (errno == Posix.EEXIST) {
+				throw new FileAlreadyExistsException(target.toString(), source.toString(),
+						"something was put there meanwhile; pipe-io never replaces a file it did not create");
+			}
+			if (errno == Posix.ENOENT) {
+				throw new NoSuchFileException(source.toString(), target.toString(), ex.getMessage());
+			}
+			throw ex;
 		}
 	}
 

@@ -9,20 +9,21 @@ import java.util.concurrent.ThreadLocalRandom;
  * A throwaway local user for security tests: created with {@code useradd}, its processes
  * started with {@code setpriv}, removed (with whatever it still runs) on
  * {@link #close()}. Tests run as root, which is what lets them create it; a machine where
- * that fails fails the test, it does not skip it.
+ * that fails fails the test, it does not skip it. Public for the security tests of other
+ * packages.
  */
-final class TestUser implements AutoCloseable {
+public final class TestUser implements AutoCloseable {
 
 	/**
 	 * A Python every user can run (a per-user Python of root's home is out of its reach).
 	 */
-	static final String PYTHON = "/usr/bin/python3";
+	public static final String PYTHON = "/usr/bin/python3";
 
-	final String name;
+	public final String name;
 
-	final int uid;
+	public final int uid;
 
-	final int gid;
+	public final int gid;
 
 	private final List<Process> processes = new ArrayList<>();
 
@@ -32,7 +33,7 @@ final class TestUser implements AutoCloseable {
 		this.gid = gid;
 	}
 
-	static TestUser create() throws IOException, InterruptedException {
+	public static TestUser create() throws IOException, InterruptedException {
 		String name = "pipeio-t" + Integer.toString(ThreadLocalRandom.current().nextInt(1 << 30), 36);
 		TestProcesses.run("useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", name);
 		int uid = Integer.parseInt(TestProcesses.run("id", "-u", name).trim());
@@ -41,7 +42,7 @@ final class TestUser implements AutoCloseable {
 	}
 
 	/** Start a command as this user, with no supplementary groups. */
-	Process start(String... command) throws IOException {
+	public Process start(String... command) throws IOException {
 		List<String> full = new ArrayList<>(
 				List.of("setpriv", "--reuid=" + this.uid, "--regid=" + this.gid, "--clear-groups", "--"));
 		full.addAll(List.of(command));
@@ -51,7 +52,7 @@ final class TestUser implements AutoCloseable {
 	}
 
 	/** Run a Python script as this user to its end and return its standard output. */
-	String python(String script, String... arguments) throws IOException, InterruptedException {
+	public String python(String script, String... arguments) throws IOException, InterruptedException {
 		List<String> command = new ArrayList<>(List.of(PYTHON, "-c", script));
 		command.addAll(List.of(arguments));
 		return TestProcesses.awaitSuccess(start(command.toArray(String[]::new)));
