@@ -4,16 +4,11 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFileAttributes;
-
 import java.util.Objects;
-import java.util.function.Consumer;
 
 import io.pipeio.server.OwnFiles;
 import org.jspecify.annotations.Nullable;
@@ -48,12 +43,7 @@ public final class DeadLetterFile implements Closeable {
 	/** What identifies the opened file on disk, to see it deleted or replaced. */
 	private @Nullable Object openedKey;
 
-	/**
-	 * Called by rotation with each name it is about to rename a file to, once that name
-	 * was checked: lets a test put a file there in between, as another user could.
-	 */
-	Consumer<Path> beforeMove = (target) -> {
-	};
+	final DeadLetterRotation rotation;
 
 	/**
 	 * Create a file; nothing is opened until the first {@link #open()} or {@link #write}.
@@ -62,6 +52,7 @@ public final class DeadLetterFile implements Closeable {
 	DeadLetterFile(DeadLetterSettings settings) {
 		Assert.notNull(settings, "'settings' must not be null");
 		this.settings = settings;
+		this.rotation = new DeadLetterRotation(settings);
 	}
 
 	/**
@@ -187,81 +178,8 @@ public final class DeadLetterFile implements Closeable {
 
 	private void rotate() throws IOException {
 		close();
-		Path file = this.settings.file();
-		int history = this.settings.maxHistory();
-		if (history == 0) {
-			deleteOwn(file);
-		}
-		else {
-			deleteOwn(rotated(history));
-			for (int i = history - 1; i >= 1; i--) {
-				moveOwn(rotated(i), rotated(i + 1));
-			}
-			moveOwn(file, rotated(1));
-		}
+		this.rotation.rotate();
 		open();
-	}
-
-	private Path rotated(int index) {
-		Path file = this.settings.file();
-		return file.resolveSibling(file.getFileName() + "." + index);
-	}
-
-	private static void deleteOwn(Path path) throws IOException {
-		if (checkOwnRegularFile(path)) {
-			Files.delete(path);
-		}
-	}
-
-	private void moveOwn(Path source, Path target) throws IOException {
-		if (checkOwnRegularFile(source)) {
-			checkOwnRegularFile(target);
-			this.beforeMove.accept(target);
-			// Checked free, but another user may have put a file there since.
-			OwnFiles.moveNoReplace(source, target);
-		}
-	}
-
-	/**
-	 * Check that a path, if it exists, is a regular file of this user, without following
-	 * links.
-	 * @return whether it exists
-	 */
-	private static boolean checkOwnRegularFile(Path path) throws IOException {
-		PosixFileAttributes attributes;
-		try {
-			attributes = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-		}
-		catch (NoSuchFileException ex) {
-			return false;
-		}
-		if (!attributes.isRegularFile()) {
-			throw new FileSystemException(path.toString(), null,
-					"not a regular file (a link, FIFO or directory); a dead-letter file is never written through"
-							+ " one: remove it or choose another file");
-		}
-		int uid = (Integer) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-		if (uid != Owner.CURRENT_UID) {
-			throw new FileSystemException(path.toString(), null, "owned by uid " + uid + ", not by this user (uid "
-					+ Owner.CURRENT_UID + "); a dead-letter file of another user is never used: choose another file");
-		}
-		return true;
-	}
-
-	/** The uid of this process, read once. */
-	private static final class Owner {
-
-		static final int CURRENT_UID = readUid();
-
-		private static int readUid() {
-			try {
-				return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-			}
-			catch (IOException ex) {
-				throw new IllegalStateException("Cannot read the uid of this process from /proc/self", ex);
-			}
-		}
-
 	}
 
 }

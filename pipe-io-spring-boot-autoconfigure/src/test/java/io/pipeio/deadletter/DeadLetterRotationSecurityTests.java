@@ -40,7 +40,7 @@ class DeadLetterRotationSecurityTests {
 			letters.write(letter("line 0"));
 			letters.write(letter("line 1"));
 			// The next rotation renames .1 to .2, which was free when checked.
-			letters.beforeMove = (target) -> {
+			letters.rotation.beforeMove = (target) -> {
 				if (target.equals(planted)) {
 					plant(intruder, planted);
 				}
