@@ -18,17 +18,15 @@ import org.springframework.util.Assert;
 /**
  * A file of dead letters, one JSON object per line, rotated when it would grow beyond its
  * maximum size: the file becomes {@code <file>.1}, {@code <file>.1} becomes
- * {@code <file>.2} and so on, and the oldest beyond the history is deleted. Safe for use
- * by several channels and threads.
+ * {@code <file>.2} and so on, and the oldest beyond the history is deleted
+ * ({@link DeadLetterRotation}, which skips names held by files it did not create). Safe
+ * for use by several channels and threads.
  * <p>
  * Dropped lines may hold anything a client sent, so files are created readable by their
  * owner only. The file is opened without following a symbolic link or blocking, and
- * appended to only if the opened file is a regular file of this user (see
- * {@link OwnFiles}); a file is renamed or deleted by rotation only if it is a regular
- * file of this user: a link or a FIFO planted at the path is refused, never written
- * through (a FIFO would block the writer). A file is only ever renamed to a free name,
- * atomically ({@link OwnFiles#moveNoReplace}), so that a file put there after the check
- * is not replaced.
+ * appended to only if the opened file is a regular file of this user with a single name
+ * (see {@link OwnFiles}): a link or a FIFO planted at the path is refused, never written
+ * through (a FIFO would block the writer).
  *
  * @author pipe-io
  */

@@ -1,24 +1,55 @@
 package io.pipeio.deadletter;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 import io.pipeio.server.OwnFiles;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Rotates a full {@link DeadLetterFile}: the file becomes {@code <file>.1},
  * {@code <file>.1} becomes {@code <file>.2} and so on, and the oldest beyond the history
  * is deleted.
+ * <p>
+ * Only files this user created are renamed or deleted: regular files of this user with a
+ * single name. In a directory another user may write to (a sticky one such as
+ * {@code /tmp}), that user can take a name of the history before rotation reaches it;
+ * such a name is skipped and left alone, and the history goes on at the next free names
+ * ({@code .1}, {@code .3}, {@code .4} around another user's {@code .2}), so that it costs
+ * no dead letter and does not stop them. Each rotation that skips names logs a warning
+ * naming them. A file is renamed only to a free name, never replacing what is put there
+ * after the check ({@link OwnFiles#moveNoReplace}); a name taken meanwhile is skipped on
+ * a second look.
  *
  * @author pipe-io
  */
 final class DeadLetterRotation {
+
+	/**
+	 * How many taken names a rotation skips at most: beyond that the write fails, so that
+	 * nobody can make it look at names without end.
+	 */
+	static final int MAX_SKIPPED = 100;
+
+	/** Looks at the names, each after a name was taken while the files were renamed. */
+	private static final int MAX_ATTEMPTS = 3;
+
+	private static final int TYPE_MASK = 0170000;
+
+	private static final int REGULAR_FILE = 0100000;
+
+	private static final Log logger = LogFactory.getLog(DeadLetterFile.class);
 
 	private final DeadLetterSettings settings;
 
@@ -35,21 +66,73 @@ final class DeadLetterRotation {
 
 	/**
 	 * Rotate the file, closed by the caller.
-	 * @throws IOException if a file cannot be renamed or deleted
+	 * @throws IOException if a file cannot be renamed or deleted, or too many names of
+	 * the history are taken
 	 */
 	void rotate() throws IOException {
 		Path file = this.settings.file();
-		int history = this.settings.maxHistory();
-		if (history == 0) {
-			deleteOwn(file);
-		}
-		else {
-			deleteOwn(rotated(history));
-			for (int i = history - 1; i >= 1; i--) {
-				moveOwn(rotated(i), rotated(i + 1));
+		if (this.settings.maxHistory() == 0) {
+			String holder = takenBy(file);
+			if (holder != null) {
+				throw new FileSystemException(file.toString(), null,
+						holder + "; pipe-io never deletes a file it did not create: remove it or choose another file");
 			}
-			moveOwn(file, rotated(1));
+			Files.deleteIfExists(file);
+			return;
 		}
+		for (int attempt = 1;; attempt++) {
+			try {
+				shift(file);
+				return;
+			}
+			catch (FileAlreadyExistsException ex) {
+				if (attempt == MAX_ATTEMPTS) {
+					throw ex;
+				}
+			}
+		}
+	}
+
+	/**
+	 * Rename each file of the history to the next of the names this rotation may use, and
+	 * the file to the first.
+	 * @throws FileAlreadyExistsException if a name was taken since it was looked at
+	 */
+	private void shift(Path file) throws IOException {
+		int history = this.settings.maxHistory();
+		List<Path> names = new ArrayList<>(history);
+		List<String> taken = new ArrayList<>();
+		for (int index = 1; names.size() < history && index <= history + MAX_SKIPPED; index++) {
+			Path name = rotated(index);
+			String holder = takenBy(name);
+			if (holder == null) {
+				names.add(name);
+			}
+			else {
+				taken.add(name + " (" + holder + ")");
+			}
+		}
+		if (names.size() < history) {
+			throw new FileSystemException(file.toString(), null,
+					"cannot be rotated: of the names " + rotated(1).getFileName() + " to "
+							+ rotated(history + MAX_SKIPPED).getFileName() + ", " + taken.size()
+							+ " are taken by what pipe-io did not create (" + taken.get(0)
+							+ "), which it never renames or deletes; this dead letter is lost. Remove them, or put"
+							+ " the dead-letter file in a directory only this user can write to");
+		}
+		if (!taken.isEmpty()) {
+			logger.warn("Dead-letter file " + file + " was rotated around names taken by what pipe-io did not create,"
+					+ " left alone: " + String.join(", ", taken) + ". Remove them, or put the dead-letter file in a"
+					+ " directory only this user can write to");
+		}
+		Path oldest = names.get(history - 1);
+		if (isOwn(oldest)) {
+			Files.delete(oldest);
+		}
+		for (int i = history - 2; i >= 0; i--) {
+			moveOwn(names.get(i), names.get(i + 1));
+		}
+		moveOwn(file, names.get(0));
 	}
 
 	private Path rotated(int index) {
@@ -57,45 +140,50 @@ final class DeadLetterRotation {
 		return file.resolveSibling(file.getFileName() + "." + index);
 	}
 
-	private static void deleteOwn(Path path) throws IOException {
-		if (checkOwnRegularFile(path)) {
-			Files.delete(path);
-		}
-	}
-
 	private void moveOwn(Path source, Path target) throws IOException {
-		if (checkOwnRegularFile(source)) {
-			checkOwnRegularFile(target);
+		if (isOwn(source)) {
 			this.beforeMove.accept(target);
-			// Checked free, but another user may have put a file there since.
+			// Free when looked at, but another user may have put a file there since.
 			OwnFiles.moveNoReplace(source, target);
 		}
 	}
 
+	private static boolean isOwn(Path path) throws IOException {
+		return Files.exists(path, LinkOption.NOFOLLOW_LINKS) && takenBy(path) == null;
+	}
+
 	/**
-	 * Check that a path, if it exists, is a regular file of this user, without following
-	 * links.
-	 * @return whether it exists
+	 * Tell what holds a name if it is not free and not a file this user created (a
+	 * regular file of this user with a single name), without following links.
+	 * @return what holds it, for messages, or {@code null} if it is free or this user's
 	 */
-	private static boolean checkOwnRegularFile(Path path) throws IOException {
-		PosixFileAttributes attributes;
+	private static @Nullable String takenBy(Path path) throws IOException {
+		Map<String, Object> attributes;
 		try {
-			attributes = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+			attributes = Files.readAttributes(path, "unix:mode,uid,nlink", LinkOption.NOFOLLOW_LINKS);
 		}
 		catch (NoSuchFileException ex) {
-			return false;
+			return null;
 		}
-		if (!attributes.isRegularFile()) {
-			throw new FileSystemException(path.toString(), null,
-					"not a regular file (a link, FIFO or directory); a dead-letter file is never written through"
-							+ " one: remove it or choose another file");
+		int uid = intAttribute(attributes, "uid");
+		int links = intAttribute(attributes, "nlink");
+		if ((intAttribute(attributes, "mode") & TYPE_MASK) != REGULAR_FILE) {
+			return "not a regular file (a link, FIFO or directory)";
 		}
-		int uid = (Integer) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
 		if (uid != Owner.CURRENT_UID) {
-			throw new FileSystemException(path.toString(), null, "owned by uid " + uid + ", not by this user (uid "
-					+ Owner.CURRENT_UID + "); a dead-letter file of another user is never used: choose another file");
+			return "owned by uid " + uid + ", not by this user (uid " + Owner.CURRENT_UID + ")";
 		}
-		return true;
+		if (links != 1) {
+			return "a file of this user with " + links + " names (hard links)";
+		}
+		return null;
+	}
+
+	private static int intAttribute(Map<String, Object> attributes, String name) {
+		if (attributes.get(name) instanceof Integer value) {
+			return value;
+		}
+		throw new IllegalStateException("The file system did not report the attribute unix:" + name);
 	}
 
 	/** The uid of this process, read once. */

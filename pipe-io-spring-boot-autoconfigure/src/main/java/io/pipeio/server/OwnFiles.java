@@ -131,8 +131,8 @@ public final class OwnFiles {
 		catch (IOException ex) {
 			int errno = Posix.errno(ex);
 			if (errno == Posix.EEXIST) {
-				throw new FileAlreadyExistsException(target.toString(), source.toString(),
-						"something was put there meanwhile; pipe-io never replaces a file it did not create");
+				throw new FileAlreadyExistsException(target.toString(), null, "cannot rename " + source.getFileName()
+						+ " to it: something was put there meanwhile; pipe-io never replaces a file it did not create");
 			}
 			if (errno == Posix.ENOENT) {
 				throw new NoSuchFileException(source.toString(), target.toString(), ex.getMessage());

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -223,22 +224,39 @@ class DeadLetterFileTests {
 	}
 
 	@Test
-	void refusesAFileOfAnotherUserAndDoesNotRotateIt() throws IOException {
-		Path file = this.directory.resolve("letters.jsonl");
-		Files.writeString(rotated(file, 1), "{}\n");
-		Files.setAttribute(rotated(file, 1), "unix:uid", 65534);
-		try (DeadLetterFile letters = new DeadLetterFile(new DeadLetterSettings(file, 10, 1))) {
-			letters.write(letter("first", null, 1));
-			assertThatExceptionOfType(FileSystemException.class)
-				.isThrownBy(() -> letters.write(letter("second", null, 1)))
-				.withMessageContaining("owned by uid 65534");
-		}
-		assertThat(rotated(file, 1)).hasContent("{}");
+	void refusesAFileOfAnotherUser() throws IOException {
+		Path file = Files.writeString(this.directory.resolve("letters.jsonl"), "{}\n");
 		Files.setAttribute(file, "unix:uid", 65534);
 		try (DeadLetterFile letters = new DeadLetterFile(new DeadLetterSettings(file, 1024, 1))) {
 			assertThatExceptionOfType(FileSystemException.class).isThrownBy(letters::open)
 				.withMessageContaining("owned by uid 65534");
 		}
+		assertThat(file).hasContent("{}");
+	}
+
+	@Test
+	void rotationSkipsNamesHeldByWhatItDidNotCreate() throws Exception {
+		Path file = this.directory.resolve("letters.jsonl");
+		Path precious = Files.writeString(this.directory.resolve("precious.txt"), "keep me\n");
+		Files.createSymbolicLink(rotated(file, 1), precious);
+		Process mkfifo = new ProcessBuilder("mkfifo", rotated(file, 2).toString()).start();
+		assertThat(mkfifo.waitFor(10, TimeUnit.SECONDS) && mkfifo.exitValue() == 0).isTrue();
+		Files.createLink(rotated(file, 3), precious);
+		Files.writeString(rotated(file, 4), "{}\n");
+		Files.setAttribute(rotated(file, 4), "unix:uid", 65534);
+		try (DeadLetterFile letters = new DeadLetterFile(new DeadLetterSettings(file, 10, 1))) {
+			letters.write(letter("first", null, 1));
+			letters.write(letter("second", null, 1));
+			letters.write(letter("third", null, 1));
+		}
+		assertThat(lines(file)).containsExactly("third");
+		assertThat(lines(rotated(file, 5))).containsExactly("second");
+		assertThat(rotated(file, 6)).doesNotExist();
+		assertThat(Files.readSymbolicLink(rotated(file, 1))).isEqualTo(precious);
+		assertThat(Files.isRegularFile(rotated(file, 2), LinkOption.NOFOLLOW_LINKS)).isFalse();
+		assertThat(precious).hasContent("keep me");
+		assertThat(Files.getAttribute(precious, "unix:nlink")).isEqualTo(2);
+		assertThat(rotated(file, 4)).hasContent("{}");
 	}
 
 	@Test

@@ -3,18 +3,24 @@ package io.pipeio.deadletter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.List;
 
 import io.pipeio.server.DropReason;
 import io.pipeio.server.TestUser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -26,7 +32,10 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * plant files as a throwaway user.
  */
 @Timeout(60)
+@ExtendWith(OutputCaptureExtension.class)
 class DeadLetterRotationSecurityTests {
+
+	private static final JsonMapper json = JsonMapper.builder().build();
 
 	@TempDir
 	Path directory;
@@ -36,20 +45,75 @@ class DeadLetterRotationSecurityTests {
 		Path file = stickyDirectory().resolve("letters.jsonl");
 		Path planted = rotated(file, 2);
 		try (TestUser intruder = TestUser.create();
-				DeadLetterFile letters = new DeadLetterFile(new DeadLetterSettings(file, recordSize(), 2))) {
+				DeadLetterFile letters = new DeadLetterFile(new DeadLetterSettings(file, recordSize("line 0"), 2))) {
 			letters.write(letter("line 0"));
 			letters.write(letter("line 1"));
-			// The next rotation renames .1 to .2, which was free when checked.
+			// The next rotation renames .1 to .2, which is free when checked.
 			letters.rotation.beforeMove = (target) -> {
 				if (target.equals(planted)) {
 					plant(intruder, planted);
 				}
 			};
-			assertThatExceptionOfType(FileAlreadyExistsException.class)
-				.isThrownBy(() -> letters.write(letter("line 2")))
-				.withMessageContaining(planted.toString());
+			letters.write(letter("line 2"));
 			assertPlanted(planted, intruder);
 		}
+		// The history went on around it.
+		assertThat(lines(file)).containsExactly("line 2");
+		assertThat(lines(rotated(file, 1))).containsExactly("line 1");
+		assertThat(lines(rotated(file, 3))).containsExactly("line 0");
+	}
+
+	@Test
+	void aRotatedNameTakenByAnotherUserIsSkippedAndNoDeadLetterIsLost(CapturedOutput output) throws Exception {
+		Path file = stickyDirectory().resolve("letters.jsonl");
+		Path planted = rotated(file, 2);
+		try (TestUser intruder = TestUser.create()) {
+			plant(intruder, planted);
+			try (DeadLetterFile letters = new DeadLetterFile(
+					new DeadLetterSettings(file, recordSize("line 00") * 3, 2))) {
+				for (int i = 0; i < 20; i++) {
+					letters.write(letter(String.format("line %02d", i)));
+				}
+			}
+			assertPlanted(planted, intruder);
+		}
+		assertThat(lines(file)).containsExactly("line 18", "line 19");
+		assertThat(lines(rotated(file, 1))).containsExactly("line 15", "line 16", "line 17");
+		assertThat(lines(rotated(file, 3))).containsExactly("line 12", "line 13", "line 14");
+		assertThat(rotated(file, 4)).doesNotExist();
+		assertThat(output).contains("Dead-letter file " + file + " was rotated around names taken")
+			.contains(planted + " (owned by uid ");
+	}
+
+	@Test
+	void namesTakenBeyondTheLimitFailEachWriteUntilTheyAreRemoved() throws Exception {
+		Path file = stickyDirectory().resolve("letters.jsonl");
+		int taken = 1 + DeadLetterRotation.MAX_SKIPPED;
+		try (TestUser intruder = TestUser.create();
+				DeadLetterFile letters = new DeadLetterFile(new DeadLetterSettings(file, recordSize("line 0"), 1))) {
+			intruder.python("import sys\nfor i in range(1, int(sys.argv[2]) + 1): open(sys.argv[1] + '.%d' % i, 'x')",
+					file.toString(), Integer.toString(taken));
+			letters.write(letter("line 0"));
+			for (int i = 0; i < 2; i++) {
+				assertThatExceptionOfType(FileSystemException.class).isThrownBy(() -> letters.write(letter("lost")))
+					.withMessageContaining(file.toString())
+					.withMessageContaining(rotated(file, 1).getFileName() + " to " + rotated(file, taken).getFileName())
+					.withMessageContaining("uid " + intruder.uid)
+					.withMessageContaining("a directory only this user can write to");
+			}
+			for (int i = 1; i <= taken; i++) {
+				assertThat(Files.getAttribute(rotated(file, i), "unix:uid")).isEqualTo(intruder.uid);
+				assertThat(rotated(file, i)).isEmptyFile();
+			}
+			assertThat(lines(file)).containsExactly("line 0");
+			// What the message asks for; the next write rotates again.
+			for (int i = 1; i <= taken; i++) {
+				Files.delete(rotated(file, i));
+			}
+			letters.write(letter("line 1"));
+		}
+		assertThat(lines(file)).containsExactly("line 1");
+		assertThat(lines(rotated(file, 1))).containsExactly("line 0");
 	}
 
 	private Path stickyDirectory() throws IOException {
@@ -79,15 +143,22 @@ class DeadLetterRotationSecurityTests {
 		assertThat(Files.getAttribute(planted, "unix:uid", LinkOption.NOFOLLOW_LINKS)).isEqualTo(intruder.uid);
 	}
 
-	/** Each record fills a file, so each write rotates. */
-	private static long recordSize() {
-		return DeadLetterJson.toJson(letter("line 0")).length;
+	/** The size of the record of a line, to fill a file with so many records. */
+	private static long recordSize(String line) {
+		return DeadLetterJson.toJson(letter(line)).length;
 	}
 
 	private static DeadLetter letter(String line) {
 		byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
 		return new DeadLetter(Instant.EPOCH, "calc", DropReason.HANDLER_ERROR, bytes, bytes.length, 1, null,
 				StandardCharsets.UTF_8);
+	}
+
+	private static List<String> lines(Path file) throws IOException {
+		return Files.readAllLines(file)
+			.stream()
+			.map((record) -> json.readTree(record).path("line").asString())
+			.toList();
 	}
 
 	private static Path rotated(Path file, int index) {
