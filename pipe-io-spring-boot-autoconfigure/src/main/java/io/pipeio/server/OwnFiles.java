@@ -88,7 +88,7 @@ public final class OwnFiles {
 			if (FileKind.ofMode(PipeFile.intAttribute(attributes, "mode")) != FileKind.REGULAR_FILE) {
 				throw notRegular(file);
 			}
-			checkSingleName(file, PipeFile.intAttribute(attributes, "nlink"), "choose another file");
+			checkSingleName(file, PipeFile.intAttribute(attributes, "nlink"));
 			int uid = PipeFile.intAttribute(attributes, "uid");
 			int currentUid = PipeFiles.currentUid();
 			if (currentUid >= 0 && uid != currentUid) {
@@ -137,7 +137,9 @@ public final class OwnFiles {
 			if (errno == Posix.ENOENT) {
 				throw new NoSuchFileException(source.toString(), target.toString(), ex.getMessage());
 			}
-			throw ex;
+			throw new IOException("Cannot rename " + source + " to " + target + " (" + ex.getMessage()
+					+ "): pipe-io renames only with calls that never replace a file put there, renameat2 with"
+					+ " RENAME_NOREPLACE or else link, which this file system may not offer", ex);
 		}
 	}
 
@@ -164,17 +166,16 @@ public final class OwnFiles {
 	 * user, one it must never write to, a name in a directory they can write to.
 	 * @param file the path it was opened by
 	 * @param links its link count, read from the opened descriptor
-	 * @param fix what the user should do instead, for the message
 	 * @throws FileSystemException if it has not exactly one name
 	 */
-	static void checkSingleName(Path file, int links, String fix) throws FileSystemException {
+	private static void checkSingleName(Path file, int links) throws FileSystemException {
 		if (links == 0) {
 			throw new FileSystemException(file.toString(), null, "removed while it was being opened");
 		}
 		if (links != 1) {
 			throw new FileSystemException(file.toString(), null,
 					"the file has " + links + " names (hard links), so its content may belong elsewhere; pipe-io"
-							+ " never writes to a file with another name: remove this name or " + fix);
+							+ " never writes to a file with another name: remove this name or choose another file");
 		}
 	}
 
