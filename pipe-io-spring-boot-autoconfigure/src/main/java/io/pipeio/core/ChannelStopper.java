@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 final class ChannelStopper {
 
 	/** How long to wait beyond the timeout for channels to finish closing. */
-	private static final long GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+	static final long GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
 	private ChannelStopper() {
 	}

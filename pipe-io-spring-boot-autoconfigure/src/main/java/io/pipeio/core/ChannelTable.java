@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import io.pipeio.server.PipeServerSettings;
@@ -31,7 +32,7 @@ final class ChannelTable {
 
 	/**
 	 * Names of channels removed but not yet stopped and let go of; their paths stay
-	 * theirs meanwhile. Guarded by {@code this}.
+	 * theirs meanwhile, and the registry's stop waits for them. Guarded by {@code this}.
 	 */
 	private final Set<String> leaving = new HashSet<>();
 
@@ -112,6 +113,24 @@ final class ChannelTable {
 		PipeServerSettings server = channel.getSettings().server();
 		this.pathOwners.remove(server.getInPath(), name);
 		this.pathOwners.remove(server.getOutPath(), name);
+		notifyAll();
+	}
+
+	/**
+	 * Wait until every removed channel is released, or the deadline passes.
+	 * @param deadline the {@link System#nanoTime()} to give up at
+	 */
+	synchronized void awaitReleased(long deadline) {
+		try {
+			long remaining = deadline - System.nanoTime();
+			while (!this.leaving.isEmpty() && remaining > 0) {
+				TimeUnit.NANOSECONDS.timedWait(this, remaining);
+				remaining = deadline - System.nanoTime();
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 }

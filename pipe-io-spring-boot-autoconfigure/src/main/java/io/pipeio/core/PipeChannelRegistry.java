@@ -280,15 +280,23 @@ public class PipeChannelRegistry implements SmartLifecycle, DisposableBean {
 	/**
 	 * Stop every channel, all at the same time, each writing its queued lines for at most
 	 * the shutdown timeout: a channel whose client stopped reading does not use up the
-	 * time of the others.
+	 * time of the others. Channels being unregistered on other threads meanwhile are
+	 * waited for within the same time, so that none of them runs on, nor its plug-in,
+	 * once this returns.
 	 */
 	@Override
 	public void stop() {
+		long deadline = System.nanoTime() + this.shutdownTimeout.toNanos() + ChannelStopper.GRACE_NANOS;
 		synchronized (this.startMonitor) {
 			// a channel started by name before this is stopped below; none after it
 			this.running = false;
 		}
 		ChannelStopper.stopAll(this.channels.values(), this.shutdownTimeout);
+		// Channels unregistered meanwhile are no longer in the table but may still be
+		// stopping: their plug-ins must not outlive this stop (the application may exit
+		// once it returns), and they may still write to the dead-letter files closed
+		// next.
+		this.channels.awaitReleased(deadline);
 		this.deadLetterFiles.closeAll();
 		this.keepAlive.stop();
 	}

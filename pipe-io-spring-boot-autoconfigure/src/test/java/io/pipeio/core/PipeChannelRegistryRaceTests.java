@@ -1,8 +1,11 @@
 package io.pipeio.core;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -12,6 +15,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import io.pipeio.autoconfigure.PipeChannelSettingsFactory;
 import io.pipeio.plugin.PluginSettings;
 import io.pipeio.server.DropReason;
+import io.pipeio.server.PipeServerState;
 import io.pipeio.testsupport.PipeIoContextRunners;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -24,7 +28,8 @@ import static org.awaitility.Awaitility.await;
  * Channels added at runtime while other threads remove them or start the registry. One
  * removed while it is being added is not started by the add: it would run in no table,
  * which no stop ever reaches, with its pipes and meters, after the context closed. One
- * added while the registry starts is not started before its listener is attached.
+ * added while the registry starts is not started before its listener is attached. One
+ * removed while the registry stops is stopped when the registry's stop returns.
  */
 @Timeout(120)
 class PipeChannelRegistryRaceTests {
@@ -110,6 +115,55 @@ class PipeChannelRegistryRaceTests {
 			assertThat(channel.getStatistics().getDropped(DropReason.NO_LISTENER)).isZero();
 			assertThat(channel.getPlugin().getRestarts()).isZero();
 		});
+	}
+
+	/**
+	 * A channel being unregistered is no longer among the channels the registry's stop
+	 * stops, but it still runs, here its plug-in, which takes its time to exit: the stop
+	 * must not return before it is gone (the application may exit then, and the plug-in
+	 * outlive it), nor close the dead-letter files it may still write.
+	 */
+	@Test
+	void theChannelsStopOnceAChannelBeingUnregisteredStopped(@TempDir Path plugin) throws Exception {
+		Path pid = plugin.resolve("pid");
+		Path terminating = plugin.resolve("terminating");
+		Path release = plugin.resolve("release");
+		// Asked to stop (SIGTERM), the plug-in says so and exits only once released.
+		String script = "trap 'touch \"$TERMINATING\"; while [ ! -e \"$RELEASE\" ]; do sleep 0.01; done; exit 0' TERM;"
+				+ " echo $$ > \"$PID.tmp\"; mv \"$PID.tmp\" \"$PID\"; while :; do sleep 1000 & wait $!; done";
+		PluginSettings slow = PluginSettings.of(List.of("sh", "-c", script))
+			.withStopTimeout(Duration.ofSeconds(60))
+			.withProcess(null,
+					Map.of("PID", pid.toString(), "TERMINATING", terminating.toString(), "RELEASE", release.toString()),
+					true);
+		PipeIoContextRunners.withDirectory(this.directory)
+			.withPropertyValues("spring.lifecycle.timeout-per-shutdown-phase=60s")
+			.run((context) -> {
+				PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+				PipeChannelSettingsFactory factory = context.getBean(PipeChannelSettingsFactory.class);
+				PipeChannel channel = registry.register("leaving", factory.createDefault("leaving").withPlugin(slow),
+						(line, ctx) -> null);
+				await().until(() -> Files.exists(pid));
+				ProcessHandle process = ProcessHandle.of(Long.parseLong(Files.readString(pid).trim())).orElseThrow();
+				CompletableFuture<Boolean> unregistering = CompletableFuture
+					.supplyAsync(() -> registry.unregister("leaving"));
+				Thread stopping = new Thread(registry::stop, "test-stop");
+				try {
+					await().until(() -> Files.exists(terminating));
+					stopping.start();
+					// returned, or waiting for the channel being unregistered
+					await().until(() -> !stopping.isAlive() || stopping.getState() == Thread.State.TIMED_WAITING);
+					assertThat(stopping.isAlive()).as("the stop returned while a channel being unregistered ran")
+						.isTrue();
+				}
+				finally {
+					Files.createFile(release);
+				}
+				stopping.join();
+				assertThat(process.isAlive()).as("the plug-in of a removed channel outlived the stop").isFalse();
+				assertThat(channel.getState()).isEqualTo(PipeServerState.STOPPED);
+				assertThat(unregistering.join()).isTrue();
+			});
 	}
 
 }
