@@ -78,8 +78,18 @@ final class ChannelRegistrar {
 					+ " for " + endpoint.getDescription());
 			return this.defaults.apply(key);
 		}, (settings) -> newChannel(name, settings));
-		channel.listener.attach(endpoint.createListener(channel), endpoint.getDescription(), endpoint.getErrorHandler(),
-				this.decorators, endpoint.isPausedOnAttach());
+		try {
+			// not under the table's lock: bean code
+			channel.listener.attach(endpoint.createListener(channel), endpoint.getDescription(),
+					endpoint.getErrorHandler(), this.decorators, endpoint.isPausedOnAttach());
+		}
+		finally {
+			// The registry's start skipped a channel added above until now: a start that
+			// ran meanwhile set running, so the check below starts the channel, and a
+			// later one finds it startable. One whose listener failed is left to the
+			// registry's start, like any channel without a listener.
+			this.registry.channels.makeStartable(channel);
+		}
 		synchronized (this.registry.startMonitor) {
 			// with stop: a channel started after the stop looked at the channels would
 			// run on

@@ -36,6 +36,13 @@ final class ChannelTable {
 	 */
 	private final Set<String> leaving = new HashSet<>();
 
+	/**
+	 * Channels added for a listener that is still being attached (out of any lock: it is
+	 * bean code): the registry's start leaves them to the registrar, which starts them
+	 * once it is.
+	 */
+	private final Set<PipeChannel> awaitingListener = ConcurrentHashMap.newKeySet();
+
 	@Nullable PipeChannel get(String name) {
 		return this.channels.get(name);
 	}
@@ -82,12 +89,31 @@ final class ChannelTable {
 
 	/**
 	 * Return the named channel, adding it with the settings the function gives if it is
-	 * absent.
+	 * absent, for a listener about to be attached: a channel added here is not
+	 * {@linkplain #isStartable startable} until {@link #makeStartable}.
 	 */
 	synchronized PipeChannel getOrAdd(String name, Function<String, PipeChannelSettings> settings,
 			Function<PipeChannelSettings, PipeChannel> factory) {
 		PipeChannel channel = this.channels.get(name);
-		return (channel != null) ? channel : add(name, settings.apply(name), factory);
+		return (channel != null) ? channel : add(name, settings.apply(name), (checked) -> {
+			PipeChannel added = factory.apply(checked);
+			// before any other thread can find it
+			this.awaitingListener.add(added);
+			return added;
+		});
+	}
+
+	/**
+	 * Whether the registry's start may start a channel: not one added for a listener that
+	 * is still being attached, whose first lines would be dropped for want of it.
+	 */
+	boolean isStartable(PipeChannel channel) {
+		return !this.awaitingListener.contains(channel);
+	}
+
+	/** Let the registry's start start a channel added by {@link #getOrAdd}. */
+	void makeStartable(PipeChannel channel) {
+		this.awaitingListener.remove(channel);
 	}
 
 	/**

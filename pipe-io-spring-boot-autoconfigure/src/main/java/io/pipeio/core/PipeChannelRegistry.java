@@ -252,7 +252,9 @@ public class PipeChannelRegistry implements SmartLifecycle, DisposableBean {
 			try (SharedDirectoryChecks directoryChecks = SharedDirectoryChecks.open()) {
 				for (String name : getChannelNames()) {
 					PipeChannel channel = this.channels.get(name);
-					if (channel == null || !channel.getSettings().autoStartup()) {
+					// one whose listener is being attached is started once it is
+					if (channel == null || !channel.getSettings().autoStartup()
+							|| !this.channels.isStartable(channel)) {
 						continue;
 					}
 					if (!channel.hasListener() && logger.isDebugEnabled()) {

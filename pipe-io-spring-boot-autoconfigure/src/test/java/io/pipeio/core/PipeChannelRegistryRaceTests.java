@@ -16,9 +16,12 @@ import io.pipeio.autoconfigure.PipeChannelSettingsFactory;
 import io.pipeio.plugin.PluginSettings;
 import io.pipeio.server.DropReason;
 import io.pipeio.server.PipeServerState;
+import io.pipeio.test.PipeTestClient;
+import io.pipeio.testsupport.ListenerEndpoint;
 import io.pipeio.testsupport.PipeIoContextRunners;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,8 +31,9 @@ import static org.awaitility.Awaitility.await;
  * Channels added at runtime while other threads remove them or start the registry. One
  * removed while it is being added is not started by the add: it would run in no table,
  * which no stop ever reaches, with its pipes and meters, after the context closed. One
- * added while the registry starts is not started before its listener is attached. One
- * removed while the registry stops is stopped when the registry's stop returns.
+ * added while the registry starts, by a runtime registration or declared for a listener,
+ * is not started before its listener is attached. One removed while the registry stops is
+ * stopped when the registry's stop returns.
  */
 @Timeout(120)
 class PipeChannelRegistryRaceTests {
@@ -114,6 +118,68 @@ class PipeChannelRegistryRaceTests {
 			await().until(() -> received.contains("hello"));
 			assertThat(channel.getStatistics().getDropped(DropReason.NO_LISTENER)).isZero();
 			assertThat(channel.getPlugin().getRestarts()).isZero();
+		});
+	}
+
+	/**
+	 * A listener of a channel nobody configured declares the channel, then creates the
+	 * listener (bean code, not run under the registry's locks): the registry's start, on
+	 * another thread meanwhile, must not start the channel without its listener, which
+	 * would drop the lines it read.
+	 */
+	@Test
+	void aChannelDeclaredForAListenerWhileTheChannelsStartIsStartedWithItsListener() {
+		PipeIoContextRunners.withDirectory(this.directory).run((context) -> {
+			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+			registry.stop();
+			CountDownLatch creating = new CountDownLatch(1);
+			CountDownLatch create = new CountDownLatch(1);
+			PipeListenerEndpoint echo = new ListenerEndpoint("late", (line, ctx) -> line);
+			// holds the registration while its listener is being created
+			PipeListenerEndpoint slow = new PipeListenerEndpoint() {
+
+				@Override
+				public String getChannel() {
+					return echo.getChannel();
+				}
+
+				@Override
+				public String getDescription() {
+					return echo.getDescription();
+				}
+
+				@Override
+				public @Nullable PipeErrorHandler getErrorHandler() {
+					return null;
+				}
+
+				@Override
+				public PipeMessageListener createListener(PipeChannelContext channel) {
+					creating.countDown();
+					try {
+						create.await(30, TimeUnit.SECONDS);
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+					}
+					return echo.createListener(channel);
+				}
+
+			};
+			CompletableFuture<PipeChannel> registering = CompletableFuture
+				.supplyAsync(() -> registry.registerListener(slow));
+			try {
+				assertThat(creating.await(30, TimeUnit.SECONDS)).isTrue();
+				registry.start();
+				PipeChannel early = registry.getChannel("late");
+				assertThat(early == null || !early.isRunning()).as("started before its listener was attached").isTrue();
+			}
+			finally {
+				create.countDown();
+			}
+			PipeChannel channel = registering.join();
+			assertThat(PipeTestClient.request(this.directory, "late", "hi")).isEqualTo("hi");
+			assertThat(channel.getStatistics().getDropped(DropReason.NO_LISTENER)).isZero();
 		});
 	}
 

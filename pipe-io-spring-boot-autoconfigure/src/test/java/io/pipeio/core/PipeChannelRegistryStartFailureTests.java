@@ -15,6 +15,7 @@ import io.pipeio.server.PipeServer;
 import io.pipeio.server.PipeServerListener;
 import io.pipeio.server.PipeServerState;
 import io.pipeio.test.PipeTestClient;
+import io.pipeio.testsupport.ListenerEndpoint;
 import io.pipeio.testsupport.PipeIoContextRunners;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -103,6 +104,26 @@ class PipeChannelRegistryStartFailureTests {
 			registry.setListenerDecorators(List.of());
 			registry.register("late", factory.createDefault("late"), (line, ctx) -> line);
 			assertThat(PipeTestClient.request(this.directory, "late", "hi")).isEqualTo("hi");
+		});
+	}
+
+	/**
+	 * A channel declared for a listener is not started until the listener is attached;
+	 * one that cannot be is started with the channels, as any channel without a listener.
+	 */
+	@Test
+	void aChannelDeclaredForAListenerThatCannotBeAttachedStartsWithTheChannels() {
+		PipeIoContextRunners.withDirectory(this.directory).run((context) -> {
+			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+			registry.stop();
+			registry.setListenerDecorators(List.of((channel, listener) -> {
+				throw new IllegalStateException("no tracer for " + channel);
+			}));
+			assertThatException()
+				.isThrownBy(() -> registry.registerListener(new ListenerEndpoint("late", (line, ctx) -> line)))
+				.withMessage("no tracer for late");
+			registry.start();
+			assertThat(registry.getRequiredChannel("late").isRunning()).isTrue();
 		});
 	}
 
