@@ -89,7 +89,7 @@ final class EventLoop {
 		this.workers = workers;
 		this.epfd = Epoll.create();
 		try {
-			this.wakeFd = Posix.eventfd();
+			this.wakeFd = PosixPoll.eventfd();
 			Epoll.add(this.epfd, this.wakeFd, Epoll.EPOLLIN, WAKE_TOKEN);
 		}
 		catch (IOException | RuntimeException ex) {
@@ -167,7 +167,7 @@ final class EventLoop {
 		this.running = false;
 		synchronized (this) {
 			if (!this.closed) {
-				Posix.signal(this.wakeFd);
+				PosixPoll.signal(this.wakeFd);
 			}
 		}
 		PipeWatchdog.unregister(this.stallCheck, timeoutMillis);

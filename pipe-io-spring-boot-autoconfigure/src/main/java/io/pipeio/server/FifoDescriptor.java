@@ -212,14 +212,14 @@ final class FifoDescriptor implements AutoCloseable {
 
 	/**
 	 * Tell, without waiting, whether every writer has left the FIFO, from this
-	 * descriptor, open since before they came (see {@link Posix#writersLeft}).
+	 * descriptor, open since before they came (see {@link PosixPoll#writersLeft}).
 	 * @return whether no writer is left
 	 * @throws ClosedChannelException if this descriptor was closed
 	 * @throws IOException if it cannot be polled
 	 */
 	synchronized boolean writersLeft() throws IOException {
 		requireOpen();
-		return Posix.writersLeft(this.fd);
+		return PosixPoll.writersLeft(this.fd);
 	}
 
 	/**
@@ -230,7 +230,7 @@ final class FifoDescriptor implements AutoCloseable {
 	 */
 	synchronized boolean isEmpty() throws IOException {
 		requireOpen();
-		return !Posix.hasInput(this.fd);
+		return !PosixPoll.hasInput(this.fd);
 	}
 
 	/**
@@ -263,7 +263,7 @@ final class FifoDescriptor implements AutoCloseable {
 		int fresh = Posix.open(procPath(this.fd).toString(), flags);
 		int closed = fresh;
 		try {
-			if (!unlessInput || !Posix.hasInput(fresh)) {
+			if (!unlessInput || !PosixPoll.hasInput(fresh)) {
 				closed = this.fd;
 				this.fd = fresh;
 			}

@@ -71,7 +71,7 @@ final class FirstEndWitness {
 			return false;
 		}
 		try {
-			return Posix.writersLeft(this.reader);
+			return PosixPoll.writersLeft(this.reader);
 		}
 		catch (IOException ex) {
 			return false; // a departure goes uncounted, nothing else

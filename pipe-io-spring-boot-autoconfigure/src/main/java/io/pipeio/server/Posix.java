@@ -5,7 +5,6 @@ import java.lang.ref.Reference;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
-import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
@@ -14,9 +13,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * The few C library calls the engine needs and the JDK does not offer: creating a FIFO,
  * opening without following a link or blocking, {@code fchmod}, renaming without
- * replacing, and waiting on a FIFO with {@code poll} (woken through an {@code eventfd}).
- * Called through JNA. Failures are {@link IOException}s that carry the {@code errno}
- * ({@link #errno}).
+ * replacing, reading and writing without waiting, {@code eventfd}, and {@code poll}
+ * ({@link PosixPoll} calls these two). Called through JNA. Failures are
+ * {@link IOException}s that carry the {@code errno} ({@link #errno}).
  *
  * @author pipe-io
  */
@@ -72,14 +71,6 @@ final class Posix {
 	static final int ENOSYS = 38;
 
 	static final int ELOOP = 40;
-
-	private static final short POLLIN = 0x1;
-
-	private static final short POLLOUT = 0x4;
-
-	private static final short POLLERR = 0x8;
-
-	private static final short POLLHUP = 0x10;
 
 	private static final Throwable LOAD_FAILURE;
 
@@ -278,111 +269,6 @@ final class Posix {
 		}
 		catch (LastErrorException | IOException ex) {
 			// EBADF or EINTR: either way the descriptor is gone.
-		}
-	}
-
-	/**
-	 * @return a new non-blocking {@code eventfd} for {@link #pollEither}
-	 */
-	static int eventfd() throws IOException {
-		try {
-			return libc().eventfd(0, O_NONBLOCK | O_CLOEXEC);
-		}
-		catch (LastErrorException ex) {
-			throw failure("eventfd", ex);
-		}
-	}
-
-	/**
-	 * Make an {@code eventfd} readable, which ends a {@link #pollEither} waiting on it.
-	 */
-	static void signal(int eventfd) {
-		try (Memory one = new Memory(8)) {
-			one.setLong(0, 1);
-			libc().write(eventfd, one, new NativeLong(8));
-		}
-		catch (LastErrorException | IOException ex) {
-			// EAGAIN: the counter is already set, the waiter wakes anyway.
-		}
-	}
-
-	/**
-	 * Wait until the first descriptor reports input or hang-up, or the second (an
-	 * eventfd) is signalled.
-	 * @return whether the first descriptor is ready (rather than only the wake-up)
-	 */
-	static boolean pollEither(int fd, int wake) throws IOException {
-		try (Memory fds = new Memory(16)) {
-			fds.setInt(0, fd);
-			fds.setShort(4, POLLIN);
-			fds.setShort(6, (short) 0);
-			fds.setInt(8, wake);
-			fds.setShort(12, POLLIN);
-			fds.setShort(14, (short) 0);
-			while (true) {
-				try {
-					libc().poll(fds, 2, -1);
-					return fds.getShort(6) != 0 && fds.getShort(14) == 0;
-				}
-				catch (LastErrorException ex) {
-					if (ex.getErrorCode() != EINTR) {
-						throw failure("poll", ex);
-					}
-				}
-			}
-		}
-	}
-
-	/**
-	 * Tell, without waiting, whether a FIFO still has a reader, from a descriptor that
-	 * writes to it (Linux reports an error condition on the writer once no reader is
-	 * left).
-	 * @return whether some process has the FIFO open for reading
-	 */
-	static boolean hasReaders(int writer) throws IOException {
-		return (pollNow(writer, POLLOUT) & POLLERR) == 0;
-	}
-
-	/**
-	 * Tell, without waiting, whether every writer has left a FIFO, from a reader that was
-	 * open before they came: Linux reports hang-up on it once the last one left (a reader
-	 * opened after they left reports nothing).
-	 * @return whether it reports hang-up
-	 */
-	static boolean writersLeft(int reader) throws IOException {
-		return (pollNow(reader, POLLIN) & POLLHUP) != 0;
-	}
-
-	/**
-	 * Tell, without waiting, whether a pipe holds bytes nobody read yet, from a
-	 * descriptor that reads it.
-	 * @return whether it reports input
-	 */
-	static boolean hasInput(int reader) throws IOException {
-		return (pollNow(reader, POLLIN) & POLLIN) != 0;
-	}
-
-	/**
-	 * Tell, without waiting, whether a reader has seen a client: one that wrote, or came
-	 * and went since the reader opened ({@link #hasInput} or {@link #writersLeft} in one
-	 * poll).
-	 * @return whether it reports input or hang-up
-	 */
-	static boolean sawAClient(int reader) throws IOException {
-		return (pollNow(reader, POLLIN) & (POLLIN | POLLHUP)) != 0;
-	}
-
-	/** Poll one descriptor without waiting: what it reports. */
-	private static short pollNow(int fd, short events) throws IOException {
-		try (Memory fds = new Memory(8)) {
-			fds.setInt(0, fd);
-			fds.setShort(4, events);
-			fds.setShort(6, (short) 0);
-			libc().poll(fds, 1, 0);
-			return fds.getShort(6);
-		}
-		catch (LastErrorException ex) {
-			throw failure("poll", ex);
 		}
 	}
 

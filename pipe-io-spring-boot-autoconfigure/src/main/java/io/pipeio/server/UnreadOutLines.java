@@ -71,7 +71,7 @@ final class UnreadOutLines {
 	 * left is its to read
 	 */
 	static long count(int writer, int bufferSize, boolean cutLast) throws IOException {
-		if (Posix.hasReaders(writer)) {
+		if (PosixPoll.hasReaders(writer)) {
 			return 0;
 		}
 		int reader = Posix.open("/proc/self/fd/" + writer, Posix.O_RDONLY | Posix.O_NONBLOCK);

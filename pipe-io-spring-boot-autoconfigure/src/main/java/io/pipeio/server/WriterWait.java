@@ -54,7 +54,7 @@ final class WriterWait {
 			return false;
 		}
 		try {
-			return Posix.sawAClient(this.watcher);
+			return PosixPoll.sawAClient(this.watcher);
 		}
 		catch (IOException ex) {
 			return false; // the wait polls it again
@@ -78,7 +78,7 @@ final class WriterWait {
 			reader = (this.watcher >= 0) ? this.watcher : this.fifo.openNonBlockingReader();
 			this.watcher = -1;
 			try {
-				wake = Posix.eventfd();
+				wake = PosixPoll.eventfd();
 			}
 			catch (IOException ex) {
 				Posix.close(reader);
@@ -87,7 +87,7 @@ final class WriterWait {
 			this.wakeFd = wake;
 		}
 		try {
-			return Posix.pollEither(reader, wake);
+			return PosixPoll.pollEither(reader, wake);
 		}
 		finally {
 			synchronized (this) {
@@ -115,7 +115,7 @@ final class WriterWait {
 	synchronized void wake() {
 		this.woken = true;
 		if (this.wakeFd >= 0) {
-			Posix.signal(this.wakeFd);
+			PosixPoll.signal(this.wakeFd);
 		}
 	}
 

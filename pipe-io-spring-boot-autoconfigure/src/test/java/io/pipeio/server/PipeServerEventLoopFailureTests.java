@@ -157,7 +157,7 @@ class PipeServerEventLoopFailureTests extends PipeServerTestSupport {
 	 */
 	private static void breakEpoll(EventLoop loop) throws IOException {
 		assertThat(loop.failed()).isFalse(); // running: the number is the loop's epoll
-		int wake = Posix.eventfd();
+		int wake = PosixPoll.eventfd();
 		long token = loop.newToken((events) -> {
 		});
 		try {
@@ -170,7 +170,7 @@ class PipeServerEventLoopFailureTests extends PipeServerTestSupport {
 			finally {
 				Posix.close(devNull);
 			}
-			Posix.signal(wake);
+			PosixPoll.signal(wake);
 			await().atMost(WITHIN).until(loop::failed);
 		}
 		finally {
