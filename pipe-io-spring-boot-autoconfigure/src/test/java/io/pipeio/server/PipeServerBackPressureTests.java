@@ -86,7 +86,7 @@ class PipeServerBackPressureTests extends PipeServerTestSupport {
 		CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> writer.sendRaw(requests(requests)));
 		// The channel stopped reading: the in pipe fills up and the client's write blocks
 		// in the kernel.
-		await().atMost(Duration.ofSeconds(10)).until(() -> TestProcesses.isPipeFull(this.pipes.in()));
+		await().atMost(Duration.ofSeconds(10)).until(() -> PipeContents.isFull(this.pipes.in()));
 		assertThat(writing).isNotDone();
 		assertThat(server.getWaitingForReaderSince()).isNotNull();
 		assertThat(this.pipes.recorder.count()).isLessThan(requests);
@@ -108,7 +108,7 @@ class PipeServerBackPressureTests extends PipeServerTestSupport {
 		PipeServer server = startPaddedEcho();
 		PipeTestClient writer = this.pipes.writer();
 		CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> writer.sendRaw(requests(3000)));
-		await().atMost(Duration.ofSeconds(10)).until(() -> TestProcesses.isPipeFull(this.pipes.in()));
+		await().atMost(Duration.ofSeconds(10)).until(() -> PipeContents.isFull(this.pipes.in()));
 		assertTimeoutPreemptively(TestPipes.STOP_BOUND, () -> server.stop(TestPipes.STOP_TIMEOUT));
 		assertThat(server.getState()).isEqualTo(PipeServerState.STOPPED);
 		assertThat(TestPipes.engineThreads()).isEmpty();

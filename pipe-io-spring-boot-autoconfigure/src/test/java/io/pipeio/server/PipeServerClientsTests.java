@@ -131,7 +131,7 @@ class PipeServerClientsTests extends PipeServerTestSupport {
 				.atMost(Duration.ofSeconds(2))
 				.until(() -> this.pipes.recorder.count() == 1);
 			// Every byte is still in the pipe, not in a buffer of the server.
-			assertThat(TestProcesses.pipeBytes(this.pipes.in())).isEqualTo(10 * "held-0\n".length());
+			assertThat(PipeContents.unreadBytes(this.pipes.in())).isEqualTo(10 * "held-0\n".length());
 			server.resume();
 			List<String> received = this.pipes.recorder.awaitStrings(11);
 			assertThat(received.subList(1, 11)).containsExactly("held-0", "held-1", "held-2", "held-3", "held-4",

@@ -21,7 +21,7 @@ class PipeServerStopHeldLinesTests extends PipeServerTestSupport {
 			writer.send("held-2");
 		}
 		// the client has left; both lines wait in the pipe
-		assertThat(TestProcesses.pipeBytes(this.pipes.in())).isEqualTo(2 * "held-1\n".length());
+		assertThat(PipeContents.unreadBytes(this.pipes.in())).isEqualTo(2 * "held-1\n".length());
 		server.stop(TestPipes.STOP_TIMEOUT);
 		assertThat(server.getStatistics().getDropped(DropReason.SHUTDOWN)).isEqualTo(2);
 		assertThat(server.getStatistics().getDroppedTotal()).isEqualTo(2);

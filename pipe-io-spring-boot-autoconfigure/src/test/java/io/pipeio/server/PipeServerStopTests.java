@@ -345,7 +345,7 @@ class PipeServerStopTests extends PipeServerTestSupport {
 					.until(() -> this.pipes.recorder.recreated.contains(this.pipes.in()));
 				writer.write(ByteBuffer.wrap("one\ntwo\n".getBytes(StandardCharsets.US_ASCII)));
 				// The new reader took them from the pipe, and waits for the lock.
-				await().atMost(Duration.ofSeconds(5)).until(() -> TestProcesses.pipeBytes(this.pipes.in()) == 0);
+				await().atMost(Duration.ofSeconds(5)).until(() -> PipeContents.unreadBytes(this.pipes.in()) == 0);
 				stopPromptly(server);
 			}
 		}

@@ -30,32 +30,6 @@ final class TestProcesses {
 			os.close(fd)
 			""";
 
-	/**
-	 * Prints how many bytes wait unread in a FIFO (FIONREAD), without taking any of them.
-	 */
-	static final String PYTHON_PIPE_BYTES = """
-			import array, fcntl, os, sys, termios
-			fd = os.open(sys.argv[1], os.O_RDWR | os.O_NONBLOCK)
-			count = array.array('i', [0])
-			fcntl.ioctl(fd, termios.FIONREAD, count, True)
-			os.close(fd)
-			print(count[0])
-			""";
-
-	/**
-	 * Prints whether a FIFO is full: the bytes waiting unread (FIONREAD) equal its
-	 * capacity (F_GETPIPE_SZ, 1032 on Linux), so a writer to it blocks.
-	 */
-	static final String PYTHON_PIPE_FULL = """
-			import array, fcntl, os, sys, termios
-			fd = os.open(sys.argv[1], os.O_RDWR | os.O_NONBLOCK)
-			count = array.array('i', [0])
-			fcntl.ioctl(fd, termios.FIONREAD, count, True)
-			size = fcntl.fcntl(fd, 1032)
-			os.close(fd)
-			print(count[0] == size)
-			""";
-
 	private TestProcesses() {
 	}
 
@@ -96,21 +70,6 @@ final class TestProcesses {
 		List<String> command = new ArrayList<>(List.of("python3", "-c", script));
 		command.addAll(List.of(arguments));
 		return start(command.toArray(String[]::new));
-	}
-
-	/**
-	 * @return how many bytes wait unread in the FIFO
-	 */
-	static int pipeBytes(java.nio.file.Path fifo) throws IOException, InterruptedException {
-		return Integer.parseInt(awaitSuccess(python(PYTHON_PIPE_BYTES, fifo.toString())).trim());
-	}
-
-	/**
-	 * @return whether the FIFO holds as many unread bytes as it can, so that writers
-	 * block
-	 */
-	static boolean isPipeFull(java.nio.file.Path fifo) throws IOException, InterruptedException {
-		return Boolean.parseBoolean(awaitSuccess(python(PYTHON_PIPE_FULL, fifo.toString())).trim().toLowerCase());
 	}
 
 	/** Kill whatever is still running, for test cleanup. */
