@@ -204,14 +204,22 @@ public class PipeChannelRegistry implements SmartLifecycle, DisposableBean {
 	 * Start one channel.
 	 * @param name the channel name
 	 * @throws IllegalStateException if the registry is not running (such as while the
-	 * application shuts down): nothing would stop the channel again
+	 * application shuts down): nothing would stop the channel again; or if the channel's
+	 * listener is still being attached
 	 */
 	public void start(String name) {
 		synchronized (this.startMonitor) {
 			// with unregister: a channel removed meanwhile must not start, unreachable
 			Assert.state(this.running, () -> "Cannot start channel '" + name
 					+ "': the channels are stopped (the application is not started, or shuts down)");
-			getRequiredChannel(name).start();
+			PipeChannel channel = getRequiredChannel(name);
+			// Started now, it would drop what it read until its listener is there. The
+			// registrar starts it once it is, if it starts on its own.
+			Assert.state(this.channels.isStartable(channel),
+					() -> "Cannot start channel '" + name + "' yet: its listener is being attached; "
+							+ (channel.getSettings().autoStartup() ? "it starts once that is done"
+									: "start it again once that is done"));
+			channel.start();
 		}
 	}
 

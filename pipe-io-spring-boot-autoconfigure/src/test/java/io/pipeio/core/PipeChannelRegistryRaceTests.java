@@ -25,6 +25,7 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -132,52 +133,48 @@ class PipeChannelRegistryRaceTests {
 		PipeIoContextRunners.withDirectory(this.directory).run((context) -> {
 			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
 			registry.stop();
-			CountDownLatch creating = new CountDownLatch(1);
-			CountDownLatch create = new CountDownLatch(1);
-			PipeListenerEndpoint echo = new ListenerEndpoint("late", (line, ctx) -> line);
-			// holds the registration while its listener is being created
-			PipeListenerEndpoint slow = new PipeListenerEndpoint() {
-
-				@Override
-				public String getChannel() {
-					return echo.getChannel();
-				}
-
-				@Override
-				public String getDescription() {
-					return echo.getDescription();
-				}
-
-				@Override
-				public @Nullable PipeErrorHandler getErrorHandler() {
-					return null;
-				}
-
-				@Override
-				public PipeMessageListener createListener(PipeChannelContext channel) {
-					creating.countDown();
-					try {
-						create.await(30, TimeUnit.SECONDS);
-					}
-					catch (InterruptedException ex) {
-						Thread.currentThread().interrupt();
-					}
-					return echo.createListener(channel);
-				}
-
-			};
+			HeldListenerEndpoint slow = new HeldListenerEndpoint(new ListenerEndpoint("late", (line, ctx) -> line));
 			CompletableFuture<PipeChannel> registering = CompletableFuture
 				.supplyAsync(() -> registry.registerListener(slow));
 			try {
-				assertThat(creating.await(30, TimeUnit.SECONDS)).isTrue();
+				assertThat(slow.creating.await(30, TimeUnit.SECONDS)).isTrue();
 				registry.start();
 				PipeChannel early = registry.getChannel("late");
 				assertThat(early == null || !early.isRunning()).as("started before its listener was attached").isTrue();
 			}
 			finally {
-				create.countDown();
+				slow.create.countDown();
 			}
 			PipeChannel channel = registering.join();
+			assertThat(PipeTestClient.request(this.directory, "late", "hi")).isEqualTo("hi");
+			assertThat(channel.getStatistics().getDropped(DropReason.NO_LISTENER)).isZero();
+		});
+	}
+
+	/**
+	 * An operator's start of one channel, while the listener it was declared for is being
+	 * created, is refused rather than start it without the listener; the channel starts
+	 * with it once it is there.
+	 */
+	@Test
+	void aChannelWhoseListenerIsBeingAttachedIsNotStartedByName() {
+		PipeIoContextRunners.withDirectory(this.directory).run((context) -> {
+			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+			HeldListenerEndpoint slow = new HeldListenerEndpoint(new ListenerEndpoint("late", (line, ctx) -> line));
+			CompletableFuture<PipeChannel> registering = CompletableFuture
+				.supplyAsync(() -> registry.registerListener(slow));
+			try {
+				assertThat(slow.creating.await(30, TimeUnit.SECONDS)).isTrue();
+				assertThatIllegalStateException().isThrownBy(() -> registry.start("late"))
+					.withMessage("Cannot start channel 'late' yet: its listener is being attached; "
+							+ "it starts once that is done");
+				assertThat(registry.getRequiredChannel("late").isRunning()).isFalse();
+			}
+			finally {
+				slow.create.countDown();
+			}
+			PipeChannel channel = registering.join();
+			assertThat(channel.isRunning()).isTrue();
 			assertThat(PipeTestClient.request(this.directory, "late", "hi")).isEqualTo("hi");
 			assertThat(channel.getStatistics().getDropped(DropReason.NO_LISTENER)).isZero();
 		});
@@ -230,6 +227,51 @@ class PipeChannelRegistryRaceTests {
 				assertThat(channel.getState()).isEqualTo(PipeServerState.STOPPED);
 				assertThat(unregistering.join()).isTrue();
 			});
+	}
+
+	/**
+	 * Holds the creation of its listener (bean code, run outside the registry's locks)
+	 * until released, so that a test can act on the registry meanwhile.
+	 */
+	private static final class HeldListenerEndpoint implements PipeListenerEndpoint {
+
+		final CountDownLatch creating = new CountDownLatch(1);
+
+		final CountDownLatch create = new CountDownLatch(1);
+
+		private final PipeListenerEndpoint endpoint;
+
+		HeldListenerEndpoint(PipeListenerEndpoint endpoint) {
+			this.endpoint = endpoint;
+		}
+
+		@Override
+		public String getChannel() {
+			return this.endpoint.getChannel();
+		}
+
+		@Override
+		public String getDescription() {
+			return this.endpoint.getDescription();
+		}
+
+		@Override
+		public @Nullable PipeErrorHandler getErrorHandler() {
+			return null;
+		}
+
+		@Override
+		public PipeMessageListener createListener(PipeChannelContext channel) {
+			this.creating.countDown();
+			try {
+				this.create.await(30, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			return this.endpoint.createListener(channel);
+		}
+
 	}
 
 }
