@@ -126,7 +126,7 @@ public final class OwnFiles {
 	 */
 	public static void moveNoReplace(Path source, Path target) throws IOException {
 		try {
-			Posix.renameNoReplace(source.toString(), target.toString());
+			PosixRenames.renameNoReplace(source.toString(), target.toString());
 		}
 		catch (IOException ex) {
 			int errno = Posix.errno(ex);

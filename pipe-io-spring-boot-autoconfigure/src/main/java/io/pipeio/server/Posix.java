@@ -12,9 +12,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The few C library calls the engine needs and the JDK does not offer: creating a FIFO,
- * opening without following a link or blocking, {@code fchmod}, renaming without
- * replacing, reading and writing without waiting, {@code eventfd}, and {@code poll}
- * ({@link PosixPoll} calls these two). Called through JNA. Failures are
+ * opening without following a link or blocking, {@code fchmod}, reading and writing
+ * without waiting, {@code eventfd} and {@code poll} ({@link PosixPoll} calls these two),
+ * and renaming without replacing ({@link PosixRenames}). Called through JNA. Failures are
  * {@link IOException}s that carry the {@code errno} ({@link #errno}).
  *
  * @author pipe-io
@@ -48,11 +48,6 @@ final class Posix {
 
 	/** Differs by architecture; 0 where unknown, and then nothing is opened. */
 	static final int O_NOFOLLOW = noFollowFlag();
-
-	/** For the {@code *at} calls: paths relative to the working directory. */
-	private static final int AT_FDCWD = -100;
-
-	private static final int RENAME_NOREPLACE = 1;
 
 	static final int ENOENT = 2;
 
@@ -118,49 +113,6 @@ final class Posix {
 		}
 		catch (LastErrorException ex) {
 			throw failure("fchmod", ex);
-		}
-	}
-
-	/**
-	 * Rename a file to a name nothing has, atomically: fails with {@link #EEXIST} rather
-	 * than replace whatever is at the target by then ({@code renameat2} with
-	 * {@code RENAME_NOREPLACE}). Where that call is missing (a C library older than glibc
-	 * 2.28, a kernel older than 3.15) or the file system refuses the flag, the file is
-	 * given the new name with {@code link}, which never replaces either, and the old one
-	 * is then removed.
-	 */
-	static void renameNoReplace(String source, String target) throws IOException {
-		try {
-			libc().renameat2(AT_FDCWD, source, AT_FDCWD, target, RENAME_NOREPLACE);
-			return;
-		}
-		catch (UnsatisfiedLinkError ex) {
-			// not in this C library
-		}
-		catch (LastErrorException ex) {
-			if (ex.getErrorCode() != ENOSYS && ex.getErrorCode() != EINVAL) {
-				throw failure("renameat2(" + source + ", " + target + ", RENAME_NOREPLACE)", ex);
-			}
-		}
-		moveByLink(source, target);
-	}
-
-	/**
-	 * Rename a file as {@link #renameNoReplace} does without {@code renameat2}: a crash
-	 * between both calls leaves the file with both names.
-	 */
-	static void moveByLink(String source, String target) throws IOException {
-		try {
-			libc().link(source, target);
-		}
-		catch (LastErrorException ex) {
-			throw failure("link(" + source + ", " + target + ")", ex);
-		}
-		try {
-			libc().unlink(source);
-		}
-		catch (LastErrorException ex) {
-			throw failure("unlink(" + source + ") after linking it to " + target, ex);
 		}
 	}
 

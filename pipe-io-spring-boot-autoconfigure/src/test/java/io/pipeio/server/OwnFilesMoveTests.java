@@ -51,12 +51,12 @@ class OwnFilesMoveTests {
 		Path source = Files.writeString(this.dir.resolve("letters.jsonl"), "mine\n");
 		long inode = TestPipes.inode(source);
 		Path target = this.dir.resolve("letters.jsonl.1");
-		Posix.moveByLink(source.toString(), target.toString());
+		PosixRenames.moveByLink(source.toString(), target.toString());
 		assertThat(source).doesNotExist();
 		assertThat(TestPipes.inode(target)).isEqualTo(inode);
 		assertThat(Files.getAttribute(target, "unix:nlink")).isEqualTo(1);
 		Path other = Files.writeString(this.dir.resolve("other.jsonl"), "other\n");
-		assertThatIOException().isThrownBy(() -> Posix.moveByLink(other.toString(), target.toString()))
+		assertThatIOException().isThrownBy(() -> PosixRenames.moveByLink(other.toString(), target.toString()))
 			.satisfies((ex) -> assertThat(Posix.errno(ex)).isEqualTo(Posix.EEXIST));
 		assertThat(other).hasContent("other");
 		assertThat(target).hasContent("mine");
