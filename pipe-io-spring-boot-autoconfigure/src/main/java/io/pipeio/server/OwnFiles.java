@@ -59,9 +59,7 @@ public final class OwnFiles {
 	 */
 	public static FileChannel openForAppend(Path file) throws IOException {
 		try {
-			// O_CREAT | O_EXCL: creates a file or fails, whatever is at the path, a link
-			// included.
-			Files.createFile(file, PERMISSIONS);
+			createNew(file);
 		}
 		catch (FileAlreadyExistsException ex) {
 			// appended to once the opened file is checked
@@ -110,6 +108,41 @@ public final class OwnFiles {
 		}
 		finally {
 			Posix.close(fd);
+		}
+	}
+
+	/**
+	 * Create an empty file of this user, {@code rw-------}, where nothing is.
+	 * @param file the path, in an existing directory
+	 * @throws FileAlreadyExistsException if anything is at the path, a link included
+	 * (even one to nowhere): nothing is created through it
+	 * @throws IOException if it cannot be created
+	 */
+	public static void createNew(Path file) throws IOException {
+		// O_CREAT | O_EXCL: creates a file or fails, whatever is at the path.
+		Files.createFile(file, PERMISSIONS);
+	}
+
+	/**
+	 * Swap the files at two names of a directory atomically: at no instant is either name
+	 * free, so nobody can put a file at one in between, as they could between a rename
+	 * away and a new create.
+	 * @param one a file
+	 * @param other another file, in the same file system
+	 * @return {@code true} if they were swapped, {@code false}, changing nothing, where
+	 * the C library, the kernel or the file system cannot swap names
+	 * @throws NoSuchFileException if either is missing: both are left alone
+	 * @throws IOException if they cannot be swapped
+	 */
+	public static boolean exchange(Path one, Path other) throws IOException {
+		try {
+			return PosixRenames.exchange(one.toString(), other.toString());
+		}
+		catch (IOException ex) {
+			if (Posix.errno(ex) == Posix.ENOENT) {
+				throw new NoSuchFileException(one.toString(), other.toString(), "cannot swap them: one is missing");
+			}
+			throw ex;
 		}
 	}
 

@@ -18,6 +18,8 @@ final class PosixRenames {
 
 	private static final int RENAME_NOREPLACE = 1;
 
+	private static final int RENAME_EXCHANGE = 2;
+
 	private PosixRenames() {
 	}
 
@@ -43,6 +45,30 @@ final class PosixRenames {
 			}
 		}
 		moveByLink(source, target);
+	}
+
+	/**
+	 * Swap the files at two names atomically ({@code renameat2} with
+	 * {@code RENAME_EXCHANGE}): neither name is free at any instant.
+	 * @return {@code false}, changing nothing, where the call is missing (a C library
+	 * older than glibc 2.28, a kernel older than 3.15) or the file system refuses the
+	 * flag
+	 * @throws IOException with the errno ({@link Posix#ENOENT} if either is missing)
+	 */
+	static boolean exchange(String one, String other) throws IOException {
+		try {
+			Posix.libc().renameat2(AT_FDCWD, one, AT_FDCWD, other, RENAME_EXCHANGE);
+			return true;
+		}
+		catch (UnsatisfiedLinkError ex) {
+			return false;
+		}
+		catch (LastErrorException ex) {
+			if (ex.getErrorCode() == Posix.ENOSYS || ex.getErrorCode() == Posix.EINVAL) {
+				return false;
+			}
+			throw Posix.failure("renameat2(" + one + ", " + other + ", RENAME_EXCHANGE)", ex);
+		}
 	}
 
 	/**
