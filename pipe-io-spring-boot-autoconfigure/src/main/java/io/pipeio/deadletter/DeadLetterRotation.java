@@ -4,18 +4,14 @@ import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 
 import io.pipeio.server.OwnFiles;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Rotates a full {@link DeadLetterFile}: the file becomes {@code <file>.1},
@@ -23,14 +19,14 @@ import org.jspecify.annotations.Nullable;
  * is deleted.
  * <p>
  * Only files this user created are renamed or deleted: regular files of this user with a
- * single name. In a directory another user may write to (a sticky one such as
- * {@code /tmp}), that user can take a name of the history before rotation reaches it;
- * such a name is skipped and left alone, and the history goes on at the next free names
- * ({@code .1}, {@code .3}, {@code .4} around another user's {@code .2}), so that it costs
- * no dead letter and does not stop them. Each rotation that skips names logs a warning
- * naming them. A file is renamed only to a free name, never replacing what is put there
- * after the check ({@link OwnFiles#moveNoReplace}); a name taken meanwhile is skipped on
- * a second look.
+ * single name ({@link OwnNames}). In a directory another user may write to (a sticky one
+ * such as {@code /tmp}), that user can take a name of the history before rotation reaches
+ * it; such a name is skipped and left alone, and the history goes on at the next free
+ * names ({@code .1}, {@code .3}, {@code .4} around another user's {@code .2}), so that it
+ * costs no dead letter and does not stop them. Each rotation that skips names logs a
+ * warning naming them. A file is renamed only to a free name, never replacing what is put
+ * there after the check ({@link OwnFiles#moveNoReplace}); a name taken meanwhile is
+ * skipped on a second look.
  *
  * @author pipe-io
  */
@@ -44,10 +40,6 @@ final class DeadLetterRotation {
 
 	/** Looks at the names, each after a name was taken while the files were renamed. */
 	private static final int MAX_ATTEMPTS = 3;
-
-	private static final int TYPE_MASK = 0170000;
-
-	private static final int REGULAR_FILE = 0100000;
 
 	private static final Log logger = LogFactory.getLog(DeadLetterFile.class);
 
@@ -72,7 +64,7 @@ final class DeadLetterRotation {
 	void rotate() throws IOException {
 		Path file = this.settings.file();
 		if (this.settings.maxHistory() == 0) {
-			String holder = takenBy(file);
+			String holder = OwnNames.takenBy(file);
 			if (holder != null) {
 				throw new FileSystemException(file.toString(), null,
 						holder + "; pipe-io never deletes a file it did not create: remove it or choose another file");
@@ -104,7 +96,7 @@ final class DeadLetterRotation {
 		List<String> taken = new ArrayList<>();
 		for (int index = 1; names.size() < history && index <= history + MAX_SKIPPED; index++) {
 			Path name = rotated(index);
-			String holder = takenBy(name);
+			String holder = OwnNames.takenBy(name);
 			if (holder == null) {
 				names.add(name);
 			}
@@ -126,7 +118,7 @@ final class DeadLetterRotation {
 					+ " directory only this user can write to");
 		}
 		Path oldest = names.get(history - 1);
-		if (isOwn(oldest)) {
+		if (OwnNames.isOwn(oldest)) {
 			Files.delete(oldest);
 		}
 		for (int i = history - 2; i >= 0; i--) {
@@ -141,65 +133,11 @@ final class DeadLetterRotation {
 	}
 
 	private void moveOwn(Path source, Path target) throws IOException {
-		if (isOwn(source)) {
+		if (OwnNames.isOwn(source)) {
 			this.beforeMove.accept(target);
 			// Free when looked at, but another user may have put a file there since.
 			OwnFiles.moveNoReplace(source, target);
 		}
-	}
-
-	private static boolean isOwn(Path path) throws IOException {
-		return Files.exists(path, LinkOption.NOFOLLOW_LINKS) && takenBy(path) == null;
-	}
-
-	/**
-	 * Tell what holds a name if it is not free and not a file this user created (a
-	 * regular file of this user with a single name), without following links.
-	 * @return what holds it, for messages, or {@code null} if it is free or this user's
-	 */
-	private static @Nullable String takenBy(Path path) throws IOException {
-		Map<String, Object> attributes;
-		try {
-			attributes = Files.readAttributes(path, "unix:mode,uid,nlink", LinkOption.NOFOLLOW_LINKS);
-		}
-		catch (NoSuchFileException ex) {
-			return null;
-		}
-		int uid = intAttribute(attributes, "uid");
-		int links = intAttribute(attributes, "nlink");
-		if ((intAttribute(attributes, "mode") & TYPE_MASK) != REGULAR_FILE) {
-			return "not a regular file (a link, FIFO or directory)";
-		}
-		if (uid != Owner.CURRENT_UID) {
-			return "owned by uid " + uid + ", not by this user (uid " + Owner.CURRENT_UID + ")";
-		}
-		if (links != 1) {
-			return "a file of this user with " + links + " names (hard links)";
-		}
-		return null;
-	}
-
-	private static int intAttribute(Map<String, Object> attributes, String name) {
-		if (attributes.get(name) instanceof Integer value) {
-			return value;
-		}
-		throw new IllegalStateException("The file system did not report the attribute unix:" + name);
-	}
-
-	/** The uid of this process, read once. */
-	private static final class Owner {
-
-		static final int CURRENT_UID = readUid();
-
-		private static int readUid() {
-			try {
-				return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-			}
-			catch (IOException ex) {
-				throw new IllegalStateException("Cannot read the uid of this process from /proc/self", ex);
-			}
-		}
-
 	}
 
 }
