@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,8 +16,8 @@ import org.apache.commons.logging.LogFactory;
 
 /**
  * Rotates a full {@link DeadLetterFile}: the file becomes {@code <file>.1},
- * {@code <file>.1} becomes {@code <file>.2} and so on, and the oldest beyond the history
- * is deleted.
+ * {@code <file>.1} becomes {@code <file>.2} and so on up to the first free name, and the
+ * oldest beyond the history is deleted.
  * <p>
  * Only files this user created are renamed or deleted: regular files of this user with a
  * single name ({@link OwnNames}). In a directory another user may write to (a sticky one
@@ -86,8 +87,9 @@ final class DeadLetterRotation {
 	}
 
 	/**
-	 * Rename each file of the history to the next of the names this rotation may use, and
-	 * the file to the first.
+	 * Rename each file of the history to the next of the names this rotation may use, up
+	 * to the first free one, deleting the oldest if none is free, and the file to the
+	 * first.
 	 * @throws FileAlreadyExistsException if a name was taken since it was looked at
 	 */
 	private void shift(Path file) throws IOException {
@@ -117,11 +119,19 @@ final class DeadLetterRotation {
 					+ " left alone: " + String.join(", ", taken) + ". Remove them, or put the dead-letter file in a"
 					+ " directory only this user can write to");
 		}
-		Path oldest = names.get(history - 1);
-		if (OwnNames.isOwn(oldest)) {
-			Files.delete(oldest);
+		// Files move up to the first free name only: a gap (a rotated file removed, a
+		// rotation cut short) costs no file of the history.
+		int free = 0;
+		while (free < history && Files.exists(names.get(free), LinkOption.NOFOLLOW_LINKS)) {
+			free++;
 		}
-		for (int i = history - 2; i >= 0; i--) {
+		if (free == history) {
+			free = history - 1;
+			if (OwnNames.isOwn(names.get(free))) {
+				Files.delete(names.get(free));
+			}
+		}
+		for (int i = free - 1; i >= 0; i--) {
 			moveOwn(names.get(i), names.get(i + 1));
 		}
 		moveOwn(file, names.get(0));
