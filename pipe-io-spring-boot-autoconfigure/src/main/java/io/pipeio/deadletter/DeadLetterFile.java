@@ -84,6 +84,8 @@ public final class DeadLetterFile implements Closeable {
 			// way would send the records into a file of their choosing.
 			OwnFiles.prepareDirectory(parent, "dead letters (" + file.getFileName() + ")");
 		}
+		// Once, at the first open: what a rotation cut short by a stop left beside it.
+		this.rotation.recoverLeftovers();
 		// Checked on the opened descriptor: a check of the path before the open could be
 		// overtaken by a FIFO or another user's file put there meanwhile.
 		FileChannel opened = OwnFiles.openForAppend(file);

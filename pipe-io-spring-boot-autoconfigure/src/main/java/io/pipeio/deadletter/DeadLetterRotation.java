@@ -5,7 +5,9 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -17,7 +19,10 @@ import org.apache.commons.logging.LogFactory;
 /**
  * Rotates a full {@link DeadLetterFile}: the file becomes {@code <file>.1},
  * {@code <file>.1} becomes {@code <file>.2} and so on up to the first free name, and the
- * oldest beyond the history is deleted.
+ * oldest beyond the history is deleted. The file's name is never free meanwhile: a new
+ * empty file swaps places with the full one ({@link OwnFiles#exchange}), which then goes
+ * into the history from its temporary name ({@link #rotate}); what a crash leaves under
+ * that name is put back at the next start ({@link DeadLetterLeftovers}).
  * <p>
  * Only files this user created are renamed or deleted: regular files of this user with a
  * single name ({@link OwnNames}). In a directory another user may write to (a sticky one
@@ -42,9 +47,19 @@ final class DeadLetterRotation {
 	/** Looks at the names, each after a name was taken while the files were renamed. */
 	private static final int MAX_ATTEMPTS = 3;
 
+	/** Between a file's name and a random suffix, the temporary name of a new file. */
+	static final String ROTATING = ".rotating-";
+
+	/** Random names tried for a new file, each taken by chance or by another user. */
+	private static final int MAX_FRESH_NAMES = 10;
+
+	private static final SecureRandom random = new SecureRandom();
+
 	private static final Log logger = LogFactory.getLog(DeadLetterFile.class);
 
 	private final DeadLetterSettings settings;
+
+	private boolean recovered;
 
 	/**
 	 * Called with each name a file is about to be renamed to, once that name was checked:
@@ -53,29 +68,98 @@ final class DeadLetterRotation {
 	Consumer<Path> beforeMove = (target) -> {
 	};
 
+	/**
+	 * Called with each name a file was just renamed away from: lets a test try to take
+	 * that name, as another user could.
+	 */
+	Consumer<Path> afterMove = (source) -> {
+	};
+
+	/**
+	 * Swaps two names: a test replaces it to rotate as where the file system cannot.
+	 */
+	Swap exchange = OwnFiles::exchange;
+
 	DeadLetterRotation(DeadLetterSettings settings) {
 		this.settings = settings;
 	}
 
 	/**
-	 * Rotate the file, closed by the caller.
+	 * Rotate the file, closed by the caller. Its name is never free meanwhile: a new
+	 * empty file, created under a name of its own, takes the full file's place in one
+	 * swap, and the full file goes into the history from there. Were the full file
+	 * renamed first and the file created again, another user could create a file at its
+	 * name in between, in a directory they may write to, and every later write would
+	 * refuse it.
 	 * @throws IOException if a file cannot be renamed or deleted, or too many names of
-	 * the history are taken
+	 * the history are taken: the full file is then back under its name
 	 */
 	void rotate() throws IOException {
 		Path file = this.settings.file();
+		String holder = OwnNames.takenBy(file);
+		if (holder != null) {
+			throw new FileSystemException(file.toString(), null, holder
+					+ "; pipe-io never renames or deletes a file it did not create: remove it or choose another file");
+		}
+		Path fresh = createFresh(file);
+		boolean swapped;
+		try {
+			this.beforeMove.accept(file);
+			swapped = this.exchange.swap(fresh, file);
+		}
+		catch (NoSuchFileException ex) {
+			// The full file is gone (only this user may remove it): nothing to rotate,
+			// and the file is created again when opened.
+			Files.deleteIfExists(fresh);
+			return;
+		}
+		catch (IOException ex) {
+			Files.deleteIfExists(fresh);
+			throw ex;
+		}
+		if (!swapped) {
+			Files.delete(fresh);
+			retire(file);
+			return;
+		}
+		this.afterMove.accept(file);
+		try {
+			retire(fresh);
+		}
+		catch (IOException ex) {
+			swapBack(fresh, file, ex);
+			throw ex;
+		}
+	}
+
+	/**
+	 * Put what a rotation cut short left back into the history, once, when the file is
+	 * first opened ({@link DeadLetterLeftovers}).
+	 */
+	void recoverLeftovers() {
+		if (!this.recovered) {
+			this.recovered = true;
+			DeadLetterLeftovers.recover(this.settings, this::retire);
+		}
+	}
+
+	/**
+	 * Put the full file into the history, or delete it if none is kept. Where names
+	 * cannot be swapped (a file system without {@code RENAME_EXCHANGE}, NFS among others,
+	 * or a kernel older than 3.15) this is called with the file itself, under its name:
+	 * that name is then free until the file is opened again, and a file another user
+	 * creates there meanwhile is refused by every write until it is removed (the README
+	 * states this limit).
+	 */
+	void retire(Path full) throws IOException {
 		if (this.settings.maxHistory() == 0) {
-			String holder = OwnNames.takenBy(file);
-			if (holder != null) {
-				throw new FileSystemException(file.toString(), null,
-						holder + "; pipe-io never deletes a file it did not create: remove it or choose another file");
-			}
-			Files.deleteIfExists(file);
+			Files.deleteIfExists(full);
+			this.afterMove.accept(full);
 			return;
 		}
 		for (int attempt = 1;; attempt++) {
 			try {
-				shift(file);
+				shift(full);
 				return;
 			}
 			catch (FileAlreadyExistsException ex) {
@@ -87,12 +171,51 @@ final class DeadLetterRotation {
 	}
 
 	/**
+	 * A rotation that failed once the names were swapped puts the full file back under
+	 * its name, so that its records stay where they are looked for, and deletes the new
+	 * empty file.
+	 */
+	private void swapBack(Path full, Path file, IOException failure) {
+		try {
+			if (OwnNames.isOwn(full) && this.exchange.swap(full, file) && OwnNames.isOwn(full)
+					&& Files.size(full) == 0) {
+				Files.delete(full);
+			}
+		}
+		catch (IOException ex) {
+			failure.addSuppressed(ex);
+		}
+	}
+
+	/**
+	 * Create the new empty file under a name of its own beside the file: a random one, so
+	 * that another user cannot take it ahead, tried again if taken all the same.
+	 */
+	private Path createFresh(Path file) throws IOException {
+		for (int attempt = 1;; attempt++) {
+			Path fresh = file
+				.resolveSibling(file.getFileName() + ROTATING + Long.toString(random.nextLong() >>> 1, 36));
+			try {
+				OwnFiles.createNew(fresh);
+				return fresh;
+			}
+			catch (FileAlreadyExistsException ex) {
+				if (attempt == MAX_FRESH_NAMES) {
+					throw ex;
+				}
+			}
+		}
+	}
+
+	/**
 	 * Rename each file of the history to the next of the names this rotation may use, up
 	 * to the first free one, deleting the oldest if none is free, and the file to the
 	 * first.
+	 * @param full the full file, under its name or a temporary one
 	 * @throws FileAlreadyExistsException if a name was taken since it was looked at
 	 */
-	private void shift(Path file) throws IOException {
+	private void shift(Path full) throws IOException {
+		Path file = this.settings.file();
 		int history = this.settings.maxHistory();
 		List<Path> names = new ArrayList<>(history);
 		List<String> taken = new ArrayList<>();
@@ -134,7 +257,7 @@ final class DeadLetterRotation {
 		for (int i = free - 1; i >= 0; i--) {
 			moveOwn(names.get(i), names.get(i + 1));
 		}
-		moveOwn(file, names.get(0));
+		moveOwn(full, names.get(0));
 	}
 
 	private Path rotated(int index) {
@@ -147,7 +270,15 @@ final class DeadLetterRotation {
 			this.beforeMove.accept(target);
 			// Free when looked at, but another user may have put a file there since.
 			OwnFiles.moveNoReplace(source, target);
+			this.afterMove.accept(source);
 		}
+	}
+
+	/** Swaps the files at two names, {@link OwnFiles#exchange}. */
+	interface Swap {
+
+		boolean swap(Path one, Path other) throws IOException;
+
 	}
 
 }

@@ -9,7 +9,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 import io.pipeio.server.DropReason;
 import io.pipeio.server.TestUser;
@@ -17,6 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.test.system.CapturedOutput;
@@ -106,6 +110,9 @@ class DeadLetterRotationSecurityTests {
 				assertThat(rotated(file, i)).isEmptyFile();
 			}
 			assertThat(lines(file)).containsExactly("line 0");
+			try (Stream<Path> names = Files.list(file.getParent())) {
+				assertThat(names).hasSize(1 + taken);
+			}
 			// What the message asks for; the next write rotates again.
 			for (int i = 1; i <= taken; i++) {
 				Files.delete(rotated(file, i));
@@ -114,6 +121,87 @@ class DeadLetterRotationSecurityTests {
 		}
 		assertThat(lines(file)).containsExactly("line 1");
 		assertThat(lines(rotated(file, 1))).containsExactly("line 0");
+	}
+
+	@ParameterizedTest
+	@ValueSource(ints = { 2, 0 })
+	void theFileIsNeverWithoutItsNameForAnotherUserToTake(int history) throws Exception {
+		Path file = stickyDirectory().resolve("calc.jsonl");
+		List<String> attempts = new ArrayList<>();
+		try (TestUser intruder = TestUser.create();
+				DeadLetterFile letters = new DeadLetterFile(
+						new DeadLetterSettings(file, recordSize("line 0"), history))) {
+			letters.write(letter("line 0"));
+			// The full file has just left its name: another user tries to create a file
+			// there, which the next create would refuse, and every write after it.
+			letters.rotation.afterMove = (source) -> {
+				if (source.equals(file)) {
+					attempts.add(tryToPlant(intruder, file));
+				}
+			};
+			letters.write(letter("line 1"));
+			letters.write(letter("line 2"));
+		}
+		assertThat(attempts).containsExactly("taken", "taken");
+		assertThat(Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS))
+			.isEqualTo(Files.getAttribute(this.directory, "unix:uid"));
+		assertThat(lines(file)).containsExactly("line 2");
+		List<Path> expected = new ArrayList<>(List.of(file));
+		if (history > 0) {
+			assertThat(lines(rotated(file, 1))).containsExactly("line 1");
+			assertThat(lines(rotated(file, 2))).containsExactly("line 0");
+			expected.addAll(List.of(rotated(file, 1), rotated(file, 2)));
+		}
+		try (Stream<Path> left = Files.list(file.getParent())) {
+			assertThat(left).containsExactlyInAnyOrderElementsOf(expected);
+		}
+	}
+
+	@Test
+	void whereNamesCannotBeSwappedAFileAnotherUserCreatesAtTheNameStopsWritesUntilRemoved() throws Exception {
+		Path file = stickyDirectory().resolve("calc.jsonl");
+		List<String> attempts = new ArrayList<>();
+		try (TestUser intruder = TestUser.create();
+				DeadLetterFile letters = new DeadLetterFile(new DeadLetterSettings(file, recordSize("line 0"), 2))) {
+			// As on a file system without RENAME_EXCHANGE: the limit the README states.
+			letters.rotation.exchange = (one, other) -> false;
+			letters.write(letter("line 0"));
+			letters.rotation.afterMove = (source) -> {
+				if (source.equals(file)) {
+					attempts.add(tryToPlant(intruder, file));
+				}
+			};
+			assertThatExceptionOfType(FileSystemException.class).isThrownBy(() -> letters.write(letter("line 1")))
+				.withMessageContaining("uid " + intruder.uid);
+			assertPlanted(file, intruder);
+			letters.rotation.afterMove = (source) -> {
+			};
+			Files.delete(file);
+			letters.write(letter("line 2"));
+		}
+		assertThat(attempts).containsExactly("planted");
+		assertThat(lines(file)).containsExactly("line 2");
+		assertThat(lines(rotated(file, 1))).containsExactly("line 0");
+	}
+
+	/**
+	 * Try to create a file as another user, as it would at the first chance.
+	 * @return "planted" or "taken"
+	 */
+	private static String tryToPlant(TestUser intruder, Path path) {
+		try {
+			return intruder
+				.python("import sys\ntry:\n open(sys.argv[1], 'x').write('mine\\n')\n print('planted')\n"
+						+ "except FileExistsError:\n print('taken')", path.toString())
+				.trim();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	private Path stickyDirectory() throws IOException {

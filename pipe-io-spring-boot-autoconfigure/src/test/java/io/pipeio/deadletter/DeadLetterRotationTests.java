@@ -6,17 +6,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 import io.pipeio.server.DropReason;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * {@link DeadLetterRotation} on a real file system: how the history moves.
+ * {@link DeadLetterRotation} on a real file system: how the history moves, where names
+ * cannot be swapped, and what a rotation cut short leaves for the next start.
  */
 @Timeout(30)
 class DeadLetterRotationTests {
@@ -42,6 +48,103 @@ class DeadLetterRotationTests {
 		assertThat(lines(rotated(file, 2))).containsExactly("line 2");
 		assertThat(lines(rotated(file, 3))).containsExactly("line 0");
 		assertThat(rotated(file, 4)).doesNotExist();
+	}
+
+	@ParameterizedTest
+	@ValueSource(ints = { 2, 0 })
+	void whereNamesCannotBeSwappedTheFileIsRenamedAndCreatedAgain(int history) throws IOException {
+		Path file = this.directory.resolve("calc.jsonl");
+		try (DeadLetterFile letters = new DeadLetterFile(new DeadLetterSettings(file, recordSize("line 0"), history))) {
+			letters.rotation.exchange = (one, other) -> false;
+			for (int i = 0; i < 4; i++) {
+				letters.write(letter("line " + i));
+			}
+		}
+		assertThat(lines(file)).containsExactly("line 3");
+		if (history > 0) {
+			assertThat(lines(rotated(file, 1))).containsExactly("line 2");
+			assertThat(lines(rotated(file, 2))).containsExactly("line 1");
+		}
+		assertThat(names()).hasSize(1 + history);
+	}
+
+	@Test
+	void aNewFileLeftBeforeItTookTheNameIsDeletedAtTheNextStart() throws IOException {
+		Path file = this.directory.resolve("calc.jsonl");
+		DeadLetterSettings settings = new DeadLetterSettings(file, recordSize("line 0"), 2);
+		try (DeadLetterFile letters = new DeadLetterFile(settings)) {
+			letters.write(letter("line 0"));
+			letters.rotation.beforeMove = crashAt(file);
+			assertThatExceptionOfType(Crash.class).isThrownBy(() -> letters.write(letter("line 1")));
+		}
+		assertThat(names()).hasSize(2).anyMatch((name) -> name.startsWith("calc.jsonl.rotating-"));
+		try (DeadLetterFile letters = new DeadLetterFile(settings)) {
+			letters.write(letter("line 2"));
+		}
+		assertThat(lines(file)).containsExactly("line 2");
+		assertThat(lines(rotated(file, 1))).containsExactly("line 0");
+		assertThat(names()).containsExactlyInAnyOrder("calc.jsonl", "calc.jsonl.1");
+	}
+
+	@Test
+	void aFullFileLeftUnderItsTemporaryNameGoesIntoTheHistoryAtTheNextStart() throws IOException {
+		Path file = this.directory.resolve("calc.jsonl");
+		DeadLetterSettings settings = new DeadLetterSettings(file, recordSize("line 0"), 2);
+		try (DeadLetterFile letters = new DeadLetterFile(settings)) {
+			letters.write(letter("line 0"));
+			letters.write(letter("line 1"));
+			// Stopped once .1 moved to .2, before the full file took .1.
+			letters.rotation.beforeMove = crashAt(rotated(file, 1));
+			assertThatExceptionOfType(Crash.class).isThrownBy(() -> letters.write(letter("line 2")));
+		}
+		assertThat(file).isEmptyFile();
+		assertThat(rotated(file, 1)).doesNotExist();
+		try (DeadLetterFile letters = new DeadLetterFile(settings)) {
+			letters.write(letter("line 3"));
+		}
+		assertThat(lines(file)).containsExactly("line 3");
+		assertThat(lines(rotated(file, 1))).containsExactly("line 1");
+		assertThat(lines(rotated(file, 2))).containsExactly("line 0");
+		assertThat(names()).containsExactlyInAnyOrder("calc.jsonl", "calc.jsonl.1", "calc.jsonl.2");
+	}
+
+	@Test
+	void whatThisUserDidNotCreateUnderATemporaryNameIsLeftAlone() throws IOException {
+		Path file = this.directory.resolve("calc.jsonl");
+		Path precious = Files.writeString(this.directory.resolve("precious"), "precious\n");
+		Path link = Files.createSymbolicLink(this.directory.resolve("calc.jsonl.rotating-link"), precious);
+		Path theirs = Files.writeString(this.directory.resolve("calc.jsonl.rotating-theirs"), "theirs\n");
+		Files.setAttribute(theirs, "unix:uid", 65534);
+		Path linked = Files.createLink(this.directory.resolve("calc.jsonl.rotating-linked"), precious);
+		try (DeadLetterFile letters = new DeadLetterFile(new DeadLetterSettings(file, recordSize("line 0"), 2))) {
+			letters.write(letter("line 0"));
+			letters.write(letter("line 1"));
+		}
+		assertThat(Files.readSymbolicLink(link)).isEqualTo(precious);
+		assertThat(theirs).hasContent("theirs");
+		assertThat(linked).hasContent("precious");
+		assertThat(precious).hasContent("precious");
+		assertThat(lines(file)).containsExactly("line 1");
+		assertThat(lines(rotated(file, 1))).containsExactly("line 0");
+	}
+
+	private static Consumer<Path> crashAt(Path name) {
+		return (target) -> {
+			if (target.equals(name)) {
+				throw new Crash();
+			}
+		};
+	}
+
+	private List<String> names() throws IOException {
+		try (Stream<Path> names = Files.list(this.directory)) {
+			return names.map((name) -> name.getFileName().toString()).toList();
+		}
+	}
+
+	/** The application stopping at this point, as if killed. */
+	private static final class Crash extends RuntimeException {
+
 	}
 
 	/** The size of the record of a line, to fill a file with so many records. */
