@@ -3,7 +3,6 @@ package io.pipeio.server;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -16,21 +15,15 @@ import org.jspecify.annotations.Nullable;
  * lines costs one hand-off rather than one per line; senders signal the writer only when
  * it is actually waiting.
  * <p>
- * A line that does not fit is handled as the channel's {@link OverflowPolicy} says.
- * Replies the reader sends while it dispatches a chunk are collected by
- * {@link ChunkReplies} and placed here together ({@link #placeAll}). Entries dropped to
- * make room, or refused without their sender being told by an exception, go to the
- * rejection callback once the lock is released.
+ * A line that does not fit is handled as the channel's {@link OverflowPolicy} says
+ * ({@link SendQueueOverflow}). Replies the reader sends while it dispatches a chunk are
+ * collected by {@link ChunkReplies} and placed here together ({@link #placeAll}). Entries
+ * dropped to make room, or refused without their sender being told by an exception, go to
+ * the rejection callback once the lock is released.
  *
  * @author pipe-io
  */
 final class SendQueue {
-
-	private static final long UNBOUNDED = Long.MAX_VALUE;
-
-	private final OverflowPolicy policy;
-
-	private final long sendTimeoutNanos;
 
 	private final Consumer<List<Object>> rejected;
 
@@ -42,7 +35,7 @@ final class SendQueue {
 
 	private final Condition notEmpty = this.lock.newCondition();
 
-	private final Condition notFull = this.lock.newCondition();
+	private final SendQueueOverflow overflow;
 
 	private final ArrayDeque<Object> entries = new ArrayDeque<>();
 
@@ -50,12 +43,6 @@ final class SendQueue {
 	private final ArrayList<Object> dropped = new ArrayList<>();
 
 	private boolean writerWaiting;
-
-	private int sendersWaiting;
-
-	private boolean waitsLimited;
-
-	private long waitDeadline;
 
 	private boolean closed;
 
@@ -70,12 +57,6 @@ final class SendQueue {
 	 * {@link #fullCount()}.
 	 */
 	private volatile int fullCount;
-
-	/**
-	 * The thread completing the futures of written lines, while it does: their callbacks
-	 * run on it, and only it can make room, once it goes on writing.
-	 */
-	private volatile @Nullable Thread completingWrites;
 
 	/**
 	 * Told, without the lock, that entries wait, where no writer thread waits for them
@@ -93,8 +74,7 @@ final class SendQueue {
 	 * closed: no writer takes them any more
 	 */
 	SendQueue(PipeServerSettings settings, Consumer<List<Object>> rejected, Consumer<List<Object>> refusedClosed) {
-		this.policy = settings.getOverflow();
-		this.sendTimeoutNanos = TimeUnit.NANOSECONDS.convert(settings.getSendTimeout()); // saturates
+		this.overflow = new SendQueueOverflow(settings, this.lock.newCondition());
 		this.rejected = rejected;
 		this.refusedClosed = refusedClosed;
 		this.bounds = new SendQueueBounds(settings);
@@ -126,8 +106,7 @@ final class SendQueue {
 	boolean offer(Object entry, long maxWaitNanos) throws InterruptedException {
 		boolean queued;
 		List<Object> evicted;
-		long wait = (this.policy == OverflowPolicy.BLOCK) ? Math.max(0, Math.min(this.sendTimeoutNanos, maxWaitNanos))
-				: 0;
+		long wait = this.overflow.sendWait(maxWaitNanos);
 		this.lock.lock();
 		try {
 			queued = !this.closed && place(entry, wait);
@@ -169,7 +148,7 @@ final class SendQueue {
 	 * @param collected the entries, in order
 	 */
 	void placeAll(List<Object> collected) {
-		long wait = (this.policy == OverflowPolicy.BLOCK) ? UNBOUNDED : 0;
+		long wait = this.overflow.replyWait();
 		List<Object> refused;
 		// A handler call a stop gave up on may return after the queue closed, and the
 		// writer may have ended: what it replied is lost to the stop, not to a full
@@ -227,16 +206,13 @@ final class SendQueue {
 			}
 			this.bounds.full();
 			this.fullCount++;
-			if (this.policy == OverflowPolicy.DROP_OLDEST && !this.entries.isEmpty()
-					&& this.bounds.fitsOnceEmptied(length)) {
+			if (this.overflow.dropsOldest() && !this.entries.isEmpty() && this.bounds.fitsOnceEmptied(length)) {
 				Object oldest = this.entries.removeFirst();
 				this.bounds.queued(this.entries.size(), -OutboundPipe.lineOf(oldest).length);
 				this.dropped.add(oldest);
 				continue;
 			}
-			if (this.waitsLimited) {
-				remaining = Math.min(remaining, this.waitDeadline - System.nanoTime());
-			}
+			remaining = this.overflow.remaining(remaining);
 			if (remaining <= 0) {
 				return false;
 			}
@@ -256,20 +232,10 @@ final class SendQueue {
 				}
 			}
 			updateFull();
-			if (EventLoop.isLoopThread() || Thread.currentThread() == this.completingWrites) {
-				// Room is made by this thread itself: a handler the loop runs overfills
-				// the queue by what one chunk replies rather than wait for ever (the loop
-				// then hands the channel to a worker, which waits), and so does a
-				// callback of a written line's future by what it sends.
+			if (this.overflow.makesRoomItself()) {
 				break;
 			}
-			this.sendersWaiting++;
-			try {
-				remaining = this.notFull.awaitNanos(remaining);
-			}
-			finally {
-				this.sendersWaiting--;
-			}
+			remaining = this.overflow.await(remaining);
 		}
 		if (this.closed) {
 			return false;
@@ -291,24 +257,12 @@ final class SendQueue {
 	}
 
 	/**
-	 * Complete the futures of written lines, on the writing thread. A callback that sends
-	 * from there does not wait for room in a full queue, which that very thread would
-	 * have to make: its line is queued beyond the bounds, as the event loop's replies
-	 * are.
+	 * Complete the futures of written lines, on the writing thread, without the lock; see
+	 * {@link SendQueueOverflow#completeWritten}.
 	 * @param written the entries written, lines and {@link OutboundPipe.PendingLine}s
 	 */
 	void completeWritten(List<Object> written) {
-		this.completingWrites = Thread.currentThread();
-		try {
-			for (Object entry : written) {
-				if (entry instanceof OutboundPipe.PendingLine pending) {
-					pending.future().complete(null);
-				}
-			}
-		}
-		finally {
-			this.completingWrites = null;
-		}
+		this.overflow.completeWritten(written);
 	}
 
 	/**
@@ -333,9 +287,7 @@ final class SendQueue {
 		try {
 			if (this.bounds.written(this.entries.size())) {
 				updateFull();
-				if (this.sendersWaiting > 0) {
-					this.notFull.signalAll();
-				}
+				this.overflow.roomMade();
 			}
 			if (this.entries.isEmpty()) {
 				return this.closed ? -1 : 0;
@@ -344,9 +296,7 @@ final class SendQueue {
 			this.entries.clear();
 			this.bounds.taken();
 			updateFull();
-			if (this.sendersWaiting > 0) {
-				this.notFull.signalAll();
-			}
+			this.overflow.roomMade();
 			return 1;
 		}
 		finally {
@@ -374,9 +324,7 @@ final class SendQueue {
 		try {
 			if (this.bounds.written(this.entries.size())) {
 				updateFull();
-				if (this.sendersWaiting > 0) {
-					this.notFull.signalAll();
-				}
+				this.overflow.roomMade();
 			}
 			while (this.entries.isEmpty()) {
 				if (this.closed) {
@@ -394,9 +342,7 @@ final class SendQueue {
 			this.entries.clear();
 			this.bounds.taken();
 			updateFull();
-			if (this.sendersWaiting > 0) {
-				this.notFull.signalAll();
-			}
+			this.overflow.roomMade();
 			return true;
 		}
 		finally {
@@ -412,9 +358,7 @@ final class SendQueue {
 	void limitWaits(long deadline) {
 		this.lock.lock();
 		try {
-			this.waitsLimited = true;
-			this.waitDeadline = deadline;
-			this.notFull.signalAll();
+			this.overflow.limitWaits(deadline);
 		}
 		finally {
 			this.lock.unlock();
@@ -427,7 +371,7 @@ final class SendQueue {
 		try {
 			this.closed = true;
 			this.notEmpty.signalAll();
-			this.notFull.signalAll();
+			this.overflow.wakeAll();
 		}
 		finally {
 			this.lock.unlock();
@@ -444,7 +388,7 @@ final class SendQueue {
 			this.entries.clear();
 			this.bounds.cleared();
 			updateFull();
-			this.notFull.signalAll();
+			this.overflow.wakeAll();
 			return rest;
 		}
 		finally {
