@@ -285,18 +285,11 @@ final class SendQueue {
 	int takeAllNow(List<Object> target) {
 		this.lock.lock();
 		try {
-			if (this.bounds.written(this.entries.size())) {
-				updateFull();
-				this.overflow.roomMade();
-			}
+			writerBack();
 			if (this.entries.isEmpty()) {
 				return this.closed ? -1 : 0;
 			}
-			target.addAll(this.entries);
-			this.entries.clear();
-			this.bounds.taken();
-			updateFull();
-			this.overflow.roomMade();
+			moveAll(target);
 			return 1;
 		}
 		finally {
@@ -322,10 +315,7 @@ final class SendQueue {
 	boolean takeAll(List<Object> target) throws InterruptedException {
 		this.lock.lock();
 		try {
-			if (this.bounds.written(this.entries.size())) {
-				updateFull();
-				this.overflow.roomMade();
-			}
+			writerBack();
 			while (this.entries.isEmpty()) {
 				if (this.closed) {
 					return false;
@@ -338,16 +328,32 @@ final class SendQueue {
 					this.writerWaiting = false;
 				}
 			}
-			target.addAll(this.entries);
-			this.entries.clear();
-			this.bounds.taken();
-			updateFull();
-			this.overflow.roomMade();
+			moveAll(target);
 			return true;
 		}
 		finally {
 			this.lock.unlock();
 		}
+	}
+
+	/**
+	 * The writer is back for more, with the lock held: what it took last is written, so
+	 * those bytes are free again.
+	 */
+	private void writerBack() {
+		if (this.bounds.written(this.entries.size())) {
+			updateFull();
+			this.overflow.roomMade();
+		}
+	}
+
+	/** Hand every queued entry to the writer, with the lock held. */
+	private void moveAll(List<Object> target) {
+		target.addAll(this.entries);
+		this.entries.clear();
+		this.bounds.taken();
+		updateFull();
+		this.overflow.roomMade();
 	}
 
 	/**
