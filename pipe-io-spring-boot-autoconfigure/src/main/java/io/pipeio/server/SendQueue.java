@@ -53,12 +53,6 @@ final class SendQueue {
 	private volatile boolean full;
 
 	/**
-	 * How many times a line did not fit; written under the lock, read without it by
-	 * {@link #fullCount()}.
-	 */
-	private volatile int fullCount;
-
-	/**
 	 * Told, without the lock, that entries wait, where no writer thread waits for them
 	 * (the event loop engine); it writes them from the calling thread if it can.
 	 */
@@ -205,7 +199,6 @@ final class SendQueue {
 				return false;
 			}
 			this.bounds.full();
-			this.fullCount++;
 			if (this.overflow.dropsOldest() && !this.entries.isEmpty() && this.bounds.fitsOnceEmptied(length)) {
 				Object oldest = this.entries.removeFirst();
 				this.bounds.queued(this.entries.size(), -OutboundPipe.lineOf(oldest).length);
@@ -419,7 +412,7 @@ final class SendQueue {
 	 * @return the count, which only moves on (and wraps around)
 	 */
 	int fullCount() {
-		return this.fullCount;
+		return this.bounds.fullCount();
 	}
 
 	/** Called with the lock held, once per operation that changes what is held. */

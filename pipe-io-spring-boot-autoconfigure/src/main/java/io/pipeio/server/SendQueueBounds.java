@@ -9,7 +9,7 @@ package io.pipeio.server;
  * <p>
  * Guarded by the queue's lock. For {@link OverflowPolicy#FAIL} the totals are also
  * published for reading without the lock, so the reader can tell a reply that will not
- * fit while collecting it.
+ * fit while collecting it; when and how often a line did not fit are read without it too.
  *
  * @author pipe-io
  */
@@ -31,6 +31,9 @@ final class SendQueueBounds {
 
 	/** When a line first did not fit since the writer last made progress, or 0. */
 	private volatile long fullSinceMillis;
+
+	/** How many times a line did not fit; only moves on (and wraps around). */
+	private volatile int fullCount;
 
 	SendQueueBounds(PipeServerSettings settings) {
 		this.capacity = settings.getSendQueueCapacity();
@@ -120,6 +123,7 @@ final class SendQueueBounds {
 		if (this.fullSinceMillis == 0) {
 			this.fullSinceMillis = System.currentTimeMillis();
 		}
+		this.fullCount++; // under the lock: no update is lost
 	}
 
 	/**
@@ -134,6 +138,13 @@ final class SendQueueBounds {
 	 */
 	long fullSinceMillis() {
 		return this.fullSinceMillis;
+	}
+
+	/**
+	 * @return how many times a line did not fit
+	 */
+	int fullCount() {
+		return this.fullCount;
 	}
 
 	private void publish(int lines) {
