@@ -10,10 +10,10 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The queue between senders and the writer thread, bounded by lines and by bytes
+ * The queue between senders and the writer, bounded by lines and by bytes
  * ({@link SendQueueBounds}). The writer takes everything queued in one go, so a burst of
- * lines costs one hand-off rather than one per line; senders signal the writer only when
- * it is actually waiting.
+ * lines costs one hand-off rather than one per line; senders signal a writer thread only
+ * when it is actually waiting, and call a writer that has none ({@link #writeOnWakeup}).
  * <p>
  * A line that does not fit is handled as the channel's {@link OverflowPolicy} says
  * ({@link SendQueueOverflow}). Replies the reader sends while it dispatches a chunk are
