@@ -2,7 +2,6 @@ package io.pipeio.server;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -10,7 +9,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
-import com.sun.jna.Memory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,20 +21,14 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * The pipe's only descriptor is opened read-write and non-blocking: writes never block,
  * lines wait in the pipe while no client reads, and the pipe never reports a missing
- * reader. Lines are encoded in chunks of the buffer size; a chunk the pipe did not take
- * whole is kept until it has room.
+ * reader. What goes into the pipe, chunk by chunk, is the {@link WritingBatch}'s to tell.
  *
  * @author pipe-io
  */
 final class EventLoopWriter implements PipeWriter {
 
-	private static final byte NEWLINE = '\n';
-
 	/** How long {@link #replace} waits for a writing thread to let go. */
 	private static final long OWNERSHIP_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
-
-	/** The smallest encoding buffer; it grows with the batches, up to the buffer size. */
-	private static final int MIN_BUFFER = 1024;
 
 	private final EventLoop loop;
 
@@ -70,30 +62,9 @@ final class EventLoopWriter implements PipeWriter {
 
 	// Used only by the thread holding `writing`.
 
-	private final List<Object> batch = new ArrayList<>();
-
-	private long batchBytes;
-
-	private int lineIndex;
-
-	private int lineOffset;
-
-	private byte @Nullable [] unwritten;
-
-	private int unwrittenStart;
-
-	/** Where the chunk in {@link #unwritten} began: a line, and how much of it before. */
-	private int chunkLine;
-
-	private int chunkOffset;
+	private final WritingBatch batch;
 
 	private boolean registered;
-
-	/**
-	 * This writer's own: any thread that sends may write, and a buffer per thread would
-	 * stay with every application thread that ever sent.
-	 */
-	private @Nullable NativeBuffer buffer;
 
 	private EventLoopWriter(FifoDescriptor fifo, EventLoop loop, SendQueue queue, ChannelStatistics statistics,
 			LostLines lostLines, PipeServerSettings settings, Consumer<Throwable> onFailure) {
@@ -104,6 +75,7 @@ final class EventLoopWriter implements PipeWriter {
 		this.lostLines = lostLines;
 		this.onFailure = onFailure;
 		this.bufferSize = settings.getBufferSize();
+		this.batch = new WritingBatch(this.bufferSize);
 		this.token = loop.newToken((events) -> {
 			this.waitingForRoom = false;
 			loop.workers().execute(this::kick);
@@ -177,11 +149,10 @@ final class EventLoopWriter implements PipeWriter {
 			else if (this.waitingForRoom) {
 				return;
 			}
-			else if (this.unwritten != null) {
-				writeUnwritten();
-			}
-			else if (this.lineIndex < this.batch.size()) {
-				writeChunk();
+			else if (!this.batch.isWritten()) {
+				if (!this.batch.writeNext(this.fifo)) {
+					awaitRoom();
+				}
 			}
 			else if (!takeBatch()) {
 				return;
@@ -190,113 +161,26 @@ final class EventLoopWriter implements PipeWriter {
 	}
 
 	private boolean takeBatch() {
-		if (!this.batch.isEmpty()) {
-			this.statistics.addSent(this.batch.size(), this.batchBytes);
+		List<Object> lines = this.batch.lines();
+		if (!lines.isEmpty()) {
+			this.statistics.addSent(lines.size(), this.batch.bytes());
 			try {
-				this.queue.completeWritten(this.batch);
+				this.queue.completeWritten(lines);
 			}
 			finally {
 				// written, even if completing a future failed: not to be counted again
-				this.batch.clear();
+				lines.clear();
 			}
 		}
-		int taken = this.queue.takeAllNow(this.batch);
+		int taken = this.queue.takeAllNow(lines);
 		if (taken < 0) {
 			end(null, "");
 		}
 		if (taken <= 0) {
 			return false;
 		}
-		this.lineIndex = 0;
-		this.lineOffset = 0;
-		long bytes = 0;
-		for (Object entry : this.batch) {
-			bytes += OutboundPipe.lineOf(entry).length;
-		}
-		this.batchBytes = bytes;
+		this.batch.begin();
 		return true;
-	}
-
-	private void writeChunk() throws IOException {
-		NativeBuffer buffer = buffer();
-		int firstLine = this.lineIndex;
-		int firstOffset = this.lineOffset;
-		int length = encode(buffer.bytes);
-		buffer.memory.write(0, buffer.bytes, 0, length);
-		int written = write(buffer.memory, 0, length);
-		if (written < length) {
-			this.unwritten = Arrays.copyOf(buffer.bytes, length);
-			this.unwrittenStart = written;
-			this.chunkLine = firstLine;
-			this.chunkOffset = firstOffset;
-			awaitRoom();
-		}
-	}
-
-	/**
-	 * After a switch to a re-created pipe, go on from the first line the old pipe did not
-	 * take whole: the lines it took are its readers' (or counted lost with it), and the
-	 * new pipe's readers get whole lines only, never the rest of one begun in the old.
-	 */
-	private void resumeAtFirstUnwrittenLine() {
-		if (this.unwritten == null) {
-			return;
-		}
-		// The bytes of the chunk's first line written before the chunk count as taken.
-		this.lineIndex = OutboundPipe.firstNotTaken(this.batch, this.chunkLine,
-				(long) this.chunkOffset + this.unwrittenStart);
-		this.lineOffset = 0;
-		this.unwritten = null;
-		this.unwrittenStart = 0;
-	}
-
-	private void writeUnwritten() throws IOException {
-		byte[] rest = this.unwritten;
-		if (rest == null) {
-			return;
-		}
-		int length = rest.length - this.unwrittenStart;
-		NativeBuffer buffer = buffer();
-		buffer.memory.write(0, rest, this.unwrittenStart, length);
-		int written = write(buffer.memory, 0, length);
-		this.unwrittenStart += written;
-		if (written < length) {
-			awaitRoom();
-		}
-		else {
-			this.unwritten = null;
-		}
-	}
-
-	/** Encode the next lines of the batch, up to the buffer's size. */
-	private int encode(byte[] target) {
-		int length = 0;
-		while (length < target.length && this.lineIndex < this.batch.size()) {
-			byte[] line = OutboundPipe.lineOf(this.batch.get(this.lineIndex));
-			if (this.lineOffset < line.length) {
-				int count = Math.min(target.length - length, line.length - this.lineOffset);
-				System.arraycopy(line, this.lineOffset, target, length, count);
-				length += count;
-				this.lineOffset += count;
-			}
-			else {
-				target[length++] = NEWLINE;
-				this.lineIndex++;
-				this.lineOffset = 0;
-			}
-		}
-		return length;
-	}
-
-	/**
-	 * @return the bytes the pipe took, fewer than {@code length} when it is full
-	 */
-	private int write(Memory memory, int offset, int length) throws IOException {
-		// A pipe takes what fits: a short write means it is full, and trying again only
-		// costs a call that fails with EAGAIN. The loop reports when there is room.
-		int written = Posix.writeNow(this.fifo.descriptor(), (offset == 0) ? memory : memory.share(offset),
-				length - offset);
-		return Math.max(written, 0);
 	}
 
 	/** Have the loop report when a client made room. */
@@ -348,11 +232,10 @@ final class EventLoopWriter implements PipeWriter {
 					(reason == DropReason.WRITER_FAILED) ? reason : DropReason.SHUTDOWN, this.bufferSize);
 			// The lines of the batch the pipe took whole are its readers': written, not
 			// lost.
-			int whole = (this.unwritten != null) ? OutboundPipe.firstNotTaken(this.batch, this.chunkLine,
-					(long) this.chunkOffset + this.unwrittenStart) : this.lineIndex;
-			whole = Math.min(whole, this.batch.size());
+			List<Object> lines = this.batch.lines();
+			int whole = this.batch.wholeLines();
 			if (reason != null && whole > 0) {
-				List<Object> written = this.batch.subList(0, whole);
+				List<Object> written = lines.subList(0, whole);
 				long bytes = 0;
 				for (Object entry : written) {
 					bytes += OutboundPipe.lineOf(entry).length;
@@ -360,26 +243,14 @@ final class EventLoopWriter implements PipeWriter {
 				this.statistics.addSent(whole, bytes);
 				this.queue.completeWritten(written);
 			}
-			List<Object> lost = new ArrayList<>(this.batch.subList((reason != null) ? whole : 0, this.batch.size()));
+			List<Object> lost = new ArrayList<>(lines.subList((reason != null) ? whole : 0, lines.size()));
 			this.batch.clear();
-			this.unwritten = null;
 			lost.addAll(this.queue.clear());
 			this.lostLines.drop(lost, reason, new IOException(message));
 		}
 		finally {
 			this.ended.countDown();
 		}
-	}
-
-	/** The buffer, as large as the batch being written needs, within the buffer size. */
-	private NativeBuffer buffer() {
-		NativeBuffer current = this.buffer;
-		int wanted = (int) Math.min(this.bufferSize, Math.max(MIN_BUFFER, this.batchBytes + this.batch.size()));
-		if (current == null || current.bytes.length < wanted) {
-			current = new NativeBuffer(wanted);
-			this.buffer = current;
-		}
-		return current;
 	}
 
 	@Override
@@ -439,7 +310,7 @@ final class EventLoopWriter implements PipeWriter {
 				}
 				this.fifo = replacement;
 				this.waitingForRoom = false;
-				resumeAtFirstUnwrittenLine();
+				this.batch.resumeAtFirstUnwrittenLine();
 				old.close();
 				this.statistics.recordDropped(DropReason.PIPE_REPLACED,
 						UnreadOutLines.count(writer, this.bufferSize, true));
