@@ -14,8 +14,9 @@ import org.jspecify.annotations.Nullable;
  * the event loop's, and the one completing the futures of written lines.
  * <p>
  * Kept apart from the queue so that the queue is about what it holds, and the policy's
- * waits are read in one place. Guarded by the queue's lock, on which the senders wait
- * ({@link #await}); only {@link #completeWritten} is called without it.
+ * waits are read in one place. The waits are guarded by the queue's lock, on which the
+ * senders wait ({@link #await}); what the policy says is fixed, and
+ * {@link #completeWritten} runs without the lock.
  *
  * @author pipe-io
  */
