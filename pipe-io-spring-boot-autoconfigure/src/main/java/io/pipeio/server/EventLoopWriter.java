@@ -21,7 +21,9 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * The pipe's only descriptor is opened read-write and non-blocking: writes never block,
  * lines wait in the pipe while no client reads, and the pipe never reports a missing
- * reader. What goes into the pipe, chunk by chunk, is the {@link WritingBatch}'s to tell.
+ * reader. The lines taken from the queue are written in chunks of the buffer size by the
+ * {@link WritingBatch}, which keeps a chunk the pipe did not take whole until it has
+ * room.
  *
  * @author pipe-io
  */
