@@ -110,7 +110,7 @@ final class WritingBatch {
 		int firstOffset = this.lineOffset;
 		int length = encode(buffer.bytes);
 		buffer.memory.write(0, buffer.bytes, 0, length);
-		int written = write(fifo, buffer.memory, 0, length);
+		int written = write(fifo, buffer.memory, length);
 		if (written < length) {
 			this.unwritten = Arrays.copyOf(buffer.bytes, length);
 			this.unwrittenStart = written;
@@ -129,7 +129,7 @@ final class WritingBatch {
 		int length = rest.length - this.unwrittenStart;
 		NativeBuffer buffer = buffer();
 		buffer.memory.write(0, rest, this.unwrittenStart, length);
-		int written = write(fifo, buffer.memory, 0, length);
+		int written = write(fifo, buffer.memory, length);
 		this.unwrittenStart += written;
 		if (written < length) {
 			return false;
@@ -161,10 +161,10 @@ final class WritingBatch {
 	/**
 	 * @return the bytes the pipe took, fewer than {@code length} when it is full
 	 */
-	private static int write(FifoDescriptor fifo, Memory memory, int offset, int length) throws IOException {
+	private static int write(FifoDescriptor fifo, Memory memory, int length) throws IOException {
 		// A pipe takes what fits: a short write means it is full, and trying again only
 		// costs a call that fails with EAGAIN. The loop reports when there is room.
-		int written = Posix.writeNow(fifo.descriptor(), (offset == 0) ? memory : memory.share(offset), length - offset);
+		int written = Posix.writeNow(fifo.descriptor(), memory, length);
 		return Math.max(written, 0);
 	}
 
