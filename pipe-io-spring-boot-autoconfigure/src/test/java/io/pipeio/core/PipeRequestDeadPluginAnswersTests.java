@@ -14,6 +14,7 @@ import io.pipeio.event.PipePluginExitedEvent;
 import io.pipeio.plugin.PluginState;
 import io.pipeio.plugin.PluginSupervisor;
 import io.pipeio.testsupport.PipeIoContextRunners;
+import io.pipeio.testsupport.Python;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -61,7 +62,7 @@ class PipeRequestDeadPluginAnswersTests {
 				""");
 		PipeIoContextRunners.withDirectory(this.directory.resolve("pipes"))
 			.withUserConfiguration(HeldListener.class)
-			.withPropertyValues("pipe-io.channels.calc.plugin.command[0]=python3",
+			.withPropertyValues("pipe-io.channels.calc.plugin.command[0]=" + Python.interpreter(),
 					"pipe-io.channels.calc.plugin.command[1]=" + script,
 					"pipe-io.channels.calc.plugin.command[2]=" + this.directory.resolve("died-once"),
 					"pipe-io.channels.calc.plugin.backoff.initial=100ms")
@@ -96,7 +97,7 @@ class PipeRequestDeadPluginAnswersTests {
 		Path script = this.directory.resolve("dies.py");
 		Files.writeString(script, "import sys\nsys.stdin.readline()\nsys.exit(3)\n");
 		PipeIoContextRunners.withDirectory(this.directory.resolve("pipes"))
-			.withPropertyValues("pipe-io.channels.calc.plugin.command[0]=python3",
+			.withPropertyValues("pipe-io.channels.calc.plugin.command[0]=" + Python.interpreter(),
 					"pipe-io.channels.calc.plugin.command[1]=" + script,
 					"pipe-io.channels.calc.plugin.backoff.initial=100ms")
 			.run((context) -> {
@@ -122,7 +123,7 @@ class PipeRequestDeadPluginAnswersTests {
 		// The threads engine's reader, held back by the pause, reads first once the
 		// plug-in holds the pipe: that read cannot tell that a writer came.
 		PipeIoContextRunners.withDirectory(this.directory.resolve("pipes"))
-			.withPropertyValues("pipe-io.channels.calc.plugin.command[0]=python3",
+			.withPropertyValues("pipe-io.channels.calc.plugin.command[0]=" + Python.interpreter(),
 					"pipe-io.channels.calc.plugin.command[1]=" + script,
 					"pipe-io.channels.calc.plugin.backoff.initial=100ms", "pipe-io.engine=threads")
 			.run((context) -> {
@@ -187,7 +188,7 @@ class PipeRequestDeadPluginAnswersTests {
 				""");
 		PipeIoContextRunners.withDirectory(this.directory.resolve("pipes"))
 			.withUserConfiguration(HeldGreetings.class)
-			.withPropertyValues("pipe-io.channels.calc.plugin.command[0]=python3",
+			.withPropertyValues("pipe-io.channels.calc.plugin.command[0]=" + Python.interpreter(),
 					"pipe-io.channels.calc.plugin.command[1]=" + script,
 					"pipe-io.channels.calc.plugin.command[2]=" + this.directory.resolve("count"),
 					"pipe-io.channels.calc.plugin.backoff.initial=3s")

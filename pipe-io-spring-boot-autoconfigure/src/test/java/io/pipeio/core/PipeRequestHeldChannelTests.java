@@ -13,6 +13,7 @@ import io.pipeio.plugin.PluginSupervisor;
 import io.pipeio.server.DropReason;
 import io.pipeio.testsupport.ListenerEndpoint;
 import io.pipeio.testsupport.PipeIoContextRunners;
+import io.pipeio.testsupport.Python;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -130,7 +131,7 @@ class PipeRequestHeldChannelTests {
 	private void runDetached(Path script, HeldChannelTest test) {
 		PipeIoContextRunners.withDirectory(this.directory.resolve("pipes"))
 			.withUserConfiguration(Events.class)
-			.withPropertyValues("pipe-io.channels.calc.plugin.command[0]=python3",
+			.withPropertyValues("pipe-io.channels.calc.plugin.command[0]=" + Python.interpreter(),
 					"pipe-io.channels.calc.plugin.command[1]=" + script)
 			.run((context) -> {
 				PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
@@ -164,7 +165,7 @@ class PipeRequestHeldChannelTests {
 				""");
 		PipeIoContextRunners.withDirectory(this.directory.resolve("pipes"))
 			.withUserConfiguration(Events.class)
-			.withPropertyValues("pipe-io.channels.calc.plugin.command[0]=python3",
+			.withPropertyValues("pipe-io.channels.calc.plugin.command[0]=" + Python.interpreter(),
 					"pipe-io.channels.calc.plugin.command[1]=" + script,
 					"pipe-io.channels.calc.plugin.command[2]=" + this.directory.resolve("died"),
 					"pipe-io.channels.calc.plugin.backoff.initial=100ms")

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import io.pipeio.plugin.PluginState;
 import io.pipeio.plugin.PluginSupervisor;
 import io.pipeio.testsupport.PipeIoContextRunners;
+import io.pipeio.testsupport.Python;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,7 +40,7 @@ class PipeRequestRestartTests {
 		Path script = this.directory.resolve("never-reads.py");
 		Files.writeString(script, "import time\nwhile True:\n    time.sleep(1)\n");
 		PipeIoContextRunners.withDirectory(this.directory.resolve("pipes"))
-			.withPropertyValues("pipe-io.channels.calc.plugin.command[0]=python3",
+			.withPropertyValues("pipe-io.channels.calc.plugin.command[0]=" + Python.interpreter(),
 					"pipe-io.channels.calc.plugin.command[1]=" + script,
 					"pipe-io.channels.calc.plugin.backoff.initial=100ms", "pipe-io.channels.calc.overflow=block",
 					"pipe-io.channels.calc.send-timeout=60s", "pipe-io.channels.calc.send-queue-capacity=1")

@@ -21,6 +21,7 @@ import io.pipeio.server.DropReason;
 import io.pipeio.server.PipeSendException;
 import io.pipeio.test.PipeTestClient;
 import io.pipeio.testsupport.PipeIoContextRunners;
+import io.pipeio.testsupport.Python;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -73,7 +74,7 @@ class PipeTemplateRequestTests {
 
 	private PipeRequestOperations startPlugin(org.springframework.context.ApplicationContext context) throws Exception {
 		context.getBean(PipeChannelRegistry.class).getRequiredChannel("calc");
-		Process process = new ProcessBuilder("python3", "-c", PLUGIN)
+		Process process = new ProcessBuilder(Python.interpreter(), "-c", PLUGIN)
 			.redirectInput(this.directory.resolve("calc.out").toFile())
 			.redirectOutput(this.directory.resolve("calc.in").toFile())
 			.redirectError(ProcessBuilder.Redirect.INHERIT)

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.pipeio.plugin.PluginState;
 import io.pipeio.testsupport.PipeIoContextRunners;
+import io.pipeio.testsupport.Python;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -75,7 +76,7 @@ class PipeTemplateSharedTimerTests {
 	private ApplicationContextRunner runner() throws Exception {
 		Path script = Files.writeString(this.directory.resolve("silent.py"), SILENT);
 		return PipeIoContextRunners.withDirectory(this.directory.resolve("pipes"))
-			.withPropertyValues("pipe-io.channels.calc.plugin.command[0]=python3",
+			.withPropertyValues("pipe-io.channels.calc.plugin.command[0]=" + Python.interpreter(),
 					"pipe-io.channels.calc.plugin.command[1]=" + script);
 	}
 

@@ -27,6 +27,7 @@ import io.pipeio.server.PipeServerSettings;
 import io.pipeio.server.PipeServerState;
 import io.pipeio.testsupport.ConcurrentCall;
 import io.pipeio.testsupport.PipeIoContextRunners;
+import io.pipeio.testsupport.Python;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -63,10 +64,14 @@ class PipePluginHostTests {
 	Path directory;
 
 	private ApplicationContextRunner runner() throws Exception {
+		return runner(Python.interpreter());
+	}
+
+	private ApplicationContextRunner runner(String python) throws Exception {
 		Path script = this.directory.resolve("calc.py");
 		Files.writeString(script, PLUGIN);
 		return PipeIoContextRunners.withDirectory(this.directory.resolve("pipes"))
-			.withPropertyValues("pipe-io.channels.calc.plugin.command[0]=python3",
+			.withPropertyValues("pipe-io.channels.calc.plugin.command[0]=" + python,
 					"pipe-io.channels.calc.plugin.command[1]=" + script,
 					"pipe-io.channels.calc.plugin.backoff.initial=100ms",
 					"pipe-io.channels.calc.plugin.stop-timeout=2s");
@@ -74,7 +79,8 @@ class PipePluginHostTests {
 
 	@Test
 	void pluginAnswersRequestsAndItsStderrIsLogged(CapturedOutput output) throws Exception {
-		runner().run((context) -> {
+		// The program named as a user names it, found on the PATH.
+		runner("python3").run((context) -> {
 			PipeRequestOperations requests = context.getBean(PipeRequestOperations.class);
 			assertThat(requests.sendAndReceive("calc", "hello", WAIT)).isEqualTo("HELLO");
 			PluginSupervisor plugin = context.getBean(PipeChannelRegistry.class).getRequiredChannel("calc").getPlugin();

@@ -12,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import io.pipeio.core.PipeChannelRegistry;
 import io.pipeio.core.PipeRequestOperations;
 import io.pipeio.testsupport.PipeIoContextRunners;
+import io.pipeio.testsupport.Python;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -80,7 +81,7 @@ class PluginBusyCommonPoolTests {
 		Path script = this.directory.resolve("calc.py");
 		Files.writeString(script, PLUGIN);
 		return PipeIoContextRunners.withDirectory(this.directory.resolve("pipes"))
-			.withPropertyValues("pipe-io.channels.calc.plugin.command[0]=python3",
+			.withPropertyValues("pipe-io.channels.calc.plugin.command[0]=" + Python.interpreter(),
 					"pipe-io.channels.calc.plugin.command[1]=" + script,
 					"pipe-io.channels.calc.plugin.backoff.initial=100ms",
 					"pipe-io.channels.calc.plugin.stop-timeout=20s");

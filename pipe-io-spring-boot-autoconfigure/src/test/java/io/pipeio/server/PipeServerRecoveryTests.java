@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.pipeio.test.PipeTestClient;
+import io.pipeio.testsupport.Python;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -81,7 +82,7 @@ class PipeServerRecoveryTests extends PipeServerTestSupport {
 		PipeServer server = this.pipes.start();
 		// A client that opened the out pipe and reads only when told to (a line on its
 		// stdin).
-		Process client = TestProcesses.startWithInput("python3", "-c", """
+		Process client = TestProcesses.startWithInput(Python.interpreter(), "-c", """
 				import sys
 				pipe = open(sys.argv[1], "rb")
 				print("open", flush=True)

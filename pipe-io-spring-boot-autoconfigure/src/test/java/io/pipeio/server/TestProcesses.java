@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.pipeio.testsupport.Python;
+
 /**
  * Client processes (python3, bash, coreutils) for tests that need real separate writers.
  * Every wait is bounded and a process that overstays is killed, so a broken server fails
@@ -65,9 +67,9 @@ final class TestProcesses {
 		return output;
 	}
 
-	/** Start a python3 script with arguments. */
+	/** Start a Python script with arguments. */
 	static Process python(String script, String... arguments) throws IOException {
-		List<String> command = new ArrayList<>(List.of("python3", "-c", script));
+		List<String> command = new ArrayList<>(List.of(Python.interpreter(), "-c", script));
 		command.addAll(List.of(arguments));
 		return start(command.toArray(String[]::new));
 	}
