@@ -61,15 +61,17 @@ class PipeChannelRegistryStartFailureTests {
 
 	@Test
 	void channelsAStartTheContextStoppedWaitingForAreStoppedWithTheContext() throws Exception {
+		SlowStart slowStart = new SlowStart();
 		PipeIoContextRunners.withDirectory(this.directory)
 			.withPropertyValues("pipe-io.channels.a.manage-pipes=true")
-			.withUserConfiguration(SlowStart.class, ConcurrentStartup.class)
+			.withBean(PipeServerListener.class, () -> slowStart)
+			.withUserConfiguration(ConcurrentStartup.class)
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				assertThat(context.getStartupFailure()).hasStackTraceContaining("within timeout");
 			});
 		// The start goes on after the context failed; once it is over, nothing is left.
-		await().atMost(Duration.ofSeconds(10)).untilTrue(SlowStart.started);
+		await().atMost(Duration.ofSeconds(10)).untilTrue(slowStart.started);
 		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(filesIn(this.directory)).isEmpty());
 	}
 
@@ -152,38 +154,31 @@ class PipeChannelRegistryStartFailureTests {
 		return open;
 	}
 
-	/** Holds up the start of channel {@code a}, and tells when it ran. */
-	@Configuration(proxyBeanMethods = false)
-	static class SlowStart {
+	/**
+	 * Holds up the start of channel {@code a}, and tells when it ran. One per test: a
+	 * flag shared by all would tell a test of a start that ran before it.
+	 */
+	static final class SlowStart implements PipeServerListener {
 
-		static final AtomicBoolean started = new AtomicBoolean();
+		final AtomicBoolean started = new AtomicBoolean();
 
-		@Bean
-		PipeServerListener slowStart() {
-			return new PipeServerListener() {
-
-				@Override
-				public void onStateChanged(PipeServer server, PipeServerState previous, PipeServerState current,
-						@Nullable Throwable failure) {
-					if (current == PipeServerState.RUNNING && server.getChannel().equals("a")) {
-						started.set(true);
-					}
-					if (current == PipeServerState.STARTING && server.getChannel().equals("a")) {
-						try {
-							// A slow start is the scenario, not a wait for a condition:
-							// the
-							// context gives up on it after 300 ms, and its close waits
-							// for
-							// it to end (a latch released by the test would never be).
-							Thread.sleep(1500);
-						}
-						catch (InterruptedException ex) {
-							Thread.currentThread().interrupt();
-						}
-					}
+		@Override
+		public void onStateChanged(PipeServer server, PipeServerState previous, PipeServerState current,
+				@Nullable Throwable failure) {
+			if (current == PipeServerState.RUNNING && server.getChannel().equals("a")) {
+				this.started.set(true);
+			}
+			if (current == PipeServerState.STARTING && server.getChannel().equals("a")) {
+				try {
+					// A slow start is the scenario, not a wait for a condition: the
+					// context gives up on it after 300 ms, and its close waits for it to
+					// end (a latch released by the test would never be).
+					Thread.sleep(1500);
 				}
-
-			};
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}
 		}
 
 	}
