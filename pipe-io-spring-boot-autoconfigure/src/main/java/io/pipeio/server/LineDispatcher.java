@@ -1,7 +1,6 @@
 package io.pipeio.server;
 
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -13,8 +12,8 @@ import org.jspecify.annotations.Nullable;
  * handler is never called concurrently (a replaced in pipe is drained by a second reader
  * for a while), and holds chunks back while the channel is paused. Each line is counted
  * before its handler runs, so a reply can never reach a client ahead of the count of its
- * request. The handler is given the {@link ReplySink} with each line; the chunk's replies
- * go to the writer as {@link ChunkReplies} decides.
+ * request ({@link LineDelivery}). The handler is given the {@link ReplySink} with each
+ * line; the chunk's replies go to the writer as {@link ChunkReplies} decides.
  * <p>
  * Pausing and closing use a lock of their own: they must never wait for a handler that is
  * still running (a slow handler would otherwise block {@code stop()} and
@@ -56,7 +55,7 @@ final class LineDispatcher {
 
 	private final ChunkReplies replies;
 
-	private final ReplySink replySink;
+	private final LineDelivery delivery;
 
 	LineDispatcher(PipeServer server, LineSender sender, LineHandler handler, PipeServerListener listener,
 			ChannelStatistics statistics) {
@@ -66,7 +65,7 @@ final class LineDispatcher {
 		this.listener = listener;
 		this.statistics = statistics;
 		this.replies = sender.chunkReplies();
-		this.replySink = sender.replySink();
+		this.delivery = new LineDelivery(this, handler, sender.replySink(), this.replies, listener, statistics);
 	}
 
 	/**
@@ -164,7 +163,7 @@ final class LineDispatcher {
 	}
 
 	LineFramer newFramer(int maxMessageSize) {
-		LineFramer framer = new LineFramer(maxMessageSize, new Sink());
+		LineFramer framer = new LineFramer(maxMessageSize, this.delivery);
 		framer.generation = this.generation;
 		return framer;
 	}
@@ -189,6 +188,10 @@ final class LineDispatcher {
 
 	boolean isCurrent(LineFramer framer) {
 		return framer.generation == this.generation;
+	}
+
+	PipeServer server() {
+		return this.server;
 	}
 
 	boolean isClosed() {
@@ -342,83 +345,6 @@ final class LineDispatcher {
 
 		@Nullable Thread owner() {
 			return getOwner();
-		}
-
-	}
-
-	/**
-	 * Called by the framer with the dispatch lock held.
-	 */
-	private final class Sink implements LineFramer.Sink {
-
-		@Override
-		public void line(byte[] buffer, int offset, int length) {
-			deliver(buffer, offset, length, false);
-		}
-
-		@Override
-		public void ownedLine(byte[] line) {
-			deliver(line, 0, line.length, true);
-		}
-
-		private void deliver(byte[] buffer, int offset, int length, boolean owned) {
-			LineDispatcher dispatcher = LineDispatcher.this;
-			dispatcher.statistics.addReceived(length);
-			try {
-				if (owned) {
-					dispatcher.handler.onOwnedLine(buffer, dispatcher.replySink);
-				}
-				else {
-					dispatcher.handler.onLine(buffer, offset, length, dispatcher.replySink);
-				}
-			}
-			catch (Throwable ex) {
-				// Only what escaped the handler: it decides about its own failures. The
-				// engine counts it once and guards its thread, which serves the next
-				// line.
-				dispatcher.statistics.recordDropped(DropReason.HANDLER_ERROR);
-				dispatcher.statistics.recordError(ex);
-				dispatcher.listener.onHandlerError(dispatcher.server,
-						Arrays.copyOfRange(buffer, offset, offset + length), ex);
-				if (ex instanceof InterruptedException && dispatcher.closed) {
-					// stop() gave up waiting: the rest of the chunk must not block the
-					// thread again.
-					Thread.currentThread().interrupt();
-				}
-			}
-			dispatcher.replies.afterLine();
-			if (!dispatcher.closed) {
-				// An interrupt left by the handler (or an InterruptedException it threw)
-				// is not a stop: carried into the next read it would close the pipe under
-				// attached clients.
-				Thread.interrupted();
-			}
-		}
-
-		@Override
-		public void tooLarge(long size) {
-			LineDispatcher dispatcher = LineDispatcher.this;
-			dispatcher.statistics.recordDropped(DropReason.TOO_LARGE);
-			dispatcher.listener.onDropped(dispatcher.server, DropReason.TOO_LARGE, size);
-			try {
-				dispatcher.handler.onTooLargeLine(size);
-			}
-			catch (RuntimeException ex) {
-				dispatcher.statistics.recordError(ex);
-			}
-		}
-
-		@Override
-		public void incomplete(byte[] partial) {
-			LineDispatcher dispatcher = LineDispatcher.this;
-			dispatcher.statistics.recordDropped(DropReason.INCOMPLETE);
-			dispatcher.listener.onDropped(dispatcher.server, DropReason.INCOMPLETE, partial.length);
-			try {
-				dispatcher.handler.onIncompleteLine(partial);
-			}
-			catch (RuntimeException ex) {
-				dispatcher.statistics.recordError(ex);
-			}
 		}
 
 	}
