@@ -213,6 +213,32 @@ final class ChannelPipes {
 	}
 
 	/**
+	 * Set a mark at the end of what the in pipe holds now (see {@link InputFence}). Its
+	 * reader is held back for the moment this takes, unless a pause holds it already, so
+	 * that no byte is between the pipe and the count of bytes taken. Called under the
+	 * server's pause lock.
+	 * @param reached run once the reader reaches the mark
+	 * @return the mark
+	 * @throws IOException if the pipe cannot be asked what it holds
+	 */
+	InputFence fenceInput(Runnable reached) throws IOException {
+		boolean hold = !this.dispatcher.isPaused();
+		if (hold) {
+			this.dispatcher.setHeld(true);
+			this.inbound.holdBack();
+		}
+		try {
+			return this.inbound.fence(reached);
+		}
+		finally {
+			if (hold) {
+				this.dispatcher.setHeld(false);
+				this.inbound.resume();
+			}
+		}
+	}
+
+	/**
 	 * Give back the transport, once {@link #shutdown} returned.
 	 * @param timeoutMillis how long to wait for an event loop that ends to do so
 	 */

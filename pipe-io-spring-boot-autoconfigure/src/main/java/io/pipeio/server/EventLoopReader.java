@@ -289,7 +289,7 @@ final class EventLoopReader implements PipeReader {
 	 * closing.
 	 */
 	private int refusal() {
-		if (this.dispatcher.isPaused()) {
+		if (this.dispatcher.isReadingHeld()) {
 			return PAUSED;
 		}
 		return this.closing ? CLOSING : 0;
@@ -299,7 +299,7 @@ final class EventLoopReader implements PipeReader {
 	private void park() throws IOException {
 		this.parked.set(true);
 		// resumed meanwhile: resume() may have seen parked still unset
-		if (!this.dispatcher.isPaused() && this.parked.compareAndSet(true, false)) {
+		if (!this.dispatcher.isReadingHeld() && this.parked.compareAndSet(true, false)) {
 			arm();
 		}
 	}
@@ -387,6 +387,11 @@ final class EventLoopReader implements PipeReader {
 			// a turn arms it: only turns touch the descriptor, which they may renew
 			this.serial.execute(this::turn);
 		}
+	}
+
+	@Override
+	public InputFence fence(Runnable reached) throws IOException {
+		return this.dispatcher.fence(this.framer, this.in.end(), reached);
 	}
 
 	@Override

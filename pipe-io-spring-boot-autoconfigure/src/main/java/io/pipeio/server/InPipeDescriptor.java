@@ -25,6 +25,12 @@ final class InPipeDescriptor {
 	/** Set from just before a read checks whether it may go on until it returned. */
 	private volatile boolean reading;
 
+	/**
+	 * How many bytes reads took from the pipe; written before {@link #reading} is
+	 * cleared.
+	 */
+	private long taken;
+
 	InPipeDescriptor(FifoDescriptor fifo, EventLoop loop, long token) {
 		this.fifo = fifo;
 		this.loop = loop;
@@ -90,6 +96,7 @@ final class InPipeDescriptor {
 			int read = Posix.readNow(this.fifo.descriptor(), buffer.memory, length);
 			if (read > 0) {
 				buffer.memory.read(0, buffer.bytes, 0, read);
+				this.taken += read;
 			}
 			return read;
 		}
@@ -106,6 +113,16 @@ final class InPipeDescriptor {
 		while (this.reading && System.nanoTime() - deadline < 0) {
 			LockSupport.parkNanos(100_000);
 		}
+	}
+
+	/**
+	 * Where what the pipe holds now ends, counted from the first byte a read took. Only
+	 * while no read is under way ({@link #holdBack()} returned, or on the reading
+	 * thread).
+	 * @return the bytes taken plus the bytes still in the pipe
+	 */
+	long end() throws IOException {
+		return this.taken + PosixPoll.unreadBytes(this.fifo.descriptor());
 	}
 
 	/** Unregister and close; the number may name another file afterwards. */

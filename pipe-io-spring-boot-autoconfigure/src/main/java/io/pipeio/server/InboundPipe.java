@@ -67,6 +67,12 @@ final class InboundPipe implements PipeReader {
 	private volatile boolean reading;
 
 	/**
+	 * How many bytes the thread took from the pipe; written before {@link #reading} is
+	 * cleared, so a thread that saw it cleared sees the count.
+	 */
+	private long taken;
+
+	/**
 	 * Whether a client has written since the last EOF; only the reading thread uses it.
 	 */
 	private boolean clientPresent;
@@ -229,11 +235,15 @@ final class InboundPipe implements PipeReader {
 			// Checked after announcing the read, while pause() sets the flag before it
 			// looks at reading: either this sees the pause, or holdBack() sees the read
 			// and ends it.
-			if (this.dispatcher.isPaused() || this.closing) {
+			if (this.dispatcher.isReadingHeld() || this.closing) {
 				return 0;
 			}
 			byteBuffer.clear();
-			return current.read(byteBuffer);
+			int read = current.read(byteBuffer);
+			if (read > 0) {
+				this.taken += read;
+			}
+			return read;
 		}
 		catch (ClosedChannelException ex) {
 			// closed by stop, pause or a stray interrupt: clear it, the loop decides
@@ -313,6 +323,11 @@ final class InboundPipe implements PipeReader {
 	@Override
 	public void resume() {
 		// the thread waits for the dispatcher itself
+	}
+
+	@Override
+	public InputFence fence(Runnable reached) throws IOException {
+		return this.dispatcher.fence(this.framer, this.taken + PosixPoll.unreadBytes(this.fifo.descriptor()), reached);
 	}
 
 	/**

@@ -13,7 +13,9 @@ import org.jspecify.annotations.Nullable;
  * for a while), and holds chunks back while the channel is paused. Each line is counted
  * before its handler runs, so a reply can never reach a client ahead of the count of its
  * request ({@link LineDelivery}). The handler is given the {@link ReplySink} with each
- * line; the chunk's replies go to the writer as {@link ChunkReplies} decides.
+ * line; the chunk's replies go to the writer as {@link ChunkReplies} decides. A mark set
+ * at the end of what the pipe holds is reached between the lines before and after it
+ * ({@link InputFences}).
  * <p>
  * Pausing and closing use a lock of their own: they must never wait for a handler that is
  * still running (a slow handler would otherwise block {@code stop()} and
@@ -52,6 +54,16 @@ final class LineDispatcher {
 
 	/** How many times every writer left; written under the dispatch lock. */
 	private volatile long departures;
+
+	/**
+	 * Readers take no bytes from their pipe for a moment, while a mark is set at its end;
+	 * not a pause, which listeners are told of: a chunk read before waits only for that
+	 * moment.
+	 */
+	private volatile boolean held;
+
+	/** Marks set in the current pipe, reached under the dispatch lock. */
+	private final InputFences fences = new InputFences();
 
 	private final ChunkReplies replies;
 
@@ -128,7 +140,7 @@ final class LineDispatcher {
 	private void handle(LineFramer framer, byte[] chunk, int length) {
 		this.replies.begin(this.sender.queue());
 		try {
-			framer.feed(chunk, 0, length);
+			this.fences.feed(framer, chunk, length);
 		}
 		finally {
 			try {
@@ -141,18 +153,48 @@ final class LineDispatcher {
 	}
 
 	/**
+	 * Set a mark in a framer's stream; see {@link InputFence}. The reader reaches it
+	 * before the first byte after it, or at the next end of the stream; see
+	 * {@link #reachIfHandled} for a mark with nothing before it still to handle.
+	 * @param framer the framer of the current pipe
+	 * @param position how many bytes of its stream come before the mark
+	 * @param reached run once the mark is reached
+	 * @return the mark
+	 */
+	InputFence fence(LineFramer framer, long position, Runnable reached) {
+		return this.fences.add(framer, position, reached);
+	}
+
+	/**
+	 * Reach a mark now if every byte before it was handled and no handler runs, rather
+	 * than when the next bytes come.
+	 * @param fence the mark
+	 */
+	void reachIfHandled(InputFence fence) {
+		// Not on the thread handling a chunk: the framer is in the middle of it.
+		if (!fence.isReached() && !this.dispatchLock.isHeldByCurrentThread() && this.dispatchLock.tryLock()) {
+			try {
+				this.fences.reachIfPassed(fence);
+			}
+			finally {
+				this.dispatchLock.unlock();
+			}
+		}
+	}
+
+	/**
 	 * Wait while paused; called by a reader before it reads so paused lines stay in the
 	 * pipe.
 	 * @return {@code false} if closed
 	 * @throws InterruptedException if interrupted while paused
 	 */
 	boolean awaitNotPaused() throws InterruptedException {
-		if (!this.paused) {
+		if (!this.paused && !this.held) {
 			return !this.closed;
 		}
 		this.pauseLock.lock();
 		try {
-			while (this.paused && !this.closed) {
+			while ((this.paused || this.held) && !this.closed) {
 				this.resumed.await();
 			}
 			return !this.closed;
@@ -200,6 +242,25 @@ final class LineDispatcher {
 
 	boolean isPaused() {
 		return this.paused;
+	}
+
+	/**
+	 * @return whether readers must leave their pipe alone now: paused, or held for a
+	 * moment while a mark is set
+	 */
+	boolean isReadingHeld() {
+		return this.paused || this.held;
+	}
+
+	/**
+	 * Hold readers back for a moment, or let them read again.
+	 * @param held whether they must take nothing from their pipe
+	 */
+	void setHeld(boolean held) {
+		this.held = held;
+		if (!held) {
+			signalAll();
+		}
 	}
 
 	/**
@@ -254,6 +315,7 @@ final class LineDispatcher {
 		this.abandoned = this.dispatchLock.owner();
 		this.generation++;
 		this.closed = false;
+		this.fences.release();
 	}
 
 	private void signalAll() {
@@ -279,6 +341,7 @@ final class LineDispatcher {
 		this.dispatchLock.lockInterruptibly();
 		try {
 			framer.endOfStream();
+			this.fences.reachIfPassed(framer);
 			if (writerCame) {
 				this.departures++;
 			}

@@ -66,6 +66,9 @@ final class LineFramer {
 	/** The run of the channel the framer's reader belongs to. */
 	int generation;
 
+	/** How many bytes were fed or refused: where the stream stands. */
+	private long position;
+
 	LineFramer(int maxMessageSize, Sink sink) {
 		this.maxMessageSize = maxMessageSize;
 		this.sink = sink;
@@ -78,6 +81,7 @@ final class LineFramer {
 	 * @param length how many
 	 */
 	void feed(byte[] chunk, int offset, int length) {
+		this.position += length;
 		int position = offset;
 		int end = offset + length;
 		while (position < end) {
@@ -112,6 +116,7 @@ final class LineFramer {
 	 * quietly, counted when it was cut), and the one it ends inside
 	 */
 	long refuse(byte[] chunk, int length) {
+		this.position += length;
 		if (length == 0) {
 			return 0;
 		}
@@ -162,6 +167,13 @@ final class LineFramer {
 			this.sink.incomplete(partial);
 		}
 		resync(false);
+	}
+
+	/**
+	 * @return how many bytes of the stream were fed or refused so far
+	 */
+	long position() {
+		return this.position;
 	}
 
 	/**

@@ -1,5 +1,7 @@
 package io.pipeio.server;
 
+import java.io.IOException;
+
 /**
  * Reads one opened <em>in</em> FIFO and hands its chunks to the channel's
  * {@link LineDispatcher}; what {@link ChannelPipes} needs of a reader whichever engine
@@ -35,6 +37,16 @@ interface PipeReader {
 
 	/** Called once the dispatcher is no longer paused: read again. */
 	void resume();
+
+	/**
+	 * Set a mark at the end of what the pipe holds now (see {@link InputFence}): after
+	 * the bytes the reader took, and those still in the pipe. Called while the reader is
+	 * held back, so that no read is under way.
+	 * @param reached run once the reader reaches the mark
+	 * @return the mark
+	 * @throws IOException if the pipe cannot be asked what it holds
+	 */
+	InputFence fence(Runnable reached) throws IOException;
 
 	/**
 	 * Stop reading: drain what is in the pipe, without waiting for more, and end. A chunk

@@ -255,6 +255,32 @@ public final class PipeServer {
 	}
 
 	/**
+	 * Mark the end of what the in pipe holds now, such as the last bytes a plug-in
+	 * process wrote before it exited: see {@link InputFence}. Lines before the mark are
+	 * still handled as usual; {@code reached} runs between the last of them and the first
+	 * line after it, on the thread that handles lines (at once, on the calling thread, if
+	 * nothing before the mark is still to be handled).
+	 * @param reached run once the mark is reached; must not throw
+	 * @return the mark; one already reached if the server is not running
+	 * @throws IOException if the pipe cannot be asked what it holds
+	 */
+	public InputFence fenceInput(Runnable reached) throws IOException {
+		Objects.requireNonNull(reached, "'reached' must not be null");
+		InputFence fence;
+		// One at a time with pause and resume, which hold the reader back too.
+		synchronized (this.pauseLock) {
+			ChannelPipes running = this.pipes;
+			if (running == null) {
+				return InputFence.REACHED;
+			}
+			fence = running.fenceInput(reached);
+		}
+		// Outside the pause lock: the action may pause the channel.
+		this.dispatcher.reachIfHandled(fence);
+		return fence;
+	}
+
+	/**
 	 * Leave incoming lines in the in pipe until {@link #resume()}. Lines of a chunk
 	 * already being dispatched are still delivered; once this returns, no further bytes
 	 * are taken from the pipe.

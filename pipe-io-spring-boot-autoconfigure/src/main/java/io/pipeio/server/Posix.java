@@ -308,6 +308,8 @@ final class Posix {
 
 		int poll(Pointer fds, int nfds, int timeout) throws LastErrorException;
 
+		int ioctl(int fd, NativeLong request, Pointer value) throws LastErrorException;
+
 		int pipe2(int[] fds, int flags) throws LastErrorException;
 
 		NativeLong tee(int in, int out, NativeLong length, int flags) throws LastErrorException;

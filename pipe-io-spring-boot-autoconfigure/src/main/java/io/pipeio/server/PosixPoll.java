@@ -23,6 +23,9 @@ final class PosixPoll {
 
 	private static final short POLLHUP = 0x10;
 
+	/** Linux's {@code FIONREAD}; powerpc numbers its ioctls otherwise. */
+	private static final long FIONREAD = System.getProperty("os.arch", "").startsWith("ppc") ? 0x4004667FL : 0x541BL;
+
 	private PosixPoll() {
 	}
 
@@ -115,6 +118,21 @@ final class PosixPoll {
 	 */
 	static boolean sawAClient(int reader) throws IOException {
 		return (pollNow(reader, POLLIN) & (POLLIN | POLLHUP)) != 0;
+	}
+
+	/**
+	 * Ask how many bytes a pipe holds that nobody read yet ({@code FIONREAD}), from any
+	 * descriptor of it, without taking them.
+	 * @return the number of unread bytes
+	 */
+	static int unreadBytes(int fd) throws IOException {
+		try (Memory count = new Memory(4)) {
+			Posix.libc().ioctl(fd, new NativeLong(FIONREAD), count);
+			return count.getInt(0);
+		}
+		catch (LastErrorException ex) {
+			throw Posix.failure("ioctl(FIONREAD)", ex);
+		}
 	}
 
 	/** Poll one descriptor without waiting: what it reports. */

@@ -1,0 +1,109 @@
+package io.pipeio.server;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The mark set in a channel's current <em>in</em> pipe and not reached yet (see
+ * {@link InputFence}), and where the bytes the reader feeds its framer cross it. Crossing
+ * happens with the dispatch lock held, between two lines; a mark set while another waits
+ * is merged with it.
+ *
+ * @author pipe-io
+ */
+final class InputFences {
+
+	/** Read on every chunk without the lock; written under it. */
+	private volatile @Nullable InputFence pending;
+
+	private final Object lock = new Object();
+
+	/**
+	 * Set a mark.
+	 * @param framer the framer of the current pipe
+	 * @param position how many bytes of its stream come before the mark
+	 * @param reached run once the mark is reached
+	 * @return the mark
+	 */
+	InputFence add(LineFramer framer, long position, Runnable reached) {
+		InputFence fence = new InputFence(framer, position, reached);
+		synchronized (this.lock) {
+			InputFence earlier = this.pending;
+			this.pending = (earlier != null) ? earlier.and(fence) : fence;
+		}
+		return fence;
+	}
+
+	/**
+	 * Feed a chunk to its framer; a mark inside it or at its end (or one a chunk before
+	 * it passed already) is reached between the bytes before and after it.
+	 * @param framer the framer of the pipe the chunk came from
+	 * @param chunk the bytes
+	 * @param length how many
+	 */
+	void feed(LineFramer framer, byte[] chunk, int length) {
+		InputFence fence = this.pending;
+		if (fence == null || !fence.isIn(framer) || fence.position() - framer.position() > length) {
+			framer.feed(chunk, 0, length);
+			return;
+		}
+		int head = (int) Math.max(0, fence.position() - framer.position());
+		framer.feed(chunk, 0, head);
+		reach(fence, framer);
+		framer.feed(chunk, head, length - head);
+	}
+
+	/**
+	 * Reach the mark if every byte before it was fed, at the end of the stream.
+	 * @param framer the framer whose bytes were fed
+	 */
+	void reachIfPassed(LineFramer framer) {
+		InputFence fence = this.pending;
+		if (fence != null && fence.isIn(framer) && framer.position() >= fence.position()) {
+			reach(fence, framer);
+		}
+	}
+
+	/**
+	 * Reach the mark pending now, if every byte before it was fed and it is, or includes,
+	 * the given one.
+	 * @param fence a mark just set
+	 */
+	void reachIfPassed(InputFence fence) {
+		LineFramer framer = fence.framer();
+		if (framer != null) {
+			reachIfPassed(framer);
+		}
+	}
+
+	/**
+	 * The bytes after the mark come from writers that were not there when it was set, so
+	 * a partial line before it is dropped, as when every writer leaves; then the mark's
+	 * action runs.
+	 */
+	private void reach(InputFence fence, LineFramer framer) {
+		framer.endOfStream();
+		clear(fence);
+		fence.reach();
+	}
+
+	/**
+	 * The channel starts again: a mark of its last run is never reached, so what waited
+	 * for it waits no more.
+	 */
+	void release() {
+		InputFence left = this.pending;
+		if (left != null) {
+			clear(left);
+			left.reach();
+		}
+	}
+
+	private void clear(InputFence fence) {
+		synchronized (this.lock) {
+			if (this.pending == fence) {
+				this.pending = null;
+			}
+		}
+	}
+
+}
