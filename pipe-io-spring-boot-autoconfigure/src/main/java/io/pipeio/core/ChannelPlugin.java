@@ -10,9 +10,11 @@ import java.util.function.Consumer;
 import io.pipeio.plugin.PluginObserver;
 import io.pipeio.plugin.PluginState;
 import io.pipeio.plugin.PluginSupervisor;
+import io.pipeio.server.InputFence;
 import io.pipeio.server.PipeServer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Ties a channel to its plug-in process: logs the plug-in's stderr to
@@ -90,34 +92,56 @@ final class ChannelPlugin implements PluginObserver {
 					this::discardUnread);
 		}
 		else {
-			awaitOutputRead(plugin);
-			this.channel.requests.failAll(PipeRequestOutcome.RESTARTED, reason, this::discardUnread);
+			PendingRequests.Exit exit = markExit();
+			awaitOutputRead(plugin, exit);
+			this.channel.requests.failAll(PipeRequestOutcome.RESTARTED, reason, this::discardUnread, exit);
 		}
 		tellEach("exit", (observer) -> observer.onExited(plugin, exitCode, willRestart));
 	}
 
 	/**
-	 * Let the answers the plug-in wrote before it ended reach the requests waiting for
-	 * them: wait until the channel has read the in pipe up to its departure. Failed
-	 * instead, they would be read later and answer the requests sent to the next
-	 * instance. Not while the channel is paused or stopping, which read nothing more.
+	 * Mark where what the plug-in wrote ends in the in pipe, before the next instance can
+	 * write: lines read before the mark answer no request sent after its exit, and a
+	 * partial line there is dropped rather than completed by the next instance.
+	 * @return the exit, or {@code null} if the pipe could not be asked
 	 */
-	private void awaitOutputRead(PluginSupervisor plugin) {
+	private PendingRequests.@Nullable Exit markExit() {
+		PendingRequests.ExitMark mark = new PendingRequests.ExitMark();
+		try {
+			InputFence fence = this.server.fenceInput(() -> this.channel.requests.exitReached(mark));
+			return new PendingRequests.Exit(fence, mark);
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.warn("Could not mark the end of what the plug-in of channel '" + this.channel.getName()
+					+ "' wrote: lines it left in the in pipe may answer the next instance's requests", ex);
+			return null;
+		}
+	}
+
+	/**
+	 * Let the answers the plug-in wrote before it ended reach the requests waiting for
+	 * them: wait until the channel has read the in pipe up to the exit's mark (or the
+	 * plug-in's departure). What is not read by then is read later as the late answers of
+	 * the failed requests. Not while the channel is paused or stopping, which read
+	 * nothing more.
+	 */
+	private void awaitOutputRead(PluginSupervisor plugin, PendingRequests.@Nullable Exit exit) {
 		if (this.channel.requests.size() == 0) {
 			return;
 		}
 		if (this.server.isDispatchingThread()) {
 			// a listener restarting its plug-in: nothing is read until it returns
-			logger.warn(notRead(plugin, " (restarted by the channel's listener)"));
+			notRead(plugin, exit, " (restarted by the channel's listener)");
 			return;
 		}
 		long deadline = System.nanoTime() + OUTPUT_WAIT_NANOS;
-		while (this.server.getClientDepartures() == this.departuresBefore) {
+		while (this.server.getClientDepartures() == this.departuresBefore
+				&& (exit == null || !exit.fence().isReached())) {
 			if (this.channel.failures.isStopping() || Thread.currentThread().isInterrupted()) {
 				return; // the stop fails what waits, and no instance comes next
 			}
 			if (this.server.isPaused() || deadline - System.nanoTime() <= 0) {
-				logger.warn(notRead(plugin, this.server.isPaused() ? " (the channel is paused)" : ""));
+				notRead(plugin, exit, this.server.isPaused() ? " (the channel is paused)" : "");
 				return;
 			}
 			// Rare (an exit with requests waiting) and short: polled rather than woken.
@@ -125,9 +149,15 @@ final class ChannelPlugin implements PluginObserver {
 		}
 	}
 
-	private static String notRead(PluginSupervisor plugin, String why) {
-		return "The plug-in of channel '" + plugin.getChannel() + "' ended before the channel read what it wrote" + why
-				+ ": lines it left in the in pipe may answer the next instance's requests";
+	private static void notRead(PluginSupervisor plugin, PendingRequests.@Nullable Exit exit, String why) {
+		String ended = "The plug-in of channel '" + plugin.getChannel()
+				+ "' ended before the channel read what it wrote" + why;
+		if (exit != null) {
+			logger.info(ended + ": its lines are read later, as late answers of the requests that failed with it");
+		}
+		else {
+			logger.warn(ended + ": lines it left in the in pipe may answer the next instance's requests");
+		}
 	}
 
 	private void discardUnread() {

@@ -3,6 +3,7 @@ package io.pipeio.core;
 import java.util.concurrent.CompletableFuture;
 
 import io.pipeio.server.PipeServerSettings;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The requests of one channel: a request line sent on the channel, the line that answers
@@ -75,10 +76,36 @@ final class ChannelRequests {
 	 * @return how many requests were failed
 	 */
 	int failAll(PipeRequestOutcome outcome, String reason, Runnable whileNoneSent) {
+		return failAll(outcome, reason, whileNoneSent, null);
+	}
+
+	/**
+	 * Fail every request that waits for its answer because the plug-in exited; while what
+	 * it wrote is still to be read, its lines go to the failed requests as late answers
+	 * and answer none of the requests sent after this call (see
+	 * {@link PendingRequests#failAll(RuntimeException, Runnable, PendingRequests.Exit)}).
+	 * @param outcome why they fail
+	 * @param reason what happened, for the message
+	 * @param whileNoneSent as for {@link #failAll(PipeRequestOutcome, String, Runnable)}
+	 * @param exit where the plug-in's lines end, or {@code null}
+	 * @return how many requests were failed
+	 */
+	int failAll(PipeRequestOutcome outcome, String reason, Runnable whileNoneSent,
+			PendingRequests.@Nullable Exit exit) {
 		String name = this.channel.getName();
 		return this.pending.failAll(
 				new PipeRequestException(name, outcome, "No answer on channel '" + name + "': " + reason),
-				whileNoneSent);
+				whileNoneSent, exit);
+	}
+
+	/**
+	 * The reader reached the end of what an exited plug-in wrote; see
+	 * {@link PendingRequests#exitReached}.
+	 * @param mark the exit's mark
+	 */
+	void exitReached(PendingRequests.ExitMark mark) {
+		this.pending.exitReached(mark);
+		this.channel.listener.answered();
 	}
 
 	/**

@@ -11,15 +11,22 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
+import io.pipeio.server.InputFence;
 import io.pipeio.server.OverflowPolicy;
 import io.pipeio.server.PipeSendException;
 import io.pipeio.server.PipeServerSettings;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The requests of one channel that wait for their answer, in the order their lines were
  * queued: the n-th line the plug-in writes answers the n-th request. A request that timed
  * out keeps its place, so its late answer is discarded instead of reaching the next
  * caller.
+ * <p>
+ * When the plug-in exits, the requests it did not answer fail; while the lines it wrote
+ * before it ended are still to be read, they keep their places and a {@link ExitMark}
+ * stands behind them, so that its lines answer none of the requests sent to the next
+ * instance.
  *
  * @author pipe-io
  */
@@ -33,6 +40,15 @@ final class PendingRequests {
 	private final ReentrantLock sendLock = new ReentrantLock();
 
 	private final ConcurrentLinkedQueue<CompletableFuture<byte[]>> waiting = new ConcurrentLinkedQueue<>();
+
+	/**
+	 * Guards taking from the head of {@link #waiting} against failing all and marking an
+	 * exit; never held while waiting for anything.
+	 */
+	private final Object headLock = new Object();
+
+	/** How many exit marks are in {@link #waiting}; written under the head lock. */
+	private volatile int marks;
 
 	private final PipeServerSettings settings;
 
@@ -137,7 +153,7 @@ final class PendingRequests {
 	 * oldest had timed out (the line then answers nobody), else {@link Answer#ANSWERED}
 	 */
 	Answer answer(byte[] buffer, int offset, int length) {
-		CompletableFuture<byte[]> oldest = this.waiting.poll();
+		CompletableFuture<byte[]> oldest = pollRequest();
 		if (oldest == null) {
 			return Answer.NONE_WAITING;
 		}
@@ -152,9 +168,20 @@ final class PendingRequests {
 	 * @param failure the exception its caller gets (unless it timed out already)
 	 */
 	void failOldest(RuntimeException failure) {
-		CompletableFuture<byte[]> oldest = this.waiting.poll();
+		CompletableFuture<byte[]> oldest = pollRequest();
 		if (oldest != null) {
 			oldest.completeExceptionally(failure);
+		}
+	}
+
+	/**
+	 * Take the oldest request, unless none waits or an exit mark comes first: a line read
+	 * before the mark was written by a process that has ended, and answers no request
+	 * sent after it.
+	 */
+	private @Nullable CompletableFuture<byte[]> pollRequest() {
+		synchronized (this.headLock) {
+			return (this.waiting.peek() instanceof ExitMark) ? null : this.waiting.poll();
 		}
 	}
 
@@ -167,9 +194,26 @@ final class PendingRequests {
 	 * @return how many were failed (including timed-out ones that still held their place)
 	 */
 	int failAll(RuntimeException failure, Runnable whileNoneSent) {
+		return failAll(failure, whileNoneSent, null);
+	}
+
+	/**
+	 * Fail every waiting request at once, as a plug-in's exit does: while the lines it
+	 * wrote are not all read ({@code exit} not reached), the failed requests keep their
+	 * places, so those lines go to them as late answers, and {@code mark} stands behind
+	 * them until {@link #exitReached} removes both.
+	 * @param failure the exception each caller gets
+	 * @param whileNoneSent as for {@link #failAll(RuntimeException, Runnable)}
+	 * @param exit where the lines of the ended process end in the in pipe, and the mark
+	 * that stands for it here; {@code null} to keep no places
+	 * @return how many were failed
+	 */
+	int failAll(RuntimeException failure, Runnable whileNoneSent, @Nullable Exit exit) {
 		// A request waiting for room in a full queue holds the lock, and only the discard
 		// makes room once the other end is gone: fail what waits and discard first, then
-		// again under the lock for what was sent meanwhile.
+		// again under the lock for what was sent meanwhile. Completed only under the
+		// lock:
+		// a caller that sees its request fail and sends again is not failed too.
 		List<CompletableFuture<byte[]>> failed = new ArrayList<>();
 		takeAll(failed);
 		whileNoneSent.run();
@@ -178,6 +222,9 @@ final class PendingRequests {
 			takeAll(failed);
 			whileNoneSent.run();
 			failed.forEach((request) -> request.completeExceptionally(failure));
+			if (exit != null) {
+				keepPlaces(failed, exit);
+			}
 			return failed.size();
 		}
 		finally {
@@ -185,10 +232,52 @@ final class PendingRequests {
 		}
 	}
 
+	/**
+	 * Put the failed requests back, with the exit's mark behind them, unless the reader
+	 * reached the exit: the lines still to be read are their late answers. (A line read
+	 * while they were out of the queue, a moment, goes where a line goes that no request
+	 * waits for: it is handled and counted, if not as a late answer.)
+	 */
+	private void keepPlaces(List<CompletableFuture<byte[]>> failed, Exit exit) {
+		synchronized (this.headLock) {
+			// Reached from here on, its action waits for the lock and finds the mark.
+			if (!exit.fence().isReached()) {
+				this.waiting.addAll(failed);
+				this.waiting.add(exit.mark());
+				this.marks++;
+			}
+		}
+	}
+
+	/**
+	 * The reader reached the end of what an ended process wrote: the requests it did not
+	 * answer give up their places, and the mark goes. Called on the thread that handles
+	 * lines, between the last line before the mark and the first one after it.
+	 * @param mark the mark
+	 */
+	void exitReached(ExitMark mark) {
+		synchronized (this.headLock) {
+			if (!this.waiting.contains(mark)) {
+				return; // taken by a later failAll, or never placed
+			}
+			while (this.waiting.poll() != mark) {
+				// a failed request whose answer never came
+			}
+			this.marks--;
+		}
+	}
+
 	private void takeAll(List<CompletableFuture<byte[]>> target) {
-		CompletableFuture<byte[]> next;
-		while ((next = this.waiting.poll()) != null) {
-			target.add(next);
+		synchronized (this.headLock) {
+			CompletableFuture<byte[]> next;
+			while ((next = this.waiting.poll()) != null) {
+				if (next instanceof ExitMark) {
+					this.marks--; // a later exit, or a stop, stands for it
+				}
+				else {
+					target.add(next);
+				}
+			}
 		}
 	}
 
@@ -196,7 +285,26 @@ final class PendingRequests {
 	 * @return how many requests wait for their answer, timed-out ones included
 	 */
 	int size() {
-		return this.waiting.size();
+		return this.waiting.size() - this.marks;
+	}
+
+	/**
+	 * Stands in the queue behind the requests a plug-in that exited did not answer, until
+	 * the reader reaches the end of what it wrote: no request sent after it takes a line
+	 * read before then. Never completed.
+	 */
+	static final class ExitMark extends CompletableFuture<byte[]> {
+
+	}
+
+	/**
+	 * An exit: where the ended process's lines end in the in pipe, and its mark here.
+	 *
+	 * @param fence where its lines end
+	 * @param mark what stands for it in the queue
+	 */
+	record Exit(InputFence fence, ExitMark mark) {
+
 	}
 
 	/**

@@ -8,11 +8,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import io.pipeio.annotation.PipeListener;
 import io.pipeio.event.PipePluginExitedEvent;
 import io.pipeio.plugin.PluginState;
 import io.pipeio.plugin.PluginSupervisor;
+import io.pipeio.server.DropReason;
 import io.pipeio.testsupport.PipeIoContextRunners;
 import io.pipeio.testsupport.Python;
 import org.junit.jupiter.api.Test;
@@ -212,6 +214,106 @@ class PipeRequestDeadPluginAnswersTests {
 					.until(() -> plugin.getState() != PluginState.RUNNING);
 				held.second.release.countDown();
 				assertThat(first).succeedsWithin(WAIT).isEqualTo("first from " + pid);
+			});
+	}
+
+	@Test
+	void anAnswerADeadInstanceLeftWhilePausedAnswersNoRequestOfTheNextInstance() throws Exception {
+		runPausedExit("read -r line\necho \"$line from first\"\nexit 3\n", (channel) -> {
+			// read after the resume, the first instance's answer went to its failed
+			// request
+			assertThat(channel.getStatistics().getDropped(DropReason.LATE_ANSWER)).isEqualTo(1);
+			assertThat(channel.getStatistics().getDropped(DropReason.INCOMPLETE)).isZero();
+		});
+	}
+
+	@Test
+	void aLineADeadInstanceLeftHalfWrittenWhilePausedIsNotGluedToTheNextInstancesAnswer() throws Exception {
+		runPausedExit("read -r line\nprintf half\nexit 3\n", (channel) -> {
+			assertThat(channel.getStatistics().getDropped(DropReason.INCOMPLETE)).isEqualTo(1);
+			assertThat(channel.getStatistics().getDropped(DropReason.LATE_ANSWER)).isZero();
+		});
+	}
+
+	/**
+	 * The first instance answers its one request (or starts to) as {@code firstInstance}
+	 * says, and exits, while the channel is paused; the next one answers every request.
+	 * Sent after the restart and before the resume, the next request gets the next
+	 * instance's answer.
+	 */
+	private void runPausedExit(String firstInstance, Consumer<PipeChannel> check) throws Exception {
+		Path script = this.directory.resolve("first-dies.sh");
+		Files.writeString(script, "if [ ! -e \"$1\" ]; then\n: > \"$1\"\n" + firstInstance
+				+ "fi\nwhile read -r line; do echo \"$line from next\"; done\n");
+		PipeIoContextRunners.withDirectory(this.directory.resolve("pipes"))
+			.withPropertyValues("pipe-io.channels.calc.plugin.command[0]=bash",
+					"pipe-io.channels.calc.plugin.command[1]=" + script,
+					"pipe-io.channels.calc.plugin.command[2]=" + this.directory.resolve("died-once"),
+					"pipe-io.channels.calc.plugin.backoff.initial=100ms")
+			.run((context) -> {
+				PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("calc");
+				PipeRequestOperations requests = context.getBean(PipeRequestOperations.class);
+				PluginSupervisor plugin = channel.getPlugin();
+				await().atMost(WAIT).until(() -> plugin.getState() == PluginState.RUNNING);
+				long first = plugin.getPid();
+				channel.pause();
+				assertThat(requests.sendAndReceiveAsync("calc", "one", WAIT)).failsWithin(WAIT)
+					.withThrowableThat()
+					.withRootCauseInstanceOf(PipeRequestException.class)
+					.withMessageContaining("restarted");
+				await().atMost(WAIT)
+					.until(() -> plugin.getState() == PluginState.RUNNING && plugin.getPid() != null
+							&& plugin.getPid() != first);
+				CompletableFuture<String> two = requests.sendAndReceiveAsync("calc", "two", WAIT);
+				channel.resume();
+				assertThat(two).succeedsWithin(WAIT).isEqualTo("two from next");
+				assertThat(requests.sendAndReceive("calc", "three", WAIT)).isEqualTo("three from next");
+				check.accept(channel);
+			});
+	}
+
+	@Test
+	void answersReadAfterTheExitGaveUpWaitingForThemAnswerNoRequestOfTheNextInstance() throws Exception {
+		// The first instance greets (a line for the listener, which holds the channel's
+		// reading up past the exit's wait), answers one request and dies.
+		Path script = this.directory.resolve("answers-then-dies.sh");
+		Files.writeString(script, """
+				if [ ! -e "$1" ]; then
+				: > "$1"
+				echo hello
+				read -r line
+				echo "$line from first"
+				exit 3
+				fi
+				while read -r line; do echo "$line from next"; done
+				""");
+		PipeIoContextRunners.withDirectory(this.directory.resolve("pipes"))
+			.withUserConfiguration(HeldListener.class)
+			.withPropertyValues("pipe-io.channels.calc.plugin.command[0]=bash",
+					"pipe-io.channels.calc.plugin.command[1]=" + script,
+					"pipe-io.channels.calc.plugin.command[2]=" + this.directory.resolve("died-once"),
+					"pipe-io.channels.calc.plugin.backoff.initial=100ms")
+			.run((context) -> {
+				HeldListener listener = context.getBean(HeldListener.class);
+				PipeRequestOperations requests = context.getBean(PipeRequestOperations.class);
+				PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("calc");
+				PluginSupervisor plugin = channel.getPlugin();
+				assertThat(listener.entered.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+				long first = plugin.getPid();
+				// Its answer waits behind the held listener for longer than the exit
+				// waits.
+				assertThat(requests.sendAndReceiveAsync("calc", "one", WAIT)).failsWithin(WAIT)
+					.withThrowableThat()
+					.withRootCauseInstanceOf(PipeRequestException.class)
+					.withMessageContaining("restarted");
+				await().atMost(WAIT)
+					.until(() -> plugin.getState() == PluginState.RUNNING && plugin.getPid() != null
+							&& plugin.getPid() != first);
+				CompletableFuture<String> two = requests.sendAndReceiveAsync("calc", "two", WAIT);
+				listener.release.countDown();
+				assertThat(two).succeedsWithin(WAIT).isEqualTo("two from next");
+				assertThat(channel.getStatistics().getDropped(DropReason.LATE_ANSWER)).isEqualTo(1);
+				assertThat(listener.received).containsExactly("hello");
 			});
 	}
 
