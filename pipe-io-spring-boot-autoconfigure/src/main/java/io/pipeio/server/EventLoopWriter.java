@@ -1,7 +1,6 @@
 package io.pipeio.server;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -146,7 +145,7 @@ final class EventLoopWriter implements PipeWriter {
 		while (this.ended.getCount() > 0) {
 			if (this.aborted) {
 				// before waitingForRoom: an abort must end a writer the pipe holds up
-				end(DropReason.SHUTDOWN, "Not written: the channel stopped first");
+				end(DropReason.SHUTDOWN);
 			}
 			else if (this.waitingForRoom) {
 				return;
@@ -176,7 +175,7 @@ final class EventLoopWriter implements PipeWriter {
 		}
 		int taken = this.queue.takeAllNow(lines);
 		if (taken < 0) {
-			end(null, "");
+			end(null);
 		}
 		if (taken <= 0) {
 			return false;
@@ -211,16 +210,21 @@ final class EventLoopWriter implements PipeWriter {
 			this.onFailure.accept(ex);
 		}
 		finally {
-			end(DropReason.WRITER_FAILED, "Not written: the writer of the out pipe failed");
+			end(DropReason.WRITER_FAILED);
 		}
 	}
 
 	/**
-	 * Let go of the descriptor; lines not known to be written (the whole batch being
-	 * written, and what is queued) are dropped for the reason given (see
-	 * {@link LostLines}).
+	 * Let go of the descriptor; of the batch being written, the lines the pipe took whole
+	 * are sent, and the rest and what is queued are dropped for the reason given
+	 * ({@link CutBatch}).
+	 * <p>
+	 * The first end decides the reason, so a write that fails before the writer sees a
+	 * stop ends it as failed. Unlike the thread engine's writer, which lets a stop decide
+	 * if one came before it let go ({@code OutboundPipe.run}), nothing here closes the
+	 * descriptor under a write, so a write that fails failed by itself.
 	 */
-	private void end(@Nullable DropReason reason, String message) {
+	private void end(@Nullable DropReason reason) {
 		if (this.ended.getCount() == 0) {
 			return;
 		}
@@ -232,23 +236,11 @@ final class EventLoopWriter implements PipeWriter {
 			// What no client read goes with the descriptor, unless one still reads.
 			UnreadOutLines.close(this.fifo, this.fifo::close, this.statistics,
 					(reason == DropReason.WRITER_FAILED) ? reason : DropReason.SHUTDOWN, this.bufferSize);
-			// The lines of the batch the pipe took whole are its readers': written, not
-			// lost.
-			List<Object> lines = this.batch.lines();
-			int whole = this.batch.wholeLines();
-			if (reason != null && whole > 0) {
-				List<Object> written = lines.subList(0, whole);
-				long bytes = 0;
-				for (Object entry : written) {
-					bytes += OutboundPipe.lineOf(entry).length;
-				}
-				this.statistics.addSent(whole, bytes);
-				this.queue.completeWritten(written);
-			}
-			List<Object> lost = new ArrayList<>(lines.subList((reason != null) ? whole : 0, lines.size()));
+			// Without a reason, takeBatch emptied the batch before it found the queue
+			// closed and empty: nothing is left to account for.
+			CutBatch.account(this.batch.lines(), this.batch.wholeLines(), reason, this.queue, this.statistics,
+					this.lostLines);
 			this.batch.clear();
-			lost.addAll(this.queue.clear());
-			this.lostLines.drop(lost, reason, new IOException(message));
 		}
 		finally {
 			this.ended.countDown();

@@ -245,22 +245,14 @@ final class OutboundPipe implements PipeWriter {
 				this.fifo.close();
 			}, this.statistics, (this.failure != null) ? DropReason.WRITER_FAILED : DropReason.SHUTDOWN,
 					this.bufferSize);
-			// The lines of a batch cut short that the pipe took whole are its readers':
-			// written, not lost.
-			int whole = Math.min(this.takenWhole, batch.size());
-			List<Object> unwritten = new ArrayList<>(batch.subList(whole, batch.size()));
-			if (whole > 0) {
-				try {
-					written(batch.subList(0, whole));
-				}
-				catch (RuntimeException | Error ex) {
-					// a future's callback: the lines below are still accounted for
-				}
-			}
-			unwritten.addAll(this.queue.clear());
-			this.lostLines.drop(unwritten, this.aborted ? DropReason.SHUTDOWN : DropReason.WRITER_FAILED,
-					new IOException(this.aborted ? "Not written: the channel stopped first"
-							: "Not written: the writer of the out pipe failed"));
+			// A batch is left only if writing it was cut short, and takenWhole says how
+			// much of it the pipe took. The reason is the stop's if one came before the
+			// thread let go, even if a write failed too: abort() closes the channel
+			// under a blocked write, so what that write throws may be the stop's doing,
+			// and its lines were the stop's to lose anyway. The event loop's writer
+			// differs, see EventLoopWriter.end.
+			CutBatch.account(batch, this.takenWhole, this.aborted ? DropReason.SHUTDOWN : DropReason.WRITER_FAILED,
+					this.queue, this.statistics, this.lostLines);
 		}
 	}
 

@@ -8,7 +8,7 @@ import java.io.IOException;
  * last descriptor. If no client holds the pipe open for reading then, they are lost, and
  * are counted as dropped (they were counted as sent too); while one does, they are its to
  * read. Only whole lines are counted: a line the pipe took part of, in a write cut short,
- * is counted by the writer with the lines it did not write ({@link LostLines}). Nothing
+ * is counted by the writer with the lines it did not write ({@link CutBatch}). Nothing
  * here waits, so a stop is not held up. The writer counts the same way what a pipe
  * deleted or replaced on disk keeps when it moves to the new one ({@link #count}).
  *
