@@ -17,13 +17,13 @@ import org.apache.commons.logging.LogFactory;
 
 /**
  * Puts back what a rotation cut short (a crash, a kill) left under the temporary name of
- * its new file, {@code <file>.rotating-<random>}: a new empty file not yet swapped in is
- * deleted, and a full file already swapped out goes into the history as its newest file
- * (or is deleted if no history is kept, as the rotation would have done). Only files this
- * user created are touched ({@link OwnNames}): in a directory others may write to,
- * another user may create such names, and they are left alone. Nothing here fails the
- * open: a leftover that cannot be put back stays where it is, its records kept, and is
- * logged.
+ * its new file, {@code <file>.rotating-<random>} or, for a long name, the shorter one
+ * {@link DeadLetterNames} gives: a new empty file not yet swapped in is deleted, and a
+ * full file already swapped out goes into the history as its newest file (or is deleted
+ * if no history is kept, as the rotation would have done). Only files this user created
+ * are touched ({@link OwnNames}): in a directory others may write to, another user may
+ * create such names, and they are left alone. Nothing here fails the open: a leftover
+ * that cannot be put back stays where it is, its records kept, and is logged.
  *
  * @author pipe-io
  */
@@ -71,12 +71,11 @@ final class DeadLetterLeftovers {
 	 */
 	private static List<Path> leftovers(Path file) {
 		Path absolute = file.toAbsolutePath();
-		String prefix = absolute.getFileName() + DeadLetterRotation.ROTATING;
+		String prefix = DeadLetterNames.temporaryPrefix(absolute);
 		Map<Path, FileTime> found = new HashMap<>();
 		try (Stream<Path> names = Files.list(absolute.getParent())) {
 			for (Path name : (Iterable<Path>) names::iterator) {
-				String each = name.getFileName().toString();
-				if (each.startsWith(prefix) && each.substring(prefix.length()).matches("[0-9a-z]+")) {
+				if (DeadLetterNames.isTemporaryName(name.getFileName().toString(), prefix)) {
 					try {
 						found.put(name, Files.getLastModifiedTime(name, LinkOption.NOFOLLOW_LINKS));
 					}

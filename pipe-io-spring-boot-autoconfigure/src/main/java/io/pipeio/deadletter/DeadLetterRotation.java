@@ -47,9 +47,6 @@ final class DeadLetterRotation {
 	/** Looks at the names, each after a name was taken while the files were renamed. */
 	private static final int MAX_ATTEMPTS = 3;
 
-	/** Between a file's name and a random suffix, the temporary name of a new file. */
-	static final String ROTATING = ".rotating-";
-
 	/** Random names tried for a new file, each taken by chance or by another user. */
 	private static final int MAX_FRESH_NAMES = 10;
 
@@ -189,12 +186,13 @@ final class DeadLetterRotation {
 
 	/**
 	 * Create the new empty file under a name of its own beside the file: a random one, so
-	 * that another user cannot take it ahead, tried again if taken all the same.
+	 * that another user cannot take it ahead, tried again if taken all the same; within
+	 * the limit of a file name however long the file's is ({@link DeadLetterNames}).
 	 */
 	private Path createFresh(Path file) throws IOException {
+		String prefix = DeadLetterNames.temporaryPrefix(file);
 		for (int attempt = 1;; attempt++) {
-			Path fresh = file
-				.resolveSibling(file.getFileName() + ROTATING + Long.toString(random.nextLong() >>> 1, 36));
+			Path fresh = file.resolveSibling(DeadLetterNames.temporaryName(prefix, random.nextLong() >>> 1));
 			try {
 				OwnFiles.createNew(fresh);
 				return fresh;

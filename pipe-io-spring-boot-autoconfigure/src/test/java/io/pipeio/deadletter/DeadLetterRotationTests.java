@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -19,6 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
  * {@link DeadLetterRotation} on a real file system: how the history moves, where names
@@ -48,6 +50,87 @@ class DeadLetterRotationTests {
 		assertThat(lines(rotated(file, 2))).containsExactly("line 2");
 		assertThat(lines(rotated(file, 3))).containsExactly("line 0");
 		assertThat(rotated(file, 4)).doesNotExist();
+	}
+
+	/**
+	 * A file name may have 255 bytes: a file whose name is close to that rotates all the
+	 * same, though its own name with a random suffix, its temporary name so far, would be
+	 * longer.
+	 */
+	@ParameterizedTest
+	@ValueSource(ints = { 3, 0 })
+	void aFileWithANameCloseToTheLimitRotatesAndKeepsEveryRecord(int history) throws IOException {
+		// As long as the names of its history allow: <file>.3 has 255 bytes.
+		Path file = this.directory.resolve(longName("-calc.jsonl", (history > 0) ? 253 : 255));
+		try (DeadLetterFile letters = new DeadLetterFile(
+				new DeadLetterSettings(file, recordSize("line 00") * 3, history))) {
+			for (int i = 0; i < 12; i++) {
+				letters.write(letter(String.format("line %02d", i)));
+			}
+		}
+		assertThat(lines(file)).containsExactly("line 09", "line 10", "line 11");
+		List<String> expected = new ArrayList<>(List.of(file.getFileName().toString()));
+		if (history > 0) {
+			assertThat(lines(rotated(file, 1))).containsExactly("line 06", "line 07", "line 08");
+			assertThat(lines(rotated(file, 2))).containsExactly("line 03", "line 04", "line 05");
+			assertThat(lines(rotated(file, 3))).containsExactly("line 00", "line 01", "line 02");
+			for (int i = 1; i <= history; i++) {
+				expected.add(rotated(file, i).getFileName().toString());
+			}
+		}
+		assertThat(names()).containsExactlyInAnyOrderElementsOf(expected);
+	}
+
+	@Test
+	void aNameOfCharactersOfSeveralBytesRotatesToo() throws IOException {
+		// Two bytes each in UTF-8, the file names' encoding here.
+		assumeThat(System.getProperty("sun.jnu.encoding")).isEqualTo("UTF-8");
+		Path file = this.directory.resolve("\u00e9".repeat(123) + ".jsonl");
+		try (DeadLetterFile letters = new DeadLetterFile(new DeadLetterSettings(file, recordSize("line 0"), 2))) {
+			for (int i = 0; i < 3; i++) {
+				letters.write(letter("line " + i));
+			}
+		}
+		assertThat(lines(file)).containsExactly("line 2");
+		assertThat(lines(rotated(file, 1))).containsExactly("line 1");
+		assertThat(lines(rotated(file, 2))).containsExactly("line 0");
+		assertThat(names()).hasSize(3);
+	}
+
+	/**
+	 * The temporary name of a long name is cut short, so two files whose names begin
+	 * alike must still tell their leftovers apart.
+	 */
+	@Test
+	void whatARotationOfALongNameCutShortLeftIsPutBackIntoThatFilesHistoryOnly() throws IOException {
+		Path file = this.directory.resolve(longName("-calc.jsonl", 253));
+		Path other = this.directory.resolve(longName("-json.jsonl", 253));
+		DeadLetterSettings settings = new DeadLetterSettings(file, recordSize("line 0"), 2);
+		try (DeadLetterFile letters = new DeadLetterFile(settings)) {
+			letters.write(letter("line 0"));
+			letters.write(letter("line 1"));
+			// Stopped once .1 moved to .2, before the full file took .1.
+			letters.rotation.beforeMove = crashAt(rotated(file, 1));
+			assertThatExceptionOfType(Crash.class).isThrownBy(() -> letters.write(letter("line 2")));
+		}
+		assertThat(names()).hasSize(3).anyMatch((name) -> name.contains(".rotating-"));
+		try (DeadLetterFile letters = new DeadLetterFile(new DeadLetterSettings(other, recordSize("line 0"), 2))) {
+			letters.write(letter("other 0"));
+			letters.write(letter("other 1"));
+		}
+		assertThat(lines(other)).containsExactly("other 1");
+		assertThat(lines(rotated(other, 1))).containsExactly("other 0");
+		assertThat(rotated(other, 2)).doesNotExist();
+		assertThat(names()).hasSize(5);
+		try (DeadLetterFile letters = new DeadLetterFile(settings)) {
+			letters.write(letter("line 3"));
+		}
+		assertThat(lines(file)).containsExactly("line 3");
+		assertThat(lines(rotated(file, 1))).containsExactly("line 1");
+		assertThat(lines(rotated(file, 2))).containsExactly("line 0");
+		assertThat(names()).containsExactlyInAnyOrder(file.getFileName().toString(),
+				rotated(file, 1).getFileName().toString(), rotated(file, 2).getFileName().toString(),
+				other.getFileName().toString(), rotated(other, 1).getFileName().toString());
 	}
 
 	@ParameterizedTest
@@ -126,6 +209,14 @@ class DeadLetterRotationTests {
 		assertThat(precious).hasContent("precious");
 		assertThat(lines(file)).containsExactly("line 1");
 		assertThat(lines(rotated(file, 1))).containsExactly("line 0");
+	}
+
+	/**
+	 * A file name of so many bytes (ASCII) with an end of its own: names that begin
+	 * alike, as a file of {@code channel-defaults} ending with {@code {channel}} gives.
+	 */
+	private static String longName(String end, int bytes) {
+		return "x".repeat(bytes - end.length()) + end;
 	}
 
 	private static Consumer<Path> crashAt(Path name) {
