@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.pipeio.deadletter.DeadLetterSettings;
 import io.pipeio.server.DispatchMode;
 import io.pipeio.server.OverflowPolicy;
 import io.pipeio.server.PipeEngine;
@@ -63,6 +64,10 @@ final class PipeChannelChecks {
 			checkValues(channel, problems);
 			checkPlugin(channel, problems);
 			checkSharedDeadLetter(deadLetterFiles, channel, problems);
+			String deadLetterName = deadLetterNameProblem(channel);
+			if (deadLetterName != null) {
+				problems.add(deadLetterName);
+			}
 			PipePathChecks.checkPath(pathOwners, channel, "in-pipe", channel.inPipe(), name + ".in", directory,
 					problems);
 			PipePathChecks.checkPath(pathOwners, channel, "out-pipe", channel.outPipe(), name + ".out", directory,
@@ -166,6 +171,38 @@ final class PipeChannelChecks {
 					+ first.name() + "' with another max-file-size or max-history; give both the same sizes, or"
 					+ " each its own file");
 		}
+	}
+
+	/**
+	 * A dead-letter file's name must leave room for the names of its rotated files,
+	 * {@code <file>.1} to {@code <file>.<max-history>}, within the 255 bytes of a file
+	 * name: rotation would otherwise fail at the first full file, and every dead letter
+	 * after it with it. Checked for each channel with its own name, which
+	 * {@code {channel}} in the file of {@code channel-defaults} stands for.
+	 * @return the problem, naming the properties and the fix, or {@code null} if the name
+	 * fits or the channel has no dead-letter file
+	 */
+	static @Nullable String deadLetterNameProblem(EffectiveChannel channel) {
+		String file = channel.deadLetterFile();
+		if (file == null || file.isBlank()) {
+			return null;
+		}
+		Path path = Path.of(file).toAbsolutePath().normalize();
+		int history = Math.max(channel.deadLetterMaxHistory(), 0);
+		int bytes = DeadLetterSettings.nameBytes(path);
+		int max = DeadLetterSettings.maxNameBytes(history);
+		if (bytes <= max) {
+			return null;
+		}
+		String limit = "a file name may have at most " + DeadLetterSettings.maxNameBytes(0) + " bytes";
+		String why = (history > 0)
+				? "its rotated files are named after it with .1 to ." + history + " appended, and " + limit : limit;
+		// Without a history, the name may have all 255 bytes.
+		String shorter = (history > 0 && bytes <= DeadLetterSettings.maxNameBytes(0))
+				? ", or set " + channel.property("dead-letter.max-history") + " to 0 to keep no rotated file" : "";
+		return channel.property("dead-letter.file") + " gives channel '" + channel.name() + "' the dead-letter file "
+				+ path + ", whose name has " + bytes + " bytes, more than the " + max + " it may have: " + why
+				+ "; shorten the file name to at most " + max + " bytes" + shorter;
 	}
 
 	static String overflowProblem(String property, @Nullable String value) {

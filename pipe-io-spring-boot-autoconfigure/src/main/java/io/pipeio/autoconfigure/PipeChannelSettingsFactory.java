@@ -129,6 +129,12 @@ public class PipeChannelSettingsFactory {
 		}
 		PipePluginProperties plugin = channel.plugin();
 		String deadLetterFile = channel.deadLetterFile();
+		// Checked with the configured channels already; a channel only a listener
+		// declares gets its name here.
+		String deadLetterName = PipeChannelChecks.deadLetterNameProblem(channel);
+		if (deadLetterName != null) {
+			throw new IllegalArgumentException(deadLetterName);
+		}
 		return new PipeChannelSettings(server.build(), Charset.forName(channel.charset()), channel.autoStartup(),
 				(plugin != null) ? plugin.toSettings(channel.pluginProperty()) : null,
 				new PipeRetrySettings(channel.retryMaxAttempts(), channel.retryInitialInterval(),

@@ -23,7 +23,8 @@ public class PipeDeadLetterProperties {
 	 * reason, exception, the line as text or in base64), relative to the working
 	 * directory; "{channel}" stands for the channel's name, and an empty value turns off,
 	 * for one channel, the file that channel-defaults gives. Created readable by this
-	 * user only. Default: none, dropped lines are only counted and logged.
+	 * user only. Its name, with "." and max-history appended for the rotated files, may
+	 * have at most 255 bytes. Default: none, dropped lines are only counted and logged.
 	 */
 	private @Nullable String file;
 

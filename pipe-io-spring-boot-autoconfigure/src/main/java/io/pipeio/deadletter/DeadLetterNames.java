@@ -42,6 +42,37 @@ final class DeadLetterNames {
 	}
 
 	/**
+	 * @return the length of a file's name in bytes, as the file system gets it; {@code 0}
+	 * for a path without one, such as {@code /}
+	 */
+	static int nameBytes(Path file) {
+		Path name = file.getFileName();
+		return (name != null) ? bytes(name.toString()) : 0;
+	}
+
+	/**
+	 * @return the longest name, in bytes, a file with so many rotated files may have: the
+	 * name of the last one, {@code <file>.<maxHistory>}, must fit too
+	 */
+	static int maxNameBytes(int maxHistory) {
+		return (maxHistory > 0) ? MAX_BYTES - 1 - Integer.toString(maxHistory).length() : MAX_BYTES;
+	}
+
+	/**
+	 * @return the highest number a file of the history may have, its name
+	 * {@code <file>.<number>} within the limit; at least {@code maxHistory} for settings
+	 * that were accepted ({@link DeadLetterSettings})
+	 */
+	static long lastHistoryNumber(Path file) {
+		int digits = MAX_BYTES - nameBytes(file) - 1;
+		long last = 0;
+		for (int i = 0; i < digits && last < Integer.MAX_VALUE; i++) {
+			last = last * 10 + 9;
+		}
+		return last;
+	}
+
+	/**
 	 * @return what every temporary name of the file begins with, a random suffix of
 	 * base-36 digits ({@link #temporaryName}) following
 	 */

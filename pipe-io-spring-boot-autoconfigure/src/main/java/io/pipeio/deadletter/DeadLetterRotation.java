@@ -217,7 +217,10 @@ final class DeadLetterRotation {
 		int history = this.settings.maxHistory();
 		List<Path> names = new ArrayList<>(history);
 		List<String> taken = new ArrayList<>();
-		for (int index = 1; names.size() < history && index <= history + MAX_SKIPPED; index++) {
+		// Settings have room for the names up to .<history>; those skipped beyond stop
+		// where a name would be too long.
+		long last = Math.min((long) history + MAX_SKIPPED, DeadLetterNames.lastHistoryNumber(file));
+		for (int index = 1; names.size() < history && index <= last; index++) {
 			Path name = rotated(index);
 			String holder = OwnNames.takenBy(name);
 			if (holder == null) {
@@ -229,9 +232,8 @@ final class DeadLetterRotation {
 		}
 		if (names.size() < history) {
 			throw new FileSystemException(file.toString(), null,
-					"cannot be rotated: of the names " + rotated(1).getFileName() + " to "
-							+ rotated(history + MAX_SKIPPED).getFileName() + ", " + taken.size()
-							+ " are taken by what pipe-io did not create (" + taken.get(0)
+					"cannot be rotated: of the names " + rotated(1).getFileName() + " to " + rotated(last).getFileName()
+							+ ", " + taken.size() + " are taken by what pipe-io did not create (" + taken.get(0)
 							+ "), which it never renames or deletes; this dead letter is lost. Remove them, or put"
 							+ " the dead-letter file in a directory only this user can write to");
 		}
@@ -258,7 +260,7 @@ final class DeadLetterRotation {
 		moveOwn(full, names.get(0));
 	}
 
-	private Path rotated(int index) {
+	private Path rotated(long index) {
 		Path file = this.settings.file();
 		return file.resolveSibling(file.getFileName() + "." + index);
 	}

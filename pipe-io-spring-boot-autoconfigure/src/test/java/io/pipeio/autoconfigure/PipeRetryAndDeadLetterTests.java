@@ -264,6 +264,38 @@ class PipeRetryAndDeadLetterTests {
 			});
 	}
 
+	/**
+	 * Rotated files are named {@code <file>.1} to {@code <file>.<max-history>}: a name
+	 * without room for that within the 255 bytes of a file name would fail every
+	 * rotation, so it fails the start, for a configured channel and for one only a
+	 * listener declares, whose name {@code {channel}} stands for.
+	 */
+	@Test
+	void aDeadLetterFileNameWithoutRoomForItsHistoryFailsStartupNamingTheProperties() {
+		Path tooLong = this.directory.resolve("letters/" + "x".repeat(248) + ".jsonl");
+		runner().withPropertyValues("pipe-io.channels.flaky.dead-letter.file=" + tooLong).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()).getMessage())
+				.contains("pipe-io.channels.flaky.dead-letter.file gives channel 'flaky' the dead-letter file "
+						+ tooLong + ", whose name has 254 bytes, more than the 253 it may have")
+				.contains("shorten the file name to at most 253 bytes, or set"
+						+ " pipe-io.channel-defaults.dead-letter.max-history to 0");
+		});
+		runner()
+			.withPropertyValues(
+					"pipe-io.channel-defaults.dead-letter.file="
+							+ this.directory.resolve("letters/" + "x".repeat(243) + "-{channel}.jsonl"),
+					"pipe-io.channels.flaky.dead-letter.file=" + this.directory.resolve("letters/flaky.jsonl"),
+					"pipe-io.channels.quiet.dead-letter.file=" + this.directory.resolve("letters/quiet.jsonl"))
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure())
+					.hasStackTraceContaining(
+							"pipe-io.channel-defaults.dead-letter.file gives channel 'json' the" + " dead-letter file")
+					.hasStackTraceContaining("whose name has 254 bytes, more than the 253 it may have");
+			});
+	}
+
 	@Test
 	void anEmptyFileTurnsTheDefaultDeadLetterFileOffForOneChannel() {
 		runner().withPropertyValues("pipe-io.channels.json.dead-letter.file=").run((context) -> {

@@ -2,6 +2,7 @@ package io.pipeio.deadletter;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -20,6 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
@@ -131,6 +133,40 @@ class DeadLetterRotationTests {
 		assertThat(names()).containsExactlyInAnyOrder(file.getFileName().toString(),
 				rotated(file, 1).getFileName().toString(), rotated(file, 2).getFileName().toString(),
 				other.getFileName().toString(), rotated(other, 1).getFileName().toString());
+	}
+
+	@Test
+	void aNameWithoutRoomForTheNamesOfItsHistoryIsRefusedWithTheSettings() {
+		Path file = this.directory.resolve(longName("-calc.jsonl", 253));
+		assertThatIllegalArgumentException().isThrownBy(() -> new DeadLetterSettings(file, 1024, 10))
+			.withMessageContaining(file.toString())
+			.withMessageContaining("has a name of 253 bytes, more than the 252 it may have")
+			.withMessageContaining("\".1\" to \".10\"");
+		assertThat(new DeadLetterSettings(file, 1024, 9).file()).isEqualTo(file);
+		assertThat(new DeadLetterSettings(this.directory.resolve(longName(".jsonl", 255)), 1024, 0)).isNotNull();
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new DeadLetterSettings(this.directory.resolve(longName(".jsonl", 256)), 1024, 0))
+			.withMessageContaining("a file name may have at most 255 bytes");
+	}
+
+	/**
+	 * Names of the history taken by what pipe-io did not create are skipped, but never
+	 * beyond a name too long: the write fails naming what is taken, not the length.
+	 */
+	@Test
+	void takenNamesAreSkippedNoFurtherThanNamesFit() throws IOException {
+		Path file = this.directory.resolve(longName("-calc.jsonl", 253));
+		Path precious = Files.writeString(this.directory.resolve("precious"), "precious\n");
+		for (int i = 2; i <= 9; i++) {
+			Files.createSymbolicLink(rotated(file, i), precious);
+		}
+		try (DeadLetterFile letters = new DeadLetterFile(new DeadLetterSettings(file, recordSize("line 0"), 3))) {
+			letters.write(letter("line 0"));
+			assertThatExceptionOfType(FileSystemException.class).isThrownBy(() -> letters.write(letter("line 1")))
+				.withMessageContaining("to " + rotated(file, 9).getFileName() + ", 8 are taken");
+		}
+		assertThat(lines(file)).containsExactly("line 0");
+		assertThat(precious).hasContent("precious");
 	}
 
 	@ParameterizedTest
