@@ -35,25 +35,29 @@ final class InputFences {
 
 	/**
 	 * Feed a chunk to its framer; a mark inside it or at its end (or one a chunk before
-	 * it passed already) is reached between the bytes before and after it.
+	 * it passed already) is reached between the bytes before and after it, and one set
+	 * while the chunk was handled, once it is.
 	 * @param framer the framer of the pipe the chunk came from
 	 * @param chunk the bytes
 	 * @param length how many
 	 */
 	void feed(LineFramer framer, byte[] chunk, int length) {
 		InputFence fence = this.pending;
-		if (fence == null || !fence.isIn(framer) || fence.position() - framer.position() > length) {
-			framer.feed(chunk, 0, length);
-			return;
+		if (fence != null && fence.isIn(framer) && fence.position() - framer.position() <= length) {
+			int head = (int) Math.max(0, fence.position() - framer.position());
+			framer.feed(chunk, 0, head);
+			reach(fence, framer);
+			framer.feed(chunk, head, length - head);
 		}
-		int head = (int) Math.max(0, fence.position() - framer.position());
-		framer.feed(chunk, 0, head);
-		reach(fence, framer);
-		framer.feed(chunk, head, length - head);
+		else {
+			framer.feed(chunk, 0, length);
+		}
+		reachIfPassed(framer);
 	}
 
 	/**
-	 * Reach the mark if every byte before it was fed, at the end of the stream.
+	 * Reach the mark if every byte before it was fed: at the end of a chunk or of the
+	 * stream.
 	 * @param framer the framer whose bytes were fed
 	 */
 	void reachIfPassed(LineFramer framer) {

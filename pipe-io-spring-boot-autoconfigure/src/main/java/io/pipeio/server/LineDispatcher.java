@@ -25,6 +25,12 @@ import org.jspecify.annotations.Nullable;
  */
 final class LineDispatcher {
 
+	/**
+	 * How long {@link #reachIfHandled} waits for the dispatch lock: a chunk that ends
+	 * takes microseconds, and one whose handler is slow reaches the mark itself.
+	 */
+	private static final long REACH_WAIT_MILLIS = 50;
+
 	private final PipeServer server;
 
 	private final LineSender sender;
@@ -166,19 +172,28 @@ final class LineDispatcher {
 	}
 
 	/**
-	 * Reach a mark now if every byte before it was handled and no handler runs, rather
-	 * than when the next bytes come.
+	 * Reach a mark now if every byte before it was handled, rather than when the next
+	 * bytes come. A chunk being handled reaches it as it ends; this waits a moment for
+	 * one that is ending, never for a handler that takes its time.
 	 * @param fence the mark
 	 */
 	void reachIfHandled(InputFence fence) {
 		// Not on the thread handling a chunk: the framer is in the middle of it.
-		if (!fence.isReached() && !this.dispatchLock.isHeldByCurrentThread() && this.dispatchLock.tryLock()) {
-			try {
-				this.fences.reachIfPassed(fence);
+		if (fence.isReached() || this.dispatchLock.isHeldByCurrentThread()) {
+			return;
+		}
+		try {
+			if (this.dispatchLock.tryLock(REACH_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+				try {
+					this.fences.reachIfPassed(fence);
+				}
+				finally {
+					this.dispatchLock.unlock();
+				}
 			}
-			finally {
-				this.dispatchLock.unlock();
-			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 
