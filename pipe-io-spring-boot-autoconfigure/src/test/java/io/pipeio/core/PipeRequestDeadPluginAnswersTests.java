@@ -257,19 +257,25 @@ class PipeRequestDeadPluginAnswersTests {
 				await().atMost(WAIT).until(() -> plugin.getState() == PluginState.RUNNING);
 				long first = plugin.getPid();
 				channel.pause();
-				assertThat(requests.sendAndReceiveAsync("calc", "one", WAIT)).failsWithin(WAIT)
-					.withThrowableThat()
-					.withRootCauseInstanceOf(PipeRequestException.class)
-					.withMessageContaining("restarted");
-				await().atMost(WAIT)
-					.until(() -> plugin.getState() == PluginState.RUNNING && plugin.getPid() != null
-							&& plugin.getPid() != first);
+				failsAsRestartedThenTheNextInstanceRuns(requests.sendAndReceiveAsync("calc", "one", WAIT), plugin,
+						first);
 				CompletableFuture<String> two = requests.sendAndReceiveAsync("calc", "two", WAIT);
 				channel.resume();
 				assertThat(two).succeedsWithin(WAIT).isEqualTo("two from next");
 				assertThat(requests.sendAndReceive("calc", "three", WAIT)).isEqualTo("three from next");
 				check.accept(channel);
 			});
+	}
+
+	private static void failsAsRestartedThenTheNextInstanceRuns(CompletableFuture<String> request,
+			PluginSupervisor plugin, long firstPid) {
+		assertThat(request).failsWithin(WAIT)
+			.withThrowableThat()
+			.withRootCauseInstanceOf(PipeRequestException.class)
+			.withMessageContaining("restarted");
+		await().atMost(WAIT)
+			.until(() -> plugin.getState() == PluginState.RUNNING && plugin.getPid() != null
+					&& plugin.getPid() != firstPid);
 	}
 
 	@Test
@@ -302,13 +308,8 @@ class PipeRequestDeadPluginAnswersTests {
 				long first = plugin.getPid();
 				// Its answer waits behind the held listener for longer than the exit
 				// waits.
-				assertThat(requests.sendAndReceiveAsync("calc", "one", WAIT)).failsWithin(WAIT)
-					.withThrowableThat()
-					.withRootCauseInstanceOf(PipeRequestException.class)
-					.withMessageContaining("restarted");
-				await().atMost(WAIT)
-					.until(() -> plugin.getState() == PluginState.RUNNING && plugin.getPid() != null
-							&& plugin.getPid() != first);
+				failsAsRestartedThenTheNextInstanceRuns(requests.sendAndReceiveAsync("calc", "one", WAIT), plugin,
+						first);
 				CompletableFuture<String> two = requests.sendAndReceiveAsync("calc", "two", WAIT);
 				listener.release.countDown();
 				assertThat(two).succeedsWithin(WAIT).isEqualTo("two from next");
