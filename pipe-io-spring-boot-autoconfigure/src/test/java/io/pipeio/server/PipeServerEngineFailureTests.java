@@ -1,6 +1,5 @@
 package io.pipeio.server;
 
-import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -152,7 +151,8 @@ class PipeServerEngineFailureTests extends PipeServerTestSupport {
 				throw new StackOverflowError("injected into the writer");
 			}
 		};
-		assertThat(sendQueue(server).offer(new OutboundPipe.PendingLine(new byte[] { 'x' }, failing))).isTrue();
+		assertThat(TestPipes.sendQueue(server).offer(new OutboundPipe.PendingLine(new byte[] { 'x' }, failing)))
+			.isTrue();
 		await().atMost(RECOVERED_WITHIN).until(() -> server.getState() == PipeServerState.FAILED);
 		assertThat(String.valueOf(server.getLastFailure())).contains("injected into the writer");
 		assertThat(this.pipes.recorder.transitions).contains("RUNNING->FAILED");
@@ -205,14 +205,6 @@ class PipeServerEngineFailureTests extends PipeServerTestSupport {
 		assertThat(server.getState()).isEqualTo(PipeServerState.RUNNING);
 		assertThat(server.getStatistics().getLastError().type()).isEqualTo(type.getName());
 		assertThat(this.pipes.recorder.failures).hasAtLeastOneElementOfType(type);
-	}
-
-	private static SendQueue sendQueue(PipeServer server) throws ReflectiveOperationException {
-		Field sender = PipeServer.class.getDeclaredField("sender");
-		sender.setAccessible(true);
-		SendQueue queue = ((LineSender) sender.get(server)).queue();
-		assertThat(queue).isNotNull();
-		return queue;
 	}
 
 	private static int recurse(int depth) {

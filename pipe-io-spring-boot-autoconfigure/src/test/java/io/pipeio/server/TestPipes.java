@@ -1,6 +1,7 @@
 package io.pipeio.server;
 
 import java.io.IOException;
+import java.lang.reflect.Field;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -192,6 +193,21 @@ final class TestPipes implements AutoCloseable {
 			}
 		}, "cleanup: closing clients and stopping servers");
 		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(engineThreads()).isEmpty());
+	}
+
+	/**
+	 * Return a started server's send queue, for a test that injects a fault into the
+	 * writer: nothing a user does runs there, but the writer completes the futures of the
+	 * lines it wrote, and a line queued with a future of the test's own runs its code.
+	 * @param server the server
+	 * @return its queue
+	 */
+	static SendQueue sendQueue(PipeServer server) throws ReflectiveOperationException {
+		Field sender = PipeServer.class.getDeclaredField("sender");
+		sender.setAccessible(true);
+		SendQueue queue = ((LineSender) sender.get(server)).queue();
+		assertThat(queue).isNotNull();
+		return queue;
 	}
 
 	/**
