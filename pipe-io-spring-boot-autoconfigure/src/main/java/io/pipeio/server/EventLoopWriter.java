@@ -220,9 +220,9 @@ final class EventLoopWriter implements PipeWriter {
 	 * ({@link CutBatch}).
 	 * <p>
 	 * The first end decides the reason, so a write that fails before the writer sees a
-	 * stop ends it as failed. Unlike the thread engine's writer, which lets a stop decide
-	 * if one came before it let go ({@code OutboundPipe.run}), nothing here closes the
-	 * descriptor under a write, so a write that fails failed by itself.
+	 * stop ends it as failed, as the thread engine's writer does
+	 * ({@code OutboundPipe.run}): the lines it leaves are dropped for the reason the
+	 * channel was told.
 	 */
 	private void end(@Nullable DropReason reason) {
 		if (this.ended.getCount() == 0) {

@@ -239,20 +239,19 @@ final class OutboundPipe implements PipeWriter {
 			failed(ex, onFailure);
 		}
 		finally {
+			// One reason for every line the writer leaves, the one the channel was told:
+			// a failure if it failed, also after a stop began. What abort() does to a
+			// write (the channel closed under it, the thread interrupted) ends it with an
+			// exception caught above as the stop's, not as a failure.
+			DropReason reason = (this.failure != null) ? DropReason.WRITER_FAILED : DropReason.SHUTDOWN;
 			// What no client read goes with our descriptors, unless one still reads.
 			UnreadOutLines.close(this.fifo, () -> {
 				InboundPipe.closeQuietly(this.channel);
 				this.fifo.close();
-			}, this.statistics, (this.failure != null) ? DropReason.WRITER_FAILED : DropReason.SHUTDOWN,
-					this.bufferSize);
+			}, this.statistics, reason, this.bufferSize);
 			// A batch is left only if writing it was cut short, and takenWhole says how
-			// much of it the pipe took. The reason is the stop's if one came before the
-			// thread let go, even if a write failed too: abort() closes the channel
-			// under a blocked write, so what that write throws may be the stop's doing,
-			// and its lines were the stop's to lose anyway. The event loop's writer
-			// differs, see EventLoopWriter.end.
-			CutBatch.account(batch, this.takenWhole, this.aborted ? DropReason.SHUTDOWN : DropReason.WRITER_FAILED,
-					this.queue, this.statistics, this.lostLines);
+			// much of it the pipe took.
+			CutBatch.account(batch, this.takenWhole, reason, this.queue, this.statistics, this.lostLines);
 		}
 	}
 

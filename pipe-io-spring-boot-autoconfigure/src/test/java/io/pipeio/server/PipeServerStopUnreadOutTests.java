@@ -5,9 +5,12 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import io.pipeio.test.PipeTestClient;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,8 +19,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * Lines the server wrote into the out pipe that no client read: the stop's close of the
  * server's last descriptors throws them away, and they are counted as dropped
- * ({@code shutdown}), unless a client still holds the pipe open for reading (then they
- * are its to read, and not counted).
+ * ({@code shutdown}, or {@code writer-failed} like the lines not written if the writer
+ * failed), unless a client still holds the pipe open for reading (then they are its to
+ * read, and not counted).
  */
 class PipeServerStopUnreadOutTests extends PipeServerTestSupport {
 
@@ -95,6 +99,62 @@ class PipeServerStopUnreadOutTests extends PipeServerTestSupport {
 			.isEqualTo(count);
 		assertThat(statistics.getDropped(DropReason.SHUTDOWN)).isEqualTo(count);
 		assertThat(statistics.getSentMessages()).as("lines the pipe took whole").isPositive();
+	}
+
+	@Test
+	void aWriterFailingAfterTheStopAbortedItDropsItsUnreadAndItsQueuedLinesForOneReason() throws Exception {
+		PipeServer server = this.pipes.start();
+		sendUnread(server, 2);
+		// The failure is injected: a line whose future, completed by the writer once the
+		// pipe took the line, waits until the stop aborted the writer, then throws.
+		CountDownLatch completing = new CountDownLatch(1);
+		CountDownLatch stopped = new CountDownLatch(1);
+		CompletableFuture<Void> failing = new CompletableFuture<>() {
+			@Override
+			public boolean complete(@Nullable Void value) {
+				completing.countDown();
+				try {
+					stopped.await();
+				}
+				catch (InterruptedException ex) {
+					// the thread engine's abort interrupts its writer thread
+				}
+				throw new IllegalStateException("injected into the writer after the stop");
+			}
+		};
+		SendQueue queue = TestPipes.sendQueue(server);
+		// Queued from a thread of its own: on the event loop, the thread that queues a
+		// line writes it, and completes its future.
+		Thread sender = new Thread(() -> {
+			try {
+				queue.offer(new OutboundPipe.PendingLine("unread-2".getBytes(StandardCharsets.UTF_8), failing));
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}, "test-sender");
+		sender.start();
+		assertThat(completing.await(5, TimeUnit.SECONDS)).isTrue();
+		for (int i = 0; i < 3; i++) {
+			server.send(("queued-" + i).getBytes(StandardCharsets.UTF_8));
+		}
+		server.stop(TestPipes.STOP_TIMEOUT);
+		stopped.countDown();
+		// The writer ends on the sender's thread on the event loop, on its own on the
+		// thread engine.
+		sender.join(Duration.ofSeconds(10).toMillis());
+		await().atMost(Duration.ofSeconds(10)).until(() -> TestPipes.engineThreads().isEmpty());
+		ChannelStatistics statistics = server.getStatistics();
+		assertThat(statistics.getDroppedTotal()).isEqualTo(6);
+		assertThat(server.getLastFailure()).hasMessageContaining("injected into the writer after the stop");
+		// The writer failed, and the channel said so: the three lines it wrote that no
+		// client read and the three still queued are dropped for that reason, each line
+		// once, on either engine.
+		assertThat(statistics.getDropped(DropReason.WRITER_FAILED)).isEqualTo(6);
+		assertThat(statistics.getDropped(DropReason.SHUTDOWN)).isZero();
+		assertThat(this.pipes.recorder.droppedLines).extracting(Recorder.DroppedLine::reason)
+			.containsExactly(DropReason.WRITER_FAILED, DropReason.WRITER_FAILED, DropReason.WRITER_FAILED);
+		assertThat(statistics.getSentMessages()).isEqualTo(3);
 	}
 
 	private void sendUnread(PipeServer server, int count) throws Exception {
