@@ -34,21 +34,33 @@ final class LostLines {
 	 * @param reason why they are lost, or {@code null} if none should be there (a writer
 	 * ending after its queue closed and drained)
 	 * @param cause what their waiting senders are told
+	 * @throws Error the first {@code Error} the listener threw, once every line was given
+	 * to it and every sender told
 	 */
 	void drop(List<Object> entries, @Nullable DropReason reason, IOException cause) {
+		Error error = null;
 		if (reason != null && !entries.isEmpty()) {
 			this.statistics.recordDropped(reason, entries.size());
 			for (Object entry : entries) {
+				// A listener must not throw; if one does, the other lines are still
+				// reported and every sender is still told.
 				try {
 					this.listener.onLineDropped(this.server, reason, OutboundPipe.lineOf(entry));
 				}
 				catch (RuntimeException ex) {
-					// A listener must not throw; if one does, the other lines are still
-					// reported and every sender is still told.
+					// the listener's own fault, which only it can report
+				}
+				catch (Error ex) {
+					// Out of memory, a stack overflow: not to be hidden, so passed on,
+					// but only once every line is accounted for.
+					error = (error != null) ? error : ex;
 				}
 			}
 		}
 		OutboundPipe.failAll(entries, cause);
+		if (error != null) {
+			throw error;
+		}
 	}
 
 }

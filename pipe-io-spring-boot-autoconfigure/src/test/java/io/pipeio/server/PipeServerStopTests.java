@@ -12,6 +12,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -19,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import io.pipeio.test.PipeTestClient;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -160,6 +162,68 @@ class PipeServerStopTests extends PipeServerTestSupport {
 		assertThat(kept).extracting((lost) -> new String(lost.line(), 0, 2, StandardCharsets.US_ASCII))
 			.containsExactlyElementsOf(
 					IntStream.range((int) sent, 64).mapToObj((i) -> String.format("%02d", i)).toList());
+	}
+
+	@Test
+	void aListenerThrowingAnErrorForALineTheStopDropsIsStillGivenEveryLineAndEverySenderIsTold() throws Exception {
+		PipeServer server = startWithAListenerThrowingAnErrorForEachDroppedLine();
+		List<CompletableFuture<Void>> queued = queueLinesTheStopDrops(server);
+		stopReportingUncaught(server);
+		assertThat(this.pipes.recorder.droppedLines).hasSize(4)
+			.allSatisfy((lost) -> assertThat(lost.reason()).isEqualTo(DropReason.SHUTDOWN));
+		assertThat(queued).allSatisfy((future) -> assertThat(future).isCompletedExceptionally());
+		assertThat(server.getStatistics().getDropped(DropReason.SHUTDOWN)).isEqualTo(4);
+		assertThat(server.getStatistics().getSentMessages()).isZero();
+	}
+
+	private PipeServer startWithAListenerThrowingAnErrorForEachDroppedLine() throws Exception {
+		Recorder recorder = this.pipes.recorder;
+		PipeServer server = this.pipes.server(this.pipes.settings().build(), recorder, new PipeServerListener() {
+			@Override
+			public void onStateChanged(PipeServer stopped, PipeServerState previous, PipeServerState current,
+					@Nullable Throwable cause) {
+				recorder.onStateChanged(stopped, previous, current, cause);
+			}
+
+			@Override
+			public void onLineDropped(PipeServer stopped, DropReason reason, byte[] line) {
+				recorder.onLineDropped(stopped, reason, line);
+				throw new StackOverflowError("thrown for a line the stop dropped");
+			}
+		});
+		server.start();
+		return server;
+	}
+
+	/**
+	 * Queue four lines that no client reads: the writer waits for room with the first,
+	 * which the stop cuts, and the other three are still queued.
+	 */
+	private static List<CompletableFuture<Void>> queueLinesTheStopDrops(PipeServer server) {
+		server.send(new byte[70_000]);
+		await().atMost(Duration.ofSeconds(5)).until(() -> server.getSendQueueSize() == 0);
+		List<CompletableFuture<Void>> queued = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			queued.add(server.sendAsync(("queued-" + i).getBytes(StandardCharsets.US_ASCII)));
+		}
+		return queued;
+	}
+
+	/**
+	 * Stop, collecting what escapes an engine thread (or is reported as if it had) until
+	 * the engine threads ended.
+	 */
+	private static List<Throwable> stopReportingUncaught(PipeServer server) {
+		List<Throwable> reported = Collections.synchronizedList(new ArrayList<>());
+		Thread.UncaughtExceptionHandler before = Thread.getDefaultUncaughtExceptionHandler();
+		Thread.setDefaultUncaughtExceptionHandler((thread, ex) -> reported.add(ex));
+		try {
+			stopPromptly(server);
+		}
+		finally {
+			Thread.setDefaultUncaughtExceptionHandler(before);
+		}
+		return List.copyOf(reported);
 	}
 
 	@Test
