@@ -238,13 +238,31 @@ final class EventLoopWriter implements PipeWriter {
 					(reason == DropReason.WRITER_FAILED) ? reason : DropReason.SHUTDOWN, this.bufferSize);
 			// Without a reason, takeBatch emptied the batch before it found the queue
 			// closed and empty: nothing is left to account for.
-			CutBatch.account(this.batch.lines(), this.batch.wholeLines(), reason, this.queue, this.statistics,
-					this.lostLines);
+			try {
+				CutBatch.account(this.batch.lines(), this.batch.wholeLines(), reason, this.queue, this.statistics,
+						this.lostLines);
+			}
+			catch (RuntimeException | Error ex) {
+				reportUncaught(ex);
+			}
 			this.batch.clear();
 		}
 		finally {
 			this.ended.countDown();
 		}
+	}
+
+	/**
+	 * Report what a listener told of the lost lines threw (an {@code Error}: see
+	 * {@link LostLines}), or a sender's future: the lines are accounted for, and the
+	 * writer ends for its own reason all the same, so a stopping channel is not failed.
+	 * The thread engine's writer lets it end its thread, whose uncaught-exception handler
+	 * reports it; here it goes to the same handler of the current thread, which is not
+	 * ended, as it may be a shared worker or a sender's.
+	 */
+	private static void reportUncaught(Throwable ex) {
+		Thread current = Thread.currentThread();
+		current.getUncaughtExceptionHandler().uncaughtException(current, ex);
 	}
 
 	@Override

@@ -176,6 +176,22 @@ class PipeServerStopTests extends PipeServerTestSupport {
 		assertThat(server.getStatistics().getSentMessages()).isZero();
 	}
 
+	@Test
+	void aListenerThrowingAnErrorForALineTheStopDropsLeavesTheChannelStoppedAndTheErrorReported() throws Exception {
+		PipeServer server = startWithAListenerThrowingAnErrorForEachDroppedLine();
+		queueLinesTheStopDrops(server);
+		List<Throwable> reported = stopReportingUncaught(server);
+		// The channel was stopping, not failing: the error is reported once (not once a
+		// line) as one that escaped the thread it was thrown on, on either engine.
+		assertThat(reported).singleElement()
+			.satisfies((ex) -> assertThat(ex).isInstanceOf(StackOverflowError.class)
+				.hasMessage("thrown for a line the stop dropped"));
+		assertThat(this.pipes.recorder.transitions).containsExactly("STOPPED->STARTING", "STARTING->RUNNING",
+				"RUNNING->STOPPING", "STOPPING->STOPPED");
+		assertThat(server.getLastFailure()).isNull();
+		assertThat(server.getStatistics().getLastError()).isNull();
+	}
+
 	private PipeServer startWithAListenerThrowingAnErrorForEachDroppedLine() throws Exception {
 		Recorder recorder = this.pipes.recorder;
 		PipeServer server = this.pipes.server(this.pipes.settings().build(), recorder, new PipeServerListener() {
