@@ -2,6 +2,7 @@ package io.pipeio.autoconfigure;
 
 import java.time.Duration;
 import java.nio.charset.Charset;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -64,9 +65,9 @@ final class PipeChannelChecks {
 			checkValues(channel, problems);
 			checkPlugin(channel, problems);
 			checkSharedDeadLetter(deadLetterFiles, channel, problems);
-			String deadLetterName = deadLetterNameProblem(channel);
-			if (deadLetterName != null) {
-				problems.add(deadLetterName);
+			String deadLetterFile = deadLetterFileProblem(channel);
+			if (deadLetterFile != null) {
+				problems.add(deadLetterFile);
 			}
 			PipePathChecks.checkPath(pathOwners, channel, "in-pipe", channel.inPipe(), name + ".in", directory,
 					problems);
@@ -160,11 +161,11 @@ final class PipeChannelChecks {
 	 */
 	private static void checkSharedDeadLetter(Map<Path, EffectiveChannel> fileOwners, EffectiveChannel channel,
 			Set<String> problems) {
-		String file = channel.deadLetterFile();
-		if (file == null || file.isBlank()) {
+		Path file = deadLetterPath(channel);
+		if (file == null) {
 			return;
 		}
-		EffectiveChannel first = fileOwners.putIfAbsent(Path.of(file).toAbsolutePath().normalize(), channel);
+		EffectiveChannel first = fileOwners.putIfAbsent(file, channel);
 		if (first != null && (first.deadLetterMaxHistory() != channel.deadLetterMaxHistory()
 				|| !first.deadLetterMaxFileSize().equals(channel.deadLetterMaxFileSize()))) {
 			problems.add(channel.property("dead-letter.file") + " is also the dead-letter file of channel '"
@@ -174,20 +175,50 @@ final class PipeChannelChecks {
 	}
 
 	/**
-	 * A dead-letter file's name must leave room for the names of its rotated files,
-	 * {@code <file>.1} to {@code <file>.<max-history>}, within the 255 bytes of a file
-	 * name: rotation would otherwise fail at the first full file, and every dead letter
-	 * after it with it. Checked for each channel with its own name, which
-	 * {@code {channel}} in the file of {@code channel-defaults} stands for.
-	 * @return the problem, naming the properties and the fix, or {@code null} if the name
-	 * fits or the channel has no dead-letter file
+	 * @return the channel's dead-letter file, absolute, or {@code null} if it has none or
+	 * its path is one the file system cannot take ({@link #deadLetterFileProblem} says
+	 * so)
 	 */
-	static @Nullable String deadLetterNameProblem(EffectiveChannel channel) {
+	private static @Nullable Path deadLetterPath(EffectiveChannel channel) {
 		String file = channel.deadLetterFile();
 		if (file == null || file.isBlank()) {
 			return null;
 		}
-		Path path = Path.of(file).toAbsolutePath().normalize();
+		try {
+			return Path.of(file).toAbsolutePath().normalize();
+		}
+		catch (InvalidPathException ex) {
+			return null;
+		}
+	}
+
+	/**
+	 * A dead-letter file must be a path the file system can take (no NUL), and its name
+	 * must leave room for the names of its rotated files, {@code <file>.1} to
+	 * {@code <file>.<max-history>}, within the 255 bytes of a file name: rotation would
+	 * otherwise fail at the first full file, and every dead letter after it with it.
+	 * Checked for each channel with its own name, which {@code {channel}} in the file of
+	 * {@code channel-defaults} stands for.
+	 * @return the problem, naming the properties and the fix, or {@code null} if the file
+	 * is fine or the channel has none
+	 */
+	static @Nullable String deadLetterFileProblem(EffectiveChannel channel) {
+		String file = channel.deadLetterFile();
+		if (file == null || file.isBlank()) {
+			return null;
+		}
+		Path path;
+		try {
+			path = Path.of(file).toAbsolutePath().normalize();
+		}
+		catch (InvalidPathException ex) {
+			String property = channel.property("dead-letter.file");
+			String given = "'" + printable(file) + "'";
+			String what = channel.isOwn("dead-letter.file") ? property + " " + given
+					: property + " gives channel '" + channel.name() + "' the dead-letter file " + given + ", which";
+			return what + " is not a path the file system can take (" + ex.getReason()
+					+ "); remove that character from the path";
+		}
 		int history = Math.max(channel.deadLetterMaxHistory(), 0);
 		int bytes = DeadLetterSettings.nameBytes(path);
 		int max = DeadLetterSettings.maxNameBytes(history);
@@ -203,6 +234,25 @@ final class PipeChannelChecks {
 		return channel.property("dead-letter.file") + " gives channel '" + channel.name() + "' the dead-letter file "
 				+ path + ", whose name has " + bytes + " bytes, more than the " + max + " it may have: " + why
 				+ "; shorten the file name to at most " + max + " bytes" + shorter;
+	}
+
+	/**
+	 * @return the value with each control character, such as a NUL, written as a Java
+	 * Unicode escape (a backslash, {@code u} and four hex digits), so that a message
+	 * shows where it is rather than carry it into a log
+	 */
+	private static String printable(String value) {
+		StringBuilder printable = new StringBuilder(value.length());
+		for (int i = 0; i < value.length(); i++) {
+			char c = value.charAt(i);
+			if (Character.isISOControl(c)) {
+				printable.append(String.format("\\u%04x", (int) c));
+			}
+			else {
+				printable.append(c);
+			}
+		}
+		return printable.toString();
 	}
 
 	static String overflowProblem(String property, @Nullable String value) {

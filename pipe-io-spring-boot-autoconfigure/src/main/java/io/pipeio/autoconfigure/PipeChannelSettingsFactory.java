@@ -131,9 +131,9 @@ public class PipeChannelSettingsFactory {
 		String deadLetterFile = channel.deadLetterFile();
 		// Checked with the configured channels already; a channel only a listener
 		// declares gets its name here.
-		String deadLetterName = PipeChannelChecks.deadLetterNameProblem(channel);
-		if (deadLetterName != null) {
-			throw new IllegalArgumentException(deadLetterName);
+		String deadLetterProblem = PipeChannelChecks.deadLetterFileProblem(channel);
+		if (deadLetterProblem != null) {
+			throw new IllegalArgumentException(deadLetterProblem);
 		}
 		return new PipeChannelSettings(server.build(), Charset.forName(channel.charset()), channel.autoStartup(),
 				(plugin != null) ? plugin.toSettings(channel.pluginProperty()) : null,

@@ -296,6 +296,48 @@ class PipeRetryAndDeadLetterTests {
 			});
 	}
 
+	/**
+	 * A path the file system cannot take (a NUL, which ends a name for the kernel) fails
+	 * the start naming the property, for a configured channel and for one only a listener
+	 * declares.
+	 */
+	@Test
+	void aDeadLetterFileThatIsNoValidPathFailsStartupNamingTheProperty() {
+		String invalid = this.directory.resolve("letters") + "/flaky\u0000.jsonl";
+		runner().withPropertyValues("pipe-io.channels.flaky.dead-letter.file=" + invalid).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()).getMessage())
+				.contains("pipe-io.channels.flaky.dead-letter.file '" + this.directory.resolve("letters")
+						+ "/flaky\\u0000.jsonl' is not a path the file system can take")
+				.contains("remove that character");
+		});
+		runner()
+			.withPropertyValues(
+					"pipe-io.channel-defaults.dead-letter.file=" + this.directory.resolve("letters")
+							+ "/\u0000{channel}.jsonl",
+					"pipe-io.channels.flaky.dead-letter.file=" + this.directory.resolve("letters/flaky.jsonl"))
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()).getMessage())
+					.contains("pipe-io.channel-defaults.dead-letter.file gives channel 'quiet' the dead-letter file '"
+							+ this.directory.resolve("letters") + "/\\u0000quiet.jsonl', which is not a path")
+					.doesNotContain("gives channel 'flaky'");
+			});
+		runner()
+			.withPropertyValues(
+					"pipe-io.channel-defaults.dead-letter.file=" + this.directory.resolve("letters")
+							+ "/\u0000{channel}.jsonl",
+					"pipe-io.channels.flaky.dead-letter.file=" + this.directory.resolve("letters/flaky.jsonl"),
+					"pipe-io.channels.quiet.dead-letter.file=" + this.directory.resolve("letters/quiet.jsonl"))
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure())
+					.hasStackTraceContaining("pipe-io.channel-defaults.dead-letter.file gives channel 'json' the"
+							+ " dead-letter file '" + this.directory.resolve("letters") + "/\\u0000json.jsonl'")
+					.hasStackTraceContaining("remove that character");
+			});
+	}
+
 	@Test
 	void anEmptyFileTurnsTheDefaultDeadLetterFileOffForOneChannel() {
 		runner().withPropertyValues("pipe-io.channels.json.dead-letter.file=").run((context) -> {
