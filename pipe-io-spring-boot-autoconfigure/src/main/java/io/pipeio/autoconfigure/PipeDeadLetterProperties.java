@@ -35,7 +35,9 @@ public class PipeDeadLetterProperties {
 	private @Nullable DataSize maxFileSize;
 
 	/**
-	 * How many rotated files are kept; 0 keeps none. Default 5.
+	 * How many rotated files are kept; 0 keeps none, and up to 2147483647 keeps every
+	 * file in practice. A rotation renames each rotated file there is, so its cost grows
+	 * with the files kept, not with this number. Default 5.
 	 */
 	private @Nullable Integer maxHistory;
 

@@ -208,34 +208,42 @@ final class DeadLetterRotation {
 	/**
 	 * Rename each file of the history to the next of the names this rotation may use, up
 	 * to the first free one, deleting the oldest if none is free, and the file to the
-	 * first.
+	 * first. Only the names up to the first free one are looked at: what a rotation costs
+	 * depends on the files there are, never on how many {@code max-history} allows.
 	 * @param full the full file, under its name or a temporary one
 	 * @throws FileAlreadyExistsException if a name was taken since it was looked at
 	 */
 	private void shift(Path full) throws IOException {
 		Path file = this.settings.file();
 		int history = this.settings.maxHistory();
-		List<Path> names = new ArrayList<>(history);
+		// The names this rotation uses: this user's files of the history, then the first
+		// free name if there is one before the history is full.
+		List<Path> names = new ArrayList<>();
 		List<String> taken = new ArrayList<>();
 		// Settings have room for the names up to .<history>; those skipped beyond stop
 		// where a name would be too long.
-		long last = Math.min((long) history + MAX_SKIPPED, DeadLetterNames.lastHistoryNumber(file));
-		for (int index = 1; names.size() < history && index <= last; index++) {
+		long last = DeadLetterNames.lastHistoryNumber(file);
+		boolean free = false;
+		long index = 0;
+		while (!free && names.size() < history) {
+			index++;
+			if (index > last || taken.size() > MAX_SKIPPED) {
+				throw new FileSystemException(file.toString(), null,
+						"cannot be rotated: of the names " + rotated(1).getFileName() + " to "
+								+ rotated(index - 1).getFileName() + ", " + taken.size()
+								+ " are taken by what pipe-io did not create (" + taken.get(0)
+								+ "), which it never renames or deletes; this dead letter is lost. Remove them, or put"
+								+ " the dead-letter file in a directory only this user can write to");
+			}
 			Path name = rotated(index);
 			String holder = OwnNames.takenBy(name);
-			if (holder == null) {
-				names.add(name);
-			}
-			else {
+			if (holder != null) {
 				taken.add(name + " (" + holder + ")");
 			}
-		}
-		if (names.size() < history) {
-			throw new FileSystemException(file.toString(), null,
-					"cannot be rotated: of the names " + rotated(1).getFileName() + " to " + rotated(last).getFileName()
-							+ ", " + taken.size() + " are taken by what pipe-io did not create (" + taken.get(0)
-							+ "), which it never renames or deletes; this dead letter is lost. Remove them, or put"
-							+ " the dead-letter file in a directory only this user can write to");
+			else {
+				names.add(name);
+				free = !Files.exists(name, LinkOption.NOFOLLOW_LINKS);
+			}
 		}
 		if (!taken.isEmpty()) {
 			logger.warn("Dead-letter file " + file + " was rotated around names taken by what pipe-io did not create,"
@@ -244,17 +252,12 @@ final class DeadLetterRotation {
 		}
 		// Files move up to the first free name only: a gap (a rotated file removed, a
 		// rotation cut short) costs no file of the history.
-		int free = 0;
-		while (free < history && Files.exists(names.get(free), LinkOption.NOFOLLOW_LINKS)) {
-			free++;
+		int target = names.size() - 1;
+		if (!free && OwnNames.isOwn(names.get(target))) {
+			// The history is full: its oldest file goes.
+			Files.delete(names.get(target));
 		}
-		if (free == history) {
-			free = history - 1;
-			if (OwnNames.isOwn(names.get(free))) {
-				Files.delete(names.get(free));
-			}
-		}
-		for (int i = free - 1; i >= 0; i--) {
+		for (int i = target - 1; i >= 0; i--) {
 			moveOwn(names.get(i), names.get(i + 1));
 		}
 		moveOwn(full, names.get(0));

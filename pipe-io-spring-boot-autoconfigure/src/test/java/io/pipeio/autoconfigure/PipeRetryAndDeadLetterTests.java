@@ -338,6 +338,32 @@ class PipeRetryAndDeadLetterTests {
 			});
 	}
 
+	/**
+	 * The largest max-history a user may give, to keep every rotated file: rotation costs
+	 * what the files there cost, not what the history could hold.
+	 */
+	@Test
+	void theLargestMaxHistoryRotatesTheFileAndKeepsEveryDeadLetter() {
+		runner()
+			.withPropertyValues("pipe-io.channels.quiet.dead-letter.max-history=" + Integer.MAX_VALUE,
+					"pipe-io.channels.quiet.dead-letter.max-file-size=1B")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				try (PipeTestClient quiet = PipeTestClient.connect(pipes(), "quiet")) {
+					for (int i = 0; i < 3; i++) {
+						quiet.send("nobody listens " + i);
+					}
+					// Each record is larger than the file may grow: each is a file.
+					await().until(() -> statistics(context, "quiet").getDeadLettered() == 3);
+				}
+				assertThat(statistics(context, "quiet").getDeadLetterFailures()).isZero();
+				Path file = this.directory.resolve("letters/quiet.jsonl");
+				assertThat(single(file).path("line").asString()).isEqualTo("nobody listens 2");
+				assertThat(single(Path.of(file + ".1")).path("line").asString()).isEqualTo("nobody listens 1");
+				assertThat(single(Path.of(file + ".2")).path("line").asString()).isEqualTo("nobody listens 0");
+			});
+	}
+
 	@Test
 	void anEmptyFileTurnsTheDefaultDeadLetterFileOffForOneChannel() {
 		runner().withPropertyValues("pipe-io.channels.json.dead-letter.file=").run((context) -> {

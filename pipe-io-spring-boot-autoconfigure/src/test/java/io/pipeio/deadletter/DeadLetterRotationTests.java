@@ -151,7 +151,8 @@ class DeadLetterRotationTests {
 
 	/**
 	 * Names of the history taken by what pipe-io did not create are skipped, but never
-	 * beyond a name too long: the write fails naming what is taken, not the length.
+	 * beyond a name too long: the write that needs such a name fails naming what is
+	 * taken, not the length. A free name before them is used all the same.
 	 */
 	@Test
 	void takenNamesAreSkippedNoFurtherThanNamesFit() throws IOException {
@@ -162,10 +163,63 @@ class DeadLetterRotationTests {
 		}
 		try (DeadLetterFile letters = new DeadLetterFile(new DeadLetterSettings(file, recordSize("line 0"), 3))) {
 			letters.write(letter("line 0"));
-			assertThatExceptionOfType(FileSystemException.class).isThrownBy(() -> letters.write(letter("line 1")))
+			letters.write(letter("line 1"));
+			assertThatExceptionOfType(FileSystemException.class).isThrownBy(() -> letters.write(letter("line 2")))
 				.withMessageContaining("to " + rotated(file, 9).getFileName() + ", 8 are taken");
 		}
-		assertThat(lines(file)).containsExactly("line 0");
+		assertThat(lines(file)).containsExactly("line 1");
+		assertThat(lines(rotated(file, 1))).containsExactly("line 0");
+		assertThat(precious).hasContent("precious");
+	}
+
+	/**
+	 * Rotation looks at the names of the history up to the first free one: a history as
+	 * long as an {@code int} allows (to keep every file) costs what the files there cost,
+	 * and its names never run past that {@code int}.
+	 */
+	@Test
+	void aHistoryAsLongAsAnIntAllowsRotatesLikeAShortOne() throws IOException {
+		Path file = this.directory.resolve("calc.jsonl");
+		try (DeadLetterFile letters = new DeadLetterFile(
+				new DeadLetterSettings(file, recordSize("line 0"), Integer.MAX_VALUE))) {
+			for (int i = 0; i < 4; i++) {
+				letters.write(letter("line " + i));
+			}
+		}
+		assertThat(lines(file)).containsExactly("line 3");
+		assertThat(lines(rotated(file, 1))).containsExactly("line 2");
+		assertThat(lines(rotated(file, 2))).containsExactly("line 1");
+		assertThat(lines(rotated(file, 3))).containsExactly("line 0");
+		assertThat(names()).hasSize(4);
+	}
+
+	/**
+	 * However long the history, a rotation skips no more than
+	 * {@link DeadLetterRotation#MAX_SKIPPED} taken names to reach a free one.
+	 */
+	@ParameterizedTest
+	@ValueSource(ints = { DeadLetterRotation.MAX_SKIPPED, DeadLetterRotation.MAX_SKIPPED + 1 })
+	void takenNamesAreSkippedNoFurtherThanTheLimitHoweverLongTheHistory(int taken) throws IOException {
+		Path file = this.directory.resolve("calc.jsonl");
+		Path precious = Files.writeString(this.directory.resolve("precious"), "precious\n");
+		for (int i = 1; i <= taken; i++) {
+			Files.createSymbolicLink(rotated(file, i), precious);
+		}
+		try (DeadLetterFile letters = new DeadLetterFile(
+				new DeadLetterSettings(file, recordSize("line 0"), Integer.MAX_VALUE))) {
+			letters.write(letter("line 0"));
+			if (taken <= DeadLetterRotation.MAX_SKIPPED) {
+				letters.write(letter("line 1"));
+				assertThat(lines(file)).containsExactly("line 1");
+				assertThat(lines(rotated(file, taken + 1))).containsExactly("line 0");
+			}
+			else {
+				assertThatExceptionOfType(FileSystemException.class).isThrownBy(() -> letters.write(letter("line 1")))
+					.withMessageContaining(rotated(file, 1).getFileName() + " to " + rotated(file, taken).getFileName()
+							+ ", " + taken + " are taken");
+				assertThat(lines(file)).containsExactly("line 0");
+			}
+		}
 		assertThat(precious).hasContent("precious");
 	}
 
