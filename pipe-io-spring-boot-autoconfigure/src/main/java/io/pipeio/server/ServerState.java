@@ -44,15 +44,23 @@ final class ServerState {
 	 * Fail the server: for a pipe that cannot be used and for anything unexpected in an
 	 * engine thread, so that no thread dies while the state says RUNNING. The watchdog's
 	 * next check that finds everything working sets it running again.
+	 * <p>
+	 * A failure once a stop began (a writer the stop's deadline left behind, failing
+	 * after {@code stop} returned) is remembered as the last failure but changes no
+	 * state: the channel is stopping or stopped, and a stopped channel shown as failed
+	 * would look broken to an operator who only stopped it.
 	 * @param ex the cause
 	 */
-	void fail(Throwable ex) {
+	synchronized void fail(Throwable ex) {
 		Throwable last = this.lastFailure;
 		boolean changed = this.state != PipeServerState.FAILED || last == null
 				|| !String.valueOf(last).equals(String.valueOf(ex));
 		this.lastFailure = ex;
-		if (changed) {
-			this.statistics.recordError(ex);
+		if (!changed) {
+			return;
+		}
+		this.statistics.recordError(ex);
+		if (this.state != PipeServerState.STOPPING && this.state != PipeServerState.STOPPED) {
 			set(PipeServerState.FAILED, ex);
 		}
 	}

@@ -155,6 +155,11 @@ class PipeServerStopUnreadOutTests extends PipeServerTestSupport {
 		assertThat(this.pipes.recorder.droppedLines).extracting(Recorder.DroppedLine::reason)
 			.containsExactly(DropReason.WRITER_FAILED, DropReason.WRITER_FAILED, DropReason.WRITER_FAILED);
 		assertThat(statistics.getSentMessages()).isEqualTo(3);
+		// A failure after the stop began is the last failure, not a state: the channel
+		// the operator stopped stays stopped.
+		assertThat(server.getState()).isEqualTo(PipeServerState.STOPPED);
+		assertThat(this.pipes.recorder.transitions).doesNotContain("STOPPING->FAILED", "STOPPED->FAILED")
+			.endsWith("STOPPING->STOPPED");
 	}
 
 	private void sendUnread(PipeServer server, int count) throws Exception {
