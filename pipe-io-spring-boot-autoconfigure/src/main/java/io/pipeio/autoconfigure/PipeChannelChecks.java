@@ -2,7 +2,6 @@ package io.pipeio.autoconfigure;
 
 import java.time.Duration;
 import java.nio.charset.Charset;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -14,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import io.pipeio.deadletter.DeadLetterSettings;
 import io.pipeio.server.DispatchMode;
 import io.pipeio.server.OverflowPolicy;
 import io.pipeio.server.PipeEngine;
@@ -64,11 +62,7 @@ final class PipeChannelChecks {
 			EffectiveChannel channel = new EffectiveChannel(name, own, properties.getChannelDefaults());
 			checkValues(channel, problems);
 			checkPlugin(channel, problems);
-			checkSharedDeadLetter(deadLetterFiles, channel, problems);
-			String deadLetterFile = deadLetterFileProblem(channel);
-			if (deadLetterFile != null) {
-				problems.add(deadLetterFile);
-			}
+			DeadLetterChecks.checkFile(deadLetterFiles, channel, problems);
 			PipePathChecks.checkPath(pathOwners, channel, "in-pipe", channel.inPipe(), name + ".in", directory,
 					problems);
 			PipePathChecks.checkPath(pathOwners, channel, "out-pipe", channel.outPipe(), name + ".out", directory,
@@ -114,7 +108,7 @@ final class PipeChannelChecks {
 					+ "; use a duration such as 5s");
 		}
 		checkRetry(channel, problems);
-		checkDeadLetter(channel, problems);
+		DeadLetterChecks.checkSizes(channel, problems);
 	}
 
 	/**
@@ -142,117 +136,6 @@ final class PipeChannelChecks {
 			problems.add(channel.property("retry.multiplier") + " must be at least 1, got " + channel.retryMultiplier()
 					+ "; use 1 for equal waits or 2 to double each wait");
 		}
-	}
-
-	private static void checkDeadLetter(EffectiveChannel channel, Set<String> problems) {
-		if (channel.deadLetterMaxFileSize().toBytes() < 1) {
-			problems.add(channel.property("dead-letter.max-file-size") + " must be at least 1B, got "
-					+ channel.deadLetterMaxFileSize() + "; use a size such as 10MB");
-		}
-		if (channel.deadLetterMaxHistory() < 0) {
-			problems.add(channel.property("dead-letter.max-history") + " must not be negative, got "
-					+ channel.deadLetterMaxHistory() + "; use 0 to keep no rotated file");
-		}
-	}
-
-	/**
-	 * Channels that share a dead-letter file share its rotation: they must agree on its
-	 * sizes.
-	 */
-	private static void checkSharedDeadLetter(Map<Path, EffectiveChannel> fileOwners, EffectiveChannel channel,
-			Set<String> problems) {
-		Path file = deadLetterPath(channel);
-		if (file == null) {
-			return;
-		}
-		EffectiveChannel first = fileOwners.putIfAbsent(file, channel);
-		if (first != null && (first.deadLetterMaxHistory() != channel.deadLetterMaxHistory()
-				|| !first.deadLetterMaxFileSize().equals(channel.deadLetterMaxFileSize()))) {
-			problems.add(channel.property("dead-letter.file") + " is also the dead-letter file of channel '"
-					+ first.name() + "' with another max-file-size or max-history; give both the same sizes, or"
-					+ " each its own file");
-		}
-	}
-
-	/**
-	 * @return the channel's dead-letter file, absolute, or {@code null} if it has none or
-	 * its path is one the file system cannot take ({@link #deadLetterFileProblem} says
-	 * so)
-	 */
-	private static @Nullable Path deadLetterPath(EffectiveChannel channel) {
-		String file = channel.deadLetterFile();
-		if (file == null || file.isBlank()) {
-			return null;
-		}
-		try {
-			return Path.of(file).toAbsolutePath().normalize();
-		}
-		catch (InvalidPathException ex) {
-			return null;
-		}
-	}
-
-	/**
-	 * A dead-letter file must be a path the file system can take (no NUL), and its name
-	 * must leave room for the names of its rotated files, {@code <file>.1} to
-	 * {@code <file>.<max-history>}, within the 255 bytes of a file name: rotation would
-	 * otherwise fail at the first full file, and every dead letter after it with it.
-	 * Checked for each channel with its own name, which {@code {channel}} in the file of
-	 * {@code channel-defaults} stands for.
-	 * @return the problem, naming the properties and the fix, or {@code null} if the file
-	 * is fine or the channel has none
-	 */
-	static @Nullable String deadLetterFileProblem(EffectiveChannel channel) {
-		String file = channel.deadLetterFile();
-		if (file == null || file.isBlank()) {
-			return null;
-		}
-		Path path;
-		try {
-			path = Path.of(file).toAbsolutePath().normalize();
-		}
-		catch (InvalidPathException ex) {
-			String property = channel.property("dead-letter.file");
-			String given = "'" + printable(file) + "'";
-			String what = channel.isOwn("dead-letter.file") ? property + " " + given
-					: property + " gives channel '" + channel.name() + "' the dead-letter file " + given + ", which";
-			return what + " is not a path the file system can take (" + ex.getReason()
-					+ "); remove that character from the path";
-		}
-		int history = Math.max(channel.deadLetterMaxHistory(), 0);
-		int bytes = DeadLetterSettings.nameBytes(path);
-		int max = DeadLetterSettings.maxNameBytes(history);
-		if (bytes <= max) {
-			return null;
-		}
-		String limit = "a file name may have at most " + DeadLetterSettings.maxNameBytes(0) + " bytes";
-		String why = (history > 0)
-				? "its rotated files are named after it with .1 to ." + history + " appended, and " + limit : limit;
-		// Without a history, the name may have all 255 bytes.
-		String shorter = (history > 0 && bytes <= DeadLetterSettings.maxNameBytes(0))
-				? ", or set " + channel.property("dead-letter.max-history") + " to 0 to keep no rotated file" : "";
-		return channel.property("dead-letter.file") + " gives channel '" + channel.name() + "' the dead-letter file "
-				+ path + ", whose name has " + bytes + " bytes, more than the " + max + " it may have: " + why
-				+ "; shorten the file name to at most " + max + " bytes" + shorter;
-	}
-
-	/**
-	 * @return the value with each control character, such as a NUL, written as a Java
-	 * Unicode escape (a backslash, {@code u} and four hex digits), so that a message
-	 * shows where it is rather than carry it into a log
-	 */
-	private static String printable(String value) {
-		StringBuilder printable = new StringBuilder(value.length());
-		for (int i = 0; i < value.length(); i++) {
-			char c = value.charAt(i);
-			if (Character.isISOControl(c)) {
-				printable.append(String.format("\\u%04x", (int) c));
-			}
-			else {
-				printable.append(c);
-			}
-		}
-		return printable.toString();
 	}
 
 	static String overflowProblem(String property, @Nullable String value) {

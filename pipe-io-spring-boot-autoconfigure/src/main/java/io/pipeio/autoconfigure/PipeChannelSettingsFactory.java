@@ -131,7 +131,7 @@ public class PipeChannelSettingsFactory {
 		String deadLetterFile = channel.deadLetterFile();
 		// Checked with the configured channels already; a channel only a listener
 		// declares gets its name here.
-		String deadLetterProblem = PipeChannelChecks.deadLetterFileProblem(channel);
+		String deadLetterProblem = DeadLetterChecks.fileProblem(channel);
 		if (deadLetterProblem != null) {
 			throw new IllegalArgumentException(deadLetterProblem);
 		}

@@ -7,7 +7,8 @@ import java.util.Set;
 
 /**
  * The pipe paths of channels, checked with the rest of {@link PipeChannelChecks}: each
- * resolved against the pipe directory, a valid path, and no two pipes on one path.
+ * resolved against the pipe directory, a valid path, and no two pipes on one path. A path
+ * in a message has its control characters escaped ({@link #printable}).
  *
  * @author pipe-io
  */
@@ -40,7 +41,8 @@ final class PipePathChecks {
 			return directory.resolve(value).toAbsolutePath().normalize();
 		}
 		catch (InvalidPathException ex) {
-			problems.add(property + " '" + value + "' is not a valid path: " + ex.getReason());
+			problems.add(property + " '" + printable(value) + "' is not a valid path: " + ex.getReason()
+					+ "; remove that character from the path");
 			return directory.resolve(fallback);
 		}
 	}
@@ -58,6 +60,25 @@ final class PipePathChecks {
 					+ in.getFileName() + " for every channel that takes them; every pipe needs its own path, change"
 					+ " one of them");
 		}
+	}
+
+	/**
+	 * @return the value with each control character, such as a NUL, written as a Java
+	 * Unicode escape (a backslash, {@code u} and four hex digits), so that a message
+	 * shows where it is rather than carry it into a log
+	 */
+	static String printable(String value) {
+		StringBuilder printable = new StringBuilder(value.length());
+		for (int i = 0; i < value.length(); i++) {
+			char c = value.charAt(i);
+			if (Character.isISOControl(c)) {
+				printable.append(String.format("\\u%04x", (int) c));
+			}
+			else {
+				printable.append(c);
+			}
+		}
+		return printable.toString();
 	}
 
 	static void checkPath(Map<Path, String> owners, EffectiveChannel channel, String key, String configured,

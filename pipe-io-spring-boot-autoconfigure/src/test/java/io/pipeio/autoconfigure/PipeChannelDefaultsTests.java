@@ -149,6 +149,21 @@ class PipeChannelDefaultsTests {
 			});
 	}
 
+	/**
+	 * A NUL ends a name for the kernel, so a pipe path with one is refused; the message
+	 * shows where it is rather than carry it into the log.
+	 */
+	@Test
+	void aPipePathWithANulFailsStartupShowingWhereItIs() {
+		runner().withPropertyValues("pipe-io.channels.a.in-pipe=a\u0000b.in").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()).getMessage())
+				.contains("pipe-io.channels.a.in-pipe 'a\\u0000b.in' is not a valid path")
+				.contains("remove that character from the path")
+				.doesNotContain("\u0000");
+		});
+	}
+
 	private static String mode(Path path) throws IOException {
 		return PosixFilePermissions.toString(Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS));
 	}
