@@ -8,6 +8,7 @@ import io.pipeio.plugin.PluginSupervisor;
 import io.pipeio.server.PipeServerSettings;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
@@ -86,15 +87,41 @@ class ChannelBanner {
 	String tryCommand(PipeChannel channel) {
 		if (channel.getPlugin() != null) {
 			String path = PLUGIN_REQUESTS.get(channel.getName());
-			String port = this.environment.getProperty("local.server.port");
-			return (path != null && port != null) ? "curl -sS -w '\\n' " + quote("http://localhost:" + port + path)
-					: null;
+			String base = baseUrl();
+			return (path != null && base != null) ? "curl -sS -w '\\n' " + quote(base + path) : null;
 		}
 		PipeServerSettings settings = channel.getSettings().server();
 		String request = REQUESTS.getOrDefault(channel.getName(), "hello");
 		return "in=" + quote(settings.getInPath()) + " out=" + quote(settings.getOutPath())
 				+ "; [ -p \"$in\" ] && [ -p \"$out\" ] && { exec 3<>\"$out\"; printf '%s\\n' " + quote(request)
 				+ " > \"$in\"; head -n1 <&3; exec 3<&-; }";
+	}
+
+	/**
+	 * Return where the application serves HTTP on this machine, as the server is
+	 * configured: its address (a wildcard one is reached at {@code localhost}), its port,
+	 * its context path, and {@code https} if it has SSL.
+	 * @return the URL without a trailing slash, or {@code null} if it serves no HTTP
+	 */
+	private @Nullable String baseUrl() {
+		String port = this.environment.getProperty("local.server.port");
+		if (port == null) {
+			return null;
+		}
+		String address = this.environment.getProperty("server.address", "");
+		String host = switch (address) {
+			case "", "0.0.0.0", "::", "[::]", "0:0:0:0:0:0:0:0" -> "localhost";
+			default -> (address.contains(":") && !address.startsWith("[")) ? "[" + address + "]" : address;
+		};
+		boolean ssl = this.environment.getProperty("server.ssl.enabled", Boolean.class, true)
+				&& (this.environment.containsProperty("server.ssl.bundle")
+						|| this.environment.containsProperty("server.ssl.key-store")
+						|| this.environment.containsProperty("server.ssl.certificate"));
+		String contextPath = this.environment.getProperty("server.servlet.context-path", "");
+		if (contextPath.endsWith("/")) {
+			contextPath = contextPath.substring(0, contextPath.length() - 1);
+		}
+		return (ssl ? "https" : "http") + "://" + host + ":" + port + contextPath;
 	}
 
 	/**
