@@ -211,9 +211,7 @@ final class PendingRequests {
 	int failAll(RuntimeException failure, Runnable whileNoneSent, @Nullable Exit exit) {
 		// A request waiting for room in a full queue holds the lock, and only the discard
 		// makes room once the other end is gone: fail what waits and discard first, then
-		// again under the lock for what was sent meanwhile. Completed only under the
-		// lock:
-		// a caller that sees its request fail and sends again is not failed too.
+		// again under the lock for what was sent meanwhile.
 		List<CompletableFuture<byte[]>> failed = new ArrayList<>();
 		takeAll(failed);
 		whileNoneSent.run();
@@ -221,10 +219,15 @@ final class PendingRequests {
 		try {
 			takeAll(failed);
 			whileNoneSent.run();
-			failed.forEach((request) -> request.completeExceptionally(failure));
+			// The places and the mark go back before any caller is told: a caller told on
+			// this thread (the lock is reentrant) that sends again at once is queued
+			// behind the mark, not ahead of the lines the ended process left.
 			if (exit != null) {
 				keepPlaces(failed, exit);
 			}
+			// Completed under the lock: a caller that sees its request fail and sends
+			// again is not failed too.
+			failed.forEach((request) -> request.completeExceptionally(failure));
 			return failed.size();
 		}
 		finally {
@@ -234,9 +237,10 @@ final class PendingRequests {
 
 	/**
 	 * Put the failed requests back, with the exit's mark behind them, unless the reader
-	 * reached the exit: the lines still to be read are their late answers. (A line read
-	 * while they were out of the queue, a moment, goes where a line goes that no request
-	 * waits for: it is handled and counted, if not as a late answer.)
+	 * reached the exit: the lines still to be read are their late answers, or, read
+	 * before the request's failure is told, its answer. (A line read while they were out
+	 * of the queue, a moment, goes where a line goes that no request waits for: it is
+	 * handled and counted, if not as a late answer.)
 	 */
 	private void keepPlaces(List<CompletableFuture<byte[]>> failed, Exit exit) {
 		synchronized (this.headLock) {
@@ -282,10 +286,14 @@ final class PendingRequests {
 	}
 
 	/**
-	 * @return how many requests wait for their answer, timed-out ones included
+	 * @return how many requests wait for their answer, timed-out ones included, and the
+	 * failed ones that keep their places until the lines an ended process left are read
 	 */
 	int size() {
-		return this.waiting.size() - this.marks;
+		// Under the head lock: a mark is taken from the queue and uncounted in one step.
+		synchronized (this.headLock) {
+			return this.waiting.size() - this.marks;
+		}
 	}
 
 	/**
