@@ -45,9 +45,21 @@ final class InputFences {
 		InputFence fence = this.pending;
 		if (fence != null && fence.isIn(framer) && fence.position() - framer.position() <= length) {
 			int head = (int) Math.max(0, fence.position() - framer.position());
-			framer.feed(chunk, 0, head);
-			reach(fence, framer);
-			framer.feed(chunk, head, length - head);
+			boolean fedRest = false;
+			try {
+				framer.feed(chunk, 0, head);
+				reach(fence, framer);
+				fedRest = true;
+				framer.feed(chunk, head, length - head);
+			}
+			finally {
+				if (!fedRest) {
+					// The rest of the chunk is lost with what was thrown, as a chunk fed
+					// whole is: the stream stands after it all the same, or every later
+					// mark in it would be reached that many bytes late.
+					framer.skip(length - head);
+				}
+			}
 		}
 		else {
 			framer.feed(chunk, 0, length);

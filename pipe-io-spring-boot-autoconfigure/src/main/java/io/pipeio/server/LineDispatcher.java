@@ -153,7 +153,14 @@ final class LineDispatcher {
 				this.handler.onChunkEnd();
 			}
 			finally {
-				this.replies.end();
+				try {
+					this.replies.end();
+				}
+				finally {
+					// A mark set while the chunk's end waited (for room for its replies)
+					// is passed now, with no more bytes to come that would reach it.
+					this.fences.reachIfPassed(framer);
+				}
 			}
 		}
 	}

@@ -170,7 +170,16 @@ final class LineFramer {
 	}
 
 	/**
-	 * @return how many bytes of the stream were fed or refused so far
+	 * Bytes of the stream lost without being fed, with a failure that cut a chunk short:
+	 * the stream stands after them (see {@link #resync}).
+	 * @param length how many
+	 */
+	void skip(int length) {
+		this.position += length;
+	}
+
+	/**
+	 * @return how many bytes of the stream were fed, refused or skipped so far
 	 */
 	long position() {
 		return this.position;

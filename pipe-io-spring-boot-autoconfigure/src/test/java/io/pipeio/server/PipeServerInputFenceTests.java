@@ -4,6 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.pipeio.test.PipeTestClient;
 import org.junit.jupiter.api.Test;
@@ -87,7 +90,82 @@ class PipeServerInputFenceTests extends PipeServerTestSupport {
 		server.resume();
 		assertThat(this.pipes.recorder.awaitStrings(3)).containsExactly("a", "b", "c");
 		await().atMost(WAIT).until(() -> first.isReached() && second.isReached());
+		// The second mark was set before the first was reached: they are merged, and both
+		// reached at the second.
 		assertThat(reached).hasSize(2).allMatch((at) -> at.endsWith("[a, b]"));
+	}
+
+	@Test
+	void aMarkSetWhileAChunkIsEndingIsReachedAsItEnds() throws Exception {
+		CountDownLatch ending = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		AtomicBoolean first = new AtomicBoolean(true);
+		// The first chunk's end takes its time, as one waiting for room for its replies
+		// does, with the dispatch lock held.
+		PipeServer server = this.pipes.server(this.pipes.settings().build(), new LineHandler() {
+
+			@Override
+			public void onLine(byte[] buffer, int offset, int length) {
+				PipeServerInputFenceTests.this.pipes.recorder.onLine(buffer, offset, length);
+			}
+
+			@Override
+			public void onChunkEnd() {
+				if (first.getAndSet(false)) {
+					ending.countDown();
+					try {
+						release.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+					}
+				}
+			}
+
+		});
+		server.start();
+		PipeTestClient writer = this.pipes.writer();
+		writer.send("a");
+		assertThat(ending.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+		InputFence fence = server.fenceInput(() -> {
+		});
+		// the chunk that holds everything before the mark is still ending
+		assertThat(fence.isReached()).isFalse();
+		release.countDown();
+		// reached as that chunk ends, with no more bytes written
+		await().atMost(WAIT).until(fence::isReached);
+		writer.send("b");
+		assertThat(this.pipes.recorder.awaitStrings(2)).containsExactly("a", "b");
+	}
+
+	@Test
+	void aMarkWhoseReachingThrowsLeavesTheStreamWhereItStands() throws Exception {
+		PipeServer server = this.pipes.start();
+		server.pause();
+		PipeTestClient writer = this.pipes.writer();
+		writer.send("a");
+		await().atMost(WAIT).until(() -> PipeContents.unreadBytes(this.pipes.in()) == 2);
+		// An Error such as running out of memory while the mark is reached: the rest of
+		// the chunk is lost, as with any failure while a chunk is handled.
+		server.fenceInput(() -> {
+			throw new StackOverflowError("thrown as the mark is reached");
+		});
+		writer.send("lost");
+		await().atMost(WAIT).until(() -> PipeContents.unreadBytes(this.pipes.in()) == 7);
+		server.resume();
+		assertThat(this.pipes.recorder.awaitStrings(1)).containsExactly("a");
+		await().atMost(WAIT).until(() -> PipeContents.unreadBytes(this.pipes.in()) == 0);
+		// A later mark stands where the stream stands, after the lost bytes.
+		server.pause();
+		writer.send("b");
+		await().atMost(WAIT).until(() -> PipeContents.unreadBytes(this.pipes.in()) == 2);
+		List<String> atMark = new CopyOnWriteArrayList<>();
+		InputFence fence = server.fenceInput(() -> atMark.add(this.pipes.recorder.strings().toString()));
+		writer.send("c");
+		server.resume();
+		assertThat(this.pipes.recorder.awaitStrings(3)).containsExactly("a", "b", "c");
+		await().atMost(WAIT).until(fence::isReached);
+		assertThat(atMark).containsExactly("[a, b]");
 	}
 
 	@Test
