@@ -53,14 +53,15 @@ final class ServerState {
 	 */
 	synchronized void fail(Throwable ex) {
 		Throwable last = this.lastFailure;
-		boolean changed = this.state != PipeServerState.FAILED || last == null
-				|| !String.valueOf(last).equals(String.valueOf(ex));
+		boolean stopping = this.state == PipeServerState.STOPPING || this.state == PipeServerState.STOPPED;
+		boolean again = (this.state == PipeServerState.FAILED || stopping) && last != null
+				&& String.valueOf(last).equals(String.valueOf(ex));
 		this.lastFailure = ex;
-		if (!changed) {
+		if (again) {
 			return;
 		}
 		this.statistics.recordError(ex);
-		if (this.state != PipeServerState.STOPPING && this.state != PipeServerState.STOPPED) {
+		if (!stopping) {
 			set(PipeServerState.FAILED, ex);
 		}
 	}
