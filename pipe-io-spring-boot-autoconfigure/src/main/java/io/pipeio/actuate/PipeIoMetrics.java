@@ -53,8 +53,8 @@ public class PipeIoMetrics implements MeterBinder, PipeServerListener {
 		}
 		MeterRegistry meterRegistry = this.registry;
 		if (meterRegistry != null) {
-			meters.bind(meterRegistry); // once per registry; shows the state when it
-										// binds
+			// once per registry; shows the state when it binds
+			meters.bind(meterRegistry);
 		}
 		meters.stateChanged();
 	}

@@ -36,8 +36,8 @@ public class PipeDeadLetterProperties {
 
 	/**
 	 * How many rotated files are kept; 0 keeps none, and up to 2147483647 keeps every
-	 * file in practice. A rotation renames each rotated file there is, so its cost grows
-	 * with the files kept, not with this number. Default 5.
+	 * file in practice. A rotation renames the rotated files up to the first free name,
+	 * so its cost grows with the files kept, not with this number. Default 5.
 	 */
 	private @Nullable Integer maxHistory;
 

@@ -74,8 +74,7 @@ public class MethodPipeMessageListener implements BufferedPipeMessageListener {
 		for (int i = 0; i < types.length; i++) {
 			if (PipeChannelContext.class.isAssignableFrom(types[i]) && types[i] != PipeChannelContext.class) {
 				// A PipeChannel, say: the listener is given a PipeChannelContext, which
-				// is
-				// not one.
+				// is not one.
 				throw invalid(method, "takes a " + types[i].getName()
 						+ ", which the channel is not given as: declare the parameter as PipeChannelContext");
 			}

@@ -167,8 +167,8 @@ final class ChunkReplies {
 		}
 		if (this.slow && !this.entries.isEmpty()) {
 			// The window times the handler, not the hand-over: a write per line can take
-			// a
-			// fast handler over the bar by itself, and would then keep it slow for ever.
+			// a fast handler over the bar by itself, and would then keep it slow for
+			// ever.
 			long handingOver = System.nanoTime();
 			flush();
 			this.lastCheck += System.nanoTime() - handingOver;

@@ -57,8 +57,7 @@ final class LineDelivery implements LineFramer.Sink {
 		}
 		catch (Throwable ex) {
 			// Only what escaped the handler: it decides about its own failures. The
-			// engine
-			// counts it once and guards its thread, which serves the next line.
+			// engine counts it once and guards its thread, which serves the next line.
 			this.statistics.recordDropped(DropReason.HANDLER_ERROR);
 			this.statistics.recordError(ex);
 			this.listener.onHandlerError(this.dispatcher.server(), Arrays.copyOfRange(buffer, offset, offset + length),
@@ -72,9 +71,8 @@ final class LineDelivery implements LineFramer.Sink {
 		this.replies.afterLine();
 		if (!this.dispatcher.isClosed()) {
 			// An interrupt left by the handler (or an InterruptedException it threw) is
-			// not
-			// a stop: carried into the next read it would close the pipe under attached
-			// clients.
+			// not a stop: carried into the next read it would close the pipe under
+			// attached clients.
 			Thread.interrupted();
 		}
 	}
