@@ -3,6 +3,8 @@ package io.pipeio.server;
 import java.io.IOException;
 import java.util.List;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -10,11 +12,14 @@ import org.jspecify.annotations.Nullable;
  * ({@link DropReason#SHUTDOWN}) or by its own failure ({@link DropReason#WRITER_FAILED}).
  * They are counted as dropped and each is given to
  * {@link PipeServerListener#onLineDropped}, as a line a full queue refused is, so that a
- * dead-letter file keeps them too; a sender waiting for one is told it was not written.
+ * dead-letter file keeps them too; a sender waiting for one is told it was not written. A
+ * listener that throws for them is logged, once for the lines dropped together.
  *
  * @author pipe-io
  */
 final class LostLines {
+
+	private static final Log logger = LogFactory.getLog(PipeServer.class);
 
 	private final PipeServer server;
 
@@ -39,6 +44,8 @@ final class LostLines {
 	 */
 	void drop(List<Object> entries, @Nullable DropReason reason, IOException cause) {
 		Error error = null;
+		RuntimeException exception = null;
+		int failed = 0;
 		if (reason != null && !entries.isEmpty()) {
 			this.statistics.recordDropped(reason, entries.size());
 			for (Object entry : entries) {
@@ -48,7 +55,10 @@ final class LostLines {
 					this.listener.onLineDropped(this.server, reason, OutboundPipe.lineOf(entry));
 				}
 				catch (RuntimeException ex) {
-					// the listener's own fault, which only it can report
+					// The listener's fault, but a line it was to keep may be lost with
+					// it: logged below, once for all the lines rather than once a line.
+					exception = (exception != null) ? exception : ex;
+					failed++;
 				}
 				catch (Error ex) {
 					// Out of memory, a stack overflow: not to be hidden, so passed on,
@@ -58,6 +68,11 @@ final class LostLines {
 			}
 		}
 		OutboundPipe.failAll(entries, cause);
+		if (exception != null && reason != null) {
+			logger.warn("Channel '" + this.server.getChannel() + "': the PipeServerListener threw for " + failed
+					+ " of " + entries.size() + " line(s) dropped (" + reason.tag()
+					+ "); each was counted and its sender told, but it may not have been kept", exception);
+		}
 		if (error != null) {
 			throw error;
 		}

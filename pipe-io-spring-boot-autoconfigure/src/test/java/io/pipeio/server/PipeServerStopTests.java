@@ -21,7 +21,12 @@ import java.util.stream.IntStream;
 
 import io.pipeio.test.PipeTestClient;
 import org.jspecify.annotations.Nullable;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -34,6 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * starts again. Each stop runs under {@code assertTimeoutPreemptively}: a stop that hangs
  * fails the test.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class PipeServerStopTests extends PipeServerTestSupport {
 
 	@Test
@@ -192,7 +198,40 @@ class PipeServerStopTests extends PipeServerTestSupport {
 		assertThat(server.getStatistics().getLastError()).isNull();
 	}
 
+	@Test
+	void aListenerThrowingAnExceptionForLinesTheStopDropsIsStillGivenEveryLineAndItsFailureIsLoggedOnce(
+			CapturedOutput output) throws Exception {
+		PipeServer server = startWithAListenerThrowingForEachDroppedLine(() -> {
+			throw new IllegalStateException("thrown for a line the stop dropped");
+		});
+		List<CompletableFuture<Void>> queued = queueLinesTheStopDrops(server);
+		assertThat(stopReportingUncaught(server)).isEmpty();
+		assertThat(this.pipes.recorder.droppedLines).hasSize(4)
+			.allSatisfy((lost) -> assertThat(lost.reason()).isEqualTo(DropReason.SHUTDOWN));
+		assertThat(queued).allSatisfy((future) -> assertThat(future).isCompletedExceptionally());
+		assertThat(server.getStatistics().getDropped(DropReason.SHUTDOWN)).isEqualTo(4);
+		// Not silent, and not once a line: one warning for the four lines dropped at
+		// once,
+		// with what the listener threw.
+		assertThat(output).containsOnlyOnce("java.lang.IllegalStateException: thrown for a line the stop dropped")
+			.containsOnlyOnce("WARN");
+		assertThat(output.toString().lines().filter((line) -> line.contains("WARN")))
+			.singleElement(InstanceOfAssertFactories.STRING)
+			.contains("Channel 'test'", "threw for 4 of 4 line(s) dropped (" + DropReason.SHUTDOWN.tag() + ")");
+		assertThat(server.getState()).isEqualTo(PipeServerState.STOPPED);
+	}
+
 	private PipeServer startWithAListenerThrowingAnErrorForEachDroppedLine() throws Exception {
+		return startWithAListenerThrowingForEachDroppedLine(() -> {
+			throw new StackOverflowError("thrown for a line the stop dropped");
+		});
+	}
+
+	/**
+	 * Start a server whose listener records each dropped line, then throws what the given
+	 * code throws.
+	 */
+	private PipeServer startWithAListenerThrowingForEachDroppedLine(Runnable thrower) throws Exception {
 		Recorder recorder = this.pipes.recorder;
 		PipeServer server = this.pipes.server(this.pipes.settings().build(), recorder, new PipeServerListener() {
 			@Override
@@ -204,7 +243,7 @@ class PipeServerStopTests extends PipeServerTestSupport {
 			@Override
 			public void onLineDropped(PipeServer stopped, DropReason reason, byte[] line) {
 				recorder.onLineDropped(stopped, reason, line);
-				throw new StackOverflowError("thrown for a line the stop dropped");
+				thrower.run();
 			}
 		});
 		server.start();
