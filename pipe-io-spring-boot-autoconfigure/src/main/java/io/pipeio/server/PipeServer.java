@@ -123,8 +123,16 @@ public final class PipeServer {
 			catch (IOException | RuntimeException ex) {
 				this.sender.close();
 				sendQueue.close();
-				this.lostLines.drop(sendQueue.clear(), DropReason.WRITER_FAILED,
-						new IOException("Not written: the channel failed to start", ex));
+				try {
+					this.lostLines.drop(sendQueue.clear(), DropReason.WRITER_FAILED,
+							new IOException("Not written: the channel failed to start", ex));
+				}
+				catch (RuntimeException | Error dropFailure) {
+					// A listener's, told of a line sent meanwhile (only an Error gets
+					// here from one): why the start failed is still what the caller must
+					// see, and the rest is undone all the same.
+					ex.addSuppressed(dropFailure);
+				}
 				releaseChannelLock();
 				this.dispatcher.close();
 				this.state.fail(ex);

@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.pipeio.test.PipeTestClient;
 import org.jspecify.annotations.Nullable;
@@ -12,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -193,6 +196,62 @@ class PipeServerEngineFailureTests extends PipeServerTestSupport {
 			writer.send("served");
 		}
 		assertThat(this.pipes.recorder.awaitStrings(1)).containsExactly("served");
+	}
+
+	@Test
+	void anErrorTheListenerThrowsForALineAFailedStartDropsDoesNotHideWhyTheStartFailed() throws Exception {
+		// A regular file where the out pipe goes: each start fails once sends are taken.
+		Files.createFile(this.pipes.out());
+		Recorder recorder = this.pipes.recorder;
+		PipeServer server = this.pipes.server(this.pipes.settings().build(), recorder, new FailingListener() {
+			@Override
+			public void onLineDropped(PipeServer failed, DropReason reason, byte[] line) {
+				recorder.onLineDropped(failed, reason, line);
+				throw new StackOverflowError("thrown for a line the failed start dropped");
+			}
+		});
+		// A failed start drops only a line sent while it ran: a sender keeps sending
+		// while
+		// the test starts the channel until one did.
+		AtomicBoolean sending = new AtomicBoolean(true);
+		Thread sender = new Thread(() -> {
+			while (sending.get()) {
+				server.sendAsync(new byte[] { 'x' });
+			}
+		}, "test-sender");
+		AtomicReference<@Nullable Throwable> thrown = new AtomicReference<>();
+		sender.start();
+		try {
+			await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(1)).until(() -> {
+				thrown.set(catchThrowable(server::start));
+				return !recorder.droppedLines.isEmpty();
+			});
+		}
+		finally {
+			sending.set(false);
+			sender.join(Duration.ofSeconds(10).toMillis());
+		}
+		// What start throws is why it failed, the listener's error added to it.
+		assertThat(thrown.get()).isInstanceOf(PipeFileException.class)
+			.satisfies((ex) -> assertThat(ex.getSuppressed()).singleElement()
+				.satisfies((suppressed) -> assertThat(suppressed).isInstanceOf(StackOverflowError.class)
+					.hasMessage("thrown for a line the failed start dropped")));
+		assertThat(recorder.droppedLines)
+			.allSatisfy((lost) -> assertThat(lost.reason()).isEqualTo(DropReason.WRITER_FAILED));
+		assertThat(server.getStatistics().getDropped(DropReason.WRITER_FAILED)).isEqualTo(recorder.droppedLines.size());
+		assertThat(server.getState()).isEqualTo(PipeServerState.FAILED);
+		assertThat(server.getLastFailure()).isSameAs(thrown.get());
+		assertThatExceptionOfType(PipeSendException.class).isThrownBy(() -> server.send(new byte[] { 'y' }));
+		// It let go of the pipes' lock and claims: another server serves them.
+		Files.delete(this.pipes.out());
+		PipeServer next = this.pipes.startEcho(this.pipes.settings().build());
+		try (PipeTestClient client = this.pipes.client()) {
+			assertThat(client.request("served")).isEqualTo("served");
+		}
+		next.stop(TestPipes.STOP_TIMEOUT);
+		// And the failed server starts again once its pipes can be opened.
+		server.start();
+		assertThat(server.getState()).isEqualTo(PipeServerState.RUNNING);
 	}
 
 	/**
