@@ -222,20 +222,29 @@ final class EventLoopWriter implements PipeWriter {
 	 * The first end decides the reason, so a write that fails before the writer sees a
 	 * stop ends it as failed, as the thread engine's writer does
 	 * ({@code OutboundPipe.run}): the lines it leaves are dropped for the reason the
-	 * channel was told.
+	 * channel was told. They are accounted for even if letting go of the descriptor
+	 * throws, which is then reported as what accounting for them throws is.
 	 */
 	private void end(@Nullable DropReason reason) {
 		if (this.ended.getCount() == 0) {
 			return;
 		}
 		try {
-			if (this.registered) {
-				this.loop.remove(this.fifo.descriptor());
+			Throwable ending = null;
+			try {
+				if (this.registered) {
+					this.loop.remove(this.fifo.descriptor());
+				}
+				this.loop.removeToken(this.token);
+				// What no client read goes with the descriptor, unless one still reads.
+				UnreadOutLines.close(this.fifo, this.fifo::close, this.statistics,
+						(reason == DropReason.WRITER_FAILED) ? reason : DropReason.SHUTDOWN, this.bufferSize);
 			}
-			this.loop.removeToken(this.token);
-			// What no client read goes with the descriptor, unless one still reads.
-			UnreadOutLines.close(this.fifo, this.fifo::close, this.statistics,
-					(reason == DropReason.WRITER_FAILED) ? reason : DropReason.SHUTDOWN, this.bufferSize);
+			catch (RuntimeException | Error ex) {
+				// such as an Error where the count of the unread lines is recorded: the
+				// lines still held are accounted for all the same
+				ending = ex;
+			}
 			// Without a reason, takeBatch emptied the batch before it found the queue
 			// closed and empty: nothing is left to account for.
 			try {
@@ -243,9 +252,17 @@ final class EventLoopWriter implements PipeWriter {
 						this.lostLines);
 			}
 			catch (RuntimeException | Error ex) {
-				reportUncaught(ex);
+				if (ending == null) {
+					ending = ex;
+				}
+				else if (ending != ex) {
+					ending.addSuppressed(ex);
+				}
 			}
 			this.batch.clear();
+			if (ending != null) {
+				reportUncaught(ending);
+			}
 		}
 		finally {
 			this.ended.countDown();
@@ -254,11 +271,12 @@ final class EventLoopWriter implements PipeWriter {
 
 	/**
 	 * Report what a listener told of the lost lines threw (an {@code Error}: see
-	 * {@link LostLines}), or a sender's future: the lines are accounted for, and the
-	 * writer ends for its own reason all the same, so a stopping channel is not failed.
-	 * The thread engine's writer lets it end its thread, whose uncaught-exception handler
-	 * reports it; here it goes to the same handler of the current thread, which is not
-	 * ended, as it may be a shared worker or a sender's.
+	 * {@link LostLines}), a sender's future, or what letting go of the descriptor threw:
+	 * the lines are accounted for, and the writer ends for its own reason all the same,
+	 * so a stopping channel is not failed. The thread engine's writer lets it end its
+	 * thread, whose uncaught-exception handler reports it; here it goes to the same
+	 * handler of the current thread, which is not ended, as it may be a shared worker or
+	 * a sender's.
 	 */
 	private static void reportUncaught(Throwable ex) {
 		Thread current = Thread.currentThread();

@@ -244,14 +244,39 @@ final class OutboundPipe implements PipeWriter {
 			// write (the channel closed under it, the thread interrupted) ends it with an
 			// exception caught above as the stop's, not as a failure.
 			DropReason reason = (this.failure != null) ? DropReason.WRITER_FAILED : DropReason.SHUTDOWN;
-			// What no client read goes with our descriptors, unless one still reads.
-			UnreadOutLines.close(this.fifo, () -> {
-				InboundPipe.closeQuietly(this.channel);
-				this.fifo.close();
-			}, this.statistics, reason, this.bufferSize);
-			// A batch is left only if writing it was cut short, and takenWhole says how
-			// much of it the pipe took.
-			CutBatch.account(batch, this.takenWhole, reason, this.queue, this.statistics, this.lostLines);
+			Throwable ending = null;
+			try {
+				// What no client read goes with our descriptors, unless one still reads.
+				UnreadOutLines.close(this.fifo, () -> {
+					InboundPipe.closeQuietly(this.channel);
+					this.fifo.close();
+				}, this.statistics, reason, this.bufferSize);
+			}
+			catch (RuntimeException | Error ex) {
+				// such as an Error where the count of the unread lines is recorded: the
+				// lines still held are accounted for all the same
+				ending = ex;
+			}
+			try {
+				// A batch is left only if writing it was cut short, and takenWhole says
+				// how much of it the pipe took.
+				CutBatch.account(batch, this.takenWhole, reason, this.queue, this.statistics, this.lostLines);
+			}
+			catch (RuntimeException | Error ex) {
+				if (ending == null) {
+					ending = ex;
+				}
+				else if (ending != ex) {
+					ending.addSuppressed(ex);
+				}
+			}
+			// Ends the thread, whose uncaught-exception handler reports it.
+			if (ending instanceof Error error) {
+				throw error;
+			}
+			if (ending != null) {
+				throw (RuntimeException) ending;
+			}
 		}
 	}
 

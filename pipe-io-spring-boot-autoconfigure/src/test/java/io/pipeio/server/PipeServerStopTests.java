@@ -282,6 +282,42 @@ class PipeServerStopTests extends PipeServerTestSupport {
 	}
 
 	@Test
+	void anErrorAsTheStopCountsTheLinesNoClientReadLeavesNoOtherLineUncountedAndIsReported() throws Exception {
+		PipeServer server = this.pipes.start();
+		// Thrown where the first line is dropped for the stop: the count of the lines in
+		// the out pipe no client read, the first step of the writer's end. An action is
+		// told not to throw, but an Error (a stack overflow, out of memory) comes from
+		// anywhere.
+		server.getStatistics().forEachDropReason((reason) -> {
+			if (reason == DropReason.SHUTDOWN) {
+				throw new StackOverflowError("thrown as the stop counted the unread lines");
+			}
+		});
+		int count = 800; // 101 bytes each with the newline: more than the pipe holds
+		byte[] line = "x".repeat(100).getBytes(StandardCharsets.US_ASCII);
+		List<CompletableFuture<Void>> futures = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			futures.add(server.sendAsync(line));
+		}
+		List<Throwable> reported = stopReportingUncaught(server);
+		assertThat(reported).singleElement()
+			.satisfies((ex) -> assertThat(ex).isInstanceOf(StackOverflowError.class)
+				.hasMessage("thrown as the stop counted the unread lines"));
+		// The lines the writer still held, cut short or queued, are accounted for all the
+		// same: each line counted once, each sender told.
+		ChannelStatistics statistics = server.getStatistics();
+		assertThat(statistics.getDropped(DropReason.SHUTDOWN)).isEqualTo(count);
+		assertThat(statistics.getDroppedTotal()).isEqualTo(count);
+		assertThat(futures).allSatisfy((future) -> assertThat(future).isDone());
+		long written = futures.stream().filter((future) -> !future.isCompletedExceptionally()).count();
+		assertThat(written).isPositive().isEqualTo(statistics.getSentMessages());
+		assertThat(this.pipes.recorder.droppedLines).hasSize((int) (count - written));
+		// A stopping channel, not a failing one, on either engine.
+		assertThat(this.pipes.recorder.transitions).endsWith("RUNNING->STOPPING", "STOPPING->STOPPED");
+		assertThat(server.getLastFailure()).isNull();
+	}
+
+	@Test
 	void linesThePipeTookWholeBeforeTheStopCutTheirBatchAreSentNotDropped() throws Exception {
 		PipeServer server = this.pipes.start();
 		try (InputStream client = new FileInputStream(this.pipes.out().toFile())) {
