@@ -35,19 +35,29 @@ final class LostLines {
 
 	/**
 	 * Account for lines a writer could not write.
+	 * <p>
+	 * What counting them threw (an action told of the first line dropped for a reason,
+	 * see {@link ChannelStatistics#forEachDropReason}), or else the first {@code Error}
+	 * the listener threw, is thrown on once every line was given to the listener and
+	 * every sender told.
 	 * @param entries the lines as queued (a line, or one whose sender waits)
 	 * @param reason why they are lost, or {@code null} if none should be there (a writer
 	 * ending after its queue closed and drained)
 	 * @param cause what their waiting senders are told
-	 * @throws Error the first {@code Error} the listener threw, once every line was given
-	 * to it and every sender told
 	 */
 	void drop(List<Object> entries, @Nullable DropReason reason, IOException cause) {
-		Error error = null;
+		Throwable failure = null;
 		RuntimeException exception = null;
 		int failed = 0;
 		if (reason != null && !entries.isEmpty()) {
-			this.statistics.recordDropped(reason, entries.size());
+			try {
+				this.statistics.recordDropped(reason, entries.size());
+			}
+			catch (RuntimeException | Error ex) {
+				// The lines are counted before the actions are told: they are still to be
+				// given and their senders told.
+				failure = ex;
+			}
 			for (Object entry : entries) {
 				// A listener must not throw; if one does, the other lines are still
 				// reported and every sender is still told.
@@ -63,7 +73,7 @@ final class LostLines {
 				catch (Error ex) {
 					// Out of memory, a stack overflow: not to be hidden, so passed on,
 					// but only once every line is accounted for.
-					error = (error != null) ? error : ex;
+					failure = (failure != null) ? failure : ex;
 				}
 			}
 		}
@@ -73,8 +83,11 @@ final class LostLines {
 					+ " of " + entries.size() + " line(s) dropped (" + reason.tag()
 					+ "); each was counted and its sender told, but it may not have been kept", exception);
 		}
-		if (error != null) {
+		if (failure instanceof Error error) {
 			throw error;
+		}
+		if (failure != null) {
+			throw (RuntimeException) failure;
 		}
 	}
 

@@ -318,6 +318,28 @@ class PipeServerStopTests extends PipeServerTestSupport {
 	}
 
 	@Test
+	void anErrorAsTheStopCountsTheLinesItCouldNotWriteLeavesEveryLineGivenAndEverySenderTold() throws Exception {
+		PipeServer server = this.pipes.start();
+		// Thrown where the first line is dropped for the stop: here the count of the
+		// lines the writer could not write, as no whole line waits unread in the pipe.
+		server.getStatistics().forEachDropReason((reason) -> {
+			if (reason == DropReason.SHUTDOWN) {
+				throw new StackOverflowError("thrown as the stop counted the lines not written");
+			}
+		});
+		List<CompletableFuture<Void>> queued = queueLinesTheStopDrops(server);
+		List<Throwable> reported = stopReportingUncaught(server);
+		assertThat(reported).singleElement()
+			.satisfies((ex) -> assertThat(ex).isInstanceOf(StackOverflowError.class)
+				.hasMessage("thrown as the stop counted the lines not written"));
+		assertThat(server.getStatistics().getDropped(DropReason.SHUTDOWN)).isEqualTo(4);
+		assertThat(this.pipes.recorder.droppedLines).hasSize(4);
+		assertThat(queued).allSatisfy((future) -> assertThat(future).isCompletedExceptionally());
+		assertThat(this.pipes.recorder.transitions).endsWith("RUNNING->STOPPING", "STOPPING->STOPPED");
+		assertThat(server.getLastFailure()).isNull();
+	}
+
+	@Test
 	void linesThePipeTookWholeBeforeTheStopCutTheirBatchAreSentNotDropped() throws Exception {
 		PipeServer server = this.pipes.start();
 		try (InputStream client = new FileInputStream(this.pipes.out().toFile())) {
