@@ -128,9 +128,9 @@ public final class PipeServer {
 							new IOException("Not written: the channel failed to start", ex));
 				}
 				catch (RuntimeException | Error dropFailure) {
-					// A listener's, told of a line sent meanwhile (only an Error gets
-					// here from one): why the start failed is still what the caller must
-					// see, and the rest is undone all the same.
+					// Such as an Error of the listener told of a line sent meanwhile:
+					// why the start failed is still what the caller must see, and the
+					// rest is undone all the same.
 					ex.addSuppressed(dropFailure);
 				}
 				releaseChannelLock();

@@ -211,8 +211,7 @@ class PipeServerEngineFailureTests extends PipeServerTestSupport {
 			}
 		});
 		// A failed start drops only a line sent while it ran: a sender keeps sending
-		// while
-		// the test starts the channel until one did.
+		// while the test starts the channel until one did.
 		AtomicBoolean sending = new AtomicBoolean(true);
 		Thread sender = new Thread(() -> {
 			while (sending.get()) {

@@ -210,9 +210,8 @@ class PipeServerStopTests extends PipeServerTestSupport {
 			.allSatisfy((lost) -> assertThat(lost.reason()).isEqualTo(DropReason.SHUTDOWN));
 		assertThat(queued).allSatisfy((future) -> assertThat(future).isCompletedExceptionally());
 		assertThat(server.getStatistics().getDropped(DropReason.SHUTDOWN)).isEqualTo(4);
-		// Not silent, and not once a line: one warning for the four lines dropped at
-		// once,
-		// with what the listener threw.
+		// Not silent, and not once a line: one warning, with what the listener threw,
+		// for the four lines dropped at once.
 		assertThat(output).containsOnlyOnce("java.lang.IllegalStateException: thrown for a line the stop dropped")
 			.containsOnlyOnce("WARN");
 		assertThat(output.toString().lines().filter((line) -> line.contains("WARN")))
