@@ -2,23 +2,32 @@ package io.pipeio.core;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 import io.pipeio.server.DropReason;
 import io.pipeio.server.PipeServer;
 import io.pipeio.server.PipeServerListener;
 import io.pipeio.server.PipeServerState;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Tells several {@link PipeServerListener}s, in order; one that throws does not keep the
- * others from being told.
+ * others from being told, and its failure is logged.
  *
  * @author pipe-io
  */
 public final class CompositePipeServerListener implements PipeServerListener {
 
+	private static final Log logger = LogFactory.getLog(CompositePipeServerListener.class);
+
 	private final PipeServerListener[] listeners;
+
+	/** The listeners whose first failure was logged. */
+	private final Set<PipeServerListener> failed = ConcurrentHashMap.newKeySet();
 
 	/**
 	 * Create a composite.
@@ -31,52 +40,71 @@ public final class CompositePipeServerListener implements PipeServerListener {
 	@Override
 	public void onStateChanged(PipeServer server, PipeServerState previous, PipeServerState current,
 			@Nullable Throwable cause) {
-		tellEach((listener) -> listener.onStateChanged(server, previous, current, cause));
+		tellEach(server, "onStateChanged", (listener) -> listener.onStateChanged(server, previous, current, cause));
 	}
 
 	@Override
 	public void onPausedChanged(PipeServer server, boolean paused) {
-		tellEach((listener) -> listener.onPausedChanged(server, paused));
+		tellEach(server, "onPausedChanged", (listener) -> listener.onPausedChanged(server, paused));
 	}
 
 	@Override
 	public void onDropped(PipeServer server, DropReason reason, long size) {
-		tellEach((listener) -> listener.onDropped(server, reason, size));
+		tellEach(server, "onDropped", (listener) -> listener.onDropped(server, reason, size));
 	}
 
 	@Override
 	public void onLineDropped(PipeServer server, DropReason reason, byte[] line) {
-		tellEach((listener) -> listener.onLineDropped(server, reason, line));
+		tellEach(server, "onLineDropped", (listener) -> listener.onLineDropped(server, reason, line));
 	}
 
 	@Override
 	public void onHandlerError(PipeServer server, byte[] line, Throwable error) {
-		tellEach((listener) -> listener.onHandlerError(server, line, error));
+		tellEach(server, "onHandlerError", (listener) -> listener.onHandlerError(server, line, error));
 	}
 
 	@Override
 	public void onClientPresenceChanged(PipeServer server, boolean connected) {
-		tellEach((listener) -> listener.onClientPresenceChanged(server, connected));
+		tellEach(server, "onClientPresenceChanged", (listener) -> listener.onClientPresenceChanged(server, connected));
 	}
 
 	@Override
 	public void onRemoved(PipeServer server) {
-		tellEach((listener) -> listener.onRemoved(server));
+		tellEach(server, "onRemoved", (listener) -> listener.onRemoved(server));
 	}
 
 	@Override
 	public void onPipeRecreated(PipeServer server, Path path) {
-		tellEach((listener) -> listener.onPipeRecreated(server, path));
+		tellEach(server, "onPipeRecreated", (listener) -> listener.onPipeRecreated(server, path));
 	}
 
-	private void tellEach(Consumer<PipeServerListener> call) {
+	private void tellEach(PipeServer server, String event, Consumer<PipeServerListener> call) {
 		for (PipeServerListener listener : this.listeners) {
 			try {
 				call.accept(listener);
 			}
 			catch (RuntimeException ex) {
-				// An observer must not break the channel or the other observers.
+				// An observer must not break the channel or the other observers, but its
+				// failure must not go unseen: one that keeps a dropped line may have lost
+				// it.
+				reportFailure(listener, server, event, ex);
 			}
+		}
+	}
+
+	/**
+	 * Log a listener's failure: the first of each listener at WARN, with the exception,
+	 * the later ones at DEBUG, so that a listener failing for every line does not flood
+	 * the log.
+	 */
+	private void reportFailure(PipeServerListener listener, PipeServer server, String event, RuntimeException ex) {
+		String message = listener.getClass().getName() + " threw from " + event + " for channel '" + server.getChannel()
+				+ "'";
+		if (this.failed.add(listener)) {
+			logger.warn(message + "; it is still told of later events, and its later failures are logged at DEBUG", ex);
+		}
+		else if (logger.isDebugEnabled()) {
+			logger.debug(message, ex);
 		}
 	}
 
