@@ -26,7 +26,11 @@ final class ReplySequencer {
 
 	private final FailedReplies onErrorReplyFailure;
 
-	private final ArrayDeque<Slot> slots = new ArrayDeque<>();
+	/**
+	 * Room for one slot at first, not sixteen: most channels of an application with
+	 * thousands have one line or none in progress, and the deque grows as replies wait.
+	 */
+	private final ArrayDeque<Slot> slots = new ArrayDeque<>(1);
 
 	private volatile int outstanding;
 

@@ -37,7 +37,11 @@ final class SendQueue {
 
 	private final SendQueueOverflow overflow;
 
-	private final ArrayDeque<Object> entries = new ArrayDeque<>();
+	/**
+	 * Room for one entry at first, not sixteen: most channels of an application with
+	 * thousands rarely queue more, and the deque grows as lines wait.
+	 */
+	private final ArrayDeque<Object> entries = new ArrayDeque<>(1);
 
 	/** Entries refused or evicted under the lock, reported once it is released. */
 	private final ArrayList<Object> dropped = new ArrayList<>();
