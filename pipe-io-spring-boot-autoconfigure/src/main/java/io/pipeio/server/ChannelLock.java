@@ -49,8 +49,8 @@ final class ChannelLock {
 		try {
 			Set<Path> directories = new LinkedHashSet<>(List.of(in.getParent(), out.getParent()));
 			for (Path directory : directories) {
-				DirectoryLocks.acquire(directory, channel);
-				locked.add(directory);
+				// the lock's own path, shared by every channel of the directory
+				locked.add(DirectoryLocks.acquire(directory, channel));
 			}
 		}
 		catch (IOException | RuntimeException ex) {
@@ -86,7 +86,10 @@ final class ChannelLock {
 			PipeFiles.check(channel, role, pipe, false);
 		}
 		PipeDirectories.prepare(channel, directory, settings.getDirectoryPermissions(), managed);
-		return PipeDirectories.realPath(directory).resolve(pipe.getFileName());
+		Path resolved = PipeDirectories.realPath(directory).resolve(pipe.getFileName());
+		// Mostly the configured path itself: the claim then holds that one rather than a
+		// copy for as long as the channel runs.
+		return resolved.equals(pipe) ? pipe : resolved;
 	}
 
 }

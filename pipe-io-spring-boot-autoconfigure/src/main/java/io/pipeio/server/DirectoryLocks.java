@@ -30,16 +30,19 @@ final class DirectoryLocks {
 	 * here holds it yet.
 	 * @param directory an existing directory, symbolic links resolved
 	 * @param channel the channel being started, for messages
+	 * @return the directory as this class holds it, equal to the one given: one instance
+	 * for every channel there rather than one each
 	 * @throws PipeInUseException if another process holds it
 	 * @throws IOException if the lock file cannot be used
 	 */
-	static synchronized void acquire(Path directory, String channel) throws IOException {
+	static synchronized Path acquire(Path directory, String channel) throws IOException {
 		Held current = held.get(directory);
 		if (current == null) {
-			current = new Held(LockFile.lock(directory, channel));
+			current = new Held(directory, LockFile.lock(directory, channel));
 			held.put(directory, current);
 		}
 		current.users++;
+		return current.directory;
 	}
 
 	/**
@@ -67,11 +70,14 @@ final class DirectoryLocks {
 	 */
 	private static final class Held {
 
+		final Path directory;
+
 		final LockFile file;
 
 		int users;
 
-		Held(LockFile file) {
+		Held(Path directory, LockFile file) {
+			this.directory = directory;
 			this.file = file;
 		}
 

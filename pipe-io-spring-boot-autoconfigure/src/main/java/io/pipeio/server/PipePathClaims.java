@@ -50,8 +50,9 @@ final class PipePathClaims {
 			}
 		}
 		List<Path> owned = claimedBy.computeIfAbsent(owner, (key) -> new ArrayList<>(2));
+		Claim claim = new Claim(owner, channel);
 		for (Path path : paths) {
-			if (claims.put(path, new Claim(owner, channel)) == null) {
+			if (claims.put(path, claim) == null) {
 				owned.add(path);
 			}
 		}
