@@ -1,5 +1,7 @@
 package io.pipeio.core;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -28,9 +30,17 @@ import org.jspecify.annotations.Nullable;
  */
 final class ListenerStatistics implements HandlerStatistics {
 
-	// One array of counters rather than seven LongAdders (about 250 bytes a channel):
-	// these count lines dropped, retried or dead-lettered, which most channels never see,
-	// and where they happen the work around a count costs far more than the count.
+	private static final VarHandle COUNTS;
+
+	static {
+		try {
+			COUNTS = MethodHandles.lookup().findVarHandle(ListenerStatistics.class, "counts", AtomicLongArray.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
+
 	private static final int HANDLER_ERRORS = 0;
 
 	private static final int MALFORMED = 1;
@@ -45,7 +55,14 @@ final class ListenerStatistics implements HandlerStatistics {
 
 	private static final int DEAD_LETTER_FAILURES = 6;
 
-	private final AtomicLongArray counts = new AtomicLongArray(7);
+	/**
+	 * The counters by the indexes above, made with the first count through
+	 * {@link #COUNTS}: one array rather than seven LongAdders (about 250 bytes a
+	 * channel), and none at all for the many channels of an application that never drop,
+	 * retry or dead-letter a line. Where these happen, the work around a count costs far
+	 * more than the count.
+	 */
+	private volatile @Nullable AtomicLongArray counts;
 
 	private final AtomicReference<ChannelStatistics.@Nullable LastError> lastError = new AtomicReference<>();
 
@@ -72,7 +89,7 @@ final class ListenerStatistics implements HandlerStatistics {
 	 * @throws IllegalArgumentException for a reason only the engine sees
 	 */
 	void dropped(DropReason reason) {
-		this.counts.incrementAndGet(counter(reason));
+		counts().incrementAndGet(counter(reason));
 		for (Consumer<DropReason> watcher : this.dropWatchers) {
 			watcher.accept(reason);
 		}
@@ -80,17 +97,17 @@ final class ListenerStatistics implements HandlerStatistics {
 
 	/** Count a listener called again with a line it had failed on. */
 	void retried() {
-		this.counts.incrementAndGet(RETRIES);
+		counts().incrementAndGet(RETRIES);
 	}
 
 	/** Count a dropped line written to the dead-letter file. */
 	void deadLettered() {
-		this.counts.incrementAndGet(DEAD_LETTERED);
+		counts().incrementAndGet(DEAD_LETTERED);
 	}
 
 	/** Count a dropped line that could not be written to the dead-letter file. */
 	void deadLetterFailed() {
-		this.counts.incrementAndGet(DEAD_LETTER_FAILURES);
+		counts().incrementAndGet(DEAD_LETTER_FAILURES);
 	}
 
 	/**
@@ -120,29 +137,45 @@ final class ListenerStatistics implements HandlerStatistics {
 	@Override
 	public long getDropped(DropReason reason) {
 		return switch (reason) {
-			case HANDLER_ERROR, MALFORMED, NO_LISTENER, LATE_ANSWER -> this.counts.get(counter(reason));
+			case HANDLER_ERROR, MALFORMED, NO_LISTENER, LATE_ANSWER -> count(counter(reason));
 			default -> 0;
 		};
 	}
 
 	@Override
 	public long getRetries() {
-		return this.counts.get(RETRIES);
+		return count(RETRIES);
 	}
 
 	@Override
 	public long getDeadLettered() {
-		return this.counts.get(DEAD_LETTERED);
+		return count(DEAD_LETTERED);
 	}
 
 	@Override
 	public long getDeadLetterFailures() {
-		return this.counts.get(DEAD_LETTER_FAILURES);
+		return count(DEAD_LETTER_FAILURES);
 	}
 
 	@Override
 	public ChannelStatistics.@Nullable LastError getLastError() {
 		return this.lastError.get();
+	}
+
+	private AtomicLongArray counts() {
+		AtomicLongArray counts = this.counts;
+		if (counts == null) {
+			AtomicLongArray made = new AtomicLongArray(7);
+			// The array of another thread that made one first, if any, is the one kept.
+			AtomicLongArray first = (AtomicLongArray) COUNTS.compareAndExchange(this, null, made);
+			counts = (first != null) ? first : made;
+		}
+		return counts;
+	}
+
+	private long count(int index) {
+		AtomicLongArray counts = this.counts;
+		return (counts != null) ? counts.get(index) : 0;
 	}
 
 	private static int counter(DropReason reason) {

@@ -37,6 +37,8 @@ public final class ChannelStatistics {
 
 	private static final VarHandle REASONS_DROPPED;
 
+	private static final VarHandle DROPPED;
+
 	private static final DropReason[] REASONS = DropReason.values();
 
 	static {
@@ -45,6 +47,7 @@ public final class ChannelStatistics {
 			RECEIVED_MESSAGES = lookup.findVarHandle(ChannelStatistics.class, "receivedMessages", long.class);
 			RECEIVED_BYTES = lookup.findVarHandle(ChannelStatistics.class, "receivedBytes", long.class);
 			REASONS_DROPPED = lookup.findVarHandle(ChannelStatistics.class, "reasonsDropped", int.class);
+			DROPPED = lookup.findVarHandle(ChannelStatistics.class, "dropped", AtomicLongArray.class);
 		}
 		catch (ReflectiveOperationException ex) {
 			throw new ExceptionInInitializerError(ex);
@@ -63,10 +66,12 @@ public final class ChannelStatistics {
 	private volatile boolean clientConnected;
 
 	/**
-	 * Lines dropped, by reason ordinal. Drops are rare, so one array rather than a
-	 * contention-free adder per reason: thousands of channels hold these.
+	 * Lines dropped, by reason ordinal; made with the first line dropped, through
+	 * {@link #DROPPED}. Drops are rare, so one array rather than a contention-free adder
+	 * per reason, and none at all (about 120 bytes) for the many channels of an
+	 * application that never drop a line.
 	 */
-	private final AtomicLongArray dropped = new AtomicLongArray(REASONS.length);
+	private volatile @Nullable AtomicLongArray dropped;
 
 	/**
 	 * A bit per {@link DropReason} (by ordinal) for which a line was dropped, by the
@@ -119,7 +124,8 @@ public final class ChannelStatistics {
 	 * @return the count
 	 */
 	public long getDropped(DropReason reason) {
-		return this.dropped.get(reason.ordinal()) + this.handler.getDropped(reason);
+		AtomicLongArray counts = this.dropped;
+		return ((counts != null) ? counts.get(reason.ordinal()) : 0) + this.handler.getDropped(reason);
 	}
 
 	/**
@@ -164,13 +170,24 @@ public final class ChannelStatistics {
 	}
 
 	void recordDropped(DropReason reason) {
-		this.dropped.incrementAndGet(reason.ordinal());
+		droppedCounts().incrementAndGet(reason.ordinal());
 		noteDropped(reason);
 	}
 
 	void recordDropped(DropReason reason, long lines) {
-		this.dropped.addAndGet(reason.ordinal(), lines);
+		droppedCounts().addAndGet(reason.ordinal(), lines);
 		noteDropped(reason);
+	}
+
+	private AtomicLongArray droppedCounts() {
+		AtomicLongArray counts = this.dropped;
+		if (counts == null) {
+			AtomicLongArray made = new AtomicLongArray(REASONS.length);
+			// The array of another thread that made one first, if any, is the one kept.
+			AtomicLongArray first = (AtomicLongArray) DROPPED.compareAndExchange(this, null, made);
+			counts = (first != null) ? first : made;
+		}
+		return counts;
 	}
 
 	/**
