@@ -91,7 +91,7 @@ final class Posix {
 
 	static void mkfifo(String path, int mode) throws IOException {
 		try {
-			libc().mkfifo(path, mode);
+			libc().mkfifo(cString(path), mode);
 		}
 		catch (LastErrorException ex) {
 			throw failure("mkfifo(" + path + ")", ex);
@@ -100,11 +100,21 @@ final class Posix {
 
 	static int open(String path, int flags) throws IOException {
 		try {
-			return libc().open(path, flags | O_CLOEXEC);
+			return libc().open(cString(path), flags | O_CLOEXEC);
 		}
 		catch (LastErrorException ex) {
 			throw failure("open(" + path + ")", ex);
 		}
+	}
+
+	/**
+	 * A path as the C library takes it: the bytes JNA makes of a {@code String} argument
+	 * (its default encoding) and a terminating NUL. An array is copied for the call only,
+	 * where a {@code String} costs a native allocation and a cleaner registration per
+	 * call, which starting thousands of channels makes many of.
+	 */
+	private static byte[] cString(String path) {
+		return Native.toByteArray(path, Native.getDefaultStringEncoding());
 	}
 
 	static void fchmod(int fd, int mode) throws IOException {
@@ -285,9 +295,9 @@ final class Posix {
 
 		NativeLong read(int fd, Pointer buffer, NativeLong count) throws LastErrorException;
 
-		int mkfifo(String path, int mode) throws LastErrorException;
+		int mkfifo(byte[] path, int mode) throws LastErrorException;
 
-		int open(String path, int flags) throws LastErrorException;
+		int open(byte[] path, int flags) throws LastErrorException;
 
 		int fchmod(int fd, int mode) throws LastErrorException;
 
