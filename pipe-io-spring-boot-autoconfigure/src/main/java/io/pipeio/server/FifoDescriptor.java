@@ -234,6 +234,21 @@ final class FifoDescriptor implements AutoCloseable {
 	}
 
 	/**
+	 * Tell how many bytes the FIFO holds that nobody read yet ({@code FIONREAD}), under
+	 * the lock that {@link #close()} and the renewal of the descriptor take: once closed,
+	 * the number may name another file.
+	 * @return the count; 0 once this descriptor was closed, as its reader ended and takes
+	 * nothing more from the FIFO through it
+	 * @throws IOException if the FIFO cannot be asked
+	 */
+	synchronized int unreadBytes() throws IOException {
+		if (this.closed) {
+			return 0;
+		}
+		return PosixPoll.unreadBytes(this.fd);
+	}
+
+	/**
 	 * Replace the descriptor by a new one on the very same FIFO, opened with other flags
 	 * (a fresh reader resets what {@code poll} reports of writers that came and went; a
 	 * read-write one is what an <em>out</em> pipe needs). The new one is opened before

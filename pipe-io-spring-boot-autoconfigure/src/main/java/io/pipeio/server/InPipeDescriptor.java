@@ -122,7 +122,7 @@ final class InPipeDescriptor {
 	 * @return the bytes taken plus the bytes still in the pipe
 	 */
 	long end() throws IOException {
-		return this.taken + PosixPoll.unreadBytes(this.fifo.descriptor());
+		return this.taken + this.fifo.unreadBytes();
 	}
 
 	/** Unregister and close; the number may name another file afterwards. */

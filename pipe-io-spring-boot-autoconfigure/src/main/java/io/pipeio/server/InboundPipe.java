@@ -327,7 +327,7 @@ final class InboundPipe implements PipeReader {
 
 	@Override
 	public InputFence fence(Runnable reached) throws IOException {
-		return this.dispatcher.fence(this.framer, this.taken + PosixPoll.unreadBytes(this.fifo.descriptor()), reached);
+		return this.dispatcher.fence(this.framer, this.taken + this.fifo.unreadBytes(), reached);
 	}
 
 	/**

@@ -1,0 +1,138 @@
+package io.pipeio.server;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+
+import io.pipeio.test.PipeTestClient;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A mark at the end of what the in pipe holds ({@link PipeServer#fenceInput}) while the
+ * in pipe's reader is retired or dies: every reader reads on after a mark is set, and
+ * every mark is still reached, after the lines written before it.
+ */
+class PipeServerInputFenceReaderTests extends PipeServerTestSupport {
+
+	private static final Duration WAIT = Duration.ofSeconds(10);
+
+	@Test
+	void aMarkSetAfterTheReaderDiedAndBeforeItIsReplacedIsReached() throws Exception {
+		// The shared watchdog is kept busy by another channel, so the dead reader stays
+		// unreplaced, its descriptor closed, while the mark is set.
+		CountDownLatch watchdogHeld = new CountDownLatch(1);
+		CountDownLatch releaseWatchdog = new CountDownLatch(1);
+		PipeServer other = this.pipes.server(
+				TestPipes.settings("other", this.dir.resolve("other.in"), this.dir.resolve("other.out")).build(),
+				new Recorder(), new PipeServerListener() {
+					@Override
+					public void onPipeRecreated(PipeServer server, Path path) {
+						watchdogHeld.countDown();
+						awaitQuietly(releaseWatchdog);
+					}
+				});
+		other.start();
+		PipeServer server = this.pipes.server(this.pipes.settings().build(), this.pipes.recorder,
+				new DyingOnDeparture(false));
+		server.start();
+		try {
+			Files.delete(this.dir.resolve("other.in"));
+			assertThat(watchdogHeld.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+			try (PipeTestClient first = this.pipes.writer()) {
+				first.send("a");
+				this.pipes.recorder.awaitStrings(1);
+			}
+			await().atMost(WAIT).until(() -> this.pipes.recorder.transitions.contains("RUNNING->FAILED"));
+			await().atMost(WAIT).until(() -> openFiles(this.pipes.in()) == 0);
+			List<String> atMark = new CopyOnWriteArrayList<>();
+			InputFence fence = server.fenceInput(() -> atMark.add(this.pipes.recorder.strings().toString()));
+			await().atMost(WAIT).until(fence::isReached);
+			assertThat(atMark).containsExactly("[a]");
+		}
+		finally {
+			releaseWatchdog.countDown();
+		}
+		await().atMost(WAIT).until(() -> server.getState() == PipeServerState.RUNNING);
+		try (PipeTestClient next = this.pipes.writer()) {
+			next.send("b");
+			assertThat(this.pipes.recorder.awaitStrings(2)).containsExactly("a", "b");
+		}
+	}
+
+	/**
+	 * @return how many descriptors of this process are open on the file at the path
+	 * (Linux: {@code /proc/self/fd})
+	 */
+	private static long openFiles(Path path) throws IOException {
+		Path file = path.toRealPath();
+		try (Stream<Path> descriptors = Files.list(Path.of("/proc/self/fd"))) {
+			return descriptors.filter((descriptor) -> {
+				try {
+					return Files.readSymbolicLink(descriptor).equals(file);
+				}
+				catch (IOException ex) {
+					return false; // closed meanwhile, the listing's own included
+				}
+			}).count();
+		}
+	}
+
+	private static void awaitQuietly(CountDownLatch latch) {
+		try {
+			latch.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/**
+	 * Records like the fixture's {@link Recorder} and throws when told of the first
+	 * client's departure, outside any line's handling: that ends the reader, and the
+	 * watchdog opens another. Optionally it first waits for {@link #release}.
+	 */
+	private final class DyingOnDeparture implements PipeServerListener {
+
+		final CountDownLatch departing = new CountDownLatch(1);
+
+		final CountDownLatch release = new CountDownLatch(1);
+
+		private final boolean waits;
+
+		private final AtomicBoolean died = new AtomicBoolean();
+
+		DyingOnDeparture(boolean waits) {
+			this.waits = waits;
+		}
+
+		@Override
+		public void onClientPresenceChanged(PipeServer server, boolean connected) {
+			if (!connected && this.died.compareAndSet(false, true)) {
+				this.departing.countDown();
+				if (this.waits) {
+					awaitQuietly(this.release);
+				}
+				throw new IllegalStateException("thrown on the client's departure");
+			}
+		}
+
+		@Override
+		public void onStateChanged(PipeServer server, PipeServerState previous, PipeServerState current,
+				@Nullable Throwable cause) {
+			PipeServerInputFenceReaderTests.this.pipes.recorder.onStateChanged(server, previous, current, cause);
+		}
+
+	}
+
+}
