@@ -2,8 +2,8 @@ package io.pipeio.server;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -33,7 +33,11 @@ final class ChannelPipes {
 
 	private final PipeTransport transport;
 
-	private final List<PipeReader> retired = new ArrayList<>();
+	/**
+	 * Changed by the watchdog's repair, walked by pause, resume and marks on other
+	 * threads.
+	 */
+	private final List<PipeReader> retired = new CopyOnWriteArrayList<>();
 
 	private volatile PipeReader inbound;
 
@@ -215,25 +219,28 @@ final class ChannelPipes {
 	/**
 	 * Set a mark at the end of what the in pipe holds now (see {@link InputFence}). Its
 	 * reader is held back for the moment this takes, unless a pause holds it already, so
-	 * that no byte is between the pipe and the count of bytes taken. Called under the
-	 * server's pause lock.
+	 * that no byte is between the pipe and the count of bytes taken; every reader reads
+	 * again afterwards. Called under the server's pause lock.
 	 * @param reached run once the reader reaches the mark
 	 * @return the mark
 	 * @throws IOException if the pipe cannot be asked what it holds
 	 */
 	InputFence fenceInput(Runnable reached) throws IOException {
+		PipeReader reader = this.inbound;
 		boolean hold = !this.dispatcher.isPaused();
 		if (hold) {
 			this.dispatcher.setHeld(true);
-			this.inbound.holdBack();
+			reader.holdBack();
 		}
 		try {
-			return this.inbound.fence(reached);
+			return reader.fence(reached);
 		}
 		finally {
 			if (hold) {
 				this.dispatcher.setHeld(false);
-				this.inbound.resume();
+				// Every reader: a retired one that tried to read meanwhile found reading
+				// held too, and waits to be resumed.
+				resumeReaders();
 			}
 		}
 	}

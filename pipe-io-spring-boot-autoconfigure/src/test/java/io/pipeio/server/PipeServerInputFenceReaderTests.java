@@ -28,6 +28,24 @@ class PipeServerInputFenceReaderTests extends PipeServerTestSupport {
 	private static final Duration WAIT = Duration.ofSeconds(10);
 
 	@Test
+	void aRetiredReaderThatFindsReadingHeldWhileAMarkIsSetReadsOnAfterwards() throws Exception {
+		PipeServer server = this.pipes.start();
+		PipeTestClient old = this.pipes.writer();
+		Files.delete(this.pipes.in());
+		this.pipes.awaitInPipeRetired();
+		// Each mark holds every reader back for a moment; the retired one, reading what
+		// the old client writes meanwhile, now and then finds reading held.
+		int lines = 2000;
+		for (int i = 0; i < lines; i++) {
+			old.send("old " + i);
+			server.fenceInput(() -> {
+			});
+		}
+		this.pipes.recorder.awaitCount(lines, WAIT);
+		assertThat(this.pipes.recorder.strings()).last().isEqualTo("old " + (lines - 1));
+	}
+
+	@Test
 	void aMarkSetAfterTheReaderDiedAndBeforeItIsReplacedIsReached() throws Exception {
 		// The shared watchdog is kept busy by another channel, so the dead reader stays
 		// unreplaced, its descriptor closed, while the mark is set.
