@@ -41,6 +41,12 @@ final class ChannelPipes {
 
 	private volatile PipeReader inbound;
 
+	/**
+	 * Held to replace the current reader and to set a mark in it: a mark set in the
+	 * reader being replaced is pending there before {@link #handOverMarks} looks for it.
+	 */
+	private final Object readerSwap = new Object();
+
 	private final PipeWriter outbound;
 
 	/**
@@ -108,9 +114,15 @@ final class ChannelPipes {
 	 * failed)
 	 */
 	void repair(Consumer<Path> recreated) throws IOException {
-		this.retired.removeIf((pipe) -> !pipe.isAlive());
+		for (PipeReader pipe : this.retired) {
+			if (!pipe.isAlive()) {
+				this.retired.remove(pipe);
+				handOverMarks(pipe, null);
+			}
+		}
 		boolean moved = !this.inbound.file().isStillThere();
-		if (moved || !this.inbound.isAlive()) {
+		boolean died = !this.inbound.isAlive();
+		if (moved || died) {
 			PipeFile in = moved ? PipeFile.inspect(this.settings.getInPath()) : this.inbound.file();
 			UsableFifo usable = moved ? UsableFifo.replacing(this.settings, in, "in")
 					: new UsableFifo(PipeFiles.open(this.settings.getChannel(), "in", in), false);
@@ -126,9 +138,19 @@ final class ChannelPipes {
 			if (moved) {
 				this.createdIn = usable.owned();
 			}
-			this.inbound.retire();
-			this.retired.add(this.inbound);
-			this.inbound = replacement;
+			PipeReader replaced;
+			synchronized (this.readerSwap) {
+				replaced = this.inbound;
+				replaced.retire();
+				this.retired.add(replaced);
+				this.inbound = replacement;
+			}
+			if (died) {
+				// What it took and did not handle is lost, what is still in the pipe is
+				// the new reader's: its marks move there, or are reached now if nobody
+				// reads that pipe any more, rather than wait for a reader that is gone.
+				handOverMarks(replaced, moved ? null : replacement);
+			}
 			if (moved) {
 				recreated.accept(in.path());
 			}
@@ -226,22 +248,39 @@ final class ChannelPipes {
 	 * @throws IOException if the pipe cannot be asked what it holds
 	 */
 	InputFence fenceInput(Runnable reached) throws IOException {
-		PipeReader reader = this.inbound;
-		boolean hold = !this.dispatcher.isPaused();
-		if (hold) {
-			this.dispatcher.setHeld(true);
-			reader.holdBack();
-		}
-		try {
-			return reader.fence(reached);
-		}
-		finally {
+		synchronized (this.readerSwap) {
+			PipeReader reader = this.inbound;
+			boolean hold = !this.dispatcher.isPaused();
 			if (hold) {
-				this.dispatcher.setHeld(false);
-				// Every reader: a retired one that tried to read meanwhile found reading
-				// held too, and waits to be resumed.
-				resumeReaders();
+				this.dispatcher.setHeld(true);
+				reader.holdBack();
 			}
+			try {
+				return reader.fence(reached);
+			}
+			finally {
+				if (hold) {
+					this.dispatcher.setHeld(false);
+					// Every reader: a retired one that tried to read meanwhile found
+					// reading held too, and waits to be resumed.
+					resumeReaders();
+				}
+			}
+		}
+	}
+
+	/**
+	 * A reader's thread died, or a retired reader ended: a mark set in its stream and not
+	 * reached must not wait for it. See {@link LineDispatcher#handOverFences}.
+	 * @param ended the reader
+	 * @param successor the reader that reads its pipe on, or {@code null} if nobody does
+	 */
+	private void handOverMarks(PipeReader ended, @Nullable PipeReader successor) {
+		InputFence moved = this.dispatcher.handOverFences(ended.framer(), ended.taken(),
+				(successor != null) ? successor.framer() : null);
+		if (moved != null) {
+			// reached now if the successor handled every byte before it already
+			this.dispatcher.reachIfHandled(moved);
 		}
 	}
 

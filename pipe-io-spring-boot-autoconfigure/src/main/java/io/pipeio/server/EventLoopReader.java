@@ -395,6 +395,16 @@ final class EventLoopReader implements PipeReader {
 	}
 
 	@Override
+	public LineFramer framer() {
+		return this.framer;
+	}
+
+	@Override
+	public long taken() {
+		return this.in.taken();
+	}
+
+	@Override
 	public void close() {
 		this.closing = true;
 		this.serial.execute(this::turn);

@@ -125,6 +125,13 @@ final class InPipeDescriptor {
 		return this.taken + this.fifo.unreadBytes();
 	}
 
+	/**
+	 * @return how many bytes reads took from the pipe; only while no read is under way
+	 */
+	long taken() {
+		return this.taken;
+	}
+
 	/** Unregister and close; the number may name another file afterwards. */
 	void release() {
 		this.loop.remove(this.fifo.descriptor());

@@ -330,6 +330,16 @@ final class InboundPipe implements PipeReader {
 		return this.dispatcher.fence(this.framer, this.taken + this.fifo.unreadBytes(), reached);
 	}
 
+	@Override
+	public LineFramer framer() {
+		return this.framer;
+	}
+
+	@Override
+	public long taken() {
+		return this.taken;
+	}
+
 	/**
 	 * Stop reading: release the thread from {@code read} or from waiting for a client; it
 	 * then drains what is in the pipe and ends. A chunk being dispatched is finished

@@ -103,6 +103,39 @@ final class InputFences {
 	}
 
 	/**
+	 * The reader of a framer ended without reaching the mark set in its stream: its
+	 * thread died. The bytes it took and had not handled went with it; those still in its
+	 * pipe are read by its successor on the same pipe, if there is one, so the mark moves
+	 * there, as many bytes into the successor's stream as it was past the bytes the dead
+	 * reader took: the lines written before it are still handled before it. With no
+	 * successor (its pipe was replaced on disk, or it was a retired reader) nobody reads
+	 * those bytes any more, and the mark is reached at once rather than never.
+	 * @param ended the framer of the reader that ended
+	 * @param taken how many bytes that reader took from its pipe
+	 * @param successor the framer of the reader that reads the pipe on, or {@code null}
+	 * @return the mark moved to the successor, which may have handled every byte before
+	 * it already; {@code null} if there was none or it was reached
+	 */
+	@Nullable InputFence handOver(LineFramer ended, long taken, @Nullable LineFramer successor) {
+		InputFence left;
+		InputFence moved = null;
+		synchronized (this.lock) {
+			left = this.pending;
+			if (left == null || !left.isIn(ended)) {
+				return null;
+			}
+			if (successor != null) {
+				moved = new InputFence(successor, Math.max(0, left.position() - taken), left::reach);
+			}
+			this.pending = moved;
+		}
+		if (moved == null) {
+			left.reach();
+		}
+		return moved;
+	}
+
+	/**
 	 * The channel starts again: a mark of its last run is never reached, so what waited
 	 * for it waits no more.
 	 */

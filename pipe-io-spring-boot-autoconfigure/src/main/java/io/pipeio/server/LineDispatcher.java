@@ -179,6 +179,19 @@ final class LineDispatcher {
 	}
 
 	/**
+	 * A reader ended without reaching a mark set in its stream; see
+	 * {@link InputFences#handOver}.
+	 * @param ended the framer of the reader that ended
+	 * @param taken how many bytes that reader took from its pipe
+	 * @param successor the framer of the reader that reads the pipe on, or {@code null}
+	 * @return the mark moved to the successor, for {@link #reachIfHandled}, or
+	 * {@code null}
+	 */
+	@Nullable InputFence handOverFences(LineFramer ended, long taken, @Nullable LineFramer successor) {
+		return this.fences.handOver(ended, taken, successor);
+	}
+
+	/**
 	 * Reach a mark now if every byte before it was handled, rather than when the next
 	 * bytes come. A chunk being handled reaches it as it ends; this waits a moment for
 	 * one that is ending, never for a handler that takes its time.

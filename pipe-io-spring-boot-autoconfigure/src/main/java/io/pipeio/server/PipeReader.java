@@ -49,6 +49,17 @@ interface PipeReader {
 	InputFence fence(Runnable reached) throws IOException;
 
 	/**
+	 * @return the framer of the reader's stream, where its marks are set
+	 */
+	LineFramer framer();
+
+	/**
+	 * @return how many bytes the reader took from its pipe; read by another thread once
+	 * it ended, or while it is held back
+	 */
+	long taken();
+
+	/**
 	 * Stop reading: drain what is in the pipe, without waiting for more, and end. A chunk
 	 * being dispatched is finished first.
 	 */

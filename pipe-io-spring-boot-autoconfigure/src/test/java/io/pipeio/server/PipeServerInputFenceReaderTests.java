@@ -46,6 +46,35 @@ class PipeServerInputFenceReaderTests extends PipeServerTestSupport {
 	}
 
 	@Test
+	void aMarkInTheStreamOfAReaderThatDiedIsReachedAfterTheLinesWrittenBeforeIt() throws Exception {
+		DyingOnDeparture listener = new DyingOnDeparture(true);
+		PipeServer server = this.pipes.server(this.pipes.settings().build(), this.pipes.recorder, listener);
+		server.start();
+		try (PipeTestClient first = this.pipes.writer()) {
+			first.send("a");
+			this.pipes.recorder.awaitStrings(1);
+		}
+		// The reader saw the client go and is telling the listener, which then fails it.
+		assertThat(listener.departing.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+		PipeTestClient second = this.pipes.writer();
+		second.send("b");
+		await().atMost(WAIT).until(() -> PipeContents.unreadBytes(this.pipes.in()) == 2);
+		List<String> atMark = new CopyOnWriteArrayList<>();
+		InputFence fence = server.fenceInput(() -> atMark.add(this.pipes.recorder.strings().toString()));
+		assertThat(fence.isReached()).isFalse();
+		listener.release.countDown();
+		// A new reader takes what the dead one left in the pipe: "b" was there before
+		// the mark.
+		assertThat(this.pipes.recorder.awaitStrings(2)).containsExactly("a", "b");
+		await().atMost(WAIT).until(fence::isReached);
+		assertThat(atMark).containsExactly("[a, b]");
+		second.send("c");
+		assertThat(this.pipes.recorder.awaitStrings(3)).containsExactly("a", "b", "c");
+		assertThat(atMark).containsExactly("[a, b]");
+		assertThat(this.pipes.recorder.transitions).containsSubsequence("RUNNING->FAILED", "FAILED->RUNNING");
+	}
+
+	@Test
 	void aMarkSetAfterTheReaderDiedAndBeforeItIsReplacedIsReached() throws Exception {
 		// The shared watchdog is kept busy by another channel, so the dead reader stays
 		// unreplaced, its descriptor closed, while the mark is set.
