@@ -199,12 +199,30 @@ public final class ChannelStatistics {
 		int seen = this.reasonsDropped;
 		while ((seen & bit) == 0) {
 			if (REASONS_DROPPED.compareAndSet(this, seen, seen | bit)) {
-				for (Consumer<DropReason> action : this.firstDropActions) {
-					action.accept(reason);
-				}
+				tellFirstDrop(reason);
 				return;
 			}
 			seen = this.reasonsDropped;
+		}
+	}
+
+	/**
+	 * Tell every action of a reason's first drop, the later ones too if one throws (which
+	 * it must not): a meter left out for one reason is not to cost the others theirs.
+	 * What the first that threw threw is thrown on afterwards.
+	 */
+	private void tellFirstDrop(DropReason reason) {
+		RuntimeException failure = null;
+		for (Consumer<DropReason> action : this.firstDropActions) {
+			try {
+				action.accept(reason);
+			}
+			catch (RuntimeException ex) {
+				failure = (failure != null) ? failure : ex;
+			}
+		}
+		if (failure != null) {
+			throw failure;
 		}
 	}
 

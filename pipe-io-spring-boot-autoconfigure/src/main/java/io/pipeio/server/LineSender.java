@@ -199,9 +199,15 @@ final class LineSender {
 	}
 
 	private void dropped(byte[] line) {
-		this.statistics.recordDropped(DropReason.QUEUE_FULL);
-		this.listener.onDropped(this.server, DropReason.QUEUE_FULL, line.length);
-		this.listener.onLineDropped(this.server, DropReason.QUEUE_FULL, line);
+		try {
+			this.statistics.recordDropped(DropReason.QUEUE_FULL);
+		}
+		finally {
+			// Counted before the first-drop actions are told: whatever they do, the
+			// listener is still given the line, to keep it.
+			this.listener.onDropped(this.server, DropReason.QUEUE_FULL, line.length);
+			this.listener.onLineDropped(this.server, DropReason.QUEUE_FULL, line);
+		}
 	}
 
 	/**

@@ -9,6 +9,7 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * A channel's counters are the engine's own plus those its handler keeps: readers see one
@@ -71,6 +72,20 @@ class ChannelStatisticsTests {
 		handlerWatchers.get(0).accept(DropReason.MALFORMED);
 		assertThat(early).containsExactly(DropReason.TOO_LARGE, DropReason.SHUTDOWN, DropReason.MALFORMED);
 		assertThat(late).containsExactly(DropReason.TOO_LARGE, DropReason.SHUTDOWN, DropReason.MALFORMED);
+	}
+
+	@Test
+	void anActionThatThrowsForAFirstDropKeepsNoOtherActionFromBeingTold() {
+		ChannelStatistics statistics = new ChannelStatistics(HandlerStatistics.NONE);
+		List<DropReason> told = new ArrayList<>();
+		statistics.forEachDropReason((reason) -> {
+			throw new IllegalStateException("no meter for " + reason.tag());
+		});
+		statistics.forEachDropReason(told::add);
+		assertThatIllegalStateException().isThrownBy(() -> statistics.recordDropped(DropReason.QUEUE_FULL))
+			.withMessage("no meter for queue-full");
+		assertThat(told).containsExactly(DropReason.QUEUE_FULL);
+		assertThat(statistics.getDropped(DropReason.QUEUE_FULL)).isOne();
 	}
 
 	@Test

@@ -13,6 +13,7 @@ import io.pipeio.test.PipeTestClient;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -39,6 +40,20 @@ class PipeServerOverflowTests extends PipeServerTestSupport {
 		assertThat(this.pipes.recorder.drops).containsExactly(new Recorder.Drop(DropReason.QUEUE_FULL, 1),
 				new Recorder.Drop(DropReason.QUEUE_FULL, 1));
 		assertThat(server.getWaitingForReaderSince()).isNotNull();
+		assertThat(readAfterTheBlockingLine(server, 2)).containsExactly("a", "b", "end");
+	}
+
+	@Test
+	void aLineDroppedAsTheQueueIsFullIsGivenToTheListenerEvenIfAFirstDropActionThrows() throws Exception {
+		PipeServer server = startFull(OverflowPolicy.DROP_NEWEST, "a", "b");
+		server.getStatistics().forEachDropReason((reason) -> {
+			throw new IllegalStateException("no meter for " + reason.tag());
+		});
+		assertThatIllegalStateException().isThrownBy(() -> server.send(line("c")))
+			.withMessage("no meter for queue-full");
+		assertThat(server.getStatistics().getDropped(DropReason.QUEUE_FULL)).isOne();
+		assertThat(this.pipes.recorder.droppedLines).extracting(Recorder.DroppedLine::reason)
+			.containsExactly(DropReason.QUEUE_FULL);
 		assertThat(readAfterTheBlockingLine(server, 2)).containsExactly("a", "b", "end");
 	}
 
