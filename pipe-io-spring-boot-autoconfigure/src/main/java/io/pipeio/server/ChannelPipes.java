@@ -126,30 +126,24 @@ final class ChannelPipes {
 			PipeFile in = moved ? PipeFile.inspect(this.settings.getInPath()) : this.inbound.file();
 			UsableFifo usable = moved ? UsableFifo.replacing(this.settings, in, "in")
 					: new UsableFifo(PipeFiles.open(this.settings.getChannel(), "in", in), false);
-			PipeReader replacement;
-			try {
-				replacement = this.transport.openReader(usable.fifo(), this.settings, this.dispatcher,
-						this::readerFailed);
-			}
-			catch (IOException | RuntimeException ex) {
-				usable.discard();
-				throw ex;
-			}
-			if (moved) {
-				this.createdIn = usable.owned();
-			}
-			PipeReader replaced;
 			synchronized (this.readerSwap) {
-				replaced = this.inbound;
-				replaced.retire();
-				this.retired.add(replaced);
-				this.inbound = replacement;
-			}
-			if (died) {
-				// What it took and did not handle is lost, what is still in the pipe is
-				// the new reader's: its marks move there, or are reached now if nobody
-				// reads that pipe any more, rather than wait for a reader that is gone.
-				handOverMarks(replaced, moved ? null : replacement);
+				// A mark of a reader that died moves to its replacement on the same pipe,
+				// which must take no byte before it is there: reading is held until then.
+				boolean hold = died && !moved;
+				if (hold) {
+					this.dispatcher.setHeld(true);
+				}
+				try {
+					replace(usable, moved, died);
+				}
+				finally {
+					if (hold) {
+						this.dispatcher.setHeld(false);
+					}
+					// The replacement, if it found reading held (by the hold above, or a
+					// pause), was not among the readers a resume told.
+					resumeReaders();
+				}
 			}
 			if (moved) {
 				recreated.accept(in.path());
@@ -239,6 +233,37 @@ final class ChannelPipes {
 	}
 
 	/**
+	 * Open a reader on a pipe and make it the current one; called under
+	 * {@link #readerSwap}.
+	 * @param usable the pipe
+	 * @param moved whether the pipe was deleted or replaced on disk
+	 * @param died whether the current reader's thread died
+	 */
+	private void replace(UsableFifo usable, boolean moved, boolean died) throws IOException {
+		PipeReader replacement;
+		try {
+			replacement = this.transport.openReader(usable.fifo(), this.settings, this.dispatcher, this::readerFailed);
+		}
+		catch (IOException | RuntimeException ex) {
+			usable.discard();
+			throw ex;
+		}
+		if (moved) {
+			this.createdIn = usable.owned();
+		}
+		PipeReader replaced = this.inbound;
+		replaced.retire();
+		this.retired.add(replaced);
+		this.inbound = replacement;
+		if (died) {
+			// What it took and did not handle is lost, what is still in the pipe is the
+			// new reader's: its marks move there, or are reached now if nobody reads that
+			// pipe any more, rather than wait for a reader that is gone.
+			handOverMarks(replaced, moved ? null : replacement);
+		}
+	}
+
+	/**
 	 * Set a mark at the end of what the in pipe holds now (see {@link InputFence}). Its
 	 * reader is held back for the moment this takes, unless a pause holds it already, so
 	 * that no byte is between the pipe and the count of bytes taken; every reader reads
@@ -250,6 +275,13 @@ final class ChannelPipes {
 	InputFence fenceInput(Runnable reached) throws IOException {
 		synchronized (this.readerSwap) {
 			PipeReader reader = this.inbound;
+			if (!reader.isAlive()) {
+				// Its descriptor is closed: what the pipe holds cannot be told from it,
+				// and a mark that took the pipe for empty would come before lines written
+				// before it.
+				throw new IOException("The reader of the in pipe of channel '" + this.settings.getChannel()
+						+ "' ended and is being replaced; no mark can be set in the pipe until it is");
+			}
 			boolean hold = !this.dispatcher.isPaused();
 			if (hold) {
 				this.dispatcher.setHeld(true);

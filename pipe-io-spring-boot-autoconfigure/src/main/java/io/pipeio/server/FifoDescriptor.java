@@ -237,13 +237,13 @@ final class FifoDescriptor implements AutoCloseable {
 	 * Tell how many bytes the FIFO holds that nobody read yet ({@code FIONREAD}), under
 	 * the lock that {@link #close()} and the renewal of the descriptor take: once closed,
 	 * the number may name another file.
-	 * @return the count; 0 once this descriptor was closed, as its reader ended and takes
-	 * nothing more from the FIFO through it
-	 * @throws IOException if the FIFO cannot be asked
+	 * @return the count
+	 * @throws IOException if the FIFO cannot be asked, also once this descriptor was
+	 * closed: the FIFO may still hold bytes, but they cannot be told from here
 	 */
 	synchronized int unreadBytes() throws IOException {
 		if (this.closed) {
-			return 0;
+			throw new IOException("Cannot tell what " + this.file.path() + " holds: its descriptor was closed");
 		}
 		return PosixPoll.unreadBytes(this.fd);
 	}

@@ -267,14 +267,16 @@ public final class PipeServer {
 	 * process wrote before it exited: see {@link InputFence}. Lines before the mark are
 	 * still handled as usual; {@code reached} runs between the last of them and the first
 	 * line after it, on the thread that handles lines (at once, on the calling thread, if
-	 * nothing before the mark is still to be handled). A mark set while an earlier one is
-	 * not reached yet is merged with it: both are reached at the later one, so the
-	 * earlier one's action may run after lines written after it, never before a line
-	 * written before it.
+	 * nothing before the mark is still to be handled; on the watchdog's, if the reader of
+	 * the mark's pipe died and nobody reads that pipe any more). A mark set while an
+	 * earlier one is not reached yet is merged with it: both are reached at the later
+	 * one, so the earlier one's action may run after lines written after it, never before
+	 * a line written before it.
 	 * @param reached run once the mark is reached; must not throw
 	 * @return the mark; one already reached, without running {@code reached}, if the
 	 * server is not running
-	 * @throws IOException if the pipe cannot be asked what it holds
+	 * @throws IOException if the pipe cannot be asked what it holds, such as while a
+	 * reader whose thread died is being replaced
 	 */
 	public InputFence fenceInput(Runnable reached) throws IOException {
 		Objects.requireNonNull(reached, "'reached' must not be null");
