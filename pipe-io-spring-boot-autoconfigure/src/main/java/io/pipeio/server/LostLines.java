@@ -36,10 +36,11 @@ final class LostLines {
 	/**
 	 * Account for lines a writer could not write.
 	 * <p>
-	 * What counting them threw (an action told of the first line dropped for a reason,
-	 * see {@link ChannelStatistics#forEachDropReason}), or else the first {@code Error}
-	 * the listener threw, is thrown on once every line was given to the listener and
-	 * every sender told.
+	 * The first {@code Error} the listener threw, carrying what counting them threw (an
+	 * action told of the first line dropped for a reason, see
+	 * {@link ChannelStatistics#forEachDropReason}) as suppressed, or else what counting
+	 * threw, is thrown on once every line was given to the listener and every sender
+	 * told.
 	 * @param entries the lines as queued (a line, or one whose sender waits)
 	 * @param reason why they are lost, or {@code null} if none should be there (a writer
 	 * ending after its queue closed and drained)
@@ -72,8 +73,15 @@ final class LostLines {
 				}
 				catch (Error ex) {
 					// Out of memory, a stack overflow: not to be hidden, so passed on,
-					// but only once every line is accounted for.
-					failure = (failure != null) ? failure : ex;
+					// but only once every line is accounted for; it goes before what
+					// counting threw, which it carries.
+					if (failure == null) {
+						failure = ex;
+					}
+					else if (!(failure instanceof Error) && failure != ex) {
+						ex.addSuppressed(failure);
+						failure = ex;
+					}
 				}
 			}
 		}

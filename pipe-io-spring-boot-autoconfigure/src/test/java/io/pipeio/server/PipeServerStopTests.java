@@ -339,6 +339,27 @@ class PipeServerStopTests extends PipeServerTestSupport {
 	}
 
 	@Test
+	void aListenersErrorForALostLineIsReportedAlsoWhenCountingTheLinesThrewFirst() throws Exception {
+		PipeServer server = startWithAListenerThrowingForEachDroppedLine(() -> {
+			throw new StackOverflowError("thrown for a line the stop dropped");
+		});
+		server.getStatistics().forEachDropReason((reason) -> {
+			if (reason == DropReason.SHUTDOWN) {
+				throw new IllegalStateException("thrown as the stop counted the lines not written");
+			}
+		});
+		List<CompletableFuture<Void>> queued = queueLinesTheStopDrops(server);
+		List<Throwable> reported = stopReportingUncaught(server);
+		// The Error goes first, whatever came before it, carrying the exception.
+		assertThat(reported).singleElement()
+			.satisfies((ex) -> assertThat(ex).isInstanceOf(StackOverflowError.class)
+				.hasMessage("thrown for a line the stop dropped")
+				.hasSuppressedException(new IllegalStateException("thrown as the stop counted the lines not written")));
+		assertThat(this.pipes.recorder.droppedLines).hasSize(4);
+		assertThat(queued).allSatisfy((future) -> assertThat(future).isCompletedExceptionally());
+	}
+
+	@Test
 	void linesThePipeTookWholeBeforeTheStopCutTheirBatchAreSentNotDropped() throws Exception {
 		PipeServer server = this.pipes.start();
 		try (InputStream client = new FileInputStream(this.pipes.out().toFile())) {
