@@ -242,6 +242,43 @@ class PipeRequestDeadPluginAnswersTests {
 	 * instance's answer.
 	 */
 	private void runPausedExit(String firstInstance, Consumer<PipeChannel> check) throws Exception {
+		runPaused(firstInstance, (channel, requests, plugin, first) -> {
+			failsAsRestartedThenTheNextInstanceRuns(requests.sendAndReceiveAsync("calc", "one", WAIT), plugin, first);
+			CompletableFuture<String> two = requests.sendAndReceiveAsync("calc", "two", WAIT);
+			channel.resume();
+			assertThat(two).succeedsWithin(WAIT).isEqualTo("two from next");
+			assertThat(requests.sendAndReceive("calc", "three", WAIT)).isEqualTo("three from next");
+			check.accept(channel);
+		});
+	}
+
+	/**
+	 * A caller told of the failure on the thread that fails it (a callback that is not
+	 * async) sends again at once: that request is the next instance's, and the answer the
+	 * dead one left unread is not its answer.
+	 */
+	@Test
+	void aRequestSentAgainWhenItsFailureIsToldGetsTheNextInstancesAnswer() throws Exception {
+		runPaused("read -r line\necho \"$line from first\"\nexit 3\n", (channel, requests, plugin, first) -> {
+			CompletableFuture<CompletableFuture<String>> again = new CompletableFuture<>();
+			CompletableFuture<String> one = requests.sendAndReceiveAsync("calc", "one", WAIT);
+			one.whenComplete((answer, failure) -> again
+				.complete((failure != null) ? requests.sendAndReceiveAsync("calc", "again", WAIT)
+						: CompletableFuture.completedFuture("answered: " + answer)));
+			failsAsRestartedThenTheNextInstanceRuns(one, plugin, first);
+			channel.resume();
+			assertThat(again).succeedsWithin(WAIT)
+				.satisfies((request) -> assertThat(request).succeedsWithin(WAIT).isEqualTo("again from next"));
+			assertThat(channel.getStatistics().getDropped(DropReason.LATE_ANSWER)).isEqualTo(1);
+		});
+	}
+
+	/**
+	 * Run a channel whose plug-in's first instance does what {@code firstInstance} says
+	 * (then exits) and whose next instance answers every line; {@code paused} gets the
+	 * channel paused once the first instance runs.
+	 */
+	private void runPaused(String firstInstance, PausedPlugin paused) throws Exception {
 		Path script = this.directory.resolve("first-dies.sh");
 		Files.writeString(script, "if [ ! -e \"$1\" ]; then\n: > \"$1\"\n" + firstInstance
 				+ "fi\nwhile read -r line; do echo \"$line from next\"; done\n");
@@ -257,56 +294,16 @@ class PipeRequestDeadPluginAnswersTests {
 				await().atMost(WAIT).until(() -> plugin.getState() == PluginState.RUNNING);
 				long first = plugin.getPid();
 				channel.pause();
-				failsAsRestartedThenTheNextInstanceRuns(requests.sendAndReceiveAsync("calc", "one", WAIT), plugin,
-						first);
-				CompletableFuture<String> two = requests.sendAndReceiveAsync("calc", "two", WAIT);
-				channel.resume();
-				assertThat(two).succeedsWithin(WAIT).isEqualTo("two from next");
-				assertThat(requests.sendAndReceive("calc", "three", WAIT)).isEqualTo("three from next");
-				check.accept(channel);
+				paused.run(channel, requests, plugin, first);
 			});
 	}
 
-	/**
-	 * A caller told of the failure on the thread that fails it (a callback that is not
-	 * async) sends again at once: that request is the next instance's, and the answer the
-	 * dead one left unread is not its answer.
-	 */
-	@Test
-	void aRequestSentAgainWhenItsFailureIsToldGetsTheNextInstancesAnswer() throws Exception {
-		Path script = this.directory.resolve("first-dies.sh");
-		Files.writeString(script, """
-				if [ ! -e "$1" ]; then
-				: > "$1"
-				read -r line
-				echo "$line from first"
-				exit 3
-				fi
-				while read -r line; do echo "$line from next"; done
-				""");
-		PipeIoContextRunners.withDirectory(this.directory.resolve("pipes"))
-			.withPropertyValues("pipe-io.channels.calc.plugin.command[0]=bash",
-					"pipe-io.channels.calc.plugin.command[1]=" + script,
-					"pipe-io.channels.calc.plugin.command[2]=" + this.directory.resolve("died-once"),
-					"pipe-io.channels.calc.plugin.backoff.initial=100ms")
-			.run((context) -> {
-				PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("calc");
-				PipeRequestOperations requests = context.getBean(PipeRequestOperations.class);
-				PluginSupervisor plugin = channel.getPlugin();
-				await().atMost(WAIT).until(() -> plugin.getState() == PluginState.RUNNING);
-				long first = plugin.getPid();
-				channel.pause();
-				CompletableFuture<CompletableFuture<String>> again = new CompletableFuture<>();
-				CompletableFuture<String> one = requests.sendAndReceiveAsync("calc", "one", WAIT);
-				one.whenComplete((answer, failure) -> again
-					.complete((failure != null) ? requests.sendAndReceiveAsync("calc", "again", WAIT)
-							: CompletableFuture.completedFuture("answered: " + answer)));
-				failsAsRestartedThenTheNextInstanceRuns(one, plugin, first);
-				channel.resume();
-				assertThat(again).succeedsWithin(WAIT)
-					.satisfies((request) -> assertThat(request).succeedsWithin(WAIT).isEqualTo("again from next"));
-				assertThat(channel.getStatistics().getDropped(DropReason.LATE_ANSWER)).isEqualTo(1);
-			});
+	@FunctionalInterface
+	private interface PausedPlugin {
+
+		void run(PipeChannel channel, PipeRequestOperations requests, PluginSupervisor plugin, long firstPid)
+				throws Exception;
+
 	}
 
 	private static void failsAsRestartedThenTheNextInstanceRuns(CompletableFuture<String> request,

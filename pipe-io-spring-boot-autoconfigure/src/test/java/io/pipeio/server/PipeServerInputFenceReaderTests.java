@@ -52,15 +52,7 @@ class PipeServerInputFenceReaderTests extends PipeServerTestSupport {
 		DyingOnDeparture listener = new DyingOnDeparture(true);
 		PipeServer server = this.pipes.server(this.pipes.settings().build(), this.pipes.recorder, listener);
 		server.start();
-		try (PipeTestClient first = this.pipes.writer()) {
-			first.send("a");
-			this.pipes.recorder.awaitStrings(1);
-		}
-		// The reader saw the client go and is telling the listener, which then fails it.
-		assertThat(listener.departing.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-		PipeTestClient second = this.pipes.writer();
-		second.send("b");
-		await().atMost(WAIT).until(() -> PipeContents.unreadBytes(this.pipes.in()) == 2);
+		PipeTestClient second = leaveALineWithADyingReader(listener);
 		List<String> atMark = new CopyOnWriteArrayList<>();
 		InputFence fence = server.fenceInput(() -> atMark.add(this.pipes.recorder.strings().toString()));
 		assertThat(fence.isReached()).isFalse();
@@ -98,17 +90,10 @@ class PipeServerInputFenceReaderTests extends PipeServerTestSupport {
 		try {
 			Files.delete(this.dir.resolve("other.in"));
 			assertThat(watchdogHeld.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-			try (PipeTestClient first = this.pipes.writer()) {
-				first.send("a");
-				this.pipes.recorder.awaitStrings(1);
-			}
-			assertThat(listener.departing.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-			// Written before the mark is asked for, and left in the pipe by the reader
-			// that dies: a mark must come after it, and what the pipe holds cannot be
-			// told from the dead reader's closed descriptor.
-			PipeTestClient second = this.pipes.writer();
-			second.send("b");
-			await().atMost(WAIT).until(() -> PipeContents.unreadBytes(this.pipes.in()) == 2);
+			// "b", written before the mark is asked for, is left in the pipe by the
+			// reader that dies: a mark must come after it, and what the pipe holds
+			// cannot be told from the dead reader's closed descriptor.
+			leaveALineWithADyingReader(listener);
 			listener.release.countDown();
 			await().atMost(WAIT).until(() -> this.pipes.recorder.transitions.contains("RUNNING->FAILED"));
 			await().atMost(WAIT).until(() -> openFiles(this.pipes.in()) == 1);
@@ -124,6 +109,24 @@ class PipeServerInputFenceReaderTests extends PipeServerTestSupport {
 		InputFence fence = server.fenceInput(() -> atMark.add(this.pipes.recorder.strings().toString()));
 		await().atMost(WAIT).until(fence::isReached);
 		assertThat(atMark).containsExactly("[a, b]");
+	}
+
+	/**
+	 * A client writes "a" and leaves: the reader handles it, sees the departure and tells
+	 * the listener, which holds it there and then fails it. Meanwhile a second client
+	 * writes "b", which stays in the pipe.
+	 * @return the second client, still attached
+	 */
+	private PipeTestClient leaveALineWithADyingReader(DyingOnDeparture listener) throws Exception {
+		try (PipeTestClient first = this.pipes.writer()) {
+			first.send("a");
+			this.pipes.recorder.awaitStrings(1);
+		}
+		assertThat(listener.departing.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+		PipeTestClient second = this.pipes.writer();
+		second.send("b");
+		await().atMost(WAIT).until(() -> PipeContents.unreadBytes(this.pipes.in()) == 2);
+		return second;
 	}
 
 	/**
