@@ -2,6 +2,7 @@ package io.pipeio.core;
 
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -49,6 +50,12 @@ final class PendingRequests {
 
 	/** How many exit marks are in {@link #waiting}; written under the head lock. */
 	private volatile int marks;
+
+	/**
+	 * The requests {@link #failAll} took from {@link #waiting} and has not told yet,
+	 * oldest first; {@code null} when none is being failed. Guarded by the head lock.
+	 */
+	private @Nullable ArrayDeque<CompletableFuture<byte[]>> beingFailed;
 
 	private final PipeServerSettings settings;
 
@@ -181,15 +188,20 @@ final class PendingRequests {
 	 */
 	private @Nullable CompletableFuture<byte[]> pollRequest() {
 		synchronized (this.headLock) {
+			if (this.beingFailed != null && !this.beingFailed.isEmpty()) {
+				// Taken to be failed, not told yet: a line read now is still its answer.
+				return this.beingFailed.poll();
+			}
 			return (this.waiting.peek() instanceof ExitMark) ? null : this.waiting.poll();
 		}
 	}
 
 	/**
-	 * Fail every waiting request at once.
+	 * Fail every waiting request at once. A line read before their callers are told is
+	 * still the answer of the oldest: taken out of the queue is not failed yet.
 	 * @param failure the exception each caller gets
 	 * @param whileNoneSent run while no request can be sent, after the requests were
-	 * failed; and once before, so that a request waiting for room in the queue can go on
+	 * taken; and once before, so that a request waiting for room in the queue can go on
 	 * and let go of the lock
 	 * @return how many were failed (including timed-out ones that still held their place)
 	 */
@@ -210,21 +222,18 @@ final class PendingRequests {
 	 */
 	int failAll(RuntimeException failure, Runnable whileNoneSent, @Nullable Exit exit) {
 		// A request waiting for room in a full queue holds the lock, and only the discard
-		// makes room once the other end is gone: fail what waits and discard first, then
+		// makes room once the other end is gone: take what waits and discard first, then
 		// again under the lock for what was sent meanwhile.
-		List<CompletableFuture<byte[]>> failed = new ArrayList<>();
-		takeAll(failed);
+		takeAll();
 		whileNoneSent.run();
 		this.sendLock.lock();
 		try {
-			takeAll(failed);
+			takeAll();
 			whileNoneSent.run();
 			// The places and the mark go back before any caller is told: a caller told on
 			// this thread (the lock is reentrant) that sends again at once is queued
 			// behind the mark, not ahead of the lines the ended process left.
-			if (exit != null) {
-				keepPlaces(failed, exit);
-			}
+			List<CompletableFuture<byte[]>> failed = settle(exit);
 			// Completed under the lock: a caller that sees its request fail and sends
 			// again is not failed too.
 			failed.forEach((request) -> request.completeExceptionally(failure));
@@ -236,20 +245,25 @@ final class PendingRequests {
 	}
 
 	/**
-	 * Put the failed requests back, with the exit's mark behind them, unless the reader
-	 * reached the exit: the lines still to be read are their late answers, or, read
-	 * before the request's failure is told, its answer. (A line read while they were out
-	 * of the queue, a moment, goes where a line goes that no request waits for: it is
-	 * handled and counted, if not as a late answer.)
+	 * Hand over the requests taken to be failed that no line answered meanwhile, and put
+	 * them back with the exit's mark behind them, unless there is no exit or the reader
+	 * reached it: the lines still to be read are their late answers, or, read before the
+	 * request's failure is told, its answer.
+	 * @param exit the exit, if any
+	 * @return the requests to fail
 	 */
-	private void keepPlaces(List<CompletableFuture<byte[]>> failed, Exit exit) {
+	private List<CompletableFuture<byte[]>> settle(@Nullable Exit exit) {
 		synchronized (this.headLock) {
+			List<CompletableFuture<byte[]>> failed = (this.beingFailed != null) ? new ArrayList<>(this.beingFailed)
+					: new ArrayList<>();
+			this.beingFailed = null;
 			// Reached from here on, its action waits for the lock and finds the mark.
-			if (!exit.fence().isReached()) {
+			if (exit != null && !exit.fence().isReached()) {
 				this.waiting.addAll(failed);
 				this.waiting.add(exit.mark());
 				this.marks++;
 			}
+			return failed;
 		}
 	}
 
@@ -271,7 +285,11 @@ final class PendingRequests {
 		}
 	}
 
-	private void takeAll(List<CompletableFuture<byte[]>> target) {
+	/**
+	 * Take every waiting request into {@link #beingFailed}, where lines read until they
+	 * are told still answer them.
+	 */
+	private void takeAll() {
 		synchronized (this.headLock) {
 			CompletableFuture<byte[]> next;
 			while ((next = this.waiting.poll()) != null) {
@@ -279,7 +297,10 @@ final class PendingRequests {
 					this.marks--; // a later exit, or a stop, stands for it
 				}
 				else {
-					target.add(next);
+					if (this.beingFailed == null) {
+						this.beingFailed = new ArrayDeque<>();
+					}
+					this.beingFailed.add(next);
 				}
 			}
 		}
@@ -292,7 +313,8 @@ final class PendingRequests {
 	int size() {
 		// Under the head lock: a mark is taken from the queue and uncounted in one step.
 		synchronized (this.headLock) {
-			return this.waiting.size() - this.marks;
+			int taken = (this.beingFailed != null) ? this.beingFailed.size() : 0;
+			return this.waiting.size() - this.marks + taken;
 		}
 	}
 

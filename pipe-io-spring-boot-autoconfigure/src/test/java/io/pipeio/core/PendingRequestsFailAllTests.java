@@ -1,0 +1,122 @@
+package io.pipeio.core;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.pipeio.server.PipeServer;
+import io.pipeio.server.PipeServerSettings;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@link PendingRequests#failAll} on a real channel: a line the reader hands over while
+ * the requests are being failed, before their callers are told, is still the answer of
+ * the oldest, not a line that no request waits for.
+ */
+@Timeout(60)
+class PendingRequestsFailAllTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(10);
+
+	@TempDir
+	Path dir;
+
+	private PendingRequests requests;
+
+	private PipeServer server;
+
+	private final List<PendingRequests.Answer> answers = new CopyOnWriteArrayList<>();
+
+	@BeforeEach
+	void startChannel() throws Exception {
+		PipeServerSettings settings = PipeServerSettings
+			.builder("calc", this.dir.resolve("calc.in"), this.dir.resolve("calc.out"))
+			.build();
+		this.requests = new PendingRequests(settings);
+		this.server = new PipeServer(settings,
+				(buffer, offset, length) -> this.answers.add(this.requests.answer(buffer, offset, length)));
+		this.server.start();
+	}
+
+	@AfterEach
+	void stopChannel() {
+		this.server.stop();
+	}
+
+	@Test
+	void aLineReadWhileAnExitFailsTheRequestsAnswersTheOldest() throws Exception {
+		CompletableFuture<byte[]> first = send("first");
+		CompletableFuture<byte[]> second = send("second");
+		answerWhilePaused("one");
+		PendingRequests.ExitMark mark = new PendingRequests.ExitMark();
+		PendingRequests.Exit exit = new PendingRequests.Exit(
+				this.server.fenceInput(() -> this.requests.exitReached(mark)), mark);
+		int failed = this.requests.failAll(new IllegalStateException("restarted"), resumeOnce(), exit);
+		assertAnsweredFirstAndFailedSecond(first, second, failed);
+		// reached on the reader's thread as it ends the chunk, maybe a moment after
+		await().atMost(WAIT).until(exit.fence()::isReached);
+		await().atMost(WAIT).until(() -> this.requests.size() == 0);
+	}
+
+	@Test
+	void aLineReadWhileAStopFailsTheRequestsAnswersTheOldest() throws Exception {
+		CompletableFuture<byte[]> first = send("first");
+		CompletableFuture<byte[]> second = send("second");
+		answerWhilePaused("one");
+		int failed = this.requests.failAll(new IllegalStateException("stopped"), resumeOnce());
+		assertAnsweredFirstAndFailedSecond(first, second, failed);
+		assertThat(this.requests.size()).isZero();
+	}
+
+	private void assertAnsweredFirstAndFailedSecond(CompletableFuture<byte[]> first, CompletableFuture<byte[]> second,
+			int failed) {
+		assertThat(this.answers).containsExactly(PendingRequests.Answer.ANSWERED);
+		assertThat(first).isCompletedWithValueMatching((answer) -> "one".equals(text(answer)));
+		assertThat(second).isCompletedExceptionally();
+		assertThat(failed).isOne();
+	}
+
+	private CompletableFuture<byte[]> send(String line) {
+		return this.requests.send(line.getBytes(StandardCharsets.UTF_8), this.server::sendAsync, (orphan) -> {
+		});
+	}
+
+	/** The plug-in's answer, in the in pipe and not read. */
+	private void answerWhilePaused(String line) throws Exception {
+		this.server.pause();
+		Files.write(this.server.getSettings().getInPath(), (line + "\n").getBytes(StandardCharsets.UTF_8));
+	}
+
+	/**
+	 * Resumes the channel the first time the requests are taken, and waits until the
+	 * reader handed over the line: it is read in the moment between taking the requests
+	 * and telling their callers.
+	 */
+	private Runnable resumeOnce() {
+		AtomicBoolean resumed = new AtomicBoolean();
+		return () -> {
+			if (resumed.compareAndSet(false, true)) {
+				this.server.resume();
+				await().atMost(WAIT).until(() -> this.answers.size() == 1);
+			}
+		};
+	}
+
+	private static @Nullable String text(byte @Nullable [] line) {
+		return (line != null) ? new String(line, StandardCharsets.UTF_8) : null;
+	}
+
+}
