@@ -2,8 +2,6 @@ package io.pipeio.server;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -13,7 +11,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The two opened FIFOs of a running channel, with the knowledge of which of them this
- * server created, and the repair of a pipe deleted or replaced on disk.
+ * server created, the repair of a pipe deleted or replaced on disk, and the order in
+ * which a stop ends their threads. The in pipe's readers are {@link InPipeReaders}.
  *
  * @author pipe-io
  */
@@ -29,23 +28,9 @@ final class ChannelPipes {
 
 	private final LineDispatcher dispatcher;
 
-	private final Consumer<Throwable> onFailure;
-
 	private final PipeTransport transport;
 
-	/**
-	 * Changed by the watchdog's repair, walked by pause, resume and marks on other
-	 * threads.
-	 */
-	private final List<PipeReader> retired = new CopyOnWriteArrayList<>();
-
-	private volatile PipeReader inbound;
-
-	/**
-	 * Held to replace the current reader and to set a mark in it: a mark set in the
-	 * reader being replaced is pending there before {@link #handOverMarks} looks for it.
-	 */
-	private final Object readerSwap = new Object();
+	private final InPipeReaders inbound;
 
 	private final PipeWriter outbound;
 
@@ -53,8 +38,6 @@ final class ChannelPipes {
 	 * {@link System#nanoTime()} the out pipe's repair first found the writer busy, or 0.
 	 */
 	private long writerBusySince;
-
-	private @Nullable PipeFile createdIn;
 
 	private @Nullable PipeFile createdOut;
 
@@ -64,12 +47,10 @@ final class ChannelPipes {
 		this.settings = settings;
 		this.transport = transport;
 		this.dispatcher = dispatcher;
-		this.onFailure = onFailure;
-		this.createdIn = in.owned();
 		this.createdOut = out.owned();
 		this.outbound = transport.openWriter(out.fifo(), settings, queue, statistics, lostLines, onFailure);
 		try {
-			this.inbound = transport.openReader(in.fifo(), settings, dispatcher, this::readerFailed);
+			this.inbound = new InPipeReaders(settings, transport, in, dispatcher, onFailure);
 		}
 		catch (IOException | RuntimeException ex) {
 			this.outbound.abort();
@@ -114,41 +95,7 @@ final class ChannelPipes {
 	 * failed)
 	 */
 	void repair(Consumer<Path> recreated) throws IOException {
-		for (PipeReader pipe : this.retired) {
-			if (!pipe.isAlive()) {
-				this.retired.remove(pipe);
-				handOverMarks(pipe, null);
-			}
-		}
-		boolean moved = !this.inbound.file().isStillThere();
-		boolean died = !this.inbound.isAlive();
-		if (moved || died) {
-			PipeFile in = moved ? PipeFile.inspect(this.settings.getInPath()) : this.inbound.file();
-			UsableFifo usable = moved ? UsableFifo.replacing(this.settings, in, "in")
-					: new UsableFifo(PipeFiles.open(this.settings.getChannel(), "in", in), false);
-			synchronized (this.readerSwap) {
-				// A mark of a reader that died moves to its replacement on the same pipe,
-				// which must take no byte before it is there: reading is held until then.
-				boolean hold = died && !moved;
-				if (hold) {
-					this.dispatcher.setHeld(true);
-				}
-				try {
-					replace(usable, moved, died);
-				}
-				finally {
-					if (hold) {
-						this.dispatcher.setHeld(false);
-					}
-					// The replacement, if it found reading held (by the hold above, or a
-					// pause), was not among the readers a resume told.
-					resumeReaders();
-				}
-			}
-			if (moved) {
-				recreated.accept(in.path());
-			}
-		}
+		this.inbound.repair(recreated);
 		// Its failure is known before the thread is gone: the channel must not look
 		// recovered meanwhile.
 		if (!this.outbound.isAlive() || this.outbound.failure() != null) {
@@ -180,7 +127,7 @@ final class ChannelPipes {
 	 * @return whether they are the very FIFOs served now
 	 */
 	boolean serves(PipeFile in, PipeFile out) {
-		return this.inbound.file().isSameFile(in) && this.outbound.file().isSameFile(out);
+		return this.inbound.serves(in) && this.outbound.file().isSameFile(out);
 	}
 
 	/**
@@ -206,114 +153,28 @@ final class ChannelPipes {
 	}
 
 	/**
-	 * A reader failed. A retired reader failing to read its replaced pipe concerns only
-	 * the clients still attached to it; anything else unexpected fails the channel,
-	 * whichever reader it hit.
-	 */
-	private void readerFailed(PipeReader pipe, Throwable ex) {
-		if (pipe == this.inbound || !(ex instanceof IOException)) {
-			this.onFailure.accept(ex);
-		}
-	}
-
-	/**
-	 * Pause: make sure the current reader takes no more bytes from its pipe.
+	 * Pause: make sure no reader takes more bytes from the in pipe.
 	 */
 	void holdBackReaders() {
 		this.inbound.holdBack();
-		this.retired.forEach(PipeReader::holdBack);
 	}
 
 	/**
-	 * Resume: readers that left their pipes alone while paused read again.
+	 * Resume: readers that left the in pipe alone while paused read again.
 	 */
 	void resumeReaders() {
 		this.inbound.resume();
-		this.retired.forEach(PipeReader::resume);
 	}
 
 	/**
-	 * Open a reader on a pipe and make it the current one; called under
-	 * {@link #readerSwap}.
-	 * @param usable the pipe
-	 * @param moved whether the pipe was deleted or replaced on disk
-	 * @param died whether the current reader's thread died
-	 */
-	private void replace(UsableFifo usable, boolean moved, boolean died) throws IOException {
-		PipeReader replacement;
-		try {
-			replacement = this.transport.openReader(usable.fifo(), this.settings, this.dispatcher, this::readerFailed);
-		}
-		catch (IOException | RuntimeException ex) {
-			usable.discard();
-			throw ex;
-		}
-		if (moved) {
-			this.createdIn = usable.owned();
-		}
-		PipeReader replaced = this.inbound;
-		replaced.retire();
-		this.retired.add(replaced);
-		this.inbound = replacement;
-		if (died) {
-			// What it took and did not handle is lost, what is still in the pipe is the
-			// new reader's: its marks move there, or are reached now if nobody reads that
-			// pipe any more, rather than wait for a reader that is gone.
-			handOverMarks(replaced, moved ? null : replacement);
-		}
-	}
-
-	/**
-	 * Set a mark at the end of what the in pipe holds now (see {@link InputFence}). Its
-	 * reader is held back for the moment this takes, unless a pause holds it already, so
-	 * that no byte is between the pipe and the count of bytes taken; every reader reads
-	 * again afterwards. Called under the server's pause lock.
+	 * Set a mark at the end of what the in pipe holds now: see
+	 * {@link InPipeReaders#fence}.
 	 * @param reached run once the reader reaches the mark
 	 * @return the mark
 	 * @throws IOException if the pipe cannot be asked what it holds
 	 */
 	InputFence fenceInput(Runnable reached) throws IOException {
-		synchronized (this.readerSwap) {
-			PipeReader reader = this.inbound;
-			if (!reader.isAlive()) {
-				// Its descriptor is closed: what the pipe holds cannot be told from it,
-				// and a mark that took the pipe for empty would come before lines written
-				// before it.
-				throw new IOException("The reader of the in pipe of channel '" + this.settings.getChannel()
-						+ "' ended and is being replaced; no mark can be set in the pipe until it is");
-			}
-			boolean hold = !this.dispatcher.isPaused();
-			if (hold) {
-				this.dispatcher.setHeld(true);
-				reader.holdBack();
-			}
-			try {
-				return reader.fence(reached);
-			}
-			finally {
-				if (hold) {
-					this.dispatcher.setHeld(false);
-					// Every reader: a retired one that tried to read meanwhile found
-					// reading held too, and waits to be resumed.
-					resumeReaders();
-				}
-			}
-		}
-	}
-
-	/**
-	 * A reader's thread died, or a retired reader ended: a mark set in its stream and not
-	 * reached must not wait for it. See {@link LineDispatcher#handOverFences}.
-	 * @param ended the reader
-	 * @param successor the reader that reads its pipe on, or {@code null} if nobody does
-	 */
-	private void handOverMarks(PipeReader ended, @Nullable PipeReader successor) {
-		InputFence moved = this.dispatcher.handOverFences(ended.framer(), ended.taken(),
-				(successor != null) ? successor.framer() : null);
-		if (moved != null) {
-			// reached now if the successor handled every byte before it already
-			this.dispatcher.reachIfHandled(moved);
-		}
+		return this.inbound.fence(reached);
 	}
 
 	/**
@@ -345,17 +206,15 @@ final class ChannelPipes {
 			// Readers first: they drain what is in the pipe while the dispatcher still
 			// takes lines.
 			this.inbound.close();
-			this.retired.forEach(PipeReader::close);
 			if (this.dispatcher.isPaused()) {
 				// a paused channel handles nothing more: its lines are counted
 				this.dispatcher.close();
 			}
-			if (!joinReaders(readersMillis)) {
+			if (!this.inbound.join(readersMillis)) {
 				this.dispatcher.close();
-				interruptReaders();
-				if (!joinReaders(Math.min(reserve, remainingMillis(deadline)))) {
+				this.inbound.interrupt();
+				if (!this.inbound.join(Math.min(reserve, remainingMillis(deadline)))) {
 					this.inbound.abandon();
-					this.retired.forEach(PipeReader::abandon);
 				}
 			}
 			this.dispatcher.close();
@@ -369,7 +228,7 @@ final class ChannelPipes {
 		}
 		catch (InterruptedException ex) {
 			this.dispatcher.close();
-			interruptReaders();
+			this.inbound.interrupt();
 			// Closed before the writer ends: a handler still running places its replies
 			// when its chunk ends, and they must be refused (and counted), not queued for
 			// nobody.
@@ -379,27 +238,13 @@ final class ChannelPipes {
 		}
 	}
 
-	private void interruptReaders() {
-		this.inbound.interrupt();
-		this.retired.forEach(PipeReader::interrupt);
-	}
-
-	private boolean joinReaders(long millis) throws InterruptedException {
-		long deadline = System.nanoTime() + millis * 1_000_000;
-		boolean ended = this.inbound.join(millis);
-		for (PipeReader pipe : this.retired) {
-			ended &= pipe.join(Math.max(1, remainingMillis(deadline)));
-		}
-		return ended;
-	}
-
 	static long remainingMillis(long deadline) {
 		return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
 	}
 
 	/** Remove the FIFOs this server created, if they are still the same files. */
 	void removeCreated() {
-		PipeFiles.removeIfSame(this.createdIn);
+		PipeFiles.removeIfSame(this.inbound.created());
 		PipeFiles.removeIfSame(this.createdOut);
 	}
 

@@ -94,7 +94,8 @@ class PipeServerDepartureRaceTests extends PipeServerTestSupport {
 
 	private static FifoDescriptor inFifo(PipeServer server) throws ReflectiveOperationException {
 		Object pipes = field(PipeServer.class, "pipes").get(server);
-		Object reader = field(ChannelPipes.class, "inbound").get(pipes);
+		Object readers = field(ChannelPipes.class, "inbound").get(pipes);
+		Object reader = field(InPipeReaders.class, "current").get(readers);
 		if (reader instanceof EventLoopReader) {
 			return ((InPipeDescriptor) field(EventLoopReader.class, "in").get(reader)).fifo();
 		}
