@@ -12,8 +12,9 @@ import org.jspecify.annotations.Nullable;
  * client: a partial line there is dropped ({@link DropReason#INCOMPLETE}) rather than
  * completed by later bytes. The action given with the mark runs on the thread that
  * handles lines, after the last line before the mark and before the first one after it,
- * so it can change how the lines after the mark are taken. A mark set before an earlier
- * one is reached is merged with it: both are reached at the later one.
+ * so it can change how the lines after the mark are taken. Marks set one after another
+ * are reached one after another, each at its own place in the pipe (unless the pipe was
+ * replaced on disk between them: the earlier ones are then reached with the later one).
  *
  * @author pipe-io
  */

@@ -1,19 +1,33 @@
 package io.pipeio.server;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
 import org.jspecify.annotations.Nullable;
 
 /**
- * The mark set in a channel's current <em>in</em> pipe and not reached yet (see
- * {@link InputFence}), and where the bytes the reader feeds its framer cross it. Crossing
- * happens with the dispatch lock held, between two lines; a mark set while another waits
- * is merged with it.
+ * The marks set in a channel's current <em>in</em> pipe and not reached yet (see
+ * {@link InputFence}), and where the bytes the reader feeds its framer cross them.
+ * Crossing happens with the dispatch lock held, between two lines. Marks set one after
+ * another in the same pipe are reached one after another, each at its own place; a mark
+ * set in a pipe other than the one of the marks waiting (the pipe was replaced on disk
+ * meanwhile) is merged with them, as the two streams have no order between them.
  *
  * @author pipe-io
  */
 final class InputFences {
 
-	/** Read on every chunk without the lock; written under it. */
+	/**
+	 * The first mark to reach; read on every chunk without the lock, written under it.
+	 */
 	private volatile @Nullable InputFence pending;
+
+	/**
+	 * The marks after {@link #pending}, in the same framer, in order; made for the second
+	 * mark. Guarded by {@link #lock}.
+	 */
+	private @Nullable ArrayDeque<InputFence> later;
 
 	private final Object lock = new Object();
 
@@ -27,8 +41,22 @@ final class InputFences {
 	InputFence add(LineFramer framer, long position, Runnable reached) {
 		InputFence fence = new InputFence(framer, position, reached);
 		synchronized (this.lock) {
-			InputFence earlier = this.pending;
-			this.pending = (earlier != null) ? earlier.and(fence) : fence;
+			InputFence first = this.pending;
+			if (first == null) {
+				this.pending = fence;
+				return fence;
+			}
+			InputFence last = (this.later != null && !this.later.isEmpty()) ? this.later.peekLast() : first;
+			if (last.isIn(framer) && position >= last.position()) {
+				laterQueue().add(fence);
+			}
+			else {
+				InputFence merged = first;
+				for (InputFence next : takeLater()) {
+					merged = merged.and(next);
+				}
+				this.pending = merged.and(fence);
+			}
 		}
 		return fence;
 	}
@@ -42,46 +70,46 @@ final class InputFences {
 	 * @param length how many
 	 */
 	void feed(LineFramer framer, byte[] chunk, int length) {
-		InputFence fence = this.pending;
-		if (fence != null && fence.isIn(framer) && fence.position() - framer.position() <= length) {
-			int head = (int) Math.max(0, fence.position() - framer.position());
-			boolean fedRest = false;
+		int fed = 0;
+		InputFence fence;
+		while ((fence = this.pending) != null && fence.isIn(framer)
+				&& fence.position() - framer.position() <= length - fed) {
+			int from = fed;
+			fed += (int) Math.max(0, fence.position() - framer.position());
+			boolean crossed = false;
 			try {
-				framer.feed(chunk, 0, head);
+				framer.feed(chunk, from, fed - from);
 				reach(fence, framer);
-				fedRest = true;
-				framer.feed(chunk, head, length - head);
+				crossed = true;
 			}
 			finally {
-				if (!fedRest) {
+				if (!crossed) {
 					// The rest of the chunk is lost with what was thrown, as a chunk fed
 					// whole is: the stream stands after it all the same, or every later
 					// mark in it would be reached that many bytes late.
-					framer.skip(length - head);
+					framer.skip(length - fed);
 				}
 			}
 		}
-		else {
-			framer.feed(chunk, 0, length);
-		}
+		framer.feed(chunk, fed, length - fed);
 		reachIfPassed(framer);
 	}
 
 	/**
-	 * Reach the mark if every byte before it was fed: at the end of a chunk or of the
+	 * Reach the marks every byte before which was fed: at the end of a chunk or of the
 	 * stream.
 	 * @param framer the framer whose bytes were fed
 	 */
 	void reachIfPassed(LineFramer framer) {
-		InputFence fence = this.pending;
-		if (fence != null && fence.isIn(framer) && framer.position() >= fence.position()) {
+		InputFence fence;
+		while ((fence = this.pending) != null && fence.isIn(framer) && framer.position() >= fence.position()) {
 			reach(fence, framer);
 		}
 	}
 
 	/**
-	 * Reach the mark pending now, if every byte before it was fed and it is, or includes,
-	 * the given one.
+	 * Reach the marks pending now every byte before which was fed, if the given one is
+	 * among them.
 	 * @param fence a mark just set
 	 */
 	void reachIfPassed(InputFence fence) {
@@ -103,34 +131,45 @@ final class InputFences {
 	}
 
 	/**
-	 * The reader of a framer ended without reaching the mark set in its stream: its
+	 * The reader of a framer ended without reaching the marks set in its stream: its
 	 * thread died. The bytes it took and had not handled went with it; those still in its
-	 * pipe are read by its successor on the same pipe, if there is one, so the mark moves
-	 * there, as many bytes into the successor's stream as it was past the bytes the dead
-	 * reader took: the lines written before it are still handled before it. With no
+	 * pipe are read by its successor on the same pipe, if there is one, so the marks move
+	 * there, each as many bytes into the successor's stream as it was past the bytes the
+	 * dead reader took: the lines written before it are still handled before it. With no
 	 * successor (its pipe was replaced on disk, or it was a retired reader) nobody reads
-	 * those bytes any more, and the mark is reached at once rather than never.
+	 * those bytes any more, and the marks are reached at once rather than never.
 	 * @param ended the framer of the reader that ended
 	 * @param taken how many bytes that reader took from its pipe
 	 * @param successor the framer of the reader that reads the pipe on, or {@code null}
-	 * @return the mark moved to the successor, which may have handled every byte before
-	 * it already; {@code null} if there was none or it was reached
+	 * @return the first mark moved to the successor, which may have handled every byte
+	 * before it already; {@code null} if there was none or they were reached
 	 */
 	@Nullable InputFence handOver(LineFramer ended, long taken, @Nullable LineFramer successor) {
-		InputFence left;
+		List<InputFence> left = new ArrayList<>();
 		InputFence moved = null;
 		synchronized (this.lock) {
-			left = this.pending;
-			if (left == null || !left.isIn(ended)) {
+			InputFence first = this.pending;
+			if (first == null || !first.isIn(ended)) {
 				return null;
 			}
+			left.add(first);
+			left.addAll(takeLater());
 			if (successor != null) {
-				moved = new InputFence(successor, Math.max(0, left.position() - taken), left::reach);
+				for (InputFence fence : left) {
+					InputFence successors = new InputFence(successor, Math.max(0, fence.position() - taken),
+							fence::reach);
+					if (moved == null) {
+						moved = successors;
+					}
+					else {
+						laterQueue().add(successors);
+					}
+				}
 			}
 			this.pending = moved;
 		}
 		if (moved == null) {
-			left.reach();
+			left.forEach(InputFence::reach);
 		}
 		return moved;
 	}
@@ -140,19 +179,41 @@ final class InputFences {
 	 * for it waits no more.
 	 */
 	void release() {
-		InputFence left = this.pending;
-		if (left != null) {
-			clear(left);
-			left.reach();
-		}
-	}
-
-	private void clear(InputFence fence) {
+		List<InputFence> left = new ArrayList<>();
 		synchronized (this.lock) {
-			if (this.pending == fence) {
+			if (this.pending != null) {
+				left.add(this.pending);
+				left.addAll(takeLater());
 				this.pending = null;
 			}
 		}
+		left.forEach(InputFence::reach);
+	}
+
+	/** The mark was reached: the next one is pending. */
+	private void clear(InputFence fence) {
+		synchronized (this.lock) {
+			if (this.pending == fence) {
+				this.pending = (this.later != null) ? this.later.poll() : null;
+			}
+		}
+	}
+
+	/** Take the marks after the first; under the lock. */
+	private List<InputFence> takeLater() {
+		if (this.later == null || this.later.isEmpty()) {
+			return List.of();
+		}
+		List<InputFence> taken = new ArrayList<>(this.later);
+		this.later.clear();
+		return taken;
+	}
+
+	private ArrayDeque<InputFence> laterQueue() {
+		if (this.later == null) {
+			this.later = new ArrayDeque<>(2);
+		}
+		return this.later;
 	}
 
 }

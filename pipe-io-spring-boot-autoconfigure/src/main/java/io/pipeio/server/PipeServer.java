@@ -268,10 +268,11 @@ public final class PipeServer {
 	 * still handled as usual; {@code reached} runs between the last of them and the first
 	 * line after it, on the thread that handles lines (at once, on the calling thread, if
 	 * nothing before the mark is still to be handled; on the watchdog's, if the reader of
-	 * the mark's pipe died and nobody reads that pipe any more). A mark set while an
-	 * earlier one is not reached yet is merged with it: both are reached at the later
-	 * one, so the earlier one's action may run after lines written after it, never before
-	 * a line written before it.
+	 * the mark's pipe died and nobody reads that pipe any more). Marks set one after
+	 * another are reached one after another, each at its own place, also while an earlier
+	 * one is not reached yet; if the pipe was deleted or replaced on disk between them,
+	 * the earlier ones are reached with the later one, so an earlier one's action may
+	 * then run after lines written after it, never before a line written before it.
 	 * @param reached run once the mark is reached; must not throw
 	 * @return the mark; one already reached, without running {@code reached}, if the
 	 * server is not running

@@ -90,9 +90,32 @@ class PipeServerInputFenceTests extends PipeServerTestSupport {
 		server.resume();
 		assertThat(this.pipes.recorder.awaitStrings(3)).containsExactly("a", "b", "c");
 		await().atMost(WAIT).until(() -> first.isReached() && second.isReached());
-		// The second mark was set before the first was reached: they are merged, and both
-		// reached at the second.
-		assertThat(reached).hasSize(2).allMatch((at) -> at.endsWith("[a, b]"));
+		// The second mark was set before the first was reached: each is reached at its
+		// own
+		// place all the same.
+		assertThat(reached).containsExactly("first [a]", "second [a, b]");
+	}
+
+	@Test
+	void marksSetOneAfterTheOtherInOneChunkEachDropTheirPartialLine() throws Exception {
+		PipeServer server = this.pipes.start();
+		server.pause();
+		PipeTestClient writer = this.pipes.writer();
+		List<String> reached = new CopyOnWriteArrayList<>();
+		writer.sendRaw("a\nhalf".getBytes(StandardCharsets.UTF_8));
+		await().atMost(WAIT).until(() -> PipeContents.unreadBytes(this.pipes.in()) == 6);
+		InputFence first = server.fenceInput(() -> reached.add("first " + this.pipes.recorder.strings()));
+		writer.sendRaw("b\nother half".getBytes(StandardCharsets.UTF_8));
+		await().atMost(WAIT).until(() -> PipeContents.unreadBytes(this.pipes.in()) == 18);
+		InputFence second = server.fenceInput(() -> reached.add("second " + this.pipes.recorder.strings()));
+		InputFence third = server.fenceInput(() -> reached.add("third " + this.pipes.recorder.strings()));
+		writer.sendRaw("c\n".getBytes(StandardCharsets.UTF_8));
+		await().atMost(WAIT).until(() -> PipeContents.unreadBytes(this.pipes.in()) == 20);
+		server.resume();
+		assertThat(this.pipes.recorder.awaitStrings(3)).containsExactly("a", "b", "c");
+		await().atMost(WAIT).until(() -> first.isReached() && second.isReached() && third.isReached());
+		assertThat(reached).containsExactly("first [a]", "second [a, b]", "third [a, b]");
+		assertThat(this.pipes.recorder.incomplete).containsExactly("half", "other half");
 	}
 
 	@Test
