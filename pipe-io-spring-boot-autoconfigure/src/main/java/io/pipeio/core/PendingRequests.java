@@ -5,6 +5,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -48,12 +49,18 @@ final class PendingRequests {
 	 */
 	private final Object headLock = new Object();
 
-	/** How many exit marks are in {@link #waiting}; written under the head lock. */
+	/**
+	 * How many exit marks are in {@link #waiting} and {@link #beingFailed}; written under
+	 * the head lock.
+	 */
 	private volatile int marks;
 
 	/**
 	 * The requests {@link #failAll} took from {@link #waiting} and has not told yet,
-	 * oldest first; {@code null} when none is being failed. Guarded by the head lock.
+	 * oldest first, with the exit marks between them; {@code null} when none is being
+	 * failed. Guarded by the head lock. Calls of {@code failAll} come one at a time (a
+	 * plug-in's exits one after the other, a stop once its plug-in stopped); one
+	 * overlapping another would settle what the other took.
 	 */
 	private @Nullable ArrayDeque<CompletableFuture<byte[]>> beingFailed;
 
@@ -189,8 +196,9 @@ final class PendingRequests {
 	private @Nullable CompletableFuture<byte[]> pollRequest() {
 		synchronized (this.headLock) {
 			if (this.beingFailed != null && !this.beingFailed.isEmpty()) {
-				// Taken to be failed, not told yet: a line read now is still its answer.
-				return this.beingFailed.poll();
+				// Taken to be failed, not told yet: a line read now is still its answer,
+				// unless an exit's mark stands first.
+				return (this.beingFailed.peek() instanceof ExitMark) ? null : this.beingFailed.poll();
 			}
 			return (this.waiting.peek() instanceof ExitMark) ? null : this.waiting.poll();
 		}
@@ -245,22 +253,42 @@ final class PendingRequests {
 	}
 
 	/**
-	 * Hand over the requests taken to be failed that no line answered meanwhile, and put
-	 * them back with the exit's mark behind them, unless there is no exit or the reader
-	 * reached it: the lines still to be read are their late answers, or, read before the
-	 * request's failure is told, its answer.
+	 * Hand over the requests taken to be failed that no line answered meanwhile. After a
+	 * stop, the marks of earlier exits go. After an exit whose mark the reader has not
+	 * reached, everything taken goes back, marks of earlier exits in their places, with
+	 * this exit's mark behind: the lines still to be read are the late answers of the
+	 * requests ahead of the mark they come before, or, read before the request's failure
+	 * is told, its answer.
 	 * @param exit the exit, if any
 	 * @return the requests to fail
 	 */
 	private List<CompletableFuture<byte[]>> settle(@Nullable Exit exit) {
 		synchronized (this.headLock) {
-			List<CompletableFuture<byte[]>> failed = (this.beingFailed != null) ? new ArrayList<>(this.beingFailed)
-					: new ArrayList<>();
+			List<CompletableFuture<byte[]>> taken = (this.beingFailed != null) ? new ArrayList<>(this.beingFailed)
+					: List.of();
 			this.beingFailed = null;
+			List<CompletableFuture<byte[]>> failed = new ArrayList<>(taken.size());
 			// Reached from here on, its action waits for the lock and finds the mark.
-			if (exit != null && !exit.fence().isReached()) {
-				this.waiting.addAll(failed);
-				this.waiting.add(exit.mark());
+			ExitMark behind = (exit != null && !exit.fence().isReached()) ? exit.mark() : null;
+			boolean keep = behind != null;
+			for (CompletableFuture<byte[]> next : taken) {
+				if (next instanceof ExitMark) {
+					if (keep) {
+						this.waiting.add(next);
+					}
+					else {
+						this.marks--;
+					}
+				}
+				else {
+					failed.add(next);
+					if (keep) {
+						this.waiting.add(next);
+					}
+				}
+			}
+			if (behind != null) {
+				this.waiting.add(behind);
 				this.marks++;
 			}
 			return failed;
@@ -275,10 +303,14 @@ final class PendingRequests {
 	 */
 	void exitReached(ExitMark mark) {
 		synchronized (this.headLock) {
-			if (!this.waiting.contains(mark)) {
-				return; // taken by a later failAll, or never placed
+			Queue<CompletableFuture<byte[]>> queue = this.waiting;
+			if (this.beingFailed != null && this.beingFailed.contains(mark)) {
+				queue = this.beingFailed; // taken to be failed, not settled yet
 			}
-			while (this.waiting.poll() != mark) {
+			else if (!this.waiting.contains(mark)) {
+				return; // taken by a stop, or never placed
+			}
+			while (queue.poll() != mark) {
 				// a failed request whose answer never came
 			}
 			this.marks--;
@@ -286,22 +318,17 @@ final class PendingRequests {
 	}
 
 	/**
-	 * Take every waiting request into {@link #beingFailed}, where lines read until they
-	 * are told still answer them.
+	 * Take every waiting request, and the marks between them, into {@link #beingFailed},
+	 * where lines read until the requests are told still answer them.
 	 */
 	private void takeAll() {
 		synchronized (this.headLock) {
 			CompletableFuture<byte[]> next;
 			while ((next = this.waiting.poll()) != null) {
-				if (next instanceof ExitMark) {
-					this.marks--; // a later exit, or a stop, stands for it
+				if (this.beingFailed == null) {
+					this.beingFailed = new ArrayDeque<>();
 				}
-				else {
-					if (this.beingFailed == null) {
-						this.beingFailed = new ArrayDeque<>();
-					}
-					this.beingFailed.add(next);
-				}
+				this.beingFailed.add(next);
 			}
 		}
 	}
@@ -314,7 +341,7 @@ final class PendingRequests {
 		// Under the head lock: a mark is taken from the queue and uncounted in one step.
 		synchronized (this.headLock) {
 			int taken = (this.beingFailed != null) ? this.beingFailed.size() : 0;
-			return this.waiting.size() - this.marks + taken;
+			return this.waiting.size() + taken - this.marks;
 		}
 	}
 

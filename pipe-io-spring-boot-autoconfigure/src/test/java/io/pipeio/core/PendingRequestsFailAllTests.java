@@ -81,6 +81,32 @@ class PendingRequestsFailAllTests {
 		assertThat(this.requests.size()).isZero();
 	}
 
+	@Test
+	void aLineReadWhileAStopFailsTheRequestsGoesToNoRequestSentAfterAnEarlierExit() throws Exception {
+		// The first instance answers one of its two requests and exits, read only later.
+		CompletableFuture<byte[]> first = send("first");
+		CompletableFuture<byte[]> second = send("second");
+		answerWhilePaused("one");
+		PendingRequests.ExitMark mark = new PendingRequests.ExitMark();
+		PendingRequests.Exit exit = new PendingRequests.Exit(
+				this.server.fenceInput(() -> this.requests.exitReached(mark)), mark);
+		assertThat(this.requests.failAll(new IllegalStateException("restarted"), () -> {
+		}, exit)).isEqualTo(2);
+		// The next instance answers both of its requests; the channel stops as it reads.
+		CompletableFuture<byte[]> third = send("third");
+		CompletableFuture<byte[]> fourth = send("fourth");
+		Files.write(this.server.getSettings().getInPath(), "three\nfour\n".getBytes(StandardCharsets.UTF_8));
+		int failed = this.requests.failAll(new IllegalStateException("stopped"), resumeOnce(3));
+		assertThat(this.answers).containsExactly(PendingRequests.Answer.LATE, PendingRequests.Answer.ANSWERED,
+				PendingRequests.Answer.ANSWERED);
+		assertThat(first).isCompletedExceptionally();
+		assertThat(second).isCompletedExceptionally();
+		assertThat(third).isCompletedWithValueMatching((answer) -> "three".equals(text(answer)));
+		assertThat(fourth).isCompletedWithValueMatching((answer) -> "four".equals(text(answer)));
+		assertThat(failed).isZero();
+		assertThat(this.requests.size()).isZero();
+	}
+
 	private void assertAnsweredFirstAndFailedSecond(CompletableFuture<byte[]> first, CompletableFuture<byte[]> second,
 			int failed) {
 		assertThat(this.answers).containsExactly(PendingRequests.Answer.ANSWERED);
@@ -106,11 +132,15 @@ class PendingRequestsFailAllTests {
 	 * and telling their callers.
 	 */
 	private Runnable resumeOnce() {
+		return resumeOnce(1);
+	}
+
+	private Runnable resumeOnce(int lines) {
 		AtomicBoolean resumed = new AtomicBoolean();
 		return () -> {
 			if (resumed.compareAndSet(false, true)) {
 				this.server.resume();
-				await().atMost(WAIT).until(() -> this.answers.size() == 1);
+				await().atMost(WAIT).until(() -> this.answers.size() == lines);
 			}
 		};
 	}

@@ -42,6 +42,11 @@ class PipeRequestDeadPluginAnswersTests {
 
 	private static final String GAVE_UP = "ended before the channel read what it wrote";
 
+	/**
+	 * A crash-loop instance ({@code $n} its number) that answers one request and dies.
+	 */
+	private static final String ANSWERS_AND_DIES = "read -r line\necho \"$line from $n\"\nexit 3\n";
+
 	@TempDir
 	Path directory;
 
@@ -355,6 +360,122 @@ class PipeRequestDeadPluginAnswersTests {
 				assertThat(channel.getStatistics().getDropped(DropReason.LATE_ANSWER)).isEqualTo(1);
 				assertThat(listener.received).containsExactly("hello");
 			});
+	}
+
+	@Test
+	void aCrashLoopWhilePausedCountsEveryDeadInstancesAnswersAsLateAnswers() throws Exception {
+		runPausedCrashLoop(ANSWERS_AND_DIES, true, true, 2, List.of());
+	}
+
+	@Test
+	void aCrashLoopWhilePausedCountsEveryDeadInstancesAnswersAsLateAnswersAlsoWithNoRequestSentBeforeTheResume()
+			throws Exception {
+		runPausedCrashLoop(ANSWERS_AND_DIES, true, false, 2, List.of());
+	}
+
+	@Test
+	void aCrashLoopWhilePausedWhoseFirstInstanceDiesWithoutAnsweringCountsTheSecondOnesAnswerAsLate() throws Exception {
+		runPausedCrashLoop("read -r line\nexit 3\n", true, true, 1, List.of());
+	}
+
+	/**
+	 * The first instance dies with no request waiting, after a line that is no answer:
+	 * that line is the listener's, and the second instance's answer is the late answer of
+	 * the request it failed with.
+	 */
+	@Test
+	void aCrashLoopWhilePausedWhoseFirstInstanceDiesWithNoRequestWaitingGivesItsLineToTheListener() throws Exception {
+		runPausedCrashLoop("read -r line\necho \"$line from 1\"\nexit 3\n", false, true, 1, List.of("go from 1"));
+	}
+
+	@Test
+	void aCrashLoopWhilePausedWhoseFirstInstanceDiesSilentlyWithNoRequestWaitingCountsTheSecondOnesAnswerAsLate()
+			throws Exception {
+		runPausedCrashLoop("read -r line\nexit 3\n", false, true, 1, List.of());
+	}
+
+	/**
+	 * A crash loop while the channel is paused: the first instance does what
+	 * {@code firstInstance} says with the one line it is sent (a request, or a plain
+	 * line, so that no request waits when it exits) and exits; the second answers its one
+	 * request and exits; the third and later ones answer every request. Both dead
+	 * instances' requests fail as restarted, their answers, read after the resume, are
+	 * late answers, and the third instance's requests get its answers.
+	 * @param firstInstance what the first instance does before it exits
+	 * @param firstGetsARequest whether the first instance's line is a request
+	 * @param sendWhilePaused whether the third instance gets a request before the resume
+	 * @param late how many late answers the dead instances left
+	 * @param listened the lines the listener gets
+	 */
+	private void runPausedCrashLoop(String firstInstance, boolean firstGetsARequest, boolean sendWhilePaused, long late,
+			List<String> listened) throws Exception {
+		Path script = this.directory.resolve("crash-loop.sh");
+		Files.writeString(script, """
+				n=$(( $(cat "$1" 2>/dev/null || echo 0) + 1 ))
+				echo "$n" > "$1"
+				if [ "$n" = 1 ]; then
+				%s
+				fi
+				if [ "$n" = 2 ]; then
+				%s
+				fi
+				while read -r line; do echo "$line from $n"; done
+				""".formatted(firstInstance, ANSWERS_AND_DIES));
+		PipeIoContextRunners.withDirectory(this.directory.resolve("pipes"))
+			.withUserConfiguration(RecordingListener.class)
+			.withPropertyValues("pipe-io.channels.calc.plugin.command[0]=bash",
+					"pipe-io.channels.calc.plugin.command[1]=" + script,
+					"pipe-io.channels.calc.plugin.command[2]=" + this.directory.resolve("instances"),
+					"pipe-io.channels.calc.plugin.backoff.initial=100ms")
+			.run((context) -> {
+				RecordingListener listener = context.getBean(RecordingListener.class);
+				PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("calc");
+				PipeRequestOperations requests = context.getBean(PipeRequestOperations.class);
+				PluginSupervisor plugin = channel.getPlugin();
+				await().atMost(WAIT).until(() -> plugin.getState() == PluginState.RUNNING);
+				long first = plugin.getPid();
+				channel.pause();
+				if (firstGetsARequest) {
+					failsAsRestartedThenTheNextInstanceRuns(requests.sendAndReceiveAsync("calc", "one", WAIT), plugin,
+							first);
+				}
+				else {
+					// no request waits when it exits
+					context.getBean(PipeOperations.class).send("calc", "go");
+					await().atMost(WAIT)
+						.until(() -> plugin.getState() == PluginState.RUNNING && plugin.getPid() != null
+								&& plugin.getPid() != first);
+				}
+				long second = plugin.getPid();
+				failsAsRestartedThenTheNextInstanceRuns(requests.sendAndReceiveAsync("calc", "two", WAIT), plugin,
+						second);
+				CompletableFuture<String> three = sendWhilePaused ? requests.sendAndReceiveAsync("calc", "three", WAIT)
+						: null;
+				channel.resume();
+				if (three != null) {
+					assertThat(three).succeedsWithin(WAIT).isEqualTo("three from 3");
+				}
+				else {
+					await().atMost(WAIT)
+						.until(() -> channel.getStatistics().getDropped(DropReason.LATE_ANSWER) == late);
+				}
+				assertThat(requests.sendAndReceive("calc", "four", WAIT)).isEqualTo("four from 3");
+				assertThat(channel.getStatistics().getDropped(DropReason.LATE_ANSWER)).isEqualTo(late);
+				assertThat(channel.getStatistics().getDropped(DropReason.INCOMPLETE)).isZero();
+				assertThat(listener.received).containsExactlyElementsOf(listened);
+			});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class RecordingListener {
+
+		final List<String> received = new CopyOnWriteArrayList<>();
+
+		@PipeListener("calc")
+		void onLine(String line) {
+			this.received.add(line);
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
