@@ -9,11 +9,12 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The readers of a running channel's <em>in</em> pipe: the current one, and those retired
- * when the pipe was deleted or replaced on disk, which read on what clients still
- * attached to the old pipe write. Holding them back, resuming them, setting a mark and
- * replacing a reader happen here together, because a mark must stay in the stream of the
- * reader that reads its bytes, whichever reader that becomes.
+ * The readers of a running channel's <em>in</em> pipe: the current one, and those
+ * retired: a reader of a pipe deleted or replaced on disk, which reads on what clients
+ * still attached to the old pipe write, and a reader whose thread died, until the next
+ * repair lets go of it. Holding them back, resuming them, setting a mark and replacing a
+ * reader happen here together, because a mark must stay in the stream of the reader that
+ * reads its bytes, whichever reader that becomes.
  *
  * @author pipe-io
  */
@@ -84,8 +85,7 @@ final class InPipeReaders {
 				: new UsableFifo(PipeFiles.open(this.settings.getChannel(), "in", in), false);
 		synchronized (this.swap) {
 			// A mark of a reader that died moves to its replacement on the same pipe,
-			// which
-			// must take no byte before it is there: reading is held until then.
+			// which must take no byte before it is there: reading is held until then.
 			boolean hold = died && !moved;
 			if (hold) {
 				this.dispatcher.setHeld(true);
