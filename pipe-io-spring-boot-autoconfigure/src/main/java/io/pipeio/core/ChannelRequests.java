@@ -76,7 +76,7 @@ final class ChannelRequests {
 	 * @return how many requests were failed
 	 */
 	int failAll(PipeRequestOutcome outcome, String reason, Runnable whileNoneSent) {
-		return failAll(outcome, reason, whileNoneSent, null);
+		return this.pending.failAll(failure(outcome, reason), whileNoneSent);
 	}
 
 	/**
@@ -87,15 +87,18 @@ final class ChannelRequests {
 	 * @param outcome why they fail
 	 * @param reason what happened, for the message
 	 * @param whileNoneSent as for {@link #failAll(PipeRequestOutcome, String, Runnable)}
-	 * @param exit where the plug-in's lines end, or {@code null}
+	 * @param exit where the plug-in's lines end, or {@code null} if that could not be
+	 * marked
 	 * @return how many requests were failed
 	 */
 	int failAll(PipeRequestOutcome outcome, String reason, Runnable whileNoneSent,
 			PendingRequests.@Nullable Exit exit) {
+		return this.pending.failAll(failure(outcome, reason), whileNoneSent, exit);
+	}
+
+	private PipeRequestException failure(PipeRequestOutcome outcome, String reason) {
 		String name = this.channel.getName();
-		return this.pending.failAll(
-				new PipeRequestException(name, outcome, "No answer on channel '" + name + "': " + reason),
-				whileNoneSent, exit);
+		return new PipeRequestException(name, outcome, "No answer on channel '" + name + "': " + reason);
 	}
 
 	/**

@@ -214,21 +214,27 @@ final class PendingRequests {
 	 * @return how many were failed (including timed-out ones that still held their place)
 	 */
 	int failAll(RuntimeException failure, Runnable whileNoneSent) {
-		return failAll(failure, whileNoneSent, null);
+		return failAll(failure, whileNoneSent, false, null);
 	}
 
 	/**
 	 * Fail every waiting request at once, as a plug-in's exit does: while the lines it
 	 * wrote are not all read ({@code exit} not reached), the failed requests keep their
 	 * places, so those lines go to them as late answers, and {@code mark} stands behind
-	 * them until {@link #exitReached} removes both.
+	 * them until {@link #exitReached} removes both. Marks of earlier exits not reached
+	 * yet keep their places too, with the requests ahead of them, also when this exit has
+	 * no mark.
 	 * @param failure the exception each caller gets
 	 * @param whileNoneSent as for {@link #failAll(RuntimeException, Runnable)}
 	 * @param exit where the lines of the ended process end in the in pipe, and the mark
-	 * that stands for it here; {@code null} to keep no places
+	 * that stands for it here; {@code null} if the end could not be marked
 	 * @return how many were failed
 	 */
 	int failAll(RuntimeException failure, Runnable whileNoneSent, @Nullable Exit exit) {
+		return failAll(failure, whileNoneSent, true, exit);
+	}
+
+	private int failAll(RuntimeException failure, Runnable whileNoneSent, boolean exited, @Nullable Exit exit) {
 		// A request waiting for room in a full queue holds the lock, and only the discard
 		// makes room once the other end is gone: take what waits and discard first, then
 		// again under the lock for what was sent meanwhile.
@@ -241,7 +247,7 @@ final class PendingRequests {
 			// The places and the mark go back before any caller is told: a caller told on
 			// this thread (the lock is reentrant) that sends again at once is queued
 			// behind the mark, not ahead of the lines the ended process left.
-			List<CompletableFuture<byte[]>> failed = settle(exit);
+			List<CompletableFuture<byte[]>> failed = settle(exited, exit);
 			// Completed under the lock: a caller that sees its request fail and sends
 			// again is not failed too.
 			failed.forEach((request) -> request.completeExceptionally(failure));
@@ -258,33 +264,42 @@ final class PendingRequests {
 	 * reached, everything taken goes back, marks of earlier exits in their places, with
 	 * this exit's mark behind: the lines still to be read are the late answers of the
 	 * requests ahead of the mark they come before, or, read before the request's failure
-	 * is told, its answer.
-	 * @param exit the exit, if any
+	 * is told, its answer. After an exit without a mark (or one reached already), what
+	 * stands up to the last earlier mark goes back, and the requests after it give up
+	 * their places.
+	 * @param exited whether a plug-in exited, rather than the channel stopping
+	 * @param exit the exit's mark, if any
 	 * @return the requests to fail
 	 */
-	private List<CompletableFuture<byte[]>> settle(@Nullable Exit exit) {
+	private List<CompletableFuture<byte[]>> settle(boolean exited, @Nullable Exit exit) {
 		synchronized (this.headLock) {
 			List<CompletableFuture<byte[]>> taken = (this.beingFailed != null) ? new ArrayList<>(this.beingFailed)
 					: List.of();
 			this.beingFailed = null;
-			List<CompletableFuture<byte[]>> failed = new ArrayList<>(taken.size());
 			// Reached from here on, its action waits for the lock and finds the mark.
 			ExitMark behind = (exit != null && !exit.fence().isReached()) ? exit.mark() : null;
-			boolean keep = behind != null;
-			for (CompletableFuture<byte[]> next : taken) {
-				if (next instanceof ExitMark) {
-					if (keep) {
-						this.waiting.add(next);
-					}
-					else {
-						this.marks--;
+			int kept = 0;
+			if (behind != null) {
+				kept = taken.size();
+			}
+			else if (exited) {
+				for (int i = 0; i < taken.size(); i++) {
+					if (taken.get(i) instanceof ExitMark) {
+						kept = i + 1;
 					}
 				}
-				else {
+			}
+			List<CompletableFuture<byte[]>> failed = new ArrayList<>(taken.size());
+			for (int i = 0; i < taken.size(); i++) {
+				CompletableFuture<byte[]> next = taken.get(i);
+				if (i < kept) {
+					this.waiting.add(next);
+				}
+				else if (next instanceof ExitMark) {
+					this.marks--;
+				}
+				if (!(next instanceof ExitMark)) {
 					failed.add(next);
-					if (keep) {
-						this.waiting.add(next);
-					}
 				}
 			}
 			if (behind != null) {
@@ -310,8 +325,14 @@ final class PendingRequests {
 			else if (!this.waiting.contains(mark)) {
 				return; // taken by a stop, or never placed
 			}
-			while (queue.poll() != mark) {
-				// a failed request whose answer never came
+			CompletableFuture<byte[]> next;
+			while ((next = queue.poll()) != mark) {
+				// A failed request whose answer never came, or the mark of an earlier
+				// exit
+				// whose action comes late (its reader ended, and the watchdog runs it).
+				if (next instanceof ExitMark) {
+					this.marks--;
+				}
 			}
 			this.marks--;
 		}

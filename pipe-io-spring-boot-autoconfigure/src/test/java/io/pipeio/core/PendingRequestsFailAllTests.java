@@ -107,6 +107,57 @@ class PendingRequestsFailAllTests {
 		assertThat(this.requests.size()).isZero();
 	}
 
+	@Test
+	void anExitWithoutAMarkKeepsAnEarlierExitsMarkAndTheRequestsAheadOfIt() throws Exception {
+		CompletableFuture<byte[]> first = send("first");
+		answerWhilePaused("one");
+		PendingRequests.Exit exit = exit();
+		this.requests.failAll(new IllegalStateException("restarted"), () -> {
+		}, exit);
+		CompletableFuture<byte[]> second = send("second");
+		// The second instance's end could not be marked.
+		this.requests.failAll(new IllegalStateException("restarted"), () -> {
+		}, null);
+		assertThat(this.requests.size()).as("the first request keeps its place").isOne();
+		CompletableFuture<byte[]> third = send("third");
+		Files.write(this.server.getSettings().getInPath(), "three\n".getBytes(StandardCharsets.UTF_8));
+		this.server.resume();
+		await().atMost(WAIT).until(() -> this.answers.size() == 2);
+		assertThat(this.answers).containsExactly(PendingRequests.Answer.LATE, PendingRequests.Answer.ANSWERED);
+		assertThat(first).isCompletedExceptionally();
+		assertThat(second).isCompletedExceptionally();
+		assertThat(third).isCompletedWithValueMatching((answer) -> "three".equals(text(answer)));
+		assertThat(this.requests.size()).isZero();
+	}
+
+	@Test
+	void aMarkReachedBeforeAnEarlierOneTakesItWithoutLosingCount() throws Exception {
+		send("first");
+		answerWhilePaused("one");
+		PendingRequests.Exit first = exit();
+		this.requests.failAll(new IllegalStateException("restarted"), () -> {
+		}, first);
+		send("second");
+		Files.write(this.server.getSettings().getInPath(), "two\n".getBytes(StandardCharsets.UTF_8));
+		PendingRequests.Exit second = exit();
+		this.requests.failAll(new IllegalStateException("restarted"), () -> {
+		}, second);
+		assertThat(this.requests.size()).isEqualTo(2);
+		// The first mark's action comes late, as when its reader ended and the watchdog
+		// runs it after the second was reached.
+		this.requests.exitReached(second.mark());
+		assertThat(this.requests.size()).isZero();
+		this.requests.exitReached(first.mark());
+		send("third");
+		assertThat(this.requests.size()).isOne();
+	}
+
+	/** A plug-in's exit: the end of what the in pipe holds now. */
+	private PendingRequests.Exit exit() throws Exception {
+		PendingRequests.ExitMark mark = new PendingRequests.ExitMark();
+		return new PendingRequests.Exit(this.server.fenceInput(() -> this.requests.exitReached(mark)), mark);
+	}
+
 	private void assertAnsweredFirstAndFailedSecond(CompletableFuture<byte[]> first, CompletableFuture<byte[]> second,
 			int failed) {
 		assertThat(this.answers).containsExactly(PendingRequests.Answer.ANSWERED);

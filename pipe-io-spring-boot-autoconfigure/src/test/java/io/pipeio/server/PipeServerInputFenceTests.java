@@ -91,8 +91,7 @@ class PipeServerInputFenceTests extends PipeServerTestSupport {
 		assertThat(this.pipes.recorder.awaitStrings(3)).containsExactly("a", "b", "c");
 		await().atMost(WAIT).until(() -> first.isReached() && second.isReached());
 		// The second mark was set before the first was reached: each is reached at its
-		// own
-		// place all the same.
+		// own place all the same.
 		assertThat(reached).containsExactly("first [a]", "second [a, b]");
 	}
 
