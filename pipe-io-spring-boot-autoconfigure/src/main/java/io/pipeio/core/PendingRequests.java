@@ -2,12 +2,8 @@ package io.pipeio.core;
 
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiFunction;
@@ -28,7 +24,7 @@ import org.jspecify.annotations.Nullable;
  * When the plug-in exits, the requests it did not answer fail; while the lines it wrote
  * before it ended are still to be read, they keep their places and a {@link ExitMark}
  * stands behind them, so that its lines answer none of the requests sent to the next
- * instance.
+ * instance. Where each request and mark stands is kept by {@link RequestPlaces}.
  *
  * @author pipe-io
  */
@@ -41,28 +37,7 @@ final class PendingRequests {
 	 */
 	private final ReentrantLock sendLock = new ReentrantLock();
 
-	private final ConcurrentLinkedQueue<CompletableFuture<byte[]>> waiting = new ConcurrentLinkedQueue<>();
-
-	/**
-	 * Guards taking from the head of {@link #waiting} against failing all and marking an
-	 * exit; never held while waiting for anything.
-	 */
-	private final Object headLock = new Object();
-
-	/**
-	 * How many exit marks are in {@link #waiting} and {@link #beingFailed}; written under
-	 * the head lock.
-	 */
-	private volatile int marks;
-
-	/**
-	 * The requests {@link #failAll} took from {@link #waiting} and has not told yet,
-	 * oldest first, with the exit marks between them; {@code null} when none is being
-	 * failed. Guarded by the head lock. Calls of {@code failAll} come one at a time (a
-	 * plug-in's exits one after the other, a stop once its plug-in stopped); one
-	 * overlapping another would settle what the other took.
-	 */
-	private @Nullable ArrayDeque<CompletableFuture<byte[]>> beingFailed;
+	private final RequestPlaces places = new RequestPlaces();
 
 	private final PipeServerSettings settings;
 
@@ -104,7 +79,7 @@ final class PendingRequests {
 		Duration maxWait = lock();
 		CompletableFuture<byte[]> answer = new CompletableFuture<>();
 		try {
-			this.waiting.add(answer);
+			this.places.add(answer);
 			CompletableFuture<Void> written;
 			try {
 				written = sender.apply(line, maxWait);
@@ -115,7 +90,7 @@ final class PendingRequests {
 				}
 			}
 			catch (RuntimeException ex) {
-				if (!this.waiting.remove(answer)) {
+				if (!this.places.remove(answer)) {
 					// A line came while the send waited for room, and took this place:
 					// it cannot answer a request that was never sent, and must not be
 					// lost unseen.
@@ -124,7 +99,7 @@ final class PendingRequests {
 				throw ex;
 			}
 			written.whenComplete((ok, dropped) -> {
-				if (dropped != null && this.waiting.remove(answer)) {
+				if (dropped != null && this.places.remove(answer)) {
 					answer.completeExceptionally(dropped);
 				}
 			});
@@ -167,7 +142,7 @@ final class PendingRequests {
 	 * oldest had timed out (the line then answers nobody), else {@link Answer#ANSWERED}
 	 */
 	Answer answer(byte[] buffer, int offset, int length) {
-		CompletableFuture<byte[]> oldest = pollRequest();
+		CompletableFuture<byte[]> oldest = this.places.poll();
 		if (oldest == null) {
 			return Answer.NONE_WAITING;
 		}
@@ -182,25 +157,9 @@ final class PendingRequests {
 	 * @param failure the exception its caller gets (unless it timed out already)
 	 */
 	void failOldest(RuntimeException failure) {
-		CompletableFuture<byte[]> oldest = pollRequest();
+		CompletableFuture<byte[]> oldest = this.places.poll();
 		if (oldest != null) {
 			oldest.completeExceptionally(failure);
-		}
-	}
-
-	/**
-	 * Take the oldest request, unless none waits or an exit mark comes first: a line read
-	 * before the mark was written by a process that has ended, and answers no request
-	 * sent after it.
-	 */
-	private @Nullable CompletableFuture<byte[]> pollRequest() {
-		synchronized (this.headLock) {
-			if (this.beingFailed != null && !this.beingFailed.isEmpty()) {
-				// Taken to be failed, not told yet: a line read now is still its answer,
-				// unless an exit's mark stands first.
-				return (this.beingFailed.peek() instanceof ExitMark) ? null : this.beingFailed.poll();
-			}
-			return (this.waiting.peek() instanceof ExitMark) ? null : this.waiting.poll();
 		}
 	}
 
@@ -238,16 +197,16 @@ final class PendingRequests {
 		// A request waiting for room in a full queue holds the lock, and only the discard
 		// makes room once the other end is gone: take what waits and discard first, then
 		// again under the lock for what was sent meanwhile.
-		takeAll();
+		this.places.takeAll();
 		whileNoneSent.run();
 		this.sendLock.lock();
 		try {
-			takeAll();
+			this.places.takeAll();
 			whileNoneSent.run();
 			// The places and the mark go back before any caller is told: a caller told on
 			// this thread (the lock is reentrant) that sends again at once is queued
 			// behind the mark, not ahead of the lines the ended process left.
-			List<CompletableFuture<byte[]>> failed = settle(exited, exit);
+			List<CompletableFuture<byte[]>> failed = this.places.settle(exited, exit);
 			// Completed under the lock: a caller that sees its request fail and sends
 			// again is not failed too.
 			failed.forEach((request) -> request.completeExceptionally(failure));
@@ -259,99 +218,13 @@ final class PendingRequests {
 	}
 
 	/**
-	 * Hand over the requests taken to be failed that no line answered meanwhile. After a
-	 * stop, the marks of earlier exits go. After an exit whose mark the reader has not
-	 * reached, everything taken goes back, marks of earlier exits in their places, with
-	 * this exit's mark behind: the lines still to be read are the late answers of the
-	 * requests ahead of the mark they come before, or, read before the request's failure
-	 * is told, its answer. After an exit without a mark (or one reached already), what
-	 * stands up to the last earlier mark goes back, and the requests after it give up
-	 * their places.
-	 * @param exited whether a plug-in exited, rather than the channel stopping
-	 * @param exit the exit's mark, if any
-	 * @return the requests to fail
-	 */
-	private List<CompletableFuture<byte[]>> settle(boolean exited, @Nullable Exit exit) {
-		synchronized (this.headLock) {
-			List<CompletableFuture<byte[]>> taken = (this.beingFailed != null) ? new ArrayList<>(this.beingFailed)
-					: List.of();
-			this.beingFailed = null;
-			// Reached from here on, its action waits for the lock and finds the mark.
-			ExitMark behind = (exit != null && !exit.fence().isReached()) ? exit.mark() : null;
-			int kept = 0;
-			if (behind != null) {
-				kept = taken.size();
-			}
-			else if (exited) {
-				for (int i = 0; i < taken.size(); i++) {
-					if (taken.get(i) instanceof ExitMark) {
-						kept = i + 1;
-					}
-				}
-			}
-			List<CompletableFuture<byte[]>> failed = new ArrayList<>(taken.size());
-			for (int i = 0; i < taken.size(); i++) {
-				CompletableFuture<byte[]> next = taken.get(i);
-				if (i < kept) {
-					this.waiting.add(next);
-				}
-				else if (next instanceof ExitMark) {
-					this.marks--;
-				}
-				if (!(next instanceof ExitMark)) {
-					failed.add(next);
-				}
-			}
-			if (behind != null) {
-				this.waiting.add(behind);
-				this.marks++;
-			}
-			return failed;
-		}
-	}
-
-	/**
 	 * The reader reached the end of what an ended process wrote: the requests it did not
 	 * answer give up their places, and the mark goes. Called on the thread that handles
 	 * lines, between the last line before the mark and the first one after it.
 	 * @param mark the mark
 	 */
 	void exitReached(ExitMark mark) {
-		synchronized (this.headLock) {
-			Queue<CompletableFuture<byte[]>> queue = this.waiting;
-			if (this.beingFailed != null && this.beingFailed.contains(mark)) {
-				queue = this.beingFailed; // taken to be failed, not settled yet
-			}
-			else if (!this.waiting.contains(mark)) {
-				return; // taken by a stop, or never placed
-			}
-			CompletableFuture<byte[]> next;
-			while ((next = queue.poll()) != mark) {
-				// A failed request whose answer never came, or the mark of an earlier
-				// exit
-				// whose action comes late (its reader ended, and the watchdog runs it).
-				if (next instanceof ExitMark) {
-					this.marks--;
-				}
-			}
-			this.marks--;
-		}
-	}
-
-	/**
-	 * Take every waiting request, and the marks between them, into {@link #beingFailed},
-	 * where lines read until the requests are told still answer them.
-	 */
-	private void takeAll() {
-		synchronized (this.headLock) {
-			CompletableFuture<byte[]> next;
-			while ((next = this.waiting.poll()) != null) {
-				if (this.beingFailed == null) {
-					this.beingFailed = new ArrayDeque<>();
-				}
-				this.beingFailed.add(next);
-			}
-		}
+		this.places.exitReached(mark);
 	}
 
 	/**
@@ -359,11 +232,7 @@ final class PendingRequests {
 	 * failed ones that keep their places until the lines an ended process left are read
 	 */
 	int size() {
-		// Under the head lock: a mark is taken from the queue and uncounted in one step.
-		synchronized (this.headLock) {
-			int taken = (this.beingFailed != null) ? this.beingFailed.size() : 0;
-			return this.waiting.size() + taken - this.marks;
-		}
+		return this.places.size();
 	}
 
 	/**
