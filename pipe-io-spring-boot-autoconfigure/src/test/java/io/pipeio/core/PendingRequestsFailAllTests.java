@@ -61,9 +61,7 @@ class PendingRequestsFailAllTests {
 		CompletableFuture<byte[]> first = send("first");
 		CompletableFuture<byte[]> second = send("second");
 		answerWhilePaused("one");
-		PendingRequests.ExitMark mark = new PendingRequests.ExitMark();
-		PendingRequests.Exit exit = new PendingRequests.Exit(
-				this.server.fenceInput(() -> this.requests.exitReached(mark)), mark);
+		PendingRequests.Exit exit = exit();
 		int failed = this.requests.failAll(new IllegalStateException("restarted"), resumeOnce(), exit);
 		assertAnsweredFirstAndFailedSecond(first, second, failed);
 		// reached on the reader's thread as it ends the chunk, maybe a moment after
@@ -87,9 +85,7 @@ class PendingRequestsFailAllTests {
 		CompletableFuture<byte[]> first = send("first");
 		CompletableFuture<byte[]> second = send("second");
 		answerWhilePaused("one");
-		PendingRequests.ExitMark mark = new PendingRequests.ExitMark();
-		PendingRequests.Exit exit = new PendingRequests.Exit(
-				this.server.fenceInput(() -> this.requests.exitReached(mark)), mark);
+		PendingRequests.Exit exit = exit();
 		assertThat(this.requests.failAll(new IllegalStateException("restarted"), () -> {
 		}, exit)).isEqualTo(2);
 		// The next instance answers both of its requests; the channel stops as it reads.

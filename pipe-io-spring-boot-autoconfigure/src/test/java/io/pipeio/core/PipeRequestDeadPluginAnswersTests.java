@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Configuration;
@@ -287,20 +288,15 @@ class PipeRequestDeadPluginAnswersTests {
 		Path script = this.directory.resolve("first-dies.sh");
 		Files.writeString(script, "if [ ! -e \"$1\" ]; then\n: > \"$1\"\n" + firstInstance
 				+ "fi\nwhile read -r line; do echo \"$line from next\"; done\n");
-		PipeIoContextRunners.withDirectory(this.directory.resolve("pipes"))
-			.withPropertyValues("pipe-io.channels.calc.plugin.command[0]=bash",
-					"pipe-io.channels.calc.plugin.command[1]=" + script,
-					"pipe-io.channels.calc.plugin.command[2]=" + this.directory.resolve("died-once"),
-					"pipe-io.channels.calc.plugin.backoff.initial=100ms")
-			.run((context) -> {
-				PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("calc");
-				PipeRequestOperations requests = context.getBean(PipeRequestOperations.class);
-				PluginSupervisor plugin = channel.getPlugin();
-				await().atMost(WAIT).until(() -> plugin.getState() == PluginState.RUNNING);
-				long first = plugin.getPid();
-				channel.pause();
-				paused.run(channel, requests, plugin, first);
-			});
+		bashPlugin(script, "died-once").run((context) -> {
+			PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("calc");
+			PipeRequestOperations requests = context.getBean(PipeRequestOperations.class);
+			PluginSupervisor plugin = channel.getPlugin();
+			await().atMost(WAIT).until(() -> plugin.getState() == PluginState.RUNNING);
+			long first = plugin.getPid();
+			channel.pause();
+			paused.run(channel, requests, plugin, first);
+		});
 	}
 
 	@FunctionalInterface
@@ -337,29 +333,22 @@ class PipeRequestDeadPluginAnswersTests {
 				fi
 				while read -r line; do echo "$line from next"; done
 				""");
-		PipeIoContextRunners.withDirectory(this.directory.resolve("pipes"))
-			.withUserConfiguration(HeldListener.class)
-			.withPropertyValues("pipe-io.channels.calc.plugin.command[0]=bash",
-					"pipe-io.channels.calc.plugin.command[1]=" + script,
-					"pipe-io.channels.calc.plugin.command[2]=" + this.directory.resolve("died-once"),
-					"pipe-io.channels.calc.plugin.backoff.initial=100ms")
-			.run((context) -> {
-				HeldListener listener = context.getBean(HeldListener.class);
-				PipeRequestOperations requests = context.getBean(PipeRequestOperations.class);
-				PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("calc");
-				PluginSupervisor plugin = channel.getPlugin();
-				assertThat(listener.entered.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-				long first = plugin.getPid();
-				// Its answer waits behind the held listener for longer than the exit
-				// waits.
-				failsAsRestartedThenTheNextInstanceRuns(requests.sendAndReceiveAsync("calc", "one", WAIT), plugin,
-						first);
-				CompletableFuture<String> two = requests.sendAndReceiveAsync("calc", "two", WAIT);
-				listener.release.countDown();
-				assertThat(two).succeedsWithin(WAIT).isEqualTo("two from next");
-				assertThat(channel.getStatistics().getDropped(DropReason.LATE_ANSWER)).isEqualTo(1);
-				assertThat(listener.received).containsExactly("hello");
-			});
+		bashPlugin(script, "died-once").withUserConfiguration(HeldListener.class).run((context) -> {
+			HeldListener listener = context.getBean(HeldListener.class);
+			PipeRequestOperations requests = context.getBean(PipeRequestOperations.class);
+			PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("calc");
+			PluginSupervisor plugin = channel.getPlugin();
+			assertThat(listener.entered.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+			long first = plugin.getPid();
+			// Its answer waits behind the held listener for longer than the exit
+			// waits.
+			failsAsRestartedThenTheNextInstanceRuns(requests.sendAndReceiveAsync("calc", "one", WAIT), plugin, first);
+			CompletableFuture<String> two = requests.sendAndReceiveAsync("calc", "two", WAIT);
+			listener.release.countDown();
+			assertThat(two).succeedsWithin(WAIT).isEqualTo("two from next");
+			assertThat(channel.getStatistics().getDropped(DropReason.LATE_ANSWER)).isEqualTo(1);
+			assertThat(listener.received).containsExactly("hello");
+		});
 	}
 
 	@Test
@@ -395,6 +384,18 @@ class PipeRequestDeadPluginAnswersTests {
 	}
 
 	/**
+	 * A context whose channel {@code calc} runs a bash script as its plug-in, restarted
+	 * after 100 ms, with a file of its own to count its instances in.
+	 */
+	private ApplicationContextRunner bashPlugin(Path script, String stateFile) {
+		return PipeIoContextRunners.withDirectory(this.directory.resolve("pipes"))
+			.withPropertyValues("pipe-io.channels.calc.plugin.command[0]=bash",
+					"pipe-io.channels.calc.plugin.command[1]=" + script,
+					"pipe-io.channels.calc.plugin.command[2]=" + this.directory.resolve(stateFile),
+					"pipe-io.channels.calc.plugin.backoff.initial=100ms");
+	}
+
+	/**
 	 * A crash loop while the channel is paused: the first instance does what
 	 * {@code firstInstance} says with the one line it is sent (a request, or a plain
 	 * line, so that no request waits when it exits) and exits; the second answers its one
@@ -421,49 +422,41 @@ class PipeRequestDeadPluginAnswersTests {
 				fi
 				while read -r line; do echo "$line from $n"; done
 				""".formatted(firstInstance, ANSWERS_AND_DIES));
-		PipeIoContextRunners.withDirectory(this.directory.resolve("pipes"))
-			.withUserConfiguration(RecordingListener.class)
-			.withPropertyValues("pipe-io.channels.calc.plugin.command[0]=bash",
-					"pipe-io.channels.calc.plugin.command[1]=" + script,
-					"pipe-io.channels.calc.plugin.command[2]=" + this.directory.resolve("instances"),
-					"pipe-io.channels.calc.plugin.backoff.initial=100ms")
-			.run((context) -> {
-				RecordingListener listener = context.getBean(RecordingListener.class);
-				PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("calc");
-				PipeRequestOperations requests = context.getBean(PipeRequestOperations.class);
-				PluginSupervisor plugin = channel.getPlugin();
-				await().atMost(WAIT).until(() -> plugin.getState() == PluginState.RUNNING);
-				long first = plugin.getPid();
-				channel.pause();
-				if (firstGetsARequest) {
-					failsAsRestartedThenTheNextInstanceRuns(requests.sendAndReceiveAsync("calc", "one", WAIT), plugin,
-							first);
-				}
-				else {
-					// no request waits when it exits
-					context.getBean(PipeOperations.class).send("calc", "go");
-					await().atMost(WAIT)
-						.until(() -> plugin.getState() == PluginState.RUNNING && plugin.getPid() != null
-								&& plugin.getPid() != first);
-				}
-				long second = plugin.getPid();
-				failsAsRestartedThenTheNextInstanceRuns(requests.sendAndReceiveAsync("calc", "two", WAIT), plugin,
-						second);
-				CompletableFuture<String> three = sendWhilePaused ? requests.sendAndReceiveAsync("calc", "three", WAIT)
-						: null;
-				channel.resume();
-				if (three != null) {
-					assertThat(three).succeedsWithin(WAIT).isEqualTo("three from 3");
-				}
-				else {
-					await().atMost(WAIT)
-						.until(() -> channel.getStatistics().getDropped(DropReason.LATE_ANSWER) == late);
-				}
-				assertThat(requests.sendAndReceive("calc", "four", WAIT)).isEqualTo("four from 3");
-				assertThat(channel.getStatistics().getDropped(DropReason.LATE_ANSWER)).isEqualTo(late);
-				assertThat(channel.getStatistics().getDropped(DropReason.INCOMPLETE)).isZero();
-				assertThat(listener.received).containsExactlyElementsOf(listened);
-			});
+		bashPlugin(script, "instances").withUserConfiguration(RecordingListener.class).run((context) -> {
+			RecordingListener listener = context.getBean(RecordingListener.class);
+			PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("calc");
+			PipeRequestOperations requests = context.getBean(PipeRequestOperations.class);
+			PluginSupervisor plugin = channel.getPlugin();
+			await().atMost(WAIT).until(() -> plugin.getState() == PluginState.RUNNING);
+			long first = plugin.getPid();
+			channel.pause();
+			if (firstGetsARequest) {
+				failsAsRestartedThenTheNextInstanceRuns(requests.sendAndReceiveAsync("calc", "one", WAIT), plugin,
+						first);
+			}
+			else {
+				// no request waits when it exits
+				context.getBean(PipeOperations.class).send("calc", "go");
+				await().atMost(WAIT)
+					.until(() -> plugin.getState() == PluginState.RUNNING && plugin.getPid() != null
+							&& plugin.getPid() != first);
+			}
+			long second = plugin.getPid();
+			failsAsRestartedThenTheNextInstanceRuns(requests.sendAndReceiveAsync("calc", "two", WAIT), plugin, second);
+			CompletableFuture<String> three = sendWhilePaused ? requests.sendAndReceiveAsync("calc", "three", WAIT)
+					: null;
+			channel.resume();
+			if (three != null) {
+				assertThat(three).succeedsWithin(WAIT).isEqualTo("three from 3");
+			}
+			else {
+				await().atMost(WAIT).until(() -> channel.getStatistics().getDropped(DropReason.LATE_ANSWER) == late);
+			}
+			assertThat(requests.sendAndReceive("calc", "four", WAIT)).isEqualTo("four from 3");
+			assertThat(channel.getStatistics().getDropped(DropReason.LATE_ANSWER)).isEqualTo(late);
+			assertThat(channel.getStatistics().getDropped(DropReason.INCOMPLETE)).isZero();
+			assertThat(listener.received).containsExactlyElementsOf(listened);
+		});
 	}
 
 	@Configuration(proxyBeanMethods = false)
