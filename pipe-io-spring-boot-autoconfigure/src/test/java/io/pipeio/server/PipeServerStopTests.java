@@ -25,9 +25,6 @@ import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import org.springframework.boot.test.system.CapturedOutput;
-import org.springframework.boot.test.system.OutputCaptureExtension;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -39,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * starts again. Each stop runs under {@code assertTimeoutPreemptively}: a stop that hangs
  * fails the test.
  */
-@ExtendWith(OutputCaptureExtension.class)
+@ExtendWith(ConsoleOutput.class)
 class PipeServerStopTests extends PipeServerTestSupport {
 
 	@Test
@@ -200,7 +197,7 @@ class PipeServerStopTests extends PipeServerTestSupport {
 
 	@Test
 	void aListenerThrowingAnExceptionForLinesTheStopDropsIsStillGivenEveryLineAndItsFailureIsLoggedOnce(
-			CapturedOutput output) throws Exception {
+			ConsoleOutput.Captured output) throws Exception {
 		PipeServer server = startWithAListenerThrowingForEachDroppedLine(() -> {
 			throw new IllegalStateException("thrown for a line the stop dropped");
 		});
@@ -212,7 +209,8 @@ class PipeServerStopTests extends PipeServerTestSupport {
 		assertThat(server.getStatistics().getDropped(DropReason.SHUTDOWN)).isEqualTo(4);
 		// Not silent, and not once a line: one warning, with what the listener threw,
 		// for the four lines dropped at once.
-		assertThat(output).containsOnlyOnce("java.lang.IllegalStateException: thrown for a line the stop dropped");
+		assertThat(output.toString())
+			.containsOnlyOnce("java.lang.IllegalStateException: thrown for a line the stop dropped");
 		assertThat(output.toString().lines().filter((line) -> line.contains("WARN") && line.contains("Channel 'test'")))
 			.singleElement(InstanceOfAssertFactories.STRING)
 			.contains("Channel 'test'", "threw for 4 of 4 line(s) dropped (" + DropReason.SHUTDOWN.tag() + ")");
