@@ -41,6 +41,12 @@ public final class DeadLetterFile implements Closeable {
 	/** What identifies the opened file on disk, to see it deleted or replaced. */
 	private @Nullable Object openedKey;
 
+	/**
+	 * Whether {@link #close()} was called since the last {@link #open()}: a write then
+	 * opens the file for itself only.
+	 */
+	private boolean closed;
+
 	final DeadLetterRotation rotation;
 
 	/**
@@ -68,12 +74,18 @@ public final class DeadLetterFile implements Closeable {
 	}
 
 	/**
-	 * Open the file for appending, creating it and its missing directories if needed.
-	 * Does nothing if it is open already.
+	 * Open the file for appending, creating it and its missing directories if needed, and
+	 * keep it open between records until {@link #close()}. Opens nothing if it is open
+	 * already.
 	 * @throws IOException if the file cannot be opened or is not a regular file of this
 	 * user
 	 */
 	public synchronized void open() throws IOException {
+		openChannel();
+		this.closed = false;
+	}
+
+	private void openChannel() throws IOException {
 		if (this.channel != null) {
 			return;
 		}
@@ -106,7 +118,7 @@ public final class DeadLetterFile implements Closeable {
 	 */
 	private void closeIfGone() {
 		if (this.channel != null && !Objects.equals(this.openedKey, fileKey(this.settings.file()))) {
-			close();
+			closeChannel();
 		}
 	}
 
@@ -133,7 +145,7 @@ public final class DeadLetterFile implements Closeable {
 		boolean interrupted = Thread.interrupted();
 		try {
 			closeIfGone();
-			open();
+			openChannel();
 			if (this.size > 0 && this.size + json.length > this.settings.maxFileSize()) {
 				rotate();
 			}
@@ -147,8 +159,14 @@ public final class DeadLetterFile implements Closeable {
 				this.size += json.length;
 			}
 			catch (IOException ex) {
-				close(); // the next write opens the file again, ending a record cut short
+				// the next write opens the file again, ending a record cut short
+				closeChannel();
 				throw ex;
+			}
+			if (this.closed) {
+				// Such as a line a stop left behind, accounted for after the stop closed
+				// the files: no descriptor stays open after the stop for it.
+				closeChannel();
 			}
 		}
 		finally {
@@ -159,10 +177,16 @@ public final class DeadLetterFile implements Closeable {
 	}
 
 	/**
-	 * Close the file; the next {@link #write} opens it again.
+	 * Close the file. A {@link #write} before the next {@link #open()} opens it for that
+	 * record only.
 	 */
 	@Override
 	public synchronized void close() {
+		this.closed = true;
+		closeChannel();
+	}
+
+	private void closeChannel() {
 		FileChannel channel = this.channel;
 		this.channel = null;
 		if (channel != null) {
@@ -177,9 +201,9 @@ public final class DeadLetterFile implements Closeable {
 	}
 
 	private void rotate() throws IOException {
-		close();
+		closeChannel();
 		this.rotation.rotate();
-		open();
+		openChannel();
 	}
 
 }

@@ -53,7 +53,9 @@ public final class DeadLetterFiles {
 	}
 
 	/**
-	 * Close every file; each opens again on its next write.
+	 * Close every file. Until a channel opens it again as it starts, a write opens a file
+	 * for its record only: lines a stop left behind may be accounted for after the stop,
+	 * and must not keep descriptors open once it is over.
 	 */
 	public synchronized void closeAll() {
 		this.files.values().forEach(DeadLetterFile::close);
