@@ -169,6 +169,10 @@ public final class PipeServer {
 	 * the timeout whatever the threads are blocked in; a handler that ignores
 	 * interruption is the only thing that may outlive it. Calling it again, or before
 	 * {@link #start()}, does nothing.
+	 * <p>
+	 * A reader or writer this gave up on at the deadline accounts for the lines it still
+	 * held as its thread ends, which can be a moment after this returned: they are then
+	 * counted as dropped, their futures failed and the listener told.
 	 * @param timeout the longest this call may take
 	 */
 	public void stop(Duration timeout) {
