@@ -3,7 +3,6 @@ package io.pipeio.core;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -17,6 +16,7 @@ import io.pipeio.server.PipeServerState;
 import io.pipeio.test.PipeTestClient;
 import io.pipeio.testsupport.ListenerEndpoint;
 import io.pipeio.testsupport.PipeIoContextRunners;
+import io.pipeio.testsupport.OpenDescriptors;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -56,7 +56,7 @@ class PipeChannelRegistryStartFailureTests {
 			.run((context) -> assertThat(context).hasFailed());
 		assertThat(this.directory.resolve("a.in")).doesNotExist();
 		assertThat(this.directory.resolve("b.in")).hasContent("not a fifo");
-		assertThat(openFilesUnder(this.letters)).isEmpty();
+		assertThat(OpenDescriptors.under(this.letters)).isEmpty();
 	}
 
 	@Test
@@ -133,25 +133,6 @@ class PipeChannelRegistryStartFailureTests {
 		try (Stream<Path> files = Files.list(directory)) {
 			return files.map((file) -> file.getFileName().toString()).sorted().toList();
 		}
-	}
-
-	private static List<String> openFilesUnder(Path directory) throws Exception {
-		Path real = directory.toRealPath();
-		List<String> open = new ArrayList<>();
-		try (Stream<Path> descriptors = Files.list(Path.of("/proc/self/fd"))) {
-			for (Path descriptor : descriptors.toList()) {
-				try {
-					Path target = Files.readSymbolicLink(descriptor);
-					if (target.startsWith(real)) {
-						open.add(descriptor.getFileName() + " -> " + target);
-					}
-				}
-				catch (Exception ex) {
-					// closed meanwhile (the listing's own descriptor)
-				}
-			}
-		}
-		return open;
 	}
 
 	/**

@@ -15,9 +15,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 import io.pipeio.server.DropReason;
+import io.pipeio.testsupport.OpenDescriptors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -287,36 +287,21 @@ class DeadLetterFileTests {
 		DeadLetterFile letters = files.get(new DeadLetterSettings(file, 1024 * 1024, 1));
 		try {
 			letters.open(); // as a channel does when it starts
-			assertThat(descriptorsOn(file)).isOne();
+			assertThat(OpenDescriptors.on(file)).isOne();
 			// A stop closes the files; a line it left behind is accounted for after it.
 			files.closeAll();
-			assertThat(descriptorsOn(file)).isZero();
+			assertThat(OpenDescriptors.on(file)).isZero();
 			letters.write(letter("late", null, 1));
-			assertThat(descriptorsOn(file)).isZero();
+			assertThat(OpenDescriptors.on(file)).isZero();
 			// The next start keeps the file open between records again.
 			letters.open();
 			letters.write(letter("next", null, 1));
-			assertThat(descriptorsOn(file)).isOne();
+			assertThat(OpenDescriptors.on(file)).isOne();
 		}
 		finally {
 			letters.close();
 		}
 		assertThat(lines(file)).containsExactly("late", "next");
-	}
-
-	/** How many of this process's descriptors are open on the file. */
-	private static long descriptorsOn(Path file) throws IOException {
-		Path real = file.toRealPath();
-		try (Stream<Path> descriptors = Files.list(Path.of("/proc/self/fd"))) {
-			return descriptors.filter((descriptor) -> {
-				try {
-					return Files.readSymbolicLink(descriptor).equals(real);
-				}
-				catch (IOException ex) {
-					return false; // closed meanwhile, such as the listing's own
-				}
-			}).count();
-		}
 	}
 
 	private static DeadLetter letter(String line, Throwable cause, int attempts) {

@@ -5,17 +5,15 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import io.pipeio.test.PipeTestClient;
+import io.pipeio.testsupport.OpenDescriptors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -79,9 +77,9 @@ class PipeServerAbandonedReaderTests extends PipeServerTestSupport {
 		PipeServer server = stubborn(this.pipes.settings().dispatch(mode).build());
 		abandonTheStubbornCall(server);
 		// The managed pipe is removed; the abandoned reader still holds it.
-		assertThat(openDeleted(this.pipes.in())).isEqualTo(1);
+		assertThat(OpenDescriptors.onDeleted(this.pipes.in())).isEqualTo(1);
 		this.release.countDown();
-		await().atMost(Duration.ofSeconds(5)).until(() -> openDeleted(this.pipes.in()) == 0);
+		await().atMost(Duration.ofSeconds(5)).until(() -> OpenDescriptors.onDeleted(this.pipes.in()) == 0);
 	}
 
 	@ParameterizedTest
@@ -115,21 +113,6 @@ class PipeServerAbandonedReaderTests extends PipeServerTestSupport {
 		await().atMost(Duration.ofSeconds(20)).until(() -> this.lines.size() >= sent.size() + 1);
 		assertThat(this.lines.subList(1, this.lines.size())).containsExactlyElementsOf(sent);
 		assertThat(server.getStatistics().getDroppedTotal()).isZero();
-	}
-
-	/** How many descriptors of this process name the path, deleted. */
-	private static long openDeleted(Path path) throws IOException {
-		String deleted = path + " (deleted)";
-		try (Stream<Path> descriptors = Files.list(Path.of("/proc/self/fd"))) {
-			return descriptors.filter((fd) -> {
-				try {
-					return Files.readSymbolicLink(fd).toString().equals(deleted);
-				}
-				catch (IOException ex) {
-					return false; // closed meanwhile
-				}
-			}).count();
-		}
 	}
 
 }

@@ -1,6 +1,5 @@
 package io.pipeio.server;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,9 +9,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 
 import io.pipeio.test.PipeTestClient;
+import io.pipeio.testsupport.OpenDescriptors;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
@@ -96,7 +95,7 @@ class PipeServerInputFenceReaderTests extends PipeServerTestSupport {
 			leaveALineWithADyingReader(listener);
 			listener.release.countDown();
 			await().atMost(WAIT).until(() -> this.pipes.recorder.transitions.contains("RUNNING->FAILED"));
-			await().atMost(WAIT).until(() -> openFiles(this.pipes.in()) == 1);
+			await().atMost(WAIT).until(() -> OpenDescriptors.on(this.pipes.in()) == 1);
 			assertThatIOException().isThrownBy(() -> server.fenceInput(() -> {
 			})).withMessageContaining("ended and is being replaced; no mark can be set in the pipe until it is");
 		}
@@ -127,24 +126,6 @@ class PipeServerInputFenceReaderTests extends PipeServerTestSupport {
 		second.send("b");
 		await().atMost(WAIT).until(() -> PipeContents.unreadBytes(this.pipes.in()) == 2);
 		return second;
-	}
-
-	/**
-	 * @return how many descriptors of this process are open on the file at the path
-	 * (Linux: {@code /proc/self/fd})
-	 */
-	private static long openFiles(Path path) throws IOException {
-		Path file = path.toRealPath();
-		try (Stream<Path> descriptors = Files.list(Path.of("/proc/self/fd"))) {
-			return descriptors.filter((descriptor) -> {
-				try {
-					return Files.readSymbolicLink(descriptor).equals(file);
-				}
-				catch (IOException ex) {
-					return false; // closed meanwhile, the listing's own included
-				}
-			}).count();
-		}
 	}
 
 	private static void awaitQuietly(CountDownLatch latch) {

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.pipeio.test.PipeTestClient;
 import io.pipeio.testsupport.Python;
+import io.pipeio.testsupport.OpenDescriptors;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -182,7 +183,7 @@ class PipeServerRecoveryTests extends PipeServerTestSupport {
 		old.send("old 2");
 		assertThat(this.pipes.recorder.awaitStrings(3)).containsExactly("old 1", "new", "old 2");
 		// The replaced pipe is still open here: by its client and by its retired reader.
-		assertThat(TestPipes.openDeletedFiles(this.pipes.in())).isGreaterThanOrEqualTo(2);
+		assertThat(OpenDescriptors.onDeleted(this.pipes.in())).isGreaterThanOrEqualTo(2);
 		old.close();
 		// Once its last client closed the replaced pipe, its reader ends.
 		this.pipes.awaitRetiredReaderEnded();

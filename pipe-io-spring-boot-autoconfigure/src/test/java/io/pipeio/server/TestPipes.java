@@ -11,11 +11,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Stream;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import io.pipeio.test.PipeTestClient;
+import io.pipeio.testsupport.OpenDescriptors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -320,28 +320,10 @@ final class TestPipes implements AutoCloseable {
 	 * reader's thread has ended.
 	 */
 	void awaitRetiredReaderEnded() {
-		await().atMost(Duration.ofSeconds(2)).until(() -> openDeletedFiles(in()) == 0);
+		await().atMost(Duration.ofSeconds(2)).until(() -> OpenDescriptors.onDeleted(in()) == 0);
 		if (ENGINE == PipeEngine.THREADS) {
 			await().atMost(Duration.ofSeconds(2))
 				.until(() -> engineThreads().equals(idleThreads("test").stream().sorted().toList()));
-		}
-	}
-
-	/**
-	 * @return how many descriptors of this process are open on a file that had the path
-	 * and was deleted or replaced since (Linux: {@code /proc/self/fd})
-	 */
-	static long openDeletedFiles(Path path) throws IOException {
-		String deleted = path.getParent().toRealPath().resolve(path.getFileName()) + " (deleted)";
-		try (Stream<Path> descriptors = Files.list(Path.of("/proc/self/fd"))) {
-			return descriptors.filter((descriptor) -> {
-				try {
-					return Files.readSymbolicLink(descriptor).toString().equals(deleted);
-				}
-				catch (IOException ex) {
-					return false; // closed meanwhile, the listing's own included
-				}
-			}).count();
 		}
 	}
 
