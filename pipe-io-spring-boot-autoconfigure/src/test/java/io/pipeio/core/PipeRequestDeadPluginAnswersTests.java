@@ -292,9 +292,7 @@ class PipeRequestDeadPluginAnswersTests {
 			PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("calc");
 			PipeRequestOperations requests = context.getBean(PipeRequestOperations.class);
 			PluginSupervisor plugin = channel.getPlugin();
-			await().atMost(WAIT).until(() -> plugin.getState() == PluginState.RUNNING);
-			long first = plugin.getPid();
-			channel.pause();
+			long first = pauseOnceRunning(channel, plugin);
 			paused.run(channel, requests, plugin, first);
 		});
 	}
@@ -427,9 +425,7 @@ class PipeRequestDeadPluginAnswersTests {
 			PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("calc");
 			PipeRequestOperations requests = context.getBean(PipeRequestOperations.class);
 			PluginSupervisor plugin = channel.getPlugin();
-			await().atMost(WAIT).until(() -> plugin.getState() == PluginState.RUNNING);
-			long first = plugin.getPid();
-			channel.pause();
+			long first = pauseOnceRunning(channel, plugin);
 			if (firstGetsARequest) {
 				failsAsRestartedThenTheNextInstanceRuns(requests.sendAndReceiveAsync("calc", "one", WAIT), plugin,
 						first);
@@ -457,6 +453,17 @@ class PipeRequestDeadPluginAnswersTests {
 			assertThat(channel.getStatistics().getDropped(DropReason.INCOMPLETE)).isZero();
 			assertThat(listener.received).containsExactlyElementsOf(listened);
 		});
+	}
+
+	/**
+	 * Wait for the plug-in's first instance to run, then pause its channel.
+	 * @return the first instance's pid
+	 */
+	private static long pauseOnceRunning(PipeChannel channel, PluginSupervisor plugin) {
+		await().atMost(WAIT).until(() -> plugin.getState() == PluginState.RUNNING);
+		long first = plugin.getPid();
+		channel.pause();
+		return first;
 	}
 
 	@Configuration(proxyBeanMethods = false)
