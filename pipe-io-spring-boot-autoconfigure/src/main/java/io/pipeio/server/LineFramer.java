@@ -1,8 +1,5 @@
 package io.pipeio.server;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -19,14 +16,6 @@ import java.util.List;
  * @author pipe-io
  */
 final class LineFramer {
-
-	private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-
-	private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
-
-	private static final long LOW_BITS = 0x0101010101010101L;
-
-	private static final long HIGH_BITS = 0x8080808080808080L;
 
 	/** Lines up to this size are assembled in the reused buffer. */
 	static final int SMALL_LIMIT = 64 * 1024;
@@ -85,7 +74,7 @@ final class LineFramer {
 		int position = offset;
 		int end = offset + length;
 		while (position < end) {
-			int newline = indexOfNewline(chunk, position, end);
+			int newline = Newlines.indexOf(chunk, position, end);
 			if (newline < 0) {
 				append(chunk, position, end - position);
 				return;
@@ -122,7 +111,7 @@ final class LineFramer {
 		}
 		int position = 0;
 		if (this.discarding && this.silent) {
-			int newline = indexOfNewline(chunk, 0, length);
+			int newline = Newlines.indexOf(chunk, 0, length);
 			position = (newline < 0) ? length : newline + 1;
 		}
 		long lines = 0;
@@ -266,28 +255,6 @@ final class LineFramer {
 		this.pendingLength = 0;
 		this.pieces.clear();
 		this.piecesLength = 0;
-	}
-
-	/**
-	 * Looks at eight bytes at a time (a newline byte becomes zero after the XOR, and the
-	 * classic zero-byte test finds the first one), which roughly halves the cost of
-	 * finding the end of a 100-byte line compared to a loop over single bytes.
-	 */
-	private static int indexOfNewline(byte[] bytes, int from, int to) {
-		int i = from;
-		for (; i + Long.BYTES <= to; i += Long.BYTES) {
-			long word = (long) LONGS.get(bytes, i) ^ NEWLINES;
-			long zeros = (word - LOW_BITS) & ~word & HIGH_BITS;
-			if (zeros != 0) {
-				return i + (Long.numberOfTrailingZeros(zeros) >>> 3);
-			}
-		}
-		for (; i < to; i++) {
-			if (bytes[i] == '\n') {
-				return i;
-			}
-		}
-		return -1;
 	}
 
 	/**

@@ -76,10 +76,8 @@ final class OutboundPipe implements PipeWriter {
 	 */
 	static byte[] checkLine(String channel, byte[] line) {
 		Objects.requireNonNull(line, "'line' must not be null");
-		for (byte b : line) {
-			if (b == NEWLINE) {
-				throw new IllegalArgumentException("A line sent to channel '" + channel + "' must not contain '\\n'");
-			}
+		if (Newlines.indexOf(line, 0, line.length) >= 0) {
+			throw new IllegalArgumentException("A line sent to channel '" + channel + "' must not contain '\\n'");
 		}
 		return line;
 	}
