@@ -43,10 +43,20 @@ final class RequestPlaces {
 	private @Nullable ArrayDeque<CompletableFuture<byte[]>> beingFailed;
 
 	/**
+	 * Whether a request was ever placed: most channels never make one, and every line
+	 * they read then skips the head lock. Set before the first request is queued, so a
+	 * line read while it is still false came before that request and answers none.
+	 */
+	private volatile boolean used;
+
+	/**
 	 * Place a request behind every other.
 	 * @param request the request
 	 */
 	void add(CompletableFuture<byte[]> request) {
+		if (!this.used) {
+			this.used = true;
+		}
 		this.waiting.add(request);
 	}
 
@@ -66,6 +76,11 @@ final class RequestPlaces {
 	 * @return the request, or {@code null}
 	 */
 	@Nullable CompletableFuture<byte[]> poll() {
+		if (!this.used) {
+			// Only an exit's mark can be placed without a request, and it answers
+			// nothing.
+			return null;
+		}
 		synchronized (this.headLock) {
 			if (this.beingFailed != null && !this.beingFailed.isEmpty()) {
 				// Taken to be failed, not told yet: a line read now is still its answer,
