@@ -85,7 +85,7 @@ final class EventLoopChunks {
 			// Replies would wait for room: a worker waits, the loop must not. A
 			// client that does not keep up sends the channel to workers, so the
 			// queue's bound is overrun at most once, by the replies to one chunk.
-			this.loopDispatch.leaveLoop();
+			this.loopDispatch.leaveLoopForFullQueue();
 			if (loopThread) {
 				this.workerTurn.run();
 				return false;
@@ -114,7 +114,7 @@ final class EventLoopChunks {
 		int fullCount = this.dispatcher.sendQueueFullCount();
 		boolean dispatched = dispatchMeasured(chunk, read);
 		if (this.dispatcher.sendQueueFullCount() != fullCount) {
-			this.loopDispatch.leaveLoop();
+			this.loopDispatch.leaveLoopForFullQueue();
 		}
 		return dispatched;
 	}

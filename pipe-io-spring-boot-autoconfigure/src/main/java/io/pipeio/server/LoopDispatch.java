@@ -144,4 +144,20 @@ final class LoopDispatch {
 		}
 	}
 
+	/**
+	 * The channel leaves the loop because its client does not keep up: the send queue is
+	 * full. The listener was not slow, so no pause is added, which would keep a fast
+	 * listener off the loop for ever longer each time a client falls behind for a moment.
+	 * It is measured again on workers at once, where a chunk whose replies waited for
+	 * room does not count as fast, and comes back once the client keeps up. With
+	 * {@link DispatchMode#LOOP} it leaves only for the rest of the current turn.
+	 */
+	void leaveLoopForFullQueue() {
+		if (this.mode == DispatchMode.AUTO) {
+			this.onLoop = false;
+			this.measured = 0;
+			this.fast = 0;
+		}
+	}
+
 }

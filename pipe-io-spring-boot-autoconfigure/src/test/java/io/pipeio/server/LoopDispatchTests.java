@@ -40,6 +40,58 @@ class LoopDispatchTests {
 		assertThat(dispatch.isOnLoop()).isFalse();
 	}
 
+	@Test
+	void aFastHandlerSentBackForSlowChunksIsMeasuredAgainOnlyAfterAPauseThatDoubles() {
+		LoopDispatch dispatch = new LoopDispatch(DispatchMode.AUTO);
+		measureWindow(dispatch, 10_000, 16 * 1024);
+		assertThat(dispatch.isOnLoop()).isTrue();
+		dispatch.leaveLoop();
+		assertThat(chunksBeforeMeasuring(dispatch)).isEqualTo(2 * LoopDispatch.WINDOW);
+		measureWindow(dispatch, 10_000, 16 * 1024);
+		dispatch.leaveLoop();
+		assertThat(chunksBeforeMeasuring(dispatch)).isEqualTo(4 * LoopDispatch.WINDOW);
+	}
+
+	@Test
+	void aFastHandlerWhoseClientFellBehindIsMeasuredAgainAtOnceAndComesBack() {
+		LoopDispatch dispatch = new LoopDispatch(DispatchMode.AUTO);
+		measureWindow(dispatch, 10_000, 16 * 1024);
+		dispatch.leaveLoop(); // once slow: a pause of two windows
+		assertThat(chunksBeforeMeasuring(dispatch)).isEqualTo(2 * LoopDispatch.WINDOW);
+		for (int round = 0; round < 5; round++) {
+			measureWindow(dispatch, 10_000, 16 * 1024);
+			assertThat(dispatch.isOnLoop()).isTrue();
+			dispatch.leaveLoopForFullQueue();
+			assertThat(dispatch.isOnLoop()).isFalse();
+			assertThat(chunksBeforeMeasuring(dispatch)).isZero();
+		}
+		// while its replies wait for room, its chunks are slow, and it stays on workers
+		measureWindow(dispatch, 5_000_000, 16 * 1024);
+		assertThat(dispatch.isOnLoop()).isFalse();
+		// the pause after the next slow spell goes on doubling from where it was
+		measureWindow(dispatch, 10_000, 16 * 1024);
+		dispatch.leaveLoop();
+		assertThat(chunksBeforeMeasuring(dispatch)).isEqualTo(4 * LoopDispatch.WINDOW);
+	}
+
+	@Test
+	void loopModeStaysOnTheLoopWhateverSendsItAwayForATurn() {
+		LoopDispatch dispatch = new LoopDispatch(DispatchMode.LOOP);
+		dispatch.leaveLoop();
+		dispatch.leaveLoopForFullQueue();
+		assertThat(dispatch.isOnLoop()).isTrue();
+		assertThat(dispatch.isMeasuring()).isFalse();
+	}
+
+	/** Chunks handled on workers, unmeasured, until the dispatch measures again. */
+	private static int chunksBeforeMeasuring(LoopDispatch dispatch) {
+		int chunks = 0;
+		while (!dispatch.isMeasuring()) {
+			chunks++;
+		}
+		return chunks;
+	}
+
 	private static void measureWindow(LoopDispatch dispatch, long nanos, int bytes) {
 		for (int i = 0; i < LoopDispatch.WINDOW; i++) {
 			assertThat(dispatch.isMeasuring()).isTrue();
