@@ -5,12 +5,12 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
- * Finds newline bytes. Every line passes here twice, once framed as it is read and once
- * checked as it is sent, so the search looks at eight bytes at a time: a newline byte
- * becomes zero after the XOR, and the classic zero-byte test finds the first one. Against
- * a loop over single bytes, which the JIT does not vectorize because it exits early, this
- * roughly halves the cost of framing a 100-byte line and cuts checking a reply to a
- * quarter.
+ * Finds newline bytes. An echoed line passes here twice, framed as it is read and checked
+ * as its reply is sent, so the search looks at eight bytes at a time: a newline byte
+ * becomes zero after the XOR, and the classic zero-byte test finds the first one. A loop
+ * over single bytes exits early, so the JIT does not vectorize it: measured, this roughly
+ * halves the cost of framing a 100-byte line, and checking replies byte by byte took
+ * about a tenth of the echo server's CPU.
  *
  * @author pipe-io
  */
