@@ -95,7 +95,7 @@ final class InPipeDescriptor {
 			}
 			int read = Posix.readNow(this.fifo.descriptor(), buffer.memory, length);
 			if (read > 0) {
-				buffer.memory.read(0, buffer.bytes, 0, read);
+				buffer.copyToArray(read);
 				this.taken += read;
 			}
 			return read;

@@ -109,7 +109,7 @@ final class WritingBatch {
 		int firstLine = this.lineIndex;
 		int firstOffset = this.lineOffset;
 		int length = encode(buffer.bytes);
-		buffer.memory.write(0, buffer.bytes, 0, length);
+		buffer.copyToMemory(buffer.bytes, 0, length);
 		int written = write(fifo, buffer.memory, length);
 		if (written < length) {
 			this.unwritten = Arrays.copyOf(buffer.bytes, length);
@@ -128,7 +128,7 @@ final class WritingBatch {
 		}
 		int length = rest.length - this.unwrittenStart;
 		NativeBuffer buffer = buffer();
-		buffer.memory.write(0, rest, this.unwrittenStart, length);
+		buffer.copyToMemory(rest, this.unwrittenStart, length);
 		int written = write(fifo, buffer.memory, length);
 		this.unwrittenStart += written;
 		if (written < length) {
