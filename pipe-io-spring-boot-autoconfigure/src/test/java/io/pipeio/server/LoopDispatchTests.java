@@ -43,21 +43,14 @@ class LoopDispatchTests {
 	@Test
 	void aFastHandlerSentBackForSlowChunksIsMeasuredAgainOnlyAfterAPauseThatDoubles() {
 		LoopDispatch dispatch = new LoopDispatch(DispatchMode.AUTO);
-		measureWindow(dispatch, 10_000, 16 * 1024);
-		assertThat(dispatch.isOnLoop()).isTrue();
-		dispatch.leaveLoop();
-		assertThat(chunksBeforeMeasuring(dispatch)).isEqualTo(2 * LoopDispatch.WINDOW);
-		measureWindow(dispatch, 10_000, 16 * 1024);
-		dispatch.leaveLoop();
-		assertThat(chunksBeforeMeasuring(dispatch)).isEqualTo(4 * LoopDispatch.WINDOW);
+		assertThat(pauseAfterASlowSpellOnTheLoop(dispatch)).isEqualTo(2 * LoopDispatch.WINDOW);
+		assertThat(pauseAfterASlowSpellOnTheLoop(dispatch)).isEqualTo(4 * LoopDispatch.WINDOW);
 	}
 
 	@Test
 	void aFastHandlerWhoseClientFellBehindIsMeasuredAgainAtOnceAndComesBack() {
 		LoopDispatch dispatch = new LoopDispatch(DispatchMode.AUTO);
-		measureWindow(dispatch, 10_000, 16 * 1024);
-		dispatch.leaveLoop(); // once slow: a pause of two windows
-		assertThat(chunksBeforeMeasuring(dispatch)).isEqualTo(2 * LoopDispatch.WINDOW);
+		assertThat(pauseAfterASlowSpellOnTheLoop(dispatch)).isEqualTo(2 * LoopDispatch.WINDOW);
 		for (int round = 0; round < 5; round++) {
 			measureWindow(dispatch, 10_000, 16 * 1024);
 			assertThat(dispatch.isOnLoop()).isTrue();
@@ -69,9 +62,7 @@ class LoopDispatchTests {
 		measureWindow(dispatch, 5_000_000, 16 * 1024);
 		assertThat(dispatch.isOnLoop()).isFalse();
 		// the pause after the next slow spell goes on doubling from where it was
-		measureWindow(dispatch, 10_000, 16 * 1024);
-		dispatch.leaveLoop();
-		assertThat(chunksBeforeMeasuring(dispatch)).isEqualTo(4 * LoopDispatch.WINDOW);
+		assertThat(pauseAfterASlowSpellOnTheLoop(dispatch)).isEqualTo(4 * LoopDispatch.WINDOW);
 	}
 
 	@Test
@@ -81,6 +72,17 @@ class LoopDispatchTests {
 		dispatch.leaveLoopForFullQueue();
 		assertThat(dispatch.isOnLoop()).isTrue();
 		assertThat(dispatch.isMeasuring()).isFalse();
+	}
+
+	/**
+	 * A window of fast chunks takes the channel to the loop, where some turn out slow.
+	 * @return the chunks it then handles on workers before it is measured again
+	 */
+	private static int pauseAfterASlowSpellOnTheLoop(LoopDispatch dispatch) {
+		measureWindow(dispatch, 10_000, 16 * 1024);
+		assertThat(dispatch.isOnLoop()).isTrue();
+		dispatch.leaveLoop();
+		return chunksBeforeMeasuring(dispatch);
 	}
 
 	/** Chunks handled on workers, unmeasured, until the dispatch measures again. */
