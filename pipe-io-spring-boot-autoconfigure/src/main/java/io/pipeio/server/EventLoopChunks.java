@@ -84,7 +84,8 @@ final class EventLoopChunks {
 		if (this.dispatcher.isSendQueueFull() && (loopThread || this.loopDispatch.isOnLoop())) {
 			// Replies would wait for room: a worker waits, the loop must not. A
 			// client that does not keep up sends the channel to workers, so the
-			// queue's bound is overrun at most once, by the replies to one chunk.
+			// queue's bound is overrun by the replies to one chunk at most, each time
+			// the channel comes to the loop.
 			this.loopDispatch.leaveLoopForFullQueue();
 			if (loopThread) {
 				this.workerTurn.run();
