@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.pipeio.test.PipeTestClient;
-import io.pipeio.testsupport.Python;
 import io.pipeio.testsupport.OpenDescriptors;
+import io.pipeio.testsupport.Python;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
