@@ -1,6 +1,9 @@
 package io.pipeio.core;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
@@ -18,6 +21,12 @@ import io.pipeio.converter.PipeMessageConversionException;
  * @author pipe-io
  */
 final class LineEncoding {
+
+	private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+	private static final long QUESTION_MARKS = 0x3F3F3F3F3F3F3F3FL;
+
+	private static final long LOW_SEVEN_BITS = 0x7F7F7F7F7F7F7F7FL;
 
 	/** What lenient decoding puts in place of bytes that are not valid. */
 	private static final char REPLACEMENT = '\uFFFD';
@@ -37,8 +46,8 @@ final class LineEncoding {
 		byte[] bytes = text.getBytes(charset);
 		// What the charset cannot encode becomes its replacement, '?': only a line with
 		// more of them than its text had was altered. Most lines have none.
-		long replaced = questionMarks(bytes);
-		if (replaced > 0 && replaced != text.chars().filter((c) -> c == '?').count()) {
+		int replaced = questionMarks(bytes);
+		if (replaced > 0 && replaced != questionMarks(text)) {
 			try {
 				charset.newEncoder()
 					.onMalformedInput(CodingErrorAction.REPORT)
@@ -86,12 +95,38 @@ final class LineEncoding {
 		}
 	}
 
-	private static long questionMarks(byte[] bytes) {
-		long count = 0;
-		for (byte b : bytes) {
-			if (b == '?') {
+	/**
+	 * Count the question marks of an encoded line. Every reply of a text listener passes
+	 * here, so eight bytes are looked at a time: a byte loop that counts is not
+	 * vectorized by the JIT, and took about a twentieth of a {@code String} echo server's
+	 * CPU.
+	 * @param bytes the line
+	 * @return how many of its bytes are '?'
+	 */
+	static int questionMarks(byte[] bytes) {
+		int count = 0;
+		int i = 0;
+		for (; i + Long.BYTES <= bytes.length; i += Long.BYTES) {
+			long word = (long) LONGS.get(bytes, i) ^ QUESTION_MARKS;
+			// A byte of the word is zero where a '?' was. Adding 0x7F to its low seven
+			// bits
+			// sets its high bit unless they are all zero, and cannot carry into the next
+			// byte: so the complement has 0x80 exactly in each zero byte.
+			long zeros = ~(((word & LOW_SEVEN_BITS) + LOW_SEVEN_BITS) | word | LOW_SEVEN_BITS);
+			count += Long.bitCount(zeros);
+		}
+		for (; i < bytes.length; i++) {
+			if (bytes[i] == '?') {
 				count++;
 			}
+		}
+		return count;
+	}
+
+	private static int questionMarks(String text) {
+		int count = 0;
+		for (int i = text.indexOf('?'); i >= 0; i = text.indexOf('?', i + 1)) {
+			count++;
 		}
 		return count;
 	}
