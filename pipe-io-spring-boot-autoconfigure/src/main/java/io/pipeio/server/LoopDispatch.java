@@ -4,9 +4,10 @@ package io.pipeio.server;
  * Decides, for one channel on the event loop engine, whether its chunks are handled on
  * the loop thread or on a worker, as its {@link DispatchMode} says. With
  * {@link DispatchMode#AUTO} it measures the chunks handled on workers and moves a fast
- * handler to the loop; it sends the channel back when a chunk blocked there, a few were
- * slow, or the send queue filled, and measures again only after a pause that doubles each
- * time, so a handler that blocks now and then rarely holds up the loop.
+ * handler to the loop. It sends the channel back when a chunk blocked there, or a few in
+ * a row or many in a window were slow, and measures again only after a pause that doubles
+ * each time, so a handler that blocks now and then rarely holds up the loop; and when the
+ * send queue filled, measuring again at once.
  * <p>
  * Only the thread handling the channel's chunk calls it (one at a time); the loop thread
  * reads {@link #isOnLoop()}.
@@ -38,8 +39,21 @@ final class LoopDispatch {
 	/** A chunk that took longer than this on the loop counts as slow there. */
 	private static final long SLOW_ON_LOOP_NANOS = 1_000_000;
 
-	/** Slow chunks on the loop, within a window, that send the channel to workers. */
-	private static final int SLOW_CHUNKS_TO_LEAVE = 3;
+	/**
+	 * Slow chunks on the loop in a row that send the channel to workers: a listener that
+	 * is slow every time leaves after a few milliseconds.
+	 */
+	private static final int SLOW_IN_A_ROW_TO_LEAVE = 3;
+
+	/**
+	 * Slow chunks on the loop, within a window, that send the channel to workers: a
+	 * listener slow now and then leaves too. Far more than a busy machine makes slow: the
+	 * loop thread is preempted for a few milliseconds now and then, so a few chunks of
+	 * any window may be slow. Measured on two busy cores, a {@code String} echo under
+	 * load had three of a window slow that way often enough to spend most of its time on
+	 * workers, at half the throughput.
+	 */
+	private static final int SLOW_CHUNKS_TO_LEAVE = WINDOW / 8;
 
 	/** A chunk that took longer than this on the loop blocked it. */
 	private static final long BLOCKED_ON_LOOP_NANOS = 20_000_000;
@@ -64,6 +78,8 @@ final class LoopDispatch {
 	private int loopChunks;
 
 	private int slowLoopChunks;
+
+	private int slowInARow;
 
 	LoopDispatch(DispatchMode mode) {
 		this.mode = mode;
@@ -116,9 +132,9 @@ final class LoopDispatch {
 	/**
 	 * A chunk was handled on the loop.
 	 * @param nanos how long it took
-	 * @return whether the channel is to leave the loop: the chunk blocked it, or a few
-	 * were slow within a window (a single slow one is forgiven: a garbage collection
-	 * pause or a busy machine makes any chunk slow now and then)
+	 * @return whether the channel is to leave the loop: the chunk blocked it, or a few in
+	 * a row were slow, or an eighth of a window (a slow one here and there is forgiven: a
+	 * garbage collection pause or a busy machine makes any chunk slow now and then)
 	 */
 	boolean handledOnLoop(long nanos) {
 		if (++this.loopChunks == WINDOW) {
@@ -128,7 +144,12 @@ final class LoopDispatch {
 		if (nanos > BLOCKED_ON_LOOP_NANOS) {
 			return true;
 		}
-		return nanos > SLOW_ON_LOOP_NANOS && ++this.slowLoopChunks >= SLOW_CHUNKS_TO_LEAVE;
+		if (nanos <= SLOW_ON_LOOP_NANOS) {
+			this.slowInARow = 0;
+			return false;
+		}
+		this.slowLoopChunks++;
+		return ++this.slowInARow >= SLOW_IN_A_ROW_TO_LEAVE || this.slowLoopChunks >= SLOW_CHUNKS_TO_LEAVE;
 	}
 
 	/**
@@ -141,6 +162,7 @@ final class LoopDispatch {
 			this.demotions = Math.min(this.demotions + 1, MAX_BACKOFF_SHIFT);
 			this.measured = -(WINDOW << this.demotions);
 			this.fast = 0;
+			forgetSlowChunks();
 		}
 	}
 
@@ -157,7 +179,15 @@ final class LoopDispatch {
 			this.onLoop = false;
 			this.measured = 0;
 			this.fast = 0;
+			forgetSlowChunks();
 		}
+	}
+
+	/** The slow chunks of a spell on the loop count no more once it leaves. */
+	private void forgetSlowChunks() {
+		this.loopChunks = 0;
+		this.slowLoopChunks = 0;
+		this.slowInARow = 0;
 	}
 
 }

@@ -6,9 +6,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@link LoopDispatch} with measured times passed in: when a handler measured on workers
- * moves to the loop.
+ * moves to the loop, and when one on the loop leaves it.
  */
 class LoopDispatchTests {
+
+	/** A chunk's time on the loop well below the bar for slow. */
+	private static final long FAST_ON_LOOP = 50_000;
+
+	/** A chunk's time on the loop over the bar for slow, under the one for blocked. */
+	private static final long SLOW_ON_LOOP = 3_000_000;
 
 	@Test
 	void largeChunksOfFastLinesMoveToTheLoop() {
@@ -66,12 +72,71 @@ class LoopDispatchTests {
 	}
 
 	@Test
+	void aHandlerSlowOnTheLoopEveryTimeLeavesAfterThreeChunks() {
+		LoopDispatch dispatch = onTheLoop();
+		assertThat(dispatch.handledOnLoop(FAST_ON_LOOP)).isFalse();
+		assertThat(dispatch.handledOnLoop(SLOW_ON_LOOP)).isFalse();
+		assertThat(dispatch.handledOnLoop(SLOW_ON_LOOP)).isFalse();
+		assertThat(dispatch.handledOnLoop(SLOW_ON_LOOP)).isTrue();
+	}
+
+	@Test
+	void aChunkThatBlockedTheLoopSendsTheHandlerAwayAtOnce() {
+		LoopDispatch dispatch = onTheLoop();
+		assertThat(dispatch.handledOnLoop(25_000_000)).isTrue();
+	}
+
+	@Test
+	void aFewSlowChunksInEachWindowKeepAFastHandlerOnTheLoop() {
+		// A busy machine preempts the loop thread for a few milliseconds now and then:
+		// here two chunks in a row and then some, in every window.
+		LoopDispatch dispatch = onTheLoop();
+		for (int chunk = 0; chunk < 20 * LoopDispatch.WINDOW; chunk++) {
+			int inWindow = chunk % LoopDispatch.WINDOW;
+			boolean slow = inWindow == 10 || inWindow == 11 || inWindow % 20 == 5;
+			assertThat(dispatch.handledOnLoop(slow ? SLOW_ON_LOOP : FAST_ON_LOOP)).as("chunk %d", chunk).isFalse();
+		}
+	}
+
+	@Test
+	void aHandlerSlowInOneChunkOfFourLeavesWithinAWindow() {
+		LoopDispatch dispatch = onTheLoop();
+		int chunks = 0;
+		boolean left = false;
+		while (!left && chunks < LoopDispatch.WINDOW) {
+			left = dispatch.handledOnLoop((chunks++ % 4 == 3) ? SLOW_ON_LOOP : FAST_ON_LOOP);
+		}
+		assertThat(left).isTrue();
+		assertThat(chunks).isEqualTo(LoopDispatch.WINDOW / 2);
+	}
+
+	@Test
+	void slowChunksOfAnEarlierSpellOnTheLoopCountNoMore() {
+		LoopDispatch dispatch = onTheLoop();
+		dispatch.handledOnLoop(SLOW_ON_LOOP);
+		dispatch.handledOnLoop(SLOW_ON_LOOP);
+		dispatch.leaveLoopForFullQueue();
+		measureWindow(dispatch, 10_000, 16 * 1024);
+		assertThat(dispatch.isOnLoop()).isTrue();
+		assertThat(dispatch.handledOnLoop(SLOW_ON_LOOP)).isFalse();
+		assertThat(dispatch.handledOnLoop(SLOW_ON_LOOP)).isFalse();
+	}
+
+	@Test
 	void loopModeStaysOnTheLoopWhateverSendsItAwayForATurn() {
 		LoopDispatch dispatch = new LoopDispatch(DispatchMode.LOOP);
 		dispatch.leaveLoop();
 		dispatch.leaveLoopForFullQueue();
 		assertThat(dispatch.isOnLoop()).isTrue();
 		assertThat(dispatch.isMeasuring()).isFalse();
+	}
+
+	/** A handler measured fast on workers, now on the loop. */
+	private static LoopDispatch onTheLoop() {
+		LoopDispatch dispatch = new LoopDispatch(DispatchMode.AUTO);
+		measureWindow(dispatch, 10_000, 16 * 1024);
+		assertThat(dispatch.isOnLoop()).isTrue();
+		return dispatch;
 	}
 
 	/**
