@@ -78,10 +78,13 @@ final class ThroughputMeasurement {
 		System.out.println(table);
 		String engines = new EngineComparison(this.results, this.settings.variants).table();
 		System.out.println(engines);
+		String cpu = this.results.cpuTable();
+		System.out.println(cpu);
 		report.append("## Throughput and latency\n\n").append(table).append("\n");
 		if (!engines.isEmpty()) {
 			report.append(engines).append("\n");
 		}
+		report.append(cpu).append("\n");
 		report.append(this.results.rawRunsTable()).append("\n");
 		report.append(this.results.footprintTable()).append("\n");
 		this.results.addTargets(report);
@@ -132,11 +135,14 @@ final class ThroughputMeasurement {
 		ServerProcess server = this.servers.get(variant);
 		try {
 			long switchesBefore = ProcStatus.contextSwitches(server.pid());
+			long cpuBefore = ProcStatus.cpuMillis(server.pid());
 			Map<String, String> result = this.load.run(mode, server, count, size, mode.equals("throughput")
 					? LoadClient.throughputTimeout(count) : LoadClient.pingpongTimeout(count));
 			long switches = ProcStatus.contextSwitches(server.pid()) - switchesBefore;
+			long cpuMillis = ProcStatus.cpuMillis(server.pid()) - cpuBefore;
 			if (metric == Metric.TP100) {
 				this.results.add(variant, Metric.CSW100, switches * 1000.0 / count);
+				this.results.add(variant, Metric.CPU100, cpuMillis * 1e6 / count);
 			}
 			if (metric != null) {
 				double rate = Double.parseDouble(result.get("msg_per_s"));
@@ -158,6 +164,7 @@ final class ThroughputMeasurement {
 				this.results.add(variant, metric, Double.NaN);
 				if (metric == Metric.TP100) {
 					this.results.add(variant, Metric.CSW100, Double.NaN);
+					this.results.add(variant, Metric.CPU100, Double.NaN);
 				}
 			}
 			else {

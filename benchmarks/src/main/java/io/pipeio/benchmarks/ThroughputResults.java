@@ -113,6 +113,25 @@ final class ThroughputResults {
 				+ describeRuns() + "; FAILED where a step did not run or failed (see the log).\n";
 	}
 
+	/**
+	 * @return the server's CPU time per 100-byte line, and its ratio to the C echo's:
+	 * steadier than the rates on a busy machine, whose other work slows a server's clock
+	 * time more than the work it does
+	 */
+	String cpuTable() {
+		double c = median(Variant.C, Metric.CPU100);
+		List<String[]> rows = new ArrayList<>();
+		rows.add(new String[] { "variant", "server CPU ns / line (100 B)", "× C echo" });
+		for (Variant variant : this.variants) {
+			double cpu = median(variant, Metric.CPU100);
+			rows.add(new String[] { variant.title(), Formats.oneDecimal(cpu), Formats.ratio(cpu, c) });
+		}
+		return Formats.markdown(rows, 1, 2) + "\nServer CPU: user and system time of the server process"
+				+ " (/proc/<pid>/stat, in 10 ms ticks: coarse in a quick run) during the 100 B throughput run, per line;"
+				+ " medians of " + describeRuns()
+				+ ". The lower, the more lines a server could echo on the same CPU.\n";
+	}
+
 	private String describeRuns() {
 		return (this.forks == 1) ? this.runs + " run(s)" : this.forks * this.runs + " runs (" + this.forks
 				+ " server JVMs per variant × " + this.runs + " run(s) in each)";
