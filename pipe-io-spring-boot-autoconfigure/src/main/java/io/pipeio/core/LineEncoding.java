@@ -98,8 +98,8 @@ final class LineEncoding {
 	/**
 	 * Count the question marks of an encoded line. Every reply of a text listener passes
 	 * here, so eight bytes are looked at a time: a byte loop that counts is not
-	 * vectorized by the JIT, and took about a twentieth of a {@code String} echo server's
-	 * CPU.
+	 * vectorized by the JIT, and had about 6 % of a profile of a {@code String} echo
+	 * server.
 	 * @param bytes the line
 	 * @return how many of its bytes are '?'
 	 */
@@ -108,10 +108,9 @@ final class LineEncoding {
 		int i = 0;
 		for (; i + Long.BYTES <= bytes.length; i += Long.BYTES) {
 			long word = (long) LONGS.get(bytes, i) ^ QUESTION_MARKS;
-			// A byte of the word is zero where a '?' was. Adding 0x7F to its low seven
-			// bits
-			// sets its high bit unless they are all zero, and cannot carry into the next
-			// byte: so the complement has 0x80 exactly in each zero byte.
+			// A byte of the word is zero where a '?' was. Adding 0x7F to its low bits
+			// sets its high bit unless they are all zero, and cannot carry into the
+			// next byte: so the complement has 0x80 exactly in each zero byte.
 			long zeros = ~(((word & LOW_SEVEN_BITS) + LOW_SEVEN_BITS) | word | LOW_SEVEN_BITS);
 			count += Long.bitCount(zeros);
 		}

@@ -49,9 +49,9 @@ final class LoopDispatch {
 	 * Slow chunks on the loop, within a window, that send the channel to workers: a
 	 * listener slow now and then leaves too. Far more than a busy machine makes slow: the
 	 * loop thread is preempted for a few milliseconds now and then, so a few chunks of
-	 * any window may be slow. Measured on two busy cores, a {@code String} echo under
-	 * load had three of a window slow that way often enough to spend most of its time on
-	 * workers, at half the throughput.
+	 * any window may be slow. A {@code String} echo server pinned to one busy CPU had
+	 * three of a window slow that way often enough to spend most of its time on workers,
+	 * paying a hand-off per chunk.
 	 */
 	private static final int SLOW_CHUNKS_TO_LEAVE = WINDOW / 8;
 
