@@ -23,7 +23,9 @@ enum Metric {
 
 	P99_UNPINNED("p99 µs, not pinned", false),
 
-	CSW100("context switches / 1k lines (100 B)", false), CPU100("server CPU ns / line (100 B)", false);
+	CSW100("context switches / 1k lines (100 B)", false),
+
+	CPU100("server CPU ns / line (100 B)", false);
 
 	final String label;
 

@@ -115,8 +115,8 @@ final class ThroughputResults {
 
 	/**
 	 * @return the server's CPU time per 100-byte line, and its ratio to the C echo's:
-	 * steadier than the rates on a busy machine, whose other work slows a server's clock
-	 * time more than the work it does
+	 * steadier than the rates on a busy machine, whose other work moves a server's
+	 * elapsed time more than its CPU time
 	 */
 	String cpuTable() {
 		double c = median(Variant.C, Metric.CPU100);
