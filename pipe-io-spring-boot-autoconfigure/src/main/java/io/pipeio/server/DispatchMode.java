@@ -14,8 +14,9 @@ public enum DispatchMode {
 	 * in under 100 µs per 8 KiB read, at most 500 µs, replies included), which saves a
 	 * thread wake-up per round trip. Back to workers once a chunk takes over 20 ms on the
 	 * loop, or three in a row or 32 of 256 take over 1 ms, and measured again after 512
-	 * chunks, twice as many each time it is sent back; also when the send queue is full
-	 * (a client that does not keep up; the loop never waits, so the replies to that one
+	 * chunks, twice as many each time it is sent back and half as many each time it then
+	 * held on the loop as long as its last pause; also when the send queue is full (a
+	 * client that does not keep up; the loop never waits, so the replies to that one
 	 * chunk may overrun the queue's bounds), but then measured again at once. A handler
 	 * that blocks on the loop (or waits for a pipe, which only the loop delivers) holds
 	 * up the other channels until the engine's watchdog lets a new thread wait for

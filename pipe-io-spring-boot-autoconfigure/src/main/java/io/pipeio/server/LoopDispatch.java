@@ -7,7 +7,10 @@ package io.pipeio.server;
  * handler to the loop. It sends the channel back when a chunk blocked there, or a few in
  * a row or many in a window were slow, and measures again only after a pause that doubles
  * each time, so a handler that blocks now and then rarely holds up the loop; and when the
- * send queue filled, measuring again at once.
+ * send queue filled, measuring again at once. The pause halves again for each stretch the
+ * channel then holds on the loop as long as its last pause: a pause now and then that is
+ * not the handler's (a long garbage collection, say) must not keep a fast handler off the
+ * loop for good in a long-running application.
  * <p>
  * Only the thread handling the channel's chunk calls it (one at a time); the loop thread
  * reads {@link #isOnLoop()}.
@@ -81,6 +84,11 @@ final class LoopDispatch {
 
 	private int slowInARow;
 
+	/**
+	 * Chunks handled on the loop since the channel came, or since the pause last halved.
+	 */
+	private int heldOnLoop;
+
 	LoopDispatch(DispatchMode mode) {
 		this.mode = mode;
 		this.onLoop = mode == DispatchMode.LOOP;
@@ -146,10 +154,26 @@ final class LoopDispatch {
 		}
 		if (nanos <= SLOW_ON_LOOP_NANOS) {
 			this.slowInARow = 0;
-			return false;
 		}
-		this.slowLoopChunks++;
-		return ++this.slowInARow >= SLOW_IN_A_ROW_TO_LEAVE || this.slowLoopChunks >= SLOW_CHUNKS_TO_LEAVE;
+		else {
+			this.slowLoopChunks++;
+			if (++this.slowInARow >= SLOW_IN_A_ROW_TO_LEAVE || this.slowLoopChunks >= SLOW_CHUNKS_TO_LEAVE) {
+				return true;
+			}
+		}
+		if (this.demotions > 0 && ++this.heldOnLoop >= pause()) {
+			this.demotions--;
+			this.heldOnLoop = 0;
+		}
+		return false;
+	}
+
+	/**
+	 * The pause at the current level: chunks handled on workers, unmeasured, after the
+	 * channel was sent back from the loop.
+	 */
+	private int pause() {
+		return WINDOW << this.demotions;
 	}
 
 	/**
@@ -160,7 +184,7 @@ final class LoopDispatch {
 		if (this.mode == DispatchMode.AUTO) {
 			this.onLoop = false;
 			this.demotions = Math.min(this.demotions + 1, MAX_BACKOFF_SHIFT);
-			this.measured = -(WINDOW << this.demotions);
+			this.measured = -pause();
 			this.fast = 0;
 			forgetSlowChunks();
 		}
@@ -183,8 +207,12 @@ final class LoopDispatch {
 		}
 	}
 
-	/** The slow chunks of a spell on the loop count no more once it leaves. */
+	/**
+	 * The slow chunks of a spell on the loop count no more once it leaves, nor does its
+	 * length.
+	 */
 	private void forgetSlowChunks() {
+		this.heldOnLoop = 0;
 		this.loopChunks = 0;
 		this.slowLoopChunks = 0;
 		this.slowInARow = 0;

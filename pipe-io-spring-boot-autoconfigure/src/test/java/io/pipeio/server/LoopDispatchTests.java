@@ -54,6 +54,37 @@ class LoopDispatchTests {
 	}
 
 	@Test
+	void aHandlerThatHoldsOnTheLoopAsLongAsItsLastPauseHasThePauseHalved() {
+		LoopDispatch dispatch = new LoopDispatch(DispatchMode.AUTO);
+		pauseAfterASlowSpellOnTheLoop(dispatch);
+		assertThat(pauseAfterASlowSpellOnTheLoop(dispatch)).isEqualTo(4 * LoopDispatch.WINDOW);
+		// a chunk short of its last pause: the pause doubles from where it was
+		assertThat(pauseAfterHolding(dispatch, 4 * LoopDispatch.WINDOW - 1)).isEqualTo(8 * LoopDispatch.WINDOW);
+		// as long as its last pause: halved, then doubled when it leaves
+		assertThat(pauseAfterHolding(dispatch, 8 * LoopDispatch.WINDOW)).isEqualTo(8 * LoopDispatch.WINDOW);
+		// as long as that and then the next shorter one: halved twice
+		assertThat(pauseAfterHolding(dispatch, 12 * LoopDispatch.WINDOW)).isEqualTo(4 * LoopDispatch.WINDOW);
+	}
+
+	@Test
+	void aHandlerBlockedByARarePauseComesBackAfterTheShortestPauseEachTime() {
+		// A long garbage collection now and then: not the handler's doing.
+		LoopDispatch dispatch = new LoopDispatch(DispatchMode.AUTO);
+		assertThat(pauseAfterHolding(dispatch, 0)).isEqualTo(2 * LoopDispatch.WINDOW);
+		for (int pause = 0; pause < 10; pause++) {
+			assertThat(pauseAfterHolding(dispatch, 100 * LoopDispatch.WINDOW)).isEqualTo(2 * LoopDispatch.WINDOW);
+		}
+	}
+
+	@Test
+	void aHandlerThatBlocksOftenerThanItsPauseLastsHasThePauseDoubleEachTime() {
+		LoopDispatch dispatch = new LoopDispatch(DispatchMode.AUTO);
+		for (int doublings = 1; doublings <= 8; doublings++) {
+			assertThat(pauseAfterHolding(dispatch, 300)).isEqualTo(LoopDispatch.WINDOW << doublings);
+		}
+	}
+
+	@Test
 	void aFastHandlerWhoseClientFellBehindIsMeasuredAgainAtOnceAndComesBack() {
 		LoopDispatch dispatch = new LoopDispatch(DispatchMode.AUTO);
 		assertThat(pauseAfterASlowSpellOnTheLoop(dispatch)).isEqualTo(2 * LoopDispatch.WINDOW);
@@ -146,6 +177,23 @@ class LoopDispatchTests {
 	private static int pauseAfterASlowSpellOnTheLoop(LoopDispatch dispatch) {
 		measureWindow(dispatch, 10_000, 16 * 1024);
 		assertThat(dispatch.isOnLoop()).isTrue();
+		dispatch.leaveLoop();
+		return chunksBeforeMeasuring(dispatch);
+	}
+
+	/**
+	 * A window of fast chunks takes the channel to the loop, where it handles fast chunks
+	 * and then one that blocks.
+	 * @param chunks the fast chunks on the loop
+	 * @return the chunks it then handles on workers before it is measured again
+	 */
+	private static int pauseAfterHolding(LoopDispatch dispatch, int chunks) {
+		measureWindow(dispatch, 10_000, 16 * 1024);
+		assertThat(dispatch.isOnLoop()).isTrue();
+		for (int chunk = 0; chunk < chunks; chunk++) {
+			assertThat(dispatch.handledOnLoop(FAST_ON_LOOP)).isFalse();
+		}
+		assertThat(dispatch.handledOnLoop(25_000_000)).isTrue();
 		dispatch.leaveLoop();
 		return chunksBeforeMeasuring(dispatch);
 	}
