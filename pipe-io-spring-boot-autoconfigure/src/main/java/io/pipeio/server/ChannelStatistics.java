@@ -174,7 +174,14 @@ public final class ChannelStatistics {
 		noteDropped(reason);
 	}
 
+	/**
+	 * Count lines dropped for a reason; none is nothing: a reason is seen (and gets its
+	 * meter) only with its first dropped line, so a channel that dropped none has none.
+	 */
 	void recordDropped(DropReason reason, long lines) {
+		if (lines <= 0) {
+			return;
+		}
 		droppedCounts().addAndGet(reason.ordinal(), lines);
 		noteDropped(reason);
 	}

@@ -75,6 +75,21 @@ class ChannelStatisticsTests {
 	}
 
 	@Test
+	void noLinesDroppedForAReasonIsNoDropForIt() {
+		// say a pipe replaced while nothing was queued for it
+		ChannelStatistics statistics = new ChannelStatistics(new HandlerStatistics() {
+		});
+		List<DropReason> seen = new ArrayList<>();
+		statistics.forEachDropReason(seen::add);
+		statistics.recordDropped(DropReason.PIPE_REPLACED, 0);
+		statistics.recordDropped(DropReason.ABANDONED, 0);
+		assertThat(seen).isEmpty();
+		assertThat(statistics.getDroppedTotal()).isZero();
+		statistics.recordDropped(DropReason.PIPE_REPLACED, 1);
+		assertThat(seen).containsExactly(DropReason.PIPE_REPLACED);
+	}
+
+	@Test
 	void anActionThatThrowsForAFirstDropKeepsNoOtherActionFromBeingTold() {
 		ChannelStatistics statistics = new ChannelStatistics(HandlerStatistics.NONE);
 		List<DropReason> told = new ArrayList<>();

@@ -59,6 +59,10 @@ class PipeServerRecoveryTests extends PipeServerTestSupport {
 		try (PipeTestClient reader = this.pipes.reader()) {
 			assertThat(reader.receive()).isEqualTo("to the new pipe");
 		}
+		// nothing was queued for the old pipe: no reason to drop for, no meter for one
+		List<DropReason> dropReasons = new ArrayList<>();
+		server.getStatistics().forEachDropReason(dropReasons::add);
+		assertThat(dropReasons).isEmpty();
 		server.stop(TestPipes.STOP_TIMEOUT);
 		assertThat(this.pipes.out()).doesNotExist();
 	}
