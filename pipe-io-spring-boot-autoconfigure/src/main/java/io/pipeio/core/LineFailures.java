@@ -226,7 +226,15 @@ final class LineFailures implements PipeServerListener {
 			Object reply = this.channel.listener.errorHandler()
 				.handleError(new PipeListenerFailedException(this.channel.getName(), reason, line, cause),
 						this.channel);
-			if (reply != null) {
+			if (reply != null && reason == DropReason.INCOMPLETE) {
+				// Its client is gone: the next one would read the reply as the answer to
+				// its own first line, and every answer after it one line late.
+				if (logger.isDebugEnabled()) {
+					logger.debug("Channel '" + this.channel.getName() + "' does not write the error handler's"
+							+ " reply to a line its client left incomplete: that client is gone");
+				}
+			}
+			else if (reply != null) {
 				this.channel.sendErrorReply(reply, line);
 			}
 		}
