@@ -1,5 +1,8 @@
 package io.pipeio.autoconfigure;
 
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+
 import io.pipeio.server.PipeFileException;
 import io.pipeio.server.PipeInUseException;
 import io.pipeio.server.UnsafeDirectoryException;
@@ -26,6 +29,14 @@ class PipeFileFailureAnalyzer extends AbstractFailureAnalyzer<PipeFileException>
 			return new FailureAnalysis(cause.getMessage(),
 					"Stop the server that uses these pipes, or give this application its own pipe-io.directory"
 							+ " (or its own pipe-io.channels.<name>.in-pipe / out-pipe).",
+					cause);
+		}
+		if (Files.notExists(cause.getPath(), LinkOption.NOFOLLOW_LINKS)) {
+			// Nothing there to remove: an unmanaged pipe that nobody created.
+			return new FailureAnalysis(cause.getMessage(),
+					"Create the FIFO (mkfifo -m 600 " + cause.getPath()
+							+ "), or let pipe-io create it: set pipe-io.channel-defaults.manage-pipes (or"
+							+ " pipe-io.channels.<name>.manage-pipes) to true.",
 					cause);
 		}
 		return new FailureAnalysis(cause.getMessage(),

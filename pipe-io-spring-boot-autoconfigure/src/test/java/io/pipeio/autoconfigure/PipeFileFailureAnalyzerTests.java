@@ -57,4 +57,21 @@ class PipeFileFailureAnalyzerTests {
 			});
 	}
 
+	@Test
+	void missingPipeThatPipeIoMayNotCreateFailsStartupWithHowToCreateIt() {
+		PipeIoContextRunners.withDirectory(this.directory)
+			.withPropertyValues("pipe-io.channels.echo.charset=UTF-8", "pipe-io.channel-defaults.manage-pipes=false")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				FailureAnalysis analysis = new PipeFileFailureAnalyzer().analyze(context.getStartupFailure());
+				assertThat(analysis).isNotNull();
+				assertThat(analysis.getDescription()).contains(this.directory.resolve("echo.in").toString())
+					.contains("manage-pipes is off");
+				assertThat(analysis.getAction()).contains("mkfifo -m 600 " + this.directory.resolve("echo.in"))
+					.contains("manage-pipes")
+					.doesNotContain("Remove");
+				assertThat(this.directory).isEmptyDirectory();
+			});
+	}
+
 }
