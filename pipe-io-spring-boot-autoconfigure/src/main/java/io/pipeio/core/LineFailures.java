@@ -226,12 +226,10 @@ final class LineFailures implements PipeServerListener {
 			Object reply = this.channel.listener.errorHandler()
 				.handleError(new PipeListenerFailedException(this.channel.getName(), reason, line, cause),
 						this.channel);
-			if (reply != null && reason == DropReason.INCOMPLETE) {
-				// Its client is gone: the next one would read the reply as the answer to
-				// its own first line, and every answer after it one line late.
+			if (reply != null && !awaitsReply(reason)) {
 				if (logger.isDebugEnabled()) {
 					logger.debug("Channel '" + this.channel.getName() + "' does not write the error handler's"
-							+ " reply to a line its client left incomplete: that client is gone");
+							+ " reply to a line dropped as " + reason.tag() + ": nobody waits for it");
 				}
 			}
 			else if (reply != null) {
@@ -242,6 +240,17 @@ final class LineFailures implements PipeServerListener {
 			logger.error("Error handler of channel '" + this.channel.getName() + "' failed on a line dropped as "
 					+ reason.tag(), ex);
 		}
+	}
+
+	/**
+	 * Whether the writer of a dropped line may wait for a reply. Not the client that left
+	 * a line incomplete: it is gone, and the next would read the reply as the answer to
+	 * its own first line, every answer after it one line late. Nor the other end of a
+	 * request whose answer came late: it reads what is written as its next request, and
+	 * its answer to that would answer the next request sent.
+	 */
+	private static boolean awaitsReply(DropReason reason) {
+		return reason != DropReason.INCOMPLETE && reason != DropReason.LATE_ANSWER;
 	}
 
 	/**

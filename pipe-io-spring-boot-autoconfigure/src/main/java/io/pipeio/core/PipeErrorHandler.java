@@ -18,9 +18,10 @@ public interface PipeErrorHandler {
 	 * @param exception the failure, with the channel, the reason and the line
 	 * @param context the channel
 	 * @return a reply to write instead (for example an error line the client waits for),
-	 * or {@code null} for none; not written for a line its client left incomplete
-	 * ({@code incomplete}), as that client is gone and the next would take it for its own
-	 * answer
+	 * or {@code null} for none; not written where nobody waits for it: for a line its
+	 * client left incomplete ({@code incomplete}), as that client is gone and the next
+	 * would take it for its own answer, nor for an answer to a request that had timed out
+	 * ({@code late-answer}), as the other end would take it for a request
 	 */
 	@Nullable Object handleError(PipeListenerFailedException exception, PipeChannelContext context);
 

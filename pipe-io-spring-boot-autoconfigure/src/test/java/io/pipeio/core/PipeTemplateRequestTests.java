@@ -148,6 +148,22 @@ class PipeTemplateRequestTests {
 	}
 
 	@Test
+	void anErrorHandlersReplyToALateAnswerIsNotSentWhereItWouldAnswerTheNextRequest() {
+		PipeErrorHandler answeringErrorHandler = (failure, context) -> "error: " + failure.getReason().tag();
+		runner().withBean("pipeErrorHandler", PipeErrorHandler.class, () -> answeringErrorHandler).run((context) -> {
+			PipeRequestOperations requests = startPlugin(context);
+			PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("calc");
+			assertThatExceptionOfType(PipeRequestException.class)
+				.isThrownBy(() -> requests.sendAndReceive("calc", "hold", Duration.ofMillis(200)));
+			assertThat(requests.sendAndReceive("calc", "release")).isEqualTo("RELEASE");
+			assertThat(channel.getStatistics().getDropped(DropReason.LATE_ANSWER)).isEqualTo(1);
+			// The other end reads in order: a reply sent for the late answer would be
+			// its next request, and its answer would answer this one.
+			assertThat(requests.sendAndReceive("calc", "next")).isEqualTo("NEXT");
+		});
+	}
+
+	@Test
 	void aLineThatTookThePlaceOfARequestThatCouldNotBeSentIsCounted() {
 		PipeIoContextRunners.withDirectory(this.directory)
 			.withPropertyValues("pipe-io.channels.calc.send-queue-capacity=1", "pipe-io.channels.calc.send-timeout=2s")
