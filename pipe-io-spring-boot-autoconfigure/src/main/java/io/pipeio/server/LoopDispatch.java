@@ -85,7 +85,8 @@ final class LoopDispatch {
 	private int slowInARow;
 
 	/**
-	 * Chunks handled on the loop since the channel came, or since the pause last halved.
+	 * Chunks handled on the loop since the channel came to it, or since the pause last
+	 * halved.
 	 */
 	private int heldOnLoop;
 
