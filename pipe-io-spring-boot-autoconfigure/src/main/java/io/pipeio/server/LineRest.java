@@ -2,22 +2,16 @@ package io.pipeio.server;
 
 import java.io.IOException;
 
-import com.sun.jna.LastErrorException;
-import com.sun.jna.NativeLong;
-
 /**
  * Takes the rest of a line out of a pipe, and not one byte more: what a stop does with a
  * line it cut in a pipe that outlives the server, so that the next server to read the
  * pipe does not take that rest for a line of its own. Bytes read from a pipe cannot be
- * put back, so they are first looked at through {@code tee(2)}, which copies them into a
- * pipe of this class's own without taking them from the first; then exactly the bytes up
- * to the newline are read.
+ * put back, so they are first looked at through a {@link PipePeek}; then exactly the
+ * bytes up to the newline are read.
  *
  * @author pipe-io
  */
 final class LineRest {
-
-	private static final int SPLICE_F_NONBLOCK = 2;
 
 	/** At most this much is skipped: a pipe's largest size (the writer may go on). */
 	private static final int MAX_SKIPPED = 1024 * 1024;
@@ -35,21 +29,14 @@ final class LineRest {
 	 * @throws IOException if a call fails
 	 */
 	static boolean skip(int fd, byte[] buffer) throws IOException {
-		int[] peek = new int[2];
-		try {
-			Posix.libc().pipe2(peek, Posix.O_NONBLOCK | Posix.O_CLOEXEC);
-		}
-		catch (LastErrorException ex) {
-			throw Posix.failure("pipe2", ex.getErrorCode());
-		}
-		try {
+		try (PipePeek peek = PipePeek.open()) {
 			long skipped = 0;
 			while (skipped < MAX_SKIPPED) {
-				int seen = tee(fd, peek[1], buffer.length);
+				int seen = peek.copy(fd, buffer.length);
 				if (seen <= 0) {
 					return false; // nothing more now, or every writer left
 				}
-				int copied = read(peek[0], buffer, seen);
+				int copied = peek.read(buffer, seen);
 				int newline = indexOfNewline(buffer, copied);
 				int taken = (newline >= 0) ? newline + 1 : copied;
 				take(fd, buffer, taken);
@@ -60,48 +47,17 @@ final class LineRest {
 			}
 			return false;
 		}
-		finally {
-			Posix.close(peek[0]);
-			Posix.close(peek[1]);
-		}
-	}
-
-	/**
-	 * @return the bytes copied, 0 if no writer is left, -1 if none are there now
-	 */
-	private static int tee(int in, int out, int length) throws IOException {
-		try {
-			return Posix.libc().tee(in, out, new NativeLong(length), SPLICE_F_NONBLOCK).intValue();
-		}
-		catch (LastErrorException ex) {
-			if (ex.getErrorCode() == Posix.EAGAIN) {
-				return -1;
-			}
-			throw Posix.failure("tee", ex.getErrorCode());
-		}
 	}
 
 	/** Read exactly {@code length} bytes the pipe is known to hold. */
 	private static void take(int fd, byte[] buffer, int length) throws IOException {
 		int taken = 0;
 		while (taken < length) {
-			int read = read(fd, buffer, length - taken);
+			int read = PipePeek.read(fd, buffer, length - taken);
 			if (read <= 0) {
 				return; // taken by another reader meanwhile
 			}
 			taken += read;
-		}
-	}
-
-	private static int read(int fd, byte[] buffer, int length) throws IOException {
-		try {
-			return Posix.libc().read(fd, buffer, new NativeLong(length)).intValue();
-		}
-		catch (LastErrorException ex) {
-			if (ex.getErrorCode() == Posix.EAGAIN) {
-				return -1;
-			}
-			throw Posix.failure("read", ex.getErrorCode());
 		}
 	}
 

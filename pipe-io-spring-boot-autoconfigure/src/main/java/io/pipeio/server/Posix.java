@@ -320,6 +320,8 @@ final class Posix {
 
 		int ioctl(int fd, NativeLong request, Pointer value) throws LastErrorException;
 
+		int fcntl(int fd, int command, int argument) throws LastErrorException;
+
 		int pipe2(int[] fds, int flags) throws LastErrorException;
 
 		NativeLong tee(int in, int out, NativeLong length, int flags) throws LastErrorException;
