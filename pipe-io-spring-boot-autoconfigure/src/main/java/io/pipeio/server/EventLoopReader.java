@@ -161,8 +161,14 @@ final class EventLoopReader implements PipeReader {
 			readChunks();
 		}
 		catch (InterruptedException ex) {
-			// a stop gave up waiting for the handler: nothing more is dispatched
-			end();
+			// A stop gave up waiting for the handler: nothing more is dispatched, and
+			// what the pipe holds is counted.
+			if (this.closing) {
+				finish();
+			}
+			else {
+				end();
+			}
 		}
 		catch (IOException ex) {
 			if (!this.closing) {

@@ -83,6 +83,9 @@ final class InboundPipe implements PipeReader {
 	 */
 	private boolean writerCame;
 
+	/** Whether the stop's drain ran; only the reading thread uses it. */
+	private boolean drained;
+
 	/** Tells at the first EOF whether a writer came and went before it. */
 	private final FirstEndWitness witness;
 
@@ -169,12 +172,16 @@ final class InboundPipe implements PipeReader {
 				}
 			}
 			if (this.closing) {
-				new StopDrain(this.fifo, this.dispatcher, this.framer, this.buffer, this.managed)
-					.drain((read) -> this.chunks.dispatch(this.buffer, read));
+				drain();
 			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
+			if (this.closing && !this.drained) {
+				// The stop gave up waiting before the drain: what the pipe holds is
+				// still counted, the dispatcher closed.
+				drainInterrupted();
+			}
 		}
 		catch (IOException ex) {
 			if (!this.closing) {
@@ -191,6 +198,24 @@ final class InboundPipe implements PipeReader {
 			closeQuietly(this.channel);
 			this.fifo.close();
 			presence(false);
+		}
+	}
+
+	private void drain() throws IOException, InterruptedException {
+		this.drained = true; // once: a second drain would count the sealed pipe again
+		new StopDrain(this.fifo, this.dispatcher, this.framer, this.buffer, this.managed)
+			.drain((read) -> this.chunks.dispatch(this.buffer, read));
+	}
+
+	private void drainInterrupted() {
+		try {
+			drain();
+		}
+		catch (IOException ex) {
+			// stopping: what could not be counted goes with the pipe
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 

@@ -3,14 +3,16 @@ package io.pipeio.server;
 import java.io.IOException;
 
 /**
- * What a reader does once its channel stops: dispatch what is in the in pipe now, without
- * waiting for more, while the dispatcher still takes lines, and count as dropped
- * ({@link DropReason#SHUTDOWN}) the lines it no longer takes and a line cut short. A pipe
- * this server did not create outlives it, so what the dispatcher no longer takes is left
- * there for the next server instead, while a client holds the pipe open; the rest of a
- * line cut short is taken out of it first ({@link LineRest}), so that the next server
- * starts at a whole line. With no writer left, the stop's close of the last reader frees
- * the pipe's buffer: its lines are counted as dropped, as in a removed pipe.
+ * What a reader does once its channel stops: dispatch what is in the in pipe as the stop
+ * begins, without waiting for more, while the dispatcher still takes lines, and count as
+ * dropped ({@link DropReason#SHUTDOWN}) the lines it no longer takes, those written
+ * since, and a line cut short. A pipe the server removes is sealed before that count
+ * ({@link InPipeSeal}), so that no client adds a line the count missed. A pipe this
+ * server did not create outlives it, so what is not dispatched is left there for the next
+ * server instead, while a client holds the pipe open; the rest of a line cut short is
+ * taken out of it first ({@link LineRest}), so that the next server starts at a whole
+ * line. With no writer left, the stop's close of the last reader frees the pipe's buffer:
+ * its lines are counted as dropped, as in a removed pipe.
  *
  * @author pipe-io
  */
@@ -38,6 +40,8 @@ final class StopDrain {
 	 * Drain the pipe.
 	 * @param dispatch dispatches the first bytes of the buffer; {@code false} once the
 	 * dispatcher takes no more lines
+	 * @throws InterruptedException if interrupted while waiting to dispatch, once what is
+	 * left was counted
 	 */
 	void drain(Dispatch dispatch) throws IOException, InterruptedException {
 		if (!this.dispatcher.isCurrent(this.framer)) {
@@ -48,46 +52,76 @@ final class StopDrain {
 		// Paused or closed, a pipe that outlives the server keeps its lines for the next
 		// one, while a writer holds it open: else they go with our last reader.
 		boolean held = !this.managed && (this.dispatcher.isClosed() || this.dispatcher.isPaused());
-		boolean lost = held && this.fifo.writersLeft();
-		if (held && !lost && !this.framer.hasPartialLine()) {
+		if (held && !this.fifo.writersLeft() && !this.framer.hasPartialLine()) {
 			return;
 		}
 		int reader = this.fifo.openNonBlockingReader();
+		InterruptedException interrupted = null;
 		try {
 			if (!held) {
-				dispatchWhatIsThere(reader, dispatch);
+				try {
+					dispatchWhatIsThere(reader, dispatch);
+				}
+				catch (InterruptedException ex) {
+					interrupted = ex; // the chunk in hand was counted; the rest is below
+				}
 			}
+			boolean midLine = false;
 			if (this.dispatcher.isCurrent(this.framer) && this.framer.hasPartialLine()) {
 				if (this.framer.abandonPartialLine()) {
 					this.dispatcher.droppedAtStop(1);
 				}
-				LineRest.skip(reader, this.buffer);
+				midLine = !LineRest.skip(reader, this.buffer);
 			}
-			if (lost && this.dispatcher.isCurrent(this.framer)) {
-				this.dispatcher.droppedAtStop(Posix.countLines(reader, this.buffer, 0, Posix.MAX_COUNTED));
+			if (this.dispatcher.isCurrent(this.framer)) {
+				countWhatGoes(reader, midLine);
 			}
 		}
 		finally {
 			Posix.close(reader);
 		}
+		if (interrupted != null) {
+			throw interrupted;
+		}
 	}
 
+	/**
+	 * Dispatch what the pipe holds as the stop begins, and no more: a client that keeps
+	 * writing would otherwise keep the drain, and the handler, going past the stop.
+	 */
 	private void dispatchWhatIsThere(int reader, Dispatch dispatch) throws IOException, InterruptedException {
+		long left = PosixPoll.unreadBytes(reader);
 		int read;
-		while (this.dispatcher.isCurrent(this.framer) && (read = Posix.readNow(reader, this.buffer)) > 0) {
-			if (!dispatch.chunk(read)) {
-				this.dispatcher.refused(this.framer, this.buffer, read);
-				if (this.managed) {
-					// Removed now: count what it holds, after the rest of a line just
-					// counted.
-					if (this.framer.hasPartialLine()) {
-						this.framer.abandonPartialLine();
-						LineRest.skip(reader, this.buffer);
-					}
-					this.dispatcher.droppedAtStop(Posix.countLines(reader, this.buffer, 0, Posix.MAX_COUNTED));
+		while (left > 0 && this.dispatcher.isCurrent(this.framer) && (read = Posix.readNow(reader, this.buffer)) > 0) {
+			left -= read;
+			boolean taken = false;
+			try {
+				taken = dispatch.chunk(read);
+			}
+			finally {
+				if (!taken) {
+					this.dispatcher.refused(this.framer, this.buffer, read);
 				}
+			}
+			if (!taken) {
 				return;
 			}
+		}
+	}
+
+	/**
+	 * Count as dropped what goes with the pipe: all it holds if this server removes it,
+	 * sealed first so that no client adds a line after the count; what it holds with
+	 * every writer gone if it outlives the server. While a writer holds such a pipe, what
+	 * it holds is the next server's.
+	 */
+	private void countWhatGoes(int reader, boolean midLine) throws IOException {
+		if (this.managed) {
+			this.dispatcher.droppedAtStop(InPipeSeal.count(this.fifo, reader, midLine, this.buffer));
+		}
+		else if (this.fifo.writersLeft()) {
+			long lines = Posix.countLines(reader, this.buffer, 0, Posix.MAX_COUNTED);
+			this.dispatcher.droppedAtStop(midLine ? Math.max(0, lines - 1) : lines);
 		}
 	}
 

@@ -1,0 +1,114 @@
+package io.pipeio.server;
+
+import java.io.IOException;
+
+import com.sun.jna.Memory;
+
+/**
+ * Counts the lines a stopping server leaves in an <em>in</em> pipe it is about to remove,
+ * with none slipping past the count. A client may write until the server's last reader of
+ * the pipe is closed, and what it wrote after the last look goes with the pipe's buffer;
+ * a stop that counted by reading would make room for more with every read. So the pipe is
+ * first filled to the brim with bytes of the server's own, none of them a newline: full,
+ * it takes nothing more from any client (a client's write waits, and fails once the
+ * server lets go of the pipe, so the client knows that line was not taken). What it holds
+ * is then looked at through a {@link PipePeek}, without taking it.
+ * <p>
+ * Only for a pipe the server removes: the filler must never reach another reader.
+ *
+ * @author pipe-io
+ */
+final class InPipeSeal {
+
+	/** Any byte but a newline would do; a text line never holds this one. */
+	private static final byte FILLER = 0;
+
+	/** Sizes to fill with, largest first; the last fills a page to its last byte. */
+	private static final int[] FILL_SIZES = { 64 * 1024, 4096, 512, 64, 8, 1 };
+
+	private InPipeSeal() {
+	}
+
+	/**
+	 * Seal the pipe and count the lines it holds: each newline ends one, and a last line
+	 * without its newline counts too.
+	 * @param fifo the pipe, still open
+	 * @param reader a non-blocking reader of it, whose reads left the pipe at the start
+	 * of a line, or inside the rest of a line counted already
+	 * @param midLine whether the pipe starts inside the rest of a line counted already
+	 * @param buffer a buffer to read into
+	 * @return the lines
+	 * @throws IOException if a call fails
+	 */
+	static long count(FifoDescriptor fifo, int reader, boolean midLine, byte[] buffer) throws IOException {
+		int before = PosixPoll.unreadBytes(reader);
+		int writer = fifo.openNonBlockingWriter();
+		try (PipePeek peek = PipePeek.open()) {
+			long filled = fill(writer);
+			int held = PosixPoll.unreadBytes(reader);
+			if (!peek.holdAllOf(reader)) {
+				// a pipe enlarged past what this process may make its own: counted by
+				// reading, as clients may still write
+				long lines = Posix.countLines(reader, buffer, 0, Posix.MAX_COUNTED);
+				return midLine ? Math.max(0, lines - 1) : lines;
+			}
+			return count(peek, reader, held, before, held - before - filled, midLine, buffer);
+		}
+		finally {
+			Posix.close(writer);
+		}
+	}
+
+	/** Fill the pipe until not one more byte fits. */
+	private static long fill(int writer) throws IOException {
+		long filled = 0;
+		try (Memory filler = new Memory(FILL_SIZES[0])) {
+			filler.setMemory(0, FILL_SIZES[0], FILLER);
+			for (int size : FILL_SIZES) {
+				int written;
+				while ((written = Posix.writeNow(writer, filler, size)) > 0) {
+					filled += written;
+				}
+			}
+		}
+		return filled;
+	}
+
+	/**
+	 * Count the lines in what the sealed pipe holds: the clients' bytes first, then the
+	 * filler, and between the filler's writes the lines of a client that wrote while it
+	 * was being written (a write of a line up to a page is never split).
+	 */
+	private static long count(PipePeek peek, int reader, int held, int before, long intruded, boolean midLine,
+			byte[] buffer) throws IOException {
+		int seen = peek.copy(reader, held);
+		long lines = 0;
+		byte lastOfClients = '\n';
+		byte lastBeforeFiller = '\n';
+		int position = 0;
+		int read;
+		while (position < seen && (read = peek.read(buffer, Math.min(buffer.length, seen - position))) > 0) {
+			for (int i = 0; i < read; i++) {
+				byte b = buffer[i];
+				if (b == '\n') {
+					lines++;
+				}
+				if (b != FILLER) {
+					lastBeforeFiller = b;
+				}
+				if (position + i == before - 1) {
+					lastOfClients = b;
+				}
+			}
+			position += read;
+		}
+		// Nobody wrote while the filler was written (all but always): the clients' bytes
+		// are exactly those there before, whatever they hold.
+		byte last = (intruded == 0) ? lastOfClients : lastBeforeFiller;
+		if (last != '\n') {
+			lines++;
+		}
+		return midLine ? Math.max(0, lines - 1) : lines;
+	}
+
+}
