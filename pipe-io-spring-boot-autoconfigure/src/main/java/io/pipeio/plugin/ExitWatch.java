@@ -1,5 +1,8 @@
 package io.pipeio.plugin;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 
@@ -60,7 +63,7 @@ final class ExitWatch {
 	 */
 	static boolean awaitExit(ProcessHandle process, long deadline) throws InterruptedException {
 		long pauseMillis = 1;
-		while (process.isAlive()) {
+		while (!hasExited(process)) {
 			long remaining = deadline - System.nanoTime();
 			if (remaining <= 0) {
 				return false;
@@ -69,6 +72,28 @@ final class ExitWatch {
 			pauseMillis = Math.min(pauseMillis * 2, MAX_PAUSE_MILLIS);
 		}
 		return true;
+	}
+
+	/**
+	 * Whether a process exited: also one that waits as a zombie for its parent to reap
+	 * it, which its handle still reports alive. A plug-in's child whose parent was killed
+	 * belongs to the system's first process then, which may reap it seconds later (in a
+	 * container, where that process is often not an init), and a stop must not wait for
+	 * that.
+	 */
+	static boolean hasExited(ProcessHandle process) {
+		if (!process.isAlive()) {
+			return true;
+		}
+		try {
+			// "pid (command) state ...": the command may hold spaces and parentheses
+			String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+			int end = stat.lastIndexOf(')');
+			return end >= 0 && end + 2 < stat.length() && stat.charAt(end + 2) == 'Z';
+		}
+		catch (IOException ex) {
+			return !process.isAlive(); // gone meanwhile, or not a system with /proc
+		}
 	}
 
 }
