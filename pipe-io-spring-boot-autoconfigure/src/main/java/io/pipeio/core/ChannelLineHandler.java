@@ -82,9 +82,14 @@ final class ChannelLineHandler implements LineHandler {
 		// Counted by the engine. An answer all the same: it uses up the oldest request's
 		// place, or every later answer would go to the request before its own.
 		PipeChannel channel = this.channel;
-		channel.requests.failOldest(new PipeRequestException(channel.getName(), PipeRequestOutcome.ERROR,
-				"The answer on channel '" + channel.getName() + "' was " + size
+		boolean answer = channel.requests.failOldest(new PipeRequestException(channel.getName(),
+				PipeRequestOutcome.ERROR, "The answer on channel '" + channel.getName() + "' was " + size
 						+ " bytes, over its max-message-size: it was dropped (too-large)"));
+		if (!answer && channel.listener.chain() != null) {
+			// A request to the listener: its client may wait for an answer, which only
+			// the error handler can give.
+			channel.failures.tooLarge(size, channel.server().getSettings().getMaxMessageSize());
+		}
 	}
 
 	private ReplyingContext context(ReplySink replies) {

@@ -62,9 +62,10 @@ final class ChannelRequests {
 	 * Fail the oldest waiting request, if there is one: the line that answered it could
 	 * not be delivered.
 	 * @param failure the exception its caller gets (unless it timed out already)
+	 * @return whether a request waited: if not, the line was no answer
 	 */
-	void failOldest(RuntimeException failure) {
-		this.pending.failOldest(failure);
+	boolean failOldest(RuntimeException failure) {
+		return this.pending.failOldest(failure);
 	}
 
 	/**

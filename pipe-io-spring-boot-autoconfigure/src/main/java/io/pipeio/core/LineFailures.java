@@ -189,6 +189,18 @@ final class LineFailures implements PipeServerListener {
 	}
 
 	/**
+	 * Tell the error handler of a line over the max message size, counted and
+	 * dead-lettered already: skipped unread, so the exception holds no line.
+	 * @param size the line's size in bytes
+	 * @param maxMessageSize the channel's limit
+	 */
+	void tooLarge(long size, int maxMessageSize) {
+		tellErrorHandler(DropReason.TOO_LARGE, new byte[0],
+				new IllegalStateException("A line of " + size + " bytes on channel '" + this.channel.getName()
+						+ "' is over its max-message-size (" + maxMessageSize + " bytes): it was skipped unread"));
+	}
+
+	/**
 	 * An error handler's reply failed or could not be sent: only logged, since telling
 	 * the error handler of it could go on for ever.
 	 * @param line the line it answered

@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
  * The default {@link PipeErrorHandler}: logs a warning with the channel, the reason and a
  * truncated, printable preview of the line, and sends no reply. A reply the full send
  * queue refused is logged at debug level only, as the engine warns of those itself, at
- * most every 10 seconds a channel.
+ * most every 10 seconds a channel; so is a line over the max message size, which the
+ * engine warns of with the limit.
  *
  * @author pipe-io
  */
@@ -24,14 +25,16 @@ public class LoggingPipeErrorHandler implements PipeErrorHandler {
 	@Override
 	public @Nullable Object handleError(PipeListenerFailedException exception, PipeChannelContext context) {
 		// A reply the full queue refused is logged by the engine too, at most every 10 s
-		// a channel: a warning for each would flood the log while no client reads.
+		// a channel: a warning for each would flood the log while no client reads. A
+		// line over the size limit is warned of by the engine, with the limit.
 		boolean refusedReply = exception.getReason() == DropReason.QUEUE_FULL;
-		if (refusedReply ? logger.isDebugEnabled() : logger.isWarnEnabled()) {
+		boolean warnedOf = refusedReply || exception.getReason() == DropReason.TOO_LARGE;
+		if (warnedOf ? logger.isDebugEnabled() : logger.isWarnEnabled()) {
 			Throwable cause = (exception.getCause() != null) ? exception.getCause() : exception;
 			String message = "Channel '" + exception.getChannel() + "' dropped "
 					+ (refusedReply ? "the reply to a line" : "a line") + " (" + exception.getReason().tag() + ", "
 					+ exception.getLine().length + " bytes) " + preview(exception.getLine()) + ": " + cause;
-			if (refusedReply) {
+			if (warnedOf) {
 				logger.debug(message);
 			}
 			else {

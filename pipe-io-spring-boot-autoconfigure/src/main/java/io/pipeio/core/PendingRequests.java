@@ -155,12 +155,14 @@ final class PendingRequests {
 	 * Fail the oldest waiting request, if there is one: the line that answered it could
 	 * not be delivered.
 	 * @param failure the exception its caller gets (unless it timed out already)
+	 * @return whether a request waited: if not, the line was no answer
 	 */
-	void failOldest(RuntimeException failure) {
+	boolean failOldest(RuntimeException failure) {
 		CompletableFuture<byte[]> oldest = this.places.poll();
 		if (oldest != null) {
 			oldest.completeExceptionally(failure);
 		}
+		return oldest != null;
 	}
 
 	/**

@@ -15,7 +15,8 @@ public interface PipeErrorHandler {
 
 	/**
 	 * Handle a failure.
-	 * @param exception the failure, with the channel, the reason and the line
+	 * @param exception the failure, with the channel, the reason and the line (no bytes
+	 * for a line over the max message size, {@code too-large}, which is skipped unread)
 	 * @param context the channel
 	 * @return a reply to write instead (for example an error line the client waits for),
 	 * or {@code null} for none; not written where nobody waits for it: for a line its

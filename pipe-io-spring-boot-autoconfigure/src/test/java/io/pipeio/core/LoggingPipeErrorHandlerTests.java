@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * What the default error handler logs: a warning for each line a listener failed on, but
  * a reply the full send queue refused only at debug level, since the engine warns of
  * those itself, at most every 10 seconds a channel, and a warning for each would flood
- * the log.
+ * the log; a line over the size limit too, which the engine warns of with the limit.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class LoggingPipeErrorHandlerTests {
@@ -44,6 +44,17 @@ class LoggingPipeErrorHandlerTests {
 		this.handler.handleError(failure(DropReason.MALFORMED, new IllegalStateException("not JSON")), CONTEXT);
 		// at debug level at most, whatever level the tests' logging has
 		assertThat(lines(output, "(queue-full, 7 bytes)")).noneMatch((line) -> line.contains("WARN"))
+			.noneMatch((line) -> line.contains("INFO"));
+		assertThat(lines(output, "dropped a line (malformed, 7 bytes)")).singleElement()
+			.satisfies((line) -> assertThat(line).contains("WARN"));
+	}
+
+	@Test
+	void aLineOverTheSizeLimitIsNoWarningAsTheEngineWarnsOfItWithTheLimit(CapturedOutput output) {
+		this.handler.handleError(new PipeListenerFailedException("orders", DropReason.TOO_LARGE, new byte[0],
+				new IllegalStateException("A line of 100 bytes is over its max-message-size")), CONTEXT);
+		this.handler.handleError(failure(DropReason.MALFORMED, new IllegalStateException("not JSON")), CONTEXT);
+		assertThat(lines(output, "(too-large, 0 bytes)")).noneMatch((line) -> line.contains("WARN"))
 			.noneMatch((line) -> line.contains("INFO"));
 		assertThat(lines(output, "dropped a line (malformed, 7 bytes)")).singleElement()
 			.satisfies((line) -> assertThat(line).contains("WARN"));
