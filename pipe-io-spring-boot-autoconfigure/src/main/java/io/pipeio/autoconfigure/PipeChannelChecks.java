@@ -253,7 +253,7 @@ final class PipeChannelChecks {
 				String optIn = channel.isOwn("permissions")
 						? "pipe-io.channels." + channel.name() + ".allow-world-writable"
 						: "pipe-io.channel-defaults.allow-world-writable";
-				problems.add(property + " '" + permissions + "' let every user of this machine write to the channel's"
+				problems.add(property + " '" + permissions + "' lets every user of this machine write to the channel's"
 						+ " pipes; use rw------- or rw-rw---- (a group), or set " + optIn
 						+ "=true if every local process may send it lines");
 			}

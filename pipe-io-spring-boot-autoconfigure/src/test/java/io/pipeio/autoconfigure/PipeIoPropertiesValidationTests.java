@@ -49,7 +49,7 @@ class PipeIoPropertiesValidationTests {
 					permissions          | rw-rw---x     | pipe-io.channels.echo.permissions 'rw-rw---x'        | such as rw-rw----
 					permissions          | rw-rw-rw-     | pipe-io.channels.echo.permissions 'rw-rw-rw-'        | pipe-io.channels.echo.allow-world-writable=true
 					permissions          | rw-------w-   | pipe-io.channels.echo.permissions 'rw-------w-'      | rw-------
-					permissions          | rw--w--w-     | let every user of this machine write                 | allow-world-writable=true
+					permissions          | rw--w--w-     | lets every user of this machine write                | allow-world-writable=true
 					max-message-size     | -1MB          | pipe-io.channels.echo.max-message-size               | 1MB
 					max-message-size     | 0B            | pipe-io.channels.echo.max-message-size               | 1MB
 					max-message-size     | 4GB           | pipe-io.channels.echo.max-message-size               | 1MB
