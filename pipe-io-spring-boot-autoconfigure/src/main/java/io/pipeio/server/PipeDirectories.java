@@ -251,8 +251,9 @@ final class PipeDirectories {
 			// channel, or by another user in a sticky directory such as /tmp, whose link
 			// would send the new directory elsewhere, and in whose directory the new one
 			// could be swapped for a link before its mode is set. Judged before anything
-			// is created in it.
-			checkFor(what, parent);
+			// is created in it, as an ancestor of the directory: root may own it, and a
+			// user who cannot write there is told so by the creation below.
+			checkFor(what, directory);
 		}
 		try {
 			// Created with the permissions (less the umask) rather than opened up first:

@@ -1,8 +1,11 @@
 package io.pipeio.server;
 
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 
 import io.pipeio.test.PipeTestClient;
 import org.junit.jupiter.api.Test;
@@ -154,6 +157,21 @@ class PipeServerDirectoryTests extends PipeServerTestSupport {
 	}
 
 	@Test
+	void aUserWhoMayNotCreateTheDirectoryInARootOwnedParentIsToldSoNotThatRootOwnsIt() throws Exception {
+		Path parent = directory("root-owned", "rwxr-xr-x");
+		letOthersTraverse();
+		String classPath = readableClassPath();
+		try (TestUser user = TestUser.create()) {
+			String java = ProcessHandle.current().info().command().orElseThrow();
+			Process process = user.start(java, "-Xmx64m", "-XX:TieredStopAtLevel=1", "-cp", classPath,
+					PrepareDirectoryMain.class.getName(), parent.resolve("pipes").toString());
+			String output = TestProcesses.awaitSuccess(process);
+			assertThat(output).contains("AccessDeniedException").doesNotContain("belongs to user id");
+		}
+		assertThat(parent).isEmptyDirectory();
+	}
+
+	@Test
 	void directoryOwnedByAnotherUserIsRefused() throws Exception {
 		try (TestUser other = TestUser.create()) {
 			Path theirs = directory("theirs", "rwxr-xr-x");
@@ -252,6 +270,26 @@ class PipeServerDirectoryTests extends PipeServerTestSupport {
 	 */
 	private void letOthersTraverse() throws Exception {
 		Files.setPosixFilePermissions(this.dir, PosixFilePermissions.fromString("rwx--x--x"));
+	}
+
+	/**
+	 * Copy the engine's classes, the tests' and JNA where another user can read them: the
+	 * build's class path is under root's home.
+	 */
+	private String readableClassPath() throws Exception {
+		Path copy = Files.createDirectory(this.dir.resolve("classpath"));
+		List<String> entries = new ArrayList<>();
+		int i = 0;
+		for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+			Path source = Path.of(entry);
+			if (Files.isDirectory(source) || source.getFileName().toString().startsWith("jna")) {
+				Path target = copy.resolve(Integer.toString(i++));
+				TestProcesses.run("cp", "-r", source.toString(), target.toString());
+				entries.add(target.toString());
+			}
+		}
+		TestProcesses.run("chmod", "-R", "a+rX", copy.toString());
+		return String.join(File.pathSeparator, entries);
 	}
 
 	private Path directory(String name, String permissions) throws Exception {
