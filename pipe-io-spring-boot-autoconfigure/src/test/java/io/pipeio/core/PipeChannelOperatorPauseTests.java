@@ -49,6 +49,20 @@ class PipeChannelOperatorPauseTests {
 	}
 
 	@Test
+	void aPauseSurvivesAStopAndAStartOfTheChannel() {
+		runner().run((context) -> {
+			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+			registry.registerListener(new EchoEndpoint("first"));
+			registry.pause("work");
+			registry.stop("work");
+			registry.start("work");
+			assertThat(registry.getRequiredChannel("work").isPaused()).isTrue();
+			registry.resume("work");
+			assertThat(PipeTestClient.request(this.directory, "work", "hi")).isEqualTo("first hi");
+		});
+	}
+
+	@Test
 	void aPauseWhileNoListenerIsAttachedSurvivesTheNextListener() {
 		runner().run((context) -> {
 			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);

@@ -155,6 +155,9 @@ class PipeServerClientsTests extends PipeServerTestSupport {
 			// outlives the stop.
 			server.stop(TestPipes.STOP_TIMEOUT);
 			server.start();
+			// paused on purpose: it starts paused, its lines held
+			assertThat(server.isPaused()).isTrue();
+			assertThat(this.pipes.recorder.count()).isZero();
 			server.resume();
 			assertThat(this.pipes.recorder.awaitStrings(2)).containsExactly("kept-1", "kept-2");
 		}
