@@ -29,6 +29,17 @@ final class InPipeSeal {
 	private InPipeSeal() {
 	}
 
+	/** The filler, only ever read: made once, with the first stop that needs it. */
+	private static final class Filler {
+
+		static final Memory BYTES = new Memory(FILL_SIZES[0]);
+
+		static {
+			BYTES.setMemory(0, FILL_SIZES[0], FILLER);
+		}
+
+	}
+
 	/**
 	 * Seal the pipe and count the lines it holds: each newline ends one, and a last line
 	 * without its newline counts too.
@@ -43,9 +54,24 @@ final class InPipeSeal {
 	static long count(FifoDescriptor fifo, int reader, boolean midLine, byte[] buffer) throws IOException {
 		int before = PosixPoll.unreadBytes(reader);
 		int writer = fifo.openNonBlockingWriter();
-		try (PipePeek peek = PipePeek.open()) {
-			long filled = fill(writer);
+		try {
+			// A stop of thousands of idle channels does this for each.
+			int size = PipePeek.shrink(writer, before);
+			long filled = fill(writer, size - (long) before);
 			int held = PosixPoll.unreadBytes(reader);
+			if (before == 0 && held == filled) {
+				return 0; // nothing but the filler
+			}
+			return count(reader, before, held, filled, midLine, buffer);
+		}
+		finally {
+			Posix.close(writer);
+		}
+	}
+
+	private static long count(int reader, int before, int held, long filled, boolean midLine, byte[] buffer)
+			throws IOException {
+		try (PipePeek peek = PipePeek.open()) {
 			if (!peek.holdAllOf(reader)) {
 				// a pipe enlarged past what this process may make its own: counted by
 				// reading, as clients may still write
@@ -54,21 +80,18 @@ final class InPipeSeal {
 			}
 			return count(peek, reader, held, before, held - before - filled, midLine, buffer);
 		}
-		finally {
-			Posix.close(writer);
-		}
 	}
 
-	/** Fill the pipe until not one more byte fits. */
-	private static long fill(int writer) throws IOException {
+	/** Fill the pipe until not one more byte fits; room is what it had for more. */
+	private static long fill(int writer, long room) throws IOException {
+		Memory filler = Filler.BYTES;
 		long filled = 0;
-		try (Memory filler = new Memory(FILL_SIZES[0])) {
-			filler.setMemory(0, FILL_SIZES[0], FILLER);
-			for (int size : FILL_SIZES) {
-				int written;
-				while ((written = Posix.writeNow(writer, filler, size)) > 0) {
-					filled += written;
-				}
+		for (int size : FILL_SIZES) {
+			int written;
+			// Full once the room is filled, unless a client wrote meanwhile: then the
+			// writes go on until one finds no room.
+			while (filled < room && (written = Posix.writeNow(writer, filler, size)) > 0) {
+				filled += written;
 			}
 		}
 		return filled;

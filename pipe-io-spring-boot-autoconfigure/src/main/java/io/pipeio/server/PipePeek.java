@@ -65,6 +65,24 @@ final class PipePeek implements AutoCloseable {
 	}
 
 	/**
+	 * Make a pipe as small as what it holds allows (a page at the least), so that filling
+	 * it, and looking at all it holds, costs no more than that.
+	 * @param fd a descriptor of the pipe
+	 * @param held the bytes it holds
+	 * @return its size now, or {@link Integer#MAX_VALUE} if it could not be told
+	 * @throws IOException if the C library cannot be loaded
+	 */
+	static int shrink(int fd, int held) throws IOException {
+		try {
+			return Posix.libc().fcntl(fd, F_SETPIPE_SZ, Math.max(held, 1));
+		}
+		catch (LastErrorException ex) {
+			// what it holds takes more pages than that size has: left as it is
+			return Integer.MAX_VALUE;
+		}
+	}
+
+	/**
 	 * Copy the first bytes the other pipe holds, without taking them. Each call copies
 	 * from the other pipe's start again, so what was copied is to be read before the next
 	 * call.
