@@ -239,7 +239,14 @@ final class PipeIoPropertyKeys {
 	private record Key(String name, @Nullable Class<?> type, boolean map) {
 
 		String display() {
-			return (this.type == null) ? this.name : this.name + (this.map ? ".<name>" : "") + ".*";
+			if (this.type == null) {
+				return this.name;
+			}
+			if (this.map) {
+				// a map of values (a plug-in's environment) has no keys below its names
+				return this.name + (PipeIoProperties.isGroup(this.type) ? ".<name>.*" : ".<name>");
+			}
+			return this.name + ".*";
 		}
 
 	}
