@@ -3,6 +3,8 @@ package io.pipeio.autoconfigure;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
@@ -88,9 +90,15 @@ class PipeDirectoryFailureAnalyzer extends AbstractFailureAnalyzer<PipeChannelSt
 
 			@Override
 			String action(Path directory) {
-				return "Let this user write to " + directory + " (for example: chown " + System.getProperty("user.name")
-						+ " " + directory + " && chmod 700 " + directory + "), or set pipe-io.directory to a"
-						+ " directory this user owns.";
+				String user = System.getProperty("user.name");
+				if (Files.notExists(directory, LinkOption.NOFOLLOW_LINKS)) {
+					// nothing to chown yet: it is created for this user by one who may
+					return "Create " + directory + " for this user (as root: mkdir -p -m 700 " + directory
+							+ " && chown " + user + " " + directory + "), or set pipe-io.directory to a directory"
+							+ " this user owns.";
+				}
+				return "Let this user write to " + directory + " (for example: chown " + user + " " + directory
+						+ " && chmod 700 " + directory + "), or set pipe-io.directory to a directory this user owns.";
 			}
 
 		},

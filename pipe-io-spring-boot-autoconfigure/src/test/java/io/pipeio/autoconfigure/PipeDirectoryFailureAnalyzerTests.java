@@ -93,7 +93,9 @@ class PipeDirectoryFailureAnalyzerTests {
 		Path dir = Path.of("/srv/app/pipes");
 		String fifo = dir.resolve("echo.in").toString();
 		return Stream.of(
-				Arguments.of(new AccessDeniedException(dir.toString()), "may not create " + dir, "chmod 700 " + dir),
+				// missing here: to be created for this user, as root
+				Arguments.of(new AccessDeniedException(dir.toString()), "may not create " + dir,
+						"Create " + dir + " for this user (as root: mkdir -p -m 700 " + dir + " && chown "),
 				Arguments.of(new IOException("mkfifo(" + fifo + ") failed with errno 13"), "may not create " + fifo,
 						"chown"),
 				Arguments.of(new FileSystemException(dir.toString(), null, "Operation not permitted"),
@@ -121,6 +123,18 @@ class PipeDirectoryFailureAnalyzerTests {
 			.contains(description)
 			.contains(error.getMessage());
 		assertThat(analysis.getAction()).contains(action).contains("pipe-io.directory");
+	}
+
+	@Test
+	void aDirectoryThisUserMayNotWriteIsToBeGivenToIt() {
+		Path in = this.directory.resolve("echo.in");
+		PipeChannelStartException failure = new PipeChannelStartException("echo", in,
+				this.directory.resolve("echo.out"), new AccessDeniedException(in.toString()));
+		FailureAnalysis analysis = new PipeDirectoryFailureAnalyzer().analyze(failure);
+		assertThat(analysis).isNotNull();
+		assertThat(analysis.getAction()).contains("Let this user write to " + this.directory)
+			.contains("chmod 700 " + this.directory)
+			.doesNotContain("mkdir");
 	}
 
 	@Test
