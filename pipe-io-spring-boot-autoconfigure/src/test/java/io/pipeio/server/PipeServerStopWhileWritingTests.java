@@ -4,6 +4,7 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -91,6 +92,23 @@ class PipeServerStopWhileWritingTests extends PipeServerTestSupport {
 		await().atMost(Duration.ofSeconds(10)).until(() -> TestPipes.engineThreads().isEmpty());
 		assertThat(interrupted).hasValue(1);
 		assertEveryLineHandledOrCounted(server, client);
+	}
+
+	@Test
+	void everyLineAClientWritesThroughAStopIsCountedWhenItsRepliesWaitForAFullQueue() throws Exception {
+		// Nobody reads the replies: each line is dropped, or handled and its reply
+		// dropped (waiting for room, queued, or unread in the out pipe).
+		PipeServer server = this.pipes.server(
+				this.pipes.settings().overflow(OverflowPolicy.BLOCK).sendQueueCapacity(20).build(),
+				TestPipes.replying((buffer, offset, length, replies) -> replies
+					.send(Arrays.copyOfRange(buffer, offset, offset + length))));
+		server.start();
+		Client client = Client.start(this.pipes);
+		await().atMost(Duration.ofSeconds(10)).until(() -> client.written.get() > 5_000);
+		server.stop(Duration.ofMillis(600));
+		client.awaitRefused();
+		await().atMost(Duration.ofSeconds(10)).until(() -> TestPipes.engineThreads().isEmpty());
+		assertThat(server.getStatistics().getDroppedTotal()).isEqualTo(client.written.get());
 	}
 
 	private void assertEveryLineHandledOrCounted(PipeServer server, Client client) {
