@@ -73,8 +73,9 @@ final class InPipeSeal {
 			throws IOException {
 		try (PipePeek peek = PipePeek.open()) {
 			if (!peek.holdAllOf(reader)) {
-				// a pipe enlarged past what this process may make its own: counted by
-				// reading, as clients may still write
+				// A pipe larger than this user may make one (pipe-max-size, or the
+				// pages of a user with thousands of pipes): counted by reading, which
+				// makes room again, so a client may still slip a line in at the end.
 				long lines = Posix.countLines(reader, buffer, 0, Posix.MAX_COUNTED);
 				return midLine ? Math.max(0, lines - 1) : lines;
 			}

@@ -60,7 +60,9 @@ final class PipePeek implements AutoCloseable {
 					|| Posix.libc().fcntl(this.writer, F_SETPIPE_SZ, size) >= size;
 		}
 		catch (LastErrorException ex) {
-			return false; // larger than an unprivileged process may make a pipe
+			// larger than this user may make a pipe: pipe-max-size, or a user with
+			// thousands of pipes past pipe-user-pages-soft
+			return false;
 		}
 	}
 
