@@ -76,8 +76,7 @@ final class InPipeSeal {
 				// A pipe larger than this user may make one (pipe-max-size, or the
 				// pages of a user with thousands of pipes): counted by reading, which
 				// makes room again, so a client may still slip a line in at the end.
-				long lines = Posix.countLines(reader, buffer, 0, Posix.MAX_COUNTED);
-				return midLine ? Math.max(0, lines - 1) : lines;
+				return countByReading(reader, midLine, buffer);
 			}
 			return count(peek, reader, held, before, held - before - filled, midLine, buffer);
 		}
@@ -132,6 +131,24 @@ final class InPipeSeal {
 		if (last != '\n') {
 			lines++;
 		}
+		return lessTheRest(lines, midLine);
+	}
+
+	/**
+	 * Count the lines a pipe holds by reading them, for a pipe no client can add to any
+	 * more (or one that cannot be sealed), the same way as {@link #count}.
+	 * @param reader a non-blocking reader of it
+	 * @param midLine whether the pipe starts inside the rest of a line counted already
+	 * @param buffer a buffer to read into
+	 * @return the lines
+	 * @throws IOException if a read fails
+	 */
+	static long countByReading(int reader, boolean midLine, byte[] buffer) throws IOException {
+		return lessTheRest(Posix.countLines(reader, buffer, 0, Posix.MAX_COUNTED), midLine);
+	}
+
+	/** The rest of a line counted already ends the first line counted here. */
+	private static long lessTheRest(long lines, boolean midLine) {
 		return midLine ? Math.max(0, lines - 1) : lines;
 	}
 

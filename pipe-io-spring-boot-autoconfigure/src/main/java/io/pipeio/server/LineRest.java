@@ -53,7 +53,7 @@ final class LineRest {
 	private static void take(int fd, byte[] buffer, int length) throws IOException {
 		int taken = 0;
 		while (taken < length) {
-			int read = PipePeek.read(fd, buffer, length - taken);
+			int read = Posix.readNow(fd, buffer, length - taken);
 			if (read <= 0) {
 				return; // taken by another reader meanwhile
 			}

@@ -114,23 +114,7 @@ final class PipePeek implements AutoCloseable {
 	 * @throws IOException if the call fails
 	 */
 	int read(byte[] buffer, int length) throws IOException {
-		return read(this.reader, buffer, length);
-	}
-
-	/**
-	 * Read from a non-blocking descriptor.
-	 * @return the bytes read, 0 at the end, -1 if none are there now
-	 */
-	static int read(int fd, byte[] buffer, int length) throws IOException {
-		try {
-			return Posix.libc().read(fd, buffer, new NativeLong(length)).intValue();
-		}
-		catch (LastErrorException ex) {
-			if (ex.getErrorCode() == Posix.EAGAIN) {
-				return -1;
-			}
-			throw Posix.failure("read", ex.getErrorCode());
-		}
+		return Posix.readNow(this.reader, buffer, length);
 	}
 
 	@Override

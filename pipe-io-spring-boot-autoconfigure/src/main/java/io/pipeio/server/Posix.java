@@ -132,8 +132,17 @@ final class Posix {
 	 * @return the bytes read, 0 at EOF, -1 when nothing is there yet
 	 */
 	static int readNow(int fd, byte[] buffer) throws IOException {
+		return readNow(fd, buffer, buffer.length);
+	}
+
+	/**
+	 * Read at most {@code length} bytes of what is there without waiting, from a
+	 * descriptor opened with {@link #O_NONBLOCK}.
+	 * @return the bytes read, 0 at EOF, -1 when nothing is there yet
+	 */
+	static int readNow(int fd, byte[] buffer, int length) throws IOException {
 		try {
-			return libc().read(fd, buffer, new NativeLong(buffer.length)).intValue();
+			return libc().read(fd, buffer, new NativeLong(length)).intValue();
 		}
 		catch (LastErrorException ex) {
 			if (ex.getErrorCode() == EAGAIN) {

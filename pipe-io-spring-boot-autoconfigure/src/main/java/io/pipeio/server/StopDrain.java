@@ -120,8 +120,7 @@ final class StopDrain {
 			this.dispatcher.droppedAtStop(InPipeSeal.count(this.fifo, reader, midLine, this.buffer));
 		}
 		else if (this.fifo.writersLeft()) {
-			long lines = Posix.countLines(reader, this.buffer, 0, Posix.MAX_COUNTED);
-			this.dispatcher.droppedAtStop(midLine ? Math.max(0, lines - 1) : lines);
+			this.dispatcher.droppedAtStop(InPipeSeal.countByReading(reader, midLine, this.buffer));
 		}
 	}
 
