@@ -67,6 +67,9 @@ final class EventLoopWriter implements PipeWriter {
 
 	private boolean registered;
 
+	/** Whether the pipe ends inside a line a writer before this one cut. */
+	private boolean cutLineLeft;
+
 	private EventLoopWriter(FifoDescriptor fifo, EventLoop loop, SendQueue queue, ChannelStatistics statistics,
 			LostLines lostLines, PipeServerSettings settings, Consumer<Throwable> onFailure) {
 		this.fifo = fifo;
@@ -99,18 +102,22 @@ final class EventLoopWriter implements PipeWriter {
 	static EventLoopWriter open(FifoDescriptor fifo, PipeServerSettings settings, SendQueue queue,
 			ChannelStatistics statistics, LostLines lostLines, EventLoop loop, Consumer<Throwable> onFailure)
 			throws IOException {
+		boolean cutLineLeft;
 		try {
 			fifo.reopen(Posix.O_RDWR | Posix.O_NONBLOCK);
+			cutLineLeft = CutOutLine.isLeftIn(fifo.descriptor(), settings.getBufferSize());
 		}
 		catch (IOException | RuntimeException ex) {
 			fifo.close();
 			throw ex;
 		}
 		EventLoopWriter writer = new EventLoopWriter(fifo, loop, queue, statistics, lostLines, settings, onFailure);
+		writer.cutLineLeft = cutLineLeft;
 		queue.writeOnWakeup(writer::kick);
-		if (queue.size() > 0) {
-			// Queued while the channel started, before there was a writer to wake (the
-			// queue opens before the pipes): nothing else would.
+		if (cutLineLeft || queue.size() > 0) {
+			// The cut line is ended at once, as the thread engine's writer does; and
+			// lines queued while the channel started, before there was a writer to
+			// wake (the queue opens before the pipes), would wait for the next send.
 			loop.workers().execute(writer::kick);
 		}
 		return writer;
@@ -149,6 +156,15 @@ final class EventLoopWriter implements PipeWriter {
 			}
 			else if (this.waitingForRoom) {
 				return;
+			}
+			else if (this.cutLineLeft) {
+				// before the first line of this writer, as a newline that waits for room
+				if (CutOutLine.end(this.fifo.descriptor())) {
+					this.cutLineLeft = false;
+				}
+				else {
+					awaitRoom();
+				}
 			}
 			else if (!this.batch.isWritten()) {
 				if (!this.batch.writeNext(this.fifo)) {
@@ -340,6 +356,7 @@ final class EventLoopWriter implements PipeWriter {
 				}
 				this.fifo = replacement;
 				this.waitingForRoom = false;
+				this.cutLineLeft = false; // the new pipe holds no line of another writer
 				this.batch.resumeAtFirstUnwrittenLine();
 				old.close();
 				this.statistics.recordDropped(DropReason.PIPE_REPLACED,

@@ -46,6 +46,9 @@ final class OutboundPipe implements PipeWriter {
 
 	private volatile boolean aborted;
 
+	/** Whether the pipe ends inside a line a writer before this one cut. */
+	private final boolean cutLineLeft;
+
 	/**
 	 * The lines of the batch being written that the pipe took whole when writing it was
 	 * cut short; the writing thread's only.
@@ -54,9 +57,11 @@ final class OutboundPipe implements PipeWriter {
 
 	private volatile @Nullable Throwable failure;
 
-	private OutboundPipe(FifoDescriptor fifo, FileChannel channel, SendQueue queue, ChannelStatistics statistics,
-			LostLines lostLines, PipeServerSettings settings, Consumer<Throwable> onFailure) {
+	private OutboundPipe(FifoDescriptor fifo, FileChannel channel, boolean cutLineLeft, SendQueue queue,
+			ChannelStatistics statistics, LostLines lostLines, PipeServerSettings settings,
+			Consumer<Throwable> onFailure) {
 		this.fifo = fifo;
+		this.cutLineLeft = cutLineLeft;
 		this.file = fifo.file();
 		this.channel = channel;
 		this.queue = queue;
@@ -104,8 +109,17 @@ final class OutboundPipe implements PipeWriter {
 	 */
 	static OutboundPipe open(FifoDescriptor fifo, PipeServerSettings settings, SendQueue queue,
 			ChannelStatistics statistics, LostLines lostLines, Consumer<Throwable> onFailure) throws IOException {
+		boolean cutLineLeft;
+		try {
+			cutLineLeft = CutOutLine.isLeftIn(fifo.descriptor(), settings.getBufferSize());
+		}
+		catch (IOException | RuntimeException ex) {
+			fifo.close();
+			throw ex;
+		}
 		FileChannel channel = openChannel(fifo);
-		OutboundPipe pipe = new OutboundPipe(fifo, channel, queue, statistics, lostLines, settings, onFailure);
+		OutboundPipe pipe = new OutboundPipe(fifo, channel, cutLineLeft, queue, statistics, lostLines, settings,
+				onFailure);
 		pipe.thread.start();
 		return pipe;
 	}
@@ -218,6 +232,9 @@ final class OutboundPipe implements PipeWriter {
 		ByteBuffer buffer = null;
 		List<Object> batch = new ArrayList<>();
 		try {
+			if (this.cutLineLeft) {
+				endCutLine();
+			}
 			while (this.queue.takeAll(batch)) {
 				if (buffer == null) {
 					// Allocated on first use: a channel that never sends costs no native
@@ -275,6 +292,26 @@ final class OutboundPipe implements PipeWriter {
 			if (ending != null) {
 				throw (RuntimeException) ending;
 			}
+		}
+	}
+
+	/**
+	 * End the line a writer before this one cut, before the first line of this one: a
+	 * newline waits for room like any line, here on this thread.
+	 */
+	private void endCutLine() throws IOException {
+		FileChannel target = this.channel;
+		ByteBuffer newline = ByteBuffer.wrap(new byte[] { NEWLINE });
+		try {
+			while (newline.hasRemaining()) {
+				target.write(newline);
+			}
+		}
+		catch (ClosedChannelException ex) {
+			if (this.aborted || target == this.channel) {
+				throw ex;
+			}
+			// replaced meanwhile: the new pipe holds no line of another writer
 		}
 	}
 
