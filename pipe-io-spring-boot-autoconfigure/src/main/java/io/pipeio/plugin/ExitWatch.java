@@ -85,14 +85,26 @@ final class ExitWatch {
 		if (!process.isAlive()) {
 			return true;
 		}
+		char state = state(process);
+		return state == 'Z' || (state == '?' && !process.isAlive());
+	}
+
+	/**
+	 * The state of a process as {@code /proc/<pid>/stat} tells it: {@code R} running,
+	 * {@code S} or {@code D} waiting, {@code T} stopped, {@code Z} a zombie, and so on.
+	 * @param process the process
+	 * @return its state, or {@code ?} if it is gone, or cannot be told: then only
+	 * {@link ProcessHandle#isAlive()} knows
+	 */
+	static char state(ProcessHandle process) {
 		try {
 			// "pid (command) state ...": the command may hold spaces and parentheses
 			String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
 			int end = stat.lastIndexOf(')');
-			return end >= 0 && end + 2 < stat.length() && stat.charAt(end + 2) == 'Z';
+			return (end >= 0 && end + 2 < stat.length()) ? stat.charAt(end + 2) : '?';
 		}
 		catch (IOException ex) {
-			return !process.isAlive(); // gone meanwhile, or not a system with /proc
+			return '?'; // gone meanwhile, or not a system with /proc
 		}
 	}
 

@@ -7,8 +7,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Ends a process and everything it started: SIGTERM to all of them, SIGKILL to what is
- * left after the timeout. The descendants are listed while the root still runs: once it
- * is gone its children belong to init and can no longer be found from it.
+ * left after the timeout, stopped first ({@link ProcessFreeze}) so that none starts a
+ * process the SIGKILL misses. The descendants are listed while the root still runs: once
+ * it is gone its children belong to init and can no longer be found from it.
  *
  * @author pipe-io
  */
@@ -31,10 +32,9 @@ final class ProcessTrees {
 		if (awaitExit(tree, timeout)) {
 			return false;
 		}
-		// A process may have started children while it was asked to stop: list them
-		// again.
-		Set<ProcessHandle> left = snapshot(root);
-		tree.stream().filter(ProcessHandle::isAlive).forEach(left::add);
+		// A process may have started children while it was asked to stop, and may
+		// start more until it is killed: stopped first, the tree is listed whole.
+		Set<ProcessHandle> left = ProcessFreeze.freeze(root, tree);
 		left.forEach(ProcessHandle::destroyForcibly);
 		awaitExit(left, KILL_WAIT);
 		return true;
