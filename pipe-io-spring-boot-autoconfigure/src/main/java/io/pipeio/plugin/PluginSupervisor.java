@@ -167,14 +167,20 @@ public final class PluginSupervisor {
 	}
 
 	/**
-	 * Launch again after the wait, unless a stop or a restart came first: only a restart
-	 * that happens is counted.
+	 * Launch again after the wait, unless a stop or a restart came first, or the JVM
+	 * began to shut down: only a restart that happens is counted.
 	 */
 	private synchronized void relaunch(int launchGeneration) {
-		if (launchGeneration == this.generation && this.executor != null) {
-			this.restarts++;
-			launch(launchGeneration);
+		if (launchGeneration != this.generation || this.executor == null) {
+			return;
 		}
+		if (JvmShutdown.inProgress()) {
+			// the exit came a moment before the shutdown began: not started again
+			this.state = PluginState.STOPPED;
+			return;
+		}
+		this.restarts++;
+		launch(launchGeneration);
 	}
 
 	private synchronized void launch(int launchGeneration) {
@@ -247,6 +253,12 @@ public final class PluginSupervisor {
 		this.process = null;
 		this.lastExitCode = code;
 		joinStderr();
+		if (JvmShutdown.inProgress()) {
+			// Ctrl-C reaches the plug-in too: it ended with the application, which stops
+			this.state = PluginState.STOPPED;
+			this.observer.onExited(this, code, false);
+			return;
+		}
 		boolean wanted = this.budget.wanted(code);
 		@Nullable Duration wait = wanted ? this.budget.take(ran, System.nanoTime()) : null;
 		boolean restart = wait != null;

@@ -2,6 +2,7 @@ package io.pipeio.plugin;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -142,6 +143,20 @@ class PluginSupervisorTests {
 		tree.add(supervisor.getProcess());
 		supervisor.stop();
 		await().atMost(WAIT).untilAsserted(() -> assertThat(tree).noneMatch(ProcessHandle::isAlive));
+	}
+
+	@Test
+	void aPluginThatExitsWhileTheJvmShutsDownIsNotRestarted() throws Exception {
+		String java = ProcessHandle.current().info().command().orElseThrow();
+		Process jvm = new ProcessBuilder(java, "-Xmx64m", "-XX:TieredStopAtLevel=1", "-cp",
+				System.getProperty("java.class.path"), ExitDuringShutdownMain.class.getName(),
+				this.directory.toString())
+			.redirectErrorStream(true)
+			.start();
+		String output = new String(jvm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertThat(jvm.waitFor()).isZero();
+		// 130: ended by SIGINT; stopped with the application, not restarted
+		assertThat(output).contains("exited 130 restart=false STOPPED");
 	}
 
 	@Test

@@ -1,0 +1,66 @@
+package io.pipeio.plugin;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a plug-in in a JVM of its own that then shuts down, and has the plug-in exit on
+ * SIGINT from a shutdown hook, as Ctrl-C in a terminal does: prints how the supervisor
+ * took the exit ({@code exited <code> restart=<boolean> <state>}).
+ */
+final class ExitDuringShutdownMain {
+
+	private ExitDuringShutdownMain() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		Path directory = Path.of(args[0]);
+		CountDownLatch started = new CountDownLatch(1);
+		CountDownLatch exited = new CountDownLatch(1);
+		StringBuilder report = new StringBuilder();
+		PluginObserver observer = new PluginObserver() {
+
+			@Override
+			public void onStarted(PluginSupervisor plugin, long pid) {
+				started.countDown();
+			}
+
+			@Override
+			public void onExited(PluginSupervisor plugin, int exitCode, boolean willRestart) {
+				synchronized (report) {
+					report.append("exited ").append(exitCode).append(" restart=").append(willRestart);
+				}
+				exited.countDown();
+			}
+
+		};
+		PluginSupervisor supervisor = new PluginSupervisor("test",
+				PluginSettings.of(List.of("sleep", "1000")).withProcess(null, java.util.Map.of(), false),
+				directory.resolve("test.in"), directory.resolve("test.out"), observer);
+		supervisor.start();
+		if (!started.await(30, TimeUnit.SECONDS)) {
+			System.out.println("not started");
+			return;
+		}
+		long pid = supervisor.getPid();
+		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+			try {
+				new ProcessBuilder("kill", "-INT", Long.toString(pid)).start().waitFor();
+				boolean told = exited.await(30, TimeUnit.SECONDS);
+				synchronized (report) {
+					System.out.println(told ? report + " " + supervisor.getState() : "no exit");
+				}
+			}
+			catch (Exception ex) {
+				System.out.println(ex);
+			}
+			finally {
+				supervisor.stop();
+			}
+		}));
+		System.exit(0);
+	}
+
+}
