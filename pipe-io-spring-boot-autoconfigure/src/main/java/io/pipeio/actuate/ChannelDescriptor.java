@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.pipeio.core.PipeChannel;
+import io.pipeio.plugin.PluginSupervisor;
 import io.pipeio.server.ChannelStatistics;
 import io.pipeio.server.DropReason;
 import io.pipeio.server.PipeServerSettings;
@@ -73,6 +74,10 @@ final class ChannelDescriptor {
 			error.put("type", lastError.type());
 			error.put("message", lastError.message());
 			details.put("lastError", error);
+		}
+		PluginSupervisor plugin = channel.getPlugin();
+		if (plugin != null) {
+			details.put("plugin", PluginDescriptor.describe(plugin));
 		}
 		return details;
 	}

@@ -18,6 +18,7 @@ import io.pipeio.plugin.PluginState;
 import io.pipeio.plugin.PluginSupervisor;
 import io.pipeio.testsupport.PipeIoContextRunners;
 import io.pipeio.testsupport.PrefixingMeterFilter;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +33,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Configuration;
 
+import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
@@ -137,8 +139,16 @@ class PipePluginObservabilityTests {
 			MeterRegistry meters = context.getBean(MeterRegistry.class);
 			assertThat(meters.get("pipeio.plugin.running").tag("channel", "steady").gauge().value()).isEqualTo(1);
 			PipeIoEndpoint endpoint = context.getBean(PipeIoEndpoint.class);
-			endpoint.change("steady", "restart");
+			assertThat(endpoint.channel("steady")).extractingByKey("plugin", as(InstanceOfAssertFactories.MAP))
+				.containsEntry("state", "RUNNING")
+				.containsEntry("pid", pid);
+			Map<String, Object> restarted = endpoint.change("steady", "restart");
 			assertThat(steady.getPid()).isNotEqualTo(pid);
+			assertThat(restarted).extractingByKey("plugin", as(InstanceOfAssertFactories.MAP))
+				.containsEntry("pid", steady.getPid())
+				.containsEntry("restarts", 1)
+				.containsEntry("lastExitCode", 143);
+			assertThat(endpoint.channel("plain")).doesNotContainKey("plugin");
 			assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
 			assertThat(meters.get("pipeio.plugin.restarts").tag("channel", "steady").functionCounter().count())
 				.isEqualTo(1);
