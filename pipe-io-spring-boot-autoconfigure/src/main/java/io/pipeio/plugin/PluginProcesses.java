@@ -1,7 +1,9 @@
 package io.pipeio.plugin;
 
+import java.io.IOException;
 import java.nio.file.Path;
 
+import io.pipeio.server.OpenedFifo;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,6 +16,29 @@ import org.jspecify.annotations.Nullable;
 final class PluginProcesses {
 
 	private PluginProcesses() {
+	}
+
+	/**
+	 * Start the process; in stdio mode on the channel's FIFOs as opened and checked here,
+	 * handed to the JVM through their descriptors, so that a pipe swapped for a link or a
+	 * file meanwhile is never opened (the JVM opens stdout with {@code O_TRUNC}).
+	 * @param channel the channel name
+	 * @param settings how to run the plug-in
+	 * @param inPipe the pipe the channel reads (the plug-in's stdout in stdio mode)
+	 * @param outPipe the pipe the channel writes (the plug-in's stdin in stdio mode)
+	 * @param fifoCheck told of the FIFOs in stdio mode, before the process gets them
+	 * @return the process
+	 * @throws IOException if it cannot be started, or the FIFOs were refused
+	 */
+	static Process start(String channel, PluginSettings settings, Path inPipe, Path outPipe,
+			PluginSupervisor.FifoCheck fifoCheck) throws IOException {
+		if (!settings.stdio()) {
+			return builder(channel, settings, inPipe, outPipe, null, null).start();
+		}
+		try (OpenedFifo in = OpenedFifo.open(inPipe); OpenedFifo out = OpenedFifo.open(outPipe)) {
+			fifoCheck.check(in, out);
+			return builder(channel, settings, inPipe, outPipe, in.path(), out.path()).start();
+		}
 	}
 
 	/**

@@ -190,7 +190,7 @@ public final class PluginSupervisor {
 		this.state = PluginState.STARTING;
 		Process started;
 		try {
-			started = startProcess();
+			started = PluginProcesses.start(this.channel, this.settings, this.inPipe, this.outPipe, this.fifoCheck);
 		}
 		catch (PipeFileException ex) {
 			// The JVM would create or truncate a file, or write through a link, at the
@@ -207,12 +207,8 @@ public final class PluginSupervisor {
 		this.process = started;
 		this.startedAt = Instant.now();
 		this.startedNanos = System.nanoTime();
-		Thread pump = new Thread(
-				new StderrPump(started.getErrorStream(), (line) -> this.observer.onStderrLine(this, line)),
-				"pipe-io-plugin-" + this.channel + "-stderr");
-		pump.setDaemon(true);
-		pump.start();
-		this.stderrPump = pump;
+		this.stderrPump = StderrPump.start(started.getErrorStream(), "pipe-io-plugin-" + this.channel + "-stderr",
+				(line) -> this.observer.onStderrLine(this, line));
 		this.state = PluginState.RUNNING;
 		ScheduledExecutorService current = this.executor;
 		ExitWatch.watch(started, "pipe-io-plugin-" + this.channel + "-exit", (code) -> {
@@ -227,23 +223,6 @@ public final class PluginSupervisor {
 		// Told once the exit is watched: an observer that throws must not leave a process
 		// nobody restarts or stops. (The exit waits for this lock, so it is told after.)
 		this.observer.onStarted(this, started.pid());
-	}
-
-	/**
-	 * Start the process; in stdio mode on the channel's FIFOs as opened and checked here,
-	 * handed to the JVM through their descriptors, so that a pipe swapped for a link or a
-	 * file meanwhile is never opened (the JVM opens stdout with {@code O_TRUNC}).
-	 */
-	private Process startProcess() throws IOException {
-		if (!this.settings.stdio()) {
-			return PluginProcesses.builder(this.channel, this.settings, this.inPipe, this.outPipe, null, null).start();
-		}
-		try (OpenedFifo in = OpenedFifo.open(this.inPipe); OpenedFifo out = OpenedFifo.open(this.outPipe)) {
-			this.fifoCheck.check(in, out);
-			return PluginProcesses
-				.builder(this.channel, this.settings, this.inPipe, this.outPipe, in.path(), out.path())
-				.start();
-		}
 	}
 
 	private synchronized void exited(int exitGeneration, int code, Duration ran) {

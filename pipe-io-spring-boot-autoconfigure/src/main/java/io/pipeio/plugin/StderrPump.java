@@ -27,6 +27,20 @@ final class StderrPump implements Runnable {
 		this.lines = lines;
 	}
 
+	/**
+	 * Copy a stderr on a daemon thread of its own.
+	 * @param stderr the process's stderr
+	 * @param threadName the thread's name
+	 * @param lines told of each line
+	 * @return the thread, started; it ends at the stream's end
+	 */
+	static Thread start(InputStream stderr, String threadName, Consumer<String> lines) {
+		Thread pump = new Thread(new StderrPump(stderr, lines), threadName);
+		pump.setDaemon(true);
+		pump.start();
+		return pump;
+	}
+
 	@Override
 	public void run() {
 		ByteArrayOutputStream line = new ByteArrayOutputStream();
