@@ -113,7 +113,7 @@ final class ChunkReplies {
 	 * Collect a reply, if it is made on the thread dispatching the chunk, to the queue it
 	 * began with.
 	 * @param sendQueue the queue the reply is for
-	 * @param entry a line or a {@link OutboundPipe.PendingLine}
+	 * @param entry a line or a {@link QueuedLines.PendingLine}
 	 * @return whether it was collected; if not, the sender queues it itself (with
 	 * {@link OverflowPolicy#FAIL}, a reply that would not fit is not collected, and what
 	 * was collected before it has then been handed over)
@@ -122,7 +122,7 @@ final class ChunkReplies {
 		if (this.owner != Thread.currentThread() || sendQueue != this.queue) {
 			return false;
 		}
-		int length = OutboundPipe.lineOf(entry).length;
+		int length = QueuedLines.lineOf(entry).length;
 		if (this.failFast && !sendQueue.seemsToFit(this.entries.size(), this.bytes, length)) {
 			flush();
 			return false;
@@ -131,7 +131,7 @@ final class ChunkReplies {
 		this.bytes += length;
 		// A sender waiting for its line to be written must not wait for the rest of the
 		// chunk.
-		if (entry instanceof OutboundPipe.PendingLine || this.entries.size() >= MAX_LINES
+		if (entry instanceof QueuedLines.PendingLine || this.entries.size() >= MAX_LINES
 				|| this.bytes >= this.maxBytes) {
 			flush();
 		}

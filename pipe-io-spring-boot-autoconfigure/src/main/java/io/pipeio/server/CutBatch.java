@@ -56,7 +56,7 @@ final class CutBatch {
 	private static void sent(List<Object> lines, SendQueue queue, ChannelStatistics statistics) {
 		long bytes = 0;
 		for (Object entry : lines) {
-			bytes += OutboundPipe.lineOf(entry).length;
+			bytes += QueuedLines.lineOf(entry).length;
 		}
 		statistics.addSent(lines.size(), bytes);
 		queue.completeWritten(lines);

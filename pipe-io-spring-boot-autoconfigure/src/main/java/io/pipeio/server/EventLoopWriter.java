@@ -379,7 +379,7 @@ final class EventLoopWriter implements PipeWriter {
 
 	@Override
 	public long discardUnread() throws IOException {
-		return OutboundPipe.discardUnread(this.fifo, this.statistics, this.bufferSize);
+		return UnreadOutLines.discard(this.fifo, this.statistics, this.bufferSize);
 	}
 
 }

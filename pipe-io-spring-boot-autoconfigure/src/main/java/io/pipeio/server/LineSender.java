@@ -105,7 +105,7 @@ final class LineSender {
 	}
 
 	void send(byte[] line) {
-		enqueue(OutboundPipe.checkLine(this.settings.getChannel(), line), line, false, Long.MAX_VALUE);
+		enqueue(QueuedLines.checkLine(this.settings.getChannel(), line), line, false, Long.MAX_VALUE);
 	}
 
 	CompletableFuture<Void> sendAsync(byte[] line) {
@@ -119,7 +119,7 @@ final class LineSender {
 	private CompletableFuture<Void> sendAsync(byte[] line, boolean reply, long maxWaitNanos) {
 		CompletableFuture<Void> future = new CompletableFuture<>();
 		try {
-			if (!enqueue(new OutboundPipe.PendingLine(OutboundPipe.checkLine(this.settings.getChannel(), line), future),
+			if (!enqueue(new QueuedLines.PendingLine(QueuedLines.checkLine(this.settings.getChannel(), line), future),
 					line, reply, maxWaitNanos)) {
 				future.completeExceptionally(PipeSendException.queueFull(this.settings));
 			}
@@ -180,11 +180,11 @@ final class LineSender {
 	private void rejected(List<Object> entries) {
 		Throwable failure = null;
 		for (Object entry : entries) {
-			if (entry instanceof OutboundPipe.PendingLine pending) {
+			if (entry instanceof QueuedLines.PendingLine pending) {
 				pending.future().completeExceptionally(PipeSendException.queueFull(this.settings));
 			}
 			try {
-				dropped(OutboundPipe.lineOf(entry));
+				dropped(QueuedLines.lineOf(entry));
 			}
 			catch (RuntimeException | Error ex) {
 				failure = (failure != null) ? failure : ex;
@@ -218,7 +218,7 @@ final class LineSender {
 
 		@Override
 		public void send(byte[] line) {
-			enqueue(OutboundPipe.checkLine(LineSender.this.settings.getChannel(), line), line, true, Long.MAX_VALUE);
+			enqueue(QueuedLines.checkLine(LineSender.this.settings.getChannel(), line), line, true, Long.MAX_VALUE);
 		}
 
 		@Override

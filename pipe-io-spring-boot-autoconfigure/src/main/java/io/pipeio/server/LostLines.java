@@ -63,7 +63,7 @@ final class LostLines {
 				// A listener must not throw; if one does, the other lines are still
 				// reported and every sender is still told.
 				try {
-					this.listener.onLineDropped(this.server, reason, OutboundPipe.lineOf(entry));
+					this.listener.onLineDropped(this.server, reason, QueuedLines.lineOf(entry));
 				}
 				catch (RuntimeException ex) {
 					// The listener's fault, but a line it was to keep may be lost with
@@ -85,7 +85,7 @@ final class LostLines {
 				}
 			}
 		}
-		OutboundPipe.failAll(entries, cause);
+		QueuedLines.failAll(entries, cause);
 		if (exception != null && reason != null) {
 			logger.warn("Channel '" + this.server.getChannel() + "': the PipeServerListener threw for " + failed
 					+ " of " + entries.size() + " line(s) dropped (" + reason.tag()

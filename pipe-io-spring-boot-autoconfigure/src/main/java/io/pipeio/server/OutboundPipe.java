@@ -7,8 +7,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
@@ -70,30 +68,6 @@ final class OutboundPipe implements PipeWriter {
 		this.bufferSize = settings.getBufferSize();
 		this.thread = new Thread(() -> run(onFailure), "pipe-io-" + settings.getChannel() + "-writer");
 		this.thread.setDaemon(true);
-	}
-
-	/**
-	 * Check a line before it is queued: the newline is the writer's to add.
-	 * @param channel the channel name, for the message
-	 * @param line the line
-	 * @return the line
-	 * @throws IllegalArgumentException if it contains a newline
-	 */
-	static byte[] checkLine(String channel, byte[] line) {
-		Objects.requireNonNull(line, "'line' must not be null");
-		if (Newlines.indexOf(line, 0, line.length) >= 0) {
-			throw new IllegalArgumentException("A line sent to channel '" + channel + "' must not contain '\\n'");
-		}
-		return line;
-	}
-
-	/**
-	 * Return the line of a queue entry.
-	 * @param entry a line or a {@link PendingLine}
-	 * @return the line without its newline
-	 */
-	static byte[] lineOf(Object entry) {
-		return (entry instanceof PendingLine pending) ? pending.line() : (byte[]) entry;
 	}
 
 	/**
@@ -169,27 +143,7 @@ final class OutboundPipe implements PipeWriter {
 
 	@Override
 	public long discardUnread() throws IOException {
-		return discardUnread(this.fifo, this.statistics, this.bufferSize);
-	}
-
-	/**
-	 * Read and throw away what waits unread in an <em>out</em> pipe, counting its lines
-	 * as dropped ({@link DropReason#ABANDONED}).
-	 * @param fifo the pipe
-	 * @param statistics where to count
-	 * @param bufferSize the size of the buffer to read with
-	 * @return the lines thrown away (a partial one included)
-	 */
-	static long discardUnread(FifoDescriptor fifo, ChannelStatistics statistics, int bufferSize) throws IOException {
-		int reader = fifo.openNonBlockingReader();
-		try {
-			long lines = Posix.countLines(reader, new byte[bufferSize], 0, Posix.MAX_COUNTED);
-			statistics.recordDropped(DropReason.ABANDONED, lines);
-			return lines;
-		}
-		finally {
-			Posix.close(reader);
-		}
+		return UnreadOutLines.discard(this.fifo, this.statistics, this.bufferSize);
 	}
 
 	@Override
@@ -345,7 +299,7 @@ final class OutboundPipe implements PipeWriter {
 	private void written(List<Object> lines) {
 		long bytes = 0;
 		for (Object entry : lines) {
-			bytes += lineOf(entry).length;
+			bytes += QueuedLines.lineOf(entry).length;
 		}
 		this.statistics.addSent(lines.size(), bytes);
 		try {
@@ -368,13 +322,13 @@ final class OutboundPipe implements PipeWriter {
 		long taken = 0;
 		try {
 			for (int i = from; i < batch.size(); i++) {
-				byte[] line = lineOf(batch.get(i));
+				byte[] line = QueuedLines.lineOf(batch.get(i));
 				int position = 0;
 				while (position <= line.length) {
 					if (!buffer.hasRemaining()) {
 						long flushed = flush(buffer, target);
 						if (flushed < 0) {
-							return firstNotTaken(batch, from, taken + buffer.position());
+							return QueuedLines.firstNotTaken(batch, from, taken + buffer.position());
 						}
 						taken += flushed;
 					}
@@ -390,12 +344,12 @@ final class OutboundPipe implements PipeWriter {
 				}
 			}
 			long flushed = flush(buffer, target);
-			return (flushed < 0) ? firstNotTaken(batch, from, taken + buffer.position()) : batch.size();
+			return (flushed < 0) ? QueuedLines.firstNotTaken(batch, from, taken + buffer.position()) : batch.size();
 		}
 		catch (IOException ex) {
 			// Cut short by a stop or a failure: the buffer's position says how much of
 			// the flush the pipe took.
-			this.takenWhole = firstNotTaken(batch, from, taken + buffer.position());
+			this.takenWhole = QueuedLines.firstNotTaken(batch, from, taken + buffer.position());
 			throw ex;
 		}
 	}
@@ -421,39 +375,6 @@ final class OutboundPipe implements PipeWriter {
 		}
 		buffer.clear();
 		return length;
-	}
-
-	/**
-	 * @param batch the lines
-	 * @param from the first line written
-	 * @param taken the bytes of them (with their newlines) a pipe took
-	 * @return the first line the pipe did not take whole
-	 */
-	static int firstNotTaken(List<Object> batch, int from, long taken) {
-		int line = from;
-		long left = taken;
-		while (line < batch.size() && left >= lineOf(batch.get(line)).length + 1L) {
-			left -= lineOf(batch.get(line)).length + 1L;
-			line++;
-		}
-		return line;
-	}
-
-	static void failAll(List<Object> entries, IOException cause) {
-		for (Object entry : entries) {
-			if (entry instanceof PendingLine pending) {
-				pending.future().completeExceptionally(cause);
-			}
-		}
-	}
-
-	/**
-	 * A queued line whose sender waits for it to be written.
-	 *
-	 * @param line the line without its newline
-	 * @param future completed once the line is written
-	 */
-	record PendingLine(byte[] line, CompletableFuture<Void> future) {
 	}
 
 }

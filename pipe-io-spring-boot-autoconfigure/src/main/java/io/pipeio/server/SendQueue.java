@@ -80,7 +80,7 @@ final class SendQueue {
 
 	/**
 	 * Add an entry, waiting for room at most the send timeout.
-	 * @param entry a line or a {@link OutboundPipe.PendingLine}
+	 * @param entry a line or a {@link QueuedLines.PendingLine}
 	 * @return {@code true} if queued, {@code false} if it did not fit
 	 * @throws InterruptedException if interrupted while waiting
 	 * @throws IllegalStateException if the queue is closed
@@ -94,7 +94,7 @@ final class SendQueue {
 	 * Add an entry. If it does not fit: with {@link OverflowPolicy#BLOCK} the caller
 	 * waits up to the send timeout; with {@link OverflowPolicy#DROP_OLDEST} the oldest
 	 * entries make room; with the other policies it is not queued.
-	 * @param entry a line or a {@link OutboundPipe.PendingLine}
+	 * @param entry a line or a {@link QueuedLines.PendingLine}
 	 * @param maxWaitNanos how long a {@link OverflowPolicy#BLOCK} send may wait at most,
 	 * if less than the send timeout
 	 * @return {@code true} if queued, {@code false} if it did not fit
@@ -196,7 +196,7 @@ final class SendQueue {
 	 * @return whether it was queued
 	 */
 	private boolean place(Object entry, long waitNanos) throws InterruptedException {
-		int length = OutboundPipe.lineOf(entry).length;
+		int length = QueuedLines.lineOf(entry).length;
 		long remaining = waitNanos;
 		while (this.bounds.isFull(this.entries.size(), length)) {
 			if (this.closed) {
@@ -205,7 +205,7 @@ final class SendQueue {
 			this.bounds.full();
 			if (this.overflow.dropsOldest() && !this.entries.isEmpty() && this.bounds.fitsOnceEmptied(length)) {
 				Object oldest = this.entries.removeFirst();
-				this.bounds.queued(this.entries.size(), -OutboundPipe.lineOf(oldest).length);
+				this.bounds.queued(this.entries.size(), -QueuedLines.lineOf(oldest).length);
 				this.dropped.add(oldest);
 				continue;
 			}
@@ -256,7 +256,7 @@ final class SendQueue {
 	/**
 	 * Complete the futures of written lines, on the writing thread, without the lock; see
 	 * {@link SendQueueOverflow#completeWritten}.
-	 * @param written the entries written, lines and {@link OutboundPipe.PendingLine}s
+	 * @param written the entries written, lines and {@link QueuedLines.PendingLine}s
 	 */
 	void completeWritten(List<Object> written) {
 		this.overflow.completeWritten(written);

@@ -142,13 +142,13 @@ final class SendQueueOverflow {
 	 * lock. A callback that sends from there does not wait for room in a full queue,
 	 * which that very thread would have to make: its line is queued beyond the bounds, as
 	 * the event loop's replies are.
-	 * @param written the entries written, lines and {@link OutboundPipe.PendingLine}s
+	 * @param written the entries written, lines and {@link QueuedLines.PendingLine}s
 	 */
 	void completeWritten(List<Object> written) {
 		this.completingWrites = Thread.currentThread();
 		try {
 			for (Object entry : written) {
-				if (entry instanceof OutboundPipe.PendingLine pending) {
+				if (entry instanceof QueuedLines.PendingLine pending) {
 					pending.future().complete(null);
 				}
 			}

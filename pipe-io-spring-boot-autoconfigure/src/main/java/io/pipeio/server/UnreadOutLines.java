@@ -10,7 +10,9 @@ import java.io.IOException;
  * read. Only whole lines are counted: a line the pipe took part of, in a write cut short,
  * is counted by the writer with the lines it did not write ({@link CutBatch}). Nothing
  * here waits, so a stop is not held up. The writer counts the same way what a pipe
- * deleted or replaced on disk keeps when it moves to the new one ({@link #count}).
+ * deleted or replaced on disk keeps when it moves to the new one ({@link #count}), and
+ * throws away the lines a plug-in that died left unread, for the next one to start at the
+ * next line ({@link #discard}).
  *
  * @author pipe-io
  */
@@ -98,6 +100,26 @@ final class UnreadOutLines {
 			total += read;
 		}
 		return lines;
+	}
+
+	/**
+	 * Read and throw away what waits unread in an <em>out</em> pipe, counting its lines
+	 * as dropped ({@link DropReason#ABANDONED}).
+	 * @param fifo the pipe
+	 * @param statistics where to count
+	 * @param bufferSize the size of the buffer to read with
+	 * @return the lines thrown away (a partial one included)
+	 */
+	static long discard(FifoDescriptor fifo, ChannelStatistics statistics, int bufferSize) throws IOException {
+		int reader = fifo.openNonBlockingReader();
+		try {
+			long lines = Posix.countLines(reader, new byte[bufferSize], 0, Posix.MAX_COUNTED);
+			statistics.recordDropped(DropReason.ABANDONED, lines);
+			return lines;
+		}
+		finally {
+			Posix.close(reader);
+		}
 	}
 
 }

@@ -74,7 +74,7 @@ final class WritingBatch {
 		this.lineOffset = 0;
 		long total = 0;
 		for (Object entry : this.lines) {
-			total += OutboundPipe.lineOf(entry).length;
+			total += QueuedLines.lineOf(entry).length;
 		}
 		this.bytes = total;
 	}
@@ -142,7 +142,7 @@ final class WritingBatch {
 	private int encode(byte[] target) {
 		int length = 0;
 		while (length < target.length && this.lineIndex < this.lines.size()) {
-			byte[] line = OutboundPipe.lineOf(this.lines.get(this.lineIndex));
+			byte[] line = QueuedLines.lineOf(this.lines.get(this.lineIndex));
 			if (this.lineOffset < line.length) {
 				int count = Math.min(target.length - length, line.length - this.lineOffset);
 				System.arraycopy(line, this.lineOffset, target, length, count);
@@ -173,7 +173,7 @@ final class WritingBatch {
 	 */
 	int wholeLines() {
 		int whole = (this.unwritten != null)
-				? OutboundPipe.firstNotTaken(this.lines, this.chunkLine, (long) this.chunkOffset + this.unwrittenStart)
+				? QueuedLines.firstNotTaken(this.lines, this.chunkLine, (long) this.chunkOffset + this.unwrittenStart)
 				: this.lineIndex;
 		return Math.min(whole, this.lines.size());
 	}
@@ -188,7 +188,7 @@ final class WritingBatch {
 			return;
 		}
 		// The bytes of the chunk's first line written before the chunk count as taken.
-		this.lineIndex = OutboundPipe.firstNotTaken(this.lines, this.chunkLine,
+		this.lineIndex = QueuedLines.firstNotTaken(this.lines, this.chunkLine,
 				(long) this.chunkOffset + this.unwrittenStart);
 		this.lineOffset = 0;
 		this.unwritten = null;

@@ -169,7 +169,7 @@ class ChunkRepliesTests {
 	private static List<String> texts(List<Object> entries) {
 		synchronized (entries) {
 			return entries.stream()
-				.map((entry) -> new String(OutboundPipe.lineOf(entry), StandardCharsets.UTF_8))
+				.map((entry) -> new String(QueuedLines.lineOf(entry), StandardCharsets.UTF_8))
 				.toList();
 		}
 	}

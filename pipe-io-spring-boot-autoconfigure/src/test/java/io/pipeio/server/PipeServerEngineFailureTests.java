@@ -154,7 +154,7 @@ class PipeServerEngineFailureTests extends PipeServerTestSupport {
 				throw new StackOverflowError("injected into the writer");
 			}
 		};
-		assertThat(TestPipes.sendQueue(server).offer(new OutboundPipe.PendingLine(new byte[] { 'x' }, failing)))
+		assertThat(TestPipes.sendQueue(server).offer(new QueuedLines.PendingLine(new byte[] { 'x' }, failing)))
 			.isTrue();
 		await().atMost(RECOVERED_WITHIN).until(() -> server.getState() == PipeServerState.FAILED);
 		assertThat(String.valueOf(server.getLastFailure())).contains("injected into the writer");

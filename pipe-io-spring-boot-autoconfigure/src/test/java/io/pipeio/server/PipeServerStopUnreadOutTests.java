@@ -127,7 +127,7 @@ class PipeServerStopUnreadOutTests extends PipeServerTestSupport {
 		// line writes it, and completes its future.
 		Thread sender = new Thread(() -> {
 			try {
-				queue.offer(new OutboundPipe.PendingLine("unread-2".getBytes(StandardCharsets.UTF_8), failing));
+				queue.offer(new QueuedLines.PendingLine("unread-2".getBytes(StandardCharsets.UTF_8), failing));
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();

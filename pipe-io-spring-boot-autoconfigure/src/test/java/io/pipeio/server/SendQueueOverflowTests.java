@@ -158,7 +158,7 @@ class SendQueueOverflowTests {
 		CountDownLatch inCallback = new CountDownLatch(1);
 		CountDownLatch leave = new CountDownLatch(1);
 		CompletableFuture<Boolean> seenInCallback = new CompletableFuture<>();
-		OutboundPipe.PendingLine pending = new OutboundPipe.PendingLine(new byte[] { 'a' }, new CompletableFuture<>());
+		QueuedLines.PendingLine pending = new QueuedLines.PendingLine(new byte[] { 'a' }, new CompletableFuture<>());
 		pending.future().thenRun(() -> {
 			// a callback that sends runs here, on the thread that would make the room
 			seenInCallback.complete(overflow.makesRoomItself());

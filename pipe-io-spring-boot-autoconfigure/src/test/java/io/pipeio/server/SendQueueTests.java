@@ -71,7 +71,7 @@ class SendQueueTests {
 		await().atMost(Duration.ofSeconds(5)).until(() -> queue.bytes() == 0);
 		assertThat(queue.offer(new byte[500])).isTrue();
 		assertThat(writer.get(5, TimeUnit.SECONDS)).singleElement()
-			.satisfies((entry) -> assertThat(OutboundPipe.lineOf(entry)).hasSize(500));
+			.satisfies((entry) -> assertThat(QueuedLines.lineOf(entry)).hasSize(500));
 		assertThat(queue.bytes()).isEqualTo(500);
 		assertThat(queue.offer(new byte[1])).isFalse();
 	}
@@ -188,7 +188,7 @@ class SendQueueTests {
 	private static List<String> texts(List<Object> entries) {
 		synchronized (entries) {
 			return entries.stream()
-				.map((entry) -> new String(OutboundPipe.lineOf(entry), StandardCharsets.UTF_8))
+				.map((entry) -> new String(QueuedLines.lineOf(entry), StandardCharsets.UTF_8))
 				.toList();
 		}
 	}
