@@ -56,7 +56,8 @@ final class EventLoopReader implements PipeReader {
 
 	private final int bufferSize;
 
-	private final boolean managed;
+	/** Whether the server removes the pipe at the stop: only such a pipe is sealed. */
+	private final boolean removedAtStop;
 
 	private final SerialExecutor serial;
 
@@ -84,14 +85,14 @@ final class EventLoopReader implements PipeReader {
 	/** Only turns use it; they run one at a time. */
 	private boolean finished;
 
-	private EventLoopReader(FifoDescriptor fifo, EventLoop loop, LineDispatcher dispatcher, PipeServerSettings settings,
-			BiConsumer<PipeReader, Throwable> onFailure) {
+	private EventLoopReader(FifoDescriptor fifo, boolean removedAtStop, EventLoop loop, LineDispatcher dispatcher,
+			PipeServerSettings settings, BiConsumer<PipeReader, Throwable> onFailure) {
 		this.dispatcher = dispatcher;
 		this.framer = dispatcher.newFramer(settings.getMaxMessageSize());
 		this.chunks = new ReadChunks(dispatcher, this.framer, this::reportFailure);
 		this.onFailure = onFailure;
 		this.bufferSize = settings.getBufferSize();
-		this.managed = settings.isManagePipes();
+		this.removedAtStop = removedAtStop;
 		this.serial = new SerialExecutor(loop.workers());
 		this.loopChunks = new EventLoopChunks(settings.getDispatch(), dispatcher, this.framer, this.chunks,
 				this::reportFailure, () -> this.serial.execute(this::turn));
@@ -103,6 +104,7 @@ final class EventLoopReader implements PipeReader {
 	 * Start reading an opened FIFO. The reader owns the descriptor from now on, also if
 	 * this fails.
 	 * @param fifo the FIFO, opened and checked
+	 * @param removedAtStop whether the server removes the FIFO at the stop
 	 * @param settings the channel settings
 	 * @param dispatcher where lines go
 	 * @param loop the loop
@@ -110,9 +112,9 @@ final class EventLoopReader implements PipeReader {
 	 * @return the reader
 	 * @throws IOException if the descriptor cannot be registered
 	 */
-	static EventLoopReader open(FifoDescriptor fifo, PipeServerSettings settings, LineDispatcher dispatcher,
-			EventLoop loop, BiConsumer<PipeReader, Throwable> onFailure) throws IOException {
-		EventLoopReader reader = new EventLoopReader(fifo, loop, dispatcher, settings, onFailure);
+	static EventLoopReader open(FifoDescriptor fifo, boolean removedAtStop, PipeServerSettings settings,
+			LineDispatcher dispatcher, EventLoop loop, BiConsumer<PipeReader, Throwable> onFailure) throws IOException {
+		EventLoopReader reader = new EventLoopReader(fifo, removedAtStop, loop, dispatcher, settings, onFailure);
 		try {
 			reader.in.register();
 		}
@@ -322,7 +324,7 @@ final class EventLoopReader implements PipeReader {
 		this.finished = true;
 		try {
 			if (this.closing) {
-				new StopDrain(this.in.fifo(), this.dispatcher, this.framer, buffer().bytes, this.managed)
+				new StopDrain(this.in.fifo(), this.dispatcher, this.framer, buffer().bytes, this.removedAtStop)
 					.drain((read) -> this.chunks.dispatch(buffer().bytes, read));
 			}
 		}

@@ -58,7 +58,7 @@ final class InPipeReaders {
 		this.transport = transport;
 		this.dispatcher = dispatcher;
 		this.onFailure = onFailure;
-		this.current = transport.openReader(in.fifo(), settings, dispatcher, this::readerFailed);
+		this.current = transport.openReader(in.fifo(), in.created(), settings, dispatcher, this::readerFailed);
 		this.created = in.owned();
 	}
 
@@ -116,7 +116,11 @@ final class InPipeReaders {
 	private void replace(UsableFifo usable, boolean moved, boolean died) throws IOException {
 		PipeReader replacement;
 		try {
-			replacement = this.transport.openReader(usable.fifo(), this.settings, this.dispatcher, this::readerFailed);
+			// The pipe of a reader that died is the current one: removed at the stop
+			// if this server created it.
+			boolean removedAtStop = moved ? usable.created() : this.created != null;
+			replacement = this.transport.openReader(usable.fifo(), removedAtStop, this.settings, this.dispatcher,
+					this::readerFailed);
 		}
 		catch (IOException | RuntimeException ex) {
 			usable.discard();

@@ -52,7 +52,8 @@ final class InboundPipe implements PipeReader {
 	/**
 	 * Whether the server created the FIFO and removes it at stop, losing what it holds.
 	 */
-	private final boolean managed;
+	/** Whether the server removes the pipe at the stop: only such a pipe is sealed. */
+	private final boolean removedAtStop;
 
 	private final Thread thread;
 
@@ -89,10 +90,10 @@ final class InboundPipe implements PipeReader {
 	/** Tells at the first EOF whether a writer came and went before it. */
 	private final FirstEndWitness witness;
 
-	private InboundPipe(FifoDescriptor fifo, FileChannel channel, LineDispatcher dispatcher,
+	private InboundPipe(FifoDescriptor fifo, boolean removedAtStop, FileChannel channel, LineDispatcher dispatcher,
 			PipeServerSettings settings, BiConsumer<PipeReader, Throwable> onFailure) {
 		this.fifo = fifo;
-		this.managed = settings.isManagePipes();
+		this.removedAtStop = removedAtStop;
 		this.writerWait = new WriterWait(fifo);
 		// Before any client the server knows of can open the pipe.
 		this.witness = FirstEndWitness.open(fifo);
@@ -110,6 +111,7 @@ final class InboundPipe implements PipeReader {
 	 * Start reading an opened FIFO. The pipe owns the descriptor from now on, also if
 	 * this fails.
 	 * @param fifo the FIFO, opened and checked
+	 * @param removedAtStop whether the server removes the FIFO at the stop
 	 * @param settings the channel settings
 	 * @param dispatcher where lines go
 	 * @param onFailure told when reading fails other than by {@link #close()}, and of any
@@ -117,8 +119,8 @@ final class InboundPipe implements PipeReader {
 	 * @return the running pipe
 	 * @throws IOException if the FIFO cannot be opened for reading
 	 */
-	static InboundPipe open(FifoDescriptor fifo, PipeServerSettings settings, LineDispatcher dispatcher,
-			BiConsumer<PipeReader, Throwable> onFailure) throws IOException {
+	static InboundPipe open(FifoDescriptor fifo, boolean removedAtStop, PipeServerSettings settings,
+			LineDispatcher dispatcher, BiConsumer<PipeReader, Throwable> onFailure) throws IOException {
 		FileChannel channel;
 		try {
 			channel = fifo.openReader();
@@ -127,7 +129,7 @@ final class InboundPipe implements PipeReader {
 			fifo.close();
 			throw ex;
 		}
-		InboundPipe pipe = new InboundPipe(fifo, channel, dispatcher, settings, onFailure);
+		InboundPipe pipe = new InboundPipe(fifo, removedAtStop, channel, dispatcher, settings, onFailure);
 		pipe.thread.start();
 		return pipe;
 	}
@@ -203,7 +205,7 @@ final class InboundPipe implements PipeReader {
 
 	private void drain() throws IOException, InterruptedException {
 		this.drained = true; // once: a second drain would count the sealed pipe again
-		new StopDrain(this.fifo, this.dispatcher, this.framer, this.buffer, this.managed)
+		new StopDrain(this.fifo, this.dispatcher, this.framer, this.buffer, this.removedAtStop)
 			.drain((read) -> this.chunks.dispatch(this.buffer, read));
 	}
 

@@ -58,11 +58,12 @@ final class PipeTransport {
 		};
 	}
 
-	PipeReader openReader(FifoDescriptor fifo, PipeServerSettings settings, LineDispatcher dispatcher,
-			BiConsumer<PipeReader, Throwable> onFailure) throws IOException {
+	PipeReader openReader(FifoDescriptor fifo, boolean removedAtStop, PipeServerSettings settings,
+			LineDispatcher dispatcher, BiConsumer<PipeReader, Throwable> onFailure) throws IOException {
 		EventLoop eventLoop = this.loop;
-		return (eventLoop != null) ? EventLoopReader.open(fifo, settings, dispatcher, eventLoop, onFailure)
-				: InboundPipe.open(fifo, settings, dispatcher, onFailure);
+		return (eventLoop != null)
+				? EventLoopReader.open(fifo, removedAtStop, settings, dispatcher, eventLoop, onFailure)
+				: InboundPipe.open(fifo, removedAtStop, settings, dispatcher, onFailure);
 	}
 
 	PipeWriter openWriter(FifoDescriptor fifo, PipeServerSettings settings, SendQueue queue,

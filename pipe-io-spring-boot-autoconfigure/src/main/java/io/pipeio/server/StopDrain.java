@@ -26,14 +26,15 @@ final class StopDrain {
 
 	private final byte[] buffer;
 
-	private final boolean managed;
+	/** Whether the server removes the pipe at the stop: else it outlives the server. */
+	private final boolean removed;
 
-	StopDrain(FifoDescriptor fifo, LineDispatcher dispatcher, LineFramer framer, byte[] buffer, boolean managed) {
+	StopDrain(FifoDescriptor fifo, LineDispatcher dispatcher, LineFramer framer, byte[] buffer, boolean removed) {
 		this.fifo = fifo;
 		this.dispatcher = dispatcher;
 		this.framer = framer;
 		this.buffer = buffer;
-		this.managed = managed;
+		this.removed = removed;
 	}
 
 	/**
@@ -51,7 +52,7 @@ final class StopDrain {
 		}
 		// Paused or closed, a pipe that outlives the server keeps its lines for the next
 		// one, while a writer holds it open: else they go with our last reader.
-		boolean held = !this.managed && (this.dispatcher.isClosed() || this.dispatcher.isPaused());
+		boolean held = !this.removed && (this.dispatcher.isClosed() || this.dispatcher.isPaused());
 		if (held && !this.fifo.writersLeft() && !this.framer.hasPartialLine()) {
 			return;
 		}
@@ -116,7 +117,7 @@ final class StopDrain {
 	 * it holds is the next server's.
 	 */
 	private void countWhatGoes(int reader, boolean midLine) throws IOException {
-		if (this.managed) {
+		if (this.removed) {
 			this.dispatcher.droppedAtStop(InPipeSeal.count(this.fifo, reader, midLine, this.buffer));
 		}
 		else if (this.fifo.writersLeft()) {
