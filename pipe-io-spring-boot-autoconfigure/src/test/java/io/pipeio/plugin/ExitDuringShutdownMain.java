@@ -6,9 +6,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a plug-in in a JVM of its own that then shuts down, and has the plug-in exit on
- * SIGINT from a shutdown hook, as Ctrl-C in a terminal does: prints how the supervisor
- * took the exit ({@code exited <code> restart=<boolean> <state>}).
+ * Runs a plug-in in a JVM of its own that then shuts down, and has the plug-in end while
+ * the shutdown hooks run, as Ctrl-C in a terminal does (which sends SIGINT to both):
+ * prints how the supervisor took the exit ({@code exited <code> restart=<boolean>
+ * <state>}).
  */
 final class ExitDuringShutdownMain {
 
@@ -47,7 +48,9 @@ final class ExitDuringShutdownMain {
 		long pid = supervisor.getPid();
 		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
 			try {
-				new ProcessBuilder("kill", "-INT", Long.toString(pid)).start().waitFor();
+				// SIGKILL: SIGINT, as Ctrl-C sends it, may be ignored here, inherited
+				// from a shell that started the build in the background
+				ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
 				boolean told = exited.await(30, TimeUnit.SECONDS);
 				synchronized (report) {
 					System.out.println(told ? report + " " + supervisor.getState() : "no exit");

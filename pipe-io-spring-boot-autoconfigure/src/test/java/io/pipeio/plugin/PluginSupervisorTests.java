@@ -155,8 +155,8 @@ class PluginSupervisorTests {
 			.start();
 		String output = new String(jvm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 		assertThat(jvm.waitFor()).isZero();
-		// 130: ended by SIGINT; stopped with the application, not restarted
-		assertThat(output).contains("exited 130 restart=false STOPPED");
+		// 137: killed; stopped with the application, not restarted
+		assertThat(output).contains("exited 137 restart=false STOPPED");
 	}
 
 	@Test
