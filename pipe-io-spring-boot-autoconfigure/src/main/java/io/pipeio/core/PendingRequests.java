@@ -9,6 +9,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
+import io.pipeio.server.Durations;
 import io.pipeio.server.InputFence;
 import io.pipeio.server.OverflowPolicy;
 import io.pipeio.server.PipeSendException;
@@ -124,7 +125,8 @@ final class PendingRequests {
 			long deadline = System.nanoTime() + this.maxWaitNanos;
 			if (!this.sendLock.tryLock(this.maxWaitNanos, TimeUnit.NANOSECONDS)) {
 				throw new PipeSendException(channel,
-						"Channel '" + channel + "': no room in the send queue for " + this.settings.getSendTimeout()
+						"Channel '" + channel + "': no room in the send queue for "
+								+ Durations.format(this.settings.getSendTimeout())
 								+ " (the line of another request waits for it); " + "is a client reading "
 								+ this.settings.getOutPath() + "?");
 			}

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
+import io.pipeio.server.Durations;
 import io.pipeio.server.PipeSendException;
 import org.jspecify.annotations.Nullable;
 
@@ -81,7 +82,7 @@ final class PipeRequest {
 			Throwable cause = unwrap(failure);
 			if (outcome == PipeRequestOutcome.TIMEOUT && !(cause instanceof PipeRequestException)) {
 				throw new PipeRequestException(this.channel, PipeRequestOutcome.TIMEOUT,
-						"No answer on channel '" + this.channel + "' within " + timeout);
+						"No answer on channel '" + this.channel + "' within " + Durations.format(timeout));
 			}
 			throw new CompletionException(cause);
 		});

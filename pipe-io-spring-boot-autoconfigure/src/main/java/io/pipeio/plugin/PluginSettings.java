@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import io.pipeio.server.Durations;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -115,8 +116,9 @@ public record PluginSettings(List<String> command, @Nullable Path workingDirecto
 		positive(prefix + ".restart-window", this.restartWindow);
 		positive(prefix + ".stop-timeout", this.stopTimeout);
 		if (this.backoffMax.compareTo(this.backoffInitial) < 0) {
-			throw new IllegalArgumentException(prefix + ".backoff.max (" + this.backoffMax + ") must not be less than "
-					+ prefix + ".backoff.initial (" + this.backoffInitial + ")");
+			throw new IllegalArgumentException(
+					prefix + ".backoff.max (" + Durations.format(this.backoffMax) + ") must not be less than " + prefix
+							+ ".backoff.initial (" + Durations.format(this.backoffInitial) + ")");
 		}
 		if (!(this.backoffMultiplier >= 1.0)) {
 			throw new IllegalArgumentException(
@@ -129,7 +131,7 @@ public record PluginSettings(List<String> command, @Nullable Path workingDirecto
 
 	private static void positive(String property, Duration value) {
 		if (value.isNegative() || value.isZero()) {
-			throw new IllegalArgumentException(property + " must be positive, not " + value);
+			throw new IllegalArgumentException(property + " must be positive, not " + Durations.format(value));
 		}
 	}
 

@@ -50,7 +50,8 @@ public class PipeSendException extends RuntimeException {
 
 	static PipeSendException queueFull(PipeServerSettings settings) {
 		String channel = settings.getChannel();
-		String full = (settings.getOverflow() == OverflowPolicy.BLOCK) ? "stayed full for " + settings.getSendTimeout()
+		String full = (settings.getOverflow() == OverflowPolicy.BLOCK)
+				? "stayed full for " + Durations.format(settings.getSendTimeout())
 				: "is full (overflow " + settings.getOverflow().value() + ")";
 		return new PipeSendException(channel,
 				"Channel '" + channel + "': the send queue (" + settings.getSendQueueCapacity() + " lines, "

@@ -367,8 +367,8 @@ public final class PipeServerSettings {
 		public Builder sendTimeout(Duration sendTimeout) {
 			Objects.requireNonNull(sendTimeout, "'sendTimeout' must not be null");
 			if (sendTimeout.isNegative()) {
-				throw new IllegalArgumentException(
-						"Channel '" + this.channel + "': sendTimeout must not be negative, got " + sendTimeout);
+				throw new IllegalArgumentException("Channel '" + this.channel
+						+ "': sendTimeout must not be negative, got " + Durations.format(sendTimeout));
 			}
 			this.sendTimeout = sendTimeout;
 			return this;

@@ -42,7 +42,7 @@ class PendingRequestsTests {
 		assertThat(first.isAlive()).as("the first request still waits for room").isTrue();
 		assertThat(thrown).isInstanceOf(PipeSendException.class)
 			.hasMessageContaining("'calc'")
-			.hasMessageContaining("no room in the send queue for " + SEND_TIMEOUT);
+			.hasMessageContaining("no room in the send queue for 500ms");
 		assertThat(this.requests.size()).as("only the first holds a place").isOne();
 		this.room.countDown();
 		first.join();

@@ -76,7 +76,7 @@ class PipeChannelReplySinkTests {
 			ShellClient.run("printf 'request\\n' > '" + this.directory.resolve("relay.in") + "'");
 			PipeListenerFailedException failure = ((RecordingErrorHandler) context.getBean("pipeErrorHandler")).next();
 			assertThat(failure.getCause()).isInstanceOf(PipeSendException.class)
-				.hasMessageContaining("stayed full for PT0.1S");
+				.hasMessageContaining("stayed full for 100ms");
 			assertThat(failure.getLine()).asString().isEqualTo("request");
 			try (PipeTestClient client = PipeTestClient.connect(this.directory, "relay")) {
 				assertThat(client.receiveBytes()).hasSize(BLOCKING_LINE);

@@ -260,13 +260,13 @@ class PipePluginHostTests {
 		runner.withPropertyValues("pipe-io.channels.a.plugin.command=cat", "pipe-io.channels.a.plugin.stop-timeout=-1s")
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
-				.hasMessageContaining("pipe-io.channels.a.plugin.stop-timeout must be positive"));
+				.hasMessageContaining("pipe-io.channels.a.plugin.stop-timeout must be positive, not -1s"));
 		runner
 			.withPropertyValues("pipe-io.channels.a.plugin.command=cat",
 					"pipe-io.channels.a.plugin.backoff.initial=-5s")
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
-				.hasMessageContaining("pipe-io.channels.a.plugin.backoff.initial must be positive"));
+				.hasMessageContaining("pipe-io.channels.a.plugin.backoff.initial must be positive, not -5s"));
 	}
 
 	@Test
