@@ -94,7 +94,7 @@ final class LineReceiver implements AutoCloseable {
 			throw new AssertionError("Interrupted while waiting for a line from " + this.path, ex);
 		}
 		if (line == null) {
-			throw new AssertionError("No line from " + this.path + " within " + timeout);
+			throw new AssertionError("No line from " + this.path + " within " + timeout.toMillis() + "ms");
 		}
 		if (line == END) {
 			this.lines.add(END);
