@@ -123,6 +123,17 @@ final class FifoDescriptor implements AutoCloseable {
 	}
 
 	/**
+	 * Tell how many names the FIFO has now: none once every name was removed, when no one
+	 * can open it any more.
+	 * @return the count
+	 * @throws IOException if it cannot be told, also once this descriptor was closed
+	 */
+	synchronized int linksNow() throws IOException {
+		requireOpen();
+		return PipeFile.intAttribute(Files.readAttributes(procPath(this.fd), "unix:nlink"), "nlink");
+	}
+
+	/**
 	 * @return the permissions of the opened file when it was opened
 	 */
 	Set<PosixFilePermission> permissions() {

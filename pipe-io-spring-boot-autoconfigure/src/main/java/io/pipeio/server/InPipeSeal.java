@@ -14,7 +14,8 @@ import com.sun.jna.Memory;
  * server lets go of the pipe, so the client knows that line was not taken). What it holds
  * is then looked at through a {@link PipePeek}, without taking it.
  * <p>
- * Only for a pipe the server removes: the filler must never reach another reader.
+ * Only for a pipe no one can open any more (it has no name left): the filler must never
+ * reach another reader.
  *
  * @author pipe-io
  */

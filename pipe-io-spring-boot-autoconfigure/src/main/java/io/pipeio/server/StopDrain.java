@@ -6,13 +6,13 @@ import java.io.IOException;
  * What a reader does once its channel stops: dispatch what is in the in pipe as the stop
  * begins, without waiting for more, while the dispatcher still takes lines, and count as
  * dropped ({@link DropReason#SHUTDOWN}) the lines it no longer takes, those written
- * since, and a line cut short. A pipe the server removes is sealed before that count
- * ({@link InPipeSeal}), so that no client adds a line the count missed. A pipe this
- * server did not create outlives it, so what is not dispatched is left there for the next
- * server instead, while a client holds the pipe open; the rest of a line cut short is
- * taken out of it first ({@link LineRest}), so that the next server starts at a whole
- * line. With no writer left, the stop's close of the last reader frees the pipe's buffer:
- * its lines are counted as dropped, as in a removed pipe.
+ * since, and a line cut short. A pipe the server removes is removed first, then sealed
+ * before that count ({@link InPipeSeal}), so that no client adds a line the count missed.
+ * A pipe this server did not create outlives it, so what is not dispatched is left there
+ * for the next server instead, while a client holds the pipe open; the rest of a line cut
+ * short is taken out of it first ({@link LineRest}), so that the next server starts at a
+ * whole line. With no writer left, the stop's close of the last reader frees the pipe's
+ * buffer: its lines are counted as dropped, as in a removed pipe.
  *
  * @author pipe-io
  */
@@ -111,16 +111,23 @@ final class StopDrain {
 	}
 
 	/**
-	 * Count as dropped what goes with the pipe: all it holds if this server removes it,
-	 * sealed first so that no client adds a line after the count; what it holds with
-	 * every writer gone if it outlives the server. While a writer holds such a pipe, what
-	 * it holds is the next server's.
+	 * Count as dropped what goes with the pipe: all it holds if no one can open it any
+	 * more, sealed first so that no client adds a line after the count (a pipe this
+	 * server removes is removed now, before the seal, so that the filler can never reach
+	 * another reader, also if the removal fails); what it holds with every writer gone if
+	 * it outlives the server. While a writer holds such a pipe, what it holds is the next
+	 * server's.
 	 */
 	private void countWhatGoes(int reader, boolean midLine) throws IOException {
 		if (this.removed) {
+			PipeFiles.removeIfSame(this.fifo.file());
+		}
+		if (this.fifo.linksNow() == 0) {
 			this.dispatcher.droppedAtStop(InPipeSeal.count(this.fifo, reader, midLine, this.buffer));
 		}
-		else if (this.fifo.writersLeft()) {
+		else if (this.removed || this.fifo.writersLeft()) {
+			// not removed after all (or another name for it was made): counted as it is
+			// taken, which makes room for a client to slip a line in at the end
 			this.dispatcher.droppedAtStop(InPipeSeal.countByReading(reader, midLine, this.buffer));
 		}
 	}

@@ -218,6 +218,22 @@ class PipeServerRecoveryTests extends PipeServerTestSupport {
 	}
 
 	@Test
+	void aPipeTheStopRemovesButThatHasAnotherNameIsNotFilledByIt() throws Exception {
+		PipeServer server = this.pipes.start();
+		// Stands for a removal that fails: the pipe stays reachable after the stop.
+		Path otherName = this.dir.resolve("other-name");
+		Files.createLink(otherName, this.pipes.in());
+		try (PipeTestClient writer = this.pipes.writer()) {
+			writer.send("served");
+			this.pipes.recorder.awaitStrings(1);
+			server.stop(TestPipes.STOP_TIMEOUT);
+			assertThat(this.pipes.in()).doesNotExist();
+			assertThat(PipeContents.unreadBytes(otherName)).isZero();
+		}
+		assertThat(server.getStatistics().getDroppedTotal()).isZero();
+	}
+
+	@Test
 	void unmanagedPipeDeletedFailsUntilItIsBackAndIsNeverRemoved() throws Exception {
 		TestPipes.mkfifo(this.pipes.in());
 		TestPipes.mkfifo(this.pipes.out());
