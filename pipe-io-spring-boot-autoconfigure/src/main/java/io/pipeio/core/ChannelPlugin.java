@@ -86,12 +86,9 @@ final class ChannelPlugin implements PluginObserver {
 		else if (exitCode != 0 || willRestart) {
 			logger.warn(exited);
 		}
-		if (this.channel.failures.isStopping()) {
-			// stopped with its channel: what waits fails as the channel's stop says
-			this.channel.requests.failAll(PipeRequestOutcome.ERROR, "channel '" + this.channel.getName() + "' stopped",
-					this::discardUnread);
-		}
-		else {
+		// Stopped with its channel, the channel's stop drains what the plug-in wrote (an
+		// answer it wrote as it was told to stop too), and then fails what still waits.
+		if (!this.channel.failures.isStopping()) {
 			PendingRequests.Exit exit = markExit();
 			awaitOutputRead(plugin, exit);
 			this.channel.requests.failAll(PipeRequestOutcome.RESTARTED, reason, this::discardUnread, exit);

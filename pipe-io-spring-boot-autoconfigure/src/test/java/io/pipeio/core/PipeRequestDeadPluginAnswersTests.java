@@ -100,6 +100,44 @@ class PipeRequestDeadPluginAnswersTests {
 	}
 
 	@Test
+	void anAnswerThePluginWritesAsItsChannelStopsReachesItsRequest() throws Exception {
+		// Greets (a line for the listener, which holds the channel's reading up), and
+		// answers only when told to stop (SIGTERM), then exits.
+		Path script = this.directory.resolve("answers-at-stop.sh");
+		Files.writeString(script, """
+				trap 'echo "$line answered at stop"; exit 0' TERM
+				echo hello
+				read -r line
+				: > "$1"
+				while :; do sleep 0.05; done
+				""");
+		Path read = this.directory.resolve("read");
+		PipeIoContextRunners.withDirectory(this.directory.resolve("pipes"))
+			.withUserConfiguration(HeldListener.class)
+			.withPropertyValues("pipe-io.channels.calc.plugin.command[0]=bash",
+					"pipe-io.channels.calc.plugin.command[1]=" + script,
+					"pipe-io.channels.calc.plugin.command[2]=" + read)
+			.run((context) -> {
+				HeldListener listener = context.getBean(HeldListener.class);
+				PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+				PluginSupervisor plugin = registry.getRequiredChannel("calc").getPlugin();
+				assertThat(listener.entered.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+				CompletableFuture<String> request = context.getBean(PipeRequestOperations.class)
+					.sendAndReceiveAsync("calc", "last", WAIT);
+				await().atMost(WAIT).until(() -> Files.exists(read));
+				Thread stopping = new Thread(() -> registry.stop("calc"), "test-stop");
+				stopping.start();
+				// It answered and exited, and the channel saw it exit, while its answer
+				// still waits behind the held listener: the stop's drain reads it.
+				await().atMost(WAIT).until(() -> plugin.getLastExitCode() != null);
+				listener.release.countDown();
+				stopping.join(WAIT.toMillis());
+				assertThat(request).succeedsWithin(WAIT).isEqualTo("last answered at stop");
+				assertThat(registry.getRequiredChannel("calc").getStatistics().getDroppedTotal()).isZero();
+			});
+	}
+
+	@Test
 	void aPluginThatDiesWithoutAnsweringFailsItsRequestWithoutWaitingForItsOutput(CapturedOutput output)
 			throws Exception {
 		Path script = this.directory.resolve("dies.py");
