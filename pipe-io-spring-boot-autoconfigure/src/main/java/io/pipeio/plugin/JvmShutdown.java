@@ -1,5 +1,9 @@
 package io.pipeio.plugin;
 
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
 /**
  * Tells whether the JVM is shutting down. On Ctrl-C the terminal sends SIGINT to the
  * plug-ins as well as to the JVM, and a plug-in that exits on it is about to be stopped
@@ -12,7 +16,26 @@ package io.pipeio.plugin;
  */
 final class JvmShutdown {
 
+	private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
 	private JvmShutdown() {
+	}
+
+	/**
+	 * Wait a moment for the JVM's shutdown to begin: Ctrl-C reaches a plug-in and the JVM
+	 * at once, and the plug-in's exit may be seen a moment before the hooks run.
+	 * @param wait the longest to wait
+	 * @return whether the shutdown hooks have begun to run
+	 */
+	static boolean awaitInProgress(Duration wait) {
+		long deadline = System.nanoTime() + wait.toNanos();
+		while (!inProgress()) {
+			if (System.nanoTime() - deadline >= 0) {
+				return false;
+			}
+			LockSupport.parkNanos(POLL_NANOS);
+		}
+		return true;
 	}
 
 	/**

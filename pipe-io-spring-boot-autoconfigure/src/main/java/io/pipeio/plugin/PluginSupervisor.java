@@ -24,6 +24,15 @@ import org.jspecify.annotations.Nullable;
  */
 public final class PluginSupervisor {
 
+	/** How a process ends on SIGINT: killed by signal 2, or a shell's exit on it. */
+	private static final int SIGINT_EXIT = 128 + 2;
+
+	/**
+	 * How long an exit on SIGINT waits for the JVM's shutdown to begin: Ctrl-C sends it
+	 * to the JVM at the same moment, and the exit may be seen first.
+	 */
+	private static final Duration SIGINT_GRACE = Duration.ofSeconds(1);
+
 	private final String channel;
 
 	private final PluginSettings settings;
@@ -232,7 +241,7 @@ public final class PluginSupervisor {
 		this.process = null;
 		this.lastExitCode = code;
 		joinStderr();
-		if (JvmShutdown.inProgress()) {
+		if (JvmShutdown.inProgress() || (code == SIGINT_EXIT && JvmShutdown.awaitInProgress(SIGINT_GRACE))) {
 			// Ctrl-C reaches the plug-in too: it ended with the application, which stops
 			this.state = PluginState.STOPPED;
 			this.observer.onExited(this, code, false);

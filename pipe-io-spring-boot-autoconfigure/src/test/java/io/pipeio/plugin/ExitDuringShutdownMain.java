@@ -37,9 +37,16 @@ final class ExitDuringShutdownMain {
 			}
 
 		};
+		// "first": the plug-in ends a moment before the shutdown begins, with the code of
+		// an exit on SIGINT; else it is killed while the shutdown hooks run.
+		boolean first = args.length > 1 && args[1].equals("first");
+		Path trigger = directory.resolve("trigger");
+		List<String> command = first
+				? List.of("bash", "-c", "while [ ! -e \"$0\" ]; do sleep 0.01; done; exit 130", trigger.toString())
+				: List.of("sleep", "1000");
 		PluginSupervisor supervisor = new PluginSupervisor("test",
-				PluginSettings.of(List.of("sleep", "1000")).withProcess(null, java.util.Map.of(), false),
-				directory.resolve("test.in"), directory.resolve("test.out"), observer);
+				PluginSettings.of(command).withProcess(null, java.util.Map.of(), false), directory.resolve("test.in"),
+				directory.resolve("test.out"), observer);
 		supervisor.start();
 		if (!started.await(30, TimeUnit.SECONDS)) {
 			System.out.println("not started");
@@ -50,7 +57,9 @@ final class ExitDuringShutdownMain {
 			try {
 				// SIGKILL: SIGINT, as Ctrl-C sends it, may be ignored here, inherited
 				// from a shell that started the build in the background
-				ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+				if (!first) {
+					ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+				}
 				boolean told = exited.await(30, TimeUnit.SECONDS);
 				synchronized (report) {
 					System.out.println(told ? report + " " + supervisor.getState() : "no exit");
@@ -63,6 +72,11 @@ final class ExitDuringShutdownMain {
 				supervisor.stop();
 			}
 		}));
+		if (first) {
+			java.nio.file.Files.createFile(trigger);
+			// the exit is seen a moment before the hooks begin, as it may be on Ctrl-C
+			Thread.sleep(200);
+		}
 		System.exit(0);
 	}
 

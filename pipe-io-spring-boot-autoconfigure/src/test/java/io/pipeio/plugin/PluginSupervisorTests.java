@@ -160,6 +160,20 @@ class PluginSupervisorTests {
 	}
 
 	@Test
+	void aPluginThatExitsOnSigintJustBeforeTheJvmShutsDownIsNotRestarted() throws Exception {
+		String java = ProcessHandle.current().info().command().orElseThrow();
+		Process jvm = new ProcessBuilder(java, "-Xmx64m", "-XX:TieredStopAtLevel=1", "-cp",
+				System.getProperty("java.class.path"), ExitDuringShutdownMain.class.getName(),
+				this.directory.toString(), "first")
+			.redirectErrorStream(true)
+			.start();
+		String output = new String(jvm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertThat(jvm.waitFor()).isZero();
+		// 130: as on SIGINT, seen as the shutdown begins or a moment before
+		assertThat(output).contains("exited 130 restart=false STOPPED");
+	}
+
+	@Test
 	void restartStopsTheRunningProcessAndStartsANewOne() {
 		PluginSupervisor supervisor = supervise(bash("echo up >&2; exec sleep 1000"));
 		await().atMost(WAIT)
