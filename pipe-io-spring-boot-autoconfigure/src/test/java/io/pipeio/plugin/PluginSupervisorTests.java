@@ -147,30 +147,27 @@ class PluginSupervisorTests {
 
 	@Test
 	void aPluginThatExitsWhileTheJvmShutsDownIsNotRestarted() throws Exception {
-		String java = ProcessHandle.current().info().command().orElseThrow();
-		Process jvm = new ProcessBuilder(java, "-Xmx64m", "-XX:TieredStopAtLevel=1", "-cp",
-				System.getProperty("java.class.path"), ExitDuringShutdownMain.class.getName(),
-				this.directory.toString())
-			.redirectErrorStream(true)
-			.start();
-		String output = new String(jvm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-		assertThat(jvm.waitFor()).isZero();
 		// 137: killed; stopped with the application, not restarted
-		assertThat(output).contains("exited 137 restart=false STOPPED");
+		assertThat(exitDuringShutdown("killed")).contains("exited 137 restart=false STOPPED");
 	}
 
 	@Test
 	void aPluginThatExitsOnSigintJustBeforeTheJvmShutsDownIsNotRestarted() throws Exception {
+		// 130: as on SIGINT, seen a moment before the shutdown begins
+		assertThat(exitDuringShutdown("first")).contains("exited 130 restart=false STOPPED");
+	}
+
+	/** Run {@link ExitDuringShutdownMain} in a JVM of its own; its output. */
+	private String exitDuringShutdown(String mode) throws Exception {
 		String java = ProcessHandle.current().info().command().orElseThrow();
 		Process jvm = new ProcessBuilder(java, "-Xmx64m", "-XX:TieredStopAtLevel=1", "-cp",
 				System.getProperty("java.class.path"), ExitDuringShutdownMain.class.getName(),
-				this.directory.toString(), "first")
+				this.directory.toString(), mode)
 			.redirectErrorStream(true)
 			.start();
 		String output = new String(jvm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-		assertThat(jvm.waitFor()).isZero();
-		// 130: as on SIGINT, seen as the shutdown begins or a moment before
-		assertThat(output).contains("exited 130 restart=false STOPPED");
+		assertThat(jvm.waitFor()).as(output).isZero();
+		return output;
 	}
 
 	@Test
