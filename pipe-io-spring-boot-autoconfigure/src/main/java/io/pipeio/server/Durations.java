@@ -42,8 +42,8 @@ public final class Durations {
 			return duration.toNanos() + "ns";
 		}
 		catch (ArithmeticException ex) {
-			return duration.toString(); // longer than any setting: a quarter million
-										// years
+			// longer than any setting: some quarter million years
+			return duration.toString();
 		}
 	}
 

@@ -56,7 +56,9 @@ final class EventLoopReader implements PipeReader {
 
 	private final int bufferSize;
 
-	/** Whether the server removes the pipe at the stop: only such a pipe is sealed. */
+	/**
+	 * Whether the server created the FIFO and removes it at the stop ({@link StopDrain}).
+	 */
 	private final boolean removedAtStop;
 
 	private final SerialExecutor serial;

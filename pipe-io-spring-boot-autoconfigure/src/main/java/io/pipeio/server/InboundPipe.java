@@ -50,9 +50,8 @@ final class InboundPipe implements PipeReader {
 	private final byte[] buffer;
 
 	/**
-	 * Whether the server created the FIFO and removes it at stop, losing what it holds.
+	 * Whether the server created the FIFO and removes it at the stop ({@link StopDrain}).
 	 */
-	/** Whether the server removes the pipe at the stop: only such a pipe is sealed. */
 	private final boolean removedAtStop;
 
 	private final Thread thread;

@@ -26,7 +26,7 @@ final class StopDrain {
 
 	private final byte[] buffer;
 
-	/** Whether the server removes the pipe at the stop: else it outlives the server. */
+	/** Whether the server created the pipe, and so removes it at the stop. */
 	private final boolean removed;
 
 	StopDrain(FifoDescriptor fifo, LineDispatcher dispatcher, LineFramer framer, byte[] buffer, boolean removed) {
