@@ -35,6 +35,10 @@ class SampleJarAotIT {
 	@TempDir
 	Path directory;
 
+	/** The jar's temporary directory, where it extracts its plug-in scripts. */
+	@TempDir
+	Path temporary;
+
 	private Process process;
 
 	@AfterEach
@@ -49,9 +53,9 @@ class SampleJarAotIT {
 	void aotProcessedJarServesItsChannelsAndPlugin() throws Exception {
 		int port = SampleJarIT.freePort();
 		Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-		this.process = new ProcessBuilder(java.toString(), "-Dspring.aot.enabled=true", "-jar",
-				SampleJarIT.findJar().toString(), "--pipe-io.directory=" + this.directory, "--server.port=" + port,
-				"--server.address=127.0.0.1")
+		this.process = new ProcessBuilder(java.toString(), "-Dspring.aot.enabled=true",
+				"-Djava.io.tmpdir=" + this.temporary, "-jar", SampleJarIT.findJar().toString(),
+				"--pipe-io.directory=" + this.directory, "--server.port=" + port, "--server.address=127.0.0.1")
 			.redirectErrorStream(true)
 			.start();
 		this.process.getOutputStream().close();

@@ -42,6 +42,13 @@ class SampleJarIT {
 	@TempDir
 	Path directory;
 
+	/**
+	 * The jar's temporary directory: the plug-in scripts it extracts there outlive a
+	 * SIGKILL, and go with it.
+	 */
+	@TempDir
+	Path temporary;
+
 	private final List<Process> processes = new ArrayList<>();
 
 	@AfterEach
@@ -206,8 +213,9 @@ class SampleJarIT {
 	private RunningJar start(int port, Path workingDirectory, List<String> extraArguments,
 			Map<String, String> environment) throws IOException {
 		Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-		List<String> command = new ArrayList<>(List.of(java.toString(), "-jar", findJar().toString(),
-				"--pipe-io.directory=" + this.directory, "--server.port=" + port, "--server.address=127.0.0.1"));
+		List<String> command = new ArrayList<>(List.of(java.toString(), "-Djava.io.tmpdir=" + this.temporary, "-jar",
+				findJar().toString(), "--pipe-io.directory=" + this.directory, "--server.port=" + port,
+				"--server.address=127.0.0.1"));
 		command.addAll(extraArguments);
 		ProcessBuilder builder = new ProcessBuilder(command).directory(workingDirectory.toFile())
 			.redirectErrorStream(true);
