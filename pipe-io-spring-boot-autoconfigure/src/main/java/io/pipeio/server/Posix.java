@@ -145,10 +145,7 @@ final class Posix {
 			return libc().read(fd, buffer, new NativeLong(length)).intValue();
 		}
 		catch (LastErrorException ex) {
-			if (ex.getErrorCode() == EAGAIN) {
-				return -1;
-			}
-			throw failure("read", ex);
+			return nothingYetOr("read", ex);
 		}
 	}
 
@@ -169,10 +166,7 @@ final class Posix {
 			return libc().read(fd, buffer, new NativeLong(length)).intValue();
 		}
 		catch (LastErrorException ex) {
-			if (ex.getErrorCode() == EAGAIN) {
-				return -1;
-			}
-			throw failure("read", ex);
+			return nothingYetOr("read", ex);
 		}
 	}
 
@@ -192,10 +186,7 @@ final class Posix {
 			return libc().write(fd, buffer, new NativeLong(length)).intValue();
 		}
 		catch (LastErrorException ex) {
-			if (ex.getErrorCode() == EAGAIN) {
-				return -1;
-			}
-			throw failure("write", ex);
+			return nothingYetOr("write", ex);
 		}
 	}
 
@@ -264,6 +255,18 @@ final class Posix {
 			return -1;
 		}
 		throw failure(call, errno);
+	}
+
+	/**
+	 * After a JNA call failed: {@code EAGAIN} is no failure.
+	 * @return -1 if the call would have had to wait
+	 * @throws IOException for any other error
+	 */
+	private static int nothingYetOr(String call, LastErrorException ex) throws IOException {
+		if (ex.getErrorCode() == EAGAIN) {
+			return -1;
+		}
+		throw failure(call, ex);
 	}
 
 	/**
