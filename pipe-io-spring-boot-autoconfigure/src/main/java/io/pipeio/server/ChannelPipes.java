@@ -3,7 +3,6 @@ package io.pipeio.server;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -255,13 +254,7 @@ final class ChannelPipes {
 	 * @return the lines thrown away
 	 */
 	long discardUnread(LongSupplier queuedBytes) throws IOException {
-		long discarded = this.outbound.discardUnread();
-		long deadline = System.nanoTime() + DISCARD_WAIT_NANOS;
-		while (queuedBytes.getAsLong() > 0 && System.nanoTime() - deadline < 0) {
-			LockSupport.parkNanos(1_000_000); // the writer wakes no one when it is done
-			discarded += this.outbound.discardUnread();
-		}
-		return discarded;
+		return UnreadOutLines.discardOnceWritten(this.outbound::discardUnread, queuedBytes, DISCARD_WAIT_NANOS);
 	}
 
 }

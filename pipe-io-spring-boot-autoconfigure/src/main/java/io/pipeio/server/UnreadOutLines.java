@@ -1,6 +1,8 @@
 package io.pipeio.server;
 
 import java.io.IOException;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 
 /**
  * What a writer of an <em>out</em> pipe does as it lets go of the pipe: the lines it
@@ -120,6 +122,45 @@ final class UnreadOutLines {
 		finally {
 			Posix.close(reader);
 		}
+	}
+
+	/**
+	 * Throw away what waits unread in an <em>out</em> pipe, and what the writer still
+	 * writes there, until nothing is queued or being written any more, or the wait is
+	 * over.
+	 * @param discard throws away what the pipe holds now, returning its lines
+	 * @param queuedBytes the bytes still queued or being written
+	 * @param waitNanos how long to wait for the writer at most
+	 * @return the lines thrown away
+	 */
+	static long discardOnceWritten(Discard discard, LongSupplier queuedBytes, long waitNanos) throws IOException {
+		long deadline = System.nanoTime() + waitNanos;
+		long discarded = 0;
+		while (true) {
+			// Asked before the discard, not after: a line the writer finished between a
+			// discard and the question would be left for the next client to read, as a
+			// request nobody waits for, whose answer then goes to the next request.
+			boolean written = queuedBytes.getAsLong() == 0;
+			discarded += discard.discard();
+			if (written || System.nanoTime() - deadline >= 0) {
+				return discarded;
+			}
+			LockSupport.parkNanos(1_000_000); // the writer wakes no one when it is done
+		}
+	}
+
+	/**
+	 * Throws away what an out pipe holds now.
+	 */
+	@FunctionalInterface
+	interface Discard {
+
+		/**
+		 * @return the lines thrown away
+		 * @throws IOException if the pipe cannot be read
+		 */
+		long discard() throws IOException;
+
 	}
 
 }
