@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 
 import org.jspecify.annotations.Nullable;
 
@@ -36,6 +37,10 @@ final class FifoOpening {
 
 	private static final int FIFO = 0010000;
 
+	private static final long MIN_OPEN_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+	private static final long CREATED_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
 	private FifoOpening() {
 	}
 
@@ -44,13 +49,16 @@ final class FifoOpening {
 	 * other end.
 	 * @param fifo the FIFO
 	 * @param mode {@link StandardOpenOption#READ} or {@link StandardOpenOption#WRITE}
-	 * @param timeout how long the other end may take to appear
+	 * @param timeout how long the FIFO, and then its other end, may take to appear
 	 * @return the open channel
-	 * @throws AssertionError if nobody held the other end within {@code timeout}
-	 * @throws UncheckedIOException if the FIFO cannot be opened (for example, it does not
-	 * exist)
+	 * @throws AssertionError if the FIFO did not appear, or nobody held its other end,
+	 * within {@code timeout}
+	 * @throws UncheckedIOException if the FIFO cannot be opened (for example, it is not
+	 * this user's to open)
 	 */
 	static FileChannel open(Path fifo, StandardOpenOption mode, Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		awaitCreated(fifo, deadline, timeout);
 		CompletableFuture<FileChannel> opening = new CompletableFuture<>();
 		Thread opener = new Thread(() -> {
 			try {
@@ -63,12 +71,13 @@ final class FifoOpening {
 		opener.setDaemon(true);
 		opener.start();
 		try {
-			return opening.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+			// A moment at least: a FIFO that appeared just now may well have its peer.
+			return opening.get(Math.max(MIN_OPEN_NANOS, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
 		}
 		catch (TimeoutException ex) {
 			abandon(fifo, opener, opening);
-			throw new AssertionError("Opening " + fifo + " for " + describe(mode) + " blocked for " + timeout
-					+ ": no process holds its other end (is the channel started?)");
+			throw new AssertionError("Opening " + fifo + " for " + describe(mode) + " blocked for " + timeout.toMillis()
+					+ "ms: no process holds its other end (is the channel started?)");
 		}
 		catch (InterruptedException ex) {
 			abandon(fifo, opener, opening);
@@ -81,6 +90,25 @@ final class FifoOpening {
 				throw new UncheckedIOException("Cannot open " + fifo + " for " + describe(mode), io);
 			}
 			throw new IllegalStateException("Cannot open " + fifo + " for " + describe(mode), cause);
+		}
+	}
+
+	/**
+	 * Wait for the FIFO to be there: a channel started a moment after the test's first
+	 * step (or by it, such as one that does not start on its own) creates its pipes then.
+	 * Polled: a test helper, for at most the timeout.
+	 */
+	private static void awaitCreated(Path fifo, long deadline, Duration timeout) {
+		while (!Files.exists(fifo, LinkOption.NOFOLLOW_LINKS)) {
+			if (System.nanoTime() - deadline >= 0) {
+				throw new AssertionError(fifo + " did not appear within " + timeout.toMillis()
+						+ "ms: is its channel declared (pipe-io.channels.<name>) and started, and are its pipes"
+						+ " at this path (its in-pipe and out-pipe settings)?");
+			}
+			if (Thread.currentThread().isInterrupted()) {
+				throw new AssertionError("Interrupted while waiting for " + fifo + " to appear");
+			}
+			LockSupport.parkNanos(CREATED_POLL_NANOS);
 		}
 	}
 

@@ -82,9 +82,11 @@ public final class PipeTestClient implements AutoCloseable {
 	 * Connect to a channel's pipes: the in pipe first, then the out pipe.
 	 * @param in the pipe the server reads
 	 * @param out the pipe the server writes
-	 * @param timeout how long opening may wait, and receiving unless told otherwise
+	 * @param timeout how long opening may wait (for a pipe to be created, and then for
+	 * the server to hold it), and receiving unless told otherwise
 	 * @return the connected client
-	 * @throws AssertionError if the server did not hold a pipe open within the timeout
+	 * @throws AssertionError if a pipe was not there, or the server did not hold it open,
+	 * within the timeout
 	 */
 	public static PipeTestClient connect(Path in, Path out, Duration timeout) {
 		Assert.notNull(in, "'in' must not be null");

@@ -80,7 +80,9 @@ public final class PipeTestDirectory implements AutoCloseable {
 	}
 
 	/**
-	 * Connect a client to a channel whose pipes are in this directory.
+	 * Connect a client to a channel whose pipes are in this directory, named
+	 * {@code <channel>.in} and {@code <channel>.out} (the default names): for pipes
+	 * configured elsewhere, use {@link PipeTestClient#connect(Path, Path)}.
 	 * @param channel the channel name
 	 * @return the connected client, to be closed by the caller
 	 * @see PipeTestClient#connect(Path, String)
@@ -91,8 +93,8 @@ public final class PipeTestDirectory implements AutoCloseable {
 	}
 
 	/**
-	 * Connect to a channel in this directory, send one line and return the first reply
-	 * line.
+	 * Connect to a channel in this directory (pipes named as for {@link #connect}), send
+	 * one line and return the first reply line.
 	 * @param channel the channel name
 	 * @param line the request, UTF-8
 	 * @return the reply, UTF-8

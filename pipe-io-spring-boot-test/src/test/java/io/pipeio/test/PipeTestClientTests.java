@@ -2,9 +2,11 @@ package io.pipeio.test;
 
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -108,10 +110,49 @@ class PipeTestClientTests {
 	}
 
 	@Test
-	void connectingToAMissingPipeFails() {
+	void connectingToAPipeThatNeverAppearsFailsNamingItAfterTheTimeout() {
+		long start = System.nanoTime();
+		assertThatExceptionOfType(AssertionError.class)
+			.isThrownBy(() -> PipeTestClient.connect(this.directory.resolve("missing.in"),
+					this.directory.resolve("missing.out"), SHORT))
+			.withMessageContaining("missing.in")
+			.withMessageContaining("did not appear within 300ms")
+			.withMessageContaining("pipe-io.channels.<name>");
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(SHORT);
+	}
+
+	@Test
+	void connectingWaitsForAChannelThatCreatesItsPipesAMomentLater() throws Exception {
+		CompletableFuture<FifoPeer> peer = new CompletableFuture<>();
+		Thread test = Thread.currentThread();
+		Thread starter = new Thread(() -> {
+			try {
+				// the channel starts once the client waits for its pipes
+				await().atMost(Duration.ofSeconds(10))
+					.pollInterval(Duration.ofMillis(5))
+					.until(() -> test.getState() == Thread.State.TIMED_WAITING);
+				peer.complete(FifoPeer.echo(this.directory, "late"));
+			}
+			catch (Exception | AssertionError ex) {
+				peer.completeExceptionally(ex);
+			}
+		});
+		starter.start();
+		try (PipeTestClient client = PipeTestClient.connect(this.directory, "late")) {
+			assertThat(client.request("here")).isEqualTo("here");
+		}
+		finally {
+			starter.join(10_000);
+			peer.join().close();
+		}
+	}
+
+	@Test
+	void somethingAtThePathThatIsNoFifoFailsAtOnce() throws Exception {
+		Files.createDirectory(this.directory.resolve("odd.in"));
 		assertThatExceptionOfType(UncheckedIOException.class)
-			.isThrownBy(() -> PipeTestClient.connect(this.directory, "missing"))
-			.withMessageContaining("missing.in");
+			.isThrownBy(() -> PipeTestClient.connect(this.directory, "odd"))
+			.withMessageContaining("odd.in");
 	}
 
 	private static List<String> clientThreads() {
