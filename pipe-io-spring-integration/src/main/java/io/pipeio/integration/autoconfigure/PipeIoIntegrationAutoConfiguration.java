@@ -5,6 +5,7 @@ import io.pipeio.core.PipeChannelRegistry;
 import io.pipeio.core.PipeOperations;
 import io.pipeio.integration.dsl.PipeChannelAdapters;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -31,6 +32,11 @@ public final class PipeIoIntegrationAutoConfiguration {
 	@ConditionalOnMissingBean
 	PipeChannelAdapters pipeChannelAdapters(PipeChannelRegistry registry, PipeOperations operations) {
 		return new PipeChannelAdapters(registry, operations);
+	}
+
+	@Bean
+	static IntegrationNotEnabledWarning pipeIoIntegrationNotEnabledWarning(ListableBeanFactory beanFactory) {
+		return new IntegrationNotEnabledWarning(beanFactory);
 	}
 
 }

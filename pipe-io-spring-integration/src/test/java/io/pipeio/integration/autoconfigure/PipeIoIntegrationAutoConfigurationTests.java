@@ -10,12 +10,15 @@ import io.pipeio.integration.dsl.PipeIo;
 import io.pipeio.test.PipeTestClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.integration.autoconfigure.IntegrationAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.integration.dsl.IntegrationFlow;
@@ -23,10 +26,11 @@ import org.springframework.integration.dsl.IntegrationFlow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * When {@link PipeIoIntegrationAutoConfiguration} provides the adapters' factory, and
- * that the static {@link PipeIo} factory needs none.
+ * When {@link PipeIoIntegrationAutoConfiguration} provides the adapters' factory, that
+ * the static {@link PipeIo} factory needs none, and that flows nothing runs are told of.
  */
 @Timeout(60)
+@ExtendWith(OutputCaptureExtension.class)
 class PipeIoIntegrationAutoConfigurationTests {
 
 	@TempDir
@@ -70,6 +74,40 @@ class PipeIoIntegrationAutoConfigurationTests {
 		runner().withUserConfiguration(EchoFlow.class).run((context) -> {
 			assertThat(PipeTestClient.request(this.directory, "echo", "hello")).isEqualTo("HELLO");
 		});
+	}
+
+	@Test
+	void runWithAFlowButSpringIntegrationNotEnabledShouldWarnNamingTheFlowAndTheFix(CapturedOutput output) {
+		withoutIntegrationAutoConfiguration().withUserConfiguration(EchoFlow.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context.getBean(PipeChannelRegistry.class).getChannel("echo")).isNull();
+			assertThat(output).contains("nothing runs the IntegrationFlow bean(s) [echo]")
+				.contains("spring-boot-starter-integration")
+				.contains("@EnableIntegration");
+		});
+	}
+
+	@Test
+	void runWithAFlowAndSpringIntegrationEnabledShouldNotWarn(CapturedOutput output) {
+		runner().withUserConfiguration(EchoFlow.class).run((context) -> {
+			assertThat(context.getBean(PipeChannelRegistry.class).getChannel("echo")).isNotNull();
+			assertThat(output).doesNotContain("Spring Integration is not enabled");
+		});
+	}
+
+	@Test
+	void runWithoutFlowsShouldNotWarnWhateverIsEnabled(CapturedOutput output) {
+		withoutIntegrationAutoConfiguration().run((context) -> {
+			assertThat(context).hasNotFailed().hasSingleBean(PipeChannelAdapters.class);
+			assertThat(output).doesNotContain("Spring Integration is not enabled");
+		});
+	}
+
+	private ApplicationContextRunner withoutIntegrationAutoConfiguration() {
+		return new ApplicationContextRunner()
+			.withConfiguration(
+					AutoConfigurations.of(PipeIoAutoConfiguration.class, PipeIoIntegrationAutoConfiguration.class))
+			.withPropertyValues("pipe-io.directory=" + this.directory);
 	}
 
 	@Configuration(proxyBeanMethods = false)
