@@ -39,6 +39,9 @@ public class PipeMessageHandler extends AbstractMessageHandler {
 
 	private Function<Message<?>, @Nullable String> channel = FROM_HEADER;
 
+	/** The one channel every message goes to, if set so. */
+	private @Nullable String fixedChannel;
+
 	private @Nullable PipeMessageConverter converter;
 
 	/**
@@ -68,6 +71,16 @@ public class PipeMessageHandler extends AbstractMessageHandler {
 	public void setChannel(String channel) {
 		Assert.hasText(channel, "'channel' must not be empty");
 		this.channel = (message) -> channel;
+		this.fixedChannel = channel;
+	}
+
+	/**
+	 * Return the one channel every message is written to.
+	 * @return the channel name, or {@code null} if each message names its own (a header
+	 * or a function)
+	 */
+	public @Nullable String getChannel() {
+		return this.fixedChannel;
 	}
 
 	/**
@@ -77,6 +90,7 @@ public class PipeMessageHandler extends AbstractMessageHandler {
 	public void setChannelFunction(Function<Message<?>, @Nullable String> channelFunction) {
 		Assert.notNull(channelFunction, "'channelFunction' must not be null");
 		this.channel = channelFunction;
+		this.fixedChannel = null;
 	}
 
 	/**

@@ -35,6 +35,11 @@ public final class PipeIoIntegrationAutoConfiguration {
 	}
 
 	@Bean
+	UndeclaredOutboundChannelWarning pipeIoUndeclaredOutboundChannelWarning(PipeChannelRegistry registry) {
+		return new UndeclaredOutboundChannelWarning(registry);
+	}
+
+	@Bean
 	static IntegrationNotEnabledWarning pipeIoIntegrationNotEnabledWarning(ListableBeanFactory beanFactory) {
 		return new IntegrationNotEnabledWarning(beanFactory);
 	}

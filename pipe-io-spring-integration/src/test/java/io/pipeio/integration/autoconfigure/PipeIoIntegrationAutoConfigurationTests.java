@@ -103,6 +103,19 @@ class PipeIoIntegrationAutoConfigurationTests {
 		});
 	}
 
+	@Test
+	void runWithAnOutboundAdapterToAChannelThatDoesNotExistShouldWarnNamingIt(CapturedOutput output) {
+		runner().withPropertyValues("pipe-io.channels.commands.auto-startup=false")
+			.withUserConfiguration(OutboundFlows.class)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(output).contains("writes to channel 'comands', which does not exist")
+					.contains("pipe-io.channels.comands: {}")
+					.doesNotContain("writes to channel 'commands'")
+					.doesNotContain("writes to channel 'echo'");
+			});
+	}
+
 	private ApplicationContextRunner withoutIntegrationAutoConfiguration() {
 		return new ApplicationContextRunner()
 			.withConfiguration(
@@ -122,6 +135,29 @@ class PipeIoIntegrationAutoConfigurationTests {
 		@Bean
 		PipeChannelAdapters userPipeChannelAdapters() {
 			return this.adapters;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OutboundFlows {
+
+		/** A typo: no such channel. */
+		@Bean
+		IntegrationFlow misspelt(PipeChannelAdapters pipes) {
+			return (flow) -> flow.handle(pipes.outbound("comands"));
+		}
+
+		/** Declared, though not started. */
+		@Bean
+		IntegrationFlow declared(PipeChannelAdapters pipes) {
+			return (flow) -> flow.handle(pipes.outbound("commands"));
+		}
+
+		/** Declared by the inbound adapter as it starts; the answers go back there. */
+		@Bean
+		IntegrationFlow echo(PipeChannelAdapters pipes) {
+			return IntegrationFlow.from(pipes.inbound("echo")).handle(pipes.outbound("echo")).get();
 		}
 
 	}
