@@ -16,7 +16,8 @@ import org.springframework.integration.dsl.IntegrationFlow;
 /**
  * Auto-configuration of the pipe-io Spring Integration adapters: a
  * {@link PipeChannelAdapters} bound to the application's channels, when Spring
- * Integration is on the classpath and pipe-io is enabled.
+ * Integration is on the classpath and pipe-io is enabled; and warnings at start-up of
+ * flows that nothing runs and of outbound adapters whose channel does not exist.
  *
  * @author pipe-io
  */
