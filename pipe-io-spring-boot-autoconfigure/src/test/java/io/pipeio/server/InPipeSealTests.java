@@ -1,10 +1,8 @@
 package io.pipeio.server;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
-import com.sun.jna.Memory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -74,11 +72,7 @@ class InPipeSealTests {
 
 	/** A client's non-blocking write: whether the pipe took it. */
 	private boolean clientWrites(String text) throws IOException {
-		byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
-		try (Memory memory = new Memory(bytes.length)) {
-			memory.write(0, bytes, 0, bytes.length);
-			return Posix.writeNow(this.client, memory, bytes.length) == bytes.length;
-		}
+		return TestPipes.writeNow(this.client, text) == text.length();
 	}
 
 }

@@ -3,6 +3,7 @@ package io.pipeio.server;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import com.sun.jna.Library;
+import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import io.pipeio.test.PipeTestClient;
 import io.pipeio.testsupport.OpenDescriptors;
@@ -353,6 +355,21 @@ final class TestPipes implements AutoCloseable {
 	 */
 	static long inode(Path path) throws IOException {
 		return (Long) Files.getAttribute(path, "unix:ino", LinkOption.NOFOLLOW_LINKS);
+	}
+
+	/**
+	 * Write to a pipe as a client does that never waits (the descriptor opened
+	 * {@code O_NONBLOCK}), through the engine's own call.
+	 * @param descriptor the pipe's descriptor
+	 * @param text the bytes to write, US-ASCII
+	 * @return how many bytes the pipe took: fewer than all when it is full
+	 */
+	static int writeNow(int descriptor, String text) throws IOException {
+		byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
+		try (Memory memory = new Memory(bytes.length)) {
+			memory.write(0, bytes, 0, bytes.length);
+			return Math.max(Posix.writeNow(descriptor, memory, bytes.length), 0);
+		}
 	}
 
 	/**

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import com.sun.jna.Memory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -91,10 +90,8 @@ class UnreadOutLinesTests {
 	}
 
 	private void write(String text) {
-		byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
-		try (Memory memory = new Memory(bytes.length)) {
-			memory.write(0, bytes, 0, bytes.length);
-			assertThat(Posix.writeNow(this.writer, memory, bytes.length)).isEqualTo(bytes.length);
+		try {
+			assertThat(TestPipes.writeNow(this.writer, text)).isEqualTo(text.length());
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);
