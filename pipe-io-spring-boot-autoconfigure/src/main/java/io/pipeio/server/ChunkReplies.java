@@ -26,9 +26,11 @@ import org.jspecify.annotations.Nullable;
  * but turns slow again only after two slow windows in a row: on a busy machine a fast
  * handler is preempted now and then, and one such window would otherwise cost it a write
  * per line for the next {@value #CHECK_INTERVAL} lines;</li>
- * <li>early, at {@value #MAX_LINES} lines or {@value #MAX_BYTES} bytes (large replies
- * must not pile up outside the queue's byte bound), or at a line whose sender waits for
- * it to be written.</li>
+ * <li>early, before a reply that would make them more than {@value #MAX_LINES} lines or
+ * {@value #MAX_BYTES} bytes, or more than the queue's own bounds (large replies must not
+ * pile up outside the queue's byte bound, and the replies of one chunk must not overflow
+ * a queue that the writer would have emptied between two of them), and at a line whose
+ * sender waits for it to be written.</li>
  * </ul>
  * With {@link OverflowPolicy#FAIL} a reply that would not fit is not collected: its
  * sender must learn at once that it failed.
@@ -51,6 +53,8 @@ final class ChunkReplies {
 	private static final long MAX_BYTES = 256 * 1024;
 
 	private final boolean failFast;
+
+	private final int maxLines;
 
 	private final long maxBytes;
 
@@ -91,6 +95,7 @@ final class ChunkReplies {
 
 	ChunkReplies(PipeServerSettings settings) {
 		this.failFast = settings.getOverflow() == OverflowPolicy.FAIL;
+		this.maxLines = Math.min(MAX_LINES, settings.getSendQueueCapacity());
 		this.maxBytes = Math.min(MAX_BYTES, settings.getSendQueueMaxBytes());
 	}
 
@@ -127,12 +132,18 @@ final class ChunkReplies {
 			flush();
 			return false;
 		}
+		if (!this.entries.isEmpty() && (this.entries.size() >= this.maxLines || this.bytes + length > this.maxBytes)) {
+			// Handed over before they would fill the queue: the writer may empty it in
+			// between (on the event loop, into the pipe, on this thread). Placed
+			// together,
+			// a chunk's replies would overflow a small queue while the pipe has room.
+			flush();
+		}
 		this.entries.add(entry);
 		this.bytes += length;
 		// A sender waiting for its line to be written must not wait for the rest of the
 		// chunk.
-		if (entry instanceof QueuedLines.PendingLine || this.entries.size() >= MAX_LINES
-				|| this.bytes >= this.maxBytes) {
+		if (entry instanceof QueuedLines.PendingLine) {
 			flush();
 		}
 		return true;

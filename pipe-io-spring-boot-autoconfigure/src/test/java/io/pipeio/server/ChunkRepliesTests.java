@@ -144,6 +144,52 @@ class ChunkRepliesTests {
 		assertThat(texts(takeAll(queue))).containsExactly("a", "r1", "r2");
 	}
 
+	@Test
+	void repliesOfAChunkBeyondTheQueuesCapacityReachAWriterThatHasRoomWithoutADrop() throws Exception {
+		PipeServerSettings settings = settings(OverflowPolicy.DROP_NEWEST, 2, 1000).build();
+		SendQueue queue = new SendQueue(settings, this.rejected::addAll, this.rejected::addAll);
+		List<Object> written = writesEverythingOnWakeup(queue);
+		ChunkReplies replies = new ChunkReplies(settings);
+		replies.begin(queue);
+		for (int i = 1; i <= 5; i++) {
+			assertThat(reply(replies, queue, line("r" + i))).isTrue();
+		}
+		replies.end();
+		assertThat(this.rejected).isEmpty();
+		assertThat(texts(written)).containsExactly("r1", "r2", "r3", "r4", "r5");
+	}
+
+	@Test
+	void repliesOfAChunkBeyondTheQueuesByteBoundReachAWriterThatHasRoomWithoutADrop() throws Exception {
+		PipeServerSettings settings = settings(OverflowPolicy.DROP_OLDEST, 100, 10).build();
+		SendQueue queue = new SendQueue(settings, this.rejected::addAll, this.rejected::addAll);
+		List<Object> written = writesEverythingOnWakeup(queue);
+		ChunkReplies replies = new ChunkReplies(settings);
+		replies.begin(queue);
+		for (int i = 1; i <= 5; i++) {
+			assertThat(reply(replies, queue, line("r00" + i))).isTrue();
+		}
+		replies.end();
+		assertThat(this.rejected).isEmpty();
+		assertThat(texts(written)).containsExactly("r001", "r002", "r003", "r004", "r005");
+	}
+
+	/**
+	 * Play the event loop's writer with a pipe that always has room: woken, it takes
+	 * everything queued, and comes back for more until nothing is left, which frees the
+	 * bytes it took.
+	 * @return what it wrote
+	 */
+	private static List<Object> writesEverythingOnWakeup(SendQueue queue) {
+		List<Object> written = Collections.synchronizedList(new ArrayList<>());
+		queue.writeOnWakeup(() -> {
+			while (queue.takeAllNow(written) > 0) {
+				// written at once
+			}
+		});
+		return written;
+	}
+
 	/** As the reply sink sends: collected as a reply of the chunk, else queued. */
 	private static boolean reply(ChunkReplies replies, SendQueue queue, byte[] line) {
 		try {

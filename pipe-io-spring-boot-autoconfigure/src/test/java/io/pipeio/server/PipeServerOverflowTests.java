@@ -3,6 +3,7 @@ package io.pipeio.server;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -162,6 +163,38 @@ class PipeServerOverflowTests extends PipeServerTestSupport {
 		assertThat(failures.get(0)).hasMessageContaining("stayed full for 100ms");
 		assertThat(server.getStatistics().getDropped(DropReason.QUEUE_FULL)).isEqualTo(1);
 		assertThat(readAfterTheBlockingLine(server, 2)).containsExactly("a", "b", "end");
+	}
+
+	@Test
+	void aBurstOfRepliesLargerThanTheQueueGoesIntoAPipeWithRoomOnTheEventLoop() throws Exception {
+		// 1,000 replies of a few bytes fit the pipe many times over; the queue holds 10.
+		PipeServer server = this.pipes.server(this.pipes.settings()
+			.engine(PipeEngine.EVENT_LOOP)
+			.dispatch(DispatchMode.LOOP)
+			.sendQueueCapacity(10)
+			.overflow(OverflowPolicy.DROP_NEWEST)
+			.build(), TestPipes.replying((buffer, offset, length, replies) -> {
+				this.pipes.recorder.onLine(buffer, offset, length);
+				replies.send(Arrays.copyOfRange(buffer, offset, offset + length));
+			}));
+		server.start();
+		StringBuilder burst = new StringBuilder();
+		for (int i = 0; i < 1000; i++) {
+			burst.append("line ").append(i).append('\n');
+		}
+		try (PipeTestClient writer = this.pipes.writer()) {
+			writer.sendRaw(burst.toString().getBytes(StandardCharsets.US_ASCII));
+			this.pipes.recorder.awaitCount(1000, Duration.ofSeconds(10));
+		}
+		ChannelStatistics statistics = server.getStatistics();
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> statistics.getSentMessages() + statistics.getDropped(DropReason.QUEUE_FULL) == 1000);
+		assertThat(statistics.getDropped(DropReason.QUEUE_FULL)).isZero();
+		try (PipeTestClient reader = this.pipes.reader()) {
+			List<String> lines = reader.receiveLines(1000);
+			assertThat(lines).first().isEqualTo("line 0");
+			assertThat(lines).last().isEqualTo("line 999");
+		}
 	}
 
 	private PipeServer startFull(OverflowPolicy policy, String... fill) throws Exception {
