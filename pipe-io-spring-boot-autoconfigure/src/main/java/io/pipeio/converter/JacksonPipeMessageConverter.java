@@ -26,6 +26,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public class JacksonPipeMessageConverter implements PipeMessageConverter {
 
+	private static final char REPLACEMENT = '\uFFFD';
+
 	private final JsonMapper mapper;
 
 	private final ObjectWriter writer;
@@ -47,13 +49,30 @@ public class JacksonPipeMessageConverter implements PipeMessageConverter {
 		return true;
 	}
 
+	/**
+	 * Convert a UTF-8 line, decoded strictly: a line that is not valid UTF-8 (an overlong
+	 * form, a lone surrogate, a code point past U+10FFFF, or JSON in UTF-16 or UTF-32,
+	 * which Jackson would detect and accept) cannot be converted, as for a {@code String}
+	 * parameter.
+	 */
 	@Override
 	public Object fromLine(byte[] buffer, int offset, int length, Type targetType) {
+		return fromLine(buffer, offset, length, targetType, StandardCharsets.UTF_8);
+	}
+
+	/**
+	 * Convert a line of a channel whose charset may not be UTF-8: the JSON text is
+	 * decoded with it, strictly.
+	 */
+	@Override
+	public Object fromLine(byte[] buffer, int offset, int length, Type targetType, Charset charset) {
+		String text = decode(buffer, offset, length, charset);
 		ObjectReader reader = this.readers.computeIfAbsent(targetType,
 				(key) -> this.mapper.readerFor(this.mapper.constructType(key)));
 		JavaType type = reader.getValueType();
 		try {
-			Object value = reader.readValue(buffer, offset, length);
+			// Read from text, not bytes: Jackson would guess the encoding of bytes.
+			Object value = reader.readValue(text);
 			if (value == null) {
 				throw new PipeMessageConversionException("JSON null cannot be converted to " + type, null);
 			}
@@ -65,18 +84,18 @@ public class JacksonPipeMessageConverter implements PipeMessageConverter {
 		}
 	}
 
-	/**
-	 * Convert a line of a channel whose charset may not be UTF-8: the JSON text is
-	 * decoded with it, strictly.
-	 */
-	@Override
-	public Object fromLine(byte[] buffer, int offset, int length, Type targetType, Charset charset) {
+	private static String decode(byte[] buffer, int offset, int length, Charset charset) {
 		if (isUtf8(charset)) {
-			return fromLine(buffer, offset, length, targetType);
+			// The JDK's decoding finds plain ASCII with an intrinsic; it replaces what is
+			// not valid with U+FFFD, so text without one is what a strict decoder
+			// returns.
+			String text = new String(buffer, offset, length, StandardCharsets.UTF_8);
+			if (text.indexOf(REPLACEMENT) < 0) {
+				return text;
+			}
 		}
-		String text;
 		try {
-			text = charset.newDecoder()
+			return charset.newDecoder()
 				.onMalformedInput(CodingErrorAction.REPORT)
 				.onUnmappableCharacter(CodingErrorAction.REPORT)
 				.decode(ByteBuffer.wrap(buffer, offset, length))
@@ -85,8 +104,6 @@ public class JacksonPipeMessageConverter implements PipeMessageConverter {
 		catch (CharacterCodingException ex) {
 			throw new PipeMessageConversionException("Cannot decode a JSON line as " + charset, ex);
 		}
-		byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
-		return fromLine(utf8, 0, utf8.length, targetType);
 	}
 
 	/**
