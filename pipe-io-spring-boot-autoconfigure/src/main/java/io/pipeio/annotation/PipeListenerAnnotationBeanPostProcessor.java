@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.pipeio.converter.PipeMessageConverter;
 import io.pipeio.core.PipeChannelRegistry;
 import io.pipeio.core.PipeErrorHandler;
+import io.pipeio.core.PipeListenerEndpoint;
 import io.pipeio.listener.MethodPipeListenerEndpoint;
 import org.jspecify.annotations.Nullable;
 
@@ -52,7 +53,7 @@ public class PipeListenerAnnotationBeanPostProcessor
 	private boolean singletonsInstantiated;
 
 	/** The channels given a listener, with the registry they are in. */
-	private final Map<String, PipeChannelRegistry> registered = new ConcurrentHashMap<>();
+	private final Map<PipeListenerEndpoint, PipeChannelRegistry> registered = new ConcurrentHashMap<>();
 
 	@Override
 	public void setBeanFactory(BeanFactory beanFactory) {
@@ -167,9 +168,10 @@ public class PipeListenerAnnotationBeanPostProcessor
 		PipeErrorHandler errorHandler = StringUtils.hasText(listener.errorHandler())
 				? factory.getBean(listener.errorHandler(), PipeErrorHandler.class) : null;
 		PipeChannelRegistry registry = factory.getBean(PipeChannelRegistry.class);
-		registry.registerListener(new MethodPipeListenerEndpoint(listener.channel(), listener.bean(), listener.method(),
-				factory.getBean(PipeMessageConverter.class), errorHandler));
-		this.registered.put(listener.channel(), registry);
+		PipeListenerEndpoint endpoint = new MethodPipeListenerEndpoint(listener.channel(), listener.bean(),
+				listener.method(), factory.getBean(PipeMessageConverter.class), errorHandler);
+		registry.registerListener(endpoint);
+		this.registered.put(endpoint, registry);
 	}
 
 	/**
@@ -180,9 +182,9 @@ public class PipeListenerAnnotationBeanPostProcessor
 	@Override
 	public void destroy() {
 		ConfigurableBeanFactory factory = requireBeanFactory();
-		this.registered.forEach((channel, registry) -> {
+		this.registered.forEach((endpoint, registry) -> {
 			if (!isOwn(factory, registry)) {
-				registry.unregisterListener(channel);
+				registry.unregisterListener(endpoint);
 			}
 		});
 		this.registered.clear();

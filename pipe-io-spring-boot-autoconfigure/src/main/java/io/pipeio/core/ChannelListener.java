@@ -63,7 +63,7 @@ final class ChannelListener {
 	 * @throws IllegalStateException if the channel has a listener already
 	 */
 	synchronized void attach(PipeMessageListener listener, String description, @Nullable PipeErrorHandler errorHandler,
-			List<PipeMessageListenerDecorator> decorators, boolean pausedOnAttach) {
+			List<PipeMessageListenerDecorator> decorators, boolean pausedOnAttach, @Nullable Object owner) {
 		Attached current = this.attached;
 		if (current != null) {
 			throw new IllegalStateException(
@@ -83,7 +83,7 @@ final class ChannelListener {
 			}
 		}
 		this.attached = new Attached(ListenerChain.of(this.channel.getName(), listener, decorators), description,
-				(errorHandler != null) ? errorHandler : this.defaultErrorHandler);
+				(errorHandler != null) ? errorHandler : this.defaultErrorHandler, owner);
 		if (this.held) {
 			// the lines held since the last listener left
 			synchronized (this.pauses) {
@@ -174,6 +174,26 @@ final class ChannelListener {
 		if (this.attached == null) {
 			return false;
 		}
+		detachAttached();
+		return true;
+	}
+
+	/**
+	 * Detach the listener, as {@link #detach()} does, if it is the one attached for this
+	 * owner: an owner that left late must not detach the listener that came after it.
+	 * @param owner what attached it (a {@link PipeListenerEndpoint})
+	 * @return whether its listener was detached
+	 */
+	synchronized boolean detach(Object owner) {
+		Attached current = this.attached;
+		if (current == null || current.owner() != owner) {
+			return false;
+		}
+		detachAttached();
+		return true;
+	}
+
+	private void detachAttached() {
 		if (this.channel.isRunning()) {
 			if (!this.channel.isPaused()) {
 				this.channel.server().pause();
@@ -189,7 +209,6 @@ final class ChannelListener {
 		this.attached = null;
 		// requests that wait are still answered
 		requesting();
-		return true;
 	}
 
 	/**
@@ -216,7 +235,8 @@ final class ChannelListener {
 		return (current != null) ? current.errorHandler() : this.defaultErrorHandler;
 	}
 
-	private record Attached(ListenerChain chain, String description, PipeErrorHandler errorHandler) {
+	private record Attached(ListenerChain chain, String description, PipeErrorHandler errorHandler,
+			@Nullable Object owner) {
 	}
 
 }

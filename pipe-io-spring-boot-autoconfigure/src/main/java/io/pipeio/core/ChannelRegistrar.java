@@ -81,7 +81,7 @@ final class ChannelRegistrar {
 		try {
 			// not under the table's lock: bean code
 			channel.listener.attach(endpoint.createListener(channel), endpoint.getDescription(),
-					endpoint.getErrorHandler(), this.decorators, endpoint.isPausedOnAttach());
+					endpoint.getErrorHandler(), this.decorators, endpoint.isPausedOnAttach(), endpoint);
 		}
 		finally {
 			// The registry's start skipped a channel added above until now: a start that
@@ -118,6 +118,12 @@ final class ChannelRegistrar {
 		return channel != null && channel.listener.detach();
 	}
 
+	/** See {@link PipeChannelRegistry#unregisterListener(PipeListenerEndpoint)}. */
+	boolean unregisterListener(PipeListenerEndpoint endpoint) {
+		PipeChannel channel = this.registry.channels.get(endpoint.getChannel());
+		return channel != null && channel.listener.detach(endpoint);
+	}
+
 	/** See {@link PipeChannelRegistry#register}. */
 	PipeChannel register(String name, PipeChannelSettings settings, PipeMessageListener listener) {
 		// In the table with its listener only: the registry's start, on another thread,
@@ -151,7 +157,7 @@ final class ChannelRegistrar {
 
 	private PipeChannel withListener(PipeChannel channel, PipeMessageListener listener) {
 		try {
-			channel.listener.attach(listener, listener.toString(), null, this.decorators, false);
+			channel.listener.attach(listener, listener.toString(), null, this.decorators, false, null);
 			return channel;
 		}
 		catch (RuntimeException ex) {

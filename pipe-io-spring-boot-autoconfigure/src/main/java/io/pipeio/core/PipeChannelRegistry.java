@@ -138,6 +138,20 @@ public class PipeChannelRegistry implements SmartLifecycle, DisposableBean {
 	}
 
 	/**
+	 * Detach the listener an endpoint registered, as {@link #unregisterListener(String)}
+	 * does, but only while it is still the listener of the channel of that name: once the
+	 * channel was unregistered and registered again, or another listener took its place,
+	 * the newcomer is left alone. What a consumer that registered itself should call when
+	 * it goes.
+	 * @param endpoint the endpoint given to {@link #registerListener}
+	 * @return whether its listener was detached
+	 */
+	public boolean unregisterListener(PipeListenerEndpoint endpoint) {
+		Assert.notNull(endpoint, "'endpoint' must not be null");
+		return this.registrar.unregisterListener(endpoint);
+	}
+
+	/**
 	 * Add a channel at runtime (for plug-in hosts) and start it if the registry runs and
 	 * the settings say so.
 	 * @param name the channel name

@@ -70,4 +70,26 @@ class PipeListenerDetachTests {
 		});
 	}
 
+	@Test
+	void anEndpointDetachesOnlyTheListenerItAttached() {
+		PipeIoContextRunners.withDirectory(this.directory).run((context) -> {
+			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+			EchoEndpoint first = new EchoEndpoint("first");
+			registry.registerListener(first);
+			assertThat(registry.unregisterListener(first)).isTrue();
+			assertThat(registry.unregisterListener(first)).as("gone already").isFalse();
+			EchoEndpoint second = new EchoEndpoint("second");
+			PipeChannel channel = registry.registerListener(second);
+			assertThat(registry.unregisterListener(first)).as("the listener after it").isFalse();
+			registry.unregister(channel.getName());
+			EchoEndpoint third = new EchoEndpoint("third");
+			registry.registerListener(third);
+			assertThat(registry.unregisterListener(second)).as("a channel registered again").isFalse();
+			try (PipeTestClient client = PipeTestClient.connect(this.directory, channel.getName())) {
+				assertThat(client.request("hello")).isEqualTo("third hello");
+			}
+			assertThat(registry.unregisterListener(third)).isTrue();
+		});
+	}
+
 }

@@ -47,6 +47,9 @@ public class PipeInboundChannelAdapter extends MessageProducerSupport {
 
 	private final String channel;
 
+	/** What the adapter registered with, and detaches by. */
+	private final Endpoint endpoint = new Endpoint();
+
 	private boolean binary;
 
 	private @Nullable PipeErrorHandler errorHandler;
@@ -130,7 +133,7 @@ public class PipeInboundChannelAdapter extends MessageProducerSupport {
 		// flow registered at runtime may be told not to start, which the adapter does
 		// not see, and a line taken for it would be lost if it were removed unstarted.
 		this.pausedByAdapter = true;
-		this.attached = this.registry.registerListener(new Endpoint());
+		this.attached = this.registry.registerListener(this.endpoint);
 	}
 
 	@Override
@@ -216,7 +219,9 @@ public class PipeInboundChannelAdapter extends MessageProducerSupport {
 		PipeChannel attachedChannel = this.attached;
 		this.attached = null;
 		if (attachedChannel != null) {
-			this.registry.unregisterListener(attachedChannel.getName());
+			// By endpoint, not by name: the channel may have been unregistered and
+			// registered again for another flow, whose listener stays.
+			this.registry.unregisterListener(this.endpoint);
 		}
 	}
 

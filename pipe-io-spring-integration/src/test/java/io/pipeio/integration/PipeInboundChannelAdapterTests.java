@@ -133,6 +133,31 @@ class PipeInboundChannelAdapterTests {
 	}
 
 	@Test
+	void removingAFlowWhoseChannelWasUnregisteredLeavesTheNextFlowOnThatNameAlone() {
+		IntegrationContextRunners.withDirectory(this.directory).run((context) -> {
+			IntegrationFlowContext flows = context.getBean(IntegrationFlowContext.class);
+			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+			IntegrationFlowRegistration old = flows.registration(
+					IntegrationFlow.from(PipeIo.inboundAdapter(registry, "reused")).channel(new QueueChannel()).get())
+				.register();
+			registry.unregister("reused");
+			QueueChannel next = new QueueChannel();
+			flows.registration(IntegrationFlow.from(PipeIo.inboundAdapter(registry, "reused")).channel(next).get())
+				.register();
+			old.destroy();
+			PipeChannel channel = registry.getRequiredChannel("reused");
+			assertThat(channel.getListenerDescription()).isNotNull();
+			try (PipeTestClient client = PipeTestClient.connect(this.directory, "reused")) {
+				client.send("for the next flow");
+				Message<?> received = next.receive(WAIT.toMillis());
+				assertThat(received).isNotNull();
+				assertThat(received.getPayload()).isEqualTo("for the next flow");
+			}
+			assertThat(channel.isPaused()).isFalse();
+		});
+	}
+
+	@Test
 	void aFlowRemovedWhileItHoldsUpTheChannelFreesItForTheNextFlow() {
 		IntegrationContextRunners.withDirectory(this.directory).run((context) -> {
 			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
