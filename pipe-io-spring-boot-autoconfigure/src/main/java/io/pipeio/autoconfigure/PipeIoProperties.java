@@ -37,7 +37,7 @@ public class PipeIoProperties implements Validator {
 	 * "<java.io.tmpdir>/pipe-io-<uid>/<spring.application.name>". It, and every ancestor,
 	 * must not be writable by other users (unless sticky) nor belong to another user.
 	 */
-	private @Nullable Path directory;
+	private @Nullable String directory;
 
 	/**
 	 * Permissions of the directories pipe-io creates for pipes, as in "ls -l"; applied
@@ -82,11 +82,11 @@ public class PipeIoProperties implements Validator {
 		this.enabled = enabled;
 	}
 
-	public @Nullable Path getDirectory() {
+	public @Nullable String getDirectory() {
 		return this.directory;
 	}
 
-	public void setDirectory(@Nullable Path directory) {
+	public void setDirectory(@Nullable String directory) {
 		this.directory = directory;
 	}
 
@@ -153,7 +153,11 @@ public class PipeIoProperties implements Validator {
 	 */
 	Path determineDirectory(String applicationName) {
 		if (this.directory != null) {
-			return this.directory.toAbsolutePath().normalize();
+			// A file system path, relative to the working directory. Not bound as a Path:
+			// Spring resolves a relative Path as a resource of the application context,
+			// which in a web application puts "." in the servlet container's document
+			// root.
+			return FileSystemPaths.parse("pipe-io.directory", this.directory).toAbsolutePath().normalize();
 		}
 		String runtimeDirectory = System.getenv("XDG_RUNTIME_DIR");
 		Path base = (runtimeDirectory != null && !runtimeDirectory.isBlank()) ? Path.of(runtimeDirectory, "pipe-io")

@@ -26,9 +26,10 @@ public class PipePluginProperties {
 	private List<String> command = new ArrayList<>();
 
 	/**
-	 * Working directory of the plug-in. Defaults to the application's working directory.
+	 * Working directory of the plug-in, relative to the application's working directory
+	 * unless absolute. Defaults to the application's working directory.
 	 */
-	private @Nullable Path workingDirectory;
+	private @Nullable String workingDirectory;
 
 	/**
 	 * Variables added to the environment the plug-in inherits.
@@ -71,11 +72,11 @@ public class PipePluginProperties {
 		this.command = command;
 	}
 
-	public @Nullable Path getWorkingDirectory() {
+	public @Nullable String getWorkingDirectory() {
 		return this.workingDirectory;
 	}
 
-	public void setWorkingDirectory(@Nullable Path workingDirectory) {
+	public void setWorkingDirectory(@Nullable String workingDirectory) {
 		this.workingDirectory = workingDirectory;
 	}
 
@@ -143,7 +144,14 @@ public class PipePluginProperties {
 		requireValue(prefix + ".backoff.max", this.backoff.max);
 		requireValue(prefix + ".restart-window", this.restartWindow);
 		requireValue(prefix + ".stop-timeout", this.stopTimeout);
-		Path directory = (this.workingDirectory != null) ? this.workingDirectory.toAbsolutePath() : null;
+		// Not bound as a Path, which Spring resolves as a resource of the application
+		// context: in a web application "." is then the servlet container's document
+		// root.
+		Path directory = (this.workingDirectory != null)
+				? FileSystemPaths.parse(prefix + ".working-directory", this.workingDirectory)
+					.toAbsolutePath()
+					.normalize()
+				: null;
 		PluginSettings settings = new PluginSettings(this.command, directory, this.environment, this.stdio,
 				this.restart, this.backoff.initial, this.backoff.max, this.backoff.multiplier, this.maxRestarts,
 				this.restartWindow, this.stopTimeout);

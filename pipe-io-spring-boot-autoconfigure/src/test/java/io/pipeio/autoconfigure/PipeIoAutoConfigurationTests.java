@@ -149,6 +149,16 @@ class PipeIoAutoConfigurationTests {
 	}
 
 	@Test
+	void aRelativeDirectoryIsResolvedAgainstTheWorkingDirectoryNotTheContextsResources() {
+		// A Path property would make "." the class path root here (a web application's
+		// document root there); the target directory exists on either side.
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(PipeIoAutoConfiguration.class))
+			.withPropertyValues("pipe-io.channels.tmp.auto-startup=false", "pipe-io.directory=.")
+			.run((context) -> assertThat(context.getBean(PipeChannelSettingsFactory.class).getDirectory())
+				.isEqualTo(Path.of("").toAbsolutePath()));
+	}
+
+	@Test
 	void directoryDefaultsToOneOfThisUserAndApplication() {
 		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(PipeIoAutoConfiguration.class))
 			.withPropertyValues("pipe-io.channels.tmp.auto-startup=false", "spring.application.name=billing")
