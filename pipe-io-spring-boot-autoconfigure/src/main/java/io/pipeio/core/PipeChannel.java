@@ -299,10 +299,22 @@ public final class PipeChannel implements PipeChannelContext {
 	 * Send a request line; the n-th line the other end writes while requests wait answers
 	 * the n-th request. Lines arriving while no request waits go to the listener.
 	 * @param line the request line, without newline
-	 * @return completed with the answer line; the caller times it out (the place is kept)
+	 * @return completed with the answer line; the caller times it out (the place is
+	 * kept). Failed at once if the channel's plug-in exited and is not restarted: nothing
+	 * reads the request until someone restarts it.
 	 * @throws io.pipeio.server.PipeSendException if the line cannot be queued
 	 */
 	public CompletableFuture<byte[]> request(byte[] line) {
+		PluginSupervisor plugin = getPlugin();
+		if (plugin != null && plugin.isEndedUntilRestarted()) {
+			// Nothing reads it until someone restarts the plug-in, whose next instance
+			// would then answer it long after its caller gave up (or die of it again).
+			return CompletableFuture.failedFuture(new PipeRequestException(this.name, PipeRequestOutcome.ERROR,
+					"No answer on channel '" + this.name + "': its plug-in is " + plugin.getState()
+							+ " after exiting with code " + plugin.getLastExitCode()
+							+ " and is not restarted by itself; restart it (the pipeio endpoint's restart"
+							+ " operation) or start the channel again"));
+		}
 		return this.requests.send(line);
 	}
 

@@ -49,6 +49,12 @@ public final class PluginSupervisor {
 
 	private volatile PluginState state = PluginState.STOPPED;
 
+	/**
+	 * Whether it exited and nothing launches it again until someone starts or restarts
+	 * it; not before its first launch, which comes a moment after its channel runs.
+	 */
+	private volatile boolean endedUntilRestarted;
+
 	private @Nullable ScheduledExecutorService executor;
 
 	private volatile @Nullable Process process;
@@ -139,6 +145,7 @@ public final class PluginSupervisor {
 			this.generation++; // the exit about to come is this stop's, not a crash
 			// before the exit is reported: it was asked for
 			this.state = PluginState.STOPPED;
+			this.endedUntilRestarted = false;
 			terminate(false, grace);
 		}
 		if (stopped != null) {
@@ -197,6 +204,7 @@ public final class PluginSupervisor {
 			return;
 		}
 		this.state = PluginState.STARTING;
+		this.endedUntilRestarted = false;
 		Process started;
 		try {
 			started = PluginProcesses.start(this.channel, this.settings, this.inPipe, this.outPipe, this.fifoCheck);
@@ -257,6 +265,7 @@ public final class PluginSupervisor {
 		}
 		else {
 			this.state = (wanted || code != 0) ? PluginState.FAILED : PluginState.STOPPED;
+			this.endedUntilRestarted = true;
 		}
 		this.observer.onExited(this, code, restart);
 	}
@@ -303,6 +312,17 @@ public final class PluginSupervisor {
 	 */
 	public PluginState getState() {
 		return this.state;
+	}
+
+	/**
+	 * Tell whether the plug-in exited and is not launched again until its channel is
+	 * started or the plug-in restarted: {@link PluginState#FAILED}, or
+	 * {@link PluginState#STOPPED} after an exit its restart policy lets be. Nothing reads
+	 * its channel's requests meanwhile.
+	 * @return whether it ended until someone restarts it
+	 */
+	public boolean isEndedUntilRestarted() {
+		return this.endedUntilRestarted;
 	}
 
 	/**
