@@ -139,7 +139,10 @@ public record PluginSettings(List<String> command, @Nullable Path workingDirecto
 		if (program.contains("/")) {
 			Path path = directory.resolve(program);
 			if (!Files.isRegularFile(path)) {
-				throw new IllegalArgumentException(property + ": " + path.toAbsolutePath() + " does not exist");
+				throw new IllegalArgumentException(property + ": " + path.toAbsolutePath()
+						+ (Files.isDirectory(path) ? " is a directory, not a program" : " does not exist")
+						+ "; give the program's path, absolute or relative to the plug-in's working directory"
+						+ commandHint(program));
 			}
 			if (!Files.isExecutable(path)) {
 				throw new IllegalArgumentException(property + ": " + path.toAbsolutePath()
@@ -156,7 +159,20 @@ public record PluginSettings(List<String> command, @Nullable Path workingDirecto
 			}
 		}
 		throw new IllegalArgumentException(property + ": '" + program + "' is not an executable on the PATH ("
-				+ searchPath + "); give its full path");
+				+ searchPath + "); give its full path" + commandHint(program));
+	}
+
+	/**
+	 * A program with a space is most often a whole command line given as one value: the
+	 * command is a list, run without a shell.
+	 */
+	private static String commandHint(String program) {
+		if (!program.strip().contains(" ")) {
+			return "";
+		}
+		String[] words = program.strip().split("\\s+");
+		return ". The command is a list of the program and its arguments, run without a shell: write ["
+				+ String.join(", ", words) + "] rather than one string";
 	}
 
 }

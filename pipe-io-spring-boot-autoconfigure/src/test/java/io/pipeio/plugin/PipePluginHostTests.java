@@ -257,6 +257,16 @@ class PipePluginHostTests {
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
 				.hasMessageContaining("pipe-io.channels.a.plugin.command: " + notExecutable + " is not executable"));
+		runner.withPropertyValues("pipe-io.channels.a.plugin.command=" + this.directory)
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining(
+						"pipe-io.channels.a.plugin.command: " + this.directory + " is a directory, not a program"));
+		runner.withPropertyValues("pipe-io.channels.a.plugin.command[0]=python3 " + notExecutable)
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("python3 " + notExecutable + " does not exist")
+				.hasMessageContaining("write [python3, " + notExecutable + "] rather than one string"));
 		runner.withPropertyValues("pipe-io.channels.a.plugin.command=cat", "pipe-io.channels.a.plugin.stop-timeout=-1s")
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
