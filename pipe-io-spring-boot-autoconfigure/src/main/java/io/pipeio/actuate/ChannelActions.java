@@ -60,6 +60,14 @@ final class ChannelActions {
 			outcome = new Outcome(400, "no plug-in", body("Channel '" + name + "' has no plug-in to restart", "actions",
 					ACTIONS.subList(0, ACTIONS.size() - 1)));
 		}
+		else if (known == Action.RESTART && !channel.isRunning()) {
+			// Not a failure of the server's: the plug-in runs only with its channel.
+			outcome = new Outcome(
+					400, "channel not running", body(
+							"Channel '" + name + "' is " + ChannelDescriptor.state(channel)
+									+ ": its plug-in runs with it; start the channel instead",
+							"actions", List.of("start")));
+		}
 		else {
 			outcome = perform(channel, known);
 		}

@@ -163,6 +163,11 @@ class PipePluginObservabilityTests {
 			assertThatExceptionOfType(InvalidEndpointRequestException.class)
 				.isThrownBy(() -> endpoint.change("plain", "restart"))
 				.withMessageContaining("has no plug-in");
+			endpoint.change("steady", "stop");
+			assertThatExceptionOfType(InvalidEndpointRequestException.class)
+				.isThrownBy(() -> endpoint.change("steady", "restart"))
+				.withMessage("Channel 'steady' is STOPPED: its plug-in runs with it; start the channel instead");
+			assertThat(steady.getState()).isEqualTo(PluginState.STOPPED);
 		});
 	}
 
