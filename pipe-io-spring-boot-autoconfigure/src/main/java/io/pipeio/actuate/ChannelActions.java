@@ -47,8 +47,7 @@ final class ChannelActions {
 		Action known = Action.of(action);
 		Outcome outcome;
 		if (channel == null) {
-			outcome = new Outcome(404, "no such channel",
-					body("No channel '" + name + "'", "channels", List.copyOf(this.registry.getChannelNames())));
+			outcome = notFound(name);
 		}
 		else if (known == null) {
 			outcome = new Outcome(400, "unknown action",
@@ -105,6 +104,15 @@ final class ChannelActions {
 			body.putAll(ChannelDescriptor.describe(current));
 			return new Outcome(500, "failed, " + ChannelDescriptor.state(current) + ": " + reason, body);
 		}
+	}
+
+	/**
+	 * @param name a name no channel has
+	 * @return 404, listing the channels there are
+	 */
+	Outcome notFound(String name) {
+		return new Outcome(404, "no such channel",
+				body("No channel '" + name + "'", "channels", List.copyOf(this.registry.getChannelNames())));
 	}
 
 	private Outcome removed(String name) {

@@ -92,6 +92,15 @@ public class PipeIoEndpoint {
 		};
 	}
 
+	/**
+	 * @param channel a name no channel has
+	 * @return what an unknown channel is answered over HTTP: 404 and the channels there
+	 * are
+	 */
+	ChannelActions.Outcome notFound(String channel) {
+		return this.actions.notFound(channel);
+	}
+
 	ChannelActions.Outcome perform(String channel, String action) {
 		return this.actions.perform(channel, action, EndpointCaller.current());
 	}

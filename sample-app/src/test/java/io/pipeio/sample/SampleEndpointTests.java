@@ -37,6 +37,16 @@ class SampleEndpointTests extends SampleAppTestSupport {
 		HttpResponse<String> response = post("/actuator/pipeio/nope/stop");
 		assertThat(response.statusCode()).isEqualTo(404);
 		assertThat(response.body()).contains("No channel 'nope'").contains("\"calc\"", "\"echo\"", "\"upper\"");
+		HttpResponse<String> read = this.http.send(
+				HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/actuator/pipeio/nope")).build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(read.statusCode()).isEqualTo(404);
+		assertThat(read.body()).contains("No channel 'nope'").contains("\"calc\"", "\"echo\"", "\"upper\"");
+		HttpResponse<String> known = this.http.send(
+				HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/actuator/pipeio/echo")).build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(known.statusCode()).isEqualTo(200);
+		assertThat(known.body()).contains("\"state\":\"RUNNING\"");
 	}
 
 	@Test
