@@ -69,7 +69,7 @@ final class SendQueue {
 	 * @param rejected told of entries that were dropped from the queue, or offered and
 	 * not queued by a sender that gets no exception for it
 	 * @param refusedClosed told of entries placed by {@link #placeAll} once the queue had
-	 * closed: no writer takes them any more
+	 * closed, or once a stop ended their wait for room: no writer takes them any more
 	 */
 	SendQueue(PipeServerSettings settings, Consumer<List<Object>> rejected, Consumer<List<Object>> refusedClosed) {
 		this.overflow = new SendQueueOverflow(settings, this.lock.newCondition());
@@ -159,7 +159,9 @@ final class SendQueue {
 				for (; placed < collected.size(); placed++) {
 					Object entry = collected.get(placed);
 					if (this.closed || !place(entry, wait)) {
-						if (this.closed) {
+						// A wait for room that a stop ended: the replies are lost to the
+						// stop (shutdown), not to a full queue.
+						if (this.closed || (wait > 0 && this.overflow.waitsLimited())) {
 							closedOut = collected.subList(placed, collected.size());
 							break;
 						}

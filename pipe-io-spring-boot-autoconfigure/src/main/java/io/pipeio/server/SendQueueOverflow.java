@@ -127,6 +127,14 @@ final class SendQueueOverflow {
 	}
 
 	/**
+	 * @return whether a stop limited the waits ({@link #limitWaits}): a wait for room
+	 * that ends now was ended by the stop
+	 */
+	boolean waitsLimited() {
+		return this.waitsLimited;
+	}
+
+	/**
 	 * Let no sender wait for room beyond a deadline, for a stop: a reader held up by a
 	 * full queue then gives up the rest of its replies and ends.
 	 * @param deadline {@link System#nanoTime()} after which waits end

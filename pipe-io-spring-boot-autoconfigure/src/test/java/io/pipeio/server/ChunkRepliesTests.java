@@ -77,9 +77,10 @@ class ChunkRepliesTests {
 	}
 
 	@Test
-	void repliesWaitForRoomWithoutLimitUntilAStopLimitsWaits() throws Exception {
+	void repliesWaitForRoomWithoutLimitUntilAStopLimitsWaitsAndAreLostToTheStop() throws Exception {
 		PipeServerSettings settings = settings(OverflowPolicy.BLOCK, 1, 1000).sendTimeout(Duration.ZERO).build();
-		SendQueue queue = new SendQueue(settings, this.rejected::addAll, this.rejected::addAll);
+		List<Object> lostToTheStop = Collections.synchronizedList(new ArrayList<>());
+		SendQueue queue = new SendQueue(settings, this.rejected::addAll, lostToTheStop::addAll);
 		ChunkReplies replies = new ChunkReplies(settings);
 		assertThat(queue.offer(line("a"))).isTrue();
 		Thread reader = new Thread(() -> {
@@ -94,7 +95,8 @@ class ChunkRepliesTests {
 		queue.limitWaits(System.nanoTime());
 		reader.join(5000);
 		assertThat(reader.isAlive()).isFalse();
-		assertThat(texts(this.rejected)).containsExactly("reply");
+		assertThat(texts(lostToTheStop)).containsExactly("reply");
+		assertThat(this.rejected).as("not dropped for a full queue").isEmpty();
 	}
 
 	@Test
