@@ -76,11 +76,16 @@ final class ChannelPlugin implements PluginObserver {
 
 	@Override
 	public void onExited(PluginSupervisor plugin, int exitCode, boolean willRestart) {
+		// An exit the supervisor restarts on its own leaves it in BACKOFF; a restart
+		// someone
+		// asked for still finds it RUNNING.
+		boolean requested = willRestart && plugin.getState() == PluginState.RUNNING;
 		String reason = "the plug-in exited with code " + exitCode + (willRestart ? " and is restarted" : "");
-		String exited = "Plug-in of channel '" + plugin.getChannel() + "' exited with code " + exitCode
-				+ (willRestart ? "; restarting" : "; state " + plugin.getState());
-		if (!willRestart && plugin.getState() == PluginState.STOPPED) {
-			// asked to stop (SIGTERM gives 143), or ended well with no restart wanted
+		String exited = "Plug-in of channel '" + plugin.getChannel() + "' exited with code " + exitCode + (requested
+				? "; restarting, as asked" : willRestart ? "; restarting" : "; state " + plugin.getState());
+		if (requested || (!willRestart && plugin.getState() == PluginState.STOPPED)) {
+			// asked to stop or restart (SIGTERM gives 143), or ended well with no restart
+			// wanted
 			logger.info(exited);
 		}
 		else if (exitCode != 0 || willRestart) {
@@ -175,8 +180,33 @@ final class ChannelPlugin implements PluginObserver {
 
 	@Override
 	public void onStderrLine(PluginSupervisor plugin, String line) {
-		this.stderr.info(line);
+		this.stderr.info(loggable(line));
 		tellEach("stderr line", (observer) -> observer.onStderrLine(plugin, line));
+	}
+
+	/**
+	 * A plug-in's line as it may be logged: control characters (but tabs) written as
+	 * {@code \x1B} and the like, so that escape sequences a plug-in writes reach an
+	 * operator's terminal as text, never as commands to it. Observers get the line as is.
+	 */
+	static String loggable(String line) {
+		StringBuilder escaped = null;
+		for (int i = 0; i < line.length(); i++) {
+			char c = line.charAt(i);
+			boolean control = (c < 0x20 && c != '\t') || (c >= 0x7F && c <= 0x9F);
+			if (control && escaped == null) {
+				escaped = new StringBuilder(line.length() + 16).append(line, 0, i);
+			}
+			if (escaped != null) {
+				if (control) {
+					escaped.append(String.format("\\x%02X", (int) c));
+				}
+				else {
+					escaped.append(c);
+				}
+			}
+		}
+		return (escaped != null) ? escaped.toString() : line;
 	}
 
 	/**
