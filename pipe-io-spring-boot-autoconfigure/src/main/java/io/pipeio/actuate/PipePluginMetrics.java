@@ -19,8 +19,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Meters of the plug-in processes, tag {@code channel}: {@code pipeio.plugin.restarts}
- * (counter) and {@code pipeio.plugin.running} (gauge, 1 while the process runs),
- * registered when the plug-in first starts or, if it cannot be launched, first exits.
+ * (counter), {@code pipeio.plugin.running} (gauge, 1 while the process runs) and
+ * {@code pipeio.plugin.failed} (gauge, 1 while it is {@code FAILED}), registered when the
+ * plug-in first starts or, if it cannot be launched, first exits.
  *
  * @author pipe-io
  */
@@ -89,6 +90,14 @@ public class PipePluginMetrics implements MeterBinder, PluginObserver, PipeServe
 			.register(registry));
 		meters.add(Gauge.builder("pipeio.plugin.running", plugin, (p) -> (p.getState() == PluginState.RUNNING) ? 1 : 0)
 			.description("Whether the channel's plug-in process runs (1) or not (0)")
+			.tag("channel", plugin.getChannel())
+			.strongReference(true)
+			.register(registry));
+		// Its channel runs on, in state RUNNING: this is what an alert can tell a plug-in
+		// that gave up by.
+		meters.add(Gauge.builder("pipeio.plugin.failed", plugin, (p) -> (p.getState() == PluginState.FAILED) ? 1 : 0)
+			.description("Whether the channel's plug-in gave up restarting or exited with a failure it is not"
+					+ " restarted after (1) or not (0)")
 			.tag("channel", plugin.getChannel())
 			.strongReference(true)
 			.register(registry));

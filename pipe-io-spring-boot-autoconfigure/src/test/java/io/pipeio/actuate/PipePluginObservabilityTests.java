@@ -76,6 +76,7 @@ class PipePluginObservabilityTests {
 			assertThat(meters.get("pipeio.plugin.restarts").tag("channel", "flaky").functionCounter().count())
 				.isEqualTo(1);
 			assertThat(meters.get("pipeio.plugin.running").tag("channel", "flaky").gauge().value()).isZero();
+			assertThat(meters.get("pipeio.plugin.failed").tag("channel", "flaky").gauge().value()).isOne();
 			List<PipeChannelEvent> events = context.getBean(Events.class).events;
 			assertThat(events).filteredOn((event) -> event.getChannel().equals("flaky"))
 				.extracting(Object::toString)
@@ -138,6 +139,7 @@ class PipePluginObservabilityTests {
 			assertThat(health.getDetails().get("plugin").toString()).contains("state=RUNNING", "pid=" + pid);
 			MeterRegistry meters = context.getBean(MeterRegistry.class);
 			assertThat(meters.get("pipeio.plugin.running").tag("channel", "steady").gauge().value()).isEqualTo(1);
+			assertThat(meters.get("pipeio.plugin.failed").tag("channel", "steady").gauge().value()).isZero();
 			PipeIoEndpoint endpoint = context.getBean(PipeIoEndpoint.class);
 			assertThat(endpoint.channel("steady")).extractingByKey("plugin", as(InstanceOfAssertFactories.MAP))
 				.containsEntry("state", "RUNNING")
