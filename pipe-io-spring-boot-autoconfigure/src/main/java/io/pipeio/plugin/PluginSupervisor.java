@@ -10,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 
 import io.pipeio.server.OpenedFifo;
 import io.pipeio.server.PipeFileException;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,6 +25,8 @@ import org.jspecify.annotations.Nullable;
  * @author pipe-io
  */
 public final class PluginSupervisor {
+
+	private static final Log logger = LogFactory.getLog(PluginSupervisor.class);
 
 	/** How a process ends on SIGINT: killed by signal 2, or a shell's exit on it. */
 	private static final int SIGINT_EXIT = 128 + 2;
@@ -212,12 +216,12 @@ public final class PluginSupervisor {
 		catch (PipeFileException ex) {
 			// The JVM would create or truncate a file, or write through a link, at the
 			// path: do not launch.
-			this.observer.onStderrLine(this, "pipe-io cannot start the plug-in: " + ex.getMessage());
+			launchFailed("pipe-io cannot start the plug-in: " + ex.getMessage());
 			exited(launchGeneration, -1, Duration.ZERO);
 			return;
 		}
 		catch (IOException ex) {
-			this.observer.onStderrLine(this, "cannot start " + this.settings.command() + ": " + ex.getMessage());
+			launchFailed("cannot start " + this.settings.command() + ": " + ex.getMessage());
 			exited(launchGeneration, -1, Duration.ZERO);
 			return;
 		}
@@ -240,6 +244,16 @@ public final class PluginSupervisor {
 		// Told once the exit is watched: an observer that throws must not leave a process
 		// nobody restarts or stops. (The exit waits for this lock, so it is told after.)
 		this.observer.onStarted(this, started.pid());
+	}
+
+	/**
+	 * A launch that failed is pipe-io's news, not the plug-in's: a warning of this class,
+	 * and the line for the observers as if the plug-in had written it (its exit code is
+	 * -1).
+	 */
+	private void launchFailed(String message) {
+		logger.warn("Plug-in of channel '" + this.channel + "': " + message + " (counted as an exit with code -1)");
+		this.observer.onStderrLine(this, message);
 	}
 
 	private synchronized void exited(int exitGeneration, int code, Duration ran) {

@@ -1,7 +1,10 @@
 package io.pipeio.plugin;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.regex.Pattern;
 
 import io.pipeio.core.PipeChannelRegistry;
 import io.pipeio.core.PipeRequestOperations;
@@ -56,6 +59,26 @@ class PluginLogTests {
 		assertThat(output.getAll())
 			.containsPattern("INFO.*Plug-in of channel 'echo' exited with code \\d+; restarting, as asked")
 			.doesNotContainPattern("WARN.*Plug-in of channel 'echo' exited");
+	}
+
+	@Test
+	void aLaunchThatFailsIsAWarningOfPipeIosNotAPlugInsLine(CapturedOutput output) throws Exception {
+		// Executable, so it passes the start-up checks, but its interpreter does not
+		// exist: the launch fails.
+		Path script = Files.writeString(this.directory.resolve("no-interpreter.sh"),
+				"#!/no/such/interpreter\necho never\n");
+		Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+		PipeIoContextRunners.withDirectory(this.directory.resolve("pipes"))
+			.withPropertyValues("pipe-io.channels.broken.plugin.command=" + script,
+					"pipe-io.channels.broken.plugin.restart=never")
+			.run((context) -> {
+				PluginSupervisor plugin = context.getBean(PipeChannelRegistry.class)
+					.getRequiredChannel("broken")
+					.getPlugin();
+				await().atMost(WAIT).until(() -> plugin.getState() == PluginState.FAILED);
+				assertThat(output.getAll()).containsPattern("WARN.*Plug-in of channel 'broken': cannot start \\["
+						+ Pattern.quote(script.toString()) + "\\]: .*\\(counted as an exit with code -1\\)");
+			});
 	}
 
 }
