@@ -53,8 +53,11 @@ public class LoggingPipeServerListener implements PipeServerListener {
 			return;
 		}
 		if (reason == DropReason.SHUTDOWN) {
-			logger.warn("Channel '" + server.getChannel() + "' stopped with " + size + " line(s) in "
-					+ server.getSettings().getInPath() + " that it could not handle in time (or was paused)");
+			// Lines of either pipe: read and not handled (or held by a pause), or queued
+			// and not written, by the end of the stop.
+			logger.warn("Channel '" + server.getChannel() + "' dropped " + size + " line(s) as it stopped: not"
+					+ " handled from " + server.getSettings().getInPath() + ", or not written to "
+					+ server.getSettings().getOutPath() + ", in time (or held while paused); reason shutdown");
 			return;
 		}
 		String detail = switch (reason) {
