@@ -240,7 +240,7 @@ public class PipeInboundChannelAdapter extends MessageProducerSupport {
 		synchronized (this.startMonitor) {
 			while (!this.started) {
 				if (this.destroyed) {
-					throw new IllegalStateException(this + " was destroyed before it started");
+					throw new IllegalStateException(this + " was removed (its flow destroyed) while stopped");
 				}
 				PipeChannel attachedChannel = this.attached;
 				if (attachedChannel != null && !attachedChannel.isRunning()) {
