@@ -134,9 +134,9 @@ final class ChunkReplies {
 		}
 		if (!this.entries.isEmpty() && (this.entries.size() >= this.maxLines || this.bytes + length > this.maxBytes)) {
 			// Handed over before they would fill the queue: the writer may empty it in
-			// between (on the event loop, into the pipe, on this thread). Placed
-			// together,
-			// a chunk's replies would overflow a small queue while the pipe has room.
+			// between (on the event loop, into the pipe, on this thread). Placed all
+			// together, a chunk's replies would overflow a small queue while the pipe
+			// has room.
 			flush();
 		}
 		this.entries.add(entry);
