@@ -77,15 +77,15 @@ final class ChannelPlugin implements PluginObserver {
 	@Override
 	public void onExited(PluginSupervisor plugin, int exitCode, boolean willRestart) {
 		// An exit the supervisor restarts on its own leaves it in BACKOFF; a restart
-		// someone
-		// asked for still finds it RUNNING.
+		// asked for finds it still RUNNING.
 		boolean requested = willRestart && plugin.getState() == PluginState.RUNNING;
 		String reason = "the plug-in exited with code " + exitCode + (willRestart ? " and is restarted" : "");
-		String exited = "Plug-in of channel '" + plugin.getChannel() + "' exited with code " + exitCode + (requested
-				? "; restarting, as asked" : willRestart ? "; restarting" : "; state " + plugin.getState());
+		String next = willRestart ? "; restarting" : "; state " + plugin.getState();
+		String exited = "Plug-in of channel '" + plugin.getChannel() + "' exited with code " + exitCode + next
+				+ (requested ? ", as asked" : "");
 		if (requested || (!willRestart && plugin.getState() == PluginState.STOPPED)) {
-			// asked to stop or restart (SIGTERM gives 143), or ended well with no restart
-			// wanted
+			// asked to stop or restart (SIGTERM gives 143), or ended well, not to be
+			// restarted
 			logger.info(exited);
 		}
 		else if (exitCode != 0 || willRestart) {
