@@ -28,8 +28,8 @@ final class FileSystemPaths {
 			return Path.of(value);
 		}
 		catch (InvalidPathException ex) {
-			throw new IllegalArgumentException(
-					property + " '" + value + "' is not a path: " + ex.getReason() + "; give a directory's path", ex);
+			throw new IllegalArgumentException(property + " '" + PipePathChecks.printable(value)
+					+ "' is not a valid path: " + ex.getReason() + "; remove that character from the path", ex);
 		}
 	}
 

@@ -180,33 +180,10 @@ final class ChannelPlugin implements PluginObserver {
 
 	@Override
 	public void onStderrLine(PluginSupervisor plugin, String line) {
-		this.stderr.info(loggable(line));
+		// escaped: a plug-in's escape sequences reach the log as text; observers get the
+		// line as written
+		this.stderr.info(LogText.escapeControls(line));
 		tellEach("stderr line", (observer) -> observer.onStderrLine(plugin, line));
-	}
-
-	/**
-	 * A plug-in's line as it may be logged: control characters (but tabs) written as
-	 * {@code \x1B} and the like, so that escape sequences a plug-in writes reach an
-	 * operator's terminal as text, never as commands to it. Observers get the line as is.
-	 */
-	static String loggable(String line) {
-		StringBuilder escaped = null;
-		for (int i = 0; i < line.length(); i++) {
-			char c = line.charAt(i);
-			boolean control = (c < 0x20 && c != '\t') || (c >= 0x7F && c <= 0x9F);
-			if (control && escaped == null) {
-				escaped = new StringBuilder(line.length() + 16).append(line, 0, i);
-			}
-			if (escaped != null) {
-				if (control) {
-					escaped.append(String.format("\\x%02X", (int) c));
-				}
-				else {
-					escaped.append(c);
-				}
-			}
-		}
-		return (escaped != null) ? escaped.toString() : line;
 	}
 
 	/**

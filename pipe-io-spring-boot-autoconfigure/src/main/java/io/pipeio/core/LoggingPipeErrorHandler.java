@@ -53,16 +53,9 @@ public class LoggingPipeErrorHandler implements PipeErrorHandler {
 	static String preview(byte[] line) {
 		int length = Math.min(line.length, PREVIEW_BYTES);
 		String text = new String(line, 0, length, StandardCharsets.UTF_8);
-		StringBuilder builder = new StringBuilder(text.length() + 8).append('"');
-		text.codePoints().forEach((cp) -> {
-			if (cp < 0x20 || cp == 0x7f) {
-				builder.append(String.format("\\x%02x", cp));
-			}
-			else {
-				builder.appendCodePoint(cp);
-			}
-		});
-		builder.append('"');
+		StringBuilder builder = new StringBuilder(text.length() + 8).append('"')
+			.append(LogText.escapeControls(text))
+			.append('"');
 		if (line.length > length) {
 			builder.append("...");
 		}

@@ -41,7 +41,7 @@ class PluginLogTests {
 					"pipe-io.channels.colour.plugin.command[2]=printf '\\033[31mred\\033[0m\\tdone\\n' >&2; exec cat")
 			.run((context) -> {
 				await().atMost(WAIT).until(() -> output.getAll().contains("mred"));
-				assertThat(output.getAll()).contains("\\x1B[31mred\\x1B[0m\tdone").doesNotContain("\u001B");
+				assertThat(output.getAll()).contains("\\x1b[31mred\\x1b[0m\tdone").doesNotContain("\u001B");
 			});
 	}
 
