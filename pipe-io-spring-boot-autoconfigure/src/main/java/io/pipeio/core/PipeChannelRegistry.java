@@ -31,10 +31,15 @@ import org.springframework.util.Assert;
 public class PipeChannelRegistry implements SmartLifecycle, DisposableBean {
 
 	/**
-	 * Stops before the beans the listeners call, like Spring for Apache Kafka's
-	 * containers.
+	 * Starts before and stops after Spring Boot's web server (phase
+	 * {@code Integer.MAX_VALUE - 2048}) and its graceful shutdown
+	 * ({@code Integer.MAX_VALUE - 1024}), so that a web request that sends to a channel
+	 * or waits for a plug-in's answer is served until the last one has finished. Message
+	 * listener containers (Spring for Apache Kafka's, {@code Integer.MAX_VALUE - 100})
+	 * stop before the channels they feed; lifecycle beans in lower phases, which
+	 * listeners may call, stop after the channels.
 	 */
-	public static final int DEFAULT_PHASE = Integer.MAX_VALUE - 100;
+	public static final int DEFAULT_PHASE = Integer.MAX_VALUE - 4096;
 
 	private static final Log logger = LogFactory.getLog(PipeChannelRegistry.class);
 

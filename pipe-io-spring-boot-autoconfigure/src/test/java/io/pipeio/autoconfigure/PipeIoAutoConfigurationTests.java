@@ -59,7 +59,7 @@ class PipeIoAutoConfigurationTests {
 			assertThat(context).getBean(PipeMessageConverter.class).isInstanceOf(JacksonPipeMessageConverter.class);
 			assertThat(context).getBean(PipeErrorHandler.class).isInstanceOf(LoggingPipeErrorHandler.class);
 			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
-			assertThat(registry.getPhase()).isEqualTo(Integer.MAX_VALUE - 100);
+			assertThat(registry.getPhase()).isEqualTo(Integer.MAX_VALUE - 4096);
 			assertThat(registry.isRunning()).isTrue();
 			assertThat(registry.getChannelNames()).containsExactly("echo");
 			PipeChannel echo = registry.getRequiredChannel("echo");

@@ -282,7 +282,7 @@ class KafkaBridgeTests {
 		/** Kafka → pipe out: each record is one line. */
 		@Bean
 		IntegrationFlow kafkaToPipe(PipeChannelAdapters pipes, ConsumerFactory<String, String> consumerFactory) {
-			// stops before the channels it feeds (phase Integer.MAX_VALUE - 100)
+			// stops before the channels it feeds (phase Integer.MAX_VALUE - 4096)
 			return IntegrationFlow
 				.from(Kafka.messageDrivenChannelAdapter(consumerFactory, COMMANDS).phase(Integer.MAX_VALUE - 50))
 				.handle(pipes.outbound("commands"))
