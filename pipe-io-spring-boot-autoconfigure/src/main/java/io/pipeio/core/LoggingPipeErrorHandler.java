@@ -11,8 +11,8 @@ import org.jspecify.annotations.Nullable;
  * The default {@link PipeErrorHandler}: logs a warning with the channel, the reason and a
  * truncated, printable preview of the line, and sends no reply. A reply the full send
  * queue refused is logged at debug level only, as the engine warns of those itself, at
- * most every 10 seconds a channel; so is a line over the max message size, which the
- * engine warns of with the limit.
+ * most every 10 seconds a channel; so are a line over the max message size and a line
+ * every client left unfinished, which the engine warns of with the limit or the cause.
  *
  * @author pipe-io
  */
@@ -26,9 +26,11 @@ public class LoggingPipeErrorHandler implements PipeErrorHandler {
 	public @Nullable Object handleError(PipeListenerFailedException exception, PipeChannelContext context) {
 		// A reply the full queue refused is logged by the engine too, at most every 10 s
 		// a channel: a warning for each would flood the log while no client reads. A
-		// line over the size limit is warned of by the engine, with the limit.
+		// line over the size limit, or one left without its newline, is warned of by the
+		// engine, with the limit or the cause.
 		boolean refusedReply = exception.getReason() == DropReason.QUEUE_FULL;
-		boolean warnedOf = refusedReply || exception.getReason() == DropReason.TOO_LARGE;
+		boolean warnedOf = refusedReply || exception.getReason() == DropReason.TOO_LARGE
+				|| exception.getReason() == DropReason.INCOMPLETE;
 		if (warnedOf ? logger.isDebugEnabled() : logger.isWarnEnabled()) {
 			Throwable cause = (exception.getCause() != null) ? exception.getCause() : exception;
 			String message = "Channel '" + exception.getChannel() + "' dropped "

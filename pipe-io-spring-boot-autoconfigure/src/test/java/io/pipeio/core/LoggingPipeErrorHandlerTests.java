@@ -18,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * What the default error handler logs: a warning for each line a listener failed on, but
  * a reply the full send queue refused only at debug level, since the engine warns of
  * those itself, at most every 10 seconds a channel, and a warning for each would flood
- * the log; a line over the size limit too, which the engine warns of with the limit.
+ * the log; a line over the size limit and a line left unfinished too, which the engine
+ * warns of with the limit or the cause.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class LoggingPipeErrorHandlerTests {
@@ -55,6 +56,16 @@ class LoggingPipeErrorHandlerTests {
 				new IllegalStateException("A line of 100 bytes is over its max-message-size")), CONTEXT);
 		this.handler.handleError(failure(DropReason.MALFORMED, new IllegalStateException("not JSON")), CONTEXT);
 		assertThat(lines(output, "(too-large, 0 bytes)")).noneMatch((line) -> line.contains("WARN"))
+			.noneMatch((line) -> line.contains("INFO"));
+		assertThat(lines(output, "dropped a line (malformed, 7 bytes)")).singleElement()
+			.satisfies((line) -> assertThat(line).contains("WARN"));
+	}
+
+	@Test
+	void anIncompleteLineIsNoWarningAsTheEngineWarnsOfItWithTheCause(CapturedOutput output) {
+		this.handler.handleError(failure(DropReason.INCOMPLETE, new IllegalStateException("no newline")), CONTEXT);
+		this.handler.handleError(failure(DropReason.MALFORMED, new IllegalStateException("not JSON")), CONTEXT);
+		assertThat(lines(output, "(incomplete, 7 bytes)")).noneMatch((line) -> line.contains("WARN"))
 			.noneMatch((line) -> line.contains("INFO"));
 		assertThat(lines(output, "dropped a line (malformed, 7 bytes)")).singleElement()
 			.satisfies((line) -> assertThat(line).contains("WARN"));
