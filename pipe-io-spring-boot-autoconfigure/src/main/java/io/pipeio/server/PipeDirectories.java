@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
@@ -23,27 +22,16 @@ import org.jspecify.annotations.Nullable;
  * change lets that user swap the FIFOs for their own and read requests or forge replies.
  * Such a directory is refused before anything in it is touched.
  * <p>
- * The directory and each ancestor up to {@code /} is inspected without following links. A
- * symbolic link on the way is accepted only when this user or root owns it (its parent,
- * checked before it, keeps others from replacing it), and the directories it leads to are
- * checked as well. Root may own ancestors, never the pipe directory itself unless this
+ * The path is walked from {@code /} as the kernel resolves it, one name at a time, each
+ * directory inspected without following links. A symbolic link on the way is accepted
+ * only when this user or root owns it (its directory, checked before it, keeps others
+ * from replacing it), and its target is walked in turn, so a link inside a link's target
+ * is judged as well. Root may own ancestors, never the pipe directory itself unless this
  * process runs as root.
  *
  * @author pipe-io
  */
 final class PipeDirectories {
-
-	private static final int TYPE_MASK = 0170000;
-
-	private static final int GROUP_OR_OTHER_WRITE = 0022;
-
-	private static final int STICKY = 01000;
-
-	/** {@link #checkChain}: a symbolic link was passed on the way. */
-	private static final int LINKED = 1;
-
-	/** {@link #checkChain}: a part of the path does not exist (yet). */
-	private static final int INCOMPLETE = 2;
 
 	/**
 	 * The directories that passed {@link #check} on this thread since a {@link Scope}
@@ -152,83 +140,10 @@ final class PipeDirectories {
 		if (current != null && current.passed.contains(directory)) {
 			return;
 		}
-		int found = checkChain(what, directory, directory, uid);
-		if ((found & LINKED) != 0) {
-			Path existing = deepestExisting(directory);
-			if (existing != null) {
-				Path real = existing.toRealPath();
-				found |= checkChain(what, directory,
-						directory.equals(existing) ? real : real.resolve(existing.relativize(directory)), uid);
-			}
-		}
-		if (current != null && (found & INCOMPLETE) == 0) {
+		boolean complete = DirectoryChain.check(what, directory, uid);
+		if (current != null && complete) {
 			current.passed.add(directory);
 		}
-	}
-
-	/**
-	 * Inspect each prefix of a path from the root.
-	 * @return {@link #LINKED} if a symbolic link was passed on the way, plus
-	 * {@link #INCOMPLETE} if a part of the path is missing
-	 */
-	private static int checkChain(String what, Path directory, Path path, int uid) throws IOException {
-		int linked = 0;
-		Path current = path.getRoot();
-		int count = path.getNameCount();
-		for (int i = -1; i < count; i++) {
-			if (i >= 0) {
-				current = current.resolve(path.getName(i));
-			}
-			Map<String, Object> attributes;
-			try {
-				attributes = Files.readAttributes(current, "unix:mode,uid", LinkOption.NOFOLLOW_LINKS);
-			}
-			catch (NoSuchFileException ex) {
-				// created later, inside a directory that passed
-				return linked | INCOMPLETE;
-			}
-			int mode = PipeFile.intAttribute(attributes, "mode");
-			int owner = PipeFile.intAttribute(attributes, "uid");
-			boolean last = i == count - 1;
-			FileKind kind = FileKind.ofMode(mode & TYPE_MASK);
-			if (kind == FileKind.SYMBOLIC_LINK) {
-				if (owner != uid && owner != 0) {
-					throw unsafe(what, directory, current,
-							"is a symbolic link owned by user id " + owner + ", who could point it elsewhere",
-							"replace it with a directory or a link owned by this user");
-				}
-				linked = LINKED;
-				continue;
-			}
-			if (kind != FileKind.DIRECTORY) {
-				throw unsafe(what, directory, current, "is " + kind.description() + ", not a directory",
-						"configure a directory");
-			}
-			if (owner != uid && !(owner == 0 && !last)) {
-				throw unsafe(what, directory, current,
-						"belongs to user id " + owner + ", not to this process's user (" + uid
-								+ "), who could replace the pipes in it",
-						last ? "use a directory this user owns"
-								: "use a directory whose ancestors belong to this user or root");
-			}
-			if ((mode & GROUP_OR_OTHER_WRITE) != 0 && (mode & STICKY) == 0) {
-				throw unsafe(what, directory, current,
-						"can be written by " + (((mode & 0002) != 0) ? "every user" : "its group") + " (mode "
-								+ PosixFilePermissions.toString(permissionsOf(mode))
-								+ ") and has no sticky bit, so another user could replace the pipes in it",
-						"chmod go-w " + current + " (or chmod +t to set the sticky bit)");
-			}
-		}
-		return linked;
-	}
-
-	private static @Nullable Path deepestExisting(Path directory) {
-		for (Path candidate = directory; candidate != null; candidate = candidate.getParent()) {
-			if (Files.exists(candidate)) {
-				return candidate;
-			}
-		}
-		return null;
 	}
 
 	/**
@@ -269,22 +184,6 @@ final class PipeDirectories {
 		// swapped it. Made exact whatever the umask, never through a link all the same.
 		Files.getFileAttributeView(directory, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
 			.setPermissions(permissions);
-	}
-
-	private static UnsafeDirectoryException unsafe(String what, Path directory, Path offending, String problem,
-			String fix) {
-		String which = offending.equals(directory) ? "the directory" : "its ancestor " + offending;
-		return new UnsafeDirectoryException(directory,
-				"Cannot keep " + what + " in " + directory + ": " + which + " " + problem + ".", fix);
-	}
-
-	private static Set<PosixFilePermission> permissionsOf(int mode) {
-		StringBuilder text = new StringBuilder(9);
-		String letters = "rwxrwxrwx";
-		for (int bit = 0; bit < 9; bit++) {
-			text.append(((mode & (0400 >> bit)) != 0) ? letters.charAt(bit) : '-');
-		}
-		return PosixFilePermissions.fromString(text.toString());
 	}
 
 	/**

@@ -207,6 +207,37 @@ class PipeServerDirectoryTests extends PipeServerTestSupport {
 	}
 
 	@Test
+	void aLinkOfAnotherUserInsideAnOwnLinksTargetIsRefused() throws Exception {
+		try (TestUser other = TestUser.create()) {
+			Path target = directory("target", "rwx------");
+			// own link -> another user's link -> a safe directory: the real path alone
+			// passes, but the other user could point the middle link elsewhere
+			Path theirs = Files.createSymbolicLink(this.dir.resolve("theirs"), target);
+			Files.setAttribute(theirs, "unix:uid", other.uid, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+			Path own = Files.createSymbolicLink(this.dir.resolve("own"), theirs);
+			assertThatExceptionOfType(UnsafeDirectoryException.class).isThrownBy(() -> startIn(own))
+				.withMessageContaining("its ancestor " + theirs + " is a symbolic link owned by user id " + other.uid);
+			Path ownInside = Files.createSymbolicLink(this.dir.resolve("own-inside"), Path.of("theirs/../target"));
+			assertThatExceptionOfType(UnsafeDirectoryException.class).isThrownBy(() -> startIn(ownInside))
+				.withMessageContaining("symbolic link owned by user id " + other.uid);
+			assertThat(target).isEmptyDirectory();
+		}
+	}
+
+	@Test
+	void chainedOwnLinksWithRelativeTargetsLeadToTheDirectoryTheKernelOpens() throws Exception {
+		Path safe = directory("safe", "rwx------");
+		Path inner = Files.createDirectory(safe.resolve("inner"));
+		// "../safe" is taken from the link's directory, ".." from the real directory
+		// reached: up from safe/inner, not from the link's name
+		Files.createSymbolicLink(this.dir.resolve("hop"), Path.of("safe/inner"));
+		Path entry = Files.createSymbolicLink(this.dir.resolve("entry"), Path.of("hop/../inner"));
+		startIn(entry);
+		assertThat(TestPipes.isFifo(inner.resolve("test.in"))).isTrue();
+		assertThat(safe.resolve("test.in")).doesNotExist();
+	}
+
+	@Test
 	void ownSymbolicLinkIsFollowedButItsTargetIsCheckedToo() throws Exception {
 		Path open = directory("open", "rwxrwxrwx");
 		Path link = Files.createSymbolicLink(this.dir.resolve("to-open"), open);
