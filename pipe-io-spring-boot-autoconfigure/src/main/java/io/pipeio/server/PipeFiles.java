@@ -51,7 +51,32 @@ final class PipeFiles {
 			throw new PipeFileException(path, prefix(channel, role, path) + "the FIFO there belongs to user id "
 					+ file.uid() + ", not to this process (" + CURRENT_UID + "). Remove it or configure another path.");
 		}
+		if (!managed && CURRENT_UID >= 0 && file.uid() != CURRENT_UID && file.uid() != 0) {
+			checkOthersCannotPlant(channel, role, file);
+		}
 		return file;
+	}
+
+	/**
+	 * A FIFO of another user is served unmanaged only from a directory nobody else may
+	 * add names to: in a sticky directory such as {@code /tmp}, any user could have put
+	 * it there (or put it back after a deletion) to take the channel's lines or forge its
+	 * replies.
+	 */
+	private static void checkOthersCannotPlant(String channel, String role, PipeFile file) throws IOException {
+		Path directory = file.path().getParent();
+		if (directory == null) {
+			return;
+		}
+		int mode = (Integer) Files.getAttribute(directory, "unix:mode");
+		if ((mode & 0022) != 0) {
+			throw new PipeFileException(file.path(), prefix(channel, role, file.path())
+					+ "the FIFO there belongs to user id " + file.uid() + ", and " + directory + " can be written by "
+					+ (((mode & 0002) != 0) ? "every user" : "its group")
+					+ ", so anyone there could have put it in place of the channel's own. Create the FIFO as this"
+					+ " process's user (" + CURRENT_UID + "), or keep the pipes in a directory only this user can"
+					+ " write to.");
+		}
 	}
 
 	/**

@@ -41,8 +41,8 @@ record UsableFifo(FifoDescriptor fifo, boolean created) {
 	 * A FIFO at the path of a pipe deleted or replaced on disk, created if missing and
 	 * managed. The directory is checked again first: the one checked at start may have
 	 * been deleted since and another user's put in its place (in a sticky directory such
-	 * as {@code /tmp}), and a FIFO there is served even if not ours when pipes are not
-	 * managed.
+	 * as {@code /tmp}). A FIFO there is served even if not ours when pipes are not
+	 * managed, but only if nobody else could have put it there ({@link PipeFiles#check}).
 	 */
 	static UsableFifo replacing(PipeServerSettings settings, PipeFile found, String role) throws IOException {
 		checkDirectory(settings.getChannel(), found.path());

@@ -118,6 +118,37 @@ class PipeServerDirectoryTests extends PipeServerTestSupport {
 	}
 
 	@Test
+	void unmanagedFifosOfAnotherUserAreServedOnlyFromADirectoryOthersCannotWriteTo() throws Exception {
+		Path shared = directory("sticky", "rwxrwxrwt");
+		Path own = directory("own", "rwx------");
+		letOthersTraverse();
+		try (TestUser other = TestUser.create()) {
+			for (Path directory : List.of(shared, own)) {
+				for (String name : List.of("test.in", "test.out")) {
+					TestPipes.mkfifo(directory.resolve(name));
+					Files.setAttribute(directory.resolve(name), "unix:uid", other.uid);
+				}
+			}
+			// anyone could have put them in the sticky directory
+			assertThatExceptionOfType(PipeFileException.class)
+				.isThrownBy(() -> this.pipes
+					.start(TestPipes.settings("test", shared.resolve("test.in"), shared.resolve("test.out"))
+						.managePipes(false)
+						.build()))
+				.withMessageContaining("belongs to user id " + other.uid)
+				.withMessageContaining(shared + " can be written by every user")
+				.withMessageContaining("Create the FIFO as this process's user");
+			assertThat(TestPipes.isFifo(shared.resolve("test.in"))).isTrue();
+			// only this user could have put them in its own directory
+			PipeServer server = this.pipes
+				.start(TestPipes.settings("test", own.resolve("test.in"), own.resolve("test.out"))
+					.managePipes(false)
+					.build());
+			assertThat(server.getState()).isEqualTo(PipeServerState.RUNNING);
+		}
+	}
+
+	@Test
 	void aLinkAnotherUserPutsOnTheWayAfterTheCheckIsNotFollowedToCreateDirectories() throws Exception {
 		Path shared = directory("sticky", "rwxrwxrwt");
 		letOthersTraverse();

@@ -296,6 +296,30 @@ class PipeServerRecoveryTests extends PipeServerTestSupport {
 	}
 
 	@Test
+	void anUnmanagedPipeAnotherUserPutsBackInAStickyDirectoryIsNotServed() throws Exception {
+		Files.setPosixFilePermissions(this.dir, PosixFilePermissions.fromString("rwx--x--x"));
+		Path shared = Files.createDirectory(this.dir.resolve("shared"));
+		TestProcesses.run("chmod", "1777", shared.toString());
+		Path in = shared.resolve("test.in");
+		Path out = shared.resolve("test.out");
+		TestPipes.mkfifo(in);
+		TestPipes.mkfifo(out);
+		PipeServer server = this.pipes.start(TestPipes.settings("test", in, out).managePipes(false).build());
+		try (TestUser intruder = TestUser.create()) {
+			// The out pipe is deleted (a clean-up of /tmp, say) and another user's FIFO,
+			// which they read, is put in its place before the owner's comes back.
+			Files.delete(out);
+			intruder.python("import os, sys; os.mkfifo(sys.argv[1]); os.chmod(sys.argv[1], 0o666)", out.toString());
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> server.getLastFailure() instanceof PipeFileException failure
+						&& failure.getMessage().contains("belongs to user id " + intruder.uid));
+			assertThat(server.getLastFailure()).hasMessageContaining("can be written by every user");
+			assertThat(server.getState()).isEqualTo(PipeServerState.FAILED);
+			assertThat(TestPipes.isFifo(out)).isTrue(); // left alone
+		}
+	}
+
+	@Test
 	void pipeReplacedByARegularFileFailsTouchingNothingAndRecovers() throws Exception {
 		PipeServer server = this.pipes.start();
 		// Swapped in one rename: deleting first could let the server re-create the FIFO
