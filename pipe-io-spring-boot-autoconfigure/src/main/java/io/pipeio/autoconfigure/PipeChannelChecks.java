@@ -249,13 +249,24 @@ final class PipeChannelChecks {
 				problems.add(property + " '" + permissions + "' has execute bits, which mean nothing on a FIFO; use"
 						+ " read and write bits only, such as " + permissions.replace('x', '-'));
 			}
-			if (parsed.contains(PosixFilePermission.OTHERS_WRITE) && !channel.allowWorldWritable()) {
+			boolean othersRead = parsed.contains(PosixFilePermission.OTHERS_READ);
+			boolean othersWrite = parsed.contains(PosixFilePermission.OTHERS_WRITE);
+			if ((othersRead || othersWrite) && !channel.allowWorldWritable()) {
 				String optIn = channel.isOwn("permissions")
 						? "pipe-io.channels." + channel.name() + ".allow-world-writable"
 						: "pipe-io.channel-defaults.allow-world-writable";
-				problems.add(property + " '" + permissions + "' lets every user of this machine write to the channel's"
-						+ " pipes; use rw------- or rw-rw---- (a group), or set " + optIn
-						+ "=true if every local process may send it lines");
+				// Reading a FIFO takes the lines out of it: whoever reads the in pipe
+				// gets
+				// the clients' lines instead of the channel, whoever reads the out pipe
+				// its
+				// replies.
+				String access = othersRead
+						? "read " + (othersWrite ? "and write " : "")
+								+ "the channel's pipes (a reader takes the clients' lines or the replies out of them)"
+						: "write to the channel's pipes";
+				problems.add(property + " '" + permissions + "' lets every user of this machine " + access
+						+ "; use rw------- or rw-rw---- (a group), or set " + optIn
+						+ "=true if every local process may use the channel");
 			}
 		}
 		catch (IllegalArgumentException ex) {

@@ -29,15 +29,16 @@ public class PipeChannelDefaults {
 	/**
 	 * Permissions of created FIFOs, as in "ls -l" (such as rw------- or rw-rw----);
 	 * applied exactly, whatever the umask. The owner must be able to read and write;
-	 * execute bits mean nothing on a FIFO and are refused; write access for others needs
-	 * allow-world-writable.
+	 * execute bits mean nothing on a FIFO and are refused; read or write access for
+	 * others needs allow-world-writable.
 	 */
 	private String permissions = "rw-------";
 
 	/**
-	 * Whether permissions may let every user of the machine write ("others" w, as in
-	 * rw-rw-rw-): any local process could then send the channel lines. When on, a warning
-	 * is logged at start.
+	 * Whether permissions may let every user of the machine use the pipes ("others" r or
+	 * w, as in rw-rw-rw-): any local process could then send the channel lines, and read
+	 * (take) the lines others send or their replies. When on, a warning is logged at
+	 * start.
 	 */
 	private boolean allowWorldWritable = false;
 

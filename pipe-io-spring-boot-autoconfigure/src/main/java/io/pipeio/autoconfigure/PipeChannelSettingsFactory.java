@@ -104,10 +104,12 @@ public class PipeChannelSettingsFactory {
 
 	private PipeChannelSettings create(EffectiveChannel channel) {
 		String name = channel.name();
-		if (PosixFilePermissions.fromString(channel.permissions()).contains(PosixFilePermission.OTHERS_WRITE)) {
-			logger.warn("Channel '" + name + "': every user of this machine may write to its pipes (permissions "
+		Set<PosixFilePermission> permissions = PosixFilePermissions.fromString(channel.permissions());
+		if (permissions.contains(PosixFilePermission.OTHERS_READ)
+				|| permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
+			logger.warn("Channel '" + name + "': every user of this machine may use its pipes (permissions "
 					+ channel.permissions() + ", " + channel.property("allow-world-writable") + "=true),"
-					+ " so any local process can send it lines");
+					+ " so any local process can send it lines, read the lines others send or their replies");
 		}
 		Set<String> ignored = new LinkedHashSet<>();
 		PipeServerSettings.Builder server = PipeServerSettings

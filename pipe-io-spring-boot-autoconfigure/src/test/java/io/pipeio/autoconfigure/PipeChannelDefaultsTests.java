@@ -130,7 +130,7 @@ class PipeChannelDefaultsTests {
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				assertThat(mode(this.directory.resolve("declared.in"))).isEqualTo("rw-rw-rw-");
-				assertThat(output).contains("Channel 'declared': every user of this machine may write to its pipes"
+				assertThat(output).contains("Channel 'declared': every user of this machine may use its pipes"
 						+ " (permissions rw-rw-rw-, pipe-io.channel-defaults.allow-world-writable=true)");
 			});
 	}

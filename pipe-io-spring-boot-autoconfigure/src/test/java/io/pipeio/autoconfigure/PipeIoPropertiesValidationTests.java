@@ -50,6 +50,8 @@ class PipeIoPropertiesValidationTests {
 					permissions          | rw-rw-rw-     | pipe-io.channels.echo.permissions 'rw-rw-rw-'        | pipe-io.channels.echo.allow-world-writable=true
 					permissions          | rw-------w-   | pipe-io.channels.echo.permissions 'rw-------w-'      | rw-------
 					permissions          | rw--w--w-     | lets every user of this machine write                | allow-world-writable=true
+					permissions          | rw-r--r--     | lets every user of this machine read the channel's   | allow-world-writable=true
+					permissions          | rw-rw-r--     | takes the clients' lines or the replies out of them  | rw-rw---- (a group)
 					max-message-size     | -1MB          | pipe-io.channels.echo.max-message-size               | 1MB
 					max-message-size     | 0B            | pipe-io.channels.echo.max-message-size               | 1MB
 					max-message-size     | 4GB           | pipe-io.channels.echo.max-message-size               | 1MB
@@ -162,9 +164,8 @@ class PipeIoPropertiesValidationTests {
 						Files.getPosixFilePermissions(this.directory.resolve("open.in"), LinkOption.NOFOLLOW_LINKS)))
 					.isEqualTo("rw-rw-rw-");
 				assertThat(output).contains("WARN")
-					.contains(
-							"Channel 'open': every user of this machine may write to its pipes (permissions rw-rw-rw-,"
-									+ " pipe-io.channels.open.allow-world-writable=true)")
+					.contains("Channel 'open': every user of this machine may use its pipes (permissions rw-rw-rw-,"
+							+ " pipe-io.channels.open.allow-world-writable=true)")
 					.doesNotContain("Channel 'closed': every user");
 			});
 	}
@@ -172,7 +173,7 @@ class PipeIoPropertiesValidationTests {
 	@Test
 	void validConfigurationStarts() {
 		runner()
-			.withPropertyValues("pipe-io.channels.a.charset=ISO-8859-1", "pipe-io.channels.a.permissions=rw-rw-r--",
+			.withPropertyValues("pipe-io.channels.a.charset=ISO-8859-1", "pipe-io.channels.a.permissions=rw-rw----",
 					"pipe-io.channels.a.max-message-size=1B", "pipe-io.channels.a.send-queue-capacity=1",
 					"pipe-io.channels.a.send-timeout=0s", "pipe-io.channels.a.send-queue-max-bytes=1B",
 					"pipe-io.channels.a.overflow=DROP_OLDEST")
