@@ -56,8 +56,8 @@ final class PipeChannelChecks {
 		PipePathChecks.checkDefaultPaths(defaults, directory, problems);
 		properties.getChannels().forEach((name, own) -> {
 			if (!PipePathChecks.isValidName(name)) {
-				problems.add("pipe-io.channels: '" + name + "' is not a valid channel name; use letters, digits,"
-						+ " '-' or '_'");
+				problems.add("pipe-io.channels: '" + PipePathChecks.printable(name) + "' is not a valid channel name;"
+						+ " use ASCII letters, digits, '-' or '_'");
 			}
 			EffectiveChannel channel = new EffectiveChannel(name, own, properties.getChannelDefaults());
 			checkValues(channel, problems);

@@ -97,8 +97,9 @@ public class PipeChannelSettingsFactory {
 	 */
 	public PipeChannelSettings createDefault(String name) {
 		// Checked like a configured channel's name: the pipes are made from it.
-		Assert.isTrue(PipePathChecks.isValidName(name), () -> "'" + name + "' is not a valid channel name"
-				+ " (a @PipeListener, or a channel registered at runtime, names it); use letters, digits, '-' or '_'");
+		Assert.isTrue(PipePathChecks.isValidName(name), () -> "'" + PipePathChecks.printable(name)
+				+ "' is not a valid channel name (a @PipeListener, or a channel registered at runtime, names it);"
+				+ " use ASCII letters, digits, '-' or '_'");
 		return create(new EffectiveChannel(name, new PipeChannelProperties(), this.properties.getChannelDefaults()));
 	}
 

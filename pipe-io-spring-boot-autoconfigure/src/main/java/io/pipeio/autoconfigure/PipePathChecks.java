@@ -18,13 +18,26 @@ final class PipePathChecks {
 	}
 
 	/**
-	 * Whether a name may name a channel: one whose pipe paths, made from it, stay in the
-	 * pipe directory.
+	 * Whether a name may name a channel: ASCII letters, digits, '-' and '_' only, so that
+	 * pipe paths made from it stay in the pipe directory ("..", "." and "/" are out) and
+	 * it reads the same in a file name, a metric tag, an endpoint's path and an
+	 * environment variable.
 	 * @param name the name
 	 * @return whether it is valid
 	 */
 	static boolean isValidName(String name) {
-		return !name.isBlank() && !name.contains("/");
+		if (name.isEmpty()) {
+			return false;
+		}
+		for (int i = 0; i < name.length(); i++) {
+			char c = name.charAt(i);
+			boolean valid = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'
+					|| c == '_';
+			if (!valid) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	/**

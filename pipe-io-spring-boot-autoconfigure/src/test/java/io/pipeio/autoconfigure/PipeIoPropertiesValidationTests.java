@@ -12,6 +12,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -70,6 +71,20 @@ class PipeIoPropertiesValidationTests {
 			String message = NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()).getMessage();
 			assertThat(message).contains(named).contains(fix);
 			assertThat(this.directory).isEmptyDirectory();
+		});
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "..", ".", "a.b", "my chan", "caf\u00e9" })
+	void aChannelNameOtherThanLettersDigitsDashesAndUnderscoresFailsStartup(String name) {
+		// "{channel}/x.in" would put the pipe of channel ".." beside the pipe directory
+		runner().withPropertyValues("pipe-io.channels.[" + name + "].in-pipe={channel}/x.in").run((context) -> {
+			assertThat(context).hasFailed();
+			String message = NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()).getMessage();
+			assertThat(message).contains("pipe-io.channels: '" + name + "' is not a valid channel name")
+				.contains("use ASCII letters, digits, '-' or '_'");
+			assertThat(this.directory).isEmptyDirectory();
+			assertThat(this.directory.resolveSibling("x.in")).doesNotExist();
 		});
 	}
 
