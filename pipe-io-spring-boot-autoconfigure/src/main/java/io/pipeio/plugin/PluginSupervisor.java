@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import io.pipeio.server.OpenedFifo;
@@ -28,14 +29,19 @@ public final class PluginSupervisor {
 
 	private static final Log logger = LogFactory.getLog(PluginSupervisor.class);
 
-	/** How a process ends on SIGINT: killed by signal 2, or a shell's exit on it. */
-	private static final int SIGINT_EXIT = 128 + 2;
+	/**
+	 * How a process ends on the signals that stop a whole process group at once, the
+	 * application with its plug-ins (128 + the signal: killed by it, or a shell's exit on
+	 * it): SIGHUP (its terminal closed), SIGINT (Ctrl-C), SIGTERM (systemd's default
+	 * {@code KillMode=control-group}, {@code timeout}, a kill of the group).
+	 */
+	private static final Set<Integer> GROUP_SIGNAL_EXITS = Set.of(128 + 1, 128 + 2, 128 + 15);
 
 	/**
-	 * How long an exit on SIGINT waits for the JVM's shutdown to begin: Ctrl-C sends it
-	 * to the JVM at the same moment, and the exit may be seen first.
+	 * How long such an exit waits for the JVM's shutdown to begin: the JVM gets the
+	 * signal at the same moment, and the plug-in's exit may be seen first.
 	 */
-	private static final Duration SIGINT_GRACE = Duration.ofSeconds(1);
+	private static final Duration GROUP_SIGNAL_GRACE = Duration.ofSeconds(1);
 
 	private final String channel;
 
@@ -263,8 +269,11 @@ public final class PluginSupervisor {
 		this.process = null;
 		this.lastExitCode = code;
 		joinStderr();
-		if (JvmShutdown.inProgress() || (code == SIGINT_EXIT && JvmShutdown.awaitInProgress(SIGINT_GRACE))) {
-			// Ctrl-C reaches the plug-in too: it ended with the application, which stops
+		if (JvmShutdown.inProgress()
+				|| (GROUP_SIGNAL_EXITS.contains(code) && JvmShutdown.awaitInProgress(GROUP_SIGNAL_GRACE))) {
+			// Ctrl-C (or a SIGTERM to the group) reaches the plug-in too: it ended with
+			// the
+			// application, which stops
 			this.state = PluginState.STOPPED;
 			this.observer.onExited(this, code, false);
 			return;

@@ -37,12 +37,13 @@ final class ExitDuringShutdownMain {
 			}
 
 		};
-		// "first": the plug-in ends a moment before the shutdown begins, with the code of
-		// an exit on SIGINT; else it is killed while the shutdown hooks run.
-		boolean first = args.length > 1 && args[1].equals("first");
+		// "first <code>": the plug-in ends a moment before the shutdown begins, with the
+		// code of an exit on a signal (130: SIGINT); else it is killed while the shutdown
+		// hooks run.
+		boolean first = args.length > 2 && args[1].equals("first");
 		Path trigger = directory.resolve("trigger");
-		List<String> command = first
-				? List.of("bash", "-c", "while [ ! -e \"$0\" ]; do sleep 0.01; done; exit 130", trigger.toString())
+		List<String> command = first ? List.of("bash", "-c",
+				"while [ ! -e \"$0\" ]; do sleep 0.01; done; exit " + Integer.parseInt(args[2]), trigger.toString())
 				: List.of("sleep", "1000");
 		PluginSupervisor supervisor = new PluginSupervisor("test",
 				PluginSettings.of(command).withProcess(null, java.util.Map.of(), false), directory.resolve("test.in"),

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -151,20 +153,23 @@ class PluginSupervisorTests {
 		assertThat(exitDuringShutdown("killed")).contains("exited 137 restart=false STOPPED");
 	}
 
-	@Test
-	void aPluginThatExitsOnSigintJustBeforeTheJvmShutsDownIsNotRestarted() throws Exception {
-		// 130: as on SIGINT, seen a moment before the shutdown begins
-		assertThat(exitDuringShutdown("first")).contains("exited 130 restart=false STOPPED");
+	@ParameterizedTest(name = "exit code {0}")
+	@ValueSource(ints = { 130, 143, 129 })
+	void aPluginThatExitsOnASignalToTheGroupJustBeforeTheJvmShutsDownIsNotRestarted(int code) throws Exception {
+		// as on SIGINT (Ctrl-C), SIGTERM (to the whole group, as systemd stops a service)
+		// or SIGHUP, seen a moment before the shutdown begins
+		assertThat(exitDuringShutdown("first", Integer.toString(code)))
+			.contains("exited " + code + " restart=false STOPPED");
 	}
 
 	/** Run {@link ExitDuringShutdownMain} in a JVM of its own; its output. */
-	private String exitDuringShutdown(String mode) throws Exception {
+	private String exitDuringShutdown(String... mode) throws Exception {
 		String java = ProcessHandle.current().info().command().orElseThrow();
-		Process jvm = new ProcessBuilder(java, "-Xmx64m", "-XX:TieredStopAtLevel=1", "-cp",
-				System.getProperty("java.class.path"), ExitDuringShutdownMain.class.getName(),
-				this.directory.toString(), mode)
-			.redirectErrorStream(true)
-			.start();
+		List<String> command = new ArrayList<>(
+				List.of(java, "-Xmx64m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+						ExitDuringShutdownMain.class.getName(), this.directory.toString()));
+		command.addAll(List.of(mode));
+		Process jvm = new ProcessBuilder(command).redirectErrorStream(true).start();
 		String output = new String(jvm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 		assertThat(jvm.waitFor()).as(output).isZero();
 		return output;
