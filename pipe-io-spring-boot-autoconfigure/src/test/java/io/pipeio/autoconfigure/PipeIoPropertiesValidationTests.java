@@ -57,7 +57,7 @@ class PipeIoPropertiesValidationTests {
 					max-message-size     | 0B            | pipe-io.channels.echo.max-message-size               | 1MB
 					max-message-size     | 4GB           | pipe-io.channels.echo.max-message-size               | 1MB
 					send-queue-capacity  | -5            | pipe-io.channels.echo.send-queue-capacity            | at least 1
-					send-queue-capacity  | 0             | pipe-io.channels.echo.send-queue-capacity            | at least 1
+					send-queue-capacity  | 0             | pipe-io.channels.echo.send-queue-capacity            | such as 10000
 					send-timeout         | -1s           | pipe-io.channels.echo.send-timeout                   | 5s
 					send-queue-max-bytes | 0B            | pipe-io.channels.echo.send-queue-max-bytes           | 64MB
 					send-queue-max-bytes | -1MB          | pipe-io.channels.echo.send-queue-max-bytes           | 64MB
@@ -86,6 +86,21 @@ class PipeIoPropertiesValidationTests {
 			assertThat(this.directory).isEmptyDirectory();
 			assertThat(this.directory.resolveSibling("x.in")).doesNotExist();
 		});
+	}
+
+	@Test
+	void channelNamesThatRelaxedBindingCannotTellApartFailStartup() {
+		runner()
+			.withPropertyValues("pipe-io.channels.my-channel.charset=UTF-8", "pipe-io.channels.myChannel.charset=UTF-8",
+					"pipe-io.channels.other.charset=UTF-8")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				String message = NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()).getMessage();
+				assertThat(message).contains("pipe-io.channels: 'my-channel', 'myChannel' differ only in case")
+					.contains("give them names that differ otherwise")
+					.doesNotContain("'other'");
+				assertThat(this.directory).isEmptyDirectory();
+			});
 	}
 
 	@ParameterizedTest
