@@ -1,6 +1,9 @@
 package io.pipeio.core;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
@@ -71,11 +74,30 @@ final class LineFailures implements PipeServerListener {
 				deadLetters.open();
 			}
 			catch (IOException ex) {
-				throw new IllegalStateException("Channel '" + this.channel.getName() + "' cannot write dead letters to "
-						+ deadLetters.getPath() + ": " + ex.getMessage() + "; set its dead-letter.file to a file this"
-						+ " user may create", ex);
+				String name = this.channel.getName();
+				throw new IllegalStateException("Channel '" + name + "' cannot write dead letters to "
+						+ deadLetters.getPath() + ": " + describe(ex) + "; set pipe-io.channels." + name
+						+ ".dead-letter.file (or pipe-io.channel-defaults.dead-letter.file) to a file this user may"
+						+ " create, in a directory that exists or that it may create", ex);
 			}
 		}
+	}
+
+	/**
+	 * Say what went wrong with a file: the JDK's messages of the common cases are the
+	 * file's name alone.
+	 */
+	private static String describe(IOException ex) {
+		if (ex instanceof NoSuchFileException missing) {
+			return missing.getFile() + " does not exist";
+		}
+		if (ex instanceof AccessDeniedException denied) {
+			return "permission denied on " + denied.getFile();
+		}
+		if (ex instanceof FileSystemException failed && failed.getReason() != null) {
+			return failed.getReason() + " (" + failed.getFile() + ")";
+		}
+		return String.valueOf(ex.getMessage());
 	}
 
 	/** The channel begins to stop: a line that fails from now on is not retried. */

@@ -410,6 +410,20 @@ class PipeRetryAndDeadLetterTests {
 		});
 	}
 
+	@Test
+	void aDeadLetterFileWhoseDirectoryCannotBeCreatedFailsTheStartSayingWhyAndWhatToSet() {
+		// /proc takes no new directory, not even from root
+		runner().withPropertyValues("pipe-io.channels.flaky.dead-letter.file=/proc/no-such-dir/letters.jsonl")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure())
+					.hasStackTraceContaining(
+							"Channel 'flaky' cannot write dead letters to /proc/no-such-dir/letters.jsonl:"
+									+ " /proc/no-such-dir does not exist")
+					.hasStackTraceContaining("set pipe-io.channels.flaky.dead-letter.file");
+			});
+	}
+
 	private Path pipes() {
 		return this.directory.resolve("pipes");
 	}
