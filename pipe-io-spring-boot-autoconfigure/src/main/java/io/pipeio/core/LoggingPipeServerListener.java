@@ -15,8 +15,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Logs what an operator should know of a channel's engine: failures, re-created pipes and
- * lines dropped by the engine itself (over-size, full send queue; the latter at most
- * every 10 seconds per channel).
+ * lines dropped by the engine itself (over-size, full send queue, the latter at most
+ * every 10 seconds per channel; and those a stop, a failed writer or a replaced out pipe
+ * cost).
  *
  * @author pipe-io
  */
@@ -58,6 +59,19 @@ public class LoggingPipeServerListener implements PipeServerListener {
 			logger.warn("Channel '" + server.getChannel() + "' dropped " + size + " line(s) as it stopped: not"
 					+ " handled from " + server.getSettings().getInPath() + ", or not written to "
 					+ server.getSettings().getOutPath() + ", in time (or held while paused); reason shutdown");
+			return;
+		}
+		if (reason == DropReason.ABANDONED) {
+			return; // the plug-in's channel logs what a departed plug-in left unread
+		}
+		if (reason == DropReason.WRITER_FAILED || reason == DropReason.PIPE_REPLACED) {
+			// lines dropped together: size is their number
+			logger.warn("Channel '" + server.getChannel() + "' dropped " + size + " line(s) "
+					+ ((reason == DropReason.WRITER_FAILED) ? "its writer held when it failed, not written to "
+							: "no client had read from ")
+					+ server.getSettings().getOutPath()
+					+ ((reason == DropReason.PIPE_REPLACED) ? " before it was deleted or replaced" : "") + "; reason "
+					+ reason.tag());
 			return;
 		}
 		String detail = switch (reason) {

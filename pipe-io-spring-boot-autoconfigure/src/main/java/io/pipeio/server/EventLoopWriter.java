@@ -253,7 +253,7 @@ final class EventLoopWriter implements PipeWriter {
 				}
 				this.loop.removeToken(this.token);
 				// What no client read goes with the descriptor, unless one still reads.
-				UnreadOutLines.close(this.fifo, this.fifo::close, this.statistics,
+				UnreadOutLines.close(this.fifo, this.fifo::close, this.lostLines,
 						(reason == DropReason.WRITER_FAILED) ? reason : DropReason.SHUTDOWN, this.bufferSize);
 			}
 			catch (RuntimeException | Error ex) {
@@ -359,8 +359,7 @@ final class EventLoopWriter implements PipeWriter {
 				this.cutLineLeft = false; // the new pipe holds no line of another writer
 				this.batch.resumeAtFirstUnwrittenLine();
 				old.close();
-				this.statistics.recordDropped(DropReason.PIPE_REPLACED,
-						UnreadOutLines.count(writer, this.bufferSize, true));
+				this.lostLines.unread(DropReason.PIPE_REPLACED, UnreadOutLines.count(writer, this.bufferSize, true));
 			}
 			finally {
 				Posix.close(writer);
@@ -379,7 +378,7 @@ final class EventLoopWriter implements PipeWriter {
 
 	@Override
 	public long discardUnread() throws IOException {
-		return UnreadOutLines.discard(this.fifo, this.statistics, this.bufferSize);
+		return UnreadOutLines.discard(this.fifo, this.lostLines, this.bufferSize);
 	}
 
 }

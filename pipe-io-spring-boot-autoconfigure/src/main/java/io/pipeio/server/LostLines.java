@@ -59,6 +59,15 @@ final class LostLines {
 				// given and their senders told.
 				failure = ex;
 			}
+			try {
+				this.listener.onDropped(this.server, reason, entries.size());
+			}
+			catch (RuntimeException ex) {
+				exception = ex;
+			}
+			catch (Error ex) {
+				failure = (failure != null) ? failure : ex;
+			}
 			for (Object entry : entries) {
 				// A listener must not throw; if one does, the other lines are still
 				// reported and every sender is still told.
@@ -96,6 +105,27 @@ final class LostLines {
 		}
 		if (failure != null) {
 			throw (RuntimeException) failure;
+		}
+	}
+
+	/**
+	 * Account for lines lost in the out pipe itself, which the writer no longer holds:
+	 * left unread there as the channel stops, or in a pipe deleted or replaced. Counted
+	 * and told to the listener as a number of lines.
+	 * @param reason why they are lost
+	 * @param lines how many; none is nothing
+	 */
+	void unread(DropReason reason, long lines) {
+		if (lines <= 0) {
+			return;
+		}
+		this.statistics.recordDropped(reason, lines);
+		try {
+			this.listener.onDropped(this.server, reason, lines);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Channel '" + this.server.getChannel() + "': the PipeServerListener threw for " + lines
+					+ " line(s) dropped (" + reason.tag() + "); they were counted", ex);
 		}
 	}
 

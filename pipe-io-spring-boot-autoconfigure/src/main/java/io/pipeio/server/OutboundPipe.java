@@ -133,8 +133,7 @@ final class OutboundPipe implements PipeWriter {
 			this.file = replacement.file();
 			InboundPipe.closeQuietly(old);
 			oldFifo.close();
-			this.statistics.recordDropped(DropReason.PIPE_REPLACED,
-					UnreadOutLines.count(writer, this.bufferSize, true));
+			this.lostLines.unread(DropReason.PIPE_REPLACED, UnreadOutLines.count(writer, this.bufferSize, true));
 		}
 		finally {
 			Posix.close(writer);
@@ -143,7 +142,7 @@ final class OutboundPipe implements PipeWriter {
 
 	@Override
 	public long discardUnread() throws IOException {
-		return UnreadOutLines.discard(this.fifo, this.statistics, this.bufferSize);
+		return UnreadOutLines.discard(this.fifo, this.lostLines, this.bufferSize);
 	}
 
 	@Override
@@ -219,7 +218,7 @@ final class OutboundPipe implements PipeWriter {
 				UnreadOutLines.close(this.fifo, () -> {
 					InboundPipe.closeQuietly(this.channel);
 					this.fifo.close();
-				}, this.statistics, reason, this.bufferSize);
+				}, this.lostLines, reason, this.bufferSize);
 			}
 			catch (RuntimeException | Error ex) {
 				// such as an Error where the count of the unread lines is recorded: the

@@ -38,7 +38,9 @@ public interface PipeServerListener {
 	 * @param server the server
 	 * @param reason why
 	 * @param size the size of the line in bytes (for an over-size line, the bytes
-	 * discarded); for {@link DropReason#SHUTDOWN}, the number of lines dropped at once
+	 * discarded); for lines dropped together ({@link DropReason#SHUTDOWN},
+	 * {@link DropReason#WRITER_FAILED}, {@link DropReason#PIPE_REPLACED},
+	 * {@link DropReason#ABANDONED}), their number
 	 */
 	default void onDropped(PipeServer server, DropReason reason, long size) {
 	}

@@ -29,12 +29,11 @@ final class UnreadOutLines {
 	 * @param fifo the pipe's checked descriptor, still open
 	 * @param closeOwn closes every descriptor of the pipe the server holds, {@code fifo}
 	 * included
-	 * @param statistics where to count
+	 * @param lostLines where to count and tell
 	 * @param reason why the writer lets go
 	 * @param bufferSize the size of the buffer to read with
 	 */
-	static void close(FifoDescriptor fifo, Runnable closeOwn, ChannelStatistics statistics, DropReason reason,
-			int bufferSize) {
+	static void close(FifoDescriptor fifo, Runnable closeOwn, LostLines lostLines, DropReason reason, int bufferSize) {
 		int writer;
 		try {
 			if (fifo.isEmpty()) {
@@ -53,10 +52,7 @@ final class UnreadOutLines {
 		}
 		try {
 			closeOwn.run();
-			long lines = count(writer, bufferSize, false);
-			if (lines > 0) {
-				statistics.recordDropped(reason, lines);
-			}
+			lostLines.unread(reason, count(writer, bufferSize, false));
 		}
 		catch (IOException ex) {
 			// not counted, but let go of all the same
@@ -108,15 +104,15 @@ final class UnreadOutLines {
 	 * Read and throw away what waits unread in an <em>out</em> pipe, counting its lines
 	 * as dropped ({@link DropReason#ABANDONED}).
 	 * @param fifo the pipe
-	 * @param statistics where to count
+	 * @param lostLines where to count and tell
 	 * @param bufferSize the size of the buffer to read with
 	 * @return the lines thrown away (a partial one included)
 	 */
-	static long discard(FifoDescriptor fifo, ChannelStatistics statistics, int bufferSize) throws IOException {
+	static long discard(FifoDescriptor fifo, LostLines lostLines, int bufferSize) throws IOException {
 		int reader = fifo.openNonBlockingReader();
 		try {
 			long lines = Posix.countLines(reader, new byte[bufferSize], 0, Posix.MAX_COUNTED);
-			statistics.recordDropped(DropReason.ABANDONED, lines);
+			lostLines.unread(DropReason.ABANDONED, lines);
 			return lines;
 		}
 		finally {

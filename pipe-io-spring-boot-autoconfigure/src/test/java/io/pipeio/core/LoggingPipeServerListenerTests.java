@@ -41,6 +41,21 @@ class LoggingPipeServerListenerTests {
 	}
 
 	@Test
+	void linesOfTheOutPipeDroppedTogetherAreLoggedAsANumberOfLines(CapturedOutput output) {
+		LoggingPipeServerListener listener = new LoggingPipeServerListener();
+		PipeServer events = server("events");
+		listener.onDropped(events, DropReason.PIPE_REPLACED, 12);
+		listener.onDropped(events, DropReason.WRITER_FAILED, 5);
+		listener.onDropped(events, DropReason.ABANDONED, 3);
+		assertThat(output)
+			.contains("Channel 'events' dropped 12 line(s) no client had read from"
+					+ " /nonexistent/events.out before it was deleted or replaced; reason pipe-replaced")
+			.contains("Channel 'events' dropped 5 line(s) its writer held when it failed, not written to"
+					+ " /nonexistent/events.out; reason writer-failed")
+			.doesNotContain("abandoned"); // the plug-in's channel logs those
+	}
+
+	@Test
 	void aFailureThatEscapedTheHandlerIsLoggedWithItsCause(CapturedOutput output) {
 		new LoggingPipeServerListener().onHandlerError(server("events"), new byte[7],
 				new IllegalStateException("the channel's handler broke"));

@@ -34,6 +34,8 @@ class PipeServerStopUnreadOutTests extends PipeServerTestSupport {
 		assertThat(server.getStatistics().getDropped(DropReason.SHUTDOWN)).isEqualTo(3);
 		assertThat(server.getStatistics().getDroppedTotal()).isEqualTo(3);
 		assertThat(server.getStatistics().getSentMessages()).isEqualTo(3);
+		// told, not only counted: a listener that logs or counts drops sees them too
+		assertThat(this.pipes.recorder.drops).containsExactly(new Recorder.Drop(DropReason.SHUTDOWN, 3));
 	}
 
 	@Test

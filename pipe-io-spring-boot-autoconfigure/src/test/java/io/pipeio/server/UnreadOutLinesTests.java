@@ -35,6 +35,10 @@ class UnreadOutLinesTests {
 
 	private final ChannelStatistics statistics = new ChannelStatistics(HandlerStatistics.NONE);
 
+	private final Recorder recorder = new Recorder();
+
+	private LostLines lostLines;
+
 	@BeforeEach
 	void openFifo() throws Exception {
 		Path path = this.dir.resolve("test.out");
@@ -42,6 +46,9 @@ class UnreadOutLinesTests {
 		this.fifo = FifoDescriptor.open(path);
 		this.client = this.fifo.openNonBlockingReader();
 		this.writer = Posix.open(path.toString(), Posix.O_WRONLY | Posix.O_NONBLOCK);
+		PipeServer server = new PipeServer(TestPipes.settings("test", this.dir.resolve("test.in"), path).build(),
+				this.recorder, this.recorder);
+		this.lostLines = new LostLines(server, this.statistics, this.recorder);
 	}
 
 	@AfterEach
@@ -62,6 +69,8 @@ class UnreadOutLinesTests {
 		assertThat(discarded).isEqualTo(2);
 		assertThat(leftInPipe()).isEmpty();
 		assertThat(this.statistics.getDropped(DropReason.ABANDONED)).isEqualTo(2);
+		// told as well as counted, as lines dropped together
+		assertThat(this.recorder.drops).containsExactly(new Recorder.Drop(DropReason.ABANDONED, 2));
 	}
 
 	@Test
@@ -86,7 +95,7 @@ class UnreadOutLinesTests {
 	}
 
 	private long discard() throws IOException {
-		return UnreadOutLines.discard(this.fifo, this.statistics, 64);
+		return UnreadOutLines.discard(this.fifo, this.lostLines, 64);
 	}
 
 	private void write(String text) {
