@@ -21,9 +21,15 @@ final class FileSystemPaths {
 	 * @param property the property, for the message
 	 * @param value its value
 	 * @return the path, relative unless the value is absolute
-	 * @throws IllegalArgumentException naming the property if the value is no path
+	 * @throws IllegalArgumentException naming the property if the value is no path, or
+	 * empty (which would silently mean the working directory)
 	 */
 	static Path parse(String property, String value) {
+		if (value.isBlank()) {
+			// an environment variable that expanded to nothing, say
+			throw new IllegalArgumentException(property + " is empty; remove it to use the default, or set a"
+					+ " directory (\".\" for the working directory)");
+		}
 		try {
 			return Path.of(value);
 		}

@@ -159,6 +159,17 @@ class PipeIoAutoConfigurationTests {
 	}
 
 	@Test
+	void anEmptyDirectoryFailsStartupRatherThanMeaningTheWorkingDirectory() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(PipeIoAutoConfiguration.class))
+			.withPropertyValues("pipe-io.channels.tmp.auto-startup=false", "pipe-io.directory=")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).hasStackTraceContaining(
+						"pipe-io.directory is empty; remove it to use the default, or set a directory");
+			});
+	}
+
+	@Test
 	void directoryDefaultsToOneOfThisUserAndApplication() {
 		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(PipeIoAutoConfiguration.class))
 			.withPropertyValues("pipe-io.channels.tmp.auto-startup=false", "spring.application.name=billing")
