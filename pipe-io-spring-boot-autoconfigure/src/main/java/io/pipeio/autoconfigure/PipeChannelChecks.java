@@ -32,6 +32,9 @@ import org.springframework.util.unit.DataSize;
  */
 final class PipeChannelChecks {
 
+	/** More event loops than this are a mistake: they pay off up to one per processor. */
+	static final int MAX_EVENT_LOOPS = 256;
+
 	private PipeChannelChecks() {
 	}
 
@@ -45,8 +48,11 @@ final class PipeChannelChecks {
 			problems.add("pipe-io.engine '" + properties.getEngine() + "' is not an engine; use auto, event-loop or"
 					+ " threads");
 		}
-		if (properties.getEventLoop().getThreads() < 1) {
-			problems.add("pipe-io.event-loop.threads must be at least 1, got " + properties.getEventLoop().getThreads()
+		int loops = properties.getEventLoop().getThreads();
+		if (loops < 1 || loops > MAX_EVENT_LOOPS) {
+			// Each loop holds descriptors and a thread: thousands fail later, at start,
+			// with an error that names no property.
+			problems.add("pipe-io.event-loop.threads must be between 1 and " + MAX_EVENT_LOOPS + ", got " + loops
 					+ "; use 1, or up to the number of processors (" + Runtime.getRuntime().availableProcessors()
 					+ " here) to spread many busy channels over cores");
 		}

@@ -219,10 +219,10 @@ public class PipeIoProperties implements Validator {
 		 * How many event loop threads wait on the pipes, each on some of the channels
 		 * (those that start are placed on the loop with the fewest). One costs the fewest
 		 * threads and suffices unless many busy channels keep it busy; more spread that
-		 * epoll work over cores, up to one per available processor. A listener runs on
-		 * worker threads, or on its loop once measured fast (a channel's dispatch says
-		 * which), and then holds up that loop's other channels while it runs. Ignored on
-		 * the threads engine.
+		 * epoll work over cores, up to one per available processor (1 to 256 are
+		 * accepted). A listener runs on worker threads, or on its loop once measured fast
+		 * (a channel's dispatch says which), and then holds up that loop's other channels
+		 * while it runs. Ignored on the threads engine.
 		 */
 		private int threads = 1;
 

@@ -9,6 +9,8 @@ import io.pipeio.testsupport.PipeIoContextRunners;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -60,13 +62,14 @@ class PipeIoEventLoopThreadsTests {
 		assertThat(loopThreads()).isEmpty();
 	}
 
-	@Test
-	void lessThanOneLoopFailsStartupNamingThePropertyAndTheFix() {
-		runner().withPropertyValues("pipe-io.event-loop.threads=0", "pipe-io.channels.echo.charset=UTF-8")
+	@ParameterizedTest
+	@ValueSource(ints = { 0, 257, 100000 })
+	void aLoopCountOutOfRangeFailsStartupNamingThePropertyAndTheFix(int loops) {
+		runner().withPropertyValues("pipe-io.event-loop.threads=" + loops, "pipe-io.channels.echo.charset=UTF-8")
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				String message = NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()).getMessage();
-				assertThat(message).contains("pipe-io.event-loop.threads must be at least 1, got 0")
+				assertThat(message).contains("pipe-io.event-loop.threads must be between 1 and 256, got " + loops)
 					.contains("use 1, or up to the number of processors");
 				assertThat(this.directory).isEmptyDirectory();
 			});
