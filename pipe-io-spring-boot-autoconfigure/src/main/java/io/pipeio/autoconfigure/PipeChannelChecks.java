@@ -224,7 +224,8 @@ final class PipeChannelChecks {
 				plugin.toSettings(channel.pluginProperty());
 			}
 			catch (IllegalArgumentException ex) {
-				problems.add(ex.getMessage());
+				// one problem a line: each added on its own
+				problems.addAll(List.of(String.valueOf(ex.getMessage()).split(System.lineSeparator())));
 			}
 		}
 	}

@@ -4,6 +4,7 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -98,68 +99,92 @@ public record PluginSettings(List<String> command, @Nullable Path workingDirecto
 	/**
 	 * Check the settings, naming the property of a wrong value.
 	 * @param prefix the property prefix, such as {@code pipe-io.channels.thumbs.plugin}
-	 * @throws IllegalArgumentException naming the property and the fix
+	 * @throws IllegalArgumentException naming the property and the fix of each wrong
+	 * value, one a line
 	 */
 	public void validate(String prefix) {
-		if (this.command.isEmpty() || this.command.get(0).isBlank()) {
-			throw new IllegalArgumentException(
-					prefix + ".command must name the program to run, such as" + " [python3, plugins/thumbs.py]");
+		List<String> problems = problems(prefix);
+		if (!problems.isEmpty()) {
+			throw new IllegalArgumentException(String.join(System.lineSeparator(), problems));
 		}
+	}
+
+	/**
+	 * Check the settings: every wrong value at once, so that a start that fails names all
+	 * there is to fix.
+	 * @param prefix the property prefix, such as {@code pipe-io.channels.thumbs.plugin}
+	 * @return the problems, each naming its property and the fix; empty if none
+	 */
+	public List<String> problems(String prefix) {
+		List<String> problems = new ArrayList<>();
 		Path directory = (this.workingDirectory != null) ? this.workingDirectory : Path.of("");
-		if (!Files.isDirectory(directory)) {
-			throw new IllegalArgumentException(
-					prefix + ".working-directory " + directory.toAbsolutePath() + " is not a directory");
+		boolean directoryExists = Files.isDirectory(directory);
+		if (!directoryExists) {
+			problems.add(prefix + ".working-directory " + directory.toAbsolutePath() + " is not a directory; create"
+					+ " it, or give an existing one (a relative path is taken from the application's working"
+					+ " directory)");
 		}
-		checkExecutable(prefix + ".command", this.command.get(0), directory);
-		positive(prefix + ".backoff.initial", this.backoffInitial);
-		positive(prefix + ".backoff.max", this.backoffMax);
-		positive(prefix + ".restart-window", this.restartWindow);
-		positive(prefix + ".stop-timeout", this.stopTimeout);
-		if (this.backoffMax.compareTo(this.backoffInitial) < 0) {
-			throw new IllegalArgumentException(
-					prefix + ".backoff.max (" + Durations.format(this.backoffMax) + ") must not be less than " + prefix
-							+ ".backoff.initial (" + Durations.format(this.backoffInitial) + ")");
+		if (this.command.isEmpty() || this.command.get(0).isBlank()) {
+			problems.add(prefix + ".command must name the program to run, such as [python3, plugins/thumbs.py]");
+		}
+		else if (directoryExists) {
+			String problem = checkExecutable(prefix + ".command", this.command.get(0), directory);
+			if (problem != null) {
+				problems.add(problem);
+			}
+		}
+		positive(prefix + ".backoff.initial", this.backoffInitial, problems);
+		positive(prefix + ".backoff.max", this.backoffMax, problems);
+		positive(prefix + ".restart-window", this.restartWindow, problems);
+		positive(prefix + ".stop-timeout", this.stopTimeout, problems);
+		if (this.backoffMax.compareTo(this.backoffInitial) < 0 && !this.backoffMax.isNegative()
+				&& !this.backoffMax.isZero()) {
+			problems.add(prefix + ".backoff.max (" + Durations.format(this.backoffMax) + ") must not be less than "
+					+ prefix + ".backoff.initial (" + Durations.format(this.backoffInitial) + ")");
 		}
 		if (!(this.backoffMultiplier >= 1.0)) {
-			throw new IllegalArgumentException(
-					prefix + ".backoff.multiplier must be at least 1, not " + this.backoffMultiplier);
+			problems.add(prefix + ".backoff.multiplier must be at least 1, not " + this.backoffMultiplier
+					+ "; use 2 to double the wait after each restart");
 		}
 		if (this.maxRestarts < 0) {
-			throw new IllegalArgumentException(prefix + ".max-restarts must not be negative, not " + this.maxRestarts);
+			problems.add(prefix + ".max-restarts must not be negative, not " + this.maxRestarts
+					+ "; use 0 for no restart within the window");
 		}
+		return problems;
 	}
 
-	private static void positive(String property, Duration value) {
+	private static void positive(String property, Duration value, List<String> problems) {
 		if (value.isNegative() || value.isZero()) {
-			throw new IllegalArgumentException(property + " must be positive, not " + Durations.format(value));
+			problems
+				.add(property + " must be positive, not " + Durations.format(value) + "; use a duration such as 5s");
 		}
 	}
 
-	private static void checkExecutable(String property, String program, Path directory) {
+	private static @Nullable String checkExecutable(String property, String program, Path directory) {
 		if (program.contains("/")) {
 			Path path = directory.resolve(program);
 			if (!Files.isRegularFile(path)) {
-				throw new IllegalArgumentException(property + ": " + path.toAbsolutePath()
+				return (property + ": " + path.toAbsolutePath()
 						+ (Files.isDirectory(path) ? " is a directory, not a program" : " does not exist")
 						+ "; give the program's path, absolute or relative to the plug-in's working directory"
 						+ commandHint(program));
 			}
 			if (!Files.isExecutable(path)) {
-				throw new IllegalArgumentException(property + ": " + path.toAbsolutePath()
+				return (property + ": " + path.toAbsolutePath()
 						+ " is not executable; chmod +x it, or run it through its interpreter: [bash, " + program
 						+ "]");
 			}
-			return;
+			return null;
 		}
 		String searchPath = Objects.requireNonNullElse(System.getenv("PATH"), "");
 		for (String entry : searchPath.split(File.pathSeparator)) {
 			Path candidate = Path.of(entry.isEmpty() ? "." : entry).resolve(program);
 			if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-				return;
+				return null;
 			}
 		}
-		throw new IllegalArgumentException(property + ": '" + program + "' is not an executable on the PATH ("
-				+ searchPath + "); give its full path" + commandHint(program));
+		return (property + ": '" + program + "' is not an executable on the PATH (" + searchPath
+				+ "); give its full path" + commandHint(program));
 	}
 
 	/**

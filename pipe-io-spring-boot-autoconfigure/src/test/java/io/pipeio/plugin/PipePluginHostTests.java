@@ -277,6 +277,15 @@ class PipePluginHostTests {
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
 				.hasMessageContaining("pipe-io.channels.a.plugin.backoff.initial must be positive, not -5s"));
+		// every wrong value at once, not the first alone
+		runner
+			.withPropertyValues("pipe-io.channels.a.plugin.command=cat", "pipe-io.channels.a.plugin.backoff.initial=0s",
+					"pipe-io.channels.a.plugin.backoff.max=-1s", "pipe-io.channels.a.plugin.max-restarts=-1")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("pipe-io.channels.a.plugin.backoff.initial must be positive, not 0s")
+				.hasMessageContaining("pipe-io.channels.a.plugin.backoff.max must be positive, not -1s")
+				.hasMessageContaining("pipe-io.channels.a.plugin.max-restarts must not be negative, not -1"));
 	}
 
 	@Test
