@@ -8,10 +8,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -76,28 +74,8 @@ final class PipeChannelChecks {
 			PipePathChecks.checkPath(pathOwners, channel, "out-pipe", channel.outPipe(), name + ".out", directory,
 					problems);
 		});
-		checkRelaxedNames(properties.getChannels().keySet(), problems);
+		PipePathChecks.checkRelaxedNames(properties.getChannels().keySet(), problems);
 		return new ArrayList<>(problems);
-	}
-
-	/**
-	 * Channel names that differ only in case, dashes or underscores are one name to
-	 * relaxed binding: an environment variable such as
-	 * {@code PIPEIO_CHANNELS_MYCHANNEL_PERMISSIONS} sets both, or declares a third.
-	 */
-	private static void checkRelaxedNames(Set<String> names, Set<String> problems) {
-		Map<String, List<String>> byRelaxedName = new LinkedHashMap<>();
-		for (String name : names) {
-			String relaxed = name.toLowerCase(Locale.ROOT).replace("-", "").replace("_", "");
-			byRelaxedName.computeIfAbsent(relaxed, (key) -> new ArrayList<>()).add(name);
-		}
-		byRelaxedName.values()
-			.stream()
-			.filter((same) -> same.size() > 1)
-			.forEach((same) -> problems
-				.add("pipe-io.channels: " + String.join(", ", same.stream().map((name) -> "'" + name + "'").toList())
-						+ " differ only in case, '-' or '_', which relaxed binding and environment variables do not"
-						+ " tell apart; give them names that differ otherwise, or make them one channel"));
 	}
 
 	private static void checkValues(EffectiveChannel channel, Set<String> problems) {

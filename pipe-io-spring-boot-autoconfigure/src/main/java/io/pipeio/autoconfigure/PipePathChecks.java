@@ -2,13 +2,19 @@ package io.pipeio.autoconfigure;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * The pipe paths of channels, checked with the rest of {@link PipeChannelChecks}: each
- * resolved against the pipe directory, a valid path, and no two pipes on one path. A path
- * in a message has its control characters escaped ({@link #printable}).
+ * The names and pipe paths of channels, checked with the rest of
+ * {@link PipeChannelChecks}: names that make safe file names and that relaxed binding
+ * tells apart; each path resolved against the pipe directory, a valid path, and no two
+ * pipes on one path. A path in a message has its control characters escaped
+ * ({@link #printable}).
  *
  * @author pipe-io
  */
@@ -106,6 +112,26 @@ final class PipePathChecks {
 			problems.add(property + " and " + other + " both resolve to " + path
 					+ "; every pipe needs its own path, change one of them");
 		}
+	}
+
+	/**
+	 * Channel names that differ only in case, dashes or underscores are one name to
+	 * relaxed binding: an environment variable such as
+	 * {@code PIPEIO_CHANNELS_MYCHANNEL_PERMISSIONS} sets both, or declares a third.
+	 */
+	static void checkRelaxedNames(Set<String> names, Set<String> problems) {
+		Map<String, List<String>> byRelaxedName = new LinkedHashMap<>();
+		for (String name : names) {
+			String relaxed = name.toLowerCase(Locale.ROOT).replace("-", "").replace("_", "");
+			byRelaxedName.computeIfAbsent(relaxed, (key) -> new ArrayList<>()).add(name);
+		}
+		byRelaxedName.values()
+			.stream()
+			.filter((same) -> same.size() > 1)
+			.forEach((same) -> problems
+				.add("pipe-io.channels: " + String.join(", ", same.stream().map((name) -> "'" + name + "'").toList())
+						+ " differ only in case, '-' or '_', which relaxed binding and environment variables do not"
+						+ " tell apart; give them names that differ otherwise, or make them one channel"));
 	}
 
 }
