@@ -229,8 +229,7 @@ class PipeServerDirectoryTests extends PipeServerTestSupport {
 	void symbolicLinkOwnedByAnotherUserIsRefused() throws Exception {
 		try (TestUser other = TestUser.create()) {
 			Path target = directory("target", "rwx------");
-			Path link = Files.createSymbolicLink(this.dir.resolve("link"), target);
-			Files.setAttribute(link, "unix:uid", other.uid, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+			Path link = linkOwnedBy(other, "link", target);
 			assertThatExceptionOfType(UnsafeDirectoryException.class).isThrownBy(() -> startIn(link))
 				.withMessageContaining("is a symbolic link owned by user id " + other.uid);
 			assertThat(target).isEmptyDirectory();
@@ -243,8 +242,7 @@ class PipeServerDirectoryTests extends PipeServerTestSupport {
 			Path target = directory("target", "rwx------");
 			// own link -> another user's link -> a safe directory: the real path alone
 			// passes, but the other user could point the middle link elsewhere
-			Path theirs = Files.createSymbolicLink(this.dir.resolve("theirs"), target);
-			Files.setAttribute(theirs, "unix:uid", other.uid, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+			Path theirs = linkOwnedBy(other, "theirs", target);
 			Path own = Files.createSymbolicLink(this.dir.resolve("own"), theirs);
 			assertThatExceptionOfType(UnsafeDirectoryException.class).isThrownBy(() -> startIn(own))
 				.withMessageContaining("its ancestor " + theirs + " is a symbolic link owned by user id " + other.uid);
@@ -352,6 +350,13 @@ class PipeServerDirectoryTests extends PipeServerTestSupport {
 		}
 		TestProcesses.run("chmod", "-R", "a+rX", copy.toString());
 		return String.join(File.pathSeparator, entries);
+	}
+
+	/** A symbolic link in the test directory, owned by another user (set as root). */
+	private Path linkOwnedBy(TestUser user, String name, Path target) throws Exception {
+		Path link = Files.createSymbolicLink(this.dir.resolve(name), target);
+		Files.setAttribute(link, "unix:uid", user.uid, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+		return link;
 	}
 
 	private Path directory(String name, String permissions) throws Exception {
