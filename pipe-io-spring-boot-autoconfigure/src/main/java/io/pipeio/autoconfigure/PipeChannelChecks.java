@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 
 import io.pipeio.server.DispatchMode;
+import io.pipeio.server.Durations;
 import io.pipeio.server.OverflowPolicy;
 import io.pipeio.server.PipeEngine;
 import org.jspecify.annotations.Nullable;
@@ -111,7 +112,9 @@ final class PipeChannelChecks {
 					+ " use dispatch auto or worker, which retry on a worker thread");
 		}
 		if (channel.sendTimeout() == null || channel.sendTimeout().isNegative()) {
-			problems.add(channel.property("send-timeout") + " must not be negative, got " + channel.sendTimeout()
+			Duration sendTimeout = channel.sendTimeout();
+			problems.add(channel.property("send-timeout") + " must not be negative, got "
+					+ ((sendTimeout != null) ? Durations.format(sendTimeout) : "nothing")
 					+ "; use a duration such as 5s");
 		}
 		checkRetry(channel, problems);
@@ -133,11 +136,11 @@ final class PipeChannelChecks {
 		}
 		if (channel.retryInitialInterval().isNegative()) {
 			problems.add(channel.property("retry.initial-interval") + " must not be negative, got "
-					+ channel.retryInitialInterval() + "; use a duration such as 1s");
+					+ Durations.format(channel.retryInitialInterval()) + "; use a duration such as 1s");
 		}
 		if (channel.retryMaxInterval().isNegative()) {
 			problems.add(channel.property("retry.max-interval") + " must not be negative, got "
-					+ channel.retryMaxInterval() + "; use a duration such as 10s");
+					+ Durations.format(channel.retryMaxInterval()) + "; use a duration such as 10s");
 		}
 		if (!(channel.retryMultiplier() >= 1)) {
 			problems.add(channel.property("retry.multiplier") + " must be at least 1, got " + channel.retryMultiplier()

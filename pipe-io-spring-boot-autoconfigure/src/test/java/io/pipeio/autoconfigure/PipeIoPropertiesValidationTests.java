@@ -58,7 +58,8 @@ class PipeIoPropertiesValidationTests {
 					max-message-size     | 4GB           | pipe-io.channels.echo.max-message-size               | 1MB
 					send-queue-capacity  | -5            | pipe-io.channels.echo.send-queue-capacity            | at least 1
 					send-queue-capacity  | 0             | pipe-io.channels.echo.send-queue-capacity            | such as 10000
-					send-timeout         | -1s           | pipe-io.channels.echo.send-timeout                   | 5s
+					send-timeout         | -1s           | pipe-io.channels.echo.send-timeout                   | got -1s; use a duration such as 5s
+					retry.max-interval   | -2s           | pipe-io.channels.echo.retry.max-interval             | got -2s; use a duration such as 10s
 					send-queue-max-bytes | 0B            | pipe-io.channels.echo.send-queue-max-bytes           | 64MB
 					send-queue-max-bytes | -1MB          | pipe-io.channels.echo.send-queue-max-bytes           | 64MB
 					overflow             | discard       | pipe-io.channels.echo.overflow 'discard'             | drop-oldest or fail
