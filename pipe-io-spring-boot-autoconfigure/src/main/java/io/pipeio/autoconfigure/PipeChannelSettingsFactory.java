@@ -106,11 +106,14 @@ public class PipeChannelSettingsFactory {
 	private PipeChannelSettings create(EffectiveChannel channel) {
 		String name = channel.name();
 		Set<PosixFilePermission> permissions = PosixFilePermissions.fromString(channel.permissions());
-		if (permissions.contains(PosixFilePermission.OTHERS_READ)
-				|| permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
+		boolean othersWrite = permissions.contains(PosixFilePermission.OTHERS_WRITE);
+		boolean othersRead = permissions.contains(PosixFilePermission.OTHERS_READ);
+		if (othersRead || othersWrite) {
+			String can = (othersWrite ? "send it lines" : "") + ((othersWrite && othersRead) ? ", and " : "")
+					+ (othersRead ? "read (take) the lines clients send or their replies" : "");
 			logger.warn("Channel '" + name + "': every user of this machine may use its pipes (permissions "
 					+ channel.permissions() + ", " + channel.property("allow-world-writable") + "=true),"
-					+ " so any local process can send it lines, read the lines others send or their replies");
+					+ " so any local process can " + can);
 		}
 		Set<String> ignored = new LinkedHashSet<>();
 		PipeServerSettings.Builder server = PipeServerSettings

@@ -149,8 +149,15 @@ final class DirectoryChain {
 
 	private static UnsafeDirectoryException unsafe(String what, Path directory, Path offending, boolean last,
 			String problem, String fix) {
-		String which = !last ? "its ancestor " + offending
-				: offending.equals(directory) ? "the directory" : "the directory (really " + offending + ")";
+		String which;
+		if (last) {
+			which = offending.equals(directory) ? "the directory" : "the directory (really " + offending + ")";
+		}
+		else {
+			// a part of the path as configured, or of where a link on it leads
+			which = directory.startsWith(offending) ? "its ancestor " + offending
+					: offending + ", on the way there through a symbolic link,";
+		}
 		return new UnsafeDirectoryException(directory,
 				"Cannot keep " + what + " in " + directory + ": " + which + " " + problem + ".", fix);
 	}

@@ -188,7 +188,9 @@ class PipeIoPropertiesValidationTests {
 	@Test
 	void worldWritablePipesNeedTheOptInAndAreLoggedAtStart(CapturedOutput output) {
 		runner().withPropertyValues("pipe-io.channels.open.permissions=rw-rw-rw-",
-				"pipe-io.channels.open.allow-world-writable=true", "pipe-io.channels.closed.allow-world-writable=true")
+				"pipe-io.channels.open.allow-world-writable=true", "pipe-io.channels.closed.allow-world-writable=true",
+				"pipe-io.channels.readable.permissions=rw-r--r--",
+				"pipe-io.channels.readable.allow-world-writable=true")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				assertThat(PosixFilePermissions.toString(
@@ -196,7 +198,10 @@ class PipeIoPropertiesValidationTests {
 					.isEqualTo("rw-rw-rw-");
 				assertThat(output).contains("WARN")
 					.contains("Channel 'open': every user of this machine may use its pipes (permissions rw-rw-rw-,"
-							+ " pipe-io.channels.open.allow-world-writable=true)")
+							+ " pipe-io.channels.open.allow-world-writable=true), so any local process can send it"
+							+ " lines, and read (take) the lines clients send or their replies")
+					.contains("(permissions rw-r--r--, pipe-io.channels.readable.allow-world-writable=true), so any"
+							+ " local process can read (take) the lines clients send or their replies")
 					.doesNotContain("Channel 'closed': every user");
 			});
 	}
