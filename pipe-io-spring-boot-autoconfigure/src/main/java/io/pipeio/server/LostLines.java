@@ -63,7 +63,9 @@ final class LostLines {
 				this.listener.onDropped(this.server, reason, entries.size());
 			}
 			catch (RuntimeException ex) {
-				exception = ex;
+				// the lines are counted and still to be given one by one below
+				logger.warn("Channel '" + this.server.getChannel() + "': the PipeServerListener threw when told of "
+						+ entries.size() + " line(s) dropped (" + reason.tag() + ")", ex);
 			}
 			catch (Error ex) {
 				failure = (failure != null) ? failure : ex;
