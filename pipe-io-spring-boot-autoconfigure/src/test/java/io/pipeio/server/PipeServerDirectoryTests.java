@@ -194,8 +194,10 @@ class PipeServerDirectoryTests extends PipeServerTestSupport {
 		String classPath = readableClassPath();
 		try (TestUser user = TestUser.create()) {
 			String java = ProcessHandle.current().info().command().orElseThrow();
-			Process process = user.start(java, "-Xmx64m", "-XX:TieredStopAtLevel=1", "-cp", classPath,
-					PrepareDirectoryMain.class.getName(), parent.resolve("pipes").toString());
+			// no perf data: it would leave /tmp/hsperfdata_<user> behind once the user is
+			// gone
+			Process process = user.start(java, "-Xmx64m", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-cp",
+					classPath, PrepareDirectoryMain.class.getName(), parent.resolve("pipes").toString());
 			String output = TestProcesses.awaitSuccess(process);
 			assertThat(output).contains("AccessDeniedException").doesNotContain("belongs to user id");
 		}
