@@ -64,13 +64,15 @@ public class LoggingPipeServerListener implements PipeServerListener {
 		if (reason == DropReason.ABANDONED) {
 			return; // the plug-in's channel logs what a departed plug-in left unread
 		}
-		if (reason == DropReason.WRITER_FAILED || reason == DropReason.PIPE_REPLACED) {
-			// lines dropped together: size is their number
-			logger.warn("Channel '" + server.getChannel() + "' dropped " + size + " line(s) "
-					+ ((reason == DropReason.WRITER_FAILED) ? "its writer held when it failed, not written to "
-							: "no client had read from ")
-					+ server.getSettings().getOutPath()
-					+ ((reason == DropReason.PIPE_REPLACED) ? " before it was deleted or replaced" : "") + "; reason "
+		// lines of the out pipe dropped together: size is their number
+		Path out = server.getSettings().getOutPath();
+		String lost = switch (reason) {
+			case WRITER_FAILED -> "its writer held when it failed, not written to " + out;
+			case PIPE_REPLACED -> "no client had read from " + out + " before it was deleted or replaced";
+			default -> null;
+		};
+		if (lost != null) {
+			logger.warn("Channel '" + server.getChannel() + "' dropped " + size + " line(s) " + lost + "; reason "
 					+ reason.tag());
 			return;
 		}
