@@ -14,7 +14,8 @@ import io.pipeio.server.PipeServerState;
 /**
  * What operators see of one channel, shared by the health details and the {@code pipeio}
  * endpoint: paths, state, counters, queue depth, since when the channel waits for a
- * client to read its out pipe, and the last error.
+ * client to read its out pipe or for the answer to a request that timed out, and the last
+ * error.
  *
  * @author pipe-io
  */
@@ -66,6 +67,12 @@ final class ChannelDescriptor {
 			// The out pipe and the send queue are full: since then, no client has read
 			// enough.
 			details.put("waitingForReaderSince", waitingSince.toString());
+		}
+		Instant unansweredSince = channel.getUnansweredRequestSince();
+		if (unansweredSince != null) {
+			// A request timed out and its answer has not come: the other end is late,
+			// stuck, or skipped an answer.
+			details.put("unansweredRequestSince", unansweredSince.toString());
 		}
 		ChannelStatistics.LastError lastError = statistics.getLastError();
 		if (lastError != null) {

@@ -1,5 +1,7 @@
 package io.pipeio.actuate;
 
+import java.time.Instant;
+
 import io.pipeio.core.PipeChannel;
 import io.pipeio.plugin.PluginState;
 import io.pipeio.server.PipeServerState;
@@ -9,7 +11,8 @@ import org.springframework.boot.health.contributor.Health;
 
 /**
  * Health of one channel: UP while running, also when paused or stopped on purpose (the
- * state detail says which); DOWN only when the channel failed, with the reason.
+ * state detail says which); DOWN, with the reason, when the channel failed, or its
+ * plug-in failed or leaves a request that timed out unanswered.
  *
  * @author pipe-io
  */
@@ -28,6 +31,7 @@ class PipeChannelHealthIndicator extends AbstractHealthIndicator {
 
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
+		Instant unansweredSince = (this.channel.getPlugin() != null) ? this.channel.getUnansweredRequestSince() : null;
 		if (this.channel.getState() == PipeServerState.FAILED) {
 			Throwable failure = this.channel.getLastFailure();
 			builder.down();
@@ -39,6 +43,15 @@ class PipeChannelHealthIndicator extends AbstractHealthIndicator {
 			builder.down()
 				.withDetail("reason", "The plug-in gave up restarting (max-restarts)"
 						+ " or exited with a failure and is not restarted");
+		}
+		else if (unansweredSince != null) {
+			// A plug-in that does not answer serves no request: stuck, or it skipped an
+			// answer and every later answer goes to the request before its own.
+			builder.down()
+				.withDetail("reason", "The plug-in has not answered a request sent at " + unansweredSince
+						+ ", which timed out: it is slow, stuck (stopped,"
+						+ " waiting for input), or skipped an answer, which shifts every later answer onto the"
+						+ " request before its own; restart it (the pipeio endpoint's restart operation) if this lasts");
 		}
 		else {
 			builder.up();

@@ -1,5 +1,6 @@
 package io.pipeio.core;
 
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 
 import io.pipeio.server.PipeServerSettings;
@@ -110,6 +111,14 @@ final class ChannelRequests {
 	void exitReached(PendingRequests.ExitMark mark) {
 		this.pending.exitReached(mark);
 		this.channel.listener.answered();
+	}
+
+	/**
+	 * @return when the oldest request was sent, if it timed out and is still unanswered;
+	 * see {@link PendingRequests#unansweredSince()}
+	 */
+	@Nullable Instant unansweredSince() {
+		return this.pending.unansweredSince();
 	}
 
 	/**

@@ -1,10 +1,13 @@
 package io.pipeio.core;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
@@ -78,7 +81,7 @@ final class PendingRequests {
 	CompletableFuture<byte[]> send(byte[] line, BiFunction<byte[], Duration, CompletableFuture<Void>> sender,
 			Consumer<byte[]> orphaned) {
 		Duration maxWait = lock();
-		CompletableFuture<byte[]> answer = new CompletableFuture<>();
+		CompletableFuture<byte[]> answer = new Place();
 		try {
 			this.places.add(answer);
 			CompletableFuture<Void> written;
@@ -232,11 +235,47 @@ final class PendingRequests {
 	}
 
 	/**
+	 * Return when the oldest request was sent, if its caller timed it out and no line has
+	 * answered it since: the other end is late, stuck, or skipped an answer (which shifts
+	 * every later answer onto the request before its own).
+	 * @return when it was sent, or {@code null} if the oldest waiting request has not
+	 * timed out, or none waits
+	 */
+	@Nullable Instant unansweredSince() {
+		return (this.places.oldest() instanceof Place oldest && oldest.timedOut()) ? oldest.sentAt() : null;
+	}
+
+	/**
 	 * @return how many requests wait for their answer, timed-out ones included, and the
 	 * failed ones that keep their places until the lines an ended process left are read
 	 */
 	int size() {
 		return this.places.size();
+	}
+
+	/**
+	 * A request's place, with the time it was sent: completed with the answer, or failed
+	 * by its caller's timeout while it keeps its place.
+	 */
+	static final class Place extends CompletableFuture<byte[]> {
+
+		private final long sentAtMillis = System.currentTimeMillis();
+
+		Instant sentAt() {
+			return Instant.ofEpochMilli(this.sentAtMillis);
+		}
+
+		/**
+		 * @return whether its caller timed it out, as {@code PipeTemplate} does with a
+		 * {@link TimeoutException}
+		 */
+		boolean timedOut() {
+			return isCompletedExceptionally() && handle((answer, failure) -> {
+				Throwable cause = (failure instanceof CompletionException wrapped) ? wrapped.getCause() : failure;
+				return cause instanceof TimeoutException;
+			}).join();
+		}
+
 	}
 
 	/**

@@ -188,6 +188,17 @@ public final class PipeChannel implements PipeChannelContext {
 	}
 
 	/**
+	 * Return since when the oldest request (see {@link #request(byte[])}) waits for its
+	 * answer after its caller timed it out: the other end is late, stuck, or skipped an
+	 * answer, which shifts every later answer onto the request before its own.
+	 * @return when that request was sent, or {@code null} while the oldest waiting
+	 * request has not timed out
+	 */
+	public @Nullable Instant getUnansweredRequestSince() {
+		return this.requests.unansweredSince();
+	}
+
+	/**
 	 * Start the channel: create (when managed) and open its pipes.
 	 * @throws PipeChannelStartException if the pipes cannot be used, naming the path and
 	 * what is there

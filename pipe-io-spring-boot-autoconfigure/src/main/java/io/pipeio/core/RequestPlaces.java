@@ -188,6 +188,14 @@ final class RequestPlaces {
 	}
 
 	/**
+	 * @return the oldest request that has its place and is not being failed, or an exit's
+	 * mark that stands before any, or {@code null}
+	 */
+	@Nullable CompletableFuture<byte[]> oldest() {
+		return this.waiting.peek();
+	}
+
+	/**
 	 * @return how many requests have their places, failed ones included
 	 */
 	int size() {
