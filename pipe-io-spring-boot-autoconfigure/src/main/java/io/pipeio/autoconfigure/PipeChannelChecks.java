@@ -142,6 +142,14 @@ final class PipeChannelChecks {
 			problems.add(channel.property("retry.max-interval") + " must not be negative, got "
 					+ Durations.format(channel.retryMaxInterval()) + "; use a duration such as 10s");
 		}
+		else if (!channel.retryInitialInterval().isNegative()
+				&& channel.retryMaxInterval().compareTo(channel.retryInitialInterval()) < 0) {
+			// Every wait would be the maximum, the initial one included: not what was
+			// set.
+			problems.add(channel.property("retry.max-interval") + " (" + Durations.format(channel.retryMaxInterval())
+					+ ") must not be less than " + channel.property("retry.initial-interval") + " ("
+					+ Durations.format(channel.retryInitialInterval()) + "); raise the one or lower the other");
+		}
 		if (!(channel.retryMultiplier() >= 1)) {
 			problems.add(channel.property("retry.multiplier") + " must be at least 1, got " + channel.retryMultiplier()
 					+ "; use 1 for equal waits or 2 to double each wait");
