@@ -122,16 +122,38 @@ final class PipePathChecks {
 	static void checkRelaxedNames(Set<String> names, Set<String> problems) {
 		Map<String, List<String>> byRelaxedName = new LinkedHashMap<>();
 		for (String name : names) {
-			String relaxed = name.toLowerCase(Locale.ROOT).replace("-", "").replace("_", "");
-			byRelaxedName.computeIfAbsent(relaxed, (key) -> new ArrayList<>()).add(name);
+			byRelaxedName.computeIfAbsent(relaxed(name), (key) -> new ArrayList<>()).add(name);
 		}
-		byRelaxedName.values()
-			.stream()
-			.filter((same) -> same.size() > 1)
-			.forEach((same) -> problems
-				.add("pipe-io.channels: " + String.join(", ", same.stream().map((name) -> "'" + name + "'").toList())
+		byRelaxedName.forEach((relaxed, same) -> {
+			if (same.size() > 1) {
+				problems.add("pipe-io.channels: "
+						+ String.join(", ", same.stream().map((name) -> "'" + name + "'").toList())
 						+ " differ only in case, '-' or '_', which relaxed binding and environment variables do not"
-						+ " tell apart; give them names that differ otherwise, or make them one channel"));
+						+ " tell apart; give them names that differ otherwise, or make them one channel"
+						+ environmentHint(relaxed, same));
+			}
+		});
+	}
+
+	private static String relaxed(String name) {
+		return name.toLowerCase(Locale.ROOT).replace("-", "").replace("_", "");
+	}
+
+	/**
+	 * An environment variable in Spring Boot's canonical form names a channel in lower
+	 * case without dashes: where that name meets a dashed one, the variable was most
+	 * likely meant to set a key of the dashed channel, which the form that keeps the dash
+	 * as an underscore does without declaring another.
+	 */
+	private static String environmentHint(String relaxed, List<String> same) {
+		String dashed = same.stream().filter((name) -> name.contains("-")).findFirst().orElse(null);
+		if (dashed == null || !same.contains(relaxed)) {
+			return "";
+		}
+		String upper = relaxed.toUpperCase(Locale.ROOT);
+		return ". An environment variable PIPEIO_CHANNELS_" + upper + "_<KEY> declares a channel '" + relaxed
+				+ "' of its own; to set a key of '" + dashed + "' use PIPE_IO_CHANNELS_"
+				+ dashed.toUpperCase(Locale.ROOT).replace('-', '_') + "_<KEY>";
 	}
 
 }
