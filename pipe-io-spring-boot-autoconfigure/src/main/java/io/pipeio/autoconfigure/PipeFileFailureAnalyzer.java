@@ -3,9 +3,11 @@ package io.pipeio.autoconfigure;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 
+import io.pipeio.core.PipeChannelStartException;
 import io.pipeio.server.PipeFileException;
 import io.pipeio.server.PipeInUseException;
 import io.pipeio.server.UnsafeDirectoryException;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -21,6 +23,8 @@ class PipeFileFailureAnalyzer extends AbstractFailureAnalyzer<PipeFileException>
 
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, PipeFileException cause) {
+		PipeChannelStartException start = findCause(rootFailure, PipeChannelStartException.class);
+		String channel = "pipe-io.channels." + ((start != null) ? start.getChannel() : "<name>");
 		if (cause instanceof UnsafeDirectoryException unsafe) {
 			return new FailureAnalysis(unsafe.getProblem(), "Fix the directory (" + unsafe.getFix()
 					+ "), or set pipe-io.directory to a directory that only this user can write to.", cause);
@@ -28,21 +32,36 @@ class PipeFileFailureAnalyzer extends AbstractFailureAnalyzer<PipeFileException>
 		if (cause instanceof PipeInUseException) {
 			return new FailureAnalysis(cause.getMessage(),
 					"Stop the server that uses these pipes, or give this application its own pipe-io.directory"
-							+ " (or its own pipe-io.channels.<name>.in-pipe / out-pipe).",
+							+ " (or its own " + channel + ".in-pipe / out-pipe).",
 					cause);
 		}
 		if (Files.notExists(cause.getPath(), LinkOption.NOFOLLOW_LINKS)) {
 			// Nothing there to remove: an unmanaged pipe that nobody created.
 			return new FailureAnalysis(cause.getMessage(),
 					"Create the FIFO (mkfifo -m 600 " + cause.getPath()
-							+ "), or let pipe-io create it: set pipe-io.channel-defaults.manage-pipes (or"
-							+ " pipe-io.channels.<name>.manage-pipes) to true.",
+							+ "), or let pipe-io create it: set pipe-io.channel-defaults.manage-pipes (or" + " "
+							+ channel + ".manage-pipes) to true.",
 					cause);
 		}
 		return new FailureAnalysis(cause.getMessage(),
 				"Remove or rename what is at " + cause.getPath() + " (pipe-io never deletes a file it did not"
-						+ " create), or point the channel's pipe-io.channels.<name>.in-pipe / out-pipe elsewhere.",
+						+ " create), or point " + pipeProperty(channel, start, cause) + " elsewhere.",
 				cause);
+	}
+
+	/**
+	 * Name the property of the pipe at fault, where the channel's start says which one it
+	 * is.
+	 */
+	private static String pipeProperty(String channel, @Nullable PipeChannelStartException start,
+			PipeFileException cause) {
+		if (start != null && cause.getPath().equals(start.getInPipe())) {
+			return channel + ".in-pipe";
+		}
+		if (start != null && cause.getPath().equals(start.getOutPipe())) {
+			return channel + ".out-pipe";
+		}
+		return "the channel's " + channel + ".in-pipe / out-pipe";
 	}
 
 }

@@ -52,8 +52,23 @@ class PipeFileFailureAnalyzerTests {
 				FailureAnalysis analysis = new PipeFileFailureAnalyzer().analyze(context.getStartupFailure());
 				assertThat(analysis).isNotNull();
 				assertThat(analysis.getDescription()).contains(planted.toString()).contains("a regular file");
-				assertThat(analysis.getAction()).contains("pipe-io.channels.<name>.in-pipe");
+				assertThat(analysis.getAction()).contains("point pipe-io.channels.echo.in-pipe elsewhere")
+					.doesNotContain("<name>");
 				assertThat(planted).hasContent("not a pipe");
+			});
+	}
+
+	@Test
+	void foreignFileAtAnOutPipePathNamesTheOutPipeProperty() throws Exception {
+		Path planted = Files.writeString(this.directory.resolve("echo.out"), "not a pipe");
+		PipeIoContextRunners.withDirectory(this.directory)
+			.withPropertyValues("pipe-io.channels.echo.charset=UTF-8")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				FailureAnalysis analysis = new PipeFileFailureAnalyzer().analyze(context.getStartupFailure());
+				assertThat(analysis).isNotNull();
+				assertThat(analysis.getDescription()).contains(planted.toString());
+				assertThat(analysis.getAction()).contains("point pipe-io.channels.echo.out-pipe elsewhere");
 			});
 	}
 
@@ -68,7 +83,7 @@ class PipeFileFailureAnalyzerTests {
 				assertThat(analysis.getDescription()).contains(this.directory.resolve("echo.in").toString())
 					.contains("manage-pipes is off");
 				assertThat(analysis.getAction()).contains("mkfifo -m 600 " + this.directory.resolve("echo.in"))
-					.contains("manage-pipes")
+					.contains("pipe-io.channels.echo.manage-pipes")
 					.doesNotContain("Remove");
 				assertThat(this.directory).isEmptyDirectory();
 			});
