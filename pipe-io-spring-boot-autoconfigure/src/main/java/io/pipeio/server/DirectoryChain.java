@@ -23,7 +23,8 @@ final class DirectoryChain {
 
 	private static final int TYPE_MASK = 0170000;
 
-	private static final int GROUP_OR_OTHER_WRITE = 0022;
+	/** The mode bits that let a directory's group or others add, remove or rename. */
+	static final int GROUP_OR_OTHER_WRITE = 0022;
 
 	private static final int STICKY = 01000;
 

@@ -69,7 +69,7 @@ final class PipeFiles {
 			return;
 		}
 		int mode = (Integer) Files.getAttribute(directory, "unix:mode");
-		if ((mode & 0022) != 0) {
+		if ((mode & DirectoryChain.GROUP_OR_OTHER_WRITE) != 0) {
 			throw new PipeFileException(file.path(), prefix(channel, role, file.path())
 					+ "the FIFO there belongs to user id " + file.uid() + ", and " + directory + " can be written by "
 					+ (((mode & 0002) != 0) ? "every user" : "its group")
