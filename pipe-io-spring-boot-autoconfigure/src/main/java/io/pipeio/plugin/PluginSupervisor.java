@@ -20,8 +20,8 @@ import org.jspecify.annotations.Nullable;
  * out pipe and its stdout writing the in pipe in stdio mode), restarts it per policy with
  * a growing wait, gives up (FAILED) after too many restarts in the window, and stops it
  * with SIGTERM to it and everything it started, SIGKILL after the stop timeout. One
- * daemon platform thread per running supervisor, plus two per process: one for its
- * stderr, one waiting for its exit.
+ * daemon platform thread per running supervisor, plus the two of each
+ * {@link PluginInstance} (its stderr, its exit).
  *
  * @author pipe-io
  */
@@ -67,9 +67,8 @@ public final class PluginSupervisor {
 
 	private @Nullable ScheduledExecutorService executor;
 
-	private volatile @Nullable Process process;
-
-	private @Nullable Thread stderrPump;
+	/** The running process, or {@code null}. */
+	private volatile @Nullable PluginInstance instance;
 
 	private int generation;
 
@@ -78,8 +77,6 @@ public final class PluginSupervisor {
 	private volatile @Nullable Integer lastExitCode;
 
 	private volatile @Nullable Instant startedAt;
-
-	private long startedNanos;
 
 	/**
 	 * Create a supervisor; nothing runs before {@link #start()}.
@@ -180,15 +177,13 @@ public final class PluginSupervisor {
 	}
 
 	private void terminate(boolean willRestart, Duration grace) {
-		Process running = this.process;
-		this.process = null;
+		PluginInstance running = this.instance;
+		this.instance = null;
 		if (running == null) {
 			return;
 		}
-		ProcessTrees.terminate(running.toHandle(), grace);
-		int code = ProcessTrees.exitCode(running);
+		int code = running.terminate(grace);
 		this.lastExitCode = code;
-		joinStderr();
 		this.observer.onExited(this, code, willRestart);
 	}
 
@@ -215,9 +210,10 @@ public final class PluginSupervisor {
 		}
 		this.state = PluginState.STARTING;
 		this.endedUntilRestarted = false;
-		Process started;
+		PluginInstance started;
 		try {
-			started = PluginProcesses.start(this.channel, this.settings, this.inPipe, this.outPipe, this.fifoCheck);
+			started = PluginInstance.launch(this.channel, this.settings, this.inPipe, this.outPipe, this.fifoCheck,
+					(line) -> this.observer.onStderrLine(this, line));
 		}
 		catch (PipeFileException ex) {
 			// The JVM would create or truncate a file, or write through a link, at the
@@ -231,17 +227,13 @@ public final class PluginSupervisor {
 			exited(launchGeneration, -1, Duration.ZERO);
 			return;
 		}
-		this.process = started;
-		this.startedAt = Instant.now();
-		this.startedNanos = System.nanoTime();
-		this.stderrPump = StderrPump.start(started.getErrorStream(), "pipe-io-plugin-" + this.channel + "-stderr",
-				(line) -> this.observer.onStderrLine(this, line));
+		this.instance = started;
+		this.startedAt = started.startedAt();
 		this.state = PluginState.RUNNING;
 		ScheduledExecutorService current = this.executor;
-		ExitWatch.watch(started, "pipe-io-plugin-" + this.channel + "-exit", (code) -> {
+		started.watchExit((code) -> {
 			try {
-				current.execute(
-						() -> exited(launchGeneration, code, Duration.ofNanos(System.nanoTime() - this.startedNanos)));
+				current.execute(() -> exited(launchGeneration, code, started.ran()));
 			}
 			catch (RuntimeException ex) {
 				// stopped meanwhile
@@ -249,7 +241,7 @@ public final class PluginSupervisor {
 		});
 		// Told once the exit is watched: an observer that throws must not leave a process
 		// nobody restarts or stops. (The exit waits for this lock, so it is told after.)
-		this.observer.onStarted(this, started.pid());
+		this.observer.onStarted(this, started.process().pid());
 	}
 
 	/**
@@ -266,14 +258,16 @@ public final class PluginSupervisor {
 		if (exitGeneration != this.generation || this.executor == null) {
 			return;
 		}
-		this.process = null;
+		PluginInstance ended = this.instance;
+		this.instance = null;
 		this.lastExitCode = code;
-		joinStderr();
+		if (ended != null) {
+			ended.joinStderr();
+		}
 		if (JvmShutdown.inProgress()
 				|| (GROUP_SIGNAL_EXITS.contains(code) && JvmShutdown.awaitInProgress(GROUP_SIGNAL_GRACE))) {
 			// Ctrl-C (or a SIGTERM to the group) reaches the plug-in too: it ended with
-			// the
-			// application, which stops
+			// the application, which stops
 			this.state = PluginState.STOPPED;
 			this.observer.onExited(this, code, false);
 			return;
@@ -291,20 +285,6 @@ public final class PluginSupervisor {
 			this.endedUntilRestarted = true;
 		}
 		this.observer.onExited(this, code, restart);
-	}
-
-	private void joinStderr() {
-		Thread pump = this.stderrPump;
-		this.stderrPump = null;
-		if (pump != null) {
-			try {
-				// a descendant may still hold stderr open
-				pump.join(TimeUnit.SECONDS.toMillis(2));
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-		}
 	}
 
 	private static void awaitQuietly(ScheduledExecutorService executor) {
@@ -352,16 +332,16 @@ public final class PluginSupervisor {
 	 * @return the process id of the running plug-in, or {@code null}
 	 */
 	public @Nullable Long getPid() {
-		Process running = this.process;
-		return (running != null) ? running.pid() : null;
+		PluginInstance running = this.instance;
+		return (running != null) ? running.process().pid() : null;
 	}
 
 	/**
 	 * @return the running process, or {@code null}
 	 */
 	@Nullable ProcessHandle getProcess() {
-		Process running = this.process;
-		return (running != null) ? running.toHandle() : null;
+		PluginInstance running = this.instance;
+		return (running != null) ? running.process().toHandle() : null;
 	}
 
 	/**
