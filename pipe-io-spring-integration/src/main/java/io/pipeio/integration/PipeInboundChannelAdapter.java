@@ -13,10 +13,12 @@ import io.pipeio.core.PipeChannelRegistry;
 import io.pipeio.core.PipeErrorHandler;
 import io.pipeio.core.PipeListenerEndpoint;
 import io.pipeio.core.PipeMessageListener;
+import io.pipeio.server.PipeSendException;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.integration.endpoint.MessageProducerSupport;
 import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageChannel;
 import org.springframework.util.Assert;
 
 /**
@@ -36,8 +38,12 @@ import org.springframework.util.Assert;
  * by default, see {@code docs/bridging.md}). A line the flow fails on (with no
  * {@linkplain #setErrorChannel error channel}, or when sending to it fails too) goes to
  * the channel's {@link PipeErrorHandler} and is counted as dropped, reason
- * {@code handler-error}, like a failing {@code @PipeListener}. While the adapter is
- * stopped, the channel is paused: the lines stay in the pipe until it starts again.
+ * {@code handler-error}, like a failing {@code @PipeListener}. An answer the flow sends
+ * on this same channel that its full send queue refuses ({@code overflow=fail}) is a lost
+ * reply, not a failed line, also with an error channel: counted once ({@code queue-full})
+ * and given to the error handler, as a {@code @PipeListener}'s refused reply. While the
+ * adapter is stopped, the channel is paused: the lines stay in the pipe until it starts
+ * again.
  *
  * @author pipe-io
  */
@@ -78,6 +84,12 @@ public class PipeInboundChannelAdapter extends MessageProducerSupport {
 	 * adapter was stopped; guarded by startMonitor.
 	 */
 	private boolean interruptedForStop;
+
+	/**
+	 * The reader thread while {@link #sendMessage} has a line's message in the flow: what
+	 * the flow fails with comes back there before it may go to the error channel.
+	 */
+	private volatile @Nullable Thread routingFailures;
 
 	/**
 	 * Create an adapter.
@@ -280,6 +292,58 @@ public class PipeInboundChannelAdapter extends MessageProducerSupport {
 				}
 			}
 		}
+	}
+
+	/**
+	 * Send a line's message into the flow, and route what the flow fails with: to the
+	 * error channel, if there is one, except an answer this channel refused (see
+	 * {@link #refusedAnswer}), which goes back to the channel.
+	 */
+	@Override
+	protected void sendMessage(@Nullable Message<?> message) {
+		this.routingFailures = Thread.currentThread();
+		try {
+			super.sendMessage(message);
+		}
+		catch (RuntimeException ex) {
+			this.routingFailures = null;
+			if (refusedAnswer(ex) != null || !sendErrorMessageIfNecessary(message, ex)) {
+				throw ex;
+			}
+		}
+		finally {
+			this.routingFailures = null;
+		}
+	}
+
+	/**
+	 * Return the error channel; none to the reader thread while {@link #sendMessage} has
+	 * a line's message in the flow, so that the failure comes back to it.
+	 */
+	@Override
+	public @Nullable MessageChannel getErrorChannel() {
+		return (this.routingFailures == Thread.currentThread()) ? null : super.getErrorChannel();
+	}
+
+	/**
+	 * Find the refusal of an answer the flow sent on this channel (through its outbound
+	 * handler) that the full send queue refused ({@code overflow=fail}). The engine
+	 * counted it when it refused it ({@code queue-full}); the channel then hands it to
+	 * the error handler with the line it answered, as a {@code @PipeListener}'s refused
+	 * reply. The error channel is no place for it: the line did not fail, its answer was
+	 * lost and is accounted for, and a flow there would report, count or retry it a
+	 * second time.
+	 * @param failure what the flow failed with
+	 * @return the refusal, or {@code null} if the failure is not one
+	 */
+	private @Nullable PipeSendException refusedAnswer(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof PipeSendException refused && refused.getDropReason() != null
+					&& this.channel.equals(refused.getChannel())) {
+				return refused;
+			}
+		}
+		return null;
 	}
 
 	@Override
