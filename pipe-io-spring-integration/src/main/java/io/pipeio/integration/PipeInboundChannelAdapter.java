@@ -145,7 +145,17 @@ public class PipeInboundChannelAdapter extends MessageProducerSupport {
 		// flow registered at runtime may be told not to start, which the adapter does
 		// not see, and a line taken for it would be lost if it were removed unstarted.
 		this.pausedByAdapter = true;
-		this.attached = this.registry.registerListener(this.endpoint);
+		try {
+			this.attached = this.registry.registerListener(this.endpoint);
+		}
+		catch (RuntimeException ex) {
+			// Spring Integration keeps what a flow registered at runtime registered
+			// before
+			// this one (its output channel, unless the DSL spec put the adapter first):
+			// a retry under the same id would fail on it.
+			FailedFlowRegistration.undo(getBeanFactory(), getBeanName());
+			throw ex;
+		}
 	}
 
 	@Override

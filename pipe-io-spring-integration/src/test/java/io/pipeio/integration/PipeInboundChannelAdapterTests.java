@@ -42,6 +42,7 @@ import org.springframework.messaging.MessagingException;
 import org.springframework.messaging.support.ErrorMessage;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -130,6 +131,62 @@ class PipeInboundChannelAdapterTests {
 			assertThat(channel.getStatistics().getDropped(DropReason.NO_LISTENER)).isZero();
 			assertThat(channel.isPaused()).isFalse();
 		});
+	}
+
+	@Test
+	void aFlowWhoseRegistrationFailedOnASecondConsumerCanBeRegisteredAgainUnderItsId() {
+		IntegrationContextRunners.withDirectory(this.directory).run((context) -> {
+			IntegrationFlowContext flows = context.getBean(IntegrationFlowContext.class);
+			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+			IntegrationFlowRegistration first = register(context, "dynamic", new QueueChannel(), true);
+			QueueChannel received = new QueueChannel();
+			IntegrationFlow next = IntegrationFlow.from(PipeIo.inboundAdapter(registry, "dynamic"))
+				.channel(received)
+				.get();
+			assertThatException().isThrownBy(() -> flows.registration(next).id("next").register())
+				.withStackTraceContaining("two listeners");
+			assertThat(flows.getRegistrationById("next")).isNull();
+			first.destroy();
+			// The same flow, now that the channel is free: the failed try left nothing.
+			IntegrationFlowRegistration retried = flows.registration(next).id("next").register();
+			assertReceivesAndDetaches(registry, retried, received);
+		});
+	}
+
+	@Test
+	void aFlowFromTheAdapterItselfWhoseRegistrationFailedCanBeRegisteredAgainUnderItsId() {
+		IntegrationContextRunners.withDirectory(this.directory).run((context) -> {
+			IntegrationFlowContext flows = context.getBean(IntegrationFlowContext.class);
+			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+			IntegrationFlowRegistration first = register(context, "dynamic", new QueueChannel(), true);
+			// Without the spec, the flow registers the adapter's output channel first.
+			assertThatException().isThrownBy(
+					() -> flows
+						.registration(IntegrationFlow.from(new PipeInboundChannelAdapter(registry, "dynamic"))
+							.channel(new QueueChannel())
+							.get())
+						.id("next")
+						.register())
+				.withStackTraceContaining("two listeners");
+			first.destroy();
+			QueueChannel received = new QueueChannel();
+			IntegrationFlowRegistration retried = flows.registration(
+					IntegrationFlow.from(new PipeInboundChannelAdapter(registry, "dynamic")).channel(received).get())
+				.id("next")
+				.register();
+			assertReceivesAndDetaches(registry, retried, received);
+		});
+	}
+
+	private void assertReceivesAndDetaches(PipeChannelRegistry registry, IntegrationFlowRegistration registration,
+			QueueChannel received) {
+		try (PipeTestClient client = PipeTestClient.connect(this.directory, "dynamic")) {
+			client.send("for the flow registered again");
+			assertThat(received.receive(WAIT.toMillis())).extracting(Message::getPayload)
+				.isEqualTo("for the flow registered again");
+		}
+		registration.destroy();
+		assertThat(registry.getRequiredChannel("dynamic").getListenerDescription()).isNull();
 	}
 
 	@Test

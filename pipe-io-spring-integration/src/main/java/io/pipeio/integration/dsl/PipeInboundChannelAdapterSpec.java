@@ -1,9 +1,14 @@
 package io.pipeio.integration.dsl;
 
+import java.util.Collections;
+import java.util.Map;
+
 import io.pipeio.core.PipeChannelRegistry;
 import io.pipeio.core.PipeErrorHandler;
 import io.pipeio.integration.PipeInboundChannelAdapter;
+import org.jspecify.annotations.Nullable;
 
+import org.springframework.integration.dsl.ComponentsRegistration;
 import org.springframework.integration.dsl.MessageProducerSpec;
 
 /**
@@ -13,7 +18,8 @@ import org.springframework.integration.dsl.MessageProducerSpec;
  * @author pipe-io
  */
 public class PipeInboundChannelAdapterSpec
-		extends MessageProducerSpec<PipeInboundChannelAdapterSpec, PipeInboundChannelAdapter> {
+		extends MessageProducerSpec<PipeInboundChannelAdapterSpec, PipeInboundChannelAdapter>
+		implements ComponentsRegistration {
 
 	PipeInboundChannelAdapterSpec(PipeChannelRegistry registry, String channel) {
 		super(new PipeInboundChannelAdapter(registry, channel));
@@ -38,6 +44,19 @@ public class PipeInboundChannelAdapterSpec
 	public PipeInboundChannelAdapterSpec pipeErrorHandler(PipeErrorHandler errorHandler) {
 		this.target.setPipeErrorHandler(errorHandler);
 		return this;
+	}
+
+	/**
+	 * Return the adapter itself, so that a flow starting from this spec registers it
+	 * before any other of its beans (its output channel would come first otherwise). The
+	 * adapter attaches to its channel as it is initialized; when that fails, such as for
+	 * a second consumer of the channel, nothing of a flow registered at runtime is left
+	 * registered, and the same flow can be registered again under its id.
+	 * @return the adapter
+	 */
+	@Override
+	public Map<Object, @Nullable String> getComponentsToRegister() {
+		return Collections.singletonMap(this.target, null);
 	}
 
 }
