@@ -33,11 +33,10 @@ final class FailedFlowRegistration {
 			return;
 		}
 		for (String flow : beans.getDependenciesForBean(beanName)) {
-			// A flow that is a bean already (a @Bean, whose failure fails the
-			// application's
-			// start) or any other bean the component depends on is left alone: a flow
-			// being
-			// registered at runtime is a bean only once all its components are.
+			// A flow that is a bean already (a @Bean, whose failure fails the start
+			// of the application) or any other bean the component depends on is left
+			// alone: a flow registered at runtime is a bean only once all its
+			// components are.
 			if (!beans.containsBean(flow)) {
 				for (String component : beans.getDependentBeans(flow)) {
 					beans.destroySingleton(component);

@@ -150,9 +150,8 @@ public class PipeInboundChannelAdapter extends MessageProducerSupport {
 		}
 		catch (RuntimeException ex) {
 			// Spring Integration keeps what a flow registered at runtime registered
-			// before
-			// this one (its output channel, unless the DSL spec put the adapter first):
-			// a retry under the same id would fail on it.
+			// before this one (its output channel, unless the DSL spec put the adapter
+			// first): a retry under the same id would fail on it.
 			FailedFlowRegistration.undo(getBeanFactory(), getBeanName());
 			throw ex;
 		}
