@@ -1,14 +1,8 @@
 package io.pipeio.core;
 
-import java.io.IOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
-import java.nio.file.NoSuchFileException;
-import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
 import io.pipeio.converter.PipeMessageConversionException;
-import io.pipeio.deadletter.DeadLetter;
 import io.pipeio.deadletter.DeadLetterFile;
 import io.pipeio.server.DropReason;
 import io.pipeio.server.PipeSendException;
@@ -21,9 +15,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * What a channel does with a line that failed: calls the listener again while the retry
  * settings allow, then counts the line as dropped, writes it to the dead-letter file if
- * there is one and tells the error handler. As a {@link PipeServerListener} it also hears
- * of the lines the engine drops on its own (too large, a full send queue), so that every
- * dropped line reaches the file.
+ * there is one ({@link ChannelDeadLetters}) and tells the error handler. As a
+ * {@link PipeServerListener} it also hears of the lines the engine drops on its own (too
+ * large, a full send queue), so that every dropped line reaches the file.
  * <p>
  * This is the one place that decides about a listener's failure;
  * {@link ChannelLineHandler} is the one place that catches it. Nothing about a line this
@@ -42,7 +36,7 @@ final class LineFailures implements PipeServerListener {
 
 	private final PipeRetrySettings retry;
 
-	private final @Nullable DeadLetterFile deadLetters;
+	private final ChannelDeadLetters deadLetters;
 
 	private final Object backoffMonitor = new Object();
 
@@ -52,13 +46,10 @@ final class LineFailures implements PipeServerListener {
 	 */
 	private volatile boolean stopping;
 
-	/** Whether the last write to the dead-letter file failed: logs each outage once. */
-	private volatile boolean deadLettersFailing;
-
 	LineFailures(PipeChannel channel, PipeRetrySettings retry, @Nullable DeadLetterFile deadLetters) {
 		this.channel = channel;
 		this.retry = retry;
-		this.deadLetters = deadLetters;
+		this.deadLetters = new ChannelDeadLetters(channel, deadLetters);
 	}
 
 	/**
@@ -68,36 +59,7 @@ final class LineFailures implements PipeServerListener {
 	 */
 	void start() {
 		this.stopping = false;
-		DeadLetterFile deadLetters = this.deadLetters;
-		if (deadLetters != null) {
-			try {
-				deadLetters.open();
-			}
-			catch (IOException ex) {
-				String name = this.channel.getName();
-				throw new IllegalStateException("Channel '" + name + "' cannot write dead letters to "
-						+ deadLetters.getPath() + ": " + describe(ex) + "; set pipe-io.channels." + name
-						+ ".dead-letter.file (or pipe-io.channel-defaults.dead-letter.file) to a file this user may"
-						+ " create, in a directory that exists or that it may create", ex);
-			}
-		}
-	}
-
-	/**
-	 * Say what went wrong with a file: the JDK's messages of the common cases are the
-	 * file's name alone.
-	 */
-	private static String describe(IOException ex) {
-		if (ex instanceof NoSuchFileException missing) {
-			return missing.getFile() + " does not exist";
-		}
-		if (ex instanceof AccessDeniedException denied) {
-			return "permission denied on " + denied.getFile();
-		}
-		if (ex instanceof FileSystemException failed && failed.getReason() != null) {
-			return failed.getReason() + " (" + failed.getFile() + ")";
-		}
-		return String.valueOf(ex.getMessage());
+		this.deadLetters.open();
 	}
 
 	/** The channel begins to stop: a line that fails from now on is not retried. */
@@ -291,7 +253,7 @@ final class LineFailures implements PipeServerListener {
 	 * @return whether dropped lines are written anywhere: lines are copied only if so
 	 */
 	boolean hasDeadLetters() {
-		return this.deadLetters != null;
+		return this.deadLetters.isEnabled();
 	}
 
 	/**
@@ -303,30 +265,7 @@ final class LineFailures implements PipeServerListener {
 	 * @param cause why, or {@code null}
 	 */
 	void deadLetter(DropReason reason, byte @Nullable [] line, long size, int attempts, @Nullable Throwable cause) {
-		DeadLetterFile deadLetters = this.deadLetters;
-		if (deadLetters == null) {
-			return;
-		}
-		ListenerStatistics statistics = this.channel.counts;
-		try {
-			deadLetters.write(new DeadLetter(Instant.now(), this.channel.getName(), reason, line, size, attempts, cause,
-					this.channel.getCharset()));
-			statistics.deadLettered();
-			if (this.deadLettersFailing) {
-				this.deadLettersFailing = false;
-				logger.info("Channel '" + this.channel.getName() + "' writes dead letters to " + deadLetters.getPath()
-						+ " again");
-			}
-		}
-		catch (IOException | RuntimeException ex) {
-			statistics.deadLetterFailed();
-			if (!this.deadLettersFailing) {
-				this.deadLettersFailing = true;
-				logger.error("Channel '" + this.channel.getName() + "' cannot write a dropped line (" + reason.tag()
-						+ ") to its dead-letter file " + deadLetters.getPath() + "; it and the next ones are counted"
-						+ " (pipeio.dead-letter.failures) and logged once until a write succeeds", ex);
-			}
-		}
+		this.deadLetters.write(reason, line, size, attempts, cause);
 	}
 
 	@Override
