@@ -3,6 +3,7 @@ package io.pipeio.core;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 
+import io.pipeio.plugin.PluginSupervisor;
 import io.pipeio.server.PipeServerSettings;
 import org.jspecify.annotations.Nullable;
 
@@ -31,13 +32,24 @@ final class ChannelRequests {
 	}
 
 	/**
-	 * Send a request line; see {@link PipeChannel#request(byte[])}.
+	 * Send a request line, unless the channel's plug-in ended and is not restarted by
+	 * itself; see {@link PipeChannel#request(byte[])}.
 	 * @param line the request line, without newline
 	 * @return completed with the answer line
 	 * @throws io.pipeio.server.PipeSendException if the line cannot be queued
 	 */
 	CompletableFuture<byte[]> send(byte[] line) {
 		PipeChannel channel = this.channel;
+		PluginSupervisor plugin = channel.getPlugin();
+		if (plugin != null && plugin.isEndedUntilRestarted()) {
+			// Nothing reads it until someone restarts the plug-in, whose next instance
+			// would then answer it long after its caller gave up (or die of it again).
+			return CompletableFuture.failedFuture(new PipeRequestException(channel.getName(), PipeRequestOutcome.ERROR,
+					"No answer on channel '" + channel.getName() + "': its plug-in is " + plugin.getState()
+							+ " after exiting with code " + plugin.getLastExitCode()
+							+ " and is not restarted by itself; restart it (the pipeio endpoint's restart"
+							+ " operation) or start the channel again"));
+		}
 		CompletableFuture<byte[]> answer = this.pending.send(line, channel.server()::sendAsync,
 				channel.failures::lateAnswer);
 		// Placed first: a line read from now on answers it.

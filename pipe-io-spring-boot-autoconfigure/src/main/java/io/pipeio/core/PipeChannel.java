@@ -316,16 +316,6 @@ public final class PipeChannel implements PipeChannelContext {
 	 * @throws io.pipeio.server.PipeSendException if the line cannot be queued
 	 */
 	public CompletableFuture<byte[]> request(byte[] line) {
-		PluginSupervisor plugin = getPlugin();
-		if (plugin != null && plugin.isEndedUntilRestarted()) {
-			// Nothing reads it until someone restarts the plug-in, whose next instance
-			// would then answer it long after its caller gave up (or die of it again).
-			return CompletableFuture.failedFuture(new PipeRequestException(this.name, PipeRequestOutcome.ERROR,
-					"No answer on channel '" + this.name + "': its plug-in is " + plugin.getState()
-							+ " after exiting with code " + plugin.getLastExitCode()
-							+ " and is not restarted by itself; restart it (the pipeio endpoint's restart"
-							+ " operation) or start the channel again"));
-		}
 		return this.requests.send(line);
 	}
 
