@@ -19,7 +19,9 @@ import org.jspecify.annotations.Nullable;
  * tracer is configured) each call is an {@link Observation}, so traces cover listener
  * calls and the timer comes from the observation registry's meter handler; that costs
  * about a microsecond per line. Otherwise the calls are timed by
- * {@link PipeListenerTimings}, which costs a few nanoseconds.
+ * {@link PipeListenerTimings}, which costs a few nanoseconds, and a line that could not
+ * be converted for the listener is no call; an observation starts before the conversion,
+ * so it ends with that error.
  * <p>
  * A channel's timers are removed with the channel, and a listener's when another one
  * replaces it, even behind a filter that renames them. The observation handler's timers

@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.core.instrument.distribution.TimeWindowMax;
+import io.pipeio.converter.PipeMessageConversionException;
 import io.pipeio.core.BufferedPipeMessageListener;
 import io.pipeio.core.PipeChannelContext;
 import org.jspecify.annotations.Nullable;
@@ -29,6 +30,10 @@ import org.jspecify.annotations.Nullable;
  * time per line of a chunk, exact for a line that arrives alone (as a request whose
  * client waits for the reply does). Counts live in plain fields: a channel's listener is
  * never called concurrently.
+ * <p>
+ * A line that fails with a {@link PipeMessageConversionException} is not a call: it could
+ * not be converted for the listener (a {@code @PipeListener} method's parameter), so the
+ * method never ran, and the channel counts it as dropped ({@code malformed}) instead.
  *
  * @author pipe-io
  */
@@ -75,7 +80,7 @@ final class PipeListenerTimings implements BufferedPipeMessageListener {
 			return reply;
 		}
 		catch (Exception ex) {
-			error(ex).pending++;
+			failed(ex);
 			throw ex;
 		}
 	}
@@ -91,9 +96,22 @@ final class PipeListenerTimings implements BufferedPipeMessageListener {
 			return reply;
 		}
 		catch (Exception ex) {
-			error(ex).pending++;
+			failed(ex);
 			throw ex;
 		}
+	}
+
+	private void failed(Exception ex) {
+		if (ex instanceof PipeMessageConversionException) {
+			// The line could not be converted for the listener: the method never ran,
+			// so this is no call (the channel counts the line as dropped, malformed).
+			// Nor is it one of the lines the chunk's time is split over, which would
+			// take a call's share; with no call before it in the chunk, the next call
+			// reads the clock again and its time is not counted at all.
+			this.lines--;
+			return;
+		}
+		error(ex).pending++;
 	}
 
 	@Override

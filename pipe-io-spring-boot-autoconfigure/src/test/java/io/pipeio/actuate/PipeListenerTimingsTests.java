@@ -10,11 +10,18 @@ import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pipeio.annotation.PipeListener;
 import io.pipeio.autoconfigure.PipeIoMetricsAutoConfiguration;
+import io.pipeio.converter.PipeMessageConversionException;
 import io.pipeio.core.BufferedPipeMessageListener;
+import io.pipeio.core.PipeChannel;
 import io.pipeio.core.PipeChannelContext;
+import io.pipeio.core.PipeChannelRegistry;
+import io.pipeio.core.PipeErrorHandler;
+import io.pipeio.core.PipeListenerFailedException;
 import io.pipeio.core.PipeMessageListenerDecorator;
+import io.pipeio.server.DropReason;
 import io.pipeio.test.PipeTestClient;
 import io.pipeio.testsupport.PipeIoContextRunners;
+import io.pipeio.testsupport.RecordingErrorHandler;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,6 +34,7 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 import static org.mockito.Mockito.mock;
@@ -34,8 +42,8 @@ import static org.mockito.Mockito.mock;
 /**
  * The {@code pipeio.listener} timer's totals and maxima are the time the calls took: a
  * chunk of lines is timed as a whole and its time split exactly over its lines, and the
- * time between chunks (waiting for the pipe) is not counted. Slow calls are made by
- * spinning on the clock.
+ * time between chunks (waiting for the pipe) is not counted. A line that could not be
+ * converted for the listener is no call. Slow calls are made by spinning on the clock.
  */
 @Timeout(60)
 class PipeListenerTimingsTests {
@@ -122,6 +130,77 @@ class PipeListenerTimingsTests {
 		assertThat(success.count()).as("an empty chunk records nothing").isEqualTo(3);
 	}
 
+	@Test
+	void aLineThatCannotBeConvertedForTheListenerIsNotACall() {
+		PipeIoContextRunners.withDirectory(this.directory)
+			.withConfiguration(AutoConfigurations.of(PipeIoMetricsAutoConfiguration.class))
+			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.withBean("pipeErrorHandler", PipeErrorHandler.class, RecordingErrorHandler::new)
+			.withUserConfiguration(ConvertingListeners.class)
+			.run((context) -> {
+				MeterRegistry meters = context.getBean(MeterRegistry.class);
+				RecordingErrorHandler errors = (RecordingErrorHandler) context.getBean("pipeErrorHandler");
+				PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+				try (PipeTestClient text = PipeTestClient.connect(this.directory, "text");
+						PipeTestClient json = PipeTestClient.connect(this.directory, "json")) {
+					text.sendRaw(new byte[] { 'b', 'a', 'd', ' ', (byte) 0xff, '\n' });
+					text.send("good");
+					assertThat(text.receive()).isEqualTo("text:good");
+					json.send("{not json");
+					json.send("{\"a\":2}");
+					assertThat(json.receive()).isEqualTo("json:2");
+				}
+				for (String channel : new String[] { "text", "json" }) {
+					await().untilAsserted(() -> assertThat(meters.get("pipeio.listener")
+						.tags("channel", channel, "outcome", "success")
+						.functionTimer()
+						.count()).isEqualTo(1));
+					PipeChannel pipeChannel = registry.getRequiredChannel(channel);
+					assertThat(pipeChannel.getStatistics().getDropped(DropReason.MALFORMED)).as("still malformed")
+						.isEqualTo(1);
+				}
+				assertThat(meters.find("pipeio.listener").tag("outcome", "error").meters())
+					.as("no call failed: the methods never ran on the malformed lines")
+					.isEmpty();
+				assertThat(meters.find("pipeio.listener.max").tag("outcome", "error").meters()).isEmpty();
+				PipeListenerFailedException first = errors.next();
+				PipeListenerFailedException second = errors.next();
+				assertThat(first.getReason()).as("the error handler is still told").isEqualTo(DropReason.MALFORMED);
+				assertThat(first.getCause()).isInstanceOf(PipeMessageConversionException.class);
+				assertThat(second.getReason()).isEqualTo(DropReason.MALFORMED);
+				assertThat(second.getCause()).isInstanceOf(PipeMessageConversionException.class);
+			});
+	}
+
+	@Test
+	void aLineThatCannotBeConvertedTakesNoShareOfItsChunk() throws Exception {
+		MeterRegistry meters = new SimpleMeterRegistry();
+		PipeListenerTimings timings = new PipeListenerTimings("unit", new SpinningListener(), meters);
+		PipeChannelContext context = mock(PipeChannelContext.class);
+		byte[] slow = "slow".getBytes(StandardCharsets.UTF_8);
+		byte[] fast = "fast".getBytes(StandardCharsets.UTF_8);
+		byte[] slowMalformed = "slow malformed".getBytes(StandardCharsets.UTF_8);
+		byte[] malformed = "malformed".getBytes(StandardCharsets.UTF_8);
+
+		assertThatExceptionOfType(PipeMessageConversionException.class)
+			.isThrownBy(() -> timings.onMessage(slowMalformed, 0, slowMalformed.length, context));
+		timings.onMessage(fast, 0, fast.length, context);
+		timings.onChunkEnd(context);
+		FunctionTimer success = timer(meters, "success");
+		assertThat(success.count()).isEqualTo(1);
+		assertThat(success.totalTime(TimeUnit.NANOSECONDS)).as("first in its chunk, its time is not counted")
+			.isLessThan(SLOW_NANOS / 4);
+
+		timings.onMessage(slow, 0, slow.length, context);
+		assertThatExceptionOfType(PipeMessageConversionException.class)
+			.isThrownBy(() -> timings.onMessage(malformed, 0, malformed.length, context));
+		timings.onChunkEnd(context);
+		assertThat(success.count()).isEqualTo(2);
+		assertThat(success.totalTime(TimeUnit.NANOSECONDS)).as("the slow call's time, not shared with it")
+			.isGreaterThanOrEqualTo(SLOW_NANOS);
+		assertThat(meters.find("pipeio.listener").tag("outcome", "error").meters()).isEmpty();
+	}
+
 	private static FunctionTimer timer(MeterRegistry meters, String outcome) {
 		return meters.get("pipeio.listener").tag("outcome", outcome).functionTimer();
 	}
@@ -138,7 +217,10 @@ class PipeListenerTimingsTests {
 		}
 	}
 
-	/** Answers "slow" after 50 ms of work, fails on "fail", echoes the rest at once. */
+	/**
+	 * Answers "slow" after {@link #SLOW_NANOS} of work, fails on "fail", cannot convert
+	 * "malformed" (nor "slow malformed", after that work), echoes the rest at once.
+	 */
 	static final class SpinningListener implements BufferedPipeMessageListener {
 
 		@Override
@@ -149,8 +231,11 @@ class PipeListenerTimingsTests {
 	}
 
 	static String answer(String line) {
-		if (line.equals("slow")) {
+		if (line.startsWith("slow")) {
 			spin(SLOW_NANOS);
+		}
+		if (line.endsWith("malformed")) {
+			throw new PipeMessageConversionException("not a line the listener takes", null);
 		}
 		if (line.equals("fail")) {
 			throw new IllegalStateException("asked to fail");
@@ -183,6 +268,25 @@ class PipeListenerTimingsTests {
 			};
 		}
 
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ConvertingListeners {
+
+		@PipeListener("text")
+		String text(String line) {
+			return "text:" + line;
+		}
+
+		@PipeListener("json")
+		String json(Amount amount) {
+			return "json:" + amount.a();
+		}
+
+	}
+
+	/** A JSON payload. */
+	record Amount(int a) {
 	}
 
 }
