@@ -26,10 +26,12 @@ import org.jspecify.annotations.Nullable;
  * a clock read: the lines of one chunk read from the pipe are handled back to back, so
  * the clock is read when the first of them starts and when the chunk ends, and the
  * chunk's time is split exactly over its lines (the nanoseconds left over by the division
- * go to the first outcome). Totals are the true time spent; the maximum is the longest
- * time per line of a chunk, exact for a line that arrives alone (as a request whose
- * client waits for the reply does). Counts live in plain fields: a channel's listener is
- * never called concurrently.
+ * go to the first outcome). Where the chunk's replies are handed over before it ends,
+ * which may wait for room in the send queue, the channel ends the lines' time there as
+ * well ({@link #onChunkEnd}), so the wait is not counted as theirs. Totals are the true
+ * time spent; the maximum is the longest time per line of a chunk, exact for a line that
+ * arrives alone (as a request whose client waits for the reply does). Counts live in
+ * plain fields: a channel's listener is never called concurrently.
  * <p>
  * A line that fails with a {@link PipeMessageConversionException} is not a call: it could
  * not be converted for the listener (a {@code @PipeListener} method's parameter), so the

@@ -34,6 +34,9 @@ final class ChannelLineHandler implements LineHandler {
 	/** Made for the engine's sink on the first line; the engine keeps one per channel. */
 	private @Nullable ReplyingContext context;
 
+	/** Whether the listener chain is being called (on the reader thread). */
+	private boolean calling;
+
 	ChannelLineHandler(PipeChannel channel) {
 		this.channel = channel;
 	}
@@ -61,6 +64,18 @@ final class ChannelLineHandler implements LineHandler {
 			// theirs went.
 			ReplyingContext current = this.context;
 			chain.chunkEnded((current != null) ? current : this.channel);
+		}
+	}
+
+	@Override
+	public void beforeRepliesHandedOver() {
+		// The replies of the lines so far may wait for room in the send queue: their
+		// run of lines ends here for the layers, so that a listener timer does not count
+		// the wait as their time. Unless a reply the listener made in its call is what
+		// hands them over: the call waits, which is its own time, and no layer may be
+		// told of an end in the middle of its call.
+		if (!this.calling) {
+			onChunkEnd();
 		}
 	}
 
@@ -129,7 +144,14 @@ final class ChannelLineHandler implements LineHandler {
 				// A line in an array of its own goes to the listener as is: no copy of a
 				// large line.
 				BufferedPipeMessageListener current = chain.head();
-				reply = owned ? current.onMessage(buffer, context) : current.onMessage(buffer, offset, length, context);
+				this.calling = true;
+				try {
+					reply = owned ? current.onMessage(buffer, context)
+							: current.onMessage(buffer, offset, length, context);
+				}
+				finally {
+					this.calling = false;
+				}
 				break;
 			}
 			catch (Throwable ex) {

@@ -34,6 +34,10 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  * With {@link OverflowPolicy#FAIL} a reply that would not fit is not collected: its
  * sender must learn at once that it failed.
+ * <p>
+ * The handler is told before a hand-over within the chunk
+ * ({@link LineHandler#beforeRepliesHandedOver()}), as placing may wait for room in the
+ * queue: the time it takes the handler's lines must not include that wait.
  *
  * @author pipe-io
  */
@@ -78,6 +82,13 @@ final class ChunkReplies {
 	 */
 	private @Nullable SendQueue queue;
 
+	/**
+	 * The handler of the chunk's lines, told before a hand-over within the chunk;
+	 * {@code null} once the chunk ends, whose end the dispatcher tells it of. Used by the
+	 * owner only.
+	 */
+	private @Nullable LineHandler handler;
+
 	private long bytes;
 
 	private int lines;
@@ -104,9 +115,12 @@ final class ChunkReplies {
 	 * collected.
 	 * @param sendQueue the running queue, or {@code null} when the server is not running
 	 * (nothing is collected then)
+	 * @param handler the handler of the chunk's lines, told before its replies are handed
+	 * over ahead of the chunk's end
 	 */
-	void begin(@Nullable SendQueue sendQueue) {
+	void begin(@Nullable SendQueue sendQueue, LineHandler handler) {
 		this.queue = sendQueue;
+		this.handler = handler;
 		if (sendQueue != null) {
 			this.lines = 0;
 			this.lastCheck = System.nanoTime();
@@ -197,6 +211,7 @@ final class ChunkReplies {
 	/** End the chunk: stop collecting and hand over what is left. */
 	void end() {
 		this.owner = null;
+		this.handler = null; // told of the chunk's end by the dispatcher
 		flush();
 		this.queue = null;
 	}
@@ -206,6 +221,10 @@ final class ChunkReplies {
 		SendQueue target = this.queue;
 		if (target == null || this.entries.isEmpty()) {
 			return;
+		}
+		LineHandler handler = this.handler;
+		if (handler != null) {
+			handler.beforeRepliesHandedOver();
 		}
 		// Swapped, not copied: placing may write, and a future completed by that write
 		// may reply into this chunk on the same thread, even hand that over in turn.

@@ -144,7 +144,7 @@ final class LineDispatcher {
 	}
 
 	private void handle(LineFramer framer, byte[] chunk, int length) {
-		this.replies.begin(this.sender.queue());
+		this.replies.begin(this.sender.queue(), this.handler);
 		try {
 			this.fences.feed(framer, chunk, length);
 		}

@@ -88,8 +88,23 @@ public interface LineHandler {
 	 * them as a whole (two clock reads per chunk instead of two per line). Called before
 	 * the chunk's replies are flushed, also when handling the chunk failed. By default,
 	 * nothing; must not throw.
+	 * @see #beforeRepliesHandedOver()
 	 */
 	default void onChunkEnd() {
+	}
+
+	/**
+	 * Called before the replies of the lines handled so far are handed to the writer
+	 * ahead of the chunk's end: after each line of a handler measured slow, or where they
+	 * must not wait for the rest of the chunk (they reach the send queue's bounds, a
+	 * reply whose sender waits for it, a plain send or a flush of the sink). Handing them
+	 * over may wait for room in the send queue ({@link OverflowPolicy#BLOCK}), so a
+	 * handler that times its lines as a whole ends their time here, as at
+	 * {@link #onChunkEnd()}. Called on the thread dispatching the chunk, also from within
+	 * {@link #onLine(byte[], int, int, ReplySink)} when a reply made there is what hands
+	 * them over. By default, nothing; must not throw.
+	 */
+	default void beforeRepliesHandedOver() {
 	}
 
 	/**

@@ -2,7 +2,9 @@ package io.pipeio.actuate;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -26,6 +28,8 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.context.annotation.Bean;
@@ -42,8 +46,10 @@ import static org.mockito.Mockito.mock;
 /**
  * The {@code pipeio.listener} timer's totals and maxima are the time the calls took: a
  * chunk of lines is timed as a whole and its time split exactly over its lines, and the
- * time between chunks (waiting for the pipe) is not counted. A line that could not be
- * converted for the listener is no call. Slow calls are made by spinning on the clock.
+ * time between chunks (waiting for the pipe) is not counted, nor the time returned
+ * replies wait for room in the send queue (a reply that the listener waits for in its
+ * call is its time). A line that could not be converted for the listener is no call. Slow
+ * calls are made by spinning on the clock.
  */
 @Timeout(60)
 class PipeListenerTimingsTests {
@@ -53,6 +59,18 @@ class PipeListenerTimingsTests {
 	 * to a fast one, which must stay below it.
 	 */
 	private static final long SLOW_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
+	/**
+	 * How long a test keeps the replies waiting: far above what the calls themselves
+	 * take.
+	 */
+	private static final Duration REPLY_WAIT = Duration.ofMillis(500);
+
+	/** Lines sent to a listener whose client does not read its replies at first. */
+	private static final int LINES = 10;
+
+	/** A reply larger than the out pipe holds: the writer blocks writing it. */
+	private static final int BLOCKING_REPLY = 256 * 1024;
 
 	@TempDir
 	Path directory;
@@ -172,6 +190,83 @@ class PipeListenerTimingsTests {
 			});
 	}
 
+	@ParameterizedTest
+	@ValueSource(strings = { "threads", "event-loop" })
+	void theTimeAReplyWaitsForRoomInTheSendQueueIsNotCounted(String engine) {
+		PipeIoContextRunners.withDirectory(this.directory)
+			.withConfiguration(AutoConfigurations.of(PipeIoMetricsAutoConfiguration.class))
+			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.withUserConfiguration(ReplyingListener.class)
+			.withPropertyValues("pipe-io.engine=" + engine, "pipe-io.channels.replies.send-queue-capacity=1",
+					"pipe-io.channels.replies.overflow=block")
+			.run((context) -> {
+				MeterRegistry meters = context.getBean(MeterRegistry.class);
+				AtomicInteger calls = context.getBean(ReplyingListener.class).calls;
+				PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("replies");
+				try (PipeTestClient sender = PipeTestClient.sender(this.directory.resolve("replies.in"))) {
+					// Nobody reads the out pipe: the large reply fills it, the next ones
+					// fill the queue, and then one waits for room.
+					sender.send("big");
+					for (int i = 1; i < LINES; i++) {
+						sender.send("line " + i);
+					}
+					await().until(() -> channel.getSendQueueSize() == 1);
+					long waitStart = System.nanoTime();
+					await().during(REPLY_WAIT)
+						.atMost(REPLY_WAIT.plusSeconds(5))
+						.until(() -> channel.getSendQueueSize() == 1 && calls.get() < LINES);
+					long waited = System.nanoTime() - waitStart;
+					try (PipeTestClient receiver = PipeTestClient.receiver(this.directory.resolve("replies.out"))) {
+						assertThat(receiver.receiveBytes()).hasSize(BLOCKING_REPLY);
+						assertThat(receiver.receiveLines(LINES - 1)).endsWith("line " + (LINES - 1));
+					}
+					await().until(() -> timer(meters, "success").count() == LINES);
+					assertThat(timer(meters, "success").totalTime(TimeUnit.NANOSECONDS))
+						.as("the calls, not the replies' wait for room")
+						.isLessThan(waited);
+					assertThat(max(meters, "success")).isLessThan(waited);
+				}
+			});
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "threads", "event-loop" })
+	void aWaitForRoomWithinTheCallIsTheCallsTime(String engine) {
+		PipeIoContextRunners.withDirectory(this.directory)
+			.withConfiguration(AutoConfigurations.of(PipeIoMetricsAutoConfiguration.class))
+			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.withUserConfiguration(TwiceReplyingListener.class)
+			.withPropertyValues("pipe-io.engine=" + engine, "pipe-io.channels.twice.send-queue-capacity=1",
+					"pipe-io.channels.twice.overflow=block")
+			.run((context) -> {
+				MeterRegistry meters = context.getBean(MeterRegistry.class);
+				AtomicInteger calls = context.getBean(TwiceReplyingListener.class).calls;
+				PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("twice");
+				try (PipeTestClient sender = PipeTestClient.sender(this.directory.resolve("twice.in"))) {
+					// The listener's second reply hands its first over, in the call: once
+					// the queue is full, the call waits.
+					sender.send("big");
+					for (int i = 1; i < LINES; i++) {
+						sender.send("line " + i);
+					}
+					await().until(() -> channel.getSendQueueSize() == 1);
+					long waitStart = System.nanoTime();
+					await().during(REPLY_WAIT)
+						.atMost(REPLY_WAIT.plusSeconds(5))
+						.until(() -> channel.getSendQueueSize() == 1 && calls.get() < LINES);
+					long waited = System.nanoTime() - waitStart;
+					try (PipeTestClient receiver = PipeTestClient.receiver(this.directory.resolve("twice.out"))) {
+						assertThat(receiver.receiveBytes()).hasSize(BLOCKING_REPLY);
+						assertThat(receiver.receiveLines(2 * LINES - 1)).endsWith("line " + (LINES - 1) + " again");
+					}
+					await().until(() -> timer(meters, "success").count() == LINES);
+					assertThat(timer(meters, "success").totalTime(TimeUnit.NANOSECONDS))
+						.as("the calls, one of which waited")
+						.isGreaterThanOrEqualTo(waited);
+				}
+			});
+	}
+
 	@Test
 	void aLineThatCannotBeConvertedTakesNoShareOfItsChunk() throws Exception {
 		MeterRegistry meters = new SimpleMeterRegistry();
@@ -287,6 +382,33 @@ class PipeListenerTimingsTests {
 
 	/** A JSON payload. */
 	record Amount(int a) {
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ReplyingListener {
+
+		final AtomicInteger calls = new AtomicInteger();
+
+		@PipeListener("replies")
+		String reply(String line) {
+			this.calls.incrementAndGet();
+			return line.equals("big") ? "x".repeat(BLOCKING_REPLY) : line;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class TwiceReplyingListener {
+
+		final AtomicInteger calls = new AtomicInteger();
+
+		@PipeListener("twice")
+		void replyTwice(String line, PipeChannelContext context) {
+			this.calls.incrementAndGet();
+			context.reply(line.equals("big") ? "x".repeat(BLOCKING_REPLY) : line);
+			context.reply(line + " again");
+		}
+
 	}
 
 }

@@ -25,6 +25,10 @@ import static org.awaitility.Awaitility.await;
 @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ChunkRepliesTests {
 
+	/** The handler of the chunks' lines, which these tests do not call. */
+	private static final LineHandler LINES = (buffer, offset, length) -> {
+	};
+
 	private final List<Object> rejected = Collections.synchronizedList(new ArrayList<>());
 
 	@Test
@@ -34,7 +38,7 @@ class ChunkRepliesTests {
 		SendQueue otherQueue = new SendQueue(settings, this.rejected::addAll, this.rejected::addAll);
 		ChunkReplies replies = new ChunkReplies(settings);
 		assertThat(replies.collect(queue, line("before"))).as("no chunk yet").isFalse();
-		replies.begin(queue);
+		replies.begin(queue, LINES);
 		assertThat(replies.collect(queue, line("reply"))).isTrue();
 		assertThat(replies.collect(otherQueue, line("elsewhere"))).isFalse();
 		assertThat(CompletableFuture.supplyAsync(() -> replies.collect(queue, line("other thread")))
@@ -43,6 +47,35 @@ class ChunkRepliesTests {
 		replies.end();
 		assertThat(texts(takeAll(queue))).containsExactly("reply");
 		assertThat(replies.collect(queue, line("after"))).isFalse();
+	}
+
+	@Test
+	void theHandlerIsToldBeforeRepliesAreHandedOverAheadOfTheChunksEndOnly() throws Exception {
+		// Room for one line: the second reply hands the first over.
+		PipeServerSettings settings = settings(OverflowPolicy.BLOCK, 1, 1000).build();
+		SendQueue queue = new SendQueue(settings, this.rejected::addAll, this.rejected::addAll);
+		ChunkReplies replies = new ChunkReplies(settings);
+		List<Integer> placedWhenTold = new ArrayList<>();
+		replies.begin(queue, new LineHandler() {
+
+			@Override
+			public void onLine(byte[] buffer, int offset, int length) {
+			}
+
+			@Override
+			public void beforeRepliesHandedOver() {
+				placedWhenTold.add(queue.size());
+			}
+
+		});
+		replies.collect(queue, line("r1"));
+		assertThat(placedWhenTold).as("collected, not handed over").isEmpty();
+		replies.collect(queue, line("r2"));
+		assertThat(placedWhenTold).as("told before r1 was placed").containsExactly(0);
+		assertThat(texts(takeAll(queue))).containsExactly("r1");
+		replies.end();
+		assertThat(placedWhenTold).as("the chunk's end is the dispatcher's to tell").containsExactly(0);
+		assertThat(texts(takeAll(queue))).containsExactly("r2");
 	}
 
 	@Test
@@ -84,7 +117,7 @@ class ChunkRepliesTests {
 		ChunkReplies replies = new ChunkReplies(settings);
 		assertThat(queue.offer(line("a"))).isTrue();
 		Thread reader = new Thread(() -> {
-			replies.begin(queue);
+			replies.begin(queue, LINES);
 			reply(replies, queue, line("reply"));
 			replies.end(); // the queue is full: waits, with no time limit
 		}, "test-reader");
@@ -106,7 +139,7 @@ class ChunkRepliesTests {
 		ChunkReplies replies = new ChunkReplies(settings);
 		assertThat(queue.offer(line("a"))).isTrue();
 		CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> {
-			replies.begin(queue);
+			replies.begin(queue, LINES);
 			reply(replies, queue, line("reply"));
 			replies.end();
 		});
@@ -123,7 +156,7 @@ class ChunkRepliesTests {
 		SendQueue queue = new SendQueue(settings, this.rejected::addAll, this.rejected::addAll);
 		ChunkReplies replies = new ChunkReplies(settings);
 		assertThat(queue.offer(line("a"))).isTrue();
-		replies.begin(queue);
+		replies.begin(queue, LINES);
 		assertThat(reply(replies, queue, line("r1"))).isTrue();
 		assertThat(reply(replies, queue, line("r2"))).as("collected, placed at the end of the chunk").isTrue();
 		replies.end();
@@ -137,7 +170,7 @@ class ChunkRepliesTests {
 		SendQueue queue = new SendQueue(settings, this.rejected::addAll, this.rejected::addAll);
 		ChunkReplies replies = new ChunkReplies(settings);
 		assertThat(queue.offer(line("a"))).isTrue();
-		replies.begin(queue);
+		replies.begin(queue, LINES);
 		assertThat(reply(replies, queue, line("r1"))).isTrue();
 		assertThat(reply(replies, queue, line("r2"))).isTrue();
 		assertThat(reply(replies, queue, line("r3"))).as("a, r1 and r2 fill the queue").isFalse();
@@ -152,7 +185,7 @@ class ChunkRepliesTests {
 		SendQueue queue = new SendQueue(settings, this.rejected::addAll, this.rejected::addAll);
 		List<Object> written = writesEverythingOnWakeup(queue);
 		ChunkReplies replies = new ChunkReplies(settings);
-		replies.begin(queue);
+		replies.begin(queue, LINES);
 		for (int i = 1; i <= 5; i++) {
 			assertThat(reply(replies, queue, line("r" + i))).isTrue();
 		}
@@ -167,7 +200,7 @@ class ChunkRepliesTests {
 		SendQueue queue = new SendQueue(settings, this.rejected::addAll, this.rejected::addAll);
 		List<Object> written = writesEverythingOnWakeup(queue);
 		ChunkReplies replies = new ChunkReplies(settings);
-		replies.begin(queue);
+		replies.begin(queue, LINES);
 		for (int i = 1; i <= 5; i++) {
 			assertThat(reply(replies, queue, line("r00" + i))).isTrue();
 		}
@@ -234,7 +267,7 @@ class ChunkRepliesTests {
 	 * replies.
 	 */
 	private static void measureFast(ChunkReplies replies, SendQueue queue) {
-		replies.begin(queue);
+		replies.begin(queue, LINES);
 		assertThat(replies.isHolding()).as("slow until measured").isFalse();
 		for (int windows = 0; windows < 1000 && !replies.isHolding(); windows++) {
 			window(replies, queue, 0);
