@@ -28,8 +28,9 @@ import org.jspecify.annotations.Nullable;
  * chunk's time is split exactly over its lines (the nanoseconds left over by the division
  * go to the first outcome). Where the chunk's replies are handed over before it ends,
  * which may wait for room in the send queue, the channel ends the lines' time there as
- * well ({@link #onChunkEnd}), so the wait is not counted as theirs. Totals are the true
- * time spent; the maximum is the longest time per line of a chunk, exact for a line that
+ * well ({@link #onChunkEnd}), so the wait is not counted as theirs; and after a call that
+ * failed, so neither are a retry's wait and the error handler. Totals are the true time
+ * spent; the maximum is the longest time per line of a chunk, exact for a line that
  * arrives alone (as a request whose client waits for the reply does). Counts live in
  * plain fields: a channel's listener is never called concurrently.
  * <p>

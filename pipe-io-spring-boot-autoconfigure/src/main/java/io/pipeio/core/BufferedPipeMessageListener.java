@@ -36,10 +36,12 @@ public interface BufferedPipeMessageListener extends PipeMessageListener {
 	 * called between two lines of a chunk where the replies so far are handed to the
 	 * writer ahead of the chunk's end (such as after each line of a slow listener), as
 	 * that may wait for room in the send queue: each call marks the end of lines handled
-	 * back to back, so that a listener timing them leaves the wait out. Never called
-	 * during a call of the channel's listener. The channel calls it on every listener of
-	 * its chain, each decorator included, so a decorator does not forward it. By default,
-	 * nothing; must not throw.
+	 * back to back, so that a listener timing them leaves the wait out. So does a call
+	 * that failed, before the channel waits to call again or hands the line to the error
+	 * handler, which are not the call's time either. Never called during a call of the
+	 * channel's listener. The channel calls it on every listener of its chain, each
+	 * decorator included, so a decorator does not forward it. By default, nothing; must
+	 * not throw.
 	 * @param context the channel
 	 */
 	default void onChunkEnd(PipeChannelContext context) {

@@ -155,6 +155,11 @@ final class ChannelLineHandler implements LineHandler {
 				break;
 			}
 			catch (Throwable ex) {
+				// The failed call's run of lines ends here for the layers: a listener
+				// timer
+				// counts neither the wait before a retry nor the error handler as its
+				// time.
+				onChunkEnd();
 				PipeSendException refused = ownRefusal(ex);
 				if (refused != null) {
 					// The listener's send on this channel was refused and counted then (a

@@ -149,6 +149,36 @@ class PipeListenerTimingsTests {
 	}
 
 	@Test
+	void neitherTheWaitBeforeARetryNorTheErrorHandlerIsTheFailedCallsTime() {
+		long waitMillis = 2 * TimeUnit.NANOSECONDS.toMillis(SLOW_NANOS);
+		PipeIoContextRunners.withDirectory(this.directory)
+			.withConfiguration(AutoConfigurations.of(PipeIoMetricsAutoConfiguration.class))
+			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.withBean("pipeErrorHandler", PipeErrorHandler.class, () -> (failure, channel) -> {
+				// a slow error handler, such as one that reports remotely
+				spin(2 * SLOW_NANOS);
+				return null;
+			})
+			.withUserConfiguration(Listeners.class)
+			.withPropertyValues("pipe-io.channels.timed.retry.max-attempts=2",
+					"pipe-io.channels.timed.retry.initial-interval=" + waitMillis + "ms")
+			.run((context) -> {
+				MeterRegistry meters = context.getBean(MeterRegistry.class);
+				try (PipeTestClient client = PipeTestClient.connect(this.directory, "timed")) {
+					client.send("fail");
+					client.send("after");
+					assertThat(client.receive()).isEqualTo("after");
+				}
+				FunctionTimer errors = timer(meters, "error");
+				assertThat(errors.count()).as("both calls").isEqualTo(2);
+				// Two calls that throw at once: far below the retry's wait or the
+				// handler's.
+				assertThat(errors.totalTime(TimeUnit.NANOSECONDS)).isLessThan(SLOW_NANOS);
+				assertThat(max(meters, "error")).isLessThan(SLOW_NANOS);
+			});
+	}
+
+	@Test
 	void aLineThatCannotBeConvertedForTheListenerIsNotACall() {
 		PipeIoContextRunners.withDirectory(this.directory)
 			.withConfiguration(AutoConfigurations.of(PipeIoMetricsAutoConfiguration.class))
