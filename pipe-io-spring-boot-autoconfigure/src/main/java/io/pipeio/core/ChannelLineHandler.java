@@ -160,7 +160,7 @@ final class ChannelLineHandler implements LineHandler {
 				// counts neither the wait before a retry nor the error handler as its
 				// time.
 				onChunkEnd();
-				PipeSendException refused = ownRefusal(ex);
+				PipeSendException refused = PipeSendException.findCountedRefusal(ex, channel.getName());
 				if (refused != null) {
 					// The listener's send on this channel was refused and counted then (a
 					// flow ending in the channel's outbound adapter): a reply lost, not a
@@ -187,20 +187,6 @@ final class ChannelLineHandler implements LineHandler {
 				channel.failures.replyFailed(copy(buffer, offset, length, owned), ex, attempt);
 			}
 		}
-	}
-
-	/**
-	 * @return the refusal, counted when it happened, of a send on this channel that made
-	 * the listener fail, or {@code null}
-	 */
-	private @Nullable PipeSendException ownRefusal(Throwable failure) {
-		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-			if (cause instanceof PipeSendException refused && refused.getDropReason() != null
-					&& this.channel.getName().equals(refused.getChannel())) {
-				return refused;
-			}
-		}
-		return null;
 	}
 
 	private static byte[] copy(byte[] buffer, int offset, int length, boolean owned) {

@@ -80,4 +80,23 @@ public class PipeSendException extends RuntimeException {
 		return this.dropReason;
 	}
 
+	/**
+	 * Find, in a failure and its causes, the refusal of a line sent on a channel that was
+	 * counted as dropped when it was refused: a listener (or a flow) whose reply to the
+	 * channel's own line was refused lost a reply, which must not be counted again as a
+	 * failed line.
+	 * @param failure what a listener or flow failed with
+	 * @param channel the channel
+	 * @return the counted refusal, or {@code null} if there is none
+	 */
+	public static @Nullable PipeSendException findCountedRefusal(Throwable failure, String channel) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof PipeSendException refused && refused.dropReason != null
+					&& channel.equals(refused.channel)) {
+				return refused;
+			}
+		}
+		return null;
+	}
+
 }

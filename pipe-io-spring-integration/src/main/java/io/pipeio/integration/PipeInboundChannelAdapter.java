@@ -305,8 +305,8 @@ public class PipeInboundChannelAdapter extends MessageProducerSupport {
 
 	/**
 	 * Send a line's message into the flow, and route what the flow fails with: to the
-	 * error channel, if there is one, except an answer this channel refused (see
-	 * {@link #refusedAnswer}), which goes back to the channel.
+	 * error channel, if there is one, except an answer this channel refused, which goes
+	 * back to the channel.
 	 */
 	@Override
 	protected void sendMessage(@Nullable Message<?> message) {
@@ -316,7 +316,13 @@ public class PipeInboundChannelAdapter extends MessageProducerSupport {
 		}
 		catch (RuntimeException ex) {
 			this.routingFailures = null;
-			if (refusedAnswer(ex) != null || !sendErrorMessageIfNecessary(message, ex)) {
+			// An answer the flow sent on this channel that its full send queue refused
+			// (overflow=fail) is a lost reply, counted when it was refused (queue-full):
+			// the channel hands it to the error handler with the line it answered, as a
+			// @PipeListener's refused reply. The error channel is no place for it: a flow
+			// there would report, count or retry it a second time.
+			if (PipeSendException.findCountedRefusal(ex, this.channel) != null
+					|| !sendErrorMessageIfNecessary(message, ex)) {
 				throw ex;
 			}
 		}
@@ -332,27 +338,6 @@ public class PipeInboundChannelAdapter extends MessageProducerSupport {
 	@Override
 	public @Nullable MessageChannel getErrorChannel() {
 		return (this.routingFailures == Thread.currentThread()) ? null : super.getErrorChannel();
-	}
-
-	/**
-	 * Find the refusal of an answer the flow sent on this channel (through its outbound
-	 * handler) that the full send queue refused ({@code overflow=fail}). The engine
-	 * counted it when it refused it ({@code queue-full}); the channel then hands it to
-	 * the error handler with the line it answered, as a {@code @PipeListener}'s refused
-	 * reply. The error channel is no place for it: the line did not fail, its answer was
-	 * lost and is accounted for, and a flow there would report, count or retry it a
-	 * second time.
-	 * @param failure what the flow failed with
-	 * @return the refusal, or {@code null} if the failure is not one
-	 */
-	private @Nullable PipeSendException refusedAnswer(Throwable failure) {
-		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-			if (cause instanceof PipeSendException refused && refused.getDropReason() != null
-					&& this.channel.equals(refused.getChannel())) {
-				return refused;
-			}
-		}
-		return null;
 	}
 
 	@Override
