@@ -12,7 +12,7 @@ import org.springframework.boot.health.contributor.Health;
 /**
  * Health of one channel: UP while running, also when paused or stopped on purpose (the
  * state detail says which); DOWN, with the reason, when the channel failed, or its
- * plug-in failed or leaves a request that timed out unanswered.
+ * plug-in failed or, while the channel reads, leaves a request that timed out unanswered.
  *
  * @author pipe-io
  */
@@ -31,7 +31,9 @@ class PipeChannelHealthIndicator extends AbstractHealthIndicator {
 
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
-		Instant unansweredSince = (this.channel.getPlugin() != null) ? this.channel.getUnansweredRequestSince() : null;
+		// A paused channel does not read the answers: not the plug-in's fault.
+		Instant unansweredSince = (this.channel.getPlugin() != null && !this.channel.isPaused())
+				? this.channel.getUnansweredRequestSince() : null;
 		if (this.channel.getState() == PipeServerState.FAILED) {
 			Throwable failure = this.channel.getLastFailure();
 			builder.down();

@@ -100,6 +100,29 @@ class PipeUnansweredRequestHealthTests {
 	}
 
 	@Test
+	void aPausedChannelReadsNoAnswerAndStaysUp() throws Exception {
+		PipeIoContextRunners.withActuator(this.directory)
+			.withPropertyValues("pipe-io.channels.upper.plugin.command=cat")
+			.run((context) -> {
+				PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+				PipeChannel channel = registry.getRequiredChannel("upper");
+				PipeRequestOperations requests = context.getBean(PipeRequestOperations.class);
+				await().atMost(WAIT).until(() -> channel.getPlugin().getState() == PluginState.RUNNING);
+				assertThat(requests.sendAndReceive("upper", "a", WAIT)).isEqualTo("a");
+				registry.pause("upper");
+				// cat answers, but the paused channel does not read it: not the plug-in's
+				// fault.
+				assertTimesOut(requests, "upper", "b");
+				Health paused = health(context);
+				assertThat(paused.getStatus()).isEqualTo(Status.UP);
+				assertThat(paused.getDetails()).containsEntry("state", "PAUSED").containsKey("unansweredRequestSince");
+				registry.resume("upper");
+				await().atMost(WAIT).until(() -> channel.getUnansweredRequestSince() == null);
+				assertUp(context);
+			});
+	}
+
+	@Test
 	void aClientThatDoesNotAnswerShowsInTheDetailsOfAChannelThatStaysUp() {
 		PipeIoContextRunners.withActuator(this.directory)
 			.withPropertyValues("pipe-io.channels.calc.auto-startup=true")
