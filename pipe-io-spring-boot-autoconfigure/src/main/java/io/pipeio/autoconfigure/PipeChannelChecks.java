@@ -142,10 +142,10 @@ final class PipeChannelChecks {
 			problems.add(channel.property("retry.max-interval") + " must not be negative, got "
 					+ Durations.format(channel.retryMaxInterval()) + "; use a duration such as 10s");
 		}
-		else if (!channel.retryInitialInterval().isNegative()
+		else if (channel.retryMaxAttempts() > 1 && !channel.retryInitialInterval().isNegative()
 				&& channel.retryMaxInterval().compareTo(channel.retryInitialInterval()) < 0) {
 			// Every wait would be the maximum, the initial one included: not what was
-			// set.
+			// set. (Without retries the intervals are not used, and not judged.)
 			problems.add(channel.property("retry.max-interval") + " (" + Durations.format(channel.retryMaxInterval())
 					+ ") must not be less than " + channel.property("retry.initial-interval") + " ("
 					+ Durations.format(channel.retryInitialInterval()) + "); raise the one or lower the other");

@@ -60,7 +60,6 @@ class PipeIoPropertiesValidationTests {
 					send-queue-capacity  | 0             | pipe-io.channels.echo.send-queue-capacity            | such as 10000
 					send-timeout         | -1s           | pipe-io.channels.echo.send-timeout                   | got -1s; use a duration such as 5s
 					retry.max-interval   | -2s           | pipe-io.channels.echo.retry.max-interval             | got -2s; use a duration such as 10s
-					retry.initial-interval | 20s         | pipe-io.channel-defaults.retry.max-interval (10s) must not be less than pipe-io.channels.echo.retry.initial-interval (20s) | raise the one or lower the other
 					send-queue-max-bytes | 0B            | pipe-io.channels.echo.send-queue-max-bytes           | 64MB
 					send-queue-max-bytes | -1MB          | pipe-io.channels.echo.send-queue-max-bytes           | 64MB
 					overflow             | discard       | pipe-io.channels.echo.overflow 'discard'             | drop-oldest or fail
@@ -74,6 +73,22 @@ class PipeIoPropertiesValidationTests {
 			assertThat(message).contains(named).contains(fix);
 			assertThat(this.directory).isEmptyDirectory();
 		});
+	}
+
+	@Test
+	void aRetryMaxIntervalBelowTheInitialOneFailsStartupWhenTheChannelRetries() {
+		runner()
+			.withPropertyValues("pipe-io.channels.echo.retry.max-attempts=3",
+					"pipe-io.channels.echo.retry.initial-interval=20s")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()).getMessage())
+					.contains("pipe-io.channel-defaults.retry.max-interval (10s) must not be less than"
+							+ " pipe-io.channels.echo.retry.initial-interval (20s); raise the one or lower the other");
+			});
+		// Without retries the intervals are not used.
+		runner().withPropertyValues("pipe-io.channels.echo.retry.initial-interval=20s")
+			.run((context) -> assertThat(context).hasNotFailed());
 	}
 
 	@ParameterizedTest
