@@ -151,9 +151,10 @@ final class PipePathChecks {
 			return "";
 		}
 		String upper = relaxed.toUpperCase(Locale.ROOT);
-		return ". An environment variable PIPEIO_CHANNELS_" + upper + "_<KEY> declares a channel '" + relaxed
-				+ "' of its own; to set a key of '" + dashed + "' use PIPE_IO_CHANNELS_"
-				+ dashed.toUpperCase(Locale.ROOT).replace('-', '_') + "_<KEY>";
+		return ". If '" + relaxed + "' comes from an environment variable PIPEIO_CHANNELS_" + upper
+				+ "_<KEY> meant to set a key of '" + dashed + "', name it PIPE_IO_CHANNELS_"
+				+ dashed.toUpperCase(Locale.ROOT).replace('-', '_') + "_<KEY> instead: the form without the dash"
+				+ " declares a channel of its own";
 	}
 
 }

@@ -58,9 +58,8 @@ class PipeIoEnvironmentVariablesTests {
 				assertThat(context).hasFailed();
 				assertThat(NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()).getMessage())
 					.contains("'my-channel', 'mychannel' differ only in case")
-					.contains("An environment variable PIPEIO_CHANNELS_MYCHANNEL_<KEY> declares a channel"
-							+ " 'mychannel' of its own; to set a key of 'my-channel' use"
-							+ " PIPE_IO_CHANNELS_MY_CHANNEL_<KEY>");
+					.contains("If 'mychannel' comes from an environment variable PIPEIO_CHANNELS_MYCHANNEL_<KEY>"
+							+ " meant to set a key of 'my-channel', name it PIPE_IO_CHANNELS_MY_CHANNEL_<KEY> instead");
 			});
 	}
 
