@@ -87,7 +87,8 @@ public class PipeInboundChannelAdapter extends MessageProducerSupport {
 
 	/**
 	 * The reader thread while {@link #sendMessage} has a line's message in the flow: what
-	 * the flow fails with comes back there before it may go to the error channel.
+	 * the flow fails with comes back there before it may go to the error channel. One
+	 * field, not a thread-local: a channel hands its listener one line at a time.
 	 */
 	private volatile @Nullable Thread routingFailures;
 
