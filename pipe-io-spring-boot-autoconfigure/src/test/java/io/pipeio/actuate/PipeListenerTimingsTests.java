@@ -32,6 +32,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
@@ -231,31 +232,13 @@ class PipeListenerTimingsTests {
 					"pipe-io.channels.replies.overflow=block")
 			.run((context) -> {
 				MeterRegistry meters = context.getBean(MeterRegistry.class);
-				AtomicInteger calls = context.getBean(ReplyingListener.class).calls;
-				PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("replies");
-				try (PipeTestClient sender = PipeTestClient.sender(this.directory.resolve("replies.in"))) {
-					// Nobody reads the out pipe: the large reply fills it, the next ones
-					// fill the queue, and then one waits for room.
-					sender.send("big");
-					for (int i = 1; i < LINES; i++) {
-						sender.send("line " + i);
-					}
-					await().until(() -> channel.getSendQueueSize() == 1);
-					long waitStart = System.nanoTime();
-					await().during(REPLY_WAIT)
-						.atMost(REPLY_WAIT.plusSeconds(5))
-						.until(() -> channel.getSendQueueSize() == 1 && calls.get() < LINES);
-					long waited = System.nanoTime() - waitStart;
-					try (PipeTestClient receiver = PipeTestClient.receiver(this.directory.resolve("replies.out"))) {
-						assertThat(receiver.receiveBytes()).hasSize(BLOCKING_REPLY);
-						assertThat(receiver.receiveLines(LINES - 1)).endsWith("line " + (LINES - 1));
-					}
-					await().until(() -> timer(meters, "success").count() == LINES);
-					assertThat(timer(meters, "success").totalTime(TimeUnit.NANOSECONDS))
-						.as("the calls, not the replies' wait for room")
-						.isLessThan(waited);
-					assertThat(max(meters, "success")).isLessThan(waited);
-				}
+				long waited = sendWhileNobodyReads(context, "replies", context.getBean(ReplyingListener.class).calls,
+						LINES - 1, "line " + (LINES - 1));
+				await().until(() -> timer(meters, "success").count() == LINES);
+				assertThat(timer(meters, "success").totalTime(TimeUnit.NANOSECONDS))
+					.as("the calls, not the replies' wait for room")
+					.isLessThan(waited);
+				assertThat(max(meters, "success")).isLessThan(waited);
 			});
 	}
 
@@ -270,31 +253,43 @@ class PipeListenerTimingsTests {
 					"pipe-io.channels.twice.overflow=block")
 			.run((context) -> {
 				MeterRegistry meters = context.getBean(MeterRegistry.class);
-				AtomicInteger calls = context.getBean(TwiceReplyingListener.class).calls;
-				PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("twice");
-				try (PipeTestClient sender = PipeTestClient.sender(this.directory.resolve("twice.in"))) {
-					// The listener's second reply hands its first over, in the call: once
-					// the queue is full, the call waits.
-					sender.send("big");
-					for (int i = 1; i < LINES; i++) {
-						sender.send("line " + i);
-					}
-					await().until(() -> channel.getSendQueueSize() == 1);
-					long waitStart = System.nanoTime();
-					await().during(REPLY_WAIT)
-						.atMost(REPLY_WAIT.plusSeconds(5))
-						.until(() -> channel.getSendQueueSize() == 1 && calls.get() < LINES);
-					long waited = System.nanoTime() - waitStart;
-					try (PipeTestClient receiver = PipeTestClient.receiver(this.directory.resolve("twice.out"))) {
-						assertThat(receiver.receiveBytes()).hasSize(BLOCKING_REPLY);
-						assertThat(receiver.receiveLines(2 * LINES - 1)).endsWith("line " + (LINES - 1) + " again");
-					}
-					await().until(() -> timer(meters, "success").count() == LINES);
-					assertThat(timer(meters, "success").totalTime(TimeUnit.NANOSECONDS))
-						.as("the calls, one of which waited")
-						.isGreaterThanOrEqualTo(waited);
-				}
+				// The listener's second reply hands its first over, in the call: once the
+				// queue is full, the call waits.
+				long waited = sendWhileNobodyReads(context, "twice", context.getBean(TwiceReplyingListener.class).calls,
+						2 * LINES - 1, "line " + (LINES - 1) + " again");
+				await().until(() -> timer(meters, "success").count() == LINES);
+				assertThat(timer(meters, "success").totalTime(TimeUnit.NANOSECONDS))
+					.as("the calls, one of which waited")
+					.isGreaterThanOrEqualTo(waited);
 			});
+	}
+
+	/**
+	 * Send {@code LINES} lines while nobody reads the out pipe: the large reply to the
+	 * first fills it, the next replies fill the queue, and then one waits for room, for
+	 * {@code REPLY_WAIT}; then read every reply.
+	 * @return how long a reply waited for room, at least
+	 */
+	private long sendWhileNobodyReads(AssertableApplicationContext context, String name, AtomicInteger calls,
+			int lineReplies, String lastReply) throws Exception {
+		PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel(name);
+		try (PipeTestClient sender = PipeTestClient.sender(this.directory.resolve(name + ".in"))) {
+			sender.send("big");
+			for (int i = 1; i < LINES; i++) {
+				sender.send("line " + i);
+			}
+			await().until(() -> channel.getSendQueueSize() == 1);
+			long waitStart = System.nanoTime();
+			await().during(REPLY_WAIT)
+				.atMost(REPLY_WAIT.plusSeconds(5))
+				.until(() -> channel.getSendQueueSize() == 1 && calls.get() < LINES);
+			long waited = System.nanoTime() - waitStart;
+			try (PipeTestClient receiver = PipeTestClient.receiver(this.directory.resolve(name + ".out"))) {
+				assertThat(receiver.receiveBytes()).hasSize(BLOCKING_REPLY);
+				assertThat(receiver.receiveLines(lineReplies)).endsWith(lastReply);
+			}
+			return waited;
+		}
 	}
 
 	@Test
