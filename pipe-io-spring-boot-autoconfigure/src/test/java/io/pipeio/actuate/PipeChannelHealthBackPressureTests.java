@@ -11,15 +11,14 @@ import io.pipeio.core.PipeChannel;
 import io.pipeio.core.PipeChannelRegistry;
 import io.pipeio.core.PipeOperations;
 import io.pipeio.test.PipeTestClient;
+import io.pipeio.testsupport.ChannelHealth;
 import io.pipeio.testsupport.PipeIoContextRunners;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.Health;
-import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -82,11 +81,7 @@ class PipeChannelHealthBackPressureTests {
 	}
 
 	private static Health health(AssertableApplicationContext context) {
-		CompositeHealthContributor composite = context.getBean("pipeIoHealthContributor",
-				CompositeHealthContributor.class);
-		HealthIndicator indicator = (HealthIndicator) composite.getContributor("events");
-		assertThat(indicator).isNotNull();
-		return indicator.health(true);
+		return ChannelHealth.of(context, "events");
 	}
 
 }

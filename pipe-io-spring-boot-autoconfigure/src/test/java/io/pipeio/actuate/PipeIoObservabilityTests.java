@@ -20,17 +20,15 @@ import io.pipeio.event.PipeChannelStartedEvent;
 import io.pipeio.event.PipeChannelStoppedEvent;
 import io.pipeio.event.PipeRecreatedEvent;
 import io.pipeio.test.PipeTestClient;
+import io.pipeio.testsupport.ChannelHealth;
 import io.pipeio.testsupport.PipeIoContextRunners;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
-import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.Health;
-import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
-import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Configuration;
@@ -107,29 +105,30 @@ class PipeIoObservabilityTests {
 	void healthIsUpWhilePausedOrStoppedAndDownWhenFailed() {
 		runner().run((context) -> {
 			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
-			assertThat(health(context, "echo").getStatus()).isEqualTo(Status.UP);
-			assertThat(health(context, "echo").getDetails()).containsEntry("state", "RUNNING")
+			assertThat(ChannelHealth.of(context, "echo").getStatus()).isEqualTo(Status.UP);
+			assertThat(ChannelHealth.of(context, "echo").getDetails()).containsEntry("state", "RUNNING")
 				.containsEntry("inPipe", this.directory.resolve("echo.in").toString())
 				.containsKeys("received", "sent", "dropped", "sendQueueSize");
 			registry.pause("echo");
-			assertThat(health(context, "echo").getStatus()).isEqualTo(Status.UP);
-			assertThat(health(context, "echo").getDetails()).containsEntry("state", "PAUSED");
+			assertThat(ChannelHealth.of(context, "echo").getStatus()).isEqualTo(Status.UP);
+			assertThat(ChannelHealth.of(context, "echo").getDetails()).containsEntry("state", "PAUSED");
 			registry.resume("echo");
 			registry.stop("echo");
-			assertThat(health(context, "echo").getStatus()).isEqualTo(Status.UP);
-			assertThat(health(context, "echo").getDetails()).containsEntry("state", "STOPPED");
+			assertThat(ChannelHealth.of(context, "echo").getStatus()).isEqualTo(Status.UP);
+			assertThat(ChannelHealth.of(context, "echo").getDetails()).containsEntry("state", "STOPPED");
 			registry.start("echo");
 			// A regular file where the in pipe was: the channel cannot re-create it and
 			// must say so.
 			Path in = this.directory.resolve("echo.in");
 			Files.delete(in);
 			Files.writeString(in, "not a pipe");
-			await().untilAsserted(() -> assertThat(health(context, "echo").getStatus()).isEqualTo(Status.DOWN));
-			assertThat(health(context, "echo").getDetails().get("reason").toString()).contains(in.toString())
+			await()
+				.untilAsserted(() -> assertThat(ChannelHealth.of(context, "echo").getStatus()).isEqualTo(Status.DOWN));
+			assertThat(ChannelHealth.of(context, "echo").getDetails().get("reason").toString()).contains(in.toString())
 				.contains("regular file");
 			assertThat(Files.readString(in)).isEqualTo("not a pipe");
 			Files.delete(in);
-			await().untilAsserted(() -> assertThat(health(context, "echo").getStatus()).isEqualTo(Status.UP));
+			await().untilAsserted(() -> assertThat(ChannelHealth.of(context, "echo").getStatus()).isEqualTo(Status.UP));
 			assertThat(PipeTestClient.request(this.directory, "echo", "back")).isEqualTo("back");
 		});
 	}
@@ -183,14 +182,6 @@ class PipeIoObservabilityTests {
 				.withMessageContaining("pause, resume, stop, start or restart");
 			assertThat(PipeTestClient.request(this.directory, "echo", "two")).isEqualTo("two");
 		});
-	}
-
-	private static Health health(AssertableApplicationContext context, String channel) {
-		CompositeHealthContributor composite = context.getBean("pipeIoHealthContributor",
-				CompositeHealthContributor.class);
-		HealthIndicator indicator = (HealthIndicator) composite.getContributor(channel);
-		assertThat(indicator).isNotNull();
-		return indicator.health(true);
 	}
 
 	private static double count(MeterRegistry meters, String name, String channel) {

@@ -16,6 +16,7 @@ import io.pipeio.event.PipePluginExitedEvent;
 import io.pipeio.event.PipePluginStartedEvent;
 import io.pipeio.plugin.PluginState;
 import io.pipeio.plugin.PluginSupervisor;
+import io.pipeio.testsupport.ChannelHealth;
 import io.pipeio.testsupport.PipeIoContextRunners;
 import io.pipeio.testsupport.PrefixingMeterFilter;
 import org.assertj.core.api.InstanceOfAssertFactories;
@@ -24,11 +25,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
-import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.Health;
-import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
-import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Configuration;
@@ -63,7 +61,7 @@ class PipePluginObservabilityTests {
 		runner().run((context) -> {
 			PluginSupervisor flaky = context.getBean(PipeChannelRegistry.class).getRequiredChannel("flaky").getPlugin();
 			await().atMost(WAIT).until(() -> flaky.getState() == PluginState.FAILED);
-			Health health = health(context, "flaky");
+			Health health = ChannelHealth.of(context, "flaky");
 			assertThat(health.getStatus()).isEqualTo(Status.DOWN);
 			assertThat(health.getDetails().get("reason").toString()).contains("max-restarts");
 			@SuppressWarnings("unchecked")
@@ -134,7 +132,7 @@ class PipePluginObservabilityTests {
 				.getPlugin();
 			await().atMost(WAIT).until(() -> steady.getState() == PluginState.RUNNING);
 			long pid = steady.getPid();
-			Health health = health(context, "steady");
+			Health health = ChannelHealth.of(context, "steady");
 			assertThat(health.getStatus()).isEqualTo(Status.UP);
 			assertThat(health.getDetails().get("plugin").toString()).contains("state=RUNNING", "pid=" + pid);
 			MeterRegistry meters = context.getBean(MeterRegistry.class);
@@ -171,14 +169,6 @@ class PipePluginObservabilityTests {
 				.withMessage("Channel 'steady' is STOPPED: its plug-in runs with it; start the channel instead");
 			assertThat(steady.getState()).isEqualTo(PluginState.STOPPED);
 		});
-	}
-
-	private static Health health(AssertableApplicationContext context, String channel) {
-		CompositeHealthContributor composite = context.getBean("pipeIoHealthContributor",
-				CompositeHealthContributor.class);
-		HealthIndicator indicator = (HealthIndicator) composite.getContributor(channel);
-		assertThat(indicator).isNotNull();
-		return indicator.health(true);
 	}
 
 	@Configuration(proxyBeanMethods = false)

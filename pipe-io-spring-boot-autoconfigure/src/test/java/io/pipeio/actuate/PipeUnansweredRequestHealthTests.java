@@ -14,14 +14,13 @@ import io.pipeio.core.PipeRequestOutcome;
 import io.pipeio.plugin.PluginState;
 import io.pipeio.server.DropReason;
 import io.pipeio.test.PipeTestClient;
+import io.pipeio.testsupport.ChannelHealth;
 import io.pipeio.testsupport.PipeIoContextRunners;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.Health;
-import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 
@@ -131,14 +130,14 @@ class PipeUnansweredRequestHealthTests {
 				try (PipeTestClient client = PipeTestClient.connect(this.directory, "calc")) {
 					assertTimesOut(requests, "calc", "lost");
 					assertThat(client.receive()).isEqualTo("lost");
-					Health health = health(context, "calc");
+					Health health = ChannelHealth.of(context, "calc");
 					// Not the channel's fault: the other end is a client, not its
 					// plug-in.
 					assertThat(health.getStatus()).isEqualTo(Status.UP);
 					assertThat(health.getDetails()).containsKey("unansweredRequestSince");
 					client.send("answer");
 					await().atMost(WAIT)
-						.untilAsserted(() -> assertThat(health(context, "calc").getDetails())
+						.untilAsserted(() -> assertThat(ChannelHealth.of(context, "calc").getDetails())
 							.doesNotContainKey("unansweredRequestSince"));
 				}
 			});
@@ -157,15 +156,7 @@ class PipeUnansweredRequestHealthTests {
 	}
 
 	private static Health health(AssertableApplicationContext context) {
-		return health(context, "upper");
-	}
-
-	private static Health health(AssertableApplicationContext context, String channel) {
-		CompositeHealthContributor composite = context.getBean("pipeIoHealthContributor",
-				CompositeHealthContributor.class);
-		HealthIndicator indicator = (HealthIndicator) composite.getContributor(channel);
-		assertThat(indicator).isNotNull();
-		return indicator.health(true);
+		return ChannelHealth.of(context, "upper");
 	}
 
 }
