@@ -5,9 +5,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
@@ -81,7 +79,7 @@ final class PendingRequests {
 	CompletableFuture<byte[]> send(byte[] line, BiFunction<byte[], Duration, CompletableFuture<Void>> sender,
 			Consumer<byte[]> orphaned) {
 		Duration maxWait = lock();
-		CompletableFuture<byte[]> answer = new Place();
+		CompletableFuture<byte[]> answer = new RequestPlace();
 		try {
 			this.places.add(answer);
 			CompletableFuture<Void> written;
@@ -242,7 +240,7 @@ final class PendingRequests {
 	 * timed out, or none waits
 	 */
 	@Nullable Instant unansweredSince() {
-		return (this.places.oldest() instanceof Place oldest && oldest.timedOut()) ? oldest.sentAt() : null;
+		return (this.places.oldest() instanceof RequestPlace oldest && oldest.timedOut()) ? oldest.sentAt() : null;
 	}
 
 	/**
@@ -251,31 +249,6 @@ final class PendingRequests {
 	 */
 	int size() {
 		return this.places.size();
-	}
-
-	/**
-	 * A request's place, with the time it was sent: completed with the answer, or failed
-	 * by its caller's timeout while it keeps its place.
-	 */
-	static final class Place extends CompletableFuture<byte[]> {
-
-		private final long sentAtMillis = System.currentTimeMillis();
-
-		Instant sentAt() {
-			return Instant.ofEpochMilli(this.sentAtMillis);
-		}
-
-		/**
-		 * @return whether its caller timed it out, as {@code PipeTemplate} does with a
-		 * {@link TimeoutException}
-		 */
-		boolean timedOut() {
-			return isCompletedExceptionally() && handle((answer, failure) -> {
-				Throwable cause = (failure instanceof CompletionException wrapped) ? wrapped.getCause() : failure;
-				return cause instanceof TimeoutException;
-			}).join();
-		}
-
 	}
 
 	/**
