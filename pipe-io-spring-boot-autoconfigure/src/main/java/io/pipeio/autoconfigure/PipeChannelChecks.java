@@ -275,10 +275,8 @@ final class PipeChannelChecks {
 						? "pipe-io.channels." + channel.name() + ".allow-world-writable"
 						: "pipe-io.channel-defaults.allow-world-writable";
 				// Reading a FIFO takes the lines out of it: whoever reads the in pipe
-				// gets
-				// the clients' lines instead of the channel, whoever reads the out pipe
-				// its
-				// replies.
+				// gets the clients' lines instead of the channel, whoever reads the out
+				// pipe its replies.
 				String access = othersRead
 						? "read " + (othersWrite ? "and write " : "")
 								+ "the channel's pipes (a reader takes the clients' lines or the replies out of them)"

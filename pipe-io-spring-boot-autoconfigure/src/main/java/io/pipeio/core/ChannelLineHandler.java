@@ -155,10 +155,8 @@ final class ChannelLineHandler implements LineHandler {
 				break;
 			}
 			catch (Throwable ex) {
-				// The failed call's run of lines ends here for the layers: a listener
-				// timer
-				// counts neither the wait before a retry nor the error handler as its
-				// time.
+				// The failed call's run of lines ends here for the layers: a timer
+				// counts neither the wait for a retry nor the error handler as its time.
 				onChunkEnd();
 				PipeSendException refused = PipeSendException.findCountedRefusal(ex, channel.getName());
 				if (refused != null) {

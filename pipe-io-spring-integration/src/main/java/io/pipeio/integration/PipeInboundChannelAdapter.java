@@ -295,8 +295,8 @@ public class PipeInboundChannelAdapter extends MessageProducerSupport {
 			synchronized (this.startMonitor) {
 				this.sending = null;
 				if (this.destroyed || this.interruptedForStop) {
-					// what destroy() or the stop interrupted is done: not the engine's to
-					// see
+					// what destroy() or the stop interrupted is done: not the engine's
+					// to see
 					this.interruptedForStop = false;
 					Thread.interrupted();
 				}
