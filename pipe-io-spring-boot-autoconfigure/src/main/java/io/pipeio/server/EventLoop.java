@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntConsumer;
 
@@ -190,6 +191,14 @@ final class EventLoop {
 	 */
 	Executor workers() {
 		return this.workers;
+	}
+
+	/**
+	 * @param threadFactory a channel's {@link PipeServerSettings#getWorkerThreads()}
+	 * @return the workers that run that channel's handler, as {@link #workers()} does
+	 */
+	Executor handlerWorkers(@Nullable ThreadFactory threadFactory) {
+		return (threadFactory != null) ? this.group.workers(threadFactory) : this.workers;
 	}
 
 	/**

@@ -3,16 +3,22 @@ package io.pipeio.server;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jspecify.annotations.Nullable;
 
 /**
- * The event loops of the JVM and the one {@link WorkerPool} they share. Shared by all the
- * channels that run on the event loop engine and reference-counted: it exists only while
- * one of them runs, and the last release ends every loop thread and joins the workers, so
- * no engine thread outlives the last stop.
+ * The event loops of the JVM and the {@link WorkerPool} they share: pipe-io's own, and
+ * one more for each {@link PipeServerSettings#getWorkerThreads() thread factory} channels
+ * chose for their handlers. Shared by all the channels that run on the event loop engine
+ * and reference-counted: it exists only while one of them runs, and the last release ends
+ * every loop thread and joins the workers, so no engine thread outlives the last stop.
  * <p>
  * A starting channel asks for a number of loops
  * ({@link PipeServerSettings#getEventLoops()}) and is placed, with every pipe it will
@@ -35,7 +41,12 @@ final class EventLoopGroup {
 
 	private static @Nullable EventLoopGroup shared;
 
-	private final WorkerPool workers = new WorkerPool();
+	private final AtomicInteger workerNumber = new AtomicInteger();
+
+	private final WorkerPool workers = new WorkerPool(null, this.workerNumber);
+
+	/** The pools of the factories channels chose; guarded by the class's lock. */
+	private final Map<ThreadFactory, WorkerPool> chosenWorkers = new IdentityHashMap<>();
 
 	/** The loops that take channels; guarded by the class's lock. */
 	private final List<EventLoop> loops = new ArrayList<>();
@@ -106,6 +117,21 @@ final class EventLoopGroup {
 	}
 
 	/**
+	 * The workers that run a channel's handler.
+	 * @param threadFactory the channel's {@link PipeServerSettings#getWorkerThreads()}
+	 * @return the pool of that factory, or the group's own for {@code null}
+	 */
+	Executor workers(@Nullable ThreadFactory threadFactory) {
+		if (threadFactory == null) {
+			return this.workers.executor();
+		}
+		synchronized (EventLoopGroup.class) {
+			return this.chosenWorkers.computeIfAbsent(threadFactory, (key) -> new WorkerPool(key, this.workerNumber))
+				.executor();
+		}
+	}
+
+	/**
 	 * Give a channel's loop back; the last release ends the group.
 	 * @param loop the channel's loop
 	 * @param timeoutMillis how long to wait for the threads to end
@@ -129,12 +155,19 @@ final class EventLoopGroup {
 		List<EventLoop> all = new ArrayList<>(this.loops);
 		all.addAll(this.replaced);
 		all.forEach((loop) -> loop.stop(timeoutMillis));
-		this.workers.shutdown();
+		List<WorkerPool> pools = new ArrayList<>();
+		pools.add(this.workers);
+		synchronized (EventLoopGroup.class) {
+			pools.addAll(this.chosenWorkers.values());
+		}
+		pools.forEach(WorkerPool::shutdown);
 		try {
 			for (EventLoop loop : all) {
 				loop.join(deadline);
 			}
-			this.workers.join(deadline);
+			for (WorkerPool pool : pools) {
+				pool.join(deadline);
+			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

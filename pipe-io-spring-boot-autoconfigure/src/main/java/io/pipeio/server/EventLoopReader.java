@@ -95,7 +95,7 @@ final class EventLoopReader implements PipeReader {
 		this.onFailure = onFailure;
 		this.bufferSize = settings.getBufferSize();
 		this.removedAtStop = removedAtStop;
-		this.serial = new SerialExecutor(loop.workers());
+		this.serial = new SerialExecutor(loop.handlerWorkers(settings.getWorkerThreads()));
 		this.loopChunks = new EventLoopChunks(settings.getDispatch(), dispatcher, this.framer, this.chunks,
 				this::reportFailure, () -> this.serial.execute(this::turn));
 		this.in = new InPipeDescriptor(fifo, loop, loop.newToken(this::ready));

@@ -8,6 +8,9 @@ import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ThreadFactory;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * Immutable settings of one channel served by a {@link PipeServer}. Build with
@@ -72,6 +75,8 @@ public final class PipeServerSettings {
 
 	private final int eventLoops;
 
+	private final @Nullable ThreadFactory workerThreads;
+
 	private PipeServerSettings(Builder builder) {
 		this.channel = builder.channel;
 		this.inPath = builder.inPath;
@@ -88,6 +93,7 @@ public final class PipeServerSettings {
 		this.engine = builder.engine;
 		this.dispatch = builder.dispatch;
 		this.eventLoops = builder.eventLoops;
+		this.workerThreads = builder.workerThreads;
 	}
 
 	/**
@@ -208,6 +214,14 @@ public final class PipeServerSettings {
 		return this.eventLoops;
 	}
 
+	/**
+	 * @return where the event loop engine's worker threads that run the handler come
+	 * from, {@code null} for pipe-io's own, see {@link Builder#workerThreads}
+	 */
+	public @Nullable ThreadFactory getWorkerThreads() {
+		return this.workerThreads;
+	}
+
 	@Override
 	public String toString() {
 		return "PipeServerSettings[channel=" + this.channel + ", in=" + this.inPath + ", out=" + this.outPath
@@ -216,7 +230,8 @@ public final class PipeServerSettings {
 				+ ", maxMessageSize=" + this.maxMessageSize + ", sendQueueCapacity=" + this.sendQueueCapacity
 				+ ", sendQueueMaxBytes=" + this.sendQueueMaxBytes + ", overflow=" + this.overflow.value()
 				+ ", sendTimeout=" + this.sendTimeout + ", engine=" + this.engine.value() + ", dispatch="
-				+ this.dispatch.value() + ", eventLoops=" + this.eventLoops + "]";
+				+ this.dispatch.value() + ", eventLoops=" + this.eventLoops
+				+ ((this.workerThreads != null) ? ", workerThreads=" + this.workerThreads : "") + "]";
 	}
 
 	/**
@@ -253,6 +268,8 @@ public final class PipeServerSettings {
 		private DispatchMode dispatch = DispatchMode.AUTO;
 
 		private int eventLoops = 1;
+
+		private @Nullable ThreadFactory workerThreads;
 
 		private Builder(String channel, Path inPath, Path outPath) {
 			this.channel = requireText(channel, "channel");
@@ -421,6 +438,24 @@ public final class PipeServerSettings {
 		 */
 		public Builder eventLoops(int eventLoops) {
 			this.eventLoops = (int) requirePositive(eventLoops, "eventLoops");
+			return this;
+		}
+
+		/**
+		 * Set where the worker threads that run the channel's handler on the event loop
+		 * engine come from, such as a factory of virtual threads (Java 21 and later). The
+		 * threads are named {@code pipe-io-worker-N} and are daemon threads whatever the
+		 * factory makes them. Channels given the same factory share its workers; idle
+		 * ones end after a while, and none outlives the last channel's stop. Only handler
+		 * turns run there: a handler moved to the loop thread ({@link DispatchMode}) runs
+		 * on that thread, the engine's own tasks stay on its platform workers, and the
+		 * thread engine, whose reader thread runs the handler, ignores the factory.
+		 * @param workerThreads the factory, or {@code null} (the default) for pipe-io's
+		 * own platform threads
+		 * @return this builder
+		 */
+		public Builder workerThreads(@Nullable ThreadFactory workerThreads) {
+			this.workerThreads = workerThreads;
 			return this;
 		}
 

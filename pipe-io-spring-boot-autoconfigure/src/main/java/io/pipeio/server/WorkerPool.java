@@ -5,9 +5,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * The worker threads ({@code pipe-io-worker-N}) that the handlers of every channel on the
@@ -15,7 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * grows with the channels that are busy at the same time, not with the channels that
  * exist: idle workers end after a while. It is not bounded, because a handler may wait
  * for another channel (a request to a plug-in waits for its reply), and a bounded pool
- * whose every worker waits so would never deliver the replies.
+ * whose every worker waits so would never deliver the replies. Its threads are pipe-io's
+ * own platform threads, or made by a {@link PipeServerSettings#getWorkerThreads() factory
+ * the channels chose}, such as one of virtual threads.
  *
  * @author pipe-io
  */
@@ -30,11 +35,19 @@ final class WorkerPool {
 
 	private final Executor executor = this::execute;
 
-	WorkerPool() {
-		AtomicInteger workerNumber = new AtomicInteger();
+	/**
+	 * A pool of workers.
+	 * @param threadFactory where its threads come from, {@code null} for platform threads
+	 * @param workerNumber numbers the threads' names, shared by the pools of a group
+	 */
+	WorkerPool(@Nullable ThreadFactory threadFactory, AtomicInteger workerNumber) {
 		this.workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, IDLE_WORKER_SECONDS, TimeUnit.SECONDS,
 				new SynchronousQueue<>(), (task) -> {
-					Thread worker = new Thread(task, "pipe-io-worker-" + workerNumber.incrementAndGet());
+					String name = "pipe-io-worker-" + workerNumber.incrementAndGet();
+					Thread made = (threadFactory != null) ? threadFactory.newThread(task) : null;
+					// a factory may refuse (null): the handler still needs a thread
+					Thread worker = (made != null) ? made : new Thread(task);
+					worker.setName(name);
 					worker.setDaemon(true);
 					this.threads.removeIf((thread) -> !thread.isAlive());
 					this.threads.add(worker);

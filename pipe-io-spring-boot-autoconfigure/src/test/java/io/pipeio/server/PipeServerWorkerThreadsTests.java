@@ -1,0 +1,107 @@
+package io.pipeio.server;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadFactory;
+
+import io.pipeio.test.PipeTestClient;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@link PipeServerSettings.Builder#workerThreads}: on the event loop engine, the handler
+ * runs on threads of the chosen factory, named and made daemon as pipe-io's own, channels
+ * with the same factory share them, and none outlives the last stop.
+ */
+class PipeServerWorkerThreadsTests extends PipeServerTestSupport {
+
+	/** The threads the factory made, in order. */
+	private final List<Thread> made = new CopyOnWriteArrayList<>();
+
+	/** A factory of non-daemon threads, to show the engine makes its workers daemon. */
+	private final ThreadFactory factory = (task) -> {
+		Thread thread = new Thread(task, "made-by-the-factory");
+		thread.setDaemon(false);
+		this.made.add(thread);
+		return thread;
+	};
+
+	private final Set<Thread> handlerThreads = ConcurrentHashMap.newKeySet();
+
+	/** The threads that ran the handler for lines starting "other". */
+	private final Set<Thread> otherThreads = ConcurrentHashMap.newKeySet();
+
+	@Test
+	void theHandlerRunsOnThreadsOfTheChosenFactory() throws Exception {
+		PipeServer server = startEcho(this.pipes.settings(), DispatchMode.WORKER);
+		roundTrips(this.pipes.client(), "line", 50);
+		assertThat(this.handlerThreads).isNotEmpty().allSatisfy((thread) -> {
+			assertThat(this.made).contains(thread);
+			assertThat(thread.getName()).matches("pipe-io-worker-\\d+");
+			assertThat(thread.isDaemon()).isTrue();
+		});
+		server.stop();
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.made.stream().noneMatch(Thread::isAlive));
+	}
+
+	@Test
+	void channelsWithTheSameFactoryShareItsWorkers() throws Exception {
+		PipeServer first = startEcho(this.pipes.settings(), DispatchMode.WORKER);
+		PipeServer second = startEcho(
+				TestPipes.settings("other", this.dir.resolve("other.in"), this.dir.resolve("other.out")),
+				DispatchMode.WORKER);
+		try (PipeTestClient one = this.pipes.client();
+				PipeTestClient other = PipeTestClient.connect(this.dir.resolve("other.in"),
+						this.dir.resolve("other.out"))) {
+			for (int i = 0; i < 50; i++) {
+				roundTrips(one, "one", 1);
+				roundTrips(other, "other", 1);
+			}
+		}
+		assertThat(this.handlerThreads).isNotEmpty().allSatisfy((thread) -> assertThat(this.made).contains(thread));
+		// One round trip at a time: a worker idle again by the next takes it, whichever
+		// the channel, where a pool per channel would keep the two apart.
+		assertThat(this.handlerThreads).containsAnyElementsOf(this.otherThreads);
+		first.stop();
+		second.stop();
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.made.stream().noneMatch(Thread::isAlive));
+	}
+
+	@Test
+	void aHandlerMeasuredFastStillMovesToTheLoopThread() throws Exception {
+		startEcho(this.pipes.settings(), DispatchMode.AUTO);
+		PipeTestClient client = this.pipes.client();
+		await().atMost(Duration.ofSeconds(20)).until(() -> {
+			this.handlerThreads.clear();
+			roundTrips(client, "line", LoopDispatch.WINDOW);
+			return this.handlerThreads.stream().anyMatch((thread) -> thread.getName().equals("pipe-io-event-loop"));
+		});
+		assertThat(this.made).isNotEmpty();
+	}
+
+	private PipeServer startEcho(PipeServerSettings.Builder settings, DispatchMode mode) throws Exception {
+		PipeServer server = this.pipes.server(
+				settings.engine(PipeEngine.EVENT_LOOP).dispatch(mode).workerThreads(this.factory).build(),
+				TestPipes.replying((buffer, offset, length, replies) -> {
+					String line = new String(buffer, offset, length, StandardCharsets.UTF_8);
+					(line.startsWith("other") ? this.otherThreads : this.handlerThreads).add(Thread.currentThread());
+					replies.send(line.getBytes(StandardCharsets.UTF_8));
+				}));
+		server.start();
+		return server;
+	}
+
+	/** One line per chunk: each waits for the reply to the one before. */
+	private static void roundTrips(PipeTestClient client, String prefix, int count) {
+		for (int i = 0; i < count; i++) {
+			assertThat(client.request(prefix + " " + i)).isEqualTo(prefix + " " + i);
+		}
+	}
+
+}
