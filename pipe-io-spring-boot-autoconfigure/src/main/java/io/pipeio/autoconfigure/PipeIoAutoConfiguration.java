@@ -3,6 +3,7 @@ package io.pipeio.autoconfigure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadFactory;
 
 import io.pipeio.annotation.PipeListenerAnnotationBeanPostProcessor;
 import io.pipeio.aot.PipeIoRuntimeHints;
@@ -33,16 +34,21 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnThreading;
 import org.springframework.boot.autoconfigure.condition.SearchStrategy;
 import org.springframework.boot.context.properties.ConfigurationPropertiesBindHandlerAdvisor;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.thread.Threading;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.context.annotation.Role;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
+import org.springframework.core.task.VirtualThreadTaskExecutor;
 
 /**
  * Auto-configuration of pipe-io: a {@link PipeChannelRegistry} with one channel per entry
@@ -92,6 +98,19 @@ public final class PipeIoAutoConfiguration {
 					+ ", private to this user and application");
 		}
 		return factory;
+	}
+
+	/**
+	 * With {@code spring.threads.virtual.enabled} (Java 21 and later), listeners on the
+	 * event loop engine run on virtual worker threads, as Spring Boot's other listener
+	 * containers do. First in order, so a user's customizer may choose otherwise.
+	 */
+	@Bean
+	@ConditionalOnThreading(Threading.VIRTUAL)
+	@Order(Ordered.HIGHEST_PRECEDENCE)
+	PipeChannelSettingsCustomizer pipeIoVirtualWorkerThreadsCustomizer() {
+		ThreadFactory virtualThreads = new VirtualThreadTaskExecutor("pipe-io-worker-").getVirtualThreadFactory();
+		return (channel, settings) -> settings.workerThreads(virtualThreads);
 	}
 
 	@Bean
