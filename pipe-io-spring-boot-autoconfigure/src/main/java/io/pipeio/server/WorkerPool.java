@@ -10,6 +10,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,6 +27,8 @@ import org.jspecify.annotations.Nullable;
  * @author pipe-io
  */
 final class WorkerPool {
+
+	private static final Log logger = LogFactory.getLog(WorkerPool.class);
 
 	private static final long IDLE_WORKER_SECONDS = 30;
 
@@ -44,15 +48,30 @@ final class WorkerPool {
 		this.workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, IDLE_WORKER_SECONDS, TimeUnit.SECONDS,
 				new SynchronousQueue<>(), (task) -> {
 					String name = "pipe-io-worker-" + workerNumber.incrementAndGet();
-					Thread made = (threadFactory != null) ? threadFactory.newThread(task) : null;
-					// a factory may refuse (null): the handler still needs a thread
-					Thread worker = (made != null) ? made : new Thread(task);
+					Thread worker = newThread(threadFactory, task);
 					worker.setName(name);
 					worker.setDaemon(true);
 					this.threads.removeIf((thread) -> !thread.isAlive());
 					this.threads.add(worker);
 					return worker;
 				});
+	}
+
+	private static Thread newThread(@Nullable ThreadFactory threadFactory, Runnable task) {
+		if (threadFactory != null) {
+			try {
+				Thread made = threadFactory.newThread(task);
+				if (made != null) {
+					return made;
+				}
+			}
+			catch (RuntimeException ex) {
+				logger.warn("The worker thread factory " + threadFactory + " failed; using a platform thread", ex);
+			}
+		}
+		// A factory that refuses (null, or an exception) still leaves the channel a
+		// thread to run its handler on, and the loop that asked for it running.
+		return new Thread(task);
 	}
 
 	/**

@@ -85,9 +85,25 @@ class PipeServerWorkerThreadsTests extends PipeServerTestSupport {
 		assertThat(this.made).isNotEmpty();
 	}
 
+	@Test
+	void aFactoryThatFailsLeavesTheHandlerAPlatformThread() throws Exception {
+		PipeServer server = startEcho(this.pipes.settings(), DispatchMode.WORKER, (task) -> {
+			throw new IllegalStateException("no threads today");
+		});
+		roundTrips(this.pipes.client(), "line", 10);
+		assertThat(this.handlerThreads).isNotEmpty()
+			.allSatisfy((thread) -> assertThat(thread.getName()).matches("pipe-io-worker-\\d+"));
+		assertThat(server.getState()).isEqualTo(PipeServerState.RUNNING);
+	}
+
 	private PipeServer startEcho(PipeServerSettings.Builder settings, DispatchMode mode) throws Exception {
+		return startEcho(settings, mode, this.factory);
+	}
+
+	private PipeServer startEcho(PipeServerSettings.Builder settings, DispatchMode mode, ThreadFactory threads)
+			throws Exception {
 		PipeServer server = this.pipes.server(
-				settings.engine(PipeEngine.EVENT_LOOP).dispatch(mode).workerThreads(this.factory).build(),
+				settings.engine(PipeEngine.EVENT_LOOP).dispatch(mode).workerThreads(threads).build(),
 				TestPipes.replying((buffer, offset, length, replies) -> {
 					String line = new String(buffer, offset, length, StandardCharsets.UTF_8);
 					(line.startsWith("other") ? this.otherThreads : this.handlerThreads).add(Thread.currentThread());
