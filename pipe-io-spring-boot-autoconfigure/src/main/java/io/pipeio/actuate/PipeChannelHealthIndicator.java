@@ -12,7 +12,8 @@ import org.springframework.boot.health.contributor.Health;
 /**
  * Health of one channel: UP while running, also when paused or stopped on purpose (the
  * state detail says which); DOWN, with the reason, when the channel failed, or its
- * plug-in failed or, while the channel reads, leaves a request that timed out unanswered.
+ * plug-in failed, is stopped by a signal, or, while the channel reads, leaves a request
+ * that timed out unanswered.
  *
  * @author pipe-io
  */
@@ -45,6 +46,14 @@ class PipeChannelHealthIndicator extends AbstractHealthIndicator {
 			builder.down()
 				.withDetail("reason", "The plug-in gave up restarting (max-restarts)"
 						+ " or exited with a failure and is not restarted");
+		}
+		else if (this.channel.getPlugin() != null && this.channel.getPlugin().isSuspended()) {
+			builder.down()
+				.withDetail("reason",
+						"The plug-in's process (pid " + this.channel.getPlugin().getPid()
+								+ ") is stopped by a signal (SIGSTOP, SIGTSTP or a debugger) and reads nothing until it"
+								+ " gets SIGCONT: continue it (kill -CONT) or restart it (the pipeio endpoint's restart"
+								+ " operation)");
 		}
 		else if (unansweredSince != null) {
 			// A plug-in that does not answer serves no request: stuck, or it skipped an

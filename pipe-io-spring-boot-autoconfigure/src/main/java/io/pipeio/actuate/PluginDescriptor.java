@@ -7,8 +7,9 @@ import io.pipeio.plugin.PluginSupervisor;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The {@code plugin} detail of a channel's health: state, pid, restarts, last exit and
- * when it started.
+ * The {@code plugin} detail of a channel's health: state, whether its process is stopped
+ * by a signal ({@code suspended}, only then), pid, restarts, last exit and when it
+ * started.
  *
  * @author pipe-io
  */
@@ -20,6 +21,9 @@ final class PluginDescriptor {
 	static Map<String, Object> describe(PluginSupervisor plugin) {
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("state", plugin.getState().name());
+		if (plugin.isSuspended()) {
+			details.put("suspended", true);
+		}
 		putIfPresent(details, "pid", plugin.getPid());
 		details.put("restarts", plugin.getRestarts());
 		Integer exit = plugin.getLastExitCode();

@@ -90,6 +90,16 @@ final class ExitWatch {
 	}
 
 	/**
+	 * @param process the process
+	 * @return whether it is stopped by a signal or stopped while traced ({@code T} or
+	 * {@code t}); false if it is gone or that cannot be told
+	 */
+	static boolean isStopped(ProcessHandle process) {
+		char state = state(process);
+		return state == 'T' || state == 't';
+	}
+
+	/**
 	 * The state of a process as {@code /proc/<pid>/stat} tells it: {@code R} running,
 	 * {@code S} or {@code D} waiting, {@code T} stopped, {@code Z} a zombie, and so on.
 	 * @param process the process

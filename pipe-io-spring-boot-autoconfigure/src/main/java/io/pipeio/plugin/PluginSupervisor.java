@@ -337,6 +337,20 @@ public final class PluginSupervisor {
 	}
 
 	/**
+	 * Tell whether the running plug-in's process is stopped by a signal ({@code SIGSTOP},
+	 * {@code SIGTSTP}, a debugger) rather than by pipe-io: it then reads and answers
+	 * nothing until it gets {@code SIGCONT}, while its state stays
+	 * {@link PluginState#RUNNING}. Read from {@code /proc} on Linux; false where that
+	 * cannot tell.
+	 * @return whether the running process is stopped
+	 */
+	public boolean isSuspended() {
+		PluginInstance running = this.instance;
+		return running != null && this.state == PluginState.RUNNING
+				&& ExitWatch.isStopped(running.process().toHandle());
+	}
+
+	/**
 	 * @return the running process, or {@code null}
 	 */
 	@Nullable ProcessHandle getProcess() {
