@@ -8,6 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import io.pipeio.core.PipeRequestObserver;
 import io.pipeio.core.PipeRequestOutcome;
 import io.pipeio.server.PipeServer;
@@ -19,6 +21,11 @@ import org.jspecify.annotations.Nullable;
  * Records the {@code pipeio.requests} timer (tags {@code channel}, {@code outcome}) of
  * every request made with {@link io.pipeio.core.PipeRequestOperations}. A channel's
  * timers are removed with the channel, even behind a filter that renames them.
+ * <p>
+ * When observations are enabled (by default: when a tracer is configured) each request is
+ * an {@link Observation} instead, started on the thread that sends it, so its span is a
+ * child of that thread's current one, and the timer comes from the observation registry's
+ * meter handler; {@link PipeIoMetrics} removes those with the channel.
  *
  * @author pipe-io
  */
@@ -27,6 +34,10 @@ public class PipeRequestMetrics implements PipeRequestObserver, PipeServerListen
 	private static final Set<Meter> REMOVED = Set.of();
 
 	private final @Nullable MeterRegistry registry;
+
+	private final @Nullable ObservationRegistry observationRegistry;
+
+	private final PipeRequestObservationConvention convention;
 
 	/**
 	 * The timers registered, as the registry holds them, by channel; {@link #REMOVED} for
@@ -39,14 +50,50 @@ public class PipeRequestMetrics implements PipeRequestObserver, PipeServerListen
 	 * @param registry where to record, or {@code null} to record nothing
 	 */
 	public PipeRequestMetrics(@Nullable MeterRegistry registry) {
+		this(registry, null, new PipeRequestObservationConvention());
+	}
+
+	/**
+	 * Create the metrics, or observations.
+	 * @param registry where to record the timer, or {@code null} to record none
+	 * @param observationRegistry where to observe each request instead, or {@code null}
+	 * (or a no-op registry) to record the timer
+	 * @param convention the observation convention
+	 */
+	public PipeRequestMetrics(@Nullable MeterRegistry registry, @Nullable ObservationRegistry observationRegistry,
+			PipeRequestObservationConvention convention) {
 		this.registry = registry;
+		this.observationRegistry = (observationRegistry != null && !observationRegistry.isNoop()) ? observationRegistry
+				: null;
+		this.convention = convention;
+	}
+
+	@Override
+	public @Nullable Span onRequestStarted(String channel) {
+		ObservationRegistry observations = this.observationRegistry;
+		if (observations == null) {
+			return null;
+		}
+		PipeRequestObservationContext context = new PipeRequestObservationContext(channel);
+		// The bean's convention as the custom one, so no global convention overrides it;
+		// Micrometer wants a default too, never used then.
+		Observation observation = Observation
+			.createNotStarted(this.convention, this.convention, () -> context, observations)
+			.start();
+		return (outcome, failure) -> {
+			context.setOutcome(outcome);
+			if (failure != null) {
+				observation.error(failure);
+			}
+			observation.stop();
+		};
 	}
 
 	@Override
 	public void onRequestCompleted(String channel, PipeRequestOutcome outcome, Duration duration) {
 		MeterRegistry meters = this.registry;
-		if (meters == null) {
-			return;
+		if (meters == null || this.observationRegistry != null) {
+			return; // observed: the observation's meter handler times it
 		}
 		Timer[] timer = new Timer[1];
 		// Atomic with a removal: a timer registered after it would be left behind.

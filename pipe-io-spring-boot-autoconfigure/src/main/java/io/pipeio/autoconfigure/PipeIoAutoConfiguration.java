@@ -177,13 +177,7 @@ public final class PipeIoAutoConfiguration {
 		PipeTemplate template = new PipeTemplate(registry);
 		template.setMessageConverter(converter.getIfAvailable());
 		// Every one, in order: the metrics' and the application's own.
-		List<PipeRequestObserver> observers = requestObservers.orderedStream().toList();
-		template.setRequestObserver(switch (observers.size()) {
-			case 0 -> null;
-			case 1 -> observers.get(0);
-			default -> (channel, outcome, duration) -> observers
-				.forEach((observer) -> observer.onRequestCompleted(channel, outcome, duration));
-		});
+		template.setRequestObserver(CompositeRequestObserver.of(requestObservers.orderedStream().toList()));
 		return template;
 	}
 

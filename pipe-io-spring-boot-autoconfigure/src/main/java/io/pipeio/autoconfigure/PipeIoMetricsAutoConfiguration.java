@@ -7,6 +7,7 @@ import io.pipeio.actuate.PipeListenerMetricsDecorator;
 import io.pipeio.actuate.PipePluginMetrics;
 import io.pipeio.actuate.PipeListenerObservationConvention;
 import io.pipeio.actuate.PipeRequestMetrics;
+import io.pipeio.actuate.PipeRequestObservationConvention;
 
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -18,10 +19,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.util.ClassUtils;
 
 /**
- * Auto-configuration of pipe-io's Micrometer meters and of the {@code pipeio.listener}
- * timer around every listener call, an observation when
- * {@code pipe-io.observation.enabled} (by default: when Micrometer Tracing is
- * configured).
+ * Auto-configuration of pipe-io's Micrometer meters, and of the {@code pipeio.listener}
+ * timer around every listener call and the {@code pipeio.requests} timer of every
+ * request, each an observation when {@code pipe-io.observation.enabled} (by default: when
+ * Micrometer Tracing is configured).
  *
  * @author pipe-io
  */
@@ -49,8 +50,17 @@ public final class PipeIoMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	PipeRequestMetrics pipeRequestMetrics(ObjectProvider<MeterRegistry> meterRegistry) {
-		return new PipeRequestMetrics(meterRegistry.getIfUnique());
+	PipeRequestObservationConvention pipeRequestObservationConvention() {
+		return new PipeRequestObservationConvention();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	PipeRequestMetrics pipeRequestMetrics(ObjectProvider<MeterRegistry> meterRegistry,
+			ObjectProvider<ObservationRegistry> observationRegistry, PipeRequestObservationConvention convention,
+			PipeIoProperties properties, ListableBeanFactory beanFactory) {
+		return new PipeRequestMetrics(meterRegistry.getIfUnique(),
+				observe(properties, beanFactory) ? observationRegistry.getIfUnique() : null, convention);
 	}
 
 	@Bean
@@ -64,10 +74,14 @@ public final class PipeIoMetricsAutoConfiguration {
 	PipeListenerMetricsDecorator pipeListenerMetricsDecorator(ObjectProvider<MeterRegistry> meterRegistry,
 			ObjectProvider<ObservationRegistry> observationRegistry, PipeListenerObservationConvention convention,
 			PipeIoProperties properties, ListableBeanFactory beanFactory) {
+		return new PipeListenerMetricsDecorator(meterRegistry.getIfUnique(), observationRegistry.getIfUnique(),
+				observe(properties, beanFactory), convention);
+	}
+
+	/** Whether listener calls and requests are observations: by default with a tracer. */
+	private static boolean observe(PipeIoProperties properties, ListableBeanFactory beanFactory) {
 		Boolean enabled = properties.getObservation().getEnabled();
-		boolean observe = (enabled != null) ? enabled : hasTracer(beanFactory);
-		return new PipeListenerMetricsDecorator(meterRegistry.getIfUnique(), observationRegistry.getIfUnique(), observe,
-				convention);
+		return (enabled != null) ? enabled : hasTracer(beanFactory);
 	}
 
 	private static boolean hasTracer(ListableBeanFactory beanFactory) {

@@ -30,6 +30,9 @@ final class PipeRequest {
 
 	private final @Nullable PipeRequestObserver observer;
 
+	/** What the observer started for this request, or {@code null}. */
+	private final PipeRequestObserver.@Nullable Span span;
+
 	private final long started;
 
 	/** The place in the channel's queue, completed with the answer line. */
@@ -52,6 +55,7 @@ final class PipeRequest {
 		this.timeout = timeout;
 		this.timeoutNanos = TimeUnit.NANOSECONDS.convert(timeout);
 		this.observer = observer;
+		this.span = (observer != null) ? observer.onRequestStarted(this.channel) : null;
 		this.started = System.nanoTime();
 		CompletableFuture<byte[]> place;
 		try {
@@ -59,13 +63,13 @@ final class PipeRequest {
 		}
 		catch (PipeSendException ex) {
 			// Its caller learns of it as of any other failure: from the future.
-			observe(PipeRequestOutcome.ERROR);
+			observe(PipeRequestOutcome.ERROR, ex);
 			this.placed = CompletableFuture.failedFuture(ex);
 			this.line = this.placed;
 			return;
 		}
 		catch (RuntimeException ex) {
-			observe(PipeRequestOutcome.ERROR);
+			observe(PipeRequestOutcome.ERROR, ex);
 			throw ex;
 		}
 		this.placed = place;
@@ -78,12 +82,14 @@ final class PipeRequest {
 				return value;
 			}
 			PipeRequestOutcome outcome = outcome(failure);
-			observe(outcome);
 			Throwable cause = unwrap(failure);
 			if (outcome == PipeRequestOutcome.TIMEOUT && !(cause instanceof PipeRequestException)) {
-				throw new PipeRequestException(this.channel, PipeRequestOutcome.TIMEOUT,
+				PipeRequestException timedOut = new PipeRequestException(this.channel, PipeRequestOutcome.TIMEOUT,
 						"No answer on channel '" + this.channel + "' within " + Durations.format(timeout));
+				observe(outcome, timedOut);
+				throw timedOut;
 			}
+			observe(outcome, cause);
 			throw new CompletionException(cause);
 		});
 	}
@@ -114,10 +120,10 @@ final class PipeRequest {
 			value = convert.apply(answer);
 		}
 		catch (RuntimeException ex) {
-			observe(PipeRequestOutcome.ERROR);
+			observe(PipeRequestOutcome.ERROR, ex);
 			throw ex;
 		}
-		observe(PipeRequestOutcome.SUCCESS);
+		observe(PipeRequestOutcome.SUCCESS, null);
 		return value;
 	}
 
@@ -160,11 +166,15 @@ final class PipeRequest {
 		return (cause instanceof PipeRequestException request) ? request.getOutcome() : PipeRequestOutcome.ERROR;
 	}
 
-	private void observe(PipeRequestOutcome outcome) {
+	private void observe(PipeRequestOutcome outcome, @Nullable Throwable failure) {
 		PipeRequestObserver requestObserver = this.observer;
 		if (requestObserver != null) {
 			requestObserver.onRequestCompleted(this.channel, outcome,
 					Duration.ofNanos(System.nanoTime() - this.started));
+		}
+		PipeRequestObserver.Span requestSpan = this.span;
+		if (requestSpan != null) {
+			requestSpan.end(outcome, failure);
 		}
 	}
 

@@ -2,9 +2,12 @@ package io.pipeio.core;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 /**
- * Told of every finished request made with {@link PipeRequestOperations}; the metrics
- * auto-configuration records the {@code pipeio.requests} timer with one.
+ * Told of every request made with {@link PipeRequestOperations}: of its end, and, for
+ * work that spans it such as a tracing observation, of its start. The metrics
+ * auto-configuration records the {@code pipeio.requests} timer (or observation) with one.
  *
  * @author pipe-io
  */
@@ -18,5 +21,32 @@ public interface PipeRequestObserver {
 	 * @param duration from sending to its end
 	 */
 	void onRequestCompleted(String channel, PipeRequestOutcome outcome, Duration duration);
+
+	/**
+	 * A request is about to be sent, on the thread that sends it, so that what this
+	 * starts may take that thread's current observation or span as its parent.
+	 * @param channel the channel name
+	 * @return what to tell of the request's end as well, or {@code null} (the default)
+	 * for nothing
+	 */
+	default @Nullable Span onRequestStarted(String channel) {
+		return null;
+	}
+
+	/**
+	 * What an observer started for one request, told of its end once, on whatever thread
+	 * ended it.
+	 */
+	@FunctionalInterface
+	interface Span {
+
+		/**
+		 * The request ended.
+		 * @param outcome how it ended
+		 * @param failure what failed it, or {@code null} if it was answered
+		 */
+		void end(PipeRequestOutcome outcome, @Nullable Throwable failure);
+
+	}
 
 }
