@@ -12,12 +12,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadFactory;
+import java.util.stream.Stream;
 
 import com.sun.jna.Library;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import io.pipeio.test.PipeTestClient;
 import io.pipeio.testsupport.OpenDescriptors;
+import org.jspecify.annotations.Nullable;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -56,6 +61,26 @@ final class TestPipes implements AutoCloseable {
 	 */
 	static final PipeEngine ENGINE = engine(System.getProperty(ENGINE_PROPERTY, PipeEngine.THREADS.value()));
 
+	/**
+	 * The system property that makes the handlers' workers on the event loop virtual
+	 * threads ({@code true}; Java 21 and later), so the build can run the engine tests
+	 * with them as well.
+	 */
+	static final String VIRTUAL_WORKERS_PROPERTY = "pipeio-test.virtual-workers";
+
+	/**
+	 * The virtual workers made for the tests, which {@link Thread#getAllStackTraces()}
+	 * does not list: {@link #engineThreads()} adds the live ones.
+	 */
+	private static final Set<Thread> virtualWorkers = ConcurrentHashMap.newKeySet();
+
+	/**
+	 * The factory every test channel's handler workers come from: virtual threads if
+	 * {@value #VIRTUAL_WORKERS_PROPERTY} says so, else {@code null}, the engine's own.
+	 */
+	static final @Nullable ThreadFactory WORKER_THREADS = Boolean.getBoolean(VIRTUAL_WORKERS_PROPERTY)
+			? recording(virtualThreadFactory()) : null;
+
 	final Path dir;
 
 	final Recorder recorder = new Recorder();
@@ -90,7 +115,35 @@ final class TestPipes implements AutoCloseable {
 	 * @return the settings, every other setting at its default
 	 */
 	static PipeServerSettings.Builder settings(String channel, Path in, Path out) {
-		return PipeServerSettings.builder(channel, in, out).engine(ENGINE);
+		return PipeServerSettings.builder(channel, in, out).engine(ENGINE).workerThreads(WORKER_THREADS);
+	}
+
+	/** {@code Thread.ofVirtual().factory()}, which Java 17 does not have. */
+	private static ThreadFactory virtualThreadFactory() {
+		try {
+			Object builder = Thread.class.getMethod("ofVirtual").invoke(null);
+			return (ThreadFactory) Class.forName("java.lang.Thread$Builder").getMethod("factory").invoke(builder);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new IllegalStateException(VIRTUAL_WORKERS_PROPERTY + " needs Java 21 or later", ex);
+		}
+	}
+
+	private static ThreadFactory recording(ThreadFactory factory) {
+		return (task) -> {
+			Thread thread = factory.newThread(task);
+			virtualWorkers.add(thread);
+			return thread;
+		};
+	}
+
+	/**
+	 * @return the live virtual workers, which {@link Thread#getAllStackTraces()} leaves
+	 * out
+	 */
+	static List<Thread> liveVirtualWorkers() {
+		virtualWorkers.removeIf((thread) -> !thread.isAlive());
+		return List.copyOf(virtualWorkers);
 	}
 
 	/** A server whose handler records lines into {@link #recorder}; not started. */
@@ -217,24 +270,23 @@ final class TestPipes implements AutoCloseable {
 	 * which a context another test left open may hold)
 	 */
 	static List<String> engineThreads() {
-		return Thread.getAllStackTraces()
-			.keySet()
-			.stream()
-			.filter(Thread::isAlive)
+		return liveThreads().filter(Thread::isAlive)
 			.map(Thread::getName)
 			.filter((name) -> name.startsWith("pipe-io-") && !name.equals("pipe-io-keep-alive"))
 			.sorted()
 			.toList();
 	}
 
+	/** Every platform thread, and the virtual workers. */
+	private static Stream<Thread> liveThreads() {
+		return Stream.concat(Thread.getAllStackTraces().keySet().stream(), liveVirtualWorkers().stream());
+	}
+
 	/**
 	 * @return the live thread with that name
 	 */
 	static Thread thread(String name) {
-		return Thread.getAllStackTraces()
-			.keySet()
-			.stream()
-			.filter((thread) -> thread.isAlive() && thread.getName().equals(name))
+		return liveThreads().filter((thread) -> thread.isAlive() && thread.getName().equals(name))
 			.findFirst()
 			.orElseThrow(() -> new AssertionError("No live thread " + name + " among " + engineThreads()));
 	}
