@@ -2,18 +2,17 @@ package io.pipeio.actuate;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.Observation;
-import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.tracing.Tracer;
 import io.pipeio.annotation.PipeListener;
 import io.pipeio.autoconfigure.PipeIoAutoConfiguration;
 import io.pipeio.autoconfigure.PipeIoMetricsAutoConfiguration;
 import io.pipeio.test.PipeTestClient;
+import io.pipeio.testsupport.StoppedObservations;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -106,24 +105,14 @@ class PipeListenerObservationTests {
 	@Configuration(proxyBeanMethods = false)
 	static class ObservedListener {
 
-		final List<Observation.Context> stopped = new CopyOnWriteArrayList<>();
+		private final StoppedObservations observations = new StoppedObservations();
+
+		final List<Observation.Context> stopped = this.observations.all();
 
 		@Bean
 		ObservationRegistry observationRegistry() {
 			ObservationRegistry registry = ObservationRegistry.create();
-			registry.observationConfig().observationHandler(new ObservationHandler<>() {
-
-				@Override
-				public void onStop(Observation.Context context) {
-					ObservedListener.this.stopped.add(context);
-				}
-
-				@Override
-				public boolean supportsContext(Observation.Context context) {
-					return true;
-				}
-
-			});
+			registry.observationConfig().observationHandler(this.observations);
 			return registry;
 		}
 

@@ -9,7 +9,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.Observation;
-import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.tracing.Tracer;
 import io.pipeio.autoconfigure.PipeIoAutoConfiguration;
@@ -20,6 +19,7 @@ import io.pipeio.core.PipeRequestObserver;
 import io.pipeio.core.PipeRequestOperations;
 import io.pipeio.core.PipeRequestOutcome;
 import io.pipeio.plugin.PluginState;
+import io.pipeio.testsupport.StoppedObservations;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -140,7 +140,7 @@ class PipeRequestObservationTests {
 	@Configuration(proxyBeanMethods = false)
 	static class Observations {
 
-		final List<Observation.Context> stopped = new CopyOnWriteArrayList<>();
+		final StoppedObservations stopped = new StoppedObservations();
 
 		@Bean
 		MeterRegistry meterRegistry() {
@@ -152,27 +152,12 @@ class PipeRequestObservationTests {
 			ObservationRegistry registry = ObservationRegistry.create();
 			registry.observationConfig()
 				.observationHandler(new DefaultMeterObservationHandler(meterRegistry))
-				.observationHandler(new ObservationHandler<>() {
-
-					@Override
-					public void onStop(Observation.Context context) {
-						Observations.this.stopped.add(context);
-					}
-
-					@Override
-					public boolean supportsContext(Observation.Context context) {
-						return true;
-					}
-
-				});
+				.observationHandler(this.stopped);
 			return registry;
 		}
 
 		List<PipeRequestObservationContext> requests() {
-			return this.stopped.stream()
-				.filter(PipeRequestObservationContext.class::isInstance)
-				.map(PipeRequestObservationContext.class::cast)
-				.toList();
+			return this.stopped.of(PipeRequestObservationContext.class);
 		}
 
 	}
