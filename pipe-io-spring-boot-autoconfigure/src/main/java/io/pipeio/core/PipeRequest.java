@@ -6,6 +6,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 import io.pipeio.server.Durations;
@@ -34,6 +35,9 @@ final class PipeRequest {
 	private final PipeRequestObserver.@Nullable Span span;
 
 	private final long started;
+
+	/** Whether the observer was told of the end: once, whoever ends the request. */
+	private final AtomicBoolean observed = new AtomicBoolean();
 
 	/** The place in the channel's queue, completed with the answer line. */
 	private final CompletableFuture<byte[]> placed;
@@ -101,7 +105,13 @@ final class PipeRequest {
 	 * @return the future of the converted answer
 	 */
 	<T> CompletableFuture<T> answer(Function<byte[], T> convert) {
-		return this.line.thenApply((answer) -> converted(answer, convert));
+		CompletableFuture<T> answer = this.line.thenApply((line) -> converted(line, convert));
+		// A caller that cancels or completes the future itself (Mono.fromFuture's
+		// cancel, orTimeout) skips the conversion: the request ends for it then.
+		answer
+			.whenComplete((value, failure) -> observe((failure != null) ? outcome(failure) : PipeRequestOutcome.SUCCESS,
+					(failure != null) ? unwrap(failure) : null));
+		return answer;
 	}
 
 	/**
@@ -142,7 +152,11 @@ final class PipeRequest {
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			throw new IllegalStateException("Interrupted while waiting for an answer", ex);
+			// The caller gives up on the answer: the request ends for it here.
+			IllegalStateException interrupted = new IllegalStateException("Interrupted while waiting for an answer",
+					ex);
+			observe(PipeRequestOutcome.ERROR, interrupted);
+			throw interrupted;
 		}
 		catch (ExecutionException ex) {
 			Throwable cause = (ex.getCause() != null) ? unwrap(ex.getCause()) : ex;
@@ -167,6 +181,9 @@ final class PipeRequest {
 	}
 
 	private void observe(PipeRequestOutcome outcome, @Nullable Throwable failure) {
+		if (!this.observed.compareAndSet(false, true)) {
+			return;
+		}
 		PipeRequestObserver requestObserver = this.observer;
 		if (requestObserver != null) {
 			requestObserver.onRequestCompleted(this.channel, outcome,
