@@ -69,10 +69,10 @@ public class PipeRequestMetrics implements PipeRequestObserver, PipeServerListen
 	}
 
 	@Override
-	public @Nullable Span onRequestStarted(String channel) {
+	public @Nullable Handle onRequestStarted(String channel) {
 		ObservationRegistry observations = this.observationRegistry;
-		if (observations == null) {
-			return null;
+		if (observations == null || this.timers.get(channel) == REMOVED) {
+			return null; // no observation, or its channel was just removed: no meters
 		}
 		PipeRequestObservationContext context = new PipeRequestObservationContext(channel);
 		// The bean's convention as the custom one, so no global convention overrides it;
@@ -86,7 +86,20 @@ public class PipeRequestMetrics implements PipeRequestObserver, PipeServerListen
 				observation.error(failure);
 			}
 			observation.stop();
+			removeIfChannelRemoved(channel);
 		};
+	}
+
+	/**
+	 * The meter handler registered this request's timers as it ended: gone again if its
+	 * channel was removed meanwhile, as {@link #onRemoved} removed the rest.
+	 */
+	private void removeIfChannelRemoved(String channel) {
+		MeterRegistry meters = this.registry;
+		if (meters != null && this.timers.get(channel) == REMOVED) {
+			meters.find(this.convention.getName()).tag("channel", channel).meters().forEach(meters::remove);
+			meters.find(this.convention.getName() + ".active").tag("channel", channel).meters().forEach(meters::remove);
+		}
 	}
 
 	@Override

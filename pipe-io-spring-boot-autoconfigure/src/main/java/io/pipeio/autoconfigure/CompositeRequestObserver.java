@@ -35,19 +35,50 @@ final class CompositeRequestObserver implements PipeRequestObserver {
 	}
 
 	@Override
-	public @Nullable Span onRequestStarted(String channel) {
-		List<Span> spans = new ArrayList<>(this.observers.size());
-		for (PipeRequestObserver observer : this.observers) {
-			Span span = observer.onRequestStarted(channel);
-			if (span != null) {
-				spans.add(span);
+	public @Nullable Handle onRequestStarted(String channel) {
+		List<Handle> handles = new ArrayList<>(this.observers.size());
+		try {
+			for (PipeRequestObserver observer : this.observers) {
+				Handle handle = observer.onRequestStarted(channel);
+				if (handle != null) {
+					handles.add(handle);
+				}
 			}
 		}
-		return switch (spans.size()) {
+		catch (RuntimeException | Error ex) {
+			// the request is not sent: end what the others started
+			endAll(handles, PipeRequestOutcome.ERROR, ex);
+			throw ex;
+		}
+		return switch (handles.size()) {
 			case 0 -> null;
-			case 1 -> spans.get(0);
-			default -> (outcome, failure) -> spans.forEach((span) -> span.end(outcome, failure));
+			case 1 -> handles.get(0);
+			default -> (outcome, failure) -> endAll(handles, outcome, failure);
 		};
+	}
+
+	/** End every handle, also when one throws; the first failure is thrown after. */
+	private static void endAll(List<Handle> handles, PipeRequestOutcome outcome, @Nullable Throwable failure) {
+		Throwable first = null;
+		for (Handle handle : handles) {
+			try {
+				handle.end(outcome, failure);
+			}
+			catch (RuntimeException | Error ex) {
+				if (first == null) {
+					first = ex;
+				}
+				else {
+					first.addSuppressed(ex);
+				}
+			}
+		}
+		if (first instanceof Error error) {
+			throw error;
+		}
+		if (first != null) {
+			throw (RuntimeException) first;
+		}
 	}
 
 	@Override

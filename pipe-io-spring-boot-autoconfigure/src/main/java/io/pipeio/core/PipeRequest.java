@@ -32,7 +32,7 @@ final class PipeRequest {
 	private final @Nullable PipeRequestObserver observer;
 
 	/** What the observer started for this request, or {@code null}. */
-	private final PipeRequestObserver.@Nullable Span span;
+	private final PipeRequestObserver.@Nullable Handle handle;
 
 	private final long started;
 
@@ -59,7 +59,7 @@ final class PipeRequest {
 		this.timeout = timeout;
 		this.timeoutNanos = TimeUnit.NANOSECONDS.convert(timeout);
 		this.observer = observer;
-		this.span = (observer != null) ? observer.onRequestStarted(this.channel) : null;
+		this.handle = (observer != null) ? observer.onRequestStarted(this.channel) : null;
 		this.started = System.nanoTime();
 		CompletableFuture<byte[]> place;
 		try {
@@ -185,13 +185,18 @@ final class PipeRequest {
 			return;
 		}
 		PipeRequestObserver requestObserver = this.observer;
-		if (requestObserver != null) {
-			requestObserver.onRequestCompleted(this.channel, outcome,
-					Duration.ofNanos(System.nanoTime() - this.started));
+		PipeRequestObserver.Handle started = this.handle;
+		try {
+			if (requestObserver != null) {
+				requestObserver.onRequestCompleted(this.channel, outcome,
+						Duration.ofNanos(System.nanoTime() - this.started));
+			}
 		}
-		PipeRequestObserver.Span requestSpan = this.span;
-		if (requestSpan != null) {
-			requestSpan.end(outcome, failure);
+		finally {
+			// ended also when the observer threw, so an observation never stays open
+			if (started != null) {
+				started.end(outcome, failure);
+			}
 		}
 	}
 

@@ -29,16 +29,16 @@ public interface PipeRequestObserver {
 	 * @return what to tell of the request's end as well, or {@code null} (the default)
 	 * for nothing
 	 */
-	default @Nullable Span onRequestStarted(String channel) {
+	default @Nullable Handle onRequestStarted(String channel) {
 		return null;
 	}
 
 	/**
-	 * What an observer started for one request, told of its end once, on whatever thread
-	 * ended it.
+	 * A handle on what an observer started for one request, told of its end once, on
+	 * whatever thread ended it.
 	 */
 	@FunctionalInterface
-	interface Span {
+	interface Handle {
 
 		/**
 		 * The request ended.

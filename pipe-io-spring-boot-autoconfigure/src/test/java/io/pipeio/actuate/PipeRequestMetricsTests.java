@@ -8,7 +8,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.pipeio.autoconfigure.PipeIoAutoConfiguration;
 import io.pipeio.autoconfigure.PipeIoMetricsAutoConfiguration;
 import io.pipeio.core.PipeRequestException;
@@ -107,6 +109,30 @@ class PipeRequestMetricsTests {
 		// a channel of the same name, started later, counts its requests
 		metrics.onStateChanged(calc, PipeServerState.STOPPED, PipeServerState.STARTING, null);
 		metrics.onRequestCompleted("calc", PipeRequestOutcome.SUCCESS, Duration.ofMillis(2));
+		assertThat(meters.get("pipeio.requests").tag("outcome", "success").timer().count()).isEqualTo(1);
+	}
+
+	@Test
+	void anObservedRequestEndingAfterItsChannelWasRemovedLeavesNoMeterBehind() {
+		MeterRegistry meters = new SimpleMeterRegistry();
+		ObservationRegistry observations = ObservationRegistry.create();
+		observations.observationConfig().observationHandler(new DefaultMeterObservationHandler(meters));
+		PipeRequestMetrics metrics = new PipeRequestMetrics(meters, observations,
+				new PipeRequestObservationConvention());
+		PipeServer calc = new PipeServer(PipeServerSettings
+			.builder("calc", this.directory.resolve("calc.in"), this.directory.resolve("calc.out"))
+			.build(), (buffer, offset, length) -> {
+			});
+		// started before the removal, ended after it
+		PipeRequestObserver.Handle inFlight = metrics.onRequestStarted("calc");
+		metrics.onRemoved(calc);
+		inFlight.end(PipeRequestOutcome.ERROR, new IllegalStateException("channel removed"));
+		// started after it, as a request racing the removal
+		assertThat(metrics.onRequestStarted("calc")).isNull();
+		assertThat(meters.getMeters()).noneMatch((meter) -> meter.getId().getName().startsWith("pipeio.requests"));
+		// a channel of the same name, started later, is observed again
+		metrics.onStateChanged(calc, PipeServerState.STOPPED, PipeServerState.STARTING, null);
+		metrics.onRequestStarted("calc").end(PipeRequestOutcome.SUCCESS, null);
 		assertThat(meters.get("pipeio.requests").tag("outcome", "success").timer().count()).isEqualTo(1);
 	}
 
