@@ -4,6 +4,7 @@ import java.time.Instant;
 
 import io.pipeio.core.PipeChannel;
 import io.pipeio.plugin.PluginState;
+import io.pipeio.plugin.PluginSupervisor;
 import io.pipeio.server.PipeServerState;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
@@ -32,9 +33,12 @@ class PipeChannelHealthIndicator extends AbstractHealthIndicator {
 
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
+		PluginSupervisor plugin = this.channel.getPlugin();
 		// A paused channel does not read the answers: not the plug-in's fault.
-		Instant unansweredSince = (this.channel.getPlugin() != null && !this.channel.isPaused())
+		Instant unansweredSince = (plugin != null && !this.channel.isPaused())
 				? this.channel.getUnansweredRequestSince() : null;
+		// Read once, so that the status and the detail agree.
+		boolean suspended = plugin != null && plugin.isSuspended();
 		if (this.channel.getState() == PipeServerState.FAILED) {
 			Throwable failure = this.channel.getLastFailure();
 			builder.down();
@@ -42,18 +46,16 @@ class PipeChannelHealthIndicator extends AbstractHealthIndicator {
 				builder.withDetail("reason", failure.getClass().getName() + ": " + failure.getMessage());
 			}
 		}
-		else if (this.channel.getPlugin() != null && this.channel.getPlugin().getState() == PluginState.FAILED) {
+		else if (plugin != null && plugin.getState() == PluginState.FAILED) {
 			builder.down()
 				.withDetail("reason", "The plug-in gave up restarting (max-restarts)"
 						+ " or exited with a failure and is not restarted");
 		}
-		else if (this.channel.getPlugin() != null && this.channel.getPlugin().isSuspended()) {
+		else if (suspended) {
 			builder.down()
-				.withDetail("reason",
-						"The plug-in's process (pid " + this.channel.getPlugin().getPid()
-								+ ") is stopped by a signal (SIGSTOP, SIGTSTP or a debugger) and reads nothing until it"
-								+ " gets SIGCONT: continue it (kill -CONT) or restart it (the pipeio endpoint's restart"
-								+ " operation)");
+				.withDetail("reason", "The plug-in's processes are all stopped by a signal (SIGSTOP, SIGTSTP or"
+						+ " a debugger) and serve nothing until they get SIGCONT: continue them"
+						+ " (kill -CONT <pid>) or restart the plug-in (the pipeio endpoint's restart operation)");
 		}
 		else if (unansweredSince != null) {
 			// A plug-in that does not answer serves no request: stuck, or it skipped an
@@ -68,8 +70,8 @@ class PipeChannelHealthIndicator extends AbstractHealthIndicator {
 			builder.up();
 		}
 		builder.withDetails(ChannelDescriptor.describe(this.channel));
-		if (this.channel.getPlugin() != null) {
-			builder.withDetail("plugin", PluginDescriptor.describe(this.channel.getPlugin()));
+		if (plugin != null) {
+			builder.withDetail("plugin", PluginDescriptor.describe(plugin, suspended));
 		}
 	}
 

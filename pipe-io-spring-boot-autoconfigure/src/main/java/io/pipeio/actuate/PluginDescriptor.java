@@ -19,9 +19,19 @@ final class PluginDescriptor {
 	}
 
 	static Map<String, Object> describe(PluginSupervisor plugin) {
+		return describe(plugin, plugin.isSuspended());
+	}
+
+	/**
+	 * @param plugin the plug-in
+	 * @param suspended whether it is suspended, as {@link PluginSupervisor#isSuspended()}
+	 * told the caller
+	 * @return its details
+	 */
+	static Map<String, Object> describe(PluginSupervisor plugin, boolean suspended) {
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("state", plugin.getState().name());
-		if (plugin.isSuspended()) {
+		if (suspended) {
 			details.put("suspended", true);
 		}
 		putIfPresent(details, "pid", plugin.getPid());

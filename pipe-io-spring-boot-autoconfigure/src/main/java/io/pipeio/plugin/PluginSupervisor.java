@@ -337,17 +337,22 @@ public final class PluginSupervisor {
 	}
 
 	/**
-	 * Tell whether the running plug-in's process is stopped by a signal ({@code SIGSTOP},
-	 * {@code SIGTSTP}, a debugger) rather than by pipe-io: it then reads and answers
-	 * nothing until it gets {@code SIGCONT}, while its state stays
-	 * {@link PluginState#RUNNING}. Read from {@code /proc} on Linux; false where that
-	 * cannot tell.
-	 * @return whether the running process is stopped
+	 * Tell whether the running plug-in's processes, the one pipe-io launched and every
+	 * descendant of it, are all stopped by a signal ({@code SIGSTOP}, {@code SIGTSTP}, a
+	 * debugger) rather than by pipe-io: then none of them can serve the channel until
+	 * they get {@code SIGCONT}, while the state stays {@link PluginState#RUNNING}. A
+	 * wrapper stopped while its child works on (or the reverse) is not suspended. Read
+	 * from {@code /proc} on Linux; false where that cannot tell.
+	 * @return whether the running plug-in is stopped
 	 */
 	public boolean isSuspended() {
 		PluginInstance running = this.instance;
-		return running != null && this.state == PluginState.RUNNING
-				&& ExitWatch.isStopped(running.process().toHandle());
+		if (running == null || this.state != PluginState.RUNNING) {
+			return false;
+		}
+		ProcessHandle root = running.process().toHandle();
+		return ExitWatch.isStopped(root)
+				&& root.descendants().filter(ProcessHandle::isAlive).allMatch(ExitWatch::isStopped);
 	}
 
 	/**

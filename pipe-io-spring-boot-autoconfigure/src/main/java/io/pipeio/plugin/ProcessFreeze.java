@@ -34,6 +34,9 @@ final class ProcessFreeze {
 	/** SIGSTOP: 19 on the Linux ports, 0 where it is not known. */
 	private static final int SIGSTOP = stopSignal();
 
+	/** SIGCONT: 18 where SIGSTOP is 19. */
+	private static final int SIGCONT = (SIGSTOP != 0) ? 18 : 0;
+
 	private static final @Nullable Signals SIGNALS = load();
 
 	private ProcessFreeze() {
@@ -70,13 +73,31 @@ final class ProcessFreeze {
 		return frozen;
 	}
 
+	/**
+	 * Continue the processes a signal stopped ({@code SIGCONT}), as after a
+	 * {@code SIGTERM}: a stopped process keeps the signal pending and would neither end
+	 * cleanly nor at all before the {@code SIGKILL}.
+	 * @param processes the processes; those not stopped are left alone
+	 */
+	static void resume(Set<ProcessHandle> processes) {
+		for (ProcessHandle process : processes) {
+			if (ExitWatch.isStopped(process)) {
+				signal(process, SIGCONT);
+			}
+		}
+	}
+
 	private static void stop(ProcessHandle process) {
+		signal(process, SIGSTOP);
+	}
+
+	private static void signal(ProcessHandle process, int signal) {
 		Signals signals = SIGNALS;
 		if (signals == null) {
 			return;
 		}
 		try {
-			signals.kill((int) process.pid(), SIGSTOP);
+			signals.kill((int) process.pid(), signal);
 		}
 		catch (LastErrorException ex) {
 			// gone meanwhile

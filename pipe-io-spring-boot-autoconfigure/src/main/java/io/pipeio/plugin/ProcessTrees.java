@@ -6,10 +6,11 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Ends a process and everything it started: SIGTERM to all of them, SIGKILL to what is
- * left after the timeout, stopped first ({@link ProcessFreeze}) so that none starts a
- * process the SIGKILL misses. The descendants are listed while the root still runs: once
- * it is gone its children belong to init and can no longer be found from it.
+ * Ends a process and everything it started: SIGTERM to all of them (and SIGCONT to those
+ * a signal stopped, so they can take it), SIGKILL to what is left after the timeout,
+ * stopped first ({@link ProcessFreeze}) so that none starts a process the SIGKILL misses.
+ * The descendants are listed while the root still runs: once it is gone its children
+ * belong to init and can no longer be found from it.
  *
  * @author pipe-io
  */
@@ -29,6 +30,8 @@ final class ProcessTrees {
 	static boolean terminate(ProcessHandle root, Duration timeout) {
 		Set<ProcessHandle> tree = snapshot(root);
 		tree.forEach(ProcessHandle::destroy);
+		// as systemd does: one stopped by a signal (kill -STOP, a debugger) gets to end
+		ProcessFreeze.resume(tree);
 		if (awaitExit(tree, timeout)) {
 			return false;
 		}

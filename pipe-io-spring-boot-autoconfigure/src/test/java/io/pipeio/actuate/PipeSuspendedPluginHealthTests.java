@@ -1,5 +1,6 @@
 package io.pipeio.actuate;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -22,9 +23,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A plug-in whose process is stopped by a signal ({@code kill -STOP}) shows
+ * A plug-in whose processes are all stopped by a signal ({@code kill -STOP}) shows
  * {@code suspended} and makes its channel DOWN, with what to do, until it is continued or
- * restarted; its state stays {@code RUNNING}, as pipe-io did not stop it.
+ * restarted (a restart continues it, so it takes its SIGTERM); its state stays
+ * {@code RUNNING}, as pipe-io did not stop it. A wrapper stopped while its child serves
+ * is not suspended.
  */
 @Timeout(120)
 class PipeSuspendedPluginHealthTests {
@@ -61,8 +64,34 @@ class PipeSuspendedPluginHealthTests {
 					.until(() -> channel.getPlugin().getState() == PluginState.RUNNING
 							&& channel.getPlugin().getPid() != pid);
 				assertRunningAndUp(context);
+				// continued, it ended on its SIGTERM (143), not on the SIGKILL after the
+				// stop timeout (137)
+				assertThat(channel.getPlugin().getLastExitCode()).isEqualTo(143);
 				assertThat(requests.sendAndReceive("upper", "c", WAIT)).isEqualTo("c");
 				assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).isEmpty();
+			});
+	}
+
+	@Test
+	void aWrapperStoppedWhileItsChildServesIsNotSuspended() {
+		PipeIoContextRunners.withActuator(this.directory)
+			.withPropertyValues("pipe-io.channels.upper.plugin.command=sh,-c,cat; :")
+			.run((context) -> {
+				PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("upper");
+				PipeRequestOperations requests = context.getBean(PipeRequestOperations.class);
+				await().atMost(WAIT).until(() -> channel.getPlugin().getState() == PluginState.RUNNING);
+				assertThat(requests.sendAndReceive("upper", "a", WAIT)).isEqualTo("a");
+				long wrapper = channel.getPlugin().getPid();
+				long child = ProcessHandle.of(wrapper).orElseThrow().children().findFirst().orElseThrow().pid();
+				signal("STOP", wrapper);
+				await().atMost(WAIT).until(() -> ProcessState.isStopped(wrapper));
+				assertThat(requests.sendAndReceive("upper", "b", WAIT)).isEqualTo("b");
+				assertRunningAndUp(context);
+				signal("STOP", child);
+				awaitSuspended(context, wrapper);
+				signal("CONT", child);
+				signal("CONT", wrapper);
+				await().atMost(WAIT).untilAsserted(() -> assertRunningAndUp(context));
 			});
 	}
 
@@ -70,8 +99,8 @@ class PipeSuspendedPluginHealthTests {
 		await().atMost(WAIT).untilAsserted(() -> {
 			Health health = ChannelHealth.of(context, "upper");
 			assertThat(health.getStatus()).isEqualTo(Status.DOWN);
-			assertThat(health.getDetails().get("reason").toString())
-				.contains("(pid " + pid + ") is stopped by a signal", "kill -CONT", "restart it");
+			assertThat(health.getDetails().get("reason").toString()).contains("are all stopped by a signal",
+					"kill -CONT", "restart the plug-in");
 			assertThat(plugin(health)).containsEntry("suspended", true).containsEntry("state", "RUNNING");
 		});
 	}
@@ -90,6 +119,16 @@ class PipeSuspendedPluginHealthTests {
 	private static void signal(String signal, long pid) throws Exception {
 		Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
 		assertThat(kill.waitFor()).isZero();
+	}
+
+	/** The state letter of {@code /proc/<pid>/stat}. */
+	static final class ProcessState {
+
+		static boolean isStopped(long pid) throws Exception {
+			String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+			return stat.charAt(stat.lastIndexOf(')') + 2) == 'T';
+		}
+
 	}
 
 }
