@@ -39,6 +39,9 @@ final class WorkerPool {
 
 	private final Executor executor = this::execute;
 
+	/** Whether the factory's failure was logged: racy, so at worst logged twice. */
+	private volatile boolean factoryFailed;
+
 	/**
 	 * A pool of workers.
 	 * @param threadFactory where its threads come from, {@code null} for platform threads
@@ -57,7 +60,7 @@ final class WorkerPool {
 				});
 	}
 
-	private static Thread newThread(@Nullable ThreadFactory threadFactory, Runnable task) {
+	private Thread newThread(@Nullable ThreadFactory threadFactory, Runnable task) {
 		if (threadFactory != null) {
 			try {
 				Thread made = threadFactory.newThread(task);
@@ -66,7 +69,11 @@ final class WorkerPool {
 				}
 			}
 			catch (RuntimeException ex) {
-				logger.warn("The worker thread factory " + threadFactory + " failed; using a platform thread", ex);
+				if (!this.factoryFailed) {
+					this.factoryFailed = true; // once: it is asked again for every new
+												// worker
+					logger.warn("The worker thread factory " + threadFactory + " failed; using platform threads", ex);
+				}
 			}
 		}
 		// A factory that refuses (null, or an exception) still leaves the channel a
