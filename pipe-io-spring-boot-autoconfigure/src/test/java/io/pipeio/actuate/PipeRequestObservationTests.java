@@ -48,12 +48,20 @@ class PipeRequestObservationTests {
 	Path directory;
 
 	private ApplicationContextRunner runner() {
+		return runner(this.directory).withPropertyValues("pipe-io.channels.echo.plugin.command=cat",
+				"pipe-io.channels.quiet.charset=UTF-8");
+	}
+
+	/**
+	 * @param directory the pipe directory
+	 * @return pipe-io and its metrics, with {@link Observations}' registries
+	 */
+	static ApplicationContextRunner runner(Path directory) {
 		return new ApplicationContextRunner()
 			.withConfiguration(
 					AutoConfigurations.of(PipeIoAutoConfiguration.class, PipeIoMetricsAutoConfiguration.class))
 			.withUserConfiguration(Observations.class)
-			.withPropertyValues("pipe-io.directory=" + this.directory, "pipe-io.channels.echo.plugin.command=cat",
-					"pipe-io.channels.quiet.charset=UTF-8");
+			.withPropertyValues("pipe-io.directory=" + directory);
 	}
 
 	@Test
