@@ -63,8 +63,18 @@ final class PluginInstance {
 	}
 
 	/**
-	 * End it and everything it started: SIGTERM, then SIGKILL after the grace period.
-	 * Returns once they are gone and its stderr is read.
+	 * @return whether it and everything it started are all stopped by a signal
+	 */
+	boolean isStoppedBySignal() {
+		ProcessHandle root = this.process.toHandle();
+		return ExitWatch.isStopped(root)
+				&& root.descendants().filter(ProcessHandle::isAlive).allMatch(ExitWatch::isStopped);
+	}
+
+	/**
+	 * End it and everything it started: SIGTERM (and SIGCONT to those a signal stopped),
+	 * then SIGKILL after the grace period. Returns once they are gone and its stderr is
+	 * read.
 	 * @param grace how long to wait after SIGTERM
 	 * @return its exit code
 	 */

@@ -347,12 +347,7 @@ public final class PluginSupervisor {
 	 */
 	public boolean isSuspended() {
 		PluginInstance running = this.instance;
-		if (running == null || this.state != PluginState.RUNNING) {
-			return false;
-		}
-		ProcessHandle root = running.process().toHandle();
-		return ExitWatch.isStopped(root)
-				&& root.descendants().filter(ProcessHandle::isAlive).allMatch(ExitWatch::isStopped);
+		return running != null && this.state == PluginState.RUNNING && running.isStoppedBySignal();
 	}
 
 	/**
