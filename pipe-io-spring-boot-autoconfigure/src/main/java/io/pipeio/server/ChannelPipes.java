@@ -89,12 +89,15 @@ final class ChannelPipes {
 
 	/**
 	 * Reopen a pipe that was deleted or replaced on disk, or whose thread died.
+	 * @param paths whether to look at the pipes' paths too (a system call each), not only
+	 * at the threads or loop that serve them
 	 * @param recreated told of each path that was deleted or replaced and is served again
+	 * @return {@code false} if a repair was put off to a later check (the writer is busy)
 	 * @throws IOException if a pipe cannot be repaired now (the caller marks the channel
 	 * failed)
 	 */
-	void repair(Consumer<Path> recreated) throws IOException {
-		this.inbound.repair(recreated);
+	boolean repair(boolean paths, Consumer<Path> recreated) throws IOException {
+		this.inbound.repair(paths, recreated);
 		// Its failure is known before the thread is gone: the channel must not look
 		// recovered meanwhile.
 		if (!this.outbound.isAlive() || this.outbound.failure() != null) {
@@ -102,9 +105,9 @@ final class ChannelPipes {
 			throw new IOException("The writer thread of channel '" + this.settings.getChannel() + "' ended"
 					+ ((cause != null) ? ": " + cause : "") + "; restart the channel", cause);
 		}
-		if (!this.outbound.file().isStillThere()) {
+		if (paths && !this.outbound.file().isStillThere()) {
 			if (writerBusy()) {
-				return; // tried again next round, not waited for on the watchdog
+				return false; // tried again next round, not waited for on the watchdog
 			}
 			PipeFile out = PipeFile.inspect(this.settings.getOutPath());
 			UsableFifo usable = UsableFifo.replacing(this.settings, out, "out");
@@ -118,6 +121,7 @@ final class ChannelPipes {
 			this.createdOut = usable.owned();
 			recreated.accept(out.path());
 		}
+		return true;
 	}
 
 	/**

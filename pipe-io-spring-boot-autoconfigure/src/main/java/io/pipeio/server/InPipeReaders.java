@@ -65,17 +65,19 @@ final class InPipeReaders {
 	/**
 	 * Let go of retired readers that ended, and reopen the pipe if it was deleted or
 	 * replaced on disk, or if the current reader's thread died.
+	 * @param paths whether to look at the pipe's path too (a system call), not only at
+	 * the reader
 	 * @param recreated told of the path if it was deleted or replaced and is served again
 	 * @throws IOException if the pipe cannot be reopened now
 	 */
-	void repair(Consumer<Path> recreated) throws IOException {
+	void repair(boolean paths, Consumer<Path> recreated) throws IOException {
 		for (PipeReader pipe : this.retired) {
 			if (!pipe.isAlive()) {
 				this.retired.remove(pipe);
 				handOverMarks(pipe, null);
 			}
 		}
-		boolean moved = !this.current.file().isStillThere();
+		boolean moved = paths && !this.current.file().isStillThere();
 		boolean died = !this.current.isAlive();
 		if (!moved && !died) {
 			return;

@@ -3,6 +3,7 @@ package io.pipeio.server;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -46,7 +47,13 @@ public final class PipeServer {
 	/** Held by pause and resume, while they act and tell. */
 	private final Object pauseLock = new Object();
 
-	private final Runnable watchdogCheck = this::checkPipes;
+	private final PipeWatchdog.PipeCheck watchdogCheck = this::checkPipes;
+
+	/**
+	 * A look at the pipes' paths was asked for and not made, or must be made again (a
+	 * repair put off or failed): the next check makes it whatever it is asked.
+	 */
+	private volatile boolean pathsPending;
 
 	private volatile @Nullable ChannelPipes pipes;
 
@@ -139,7 +146,8 @@ public final class PipeServer {
 				throw ex;
 			}
 			this.state.clearFailure();
-			PipeWatchdog.registerPipeCheck(this.watchdogCheck);
+			PipeWatchdog.registerPipeCheck(this.watchdogCheck,
+					List.of(this.settings.getInPath(), this.settings.getOutPath()));
 			// Not RUNNING while an abandoned handler call blocks delivery; the watchdog
 			// sees it return.
 			IllegalStateException blocked = this.dispatcher.blockedByAbandonedCall();
@@ -457,16 +465,23 @@ public final class PipeServer {
 		}
 	}
 
-	private void checkPipes() {
+	private void checkPipes(boolean paths) {
+		boolean look = paths || this.pathsPending;
 		if (!this.lifecycleLock.tryLock()) {
-			return; // starting or stopping: check next round
+			if (look) {
+				this.pathsPending = true; // starting or stopping: check next round
+			}
+			return;
 		}
 		try {
 			ChannelPipes running = this.pipes;
 			if (running == null || this.state.get() == PipeServerState.STOPPING) {
 				return;
 			}
-			running.repair((path) -> this.listener.onPipeRecreated(this, path));
+			// Set while it runs: a repair that fails is tried every round until it
+			// succeeds, as one put off is.
+			this.pathsPending = look;
+			this.pathsPending = !running.repair(look, (path) -> this.listener.onPipeRecreated(this, path));
 			if (this.state.get() == PipeServerState.FAILED && this.dispatcher.blockedByAbandonedCall() == null) {
 				this.state.set(PipeServerState.RUNNING, null);
 			}

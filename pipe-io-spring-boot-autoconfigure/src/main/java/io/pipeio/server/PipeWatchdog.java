@@ -1,34 +1,57 @@
 package io.pipeio.server;
 
-import java.util.Collection;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
 
 /**
  * One daemon thread for the whole JVM that checks, a few times a second, that every
- * running server's pipes are still the files it opened, and that every event loop is
- * making progress. Shared so a thousand channels do not cost a thousand extra threads; it
- * exists only while some server runs, so no engine thread outlives the last
- * {@code stop()}. Beyond a few hundred channels, their pipes are checked once a second
- * rather than every round ({@link WatchdogRounds}); the loops, which are few, every
- * round. A plain thread rather than a scheduled executor: {@code join} guarantees it is
- * gone, whereas an executor reports termination while its worker thread may still be
- * alive.
+ * running server's pipes are still the files it opened and served by live threads, and
+ * that every event loop is making progress. Shared so a thousand channels do not cost a
+ * thousand extra threads; it exists only while some server runs, so no engine thread
+ * outlives the last {@code stop()}.
+ * <p>
+ * The loops, which are few, are checked every round. Each channel is checked every round
+ * up to a few hundred channels, and once a second beyond ({@link WatchdogRounds}), but
+ * that check looks at the pipes' paths, a system call each, only when needed: when their
+ * directory tells that an entry of their names changed ({@link WatchedPipeChecks}, by
+ * {@code inotify}), in a sweep every {@value #WATCHED_SWEEP_MILLIS} ms for what no event
+ * shows (a parent directory renamed), and every time where the directory is not watched.
+ * Thousands of idle channels then cost next to nothing.
+ * <p>
+ * A plain thread rather than a scheduled executor: {@code join} guarantees it is gone,
+ * whereas an executor reports termination while its worker thread may still be alive.
  *
  * @author pipe-io
  */
 final class PipeWatchdog {
 
-	/** How often pipes are checked; deletion is noticed well within a second. */
+	/** How often the watchdog looks; a deleted pipe is noticed well within a second. */
 	static final long INTERVAL_MILLIS = 200;
+
+	/**
+	 * How often a pipe whose directory is watched is looked at without an event: what no
+	 * event tells (a parent directory renamed or replaced) is noticed within this time.
+	 */
+	static final long WATCHED_SWEEP_MILLIS = 10_000;
 
 	/** Checks of the event loops: run every round. */
 	private static final Set<Runnable> checks = ConcurrentHashMap.newKeySet();
 
-	/** Checks of the channels' pipes: spread over the rounds of a second when many. */
-	private static final Set<Runnable> pipeChecks = ConcurrentHashMap.newKeySet();
+	/** Checks of the channels, with the paths of their pipes. */
+	private static final Map<PipeCheck, List<Path>> pipeChecks = new ConcurrentHashMap<>();
+
+	/** Counts registrations and removals of pipe checks: a round without any is cheap. */
+	private static final AtomicLong pipeCheckChanges = new AtomicLong();
+
+	/** {@link #WATCHED_SWEEP_MILLIS}, but for tests that show what events alone do. */
+	private static volatile long watchedSweepMillis = WATCHED_SWEEP_MILLIS;
 
 	private static @Nullable Thread thread;
 
@@ -45,13 +68,23 @@ final class PipeWatchdog {
 	}
 
 	/**
-	 * Run a check of a channel's pipes every round, or at least once a second when there
-	 * are many of them.
+	 * Run a check of a channel every round, or at least once a second when there are
+	 * many, telling it when to look at its pipes' paths too.
 	 * @param check the check; it reports its own failures
+	 * @param paths the paths of the pipes it checks
 	 */
-	static synchronized void registerPipeCheck(Runnable check) {
-		pipeChecks.add(check);
+	static synchronized void registerPipeCheck(PipeCheck check, List<Path> paths) {
+		pipeChecks.put(check, List.copyOf(paths));
+		pipeCheckChanges.incrementAndGet();
 		startIfNeeded();
+	}
+
+	/**
+	 * Set how often pipes whose directories are watched are looked at without an event.
+	 * @param millis the time of a sweep over them
+	 */
+	static void setWatchedSweepMillis(long millis) {
+		watchedSweepMillis = millis;
 	}
 
 	private static void startIfNeeded() {
@@ -65,15 +98,17 @@ final class PipeWatchdog {
 
 	/**
 	 * Stop checking; once no check is left, the thread ends.
-	 * @param check the check to remove
+	 * @param check the check to remove, a {@link Runnable} or a {@link PipeCheck}
 	 * @param timeoutMillis how long to wait for the thread to end when it was the last
 	 * check
 	 */
-	static void unregister(Runnable check, long timeoutMillis) {
+	static void unregister(Object check, long timeoutMillis) {
 		Thread toStop = null;
 		synchronized (PipeWatchdog.class) {
 			checks.remove(check);
-			pipeChecks.remove(check);
+			if (pipeChecks.remove(check) != null) {
+				pipeCheckChanges.incrementAndGet();
+			}
 			if (checks.isEmpty() && pipeChecks.isEmpty() && thread != null) {
 				toStop = thread;
 				thread = null;
@@ -90,49 +125,92 @@ final class PipeWatchdog {
 		}
 	}
 
-	/**
-	 * @return {@code false} if this thread was replaced by a new one meanwhile (the last
-	 * server stopped and another started) and must end
-	 */
-	private static boolean runAll(Thread self, Collection<Runnable> round) {
-		for (Runnable check : round) {
-			if (!isCurrent(self)) {
-				return false;
-			}
-			// a check from an earlier sweep may have been unregistered since
-			if (checks.contains(check) || pipeChecks.contains(check)) {
-				try {
-					check.run();
-				}
-				catch (RuntimeException | Error ex) {
-					// A check reports its own failures to its server; one server must not
-					// stop the others'.
-				}
-			}
-		}
-		return true;
-	}
-
 	private static synchronized boolean isCurrent(Thread candidate) {
 		return thread == candidate;
 	}
 
 	private static void run() {
 		Thread self = Thread.currentThread();
-		WatchdogRounds rounds = new WatchdogRounds(INTERVAL_MILLIS);
-		while (isCurrent(self)) {
-			try {
-				Thread.sleep(INTERVAL_MILLIS);
-			}
-			catch (InterruptedException ex) {
-				// the last server stopped (the loop ends), or a stray interrupt (it goes
-				// on)
-				continue;
-			}
-			if (!runAll(self, checks) || !runAll(self, rounds.nextRound(pipeChecks))) {
-				return;
+		WatchdogRounds<PipeCheck> channelRounds = WatchdogRounds.everySecond(INTERVAL_MILLIS);
+		WatchdogRounds<PipeCheck> watchedRounds = WatchdogRounds.spread(INTERVAL_MILLIS, () -> watchedSweepMillis);
+		Set<PipeCheck> lookAtPaths = new LinkedHashSet<>();
+		long seenChanges = -1;
+		try (WatchedPipeChecks watched = new WatchedPipeChecks(DirectoryEvents.open())) {
+			while (isCurrent(self)) {
+				try {
+					Thread.sleep(INTERVAL_MILLIS);
+				}
+				catch (InterruptedException ex) {
+					// the last server stopped (the loop ends), or a stray interrupt (it
+					// goes on)
+					continue;
+				}
+				long changes = pipeCheckChanges.get();
+				if (changes != seenChanges) {
+					seenChanges = changes;
+					watched.update(pipeChecks);
+				}
+				for (Runnable check : checks) {
+					if (!isCurrent(self)) {
+						return;
+					}
+					run(check);
+				}
+				lookAtPaths.addAll(watched.due());
+				lookAtPaths.addAll(watchedRounds.nextRound(watched.watched()));
+				for (PipeCheck check : channelRounds.nextRound(pipeChecks.keySet())) {
+					if (!isCurrent(self)) {
+						return;
+					}
+					run(check, lookAtPaths.remove(check) || watched.isUnwatched(check));
+				}
+				for (PipeCheck check : lookAtPaths) {
+					if (!isCurrent(self)) {
+						return;
+					}
+					run(check, true);
+				}
+				lookAtPaths.clear();
 			}
 		}
+	}
+
+	private static void run(Runnable check) {
+		try {
+			check.run();
+		}
+		catch (RuntimeException | Error ex) {
+			// A check reports its own failures to its server; one server must not stop
+			// the others'.
+		}
+	}
+
+	private static void run(PipeCheck check, boolean paths) {
+		// a check from an earlier sweep may have been unregistered since
+		if (pipeChecks.containsKey(check)) {
+			try {
+				check.check(paths);
+			}
+			catch (RuntimeException | Error ex) {
+				// as above
+			}
+		}
+	}
+
+	/**
+	 * The check of one channel.
+	 */
+	@FunctionalInterface
+	interface PipeCheck {
+
+		/**
+		 * Check that the threads or loop serving the channel are alive, and repair what
+		 * is not.
+		 * @param paths whether to look at the pipes' paths too (a system call each): that
+		 * they are still the files the channel opened
+		 */
+		void check(boolean paths);
+
 	}
 
 }

@@ -113,7 +113,7 @@ final class Posix {
 	 * where a {@code String} costs a native allocation and a cleaner registration per
 	 * call, which starting thousands of channels makes many of.
 	 */
-	private static byte[] cString(String path) {
+	static byte[] cString(String path) {
 		return Native.toByteArray(path, Native.getDefaultStringEncoding());
 	}
 
@@ -327,6 +327,12 @@ final class Posix {
 		int close(int fd) throws LastErrorException;
 
 		int eventfd(int initval, int flags) throws LastErrorException;
+
+		int inotify_init1(int flags) throws LastErrorException;
+
+		int inotify_add_watch(int fd, byte[] path, int mask) throws LastErrorException;
+
+		int inotify_rm_watch(int fd, int wd) throws LastErrorException;
 
 		int poll(Pointer fds, int nfds, int timeout) throws LastErrorException;
 

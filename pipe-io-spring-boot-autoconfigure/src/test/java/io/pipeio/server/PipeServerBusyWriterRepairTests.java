@@ -3,6 +3,7 @@ package io.pipeio.server;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,6 +33,59 @@ class PipeServerBusyWriterRepairTests extends PipeServerTestSupport {
 	@Test
 	void aBusyWriterHoldsUpNeitherTheWatchdogNorTheStopWhileItsOutPipeIsRecreated() throws Exception {
 		PipeServer server = this.pipes.start();
+		holdTheWriterInACallback(server);
+		AtomicInteger rounds = new AtomicInteger();
+		PipeWatchdog.PipeCheck countRounds = (paths) -> rounds.incrementAndGet();
+		PipeWatchdog.registerPipeCheck(countRounds, List.of());
+		try {
+			Files.delete(this.pipes.out());
+			int before = rounds.get();
+			// Rounds are 200 ms apart: the channel's repair is tried in these.
+			await().atMost(Duration.ofSeconds(2)).until(() -> rounds.get() >= before + 3);
+		}
+		finally {
+			PipeWatchdog.unregister(countRounds, 0);
+		}
+		assertTimeoutPreemptively(TestPipes.STOP_BOUND, () -> server.stop(Duration.ofSeconds(1)));
+		assertThat(server.getState()).isEqualTo(PipeServerState.STOPPED);
+	}
+
+	@Test
+	void theRepairPutOffForABusyWriterIsMadeOnceItIsFreeWithoutAnotherEvent() throws Exception {
+		PipeWatchdog.setWatchedSweepMillis(Duration.ofHours(1).toMillis());
+		try {
+			PipeServer server = this.pipes.start();
+			holdTheWriterInACallback(server);
+			AtomicInteger rounds = new AtomicInteger();
+			PipeWatchdog.PipeCheck countRounds = (paths) -> rounds.incrementAndGet();
+			PipeWatchdog.registerPipeCheck(countRounds, List.of());
+			try {
+				Files.delete(this.pipes.out());
+				// The deletion's event makes the check look in the next round; where the
+				// writer is busy (the event loop's, in a callback), the repair is put off
+				// to rounds that no event nor (for an hour) sweep asks to look.
+				int before = rounds.get();
+				await().atMost(Duration.ofSeconds(2)).until(() -> rounds.get() >= before + 2);
+			}
+			finally {
+				PipeWatchdog.unregister(countRounds, 0);
+			}
+			this.release.countDown();
+			await().atMost(Duration.ofSeconds(5)).until(() -> this.pipes.recorder.recreated.contains(this.pipes.out()));
+			server.send("after".getBytes(StandardCharsets.UTF_8));
+			try (PipeTestClient reader = this.pipes.reader()) {
+				assertThat(reader.receive()).isEqualTo("after");
+			}
+		}
+		finally {
+			PipeWatchdog.setWatchedSweepMillis(PipeWatchdog.WATCHED_SWEEP_MILLIS);
+		}
+	}
+
+	/**
+	 * Leave the writer in the callback of a written line until {@link #release}.
+	 */
+	private void holdTheWriterInACallback(PipeServer server) throws Exception {
 		// A line larger than the pipe, with no reader yet: the writer waits for room, so
 		// the next line's callback is attached before it is written, and runs on the
 		// thread that writes it.
@@ -51,20 +105,6 @@ class PipeServerBusyWriterRepairTests extends PipeServerTestSupport {
 		assertThat(reader.receiveBytes()).hasSize(70_000);
 		assertThat(reader.receive()).isEqualTo("slow");
 		assertThat(inCallback.await(5, TimeUnit.SECONDS)).isTrue();
-		AtomicInteger rounds = new AtomicInteger();
-		Runnable countRounds = rounds::incrementAndGet;
-		PipeWatchdog.registerPipeCheck(countRounds);
-		try {
-			Files.delete(this.pipes.out());
-			int before = rounds.get();
-			// Rounds are 200 ms apart: the channel's repair is tried in these.
-			await().atMost(Duration.ofSeconds(2)).until(() -> rounds.get() >= before + 3);
-		}
-		finally {
-			PipeWatchdog.unregister(countRounds, 0);
-		}
-		assertTimeoutPreemptively(TestPipes.STOP_BOUND, () -> server.stop(Duration.ofSeconds(1)));
-		assertThat(server.getState()).isEqualTo(PipeServerState.STOPPED);
 	}
 
 }

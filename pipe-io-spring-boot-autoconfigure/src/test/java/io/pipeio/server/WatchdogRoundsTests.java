@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class WatchdogRoundsTests {
 
-	private final WatchdogRounds rounds = new WatchdogRounds(200);
+	private final WatchdogRounds<Runnable> rounds = WatchdogRounds.everySecond(200);
 
 	@Test
 	void upToTwoHundredChannelsAreAllCheckedEveryRound() {
@@ -56,11 +56,48 @@ class WatchdogRoundsTests {
 		Runnable late = new NamedCheck(-1);
 		checks.add(late);
 		assertThat(this.rounds.nextRound(checks)).doesNotContain(late);
+		// the rest of the second (the sweep is done), then the next sweep
 		List<Runnable> nextSweep = new ArrayList<>();
-		for (int round = 0; round < 3; round++) {
+		for (int round = 0; round < 6; round++) {
 			nextSweep.addAll(this.rounds.nextRound(checks));
 		}
 		assertThat(nextSweep).containsExactlyElementsOf(checks);
+	}
+
+	@Test
+	void spreadChecksEachOnceASweepHoweverFewThereAre() {
+		WatchdogRounds<Runnable> spread = WatchdogRounds.spread(200, () -> 10_000);
+		Set<Runnable> few = checks(3);
+		List<Runnable> checked = new ArrayList<>();
+		for (int round = 0; round < 49; round++) {
+			checked.addAll(spread.nextRound(few));
+		}
+		assertThat(checked).as("none before the sweep's time").isEmpty();
+		for (int round = 0; round < 50; round++) {
+			checked.addAll(spread.nextRound(few));
+		}
+		assertThat(checked).containsExactlyElementsOf(few);
+		List<Runnable> nextSweep = new ArrayList<>();
+		for (int round = 0; round < 50; round++) {
+			nextSweep.addAll(spread.nextRound(few));
+		}
+		assertThat(nextSweep).containsExactlyElementsOf(few);
+	}
+
+	@Test
+	void spreadChecksOfManyAreSharedOutOverTheRoundsOfTheSweep() {
+		WatchdogRounds<Runnable> spread = WatchdogRounds.spread(200, () -> 10_000);
+		Set<Runnable> checks = checks(9000);
+		for (int round = 0; round < 49; round++) {
+			assertThat(spread.nextRound(checks)).isEmpty();
+		}
+		List<Runnable> sweep = new ArrayList<>();
+		for (int round = 0; round < 50; round++) {
+			List<Runnable> checked = spread.nextRound(checks);
+			assertThat(checked).hasSize(180);
+			sweep.addAll(checked);
+		}
+		assertThat(sweep).containsExactlyElementsOf(checks);
 	}
 
 	private static Set<Runnable> checks(int count) {

@@ -1,0 +1,281 @@
+package io.pipeio.server;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.pipeio.server.PipeWatchdog.PipeCheck;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The watchdog's channel checks sorted by what the directories' events can tell. A check
+ * whose pipes' directories are all watched looks at the pipes' paths when an entry of
+ * their names changes, and otherwise only in the slow backstop sweep; a check without (a
+ * directory could not be watched, or was deleted or moved) looks every time it runs, as
+ * every check does where there are no events. Thousands of idle channels then cost next
+ * to nothing, where looking at each one's paths once a second kept a few percent of a
+ * core busy. Used by the watchdog thread only.
+ *
+ * @author pipe-io
+ */
+final class WatchedPipeChecks implements Closeable {
+
+	private static final Log logger = LogFactory.getLog(WatchedPipeChecks.class);
+
+	private static final int SELF = DirectoryEvents.IN_DELETE_SELF | DirectoryEvents.IN_MOVE_SELF
+			| DirectoryEvents.IN_UNMOUNT | DirectoryEvents.IN_IGNORED;
+
+	private @Nullable DirectoryEvents events;
+
+	private final Map<PipeCheck, List<Place>> places = new HashMap<>();
+
+	private final Map<Integer, Directory> directories = new HashMap<>();
+
+	private final Set<PipeCheck> watched = new LinkedHashSet<>();
+
+	private final Set<PipeCheck> unwatched = new LinkedHashSet<>();
+
+	private final Set<PipeCheck> due = new LinkedHashSet<>();
+
+	WatchedPipeChecks(@Nullable DirectoryEvents events) {
+		this.events = events;
+	}
+
+	/**
+	 * Take in the checks registered now: watch the directories of new ones, which are due
+	 * at once (a change before the watch is seen by that first check), and let go of
+	 * those no longer registered.
+	 * @param registered each check with the paths of its pipes
+	 */
+	void update(Map<PipeCheck, List<Path>> registered) {
+		registered.forEach((check, paths) -> {
+			if (!this.places.containsKey(check)) {
+				add(check, paths);
+			}
+		});
+		if (this.places.size() > registered.size() || !registered.keySet().containsAll(this.places.keySet())) {
+			for (PipeCheck check : new ArrayList<>(this.places.keySet())) {
+				if (!registered.containsKey(check)) {
+					remove(check);
+				}
+			}
+		}
+	}
+
+	private void add(PipeCheck check, List<Path> paths) {
+		DirectoryEvents watcher = this.events;
+		List<Place> placed = new ArrayList<>(paths.size());
+		boolean all = watcher != null && !paths.isEmpty();
+		for (Path path : paths) {
+			Path absolute = path.toAbsolutePath();
+			Path parent = absolute.getParent();
+			Path name = absolute.getFileName();
+			if (watcher == null || parent == null || name == null) {
+				all = false;
+				continue;
+			}
+			try {
+				int watch = watcher.watch(parent);
+				Directory directory = this.directories.computeIfAbsent(watch, Directory::new);
+				directory.add(name.toString(), check);
+				placed.add(new Place(directory, name.toString()));
+			}
+			catch (IOException ex) {
+				logger.debug("Pipes in " + parent + " are swept every second: " + ex.getMessage());
+				all = false;
+			}
+		}
+		this.places.put(check, placed);
+		(all ? this.watched : this.unwatched).add(check);
+		this.due.add(check);
+	}
+
+	private void remove(PipeCheck check) {
+		List<Place> placed = this.places.remove(check);
+		this.watched.remove(check);
+		this.unwatched.remove(check);
+		this.due.remove(check);
+		if (placed == null) {
+			return;
+		}
+		for (Place place : placed) {
+			Directory directory = place.directory();
+			directory.remove(place.name(), check);
+			if (directory.isEmpty() && !directory.lost) {
+				this.directories.remove(directory.watch);
+				DirectoryEvents watcher = this.events;
+				if (watcher != null) {
+					watcher.unwatch(directory.watch);
+				}
+			}
+		}
+	}
+
+	/**
+	 * The checks that must look at their pipes' paths now: those of every pipe whose name
+	 * changed in its directory since the last call, of every directory deleted or moved,
+	 * and the new ones.
+	 * @return the checks, each once
+	 */
+	List<PipeCheck> due() {
+		DirectoryEvents watcher = this.events;
+		if (watcher != null) {
+			try {
+				watcher.drain(this::changed);
+			}
+			catch (IOException | RuntimeException ex) {
+				logger.info("Pipes are checked for deletion by a sweep every second from now on: " + ex);
+				this.events = null;
+				watcher.close();
+				this.directories.values().forEach((directory) -> directory.lost = true);
+				this.directories.clear();
+				this.due.addAll(this.watched);
+				this.unwatched.addAll(this.watched);
+				this.watched.clear();
+			}
+		}
+		if (this.due.isEmpty()) {
+			return List.of();
+		}
+		List<PipeCheck> now = new ArrayList<>(this.due);
+		this.due.clear();
+		return now;
+	}
+
+	private void changed(int watch, int mask, @Nullable String name) {
+		if ((mask & DirectoryEvents.IN_Q_OVERFLOW) != 0) {
+			this.due.addAll(this.places.keySet());
+			return;
+		}
+		Directory directory = this.directories.get(watch);
+		if (directory == null) {
+			return; // a watch let go of
+		}
+		if ((mask & SELF) != 0) {
+			// The directory is gone, or its entries are no longer at the pipes' paths:
+			// nothing it tells from now on is about them.
+			this.directories.remove(watch);
+			directory.lost = true;
+			DirectoryEvents watcher = this.events;
+			if (watcher != null && (mask & DirectoryEvents.IN_IGNORED) == 0) {
+				watcher.unwatch(watch);
+			}
+			for (PipeCheck check : directory.checks()) {
+				this.due.add(check);
+				if (this.watched.remove(check)) {
+					this.unwatched.add(check);
+				}
+			}
+			return;
+		}
+		if (name != null) {
+			this.due.addAll(directory.checks(name));
+		}
+	}
+
+	/**
+	 * @return the checks whose directories are all watched, for the backstop sweep
+	 */
+	Set<PipeCheck> watched() {
+		return this.watched;
+	}
+
+	/**
+	 * @return the checks with a directory not watched, which look at their pipes' paths
+	 * whenever they run
+	 */
+	Set<PipeCheck> unwatched() {
+		return this.unwatched;
+	}
+
+	/**
+	 * @param check a check
+	 * @return whether it has a directory not watched
+	 */
+	boolean isUnwatched(PipeCheck check) {
+		return this.unwatched.contains(check);
+	}
+
+	@Override
+	public void close() {
+		DirectoryEvents watcher = this.events;
+		this.events = null;
+		if (watcher != null) {
+			watcher.close();
+		}
+	}
+
+	/** Where a check's pipe is: its directory's watch and its name there. */
+	private record Place(Directory directory, String name) {
+	}
+
+	/** A watched directory and the checks of the pipes in it, by name. */
+	private static final class Directory {
+
+		final int watch;
+
+		/** Its watch is gone or no longer tells of the pipes' paths. */
+		boolean lost;
+
+		/**
+		 * The checks by the name of a pipe: one each, but for two servers of one path
+		 * (one of which fails to start). Lists of one or two, replaced on change: a set
+		 * each took more memory than the rest for thousands of channels.
+		 */
+		private final Map<String, List<PipeCheck>> byName = new HashMap<>();
+
+		Directory(int watch) {
+			this.watch = watch;
+		}
+
+		void add(String name, PipeCheck check) {
+			List<PipeCheck> checks = this.byName.get(name);
+			if (checks == null) {
+				this.byName.put(name, List.of(check));
+			}
+			else if (!checks.contains(check)) {
+				List<PipeCheck> more = new ArrayList<>(checks);
+				more.add(check);
+				this.byName.put(name, List.copyOf(more));
+			}
+		}
+
+		void remove(String name, PipeCheck check) {
+			List<PipeCheck> checks = this.byName.get(name);
+			if (checks != null && checks.contains(check)) {
+				List<PipeCheck> rest = new ArrayList<>(checks);
+				rest.remove(check);
+				if (rest.isEmpty()) {
+					this.byName.remove(name);
+				}
+				else {
+					this.byName.put(name, List.copyOf(rest));
+				}
+			}
+		}
+
+		boolean isEmpty() {
+			return this.byName.isEmpty();
+		}
+
+		List<PipeCheck> checks(String name) {
+			return this.byName.getOrDefault(name, List.of());
+		}
+
+		Set<PipeCheck> checks() {
+			Set<PipeCheck> all = new LinkedHashSet<>();
+			this.byName.values().forEach(all::addAll);
+			return all;
+		}
+
+	}
+
+}
