@@ -2,6 +2,7 @@ package io.pipeio.actuate;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.Observation;
@@ -25,7 +26,9 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * A channel's timers are removed with the channel, and a listener's when another one
  * replaces it, even behind a filter that renames them. The observation handler's timers
- * are found by their names instead, as {@code pipeio.*} meters tagged with the channel.
+ * are found by their names instead, as {@code pipeio.*} meters tagged with the channel. A
+ * call that ends after its channel was removed (one the channel's stop gave up on) leaves
+ * none behind either.
  *
  * @author pipe-io
  */
@@ -41,6 +44,9 @@ public class PipeListenerMetricsDecorator implements PipeMessageListenerDecorato
 
 	/** The meters of each channel's current listener, by channel. */
 	private final Map<String, PipeListenerTimings.Registered> timers = new ConcurrentHashMap<>();
+
+	/** Each channel's current observed listener, by channel. */
+	private final Map<String, Observed> observed = new ConcurrentHashMap<>();
 
 	/**
 	 * Create a decorator.
@@ -63,7 +69,9 @@ public class PipeListenerMetricsDecorator implements PipeMessageListenerDecorato
 	public BufferedPipeMessageListener decorate(String channel, BufferedPipeMessageListener listener) {
 		ObservationRegistry observations = this.observationRegistry;
 		if (this.observe && observations != null && !observations.isNoop()) {
-			return new Observed(channel, listener, observations, this.convention);
+			Observed decorated = new Observed(channel, listener, observations, this.convention, this::removeLateMeters);
+			this.observed.put(channel, decorated);
+			return decorated;
 		}
 		MeterRegistry meters = this.meterRegistry;
 		if (meters == null) {
@@ -88,6 +96,32 @@ public class PipeListenerMetricsDecorator implements PipeMessageListenerDecorato
 		if (removed != null) {
 			removed.remove();
 		}
+		Observed observedRemoved = this.observed.remove(server.getChannel());
+		if (observedRemoved != null) {
+			observedRemoved.removed = true;
+		}
+	}
+
+	/**
+	 * Remove the meters an observation of a removed channel's listener registered as it
+	 * ended (a call the channel's stop gave up on), unless a channel of that name was
+	 * added since.
+	 */
+	private void removeLateMeters(String channel) {
+		MeterRegistry meters = this.meterRegistry;
+		if (meters == null) {
+			return;
+		}
+		this.observed.compute(channel, (name, current) -> {
+			if (current == null) {
+				meters.find(this.convention.getName()).tag("channel", name).meters().forEach(meters::remove);
+				meters.find(this.convention.getName() + ".active")
+					.tag("channel", name)
+					.meters()
+					.forEach(meters::remove);
+			}
+			return current;
+		});
 	}
 
 	private static final class Observed implements BufferedPipeMessageListener {
@@ -100,12 +134,18 @@ public class PipeListenerMetricsDecorator implements PipeMessageListenerDecorato
 
 		private final PipeListenerObservationConvention convention;
 
+		private final Consumer<String> afterRemoval;
+
+		/** Set once its channel was removed. */
+		volatile boolean removed;
+
 		Observed(String channel, BufferedPipeMessageListener delegate, ObservationRegistry registry,
-				PipeListenerObservationConvention convention) {
+				PipeListenerObservationConvention convention, Consumer<String> afterRemoval) {
 			this.channel = channel;
 			this.delegate = delegate;
 			this.registry = registry;
 			this.convention = convention;
+			this.afterRemoval = afterRemoval;
 		}
 
 		@Override
@@ -134,6 +174,9 @@ public class PipeListenerMetricsDecorator implements PipeMessageListenerDecorato
 			}
 			finally {
 				observation.stop();
+				if (this.removed) {
+					this.afterRemoval.accept(this.channel);
+				}
 			}
 		}
 

@@ -149,6 +149,19 @@ final class PipeListenerTimings implements BufferedPipeMessageListener {
 	private Timing register(String outcome, String exception) {
 		Timing timing = new Timing(
 				new TimeWindowMax(this.registry.config().clock(), DistributionStatisticConfig.DEFAULT));
+		synchronized (this.registered) {
+			if (!this.registered.removed) {
+				register(timing, outcome, exception);
+			}
+		}
+		return timing;
+	}
+
+	/**
+	 * Register the meters that read a timing; called while its listener's meters are not
+	 * removed, and atomically with their removal.
+	 */
+	private void register(Timing timing, String outcome, String exception) {
 		Tags tags = Tags.of("channel", this.channel, "outcome", outcome, "exception", exception);
 		// A listener attached to the channel before this one (a flow replaced at runtime)
 		// left meters that read its own counts, and registering would hand them back, so
@@ -172,7 +185,6 @@ final class PipeListenerTimings implements BufferedPipeMessageListener {
 			.description("Longest time per listener call in the last minutes (of a chunk's lines, split evenly)")
 			.tags(tags)
 			.register(this.registry);
-		return timing;
 	}
 
 	/**
@@ -204,10 +216,15 @@ final class PipeListenerTimings implements BufferedPipeMessageListener {
 			this.registry = registry;
 		}
 
+		/** Set once removed: a call still running then registers no meter again. */
+		private boolean removed;
+
 		/**
-		 * Remove the meters; a call still running may register an error timer again.
+		 * Remove the meters, for good: an error of a call still running (one the
+		 * channel's stop gave up on) is timed by no meter.
 		 */
-		void remove() {
+		synchronized void remove() {
+			this.removed = true;
 			this.ids.forEach(this.registry::removeByPreFilterId);
 		}
 
