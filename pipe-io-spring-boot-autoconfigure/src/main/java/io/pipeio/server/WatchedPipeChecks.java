@@ -45,6 +45,9 @@ final class WatchedPipeChecks implements Closeable {
 
 	private final Set<PipeCheck> due = new LinkedHashSet<>();
 
+	/** Events were lost since the last call of {@link #due()}. */
+	private boolean overflowed;
+
 	WatchedPipeChecks(@Nullable DirectoryEvents events) {
 		this.events = events;
 	}
@@ -84,7 +87,7 @@ final class WatchedPipeChecks implements Closeable {
 			}
 			try {
 				int watch = watcher.watch(parent);
-				Directory directory = this.directories.computeIfAbsent(watch, Directory::new);
+				Directory directory = this.directories.computeIfAbsent(watch, (added) -> new Directory(added, parent));
 				directory.add(name.toString(), check);
 				placed.add(new Place(directory, name.toString()));
 			}
@@ -130,6 +133,10 @@ final class WatchedPipeChecks implements Closeable {
 		if (watcher != null) {
 			try {
 				watcher.drain(this::changed);
+				if (this.overflowed) {
+					this.overflowed = false;
+					rewatch(watcher);
+				}
 			}
 			catch (IOException | RuntimeException ex) {
 				logger.info("Pipes are checked for deletion by a sweep every second from now on: " + ex);
@@ -153,6 +160,7 @@ final class WatchedPipeChecks implements Closeable {
 	private void changed(int watch, int mask, @Nullable String name) {
 		if ((mask & DirectoryEvents.IN_Q_OVERFLOW) != 0) {
 			this.due.addAll(this.places.keySet());
+			this.overflowed = true;
 			return;
 		}
 		Directory directory = this.directories.get(watch);
@@ -162,22 +170,57 @@ final class WatchedPipeChecks implements Closeable {
 		if ((mask & SELF) != 0) {
 			// The directory is gone, or its entries are no longer at the pipes' paths:
 			// nothing it tells from now on is about them.
-			this.directories.remove(watch);
-			directory.lost = true;
+			lose(directory);
 			DirectoryEvents watcher = this.events;
 			if (watcher != null && (mask & DirectoryEvents.IN_IGNORED) == 0) {
 				watcher.unwatch(watch);
-			}
-			for (PipeCheck check : directory.checks()) {
-				this.due.add(check);
-				if (this.watched.remove(check)) {
-					this.unwatched.add(check);
-				}
 			}
 			return;
 		}
 		if (name != null) {
 			this.due.addAll(directory.checks(name));
+		}
+	}
+
+	/**
+	 * After lost events, find the directories whose deletion or move was among them: the
+	 * watch of such a directory tells nothing more of the pipes' paths, so its checks
+	 * must look every time, as after an event of the directory itself. Watching a
+	 * directory again gives the same watch while it is the one watched.
+	 * @param watcher the events
+	 */
+	private void rewatch(DirectoryEvents watcher) {
+		for (Directory directory : new ArrayList<>(this.directories.values())) {
+			int again;
+			try {
+				again = watcher.watch(directory.path);
+			}
+			catch (IOException ex) {
+				again = -1;
+			}
+			if (again != directory.watch) {
+				lose(directory);
+				watcher.unwatch(directory.watch);
+				if (again != -1 && !this.directories.containsKey(again)) {
+					watcher.unwatch(again);
+				}
+			}
+		}
+	}
+
+	/**
+	 * A directory's watch no longer tells of its pipes' paths: its checks are due, and
+	 * look every time from now on.
+	 * @param directory the directory
+	 */
+	private void lose(Directory directory) {
+		this.directories.remove(directory.watch);
+		directory.lost = true;
+		for (PipeCheck check : directory.checks()) {
+			this.due.add(check);
+			if (this.watched.remove(check)) {
+				this.unwatched.add(check);
+			}
 		}
 	}
 
@@ -222,6 +265,9 @@ final class WatchedPipeChecks implements Closeable {
 
 		final int watch;
 
+		/** Where it was watched: watched again there after lost events. */
+		final Path path;
+
 		/** Its watch is gone or no longer tells of the pipes' paths. */
 		boolean lost;
 
@@ -232,8 +278,9 @@ final class WatchedPipeChecks implements Closeable {
 		 */
 		private final Map<String, List<PipeCheck>> byName = new HashMap<>();
 
-		Directory(int watch) {
+		Directory(int watch, Path path) {
 			this.watch = watch;
+			this.path = path;
 		}
 
 		void add(String name, PipeCheck check) {

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
  * {@link WatchedPipeChecks}: which pipe checks the events of real directories make due,
@@ -120,6 +121,33 @@ class WatchedPipeChecksTests {
 		assertThat(this.checks.due()).containsExactly(lone);
 		assertThat(this.checks.unwatched()).containsExactly(lone);
 		assertThat(this.checks.watched()).containsExactly(this.echo, this.calc);
+	}
+
+	@Test
+	void afterLostEventsTheChecksOfADirectoryWhoseDeletionWasAmongThemLookEveryTime() throws Exception {
+		Path sub = Files.createDirectory(this.dir.resolve("sub"));
+		PipeWatchdog.PipeCheck lone = (paths) -> {
+		};
+		TestPipes.mkfifo(sub.resolve("lone.in"));
+		this.registered.put(lone, List.of(sub.resolve("lone.in")));
+		this.checks.update(this.registered);
+		this.checks.due();
+		int queued = Integer
+			.parseInt(Files.readAllLines(Path.of("/proc/sys/fs/inotify/max_queued_events")).get(0).trim());
+		assumeThat(queued).as("events that fill the kernel's queue in a moment").isLessThanOrEqualTo(100_000);
+		// More events of files of no channel than the queue holds: those of the
+		// directory's deletion are lost.
+		for (int i = 0; i <= queued / 2; i++) {
+			Path file = Files.createFile(this.dir.resolve("file-" + i));
+			Files.delete(file);
+		}
+		Files.delete(sub.resolve("lone.in"));
+		Files.delete(sub);
+		assertThat(this.checks.due()).containsExactlyInAnyOrder(this.echo, this.calc, lone);
+		assertThat(this.checks.unwatched()).containsExactly(lone);
+		assertThat(this.checks.watched()).containsExactly(this.echo, this.calc);
+		Files.delete(this.dir.resolve("echo.in"));
+		assertThat(this.checks.due()).as("the directory still watched tells again").containsExactly(this.echo);
 	}
 
 	@Test
