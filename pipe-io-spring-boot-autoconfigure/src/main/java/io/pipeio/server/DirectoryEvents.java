@@ -104,7 +104,7 @@ final class DirectoryEvents implements Closeable {
 	private static synchronized void logUnavailable(String why) {
 		if (!unavailableLogged) {
 			unavailableLogged = true;
-			logger.info("Pipes are checked for deletion by a sweep every second only: " + why
+			logger.info("The pipes' paths are looked at whenever their channels are checked, as " + why
 					+ "; fs.inotify.max_user_instances may be too low");
 		}
 	}

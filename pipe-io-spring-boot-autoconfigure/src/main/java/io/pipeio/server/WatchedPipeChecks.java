@@ -92,7 +92,8 @@ final class WatchedPipeChecks implements Closeable {
 				placed.add(new Place(directory, name.toString()));
 			}
 			catch (IOException ex) {
-				logger.debug("Pipes in " + parent + " are swept every second: " + ex.getMessage());
+				logger.debug("The pipes in " + parent + " are looked at whenever their channels are checked: "
+						+ ex.getMessage());
 				all = false;
 			}
 		}
@@ -139,7 +140,8 @@ final class WatchedPipeChecks implements Closeable {
 				}
 			}
 			catch (IOException | RuntimeException ex) {
-				logger.info("Pipes are checked for deletion by a sweep every second from now on: " + ex);
+				logger.info("The pipes' directories can no longer be watched (" + ex
+						+ "): their paths are looked at whenever their channels are checked");
 				this.events = null;
 				watcher.close();
 				this.directories.values().forEach((directory) -> directory.lost = true);
