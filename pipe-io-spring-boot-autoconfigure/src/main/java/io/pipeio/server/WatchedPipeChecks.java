@@ -37,7 +37,7 @@ final class WatchedPipeChecks implements Closeable {
 
 	private final Map<PipeCheck, List<Place>> places = new HashMap<>();
 
-	private final Map<Integer, Directory> directories = new HashMap<>();
+	private final Map<Integer, WatchedDirectory> directories = new HashMap<>();
 
 	private final Set<PipeCheck> watched = new LinkedHashSet<>();
 
@@ -87,7 +87,8 @@ final class WatchedPipeChecks implements Closeable {
 			}
 			try {
 				int watch = watcher.watch(parent);
-				Directory directory = this.directories.computeIfAbsent(watch, (added) -> new Directory(added, parent));
+				WatchedDirectory directory = this.directories.computeIfAbsent(watch,
+						(added) -> new WatchedDirectory(added, parent));
 				directory.add(name.toString(), check);
 				placed.add(new Place(directory, name.toString()));
 			}
@@ -111,7 +112,7 @@ final class WatchedPipeChecks implements Closeable {
 			return;
 		}
 		for (Place place : placed) {
-			Directory directory = place.directory();
+			WatchedDirectory directory = place.directory();
 			directory.remove(place.name(), check);
 			if (directory.isEmpty() && !directory.lost) {
 				this.directories.remove(directory.watch);
@@ -165,7 +166,7 @@ final class WatchedPipeChecks implements Closeable {
 			this.overflowed = true;
 			return;
 		}
-		Directory directory = this.directories.get(watch);
+		WatchedDirectory directory = this.directories.get(watch);
 		if (directory == null) {
 			return; // a watch let go of
 		}
@@ -192,7 +193,7 @@ final class WatchedPipeChecks implements Closeable {
 	 * @param watcher the events
 	 */
 	private void rewatch(DirectoryEvents watcher) {
-		for (Directory directory : new ArrayList<>(this.directories.values())) {
+		for (WatchedDirectory directory : new ArrayList<>(this.directories.values())) {
 			int again;
 			try {
 				again = watcher.watch(directory.path);
@@ -215,7 +216,7 @@ final class WatchedPipeChecks implements Closeable {
 	 * look every time from now on.
 	 * @param directory the directory
 	 */
-	private void lose(Directory directory) {
+	private void lose(WatchedDirectory directory) {
 		this.directories.remove(directory.watch);
 		directory.lost = true;
 		for (PipeCheck check : directory.checks()) {
@@ -259,72 +260,7 @@ final class WatchedPipeChecks implements Closeable {
 	}
 
 	/** Where a check's pipe is: its directory's watch and its name there. */
-	private record Place(Directory directory, String name) {
-	}
-
-	/** A watched directory and the checks of the pipes in it, by name. */
-	private static final class Directory {
-
-		final int watch;
-
-		/** Where it was watched: watched again there after lost events. */
-		final Path path;
-
-		/** Its watch is gone or no longer tells of the pipes' paths. */
-		boolean lost;
-
-		/**
-		 * The checks by the name of a pipe: one each, but for two servers of one path
-		 * (one of which fails to start). Lists of one or two, replaced on change: a set
-		 * each took more memory than the rest for thousands of channels.
-		 */
-		private final Map<String, List<PipeCheck>> byName = new HashMap<>();
-
-		Directory(int watch, Path path) {
-			this.watch = watch;
-			this.path = path;
-		}
-
-		void add(String name, PipeCheck check) {
-			List<PipeCheck> checks = this.byName.get(name);
-			if (checks == null) {
-				this.byName.put(name, List.of(check));
-			}
-			else if (!checks.contains(check)) {
-				List<PipeCheck> more = new ArrayList<>(checks);
-				more.add(check);
-				this.byName.put(name, List.copyOf(more));
-			}
-		}
-
-		void remove(String name, PipeCheck check) {
-			List<PipeCheck> checks = this.byName.get(name);
-			if (checks != null && checks.contains(check)) {
-				List<PipeCheck> rest = new ArrayList<>(checks);
-				rest.remove(check);
-				if (rest.isEmpty()) {
-					this.byName.remove(name);
-				}
-				else {
-					this.byName.put(name, List.copyOf(rest));
-				}
-			}
-		}
-
-		boolean isEmpty() {
-			return this.byName.isEmpty();
-		}
-
-		List<PipeCheck> checks(String name) {
-			return this.byName.getOrDefault(name, List.of());
-		}
-
-		Set<PipeCheck> checks() {
-			Set<PipeCheck> all = new LinkedHashSet<>();
-			this.byName.values().forEach(all::addAll);
-			return all;
-		}
-
+	private record Place(WatchedDirectory directory, String name) {
 	}
 
 }
