@@ -46,10 +46,7 @@ class PipeListenerLateCallMetersTests {
 
 	@Test
 	void anObservedCallEndingAfterItsChannelWasRemovedLeavesNoMeter() throws Exception {
-		ObservationRegistry observations = ObservationRegistry.create();
-		observations.observationConfig().observationHandler(new DefaultMeterObservationHandler(this.meters));
-		PipeListenerMetricsDecorator decorator = new PipeListenerMetricsDecorator(this.meters, observations, true,
-				new PipeListenerObservationConvention());
+		PipeListenerMetricsDecorator decorator = observedDecorator();
 		PipeServer calc = server();
 		BufferedPipeMessageListener listener = decorator.decorate("calc",
 				(buffer, offset, length, context) -> removedMidCall(decorator, calc));
@@ -59,10 +56,7 @@ class PipeListenerLateCallMetersTests {
 
 	@Test
 	void anObservedCallEndingAfterAChannelOfTheSameNameWasAddedLeavesThatChannelsMeters() throws Exception {
-		ObservationRegistry observations = ObservationRegistry.create();
-		observations.observationConfig().observationHandler(new DefaultMeterObservationHandler(this.meters));
-		PipeListenerMetricsDecorator decorator = new PipeListenerMetricsDecorator(this.meters, observations, true,
-				new PipeListenerObservationConvention());
+		PipeListenerMetricsDecorator decorator = observedDecorator();
 		PipeServer calc = server();
 		BufferedPipeMessageListener[] again = new BufferedPipeMessageListener[1];
 		BufferedPipeMessageListener listener = decorator.decorate("calc", (buffer, offset, length, context) -> {
@@ -74,6 +68,13 @@ class PipeListenerLateCallMetersTests {
 		assertThat(listener.onMessage(new byte[1], this.context)).isEqualTo("late");
 		assertThat(this.meters.get(PipeListenerObservationConvention.NAME).tag("channel", "calc").timers())
 			.isNotEmpty();
+	}
+
+	private PipeListenerMetricsDecorator observedDecorator() {
+		ObservationRegistry observations = ObservationRegistry.create();
+		observations.observationConfig().observationHandler(new DefaultMeterObservationHandler(this.meters));
+		return new PipeListenerMetricsDecorator(this.meters, observations, true,
+				new PipeListenerObservationConvention());
 	}
 
 	private PipeServer server() {

@@ -34,18 +34,8 @@ class PipeServerBusyWriterRepairTests extends PipeServerTestSupport {
 	void aBusyWriterHoldsUpNeitherTheWatchdogNorTheStopWhileItsOutPipeIsRecreated() throws Exception {
 		PipeServer server = this.pipes.start();
 		holdTheWriterInACallback(server);
-		AtomicInteger rounds = new AtomicInteger();
-		PipeWatchdog.PipeCheck countRounds = (paths) -> rounds.incrementAndGet();
-		PipeWatchdog.registerPipeCheck(countRounds, List.of());
-		try {
-			Files.delete(this.pipes.out());
-			int before = rounds.get();
-			// Rounds are 200 ms apart: the channel's repair is tried in these.
-			await().atMost(Duration.ofSeconds(2)).until(() -> rounds.get() >= before + 3);
-		}
-		finally {
-			PipeWatchdog.unregister(countRounds, 0);
-		}
+		// Rounds are 200 ms apart: the channel's repair is tried in these.
+		deleteTheOutPipeAndWaitRounds(3);
 		assertTimeoutPreemptively(TestPipes.STOP_BOUND, () -> server.stop(Duration.ofSeconds(1)));
 		assertThat(server.getState()).isEqualTo(PipeServerState.STOPPED);
 	}
@@ -56,20 +46,10 @@ class PipeServerBusyWriterRepairTests extends PipeServerTestSupport {
 		try {
 			PipeServer server = this.pipes.start();
 			holdTheWriterInACallback(server);
-			AtomicInteger rounds = new AtomicInteger();
-			PipeWatchdog.PipeCheck countRounds = (paths) -> rounds.incrementAndGet();
-			PipeWatchdog.registerPipeCheck(countRounds, List.of());
-			try {
-				Files.delete(this.pipes.out());
-				// The deletion's event makes the check look in the next round; where the
-				// writer is busy (the event loop's, in a callback), the repair is put off
-				// to rounds that no event nor (for an hour) sweep asks to look.
-				int before = rounds.get();
-				await().atMost(Duration.ofSeconds(2)).until(() -> rounds.get() >= before + 2);
-			}
-			finally {
-				PipeWatchdog.unregister(countRounds, 0);
-			}
+			// The deletion's event makes the check look in the next round; where the
+			// writer is busy (the event loop's, in a callback), the repair is put off to
+			// rounds that no event nor (for an hour) sweep asks to look.
+			deleteTheOutPipeAndWaitRounds(2);
 			this.release.countDown();
 			await().atMost(Duration.ofSeconds(5)).until(() -> this.pipes.recorder.recreated.contains(this.pipes.out()));
 			server.send("after".getBytes(StandardCharsets.UTF_8));
@@ -79,6 +59,24 @@ class PipeServerBusyWriterRepairTests extends PipeServerTestSupport {
 		}
 		finally {
 			PipeWatchdog.setWatchedSweepMillis(PipeWatchdog.WATCHED_SWEEP_MILLIS);
+		}
+	}
+
+	/**
+	 * Delete the out pipe, then wait for the watchdog to run some rounds.
+	 * @param count how many rounds
+	 */
+	private void deleteTheOutPipeAndWaitRounds(int count) throws Exception {
+		AtomicInteger rounds = new AtomicInteger();
+		PipeWatchdog.PipeCheck countRounds = (paths) -> rounds.incrementAndGet();
+		PipeWatchdog.registerPipeCheck(countRounds, List.of());
+		try {
+			Files.delete(this.pipes.out());
+			int before = rounds.get();
+			await().atMost(Duration.ofSeconds(2)).until(() -> rounds.get() >= before + count);
+		}
+		finally {
+			PipeWatchdog.unregister(countRounds, 0);
 		}
 	}
 

@@ -109,12 +109,7 @@ class WatchedPipeChecksTests {
 	@Test
 	void theChecksOfADeletedDirectoryAreDueAndSweptEverySecondFromThen() throws Exception {
 		Path sub = Files.createDirectory(this.dir.resolve("sub"));
-		PipeWatchdog.PipeCheck lone = (paths) -> {
-		};
-		TestPipes.mkfifo(sub.resolve("lone.in"));
-		this.registered.put(lone, List.of(sub.resolve("lone.in")));
-		this.checks.update(this.registered);
-		this.checks.due();
+		PipeWatchdog.PipeCheck lone = watchedAlone(sub.resolve("lone.in"));
 		Files.delete(sub.resolve("lone.in"));
 		Files.delete(sub);
 		assertThat(this.checks.due()).containsExactly(lone);
@@ -125,12 +120,7 @@ class WatchedPipeChecksTests {
 	@Test
 	void afterLostEventsTheChecksOfADirectoryWhoseDeletionWasAmongThemLookEveryTime() throws Exception {
 		Path sub = Files.createDirectory(this.dir.resolve("sub"));
-		PipeWatchdog.PipeCheck lone = (paths) -> {
-		};
-		TestPipes.mkfifo(sub.resolve("lone.in"));
-		this.registered.put(lone, List.of(sub.resolve("lone.in")));
-		this.checks.update(this.registered);
-		this.checks.due();
+		PipeWatchdog.PipeCheck lone = watchedAlone(sub.resolve("lone.in"));
 		int queued = Integer
 			.parseInt(Files.readAllLines(Path.of("/proc/sys/fs/inotify/max_queued_events")).get(0).trim());
 		// More events of files of no channel than the queue holds: those of the
@@ -146,6 +136,19 @@ class WatchedPipeChecksTests {
 		assertThat(this.checks.watched()).containsExactly(this.echo, this.calc);
 		Files.delete(this.dir.resolve("echo.in"));
 		assertThat(this.checks.due()).as("the directory still watched tells again").containsExactly(this.echo);
+	}
+
+	/**
+	 * Register a check of one pipe, made at that path, and take in the new checks.
+	 */
+	private PipeWatchdog.PipeCheck watchedAlone(Path pipe) throws Exception {
+		PipeWatchdog.PipeCheck lone = (paths) -> {
+		};
+		TestPipes.mkfifo(pipe);
+		this.registered.put(lone, List.of(pipe));
+		this.checks.update(this.registered);
+		this.checks.due();
+		return lone;
 	}
 
 	@Test
