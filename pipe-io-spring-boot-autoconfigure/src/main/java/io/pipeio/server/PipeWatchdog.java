@@ -41,6 +41,12 @@ final class PipeWatchdog {
 	 */
 	static final long WATCHED_SWEEP_MILLIS = 10_000;
 
+	/**
+	 * How often the directories that are not watched are tried again: every 10 s, so a
+	 * directory deleted and made again goes back to events.
+	 */
+	private static final int WATCH_AGAIN_ROUNDS = (int) (WATCHED_SWEEP_MILLIS / INTERVAL_MILLIS);
+
 	/** Checks of the event loops: run every round. */
 	private static final Set<Runnable> checks = ConcurrentHashMap.newKeySet();
 
@@ -135,6 +141,7 @@ final class PipeWatchdog {
 		WatchdogRounds<PipeCheck> watchedRounds = WatchdogRounds.spread(INTERVAL_MILLIS, () -> watchedSweepMillis);
 		Set<PipeCheck> lookAtPaths = new LinkedHashSet<>();
 		long seenChanges = -1;
+		long rounds = 0;
 		try (WatchedPipeChecks watched = new WatchedPipeChecks(DirectoryEvents.open())) {
 			while (isCurrent(self)) {
 				try {
@@ -149,6 +156,9 @@ final class PipeWatchdog {
 				if (changes != seenChanges) {
 					seenChanges = changes;
 					watched.update(pipeChecks);
+				}
+				if (++rounds % WATCH_AGAIN_ROUNDS == 0) {
+					watched.watchAgain(pipeChecks);
 				}
 				for (Runnable check : checks) {
 					if (!isCurrent(self)) {

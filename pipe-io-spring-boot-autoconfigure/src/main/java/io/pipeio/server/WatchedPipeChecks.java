@@ -228,6 +228,25 @@ final class WatchedPipeChecks implements Closeable {
 	}
 
 	/**
+	 * Try again to watch the directories of the checks that have one not watched: one
+	 * deleted and made again, or one that could not be watched then. Those that can be
+	 * now go back to events.
+	 * @param registered each check with the paths of its pipes
+	 */
+	void watchAgain(Map<PipeCheck, List<Path>> registered) {
+		if (this.events == null || this.unwatched.isEmpty()) {
+			return;
+		}
+		for (PipeCheck check : new ArrayList<>(this.unwatched)) {
+			List<Path> paths = registered.get(check);
+			if (paths != null) {
+				remove(check);
+				add(check, paths);
+			}
+		}
+	}
+
+	/**
 	 * @return the checks whose directories are all watched, for the backstop sweep
 	 */
 	Set<PipeCheck> watched() {

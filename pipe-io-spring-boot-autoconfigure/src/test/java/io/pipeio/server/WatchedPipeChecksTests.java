@@ -138,6 +138,26 @@ class WatchedPipeChecksTests {
 		assertThat(this.checks.due()).as("the directory still watched tells again").containsExactly(this.echo);
 	}
 
+	@Test
+	void aDirectoryDeletedAndMadeAgainGoesBackToEventsWhenWatchedAgain() throws Exception {
+		Path sub = Files.createDirectory(this.dir.resolve("sub"));
+		PipeWatchdog.PipeCheck lone = watchedAlone(sub.resolve("lone.in"));
+		Files.delete(sub.resolve("lone.in"));
+		Files.delete(sub);
+		assertThat(this.checks.due()).containsExactly(lone);
+		this.checks.watchAgain(this.registered);
+		assertThat(this.checks.unwatched()).as("still no directory").containsExactly(lone);
+		this.checks.due();
+		Files.createDirectory(sub);
+		TestPipes.mkfifo(sub.resolve("lone.in"));
+		this.checks.watchAgain(this.registered);
+		assertThat(this.checks.watched()).contains(lone);
+		assertThat(this.checks.unwatched()).isEmpty();
+		assertThat(this.checks.due()).containsExactly(lone);
+		Files.delete(sub.resolve("lone.in"));
+		assertThat(this.checks.due()).containsExactly(lone);
+	}
+
 	/**
 	 * Register a check of one pipe, made at that path, and take in the new checks.
 	 */
