@@ -197,7 +197,7 @@ public final class PipeServer {
 				return;
 			}
 			this.state.set(PipeServerState.STOPPING, null);
-			PipeWatchdog.unregister(this.watchdogCheck, ChannelPipes.remainingMillis(deadline) / 4);
+			PipeWatchdog.unregisterPipeCheck(this.watchdogCheck, ChannelPipes.remainingMillis(deadline) / 4);
 			try {
 				running.shutdown(sendQueue, deadline);
 			}
@@ -478,10 +478,11 @@ public final class PipeServer {
 			if (running == null || this.state.get() == PipeServerState.STOPPING) {
 				return;
 			}
-			// Set while it runs: a repair that fails is tried every round until it
-			// succeeds, as one put off is.
+			// A look stays pending until a repair returns done: one that throws is made
+			// again next round, as one the busy writer put off is.
 			this.pathsPending = look;
-			this.pathsPending = !running.repair(look, (path) -> this.listener.onPipeRecreated(this, path));
+			boolean done = running.repair(look, (path) -> this.listener.onPipeRecreated(this, path));
+			this.pathsPending = !done;
 			if (this.state.get() == PipeServerState.FAILED && this.dispatcher.blockedByAbandonedCall() == null) {
 				this.state.set(PipeServerState.RUNNING, null);
 			}

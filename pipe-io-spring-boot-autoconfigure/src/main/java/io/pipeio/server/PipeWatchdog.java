@@ -103,23 +103,50 @@ final class PipeWatchdog {
 	}
 
 	/**
-	 * Stop checking; once no check is left, the thread ends.
-	 * @param check the check to remove, a {@link Runnable} or a {@link PipeCheck}
+	 * Stop running a check; once no check is left, the thread ends.
+	 * @param check the check given to {@link #register(Runnable)}
 	 * @param timeoutMillis how long to wait for the thread to end when it was the last
 	 * check
 	 */
-	static void unregister(Object check, long timeoutMillis) {
-		Thread toStop = null;
+	static void unregister(Runnable check, long timeoutMillis) {
+		Thread toStop;
 		synchronized (PipeWatchdog.class) {
 			checks.remove(check);
+			toStop = endIfIdle();
+		}
+		awaitEnd(toStop, timeoutMillis);
+	}
+
+	/**
+	 * Stop running a channel's check; once no check is left, the thread ends.
+	 * @param check the check given to {@link #registerPipeCheck(PipeCheck, List)}
+	 * @param timeoutMillis how long to wait for the thread to end when it was the last
+	 * check
+	 */
+	static void unregisterPipeCheck(PipeCheck check, long timeoutMillis) {
+		Thread toStop;
+		synchronized (PipeWatchdog.class) {
 			if (pipeChecks.remove(check) != null) {
 				pipeCheckChanges.incrementAndGet();
 			}
-			if (checks.isEmpty() && pipeChecks.isEmpty() && thread != null) {
-				toStop = thread;
-				thread = null;
-			}
+			toStop = endIfIdle();
 		}
+		awaitEnd(toStop, timeoutMillis);
+	}
+
+	/**
+	 * @return the thread to stop when no check is left, else null
+	 */
+	private static @Nullable Thread endIfIdle() {
+		Thread toStop = null;
+		if (checks.isEmpty() && pipeChecks.isEmpty() && thread != null) {
+			toStop = thread;
+			thread = null;
+		}
+		return toStop;
+	}
+
+	private static void awaitEnd(@Nullable Thread toStop, long timeoutMillis) {
 		if (toStop != null) {
 			toStop.interrupt();
 			try {

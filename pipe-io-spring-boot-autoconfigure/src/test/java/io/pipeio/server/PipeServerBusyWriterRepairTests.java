@@ -76,7 +76,7 @@ class PipeServerBusyWriterRepairTests extends PipeServerTestSupport {
 			await().atMost(Duration.ofSeconds(2)).until(() -> rounds.get() >= before + count);
 		}
 		finally {
-			PipeWatchdog.unregister(countRounds, 0);
+			PipeWatchdog.unregisterPipeCheck(countRounds, 0);
 		}
 	}
 

@@ -88,7 +88,7 @@ class WatchedPipeChecksTests {
 	}
 
 	@Test
-	void theChecksOfADirectoryMovedAwayAreDueAndSweptEverySecondFromThen() throws Exception {
+	void theChecksOfADirectoryMovedAwayAreDueAndLookEveryTimeFromThen() throws Exception {
 		this.checks.due();
 		Files.move(this.dir, this.dir.resolveSibling(this.dir.getFileName() + "-moved"),
 				StandardCopyOption.ATOMIC_MOVE);
@@ -107,7 +107,7 @@ class WatchedPipeChecksTests {
 	}
 
 	@Test
-	void theChecksOfADeletedDirectoryAreDueAndSweptEverySecondFromThen() throws Exception {
+	void theChecksOfADeletedDirectoryAreDueAndLookEveryTimeFromThen() throws Exception {
 		Path sub = Files.createDirectory(this.dir.resolve("sub"));
 		PipeWatchdog.PipeCheck lone = watchedAlone(sub.resolve("lone.in"));
 		Files.delete(sub.resolve("lone.in"));
@@ -172,7 +172,7 @@ class WatchedPipeChecksTests {
 	}
 
 	@Test
-	void aDirectoryThatCannotBeWatchedLeavesItsChecksToTheSweepEverySecond() {
+	void aDirectoryThatCannotBeWatchedLeavesItsChecksToLookEveryTime() {
 		PipeWatchdog.PipeCheck nowhere = (paths) -> {
 		};
 		this.registered.put(nowhere, List.of(this.dir.resolve("missing").resolve("nowhere.in")));
@@ -182,7 +182,7 @@ class WatchedPipeChecksTests {
 	}
 
 	@Test
-	void withoutEventsEveryCheckIsSweptEverySecond() {
+	void withoutEventsEveryCheckLooksEveryTime() {
 		try (WatchedPipeChecks unwatched = new WatchedPipeChecks(null)) {
 			unwatched.update(this.registered);
 			assertThat(unwatched.unwatched()).containsExactly(this.echo, this.calc);
