@@ -1,7 +1,5 @@
 package io.pipeio.server;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -13,6 +11,10 @@ import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import static io.pipeio.server.TestQueues.line;
+import static io.pipeio.server.TestQueues.settings;
+import static io.pipeio.server.TestQueues.takeAll;
+import static io.pipeio.server.TestQueues.texts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -234,31 +236,6 @@ class ChunkRepliesTests {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException(ex);
 		}
-	}
-
-	private static PipeServerSettings.Builder settings(OverflowPolicy policy, int capacity, long maxBytes) {
-		return TestPipes.settings("queue", Path.of("/nonexistent/queue.in"), Path.of("/nonexistent/queue.out"))
-			.overflow(policy)
-			.sendQueueCapacity(capacity)
-			.sendQueueMaxBytes(maxBytes);
-	}
-
-	private static byte[] line(String text) {
-		return text.getBytes(StandardCharsets.UTF_8);
-	}
-
-	private static List<String> texts(List<Object> entries) {
-		synchronized (entries) {
-			return entries.stream()
-				.map((entry) -> new String(QueuedLines.lineOf(entry), StandardCharsets.UTF_8))
-				.toList();
-		}
-	}
-
-	private static List<Object> takeAll(SendQueue queue) throws InterruptedException {
-		List<Object> taken = new ArrayList<>();
-		assertThat(queue.takeAll(taken)).isTrue();
-		return taken;
 	}
 
 	/**

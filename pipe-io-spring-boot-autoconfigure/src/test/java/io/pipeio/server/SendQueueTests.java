@@ -1,7 +1,5 @@
 package io.pipeio.server;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -12,6 +10,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import static io.pipeio.server.TestQueues.line;
+import static io.pipeio.server.TestQueues.settings;
+import static io.pipeio.server.TestQueues.takeAll;
+import static io.pipeio.server.TestQueues.texts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
@@ -172,31 +174,6 @@ class SendQueueTests {
 	private SendQueue queue(OverflowPolicy policy, int capacity, long maxBytes) {
 		return new SendQueue(settings(policy, capacity, maxBytes).build(), this.rejected::addAll,
 				this.rejected::addAll);
-	}
-
-	private static PipeServerSettings.Builder settings(OverflowPolicy policy, int capacity, long maxBytes) {
-		return TestPipes.settings("queue", Path.of("/nonexistent/queue.in"), Path.of("/nonexistent/queue.out"))
-			.overflow(policy)
-			.sendQueueCapacity(capacity)
-			.sendQueueMaxBytes(maxBytes);
-	}
-
-	private static byte[] line(String text) {
-		return text.getBytes(StandardCharsets.UTF_8);
-	}
-
-	private static List<String> texts(List<Object> entries) {
-		synchronized (entries) {
-			return entries.stream()
-				.map((entry) -> new String(QueuedLines.lineOf(entry), StandardCharsets.UTF_8))
-				.toList();
-		}
-	}
-
-	private static List<Object> takeAll(SendQueue queue) throws InterruptedException {
-		List<Object> taken = new ArrayList<>();
-		assertThat(queue.takeAll(taken)).isTrue();
-		return taken;
 	}
 
 	private static CompletableFuture<List<Object>> takeAllInTheBackground(SendQueue queue) {
