@@ -1,5 +1,6 @@
 package io.pipeio.server;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -108,10 +109,8 @@ class WatchedPipeChecksTests {
 
 	@Test
 	void theChecksOfADeletedDirectoryAreDueAndLookEveryTimeFromThen() throws Exception {
-		Path sub = Files.createDirectory(this.dir.resolve("sub"));
-		PipeWatchdog.PipeCheck lone = watchedAlone(sub.resolve("lone.in"));
-		Files.delete(sub.resolve("lone.in"));
-		Files.delete(sub);
+		PipeWatchdog.PipeCheck lone = watchedInSubdirectory();
+		deleteSubdirectory();
 		assertThat(this.checks.due()).containsExactly(lone);
 		assertThat(this.checks.unwatched()).containsExactly(lone);
 		assertThat(this.checks.watched()).containsExactly(this.echo, this.calc);
@@ -119,8 +118,7 @@ class WatchedPipeChecksTests {
 
 	@Test
 	void afterLostEventsTheChecksOfADirectoryWhoseDeletionWasAmongThemLookEveryTime() throws Exception {
-		Path sub = Files.createDirectory(this.dir.resolve("sub"));
-		PipeWatchdog.PipeCheck lone = watchedAlone(sub.resolve("lone.in"));
+		PipeWatchdog.PipeCheck lone = watchedInSubdirectory();
 		int queued = Integer
 			.parseInt(Files.readAllLines(Path.of("/proc/sys/fs/inotify/max_queued_events")).get(0).trim());
 		// More events of files of no channel than the queue holds: those of the
@@ -129,8 +127,7 @@ class WatchedPipeChecksTests {
 			Path file = Files.createFile(this.dir.resolve("file-" + i));
 			Files.delete(file);
 		}
-		Files.delete(sub.resolve("lone.in"));
-		Files.delete(sub);
+		deleteSubdirectory();
 		assertThat(this.checks.due()).containsExactlyInAnyOrder(this.echo, this.calc, lone);
 		assertThat(this.checks.unwatched()).containsExactly(lone);
 		assertThat(this.checks.watched()).containsExactly(this.echo, this.calc);
@@ -140,15 +137,13 @@ class WatchedPipeChecksTests {
 
 	@Test
 	void aDirectoryDeletedAndMadeAgainGoesBackToEventsWhenWatchedAgain() throws Exception {
-		Path sub = Files.createDirectory(this.dir.resolve("sub"));
-		PipeWatchdog.PipeCheck lone = watchedAlone(sub.resolve("lone.in"));
-		Files.delete(sub.resolve("lone.in"));
-		Files.delete(sub);
+		PipeWatchdog.PipeCheck lone = watchedInSubdirectory();
+		deleteSubdirectory();
 		assertThat(this.checks.due()).containsExactly(lone);
 		this.checks.watchAgain(this.registered);
 		assertThat(this.checks.unwatched()).as("still no directory").containsExactly(lone);
 		this.checks.due();
-		Files.createDirectory(sub);
+		Path sub = Files.createDirectory(this.dir.resolve("sub"));
 		TestPipes.mkfifo(sub.resolve("lone.in"));
 		this.checks.watchAgain(this.registered);
 		assertThat(this.checks.watched()).contains(lone);
@@ -156,6 +151,20 @@ class WatchedPipeChecksTests {
 		assertThat(this.checks.due()).containsExactly(lone);
 		Files.delete(sub.resolve("lone.in"));
 		assertThat(this.checks.due()).containsExactly(lone);
+	}
+
+	/**
+	 * Register a check of one pipe, made in a directory of its own, {@code sub}.
+	 */
+	private PipeWatchdog.PipeCheck watchedInSubdirectory() throws Exception {
+		return watchedAlone(Files.createDirectory(this.dir.resolve("sub")).resolve("lone.in"));
+	}
+
+	/** Delete the pipe of {@link #watchedInSubdirectory()}, then its directory. */
+	private void deleteSubdirectory() throws IOException {
+		Path sub = this.dir.resolve("sub");
+		Files.delete(sub.resolve("lone.in"));
+		Files.delete(sub);
 	}
 
 	/**
