@@ -62,6 +62,18 @@ final class TestPipes implements AutoCloseable {
 	static final PipeEngine ENGINE = engine(System.getProperty(ENGINE_PROPERTY, PipeEngine.THREADS.value()));
 
 	/**
+	 * The system property that says where the event loop engine runs the handlers of test
+	 * servers that do not choose: {@code auto} (the default), {@code loop} or
+	 * {@code worker}. The build runs the engine tests on the event loop a second time
+	 * with {@code loop}: with {@code auto}, few tests run long enough for a handler to be
+	 * moved to the loop thread.
+	 */
+	static final String DISPATCH_PROPERTY = "pipeio-test.dispatch";
+
+	/** Where the event loop runs handlers of test servers that do not choose. */
+	static final DispatchMode DISPATCH = dispatch(System.getProperty(DISPATCH_PROPERTY, DispatchMode.AUTO.value()));
+
+	/**
 	 * The system property that makes the handlers' workers on the event loop virtual
 	 * threads ({@code true}; Java 21 and later), so the build can run the engine tests
 	 * with them as well.
@@ -115,7 +127,10 @@ final class TestPipes implements AutoCloseable {
 	 * @return the settings, every other setting at its default
 	 */
 	static PipeServerSettings.Builder settings(String channel, Path in, Path out) {
-		return PipeServerSettings.builder(channel, in, out).engine(ENGINE).workerThreads(WORKER_THREADS);
+		return PipeServerSettings.builder(channel, in, out)
+			.engine(ENGINE)
+			.dispatch(DISPATCH)
+			.workerThreads(WORKER_THREADS);
 	}
 
 	/** {@code Thread.ofVirtual().factory()}, which Java 17 does not have. */
@@ -327,11 +342,14 @@ final class TestPipes implements AutoCloseable {
 	/**
 	 * Return the name a thread gets while it runs a handler call of the test channel that
 	 * a stop gave up on: the reader's under the thread engine, a worker's under the event
-	 * loop.
+	 * loop, or the loop's own with {@link DispatchMode#LOOP}.
 	 * @return a regular expression of the name
 	 */
 	static String abandonedThreadPattern() {
-		return (ENGINE == PipeEngine.EVENT_LOOP) ? "pipe-io-worker-\\d+-abandoned" : "pipe-io-test-reader-abandoned";
+		if (ENGINE == PipeEngine.THREADS) {
+			return "pipe-io-test-reader-abandoned";
+		}
+		return (DISPATCH == DispatchMode.LOOP) ? "pipe-io-event-loop-abandoned" : "pipe-io-worker-\\d+-abandoned";
 	}
 
 	/**
@@ -443,6 +461,16 @@ final class TestPipes implements AutoCloseable {
 		// which.
 		throw new IllegalStateException(
 				ENGINE_PROPERTY + " '" + value + "' is not an engine to test; use threads or event-loop");
+	}
+
+	private static DispatchMode dispatch(String value) {
+		for (DispatchMode mode : DispatchMode.values()) {
+			if (mode.value().equals(value)) {
+				return mode;
+			}
+		}
+		throw new IllegalStateException(
+				DISPATCH_PROPERTY + " '" + value + "' is not a dispatch mode; use auto, loop or worker");
 	}
 
 	/** The JDK cannot set the umask; JNA is on the class path for the engine anyway. */
