@@ -27,6 +27,8 @@ final class Epoll {
 
 	static final int EPOLLONESHOT = 1 << 30;
 
+	static final int EPOLLET = 1 << 31;
+
 	private static final int EPOLL_CTL_ADD = 1;
 
 	private static final int EPOLL_CTL_DEL = 2;

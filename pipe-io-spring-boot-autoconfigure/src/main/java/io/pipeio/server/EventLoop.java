@@ -20,8 +20,10 @@ import org.jspecify.annotations.Nullable;
  * outlives the last stop; each channel's pipes stay on one loop for the channel's life.
  * <p>
  * Descriptors are registered {@code EPOLLONESHOT}: an event disarms its descriptor until
- * whoever handled it re-arms it, so a channel is never handled by two threads at once and
- * a channel that is paused or busy costs the loop nothing.
+ * whoever handled it re-arms it, so a channel that is paused or busy on a worker costs
+ * the loop nothing. The in pipe of a channel whose chunks the loop thread handles is
+ * armed edge-triggered instead ({@link #armEdgeTriggered}): the turn that emptied it
+ * leaves it armed, which saves an {@code epoll_ctl} call per request in a ping-pong.
  * <p>
  * A handler that runs on the loop thread ({@link DispatchMode#AUTO},
  * {@link DispatchMode#LOOP}) and blocks there must not hold up the other channels for
@@ -239,6 +241,21 @@ final class EventLoop {
 		checkRunning();
 		if (!this.closed) {
 			Epoll.modify(this.epfd, fd, events | Epoll.EPOLLONESHOT, token);
+		}
+	}
+
+	/**
+	 * Re-arm a registered descriptor, edge-triggered: it stays armed, and reports again
+	 * when more comes. Only for a descriptor that whoever handles it reads until it is
+	 * empty, or re-arms; and that may be reported while a handler is at it.
+	 * @param fd the descriptor
+	 * @param events what to wait for
+	 * @param token the token of its handler
+	 */
+	synchronized void armEdgeTriggered(int fd, int events, long token) throws IOException {
+		checkRunning();
+		if (!this.closed) {
+			Epoll.modify(this.epfd, fd, events | Epoll.EPOLLET, token);
 		}
 	}
 

@@ -12,7 +12,11 @@ import java.util.function.IntSupplier;
  * non-blocking reader the pipe was checked through; the loop reports it readable, and a
  * worker then reads and dispatches up to {@value #CHUNKS_PER_TURN} chunks before the
  * descriptor is armed again, so a busy channel cannot starve the others. Which thread
- * dispatches a chunk, the loop's or a worker, {@link EventLoopChunks} decides.
+ * dispatches a chunk, the loop's or a worker, {@link EventLoopChunks} decides. While the
+ * loop thread handles them, the descriptor is armed edge-triggered, and a turn that read
+ * the pipe empty leaves it so: a request then costs the loop one read and no
+ * {@code epoll_ctl}. A turn may then start while another is at the channel; the channel's
+ * {@link SerialExecutor} runs it after, and it finds the pipe empty.
  * <p>
  * Like the thread engine, the server holds no writer on the pipe: a read that returns 0
  * means every client has left, the partial line then is dropped and the channel reports
@@ -22,9 +26,10 @@ import java.util.function.IntSupplier;
  * its hang-up if it came and went meanwhile.
  * <p>
  * A paused channel's descriptor is simply not armed again, so incoming bytes stay in the
- * pipe. Stopping drains what is in the pipe without waiting for more, as
- * {@link StopDrain} does for the thread engine; a retired pipe (deleted or replaced on
- * disk) is read until its last client leaves.
+ * pipe (armed edge-triggered, it still reports each write, and the turn that finds the
+ * channel paused leaves the bytes there). Stopping drains what is in the pipe without
+ * waiting for more, as {@link StopDrain} does for the thread engine; a retired pipe
+ * (deleted or replaced on disk) is read until its last client leaves.
  *
  * @author pipe-io
  */
@@ -98,7 +103,7 @@ final class EventLoopReader implements PipeReader {
 		this.serial = new SerialExecutor(loop.handlerWorkers(settings.getWorkerThreads()));
 		this.loopChunks = new EventLoopChunks(settings.getDispatch(), dispatcher, this.framer, this.chunks,
 				this::reportFailure, () -> this.serial.execute(this::turn));
-		this.in = new InPipeDescriptor(fifo, loop, loop.newToken(this::ready));
+		this.in = new InPipeDescriptor(fifo, loop, this::ready);
 		this.clients = new InPipeClients(this.in, dispatcher, this.framer, this::reportFailure, () -> this.retired);
 	}
 
@@ -225,7 +230,7 @@ final class EventLoopReader implements PipeReader {
 				return;
 			}
 			if (read == NOTHING_YET) {
-				arm();
+				armWhenEmpty();
 				return;
 			}
 			if (read == 0 && !this.clients.departed()) {
@@ -233,7 +238,7 @@ final class EventLoopReader implements PipeReader {
 				// retirement, say) read the end of a pipe no client used, not a
 				// departure.
 				if (!this.retired) {
-					arm();
+					armWhenEmpty();
 				}
 				else if (loopThread) {
 					this.serial.execute(this::turn); // draining may wait: not on the loop
@@ -270,11 +275,11 @@ final class EventLoopReader implements PipeReader {
 				arm(); // the loop reports it again at once: other channels' turn first
 				return;
 			}
-			if (read < this.bufferSize) {
-				// A short read emptied the pipe: armed (level-triggered), the descriptor
-				// reports what comes meanwhile at once, without a read that finds
-				// nothing.
-				arm();
+			if (read < this.bufferSize && !this.clients.hangUpPending()) {
+				// A short read emptied the pipe: what comes meanwhile is reported at
+				// once, without a read that finds nothing. After a hang-up, the next
+				// read finds the end (or a next client's bytes).
+				armWhenEmpty();
 				return;
 			}
 		}
@@ -315,7 +320,11 @@ final class EventLoopReader implements PipeReader {
 	}
 
 	private void arm() throws IOException {
-		this.in.arm();
+		this.in.arm(this.loopChunks.isOnLoop());
+	}
+
+	private void armWhenEmpty() throws IOException {
+		this.in.armWhenEmpty(this.loopChunks.isOnLoop());
 	}
 
 	/** Drain when stopping, then let go of the descriptor. */

@@ -66,6 +66,15 @@ final class InPipeClients {
 	}
 
 	/**
+	 * @return whether the loop reported hang-up that no end read answered yet. An
+	 * edge-triggered descriptor does not report it again, so a read that empties the pipe
+	 * must not be the last of its turn: the end after it is the departure.
+	 */
+	boolean hangUpPending() {
+		return this.hangUpReported;
+	}
+
+	/**
 	 * Whether the end just read is a departure: the loop reported hang-up, or, for a turn
 	 * no event started, the descriptor reports it now.
 	 */

@@ -2,6 +2,7 @@ package io.pipeio.server;
 
 import java.io.IOException;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntConsumer;
 import java.util.function.IntSupplier;
 
 /**
@@ -20,7 +21,19 @@ final class InPipeDescriptor {
 
 	private final EventLoop loop;
 
-	private final long token;
+	private final IntConsumer handler;
+
+	/**
+	 * The token of the current registration: each renewal takes a new one, so that what
+	 * the loop reports of the descriptor it replaced is ignored.
+	 */
+	private long token;
+
+	/**
+	 * Whether the descriptor is armed edge-triggered: a turn that emptied the pipe leaves
+	 * it armed.
+	 */
+	private boolean edgeTriggered;
 
 	/** Set from just before a read checks whether it may go on until it returned. */
 	private volatile boolean reading;
@@ -31,24 +44,57 @@ final class InPipeDescriptor {
 	 */
 	private long taken;
 
-	InPipeDescriptor(FifoDescriptor fifo, EventLoop loop, long token) {
+	/**
+	 * @param fifo the FIFO, opened and checked
+	 * @param loop the loop that reports it
+	 * @param handler told, on the loop thread, what the loop reports of it
+	 */
+	InPipeDescriptor(FifoDescriptor fifo, EventLoop loop, IntConsumer handler) {
 		this.fifo = fifo;
 		this.loop = loop;
-		this.token = token;
+		this.handler = handler;
+		this.token = loop.newToken(handler);
 	}
 
 	FifoDescriptor fifo() {
 		return this.fifo;
 	}
 
-	/** Register with the loop, armed: the loop reports input, or hang-up. */
+	/**
+	 * Register with the loop, armed one-shot: the loop reports input, or hang-up, once.
+	 */
 	void register() throws IOException {
+		this.edgeTriggered = false;
 		this.loop.add(this.fifo.descriptor(), Epoll.EPOLLIN, this.token);
 	}
 
-	/** Have the loop report the descriptor again. */
-	void arm() throws IOException {
-		this.loop.arm(this.fifo.descriptor(), Epoll.EPOLLIN, this.token);
+	/**
+	 * Have the loop report the descriptor again, at once if the pipe holds bytes.
+	 * @param onLoop whether the loop thread handles the channel's chunks: then armed
+	 * edge-triggered, else one-shot, so that the loop is not told of a channel that
+	 * workers are busy with
+	 */
+	void arm(boolean onLoop) throws IOException {
+		this.edgeTriggered = onLoop;
+		if (onLoop) {
+			this.loop.armEdgeTriggered(this.fifo.descriptor(), Epoll.EPOLLIN, this.token);
+		}
+		else {
+			this.loop.arm(this.fifo.descriptor(), Epoll.EPOLLIN, this.token);
+		}
+	}
+
+	/**
+	 * Have the loop report what comes next, once a read found the pipe empty (or took
+	 * less than it asked for, which a pipe does only when it empties). Edge-triggered,
+	 * the descriptor is armed still: the next write reports it, and nothing is called.
+	 * @param onLoop whether the loop thread handles the channel's chunks
+	 */
+	void armWhenEmpty(boolean onLoop) throws IOException {
+		// a failed loop waits on nothing: arming tells the channel so
+		if (!this.edgeTriggered || !onLoop || this.loop.failed()) {
+			arm(onLoop);
+		}
 	}
 
 	/**
@@ -61,6 +107,11 @@ final class InPipeDescriptor {
 	 */
 	void renew() throws IOException {
 		this.loop.remove(this.fifo.descriptor());
+		// Events the loop pulled for the old descriptor, a hang-up above all, are not
+		// the new one's: an edge-triggered descriptor may be reported while a worker
+		// reads it.
+		this.loop.removeToken(this.token);
+		this.token = this.loop.newToken(this.handler);
 		this.fifo.renewReaderIfEmpty();
 		register();
 	}
