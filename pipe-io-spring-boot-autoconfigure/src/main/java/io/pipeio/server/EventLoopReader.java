@@ -133,9 +133,9 @@ final class EventLoopReader implements PipeReader {
 	}
 
 	/** The loop reports the descriptor: a turn, on the loop thread if it may. */
-	private void ready(int events) {
+	private void ready(int registration, int events) {
 		if ((events & Epoll.EPOLLHUP) != 0) {
-			this.clients.hangUp();
+			this.clients.hangUp(registration);
 		}
 		if (!this.loopChunks.isOnLoop() || !this.serial.runHereIfIdle(this::turn)) {
 			this.serial.execute(this::turn);

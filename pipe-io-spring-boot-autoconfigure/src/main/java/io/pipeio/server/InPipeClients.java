@@ -12,7 +12,7 @@ import java.util.function.Consumer;
  * present or gone: the pipe that replaced it reports its own.
  * <p>
  * Only the reader's turns call it, one at a time; the loop reports a hang-up through
- * {@link #hangUp()}.
+ * {@link #hangUp(int)}.
  *
  * @author pipe-io
  */
@@ -39,10 +39,12 @@ final class InPipeClients {
 	private boolean renewPending;
 
 	/**
-	 * The loop reported hang-up: the next end read is a departure, also if a next client
-	 * opened the pipe meanwhile. Cleared by the turn that reads that end.
+	 * The registration of the descriptor for which the loop reported hang-up, 0 for none:
+	 * the next end read is a departure, also if a next client opened the pipe meanwhile.
+	 * Cleared by the turn that reads that end. One for a descriptor that was replaced
+	 * since is not the current descriptor's: a worker may have read that end already.
 	 */
-	private volatile boolean hangUpReported;
+	private volatile int hangUpRegistration;
 
 	/**
 	 * @param in the descriptor the clients are seen through
@@ -60,9 +62,12 @@ final class InPipeClients {
 		this.retired = retired;
 	}
 
-	/** The loop reported hang-up on the descriptor. */
-	void hangUp() {
-		this.hangUpReported = true;
+	/**
+	 * The loop reported hang-up on the descriptor.
+	 * @param registration the registration it came through
+	 */
+	void hangUp(int registration) {
+		this.hangUpRegistration = registration;
 	}
 
 	/**
@@ -71,7 +76,7 @@ final class InPipeClients {
 	 * must not be the last of its turn: the end after it is the departure.
 	 */
 	boolean hangUpPending() {
-		return this.hangUpReported;
+		return this.hangUpRegistration == this.in.registration();
 	}
 
 	/**
@@ -79,8 +84,8 @@ final class InPipeClients {
 	 * no event started, the descriptor reports it now.
 	 */
 	boolean departed() throws IOException {
-		boolean reported = this.hangUpReported;
-		this.hangUpReported = false;
+		boolean reported = hangUpPending();
+		this.hangUpRegistration = 0;
 		return reported || this.in.writerCameAndLeft();
 	}
 

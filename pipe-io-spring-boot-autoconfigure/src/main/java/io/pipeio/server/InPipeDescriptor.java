@@ -2,7 +2,6 @@ package io.pipeio.server;
 
 import java.io.IOException;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.IntConsumer;
 import java.util.function.IntSupplier;
 
 /**
@@ -21,13 +20,20 @@ final class InPipeDescriptor {
 
 	private final EventLoop loop;
 
-	private final IntConsumer handler;
+	private final Reports reports;
 
 	/**
-	 * The token of the current registration: each renewal takes a new one, so that what
-	 * the loop reports of the descriptor it replaced is ignored.
+	 * The token of the current registration, 0 before the first: each takes a new one, so
+	 * that what the loop pulled for the descriptor a renewal replaced is ignored.
 	 */
 	private long token;
+
+	/**
+	 * The number of the current registration, which the loop's reports carry: a report
+	 * handed out while a renewal replaces the descriptor is told all the same, and tells
+	 * by its number that it is not the new descriptor's. Only turns use it.
+	 */
+	private int registration;
 
 	/**
 	 * Whether the descriptor is armed edge-triggered: a turn that emptied the pipe leaves
@@ -47,13 +53,12 @@ final class InPipeDescriptor {
 	/**
 	 * @param fifo the FIFO, opened and checked
 	 * @param loop the loop that reports it
-	 * @param handler told, on the loop thread, what the loop reports of it
+	 * @param reports told, on the loop thread, what the loop reports of it
 	 */
-	InPipeDescriptor(FifoDescriptor fifo, EventLoop loop, IntConsumer handler) {
+	InPipeDescriptor(FifoDescriptor fifo, EventLoop loop, Reports reports) {
 		this.fifo = fifo;
 		this.loop = loop;
-		this.handler = handler;
-		this.token = loop.newToken(handler);
+		this.reports = reports;
 	}
 
 	FifoDescriptor fifo() {
@@ -64,8 +69,19 @@ final class InPipeDescriptor {
 	 * Register with the loop, armed one-shot: the loop reports input, or hang-up, once.
 	 */
 	void register() throws IOException {
+		this.loop.removeToken(this.token);
+		int registered = ++this.registration;
+		this.token = this.loop.newToken((events) -> this.reports.report(registered, events));
 		this.edgeTriggered = false;
 		this.loop.add(this.fifo.descriptor(), Epoll.EPOLLIN, this.token);
+	}
+
+	/**
+	 * @return the number of the current registration, which the reports of the current
+	 * descriptor carry; only turns ask
+	 */
+	int registration() {
+		return this.registration;
 	}
 
 	/**
@@ -107,11 +123,6 @@ final class InPipeDescriptor {
 	 */
 	void renew() throws IOException {
 		this.loop.remove(this.fifo.descriptor());
-		// Events the loop pulled for the old descriptor, a hang-up above all, are not
-		// the new one's: an edge-triggered descriptor may be reported while a worker
-		// reads it.
-		this.loop.removeToken(this.token);
-		this.token = this.loop.newToken(this.handler);
 		this.fifo.renewReaderIfEmpty();
 		register();
 	}
@@ -184,6 +195,23 @@ final class InPipeDescriptor {
 	}
 
 	/** Unregister and close; the number may name another file afterwards. */
+	/**
+	 * Told, on the loop thread, what the loop reports of the descriptor. An
+	 * edge-triggered descriptor may be reported while a worker reads it, so a report may
+	 * come for a descriptor that a renewal is replacing: the number of the registration
+	 * it came through tells.
+	 */
+	@FunctionalInterface
+	interface Reports {
+
+		/**
+		 * @param registration the number of the registration the report came through
+		 * @param events what the loop reports
+		 */
+		void report(int registration, int events);
+
+	}
+
 	void release() {
 		this.loop.remove(this.fifo.descriptor());
 		this.loop.removeToken(this.token);

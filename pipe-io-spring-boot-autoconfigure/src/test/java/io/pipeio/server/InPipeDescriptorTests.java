@@ -40,7 +40,8 @@ class InPipeDescriptorTests {
 		Path path = this.dir.resolve("test.in");
 		TestPipes.mkfifo(path);
 		this.loop = EventLoopGroup.acquire(1);
-		this.in = new InPipeDescriptor(FifoDescriptor.open(path), this.loop, this.reports::add);
+		this.in = new InPipeDescriptor(FifoDescriptor.open(path), this.loop,
+				(registration, events) -> this.reports.add(events));
 		this.in.register();
 		this.client = Posix.open(path.toString(), Posix.O_WRONLY | Posix.O_NONBLOCK);
 	}

@@ -1,10 +1,6 @@
 package io.pipeio.server;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
-import java.lang.reflect.Field;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -44,7 +40,7 @@ class PipeServerDepartureRaceTests extends PipeServerTestSupport {
 		PipeServer server = this.pipes.server(this.pipes.settings().bufferSize(64).build(), this.pipes.recorder,
 				heldAtFirstArrival());
 		server.start();
-		FifoDescriptor in = inFifo(server);
+		FifoDescriptor in = ReaderInternals.inFifo(server);
 		PipeTestClient first = this.pipes.writer();
 		try {
 			first.send(line);
@@ -55,7 +51,7 @@ class PipeServerDepartureRaceTests extends PipeServerTestSupport {
 		}
 		synchronized (in) {
 			this.release.countDown();
-			await().atMost(Duration.ofSeconds(10)).until(() -> isThreadBlockedOn(in));
+			await().atMost(Duration.ofSeconds(10)).until(() -> ReaderInternals.isThreadBlockedOn(in));
 			try (PipeTestClient next = this.pipes.writer()) {
 				next.send("next");
 			}
@@ -81,42 +77,6 @@ class PipeServerDepartureRaceTests extends PipeServerTestSupport {
 				}
 			}
 		};
-	}
-
-	private static boolean isThreadBlockedOn(Object monitor) {
-		int identity = System.identityHashCode(monitor);
-		return Arrays.stream(ManagementFactory.getThreadMXBean().dumpAllThreads(false, false))
-			.filter((info) -> info.getThreadState() == Thread.State.BLOCKED)
-			.map(ThreadInfo::getLockInfo)
-			.anyMatch((lock) -> lock != null && lock.getIdentityHashCode() == identity
-					&& lock.getClassName().equals(FifoDescriptor.class.getName()))
-				|| TestPipes.liveVirtualWorkers().stream().anyMatch(PipeServerDepartureRaceTests::isBlockedInAFifo);
-	}
-
-	/**
-	 * A virtual worker, which the thread dump leaves out, blocked entering a
-	 * {@link FifoDescriptor}'s monitor: the only one the race's threads can block on.
-	 */
-	private static boolean isBlockedInAFifo(Thread worker) {
-		StackTraceElement[] stack = worker.getStackTrace();
-		return worker.getState() == Thread.State.BLOCKED && stack.length > 0
-				&& stack[0].getClassName().equals(FifoDescriptor.class.getName());
-	}
-
-	private static FifoDescriptor inFifo(PipeServer server) throws ReflectiveOperationException {
-		Object pipes = field(PipeServer.class, "pipes").get(server);
-		Object readers = field(ChannelPipes.class, "inbound").get(pipes);
-		Object reader = field(InPipeReaders.class, "current").get(readers);
-		if (reader instanceof EventLoopReader) {
-			return ((InPipeDescriptor) field(EventLoopReader.class, "in").get(reader)).fifo();
-		}
-		return (FifoDescriptor) field(InboundPipe.class, "fifo").get(reader);
-	}
-
-	private static Field field(Class<?> type, String name) throws NoSuchFieldException {
-		Field field = type.getDeclaredField(name);
-		field.setAccessible(true);
-		return field;
 	}
 
 	private static void awaitQuietly(CountDownLatch latch) {
