@@ -25,11 +25,11 @@ import java.util.function.IntSupplier;
  * closed: the FIFO never loses its last reader), which reports the next client's data, or
  * its hang-up if it came and went meanwhile.
  * <p>
- * A paused channel's descriptor is simply not armed again, so incoming bytes stay in the
- * pipe (armed edge-triggered, it still reports each write, and the turn that finds the
- * channel paused leaves the bytes there). Stopping drains what is in the pipe without
- * waiting for more, as {@link StopDrain} does for the thread engine; a retired pipe
- * (deleted or replaced on disk) is read until its last client leaves.
+ * A paused channel's descriptor is not armed again (one armed edge-triggered is
+ * disarmed), so incoming bytes stay in the pipe and cost the loop nothing. Stopping
+ * drains what is in the pipe without waiting for more, as {@link StopDrain} does for the
+ * thread engine; a retired pipe (deleted or replaced on disk) is read until its last
+ * client leaves.
  *
  * @author pipe-io
  */
@@ -312,6 +312,7 @@ final class EventLoopReader implements PipeReader {
 
 	/** Leave the descriptor unarmed while paused; {@link #resume()} arms it. */
 	private void park() throws IOException {
+		this.in.disarm();
 		this.parked.set(true);
 		// resumed meanwhile: resume() may have seen parked still unset
 		if (!this.dispatcher.isReadingHeld() && this.parked.compareAndSet(true, false)) {

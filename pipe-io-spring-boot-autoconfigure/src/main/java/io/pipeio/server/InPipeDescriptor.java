@@ -101,6 +101,18 @@ final class InPipeDescriptor {
 	}
 
 	/**
+	 * Have the loop report nothing more of the pipe's input until it is armed again: a
+	 * descriptor armed edge-triggered would report every write to a paused channel. A
+	 * hang-up is still reported, once.
+	 */
+	void disarm() throws IOException {
+		if (this.edgeTriggered) {
+			this.edgeTriggered = false;
+			this.loop.arm(this.fifo.descriptor(), 0, this.token);
+		}
+	}
+
+	/**
 	 * Have the loop report what comes next, once a read found the pipe empty (or took
 	 * less than it asked for, which a pipe does only when it empties). Edge-triggered,
 	 * the descriptor is armed still: the next write reports it, and nothing is called.

@@ -3,6 +3,7 @@ package io.pipeio.server;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -96,6 +97,39 @@ class InPipeDescriptorTests {
 		this.in.armWhenEmpty(true);
 		send("third\n");
 		assertThat(read()).isEqualTo("third\n");
+	}
+
+	@Test
+	void disarmedOnTheLoopAPipeIsNotReportedUntilArmedAgain() throws Exception {
+		this.in.arm(true);
+		send("first\n");
+		assertThat(read()).isEqualTo("first\n");
+		this.in.disarm(); // paused
+		send("second\n");
+		awaitLoopPassedThisPoint();
+		assertThat(this.reports).isEmpty();
+		this.in.arm(true);
+		assertThat(read()).isEqualTo("second\n");
+	}
+
+	/**
+	 * Wait until the loop reported a descriptor of the test's own that became ready only
+	 * now: it reports what became ready before it first, or with it.
+	 */
+	private void awaitLoopPassedThisPoint() throws Exception {
+		CountDownLatch reported = new CountDownLatch(1);
+		int marker = PosixPoll.eventfd();
+		long token = this.loop.newToken((events) -> reported.countDown());
+		try {
+			this.loop.add(marker, Epoll.EPOLLIN, token);
+			PosixPoll.signal(marker);
+			assertThat(reported.await(10, TimeUnit.SECONDS)).as("marker reported by the loop").isTrue();
+		}
+		finally {
+			this.loop.remove(marker);
+			this.loop.removeToken(token);
+			Posix.close(marker);
+		}
 	}
 
 	private void send(String text) throws Exception {
