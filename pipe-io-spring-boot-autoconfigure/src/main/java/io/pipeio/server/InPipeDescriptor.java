@@ -207,6 +207,12 @@ final class InPipeDescriptor {
 	}
 
 	/** Unregister and close; the number may name another file afterwards. */
+	void release() {
+		this.loop.remove(this.fifo.descriptor());
+		this.loop.removeToken(this.token);
+		this.fifo.close();
+	}
+
 	/**
 	 * Told, on the loop thread, what the loop reports of the descriptor. An
 	 * edge-triggered descriptor may be reported while a worker reads it, so a report may
@@ -222,12 +228,6 @@ final class InPipeDescriptor {
 		 */
 		void report(int registration, int events);
 
-	}
-
-	void release() {
-		this.loop.remove(this.fifo.descriptor());
-		this.loop.removeToken(this.token);
-		this.fifo.close();
 	}
 
 }
