@@ -238,10 +238,7 @@ final class EventLoop {
 	 * @param token the token of its handler
 	 */
 	synchronized void arm(int fd, int events, long token) throws IOException {
-		checkRunning();
-		if (!this.closed) {
-			Epoll.modify(this.epfd, fd, events | Epoll.EPOLLONESHOT, token);
-		}
+		modify(fd, events | Epoll.EPOLLONESHOT, token);
 	}
 
 	/**
@@ -253,9 +250,14 @@ final class EventLoop {
 	 * @param token the token of its handler
 	 */
 	synchronized void armEdgeTriggered(int fd, int events, long token) throws IOException {
+		modify(fd, events | Epoll.EPOLLET, token);
+	}
+
+	/** Called with this loop's lock held, as every change to its epoll set is. */
+	private void modify(int fd, int events, long token) throws IOException {
 		checkRunning();
 		if (!this.closed) {
-			Epoll.modify(this.epfd, fd, events | Epoll.EPOLLET, token);
+			Epoll.modify(this.epfd, fd, events, token);
 		}
 	}
 
