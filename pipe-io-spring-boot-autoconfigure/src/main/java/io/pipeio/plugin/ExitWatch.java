@@ -107,14 +107,38 @@ final class ExitWatch {
 	 * {@link ProcessHandle#isAlive()} knows
 	 */
 	static char state(ProcessHandle process) {
+		String stat = stat(process);
+		int end = stat.lastIndexOf(')');
+		return (end >= 0 && end + 2 < stat.length()) ? stat.charAt(end + 2) : '?';
+	}
+
+	/**
+	 * A process for a log line: its pid, and what {@code /proc/<pid>/stat} tells of its
+	 * command and state, such as {@code 4242 (python3, S)}; only the pid if it is gone or
+	 * that cannot be told.
+	 * @param process the process
+	 * @return the description
+	 */
+	static String describe(ProcessHandle process) {
+		String stat = stat(process);
+		int start = stat.indexOf('(');
+		int end = stat.lastIndexOf(')');
+		if (start < 0 || end < start || end + 2 >= stat.length()) {
+			return Long.toString(process.pid());
+		}
+		return process.pid() + " (" + stat.substring(start + 1, end) + ", " + stat.charAt(end + 2) + ")";
+	}
+
+	/**
+	 * @return "pid (command) state ...", where the command may hold spaces and
+	 * parentheses; empty if the process is gone or this is not a system with /proc
+	 */
+	private static String stat(ProcessHandle process) {
 		try {
-			// "pid (command) state ...": the command may hold spaces and parentheses
-			String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
-			int end = stat.lastIndexOf(')');
-			return (end >= 0 && end + 2 < stat.length()) ? stat.charAt(end + 2) : '?';
+			return Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
 		}
 		catch (IOException ex) {
-			return '?'; // gone meanwhile, or not a system with /proc
+			return "";
 		}
 	}
 

@@ -4,9 +4,13 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 /**
  * One launched process of a plug-in, with the thread that hands its stderr on line by
@@ -17,8 +21,16 @@ import java.util.function.IntConsumer;
  */
 final class PluginInstance {
 
+	/** What happens to a plug-in is told in one category, its supervisor's. */
+	private static final Log logger = LogFactory.getLog(PluginSupervisor.class);
+
+	/** The most processes a warning names; a tree may have thousands. */
+	private static final int MAX_NAMED = 10;
+
 	/** How long an ended instance waits for its stderr: a descendant may hold it open. */
 	private static final long STDERR_JOIN_MILLIS = TimeUnit.SECONDS.toMillis(2);
+
+	private final String channel;
 
 	private final String threadName;
 
@@ -30,10 +42,11 @@ final class PluginInstance {
 
 	private final long startedNanos = System.nanoTime();
 
-	private PluginInstance(String threadName, Process process, Consumer<String> stderrLines) {
-		this.threadName = threadName;
+	private PluginInstance(String channel, Process process, Consumer<String> stderrLines) {
+		this.channel = channel;
+		this.threadName = "pipe-io-plugin-" + channel;
 		this.process = process;
-		this.stderrPump = StderrPump.start(process.getErrorStream(), threadName + "-stderr", stderrLines);
+		this.stderrPump = StderrPump.start(process.getErrorStream(), this.threadName + "-stderr", stderrLines);
 	}
 
 	/**
@@ -51,7 +64,7 @@ final class PluginInstance {
 	static PluginInstance launch(String channel, PluginSettings settings, Path inPipe, Path outPipe,
 			PluginSupervisor.FifoCheck fifoCheck, Consumer<String> stderrLines) throws IOException {
 		Process process = PluginProcesses.start(channel, settings, inPipe, outPipe, fifoCheck);
-		return new PluginInstance("pipe-io-plugin-" + channel, process, stderrLines);
+		return new PluginInstance(channel, process, stderrLines);
 	}
 
 	/**
@@ -79,10 +92,26 @@ final class PluginInstance {
 	 * @return its exit code
 	 */
 	int terminate(Duration grace) {
-		ProcessTrees.terminate(this.process.toHandle(), grace);
+		List<String> killed = ProcessTrees.terminate(this.process.toHandle(), grace);
+		if (!killed.isEmpty()) {
+			warnKilled(grace, killed);
+		}
 		int code = ProcessTrees.exitCode(this.process);
 		joinStderr();
 		return code;
+	}
+
+	/**
+	 * Its exit code alone (137, or 143 for one that took SIGTERM too late) does not
+	 * always tell that it had to be killed, nor which process of the tree held out.
+	 */
+	private void warnKilled(Duration grace, List<String> killed) {
+		String named = String.join(", ", killed.subList(0, Math.min(killed.size(), MAX_NAMED)));
+		String more = (killed.size() > MAX_NAMED) ? " and " + (killed.size() - MAX_NAMED) + " more" : "";
+		logger.warn("Plug-in of channel '" + this.channel + "' did not end within " + grace.toMillis()
+				+ " ms of SIGTERM and was killed (SIGKILL); still running were " + named + more
+				+ ". A plug-in should exit on SIGTERM; its plugin.stop-timeout (and, as the application stops,"
+				+ " the shutdown phase's timeout) sets how long it may take.");
 	}
 
 	/**

@@ -2,6 +2,7 @@ package io.pipeio.plugin;
 
 import java.time.Duration;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -25,22 +26,30 @@ final class ProcessTrees {
 	 * End a process tree.
 	 * @param root the process
 	 * @param timeout how long the processes may take to end after SIGTERM
-	 * @return whether SIGKILL was needed
+	 * @return the processes that SIGTERM left running until the timeout and that were
+	 * killed, each described as {@link ExitWatch#describe} does; empty if SIGTERM ended
+	 * them all
 	 */
-	static boolean terminate(ProcessHandle root, Duration timeout) {
+	static List<String> terminate(ProcessHandle root, Duration timeout) {
 		Set<ProcessHandle> tree = snapshot(root);
 		tree.forEach(ProcessHandle::destroy);
 		// as systemd does: one stopped by a signal (kill -STOP, a debugger) gets to end
 		ProcessFreeze.resume(tree);
 		if (awaitExit(tree, timeout)) {
-			return false;
+			return List.of();
 		}
+		// Described before the kill, which leaves nothing to tell what each was doing
+		// (running on, or stuck in the kernel), or what it was.
+		List<String> running = tree.stream()
+			.filter((process) -> !ExitWatch.hasExited(process))
+			.map(ExitWatch::describe)
+			.toList();
 		// A process may have started children while it was asked to stop, and may
 		// start more until it is killed: stopped first, the tree is listed whole.
 		Set<ProcessHandle> left = ProcessFreeze.freeze(root, tree);
 		left.forEach(ProcessHandle::destroyForcibly);
 		awaitExit(left, KILL_WAIT);
-		return true;
+		return running;
 	}
 
 	/**

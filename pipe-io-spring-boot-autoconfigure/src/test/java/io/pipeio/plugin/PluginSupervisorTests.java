@@ -17,9 +17,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -29,6 +33,7 @@ import static org.awaitility.Awaitility.await;
  * needed).
  */
 @Timeout(120)
+@ExtendWith(OutputCaptureExtension.class)
 class PluginSupervisorTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(30);
@@ -120,7 +125,7 @@ class PluginSupervisorTests {
 	}
 
 	@Test
-	void pluginThatIgnoresSigtermIsKilledAfterTheStopTimeout() {
+	void pluginThatIgnoresSigtermIsKilledAfterTheStopTimeout(CapturedOutput output) {
 		PluginSupervisor supervisor = supervise(bash("trap '' TERM; echo ready >&2; while true; do sleep 0.2; done")
 			.withStopTimeout(Duration.ofMillis(500)));
 		await().atMost(WAIT).until(() -> this.recorder.lines.contains("ready"));
@@ -132,6 +137,17 @@ class PluginSupervisorTests {
 		assertThat(supervisor.getLastExitCode()).isEqualTo(128 + 9);
 		assertThat(supervisor.getState()).isEqualTo(PluginState.STOPPED);
 		assertThat(this.recorder.exits).containsExactly("137:false");
+		assertThat(output).contains("Plug-in of channel 'test' did not end within 500 ms of SIGTERM and was killed"
+				+ " (SIGKILL); still running were " + process.pid() + " (bash, ");
+	}
+
+	@Test
+	void pluginThatEndsOnSigtermIsStoppedWithoutAWarning(CapturedOutput output) {
+		PluginSupervisor supervisor = supervise(bash("echo ready >&2; sleep 1000").withStopTimeout(WAIT));
+		await().atMost(WAIT).until(() -> this.recorder.lines.contains("ready"));
+		supervisor.stop();
+		assertThat(supervisor.getLastExitCode()).isEqualTo(128 + 15);
+		assertThat(output).doesNotContain("was killed");
 	}
 
 	@Test

@@ -7,9 +7,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,8 +41,30 @@ class ProcessTreesTests {
 				Thread.onSpinWait();
 			}
 			assertThat(marked()).as("the tree started its children").hasSizeGreaterThanOrEqualTo(20);
-			assertThat(ProcessTrees.terminate(root.toHandle(), Duration.ofMillis(200))).isTrue();
+			assertThat(ProcessTrees.terminate(root.toHandle(), Duration.ofMillis(200)))
+				.as("what SIGTERM left and SIGKILL ended, described")
+				.hasSizeGreaterThanOrEqualTo(20)
+				.anyMatch((left) -> left.matches(root.pid() + " \\(bash, [RS]\\)"))
+				.anyMatch((left) -> left.matches("\\d+ \\(sleep, [RS]\\)"));
 			assertThat(marked()).as("children of the tree left running").isEmpty();
+		}
+		finally {
+			root.destroyForcibly();
+		}
+	}
+
+	@Test
+	void aTreeThatEndsOnSigtermIsNotKilled() throws Exception {
+		Process root = new ProcessBuilder("bash", "-c", "sleep 30 & sleep 30 & wait", this.marker).start();
+		try {
+			long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+			while (root.descendants().count() < 2 && System.nanoTime() < deadline) {
+				Thread.onSpinWait();
+			}
+			assertThat(root.descendants().count()).as("the tree started its children").isEqualTo(2);
+			assertThat(ProcessTrees.terminate(root.toHandle(), Duration.ofSeconds(20))).isEmpty();
+			assertThat(root.waitFor(10, TimeUnit.SECONDS)).isTrue();
+			assertThat(root.exitValue()).isEqualTo(128 + 15);
 		}
 		finally {
 			root.destroyForcibly();
