@@ -16,9 +16,12 @@ import io.pipeio.testsupport.Python;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -28,10 +31,13 @@ import static org.awaitility.Awaitility.await;
  * application may keep busy: its exit is seen and it is restarted, and a stop sees it end
  * on SIGTERM, while every thread of that pool is blocked.
  */
-@Timeout(120)
+@Timeout(180)
+@ExtendWith(OutputCaptureExtension.class)
 class PluginBusyCommonPoolTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(30);
+
+	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
 
 	/** Upper-cases each line; {@code die} exits 1 at once. Ends on SIGTERM (143). */
 	private static final String PLUGIN = String.join("\n", "import sys, os", "for line in sys.stdin:",
@@ -63,7 +69,7 @@ class PluginBusyCommonPoolTests {
 	}
 
 	@Test
-	void aPluginEndingOnSigtermIsSeenToEndWhileTheCommonPoolIsBusy() throws Exception {
+	void aPluginEndingOnSigtermIsSeenToEndWhileTheCommonPoolIsBusy(CapturedOutput output) throws Exception {
 		runner().run((context) -> {
 			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
 			PluginSupervisor plugin = registry.getRequiredChannel("calc").getPlugin();
@@ -71,8 +77,12 @@ class PluginBusyCommonPoolTests {
 			occupyTheCommonPool();
 			long start = System.nanoTime();
 			registry.stop("calc");
-			// Not waited for until the 20 s stop timeout, then killed (137).
-			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+			// Seen to end rather than waited for until the stop timeout and then killed.
+			// Its exit code would not tell: killed after it took the SIGTERM, it is 143.
+			// The timeout is long because a process can take many seconds to end on a
+			// busy host, while it waits in the kernel (state D).
+			assertThat(output).doesNotContain("was killed");
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(STOP_TIMEOUT);
 			assertThat(plugin.getLastExitCode()).isEqualTo(143);
 		});
 	}
@@ -84,7 +94,8 @@ class PluginBusyCommonPoolTests {
 			.withPropertyValues("pipe-io.channels.calc.plugin.command[0]=" + Python.interpreter(),
 					"pipe-io.channels.calc.plugin.command[1]=" + script,
 					"pipe-io.channels.calc.plugin.backoff.initial=100ms",
-					"pipe-io.channels.calc.plugin.stop-timeout=20s");
+					"pipe-io.channels.calc.plugin.stop-timeout=" + STOP_TIMEOUT.toSeconds() + "s",
+					"spring.lifecycle.timeout-per-shutdown-phase=" + (STOP_TIMEOUT.toSeconds() + 30) + "s");
 	}
 
 	/**
