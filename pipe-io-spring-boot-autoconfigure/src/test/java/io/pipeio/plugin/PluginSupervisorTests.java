@@ -143,7 +143,9 @@ class PluginSupervisorTests {
 
 	@Test
 	void pluginThatEndsOnSigtermIsStoppedWithoutAWarning(CapturedOutput output) {
-		PluginSupervisor supervisor = supervise(bash("echo ready >&2; sleep 1000").withStopTimeout(WAIT));
+		// Long: a busy host may hold a process in the kernel (state D) for seconds.
+		PluginSupervisor supervisor = supervise(
+				bash("echo ready >&2; sleep 1000").withStopTimeout(Duration.ofSeconds(60)));
 		await().atMost(WAIT).until(() -> this.recorder.lines.contains("ready"));
 		supervisor.stop();
 		assertThat(supervisor.getLastExitCode()).isEqualTo(128 + 15);
