@@ -32,8 +32,6 @@ final class PluginInstance {
 
 	private final String channel;
 
-	private final String threadName;
-
 	private final Process process;
 
 	private final Thread stderrPump;
@@ -44,9 +42,8 @@ final class PluginInstance {
 
 	private PluginInstance(String channel, Process process, Consumer<String> stderrLines) {
 		this.channel = channel;
-		this.threadName = "pipe-io-plugin-" + channel;
 		this.process = process;
-		this.stderrPump = StderrPump.start(process.getErrorStream(), this.threadName + "-stderr", stderrLines);
+		this.stderrPump = StderrPump.start(process.getErrorStream(), threadName() + "-stderr", stderrLines);
 	}
 
 	/**
@@ -72,7 +69,7 @@ final class PluginInstance {
 	 * @param exited told of the exit code
 	 */
 	void watchExit(IntConsumer exited) {
-		ExitWatch.watch(this.process, this.threadName + "-exit", exited);
+		ExitWatch.watch(this.process, threadName() + "-exit", exited);
 	}
 
 	/**
@@ -112,6 +109,11 @@ final class PluginInstance {
 				+ " ms of SIGTERM and was killed (SIGKILL); still running were " + named + more
 				+ ". A plug-in should exit on SIGTERM; its plugin.stop-timeout (and, as the application stops,"
 				+ " the shutdown phase's timeout) sets how long it may take.");
+	}
+
+	/** The start of its threads' names. */
+	private String threadName() {
+		return "pipe-io-plugin-" + this.channel;
 	}
 
 	/**
