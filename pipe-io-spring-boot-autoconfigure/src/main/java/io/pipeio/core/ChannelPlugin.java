@@ -8,8 +8,11 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 import io.pipeio.plugin.PluginObserver;
+import io.pipeio.plugin.PluginSettings;
 import io.pipeio.plugin.PluginState;
 import io.pipeio.plugin.PluginSupervisor;
+import io.pipeio.plugin.RestartPolicy;
+import io.pipeio.server.Durations;
 import io.pipeio.server.InputFence;
 import io.pipeio.server.PipeServer;
 import org.apache.commons.logging.Log;
@@ -78,17 +81,20 @@ final class ChannelPlugin implements PluginObserver {
 	public void onExited(PluginSupervisor plugin, int exitCode, boolean willRestart) {
 		// An exit the supervisor restarts on its own leaves it in BACKOFF; a restart
 		// asked for finds it still RUNNING.
-		boolean requested = willRestart && plugin.getState() == PluginState.RUNNING;
+		PluginState state = plugin.getState();
+		boolean requested = willRestart && state == PluginState.RUNNING;
 		String reason = "the plug-in exited with code " + exitCode + (willRestart ? " and is restarted" : "");
-		String next = willRestart ? "; restarting" : "; state " + plugin.getState();
+		String next = willRestart ? "; restarting" : "; state " + state + gaveUp(plugin, state);
 		String exited = "Plug-in of channel '" + plugin.getChannel() + "' exited with code " + exitCode + next
 				+ (requested ? ", as asked" : "");
-		if (requested || (!willRestart && plugin.getState() == PluginState.STOPPED)) {
+		if (requested || (!willRestart && state == PluginState.STOPPED)) {
 			// asked to stop or restart (SIGTERM gives 143), or ended well, not to be
 			// restarted
 			logger.info(exited);
 		}
-		else if (exitCode != 0 || willRestart) {
+		else {
+			// restarted by its policy, or FAILED: also after an exit with code 0 that
+			// "restart: always" wanted to restart but max-restarts did not allow
 			logger.warn(exited);
 		}
 		// Stopped with its channel, the channel's stop drains what the plug-in wrote (an
@@ -162,10 +168,33 @@ final class ChannelPlugin implements PluginObserver {
 		}
 	}
 
-	private void discardUnread() {
-		if (!this.supervisor.getSettings().stdio()) {
-			return;
+	/**
+	 * Say why a plug-in that is not restarted is FAILED. Under {@code always} or
+	 * {@code on-failure} only a restart the budget refused leaves it so (an exit with
+	 * code 0 under {@code always} too, which nothing else would tell); under
+	 * {@code never}, a failure.
+	 */
+	private static String gaveUp(PluginSupervisor plugin, PluginState state) {
+		if (state != PluginState.FAILED) {
+			return "";
 		}
+		PluginSettings settings = plugin.getSettings();
+		if (settings.restart() == RestartPolicy.NEVER) {
+			return " (plugin.restart is never)";
+		}
+		return " (gave up: its " + settings.maxRestarts() + " restart(s) within "
+				+ Durations.format(settings.restartWindow())
+				+ " are used up, see plugin.max-restarts and plugin.restart-window;"
+				+ " the pipeio endpoint's restart starts it again)";
+	}
+
+	/**
+	 * Throw away the request lines the plug-in left unread in the out pipe, whether it
+	 * read them from its stdin or opened the pipe itself: the next instance must start
+	 * with the next request, or every later answer would go to the request before its
+	 * own.
+	 */
+	private void discardUnread() {
 		try {
 			long lines = this.server.discardUnread();
 			if (lines > 0) {
