@@ -233,7 +233,7 @@ public final class PluginSupervisor {
 		ScheduledExecutorService current = this.executor;
 		started.watchExit((code) -> {
 			try {
-				current.execute(() -> exited(launchGeneration, code, started.ran()));
+				current.execute(() -> exitedOrSay(launchGeneration, code, started.ran()));
 			}
 			catch (RuntimeException ex) {
 				// stopped meanwhile
@@ -252,6 +252,32 @@ public final class PluginSupervisor {
 	private void launchFailed(String message) {
 		logger.warn("Plug-in of channel '" + this.channel + "': " + message + " (counted as an exit with code -1)");
 		this.observer.onStderrLine(this, message);
+	}
+
+	/**
+	 * Handle an exit on the supervisor's executor, which would keep a failure to itself:
+	 * one is logged, and a plug-in it left shown {@code RUNNING} with no process is
+	 * {@code FAILED}, so that health and the endpoint tell it.
+	 */
+	private void exitedOrSay(int exitGeneration, int code, Duration ran) {
+		try {
+			exited(exitGeneration, code, ran);
+		}
+		catch (RuntimeException ex) {
+			PluginState now;
+			synchronized (this) {
+				if (this.state == PluginState.RUNNING && this.instance == null) {
+					this.state = PluginState.FAILED;
+					this.endedUntilRestarted = true;
+				}
+				now = this.state;
+			}
+			logger.error(
+					"Plug-in of channel '" + this.channel + "': handling its exit with code " + code + " failed; state "
+							+ now
+							+ ((now == PluginState.FAILED) ? " (the pipeio endpoint's restart starts it again)" : ""),
+					ex);
+		}
 	}
 
 	private synchronized void exited(int exitGeneration, int code, Duration ran) {
@@ -278,7 +304,7 @@ public final class PluginSupervisor {
 		if (wait != null) {
 			this.state = PluginState.BACKOFF;
 			int next = ++this.generation;
-			this.executor.schedule(() -> relaunch(next), wait.toNanos(), TimeUnit.NANOSECONDS);
+			this.executor.schedule(() -> relaunch(next), TimeUnit.NANOSECONDS.convert(wait), TimeUnit.NANOSECONDS);
 		}
 		else {
 			this.state = (wanted || code != 0) ? PluginState.FAILED : PluginState.STOPPED;

@@ -80,7 +80,8 @@ final class ProcessTrees {
 	}
 
 	private static boolean awaitExit(Set<ProcessHandle> processes, Duration timeout) {
-		long deadline = System.nanoTime() + timeout.toNanos();
+		// saturated, and compared by difference: a timeout of centuries waits, not fails
+		long deadline = System.nanoTime() + TimeUnit.NANOSECONDS.convert(timeout);
 		for (ProcessHandle process : processes) {
 			try {
 				if (!ExitWatch.awaitExit(process, deadline)) {

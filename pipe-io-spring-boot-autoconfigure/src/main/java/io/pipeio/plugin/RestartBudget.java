@@ -3,6 +3,7 @@ package io.pipeio.plugin;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
 
@@ -54,8 +55,10 @@ final class RestartBudget {
 	 * restarts are used up
 	 */
 	@Nullable Duration take(Duration ran, long now) {
-		while (!this.restartTimes.isEmpty()
-				&& now - this.restartTimes.peekFirst() > this.settings.restartWindow().toNanos()) {
+		// Saturated: a window or a backoff longer than nanoseconds hold (some 292 years)
+		// is as good as endless, not an overflow that would end the supervision.
+		long window = TimeUnit.NANOSECONDS.convert(this.settings.restartWindow());
+		while (!this.restartTimes.isEmpty() && now - this.restartTimes.peekFirst() > window) {
 			this.restartTimes.removeFirst();
 		}
 		if (this.restartTimes.size() >= this.settings.maxRestarts()) {
@@ -65,8 +68,8 @@ final class RestartBudget {
 			this.nextBackoff = this.settings.backoffInitial();
 		}
 		Duration wait = this.nextBackoff;
-		long grown = (long) Math.min(wait.toNanos() * this.settings.backoffMultiplier(),
-				this.settings.backoffMax().toNanos());
+		long grown = (long) Math.min(TimeUnit.NANOSECONDS.convert(wait) * this.settings.backoffMultiplier(),
+				TimeUnit.NANOSECONDS.convert(this.settings.backoffMax()));
 		this.nextBackoff = Duration.ofNanos(grown);
 		this.restartTimes.addLast(now);
 		return wait;

@@ -92,6 +92,45 @@ class PluginSupervisorTests {
 	}
 
 	@Test
+	void aBackoffAndWindowOfCenturiesWaitRatherThanEndTheSupervision() {
+		// over the some 292 years a long of nanoseconds holds: an overflow there once
+		// ended the exit's handling unseen, the plug-in shown RUNNING for good
+		Duration centuries = Duration.ofDays(200_000);
+		PluginSupervisor supervisor = supervise(
+				bash("exit 3").withRestart(RestartPolicy.ON_FAILURE, centuries, centuries, 2, 3, centuries));
+		await().atMost(WAIT).until(() -> supervisor.getState() == PluginState.BACKOFF);
+		assertThat(this.recorder.exits).containsExactly("3:true");
+		supervisor.stop();
+		assertThat(supervisor.getState()).isEqualTo(PluginState.STOPPED);
+	}
+
+	@Test
+	void anExitWhoseHandlingFailsIsLoggedAndTheSupervisionGoesOn(CapturedOutput output) {
+		Recorder throwing = new Recorder() {
+
+			@Override
+			public void onExited(PluginSupervisor plugin, int exitCode, boolean willRestart) {
+				super.onExited(plugin, exitCode, willRestart);
+				throw new IllegalStateException("observer broke");
+			}
+
+		};
+		PluginSupervisor supervisor = new PluginSupervisor("test",
+				bash("exit 3")
+					.withRestart(RestartPolicy.ON_FAILURE, Duration.ofMillis(50), Duration.ofMillis(100), 2, 1,
+							Duration.ofMinutes(1))
+					.withProcess(null, Map.of(), false),
+				this.directory.resolve("test.in"), this.directory.resolve("test.out"), throwing);
+		this.supervisors.add(supervisor);
+		supervisor.start();
+		await().atMost(WAIT).until(() -> supervisor.getState() == PluginState.FAILED);
+		assertThat(throwing.exits).containsExactly("3:true", "3:false");
+		assertThat(output.getAll())
+			.containsPattern("ERROR.*Plug-in of channel 'test': handling its exit with code 3 failed; state")
+			.contains("observer broke");
+	}
+
+	@Test
 	void cleanExitIsNotRestartedOnFailurePolicy() {
 		PluginSupervisor supervisor = supervise(bash("exit 0"));
 		await().atMost(WAIT)
@@ -281,7 +320,7 @@ class PluginSupervisorTests {
 		assertThat(this.recorder.lines).anyMatch((line) -> line.contains("is a symbolic link"));
 	}
 
-	static final class Recorder implements PluginObserver {
+	static class Recorder implements PluginObserver {
 
 		final List<Long> starts = new CopyOnWriteArrayList<>();
 

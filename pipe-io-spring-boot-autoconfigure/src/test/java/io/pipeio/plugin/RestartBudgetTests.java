@@ -54,6 +54,17 @@ class RestartBudgetTests {
 	}
 
 	@Test
+	void durationsLongerThanNanosecondsHoldAreAsGoodAsEndless() {
+		// 200,000 days: over the some 292 years a long of nanoseconds holds
+		Duration centuries = Duration.ofDays(200_000);
+		RestartBudget budget = new RestartBudget(PluginSettings.of(List.of("true"))
+			.withRestart(RestartPolicy.ALWAYS, centuries, centuries, 2.0, 1, centuries));
+		assertThat(budget.take(SHORT_RUN, 0)).isEqualTo(centuries);
+		// the window never moves on
+		assertThat(budget.take(SHORT_RUN, Long.MAX_VALUE)).isNull();
+	}
+
+	@Test
 	void resetForgetsEarlierRestarts() {
 		RestartBudget budget = budget(RestartPolicy.ALWAYS, 1);
 		assertThat(budget.take(SHORT_RUN, 0)).isEqualTo(Duration.ofMillis(100));
