@@ -2,6 +2,7 @@ package io.pipeio.autoconfigure;
 
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.Path;
 
 import io.pipeio.core.PipeChannelStartException;
 import io.pipeio.server.PipeFileException;
@@ -13,9 +14,9 @@ import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
 /**
- * Explains a startup failure caused by a pipe path that cannot be used: something else is
- * there, or another server (another process, or another application context in this JVM)
- * serves it.
+ * Explains a startup failure caused by a pipe path that cannot be used (something else is
+ * there, or another server, another process or another application context in this JVM,
+ * serves it), or by a directory of a channel's files that another user could change.
  *
  * @author pipe-io
  */
@@ -26,8 +27,10 @@ class PipeFileFailureAnalyzer extends AbstractFailureAnalyzer<PipeFileException>
 		PipeChannelStartException start = findCause(rootFailure, PipeChannelStartException.class);
 		String channel = "pipe-io.channels." + ((start != null) ? start.getChannel() : "<name>");
 		if (cause instanceof UnsafeDirectoryException unsafe) {
-			return new FailureAnalysis(unsafe.getProblem(), "Fix the directory (" + unsafe.getFix()
-					+ "), or set pipe-io.directory to a directory that only this user can write to.", cause);
+			return new FailureAnalysis(
+					unsafe.getProblem(), "Fix the directory (" + unsafe.getFix() + "), or "
+							+ movedBy(channel, start, unsafe) + " a directory that only this user can write to.",
+					cause);
 		}
 		if (cause instanceof PipeInUseException) {
 			return new FailureAnalysis(cause.getMessage(),
@@ -47,6 +50,29 @@ class PipeFileFailureAnalyzer extends AbstractFailureAnalyzer<PipeFileException>
 				"Remove or rename what is at " + cause.getPath() + " (pipe-io never deletes a file it did not"
 						+ " create), or point " + pipeProperty(channel, start, cause) + " elsewhere.",
 				cause);
+	}
+
+	/**
+	 * Name the setting that moves the files out of an unsafe directory: a pipe given as a
+	 * path of its own is moved by its property, not by {@code pipe-io.directory}, and a
+	 * directory that holds neither pipe is the dead-letter file's (the only other file a
+	 * channel keeps).
+	 */
+	private static String movedBy(String channel, @Nullable PipeChannelStartException start,
+			UnsafeDirectoryException unsafe) {
+		if (start == null) {
+			return "set pipe-io.directory (or a channel's in-pipe, out-pipe or dead-letter.file) to";
+		}
+		Path directory = unsafe.getPath();
+		boolean in = directory.equals(start.getInPipe().getParent());
+		boolean out = directory.equals(start.getOutPipe().getParent());
+		if (!in && !out) {
+			return "point " + channel + ".dead-letter.file at";
+		}
+		// Which of pipe-io.directory and the pipe's own path put it there is not known
+		// here.
+		String pipes = (in && out) ? channel + ".in-pipe / out-pipe" : channel + (in ? ".in-pipe" : ".out-pipe");
+		return "set pipe-io.directory (or " + pipes + ", where given as a path of its own) to";
 	}
 
 	/**

@@ -9,6 +9,8 @@ import java.time.Instant;
 import io.pipeio.deadletter.DeadLetter;
 import io.pipeio.deadletter.DeadLetterFile;
 import io.pipeio.server.DropReason;
+import io.pipeio.server.PipeFileException;
+import io.pipeio.server.PipeServerSettings;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -53,6 +55,7 @@ final class ChannelDeadLetters {
 	 * Open the file, if there is one.
 	 * @throws IllegalStateException naming the file, what is wrong and the property, if
 	 * it cannot be opened
+	 * @throws PipeChannelStartException if its directory is not safe
 	 */
 	void open() {
 		DeadLetterFile file = this.file;
@@ -61,6 +64,12 @@ final class ChannelDeadLetters {
 		}
 		try {
 			file.open();
+		}
+		catch (PipeFileException ex) {
+			// an unsafe directory: its failure analysis tells the dead-letter file's
+			// directory from the pipes' by the paths, and names the property
+			PipeServerSettings server = this.channel.getSettings().server();
+			throw new PipeChannelStartException(this.channel.getName(), server.getInPath(), server.getOutPath(), ex);
 		}
 		catch (IOException ex) {
 			String name = this.channel.getName();

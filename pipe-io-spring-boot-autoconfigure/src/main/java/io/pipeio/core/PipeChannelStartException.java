@@ -5,9 +5,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 
 /**
- * A channel could not start because its pipes, their directory or its lock file could not
- * be used. The message is the cause's; the channel and its pipe paths let a failure
- * analyzer name the property to change.
+ * A channel could not start because its pipes, their directory, its lock file or the
+ * directory of its dead-letter file could not be used. The message is the cause's; the
+ * channel and its pipe paths let a failure analyzer name the property to change.
  *
  * @author pipe-io
  */

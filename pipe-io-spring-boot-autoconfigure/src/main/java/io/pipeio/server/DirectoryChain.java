@@ -135,7 +135,7 @@ final class DirectoryChain {
 		if (owner != uid && !(owner == 0 && !last)) {
 			throw unsafe(what, directory, current, last,
 					"belongs to user id " + owner + ", not to this process's user (" + uid
-							+ "), who could replace the pipes in it",
+							+ "), who could replace the files in it",
 					last ? "use a directory this user owns"
 							: "use a directory whose ancestors belong to this user or root");
 		}
@@ -143,7 +143,7 @@ final class DirectoryChain {
 			throw unsafe(what, directory, current, last,
 					"can be written by " + (((mode & 0002) != 0) ? "every user" : "its group") + " (mode "
 							+ PosixFilePermissions.toString(permissionsOf(mode))
-							+ ") and has no sticky bit, so another user could replace the pipes in it",
+							+ ") and has no sticky bit, so another user could replace the files in it",
 					"chmod go-w " + current + " (or chmod +t to set the sticky bit)");
 		}
 	}

@@ -46,6 +46,45 @@ class PipeFileFailureAnalyzerTests {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "in", "out" })
+	void anAbsolutePipePathInAnUnsafeDirectoryIsToBeMovedByItsOwnProperty(String side) throws Exception {
+		Path shared = Files.createDirectory(this.directory.resolve("shared"));
+		Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+		PipeIoContextRunners.withDirectory(this.directory.resolve("pipes"))
+			.withPropertyValues("pipe-io.channels.echo." + side + "-pipe=" + shared.resolve("echo." + side))
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				FailureAnalysis analysis = new PipeFileFailureAnalyzer().analyze(context.getStartupFailure());
+				assertThat(analysis).isNotNull();
+				assertThat(analysis.getDescription()).contains(shared.toString())
+					.contains("can be written by every user");
+				assertThat(analysis.getAction()).contains("chmod go-w " + shared)
+					.contains("pipe-io.channels.echo." + side + "-pipe, where given as a path of its own");
+				assertThat(shared).isEmptyDirectory();
+			});
+	}
+
+	@Test
+	void aDeadLetterFileInAnUnsafeDirectoryIsToBeMovedByItsProperty() throws Exception {
+		Path shared = Files.createDirectory(this.directory.resolve("shared"));
+		Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+		PipeIoContextRunners.withDirectory(this.directory.resolve("pipes"))
+			.withPropertyValues("pipe-io.channels.echo.dead-letter.file=" + shared.resolve("dead.jsonl"))
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				FailureAnalysis analysis = new PipeFileFailureAnalyzer().analyze(context.getStartupFailure());
+				assertThat(analysis).isNotNull();
+				assertThat(analysis.getDescription()).contains(shared.toString())
+					.contains("dead letters")
+					.doesNotContain("pipes");
+				assertThat(analysis.getAction()).contains("chmod go-w " + shared)
+					.contains("pipe-io.channels.echo.dead-letter.file")
+					.doesNotContain("pipe-io.directory");
+				assertThat(shared).isEmptyDirectory();
+			});
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "in", "out" })
 	void foreignFileAtAPipePathFailsStartupNamingThePathAndItsProperty(String side) throws Exception {
 		Path planted = Files.writeString(this.directory.resolve("echo." + side), "not a pipe");
 		PipeIoContextRunners.withDirectory(this.directory)
