@@ -271,9 +271,12 @@ final class PipeChannelChecks {
 			boolean othersRead = parsed.contains(PosixFilePermission.OTHERS_READ);
 			boolean othersWrite = parsed.contains(PosixFilePermission.OTHERS_WRITE);
 			if ((othersRead || othersWrite) && !channel.allowWorldWritable()) {
-				String optIn = channel.isOwn("permissions")
-						? "pipe-io.channels." + channel.name() + ".allow-world-writable"
+				// Where the opt-in is off: the channel's own key when it sets one (over
+				// the defaults' true), else the key beside the permissions.
+				boolean ownOptIn = channel.isOwn("allow-world-writable") || channel.isOwn("permissions");
+				String optIn = ownOptIn ? "pipe-io.channels." + channel.name() + ".allow-world-writable"
 						: "pipe-io.channel-defaults.allow-world-writable";
+				String whose = (ownOptIn && !channel.isOwn("permissions")) ? " (channel '" + channel.name() + "')" : "";
 				// Reading a FIFO takes the lines out of it: whoever reads the in pipe
 				// gets the clients' lines instead of the channel, whoever reads the out
 				// pipe its replies.
@@ -281,7 +284,7 @@ final class PipeChannelChecks {
 						? "read " + (othersWrite ? "and write " : "")
 								+ "the channel's pipes (a reader takes the clients' lines or the replies out of them)"
 						: "write to the channel's pipes";
-				problems.add(property + " '" + permissions + "' lets every user of this machine " + access
+				problems.add(property + " '" + permissions + "'" + whose + " lets every user of this machine " + access
 						+ "; use rw------- or rw-rw---- (a group), or set " + optIn
 						+ "=true if every local process may use the channel");
 			}

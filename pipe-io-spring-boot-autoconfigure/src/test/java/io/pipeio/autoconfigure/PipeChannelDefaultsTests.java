@@ -136,6 +136,21 @@ class PipeChannelDefaultsTests {
 	}
 
 	@Test
+	void aChannelThatTurnsOffTheDefaultsOptInIsNamedWithItsOwnKey() {
+		runner()
+			.withPropertyValues("pipe-io.channel-defaults.permissions=rw-rw-rw-",
+					"pipe-io.channel-defaults.allow-world-writable=true",
+					"pipe-io.channels.declared.allow-world-writable=false")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()).getMessage())
+					.contains("pipe-io.channel-defaults.permissions 'rw-rw-rw-' (channel 'declared')")
+					.contains("or set pipe-io.channels.declared.allow-world-writable=true")
+					.doesNotContain("set pipe-io.channel-defaults.allow-world-writable=true");
+			});
+	}
+
+	@Test
 	void aFixedDefaultPathSharedByTwoChannelsIsNamedWithItsOrigin() {
 		runner()
 			.withPropertyValues("pipe-io.channel-defaults.in-pipe=shared.in", "pipe-io.channels.a=",
