@@ -60,6 +60,24 @@ final class DeadLetterChecks {
 	}
 
 	/**
+	 * A dead-letter file on a pipe's path would be created by one channel's start and
+	 * then refuse the other's (or be refused as not a regular file): said at binding,
+	 * naming both properties.
+	 * @param fileOwners the first channel with each dead-letter file
+	 * @param pipeOwners the property of each pipe path
+	 */
+	static void checkNotAPipe(Map<Path, EffectiveChannel> fileOwners, Map<Path, String> pipeOwners,
+			Set<String> problems) {
+		fileOwners.forEach((file, channel) -> {
+			String pipe = pipeOwners.get(file);
+			if (pipe != null) {
+				problems.add(channel.property("dead-letter.file") + " and " + pipe + " both resolve to " + file
+						+ "; a dead-letter file cannot be a pipe, change one of them");
+			}
+		});
+	}
+
+	/**
 	 * A dead-letter file must be a path the file system can take (no NUL), and its name
 	 * must leave room for the names of its rotated files, {@code <file>.1} to
 	 * {@code <file>.<max-history>}, within the 255 bytes of a file name: rotation would

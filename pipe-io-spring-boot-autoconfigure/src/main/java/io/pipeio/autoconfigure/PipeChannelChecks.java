@@ -76,6 +76,7 @@ final class PipeChannelChecks {
 					problems);
 		});
 		PipePathChecks.checkRelaxedNames(properties.getChannels().keySet(), problems);
+		DeadLetterChecks.checkNotAPipe(deadLetterFiles, pathOwners, problems);
 		return new ArrayList<>(problems);
 	}
 

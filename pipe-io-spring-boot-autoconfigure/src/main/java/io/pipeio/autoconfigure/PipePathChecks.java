@@ -20,6 +20,9 @@ import java.util.Set;
  */
 final class PipePathChecks {
 
+	/** The name of the engine's lock file in a pipe directory ({@code LockFile.NAME}). */
+	private static final String LOCK_FILE = ".pipe-io.lock";
+
 	private PipePathChecks() {
 	}
 
@@ -107,6 +110,10 @@ final class PipePathChecks {
 		String property = "pipe-io.channels." + channel.name() + "." + key
 				+ (channel.isOwn(key) ? "" : " (from " + channel.property(key) + ")");
 		Path path = resolve(directory, configured, fallback, property, problems);
+		if (path.getFileName() != null && LOCK_FILE.equals(path.getFileName().toString())) {
+			problems.add(property + " resolves to " + path + ", the name of the lock file pipe-io keeps beside"
+					+ " the pipes; give the pipe another name");
+		}
 		String other = owners.putIfAbsent(path, property);
 		if (other != null) {
 			problems.add(property + " and " + other + " both resolve to " + path

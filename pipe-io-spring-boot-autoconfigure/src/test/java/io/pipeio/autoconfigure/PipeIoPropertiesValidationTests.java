@@ -166,6 +166,33 @@ class PipeIoPropertiesValidationTests {
 	}
 
 	@Test
+	void aDeadLetterFileOnAnotherChannelsPipePathFailsStartupNamingBoth() {
+		runner()
+			.withPropertyValues("pipe-io.channels.a.dead-letter.file=" + this.directory.resolve("b.in"),
+					"pipe-io.channels.b.max-message-size=1KB")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				String message = NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()).getMessage();
+				assertThat(message).contains("pipe-io.channels.a.dead-letter.file and pipe-io.channels.b.in-pipe"
+						+ " (from pipe-io.channel-defaults.in-pipe) both resolve to " + this.directory.resolve("b.in"))
+					.contains("a dead-letter file cannot be a pipe");
+				assertThat(this.directory).isEmptyDirectory();
+			});
+	}
+
+	@Test
+	void aPipeNamedAfterTheLockFileFailsStartup() {
+		runner().withPropertyValues("pipe-io.channels.a.in-pipe=.pipe-io.lock").run((context) -> {
+			assertThat(context).hasFailed();
+			String message = NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure()).getMessage();
+			assertThat(message)
+				.contains("pipe-io.channels.a.in-pipe resolves to " + this.directory.resolve(".pipe-io.lock")
+						+ ", the name of the lock file pipe-io keeps beside the pipes");
+			assertThat(this.directory).isEmptyDirectory();
+		});
+	}
+
+	@Test
 	void aChannelWhoseInAndOutPipeAreTheSameFailsStartup() {
 		runner().withPropertyValues("pipe-io.channels.loop.in-pipe=loop", "pipe-io.channels.loop.out-pipe=loop")
 			.run((context) -> {
