@@ -84,9 +84,15 @@ public final class PipeChannel implements PipeChannelContext {
 		this.replies = new ReplySequencer(this::sendReply, this.failures::failed, this.failures::replyFailed,
 				this.failures::errorReplyFailed);
 		this.server = new PipeServer(settings.server(), new ChannelLineHandler(this),
-				new CompositePipeServerListener(List.of(serverListener, this.failures)));
+				new CompositePipeServerListener((settings.plugin() != null)
+						? List.of(serverListener, this.failures, new ChannelPlugin.PipeEvents(this::channelPlugin))
+						: List.of(serverListener, this.failures)));
 		this.unheardLines = new UnheardLines(name, settings.server().getInPath(), this.counts);
 		this.plugin = (settings.plugin() != null) ? new ChannelPlugin(this, this.server, pluginObservers) : null;
+	}
+
+	private @Nullable ChannelPlugin channelPlugin() {
+		return this.plugin;
 	}
 
 	/**

@@ -176,6 +176,19 @@ public final class PluginSupervisor {
 		launch(next);
 	}
 
+	/**
+	 * Restart the plug-in as {@link #restart()} does, unless it is stopped or the JVM
+	 * shuts down: for a plug-in that holds a pipe its channel no longer serves.
+	 * @return whether it was restarted
+	 */
+	public synchronized boolean restartIfRunning() {
+		if (this.executor == null || JvmShutdown.inProgress()) {
+			return false;
+		}
+		restart();
+		return true;
+	}
+
 	private void terminate(boolean willRestart, Duration grace) {
 		PluginInstance running = this.instance;
 		this.instance = null;

@@ -91,12 +91,14 @@ final class ChannelPipes {
 	 * Reopen a pipe that was deleted or replaced on disk, or whose thread died.
 	 * @param paths whether to look at the pipes' paths too (a system call each), not only
 	 * at the threads or loop that serve them
+	 * @param replacingOut run just before the writer lets go of a replaced out pipe:
+	 * before its reader can see the pipe's end
 	 * @param recreated told of each path that was deleted or replaced and is served again
 	 * @return {@code false} if a repair was put off to a later check (the writer is busy)
 	 * @throws IOException if a pipe cannot be repaired now (the caller marks the channel
 	 * failed)
 	 */
-	boolean repair(boolean paths, Consumer<Path> recreated) throws IOException {
+	boolean repair(boolean paths, Runnable replacingOut, Consumer<Path> recreated) throws IOException {
 		this.inbound.repair(paths, recreated);
 		// Its failure is known before the thread is gone: the channel must not look
 		// recovered meanwhile.
@@ -112,6 +114,7 @@ final class ChannelPipes {
 			PipeFile out = PipeFile.inspect(this.settings.getOutPath());
 			UsableFifo usable = UsableFifo.replacing(this.settings, out, "out");
 			try {
+				replacingOut.run();
 				this.outbound.replace(usable.fifo());
 			}
 			catch (IOException | RuntimeException ex) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.jspecify.annotations.Nullable;
@@ -56,6 +57,9 @@ public final class PipeServer {
 	private volatile boolean pathsPending;
 
 	private volatile @Nullable ChannelPipes pipes;
+
+	/** See {@link #getOutPipeReplacements()}. */
+	private final AtomicLong outPipeReplacements = new AtomicLong();
 
 	/**
 	 * Held while running, so that no other server, here or in another process, serves the
@@ -365,6 +369,16 @@ public final class PipeServer {
 	}
 
 	/**
+	 * How many times the channel switched to an out pipe made again after the one it
+	 * wrote to was deleted or replaced. Counted before the old one is let go, so a reader
+	 * of the old one (a plug-in started with it) that sees its end finds the count moved.
+	 * @return the switches since the server was created
+	 */
+	public long getOutPipeReplacements() {
+		return this.outPipeReplacements.get();
+	}
+
+	/**
 	 * Whether the calling thread is the one handing lines to the handler (the handler
 	 * itself, or what it calls): it must not wait for lines to be read.
 	 * @return whether it is
@@ -481,7 +495,8 @@ public final class PipeServer {
 			// A look stays pending until a repair returns done: one that throws is made
 			// again next round, as one the busy writer put off is.
 			this.pathsPending = look;
-			boolean done = running.repair(look, (path) -> this.listener.onPipeRecreated(this, path));
+			boolean done = running.repair(look, this.outPipeReplacements::incrementAndGet,
+					(path) -> this.listener.onPipeRecreated(this, path));
 			this.pathsPending = !done;
 			if (this.state.get() == PipeServerState.FAILED && this.dispatcher.blockedByAbandonedCall() == null) {
 				this.state.set(PipeServerState.RUNNING, null);
