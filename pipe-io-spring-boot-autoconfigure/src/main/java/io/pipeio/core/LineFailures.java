@@ -192,6 +192,22 @@ final class LineFailures implements PipeServerListener {
 	 * @param attempts unused
 	 */
 	void errorReplyFailed(byte[] line, Throwable failure, int attempts) {
+		errorReplyNotSent(failure);
+	}
+
+	/**
+	 * Log an error handler's reply that was not sent, unless the full send queue refused
+	 * it: that reply is counted and kept as a dead letter like any line refused so, and
+	 * the engine says so at most every 10 s, not once a line with a stack trace.
+	 */
+	private void errorReplyNotSent(Throwable failure) {
+		if (PipeSendException.findCountedRefusal(failure, this.channel.getName()) != null) {
+			if (logger.isDebugEnabled()) {
+				logger.debug("The error handler's reply on channel '" + this.channel.getName()
+						+ "' was refused by the full send queue", failure);
+			}
+			return;
+		}
 		logger.error("The error handler of channel '" + this.channel.getName()
 				+ "' replied to a line, but its reply could not be sent", failure);
 	}
@@ -218,23 +234,30 @@ final class LineFailures implements PipeServerListener {
 	}
 
 	private void tellErrorHandler(DropReason reason, byte[] line, Throwable cause) {
+		Object reply;
 		try {
-			Object reply = this.channel.listener.errorHandler()
+			reply = this.channel.listener.errorHandler()
 				.handleError(new PipeListenerFailedException(this.channel.getName(), reason, line, cause),
 						this.channel);
-			if (reply != null && !awaitsReply(reason)) {
-				if (logger.isDebugEnabled()) {
-					logger.debug("Channel '" + this.channel.getName() + "' does not write the error handler's"
-							+ " reply to a line dropped as " + reason.tag() + ": nobody waits for it");
-				}
-			}
-			else if (reply != null) {
-				this.channel.sendErrorReply(reply, line);
-			}
 		}
 		catch (Throwable ex) {
 			logger.error("Error handler of channel '" + this.channel.getName() + "' failed on a line dropped as "
 					+ reason.tag(), ex);
+			return;
+		}
+		if (reply != null && !awaitsReply(reason)) {
+			if (logger.isDebugEnabled()) {
+				logger.debug("Channel '" + this.channel.getName() + "' does not write the error handler's"
+						+ " reply to a line dropped as " + reason.tag() + ": nobody waits for it");
+			}
+		}
+		else if (reply != null) {
+			try {
+				this.channel.sendErrorReply(reply, line);
+			}
+			catch (Throwable ex) {
+				errorReplyNotSent(ex);
+			}
 		}
 	}
 

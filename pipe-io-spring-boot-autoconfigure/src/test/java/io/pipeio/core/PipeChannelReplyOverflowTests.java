@@ -15,9 +15,14 @@ import io.pipeio.testsupport.RecordingErrorHandler;
 import io.pipeio.testsupport.ShellClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,6 +35,7 @@ import static org.awaitility.Awaitility.await;
  * request it answered is not dropped as well. The channel keeps serving.
  */
 @Timeout(60)
+@ExtendWith(OutputCaptureExtension.class)
 class PipeChannelReplyOverflowTests {
 
 	private static final int BLOCKING_LINE = 256 * 1024;
@@ -38,9 +44,13 @@ class PipeChannelReplyOverflowTests {
 	Path directory;
 
 	private ApplicationContextRunner runner(Class<?> listener) {
+		return runner(listener, new RecordingErrorHandler());
+	}
+
+	private ApplicationContextRunner runner(Class<?> listener, RecordingErrorHandler errorHandler) {
 		return PipeIoContextRunners.withDirectory(this.directory)
 			.withUserConfiguration(listener)
-			.withBean("pipeErrorHandler", PipeErrorHandler.class, RecordingErrorHandler::new)
+			.withBean("pipeErrorHandler", PipeErrorHandler.class, () -> errorHandler)
 			.withPropertyValues("pipe-io.channels.echo.send-queue-capacity=1", "pipe-io.channels.echo.overflow=fail",
 					"pipe-io.channels.echo.dead-letter.file=" + this.directory.resolve("letters/echo.jsonl"));
 	}
@@ -87,6 +97,37 @@ class PipeChannelReplyOverflowTests {
 				assertThat(client.receive()).isEqualTo("queued");
 				client.send("again");
 				assertThat(client.receive()).isEqualTo("re:again");
+			}
+		});
+	}
+
+	@ParameterizedTest
+	@ValueSource(classes = { Replying.class, ReplyingLater.class })
+	void anErrorHandlersReplyThatDoesNotFitIsCountedAsLostWithoutAnErrorPerLine(Class<?> listener,
+			CapturedOutput output) {
+		RecordingErrorHandler replying = new RecordingErrorHandler((failure) -> "err:" + failure.getReason().tag());
+		runner(listener, replying).run((context) -> {
+			PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("echo");
+			channel.send(new byte[BLOCKING_LINE]);
+			await().atMost(Duration.ofSeconds(5)).until(() -> channel.getSendQueueSize() == 0);
+			channel.send("queued");
+			ShellClient.run("printf 'one\\ntwo\\nthree\\n' > '" + this.directory.resolve("echo.in") + "'");
+			for (int i = 0; i < 3; i++) {
+				assertThat(replying.next().getReason()).isEqualTo(DropReason.QUEUE_FULL);
+			}
+			// Each reply lost, the listener's and the error handler's, is counted and
+			// kept once.
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(channel.getStatistics().getDeadLettered()).isEqualTo(6));
+			assertThat(channel.getStatistics().getDropped(DropReason.QUEUE_FULL)).isEqualTo(6);
+			assertThat(Files.readAllLines(this.directory.resolve("letters/echo.jsonl")))
+				.filteredOn((letter) -> letter.contains("\"line\":\"err:queue-full\""))
+				.hasSize(3);
+			assertThat(output.getAll()).doesNotContain("Error handler of channel 'echo' failed")
+				.doesNotContain("its reply could not be sent");
+			try (PipeTestClient client = PipeTestClient.connect(this.directory, "echo")) {
+				assertThat(client.receiveBytes()).hasSize(BLOCKING_LINE);
+				assertThat(client.receive()).isEqualTo("queued");
 			}
 		});
 	}
