@@ -35,7 +35,9 @@ public class LoggingPipeErrorHandler implements PipeErrorHandler {
 			Throwable cause = (exception.getCause() != null) ? exception.getCause() : exception;
 			String message = "Channel '" + exception.getChannel() + "' dropped "
 					+ (refusedReply ? "the reply to a line" : "a line") + " (" + exception.getReason().tag() + ", "
-					+ exception.getLine().length + " bytes) " + preview(exception.getLine()) + ": " + cause;
+					+ exception.getLine().length + " bytes) " + preview(exception.getLine()) + ": "
+					// a message may quote the line, such as a parser's
+					+ LogText.escapeControls(String.valueOf(cause));
 			if (warnedOf) {
 				logger.debug(message);
 			}

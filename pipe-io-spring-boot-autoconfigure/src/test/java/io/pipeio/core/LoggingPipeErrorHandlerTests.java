@@ -38,6 +38,19 @@ class LoggingPipeErrorHandlerTests {
 	}
 
 	@Test
+	void theCausesMessageIsLoggedWithItsControlCharactersEscaped(CapturedOutput output) {
+		// A message that quotes the line (a JSON parser's does) holds what the client
+		// wrote: no escape sequence of it may reach a terminal, no line break forge a
+		// line.
+		this.handler.handleError(
+				failure(DropReason.MALFORMED, new IllegalStateException("Unexpected '\u001b[2J' at\nFAKE ERROR")),
+				CONTEXT);
+		assertThat(output.getAll()).contains("Unexpected '\\x1b[2J' at\\x0aFAKE ERROR")
+			.doesNotContain("\u001b")
+			.doesNotContain("\nFAKE");
+	}
+
+	@Test
 	void aRefusedReplyIsNoWarning(CapturedOutput output) {
 		for (int i = 0; i < 100; i++) {
 			this.handler.handleError(failure(DropReason.QUEUE_FULL, new IllegalStateException("queue full")), CONTEXT);
