@@ -50,7 +50,13 @@ final class ChannelMeters {
 
 	private @Nullable Gauge stateGauge;
 
-	private @Nullable ChannelState shownState;
+	/**
+	 * The state the series show: each reads 1 while it is its own, so that the old series
+	 * reads 1 until the new one is registered (a scrape between the state's change and
+	 * the new series' registration found none at 1 when they read the channel's live
+	 * state).
+	 */
+	private volatile @Nullable ChannelState shownState;
 
 	private boolean removed;
 
@@ -125,17 +131,17 @@ final class ChannelMeters {
 			return;
 		}
 		Gauge previous = this.stateGauge;
-		// The new series first, then the old one (0 by now) goes: a scrape in between
-		// never finds the channel without a state.
-		this.stateGauge = Gauge.builder("pipeio.channel.state", this.server, Shared.IN_STATE[state.ordinal()])
+		// The new series first (0 until shown), then it is shown and the old one (0 from
+		// then) goes: a scrape in between never finds the channel without a state.
+		this.stateGauge = Gauge.builder("pipeio.channel.state", this, Shared.SHOWN[state.ordinal()])
 			.description("1 for the channel's current state, the state tag (one series a channel)")
 			.tags(Tags.of(this.channelTag, Shared.STATE_TAGS[state.ordinal()]))
 			.strongReference(true)
 			.register(meterRegistry);
+		this.shownState = state;
 		if (previous != null) {
 			meterRegistry.remove(previous);
 		}
-		this.shownState = state;
 	}
 
 	private void registerCounters(MeterRegistry registry) {
@@ -205,7 +211,7 @@ final class ChannelMeters {
 		static final Tag[] STATE_TAGS = new Tag[STATES.length];
 
 		@SuppressWarnings("unchecked")
-		static final ToDoubleFunction<PipeServer>[] IN_STATE = new ToDoubleFunction[STATES.length];
+		static final ToDoubleFunction<ChannelMeters>[] SHOWN = new ToDoubleFunction[STATES.length];
 
 		static final ToDoubleFunction<ChannelStatistics> CLIENT_CONNECTED = (stats) -> stats.isClientConnected() ? 1
 				: 0;
@@ -217,8 +223,7 @@ final class ChannelMeters {
 			}
 			for (ChannelState state : STATES) {
 				STATE_TAGS[state.ordinal()] = Tag.of("state", state.tag());
-				// 0 from the moment the state changes until its series is replaced.
-				IN_STATE[state.ordinal()] = (watched) -> (ChannelState.of(watched) == state) ? 1 : 0;
+				SHOWN[state.ordinal()] = (meters) -> (meters.shownState == state) ? 1 : 0;
 			}
 		}
 

@@ -10,7 +10,10 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pipeio.autoconfigure.PipeIoMetricsAutoConfiguration;
 import io.pipeio.core.PipeChannelRegistry;
+import io.pipeio.server.PipeServer;
+import io.pipeio.server.PipeServerListener;
 import io.pipeio.testsupport.PipeIoContextRunners;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,6 +23,9 @@ import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterR
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -82,6 +88,41 @@ class PipeChannelStateMetricsTests {
 			// the health details and the endpoint show the same
 			assertThat(ChannelDescriptor.state(registry.getRequiredChannel("echo"))).isEqualTo("FAILED");
 		});
+	}
+
+	@Test
+	void theSeriesOfTheOldStateReadsOneUntilTheNewOneIsShown() {
+		runner().withUserConfiguration(Sampler.class).run((context) -> {
+			MeterRegistry meters = context.getBean(MeterRegistry.class);
+			Sampler sampler = context.getBean(Sampler.class);
+			sampler.meters = meters;
+			context.getBean(PipeChannelRegistry.class).pause("echo");
+			// Told before the meters hear of it: the old series still reads 1.
+			assertThat(sampler.sampled).containsExactly(Map.entry("running", 1.0));
+			assertThat(current(meters, "echo")).containsExactly("paused");
+		});
+	}
+
+	/**
+	 * Reads the channel's state series as it is told that the channel paused, before
+	 * pipe-io's meters are.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@Order(Ordered.HIGHEST_PRECEDENCE)
+	static class Sampler implements PipeServerListener {
+
+		volatile @Nullable MeterRegistry meters;
+
+		volatile Map<String, Double> sampled = Map.of();
+
+		@Override
+		public void onPausedChanged(PipeServer server, boolean paused) {
+			MeterRegistry registry = this.meters;
+			if (paused && registry != null && server.getChannel().equals("echo")) {
+				this.sampled = states(registry, "echo");
+			}
+		}
+
 	}
 
 	private static Map<String, Double> states(MeterRegistry meters, String channel) {
