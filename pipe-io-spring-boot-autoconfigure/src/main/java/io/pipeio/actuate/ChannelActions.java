@@ -89,9 +89,10 @@ final class ChannelActions {
 			}
 			// What the name stands for now: the channel may have been removed meanwhile.
 			PipeChannel current = this.registry.getChannel(name);
-			return (current != null)
-					? new Outcome(200, ChannelDescriptor.state(current), ChannelDescriptor.describe(current))
-					: removed(name);
+			return (current != null) ? new Outcome(200,
+					ChannelDescriptor.state(current)
+							+ (ChannelDescriptor.isPausedNotRunning(current) ? " (paused: starts paused)" : ""),
+					ChannelDescriptor.describe(current)) : removed(name);
 		}
 		catch (RuntimeException ex) {
 			PipeChannel current = this.registry.getChannel(name);

@@ -37,6 +37,15 @@ final class ChannelDescriptor {
 	}
 
 	/**
+	 * @param channel the channel
+	 * @return whether it is paused but not running, so that its state does not say so: it
+	 * starts paused
+	 */
+	static boolean isPausedNotRunning(PipeChannel channel) {
+		return channel.isPaused() && channel.getState() != PipeServerState.RUNNING;
+	}
+
+	/**
 	 * Describe a channel.
 	 * @param channel the channel
 	 * @return the description, in a stable order
@@ -46,6 +55,10 @@ final class ChannelDescriptor {
 		ChannelStatistics statistics = channel.getStatistics();
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("state", state(channel));
+		if (isPausedNotRunning(channel)) {
+			// a stopped (or failed) channel that was paused starts paused
+			details.put("paused", true);
+		}
 		details.put("inPipe", settings.getInPath().toString());
 		details.put("outPipe", settings.getOutPath().toString());
 		if (channel.getListenerDescription() != null) {

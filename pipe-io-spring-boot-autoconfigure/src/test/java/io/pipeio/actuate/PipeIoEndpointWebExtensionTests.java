@@ -87,6 +87,21 @@ class PipeIoEndpointWebExtensionTests {
 	}
 
 	@Test
+	void aStoppedChannelThatIsPausedSaysItStartsPaused(CapturedOutput output) {
+		runner().run((context) -> {
+			assertThat(change(context, "echo", "stop", SecurityContext.NONE).getBody()).doesNotContainKey("paused");
+			WebEndpointResponse<Map<String, Object>> paused = change(context, "echo", "pause", SecurityContext.NONE);
+			assertThat(paused.getStatus()).isEqualTo(200);
+			assertThat(paused.getBody()).containsEntry("state", "STOPPED").containsEntry("paused", true);
+			assertThat(output).containsPattern(
+					"INFO .*pipeio endpoint: pause of channel 'echo': STOPPED \\(paused: starts paused\\)");
+			assertThat(change(context, "echo", "start", SecurityContext.NONE).getBody())
+				.containsEntry("state", "PAUSED")
+				.doesNotContainKey("paused");
+		});
+	}
+
+	@Test
 	void theAdvisorLeavesOtherEndpointsAndReadsAlone() {
 		OperationInvoker invoker = (context) -> "as is";
 		OperationParameters parameters = mock(OperationParameters.class);
