@@ -65,36 +65,31 @@ class PluginLogTests {
 	void aPlugInThatEndedWellAndUsedUpItsRestartsIsAWarningThatSaysItGaveUp(CapturedOutput output) {
 		// "restart: always" restarts an exit with code 0 too; with no restart allowed the
 		// plug-in is FAILED at once, which an operator must be told of.
-		PipeIoContextRunners.withDirectory(this.directory)
-			.withPropertyValues("pipe-io.channels.once.plugin.command=true",
-					"pipe-io.channels.once.plugin.restart=always", "pipe-io.channels.once.plugin.max-restarts=0",
-					"pipe-io.channels.once.plugin.restart-window=2m")
-			.run((context) -> {
-				PluginSupervisor plugin = context.getBean(PipeChannelRegistry.class)
-					.getRequiredChannel("once")
-					.getPlugin();
-				await().atMost(WAIT).until(() -> plugin.getState() == PluginState.FAILED);
-				await().atMost(WAIT)
-					.untilAsserted(() -> assertThat(output.getAll()).containsPattern(
-							"WARN.*Plug-in of channel 'once' exited with code 0; state FAILED \\(gave up: its 0 restart\\(s\\)"
-									+ " within 2m are used up, see plugin.max-restarts and plugin.restart-window;"));
-			});
+		assertFailsWithWarning(output,
+				"exited with code 0; state FAILED \\(gave up: its 0 restart\\(s\\) within 2m are used up,"
+						+ " see plugin.max-restarts and plugin.restart-window;",
+				"pipe-io.channels.once.plugin.command=true", "pipe-io.channels.once.plugin.restart=always",
+				"pipe-io.channels.once.plugin.max-restarts=0", "pipe-io.channels.once.plugin.restart-window=2m");
 	}
 
 	@Test
 	void aPlugInThatFailedUnderRestartNeverIsAWarningNamingThePolicy(CapturedOutput output) {
-		PipeIoContextRunners.withDirectory(this.directory)
-			.withPropertyValues("pipe-io.channels.once.plugin.command=false",
-					"pipe-io.channels.once.plugin.restart=never")
-			.run((context) -> {
-				PluginSupervisor plugin = context.getBean(PipeChannelRegistry.class)
-					.getRequiredChannel("once")
-					.getPlugin();
-				await().atMost(WAIT).until(() -> plugin.getState() == PluginState.FAILED);
-				await().atMost(WAIT)
-					.untilAsserted(() -> assertThat(output.getAll()).containsPattern(
-							"WARN.*Plug-in of channel 'once' exited with code 1; state FAILED \\(plugin.restart is never\\)"));
-			});
+		assertFailsWithWarning(output, "exited with code 1; state FAILED \\(plugin.restart is never\\)",
+				"pipe-io.channels.once.plugin.command=false", "pipe-io.channels.once.plugin.restart=never");
+	}
+
+	/**
+	 * Run the plug-in of channel {@code once} until it is FAILED, and find the warning
+	 * its exit was logged with.
+	 */
+	private void assertFailsWithWarning(CapturedOutput output, String exited, String... properties) {
+		PipeIoContextRunners.withDirectory(this.directory).withPropertyValues(properties).run((context) -> {
+			PluginSupervisor plugin = context.getBean(PipeChannelRegistry.class).getRequiredChannel("once").getPlugin();
+			await().atMost(WAIT).until(() -> plugin.getState() == PluginState.FAILED);
+			await().atMost(WAIT)
+				.untilAsserted(
+						() -> assertThat(output.getAll()).containsPattern("WARN.*Plug-in of channel 'once' " + exited));
+		});
 	}
 
 	@Test
