@@ -157,7 +157,7 @@ final class ChannelPlugin implements PluginObserver {
 				logger.info("Plug-in of channel '" + this.channel.getName() + "': its out pipe "
 						+ this.server.getSettings().getOutPath() + " was made again; restarting it on the new one");
 				try {
-					this.supervisor.restartIfRunning();
+					this.supervisor.restartUnlessStopped();
 				}
 				catch (RuntimeException ex) {
 					logger.warn("Could not restart the plug-in of channel '" + this.channel.getName()

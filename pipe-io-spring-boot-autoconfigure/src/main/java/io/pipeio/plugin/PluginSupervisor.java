@@ -177,11 +177,12 @@ public final class PluginSupervisor {
 	}
 
 	/**
-	 * Restart the plug-in as {@link #restart()} does, unless it is stopped or the JVM
-	 * shuts down: for a plug-in that holds a pipe its channel no longer serves.
+	 * Restart the plug-in as {@link #restart()} does (also after it ended), unless its
+	 * supervision was stopped or the JVM shuts down: for a plug-in that holds a pipe its
+	 * channel no longer serves.
 	 * @return whether it was restarted
 	 */
-	public synchronized boolean restartIfRunning() {
+	public synchronized boolean restartUnlessStopped() {
 		if (this.executor == null || JvmShutdown.inProgress()) {
 			return false;
 		}
