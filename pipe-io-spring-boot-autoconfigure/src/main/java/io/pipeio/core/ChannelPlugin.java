@@ -1,13 +1,11 @@
 package io.pipeio.core;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 import io.pipeio.plugin.PluginObserver;
 import io.pipeio.plugin.PluginSettings;
@@ -17,7 +15,6 @@ import io.pipeio.plugin.RestartPolicy;
 import io.pipeio.server.Durations;
 import io.pipeio.server.InputFence;
 import io.pipeio.server.PipeServer;
-import io.pipeio.server.PipeServerListener;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -56,15 +53,7 @@ final class ChannelPlugin implements PluginObserver {
 	/** The in pipe's departures before the running instance was launched. */
 	private volatile long departuresBefore;
 
-	/**
-	 * The out pipe's replacements when the running instance was launched: one that
-	 * counted fewer reads a pipe the channel no longer writes to. (Read as it is told of
-	 * its start, a moment after the launch checked that it got the pipe served then.)
-	 */
-	private volatile long outPipeAtLaunch;
-
-	/** Taken by a restart onto a new out pipe: one restart for each replacement. */
-	private final Object newPipeLock = new Object();
+	private final PluginOutPipe outPipe;
 
 	ChannelPlugin(PipeChannel channel, PipeServer server, List<PluginObserver> observers) {
 		this.channel = channel;
@@ -74,10 +63,15 @@ final class ChannelPlugin implements PluginObserver {
 		this.supervisor = new PluginSupervisor(channel.getName(),
 				Objects.requireNonNull(channel.getSettings().plugin(), "Only a channel with a plug-in has one"),
 				server.getSettings().getInPath(), server.getSettings().getOutPath(), this, server::checkServes);
+		this.outPipe = new PluginOutPipe(channel, server, this.supervisor);
 	}
 
 	PluginSupervisor supervisor() {
 		return this.supervisor;
+	}
+
+	PluginOutPipe outPipe() {
+		return this.outPipe;
 	}
 
 	@Override
@@ -85,7 +79,7 @@ final class ChannelPlugin implements PluginObserver {
 		// Its pipes are open, so the departure of an earlier instance is counted already,
 		// or never: the next one counted is this instance's.
 		this.departuresBefore = this.server.getClientDepartures();
-		this.outPipeAtLaunch = this.server.getOutPipeReplacements();
+		this.outPipe.launched();
 		logger.info("Plug-in of channel '" + plugin.getChannel() + "' started, pid " + pid + ": "
 				+ String.join(" ", plugin.getSettings().command()));
 		tellEach("start", (observer) -> observer.onStarted(plugin, pid));
@@ -119,75 +113,7 @@ final class ChannelPlugin implements PluginObserver {
 			this.channel.requests.failAll(PipeRequestOutcome.RESTARTED, reason, this::discardUnread, exit);
 		}
 		tellEach("exit", (observer) -> observer.onExited(plugin, exitCode, willRestart));
-		if (!willRestart && onOldOutPipe()) {
-			// It ended, most likely at the end of the old pipe, which its policy may not
-			// restart (code 0): pipe-io replaced the pipe, so pipe-io starts it again.
-			restartOnNewOutPipe();
-		}
-	}
-
-	/**
-	 * The channel's out pipe was deleted or replaced, and is served anew: a running
-	 * plug-in started before still reads the old one, which nobody writes to any more.
-	 * Called on the watchdog thread, which must not wait for the plug-in's stop.
-	 * @param path the pipe's path
-	 */
-	void pipeRecreated(Path path) {
-		if (path.equals(this.server.getSettings().getOutPath()) && this.supervisor.getState() == PluginState.RUNNING
-				&& onOldOutPipe()) {
-			restartOnNewOutPipe();
-		}
-	}
-
-	private boolean onOldOutPipe() {
-		return this.outPipeAtLaunch != this.server.getOutPipeReplacements();
-	}
-
-	/**
-	 * Restart the plug-in on a thread of its own: the exit's handling and the watchdog
-	 * must not wait for it. Both may ask for one replacement (the instance ends as the
-	 * watchdog tells of the new pipe): the second finds the instance on the new pipe.
-	 */
-	private void restartOnNewOutPipe() {
-		Thread thread = new Thread(() -> {
-			synchronized (this.newPipeLock) {
-				if (this.channel.failures.isStopping() || !onOldOutPipe()) {
-					return;
-				}
-				logger.info("Plug-in of channel '" + this.channel.getName() + "': its out pipe "
-						+ this.server.getSettings().getOutPath() + " was made again; restarting it on the new one");
-				try {
-					this.supervisor.restartUnlessStopped();
-				}
-				catch (RuntimeException ex) {
-					logger.warn("Could not restart the plug-in of channel '" + this.channel.getName()
-							+ "' on its new out pipe", ex);
-				}
-			}
-		}, "pipe-io-plugin-" + this.channel.getName() + "-new-pipe");
-		thread.setDaemon(true);
-		thread.start();
-	}
-
-	/**
-	 * Tells a channel's plug-in, once the channel has made it, of its pipes made again.
-	 */
-	static final class PipeEvents implements PipeServerListener {
-
-		private final Supplier<@Nullable ChannelPlugin> plugin;
-
-		PipeEvents(Supplier<@Nullable ChannelPlugin> plugin) {
-			this.plugin = plugin;
-		}
-
-		@Override
-		public void onPipeRecreated(PipeServer server, Path path) {
-			ChannelPlugin current = this.plugin.get();
-			if (current != null) {
-				current.pipeRecreated(path);
-			}
-		}
-
+		this.outPipe.exited(willRestart);
 	}
 
 	/**

@@ -85,14 +85,14 @@ public final class PipeChannel implements PipeChannelContext {
 				this.failures::errorReplyFailed);
 		this.server = new PipeServer(settings.server(), new ChannelLineHandler(this),
 				new CompositePipeServerListener((settings.plugin() != null)
-						? List.of(serverListener, this.failures, new ChannelPlugin.PipeEvents(this::channelPlugin))
+						? List.of(serverListener, this.failures, new PluginOutPipe.Events(this::pluginOutPipe))
 						: List.of(serverListener, this.failures)));
 		this.unheardLines = new UnheardLines(name, settings.server().getInPath(), this.counts);
 		this.plugin = (settings.plugin() != null) ? new ChannelPlugin(this, this.server, pluginObservers) : null;
 	}
 
-	private @Nullable ChannelPlugin channelPlugin() {
-		return this.plugin;
+	private @Nullable PluginOutPipe pluginOutPipe() {
+		return (this.plugin != null) ? this.plugin.outPipe() : null;
 	}
 
 	/**
