@@ -119,12 +119,16 @@ final class PipeFiles {
 
 	/**
 	 * Open a FIFO that was inspected before: what is opened must be that very file, still
-	 * a FIFO.
+	 * a FIFO, with no other name. A second name (a hard link) may be another program's
+	 * FIFO, linked here by someone who may add names to the directory (a sticky one such
+	 * as {@code /tmp}) to take the channel's lines or send its replies there; and a FIFO
+	 * reused as a stale one of this server's would be removed at the stop.
 	 * @param channel the channel name, for messages
 	 * @param role "in" or "out"
 	 * @param checked the FIFO as inspected by {@link #check}
 	 * @return the opened FIFO
-	 * @throws PipeFileException if the path now holds something else
+	 * @throws PipeFileException if the path now holds something else, or a FIFO with
+	 * other names
 	 * @throws IOException if it cannot be opened
 	 */
 	static FifoDescriptor open(String channel, String role, PipeFile checked) throws IOException {
@@ -134,6 +138,15 @@ final class PipeFiles {
 			throw new PipeFileException(checked.path(),
 					prefix(channel, role, checked.path()) + "the FIFO there was replaced by "
 							+ opened.file().kind().description() + " while it was being opened; it was left alone.");
+		}
+		if (opened.links() != 1) {
+			int links = opened.links();
+			opened.close();
+			throw new PipeFileException(checked.path(), prefix(channel, role, checked.path()) + "the FIFO there has "
+					+ links + " names (hard links), and another name may be another"
+					+ " program's FIFO, linked here to take the channel's lines or its replies; it was left alone."
+					+ " Remove its other names (find / -samefile " + checked.path()
+					+ ") or configure another path; pipe-io never deletes files it did not create.");
 		}
 		return opened;
 	}

@@ -9,14 +9,19 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 
 import io.pipeio.test.PipeTestClient;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * What a server does on disk: creates, replaces and removes the FIFOs it manages, leaves
@@ -204,6 +209,42 @@ class PipeServerFilesTests extends PipeServerTestSupport {
 			assertRefused(this.pipes.in(), "a socket");
 			assertThat(TestPipes.mode(this.pipes.in()) & 0170000).isEqualTo(0140000);
 		}
+	}
+
+	@ParameterizedTest(name = "manage-pipes: {0}")
+	@ValueSource(booleans = { true, false })
+	void aFifoWithAnotherNameIsRefusedAndLeftIntact(boolean managed) throws Exception {
+		// Another program's FIFO, hard-linked to the pipe's path: served, the channel's
+		// replies would go to that program; reused as a stale one, it would be unlinked.
+		Path theirs = Files.createDirectory(this.dir.resolve("elsewhere")).resolve("commands");
+		TestPipes.mkfifo(theirs);
+		Files.setPosixFilePermissions(theirs, PosixFilePermissions.fromString("rw-------"));
+		Files.createLink(this.pipes.out(), theirs);
+		TestPipes.mkfifo(this.pipes.in());
+		PipeServer server = this.pipes.server(this.pipes.settings().managePipes(managed).build());
+		assertThatExceptionOfType(PipeFileException.class).isThrownBy(server::start)
+			.withMessageContaining(this.pipes.out().toString())
+			.withMessageContaining("has 2 names (hard links)")
+			.satisfies((ex) -> assertThat(ex.getPath()).isEqualTo(this.pipes.out()));
+		assertThat(server.getState()).isEqualTo(PipeServerState.FAILED);
+		server.stop(TestPipes.STOP_TIMEOUT);
+		assertThat(TestPipes.inode(this.pipes.out())).isEqualTo(TestPipes.inode(theirs));
+		assertThat((Integer) Files.getAttribute(theirs, "unix:nlink")).isEqualTo(2);
+	}
+
+	@Test
+	void aFifoWithAnotherNamePutInPlaceOfARunningPipeIsNotServed() throws Exception {
+		Path theirs = Files.createDirectory(this.dir.resolve("elsewhere")).resolve("commands");
+		TestPipes.mkfifo(theirs);
+		PipeServer server = this.pipes.startEcho(this.pipes.settings().build());
+		// Put in place at once, as a rename does: no moment without a FIFO there.
+		Path link = this.dir.resolve("link.tmp");
+		Files.createLink(link, theirs);
+		Files.move(link, this.pipes.out(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+		await().atMost(Duration.ofSeconds(30)).until(() -> server.getState() == PipeServerState.FAILED);
+		assertThat(server.getLastFailure()).hasMessageContaining("has 2 names (hard links)");
+		server.stop(TestPipes.STOP_TIMEOUT);
+		assertThat((Integer) Files.getAttribute(theirs, "unix:nlink")).isEqualTo(2);
 	}
 
 	@Test
