@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import io.pipeio.core.PipeChannelStartException;
 import io.pipeio.server.PipeFileException;
 import io.pipeio.server.PipeInUseException;
+import io.pipeio.server.PipeServerSettings;
 import io.pipeio.server.UnsafeDirectoryException;
 import org.jspecify.annotations.Nullable;
 
@@ -32,11 +33,22 @@ class PipeFileFailureAnalyzer extends AbstractFailureAnalyzer<PipeFileException>
 							+ movedBy(channel, start, unsafe) + " a directory that only this user can write to.",
 					cause);
 		}
+		// The lock file is the directory's, for every channel in it: no pipe path of one
+		// channel moves it.
+		boolean lockFile = cause.getPath().getFileName() != null
+				&& PipeServerSettings.LOCK_FILE_NAME.equals(cause.getPath().getFileName().toString());
 		if (cause instanceof PipeInUseException) {
-			return new FailureAnalysis(cause.getMessage(),
-					"Stop the server that uses these pipes, or give this application its own pipe-io.directory"
+			return new FailureAnalysis(cause.getMessage(), lockFile
+					? "Stop the process that holds the lock file, or give this application its own pipe-io.directory"
+							+ " (or put its channels' in-pipe and out-pipe in a directory of their own)."
+					: "Stop the server that uses these pipes, or give this application its own pipe-io.directory"
 							+ " (or its own " + channel + ".in-pipe / out-pipe).",
 					cause);
+		}
+		if (lockFile) {
+			return new FailureAnalysis(cause.getMessage(), "Remove what is at " + cause.getPath()
+					+ " if no pipe-io server runs there (pipe-io never deletes a file it did not create), or set"
+					+ " pipe-io.directory to another directory: that lock file serves every channel in it.", cause);
 		}
 		if (Files.notExists(cause.getPath(), LinkOption.NOFOLLOW_LINKS)) {
 			// Nothing there to remove: an unmanaged pipe that nobody created.

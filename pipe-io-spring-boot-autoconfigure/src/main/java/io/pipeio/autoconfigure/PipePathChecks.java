@@ -9,6 +9,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import io.pipeio.server.PipeServerSettings;
+
 /**
  * The names and pipe paths of channels, checked with the rest of
  * {@link PipeChannelChecks}: names that make safe file names and that relaxed binding
@@ -19,9 +21,6 @@ import java.util.Set;
  * @author pipe-io
  */
 final class PipePathChecks {
-
-	/** The name of the engine's lock file in a pipe directory ({@code LockFile.NAME}). */
-	private static final String LOCK_FILE = ".pipe-io.lock";
 
 	private PipePathChecks() {
 	}
@@ -110,7 +109,7 @@ final class PipePathChecks {
 		String property = "pipe-io.channels." + channel.name() + "." + key
 				+ (channel.isOwn(key) ? "" : " (from " + channel.property(key) + ")");
 		Path path = resolve(directory, configured, fallback, property, problems);
-		if (path.getFileName() != null && LOCK_FILE.equals(path.getFileName().toString())) {
+		if (path.getFileName() != null && PipeServerSettings.LOCK_FILE_NAME.equals(path.getFileName().toString())) {
 			problems.add(property + " resolves to " + path + ", the name of the lock file pipe-io keeps beside"
 					+ " the pipes; give the pipe another name");
 		}

@@ -20,6 +20,12 @@ import org.jspecify.annotations.Nullable;
  */
 public final class PipeServerSettings {
 
+	/**
+	 * The name of the lock file a server keeps in the directory of its pipes, for every
+	 * channel there: no pipe may have it.
+	 */
+	public static final String LOCK_FILE_NAME = LockFile.NAME;
+
 	/** Default permissions of created FIFOs: {@code rw-------}. */
 	static final Set<PosixFilePermission> DEFAULT_PERMISSIONS = Collections
 		.unmodifiableSet(PosixFilePermissions.fromString("rw-------"));

@@ -101,6 +101,24 @@ class PipeFileFailureAnalyzerTests {
 	}
 
 	@Test
+	void somethingElseAtTheLockFilesPathIsToBeRemovedOrTheDirectoryChanged() throws Exception {
+		Path planted = Files.createSymbolicLink(this.directory.resolve(".pipe-io.lock"),
+				Files.writeString(this.directory.resolve("elsewhere"), "kept"));
+		PipeIoContextRunners.withDirectory(this.directory)
+			.withPropertyValues("pipe-io.channels.echo.charset=UTF-8")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				FailureAnalysis analysis = new PipeFileFailureAnalyzer().analyze(context.getStartupFailure());
+				assertThat(analysis).isNotNull();
+				assertThat(analysis.getDescription()).contains(planted.toString()).contains("a symbolic link");
+				assertThat(analysis.getAction()).contains("Remove what is at " + planted)
+					.contains("set pipe-io.directory to another directory")
+					.doesNotContain("in-pipe");
+				assertThat(planted).isSymbolicLink();
+			});
+	}
+
+	@Test
 	void missingPipeThatPipeIoMayNotCreateFailsStartupWithHowToCreateIt() {
 		PipeIoContextRunners.withDirectory(this.directory)
 			.withPropertyValues("pipe-io.channels.echo.charset=UTF-8", "pipe-io.channel-defaults.manage-pipes=false")
