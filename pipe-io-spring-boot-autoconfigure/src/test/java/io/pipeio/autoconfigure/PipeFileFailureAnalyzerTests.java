@@ -12,6 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,9 +33,7 @@ class PipeFileFailureAnalyzerTests {
 		PipeIoContextRunners.withDirectory(shared)
 			.withPropertyValues("pipe-io.channels.echo.charset=UTF-8")
 			.run((context) -> {
-				assertThat(context).hasFailed();
-				FailureAnalysis analysis = new PipeFileFailureAnalyzer().analyze(context.getStartupFailure());
-				assertThat(analysis).isNotNull();
+				FailureAnalysis analysis = analysisOf(context);
 				assertThat(analysis.getDescription()).contains("channel 'echo'")
 					.contains(shared.toString())
 					.contains("can be written by every user")
@@ -52,9 +51,7 @@ class PipeFileFailureAnalyzerTests {
 		PipeIoContextRunners.withDirectory(this.directory.resolve("pipes"))
 			.withPropertyValues("pipe-io.channels.echo." + side + "-pipe=" + shared.resolve("echo." + side))
 			.run((context) -> {
-				assertThat(context).hasFailed();
-				FailureAnalysis analysis = new PipeFileFailureAnalyzer().analyze(context.getStartupFailure());
-				assertThat(analysis).isNotNull();
+				FailureAnalysis analysis = analysisOf(context);
 				assertThat(analysis.getDescription()).contains(shared.toString())
 					.contains("can be written by every user");
 				assertThat(analysis.getAction()).contains("chmod go-w " + shared)
@@ -70,9 +67,7 @@ class PipeFileFailureAnalyzerTests {
 		PipeIoContextRunners.withDirectory(this.directory.resolve("pipes"))
 			.withPropertyValues("pipe-io.channels.echo.dead-letter.file=" + shared.resolve("dead.jsonl"))
 			.run((context) -> {
-				assertThat(context).hasFailed();
-				FailureAnalysis analysis = new PipeFileFailureAnalyzer().analyze(context.getStartupFailure());
-				assertThat(analysis).isNotNull();
+				FailureAnalysis analysis = analysisOf(context);
 				assertThat(analysis.getDescription()).contains(shared.toString())
 					.contains("dead letters")
 					.doesNotContain("pipes");
@@ -90,9 +85,7 @@ class PipeFileFailureAnalyzerTests {
 		PipeIoContextRunners.withDirectory(this.directory)
 			.withPropertyValues("pipe-io.channels.echo.charset=UTF-8")
 			.run((context) -> {
-				assertThat(context).hasFailed();
-				FailureAnalysis analysis = new PipeFileFailureAnalyzer().analyze(context.getStartupFailure());
-				assertThat(analysis).isNotNull();
+				FailureAnalysis analysis = analysisOf(context);
 				assertThat(analysis.getDescription()).contains(planted.toString()).contains("a regular file");
 				assertThat(analysis.getAction()).contains("point pipe-io.channels.echo." + side + "-pipe elsewhere")
 					.doesNotContain("<name>");
@@ -107,9 +100,7 @@ class PipeFileFailureAnalyzerTests {
 		PipeIoContextRunners.withDirectory(this.directory)
 			.withPropertyValues("pipe-io.channels.echo.charset=UTF-8")
 			.run((context) -> {
-				assertThat(context).hasFailed();
-				FailureAnalysis analysis = new PipeFileFailureAnalyzer().analyze(context.getStartupFailure());
-				assertThat(analysis).isNotNull();
+				FailureAnalysis analysis = analysisOf(context);
 				assertThat(analysis.getDescription()).contains(planted.toString()).contains("a symbolic link");
 				assertThat(analysis.getAction()).contains("Remove what is at " + planted)
 					.contains("set pipe-io.directory to another directory")
@@ -123,9 +114,7 @@ class PipeFileFailureAnalyzerTests {
 		PipeIoContextRunners.withDirectory(this.directory)
 			.withPropertyValues("pipe-io.channels.echo.charset=UTF-8", "pipe-io.channel-defaults.manage-pipes=false")
 			.run((context) -> {
-				assertThat(context).hasFailed();
-				FailureAnalysis analysis = new PipeFileFailureAnalyzer().analyze(context.getStartupFailure());
-				assertThat(analysis).isNotNull();
+				FailureAnalysis analysis = analysisOf(context);
 				assertThat(analysis.getDescription()).contains(this.directory.resolve("echo.in").toString())
 					.contains("manage-pipes is off");
 				assertThat(analysis.getAction()).contains("mkfifo -m 600 " + this.directory.resolve("echo.in"))
@@ -133,6 +122,16 @@ class PipeFileFailureAnalyzerTests {
 					.doesNotContain("Remove");
 				assertThat(this.directory).isEmptyDirectory();
 			});
+	}
+
+	/**
+	 * @return the analysis of a context's start-up failure, which it must have
+	 */
+	private static FailureAnalysis analysisOf(AssertableApplicationContext context) {
+		assertThat(context).hasFailed();
+		FailureAnalysis analysis = new PipeFileFailureAnalyzer().analyze(context.getStartupFailure());
+		assertThat(analysis).isNotNull();
+		return analysis;
 	}
 
 }
