@@ -35,8 +35,7 @@ class PipeFileFailureAnalyzer extends AbstractFailureAnalyzer<PipeFileException>
 		}
 		// The lock file is the directory's, for every channel in it: no pipe path of one
 		// channel moves it.
-		boolean lockFile = cause.getPath().getFileName() != null
-				&& PipeServerSettings.LOCK_FILE_NAME.equals(cause.getPath().getFileName().toString());
+		boolean lockFile = PipeServerSettings.isLockFile(cause.getPath());
 		if (cause instanceof PipeInUseException) {
 			return new FailureAnalysis(cause.getMessage(), lockFile
 					? "Stop the process that holds the lock file, or give this application its own pipe-io.directory"

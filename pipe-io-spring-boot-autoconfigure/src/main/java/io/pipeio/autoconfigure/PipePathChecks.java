@@ -109,7 +109,7 @@ final class PipePathChecks {
 		String property = "pipe-io.channels." + channel.name() + "." + key
 				+ (channel.isOwn(key) ? "" : " (from " + channel.property(key) + ")");
 		Path path = resolve(directory, configured, fallback, property, problems);
-		if (path.getFileName() != null && PipeServerSettings.LOCK_FILE_NAME.equals(path.getFileName().toString())) {
+		if (PipeServerSettings.isLockFile(path)) {
 			problems.add(property + " resolves to " + path + ", the name of the lock file pipe-io keeps beside"
 					+ " the pipes; give the pipe another name");
 		}

@@ -26,6 +26,15 @@ public final class PipeServerSettings {
 	 */
 	public static final String LOCK_FILE_NAME = LockFile.NAME;
 
+	/**
+	 * @param path a path
+	 * @return whether its name is that of the lock file, {@link #LOCK_FILE_NAME}
+	 */
+	public static boolean isLockFile(Path path) {
+		Path name = path.getFileName();
+		return name != null && LOCK_FILE_NAME.equals(name.toString());
+	}
+
 	/** Default permissions of created FIFOs: {@code rw-------}. */
 	static final Set<PosixFilePermission> DEFAULT_PERMISSIONS = Collections
 		.unmodifiableSet(PosixFilePermissions.fromString("rw-------"));
