@@ -13,6 +13,8 @@ import java.util.Deque;
 import java.util.Map;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The inspection behind {@link PipeDirectories}: a directory's path walked from the root,
  * each directory and symbolic link on the way judged without following it.
@@ -48,12 +50,47 @@ final class DirectoryChain {
 	 * @throws IOException if a part cannot be inspected
 	 */
 	static boolean check(String what, Path directory, int uid) throws IOException {
+		return missingPart(what, directory, uid) == null;
+	}
+
+	/**
+	 * Check a directory as {@link #check} does.
+	 * @param what what the directory holds, for messages
+	 * @param directory the directory, absolute and normalised
+	 * @param uid this process's user id
+	 * @return the first part found missing, as the walk resolved it (where a link on the
+	 * way leads), or {@code null} when all of it exists
+	 * @throws UnsafeDirectoryException if the directory or an ancestor is unsafe
+	 * @throws IOException if a part cannot be inspected
+	 */
+	static @Nullable Path missingPart(String what, Path directory, int uid) throws IOException {
+		return walk(what, directory, directory, uid, true);
+	}
+
+	/**
+	 * Walk an ancestor of a directory as {@link #check} walks the directory, judging
+	 * every part of it as an ancestor (which root may own).
+	 * @param what what the directory holds, for messages
+	 * @param directory the directory the messages name, absolute and normalised
+	 * @param ancestor the ancestor to walk
+	 * @param uid this process's user id
+	 * @return the first part found missing, as the walk resolved it (where a link on the
+	 * way leads), or {@code null} when all of it exists
+	 * @throws UnsafeDirectoryException if a part is unsafe
+	 * @throws IOException if a part cannot be inspected
+	 */
+	static @Nullable Path checkAncestor(String what, Path directory, Path ancestor, int uid) throws IOException {
+		return walk(what, directory, ancestor, uid, false);
+	}
+
+	private static @Nullable Path walk(String what, Path directory, Path walked, int uid, boolean walksDirectory)
+			throws IOException {
 		// The walk's position is always a real directory (every link met is replaced by
 		// its target), so ".." goes to its physical parent.
-		Path current = directory.getRoot();
+		Path current = walked.getRoot();
 		checkDirectory(what, directory, current, uid, false);
 		Deque<String> names = new ArrayDeque<>();
-		push(names, directory);
+		push(names, walked);
 		int links = 0;
 		boolean judgedLast = false;
 		while (!names.isEmpty()) {
@@ -70,7 +107,7 @@ final class DirectoryChain {
 				attributes = Files.readAttributes(next, "unix:mode,uid", LinkOption.NOFOLLOW_LINKS);
 			}
 			catch (NoSuchFileException ex) {
-				return false;
+				return next;
 			}
 			int mode = PipeFile.intAttribute(attributes, "mode");
 			int owner = PipeFile.intAttribute(attributes, "uid");
@@ -91,17 +128,17 @@ final class DirectoryChain {
 				push(names, target);
 				continue;
 			}
-			boolean last = names.isEmpty();
+			boolean last = walksDirectory && names.isEmpty();
 			checkDirectory(what, directory, next, uid, mode, owner, last);
 			current = next;
 			judgedLast = last;
 		}
-		if (!judgedLast) {
+		if (walksDirectory && !judgedLast) {
 			// reached by "..", or the root itself: judged as an ancestor so far, and the
 			// pipe directory must be this user's
 			checkDirectory(what, directory, current, uid, true);
 		}
-		return true;
+		return null;
 	}
 
 	/** Put a path's names in front of those still to walk, "." left out. */

@@ -153,11 +153,7 @@ final class FifoDescriptor implements AutoCloseable {
 	 */
 	synchronized void setPermissions(Set<PosixFilePermission> permissions) throws IOException {
 		requireOpen();
-		int mode = 0;
-		for (PosixFilePermission permission : permissions) {
-			mode |= 0400 >> permission.ordinal();
-		}
-		Posix.fchmod(this.fd, mode);
+		Posix.fchmod(this.fd, Posix.modeBits(permissions));
 	}
 
 	/**

@@ -1,13 +1,9 @@
 package io.pipeio.server;
 
 import java.io.IOException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -104,14 +100,19 @@ final class PipeDirectories {
 	 */
 	static void prepareFor(String what, Path directory, Set<PosixFilePermission> permissions, boolean create)
 			throws IOException {
-		checkFor(what, directory);
-		if (create && !Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
+		if (!checkFor(what, directory) && create) {
 			createMissing(what, directory, permissions);
 			Scope current = scope.get();
 			if (current != null) {
 				current.forget(directory);
 			}
-			checkFor(what, directory);
+			if (!checkFor(what, directory)) {
+				// a link at the very end, whose target is missing: never created through
+				int uid = PipeFiles.currentUid();
+				Path missing = (uid >= 0) ? DirectoryChain.missingPart(what, directory, uid) : null;
+				throw MissingDirectories.missingOnTheWay(what, directory, directory,
+						(missing != null) ? missing : directory);
+			}
 		}
 	}
 
@@ -131,59 +132,39 @@ final class PipeDirectories {
 		checkFor(pipesOf(channel), directory);
 	}
 
-	private static void checkFor(String what, Path directory) throws IOException {
+	/**
+	 * @return whether the whole path exists (where not known, whether it is a directory)
+	 */
+	private static boolean checkFor(String what, Path directory) throws IOException {
 		int uid = PipeFiles.currentUid();
 		if (uid < 0) {
-			return; // not a system with /proc: nothing to compare owners with
+			// not a system with /proc: nothing to compare owners with
+			return Files.isDirectory(directory);
 		}
 		Scope current = scope.get();
 		if (current != null && current.passed.contains(directory)) {
-			return;
+			return true;
 		}
 		boolean complete = DirectoryChain.check(what, directory, uid);
 		if (current != null && complete) {
 			current.passed.add(directory);
 		}
+		return complete;
 	}
 
 	/**
-	 * Create the missing directories of a path whose existing part passed {@link #check},
-	 * each with exactly the given permissions.
+	 * Create the missing directories of a path, each with exactly the given permissions,
+	 * only inside directories that exist and pass the check (see
+	 * {@link MissingDirectories}).
 	 * @param what what the directory holds, for messages
 	 * @param directory the directory, absolute and normalised
 	 * @param permissions the permissions of directories created here
-	 * @throws UnsafeDirectoryException if a directory that appeared since the check is
-	 * unsafe; nothing was created in it
+	 * @throws UnsafeDirectoryException if an ancestor is unsafe, or reached through a
+	 * symbolic link whose target is missing; nothing was created there
 	 * @throws IOException if a directory cannot be created
 	 */
 	static void createMissing(String what, Path directory, Set<PosixFilePermission> permissions) throws IOException {
-		Path parent = directory.getParent();
-		if (parent != null) {
-			if (!Files.isDirectory(parent, LinkOption.NOFOLLOW_LINKS)) {
-				createMissing(what, parent, permissions);
-			}
-			// What is there may have been put there since the check: by another
-			// channel, or by another user in a sticky directory such as /tmp, whose link
-			// would send the new directory elsewhere, and in whose directory the new one
-			// could be swapped for a link before its mode is set. Judged before anything
-			// is created in it, as an ancestor of the directory: root may own it, and a
-			// user who cannot write there is told so by the creation below.
-			checkFor(what, directory);
-		}
-		try {
-			// Created with the permissions (less the umask) rather than opened up first:
-			// with a umask such as 002 the group could otherwise put files in it before
-			// the chmod below.
-			Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(permissions));
-		}
-		catch (FileAlreadyExistsException ex) {
-			// created meanwhile; judged before use like its parent
-			return;
-		}
-		// Created just now by this user inside a checked parent: nobody else can have
-		// swapped it. Made exact whatever the umask, never through a link all the same.
-		Files.getFileAttributeView(directory, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-			.setPermissions(permissions);
+		MissingDirectories.create(what, directory, permissions, PipeFiles.currentUid());
 	}
 
 	/**

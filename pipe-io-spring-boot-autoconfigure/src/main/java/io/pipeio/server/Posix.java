@@ -2,6 +2,8 @@ package io.pipeio.server;
 
 import java.io.IOException;
 import java.lang.ref.Reference;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Set;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
@@ -12,10 +14,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The few C library calls the engine needs and the JDK does not offer: creating a FIFO,
- * opening without following a link or blocking, {@code fchmod}, reading and writing
- * without waiting, {@code eventfd} and {@code poll} ({@link PosixPoll} calls these two),
- * and renaming without replacing ({@link PosixRenames}). Called through JNA. Failures are
- * {@link IOException}s that carry the {@code errno} ({@link #errno}).
+ * opening without following a link or blocking, creating a directory relative to an open
+ * one, {@code fchmod}, reading and writing without waiting, {@code eventfd} and
+ * {@code poll} ({@link PosixPoll} calls these two), and renaming without replacing
+ * ({@link PosixRenames}). Called through JNA. Failures are {@link IOException}s that
+ * carry the {@code errno} ({@link #errno}).
  *
  * @author pipe-io
  */
@@ -49,6 +52,11 @@ final class Posix {
 	/** Differs by architecture; 0 where unknown, and then nothing is opened. */
 	static final int O_NOFOLLOW = noFollowFlag();
 
+	/** Differs by architecture like {@link #O_NOFOLLOW}; 0 where unknown. */
+	static final int O_DIRECTORY = directoryFlag();
+
+	static final int EPERM = 1;
+
 	static final int ENOENT = 2;
 
 	static final int EINTR = 4;
@@ -57,11 +65,19 @@ final class Posix {
 
 	static final int EAGAIN = 11;
 
+	static final int EACCES = 13;
+
 	static final int EEXIST = 17;
+
+	static final int ENOTDIR = 20;
 
 	static final int EISDIR = 21;
 
 	static final int EINVAL = 22;
+
+	static final int ENOSPC = 28;
+
+	static final int EROFS = 30;
 
 	static final int ENOSYS = 38;
 
@@ -108,6 +124,39 @@ final class Posix {
 	}
 
 	/**
+	 * Open a name relative to an open directory, as {@code openat} does.
+	 * @param directory the directory's descriptor (may be opened with {@link #O_PATH})
+	 * @param name the name in it
+	 * @param flags the flags; {@link #O_CLOEXEC} is added
+	 * @return the new descriptor
+	 */
+	static int openAt(int directory, String name, int flags) throws IOException {
+		try {
+			return libc().openat(directory, cString(name), flags | O_CLOEXEC);
+		}
+		catch (LastErrorException ex) {
+			throw failure("openat(" + name + ")", ex);
+		}
+	}
+
+	/**
+	 * Create a directory by name inside an open directory, as {@code mkdirat} does: the
+	 * name is looked up in that very directory, whatever its path names by then, and a
+	 * symbolic link at the name is not followed (the call fails with {@link #EEXIST}).
+	 * @param directory the directory's descriptor (may be opened with {@link #O_PATH})
+	 * @param name the name in it
+	 * @param mode the mode, less the umask
+	 */
+	static void mkdirAt(int directory, String name, int mode) throws IOException {
+		try {
+			libc().mkdirat(directory, cString(name), mode);
+		}
+		catch (LastErrorException ex) {
+			throw failure("mkdirat(" + name + ")", ex);
+		}
+	}
+
+	/**
 	 * A path as the C library takes it: the bytes JNA makes of a {@code String} argument
 	 * (its default encoding) and a terminating NUL. An array is copied for the call only,
 	 * where a {@code String} costs a native allocation and a cleaner registration per
@@ -115,6 +164,17 @@ final class Posix {
 	 */
 	static byte[] cString(String path) {
 		return Native.toByteArray(path, Native.getDefaultStringEncoding());
+	}
+
+	/**
+	 * @return the mode bits of permissions, as {@code chmod} takes them
+	 */
+	static int modeBits(Set<PosixFilePermission> permissions) {
+		int mode = 0;
+		for (PosixFilePermission permission : permissions) {
+			mode |= 0400 >> permission.ordinal();
+		}
+		return mode;
 	}
 
 	static void fchmod(int fd, int mode) throws IOException {
@@ -294,6 +354,14 @@ final class Posix {
 		};
 	}
 
+	private static int directoryFlag() {
+		return switch (System.getProperty("os.arch", "")) {
+			case "amd64", "x86_64", "x86", "i386", "i686", "s390x", "riscv64", "loongarch64" -> 0200000;
+			case "aarch64", "arm", "ppc64", "ppc64le" -> 040000;
+			default -> 0;
+		};
+	}
+
 	/**
 	 * The part of the C library this class calls.
 	 */
@@ -310,6 +378,10 @@ final class Posix {
 		int mkfifo(byte[] path, int mode) throws LastErrorException;
 
 		int open(byte[] path, int flags) throws LastErrorException;
+
+		int openat(int directory, byte[] path, int flags) throws LastErrorException;
+
+		int mkdirat(int directory, byte[] path, int mode) throws LastErrorException;
 
 		int fchmod(int fd, int mode) throws LastErrorException;
 
