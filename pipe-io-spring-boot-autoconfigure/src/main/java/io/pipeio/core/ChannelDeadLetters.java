@@ -53,7 +53,7 @@ final class ChannelDeadLetters {
 
 	/**
 	 * Open the file, if there is one.
-	 * @throws IllegalStateException naming the file, what is wrong and the property, if
+	 * @throws DeadLetterFileException naming the file, what is wrong and the property, if
 	 * it cannot be opened
 	 * @throws PipeChannelStartException if its directory is not safe
 	 */
@@ -72,11 +72,7 @@ final class ChannelDeadLetters {
 			throw new PipeChannelStartException(this.channel.getName(), server.getInPath(), server.getOutPath(), ex);
 		}
 		catch (IOException ex) {
-			String name = this.channel.getName();
-			throw new IllegalStateException("Channel '" + name + "' cannot write dead letters to " + file.getPath()
-					+ ": " + describe(ex) + "; set pipe-io.channels." + name
-					+ ".dead-letter.file (or pipe-io.channel-defaults.dead-letter.file) to a file this user may"
-					+ " create, in a directory that exists or that it may create", ex);
+			throw new DeadLetterFileException(this.channel.getName(), file.getPath(), describe(ex), ex);
 		}
 	}
 
