@@ -181,7 +181,13 @@ final class DirectoryChain {
 					"can be written by " + (((mode & 0002) != 0) ? "every user" : "its group") + " (mode "
 							+ PosixFilePermissions.toString(permissionsOf(mode))
 							+ ") and has no sticky bit, so another user could replace the files in it",
-					"chmod go-w " + current + " (or chmod +t to set the sticky bit)");
+					// The sticky bit keeps others from renaming or removing ours, not
+					// from
+					// adding names: in the pipe directory itself they could still take
+					// the
+					// pipes' or the lock file's name first, which blocks the start.
+					last ? "chmod go-w " + current
+							: "chmod go-w " + current + " (or chmod +t " + current + " to set the sticky bit)");
 		}
 	}
 

@@ -28,7 +28,9 @@ class PipeServerDirectoryTests extends PipeServerTestSupport {
 			.withMessageContaining(shared.toString())
 			.withMessageContaining("can be written by every user")
 			.withMessageContaining("chmod go-w " + shared)
-			.satisfies((ex) -> assertThat(ex.getPath()).isEqualTo(shared));
+			.satisfies((ex) -> assertThat(ex.getPath()).isEqualTo(shared))
+			// sticky, others could still take the pipes' names first
+			.satisfies((ex) -> assertThat(ex.getFix()).isEqualTo("chmod go-w " + shared));
 		assertThat(shared).isEmptyDirectory();
 	}
 
@@ -45,7 +47,9 @@ class PipeServerDirectoryTests extends PipeServerTestSupport {
 		Path ancestor = directory("open", "rwxrwxrwx");
 		Path pipes = Files.createDirectory(ancestor.resolve("pipes"));
 		assertThatExceptionOfType(UnsafeDirectoryException.class).isThrownBy(() -> startIn(pipes))
-			.withMessageContaining("its ancestor " + ancestor);
+			.withMessageContaining("its ancestor " + ancestor)
+			.satisfies((ex) -> assertThat(ex.getFix())
+				.isEqualTo("chmod go-w " + ancestor + " (or chmod +t " + ancestor + " to set the sticky bit)"));
 		assertThat(pipes).isEmptyDirectory();
 	}
 
