@@ -74,13 +74,17 @@ public class JacksonPipeMessageConverter implements PipeMessageConverter {
 			// Read from text, not bytes: Jackson would guess the encoding of bytes.
 			Object value = reader.readValue(text);
 			if (value == null) {
-				throw new PipeMessageConversionException("JSON null cannot be converted to " + type, null);
+				throw new PipeMessageConversionException("JSON null cannot be converted to " + type.toCanonical(),
+						null);
 			}
 			return value;
 		}
 		catch (JacksonException ex) {
+			// The type as Java writes it: JavaType's own text ("[simple type, class
+			// ...]")
+			// is Jackson's, and this message reaches logs and error handlers.
 			throw new PipeMessageConversionException(
-					"Cannot convert JSON line to " + type + ": " + ex.getOriginalMessage(), ex);
+					"Cannot convert JSON line to " + type.toCanonical() + ": " + ex.getOriginalMessage(), ex);
 		}
 	}
 

@@ -68,6 +68,18 @@ class JacksonPipeMessageConverterTests {
 	}
 
 	@Test
+	void aLineThatDoesNotFitTheTypeNamesTheTypeAsJavaWritesIt() {
+		assertThatExceptionOfType(PipeMessageConversionException.class)
+			.isThrownBy(() -> read("{\"op\":\"add\",\"a\":\"one\",\"b\":2}".getBytes(StandardCharsets.UTF_8)))
+			.withMessageStartingWith("Cannot convert JSON line to " + Request.class.getName() + ": ")
+			.withMessageContaining("not a valid `int` value")
+			.withMessageNotContaining("simple type");
+		assertThatExceptionOfType(PipeMessageConversionException.class)
+			.isThrownBy(() -> read("null".getBytes(StandardCharsets.UTF_8)))
+			.withMessage("JSON null cannot be converted to " + Request.class.getName());
+	}
+
+	@Test
 	void readsOnlyTheGivenRangeOfTheBuffer() {
 		byte[] buffer = "xx{\"op\":\"add\",\"a\":1,\"b\":2}yy".getBytes(StandardCharsets.UTF_8);
 		assertThat(this.converter.fromLine(buffer, 2, buffer.length - 4, Request.class))
