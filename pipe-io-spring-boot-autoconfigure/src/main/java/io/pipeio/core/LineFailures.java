@@ -179,9 +179,16 @@ final class LineFailures implements PipeServerListener {
 	 * @param maxMessageSize the channel's limit
 	 */
 	void tooLarge(long size, int maxMessageSize) {
-		tellErrorHandler(DropReason.TOO_LARGE, new byte[0],
-				new IllegalStateException("A line of " + size + " bytes on channel '" + this.channel.getName()
-						+ "' is over its max-message-size (" + maxMessageSize + " bytes): it was skipped unread"));
+		tellErrorHandler(DropReason.TOO_LARGE, new byte[0], tooLargeCause(size, maxMessageSize));
+	}
+
+	/**
+	 * Why a line over the max message size was dropped, for its error handler and its
+	 * dead letter alike.
+	 */
+	private IllegalStateException tooLargeCause(long size, int maxMessageSize) {
+		return new IllegalStateException("A line of " + size + " bytes on channel '" + this.channel.getName()
+				+ "' is over its max-message-size (" + maxMessageSize + " bytes): it was skipped unread");
 	}
 
 	/**
@@ -295,7 +302,7 @@ final class LineFailures implements PipeServerListener {
 	public void onDropped(PipeServer server, DropReason reason, long size) {
 		if (reason == DropReason.TOO_LARGE) {
 			// skipped unread: memory stays bounded
-			deadLetter(reason, null, size, 0, null);
+			deadLetter(reason, null, size, 0, tooLargeCause(size, server.getSettings().getMaxMessageSize()));
 		}
 	}
 
