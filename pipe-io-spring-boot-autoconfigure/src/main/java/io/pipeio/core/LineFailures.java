@@ -4,6 +4,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.pipeio.converter.PipeMessageConversionException;
 import io.pipeio.deadletter.DeadLetterFile;
+import io.pipeio.server.DataSizes;
 import io.pipeio.server.DropReason;
 import io.pipeio.server.PipeSendException;
 import io.pipeio.server.PipeServer;
@@ -188,7 +189,7 @@ final class LineFailures implements PipeServerListener {
 	 */
 	private IllegalStateException tooLargeCause(long size, int maxMessageSize) {
 		return new IllegalStateException("A line of " + size + " bytes on channel '" + this.channel.getName()
-				+ "' is over its max-message-size (" + maxMessageSize + " bytes): it was skipped unread");
+				+ "' is over its max-message-size (" + DataSizes.format(maxMessageSize) + "): it was skipped unread");
 	}
 
 	/**

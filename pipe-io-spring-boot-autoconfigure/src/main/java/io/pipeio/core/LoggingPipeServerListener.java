@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
+import io.pipeio.server.DataSizes;
 import io.pipeio.server.DropReason;
 import io.pipeio.server.PipeServer;
 import io.pipeio.server.PipeServerListener;
@@ -77,7 +78,8 @@ public class LoggingPipeServerListener implements PipeServerListener {
 			return;
 		}
 		String detail = switch (reason) {
-			case TOO_LARGE -> " (max-message-size is " + server.getSettings().getMaxMessageSize() + " bytes)";
+			case TOO_LARGE ->
+				" (max-message-size is " + DataSizes.format(server.getSettings().getMaxMessageSize()) + ")";
 			case QUEUE_FULL -> " (no client reads " + server.getSettings().getOutPath() + " fast enough; overflow is "
 					+ server.getSettings().getOverflow().value() + "; more such drops are counted in"
 					+ " pipeio.messages.dropped and logged at most every 10 s)";

@@ -55,7 +55,7 @@ public class PipeSendException extends RuntimeException {
 				: "is full (overflow " + settings.getOverflow().value() + ")";
 		return new PipeSendException(channel,
 				"Channel '" + channel + "': the send queue (" + settings.getSendQueueCapacity() + " lines, "
-						+ settings.getSendQueueMaxBytes() + " bytes) " + full + "; is a client reading "
+						+ DataSizes.format(settings.getSendQueueMaxBytes()) + ") " + full + "; is a client reading "
 						+ settings.getOutPath() + "?",
 				DropReason.QUEUE_FULL);
 	}

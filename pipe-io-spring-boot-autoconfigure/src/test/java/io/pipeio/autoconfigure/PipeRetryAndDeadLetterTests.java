@@ -218,7 +218,7 @@ class PipeRetryAndDeadLetterTests {
 			assertThat(flaky.get(0).has("line")).isFalse();
 			assertThat(flaky.get(0).path("exception").asString()).isEqualTo(IllegalStateException.class.getName());
 			assertThat(flaky.get(0).path("message").asString()).startsWith("A line of ")
-				.endsWith(" bytes on channel 'flaky' is over its max-message-size (16 bytes): it was skipped unread");
+				.endsWith(" bytes on channel 'flaky' is over its max-message-size (16B): it was skipped unread");
 			assertThat(flaky.get(1).path("lineBase64").asString()).isEqualTo("b2v/");
 			JsonNode quiet = single(this.directory.resolve("letters/quiet.jsonl"));
 			assertThat(quiet.path("reason").asString()).isEqualTo("no-listener");

@@ -77,7 +77,7 @@ class PipeChannelLinesNeverHeardTests {
 				assertThat(failure.getReason()).isEqualTo(DropReason.TOO_LARGE);
 				assertThat(failure.getLine()).isEmpty();
 				assertThat(failure.getCause()).hasMessageContaining("100 bytes")
-					.hasMessageContaining("max-message-size (64 bytes)");
+					.hasMessageContaining("max-message-size (64B)");
 			});
 			assertThat(channel.getStatistics().getDropped(DropReason.TOO_LARGE)).isEqualTo(1);
 		});

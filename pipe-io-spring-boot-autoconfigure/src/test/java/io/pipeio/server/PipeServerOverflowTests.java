@@ -78,7 +78,7 @@ class PipeServerOverflowTests extends PipeServerTestSupport {
 		assertTimeoutPreemptively(AT_ONCE,
 				() -> assertThatExceptionOfType(PipeSendException.class).isThrownBy(() -> server.send(line("c")))
 					.withMessageContaining("'test'")
-					.withMessageContaining("overflow fail"));
+					.withMessageContaining("the send queue (2 lines, 64MB) is full (overflow fail)"));
 		assertThat(server.sendAsync(line("d"))).isCompletedExceptionally();
 		assertThat(server.getStatistics().getDropped(DropReason.QUEUE_FULL)).isEqualTo(2);
 		assertThat(readAfterTheBlockingLine(server, 2)).containsExactly("a", "b", "end");
