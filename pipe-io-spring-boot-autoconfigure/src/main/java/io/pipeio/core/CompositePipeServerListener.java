@@ -78,6 +78,11 @@ public final class CompositePipeServerListener implements PipeServerListener {
 		tellEach(server, "onPipeRecreated", (listener) -> listener.onPipeRecreated(server, path));
 	}
 
+	@Override
+	public void onPipeRecreated(PipeServer server, Path path, boolean created) {
+		tellEach(server, "onPipeRecreated", (listener) -> listener.onPipeRecreated(server, path, created));
+	}
+
 	private void tellEach(PipeServer server, String event, Consumer<PipeServerListener> call) {
 		for (PipeServerListener listener : this.listeners) {
 			try {

@@ -117,9 +117,10 @@ public class LoggingPipeServerListener implements PipeServerListener {
 	}
 
 	@Override
-	public void onPipeRecreated(PipeServer server, Path path) {
-		logger.warn("Channel '" + server.getChannel() + "': " + path
-				+ " was deleted or replaced; re-created and reopened it");
+	public void onPipeRecreated(PipeServer server, Path path, boolean created) {
+		logger.warn("Channel '" + server.getChannel() + "': " + path + " was deleted or replaced; "
+				+ (created ? "re-created and reopened it"
+						: "serves the FIFO found there now, which it did not create" + " and will not remove"));
 	}
 
 }

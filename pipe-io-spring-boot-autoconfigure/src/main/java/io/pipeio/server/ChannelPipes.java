@@ -3,6 +3,7 @@ package io.pipeio.server;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -93,12 +94,13 @@ final class ChannelPipes {
 	 * at the threads or loop that serve them
 	 * @param replacingOut run just before the writer lets go of a replaced out pipe:
 	 * before its reader can see the pipe's end
-	 * @param recreated told of each path that was deleted or replaced and is served again
+	 * @param recreated told of each path that was deleted or replaced and is served
+	 * again, and whether this server created the FIFO it serves now
 	 * @return {@code false} if a repair was put off to a later check (the writer is busy)
 	 * @throws IOException if a pipe cannot be repaired now (the caller marks the channel
 	 * failed)
 	 */
-	boolean repair(boolean paths, Runnable replacingOut, Consumer<Path> recreated) throws IOException {
+	boolean repair(boolean paths, Runnable replacingOut, BiConsumer<Path, Boolean> recreated) throws IOException {
 		this.inbound.repair(paths, recreated);
 		// Its failure is known before the thread is gone: the channel must not look
 		// recovered meanwhile.
@@ -122,7 +124,7 @@ final class ChannelPipes {
 				throw ex;
 			}
 			this.createdOut = usable.owned();
-			recreated.accept(out.path());
+			recreated.accept(out.path(), usable.created());
 		}
 		return true;
 	}

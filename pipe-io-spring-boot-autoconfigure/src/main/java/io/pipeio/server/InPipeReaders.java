@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
@@ -67,10 +68,11 @@ final class InPipeReaders {
 	 * replaced on disk, or if the current reader's thread died.
 	 * @param paths whether to look at the pipe's path too (a system call), not only at
 	 * the reader
-	 * @param recreated told of the path if it was deleted or replaced and is served again
+	 * @param recreated told of the path if it was deleted or replaced and is served
+	 * again, and whether this server created the FIFO it serves now
 	 * @throws IOException if the pipe cannot be reopened now
 	 */
-	void repair(boolean paths, Consumer<Path> recreated) throws IOException {
+	void repair(boolean paths, BiConsumer<Path, Boolean> recreated) throws IOException {
 		for (PipeReader pipe : this.retired) {
 			if (!pipe.isAlive()) {
 				this.retired.remove(pipe);
@@ -105,7 +107,7 @@ final class InPipeReaders {
 			}
 		}
 		if (moved) {
-			recreated.accept(in.path());
+			recreated.accept(in.path(), usable.created());
 		}
 	}
 

@@ -496,7 +496,7 @@ public final class PipeServer {
 			// again next round, as one the busy writer put off is.
 			this.pathsPending = look;
 			boolean done = running.repair(look, this.outPipeReplacements::incrementAndGet,
-					(path) -> this.listener.onPipeRecreated(this, path));
+					(path, created) -> this.listener.onPipeRecreated(this, path, created));
 			this.pathsPending = !done;
 			if (this.state.get() == PipeServerState.FAILED && this.dispatcher.blockedByAbandonedCall() == null) {
 				this.state.set(PipeServerState.RUNNING, null);

@@ -90,12 +90,25 @@ public interface PipeServerListener {
 	}
 
 	/**
-	 * A managed pipe was deleted or replaced while running and the server re-created and
-	 * reopened it.
+	 * A pipe was deleted or replaced while running and the server serves its path again:
+	 * a FIFO it created (a managed pipe), or one that was put there meanwhile.
 	 * @param server the server
 	 * @param path the pipe's path
 	 */
 	default void onPipeRecreated(PipeServer server, Path path) {
+	}
+
+	/**
+	 * A pipe was deleted or replaced while running and the server serves its path again,
+	 * saying whose FIFO it serves now. Calls {@link #onPipeRecreated(PipeServer, Path)}
+	 * unless overridden.
+	 * @param server the server
+	 * @param path the pipe's path
+	 * @param created whether the server created the FIFO ({@code false}: it serves one
+	 * that was put at the path meanwhile, and never removes it)
+	 */
+	default void onPipeRecreated(PipeServer server, Path path, boolean created) {
+		onPipeRecreated(server, path);
 	}
 
 }

@@ -59,4 +59,24 @@ class CompositePipeServerListenerTests {
 			.doesNotContain("cannot keep second");
 	}
 
+	@Test
+	void whetherTheServerCreatedAFifoItServesAgainReachesEachListener() {
+		PipeServer server = new PipeServer(PipeServerSettings
+			.builder("calc", this.directory.resolve("calc.in"), this.directory.resolve("calc.out"))
+			.build(), (buffer, offset, length) -> {
+			});
+		List<String> told = new CopyOnWriteArrayList<>();
+		PipeServerListener listener = new PipeServerListener() {
+
+			@Override
+			public void onPipeRecreated(PipeServer server, Path path, boolean created) {
+				told.add(path.getFileName() + " " + created);
+			}
+
+		};
+		new CompositePipeServerListener(List.of(listener, listener)).onPipeRecreated(server,
+				this.directory.resolve("calc.in"), false);
+		assertThat(told).containsExactly("calc.in false", "calc.in false");
+	}
+
 }

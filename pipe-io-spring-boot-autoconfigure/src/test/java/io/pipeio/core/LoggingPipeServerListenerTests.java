@@ -56,6 +56,18 @@ class LoggingPipeServerListenerTests {
 	}
 
 	@Test
+	void aPipeServedAgainSaysWhetherItWasReCreatedOrFoundThere(CapturedOutput output) {
+		LoggingPipeServerListener listener = new LoggingPipeServerListener();
+		listener.onPipeRecreated(server("events"), Path.of("/nonexistent/events.in"), true);
+		listener.onPipeRecreated(server("orders"), Path.of("/nonexistent/orders.in"), false);
+		assertThat(output)
+			.contains("Channel 'events': /nonexistent/events.in was deleted or replaced; re-created and reopened it")
+			.contains("Channel 'orders': /nonexistent/orders.in was deleted or replaced; serves the FIFO found there"
+					+ " now, which it did not create and will not remove")
+			.doesNotContain("orders.in was deleted or replaced; re-created");
+	}
+
+	@Test
 	void aFailureThatEscapedTheHandlerIsLoggedWithItsCause(CapturedOutput output) {
 		new LoggingPipeServerListener().onHandlerError(server("events"), new byte[7],
 				new IllegalStateException("the channel's handler broke"));

@@ -44,6 +44,7 @@ class PipeServerRecoveryTests extends PipeServerTestSupport {
 		}
 		assertThat(this.pipes.recorder.awaitStrings(1)).containsExactly("to the new pipe");
 		assertThat(this.pipes.recorder.recreated).containsExactly(this.pipes.in());
+		assertThat(this.pipes.recorder.recreatedByServer).containsExactly(true);
 		assertThat(server.getState()).isEqualTo(PipeServerState.RUNNING);
 		server.stop(TestPipes.STOP_TIMEOUT);
 		assertThat(this.pipes.in()).doesNotExist();
@@ -204,6 +205,8 @@ class PipeServerRecoveryTests extends PipeServerTestSupport {
 		TestPipes.mkfifo(replacement);
 		Files.move(replacement, this.pipes.in(), StandardCopyOption.ATOMIC_MOVE);
 		await().atMost(NOTICED_WITHIN).until(() -> this.pipes.recorder.recreated.contains(this.pipes.in()));
+		// served, not made by the server
+		assertThat(this.pipes.recorder.recreatedByServer).containsExactly(false);
 		try (PipeTestClient writer = this.pipes.writer()) {
 			writer.send("served");
 			this.pipes.recorder.awaitStrings(1);

@@ -37,6 +37,9 @@ final class Recorder implements LineHandler, PipeServerListener {
 
 	final List<Path> recreated = Collections.synchronizedList(new ArrayList<>());
 
+	/** For each of {@link #recreated}, whether the server created the FIFO it serves. */
+	final List<Boolean> recreatedByServer = Collections.synchronizedList(new ArrayList<>());
+
 	/**
 	 * Each client presence change: {@code true} when a client came, {@code false} when
 	 * all left.
@@ -83,6 +86,12 @@ final class Recorder implements LineHandler, PipeServerListener {
 	@Override
 	public void onHandlerError(PipeServer server, byte[] line, Throwable error) {
 		this.handlerErrors.add(new HandlerError(new String(line, StandardCharsets.UTF_8), error));
+	}
+
+	@Override
+	public void onPipeRecreated(PipeServer server, Path path, boolean created) {
+		this.recreatedByServer.add(created);
+		onPipeRecreated(server, path);
 	}
 
 	@Override
