@@ -178,7 +178,7 @@ final class DirectoryChain {
 		}
 		if ((mode & GROUP_OR_OTHER_WRITE) != 0 && (mode & STICKY) == 0) {
 			throw unsafe(what, directory, current, last,
-					"can be written by " + (((mode & 0002) != 0) ? "every user" : "its group") + " (mode "
+					"can be written by " + writers(mode) + " (mode "
 							+ PosixFilePermissions.toString(permissionsOf(mode))
 							+ ") and has no sticky bit, so another user could replace the files in it",
 					// The sticky bit keeps others from renaming or removing ours, not
@@ -189,6 +189,15 @@ final class DirectoryChain {
 					last ? "chmod go-w " + current
 							: "chmod go-w " + current + " (or chmod +t " + current + " to set the sticky bit)");
 		}
+	}
+
+	/**
+	 * Say who may write to a directory with the given mode. With an access control list,
+	 * the group bits are its mask: the most that the users and groups it names may do.
+	 */
+	static String writers(int mode) {
+		return ((mode & 0002) != 0) ? "every user"
+				: "its group (or, if it has an access control list, the users and groups that names)";
 	}
 
 	private static UnsafeDirectoryException unsafe(String what, Path directory, Path offending, boolean last,

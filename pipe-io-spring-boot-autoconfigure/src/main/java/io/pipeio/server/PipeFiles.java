@@ -72,7 +72,7 @@ final class PipeFiles {
 		if ((mode & DirectoryChain.GROUP_OR_OTHER_WRITE) != 0) {
 			throw new PipeFileException(file.path(), prefix(channel, role, file.path())
 					+ "the FIFO there belongs to user id " + file.uid() + ", and " + directory + " can be written by "
-					+ (((mode & 0002) != 0) ? "every user" : "its group")
+					+ DirectoryChain.writers(mode)
 					+ ", so anyone there could have put it in place of the channel's own. Create the FIFO as this"
 					+ " process's user (" + CURRENT_UID + "), or keep the pipes in a directory only this user can"
 					+ " write to.");

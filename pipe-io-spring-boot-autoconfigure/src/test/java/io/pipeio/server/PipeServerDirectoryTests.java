@@ -38,7 +38,8 @@ class PipeServerDirectoryTests extends PipeServerTestSupport {
 	void groupWritableDirectoryIsRefused() throws Exception {
 		Path shared = directory("group", "rwxrwx---");
 		assertThatExceptionOfType(UnsafeDirectoryException.class).isThrownBy(() -> startIn(shared))
-			.withMessageContaining("can be written by its group");
+			.withMessageContaining("can be written by its group (or, if it has an access control list, the users and"
+					+ " groups that names) (mode rwxrwx---)");
 		assertThat(shared).isEmptyDirectory();
 	}
 
