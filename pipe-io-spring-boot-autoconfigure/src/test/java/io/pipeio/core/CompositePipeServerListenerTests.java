@@ -29,10 +29,7 @@ class CompositePipeServerListenerTests {
 
 	@Test
 	void aThrowingListenerIsLoggedOnceAndTheOthersAreStillTold(CapturedOutput output) {
-		PipeServer server = new PipeServer(PipeServerSettings
-			.builder("calc", this.directory.resolve("calc.in"), this.directory.resolve("calc.out"))
-			.build(), (buffer, offset, length) -> {
-			});
+		PipeServer server = server();
 		List<String> told = new CopyOnWriteArrayList<>();
 		PipeServerListener failing = new PipeServerListener() {
 
@@ -61,10 +58,7 @@ class CompositePipeServerListenerTests {
 
 	@Test
 	void whetherTheServerCreatedAFifoItServesAgainReachesEachListener() {
-		PipeServer server = new PipeServer(PipeServerSettings
-			.builder("calc", this.directory.resolve("calc.in"), this.directory.resolve("calc.out"))
-			.build(), (buffer, offset, length) -> {
-			});
+		PipeServer server = server();
 		List<String> told = new CopyOnWriteArrayList<>();
 		PipeServerListener listener = new PipeServerListener() {
 
@@ -77,6 +71,14 @@ class CompositePipeServerListenerTests {
 		new CompositePipeServerListener(List.of(listener, listener)).onPipeRecreated(server,
 				this.directory.resolve("calc.in"), false);
 		assertThat(told).containsExactly("calc.in false", "calc.in false");
+	}
+
+	/** A server that is never started: what the listeners are told about. */
+	private PipeServer server() {
+		return new PipeServer(PipeServerSettings
+			.builder("calc", this.directory.resolve("calc.in"), this.directory.resolve("calc.out"))
+			.build(), (buffer, offset, length) -> {
+			});
 	}
 
 }
