@@ -17,6 +17,7 @@ import org.springframework.aot.hint.ReflectionHints;
 import org.springframework.beans.factory.aot.BeanRegistrationAotContribution;
 import org.springframework.beans.factory.aot.BeanRegistrationAotProcessor;
 import org.springframework.beans.factory.support.RegisteredBean;
+import org.springframework.core.GenericTypeResolver;
 import org.springframework.core.MethodIntrospector;
 import org.springframework.core.ResolvableType;
 import org.springframework.core.annotation.AnnotatedElementUtils;
@@ -52,20 +53,27 @@ class PipeListenerBeanRegistrationAotProcessor implements BeanRegistrationAotPro
 		}
 		return (generationContext, code) -> {
 			ReflectionHints reflection = generationContext.getRuntimeHints().reflection();
-			methods.forEach((method) -> registerHints(reflection, method));
+			methods.forEach((method) -> registerHints(reflection, method, beanClass));
 		};
 	}
 
-	private void registerHints(ReflectionHints reflection, Method method) {
+	/**
+	 * Register what the listener needs: its types as the bean's class gives them, so that
+	 * a method of a generic base class, such as {@code handle(T)} of {@code Base<T>},
+	 * gets the hints of the type its subclass gives {@code T}.
+	 */
+	private void registerHints(ReflectionHints reflection, Method method, Class<?> beanClass) {
 		reflection.registerMethod(method, ExecutableMode.INVOKE);
 		Class<?>[] parameterTypes = method.getParameterTypes();
 		Type[] genericTypes = method.getGenericParameterTypes();
 		for (int i = 0; i < parameterTypes.length; i++) {
-			if (!PipeChannelContext.class.isAssignableFrom(parameterTypes[i]) && isConverted(parameterTypes[i])) {
-				this.bindingRegistrar.registerReflectionHints(reflection, genericTypes[i]);
+			Type type = GenericTypeResolver.resolveType(genericTypes[i], beanClass);
+			if (!PipeChannelContext.class.isAssignableFrom(parameterTypes[i])
+					&& isConverted(ResolvableType.forType(type).toClass())) {
+				this.bindingRegistrar.registerReflectionHints(reflection, type);
 			}
 		}
-		Type reply = replyType(method);
+		Type reply = GenericTypeResolver.resolveType(replyType(method), beanClass);
 		if (isConverted(ResolvableType.forType(reply).toClass())) {
 			this.bindingRegistrar.registerReflectionHints(reflection, reply);
 		}

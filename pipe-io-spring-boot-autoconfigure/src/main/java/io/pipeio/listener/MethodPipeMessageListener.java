@@ -17,9 +17,11 @@ import io.pipeio.core.BufferedPipeMessageListener;
 import io.pipeio.core.PipeChannelContext;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.core.GenericTypeResolver;
 import org.springframework.core.ReactiveAdapterRegistry;
 import org.springframework.core.ResolvableType;
 import org.springframework.util.Assert;
+import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 
 /**
@@ -91,14 +93,17 @@ public class MethodPipeMessageListener implements BufferedPipeMessageListener {
 		if (payload < 0) {
 			throw invalid(method, "has no payload parameter (String, byte[] or a type converted from JSON)");
 		}
-		this.payloadType = method.getGenericParameterTypes()[payload];
-		this.payloadKind = PayloadKind.of(types[payload]);
+		// Resolved against the bean's class: a method of a generic base class, such as
+		// handle(T) of Base<T>, takes the type its subclass gives T, not T's bound.
+		Class<?> beanClass = ClassUtils.getUserClass(bean);
+		this.payloadType = GenericTypeResolver.resolveType(method.getGenericParameterTypes()[payload], beanClass);
+		this.payloadKind = PayloadKind.of(ResolvableType.forType(this.payloadType).toClass());
 		if (this.payloadKind == PayloadKind.CONVERTED && !converter.canConvertFrom(this.payloadType)) {
 			throw invalid(method, "takes a " + this.payloadType.getTypeName()
 					+ ", which needs a JSON converter: add Jackson 3 (tools.jackson.core:jackson-databind) to the"
 					+ " classpath or define a PipeMessageConverter bean");
 		}
-		ResolvableType returnType = ResolvableType.forMethodReturnType(method);
+		ResolvableType returnType = ResolvableType.forMethodReturnType(method, beanClass);
 		Class<?> rawReturn = returnType.toClass();
 		if (!CompletionStage.class.isAssignableFrom(rawReturn)
 				&& ReactiveAdapterRegistry.getSharedInstance().getAdapter(rawReturn) != null) {

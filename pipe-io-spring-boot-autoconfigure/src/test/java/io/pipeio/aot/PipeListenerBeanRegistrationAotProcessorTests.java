@@ -96,6 +96,14 @@ class PipeListenerBeanRegistrationAotProcessorTests {
 		assertThat(reflection().onType(AuditEvent.class)).accepts(hints);
 	}
 
+	@Test
+	void typesOfAGenericBaseClassAreThoseTheBeansClassGivesIt() {
+		RuntimeHints hints = process(GenericOrderListener.class);
+		assertThat(reflection().onType(Order.class)).accepts(hints);
+		assertThat(reflection().onType(Item.class)).accepts(hints);
+		assertThat(reflection().onType(Receipt.class)).accepts(hints);
+	}
+
 	private RuntimeHints process(Class<?> beanClass) {
 		BeanRegistrationAotContribution contribution = this.processor.processAheadOfTime(registeredBean(beanClass));
 		assertThat(contribution).isNotNull();
@@ -127,6 +135,26 @@ class PipeListenerBeanRegistrationAotProcessorTests {
 	}
 
 	record AuditEvent(String who) {
+	}
+
+	abstract static class GenericListener<T, R> {
+
+		abstract R handle(T payload);
+
+		@PipeListener("generic")
+		R listen(T payload) {
+			return handle(payload);
+		}
+
+	}
+
+	static class GenericOrderListener extends GenericListener<Order, Receipt> {
+
+		@Override
+		Receipt handle(Order payload) {
+			return new Receipt(payload.items().size());
+		}
+
 	}
 
 	static class NoListeners {
