@@ -48,6 +48,15 @@ public final class PipeIoRuntimeHints implements RuntimeHintsRegistrar {
 	 */
 	static final TypeReference LIBC = TypeReference.of("io.pipeio.server.Posix$LibC");
 
+	/**
+	 * The plug-in host's {@code kill}, which stops a plug-in's process tree before it is
+	 * killed.
+	 */
+	static final TypeReference SIGNALS = TypeReference.of("io.pipeio.plugin.ProcessFreeze$Signals");
+
+	/** Every interface that JNA makes a proxy of ({@code Native.load}). */
+	static final List<TypeReference> LIBRARIES = List.of(LIBC, SIGNALS);
+
 	/** The event loop's calls, bound with JNA's direct mapping (native methods). */
 	static final TypeReference DIRECT_CALLS = TypeReference.of("io.pipeio.server.DirectCalls");
 
@@ -90,10 +99,12 @@ public final class PipeIoRuntimeHints implements RuntimeHintsRegistrar {
 
 	@Override
 	public void registerHints(RuntimeHints hints, @Nullable ClassLoader classLoader) {
-		hints.proxies().registerJdkProxy(LIBC);
-		// JNA reads the signature of each called method, and its proxy handler looks up
-		// Object's methods.
-		hints.reflection().registerType(LIBC, MemberCategory.INVOKE_PUBLIC_METHODS);
+		for (TypeReference library : LIBRARIES) {
+			hints.proxies().registerJdkProxy(library);
+			// JNA reads the signature of each called method.
+			hints.reflection().registerType(library, MemberCategory.INVOKE_PUBLIC_METHODS);
+		}
+		// JNA's proxy handler looks up Object's methods.
 		hints.reflection().registerType(Object.class, MemberCategory.INVOKE_PUBLIC_METHODS);
 		// read() returns a NativeLong: JNA creates it through its no-argument
 		// constructor.

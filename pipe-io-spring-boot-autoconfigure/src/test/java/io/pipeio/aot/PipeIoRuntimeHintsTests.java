@@ -2,9 +2,12 @@ package io.pipeio.aot;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 
 import com.sun.jna.LastErrorException;
+import com.sun.jna.Library;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
@@ -14,6 +17,11 @@ import org.springframework.aot.hint.MemberCategory;
 import org.springframework.aot.hint.RuntimeHints;
 import org.springframework.aot.hint.TypeHint;
 import org.springframework.aot.hint.TypeReference;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
+import org.springframework.core.type.ClassMetadata;
+import org.springframework.core.type.classreading.MetadataReaderFactory;
+import org.springframework.core.type.classreading.SimpleMetadataReaderFactory;
 import org.springframework.util.ClassUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,12 +42,30 @@ class PipeIoRuntimeHintsTests {
 	}
 
 	@Test
-	void cLibraryInterfaceIsAProxyWithInvocableMethods() throws ClassNotFoundException {
-		Class<?> libc = Class.forName("io.pipeio.server.Posix$LibC");
-		assertThat(proxies().forInterfaces(libc)).accepts(this.hints);
-		assertThat(libc.getDeclaredMethods()).isNotEmpty();
-		for (Method method : libc.getDeclaredMethods()) {
-			assertThat(reflection().onMethodInvocation(method)).as(method.toGenericString()).accepts(this.hints);
+	void everyJnaLibraryInterfaceOfPipeIoIsAProxyWithInvocableMethods() throws Exception {
+		// found among the main classes, so that a library added later cannot be left
+		// out
+		String mainClasses = PipeIoRuntimeHints.class.getProtectionDomain().getCodeSource().getLocation().toString();
+		List<Class<?>> libraries = new ArrayList<>();
+		MetadataReaderFactory readers = new SimpleMetadataReaderFactory();
+		for (Resource resource : new PathMatchingResourcePatternResolver()
+			.getResources(mainClasses + "io/pipeio/**/*.class")) {
+			ClassMetadata metadata = readers.getMetadataReader(resource).getClassMetadata();
+			if (metadata.isInterface()) {
+				Class<?> type = Class.forName(metadata.getClassName(), false, getClass().getClassLoader());
+				if (Library.class.isAssignableFrom(type)) {
+					libraries.add(type);
+				}
+			}
+		}
+		assertThat(libraries).extracting(Class::getName)
+			.contains("io.pipeio.server.Posix$LibC", "io.pipeio.plugin.ProcessFreeze$Signals");
+		for (Class<?> library : libraries) {
+			assertThat(proxies().forInterfaces(library)).as(library.getName()).accepts(this.hints);
+			assertThat(library.getDeclaredMethods()).isNotEmpty();
+			for (Method method : library.getDeclaredMethods()) {
+				assertThat(reflection().onMethodInvocation(method)).as(method.toGenericString()).accepts(this.hints);
+			}
 		}
 	}
 
