@@ -3,6 +3,7 @@ package io.pipeio.test;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -59,6 +60,7 @@ final class FifoOpening {
 	static FileChannel open(Path fifo, StandardOpenOption mode, Duration timeout) {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		awaitCreated(fifo, deadline, timeout);
+		requireFifo(fifo, mode);
 		CompletableFuture<FileChannel> opening = new CompletableFuture<>();
 		Thread opener = new Thread(() -> {
 			try {
@@ -109,6 +111,25 @@ final class FifoOpening {
 				throw new AssertionError("Interrupted while waiting for " + fifo + " to appear");
 			}
 			LockSupport.parkNanos(CREATED_POLL_NANOS);
+		}
+	}
+
+	/**
+	 * Refuse what is not a FIFO (or a link to one): a regular file would take the lines
+	 * written to it without a word, and never answer.
+	 */
+	private static void requireFifo(Path fifo, StandardOpenOption mode) {
+		int type;
+		try {
+			type = (Integer) Files.getAttribute(fifo, "unix:mode") & TYPE_MASK;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot open " + fifo + " for " + describe(mode), ex);
+		}
+		if (type != FIFO) {
+			throw new UncheckedIOException(new FileSystemException(fifo.toString(), null, "not a FIFO but "
+					+ ((type == 0100000) ? "a regular file" : "a file of mode type 0" + Integer.toOctalString(type))
+					+ ": is the channel's pipe configured elsewhere (in-pipe, out-pipe)?"));
 		}
 	}
 

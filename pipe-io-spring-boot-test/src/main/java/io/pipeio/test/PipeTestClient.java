@@ -265,8 +265,10 @@ public final class PipeTestClient implements AutoCloseable {
 	}
 
 	/**
-	 * Close both pipes; the server sees this client leave. Lines not received are
-	 * discarded.
+	 * Close both pipes; the server sees this client leave. Lines this client read but did
+	 * not receive are discarded; replies still in the out pipe, or written after the
+	 * close, stay there for the channel's next client, as with any client (the server
+	 * keeps what nobody read), so receive every reply a test asked for.
 	 */
 	@Override
 	public void close() {

@@ -153,6 +153,14 @@ class PipeTestClientTests {
 		assertThatExceptionOfType(UncheckedIOException.class)
 			.isThrownBy(() -> PipeTestClient.connect(this.directory, "odd"))
 			.withMessageContaining("odd.in");
+		// a regular file would take the lines without a word
+		Files.writeString(this.directory.resolve("plain.in"), "");
+		Files.writeString(this.directory.resolve("plain.out"), "");
+		assertThatExceptionOfType(UncheckedIOException.class)
+			.isThrownBy(() -> PipeTestClient.connect(this.directory, "plain"))
+			.withMessageContaining("plain.in")
+			.withMessageContaining("not a FIFO but a regular file");
+		assertThat(this.directory.resolve("plain.in")).isEmptyFile();
 	}
 
 	private static List<String> clientThreads() {
