@@ -27,6 +27,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.aot.AotDetector;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -155,6 +156,15 @@ public final class PipeIoAutoConfiguration {
 		registry.setListenerDecorators(listenerDecorators.orderedStream().toList());
 		registry.setPluginObservers(pluginObservers.orderedStream().toList());
 		settingsFactory.createConfigured().forEach(registry::declare);
+		if (AotDetector.useGeneratedArtifacts() && !environment.getProperty("pipe-io.enabled", Boolean.class, true)) {
+			// Conditions were settled when the application was processed ahead of time:
+			// the switch can no longer leave pipe-io out, but it can still keep every
+			// pipe and plug-in from being created.
+			logger.warn("pipe-io.enabled is false, but this application was processed ahead of time with pipe-io"
+					+ " enabled, so its beans exist: no channel is started (no pipe is created, no plug-in runs)."
+					+ " Process it again with pipe-io.enabled=false to leave pipe-io out.");
+			registry.setAutoStartup(false);
+		}
 		return registry;
 	}
 

@@ -49,6 +49,8 @@ public class PipeChannelRegistry implements SmartLifecycle, DisposableBean {
 	/** Adds and removes channels and their listeners, also while the channels run. */
 	private final ChannelRegistrar registrar;
 
+	private volatile boolean autoStartup = true;
+
 	final Duration shutdownTimeout;
 
 	/** Shared by channels that name the same file. */
@@ -344,6 +346,20 @@ public class PipeChannelRegistry implements SmartLifecycle, DisposableBean {
 	@Override
 	public boolean isRunning() {
 		return this.running;
+	}
+
+	/**
+	 * Set whether the application context starts this registry, and with it the channels,
+	 * when it is refreshed; {@code true} unless set.
+	 * @param autoStartup whether to start with the context
+	 */
+	public void setAutoStartup(boolean autoStartup) {
+		this.autoStartup = autoStartup;
+	}
+
+	@Override
+	public boolean isAutoStartup() {
+		return this.autoStartup;
 	}
 
 	@Override

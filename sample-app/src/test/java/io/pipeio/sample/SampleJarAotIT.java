@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -52,14 +53,7 @@ class SampleJarAotIT {
 	@Test
 	void aotProcessedJarServesItsChannelsAndPlugin() throws Exception {
 		int port = SampleJarIT.freePort();
-		Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-		this.process = new ProcessBuilder(java.toString(), "-Dspring.aot.enabled=true",
-				"-Djava.io.tmpdir=" + this.temporary, "-jar", SampleJarIT.findJar().toString(),
-				"--pipe-io.directory=" + this.directory, "--server.port=" + port, "--server.address=127.0.0.1")
-			.redirectErrorStream(true)
-			.start();
-		this.process.getOutputStream().close();
-		StringBuffer output = collect(this.process.getInputStream());
+		StringBuffer output = start(port);
 		List<String> pipes = List.of("calc.in", "calc.out", "echo.in", "echo.out", "shout.in", "shout.out", "upper.in",
 				"upper.out");
 		await().atMost(Duration.ofSeconds(90))
@@ -84,6 +78,40 @@ class SampleJarAotIT {
 		for (String pipe : pipes) {
 			assertThat(this.directory.resolve(pipe)).as("removed on shutdown").doesNotExist();
 		}
+	}
+
+	/**
+	 * pipe-io's beans were settled at build time, so the switch cannot leave them out: it
+	 * keeps every channel from starting, and says so.
+	 */
+	@Test
+	void switchedOffAtRunTimeTheAotProcessedJarCreatesNoPipeAndStartsNoPlugin() throws Exception {
+		int port = SampleJarIT.freePort();
+		StringBuffer output = start(port, "--pipe-io.enabled=false");
+		await().atMost(Duration.ofSeconds(90))
+			.pollInterval(Duration.ofMillis(100))
+			.failFast("the application exited:\n" + output, () -> !this.process.isAlive())
+			.until(() -> output.toString().contains("Started SampleApplication"));
+		assertThat(output.toString()).contains("pipe-io.enabled is false, but this application was processed ahead"
+				+ " of time with pipe-io enabled, so its beans exist: no channel is started");
+		HttpResponse<String> shout = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/shout?text=aot"))
+				.timeout(Duration.ofSeconds(30))
+				.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(shout.statusCode()).as("output:%n%s", output).isEqualTo(503);
+		assertThat(this.directory).as("output:%n%s", output).isEmptyDirectory();
+		assertThat(output.toString()).doesNotContain("plug-in ready");
+	}
+
+	private StringBuffer start(int port, String... arguments) throws IOException {
+		Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+		List<String> command = new ArrayList<>(List.of(java.toString(), "-Dspring.aot.enabled=true",
+				"-Djava.io.tmpdir=" + this.temporary, "-jar", SampleJarIT.findJar().toString(),
+				"--pipe-io.directory=" + this.directory, "--server.port=" + port, "--server.address=127.0.0.1"));
+		command.addAll(List.of(arguments));
+		this.process = new ProcessBuilder(command).redirectErrorStream(true).start();
+		this.process.getOutputStream().close();
+		return collect(this.process.getInputStream());
 	}
 
 	/**
