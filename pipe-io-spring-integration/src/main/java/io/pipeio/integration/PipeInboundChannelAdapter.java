@@ -19,6 +19,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.integration.endpoint.MessageProducerSupport;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageChannel;
+import org.springframework.messaging.MessagingException;
 import org.springframework.util.Assert;
 
 /**
@@ -324,12 +325,29 @@ public class PipeInboundChannelAdapter extends MessageProducerSupport {
 			// there would report, count or retry it a second time.
 			if (PipeSendException.findCountedRefusal(ex, this.channel) != null
 					|| !sendErrorMessageIfNecessary(message, ex)) {
-				throw ex;
+				throw flowFailure(ex);
 			}
 		}
 		finally {
 			this.routingFailures = null;
 		}
+	}
+
+	/**
+	 * What the flow failed with, without the {@link MessagingException} layers Spring
+	 * Integration wraps it in ("error occurred in message handler [...]"): the error
+	 * handler, the dead letter, the log and the channel's last error then show the flow's
+	 * own exception, as they show a {@code @PipeListener}'s. A layer without a cause (no
+	 * subscriber, a send that timed out) is the failure itself; a checked cause stays
+	 * wrapped, as the listener contract throws none.
+	 */
+	static RuntimeException flowFailure(RuntimeException ex) {
+		RuntimeException failure = ex;
+		while (failure instanceof MessagingException messaging
+				&& messaging.getCause() instanceof RuntimeException cause) {
+			failure = cause;
+		}
+		return failure;
 	}
 
 	/**

@@ -14,6 +14,7 @@ import io.pipeio.annotation.PipeListener;
 import io.pipeio.core.PipeChannel;
 import io.pipeio.core.PipeChannelRegistry;
 import io.pipeio.core.PipeErrorHandler;
+import io.pipeio.core.PipeListenerFailedException;
 import io.pipeio.event.PipeChannelPausedEvent;
 import io.pipeio.event.PipeChannelResumedEvent;
 import io.pipeio.event.PipeChannelStartedEvent;
@@ -383,7 +384,12 @@ class PipeInboundChannelAdapterTests {
 					client.send("one");
 					client.send("bad");
 					client.send("three");
-					assertThat(errors.next().getLine()).isEqualTo("bad".getBytes(StandardCharsets.UTF_8));
+					PipeListenerFailedException failure = errors.next();
+					assertThat(failure.getLine()).isEqualTo("bad".getBytes(StandardCharsets.UTF_8));
+					// the flow's own exception, as a @PipeListener's, not Spring
+					// Integration's "error occurred in message handler" around it
+					assertThat(failure.getCause()).isExactlyInstanceOf(IllegalStateException.class)
+						.hasMessage("cannot take bad");
 					assertThat(client.receive()).isEqualTo("error: handler-error");
 					assertThat(payloads(received, 2)).containsExactly("one", "three");
 					assertThat(channel.getStatistics().getDropped(DropReason.HANDLER_ERROR)).isOne();
