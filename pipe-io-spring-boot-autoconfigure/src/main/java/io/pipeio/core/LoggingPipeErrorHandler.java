@@ -7,6 +7,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.core.NestedExceptionUtils;
+
 /**
  * The default {@link PipeErrorHandler}: logs a warning with the channel, the reason and a
  * truncated, printable preview of the line, and sends no reply. A reply the full send
@@ -37,7 +39,7 @@ public class LoggingPipeErrorHandler implements PipeErrorHandler {
 					+ (refusedReply ? "the reply to a line" : "a line") + " (" + exception.getReason().tag() + ", "
 					+ exception.getLine().length + " bytes) " + preview(exception.getLine()) + ": "
 					// a message may quote the line, such as a parser's
-					+ LogText.escapeControls(String.valueOf(cause));
+					+ LogText.escapeControls(String.valueOf(cause) + rootCause(cause));
 			if (warnedOf) {
 				logger.debug(message);
 			}
@@ -46,6 +48,16 @@ public class LoggingPipeErrorHandler implements PipeErrorHandler {
 			}
 		}
 		return null;
+	}
+
+	/**
+	 * Say what lies under a wrapping exception (a client library's "failed to send" over
+	 * a timeout, say): without it, the reason shows only in the stack trace, which is
+	 * logged at DEBUG.
+	 */
+	private static String rootCause(Throwable cause) {
+		Throwable root = NestedExceptionUtils.getMostSpecificCause(cause);
+		return (root != cause) ? " (root cause: " + root + ")" : "";
 	}
 
 	/**

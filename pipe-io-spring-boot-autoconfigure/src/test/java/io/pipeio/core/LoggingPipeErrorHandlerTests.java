@@ -3,6 +3,7 @@ package io.pipeio.core;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
 
 import io.pipeio.server.DropReason;
 import io.pipeio.testsupport.TestChannelContext;
@@ -35,6 +36,20 @@ class LoggingPipeErrorHandlerTests {
 			.satisfies((line) -> assertThat(line).contains("WARN")
 				.contains("Channel 'orders' dropped a line (handler-error, 7 bytes) \"order 1\"")
 				.contains("IllegalStateException: broke"));
+	}
+
+	@Test
+	void aWrappedCauseIsLoggedWithItsRootCause(CapturedOutput output) {
+		// a client library's "failed to send" says why only in its cause
+		this.handler.handleError(failure(DropReason.HANDLER_ERROR, new IllegalStateException("Failed to send",
+				new RuntimeException("retries used up", new TimeoutException("topic not present in metadata")))),
+				CONTEXT);
+		assertThat(lines(output, "dropped a line")).singleElement()
+			.satisfies((line) -> assertThat(line).contains("IllegalStateException: Failed to send (root cause:"
+					+ " java.util.concurrent.TimeoutException: topic not present in metadata)"));
+		this.handler.handleError(failure(DropReason.HANDLER_ERROR, new IllegalStateException("alone")), CONTEXT);
+		assertThat(lines(output, "alone")).singleElement()
+			.satisfies((line) -> assertThat(line).doesNotContain("root cause"));
 	}
 
 	@Test
