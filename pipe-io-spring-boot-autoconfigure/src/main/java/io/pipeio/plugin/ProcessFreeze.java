@@ -129,7 +129,9 @@ final class ProcessFreeze {
 		try {
 			return (SIGSTOP != 0) ? Native.load("c", Signals.class) : null;
 		}
-		catch (LinkageError ex) {
+		catch (Throwable ex) {
+			// no JNA native stub, or (in a native image) no proxy for the interface: the
+			// tree is then only listed, never stopped, as the Posix calls do
 			return null;
 		}
 	}
