@@ -6,8 +6,8 @@
 #        client.sh --stdio    (plug-in mode: each line in, the line upper-cased out)
 #
 # Each channel is two FIFOs: the client writes a line to DIR/<channel>.in and reads the
-# reply line from DIR/<channel>.out. Exit status: 0 = all checks passed, 1 = a check failed
-# or a pipe is missing, 2 = timed out (no server answering).
+# reply line from DIR/<channel>.out. Exit status: 0 = all checks passed, 1 = a check failed,
+# a pipe is missing or the server went away, 2 = timed out (no server answering).
 set -u
 
 # Plug-in mode: answer each request line with the line upper-cased, as the sample's upper channel
@@ -59,9 +59,10 @@ request() {
   # byte, so it takes exactly one line and nothing after it. It fails at EOF, a partial line
   # included.
   if ! IFS= read -r -u "$fd_out" reply; then
-    exec {fd_in}>&- {fd_out}<&-
-    echo "$1: $out closed before a full reply line arrived" >&2
-    return 1
+    # Every writer left: the server went away. Stop here, with 1: the other channels' FIFOs
+    # have nobody holding them any more, and opening one would block until the timeout.
+    echo "$1: FAILED: $out closed before a full reply line arrived: the server went away" >&2
+    exit 1
   fi
   exec {fd_in}>&- {fd_out}<&-     # close both FIFOs
 }

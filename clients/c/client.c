@@ -6,8 +6,8 @@
  *        ./client --stdio    (plug-in mode: each line in, the line upper-cased out)
  *
  * Each channel is two FIFOs: write a request line to DIR/<channel>.in, read the reply line
- * from DIR/<channel>.out. Exit status: 0 = all checks passed, 1 = a check failed or a pipe is
- * missing or not a FIFO, 2 = timed out (no server answering).
+ * from DIR/<channel>.out. Exit status: 0 = all checks passed, 1 = a check failed, a pipe is
+ * missing or not a FIFO, or the server went away, 2 = timed out (no server answering).
  */
 #define _POSIX_C_SOURCE 200809L /* getline, fdopen, sigaction */
 
@@ -63,7 +63,7 @@ static FILE *open_fifo(const char *path, int flags, const char *mode)
 
 /*
  * Send one line to a channel and return its reply line without the newline (malloc'ed, the
- * caller frees it), or NULL with a message on stderr.
+ * caller frees it), or NULL with a message on stderr. Exits with 1 if the server went away.
  */
 static char *request(const char *channel, const char *line)
 {
@@ -92,9 +92,12 @@ static char *request(const char *channel, const char *line)
 			if (n > 0 && reply[n - 1] == '\n') {
 				reply[n - 1] = '\0';
 			} else {
-				fprintf(stderr, "%s closed before a full reply line arrived\n", out_path);
-				free(reply);
-				reply = NULL;
+				/* EOF: every writer left, the server went away. Stop here: the other channels'
+				 * FIFOs have nobody holding them any more, and opening one would block until
+				 * the timeout. exit flushes stdout and closes the FIFOs. */
+				fprintf(stderr, "%s: FAILED: %s closed before a full reply line arrived: "
+						"the server went away\n", channel, out_path);
+				exit(EXIT_FAILURE);
 			}
 		}
 	}

@@ -7,8 +7,8 @@
  *   mono client.exe --stdio    (plug-in mode: each line in, the line upper-cased out)
  *
  * Each channel is two FIFOs: write a request line to DIR/<channel>.in, read the reply line
- * from DIR/<channel>.out. Exit status: 0 = all checks passed, 1 = a check failed or a pipe is
- * missing or not a FIFO, 2 = timed out (no server answering).
+ * from DIR/<channel>.out. Exit status: 0 = all checks passed, 1 = a check failed, a pipe is
+ * missing or not a FIFO, or the server went away, 2 = timed out (no server answering).
  */
 using System;
 using System.Globalization;
@@ -74,7 +74,14 @@ public static class Client
 			}
 			Console.Error.WriteLine("{0}: FAILED: unexpected reply '{1}'", channel, reply);
 		}
-		catch (Exception ex) // missing FIFO, not a FIFO, malformed reply, ...
+		catch (EndOfStreamException ex) // the server went away
+		{
+			// Stop here: the other channels' FIFOs have nobody holding them any more, and
+			// opening one would block until the timeout.
+			Console.Error.WriteLine("{0}: FAILED: {1}", channel, ex.Message);
+			Environment.Exit(1);
+		}
+		catch (Exception ex) // missing FIFO, not a FIFO, ...
 		{
 			Console.Error.WriteLine("{0}: FAILED: {1}", channel, ex.Message);
 		}
@@ -97,7 +104,7 @@ public static class Client
 			input.Write(bytes, 0, bytes.Length);
 			byte[] reply = ReadLine(output);
 			if (reply == null)
-				throw new EndOfStreamException(channel + ".out closed before a full reply line arrived");
+				throw new EndOfStreamException(channel + ".out closed before a full reply line arrived: the server went away");
 			return Utf8.GetString(reply);
 		}
 	}

@@ -7,8 +7,8 @@
 //	client --stdio   plug-in mode: each line in, the line upper-cased out
 //
 // Each channel is two FIFOs: write a request line to DIR/<channel>.in, read the reply line
-// from DIR/<channel>.out. Exit status: 0 = all checks passed, 1 = a check failed or a pipe is
-// missing or not a FIFO, 2 = timed out (no server answering).
+// from DIR/<channel>.out. Exit status: 0 = all checks passed, 1 = a check failed, a pipe is
+// missing or not a FIFO, or the server went away, 2 = timed out (no server answering).
 package main
 
 import (
@@ -25,6 +25,10 @@ import (
 )
 
 const timeout = 10 * time.Second
+
+// errServerGone: a reply's out pipe ended before its newline, because every writer, the server,
+// went away.
+var errServerGone = errors.New("the server went away")
 
 func main() {
 	if len(os.Args) > 1 && os.Args[1] == "--stdio" {
@@ -67,6 +71,11 @@ func check(dir, channel, line string, passed func([]byte) bool) bool {
 	switch {
 	case err != nil:
 		fmt.Fprintf(os.Stderr, "%s: FAILED: %v\n", channel, err)
+		if errors.Is(err, errServerGone) {
+			// Stop here: the other channels' FIFOs have nobody holding them any more, and
+			// opening one would block until the timeout.
+			os.Exit(1)
+		}
 	case !passed(reply):
 		fmt.Fprintf(os.Stderr, "%s: FAILED: unexpected reply %q\n", channel, reply)
 	default:
@@ -107,8 +116,10 @@ func request(dir, channel, line string) ([]byte, error) {
 				return reply, nil
 			}
 			reply = append(reply, one[0])
+		} else if err == io.EOF {
+			return nil, fmt.Errorf("%s.out closed before a full reply line arrived: %w", channel, errServerGone)
 		} else if err != nil {
-			return nil, fmt.Errorf("%s.out closed before a full reply line arrived: %w", channel, err)
+			return nil, fmt.Errorf("reading %s.out: %w", channel, err)
 		}
 	}
 }

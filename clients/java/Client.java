@@ -5,8 +5,8 @@
  *   java Client.java --stdio    (plug-in mode: each line in, the line upper-cased out)
  *
  * Each channel is two FIFOs: write a request line to DIR/<channel>.in, read the reply line
- * from DIR/<channel>.out. Exit status: 0 = all checks passed, 1 = a check failed or a pipe is
- * missing or not a FIFO, 2 = timed out (no server answering).
+ * from DIR/<channel>.out. Exit status: 0 = all checks passed, 1 = a check failed, a pipe is
+ * missing or not a FIFO, or the server went away, 2 = timed out (no server answering).
  */
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -80,7 +80,13 @@ public class Client {
 			}
 			System.err.println(channel + ": FAILED: unexpected reply '" + reply + "'");
 		}
-		catch (Exception ex) { // missing FIFO, malformed reply, ...
+		catch (EOFException ex) { // the server went away
+			// Stop here: the other channels' FIFOs have nobody holding them any more, and
+			// opening one would block until the timeout.
+			System.err.println(channel + ": FAILED: " + ex.getMessage());
+			System.exit(1);
+		}
+		catch (Exception ex) { // missing FIFO, not a FIFO, malformed reply, ...
 			System.err.println(channel + ": FAILED: " + ex);
 		}
 		return false;
@@ -97,6 +103,9 @@ public class Client {
 			// One write of the whole line, newline included.
 			Channels.newOutputStream(in).write((line + "\n").getBytes(StandardCharsets.UTF_8));
 			return new String(readLine(Channels.newInputStream(out)), StandardCharsets.UTF_8);
+		}
+		catch (EOFException ex) { // every writer left
+			throw new EOFException(channel + ".out closed before a full reply line arrived: the server went away");
 		}
 	}
 

@@ -6,7 +6,7 @@
 //
 // Each channel is two FIFOs: write a request line to DIR/<channel>.in, read the reply line
 // from DIR/<channel>.out. Exit status: 0 = all checks passed, 1 = a check failed, a pipe is
-// not a FIFO or no server is there, 2 = timed out (the server does not answer).
+// not a FIFO, no server is there or it went away, 2 = timed out (the server does not answer).
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -92,7 +92,9 @@ function readLine(fd, channel) {
           return;
         }
         if (n === 0) { // every writer left: the server is gone
-          reject(new Error(`${channel}.out closed before a full reply line arrived`));
+          const gone = new Error(`${channel}.out closed before a full reply line arrived: the server went away`);
+          gone.serverGone = true;
+          reject(gone);
           return;
         }
         if (one[0] === 0x0a) {
@@ -168,9 +170,12 @@ const checks = {
       const [passed, reply] = await check();
       if (passed) console.log(`${name}: ok`);
       else { console.error(`${name}: FAILED: unexpected reply ${JSON.stringify(reply.toString())}`); ok = false; }
-    } catch (err) { // no server, missing FIFO, bad JSON, ...
+    } catch (err) { // no server, missing FIFO, not a FIFO, ...
       console.error(`${name}: FAILED: ${err.message}`);
       ok = false;
+      // Stop here, as every example does: the server is gone for the other channels too, whose
+      // FIFOs nobody holds any more (an open that blocks would wait for the timeout).
+      if (err.serverGone) break;
     }
   }
   clearTimeout(timer);

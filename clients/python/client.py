@@ -5,8 +5,8 @@ Usage: client.py [DIR]      (DIR defaults to ${TMPDIR:-/tmp}/pipe-io)
        client.py --stdio    (plug-in mode: each line in, the line upper-cased out)
 
 Each channel is two FIFOs: write a request line to DIR/<channel>.in, read the reply line
-from DIR/<channel>.out. Exit status: 0 = all checks passed, 1 = a check failed or a pipe is
-missing or not a FIFO, 2 = timed out (no server answering).
+from DIR/<channel>.out. Exit status: 0 = all checks passed, 1 = a check failed, a pipe is
+missing or not a FIFO, or the server went away, 2 = timed out (no server answering).
 """
 import json
 import os
@@ -21,6 +21,10 @@ TIMEOUT_S = 10  # overall budget; also covers open(), which blocks if no server 
 def on_timeout(signum, frame):
     print(f"timed out after {TIMEOUT_S} s (is the server running on {DIR}?)", file=sys.stderr)
     raise SystemExit(2)  # not an Exception: escapes the per-check handler below
+
+
+class ServerGone(EOFError):
+    """The out pipe ended before a whole reply line: every writer, the server, went away."""
 
 
 def open_fifo(path: str, flags: int) -> int:
@@ -47,7 +51,7 @@ def request(channel: str, line: bytes) -> bytes:
         # the line behind the reply, another reader's, and a pipe cannot be given bytes back.
         reply = pipe_out.readline()
     if not reply.endswith(b"\n"):
-        raise EOFError(f"{channel}.out closed before a full reply line arrived")
+        raise ServerGone(f"{channel}.out closed before a full reply line arrived: the server went away")
     return reply[:-1]
 
 
@@ -94,7 +98,12 @@ def main():
             else:
                 print(f"{name}: FAILED: unexpected reply {reply!r}", file=sys.stderr)
                 ok = False
-        except Exception as e:  # missing FIFO, bad JSON, ...
+        except ServerGone as e:
+            # Stop here: the other channels' FIFOs have nobody holding them any more, and
+            # opening one would block until the timeout.
+            print(f"{name}: FAILED: {e}", file=sys.stderr)
+            return 1
+        except Exception as e:  # missing FIFO, not a FIFO, ...
             print(f"{name}: FAILED: {e}", file=sys.stderr)
             ok = False
     return 0 if ok else 1

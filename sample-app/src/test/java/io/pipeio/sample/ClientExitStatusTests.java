@@ -50,24 +50,24 @@ class ClientExitStatusTests {
 	}
 
 	/**
-	 * A server that reads the request and goes away without answering (its out pipe
+	 * A server that reads the echo request and goes away without answering (its out pipe
 	 * ends): every client tells at once, with status 1, instead of waiting for its
+	 * timeout. It stops there: the upper and calc FIFOs are left with nobody holding
+	 * them, as a server that died leaves them, and opening one would block until the
 	 * timeout.
 	 */
 	@ParameterizedTest(name = "{0} client")
 	@EnumSource
 	void aServerGoneBeforeItAnswersIsReportedAtOnce(ClientExample client, @TempDir Path directory) throws Exception {
-		List<CompletableFuture<Void>> servers = new ArrayList<>();
-		for (String name : CHANNELS) {
-			FakeChannel channel = FakeChannel.create(directory, name);
-			servers.add(CompletableFuture.runAsync(() -> readOneLineAndLeave(channel)));
-		}
+		FakeChannel echo = FakeChannel.create(directory, "echo");
+		CompletableFuture<Void> server = CompletableFuture.runAsync(() -> readOneLineAndLeave(echo));
+		mkfifo(directory, List.of("upper", "calc"));
 		Process process = start(client, directory);
 		String output = awaitEnd(client, process);
 		assertThat(process.exitValue()).as("%s client exit status; output:%n%s", client.language(), output)
 			.isEqualTo(1);
 		assertThat(output).contains("closed before a full reply line arrived").doesNotContain("timed out");
-		CompletableFuture.allOf(servers.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+		server.get(10, TimeUnit.SECONDS);
 	}
 
 	/** The request read, both pipes are closed. */
@@ -91,12 +91,7 @@ class ClientExitStatusTests {
 		Map<ClientExample, Process> processes = new EnumMap<>(ClientExample.class);
 		for (ClientExample client : ClientExample.values()) {
 			Path pipes = Files.createDirectory(directory.resolve(client.language()));
-			List<String> mkfifo = new ArrayList<>(List.of("mkfifo", "-m", "600"));
-			for (String channel : CHANNELS) {
-				mkfifo.add(pipes.resolve(channel + ".in").toString());
-				mkfifo.add(pipes.resolve(channel + ".out").toString());
-			}
-			assertThat(new ProcessBuilder(mkfifo).inheritIO().start().waitFor()).isZero();
+			mkfifo(pipes, CHANNELS);
 			processes.put(client, start(client, pipes));
 		}
 		for (Map.Entry<ClientExample, Process> entry : processes.entrySet()) {
@@ -107,6 +102,16 @@ class ClientExitStatusTests {
 				.isEqualTo(expected);
 			assertThat(output).contains((expected == 2) ? "timed out after 10 s" : "no server is reading");
 		}
+	}
+
+	/** Make the FIFOs of these channels, and hold none of them open. */
+	private static void mkfifo(Path directory, List<String> channels) throws IOException, InterruptedException {
+		List<String> mkfifo = new ArrayList<>(List.of("mkfifo", "-m", "600"));
+		for (String channel : channels) {
+			mkfifo.add(directory.resolve(channel + ".in").toString());
+			mkfifo.add(directory.resolve(channel + ".out").toString());
+		}
+		assertThat(new ProcessBuilder(mkfifo).inheritIO().start().waitFor()).isZero();
 	}
 
 	private static Process start(ClientExample client, Path directory) throws IOException {
