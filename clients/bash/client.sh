@@ -7,7 +7,7 @@
 #
 # Each channel is two FIFOs: the client writes a line to DIR/<channel>.in and reads the
 # reply line from DIR/<channel>.out. Exit status: 0 = all checks passed, 1 = a check failed,
-# a pipe is missing or the server went away, 2 = timed out (no server answering).
+# a pipe is missing or the server went away, 2 = timed out (no server answering). Needs bash 4.4.
 set -u
 
 # Plug-in mode: answer each request line with the line upper-cased, as the sample's upper channel
@@ -37,17 +37,22 @@ trap 'kill "$timer" 2>/dev/null' EXIT   # done in time: stop the timer (its slee
 
 # request CHANNEL LINE: send LINE to the channel and put the reply line in $reply.
 request() {
-  local in="$dir/$1.in" out="$dir/$1.out" fd_in fd_out
+  local in="$dir/$1.in" out="$dir/$1.out" fd_in fd_out pipe
   if [[ $2 == *$'\n'* ]]; then
     # it would be two requests, and the second's reply would answer the next call
     echo "$1: a line must not contain a newline" >&2
     return 1
   fi
   # Redirections create missing files: make sure both FIFOs are really there.
-  if [[ ! -p $in || ! -p $out ]]; then
-    echo "$1: no FIFOs $in and $out (is the server running on $dir?)" >&2
-    return 1
-  fi
+  for pipe in "$in" "$out"; do
+    if [[ ! -e $pipe ]]; then
+      echo "$1: no FIFO $pipe (is the server running on $dir?)" >&2
+      return 1
+    elif [[ ! -p $pipe ]]; then
+      echo "$1: $pipe is not a FIFO (is the server running on this directory?)" >&2
+      return 1
+    fi
+  done
   # The in FIFO read-write (<>): on Linux that open never blocks, whereas a plain '>' waits
   # for a reader. The out FIFO read-only: the server holds it open, so the open does not wait,
   # and this script is then no writer of it, so a server that goes away is seen at once (EOF)
@@ -67,10 +72,11 @@ request() {
   exec {fd_in}>&- {fd_out}<&-     # close both FIFOs
 }
 
-# check NAME EXPECTED ACTUAL: print "NAME: ok" or complain on stderr.
+# check NAME EXPECTED ACTUAL: print "NAME: ok" or complain on stderr. ${3@Q} quotes the reply
+# as $'...' with escapes when it holds control characters: a trailing \r would not show otherwise.
 check() {
   if [[ $3 == "$2" ]]; then echo "$1: ok"
-  else echo "$1: FAILED: expected '$2', got '$3'" >&2; failed=1; fi
+  else echo "$1: FAILED: expected ${2@Q}, got ${3@Q}" >&2; failed=1; fi
 }
 
 # echo: the reply is the exact same line.
@@ -85,7 +91,7 @@ if request calc '{"op":"add","a":1,"b":2}'; then
   if [[ $reply =~ \"result\"[[:space:]]*:[[:space:]]*(-?[0-9.eE+-]+) && ${BASH_REMATCH[1]} =~ ^3(\.0*)?$ ]]; then
     echo "calc: ok"
   else
-    echo "calc: FAILED: expected a result of 3, got '$reply'" >&2; failed=1
+    echo "calc: FAILED: expected a result of 3, got ${reply@Q}" >&2; failed=1
   fi
 else failed=1; fi
 

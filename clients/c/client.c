@@ -31,12 +31,15 @@
 
 static const char *dir;
 
+/* What on_timeout says, made by main before the alarm is set: snprintf is not async-signal-safe. */
+static char timeout_msg[4200];
+static size_t timeout_len;
+
 /* SIGALRM: the overall time budget ran out. Only async-signal-safe calls here. */
 static void on_timeout(int sig)
 {
-	static const char msg[] = "timed out after " XSTR(TIMEOUT_S) " s (is the server running?)\n";
 	(void)sig;
-	(void)!write(STDERR_FILENO, msg, sizeof msg - 1);
+	(void)!write(STDERR_FILENO, timeout_msg, timeout_len);
 	_exit(2);
 }
 
@@ -108,15 +111,37 @@ static char *request(const char *channel, const char *line)
 	return reply;
 }
 
+/* Write s with its control characters and backslashes escaped (\r, \t, \x01, ...), so that a
+ * stray '\r' at the end of a reply shows; other bytes, UTF-8 included, go out as they are. */
+static void put_escaped(const char *s, FILE *f)
+{
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '\\')
+			fputs("\\\\", f);
+		else if (c == '\r')
+			fputs("\\r", f);
+		else if (c == '\t')
+			fputs("\\t", f);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(f, "\\x%02x", c);
+		else
+			fputc(c, f);
+	}
+}
+
 /* Print "NAME: ok" and return 0, or complain on stderr and return 1. */
 static int report(const char *name, int passed, const char *reply)
 {
-	if (passed)
+	if (passed) {
 		printf("%s: ok\n", name);
-	else if (reply != NULL)
-		fprintf(stderr, "%s: FAILED: unexpected reply '%s'\n", name, reply);
-	else
+	} else if (reply != NULL) {
+		fprintf(stderr, "%s: FAILED: unexpected reply '", name);
+		put_escaped(reply, stderr);
+		fputs("'\n", stderr);
+	} else {
 		fprintf(stderr, "%s: FAILED: no reply\n", name);
+	}
 	return !passed;
 }
 
@@ -197,6 +222,9 @@ int main(int argc, char **argv)
 	static char default_dir[4096];
 	snprintf(default_dir, sizeof default_dir, "%s/pipe-io", tmp != NULL && *tmp ? tmp : "/tmp");
 	dir = argc > 1 ? argv[1] : default_dir;
+	snprintf(timeout_msg, sizeof timeout_msg, "timed out after " XSTR(TIMEOUT_S) " s (is the server running on %s?)\n",
+			dir);
+	timeout_len = strlen(timeout_msg);
 
 	/* Overall timeout. The handler exits, so it also ends an open() that blocks (FIFO
 	 * present but no server). Line-buffer stdout so its lines survive that _exit(). */

@@ -72,7 +72,7 @@ public static class Client
 				Console.WriteLine("{0}: ok", channel);
 				return true;
 			}
-			Console.Error.WriteLine("{0}: FAILED: unexpected reply '{1}'", channel, reply);
+			Console.Error.WriteLine("{0}: FAILED: unexpected reply '{1}'", channel, Escape(reply));
 		}
 		catch (EndOfStreamException ex) // the server went away
 		{
@@ -86,6 +86,29 @@ public static class Client
 			Console.Error.WriteLine("{0}: FAILED: {1}", channel, ex.Message);
 		}
 		return false;
+	}
+
+	/// <summary>
+	/// The text with its control characters and backslashes escaped (\r, \t, \u0001, ...), so that
+	/// a stray '\r' at the end of a reply shows.
+	/// </summary>
+	static string Escape(string text)
+	{
+		var escaped = new StringBuilder();
+		foreach (char c in text)
+		{
+			if (c == '\\')
+				escaped.Append("\\\\");
+			else if (c == '\r')
+				escaped.Append("\\r");
+			else if (c == '\t')
+				escaped.Append("\\t");
+			else if (c < ' ' || c == '\x7f')
+				escaped.AppendFormat("\\u{0:x4}", (int) c);
+			else
+				escaped.Append(c);
+		}
+		return escaped.ToString();
 	}
 
 	/// <summary>Send one line to a channel and return its reply line (UTF-8, without the newline).</summary>

@@ -62,7 +62,12 @@ public class Client {
 		// calc: JSON in, JSON out; the JDK has no JSON parser, a regex on "result" is enough here.
 		ok &= check("calc", "{\"op\":\"add\",\"a\":1,\"b\":2}", reply -> {
 			Matcher m = Pattern.compile("\"result\"\\s*:\\s*(-?[0-9.eE+-]+)").matcher(reply);
-			return m.find() && Double.parseDouble(m.group(1)) == 3; // numeric: 3 and 3.0 both pass
+			try {
+				return m.find() && Double.parseDouble(m.group(1)) == 3; // numeric: 3 and 3.0 both pass
+			}
+			catch (NumberFormatException ex) { // such as 3.0.0: an unexpected reply, shown as such
+				return false;
+			}
 		});
 		System.exit(ok ? 0 : 1);
 	}
@@ -78,7 +83,7 @@ public class Client {
 				System.out.println(channel + ": ok");
 				return true;
 			}
-			System.err.println(channel + ": FAILED: unexpected reply '" + reply + "'");
+			System.err.println(channel + ": FAILED: unexpected reply '" + escape(reply) + "'");
 		}
 		catch (EOFException ex) { // the server went away
 			// Stop here: the other channels' FIFOs have nobody holding them any more, and
@@ -121,6 +126,24 @@ public class Client {
 			throw new IOException(path + " is not a FIFO (is the server running on this directory?)");
 		}
 		return FileChannel.open(path, option);
+	}
+
+	/**
+	 * The text with its backslashes and control characters escaped as in a string literal
+	 * ({@code \r}, {@code \t}, ...), so that a stray {@code '\r'} at the end of a reply shows.
+	 */
+	static String escape(String text) {
+		StringBuilder escaped = new StringBuilder();
+		for (char c : text.toCharArray()) {
+			switch (c) {
+				case '\\' -> escaped.append("\\\\");
+				case '\r' -> escaped.append("\\r");
+				case '\t' -> escaped.append("\\t");
+				default -> escaped.append((c < ' ' || c == 0x7f) ? String.format("\\u%04x", (int) c)
+						: String.valueOf(c));
+			}
+		}
+		return escaped.toString();
 	}
 
 	/**

@@ -159,7 +159,13 @@ const checks = {
   },
   calc: async () => {
     const reply = await request('calc', JSON.stringify({ op: 'add', a: 1, b: 2 }));
-    return [JSON.parse(reply).result === 3, reply]; // numeric: 3 and 3.0 both parse to 3
+    let answer;
+    try {
+      answer = JSON.parse(reply);
+    } catch { // not JSON: an unexpected reply, shown as such
+      return [false, reply];
+    }
+    return [answer?.result === 3, reply]; // numeric: 3 and 3.0 both parse to 3
   },
 };
 

@@ -67,7 +67,12 @@ def check_upper():
 
 def check_calc():
     reply = request("calc", json.dumps({"op": "add", "a": 1, "b": 2}, separators=(",", ":")).encode())
-    return json.loads(reply)["result"] == 3, reply  # numeric: 3 == 3.0
+    try:
+        answer = json.loads(reply)
+    except ValueError:  # not JSON (nor UTF-8): an unexpected reply, shown as such
+        return False, reply
+    # numeric: 3 == 3.0; a reply without "result", such as {"error": ...}, is unexpected too
+    return isinstance(answer, dict) and answer.get("result") == 3, reply
 
 
 def plugin():

@@ -23,8 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The exit statuses every client example promises in {@code clients/README.md}, without a
- * server: 1 for a path that is not a FIFO (left untouched) or a server gone before it
- * answered, 2 when FIFOs are there but nobody answers.
+ * server: 1 for a missing FIFO (named), a path that is not a FIFO (left untouched) or a
+ * server gone before it answered, 2 when FIFOs are there but nobody answers.
  */
 @Timeout(180)
 class ClientExitStatusTests {
@@ -42,11 +42,28 @@ class ClientExitStatusTests {
 		String output = awaitEnd(client, process);
 		assertThat(process.exitValue()).as("%s client exit status; output:%n%s", client.language(), output)
 			.isEqualTo(1);
-		assertThat(output).doesNotContain(": ok");
+		assertThat(output).doesNotContain(": ok").contains("echo.in is not a FIFO");
 		for (String channel : CHANNELS) {
 			assertThat(directory.resolve(channel + ".in")).as("%s client wrote into it", client.language())
 				.isEmptyFile();
 		}
+	}
+
+	/**
+	 * A missing FIFO is named: the echo channel's in pipe is missing, its out pipe is
+	 * there.
+	 */
+	@ParameterizedTest(name = "{0} client")
+	@EnumSource
+	void aMissingFifoIsNamed(ClientExample client, @TempDir Path directory) throws Exception {
+		assertThat(new ProcessBuilder("mkfifo", "-m", "600", directory.resolve("echo.out").toString()).inheritIO()
+			.start()
+			.waitFor()).isZero();
+		Process process = start(client, directory);
+		String output = awaitEnd(client, process);
+		assertThat(process.exitValue()).as("%s client exit status; output:%n%s", client.language(), output)
+			.isEqualTo(1);
+		assertThat(output).contains(directory.resolve("echo.in").toString()).doesNotContain("echo.out");
 	}
 
 	/**

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Every client example takes its reply line from the out pipe and not a byte more: a line
- * behind it (another client's reply) stays in the pipe for its reader.
+ * behind it (another client's reply) stays in the pipe for its reader. A reply that fails
+ * its check is shown, escaped.
  */
 @Timeout(180)
 class ClientReplyLineTests {
@@ -61,6 +63,55 @@ class ClientReplyLineTests {
 			for (FileChannel out : outs.values()) {
 				out.close();
 			}
+		}
+	}
+
+	/**
+	 * An echo reply with a stray carriage return shows it as {@code \r}, and a calc reply
+	 * that is not the expected JSON, an error object or no JSON at all, is shown too
+	 * rather than only a parser's complaint.
+	 */
+	@ParameterizedTest(name = "{0} client")
+	@EnumSource
+	void anUnexpectedReplyIsShownEscaped(ClientExample client, @TempDir Path directory) throws Exception {
+		for (String calc : List.of("{\"error\":\"boom\"}", "boom, no JSON")) {
+			Path pipes = Files.createTempDirectory(directory, "pipes");
+			Map<String, String> replies = Map.of("echo", "hello pipe-io\r", "upper", "H\u00c9LLO W\u00d6RLD", "calc",
+					calc);
+			List<CompletableFuture<Void>> servers = new ArrayList<>();
+			for (Map.Entry<String, String> reply : replies.entrySet()) {
+				FakeChannel channel = FakeChannel.create(pipes, reply.getKey());
+				servers.add(CompletableFuture.runAsync(() -> answer(channel, reply.getValue())));
+			}
+			List<String> command = new ArrayList<>(client.command());
+			command.add(pipes.toString());
+			Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+			boolean ended = process.waitFor(60, TimeUnit.SECONDS);
+			if (!ended) {
+				process.destroyForcibly();
+			}
+			String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+			assertThat(ended && process.exitValue() == 1).as("%s client failed; output:%n%s", client.language(), output)
+				.isTrue();
+			assertThat(output).as("%s client's output", client.language())
+				.contains("upper: ok")
+				.contains("hello pipe-io\\r")
+				.doesNotContain("\r")
+				.containsPattern("calc: FAILED: [^\n]*boom");
+			CompletableFuture.allOf(servers.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+		}
+	}
+
+	/**
+	 * Read one request line, answer it with this line and leave.
+	 */
+	private static void answer(FakeChannel channel, String reply) {
+		try (FileChannel in = channel.in(); FileChannel out = channel.out()) {
+			channel.readRequest();
+			out.write(ByteBuffer.wrap((reply + "\n").getBytes(StandardCharsets.UTF_8)));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
 		}
 	}
 
