@@ -18,8 +18,10 @@ if [[ ${1-} == --stdio ]]; then
   LC_ALL=C.UTF-8
   echo "bash plug-in ready" >&2
   # read splits on '\n' only; a last line without it is incomplete: the host drops it too.
+  # A failed printf ends it: the host went away (EPIPE) and SIGPIPE, ignored by whoever started
+  # this script, did not.
   while IFS= read -r line; do
-    printf '%s\n' "${line^^}"
+    printf '%s\n' "${line^^}" || exit 1
   done
   exit 0
 fi

@@ -10,6 +10,8 @@
  */
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -32,7 +34,16 @@ public class Client {
 
 	public static void main(String[] args) throws IOException {
 		if (args.length > 0 && args[0].equals("--stdio")) {
-			plugin(System.in, System.out); // System.in is buffered: one read(2) per chunk, not per byte
+			// System.in is buffered: one read(2) per chunk, not per byte. Not System.out: a
+			// PrintStream swallows write errors, so a plug-in whose host went away (EPIPE) would
+			// run on; a FileOutputStream on fd 1 throws, and writes each reply at once.
+			try {
+				plugin(System.in, new FileOutputStream(FileDescriptor.out));
+			}
+			catch (IOException ex) {
+				System.err.println("java plug-in: " + ex.getMessage());
+				System.exit(1);
+			}
 			return;
 		}
 		String tmp = System.getenv("TMPDIR");

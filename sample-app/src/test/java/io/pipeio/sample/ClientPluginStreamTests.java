@@ -2,6 +2,7 @@ package io.pipeio.sample;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Every client example of {@code clients/} as a plug-in ({@code --stdio}) given many
  * lines at once by a host that reads its answers late: each line gets its answer, none is
- * lost when stdin ends, and the plug-in exits 0 at EOF.
+ * lost when stdin ends, and the plug-in exits 0 at EOF. A plug-in whose answers nobody
+ * reads any more ends.
  */
 @Timeout(120)
 class ClientPluginStreamTests {
@@ -58,6 +60,45 @@ class ClientPluginStreamTests {
 		}
 		finally {
 			plugin.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+		}
+	}
+
+	/**
+	 * The host stops reading while requests keep coming: the plug-in's next write fails
+	 * (EPIPE, or SIGPIPE kills it) and it ends within seconds instead of answering into
+	 * the void. How it ends (1, or killed by SIGPIPE) is its language's.
+	 */
+	@ParameterizedTest(name = "{0} plug-in")
+	@EnumSource
+	void aPluginWhoseAnswersNobodyReadsEnds(ClientExample client) throws Exception {
+		List<String> command = new ArrayList<>(client.command());
+		command.add("--stdio");
+		Process plugin = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+		try {
+			CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> writeWhileAlive(plugin));
+			InputStream answers = plugin.getInputStream();
+			// The first answer: the plug-in is up (a JVM or Mono takes a while to start).
+			assertThat(answers.read()).isEqualTo('L');
+			answers.close();
+			assertThat(plugin.waitFor(10, TimeUnit.SECONDS)).as("%s plug-in ended", client.language()).isTrue();
+			writing.get(10, TimeUnit.SECONDS);
+		}
+		finally {
+			plugin.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+		}
+	}
+
+	/** Send request lines until the plug-in's stdin has no reader: it ended. */
+	private static void writeWhileAlive(Process plugin) {
+		byte[] line = "line \u00e0 la ligne\n".getBytes(StandardCharsets.UTF_8);
+		try (OutputStream out = plugin.getOutputStream()) {
+			while (plugin.isAlive()) {
+				out.write(line);
+				out.flush();
+			}
+		}
+		catch (IOException ex) {
+			// the plug-in ended
 		}
 	}
 
