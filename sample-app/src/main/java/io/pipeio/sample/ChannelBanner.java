@@ -80,7 +80,10 @@ class ChannelBanner {
 	 * Return a shell command that sends the channel one request and prints the reply: for
 	 * a channel without a plug-in one that writes nothing unless both of its paths are
 	 * FIFOs, for one with a plug-in an HTTP request to the application, if it has one for
-	 * that plug-in and serves HTTP.
+	 * that plug-in and serves HTTP. The out pipe is opened read-only, so the shell is
+	 * none of its writers and sees its end if the server goes away rather than wait
+	 * forever, and {@code read} takes one line a byte at a time, never the start of the
+	 * line behind it (another reader's), as {@code head -n1} could.
 	 * @param channel the channel
 	 * @return the command, for sh or bash, or {@code null} if there is none
 	 */
@@ -93,8 +96,8 @@ class ChannelBanner {
 		PipeServerSettings settings = channel.getSettings().server();
 		String request = REQUESTS.getOrDefault(channel.getName(), "hello");
 		return "in=" + quote(settings.getInPath()) + " out=" + quote(settings.getOutPath())
-				+ "; [ -p \"$in\" ] && [ -p \"$out\" ] && { exec 3<>\"$out\"; printf '%s\\n' " + quote(request)
-				+ " > \"$in\"; head -n1 <&3; exec 3<&-; }";
+				+ "; [ -p \"$in\" ] && [ -p \"$out\" ] && ( exec 3<\"$out\" && printf '%s\\n' " + quote(request)
+				+ " > \"$in\" && IFS= read -r reply <&3 && printf '%s\\n' \"$reply\" )";
 	}
 
 	/**

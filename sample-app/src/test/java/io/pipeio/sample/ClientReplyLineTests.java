@@ -35,11 +35,11 @@ class ClientReplyLineTests {
 	@ParameterizedTest(name = "{0} client")
 	@EnumSource
 	void aLineBehindTheReplyStaysInThePipe(ClientExample client, @TempDir Path directory) throws Exception {
-		Map<String, FileChannel> outs = new LinkedHashMap<>();
+		Map<String, FakeChannel> channels = new LinkedHashMap<>();
 		List<CompletableFuture<Void>> servers = new ArrayList<>();
 		for (String name : List.of("echo", "upper", "calc")) {
 			FakeChannel channel = FakeChannel.create(directory, name);
-			outs.put(name, channel.out());
+			channels.put(name, channel);
 			servers.add(CompletableFuture.runAsync(() -> answerWithALineBehind(channel)));
 		}
 		try {
@@ -54,14 +54,14 @@ class ClientReplyLineTests {
 			assertThat(ended && process.exitValue() == 0).as("%s client passed; output:%n%s", client.language(), output)
 				.isTrue();
 			CompletableFuture.allOf(servers.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
-			for (Map.Entry<String, FileChannel> out : outs.entrySet()) {
-				assertThat(rest(out.getValue())).as("%s.out after the %s client", out.getKey(), client.language())
+			for (FakeChannel channel : channels.values()) {
+				assertThat(channel.unread()).as("%s.out after the %s client", channel.name(), client.language())
 					.isEqualTo(BEHIND + "\n");
 			}
 		}
 		finally {
-			for (FileChannel out : outs.values()) {
-				out.close();
+			for (FakeChannel channel : channels.values()) {
+				channel.out().close();
 			}
 		}
 	}
@@ -132,18 +132,6 @@ class ClientReplyLineTests {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
-	}
-
-	/** What the pipe holds now, read up to an end mark written after it. */
-	private static String rest(FileChannel out) throws IOException {
-		String end = "end of the test";
-		out.write(ByteBuffer.wrap((end + "\n").getBytes(StandardCharsets.UTF_8)));
-		ByteBuffer buffer = ByteBuffer.allocate(4096);
-		String read = "";
-		while (!read.endsWith(end + "\n") && out.read(buffer) > 0) {
-			read = new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
-		}
-		return read.substring(0, read.length() - end.length() - 1);
 	}
 
 }

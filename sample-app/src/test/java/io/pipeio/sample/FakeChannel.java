@@ -46,4 +46,20 @@ record FakeChannel(String name, FileChannel in, FileChannel out) {
 		return new String(buffer.array(), 0, Math.max(newline, 0), StandardCharsets.UTF_8);
 	}
 
+	/**
+	 * What the out pipe holds now, read up to an end mark written after it.
+	 * @return the bytes nobody read, as text
+	 * @throws IOException if the pipe cannot be written or read
+	 */
+	String unread() throws IOException {
+		String end = "end of the test";
+		this.out.write(ByteBuffer.wrap((end + "\n").getBytes(StandardCharsets.UTF_8)));
+		ByteBuffer buffer = ByteBuffer.allocate(4096);
+		String read = "";
+		while (!read.endsWith(end + "\n") && this.out.read(buffer) > 0) {
+			read = new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
+		}
+		return read.substring(0, read.length() - end.length() - 1);
+	}
+
 }
