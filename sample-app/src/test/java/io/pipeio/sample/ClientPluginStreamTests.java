@@ -32,9 +32,7 @@ class ClientPluginStreamTests {
 	@ParameterizedTest(name = "{0} plug-in")
 	@EnumSource
 	void everyLineIsAnsweredBeforeThePluginExitsAtEndOfInput(ClientExample client) throws Exception {
-		List<String> command = new ArrayList<>(client.command());
-		command.add("--stdio");
-		Process plugin = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+		Process plugin = startPlugin(client);
 		try {
 			CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> write(plugin.getOutputStream()));
 			try {
@@ -71,9 +69,7 @@ class ClientPluginStreamTests {
 	@ParameterizedTest(name = "{0} plug-in")
 	@EnumSource
 	void aPluginWhoseAnswersNobodyReadsEnds(ClientExample client) throws Exception {
-		List<String> command = new ArrayList<>(client.command());
-		command.add("--stdio");
-		Process plugin = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+		Process plugin = startPlugin(client);
 		try {
 			CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> writeWhileAlive(plugin));
 			InputStream answers = plugin.getInputStream();
@@ -86,6 +82,13 @@ class ClientPluginStreamTests {
 		finally {
 			plugin.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
 		}
+	}
+
+	/** Start a client as a plug-in, its stderr thrown away. */
+	private static Process startPlugin(ClientExample client) throws IOException {
+		List<String> command = new ArrayList<>(client.command());
+		command.add("--stdio");
+		return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
 	}
 
 	/** Send request lines until the plug-in's stdin has no reader: it ended. */
