@@ -77,7 +77,7 @@ class ClientExitStatusTests {
 	@EnumSource
 	void aServerGoneBeforeItAnswersIsReportedAtOnce(ClientExample client, @TempDir Path directory) throws Exception {
 		FakeChannel echo = FakeChannel.create(directory, "echo");
-		CompletableFuture<Void> server = CompletableFuture.runAsync(() -> readOneLineAndLeave(echo));
+		CompletableFuture<Void> server = FakeChannel.onItsOwnThread(() -> readOneLineAndLeave(echo));
 		mkfifo(directory, List.of("upper", "calc"));
 		Process process = start(client, directory);
 		String output = awaitEnd(client, process);

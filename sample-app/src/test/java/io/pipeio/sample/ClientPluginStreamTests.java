@@ -34,7 +34,7 @@ class ClientPluginStreamTests {
 	void everyLineIsAnsweredBeforeThePluginExitsAtEndOfInput(ClientExample client) throws Exception {
 		Process plugin = startPlugin(client);
 		try {
-			CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> write(plugin.getOutputStream()));
+			CompletableFuture<Void> writing = FakeChannel.onItsOwnThread(() -> write(plugin.getOutputStream()));
 			try {
 				// The host reads late: once the plug-in took every line, or it stopped
 				// taking them for want of room in its stdout.
@@ -71,7 +71,7 @@ class ClientPluginStreamTests {
 	void aPluginWhoseAnswersNobodyReadsEnds(ClientExample client) throws Exception {
 		Process plugin = startPlugin(client);
 		try {
-			CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> writeWhileAlive(plugin));
+			CompletableFuture<Void> writing = FakeChannel.onItsOwnThread(() -> writeWhileAlive(plugin));
 			InputStream answers = plugin.getInputStream();
 			// The first answer: the plug-in is up (a JVM or Mono takes a while to start).
 			assertThat(answers.read()).isEqualTo('L');

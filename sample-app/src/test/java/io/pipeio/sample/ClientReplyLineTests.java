@@ -40,7 +40,7 @@ class ClientReplyLineTests {
 		for (String name : List.of("echo", "upper", "calc")) {
 			FakeChannel channel = FakeChannel.create(directory, name);
 			channels.put(name, channel);
-			servers.add(CompletableFuture.runAsync(() -> answerWithALineBehind(channel)));
+			servers.add(FakeChannel.onItsOwnThread(() -> answerWithALineBehind(channel)));
 		}
 		try {
 			List<String> command = new ArrayList<>(client.command());
@@ -76,12 +76,14 @@ class ClientReplyLineTests {
 	void anUnexpectedReplyIsShownEscaped(ClientExample client, @TempDir Path directory) throws Exception {
 		for (String calc : List.of("{\"error\":\"boom\"}", "boom, no JSON")) {
 			Path pipes = Files.createTempDirectory(directory, "pipes");
-			Map<String, String> replies = Map.of("echo", "hello pipe-io\r", "upper", "H\u00c9LLO W\u00d6RLD", "calc",
-					calc);
+			Map<String, String> replies = new LinkedHashMap<>();
+			replies.put("echo", "hello pipe-io\r");
+			replies.put("upper", "H\u00c9LLO W\u00d6RLD");
+			replies.put("calc", calc);
 			List<CompletableFuture<Void>> servers = new ArrayList<>();
 			for (Map.Entry<String, String> reply : replies.entrySet()) {
 				FakeChannel channel = FakeChannel.create(pipes, reply.getKey());
-				servers.add(CompletableFuture.runAsync(() -> answer(channel, reply.getValue())));
+				servers.add(FakeChannel.onItsOwnThread(() -> answer(channel, reply.getValue())));
 			}
 			List<String> command = new ArrayList<>(client.command());
 			command.add(pipes.toString());

@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -60,6 +61,22 @@ record FakeChannel(String name, FileChannel in, FileChannel out) {
 			read = new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
 		}
 		return read.substring(0, read.length() - end.length() - 1);
+	}
+
+	/**
+	 * Run a task that blocks (a fake server reading its request, a writer feeding a
+	 * plug-in) on a thread of its own. Not on the common pool: with two CPUs it has a
+	 * single thread, which one blocked task, this test's or an earlier one's in the same
+	 * JVM, holds from every other.
+	 * @param task the task
+	 * @return its completion
+	 */
+	static CompletableFuture<Void> onItsOwnThread(Runnable task) {
+		return CompletableFuture.runAsync(task, (runnable) -> {
+			Thread thread = new Thread(runnable, "fake-channel-task");
+			thread.setDaemon(true);
+			thread.start();
+		});
 	}
 
 }

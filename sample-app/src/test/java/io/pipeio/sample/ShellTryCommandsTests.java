@@ -103,7 +103,7 @@ class ShellTryCommandsTests extends SampleAppTestSupport {
 		String command = loggedCommand("upper", directory);
 		FakeChannel upper = FakeChannel.create(directory, "upper");
 		try (FileChannel in = upper.in(); FileChannel out = upper.out()) {
-			CompletableFuture<Void> server = CompletableFuture.runAsync(() -> {
+			CompletableFuture<Void> server = FakeChannel.onItsOwnThread(() -> {
 				try {
 					String reply = upper.readRequest().toUpperCase(Locale.ROOT) + "\nanother reader's reply\n";
 					out.write(ByteBuffer.wrap(reply.getBytes(StandardCharsets.UTF_8)));
