@@ -80,9 +80,8 @@ public class JacksonPipeMessageConverter implements PipeMessageConverter {
 			return value;
 		}
 		catch (JacksonException ex) {
-			// The type as Java writes it: JavaType's own text ("[simple type, class
-			// ...]")
-			// is Jackson's, and this message reaches logs and error handlers.
+			// The type as Java writes it, not JavaType's "[simple type, ...]": this
+			// message reaches logs and error handlers.
 			throw new PipeMessageConversionException(
 					"Cannot convert JSON line to " + type.toCanonical() + ": " + ex.getOriginalMessage(), ex);
 		}

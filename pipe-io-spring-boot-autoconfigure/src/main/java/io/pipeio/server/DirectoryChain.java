@@ -181,11 +181,9 @@ final class DirectoryChain {
 					"can be written by " + writers(mode) + " (mode "
 							+ PosixFilePermissions.toString(permissionsOf(mode))
 							+ ") and has no sticky bit, so another user could replace the files in it",
-					// The sticky bit keeps others from renaming or removing ours, not
-					// from
-					// adding names: in the pipe directory itself they could still take
-					// the
-					// pipes' or the lock file's name first, which blocks the start.
+					// The sticky bit keeps others from renaming or removing ours,
+					// not from adding names: in the pipe directory itself they could
+					// still take the pipes' or the lock file's name first.
 					last ? "chmod go-w " + current
 							: "chmod go-w " + current + " (or chmod +t " + current + " to set the sticky bit)");
 		}

@@ -43,8 +43,7 @@ class PipeIoRuntimeHintsTests {
 
 	@Test
 	void everyJnaLibraryInterfaceOfPipeIoIsAProxyWithInvocableMethods() throws Exception {
-		// found among the main classes, so that a library added later cannot be left
-		// out
+		// found among the main classes: a library added later cannot be left out
 		String mainClasses = PipeIoRuntimeHints.class.getProtectionDomain().getCodeSource().getLocation().toString();
 		List<Class<?>> libraries = new ArrayList<>();
 		MetadataReaderFactory readers = new SimpleMetadataReaderFactory();
