@@ -8,6 +8,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.support.DefaultSingletonBeanRegistry;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.test.context.ContextConfigurationAttributes;
 import org.springframework.test.context.ContextCustomizer;
@@ -15,6 +16,7 @@ import org.springframework.test.context.ContextCustomizerFactory;
 import org.springframework.test.context.MergedContextConfiguration;
 import org.springframework.test.context.TestContextAnnotationUtils;
 import org.springframework.util.Assert;
+import org.springframework.util.ClassUtils;
 
 /**
  * Gives the application context of a {@link PipeIoTest} its private pipe directory.
@@ -26,7 +28,29 @@ final class PipeIoTestContextCustomizerFactory implements ContextCustomizerFacto
 	@Override
 	public @Nullable ContextCustomizer createContextCustomizer(Class<?> testClass,
 			List<ContextConfigurationAttributes> configAttributes) {
-		return TestContextAnnotationUtils.hasAnnotation(testClass, PipeIoTest.class) ? new DirectoryCustomizer() : null;
+		return isPipeIoTest(testClass) ? new DirectoryCustomizer() : null;
+	}
+
+	/**
+	 * Whether the test class, or a class it is nested in as an inner class, is a
+	 * {@link PipeIoTest}. JUnit extends a {@code @Nested} class with its enclosing
+	 * class's extensions whatever its {@code @NestedTestConfiguration} says, so the
+	 * directory follows the extension: a nested class that overrides its enclosing
+	 * class's configuration still gets a directory of its own rather than pipes in the
+	 * application's default directory, left behind after the run.
+	 */
+	private static boolean isPipeIoTest(Class<?> testClass) {
+		if (TestContextAnnotationUtils.hasAnnotation(testClass, PipeIoTest.class)) {
+			return true;
+		}
+		Class<?> type = testClass;
+		while (type != null) {
+			if (AnnotatedElementUtils.hasAnnotation(type, PipeIoTest.class)) {
+				return true;
+			}
+			type = ClassUtils.isInnerClass(type) ? type.getEnclosingClass() : null;
+		}
+		return false;
 	}
 
 	/**

@@ -17,6 +17,8 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.test.annotation.DirtiesContext.HierarchyMode;
+import org.springframework.test.context.NestedTestConfiguration;
+import org.springframework.test.context.NestedTestConfiguration.EnclosingConfiguration;
 import org.springframework.test.context.TestContextManager;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,6 +55,29 @@ class PipeIoTestSpringTests {
 		@Test
 		void theParameterIsTheContextsDirectory(PipeTestDirectory parameter) {
 			assertThat(parameter).isSameAs(PipeIoTestSpringTests.this.directory);
+		}
+
+	}
+
+	/**
+	 * A nested class with a configuration of its own still gets a directory: its own
+	 * context's, not the application's default directory.
+	 */
+	@Nested
+	@NestedTestConfiguration(EnclosingConfiguration.OVERRIDE)
+	@SpringBootTest(classes = WithLifecycle.class)
+	class InANestedClassWithAConfigurationOfItsOwn {
+
+		@Autowired
+		ApplicationContext context;
+
+		@Test
+		void theParameterIsItsOwnContextsDirectory(PipeTestDirectory parameter) {
+			assertThat(this.context.getBeansOfType(StopProbe.class)).hasSize(1);
+			assertThat(parameter).isSameAs(this.context.getBean(PipeTestDirectory.class));
+			assertThat(this.context.getEnvironment().getProperty("pipe-io.directory"))
+				.isEqualTo(parameter.path().toString());
+			assertThat(parameter.path()).isDirectory();
 		}
 
 	}
