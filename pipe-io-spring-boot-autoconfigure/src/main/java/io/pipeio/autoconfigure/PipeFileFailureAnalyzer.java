@@ -23,6 +23,14 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
  */
 class PipeFileFailureAnalyzer extends AbstractFailureAnalyzer<PipeFileException> {
 
+	/**
+	 * Two application contexts of one JVM on the same pipes are most often tests: the
+	 * context cache keeps a context per configuration, side by side.
+	 */
+	private static final String IN_TESTS = " In tests, where cached application contexts run side by side, annotate"
+			+ " the test classes with @PipeIoTest (pipe-io-spring-boot-test) to give each context a pipe directory"
+			+ " of its own.";
+
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, PipeFileException cause) {
 		PipeChannelStartException start = findCause(rootFailure, PipeChannelStartException.class);
@@ -36,12 +44,13 @@ class PipeFileFailureAnalyzer extends AbstractFailureAnalyzer<PipeFileException>
 		// The lock file is the directory's, for every channel in it: no pipe path of one
 		// channel moves it.
 		boolean lockFile = PipeServerSettings.isLockFile(cause.getPath());
-		if (cause instanceof PipeInUseException) {
+		if (cause instanceof PipeInUseException inUse) {
 			return new FailureAnalysis(cause.getMessage(), lockFile
 					? "Stop the process that holds the lock file, or give this application its own pipe-io.directory"
 							+ " (or put its channels' in-pipe and out-pipe in a directory of their own)."
 					: "Stop the server that uses these pipes, or give this application its own pipe-io.directory"
-							+ " (or its own " + channel + ".in-pipe / out-pipe).",
+							+ " (or its own " + channel + ".in-pipe / out-pipe)."
+							+ (inUse.isServedInThisJvm() ? IN_TESTS : ""),
 					cause);
 		}
 		if (lockFile) {

@@ -263,7 +263,8 @@ final class LockFile {
 				prefix(channel, directory) + "another pipe-io server serves this" + " directory: " + holder
 						+ " holds its lock file " + path + ". Two servers on one directory would"
 						+ " replace each other's pipes and split their lines; stop that process or configure another"
-						+ " pipe-io.directory.");
+						+ " pipe-io.directory.",
+				false);
 	}
 
 	static String prefix(String channel, Path directory) {

@@ -15,13 +15,27 @@ public class PipeInUseException extends PipeFileException {
 
 	private static final long serialVersionUID = 1L;
 
+	private final boolean servedInThisJvm;
+
 	/**
 	 * Create an exception.
 	 * @param path the pipe path or lock file that is taken
 	 * @param message the full message
+	 * @param servedInThisJvm whether another server of this JVM serves it, rather than
+	 * another process
 	 */
-	PipeInUseException(Path path, String message) {
+	PipeInUseException(Path path, String message, boolean servedInThisJvm) {
 		super(path, message);
+		this.servedInThisJvm = servedInThisJvm;
+	}
+
+	/**
+	 * Return whether the path is served by another server of this JVM, such as one of
+	 * another application context, rather than by another process.
+	 * @return whether the other server runs in this JVM
+	 */
+	public boolean isServedInThisJvm() {
+		return this.servedInThisJvm;
 	}
 
 }

@@ -46,7 +46,8 @@ final class PipePathClaims {
 						"Cannot serve " + path + " for channel '" + channel + "': channel '" + other.channel()
 								+ "' of another server in this JVM already serves it."
 								+ " Two servers on one pipe would split its lines; stop that server first, or configure"
-								+ " another pipe-io.directory (or pipe path) for one of them.");
+								+ " another pipe-io.directory (or pipe path) for one of them.",
+						true);
 			}
 		}
 		List<Path> owned = claimedBy.computeIfAbsent(owner, (key) -> new ArrayList<>(2));

@@ -1,5 +1,8 @@
 package io.pipeio.autoconfigure;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -122,6 +125,54 @@ class PipeFileFailureAnalyzerTests {
 					.doesNotContain("Remove");
 				assertThat(this.directory).isEmptyDirectory();
 			});
+	}
+
+	@Test
+	void pipesAnotherContextOfThisJvmServesAreToBeGivenADirectoryOfTheirOwnWithTestsInMind() {
+		PipeIoContextRunners.withDirectory(this.directory)
+			.withPropertyValues("pipe-io.channels.echo.charset=UTF-8")
+			.run((first) -> {
+				assertThat(first).hasNotFailed();
+				PipeIoContextRunners.withDirectory(this.directory)
+					.withPropertyValues("pipe-io.channels.echo.charset=UTF-8")
+					.run((second) -> {
+						FailureAnalysis analysis = analysisOf(second);
+						assertThat(analysis.getDescription()).contains(this.directory.resolve("echo.in").toString())
+							.contains("another server in this JVM");
+						assertThat(analysis.getAction()).contains("its own pipe-io.directory")
+							.contains("pipe-io.channels.echo.in-pipe")
+							.contains("In tests")
+							.contains("@PipeIoTest");
+					});
+			});
+	}
+
+	@Test
+	void aLockFileAnotherProcessHoldsSaysNothingOfTests() throws Exception {
+		Path lock = this.directory.resolve(".pipe-io.lock");
+		Process holder = new ProcessBuilder("python3", "-c",
+				"import fcntl,os,sys\n" + "fd=os.open(sys.argv[1], os.O_RDWR|os.O_CREAT, 0o600)\n"
+						+ "fcntl.lockf(fd, fcntl.LOCK_EX)\n" + "os.write(fd, str(os.getpid()).encode()+b'\\n')\n"
+						+ "print('locked', flush=True)\n" + "sys.stdin.read()",
+				lock.toString())
+			.redirectError(ProcessBuilder.Redirect.INHERIT)
+			.start();
+		try {
+			assertThat(new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))
+				.readLine()).isEqualTo("locked");
+			PipeIoContextRunners.withDirectory(this.directory)
+				.withPropertyValues("pipe-io.channels.echo.charset=UTF-8")
+				.run((context) -> {
+					FailureAnalysis analysis = analysisOf(context);
+					assertThat(analysis.getDescription()).contains("process " + holder.pid());
+					assertThat(analysis.getAction()).contains("Stop the process that holds the lock file")
+						.doesNotContain("In tests");
+				});
+		}
+		finally {
+			holder.destroy();
+			holder.waitFor();
+		}
 	}
 
 	/**
