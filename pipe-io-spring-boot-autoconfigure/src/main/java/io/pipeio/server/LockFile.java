@@ -155,10 +155,10 @@ final class LockFile {
 					parked.add(opened);
 				}
 				throw inUse(file.path(), directory, channel, "this process (" + ProcessHandle.current().pid()
-						+ "), through another copy of pipe-io in another class loader,");
+						+ "), through another copy of pipe-io in another class loader,", true);
 			}
 			if (lock == null) {
-				throw inUse(file.path(), directory, channel, describeHolder(readContent(opened)));
+				throw inUse(file.path(), directory, channel, describeHolder(readContent(opened)), false);
 			}
 			if (!file.isStillThere()) {
 				// unlinked by its holder as it released it: that lock guards nothing
@@ -258,13 +258,13 @@ final class LockFile {
 		return "another process (which has not written its id into the lock file yet)";
 	}
 
-	private static PipeInUseException inUse(Path path, Path directory, String channel, String holder) {
+	private static PipeInUseException inUse(Path path, Path directory, String channel, String holder, boolean thisJvm) {
 		return new PipeInUseException(path,
 				prefix(channel, directory) + "another pipe-io server serves this" + " directory: " + holder
 						+ " holds its lock file " + path + ". Two servers on one directory would"
 						+ " replace each other's pipes and split their lines; stop that process or configure another"
 						+ " pipe-io.directory.",
-				false);
+				thisJvm);
 	}
 
 	static String prefix(String channel, Path directory) {
