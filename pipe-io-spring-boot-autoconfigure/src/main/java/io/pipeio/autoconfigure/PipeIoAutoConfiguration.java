@@ -31,6 +31,7 @@ import org.springframework.aot.AotDetector;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.LazyInitializationExcludeFilter;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -202,6 +203,16 @@ public final class PipeIoAutoConfiguration {
 	@ConditionalOnMissingBean(search = SearchStrategy.CURRENT)
 	static PipeListenerAnnotationBeanPostProcessor pipeListenerAnnotationBeanPostProcessor() {
 		return new PipeListenerAnnotationBeanPostProcessor();
+	}
+
+	/**
+	 * Keeps {@code @PipeListener} beans out of lazy initialization, as Spring Boot keeps
+	 * {@code @Scheduled} ones: nothing else would ever create them.
+	 * @return the filter
+	 */
+	@Bean
+	static LazyInitializationExcludeFilter pipeListenerLazyInitializationExcludeFilter() {
+		return new PipeListenerLazyInitializationExcludeFilter();
 	}
 
 	@Configuration(proxyBeanMethods = false)
