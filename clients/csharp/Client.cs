@@ -184,8 +184,18 @@ public static class Client
 		while ((line = ReadLine(lines)) != null) // a last line without '\n' is dropped, as the host does
 		{
 			byte[] reply = Utf8.GetBytes(Utf8.GetString(line).ToUpperInvariant() + "\n");
-			stdout.Write(reply, 0, reply.Length);
-			stdout.Flush();
+			try
+			{
+				stdout.Write(reply, 0, reply.Length);
+				stdout.Flush();
+			}
+			catch (IOException ex) // the host went away (EPIPE; Mono ignores SIGPIPE)
+			{
+				// One line, not an unhandled exception and its stack trace. Mono says "Write fault"
+				// for EPIPE.
+				Console.Error.WriteLine("csharp plug-in: cannot write to stdout: {0}", ex.Message);
+				return 1;
+			}
 		}
 		return 0;
 	}

@@ -26,6 +26,12 @@ const TIMEOUT_MS = 10_000;
 // two replies.
 function plugin() {
   console.error('node plug-in ready');
+  // The host went away (EPIPE; Node ignores SIGPIPE): end with one line, not an unhandled
+  // 'error' event and its stack trace.
+  process.stdout.on('error', (err) => {
+    console.error(`node plug-in: ${err.message}`);
+    process.exit(1);
+  });
   let pending = Buffer.alloc(0);
   process.stdin.on('data', (chunk) => {
     pending = Buffer.concat([pending, chunk]);

@@ -80,12 +80,19 @@ def plugin():
     channel does, until EOF (the host stopped, or died). One reply line per request, flushed at
     once: the n-th reply answers the n-th request, and a buffered answer keeps its caller waiting."""
     print("python plug-in ready", file=sys.stderr, flush=True)
-    for line in sys.stdin.buffer:  # bytes, split on b"\n" only, as the protocol does
-        if not line.endswith(b"\n"):
-            break  # a last line without newline is incomplete: the host drops it too
-        reply = line[:-1].decode("utf-8", "surrogateescape").upper()
-        sys.stdout.buffer.write(reply.encode("utf-8", "surrogateescape") + b"\n")
-        sys.stdout.buffer.flush()
+    try:
+        for line in sys.stdin.buffer:  # bytes, split on b"\n" only, as the protocol does
+            if not line.endswith(b"\n"):
+                break  # a last line without newline is incomplete: the host drops it too
+            reply = line[:-1].decode("utf-8", "surrogateescape").upper()
+            sys.stdout.buffer.write(reply.encode("utf-8", "surrogateescape") + b"\n")
+            sys.stdout.buffer.flush()
+    except OSError as e:  # BrokenPipeError (EPIPE): the host went away; Python ignores SIGPIPE
+        print(f"python plug-in: {e.strerror or e}", file=sys.stderr)
+        # The failed reply stays in stdout's buffer, and Python's flush at exit would print a
+        # second error: point stdout at /dev/null first.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     return 0
 
 

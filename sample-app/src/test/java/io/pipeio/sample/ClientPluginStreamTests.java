@@ -6,6 +6,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -13,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -28,6 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ClientPluginStreamTests {
 
 	private static final int LINES = 20_000;
+
+	private static final int SIGPIPE = 13;
 
 	@ParameterizedTest(name = "{0} plug-in")
 	@EnumSource
@@ -64,12 +69,14 @@ class ClientPluginStreamTests {
 	/**
 	 * The host stops reading while requests keep coming: the plug-in's next write fails
 	 * (EPIPE, or SIGPIPE kills it) and it ends within seconds instead of answering into
-	 * the void. How it ends (1, or killed by SIGPIPE) is its language's.
+	 * the void. How it ends (1, or killed by SIGPIPE) is its language's; it says why in
+	 * one line, or nothing when SIGPIPE killed it, never with a stack trace.
 	 */
 	@ParameterizedTest(name = "{0} plug-in")
 	@EnumSource
-	void aPluginWhoseAnswersNobodyReadsEnds(ClientExample client) throws Exception {
-		Process plugin = startPlugin(client);
+	void aPluginWhoseAnswersNobodyReadsEnds(ClientExample client, @TempDir Path directory) throws Exception {
+		Path stderr = directory.resolve("stderr");
+		Process plugin = startPlugin(client, ProcessBuilder.Redirect.to(stderr.toFile()));
 		try {
 			CompletableFuture<Void> writing = FakeChannel.onItsOwnThread(() -> writeWhileAlive(plugin));
 			InputStream answers = plugin.getInputStream();
@@ -78,6 +85,15 @@ class ClientPluginStreamTests {
 			answers.close();
 			assertThat(plugin.waitFor(10, TimeUnit.SECONDS)).as("%s plug-in ended", client.language()).isTrue();
 			writing.get(10, TimeUnit.SECONDS);
+			String said = Files.readString(stderr, StandardCharsets.UTF_8);
+			assertThat(plugin.exitValue()).as("%s plug-in's exit status; stderr:%n%s", client.language(), said)
+				.isIn(1, 128 + SIGPIPE);
+			assertThat(said).as("%s plug-in's stderr", client.language())
+				.doesNotContain("Traceback", "Unhandled", "Exception", "    at ", "\tat ", "throw ");
+			assertThat(said.lines().filter((line) -> !line.equals(client.language() + " plug-in ready")))
+				.as("%s plug-in's stderr, but for its ready line", client.language())
+				.hasSizeLessThanOrEqualTo(1)
+				.allMatch((line) -> line.startsWith(client.language() + " plug-in: "));
 		}
 		finally {
 			plugin.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
@@ -86,9 +102,18 @@ class ClientPluginStreamTests {
 
 	/** Start a client as a plug-in, its stderr thrown away. */
 	private static Process startPlugin(ClientExample client) throws IOException {
+		return startPlugin(client, ProcessBuilder.Redirect.DISCARD);
+	}
+
+	/** Start a client as a plug-in, its stderr where the test wants it. */
+	private static Process startPlugin(ClientExample client, ProcessBuilder.Redirect stderr) throws IOException {
 		List<String> command = new ArrayList<>(client.command());
 		command.add("--stdio");
-		return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+		ProcessBuilder builder = new ProcessBuilder(command).redirectError(stderr);
+		// Python as it runs by default, even where the environment says otherwise: its
+		// stdout buffered, and flushed once more at exit.
+		builder.environment().remove("PYTHONUNBUFFERED");
+		return builder.start();
 	}
 
 	/** Send request lines until the plug-in's stdin has no reader: it ended. */
