@@ -32,15 +32,20 @@ function plugin() {
     console.error(`node plug-in: ${err.message}`);
     process.exit(1);
   });
-  let pending = Buffer.alloc(0);
+  // The line being read, as the chunks it came in, joined once at its newline: joining them at
+  // each chunk, and looking through all of it for '\n' again, took a long line quadratic time.
+  let pending = [];
   process.stdin.on('data', (chunk) => {
-    pending = Buffer.concat([pending, chunk]);
+    let start = 0;
     let nl;
     let room = true;
-    while ((nl = pending.indexOf(0x0a)) >= 0) {
-      room = process.stdout.write(pending.subarray(0, nl).toString('utf8').toUpperCase() + '\n') && room;
-      pending = pending.subarray(nl + 1);
+    while ((nl = chunk.indexOf(0x0a, start)) >= 0) {
+      pending.push(chunk.subarray(start, nl));
+      room = process.stdout.write(Buffer.concat(pending).toString('utf8').toUpperCase() + '\n') && room;
+      pending = [];
+      start = nl + 1;
     }
+    if (start < chunk.length) pending.push(chunk.subarray(start));
     if (!room) {
       // Writes to a pipe are queued in memory: read on once the host has taken them.
       process.stdin.pause();

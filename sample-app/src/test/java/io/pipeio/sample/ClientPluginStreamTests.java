@@ -9,7 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -33,6 +35,8 @@ class ClientPluginStreamTests {
 	private static final int LINES = 20_000;
 
 	private static final int SIGPIPE = 13;
+
+	private static final int LONG_LINE_BYTES = 6 << 20;
 
 	@ParameterizedTest(name = "{0} plug-in")
 	@EnumSource
@@ -100,6 +104,42 @@ class ClientPluginStreamTests {
 		}
 	}
 
+	/**
+	 * A line of several megabytes comes back whole, upper-cased, between the answers to
+	 * the short lines around it. The Node.js plug-in gets it in many chunks, which may
+	 * end inside a character, and joins them itself; a carriage return stays inside its
+	 * line.
+	 */
+	@ParameterizedTest(name = "{0} plug-in")
+	@EnumSource(names = "NODE")
+	void aLineOfSeveralMegabytesIsAnsweredWhole(ClientExample client) throws Exception {
+		String unit = "line \u00e0 la ligne ";
+		String longLine = unit.repeat(LONG_LINE_BYTES / unit.getBytes(StandardCharsets.UTF_8).length);
+		String requests = "before\n" + longLine + "\nafter\r, the same line\n";
+		byte[] expected = ("BEFORE\n" + longLine.toUpperCase(Locale.ROOT) + "\nAFTER\r, THE SAME LINE\n")
+			.getBytes(StandardCharsets.UTF_8);
+		Process plugin = startPlugin(client);
+		try {
+			CompletableFuture<Void> writing = FakeChannel
+				.onItsOwnThread(() -> write(plugin.getOutputStream(), requests));
+			byte[] answers;
+			try (InputStream in = plugin.getInputStream()) {
+				answers = in.readAllBytes();
+			}
+			writing.get(30, TimeUnit.SECONDS);
+			assertThat(plugin.waitFor(30, TimeUnit.SECONDS)).isTrue();
+			assertThat(plugin.exitValue()).isZero();
+			// Not the bytes themselves: a failure would print megabytes.
+			assertThat(Arrays.mismatch(answers, expected))
+				.as("first wrong byte of the %s plug-in's answers (%d bytes read, %d expected)", client.language(),
+						answers.length, expected.length)
+				.isEqualTo(-1);
+		}
+		finally {
+			plugin.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+		}
+	}
+
 	/** Start a client as a plug-in, its stderr thrown away. */
 	private static Process startPlugin(ClientExample client) throws IOException {
 		return startPlugin(client, ProcessBuilder.Redirect.DISCARD);
@@ -131,12 +171,17 @@ class ClientPluginStreamTests {
 	}
 
 	private static void write(OutputStream stdin) {
+		StringBuilder lines = new StringBuilder();
+		for (int i = 0; i < LINES; i++) {
+			lines.append("line ").append(i).append(" à la ligne\n");
+		}
+		write(stdin, lines.toString());
+	}
+
+	/** Write requests to a plug-in's stdin, then close it. */
+	private static void write(OutputStream stdin, String requests) {
 		try (OutputStream out = stdin) {
-			StringBuilder lines = new StringBuilder();
-			for (int i = 0; i < LINES; i++) {
-				lines.append("line ").append(i).append(" à la ligne\n");
-			}
-			out.write(lines.toString().getBytes(StandardCharsets.UTF_8));
+			out.write(requests.getBytes(StandardCharsets.UTF_8));
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
