@@ -4,8 +4,8 @@ import java.nio.file.Path;
 
 /**
  * A pipe of a channel was deleted or replaced on disk, and the channel re-created and
- * reopened it. Clients attached to the old pipe keep it until they close; new clients get
- * the new one.
+ * reopened it. Clients attached to the old pipe keep it until they close, and the channel
+ * counts them as connected until then; new clients get the new one.
  *
  * @author pipe-io
  */

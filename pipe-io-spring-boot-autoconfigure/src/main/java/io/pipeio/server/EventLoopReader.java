@@ -104,7 +104,7 @@ final class EventLoopReader implements PipeReader {
 		this.loopChunks = new EventLoopChunks(settings.getDispatch(), dispatcher, this.framer, this.chunks,
 				this::reportFailure, () -> this.serial.execute(this::turn));
 		this.in = new InPipeDescriptor(fifo, loop, this::ready);
-		this.clients = new InPipeClients(this.in, dispatcher, this.framer, this::reportFailure, () -> this.retired);
+		this.clients = new InPipeClients(this.in, dispatcher, this.framer, this::reportFailure);
 	}
 
 	/**

@@ -1,15 +1,14 @@
 package io.pipeio.server;
 
 import java.io.IOException;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
  * The clients of an <em>in</em> FIFO that an {@link EventLoopReader} reads: tells the
  * dispatcher of the first one's arrival and of the last one's departure, once each; tells
  * whether an end read is such a departure; and renews the descriptor around a departure
- * so that it reports the next one. A retired pipe's clients are no longer reported
- * present or gone: the pipe that replaced it reports its own.
+ * so that it reports the next one. A retired pipe's clients are still reported present
+ * and gone: the channel has a client while any of its pipes has one.
  * <p>
  * Only the reader's turns call it, one at a time; the loop reports a hang-up through
  * {@link #hangUp(int)}.
@@ -25,8 +24,6 @@ final class InPipeClients {
 	private final LineFramer framer;
 
 	private final Consumer<Throwable> failures;
-
-	private final BooleanSupplier retired;
 
 	/** Only turns use these; they run one at a time. */
 	private boolean present;
@@ -51,15 +48,12 @@ final class InPipeClients {
 	 * @param dispatcher told of arrivals and departures
 	 * @param framer the framer of the reader's pipe, whose partial line a departure drops
 	 * @param failures told of a listener failing on an arrival
-	 * @param retired whether the pipe is retired
 	 */
-	InPipeClients(InPipeDescriptor in, LineDispatcher dispatcher, LineFramer framer, Consumer<Throwable> failures,
-			BooleanSupplier retired) {
+	InPipeClients(InPipeDescriptor in, LineDispatcher dispatcher, LineFramer framer, Consumer<Throwable> failures) {
 		this.in = in;
 		this.dispatcher = dispatcher;
 		this.framer = framer;
 		this.failures = failures;
-		this.retired = retired;
 	}
 
 	/**
@@ -147,9 +141,7 @@ final class InPipeClients {
 	private void presence(boolean present) {
 		if (this.present != present) {
 			this.present = present;
-			if (!this.retired.getAsBoolean()) {
-				this.dispatcher.clientPresence(present);
-			}
+			this.dispatcher.clientPresence(this, present);
 		}
 	}
 

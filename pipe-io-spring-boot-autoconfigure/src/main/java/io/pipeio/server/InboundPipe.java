@@ -234,14 +234,13 @@ final class InboundPipe implements PipeReader {
 	}
 
 	/**
-	 * Report a client's arrival or the last one's departure, for the current pipe only.
+	 * Report a client's arrival or the last one's departure, also for a retired pipe: the
+	 * channel has a client while any of its pipes has one.
 	 */
 	private void presence(boolean present) {
 		if (this.clientPresent != present) {
 			this.clientPresent = present;
-			if (!this.retired) {
-				this.dispatcher.clientPresence(present);
-			}
+			this.dispatcher.clientPresence(this, present);
 		}
 	}
 
@@ -318,8 +317,8 @@ final class InboundPipe implements PipeReader {
 
 	/**
 	 * The pipe was deleted or replaced on disk: read it until every attached client has
-	 * left, then end. Presence and partial lines of the channel are the new pipe's
-	 * business now.
+	 * left, then end. The new pipe has partial lines of its own; the channel has a client
+	 * while either pipe has one.
 	 */
 	@Override
 	public void retire() {

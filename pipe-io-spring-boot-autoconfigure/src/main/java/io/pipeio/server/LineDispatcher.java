@@ -1,6 +1,8 @@
 package io.pipeio.server;
 
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -60,6 +62,15 @@ final class LineDispatcher {
 
 	/** How many times every writer left; written under the dispatch lock. */
 	private volatile long departures;
+
+	/**
+	 * The readers that have a client now: the current pipe's, and those of pipes deleted
+	 * or replaced on disk whose clients are still attached. The channel has a client
+	 * while any has one. Guarded by itself, held while the change is told so that
+	 * arrivals and departures reported by two readers are told in the order they
+	 * happened.
+	 */
+	private final Set<Object> readersWithClients = new HashSet<>();
 
 	/**
 	 * Readers take no bytes from their pipe for a moment, while a mark is set at its end;
@@ -402,12 +413,28 @@ final class LineDispatcher {
 	}
 
 	/**
-	 * A client started writing to the pipe, or the last one left it.
-	 * @param present whether a client is there now
+	 * A client started writing to a reader's pipe, or the last one left it. The channel
+	 * is told only when it gets its first client or loses its last one, whichever pipe
+	 * they write to: a client still attached to a pipe deleted or replaced on disk counts
+	 * until it leaves.
+	 * @param reader the reader whose pipe it is
+	 * @param present whether that pipe has a client now
 	 */
-	void clientPresence(boolean present) {
-		this.statistics.setClientConnected(present);
-		this.listener.onClientPresenceChanged(this.server, present);
+	void clientPresence(Object reader, boolean present) {
+		synchronized (this.readersWithClients) {
+			boolean before = !this.readersWithClients.isEmpty();
+			if (present) {
+				this.readersWithClients.add(reader);
+			}
+			else {
+				this.readersWithClients.remove(reader);
+			}
+			boolean now = !this.readersWithClients.isEmpty();
+			if (now != before) {
+				this.statistics.setClientConnected(now);
+				this.listener.onClientPresenceChanged(this.server, now);
+			}
+		}
 	}
 
 	/**

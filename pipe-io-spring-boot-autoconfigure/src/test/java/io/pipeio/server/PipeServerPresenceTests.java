@@ -153,6 +153,42 @@ class PipeServerPresenceTests extends PipeServerTestSupport {
 		assertThat(server.getClientDepartures()).isEqualTo(1);
 	}
 
+	@Test
+	void aClientStillOnADeletedInPipeKeepsTheChannelConnectedUntilItLeaves() throws Exception {
+		PipeServer server = this.pipes.start();
+		try (PipeTestClient old = this.pipes.writer()) {
+			old.send("before");
+			await().atMost(Duration.ofSeconds(10)).until(() -> server.getStatistics().isClientConnected());
+			Files.delete(this.pipes.in());
+			await().atMost(Duration.ofSeconds(10)).until(() -> this.pipes.recorder.recreated.contains(this.pipes.in()));
+			// A client of the new pipe comes and goes while the old one is still there.
+			try (PipeTestClient next = this.pipes.writer()) {
+				next.send("new");
+			}
+			await().atMost(Duration.ofSeconds(10)).until(() -> server.getClientDepartures() == 1);
+			old.send("after");
+			assertThat(this.pipes.recorder.awaitStrings(3)).containsExactly("before", "new", "after");
+			assertThat(server.getStatistics().isClientConnected()).isTrue();
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> server.getClientDepartures() == 2);
+		await().atMost(Duration.ofSeconds(10)).until(() -> !server.getStatistics().isClientConnected());
+		assertThat(this.pipes.recorder.presence).containsExactly(true, false);
+	}
+
+	@Test
+	void aClientOfADeletedInPipeIsSeenLeavingWhenNoneCameToTheNewOne() throws Exception {
+		PipeServer server = this.pipes.start();
+		try (PipeTestClient old = this.pipes.writer()) {
+			old.send("before");
+			await().atMost(Duration.ofSeconds(10)).until(() -> server.getStatistics().isClientConnected());
+			Files.delete(this.pipes.in());
+			await().atMost(Duration.ofSeconds(10)).until(() -> this.pipes.recorder.recreated.contains(this.pipes.in()));
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> !server.getStatistics().isClientConnected());
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.pipes.recorder.presence.size() == 2);
+		assertThat(this.pipes.recorder.presence).containsExactly(true, false);
+	}
+
 	private static void awaitQuietly(CountDownLatch latch) {
 		try {
 			latch.await(30, TimeUnit.SECONDS);
