@@ -66,11 +66,17 @@ final class LineDispatcher {
 	/**
 	 * The readers that have a client now: the current pipe's, and those of pipes deleted
 	 * or replaced on disk whose clients are still attached. The channel has a client
-	 * while any has one. Guarded by itself, held while the change is told so that
-	 * arrivals and departures reported by two readers are told in the order they
-	 * happened.
+	 * while any has one. Guarded by {@link #presenceLock}.
 	 */
 	private final Set<Object> readersWithClients = new HashSet<>();
+
+	/**
+	 * Held while a change of presence is told, so that arrivals and departures reported
+	 * by two readers are told in the order they happened. A lock rather than a monitor:
+	 * the listener may block, and a virtual worker thread must not pin its carrier
+	 * meanwhile (Java 21 to 23).
+	 */
+	private final ReentrantLock presenceLock = new ReentrantLock();
 
 	/**
 	 * Readers take no bytes from their pipe for a moment, while a mark is set at its end;
@@ -421,7 +427,8 @@ final class LineDispatcher {
 	 * @param present whether that pipe has a client now
 	 */
 	void clientPresence(Object reader, boolean present) {
-		synchronized (this.readersWithClients) {
+		this.presenceLock.lock();
+		try {
 			boolean before = !this.readersWithClients.isEmpty();
 			if (present) {
 				this.readersWithClients.add(reader);
@@ -434,6 +441,9 @@ final class LineDispatcher {
 				this.statistics.setClientConnected(now);
 				this.listener.onClientPresenceChanged(this.server, now);
 			}
+		}
+		finally {
+			this.presenceLock.unlock();
 		}
 	}
 
