@@ -27,7 +27,8 @@ public final class CompositePipeServerListener implements PipeServerListener {
 	private final PipeServerListener[] listeners;
 
 	/** The listeners whose first failure was logged. */
-	private final Set<PipeServerListener> failed = ConcurrentHashMap.newKeySet();
+	/** The listeners and their events that failed once already: logged at DEBUG now. */
+	private final Set<Failure> failed = ConcurrentHashMap.newKeySet();
 
 	/**
 	 * Create a composite.
@@ -98,19 +99,26 @@ public final class CompositePipeServerListener implements PipeServerListener {
 	}
 
 	/**
-	 * Log a listener's failure: the first of each listener at WARN, with the exception,
-	 * the later ones at DEBUG, so that a listener failing for every line does not flood
-	 * the log.
+	 * Log a listener's failure: the first of each listener and event at WARN, with the
+	 * exception, the later ones at DEBUG, so that a listener failing for every line does
+	 * not flood the log. Per event, not per listener: the application's event listeners
+	 * are all behind one of these ({@code PipeChannelEventPublisher}), and one failing on
+	 * client presence must not hide another failing when a channel fails.
 	 */
 	private void reportFailure(PipeServerListener listener, PipeServer server, String event, RuntimeException ex) {
 		String message = listener.getClass().getName() + " threw from " + event + " for channel '" + server.getChannel()
 				+ "'";
-		if (this.failed.add(listener)) {
-			logger.warn(message + "; it is still told of later events, and its later failures are logged at DEBUG", ex);
+		if (this.failed.add(new Failure(listener, event))) {
+			logger.warn(message + "; it is still told of later events, and its later failures there are logged at"
+					+ " DEBUG", ex);
 		}
 		else if (logger.isDebugEnabled()) {
 			logger.debug(message, ex);
 		}
+	}
+
+	private record Failure(PipeServerListener listener, String event) {
+
 	}
 
 }

@@ -57,6 +57,33 @@ class CompositePipeServerListenerTests {
 	}
 
 	@Test
+	void aListenersFirstFailureOnAnotherEventIsLoggedWithItsExceptionToo(CapturedOutput output) {
+		PipeServer server = server();
+		PipeServerListener failing = new PipeServerListener() {
+
+			@Override
+			public void onClientPresenceChanged(PipeServer server, boolean connected) {
+				throw new IllegalStateException("presence " + connected);
+			}
+
+			@Override
+			public void onPausedChanged(PipeServer server, boolean paused) {
+				throw new IllegalStateException("paused " + paused);
+			}
+
+		};
+		CompositePipeServerListener composite = new CompositePipeServerListener(List.of(failing));
+		composite.onClientPresenceChanged(server, true);
+		composite.onClientPresenceChanged(server, false);
+		composite.onPausedChanged(server, true);
+		composite.onPausedChanged(server, false);
+		assertThat(output).contains("java.lang.IllegalStateException: presence true")
+			.contains("java.lang.IllegalStateException: paused true")
+			.doesNotContain("presence false")
+			.doesNotContain("paused false");
+	}
+
+	@Test
 	void whetherTheServerCreatedAFifoItServesAgainReachesEachListener() {
 		PipeServer server = server();
 		List<String> told = new CopyOnWriteArrayList<>();
