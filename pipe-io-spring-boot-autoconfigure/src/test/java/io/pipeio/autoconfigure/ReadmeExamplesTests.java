@@ -15,6 +15,7 @@ import io.pipeio.core.PipeChannelSettings;
 import io.pipeio.core.PipeErrorHandler;
 import io.pipeio.core.PipeTemplate;
 import io.pipeio.plugin.PluginSettings;
+import io.pipeio.server.PipeEngine;
 import io.pipeio.server.PipeServerSettings;
 import io.pipeio.test.PipeTestClient;
 import io.pipeio.testsupport.PipeIoContextRunners;
@@ -80,25 +81,34 @@ class ReadmeExamplesTests {
 
 	@Test
 	void channelsAtRuntime() {
-		PipeIoContextRunners.withDirectory(this.directory).run((context) -> {
-			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
-			Path dir = this.directory;
-			registry.register("plugin-42", PipeChannelSettings
-				.of(PipeServerSettings.builder("plugin-42", dir.resolve("42.in"), dir.resolve("42.out")).build()),
-					(line, channel) -> handle(line));
-			try (PipeTestClient client = PipeTestClient.connect(dir.resolve("42.in"), dir.resolve("42.out"))) {
-				assertThat(client.request("x")).isEqualTo("handled x");
-				registry.pause("plugin-42"); // lines stay in the pipe until resume
-				client.send("y");
-				registry.resume("plugin-42");
-				assertThat(client.receive(WAIT)).isEqualTo("handled y");
-				assertThat(registry.unregisterListener("plugin-42")).isTrue();
-			}
-			assertThat(registry.unregister("plugin-42")).isTrue(); // stops it, removes
-																	// its FIFOs
-			assertThat(dir.resolve("42.in")).doesNotExist();
-			assertThat(dir.resolve("42.out")).doesNotExist();
-		});
+		PipeIoContextRunners.withDirectory(this.directory)
+			.withPropertyValues("pipe-io.engine=threads")
+			.run((context) -> {
+				PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+				PipeChannelSettingsFactory settingsFactory = context.getBean(PipeChannelSettingsFactory.class);
+				Path dir = this.directory;
+				registry.register("plugin-41", settingsFactory.createDefault("plugin-41"),
+						(line, channel) -> handle(line));
+				assertThat(PipeTestClient.request(dir, "plugin-41", "w")).isEqualTo("handled w");
+				assertThat(registry.getRequiredChannel("plugin-41").getSettings().server().getEngine())
+					.isEqualTo(PipeEngine.THREADS);
+				registry.register("plugin-42", PipeChannelSettings
+					.of(PipeServerSettings.builder("plugin-42", dir.resolve("42.in"), dir.resolve("42.out")).build()),
+						(line, channel) -> handle(line));
+				try (PipeTestClient client = PipeTestClient.connect(dir.resolve("42.in"), dir.resolve("42.out"))) {
+					assertThat(client.request("x")).isEqualTo("handled x");
+					registry.pause("plugin-42"); // lines stay in the pipe until resume
+					client.send("y");
+					registry.resume("plugin-42");
+					assertThat(client.receive(WAIT)).isEqualTo("handled y");
+					assertThat(registry.unregisterListener("plugin-42")).isTrue();
+				}
+				assertThat(registry.unregister("plugin-42")).isTrue(); // stops it,
+																		// removes
+																		// its FIFOs
+				assertThat(dir.resolve("42.in")).doesNotExist();
+				assertThat(dir.resolve("42.out")).doesNotExist();
+			});
 	}
 
 	@Test
