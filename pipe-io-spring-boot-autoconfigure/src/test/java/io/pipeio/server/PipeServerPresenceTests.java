@@ -1,5 +1,6 @@
 package io.pipeio.server;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -157,10 +158,7 @@ class PipeServerPresenceTests extends PipeServerTestSupport {
 	void aClientStillOnADeletedInPipeKeepsTheChannelConnectedUntilItLeaves() throws Exception {
 		PipeServer server = this.pipes.start();
 		try (PipeTestClient old = this.pipes.writer()) {
-			old.send("before");
-			await().atMost(Duration.ofSeconds(10)).until(() -> server.getStatistics().isClientConnected());
-			Files.delete(this.pipes.in());
-			await().atMost(Duration.ofSeconds(10)).until(() -> this.pipes.recorder.recreated.contains(this.pipes.in()));
+			deleteTheInPipeUnder(old, server);
 			// A client of the new pipe comes and goes while the old one is still there.
 			try (PipeTestClient next = this.pipes.writer()) {
 				next.send("new");
@@ -179,14 +177,22 @@ class PipeServerPresenceTests extends PipeServerTestSupport {
 	void aClientOfADeletedInPipeIsSeenLeavingWhenNoneCameToTheNewOne() throws Exception {
 		PipeServer server = this.pipes.start();
 		try (PipeTestClient old = this.pipes.writer()) {
-			old.send("before");
-			await().atMost(Duration.ofSeconds(10)).until(() -> server.getStatistics().isClientConnected());
-			Files.delete(this.pipes.in());
-			await().atMost(Duration.ofSeconds(10)).until(() -> this.pipes.recorder.recreated.contains(this.pipes.in()));
+			deleteTheInPipeUnder(old, server);
 		}
 		await().atMost(Duration.ofSeconds(10)).until(() -> !server.getStatistics().isClientConnected());
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.pipes.recorder.presence.size() == 2);
 		assertThat(this.pipes.recorder.presence).containsExactly(true, false);
+	}
+
+	/**
+	 * Have the client write and stay attached while its in pipe is deleted, and wait for
+	 * the server to make the pipe again.
+	 */
+	private void deleteTheInPipeUnder(PipeTestClient client, PipeServer server) throws IOException {
+		client.send("before");
+		await().atMost(Duration.ofSeconds(10)).until(() -> server.getStatistics().isClientConnected());
+		Files.delete(this.pipes.in());
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.pipes.recorder.recreated.contains(this.pipes.in()));
 	}
 
 	private static void awaitQuietly(CountDownLatch latch) {
