@@ -143,6 +143,9 @@ final class ChannelRegistrar {
 				catch (RuntimeException ex) {
 					this.registry.channels.remove(name);
 					try {
+						// Stopped, as one that fails at start-up is by the registry's
+						// stop: told failed, then stopped.
+						channel.stop(Duration.ofSeconds(1));
 						forget(channel);
 					}
 					finally {

@@ -1,5 +1,6 @@
 package io.pipeio.core;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -15,6 +16,8 @@ import io.pipeio.server.PipeServerState;
 import io.pipeio.test.PipeTestClient;
 import io.pipeio.testsupport.ConcurrentCall;
 import io.pipeio.testsupport.PipeIoContextRunners;
+import io.pipeio.event.PipeChannelFailedEvent;
+import io.pipeio.event.PipeChannelStoppedEvent;
 import io.pipeio.testsupport.RecordingChannelEvents;
 import io.pipeio.testsupport.ShellClient;
 import org.junit.jupiter.api.Test;
@@ -31,6 +34,7 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
@@ -188,6 +192,31 @@ class PipeChannelRegistryLifecycleTests {
 			assertThat(this.directory.resolve("later.in")).doesNotExist();
 			registry.start("later");
 			assertThat(PipeTestClient.request(this.directory, "later", "now")).isEqualTo("now");
+		});
+	}
+
+	/**
+	 * A channel that fails as it is registered ends as one that fails at start-up does:
+	 * failed, then stopped, so a listener that cleans up on the stopped event runs.
+	 */
+	@Test
+	void aChannelThatFailsAsItIsRegisteredIsToldFailedThenStopped() throws Exception {
+		runner().withUserConfiguration(RecordingChannelEvents.class).run((context) -> {
+			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+			Files.writeString(this.directory.resolve("broken.in"), "not a pipe");
+			assertThatExceptionOfType(RuntimeException.class).isThrownBy(() -> registry.register("broken",
+					context.getBean(PipeChannelSettingsFactory.class).createDefault("broken"), (line, ctx) -> line));
+			assertThat(registry.getChannel("broken")).isNull();
+			assertThat(context.getBean(RecordingChannelEvents.class)
+				.events()
+				.stream()
+				.filter((event) -> event.getChannel().equals("broken"))
+				.<Class<?>>map(Object::getClass)
+				.toList()).containsExactly(PipeChannelFailedEvent.class, PipeChannelStoppedEvent.class);
+			assertThat(this.directory.resolve("broken.in")).hasContent("not a pipe");
+			registry.register("again", context.getBean(PipeChannelSettingsFactory.class).createDefault("again"),
+					(line, ctx) -> line);
+			assertThat(PipeTestClient.request(this.directory, "again", "served")).isEqualTo("served");
 		});
 	}
 
