@@ -18,6 +18,7 @@ import io.pipeio.core.PipeErrorHandler;
 import io.pipeio.core.PipeMessageListenerDecorator;
 import io.pipeio.core.PipeOperations;
 import io.pipeio.core.PipeRequestObserver;
+import io.pipeio.core.PipeRequestOperations;
 import io.pipeio.core.PipeTemplate;
 import io.pipeio.plugin.PluginObserver;
 import io.pipeio.event.PipeChannelEventPublisher;
@@ -181,8 +182,17 @@ public final class PipeIoAutoConfiguration {
 		return new PipePluginEventPublisher(publisher);
 	}
 
+	/**
+	 * The template, both {@link PipeOperations} and {@link PipeRequestOperations}. A bean
+	 * of the application's own of either type replaces it: beside that bean the template
+	 * would be a second one of its type, and injecting that type ambiguous.
+	 * @param registry the channels
+	 * @param converter the message converter
+	 * @param requestObservers the observers of requests
+	 * @return the template
+	 */
 	@Bean
-	@ConditionalOnMissingBean(PipeOperations.class)
+	@ConditionalOnMissingBean({ PipeOperations.class, PipeRequestOperations.class })
 	PipeTemplate pipeTemplate(PipeChannelRegistry registry, ObjectProvider<PipeMessageConverter> converter,
 			ObjectProvider<PipeRequestObserver> requestObservers) {
 		PipeTemplate template = new PipeTemplate(registry);

@@ -1,5 +1,6 @@
 package io.pipeio.autoconfigure;
 
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import io.pipeio.core.PipeChannel;
 import io.pipeio.core.PipeChannelRegistry;
 import io.pipeio.core.PipeErrorHandler;
 import io.pipeio.core.PipeOperations;
+import io.pipeio.core.PipeRequestOperations;
 import io.pipeio.core.PipeTemplate;
 import io.pipeio.server.OverflowPolicy;
 import io.pipeio.server.PipeServerSettings;
@@ -225,6 +227,24 @@ class PipeIoAutoConfigurationTests {
 	}
 
 	@Test
+	void userRequestOperationsReplaceTheTemplateRatherThanStandBesideIt() {
+		runner().withUserConfiguration(UserRequestOperationsConfiguration.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).getBean(PipeRequestOperations.class).isSameAs(context.getBean("myRequests"));
+			assertThat(context).doesNotHaveBean(PipeTemplate.class).doesNotHaveBean(PipeOperations.class);
+		});
+	}
+
+	@Test
+	void userOperationsReplaceTheTemplate() {
+		runner().withUserConfiguration(UserOperationsConfiguration.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context).getBean(PipeOperations.class).isSameAs(context.getBean("myOperations"));
+			assertThat(context).doesNotHaveBean(PipeTemplate.class).doesNotHaveBean(PipeRequestOperations.class);
+		});
+	}
+
+	@Test
 	void userRegistryReplacesTheDefault() {
 		runner().withUserConfiguration(UserRegistryConfiguration.class)
 			.withPropertyValues("pipe-io.channels.ignored.auto-startup=false")
@@ -297,6 +317,34 @@ class PipeIoAutoConfigurationTests {
 			return new PipeTemplate(registry);
 		}
 
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserOperationsConfiguration {
+
+		@Bean
+		PipeOperations myOperations() {
+			return stub(PipeOperations.class);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserRequestOperationsConfiguration {
+
+		@Bean
+		PipeRequestOperations myRequests() {
+			return stub(PipeRequestOperations.class);
+		}
+
+	}
+
+	/** An implementation of the interface that does nothing, like a test double. */
+	static <T> T stub(Class<T> type) {
+		return type
+			.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] { type }, (proxy, method, arguments) -> {
+				throw new UnsupportedOperationException(method.getName());
+			}));
 	}
 
 	@Configuration(proxyBeanMethods = false)
