@@ -1,8 +1,6 @@
 package io.pipeio.server;
 
 import java.time.Duration;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -63,20 +61,8 @@ final class LineDispatcher {
 	/** How many times every writer left; written under the dispatch lock. */
 	private volatile long departures;
 
-	/**
-	 * The readers that have a client now: the current pipe's, and those of pipes deleted
-	 * or replaced on disk whose clients are still attached. The channel has a client
-	 * while any has one. Guarded by {@link #presenceLock}.
-	 */
-	private final Set<Object> readersWithClients = new HashSet<>();
-
-	/**
-	 * Held while a change of presence is told, so that arrivals and departures reported
-	 * by two readers are told in the order they happened. A lock rather than a monitor:
-	 * the listener may block, and a virtual worker thread must not pin its carrier
-	 * meanwhile (Java 21 to 23).
-	 */
-	private final ReentrantLock presenceLock = new ReentrantLock();
+	/** Whether the channel has a client, whichever of its in pipes it writes to. */
+	private final ClientPresence presence;
 
 	/**
 	 * Readers take no bytes from their pipe for a moment, while a mark is set at its end;
@@ -99,6 +85,7 @@ final class LineDispatcher {
 		this.handler = handler;
 		this.listener = listener;
 		this.statistics = statistics;
+		this.presence = new ClientPresence(server, listener, statistics);
 		this.replies = sender.chunkReplies();
 		this.delivery = new LineDelivery(this, handler, sender.replySink(), this.replies, listener, statistics);
 	}
@@ -427,24 +414,7 @@ final class LineDispatcher {
 	 * @param present whether that pipe has a client now
 	 */
 	void clientPresence(Object reader, boolean present) {
-		this.presenceLock.lock();
-		try {
-			boolean before = !this.readersWithClients.isEmpty();
-			if (present) {
-				this.readersWithClients.add(reader);
-			}
-			else {
-				this.readersWithClients.remove(reader);
-			}
-			boolean now = !this.readersWithClients.isEmpty();
-			if (now != before) {
-				this.statistics.setClientConnected(now);
-				this.listener.onClientPresenceChanged(this.server, now);
-			}
-		}
-		finally {
-			this.presenceLock.unlock();
-		}
+		this.presence.changed(reader, present);
 	}
 
 	/**
