@@ -26,7 +26,6 @@ public final class CompositePipeServerListener implements PipeServerListener {
 
 	private final PipeServerListener[] listeners;
 
-	/** The listeners whose first failure was logged. */
 	/** The listeners and their events that failed once already: logged at DEBUG now. */
 	private final Set<Failure> failed = ConcurrentHashMap.newKeySet();
 
