@@ -14,7 +14,6 @@ import org.springframework.test.context.ContextConfigurationAttributes;
 import org.springframework.test.context.ContextCustomizer;
 import org.springframework.test.context.ContextCustomizerFactory;
 import org.springframework.test.context.MergedContextConfiguration;
-import org.springframework.test.context.TestContextAnnotationUtils;
 import org.springframework.util.Assert;
 import org.springframework.util.ClassUtils;
 
@@ -32,17 +31,15 @@ final class PipeIoTestContextCustomizerFactory implements ContextCustomizerFacto
 	}
 
 	/**
-	 * Whether the test class, or a class it is nested in as an inner class, is a
-	 * {@link PipeIoTest}. JUnit extends a {@code @Nested} class with its enclosing
-	 * class's extensions whatever its {@code @NestedTestConfiguration} says, so the
-	 * directory follows the extension: a nested class that overrides its enclosing
-	 * class's configuration still gets a directory of its own rather than pipes in the
-	 * application's default directory, left behind after the run.
+	 * Whether the test class (its superclasses and interfaces included), or a class it is
+	 * nested in as an inner class, is a {@link PipeIoTest}. JUnit extends a
+	 * {@code @Nested} class with its enclosing class's extensions whatever its
+	 * {@code @NestedTestConfiguration} says, so the directory follows the extension: a
+	 * nested class that overrides its enclosing class's configuration still gets a
+	 * directory of its own rather than pipes in the application's default directory, left
+	 * behind after the run.
 	 */
 	private static boolean isPipeIoTest(Class<?> testClass) {
-		if (TestContextAnnotationUtils.hasAnnotation(testClass, PipeIoTest.class)) {
-			return true;
-		}
 		Class<?> type = testClass;
 		while (type != null) {
 			if (AnnotatedElementUtils.hasAnnotation(type, PipeIoTest.class)) {
