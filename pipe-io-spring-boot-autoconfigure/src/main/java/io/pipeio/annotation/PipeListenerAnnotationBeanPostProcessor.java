@@ -157,7 +157,7 @@ public class PipeListenerAnnotationBeanPostProcessor
 		}
 	}
 
-	private static Map<Method, PipeListener> listenerMethods(Class<?> type) {
+	static Map<Method, PipeListener> listenerMethods(Class<?> type) {
 		return MethodIntrospector.selectMethods(type,
 				(MethodIntrospector.MetadataLookup<PipeListener>) (method) -> AnnotatedElementUtils
 					.findMergedAnnotation(method, PipeListener.class));

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.ThreadFactory;
 
 import io.pipeio.annotation.PipeListenerAnnotationBeanPostProcessor;
+import io.pipeio.annotation.PipeListenerLazyInitializationExcludeFilter;
 import io.pipeio.aot.PipeIoRuntimeHints;
 import io.pipeio.converter.JacksonPipeMessageConverter;
 import io.pipeio.converter.PipeMessageConverter;

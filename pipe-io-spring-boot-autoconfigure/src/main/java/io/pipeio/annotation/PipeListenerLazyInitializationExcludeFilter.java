@@ -1,14 +1,10 @@
-package io.pipeio.autoconfigure;
+package io.pipeio.annotation;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import io.pipeio.annotation.PipeListener;
-
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.LazyInitializationExcludeFilter;
-import org.springframework.core.MethodIntrospector;
-import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -17,26 +13,19 @@ import org.springframework.util.ClassUtils;
  * lazy one would never be created, and its channel would serve no listener, dropping
  * every line ({@code no-listener}). Spring Boot does the same for beans with
  * {@code @Scheduled} methods. A bean marked {@code @Lazy} itself stays lazy: its
- * listeners attach when it is first asked for.
+ * listeners attach when it is first asked for. It finds listener methods as
+ * {@link PipeListenerAnnotationBeanPostProcessor} does.
  *
  * @author pipe-io
  */
-final class PipeListenerLazyInitializationExcludeFilter implements LazyInitializationExcludeFilter {
+public final class PipeListenerLazyInitializationExcludeFilter implements LazyInitializationExcludeFilter {
 
 	private final Map<Class<?>, Boolean> hasListeners = new ConcurrentHashMap<>();
 
 	@Override
 	public boolean isExcluded(String beanName, BeanDefinition beanDefinition, Class<?> beanType) {
 		return this.hasListeners.computeIfAbsent(ClassUtils.getUserClass(beanType),
-				PipeListenerLazyInitializationExcludeFilter::declaresListeners);
-	}
-
-	private static boolean declaresListeners(Class<?> type) {
-		return !MethodIntrospector
-			.selectMethods(type,
-					(MethodIntrospector.MetadataLookup<PipeListener>) (method) -> AnnotatedElementUtils
-						.findMergedAnnotation(method, PipeListener.class))
-			.isEmpty();
+				(type) -> !PipeListenerAnnotationBeanPostProcessor.listenerMethods(type).isEmpty());
 	}
 
 }
