@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import io.pipeio.server.OpenedFifo;
@@ -28,20 +27,6 @@ import org.jspecify.annotations.Nullable;
 public final class PluginSupervisor {
 
 	private static final Log logger = LogFactory.getLog(PluginSupervisor.class);
-
-	/**
-	 * How a process ends on the signals that stop a whole process group at once, the
-	 * application with its plug-ins (128 + the signal: killed by it, or a shell's exit on
-	 * it): SIGHUP (its terminal closed), SIGINT (Ctrl-C), SIGTERM (systemd's default
-	 * {@code KillMode=control-group}, {@code timeout}, a kill of the group).
-	 */
-	private static final Set<Integer> GROUP_SIGNAL_EXITS = Set.of(128 + 1, 128 + 2, 128 + 15);
-
-	/**
-	 * How long such an exit waits for the JVM's shutdown to begin: the JVM gets the
-	 * signal at the same moment, and the plug-in's exit may be seen first.
-	 */
-	private static final Duration GROUP_SIGNAL_GRACE = Duration.ofSeconds(1);
 
 	private final String channel;
 
@@ -304,10 +289,7 @@ public final class PluginSupervisor {
 		if (ended != null) {
 			ended.joinStderr();
 		}
-		if (JvmShutdown.inProgress()
-				|| (GROUP_SIGNAL_EXITS.contains(code) && JvmShutdown.awaitInProgress(GROUP_SIGNAL_GRACE))) {
-			// Ctrl-C (or a SIGTERM to the group) reaches the plug-in too: it ended with
-			// the application, which stops
+		if (JvmShutdown.endedWithTheApplication(code)) {
 			this.state = PluginState.STOPPED;
 			this.observer.onExited(this, code, false);
 			return;
