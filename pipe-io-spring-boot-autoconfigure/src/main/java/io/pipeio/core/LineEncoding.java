@@ -9,6 +9,9 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.pipeio.converter.PipeMessageConversionException;
 
@@ -31,6 +34,9 @@ final class LineEncoding {
 	/** What lenient decoding puts in place of bytes that are not valid. */
 	private static final char REPLACEMENT = '\uFFFD';
 
+	/** Whether a charset other than the standard ones replaces with '?'. */
+	private static final Map<Charset, Boolean> QUESTION_MARK_REPLACEMENT = new ConcurrentHashMap<>();
+
 	private LineEncoding() {
 	}
 
@@ -43,25 +49,52 @@ final class LineEncoding {
 	 * @throws IllegalArgumentException if the charset cannot encode it
 	 */
 	static byte[] encode(String text, Charset charset, String channel) {
+		if (!replacesWithQuestionMark(charset)) {
+			// Its replacement is not '?' (ISO-2022-JP writes a full-width one): the
+			// count below would not see it, so every line is encoded strictly.
+			return encodeStrictly(text, charset, channel);
+		}
 		byte[] bytes = text.getBytes(charset);
 		// What the charset cannot encode becomes its replacement, '?': only a line with
 		// more of them than its text had was altered. Most lines have none.
 		int replaced = questionMarks(bytes);
 		if (replaced > 0 && replaced != questionMarks(text)) {
-			try {
-				charset.newEncoder()
-					.onMalformedInput(CodingErrorAction.REPORT)
-					.onUnmappableCharacter(CodingErrorAction.REPORT)
-					.encode(CharBuffer.wrap(text));
-			}
-			catch (CharacterCodingException ex) {
-				throw new IllegalArgumentException(
-						"A line for channel '" + channel + "' cannot be written in its" + " charset " + charset + " ("
-								+ ex + "): choose a charset that has every character, such" + " as UTF-8",
-						ex);
-			}
+			encodeStrictly(text, charset, channel);
 		}
 		return bytes;
+	}
+
+	private static byte[] encodeStrictly(String text, Charset charset, String channel) {
+		try {
+			ByteBuffer encoded = charset.newEncoder()
+				.onMalformedInput(CodingErrorAction.REPORT)
+				.onUnmappableCharacter(CodingErrorAction.REPORT)
+				.encode(CharBuffer.wrap(text));
+			byte[] bytes = new byte[encoded.remaining()];
+			encoded.get(bytes);
+			return bytes;
+		}
+		catch (CharacterCodingException ex) {
+			throw new IllegalArgumentException(
+					"A line for channel '" + channel + "' cannot be written in its" + " charset " + charset + " (" + ex
+							+ "): choose a charset that has every character, such" + " as UTF-8",
+					ex);
+		}
+	}
+
+	/**
+	 * Tell whether {@link String#getBytes(Charset)} writes what the charset cannot encode
+	 * as the single byte '?', as the JDK's standard charsets and most others do.
+	 * @param charset the charset
+	 * @return whether counting '?' finds what it replaced
+	 */
+	private static boolean replacesWithQuestionMark(Charset charset) {
+		if (charset.equals(StandardCharsets.UTF_8) || charset.equals(StandardCharsets.ISO_8859_1)
+				|| charset.equals(StandardCharsets.US_ASCII)) {
+			return true;
+		}
+		return QUESTION_MARK_REPLACEMENT.computeIfAbsent(charset,
+				(key) -> key.canEncode() && Arrays.equals(key.newEncoder().replacement(), new byte[] { '?' }));
 	}
 
 	/**

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Unit tests of {@link LineEncoding}'s strict encoding: a line the charset cannot encode
@@ -73,6 +74,18 @@ class LineEncodingTests {
 		assertRefused("price? 5 €", StandardCharsets.ISO_8859_1);
 		assertRefused("naïve?", StandardCharsets.US_ASCII);
 		assertRefused("€", StandardCharsets.US_ASCII);
+	}
+
+	@Test
+	void refusesACharacterThatTheCharsetReplacesWithAFullWidthQuestionMark() {
+		// ISO-2022-JP writes what it cannot encode as a full-width question mark (ESC $ B
+		// 0x21 0x29 ESC ( B), with no '?' byte to count.
+		assumeTrue(Charset.isSupported("ISO-2022-JP"), "ISO-2022-JP is not available in this JDK");
+		Charset charset = Charset.forName("ISO-2022-JP");
+		assertRefused("price 5 €", charset);
+		assertRefused("x\uD800", charset);
+		String line = "日本語? ok";
+		assertThat(LineEncoding.encode(line, charset, "work")).isEqualTo(line.getBytes(charset));
 	}
 
 	private static void assertRefused(String line, Charset charset) {
