@@ -65,11 +65,13 @@ public class LoggingPipeServerListener implements PipeServerListener {
 		if (reason == DropReason.ABANDONED) {
 			return; // the plug-in's channel logs what a departed plug-in left unread
 		}
-		// lines of the out pipe dropped together: size is their number
+		// lines dropped together: size is their number
 		Path out = server.getSettings().getOutPath();
 		String lost = switch (reason) {
 			case WRITER_FAILED -> "its writer held when it failed, not written to " + out;
 			case PIPE_REPLACED -> "no client had read from " + out + " before it was deleted or replaced";
+			case READER_FAILED -> "read from " + server.getSettings().getInPath()
+					+ " and lost when its reader failed (the channel's failure tells why)";
 			default -> null;
 		};
 		if (lost != null) {

@@ -62,6 +62,14 @@ public enum DropReason {
 	WRITER_FAILED("writer-failed"),
 
 	/**
+	 * An incoming line was lost with a failure of its reader on the way to the handler
+	 * (an {@code OutOfMemoryError} while a long line was assembled): the line being
+	 * framed, and the lines read with it that were not framed yet. The channel is
+	 * {@link PipeServerState#FAILED} with the cause, and reads on.
+	 */
+	READER_FAILED("reader-failed"),
+
+	/**
 	 * An outgoing line was written to an out pipe that was then deleted or replaced on
 	 * disk before any client read it; it was counted as sent too.
 	 */

@@ -1,7 +1,6 @@
 package io.pipeio.server;
 
 import java.util.Arrays;
-import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 
@@ -25,8 +24,6 @@ final class EventLoopChunks {
 
 	private final ReadChunks chunks;
 
-	private final Consumer<Throwable> failures;
-
 	/** Has a worker take the next turn at the channel. */
 	private final Runnable workerTurn;
 
@@ -39,16 +36,15 @@ final class EventLoopChunks {
 	 * @param mode where the channel's chunks are handled
 	 * @param dispatcher where lines go
 	 * @param framer the framer of the reader's pipe
-	 * @param chunks how a worker hands a chunk to the dispatcher
-	 * @param failures told of a failure on the way to the handler
+	 * @param chunks how a worker hands a chunk to the dispatcher, and what a failure on
+	 * the way to the handler leads to
 	 * @param workerTurn has a worker take the next turn at the channel
 	 */
 	EventLoopChunks(DispatchMode mode, LineDispatcher dispatcher, LineFramer framer, ReadChunks chunks,
-			Consumer<Throwable> failures, Runnable workerTurn) {
+			Runnable workerTurn) {
 		this.dispatcher = dispatcher;
 		this.framer = framer;
 		this.chunks = chunks;
-		this.failures = failures;
 		this.workerTurn = workerTurn;
 		this.loopDispatch = new LoopDispatch(mode);
 	}
@@ -144,12 +140,12 @@ final class EventLoopChunks {
 	boolean dispatchOnLoop(byte[] chunk, int read) {
 		long start = System.nanoTime();
 		boolean dispatched;
+		long end = this.framer.position() + read;
 		try {
 			dispatched = this.dispatcher.dispatchNow(this.framer, chunk, read);
 		}
 		catch (RuntimeException | Error ex) {
-			this.framer.resync(chunk[read - 1] != '\n');
-			this.failures.accept(ex);
+			this.chunks.failed(chunk, read, end, ex);
 			dispatched = true;
 		}
 		if (!dispatched) {

@@ -102,7 +102,7 @@ final class EventLoopReader implements PipeReader {
 		this.removedAtStop = removedAtStop;
 		this.serial = new SerialExecutor(loop.handlerWorkers(settings.getWorkerThreads()));
 		this.loopChunks = new EventLoopChunks(settings.getDispatch(), dispatcher, this.framer, this.chunks,
-				this::reportFailure, () -> this.serial.execute(this::turn));
+				() -> this.serial.execute(this::turn));
 		this.in = new InPipeDescriptor(fifo, loop, this::ready);
 		this.clients = new InPipeClients(this.in, dispatcher, this.framer, this::reportFailure);
 	}

@@ -85,8 +85,9 @@ final class InputFences {
 			finally {
 				if (!crossed) {
 					// The rest of the chunk is lost with what was thrown, as a chunk fed
-					// whole is: the stream stands after it all the same, or every later
-					// mark in it would be reached that many bytes late.
+					// whole is (and counted by whoever catches it): the stream stands
+					// after it all the same, or every later mark in it would be reached
+					// that many bytes late.
 					framer.skip(length - fed);
 				}
 			}

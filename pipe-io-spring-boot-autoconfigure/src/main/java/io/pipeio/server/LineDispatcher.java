@@ -430,6 +430,17 @@ final class LineDispatcher {
 	}
 
 	/**
+	 * Count the lines a reader lost with a failure on the way to the handler.
+	 * @param lines how many
+	 */
+	void lostWithReader(long lines) {
+		if (lines > 0) {
+			this.statistics.recordDropped(DropReason.READER_FAILED, lines);
+			this.listener.onDropped(this.server, DropReason.READER_FAILED, lines);
+		}
+	}
+
+	/**
 	 * Count the lines of a chunk a reader took from the pipe but could no longer dispatch
 	 * (the channel stopped, or the reader was interrupted waiting): no drain sees them. A
 	 * line the chunk ends inside is counted too, and its rest is skipped by whoever reads

@@ -58,6 +58,12 @@ final class LineFramer {
 	/** How many bytes were fed or refused: where the stream stands. */
 	private long position;
 
+	/**
+	 * Where the bytes not framed yet begin: after the last line passed on, or the last
+	 * bytes kept of a partial one. A failure in the middle of a chunk lost the rest.
+	 */
+	private long framed;
+
 	LineFramer(int maxMessageSize, Sink sink) {
 		this.maxMessageSize = maxMessageSize;
 		this.sink = sink;
@@ -71,15 +77,17 @@ final class LineFramer {
 	 */
 	void feed(byte[] chunk, int offset, int length) {
 		this.position += length;
+		long streamStart = this.position - length - offset;
 		int position = offset;
 		int end = offset + length;
 		while (position < end) {
 			int newline = Newlines.indexOf(chunk, position, end);
 			if (newline < 0) {
 				append(chunk, position, end - position);
+				this.framed = this.position;
 				return;
 			}
-			complete(chunk, position, newline - position);
+			complete(chunk, position, newline - position, streamStart + newline + 1);
 			position = newline + 1;
 		}
 	}
@@ -94,6 +102,43 @@ final class LineFramer {
 		this.discarding = midLine;
 		this.silent = midLine;
 		this.discarded = 0;
+		this.framed = this.position;
+	}
+
+	/**
+	 * A failure cut the framing of a chunk short (an {@code OutOfMemoryError} while a
+	 * long line was assembled): the bytes of it not framed yet are lost. Start afresh
+	 * after them as {@link #resync} does, and count what was lost.
+	 * @param chunk the chunk being fed
+	 * @param length its length
+	 * @param end where the stream stands after the chunk, also if the failure came before
+	 * all of it was fed
+	 * @return the lines lost: the one being framed when the failure came, each after it
+	 * that the chunk ends, and the one it ends inside (its rest is skipped quietly); none
+	 * if the chunk was framed whole before the failure came
+	 */
+	long cut(byte[] chunk, int length, long end) {
+		this.position = Math.max(this.position, end);
+		long unframed = this.position - this.framed;
+		if (unframed <= 0 || length == 0) {
+			return 0;
+		}
+		long lines = 0;
+		for (int i = length - (int) Math.min(unframed, length); i < length; i++) {
+			if (chunk[i] == '\n') {
+				lines++;
+			}
+		}
+		boolean midLine = chunk[length - 1] != '\n';
+		if (midLine) {
+			lines++;
+		}
+		if (this.discarding && this.silent) {
+			// the line whose rest was being skipped was counted when it was cut
+			lines--;
+		}
+		resync(midLine);
+		return lines;
 	}
 
 	/**
@@ -185,31 +230,45 @@ final class LineFramer {
 		return this.pendingLength + this.piecesLength;
 	}
 
-	private void complete(byte[] chunk, int start, int length) {
+	/**
+	 * Pass on a line that ends here. The framer is done with it before the sink is told:
+	 * a failure in the sink loses none of the lines after it.
+	 * @param lineEnd where the stream stands after the line's newline
+	 */
+	private void complete(byte[] chunk, int start, int length, long lineEnd) {
 		long total = partialLength() + length;
 		if (this.discarding) {
-			if (!this.silent) {
-				this.sink.tooLarge(this.discarded + length);
-			}
+			boolean report = !this.silent;
+			long size = this.discarded + length;
 			this.silent = false;
 			this.discarding = false;
 			this.discarded = 0;
+			this.framed = lineEnd;
+			if (report) {
+				this.sink.tooLarge(size);
+			}
 		}
 		else if (total > this.maxMessageSize) {
-			this.sink.tooLarge(total);
 			reset();
+			this.framed = lineEnd;
+			this.sink.tooLarge(total);
 		}
 		else if (partialLength() == 0) {
+			this.framed = lineEnd;
 			this.sink.line(chunk, start, length);
 		}
 		else if (total <= SMALL_LIMIT) {
 			append(chunk, start, length);
-			this.sink.line(this.pending, 0, this.pendingLength);
+			int lineLength = this.pendingLength;
 			reset();
+			this.framed = lineEnd;
+			this.sink.line(this.pending, 0, lineLength);
 		}
 		else {
-			this.sink.ownedLine(join(chunk, start, length));
+			byte[] line = join(chunk, start, length);
 			reset();
+			this.framed = lineEnd;
+			this.sink.ownedLine(line);
 		}
 	}
 

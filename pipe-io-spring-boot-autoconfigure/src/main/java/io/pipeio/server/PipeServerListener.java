@@ -40,7 +40,7 @@ public interface PipeServerListener {
 	 * @param size the size of the line in bytes (for an over-size line, the bytes
 	 * discarded); for lines dropped together ({@link DropReason#SHUTDOWN},
 	 * {@link DropReason#WRITER_FAILED}, {@link DropReason#PIPE_REPLACED},
-	 * {@link DropReason#ABANDONED}), their number
+	 * {@link DropReason#ABANDONED}, {@link DropReason#READER_FAILED}), their number
 	 */
 	default void onDropped(PipeServer server, DropReason reason, long size) {
 	}

@@ -8,7 +8,8 @@ import java.util.function.Consumer;
  * dispatcher catches per line) — an {@code OutOfMemoryError} while assembling a line, a
  * listener throwing — is reported and reading goes on: ending the reader would close the
  * pipe's last reader under the attached clients, whose next write would then fail with
- * EPIPE. The rest of that chunk is lost, and a line it ended inside is skipped up to its
+ * EPIPE. The lines of that chunk not framed yet are lost and counted as dropped
+ * ({@link DropReason#READER_FAILED}), and a line it ended inside is skipped up to its
  * newline rather than delivered as a fragment.
  *
  * @author pipe-io
@@ -41,14 +42,33 @@ final class ReadChunks {
 	 * @throws InterruptedException if interrupted while waiting to dispatch
 	 */
 	boolean dispatch(byte[] chunk, int length) throws InterruptedException {
+		long end = this.framer.position() + length;
 		try {
 			return this.dispatcher.dispatch(this.framer, chunk, length);
 		}
 		catch (RuntimeException | Error ex) {
-			this.framer.resync(chunk[length - 1] != '\n');
-			this.failures.accept(ex);
+			failed(chunk, length, end, ex);
 			return true;
 		}
+	}
+
+	/**
+	 * A chunk's dispatch failed on the way to the handler: count the lines lost with it,
+	 * start afresh after it and report the failure.
+	 * @param chunk the bytes
+	 * @param length how many
+	 * @param end where the framer's stream stands after the chunk
+	 * @param failure what was thrown
+	 */
+	void failed(byte[] chunk, int length, long end, Throwable failure) {
+		try {
+			this.dispatcher.lostWithReader(this.framer.cut(chunk, length, end));
+		}
+		catch (RuntimeException | Error ex) {
+			// A listener told of the count failed (the lines are counted before): the
+			// failure reported next is the one that lost them.
+		}
+		this.failures.accept(failure);
 	}
 
 	/**

@@ -47,11 +47,14 @@ class LoggingPipeServerListenerTests {
 		listener.onDropped(events, DropReason.PIPE_REPLACED, 12);
 		listener.onDropped(events, DropReason.WRITER_FAILED, 5);
 		listener.onDropped(events, DropReason.ABANDONED, 3);
+		listener.onDropped(events, DropReason.READER_FAILED, 2);
 		assertThat(output)
 			.contains("Channel 'events' dropped 12 line(s) no client had read from"
 					+ " /nonexistent/events.out before it was deleted or replaced; reason pipe-replaced")
 			.contains("Channel 'events' dropped 5 line(s) its writer held when it failed, not written to"
 					+ " /nonexistent/events.out; reason writer-failed")
+			.contains("Channel 'events' dropped 2 line(s) read from /nonexistent/events.in and lost when its reader"
+					+ " failed (the channel's failure tells why); reason reader-failed")
 			.doesNotContain("abandoned"); // the plug-in's channel logs those
 	}
 

@@ -205,6 +205,65 @@ class LineFramerTests {
 	}
 
 	@Test
+	void aFailureInTheSinkLosesTheLinesOfTheChunkAfterTheOneItWasToldOfAndCountsThem() {
+		LineFramer framer = new LineFramer(16, failingOn("boom"));
+		byte[] chunk = "st".getBytes(StandardCharsets.US_ASCII);
+		framer.feed(chunk, 0, chunk.length);
+		chunk = "art\nboom\nb\nc\npar".getBytes(StandardCharsets.US_ASCII);
+		long end = framer.position() + chunk.length;
+		assertThat(feedFailing(framer, chunk)).isInstanceOf(OutOfMemoryError.class);
+		// "boom" was passed on (the sink failed on it): "b", "c" and the cut "par" are
+		// lost
+		assertThat(framer.cut(chunk, chunk.length, end)).isEqualTo(3);
+		assertThat(framer.position()).isEqualTo(end);
+		feed(framer, "tial\nnext\n");
+		assertThat(this.events).containsExactly("line:start", "line:boom", "line:next");
+	}
+
+	@Test
+	void aFailureBeforeAChunkWasFedLosesAllOfItsLinesAndOneStillBeingSkippedIsNotCountedTwice() {
+		LineFramer framer = new LineFramer(16, this.sink);
+		feed(framer, "first\nsec");
+		byte[] chunk = "ond\nthird\nfou".getBytes(StandardCharsets.US_ASCII);
+		// "second", "third" and the cut "fou..."
+		assertThat(framer.cut(chunk, chunk.length, framer.position() + chunk.length)).isEqualTo(3);
+		chunk = "rth\nfifth\n".getBytes(StandardCharsets.US_ASCII);
+		// the rest of "fourth" was counted: only "fifth" is lost
+		assertThat(framer.cut(chunk, chunk.length, framer.position() + chunk.length)).isEqualTo(1);
+		feed(framer, "next\n");
+		assertThat(this.events).containsExactly("line:first", "line:next");
+	}
+
+	@Test
+	void aFailureAfterAChunkWasFramedLosesNothingAndKeepsItsPartialLine() {
+		LineFramer framer = new LineFramer(16, this.sink);
+		byte[] chunk = "whole\npart".getBytes(StandardCharsets.US_ASCII);
+		framer.feed(chunk, 0, chunk.length);
+		assertThat(framer.cut(chunk, chunk.length, framer.position())).isZero();
+		feed(framer, "ial\n");
+		assertThat(this.events).containsExactly("line:whole", "line:partial");
+	}
+
+	@Test
+	void aFailureInTheSinkOnAnAssembledLineLeavesNothingOfItBehind() {
+		LineFramer framer = new LineFramer(LineFramer.SMALL_LIMIT * 2, failingOn("x".repeat(10) + "boom"));
+		feed(framer, "x".repeat(10));
+		byte[] chunk = "boom\n".getBytes(StandardCharsets.US_ASCII);
+		long end = framer.position() + chunk.length;
+		assertThat(feedFailing(framer, chunk)).isInstanceOf(OutOfMemoryError.class);
+		assertThat(framer.cut(chunk, chunk.length, end)).isZero();
+		String big = "y".repeat(LineFramer.SMALL_LIMIT + 1);
+		framer = new LineFramer(LineFramer.SMALL_LIMIT * 2, failingOn(big));
+		feed(framer, big.substring(0, 100));
+		chunk = (big.substring(100) + "\n").getBytes(StandardCharsets.US_ASCII);
+		end = framer.position() + chunk.length;
+		assertThat(feedFailing(framer, chunk)).isInstanceOf(OutOfMemoryError.class);
+		assertThat(framer.cut(chunk, chunk.length, end)).isZero();
+		feed(framer, "next\n");
+		assertThat(this.events).containsExactly("line:" + "x".repeat(10) + "boom", "owned:" + big, "line:next");
+	}
+
+	@Test
 	void aPartialLineAbandonedAtAStopIsUncountedUnlessItWasBeingSkippedQuietly() {
 		LineFramer framer = new LineFramer(16, this.sink);
 		feed(framer, "partial");
@@ -285,6 +344,49 @@ class LineFramerTests {
 			framer.feed(chunk, 0, length);
 			Arrays.fill(chunk, (byte) '#');
 		}
+	}
+
+	/**
+	 * A sink that records what {@link #sink} does and throws an {@code OutOfMemoryError}
+	 * after it was told of the given line.
+	 */
+	private LineFramer.Sink failingOn(String line) {
+		return new LineFramer.Sink() {
+
+			@Override
+			public void line(byte[] buffer, int offset, int length) {
+				LineFramerTests.this.sink.line(buffer, offset, length);
+				failIf(new String(buffer, offset, length, StandardCharsets.ISO_8859_1));
+			}
+
+			@Override
+			public void ownedLine(byte[] owned) {
+				LineFramerTests.this.sink.ownedLine(owned);
+				failIf(new String(owned, StandardCharsets.ISO_8859_1));
+			}
+
+			@Override
+			public void tooLarge(long size) {
+				LineFramerTests.this.sink.tooLarge(size);
+			}
+
+			private void failIf(String told) {
+				if (told.equals(line)) {
+					throw new OutOfMemoryError("thrown by the sink");
+				}
+			}
+
+		};
+	}
+
+	private static Throwable feedFailing(LineFramer framer, byte[] chunk) {
+		try {
+			framer.feed(chunk, 0, chunk.length);
+		}
+		catch (OutOfMemoryError ex) {
+			return ex;
+		}
+		throw new AssertionError("the sink did not fail");
 	}
 
 	private static long refuse(LineFramer framer, String chunk) {

@@ -113,15 +113,19 @@ class PipeServerEngineFailureTests extends PipeServerTestSupport {
 				});
 		server.start();
 		try (PipeTestClient writer = this.pipes.writer()) {
-			// The error hits at the first newline: the rest of the chunk, the start of a
-			// line, is lost.
-			writer.sendRaw(("x".repeat(40) + "\npar").getBytes(StandardCharsets.UTF_8));
+			// The error hits at the first newline: the rest of the chunk, two lines and
+			// the start of a third, is lost.
+			writer.sendRaw(("x".repeat(40) + "\nlost\nlost too\npar").getBytes(StandardCharsets.UTF_8));
 			awaitFailedThenRunning(server, OutOfMemoryError.class);
 			writer.sendRaw("tial\nnext\n".getBytes(StandardCharsets.UTF_8));
 			// The remainder of the broken line is not delivered as a line of its own.
 			assertThat(this.pipes.recorder.awaitStrings(1)).containsExactly("next");
 		}
 		assertThat(server.getStatistics().getReceivedMessages()).isEqualTo(1);
+		// Every line is counted once: the over-size one before the error, the rest with
+		// it.
+		assertThat(server.getStatistics().getDropped(DropReason.TOO_LARGE)).isEqualTo(1);
+		assertThat(server.getStatistics().getDropped(DropReason.READER_FAILED)).isEqualTo(3);
 	}
 
 	@Test
