@@ -66,6 +66,19 @@ class LoggingPipeErrorHandlerTests {
 	}
 
 	@Test
+	void unicodeLineSeparatorsAndBidirectionalControlsOfTheLineAreEscaped(CapturedOutput output) {
+		// A line separator is a line break to many log viewers; a right-to-left override
+		// shows what follows it reversed.
+		this.handler.handleError(new PipeListenerFailedException("orders", DropReason.MALFORMED,
+				"a\u2028FAKE ERROR \u202egnp.exe\u2069".getBytes(StandardCharsets.UTF_8),
+				new IllegalStateException("bad")), CONTEXT);
+		assertThat(output.getAll()).contains("a\\u2028FAKE ERROR \\u202egnp.exe\\u2069")
+			.doesNotContain("\u2028")
+			.doesNotContain("\u202e")
+			.doesNotContain("\u2069");
+	}
+
+	@Test
 	void aRefusedReplyIsNoWarning(CapturedOutput output) {
 		for (int i = 0; i < 100; i++) {
 			this.handler.handleError(failure(DropReason.QUEUE_FULL, new IllegalStateException("queue full")), CONTEXT);
