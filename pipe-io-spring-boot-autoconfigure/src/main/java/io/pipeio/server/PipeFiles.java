@@ -100,7 +100,17 @@ final class PipeFiles {
 			removeIfSame(stale);
 		}
 		FifoDescriptor.mkfifo(path);
-		FifoDescriptor created = FifoDescriptor.open(path);
+		FifoDescriptor created;
+		try {
+			created = FifoDescriptor.open(path);
+		}
+		catch (IOException | RuntimeException ex) {
+			// Such as EMFILE, out of descriptors: the FIFO just made would stay behind,
+			// and be taken by the next attempt for one this server did not create,
+			// served and never removed. Removed only if it is still a FIFO of this user.
+			removeIfMadeHere(path);
+			throw ex;
+		}
 		try {
 			PipeFile file = created.file();
 			if (!file.isFifo() || (CURRENT_UID >= 0 && file.uid() != CURRENT_UID) || created.links() != 1) {
@@ -172,6 +182,24 @@ final class PipeFiles {
 			// Already gone or not ours to remove.
 		}
 		return false;
+	}
+
+	/**
+	 * Remove a FIFO this server just made but could not open. Its directory is safe (only
+	 * this user may add or remove names there, or it is sticky and the name is this
+	 * user's), so what is at the path is still that FIFO unless this user changed it.
+	 * @param path where it was made
+	 */
+	private static void removeIfMadeHere(Path path) {
+		try {
+			PipeFile made = PipeFile.inspect(path);
+			if (made.isFifo() && (CURRENT_UID < 0 || made.uid() == CURRENT_UID)) {
+				removeIfSame(made);
+			}
+		}
+		catch (IOException ex) {
+			// Left behind: the next start reuses it as a stale FIFO of its own.
+		}
 	}
 
 	/**
