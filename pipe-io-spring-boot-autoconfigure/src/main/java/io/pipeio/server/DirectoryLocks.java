@@ -46,6 +46,27 @@ final class DirectoryLocks {
 	}
 
 	/**
+	 * Lock the directory's file again if it was deleted while this JVM holds it, as when
+	 * the whole directory was deleted and is being made again for the pipes: otherwise
+	 * another server could lock a new file there and serve the same pipes. Does nothing
+	 * for a directory this JVM does not hold.
+	 * @param directory an existing directory, symbolic links resolved
+	 * @param channel the channel whose pipes are made there, for messages
+	 * @throws PipeInUseException if another process locked a new file there meanwhile
+	 * @throws IOException if the lock file cannot be used
+	 */
+	static synchronized void lockAgainIfDeleted(Path directory, String channel) throws IOException {
+		Held current = held.get(directory);
+		if (current == null || current.file.isStillThere()) {
+			return;
+		}
+		LockFile lost = current.file;
+		current.file = LockFile.lock(directory, channel);
+		// the deleted file's descriptor: closing it unlocks only that file
+		lost.release();
+	}
+
+	/**
 	 * Give back the lock of a directory for one channel; the last one unlocks the file
 	 * (and removes it if this JVM created it).
 	 * @param directory the directory as acquired
@@ -72,7 +93,7 @@ final class DirectoryLocks {
 
 		final Path directory;
 
-		final LockFile file;
+		LockFile file;
 
 		int users;
 

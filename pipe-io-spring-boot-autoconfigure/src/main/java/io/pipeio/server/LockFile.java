@@ -228,6 +228,14 @@ final class LockFile {
 	}
 
 	/**
+	 * @return whether its path still names the locked file: not if it was deleted, or its
+	 * directory with it
+	 */
+	boolean isStillThere() {
+		return this.file.isStillThere();
+	}
+
+	/**
 	 * @return the path of the lock file
 	 */
 	Path path() {

@@ -2,6 +2,7 @@ package io.pipeio.server;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * One server per pipe directory across processes: a second JVM ({@link OtherProcess})
@@ -128,6 +130,29 @@ class PipeServerProcessLockTests extends PipeServerTestSupport {
 		server.stop(TestPipes.STOP_TIMEOUT);
 		assertThat(left).isEmptyDirectory();
 		assertThat(right).isEmptyDirectory();
+	}
+
+	@Test
+	void aDirectoryDeletedWhileServedIsLockedAgainBeforeItsPipesAreMadeThere() throws Exception {
+		Path served = this.dir.resolve("served");
+		Path in = served.resolve("gone.in");
+		Path out = served.resolve("gone.out");
+		PipeServer server = this.pipes.startEcho(TestPipes.settings("gone", in, out).build());
+		long pid = ProcessHandle.current().pid();
+		assertThat(lockedBy(served)).isEqualTo(pid + "\n");
+		// The pipes, the lock file and the directory go at once, as with rm -rf.
+		TestProcesses.run("rm", "-rf", served.toString());
+		await().atMost(Duration.ofSeconds(15)).until(() -> TestPipes.isFifo(in) && TestPipes.isFifo(out));
+		assertThat(lockedBy(served)).isEqualTo(pid + "\n");
+		OtherProcess other = launch("other", served.resolve("other.in"), served.resolve("other.out"));
+		assertThat(other.start()).startsWith("REFUSED").contains("process " + pid);
+		assertThat(served.resolve("other.in")).doesNotExist();
+		try (PipeTestClient client = PipeTestClient.connect(in, out)) {
+			assertThat(client.request("still served here")).isEqualTo("still served here");
+		}
+		server.stop(TestPipes.STOP_TIMEOUT);
+		// The lock file it made again is its own: removed with the pipes.
+		assertThat(served).isEmptyDirectory();
 	}
 
 	private OtherProcess launch(String channel, Path in, Path out) throws Exception {
