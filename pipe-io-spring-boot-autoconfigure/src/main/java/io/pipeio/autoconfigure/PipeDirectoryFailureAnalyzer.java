@@ -33,7 +33,7 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
  */
 class PipeDirectoryFailureAnalyzer extends AbstractFailureAnalyzer<PipeChannelStartException> {
 
-	private static final Pattern ERRNO = Pattern.compile("^\\w+\\((.*)\\) failed with errno (\\d+)$");
+	private static final Pattern ERRNO = Pattern.compile("^\\w+\\((.*)\\) failed with errno (\\d+)(?: \\([^()]*\\))?$");
 
 	@Override
 	protected @Nullable FailureAnalysis analyze(Throwable rootFailure, PipeChannelStartException cause) {

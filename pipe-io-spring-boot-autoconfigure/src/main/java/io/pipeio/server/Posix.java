@@ -302,7 +302,26 @@ final class Posix {
 	}
 
 	static IOException failure(String call, LastErrorException ex) {
-		return new IOException(call + " failed with errno " + ex.getErrorCode(), ex);
+		return new IOException(call + " failed with errno " + ex.getErrorCode() + describe(ex.getErrorCode()), ex);
+	}
+
+	/**
+	 * The C library's words for an error number, so that an operator reads "Too many open
+	 * files" rather than a number.
+	 * @return {@code " (text)"}, or nothing where the library cannot tell
+	 */
+	private static String describe(int errno) {
+		LibC libc = LIBC;
+		if (libc == null) {
+			return "";
+		}
+		try {
+			String text = libc.strerror(errno);
+			return (text != null && !text.isBlank()) ? " (" + text + ")" : "";
+		}
+		catch (RuntimeException | LinkageError ex) {
+			return "";
+		}
 	}
 
 	/**
@@ -334,7 +353,7 @@ final class Posix {
 	 * {@link #failure(String, LastErrorException)}
 	 */
 	static IOException failure(String call, int errno) {
-		return new IOException(call + " failed with errno " + errno, new LastErrorException(errno));
+		return new IOException(call + " failed with errno " + errno + describe(errno), new LastErrorException(errno));
 	}
 
 	static LibC libc() throws IOException {
@@ -415,6 +434,8 @@ final class Posix {
 		int pipe2(int[] fds, int flags) throws LastErrorException;
 
 		NativeLong tee(int in, int out, NativeLong length, int flags) throws LastErrorException;
+
+		String strerror(int errno);
 
 	}
 

@@ -96,8 +96,8 @@ class PipeDirectoryFailureAnalyzerTests {
 				// missing here: to be created for this user, as root
 				Arguments.of(new AccessDeniedException(dir.toString()), "may not create " + dir,
 						"Create " + dir + " for this user (as root: mkdir -p -m 700 " + dir + " && chown "),
-				Arguments.of(new IOException("mkfifo(" + fifo + ") failed with errno 13"), "may not create " + fifo,
-						"chown"),
+				Arguments.of(new IOException("mkfifo(" + fifo + ") failed with errno 13 (Permission denied)"),
+						"may not create " + fifo, "chown"),
 				Arguments.of(new FileSystemException(dir.toString(), null, "Operation not permitted"),
 						"may not create " + dir, "set pipe-io.directory to a directory this user owns"),
 				Arguments.of(new FileSystemException(dir.toString(), null, "Read-only file system"),

@@ -65,9 +65,9 @@ class DirectCallsTests {
 	void anErrorOtherThanNothingYetNamesTheCallAndErrno() {
 		try (Memory buffer = new Memory(16)) {
 			assertThatIOException().isThrownBy(() -> Posix.readNow(-1, buffer, 16))
-				.withMessage("read failed with errno 9");
+				.withMessage("read failed with errno 9 (Bad file descriptor)");
 			assertThatIOException().isThrownBy(() -> Posix.writeNow(-1, buffer, 16))
-				.withMessage("write failed with errno 9");
+				.withMessage("write failed with errno 9 (Bad file descriptor)");
 		}
 	}
 
