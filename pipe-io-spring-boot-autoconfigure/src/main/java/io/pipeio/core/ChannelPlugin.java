@@ -30,6 +30,9 @@ import org.jspecify.annotations.Nullable;
  */
 final class ChannelPlugin implements PluginObserver {
 
+	/** What an out pipe not emptied after a plug-in's exit may do. */
+	private static final String UNREAD_RISK = "requests the plug-in left unread may reach its next instance";
+
 	private static final Log logger = LogFactory.getLog(ChannelPlugin.class);
 
 	/**
@@ -128,7 +131,13 @@ final class ChannelPlugin implements PluginObserver {
 			InputFence fence = this.server.fenceInput(() -> this.channel.requests.exitReached(mark));
 			return new PendingRequests.Exit(fence, mark);
 		}
-		catch (IOException | RuntimeException ex) {
+		catch (IOException ex) {
+			// the system's refusal (out of descriptors, say) says it all: no stack trace
+			logger.warn("Could not mark the end of what the plug-in of channel '" + this.channel.getName()
+					+ "' wrote: lines it left in the in pipe may answer the next instance's requests (" + ex + ")");
+			return null;
+		}
+		catch (RuntimeException ex) {
 			logger.warn("Could not mark the end of what the plug-in of channel '" + this.channel.getName()
 					+ "' wrote: lines it left in the in pipe may answer the next instance's requests", ex);
 			return null;
@@ -211,8 +220,12 @@ final class ChannelPlugin implements PluginObserver {
 						+ "' left unread");
 			}
 		}
-		catch (IOException | RuntimeException ex) {
-			logger.warn("Could not empty the out pipe of channel '" + this.channel.getName() + "'", ex);
+		catch (IOException ex) {
+			logger.warn("Could not empty the out pipe of channel '" + this.channel.getName() + "': " + UNREAD_RISK
+					+ " (" + ex + ")");
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not empty the out pipe of channel '" + this.channel.getName() + "': " + UNREAD_RISK, ex);
 		}
 	}
 
