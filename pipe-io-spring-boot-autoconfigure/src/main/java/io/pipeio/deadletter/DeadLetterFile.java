@@ -32,11 +32,21 @@ import org.springframework.util.Assert;
  */
 public final class DeadLetterFile implements Closeable {
 
+	private static final byte[] NEWLINE = { '\n' };
+
+	private static final byte[] NO_BYTES = {};
+
 	private final DeadLetterSettings settings;
 
 	private @Nullable FileChannel channel;
 
 	private long size;
+
+	/**
+	 * Whether the open file ends inside a record cut short: the next record begins with
+	 * the newline that ends it.
+	 */
+	private boolean newlineOwed;
 
 	/** What identifies the opened file on disk, to see it deleted or replaced. */
 	private @Nullable Object openedKey;
@@ -100,16 +110,17 @@ public final class DeadLetterFile implements Closeable {
 		this.rotation.recoverLeftovers();
 		// Checked on the opened descriptor: a check of the path before the open could be
 		// overtaken by a FIFO or another user's file put there meanwhile.
-		FileChannel opened = OwnFiles.openForAppend(file);
+		OwnFiles.LineFile opened = OwnFiles.openForAppend(file);
 		try {
-			this.size = opened.size();
+			this.size = opened.channel().size();
 			this.openedKey = fileKey(file);
 		}
 		catch (IOException ex) {
-			opened.close();
+			opened.channel().close();
 			throw ex;
 		}
-		this.channel = opened;
+		this.newlineOwed = opened.endsInsideALine();
+		this.channel = opened.channel();
 	}
 
 	/**
@@ -152,11 +163,13 @@ public final class DeadLetterFile implements Closeable {
 			FileChannel channel = this.channel;
 			Assert.state(channel != null, "Dead-letter file not open");
 			try {
+				ByteBuffer newline = ByteBuffer.wrap(this.newlineOwed ? NEWLINE : NO_BYTES);
 				ByteBuffer buffer = ByteBuffer.wrap(json);
 				while (buffer.hasRemaining()) {
-					channel.write(buffer);
+					channel.write(new ByteBuffer[] { newline, buffer });
 				}
-				this.size += json.length;
+				this.size += newline.capacity() + json.length;
+				this.newlineOwed = false;
 			}
 			catch (IOException ex) {
 				// the next write opens the file again, ending a record cut short

@@ -49,15 +49,17 @@ public final class OwnFiles {
 
 	/**
 	 * Open a file of lines for appending, creating it if missing (its directory must
-	 * exist). A file whose last line was cut short gets a newline first.
+	 * exist). Nothing is written: whether its last line was cut short is told, for the
+	 * caller to end it with the next line it writes (writing a newline now could fail on
+	 * a full disk, where nothing else needs writing yet).
 	 * @param file the file
-	 * @return a channel that appends to it
+	 * @return the file, opened to append to it
 	 * @throws FileSystemException if the path is not a regular file (a link, a FIFO, a
 	 * directory), belongs to another user or has another name; nothing is written through
 	 * it
 	 * @throws IOException if it cannot be created or opened
 	 */
-	public static FileChannel openForAppend(Path file) throws IOException {
+	public static LineFile openForAppend(Path file) throws IOException {
 		try {
 			createNew(file);
 		}
@@ -98,13 +100,12 @@ public final class OwnFiles {
 			// The same open file, reached through the descriptor rather than the path.
 			FileChannel channel = FileChannel.open(opened, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
 			try {
-				endLastLine(opened, channel);
+				return new LineFile(channel, endsInsideALine(opened));
 			}
 			catch (IOException ex) {
 				channel.close();
 				throw ex;
 			}
-			return channel;
 		}
 		finally {
 			Posix.close(fd);
@@ -178,18 +179,13 @@ public final class OwnFiles {
 
 	/**
 	 * A file of lines that does not end with a newline holds a line cut short (a write
-	 * that failed part-way, a crash): end it, so that the next line is not glued to it.
+	 * that failed part-way, a crash).
 	 */
-	private static void endLastLine(Path opened, FileChannel appender) throws IOException {
+	private static boolean endsInsideALine(Path opened) throws IOException {
 		try (FileChannel reader = FileChannel.open(opened, StandardOpenOption.READ)) {
 			long size = reader.size();
 			ByteBuffer last = ByteBuffer.allocate(1);
-			if (size > 0 && reader.read(last, size - 1) == 1 && last.get(0) != '\n') {
-				ByteBuffer newline = ByteBuffer.wrap(new byte[] { '\n' });
-				while (newline.hasRemaining()) {
-					appender.write(newline);
-				}
-			}
+			return size > 0 && reader.read(last, size - 1) == 1 && last.get(0) != '\n';
 		}
 	}
 
@@ -216,6 +212,17 @@ public final class OwnFiles {
 		return new FileSystemException(file.toString(), null,
 				"not a regular file (a link, FIFO or directory); pipe-io never writes through one:"
 						+ " remove it or choose another file");
+	}
+
+	/**
+	 * A file of lines opened for appending.
+	 *
+	 * @param channel the open file, appending
+	 * @param endsInsideALine whether its last line was cut short: the next line written
+	 * must begin with a newline, or it would be glued to that one
+	 */
+	public record LineFile(FileChannel channel, boolean endsInsideALine) {
+
 	}
 
 }

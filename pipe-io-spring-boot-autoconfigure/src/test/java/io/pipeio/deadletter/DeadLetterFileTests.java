@@ -54,6 +54,26 @@ class DeadLetterFileTests {
 	}
 
 	@Test
+	void openingAFileWhoseRecordWasCutShortWritesNothingUntilTheNextRecord() throws IOException {
+		// A disk that filled up cut the record: opening the file at the next start must
+		// not need room (a newline written then would fail the start on the same full
+		// disk); the next record ends the cut one.
+		String cut = "{\"time\":\"1970-01-01T00:00:00Z\",\"cha";
+		Path file = Files.writeString(this.directory.resolve("calc.jsonl"), cut);
+		Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+		try (DeadLetterFile letters = new DeadLetterFile(new DeadLetterSettings(file, 1024 * 1024, 2))) {
+			letters.open();
+			assertThat(Files.readString(file)).isEqualTo(cut);
+			letters.write(letter("next", new IllegalStateException("boom"), 1));
+			letters.write(letter("after", new IllegalStateException("boom"), 1));
+		}
+		List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+		assertThat(lines).hasSize(3).first().isEqualTo(cut);
+		assertThat(json.readTree(lines.get(1)).path("line").asString()).isEqualTo("next");
+		assertThat(json.readTree(lines.get(2)).path("line").asString()).isEqualTo("after");
+	}
+
+	@Test
 	void writesOneJsonObjectPerDroppedLine() throws IOException {
 		Path file = this.directory.resolve("letters/calc.jsonl");
 		try (DeadLetterFile letters = new DeadLetterFile(new DeadLetterSettings(file, 1024 * 1024, 2))) {
