@@ -1,9 +1,16 @@
 package io.pipeio.server;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 /**
  * The lock files this JVM holds, one per pipe directory however many channels use it: a
@@ -16,11 +23,16 @@ import java.util.Map;
  */
 final class DirectoryLocks {
 
+	private static final Log logger = LogFactory.getLog(DirectoryLocks.class);
+
 	/**
 	 * By directory, symbolic links resolved so that two spellings of one directory share
 	 * it.
 	 */
 	private static final Map<Path, Held> held = new HashMap<>();
+
+	/** Directories whose deleted lock file could not be locked again: said once. */
+	private static final Set<Path> unlocked = new HashSet<>();
 
 	private DirectoryLocks() {
 	}
@@ -38,7 +50,7 @@ final class DirectoryLocks {
 	static synchronized Path acquire(Path directory, String channel) throws IOException {
 		Held current = held.get(directory);
 		if (current == null) {
-			current = new Held(directory, LockFile.lock(directory, channel));
+			current = new Held(directory, LockFile.lock(directory, channel), channel);
 			held.put(directory, current);
 		}
 		current.users++;
@@ -67,6 +79,34 @@ final class DirectoryLocks {
 	}
 
 	/**
+	 * Lock again every directory this JVM holds whose lock file was deleted while its
+	 * pipes stay, as a cleaner of old files in {@code /tmp} may do with a file nothing
+	 * writes to: until then another server could lock a new file there and serve the same
+	 * pipes. Run by the watchdog; a directory another process locked meanwhile is a
+	 * warning, once.
+	 */
+	static synchronized void lockAgainWhereDeleted() {
+		for (Held current : held.values()) {
+			if (!Files.isDirectory(current.directory, LinkOption.NOFOLLOW_LINKS)) {
+				continue; // deleted whole: locked again as its pipes are made there again
+			}
+			try {
+				lockAgainIfDeleted(current.directory, current.channel);
+				if (unlocked.remove(current.directory)) {
+					logger.info("Pipe directory " + current.directory + " is locked again by this process");
+				}
+			}
+			catch (IOException ex) {
+				if (unlocked.add(current.directory)) {
+					logger.warn("The lock file of pipe directory " + current.directory
+							+ " was deleted and cannot be locked again; another server may serve its pipes: "
+							+ ex.getMessage());
+				}
+			}
+		}
+	}
+
+	/**
 	 * Give back the lock of a directory for one channel; the last one unlocks the file
 	 * (and removes it if this JVM created it).
 	 * @param directory the directory as acquired
@@ -75,6 +115,7 @@ final class DirectoryLocks {
 		Held current = held.get(directory);
 		if (current != null && --current.users == 0) {
 			held.remove(directory);
+			unlocked.remove(directory);
 			current.file.release();
 		}
 	}
@@ -93,13 +134,17 @@ final class DirectoryLocks {
 
 		final Path directory;
 
+		/** The channel that took it first, for messages. */
+		final String channel;
+
 		LockFile file;
 
 		int users;
 
-		Held(Path directory, LockFile file) {
+		Held(Path directory, LockFile file, String channel) {
 			this.directory = directory;
 			this.file = file;
+			this.channel = channel;
 		}
 
 	}

@@ -47,6 +47,9 @@ final class PipeWatchdog {
 	 */
 	private static final int WATCH_AGAIN_ROUNDS = (int) (WATCHED_SWEEP_MILLIS / INTERVAL_MILLIS);
 
+	/** How often the lock files of the pipe directories are looked at: every second. */
+	private static final int LOCK_CHECK_ROUNDS = (int) (1000 / INTERVAL_MILLIS);
+
 	/** Checks of the event loops: run every round. */
 	private static final Set<Runnable> checks = ConcurrentHashMap.newKeySet();
 
@@ -186,6 +189,9 @@ final class PipeWatchdog {
 				}
 				if (++rounds % WATCH_AGAIN_ROUNDS == 0) {
 					watched.watchAgain(pipeChecks);
+				}
+				if (rounds % LOCK_CHECK_ROUNDS == 0) {
+					run(DirectoryLocks::lockAgainWhereDeleted);
 				}
 				for (Runnable check : checks) {
 					if (!isCurrent(self)) {

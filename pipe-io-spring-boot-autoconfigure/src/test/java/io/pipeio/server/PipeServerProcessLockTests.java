@@ -155,6 +155,21 @@ class PipeServerProcessLockTests extends PipeServerTestSupport {
 		assertThat(served).isEmptyDirectory();
 	}
 
+	@Test
+	void aLockFileDeletedWhileItsPipesStayIsLockedAgain() throws Exception {
+		PipeServer server = this.pipes.startEcho(this.pipes.settings().build());
+		long pid = ProcessHandle.current().pid();
+		// As a cleaner of old files in /tmp does: the pipes are written to, the lock
+		// file is not.
+		Files.delete(lockFile());
+		await().atMost(Duration.ofSeconds(15)).until(() -> Files.isRegularFile(lockFile()));
+		assertThat(lockedBy()).isEqualTo(pid + "\n");
+		OtherProcess other = launch("other", this.dir.resolve("other.in"), this.dir.resolve("other.out"));
+		assertThat(other.start()).startsWith("REFUSED").contains("process " + pid);
+		server.stop(TestPipes.STOP_TIMEOUT);
+		assertThat(lockFile()).doesNotExist();
+	}
+
 	private OtherProcess launch(String channel, Path in, Path out) throws Exception {
 		OtherProcess other = OtherProcess.launch(channel, in, out);
 		this.others.add(other);
