@@ -247,6 +247,23 @@ class PluginSupervisorTests {
 	}
 
 	@Test
+	void aWorkingDirectoryGoneBeforeARestartIsNamedAsTheReasonItCannotStart() throws Exception {
+		Path workingDirectory = Files.createDirectory(this.directory.resolve("work"));
+		PluginSupervisor supervisor = new PluginSupervisor("test",
+				bash("exit 3").withProcess(workingDirectory, Map.of(), false)
+					.withRestart(RestartPolicy.ON_FAILURE, Duration.ofMillis(50), Duration.ofMillis(50), 1, 2,
+							Duration.ofMinutes(1)),
+				this.directory.resolve("test.in"), this.directory.resolve("test.out"), this.recorder);
+		this.supervisors.add(supervisor);
+		Files.delete(workingDirectory);
+		supervisor.start();
+		await().atMost(WAIT).until(() -> supervisor.getState() == PluginState.FAILED);
+		assertThat(this.recorder.lines).isNotEmpty()
+			.allSatisfy((line) -> assertThat(line).contains(
+					"its working directory " + workingDirectory + " is not a directory (plugin.working-directory)"));
+	}
+
+	@Test
 	void stdioPluginIsNotLaunchedOnARegularFileAtAPipePath() throws Exception {
 		Path in = Files.writeString(this.directory.resolve("test.in"), "precious\n");
 		Files.writeString(this.directory.resolve("test.out"), "");
