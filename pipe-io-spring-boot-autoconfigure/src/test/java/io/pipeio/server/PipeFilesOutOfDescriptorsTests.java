@@ -1,6 +1,8 @@
 package io.pipeio.server;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import com.sun.jna.Library;
@@ -9,12 +11,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatIOException;
 
 /**
  * A FIFO made while the process has no descriptor left to open it (a pipe re-created by
  * the watchdog, a start): it is removed again, rather than left behind to be taken by the
  * next attempt for one the server did not create, served and never removed.
+ * <p>
+ * Run in a JVM of its own ({@link #main}): the descriptor limit is the process's, and
+ * lowering it here would fail whatever else the test JVM opens meanwhile.
  */
 class PipeFilesOutOfDescriptorsTests {
 
@@ -26,44 +30,58 @@ class PipeFilesOutOfDescriptorsTests {
 
 	@Test
 	void fifoThatCannotBeOpenedIsNotLeftBehind() throws Exception {
-		PipeServerSettings settings = TestPipes
-			.settings("chan", this.dir.resolve("chan.in"), this.dir.resolve("chan.out"))
-			.build();
-		// Once with descriptors to spare, so that every class it needs is loaded (loading
-		// one from a directory takes a descriptor).
-		Path first = this.dir.resolve("first.in");
-		PipeFiles.create(first, PipeFile.inspect(first), settings).close();
 		Path fifo = this.dir.resolve("chan.in");
-		PipeFile missing = PipeFile.inspect(fifo);
-		assertThatIOException()
-			.isThrownBy(() -> withoutFreeDescriptors(() -> PipeFiles.create(fifo, missing, settings)))
-			.withMessageContaining("errno 24");
+		String java = ProcessHandle.current().info().command().orElseThrow();
+		Process jvm = new ProcessBuilder(java, "-Xmx64m", "-XX:TieredStopAtLevel=1", "-cp",
+				System.getProperty("java.class.path"), PipeFilesOutOfDescriptorsTests.class.getName(), fifo.toString())
+			.redirectErrorStream(true)
+			.start();
+		String output = new String(jvm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertThat(jvm.waitFor()).as(output).isZero();
+		assertThat(output).contains("refused: ").contains("errno 24");
 		assertThat(fifo).doesNotExist();
 	}
 
 	/**
-	 * Run a call while no descriptor is free below the soft limit: opens fail (EMFILE).
+	 * Create the FIFO at the path given while no descriptor is free below the soft limit
+	 * (opens fail with EMFILE); print why it was refused.
+	 * @param args the FIFO's path
+	 * @throws IOException if the first creation, with descriptors to spare, fails
 	 */
-	private static void withoutFreeDescriptors(IoCall call) throws IOException {
+	public static void main(String[] args) throws IOException {
+		Path fifo = Path.of(args[0]);
+		PipeServerSettings settings = TestPipes.settings("chan", fifo, fifo.resolveSibling("chan.out")).build();
+		// Once with descriptors to spare, so that every class it needs is loaded (loading
+		// one from a directory takes a descriptor).
+		Path first = fifo.resolveSibling("first.in");
+		PipeFiles.create(first, PipeFile.inspect(first), settings).close();
+		Files.delete(first);
+		PipeFile missing = PipeFile.inspect(fifo);
 		long[] limit = new long[2];
-		assertThat(LimitLibC.INSTANCE.getrlimit(RLIMIT_NOFILE, limit)).isZero();
+		check(LimitLibC.INSTANCE.getrlimit(RLIMIT_NOFILE, limit) == 0, "getrlimit");
 		long soft = limit[0];
 		int lowestFree = Posix.open("/dev/null", Posix.O_RDONLY);
 		Posix.close(lowestFree);
-		assertThat(LimitLibC.INSTANCE.setrlimit(RLIMIT_NOFILE, new long[] { lowestFree, limit[1] })).isZero();
+		String outcome;
+		check(LimitLibC.INSTANCE.setrlimit(RLIMIT_NOFILE, new long[] { lowestFree, limit[1] }) == 0, "setrlimit");
 		try {
-			call.run();
+			PipeFiles.create(fifo, missing, settings).close();
+			outcome = "created";
+		}
+		catch (IOException ex) {
+			outcome = "refused: " + ex.getMessage();
 		}
 		finally {
 			limit[0] = soft;
 			LimitLibC.INSTANCE.setrlimit(RLIMIT_NOFILE, limit);
 		}
+		System.out.println(outcome);
 	}
 
-	interface IoCall {
-
-		void run() throws IOException;
-
+	private static void check(boolean done, String call) {
+		if (!done) {
+			throw new IllegalStateException(call + " failed");
+		}
 	}
 
 	/** The JDK cannot set resource limits. */
