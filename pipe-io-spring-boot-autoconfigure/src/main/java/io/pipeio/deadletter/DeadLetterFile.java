@@ -190,6 +190,24 @@ public final class DeadLetterFile implements Closeable {
 	}
 
 	/**
+	 * End a record cut short before the file is rotated away with it, so that it stays a
+	 * line of its own there too; where that fails too (a disk still full), it ends
+	 * without a newline.
+	 */
+	private void endRecordCutShort() {
+		FileChannel channel = this.channel;
+		if (channel != null && this.newlineOwed) {
+			try {
+				channel.write(ByteBuffer.wrap(NEWLINE));
+				this.newlineOwed = false;
+			}
+			catch (IOException ex) {
+				// the rotated file ends with the half record
+			}
+		}
+	}
+
+	/**
 	 * Close the file. A {@link #write} before the next {@link #open()} opens it for that
 	 * record only.
 	 */
@@ -214,6 +232,7 @@ public final class DeadLetterFile implements Closeable {
 	}
 
 	private void rotate() throws IOException {
+		endRecordCutShort();
 		closeChannel();
 		this.rotation.rotate();
 		openChannel();

@@ -74,6 +74,18 @@ class DeadLetterFileTests {
 	}
 
 	@Test
+	void aRecordCutShortIsEndedBeforeItsFileIsRotatedAway() throws IOException {
+		String cut = "{\"time\":\"1970-01-01T00:00:00Z\",\"cha";
+		Path file = Files.writeString(this.directory.resolve("calc.jsonl"), cut);
+		Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+		try (DeadLetterFile letters = new DeadLetterFile(new DeadLetterSettings(file, cut.length() + 10, 2))) {
+			letters.write(letter("next", new IllegalStateException("boom"), 1));
+		}
+		assertThat(Files.readString(file.resolveSibling("calc.jsonl.1"))).isEqualTo(cut + "\n");
+		assertThat(json.readTree(Files.readString(file)).path("line").asString()).isEqualTo("next");
+	}
+
+	@Test
 	void writesOneJsonObjectPerDroppedLine() throws IOException {
 		Path file = this.directory.resolve("letters/calc.jsonl");
 		try (DeadLetterFile letters = new DeadLetterFile(new DeadLetterSettings(file, 1024 * 1024, 2))) {
