@@ -1,6 +1,6 @@
 package io.pipeio.core;
 
-import java.nio.charset.StandardCharsets;
+import java.nio.charset.Charset;
 
 import io.pipeio.server.DropReason;
 import org.apache.commons.logging.Log;
@@ -37,7 +37,8 @@ public class LoggingPipeErrorHandler implements PipeErrorHandler {
 			Throwable cause = (exception.getCause() != null) ? exception.getCause() : exception;
 			String message = "Channel '" + exception.getChannel() + "' dropped "
 					+ (refusedReply ? "the reply to a line" : "a line") + " (" + exception.getReason().tag() + ", "
-					+ exception.getLine().length + " bytes) " + preview(exception.getLine()) + ": "
+					+ exception.getLine().length + " bytes) " + preview(exception.getLine(), context.getCharset())
+					+ ": "
 					// a message may quote the line, such as a parser's
 					+ LogText.escapeControls(String.valueOf(cause) + rootCause(cause));
 			if (warnedOf) {
@@ -61,14 +62,15 @@ public class LoggingPipeErrorHandler implements PipeErrorHandler {
 	}
 
 	/**
-	 * Return a printable preview of a line: at most 120 bytes, control characters
-	 * escaped.
+	 * Return a printable preview of a line: at most 120 bytes, decoded in the channel's
+	 * charset, control characters escaped.
 	 * @param line the line
+	 * @param charset the channel's charset
 	 * @return the preview in double quotes
 	 */
-	static String preview(byte[] line) {
+	static String preview(byte[] line, Charset charset) {
 		int length = Math.min(line.length, PREVIEW_BYTES);
-		String text = new String(line, 0, length, StandardCharsets.UTF_8);
+		String text = new String(line, 0, length, charset);
 		StringBuilder builder = new StringBuilder(text.length() + 8).append('"')
 			.append(LogText.escapeControls(text))
 			.append('"');

@@ -1,5 +1,6 @@
 package io.pipeio.core;
 
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -76,6 +77,21 @@ class LoggingPipeErrorHandlerTests {
 			.doesNotContain("\u2028")
 			.doesNotContain("\u202e")
 			.doesNotContain("\u2069");
+	}
+
+	@Test
+	void theLineIsShownInTheChannelsCharset(CapturedOutput output) {
+		PipeChannelContext latin1 = new TestChannelContext("orders") {
+			@Override
+			public Charset getCharset() {
+				return StandardCharsets.ISO_8859_1;
+			}
+		};
+		this.handler.handleError(
+				new PipeListenerFailedException("orders", DropReason.HANDLER_ERROR,
+						"caf\u00e9 cr\u00e8me".getBytes(StandardCharsets.ISO_8859_1), new IllegalStateException("bad")),
+				latin1);
+		assertThat(output.getAll()).contains("\"caf\u00e9 cr\u00e8me\"").doesNotContain("\ufffd");
 	}
 
 	@Test
