@@ -1,5 +1,6 @@
 package io.pipeio.autoconfigure;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -60,6 +61,20 @@ class DeadLetterFileFailureAnalyzerTests {
 					.contains("pipe-io.channels.echo.dead-letter.file");
 			});
 		assertThat(theirs).hasContent("their line");
+	}
+
+	@Test
+	void aFileTheSystemRefusesToOpenIsNotBlamedOnWhatIsThere() throws Exception {
+		// A refusal such as a process out of descriptors: the file itself is fine.
+		Path file = Files.writeString(this.directory.resolve("letters.jsonl"), "");
+		IOException refusal = new IOException("open(" + file + ") failed with errno 24 (Too many open files)");
+		FailureAnalysis analysis = new DeadLetterFileFailureAnalyzer()
+			.analyze(new DeadLetterFileException("echo", file, refusal.getMessage(), refusal));
+		assertThat(analysis).isNotNull();
+		assertThat(analysis.getDescription()).contains("Too many open files");
+		assertThat(analysis.getAction()).startsWith("Fix what the system refused")
+			.contains("set pipe-io.channels.echo.dead-letter.file")
+			.doesNotContain("Remove");
 	}
 
 	@Test
