@@ -95,9 +95,6 @@ final class PipeFiles {
 		Path parent = path.getParent();
 		if (parent != null) {
 			PipeDirectories.prepare(settings.getChannel(), parent, settings.getDirectoryPermissions(), true);
-			// A directory deleted while served went with its lock file: no pipe is made
-			// there again before this server holds the directory again.
-			DirectoryLocks.lockAgainIfDeleted(PipeDirectories.realPath(parent), settings.getChannel());
 		}
 		if (stale.isFifo()) {
 			removeIfSame(stale);

@@ -51,6 +51,13 @@ record UsableFifo(FifoDescriptor fifo, boolean created) {
 			// A FIFO someone put there after ours went away: served, never removed.
 			return new UsableFifo(PipeFiles.open(settings.getChannel(), role, checked), false);
 		}
+		Path directory = found.path().getParent();
+		if (settings.isManagePipes() && directory != null) {
+			// A directory deleted whole went with its lock file: made again, it is locked
+			// again before a pipe is made there.
+			PipeDirectories.prepare(settings.getChannel(), directory, settings.getDirectoryPermissions(), true);
+			DirectoryLocks.lockAgainIfDeleted(PipeDirectories.realPath(directory), settings.getChannel());
+		}
 		return atStart(settings, checked, role);
 	}
 
