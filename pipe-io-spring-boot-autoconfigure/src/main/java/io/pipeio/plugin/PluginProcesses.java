@@ -1,6 +1,7 @@
 package io.pipeio.plugin;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import io.pipeio.server.OpenedFifo;
@@ -33,11 +34,31 @@ final class PluginProcesses {
 	static Process start(String channel, PluginSettings settings, Path inPipe, Path outPipe,
 			PluginSupervisor.FifoCheck fifoCheck) throws IOException {
 		if (!settings.stdio()) {
-			return builder(channel, settings, inPipe, outPipe, null, null).start();
+			return start(settings, builder(channel, settings, inPipe, outPipe, null, null));
 		}
 		try (OpenedFifo in = OpenedFifo.open(inPipe); OpenedFifo out = OpenedFifo.open(outPipe)) {
 			fifoCheck.check(in, out);
-			return builder(channel, settings, inPipe, outPipe, in.path(), out.path()).start();
+			return start(settings, builder(channel, settings, inPipe, outPipe, in.path(), out.path()));
+		}
+	}
+
+	/**
+	 * Start the built process. The JDK's words for a working directory that is gone blame
+	 * a missing program ({@code error=2, No such file or directory}), so that case is
+	 * named.
+	 */
+	private static Process start(PluginSettings settings, ProcessBuilder builder) throws IOException {
+		try {
+			return builder.start();
+		}
+		catch (IOException ex) {
+			Path directory = settings.workingDirectory();
+			if (directory != null && !Files.isDirectory(directory)) {
+				throw new IOException("its working directory " + directory
+						+ " is not a directory (plugin.working-directory): create it or configure another one ("
+						+ ex.getMessage() + ")", ex);
+			}
+			throw ex;
 		}
 	}
 

@@ -1,7 +1,6 @@
 package io.pipeio.plugin;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -223,7 +222,7 @@ public final class PluginSupervisor {
 			return;
 		}
 		catch (IOException ex) {
-			launchFailed("cannot start " + this.settings.command() + ": " + whyNotStarted(ex));
+			launchFailed("cannot start " + this.settings.command() + ": " + ex.getMessage());
 			exited(launchGeneration, -1, Duration.ZERO);
 			return;
 		}
@@ -242,21 +241,6 @@ public final class PluginSupervisor {
 		// Told once the exit is watched: an observer that throws must not leave a process
 		// nobody restarts or stops. (The exit waits for this lock, so it is told after.)
 		this.observer.onStarted(this, started.process().pid());
-	}
-
-	/**
-	 * Why the JDK could not start the process: its own words, which for a working
-	 * directory that is gone blame a missing program ({@code error=2, No such file or
-	 * directory}), so that case is named.
-	 */
-	private String whyNotStarted(IOException ex) {
-		Path directory = this.settings.workingDirectory();
-		if (directory != null && !Files.isDirectory(directory)) {
-			return "its working directory " + directory
-					+ " is not a directory (plugin.working-directory): create it or configure another one ("
-					+ ex.getMessage() + ")";
-		}
-		return String.valueOf(ex.getMessage());
 	}
 
 	/**
