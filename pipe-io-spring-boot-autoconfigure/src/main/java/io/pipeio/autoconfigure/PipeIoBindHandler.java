@@ -1,6 +1,10 @@
 package io.pipeio.autoconfigure;
 
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationPropertiesBindHandlerAdvisor;
@@ -10,6 +14,7 @@ import org.springframework.boot.context.properties.bind.BindHandler;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Bindable.BindRestriction;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName.Form;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyState;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
@@ -27,6 +32,12 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
  * settings object of {@link PipeIoProperties} whenever some source has keys below it;
  * without any, the empty value still declares the object with its defaults.
  * <p>
+ * The binder also leaves out a channel whose keys all have empty values (as a template
+ * may leave {@code send-timeout: ${ECHO_TIMEOUT:}}): an empty value of a duration or a
+ * number binds nothing, and an entry of a map that binds nothing is not added. An empty
+ * value means the default everywhere else, so this handler declares such a channel with
+ * its defaults rather than let it vanish without a word.
+ * <p>
  * Before {@code pipe-io} is bound, it fails the binding if a key under it is no property
  * (a typo such as {@code max-mesage-size}), naming the key and the valid ones; the binder
  * alone ignores such keys. It then reads which names under {@code pipe-io} the sources
@@ -39,11 +50,19 @@ final class PipeIoBindHandler extends AbstractBindHandler {
 
 	static final ConfigurationPropertyName ROOT = ConfigurationPropertyName.of("pipe-io");
 
+	private static final ConfigurationPropertyName CHANNELS = ROOT.append("channels");
+
 	/**
 	 * The names under {@code pipe-io} that the sources hold, once {@code pipe-io} is
 	 * bound; {@code null} before, and when a source cannot list them.
 	 */
 	private @Nullable PipeIoPropertyNames names;
+
+	/** The channels with keys below them in some source, by name. */
+	private final Set<ConfigurationPropertyName> declaredChannels = new LinkedHashSet<>();
+
+	/** The channels of {@link #declaredChannels} that bound nothing, by key. */
+	private final Set<String> emptyChannels = new LinkedHashSet<>();
 
 	PipeIoBindHandler(BindHandler parent) {
 		super(parent);
@@ -79,9 +98,45 @@ final class PipeIoBindHandler extends AbstractBindHandler {
 			return bindable;
 		}
 		if (isSettingsObject(bindable) && hasDescendants(name, bindable, context, names)) {
+			if (CHANNELS.isParentOf(name)) {
+				this.declaredChannels.add(name);
+			}
 			return bindable.withBindRestrictions(BindRestriction.NO_DIRECT_PROPERTY);
 		}
 		return bindable;
+	}
+
+	@Override
+	public void onFinish(ConfigurationPropertyName name, Bindable<?> target, BindContext context,
+			@Nullable Object result) throws Exception {
+		if (result == null && this.declaredChannels.contains(name)) {
+			// the map's key for this entry, as the binder makes it
+			this.emptyChannels.add(name.getLastElement(Form.ORIGINAL));
+		}
+		else if (name.equals(CHANNELS) && !this.emptyChannels.isEmpty()) {
+			declareWithDefaults(target, result);
+		}
+		super.onFinish(name, target, context, result);
+	}
+
+	/**
+	 * Add the channels that bound nothing to PipeIoProperties' own map, which the binder
+	 * filled in place, and to the copy of it the binder returns, if any: the binder
+	 * checks that the two are equal, so both get the same objects.
+	 */
+	@SuppressWarnings("unchecked")
+	private void declareWithDefaults(Bindable<?> target, @Nullable Object result) {
+		Supplier<?> existing = target.getValue();
+		@Nullable Object own = (existing != null) ? existing.get() : null;
+		for (String channel : this.emptyChannels) {
+			PipeChannelProperties defaults = new PipeChannelProperties();
+			for (Object map : new Object[] { own, result }) {
+				if (map instanceof Map<?, ?> channels) {
+					((Map<String, PipeChannelProperties>) channels).putIfAbsent(channel, defaults);
+				}
+			}
+		}
+		this.emptyChannels.clear();
 	}
 
 	private static boolean isSettingsObject(Bindable<?> target) {

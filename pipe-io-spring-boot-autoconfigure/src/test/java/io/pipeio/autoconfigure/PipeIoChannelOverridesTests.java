@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import io.pipeio.core.PipeChannelRegistry;
+import io.pipeio.server.PipeServerSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -109,6 +111,36 @@ class PipeIoChannelOverridesTests {
 			assertThat(registry.getChannelNames()).containsExactlyInAnyOrder("echo", "echo-out");
 			assertThat(mode(this.directory.resolve("echo.in"))).isEqualTo("rw-------");
 			assertThat(mode(this.directory.resolve("echo-out.in"))).isEqualTo("rw-rw----");
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource
+	void aChannelWhoseKeysAllHaveEmptyValuesIsDeclaredWithItsDefaults(Source source) throws IOException {
+		// As a template leaves them when its variables are not set. The binder alone adds
+		// no channel for them: an empty duration or number binds nothing.
+		String yaml = """
+				pipe-io:
+				  channels:
+				    templated:
+				      send-timeout:
+				      max-message-size: ""
+				    given:
+				      charset: UTF-8
+				""";
+		// Of the environment variables, only the form without dashes declares a channel.
+		String key = (source != Source.ENVIRONMENT_VARIABLE) ? "pipe-io.channels.overridden.send-queue-capacity"
+				: "pipeio.channels.overridden.sendqueuecapacity";
+		try (ConfigurableApplicationContext context = run(yaml, source, Map.of(key, ""))) {
+			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+			assertThat(registry.getChannelNames()).containsExactlyInAnyOrder("templated", "overridden", "given");
+			for (String channel : List.of("templated", "overridden")) {
+				PipeServerSettings settings = registry.getRequiredChannel(channel).getSettings().server();
+				assertThat(settings.getSendTimeout()).isEqualTo(Duration.ofSeconds(5));
+				assertThat(settings.getMaxMessageSize()).isEqualTo(1024 * 1024);
+				assertThat(settings.getSendQueueCapacity()).isEqualTo(10_000);
+				assertThat(mode(this.directory.resolve(channel + ".in"))).isEqualTo("rw-------");
+			}
 		}
 	}
 
