@@ -42,21 +42,27 @@ record UsableFifo(FifoDescriptor fifo, boolean created) {
 	 * managed. The directory is checked again first: the one checked at start may have
 	 * been deleted since and another user's put in its place (in a sticky directory such
 	 * as {@code /tmp}). A FIFO there is served even if not ours when pipes are not
-	 * managed, but only if nobody else could have put it there ({@link PipeFiles#check}).
+	 * managed, but only if nobody else could have put it there ({@link PipeFiles#check}),
+	 * and only once this JVM holds the directory's lock again if its lock file was
+	 * deleted: another process may have locked a new one.
 	 */
 	static UsableFifo replacing(PipeServerSettings settings, PipeFile found, String role) throws IOException {
 		checkDirectory(settings.getChannel(), found.path());
 		PipeFile checked = PipeFiles.check(settings.getChannel(), role, found.path(), settings.isManagePipes());
+		Path directory = found.path().getParent();
+		if (directory != null && (!checked.isMissing() || settings.isManagePipes())) {
+			if (checked.isMissing()) {
+				PipeDirectories.prepare(settings.getChannel(), directory, settings.getDirectoryPermissions(), true);
+			}
+			// A directory deleted whole went with its lock file: it is locked again
+			// before a pipe is made or served there. A FIFO found in it may be another
+			// server's, which made the directory again and locked it first: serving
+			// that would split its lines.
+			DirectoryLocks.lockAgainIfDeleted(PipeDirectories.realPath(directory), settings.getChannel());
+		}
 		if (!checked.isMissing()) {
 			// A FIFO someone put there after ours went away: served, never removed.
 			return new UsableFifo(PipeFiles.open(settings.getChannel(), role, checked), false);
-		}
-		Path directory = found.path().getParent();
-		if (settings.isManagePipes() && directory != null) {
-			// A directory deleted whole went with its lock file: made again, it is locked
-			// again before a pipe is made there.
-			PipeDirectories.prepare(settings.getChannel(), directory, settings.getDirectoryPermissions(), true);
-			DirectoryLocks.lockAgainIfDeleted(PipeDirectories.realPath(directory), settings.getChannel());
 		}
 		return atStart(settings, checked, role);
 	}

@@ -1,5 +1,7 @@
 package io.pipeio.server;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,10 +28,15 @@ class PipeServerProcessLockTests extends PipeServerTestSupport {
 
 	private final List<OtherProcess> others = new ArrayList<>();
 
+	private final List<Process> processes = new ArrayList<>();
+
 	@AfterEach
 	void killOthers() throws InterruptedException {
 		for (OtherProcess other : this.others) {
 			other.close();
+		}
+		for (Process process : this.processes) {
+			process.destroyForcibly().waitFor();
 		}
 	}
 
@@ -168,6 +175,95 @@ class PipeServerProcessLockTests extends PipeServerTestSupport {
 		assertThat(other.start()).startsWith("REFUSED").contains("process " + pid);
 		server.stop(TestPipes.STOP_TIMEOUT);
 		assertThat(lockFile()).doesNotExist();
+	}
+
+	@Test
+	void aDirectoryDeletedAndTakenByAnotherProcessBeforeTheRepairFailsTheChannelNamingIt() throws Exception {
+		Path served = this.dir.resolve("served");
+		Path in = served.resolve("gone.in");
+		Path out = served.resolve("gone.out");
+		PipeServer server = this.pipes.startEcho(TestPipes.settings("gone", in, out).build());
+		Process other = takeDirectory(served, false);
+		await().atMost(Duration.ofSeconds(15)).until(() -> server.getLastFailure() instanceof PipeInUseException);
+		assertThat(server.getState()).isEqualTo(PipeServerState.FAILED);
+		assertThat(server.getLastFailure()).hasMessageContaining("process " + other.pid())
+			.hasMessageContaining(served.resolve(LockFile.NAME).toString());
+		// No pipe is made in a directory another process holds.
+		assertThat(in).doesNotExist();
+		assertThat(out).doesNotExist();
+		other.destroyForcibly().waitFor();
+		// Its lock gone with it, the directory is this server's again: its lock file,
+		// left behind, is locked and the pipes are made there.
+		await().atMost(Duration.ofSeconds(15)).until(() -> server.getState() == PipeServerState.RUNNING);
+		assertThat(lockedBy(served)).isEqualTo(ProcessHandle.current().pid() + "\n");
+		try (PipeTestClient client = PipeTestClient.connect(in, out)) {
+			assertThat(client.request("served here again")).isEqualTo("served here again");
+		}
+	}
+
+	@Test
+	void pipesAnotherProcessMadeInTheDirectoryItTookAreNotServed() throws Exception {
+		Path served = this.dir.resolve("served");
+		Path in = served.resolve("gone.in");
+		Path out = served.resolve("gone.out");
+		PipeServer server = this.pipes.startEcho(TestPipes.settings("gone", in, out).build());
+		// As another pipe-io server starting on the directory while it is gone would: it
+		// makes the directory, locks it and makes the same channel's pipes there.
+		Process other = takeDirectory(served, true);
+		await().atMost(Duration.ofSeconds(15)).until(() -> server.getLastFailure() instanceof PipeInUseException);
+		assertThat(server.getState()).isEqualTo(PipeServerState.FAILED);
+		assertThat(server.getLastFailure()).hasMessageContaining("process " + other.pid());
+		// Nobody reads its in pipe: this server did not open it.
+		assertThat(TestProcesses.awaitSuccess(TestProcesses.python("""
+				import errno, os, sys
+				try:
+				    os.open(sys.argv[1], os.O_WRONLY | os.O_NONBLOCK)
+				    print("read by someone")
+				except OSError as e:
+				    print("no reader" if e.errno == errno.ENXIO else e)
+				""", in.toString()))).isEqualTo("no reader\n");
+		assertThat(this.pipes.recorder.recreated).isEmpty();
+	}
+
+	/**
+	 * Put in place of {@code served}, at once, a directory another process made and
+	 * locked (with FIFOs for the channel {@code gone} if asked), as if the directory had
+	 * been deleted and that process had made it again before this server's repair: the
+	 * two are swapped with {@code renameat2(RENAME_EXCHANGE)}, so no watchdog round can
+	 * see the path missing in between, and ours is then deleted.
+	 * @return the process, which holds the lock until it is killed
+	 */
+	private Process takeDirectory(Path served, boolean withPipes) throws Exception {
+		Process other = TestProcesses.startWithInput(TestUser.PYTHON, "-c", """
+				import ctypes, fcntl, os, shutil, sys
+				served, staging, with_pipes = sys.argv[1], sys.argv[2], sys.argv[3] == "pipes"
+				os.mkdir(staging, 0o700)
+				lock = os.open(os.path.join(staging, ".pipe-io.lock"), os.O_RDWR | os.O_CREAT, 0o600)
+				fcntl.lockf(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+				os.write(lock, ("%d\\n" % os.getpid()).encode())
+				if with_pipes:
+				    os.mkfifo(os.path.join(staging, "gone.in"), 0o600)
+				    os.mkfifo(os.path.join(staging, "gone.out"), 0o600)
+				libc = ctypes.CDLL(None, use_errno=True)
+				AT_FDCWD, RENAME_EXCHANGE = -100, 2
+				if libc.renameat2(AT_FDCWD, staging.encode(), AT_FDCWD, served.encode(), RENAME_EXCHANGE) != 0:
+				    raise OSError(ctypes.get_errno(), "renameat2")
+				shutil.rmtree(staging)
+				print("taken", flush=True)
+				sys.stdin.read()
+				""", served.toString(), this.dir.resolve("staging").toString(), withPipes ? "pipes" : "lock only");
+		this.processes.add(other);
+		assertThat(other.inputReader().readLine()).as(() -> errors(other)).isEqualTo("taken");
+		return other;
+	}
+
+	private static String errors(Process process) {
+		try {
+			return new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+		}
+		catch (IOException ex) {
+			return ex.toString();
+		}
 	}
 
 	private OtherProcess launch(String channel, Path in, Path out) throws Exception {
