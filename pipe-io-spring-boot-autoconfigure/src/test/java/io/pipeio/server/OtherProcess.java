@@ -18,9 +18,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * An echo server for one channel in a second JVM, for tests of what two processes on one
  * pipe directory do. The test drives it through its standard input ({@code start},
- * {@code stop}) and reads one answer line per command ({@code SERVING},
- * {@code REFUSED <message>}, {@code STOPPED}); every wait is bounded, and
- * {@link #close()} kills it.
+ * {@code state}, {@code stop}) and reads one answer line per command ({@code SERVING},
+ * {@code REFUSED <message>}, the state and last failure, {@code STOPPED}); every wait is
+ * bounded, and {@link #close()} kills it.
  */
 final class OtherProcess implements AutoCloseable {
 
@@ -52,14 +52,32 @@ final class OtherProcess implements AutoCloseable {
 	 * @return the process, not serving yet
 	 */
 	static OtherProcess launch(String channel, Path in, Path out) throws IOException {
+		return launch(List.of(), System.getProperty("java.class.path"), channel, in, out);
+	}
+
+	/**
+	 * Launch a JVM as another user that will serve the channel {@code channel} on the
+	 * given pipes once told to.
+	 * @param user the user it runs as
+	 * @param classPath a class path that user can read
+	 * ({@link TestUser#readableClassPath})
+	 * @return the process, not serving yet
+	 */
+	static OtherProcess launchAs(TestUser user, String classPath, String channel, Path in, Path out)
+			throws IOException {
+		return launch(user.command(), classPath, channel, in, out);
+	}
+
+	private static OtherProcess launch(List<String> prefix, String classPath, String channel, Path in, Path out)
+			throws IOException {
 		Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-		// The other JVM serves on the engine under test too.
-		Process process = new ProcessBuilder(java.toString(), "-Xmx64m", "-XX:TieredStopAtLevel=1",
-				"-D" + TestPipes.ENGINE_PROPERTY + "=" + TestPipes.ENGINE.value(), "-cp",
-				System.getProperty("java.class.path"), OtherProcess.class.getName(), channel, in.toString(),
-				out.toString())
-			.redirectErrorStream(true)
-			.start();
+		List<String> command = new ArrayList<>(prefix);
+		// The other JVM serves on the engine under test too. No perf data: it would leave
+		// /tmp/hsperfdata_<user> behind once a test user is gone.
+		command.addAll(List.of(java.toString(), "-Xmx64m", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
+				"-D" + TestPipes.ENGINE_PROPERTY + "=" + TestPipes.ENGINE.value(), "-cp", classPath,
+				OtherProcess.class.getName(), channel, in.toString(), out.toString()));
+		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
 		return new OtherProcess(process);
 	}
 
@@ -84,6 +102,14 @@ final class OtherProcess implements AutoCloseable {
 		if (!answer.equals("SERVING")) {
 			throw new AssertionError("The other process does not serve: " + answer);
 		}
+	}
+
+	/**
+	 * @return the state of its server, and the message of its last failure after a space,
+	 * if it has one
+	 */
+	String state() {
+		return command("state");
 	}
 
 	/** Stop its server, which removes its FIFOs and unlocks the directory. */
@@ -162,6 +188,10 @@ final class OtherProcess implements AutoCloseable {
 				catch (IOException ex) {
 					answer("REFUSED " + ex.getMessage());
 				}
+			}
+			else if (command.equals("state")) {
+				Throwable failure = server.getLastFailure();
+				answer(server.getState() + ((failure != null) ? " " + failure.getMessage() : ""));
 			}
 			else if (command.equals("stop")) {
 				server.stop();

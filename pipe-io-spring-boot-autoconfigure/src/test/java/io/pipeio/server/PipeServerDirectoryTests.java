@@ -1,10 +1,8 @@
 package io.pipeio.server;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
 
 import io.pipeio.test.PipeTestClient;
@@ -196,7 +194,7 @@ class PipeServerDirectoryTests extends PipeServerTestSupport {
 	void aUserWhoMayNotCreateTheDirectoryInARootOwnedParentIsToldSoNotThatRootOwnsIt() throws Exception {
 		Path parent = directory("root-owned", "rwxr-xr-x");
 		letOthersTraverse();
-		String classPath = readableClassPath();
+		String classPath = TestUser.readableClassPath(this.dir.resolve("classpath"));
 		try (TestUser user = TestUser.create()) {
 			String java = ProcessHandle.current().info().command().orElseThrow();
 			// no perf data: it would leave /tmp/hsperfdata_<user> behind once the user is
@@ -338,26 +336,6 @@ class PipeServerDirectoryTests extends PipeServerTestSupport {
 	 */
 	private void letOthersTraverse() throws Exception {
 		Files.setPosixFilePermissions(this.dir, PosixFilePermissions.fromString("rwx--x--x"));
-	}
-
-	/**
-	 * Copy the engine's classes, the tests' and JNA where another user can read them: the
-	 * build's class path is under root's home.
-	 */
-	private String readableClassPath() throws Exception {
-		Path copy = Files.createDirectory(this.dir.resolve("classpath"));
-		List<String> entries = new ArrayList<>();
-		int i = 0;
-		for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-			Path source = Path.of(entry);
-			if (Files.isDirectory(source) || source.getFileName().toString().startsWith("jna")) {
-				Path target = copy.resolve(Integer.toString(i++));
-				TestProcesses.run("cp", "-r", source.toString(), target.toString());
-				entries.add(target.toString());
-			}
-		}
-		TestProcesses.run("chmod", "-R", "a+rX", copy.toString());
-		return String.join(File.pathSeparator, entries);
 	}
 
 	/** A symbolic link in the test directory, owned by another user (set as root). */

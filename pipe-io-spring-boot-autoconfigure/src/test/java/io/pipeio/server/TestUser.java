@@ -1,6 +1,9 @@
 package io.pipeio.server;
 
+import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -41,10 +44,18 @@ public final class TestUser implements AutoCloseable {
 		return new TestUser(name, uid, gid);
 	}
 
+	/**
+	 * @return the words that run the command after them as this user, with no
+	 * supplementary groups; a process started so is the test's to end before
+	 * {@link #close()}
+	 */
+	public List<String> command() {
+		return List.of("setpriv", "--reuid=" + this.uid, "--regid=" + this.gid, "--clear-groups", "--");
+	}
+
 	/** Start a command as this user, with no supplementary groups. */
 	public Process start(String... command) throws IOException {
-		List<String> full = new ArrayList<>(
-				List.of("setpriv", "--reuid=" + this.uid, "--regid=" + this.gid, "--clear-groups", "--"));
+		List<String> full = new ArrayList<>(command());
 		full.addAll(List.of(command));
 		Process process = TestProcesses.start(full.toArray(String[]::new));
 		this.processes.add(process);
@@ -56,6 +67,32 @@ public final class TestUser implements AutoCloseable {
 		List<String> command = new ArrayList<>(List.of(PYTHON, "-c", script));
 		command.addAll(List.of(arguments));
 		return TestProcesses.awaitSuccess(start(command.toArray(String[]::new)));
+	}
+
+	/**
+	 * Copy what a JVM of the engine needs from the test's class path (the class
+	 * directories, JNA and Commons Logging) where every user can read it: the build's
+	 * class path may be under root's home. The directory it is copied to must let others
+	 * traverse the directories above it.
+	 * @param into a directory to create, to hold the copy
+	 * @return the class path of the copy
+	 */
+	public static String readableClassPath(Path into) throws IOException, InterruptedException {
+		Path copy = Files.createDirectory(into);
+		List<String> entries = new ArrayList<>();
+		int i = 0;
+		for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+			Path source = Path.of(entry);
+			String name = source.getFileName().toString();
+			if (Files.isDirectory(source) || name.startsWith("jna") || name.startsWith("commons-logging")
+					|| name.startsWith("spring-jcl")) {
+				Path target = copy.resolve(i++ + (Files.isDirectory(source) ? "" : "-" + name));
+				TestProcesses.run("cp", "-r", source.toString(), target.toString());
+				entries.add(target.toString());
+			}
+		}
+		TestProcesses.run("chmod", "-R", "a+rX", copy.toString());
+		return String.join(File.pathSeparator, entries);
 	}
 
 	@Override
