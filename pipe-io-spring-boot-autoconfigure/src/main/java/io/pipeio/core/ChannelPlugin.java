@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
@@ -113,7 +114,10 @@ final class ChannelPlugin implements PluginObserver {
 		if (!this.channel.failures.isStopping()) {
 			PendingRequests.Exit exit = markExit();
 			awaitOutputRead(plugin, exit);
-			this.channel.requests.failAll(PipeRequestOutcome.RESTARTED, reason, this::discardUnread, exit);
+			// Emptied twice, before the waiting requests are failed and after: a
+			// pipe that cannot be emptied (out of descriptors, say) is told once.
+			AtomicBoolean told = new AtomicBoolean();
+			this.channel.requests.failAll(PipeRequestOutcome.RESTARTED, reason, () -> discardUnread(told), exit);
 		}
 		tellEach("exit", (observer) -> observer.onExited(plugin, exitCode, willRestart));
 		this.outPipe.exited(willRestart);
@@ -211,8 +215,9 @@ final class ChannelPlugin implements PluginObserver {
 	 * read them from its stdin or opened the pipe itself: the next instance must start
 	 * with the next request, or every later answer would go to the request before its
 	 * own.
+	 * @param told whether a failure to empty it was logged already for this exit
 	 */
-	private void discardUnread() {
+	private void discardUnread(AtomicBoolean told) {
 		try {
 			long lines = this.server.discardUnread();
 			if (lines > 0) {
@@ -221,11 +226,16 @@ final class ChannelPlugin implements PluginObserver {
 			}
 		}
 		catch (IOException ex) {
-			logger.warn("Could not empty the out pipe of channel '" + this.channel.getName() + "': " + UNREAD_RISK
-					+ " (" + ex + ")");
+			if (!told.getAndSet(true)) {
+				logger.warn("Could not empty the out pipe of channel '" + this.channel.getName() + "': " + UNREAD_RISK
+						+ " (" + ex + ")");
+			}
 		}
 		catch (RuntimeException ex) {
-			logger.warn("Could not empty the out pipe of channel '" + this.channel.getName() + "': " + UNREAD_RISK, ex);
+			if (!told.getAndSet(true)) {
+				logger.warn("Could not empty the out pipe of channel '" + this.channel.getName() + "': " + UNREAD_RISK,
+						ex);
+			}
 		}
 	}
 
