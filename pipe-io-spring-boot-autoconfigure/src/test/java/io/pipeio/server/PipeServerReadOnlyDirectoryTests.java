@@ -1,7 +1,11 @@
 package io.pipeio.server;
 
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -105,6 +109,40 @@ class PipeServerReadOnlyDirectoryTests extends PipeServerTestSupport {
 		finally {
 			TestProcesses.run("umount", writable.toString());
 		}
+	}
+
+	@Test
+	void aStopOnAReadOnlyMountLeavesItsFifosToTheNextStartWhichReusesThem() throws Exception {
+		Path served = Files.createDirectory(this.dir.resolve("served"));
+		Path in = served.resolve("left.in");
+		Path out = served.resolve("left.out");
+		PipeServerSettings settings = TestPipes.settings("left", in, out).build();
+		PipeServer server = this.pipes.startEcho(settings);
+		TestProcesses.run("mount", "--bind", "-o", "ro", served.toString(), served.toString());
+		try {
+			server.stop(TestPipes.STOP_TIMEOUT);
+			assertThat(server.getState()).isEqualTo(PipeServerState.STOPPED);
+		}
+		finally {
+			TestProcesses.run("umount", served.toString());
+		}
+		assertThat(TestPipes.isFifo(in)).isTrue();
+		assertThat(TestPipes.isFifo(out)).isTrue();
+		// A line waiting in the FIFO left behind is read only if the start reuses it (an
+		// inode number alone would not tell: a new FIFO may get the one just freed).
+		try (FileChannel held = FileChannel.open(in, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+			held.write(ByteBuffer.wrap("waited\n".getBytes(StandardCharsets.US_ASCII)));
+			server.start();
+			await().atMost(WAIT).until(() -> this.pipes.recorder.strings().contains("waited"));
+		}
+		try (PipeTestClient client = PipeTestClient.connect(in, out)) {
+			assertThat(client.receive()).isEqualTo("waited");
+			assertThat(client.request("served again")).isEqualTo("served again");
+		}
+		server.stop(TestPipes.STOP_TIMEOUT);
+		// Its own FIFOs, reused, are removed by the stop that can.
+		assertThat(in).doesNotExist();
+		assertThat(out).doesNotExist();
 	}
 
 	/**
