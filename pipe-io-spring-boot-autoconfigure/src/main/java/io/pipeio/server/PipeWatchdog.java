@@ -8,6 +8,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,6 +33,8 @@ import org.jspecify.annotations.Nullable;
  * @author pipe-io
  */
 final class PipeWatchdog {
+
+	private static final Log logger = LogFactory.getLog(PipeWatchdog.class);
 
 	/** How often the watchdog looks; a deleted pipe is noticed well within a second. */
 	static final long INTERVAL_MILLIS = 200;
@@ -172,6 +176,7 @@ final class PipeWatchdog {
 		Set<PipeCheck> lookAtPaths = new LinkedHashSet<>();
 		long seenChanges = -1;
 		long rounds = 0;
+		boolean failing = false;
 		try (WatchedPipeChecks watched = new WatchedPipeChecks(DirectoryEvents.open())) {
 			while (isCurrent(self)) {
 				try {
@@ -182,39 +187,66 @@ final class PipeWatchdog {
 					// goes on)
 					continue;
 				}
-				long changes = pipeCheckChanges.get();
-				if (changes != seenChanges) {
-					seenChanges = changes;
-					watched.update(pipeChecks);
-				}
-				if (++rounds % WATCH_AGAIN_ROUNDS == 0) {
-					watched.watchAgain(pipeChecks);
-				}
-				if (rounds % LOCK_CHECK_ROUNDS == 0) {
-					run(DirectoryLocks::lockAgainWhereDeleted);
-				}
-				for (Runnable check : checks) {
-					if (!isCurrent(self)) {
-						return;
+				// A failure of the round's own bookkeeping (a class that cannot be loaded
+				// while the process is out of descriptors, say) must not end the thread:
+				// nothing would check any channel again, and none would tell.
+				try {
+					long changes = pipeCheckChanges.get();
+					if (changes != seenChanges) {
+						watched.update(pipeChecks);
+						seenChanges = changes; // once taken in: a failed update is tried
+												// again
 					}
-					run(check);
-				}
-				lookAtPaths.addAll(watched.due());
-				lookAtPaths.addAll(watchedRounds.nextRound(watched.watched()));
-				for (PipeCheck check : channelRounds.nextRound(pipeChecks.keySet())) {
-					if (!isCurrent(self)) {
-						return;
+					if (++rounds % WATCH_AGAIN_ROUNDS == 0) {
+						watched.watchAgain(pipeChecks);
 					}
-					run(check, lookAtPaths.remove(check) || watched.isUnwatched(check));
-				}
-				for (PipeCheck check : lookAtPaths) {
-					if (!isCurrent(self)) {
-						return;
+					if (rounds % LOCK_CHECK_ROUNDS == 0) {
+						run(DirectoryLocks::lockAgainWhereDeleted);
 					}
-					run(check, true);
+					for (Runnable check : checks) {
+						if (!isCurrent(self)) {
+							return;
+						}
+						run(check);
+					}
+					lookAtPaths.addAll(watched.due());
+					lookAtPaths.addAll(watchedRounds.nextRound(watched.watched()));
+					for (PipeCheck check : channelRounds.nextRound(pipeChecks.keySet())) {
+						if (!isCurrent(self)) {
+							return;
+						}
+						run(check, lookAtPaths.remove(check) || watched.isUnwatched(check));
+					}
+					for (PipeCheck check : lookAtPaths) {
+						if (!isCurrent(self)) {
+							return;
+						}
+						run(check, true);
+					}
+					lookAtPaths.clear();
+					if (failing) {
+						failing = false;
+						logger.info("The pipe-io watchdog checks the channels again");
+					}
 				}
-				lookAtPaths.clear();
+				catch (RuntimeException | Error ex) {
+					if (!failing) {
+						failing = true;
+						warnQuietly("A round of the pipe-io watchdog failed; it tries again every " + INTERVAL_MILLIS
+								+ " ms, and says when it succeeds", ex);
+					}
+				}
 			}
+		}
+	}
+
+	/** Log, unless logging fails too (out of descriptors): the thread must go on. */
+	private static void warnQuietly(String message, Throwable ex) {
+		try {
+			logger.warn(message, ex);
+		}
+		catch (RuntimeException | Error logFailure) {
+			// nothing left to tell it with
 		}
 	}
 
