@@ -262,7 +262,9 @@ public final class PluginSupervisor {
 		try {
 			exited(exitGeneration, code, ran);
 		}
-		catch (RuntimeException ex) {
+		catch (RuntimeException | Error ex) {
+			// An error too (a class that cannot be loaded while the process is out of
+			// descriptors, say): the executor would keep it to itself.
 			PluginState now;
 			synchronized (this) {
 				if (this.state == PluginState.RUNNING && this.instance == null) {

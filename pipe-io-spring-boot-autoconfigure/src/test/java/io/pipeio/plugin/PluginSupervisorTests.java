@@ -104,13 +104,18 @@ class PluginSupervisorTests {
 		assertThat(supervisor.getState()).isEqualTo(PluginState.STOPPED);
 	}
 
-	@Test
-	void anExitWhoseHandlingFailsIsLoggedAndTheSupervisionGoesOn(CapturedOutput output) {
+	@ParameterizedTest
+	@ValueSource(booleans = { false, true })
+	void anExitWhoseHandlingFailsIsLoggedAndTheSupervisionGoesOn(boolean error, CapturedOutput output) {
 		Recorder throwing = new Recorder() {
 
 			@Override
 			public void onExited(PluginSupervisor plugin, int exitCode, boolean willRestart) {
 				super.onExited(plugin, exitCode, willRestart);
+				if (error) {
+					// as a class that cannot be loaded while out of descriptors
+					throw new NoClassDefFoundError("observer broke");
+				}
 				throw new IllegalStateException("observer broke");
 			}
 
