@@ -252,8 +252,8 @@ final class ChannelPipes {
 
 	/** Remove the FIFOs this server created, if they are still the same files. */
 	void removeCreated() {
-		PipeFiles.removeIfSame(this.inbound.created());
-		PipeFiles.removeIfSame(this.createdOut);
+		PipeFiles.removeAtStop(this.inbound.created(), this.settings.getChannel());
+		PipeFiles.removeAtStop(this.createdOut, this.settings.getChannel());
 	}
 
 	/**

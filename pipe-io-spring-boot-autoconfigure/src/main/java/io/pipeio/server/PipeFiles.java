@@ -1,9 +1,13 @@
 package io.pipeio.server;
 
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,6 +18,8 @@ import org.jspecify.annotations.Nullable;
  * @author pipe-io
  */
 final class PipeFiles {
+
+	private static final Log logger = LogFactory.getLog(PipeFiles.class);
 
 	private static final int CURRENT_UID = readCurrentUid();
 
@@ -170,16 +176,46 @@ final class PipeFiles {
 	 * @return whether it was deleted
 	 */
 	static boolean removeIfSame(@Nullable PipeFile created) {
-		if (created == null) {
-			return false;
-		}
 		try {
-			if (PipeFile.inspect(created.path()).isSameFile(created)) {
-				return Files.deleteIfExists(created.path());
-			}
+			return removeIfSameOrThrow(created);
 		}
 		catch (IOException ex) {
 			// Already gone or not ours to remove.
+			return false;
+		}
+	}
+
+	/**
+	 * Delete a FIFO as {@link #removeIfSame} does at a channel's stop, telling if it
+	 * stays: a directory made read-only, say, keeps it for the next start, which reuses
+	 * it, and the operator who finds it should know why it is there.
+	 * @param created the FIFO as opened
+	 * @param channel the channel it was a pipe of
+	 */
+	static void removeAtStop(@Nullable PipeFile created, String channel) {
+		if (created == null) {
+			return;
+		}
+		try {
+			removeIfSameOrThrow(created);
+		}
+		catch (NoSuchFileException ex) {
+			// already gone
+		}
+		catch (IOException ex) {
+			String reason = (ex instanceof FileSystemException refused && refused.getReason() != null)
+					? refused.getReason() : ex.getMessage();
+			logger.warn("Channel '" + channel + "' stopped, but could not remove its FIFO " + created.path() + " ("
+					+ reason + "); the next start at that path reuses it");
+		}
+	}
+
+	private static boolean removeIfSameOrThrow(@Nullable PipeFile created) throws IOException {
+		if (created == null) {
+			return false;
+		}
+		if (PipeFile.inspect(created.path()).isSameFile(created)) {
+			return Files.deleteIfExists(created.path());
 		}
 		return false;
 	}
