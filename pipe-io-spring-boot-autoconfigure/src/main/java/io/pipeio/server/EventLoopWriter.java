@@ -359,7 +359,7 @@ final class EventLoopWriter implements PipeWriter {
 				this.cutLineLeft = false; // the new pipe holds no line of another writer
 				this.batch.resumeAtFirstUnwrittenLine();
 				old.close();
-				this.lostLines.unread(DropReason.PIPE_REPLACED, UnreadOutLines.count(writer, this.bufferSize, true));
+				this.lostLines.unread(DropReason.PIPE_REPLACED, UnreadOutLines.count(writer, this.bufferSize));
 			}
 			finally {
 				Posix.close(writer);

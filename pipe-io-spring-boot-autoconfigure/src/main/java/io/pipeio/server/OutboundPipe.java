@@ -133,7 +133,7 @@ final class OutboundPipe implements PipeWriter {
 			this.file = replacement.file();
 			InboundPipe.closeQuietly(old);
 			oldFifo.close();
-			this.lostLines.unread(DropReason.PIPE_REPLACED, UnreadOutLines.count(writer, this.bufferSize, true));
+			this.lostLines.unread(DropReason.PIPE_REPLACED, UnreadOutLines.count(writer, this.bufferSize));
 		}
 		finally {
 			Posix.close(writer);

@@ -52,7 +52,7 @@ final class UnreadOutLines {
 		}
 		try {
 			closeOwn.run();
-			lostLines.unread(reason, count(writer, bufferSize, false));
+			lostLines.unread(reason, count(writer, bufferSize));
 		}
 		catch (IOException ex) {
 			// not counted, but let go of all the same
@@ -63,21 +63,23 @@ final class UnreadOutLines {
 	}
 
 	/**
-	 * Count the lines left in a pipe nobody reads any more (bounded, like a pipe's size).
+	 * Count the whole lines left in a pipe nobody reads any more (bounded, like a pipe's
+	 * size). A last line without its newline is not one of them: the writer that cut it
+	 * writes it again to the pipe it moves to, or counted it with the lines it did not
+	 * write, and a cut line a writer before it left was counted by that writer.
 	 * @param writer a writer of the pipe, the server's readers of it closed
 	 * @param bufferSize the size of the buffer to read with
-	 * @param cutLast whether a last line without its newline counts too
 	 * @return the lines; 0 while a client holds the pipe open for reading, as what is
 	 * left is its to read
 	 */
-	static long count(int writer, int bufferSize, boolean cutLast) throws IOException {
+	static long count(int writer, int bufferSize) throws IOException {
 		if (PosixPoll.hasReaders(writer)) {
 			return 0;
 		}
 		int reader = Posix.open("/proc/self/fd/" + writer, Posix.O_RDONLY | Posix.O_NONBLOCK);
 		try {
 			byte[] buffer = new byte[bufferSize];
-			return cutLast ? Posix.countLines(reader, buffer, 0, Posix.MAX_COUNTED) : wholeLines(reader, buffer);
+			return wholeLines(reader, buffer);
 		}
 		finally {
 			Posix.close(reader);

@@ -12,6 +12,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.pipeio.test.PipeTestClient;
@@ -152,6 +153,47 @@ class PipeServerRecoveryTests extends PipeServerTestSupport {
 			assertThat(reader.receiveLines(96 - oldLines.size())).isEqualTo(lines.subList(oldLines.size(), 96));
 		}
 		assertThat(server.getStatistics().getDropped(DropReason.PIPE_REPLACED)).isZero();
+	}
+
+	@Test
+	void aLineCutByAFullOutPipeNobodyReadsIsDeliveredWholeToTheNewPipeAndNotCountedLostWithTheOld() throws Exception {
+		PipeServer server = this.pipes.start();
+		List<String> lines = new ArrayList<>();
+		List<CompletableFuture<Void>> written = new ArrayList<>();
+		for (int i = 0; i < 10; i++) {
+			// 10,001 bytes with the newline, more than a pipe writes at once: the full
+			// pipe takes part of the line it fills up with
+			lines.add(String.format("%04d", i) + "x".repeat(9996));
+			written.add(server.sendAsync(lines.get(i).getBytes(StandardCharsets.UTF_8)));
+		}
+		// Less room than a line is left: the writer waits in the middle of one.
+		await().atMost(Duration.ofSeconds(5)).until(() -> unreadBytes(this.pipes.out()) > 64 * 1024 - 10_001);
+		Files.delete(this.pipes.out());
+		await().atMost(Duration.ofSeconds(2)).until(() -> this.pipes.recorder.recreated.contains(this.pipes.out()));
+		int firstInNewPipe;
+		try (PipeTestClient reader = this.pipes.reader()) {
+			String first = reader.receive();
+			firstInNewPipe = lines.indexOf(first);
+			assertThat(firstInNewPipe).as(first.substring(0, 4)).isPositive();
+			assertThat(reader.receiveLines(lines.size() - firstInNewPipe - 1))
+				.isEqualTo(lines.subList(firstInNewPipe + 1, lines.size()));
+		}
+		CompletableFuture.allOf(written.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
+		// Lost with the old pipe: the whole lines nobody read, not the one it took part
+		// of, which the new pipe's reader got whole.
+		assertThat(server.getStatistics().getDropped(DropReason.PIPE_REPLACED)).isEqualTo(firstInNewPipe);
+		assertThat(server.getStatistics().getSentMessages()).isEqualTo(lines.size());
+	}
+
+	/** What a FIFO holds, asked through a reader of its own that takes nothing. */
+	private static int unreadBytes(Path fifo) throws Exception {
+		int reader = Posix.open(fifo.toString(), Posix.O_RDONLY | Posix.O_NONBLOCK);
+		try {
+			return PosixPoll.unreadBytes(reader);
+		}
+		finally {
+			Posix.close(reader);
+		}
 	}
 
 	@Test
