@@ -258,7 +258,7 @@ final class ChannelPipes {
 
 	/**
 	 * Throw away what waits unread in the out pipe, also what the writer still writes
-	 * there for a moment (bounded): see {@link PipeWriter#discardUnread()}.
+	 * there for a moment (bounded): see {@link PipeWriter#discardUnread(boolean)}.
 	 * @param queuedBytes the bytes still queued or being written
 	 * @return the lines thrown away
 	 */

@@ -377,8 +377,8 @@ final class EventLoopWriter implements PipeWriter {
 	}
 
 	@Override
-	public long discardUnread() throws IOException {
-		return UnreadOutLines.discard(this.fifo, this.lostLines, this.bufferSize);
+	public long discardUnread(boolean cutLast) throws IOException {
+		return UnreadOutLines.discard(this.fifo, this.lostLines, this.bufferSize, cutLast);
 	}
 
 }

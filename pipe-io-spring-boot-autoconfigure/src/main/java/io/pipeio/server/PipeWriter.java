@@ -64,9 +64,11 @@ interface PipeWriter {
 	/**
 	 * Read and throw away what waits in the pipe unread, counting its lines as dropped
 	 * ({@link DropReason#ABANDONED}).
-	 * @return the lines thrown away (a partial one included)
+	 * @param cutLast whether a last line without its newline counts too; not while the
+	 * writer may still be writing it, as its newline is counted when it comes
+	 * @return the lines thrown away
 	 * @throws IOException if the pipe cannot be read
 	 */
-	long discardUnread() throws IOException;
+	long discardUnread(boolean cutLast) throws IOException;
 
 }

@@ -108,12 +108,15 @@ final class UnreadOutLines {
 	 * @param fifo the pipe
 	 * @param lostLines where to count and tell
 	 * @param bufferSize the size of the buffer to read with
-	 * @return the lines thrown away (a partial one included)
+	 * @param cutLast whether a last line without its newline counts too: not while the
+	 * writer may still write the rest of it, which the next discard counts by its newline
+	 * @return the lines thrown away
 	 */
-	static long discard(FifoDescriptor fifo, LostLines lostLines, int bufferSize) throws IOException {
+	static long discard(FifoDescriptor fifo, LostLines lostLines, int bufferSize, boolean cutLast) throws IOException {
 		int reader = fifo.openNonBlockingReader();
 		try {
-			long lines = Posix.countLines(reader, new byte[bufferSize], 0, Posix.MAX_COUNTED);
+			byte[] buffer = new byte[bufferSize];
+			long lines = cutLast ? Posix.countLines(reader, buffer, 0, Posix.MAX_COUNTED) : wholeLines(reader, buffer);
 			lostLines.unread(DropReason.ABANDONED, lines);
 			return lines;
 		}
@@ -138,9 +141,11 @@ final class UnreadOutLines {
 			// Asked before the discard, not after: a line the writer finished between a
 			// discard and the question would be left for the next client to read, as a
 			// request nobody waits for, whose answer then goes to the next request.
-			boolean written = queuedBytes.getAsLong() == 0;
-			discarded += discard.discard();
-			if (written || System.nanoTime() - deadline >= 0) {
+			boolean last = queuedBytes.getAsLong() == 0 || System.nanoTime() - deadline >= 0;
+			// A line the writer is in the middle of is counted once, by its newline in a
+			// later discard; counted as cut too, it would be counted twice.
+			discarded += discard.discard(last);
+			if (last) {
 				return discarded;
 			}
 			LockSupport.parkNanos(1_000_000); // the writer wakes no one when it is done
@@ -154,10 +159,12 @@ final class UnreadOutLines {
 	interface Discard {
 
 		/**
+		 * @param cutLast whether a last line without its newline counts too: only in the
+		 * last discard, once the writer is done (or no longer waited for)
 		 * @return the lines thrown away
 		 * @throws IOException if the pipe cannot be read
 		 */
-		long discard() throws IOException;
+		long discard(boolean cutLast) throws IOException;
 
 	}
 

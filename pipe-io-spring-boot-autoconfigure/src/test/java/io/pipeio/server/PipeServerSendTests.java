@@ -1,6 +1,7 @@
 package io.pipeio.server;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -198,6 +199,35 @@ class PipeServerSendTests extends PipeServerTestSupport {
 			CompletableFuture<Void> written = server.sendAsync("async".getBytes(StandardCharsets.UTF_8));
 			written.get(5, TimeUnit.SECONDS);
 			assertThat(reader.receive()).isEqualTo("async");
+		}
+	}
+
+	@Test
+	void linesThrownAwayWhileTheWriterIsInTheMiddleOfOneAreEachCountedOnce() throws Exception {
+		PipeServer server = this.pipes.start();
+		List<CompletableFuture<Void>> written = new ArrayList<>();
+		for (int i = 0; i < 200; i++) {
+			// 200 KB for a pipe of 64 KiB: the writer goes on with the rest as the
+			// discard makes room, and is in the middle of a line at some of its looks
+			written
+				.add(server.sendAsync((String.format("%04d", i) + "x".repeat(996)).getBytes(StandardCharsets.UTF_8)));
+		}
+		await().atMost(Duration.ofSeconds(5)).until(() -> unreadBytes(this.pipes.out()) > 32 * 1024);
+		long discarded = server.discardUnread();
+		CompletableFuture.allOf(written.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
+		assertThat(unreadBytes(this.pipes.out())).isZero();
+		assertThat(discarded).isEqualTo(200);
+		assertThat(server.getStatistics().getDropped(DropReason.ABANDONED)).isEqualTo(200);
+	}
+
+	/** What a FIFO holds, asked through a reader of its own that takes nothing. */
+	private static int unreadBytes(Path fifo) throws Exception {
+		int reader = Posix.open(fifo.toString(), Posix.O_RDONLY | Posix.O_NONBLOCK);
+		try {
+			return PosixPoll.unreadBytes(reader);
+		}
+		finally {
+			Posix.close(reader);
 		}
 	}
 

@@ -87,6 +87,30 @@ class UnreadOutLinesTests {
 	}
 
 	@Test
+	void aLineTheWriterIsInTheMiddleOfAtOneLookIsCountedOnceByItsNewlineAtTheNext() throws Exception {
+		write("first\nhalf of a");
+		AtomicInteger asked = new AtomicInteger();
+		long discarded = UnreadOutLines.discardOnceWritten(this::discard, () -> {
+			if (asked.incrementAndGet() == 1) {
+				return 1; // busy: it writes the rest of the line
+			}
+			write(" line\n");
+			return 0;
+		}, WAIT_NANOS);
+		assertThat(discarded).isEqualTo(2);
+		assertThat(leftInPipe()).isEmpty();
+		assertThat(this.statistics.getDropped(DropReason.ABANDONED)).isEqualTo(2);
+	}
+
+	@Test
+	void aLineCutShortAtTheLastLookIsCountedAsALine() throws Exception {
+		write("whole\ncut sh");
+		long discarded = UnreadOutLines.discardOnceWritten(this::discard, () -> 0, WAIT_NANOS);
+		assertThat(discarded).isEqualTo(2);
+		assertThat(leftInPipe()).isEmpty();
+	}
+
+	@Test
 	void aWriterThatIsNeverDoneIsWaitedForNoLongerThanTheWait() throws Exception {
 		long start = System.nanoTime();
 		long discarded = UnreadOutLines.discardOnceWritten(this::discard, () -> 1, TimeUnit.MILLISECONDS.toNanos(50));
@@ -94,8 +118,8 @@ class UnreadOutLinesTests {
 		assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(50));
 	}
 
-	private long discard() throws IOException {
-		return UnreadOutLines.discard(this.fifo, this.lostLines, 64);
+	private long discard(boolean cutLast) throws IOException {
+		return UnreadOutLines.discard(this.fifo, this.lostLines, 64, cutLast);
 	}
 
 	private void write(String text) {
