@@ -495,11 +495,14 @@ public final class PipeServer {
 			// A look stays pending until a repair returns done: one that throws is made
 			// again next round, as one the busy writer put off is.
 			this.pathsPending = look;
+			// Taken before the repair looks at the threads: a failure reported after it
+			// looked is not mended by this check.
+			Throwable failureBefore = this.state.lastFailure();
 			boolean done = running.repair(look, this.outPipeReplacements::incrementAndGet,
 					(path, created) -> this.listener.onPipeRecreated(this, path, created));
 			this.pathsPending = !done;
 			if (this.state.get() == PipeServerState.FAILED && this.dispatcher.blockedByAbandonedCall() == null) {
-				this.state.set(PipeServerState.RUNNING, null);
+				this.state.recover(failureBefore);
 			}
 		}
 		catch (IOException | RuntimeException | Error ex) {

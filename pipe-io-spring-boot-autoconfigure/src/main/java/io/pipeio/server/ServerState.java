@@ -67,6 +67,19 @@ final class ServerState {
 	}
 
 	/**
+	 * Set a failed server running again, once a check found its pipes and threads
+	 * working; not if it failed again since the check began, such as a writer that ended
+	 * after the check had found it alive: that failure is not one the check saw mended.
+	 * The next check looks again.
+	 * @param failureBefore the last failure as the check began
+	 */
+	synchronized void recover(@Nullable Throwable failureBefore) {
+		if (this.state == PipeServerState.FAILED && this.lastFailure == failureBefore) {
+			set(PipeServerState.RUNNING, null);
+		}
+	}
+
+	/**
 	 * Change the state, telling the listener; a change to the same state is none, except
 	 * to FAILED with a new cause.
 	 * @param next the new state

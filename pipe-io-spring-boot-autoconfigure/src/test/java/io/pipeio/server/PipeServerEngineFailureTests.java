@@ -4,7 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -175,6 +177,63 @@ class PipeServerEngineFailureTests extends PipeServerTestSupport {
 		server.start();
 		try (PipeTestClient client = this.pipes.client()) {
 			assertThat(client.request("restarted")).isEqualTo("restarted");
+		}
+	}
+
+	@Test
+	void aWriterThatFailsWhileTheWatchdogChecksTheChannelIsNotReportedRecovered() throws Exception {
+		List<String> transitions = new CopyOnWriteArrayList<>();
+		AtomicReference<@Nullable PipeServer> started = new AtomicReference<>();
+		PipeServer server = this.pipes.server(this.pipes.settings().build(), this.pipes.recorder,
+				new PipeServerListener() {
+
+					@Override
+					public void onStateChanged(PipeServer server, PipeServerState previous, PipeServerState current,
+							@Nullable Throwable cause) {
+						transitions.add(previous + "->" + current);
+					}
+
+					@Override
+					public void onPipeRecreated(PipeServer server, Path path, boolean created) {
+						// Told by the watchdog's check once it found the writer alive:
+						// the
+						// writer fails now, before the check ends.
+						if (started.get() != null && path.equals(server.getSettings().getOutPath())) {
+							failTheWriter(server);
+							await().atMost(RECOVERED_WITHIN).until(() -> server.getState() == PipeServerState.FAILED);
+						}
+					}
+
+				});
+		server.start();
+		started.set(server);
+		Files.delete(this.pipes.out());
+		await().atMost(RECOVERED_WITHIN)
+			.until(() -> String.valueOf(server.getLastFailure()).contains("writer thread of channel 'test' ended"));
+		assertThat(server.getState()).isEqualTo(PipeServerState.FAILED);
+		// Failed by the writer, then, a round later, by the check that finds it ended;
+		// never running in between.
+		assertThat(transitions).containsExactly("STOPPED->STARTING", "STARTING->RUNNING", "RUNNING->FAILED",
+				"FAILED->FAILED");
+	}
+
+	/**
+	 * Make the writer fail: nothing a user does runs on the writer thread, so the fault
+	 * is injected, a line whose future throws when the writer completes it.
+	 */
+	private static void failTheWriter(PipeServer server) {
+		CompletableFuture<Void> failing = new CompletableFuture<>() {
+			@Override
+			public boolean complete(@Nullable Void value) {
+				throw new StackOverflowError("injected into the writer");
+			}
+		};
+		try {
+			assertThat(TestPipes.sendQueue(server).offer(new QueuedLines.PendingLine(new byte[] { 'x' }, failing)))
+				.isTrue();
+		}
+		catch (ReflectiveOperationException | InterruptedException ex) {
+			throw new IllegalStateException(ex);
 		}
 	}
 
