@@ -42,13 +42,13 @@ final class ChannelPipes {
 	private @Nullable PipeFile createdOut;
 
 	private ChannelPipes(PipeServerSettings settings, PipeTransport transport, LineDispatcher dispatcher,
-			Consumer<Throwable> onFailure, UsableFifo in, UsableFifo out, SendQueue queue, ChannelStatistics statistics,
-			LostLines lostLines) throws IOException {
+			Consumer<Throwable> onFailure, UsableFifo in, @Nullable PipeFile createdOut, PipeWriter outbound)
+			throws IOException {
 		this.settings = settings;
 		this.transport = transport;
 		this.dispatcher = dispatcher;
-		this.createdOut = out.owned();
-		this.outbound = transport.openWriter(out.fifo(), settings, queue, statistics, lostLines, onFailure);
+		this.createdOut = createdOut;
+		this.outbound = outbound;
 		try {
 			this.inbound = new InPipeReaders(settings, transport, in, dispatcher, onFailure);
 		}
@@ -74,15 +74,27 @@ final class ChannelPipes {
 		PipeTransport transport = PipeTransport.open(settings);
 		UsableFifo usableIn = null;
 		UsableFifo usableOut = null;
+		UsableFifo outToWriter = null;
 		try {
 			usableIn = UsableFifo.atStart(settings, in, "in");
 			usableOut = UsableFifo.atStart(settings, out, "out");
-			return new ChannelPipes(settings, transport, dispatcher, onFailure, usableIn, usableOut, queue, statistics,
-					lostLines);
+			// From here the writer owns the out pipe's descriptor, also if it fails to
+			// open, and closes it once it has ended. Closed here as well, it could be
+			// closed while a worker of the event loop still writes to its number, which
+			// by then may name another file.
+			outToWriter = usableOut;
+			PipeWriter outbound = transport.openWriter(usableOut.fifo(), settings, queue, statistics, lostLines,
+					onFailure);
+			return new ChannelPipes(settings, transport, dispatcher, onFailure, usableIn, usableOut.owned(), outbound);
 		}
 		catch (IOException | RuntimeException ex) {
 			UsableFifo.discard(usableIn);
-			UsableFifo.discard(usableOut);
+			if (outToWriter != null) {
+				outToWriter.removeIfCreated();
+			}
+			else {
+				UsableFifo.discard(usableOut);
+			}
 			transport.release(0);
 			throw ex;
 		}

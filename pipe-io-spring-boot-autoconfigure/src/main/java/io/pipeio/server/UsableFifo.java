@@ -92,6 +92,14 @@ record UsableFifo(FifoDescriptor fifo, boolean created) {
 	 */
 	void discard() {
 		this.fifo.close();
+		removeIfCreated();
+	}
+
+	/**
+	 * Remove it if it was created for a start that then failed, leaving its descriptor to
+	 * the writer it was handed to, which closes it.
+	 */
+	void removeIfCreated() {
 		if (this.created) {
 			PipeFiles.removeIfSame(this.fifo.file());
 		}
