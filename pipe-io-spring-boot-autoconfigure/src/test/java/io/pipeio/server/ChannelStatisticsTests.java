@@ -3,6 +3,7 @@ package io.pipeio.server;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
@@ -29,6 +30,36 @@ class ChannelStatisticsTests {
 		assertThat(statistics.getRetries()).isEqualTo(7);
 		assertThat(statistics.getDeadLettered()).isEqualTo(8);
 		assertThat(statistics.getDeadLetterFailures()).isEqualTo(9);
+	}
+
+	@Test
+	void linesSentByTwoWritersAtOnceAreAllCounted() throws Exception {
+		// As a writer thread a stop gave up on counts its last batch while the channel's
+		// next run writes with a new one.
+		ChannelStatistics statistics = new ChannelStatistics(new FixedHandlerStatistics(null));
+		int batches = 2_000_000;
+		CountDownLatch go = new CountDownLatch(1);
+		Runnable writer = () -> {
+			try {
+				go.await();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+			for (int i = 0; i < batches; i++) {
+				statistics.addSent(2, 10);
+			}
+		};
+		Thread old = new Thread(writer, "old-writer");
+		Thread next = new Thread(writer, "next-writer");
+		old.start();
+		next.start();
+		go.countDown();
+		old.join();
+		next.join();
+		assertThat(statistics.getSentMessages()).isEqualTo(2L * 2 * batches);
+		assertThat(statistics.getSentBytes()).isEqualTo(2L * 10 * batches);
 	}
 
 	@Test
