@@ -118,8 +118,11 @@ class PluginOutOfDescriptorsTests {
 			}
 		}
 		// One warning per exit, though the out pipe is emptied twice: before the waiting
-		// requests are failed and after.
-		assertThat(count("Could not empty the out pipe")).isEqualTo(count("Plug-in of channel 'calc' exited") - 1);
+		// requests are failed and after. Not for the first exit, before the limit was
+		// lowered, nor perhaps for the last, whose pipe may be emptied just after it was
+		// raised again.
+		long exits = count("Plug-in of channel 'calc' exited");
+		assertThat(count("Could not empty the out pipe")).isBetween(exits - 2, exits - 1);
 		// Backed off: the launches that kept failing came to be backoff.max apart.
 		List<LocalTime> failedLaunches = times(FAILED_LAUNCH);
 		assertThat(Duration.between(failedLaunches.get(failedLaunches.size() - 2),
