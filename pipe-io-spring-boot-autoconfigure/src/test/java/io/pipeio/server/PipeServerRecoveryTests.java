@@ -167,7 +167,8 @@ class PipeServerRecoveryTests extends PipeServerTestSupport {
 			written.add(server.sendAsync(lines.get(i).getBytes(StandardCharsets.UTF_8)));
 		}
 		// Less room than a line is left: the writer waits in the middle of one.
-		await().atMost(Duration.ofSeconds(5)).until(() -> unreadBytes(this.pipes.out()) > 64 * 1024 - 10_001);
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> PipeContents.unreadBytes(this.pipes.out()) > 64 * 1024 - 10_001);
 		Files.delete(this.pipes.out());
 		await().atMost(Duration.ofSeconds(2)).until(() -> this.pipes.recorder.recreated.contains(this.pipes.out()));
 		int firstInNewPipe;
@@ -183,17 +184,6 @@ class PipeServerRecoveryTests extends PipeServerTestSupport {
 		// of, which the new pipe's reader got whole.
 		assertThat(server.getStatistics().getDropped(DropReason.PIPE_REPLACED)).isEqualTo(firstInNewPipe);
 		assertThat(server.getStatistics().getSentMessages()).isEqualTo(lines.size());
-	}
-
-	/** What a FIFO holds, asked through a reader of its own that takes nothing. */
-	private static int unreadBytes(Path fifo) throws Exception {
-		int reader = Posix.open(fifo.toString(), Posix.O_RDONLY | Posix.O_NONBLOCK);
-		try {
-			return PosixPoll.unreadBytes(reader);
-		}
-		finally {
-			Posix.close(reader);
-		}
 	}
 
 	@Test

@@ -1,7 +1,6 @@
 package io.pipeio.server;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -212,23 +211,12 @@ class PipeServerSendTests extends PipeServerTestSupport {
 			written
 				.add(server.sendAsync((String.format("%04d", i) + "x".repeat(996)).getBytes(StandardCharsets.UTF_8)));
 		}
-		await().atMost(Duration.ofSeconds(5)).until(() -> unreadBytes(this.pipes.out()) > 32 * 1024);
+		await().atMost(Duration.ofSeconds(5)).until(() -> PipeContents.unreadBytes(this.pipes.out()) > 32 * 1024);
 		long discarded = server.discardUnread();
 		CompletableFuture.allOf(written.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
-		assertThat(unreadBytes(this.pipes.out())).isZero();
+		assertThat(PipeContents.unreadBytes(this.pipes.out())).isZero();
 		assertThat(discarded).isEqualTo(200);
 		assertThat(server.getStatistics().getDropped(DropReason.ABANDONED)).isEqualTo(200);
-	}
-
-	/** What a FIFO holds, asked through a reader of its own that takes nothing. */
-	private static int unreadBytes(Path fifo) throws Exception {
-		int reader = Posix.open(fifo.toString(), Posix.O_RDONLY | Posix.O_NONBLOCK);
-		try {
-			return PosixPoll.unreadBytes(reader);
-		}
-		finally {
-			Posix.close(reader);
-		}
 	}
 
 }
