@@ -16,9 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import org.springframework.boot.test.system.CapturedOutput;
-import org.springframework.boot.test.system.OutputCaptureExtension;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -31,7 +28,7 @@ import static org.awaitility.Awaitility.await;
  * ({@link OtherProcess}), and a read-only file system with a read-only mount.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-@ExtendWith(OutputCaptureExtension.class)
+@ExtendWith(ConsoleOutput.class)
 class PipeServerReadOnlyDirectoryTests extends PipeServerTestSupport {
 
 	private static final Duration WAIT = Duration.ofSeconds(20);
@@ -118,7 +115,8 @@ class PipeServerReadOnlyDirectoryTests extends PipeServerTestSupport {
 	}
 
 	@Test
-	void aStopOnAReadOnlyMountLeavesItsFifosToTheNextStartWhichReusesThem(CapturedOutput output) throws Exception {
+	void aStopOnAReadOnlyMountLeavesItsFifosToTheNextStartWhichReusesThem(ConsoleOutput.Captured output)
+			throws Exception {
 		Path served = Files.createDirectory(this.dir.resolve("served"));
 		Path in = served.resolve("left.in");
 		Path out = served.resolve("left.out");
@@ -133,8 +131,8 @@ class PipeServerReadOnlyDirectoryTests extends PipeServerTestSupport {
 			TestProcesses.run("umount", served.toString());
 		}
 		for (Path left : List.of(in, out)) {
-			assertThat(output).containsOnlyOnce("Channel 'left' stopped, but could not remove its FIFO " + left
-					+ " (Read-only file system); the next start at that path reuses it");
+			assertThat(output.toString()).containsOnlyOnce("Channel 'left' stopped, but could not remove its FIFO "
+					+ left + " (Read-only file system); the next start at that path reuses it");
 		}
 		assertThat(TestPipes.isFifo(in)).isTrue();
 		assertThat(TestPipes.isFifo(out)).isTrue();

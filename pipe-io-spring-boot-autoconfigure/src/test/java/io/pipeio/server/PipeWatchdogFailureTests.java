@@ -10,9 +10,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import org.springframework.boot.test.system.CapturedOutput;
-import org.springframework.boot.test.system.OutputCaptureExtension;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -22,20 +19,20 @@ import static org.awaitility.Awaitility.await;
  * watchdog: it says so once, tries again, and checks the channels once it succeeds.
  */
 @Timeout(60)
-@ExtendWith(OutputCaptureExtension.class)
+@ExtendWith(ConsoleOutput.class)
 class PipeWatchdogFailureTests {
 
 	@TempDir
 	Path dir;
 
 	@Test
-	void aFailedRoundIsToldOnceAndTheWatchdogGoesOnCheckingTheChannels(CapturedOutput output) {
+	void aFailedRoundIsToldOnceAndTheWatchdogGoesOnCheckingTheChannels(ConsoleOutput.Captured output) {
 		FailingCheck check = new FailingCheck(3);
 		PipeWatchdog.registerPipeCheck(check, List.of(this.dir.resolve("echo.in"), this.dir.resolve("echo.out")));
 		try {
 			await().atMost(Duration.ofSeconds(30)).until(() -> check.checked.get() >= 2);
 			assertThat(check.failuresLeft).hasValueLessThanOrEqualTo(0);
-			assertThat(output).containsOnlyOnce("A round of the pipe-io watchdog failed")
+			assertThat(output.toString()).containsOnlyOnce("A round of the pipe-io watchdog failed")
 				.contains("NoClassDefFoundError: out of descriptors")
 				.containsOnlyOnce("The pipe-io watchdog checks the channels again");
 		}
