@@ -79,7 +79,7 @@ public final class PipeServer {
 		Objects.requireNonNull(handler, "'handler' must not be null");
 		this.statistics = new ChannelStatistics(handler.getStatistics());
 		this.lostLines = new LostLines(this, this.statistics, listener);
-		this.state = new ServerState(this, listener, this.statistics);
+		this.state = new ServerState(this, listener, this.statistics, this.lifecycleLock::isHeldByCurrentThread);
 		this.sender = new LineSender(this, settings, this.statistics, listener, this.lostLines);
 		this.dispatcher = new LineDispatcher(this, this.sender, handler, listener, this.statistics);
 	}
@@ -114,6 +114,17 @@ public final class PipeServer {
 	 * @throws IOException if the pipes cannot be created or opened
 	 */
 	public void start() throws IOException {
+		try {
+			startUnderLock();
+		}
+		catch (IOException | RuntimeException | Error ex) {
+			tellPendingAfter(ex, Long.MAX_VALUE);
+			throw ex;
+		}
+		this.state.tellPending(Long.MAX_VALUE);
+	}
+
+	private void startUnderLock() throws IOException {
 		this.lifecycleLock.lock();
 		// The lock, the pipes and their creation each check the directory: once will do.
 		try (PipeDirectories.Scope directoryChecks = PipeDirectories.openScope()) {
@@ -189,6 +200,19 @@ public final class PipeServer {
 	 */
 	public void stop(Duration timeout) {
 		long deadline = System.nanoTime() + TimeUnit.NANOSECONDS.convert(timeout);
+		try {
+			stopUnderLock(deadline);
+		}
+		catch (RuntimeException | Error ex) {
+			tellPendingAfter(ex, Math.max(0, deadline - System.nanoTime()));
+			throw ex;
+		}
+		// Told with the lock given back, and waiting for a listener another thread is in
+		// no longer than the timeout allows: the stop is told once that one returned.
+		this.state.tellPending(Math.max(0, deadline - System.nanoTime()));
+	}
+
+	private void stopUnderLock(long deadline) {
 		this.lifecycleLock.lock();
 		try {
 			ChannelPipes running = this.pipes;
@@ -498,8 +522,7 @@ public final class PipeServer {
 			// Taken before the repair looks at the threads: a failure reported after it
 			// looked is not mended by this check.
 			Throwable failureBefore = this.state.lastFailure();
-			boolean done = running.repair(look, this.outPipeReplacements::incrementAndGet,
-					(path, created) -> this.listener.onPipeRecreated(this, path, created));
+			boolean done = running.repair(look, this.outPipeReplacements::incrementAndGet, this.state::pipeRecreated);
 			this.pathsPending = !done;
 			if (this.state.get() == PipeServerState.FAILED && this.dispatcher.blockedByAbandonedCall() == null) {
 				this.state.recover(failureBefore);
@@ -511,6 +534,29 @@ public final class PipeServer {
 		}
 		finally {
 			this.lifecycleLock.unlock();
+		}
+		// What the check found is told once the lock is given back: a listener that
+		// blocks holds up this thread, not a stop of the channel.
+		try {
+			this.state.tellPending();
+		}
+		catch (RuntimeException | Error ex) {
+			this.state.fail(ex);
+		}
+	}
+
+	/**
+	 * Tell the listener what changed while a start or stop that failed held the lock,
+	 * keeping a listener's own failure with the one the caller is to see.
+	 */
+	private void tellPendingAfter(Throwable failure, long waitNanos) {
+		try {
+			this.state.tellPending(waitNanos);
+		}
+		catch (RuntimeException | Error ex) {
+			if (ex != failure) {
+				failure.addSuppressed(ex);
+			}
 		}
 	}
 

@@ -14,7 +14,13 @@ import org.jspecify.annotations.Nullable;
 public interface PipeServerListener {
 
 	/**
-	 * The server changed state.
+	 * The server changed state. Changes are told in the order they were made, with no
+	 * lock of the server held, on the thread that made the change, or, if another thread
+	 * is still telling an earlier one, on that thread after it: a listener that blocks
+	 * holds up the thread it is told on and the telling of later changes, not a
+	 * {@link PipeServer#stop(java.time.Duration) stop}, which returns within its timeout
+	 * and is told once the listener returned. So are
+	 * {@link #onPipeRecreated(PipeServer, Path, boolean) re-created pipes}.
 	 * @param server the server
 	 * @param previous the state before
 	 * @param current the state now

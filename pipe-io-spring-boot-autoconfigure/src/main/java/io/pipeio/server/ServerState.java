@@ -1,5 +1,11 @@
 package io.pipeio.server;
 
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Queue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -7,6 +13,14 @@ import org.jspecify.annotations.Nullable;
  * told to the listener. While the server stays {@link PipeServerState#FAILED}, a failure
  * is counted and told only when its cause differs from the last one, so a pipe that stays
  * unusable (checked five times a second) is not reported over and over.
+ * <p>
+ * Changes are told in the order they were made, but under no lock: a listener that blocks
+ * (an event listener making a slow call about a failure the watchdog saw) would otherwise
+ * hold up every other change, and a stop with it, past the stop's timeout. A thread that
+ * holds the server's lifecycle lock leaves its changes to be told once it has given the
+ * lock back ({@link #tellPending(long)}). A change made while another thread is telling
+ * is told by that thread, after what it tells now; a start waits for that, a stop up to
+ * its deadline.
  *
  * @author pipe-io
  */
@@ -18,14 +32,31 @@ final class ServerState {
 
 	private final ChannelStatistics statistics;
 
+	/** Whether the calling thread holds the server's lifecycle lock. */
+	private final BooleanSupplier holdsLifecycleLock;
+
 	private volatile PipeServerState state = PipeServerState.STOPPED;
 
 	private volatile @Nullable Throwable lastFailure;
 
-	ServerState(PipeServer server, PipeServerListener listener, ChannelStatistics statistics) {
+	/** Changes not told yet, oldest first; guarded by {@code this}. */
+	private final Queue<Runnable> untold = new ArrayDeque<>();
+
+	/** The thread telling the changes, if any; guarded by {@code this}. */
+	private @Nullable Thread teller;
+
+	/** How many changes were queued to be told; guarded by {@code this}. */
+	private long changes;
+
+	/** How many changes were told; guarded by {@code this}. */
+	private long toldChanges;
+
+	ServerState(PipeServer server, PipeServerListener listener, ChannelStatistics statistics,
+			BooleanSupplier holdsLifecycleLock) {
 		this.server = server;
 		this.listener = listener;
 		this.statistics = statistics;
+		this.holdsLifecycleLock = holdsLifecycleLock;
 	}
 
 	PipeServerState get() {
@@ -51,19 +82,22 @@ final class ServerState {
 	 * would look broken to an operator who only stopped it.
 	 * @param ex the cause
 	 */
-	synchronized void fail(Throwable ex) {
-		Throwable last = this.lastFailure;
-		boolean stopping = this.state == PipeServerState.STOPPING || this.state == PipeServerState.STOPPED;
-		boolean again = (this.state == PipeServerState.FAILED || stopping) && last != null
-				&& String.valueOf(last).equals(String.valueOf(ex));
-		this.lastFailure = ex;
-		if (again) {
-			return;
+	void fail(Throwable ex) {
+		synchronized (this) {
+			Throwable last = this.lastFailure;
+			boolean stopping = this.state == PipeServerState.STOPPING || this.state == PipeServerState.STOPPED;
+			boolean again = (this.state == PipeServerState.FAILED || stopping) && last != null
+					&& String.valueOf(last).equals(String.valueOf(ex));
+			this.lastFailure = ex;
+			if (again) {
+				return;
+			}
+			this.statistics.recordError(ex);
+			if (!stopping) {
+				change(PipeServerState.FAILED, ex);
+			}
 		}
-		this.statistics.recordError(ex);
-		if (!stopping) {
-			set(PipeServerState.FAILED, ex);
-		}
+		tellUnlessHeldBack();
 	}
 
 	/**
@@ -73,10 +107,13 @@ final class ServerState {
 	 * The next check looks again.
 	 * @param failureBefore the last failure as the check began
 	 */
-	synchronized void recover(@Nullable Throwable failureBefore) {
-		if (this.state == PipeServerState.FAILED && this.lastFailure == failureBefore) {
-			set(PipeServerState.RUNNING, null);
+	void recover(@Nullable Throwable failureBefore) {
+		synchronized (this) {
+			if (this.state == PipeServerState.FAILED && this.lastFailure == failureBefore) {
+				change(PipeServerState.RUNNING, null);
+			}
 		}
+		tellUnlessHeldBack();
 	}
 
 	/**
@@ -85,13 +122,142 @@ final class ServerState {
 	 * @param next the new state
 	 * @param cause the failure behind a change to FAILED, otherwise {@code null}
 	 */
-	synchronized void set(PipeServerState next, @Nullable Throwable cause) {
+	void set(PipeServerState next, @Nullable Throwable cause) {
+		synchronized (this) {
+			change(next, cause);
+		}
+		tellUnlessHeldBack();
+	}
+
+	/**
+	 * Tell the listener that a pipe was made again, in order with the state changes: a
+	 * channel's recovery is told after the pipe that mended it.
+	 * @param path the pipe's path
+	 * @param created whether this server created the FIFO
+	 */
+	void pipeRecreated(Path path, boolean created) {
+		synchronized (this) {
+			queue(() -> this.listener.onPipeRecreated(this.server, path, created));
+		}
+		tellUnlessHeldBack();
+	}
+
+	/**
+	 * Tell the listener what changed and is not told yet, unless another thread is
+	 * telling it: the lifecycle lock's holder calls this once it gave the lock back. A
+	 * listener's exception reaches the caller once the rest is told.
+	 */
+	void tellPending() {
+		tellPending(0);
+	}
+
+	/**
+	 * Tell the listener what changed and is not told yet; if another thread is telling
+	 * it, wait a while for that thread to have told what changed until now, so that a
+	 * stop's caller sees its changes told when it returns unless a listener blocks.
+	 * @param waitNanos how long to wait for another thread at most; zero waits not at
+	 * all, {@link Long#MAX_VALUE} without limit
+	 */
+	void tellPending(long waitNanos) {
+		long deadline = System.nanoTime() + ((waitNanos == Long.MAX_VALUE) ? 0 : waitNanos);
+		synchronized (this) {
+			long mine = this.changes;
+			// A listener that stops the server from within is told next by this very
+			// loop.
+			while (this.teller != null && this.teller != Thread.currentThread() && this.toldChanges < mine) {
+				long left = deadline - System.nanoTime();
+				if (waitNanos != Long.MAX_VALUE && left <= 0) {
+					return;
+				}
+				try {
+					if (waitNanos == Long.MAX_VALUE) {
+						wait();
+					}
+					else {
+						TimeUnit.NANOSECONDS.timedWait(this, left);
+					}
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					return;
+				}
+			}
+			if (this.teller != null || this.untold.isEmpty()) {
+				return;
+			}
+			this.teller = Thread.currentThread();
+		}
+		tellAll();
+	}
+
+	private void tellAll() {
+		@Nullable RuntimeException firstFailure = null;
+		@Nullable Error firstError = null;
+		while (true) {
+			Runnable next;
+			synchronized (this) {
+				next = this.untold.poll();
+				if (next == null) {
+					this.teller = null;
+					notifyAll();
+					break;
+				}
+			}
+			try {
+				next.run();
+			}
+			catch (RuntimeException ex) {
+				firstFailure = keepFirst(firstFailure, ex);
+			}
+			catch (Error ex) {
+				firstError = keepFirst(firstError, ex);
+			}
+			finally {
+				synchronized (this) {
+					this.toldChanges++;
+					notifyAll();
+				}
+			}
+		}
+		if (firstError != null) {
+			if (firstFailure != null) {
+				firstError.addSuppressed(firstFailure);
+			}
+			throw firstError;
+		}
+		if (firstFailure != null) {
+			throw firstFailure;
+		}
+	}
+
+	private void change(PipeServerState next, @Nullable Throwable cause) {
 		PipeServerState previous = this.state;
 		if (previous == next && next != PipeServerState.FAILED) {
 			return;
 		}
 		this.state = next;
-		this.listener.onStateChanged(this.server, previous, next, cause);
+		queue(() -> this.listener.onStateChanged(this.server, previous, next, cause));
+	}
+
+	private void queue(Runnable telling) {
+		this.untold.add(telling);
+		this.changes++;
+	}
+
+	private void tellUnlessHeldBack() {
+		if (!this.holdsLifecycleLock.getAsBoolean()) {
+			tellPending();
+		}
+	}
+
+	private static <T extends Throwable> T keepFirst(@Nullable T first, T next) {
+		if (first == null) {
+			return next;
+		}
+		if (first != next) {
+			first.addSuppressed(next);
+		}
+		return first;
 	}
 
 }

@@ -181,7 +181,7 @@ class PipeServerEngineFailureTests extends PipeServerTestSupport {
 	}
 
 	@Test
-	void aWriterThatFailsWhileTheWatchdogChecksTheChannelIsNotReportedRecovered() throws Exception {
+	void aWriterThatFailsAsTheWatchdogMendsAPipeIsNotReportedRecovered() throws Exception {
 		List<String> transitions = new CopyOnWriteArrayList<>();
 		AtomicReference<@Nullable PipeServer> started = new AtomicReference<>();
 		PipeServer server = this.pipes.server(this.pipes.settings().build(), this.pipes.recorder,
@@ -195,9 +195,9 @@ class PipeServerEngineFailureTests extends PipeServerTestSupport {
 
 					@Override
 					public void onPipeRecreated(PipeServer server, Path path, boolean created) {
-						// Told by the watchdog's check once it found the writer alive:
-						// the
-						// writer fails now, before the check ends.
+						// Told by the watchdog once its check found the writer alive:
+						// the writer fails now, before the next check. A failure within
+						// the check itself is ServerStateTests' case.
 						if (started.get() != null && path.equals(server.getSettings().getOutPath())) {
 							failTheWriter(server);
 							await().atMost(RECOVERED_WITHIN).until(() -> server.getState() == PipeServerState.FAILED);

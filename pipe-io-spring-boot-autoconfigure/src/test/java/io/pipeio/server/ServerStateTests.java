@@ -1,19 +1,30 @@
 package io.pipeio.server;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.awaitility.Awaitility.await;
 
 /**
  * What a failure does to a channel's state: it fails a running one, told once while the
  * cause stays the same, and only becomes the last error of one that is stopping or
- * stopped.
+ * stopped. And how changes are told: in order, under no lock, and not while the lifecycle
+ * lock is held.
  */
 class ServerStateTests {
 
@@ -55,7 +66,139 @@ class ServerStateTests {
 		assertThat(this.told).containsExactly("STOPPED->RUNNING", "RUNNING->STOPPING", "STOPPING->STOPPED");
 	}
 
+	@Test
+	void aCheckRecoversAChannelOnlyIfItDidNotFailAgainSinceTheCheckBegan() {
+		ServerState state = state(new ChannelStatistics(HandlerStatistics.NONE));
+		state.set(PipeServerState.RUNNING, null);
+		state.fail(new IllegalStateException("pipe gone"));
+		Throwable failureBefore = state.lastFailure();
+		// the writer ends while the check finds the pipe mended
+		state.fail(new IllegalStateException("writer ended"));
+		state.recover(failureBefore);
+		assertThat(state.get()).isEqualTo(PipeServerState.FAILED);
+		state.recover(state.lastFailure());
+		assertThat(state.get()).isEqualTo(PipeServerState.RUNNING);
+		assertThat(this.told).containsExactly("STOPPED->RUNNING", "RUNNING->FAILED pipe gone",
+				"FAILED->FAILED writer ended", "FAILED->RUNNING");
+	}
+
+	@Test
+	void changesMadeWhileTheLifecycleLockIsHeldAreToldOnceItIsGivenBack() {
+		AtomicBoolean locked = new AtomicBoolean(true);
+		ServerState state = state(new ChannelStatistics(HandlerStatistics.NONE), locked::get, null);
+		state.set(PipeServerState.STARTING, null);
+		state.pipeRecreated(this.directory.resolve("test.in"), true);
+		state.set(PipeServerState.RUNNING, null);
+		assertThat(state.get()).isEqualTo(PipeServerState.RUNNING);
+		assertThat(this.told).isEmpty();
+		locked.set(false);
+		state.tellPending();
+		assertThat(this.told).containsExactly("STOPPED->STARTING", "recreated test.in", "STARTING->RUNNING");
+	}
+
+	@Test
+	void aChangeMadeWhileAnotherThreadTellsIsToldByThatThreadAfterwardsAndInOrder() throws Exception {
+		CountDownLatch telling = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		ServerState state = state(new ChannelStatistics(HandlerStatistics.NONE), () -> false, (current) -> {
+			if (current == PipeServerState.FAILED) {
+				telling.countDown();
+				awaitLatch(release);
+			}
+		});
+		state.set(PipeServerState.RUNNING, null);
+		CompletableFuture<Void> failing = CompletableFuture
+			.runAsync(() -> state.fail(new IllegalStateException("pipe gone")));
+		awaitLatch(telling);
+		// Neither waits for the listener the other thread is in.
+		state.recover(state.lastFailure());
+		state.set(PipeServerState.STOPPING, null);
+		assertThat(this.told).containsExactly("STOPPED->RUNNING", "RUNNING->FAILED pipe gone");
+		release.countDown();
+		failing.get(10, TimeUnit.SECONDS);
+		assertThat(this.told).containsExactly("STOPPED->RUNNING", "RUNNING->FAILED pipe gone", "FAILED->RUNNING",
+				"RUNNING->STOPPING");
+	}
+
+	@Test
+	void aStopWaitsForTheThreadTellingAnEarlierChangeUntilItsDeadline() throws Exception {
+		CountDownLatch telling = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		AtomicBoolean locked = new AtomicBoolean();
+		ServerState state = state(new ChannelStatistics(HandlerStatistics.NONE), locked::get, (current) -> {
+			if (current == PipeServerState.FAILED) {
+				telling.countDown();
+				awaitLatch(release);
+			}
+		});
+		state.set(PipeServerState.RUNNING, null);
+		CompletableFuture<Void> failing = CompletableFuture
+			.runAsync(() -> state.fail(new IllegalStateException("pipe gone")));
+		awaitLatch(telling);
+		locked.set(true);
+		state.set(PipeServerState.STOPPING, null);
+		locked.set(false);
+		// past its deadline, it returns with its change not told
+		state.tellPending(TimeUnit.MILLISECONDS.toNanos(50));
+		assertThat(this.told).doesNotContain("FAILED->STOPPING");
+		Thread stopping = new Thread(() -> state.tellPending(TimeUnit.SECONDS.toNanos(20)));
+		stopping.start();
+		await().atMost(Duration.ofSeconds(10)).until(() -> stopping.getState() == Thread.State.TIMED_WAITING);
+		release.countDown();
+		stopping.join(TimeUnit.SECONDS.toMillis(10));
+		assertThat(stopping.isAlive()).isFalse();
+		// waited for the other thread, which told its change
+		assertThat(this.told).containsExactly("STOPPED->RUNNING", "RUNNING->FAILED pipe gone", "FAILED->STOPPING");
+		failing.get(10, TimeUnit.SECONDS);
+	}
+
+	@Test
+	void aListenerThatChangesTheStateIsToldThatChangeNextWithoutWaitingForItself() {
+		AtomicReference<@Nullable ServerState> self = new AtomicReference<>();
+		ServerState state = state(new ChannelStatistics(HandlerStatistics.NONE), () -> false, (current) -> {
+			ServerState changed = self.get();
+			if (current == PipeServerState.FAILED && changed != null) {
+				changed.set(PipeServerState.STOPPING, null);
+				changed.tellPending(Long.MAX_VALUE);
+				ServerStateTests.this.told.add("stop returned");
+			}
+		});
+		self.set(state);
+		state.set(PipeServerState.RUNNING, null);
+		state.fail(new IllegalStateException("pipe gone"));
+		assertThat(this.told).containsExactly("STOPPED->RUNNING", "RUNNING->FAILED pipe gone", "stop returned",
+				"FAILED->STOPPING");
+	}
+
+	@Test
+	void aListenerThatThrowsDoesNotKeepTheLaterChangesFromBeingTold() {
+		ServerState state = state(new ChannelStatistics(HandlerStatistics.NONE), () -> false, (current) -> {
+			if (current == PipeServerState.STARTING) {
+				throw new IllegalStateException("listener failed");
+			}
+		});
+		assertThatIllegalStateException().isThrownBy(() -> state.set(PipeServerState.STARTING, null))
+			.withMessage("listener failed");
+		state.set(PipeServerState.RUNNING, null);
+		assertThat(this.told).containsExactly("STOPPED->STARTING", "STARTING->RUNNING");
+	}
+
+	private static void awaitLatch(CountDownLatch latch) {
+		try {
+			assertThat(latch.await(10, TimeUnit.SECONDS)).isTrue();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
 	private ServerState state(ChannelStatistics statistics) {
+		return state(statistics, () -> false, null);
+	}
+
+	private ServerState state(ChannelStatistics statistics, BooleanSupplier holdsLifecycleLock,
+			@Nullable Consumer<PipeServerState> afterTelling) {
 		PipeServer server = new PipeServer(PipeServerSettings
 			.builder("test", this.directory.resolve("test.in"), this.directory.resolve("test.out"))
 			.build(), (buffer, offset, length) -> {
@@ -67,9 +210,17 @@ class ServerStateTests {
 					@Nullable Throwable cause) {
 				ServerStateTests.this.told
 					.add(previous + "->" + current + ((cause != null) ? " " + cause.getMessage() : ""));
+				if (afterTelling != null) {
+					afterTelling.accept(current);
+				}
 			}
 
-		}, statistics);
+			@Override
+			public void onPipeRecreated(PipeServer changed, Path path, boolean created) {
+				ServerStateTests.this.told.add("recreated " + path.getFileName());
+			}
+
+		}, statistics, holdsLifecycleLock);
 	}
 
 }

@@ -1,0 +1,136 @@
+package io.pipeio.server;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A listener that blocks on the watchdog's thread, such as an event listener making a
+ * slow call about a failure, holds up that thread only: a stop of the channel it is told
+ * about still returns within its timeout, and the changes made meanwhile are told later,
+ * in order.
+ */
+class PipeServerBlockedListenerTests extends PipeServerTestSupport {
+
+	private static final Duration STOP_TIMEOUT = Duration.ofMillis(500);
+
+	/** Far beyond the stop's timeout, far below the test's. */
+	private static final Duration STOPPED_WITHIN = Duration.ofSeconds(8);
+
+	private final CountDownLatch release = new CountDownLatch(1);
+
+	private final CountDownLatch blocked = new CountDownLatch(1);
+
+	private final List<String> told = new CopyOnWriteArrayList<>();
+
+	@Test
+	void aStopReturnsWithinItsTimeoutWhileTheWatchdogTellsOfARecreatedPipe() throws Exception {
+		PipeServer server = start(new PipeServerListener() {
+
+			@Override
+			public void onStateChanged(PipeServer changed, PipeServerState previous, PipeServerState current,
+					@Nullable Throwable cause) {
+				tell(previous + "->" + current);
+			}
+
+			@Override
+			public void onPipeRecreated(PipeServer changed, Path path, boolean created) {
+				tell("recreated " + path.getFileName());
+				blockOnTheWatchdog();
+			}
+
+		});
+		Files.delete(this.pipes.in());
+		stopWhileBlocked(server);
+		assertThat(this.told).containsExactly("STOPPED->STARTING", "STARTING->RUNNING", "recreated test.in",
+				"RUNNING->STOPPING", "STOPPING->STOPPED");
+	}
+
+	@Test
+	void aStopReturnsWithinItsTimeoutWhileTheWatchdogTellsOfAFailure() throws Exception {
+		PipeServer server = start(new PipeServerListener() {
+
+			@Override
+			public void onStateChanged(PipeServer changed, PipeServerState previous, PipeServerState current,
+					@Nullable Throwable cause) {
+				tell(previous + "->" + current);
+				if (current == PipeServerState.FAILED) {
+					blockOnTheWatchdog();
+				}
+			}
+
+		});
+		// Not a FIFO, and not the server's own: the watchdog fails the channel rather
+		// than use or replace it.
+		Files.delete(this.pipes.in());
+		Files.writeString(this.pipes.in(), "a regular file\n");
+		stopWhileBlocked(server);
+		assertThat(this.told).containsExactly("STOPPED->STARTING", "STARTING->RUNNING", "RUNNING->FAILED",
+				"FAILED->STOPPING", "STOPPING->STOPPED");
+		assertThat(this.pipes.in()).hasContent("a regular file");
+	}
+
+	private PipeServer start(PipeServerListener listener) throws Exception {
+		PipeServer server = this.pipes.server(this.pipes.settings().build(), (buffer, offset, length) -> {
+		}, listener);
+		server.start();
+		return server;
+	}
+
+	private void tell(String change) {
+		this.told.add(change);
+	}
+
+	private void blockOnTheWatchdog() {
+		if (!Thread.currentThread().getName().equals("pipe-io-watchdog")) {
+			this.told.add("told on " + Thread.currentThread().getName() + ", not the watchdog");
+			return;
+		}
+		this.blocked.countDown();
+		// Deaf to the interrupt of a stop that ends the watchdog, as a slow call may be.
+		boolean interrupted = false;
+		while (this.release.getCount() > 0) {
+			try {
+				this.release.await();
+			}
+			catch (InterruptedException ex) {
+				interrupted = true;
+			}
+		}
+		if (interrupted) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/**
+	 * Stop the server while the watchdog is blocked in the listener, then let the
+	 * listener go: the stop returned in time, and what it changed is told once the
+	 * listener returned.
+	 */
+	private void stopWhileBlocked(PipeServer server) throws Exception {
+		try {
+			await().atMost(STOPPED_WITHIN).until(() -> this.blocked.getCount() == 0);
+			CompletableFuture<Void> stop = CompletableFuture.runAsync(() -> server.stop(STOP_TIMEOUT));
+			await().atMost(STOPPED_WITHIN).until(stop::isDone);
+			stop.get();
+			assertThat(server.getState()).isEqualTo(PipeServerState.STOPPED);
+			// still telling the earlier change on the watchdog's thread
+			assertThat(this.told).doesNotContain("STOPPING->STOPPED");
+		}
+		finally {
+			this.release.countDown();
+		}
+		await().atMost(STOPPED_WITHIN).until(() -> this.told.contains("STOPPING->STOPPED"));
+	}
+
+}
