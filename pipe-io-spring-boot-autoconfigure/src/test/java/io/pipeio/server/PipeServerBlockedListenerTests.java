@@ -35,21 +35,7 @@ class PipeServerBlockedListenerTests extends PipeServerTestSupport {
 
 	@Test
 	void aStopReturnsWithinItsTimeoutWhileTheWatchdogTellsOfARecreatedPipe() throws Exception {
-		PipeServer server = start(new PipeServerListener() {
-
-			@Override
-			public void onStateChanged(PipeServer changed, PipeServerState previous, PipeServerState current,
-					@Nullable Throwable cause) {
-				tell(previous + "->" + current);
-			}
-
-			@Override
-			public void onPipeRecreated(PipeServer changed, Path path, boolean created) {
-				tell("recreated " + path.getFileName());
-				blockOnTheWatchdog();
-			}
-
-		});
+		PipeServer server = startBlockingOn("recreated test.in");
 		Files.delete(this.pipes.in());
 		stopWhileBlocked(server);
 		assertThat(this.told).containsExactly("STOPPED->STARTING", "STARTING->RUNNING", "recreated test.in",
@@ -58,18 +44,7 @@ class PipeServerBlockedListenerTests extends PipeServerTestSupport {
 
 	@Test
 	void aStopReturnsWithinItsTimeoutWhileTheWatchdogTellsOfAFailure() throws Exception {
-		PipeServer server = start(new PipeServerListener() {
-
-			@Override
-			public void onStateChanged(PipeServer changed, PipeServerState previous, PipeServerState current,
-					@Nullable Throwable cause) {
-				tell(previous + "->" + current);
-				if (current == PipeServerState.FAILED) {
-					blockOnTheWatchdog();
-				}
-			}
-
-		});
+		PipeServer server = startBlockingOn("RUNNING->FAILED");
 		// Not a FIFO, and not the server's own: the watchdog fails the channel rather
 		// than use or replace it.
 		Files.delete(this.pipes.in());
@@ -80,15 +55,35 @@ class PipeServerBlockedListenerTests extends PipeServerTestSupport {
 		assertThat(this.pipes.in()).hasContent("a regular file");
 	}
 
-	private PipeServer start(PipeServerListener listener) throws Exception {
+	/**
+	 * Start a server whose listener records what it is told and blocks when told the
+	 * given change on the watchdog's thread.
+	 */
+	private PipeServer startBlockingOn(String change) throws Exception {
 		PipeServer server = this.pipes.server(this.pipes.settings().build(), (buffer, offset, length) -> {
-		}, listener);
+		}, new PipeServerListener() {
+
+			@Override
+			public void onStateChanged(PipeServer changed, PipeServerState previous, PipeServerState current,
+					@Nullable Throwable cause) {
+				tell(previous + "->" + current, change);
+			}
+
+			@Override
+			public void onPipeRecreated(PipeServer changed, Path path, boolean created) {
+				tell("recreated " + path.getFileName(), change);
+			}
+
+		});
 		server.start();
 		return server;
 	}
 
-	private void tell(String change) {
+	private void tell(String change, String blockingChange) {
 		this.told.add(change);
+		if (change.equals(blockingChange)) {
+			blockOnTheWatchdog();
+		}
 	}
 
 	private void blockOnTheWatchdog() {

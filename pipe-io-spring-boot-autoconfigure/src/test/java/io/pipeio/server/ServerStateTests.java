@@ -33,6 +33,8 @@ class ServerStateTests {
 
 	private final List<String> told = new CopyOnWriteArrayList<>();
 
+	private final CountDownLatch failureTold = new CountDownLatch(1);
+
 	@Test
 	void aFailureFailsARunningChannelAndIsToldOnceWhileItsCauseStaysTheSame() {
 		ChannelStatistics statistics = new ChannelStatistics(HandlerStatistics.NONE);
@@ -98,18 +100,9 @@ class ServerStateTests {
 
 	@Test
 	void aChangeMadeWhileAnotherThreadTellsIsToldByThatThreadAfterwardsAndInOrder() throws Exception {
-		CountDownLatch telling = new CountDownLatch(1);
 		CountDownLatch release = new CountDownLatch(1);
-		ServerState state = state(new ChannelStatistics(HandlerStatistics.NONE), () -> false, (current) -> {
-			if (current == PipeServerState.FAILED) {
-				telling.countDown();
-				awaitLatch(release);
-			}
-		});
-		state.set(PipeServerState.RUNNING, null);
-		CompletableFuture<Void> failing = CompletableFuture
-			.runAsync(() -> state.fail(new IllegalStateException("pipe gone")));
-		awaitLatch(telling);
+		ServerState state = state(new ChannelStatistics(HandlerStatistics.NONE), () -> false, blockOnFailure(release));
+		CompletableFuture<Void> failing = failWhileRunning(state);
 		// Neither waits for the listener the other thread is in.
 		state.recover(state.lastFailure());
 		state.set(PipeServerState.STOPPING, null);
@@ -122,19 +115,10 @@ class ServerStateTests {
 
 	@Test
 	void aStopWaitsForTheThreadTellingAnEarlierChangeUntilItsDeadline() throws Exception {
-		CountDownLatch telling = new CountDownLatch(1);
 		CountDownLatch release = new CountDownLatch(1);
 		AtomicBoolean locked = new AtomicBoolean();
-		ServerState state = state(new ChannelStatistics(HandlerStatistics.NONE), locked::get, (current) -> {
-			if (current == PipeServerState.FAILED) {
-				telling.countDown();
-				awaitLatch(release);
-			}
-		});
-		state.set(PipeServerState.RUNNING, null);
-		CompletableFuture<Void> failing = CompletableFuture
-			.runAsync(() -> state.fail(new IllegalStateException("pipe gone")));
-		awaitLatch(telling);
+		ServerState state = state(new ChannelStatistics(HandlerStatistics.NONE), locked::get, blockOnFailure(release));
+		CompletableFuture<Void> failing = failWhileRunning(state);
 		locked.set(true);
 		state.set(PipeServerState.STOPPING, null);
 		locked.set(false);
@@ -181,6 +165,30 @@ class ServerStateTests {
 			.withMessage("listener failed");
 		state.set(PipeServerState.RUNNING, null);
 		assertThat(this.told).containsExactly("STOPPED->STARTING", "STARTING->RUNNING");
+	}
+
+	/**
+	 * A listener action that blocks the thread telling a failure until released.
+	 */
+	private Consumer<PipeServerState> blockOnFailure(CountDownLatch release) {
+		return (current) -> {
+			if (current == PipeServerState.FAILED) {
+				this.failureTold.countDown();
+				awaitLatch(release);
+			}
+		};
+	}
+
+	/**
+	 * Set the state running, then fail it on another thread, returning once that thread
+	 * tells the failure.
+	 */
+	private CompletableFuture<Void> failWhileRunning(ServerState state) {
+		state.set(PipeServerState.RUNNING, null);
+		CompletableFuture<Void> failing = CompletableFuture
+			.runAsync(() -> state.fail(new IllegalStateException("pipe gone")));
+		awaitLatch(this.failureTold);
+		return failing;
 	}
 
 	private static void awaitLatch(CountDownLatch latch) {
