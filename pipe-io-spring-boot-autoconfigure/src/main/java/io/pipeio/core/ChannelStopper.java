@@ -9,6 +9,8 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
+import io.pipeio.server.PipeServerState;
+
 /**
  * Stops many channels at once, each on a thread of its own with the whole timeout: one
  * channel whose client stopped reading must not use up the time the others need to write
@@ -37,7 +39,9 @@ final class ChannelStopper {
 					return thread;
 				});
 		for (PipeChannel channel : channels) {
-			if (channel.isRunning()) {
+			// Also one stopping on another thread (an operator's stop by name): its stop
+			// here waits for that one, so that it is over when the channels' stop is.
+			if (channel.getState() != PipeServerState.STOPPED) {
 				stoppers.execute(() -> stop(channel, timeout));
 			}
 		}

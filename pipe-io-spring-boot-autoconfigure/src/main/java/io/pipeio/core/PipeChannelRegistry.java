@@ -311,9 +311,9 @@ public class PipeChannelRegistry implements SmartLifecycle, DisposableBean {
 	/**
 	 * Stop every channel, all at the same time, each writing its queued lines for at most
 	 * the shutdown timeout: a channel whose client stopped reading does not use up the
-	 * time of the others. Channels being unregistered on other threads meanwhile are
-	 * waited for within the same time, so that none of them runs on, nor its plug-in,
-	 * once this returns.
+	 * time of the others. Channels being stopped by name or unregistered on other threads
+	 * meanwhile are waited for within the same time, so that none of them runs on, nor
+	 * its plug-in, once this returns.
 	 */
 	@Override
 	public void stop() {

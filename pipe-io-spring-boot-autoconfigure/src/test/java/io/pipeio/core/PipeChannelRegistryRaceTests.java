@@ -1,5 +1,6 @@
 package io.pipeio.core;
 
+import java.io.FileInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -226,6 +227,41 @@ class PipeChannelRegistryRaceTests {
 				assertThat(process.isAlive()).as("the plug-in of a removed channel outlived the stop").isFalse();
 				assertThat(channel.getState()).isEqualTo(PipeServerState.STOPPED);
 				assertThat(unregistering.join()).isTrue();
+			});
+	}
+
+	/**
+	 * A channel an operator stops by name is no longer running while it drains its queued
+	 * replies, but it is not stopped yet: the registry's stop at shutdown must not return
+	 * before it is, with its pipes still there and its lines still being written (the
+	 * application may exit then).
+	 */
+	@Test
+	void theChannelsStopOnceAChannelBeingStoppedByNameStopped() throws Exception {
+		PipeIoContextRunners.withDirectory(this.directory)
+			.withPropertyValues("spring.lifecycle.timeout-per-shutdown-phase=6s",
+					"pipe-io.channels.draining.auto-startup=true")
+			.run((context) -> {
+				PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+				PipeChannel channel = registry.getRequiredChannel("draining");
+				// A client holds the out pipe open and reads nothing: the stop drains
+				// until its timeout.
+				try (FileInputStream client = new FileInputStream(this.directory.resolve("draining.out").toFile())) {
+					byte[] line = "x".repeat(1999).getBytes(StandardCharsets.US_ASCII);
+					for (int i = 0; i < 100; i++) {
+						channel.sendAsync(line);
+					}
+					Thread byName = new Thread(() -> registry.stop("draining"), "test-stop-by-name");
+					byName.setDaemon(true);
+					byName.start();
+					await().until(() -> channel.getState() == PipeServerState.STOPPING);
+					registry.stop();
+					assertThat(channel.getState()).as("the channel when the channels' stop returned")
+						.isEqualTo(PipeServerState.STOPPED);
+					assertThat(this.directory.resolve("draining.out")).doesNotExist();
+					byName.join(TimeUnit.SECONDS.toMillis(10));
+					assertThat(byName.isAlive()).isFalse();
+				}
 			});
 	}
 
