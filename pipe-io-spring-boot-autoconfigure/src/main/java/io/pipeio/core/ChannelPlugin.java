@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
+import io.pipeio.plugin.PluginHandover;
 import io.pipeio.plugin.PluginObserver;
 import io.pipeio.plugin.PluginSettings;
 import io.pipeio.plugin.PluginState;
@@ -29,7 +30,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @author pipe-io
  */
-final class ChannelPlugin implements PluginObserver {
+final class ChannelPlugin implements PluginObserver, PluginHandover {
 
 	/** What an out pipe not emptied after a plug-in's exit may do. */
 	private static final String UNREAD_RISK = "requests the plug-in left unread may reach its next instance";
@@ -66,7 +67,7 @@ final class ChannelPlugin implements PluginObserver {
 		this.stderr = LogFactory.getLog("io.pipeio.plugin." + channel.getName());
 		this.supervisor = new PluginSupervisor(channel.getName(),
 				Objects.requireNonNull(channel.getSettings().plugin(), "Only a channel with a plug-in has one"),
-				server.getSettings().getInPath(), server.getSettings().getOutPath(), this, server::checkServes);
+				server.getSettings().getInPath(), server.getSettings().getOutPath(), this, this, server::checkServes);
 		this.outPipe = new PluginOutPipe(channel, server, this.supervisor);
 	}
 
@@ -79,18 +80,26 @@ final class ChannelPlugin implements PluginObserver {
 	}
 
 	@Override
-	public void onStarted(PluginSupervisor plugin, long pid) {
+	public void started(PluginSupervisor plugin, long pid) {
 		// Its pipes are open, so the departure of an earlier instance is counted already,
 		// or never: the next one counted is this instance's.
 		this.departuresBefore = this.server.getClientDepartures();
 		this.outPipe.launched();
 		logger.info("Plug-in of channel '" + plugin.getChannel() + "' started, pid " + pid + ": "
 				+ String.join(" ", plugin.getSettings().command()));
+	}
+
+	/**
+	 * Told once the supervisor gave its lock back: an application's listener may stop the
+	 * channel, whose stop waits for that lock.
+	 */
+	@Override
+	public void onStarted(PluginSupervisor plugin, long pid) {
 		tellEach("start", (observer) -> observer.onStarted(plugin, pid));
 	}
 
 	@Override
-	public void onExited(PluginSupervisor plugin, int exitCode, boolean willRestart) {
+	public void exited(PluginSupervisor plugin, int exitCode, boolean willRestart) {
 		// An exit the supervisor restarts on its own leaves it in BACKOFF; a restart
 		// asked for finds it still RUNNING.
 		PluginState state = plugin.getState();
@@ -119,8 +128,15 @@ final class ChannelPlugin implements PluginObserver {
 			AtomicBoolean told = new AtomicBoolean();
 			this.channel.requests.failAll(PipeRequestOutcome.RESTARTED, reason, () -> discardUnread(told), exit);
 		}
-		tellEach("exit", (observer) -> observer.onExited(plugin, exitCode, willRestart));
 		this.outPipe.exited(willRestart);
+	}
+
+	/**
+	 * Told once the supervisor gave its lock back, as {@link #onStarted} is.
+	 */
+	@Override
+	public void onExited(PluginSupervisor plugin, int exitCode, boolean willRestart) {
+		tellEach("exit", (observer) -> observer.onExited(plugin, exitCode, willRestart));
 	}
 
 	/**

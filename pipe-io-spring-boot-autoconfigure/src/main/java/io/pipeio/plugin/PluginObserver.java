@@ -1,8 +1,10 @@
 package io.pipeio.plugin;
 
 /**
- * Told what a {@link PluginSupervisor} does. Called on the supervisor's threads: be
- * quick.
+ * Told what a {@link PluginSupervisor} does: in order, on the thread that did it (or that
+ * is telling an earlier change), with no lock of the supervisor held, so an observer may
+ * stop or restart the plug-in or its channel. Be quick all the same: the supervisor's own
+ * thread is held up meanwhile.
  *
  * @author pipe-io
  */

@@ -38,7 +38,15 @@ public final class PluginSupervisor {
 
 	private final PluginObserver observer;
 
+	private final PluginHandover handover;
+
 	private final FifoCheck fifoCheck;
+
+	/** The observer's calls, made once this supervisor's lock is given back. */
+	private final ObserverCalls calls = new ObserverCalls();
+
+	/** The executor's thread, which must not wait for its own end. */
+	private volatile @Nullable Thread executorThread;
 
 	private final RestartBudget budget;
 
@@ -89,11 +97,31 @@ public final class PluginSupervisor {
 	 */
 	public PluginSupervisor(String channel, PluginSettings settings, Path inPipe, Path outPipe, PluginObserver observer,
 			FifoCheck fifoCheck) {
+		this(channel, settings, inPipe, outPipe, observer, new PluginHandover() {
+		}, fifoCheck);
+	}
+
+	/**
+	 * Create a supervisor whose stdio FIFOs are checked before each launch, with work to
+	 * do between one instance and the next.
+	 * @param channel the channel name
+	 * @param settings how to run the plug-in
+	 * @param inPipe the pipe the channel reads (the plug-in's stdout in stdio mode)
+	 * @param outPipe the pipe the channel writes (the plug-in's stdin in stdio mode)
+	 * @param observer told of starts, exits and stderr lines
+	 * @param handover called as an instance starts and ends, before anything else happens
+	 * to the plug-in
+	 * @param fifoCheck told of the FIFOs opened at the paths in stdio mode, before they
+	 * are handed to the process; throws to refuse them (the launch then fails)
+	 */
+	public PluginSupervisor(String channel, PluginSettings settings, Path inPipe, Path outPipe, PluginObserver observer,
+			PluginHandover handover, FifoCheck fifoCheck) {
 		this.channel = channel;
 		this.settings = settings;
 		this.inPipe = inPipe;
 		this.outPipe = outPipe;
 		this.observer = observer;
+		this.handover = handover;
 		this.fifoCheck = fifoCheck;
 		this.budget = new RestartBudget(settings);
 	}
@@ -101,17 +129,21 @@ public final class PluginSupervisor {
 	/**
 	 * Launch the plug-in (call once its channel runs). Does nothing if it runs already.
 	 */
-	public synchronized void start() {
-		if (this.executor != null) {
-			return;
+	public void start() {
+		synchronized (this) {
+			if (this.executor != null) {
+				return;
+			}
+			this.executor = Executors.newSingleThreadScheduledExecutor((task) -> {
+				Thread thread = new Thread(task, "pipe-io-plugin-" + this.channel);
+				thread.setDaemon(true);
+				this.executorThread = thread;
+				return thread;
+			});
+			this.budget.reset();
+			launch(++this.generation);
 		}
-		this.executor = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "pipe-io-plugin-" + this.channel);
-			thread.setDaemon(true);
-			return thread;
-		});
-		this.budget.reset();
-		launch(++this.generation);
+		this.calls.tellPending(this);
 	}
 
 	/**
@@ -140,9 +172,19 @@ public final class PluginSupervisor {
 			this.endedUntilRestarted = false;
 			terminate(false, grace);
 		}
+		this.calls.tellPending(this);
 		if (stopped != null) {
 			stopped.shutdownNow();
-			awaitQuietly(stopped);
+			// Not for an observer told on the executor's thread: it may be this very
+			// call,
+			// or wait for the caller (an application's listener stopping the channel
+			// while
+			// the channel's stop, holding the channel's lock, stops the plug-in). That
+			// thread
+			// ends once the observer returns, and launches nothing any more.
+			if (!isTellingOnTheExecutor()) {
+				awaitQuietly(stopped);
+			}
 		}
 	}
 
@@ -150,15 +192,18 @@ public final class PluginSupervisor {
 	 * Stop the running plug-in (SIGTERM, then SIGKILL) and start it again at once, also
 	 * after FAILED.
 	 */
-	public synchronized void restart() {
-		if (this.executor == null) {
-			throw new IllegalStateException("The plug-in of channel '" + this.channel + "' is not started");
+	public void restart() {
+		synchronized (this) {
+			if (this.executor == null) {
+				throw new IllegalStateException("The plug-in of channel '" + this.channel + "' is not started");
+			}
+			int next = ++this.generation;
+			terminate(true, this.settings.stopTimeout());
+			this.budget.reset();
+			this.restarts++;
+			launch(next);
 		}
-		int next = ++this.generation;
-		terminate(true, this.settings.stopTimeout());
-		this.budget.reset();
-		this.restarts++;
-		launch(next);
+		this.calls.tellPending(this);
 	}
 
 	/**
@@ -167,11 +212,14 @@ public final class PluginSupervisor {
 	 * channel no longer serves.
 	 * @return whether it was restarted
 	 */
-	public synchronized boolean restartUnlessStopped() {
-		if (this.executor == null || JvmShutdown.inProgress()) {
-			return false;
+	public boolean restartUnlessStopped() {
+		synchronized (this) {
+			if (this.executor == null || JvmShutdown.inProgress()) {
+				return false;
+			}
+			restart();
 		}
-		restart();
+		this.calls.tellPending(this);
 		return true;
 	}
 
@@ -183,24 +231,27 @@ public final class PluginSupervisor {
 		}
 		int code = running.terminate(grace);
 		this.lastExitCode = code;
-		this.observer.onExited(this, code, willRestart);
+		ended(code, willRestart);
 	}
 
 	/**
 	 * Launch again after the wait, unless a stop or a restart came first, or the JVM
 	 * began to shut down: only a restart that happens is counted.
 	 */
-	private synchronized void relaunch(int launchGeneration) {
-		if (launchGeneration != this.generation || this.executor == null) {
-			return;
+	private void relaunch(int launchGeneration) {
+		synchronized (this) {
+			if (launchGeneration != this.generation || this.executor == null) {
+				return;
+			}
+			if (JvmShutdown.inProgress()) {
+				// the exit came a moment before the shutdown began: not started again
+				this.state = PluginState.STOPPED;
+				return;
+			}
+			this.restarts++;
+			launch(launchGeneration);
 		}
-		if (JvmShutdown.inProgress()) {
-			// the exit came a moment before the shutdown began: not started again
-			this.state = PluginState.STOPPED;
-			return;
-		}
-		this.restarts++;
-		launch(launchGeneration);
+		this.calls.tellPending(this);
 	}
 
 	private synchronized void launch(int launchGeneration) {
@@ -238,9 +289,11 @@ public final class PluginSupervisor {
 				// stopped meanwhile
 			}
 		});
-		// Told once the exit is watched: an observer that throws must not leave a process
-		// nobody restarts or stops. (The exit waits for this lock, so it is told after.)
-		this.observer.onStarted(this, started.process().pid());
+		// Once the exit is watched: a handover that throws must not leave a process
+		// nobody restarts or stops. (The exit waits for this lock, so it comes after.)
+		long pid = started.process().pid();
+		this.handover.started(this, pid);
+		this.calls.queue(() -> this.observer.onStarted(this, pid));
 	}
 
 	/**
@@ -250,7 +303,7 @@ public final class PluginSupervisor {
 	 */
 	private void launchFailed(String message) {
 		logger.warn("Plug-in of channel '" + this.channel + "': " + message + " (counted as an exit with code -1)");
-		this.observer.onStderrLine(this, message);
+		this.calls.queue(() -> this.observer.onStderrLine(this, message));
 	}
 
 	/**
@@ -261,6 +314,7 @@ public final class PluginSupervisor {
 	private void exitedOrSay(int exitGeneration, int code, Duration ran) {
 		try {
 			exited(exitGeneration, code, ran);
+			this.calls.tellPending(this);
 		}
 		catch (RuntimeException | Error ex) {
 			// An error too (a class that cannot be loaded while the process is out of
@@ -293,7 +347,7 @@ public final class PluginSupervisor {
 		}
 		if (JvmShutdown.endedWithTheApplication(code)) {
 			this.state = PluginState.STOPPED;
-			this.observer.onExited(this, code, false);
+			ended(code, false);
 			return;
 		}
 		boolean wanted = this.budget.wanted(code);
@@ -308,7 +362,21 @@ public final class PluginSupervisor {
 			this.state = (wanted || code != 0) ? PluginState.FAILED : PluginState.STOPPED;
 			this.endedUntilRestarted = true;
 		}
-		this.observer.onExited(this, code, restart);
+		ended(code, restart);
+	}
+
+	/**
+	 * An instance ended, under this supervisor's lock: the handover runs now, before the
+	 * next launch can; the observer is told once the lock is given back.
+	 */
+	private void ended(int code, boolean willRestart) {
+		this.handover.exited(this, code, willRestart);
+		this.calls.queue(() -> this.observer.onExited(this, code, willRestart));
+	}
+
+	private boolean isTellingOnTheExecutor() {
+		Thread thread = this.executorThread;
+		return thread != null && (thread == Thread.currentThread() || this.calls.isTeller(thread));
 	}
 
 	private static void awaitQuietly(ScheduledExecutorService executor) {

@@ -1,0 +1,34 @@
+package io.pipeio.plugin;
+
+/**
+ * Work to do between one instance of the plug-in and the next, such as failing the
+ * requests an instance took with it: called under the supervisor's lock as an instance
+ * starts and as it ends, so no next instance starts meanwhile. Be quick, and do not wait
+ * for anything that may wait for this supervisor; the {@link PluginObserver} is told
+ * afterwards, under no lock.
+ *
+ * @author pipe-io
+ * @see PluginSupervisor#PluginSupervisor(String, PluginSettings, java.nio.file.Path,
+ * java.nio.file.Path, PluginObserver, PluginHandover, PluginSupervisor.FifoCheck)
+ */
+public interface PluginHandover {
+
+	/**
+	 * An instance started.
+	 * @param plugin the supervisor
+	 * @param pid the process id
+	 */
+	default void started(PluginSupervisor plugin, long pid) {
+	}
+
+	/**
+	 * An instance exited, or was stopped.
+	 * @param plugin the supervisor
+	 * @param exitCode its exit code (128 + n when killed by signal n), or -1 if it could
+	 * not be launched
+	 * @param willRestart whether it is started again
+	 */
+	default void exited(PluginSupervisor plugin, int exitCode, boolean willRestart) {
+	}
+
+}
