@@ -93,8 +93,10 @@ final class ServerState {
 				return;
 			}
 			this.statistics.recordError(ex);
-			if (!stopping) {
-				change(PipeServerState.FAILED, ex);
+			// Once a stop began nothing changes, and there is nothing for this thread to
+			// tell: an engine thread must not tell the stop's changes while it runs.
+			if (stopping || !change(PipeServerState.FAILED, ex)) {
+				return;
 			}
 		}
 		tellUnlessHeldBack();
@@ -109,8 +111,9 @@ final class ServerState {
 	 */
 	void recover(@Nullable Throwable failureBefore) {
 		synchronized (this) {
-			if (this.state == PipeServerState.FAILED && this.lastFailure == failureBefore) {
-				change(PipeServerState.RUNNING, null);
+			if (this.state != PipeServerState.FAILED || this.lastFailure != failureBefore
+					|| !change(PipeServerState.RUNNING, null)) {
+				return;
 			}
 		}
 		tellUnlessHeldBack();
@@ -124,7 +127,9 @@ final class ServerState {
 	 */
 	void set(PipeServerState next, @Nullable Throwable cause) {
 		synchronized (this) {
-			change(next, cause);
+			if (!change(next, cause)) {
+				return;
+			}
 		}
 		tellUnlessHeldBack();
 	}
@@ -193,6 +198,9 @@ final class ServerState {
 	private void tellAll() {
 		@Nullable RuntimeException firstFailure = null;
 		@Nullable Error firstError = null;
+		// A checked exception a listener threw without declaring it (a sneaky throw, a
+		// Kotlin listener): it too must not leave this thread the teller for good.
+		@Nullable Throwable firstUndeclared = null;
 		while (true) {
 			Runnable next;
 			synchronized (this) {
@@ -212,6 +220,9 @@ final class ServerState {
 			catch (Error ex) {
 				firstError = keepFirst(firstError, ex);
 			}
+			catch (Throwable ex) {
+				firstUndeclared = keepFirst(firstUndeclared, ex);
+			}
 			finally {
 				synchronized (this) {
 					this.toldChanges++;
@@ -220,23 +231,43 @@ final class ServerState {
 			}
 		}
 		if (firstError != null) {
-			if (firstFailure != null) {
-				firstError.addSuppressed(firstFailure);
-			}
+			addSuppressed(firstError, firstFailure);
+			addSuppressed(firstError, firstUndeclared);
 			throw firstError;
 		}
 		if (firstFailure != null) {
+			addSuppressed(firstFailure, firstUndeclared);
 			throw firstFailure;
+		}
+		if (firstUndeclared != null) {
+			throwUndeclared(firstUndeclared);
 		}
 	}
 
-	private void change(PipeServerState next, @Nullable Throwable cause) {
+	private static void addSuppressed(Throwable first, @Nullable Throwable other) {
+		if (other != null) {
+			first.addSuppressed(other);
+		}
+	}
+
+	/** Rethrow what a listener threw as it was, as it reached the caller before. */
+	@SuppressWarnings("unchecked")
+	private static <T extends Throwable> void throwUndeclared(Throwable ex) throws T {
+		throw (T) ex;
+	}
+
+	/**
+	 * Change the state and queue the change to be told.
+	 * @return whether it changed
+	 */
+	private boolean change(PipeServerState next, @Nullable Throwable cause) {
 		PipeServerState previous = this.state;
 		if (previous == next && next != PipeServerState.FAILED) {
-			return;
+			return false;
 		}
 		this.state = next;
 		queue(() -> this.listener.onStateChanged(this.server, previous, next, cause));
+		return true;
 	}
 
 	private void queue(Runnable telling) {

@@ -316,6 +316,44 @@ class PipeServerEngineFailureTests extends PipeServerTestSupport {
 		assertThat(server.getState()).isEqualTo(PipeServerState.RUNNING);
 	}
 
+	@Test
+	void anEngineThreadThatFailsWhileTheChannelStopsLeavesTheStopsChangesToTheStoppingThread() throws Exception {
+		List<String> transitions = new CopyOnWriteArrayList<>();
+		AtomicReference<@Nullable PipeServer> started = new AtomicReference<>();
+		PipeServer server = this.pipes.server(this.pipes.settings().build(), (buffer, offset, length) -> {
+			// the line is handled as the stop begins
+			await().atMost(RECOVERED_WITHIN).until(() -> {
+				PipeServer self = started.get();
+				return self != null && self.getState() == PipeServerState.STOPPING;
+			});
+			throw new IllegalStateException("handler failed");
+		}, new PipeServerListener() {
+
+			@Override
+			public void onStateChanged(PipeServer changed, PipeServerState previous, PipeServerState current,
+					@Nullable Throwable cause) {
+				transitions.add(previous + "->" + current + " on " + Thread.currentThread().getName());
+			}
+
+			@Override
+			public void onHandlerError(PipeServer failed, byte[] line, Throwable error) {
+				// fails the reader, or the loop's worker, while the stop runs
+				throw new StackOverflowError("thrown while reporting a handler error");
+			}
+
+		});
+		server.start();
+		started.set(server);
+		try (PipeTestClient writer = this.pipes.writer()) {
+			writer.send("line");
+			server.stop(TestPipes.STOP_TIMEOUT);
+		}
+		assertThat(server.getStatistics().getLastError().type()).isEqualTo(StackOverflowError.class.getName());
+		String stopping = Thread.currentThread().getName();
+		assertThat(transitions).containsExactly("STOPPED->STARTING on " + stopping, "STARTING->RUNNING on " + stopping,
+				"RUNNING->STOPPING on " + stopping, "STOPPING->STOPPED on " + stopping);
+	}
+
 	/**
 	 * Wait for the channel to report the failure and, at the watchdog's next check,
 	 * recover; the failure is its last error and was told to the listener.

@@ -1,5 +1,6 @@
 package io.pipeio.server;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -189,6 +191,43 @@ class ServerStateTests {
 			.runAsync(() -> state.fail(new IllegalStateException("pipe gone")));
 		awaitLatch(this.failureTold);
 		return failing;
+	}
+
+	@Test
+	void aListenerThatThrowsACheckedExceptionItDidNotDeclareDoesNotKeepTheLaterChangesFromBeingTold() throws Exception {
+		ServerState state = state(new ChannelStatistics(HandlerStatistics.NONE), () -> false, (current) -> {
+			if (current == PipeServerState.STARTING) {
+				throwUndeclared(new IOException("thrown by a listener that did not declare it"));
+			}
+		});
+		assertThat(catchThrowable(() -> state.set(PipeServerState.STARTING, null))).isInstanceOf(IOException.class);
+		state.set(PipeServerState.RUNNING, null);
+		// nor does a start on another thread wait for a teller that is gone
+		CompletableFuture.runAsync(() -> {
+			state.set(PipeServerState.STOPPING, null);
+			state.tellPending(Long.MAX_VALUE);
+		}).get(10, TimeUnit.SECONDS);
+		assertThat(this.told).containsExactly("STOPPED->STARTING", "STARTING->RUNNING", "RUNNING->STOPPING");
+	}
+
+	@Test
+	void aFailureOnceAStopBeganLeavesTheStopsChangesToTheStop() {
+		AtomicBoolean locked = new AtomicBoolean();
+		ServerState state = state(new ChannelStatistics(HandlerStatistics.NONE), locked::get, null);
+		state.set(PipeServerState.RUNNING, null);
+		locked.set(true);
+		state.set(PipeServerState.STOPPING, null);
+		locked.set(false);
+		// an engine thread, which holds no lock, fails as the stop closes its pipe
+		state.fail(new IllegalStateException("reader failed"));
+		assertThat(this.told).containsExactly("STOPPED->RUNNING");
+		state.tellPending(Long.MAX_VALUE);
+		assertThat(this.told).containsExactly("STOPPED->RUNNING", "RUNNING->STOPPING");
+	}
+
+	@SuppressWarnings("unchecked")
+	private static <T extends Throwable> void throwUndeclared(Throwable ex) throws T {
+		throw (T) ex;
 	}
 
 	private static void awaitLatch(CountDownLatch latch) {
