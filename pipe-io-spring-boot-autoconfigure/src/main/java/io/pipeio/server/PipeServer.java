@@ -29,6 +29,12 @@ public final class PipeServer {
 
 	private static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);
 
+	/**
+	 * How long a start waits for another thread to tell the changes made before its own:
+	 * bounded, since a listener there may wait for a lock the start's caller holds.
+	 */
+	private static final long START_TELLING_WAIT_NANOS = DEFAULT_STOP_TIMEOUT.toNanos();
+
 	private final PipeServerSettings settings;
 
 	private final PipeServerListener listener;
@@ -118,10 +124,13 @@ public final class PipeServer {
 			startUnderLock();
 		}
 		catch (IOException | RuntimeException | Error ex) {
-			tellPendingAfter(ex, Long.MAX_VALUE);
+			tellPendingAfter(ex, START_TELLING_WAIT_NANOS);
 			throw ex;
 		}
-		this.state.tellPending(Long.MAX_VALUE);
+		// Told on this thread once the lock is given back, after what another thread
+		// tells first; if a listener holds that one up, its changes are told there,
+		// later.
+		this.state.tellPending(START_TELLING_WAIT_NANOS);
 	}
 
 	private void startUnderLock() throws IOException {

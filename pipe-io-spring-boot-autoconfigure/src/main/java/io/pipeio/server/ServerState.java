@@ -1,9 +1,6 @@
 package io.pipeio.server;
 
 import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.Queue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import org.jspecify.annotations.Nullable;
@@ -14,13 +11,9 @@ import org.jspecify.annotations.Nullable;
  * is counted and told only when its cause differs from the last one, so a pipe that stays
  * unusable (checked five times a second) is not reported over and over.
  * <p>
- * Changes are told in the order they were made, but under no lock: a listener that blocks
- * (an event listener making a slow call about a failure the watchdog saw) would otherwise
- * hold up every other change, and a stop with it, past the stop's timeout. A thread that
- * holds the server's lifecycle lock leaves its changes to be told once it has given the
- * lock back ({@link #tellPending(long)}). A change made while another thread is telling
- * is told by that thread, after what it tells now; a start waits for that, a stop up to
- * its deadline.
+ * Changes are told in the order they were made, under no lock, as {@link ChangeTelling}
+ * says: a thread that holds the server's lifecycle lock tells its changes once it has
+ * given the lock back ({@link #tellPending(long)}).
  *
  * @author pipe-io
  */
@@ -32,31 +25,18 @@ final class ServerState {
 
 	private final ChannelStatistics statistics;
 
-	/** Whether the calling thread holds the server's lifecycle lock. */
-	private final BooleanSupplier holdsLifecycleLock;
+	private final ChangeTelling telling;
 
 	private volatile PipeServerState state = PipeServerState.STOPPED;
 
 	private volatile @Nullable Throwable lastFailure;
-
-	/** Changes not told yet, oldest first; guarded by {@code this}. */
-	private final Queue<Runnable> untold = new ArrayDeque<>();
-
-	/** The thread telling the changes, if any; guarded by {@code this}. */
-	private @Nullable Thread teller;
-
-	/** How many changes were queued to be told; guarded by {@code this}. */
-	private long changes;
-
-	/** How many changes were told; guarded by {@code this}. */
-	private long toldChanges;
 
 	ServerState(PipeServer server, PipeServerListener listener, ChannelStatistics statistics,
 			BooleanSupplier holdsLifecycleLock) {
 		this.server = server;
 		this.listener = listener;
 		this.statistics = statistics;
-		this.holdsLifecycleLock = holdsLifecycleLock;
+		this.telling = new ChangeTelling(holdsLifecycleLock);
 	}
 
 	PipeServerState get() {
@@ -148,112 +128,18 @@ final class ServerState {
 	}
 
 	/**
-	 * Tell the listener what changed and is not told yet, unless another thread is
-	 * telling it: the lifecycle lock's holder calls this once it gave the lock back. A
-	 * listener's exception reaches the caller once the rest is told.
-	 */
-	void tellPending() {
-		tellPending(0);
-	}
-
-	/**
-	 * Tell the listener what changed and is not told yet; if another thread is telling
-	 * it, wait a while for that thread to have told what changed until now, so that a
-	 * stop's caller sees its changes told when it returns unless a listener blocks.
-	 * @param waitNanos how long to wait for another thread at most; zero waits not at
-	 * all, {@link Long#MAX_VALUE} without limit
+	 * Tell the listener what this thread changed while it held the lifecycle lock, and
+	 * what nobody else is to tell, after what other threads tell first.
+	 * @param waitNanos how long to wait for other threads at most
+	 * @see ChangeTelling#tellPending(long)
 	 */
 	void tellPending(long waitNanos) {
-		long deadline = System.nanoTime() + ((waitNanos == Long.MAX_VALUE) ? 0 : waitNanos);
-		synchronized (this) {
-			long mine = this.changes;
-			// A listener that stops the server from within is told next by this very
-			// loop.
-			while (this.teller != null && this.teller != Thread.currentThread() && this.toldChanges < mine) {
-				long left = deadline - System.nanoTime();
-				if (waitNanos != Long.MAX_VALUE && left <= 0) {
-					return;
-				}
-				try {
-					if (waitNanos == Long.MAX_VALUE) {
-						wait();
-					}
-					else {
-						TimeUnit.NANOSECONDS.timedWait(this, left);
-					}
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-					return;
-				}
-			}
-			if (this.teller != null || this.untold.isEmpty()) {
-				return;
-			}
-			this.teller = Thread.currentThread();
-		}
-		tellAll();
+		this.telling.tellPending(waitNanos);
 	}
 
-	private void tellAll() {
-		@Nullable RuntimeException firstFailure = null;
-		@Nullable Error firstError = null;
-		// A checked exception a listener threw without declaring it (a sneaky throw, a
-		// Kotlin listener): it too must not leave this thread the teller for good.
-		@Nullable Throwable firstUndeclared = null;
-		while (true) {
-			Runnable next;
-			synchronized (this) {
-				next = this.untold.poll();
-				if (next == null) {
-					this.teller = null;
-					notifyAll();
-					break;
-				}
-			}
-			try {
-				next.run();
-			}
-			catch (RuntimeException ex) {
-				firstFailure = keepFirst(firstFailure, ex);
-			}
-			catch (Error ex) {
-				firstError = keepFirst(firstError, ex);
-			}
-			catch (Throwable ex) {
-				firstUndeclared = keepFirst(firstUndeclared, ex);
-			}
-			finally {
-				synchronized (this) {
-					this.toldChanges++;
-					notifyAll();
-				}
-			}
-		}
-		if (firstError != null) {
-			addSuppressed(firstError, firstFailure);
-			addSuppressed(firstError, firstUndeclared);
-			throw firstError;
-		}
-		if (firstFailure != null) {
-			addSuppressed(firstFailure, firstUndeclared);
-			throw firstFailure;
-		}
-		if (firstUndeclared != null) {
-			throwUndeclared(firstUndeclared);
-		}
-	}
-
-	private static void addSuppressed(Throwable first, @Nullable Throwable other) {
-		if (other != null) {
-			first.addSuppressed(other);
-		}
-	}
-
-	/** Rethrow what a listener threw as it was, as it reached the caller before. */
-	@SuppressWarnings("unchecked")
-	private static <T extends Throwable> void throwUndeclared(Throwable ex) throws T {
-		throw (T) ex;
+	/** Tell what is queued, waiting for no other thread. */
+	void tellPending() {
+		this.telling.tellPending(0);
 	}
 
 	/**
@@ -270,25 +156,12 @@ final class ServerState {
 		return true;
 	}
 
-	private void queue(Runnable telling) {
-		this.untold.add(telling);
-		this.changes++;
+	private void queue(Runnable call) {
+		this.telling.queue(call);
 	}
 
 	private void tellUnlessHeldBack() {
-		if (!this.holdsLifecycleLock.getAsBoolean()) {
-			tellPending();
-		}
-	}
-
-	private static <T extends Throwable> T keepFirst(@Nullable T first, T next) {
-		if (first == null) {
-			return next;
-		}
-		if (first != next) {
-			first.addSuppressed(next);
-		}
-		return first;
+		this.telling.tellUnlessHeldBack();
 	}
 
 }

@@ -1,5 +1,7 @@
 package io.pipeio.server;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 
+import io.pipeio.testsupport.Latches;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
@@ -55,6 +58,61 @@ class PipeServerBlockedListenerTests extends PipeServerTestSupport {
 		assertThat(this.pipes.in()).hasContent("a regular file");
 	}
 
+	@Test
+	void aStartIsToldOnItsOwnThreadWhereItsCallersLocksAreHeldAfterTheWatchdogToldWhatCameFirst() throws Exception {
+		Object callersLock = new Object();
+		PipeServer server = this.pipes.server(this.pipes.settings().build(), (buffer, offset, length) -> {
+		}, new PipeServerListener() {
+
+			@Override
+			public void onStateChanged(PipeServer changed, PipeServerState previous, PipeServerState current,
+					@Nullable Throwable cause) {
+				if (current == PipeServerState.RUNNING) {
+					// such as an event listener that stops the channel it was told of,
+					// taking
+					// the lock its start's caller holds
+					synchronized (callersLock) {
+						tell(previous + "->" + current + " on " + Thread.currentThread().getName(), "");
+					}
+				}
+			}
+
+			@Override
+			public void onPipeRecreated(PipeServer changed, Path path, boolean created) {
+				tell("recreated " + path.getFileName(), "recreated test.in");
+			}
+
+		});
+		server.start();
+		Files.delete(this.pipes.in());
+		await().atMost(STOPPED_WITHIN).until(() -> this.blocked.getCount() == 0);
+		// the stop's changes are left to the watchdog, still in the listener
+		server.stop(STOP_TIMEOUT);
+		Thread starter = new Thread(() -> {
+			synchronized (callersLock) {
+				try {
+					server.start();
+				}
+				catch (IOException ex) {
+					throw new UncheckedIOException(ex);
+				}
+			}
+		}, "starter");
+		try {
+			starter.start();
+			await().atMost(STOPPED_WITHIN)
+				.until(() -> server.getState() == PipeServerState.RUNNING
+						&& starter.getState() == Thread.State.TIMED_WAITING);
+		}
+		finally {
+			this.release.countDown();
+		}
+		starter.join(STOPPED_WITHIN.toMillis());
+		assertThat(starter.isAlive()).as("the start returned").isFalse();
+		assertThat(this.told).containsExactly("STARTING->RUNNING on " + Thread.currentThread().getName(),
+				"recreated test.in", "STARTING->RUNNING on starter");
+	}
+
 	/**
 	 * Start a server whose listener records what it is told and blocks when told the
 	 * given change on the watchdog's thread.
@@ -92,19 +150,8 @@ class PipeServerBlockedListenerTests extends PipeServerTestSupport {
 			return;
 		}
 		this.blocked.countDown();
-		// Deaf to the interrupt of a stop that ends the watchdog, as a slow call may be.
-		boolean interrupted = false;
-		while (this.release.getCount() > 0) {
-			try {
-				this.release.await();
-			}
-			catch (InterruptedException ex) {
-				interrupted = true;
-			}
-		}
-		if (interrupted) {
-			Thread.currentThread().interrupt();
-		}
+		// deaf to the interrupt of a stop that ends the watchdog, as a slow call may be
+		Latches.awaitDeafly(this.release);
 	}
 
 	/**

@@ -139,6 +139,28 @@ class ServerStateTests {
 	}
 
 	@Test
+	void aThreadTellingLeavesTheChangesTheLifecycleLocksHolderMadeToThatThread() throws Exception {
+		CountDownLatch release = new CountDownLatch(1);
+		AtomicBoolean locked = new AtomicBoolean();
+		List<String> tellers = new CopyOnWriteArrayList<>();
+		Consumer<PipeServerState> blocking = blockOnFailure(release);
+		ServerState state = state(new ChannelStatistics(HandlerStatistics.NONE), locked::get, (current) -> {
+			tellers.add(current + " on " + Thread.currentThread().getName());
+			blocking.accept(current);
+		});
+		CompletableFuture<Void> failing = failWhileRunning(state);
+		locked.set(true);
+		state.set(PipeServerState.STOPPING, null);
+		locked.set(false);
+		release.countDown();
+		failing.get(10, TimeUnit.SECONDS);
+		assertThat(this.told).containsExactly("STOPPED->RUNNING", "RUNNING->FAILED pipe gone");
+		state.tellPending(TimeUnit.SECONDS.toNanos(10));
+		assertThat(this.told).containsExactly("STOPPED->RUNNING", "RUNNING->FAILED pipe gone", "FAILED->STOPPING");
+		assertThat(tellers).last().isEqualTo("STOPPING on " + Thread.currentThread().getName());
+	}
+
+	@Test
 	void aListenerThatChangesTheStateIsToldThatChangeNextWithoutWaitingForItself() {
 		AtomicReference<@Nullable ServerState> self = new AtomicReference<>();
 		ServerState state = state(new ChannelStatistics(HandlerStatistics.NONE), () -> false, (current) -> {
