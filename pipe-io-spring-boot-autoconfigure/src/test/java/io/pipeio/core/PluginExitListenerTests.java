@@ -12,6 +12,7 @@ import io.pipeio.event.PipePluginExitedEvent;
 import io.pipeio.plugin.PluginSettings;
 import io.pipeio.plugin.PluginSupervisor;
 import io.pipeio.server.PipeServerState;
+import io.pipeio.testsupport.Latches;
 import io.pipeio.testsupport.PipeIoContextRunners;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -84,19 +85,8 @@ class PluginExitListenerTests {
 			return;
 		}
 		this.exiting.countDown();
-		boolean interrupted = false;
-		while (this.release.getCount() > 0) {
-			try {
-				this.release.await();
-			}
-			catch (InterruptedException ex) {
-				interrupted = true;
-			}
-		}
+		Latches.awaitDeafly(this.release);
 		Objects.requireNonNull(this.registry.get()).stop(event.getChannel());
-		if (interrupted) {
-			Thread.currentThread().interrupt();
-		}
 	}
 
 }

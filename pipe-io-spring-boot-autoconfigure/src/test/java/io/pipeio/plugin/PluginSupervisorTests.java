@@ -137,52 +137,55 @@ class PluginSupervisorTests {
 
 	@Test
 	void theHandoverRunsUnderTheSupervisorsLockAndTheObserverIsToldAfterItInOrder() {
-		List<String> told = new CopyOnWriteArrayList<>();
-		PluginObserver observer = new PluginObserver() {
-
-			@Override
-			public void onStarted(PluginSupervisor plugin, long pid) {
-				told.add("observer started" + locked(plugin));
-			}
-
-			@Override
-			public void onExited(PluginSupervisor plugin, int exitCode, boolean willRestart) {
-				told.add("observer exited " + exitCode + locked(plugin));
-			}
-
-		};
-		PluginHandover handover = new PluginHandover() {
-
-			@Override
-			public void started(PluginSupervisor plugin, long pid) {
-				told.add("handover started" + locked(plugin));
-			}
-
-			@Override
-			public void exited(PluginSupervisor plugin, int exitCode, boolean willRestart) {
-				told.add("handover exited " + exitCode + locked(plugin));
-			}
-
-		};
+		LockRecorder told = new LockRecorder();
 		PluginSupervisor supervisor = new PluginSupervisor("test",
 				bash("exit 3")
 					.withRestart(RestartPolicy.ON_FAILURE, Duration.ofMillis(50), Duration.ofMillis(100), 2, 1,
 							Duration.ofMinutes(1))
 					.withProcess(null, Map.of(), false),
-				this.directory.resolve("test.in"), this.directory.resolve("test.out"), observer, handover,
-				(in, out) -> {
+				this.directory.resolve("test.in"), this.directory.resolve("test.out"), told, told, (in, out) -> {
 				});
 		this.supervisors.add(supervisor);
 		supervisor.start();
-		await().atMost(WAIT).until(() -> supervisor.getState() == PluginState.FAILED && told.size() >= 8);
-		assertThat(told).containsExactly("handover started, locked", "observer started", "handover exited 3, locked",
-				"observer exited 3", "handover started, locked", "observer started", "handover exited 3, locked",
-				"observer exited 3");
+		await().atMost(WAIT).until(() -> supervisor.getState() == PluginState.FAILED && told.calls.size() >= 8);
+		assertThat(told.calls).containsExactly("handover started, locked", "observer started",
+				"handover exited 3, locked", "observer exited 3", "handover started, locked", "observer started",
+				"handover exited 3, locked", "observer exited 3");
 		assertThat(supervisor.getState()).isEqualTo(PluginState.FAILED);
 	}
 
-	private static String locked(PluginSupervisor plugin) {
-		return Thread.holdsLock(plugin) ? ", locked" : "";
+	/**
+	 * Records what the supervisor calls as observer and as handover, and whether it held
+	 * its lock then.
+	 */
+	static class LockRecorder implements PluginObserver, PluginHandover {
+
+		final List<String> calls = new CopyOnWriteArrayList<>();
+
+		@Override
+		public void onStarted(PluginSupervisor plugin, long pid) {
+			record(plugin, "observer started");
+		}
+
+		@Override
+		public void onExited(PluginSupervisor plugin, int exitCode, boolean willRestart) {
+			record(plugin, "observer exited " + exitCode);
+		}
+
+		@Override
+		public void started(PluginSupervisor plugin, long pid) {
+			record(plugin, "handover started");
+		}
+
+		@Override
+		public void exited(PluginSupervisor plugin, int exitCode, boolean willRestart) {
+			record(plugin, "handover exited " + exitCode);
+		}
+
+		private void record(PluginSupervisor plugin, String call) {
+			this.calls.add(call + (Thread.holdsLock(plugin) ? ", locked" : ""));
+		}
+
 	}
 
 	@Test
