@@ -15,12 +15,14 @@ public interface PipeServerListener {
 
 	/**
 	 * The server changed state. Changes are told in the order they were made, with no
-	 * lock of the server held, on the thread that made the change, or, if another thread
-	 * is still telling an earlier one, on that thread after it: a listener that blocks
-	 * holds up the thread it is told on and the telling of later changes, not a
+	 * lock of the server held: a start's or a stop's on the thread that called it, once
+	 * the changes before it are told; others on the thread that made them, or, if another
+	 * thread is telling an earlier one, on that thread after it. A listener that blocks
+	 * holds up the thread it is told on and the changes after it, not a
 	 * {@link PipeServer#stop(java.time.Duration) stop}, which returns within its timeout
-	 * and is told once the listener returned. So are
-	 * {@link #onPipeRecreated(PipeServer, Path, boolean) re-created pipes}.
+	 * and leaves its changes to be told once the listener returned.
+	 * {@link #onPipeRecreated(PipeServer, Path, boolean) Re-created pipes} are told the
+	 * same way, in order with the changes.
 	 * @param server the server
 	 * @param previous the state before
 	 * @param current the state now
