@@ -8,6 +8,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import io.pipeio.server.ChangeTelling;
 import io.pipeio.server.OpenedFifo;
 import io.pipeio.server.PipeFileException;
 import org.apache.commons.logging.Log;
@@ -28,6 +29,12 @@ public final class PluginSupervisor {
 
 	private static final Log logger = LogFactory.getLog(PluginSupervisor.class);
 
+	/**
+	 * How long a start or restart waits for another thread to tell the observer what came
+	 * before: bounded, since an observer there may wait for a lock its caller holds.
+	 */
+	private static final long CALLER_TELLING_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
+
 	private final String channel;
 
 	private final PluginSettings settings;
@@ -42,8 +49,13 @@ public final class PluginSupervisor {
 
 	private final FifoCheck fifoCheck;
 
-	/** The observer's calls, made once this supervisor's lock is given back. */
-	private final ObserverCalls calls = new ObserverCalls();
+	/**
+	 * The observer's calls, made once this supervisor's lock is given back: an observer
+	 * that waits for the plug-in's channel (an application's listener that stops it, say)
+	 * must not hold this lock while a stop of that channel, holding the channel's lock,
+	 * waits for this one.
+	 */
+	private final ChangeTelling calls = new ChangeTelling(() -> Thread.holdsLock(this));
 
 	/** The executor's thread, which must not wait for its own end. */
 	private volatile @Nullable Thread executorThread;
@@ -62,6 +74,12 @@ public final class PluginSupervisor {
 
 	/** The running process, or {@code null}. */
 	private volatile @Nullable PluginInstance instance;
+
+	/**
+	 * The instance a restart is ending, outside the lock, or {@code null}; its exit is
+	 * told by whichever of that restart and a stop meanwhile takes it from here first.
+	 */
+	private @Nullable PluginInstance ending;
 
 	private int generation;
 
@@ -143,7 +161,7 @@ public final class PluginSupervisor {
 			this.budget.reset();
 			launch(++this.generation);
 		}
-		this.calls.tellPending(this);
+		this.calls.tellPending(CALLER_TELLING_WAIT_NANOS);
 	}
 
 	/**
@@ -170,18 +188,15 @@ public final class PluginSupervisor {
 			// before the exit is reported: it was asked for
 			this.state = PluginState.STOPPED;
 			this.endedUntilRestarted = false;
-			terminate(false, grace);
+			terminateAll(grace);
 		}
-		this.calls.tellPending(this);
+		this.calls.tellPending(TimeUnit.NANOSECONDS.convert(grace));
 		if (stopped != null) {
 			stopped.shutdownNow();
 			// Not for an observer told on the executor's thread: it may be this very
-			// call,
-			// or wait for the caller (an application's listener stopping the channel
-			// while
-			// the channel's stop, holding the channel's lock, stops the plug-in). That
-			// thread
-			// ends once the observer returns, and launches nothing any more.
+			// call, or wait for the caller (an application's listener stopping the
+			// channel while the channel's stop, holding the channel's lock, stops the
+			// plug-in). That thread ends once the observer returns, and launches nothing.
 			if (!isTellingOnTheExecutor()) {
 				awaitQuietly(stopped);
 			}
@@ -193,17 +208,9 @@ public final class PluginSupervisor {
 	 * after FAILED.
 	 */
 	public void restart() {
-		synchronized (this) {
-			if (this.executor == null) {
-				throw new IllegalStateException("The plug-in of channel '" + this.channel + "' is not started");
-			}
-			int next = ++this.generation;
-			terminate(true, this.settings.stopTimeout());
-			this.budget.reset();
-			this.restarts++;
-			launch(next);
+		if (!restart(false)) {
+			throw new IllegalStateException("The plug-in of channel '" + this.channel + "' is not started");
 		}
-		this.calls.tellPending(this);
 	}
 
 	/**
@@ -213,25 +220,69 @@ public final class PluginSupervisor {
 	 * @return whether it was restarted
 	 */
 	public boolean restartUnlessStopped() {
+		return restart(true);
+	}
+
+	/**
+	 * Restart, waiting for the instance to end outside this supervisor's lock: a stop
+	 * meanwhile (a shutdown's, whose timeout may be shorter than the plug-in's stop
+	 * timeout) must not wait for the whole grace of a plug-in that ignores SIGTERM. That
+	 * stop ends the instance within its own grace, and nothing is launched after it.
+	 * @return whether it was restarted; {@code false} if not started (or, unless stopped,
+	 * if the JVM shuts down)
+	 */
+	private boolean restart(boolean unlessStopped) {
+		PluginInstance ending;
+		int next;
 		synchronized (this) {
-			if (this.executor == null || JvmShutdown.inProgress()) {
+			if (this.executor == null || (unlessStopped && JvmShutdown.inProgress())) {
 				return false;
 			}
-			restart();
+			next = ++this.generation;
+			// one a restart before this one is still ending: waited for as well
+			ending = (this.instance != null) ? this.instance : this.ending;
+			this.instance = null;
+			this.ending = ending;
 		}
-		this.calls.tellPending(this);
+		int code = (ending != null) ? ending.terminate(this.settings.stopTimeout()) : 0;
+		synchronized (this) {
+			boolean launch = next == this.generation && this.executor != null;
+			if (ending != null && this.ending == ending) {
+				// not told yet, by another restart, nor ended by a stop (which tells it):
+				// a restart follows, this one's or another's
+				this.ending = null;
+				this.lastExitCode = code;
+				ended(code, true);
+			}
+			if (launch) {
+				this.budget.reset();
+				this.restarts++;
+				launch(next);
+			}
+		}
+		this.calls.tellPending(CALLER_TELLING_WAIT_NANOS);
 		return true;
 	}
 
-	private void terminate(boolean willRestart, Duration grace) {
+	/**
+	 * End the running instance, and one a restart is ending, within the grace: under this
+	 * supervisor's lock, for a stop.
+	 */
+	private void terminateAll(Duration grace) {
 		PluginInstance running = this.instance;
+		PluginInstance restarting = this.ending;
 		this.instance = null;
-		if (running == null) {
-			return;
+		this.ending = null;
+		terminate(running, grace);
+		terminate(restarting, grace);
+	}
+
+	private void terminate(@Nullable PluginInstance running, Duration grace) {
+		if (running != null) {
+			int code = running.terminate(grace);
+			this.lastExitCode = code;
+			ended(code, false);
 		}
-		int code = running.terminate(grace);
-		this.lastExitCode = code;
-		ended(code, willRestart);
 	}
 
 	/**
@@ -251,7 +302,7 @@ public final class PluginSupervisor {
 			this.restarts++;
 			launch(launchGeneration);
 		}
-		this.calls.tellPending(this);
+		this.calls.tellPending(0);
 	}
 
 	private synchronized void launch(int launchGeneration) {
@@ -314,7 +365,7 @@ public final class PluginSupervisor {
 	private void exitedOrSay(int exitGeneration, int code, Duration ran) {
 		try {
 			exited(exitGeneration, code, ran);
-			this.calls.tellPending(this);
+			this.calls.tellPending(0);
 		}
 		catch (RuntimeException | Error ex) {
 			// An error too (a class that cannot be loaded while the process is out of
@@ -376,7 +427,7 @@ public final class PluginSupervisor {
 
 	private boolean isTellingOnTheExecutor() {
 		Thread thread = this.executorThread;
-		return thread != null && (thread == Thread.currentThread() || this.calls.isTeller(thread));
+		return thread != null && (thread == Thread.currentThread() || this.calls.isTelling(thread));
 	}
 
 	private static void awaitQuietly(ScheduledExecutorService executor) {

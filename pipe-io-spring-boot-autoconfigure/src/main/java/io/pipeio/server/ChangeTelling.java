@@ -8,24 +8,28 @@ import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Tells a server's listener of its state changes and re-created pipes in the order they
- * were made, under no lock, one thread at a time.
+ * Tells a listener of changes in the order they were made, under no lock, one thread at a
+ * time: a server's state changes and re-created pipes, a plug-in supervisor's starts and
+ * exits.
  * <p>
- * A change made while the thread holds the server's lifecycle lock is that thread's to
- * tell, once it has given the lock back ({@link #tellPending(long)}): a listener that
- * blocks (an event listener making a slow call about a failure the watchdog saw) must not
- * hold up a stop that waits for that lock, and a start's caller may hold a lock of its
- * own that a listener of the start takes again. Any other change is told at once by the
- * thread that made it, unless another thread is telling: then that thread tells it after
- * what it tells now. A thread telling stops at a change another thread is to tell itself;
- * a thread that gives up waiting for its turn leaves its changes to whoever tells next.
+ * A change made while the thread holds the owner's lock (a server's lifecycle lock, a
+ * supervisor's) is that thread's to tell, once it has given the lock back
+ * ({@link #tellPending(long)}): a listener that blocks (an event listener making a slow
+ * call about a failure the watchdog saw) must not hold up a stop that waits for that
+ * lock, and a caller may hold a lock of its own that a listener of its change takes
+ * again. Any other change is told at once by the thread that made it, unless another
+ * thread is telling: then that thread tells it after what it tells now. A thread telling
+ * stops at a change another thread is to tell itself; a thread that gives up waiting for
+ * its turn leaves its changes to whoever tells next.
+ * <p>
+ * Internal: public only for the other packages of pipe-io.
  *
  * @author pipe-io
  */
-final class ChangeTelling {
+public final class ChangeTelling {
 
-	/** Whether the calling thread holds the server's lifecycle lock. */
-	private final BooleanSupplier holdsLifecycleLock;
+	/** Whether the calling thread holds the owner's lock. */
+	private final BooleanSupplier holdsLock;
 
 	/** Changes not told yet, oldest first; guarded by {@code this}. */
 	private final Queue<Untold> untold = new ArrayDeque<>();
@@ -33,8 +37,12 @@ final class ChangeTelling {
 	/** The thread telling the changes, if any; guarded by {@code this}. */
 	private @Nullable Thread teller;
 
-	ChangeTelling(BooleanSupplier holdsLifecycleLock) {
-		this.holdsLifecycleLock = holdsLifecycleLock;
+	/**
+	 * Create a telling for an owner.
+	 * @param holdsLock whether the calling thread holds the owner's lock
+	 */
+	public ChangeTelling(BooleanSupplier holdsLock) {
+		this.holdsLock = holdsLock;
 	}
 
 	/**
@@ -42,16 +50,25 @@ final class ChangeTelling {
 	 * caller's own lock.
 	 * @param call what tells the listener
 	 */
-	synchronized void queue(Runnable call) {
-		this.untold.add(new Untold(call, this.holdsLifecycleLock.getAsBoolean() ? Thread.currentThread() : null));
+	public synchronized void queue(Runnable call) {
+		this.untold.add(new Untold(call, this.holdsLock.getAsBoolean() ? Thread.currentThread() : null));
 	}
 
 	/**
-	 * Tell what is queued unless the calling thread holds the lifecycle lock, whose
-	 * holder tells once it has given it back; not waiting for another thread telling.
+	 * Tell whether a thread is telling changes now.
+	 * @param thread the thread
+	 * @return whether it is
 	 */
-	void tellUnlessHeldBack() {
-		if (!this.holdsLifecycleLock.getAsBoolean()) {
+	public synchronized boolean isTelling(Thread thread) {
+		return this.teller == thread;
+	}
+
+	/**
+	 * Tell what is queued unless the calling thread holds the owner's lock, whose holder
+	 * tells once it has given it back; not waiting for another thread telling.
+	 */
+	public void tellUnlessHeldBack() {
+		if (!this.holdsLock.getAsBoolean()) {
 			tellPending(0);
 		}
 	}
@@ -63,7 +80,7 @@ final class ChangeTelling {
 	 * changes to it. A listener's exception reaches the caller once the rest is told.
 	 * @param waitNanos how long to wait for another thread at most; zero waits not at all
 	 */
-	void tellPending(long waitNanos) {
+	public void tellPending(long waitNanos) {
 		Thread self = Thread.currentThread();
 		long deadline = System.nanoTime() + waitNanos;
 		synchronized (this) {

@@ -11,7 +11,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.AfterEach;
@@ -186,6 +189,24 @@ class PluginSupervisorTests {
 			this.calls.add(call + (Thread.holdsLock(plugin) ? ", locked" : ""));
 		}
 
+	}
+
+	@Test
+	void twoRestartsAtOnceEndTheInstanceOnceAndLaunchOneMore() throws Exception {
+		PluginSupervisor supervisor = supervise(
+				bash("trap '' TERM; while :; do sleep 0.05; done").withStopTimeout(Duration.ofMillis(500)));
+		await().atMost(WAIT).until(() -> supervisor.getPid() != null);
+		ProcessHandle first = ProcessHandle.of(Objects.requireNonNull(supervisor.getPid())).orElseThrow();
+		CompletableFuture<Void> one = CompletableFuture.runAsync(supervisor::restart);
+		CompletableFuture<Void> other = CompletableFuture.runAsync(supervisor::restart);
+		one.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+		other.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+		assertThat(first.isAlive()).isFalse();
+		assertThat(this.recorder.exits).containsExactly("137:true");
+		assertThat(this.recorder.starts).hasSize(2);
+		assertThat(supervisor.getState()).isEqualTo(PluginState.RUNNING);
+		assertThat(ProcessHandle.of(Objects.requireNonNull(supervisor.getPid())))
+			.hasValueSatisfying((process) -> assertThat(process.isAlive()).isTrue());
 	}
 
 	@Test
