@@ -132,6 +132,10 @@ public final class ChangeTelling {
 		Untold next = this.untold.peek();
 		if (next == null || !next.isFor(self)) {
 			this.teller = null;
+			// Changes this thread made behind it, from a listener that started or stopped
+			// the server while this thread told, were left to this loop, which ends here:
+			// whoever tells that other thread's change tells them after it.
+			disown(self);
 			notifyAll();
 			return null;
 		}

@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -176,6 +177,61 @@ class ServerStateTests {
 		state.fail(new IllegalStateException("pipe gone"));
 		assertThat(this.told).containsExactly("STOPPED->RUNNING", "RUNNING->FAILED pipe gone", "stop returned",
 				"FAILED->STOPPING");
+	}
+
+	@Test
+	void aListenerThatStartsTheServerAfterAnotherThreadsStopHasItsStartToldAndWhatComesAfter() throws Exception {
+		ReentrantLock lifecycleLock = new ReentrantLock();
+		CountDownLatch release = new CountDownLatch(1);
+		AtomicReference<@Nullable ServerState> self = new AtomicReference<>();
+		ServerState state = state(new ChannelStatistics(HandlerStatistics.NONE), lifecycleLock::isHeldByCurrentThread,
+				(current) -> {
+					ServerState changed = self.get();
+					if (current == PipeServerState.FAILED && changed != null) {
+						this.failureTold.countDown();
+						awaitLatch(release);
+						// a listener that starts the failed channel again, from within
+						lifecycleLock.lock();
+						try {
+							changed.set(PipeServerState.STARTING, null);
+						}
+						finally {
+							lifecycleLock.unlock();
+						}
+						changed.tellPending(Long.MAX_VALUE);
+					}
+				});
+		self.set(state);
+		CompletableFuture<Void> failing = failWhileRunning(state);
+		// an operator's stop, made while the listener is told of the failure
+		Thread stopping = new Thread(() -> {
+			lifecycleLock.lock();
+			try {
+				state.set(PipeServerState.STOPPING, null);
+				state.set(PipeServerState.STOPPED, null);
+			}
+			finally {
+				lifecycleLock.unlock();
+			}
+			state.tellPending(TimeUnit.SECONDS.toNanos(20));
+		}, "stopping");
+		stopping.start();
+		await().atMost(Duration.ofSeconds(10)).until(() -> stopping.getState() == Thread.State.TIMED_WAITING);
+		release.countDown();
+		failing.get(10, TimeUnit.SECONDS);
+		stopping.join(TimeUnit.SECONDS.toMillis(10));
+		assertThat(stopping.isAlive()).isFalse();
+		// and a start on this thread later on
+		lifecycleLock.lock();
+		try {
+			state.set(PipeServerState.RUNNING, null);
+		}
+		finally {
+			lifecycleLock.unlock();
+		}
+		state.tellPending(TimeUnit.SECONDS.toNanos(1));
+		assertThat(this.told).containsExactly("STOPPED->RUNNING", "RUNNING->FAILED pipe gone", "FAILED->STOPPING",
+				"STOPPING->STOPPED", "STOPPED->STARTING", "STARTING->RUNNING");
 	}
 
 	@Test
