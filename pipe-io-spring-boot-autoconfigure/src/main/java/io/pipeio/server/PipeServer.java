@@ -123,7 +123,9 @@ public final class PipeServer {
 		try {
 			startUnderLock();
 		}
-		catch (IOException | RuntimeException | Error ex) {
+		catch (Throwable ex) {
+			// a checked exception a listener told under the lock did not declare too: its
+			// changes are this thread's to tell, and nobody else tells them or any later
 			tellPendingAfter(ex, START_TELLING_WAIT_NANOS);
 			throw ex;
 		}
@@ -158,10 +160,11 @@ public final class PipeServer {
 					this.lostLines.drop(sendQueue.clear(), DropReason.WRITER_FAILED,
 							new IOException("Not written: the channel failed to start", ex));
 				}
-				catch (RuntimeException | Error dropFailure) {
-					// Such as an Error of the listener told of a line sent meanwhile:
-					// why the start failed is still what the caller must see, and the
-					// rest is undone all the same.
+				catch (Throwable dropFailure) {
+					// Such as an Error of the listener told of a line sent meanwhile, or
+					// a
+					// checked exception it did not declare: why the start failed is still
+					// what the caller must see, and the rest is undone all the same.
 					ex.addSuppressed(dropFailure);
 				}
 				releaseChannelLock();
@@ -212,7 +215,7 @@ public final class PipeServer {
 		try {
 			stopUnderLock(deadline);
 		}
-		catch (RuntimeException | Error ex) {
+		catch (Throwable ex) {
 			tellPendingAfter(ex, Math.max(0, deadline - System.nanoTime()));
 			throw ex;
 		}

@@ -1,0 +1,85 @@
+package io.pipeio.server;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A listener that throws a checked exception it did not declare (a sneaky throw, a Kotlin
+ * listener) when told of a line dropped as a start fails: the start fails as it would
+ * have, undone and told.
+ */
+class PipeServerUndeclaredListenerExceptionTests extends PipeServerTestSupport {
+
+	@Test
+	void aFailedStartWhoseListenerThrowsAnUndeclaredCheckedExceptionIsUndoneAndTold() throws Exception {
+		Files.writeString(this.pipes.in(), "a regular file\n");
+		List<String> told = new CopyOnWriteArrayList<>();
+		PipeServer server = this.pipes.server(this.pipes.settings().build(), (buffer, offset, length) -> {
+		}, new PipeServerListener() {
+
+			@Override
+			public void onStateChanged(PipeServer changed, PipeServerState previous, PipeServerState current,
+					@Nullable Throwable cause) {
+				told.add(previous + "->" + current);
+			}
+
+			@Override
+			public void onLineDropped(PipeServer changed, DropReason reason, byte[] line) {
+				throwUndeclared(new Exception("undeclared"));
+			}
+
+		});
+		AtomicBoolean sending = new AtomicBoolean(true);
+		// lines sent while the start fails are dropped on the start's thread, under the
+		// lifecycle lock
+		Thread sender = new Thread(() -> {
+			while (sending.get()) {
+				try {
+					server.send(new byte[] { 'x' });
+				}
+				catch (RuntimeException ex) {
+					// not started
+				}
+			}
+		}, "sender");
+		sender.start();
+		Throwable failure = null;
+		try {
+			for (int attempt = 0; attempt < 2000 && failure == null; attempt++) {
+				try {
+					server.start();
+				}
+				catch (Throwable ex) {
+					if (!(ex instanceof IOException) || ex.getSuppressed().length > 0) {
+						failure = ex;
+					}
+				}
+			}
+		}
+		finally {
+			sending.set(false);
+			sender.join();
+		}
+		assertThat(failure).as("a start that failed with a line dropped").isNotNull();
+		// why the start failed, the listener's exception with it; the failure undone and
+		// told
+		assertThat(failure).isInstanceOf(PipeFileException.class);
+		assertThat(failure.getSuppressed()).anyMatch((ex) -> "undeclared".equals(ex.getMessage()));
+		assertThat(server.getState()).isEqualTo(PipeServerState.FAILED);
+		assertThat(told).last().isEqualTo("STARTING->FAILED");
+	}
+
+	@SuppressWarnings("unchecked")
+	private static <T extends Throwable> void throwUndeclared(Throwable ex) throws T {
+		throw (T) ex;
+	}
+
+}
