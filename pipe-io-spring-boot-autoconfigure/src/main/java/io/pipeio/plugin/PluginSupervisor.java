@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import io.pipeio.server.ChangeTelling;
 import io.pipeio.server.OpenedFifo;
@@ -148,20 +149,19 @@ public final class PluginSupervisor {
 	 * Launch the plug-in (call once its channel runs). Does nothing if it runs already.
 	 */
 	public void start() {
-		synchronized (this) {
-			if (this.executor != null) {
-				return;
+		underLockThenTell(() -> {
+			if (this.executor == null) {
+				this.executor = Executors.newSingleThreadScheduledExecutor((task) -> {
+					Thread thread = new Thread(task, "pipe-io-plugin-" + this.channel);
+					thread.setDaemon(true);
+					this.executorThread = thread;
+					return thread;
+				});
+				this.budget.reset();
+				launch(++this.generation);
 			}
-			this.executor = Executors.newSingleThreadScheduledExecutor((task) -> {
-				Thread thread = new Thread(task, "pipe-io-plugin-" + this.channel);
-				thread.setDaemon(true);
-				this.executorThread = thread;
-				return thread;
-			});
-			this.budget.reset();
-			launch(++this.generation);
-		}
-		this.calls.tellPending(CALLER_TELLING_WAIT_NANOS);
+			return null;
+		}, CALLER_TELLING_WAIT_NANOS);
 	}
 
 	/**
@@ -180,17 +180,16 @@ public final class PluginSupervisor {
 	 */
 	public void stop(Duration limit) {
 		Duration grace = (limit.compareTo(this.settings.stopTimeout()) < 0) ? limit : this.settings.stopTimeout();
-		ScheduledExecutorService stopped;
-		synchronized (this) {
-			stopped = this.executor;
+		ScheduledExecutorService stopped = underLockThenTell(() -> {
+			ScheduledExecutorService running = this.executor;
 			this.executor = null;
 			this.generation++; // the exit about to come is this stop's, not a crash
 			// before the exit is reported: it was asked for
 			this.state = PluginState.STOPPED;
 			this.endedUntilRestarted = false;
 			terminateAll(grace);
-		}
-		this.calls.tellPending(TimeUnit.NANOSECONDS.convert(grace));
+			return running;
+		}, TimeUnit.NANOSECONDS.convert(grace));
 		if (stopped != null) {
 			stopped.shutdownNow();
 			// Not for an observer told on the executor's thread: it may be this very
@@ -245,8 +244,7 @@ public final class PluginSupervisor {
 			this.ending = ending;
 		}
 		int code = (ending != null) ? ending.terminate(this.settings.stopTimeout()) : 0;
-		synchronized (this) {
-			boolean launch = next == this.generation && this.executor != null;
+		underLockThenTell(() -> {
 			if (ending != null && this.ending == ending) {
 				// not told yet, by another restart, nor ended by a stop (which tells it):
 				// a restart follows, this one's or another's
@@ -254,13 +252,13 @@ public final class PluginSupervisor {
 				this.lastExitCode = code;
 				ended(code, true);
 			}
-			if (launch) {
+			if (next == this.generation && this.executor != null) {
 				this.budget.reset();
 				this.restarts++;
 				launch(next);
 			}
-		}
-		this.calls.tellPending(CALLER_TELLING_WAIT_NANOS);
+			return null;
+		}, CALLER_TELLING_WAIT_NANOS);
 		return true;
 	}
 
@@ -290,19 +288,50 @@ public final class PluginSupervisor {
 	 * began to shut down: only a restart that happens is counted.
 	 */
 	private void relaunch(int launchGeneration) {
-		synchronized (this) {
+		underLockThenTell(() -> {
 			if (launchGeneration != this.generation || this.executor == null) {
-				return;
+				return null;
 			}
 			if (JvmShutdown.inProgress()) {
 				// the exit came a moment before the shutdown began: not started again
 				this.state = PluginState.STOPPED;
-				return;
+				return null;
 			}
 			this.restarts++;
 			launch(launchGeneration);
+			return null;
+		}, 0);
+	}
+
+	/**
+	 * Do some work under this supervisor's lock, then tell the observer what it queued,
+	 * also if it threw (the exit of an instance a restart stopped, when the next one's
+	 * handover failed, say), keeping an observer's own failure with the one the caller is
+	 * to see.
+	 * @param work the work
+	 * @param waitNanos how long to wait for another thread telling what came before
+	 * @return what the work returned
+	 */
+	private <T extends @Nullable Object> T underLockThenTell(Supplier<T> work, long waitNanos) {
+		T result;
+		try {
+			synchronized (this) {
+				result = work.get();
+			}
 		}
-		this.calls.tellPending(0);
+		catch (Throwable ex) {
+			try {
+				this.calls.tellPending(waitNanos);
+			}
+			catch (Throwable tellFailure) {
+				if (tellFailure != ex) {
+					ex.addSuppressed(tellFailure);
+				}
+			}
+			throw ex;
+		}
+		this.calls.tellPending(waitNanos);
+		return result;
 	}
 
 	private synchronized void launch(int launchGeneration) {

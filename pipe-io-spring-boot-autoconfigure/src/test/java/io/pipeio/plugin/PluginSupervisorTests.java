@@ -29,6 +29,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -155,6 +156,31 @@ class PluginSupervisorTests {
 				"handover exited 3, locked", "observer exited 3", "handover started, locked", "observer started",
 				"handover exited 3, locked", "observer exited 3");
 		assertThat(supervisor.getState()).isEqualTo(PluginState.FAILED);
+	}
+
+	@Test
+	void aRestartWhoseHandoverFailsHasToldTheExitOfTheInstanceItStopped() {
+		AtomicBoolean refuse = new AtomicBoolean();
+		PluginSupervisor supervisor = new PluginSupervisor("test",
+				bash("exec sleep 60").withProcess(null, Map.of(), false), this.directory.resolve("test.in"),
+				this.directory.resolve("test.out"), this.recorder, new PluginHandover() {
+
+					@Override
+					public void started(PluginSupervisor plugin, long pid) {
+						if (refuse.get()) {
+							throw new IllegalStateException("handover broke");
+						}
+					}
+
+				}, (in, out) -> {
+				});
+		this.supervisors.add(supervisor);
+		supervisor.start();
+		assertThat(this.recorder.starts).hasSize(1);
+		refuse.set(true);
+		assertThatIllegalStateException().isThrownBy(supervisor::restart).withMessage("handover broke");
+		// the instance it stopped is gone, and nothing else is to tell its exit
+		assertThat(List.copyOf(this.recorder.exits)).containsExactly("143:true");
 	}
 
 	/**
