@@ -220,15 +220,19 @@ class PluginSupervisorTests {
 	@Test
 	void twoRestartsAtOnceEndTheInstanceOnceAndLaunchOneMore() throws Exception {
 		PluginSupervisor supervisor = supervise(
-				bash("trap '' TERM; while :; do sleep 0.05; done").withStopTimeout(Duration.ofMillis(500)));
-		await().atMost(WAIT).until(() -> supervisor.getPid() != null);
+				bash("trap 'echo term >&2' TERM; echo ready >&2; while :; do sleep 0.05; done")
+					.withStopTimeout(Duration.ofSeconds(3)));
+		await().atMost(WAIT).until(() -> this.recorder.lines.contains("ready"));
 		ProcessHandle first = ProcessHandle.of(Objects.requireNonNull(supervisor.getPid())).orElseThrow();
 		CompletableFuture<Void> one = CompletableFuture.runAsync(supervisor::restart);
+		// the first restart waits for the instance, which ignores SIGTERM: the second
+		// comes meanwhile
+		await().atMost(WAIT).until(() -> this.recorder.lines.contains("term"));
 		CompletableFuture<Void> other = CompletableFuture.runAsync(supervisor::restart);
 		one.get(WAIT.toSeconds(), TimeUnit.SECONDS);
 		other.get(WAIT.toSeconds(), TimeUnit.SECONDS);
 		assertThat(first.isAlive()).isFalse();
-		assertThat(this.recorder.exits).containsExactly("137:true");
+		assertThat(List.copyOf(this.recorder.exits)).containsExactly("137:true");
 		assertThat(this.recorder.starts).hasSize(2);
 		assertThat(supervisor.getState()).isEqualTo(PluginState.RUNNING);
 		assertThat(ProcessHandle.of(Objects.requireNonNull(supervisor.getPid())))
