@@ -52,8 +52,8 @@ class PluginExitListenerTests {
 				PipeChannelRegistry channels = context.getBean(PipeChannelRegistry.class);
 				this.registry.set(channels);
 				PipeChannelSettingsFactory factory = context.getBean(PipeChannelSettingsFactory.class);
-				PluginSettings plugin = PluginSettings
-					.of(List.of("sh", "-c", "while :; do sleep 1000 & wait $!; done"));
+				// one process, no children: killed below, it leaves nothing behind
+				PluginSettings plugin = PluginSettings.of(List.of("sleep", "1000"));
 				PipeChannel channel = channels.register("p", factory.createDefault("p").withPlugin(plugin),
 						(line, ctx) -> null);
 				PluginSupervisor supervisor = Objects.requireNonNull(channel.getPlugin());
