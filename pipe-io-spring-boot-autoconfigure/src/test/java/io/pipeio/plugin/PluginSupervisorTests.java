@@ -219,24 +219,40 @@ class PluginSupervisorTests {
 
 	@Test
 	void twoRestartsAtOnceEndTheInstanceOnceAndLaunchOneMore() throws Exception {
+		// It ignores SIGTERM, saying so, for longer than the test runs: each restart
+		// waits
+		// for it until the test kills it.
 		PluginSupervisor supervisor = supervise(
 				bash("trap 'echo term >&2' TERM; echo ready >&2; while :; do sleep 0.05; done")
-					.withStopTimeout(Duration.ofSeconds(3)));
+					.withStopTimeout(Duration.ofSeconds(60)));
 		await().atMost(WAIT).until(() -> this.recorder.lines.contains("ready"));
 		ProcessHandle first = ProcessHandle.of(Objects.requireNonNull(supervisor.getPid())).orElseThrow();
-		CompletableFuture<Void> one = CompletableFuture.runAsync(supervisor::restart);
-		// the first restart waits for the instance, which ignores SIGTERM: the second
-		// comes meanwhile
-		await().atMost(WAIT).until(() -> this.recorder.lines.contains("term"));
-		CompletableFuture<Void> other = CompletableFuture.runAsync(supervisor::restart);
-		one.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-		other.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-		assertThat(first.isAlive()).isFalse();
+		Thread one = new Thread(supervisor::restart, "restart-one");
+		Thread other = new Thread(supervisor::restart, "restart-other");
+		try {
+			one.start();
+			await().atMost(WAIT).until(() -> terms() == 1);
+			other.start();
+			// the second restart took the same instance and asked it to end too
+			await().atMost(WAIT).until(() -> terms() == 2);
+			assertThat(first.isAlive()).isTrue();
+		}
+		finally {
+			first.destroyForcibly();
+		}
+		one.join(WAIT.toMillis());
+		other.join(WAIT.toMillis());
+		assertThat(one.isAlive() || other.isAlive()).isFalse();
 		assertThat(List.copyOf(this.recorder.exits)).containsExactly("137:true");
 		assertThat(this.recorder.starts).hasSize(2);
 		assertThat(supervisor.getState()).isEqualTo(PluginState.RUNNING);
 		assertThat(ProcessHandle.of(Objects.requireNonNull(supervisor.getPid())))
 			.hasValueSatisfying((process) -> assertThat(process.isAlive()).isTrue());
+		supervisor.stop(Duration.ofMillis(100));
+	}
+
+	private long terms() {
+		return this.recorder.lines.stream().filter("term"::equals).count();
 	}
 
 	@Test
