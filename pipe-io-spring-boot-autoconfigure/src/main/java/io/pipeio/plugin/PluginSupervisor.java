@@ -320,14 +320,7 @@ public final class PluginSupervisor {
 			}
 		}
 		catch (Throwable ex) {
-			try {
-				this.calls.tellPending(waitNanos);
-			}
-			catch (Throwable tellFailure) {
-				if (tellFailure != ex) {
-					ex.addSuppressed(tellFailure);
-				}
-			}
+			this.calls.tellPendingAfter(ex, waitNanos);
 			throw ex;
 		}
 		this.calls.tellPending(waitNanos);

@@ -108,6 +108,27 @@ public final class ChangeTelling {
 		tellAll(self);
 	}
 
+	/**
+	 * Tell what is queued, as {@link #tellPending(long)} does, after the caller's own
+	 * work failed (a start or stop whose work under the lock threw): what a listener
+	 * throws meanwhile is kept with that failure, suppressed, and the caller goes on to
+	 * throw it.
+	 * @param failure why the caller's work failed
+	 * @param waitNanos how long to wait for another thread at most
+	 */
+	public void tellPendingAfter(Throwable failure, long waitNanos) {
+		try {
+			tellPending(waitNanos);
+		}
+		catch (Throwable ex) {
+			// a checked one too, that a listener did not declare: the caller's failure is
+			// still the one its caller must see
+			if (ex != failure) {
+				failure.addSuppressed(ex);
+			}
+		}
+	}
+
 	private void tellAll(Thread self) {
 		Failures failures = new Failures();
 		Runnable next;

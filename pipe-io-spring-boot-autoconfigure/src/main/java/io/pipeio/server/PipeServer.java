@@ -126,7 +126,7 @@ public final class PipeServer {
 		catch (Throwable ex) {
 			// a checked exception a listener told under the lock did not declare too: its
 			// changes are this thread's to tell, and nobody else tells them or any later
-			tellPendingAfter(ex, START_TELLING_WAIT_NANOS);
+			this.state.tellPendingAfter(ex, START_TELLING_WAIT_NANOS);
 			throw ex;
 		}
 		// Told on this thread once the lock is given back, after what another thread
@@ -216,7 +216,7 @@ public final class PipeServer {
 			stopUnderLock(deadline);
 		}
 		catch (Throwable ex) {
-			tellPendingAfter(ex, Math.max(0, deadline - System.nanoTime()));
+			this.state.tellPendingAfter(ex, Math.max(0, deadline - System.nanoTime()));
 			throw ex;
 		}
 		// Told with the lock given back, and waiting for a listener another thread is in
@@ -554,21 +554,6 @@ public final class PipeServer {
 		}
 		catch (RuntimeException | Error ex) {
 			this.state.fail(ex);
-		}
-	}
-
-	/**
-	 * Tell the listener what changed while a start or stop that failed held the lock,
-	 * keeping a listener's own failure with the one the caller is to see.
-	 */
-	private void tellPendingAfter(Throwable failure, long waitNanos) {
-		try {
-			this.state.tellPending(waitNanos);
-		}
-		catch (RuntimeException | Error ex) {
-			if (ex != failure) {
-				failure.addSuppressed(ex);
-			}
 		}
 	}
 

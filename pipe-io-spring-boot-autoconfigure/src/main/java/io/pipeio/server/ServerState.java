@@ -137,6 +137,17 @@ final class ServerState {
 		this.telling.tellPending(waitNanos);
 	}
 
+	/**
+	 * Tell what is queued after a start or stop whose work under the lock failed, keeping
+	 * a listener's own failure with that one.
+	 * @param failure why the start or stop failed
+	 * @param waitNanos how long to wait for other threads at most
+	 * @see ChangeTelling#tellPendingAfter(Throwable, long)
+	 */
+	void tellPendingAfter(Throwable failure, long waitNanos) {
+		this.telling.tellPendingAfter(failure, waitNanos);
+	}
+
 	/** Tell what is queued, waiting for no other thread. */
 	void tellPending() {
 		this.telling.tellPending(0);

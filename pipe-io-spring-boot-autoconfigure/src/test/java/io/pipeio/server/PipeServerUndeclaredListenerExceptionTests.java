@@ -10,11 +10,12 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A listener that throws a checked exception it did not declare (a sneaky throw, a Kotlin
- * listener) when told of a line dropped as a start fails: the start fails as it would
- * have, undone and told.
+ * listener) when told of a line dropped as a start fails, or of the failure itself: the
+ * start fails as it would have, undone and told, and throws why.
  */
 class PipeServerUndeclaredListenerExceptionTests extends PipeServerTestSupport {
 
@@ -75,6 +76,31 @@ class PipeServerUndeclaredListenerExceptionTests extends PipeServerTestSupport {
 		assertThat(failure.getSuppressed()).anyMatch((ex) -> "undeclared".equals(ex.getMessage()));
 		assertThat(server.getState()).isEqualTo(PipeServerState.FAILED);
 		assertThat(told).last().isEqualTo("STARTING->FAILED");
+	}
+
+	@Test
+	void aFailedStartWhoseFailureListenerThrowsAnUndeclaredCheckedExceptionThrowsWhyTheStartFailed() throws Exception {
+		Files.writeString(this.pipes.in(), "a regular file\n");
+		List<String> told = new CopyOnWriteArrayList<>();
+		PipeServer server = this.pipes.server(this.pipes.settings().build(), (buffer, offset, length) -> {
+		}, new PipeServerListener() {
+
+			@Override
+			public void onStateChanged(PipeServer changed, PipeServerState previous, PipeServerState current,
+					@Nullable Throwable cause) {
+				told.add(previous + "->" + current);
+				if (current == PipeServerState.FAILED) {
+					throwUndeclared(new Exception("undeclared"));
+				}
+			}
+
+		});
+		// told once the start gave the lock back, as it fails
+		assertThatThrownBy(server::start).isInstanceOf(PipeFileException.class)
+			.satisfies((failure) -> assertThat(failure.getSuppressed())
+				.anyMatch((ex) -> "undeclared".equals(ex.getMessage())));
+		assertThat(server.getState()).isEqualTo(PipeServerState.FAILED);
+		assertThat(told).containsExactly("STOPPED->STARTING", "STARTING->FAILED");
 	}
 
 	@SuppressWarnings("unchecked")
