@@ -1,6 +1,9 @@
 package io.pipeio.actuate;
 
+import java.util.Collections;
 import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.core.instrument.Meter;
@@ -23,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  * and valued 1, so that an alert can fire on {@code pipeio_channel_state{state="failed"}
  * == 1}. The meters read the engine's own counters when scraped, so they cost nothing per
  * line. A channel is bound when it first starts, whichever comes first of that and the
- * meter registry.
+ * meter registry; a channel that was removed gets none again.
  *
  * @author pipe-io
  * @see ChannelMeters
@@ -31,6 +34,13 @@ import org.jspecify.annotations.Nullable;
 public class PipeIoMetrics implements MeterBinder, PipeServerListener {
 
 	private final Map<PipeServer, ChannelMeters> servers = new ConcurrentHashMap<>();
+
+	/**
+	 * The servers of channels removed: a start of theirs told after the removal (by a
+	 * thread a blocked listener held up) must not bring their meters back. Weak, as a
+	 * host may add and remove channels for as long as it runs.
+	 */
+	private final Set<PipeServer> removed = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
 	private volatile @Nullable MeterRegistry registry;
 
@@ -46,8 +56,7 @@ public class PipeIoMetrics implements MeterBinder, PipeServerListener {
 	@Override
 	public void onStateChanged(PipeServer server, PipeServerState previous, PipeServerState current,
 			@Nullable Throwable cause) {
-		ChannelMeters meters = (current == PipeServerState.STARTING)
-				? this.servers.computeIfAbsent(server, ChannelMeters::new) : this.servers.get(server);
+		ChannelMeters meters = (current == PipeServerState.STARTING) ? track(server) : this.servers.get(server);
 		if (meters == null) {
 			return;
 		}
@@ -57,6 +66,20 @@ public class PipeIoMetrics implements MeterBinder, PipeServerListener {
 			meters.bind(meterRegistry);
 		}
 		meters.stateChanged();
+	}
+
+	private @Nullable ChannelMeters track(PipeServer server) {
+		if (this.removed.contains(server)) {
+			return null;
+		}
+		ChannelMeters meters = this.servers.computeIfAbsent(server, ChannelMeters::new);
+		if (this.removed.contains(server)) {
+			// removed meanwhile, maybe before these meters were tracked: they go too
+			this.servers.remove(server, meters);
+			meters.remove();
+			return null;
+		}
+		return meters;
 	}
 
 	@Override
@@ -73,6 +96,8 @@ public class PipeIoMetrics implements MeterBinder, PipeServerListener {
 	 */
 	@Override
 	public void onRemoved(PipeServer server) {
+		// before the meters are let go of: see track
+		this.removed.add(server);
 		ChannelMeters own = this.servers.remove(server);
 		if (own != null) {
 			own.remove();

@@ -1,7 +1,10 @@
 package io.pipeio.actuate;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -21,7 +24,8 @@ import org.jspecify.annotations.Nullable;
  * Meters of the plug-in processes, tag {@code channel}: {@code pipeio.plugin.restarts}
  * (counter), {@code pipeio.plugin.running} (gauge, 1 while the process runs) and
  * {@code pipeio.plugin.failed} (gauge, 1 while it is {@code FAILED}), registered when the
- * plug-in first starts or, if it cannot be launched, first exits.
+ * plug-in first starts or, if it cannot be launched, first exits; a plug-in whose channel
+ * was removed gets none again.
  *
  * @author pipe-io
  */
@@ -32,10 +36,16 @@ public class PipePluginMetrics implements MeterBinder, PluginObserver, PipeServe
 	 */
 	private final Map<PluginSupervisor, List<Meter>> plugins = new ConcurrentHashMap<>();
 
+	/**
+	 * The plug-ins of channels removed, weak: a host may add and remove them for as long
+	 * as it runs. Guarded by {@code this}.
+	 */
+	private final Set<PluginSupervisor> removed = Collections.newSetFromMap(new WeakHashMap<>());
+
 	private volatile @Nullable MeterRegistry registry;
 
 	@Override
-	public void bindTo(MeterRegistry registry) {
+	public synchronized void bindTo(MeterRegistry registry) {
 		this.registry = registry;
 		this.plugins.forEach((plugin, meters) -> bind(registry, plugin, meters));
 	}
@@ -54,7 +64,16 @@ public class PipePluginMetrics implements MeterBinder, PluginObserver, PipeServe
 		track(plugin);
 	}
 
-	private void track(PluginSupervisor plugin) {
+	/**
+	 * Under this object's lock, as the removal is: an exit told late, by a thread a
+	 * blocked observer held up, must not bring back the meters of a plug-in whose channel
+	 * was removed, which would then read that plug-in in place of a new one of the same
+	 * name.
+	 */
+	private synchronized void track(PluginSupervisor plugin) {
+		if (this.removed.contains(plugin)) {
+			return;
+		}
 		List<Meter> meters = new CopyOnWriteArrayList<>();
 		if (this.plugins.putIfAbsent(plugin, meters) == null) {
 			MeterRegistry meterRegistry = this.registry;
@@ -70,12 +89,13 @@ public class PipePluginMetrics implements MeterBinder, PluginObserver, PipeServe
 	 * behind a filter that renames them.
 	 */
 	@Override
-	public void onRemoved(PipeServer server) {
+	public synchronized void onRemoved(PipeServer server) {
 		MeterRegistry meterRegistry = this.registry;
 		this.plugins.entrySet().removeIf((entry) -> {
 			if (!entry.getKey().getChannel().equals(server.getChannel())) {
 				return false;
 			}
+			this.removed.add(entry.getKey());
 			if (meterRegistry != null) {
 				entry.getValue().forEach(meterRegistry::remove);
 			}

@@ -1,8 +1,10 @@
 package io.pipeio.actuate;
 
 import java.time.Duration;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.core.instrument.Meter;
@@ -41,9 +43,17 @@ public class PipeRequestMetrics implements PipeRequestObserver, PipeServerListen
 
 	/**
 	 * The timers registered, as the registry holds them, by channel; {@link #REMOVED} for
-	 * a channel removed and not started again, whose late requests are not recorded.
+	 * a channel removed and not added again, whose late requests are not recorded.
 	 */
 	private final Map<String, Set<Meter>> timers = new ConcurrentHashMap<>();
+
+	/**
+	 * The servers of channels removed, so that a start of theirs told late does not count
+	 * as a channel of the same name again; weak, as a host may add and remove channels
+	 * for as long as it runs.
+	 */
+	private final Set<PipeServer> removedServers = Collections
+		.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
 	/**
 	 * Create the metrics.
@@ -132,13 +142,17 @@ public class PipeRequestMetrics implements PipeRequestObserver, PipeServerListen
 	public void onStateChanged(PipeServer server, PipeServerState previous, PipeServerState current,
 			@Nullable Throwable cause) {
 		if (current == PipeServerState.STARTING) {
-			// a channel of that name again: its requests count afresh
-			this.timers.remove(server.getChannel(), REMOVED);
+			// A channel of that name again: its requests count afresh. Not the removed
+			// channel's own start, told late (by a thread a blocked listener held up):
+			// atomic with the removal, which marks the server first.
+			this.timers.computeIfPresent(server.getChannel(),
+					(name, timers) -> (timers == REMOVED && !this.removedServers.contains(server)) ? null : timers);
 		}
 	}
 
 	@Override
 	public void onRemoved(PipeServer server) {
+		this.removedServers.add(server);
 		MeterRegistry meters = this.registry;
 		this.timers.compute(server.getChannel(), (name, removed) -> {
 			if (meters != null && removed != null) {

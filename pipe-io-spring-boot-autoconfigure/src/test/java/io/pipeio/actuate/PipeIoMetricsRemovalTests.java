@@ -8,11 +8,13 @@ import java.util.concurrent.CompletableFuture;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pipeio.autoconfigure.PipeChannelSettingsFactory;
 import io.pipeio.core.PipeChannelRegistry;
 import io.pipeio.core.PipeRequestOperations;
 import io.pipeio.server.PipeServer;
 import io.pipeio.server.PipeServerListener;
+import io.pipeio.server.PipeServerSettings;
 import io.pipeio.server.PipeServerState;
 import io.pipeio.test.PipeTestClient;
 import io.pipeio.testsupport.PipeIoContextRunners;
@@ -165,6 +167,37 @@ class PipeIoMetricsRemovalTests {
 				for (String name : List.of("app.pipeio.listener", "app.pipeio.listener.max", "app.pipeio.requests")) {
 					assertThat(meters.find(name).tag("channel", "worker").meters()).as(name).isEmpty();
 				}
+			});
+	}
+
+	@Test
+	void aStartOfARemovedChannelToldAfterItsRemovalBringsNoMeterBack() {
+		MeterRegistry meters = new SimpleMeterRegistry();
+		PipeIoMetrics metrics = new PipeIoMetrics();
+		metrics.bindTo(meters);
+		PipeServer removed = server();
+		metrics.onStateChanged(removed, PipeServerState.STOPPED, PipeServerState.STARTING, null);
+		assertThat(meters.find("pipeio.channel.state").tag("channel", "worker").meters()).hasSize(1);
+		metrics.onRemoved(removed);
+		assertThat(meters.find("pipeio.channel.state").tag("channel", "worker").meters()).isEmpty();
+		// told by a thread that a blocked listener held up past the removal: a start that
+		// gave up waiting for it left its changes to that thread
+		metrics.onStateChanged(removed, PipeServerState.STOPPED, PipeServerState.STARTING, null);
+		metrics.onStateChanged(removed, PipeServerState.STARTING, PipeServerState.RUNNING, null);
+		assertThat(meters.find("pipeio.messages.received").tag("channel", "worker").meters()).isEmpty();
+		assertThat(meters.find("pipeio.channel.state").tag("channel", "worker").meters()).isEmpty();
+		// a channel of the same name added later has its meters (showing the state it is
+		// in: it was not started here)
+		PipeServer added = server();
+		metrics.onStateChanged(added, PipeServerState.STOPPED, PipeServerState.STARTING, null);
+		assertThat(meters.find("pipeio.messages.received").tag("channel", "worker").meters()).hasSize(1);
+		assertThat(meters.get("pipeio.channel.state").tag("channel", "worker").gauge().value()).isEqualTo(1);
+	}
+
+	private PipeServer server() {
+		return new PipeServer(PipeServerSettings
+			.builder("worker", this.directory.resolve("worker.in"), this.directory.resolve("worker.out"))
+			.build(), (buffer, offset, length) -> {
 			});
 	}
 

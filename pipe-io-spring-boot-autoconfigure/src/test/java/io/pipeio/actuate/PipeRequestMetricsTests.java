@@ -96,18 +96,19 @@ class PipeRequestMetricsTests {
 	void aRequestEndingAfterItsChannelWasRemovedLeavesNoTimerBehind() {
 		MeterRegistry meters = new SimpleMeterRegistry();
 		PipeRequestMetrics metrics = new PipeRequestMetrics(meters);
-		PipeServer calc = new PipeServer(PipeServerSettings
-			.builder("calc", this.directory.resolve("calc.in"), this.directory.resolve("calc.out"))
-			.build(), (buffer, offset, length) -> {
-			});
+		PipeServer calc = server();
 		metrics.onRequestCompleted("calc", PipeRequestOutcome.SUCCESS, Duration.ofMillis(3));
 		metrics.onRemoved(calc);
 		assertThat(meters.find("pipeio.requests").meters()).isEmpty();
 		// as when a request made through the channel just removed fails after that
 		metrics.onRequestCompleted("calc", PipeRequestOutcome.ERROR, Duration.ofMillis(1));
 		assertThat(meters.find("pipeio.requests").meters()).isEmpty();
-		// a channel of the same name, started later, counts its requests
+		// the removed channel's own start, told late by a thread a listener held up
 		metrics.onStateChanged(calc, PipeServerState.STOPPED, PipeServerState.STARTING, null);
+		metrics.onRequestCompleted("calc", PipeRequestOutcome.ERROR, Duration.ofMillis(1));
+		assertThat(meters.find("pipeio.requests").meters()).isEmpty();
+		// a channel of the same name, started later, counts its requests
+		metrics.onStateChanged(server(), PipeServerState.STOPPED, PipeServerState.STARTING, null);
 		metrics.onRequestCompleted("calc", PipeRequestOutcome.SUCCESS, Duration.ofMillis(2));
 		assertThat(meters.get("pipeio.requests").tag("outcome", "success").timer().count()).isEqualTo(1);
 	}
@@ -119,10 +120,7 @@ class PipeRequestMetricsTests {
 		observations.observationConfig().observationHandler(new DefaultMeterObservationHandler(meters));
 		PipeRequestMetrics metrics = new PipeRequestMetrics(meters, observations,
 				new PipeRequestObservationConvention());
-		PipeServer calc = new PipeServer(PipeServerSettings
-			.builder("calc", this.directory.resolve("calc.in"), this.directory.resolve("calc.out"))
-			.build(), (buffer, offset, length) -> {
-			});
+		PipeServer calc = server();
 		// started before the removal, ended after it
 		PipeRequestObserver.Handle inFlight = metrics.onRequestStarted("calc");
 		metrics.onRemoved(calc);
@@ -130,10 +128,20 @@ class PipeRequestMetricsTests {
 		// started after it, as a request racing the removal
 		assertThat(metrics.onRequestStarted("calc")).isNull();
 		assertThat(meters.getMeters()).noneMatch((meter) -> meter.getId().getName().startsWith("pipeio.requests"));
-		// a channel of the same name, started later, is observed again
+		// not the removed channel's own start, told late
 		metrics.onStateChanged(calc, PipeServerState.STOPPED, PipeServerState.STARTING, null);
+		assertThat(metrics.onRequestStarted("calc")).isNull();
+		// a channel of the same name, started later, is observed again
+		metrics.onStateChanged(server(), PipeServerState.STOPPED, PipeServerState.STARTING, null);
 		metrics.onRequestStarted("calc").end(PipeRequestOutcome.SUCCESS, null);
 		assertThat(meters.get("pipeio.requests").tag("outcome", "success").timer().count()).isEqualTo(1);
+	}
+
+	private PipeServer server() {
+		return new PipeServer(PipeServerSettings
+			.builder("calc", this.directory.resolve("calc.in"), this.directory.resolve("calc.out"))
+			.build(), (buffer, offset, length) -> {
+			});
 	}
 
 	private static Timer timer(MeterRegistry meters, String outcome) {
