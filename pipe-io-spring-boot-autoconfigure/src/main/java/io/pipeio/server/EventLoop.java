@@ -276,8 +276,9 @@ final class EventLoop {
 		try {
 			handler.accept(events);
 		}
-		catch (RuntimeException | Error ex) {
-			// the channel's reader or writer reported it
+		catch (Throwable ex) {
+			// the channel's reader or writer reported it (a checked exception that some
+			// callback did not declare included)
 		}
 	}
 

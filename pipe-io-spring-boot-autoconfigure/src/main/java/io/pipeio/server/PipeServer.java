@@ -81,13 +81,15 @@ public final class PipeServer {
 	 */
 	public PipeServer(PipeServerSettings settings, LineHandler handler, PipeServerListener listener) {
 		this.settings = Objects.requireNonNull(settings, "'settings' must not be null");
-		this.listener = Objects.requireNonNull(listener, "'listener' must not be null");
+		// What it throws, checked or not, is a listener's failure to every part of the
+		// engine.
+		this.listener = ListenerGuard.guard(Objects.requireNonNull(listener, "'listener' must not be null"));
 		Objects.requireNonNull(handler, "'handler' must not be null");
 		this.statistics = new ChannelStatistics(handler.getStatistics());
-		this.lostLines = new LostLines(this, this.statistics, listener);
-		this.state = new ServerState(this, listener, this.statistics, this.lifecycleLock::isHeldByCurrentThread);
-		this.sender = new LineSender(this, settings, this.statistics, listener, this.lostLines);
-		this.dispatcher = new LineDispatcher(this, this.sender, handler, listener, this.statistics);
+		this.lostLines = new LostLines(this, this.statistics, this.listener);
+		this.state = new ServerState(this, this.listener, this.statistics, this.lifecycleLock::isHeldByCurrentThread);
+		this.sender = new LineSender(this, settings, this.statistics, this.listener, this.lostLines);
+		this.dispatcher = new LineDispatcher(this, this.sender, handler, this.listener, this.statistics);
 	}
 
 	/**
@@ -552,7 +554,8 @@ public final class PipeServer {
 		try {
 			this.state.tellPending();
 		}
-		catch (RuntimeException | Error ex) {
+		catch (Throwable ex) {
+			// a checked one too: the watchdog thread, which every channel shares, goes on
 			this.state.fail(ex);
 		}
 	}

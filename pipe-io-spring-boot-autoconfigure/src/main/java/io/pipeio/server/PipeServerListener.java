@@ -7,7 +7,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Callbacks through which metrics, health and applications observe a {@link PipeServer}
  * without the engine knowing about them. Every method has an empty default;
- * implementations must be quick and must not throw.
+ * implementations must be quick and must not throw. What one throws all the same, a
+ * checked exception it does not declare (as Kotlin code may) included, the engine takes
+ * for a failure of the listener, as it takes a {@link RuntimeException}.
  *
  * @author pipe-io
  */

@@ -229,7 +229,7 @@ final class PipeWatchdog {
 						logger.info("The pipe-io watchdog checks the channels again");
 					}
 				}
-				catch (RuntimeException | Error ex) {
+				catch (Throwable ex) {
 					if (!failing) {
 						failing = true;
 						warnQuietly("A round of the pipe-io watchdog failed; it tries again every " + INTERVAL_MILLIS
@@ -254,7 +254,7 @@ final class PipeWatchdog {
 		try {
 			check.run();
 		}
-		catch (RuntimeException | Error ex) {
+		catch (Throwable ex) {
 			// A check reports its own failures to its server; one server must not stop
 			// the others'.
 		}
@@ -266,7 +266,7 @@ final class PipeWatchdog {
 			try {
 				check.check(paths);
 			}
-			catch (RuntimeException | Error ex) {
+			catch (Throwable ex) {
 				// as above
 			}
 		}
