@@ -273,7 +273,8 @@ final class ChannelPlugin implements PluginObserver, PluginHandover {
 			try {
 				call.accept(observer);
 			}
-			catch (RuntimeException ex) {
+			catch (Exception ex) {
+				// a checked one too, that it did not declare (a Kotlin observer)
 				logger.warn("An observer of the plug-in of channel '" + this.channel.getName() + "' failed on its "
 						+ what + ": " + observer, ex);
 			}

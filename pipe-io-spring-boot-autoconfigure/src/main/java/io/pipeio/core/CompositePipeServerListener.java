@@ -88,8 +88,9 @@ public final class CompositePipeServerListener implements PipeServerListener {
 			try {
 				call.accept(listener);
 			}
-			catch (RuntimeException ex) {
-				// An observer must not break the channel or the other observers, but its
+			catch (Exception ex) {
+				// A checked one too, that it did not declare (a Kotlin listener). An
+				// observer must not break the channel or the other observers, but its
 				// failure must not go unseen: one that keeps a dropped line may have lost
 				// it.
 				reportFailure(listener, server, event, ex);
@@ -104,7 +105,7 @@ public final class CompositePipeServerListener implements PipeServerListener {
 	 * are all behind one of these ({@code PipeChannelEventPublisher}), and one failing on
 	 * client presence must not hide another failing when a channel fails.
 	 */
-	private void reportFailure(PipeServerListener listener, PipeServer server, String event, RuntimeException ex) {
+	private void reportFailure(PipeServerListener listener, PipeServer server, String event, Exception ex) {
 		String message = listener.getClass().getName() + " threw from " + event + " for channel '" + server.getChannel()
 				+ "'";
 		if (this.failed.add(new Failure(listener, event))) {

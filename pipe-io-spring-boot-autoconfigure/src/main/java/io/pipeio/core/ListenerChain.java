@@ -67,7 +67,8 @@ final class ListenerChain {
 			try {
 				layer.onChunkEnd(context);
 			}
-			catch (RuntimeException ex) {
+			catch (Exception ex) {
+				// a checked one too, that it did not declare: not a failure of the reader
 				logger.error("Listener " + layer + " of channel '" + context.getName() + "' failed at the end of a"
 						+ " chunk", ex);
 			}

@@ -389,9 +389,10 @@ public final class PluginSupervisor {
 			exited(exitGeneration, code, ran);
 			this.calls.tellPending(0);
 		}
-		catch (RuntimeException | Error ex) {
+		catch (Throwable ex) {
 			// An error too (a class that cannot be loaded while the process is out of
-			// descriptors, say): the executor would keep it to itself.
+			// descriptors, say), or an observer's checked exception it did not declare:
+			// the executor would keep it to itself.
 			PluginState now;
 			synchronized (this) {
 				if (this.state == PluginState.RUNNING && this.instance == null) {

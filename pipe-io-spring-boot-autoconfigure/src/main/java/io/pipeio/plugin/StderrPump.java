@@ -78,9 +78,10 @@ final class StderrPump implements Runnable {
 		try {
 			this.lines.accept(cut ? text + " [...cut at " + MAX_LINE_BYTES + " bytes]" : text);
 		}
-		catch (RuntimeException ex) {
-			// a failing log must not stop the copy (the plug-in would block on a full
-			// stderr)
+		catch (Exception ex) {
+			// A failing log or observer must not stop the copy (the plug-in would block
+			// on a full stderr, or die of SIGPIPE); nor may an IOException it threw
+			// undeclared pass for the end of the plug-in's stderr.
 		}
 	}
 
