@@ -129,7 +129,9 @@ final class PipeRequest {
 		try {
 			value = convert.apply(answer);
 		}
-		catch (RuntimeException ex) {
+		catch (Throwable ex) {
+			// A checked one too, that a converter did not declare (a Kotlin one calling
+			// Jackson 2): the request ends all the same, or its observation stays open.
 			observe(PipeRequestOutcome.ERROR, ex);
 			throw ex;
 		}

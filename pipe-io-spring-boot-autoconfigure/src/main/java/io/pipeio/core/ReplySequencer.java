@@ -184,7 +184,9 @@ final class ReplySequencer {
 			try {
 				this.sender.accept(slot.value, slot.replies);
 			}
-			catch (RuntimeException ex) {
+			catch (Exception ex) {
+				// a checked one too, that a converter did not declare: counted, not lost
+				// on the thread that completed the reply
 				(slot.errorReply ? this.onErrorReplyFailure : this.onSendFailure).failed(slot.line, ex, slot.attempts);
 			}
 		}

@@ -1,5 +1,7 @@
 package io.pipeio.core;
 
+import java.io.IOException;
+import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import io.pipeio.annotation.PipeListener;
+import io.pipeio.converter.PipeMessageConverter;
 import io.pipeio.server.DropReason;
 import io.pipeio.test.PipeTestClient;
 import io.pipeio.testsupport.PipeIoContextRunners;
@@ -126,6 +129,71 @@ class PipeAsyncReplyOrderTests {
 					}
 				}
 			});
+	}
+
+	/**
+	 * A converter that throws a checked exception it does not declare (a Kotlin one
+	 * calling Jackson 2) as it writes an asynchronous reply: the reply is counted as one
+	 * that could not be sent, and the replies after it go out.
+	 */
+	@Test
+	void anAsynchronousReplyWhoseConverterThrowsAnUndeclaredCheckedExceptionIsCountedAndTheNextGoOut() {
+		PipeIoContextRunners.withDirectory(this.directory)
+			.withUserConfiguration(AnsweringLater.class)
+			.withBean(PipeMessageConverter.class, FailingOnBoom::new)
+			.run((context) -> {
+				PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("work");
+				try (PipeTestClient client = PipeTestClient.connect(this.directory, "work")) {
+					client.send("boom");
+					client.send("ok");
+					assertThat(client.receive()).isEqualTo("re:ok");
+				}
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> channel.getStatistics().getDropped(DropReason.HANDLER_ERROR) == 1);
+			});
+	}
+
+	record Answer(String text) {
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class AnsweringLater {
+
+		@PipeListener("work")
+		CompletableFuture<Answer> reply(String line) {
+			return CompletableFuture.supplyAsync(() -> new Answer("re:" + line),
+					CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS));
+		}
+
+	}
+
+	/** Reads text, writes answers, and fails on the answer to "boom" undeclared. */
+	static class FailingOnBoom implements PipeMessageConverter {
+
+		@Override
+		public boolean canConvertFrom(Type targetType) {
+			return true;
+		}
+
+		@Override
+		public Object fromLine(byte[] buffer, int offset, int length, Type targetType) {
+			return new String(buffer, offset, length, StandardCharsets.UTF_8);
+		}
+
+		@Override
+		public byte[] toLine(Object payload) {
+			String text = (payload instanceof Answer answer) ? answer.text() : payload.toString();
+			if (text.equals("re:boom")) {
+				throwUndeclared(new IOException("undeclared"));
+			}
+			return text.getBytes(StandardCharsets.UTF_8);
+		}
+
+		@SuppressWarnings("unchecked")
+		private static <T extends Throwable> void throwUndeclared(Throwable ex) throws T {
+			throw (T) ex;
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

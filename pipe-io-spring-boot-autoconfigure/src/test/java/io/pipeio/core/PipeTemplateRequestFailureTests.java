@@ -1,5 +1,7 @@
 package io.pipeio.core;
 
+import java.io.IOException;
+import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.function.UnaryOperator;
 
 import io.pipeio.converter.PipeMessageConversionException;
+import io.pipeio.converter.PipeMessageConverter;
 import io.pipeio.server.PipeSendException;
 import io.pipeio.test.PipeTestClient;
 import io.pipeio.testsupport.PipeIoContextRunners;
@@ -69,6 +72,26 @@ class PipeTemplateRequestFailureTests {
 				peerThread.join();
 			}
 			await().atMost(WAIT).until(() -> !this.outcomes.isEmpty());
+			assertThat(this.outcomes).containsExactly(PipeRequestOutcome.ERROR);
+		});
+	}
+
+	/**
+	 * A converter that throws a checked exception it does not declare (a Kotlin one
+	 * calling Jackson 2, whose exceptions are checked): the request still ends, as an
+	 * error, so that its observation and timer do not stay open.
+	 */
+	@Test
+	void anAnswerWhoseConverterThrowsAnUndeclaredCheckedExceptionIsAnError() {
+		runner().withBean(PipeMessageConverter.class, UndeclaredFailingConverter::new).run((context) -> {
+			PipeRequestOperations requests = requests(context);
+			try (PipeTestClient peer = PipeTestClient.connect(this.directory, "calc")) {
+				Thread peerThread = answering(peer, (request) -> "an answer");
+				assertThatExceptionOfType(IOException.class)
+					.isThrownBy(() -> requests.convertSendAndReceive("calc", "q", Integer.class, WAIT))
+					.withMessage("undeclared");
+				peerThread.join();
+			}
 			assertThat(this.outcomes).containsExactly(PipeRequestOutcome.ERROR);
 		});
 	}
@@ -151,6 +174,31 @@ class PipeTemplateRequestFailureTests {
 		});
 		thread.start();
 		return thread;
+	}
+
+	/** Writes text, and fails reading any. */
+	static class UndeclaredFailingConverter implements PipeMessageConverter {
+
+		@Override
+		public boolean canConvertFrom(Type targetType) {
+			return true;
+		}
+
+		@Override
+		public Object fromLine(byte[] buffer, int offset, int length, Type targetType) {
+			return throwUndeclared(new IOException("undeclared"));
+		}
+
+		@Override
+		public byte[] toLine(Object payload) {
+			return payload.toString().getBytes(StandardCharsets.UTF_8);
+		}
+
+		@SuppressWarnings("unchecked")
+		private static <T extends Throwable> Object throwUndeclared(Throwable ex) throws T {
+			throw (T) ex;
+		}
+
 	}
 
 }
