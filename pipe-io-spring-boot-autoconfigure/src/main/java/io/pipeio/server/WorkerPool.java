@@ -68,7 +68,8 @@ final class WorkerPool {
 					return made;
 				}
 			}
-			catch (RuntimeException ex) {
+			catch (Exception ex) {
+				// a checked one too, that a factory did not declare (a Kotlin one)
 				if (!this.factoryFailed) {
 					this.factoryFailed = true; // once: it is asked again for every new
 												// worker

@@ -1,5 +1,6 @@
 package io.pipeio.server;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -94,6 +95,23 @@ class PipeServerWorkerThreadsTests extends PipeServerTestSupport {
 		assertThat(this.handlerThreads).isNotEmpty()
 			.allSatisfy((thread) -> assertThat(thread.getName()).matches("pipe-io-worker-\\d+"));
 		assertThat(server.getState()).isEqualTo(PipeServerState.RUNNING);
+	}
+
+	/** As a Kotlin factory may throw: a checked exception it does not declare. */
+	@Test
+	void aFactoryThatThrowsAnUndeclaredCheckedExceptionLeavesTheHandlerAPlatformThread() throws Exception {
+		PipeServer server = startEcho(this.pipes.settings(), DispatchMode.WORKER, (task) -> {
+			throw PipeServerWorkerThreadsTests.<RuntimeException>undeclared(new IOException("no threads today"));
+		});
+		roundTrips(this.pipes.client(), "line", 10);
+		assertThat(this.handlerThreads).isNotEmpty()
+			.allSatisfy((thread) -> assertThat(thread.getName()).matches("pipe-io-worker-\\d+"));
+		assertThat(server.getState()).isEqualTo(PipeServerState.RUNNING);
+	}
+
+	@SuppressWarnings("unchecked")
+	private static <T extends Throwable> RuntimeException undeclared(Throwable ex) throws T {
+		throw (T) ex;
 	}
 
 	private PipeServer startEcho(PipeServerSettings.Builder settings, DispatchMode mode) throws Exception {
