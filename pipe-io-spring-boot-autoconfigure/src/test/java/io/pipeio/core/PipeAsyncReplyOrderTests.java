@@ -16,6 +16,7 @@ import io.pipeio.converter.PipeMessageConverter;
 import io.pipeio.server.DropReason;
 import io.pipeio.test.PipeTestClient;
 import io.pipeio.testsupport.PipeIoContextRunners;
+import io.pipeio.testsupport.Undeclared;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -184,14 +185,9 @@ class PipeAsyncReplyOrderTests {
 		public byte[] toLine(Object payload) {
 			String text = (payload instanceof Answer answer) ? answer.text() : payload.toString();
 			if (text.equals("re:boom")) {
-				throwUndeclared(new IOException("undeclared"));
+				Undeclared.raise(new IOException("undeclared"));
 			}
 			return text.getBytes(StandardCharsets.UTF_8);
-		}
-
-		@SuppressWarnings("unchecked")
-		private static <T extends Throwable> void throwUndeclared(Throwable ex) throws T {
-			throw (T) ex;
 		}
 
 	}

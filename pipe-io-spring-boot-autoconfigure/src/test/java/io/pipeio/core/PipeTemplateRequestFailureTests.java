@@ -16,6 +16,7 @@ import io.pipeio.converter.PipeMessageConverter;
 import io.pipeio.server.PipeSendException;
 import io.pipeio.test.PipeTestClient;
 import io.pipeio.testsupport.PipeIoContextRunners;
+import io.pipeio.testsupport.Undeclared;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -186,17 +187,12 @@ class PipeTemplateRequestFailureTests {
 
 		@Override
 		public Object fromLine(byte[] buffer, int offset, int length, Type targetType) {
-			return throwUndeclared(new IOException("undeclared"));
+			throw Undeclared.raise(new IOException("undeclared"));
 		}
 
 		@Override
 		public byte[] toLine(Object payload) {
 			return payload.toString().getBytes(StandardCharsets.UTF_8);
-		}
-
-		@SuppressWarnings("unchecked")
-		private static <T extends Throwable> Object throwUndeclared(Throwable ex) throws T {
-			throw (T) ex;
 		}
 
 	}

@@ -21,6 +21,7 @@ import io.pipeio.server.PipeServerListener;
 import io.pipeio.server.PipeServerState;
 import io.pipeio.test.PipeTestClient;
 import io.pipeio.testsupport.PipeIoContextRunners;
+import io.pipeio.testsupport.Undeclared;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -66,7 +67,7 @@ class UndeclaredCheckedCallbackExceptionTests {
 
 			@Override
 			public void onDropped(PipeServer server, DropReason reason, long size) {
-				throwUndeclared(new IOException("undeclared onDropped"));
+				Undeclared.raise(new IOException("undeclared onDropped"));
 			}
 
 		};
@@ -100,7 +101,7 @@ class UndeclaredCheckedCallbackExceptionTests {
 
 			@Override
 			public void onRemoved(PipeServer server) {
-				throwUndeclared(new IOException("undeclared onRemoved"));
+				Undeclared.raise(new IOException("undeclared onRemoved"));
 			}
 
 		};
@@ -221,11 +222,6 @@ class UndeclaredCheckedCallbackExceptionTests {
 		return Objects.requireNonNull(registry.getRequiredChannel("calc").getPlugin());
 	}
 
-	@SuppressWarnings("unchecked")
-	static <T extends Throwable> void throwUndeclared(Throwable ex) throws T {
-		throw (T) ex;
-	}
-
 	/** Throws an undeclared IOException the first time it is told of the event. */
 	@Order(1)
 	static final class Observer implements PluginObserver {
@@ -242,7 +238,7 @@ class UndeclaredCheckedCallbackExceptionTests {
 
 		private void told(String event) {
 			if (event.equals(this.event) && !this.thrown.getAndSet(true)) {
-				throwUndeclared(new IOException("undeclared " + event));
+				Undeclared.raise(new IOException("undeclared " + event));
 			}
 		}
 
@@ -297,7 +293,7 @@ class UndeclaredCheckedCallbackExceptionTests {
 				@Override
 				public void onChunkEnd(PipeChannelContext context) {
 					listener.onChunkEnd(context);
-					throwUndeclared(new Exception("undeclared onChunkEnd"));
+					Undeclared.raise(new Exception("undeclared onChunkEnd"));
 				}
 
 			};

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import io.pipeio.testsupport.Undeclared;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -52,7 +53,7 @@ class ListenerGuardTests {
 
 			@Override
 			public void onClientPresenceChanged(PipeServer server, boolean connected) {
-				ListenerGuardTests.<RuntimeException>throwUndeclared(undeclared);
+				Undeclared.raise(undeclared);
 			}
 
 		});
@@ -102,11 +103,6 @@ class ListenerGuardTests {
 				PipeServerSettings.builder("guarded", Path.of("guarded.in"), Path.of("guarded.out")).build(),
 				(buffer, offset, length) -> {
 				});
-	}
-
-	@SuppressWarnings("unchecked")
-	private static <T extends Throwable> void throwUndeclared(Throwable ex) throws T {
-		throw (T) ex;
 	}
 
 }

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import io.pipeio.test.PipeTestClient;
+import io.pipeio.testsupport.Undeclared;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -129,11 +130,6 @@ class PipeServerUndeclaredCallbackExceptionTests extends PipeServerTestSupport {
 		}
 	}
 
-	@SuppressWarnings("unchecked")
-	private static <T extends Throwable> void throwUndeclared(Throwable ex) throws T {
-		throw (T) ex;
-	}
-
 	/** Throws the given exception, undeclared, the first time it is told of the event. */
 	private static final class Listener implements PipeServerListener {
 
@@ -150,7 +146,7 @@ class PipeServerUndeclaredCallbackExceptionTests extends PipeServerTestSupport {
 
 		private void told(String event) {
 			if (event.equals(this.event) && !this.thrown.getAndSet(true)) {
-				throwUndeclared(this.exception.get());
+				Undeclared.raise(this.exception.get());
 			}
 		}
 

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.pipeio.testsupport.Undeclared;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
@@ -94,7 +95,7 @@ class PipeServerUndeclaredListenerExceptionTests extends PipeServerTestSupport {
 					@Nullable Throwable cause) {
 				told.add(previous + "->" + current);
 				if (current == PipeServerState.FAILED) {
-					throwUndeclared(new Exception("undeclared"));
+					Undeclared.raise(new Exception("undeclared"));
 				}
 			}
 
@@ -113,11 +114,6 @@ class PipeServerUndeclaredListenerExceptionTests extends PipeServerTestSupport {
 	private static boolean isUndeclared(Throwable ex) {
 		return ex instanceof UndeclaredThrowableException && ex.getCause() != null
 				&& "undeclared".equals(ex.getCause().getMessage());
-	}
-
-	@SuppressWarnings("unchecked")
-	private static <T extends Throwable> void throwUndeclared(Throwable ex) throws T {
-		throw (T) ex;
 	}
 
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadFactory;
 
 import io.pipeio.test.PipeTestClient;
+import io.pipeio.testsupport.Undeclared;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -101,17 +102,12 @@ class PipeServerWorkerThreadsTests extends PipeServerTestSupport {
 	@Test
 	void aFactoryThatThrowsAnUndeclaredCheckedExceptionLeavesTheHandlerAPlatformThread() throws Exception {
 		PipeServer server = startEcho(this.pipes.settings(), DispatchMode.WORKER, (task) -> {
-			throw PipeServerWorkerThreadsTests.<RuntimeException>undeclared(new IOException("no threads today"));
+			throw Undeclared.raise(new IOException("no threads today"));
 		});
 		roundTrips(this.pipes.client(), "line", 10);
 		assertThat(this.handlerThreads).isNotEmpty()
 			.allSatisfy((thread) -> assertThat(thread.getName()).matches("pipe-io-worker-\\d+"));
 		assertThat(server.getState()).isEqualTo(PipeServerState.RUNNING);
-	}
-
-	@SuppressWarnings("unchecked")
-	private static <T extends Throwable> RuntimeException undeclared(Throwable ex) throws T {
-		throw (T) ex;
 	}
 
 	private PipeServer startEcho(PipeServerSettings.Builder settings, DispatchMode mode) throws Exception {

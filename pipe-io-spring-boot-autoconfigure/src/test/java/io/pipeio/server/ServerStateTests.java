@@ -14,6 +14,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
+import io.pipeio.testsupport.Undeclared;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -275,7 +276,7 @@ class ServerStateTests {
 	void aListenerThatThrowsACheckedExceptionItDidNotDeclareDoesNotKeepTheLaterChangesFromBeingTold() throws Exception {
 		ServerState state = state(new ChannelStatistics(HandlerStatistics.NONE), () -> false, (current) -> {
 			if (current == PipeServerState.STARTING) {
-				throwUndeclared(new IOException("thrown by a listener that did not declare it"));
+				Undeclared.raise(new IOException("thrown by a listener that did not declare it"));
 			}
 		});
 		assertThat(catchThrowable(() -> state.set(PipeServerState.STARTING, null))).isInstanceOf(IOException.class);
@@ -301,11 +302,6 @@ class ServerStateTests {
 		assertThat(this.told).containsExactly("STOPPED->RUNNING");
 		state.tellPending(Long.MAX_VALUE);
 		assertThat(this.told).containsExactly("STOPPED->RUNNING", "RUNNING->STOPPING");
-	}
-
-	@SuppressWarnings("unchecked")
-	private static <T extends Throwable> void throwUndeclared(Throwable ex) throws T {
-		throw (T) ex;
 	}
 
 	private static void awaitLatch(CountDownLatch latch) {
