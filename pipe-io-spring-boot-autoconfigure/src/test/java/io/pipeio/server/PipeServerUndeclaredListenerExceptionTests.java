@@ -24,16 +24,7 @@ class PipeServerUndeclaredListenerExceptionTests extends PipeServerTestSupport {
 
 	@Test
 	void aFailedStartWhoseDroppedLineListenerThrowsAnErrorIsUndoneAndTold() throws Exception {
-		Files.writeString(this.pipes.in(), "a regular file\n");
-		List<String> told = new CopyOnWriteArrayList<>();
-		PipeServer server = this.pipes.server(this.pipes.settings().build(), (buffer, offset, length) -> {
-		}, new PipeServerListener() {
-
-			@Override
-			public void onStateChanged(PipeServer changed, PipeServerState previous, PipeServerState current,
-					@Nullable Throwable cause) {
-				told.add(previous + "->" + current);
-			}
+		Recording listener = new Recording() {
 
 			@Override
 			public void onLineDropped(PipeServer changed, DropReason reason, byte[] line) {
@@ -42,7 +33,8 @@ class PipeServerUndeclaredListenerExceptionTests extends PipeServerTestSupport {
 				throw new NoClassDefFoundError("listener broke");
 			}
 
-		});
+		};
+		PipeServer server = serverOnARegularFile(listener);
 		AtomicBoolean sending = new AtomicBoolean(true);
 		// lines sent while the start fails are dropped on the start's thread, under the
 		// lifecycle lock
@@ -80,31 +72,49 @@ class PipeServerUndeclaredListenerExceptionTests extends PipeServerTestSupport {
 		assertThat(failure).isInstanceOf(PipeFileException.class);
 		assertThat(failure.getSuppressed()).anyMatch((ex) -> "listener broke".equals(ex.getMessage()));
 		assertThat(server.getState()).isEqualTo(PipeServerState.FAILED);
-		assertThat(told).last().isEqualTo("STARTING->FAILED");
+		assertThat(listener.told).last().isEqualTo("STARTING->FAILED");
 	}
 
 	@Test
 	void aFailedStartWhoseFailureListenerThrowsAnUndeclaredCheckedExceptionThrowsWhyTheStartFailed() throws Exception {
-		Files.writeString(this.pipes.in(), "a regular file\n");
-		List<String> told = new CopyOnWriteArrayList<>();
-		PipeServer server = this.pipes.server(this.pipes.settings().build(), (buffer, offset, length) -> {
-		}, new PipeServerListener() {
+		Recording listener = new Recording() {
 
 			@Override
 			public void onStateChanged(PipeServer changed, PipeServerState previous, PipeServerState current,
 					@Nullable Throwable cause) {
-				told.add(previous + "->" + current);
+				super.onStateChanged(changed, previous, current, cause);
 				if (current == PipeServerState.FAILED) {
 					Undeclared.raise(new Exception("undeclared"));
 				}
 			}
 
-		});
+		};
+		PipeServer server = serverOnARegularFile(listener);
 		// told once the start gave the lock back, as it fails
 		assertThatThrownBy(server::start).isInstanceOf(PipeFileException.class)
 			.satisfies((failure) -> assertThat(failure.getSuppressed()).anyMatch((ex) -> isUndeclared(ex)));
 		assertThat(server.getState()).isEqualTo(PipeServerState.FAILED);
-		assertThat(told).containsExactly("STOPPED->STARTING", "STARTING->FAILED");
+		assertThat(listener.told).containsExactly("STOPPED->STARTING", "STARTING->FAILED");
+	}
+
+	/** A server whose start fails: a regular file is where its in pipe should be. */
+	private PipeServer serverOnARegularFile(PipeServerListener listener) throws IOException {
+		Files.writeString(this.pipes.in(), "a regular file\n");
+		return this.pipes.server(this.pipes.settings().build(), (buffer, offset, length) -> {
+		}, listener);
+	}
+
+	/** Records the changes of state it is told of. */
+	private static class Recording implements PipeServerListener {
+
+		final List<String> told = new CopyOnWriteArrayList<>();
+
+		@Override
+		public void onStateChanged(PipeServer changed, PipeServerState previous, PipeServerState current,
+				@Nullable Throwable cause) {
+			this.told.add(previous + "->" + current);
+		}
+
 	}
 
 	/**
