@@ -6,13 +6,13 @@ import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Gives a server's listener the same say, whatever it throws: a checked exception that it
- * did not declare (a Kotlin listener, a sneaky throw) reaches the engine as an
- * {@link UndeclaredThrowableException}, a {@link RuntimeException} it handles as it
- * handles any listener's failure. Unwrapped, it passed catches meant for the listener's
- * failures: an {@link java.io.IOException} was taken for a failed read of the pipe and
- * its chunk lost uncounted, and another one ended the reader thread, the shared event
- * loop or the shared watchdog.
+ * Makes whatever a server's listener throws a failure of the listener to the engine: a
+ * checked exception that it did not declare (a Kotlin listener, a sneaky throw) reaches
+ * the engine as an {@link UndeclaredThrowableException}, which it handles as any
+ * {@link RuntimeException} of a listener. Unwrapped, it would pass the catches meant for
+ * a listener's failures: an {@link java.io.IOException} would be taken for a failed read
+ * of the pipe, and its chunk lost uncounted; another one would end the reader thread, the
+ * shared event loop or the shared watchdog.
  *
  * @author pipe-io
  */
