@@ -25,6 +25,8 @@ class PipeFilesOutOfDescriptorsTests {
 	/** {@code RLIMIT_NOFILE} on Linux. */
 	private static final int RLIMIT_NOFILE = 7;
 
+	private static final int MAX_ATTEMPTS = 20;
+
 	@TempDir
 	Path dir;
 
@@ -56,24 +58,28 @@ class PipeFilesOutOfDescriptorsTests {
 		Path first = fifo.resolveSibling("first.in");
 		PipeFiles.create(first, PipeFile.inspect(first), settings).close();
 		Files.delete(first);
-		PipeFile missing = PipeFile.inspect(fifo);
 		long[] limit = new long[2];
 		check(LimitLibC.INSTANCE.getrlimit(RLIMIT_NOFILE, limit) == 0, "getrlimit");
 		long soft = limit[0];
-		int lowestFree = Posix.open("/dev/null", Posix.O_RDONLY);
-		Posix.close(lowestFree);
-		String outcome;
-		check(LimitLibC.INSTANCE.setrlimit(RLIMIT_NOFILE, new long[] { lowestFree, limit[1] }) == 0, "setrlimit");
-		try {
-			PipeFiles.create(fifo, missing, settings).close();
-			outcome = "created";
-		}
-		catch (IOException ex) {
-			outcome = "refused: " + ex.getMessage();
-		}
-		finally {
-			limit[0] = soft;
-			LimitLibC.INSTANCE.setrlimit(RLIMIT_NOFILE, limit);
+		String outcome = "created";
+		// Another thread of this JVM may close a descriptor between the look for the
+		// lowest free one and the FIFO's open, which then takes it: try again.
+		for (int attempt = 0; attempt < MAX_ATTEMPTS && outcome.equals("created"); attempt++) {
+			Files.deleteIfExists(fifo);
+			PipeFile missing = PipeFile.inspect(fifo);
+			int lowestFree = Posix.open("/dev/null", Posix.O_RDONLY);
+			Posix.close(lowestFree);
+			check(LimitLibC.INSTANCE.setrlimit(RLIMIT_NOFILE, new long[] { lowestFree, limit[1] }) == 0, "setrlimit");
+			try {
+				PipeFiles.create(fifo, missing, settings).close();
+			}
+			catch (IOException ex) {
+				outcome = "refused: " + ex.getMessage();
+			}
+			finally {
+				limit[0] = soft;
+				LimitLibC.INSTANCE.setrlimit(RLIMIT_NOFILE, limit);
+			}
 		}
 		System.out.println(outcome);
 	}
