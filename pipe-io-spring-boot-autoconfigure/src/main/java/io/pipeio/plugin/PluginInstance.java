@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
@@ -27,6 +28,12 @@ final class PluginInstance {
 	/** The most processes a warning names; a tree may have thousands. */
 	private static final int MAX_NAMED = 10;
 
+	/**
+	 * The longest what an exited process left running gets to end after SIGTERM: it is
+	 * ended under the supervisor's lock, which a stop waits for.
+	 */
+	private static final Duration MAX_LEFTOVER_GRACE = Duration.ofSeconds(1);
+
 	/** How long an ended instance waits for its stderr: a descendant may hold it open. */
 	private static final long STDERR_JOIN_MILLIS = TimeUnit.SECONDS.toMillis(2);
 
@@ -34,15 +41,19 @@ final class PluginInstance {
 
 	private final Process process;
 
+	/** Marks the environment of its processes: see {@link InstanceMarks}. */
+	private final String mark;
+
 	private final Thread stderrPump;
 
 	private final Instant startedAt = Instant.now();
 
 	private final long startedNanos = System.nanoTime();
 
-	private PluginInstance(String channel, Process process, Consumer<String> stderrLines) {
+	private PluginInstance(String channel, Process process, String mark, Consumer<String> stderrLines) {
 		this.channel = channel;
 		this.process = process;
+		this.mark = mark;
 		this.stderrPump = StderrPump.start(process.getErrorStream(), threadName() + "-stderr", stderrLines);
 	}
 
@@ -60,8 +71,9 @@ final class PluginInstance {
 	 */
 	static PluginInstance launch(String channel, PluginSettings settings, Path inPipe, Path outPipe,
 			PluginSupervisor.FifoCheck fifoCheck, Consumer<String> stderrLines) throws IOException {
-		Process process = PluginProcesses.start(channel, settings, inPipe, outPipe, fifoCheck);
-		return new PluginInstance(channel, process, stderrLines);
+		String mark = InstanceMarks.newMark();
+		Process process = PluginProcesses.start(channel, settings, inPipe, outPipe, fifoCheck, mark);
+		return new PluginInstance(channel, process, mark, stderrLines);
 	}
 
 	/**
@@ -89,7 +101,8 @@ final class PluginInstance {
 	 * @return its exit code
 	 */
 	int terminate(Duration grace) {
-		List<String> killed = ProcessTrees.terminate(this.process.toHandle(), grace);
+		List<String> killed = ProcessTrees.terminate(this.process.toHandle(), () -> InstanceMarks.find(this.mark),
+				grace);
 		if (!killed.isEmpty()) {
 			warnKilled(grace, killed);
 		}
@@ -99,14 +112,38 @@ final class PluginInstance {
 	}
 
 	/**
+	 * End what the process started and left running when it exited by itself (a worker
+	 * started in the background of a script, say): it still holds the plug-in's stdout,
+	 * and what it writes there would answer the next instance's requests. SIGTERM, then
+	 * SIGKILL after the grace period, or a second if that is shorter.
+	 * @param grace how long to wait after SIGTERM
+	 */
+	void endLeftovers(Duration grace) {
+		Set<ProcessHandle> left = InstanceMarks.find(this.mark);
+		if (left.isEmpty()) {
+			return;
+		}
+		List<String> described = left.stream().map(ExitWatch::describe).toList();
+		List<String> killed = ProcessTrees.terminate(this.process.toHandle(), () -> InstanceMarks.find(this.mark),
+				(grace.compareTo(MAX_LEFTOVER_GRACE) < 0) ? grace : MAX_LEFTOVER_GRACE);
+		logger.warn("Plug-in of channel '" + this.channel + "' exited and left " + named(described)
+				+ " running, which could write into its in pipe for the next instance: "
+				+ (killed.isEmpty() ? "ended them (SIGTERM)" : "ended them, killing " + named(killed) + " (SIGKILL)")
+				+ ". A plug-in should end what it starts before it exits.");
+	}
+
+	private static String named(List<String> processes) {
+		String named = String.join(", ", processes.subList(0, Math.min(processes.size(), MAX_NAMED)));
+		return named + ((processes.size() > MAX_NAMED) ? " and " + (processes.size() - MAX_NAMED) + " more" : "");
+	}
+
+	/**
 	 * Its exit code alone (137, or 143 for one that took SIGTERM too late) does not
 	 * always tell that it had to be killed, nor which process of the tree held out.
 	 */
 	private void warnKilled(Duration grace, List<String> killed) {
-		String named = String.join(", ", killed.subList(0, Math.min(killed.size(), MAX_NAMED)));
-		String more = (killed.size() > MAX_NAMED) ? " and " + (killed.size() - MAX_NAMED) + " more" : "";
 		logger.warn("Plug-in of channel '" + this.channel + "' did not end within " + grace.toMillis()
-				+ " ms of SIGTERM and was killed (SIGKILL); still running were " + named + more
+				+ " ms of SIGTERM and was killed (SIGKILL); still running were " + named(killed)
 				+ ". A plug-in should exit on SIGTERM; its plugin.stop-timeout (and, as the application stops,"
 				+ " the shutdown phase's timeout) sets how long it may take.");
 	}

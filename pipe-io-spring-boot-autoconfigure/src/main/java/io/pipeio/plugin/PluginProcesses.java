@@ -28,17 +28,19 @@ final class PluginProcesses {
 	 * @param inPipe the pipe the channel reads (the plug-in's stdout in stdio mode)
 	 * @param outPipe the pipe the channel writes (the plug-in's stdin in stdio mode)
 	 * @param fifoCheck told of the FIFOs in stdio mode, before the process gets them
+	 * @param mark marks the environment of the process and of every process it starts
+	 * ({@link InstanceMarks})
 	 * @return the process
 	 * @throws IOException if it cannot be started, or the FIFOs were refused
 	 */
 	static Process start(String channel, PluginSettings settings, Path inPipe, Path outPipe,
-			PluginSupervisor.FifoCheck fifoCheck) throws IOException {
+			PluginSupervisor.FifoCheck fifoCheck, String mark) throws IOException {
 		if (!settings.stdio()) {
-			return start(settings, builder(channel, settings, inPipe, outPipe, null, null));
+			return start(settings, builder(channel, settings, inPipe, outPipe, null, null, mark));
 		}
 		try (OpenedFifo in = OpenedFifo.open(inPipe); OpenedFifo out = OpenedFifo.open(outPipe)) {
 			fifoCheck.check(in, out);
-			return start(settings, builder(channel, settings, inPipe, outPipe, in.path(), out.path()));
+			return start(settings, builder(channel, settings, inPipe, outPipe, in.path(), out.path(), mark));
 		}
 	}
 
@@ -71,10 +73,11 @@ final class PluginProcesses {
 	 * in pipe as already opened and checked
 	 * @param stdin in stdio mode, the path the JVM opens for the plug-in's stdin: the out
 	 * pipe as already opened and checked
+	 * @param mark marks the launch's processes
 	 * @return the builder of the plug-in's process
 	 */
 	static ProcessBuilder builder(String channel, PluginSettings settings, Path inPipe, Path outPipe,
-			@Nullable Path stdout, @Nullable Path stdin) {
+			@Nullable Path stdout, @Nullable Path stdin, String mark) {
 		ProcessBuilder builder = new ProcessBuilder(settings.command());
 		if (settings.workingDirectory() != null) {
 			builder.directory(settings.workingDirectory().toFile());
@@ -83,6 +86,7 @@ final class PluginProcesses {
 		builder.environment().put("PIPE_IO_IN", inPipe.toString());
 		builder.environment().put("PIPE_IO_OUT", outPipe.toString());
 		builder.environment().put("PIPE_IO_CHANNEL", channel);
+		builder.environment().put(InstanceMarks.VARIABLE, mark);
 		if (stdin != null && stdout != null) {
 			// The JVM opens the FIFOs: the out pipe's reader end as stdin (the channel
 			// holds it open, so this does not block), the in pipe's writer end as stdout

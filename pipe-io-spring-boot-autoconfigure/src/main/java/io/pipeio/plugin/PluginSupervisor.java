@@ -417,6 +417,9 @@ public final class PluginSupervisor {
 		this.instance = null;
 		this.lastExitCode = code;
 		if (ended != null) {
+			// Before the handover marks the exit in the in pipe: what they wrote comes
+			// before the mark, and none writes after it.
+			ended.endLeftovers(this.settings.stopTimeout());
 			ended.joinStderr();
 		}
 		if (JvmShutdown.endedWithTheApplication(code)) {

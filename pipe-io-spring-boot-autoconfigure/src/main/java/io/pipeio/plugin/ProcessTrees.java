@@ -5,13 +5,15 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Ends a process and everything it started: SIGTERM to all of them (and SIGCONT to those
  * a signal stopped, so they can take it), SIGKILL to what is left after the timeout,
  * stopped first ({@link ProcessFreeze}) so that none starts a process the SIGKILL misses.
  * The descendants are listed while the root still runs: once it is gone its children
- * belong to init and can no longer be found from it.
+ * belong to init and can no longer be found from it, but by what marks them
+ * ({@link InstanceMarks}).
  *
  * @author pipe-io
  */
@@ -31,7 +33,23 @@ final class ProcessTrees {
 	 * them all
 	 */
 	static List<String> terminate(ProcessHandle root, Duration timeout) {
+		return terminate(root, Set::of, timeout);
+	}
+
+	/**
+	 * End a process tree and the processes that left it: children of processes that
+	 * exited, which can no longer be found from the root.
+	 * @param root the process, which may have exited already
+	 * @param leftTheTree lists the processes that may have left the tree; asked again
+	 * before the SIGKILL
+	 * @param timeout how long the processes may take to end after SIGTERM
+	 * @return the processes that SIGTERM left running until the timeout and that were
+	 * killed, each described as {@link ExitWatch#describe} does; empty if SIGTERM ended
+	 * them all
+	 */
+	static List<String> terminate(ProcessHandle root, Supplier<Set<ProcessHandle>> leftTheTree, Duration timeout) {
 		Set<ProcessHandle> tree = snapshot(root);
+		tree.addAll(leftTheTree.get());
 		tree.forEach(ProcessHandle::destroy);
 		// as systemd does: one stopped by a signal (kill -STOP, a debugger) gets to end
 		ProcessFreeze.resume(tree);
@@ -47,6 +65,7 @@ final class ProcessTrees {
 		// A process may have started children while it was asked to stop, and may
 		// start more until it is killed: stopped first, the tree is listed whole.
 		Set<ProcessHandle> left = ProcessFreeze.freeze(root, tree);
+		left.addAll(leftTheTree.get());
 		left.forEach(ProcessHandle::destroyForcibly);
 		awaitExit(left, KILL_WAIT);
 		return running;
