@@ -11,10 +11,13 @@ import org.springframework.core.NestedExceptionUtils;
 
 /**
  * The default {@link PipeErrorHandler}: logs a warning with the channel, the reason and a
- * truncated, printable preview of the line, and sends no reply. A reply the full send
- * queue refused is logged at debug level only, as the engine warns of those itself, at
- * most every 10 seconds a channel; so are a line over the max message size and a line
- * every client left unfinished, which the engine warns of with the limit or the cause.
+ * truncated, printable preview of the line, and sends no reply. At most 10 such warnings
+ * are logged in 10 seconds for each channel and reason; the rest are logged at debug
+ * level, and the next warning says how many there were (every line is counted in the
+ * meters). A reply the full send queue refused is logged at debug level only, as the
+ * engine warns of those itself, at most every 10 seconds a channel; so are a line over
+ * the max message size and a line every client left unfinished, which the engine warns of
+ * with the limit or the cause.
  *
  * @author pipe-io
  */
@@ -23,6 +26,12 @@ public class LoggingPipeErrorHandler implements PipeErrorHandler {
 	private static final Log logger = LogFactory.getLog(LoggingPipeErrorHandler.class);
 
 	private static final int PREVIEW_BYTES = 120;
+
+	/**
+	 * A client may write lines no listener can read as fast as it can, and a listener may
+	 * fail on each of them.
+	 */
+	private final WarningBudget warnings = new WarningBudget(WarningBudget.DEFAULT_WARNINGS);
 
 	@Override
 	public @Nullable Object handleError(PipeListenerFailedException exception, PipeChannelContext context) {
@@ -33,7 +42,9 @@ public class LoggingPipeErrorHandler implements PipeErrorHandler {
 		boolean refusedReply = exception.getReason() == DropReason.QUEUE_FULL;
 		boolean warnedOf = refusedReply || exception.getReason() == DropReason.TOO_LARGE
 				|| exception.getReason() == DropReason.INCOMPLETE;
-		if (warnedOf ? logger.isDebugEnabled() : logger.isWarnEnabled()) {
+		String budgetNote = (warnedOf || !logger.isWarnEnabled()) ? null
+				: this.warnings.take(exception.getChannel(), exception.getReason());
+		if (budgetNote != null || logger.isDebugEnabled()) {
 			Throwable cause = (exception.getCause() != null) ? exception.getCause() : exception;
 			String message = "Channel '" + exception.getChannel() + "' dropped "
 					+ (refusedReply ? "the reply to a line" : "a line") + " (" + exception.getReason().tag() + ", "
@@ -41,11 +52,11 @@ public class LoggingPipeErrorHandler implements PipeErrorHandler {
 					+ ": "
 					// a message may quote the line, such as a parser's
 					+ LogText.escapeControls(String.valueOf(cause) + rootCause(cause));
-			if (warnedOf) {
-				logger.debug(message);
+			if (budgetNote != null) {
+				logger.warn(message + budgetNote, logger.isDebugEnabled() ? cause : null);
 			}
 			else {
-				logger.warn(message, logger.isDebugEnabled() ? cause : null);
+				logger.debug(message, warnedOf ? null : cause);
 			}
 		}
 		return null;

@@ -1,9 +1,6 @@
 package io.pipeio.core;
 
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 import io.pipeio.server.DataSizes;
 import io.pipeio.server.DropReason;
@@ -16,9 +13,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Logs what an operator should know of a channel's engine: failures, re-created pipes and
- * lines dropped by the engine itself (over-size, full send queue, the latter at most
- * every 10 seconds per channel; and those a stop, a failed writer or a replaced out pipe
- * cost).
+ * lines dropped by the engine itself (over-size, unfinished, refused by a full send
+ * queue; and those a stop, a failed writer or a replaced out pipe cost). Lines dropped
+ * one by one are warned of at most 10 times in 10 seconds for each channel and reason (a
+ * full send queue once), and at debug level beyond that: they are all counted.
  *
  * @author pipe-io
  */
@@ -27,13 +25,13 @@ public class LoggingPipeServerListener implements PipeServerListener {
 	private static final Log logger = LogFactory.getLog(PipeChannel.class);
 
 	/**
-	 * Queue-full drops of a channel are logged at most this often: with a drop overflow
-	 * policy and no reader, lines may be dropped by the thousand per second (they are all
-	 * counted).
+	 * With a drop overflow policy and no reader, lines may be dropped by the thousand per
+	 * second, all for the same cause: one warning in each interval tells it.
 	 */
-	private static final long QUEUE_FULL_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+	private final WarningBudget queueFullWarnings = new WarningBudget(1);
 
-	private final Map<String, Long> queueFullLogged = new ConcurrentHashMap<>();
+	/** A client may write bad lines as fast as it can. */
+	private final WarningBudget badLineWarnings = new WarningBudget(WarningBudget.DEFAULT_WARNINGS);
 
 	@Override
 	public void onStateChanged(PipeServer server, PipeServerState previous, PipeServerState current,
@@ -51,7 +49,7 @@ public class LoggingPipeServerListener implements PipeServerListener {
 
 	@Override
 	public void onDropped(PipeServer server, DropReason reason, long size) {
-		if (!logger.isWarnEnabled() || (reason == DropReason.QUEUE_FULL && !firstQueueFullInInterval(server))) {
+		if (!logger.isWarnEnabled()) {
 			return;
 		}
 		if (reason == DropReason.SHUTDOWN) {
@@ -83,23 +81,22 @@ public class LoggingPipeServerListener implements PipeServerListener {
 			case TOO_LARGE ->
 				" (max-message-size is " + DataSizes.format(server.getSettings().getMaxMessageSize()) + ")";
 			case QUEUE_FULL -> " (no client reads " + server.getSettings().getOutPath() + " fast enough; overflow is "
-					+ server.getSettings().getOverflow().value() + "; more such drops are counted in"
-					+ " pipeio.messages.dropped and logged at most every 10 s)";
+					+ server.getSettings().getOverflow().value() + ")";
 			case INCOMPLETE -> " (every client closed the in pipe before the line's newline)";
 			default -> "";
 		};
-		logger.warn(
-				"Channel '" + server.getChannel() + "' dropped a line of " + size + " bytes: " + reason.tag() + detail);
-	}
-
-	private boolean firstQueueFullInInterval(PipeServer server) {
-		long now = System.nanoTime();
-		Long last = this.queueFullLogged.get(server.getChannel());
-		if (last != null && now - last < QUEUE_FULL_LOG_INTERVAL_NANOS) {
-			return false;
+		WarningBudget budget = (reason == DropReason.QUEUE_FULL) ? this.queueFullWarnings : this.badLineWarnings;
+		String budgetNote = budget.take(server.getChannel(), reason);
+		if (budgetNote != null || logger.isDebugEnabled()) {
+			String message = "Channel '" + server.getChannel() + "' dropped a line of " + size + " bytes: "
+					+ reason.tag() + detail;
+			if (budgetNote != null) {
+				logger.warn(message + budgetNote);
+			}
+			else {
+				logger.debug(message);
+			}
 		}
-		this.queueFullLogged.put(server.getChannel(), now);
-		return true;
 	}
 
 	@Override

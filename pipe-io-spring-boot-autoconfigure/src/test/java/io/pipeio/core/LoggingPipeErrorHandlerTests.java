@@ -128,6 +128,27 @@ class LoggingPipeErrorHandlerTests {
 			.satisfies((line) -> assertThat(line).contains("WARN"));
 	}
 
+	@Test
+	void failedLinesAreWarnedOfAtMostTenTimesInTenSecondsPerChannelAndReason(CapturedOutput output) {
+		for (int i = 0; i < 200; i++) {
+			this.handler.handleError(failure(DropReason.MALFORMED, new IllegalStateException("not JSON")), CONTEXT);
+		}
+		this.handler.handleError(failure(DropReason.HANDLER_ERROR, new IllegalStateException("broke")), CONTEXT);
+		this.handler.handleError(new PipeListenerFailedException("events", DropReason.MALFORMED,
+				"e".getBytes(StandardCharsets.UTF_8), new IllegalStateException("not JSON")), CONTEXT);
+		assertThat(lines(output, "Channel 'orders' dropped a line (malformed, 7 bytes)"))
+			.filteredOn((line) -> line.contains("WARN"))
+			.hasSize(10)
+			.last()
+			.asString()
+			.endsWith("not JSON [more malformed warnings of this channel within 10 s are logged at debug level only;"
+					+ " every line is counted in pipeio.messages.dropped]");
+		assertThat(lines(output, "Channel 'orders' dropped a line (handler-error, 7 bytes)")).singleElement()
+			.satisfies((line) -> assertThat(line).contains("WARN"));
+		assertThat(lines(output, "Channel 'events' dropped a line (malformed, 1 bytes)")).singleElement()
+			.satisfies((line) -> assertThat(line).contains("WARN"));
+	}
+
 	private static PipeListenerFailedException failure(DropReason reason, Throwable cause) {
 		return new PipeListenerFailedException("orders", reason, "order 1".getBytes(StandardCharsets.UTF_8), cause);
 	}

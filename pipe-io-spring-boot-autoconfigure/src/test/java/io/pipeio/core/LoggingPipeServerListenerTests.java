@@ -35,9 +35,29 @@ class LoggingPipeServerListenerTests {
 		listener.onDropped(events, DropReason.TOO_LARGE, 2000);
 		listener.onDropped(events, DropReason.TOO_LARGE, 3000);
 		assertThat(count(output, "Channel 'events' dropped a line of 10 bytes: queue-full")).isEqualTo(1);
-		assertThat(output).contains("no client reads").contains("overflow is drop-newest").contains("every 10 s");
+		assertThat(output).contains("no client reads")
+			.contains("overflow is drop-newest")
+			.contains("more queue-full warnings of this channel within 10 s are logged at debug level only");
 		assertThat(count(output, "Channel 'orders' dropped a line of 10 bytes: queue-full")).isEqualTo(1);
 		assertThat(count(output, ": too-large")).isEqualTo(2);
+	}
+
+	@Test
+	void linesDroppedOneByOneAreWarnedOfAtMostTenTimesInTenSecondsPerChannelAndReason(CapturedOutput output) {
+		// a client that writes lines over the limit, or leaves them unfinished, as fast
+		// as it can
+		LoggingPipeServerListener listener = new LoggingPipeServerListener();
+		PipeServer events = server("events");
+		for (int i = 0; i < 500; i++) {
+			listener.onDropped(events, DropReason.TOO_LARGE, 2000);
+			listener.onDropped(events, DropReason.INCOMPLETE, 5);
+		}
+		listener.onDropped(server("orders"), DropReason.TOO_LARGE, 2000);
+		assertThat(count(output, "Channel 'events' dropped a line of 2000 bytes: too-large")).isEqualTo(10);
+		assertThat(count(output, "Channel 'events' dropped a line of 5 bytes: incomplete")).isEqualTo(10);
+		assertThat(count(output, "Channel 'orders' dropped a line of 2000 bytes: too-large")).isEqualTo(1);
+		assertThat(count(output, "more too-large warnings of this channel within 10 s are logged at debug level"))
+			.isEqualTo(1);
 	}
 
 	@Test

@@ -194,6 +194,33 @@ class PipeListenerErrorHandlingTests {
 	}
 
 	@Test
+	void aFloodOfBadLinesIsCountedLineByLineButWarnedOfOnlyTenTimes(CapturedOutput output) {
+		// 1,000 lines of 3 bytes each: a warning for each would be 200 times the input.
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(PipeIoAutoConfiguration.class))
+			.withUserConfiguration(FailingListeners.class)
+			.withPropertyValues("pipe-io.directory=" + this.directory)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				try (PipeTestClient client = PipeTestClient.connect(this.directory, "text")) {
+					ShellClient
+						.run("for i in $(seq 1000); do printf 'x\\xff\\n'; done > '" + this.directory.resolve("text.in")
+								+ "'; printf 'after\\n' > '" + this.directory.resolve("text.in") + "'");
+					assertThat(client.receive()).isEqualTo("text:after");
+					PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("text");
+					await().until(() -> channel.getStatistics().getDropped(DropReason.MALFORMED) == 1000);
+					assertThat(output.toString()
+						.lines()
+						.filter((line) -> line.contains("WARN") && line.contains("Channel 'text' dropped a line"))
+						.toList()).hasSize(10)
+						.last()
+						.asString()
+						.contains("[more malformed warnings of this channel within 10 s are logged at debug level"
+								+ " only; every line is counted in pipeio.messages.dropped]");
+				}
+			});
+	}
+
+	@Test
 	void replyContainingANewlineIsNotWrittenAsTwoLines() {
 		runner().run((context) -> {
 			assertThat(context).hasNotFailed();

@@ -1,0 +1,48 @@
+package io.pipeio.core;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.pipeio.server.DropReason;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A channel's budget of warnings for one reason: spent after a few in an interval, whole
+ * again in the next, which first says how many were left out.
+ */
+class WarningBudgetTests {
+
+	private final AtomicLong now = new AtomicLong(1_000);
+
+	private final WarningBudget budget = new WarningBudget(3, 100, this.now::get);
+
+	@Test
+	void aSpentBudgetIsWholeAgainInTheNextIntervalWhichSaysHowManyWereLeftOut() {
+		assertThat(this.budget.take("orders", DropReason.MALFORMED)).isEmpty();
+		assertThat(this.budget.take("orders", DropReason.MALFORMED)).isEmpty();
+		assertThat(this.budget.take("orders", DropReason.MALFORMED))
+			.isEqualTo(" [more malformed warnings of this channel within 0 s are logged at debug level only;"
+					+ " every line is counted in pipeio.messages.dropped]");
+		for (int i = 0; i < 7; i++) {
+			assertThat(this.budget.take("orders", DropReason.MALFORMED)).isNull();
+		}
+		this.now.addAndGet(99);
+		assertThat(this.budget.take("orders", DropReason.MALFORMED)).isNull();
+		this.now.addAndGet(1);
+		assertThat(this.budget.take("orders", DropReason.MALFORMED))
+			.isEqualTo(" [8 more malformed warning(s) of this channel were logged at debug level only]");
+		assertThat(this.budget.take("orders", DropReason.MALFORMED)).isEmpty();
+	}
+
+	@Test
+	void eachChannelAndReasonHasABudgetOfItsOwn() {
+		for (int i = 0; i < 3; i++) {
+			this.budget.take("orders", DropReason.MALFORMED);
+		}
+		assertThat(this.budget.take("orders", DropReason.MALFORMED)).isNull();
+		assertThat(this.budget.take("orders", DropReason.HANDLER_ERROR)).isEmpty();
+		assertThat(this.budget.take("events", DropReason.MALFORMED)).isEmpty();
+	}
+
+}
