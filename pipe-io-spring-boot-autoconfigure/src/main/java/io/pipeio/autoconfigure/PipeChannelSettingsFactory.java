@@ -13,6 +13,7 @@ import java.util.Set;
 import io.pipeio.core.PipeChannelSettings;
 import io.pipeio.core.PipeRetrySettings;
 import io.pipeio.deadletter.DeadLetterSettings;
+import io.pipeio.server.DataSizes;
 import io.pipeio.server.DispatchMode;
 import io.pipeio.server.PipeEngine;
 import io.pipeio.server.PipeServerSettings;
@@ -141,12 +142,44 @@ public class PipeChannelSettingsFactory {
 		if (deadLetterProblem != null) {
 			throw new IllegalArgumentException(deadLetterProblem);
 		}
-		return new PipeChannelSettings(server.build(), Charset.forName(channel.charset()), channel.autoStartup(),
+		PipeServerSettings serverSettings = server.build();
+		String heapWarning = heapWarning(channel, serverSettings, Runtime.getRuntime().maxMemory());
+		if (heapWarning != null) {
+			logger.warn(heapWarning);
+		}
+		return new PipeChannelSettings(serverSettings, Charset.forName(channel.charset()), channel.autoStartup(),
 				(plugin != null) ? plugin.toSettings(channel.pluginProperty()) : null,
 				new PipeRetrySettings(channel.retryMaxAttempts(), channel.retryInitialInterval(),
 						channel.retryMultiplier(), channel.retryMaxInterval()),
 				(deadLetterFile != null) ? new DeadLetterSettings(Path.of(deadLetterFile),
 						channel.deadLetterMaxFileSize().toBytes(), channel.deadLetterMaxHistory()) : null);
+	}
+
+	/**
+	 * Warn of a channel that alone may take half the heap or more: the bounds of its
+	 * memory are there to keep a client that stops reading (or writes one huge line) from
+	 * running the application out of memory, and do not if they are as large as the heap
+	 * (the default 64MB send queue in a JVM started with {@code -Xmx64m}, say).
+	 * @return the warning, or {@code null} if the channel's bounds are well within the
+	 * heap
+	 */
+	static @Nullable String heapWarning(EffectiveChannel channel, PipeServerSettings settings, long maxHeap) {
+		// a line that spans reads takes about twice its size while it is assembled
+		long bound = settings.getSendQueueMaxBytes() + 2L * settings.getMaxMessageSize();
+		if (maxHeap == Long.MAX_VALUE || bound < maxHeap / 2) {
+			return null;
+		}
+		return "Channel '" + channel.name() + "' may hold about " + megabytes(bound) + " of lines (its send queue's "
+				+ DataSizes.format(settings.getSendQueueMaxBytes())
+				+ ", and twice its max message size for a line being read), half or more of this JVM's maximum heap of about "
+				+ megabytes(maxHeap) + ": a client that stops reading could run the application out of"
+				+ " memory. Lower " + channel.property("send-queue-max-bytes") + " (or "
+				+ channel.property("max-message-size") + "), or raise the maximum heap (-Xmx)";
+	}
+
+	/** A size that is not configured as such, rounded to the nearest megabyte. */
+	private static String megabytes(long bytes) {
+		return ((bytes + (1 << 19)) >> 20) + "MB";
 	}
 
 	/**

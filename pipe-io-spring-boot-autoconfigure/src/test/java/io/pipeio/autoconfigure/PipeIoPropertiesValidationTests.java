@@ -5,6 +5,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
+import io.pipeio.server.DataSizes;
 import io.pipeio.testsupport.PipeIoContextRunners;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -246,6 +247,26 @@ class PipeIoPropertiesValidationTests {
 					.contains("(permissions rw-r--r--, pipe-io.channels.readable.allow-world-writable=true), so any"
 							+ " local process can read (take) the lines clients send or their replies")
 					.doesNotContain("Channel 'closed': every user");
+			});
+	}
+
+	@Test
+	void aChannelThatAloneMayTakeHalfTheHeapIsLoggedAtStart(CapturedOutput output) {
+		// such as the default 64MB send queue in a JVM started with -Xmx64m
+		long halfTheHeap = Runtime.getRuntime().maxMemory() / 2;
+		runner()
+			.withPropertyValues("pipe-io.channels.big.send-queue-max-bytes=" + halfTheHeap + "B",
+					"pipe-io.channels.big.max-message-size=1KB", "pipe-io.channels.fine.send-queue-max-bytes=64MB")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(output).contains("WARN")
+					.contains("Channel 'big' may hold about " + ((halfTheHeap + 2048 + (1 << 19)) >> 20)
+							+ "MB of lines (its send queue's " + DataSizes.format(halfTheHeap)
+							+ ", and twice its max message size for a line being read), half or more of this JVM's"
+							+ " maximum heap of about")
+					.contains("MB: a client that stops reading could run the application out of memory. Lower"
+							+ " pipe-io.channels.big.send-queue-max-bytes (or pipe-io.channels.big.max-message-size), or raise the maximum heap (-Xmx)")
+					.doesNotContain("Channel 'fine' may hold");
 			});
 	}
 
