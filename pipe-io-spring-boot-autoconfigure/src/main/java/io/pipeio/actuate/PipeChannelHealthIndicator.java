@@ -64,7 +64,8 @@ class PipeChannelHealthIndicator extends AbstractHealthIndicator {
 				.withDetail("reason", "The plug-in has not answered a request sent at " + unansweredSince
 						+ ", which timed out: it is slow, stuck (stopped,"
 						+ " waiting for input), or skipped an answer, which shifts every later answer onto the"
-						+ " request before its own; restart it (the pipeio endpoint's restart operation) if this lasts");
+						+ " request before its own; restart it (the pipeio endpoint's restart operation) if this lasts, or"
+						+ " set plugin.restart-when-unanswered to have that done");
 		}
 		else {
 			builder.up();

@@ -64,6 +64,14 @@ public class PipePluginProperties {
 	 */
 	private Duration stopTimeout = Duration.ofSeconds(5);
 
+	/**
+	 * How long a request that timed out may wait for its answer, from when it was sent,
+	 * before the plug-in is ended as if it had failed and restarted as 'restart' says: a
+	 * plug-in that is stuck, or skipped an answer, then gets back in step by itself. Not
+	 * set: it is left running (health is DOWN while the request waits).
+	 */
+	private @Nullable Duration restartWhenUnanswered;
+
 	public List<String> getCommand() {
 		return this.command;
 	}
@@ -132,6 +140,14 @@ public class PipePluginProperties {
 		this.stopTimeout = stopTimeout;
 	}
 
+	public @Nullable Duration getRestartWhenUnanswered() {
+		return this.restartWhenUnanswered;
+	}
+
+	public void setRestartWhenUnanswered(@Nullable Duration restartWhenUnanswered) {
+		this.restartWhenUnanswered = restartWhenUnanswered;
+	}
+
 	/**
 	 * Check the values and create the engine's settings.
 	 * @param prefix the property prefix, such as {@code pipe-io.channels.thumbs.plugin}
@@ -154,7 +170,7 @@ public class PipePluginProperties {
 				: null;
 		PluginSettings settings = new PluginSettings(this.command, directory, this.environment, this.stdio,
 				this.restart, this.backoff.initial, this.backoff.max, this.backoff.multiplier, this.maxRestarts,
-				this.restartWindow, this.stopTimeout);
+				this.restartWindow, this.stopTimeout, this.restartWhenUnanswered);
 		settings.validate(prefix);
 		return settings;
 	}

@@ -21,6 +21,8 @@ final class ChannelRequests {
 
 	private final PendingRequests pending;
 
+	private final UnansweredRequestWatch unanswered;
+
 	/**
 	 * Create the requests of a channel.
 	 * @param channel the channel, whose engine sends the lines
@@ -29,6 +31,7 @@ final class ChannelRequests {
 	ChannelRequests(PipeChannel channel, PipeServerSettings settings) {
 		this.channel = channel;
 		this.pending = new PendingRequests(settings);
+		this.unanswered = new UnansweredRequestWatch(channel);
 	}
 
 	/**
@@ -54,6 +57,9 @@ final class ChannelRequests {
 				channel.failures::lateAnswer);
 		// Placed first: a line read from now on answers it.
 		channel.listener.requesting();
+		if (plugin != null) {
+			this.unanswered.watch(answer, plugin);
+		}
 		answer.whenComplete((answered, failure) -> {
 			if (failure != null) {
 				// failed unanswered (dropped, a restart, a stop): maybe the last to wait

@@ -30,11 +30,14 @@ import org.jspecify.annotations.Nullable;
  * FAILED
  * @param restartWindow the window of {@code maxRestarts}
  * @param stopTimeout how long the processes have after SIGTERM before SIGKILL
+ * @param restartWhenUnanswered how long a request that timed out may wait for its answer,
+ * from when it was sent, before the plug-in is ended as if it had failed (and restarted
+ * as {@code restart} says); {@code null} to leave it running
  * @author pipe-io
  */
 public record PluginSettings(List<String> command, @Nullable Path workingDirectory, Map<String, String> environment,
 		boolean stdio, RestartPolicy restart, Duration backoffInitial, Duration backoffMax, double backoffMultiplier,
-		int maxRestarts, Duration restartWindow, Duration stopTimeout) {
+		int maxRestarts, Duration restartWindow, Duration stopTimeout, @Nullable Duration restartWhenUnanswered) {
 
 	/**
 	 * Create settings.
@@ -47,6 +50,28 @@ public record PluginSettings(List<String> command, @Nullable Path workingDirecto
 		Objects.requireNonNull(backoffMax, "backoffMax");
 		Objects.requireNonNull(restartWindow, "restartWindow");
 		Objects.requireNonNull(stopTimeout, "stopTimeout");
+	}
+
+	/**
+	 * Create settings of a plug-in that is left running while a request waits for its
+	 * answer.
+	 * @param command the program and its arguments (no shell)
+	 * @param workingDirectory where it runs, or {@code null}
+	 * @param environment variables added to the inherited environment
+	 * @param stdio whether its stdin and stdout are the channel's pipes
+	 * @param restart when it is started again after it exited
+	 * @param backoffInitial the first wait before a restart
+	 * @param backoffMax the longest wait
+	 * @param backoffMultiplier how the wait grows
+	 * @param maxRestarts how many restarts within {@code restartWindow} are allowed
+	 * @param restartWindow the window of {@code maxRestarts}
+	 * @param stopTimeout how long the processes have after SIGTERM before SIGKILL
+	 */
+	public PluginSettings(List<String> command, @Nullable Path workingDirectory, Map<String, String> environment,
+			boolean stdio, RestartPolicy restart, Duration backoffInitial, Duration backoffMax,
+			double backoffMultiplier, int maxRestarts, Duration restartWindow, Duration stopTimeout) {
+		this(command, workingDirectory, environment, stdio, restart, backoffInitial, backoffMax, backoffMultiplier,
+				maxRestarts, restartWindow, stopTimeout, null);
 	}
 
 	/**
@@ -72,7 +97,7 @@ public record PluginSettings(List<String> command, @Nullable Path workingDirecto
 	public PluginSettings withRestart(RestartPolicy policy, Duration initial, Duration max, double multiplier,
 			int restarts, Duration window) {
 		return new PluginSettings(this.command, this.workingDirectory, this.environment, this.stdio, policy, initial,
-				max, multiplier, restarts, window, this.stopTimeout);
+				max, multiplier, restarts, window, this.stopTimeout, this.restartWhenUnanswered);
 	}
 
 	/**
@@ -82,7 +107,19 @@ public record PluginSettings(List<String> command, @Nullable Path workingDirecto
 	public PluginSettings withStopTimeout(Duration timeout) {
 		return new PluginSettings(this.command, this.workingDirectory, this.environment, this.stdio, this.restart,
 				this.backoffInitial, this.backoffMax, this.backoffMultiplier, this.maxRestarts, this.restartWindow,
-				timeout);
+				timeout, this.restartWhenUnanswered);
+	}
+
+	/**
+	 * @param unanswered how long a request that timed out may wait for its answer, from
+	 * when it was sent, before the plug-in is ended as if it had failed; {@code null} to
+	 * leave it running
+	 * @return a copy that ends a plug-in that leaves a request unanswered this long
+	 */
+	public PluginSettings withRestartWhenUnanswered(@Nullable Duration unanswered) {
+		return new PluginSettings(this.command, this.workingDirectory, this.environment, this.stdio, this.restart,
+				this.backoffInitial, this.backoffMax, this.backoffMultiplier, this.maxRestarts, this.restartWindow,
+				this.stopTimeout, unanswered);
 	}
 
 	/**
@@ -93,7 +130,8 @@ public record PluginSettings(List<String> command, @Nullable Path workingDirecto
 	 */
 	public PluginSettings withProcess(@Nullable Path directory, Map<String, String> variables, boolean stdio) {
 		return new PluginSettings(this.command, directory, variables, stdio, this.restart, this.backoffInitial,
-				this.backoffMax, this.backoffMultiplier, this.maxRestarts, this.restartWindow, this.stopTimeout);
+				this.backoffMax, this.backoffMultiplier, this.maxRestarts, this.restartWindow, this.stopTimeout,
+				this.restartWhenUnanswered);
 	}
 
 	/**
@@ -137,6 +175,9 @@ public record PluginSettings(List<String> command, @Nullable Path workingDirecto
 		positive(prefix + ".backoff.max", this.backoffMax, problems);
 		positive(prefix + ".restart-window", this.restartWindow, problems);
 		positive(prefix + ".stop-timeout", this.stopTimeout, problems);
+		if (this.restartWhenUnanswered != null) {
+			positive(prefix + ".restart-when-unanswered", this.restartWhenUnanswered, problems);
+		}
 		if (this.backoffMax.compareTo(this.backoffInitial) < 0 && !this.backoffMax.isNegative()
 				&& !this.backoffMax.isZero()) {
 			problems.add(prefix + ".backoff.max (" + Durations.format(this.backoffMax) + ") must not be less than "

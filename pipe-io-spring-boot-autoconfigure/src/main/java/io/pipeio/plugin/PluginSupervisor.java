@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -223,6 +224,50 @@ public final class PluginSupervisor {
 	}
 
 	/**
+	 * End the running instance as if it had failed, for what its channel saw of it (a
+	 * request it left unanswered): SIGTERM to it and all it started, SIGKILL after the
+	 * stop timeout. What follows is what follows a crash, whatever its exit code: a
+	 * restart as the restart policy says, after the backoff, counted against
+	 * {@code max-restarts}; or {@code FAILED}.
+	 * @param pid the process of the instance to end: a later instance is left alone
+	 * @param reason why, for the log
+	 * @return whether that instance was running, and is ended
+	 */
+	public boolean endAsFailed(long pid, String reason) {
+		PluginInstance ending;
+		int next;
+		synchronized (this) {
+			PluginInstance running = this.instance;
+			if (this.executor == null || running == null || running.process().pid() != pid) {
+				return false;
+			}
+			// Its exit is handled here, not by its exit watch: what the stop of the tree
+			// leaves for a moment is no leftover of a plug-in that exited by itself.
+			next = ++this.generation;
+			this.instance = null;
+			this.ending = running;
+			ending = running;
+		}
+		logger.warn("Plug-in of channel '" + this.channel + "' (pid " + pid + "): " + reason
+				+ "; ending it as failed (SIGTERM)");
+		int code = ending.terminate(this.settings.stopTimeout());
+		underLockThenTell(() -> {
+			if (this.ending != ending) {
+				return null; // a stop or a restart ended it, and told it
+			}
+			this.ending = null;
+			this.lastExitCode = code;
+			if (next != this.generation || this.executor == null) {
+				ended(code, true); // a restart came meanwhile, and launches the next one
+				return null;
+			}
+			afterExit(code, true, ending.ran());
+			return null;
+		}, CALLER_TELLING_WAIT_NANOS);
+		return true;
+	}
+
+	/**
 	 * Restart, waiting for the instance to end outside this supervisor's lock: a stop
 	 * meanwhile (a shutdown's, whose timeout may be shorter than the plug-in's stop
 	 * timeout) must not wait for the whole grace of a plug-in that ignores SIGTERM. That
@@ -427,16 +472,27 @@ public final class PluginSupervisor {
 			ended(code, false);
 			return;
 		}
-		boolean wanted = this.budget.wanted(code);
+		afterExit(code, code != 0, ran);
+	}
+
+	/**
+	 * An instance ended, and it was not asked to: restart it after the backoff if the
+	 * policy wants it and the budget allows it, else it is {@code FAILED} (or
+	 * {@code STOPPED}, if it did not fail).
+	 */
+	private void afterExit(int code, boolean failed, Duration ran) {
+		// both callers saw it, under this lock
+		ScheduledExecutorService current = Objects.requireNonNull(this.executor, "not started");
+		boolean wanted = this.budget.wanted(failed);
 		@Nullable Duration wait = wanted ? this.budget.take(ran, System.nanoTime()) : null;
 		boolean restart = wait != null;
 		if (wait != null) {
 			this.state = PluginState.BACKOFF;
 			int next = ++this.generation;
-			this.executor.schedule(() -> relaunch(next), TimeUnit.NANOSECONDS.convert(wait), TimeUnit.NANOSECONDS);
+			current.schedule(() -> relaunch(next), TimeUnit.NANOSECONDS.convert(wait), TimeUnit.NANOSECONDS);
 		}
 		else {
-			this.state = (wanted || code != 0) ? PluginState.FAILED : PluginState.STOPPED;
+			this.state = (wanted || failed) ? PluginState.FAILED : PluginState.STOPPED;
 			this.endedUntilRestarted = true;
 		}
 		ended(code, restart);

@@ -39,12 +39,13 @@ final class RestartBudget {
 	}
 
 	/**
-	 * @param code the exit code
+	 * @param failed whether the instance failed: it exited with a code other than 0, or
+	 * was ended as failed
 	 * @return whether the policy asks for a restart after this exit
 	 */
-	boolean wanted(int code) {
+	boolean wanted(boolean failed) {
 		RestartPolicy policy = this.settings.restart();
-		return policy == RestartPolicy.ALWAYS || (policy == RestartPolicy.ON_FAILURE && code != 0);
+		return policy == RestartPolicy.ALWAYS || (policy == RestartPolicy.ON_FAILURE && failed);
 	}
 
 	/**

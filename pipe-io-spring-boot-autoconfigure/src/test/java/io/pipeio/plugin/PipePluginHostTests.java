@@ -273,6 +273,12 @@ class PipePluginHostTests {
 				.hasMessageContaining("pipe-io.channels.a.plugin.stop-timeout must be positive, not -1s"));
 		runner
 			.withPropertyValues("pipe-io.channels.a.plugin.command=cat",
+					"pipe-io.channels.a.plugin.restart-when-unanswered=0s")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("pipe-io.channels.a.plugin.restart-when-unanswered must be positive, not 0s"));
+		runner
+			.withPropertyValues("pipe-io.channels.a.plugin.command=cat",
 					"pipe-io.channels.a.plugin.backoff.initial=-5s")
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()

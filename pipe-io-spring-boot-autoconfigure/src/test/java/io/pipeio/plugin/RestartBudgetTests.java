@@ -25,10 +25,10 @@ class RestartBudgetTests {
 
 	@Test
 	void policyDecidesWhichExitAsksForARestart() {
-		assertThat(budget(RestartPolicy.ALWAYS, 5).wanted(0)).isTrue();
-		assertThat(budget(RestartPolicy.ON_FAILURE, 5).wanted(0)).isFalse();
-		assertThat(budget(RestartPolicy.ON_FAILURE, 5).wanted(143)).isTrue();
-		assertThat(budget(RestartPolicy.NEVER, 5).wanted(1)).isFalse();
+		assertThat(budget(RestartPolicy.ALWAYS, 5).wanted(false)).isTrue();
+		assertThat(budget(RestartPolicy.ON_FAILURE, 5).wanted(false)).isFalse();
+		assertThat(budget(RestartPolicy.ON_FAILURE, 5).wanted(true)).isTrue();
+		assertThat(budget(RestartPolicy.NEVER, 5).wanted(true)).isFalse();
 	}
 
 	@Test
