@@ -4,7 +4,10 @@ package io.pipeio.plugin;
  * Told what a {@link PluginSupervisor} does: in order, on the thread that did it (or that
  * is telling an earlier change), with no lock of the supervisor held, so an observer may
  * stop or restart the plug-in or its channel. Be quick all the same: the supervisor's own
- * thread is held up meanwhile.
+ * thread is held up meanwhile. What one throws, a checked exception it does not declare
+ * (as Kotlin code may) included, the supervisor takes for a failure of the observer, as
+ * it takes a {@link RuntimeException}: a checked one reaches the caller of a start, stop
+ * or restart as an {@link java.lang.reflect.UndeclaredThrowableException}.
  *
  * @author pipe-io
  */

@@ -140,7 +140,9 @@ public final class PluginSupervisor {
 		this.settings = settings;
 		this.inPipe = inPipe;
 		this.outPipe = outPipe;
-		this.observer = observer;
+		// What it throws, checked or not, is an observer's failure to the supervisor and
+		// to the caller of a start, stop or restart.
+		this.observer = ObserverGuard.guard(observer);
 		this.handover = handover;
 		this.fifoCheck = fifoCheck;
 		this.budget = new RestartBudget(settings);
@@ -436,8 +438,9 @@ public final class PluginSupervisor {
 		}
 		catch (Throwable ex) {
 			// An error too (a class that cannot be loaded while the process is out of
-			// descriptors, say), or an observer's checked exception it did not declare:
-			// the executor would keep it to itself.
+			// descriptors, say), or a checked exception the handover did not declare,
+			// which is not guarded as the observer is: the executor would keep it to
+			// itself.
 			PluginState now;
 			synchronized (this) {
 				if (this.state == PluginState.RUNNING && this.instance == null) {

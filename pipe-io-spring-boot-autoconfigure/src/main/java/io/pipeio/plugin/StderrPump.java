@@ -20,6 +20,7 @@ final class StderrPump implements Runnable {
 
 	private final InputStream stderr;
 
+	/** Throws unchecked exceptions only: the supervisor's observer is guarded. */
 	private final Consumer<String> lines;
 
 	StderrPump(InputStream stderr, Consumer<String> lines) {
@@ -78,10 +79,11 @@ final class StderrPump implements Runnable {
 		try {
 			this.lines.accept(cut ? text + " [...cut at " + MAX_LINE_BYTES + " bytes]" : text);
 		}
-		catch (Exception ex) {
+		catch (RuntimeException ex) {
 			// A failing log or observer must not stop the copy (the plug-in would block
-			// on a full stderr, or die of SIGPIPE); nor may an IOException it threw
-			// undeclared pass for the end of the plug-in's stderr.
+			// on a full stderr, or die of SIGPIPE). A checked exception the observer did
+			// not declare arrives as an UndeclaredThrowableException (ObserverGuard), so
+			// an IOException cannot pass for the end of the plug-in's stderr.
 		}
 	}
 

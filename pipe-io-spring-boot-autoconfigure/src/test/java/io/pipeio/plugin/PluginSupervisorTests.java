@@ -1,6 +1,7 @@
 package io.pipeio.plugin;
 
 import java.io.IOException;
+import java.lang.reflect.UndeclaredThrowableException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,6 +18,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.pipeio.testsupport.Undeclared;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -30,6 +33,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -137,6 +141,82 @@ class PluginSupervisorTests {
 		assertThat(output.getAll())
 			.containsPattern("ERROR.*Plug-in of channel 'test': handling its exit with code 3 failed; state")
 			.contains("observer broke");
+	}
+
+	/**
+	 * An observer given straight to the supervisor (not an application's bean, whose
+	 * failures the channel logs) that throws on a start fails the start or restart that
+	 * told it with an unchecked exception: a checked one it did not declare (a Kotlin
+	 * observer, a sneaky throw) arrives as an {@link UndeclaredThrowableException}, where
+	 * an {@link IllegalStateException} arrives as it is. Either way the process it was
+	 * told of runs on, supervised.
+	 */
+	@ParameterizedTest(name = "undeclared checked exception: {0}")
+	@ValueSource(booleans = { false, true })
+	void aStartOrRestartWhoseObserverThrowsOnTheStartFailsUncheckedAndThePluginRunsOn(boolean checked) {
+		Exception failure = checked ? new IOException("observer broke") : new IllegalStateException("observer broke");
+		Recorder throwing = new Recorder() {
+
+			@Override
+			public void onStarted(PluginSupervisor plugin, long pid) {
+				super.onStarted(plugin, pid);
+				throw Undeclared.raise(failure);
+			}
+
+		};
+		PluginSupervisor supervisor = new PluginSupervisor("test",
+				bash("exec sleep 1000").withProcess(null, Map.of(), false), this.directory.resolve("test.in"),
+				this.directory.resolve("test.out"), throwing);
+		this.supervisors.add(supervisor);
+		assertFailedUnchecked(supervisor::start, failure);
+		assertThat(throwing.starts).hasSize(1);
+		assertThat(supervisor.getState()).isEqualTo(PluginState.RUNNING);
+		ProcessHandle first = supervisor.getProcess();
+		assertThat(first.isAlive()).isTrue();
+		assertFailedUnchecked(supervisor::restart, failure);
+		assertThat(throwing.starts).hasSize(2);
+		assertThat(throwing.exits).containsExactly("143:true");
+		assertThat(supervisor.getState()).isEqualTo(PluginState.RUNNING);
+		assertThat(supervisor.getProcess().pid()).isNotEqualTo(first.pid());
+		supervisor.stop();
+		assertThat(throwing.exits).containsExactly("143:true", "143:false");
+	}
+
+	private static void assertFailedUnchecked(ThrowingCallable call, Exception failure) {
+		if (failure instanceof RuntimeException) {
+			assertThatThrownBy(call).isSameAs(failure);
+		}
+		else {
+			assertThatThrownBy(call).isInstanceOf(UndeclaredThrowableException.class).cause().isSameAs(failure);
+		}
+	}
+
+	/**
+	 * The copy of the plug-in's stderr goes on when an observer given straight to the
+	 * supervisor throws an {@link IOException} it did not declare: it is not taken for
+	 * the end of the stderr, which would leave the plug-in to block on a full pipe or die
+	 * of SIGPIPE at its next write.
+	 */
+	@Test
+	void theStderrCopyGoesOnWhenAnObserverThrowsAnUndeclaredIOExceptionOnALine() {
+		Recorder throwing = new Recorder() {
+
+			@Override
+			public void onStderrLine(PluginSupervisor plugin, String line) {
+				super.onStderrLine(plugin, line);
+				if (line.equals("first")) {
+					throw Undeclared.raise(new IOException("observer broke"));
+				}
+			}
+
+		};
+		PluginSupervisor supervisor = new PluginSupervisor("test",
+				bash("echo first >&2; echo last >&2; exec sleep 1000").withProcess(null, Map.of(), false),
+				this.directory.resolve("test.in"), this.directory.resolve("test.out"), throwing);
+		this.supervisors.add(supervisor);
+		supervisor.start();
+		await().atMost(WAIT).until(() -> throwing.lines.contains("last"));
+		assertThat(throwing.lines).containsExactly("first", "last");
 	}
 
 	@Test

@@ -1,0 +1,147 @@
+package io.pipeio.plugin;
+
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.Proxy;
+import java.lang.reflect.UndeclaredThrowableException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import io.pipeio.testsupport.Undeclared;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * The guard around a supervisor's observer passes every call on as it came, and what the
+ * observer throws as a failure of the observer.
+ */
+class ObserverGuardTests {
+
+	/**
+	 * Every method of the interface: one added later and not passed on would reach the
+	 * observer's default, which does nothing, and the observer would never hear of it.
+	 */
+	@Test
+	void everyCallReachesTheObserver() throws Exception {
+		List<String> told = new ArrayList<>();
+		PluginObserver observer = (PluginObserver) Proxy.newProxyInstance(getClass().getClassLoader(),
+				new Class<?>[] { PluginObserver.class }, (proxy, method, args) -> {
+					told.add(signature(method));
+					return null;
+				});
+		PluginObserver guarded = ObserverGuard.guard(observer);
+		List<String> expected = new ArrayList<>();
+		for (Method method : PluginObserver.class.getMethods()) {
+			if (Modifier.isStatic(method.getModifiers())) {
+				continue;
+			}
+			expected.add(signature(method));
+			method.invoke(guarded, arguments(method));
+		}
+		assertThat(expected).isNotEmpty();
+		assertThat(told).containsExactlyElementsOf(expected);
+	}
+
+	@Test
+	void aCheckedExceptionTheObserverDidNotDeclareIsAFailureOfTheObserver() {
+		IOException undeclared = new IOException("undeclared");
+		PluginObserver guarded = ObserverGuard.guard(new PluginObserver() {
+
+			@Override
+			public void onStarted(PluginSupervisor plugin, long pid) {
+				Undeclared.raise(undeclared);
+			}
+
+		});
+		assertThatExceptionOfType(UndeclaredThrowableException.class)
+			.isThrownBy(() -> guarded.onStarted(supervisor(), 1))
+			.withCause(undeclared)
+			.withMessageContaining("threw a checked exception it does not declare");
+	}
+
+	/**
+	 * A {@link Throwable} that is neither an {@link Exception} nor an {@link Error} is
+	 * checked too.
+	 */
+	@Test
+	void aThrowableThatIsNeitherAnExceptionNorAnErrorIsAFailureOfTheObserver() {
+		Throwable undeclared = new Throwable("undeclared");
+		PluginObserver guarded = ObserverGuard.guard(new PluginObserver() {
+
+			@Override
+			public void onStderrLine(PluginSupervisor plugin, String line) {
+				Undeclared.raise(undeclared);
+			}
+
+		});
+		assertThatExceptionOfType(UndeclaredThrowableException.class)
+			.isThrownBy(() -> guarded.onStderrLine(supervisor(), "line"))
+			.withCause(undeclared);
+	}
+
+	@Test
+	void runtimeExceptionsAndErrorsPassAsTheyAre() {
+		IllegalStateException failure = new IllegalStateException("observer failed");
+		StackOverflowError error = new StackOverflowError();
+		PluginObserver guarded = ObserverGuard.guard(new PluginObserver() {
+
+			@Override
+			public void onExited(PluginSupervisor plugin, int exitCode, boolean willRestart) {
+				if (willRestart) {
+					throw failure;
+				}
+				throw error;
+			}
+
+		});
+		assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> guarded.onExited(supervisor(), 3, true))
+			.isSameAs(failure);
+		assertThatExceptionOfType(StackOverflowError.class).isThrownBy(() -> guarded.onExited(supervisor(), 3, false))
+			.isSameAs(error);
+	}
+
+	@Test
+	void aGuardedObserverIsNotGuardedTwice() {
+		PluginObserver guarded = ObserverGuard.guard(new PluginObserver() {
+		});
+		assertThat(ObserverGuard.guard(guarded)).isSameAs(guarded);
+	}
+
+	private static String signature(Method method) {
+		return method.getName() + Arrays.toString(method.getParameterTypes());
+	}
+
+	private static Object[] arguments(Method method) {
+		Class<?>[] types = method.getParameterTypes();
+		Object[] arguments = new Object[types.length];
+		for (int i = 0; i < types.length; i++) {
+			arguments[i] = argument(types[i]);
+		}
+		return arguments;
+	}
+
+	private static Object argument(Class<?> type) {
+		if (type == boolean.class) {
+			return Boolean.TRUE;
+		}
+		if (type == int.class) {
+			return 1;
+		}
+		if (type == long.class) {
+			return 1L;
+		}
+		return (type == String.class) ? "line" : supervisor();
+	}
+
+	private static PluginSupervisor supervisor() {
+		return new PluginSupervisor("guarded", PluginSettings.of(List.of("true")), Path.of("guarded.in"),
+				Path.of("guarded.out"), new PluginObserver() {
+				});
+	}
+
+}
