@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.IntConsumer;
 
 import org.apache.commons.logging.Log;
@@ -119,13 +120,29 @@ final class PluginInstance {
 	 * @param grace how long to wait after SIGTERM
 	 */
 	void endLeftovers(Duration grace) {
-		Set<ProcessHandle> left = InstanceMarks.find(this.mark);
+		endLeftovers(grace, InstanceMarks::find);
+	}
+
+	/**
+	 * End what the process left running as {@link #endLeftovers(Duration)} does, finding
+	 * the marked processes with the given scan of {@code /proc}: one for an exit that
+	 * left none or whose leftovers end on SIGTERM, one more before a SIGKILL.
+	 * @param grace how long to wait after SIGTERM
+	 * @param marked finds the running processes that carry a mark, as
+	 * {@link InstanceMarks#find} does
+	 */
+	void endLeftovers(Duration grace, Function<String, Set<ProcessHandle>> marked) {
+		Set<ProcessHandle> left = marked.apply(this.mark);
 		if (left.isEmpty()) {
 			return;
 		}
 		List<String> described = left.stream().map(ExitWatch::describe).toList();
-		List<String> killed = ProcessTrees.terminate(this.process.toHandle(), () -> InstanceMarks.find(this.mark),
-				(grace.compareTo(MAX_LEFTOVER_GRACE) < 0) ? grace : MAX_LEFTOVER_GRACE);
+		// Ended as this scan found them, not scanned for again: each handle was checked
+		// to carry the mark once taken, and a handle signals no process that got its id
+		// since (the JDK compares their start times). Scanned again before the SIGKILL,
+		// for what they started meanwhile.
+		List<String> killed = ProcessTrees.terminateLeftovers(this.process.toHandle(), left,
+				() -> marked.apply(this.mark), (grace.compareTo(MAX_LEFTOVER_GRACE) < 0) ? grace : MAX_LEFTOVER_GRACE);
 		logger.warn("Plug-in of channel '" + this.channel + "' exited and left " + named(described)
 				+ " running, which could write into its in pipe for the next instance: "
 				+ (killed.isEmpty() ? "ended them (SIGTERM)" : "ended them, killing " + named(killed) + " (SIGKILL)")

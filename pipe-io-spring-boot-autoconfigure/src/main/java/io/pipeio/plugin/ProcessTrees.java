@@ -49,7 +49,32 @@ final class ProcessTrees {
 	 */
 	static List<String> terminate(ProcessHandle root, Supplier<Set<ProcessHandle>> leftTheTree, Duration timeout) {
 		Set<ProcessHandle> tree = snapshot(root);
+		// listed after the tree: one that left it meanwhile is among them
 		tree.addAll(leftTheTree.get());
+		return end(root, tree, leftTheTree, timeout);
+	}
+
+	/**
+	 * End the processes that left the tree of a process that exited, as the caller listed
+	 * them already: one listing less for each exit that left some.
+	 * @param root the process, which has exited
+	 * @param left the processes that left its tree, as {@code leftTheTree} listed them
+	 * @param leftTheTree lists the processes that may have left the tree; asked again
+	 * before the SIGKILL only
+	 * @param timeout how long the processes may take to end after SIGTERM
+	 * @return the processes that SIGTERM left running until the timeout and that were
+	 * killed, each described as {@link ExitWatch#describe} does; empty if SIGTERM ended
+	 * them all
+	 */
+	static List<String> terminateLeftovers(ProcessHandle root, Set<ProcessHandle> left,
+			Supplier<Set<ProcessHandle>> leftTheTree, Duration timeout) {
+		Set<ProcessHandle> tree = snapshot(root);
+		tree.addAll(left);
+		return end(root, tree, leftTheTree, timeout);
+	}
+
+	private static List<String> end(ProcessHandle root, Set<ProcessHandle> tree,
+			Supplier<Set<ProcessHandle>> leftTheTree, Duration timeout) {
 		tree.forEach(ProcessHandle::destroy);
 		// as systemd does: one stopped by a signal (kill -STOP, a debugger) gets to end
 		ProcessFreeze.resume(tree);
