@@ -335,6 +335,19 @@ public final class PluginSupervisor {
 	 * began to shut down: only a restart that happens is counted.
 	 */
 	private void relaunch(int launchGeneration) {
+		try {
+			relaunchNow(launchGeneration);
+		}
+		catch (Throwable ex) {
+			// An observer or the handover that failed on the start (the instance runs on,
+			// and its exit is watched), or an error: the executor would keep it to
+			// itself.
+			logger.error("Plug-in of channel '" + this.channel + "': its restart after the backoff failed; state "
+					+ getState(), ex);
+		}
+	}
+
+	private void relaunchNow(int launchGeneration) {
 		underLockThenTell(() -> {
 			if (launchGeneration != this.generation || this.executor == null) {
 				return null;

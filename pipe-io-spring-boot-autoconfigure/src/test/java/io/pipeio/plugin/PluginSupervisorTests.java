@@ -182,6 +182,42 @@ class PluginSupervisorTests {
 		assertThat(throwing.exits).containsExactly("143:true", "143:false");
 	}
 
+	/**
+	 * A restart after the backoff runs on the supervisor's own thread: an observer that
+	 * fails on it is logged, not kept by the executor where nobody sees it, and the
+	 * instance runs on.
+	 */
+	@Test
+	void anObserverThatFailsOnARestartAfterTheBackoffIsLogged(CapturedOutput output) throws Exception {
+		Path crashed = this.directory.resolve("crashed");
+		Recorder throwing = new Recorder() {
+
+			@Override
+			public void onStarted(PluginSupervisor plugin, long pid) {
+				super.onStarted(plugin, pid);
+				if (this.starts.size() == 2) {
+					throw new IllegalStateException("observer broke on the restart");
+				}
+			}
+
+		};
+		// crashes once, then runs
+		PluginSupervisor supervisor = new PluginSupervisor("test",
+				bash("if [ -e '" + crashed + "' ]; then exec sleep 1000; fi; touch '" + crashed + "'; exit 3")
+					.withRestart(RestartPolicy.ON_FAILURE, Duration.ofMillis(50), Duration.ofSeconds(1), 2, 5,
+							Duration.ofMinutes(1))
+					.withProcess(null, Map.of(), false),
+				this.directory.resolve("test.in"), this.directory.resolve("test.out"), throwing);
+		this.supervisors.add(supervisor);
+		supervisor.start();
+		await().atMost(WAIT).until(() -> output.toString().contains("its restart after the backoff failed"));
+		assertThat(output).contains("Plug-in of channel 'test': its restart after the backoff failed; state RUNNING")
+			.contains("IllegalStateException: observer broke on the restart");
+		assertThat(throwing.starts).hasSize(2);
+		assertThat(supervisor.getState()).isEqualTo(PluginState.RUNNING);
+		assertThat(supervisor.getProcess().isAlive()).isTrue();
+	}
+
 	private static void assertFailedUnchecked(ThrowingCallable call, Exception failure) {
 		if (failure instanceof RuntimeException) {
 			assertThatThrownBy(call).isSameAs(failure);
