@@ -1,15 +1,11 @@
 package io.pipeio.plugin;
 
 import java.io.IOException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
-import java.lang.reflect.Proxy;
 import java.lang.reflect.UndeclaredThrowableException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
+import io.pipeio.testsupport.Delegations;
 import io.pipeio.testsupport.Undeclared;
 import org.junit.jupiter.api.Test;
 
@@ -28,23 +24,7 @@ class ObserverGuardTests {
 	 */
 	@Test
 	void everyCallReachesTheObserver() throws Exception {
-		List<String> told = new ArrayList<>();
-		PluginObserver observer = (PluginObserver) Proxy.newProxyInstance(getClass().getClassLoader(),
-				new Class<?>[] { PluginObserver.class }, (proxy, method, args) -> {
-					told.add(signature(method));
-					return null;
-				});
-		PluginObserver guarded = ObserverGuard.guard(observer);
-		List<String> expected = new ArrayList<>();
-		for (Method method : PluginObserver.class.getMethods()) {
-			if (Modifier.isStatic(method.getModifiers())) {
-				continue;
-			}
-			expected.add(signature(method));
-			method.invoke(guarded, arguments(method));
-		}
-		assertThat(expected).isNotEmpty();
-		assertThat(told).containsExactlyElementsOf(expected);
+		Delegations.assertEveryCallIsPassedOn(PluginObserver.class, ObserverGuard::guard);
 	}
 
 	@Test
@@ -110,32 +90,6 @@ class ObserverGuardTests {
 		PluginObserver guarded = ObserverGuard.guard(new PluginObserver() {
 		});
 		assertThat(ObserverGuard.guard(guarded)).isSameAs(guarded);
-	}
-
-	private static String signature(Method method) {
-		return method.getName() + Arrays.toString(method.getParameterTypes());
-	}
-
-	private static Object[] arguments(Method method) {
-		Class<?>[] types = method.getParameterTypes();
-		Object[] arguments = new Object[types.length];
-		for (int i = 0; i < types.length; i++) {
-			arguments[i] = argument(types[i]);
-		}
-		return arguments;
-	}
-
-	private static Object argument(Class<?> type) {
-		if (type == boolean.class) {
-			return Boolean.TRUE;
-		}
-		if (type == int.class) {
-			return 1;
-		}
-		if (type == long.class) {
-			return 1L;
-		}
-		return (type == String.class) ? "line" : supervisor();
 	}
 
 	private static PluginSupervisor supervisor() {

@@ -1,15 +1,10 @@
 package io.pipeio.server;
 
 import java.io.IOException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
-import java.lang.reflect.Proxy;
 import java.lang.reflect.UndeclaredThrowableException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 
+import io.pipeio.testsupport.Delegations;
 import io.pipeio.testsupport.Undeclared;
 import org.junit.jupiter.api.Test;
 
@@ -28,22 +23,7 @@ class ListenerGuardTests {
 	 */
 	@Test
 	void everyCallReachesTheListener() throws Exception {
-		List<String> told = new ArrayList<>();
-		PipeServerListener listener = (PipeServerListener) Proxy.newProxyInstance(getClass().getClassLoader(),
-				new Class<?>[] { PipeServerListener.class }, (proxy, method, args) -> {
-					told.add(signature(method));
-					return null;
-				});
-		PipeServerListener guarded = ListenerGuard.guard(listener);
-		List<String> expected = new ArrayList<>();
-		for (Method method : PipeServerListener.class.getMethods()) {
-			if (Modifier.isStatic(method.getModifiers())) {
-				continue;
-			}
-			expected.add(signature(method));
-			method.invoke(guarded, arguments(method));
-		}
-		assertThat(told).containsExactlyElementsOf(expected);
+		Delegations.assertEveryCallIsPassedOn(PipeServerListener.class, ListenerGuard::guard);
 	}
 
 	@Test
@@ -82,20 +62,6 @@ class ListenerGuardTests {
 			.isSameAs(failure);
 		assertThatExceptionOfType(StackOverflowError.class).isThrownBy(() -> guarded.onPausedChanged(server(), false))
 			.isSameAs(error);
-	}
-
-	private static String signature(Method method) {
-		return method.getName() + Arrays.toString(method.getParameterTypes());
-	}
-
-	private static Object[] arguments(Method method) {
-		Class<?>[] types = method.getParameterTypes();
-		Object[] arguments = new Object[types.length];
-		for (int i = 0; i < types.length; i++) {
-			Class<?> type = types[i];
-			arguments[i] = (type == boolean.class) ? Boolean.TRUE : (type == long.class) ? Long.valueOf(1) : null;
-		}
-		return arguments;
 	}
 
 	private static PipeServer server() {
