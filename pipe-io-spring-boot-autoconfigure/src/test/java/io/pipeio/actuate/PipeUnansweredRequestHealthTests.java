@@ -2,7 +2,6 @@ package io.pipeio.actuate;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -16,6 +15,7 @@ import io.pipeio.server.DropReason;
 import io.pipeio.test.PipeTestClient;
 import io.pipeio.testsupport.ChannelHealth;
 import io.pipeio.testsupport.PipeIoContextRunners;
+import io.pipeio.testsupport.UpperCasePlugin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,18 +46,8 @@ class PipeUnansweredRequestHealthTests {
 	void aPluginThatSkipsAnAnswerIsDownUntilRestarted() throws Exception {
 		// Answers every line in upper case, except "skip" (no answer at all) and "slow"
 		// (answered once the test creates the release file).
-		Path release = this.directory.resolve("release");
-		Path script = Files.writeString(this.directory.resolve("upper.sh"), """
-				#!/bin/bash
-				while IFS= read -r line; do
-				  case "$line" in
-				    skip) ;;
-				    slow) while [ ! -e '%s' ]; do sleep 0.02; done; echo SLOW ;;
-				    *) echo "${line^^}" ;;
-				  esac
-				done
-				""".formatted(release));
-		Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+		Path script = UpperCasePlugin.write(this.directory);
+		Path release = UpperCasePlugin.release(this.directory);
 		PipeIoContextRunners.withActuator(this.directory)
 			.withPropertyValues("pipe-io.channels.upper.plugin.command=" + script,
 					"management.endpoints.web.exposure.include=pipeio")

@@ -2,7 +2,6 @@ package io.pipeio.plugin;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 
 import io.pipeio.core.PipeChannel;
@@ -11,6 +10,7 @@ import io.pipeio.core.PipeRequestException;
 import io.pipeio.core.PipeRequestOperations;
 import io.pipeio.core.PipeRequestOutcome;
 import io.pipeio.testsupport.PipeIoContextRunners;
+import io.pipeio.testsupport.UpperCasePlugin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -87,7 +87,7 @@ class PluginRestartWhenUnansweredTests {
 		// A limit that leaves a busy machine the time to answer (an answer after it
 		// would rightly end the plug-in).
 		Duration limit = Duration.ofSeconds(5);
-		Path release = this.directory.resolve("release");
+		Path release = UpperCasePlugin.release(this.directory);
 		runner("on-failure", limit).run((context) -> {
 			PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("upper");
 			PluginSupervisor plugin = channel.getPlugin();
@@ -128,24 +128,11 @@ class PluginRestartWhenUnansweredTests {
 	}
 
 	/**
-	 * A plug-in that answers every line in upper case, except "skip" (no answer at all)
-	 * and "slow" (answered once the test creates the release file), and exits with code 0
-	 * on SIGTERM.
+	 * The channel "upper" with the plug-in of {@link UpperCasePlugin}, which exits with
+	 * code 0 on SIGTERM.
 	 */
 	private ApplicationContextRunner runner(String restart, Duration limit) throws Exception {
-		Path release = this.directory.resolve("release");
-		Path script = Files.writeString(this.directory.resolve("upper.sh"), """
-				#!/bin/bash
-				trap 'exit 0' TERM
-				while IFS= read -r line; do
-				  case "$line" in
-				    skip) ;;
-				    slow) while [ ! -e '%s' ]; do sleep 0.02; done; echo SLOW ;;
-				    *) echo "${line^^}" ;;
-				  esac
-				done
-				""".formatted(release));
-		Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+		Path script = UpperCasePlugin.write(this.directory);
 		return PipeIoContextRunners.withDirectory(this.directory)
 			.withPropertyValues("pipe-io.channels.upper.plugin.command=" + script,
 					"pipe-io.channels.upper.plugin.restart=" + restart,
