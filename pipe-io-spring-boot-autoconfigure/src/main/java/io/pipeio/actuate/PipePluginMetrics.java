@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.pipeio.plugin.PluginExit;
 import io.pipeio.plugin.PluginObserver;
 import io.pipeio.plugin.PluginState;
 import io.pipeio.plugin.PluginSupervisor;
@@ -60,7 +61,7 @@ public class PipePluginMetrics implements MeterBinder, PluginObserver, PipeServe
 	 * meters too, so that its restarts are counted and it shows as not running.
 	 */
 	@Override
-	public void onExited(PluginSupervisor plugin, int exitCode, boolean willRestart) {
+	public void onExited(PluginSupervisor plugin, PluginExit exit) {
 		track(plugin);
 	}
 

@@ -3,13 +3,14 @@ package io.pipeio.actuate;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.pipeio.plugin.PluginExit;
 import io.pipeio.plugin.PluginSupervisor;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code plugin} detail of a channel's health: state, whether its process is stopped
- * by a signal ({@code suspended}, only then), pid, restarts, last exit and when it
- * started.
+ * by a signal ({@code suspended}, only then), pid, restarts, last exit (its code, and why
+ * it ended) and when it started.
  *
  * @author pipe-io
  */
@@ -36,12 +37,13 @@ final class PluginDescriptor {
 		}
 		putIfPresent(details, "pid", plugin.getPid());
 		details.put("restarts", plugin.getRestarts());
-		Integer exit = plugin.getLastExitCode();
+		PluginExit exit = plugin.getLastExit();
 		if (exit != null) {
-			details.put("lastExitCode", exit);
-			if (exit > 128) {
-				details.put("lastExitSignal", exit - 128);
+			details.put("lastExitCode", exit.code());
+			if (exit.code() > 128) {
+				details.put("lastExitSignal", exit.code() - 128);
 			}
+			details.put("lastExitReason", exit.reason().name());
 		}
 		putIfPresent(details, "startedAt", (plugin.getStartedAt() != null) ? plugin.getStartedAt().toString() : null);
 		details.put("command", String.join(" ", plugin.getSettings().command()));

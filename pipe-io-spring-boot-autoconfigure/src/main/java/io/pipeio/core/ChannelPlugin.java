@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
+import io.pipeio.plugin.PluginExit;
 import io.pipeio.plugin.PluginHandover;
 import io.pipeio.plugin.PluginObserver;
 import io.pipeio.plugin.PluginSettings;
@@ -99,14 +100,13 @@ final class ChannelPlugin implements PluginObserver, PluginHandover {
 	}
 
 	@Override
-	public void exited(PluginSupervisor plugin, int exitCode, boolean willRestart) {
-		// An exit the supervisor restarts on its own leaves it in BACKOFF; a restart
-		// asked for finds it still RUNNING.
+	public void exited(PluginSupervisor plugin, PluginExit exit) {
 		PluginState state = plugin.getState();
-		boolean requested = willRestart && state == PluginState.RUNNING;
-		String reason = "the plug-in exited with code " + exitCode + (willRestart ? " and is restarted" : "");
+		boolean willRestart = exit.willRestart();
+		boolean requested = exit.reason() == PluginExit.Reason.RESTARTED;
+		String reason = "the plug-in " + ended(exit) + (willRestart ? " and is restarted" : "");
 		String next = willRestart ? "; restarting" : "; state " + state + gaveUp(plugin, state);
-		String exited = "Plug-in of channel '" + plugin.getChannel() + "' exited with code " + exitCode + next
+		String exited = "Plug-in of channel '" + plugin.getChannel() + "' " + ended(exit) + next
 				+ (requested ? ", as asked" : "");
 		if (requested || (!willRestart && state == PluginState.STOPPED)) {
 			// asked to stop or restart (SIGTERM gives 143), or ended well, not to be
@@ -121,12 +121,12 @@ final class ChannelPlugin implements PluginObserver, PluginHandover {
 		// Stopped with its channel, the channel's stop drains what the plug-in wrote (an
 		// answer it wrote as it was told to stop too), and then fails what still waits.
 		if (!this.channel.failures.isStopping()) {
-			PendingRequests.Exit exit = markExit();
-			awaitOutputRead(plugin, exit);
+			PendingRequests.Exit mark = markExit();
+			awaitOutputRead(plugin, mark);
 			// Emptied twice, before the waiting requests are failed and after: a
 			// pipe that cannot be emptied (out of descriptors, say) is told once.
 			AtomicBoolean told = new AtomicBoolean();
-			this.channel.requests.failAll(PipeRequestOutcome.RESTARTED, reason, () -> discardUnread(told), exit);
+			this.channel.requests.failAll(PipeRequestOutcome.RESTARTED, reason, () -> discardUnread(told), mark);
 		}
 		this.outPipe.exited(willRestart);
 	}
@@ -135,8 +135,20 @@ final class ChannelPlugin implements PluginObserver, PluginHandover {
 	 * Told once the supervisor gave its lock back, as {@link #onStarted} is.
 	 */
 	@Override
-	public void onExited(PluginSupervisor plugin, int exitCode, boolean willRestart) {
-		tellEach("exit", (observer) -> observer.onExited(plugin, exitCode, willRestart));
+	public void onExited(PluginSupervisor plugin, PluginExit exit) {
+		tellEach("exit", (observer) -> observer.onExited(plugin, exit));
+	}
+
+	/**
+	 * Say how an instance ended: its exit code alone would show one that pipe-io ended as
+	 * failed, or one that could not be launched, as a crash.
+	 */
+	private static String ended(PluginExit exit) {
+		return switch (exit.reason()) {
+			case LAUNCH_FAILED -> "could not be launched (exit code " + exit.code() + ")";
+			case ENDED_AS_FAILED -> "was ended as failed (exit code " + exit.code() + ")";
+			case EXITED, STOPPED, RESTARTED -> "exited with code " + exit.code();
+		};
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package io.pipeio.event;
 
+import io.pipeio.plugin.PluginExit;
 import io.pipeio.plugin.PluginObserver;
 import io.pipeio.plugin.PluginSupervisor;
 
@@ -31,8 +32,8 @@ public class PipePluginEventPublisher implements PluginObserver {
 	}
 
 	@Override
-	public void onExited(PluginSupervisor plugin, int exitCode, boolean willRestart) {
-		this.publisher.publishEvent(new PipePluginExitedEvent(plugin, plugin.getChannel(), exitCode, willRestart));
+	public void onExited(PluginSupervisor plugin, PluginExit exit) {
+		this.publisher.publishEvent(new PipePluginExitedEvent(plugin, plugin.getChannel(), exit));
 	}
 
 }

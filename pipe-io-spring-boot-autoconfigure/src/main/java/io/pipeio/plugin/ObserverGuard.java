@@ -32,8 +32,8 @@ final class ObserverGuard implements PluginObserver {
 	}
 
 	@Override
-	public void onExited(PluginSupervisor plugin, int exitCode, boolean willRestart) {
-		call(() -> this.observer.onExited(plugin, exitCode, willRestart));
+	public void onExited(PluginSupervisor plugin, PluginExit exit) {
+		call(() -> this.observer.onExited(plugin, exit));
 	}
 
 	@Override

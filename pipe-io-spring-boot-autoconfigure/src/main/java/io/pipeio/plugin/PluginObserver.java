@@ -22,13 +22,11 @@ public interface PluginObserver {
 	}
 
 	/**
-	 * A plug-in process exited, or was stopped.
+	 * A plug-in process exited, was stopped or restarted, or could not be launched.
 	 * @param plugin the supervisor
-	 * @param exitCode its exit code (128 + n when killed by signal n), or -1 if it could
-	 * not be launched
-	 * @param willRestart whether it is started again
+	 * @param exit its exit code, why it ended and whether it is started again
 	 */
-	default void onExited(PluginSupervisor plugin, int exitCode, boolean willRestart) {
+	default void onExited(PluginSupervisor plugin, PluginExit exit) {
 	}
 
 	/**

@@ -87,7 +87,7 @@ public final class PluginSupervisor {
 
 	private volatile int restarts;
 
-	private volatile @Nullable Integer lastExitCode;
+	private volatile @Nullable PluginExit lastExit;
 
 	private volatile @Nullable Instant startedAt;
 
@@ -258,12 +258,12 @@ public final class PluginSupervisor {
 				return null; // a stop or a restart ended it, and told it
 			}
 			this.ending = null;
-			this.lastExitCode = code;
 			if (next != this.generation || this.executor == null) {
-				ended(code, true); // a restart came meanwhile, and launches the next one
+				// a restart came meanwhile, and launches the next one
+				ended(new PluginExit(code, PluginExit.Reason.ENDED_AS_FAILED, true));
 				return null;
 			}
-			afterExit(code, true, ending.ran());
+			afterExit(code, PluginExit.Reason.ENDED_AS_FAILED, ending.ran());
 			return null;
 		}, CALLER_TELLING_WAIT_NANOS);
 		return true;
@@ -296,8 +296,7 @@ public final class PluginSupervisor {
 				// not told yet, by another restart, nor ended by a stop (which tells it):
 				// a restart follows, this one's or another's
 				this.ending = null;
-				this.lastExitCode = code;
-				ended(code, true);
+				ended(new PluginExit(code, PluginExit.Reason.RESTARTED, true));
 			}
 			if (next == this.generation && this.executor != null) {
 				this.budget.reset();
@@ -324,9 +323,7 @@ public final class PluginSupervisor {
 
 	private void terminate(@Nullable PluginInstance running, Duration grace) {
 		if (running != null) {
-			int code = running.terminate(grace);
-			this.lastExitCode = code;
-			ended(code, false);
+			ended(new PluginExit(running.terminate(grace), PluginExit.Reason.STOPPED, false));
 		}
 	}
 
@@ -402,12 +399,12 @@ public final class PluginSupervisor {
 			// The JVM would create or truncate a file, or write through a link, at the
 			// path: do not launch.
 			launchFailed("pipe-io cannot start the plug-in: " + ex.getMessage());
-			exited(launchGeneration, -1, Duration.ZERO);
+			exited(launchGeneration, -1, PluginExit.Reason.LAUNCH_FAILED, Duration.ZERO);
 			return;
 		}
 		catch (IOException ex) {
 			launchFailed("cannot start " + this.settings.command() + ": " + ex.getMessage());
-			exited(launchGeneration, -1, Duration.ZERO);
+			exited(launchGeneration, -1, PluginExit.Reason.LAUNCH_FAILED, Duration.ZERO);
 			return;
 		}
 		this.instance = started;
@@ -446,7 +443,7 @@ public final class PluginSupervisor {
 	 */
 	private void exitedOrSay(int exitGeneration, int code, Duration ran) {
 		try {
-			exited(exitGeneration, code, ran);
+			exited(exitGeneration, code, PluginExit.Reason.EXITED, ran);
 			this.calls.tellPending(0);
 		}
 		catch (Throwable ex) {
@@ -470,13 +467,12 @@ public final class PluginSupervisor {
 		}
 	}
 
-	private synchronized void exited(int exitGeneration, int code, Duration ran) {
+	private synchronized void exited(int exitGeneration, int code, PluginExit.Reason reason, Duration ran) {
 		if (exitGeneration != this.generation || this.executor == null) {
 			return;
 		}
 		PluginInstance ended = this.instance;
 		this.instance = null;
-		this.lastExitCode = code;
 		if (ended != null) {
 			// Before the handover marks the exit in the in pipe: what they wrote comes
 			// before the mark, and none writes after it.
@@ -485,10 +481,10 @@ public final class PluginSupervisor {
 		}
 		if (JvmShutdown.endedWithTheApplication(code)) {
 			this.state = PluginState.STOPPED;
-			ended(code, false);
+			ended(new PluginExit(code, reason, false));
 			return;
 		}
-		afterExit(code, code != 0, ran);
+		afterExit(code, reason, ran);
 	}
 
 	/**
@@ -496,9 +492,10 @@ public final class PluginSupervisor {
 	 * policy wants it and the budget allows it, else it is {@code FAILED} (or
 	 * {@code STOPPED}, if it did not fail).
 	 */
-	private void afterExit(int code, boolean failed, Duration ran) {
+	private void afterExit(int code, PluginExit.Reason reason, Duration ran) {
 		// both callers saw it, under this lock
 		ScheduledExecutorService current = Objects.requireNonNull(this.executor, "not started");
+		boolean failed = PluginExit.failed(code, reason);
 		boolean wanted = this.budget.wanted(failed);
 		@Nullable Duration wait = wanted ? this.budget.take(ran, System.nanoTime()) : null;
 		boolean restart = wait != null;
@@ -511,16 +508,17 @@ public final class PluginSupervisor {
 			this.state = (wanted || failed) ? PluginState.FAILED : PluginState.STOPPED;
 			this.endedUntilRestarted = true;
 		}
-		ended(code, restart);
+		ended(new PluginExit(code, reason, restart));
 	}
 
 	/**
 	 * An instance ended, under this supervisor's lock: the handover runs now, before the
 	 * next launch can; the observer is told once the lock is given back.
 	 */
-	private void ended(int code, boolean willRestart) {
-		this.handover.exited(this, code, willRestart);
-		this.calls.queue(() -> this.observer.onExited(this, code, willRestart));
+	private void ended(PluginExit exit) {
+		this.lastExit = exit;
+		this.handover.exited(this, exit);
+		this.calls.queue(() -> this.observer.onExited(this, exit));
 	}
 
 	private boolean isTellingOnTheExecutor() {
@@ -611,7 +609,16 @@ public final class PluginSupervisor {
 	 * exited
 	 */
 	public @Nullable Integer getLastExitCode() {
-		return this.lastExitCode;
+		PluginExit exit = this.lastExit;
+		return (exit != null) ? exit.code() : null;
+	}
+
+	/**
+	 * @return how the last process ended (its exit code, why, and whether it was started
+	 * again), or {@code null} if none ended yet
+	 */
+	public @Nullable PluginExit getLastExit() {
+		return this.lastExit;
 	}
 
 	/**

@@ -5,6 +5,7 @@ import java.util.List;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pipeio.plugin.PluginExit;
 import io.pipeio.plugin.PluginSettings;
 import io.pipeio.plugin.PluginSupervisor;
 import io.pipeio.server.PipeServer;
@@ -35,7 +36,7 @@ class PipePluginMetricsRemovalTests {
 		metrics.onRemoved(server());
 		assertThat(meters.find("pipeio.plugin.running").tag("channel", "worker").meters()).isEmpty();
 		// told late: the instance the channel's stop ended
-		metrics.onExited(removed, 143, false);
+		metrics.onExited(removed, new PluginExit(143, PluginExit.Reason.STOPPED, false));
 		metrics.onStarted(removed, 43);
 		for (String name : List.of("pipeio.plugin.running", "pipeio.plugin.failed", "pipeio.plugin.restarts")) {
 			assertThat(meters.find(name).tag("channel", "worker").meters()).as(name).isEmpty();

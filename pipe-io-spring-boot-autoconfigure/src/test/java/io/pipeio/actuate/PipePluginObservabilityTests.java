@@ -14,6 +14,7 @@ import io.pipeio.core.PipeChannelRegistry;
 import io.pipeio.event.PipeChannelEvent;
 import io.pipeio.event.PipePluginExitedEvent;
 import io.pipeio.event.PipePluginStartedEvent;
+import io.pipeio.plugin.PluginExit;
 import io.pipeio.plugin.PluginState;
 import io.pipeio.plugin.PluginSupervisor;
 import io.pipeio.testsupport.ChannelHealth;
@@ -69,6 +70,7 @@ class PipePluginObservabilityTests {
 			assertThat(plugin).containsEntry("state", "FAILED")
 				.containsEntry("restarts", 1)
 				.containsEntry("lastExitCode", 1)
+				.containsEntry("lastExitReason", "EXITED")
 				.containsKey("startedAt");
 			MeterRegistry meters = context.getBean(MeterRegistry.class);
 			assertThat(meters.get("pipeio.plugin.restarts").tag("channel", "flaky").functionCounter().count())
@@ -79,9 +81,9 @@ class PipePluginObservabilityTests {
 			assertThat(events).filteredOn((event) -> event.getChannel().equals("flaky"))
 				.extracting(Object::toString)
 				.containsExactly("PipePluginStartedEvent[channel=flaky]",
-						"PipePluginExitedEvent[channel=flaky, exitCode=1, willRestart=true]",
+						"PipePluginExitedEvent[channel=flaky, exitCode=1, reason=EXITED, willRestart=true]",
 						"PipePluginStartedEvent[channel=flaky]",
-						"PipePluginExitedEvent[channel=flaky, exitCode=1, willRestart=false]");
+						"PipePluginExitedEvent[channel=flaky, exitCode=1, reason=EXITED, willRestart=false]");
 		});
 	}
 
@@ -102,6 +104,11 @@ class PipePluginObservabilityTests {
 					.getPlugin();
 				await().atMost(WAIT).until(() -> unlaunched.getState() == PluginState.FAILED);
 				assertThat(unlaunched.getLastExitCode()).isEqualTo(-1);
+				assertThat(unlaunched.getLastExit().reason()).isEqualTo(PluginExit.Reason.LAUNCH_FAILED);
+				assertThat(context.getBean(Events.class).events).filteredOn(PipePluginExitedEvent.class::isInstance)
+					.filteredOn((event) -> event.getChannel().equals("unlaunched"))
+					.extracting((event) -> ((PipePluginExitedEvent) event).getReason())
+					.containsExactly(PluginExit.Reason.LAUNCH_FAILED, PluginExit.Reason.LAUNCH_FAILED);
 				MeterRegistry meters = context.getBean(MeterRegistry.class);
 				assertThat(meters.get("pipeio.plugin.restarts").tag("channel", "unlaunched").functionCounter().count())
 					.isEqualTo(1);
@@ -147,7 +154,9 @@ class PipePluginObservabilityTests {
 			assertThat(restarted).extractingByKey("plugin", as(InstanceOfAssertFactories.MAP))
 				.containsEntry("pid", steady.getPid())
 				.containsEntry("restarts", 1)
-				.containsEntry("lastExitCode", 143);
+				.containsEntry("lastExitCode", 143)
+				.containsEntry("lastExitSignal", 15)
+				.containsEntry("lastExitReason", "RESTARTED");
 			assertThat(endpoint.channel("plain")).doesNotContainKey("plugin");
 			assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
 			assertThat(meters.get("pipeio.plugin.restarts").tag("channel", "steady").functionCounter().count())
@@ -156,7 +165,8 @@ class PipePluginObservabilityTests {
 			assertThat(events).filteredOn(PipePluginExitedEvent.class::isInstance)
 				.filteredOn((event) -> event.getChannel().equals("steady"))
 				.extracting(Object::toString)
-				.containsExactly("PipePluginExitedEvent[channel=steady, exitCode=143, willRestart=true]");
+				.containsExactly(
+						"PipePluginExitedEvent[channel=steady, exitCode=143, reason=RESTARTED, willRestart=true]");
 			assertThat(events).filteredOn(PipePluginStartedEvent.class::isInstance)
 				.filteredOn((event) -> event.getChannel().equals("steady"))
 				.hasSize(2);
@@ -168,6 +178,12 @@ class PipePluginObservabilityTests {
 				.isThrownBy(() -> endpoint.change("steady", "restart"))
 				.withMessage("Channel 'steady' is STOPPED: its plug-in runs with it; start the channel instead");
 			assertThat(steady.getState()).isEqualTo(PluginState.STOPPED);
+			assertThat(events).filteredOn(PipePluginExitedEvent.class::isInstance)
+				.filteredOn((event) -> event.getChannel().equals("steady"))
+				.extracting((event) -> ((PipePluginExitedEvent) event).getReason())
+				.containsExactly(PluginExit.Reason.RESTARTED, PluginExit.Reason.STOPPED);
+			assertThat(endpoint.channel("steady")).extractingByKey("plugin", as(InstanceOfAssertFactories.MAP))
+				.containsEntry("lastExitReason", "STOPPED");
 		});
 	}
 

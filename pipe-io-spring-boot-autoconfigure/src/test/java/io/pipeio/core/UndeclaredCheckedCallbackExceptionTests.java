@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import io.pipeio.annotation.PipeListener;
 import io.pipeio.autoconfigure.PipeChannelSettingsFactory;
 import io.pipeio.deadletter.DeadLetterSettings;
+import io.pipeio.plugin.PluginExit;
 import io.pipeio.plugin.PluginObserver;
 import io.pipeio.plugin.PluginState;
 import io.pipeio.plugin.PluginSupervisor;
@@ -248,7 +249,7 @@ class UndeclaredCheckedCallbackExceptionTests {
 		}
 
 		@Override
-		public void onExited(PluginSupervisor plugin, int exitCode, boolean willRestart) {
+		public void onExited(PluginSupervisor plugin, PluginExit exit) {
 			told("exit");
 		}
 
@@ -266,7 +267,7 @@ class UndeclaredCheckedCallbackExceptionTests {
 		final List<String> told = new CopyOnWriteArrayList<>();
 
 		@Override
-		public void onExited(PluginSupervisor plugin, int exitCode, boolean willRestart) {
+		public void onExited(PluginSupervisor plugin, PluginExit exit) {
 			this.told.add("exit");
 		}
 

@@ -29,9 +29,9 @@ final class ExitDuringShutdownMain {
 			}
 
 			@Override
-			public void onExited(PluginSupervisor plugin, int exitCode, boolean willRestart) {
+			public void onExited(PluginSupervisor plugin, PluginExit exit) {
 				synchronized (report) {
-					report.append("exited ").append(exitCode).append(" restart=").append(willRestart);
+					report.append("exited ").append(exit.code()).append(" restart=").append(exit.willRestart());
 				}
 				exited.countDown();
 			}

@@ -71,17 +71,19 @@ class ObserverGuardTests {
 		PluginObserver guarded = ObserverGuard.guard(new PluginObserver() {
 
 			@Override
-			public void onExited(PluginSupervisor plugin, int exitCode, boolean willRestart) {
-				if (willRestart) {
+			public void onExited(PluginSupervisor plugin, PluginExit exit) {
+				if (exit.willRestart()) {
 					throw failure;
 				}
 				throw error;
 			}
 
 		});
-		assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> guarded.onExited(supervisor(), 3, true))
+		assertThatExceptionOfType(IllegalStateException.class)
+			.isThrownBy(() -> guarded.onExited(supervisor(), new PluginExit(3, PluginExit.Reason.EXITED, true)))
 			.isSameAs(failure);
-		assertThatExceptionOfType(StackOverflowError.class).isThrownBy(() -> guarded.onExited(supervisor(), 3, false))
+		assertThatExceptionOfType(StackOverflowError.class)
+			.isThrownBy(() -> guarded.onExited(supervisor(), new PluginExit(3, PluginExit.Reason.EXITED, false)))
 			.isSameAs(error);
 	}
 

@@ -58,12 +58,13 @@ class PluginRestartWhenUnansweredTests {
 				.until(() -> plugin.getState() == PluginState.RUNNING && plugin.getPid() != null
 						&& plugin.getPid() != first);
 			assertThat(plugin.getRestarts()).isEqualTo(1);
-			assertThat(plugin.getLastExitCode()).isZero();
+			assertThat(plugin.getLastExit()).isEqualTo(new PluginExit(0, PluginExit.Reason.ENDED_AS_FAILED, true));
 			assertThat(channel.getUnansweredRequestSince()).isNull();
 			assertThat(requests.sendAndReceive("upper", "b", WAIT)).isEqualTo("B");
 			assertThat(output).contains("Plug-in of channel 'upper' (pid " + first + "): a request sent at ")
 				.contains("has had no answer for 1s (plugin.restart-when-unanswered)")
-				.contains("ending it as failed (SIGTERM)");
+				.contains("ending it as failed (SIGTERM)")
+				.containsPattern("WARN.*Plug-in of channel 'upper' was ended as failed \\(exit code 0\\); restarting");
 		});
 	}
 
@@ -77,6 +78,7 @@ class PluginRestartWhenUnansweredTests {
 			await().atMost(WAIT).until(() -> plugin.getState() == PluginState.RUNNING);
 			assertTimesOut(requests, "skip");
 			await().atMost(WAIT).until(() -> plugin.getState() == PluginState.FAILED);
+			assertThat(plugin.getLastExit()).isEqualTo(new PluginExit(0, PluginExit.Reason.ENDED_AS_FAILED, false));
 			assertThat(plugin.isEndedUntilRestarted()).isTrue();
 			assertThat(plugin.getRestarts()).isZero();
 		});

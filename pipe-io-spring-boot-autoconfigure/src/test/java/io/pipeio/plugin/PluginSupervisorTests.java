@@ -87,6 +87,7 @@ class PluginSupervisorTests {
 				.isLessThan(Duration.ofMillis(minimum[i]).plusSeconds(10));
 		}
 		assertThat(this.recorder.exits).containsExactly("3:true", "3:true", "3:true", "3:false");
+		assertThat(this.recorder.reasons).containsOnly(PluginExit.Reason.EXITED);
 	}
 
 	@Test
@@ -118,8 +119,8 @@ class PluginSupervisorTests {
 		Recorder throwing = new Recorder() {
 
 			@Override
-			public void onExited(PluginSupervisor plugin, int exitCode, boolean willRestart) {
-				super.onExited(plugin, exitCode, willRestart);
+			public void onExited(PluginSupervisor plugin, PluginExit exit) {
+				super.onExited(plugin, exit);
 				if (error) {
 					// as a class that cannot be loaded while out of descriptors
 					throw new NoClassDefFoundError("observer broke");
@@ -313,8 +314,8 @@ class PluginSupervisorTests {
 		}
 
 		@Override
-		public void onExited(PluginSupervisor plugin, int exitCode, boolean willRestart) {
-			record(plugin, "observer exited " + exitCode);
+		public void onExited(PluginSupervisor plugin, PluginExit exit) {
+			record(plugin, "observer exited " + exit.code());
 		}
 
 		@Override
@@ -323,8 +324,8 @@ class PluginSupervisorTests {
 		}
 
 		@Override
-		public void exited(PluginSupervisor plugin, int exitCode, boolean willRestart) {
-			record(plugin, "handover exited " + exitCode);
+		public void exited(PluginSupervisor plugin, PluginExit exit) {
+			record(plugin, "handover exited " + exit.code());
 		}
 
 		private void record(PluginSupervisor plugin, String call) {
@@ -360,6 +361,8 @@ class PluginSupervisorTests {
 		other.join(WAIT.toMillis());
 		assertThat(one.isAlive() || other.isAlive()).isFalse();
 		assertThat(List.copyOf(this.recorder.exits)).containsExactly("137:true");
+		// killed by the test, but the restarts ended it
+		assertThat(this.recorder.reasons).containsExactly(PluginExit.Reason.RESTARTED);
 		assertThat(this.recorder.starts).hasSize(2);
 		assertThat(supervisor.getState()).isEqualTo(PluginState.RUNNING);
 		assertThat(ProcessHandle.of(Objects.requireNonNull(supervisor.getPid())))
@@ -417,6 +420,7 @@ class PluginSupervisorTests {
 		assertThat(supervisor.getLastExitCode()).isEqualTo(128 + 9);
 		assertThat(supervisor.getState()).isEqualTo(PluginState.STOPPED);
 		assertThat(this.recorder.exits).containsExactly("137:false");
+		assertThat(supervisor.getLastExit()).isEqualTo(new PluginExit(137, PluginExit.Reason.STOPPED, false));
 		assertThat(output).contains("Plug-in of channel 'test' did not end within 500 ms of SIGTERM and was killed"
 				+ " (SIGKILL); still running were " + process.pid() + " (bash, ");
 	}
@@ -584,6 +588,8 @@ class PluginSupervisorTests {
 
 		final List<String> exits = new CopyOnWriteArrayList<>();
 
+		final List<PluginExit.Reason> reasons = new CopyOnWriteArrayList<>();
+
 		final List<String> lines = new CopyOnWriteArrayList<>();
 
 		@Override
@@ -592,8 +598,9 @@ class PluginSupervisorTests {
 		}
 
 		@Override
-		public void onExited(PluginSupervisor plugin, int exitCode, boolean willRestart) {
-			this.exits.add(exitCode + ":" + willRestart);
+		public void onExited(PluginSupervisor plugin, PluginExit exit) {
+			this.exits.add(exit.code() + ":" + exit.willRestart());
+			this.reasons.add(exit.reason());
 		}
 
 		@Override
