@@ -42,6 +42,15 @@ final class ObserverGuard implements PluginObserver {
 	}
 
 	private void call(Runnable call) {
+		call(this.observer, call);
+	}
+
+	/**
+	 * Make a call of a supervisor's callback, whatever it throws unchecked.
+	 * @param callee the observer or handover called, named in the failure
+	 * @param call the call
+	 */
+	static void call(Object callee, Runnable call) {
 		try {
 			call.run();
 		}
@@ -51,7 +60,7 @@ final class ObserverGuard implements PluginObserver {
 		catch (Throwable ex) {
 			// an Exception, or a Throwable that is neither an Exception nor an Error
 			throw new UndeclaredThrowableException(ex,
-					this.observer.getClass().getName() + " threw a checked exception it does not declare: " + ex);
+					callee.getClass().getName() + " threw a checked exception it does not declare: " + ex);
 		}
 	}
 

@@ -5,7 +5,10 @@ package io.pipeio.plugin;
  * requests an instance took with it: called under the supervisor's lock as an instance
  * starts and as it ends, so no next instance starts meanwhile. Be quick, and do not wait
  * for anything that may wait for this supervisor; the {@link PluginObserver} is told
- * afterwards, under no lock.
+ * afterwards, under no lock. What one throws fails the start or restart that called it
+ * (the instance it was told of runs on, supervised); a checked exception it does not
+ * declare reaches that caller as an
+ * {@link java.lang.reflect.UndeclaredThrowableException}.
  *
  * @author pipe-io
  * @see PluginSupervisor#PluginSupervisor(String, PluginSettings, java.nio.file.Path,

@@ -140,10 +140,10 @@ public final class PluginSupervisor {
 		this.settings = settings;
 		this.inPipe = inPipe;
 		this.outPipe = outPipe;
-		// What it throws, checked or not, is an observer's failure to the supervisor and
-		// to the caller of a start, stop or restart.
+		// What they throw, checked or not, is their failure to the supervisor and to the
+		// caller of a start, stop or restart.
 		this.observer = ObserverGuard.guard(observer);
-		this.handover = handover;
+		this.handover = HandoverGuard.guard(handover);
 		this.fifoCheck = fifoCheck;
 		this.budget = new RestartBudget(settings);
 	}
@@ -448,9 +448,7 @@ public final class PluginSupervisor {
 		}
 		catch (Throwable ex) {
 			// An error too (a class that cannot be loaded while the process is out of
-			// descriptors, say), or a checked exception the handover did not declare,
-			// which is not guarded as the observer is: the executor would keep it to
-			// itself.
+			// descriptors, say): the executor would keep it to itself.
 			PluginState now;
 			synchronized (this) {
 				if (this.state == PluginState.RUNNING && this.instance == null) {
