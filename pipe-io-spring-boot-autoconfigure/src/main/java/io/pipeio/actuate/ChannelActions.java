@@ -89,9 +89,7 @@ final class ChannelActions {
 			}
 			// What the name stands for now: the channel may have been removed meanwhile.
 			PipeChannel current = this.registry.getChannel(name);
-			return (current != null) ? new Outcome(200,
-					ChannelDescriptor.state(current)
-							+ (ChannelDescriptor.isPausedNotRunning(current) ? " (paused: starts paused)" : ""),
+			return (current != null) ? new Outcome(200, ChannelDescriptor.state(current) + note(current, action),
 					ChannelDescriptor.describe(current)) : removed(name);
 		}
 		catch (RuntimeException ex) {
@@ -105,6 +103,20 @@ final class ChannelActions {
 			body.putAll(ChannelDescriptor.describe(current));
 			return new Outcome(500, "failed, " + ChannelDescriptor.state(current) + ": " + reason, body);
 		}
+	}
+
+	/**
+	 * Say why a channel is paused where its state alone would not tell.
+	 */
+	private static String note(PipeChannel channel, Action action) {
+		if (ChannelDescriptor.isPausedNotRunning(channel)) {
+			return " (paused: starts paused)";
+		}
+		if (action == Action.RESUME && channel.isPaused() && channel.isListenerStopped()) {
+			return " (its listener, " + channel.getListenerDescription()
+					+ ", is stopped: the channel reads again when it starts)";
+		}
+		return "";
 	}
 
 	/**

@@ -63,6 +63,10 @@ final class ChannelDescriptor {
 		details.put("outPipe", settings.getOutPath().toString());
 		if (channel.getListenerDescription() != null) {
 			details.put("listener", channel.getListenerDescription());
+			if (channel.isListenerStopped()) {
+				// the channel reads again when the listener's owner starts
+				details.put("listenerStopped", true);
+			}
 		}
 		details.put("clientConnected", statistics.isClientConnected());
 		details.put("received", statistics.getReceivedMessages());

@@ -105,12 +105,28 @@ final class ChannelListener {
 		}
 	}
 
-	/** Resume the channel, also one paused by {@link #pauseByOperator()}. */
+	/**
+	 * Resume the channel, also one paused by {@link #pauseByOperator()}, unless its
+	 * listener's owner is stopped and resumes it when it starts.
+	 */
 	void resumeByOperator() {
 		synchronized (this.pauses) {
 			this.pausedByOperator = false;
-			this.channel.server().resume();
+			if (!isWaitingForItsOwner()) {
+				this.channel.server().resume();
+			}
 		}
+	}
+
+	/**
+	 * Tell whether the attached listener takes no line until its owner starts (a stopped
+	 * integration adapter), which then resumes the channel.
+	 * @return whether the listener waits for its owner
+	 */
+	boolean isWaitingForItsOwner() {
+		Attached current = this.attached;
+		return current != null && current.owner() instanceof PipeListenerEndpoint endpoint
+				&& !endpoint.isAcceptingLines();
 	}
 
 	/**

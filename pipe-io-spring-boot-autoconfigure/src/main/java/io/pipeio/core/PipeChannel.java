@@ -164,6 +164,16 @@ public final class PipeChannel implements PipeChannelContext {
 	}
 
 	/**
+	 * Tell whether the channel's listener takes no line until its owner starts (a stopped
+	 * integration adapter, see {@link PipeListenerEndpoint#isAcceptingLines()}): the
+	 * channel stays paused until then, also when an operator resumes it.
+	 * @return whether the listener is stopped
+	 */
+	public boolean isListenerStopped() {
+		return this.listener.isWaitingForItsOwner();
+	}
+
+	/**
 	 * @return the channel's counters
 	 */
 	public ChannelStatistics getStatistics() {

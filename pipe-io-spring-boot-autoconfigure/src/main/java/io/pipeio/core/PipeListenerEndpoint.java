@@ -48,4 +48,18 @@ public interface PipeListenerEndpoint {
 		return false;
 	}
 
+	/**
+	 * Whether the listener takes lines now. One whose owner starts and stops apart from
+	 * its channel (an integration adapter) keeps the channel paused while it is stopped
+	 * and resumes it when it starts; a resume by an operator meanwhile
+	 * ({@link PipeChannelRegistry#resume(String)}, the {@code pipeio} endpoint) ends the
+	 * operator's own pause only, and the channel reads again once the owner starts: read
+	 * before, a line would wait in memory for that start rather than in the pipe. By
+	 * default, the listener always takes lines.
+	 * @return whether the listener takes lines now
+	 */
+	default boolean isAcceptingLines() {
+		return true;
+	}
+
 }

@@ -44,7 +44,7 @@ import org.springframework.util.Assert;
  * reply, not a failed line, also with an error channel: counted once ({@code queue-full})
  * and given to the error handler, as a {@code @PipeListener}'s refused reply. While the
  * adapter is stopped, the channel is paused: the lines stay in the pipe until it starts
- * again.
+ * again, also when an operator resumes the channel meanwhile.
  *
  * @author pipe-io
  */
@@ -390,6 +390,17 @@ public class PipeInboundChannelAdapter extends MessageProducerSupport {
 		@Override
 		public boolean isPausedOnAttach() {
 			return true;
+		}
+
+		/**
+		 * Not while the adapter is stopped: an operator's resume then leaves the lines in
+		 * the pipe, and the adapter's start resumes the channel.
+		 */
+		@Override
+		public boolean isAcceptingLines() {
+			synchronized (PipeInboundChannelAdapter.this.startMonitor) {
+				return PipeInboundChannelAdapter.this.started;
+			}
 		}
 
 	}

@@ -507,6 +507,34 @@ class PipeInboundChannelAdapterTests {
 		return String.valueOf(cause.getMessage());
 	}
 
+	/**
+	 * The other way round: an operator's resume while the adapter is stopped leaves the
+	 * lines in the pipe, where they wait for the adapter's start (read before, they would
+	 * wait in memory for it, and be dropped if the channel stopped first).
+	 */
+	@Test
+	void anOperatorsResumeWhileTheAdapterIsStoppedLeavesTheLinesInThePipeUntilItStarts() {
+		runner().run((context) -> {
+			QueueChannel received = context.getBean("received", QueueChannel.class);
+			PipeInboundChannelAdapter adapter = context.getBean(PipeInboundChannelAdapter.class);
+			PipeChannelRegistry registry = context.getBean(PipeChannelRegistry.class);
+			PipeChannel channel = registry.getRequiredChannel("sensor");
+			try (PipeTestClient client = PipeTestClient.connect(this.directory, "sensor")) {
+				adapter.stop();
+				assertThat(channel.isListenerStopped()).isTrue();
+				registry.resume("sensor");
+				client.send("waiting");
+				await().during(Duration.ofMillis(500))
+					.atMost(Duration.ofSeconds(10))
+					.until(() -> channel.isPaused() && channel.getStatistics().getReceivedMessages() == 0);
+				adapter.start();
+				assertThat(channel.isListenerStopped()).isFalse();
+				assertThat(received.receive(10_000)).extracting(Message::getPayload).isEqualTo("waiting");
+				assertThat(channel.isPaused()).isFalse();
+			}
+		});
+	}
+
 	@Test
 	void startingTheAdapterDoesNotResumeAChannelAnOperatorPaused() {
 		runner().run((context) -> {
