@@ -3,6 +3,8 @@ package io.pipeio.core;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
+import org.springframework.core.ParameterizedTypeReference;
+
 /**
  * Request/reply over a channel whose other end answers every line with one line, such as
  * a plug-in: the n-th line it writes answers the n-th request. Many threads may call at
@@ -83,6 +85,34 @@ public interface PipeRequestOperations {
 	 * converted
 	 */
 	<T> T convertSendAndReceive(String channel, Object request, Class<T> replyType, Duration timeout);
+
+	/**
+	 * Convert an object to a line (JSON by default), send it and convert the answer to a
+	 * generic type, such as {@code new ParameterizedTypeReference<List<Size>>() {}}.
+	 * @param <T> the answer type
+	 * @param channel the channel name
+	 * @param request the object
+	 * @param replyType the type of the answer
+	 * @return the answer
+	 */
+	<T> T convertSendAndReceive(String channel, Object request, ParameterizedTypeReference<T> replyType);
+
+	/**
+	 * Convert an object to a line (JSON by default), send it and convert the answer to a
+	 * generic type, such as {@code new ParameterizedTypeReference<List<Size>>() {}}.
+	 * @param <T> the answer type
+	 * @param channel the channel name
+	 * @param request the object
+	 * @param replyType the type of the answer
+	 * @param timeout how long to wait
+	 * @return the answer
+	 * @throws PipeRequestException on timeout, plug-in restart or channel stop
+	 * @throws io.pipeio.server.PipeSendException if the line could not be sent
+	 * @throws io.pipeio.converter.PipeMessageConversionException if the answer cannot be
+	 * converted
+	 */
+	<T> T convertSendAndReceive(String channel, Object request, ParameterizedTypeReference<T> replyType,
+			Duration timeout);
 
 	/**
 	 * Send a text line; the future completes with the answer, or fails as

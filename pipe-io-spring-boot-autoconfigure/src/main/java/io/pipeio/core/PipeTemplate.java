@@ -1,5 +1,6 @@
 package io.pipeio.core;
 
+import java.lang.reflect.Type;
 import java.nio.charset.Charset;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -8,6 +9,7 @@ import java.util.function.Function;
 import io.pipeio.converter.PipeMessageConverter;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.util.Assert;
 
 /**
@@ -139,6 +141,21 @@ public class PipeTemplate implements PipeOperations, PipeRequestOperations {
 	}
 
 	@Override
+	public <T> T convertSendAndReceive(String channel, Object request, ParameterizedTypeReference<T> replyType) {
+		return convertSendAndReceive(channel, request, replyType, this.defaultReplyTimeout);
+	}
+
+	@Override
+	public <T> T convertSendAndReceive(String channel, Object request, ParameterizedTypeReference<T> replyType,
+			Duration timeout) {
+		Assert.notNull(request, "'request' must not be null");
+		Assert.notNull(replyType, "'replyType' must not be null");
+		PipeChannel target = this.registry.getRequiredChannel(channel);
+		Function<byte[], T> convert = answerConverter(target, replyType.getType());
+		return request(target, target.toLine(request), timeout).await(convert);
+	}
+
+	@Override
 	public CompletableFuture<String> sendAndReceiveAsync(String channel, String request, Duration timeout) {
 		Assert.notNull(request, "'request' must not be null");
 		PipeChannel target = this.registry.getRequiredChannel(channel);
@@ -156,17 +173,27 @@ public class PipeTemplate implements PipeOperations, PipeRequestOperations {
 	 * request (outcome {@code error}).
 	 */
 	private <T> Function<byte[], T> answerConverter(PipeChannel target, Class<T> replyType) {
+		Function<byte[], ?> convert = answerConverter(target, (Type) replyType);
+		return (answer) -> replyType.cast(convert.apply(answer));
+	}
+
+	/**
+	 * @param replyType a class or a generic type: the caller vouches that what converts
+	 * to it is a {@code T}
+	 */
+	@SuppressWarnings("unchecked")
+	private <T> Function<byte[], T> answerConverter(PipeChannel target, Type replyType) {
 		if (replyType == byte[].class) {
-			return replyType::cast;
+			return (answer) -> (T) answer;
 		}
 		if (replyType == String.class) {
 			Function<byte[], String> text = text(target);
-			return (answer) -> replyType.cast(text.apply(answer));
+			return (answer) -> (T) text.apply(answer);
 		}
 		PipeMessageConverter replyConverter = this.converter;
-		Assert.state(replyConverter != null, "No PipeMessageConverter to convert answers to " + replyType.getName());
-		return (answer) -> replyType
-			.cast(replyConverter.fromLine(answer, 0, answer.length, replyType, target.getCharset()));
+		Assert.state(replyConverter != null,
+				"No PipeMessageConverter to convert answers to " + replyType.getTypeName());
+		return (answer) -> (T) replyConverter.fromLine(answer, 0, answer.length, replyType, target.getCharset());
 	}
 
 	/** Decodes answers strictly, as listeners' lines are: a malformed one fails. */

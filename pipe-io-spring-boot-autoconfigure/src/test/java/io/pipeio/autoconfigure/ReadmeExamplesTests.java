@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.ParameterizedTypeReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -129,11 +130,15 @@ class ReadmeExamplesTests {
 					Duration.ofSeconds(10));
 			Size size = template.convertSendAndReceive("p42", new Size(3, 4), Size.class);
 			Size sized = template.convertSendAndReceive("p42", new Size(5, 6), Size.class, Duration.ofSeconds(10));
+			List<Size> sizes = template.convertSendAndReceive("p42", List.of(new Size(7, 8)),
+					new ParameterizedTypeReference<List<Size>>() {
+					});
 			CompletableFuture<String> later = template.sendAndReceiveAsync("p42", "x", Duration.ofSeconds(10));
 			assertThat(answer).isEqualTo("cat.jpg");
 			assertThat(raw).asString(StandardCharsets.UTF_8).isEqualTo("dog.jpg");
 			assertThat(size).isEqualTo(new Size(3, 4));
 			assertThat(sized).isEqualTo(new Size(5, 6));
+			assertThat(sizes).containsExactly(new Size(7, 8));
 			assertThat(later.get()).isEqualTo("x");
 			assertThat(registry.unregister("p42")).isTrue(); // stops the plug-in, then
 																// the channel

@@ -29,10 +29,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.ParameterizedTypeReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.assertj.core.api.Assertions.entry;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -93,6 +95,13 @@ class PipeTemplateRequestTests {
 				.containsExactly("BYTES".getBytes(StandardCharsets.UTF_8));
 			Echo echo = requests.convertSendAndReceive("calc", Map.of("k", "v"), Echo.class);
 			assertThat(echo.echo()).containsEntry("k", "v");
+			// a generic answer: the records inside are records, not maps
+			Map<String, Map<String, Size>> sized = requests.convertSendAndReceive("calc", Map.of("a", new Size(1, 2)),
+					new ParameterizedTypeReference<Map<String, Map<String, Size>>>() {
+					}, Duration.ofSeconds(20));
+			assertThat(sized.get("echo")).containsExactly(entry("a", new Size(1, 2)));
+			assertThat(requests.convertSendAndReceive("calc", "text", new ParameterizedTypeReference<String>() {
+			})).isEqualTo("TEXT");
 			assertThat(requests.sendAndReceiveAsync("calc", "async", Duration.ofSeconds(20)).get(20, TimeUnit.SECONDS))
 				.isEqualTo("ASYNC");
 		});
@@ -367,6 +376,15 @@ class PipeTemplateRequestTests {
 	 * @param echo the request
 	 */
 	public record Echo(Map<String, String> echo) {
+	}
+
+	/**
+	 * A JSON value inside a generic answer.
+	 *
+	 * @param width the width
+	 * @param height the height
+	 */
+	public record Size(int width, int height) {
 	}
 
 	@Configuration(proxyBeanMethods = false)
