@@ -55,6 +55,11 @@ final class PipeChannelChecks {
 					+ "; use 1, or up to the number of processors (" + Runtime.getRuntime().availableProcessors()
 					+ " here) to spread many busy channels over cores");
 		}
+		Duration replyTimeout = properties.getTemplate().getReplyTimeout();
+		if (replyTimeout == null || replyTimeout.isNegative() || replyTimeout.isZero()) {
+			problems.add("pipe-io.template.reply-timeout must be positive, got " + replyTimeout
+					+ "; set how long a request waits for its answer, such as 30s (the default)");
+		}
 		// The defaults alone: they are the settings of channels that only a listener
 		// declares.
 		EffectiveChannel defaults = new EffectiveChannel(EffectiveChannel.NAME_PLACEHOLDER, new PipeChannelProperties(),

@@ -188,18 +188,23 @@ public final class PipeIoAutoConfiguration {
 	 * of the application's own of either type replaces it: beside that bean the template
 	 * would be a second one of its type, and injecting that type ambiguous.
 	 * @param registry the channels
+	 * @param properties the {@code pipe-io.template.*} properties among them
 	 * @param converter the message converter
 	 * @param requestObservers the observers of requests
+	 * @param customizers applied last, in order
 	 * @return the template
 	 */
 	@Bean
 	@ConditionalOnMissingBean({ PipeOperations.class, PipeRequestOperations.class })
-	PipeTemplate pipeTemplate(PipeChannelRegistry registry, ObjectProvider<PipeMessageConverter> converter,
-			ObjectProvider<PipeRequestObserver> requestObservers) {
+	PipeTemplate pipeTemplate(PipeChannelRegistry registry, PipeIoProperties properties,
+			ObjectProvider<PipeMessageConverter> converter, ObjectProvider<PipeRequestObserver> requestObservers,
+			ObjectProvider<PipeTemplateCustomizer> customizers) {
 		PipeTemplate template = new PipeTemplate(registry);
+		template.setDefaultReplyTimeout(properties.getTemplate().getReplyTimeout());
 		template.setMessageConverter(converter.getIfAvailable());
 		// Every one, in order: the metrics' and the application's own.
 		template.setRequestObserver(CompositeRequestObserver.of(requestObservers.orderedStream().toList()));
+		customizers.orderedStream().forEach((customizer) -> customizer.customize(template));
 		return template;
 	}
 

@@ -3,6 +3,7 @@ package io.pipeio.autoconfigure;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -74,6 +75,8 @@ public class PipeIoProperties implements Validator {
 
 	private final EventLoop eventLoop = new EventLoop();
 
+	private final Template template = new Template();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -120,6 +123,10 @@ public class PipeIoProperties implements Validator {
 
 	public EventLoop getEventLoop() {
 		return this.eventLoop;
+	}
+
+	public Template getTemplate() {
+		return this.template;
 	}
 
 	@Override
@@ -232,6 +239,27 @@ public class PipeIoProperties implements Validator {
 
 		public void setThreads(int threads) {
 			this.threads = threads;
+		}
+
+	}
+
+	/**
+	 * The auto-configured PipeTemplate.
+	 */
+	public static class Template {
+
+		/**
+		 * How long the request methods that take no timeout wait for an answer (send and
+		 * receive, their conversions).
+		 */
+		private Duration replyTimeout = Duration.ofSeconds(30);
+
+		public Duration getReplyTimeout() {
+			return this.replyTimeout;
+		}
+
+		public void setReplyTimeout(Duration replyTimeout) {
+			this.replyTimeout = replyTimeout;
 		}
 
 	}
