@@ -28,9 +28,9 @@ public record PluginExit(int code, Reason reason, boolean willRestart) {
 	}
 
 	/**
-	 * Tell whether pipe-io ended it because it failed (it exited with a code other than
-	 * 0, could not be launched, or was ended as failed), as a restart policy of
-	 * {@code on-failure} sees it.
+	 * Tell whether it failed, as a restart policy of {@code on-failure} sees it: it
+	 * exited by itself with a code other than 0, could not be launched, or was ended as
+	 * failed. A stop or a restart pipe-io made is no failure, whatever the code.
 	 * @return whether it failed
 	 */
 	public boolean failed() {
