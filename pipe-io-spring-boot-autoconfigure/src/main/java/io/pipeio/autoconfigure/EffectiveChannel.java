@@ -49,6 +49,12 @@ final class EffectiveChannel {
 
 	private final @Nullable String dispatch;
 
+	/**
+	 * A channel's own: its default is the template's, {@code pipe-io.template.*}, not one
+	 * of {@code pipe-io.channel-defaults.*}.
+	 */
+	private final @Nullable Duration replyTimeout;
+
 	private final boolean autoStartup;
 
 	/** A channel's own: there is no default plug-in. */
@@ -85,6 +91,10 @@ final class EffectiveChannel {
 		this.overflow = pick("overflow", channel.getOverflow(), defaults.getOverflow());
 		this.sendTimeout = pick("send-timeout", channel.getSendTimeout(), defaults.getSendTimeout());
 		this.dispatch = pick("dispatch", channel.getDispatch(), defaults.getDispatch());
+		this.replyTimeout = channel.getReplyTimeout();
+		if (this.replyTimeout != null) {
+			this.own.add("reply-timeout");
+		}
 		this.autoStartup = pick("auto-startup", channel.getAutoStartup(), defaults.isAutoStartup());
 		this.plugin = channel.getPlugin();
 		PipeRetryProperties retry = channel.getRetry();
@@ -196,6 +206,13 @@ final class EffectiveChannel {
 
 	@Nullable String dispatch() {
 		return this.dispatch;
+	}
+
+	/**
+	 * @return the channel's own reply timeout, or {@code null} for the template's
+	 */
+	@Nullable Duration replyTimeout() {
+		return this.replyTimeout;
 	}
 
 	boolean autoStartup() {

@@ -123,6 +123,12 @@ final class PipeChannelChecks {
 					+ ((sendTimeout != null) ? Durations.format(sendTimeout) : "nothing")
 					+ "; use a duration such as 5s");
 		}
+		Duration replyTimeout = channel.replyTimeout();
+		if (replyTimeout != null && (replyTimeout.isNegative() || replyTimeout.isZero())) {
+			problems.add(channel.property("reply-timeout") + " must be positive, got " + Durations.format(replyTimeout)
+					+ "; set how long a request to the channel waits for its answer, such as 30s, or leave it out"
+					+ " for pipe-io.template.reply-timeout");
+		}
 		checkRetry(channel, problems);
 		DeadLetterChecks.checkSizes(channel, problems);
 	}

@@ -8,7 +8,9 @@ import org.springframework.util.unit.DataSize;
 /**
  * Settings given once for every channel, {@code pipe-io.channel-defaults.*}: a channel's
  * own value under {@code pipe-io.channels.<name>} wins. Its keys are those of
- * {@link PipeChannelProperties}, with the built-in defaults.
+ * {@link PipeChannelProperties}, with the built-in defaults, but {@code plugin} (there is
+ * no default plug-in) and {@code reply-timeout} (whose default is
+ * {@code pipe-io.template.reply-timeout}).
  *
  * @author pipe-io
  */

@@ -100,6 +100,13 @@ public class PipeChannelProperties {
 	private @Nullable Duration sendTimeout;
 
 	/**
+	 * How long a PipeTemplate request to this channel waits for its answer when the
+	 * caller gives no timeout, for a plug-in that answers faster or slower than the
+	 * others. Defaults to {@code pipe-io.template.reply-timeout}.
+	 */
+	private @Nullable Duration replyTimeout;
+
+	/**
 	 * On the event loop engine, which thread runs the channel's listener: "auto" (a
 	 * worker thread at first, the event loop thread once the listener is measured fast;
 	 * back to workers when it turns slow or the client does not read its replies fast
@@ -236,6 +243,14 @@ public class PipeChannelProperties {
 
 	public void setSendTimeout(@Nullable Duration sendTimeout) {
 		this.sendTimeout = sendTimeout;
+	}
+
+	public @Nullable Duration getReplyTimeout() {
+		return this.replyTimeout;
+	}
+
+	public void setReplyTimeout(@Nullable Duration replyTimeout) {
+		this.replyTimeout = replyTimeout;
 	}
 
 	public @Nullable Boolean getAutoStartup() {

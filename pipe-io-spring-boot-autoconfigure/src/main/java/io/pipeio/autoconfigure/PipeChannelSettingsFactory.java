@@ -152,7 +152,8 @@ public class PipeChannelSettingsFactory {
 				new PipeRetrySettings(channel.retryMaxAttempts(), channel.retryInitialInterval(),
 						channel.retryMultiplier(), channel.retryMaxInterval()),
 				(deadLetterFile != null) ? new DeadLetterSettings(Path.of(deadLetterFile),
-						channel.deadLetterMaxFileSize().toBytes(), channel.deadLetterMaxHistory()) : null);
+						channel.deadLetterMaxFileSize().toBytes(), channel.deadLetterMaxHistory()) : null,
+				channel.replyTimeout());
 	}
 
 	/**

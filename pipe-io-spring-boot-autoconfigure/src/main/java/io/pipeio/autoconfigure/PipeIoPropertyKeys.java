@@ -37,6 +37,14 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
  */
 final class PipeIoPropertyKeys {
 
+	/**
+	 * Keys that one would look for in one place and that are in another: a channel's own
+	 * reply timeout has its default in the template's settings, not in the channel
+	 * defaults, as the template's applies to channels registered at runtime as well.
+	 */
+	private static final Map<String, String> ELSEWHERE = Map.of("pipe-io.channel-defaults.reply-timeout",
+			"pipe-io.template.reply-timeout");
+
 	private PipeIoPropertyKeys() {
 	}
 
@@ -117,10 +125,13 @@ final class PipeIoPropertyKeys {
 
 	private static String unknown(ConfigurationPropertyName name, int index, @Nullable ConfigurationProperty property,
 			String path, Map<String, Key> keys) {
-		String suggestion = closest(name.getElement(index, Form.DASHED), keys);
+		String typed = name.getElement(index, Form.DASHED);
+		String elsewhere = ELSEWHERE.get(path + "." + typed);
+		String suggestion = closest(typed, keys);
+		String meant = (elsewhere != null) ? elsewhere : (suggestion != null) ? path + "." + suggestion : null;
 		return name + origin(property) + " is not a pipe-io property"
-				+ ((suggestion != null) ? "; did you mean " + path + "." + suggestion + "?" : ".") + " The keys of "
-				+ path + " are " + list(keys);
+				+ ((meant != null) ? "; did you mean " + meant + "?" : ".") + " The keys of " + path + " are "
+				+ list(keys);
 	}
 
 	private static String origin(@Nullable ConfigurationProperty property) {

@@ -2,6 +2,7 @@ package io.pipeio.core;
 
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 import io.pipeio.deadletter.DeadLetterSettings;
 import io.pipeio.plugin.PluginSettings;
@@ -19,10 +20,13 @@ import org.springframework.util.Assert;
  * @param plugin the process to run at the other end of the channel, or {@code null}
  * @param retry how the listener is called again with a line it failed on
  * @param deadLetter where dropped lines are written, or {@code null} for nowhere
+ * @param replyTimeout how long a {@link PipeTemplate} request that is given no timeout
+ * waits for the channel's answer, or {@code null} for the template's default
  * @author pipe-io
  */
 public record PipeChannelSettings(PipeServerSettings server, Charset charset, boolean autoStartup,
-		@Nullable PluginSettings plugin, PipeRetrySettings retry, @Nullable DeadLetterSettings deadLetter) {
+		@Nullable PluginSettings plugin, PipeRetrySettings retry, @Nullable DeadLetterSettings deadLetter,
+		@Nullable Duration replyTimeout) {
 
 	/**
 	 * Create settings.
@@ -31,6 +35,8 @@ public record PipeChannelSettings(PipeServerSettings server, Charset charset, bo
 		Assert.notNull(server, "'server' must not be null");
 		Assert.notNull(charset, "'charset' must not be null");
 		Assert.notNull(retry, "'retry' must not be null");
+		Assert.isTrue(replyTimeout == null || (!replyTimeout.isNegative() && !replyTimeout.isZero()),
+				"'replyTimeout' must be positive");
 	}
 
 	/**
@@ -42,7 +48,7 @@ public record PipeChannelSettings(PipeServerSettings server, Charset charset, bo
 	 */
 	public PipeChannelSettings(PipeServerSettings server, Charset charset, boolean autoStartup,
 			@Nullable PluginSettings plugin) {
-		this(server, charset, autoStartup, plugin, PipeRetrySettings.NONE, null);
+		this(server, charset, autoStartup, plugin, PipeRetrySettings.NONE, null, null);
 	}
 
 	/**
@@ -61,8 +67,8 @@ public record PipeChannelSettings(PipeServerSettings server, Charset charset, bo
 	 * @return the settings
 	 */
 	public PipeChannelSettings withPlugin(@Nullable PluginSettings plugin) {
-		return new PipeChannelSettings(this.server, this.charset, this.autoStartup, plugin, this.retry,
-				this.deadLetter);
+		return new PipeChannelSettings(this.server, this.charset, this.autoStartup, plugin, this.retry, this.deadLetter,
+				this.replyTimeout);
 	}
 
 	/**
@@ -71,8 +77,8 @@ public record PipeChannelSettings(PipeServerSettings server, Charset charset, bo
 	 * @return the settings
 	 */
 	public PipeChannelSettings withRetry(PipeRetrySettings retry) {
-		return new PipeChannelSettings(this.server, this.charset, this.autoStartup, this.plugin, retry,
-				this.deadLetter);
+		return new PipeChannelSettings(this.server, this.charset, this.autoStartup, this.plugin, retry, this.deadLetter,
+				this.replyTimeout);
 	}
 
 	/**
@@ -81,8 +87,20 @@ public record PipeChannelSettings(PipeServerSettings server, Charset charset, bo
 	 * @return the settings
 	 */
 	public PipeChannelSettings withDeadLetter(@Nullable DeadLetterSettings deadLetter) {
+		return new PipeChannelSettings(this.server, this.charset, this.autoStartup, this.plugin, this.retry, deadLetter,
+				this.replyTimeout);
+	}
+
+	/**
+	 * Return a copy whose {@link PipeTemplate} requests wait this long for an answer when
+	 * they are given no timeout.
+	 * @param replyTimeout the timeout, positive, or {@code null} for the template's
+	 * default
+	 * @return the settings
+	 */
+	public PipeChannelSettings withReplyTimeout(@Nullable Duration replyTimeout) {
 		return new PipeChannelSettings(this.server, this.charset, this.autoStartup, this.plugin, this.retry,
-				deadLetter);
+				this.deadLetter, replyTimeout);
 	}
 
 	/**

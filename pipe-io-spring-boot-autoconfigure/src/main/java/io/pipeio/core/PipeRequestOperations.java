@@ -10,7 +10,11 @@ import org.springframework.core.ParameterizedTypeReference;
  * a plug-in: the n-th line it writes answers the n-th request. Many threads may call at
  * once; each gets the answer to its own request. A request that times out keeps its
  * place, so its late answer is discarded. Lines that arrive while no request waits go to
- * the channel's listener (or are dropped, reason {@code no-listener}). Implemented by
+ * the channel's listener (or are dropped, reason {@code no-listener}). The methods given
+ * no timeout wait for the channel's own reply timeout
+ * ({@link PipeChannelSettings#replyTimeout()}, property
+ * {@code pipe-io.channels.<name>.reply-timeout}), else for the template's default
+ * ({@code pipe-io.template.reply-timeout}, 30 seconds). Implemented by
  * {@link PipeTemplate}.
  *
  * @author pipe-io
@@ -18,7 +22,7 @@ import org.springframework.core.ParameterizedTypeReference;
 public interface PipeRequestOperations {
 
 	/**
-	 * Send a text line and wait for the answer for the default timeout.
+	 * Send a text line and wait for the answer for the channel's default timeout.
 	 * @param channel the channel name
 	 * @param request the line, without newline
 	 * @return the answer line
@@ -43,7 +47,7 @@ public interface PipeRequestOperations {
 	String sendAndReceive(String channel, String request, Duration timeout);
 
 	/**
-	 * Send a line of bytes and wait for the answer for the default timeout.
+	 * Send a line of bytes and wait for the answer for the channel's default timeout.
 	 * @param channel the channel name
 	 * @param request the line, without newline
 	 * @return the answer line

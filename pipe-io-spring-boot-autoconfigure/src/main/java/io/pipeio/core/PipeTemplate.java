@@ -20,7 +20,10 @@ import org.springframework.util.Assert;
  */
 public class PipeTemplate implements PipeOperations, PipeRequestOperations {
 
-	/** The timeout of the request methods that take none. */
+	/**
+	 * The timeout of the request methods that take none, for channels without a reply
+	 * timeout of their own.
+	 */
 	public static final Duration DEFAULT_REPLY_TIMEOUT = Duration.ofSeconds(30);
 
 	private final PipeChannelRegistry registry;
@@ -78,7 +81,8 @@ public class PipeTemplate implements PipeOperations, PipeRequestOperations {
 	}
 
 	/**
-	 * Set the timeout of the request methods that take none.
+	 * Set the timeout of the request methods that take none, for channels without a reply
+	 * timeout of their own ({@link PipeChannelSettings#replyTimeout()}).
 	 * @param timeout the timeout, positive
 	 */
 	public void setDefaultReplyTimeout(Duration timeout) {
@@ -105,7 +109,7 @@ public class PipeTemplate implements PipeOperations, PipeRequestOperations {
 
 	@Override
 	public String sendAndReceive(String channel, String request) {
-		return sendAndReceive(channel, request, this.defaultReplyTimeout);
+		return sendAndReceive(channel, request, replyTimeout(channel));
 	}
 
 	@Override
@@ -117,7 +121,7 @@ public class PipeTemplate implements PipeOperations, PipeRequestOperations {
 
 	@Override
 	public byte[] sendAndReceive(String channel, byte[] request) {
-		return sendAndReceive(channel, request, this.defaultReplyTimeout);
+		return sendAndReceive(channel, request, replyTimeout(channel));
 	}
 
 	@Override
@@ -128,7 +132,7 @@ public class PipeTemplate implements PipeOperations, PipeRequestOperations {
 
 	@Override
 	public <T> T convertSendAndReceive(String channel, Object request, Class<T> replyType) {
-		return convertSendAndReceive(channel, request, replyType, this.defaultReplyTimeout);
+		return convertSendAndReceive(channel, request, replyType, replyTimeout(channel));
 	}
 
 	@Override
@@ -142,7 +146,7 @@ public class PipeTemplate implements PipeOperations, PipeRequestOperations {
 
 	@Override
 	public <T> T convertSendAndReceive(String channel, Object request, ParameterizedTypeReference<T> replyType) {
-		return convertSendAndReceive(channel, request, replyType, this.defaultReplyTimeout);
+		return convertSendAndReceive(channel, request, replyType, replyTimeout(channel));
 	}
 
 	@Override
@@ -166,6 +170,15 @@ public class PipeTemplate implements PipeOperations, PipeRequestOperations {
 	public CompletableFuture<byte[]> sendAndReceiveAsync(String channel, byte[] request, Duration timeout) {
 		Assert.notNull(request, "'request' must not be null");
 		return request(this.registry.getRequiredChannel(channel), request, timeout).answer(Function.identity());
+	}
+
+	/**
+	 * The timeout of a request given none: the channel's own, else the template's
+	 * default.
+	 */
+	private Duration replyTimeout(String channel) {
+		Duration own = this.registry.getRequiredChannel(channel).getSettings().replyTimeout();
+		return (own != null) ? own : this.defaultReplyTimeout;
 	}
 
 	/**

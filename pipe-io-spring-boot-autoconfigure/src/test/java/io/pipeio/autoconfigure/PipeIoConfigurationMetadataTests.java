@@ -33,6 +33,8 @@ class PipeIoConfigurationMetadataTests {
 	void theDefaultsHaveTheKeysOfAChannel() {
 		Set<String> channelKeys = keys(PipeChannelProperties.class);
 		channelKeys.remove("plugin");
+		// its default for every channel is pipe-io.template.reply-timeout
+		channelKeys.remove("reply-timeout");
 		assertThat(keys(PipeChannelDefaults.class)).isEqualTo(channelKeys)
 			.contains("retry.max-attempts", "dead-letter.file");
 	}
@@ -108,6 +110,7 @@ class PipeIoConfigurationMetadataTests {
 	private static Set<String> channelKeysWithDefaults() {
 		Set<String> keys = keys(PipeChannelProperties.class);
 		keys.remove("plugin");
+		keys.remove("reply-timeout");
 		keys.remove("dead-letter.file");
 		return keys;
 	}

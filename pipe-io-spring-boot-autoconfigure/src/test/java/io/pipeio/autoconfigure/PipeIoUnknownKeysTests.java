@@ -57,6 +57,7 @@ class PipeIoUnknownKeysTests {
 					pipe-io.channel-defaults.charst=UTF-8   | pipe-io.channel-defaults.charst       | pipe-io.channel-defaults.charset?         | allow-world-writable
 					pipe-io.channel-default.charset=UTF-8   | pipe-io.channel-default.charset       | pipe-io.channel-defaults?                 | channel-defaults.*
 					pipe-io.channels.echo.plugin.comand=x   | pipe-io.channels.echo.plugin.comand   | pipe-io.channels.<name>.plugin.command?   | environment.<name>,
+					pipe-io.channel-defaults.reply-timeout=1s | pipe-io.channel-defaults.reply-timeout | pipe-io.template.reply-timeout?  | send-timeout
 					""")
 	void anUnknownKeyFailsStartupNamingItAndTheValidKeys(String property, String named, String hint, String valid) {
 		runner().withPropertyValues(property).run((context) -> {
