@@ -119,6 +119,16 @@ public interface PipeRequestOperations {
 			Duration timeout);
 
 	/**
+	 * Send a text line; the future completes with the answer, or fails after the
+	 * channel's default timeout, as
+	 * {@link #sendAndReceiveAsync(String, String, Duration)} says.
+	 * @param channel the channel name
+	 * @param request the line, without newline
+	 * @return the answer to come
+	 */
+	CompletableFuture<String> sendAndReceiveAsync(String channel, String request);
+
+	/**
 	 * Send a text line; the future completes with the answer, or fails as
 	 * {@link #sendAndReceive(String, String, Duration)} throws: with a
 	 * {@link PipeRequestException} on timeout, plug-in restart or channel stop, a
@@ -132,6 +142,16 @@ public interface PipeRequestOperations {
 	 * @return the answer to come
 	 */
 	CompletableFuture<String> sendAndReceiveAsync(String channel, String request, Duration timeout);
+
+	/**
+	 * Send a line of bytes; the future completes with the answer, or fails after the
+	 * channel's default timeout, as
+	 * {@link #sendAndReceiveAsync(String, byte[], Duration)} says.
+	 * @param channel the channel name
+	 * @param request the line, without newline
+	 * @return the answer to come
+	 */
+	CompletableFuture<byte[]> sendAndReceiveAsync(String channel, byte[] request);
 
 	/**
 	 * Send a line of bytes; the future completes with the answer, or fails as

@@ -160,10 +160,20 @@ public class PipeTemplate implements PipeOperations, PipeRequestOperations {
 	}
 
 	@Override
+	public CompletableFuture<String> sendAndReceiveAsync(String channel, String request) {
+		return sendAndReceiveAsync(channel, request, replyTimeout(channel));
+	}
+
+	@Override
 	public CompletableFuture<String> sendAndReceiveAsync(String channel, String request, Duration timeout) {
 		Assert.notNull(request, "'request' must not be null");
 		PipeChannel target = this.registry.getRequiredChannel(channel);
 		return request(target, target.encode(request), timeout).answer(text(target));
+	}
+
+	@Override
+	public CompletableFuture<byte[]> sendAndReceiveAsync(String channel, byte[] request) {
+		return sendAndReceiveAsync(channel, request, replyTimeout(channel));
 	}
 
 	@Override

@@ -65,6 +65,8 @@ class PipeIoTemplatePropertiesTests {
 				assertTimesOutWithin(() -> template.sendAndReceive("quiet", "anyone?"), Duration.ofSeconds(20));
 				assertTimesOutWithin(() -> template.convertSendAndReceive("quiet", "anyone?", String.class),
 						Duration.ofSeconds(20));
+				assertTimesOut(template.sendAndReceiveAsync("quiet", "anyone?"), Duration.ofSeconds(20));
+				assertTimesOut(template.sendAndReceiveAsync("quiet", new byte[] { 'x' }), Duration.ofSeconds(20));
 			});
 	}
 
@@ -115,7 +117,11 @@ class PipeIoTemplatePropertiesTests {
 	}
 
 	private static void assertTimesOutWithin(Supplier<?> request, Duration limit) {
-		assertThat(requestInItsOwnThread(request)).failsWithin(limit)
+		assertTimesOut(requestInItsOwnThread(request), limit);
+	}
+
+	private static void assertTimesOut(CompletableFuture<?> answer, Duration limit) {
+		assertThat(answer).failsWithin(limit)
 			.withThrowableOfType(ExecutionException.class)
 			.havingCause()
 			.isInstanceOfSatisfying(PipeRequestException.class,

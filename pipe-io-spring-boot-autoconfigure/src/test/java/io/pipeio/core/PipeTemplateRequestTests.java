@@ -104,6 +104,9 @@ class PipeTemplateRequestTests {
 			})).isEqualTo("TEXT");
 			assertThat(requests.sendAndReceiveAsync("calc", "async", Duration.ofSeconds(20)).get(20, TimeUnit.SECONDS))
 				.isEqualTo("ASYNC");
+			assertThat(requests.sendAndReceiveAsync("calc", "default").get(20, TimeUnit.SECONDS)).isEqualTo("DEFAULT");
+			assertThat(requests.sendAndReceiveAsync("calc", "raw".getBytes(StandardCharsets.UTF_8))
+				.get(20, TimeUnit.SECONDS)).containsExactly("RAW".getBytes(StandardCharsets.UTF_8));
 		});
 	}
 
