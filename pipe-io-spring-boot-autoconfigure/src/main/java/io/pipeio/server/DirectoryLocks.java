@@ -50,7 +50,7 @@ final class DirectoryLocks {
 	static synchronized Path acquire(Path directory, String channel) throws IOException {
 		Held current = held.get(directory);
 		if (current == null) {
-			current = new Held(directory, LockFile.lock(directory, channel), channel);
+			current = new Held(directory, LockFile.lock(directory, LockFile.startFailure(channel, directory)));
 			held.put(directory, current);
 		}
 		current.users++;
@@ -68,12 +68,19 @@ final class DirectoryLocks {
 	 * @throws IOException if the lock file cannot be used
 	 */
 	static synchronized void lockAgainIfDeleted(Path directory, String channel) throws IOException {
+		// Not "Cannot start": the channel may have run for long, its directory made again
+		// by the watchdog.
+		lockAgain(directory, "Channel '" + channel + "' cannot lock its pipe directory " + directory
+				+ " again, whose lock file was deleted: ");
+	}
+
+	private static void lockAgain(Path directory, String failure) throws IOException {
 		Held current = held.get(directory);
 		if (current == null || current.file.isStillThere()) {
 			return;
 		}
 		LockFile lost = current.file;
-		current.file = LockFile.lock(directory, channel);
+		current.file = LockFile.lock(directory, failure);
 		// the deleted file's descriptor: closing it unlocks only that file
 		lost.release();
 	}
@@ -91,7 +98,8 @@ final class DirectoryLocks {
 				continue; // deleted whole: locked again as its pipes are made there again
 			}
 			try {
-				lockAgainIfDeleted(current.directory, current.channel);
+				// the warning below says what was being done
+				lockAgain(current.directory, "");
 				if (unlocked.remove(current.directory)) {
 					logger.info("Pipe directory " + current.directory + " is locked again by this process");
 				}
@@ -134,17 +142,13 @@ final class DirectoryLocks {
 
 		final Path directory;
 
-		/** The channel that took it first, for messages. */
-		final String channel;
-
 		LockFile file;
 
 		int users;
 
-		Held(Path directory, LockFile file, String channel) {
+		Held(Path directory, LockFile file) {
 			this.directory = directory;
 			this.file = file;
-			this.channel = channel;
 		}
 
 	}

@@ -19,7 +19,6 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -87,40 +86,41 @@ final class LockFile {
 	 * Create (if missing), open and lock the lock file of a directory, and write this
 	 * process's id into it. Nothing else on disk is touched.
 	 * @param directory an existing directory, symbolic links resolved
-	 * @param channel the channel being started, for messages
+	 * @param failure how a message of failure starts, saying what was being done, such as
+	 * {@link #startFailure}
 	 * @return the locked file
 	 * @throws PipeInUseException if another process holds the lock
 	 * @throws PipeFileException if something other than a lock file is at its path
 	 * @throws IOException if the file cannot be created, opened or locked
 	 */
-	static LockFile lock(Path directory, String channel) throws IOException {
+	static LockFile lock(Path directory, String failure) throws IOException {
 		Path path = directory.resolve(NAME);
 		for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
 			PipeFile found = PipeFile.inspect(path);
-			checkUsable(found, PipeFiles.currentUid(), channel);
+			checkUsable(found, PipeFiles.currentUid(), failure);
 			OpenedLockFile opened;
 			try {
 				if (found.isMissing()) {
 					// O_CREAT | O_EXCL: never through a link
 					Files.createFile(path, CREATE_PERMISSIONS);
 				}
-				opened = OpenedLockFile.open(path, directory, channel);
+				opened = OpenedLockFile.open(path, failure);
 			}
 			catch (FileAlreadyExistsException | NoSuchFileException ex) {
 				continue; // created or removed by another process since it was inspected
 			}
 			catch (AccessDeniedException ex) {
-				throw new PipeFileException(path, prefix(channel, directory) + "this user may not "
+				throw new PipeFileException(path, failure + "this user may not "
 						+ (found.isMissing() ? "create" : "open") + " the lock file " + path
 						+ ". pipe-io locks the directory of its pipes so that no two servers share them; let this"
 						+ " user write there, or configure another pipe-io.directory.");
 			}
-			LockFile locked = lockOpened(opened, found, directory, channel);
+			LockFile locked = lockOpened(opened, found, failure);
 			if (locked != null) {
 				return locked;
 			}
 		}
-		throw new IOException(prefix(channel, directory) + "the lock file " + path + " was replaced " + MAX_ATTEMPTS
+		throw new IOException(failure + "the lock file " + path + " was replaced " + MAX_ATTEMPTS
 				+ " times while it was being locked; something keeps deleting it.");
 	}
 
@@ -128,8 +128,8 @@ final class LockFile {
 	 * Lock a just opened file and make it this process's.
 	 * @return the locked file, or {@code null} to start over (the path changed meanwhile)
 	 */
-	private static @Nullable LockFile lockOpened(OpenedLockFile openedFile, PipeFile found, Path directory,
-			String channel) throws IOException {
+	private static @Nullable LockFile lockOpened(OpenedLockFile openedFile, PipeFile found, String failure)
+			throws IOException {
 		FileChannel opened = openedFile.channel();
 		boolean keepOpen = false;
 		try {
@@ -154,11 +154,11 @@ final class LockFile {
 				synchronized (parked) {
 					parked.add(opened);
 				}
-				throw inUse(file.path(), directory, channel, "this process (" + ProcessHandle.current().pid()
+				throw inUse(file.path(), failure, "this process (" + ProcessHandle.current().pid()
 						+ "), through another copy of pipe-io in another class loader,", true);
 			}
 			if (lock == null) {
-				throw inUse(file.path(), directory, channel, describeHolder(readContent(opened)), false);
+				throw inUse(file.path(), failure, describeHolder(readContent(opened)), false);
 			}
 			if (!file.isStillThere()) {
 				// unlinked by its holder as it released it: that lock guards nothing
@@ -167,7 +167,7 @@ final class LockFile {
 			String content = readContent(opened);
 			if (!created && !CONTENT.matcher(content).matches()) {
 				throw new PipeFileException(file.path(),
-						prefix(channel, directory) + "the file " + file.path()
+						failure + "the file " + file.path()
 								+ " holds something other than the process id pipe-io writes into its lock file. Remove"
 								+ " it or configure another pipe-io.directory; pipe-io never changes files it did not"
 								+ " create.");
@@ -187,24 +187,22 @@ final class LockFile {
 	 * Refuse, touching nothing, anything but nothing or a regular file of this user.
 	 * @param found what is at the lock path
 	 * @param uid this process's user id, or -1 when unknown
-	 * @param channel the channel being started, for messages
+	 * @param failure how a message of failure starts
 	 * @throws PipeFileException if it cannot be the lock file
 	 */
-	static void checkUsable(PipeFile found, int uid, String channel) throws PipeFileException {
+	static void checkUsable(PipeFile found, int uid, String failure) throws PipeFileException {
 		Path path = found.path();
-		Path directory = Objects.requireNonNull(path.getParent(), "A lock file is always inside a directory");
 		if (found.isMissing()) {
 			return;
 		}
 		if (found.kind() != FileKind.REGULAR_FILE) {
-			throw new PipeFileException(path, prefix(channel, directory) + "found " + found.kind().description()
-					+ " at " + path + ", where pipe-io keeps its lock file. Remove it or configure another"
+			throw new PipeFileException(path, failure + "found " + found.kind().description() + " at " + path
+					+ ", where pipe-io keeps its lock file. Remove it or configure another"
 					+ " pipe-io.directory; pipe-io never follows links and never deletes files it did not create.");
 		}
 		if (uid >= 0 && found.uid() != uid) {
-			throw new PipeFileException(path,
-					prefix(channel, directory) + "the lock file " + path + " belongs to user id " + found.uid()
-							+ ", not to this process (" + uid + "). Remove it or configure another pipe-io.directory.");
+			throw new PipeFileException(path, failure + "the lock file " + path + " belongs to user id " + found.uid()
+					+ ", not to this process (" + uid + "). Remove it or configure another pipe-io.directory.");
 		}
 	}
 
@@ -266,16 +264,22 @@ final class LockFile {
 		return "another process (which has not written its id into the lock file yet)";
 	}
 
-	private static PipeInUseException inUse(Path path, Path directory, String channel, String holder, boolean thisJvm) {
+	private static PipeInUseException inUse(Path path, String failure, String holder, boolean thisJvm) {
 		return new PipeInUseException(path,
-				prefix(channel, directory) + "another pipe-io server serves this" + " directory: " + holder
-						+ " holds its lock file " + path + ". Two servers on one directory would"
+				failure + "another pipe-io server serves this" + " directory: " + holder + " holds its lock file "
+						+ path + ". Two servers on one directory would"
 						+ " replace each other's pipes and split their lines; stop that process or configure another"
 						+ " pipe-io.directory.",
 				thisJvm);
 	}
 
-	static String prefix(String channel, Path directory) {
+	/**
+	 * How a failure to lock a directory's file for a channel's start is told.
+	 * @param channel the channel being started
+	 * @param directory the directory
+	 * @return the start of the message, to be followed by what is wrong
+	 */
+	static String startFailure(String channel, Path directory) {
 		return "Cannot start channel '" + channel + "' in " + directory + ": ";
 	}
 

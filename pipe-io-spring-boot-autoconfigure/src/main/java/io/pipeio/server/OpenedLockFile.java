@@ -26,13 +26,12 @@ record OpenedLockFile(FileChannel channel, PipeFile file) {
 	 * user made where {@code fs.protected_hardlinks} is 0) could be that of any file of
 	 * this user, such as a pid file, which the process id would overwrite.
 	 * @param path the path of the lock file
-	 * @param directory its directory, for messages
-	 * @param channel the channel being started, for messages
+	 * @param failure how a message of failure starts (see {@link LockFile#lock})
 	 * @return the opened file
 	 * @throws NoSuchFileException if the path was removed meanwhile
 	 * @throws PipeFileException if what was opened cannot be the lock file
 	 */
-	static OpenedLockFile open(Path path, Path directory, String channel) throws IOException {
+	static OpenedLockFile open(Path path, String failure) throws IOException {
 		int fd;
 		try {
 			// O_PATH: described and reopened below before anything is locked; closing it
@@ -50,14 +49,13 @@ record OpenedLockFile(FileChannel channel, PipeFile file) {
 			Map<String, Object> attributes = Files.readAttributes(described, ATTRIBUTES);
 			PipeFile file = new PipeFile(path, FileKind.ofMode(PipeFile.intAttribute(attributes, "mode")),
 					PipeFile.intAttribute(attributes, "uid"), attributes.get("fileKey"));
-			LockFile.checkUsable(file, PipeFiles.currentUid(), channel);
+			LockFile.checkUsable(file, PipeFiles.currentUid(), failure);
 			int links = PipeFile.intAttribute(attributes, "nlink");
 			if (links == 0) {
 				throw new NoSuchFileException(path.toString());
 			}
 			if (links != 1) {
-				throw new PipeFileException(path, LockFile.prefix(channel, directory) + "the lock file " + path
-						+ " has " + links
+				throw new PipeFileException(path, failure + "the lock file " + path + " has " + links
 						+ " names (hard links), so its content may belong elsewhere. Remove this name or configure"
 						+ " another pipe-io.directory; pipe-io never writes to a file with another name.");
 			}

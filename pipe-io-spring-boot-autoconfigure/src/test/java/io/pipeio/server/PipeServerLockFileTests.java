@@ -107,10 +107,10 @@ class PipeServerLockFileTests extends PipeServerTestSupport {
 		Files.writeString(lockFile(), "");
 		PipeFile found = PipeFile.inspect(lockFile());
 		assertThatExceptionOfType(PipeFileException.class)
-			.isThrownBy(() -> LockFile.checkUsable(found, found.uid() + 1, "test"))
+			.isThrownBy(() -> LockFile.checkUsable(found, found.uid() + 1, "Cannot test: "))
 			.withMessageContaining(lockFile().toString())
 			.withMessageContaining("belongs to user id " + found.uid());
-		LockFile.checkUsable(found, found.uid(), "test");
+		LockFile.checkUsable(found, found.uid(), "Cannot test: ");
 	}
 
 	@Test

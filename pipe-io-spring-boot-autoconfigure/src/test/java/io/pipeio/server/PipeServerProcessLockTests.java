@@ -13,6 +13,10 @@ import io.pipeio.test.PipeTestClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -24,6 +28,7 @@ import static org.awaitility.Awaitility.await;
  * the channels of one JVM share their directory's lock until the last of them stops.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@ExtendWith(OutputCaptureExtension.class)
 class PipeServerProcessLockTests extends PipeServerTestSupport {
 
 	private final List<OtherProcess> others = new ArrayList<>();
@@ -178,6 +183,35 @@ class PipeServerProcessLockTests extends PipeServerTestSupport {
 	}
 
 	@Test
+	void aLockFileReplacedByAnotherProcesssLockedFileIsAWarningNamingThatProcess(CapturedOutput output)
+			throws Exception {
+		PipeServer server = this.pipes.startEcho(this.pipes.settings().build());
+		// Another server that found the lock file gone and made its own, at once.
+		Process other = TestProcesses.startWithInput(TestUser.PYTHON, "-c", """
+				import fcntl, os, sys
+				staging = sys.argv[1] + ".staging"
+				lock = os.open(staging, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+				fcntl.lockf(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+				os.write(lock, ("%d\\n" % os.getpid()).encode())
+				os.rename(staging, sys.argv[1])
+				print("taken", flush=True)
+				sys.stdin.read()
+				""", lockFile().toString());
+		this.processes.add(other);
+		assertThat(other.inputReader().readLine()).as(() -> errors(other)).isEqualTo("taken");
+		await().atMost(Duration.ofSeconds(15))
+			.until(() -> output.getOut().contains("was deleted and cannot be locked again"));
+		assertThat(output.getOut()).contains("pipe directory " + this.dir)
+			.contains("another pipe-io server serves this directory: process " + other.pid())
+			// the watchdog's check, not a start
+			.doesNotContain("Cannot start channel");
+		assertThat(server.getState()).isEqualTo(PipeServerState.RUNNING);
+		server.stop(TestPipes.STOP_TIMEOUT);
+		// not this server's to remove
+		assertThat(lockedBy()).isEqualTo(other.pid() + "\n");
+	}
+
+	@Test
 	void aDirectoryDeletedAndTakenByAnotherProcessBeforeTheRepairFailsTheChannelNamingIt() throws Exception {
 		Path served = this.dir.resolve("served");
 		Path in = served.resolve("gone.in");
@@ -187,7 +221,9 @@ class PipeServerProcessLockTests extends PipeServerTestSupport {
 		await().atMost(Duration.ofSeconds(15)).until(() -> server.getLastFailure() instanceof PipeInUseException);
 		assertThat(server.getState()).isEqualTo(PipeServerState.FAILED);
 		assertThat(server.getLastFailure()).hasMessageContaining("process " + other.pid())
-			.hasMessageContaining(served.resolve(LockFile.NAME).toString());
+			.hasMessageContaining(served.resolve(LockFile.NAME).toString())
+			// a repair of a channel that ran, not its start
+			.hasMessageStartingWith("Channel 'gone' cannot lock its pipe directory " + served + " again");
 		// No pipe is made in a directory another process holds.
 		assertThat(in).doesNotExist();
 		assertThat(out).doesNotExist();
