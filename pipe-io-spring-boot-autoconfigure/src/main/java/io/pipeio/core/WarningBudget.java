@@ -3,6 +3,7 @@ package io.pipeio.core;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 import io.pipeio.server.DropReason;
@@ -15,6 +16,11 @@ import org.jspecify.annotations.Nullable;
  * of input; every dropped line is counted in the meters either way, and the warnings left
  * out are logged at debug level. The first warning after some were left out says how
  * many.
+ * <p>
+ * A channel and reason whose interval ended is forgotten, unless warnings were left out
+ * in it: those are told by its next warning, if one comes within another interval. So an
+ * application that makes channels with new names, one per client, say, keeps only those
+ * that warned lately.
  *
  * @author pipe-io
  */
@@ -34,6 +40,9 @@ final class WarningBudget {
 
 	private final Map<Key, Window> windows = new ConcurrentHashMap<>();
 
+	/** When the windows are looked through next for those to forget. */
+	private final AtomicLong nextPurge;
+
 	WarningBudget(int warnings) {
 		this(warnings, DEFAULT_INTERVAL_NANOS, System::nanoTime);
 	}
@@ -42,6 +51,7 @@ final class WarningBudget {
 		this.warnings = warnings;
 		this.intervalNanos = intervalNanos;
 		this.nanoClock = nanoClock;
+		this.nextPurge = new AtomicLong(nanoClock.getAsLong() + intervalNanos);
 	}
 
 	/**
@@ -53,30 +63,67 @@ final class WarningBudget {
 	 * warnings left out before it, or that this one spends the budget
 	 */
 	@Nullable String take(String channel, DropReason reason) {
-		Window window = this.windows.computeIfAbsent(new Key(channel, reason), (key) -> new Window());
-		synchronized (window) {
-			long now = this.nanoClock.getAsLong();
-			if (!window.started || now - window.start >= this.intervalNanos) {
-				window.started = true;
-				window.start = now;
-				window.warned = 0;
+		Key key = new Key(channel, reason);
+		purgeIfDue(this.nanoClock.getAsLong());
+		while (true) {
+			Window window = this.windows.computeIfAbsent(key, (absent) -> new Window());
+			synchronized (window) {
+				if (!window.forgotten) {
+					// read under the window's lock, so that each window sees time go on
+					return take(window, reason, this.nanoClock.getAsLong());
+				}
 			}
-			if (window.warned == this.warnings) {
-				window.leftOut++;
-				return null;
-			}
-			window.warned++;
-			long leftOut = window.leftOut;
-			window.leftOut = 0;
-			String suffix = (leftOut > 0) ? " [" + leftOut + " more " + reason.tag()
-					+ " warning(s) of this channel were logged at debug level only]" : "";
-			if (window.warned == this.warnings) {
-				suffix += " [more " + reason.tag() + " warnings of this channel within "
-						+ TimeUnit.NANOSECONDS.toSeconds(this.intervalNanos)
-						+ " s are logged at debug level only; every line is counted in pipeio.messages.dropped]";
-			}
-			return suffix;
+			// forgotten since it was looked up: the next lookup makes a new one
 		}
+	}
+
+	private @Nullable String take(Window window, DropReason reason, long now) {
+		if (!window.started || now - window.start >= this.intervalNanos) {
+			window.started = true;
+			window.start = now;
+			window.warned = 0;
+		}
+		if (window.warned == this.warnings) {
+			window.leftOut++;
+			return null;
+		}
+		window.warned++;
+		long leftOut = window.leftOut;
+		window.leftOut = 0;
+		String suffix = (leftOut > 0) ? " [" + leftOut + " more " + reason.tag()
+				+ " warning(s) of this channel were logged at debug level only]" : "";
+		if (window.warned == this.warnings) {
+			suffix += " [more " + reason.tag() + " warnings of this channel within "
+					+ TimeUnit.NANOSECONDS.toSeconds(this.intervalNanos)
+					+ " s are logged at debug level only; every line is counted in pipeio.messages.dropped]";
+		}
+		return suffix;
+	}
+
+	/**
+	 * Forget, once an interval, the windows that ended with nothing left out (a new one
+	 * takes warnings just as they would), and those that ended an interval ago.
+	 */
+	private void purgeIfDue(long now) {
+		long due = this.nextPurge.get();
+		if (now - due < 0 || !this.nextPurge.compareAndSet(due, now + this.intervalNanos)) {
+			return;
+		}
+		this.windows.values().removeIf((window) -> {
+			synchronized (window) {
+				long age = now - window.start;
+				window.forgotten = !window.started || (age >= this.intervalNanos && window.leftOut == 0)
+						|| age >= 2 * this.intervalNanos;
+				return window.forgotten;
+			}
+		});
+	}
+
+	/**
+	 * @return how many channels and reasons are remembered, for tests
+	 */
+	int size() {
+		return this.windows.size();
 	}
 
 	private record Key(String channel, DropReason reason) {
@@ -84,6 +131,9 @@ final class WarningBudget {
 
 	/** The current interval of one channel and reason; guarded by itself. */
 	private static final class Window {
+
+		/** Removed from the windows: a take that found it looks again. */
+		boolean forgotten;
 
 		boolean started;
 

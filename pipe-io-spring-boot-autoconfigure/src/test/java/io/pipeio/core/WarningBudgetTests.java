@@ -36,6 +36,46 @@ class WarningBudgetTests {
 	}
 
 	@Test
+	void channelsThatWarnedNoMoreAreForgottenOnceTheirIntervalEnded() {
+		for (int i = 0; i < 1000; i++) {
+			assertThat(this.budget.take("client-" + i, DropReason.MALFORMED)).isEmpty();
+		}
+		assertThat(this.budget.size()).isEqualTo(1000);
+		this.now.addAndGet(99);
+		this.budget.take("orders", DropReason.MALFORMED);
+		assertThat(this.budget.size()).isEqualTo(1001);
+		this.now.addAndGet(1);
+		this.budget.take("orders", DropReason.MALFORMED);
+		// "orders" began its interval 1 before: it is kept, with its budget spent
+		assertThat(this.budget.size()).isOne();
+		assertThat(this.budget.take("orders", DropReason.MALFORMED)).isNotEmpty();
+		assertThat(this.budget.take("orders", DropReason.MALFORMED)).isNull();
+		// a forgotten channel that warns again has its whole budget
+		assertThat(this.budget.take("client-7", DropReason.MALFORMED)).isEmpty();
+	}
+
+	@Test
+	void warningsLeftOutAreToldIfTheChannelWarnsWithinAnotherInterval() {
+		for (int i = 0; i < 5; i++) {
+			this.budget.take("orders", DropReason.MALFORMED);
+		}
+		this.now.addAndGet(100);
+		this.budget.take("events", DropReason.MALFORMED);
+		assertThat(this.budget.size()).isEqualTo(2);
+		assertThat(this.budget.take("orders", DropReason.MALFORMED))
+			.isEqualTo(" [2 more malformed warning(s) of this channel were logged at debug level only]");
+		for (int i = 0; i < 5; i++) {
+			this.budget.take("orders", DropReason.MALFORMED);
+		}
+		// then nothing from "orders" for two intervals: its left-out warnings are not
+		// kept for good (the lines are counted in the meters)
+		this.now.addAndGet(200);
+		this.budget.take("events", DropReason.MALFORMED);
+		assertThat(this.budget.size()).isOne();
+		assertThat(this.budget.take("orders", DropReason.MALFORMED)).isEmpty();
+	}
+
+	@Test
 	void eachChannelAndReasonHasABudgetOfItsOwn() {
 		for (int i = 0; i < 3; i++) {
 			this.budget.take("orders", DropReason.MALFORMED);
