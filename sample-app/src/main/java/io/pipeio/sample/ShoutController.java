@@ -1,13 +1,10 @@
 package io.pipeio.sample;
 
-import java.time.Duration;
-
 import io.pipeio.core.PipeRequestException;
 import io.pipeio.core.PipeRequestOperations;
 import io.pipeio.core.PipeRequestOutcome;
 import io.pipeio.server.PipeSendException;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -19,9 +16,10 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * {@code GET /shout?text=hello} answers {@code HELLO!}: a request to the {@code shout}
  * plug-in (a bash script pipe-io starts and supervises), answered by the next line it
- * writes. A plug-in that does not answer in time ({@code sample.shout-timeout}, 10 s by
- * default) is a {@code 504 Gateway Timeout}; one that is restarting, or a channel that is
- * stopped or cannot take the request, a {@code 503 Service Unavailable}.
+ * writes. A plug-in that does not answer in time (the channel's
+ * {@code pipe-io.channels.shout.reply-timeout}, 10 s) is a {@code 504 Gateway Timeout};
+ * one that is restarting, or a channel that is stopped or cannot take the request, a
+ * {@code 503 Service Unavailable}.
  *
  * @author pipe-io
  */
@@ -30,16 +28,13 @@ public class ShoutController {
 
 	private final PipeRequestOperations requests;
 
-	private final Duration timeout;
-
-	public ShoutController(PipeRequestOperations requests, @Value("${sample.shout-timeout:10s}") Duration timeout) {
+	public ShoutController(PipeRequestOperations requests) {
 		this.requests = requests;
-		this.timeout = timeout;
 	}
 
 	@GetMapping(path = "/shout", produces = MediaType.TEXT_PLAIN_VALUE)
 	public String shout(@RequestParam String text) {
-		return this.requests.sendAndReceive("shout", text, this.timeout);
+		return this.requests.sendAndReceive("shout", text);
 	}
 
 	/**

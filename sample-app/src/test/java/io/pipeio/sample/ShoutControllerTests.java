@@ -23,7 +23,8 @@ import static org.awaitility.Awaitility.await;
  * {@code GET /shout} over HTTP: the plug-in's answer, or a gateway's status with the
  * reason when it gives none.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "sample.shout-timeout=1s")
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = "pipe-io.channels.shout.reply-timeout=1s")
 @ExtendWith(OutputCaptureExtension.class)
 @Timeout(120)
 class ShoutControllerTests extends SampleAppTestSupport {
