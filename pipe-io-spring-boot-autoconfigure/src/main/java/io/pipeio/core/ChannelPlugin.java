@@ -104,9 +104,10 @@ final class ChannelPlugin implements PluginObserver, PluginHandover {
 		PluginState state = plugin.getState();
 		boolean willRestart = exit.willRestart();
 		boolean requested = exit.reason() == PluginExit.Reason.RESTARTED;
-		String reason = "the plug-in " + ended(exit) + (willRestart ? " and is restarted" : "");
+		String ended = ended(exit);
+		String reason = "the plug-in " + ended + (willRestart ? " and is restarted" : "");
 		String next = willRestart ? "; restarting" : "; state " + state + gaveUp(plugin, state);
-		String exited = "Plug-in of channel '" + plugin.getChannel() + "' " + ended(exit) + next
+		String exited = "Plug-in of channel '" + plugin.getChannel() + "' " + ended + next
 				+ (requested ? ", as asked" : "");
 		if (requested || (!willRestart && state == PluginState.STOPPED)) {
 			// asked to stop or restart (SIGTERM gives 143), or ended well, not to be
