@@ -3,9 +3,12 @@ package io.pipeio.actuate;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.LongSupplier;
 
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -33,7 +36,11 @@ import org.jspecify.annotations.Nullable;
  */
 public class PipeRequestMetrics implements PipeRequestObserver, PipeServerListener {
 
-	private static final Set<Meter> REMOVED = Set.of();
+	/**
+	 * How long the name of a removed channel is kept, so that its requests that end late
+	 * (a thread that raced the removal) register no timer that nothing would remove.
+	 */
+	static final Duration REMOVAL_REMEMBERED = Duration.ofMinutes(1);
 
 	private final @Nullable MeterRegistry registry;
 
@@ -42,10 +49,19 @@ public class PipeRequestMetrics implements PipeRequestObserver, PipeServerListen
 	private final PipeRequestObservationConvention convention;
 
 	/**
-	 * The timers registered, as the registry holds them, by channel; {@link #REMOVED} for
-	 * a channel removed and not added again, whose late requests are not recorded.
+	 * The timers registered, by channel; a removal's mark for a channel removed lately
+	 * and not added again, whose late requests are not recorded.
 	 */
-	private final Map<String, Set<Meter>> timers = new ConcurrentHashMap<>();
+	private final Map<String, ChannelTimers> timers = new ConcurrentHashMap<>();
+
+	/**
+	 * The marks of removals, oldest first: forgotten after {@link #REMOVAL_REMEMBERED},
+	 * as a host that gives each client a channel of a new name removes channels for as
+	 * long as it runs.
+	 */
+	private final Queue<Removal> removals = new ConcurrentLinkedQueue<>();
+
+	private final LongSupplier nanoClock;
 
 	/**
 	 * The servers of channels removed, so that a start of theirs told late does not count
@@ -72,16 +88,22 @@ public class PipeRequestMetrics implements PipeRequestObserver, PipeServerListen
 	 */
 	public PipeRequestMetrics(@Nullable MeterRegistry registry, @Nullable ObservationRegistry observationRegistry,
 			PipeRequestObservationConvention convention) {
+		this(registry, observationRegistry, convention, System::nanoTime);
+	}
+
+	PipeRequestMetrics(@Nullable MeterRegistry registry, @Nullable ObservationRegistry observationRegistry,
+			PipeRequestObservationConvention convention, LongSupplier nanoClock) {
 		this.registry = registry;
 		this.observationRegistry = (observationRegistry != null && !observationRegistry.isNoop()) ? observationRegistry
 				: null;
 		this.convention = convention;
+		this.nanoClock = nanoClock;
 	}
 
 	@Override
 	public @Nullable Handle onRequestStarted(String channel) {
 		ObservationRegistry observations = this.observationRegistry;
-		if (observations == null || this.timers.get(channel) == REMOVED) {
+		if (observations == null || isRemoved(channel)) {
 			return null; // no observation, or its channel was just removed: no meters
 		}
 		PipeRequestObservationContext context = new PipeRequestObservationContext(channel);
@@ -106,7 +128,7 @@ public class PipeRequestMetrics implements PipeRequestObserver, PipeServerListen
 	 */
 	private void removeIfChannelRemoved(String channel) {
 		MeterRegistry meters = this.registry;
-		if (meters != null && this.timers.get(channel) == REMOVED) {
+		if (meters != null && isRemoved(channel)) {
 			meters.find(this.convention.getName()).tag("channel", channel).meters().forEach(meters::remove);
 			meters.find(this.convention.getName() + ".active").tag("channel", channel).meters().forEach(meters::remove);
 		}
@@ -121,16 +143,16 @@ public class PipeRequestMetrics implements PipeRequestObserver, PipeServerListen
 		Timer[] timer = new Timer[1];
 		// Atomic with a removal: a timer registered after it would be left behind.
 		this.timers.compute(channel, (name, registered) -> {
-			if (registered == REMOVED) {
-				return REMOVED; // a request that ended after its channel was removed
+			if (registered != null && registered.isRemoval()) {
+				return registered; // a request that ended after its channel was removed
 			}
-			Set<Meter> own = (registered != null) ? registered : ConcurrentHashMap.newKeySet();
+			ChannelTimers own = (registered != null) ? registered : new ChannelTimers(false);
 			timer[0] = Timer.builder("pipeio.requests")
 				.description("Requests made with sendAndReceive, until their answer or failure")
 				.tag("channel", channel)
 				.tag("outcome", outcome.tag())
 				.register(meters);
-			own.add(timer[0]);
+			own.meters.add(timer[0]);
 			return own;
 		});
 		if (timer[0] != null) {
@@ -146,7 +168,7 @@ public class PipeRequestMetrics implements PipeRequestObserver, PipeServerListen
 			// channel's own start, told late (by a thread a blocked listener held up):
 			// atomic with the removal, which marks the server first.
 			this.timers.computeIfPresent(server.getChannel(),
-					(name, timers) -> (timers == REMOVED && !this.removedServers.contains(server)) ? null : timers);
+					(name, timers) -> (timers.isRemoval() && !this.removedServers.contains(server)) ? null : timers);
 		}
 	}
 
@@ -154,12 +176,71 @@ public class PipeRequestMetrics implements PipeRequestObserver, PipeServerListen
 	public void onRemoved(PipeServer server) {
 		this.removedServers.add(server);
 		MeterRegistry meters = this.registry;
+		long now = this.nanoClock.getAsLong();
+		ChannelTimers mark = new ChannelTimers(true);
 		this.timers.compute(server.getChannel(), (name, removed) -> {
 			if (meters != null && removed != null) {
-				removed.forEach(meters::remove);
+				removed.meters.forEach(meters::remove);
 			}
-			return REMOVED;
+			return mark;
 		});
+		this.removals.add(new Removal(server.getChannel(), mark, now));
+		forgetOldRemovals(now);
+	}
+
+	private boolean isRemoved(String channel) {
+		ChannelTimers timers = this.timers.get(channel);
+		return timers != null && timers.isRemoval();
+	}
+
+	/**
+	 * Forget the removals older than {@link #REMOVAL_REMEMBERED}: a request of theirs
+	 * that ended so late (a thread stalled for that long) would be timed as one of a
+	 * channel of that name.
+	 */
+	private void forgetOldRemovals(long now) {
+		long remembered = REMOVAL_REMEMBERED.toNanos();
+		Removal oldest;
+		while ((oldest = this.removals.peek()) != null && now - oldest.at >= remembered) {
+			if (this.removals.remove(oldest)) {
+				Removal forgotten = oldest;
+				// not a later removal's mark, or a new channel's timers, under that name
+				this.timers.computeIfPresent(forgotten.channel,
+						(name, timers) -> (timers == forgotten.mark) ? null : timers);
+			}
+		}
+	}
+
+	/**
+	 * @return how many channel names are remembered, with timers or as removed, for tests
+	 */
+	int rememberedChannels() {
+		return this.timers.size();
+	}
+
+	/**
+	 * A channel's timers, as the registry holds them, or the mark of its removal.
+	 */
+	private static final class ChannelTimers {
+
+		final Set<Meter> meters = ConcurrentHashMap.newKeySet();
+
+		private final boolean removal;
+
+		ChannelTimers(boolean removal) {
+			this.removal = removal;
+		}
+
+		boolean isRemoval() {
+			return this.removal;
+		}
+
+	}
+
+	/**
+	 * @param at {@link System#nanoTime} of the removal
+	 */
+	private record Removal(String channel, ChannelTimers mark, long at) {
 	}
 
 }

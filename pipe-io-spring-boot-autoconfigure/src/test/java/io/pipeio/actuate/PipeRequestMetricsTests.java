@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -137,9 +138,42 @@ class PipeRequestMetricsTests {
 		assertThat(meters.get("pipeio.requests").tag("outcome", "success").timer().count()).isEqualTo(1);
 	}
 
+	@Test
+	void removedChannelsAreForgottenOnceNoRequestOfTheirsCanEndLate() {
+		MeterRegistry meters = new SimpleMeterRegistry();
+		AtomicLong now = new AtomicLong();
+		PipeRequestMetrics metrics = new PipeRequestMetrics(meters, null, new PipeRequestObservationConvention(),
+				now::get);
+		// as a host that gives each client a channel of its own does
+		for (int i = 0; i < 1000; i++) {
+			metrics.onRequestCompleted("client-" + i, PipeRequestOutcome.SUCCESS, Duration.ofMillis(1));
+			metrics.onRemoved(server("client-" + i));
+		}
+		assertThat(metrics.rememberedChannels()).isEqualTo(1000);
+		metrics.onRequestCompleted("client-7", PipeRequestOutcome.ERROR, Duration.ofMillis(1));
+		assertThat(meters.find("pipeio.requests").meters()).isEmpty();
+		PipeServer again = server("client-7");
+		metrics.onStateChanged(again, PipeServerState.STOPPED, PipeServerState.STARTING, null);
+		now.addAndGet(PipeRequestMetrics.REMOVAL_REMEMBERED.toNanos());
+		metrics.onRemoved(server("last"));
+		// the removals of a minute ago are forgotten, not the newest
+		assertThat(metrics.rememberedChannels()).isOne();
+		metrics.onRequestCompleted("last", PipeRequestOutcome.ERROR, Duration.ofMillis(1));
+		assertThat(meters.find("pipeio.requests").meters()).isEmpty();
+		// nor the timers of a channel started again under a removed one's name
+		metrics.onRequestCompleted("client-7", PipeRequestOutcome.SUCCESS, Duration.ofMillis(1));
+		now.addAndGet(PipeRequestMetrics.REMOVAL_REMEMBERED.toNanos());
+		metrics.onRemoved(server("later"));
+		assertThat(meters.get("pipeio.requests").tag("channel", "client-7").timer().count()).isOne();
+	}
+
 	private PipeServer server() {
+		return server("calc");
+	}
+
+	private PipeServer server(String channel) {
 		return new PipeServer(PipeServerSettings
-			.builder("calc", this.directory.resolve("calc.in"), this.directory.resolve("calc.out"))
+			.builder(channel, this.directory.resolve(channel + ".in"), this.directory.resolve(channel + ".out"))
 			.build(), (buffer, offset, length) -> {
 			});
 	}
