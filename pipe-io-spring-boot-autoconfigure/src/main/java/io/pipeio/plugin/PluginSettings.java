@@ -1,6 +1,5 @@
 package io.pipeio.plugin;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-import io.pipeio.server.Durations;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -75,14 +73,31 @@ public record PluginSettings(List<String> command, @Nullable Path workingDirecto
 	}
 
 	/**
-	 * Settings with the defaults of the issue: stdio, restart on failure, backoff 500ms
-	 * to 30s doubling, 10 restarts in 5 minutes, 5s to stop.
+	 * Settings with the defaults: stdio, restart on failure, backoff 500ms to 30s
+	 * doubling, 10 restarts in 5 minutes, 5s to stop.
 	 * @param command the program and its arguments
 	 * @return the settings
 	 */
 	public static PluginSettings of(List<String> command) {
 		return new PluginSettings(command, null, Map.of(), true, RestartPolicy.ON_FAILURE, Duration.ofMillis(500),
 				Duration.ofSeconds(30), 2.0, 10, Duration.ofMinutes(5), Duration.ofSeconds(5));
+	}
+
+	/**
+	 * Start settings with the defaults of {@link #of}, to change some of them.
+	 * @param command the program and its arguments (no shell)
+	 * @return the builder
+	 */
+	public static Builder builder(List<String> command) {
+		return of(command).toBuilder();
+	}
+
+	/**
+	 * Start settings with these ones, to change some of them.
+	 * @return the builder
+	 */
+	public Builder toBuilder() {
+		return new Builder(this);
 	}
 
 	/**
@@ -154,91 +169,158 @@ public record PluginSettings(List<String> command, @Nullable Path workingDirecto
 	 * @return the problems, each naming its property and the fix; empty if none
 	 */
 	public List<String> problems(String prefix) {
-		List<String> problems = new ArrayList<>();
-		Path directory = (this.workingDirectory != null) ? this.workingDirectory : Path.of("");
-		boolean directoryExists = Files.isDirectory(directory);
-		if (!directoryExists) {
-			problems.add(prefix + ".working-directory " + directory.toAbsolutePath() + " is not a directory; create"
-					+ " it, or give an existing one (a relative path is taken from the application's working"
-					+ " directory)");
-		}
-		if (this.command.isEmpty() || this.command.get(0).isBlank()) {
-			problems.add(prefix + ".command must name the program to run, such as [python3, plugins/thumbs.py]");
-		}
-		else if (directoryExists) {
-			String problem = checkExecutable(prefix + ".command", this.command.get(0), directory);
-			if (problem != null) {
-				problems.add(problem);
-			}
-		}
-		positive(prefix + ".backoff.initial", this.backoffInitial, problems);
-		positive(prefix + ".backoff.max", this.backoffMax, problems);
-		positive(prefix + ".restart-window", this.restartWindow, problems);
-		positive(prefix + ".stop-timeout", this.stopTimeout, problems);
-		if (this.restartWhenUnanswered != null) {
-			positive(prefix + ".restart-when-unanswered", this.restartWhenUnanswered, problems);
-		}
-		if (this.backoffMax.compareTo(this.backoffInitial) < 0 && !this.backoffMax.isNegative()
-				&& !this.backoffMax.isZero()) {
-			problems.add(prefix + ".backoff.max (" + Durations.format(this.backoffMax) + ") must not be less than "
-					+ prefix + ".backoff.initial (" + Durations.format(this.backoffInitial) + ")");
-		}
-		if (!(this.backoffMultiplier >= 1.0)) {
-			problems.add(prefix + ".backoff.multiplier must be at least 1, not " + this.backoffMultiplier
-					+ "; use 2 to double the wait after each restart");
-		}
-		if (this.maxRestarts < 0) {
-			problems.add(prefix + ".max-restarts must not be negative, not " + this.maxRestarts
-					+ "; use 0 for no restart within the window");
-		}
-		return problems;
-	}
-
-	private static void positive(String property, Duration value, List<String> problems) {
-		if (value.isNegative() || value.isZero()) {
-			problems
-				.add(property + " must be positive, not " + Durations.format(value) + "; use a duration such as 5s");
-		}
-	}
-
-	private static @Nullable String checkExecutable(String property, String program, Path directory) {
-		if (program.contains("/")) {
-			Path path = directory.resolve(program);
-			if (!Files.isRegularFile(path)) {
-				return (property + ": " + path.toAbsolutePath()
-						+ (Files.isDirectory(path) ? " is a directory, not a program" : " does not exist")
-						+ "; give the program's path, absolute or relative to the plug-in's working directory"
-						+ commandHint(program));
-			}
-			if (!Files.isExecutable(path)) {
-				return (property + ": " + path.toAbsolutePath()
-						+ " is not executable; chmod +x it, or run it through its interpreter: [bash, " + program
-						+ "]");
-			}
-			return null;
-		}
-		String searchPath = Objects.requireNonNullElse(System.getenv("PATH"), "");
-		for (String entry : searchPath.split(File.pathSeparator)) {
-			Path candidate = Path.of(entry.isEmpty() ? "." : entry).resolve(program);
-			if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-				return null;
-			}
-		}
-		return (property + ": '" + program + "' is not an executable on the PATH (" + searchPath
-				+ "); give its full path" + commandHint(program));
+		return PluginSettingsChecks.problems(this, prefix);
 	}
 
 	/**
-	 * A program with a space is most often a whole command line given as one value: the
-	 * command is a list, run without a shell.
+	 * Builds {@link PluginSettings}, starting from given ones. Not thread-safe.
 	 */
-	private static String commandHint(String program) {
-		if (!program.strip().contains(" ")) {
-			return "";
+	public static final class Builder {
+
+		private final List<String> command;
+
+		private @Nullable Path workingDirectory;
+
+		private Map<String, String> environment;
+
+		private boolean stdio;
+
+		private RestartPolicy restart;
+
+		private Duration backoffInitial;
+
+		private Duration backoffMax;
+
+		private double backoffMultiplier;
+
+		private int maxRestarts;
+
+		private Duration restartWindow;
+
+		private Duration stopTimeout;
+
+		private @Nullable Duration restartWhenUnanswered;
+
+		private Builder(PluginSettings settings) {
+			this.command = settings.command;
+			this.workingDirectory = settings.workingDirectory;
+			this.environment = settings.environment;
+			this.stdio = settings.stdio;
+			this.restart = settings.restart;
+			this.backoffInitial = settings.backoffInitial;
+			this.backoffMax = settings.backoffMax;
+			this.backoffMultiplier = settings.backoffMultiplier;
+			this.maxRestarts = settings.maxRestarts;
+			this.restartWindow = settings.restartWindow;
+			this.stopTimeout = settings.stopTimeout;
+			this.restartWhenUnanswered = settings.restartWhenUnanswered;
 		}
-		String[] words = program.strip().split("\\s+");
-		return ". The command is a list of the program and its arguments, run without a shell: write ["
-				+ String.join(", ", words) + "] rather than one string";
+
+		/**
+		 * Set where the plug-in runs.
+		 * @param directory the working directory, or {@code null} for the application's
+		 * @return this builder
+		 */
+		public Builder workingDirectory(@Nullable Path directory) {
+			this.workingDirectory = directory;
+			return this;
+		}
+
+		/**
+		 * Set the variables added to the inherited environment.
+		 * @param variables the variables, by name
+		 * @return this builder
+		 */
+		public Builder environment(Map<String, String> variables) {
+			Objects.requireNonNull(variables, "variables");
+			this.environment = variables;
+			return this;
+		}
+
+		/**
+		 * Set whether the plug-in's stdin reads the channel's out pipe and its stdout
+		 * writes the in pipe.
+		 * @param stdio {@code false} for a plug-in that opens the FIFOs itself
+		 * @return this builder
+		 */
+		public Builder stdio(boolean stdio) {
+			this.stdio = stdio;
+			return this;
+		}
+
+		/**
+		 * Set when the plug-in is started again after it exited.
+		 * @param policy the policy
+		 * @return this builder
+		 */
+		public Builder restart(RestartPolicy policy) {
+			Objects.requireNonNull(policy, "policy");
+			this.restart = policy;
+			return this;
+		}
+
+		/**
+		 * Set the wait before a restart.
+		 * @param initial the first wait
+		 * @param max the longest wait; a run longer than this resets the wait to the
+		 * first one
+		 * @param multiplier how the wait grows from one restart to the next
+		 * @return this builder
+		 */
+		public Builder backoff(Duration initial, Duration max, double multiplier) {
+			Objects.requireNonNull(initial, "initial");
+			Objects.requireNonNull(max, "max");
+			this.backoffInitial = initial;
+			this.backoffMax = max;
+			this.backoffMultiplier = multiplier;
+			return this;
+		}
+
+		/**
+		 * Set how many restarts are allowed in a window before the plug-in is FAILED.
+		 * @param restarts the restarts allowed
+		 * @param window the window
+		 * @return this builder
+		 */
+		public Builder maxRestarts(int restarts, Duration window) {
+			Objects.requireNonNull(window, "window");
+			this.maxRestarts = restarts;
+			this.restartWindow = window;
+			return this;
+		}
+
+		/**
+		 * Set how long the processes have after SIGTERM before SIGKILL.
+		 * @param timeout the stop timeout
+		 * @return this builder
+		 */
+		public Builder stopTimeout(Duration timeout) {
+			Objects.requireNonNull(timeout, "timeout");
+			this.stopTimeout = timeout;
+			return this;
+		}
+
+		/**
+		 * Set how long a request that timed out may wait for its answer, from when it was
+		 * sent, before the plug-in is ended as if it had failed.
+		 * @param unanswered the limit, or {@code null} to leave the plug-in running
+		 * @return this builder
+		 */
+		public Builder restartWhenUnanswered(@Nullable Duration unanswered) {
+			this.restartWhenUnanswered = unanswered;
+			return this;
+		}
+
+		/**
+		 * Build the settings; {@link PluginSettings#validate} checks their values.
+		 * @return the settings
+		 */
+		public PluginSettings build() {
+			return new PluginSettings(this.command, this.workingDirectory, this.environment, this.stdio, this.restart,
+					this.backoffInitial, this.backoffMax, this.backoffMultiplier, this.maxRestarts, this.restartWindow,
+					this.stopTimeout, this.restartWhenUnanswered);
+		}
+
 	}
 
 }

@@ -15,6 +15,7 @@ import io.pipeio.core.PipeChannelSettings;
 import io.pipeio.core.PipeErrorHandler;
 import io.pipeio.core.PipeTemplate;
 import io.pipeio.plugin.PluginSettings;
+import io.pipeio.plugin.RestartPolicy;
 import io.pipeio.server.PipeEngine;
 import io.pipeio.server.PipeServerSettings;
 import io.pipeio.test.PipeTestClient;
@@ -121,8 +122,13 @@ class ReadmeExamplesTests {
 			Path out = this.directory.resolve("p42.out");
 			// cat answers each line with itself, as docs/plugins.md's plug-ins answer
 			// each request with one line
+			PluginSettings plugin = PluginSettings.builder(List.of("cat"))
+				.restart(RestartPolicy.ALWAYS)
+				.stopTimeout(Duration.ofSeconds(2))
+				.restartWhenUnanswered(Duration.ofSeconds(30))
+				.build();
 			PipeChannelSettings settings = PipeChannelSettings.of(PipeServerSettings.builder("p42", in, out).build())
-				.withPlugin(PluginSettings.of(List.of("cat")));
+				.withPlugin(plugin);
 			registry.register("p42", settings, (line, channel) -> null); // unsolicited
 																			// lines
 			String answer = template.sendAndReceive("p42", "cat.jpg");
@@ -134,12 +140,14 @@ class ReadmeExamplesTests {
 					new ParameterizedTypeReference<List<Size>>() {
 					});
 			CompletableFuture<String> later = template.sendAndReceiveAsync("p42", "x", Duration.ofSeconds(10));
+			CompletableFuture<String> soon = template.sendAndReceiveAsync("p42", "y");
 			assertThat(answer).isEqualTo("cat.jpg");
 			assertThat(raw).asString(StandardCharsets.UTF_8).isEqualTo("dog.jpg");
 			assertThat(size).isEqualTo(new Size(3, 4));
 			assertThat(sized).isEqualTo(new Size(5, 6));
 			assertThat(sizes).containsExactly(new Size(7, 8));
 			assertThat(later.get()).isEqualTo("x");
+			assertThat(soon.get()).isEqualTo("y");
 			assertThat(registry.unregister("p42")).isTrue(); // stops the plug-in, then
 																// the channel
 		});
