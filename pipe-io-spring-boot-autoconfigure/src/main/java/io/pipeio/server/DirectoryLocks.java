@@ -74,6 +74,7 @@ final class DirectoryLocks {
 				+ " again, whose lock file was deleted: ");
 	}
 
+	/** Called under the class's lock, as its callers are synchronized. */
 	private static void lockAgain(Path directory, String failure) throws IOException {
 		Held current = held.get(directory);
 		if (current == null || current.file.isStillThere()) {
