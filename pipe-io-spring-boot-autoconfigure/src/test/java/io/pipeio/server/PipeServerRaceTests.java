@@ -173,7 +173,9 @@ class PipeServerRaceTests extends PipeServerTestSupport {
 		assertThat(this.pipes.recorder.strings()).doesNotContain("planted request");
 	}
 
-	/** A root-owned file with mode 0644, as the attacker aimed at. */
+	/**
+	 * A root-owned file with mode 0644: what a local attacker who swaps the path aims at.
+	 */
 	private Path target() throws IOException {
 		Path target = this.dir.resolve("target");
 		if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
