@@ -73,7 +73,9 @@ final class WarningBudget {
 					return take(window, reason, this.nanoClock.getAsLong());
 				}
 			}
-			// forgotten since it was looked up: the next lookup makes a new one
+			// forgotten since it was looked up: the next lookup makes a new one (removed
+			// here too, so that this never depends on the purge's removal)
+			this.windows.remove(key, window);
 		}
 	}
 

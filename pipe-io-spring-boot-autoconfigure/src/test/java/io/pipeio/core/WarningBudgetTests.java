@@ -1,9 +1,12 @@
 package io.pipeio.core;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.pipeio.server.DropReason;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -73,6 +76,35 @@ class WarningBudgetTests {
 		this.budget.take("events", DropReason.MALFORMED);
 		assertThat(this.budget.size()).isOne();
 		assertThat(this.budget.take("orders", DropReason.MALFORMED)).isEmpty();
+	}
+
+	@Test
+	@Timeout(30)
+	void takesThatRaceTheForgettingOfTheirWindowTakeFromOneBudget() throws InterruptedException {
+		// a clock that moves on with every read: windows end, and are forgotten, all
+		// along
+		AtomicLong ticks = new AtomicLong();
+		WarningBudget racing = new WarningBudget(3, 100, ticks::incrementAndGet);
+		List<Thread> threads = new ArrayList<>();
+		AtomicLong warned = new AtomicLong();
+		for (int t = 0; t < 4; t++) {
+			Thread thread = new Thread(() -> {
+				for (int i = 0; i < 20_000; i++) {
+					if (racing.take("client-" + (i % 50), DropReason.MALFORMED) != null) {
+						warned.incrementAndGet();
+					}
+				}
+			});
+			threads.add(thread);
+			thread.start();
+		}
+		for (Thread thread : threads) {
+			thread.join();
+		}
+		assertThat(racing.size()).isLessThanOrEqualTo(50);
+		// each of the 80,000 takes read the clock twice or more: at most 3 warnings a
+		// channel in each of its windows of 100 ticks
+		assertThat(warned.get()).isPositive().isLessThanOrEqualTo(3L * 50 * (ticks.get() / 100 + 1));
 	}
 
 	@Test
