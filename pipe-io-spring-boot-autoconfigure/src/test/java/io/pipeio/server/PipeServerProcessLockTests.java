@@ -9,14 +9,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.pipeio.test.PipeTestClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
-
-import org.springframework.boot.test.system.CapturedOutput;
-import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.slf4j.LoggerFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -28,7 +29,6 @@ import static org.awaitility.Awaitility.await;
  * the channels of one JVM share their directory's lock until the last of them stops.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-@ExtendWith(OutputCaptureExtension.class)
 class PipeServerProcessLockTests extends PipeServerTestSupport {
 
 	private final List<OtherProcess> others = new ArrayList<>();
@@ -183,8 +183,21 @@ class PipeServerProcessLockTests extends PipeServerTestSupport {
 	}
 
 	@Test
-	void aLockFileReplacedByAnotherProcesssLockedFileIsAWarningNamingThatProcess(CapturedOutput output)
-			throws Exception {
+	void aLockFileReplacedByAnotherProcesssLockedFileIsAWarningNamingThatProcess() throws Exception {
+		// the engine logs through commons-logging, which the tests bind to Logback
+		Logger logger = (Logger) LoggerFactory.getLogger(DirectoryLocks.class);
+		ListAppender<ILoggingEvent> logged = new ListAppender<>();
+		logged.start();
+		logger.addAppender(logged);
+		try {
+			assertWarnsOfALockFileReplaced(logged);
+		}
+		finally {
+			logger.detachAppender(logged);
+		}
+	}
+
+	private void assertWarnsOfALockFileReplaced(ListAppender<ILoggingEvent> logged) throws Exception {
 		PipeServer server = this.pipes.startEcho(this.pipes.settings().build());
 		// Another server that found the lock file gone and made its own, at once.
 		Process other = TestProcesses.startWithInput(TestUser.PYTHON, "-c", """
@@ -200,8 +213,8 @@ class PipeServerProcessLockTests extends PipeServerTestSupport {
 		this.processes.add(other);
 		assertThat(other.inputReader().readLine()).as(() -> errors(other)).isEqualTo("taken");
 		await().atMost(Duration.ofSeconds(15))
-			.until(() -> output.getOut().contains("was deleted and cannot be locked again"));
-		assertThat(output.getOut()).contains("pipe directory " + this.dir)
+			.until(() -> warnings(logged).contains("was deleted and cannot be locked again"));
+		assertThat(warnings(logged)).contains("pipe directory " + this.dir)
 			.contains("another pipe-io server serves this directory: process " + other.pid())
 			// the watchdog's check, not a start
 			.doesNotContain("Cannot start channel");
@@ -291,6 +304,16 @@ class PipeServerProcessLockTests extends PipeServerTestSupport {
 		this.processes.add(other);
 		assertThat(other.inputReader().readLine()).as(() -> errors(other)).isEqualTo("taken");
 		return other;
+	}
+
+	private static String warnings(ListAppender<ILoggingEvent> logged) {
+		// AppenderBase appends under the appender's lock
+		synchronized (logged) {
+			return logged.list.stream()
+				.filter((event) -> event.getLevel() == Level.WARN)
+				.map(ILoggingEvent::getFormattedMessage)
+				.reduce("", (all, message) -> all + message + "\n");
+		}
 	}
 
 	private static String errors(Process process) {
