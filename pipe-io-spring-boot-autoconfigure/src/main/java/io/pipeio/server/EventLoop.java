@@ -124,10 +124,12 @@ final class EventLoop {
 	 * Give the loop back to its group; the group's last user ends every loop and the idle
 	 * workers. Workers still running a handler that a stop gave up on end when it
 	 * returns.
+	 * @param workerThreads the factory the channel chose for its handler's workers, as
+	 * given to {@link EventLoopGroup#acquire(int, ThreadFactory)}
 	 * @param timeoutMillis how long to wait for the threads to end
 	 */
-	void release(long timeoutMillis) {
-		this.group.release(this, timeoutMillis);
+	void release(@Nullable ThreadFactory workerThreads, long timeoutMillis) {
+		this.group.release(this, workerThreads, timeoutMillis);
 	}
 
 	/**

@@ -16,9 +16,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * The event loops of the JVM and the {@link WorkerPool} they share: pipe-io's own, and
  * one more for each {@link PipeServerSettings#getWorkerThreads() thread factory} channels
- * chose for their handlers. Shared by all the channels that run on the event loop engine
- * and reference-counted: it exists only while one of them runs, and the last release ends
- * every loop thread and joins the workers, so no engine thread outlives the last stop.
+ * chose for their handlers, kept while a channel that chose it runs. Shared by all the
+ * channels that run on the event loop engine and reference-counted: it exists only while
+ * one of them runs, and the last release ends every loop thread and joins the workers, so
+ * no engine thread outlives the last stop.
  * <p>
  * A starting channel asks for a number of loops
  * ({@link PipeServerSettings#getEventLoops()}) and is placed, with every pipe it will
@@ -45,8 +46,20 @@ final class EventLoopGroup {
 
 	private final WorkerPool workers = new WorkerPool(null, this.workerNumber);
 
-	/** The pools of the factories channels chose; guarded by the class's lock. */
-	private final Map<ThreadFactory, WorkerPool> chosenWorkers = new IdentityHashMap<>();
+	/**
+	 * The pools of the factories running channels chose; guarded by the class's lock. A
+	 * pool goes with the last channel that holds it: a program that gives every channel
+	 * it registers a factory of its own (a customizer that makes one per call) must not
+	 * grow this for as long as any channel runs.
+	 */
+	private final Map<ThreadFactory, ChosenWorkers> chosenWorkers = new IdentityHashMap<>();
+
+	/**
+	 * Pools shut down as their last channel stopped, for the last release to join while a
+	 * thread of theirs may still run a handler that a stop gave up on; guarded by the
+	 * class's lock.
+	 */
+	private final List<WorkerPool> retiredWorkers = new ArrayList<>();
 
 	/** The loops that take channels; guarded by the class's lock. */
 	private final List<EventLoop> loops = new ArrayList<>();
@@ -61,12 +74,15 @@ final class EventLoopGroup {
 	}
 
 	/**
-	 * Place a starting channel on a loop, starting the group or more loops as needed.
+	 * Place a starting channel on a loop, starting the group or more loops as needed, and
+	 * hold the pool of the thread factory it chose until it releases the loop.
 	 * @param count how many loops the channel asks for; at least 1
-	 * @return the loop; give it back with {@link EventLoop#release(long)}
+	 * @param threadFactory the channel's {@link PipeServerSettings#getWorkerThreads()}
+	 * @return the loop; give it back with
+	 * {@link #release(EventLoop, ThreadFactory, long)}
 	 * @throws IOException if {@code epoll} is not available
 	 */
-	static synchronized EventLoop acquire(int count) throws IOException {
+	static synchronized EventLoop acquire(int count, @Nullable ThreadFactory threadFactory) throws IOException {
 		EventLoopGroup group = shared;
 		if (group == null) {
 			group = new EventLoopGroup();
@@ -76,6 +92,9 @@ final class EventLoopGroup {
 			EventLoop loop = group.leastUsed(count);
 			loop.channels++;
 			group.users++;
+			if (threadFactory != null) {
+				group.chosen(threadFactory).channels++;
+			}
 			return loop;
 		}
 		catch (IOException | RuntimeException ex) {
@@ -119,25 +138,49 @@ final class EventLoopGroup {
 	/**
 	 * The workers that run a channel's handler.
 	 * @param threadFactory the channel's {@link PipeServerSettings#getWorkerThreads()}
-	 * @return the pool of that factory, or the group's own for {@code null}
+	 * @return the pool of that factory, held by the channel's
+	 * {@link #acquire(int, ThreadFactory)}, or the group's own for {@code null}
 	 */
 	Executor workers(@Nullable ThreadFactory threadFactory) {
 		if (threadFactory == null) {
 			return this.workers.executor();
 		}
 		synchronized (EventLoopGroup.class) {
-			return this.chosenWorkers.computeIfAbsent(threadFactory, (key) -> new WorkerPool(key, this.workerNumber))
-				.executor();
+			ChosenWorkers chosen = this.chosenWorkers.get(threadFactory);
+			// Absent only for a reader opened as its channel released the loop (a stop
+			// racing the repair of a deleted pipe): its last turns run on pipe-io's own
+			// workers rather than on a pool nobody would hold or end.
+			return (chosen != null) ? chosen.pool.executor() : this.workers.executor();
 		}
 	}
 
+	/** Called with the class's lock held. */
+	private ChosenWorkers chosen(ThreadFactory threadFactory) {
+		return this.chosenWorkers.computeIfAbsent(threadFactory,
+				(key) -> new ChosenWorkers(new WorkerPool(key, this.workerNumber)));
+	}
+
 	/**
-	 * Give a channel's loop back; the last release ends the group.
+	 * @return the number of pools of factories that channels chose, in the running group
+	 */
+	static synchronized int chosenPools() {
+		EventLoopGroup group = shared;
+		return (group != null) ? group.chosenWorkers.size() : 0;
+	}
+
+	/**
+	 * Give a channel's loop back, and the pool of the factory it chose: the last channel
+	 * of a factory shuts its pool down (idle workers end at once, busy ones when their
+	 * handler returns), the last release ends the group.
 	 * @param loop the channel's loop
+	 * @param threadFactory the factory given to {@link #acquire(int, ThreadFactory)}
 	 * @param timeoutMillis how long to wait for the threads to end
 	 */
-	void release(EventLoop loop, long timeoutMillis) {
+	void release(EventLoop loop, @Nullable ThreadFactory threadFactory, long timeoutMillis) {
 		synchronized (EventLoopGroup.class) {
+			if (threadFactory != null) {
+				letGo(threadFactory);
+			}
 			loop.channels--;
 			if (--this.users > 0) {
 				return;
@@ -149,6 +192,17 @@ final class EventLoopGroup {
 		end(timeoutMillis);
 	}
 
+	/** Called with the class's lock held. */
+	private void letGo(ThreadFactory threadFactory) {
+		ChosenWorkers chosen = this.chosenWorkers.get(threadFactory);
+		if (chosen != null && --chosen.channels <= 0) {
+			this.chosenWorkers.remove(threadFactory);
+			chosen.pool.shutdown();
+			this.retiredWorkers.removeIf(WorkerPool::ended);
+			this.retiredWorkers.add(chosen.pool);
+		}
+	}
+
 	/** Called once nothing uses the group: no loop is added any more. */
 	private void end(long timeoutMillis) {
 		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(1, timeoutMillis));
@@ -158,7 +212,8 @@ final class EventLoopGroup {
 		List<WorkerPool> pools = new ArrayList<>();
 		pools.add(this.workers);
 		synchronized (EventLoopGroup.class) {
-			pools.addAll(this.chosenWorkers.values());
+			this.chosenWorkers.values().forEach((chosen) -> pools.add(chosen.pool));
+			pools.addAll(this.retiredWorkers);
 		}
 		pools.forEach(WorkerPool::shutdown);
 		try {
@@ -172,6 +227,21 @@ final class EventLoopGroup {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+	}
+
+	/**
+	 * The pool of a factory, and how many running channels hold it.
+	 */
+	private static final class ChosenWorkers {
+
+		final WorkerPool pool;
+
+		int channels;
+
+		ChosenWorkers(WorkerPool pool) {
+			this.pool = pool;
+		}
+
 	}
 
 }

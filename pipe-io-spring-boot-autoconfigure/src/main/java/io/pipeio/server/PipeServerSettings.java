@@ -461,12 +461,13 @@ public final class PipeServerSettings {
 		 * engine come from, such as a factory of virtual threads (Java 21 and later). The
 		 * threads are named {@code pipe-io-worker-N} and are daemon threads whatever the
 		 * factory makes them. Channels given the same factory instance share its workers,
-		 * so give them one: each instance gets a pool of its own, kept until the last
-		 * channel on the event loop stops. Idle workers end after a while, and none
-		 * outlives the last channel's stop. Only handler turns run there: a handler moved
-		 * to the loop thread ({@link DispatchMode}) runs on that thread, the engine's own
-		 * tasks stay on its platform workers, and the thread engine, whose reader thread
-		 * runs the handler, ignores the factory.
+		 * so give them one: each instance gets a pool of its own, kept while a channel
+		 * given it runs. Idle workers end after a while, and the pool's workers end with
+		 * the stop of the last channel given it (a worker running a handler that the stop
+		 * gave up on, once the handler returns). Only handler turns run there: a handler
+		 * moved to the loop thread ({@link DispatchMode}) runs on that thread, the
+		 * engine's own tasks stay on its platform workers, and the thread engine, whose
+		 * reader thread runs the handler, ignores the factory.
 		 * @param workerThreads the factory, or {@code null} (the default) for pipe-io's
 		 * own platform threads
 		 * @return this builder

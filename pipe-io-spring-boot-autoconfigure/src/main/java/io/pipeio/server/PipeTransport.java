@@ -1,6 +1,7 @@
 package io.pipeio.server;
 
 import java.io.IOException;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -20,10 +21,14 @@ final class PipeTransport {
 
 	private final @Nullable EventLoop loop;
 
+	/** The factory of the workers the channel chose, held with the loop. */
+	private final @Nullable ThreadFactory workerThreads;
+
 	private final AtomicBoolean released = new AtomicBoolean();
 
-	private PipeTransport(@Nullable EventLoop loop) {
+	private PipeTransport(@Nullable EventLoop loop, @Nullable ThreadFactory workerThreads) {
 		this.loop = loop;
+		this.workerThreads = workerThreads;
 	}
 
 	/**
@@ -33,8 +38,11 @@ final class PipeTransport {
 	 * @throws IOException if the event loop engine was chosen and cannot run here
 	 */
 	static PipeTransport open(PipeServerSettings settings) throws IOException {
-		return (resolve(settings.getEngine()) == PipeEngine.EVENT_LOOP)
-				? new PipeTransport(EventLoopGroup.acquire(settings.getEventLoops())) : new PipeTransport(null);
+		if (resolve(settings.getEngine()) != PipeEngine.EVENT_LOOP) {
+			return new PipeTransport(null, null);
+		}
+		ThreadFactory workerThreads = settings.getWorkerThreads();
+		return new PipeTransport(EventLoopGroup.acquire(settings.getEventLoops(), workerThreads), workerThreads);
 	}
 
 	/**
@@ -75,13 +83,14 @@ final class PipeTransport {
 	}
 
 	/**
-	 * Give back what the transport holds: the last channel on the event loop ends it.
+	 * Give back what the transport holds: the last channel on the event loop ends it, and
+	 * the last channel that chose a worker thread factory ends that factory's workers.
 	 * @param timeoutMillis how long to wait for the loop's thread to end
 	 */
 	void release(long timeoutMillis) {
 		EventLoop eventLoop = this.loop;
 		if (eventLoop != null && this.released.compareAndSet(false, true)) {
-			eventLoop.release(timeoutMillis);
+			eventLoop.release(this.workerThreads, timeoutMillis);
 		}
 	}
 

@@ -127,6 +127,13 @@ final class WorkerPool {
 		}
 	}
 
+	/**
+	 * @return whether the pool was shut down and every thread of it ended
+	 */
+	boolean ended() {
+		return this.workers.isShutdown() && this.threads.stream().noneMatch(Thread::isAlive);
+	}
+
 	static long remainingMillis(long deadline) {
 		return Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
 	}

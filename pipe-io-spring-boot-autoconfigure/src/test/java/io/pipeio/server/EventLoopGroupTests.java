@@ -26,16 +26,16 @@ class EventLoopGroupTests {
 		assumeTrue(Epoll.unavailable() == null, "epoll is available");
 		List<EventLoop> taken = new ArrayList<>();
 		for (int i = 0; i < 5; i++) {
-			taken.add(EventLoopGroup.acquire(3));
+			taken.add(EventLoopGroup.acquire(3, null));
 		}
 		assertThat(taken.stream().map((loop) -> loop.thread().getName())).containsExactly("pipe-io-event-loop-1",
 				"pipe-io-event-loop-2", "pipe-io-event-loop-3", "pipe-io-event-loop-1", "pipe-io-event-loop-2");
-		taken.get(2).release(1000);
-		EventLoop next = EventLoopGroup.acquire(1);
+		taken.get(2).release(null, 1000);
+		EventLoop next = EventLoopGroup.acquire(1, null);
 		assertThat(next).isSameAs(taken.get(2));
 		taken.set(2, next);
 		for (EventLoop loop : taken) {
-			loop.release(1000);
+			loop.release(null, 1000);
 		}
 		assertThat(EventLoopGroup.size()).isZero();
 		assertThat(TestPipes.engineThreads()).isEmpty();
@@ -50,9 +50,9 @@ class EventLoopGroupTests {
 			for (int t = 0; t < 8; t++) {
 				runs.add(threads.submit(() -> {
 					for (int i = 0; i < 100; i++) {
-						EventLoop loop = EventLoopGroup.acquire(ThreadLocalRandom.current().nextInt(1, 4));
+						EventLoop loop = EventLoopGroup.acquire(ThreadLocalRandom.current().nextInt(1, 4), null);
 						assertThat(loop.failed()).isFalse();
-						loop.release(1000);
+						loop.release(null, 1000);
 					}
 					return null;
 				}));

@@ -40,7 +40,7 @@ class InPipeDescriptorTests {
 	void register() throws Exception {
 		Path path = this.dir.resolve("test.in");
 		TestPipes.mkfifo(path);
-		this.loop = EventLoopGroup.acquire(1);
+		this.loop = EventLoopGroup.acquire(1, null);
 		this.in = new InPipeDescriptor(FifoDescriptor.open(path), this.loop,
 				(registration, events) -> this.reports.add(events));
 		this.in.register();
@@ -51,7 +51,7 @@ class InPipeDescriptorTests {
 	void release() {
 		Posix.close(this.client);
 		this.in.release();
-		this.loop.release(TestPipes.STOP_TIMEOUT.toMillis());
+		this.loop.release(null, TestPipes.STOP_TIMEOUT.toMillis());
 	}
 
 	@Test

@@ -185,8 +185,8 @@ class PipeServerEventLoopFailureTests extends PipeServerTestSupport {
 	 * group's users stay the servers
 	 */
 	private static EventLoop loopHandedOut() throws IOException {
-		EventLoop loop = EventLoopGroup.acquire(1);
-		loop.release(TestPipes.STOP_TIMEOUT.toMillis());
+		EventLoop loop = EventLoopGroup.acquire(1, null);
+		loop.release(null, TestPipes.STOP_TIMEOUT.toMillis());
 		return loop;
 	}
 

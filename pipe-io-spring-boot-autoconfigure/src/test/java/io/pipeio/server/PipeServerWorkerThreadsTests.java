@@ -2,6 +2,7 @@ package io.pipeio.server;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -72,6 +73,53 @@ class PipeServerWorkerThreadsTests extends PipeServerTestSupport {
 		assertThat(this.handlerThreads).containsAnyElementsOf(this.otherThreads);
 		first.stop();
 		second.stop();
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.made.stream().noneMatch(Thread::isAlive));
+	}
+
+	@Test
+	void aChannelKeepsTheWorkersOfItsFactoryWhenAnotherThatSharedThemStops() throws Exception {
+		PipeServer first = startEcho(this.pipes.settings(), DispatchMode.WORKER);
+		startEcho(TestPipes.settings("other", this.dir.resolve("other.in"), this.dir.resolve("other.out")),
+				DispatchMode.WORKER);
+		first.stop();
+		assertThat(EventLoopGroup.chosenPools()).isOne();
+		try (PipeTestClient other = PipeTestClient.connect(this.dir.resolve("other.in"),
+				this.dir.resolve("other.out"))) {
+			roundTrips(other, "other", 20);
+		}
+		assertThat(this.otherThreads).isNotEmpty().allSatisfy((thread) -> assertThat(this.made).contains(thread));
+	}
+
+	/**
+	 * A customizer that makes a factory for each channel it shapes gives every channel a
+	 * pool: each goes with its channel, while another channel keeps the event loop
+	 * running.
+	 */
+	@Test
+	void theWorkersOfAFactoryEndWithTheLastChannelThatChoseIt() throws Exception {
+		this.pipes
+			.server(TestPipes.settings("keeper", this.dir.resolve("keeper.in"), this.dir.resolve("keeper.out"))
+				.engine(PipeEngine.EVENT_LOOP)
+				.workerThreads(null) // pipe-io's own workers, whatever the test run chose
+				.build())
+			.start();
+		for (int i = 0; i < 10; i++) {
+			Path in = this.dir.resolve("c" + i + ".in");
+			Path out = this.dir.resolve("c" + i + ".out");
+			PipeServer server = startEcho(TestPipes.settings("c" + i, in, out), DispatchMode.WORKER, (task) -> {
+				Thread thread = new Thread(task);
+				this.made.add(thread);
+				return thread;
+			});
+			try (PipeTestClient client = PipeTestClient.connect(in, out)) {
+				roundTrips(client, "line", 5);
+			}
+			server.stop();
+		}
+		assertThat(this.made).hasSizeGreaterThanOrEqualTo(10);
+		assertThat(EventLoopGroup.chosenPools()).isZero();
+		assertThat(EventLoopGroup.size()).isOne();
+		// Well before idle workers would end by themselves: the pools were shut down.
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.made.stream().noneMatch(Thread::isAlive));
 	}
 

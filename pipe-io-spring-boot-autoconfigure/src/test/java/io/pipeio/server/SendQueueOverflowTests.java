@@ -189,12 +189,12 @@ class SendQueueOverflowTests {
 		assumeTrue(Epoll.unavailable() == null, "epoll is available");
 		SendQueueOverflow overflow = overflow(OverflowPolicy.BLOCK, LONG);
 		assertThat(overflow.makesRoomItself()).isFalse();
-		EventLoop loop = EventLoopGroup.acquire(1);
+		EventLoop loop = EventLoopGroup.acquire(1, null);
 		try {
 			assertThat(onLoopThread(loop, overflow::makesRoomItself)).isTrue();
 		}
 		finally {
-			loop.release(TestPipes.STOP_TIMEOUT.toMillis());
+			loop.release(null, TestPipes.STOP_TIMEOUT.toMillis());
 		}
 	}
 
