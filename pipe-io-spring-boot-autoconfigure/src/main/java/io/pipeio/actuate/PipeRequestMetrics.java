@@ -119,6 +119,7 @@ public class PipeRequestMetrics implements PipeRequestObserver, PipeServerListen
 			}
 			observation.stop();
 			removeIfChannelRemoved(channel);
+			forgetOldRemovals();
 		};
 	}
 
@@ -158,6 +159,7 @@ public class PipeRequestMetrics implements PipeRequestObserver, PipeServerListen
 		if (timer[0] != null) {
 			timer[0].record(duration);
 		}
+		forgetOldRemovals();
 	}
 
 	@Override
@@ -191,6 +193,17 @@ public class PipeRequestMetrics implements PipeRequestObserver, PipeServerListen
 	private boolean isRemoved(String channel) {
 		ChannelTimers timers = this.timers.get(channel);
 		return timers != null && timers.isRemoval();
+	}
+
+	/**
+	 * Forget old removals as a request ends too, not only at the next removal: after a
+	 * burst of removals, a minute's worth would otherwise stay until another channel is
+	 * removed, maybe for good.
+	 */
+	private void forgetOldRemovals() {
+		if (!this.removals.isEmpty()) {
+			forgetOldRemovals(this.nanoClock.getAsLong());
+		}
 	}
 
 	/**

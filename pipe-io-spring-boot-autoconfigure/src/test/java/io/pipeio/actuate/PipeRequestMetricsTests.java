@@ -167,6 +167,39 @@ class PipeRequestMetricsTests {
 		assertThat(meters.get("pipeio.requests").tag("channel", "client-7").timer().count()).isOne();
 	}
 
+	@Test
+	void removedChannelsAreForgottenAsRequestsEndAfterTheLastRemoval() {
+		MeterRegistry meters = new SimpleMeterRegistry();
+		AtomicLong now = new AtomicLong();
+		PipeRequestMetrics metrics = new PipeRequestMetrics(meters, null, new PipeRequestObservationConvention(),
+				now::get);
+		for (int i = 0; i < 1000; i++) {
+			metrics.onRemoved(server("client-" + i));
+		}
+		now.addAndGet(PipeRequestMetrics.REMOVAL_REMEMBERED.toNanos());
+		// no channel is removed after the burst; the channels that stay are used
+		metrics.onRequestCompleted("calc", PipeRequestOutcome.SUCCESS, Duration.ofMillis(1));
+		assertThat(metrics.rememberedChannels()).isOne();
+		assertThat(timer(meters, "success").count()).isOne();
+	}
+
+	@Test
+	void removedChannelsAreForgottenAsObservedRequestsEndAfterTheLastRemoval() {
+		MeterRegistry meters = new SimpleMeterRegistry();
+		ObservationRegistry observations = ObservationRegistry.create();
+		observations.observationConfig().observationHandler(new DefaultMeterObservationHandler(meters));
+		AtomicLong now = new AtomicLong();
+		PipeRequestMetrics metrics = new PipeRequestMetrics(meters, observations,
+				new PipeRequestObservationConvention(), now::get);
+		for (int i = 0; i < 1000; i++) {
+			metrics.onRemoved(server("client-" + i));
+		}
+		now.addAndGet(PipeRequestMetrics.REMOVAL_REMEMBERED.toNanos());
+		metrics.onRequestStarted("calc").end(PipeRequestOutcome.SUCCESS, null);
+		assertThat(metrics.rememberedChannels()).isZero();
+		assertThat(timer(meters, "success").count()).isOne();
+	}
+
 	private PipeServer server() {
 		return server("calc");
 	}
