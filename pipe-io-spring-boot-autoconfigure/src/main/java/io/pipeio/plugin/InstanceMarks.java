@@ -5,8 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -18,7 +21,9 @@ import java.util.UUID;
  * plug-in, yet it still holds the plug-in's stdout, the channel's in pipe: what it writes
  * there after the plug-in was restarted would answer the next instance's requests. Read
  * from {@code /proc} on Linux, for the processes of this user; nothing is found where
- * that cannot be read.
+ * that cannot be read, nor a process that cleared its environment (each such process
+ * started since the JVM makes a scan look again for up to 0.1 s, as one in the middle of
+ * starting a program looks the same for a moment).
  *
  * @author pipe-io
  */
@@ -28,6 +33,21 @@ final class InstanceMarks {
 	static final String VARIABLE = "PIPE_IO_INSTANCE";
 
 	private static final Path PROC = Path.of("/proc");
+
+	/** {@code PF_KTHREAD}, the flag of a kernel thread in {@code /proc/<pid>/stat}. */
+	private static final long PF_KTHREAD = 0x00200000L;
+
+	/**
+	 * How many times a scan looks again at processes whose environment read empty, each
+	 * after {@link #EMPTY_ENVIRONMENT_PAUSE_MILLIS}: 0.1 s in all, the most a scan waits
+	 * for a process that cleared its environment.
+	 */
+	private static final int EMPTY_ENVIRONMENT_LOOKS = 20;
+
+	private static final long EMPTY_ENVIRONMENT_PAUSE_MILLIS = 5;
+
+	/** When this JVM started, read as a process's start is: from {@code /proc}. */
+	private static final Optional<Instant> JVM_STARTED = ProcessHandle.current().info().startInstant();
 
 	private InstanceMarks() {
 	}
@@ -46,27 +66,98 @@ final class InstanceMarks {
 	 * id used again meanwhile is not among them
 	 */
 	static Set<ProcessHandle> find(String mark) {
+		return find(mark, InstanceMarks::pause);
+	}
+
+	/**
+	 * Find the running processes that carry a mark, as {@link #find(String)} does.
+	 * @param mark the launch's mark
+	 * @param pause waits a moment before processes whose environment read empty are read
+	 * again
+	 * @return their handles
+	 */
+	static Set<ProcessHandle> find(String mark, Runnable pause) {
 		byte[] entry = (VARIABLE + "=" + mark).getBytes(StandardCharsets.UTF_8);
 		long self = ProcessHandle.current().pid();
 		Set<ProcessHandle> found = new LinkedHashSet<>();
+		List<Path> unread = new ArrayList<>();
 		try (DirectoryStream<Path> processes = Files.newDirectoryStream(PROC, "[0-9]*")) {
 			for (Path process : processes) {
 				long pid = pid(process);
-				if (pid <= 0 || pid == self || !carries(process, entry)) {
-					continue;
-				}
-				// A handle stands for the process that started at its start time: marked
-				// still once taken, it is that process, not one that got its id since.
-				Optional<ProcessHandle> handle = ProcessHandle.of(pid);
-				if (handle.isPresent() && carries(process, entry)) {
-					found.add(handle.get());
+				if (pid > 0 && pid != self && look(process, entry, found) == Look.EMPTY && mayBeStarting(process)
+						&& startedWithThisJvm(pid)) {
+					unread.add(process);
 				}
 			}
 		}
 		catch (IOException | RuntimeException ex) {
 			// no /proc here, or it cannot be listed: nothing can be found
 		}
+		// A process in the middle of starting a program (a worker the plug-in started in
+		// the background just before it exited) shows an empty environment for a moment,
+		// between the old program's memory and the new one's: looked at again, as it is
+		// the very process this scan is for. One that cleared its environment stays
+		// empty.
+		for (int attempt = 0; !unread.isEmpty() && attempt < EMPTY_ENVIRONMENT_LOOKS; attempt++) {
+			pause.run();
+			unread.removeIf((process) -> look(process, entry, found) != Look.EMPTY);
+		}
 		return found;
+	}
+
+	/**
+	 * Look at a process's environment, adding the process to those found if it carries
+	 * the entry.
+	 */
+	private static Look look(Path process, byte[] entry, Set<ProcessHandle> found) {
+		Look look = carries(process, entry);
+		if (look != Look.MARKED) {
+			return look;
+		}
+		// A handle stands for the process that started at its start time: marked still
+		// once taken, it is that process, not one that got its id since.
+		Optional<ProcessHandle> handle = ProcessHandle.of(pid(process));
+		if (handle.isPresent() && carries(process, entry) == Look.MARKED) {
+			found.add(handle.get());
+		}
+		return look;
+	}
+
+	/**
+	 * Whether a process with an empty environment may be one starting a program: not a
+	 * kernel thread ({@code PF_KTHREAD} in its flags), nor a process that exited and
+	 * waits to be reaped (a zombie has no environment either).
+	 */
+	private static boolean mayBeStarting(Path process) {
+		try {
+			String stat = Files.readString(process.resolve("stat"), StandardCharsets.US_ASCII);
+			// after the name: state, ppid, pgrp, session, tty, tpgid, flags
+			String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+			return fields.length > 6 && !fields[0].equals("Z") && !fields[0].equals("X")
+					&& (Long.parseLong(fields[6]) & PF_KTHREAD) == 0;
+		}
+		catch (IOException | RuntimeException ex) {
+			return false; // gone, or unreadable: nothing to look at again
+		}
+	}
+
+	/**
+	 * Whether a process may have started since this JVM did: one older than it is no
+	 * plug-in's (a system's first process that has no environment, say), and is not
+	 * waited for.
+	 */
+	private static boolean startedWithThisJvm(long pid) {
+		Optional<Instant> started = ProcessHandle.of(pid).flatMap((handle) -> handle.info().startInstant());
+		return started.isEmpty() || JVM_STARTED.isEmpty() || !started.get().isBefore(JVM_STARTED.get());
+	}
+
+	private static void pause() {
+		try {
+			Thread.sleep(EMPTY_ENVIRONMENT_PAUSE_MILLIS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	private static long pid(Path process) {
@@ -79,14 +170,17 @@ final class InstanceMarks {
 	}
 
 	/** Whether the process's environment holds the entry, as a whole entry. */
-	private static boolean carries(Path process, byte[] entry) {
+	private static Look carries(Path process, byte[] entry) {
 		byte[] environment;
 		try {
 			environment = Files.readAllBytes(process.resolve("environ"));
 		}
 		catch (IOException | RuntimeException ex) {
 			// gone, or another user's
-			return false;
+			return Look.UNMARKED;
+		}
+		if (environment.length == 0) {
+			return Look.EMPTY;
 		}
 		int start = 0;
 		while (start < environment.length) {
@@ -95,11 +189,18 @@ final class InstanceMarks {
 				end++;
 			}
 			if (Arrays.equals(environment, start, end, entry, 0, entry.length)) {
-				return true;
+				return Look.MARKED;
 			}
 			start = end + 1;
 		}
-		return false;
+		return Look.UNMARKED;
+	}
+
+	/** What a look at a process's environment found. */
+	private enum Look {
+
+		MARKED, UNMARKED, EMPTY
+
 	}
 
 }
