@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import io.pipeio.testsupport.Python;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,9 +19,14 @@ class ExitWatchTests {
 
 	@Test
 	void aZombieHasExitedThoughItsHandleStillReportsItAlive() throws Exception {
-		// bash starts a child that exits at once, then becomes a sleep, which never reaps
-		// it: the child stays a zombie while the sleep runs.
-		Process parent = new ProcessBuilder("bash", "-c", "sleep 0 & exec sleep 1000").start();
+		// Python forks a child that exits at once, then becomes a sleep, which never
+		// reaps
+		// it: the child stays a zombie while the sleep runs. Not bash: a child that ends
+		// before bash execs is reaped by bash's SIGCHLD handler, and no zombie is left.
+		// Python reaps nothing it is not asked to.
+		Process parent = new ProcessBuilder(Python.interpreter(), "-c",
+				"import os\nif os.fork() == 0:\n    os._exit(0)\nos.execvp('sleep', ['sleep', '1000'])")
+			.start();
 		try {
 			await().atMost(Duration.ofSeconds(10))
 				.until(() -> parent.toHandle().children().anyMatch(ExitWatchTests::isZombie));
