@@ -1,8 +1,5 @@
 package io.pipeio.plugin;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 
@@ -107,9 +104,7 @@ final class ExitWatch {
 	 * {@link ProcessHandle#isAlive()} knows
 	 */
 	static char state(ProcessHandle process) {
-		String stat = stat(process);
-		int end = stat.lastIndexOf(')');
-		return (end >= 0 && end + 2 < stat.length()) ? stat.charAt(end + 2) : '?';
+		return ProcStat.read(process.pid()).map(ProcStat::state).orElse('?');
 	}
 
 	/**
@@ -120,26 +115,9 @@ final class ExitWatch {
 	 * @return the description
 	 */
 	static String describe(ProcessHandle process) {
-		String stat = stat(process);
-		int start = stat.indexOf('(');
-		int end = stat.lastIndexOf(')');
-		if (start < 0 || end < start || end + 2 >= stat.length()) {
-			return Long.toString(process.pid());
-		}
-		return process.pid() + " (" + stat.substring(start + 1, end) + ", " + stat.charAt(end + 2) + ")";
-	}
-
-	/**
-	 * @return "pid (command) state ...", where the command may hold spaces and
-	 * parentheses; empty if the process is gone or this is not a system with /proc
-	 */
-	private static String stat(ProcessHandle process) {
-		try {
-			return Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
-		}
-		catch (IOException ex) {
-			return "";
-		}
+		return ProcStat.read(process.pid())
+			.map((stat) -> process.pid() + " (" + stat.command() + ", " + stat.state() + ")")
+			.orElseGet(() -> Long.toString(process.pid()));
 	}
 
 }

@@ -34,9 +34,6 @@ final class InstanceMarks {
 
 	private static final Path PROC = Path.of("/proc");
 
-	/** {@code PF_KTHREAD}, the flag of a kernel thread in {@code /proc/<pid>/stat}. */
-	private static final long PF_KTHREAD = 0x00200000L;
-
 	/**
 	 * How many times a scan looks again at processes whose environment read empty, each
 	 * after {@link #EMPTY_ENVIRONMENT_PAUSE_MILLIS}: 0.1 s in all, the most a scan waits
@@ -129,16 +126,7 @@ final class InstanceMarks {
 	 * waits to be reaped (a zombie has no environment either).
 	 */
 	private static boolean mayBeStarting(Path process) {
-		try {
-			String stat = Files.readString(process.resolve("stat"), StandardCharsets.US_ASCII);
-			// after the name: state, ppid, pgrp, session, tty, tpgid, flags
-			String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-			return fields.length > 6 && !fields[0].equals("Z") && !fields[0].equals("X")
-					&& (Long.parseLong(fields[6]) & PF_KTHREAD) == 0;
-		}
-		catch (IOException | RuntimeException ex) {
-			return false; // gone, or unreadable: nothing to look at again
-		}
+		return ProcStat.read(pid(process)).filter((stat) -> !stat.isKernelThread() && !stat.hasExited()).isPresent();
 	}
 
 	/**
