@@ -60,12 +60,9 @@ class PluginRestartDuringStopTests {
 					await().atMost(WAIT).until(() -> Files.exists(terminated));
 					registry.stop();
 					// Killed at the shutdown's timeout, not the plug-in's: the stop
-					// returns
-					// at most a quarter second beyond that timeout, when the kill may
-					// still
-					// be under way on a busy machine, so it is given a few seconds (not
-					// the
-					// minute of the plug-in's stop timeout).
+					// returns at most a quarter second beyond that timeout, when the kill
+					// may still be under way on a busy machine, so it is given a few
+					// seconds (not the minute of the plug-in's stop timeout).
 					await("the plug-in outlived the channels' stop").atMost(Duration.ofSeconds(5))
 						.until(() -> !first.isAlive());
 					restart.join(WAIT.toMillis());

@@ -20,10 +20,9 @@ class ExitWatchTests {
 	@Test
 	void aZombieHasExitedThoughItsHandleStillReportsItAlive() throws Exception {
 		// Python forks a child that exits at once, then becomes a sleep, which never
-		// reaps
-		// it: the child stays a zombie while the sleep runs. Not bash: a child that ends
-		// before bash execs is reaped by bash's SIGCHLD handler, and no zombie is left.
-		// Python reaps nothing it is not asked to.
+		// reaps it: the child stays a zombie while the sleep runs. Not bash: a child that
+		// ends before bash execs is reaped by bash's SIGCHLD handler, and no zombie is
+		// left. Python reaps nothing it is not asked to.
 		Process parent = new ProcessBuilder(Python.interpreter(), "-c",
 				"import os\nif os.fork() == 0:\n    os._exit(0)\nos.execvp('sleep', ['sleep', '1000'])")
 			.start();
