@@ -208,8 +208,7 @@ final class ScaleMeasurement {
 	private static boolean isFifo(Path path) {
 		try {
 			// Neither a regular file, a directory nor a link: on Linux's pipe
-			// directories,
-			// a FIFO.
+			// directories, a FIFO.
 			return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther();
 		}
 		catch (IOException ex) {

@@ -61,9 +61,8 @@ import org.springframework.core.task.VirtualThreadTaskExecutor;
  * @author pipe-io
  */
 // After validation: post-processors of the same order run in the order they were
-// declared,
-// so the @PipeListener post-processor then sees a @Validated bean's proxy, not its
-// target.
+// declared, so the @PipeListener post-processor then sees a @Validated bean's proxy, not
+// its target.
 @AutoConfiguration(afterName = { "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
 		"org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration" })
 @ConditionalOnBooleanProperty(name = "pipe-io.enabled", matchIfMissing = true)

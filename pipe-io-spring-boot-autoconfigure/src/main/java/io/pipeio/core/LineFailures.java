@@ -106,8 +106,7 @@ final class LineFailures implements PipeServerListener {
 						return false;
 					}
 					// A stray interrupt, such as one the listener left behind when it
-					// threw:
-					// cleared, the wait goes on.
+					// threw: cleared, the wait goes on.
 				}
 			}
 		}

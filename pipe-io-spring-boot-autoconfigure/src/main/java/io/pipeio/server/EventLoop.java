@@ -309,8 +309,7 @@ final class EventLoop {
 				handOut(pulled);
 				if (this.thread != self) {
 					// Taken over: the new thread may still be handing out of these
-					// events,
-					// so they are not freed here (the garbage collector does it).
+					// events, so they are not freed here (the garbage collector does it).
 					replaced = true;
 					return;
 				}

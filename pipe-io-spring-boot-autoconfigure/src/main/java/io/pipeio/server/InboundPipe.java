@@ -156,9 +156,9 @@ final class InboundPipe implements PipeReader {
 						}
 					}
 					// Asked at the first end whatever a read saw, so that it is closed
-					// then.
-					// A client that came since the end was read, and that the watcher saw
-					// already, is the next wait's to tell: the witness reports it too.
+					// then. A client that came since the end was read, and that the
+					// watcher saw already, is the next wait's to tell: the witness
+					// reports it too.
 					boolean witnessed = this.witness.writerCameAndWent() && !this.writerWait.watchedAClient();
 					this.dispatcher.endOfStream(this.framer, this.writerCame || witnessed);
 					this.writerCame = false;

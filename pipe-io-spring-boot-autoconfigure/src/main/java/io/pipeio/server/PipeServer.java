@@ -164,9 +164,9 @@ public final class PipeServer {
 				}
 				catch (Throwable dropFailure) {
 					// Such as an Error of the listener told of a line sent meanwhile, or
-					// a
-					// checked exception it did not declare: why the start failed is still
-					// what the caller must see, and the rest is undone all the same.
+					// a checked exception it did not declare: why the start failed is
+					// still what the caller must see, and the rest is undone all the
+					// same.
 					ex.addSuppressed(dropFailure);
 				}
 				releaseChannelLock();

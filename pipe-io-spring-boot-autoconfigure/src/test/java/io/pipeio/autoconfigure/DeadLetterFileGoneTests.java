@@ -42,9 +42,8 @@ class DeadLetterFileGoneTests {
 				try (PipeTestClient client = PipeTestClient.connect(this.directory.resolve("pipes"), "calc")) {
 					client.send("fail 1");
 					await().until(() -> statistics.getDeadLettered() == 1);
-					Files.move(file, this.directory.resolve("letters.jsonl.old")); // a
-																					// log
-																					// rotation
+					// a log rotation
+					Files.move(file, this.directory.resolve("letters.jsonl.old"));
 					client.send("fail 2");
 					await().until(() -> statistics.getDeadLettered() == 2);
 				}

@@ -166,8 +166,7 @@ class PipeIoDispatchTests {
 	@Test
 	void aListenerOnTheLoopThreadGetsTheReplyToItsRequestOnAnotherChannel() throws Exception {
 		// Only the loop reads the reply to "front"'s request: the watchdog lets a new
-		// loop
-		// thread wait for events while the listener holds the first one.
+		// loop thread wait for events while the listener holds the first one.
 		PipeIoContextRunners.withDirectory(this.directory)
 			.withUserConfiguration(Requester.class)
 			.withPropertyValues("pipe-io.engine=event-loop", "pipe-io.channels.front.dispatch=loop",

@@ -126,8 +126,7 @@ class PipeRetryAndDeadLetterTests {
 	@Test
 	void aReplyThatCannotBeSentDoesNotCallTheListenerAgain() {
 		// Nobody reads the out pipe: the first reply waits for a reader, the second fills
-		// the
-		// queue of one, the next ones fail at once (overflow=fail).
+		// the queue of one, the next ones fail at once (overflow=fail).
 		runner()
 			// Nobody will read what is queued: the stop need not wait for it.
 			.withPropertyValues("pipe-io.channels.flaky.overflow=fail", "pipe-io.channels.flaky.send-queue-capacity=1",

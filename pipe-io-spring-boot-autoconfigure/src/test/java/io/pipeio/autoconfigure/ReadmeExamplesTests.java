@@ -105,9 +105,8 @@ class ReadmeExamplesTests {
 					assertThat(client.receive(WAIT)).isEqualTo("handled y");
 					assertThat(registry.unregisterListener("plugin-42")).isTrue();
 				}
-				assertThat(registry.unregister("plugin-42")).isTrue(); // stops it,
-																		// removes
-																		// its FIFOs
+				// stops it, removes its FIFOs
+				assertThat(registry.unregister("plugin-42")).isTrue();
 				assertThat(dir.resolve("42.in")).doesNotExist();
 				assertThat(dir.resolve("42.out")).doesNotExist();
 			});

@@ -114,8 +114,7 @@ class PipeAsyncReplyOrderTests {
 					}
 					for (int round = 0; round < 3; round++) {
 						// One chunk: the replies of a fast listener's lines are held to
-						// its
-						// end.
+						// its end.
 						StringBuilder chunk = new StringBuilder();
 						List<String> expected = new ArrayList<>();
 						for (int i = 0; i < 200; i++) {

@@ -344,8 +344,7 @@ class PluginSupervisorTests {
 	@Test
 	void twoRestartsAtOnceEndTheInstanceOnceAndLaunchOneMore() throws Exception {
 		// It ignores SIGTERM, saying so, for longer than the test runs: each restart
-		// waits
-		// for it until the test kills it.
+		// waits for it until the test kills it.
 		PluginSupervisor supervisor = supervise(
 				bash("trap 'echo term >&2' TERM; echo ready >&2; while :; do sleep 0.05; done")
 					.withStopTimeout(Duration.ofSeconds(60)));
@@ -552,8 +551,7 @@ class PluginSupervisorTests {
 				while (swapping.get()) {
 					try {
 						// The pipes are FIFOs (other names of them) and links to a file,
-						// by
-						// turns.
+						// by turns.
 						Files.deleteIfExists(fifoLink);
 						Files.createLink(fifoLink, fifoIn);
 						Files.move(fifoLink, in, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -59,8 +59,7 @@ class ProcessTreesTests {
 		try {
 			await().atMost(Duration.ofSeconds(30)).until(() -> root.descendants().count() == 2);
 			// Long: a busy host may hold a process in the kernel (state D) for seconds.
-			// Longer
-			// than a long of nanoseconds holds, too: that must wait, not overflow.
+			// Longer than a long of nanoseconds holds, too: that must wait, not overflow.
 			assertThat(ProcessTrees.terminate(root.toHandle(), Duration.ofDays(200_000))).isEmpty();
 			assertThat(root.waitFor(10, TimeUnit.SECONDS)).isTrue();
 			assertThat(root.exitValue()).isEqualTo(128 + 15);

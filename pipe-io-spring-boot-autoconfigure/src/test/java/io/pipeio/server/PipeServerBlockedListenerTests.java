@@ -69,8 +69,7 @@ class PipeServerBlockedListenerTests extends PipeServerTestSupport {
 					@Nullable Throwable cause) {
 				if (current == PipeServerState.RUNNING) {
 					// such as an event listener that stops the channel it was told of,
-					// taking
-					// the lock its start's caller holds
+					// taking the lock its start's caller holds
 					synchronized (callersLock) {
 						tell(previous + "->" + current + " on " + Thread.currentThread().getName(), "");
 					}

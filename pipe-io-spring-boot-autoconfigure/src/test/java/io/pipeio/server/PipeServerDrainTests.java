@@ -64,8 +64,7 @@ class PipeServerDrainTests extends PipeServerTestSupport {
 			server.stop(TestPipes.STOP_TIMEOUT);
 		}
 		// The interrupted reader counts what it leaves as it ends, which on a busy
-		// machine
-		// can be a moment after stop gave up waiting for it.
+		// machine can be a moment after stop gave up waiting for it.
 		await().atMost(Duration.ofSeconds(10)).until(() -> TestPipes.engineThreads().isEmpty());
 		ChannelStatistics statistics = server.getStatistics();
 		assertThat(statistics.getDropped(DropReason.HANDLER_ERROR)).isEqualTo(1);
@@ -96,8 +95,7 @@ class PipeServerDrainTests extends PipeServerTestSupport {
 		server.start();
 		try (PipeTestClient writer = this.pipes.writer()) {
 			// one write, so one read: the start of "cut short" waits in the reader for
-			// its
-			// newline
+			// its newline
 			writer.sendRaw("whole\ncut sh".getBytes(StandardCharsets.US_ASCII));
 			this.pipes.recorder.awaitStrings(1);
 			server.pause();

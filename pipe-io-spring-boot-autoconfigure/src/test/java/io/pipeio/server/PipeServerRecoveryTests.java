@@ -148,8 +148,7 @@ class PipeServerRecoveryTests extends PipeServerTestSupport {
 		assertThat(lines.get(oldLines.size())).startsWith(old.substring(whole));
 		try (PipeTestClient reader = this.pipes.reader()) {
 			// From the first line the old pipe did not take whole: no part of a line,
-			// none
-			// twice.
+			// none twice.
 			assertThat(reader.receiveLines(96 - oldLines.size())).isEqualTo(lines.subList(oldLines.size(), 96));
 		}
 		assertThat(server.getStatistics().getDropped(DropReason.PIPE_REPLACED)).isZero();

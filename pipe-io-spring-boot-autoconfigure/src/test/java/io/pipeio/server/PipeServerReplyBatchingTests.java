@@ -63,8 +63,7 @@ class PipeServerReplyBatchingTests extends PipeServerTestSupport {
 						.getBytes(StandardCharsets.UTF_8);
 					replies.send("before".getBytes(StandardCharsets.UTF_8));
 					// Waits for the write: it must not wait for the end of the chunk it
-					// is
-					// part of.
+					// is part of.
 					replies.sendAsync(reply).get(5, TimeUnit.SECONDS);
 				}));
 		server.start();

@@ -423,8 +423,7 @@ class PipeServerStopTests extends PipeServerTestSupport {
 			release.countDown();
 		}
 		// A writer the stop's deadline aborted accounts for its lines as it ends, which
-		// on
-		// a busy machine can be a moment after stop returned.
+		// on a busy machine can be a moment after stop returned.
 		await().atMost(Duration.ofSeconds(10)).until(dropped::isDone);
 		assertThat(dropped).isCompletedExceptionally();
 		await().atMost(Duration.ofSeconds(10)).until(() -> TestPipes.engineThreads().isEmpty());

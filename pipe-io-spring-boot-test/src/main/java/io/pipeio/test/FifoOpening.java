@@ -142,8 +142,8 @@ final class FifoOpening {
 		try {
 			// Again and again: an opener that had not reached open(2) yet when the first
 			// release came (a busy machine) would otherwise block for good. Bounded: a
-			// FIFO
-			// deleted meanwhile cannot be reached any more, and its opener stays blocked.
+			// FIFO deleted meanwhile cannot be reached any more, and its opener stays
+			// blocked.
 			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
 			do {
 				release(fifo);

@@ -141,11 +141,11 @@ public class PipeInboundChannelAdapter extends MessageProducerSupport {
 	protected void onInit() {
 		super.onInit();
 		// Attached here, not on start, so that a second consumer of the channel fails
-		// startup.
-		// It finds the channel paused, before a line can be taken from the pipe for it;
-		// starting it resumes the channel. Also when it starts with the application: a
-		// flow registered at runtime may be told not to start, which the adapter does
-		// not see, and a line taken for it would be lost if it were removed unstarted.
+		// startup. It finds the channel paused, before a line can be taken from the pipe
+		// for it; starting it resumes the channel. Also when it starts with the
+		// application: a flow registered at runtime may be told not to start, which the
+		// adapter does not see, and a line taken for it would be lost if it were removed
+		// unstarted.
 		this.pausedByAdapter = true;
 		try {
 			this.attached = this.registry.registerListener(this.endpoint);

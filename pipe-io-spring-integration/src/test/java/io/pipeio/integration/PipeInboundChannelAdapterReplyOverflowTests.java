@@ -51,16 +51,14 @@ class PipeInboundChannelAdapterReplyOverflowTests {
 				QueueChannel failures = context.getBean("failures", QueueChannel.class);
 				PipeChannel channel = context.getBean(PipeChannelRegistry.class).getRequiredChannel("echo");
 				// Nobody reads: the writer takes a line larger than the pipe and blocks,
-				// one
-				// more fills the queue.
+				// one more fills the queue.
 				channel.send(new byte[BLOCKING_LINE]);
 				await().atMost(WAIT).until(() -> channel.getSendQueueSize() == 0);
 				channel.send("queued");
 				try (PipeTestClient sender = PipeTestClient.sender(this.directory.resolve("echo.in"))) {
 					sender.send("request");
 					// Both are told on the reader thread, the error channel first: once
-					// either
-					// has it, the other would have had it too.
+					// either has it, the other would have had it too.
 					await().atMost(WAIT).until(() -> errors.size() > 0 || failures.getQueueSize() > 0);
 				}
 				assertThat(failures.getQueueSize()).as("messages on the error channel").isZero();

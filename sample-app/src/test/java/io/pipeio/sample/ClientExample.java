@@ -75,8 +75,7 @@ enum ClientExample {
 	private static void run(List<String> command) {
 		try {
 			// Output to a file, not read before waiting: a build that hangs must not
-			// outlast
-			// the bound below.
+			// outlast the bound below.
 			Path log = Files.createTempFile("client-build", ".log");
 			try {
 				Process process = new ProcessBuilder(command).redirectErrorStream(true)

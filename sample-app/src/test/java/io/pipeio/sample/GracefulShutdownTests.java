@@ -37,8 +37,7 @@ class GracefulShutdownTests {
 		Path received = this.directory.resolve("received");
 		Path plugin = this.directory.resolve("slow-shout.sh");
 		// Marks that a request arrived, then answers it a second later: the app is asked
-		// to
-		// close in between.
+		// to close in between.
 		Files.writeString(plugin, """
 				while IFS= read -r line; do
 					: > '%s'
