@@ -32,6 +32,15 @@ public final class PipeChannel implements PipeChannelContext {
 	 */
 	private static final long MIN_DRAIN_NANOS = 100_000_000L;
 
+	/**
+	 * The most of its timeout a channel's stop keeps from the plug-in's SIGTERM grace,
+	 * for the SIGKILL of one that ignores it and the drain of what it wrote: a quarter of
+	 * the timeout, at most this. Without it the stop ends the kill's length past its
+	 * timeout, and the registry's stop (which waits a quarter second beyond it) returns
+	 * with the channel still stopping when the machine is busy.
+	 */
+	private static final long MAX_KILL_RESERVE_NANOS = 1_000_000_000L;
+
 	private final String name;
 
 	private final PipeChannelSettings settings;
@@ -257,9 +266,11 @@ public final class PipeChannel implements PipeChannelContext {
 			this.failures.stopping();
 			if (this.plugin != null) {
 				// The plug-in goes first; then the channel drains what it wrote until
-				// EOF. SIGKILL within the timeout at the latest: the application may exit
-				// once it is over, and the plug-in must not outlive it.
-				this.plugin.supervisor().stop(timeout);
+				// EOF. SIGKILL within the timeout at the latest, and early enough for the
+				// kill and the drain to end within it too: the application may exit once
+				// it is over, and the plug-in must not outlive it.
+				long reserve = Math.max(0, Math.min(timeout.toNanos() / 4, MAX_KILL_RESERVE_NANOS));
+				this.plugin.supervisor().stop(timeout.minusNanos(reserve));
 			}
 			this.server.stop(Duration.ofNanos(Math.max(deadline - System.nanoTime(), MIN_DRAIN_NANOS)));
 			// Asynchronous replies had until now; none waits into the next start, where

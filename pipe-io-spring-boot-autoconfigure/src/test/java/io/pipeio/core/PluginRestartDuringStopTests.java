@@ -59,12 +59,15 @@ class PluginRestartDuringStopTests {
 					// SIGTERM was sent, and ignored: the restart waits for the plug-in
 					await().atMost(WAIT).until(() -> Files.exists(terminated));
 					registry.stop();
-					// Killed at the shutdown's timeout, not the plug-in's: the stop
-					// returns at most a quarter second beyond that timeout, when the kill
-					// may still be under way on a busy machine, so it is given a few
-					// seconds (not the minute of the plug-in's stop timeout).
+					// Killed within the shutdown's timeout, not the plug-in's. The kill
+					// and the channel's drain are to end within it as well, but on a busy
+					// machine they may still be under way when the registry's stop
+					// returns (a quarter second beyond the timeout): they are given a few
+					// seconds, not the minute of the plug-in's stop timeout.
 					await("the plug-in outlived the channels' stop").atMost(Duration.ofSeconds(5))
 						.until(() -> !first.isAlive());
+					await("the channel's stop").atMost(Duration.ofSeconds(5))
+						.until(() -> channel.getState() == PipeServerState.STOPPED);
 					restart.join(WAIT.toMillis());
 					assertThat(restart.isAlive()).isFalse();
 					assertThat(pid).as("a plug-in launched after the stop").doesNotExist();

@@ -103,7 +103,8 @@ class PipePluginHostTests {
 	}
 
 	@Test
-	void aPluginIgnoringSigtermIsKilledWithinTheShutdownTimeoutNotItsLongerStopTimeout() throws Exception {
+	void aPluginIgnoringSigtermIsKilledWithinTheShutdownTimeoutNotItsLongerStopTimeout(CapturedOutput output)
+			throws Exception {
 		AtomicLong pid = new AtomicLong();
 		PipeIoContextRunners.withDirectory(this.directory.resolve("pipes"))
 			.withPropertyValues("pipe-io.channels.calc.plugin.command[0]=bash",
@@ -121,6 +122,10 @@ class PipePluginHostTests {
 		// then, not a minute later.
 		await().atMost(Duration.ofSeconds(5))
 			.until(() -> ProcessHandle.of(pid.get()).filter(ProcessHandle::isAlive).isEmpty());
+		// Killed a quarter of the shutdown timeout before its end, which leaves the kill
+		// and the drain of what it wrote time to end within it.
+		assertThat(output.getAll())
+			.contains("Plug-in of channel 'calc' did not end within 750 ms of SIGTERM and was killed");
 	}
 
 	@Test
